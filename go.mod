@@ -1,0 +1,3 @@
+module github.com/dockwire/dockwire
+
+go 1.26.5
