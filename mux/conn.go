@@ -1,0 +1,164 @@
+package mux
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"time"
+)
+
+// Conn is a hijacked connection: what POST /containers/{id}/attach and
+// POST /exec/{id}/start leave after the daemon's 101 (or 200) response.
+// Reads come from the process's output, raw (TTY) or multiplexed; writes go
+// to its stdin; CloseWrite ends stdin.
+//
+// The context given to NewConn bounds the connection's life: when it is
+// cancelled, the connection is closed, and blocked reads and writes return
+// an error that wraps the context's error.
+//
+// # Concurrency
+//
+// One goroutine may read (Read or Demux) while another writes (Write,
+// CloseWrite); Close may be called from any goroutine, any number of times.
+type Conn struct {
+	conn        net.Conn
+	rd          io.Reader // the HTTP layer's *bufio.Reader, or conn
+	ctx         context.Context
+	stop        func() bool
+	multiplexed bool
+	closeOnce   sync.Once
+	closeErr    error
+}
+
+// NewConn takes over conn once the HTTP layer has read the response headers.
+// br is the reader the HTTP layer read them with (nil when it read none
+// ahead): every read goes through it, so bytes it already buffered come
+// first. multiplexed says whether the output is in the stdcopy format (see
+// Multiplexed).
+func NewConn(ctx context.Context, conn net.Conn, br *bufio.Reader, multiplexed bool) *Conn {
+	c := &Conn{conn: conn, rd: conn, ctx: ctx, multiplexed: multiplexed}
+	if br != nil {
+		c.rd = br
+	}
+	c.stop = context.AfterFunc(ctx, c.abort)
+	return c
+}
+
+// Multiplexed reports whether the output is in the stdcopy format.
+func (c *Conn) Multiplexed() bool { return c.multiplexed }
+
+// Read reads the raw output: for a TTY stream, the terminal's bytes; for a
+// multiplexed one, the frames themselves (use Demux to split them).
+func (c *Conn) Read(p []byte) (int, error) {
+	n, err := c.rd.Read(p)
+	return n, c.err("read", err)
+}
+
+// Demux copies the output until it ends: a multiplexed stream is split as
+// Copy does (stdout and stdin frames to stdout, stderr frames to stderr, a
+// nil writer discards), a raw one goes to stdout as is. It returns the
+// number of bytes delivered and nil when the stream ended cleanly.
+func (c *Conn) Demux(stdout, stderr io.Writer) (int64, error) {
+	if c.multiplexed {
+		return Copy(stdout, stderr, c)
+	}
+	if stdout == nil {
+		stdout = io.Discard
+	}
+	// Hide ReadFrom/WriteTo: copy in 32 KiB steps, writing each read at once.
+	n, err := io.CopyBuffer(struct{ io.Writer }{stdout}, struct{ io.Reader }{c}, make([]byte, bufSize))
+	if err != nil && !isMux(err) {
+		err = fmt.Errorf("mux: write stdout: %w", err)
+	}
+	return n, err
+}
+
+func isMux(err error) bool {
+	var m *muxErr
+	return errors.As(err, &m)
+}
+
+// Write writes p to the process's stdin (raw bytes: stdin is never framed).
+func (c *Conn) Write(p []byte) (int, error) {
+	n, err := c.conn.Write(p)
+	return n, c.err("write", err)
+}
+
+// CloseWrite ends the process's stdin and leaves the output open:
+//
+//   - *net.TCPConn, *net.UnixConn, and any conn with a CloseWrite() error
+//     method: a half-close (TCP FIN, shutdown(SHUT_WR)).
+//   - *tls.Conn: a TLS close_notify alert, which dockerd's Go TLS stack reads
+//     as io.EOF on stdin, and then a half-close of the TCP connection under
+//     it, for peers that wait for the FIN. The daemon can still write back.
+//
+// On any other conn (net.Pipe, a wrapper without CloseWrite) it returns
+// ErrCloseWriteUnsupported: close the connection instead.
+func (c *Conn) CloseWrite() error {
+	var err error
+	switch cc := c.conn.(type) {
+	case *tls.Conn:
+		err = cc.CloseWrite()
+		if cw, ok := cc.NetConn().(closeWriter); ok && err == nil {
+			err = cw.CloseWrite()
+		}
+	case closeWriter:
+		err = cc.CloseWrite()
+	default:
+		return ErrCloseWriteUnsupported
+	}
+	return c.err("close write", err)
+}
+
+type closeWriter interface{ CloseWrite() error }
+
+// Close closes the connection and releases the context watch. It returns the
+// first Close's result on every call.
+func (c *Conn) Close() error {
+	c.closeOnce.Do(func() {
+		c.stop()
+		if err := c.conn.Close(); err != nil {
+			c.closeErr = &muxErr{op: "close", err: err}
+		}
+	})
+	return c.closeErr
+}
+
+// abort runs when the context is done: a past deadline unblocks reads and
+// writes at once, and the connection is closed under any TLS layer so that
+// no close_notify write can block.
+func (c *Conn) abort() {
+	_ = c.conn.SetDeadline(time.Unix(1, 0))
+	raw := c.conn
+	if tc, ok := raw.(*tls.Conn); ok {
+		raw = tc.NetConn()
+	}
+	_ = raw.Close()
+}
+
+// err wraps a connection error; once the context is done, the error wraps
+// the context's cause instead of the deadline or closed-connection error the
+// abort produced.
+func (c *Conn) err(op string, err error) error {
+	if err == nil || err == io.EOF {
+		return err
+	}
+	if cerr := context.Cause(c.ctx); cerr != nil {
+		return &muxErr{op: op, err: cerr}
+	}
+	return &muxErr{op: op, err: err}
+}
+
+// muxErr is a wrapped connection error: "mux: read: ...".
+type muxErr struct {
+	op  string
+	err error
+}
+
+func (e *muxErr) Error() string { return "mux: " + e.op + ": " + e.err.Error() }
+func (e *muxErr) Unwrap() error { return e.err }
