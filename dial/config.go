@@ -1,0 +1,190 @@
+package dial
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"syscall"
+	"time"
+)
+
+const (
+	// DefaultPoolSize is the number of connections kept per daemon when
+	// Config.PoolSize is 0.
+	DefaultPoolSize = 10
+	// DefaultTimeout bounds one call, connect plus response headers, when
+	// Config.Timeout is 0. It never cuts off a stream that is delivering.
+	DefaultTimeout = 60 * time.Second
+	// DefaultDialTimeout bounds connect plus TLS handshake when
+	// Config.DialTimeout is 0.
+	DefaultDialTimeout = 30 * time.Second
+	// DefaultKeepAlive is the TCP keep-alive period when Config.KeepAlive is
+	// 0. Like moby's hijack dialer, it keeps long silent attach and exec
+	// sessions from being dropped by middleboxes.
+	DefaultKeepAlive = 30 * time.Second
+)
+
+// Config says where the daemon is and how to reach it. It is plain data:
+// build one by hand, with FromEnv, or with FromLookup. The zero Config means
+// DefaultHost with every default.
+//
+// Timeout and PoolSize are not used by dial itself; they are carried here
+// for the wire layer, so one Config describes a whole connection setup.
+type Config struct {
+	// Host is the daemon address, in a form ParseHost accepts;
+	// "" means DefaultHost.
+	Host string
+	// TLS, when non-nil, is used for tcp hosts. It is cloned before use;
+	// ServerName defaults to the host's name and MinVersion is raised to
+	// TLS 1.2. An https:// host with a nil TLS uses the system roots.
+	TLS *tls.Config
+	// APIVersion pins the API version ("1.41"); "" means negotiate.
+	APIVersion string
+	// PoolSize is the most connections kept per daemon; 0 means
+	// DefaultPoolSize.
+	PoolSize int
+	// DialTimeout bounds connect plus TLS handshake; 0 means
+	// DefaultDialTimeout, < 0 means no bound beyond the ctx.
+	DialTimeout time.Duration
+	// Timeout bounds one call, connect plus response headers, never a
+	// stream that is delivering; 0 means DefaultTimeout, < 0 means none.
+	Timeout time.Duration
+	// KeepAlive is the TCP keep-alive period; 0 means DefaultKeepAlive,
+	// < 0 disables keep-alives.
+	KeepAlive time.Duration
+	// ConfigDir is the docker config directory (config.json, contexts);
+	// FromEnv sets it from DOCKER_CONFIG or ~/.docker.
+	ConfigDir string
+	// Context is the docker context the Host came from, "" if none.
+	Context string
+	// Dial, when non-nil, opens connections instead of the transport
+	// chosen from Host. The ssh transport (package dial/ssh) and tests
+	// set it.
+	Dial Func
+}
+
+// Dialer returns the Func that opens connections to c's daemon: c.Dial when
+// set, else a unix, tcp or tcp+TLS dialer for c.Host.
+//
+// No transport consults HTTP_PROXY and friends: unix sockets never go
+// through a proxy (moby#10739), and dockwire does not implement HTTP
+// proxies for tcp either.
+//
+// An ssh:// host needs c.Dial (from the dial/ssh package); without it, and
+// for npipe, Dialer returns an *Error matching ErrUnsupported. Connection
+// errors from the returned Func are *Error with Op "dial", TLS handshake
+// errors are *Error with Op "tls"; both wrap the underlying error (so
+// *net.OpError and x509 errors are reachable with errors.As) and ctx's error
+// when ctx ended the attempt.
+func (c Config) Dialer() (Func, error) {
+	if c.Dial != nil {
+		return c.Dial, nil
+	}
+	hs := c.Host
+	if hs == "" {
+		hs = DefaultHost
+	}
+	h, err := ParseHost(hs)
+	if err != nil {
+		return nil, err
+	}
+	nd := &net.Dialer{KeepAlive: c.KeepAlive}
+	if nd.KeepAlive == 0 {
+		nd.KeepAlive = DefaultKeepAlive
+	}
+	timeout := c.DialTimeout
+	if timeout == 0 {
+		timeout = DefaultDialTimeout
+	}
+	d := &dialer{host: h.String(), network: "tcp", addr: h.Addr, nd: nd, timeout: timeout}
+	switch h.Scheme {
+	case "unix":
+		if c.TLS != nil {
+			return nil, &Error{Op: "dial", Host: d.host, Err: errors.New("TLS is only supported on tcp hosts")}
+		}
+		d.network = "unix"
+	case "tcp":
+		if c.TLS != nil || h.TLS {
+			d.tls = tlsFor(c.TLS, h)
+		}
+	case "ssh":
+		return nil, &Error{Op: "dial", Host: d.host, Err: because(ErrUnsupported,
+			"ssh hosts need Config.Dial from the dial/ssh package")}
+	default:
+		return nil, &Error{Op: "dial", Host: d.host, Err: because(ErrUnsupported,
+			h.Scheme+" transport not supported")}
+	}
+	return d.dial, nil
+}
+
+// tlsFor clones base (or starts from an empty config), raises MinVersion to
+// TLS 1.2 and fills ServerName from the host.
+func tlsFor(base *tls.Config, h Host) *tls.Config {
+	var cfg *tls.Config
+	if base != nil {
+		cfg = base.Clone()
+	} else {
+		cfg = &tls.Config{}
+	}
+	if cfg.MinVersion < tls.VersionTLS12 {
+		cfg.MinVersion = tls.VersionTLS12
+	}
+	if cfg.ServerName == "" {
+		if name, _, err := net.SplitHostPort(h.Addr); err == nil {
+			cfg.ServerName = name
+		}
+	}
+	return cfg
+}
+
+type dialer struct {
+	host    string // canonical, for errors
+	network string
+	addr    string
+	nd      *net.Dialer
+	timeout time.Duration // connect + handshake, <0 none
+	tls     *tls.Config   // nil: plain
+}
+
+func (d *dialer) dial(ctx context.Context) (net.Conn, error) {
+	if d.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d.timeout)
+		defer cancel()
+	}
+	conn, err := d.nd.DialContext(ctx, d.network, d.addr)
+	if err != nil {
+		return nil, &Error{Op: "dial", Host: d.host, Err: dialErr(ctx, err)}
+	}
+	if d.tls == nil {
+		return conn, nil
+	}
+	tc := tls.Client(conn, d.tls)
+	if err := tc.HandshakeContext(ctx); err != nil {
+		conn.Close()
+		return nil, &Error{Op: "tls", Host: d.host, Err: dialErr(ctx, err)}
+	}
+	return tc, nil
+}
+
+// dialErr makes sure a failure caused by ctx matches ctx's error, and adds
+// a hint when nothing listens at the address.
+func dialErr(ctx context.Context, err error) error {
+	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+		return fmt.Errorf("%w: %w", cerr, err)
+	}
+	if errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ENOENT) {
+		return &hintError{err: err, hint: "is the docker daemon running?"}
+	}
+	return err
+}
+
+type hintError struct {
+	err  error
+	hint string
+}
+
+func (e *hintError) Error() string { return e.err.Error() + " (" + e.hint + ")" }
+func (e *hintError) Unwrap() error { return e.err }

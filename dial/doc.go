@@ -1,0 +1,42 @@
+// Package dial says where a Docker daemon is and opens connections to it.
+//
+// A Config is plain data: the daemon address (Host), its TLS config, the
+// pinned API version, pool size and timeouts, and optionally a Dial func
+// that replaces the built-in transports. FromEnv fills one the way the
+// docker CLI does, from DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH,
+// DOCKER_API_VERSION, DOCKER_CONFIG, DOCKER_CONTEXT and the contexts store;
+// it is the only function of dockwire that reads the environment.
+// ParseHost parses and checks one address.
+//
+//	cfg, err := dial.FromEnv()
+//	if err != nil { ... }
+//	open, err := cfg.Dialer()   // a Func: unix, tcp or tcp+TLS
+//	conn, err := open(ctx)
+//
+// Func is the unit of composition: the wire layer's connection pool calls
+// one whenever it needs a connection, and transports living in their own
+// packages (ssh, in dial/ssh) provide one through Config.Dial.
+//
+// # Security
+//
+// TLS is at least 1.2 and the daemon's certificate is verified. Where the
+// docker CLI or moby's client would silently skip verification
+// (DOCKER_CERT_PATH or DOCKER_TLS without DOCKER_TLS_VERIFY, a context with
+// SkipTLSVerify), FromEnv refuses with ErrInsecure unless
+// DOCKWIRE_TLS_INSECURE=1 opts in; TLSOptions.InsecureSkipVerify is the
+// programmatic opt-in. Host names and ssh users starting with "-" are
+// refused, as are passwords in ssh URLs. No transport uses HTTP proxies.
+//
+// # Errors
+//
+// Every error is an *Error carrying the operation ("parse", "env",
+// "context", "tls", "dial") and the host, wrapping the cause: errors.Is
+// works with ErrUnsupported, ErrInsecure, context.Canceled,
+// context.DeadlineExceeded and syscall errors; errors.As reaches
+// *net.OpError and x509 errors.
+//
+// # Cancellation
+//
+// A Func stops promptly when its ctx is cancelled, during connect and
+// during the TLS handshake alike; Config.DialTimeout bounds both.
+package dial

@@ -1,0 +1,348 @@
+package dial
+
+import (
+	"crypto/sha256"
+	"crypto/tls"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// The environment variables FromEnv reads.
+const (
+	envHost       = "DOCKER_HOST"
+	envTLSVerify  = "DOCKER_TLS_VERIFY"
+	envTLS        = "DOCKER_TLS"
+	envCertPath   = "DOCKER_CERT_PATH"
+	envAPIVersion = "DOCKER_API_VERSION"
+	envConfig     = "DOCKER_CONFIG"
+	envContext    = "DOCKER_CONTEXT"
+	envInsecure   = "DOCKWIRE_TLS_INSECURE"
+)
+
+// maxConfigFile caps what is read of config.json and meta.json.
+const maxConfigFile = 8 << 20
+
+// FromEnv returns the Config the docker CLI would use, read from the
+// process environment and the docker config directory. It is
+// FromLookup(os.LookupEnv); see FromLookup for the rules.
+func FromEnv() (Config, error) {
+	return FromLookup(os.LookupEnv)
+}
+
+// FromLookup is FromEnv with the environment read through lookup, so tests
+// and embedders can supply their own. A variable set to "" counts as unset.
+//
+// The variables, with the docker CLI's meaning unless noted:
+//
+//   - DOCKER_HOST: the daemon address (see ParseHost). When set, it wins
+//     over any context, DOCKER_CONTEXT included.
+//   - DOCKER_CONTEXT: the docker context to use; else config.json's
+//     "currentContext". "default" means no context. A context's endpoint
+//     and TLS files come from <ConfigDir>/contexts/meta/<sha256(name)>/meta.json
+//     and <ConfigDir>/contexts/tls/<sha256(name)>/docker/{ca,cert,key}.pem;
+//     the TLS variables below do not apply to it.
+//   - DOCKER_TLS_VERIFY: any non-empty value, "0" and "false" included,
+//     turns on TLS with the daemon's certificate verified.
+//   - DOCKER_TLS: any non-empty value turns on TLS (without verification in
+//     the CLI; see below).
+//   - DOCKER_CERT_PATH: the directory holding ca.pem, cert.pem and key.pem;
+//     default ConfigDir. Missing files are skipped (no ca.pem: system
+//     roots), but cert.pem and key.pem come together.
+//   - DOCKER_API_VERSION: pins Config.APIVersion ("1.41"; a leading "v" is
+//     dropped).
+//   - DOCKER_CONFIG: Config.ConfigDir; default $HOME/.docker.
+//   - HOME: the home directory; else os.UserHomeDir.
+//   - DOCKWIRE_TLS_INSECURE (dockwire's own): "1" or "true" accepts TLS
+//     without verification of the daemon's certificate.
+//
+// The exception to CLI parity: where the CLI or moby's client would use TLS
+// without verifying the daemon (DOCKER_TLS, or DOCKER_CERT_PATH, set while
+// DOCKER_TLS_VERIFY is not; a context with SkipTLSVerify), FromLookup
+// returns an *Error matching ErrInsecure instead, unless
+// DOCKWIRE_TLS_INSECURE is set. An https:// host implies verification.
+// TLS settings apply to tcp hosts only and are ignored for the others.
+//
+// Errors are *Error with Op "env" (bad variables), "parse" (a bad host),
+// "context" (a missing or malformed context or config.json) or "tls"
+// (unreadable certificates).
+func FromLookup(lookup func(string) (string, bool)) (Config, error) {
+	get := func(k string) string {
+		v, _ := lookup(k)
+		return v
+	}
+	var cfg Config
+
+	cfg.ConfigDir = get(envConfig)
+	if cfg.ConfigDir == "" {
+		home := get("HOME")
+		if home == "" {
+			var err error
+			if home, err = os.UserHomeDir(); err != nil {
+				return Config{}, &Error{Op: "env", Err: fmt.Errorf("no DOCKER_CONFIG and no home directory: %w", err)}
+			}
+		}
+		cfg.ConfigDir = filepath.Join(home, ".docker")
+	}
+
+	if v := get(envAPIVersion); v != "" {
+		ver, err := parseAPIVersion(v)
+		if err != nil {
+			return Config{}, &Error{Op: "env", Host: v, Err: fmt.Errorf("%s: %w", envAPIVersion, err)}
+		}
+		cfg.APIVersion = ver
+	}
+
+	insecure := false
+	if v := get(envInsecure); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return Config{}, &Error{Op: "env", Host: v, Err: fmt.Errorf("%s: want 1, true, 0 or false", envInsecure)}
+		}
+		insecure = b
+	}
+
+	if v := get(envHost); v != "" {
+		h, err := parseHost(v)
+		if err != nil {
+			return Config{}, &Error{Op: "parse", Host: v, Err: fmt.Errorf("%s: %w", envHost, err)}
+		}
+		cfg.Host = h.String()
+		tc, err := envTLSConfig(get, cfg.ConfigDir, h, insecure)
+		if err != nil {
+			return Config{}, err
+		}
+		cfg.TLS = tc
+		return cfg, nil
+	}
+
+	name, from := get(envContext), envContext
+	if name == "" {
+		var err error
+		if name, err = currentContext(cfg.ConfigDir); err != nil {
+			return Config{}, err
+		}
+		from = "config.json"
+	}
+	if name == "" || name == "default" {
+		cfg.Host = DefaultHost
+		return cfg, nil
+	}
+	h, tc, err := loadContext(cfg.ConfigDir, name, from, insecure)
+	if err != nil {
+		return Config{}, err
+	}
+	cfg.Host, cfg.TLS, cfg.Context = h.String(), tc, name
+	return cfg, nil
+}
+
+// parseAPIVersion accepts "1.41" (and "v1.41"): two dot-separated decimal
+// numbers without leading zeros.
+func parseAPIVersion(v string) (string, error) {
+	v = strings.TrimPrefix(v, "v")
+	major, minor, ok := strings.Cut(v, ".")
+	if !ok || !isVersionNumber(major) || !isVersionNumber(minor) {
+		return "", errors.New(`invalid API version, want "1.41"`)
+	}
+	return v, nil
+}
+
+func isVersionNumber(s string) bool {
+	if s == "" || len(s) > 4 || (len(s) > 1 && s[0] == '0') {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// envTLSConfig applies DOCKER_TLS_VERIFY, DOCKER_TLS and DOCKER_CERT_PATH
+// to a host given by DOCKER_HOST.
+func envTLSConfig(get func(string) string, configDir string, h Host, insecure bool) (*tls.Config, error) {
+	if h.Scheme != "tcp" {
+		return nil, nil
+	}
+	verify := get(envTLSVerify) != ""
+	certPath := get(envCertPath)
+	explicitCerts := certPath != ""
+	if certPath == "" {
+		certPath = configDir
+	}
+	want := verify || h.TLS || get(envTLS) != "" || explicitCerts
+	if !want {
+		return nil, nil
+	}
+	if verify && insecure {
+		return nil, &Error{Op: "env", Host: h.String(), Err: fmt.Errorf("%s and %s are both set", envTLSVerify, envInsecure)}
+	}
+	if !verify && !insecure && !h.TLS {
+		why := envTLS + " is set"
+		if explicitCerts {
+			why = envCertPath + " is set"
+		}
+		return nil, &Error{Op: "env", Host: h.String(), Err: because(ErrInsecure, fmt.Sprintf(
+			"TLS without server verification refused (%s but %s is not): set %s=1 to verify the daemon, or %s=1 to accept an unverified server",
+			why, envTLSVerify, envTLSVerify, envInsecure))}
+	}
+	opts := certFiles(certPath)
+	opts.Verify, opts.InsecureSkipVerify = !insecure, insecure
+	tc, err := tlsFromFiles(opts)
+	if err != nil {
+		return nil, &Error{Op: "tls", Host: h.String(), Err: err}
+	}
+	return tc, nil
+}
+
+// certFiles returns the ca.pem, cert.pem and key.pem of dir that exist.
+// Files that exist but cannot be read are kept, so reading them reports why.
+func certFiles(dir string) TLSOptions {
+	pick := func(name string) string {
+		p := filepath.Join(dir, name)
+		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+			return ""
+		}
+		return p
+	}
+	return TLSOptions{CAFile: pick("ca.pem"), CertFile: pick("cert.pem"), KeyFile: pick("key.pem")}
+}
+
+// contextDirName is the store's directory name for a context:
+// the hex SHA-256 of its name.
+func contextDirName(name string) string {
+	sum := sha256.Sum256([]byte(name))
+	return hex.EncodeToString(sum[:])
+}
+
+// currentContext reads "currentContext" from <dir>/config.json; a missing
+// file means none.
+func currentContext(dir string) (string, error) {
+	p := filepath.Join(dir, "config.json")
+	data, err := readLimited(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", &Error{Op: "context", Host: p, Err: err}
+	}
+	name, err := parseConfigFile(data)
+	if err != nil {
+		return "", &Error{Op: "context", Host: p, Err: err}
+	}
+	return name, nil
+}
+
+// parseConfigFile returns config.json's currentContext. An empty file is a
+// config with no context.
+func parseConfigFile(data []byte) (string, error) {
+	if len(strings.TrimSpace(string(data))) == 0 {
+		return "", nil
+	}
+	var f struct {
+		CurrentContext string `json:"currentContext"`
+	}
+	if err := json.Unmarshal(data, &f); err != nil {
+		return "", fmt.Errorf("malformed config.json: %w", err)
+	}
+	return f.CurrentContext, nil
+}
+
+// contextEndpoint is the docker endpoint of a context's meta.json.
+type contextEndpoint struct {
+	Host          Host
+	SkipTLSVerify bool
+}
+
+// parseContextMeta decodes a context's meta.json and parses the host of its
+// docker endpoint.
+func parseContextMeta(data []byte) (contextEndpoint, error) {
+	var m struct {
+		Name      string
+		Endpoints map[string]json.RawMessage
+	}
+	if err := json.Unmarshal(data, &m); err != nil {
+		return contextEndpoint{}, fmt.Errorf("malformed meta.json: %w", err)
+	}
+	raw, ok := m.Endpoints["docker"]
+	if !ok {
+		return contextEndpoint{}, errors.New("meta.json has no docker endpoint")
+	}
+	var ep struct {
+		Host          string
+		SkipTLSVerify bool
+	}
+	if err := json.Unmarshal(raw, &ep); err != nil {
+		return contextEndpoint{}, fmt.Errorf("malformed docker endpoint in meta.json: %w", err)
+	}
+	if ep.Host == "" {
+		return contextEndpoint{}, errors.New("docker endpoint in meta.json has no Host")
+	}
+	h, err := parseHost(ep.Host)
+	if err != nil {
+		return contextEndpoint{}, fmt.Errorf("docker endpoint Host %s: %w", quoteIfOdd(ep.Host), err)
+	}
+	return contextEndpoint{Host: h, SkipTLSVerify: ep.SkipTLSVerify}, nil
+}
+
+// loadContext reads context name from the store under dir and builds its
+// TLS config. from says who named the context, for errors.
+func loadContext(dir, name, from string, insecure bool) (Host, *tls.Config, error) {
+	sub := contextDirName(name)
+	data, err := readLimited(filepath.Join(dir, "contexts", "meta", sub, "meta.json"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return Host{}, nil, &Error{Op: "context", Host: name, Err: fmt.Errorf("context not found (named by %s; no %s): %w",
+			from, filepath.Join(dir, "contexts", "meta", sub), fs.ErrNotExist)}
+	}
+	if err != nil {
+		return Host{}, nil, &Error{Op: "context", Host: name, Err: err}
+	}
+	ep, err := parseContextMeta(data)
+	if err != nil {
+		return Host{}, nil, &Error{Op: "context", Host: name, Err: err}
+	}
+	h := ep.Host
+	if h.Scheme != "tcp" {
+		return h, nil, nil
+	}
+	opts := certFiles(filepath.Join(dir, "contexts", "tls", sub, "docker"))
+	hasFiles := opts.CAFile != "" || opts.CertFile != "" || opts.KeyFile != ""
+	if !hasFiles && !ep.SkipTLSVerify && !h.TLS {
+		return h, nil, nil
+	}
+	if ep.SkipTLSVerify && !insecure {
+		return Host{}, nil, &Error{Op: "context", Host: name, Err: because(ErrInsecure, fmt.Sprintf(
+			"TLS without server verification refused (the context has SkipTLSVerify set): set %s=1 to accept an unverified server", envInsecure))}
+	}
+	opts.Verify, opts.InsecureSkipVerify = !ep.SkipTLSVerify, ep.SkipTLSVerify
+	tc, err := tlsFromFiles(opts)
+	if err != nil {
+		return Host{}, nil, &Error{Op: "tls", Host: h.String(), Err: err}
+	}
+	return h, tc, nil
+}
+
+// readLimited reads a file of at most maxConfigFile bytes.
+func readLimited(p string) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxConfigFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxConfigFile {
+		return nil, fmt.Errorf("%s is larger than %d bytes", p, maxConfigFile)
+	}
+	return data, nil
+}
