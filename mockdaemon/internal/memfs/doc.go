@@ -1,0 +1,35 @@
+// Package memfs is the mock daemon's in-memory POSIX-like filesystem: the
+// root filesystem of a mock container, its volumes, binds and tmpfs mounts.
+//
+// An FS is a tree of files, directories and symbolic links (hard links are
+// supported too: several names sharing one node). Paths are slash separated;
+// relative paths resolve against "/". Symbolic links are followed during
+// resolution, at most 40 times per lookup, after which the lookup fails with
+// syscall.ELOOP.
+//
+// Every error is an *fs.PathError whose Err is a sentinel that errors.Is
+// understands: fs.ErrNotExist, fs.ErrExist, fs.ErrInvalid, or a syscall.Errno
+// such as syscall.ENOTDIR, syscall.EISDIR, syscall.ENOTEMPTY, syscall.EROFS,
+// syscall.EXDEV, syscall.ELOOP.
+//
+// # Mounts
+//
+// Mount grafts another FS (or one of its subtrees) onto a directory, the way
+// the daemon attaches volumes, binds and tmpfs mounts; a read-only mount (or a
+// root made read-only with SetReadOnly) fails writes with syscall.EROFS.
+// Mounts are not recursive: the mounts of a mounted FS are not visible
+// through it. Two FSes that mount the same volume share its contents.
+//
+// # Layers
+//
+// Clone copies a tree cheaply (file contents are shared copy-on-write), Diff
+// lists the changes between two trees the way `docker diff` does, WriteTar
+// and Snapshot write tar streams and ExtractTar reads them back, never
+// writing outside its destination.
+//
+// # Concurrency
+//
+// An FS is safe for concurrent use. Each operation locks the FS and every FS
+// mounted in it, in a fixed order, so operations on FSes that share volumes
+// never deadlock.
+package memfs

@@ -1,0 +1,171 @@
+package memfs
+
+import (
+	"io"
+	"io/fs"
+	"os"
+	"sync"
+	"syscall"
+)
+
+// File is an open file: an io.Reader, io.Writer, io.Seeker and io.Closer.
+// Reads and writes go to the node the file was opened on, so they keep
+// working after the file is renamed or removed.
+type File struct {
+	mu     sync.Mutex // guards off and closed
+	f      *FS        // the FS owning the node
+	n      *node
+	name   string
+	flag   int
+	off    int64
+	closed bool
+}
+
+// Open opens the file at p for reading.
+func (f *FS) Open(p string) (*File, error) { return f.OpenFile(p, os.O_RDONLY, 0) }
+
+// Create creates or truncates the file at p (mode 0666) for writing.
+func (f *FS) Create(p string) (*File, error) {
+	return f.OpenFile(p, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o666)
+}
+
+// OpenFile opens p with os.O_* flags: O_RDONLY, O_WRONLY, O_RDWR, O_APPEND,
+// O_CREATE, O_EXCL, O_TRUNC. A created file gets perm and the clock's time.
+func (f *FS) OpenFile(p string, flag int, perm fs.FileMode) (*File, error) {
+	defer f.lock(true)()
+	w, err := f.walk("open", p, true, true)
+	if err != nil {
+		return nil, err
+	}
+	writing := flag&(os.O_WRONLY|os.O_RDWR) != 0
+	n := w.target.n
+	now := f.now()
+	if n == nil {
+		switch {
+		case flag&os.O_CREATE == 0:
+			return nil, perr("open", p, fs.ErrNotExist)
+		case f.readOnly(w.parent):
+			return nil, perr("open", p, syscall.EROFS)
+		}
+		n = &node{mode: perm & fs.ModePerm, mtime: now, nlink: 1}
+		w.parent.n.children[w.name] = n
+		w.parent.n.mtime = now
+	} else {
+		switch {
+		case flag&os.O_CREATE != 0 && flag&os.O_EXCL != 0:
+			return nil, perr("open", p, fs.ErrExist)
+		case n.isDir() && (writing || flag&os.O_TRUNC != 0):
+			return nil, perr("open", p, syscall.EISDIR)
+		case (writing || flag&os.O_TRUNC != 0) && f.readOnly(w.target):
+			return nil, perr("open", p, syscall.EROFS)
+		}
+		if flag&os.O_TRUNC != 0 && len(n.data) > 0 {
+			n.data, n.shared = nil, false
+			n.mtime = now
+		}
+	}
+	owner := f
+	if w.target.m != nil {
+		owner = w.target.m.src
+	}
+	return &File{f: owner, n: n, name: p, flag: flag}, nil
+}
+
+// Name returns the path the file was opened with.
+func (h *File) Name() string { return h.name }
+
+// Read reads from the current offset.
+func (h *File) Read(b []byte) (int, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.f.mu.RLock()
+	defer h.f.mu.RUnlock()
+	switch {
+	case h.closed:
+		return 0, perr("read", h.name, fs.ErrClosed)
+	case h.n.isDir():
+		return 0, perr("read", h.name, syscall.EISDIR)
+	case h.flag&os.O_WRONLY != 0:
+		return 0, perr("read", h.name, syscall.EBADF)
+	}
+	if h.off >= int64(len(h.n.data)) {
+		return 0, io.EOF
+	}
+	k := copy(b, h.n.data[h.off:])
+	h.off += int64(k)
+	return k, nil
+}
+
+// Write writes at the current offset (at the end with O_APPEND).
+func (h *File) Write(b []byte) (int, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.f.mu.Lock()
+	defer h.f.mu.Unlock()
+	switch {
+	case h.closed:
+		return 0, perr("write", h.name, fs.ErrClosed)
+	case h.flag&(os.O_WRONLY|os.O_RDWR) == 0:
+		return 0, perr("write", h.name, syscall.EBADF)
+	}
+	n := h.n
+	n.own()
+	if h.flag&os.O_APPEND != 0 {
+		h.off = int64(len(n.data))
+	}
+	end := h.off + int64(len(b))
+	if end > int64(len(n.data)) {
+		if end > int64(cap(n.data)) {
+			grown := make([]byte, end, max(end, 2*int64(cap(n.data))))
+			copy(grown, n.data)
+			n.data = grown
+		} else {
+			n.data = n.data[:end]
+		}
+	}
+	copy(n.data[h.off:], b)
+	h.off = end
+	n.mtime = h.f.now()
+	return len(b), nil
+}
+
+// Seek sets the offset for the next Read or Write.
+func (h *File) Seek(offset int64, whence int) (int64, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.f.mu.RLock()
+	defer h.f.mu.RUnlock()
+	var base int64
+	switch whence {
+	case io.SeekStart:
+	case io.SeekCurrent:
+		base = h.off
+	case io.SeekEnd:
+		base = int64(len(h.n.data))
+	default:
+		return 0, perr("seek", h.name, fs.ErrInvalid)
+	}
+	if base+offset < 0 {
+		return 0, perr("seek", h.name, fs.ErrInvalid)
+	}
+	h.off = base + offset
+	return h.off, nil
+}
+
+// Stat returns information about the open file.
+func (h *File) Stat() (fs.FileInfo, error) {
+	h.f.mu.RLock()
+	defer h.f.mu.RUnlock()
+	return h.n.info(h.name), nil
+}
+
+// Close closes the file; later calls fail with fs.ErrClosed.
+func (h *File) Close() error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return perr("close", h.name, fs.ErrClosed)
+	}
+	h.closed = true
+	return nil
+}

@@ -1,0 +1,291 @@
+package memfs
+
+import (
+	"archive/tar"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+	"syscall"
+)
+
+// entry is one node captured for a tar stream.
+type entry struct {
+	name string
+	id   *node // identity, for hard links; not read unlocked
+	n    node  // a copy of the metadata and (shared) contents
+}
+
+// WriteTar writes p (not following a final symbolic link) to w as a tar
+// stream whose root is p's base name, as GET /containers/{id}/archive does:
+// archiving /etc yields "etc/", "etc/passwd"... Mounts under p are included.
+// Names that are hard links to an earlier entry are written as links.
+func (f *FS) WriteTar(w io.Writer, p string) error {
+	ents, err := f.collect(p)
+	if err != nil {
+		return err
+	}
+	return writeEntries(w, ents)
+}
+
+// Snapshot writes the whole root tree (without mounts) to w as a tar
+// stream with names relative to "/", the shape of GET
+// /containers/{id}/export and of a committed layer.
+func (f *FS) Snapshot(w io.Writer) error {
+	unlock := f.lock(true)
+	var ents []entry
+	for _, name := range f.root.names() {
+		gather(name, f.root.children[name], nil, "", &ents)
+	}
+	unlock()
+	return writeEntries(w, ents)
+}
+
+// collect captures the entries under p, marking file contents shared so
+// that later writes copy them and the stream can be written unlocked.
+func (f *FS) collect(p string) ([]entry, error) {
+	defer f.lock(true)()
+	w, err := f.walk("archive", p, false, true)
+	if err != nil {
+		return nil, err
+	}
+	if w.target.n == nil {
+		return nil, perr("archive", p, fs.ErrNotExist)
+	}
+	base := path.Base(w.target.path)
+	if w.target.path == "/" {
+		base = ""
+	}
+	var ents []entry
+	gather(base, w.target.n, f, w.target.path, &ents)
+	return ents, nil
+}
+
+// gather appends n and its subtree; with f set, mounts under nsPath apply.
+func gather(name string, n *node, f *FS, nsPath string, out *[]entry) {
+	if n.isRegular() {
+		n.shared = true
+	}
+	if name != "" {
+		*out = append(*out, entry{name: name, id: n, n: node{
+			mode: n.mode, uid: n.uid, gid: n.gid, mtime: n.mtime, data: n.data, target: n.target,
+		}})
+	}
+	if !n.isDir() {
+		return
+	}
+	for _, c := range n.names() {
+		child := n.children[c]
+		cp := joinPath(nsPath, c)
+		if f != nil {
+			if m := f.mounts[cp]; m != nil {
+				child = m.root
+			}
+		}
+		cname := c
+		if name != "" {
+			cname = name + "/" + c
+		}
+		gather(cname, child, f, cp, out)
+	}
+}
+
+func writeEntries(w io.Writer, ents []entry) error {
+	tw := tar.NewWriter(w)
+	first := map[*node]string{}
+	for _, e := range ents {
+		n := &e.n
+		hdr := &tar.Header{
+			Name:    e.name,
+			Mode:    tarMode(n.mode),
+			Uid:     n.uid,
+			Gid:     n.gid,
+			ModTime: n.mtime,
+		}
+		switch {
+		case n.isDir():
+			hdr.Typeflag = tar.TypeDir
+			hdr.Name += "/"
+		case n.isSymlink():
+			hdr.Typeflag = tar.TypeSymlink
+			hdr.Linkname = n.target
+		default:
+			if prev, ok := first[e.id]; ok {
+				hdr.Typeflag = tar.TypeLink
+				hdr.Linkname = prev
+				break
+			}
+			first[e.id] = e.name
+			hdr.Typeflag = tar.TypeReg
+			hdr.Size = int64(len(n.data))
+		}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return fmt.Errorf("memfs: write tar: %w", err)
+		}
+		if hdr.Typeflag == tar.TypeReg {
+			if _, err := tw.Write(n.data); err != nil {
+				return fmt.Errorf("memfs: write tar: %w", err)
+			}
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return fmt.Errorf("memfs: write tar: %w", err)
+	}
+	return nil
+}
+
+func tarMode(m fs.FileMode) int64 {
+	v := int64(m.Perm())
+	if m&fs.ModeSetuid != 0 {
+		v |= 0o4000
+	}
+	if m&fs.ModeSetgid != 0 {
+		v |= 0o2000
+	}
+	if m&fs.ModeSticky != 0 {
+		v |= 0o1000
+	}
+	return v
+}
+
+func fileMode(v int64) fs.FileMode {
+	m := fs.FileMode(v) & fs.ModePerm
+	if v&0o4000 != 0 {
+		m |= fs.ModeSetuid
+	}
+	if v&0o2000 != 0 {
+		m |= fs.ModeSetgid
+	}
+	if v&0o1000 != 0 {
+		m |= fs.ModeSticky
+	}
+	return m
+}
+
+// ExtractTar unpacks the tar stream r into the directory dst, as PUT
+// /containers/{id}/archive does. Entry names are cleaned and resolved with
+// dst as their root, so neither "../" nor a symbolic link (absolute or
+// relative, extracted earlier or already present) can place anything
+// outside dst; links are stored as links, never followed. With
+// noOverwriteDirNonDir, replacing a directory by a non-directory or the
+// reverse fails (syscall.EISDIR / syscall.ENOTDIR) instead of replacing it.
+// Device and fifo entries are skipped.
+func (f *FS) ExtractTar(r io.Reader, dst string, noOverwriteDirNonDir bool) error {
+	tr := tar.NewReader(r)
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("memfs: read tar: %w", err)
+		}
+		var data []byte
+		if hdr.Typeflag == tar.TypeReg || hdr.Typeflag == tar.TypeRegA {
+			if data, err = io.ReadAll(tr); err != nil {
+				return fmt.Errorf("memfs: read tar: %w", err)
+			}
+		}
+		if err := f.extractOne(dst, hdr, data, noOverwriteDirNonDir); err != nil {
+			return err
+		}
+	}
+}
+
+func (f *FS) extractOne(dst string, hdr *tar.Header, data []byte, noOverwrite bool) error {
+	defer f.lock(true)()
+	dw, err := f.walk("extract", dst, true, true)
+	if err != nil {
+		return err
+	}
+	root := dw.target
+	switch {
+	case root.n == nil:
+		return perr("extract", dst, fs.ErrNotExist)
+	case !root.n.isDir():
+		return perr("extract", dst, syscall.ENOTDIR)
+	}
+	comps := splitPath(path.Clean("/" + hdr.Name))
+	if len(comps) == 0 {
+		return nil // the "./" entry: dst itself
+	}
+	name := path.Join(dst, strings.Join(comps, "/"))
+	for i := range len(comps) - 1 {
+		w, err := f.walkFrom(root, "extract", strings.Join(comps[:i+1], "/"), true, true)
+		if err != nil {
+			return err
+		}
+		switch {
+		case w.target.n == nil:
+			if f.readOnly(w.parent) {
+				return perr("extract", name, syscall.EROFS)
+			}
+			w.parent.n.children[w.name] = newDir(0o755, hdr.ModTime)
+		case !w.target.n.isDir():
+			return perr("extract", name, syscall.ENOTDIR)
+		}
+	}
+	w, err := f.walkFrom(root, "extract", strings.Join(comps, "/"), false, true)
+	if err != nil {
+		return err
+	}
+	if f.readOnly(w.parent) {
+		return perr("extract", name, syscall.EROFS)
+	}
+	old := w.target.n
+	isDir := hdr.Typeflag == tar.TypeDir
+	if old != nil {
+		switch {
+		case isMountRoot(w.target):
+			if isDir {
+				return nil
+			}
+			return perr("extract", name, syscall.EBUSY)
+		case noOverwrite && old.isDir() && !isDir:
+			return perr("extract", name, syscall.EISDIR)
+		case noOverwrite && !old.isDir() && isDir:
+			return perr("extract", name, syscall.ENOTDIR)
+		case old.isDir() && isDir:
+			old.mode = fs.ModeDir | fileMode(hdr.Mode)
+			old.uid, old.gid, old.mtime = hdr.Uid, hdr.Gid, hdr.ModTime
+			return nil
+		}
+	}
+	n := &node{mode: fileMode(hdr.Mode), uid: hdr.Uid, gid: hdr.Gid, mtime: hdr.ModTime, nlink: 1}
+	switch hdr.Typeflag {
+	case tar.TypeDir:
+		n.mode |= fs.ModeDir
+		n.children = map[string]*node{}
+	case tar.TypeReg, tar.TypeRegA:
+		n.data = data
+	case tar.TypeSymlink:
+		n.mode = fs.ModeSymlink | 0o777
+		n.target = hdr.Linkname
+	case tar.TypeLink:
+		lw, err := f.walkFrom(root, "extract", path.Clean("/"+hdr.Linkname), false, true)
+		if err != nil {
+			return err
+		}
+		switch {
+		case lw.target.n == nil:
+			return perr("extract", hdr.Linkname, fs.ErrNotExist)
+		case lw.target.n.isDir():
+			return perr("extract", hdr.Linkname, fs.ErrPermission)
+		case lw.target.m != w.parent.m:
+			return perr("extract", hdr.Linkname, syscall.EXDEV)
+		}
+		n = lw.target.n
+		if n == old {
+			return nil
+		}
+		n.nlink++
+	default:
+		return nil
+	}
+	if old != nil {
+		old.nlink--
+	}
+	w.parent.n.children[w.name] = n
+	return nil
+}
