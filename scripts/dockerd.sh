@@ -36,6 +36,7 @@ set -euo pipefail
 
 PROG=dockerd.sh
 STATE=${DOCKWIRE_STATE_DIR:-/tmp/dockwire-dockerd}
+STATE_ARG=$STATE
 IMAGE=${DOCKWIRE_REAL_IMAGE:-busybox:dockwire}
 WAIT=${DOCKWIRE_DOCKERD_WAIT:-60}
 MARKER=.dockwire-dockerd # a file that says "this directory is ours to delete"
@@ -53,7 +54,7 @@ esac
 STATE=${STATE%/}
 case $STATE in
 "" | / | /tmp | /var | /var/run | /run | /root | /home | /usr | /etc)
-	die "refusing to use '$STATE' as the state dir: pick a directory of its own"
+	die "refusing to use '$STATE_ARG' as the state dir: pick a directory of its own"
 	;;
 esac
 # unix socket paths are limited to 108 bytes; containerd's sockets live deeper down.
