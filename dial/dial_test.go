@@ -1,0 +1,446 @@
+package dial
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// shortTempDir is a temp dir with a short path, so unix socket paths fit in
+// sun_path whatever the test's name.
+func shortTempDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "dw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
+// checkGoroutines fails the test if the goroutine count does not settle
+// back to what it was when checkGoroutines was called.
+func checkGoroutines(t *testing.T) {
+	t.Helper()
+	before := runtime.NumGoroutine()
+	t.Cleanup(func() {
+		deadline := time.Now().Add(2 * time.Second)
+		for runtime.NumGoroutine() > before {
+			if time.Now().After(deadline) {
+				t.Errorf("goroutines: %d before, %d after", before, runtime.NumGoroutine())
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	})
+}
+
+// serve accepts on l until it is closed, running handle on each conn in
+// its own goroutine; the cleanup closes l and waits for every goroutine.
+func serve(t *testing.T, l net.Listener, handle func(net.Conn)) {
+	t.Helper()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer c.Close()
+				handle(c)
+			}()
+		}
+	}()
+	t.Cleanup(func() {
+		l.Close()
+		wg.Wait()
+	})
+}
+
+// greet writes "hello" and waits for the peer to close.
+func greet(c net.Conn) {
+	if tc, ok := c.(*tls.Conn); ok {
+		if err := tc.Handshake(); err != nil {
+			return
+		}
+	}
+	io.WriteString(c, "hello")
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	io.Copy(io.Discard, c)
+}
+
+func readHello(t *testing.T, c net.Conn) {
+	t.Helper()
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	buf := make([]byte, 5)
+	if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "hello" {
+		t.Fatalf("read %q, %v; want hello", buf, err)
+	}
+}
+
+func TestDialUnix(t *testing.T) {
+	checkGoroutines(t)
+	sock := filepath.Join(shortTempDir(t), "d.sock")
+	l, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serve(t, l, greet)
+	open, err := Config{Host: "unix://" + sock}.Dialer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.RemoteAddr().Network() != "unix" {
+		t.Fatalf("network %q, want unix", c.RemoteAddr().Network())
+	}
+	readHello(t, c)
+}
+
+func TestDialTCP(t *testing.T) {
+	checkGoroutines(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	serve(t, l, greet)
+	for _, ka := range []time.Duration{0, time.Second, -1} {
+		open, err := Config{Host: "tcp://" + l.Addr().String(), KeepAlive: ka}.Dialer()
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := open(context.Background())
+		if err != nil {
+			t.Fatalf("KeepAlive %v: %v", ka, err)
+		}
+		if _, ok := c.(*net.TCPConn); !ok {
+			t.Fatalf("conn is %T, want *net.TCPConn", c)
+		}
+		readHello(t, c)
+		c.Close()
+	}
+}
+
+func TestDialErrors(t *testing.T) {
+	checkGoroutines(t)
+	dir := shortTempDir(t)
+	// A port that was just closed: connection refused.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closedAddr := l.Addr().String()
+	l.Close()
+
+	tests := []struct {
+		name  string
+		host  string
+		errno syscall.Errno
+	}{
+		{"missing socket", "unix://" + filepath.Join(dir, "nope.sock"), syscall.ENOENT},
+		{"refused", "tcp://" + closedAddr, syscall.ECONNREFUSED},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			open, err := Config{Host: tt.host}.Dialer()
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := open(context.Background())
+			if err == nil {
+				c.Close()
+				t.Fatal("dial succeeded")
+			}
+			var de *Error
+			if !errors.As(err, &de) || de.Op != "dial" {
+				t.Fatalf("error %v is not *Error{Op: dial}", err)
+			}
+			var oe *net.OpError
+			if !errors.Is(err, tt.errno) || !errors.As(err, &oe) {
+				t.Fatalf("error %v: want errno %v and a *net.OpError inside", err, tt.errno)
+			}
+			if !strings.Contains(err.Error(), "is the docker daemon running?") {
+				t.Fatalf("error %q lacks the hint", err)
+			}
+		})
+	}
+}
+
+func TestDialerConfigErrors(t *testing.T) {
+	tests := []struct {
+		name        string
+		cfg         Config
+		op          string
+		unsupported bool
+	}{
+		{"bad host", Config{Host: "tcp://h:2375/x"}, "parse", false},
+		{"ssh without Dial", Config{Host: "ssh://me@host"}, "dial", true},
+		{"tls on unix", Config{Host: "unix:///x.sock", TLS: &tls.Config{}}, "dial", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := tt.cfg.Dialer()
+			var de *Error
+			if err == nil || f != nil || !errors.As(err, &de) || de.Op != tt.op {
+				t.Fatalf("Dialer() = %v, %v; want nil and *Error{Op: %s}", f != nil, err, tt.op)
+			}
+			if errors.Is(err, ErrUnsupported) != tt.unsupported {
+				t.Fatalf("errors.Is(%v, ErrUnsupported) = %v", err, !tt.unsupported)
+			}
+		})
+	}
+}
+
+func TestDialerUsesConfigDial(t *testing.T) {
+	a, b := net.Pipe()
+	defer a.Close()
+	defer b.Close()
+	calls := 0
+	custom := func(ctx context.Context) (net.Conn, error) { calls++; return a, nil }
+	// Even an ssh host, which has no built-in transport, dials through Dial.
+	f, err := Config{Host: "ssh://me@host", Dial: custom}.Dialer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := f(context.Background())
+	if err != nil || c != a || calls != 1 {
+		t.Fatalf("got %v, %v after %d calls; want the custom conn after 1", c, err, calls)
+	}
+}
+
+func TestDefaultHostDialer(t *testing.T) {
+	// The zero Config dials DefaultHost; whether or not a daemon runs
+	// there, an error must name it.
+	f, err := Config{}.Dialer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = f(ctx)
+	var de *Error
+	if !errors.As(err, &de) || de.Host != DefaultHost || !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v: want *Error for %s matching context.Canceled", err, DefaultHost)
+	}
+}
+
+// tlsServer listens on 127.0.0.1 with cfg and greets every client.
+func tlsServer(t *testing.T, cfg *tls.Config) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	serve(t, tls.NewListener(l, cfg), greet)
+	return l.Addr().String()
+}
+
+func TestDialTLS(t *testing.T) {
+	checkGoroutines(t)
+	pki := newTestPKI(t)
+	other := newTestPKI(t)
+	addr := tlsServer(t, pki.serverConfig(t))
+	dir := shortTempDir(t)
+	pki.writeClientFiles(t, filepath.Join(dir, "good"))
+	other.writeClientFiles(t, filepath.Join(dir, "other"))
+	good := TLSOptions{
+		CAFile:   filepath.Join(dir, "good", "ca.pem"),
+		CertFile: filepath.Join(dir, "good", "cert.pem"),
+		KeyFile:  filepath.Join(dir, "good", "key.pem"),
+		Verify:   true,
+	}
+	wrongCA := good
+	wrongCA.CAFile = filepath.Join(dir, "other", "ca.pem")
+	noClient := good
+	noClient.CertFile, noClient.KeyFile = "", ""
+	otherClient := good
+	otherClient.CertFile = filepath.Join(dir, "other", "cert.pem")
+	otherClient.KeyFile = filepath.Join(dir, "other", "key.pem")
+	wrongName := good
+	wrongName.ServerName = "daemon.invalid"
+	localhost := good
+	localhost.ServerName = "localhost"
+
+	tests := []struct {
+		name   string
+		opts   *TLSOptions // nil: https:// with Config.TLS nil
+		ok     bool
+		target any // pointer to an error type reachable with errors.As; nil when ok
+	}{
+		{"client cert and CA", &good, true, nil},
+		{"ServerName override", &localhost, true, nil},
+		{"system roots", nil, false, &x509.UnknownAuthorityError{}},
+		{"wrong CA", &wrongCA, false, &x509.UnknownAuthorityError{}},
+		{"wrong server name", &wrongName, false, &x509.HostnameError{}},
+		{"no client cert", &noClient, false, new(*net.OpError)},
+		{"client cert from another CA", &otherClient, false, new(*net.OpError)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := Config{Host: "tcp://" + addr}
+			if tt.opts == nil {
+				cfg.Host = "https://" + addr
+			} else {
+				tc, err := TLSFromFiles(*tt.opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				cfg.TLS = tc
+			}
+			open, err := cfg.Dialer()
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			c, err := open(ctx)
+			if tt.ok {
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer c.Close()
+				if _, ok := c.(*tls.Conn); !ok {
+					t.Fatalf("conn is %T, want *tls.Conn", c)
+				}
+				readHello(t, c)
+				return
+			}
+			if err == nil {
+				// With TLS 1.3 the server checks the client certificate
+				// after the client's handshake is done: the refusal
+				// arrives on the first read, as an alert.
+				defer c.Close()
+				c.SetReadDeadline(time.Now().Add(5 * time.Second))
+				_, err = c.Read(make([]byte, 5))
+				if err == nil {
+					t.Fatal("TLS session accepted, want a failure")
+				}
+			} else {
+				var de *Error
+				if !errors.As(err, &de) || de.Op != "tls" {
+					t.Fatalf("error %v is not *Error{Op: tls}", err)
+				}
+			}
+			if !errors.As(err, tt.target) {
+				t.Fatalf("error %v (%T): want %T reachable", err, err, tt.target)
+			}
+			// A refusal by the server is a TLS alert from the remote end.
+			if oe, ok := tt.target.(**net.OpError); ok && (*oe).Op != "remote error" {
+				t.Fatalf("error %v: want a remote TLS alert", err)
+			}
+		})
+	}
+}
+
+func TestDialTLSRefusesOldVersions(t *testing.T) {
+	checkGoroutines(t)
+	pki := newTestPKI(t)
+	srv := pki.serverConfig(t)
+	srv.ClientAuth = tls.NoClientCert
+	srv.MinVersion, srv.MaxVersion = tls.VersionTLS10, tls.VersionTLS11
+	addr := tlsServer(t, srv)
+	pool := x509.NewCertPool()
+	pool.AddCert(pki.ca)
+	// Even a caller's config that allows TLS 1.0 is raised to 1.2.
+	open, err := Config{Host: "tcp://" + addr, TLS: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS10}}.Dialer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := open(context.Background())
+	var de *Error
+	if err == nil {
+		c.Close()
+		t.Fatal("handshake with a TLS 1.1 server succeeded")
+	}
+	if !errors.As(err, &de) || de.Op != "tls" {
+		t.Fatalf("error %v is not *Error{Op: tls}", err)
+	}
+}
+
+// stallServer accepts connections and never says a word.
+func stallServer(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	serve(t, l, func(c net.Conn) {
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		io.Copy(io.Discard, c)
+	})
+	return l.Addr().String()
+}
+
+func TestDialCancel(t *testing.T) {
+	checkGoroutines(t)
+	addr := stallServer(t)
+	sock := filepath.Join(shortTempDir(t), "d.sock")
+	ul, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serve(t, ul, greet)
+
+	tests := []struct {
+		name    string
+		cfg     Config
+		cancel  time.Duration // cancel the ctx after this; < 0: before dialing
+		op      string
+		wantErr error
+	}{
+		{"handshake stall, ctx cancelled", Config{Host: "https://" + addr}, 50 * time.Millisecond, "tls", context.Canceled},
+		{"handshake stall, DialTimeout", Config{Host: "https://" + addr, DialTimeout: 100 * time.Millisecond}, time.Hour, "tls", context.DeadlineExceeded},
+		{"tcp, ctx already cancelled", Config{Host: "tcp://" + addr}, -1, "dial", context.Canceled},
+		{"unix, ctx already cancelled", Config{Host: "unix://" + sock}, -1, "dial", context.Canceled},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			open, err := tt.cfg.Dialer()
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if tt.cancel < 0 {
+				cancel()
+			} else {
+				timer := time.AfterFunc(tt.cancel, cancel)
+				defer timer.Stop()
+			}
+			start := time.Now()
+			c, err := open(ctx)
+			took := time.Since(start)
+			if err == nil {
+				c.Close()
+				t.Fatal("dial succeeded")
+			}
+			var de *Error
+			if !errors.As(err, &de) || de.Op != tt.op || !errors.Is(err, tt.wantErr) {
+				t.Fatalf("error %v: want *Error{Op: %s} matching %v", err, tt.op, tt.wantErr)
+			}
+			if took > time.Second {
+				t.Fatalf("dial returned after %v, want promptly", took)
+			}
+		})
+	}
+}
