@@ -1,0 +1,300 @@
+package mux
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"net"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// pair returns two connected ends: client and server.
+type pairFunc func(t *testing.T) (client, server net.Conn)
+
+func unixPair(t *testing.T) (net.Conn, net.Conn) {
+	t.Helper()
+	l, err := net.ListenUnix("unix", &net.UnixAddr{Name: filepath.Join(t.TempDir(), "s"), Net: "unix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return dialAccept(t, l, func() (net.Conn, error) { return net.Dial("unix", l.Addr().String()) })
+}
+
+func tcpPair(t *testing.T) (net.Conn, net.Conn) {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return dialAccept(t, l, func() (net.Conn, error) { return net.Dial("tcp", l.Addr().String()) })
+}
+
+func dialAccept(t *testing.T, l net.Listener, dial func() (net.Conn, error)) (net.Conn, net.Conn) {
+	t.Helper()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		c, err := l.Accept()
+		if err != nil {
+			t.Error(err)
+		}
+		accepted <- c
+	}()
+	c, err := dial()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := <-accepted
+	if s == nil {
+		t.FailNow()
+	}
+	t.Cleanup(func() { c.Close(); s.Close() })
+	return c, s
+}
+
+func tlsPair(t *testing.T) (net.Conn, net.Conn) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	c, s := tcpPair(t)
+	tc := tls.Client(c, &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"})
+	ts := tls.Server(s, &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}})
+	errc := make(chan error, 1)
+	go func() { errc <- ts.Handshake() }()
+	if err := tc.Handshake(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tc.Close(); ts.Close() })
+	return tc, ts
+}
+
+// settle waits for the goroutine count to come back to at most n.
+func settle(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > n {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<16)
+			t.Fatalf("goroutines: %d, want <= %d\n%s", runtime.NumGoroutine(), n, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestConnHalfClose: stdin reaches the peer, CloseWrite reaches it as EOF,
+// and the peer can still answer on the read side.
+func TestConnHalfClose(t *testing.T) {
+	pairs := map[string]pairFunc{"unix": unixPair, "tcp": tcpPair, "tls": tlsPair}
+	for name, pair := range pairs {
+		t.Run(name, func(t *testing.T) {
+			base := runtime.NumGoroutine()
+			client, server := pair(t)
+			done := make(chan error, 1)
+			go func() { // the daemon: reads stdin to EOF, then reports it in frames
+				stdin, err := io.ReadAll(server)
+				if err != nil {
+					done <- err
+					return
+				}
+				m := NewMuxer(server)
+				fmt.Fprintf(m.Stream(Stdout), "got %q", stdin)
+				fmt.Fprint(m.Stream(Stderr), "bye")
+				done <- server.Close()
+			}()
+			c := NewConn(context.Background(), client, bufio.NewReader(client), true)
+			if _, err := io.WriteString(c, "hello stdin"); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.CloseWrite(); err != nil {
+				t.Fatal(err)
+			}
+			var stdout, stderr bytes.Buffer
+			n, err := c.Demux(&stdout, &stderr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := `got "hello stdin"`; stdout.String() != want || stderr.String() != "bye" || n != int64(len(want)+3) {
+				t.Fatalf("Demux = %d, stdout %q, stderr %q", n, stdout.String(), stderr.String())
+			}
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.Write([]byte("late")); err == nil || !strings.HasPrefix(err.Error(), "mux: write: ") {
+				t.Errorf("Write after CloseWrite: err = %v, want a mux: write error", err)
+			}
+			if err := c.Close(); err != nil {
+				t.Errorf("Close: %v", err)
+			}
+			settle(t, base)
+		})
+	}
+}
+
+func TestConnCloseWriteUnsupported(t *testing.T) {
+	client, server := net.Pipe()
+	defer server.Close()
+	c := NewConn(context.Background(), client, nil, false)
+	defer c.Close()
+	if err := c.CloseWrite(); !errors.Is(err, ErrCloseWriteUnsupported) {
+		t.Fatalf("CloseWrite on net.Pipe = %v, want ErrCloseWriteUnsupported", err)
+	}
+}
+
+// TestConnBufferedBytesFirst: bytes the HTTP layer read past the response
+// headers are delivered before anything read from the conn.
+func TestConnBufferedBytesFirst(t *testing.T) {
+	for _, multiplexed := range []bool{false, true} {
+		t.Run(fmt.Sprint("multiplexed=", multiplexed), func(t *testing.T) {
+			client, server := unixPair(t)
+			enc := func(s string) string {
+				if multiplexed {
+					return frame(Stdout, s)
+				}
+				return s
+			}
+			go func() {
+				io.WriteString(server, "HTTP/1.1 101 UPGRADED\r\nConnection: Upgrade\r\n\r\n"+enc("first,"))
+				time.Sleep(20 * time.Millisecond) // the head is read (and the frame buffered) first
+				io.WriteString(server, enc("second"))
+				server.Close()
+			}()
+			br := bufio.NewReader(client)
+			for {
+				line, err := br.ReadString('\n')
+				if err != nil {
+					t.Fatal(err)
+				}
+				if line == "\r\n" {
+					break
+				}
+			}
+			if br.Buffered() == 0 {
+				t.Fatal("test setup: nothing buffered past the headers")
+			}
+			c := NewConn(context.Background(), client, br, multiplexed)
+			defer c.Close()
+			if c.Multiplexed() != multiplexed {
+				t.Fatalf("Multiplexed() = %v", c.Multiplexed())
+			}
+			var out bytes.Buffer
+			if _, err := c.Demux(&out, nil); err != nil {
+				t.Fatal(err)
+			}
+			if out.String() != "first,second" {
+				t.Fatalf("stdout = %q, want %q", out.String(), "first,second")
+			}
+		})
+	}
+}
+
+// TestConnCancel: cancelling the context unblocks a blocked read and a
+// blocked write promptly, and leaves no goroutine behind.
+func TestConnCancel(t *testing.T) {
+	pairs := map[string]pairFunc{
+		"pipe": func(t *testing.T) (net.Conn, net.Conn) {
+			c, s := net.Pipe()
+			t.Cleanup(func() { s.Close() })
+			return c, s
+		},
+		"unix": unixPair,
+		"tls":  tlsPair,
+	}
+	for name, pair := range pairs {
+		for _, op := range []string{"demux", "read", "write"} {
+			t.Run(name+"/"+op, func(t *testing.T) {
+				base := runtime.NumGoroutine()
+				client, _ := pair(t)
+				ctx, cancel := context.WithCancel(context.Background())
+				c := NewConn(ctx, client, nil, true)
+				errc := make(chan error, 1)
+				go func() {
+					var err error
+					switch op {
+					case "demux":
+						_, err = c.Demux(io.Discard, io.Discard)
+					case "read":
+						_, err = c.Read(make([]byte, 10))
+					case "write": // large enough to block on any conn
+						buf := make([]byte, 64<<20)
+						_, err = c.Write(buf)
+					}
+					errc <- err
+				}()
+				time.Sleep(50 * time.Millisecond)
+				start := time.Now()
+				cancel()
+				select {
+				case err := <-errc:
+					if !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), "mux: ") {
+						t.Fatalf("err = %v, want a mux error wrapping context.Canceled", err)
+					}
+					if d := time.Since(start); d > time.Second {
+						t.Errorf("took %v to stop", d)
+					}
+				case <-time.After(5 * time.Second):
+					t.Fatal("blocked call did not return after cancel")
+				}
+				c.Close()
+				c.Close() // idempotent
+				settle(t, base)
+			})
+		}
+	}
+}
+
+// TestConnCloseReleasesWatch: a Conn closed before its context ends leaves
+// no AfterFunc behind, and a later cancel does nothing.
+func TestConnCloseReleasesWatch(t *testing.T) {
+	base := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for range 100 {
+		client, server := net.Pipe()
+		c := NewConn(ctx, client, nil, false)
+		if err := c.Close(); err != nil {
+			t.Fatal(err)
+		}
+		server.Close()
+	}
+	cancel()
+	settle(t, base)
+}
