@@ -215,7 +215,7 @@ func (x *extractor) entry(hdr *tar.Header, r io.Reader, buf []byte) error {
 	case tar.TypeLink:
 		target, err := cleanName(hdr.Linkname)
 		if err != nil {
-			return fmt.Errorf("link target %s: %w", quote(hdr.Linkname), err)
+			return fmt.Errorf("%w: hard link to %s", err, quote(hdr.Linkname))
 		}
 		if target == "." || target == name {
 			return fmt.Errorf("%w: hard link to %s", ErrInsecurePath, quote(hdr.Linkname))

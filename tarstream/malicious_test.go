@@ -1,0 +1,478 @@
+package tarstream
+
+import (
+	"archive/tar"
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+
+// ent is one entry of a generated archive.
+type ent struct {
+	name, link string
+	typ        byte
+	mode       int64
+	body       string
+	size       int64 // when > 0, overrides len(body) in the header
+	pax        map[string]string
+	format     tar.Format
+}
+
+func file(name, body string) ent { return ent{name: name, typ: tar.TypeReg, mode: 0o644, body: body} }
+func dir(name string) ent        { return ent{name: name, typ: tar.TypeDir, mode: 0o755} }
+func symlink(name, target string) ent {
+	return ent{name: name, typ: tar.TypeSymlink, link: target, mode: 0o777}
+}
+func hardlink(name, target string) ent {
+	return ent{name: name, typ: tar.TypeLink, link: target, mode: 0o644}
+}
+func special(name string, typ byte) ent { return ent{name: name, typ: typ, mode: 0o600} }
+
+// build writes entries as a tar archive. A header claiming more bytes than
+// its body ends the archive right after the header (no padding, no trailer):
+// the reader must refuse it before reading data.
+func build(entries ...ent) []byte {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, e := range entries {
+		hdr := &tar.Header{
+			Typeflag:   e.typ,
+			Name:       e.name,
+			Linkname:   e.link,
+			Mode:       e.mode,
+			Size:       int64(len(e.body)),
+			ModTime:    time.Unix(1700000000, 0),
+			PAXRecords: e.pax,
+			Format:     e.format,
+		}
+		if e.typ != tar.TypeReg {
+			hdr.Size = 0
+		}
+		if e.typ == tar.TypeXGlobalHeader {
+			hdr = &tar.Header{Typeflag: e.typ, PAXRecords: e.pax, Format: e.format}
+		}
+		if e.size > 0 {
+			hdr.Size = e.size
+		}
+		if err := tw.WriteHeader(hdr); err != nil {
+			panic(fmt.Sprintf("build %q: %v", e.name, err))
+		}
+		if e.size > 0 && e.size != int64(len(e.body)) {
+			tw.Write([]byte(e.body)) // short on purpose
+			tw.Flush()               // fails: the archive stays truncated
+			return buf.Bytes()
+		}
+		if _, err := tw.Write([]byte(e.body)); err != nil {
+			panic(err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
+}
+
+// rawUSTAR builds a one-entry archive whose header name is written byte for
+// byte (archive/tar's writer would refuse it), with a valid checksum.
+func rawUSTAR(name []byte, typ byte, body string) []byte {
+	blk := make([]byte, 512)
+	copy(blk[0:100], name)
+	copy(blk[100:108], "0000644\x00")
+	copy(blk[108:116], "0000000\x00")
+	copy(blk[116:124], "0000000\x00")
+	copy(blk[124:136], fmt.Sprintf("%011o\x00", len(body)))
+	copy(blk[136:148], fmt.Sprintf("%011o\x00", 1700000000))
+	blk[156] = typ
+	copy(blk[257:263], "ustar\x00")
+	copy(blk[263:265], "00")
+	copy(blk[148:156], "        ")
+	sum := 0
+	for _, b := range blk {
+		sum += int(b)
+	}
+	copy(blk[148:156], fmt.Sprintf("%06o\x00 ", sum))
+	data := make([]byte, (len(body)+511)/512*512)
+	copy(data, body)
+	out := append(blk, data...)
+	return append(out, make([]byte, 1024)...)
+}
+
+// paxRaw builds an archive with a PAX extended header holding the given raw
+// records (not validated, unlike archive/tar's writer) before a file.
+func paxRaw(records string, name, body string) []byte {
+	var rec bytes.Buffer
+	for _, kv := range strings.Split(records, "\n") {
+		// "%d %s\n" where the length counts itself.
+		n := len(kv) + 3
+		for len(fmt.Sprintf("%d %s\n", n, kv)) != n {
+			n++
+		}
+		fmt.Fprintf(&rec, "%d %s\n", n, kv)
+	}
+	hdr := rawUSTAR([]byte("PaxHeaders/x"), tar.TypeXHeader, rec.String())
+	hdr = hdr[:len(hdr)-1024] // drop the trailer
+	return append(hdr, rawUSTAR([]byte(name), tar.TypeReg, body)...)
+}
+
+type vector struct {
+	file  string
+	data  func() []byte
+	opts  ExtractOptions
+	err   error                          // nil: extraction succeeds
+	check func(t *testing.T, dst string) // optional, after extraction
+}
+
+func longName(n int) string {
+	var b strings.Builder
+	for b.Len() < n {
+		b.WriteString(strings.Repeat("d", 100) + "/")
+	}
+	return b.String()[:n-1] + "f"
+}
+
+var vectors = []vector{
+	{file: "dotdot.tar", data: func() []byte { return build(file("../evil", "x")) }, err: ErrInsecurePath},
+	{file: "dotdot-nested.tar", data: func() []byte { return build(dir("a/"), file("a/../../evil", "x")) }, err: ErrInsecurePath},
+	{file: "dotdot-inside.tar", data: func() []byte { return build(file("a/../b", "x")) }, err: ErrInsecurePath},
+	{file: "dotdot-dir.tar", data: func() []byte { return build(dir("../")) }, err: ErrInsecurePath},
+	{file: "dot-slash-dotdot.tar", data: func() []byte { return build(file("./../evil", "x")) }, err: ErrInsecurePath},
+	{file: "absolute.tar", data: func() []byte { return build(file("/tarstream-evil", "x")) }, err: ErrInsecurePath},
+	{file: "absolute-dotdot.tar", data: func() []byte { return build(file("/../evil", "x")) }, err: ErrInsecurePath},
+	{file: "sibling-prefix.tar", data: func() []byte { return build(file("../dst2/evil", "x")) }, err: ErrInsecurePath},
+	{file: "backslash-dotdot.tar", data: func() []byte { return build(file(`..\evil`, "x")) },
+		check: exists(`..\evil`)}, // one plain name on unix
+	{file: "windows-drive.tar", data: func() []byte { return build(file(`C:\evil`, "x")) }, check: exists(`C:\evil`)},
+	{file: "many-slashes.tar", data: func() []byte { return build(file("a//b///c", "x")) }, check: exists("a/b/c")},
+	{file: "implied-parents.tar", data: func() []byte { return build(file("a/b/c/f", "x")) }, check: exists("a/b/c/f")},
+	{file: "nul-in-pax-name.tar", data: func() []byte { return paxRaw("path=a\x00/../../evil", "x", "x") }, err: tar.ErrHeader},
+	{file: "nul-in-ustar-name.tar", data: func() []byte { return rawUSTAR([]byte("evil\x00/../../x"), tar.TypeReg, "x") },
+		check: exists("evil")}, // the name ends at the NUL
+	{file: "long-pax-name.tar", data: func() []byte { return build(file(longName(5000), "x")) }, err: ErrNameTooLong},
+	{file: "long-pax-name-ok.tar", data: func() []byte { return build(file(longName(1000), "x")) }, check: exists(longName(1000))},
+	{file: "long-symlink-target.tar", data: func() []byte { return build(symlink("l", strings.Repeat("a/", 2100))) }, err: ErrNameTooLong},
+	{file: "pax-path-override.tar", data: func() []byte { return paxRaw("path=../../evil", "innocent", "x") }, err: ErrInsecurePath},
+	{file: "global-header.tar", data: func() []byte {
+		g := ent{name: "global", typ: tar.TypeXGlobalHeader, pax: map[string]string{"path": "foo/bar"}, format: tar.FormatPAX}
+		return build(g, file("f", "x"))
+	}, check: exists("f")},
+
+	{file: "symlink-escape.tar", data: func() []byte { return build(symlink("link", "../outside"), file("link/pwned", "x")) }, err: ErrInsecurePath},
+	{file: "symlink-absolute.tar", data: func() []byte { return build(symlink("link", "/etc"), file("link/pwned", "x")) }, err: ErrInsecurePath},
+	{file: "symlink-root.tar", data: func() []byte { return build(symlink("link", "/")) }, err: ErrInsecurePath},
+	{file: "symlink-dotdot-after-name.tar", data: func() []byte { return build(symlink("l", "d/../../outside")) }, err: ErrInsecurePath},
+	{file: "symlink-climb.tar", data: func() []byte { return build(dir("a/"), dir("a/b/"), symlink("a/b/l", "../../..")) }, err: ErrInsecurePath},
+	{file: "symlink-relative-ok.tar", data: func() []byte { return build(file("x", "data"), symlink("a/b/l", "../../x")) },
+		check: linkTo("a/b/l", "../../x")},
+	{file: "symlink-empty-target.tar", data: func() []byte { return build(symlink("l", "")) }, err: ErrInsecurePath},
+	{file: "two-hop-symlink.tar", data: func() []byte {
+		return build(dir("dir/"), symlink("dir/hop2", ".."), symlink("hop1", "dir/hop2"), file("hop1/x", "x"))
+	}, err: ErrInsecurePath},
+	{file: "two-hop-symlink-climb.tar", data: func() []byte {
+		return build(symlink("hop1", "dir/hop2"), dir("dir/"), symlink("dir/hop2", "../.."))
+	}, err: ErrInsecurePath},
+	{file: "symlink-then-write-through.tar", data: func() []byte { return build(dir("sub/"), symlink("link", "sub"), file("link/f", "x")) }, err: ErrInsecurePath},
+	{file: "symlink-then-file.tar", data: func() []byte { return build(symlink("f", "target"), file("f", "data")) },
+		check: func(t *testing.T, dst string) {
+			exists("f")(t, dst)
+			if _, err := os.Lstat(filepath.Join(dst, "target")); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("target written through the replaced link: %v", err)
+			}
+		}},
+	{file: "symlink-dot.tar", data: func() []byte { return build(symlink("s", "."), file("s/x", "x")) }, err: ErrInsecurePath},
+	{file: "symlink-loop.tar", data: func() []byte { return build(symlink("a", "b"), symlink("b", "a"), file("a/x", "x")) }, err: ErrInsecurePath},
+	{file: "symlink-self.tar", data: func() []byte { return build(symlink("a", "a")) }, check: linkTo("a", "a")},
+	{file: "dir-replaced-by-symlink.tar", data: func() []byte { return build(dir("d/"), symlink("d", "../outside"), file("d/x", "x")) }, err: ErrInsecurePath},
+	{file: "dir-replaced-by-inner-symlink.tar", data: func() []byte {
+		return build(dir("d/"), dir("e/"), symlink("d", "e"), file("d/x", "x"))
+	}, err: ErrInsecurePath},
+
+	{file: "hardlink-escape.tar", data: func() []byte { return build(hardlink("hl", "../outside/sentinel")) }, err: ErrInsecurePath},
+	{file: "hardlink-absolute.tar", data: func() []byte { return build(hardlink("hl", "/etc/passwd")) }, err: ErrInsecurePath},
+	{file: "hardlink-to-symlink.tar", data: func() []byte {
+		return build(file("x", "x"), symlink("a/b/l", "../../x"), hardlink("l2", "a/b/l"))
+	}, err: ErrInsecurePath},
+	{file: "hardlink-through-symlink.tar", data: func() []byte {
+		return build(file("d/f", "x"), symlink("s", "d"), hardlink("h", "s/f"))
+	}, err: ErrInsecurePath},
+	{file: "hardlink-to-dir.tar", data: func() []byte { return build(dir("d/"), hardlink("h", "d")) }, err: ErrInsecurePath},
+	{file: "hardlink-self.tar", data: func() []byte { return build(hardlink("h", "h")) }, err: ErrInsecurePath},
+	{file: "hardlink-missing.tar", data: func() []byte { return build(hardlink("h", "nothing")) }, err: fs.ErrNotExist},
+	{file: "hardlink-ok.tar", data: func() []byte { return build(file("f", "data"), hardlink("h", "f")) }, check: sameFile("f", "h")},
+
+	{file: "huge-size.tar", data: func() []byte { return build(ent{name: "big", typ: tar.TypeReg, mode: 0o644, size: 1 << 40}) },
+		err: ErrTooLarge, check: absent("big")},
+	{file: "pax-size-huge.tar", data: func() []byte { return paxRaw("size=1099511627776", "big", "") }, err: ErrTooLarge, check: absent("big")},
+	{file: "cumulative-size.tar", data: func() []byte { return build(file("a", strings.Repeat("a", 60)), file("b", strings.Repeat("b", 60))) },
+		opts: ExtractOptions{MaxBytes: 100}, err: ErrTooLarge, check: func(t *testing.T, dst string) { exists("a")(t, dst); absent("b")(t, dst) }},
+	{file: "too-many-entries.tar", data: func() []byte {
+		var es []ent
+		for i := range 20 {
+			es = append(es, file(fmt.Sprintf("f%02d", i), "x"))
+		}
+		return build(es...)
+	}, opts: ExtractOptions{MaxEntries: 10}, err: ErrTooManyEntries, check: absent("f10")},
+	{file: "truncated.tar", data: func() []byte { return build(ent{name: "t", typ: tar.TypeReg, mode: 0o644, body: "short", size: 1000}) },
+		err: errUnexpectedEOF},
+
+	{file: "duplicate-entries.tar", data: func() []byte { return build(file("f", "one"), file("f", "two")) }, check: content("f", "two")},
+	{file: "duplicate-dir-then-file.tar", data: func() []byte { return build(dir("d/"), file("d/x", "x"), file("d", "file")) }, check: content("d", "file")},
+	{file: "duplicate-dir-then-file-nooverwrite.tar", data: func() []byte { return build(dir("d/"), file("d/x", "x"), file("d", "file")) },
+		opts: ExtractOptions{NoOverwriteDirNonDir: true}, err: ErrOverwrite},
+	{file: "duplicate-file-then-dir-nooverwrite.tar", data: func() []byte { return build(file("d", "file"), dir("d/")) },
+		opts: ExtractOptions{NoOverwriteDirNonDir: true}, err: ErrOverwrite},
+	{file: "type-flip.tar", data: func() []byte { return build(file("x", "1"), dir("x/"), file("x/y", "2"), file("x", "3")) }, check: content("x", "3")},
+	{file: "file-as-parent.tar", data: func() []byte { return build(file("f", "x"), file("f/x", "x")) }, err: fs.ErrExist},
+	{file: "root-entry-file.tar", data: func() []byte { return rawUSTAR([]byte("./"), tar.TypeReg, "x") }, err: ErrInsecurePath},
+	{file: "root-entry-dir.tar", data: func() []byte { return build(dir("./"), file("./f", "x")) }, check: exists("f")},
+
+	{file: "device.tar", data: func() []byte { return build(special("dev", tar.TypeChar)) }, err: ErrDevice, check: absent("dev")},
+	{file: "block-device.tar", data: func() []byte { return build(special("blk", tar.TypeBlock)) }, err: ErrDevice, check: absent("blk")},
+	{file: "fifo.tar", data: func() []byte { return build(special("fifo", tar.TypeFifo)) }, err: ErrDevice, check: absent("fifo")},
+	{file: "unknown-type.tar", data: func() []byte { return build(ent{name: "z", typ: 'Z', mode: 0o644}) }, err: ErrEntryType},
+	{file: "setuid.tar", data: func() []byte { return build(ent{name: "suid", typ: tar.TypeReg, mode: 0o6755, body: "x"}) },
+		check: func(t *testing.T, dst string) {
+			fi, err := os.Stat(filepath.Join(dst, "suid"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi.Mode()&(fs.ModeSetuid|fs.ModeSetgid) != 0 || fi.Mode().Perm() != 0o755 {
+				t.Errorf("mode %v, want -rwxr-xr-x without setuid/setgid", fi.Mode())
+			}
+		}},
+	{file: "readonly-dir.tar", data: func() []byte {
+		return build(ent{name: "ro/", typ: tar.TypeDir, mode: 0o555}, file("ro/f", "x"))
+	}, check: func(t *testing.T, dst string) {
+		exists("ro/f")(t, dst)
+		fi, err := os.Stat(filepath.Join(dst, "ro"))
+		if err != nil || fi.Mode().Perm() != 0o555 {
+			t.Errorf("ro: %v %v, want dr-xr-xr-x", fi.Mode(), err)
+		}
+		os.Chmod(filepath.Join(dst, "ro"), 0o755) // let TempDir clean up
+	}},
+}
+
+// errUnexpectedEOF names io.ErrUnexpectedEOF in the table.
+var errUnexpectedEOF = io.ErrUnexpectedEOF
+
+func exists(name string) func(*testing.T, string) {
+	return func(t *testing.T, dst string) {
+		t.Helper()
+		if _, err := os.Lstat(filepath.Join(dst, name)); err != nil {
+			t.Errorf("%s missing: %v", name, err)
+		}
+	}
+}
+
+func absent(name string) func(*testing.T, string) {
+	return func(t *testing.T, dst string) {
+		t.Helper()
+		if _, err := os.Lstat(filepath.Join(dst, name)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s exists (err %v), want nothing written", name, err)
+		}
+	}
+}
+
+func content(name, want string) func(*testing.T, string) {
+	return func(t *testing.T, dst string) {
+		t.Helper()
+		got, err := os.ReadFile(filepath.Join(dst, name))
+		if err != nil || string(got) != want {
+			t.Errorf("%s = %q, %v; want %q", name, got, err, want)
+		}
+	}
+}
+
+func linkTo(name, want string) func(*testing.T, string) {
+	return func(t *testing.T, dst string) {
+		t.Helper()
+		got, err := os.Readlink(filepath.Join(dst, name))
+		if err != nil || got != want {
+			t.Errorf("readlink %s = %q, %v; want %q", name, got, err, want)
+		}
+	}
+}
+
+func sameFile(a, b string) func(*testing.T, string) {
+	return func(t *testing.T, dst string) {
+		t.Helper()
+		fa, err1 := os.Stat(filepath.Join(dst, a))
+		fb, err2 := os.Stat(filepath.Join(dst, b))
+		if err1 != nil || err2 != nil || !os.SameFile(fa, fb) {
+			t.Errorf("%s and %s are not the same file (%v, %v)", a, b, err1, err2)
+		}
+	}
+}
+
+// sandbox is a temporary parent directory holding dst and sentinels beside
+// it: outside/sentinel and an empty sibling dst2 (a name dst is a prefix of).
+type sandbox struct {
+	parent, dst string
+	before      map[string]string
+}
+
+func newSandbox(t testing.TB) *sandbox {
+	t.Helper()
+	parent := t.TempDir()
+	s := &sandbox{parent: parent, dst: filepath.Join(parent, "dst")}
+	for _, d := range []string{"dst", "dst2", "outside"} {
+		if err := os.Mkdir(filepath.Join(parent, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(parent, "outside", "sentinel"), []byte("do not touch"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.before = snapshotOutside(t, parent)
+	return s
+}
+
+// snapshotOutside describes every path under parent but dst: type, mode,
+// size, mtime, link count, content hash, link target.
+func snapshotOutside(t testing.TB, parent string) map[string]string {
+	t.Helper()
+	snap := map[string]string{}
+	err := filepath.WalkDir(parent, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(parent, p)
+		if rel == "dst" {
+			return fs.SkipDir
+		}
+		fi, err := os.Lstat(p)
+		if err != nil {
+			return err
+		}
+		desc := fmt.Sprintf("%v %d %d", fi.Mode(), fi.Size(), fi.ModTime().UnixNano())
+		if st := statOf(fi); st.ok {
+			desc += fmt.Sprintf(" nlink=%d", st.nlink)
+		}
+		switch {
+		case fi.Mode().IsRegular():
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			desc += fmt.Sprintf(" %x", sha256.Sum256(b))
+		case fi.Mode()&fs.ModeSymlink != 0:
+			l, _ := os.Readlink(p)
+			desc += " -> " + l
+		}
+		if rel != "." { // the parent's own mtime changes with dst
+			snap[rel] = desc
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
+// verify checks that nothing outside dst changed and that every symbolic
+// link in dst is relative and resolves lexically inside dst.
+func (s *sandbox) verify(t testing.TB) {
+	t.Helper()
+	after := snapshotOutside(t, s.parent)
+	var diff []string
+	for k, v := range after {
+		if s.before[k] != v {
+			diff = append(diff, fmt.Sprintf("%s: %q -> %q", k, s.before[k], v))
+		}
+	}
+	for k := range s.before {
+		if _, ok := after[k]; !ok {
+			diff = append(diff, k+": removed")
+		}
+	}
+	sort.Strings(diff)
+	for _, d := range diff {
+		t.Errorf("escape outside dst: %s", d)
+	}
+	filepath.WalkDir(s.dst, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.Type()&fs.ModeSymlink == 0 {
+			return nil
+		}
+		target, _ := os.Readlink(p)
+		if filepath.IsAbs(target) {
+			t.Errorf("absolute symlink %s -> %s in dst", p, target)
+			return nil
+		}
+		resolved := filepath.Join(filepath.Dir(p), target)
+		if rel, err := filepath.Rel(s.dst, resolved); err != nil || !filepath.IsLocal(rel) && rel != "." {
+			t.Errorf("symlink %s -> %s leaves dst", p, target)
+		}
+		return nil
+	})
+}
+
+func TestMaliciousVectors(t *testing.T) {
+	dir := filepath.Join("testdata", "malicious")
+	if *update {
+		os.MkdirAll(dir, 0o755)
+		for _, v := range vectors {
+			if err := os.WriteFile(filepath.Join(dir, v.file), v.data(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if len(vectors) < 40 {
+		t.Errorf("%d vectors, want at least 40", len(vectors))
+	}
+	seen := map[string]bool{}
+	for _, v := range vectors {
+		if seen[v.file] {
+			t.Errorf("vector %s listed twice", v.file)
+		}
+		seen[v.file] = true
+		t.Run(strings.TrimSuffix(v.file, ".tar"), func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(dir, v.file))
+			if err != nil {
+				t.Fatalf("%v (run with -update to generate)", err)
+			}
+			if !bytes.Equal(data, v.data()) {
+				t.Errorf("golden %s differs from its generator (run with -update)", v.file)
+			}
+			s := newSandbox(t)
+			err = Extract(bytes.NewReader(data), s.dst, v.opts)
+			t.Logf("Extract: %v", err)
+			switch {
+			case v.err == nil && err != nil:
+				t.Errorf("Extract: %v, want success", err)
+			case v.err != nil && !errors.Is(err, v.err):
+				t.Errorf("Extract: %v, want errors.Is %v", err, v.err)
+			}
+			if v.err != nil && v.err != tar.ErrHeader {
+				var ee *EntryError
+				if !errors.As(err, &ee) {
+					t.Errorf("Extract: %T %v, want an *EntryError", err, err)
+				}
+			}
+			if err != nil && !strings.HasPrefix(err.Error(), "tarstream: ") {
+				t.Errorf("error %q lacks the package prefix", err)
+			}
+			s.verify(t)
+			if v.check != nil {
+				v.check(t, s.dst)
+			}
+		})
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if !seen[e.Name()] {
+			t.Errorf("testdata file %s has no vector", e.Name())
+		}
+	}
+}
