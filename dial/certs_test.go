@@ -21,7 +21,7 @@ import (
 // client certificate, all generated in the test.
 type testPKI struct {
 	caPEM, serverCertPEM, serverKeyPEM, clientCertPEM, clientKeyPEM []byte
-	ca                                                             *x509.Certificate
+	ca                                                              *x509.Certificate
 }
 
 var serial atomic.Int64

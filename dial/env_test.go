@@ -1,0 +1,362 @@
+package dial
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func lookupMap(env map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) {
+		v, ok := env[k]
+		return v, ok
+	}
+}
+
+// writeContext stores a context named name in the store under configDir.
+func writeContext(t *testing.T, configDir, name string, endpoint map[string]any) {
+	t.Helper()
+	dir := filepath.Join(configDir, "contexts", "meta", contextDirName(name))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	meta, err := json.Marshal(map[string]any{
+		"Name":      name,
+		"Metadata":  map[string]any{"Description": "test"},
+		"Endpoints": map[string]any{"docker": endpoint},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "meta.json"), string(meta))
+}
+
+func writeFile(t *testing.T, p, data string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestContextDirName(t *testing.T) {
+	// The docker CLI's store directory for context "default" is the hex
+	// SHA-256 of the name, as in ~/.docker/contexts/meta/37a8eec1...
+	if got, want := contextDirName("default"), "37a8eec1ce19687d132fe29051dca629d164e2c4958ba141d5f4133a33f0688f"; got != want {
+		t.Fatalf("contextDirName(default) = %s, want %s", got, want)
+	}
+}
+
+func TestFromLookup(t *testing.T) {
+	pki := newTestPKI(t)
+
+	type want struct {
+		host, apiVersion, context string
+		configDir                 string // relative to the test's home; "" = .docker
+		tls                       bool
+		insecure                  bool
+		customCA                  bool
+		clientCert                bool
+		serverName                string
+	}
+	type wantErr struct {
+		op   string
+		is   error // nil: no sentinel checked
+		msgs []string
+	}
+	tests := []struct {
+		name  string
+		env   map[string]string               // HOME is added
+		setup func(t *testing.T, home string) // files under home
+		want  want
+		err   *wantErr
+	}{
+		{name: "empty env", want: want{host: DefaultHost}},
+		{name: "DOCKER_HOST tcp", env: map[string]string{"DOCKER_HOST": "tcp://10.0.0.1"}, want: want{host: "tcp://10.0.0.1:2375"}},
+		{name: "DOCKER_HOST unix", env: map[string]string{"DOCKER_HOST": "unix:///run/user/1000/docker.sock"}, want: want{host: "unix:///run/user/1000/docker.sock"}},
+		{name: "DOCKER_HOST ssh", env: map[string]string{"DOCKER_HOST": "ssh://me@box"}, want: want{host: "ssh://me@box:22"}},
+		{name: "DOCKER_HOST garbage", env: map[string]string{"DOCKER_HOST": "tcp://a b"},
+			err: &wantErr{op: "parse", msgs: []string{"DOCKER_HOST", "invalid character"}}},
+		{name: "DOCKER_HOST npipe", env: map[string]string{"DOCKER_HOST": "npipe:////./pipe/docker_engine"},
+			err: &wantErr{op: "parse", is: ErrUnsupported}},
+		{name: "empty DOCKER_HOST is unset", env: map[string]string{"DOCKER_HOST": ""}, want: want{host: DefaultHost}},
+		{name: "DOCKER_API_VERSION", env: map[string]string{"DOCKER_API_VERSION": "1.41"}, want: want{host: DefaultHost, apiVersion: "1.41"}},
+		{name: "DOCKER_API_VERSION with v", env: map[string]string{"DOCKER_API_VERSION": "v1.44"}, want: want{host: DefaultHost, apiVersion: "1.44"}},
+		{name: "DOCKER_API_VERSION garbage", env: map[string]string{"DOCKER_API_VERSION": "latest"},
+			err: &wantErr{op: "env", msgs: []string{"DOCKER_API_VERSION", "invalid API version"}}},
+		{name: "DOCKER_API_VERSION leading zero", env: map[string]string{"DOCKER_API_VERSION": "1.041"}, err: &wantErr{op: "env"}},
+		{name: "DOCKER_API_VERSION one number", env: map[string]string{"DOCKER_API_VERSION": "1"}, err: &wantErr{op: "env"}},
+		{name: "DOCKER_CONFIG", env: map[string]string{"DOCKER_CONFIG": "elsewhere"}, want: want{host: DefaultHost, configDir: "elsewhere"}},
+
+		// TLS from the environment.
+		{name: "TLS_VERIFY with cert path", env: map[string]string{"DOCKER_HOST": "tcp://127.0.0.1:2376", "DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": "certs"},
+			setup: func(t *testing.T, home string) { pki.writeClientFiles(t, filepath.Join(home, "certs")) },
+			want:  want{host: "tcp://127.0.0.1:2376", tls: true, customCA: true, clientCert: true, serverName: "127.0.0.1"}},
+		{name: "TLS_VERIFY=0 still verifies (CLI)", env: map[string]string{"DOCKER_HOST": "tcp://h:2376", "DOCKER_TLS_VERIFY": "0", "DOCKER_CERT_PATH": "certs"},
+			setup: func(t *testing.T, home string) { pki.writeClientFiles(t, filepath.Join(home, "certs")) },
+			want:  want{host: "tcp://h:2376", tls: true, customCA: true, clientCert: true, serverName: "h"}},
+		{name: "TLS_VERIFY, certs from config dir", env: map[string]string{"DOCKER_HOST": "tcp://h:2376", "DOCKER_TLS_VERIFY": "1"},
+			setup: func(t *testing.T, home string) { pki.writeClientFiles(t, filepath.Join(home, ".docker")) },
+			want:  want{host: "tcp://h:2376", tls: true, customCA: true, clientCert: true, serverName: "h"}},
+		{name: "TLS_VERIFY, no files: system roots", env: map[string]string{"DOCKER_HOST": "tcp://h:2376", "DOCKER_TLS_VERIFY": "1"},
+			want: want{host: "tcp://h:2376", tls: true, serverName: "h"}},
+		{name: "cert without key", env: map[string]string{"DOCKER_HOST": "tcp://h:2376", "DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": "certs"},
+			setup: func(t *testing.T, home string) {
+				writeFile(t, filepath.Join(home, "certs", "cert.pem"), string(pki.clientCertPEM))
+			},
+			err: &wantErr{op: "tls", msgs: []string{"together"}}},
+		{name: "unreadable CA", env: map[string]string{"DOCKER_HOST": "tcp://h:2376", "DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": "certs"},
+			setup: func(t *testing.T, home string) { writeFile(t, filepath.Join(home, "certs", "ca.pem"), "not pem") },
+			err:   &wantErr{op: "tls", msgs: []string{"no PEM certificate"}}},
+		{name: "cert path without verify refused", env: map[string]string{"DOCKER_HOST": "tcp://h:2376", "DOCKER_CERT_PATH": "certs"},
+			setup: func(t *testing.T, home string) { pki.writeClientFiles(t, filepath.Join(home, "certs")) },
+			err:   &wantErr{op: "env", is: ErrInsecure, msgs: []string{"DOCKER_CERT_PATH is set", "DOCKER_TLS_VERIFY=1", "DOCKWIRE_TLS_INSECURE=1"}}},
+		{name: "DOCKER_TLS without verify refused", env: map[string]string{"DOCKER_HOST": "tcp://h:2376", "DOCKER_TLS": "1"},
+			err: &wantErr{op: "env", is: ErrInsecure, msgs: []string{"DOCKER_TLS is set"}}},
+		{name: "cert path, insecure opt-in", env: map[string]string{"DOCKER_HOST": "tcp://h:2376", "DOCKER_CERT_PATH": "certs", "DOCKWIRE_TLS_INSECURE": "1"},
+			setup: func(t *testing.T, home string) { pki.writeClientFiles(t, filepath.Join(home, "certs")) },
+			want:  want{host: "tcp://h:2376", tls: true, insecure: true, customCA: true, clientCert: true, serverName: "h"}},
+		{name: "insecure opt-in false", env: map[string]string{"DOCKER_HOST": "tcp://h:2376", "DOCKER_TLS": "1", "DOCKWIRE_TLS_INSECURE": "false"},
+			err: &wantErr{op: "env", is: ErrInsecure}},
+		{name: "insecure opt-in garbage", env: map[string]string{"DOCKWIRE_TLS_INSECURE": "maybe"},
+			err: &wantErr{op: "env", msgs: []string{"DOCKWIRE_TLS_INSECURE"}}},
+		{name: "verify and insecure both", env: map[string]string{"DOCKER_HOST": "tcp://h:2376", "DOCKER_TLS_VERIFY": "1", "DOCKWIRE_TLS_INSECURE": "1"},
+			err: &wantErr{op: "env", msgs: []string{"both set"}}},
+		{name: "https without certs: verified, system roots", env: map[string]string{"DOCKER_HOST": "https://h"},
+			want: want{host: "https://h:2376", tls: true, serverName: "h"}},
+		{name: "https with cert path: verified", env: map[string]string{"DOCKER_HOST": "https://h", "DOCKER_CERT_PATH": "certs"},
+			setup: func(t *testing.T, home string) { pki.writeClientFiles(t, filepath.Join(home, "certs")) },
+			want:  want{host: "https://h:2376", tls: true, customCA: true, clientCert: true, serverName: "h"}},
+		{name: "plain tcp, no TLS variables", env: map[string]string{"DOCKER_HOST": "tcp://h:2375", "DOCKWIRE_TLS_INSECURE": "1"},
+			want: want{host: "tcp://h:2375"}},
+		{name: "TLS variables ignored on unix", env: map[string]string{"DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": "certs"},
+			want: want{host: DefaultHost}},
+
+		// Contexts.
+		{name: "currentContext from config.json", setup: func(t *testing.T, home string) {
+			writeFile(t, filepath.Join(home, ".docker", "config.json"), `{"auths":{},"currentContext":"remote"}`)
+			writeContext(t, filepath.Join(home, ".docker"), "remote", map[string]any{"Host": "tcp://10.1.2.3:2375", "SkipTLSVerify": false})
+		}, want: want{host: "tcp://10.1.2.3:2375", context: "remote"}},
+		{name: "DOCKER_CONTEXT overrides config.json", env: map[string]string{"DOCKER_CONTEXT": "other"}, setup: func(t *testing.T, home string) {
+			writeFile(t, filepath.Join(home, ".docker", "config.json"), `{"currentContext":"remote"}`)
+			writeContext(t, filepath.Join(home, ".docker"), "remote", map[string]any{"Host": "tcp://10.1.2.3:2375"})
+			writeContext(t, filepath.Join(home, ".docker"), "other", map[string]any{"Host": "ssh://me@other"})
+		}, want: want{host: "ssh://me@other:22", context: "other"}},
+		{name: "DOCKER_HOST overrides DOCKER_CONTEXT", env: map[string]string{"DOCKER_CONTEXT": "other", "DOCKER_HOST": "unix:///h.sock"}, setup: func(t *testing.T, home string) {
+			writeContext(t, filepath.Join(home, ".docker"), "other", map[string]any{"Host": "ssh://me@other"})
+		}, want: want{host: "unix:///h.sock"}},
+		{name: "DOCKER_CONTEXT default", env: map[string]string{"DOCKER_CONTEXT": "default"}, setup: func(t *testing.T, home string) {
+			writeFile(t, filepath.Join(home, ".docker", "config.json"), `{"currentContext":"remote"}`)
+		}, want: want{host: DefaultHost}},
+		{name: "context under DOCKER_CONFIG", env: map[string]string{"DOCKER_CONFIG": "cfg"}, setup: func(t *testing.T, home string) {
+			writeFile(t, filepath.Join(home, "cfg", "config.json"), `{"currentContext":"c"}`)
+			writeContext(t, filepath.Join(home, "cfg"), "c", map[string]any{"Host": "unix:///c.sock"})
+		}, want: want{host: "unix:///c.sock", context: "c", configDir: "cfg"}},
+		{name: "missing context", env: map[string]string{"DOCKER_CONTEXT": "ghost"},
+			err: &wantErr{op: "context", is: fs.ErrNotExist, msgs: []string{"ghost", "not found", "DOCKER_CONTEXT"}}},
+		{name: "missing current context", setup: func(t *testing.T, home string) {
+			writeFile(t, filepath.Join(home, ".docker", "config.json"), `{"currentContext":"gone"}`)
+		}, err: &wantErr{op: "context", is: fs.ErrNotExist, msgs: []string{"gone", "config.json"}}},
+		{name: "malformed config.json", setup: func(t *testing.T, home string) {
+			writeFile(t, filepath.Join(home, ".docker", "config.json"), `{"currentContext":`)
+		}, err: &wantErr{op: "context", msgs: []string{"malformed config.json"}}},
+		{name: "config.json wrong type", setup: func(t *testing.T, home string) {
+			writeFile(t, filepath.Join(home, ".docker", "config.json"), `{"currentContext":7}`)
+		}, err: &wantErr{op: "context", msgs: []string{"malformed config.json"}}},
+		{name: "empty config.json", setup: func(t *testing.T, home string) {
+			writeFile(t, filepath.Join(home, ".docker", "config.json"), " \n")
+		}, want: want{host: DefaultHost}},
+		{name: "malformed meta.json", env: map[string]string{"DOCKER_CONTEXT": "bad"}, setup: func(t *testing.T, home string) {
+			writeFile(t, filepath.Join(home, ".docker", "contexts", "meta", contextDirName("bad"), "meta.json"), `{"Endpoints":`)
+		}, err: &wantErr{op: "context", msgs: []string{"bad", "malformed meta.json"}}},
+		{name: "meta.json without docker endpoint", env: map[string]string{"DOCKER_CONTEXT": "k8s"}, setup: func(t *testing.T, home string) {
+			writeFile(t, filepath.Join(home, ".docker", "contexts", "meta", contextDirName("k8s"), "meta.json"), `{"Name":"k8s","Endpoints":{"kubernetes":{}}}`)
+		}, err: &wantErr{op: "context", msgs: []string{"no docker endpoint"}}},
+		{name: "meta.json with a bad host", env: map[string]string{"DOCKER_CONTEXT": "bad"}, setup: func(t *testing.T, home string) {
+			writeContext(t, filepath.Join(home, ".docker"), "bad", map[string]any{"Host": "ssh://-oProxyCommand=x"})
+		}, err: &wantErr{op: "context", msgs: []string{`must not start with "-"`}}},
+		{name: "context TLS files", env: map[string]string{"DOCKER_CONTEXT": "secure", "DOCKER_TLS": "1"}, setup: func(t *testing.T, home string) {
+			writeContext(t, filepath.Join(home, ".docker"), "secure", map[string]any{"Host": "tcp://127.0.0.1:2376"})
+			pki.writeClientFiles(t, filepath.Join(home, ".docker", "contexts", "tls", contextDirName("secure"), "docker"))
+		}, want: want{host: "tcp://127.0.0.1:2376", context: "secure", tls: true, customCA: true, clientCert: true, serverName: "127.0.0.1"}},
+		{name: "context SkipTLSVerify refused", env: map[string]string{"DOCKER_CONTEXT": "lax"}, setup: func(t *testing.T, home string) {
+			writeContext(t, filepath.Join(home, ".docker"), "lax", map[string]any{"Host": "tcp://h:2376", "SkipTLSVerify": true})
+			pki.writeClientFiles(t, filepath.Join(home, ".docker", "contexts", "tls", contextDirName("lax"), "docker"))
+		}, err: &wantErr{op: "context", is: ErrInsecure, msgs: []string{"lax", "SkipTLSVerify", "DOCKWIRE_TLS_INSECURE=1"}}},
+		{name: "context SkipTLSVerify opted in", env: map[string]string{"DOCKER_CONTEXT": "lax", "DOCKWIRE_TLS_INSECURE": "true"}, setup: func(t *testing.T, home string) {
+			writeContext(t, filepath.Join(home, ".docker"), "lax", map[string]any{"Host": "tcp://h:2376", "SkipTLSVerify": true})
+		}, want: want{host: "tcp://h:2376", context: "lax", tls: true, insecure: true, serverName: "h"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			home := t.TempDir()
+			env := map[string]string{"HOME": home}
+			for k, v := range tt.env {
+				if (k == "DOCKER_CONFIG" || k == "DOCKER_CERT_PATH") && v != "" {
+					v = filepath.Join(home, v)
+				}
+				env[k] = v
+			}
+			if tt.setup != nil {
+				tt.setup(t, home)
+			}
+			cfg, err := FromLookup(lookupMap(env))
+			if tt.err != nil {
+				if err == nil {
+					t.Fatalf("FromLookup = %+v, want error", cfg)
+				}
+				var de *Error
+				if !errors.As(err, &de) || de.Op != tt.err.op {
+					t.Fatalf("error %v is not *Error{Op: %s}", err, tt.err.op)
+				}
+				if tt.err.is != nil && !errors.Is(err, tt.err.is) {
+					t.Fatalf("error %v does not match %v", err, tt.err.is)
+				}
+				for _, m := range tt.err.msgs {
+					if !strings.Contains(err.Error(), m) {
+						t.Fatalf("error %q lacks %q", err, m)
+					}
+				}
+				if !strings.HasPrefix(err.Error(), "dial: ") {
+					t.Fatalf("error %q lacks the package prefix", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := tt.want
+			wantDir := filepath.Join(home, ".docker")
+			if w.configDir != "" {
+				wantDir = filepath.Join(home, w.configDir)
+			}
+			if cfg.Host != w.host || cfg.APIVersion != w.apiVersion || cfg.Context != w.context || cfg.ConfigDir != wantDir {
+				t.Fatalf("got Host %q APIVersion %q Context %q ConfigDir %q; want %q %q %q %q",
+					cfg.Host, cfg.APIVersion, cfg.Context, cfg.ConfigDir, w.host, w.apiVersion, w.context, wantDir)
+			}
+			if (cfg.TLS != nil) != w.tls {
+				t.Fatalf("TLS config present = %v, want %v", cfg.TLS != nil, w.tls)
+			}
+			if cfg.TLS == nil {
+				return
+			}
+			if cfg.TLS.InsecureSkipVerify != w.insecure || (cfg.TLS.RootCAs != nil) != w.customCA ||
+				(len(cfg.TLS.Certificates) == 1) != w.clientCert || cfg.TLS.MinVersion < 0x0303 {
+				t.Fatalf("TLS: insecure %v, custom CA %v, %d certs, min %x; want %v %v %v",
+					cfg.TLS.InsecureSkipVerify, cfg.TLS.RootCAs != nil, len(cfg.TLS.Certificates), cfg.TLS.MinVersion,
+					w.insecure, w.customCA, w.clientCert)
+			}
+			// ServerName is filled when dialing: check through Dialer's config.
+			h, err := ParseHost(cfg.Host)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := tlsFor(cfg.TLS, h).ServerName; got != w.serverName {
+				t.Fatalf("ServerName %q, want %q", got, w.serverName)
+			}
+		})
+	}
+}
+
+// TestFromLookupHandshake runs the whole chain: certificates on disk,
+// DOCKER_* variables, FromLookup, Dialer, and a real mutual-TLS handshake.
+func TestFromLookupHandshake(t *testing.T) {
+	checkGoroutines(t)
+	pki := newTestPKI(t)
+	addr := tlsServer(t, pki.serverConfig(t))
+	home := t.TempDir()
+	pki.writeClientFiles(t, filepath.Join(home, "certs"))
+	cfg, err := FromLookup(lookupMap(map[string]string{
+		"HOME":              home,
+		"DOCKER_HOST":       "tcp://" + addr,
+		"DOCKER_TLS_VERIFY": "1",
+		"DOCKER_CERT_PATH":  filepath.Join(home, "certs"),
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	open, err := cfg.Dialer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	readHello(t, c)
+}
+
+func TestFromLookupNoHome(t *testing.T) {
+	// DOCKER_CONFIG set: no home directory is needed.
+	dir := t.TempDir()
+	cfg, err := FromLookup(lookupMap(map[string]string{"DOCKER_CONFIG": dir}))
+	if err != nil || cfg.ConfigDir != dir || cfg.Host != DefaultHost {
+		t.Fatalf("FromLookup = %+v, %v; want ConfigDir %s", cfg, err, dir)
+	}
+}
+
+func TestTLSFromFiles(t *testing.T) {
+	pki := newTestPKI(t)
+	dir := t.TempDir()
+	pki.writeClientFiles(t, dir)
+	ca, cert, key := filepath.Join(dir, "ca.pem"), filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	tests := []struct {
+		name     string
+		opts     TLSOptions
+		errIs    error
+		errMsg   string
+		insecure bool
+	}{
+		{name: "verify with everything", opts: TLSOptions{CAFile: ca, CertFile: cert, KeyFile: key, Verify: true}},
+		{name: "verify, system roots", opts: TLSOptions{Verify: true}},
+		{name: "explicit insecure", opts: TLSOptions{CAFile: ca, InsecureSkipVerify: true}, insecure: true},
+		{name: "neither verify nor insecure", opts: TLSOptions{CAFile: ca}, errIs: ErrInsecure, errMsg: "InsecureSkipVerify"},
+		{name: "both", opts: TLSOptions{Verify: true, InsecureSkipVerify: true}, errMsg: "both"},
+		{name: "missing CA file", opts: TLSOptions{CAFile: filepath.Join(dir, "nope.pem"), Verify: true}, errIs: fs.ErrNotExist},
+		{name: "key without cert", opts: TLSOptions{KeyFile: key, Verify: true}, errMsg: "together"},
+		{name: "key does not match cert", opts: TLSOptions{CertFile: cert, KeyFile: writeTemp(t, dir, "other.pem", newTestPKI(t).clientKeyPEM), Verify: true}, errMsg: "private key does not match"},
+		{name: "CA file not PEM", opts: TLSOptions{CAFile: key, Verify: true}, errMsg: "no PEM certificate"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := TLSFromFiles(tt.opts)
+			if tt.errIs != nil || tt.errMsg != "" {
+				var de *Error
+				if err == nil || !errors.As(err, &de) || de.Op != "tls" {
+					t.Fatalf("TLSFromFiles = %v, %v; want *Error{Op: tls}", cfg, err)
+				}
+				if tt.errIs != nil && !errors.Is(err, tt.errIs) {
+					t.Fatalf("error %v does not match %v", err, tt.errIs)
+				}
+				if !strings.Contains(err.Error(), tt.errMsg) {
+					t.Fatalf("error %q lacks %q", err, tt.errMsg)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.MinVersion < 0x0303 || cfg.InsecureSkipVerify != tt.insecure || cfg.ServerName != tt.opts.ServerName {
+				t.Fatalf("config: min %x insecure %v; want TLS 1.2+ and insecure %v", cfg.MinVersion, cfg.InsecureSkipVerify, tt.insecure)
+			}
+			if (cfg.RootCAs != nil) != (tt.opts.CAFile != "") || (len(cfg.Certificates) == 1) != (tt.opts.CertFile != "") {
+				t.Fatalf("config: custom CA %v, %d certs for %+v", cfg.RootCAs != nil, len(cfg.Certificates), tt.opts)
+			}
+		})
+	}
+}
+
+func writeTemp(t *testing.T, dir, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	writeFile(t, p, string(data))
+	return p
+}
