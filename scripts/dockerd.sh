@@ -75,8 +75,12 @@ docker_cli() {
 	if [ -z "$cli" ]; then
 		if [ -x /usr/local/bin/docker ]; then cli=/usr/local/bin/docker; else cli=docker; fi
 	fi
+	local tls=()
+	if [ -n "${DOCKWIRE_REAL_TLS_CERTS:-}" ] && [ "$DOCKER_HOST_FOR_CLI" = "${DOCKWIRE_REAL_TLS_HOST:-}" ]; then
+		tls=(DOCKER_TLS_VERIFY=1 "DOCKER_CERT_PATH=$DOCKWIRE_REAL_TLS_CERTS")
+	fi
 	env -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH -u DOCKER_CONTEXT -u DOCKER_API_VERSION \
-		DOCKER_CONFIG="$STATE/docker-config" DOCKER_HOST="$DOCKER_HOST_FOR_CLI" "$cli" "$@"
+		DOCKER_CONFIG="$STATE/docker-config" DOCKER_HOST="$DOCKER_HOST_FOR_CLI" "${tls[@]}" "$cli" "$@"
 }
 
 # ping HOST: 0 when HOST (unix://path or tcp://host:port) answers GET /_ping with OK.
@@ -196,6 +200,15 @@ free_port() {
 }
 
 print_env() { cat "$ENVFILE"; }
+
+# show_log N: the errors of the last start attempt, then the last N lines of the log.
+show_log() {
+	local start
+	start=$(grep -n '^==== ' "$LOGFILE" 2>/dev/null | tail -n 1 | cut -d: -f1)
+	tail -n +"${start:-1}" "$LOGFILE" 2>/dev/null | grep -E 'level=(error|fatal)|failed to start' |
+		tail -n 5 | sed 's/^/    error: /' >&2 || true
+	tail -n "$1" "$LOGFILE" | sed 's/^/    /' >&2
+}
 
 write_env() { # host tls_host certs
 	{
@@ -324,7 +337,7 @@ try_start() {
 		if ! kill -0 "$pid" 2>/dev/null; then
 			wait "$pid" 2>/dev/null || true
 			log "dockerd exited during start-up; log tail:"
-			tail -n 15 "$LOGFILE" | sed 's/^/    /' >&2
+			show_log 10
 			return 1
 		fi
 		if ping_host "unix://$SOCK"; then
@@ -334,14 +347,14 @@ try_start() {
 				sleep 0.25
 			done
 			log "unix socket answers but TLS listener on 127.0.0.1:$port does not"
-			tail -n 15 "$LOGFILE" | sed 's/^/    /' >&2
+			show_log 10
 			stop_daemon
 			return 1
 		fi
 		sleep 0.25
 	done
 	log "dockerd did not answer /_ping within ${WAIT} s; log tail:"
-	tail -n 30 "$LOGFILE" | sed 's/^/    /' >&2
+	show_log 20
 	stop_daemon
 	return 1
 }
