@@ -1,0 +1,400 @@
+package tarstream
+
+import (
+	"archive/tar"
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// mkTree creates files under dir: a name ending in "/" is a directory, a
+// body starting with "->" a symbolic link.
+func mkTree(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		p := filepath.Join(dir, n)
+		body := files[n]
+		var err error
+		switch {
+		case strings.HasSuffix(n, "/"):
+			err = os.MkdirAll(p, 0o755)
+		case strings.HasPrefix(body, "->"):
+			os.MkdirAll(filepath.Dir(p), 0o755)
+			err = os.Symlink(body[2:], p)
+		default:
+			os.MkdirAll(filepath.Dir(p), 0o755)
+			err = os.WriteFile(p, []byte(body), 0o644)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// list reads an archive and returns its names, in order.
+func list(t testing.TB, r io.Reader) []string {
+	t.Helper()
+	var names []string
+	tr := tar.NewReader(r)
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			return names
+		}
+		if err != nil {
+			t.Fatalf("reading archive: %v", err)
+		}
+		names = append(names, hdr.Name)
+	}
+}
+
+func dirNames(t testing.TB, root string, opts DirOptions) []string {
+	t.Helper()
+	rc, err := Dir(root, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	return list(t, rc)
+}
+
+func TestDirExclude(t *testing.T) {
+	root := t.TempDir()
+	mkTree(t, root, map[string]string{
+		"Dockerfile": "FROM scratch", ".dockerignore": "*", "a.go": "a", "b.md": "b",
+		"docs/x.md": "x", "docs/keep.md": "k", "node_modules/m/x.js": "x",
+		"sub/Dockerfile": "FROM scratch", "sub/other": "o", "empty/": "",
+	})
+	tests := []struct {
+		name string
+		opts DirOptions
+		want []string
+	}{
+		{"all", DirOptions{}, []string{".dockerignore", "Dockerfile", "a.go", "b.md", "docs/", "docs/keep.md", "docs/x.md",
+			"empty/", "node_modules/", "node_modules/m/", "node_modules/m/x.js", "sub/", "sub/Dockerfile", "sub/other"}},
+		{"patterns", DirOptions{Exclude: []string{"*.md", "node_modules", "docs", "!docs/keep.md", "Dockerfile", ".dockerignore"}},
+			// Dockerfile and .dockerignore are kept; docs is walked for the
+			// exception but gets no entry of its own.
+			[]string{".dockerignore", "Dockerfile", "a.go", "docs/keep.md", "empty/", "sub/", "sub/Dockerfile", "sub/other"}},
+		{"everything", DirOptions{Exclude: []string{"*"}}, []string{".dockerignore", "Dockerfile"}},
+		{"named dockerfile", DirOptions{Exclude: []string{"sub", ".dockerignore", "Dockerfile"}, Dockerfile: "sub/Dockerfile"},
+			[]string{".dockerignore", "a.go", "b.md", "docs/", "docs/keep.md", "docs/x.md", "empty/",
+				"node_modules/", "node_modules/m/", "node_modules/m/x.js", "sub/Dockerfile"}},
+		{"prefix", DirOptions{Exclude: []string{"*", "!a.go", "!empty"}, Prefix: "base"},
+			[]string{"base/", "base/.dockerignore", "base/Dockerfile", "base/a.go", "base/empty/"}},
+		{"extra files", DirOptions{Exclude: []string{"*"}, ExtraFiles: []File{{Name: ".dockerfile.0123", Data: []byte("FROM x")}}},
+			[]string{".dockerignore", "Dockerfile", ".dockerfile.0123"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := dirNames(t, root, tt.opts)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("names\n got %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDirErrors(t *testing.T) {
+	root := t.TempDir()
+	for _, tt := range []struct {
+		name string
+		root string
+		opts DirOptions
+		err  error
+	}{
+		{"missing root", filepath.Join(root, "nope"), DirOptions{}, fs.ErrNotExist},
+		{"bad pattern", root, DirOptions{Exclude: []string{"["}}, ErrBadPattern},
+		{"bad prefix", root, DirOptions{Prefix: "../x"}, ErrInsecurePath},
+		{"bad extra file", root, DirOptions{ExtraFiles: []File{{Name: "/etc/x"}}}, ErrInsecurePath},
+	} {
+		rc, err := Dir(tt.root, tt.opts)
+		if !errors.Is(err, tt.err) || rc != nil {
+			t.Errorf("%s: Dir = %v, %v; want %v", tt.name, rc, err, tt.err)
+		}
+	}
+}
+
+func TestDirReadError(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root reads unreadable files")
+	}
+	root := t.TempDir()
+	mkTree(t, root, map[string]string{"a": "a", "secret": "s"})
+	os.Chmod(filepath.Join(root, "secret"), 0)
+	rc, err := Dir(root, DirOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	_, err = io.Copy(io.Discard, rc)
+	if !errors.Is(err, fs.ErrPermission) || !strings.HasPrefix(err.Error(), "tarstream: ") {
+		t.Errorf("Read = %v, want a tarstream error wrapping fs.ErrPermission", err)
+	}
+}
+
+func TestDirSymlinkNotFollowed(t *testing.T) {
+	outside := t.TempDir()
+	mkTree(t, outside, map[string]string{"secret": "do not send"})
+	root := t.TempDir()
+	mkTree(t, root, map[string]string{"out": "->" + outside, "f": "->" + filepath.Join(outside, "secret")})
+	rc, err := Dir(root, DirOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(data, []byte("do not send")) {
+		t.Error("archive holds the content of a file outside the root")
+	}
+	tr := tar.NewReader(bytes.NewReader(data))
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hdr.Typeflag != tar.TypeSymlink {
+			t.Errorf("%s: type %q, want a symbolic link", hdr.Name, hdr.Typeflag)
+		}
+	}
+}
+
+func TestDirDeterministic(t *testing.T) {
+	root := t.TempDir()
+	mkTree(t, root, map[string]string{"b/c": "c", "a": "a", "l": "->a", "e/": ""})
+	archive := func() []byte {
+		rc, err := Dir(root, DirOptions{Deterministic: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rc.Close()
+		data, err := io.ReadAll(rc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	first := archive()
+	later := time.Now().Add(time.Hour)
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		os.Chtimes(p, later, later)
+		return nil
+	})
+	if second := archive(); !bytes.Equal(first, second) {
+		t.Error("archives differ after the times changed")
+	}
+	tr := tar.NewReader(bytes.NewReader(first))
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hdr.ModTime.Unix() != 0 || hdr.Uid != 0 || hdr.Gid != 0 || hdr.Uname != "" || hdr.Gname != "" ||
+			!hdr.AccessTime.IsZero() || !hdr.ChangeTime.IsZero() {
+			t.Errorf("%s: mtime %v uid %d gid %d uname %q gname %q", hdr.Name, hdr.ModTime, hdr.Uid, hdr.Gid, hdr.Uname, hdr.Gname)
+		}
+	}
+	fixed := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	rc, _ := Dir(root, DirOptions{Deterministic: true, ModTime: fixed})
+	defer rc.Close()
+	hdr, err := tar.NewReader(rc).Next()
+	if err != nil || !hdr.ModTime.Equal(fixed) {
+		t.Errorf("ModTime option: %v, %v; want %v", hdr, err, fixed)
+	}
+}
+
+// settle waits for the goroutine count to come back to n.
+func settle(t *testing.T, n int) {
+	t.Helper()
+	for i := 0; i < 200; i++ {
+		if runtime.NumGoroutine() <= n {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Errorf("goroutines: %d, want %d", runtime.NumGoroutine(), n)
+}
+
+func TestDirCloseStopsWalk(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{}
+	for i := range 50 {
+		files[fmt.Sprintf("f%02d", i)] = strings.Repeat("x", 64<<10)
+	}
+	mkTree(t, root, files)
+	base := runtime.NumGoroutine()
+	for _, readFirst := range []int{0, 1, 100 << 10} {
+		rc, err := Dir(root, DirOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.CopyN(io.Discard, rc, int64(readFirst)); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error)
+		go func() { done <- rc.Close() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Close: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("Close did not return")
+		}
+		if _, err := rc.Read(make([]byte, 1)); err == nil {
+			t.Error("Read after Close succeeded")
+		}
+		rc.Close() // twice is fine
+	}
+	settle(t, base)
+}
+
+// describe returns a comparable description of the tree under root:
+// name, type, permission bits, size, content hash, link target, mtime
+// (seconds; not for links).
+func describe(t testing.TB, root string) []string {
+	t.Helper()
+	var out []string
+	inodes := map[[2]uint64]string{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		if rel == "." {
+			return nil
+		}
+		fi, err := os.Lstat(p)
+		if err != nil {
+			return err
+		}
+		s := fmt.Sprintf("%s %v", filepath.ToSlash(rel), fi.Mode())
+		switch {
+		case fi.Mode()&fs.ModeSymlink != 0:
+			l, _ := os.Readlink(p)
+			s += " -> " + l
+		case fi.Mode().IsRegular():
+			b, _ := os.ReadFile(p)
+			s += fmt.Sprintf(" %d %x %d", len(b), sha256.Sum256(b), fi.ModTime().Unix())
+			if st := statOf(fi); st.ok && st.nlink > 1 {
+				k := [2]uint64{st.dev, st.ino}
+				if first, ok := inodes[k]; ok {
+					s += " =" + first
+				} else {
+					inodes[k] = rel
+				}
+			}
+		default:
+			s += fmt.Sprintf(" %d", fi.ModTime().Unix())
+		}
+		out = append(out, s)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestRoundTrip(t *testing.T) {
+	src := t.TempDir()
+	mkTree(t, src, map[string]string{
+		"with space.txt": "spaces", "ünïcødé/日本語.txt": "unicode", "empty/": "", "deep/a/b/c/d.txt": "deep",
+		"link-rel": "->with space.txt", "deep/a/up": "->../../empty", "dangling": "->nowhere", "zero": "",
+		"big.bin": strings.Repeat("0123456789abcdef", 10000), "quote\"and\\back": "q",
+	})
+	os.Chmod(filepath.Join(src, "zero"), 0o600)
+	os.Chmod(filepath.Join(src, "big.bin"), 0o755)
+	os.Chmod(filepath.Join(src, "deep/a"), 0o700)
+	if err := os.Link(filepath.Join(src, "zero"), filepath.Join(src, "hard")); err != nil {
+		t.Fatal(err)
+	}
+	mtime := time.Date(2021, 3, 4, 5, 6, 7, 0, time.UTC)
+	filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if d.Type()&fs.ModeSymlink == 0 {
+			os.Chtimes(p, mtime, mtime)
+		}
+		return nil
+	})
+	for _, opts := range []DirOptions{{}, {Deterministic: true, ModTime: mtime}} {
+		rc, err := Dir(src, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dst := filepath.Join(t.TempDir(), "dst")
+		err = Extract(rc, dst, ExtractOptions{})
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, got := describe(t, src), describe(t, dst)
+		if !slices.Equal(want, got) {
+			t.Errorf("Deterministic=%v: trees differ\n src %q\n dst %q", opts.Deterministic, want, got)
+		}
+	}
+}
+
+// TestFlatMemory streams a 256 MiB file through Dir and Extract and checks
+// that the bytes allocated meanwhile stay far below its size.
+func TestFlatMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 256 MiB")
+	}
+	const size = 256 << 20
+	src := t.TempDir()
+	f, err := os.Create(filepath.Join(src, "sparse"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteAt([]byte("head"), 0)
+	f.WriteAt([]byte("tail"), size-4)
+	f.Close()
+	dst := filepath.Join(t.TempDir(), "dst")
+
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	rc, err := Dir(src, DirOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = Extract(rc, dst, ExtractOptions{})
+	rc.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	fi, err := os.Stat(filepath.Join(dst, "sparse"))
+	if err != nil || fi.Size() != size {
+		t.Fatalf("extracted %v, %v; want %d bytes", fi, err, size)
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 16<<20 {
+		t.Errorf("allocated %d bytes while streaming %d, want < 16 MiB", grew, size)
+	} else {
+		t.Logf("allocated %d KiB while streaming %d MiB", grew>>10, size>>20)
+	}
+}
