@@ -4,7 +4,13 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"sync"
 )
+
+// maxMerge is the largest frame Copy moves down in its buffer to merge it
+// into the Write of the frames before it: merging saves a Write per small
+// frame, and costs a memmove that outweighs the saved Write on big ones.
+const maxMerge = 512
 
 // maxDaemonMessage caps the message kept from a Systemerr frame.
 const maxDaemonMessage = 16 << 10
@@ -25,10 +31,18 @@ const maxDaemonMessage = 16 << 10
 // payload bytes it has read are written before it reads again, so a prompt
 // reaches the terminal even when no frame follows. Consecutive frames bound
 // for the same writer whose bytes are already buffered are written with one
-// Write.
+// Write (small frames, up to 512 bytes, are merged).
 func Copy(stdout, stderr io.Writer, src io.Reader) (written int64, err error) {
-	return NewReader(src).copy(stdout, stderr)
+	r := readerPool.Get().(*Reader)
+	r.reset(src)
+	written, err = r.copy(stdout, stderr)
+	r.reset(nil) // errors returned hold copies, never r.buf
+	readerPool.Put(r)
+	return written, err
 }
+
+// readerPool keeps Copy from allocating a 32 KiB buffer per call.
+var readerPool = sync.Pool{New: func() any { return new(Reader) }}
 
 // copy runs Copy on r, from wherever r is: a frame already begun with Next is
 // finished first.
@@ -70,6 +84,9 @@ func (r *Reader) copy(stdout, stderr io.Writer) (written int64, err error) {
 				break
 			}
 			size := binary.BigEndian.Uint32(h[4:])
+			if size > maxMerge {
+				break
+			}
 			m := min(uint32(r.w-q-HeaderSize), size)
 			copy(r.buf[end:], r.buf[q+HeaderSize:q+HeaderSize+int(m)])
 			end += int(m)

@@ -45,6 +45,11 @@ func NewReader(src io.Reader) *Reader {
 	return &Reader{src: src}
 }
 
+// reset makes r a new Reader of src, keeping its buffer.
+func (r *Reader) reset(src io.Reader) {
+	r.src, r.r, r.w, r.base, r.remain, r.stream, r.err, r.ferr = src, 0, 0, 0, 0, 0, nil, nil
+}
+
 // Next skips what is left of the current frame's payload and reads the next
 // frame header. It returns the frame's stream and payload size; the payload
 // is then read with Read. At a clean end of the source, between frames, Next

@@ -1,0 +1,9 @@
+module github.com/dockwire/dockwire/bench
+
+go 1.26.5
+
+require github.com/dockwire/dockwire v0.0.0
+
+require github.com/moby/moby/api v1.56.1
+
+replace github.com/dockwire/dockwire => ..
