@@ -47,8 +47,8 @@ func TestMatcher(t *testing.T) {
 		{[]string{"docs"}, "docs/x.md", true},
 		{[]string{"docs"}, "docsx", false},
 		{[]string{"docs"}, "a/docs", false}, // anchored at the root
-		{[]string{"docs/"}, "docs/a", true},   // cleaned to "docs"
-		{[]string{"/docs"}, "docs", false},    // New does not strip "/"; ReadIgnore does
+		{[]string{"docs/"}, "docs/a", true}, // cleaned to "docs"
+		{[]string{"/docs"}, "docs", false},  // New does not strip "/"; ReadIgnore does
 		{[]string{"./a"}, "a", true},
 		{[]string{"a/../b"}, "b", true},
 		{[]string{"  a  "}, "a", true},
