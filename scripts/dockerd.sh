@@ -334,7 +334,7 @@ try_start() {
 	echo "$pid" >"$STATE/launched.pid"
 	local deadline=$((SECONDS + WAIT))
 	while [ $SECONDS -lt $deadline ]; do
-		if ! kill -0 "$pid" 2>/dev/null; then
+		if ! alive "$pid"; then
 			wait "$pid" 2>/dev/null || true
 			log "dockerd exited during start-up; log tail:"
 			show_log 10
@@ -568,10 +568,22 @@ cmd_up() {
 	mkdir -p "$STATE"
 	touch "$STATE/$MARKER"
 	make_certs
+	# A failure from here on stops the daemon this run started (its log stays, `down`
+	# removes it), so that a failed `up` leaves nothing running.
+	trap 'up_failed $?' EXIT
 	start_daemon
 	ensure_image "unix://$SOCK"
+	trap - EXIT
 	log "up in $((SECONDS - t0)) s"
 	print_env
+}
+
+up_failed() {
+	[ "$1" -ne 0 ] || return 0
+	log "up failed: stopping the dockerd it started; log kept in $LOGFILE until '$0 down'"
+	stop_daemon
+	unmount_all || true
+	rm -f "$ENVFILE"
 }
 
 cmd_env() {
