@@ -1,0 +1,126 @@
+package endpoints
+
+import (
+	"archive/tar"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/dockwire/dockwire/tarstream"
+)
+
+// CopyOptions tune [ContainerService.CopyTo] and [ContainerService.CopyFrom].
+type CopyOptions struct {
+	// CopyUIDGID (CopyTo) gives the files the container user's uid and gid.
+	CopyUIDGID bool
+	// NoOverwriteDirNonDir refuses to replace a directory with a file or
+	// the reverse (both directions: on the daemon for CopyTo, in
+	// tarstream.Extract for CopyFrom).
+	NoOverwriteDirNonDir bool
+	// Extract tunes the extraction of CopyFrom (size caps, devices...).
+	Extract tarstream.ExtractOptions
+}
+
+// CopyTo copies the host file or directory src into the existing
+// directory dstDir of a container, as "docker cp src id:dstDir" does: the
+// copy is named after src's base name. Directories are streamed with
+// tarstream.Dir (symbolic links are copied as links, never followed).
+func (s *ContainerService) CopyTo(ctx context.Context, id, src, dstDir string, opts CopyOptions) error {
+	const op = "CopyTo"
+	if _, err := segment(op, "id", id); err != nil {
+		return err
+	}
+	if dstDir == "" {
+		return argErr(op, "dstDir", "", "must not be empty")
+	}
+	fi, err := os.Lstat(src)
+	if err != nil {
+		return fmt.Errorf("endpoints: %s: %w", op, err)
+	}
+	var archive io.ReadCloser
+	if fi.IsDir() {
+		archive, err = tarstream.Dir(src, tarstream.DirOptions{Prefix: filepath.Base(src)})
+		if err != nil {
+			return fmt.Errorf("endpoints: %s: %w", op, err)
+		}
+	} else {
+		archive, err = fileTar(src, fi)
+		if err != nil {
+			return fmt.Errorf("endpoints: %s: %w", op, err)
+		}
+	}
+	defer archive.Close()
+	return s.PutArchive(ctx, id, dstDir, archive, PutArchiveOptions{CopyUIDGID: opts.CopyUIDGID, NoOverwriteDirNonDir: opts.NoOverwriteDirNonDir})
+}
+
+// fileTar streams a one-entry archive of the file or symbolic link at
+// path.
+func fileTar(path string, fi os.FileInfo) (io.ReadCloser, error) {
+	link := ""
+	if fi.Mode()&os.ModeSymlink != 0 {
+		l, err := os.Readlink(path)
+		if err != nil {
+			return nil, err
+		}
+		link = l
+	} else if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file, directory or symbolic link", path)
+	}
+	hdr, err := tar.FileInfoHeader(fi, link)
+	if err != nil {
+		return nil, err
+	}
+	hdr.Uname, hdr.Gname = "", ""
+	var f *os.File
+	if link == "" {
+		if f, err = os.Open(path); err != nil {
+			return nil, err
+		}
+	}
+	pr, pw := io.Pipe()
+	go func() {
+		tw := tar.NewWriter(pw)
+		err := tw.WriteHeader(hdr)
+		if err == nil && f != nil {
+			_, err = io.Copy(tw, f)
+		}
+		if err == nil {
+			err = tw.Close()
+		}
+		if f != nil {
+			f.Close()
+		}
+		pw.CloseWithError(err)
+	}()
+	return &pipeCloser{pr}, nil
+}
+
+// pipeCloser closes the read end so the writer goroutine ends.
+type pipeCloser struct{ *io.PipeReader }
+
+func (p *pipeCloser) Close() error { return p.PipeReader.CloseWithError(io.ErrClosedPipe) }
+
+// CopyFrom copies the path src of a container into the host directory
+// dstDir (created if missing), as "docker cp id:src dstDir" does: the copy
+// is named after src's base name. Extraction goes through
+// tarstream.Extract, which never writes outside dstDir. It returns the
+// stat of src.
+func (s *ContainerService) CopyFrom(ctx context.Context, id, src, dstDir string, opts CopyOptions) (tarstream.PathStat, error) {
+	const op = "CopyFrom"
+	if dstDir == "" {
+		return tarstream.PathStat{}, argErr(op, "dstDir", "", "must not be empty")
+	}
+	a, err := s.GetArchive(ctx, id, src)
+	if err != nil {
+		return tarstream.PathStat{}, err
+	}
+	defer a.Body.Close()
+	xo := opts.Extract
+	xo.NoOverwriteDirNonDir = xo.NoOverwriteDirNonDir || opts.NoOverwriteDirNonDir
+	if err := tarstream.Extract(a.Body, dstDir, xo); err != nil {
+		return a.Stat, fmt.Errorf("endpoints: %s: %w", op, err)
+	}
+	return a.Stat, nil
+}
