@@ -1,0 +1,597 @@
+package wire
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestNegotiation(t *testing.T) {
+	tests := []struct {
+		name       string
+		headStatus int    // 0: 200
+		getStatus  int    // 0: 200
+		apiVersion string // "" = no header
+		want       Version
+		wantErr    bool
+		wantGets   int32
+	}{
+		{name: "head ok", apiVersion: "1.41", want: Version{1, 41}},
+		{name: "daemon newer", apiVersion: "1.99", want: MaxVersion},
+		{name: "head 404 falls back to get", headStatus: 404, apiVersion: "1.40", want: Version{1, 40}, wantGets: 1},
+		{name: "head 405 falls back to get", headStatus: 405, apiVersion: "1.44", want: Version{1, 44}, wantGets: 1},
+		{name: "missing header keeps max", want: MaxVersion},
+		{name: "garbage header keeps max", apiVersion: "banana", want: MaxVersion},
+		{name: "unhealthy daemon still says its version", headStatus: 500, getStatus: 500, apiVersion: "1.41", want: Version{1, 41}, wantGets: 1},
+		{name: "error without version fails", headStatus: 500, getStatus: 500, wantErr: true, wantGets: 1},
+		{name: "daemon too old", apiVersion: "1.12", wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var heads, gets atomic.Int32
+			f := newFakeDaemon(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path != "/_ping" {
+					t.Errorf("unexpected request %s %s", r.Method, r.URL)
+					return
+				}
+				if tt.apiVersion != "" {
+					w.Header().Set("Api-Version", tt.apiVersion)
+				}
+				status := tt.headStatus
+				if r.Method == "GET" {
+					gets.Add(1)
+					status = tt.getStatus
+				} else {
+					heads.Add(1)
+				}
+				if status == 0 {
+					status = 200
+				}
+				w.WriteHeader(status)
+				if r.Method == "GET" {
+					fmt.Fprint(w, "OK")
+				}
+			}))
+			c := NewClient(f.dial(), Options{})
+			defer c.Close()
+			v, err := c.Version(context.Background())
+			if (err != nil) != tt.wantErr || v != tt.want {
+				t.Fatalf("Version = %v, %v; want %v, err=%v", v, err, tt.want, tt.wantErr)
+			}
+			if heads.Load() != 1 || gets.Load() != tt.wantGets {
+				t.Errorf("pings: HEAD %d GET %d; want 1, %d", heads.Load(), gets.Load(), tt.wantGets)
+			}
+			// Success is remembered, failure is not.
+			c.Version(context.Background())
+			wantHeads := int32(1)
+			if tt.wantErr {
+				wantHeads = 2
+			}
+			if heads.Load() != wantHeads {
+				t.Errorf("after a second call: %d HEAD pings, want %d", heads.Load(), wantHeads)
+			}
+			if tt.name == "daemon too old" {
+				var ve *VersionError
+				if !errors.As(err, &ve) || ve.Have != (Version{1, 12}) || ve.Need != MinVersion {
+					t.Errorf("err = %v, want *VersionError", err)
+				}
+			}
+		})
+	}
+}
+
+func TestNegotiationStormOnePing(t *testing.T) {
+	var pings atomic.Int32
+	f := newFakeDaemon(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		pings.Add(1)
+		time.Sleep(20 * time.Millisecond) // let the storm pile up
+		w.Header().Set("Api-Version", "1.41")
+	}))
+	c := NewClient(f.dial(), Options{})
+	defer c.Close()
+	var wg sync.WaitGroup
+	errs := make(chan error, 100)
+	for i := 0; i < 100; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v, err := c.Version(context.Background())
+			if err == nil && v != (Version{1, 41}) {
+				err = fmt.Errorf("version %v", v)
+			}
+			if err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := pings.Load(); n != 1 {
+		t.Errorf("%d pings, want exactly 1", n)
+	}
+}
+
+func TestPinnedVersionNoPing(t *testing.T) {
+	var paths []string
+	var mu sync.Mutex
+	f := newFakeDaemon(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		paths = append(paths, r.URL.Path)
+		mu.Unlock()
+		fmt.Fprint(w, "[]")
+	}))
+	c := NewClient(f.dial(), Options{Version: Version{1, 43}})
+	defer c.Close()
+	if err := c.DoJSON(context.Background(), &Request{Method: "GET", Path: "/containers/json"}, new([]any)); err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) != 1 || paths[0] != "/v1.43/containers/json" {
+		t.Errorf("paths = %v", paths)
+	}
+}
+
+func TestPing(t *testing.T) {
+	f := newFakeDaemon(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Api-Version", "1.41")
+		h.Set("Ostype", "linux")
+		h.Set("Docker-Experimental", "true")
+		h.Set("Builder-Version", "2")
+		h.Set("Swarm", "active/manager")
+		if r.Method == "HEAD" {
+			w.WriteHeader(404) // force the GET fallback
+		}
+	}))
+	c := NewClient(f.dial(), Options{})
+	defer c.Close()
+	p, err := c.Ping(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := PingResult{APIVersion: Version{1, 41}, OSType: "linux", Experimental: true, BuilderVersion: "2", SwarmStatus: "active/manager"}
+	if p.Header.Get("Swarm") != "active/manager" {
+		t.Error("Header not kept")
+	}
+	p.Header = nil
+	if fmt.Sprint(p) != fmt.Sprint(want) {
+		t.Errorf("Ping = %+v, want %+v", p, want)
+	}
+}
+
+func TestDoJSONReusesConnections(t *testing.T) {
+	var got []string
+	var mu sync.Mutex
+	f := newFakeDaemon(t, pingHandler("1.41", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.Method+" "+r.URL.RequestURI()+" "+r.Header.Get("User-Agent")+" "+r.Host)
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		// Big enough to be chunked by net/http.
+		fmt.Fprintf(w, `[{"Id":"%s"}]`+"\n", strings.Repeat("a", 10000))
+	}))
+	c := NewClient(f.dial(), Options{})
+	defer c.Close()
+	for i := 0; i < 20; i++ {
+		var out []struct{ Id string }
+		req := &Request{Method: "GET", Path: "/containers/json", Query: map[string][]string{"all": {"1"}}}
+		if err := c.DoJSON(context.Background(), req, &out); err != nil {
+			t.Fatal(err)
+		}
+		if len(out) != 1 || len(out[0].Id) != 10000 {
+			t.Fatalf("decoded %d records", len(out))
+		}
+	}
+	if n := f.dials.Load(); n != 1 {
+		t.Errorf("%d dials for 20 sequential requests, want 1", n)
+	}
+	if want := "GET /v1.41/containers/json?all=1 dockwire/0.1 api.moby.localhost"; got[0] != want {
+		t.Errorf("request = %q, want %q", got[0], want)
+	}
+}
+
+func TestDoErrorStatus(t *testing.T) {
+	var redirected atomic.Int32
+	f := newFakeDaemon(t, pingHandler("1.41", func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/v1.41/containers/nope/json":
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(404)
+			fmt.Fprint(w, `{"message":"No such container: nope"}`+"\n")
+		case "/v1.41/redirect":
+			http.Redirect(w, r, "/elsewhere", http.StatusFound)
+		default:
+			redirected.Add(1)
+		}
+	}))
+	c := NewClient(f.dial(), Options{})
+	defer c.Close()
+	for i := 0; i < 3; i++ {
+		err := c.DoJSON(context.Background(), &Request{Method: "GET", Path: "/containers/nope/json"}, nil)
+		var e *Error
+		if !errors.Is(err, ErrNotFound) || !errors.As(err, &e) || e.Message != "No such container: nope" {
+			t.Fatalf("err = %v", err)
+		}
+	}
+	for _, m := range []string{"GET", "POST", "DELETE"} {
+		_, err := c.Do(context.Background(), &Request{Method: m, Path: "/redirect"})
+		var e *Error
+		if !errors.As(err, &e) || e.StatusCode != 302 {
+			t.Errorf("%s redirect: err = %v, want a *Error 302", m, err)
+		}
+	}
+	if redirected.Load() != 0 {
+		t.Error("a redirect was followed")
+	}
+	if n := f.dials.Load(); n != 1 {
+		t.Errorf("%d dials, want 1: error bodies read to the end keep the connection", n)
+	}
+}
+
+func TestVersionErrorBeforeIO(t *testing.T) {
+	var calls atomic.Int32
+	f := newFakeDaemon(t, pingHandler("1.41", func(w http.ResponseWriter, r *http.Request) { calls.Add(1) }))
+	c := NewClient(f.dial(), Options{})
+	defer c.Close()
+	tests := []struct {
+		req  *Request
+		want VersionError
+	}{
+		{&Request{Method: "GET", Path: "/x", Op: "ImageHistoryPlatform", MinVersion: Version{1, 48}},
+			VersionError{Op: "ImageHistoryPlatform", Need: Version{1, 48}, Have: Version{1, 41}}},
+		{&Request{Method: "POST", Path: "/containers/create", Op: "ContainerCreate", MinVersion: Version{1, 24},
+			Requires: []Requirement{{"ContainerCreate: Platform", Version{1, 41}}, {"ContainerCreate: MacAddress per network", Version{1, 44}}}},
+			VersionError{Op: "ContainerCreate: MacAddress per network", Need: Version{1, 44}, Have: Version{1, 41}}},
+	}
+	for _, tt := range tests {
+		_, err := c.Do(context.Background(), tt.req)
+		var ve *VersionError
+		if !errors.As(err, &ve) || *ve != tt.want {
+			t.Errorf("err = %v, want %v", err, &tt.want)
+		}
+	}
+	if calls.Load() != 0 {
+		t.Errorf("%d requests reached the daemon", calls.Load())
+	}
+}
+
+func TestUnreadBodyDiscardsConnAndPoolLimit(t *testing.T) {
+	big := strings.Repeat("x", 1<<20)
+	f := newFakeDaemon(t, pingHandler("1.41", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, big)
+	}))
+	c := NewClient(f.dial(), Options{PoolSize: 1})
+	defer c.Close()
+	ctx := context.Background()
+	resp, err := c.Do(ctx, &Request{Method: "GET", Path: "/big"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The only slot is in use: another call waits, then gives up with its ctx.
+	short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	_, err = c.Do(short, &Request{Method: "GET", Path: "/big"})
+	cancel()
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("second call with a full pool: %v", err)
+	}
+	io.ReadFull(resp.Body, make([]byte, 10))
+	resp.Body.Close()
+	dials := f.dials.Load()
+	resp, err = c.Do(ctx, &Request{Method: "GET", Path: "/big"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if err != nil || n != int64(len(big)) {
+		t.Fatalf("read %d, %v", n, err)
+	}
+	if f.dials.Load() != dials+1 {
+		t.Errorf("dials %d → %d: a half-read body must cost its connection", dials, f.dials.Load())
+	}
+	resp, _ = c.Do(ctx, &Request{Method: "GET", Path: "/big"})
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if f.dials.Load() != dials+1 {
+		t.Errorf("a fully read body should give its connection back")
+	}
+}
+
+// serveRequests answers requests on c with handle until it returns false.
+func serveRequests(c net.Conn, handle func(r *http.Request, w *bufio.Writer) bool) {
+	br := bufio.NewReader(c)
+	bw := bufio.NewWriter(c)
+	for {
+		r, err := http.ReadRequest(br)
+		if err != nil {
+			return
+		}
+		io.Copy(io.Discard, r.Body)
+		more := handle(r, bw)
+		bw.Flush()
+		if !more {
+			return
+		}
+	}
+}
+
+func TestDeadIdleConnRetry(t *testing.T) {
+	// The first connection answers one request and closes: the daemon
+	// timed out the keep-alive connection while it sat idle.
+	s := newRawServer(t, func(c net.Conn, n int) {
+		serveRequests(c, func(r *http.Request, w *bufio.Writer) bool {
+			fmt.Fprintf(w, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+			return n != 1
+		})
+	})
+	tests := []struct {
+		method string
+		body   io.Reader
+		retry  bool
+	}{
+		{"GET", nil, true},
+		{"HEAD", nil, true},
+		{"POST", nil, false},
+		{"GET", strings.NewReader("x"), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method, func(t *testing.T) {
+			s.accepted.Store(0)
+			c := NewClient(s.dial(), Options{Version: Version{1, 41}})
+			defer c.Close()
+			if err := c.DoJSON(context.Background(), &Request{Method: "GET", Path: "/a"}, nil); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(50 * time.Millisecond) // let the FIN arrive
+			req := &Request{Method: tt.method, Path: "/b", Body: tt.body, ContentLength: 1}
+			err := c.DoJSON(context.Background(), req, nil)
+			if tt.retry {
+				if err != nil {
+					t.Fatalf("idempotent request not retried: %v", err)
+				}
+				if s.accepted.Load() != 2 {
+					t.Errorf("%d connections, want 2", s.accepted.Load())
+				}
+			} else if !errors.Is(err, ErrConnLost) {
+				t.Errorf("err = %v, want ErrConnLost", err)
+			}
+		})
+	}
+}
+
+func TestTimeoutCutsHeadersNotStreams(t *testing.T) {
+	s := newRawServer(t, func(c net.Conn, n int) {
+		serveRequests(c, func(r *http.Request, w *bufio.Writer) bool {
+			switch r.URL.Path {
+			case "/v1.41/stall":
+				io.Copy(io.Discard, c) // never answer
+				return false
+			case "/v1.41/slowheaders":
+				time.Sleep(400 * time.Millisecond)
+				fmt.Fprintf(w, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+			case "/v1.41/slowstream":
+				fmt.Fprintf(w, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+				for i := 0; i < 6; i++ {
+					w.Flush()
+					time.Sleep(100 * time.Millisecond)
+					fmt.Fprintf(w, "1\r\n%d\r\n", i)
+				}
+				fmt.Fprintf(w, "0\r\n\r\n")
+			}
+			return true
+		})
+	})
+	c := NewClient(s.dial(), Options{Version: Version{1, 41}, Timeout: 200 * time.Millisecond})
+	defer c.Close()
+	ctx := context.Background()
+
+	start := time.Now()
+	_, err := c.Do(ctx, &Request{Method: "GET", Path: "/stall"})
+	if !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("stalled headers: err = %v", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("stalled headers took %v", d)
+	}
+
+	resp, err := c.Do(ctx, &Request{Method: "GET", Path: "/slowstream"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || string(b) != "012345" {
+		t.Fatalf("slow stream: %q, %v", b, err)
+	}
+
+	if _, err := c.Do(ctx, &Request{Method: "GET", Path: "/slowheaders"}); err == nil {
+		t.Error("slow headers without NoTimeout: want a timeout")
+	}
+	resp, err = c.Do(ctx, &Request{Method: "GET", Path: "/slowheaders", NoTimeout: true})
+	if err != nil {
+		t.Fatalf("NoTimeout: %v", err)
+	}
+	resp.Body.Close()
+}
+
+func TestCancelMidBody(t *testing.T) {
+	s := newRawServer(t, func(c net.Conn, n int) {
+		serveRequests(c, func(r *http.Request, w *bufio.Writer) bool {
+			fmt.Fprintf(w, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nfirst\r\n")
+			w.Flush()
+			io.Copy(io.Discard, c) // stall until the client hangs up
+			return false
+		})
+	})
+	base := runtime.NumGoroutine()
+	c := NewClient(s.dial(), Options{Version: Version{1, 41}})
+	ctx, cancel := context.WithCancel(context.Background())
+	resp, err := c.Do(ctx, &Request{Method: "GET", Path: "/logs", NoTimeout: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 5)
+	if _, err := io.ReadFull(resp.Body, buf); err != nil {
+		t.Fatal(err)
+	}
+	time.AfterFunc(50*time.Millisecond, cancel)
+	start := time.Now()
+	_, err = resp.Body.Read(buf)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("read after cancel: %v", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("cancel took %v", d)
+	}
+	resp.Body.Close()
+	c.Close()
+	checkGoroutines(t, base)
+}
+
+func TestCloseAbortsBlockedRead(t *testing.T) {
+	release := make(chan struct{})
+	s := newRawServer(t, func(c net.Conn, n int) {
+		serveRequests(c, func(r *http.Request, w *bufio.Writer) bool {
+			fmt.Fprintf(w, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+			w.Flush()
+			<-release
+			return false
+		})
+	})
+	defer close(release)
+	c := NewClient(s.dial(), Options{Version: Version{1, 41}})
+	defer c.Close()
+	resp, err := c.Do(context.Background(), &Request{Method: "GET", Path: "/events"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.AfterFunc(50*time.Millisecond, func() { resp.Body.Close() })
+	done := make(chan error)
+	go func() { _, err := resp.Body.Read(make([]byte, 10)); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("read on a closed body succeeded")
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("Close did not unblock Read")
+	}
+}
+
+func TestEarlyResponseBeatsWriteError(t *testing.T) {
+	s := newRawServer(t, func(c net.Conn, n int) {
+		br := bufio.NewReader(c)
+		if _, err := http.ReadRequest(br); err != nil {
+			return
+		}
+		fmt.Fprintf(c, "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: 25\r\n\r\n{\"message\":\"bad context\"}")
+		c.(*net.TCPConn).CloseWrite()
+		time.Sleep(100 * time.Millisecond)
+		c.(*net.TCPConn).SetLinger(0)
+	})
+	c := NewClient(s.dial(), Options{Version: Version{1, 41}})
+	defer c.Close()
+	body := io.LimitReader(zeros{}, 64<<20)
+	_, err := c.Do(context.Background(), &Request{Method: "POST", Path: "/build", Body: body, ContentLength: -1})
+	var e *Error
+	if !errors.As(err, &e) || e.Message != "bad context" {
+		t.Fatalf("err = %v, want the daemon's 400", err)
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+func TestUpgrade(t *testing.T) {
+	s := newRawServer(t, func(c net.Conn, n int) {
+		br := bufio.NewReader(c)
+		r, err := http.ReadRequest(br)
+		if err != nil {
+			return
+		}
+		if r.Header.Get("Upgrade") != "tcp" || r.Header.Get("Connection") != "Upgrade" {
+			fmt.Fprintf(c, "HTTP/1.1 400 Bad Request\r\nContent-Length: 10\r\n\r\nno upgrade")
+			return
+		}
+		switch r.URL.Path {
+		case "/v1.41/containers/gone/attach":
+			fmt.Fprintf(c, "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 28\r\n\r\n{\"message\":\"No such: gone\"}\n")
+			return
+		case "/v1.41/containers/old/attach":
+			fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.raw-stream\r\n\r\nhello:")
+		default:
+			fmt.Fprintf(c, "HTTP/1.1 101 UPGRADED\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\nhello:")
+		}
+		io.Copy(c, br) // echo stdin until half-close
+	})
+	c := NewClient(s.dial(), Options{Version: Version{1, 41}})
+	defer c.Close()
+	for _, tt := range []struct {
+		path string
+		code int
+	}{{"/containers/abc/attach", 101}, {"/containers/old/attach", 200}} {
+		up, err := c.Upgrade(context.Background(), &Request{Method: "POST", Path: tt.path, NoTimeout: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if up.StatusCode != tt.code {
+			t.Errorf("status %d, want %d", up.StatusCode, tt.code)
+		}
+		io.WriteString(up.Conn, "stdin")
+		if err := up.Conn.(interface{ CloseWrite() error }).CloseWrite(); err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(up.Reader)
+		if err != nil || string(got) != "hello:stdin" {
+			t.Errorf("stream = %q, %v", got, err)
+		}
+		up.Conn.Close()
+	}
+	_, err := c.Upgrade(context.Background(), &Request{Method: "POST", Path: "/containers/gone/attach"})
+	if !errors.Is(err, ErrNotFound) {
+		t.Errorf("err = %v, want ErrNotFound", err)
+	}
+	// Upgraded connections left the pool: its slots are free.
+	if len(c.slots) != 0 {
+		t.Errorf("%d slots held after upgrades", len(c.slots))
+	}
+}
+
+func TestClosedClient(t *testing.T) {
+	f := newFakeDaemon(t, pingHandler("1.41", func(w http.ResponseWriter, r *http.Request) {}))
+	c := NewClient(f.dial(), Options{})
+	if err := c.DoJSON(context.Background(), &Request{Method: "GET", Path: "/x"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	err := c.DoJSON(context.Background(), &Request{Method: "GET", Path: "/x"}, nil)
+	if !errors.Is(err, net.ErrClosed) {
+		t.Errorf("after Close: %v", err)
+	}
+}
+
+func TestDialError(t *testing.T) {
+	boom := errors.New("refused")
+	c := NewClient(func(ctx context.Context) (net.Conn, error) { return nil, boom }, Options{})
+	_, err := c.Version(context.Background())
+	if !errors.Is(err, boom) || !strings.HasPrefix(err.Error(), "wire: ") {
+		t.Errorf("err = %v", err)
+	}
+	if len(c.slots) != 0 {
+		t.Error("slot leaked on dial error")
+	}
+}

@@ -1,0 +1,227 @@
+package wire
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// Sentinel errors. A *Error matches one of them with errors.Is according to
+// its status code (see Error.Is); other packages may wrap them too.
+var (
+	ErrNotModified     = errors.New("wire: not modified")        // 304
+	ErrInvalidArgument = errors.New("wire: invalid argument")    // 400 and other 4xx
+	ErrUnauthorized    = errors.New("wire: unauthorized")        // 401
+	ErrForbidden       = errors.New("wire: forbidden")           // 403
+	ErrNotFound        = errors.New("wire: not found")           // 404
+	ErrConflict        = errors.New("wire: conflict")            // 409
+	ErrInternal        = errors.New("wire: internal error")      // 500 and other 5xx
+	ErrNotImplemented  = errors.New("wire: not implemented")     // 501
+	ErrUnavailable     = errors.New("wire: service unavailable") // 503
+)
+
+// Protocol and transport errors.
+var (
+	// ErrMalformed is wrapped by every *ProtocolError about bytes that are not
+	// valid HTTP/1.1 (status line, header, Content-Length, chunk framing).
+	ErrMalformed = errors.New("wire: malformed HTTP response")
+	// ErrTooLarge is wrapped when a response header block or a stream record
+	// exceeds its limit.
+	ErrTooLarge = errors.New("wire: limit exceeded")
+	// ErrConnLost is wrapped when the daemon closed the connection before
+	// sending any byte of a response. Requests that are safe to repeat (GET and
+	// HEAD without a body) are retried once on a fresh connection when this
+	// happens on a reused one; for others the error is returned and the
+	// caller decides.
+	ErrConnLost = errors.New("wire: connection closed before a response")
+)
+
+// Error is a daemon's answer with a status code >= 300. Message is the
+// daemon's own message (the "message" field of a JSON body, or the trimmed
+// text of any other body). Method and Path name the request (Path without
+// the /vX.Y prefix).
+type Error struct {
+	StatusCode int
+	Message    string
+	Method     string
+	Path       string
+}
+
+func (e *Error) Error() string {
+	return "wire: " + e.Method + " " + e.Path + ": " + strconv.Itoa(e.StatusCode) + ": " + e.Message
+}
+
+// Is maps the status code to the sentinels: 304 ErrNotModified, 400
+// ErrInvalidArgument, 401 ErrUnauthorized, 403 ErrForbidden, 404
+// ErrNotFound, 409 ErrConflict, 500 ErrInternal, 501 ErrNotImplemented,
+// 503 ErrUnavailable; any other 4xx is ErrInvalidArgument and any other 5xx
+// ErrInternal (as moby's client maps them).
+func (e *Error) Is(target error) bool {
+	return target != nil && target == sentinelFor(e.StatusCode)
+}
+
+func sentinelFor(code int) error {
+	switch code {
+	case 304:
+		return ErrNotModified
+	case 400:
+		return ErrInvalidArgument
+	case 401:
+		return ErrUnauthorized
+	case 403:
+		return ErrForbidden
+	case 404:
+		return ErrNotFound
+	case 409:
+		return ErrConflict
+	case 500:
+		return ErrInternal
+	case 501:
+		return ErrNotImplemented
+	case 503:
+		return ErrUnavailable
+	}
+	switch {
+	case code >= 400 && code < 500:
+		return ErrInvalidArgument
+	case code >= 500 && code < 600:
+		return ErrInternal
+	}
+	return nil
+}
+
+// MaxErrorBody is how many bytes of an error body ReadError reads.
+const MaxErrorBody = 1 << 20
+
+// ReadError builds the *Error for resp, reading at most MaxErrorBody bytes
+// of its body (it does not close it). The message is the "message" field
+// when the body is JSON (a Content-Type containing "json", or a body
+// starting with '{') and decodes as such, else the trimmed body text; an
+// empty message becomes "<status text> (no error message)".
+func ReadError(method, path string, resp *Response) *Error {
+	e := &Error{StatusCode: resp.StatusCode, Method: method, Path: path}
+	var body []byte
+	if resp.Body != nil {
+		body, _ = io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
+	}
+	e.Message = errorMessage(resp.Header.Get("Content-Type"), body)
+	if e.Message == "" {
+		e.Message = StatusText(resp.StatusCode) + " (no error message)"
+	}
+	return e
+}
+
+func errorMessage(contentType string, body []byte) string {
+	trimmed := bytes.TrimSpace(body)
+	if strings.Contains(strings.ToLower(contentType), "json") || (len(trimmed) > 0 && trimmed[0] == '{') {
+		var m struct {
+			Message string `json:"message"`
+		}
+		if json.Unmarshal(trimmed, &m) == nil {
+			return strings.TrimSpace(m.Message)
+		}
+	}
+	return strings.ToValidUTF8(string(trimmed), "\uFFFD")
+}
+
+// StatusText returns the reason phrase of the status codes the Engine API
+// uses ("Not Found"), or "Status <code>" for others.
+func StatusText(code int) string {
+	switch code {
+	case 100:
+		return "Continue"
+	case 101:
+		return "Switching Protocols"
+	case 200:
+		return "OK"
+	case 201:
+		return "Created"
+	case 204:
+		return "No Content"
+	case 301:
+		return "Moved Permanently"
+	case 302:
+		return "Found"
+	case 304:
+		return "Not Modified"
+	case 307:
+		return "Temporary Redirect"
+	case 308:
+		return "Permanent Redirect"
+	case 400:
+		return "Bad Request"
+	case 401:
+		return "Unauthorized"
+	case 403:
+		return "Forbidden"
+	case 404:
+		return "Not Found"
+	case 405:
+		return "Method Not Allowed"
+	case 406:
+		return "Not Acceptable"
+	case 409:
+		return "Conflict"
+	case 412:
+		return "Precondition Failed"
+	case 413:
+		return "Request Entity Too Large"
+	case 500:
+		return "Internal Server Error"
+	case 501:
+		return "Not Implemented"
+	case 502:
+		return "Bad Gateway"
+	case 503:
+		return "Service Unavailable"
+	case 504:
+		return "Gateway Timeout"
+	}
+	return "Status " + strconv.Itoa(code)
+}
+
+// ProtocolError reports bytes from the daemon that are not valid HTTP/1.1
+// or exceed a limit. It wraps ErrMalformed or ErrTooLarge.
+type ProtocolError struct {
+	What string // "status line", "chunk size", "Content-Length", "header block"...
+	Data string // the offending bytes (at most 64), may be empty
+	Err  error  // ErrMalformed or ErrTooLarge
+}
+
+func (e *ProtocolError) Error() string {
+	s := "wire: malformed HTTP response: " + e.What
+	if e.Err == ErrTooLarge {
+		s = "wire: HTTP response " + e.What + " too large"
+	}
+	if e.Data != "" {
+		s += ": " + strconv.Quote(e.Data)
+	}
+	return s
+}
+
+func (e *ProtocolError) Unwrap() error { return e.Err }
+
+func malformed(what string, data []byte) error {
+	if len(data) > 64 {
+		data = data[:64]
+	}
+	return &ProtocolError{What: what, Data: string(data), Err: ErrMalformed}
+}
+
+// StreamError is an error record inside a JSON message stream (a record
+// with "error" or "errorDetail"), such as a failed pull or build step. The
+// HTTP status of such a stream is 200: the error arrives in-band.
+type StreamError struct {
+	Code    int    // errorDetail.code, often 0
+	Message string // errorDetail.message, else error
+}
+
+func (e *StreamError) Error() string {
+	if e.Code != 0 {
+		return "wire: stream error " + strconv.Itoa(e.Code) + ": " + e.Message
+	}
+	return "wire: stream error: " + e.Message
+}

@@ -1,0 +1,112 @@
+package wire
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+)
+
+func TestErrorIs(t *testing.T) {
+	all := []error{ErrNotModified, ErrInvalidArgument, ErrUnauthorized, ErrForbidden, ErrNotFound,
+		ErrConflict, ErrInternal, ErrNotImplemented, ErrUnavailable}
+	tests := []struct {
+		code int
+		want error
+	}{
+		{304, ErrNotModified}, {400, ErrInvalidArgument}, {401, ErrUnauthorized}, {403, ErrForbidden},
+		{404, ErrNotFound}, {409, ErrConflict}, {500, ErrInternal}, {501, ErrNotImplemented},
+		{503, ErrUnavailable}, {405, ErrInvalidArgument}, {422, ErrInvalidArgument}, {502, ErrInternal},
+		{301, nil}, {302, nil},
+	}
+	for _, tt := range tests {
+		var err error = fmt.Errorf("wrapped: %w", &Error{StatusCode: tt.code, Message: "m", Method: "GET", Path: "/x"})
+		for _, s := range all {
+			if got := errors.Is(err, s); got != (s == tt.want) {
+				t.Errorf("status %d: errors.Is(%v) = %v", tt.code, s, got)
+			}
+		}
+		var e *Error
+		if !errors.As(err, &e) || e.StatusCode != tt.code {
+			t.Errorf("errors.As failed for %d", tt.code)
+		}
+	}
+}
+
+func TestReadError(t *testing.T) {
+	big := strings.Repeat("x", 2<<20)
+	tests := []struct {
+		name        string
+		code        int
+		contentType string
+		body        string
+		want        string
+	}{
+		{"json", 404, "application/json", `{"message":"No such container: abc"}` + "\n", "No such container: abc"},
+		{"json with charset", 409, "application/json; charset=utf-8", `{"message":"conflict"}`, "conflict"},
+		{"json untyped", 500, "", `{"message":"boom"}`, "boom"},
+		{"json empty message", 500, "application/json", `{"message":""}`, "Internal Server Error (no error message)"},
+		{"json no message", 400, "application/json", `{}`, "Bad Request (no error message)"},
+		{"html typed json", 502, "application/json", "<html>bad gateway</html>", "<html>bad gateway</html>"},
+		{"html", 502, "text/html", "\n<html><body>Bad Gateway</body></html>\n", "<html><body>Bad Gateway</body></html>"},
+		{"text", 404, "text/plain; charset=utf-8", "page not found\n", "page not found"},
+		{"empty", 503, "", "", "Service Unavailable (no error message)"},
+		{"empty json", 404, "application/json", "", "Not Found (no error message)"},
+		{"two json docs", 400, "application/json", `{"message":"a"}{"message":"b"}`, `{"message":"a"}{"message":"b"}`},
+		{"invalid utf8", 400, "text/plain", "bad \xff byte", "bad \uFFFD byte"},
+		{"oversized capped", 500, "text/plain", big, big[:MaxErrorBody]},
+		{"unknown status", 418, "", "", "Status 418 (no error message)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &countingBody{r: strings.NewReader(tt.body)}
+			resp := &Response{StatusCode: tt.code, Header: Header{}, Body: io.NopCloser(r)}
+			if tt.contentType != "" {
+				resp.Header.Set("Content-Type", tt.contentType)
+			}
+			e := ReadError("GET", "/containers/abc/json", resp)
+			if e.Message != tt.want {
+				t.Errorf("Message = %.80q, want %.80q", e.Message, tt.want)
+			}
+			if e.StatusCode != tt.code || e.Method != "GET" || e.Path != "/containers/abc/json" {
+				t.Errorf("fields: %+v", e)
+			}
+			if r.n > MaxErrorBody {
+				t.Errorf("read %d bytes, cap is %d", r.n, MaxErrorBody)
+			}
+		})
+	}
+	e := &Error{StatusCode: 404, Message: "No such container: abc", Method: "GET", Path: "/containers/abc/json"}
+	if want := "wire: GET /containers/abc/json: 404: No such container: abc"; e.Error() != want {
+		t.Errorf("Error() = %q", e.Error())
+	}
+}
+
+type countingBody struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingBody) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+func TestStreamAndProtocolErrorMessages(t *testing.T) {
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{&StreamError{Message: "pull access denied"}, "wire: stream error: pull access denied"},
+		{&StreamError{Code: 1, Message: "build failed"}, "wire: stream error 1: build failed"},
+		{&ProtocolError{What: "status line", Data: "garbage", Err: ErrMalformed}, `wire: malformed HTTP response: status line: "garbage"`},
+		{&ProtocolError{What: "header block", Err: ErrTooLarge}, "wire: HTTP response header block too large"},
+	}
+	for _, tt := range tests {
+		if tt.err.Error() != tt.want {
+			t.Errorf("got %q, want %q", tt.err.Error(), tt.want)
+		}
+	}
+}

@@ -1,0 +1,119 @@
+package wire
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dockwire/dockwire/dial"
+)
+
+// fakeDaemon is an httptest server on loopback with a dial.Func that
+// counts its dials.
+type fakeDaemon struct {
+	srv   *httptest.Server
+	dials atomic.Int32
+}
+
+func newFakeDaemon(t *testing.T, h http.Handler) *fakeDaemon {
+	t.Helper()
+	f := &fakeDaemon{srv: httptest.NewServer(h)}
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fakeDaemon) dial() dial.Func {
+	addr := f.srv.Listener.Addr().String()
+	return func(ctx context.Context) (net.Conn, error) {
+		f.dials.Add(1)
+		var d net.Dialer
+		return d.DialContext(ctx, "tcp", addr)
+	}
+}
+
+// pingHandler answers /_ping like dockerd with version v, and delegates
+// the rest to next.
+func pingHandler(v string, next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/_ping" {
+			if v != "" {
+				w.Header().Set("Api-Version", v)
+			}
+			w.Header().Set("Ostype", "linux")
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			if r.Method == "GET" {
+				w.Write([]byte("OK"))
+			}
+			return
+		}
+		next(w, r)
+	})
+}
+
+// rawServer accepts loopback connections and runs handle on each.
+type rawServer struct {
+	ln       net.Listener
+	accepted atomic.Int32
+	wg       sync.WaitGroup
+}
+
+func newRawServer(t *testing.T, handle func(c net.Conn, n int)) *rawServer {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &rawServer{ln: ln}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			n := int(s.accepted.Add(1))
+			s.wg.Add(1)
+			go func() {
+				defer s.wg.Done()
+				defer c.Close()
+				handle(c, n)
+			}()
+		}
+	}()
+	t.Cleanup(func() { ln.Close(); s.wg.Wait() })
+	return s
+}
+
+func (s *rawServer) dial() dial.Func {
+	addr := s.ln.Addr().String()
+	return func(ctx context.Context) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, "tcp", addr)
+	}
+}
+
+// checkGoroutines fails if the goroutine count does not settle back to
+// base within a second.
+func checkGoroutines(t *testing.T, base int) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		n := runtime.NumGoroutine()
+		if n <= base {
+			return
+		}
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<16)
+			buf = buf[:runtime.Stack(buf, true)]
+			t.Fatalf("goroutines: %d, started with %d\n%s", n, base, buf)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -1,0 +1,207 @@
+package wire
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func writeString(t *testing.T, req *Request, v Version) string {
+	t.Helper()
+	var buf bytes.Buffer
+	w := bufio.NewWriter(&buf)
+	if err := WriteRequest(w, "api.moby.localhost", req, v); err != nil {
+		t.Fatalf("WriteRequest: %v", err)
+	}
+	return buf.String()
+}
+
+func mustPath(t *testing.T, pattern string, args ...string) string {
+	t.Helper()
+	p, err := Path(pattern, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestWriteRequestGolden(t *testing.T) {
+	v := Version{1, 41}
+	jsonReq, err := JSONRequest("POST", "/containers/create", map[string]any{"Image": "busybox"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jsonReq.Query = url.Values{"name": {"web"}}
+	auth, _ := EncodeAuth(map[string]string{"username": "u", "password": "abc>>>def"})
+	tests := []struct {
+		name string
+		req  *Request
+		v    Version
+		want string
+	}{
+		{"get", &Request{Method: "GET", Path: "/containers/json"}, v,
+			"GET /v1.41/containers/json HTTP/1.1\r\nHost: api.moby.localhost\r\n\r\n"},
+		{"unversioned ping", &Request{Method: "HEAD", Path: "/_ping", Unversioned: true}, v,
+			"HEAD /_ping HTTP/1.1\r\nHost: api.moby.localhost\r\n\r\n"},
+		{"escaped image name", &Request{Method: "GET", Path: mustPath(t, "/images/{}/json", "registry:5000/library/busybox@sha256:ab")}, v,
+			"GET /v1.41/images/registry:5000%2Flibrary%2Fbusybox@sha256:ab/json HTTP/1.1\r\nHost: api.moby.localhost\r\n\r\n"},
+		{"query and filters", &Request{Method: "GET", Path: "/containers/json", Query: url.Values{
+			"all": {"1"}, "filters": {Filters{"label": {"a=b"}, "status": {"running", "exited"}}.Encode()}}}, v,
+			"GET /v1.41/containers/json?all=1&filters=%7B%22label%22%3A%7B%22a%3Db%22%3Atrue%7D%2C%22status%22%3A%7B%22exited%22%3Atrue%2C%22running%22%3Atrue%7D%7D HTTP/1.1\r\nHost: api.moby.localhost\r\n\r\n"},
+		{"json body", jsonReq, v,
+			"POST /v1.41/containers/create?name=web HTTP/1.1\r\nHost: api.moby.localhost\r\nContent-Type: application/json\r\nContent-Length: 19\r\n\r\n{\"Image\":\"busybox\"}"},
+		{"post without body", &Request{Method: "POST", Path: "/containers/abc/start"}, v,
+			"POST /v1.41/containers/abc/start HTTP/1.1\r\nHost: api.moby.localhost\r\nContent-Length: 0\r\n\r\n"},
+		{"chunked body", &Request{Method: "POST", Path: "/build", Body: io.MultiReader(strings.NewReader("hello"), strings.NewReader(" world!")),
+			ContentLength: -1, Header: Header{"Content-Type": {"application/x-tar"}}}, v,
+			"POST /v1.41/build HTTP/1.1\r\nHost: api.moby.localhost\r\nContent-Type: application/x-tar\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n7\r\n world!\r\n0\r\n\r\n"},
+		{"registry auth", &Request{Method: "POST", Path: "/images/create", Query: url.Values{"fromImage": {"busybox"}},
+			Header: Header{"X-Registry-Auth": {auth}}}, v,
+			"POST /v1.41/images/create?fromImage=busybox HTTP/1.1\r\nHost: api.moby.localhost\r\nX-Registry-Auth: " + auth + "\r\nContent-Length: 0\r\n\r\n"},
+		{"codec headers ignored", &Request{Method: "GET", Path: "/x", Header: Header{"Content-Length": {"5"}, "Host": {"evil"}}}, v,
+			"GET /v1.41/x HTTP/1.1\r\nHost: api.moby.localhost\r\n\r\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := writeString(t, tt.req, tt.v); got != tt.want {
+				t.Errorf("got\n%q\nwant\n%q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestWriteRequestRefusesInjection(t *testing.T) {
+	tests := []struct {
+		name string
+		req  *Request
+	}{
+		{"nil", nil},
+		{"empty method", &Request{Path: "/x"}},
+		{"method with space", &Request{Method: "GET /y", Path: "/x"}},
+		{"relative path", &Request{Method: "GET", Path: "x"}},
+		{"path with space", &Request{Method: "GET", Path: "/x HTTP/1.1\r\n"}},
+		{"path with query", &Request{Method: "GET", Path: "/x?a=b"}},
+		{"path with fragment", &Request{Method: "GET", Path: "/x#a"}},
+		{"header value CRLF", &Request{Method: "GET", Path: "/x", Header: Header{"X-A": {"a\r\nX-B: b"}}}},
+		{"header value NUL", &Request{Method: "GET", Path: "/x", Header: Header{"X-A": {"a\x00"}}}},
+		{"header name colon", &Request{Method: "GET", Path: "/x", Header: Header{"X-A:": {"a"}}}},
+		{"bad content length", &Request{Method: "POST", Path: "/x", Body: strings.NewReader(""), ContentLength: -2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			err := WriteRequest(bufio.NewWriter(&buf), "h", tt.req, Version{1, 41})
+			if !errors.Is(err, ErrInvalidArgument) {
+				t.Fatalf("err = %v, want ErrInvalidArgument", err)
+			}
+			if buf.Len() != 0 {
+				t.Errorf("wrote %q before refusing", buf.String())
+			}
+		})
+	}
+}
+
+func TestWriteRequestShortBody(t *testing.T) {
+	var buf bytes.Buffer
+	err := WriteRequest(bufio.NewWriter(&buf), "h", &Request{Method: "POST", Path: "/x", Body: strings.NewReader("abc"), ContentLength: 5}, Version{1, 41})
+	if !errors.Is(err, errBodyShort) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestSegmentAndPath(t *testing.T) {
+	tests := []struct {
+		seg  string
+		want string
+		ok   bool
+	}{
+		{"abc", "abc", true},
+		{"library/busybox", "library%2Fbusybox", true},
+		{"a?b#c", "a%3Fb%23c", true},
+		{"50%", "50%25", true},
+		{"../etc", "..%2Fetc", true},
+		{"a b", "a%20b", true},
+		{"", "", false},
+		{".", "", false},
+		{"..", "", false},
+	}
+	for _, tt := range tests {
+		got, err := Segment(tt.seg)
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("Segment(%q) = %q, %v", tt.seg, got, err)
+		}
+		if err != nil && !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("Segment(%q) error not ErrInvalidArgument: %v", tt.seg, err)
+		}
+		if tt.ok {
+			back, err := url.PathUnescape(got)
+			if err != nil || back != tt.seg {
+				t.Errorf("Segment(%q) does not decode back: %q %v", tt.seg, back, err)
+			}
+		}
+	}
+	if p, err := Path("/containers/{}/json", "a/b"); err != nil || p != "/containers/a%2Fb/json" {
+		t.Errorf("Path = %q, %v", p, err)
+	}
+	if p, err := Path("/networks/{}/connect/{}", "n", "c"); err != nil || p != "/networks/n/connect/c" {
+		t.Errorf("Path two = %q, %v", p, err)
+	}
+	for _, bad := range [][]string{{}, {"a", "b"}, {".."}} {
+		if _, err := Path("/containers/{}/json", bad...); !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("Path with %q: err = %v", bad, err)
+		}
+	}
+}
+
+func TestFiltersEncode(t *testing.T) {
+	tests := []struct {
+		f    Filters
+		want string
+	}{
+		{nil, ""},
+		{Filters{}, ""},
+		{Filters{"label": nil}, ""},
+		{Filters{"label": {"a=b"}}, `{"label":{"a=b":true}}`},
+		{Filters{"status": {"running", "exited", "running"}, "dangling": {"true"}},
+			`{"dangling":{"true":true},"status":{"exited":true,"running":true}}`},
+	}
+	for _, tt := range tests {
+		if got := tt.f.Encode(); got != tt.want {
+			t.Errorf("Encode(%v) = %q, want %q", tt.f, got, tt.want)
+		}
+	}
+}
+
+func TestEncodeAuthStrictURLDecoding(t *testing.T) {
+	// Passwords whose JSON encodes to '+' or '/' in the standard alphabet:
+	// the daemon's strict base64.URLEncoding must still decode them.
+	urlAlphabet := false
+	for _, pw := range []string{"abc>>>def", "???~~~", "x", "", "ÿÿÿ>?", "a???", "aa???", "~~~~"} {
+		cfg := map[string]string{"username": "me", "password": pw}
+		s, err := EncodeAuth(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		urlAlphabet = urlAlphabet || strings.ContainsAny(s, "-_")
+		b, err := base64.URLEncoding.Strict().DecodeString(s)
+		if err != nil {
+			t.Fatalf("password %q: daemon decoder rejects %q: %v", pw, s, err)
+		}
+		var back map[string]string
+		if err := json.Unmarshal(b, &back); err != nil || back["password"] != pw {
+			t.Errorf("password %q round trip: %v %v", pw, back, err)
+		}
+	}
+	if !urlAlphabet {
+		t.Error("no password exercised the URL alphabet ('-' or '_')")
+	}
+	if _, err := EncodeAuth(func() {}); err == nil {
+		t.Error("EncodeAuth of a func: want error")
+	}
+}

@@ -1,0 +1,160 @@
+package wire
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+)
+
+func TestReadResponse(t *testing.T) {
+	tests := []struct {
+		name     string
+		in       string
+		method   string
+		code     int
+		cl       int64
+		body     string
+		close    bool
+		trailer  string // Trailer.Get("X-T")
+		rest     string // bytes left in the reader after the body
+		bodyErr  error
+		hdrValue string // Header.Get("Api-Version")
+	}{
+		{name: "fixed", in: "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nApi-Version: 1.41\r\n\r\nhelloNEXT",
+			code: 200, cl: 5, body: "hello", rest: "NEXT", hdrValue: "1.41"},
+		{name: "lf only lines", in: "HTTP/1.1 200 OK\nContent-Length: 2\n\nhi",
+			code: 200, cl: 2, body: "hi"},
+		{name: "no reason phrase", in: "HTTP/1.1 204\r\n\r\n", code: 204, cl: 0},
+		{name: "chunked with trailers", in: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-T: done\r\n\r\nNEXT",
+			code: 200, cl: -1, body: "hello world", trailer: "done", rest: "NEXT"},
+		{name: "chunked upper hex", in: "HTTP/1.1 200 OK\r\nTransfer-Encoding: Chunked\r\n\r\nA\r\n0123456789\r\n0\r\n\r\n",
+			code: 200, cl: -1, body: "0123456789"},
+		{name: "close delimited", in: "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.raw-stream\r\n\r\nraw bytes until EOF",
+			code: 200, cl: -1, body: "raw bytes until EOF", close: true},
+		{name: "connection close", in: "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\nx",
+			code: 200, cl: 1, body: "x", close: true},
+		{name: "http 1.0", in: "HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\nx",
+			code: 200, cl: 1, body: "x", close: true},
+		{name: "1xx then 200", in: "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: x\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}",
+			code: 201, cl: 2, body: "{}"},
+		{name: "101 keeps stream", in: "HTTP/1.1 101 UPGRADED\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n\x01\x00\x00\x00\x00\x00\x00\x02hi",
+			code: 101, cl: -1, body: "", rest: "\x01\x00\x00\x00\x00\x00\x00\x02hi"},
+		{name: "head has no body", in: "HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\nNEXT", method: "HEAD",
+			code: 200, cl: 99, body: "", rest: "NEXT"},
+		{name: "304 no body", in: "HTTP/1.1 304 Not Modified\r\n\r\nNEXT", code: 304, cl: 0, rest: "NEXT"},
+		{name: "repeated equal content-length", in: "HTTP/1.1 200 OK\r\nContent-Length: 1, 1\r\nContent-Length: 1\r\n\r\nx",
+			code: 200, cl: 1, body: "x"},
+		{name: "truncated fixed body", in: "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc",
+			code: 200, cl: 10, body: "abc", bodyErr: io.ErrUnexpectedEOF},
+		{name: "truncated chunk", in: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel",
+			code: 200, cl: -1, body: "hel", bodyErr: io.ErrUnexpectedEOF},
+		{name: "missing last chunk", in: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n",
+			code: 200, cl: -1, body: "hello", bodyErr: io.ErrUnexpectedEOF},
+		{name: "bad chunk size", in: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
+			code: 200, cl: -1, bodyErr: ErrMalformed},
+		{name: "chunk size overflow", in: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\nx",
+			code: 200, cl: -1, bodyErr: ErrMalformed},
+		{name: "chunk without CRLF", in: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhiXX0\r\n\r\n",
+			code: 200, cl: -1, body: "hi", bodyErr: ErrMalformed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			br := bufio.NewReader(strings.NewReader(tt.in))
+			method := tt.method
+			if method == "" {
+				method = "GET"
+			}
+			resp, err := ReadResponse(br, method)
+			if err != nil {
+				t.Fatalf("ReadResponse: %v", err)
+			}
+			if resp.StatusCode != tt.code || resp.ContentLength != tt.cl || resp.Close != tt.close {
+				t.Errorf("code %d cl %d close %v; want %d %d %v", resp.StatusCode, resp.ContentLength, resp.Close, tt.code, tt.cl, tt.close)
+			}
+			if got := resp.Header.Get("Api-Version"); got != tt.hdrValue {
+				t.Errorf("Api-Version = %q", got)
+			}
+			body, err := io.ReadAll(resp.Body)
+			if tt.bodyErr == nil && err != nil || tt.bodyErr != nil && !errors.Is(err, tt.bodyErr) {
+				t.Fatalf("body err = %v, want %v", err, tt.bodyErr)
+			}
+			if string(body) != tt.body {
+				t.Errorf("body = %q, want %q", body, tt.body)
+			}
+			if got := resp.Trailer.Get("X-T"); got != tt.trailer {
+				t.Errorf("trailer = %q, want %q", got, tt.trailer)
+			}
+			if tt.bodyErr == nil && !tt.close {
+				rest, _ := io.ReadAll(br)
+				if string(rest) != tt.rest {
+					t.Errorf("rest = %q, want %q", rest, tt.rest)
+				}
+			}
+		})
+	}
+}
+
+func TestReadResponseMalformed(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want error
+	}{
+		{"empty", "", io.EOF},
+		{"truncated status", "HTTP/1.1 200", io.ErrUnexpectedEOF},
+		{"truncated header", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n", io.ErrUnexpectedEOF},
+		{"garbage status", "garbage\r\n\r\n", ErrMalformed},
+		{"http2", "HTTP/2 200 OK\r\n\r\n", ErrMalformed},
+		{"short code", "HTTP/1.1 20 OK\r\n\r\n", ErrMalformed},
+		{"code 600", "HTTP/1.1 600 X\r\n\r\n", ErrMalformed},
+		{"code letters", "HTTP/1.1 2x0 OK\r\n\r\n", ErrMalformed},
+		{"no space after code", "HTTP/1.1 200OK\r\n\r\n", ErrMalformed},
+		{"control in reason", "HTTP/1.1 200 O\x00K\r\n\r\n", ErrMalformed},
+		{"field without colon", "HTTP/1.1 200 OK\r\nNoColon\r\n\r\n", ErrMalformed},
+		{"space in name", "HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n", ErrMalformed},
+		{"obs fold", "HTTP/1.1 200 OK\r\nA: b\r\n folded\r\n\r\n", ErrMalformed},
+		{"CR in value", "HTTP/1.1 200 OK\r\nA: b\rc\r\n\r\n", ErrMalformed},
+		{"conflicting content-length", "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nx", ErrMalformed},
+		{"negative content-length", "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", ErrMalformed},
+		{"plus content-length", "HTTP/1.1 200 OK\r\nContent-Length: +1\r\n\r\n", ErrMalformed},
+		{"huge content-length", "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n", ErrMalformed},
+		{"empty content-length", "HTTP/1.1 200 OK\r\nContent-Length: \r\n\r\n", ErrMalformed},
+		{"cl and te", "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n", ErrMalformed},
+		{"te gzip", "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", ErrMalformed},
+		{"header too large", "HTTP/1.1 200 OK\r\n" + strings.Repeat("X-A: "+strings.Repeat("a", 1000)+"\r\n", 1100) + "\r\n", ErrTooLarge},
+		{"too many fields", "HTTP/1.1 200 OK\r\n" + strings.Repeat("X-A: a\r\n", MaxHeaderFields+1) + "\r\n", ErrTooLarge},
+		{"line too long", "HTTP/1.1 200 OK\r\nX-A: " + strings.Repeat("a", 2*maxLine) + "\r\n\r\n", ErrTooLarge},
+		{"endless 1xx", strings.Repeat("HTTP/1.1 100 Continue\r\n\r\n", 100), ErrTooLarge},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, err := ReadResponse(bufio.NewReader(strings.NewReader(tt.in)), "GET")
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("err = %v (resp %v), want %v", err, resp, tt.want)
+			}
+			var pe *ProtocolError
+			if (tt.want == ErrMalformed || tt.want == ErrTooLarge) && !errors.As(err, &pe) {
+				t.Errorf("err %T is not a *ProtocolError", err)
+			}
+			if tt.want == io.EOF && err != io.EOF {
+				t.Errorf("empty input must return io.EOF itself, got %v", err)
+			}
+		})
+	}
+}
+
+// The body reader reports io.EOF together with the last bytes when it can,
+// so the pool gets the connection back without an extra Read.
+func TestFixedBodyEOFWithLastBytes(t *testing.T) {
+	resp, err := ReadResponse(bufio.NewReader(strings.NewReader("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc")), "GET")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := make([]byte, 10)
+	n, err := resp.Body.Read(p)
+	if n != 3 || err != io.EOF {
+		t.Errorf("Read = %d, %v; want 3, EOF", n, err)
+	}
+}

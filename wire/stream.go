@@ -1,0 +1,255 @@
+package wire
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
+// DefaultMaxRecord is StreamOptions.MaxRecord's default: 16 MiB, room for
+// the largest records dockerd writes (BuildKit trace records of a big
+// build) while bounding what a broken stream can make the client buffer.
+const DefaultMaxRecord = 16 << 20
+
+// StreamOptions tunes a Stream. The zero value means defaults.
+type StreamOptions struct {
+	// MaxRecord caps one JSON record's size in bytes; 0 means
+	// DefaultMaxRecord. A bigger record stops the stream with an error
+	// wrapping ErrTooLarge.
+	MaxRecord int
+}
+
+// Stream reads a JSON message stream (events, pull/push/build progress,
+// stats) one record at a time:
+//
+//	s := wire.NewStream[Event](ctx, resp.Body, resp.Header.Get("Content-Type"), wire.StreamOptions{})
+//	defer s.Close()
+//	for s.Next() {
+//		ev := s.Value()
+//	}
+//	if err := s.Err(); err != nil { ... }
+//
+// It reads newline-delimited JSON (application/x-ndjson, application/jsonl,
+// application/json), JSON values concatenated without separators (as
+// dockerd writes progress), and application/json-seq (RFC 7464: each record
+// led by RS, 0x1E). A record carrying "error" or "errorDetail" (a failed
+// pull or build step) stops the stream with a *StreamError. A stream cut
+// inside a record fails with an error wrapping io.ErrUnexpectedEOF; a clean
+// end between records is the end of the stream (Err returns nil).
+//
+// # Concurrency
+//
+// A Stream belongs to one goroutine, except that Close may be called from
+// another to stop a blocked Next. Cancelling ctx closes the body: Next
+// returns false and Err an error wrapping ctx.Err().
+type Stream[T any] struct {
+	ctx  context.Context
+	body io.ReadCloser
+	stop func() bool
+	sc   recordScanner
+	val  T
+	err  error
+	done bool
+}
+
+// NewStream returns a Stream over body, which it owns and closes.
+// contentType is the response's Content-Type; every type above is read the
+// same way, so it may be empty.
+func NewStream[T any](ctx context.Context, body io.ReadCloser, contentType string, opts StreamOptions) *Stream[T] {
+	_ = contentType // all supported framings share one reader
+	max := opts.MaxRecord
+	if max <= 0 {
+		max = DefaultMaxRecord
+	}
+	s := &Stream[T]{ctx: ctx, body: body, sc: recordScanner{r: body, max: max}}
+	if ctx.Done() != nil {
+		s.stop = context.AfterFunc(ctx, func() { body.Close() })
+	}
+	return s
+}
+
+// Next decodes the next record; it returns false at the end of the stream
+// or on an error (see Err).
+func (s *Stream[T]) Next() bool {
+	if s.done {
+		return false
+	}
+	rec, err := s.sc.next()
+	if err != nil {
+		if cerr := s.ctx.Err(); cerr != nil {
+			s.err = fmt.Errorf("wire: stream: %w", cerr)
+		} else if err != io.EOF {
+			s.err = err
+		}
+		s.done = true
+		return false
+	}
+	if bytes.Contains(rec, []byte(`"error`)) {
+		var e struct {
+			Error       string `json:"error"`
+			ErrorDetail *struct {
+				Code    int    `json:"code"`
+				Message string `json:"message"`
+			} `json:"errorDetail"`
+		}
+		json.Unmarshal(rec, &e) // fields of other types are simply not an error record
+		if e.Error != "" || e.ErrorDetail != nil {
+			se := &StreamError{Message: e.Error}
+			if d := e.ErrorDetail; d != nil {
+				se.Code = d.Code
+				if d.Message != "" {
+					se.Message = d.Message
+				}
+			}
+			s.err, s.done = se, true
+			return false
+		}
+	}
+	var v T
+	if err := json.Unmarshal(rec, &v); err != nil {
+		s.err, s.done = fmt.Errorf("wire: stream record: %w", err), true
+		return false
+	}
+	s.val = v
+	return true
+}
+
+// Value returns the record decoded by the last successful Next.
+func (s *Stream[T]) Value() T { return s.val }
+
+// Err returns the error that ended the stream, nil after a clean end.
+func (s *Stream[T]) Err() error { return s.err }
+
+// Close stops the stream and closes its body. It is safe to call more
+// than once.
+func (s *Stream[T]) Close() error {
+	if s.stop != nil {
+		s.stop()
+	}
+	return s.body.Close()
+}
+
+// recordScanner splits a byte stream into top-level JSON values, skipping
+// whitespace and RS between them, with a bounded buffer.
+type recordScanner struct {
+	r        io.Reader
+	buf      []byte
+	off, end int
+	max      int
+	rerr     error
+}
+
+func isSep(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == 0x1e }
+
+// fill compacts the buffer, grows it if full (up to max+1), and reads.
+func (s *recordScanner) fill() {
+	if s.off > 0 {
+		copy(s.buf, s.buf[s.off:s.end])
+		s.end -= s.off
+		s.off = 0
+	}
+	if s.end == len(s.buf) {
+		n := 2 * len(s.buf)
+		if n == 0 {
+			n = 4 << 10
+		}
+		if n > s.max+1 {
+			n = s.max + 1
+		}
+		nb := make([]byte, n)
+		copy(nb, s.buf[:s.end])
+		s.buf = nb
+	}
+	for tries := 0; tries < 100; tries++ {
+		n, err := s.r.Read(s.buf[s.end:])
+		s.end += n
+		if err != nil {
+			s.rerr = err
+			return
+		}
+		if n > 0 {
+			return
+		}
+	}
+	s.rerr = io.ErrNoProgress
+}
+
+func (s *recordScanner) next() ([]byte, error) {
+	for {
+		for s.off < s.end && isSep(s.buf[s.off]) {
+			s.off++
+		}
+		if s.off < s.end {
+			break
+		}
+		if s.rerr != nil {
+			return nil, s.rerr
+		}
+		s.fill()
+	}
+	var (
+		i        = s.off // next byte to scan
+		depth    = 0
+		inStr    = false
+		esc      = false
+		first    = s.buf[s.off]
+		scalar   = first != '{' && first != '[' && first != '"'
+		strValue = first == '"'
+	)
+	for {
+		for ; i < s.end; i++ {
+			c := s.buf[i]
+			switch {
+			case scalar:
+				if i > s.off && (isSep(c) || c == '{' || c == '[' || c == '"') {
+					rec := s.buf[s.off:i]
+					s.off = i
+					return rec, nil
+				}
+			case esc:
+				esc = false
+			case inStr:
+				if c == '\\' {
+					esc = true
+				} else if c == '"' {
+					inStr = false
+					if strValue {
+						rec := s.buf[s.off : i+1]
+						s.off = i + 1
+						return rec, nil
+					}
+				}
+			case c == '"':
+				inStr = true
+			case c == '{' || c == '[':
+				depth++
+			case c == '}' || c == ']':
+				depth--
+				if depth == 0 {
+					rec := s.buf[s.off : i+1]
+					s.off = i + 1
+					return rec, nil
+				}
+			}
+		}
+		if s.end-s.off > s.max {
+			return nil, fmt.Errorf("wire: stream record over %d bytes: %w", s.max, ErrTooLarge)
+		}
+		if s.rerr != nil {
+			if s.rerr == io.EOF {
+				if scalar {
+					rec := s.buf[s.off:s.end]
+					s.off = s.end
+					return rec, nil
+				}
+				return nil, fmt.Errorf("wire: stream record truncated: %w", io.ErrUnexpectedEOF)
+			}
+			return nil, s.rerr
+		}
+		i -= s.off
+		s.fill()
+		i += s.off // off is 0 after fill
+	}
+}
