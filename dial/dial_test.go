@@ -444,3 +444,34 @@ func TestDialCancel(t *testing.T) {
 		})
 	}
 }
+
+func BenchmarkDialUnix(b *testing.B) {
+	sock := filepath.Join(shortTempDir(b), "d.sock")
+	l, err := net.Listen("unix", sock)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	open, err := Config{Host: "unix://" + sock}.Dialer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		c, err := open(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c.Close()
+	}
+}

@@ -11,7 +11,7 @@ import (
 
 // DefaultHost is the daemon address used when neither DOCKER_HOST nor a
 // docker context names one.
-const DefaultHost = "unix://" + defaultUnixSocket
+const DefaultHost = "unix:///var/run/docker.sock"
 
 const (
 	defaultUnixSocket = "/var/run/docker.sock"
