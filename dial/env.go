@@ -95,7 +95,7 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 	if v := get(envAPIVersion); v != "" {
 		ver, err := parseAPIVersion(v)
 		if err != nil {
-			return Config{}, &Error{Op: "env", Host: v, Err: fmt.Errorf("%s: %w", envAPIVersion, err)}
+			return Config{}, &Error{Op: "env", Err: fmt.Errorf("%s=%q: %w", envAPIVersion, v, err)}
 		}
 		cfg.APIVersion = ver
 	}
@@ -104,7 +104,7 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 	if v := get(envInsecure); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			return Config{}, &Error{Op: "env", Host: v, Err: fmt.Errorf("%s: want 1, true, 0 or false", envInsecure)}
+			return Config{}, &Error{Op: "env", Err: fmt.Errorf("%s=%q: want 1, true, 0 or false", envInsecure, v)}
 		}
 		insecure = b
 	}
