@@ -119,20 +119,26 @@ cmdline() { tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null || true; }
 alive() {
 	local pid=$1 stat
 	case $pid in '' | *[!0-9]*) return 1 ;; esac
-	stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+	{ read -r stat <"/proc/$pid/stat"; } 2>/dev/null || return 1
 	stat=${stat##*) }
 	[ "${stat%% *}" != Z ]
 }
 
-# comm PID: the process name of PID.
-comm() { cat "/proc/$1/comm" 2>/dev/null || true; }
+# comm PID: the process name of PID (bash builtins only: these run over all of /proc).
+comm() {
+	local c=
+	{ read -r c <"/proc/$1/comm"; } 2>/dev/null || true
+	echo "$c"
+}
 
 # ours PID: 0 when PID is alive, is one of the daemon's programs and its command line
 # names this state dir.
 ours() {
-	local pid=$1
+	local pid=$1 c=
+	case $pid in '' | *[!0-9]*) return 1 ;; esac
+	{ read -r c <"/proc/$pid/comm"; } 2>/dev/null || return 1
+	case $c in dockerd | containerd | containerd-shim* | runc | docker-proxy) ;; *) return 1 ;; esac
 	alive "$pid" || return 1
-	case $(comm "$pid") in dockerd | containerd | containerd-shim* | runc | docker-proxy) ;; *) return 1 ;; esac
 	case $(cmdline "$pid") in *"$STATE/"*) return 0 ;; esac
 	return 1
 }
@@ -153,22 +159,24 @@ daemon_pid() {
 
 # children PID: "pid:comm" of PID's direct children.
 children() {
-	local p
+	local p stat rest
 	for p in /proc/[0-9]*; do
 		p=${p#/proc/}
-		if [ "$(awk '/^PPid:/ { print $2 }' "/proc/$p/status" 2>/dev/null)" = "$1" ]; then
-			echo "$p:$(comm "$p")"
-		fi
+		{ read -r stat <"/proc/$p/stat"; } 2>/dev/null || continue
+		rest=${stat##*) } # "S PPID ..."
+		rest=${rest#* }
+		[ "${rest%% *}" = "$1" ] && echo "$p:$(comm "$p")"
 	done
 	return 0
 }
 
 # other_dockerd: 0 when some dockerd is running (ours is stopped by then).
 other_dockerd() {
-	local p
+	local p c
 	for p in /proc/[0-9]*; do
-		p=${p#/proc/}
-		[ "$(comm "$p")" = dockerd ] && alive "$p" && return 0
+		c=
+		{ read -r c <"$p/comm"; } 2>/dev/null || continue
+		[ "$c" = dockerd ] && alive "${p#/proc/}" && return 0
 	done
 	return 1
 }

@@ -51,15 +51,18 @@ ENVFILE=$STATE/env
 alive() {
 	local pid=$1 stat
 	case $pid in '' | *[!0-9]*) return 1 ;; esac
-	stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+	{ read -r stat <"/proc/$pid/stat"; } 2>/dev/null || return 1
 	stat=${stat##*) }
 	[ "${stat%% *}" != Z ]
 }
 
 # ours PID: a running docker-registry serving a config under the state dir.
 ours() {
+	local c=
+	case $1 in '' | *[!0-9]*) return 1 ;; esac
+	{ read -r c <"/proc/$1/comm"; } 2>/dev/null || return 1
+	[ "$c" = docker-registry ] || return 1
 	alive "$1" || return 1
-	[ "$(cat "/proc/$1/comm" 2>/dev/null)" = docker-registry ] || return 1
 	case $(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) in *"$STATE/"*) return 0 ;; esac
 	return 1
 }
