@@ -1,0 +1,131 @@
+// Command mockdockerd serves the mock Docker Engine of package mockdaemon,
+// so that any client (the docker CLI, docker-py, dockerode) can talk to it:
+//
+//	mockdockerd -H unix:///tmp/mock.sock -H tcp://127.0.0.1:2375 &
+//	DOCKER_HOST=unix:///tmp/mock.sock docker run --rm busybox echo hi
+//
+// With --tlsverify (or --tls), TCP listeners speak TLS with --tlscert and
+// --tlskey, and --tlsverify requires client certificates signed by
+// --tlscacert.
+package main
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/dockwire/dockwire/mockdaemon"
+)
+
+type hosts []string
+
+func (h *hosts) String() string     { return strings.Join(*h, ",") }
+func (h *hosts) Set(v string) error { *h = append(*h, v); return nil }
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "mockdockerd:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	fs := flag.NewFlagSet("mockdockerd", flag.ContinueOnError)
+	var hs hosts
+	fs.Var(&hs, "H", "socket to listen on: unix:///path or tcp://host:port (repeatable)")
+	fs.Var(&hs, "host", "same as -H")
+	maxV := fs.String("api-version", mockdaemon.DefaultMaxAPIVersion, "newest API version served")
+	minV := fs.String("min-api-version", mockdaemon.DefaultMinAPIVersion, "oldest API version accepted")
+	useTLS := fs.Bool("tls", false, "use TLS on TCP sockets")
+	verify := fs.Bool("tlsverify", false, "use TLS and verify client certificates")
+	ca := fs.String("tlscacert", "", "CA certificate that signs client certificates")
+	cert := fs.String("tlscert", "", "server certificate")
+	key := fs.String("tlskey", "", "server key")
+	images := fs.String("images", mockdaemon.DefaultImage, "comma-separated images present at start")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if len(hs) == 0 {
+		hs = hosts{"unix:///var/run/docker.sock"}
+	}
+	var tcfg *tls.Config
+	if *useTLS || *verify {
+		c, err := tls.LoadX509KeyPair(*cert, *key)
+		if err != nil {
+			return fmt.Errorf("load TLS key pair: %w", err)
+		}
+		tcfg = &tls.Config{Certificates: []tls.Certificate{c}, MinVersion: tls.VersionTLS12}
+		if *verify {
+			pem, err := os.ReadFile(*ca)
+			if err != nil {
+				return fmt.Errorf("read CA: %w", err)
+			}
+			pool := x509.NewCertPool()
+			if !pool.AppendCertsFromPEM(pem) {
+				return errors.New("no certificate in " + *ca)
+			}
+			tcfg.ClientCAs = pool
+			tcfg.ClientAuth = tls.RequireAndVerifyClientCert
+		}
+	}
+	cfg := mockdaemon.Config{MaxAPIVersion: *maxV, MinAPIVersion: *minV, HostBinds: true}
+	cfg.Images = []string{}
+	for _, im := range strings.Split(*images, ",") {
+		if im = strings.TrimSpace(im); im != "" {
+			cfg.Images = append(cfg.Images, im)
+		}
+	}
+	d := mockdaemon.New(cfg)
+	errc := make(chan error, len(hs))
+	for _, h := range hs {
+		l, err := listen(h, tcfg)
+		if err != nil {
+			d.Close()
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "mockdockerd: API %s listening on %s\n", *maxV, h)
+		go func() { errc <- d.Serve(l) }()
+	}
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	var err error
+	select {
+	case <-sig:
+	case err = <-errc:
+	}
+	d.Close()
+	for _, h := range hs {
+		if p, ok := strings.CutPrefix(h, "unix://"); ok {
+			os.Remove(p)
+		}
+	}
+	return err
+}
+
+func listen(h string, tcfg *tls.Config) (net.Listener, error) {
+	switch {
+	case strings.HasPrefix(h, "unix://"):
+		p := strings.TrimPrefix(h, "unix://")
+		if fi, err := os.Stat(p); err == nil && fi.Mode()&os.ModeSocket != 0 {
+			os.Remove(p)
+		}
+		return net.Listen("unix", p)
+	case strings.HasPrefix(h, "tcp://"):
+		l, err := net.Listen("tcp", strings.TrimPrefix(h, "tcp://"))
+		if err != nil {
+			return nil, err
+		}
+		if tcfg != nil {
+			l = tls.NewListener(l, tcfg)
+		}
+		return l, nil
+	}
+	return nil, fmt.Errorf("unsupported host %q (want unix:// or tcp://)", h)
+}

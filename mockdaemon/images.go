@@ -1,0 +1,473 @@
+package mockdaemon
+
+import (
+	"archive/tar"
+	"bytes"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
+)
+
+//go:embed busybox_applets.txt
+var busyboxApplets string
+
+// imageConfig is the "config" part of an image (and of a container's
+// Config): what a container made from it runs.
+type imageConfig struct {
+	User         string              `json:"User,omitempty"`
+	ExposedPorts map[string]struct{} `json:"ExposedPorts,omitempty"`
+	Env          []string            `json:"Env,omitempty"`
+	Cmd          []string            `json:"Cmd,omitempty"`
+	Entrypoint   []string            `json:"Entrypoint,omitempty"`
+	Volumes      map[string]struct{} `json:"Volumes,omitempty"`
+	WorkingDir   string              `json:"WorkingDir,omitempty"`
+	Labels       map[string]string   `json:"Labels,omitempty"`
+	StopSignal   string              `json:"StopSignal,omitempty"`
+	OnBuild      []string            `json:"OnBuild,omitempty"`
+	Shell        []string            `json:"Shell,omitempty"`
+	Healthcheck  json.RawMessage     `json:"Healthcheck,omitempty"`
+}
+
+// historyEntry is one line of an image's history.
+type historyEntry struct {
+	Created    time.Time `json:"created"`
+	CreatedBy  string    `json:"created_by,omitempty"`
+	Comment    string    `json:"comment,omitempty"`
+	Author     string    `json:"author,omitempty"`
+	EmptyLayer bool      `json:"empty_layer,omitempty"`
+}
+
+// imageFile is the image configuration document (OCI image config plus
+// Docker's fields); its sha256 is the image id.
+type imageFile struct {
+	Architecture string         `json:"architecture"`
+	Author       string         `json:"author,omitempty"`
+	Comment      string         `json:"comment,omitempty"`
+	Config       imageConfig    `json:"config"`
+	Created      time.Time      `json:"created"`
+	History      []historyEntry `json:"history,omitempty"`
+	OS           string         `json:"os"`
+	RootFS       struct {
+		Type    string   `json:"type"`
+		DiffIDs []string `json:"diff_ids"`
+	} `json:"rootfs"`
+}
+
+type layer struct {
+	diffID string // sha256:<hex of the tar>
+	data   []byte // uncompressed tar
+}
+
+// image is one image in the store.
+type image struct {
+	id       string // sha256:...
+	raw      []byte // the config document
+	file     imageFile
+	layers   []layer
+	fs       *memfs.FS // the layers applied, read-only template
+	tags     []string  // familiar repo:tag
+	digests  []string  // familiar repo@sha256:...
+	size     int64
+	manifest []byte
+}
+
+func (im *image) shortID() string { return strings.TrimPrefix(im.id, "sha256:")[:12] }
+
+// imageStore holds images. It is guarded by Daemon.mu.
+type imageStore struct {
+	d         *Daemon
+	byID      map[string]*image
+	tags      map[string]string // familiar repo:tag -> id
+	catalogue map[string]bool   // refs that a pull of can succeed
+}
+
+func newImageStore(d *Daemon) *imageStore {
+	return &imageStore{d: d, byID: map[string]*image{}, tags: map[string]string{}, catalogue: map[string]bool{}}
+}
+
+func (s *imageStore) count() int { return len(s.byID) }
+
+var (
+	baseLayerOnce sync.Once
+	baseLayerTar  []byte
+)
+
+// busyboxLayer builds the base layer: a small root filesystem whose /bin
+// holds every busybox applet name as a hard link to /bin/busybox.
+func busyboxLayer() []byte {
+	baseLayerOnce.Do(func() {
+		var buf bytes.Buffer
+		tw := tar.NewWriter(&buf)
+		mt := time.Date(2024, 9, 26, 21, 31, 42, 0, time.UTC)
+		dir := func(name string, mode int64) {
+			_ = tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: name + "/", Mode: mode, ModTime: mt, Format: tar.FormatPAX})
+		}
+		file := func(name string, mode int64, data string) {
+			_ = tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: name, Mode: mode, Size: int64(len(data)), ModTime: mt, Format: tar.FormatPAX})
+			_, _ = io.WriteString(tw, data)
+		}
+		for _, d := range []string{"bin", "dev", "etc", "home", "lib", "lib64", "proc", "root", "sys", "usr", "usr/sbin", "var", "var/spool", "var/spool/mail", "var/www", "home/nobody"} {
+			dir(d, 0o755)
+		}
+		dir("tmp", 0o1777)
+		dir("etc/network", 0o755)
+		file("bin/busybox", 0o755, "#!busybox\n# mock busybox: applets are built into the mock daemon's shell\n")
+		for _, a := range strings.Fields(busyboxApplets) {
+			if a == "busybox" {
+				continue
+			}
+			_ = tw.WriteHeader(&tar.Header{Typeflag: tar.TypeLink, Name: "bin/" + a, Linkname: "bin/busybox", Mode: 0o755, ModTime: mt, Format: tar.FormatPAX})
+		}
+		file("etc/passwd", 0o644, "root:x:0:0:root:/root:/bin/sh\ndaemon:x:1:1:daemon:/usr/sbin:/bin/false\nbin:x:2:2:bin:/bin:/bin/false\nsys:x:3:3:sys:/dev:/bin/false\nsync:x:4:100:sync:/bin:/bin/sync\nmail:x:8:8:mail:/var/spool/mail:/bin/false\nwww-data:x:33:33:www-data:/var/www:/bin/false\noperator:x:37:37:Operator:/var:/bin/false\nnobody:x:65534:65534:nobody:/home:/bin/false\n")
+		file("etc/group", 0o644, "root:x:0:\ndaemon:x:1:\nbin:x:2:\nsys:x:3:\nadm:x:4:\ntty:x:5:\ndisk:x:6:\nwheel:x:10:root\nmail:x:8:\nwww-data:x:33:\noperator:x:37:\nusers:x:100:\nnogroup:x:65534:\n")
+		file("etc/shadow", 0o600, "root:*:10933:0:99999:7:::\nnobody:*:10933:0:99999:7:::\n")
+		file("etc/localtime", 0o644, "TZif2UTC\n")
+		_ = tw.Close()
+		baseLayerTar = buf.Bytes()
+	})
+	return baseLayerTar
+}
+
+func digestOf(b []byte) string {
+	h := sha256.Sum256(b)
+	return "sha256:" + hex.EncodeToString(h[:])
+}
+
+// addBase adds a busybox-like base image under ref, and remembers ref as
+// pullable.
+func (s *imageStore) addBase(refStr string) {
+	ref, err := parseRef(refStr, true)
+	if err != nil || ref.tag == "" {
+		return
+	}
+	var f imageFile
+	f.Architecture = goArch()
+	f.OS = "linux"
+	f.Created = time.Date(2024, 9, 26, 21, 31, 42, 0, time.UTC)
+	f.Config = imageConfig{Env: []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}, Cmd: []string{"sh"}}
+	lay := layer{data: busyboxLayer()}
+	lay.diffID = digestOf(lay.data)
+	f.History = []historyEntry{
+		{Created: f.Created, CreatedBy: "BusyBox 1.37.0 (glibc), Debian 13"},
+	}
+	im, err := s.build(f, []layer{lay})
+	if err != nil {
+		return
+	}
+	s.catalogue[ref.tagged()] = true
+	s.catalogue[ref.repo] = true
+	s.put(im)
+	s.tag(im, ref)
+	s.addDigest(im, ref)
+}
+
+func (s *imageStore) addDigest(im *image, ref imageRef) {
+	dg := ref.repo + "@" + digestOf(im.manifest)
+	if !slices.Contains(im.digests, dg) {
+		im.digests = append(im.digests, dg)
+	}
+}
+
+func goArch() string { return runtime.GOARCH }
+
+// build makes an image from its config document and layers (not yet in
+// the store).
+func (s *imageStore) build(f imageFile, layers []layer) (*image, error) {
+	f.RootFS.Type = "layers"
+	f.RootFS.DiffIDs = nil
+	im := &image{layers: layers, fs: memfs.New()}
+	im.fs.SetClock(s.d.cfg.Clock)
+	for _, l := range layers {
+		f.RootFS.DiffIDs = append(f.RootFS.DiffIDs, l.diffID)
+		if err := applyLayer(im.fs, l.data); err != nil {
+			return nil, err
+		}
+		im.size += int64(len(l.data))
+	}
+	raw, err := json.Marshal(f)
+	if err != nil {
+		return nil, err
+	}
+	im.raw = raw
+	im.file = f
+	im.id = digestOf(raw)
+	im.manifest = s.manifestFor(im)
+	return im, nil
+}
+
+// applyLayer extracts a layer tar onto fs, honouring whiteouts.
+func applyLayer(fs *memfs.FS, data []byte) error {
+	tr := tar.NewReader(bytes.NewReader(data))
+	var plain bytes.Buffer
+	tw := tar.NewWriter(&plain)
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("mockdaemon: bad layer: %w", err)
+		}
+		name := strings.TrimPrefix(hdr.Name, "./")
+		base := name[strings.LastIndex(strings.TrimSuffix(name, "/"), "/")+1:]
+		if strings.HasPrefix(base, ".wh.") {
+			dir := strings.TrimSuffix(name, base)
+			if base == ".wh..wh..opq" {
+				ents, _ := fs.ReadDir("/" + dir)
+				for _, e := range ents {
+					_ = fs.RemoveAll("/" + dir + e.Name())
+				}
+			} else {
+				_ = fs.RemoveAll("/" + dir + strings.TrimPrefix(base, ".wh."))
+			}
+			continue
+		}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return fmt.Errorf("mockdaemon: bad layer: %w", err)
+		}
+		if _, err := io.Copy(tw, tr); err != nil {
+			return fmt.Errorf("mockdaemon: bad layer: %w", err)
+		}
+	}
+	_ = tw.Close()
+	if err := fs.ExtractTar(&plain, "/", false); err != nil {
+		return fmt.Errorf("mockdaemon: bad layer: %w", err)
+	}
+	return nil
+}
+
+func (s *imageStore) manifestFor(im *image) []byte {
+	type desc struct {
+		MediaType string `json:"mediaType"`
+		Digest    string `json:"digest"`
+		Size      int    `json:"size"`
+	}
+	m := struct {
+		SchemaVersion int    `json:"schemaVersion"`
+		MediaType     string `json:"mediaType"`
+		Config        desc   `json:"config"`
+		Layers        []desc `json:"layers"`
+	}{2, "application/vnd.oci.image.manifest.v1+json", desc{"application/vnd.oci.image.config.v1+json", im.id, len(im.raw)}, []desc{}}
+	for _, l := range im.layers {
+		m.Layers = append(m.Layers, desc{"application/vnd.oci.image.layer.v1.tar", l.diffID, len(l.data)})
+	}
+	b, _ := json.Marshal(m)
+	return b
+}
+
+func (s *imageStore) put(im *image) *image {
+	if old, ok := s.byID[im.id]; ok {
+		return old
+	}
+	s.byID[im.id] = im
+	return im
+}
+
+// tag points ref at im, moving it from any image it named before; an image
+// left with no tag and no container keeps existing (dangling).
+func (s *imageStore) tag(im *image, ref imageRef) {
+	t := ref.tagged()
+	if t == "" {
+		return
+	}
+	if oldID, ok := s.tags[t]; ok && oldID != im.id {
+		if old := s.byID[oldID]; old != nil {
+			old.tags = slices.DeleteFunc(old.tags, func(x string) bool { return x == t })
+		}
+	}
+	s.tags[t] = im.id
+	if !slices.Contains(im.tags, t) {
+		im.tags = append(im.tags, t)
+		sort.Strings(im.tags)
+	}
+}
+
+func (s *imageStore) untag(im *image, t string) {
+	delete(s.tags, t)
+	im.tags = slices.DeleteFunc(im.tags, func(x string) bool { return x == t })
+	repo := t[:strings.LastIndex(t, ":")]
+	if !slices.ContainsFunc(im.tags, func(x string) bool { return strings.HasPrefix(x, repo+":") }) {
+		im.digests = slices.DeleteFunc(im.digests, func(x string) bool { return strings.HasPrefix(x, repo+"@") })
+	}
+}
+
+// get resolves a name, tag, digest reference, full id or id prefix.
+func (s *imageStore) get(refOrID string) (*image, error) {
+	if refOrID == "" {
+		return nil, noSuchImage(refOrID)
+	}
+	if strings.HasPrefix(refOrID, "sha256:") && len(refOrID) == 71 {
+		if im := s.byID[refOrID]; im != nil {
+			return im, nil
+		}
+		return nil, noSuchImage(refOrID)
+	}
+	ref, err := parseRef(refOrID, true)
+	if err == nil {
+		if ref.digest != "" {
+			for _, im := range s.byID {
+				for _, dg := range im.digests {
+					if strings.HasSuffix(dg, "@"+ref.digest) && strings.HasPrefix(dg, ref.repo+"@") {
+						return im, nil
+					}
+				}
+				if im.id == ref.digest {
+					return im, nil
+				}
+			}
+		} else if id, ok := s.tags[ref.tagged()]; ok {
+			return s.byID[id], nil
+		}
+	}
+	if looksLikeID(refOrID) {
+		prefix := "sha256:" + strings.TrimPrefix(refOrID, "sha256:")
+		var found *image
+		for id, im := range s.byID {
+			if strings.HasPrefix(id, prefix) {
+				if found != nil {
+					return nil, errNotFound("No such image: " + refOrID)
+				}
+				found = im
+			}
+		}
+		if found != nil {
+			return found, nil
+		}
+	}
+	if err == nil && !strings.HasPrefix(refOrID, "sha256:") {
+		if ref.digest != "" {
+			return nil, noSuchImage(ref.String())
+		}
+		return nil, noSuchImage(ref.tagged())
+	}
+	return nil, noSuchImage(refOrID)
+}
+
+func (s *imageStore) sorted() []*image {
+	out := slices.Collect(maps.Values(s.byID))
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].file.Created.Equal(out[j].file.Created) {
+			return out[i].file.Created.After(out[j].file.Created)
+		}
+		return out[i].id < out[j].id
+	})
+	return out
+}
+
+// summary is the image's ImageSummary for GET /images/json.
+func (im *image) summary(ver apiVersion, containers int) map[string]any {
+	tags := im.tags
+	if tags == nil {
+		tags = []string{}
+	}
+	digests := im.digests
+	if digests == nil {
+		digests = []string{}
+	}
+	labels := im.file.Config.Labels
+	if labels == nil {
+		labels = map[string]string{}
+	}
+	m := map[string]any{
+		"Id":          im.id,
+		"ParentId":    "",
+		"RepoTags":    tags,
+		"RepoDigests": digests,
+		"Created":     im.file.Created.Unix(),
+		"Size":        im.size,
+		"SharedSize":  int64(-1),
+		"Labels":      labels,
+		"Containers":  containers,
+	}
+	if !ver.atLeast("1.44") {
+		m["VirtualSize"] = im.size
+	}
+	if ver.atLeast("1.47") {
+		m["Descriptor"] = map[string]any{"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": digestOf(im.manifest), "size": len(im.manifest)}
+	}
+	return m
+}
+
+func (im *image) inspect(ver apiVersion) map[string]any {
+	summary := im.summary(ver, 0)
+	cfg := im.file.Config
+	config := map[string]any{
+		"Env":        nonNil(cfg.Env),
+		"Cmd":        cfg.Cmd,
+		"Entrypoint": cfg.Entrypoint,
+		"WorkingDir": cfg.WorkingDir,
+		"Labels":     cfg.Labels,
+		"User":       cfg.User,
+	}
+	if cfg.ExposedPorts != nil {
+		config["ExposedPorts"] = cfg.ExposedPorts
+	}
+	if cfg.Volumes != nil {
+		config["Volumes"] = cfg.Volumes
+	}
+	if cfg.StopSignal != "" {
+		config["StopSignal"] = cfg.StopSignal
+	}
+	if cfg.OnBuild != nil {
+		config["OnBuild"] = cfg.OnBuild
+	}
+	if cfg.Shell != nil {
+		config["Shell"] = cfg.Shell
+	}
+	if !ver.atLeast("1.46") {
+		for _, k := range []string{"Hostname", "Domainname"} {
+			config[k] = ""
+		}
+		for _, k := range []string{"AttachStdin", "AttachStdout", "AttachStderr", "Tty", "OpenStdin", "StdinOnce"} {
+			config[k] = false
+		}
+		config["Image"] = ""
+		config["Volumes"] = cfg.Volumes
+		config["OnBuild"] = cfg.OnBuild
+	}
+	m := map[string]any{
+		"Id":           im.id,
+		"RepoTags":     summary["RepoTags"],
+		"RepoDigests":  summary["RepoDigests"],
+		"Comment":      im.file.Comment,
+		"Created":      im.file.Created.Format(time.RFC3339Nano),
+		"Author":       im.file.Author,
+		"Config":       config,
+		"Architecture": im.file.Architecture,
+		"Os":           im.file.OS,
+		"Size":         im.size,
+		"GraphDriver":  map[string]any{"Name": "overlay2", "Data": map[string]string{"MergedDir": "/var/lib/docker/overlay2/" + im.shortID() + "/merged"}},
+		"RootFS":       map[string]any{"Type": "layers", "Layers": im.file.RootFS.DiffIDs},
+		"Metadata":     map[string]any{"LastTagTime": "0001-01-01T00:00:00Z"},
+	}
+	if !ver.atLeast("1.44") {
+		m["Parent"] = ""
+		m["Container"] = ""
+		m["DockerVersion"] = ""
+		m["VirtualSize"] = im.size
+		m["ContainerConfig"] = config
+	}
+	if ver.atLeast("1.48") {
+		m["Descriptor"] = summary["Descriptor"]
+	}
+	return m
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,823 @@
+package mockdaemon
+
+import (
+	"encoding/binary"
+	"fmt"
+	"net"
+	"net/http"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// network is a network; containers maps container id to its endpoint.
+type network struct {
+	id         string
+	name       string
+	driver     string
+	scope      string
+	internal   bool
+	attachable bool
+	ingress    bool
+	enableIPv6 bool
+	labels     map[string]string
+	options    map[string]string
+	created    time.Time
+	subnet     *net.IPNet
+	gateway    net.IP
+	ipRange    string
+	nextHost   uint32
+	containers map[string]*endpoint
+	builtin    bool
+}
+
+func (d *Daemon) initNetworks() {
+	mk := func(name, driver, subnet string) {
+		n := &network{id: d.newID(), name: name, driver: driver, scope: "local", created: d.now(), containers: map[string]*endpoint{}, builtin: true, labels: map[string]string{}, options: map[string]string{}}
+		if subnet != "" {
+			_, n.subnet, _ = net.ParseCIDR(subnet)
+			n.gateway = hostIP(n.subnet, 1)
+			n.nextHost = 2
+		}
+		if name == "bridge" {
+			n.options = map[string]string{"com.docker.network.bridge.default_bridge": "true", "com.docker.network.bridge.enable_icc": "true", "com.docker.network.bridge.enable_ip_masquerade": "true", "com.docker.network.bridge.host_binding_ipv4": "0.0.0.0", "com.docker.network.bridge.name": "docker0", "com.docker.network.driver.mtu": "1500"}
+		}
+		d.networks[n.id] = n
+	}
+	mk("bridge", "bridge", "172.17.0.0/16")
+	mk("host", "host", "")
+	mk("none", "null", "")
+}
+
+func hostIP(n *net.IPNet, host uint32) net.IP {
+	ip4 := n.IP.To4()
+	if ip4 == nil {
+		return nil
+	}
+	v := binary.BigEndian.Uint32(ip4) + host
+	out := make(net.IP, 4)
+	binary.BigEndian.PutUint32(out, v)
+	return out
+}
+
+func (n *network) prefixLen() int {
+	if n.subnet == nil {
+		return 0
+	}
+	ones, _ := n.subnet.Mask.Size()
+	return ones
+}
+
+// allocIP picks a free address; d.mu held.
+func (n *network) allocIP() string {
+	if n.subnet == nil {
+		return ""
+	}
+	used := map[string]bool{}
+	for _, ep := range n.containers {
+		used[ep.ip] = true
+	}
+	ones, bits := n.subnet.Mask.Size()
+	size := uint32(1) << uint(bits-ones)
+	for i := uint32(0); i < size; i++ {
+		h := n.nextHost + i
+		if h >= size-1 {
+			h = 2 + (h % max(1, size-3))
+		}
+		ip := hostIP(n.subnet, h).String()
+		if !used[ip] && ip != n.gateway.String() {
+			n.nextHost = h + 1
+			return ip
+		}
+	}
+	return ""
+}
+
+// getNetworkLocked resolves a full id, a name or an id prefix.
+func (d *Daemon) getNetworkLocked(ref string) (*network, error) {
+	if n, ok := d.networks[ref]; ok {
+		return n, nil
+	}
+	for _, n := range d.networks {
+		if n.name == ref {
+			return n, nil
+		}
+	}
+	var found *network
+	for id, n := range d.networks {
+		if strings.HasPrefix(id, ref) {
+			if found != nil {
+				return nil, errInvalid("network " + ref + " is ambiguous")
+			}
+			found = n
+		}
+	}
+	if found == nil || ref == "" {
+		return nil, errNotFound("network " + ref + " not found")
+	}
+	return found, nil
+}
+
+func (ep *endpoint) json() map[string]any {
+	n := ep.network
+	gw := ""
+	if n.gateway != nil && ep.ip != "" {
+		gw = n.gateway.String()
+	}
+	var ipam any
+	if ep.ipamIP != "" {
+		ipam = map[string]any{"IPv4Address": ep.ipamIP}
+	}
+	return map[string]any{
+		"IPAMConfig":          ipam,
+		"Links":               nil,
+		"Aliases":             ep.aliases,
+		"MacAddress":          ep.mac,
+		"DriverOpts":          nil,
+		"GwPriority":          0,
+		"NetworkID":           n.id,
+		"EndpointID":          ep.endpointID,
+		"Gateway":             gw,
+		"IPAddress":           ep.ip,
+		"IPPrefixLen":         n.prefixLenIf(ep.ip),
+		"IPv6Gateway":         "",
+		"GlobalIPv6Address":   "",
+		"GlobalIPv6PrefixLen": 0,
+		"DNSNames":            ep.dnsNames(),
+	}
+}
+
+func (n *network) prefixLenIf(ip string) int {
+	if ip == "" {
+		return 0
+	}
+	return n.prefixLen()
+}
+
+func (ep *endpoint) dnsNames() []string {
+	if ep.network.name == "bridge" || ep.network.driver != "bridge" {
+		return nil
+	}
+	return ep.aliases
+}
+
+// netOrder is c's networks in the order they were connected.
+func (c *container) netOrder() []string {
+	names := sortedKeys(c.eps)
+	sort.SliceStable(names, func(i, j int) bool { return c.eps[names[i]].order < c.eps[names[j]].order })
+	return names
+}
+
+// connectLocked attaches c to n; d.mu held.
+func (d *Daemon) connectLocked(c *container, n *network, cfg *endpointConfig) error {
+	if _, ok := c.eps[n.name]; ok {
+		return errForbidden(fmt.Sprintf("endpoint with name %s already exists in network %s", strings.TrimPrefix(c.name, "/"), n.name))
+	}
+	if n.driver == "null" || n.driver == "host" {
+		if len(c.eps) > 0 {
+			return errForbidden("container cannot be disconnected from host network or connected to host network")
+		}
+	} else {
+		for name, ep := range c.eps {
+			if ep.network.driver == "null" || ep.network.driver == "host" {
+				_ = name
+				return errForbidden("container cannot be connected to multiple networks with one of the networks in private (none) mode")
+			}
+		}
+	}
+	ep := &endpoint{network: n, endpointID: d.newID(), order: d.nextOrder()}
+	if n.subnet != nil {
+		if cfg != nil && cfg.IPAMConfig != nil && cfg.IPAMConfig.IPv4Address != "" {
+			ip := net.ParseIP(cfg.IPAMConfig.IPv4Address)
+			if ip == nil || !n.subnet.Contains(ip) {
+				return errForbidden("no configured subnet or ip-range contain the IP address " + cfg.IPAMConfig.IPv4Address)
+			}
+			if n.builtin {
+				return errInvalid("user specified IP address is supported on user defined networks only")
+			}
+			for _, other := range n.containers {
+				if other.ip == ip.String() {
+					return errForbidden("Address already in use")
+				}
+			}
+			ep.ip = ip.String()
+			ep.ipamIP = ep.ip
+		} else {
+			ep.ip = n.allocIP()
+		}
+		if ip := net.ParseIP(ep.ip).To4(); ip != nil {
+			ep.mac = fmt.Sprintf("02:42:%02x:%02x:%02x:%02x", ip[0], ip[1], ip[2], ip[3])
+		}
+	}
+	if cfg != nil {
+		ep.aliases = append(ep.aliases, cfg.Aliases...)
+	}
+	if n.driver == "bridge" && !n.builtin {
+		ep.aliases = append(ep.aliases, c.id[:12])
+		ep.aliases = append([]string{strings.TrimPrefix(c.name, "/")}, ep.aliases...)
+		slices.Sort(ep.aliases)
+		ep.aliases = slices.Compact(ep.aliases)
+	}
+	c.eps[n.name] = ep
+	n.containers[c.id] = ep
+	return nil
+}
+
+func (d *Daemon) nextOrder() int {
+	d.order++
+	return d.order
+}
+
+// setupNetworksLocked connects a new container per its NetworkMode and
+// NetworkingConfig; d.mu held.
+func (d *Daemon) setupNetworksLocked(c *container, nc *struct {
+	EndpointsConfig map[string]*endpointConfig `json:"EndpointsConfig"`
+}) error {
+	mode := c.host.NetworkMode
+	if mode == "default" {
+		mode = "bridge"
+	}
+	if strings.HasPrefix(mode, "container:") {
+		return nil
+	}
+	n, err := d.getNetworkLocked(mode)
+	if err != nil {
+		return err
+	}
+	var cfg *endpointConfig
+	var extra []string
+	if nc != nil {
+		for name, ec := range nc.EndpointsConfig {
+			if name == n.name || name == n.id || name == mode || name == "default" {
+				cfg = ec
+			} else {
+				extra = append(extra, name)
+			}
+		}
+	}
+	if err := d.connectLocked(c, n, cfg); err != nil {
+		return err
+	}
+	sort.Strings(extra)
+	for _, name := range extra {
+		n2, err := d.getNetworkLocked(name)
+		if err != nil {
+			return err
+		}
+		if err := d.connectLocked(c, n2, nc.EndpointsConfig[name]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// allocatePortsLocked publishes PortBindings with free host ports.
+func (d *Daemon) allocatePortsLocked(c *container) {
+	c.ports = map[string][]portBinding{}
+	keys := sortedKeys(c.host.PortBindings)
+	for _, p := range keys {
+		for _, b := range c.host.PortBindings[p] {
+			hp := b.HostPort
+			if hp == "" || hp == "0" {
+				d.nextPort++
+				hp = strconv.Itoa(32767 + d.nextPort)
+			}
+			ip := b.HostIP
+			if ip == "" {
+				ip = "0.0.0.0"
+			}
+			c.ports[p] = append(c.ports[p], portBinding{HostIP: ip, HostPort: hp})
+		}
+	}
+	if c.host.PublishAllPorts {
+		for p := range c.config.ExposedPorts {
+			if _, ok := c.ports[p]; !ok {
+				d.nextPort++
+				c.ports[p] = []portBinding{{HostIP: "0.0.0.0", HostPort: strconv.Itoa(32767 + d.nextPort)}}
+			}
+		}
+	}
+}
+
+// networkSettings is NetworkSettings in inspect; d.mu held.
+func (c *container) networkSettings(ver apiVersion) map[string]any {
+	nets := map[string]any{}
+	for name, ep := range c.eps {
+		nets[name] = ep.json()
+	}
+	ports := map[string]any{}
+	for p := range c.config.ExposedPorts {
+		ports[p] = nil
+	}
+	if c.state.Running {
+		for p, bs := range c.ports {
+			ports[p] = bs
+		}
+	}
+	m := map[string]any{
+		"Bridge":     "",
+		"SandboxID":  c.id,
+		"SandboxKey": "/var/run/docker/netns/" + c.id[:12],
+		"Ports":      ports,
+		"Networks":   nets,
+	}
+	if !ver.atLeast("1.44") {
+		m["HairpinMode"] = false
+		m["LinkLocalIPv6Address"] = ""
+		m["LinkLocalIPv6PrefixLen"] = 0
+		m["SecondaryIPAddresses"] = nil
+		m["SecondaryIPv6Addresses"] = nil
+	}
+	if !ver.atLeast("1.52") {
+		ep := c.eps["bridge"]
+		ip, gw, mac, eid, plen := "", "", "", "", 0
+		if ep != nil {
+			ip, mac, eid, plen = ep.ip, ep.mac, ep.endpointID, ep.network.prefixLen()
+			gw = ep.network.gateway.String()
+		}
+		m["EndpointID"] = eid
+		m["Gateway"] = gw
+		m["GlobalIPv6Address"] = ""
+		m["GlobalIPv6PrefixLen"] = 0
+		m["IPAddress"] = ip
+		m["IPPrefixLen"] = plen
+		m["IPv6Gateway"] = ""
+		m["MacAddress"] = mac
+	}
+	return m
+}
+
+func (n *network) json(d *Daemon, withContainers bool) map[string]any {
+	cfg := []any{}
+	if n.subnet != nil {
+		e := map[string]any{"Subnet": n.subnet.String(), "Gateway": n.gateway.String()}
+		if n.ipRange != "" {
+			e["IPRange"] = n.ipRange
+		}
+		cfg = append(cfg, e)
+	}
+	driver := "default"
+	m := map[string]any{
+		"Name":       n.name,
+		"Id":         n.id,
+		"Created":    n.created.Format(time.RFC3339Nano),
+		"Scope":      n.scope,
+		"Driver":     n.driver,
+		"EnableIPv4": true,
+		"EnableIPv6": n.enableIPv6,
+		"IPAM":       map[string]any{"Driver": driver, "Options": nil, "Config": cfg},
+		"Internal":   n.internal,
+		"Attachable": n.attachable,
+		"Ingress":    n.ingress,
+		"ConfigFrom": map[string]any{"Network": ""},
+		"ConfigOnly": false,
+		"Options":    n.options,
+		"Labels":     n.labels,
+		"Containers": map[string]any{},
+	}
+	if withContainers {
+		cs := map[string]any{}
+		for id, ep := range n.containers {
+			c := d.containers[id]
+			if c == nil {
+				continue
+			}
+			addr := ""
+			if ep.ip != "" {
+				addr = ep.ip + "/" + strconv.Itoa(n.prefixLen())
+			}
+			cs[id] = map[string]any{"Name": strings.TrimPrefix(c.name, "/"), "EndpointID": ep.endpointID, "MacAddress": ep.mac, "IPv4Address": addr, "IPv6Address": ""}
+		}
+		m["Containers"] = cs
+	}
+	return m
+}
+
+func (d *Daemon) sortedNetworks() []*network {
+	var out []*network
+	for _, n := range d.networks {
+		out = append(out, n)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out
+}
+
+func (d *Daemon) networkMatches(f filters, n *network) bool {
+	if !f.matchLabels("label", n.labels) || !f.matchLabels("label!", n.labels) {
+		return false
+	}
+	if !f.matchAny("name", func(v string) bool { return strings.Contains(n.name, v) }) {
+		return false
+	}
+	if !f.matchAny("id", func(v string) bool { return strings.HasPrefix(n.id, v) }) {
+		return false
+	}
+	if !f.matchAny("driver", func(v string) bool { return n.driver == v }) {
+		return false
+	}
+	if !f.matchAny("scope", func(v string) bool { return n.scope == v }) {
+		return false
+	}
+	if !f.matchAny("type", func(v string) bool { return (v == "builtin") == n.builtin }) {
+		return false
+	}
+	if !f.matchAny("dangling", func(v string) bool { return (v == "true" || v == "1") == (len(n.containers) == 0) }) {
+		return false
+	}
+	return true
+}
+
+func (d *Daemon) networkList(w http.ResponseWriter, r *http.Request) {
+	f, err := parseFilters(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	d.mu.Lock()
+	out := []any{}
+	for _, n := range d.sortedNetworks() {
+		if d.networkMatches(f, n) {
+			out = append(out, n.json(d, false))
+		}
+	}
+	d.mu.Unlock()
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (d *Daemon) networkInspect(w http.ResponseWriter, r *http.Request) {
+	d.mu.Lock()
+	n, err := d.getNetworkLocked(r.PathValue("id"))
+	var m map[string]any
+	if err == nil {
+		m = n.json(d, true)
+	}
+	d.mu.Unlock()
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, m)
+}
+
+func (d *Daemon) networkCreate(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Name       string
+		Driver     string
+		Scope      string
+		Internal   bool
+		Attachable bool
+		Ingress    bool
+		EnableIPv6 *bool
+		IPAM       *struct {
+			Driver string
+			Config []struct {
+				Subnet  string
+				IPRange string
+				Gateway string
+			}
+		}
+		Options map[string]string
+		Labels  map[string]string
+	}
+	if err := decodeBody(r, &body); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if body.Name == "" {
+		writeError(w, r, errInvalid("network name must not be empty"))
+		return
+	}
+	driver := body.Driver
+	if driver == "" {
+		driver = "bridge"
+	}
+	if driver != "bridge" && driver != "macvlan" && driver != "ipvlan" && driver != "overlay" {
+		writeError(w, r, errNotFound("plugin \""+driver+"\" not found"))
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, n := range d.networks {
+		if n.name == body.Name {
+			writeError(w, r, errConflict("network with name "+body.Name+" already exists"))
+			return
+		}
+	}
+	n := &network{id: d.newID(), name: body.Name, driver: driver, scope: "local", internal: body.Internal, attachable: body.Attachable, ingress: body.Ingress, labels: body.Labels, options: body.Options, created: d.now(), containers: map[string]*endpoint{}}
+	if n.labels == nil {
+		n.labels = map[string]string{}
+	}
+	if n.options == nil {
+		n.options = map[string]string{}
+	}
+	if body.EnableIPv6 != nil {
+		n.enableIPv6 = *body.EnableIPv6
+	}
+	if body.IPAM != nil && len(body.IPAM.Config) > 0 {
+		c := body.IPAM.Config[0]
+		_, sub, err := net.ParseCIDR(c.Subnet)
+		if err != nil || sub.IP.To4() == nil {
+			writeError(w, r, errInvalid("invalid subnet "+c.Subnet))
+			return
+		}
+		n.subnet = sub
+		n.ipRange = c.IPRange
+		if c.Gateway != "" {
+			n.gateway = net.ParseIP(c.Gateway)
+			if n.gateway == nil || !sub.Contains(n.gateway) {
+				writeError(w, r, errForbidden("no matching subnet for gateway "+c.Gateway))
+				return
+			}
+		} else {
+			n.gateway = hostIP(sub, 1)
+		}
+		n.nextHost = 2
+	} else {
+		d.nextSubnet++
+		_, n.subnet, _ = net.ParseCIDR(fmt.Sprintf("172.%d.0.0/16", 17+d.nextSubnet))
+		n.gateway = hostIP(n.subnet, 1)
+		n.nextHost = 2
+	}
+	for _, other := range d.networks {
+		if other.subnet != nil && (other.subnet.Contains(n.subnet.IP) || n.subnet.Contains(other.subnet.IP)) {
+			writeError(w, r, errForbidden("invalid pool request: Pool overlaps with other one on this address space"))
+			return
+		}
+	}
+	d.networks[n.id] = n
+	d.events.emit("network", "create", n.id, map[string]string{"name": n.name, "type": n.driver})
+	writeJSON(w, http.StatusCreated, map[string]any{"Id": n.id, "Warning": ""})
+}
+
+func (d *Daemon) networkDelete(w http.ResponseWriter, r *http.Request) {
+	d.mu.Lock()
+	n, err := d.getNetworkLocked(r.PathValue("id"))
+	switch {
+	case err != nil:
+	case n.builtin:
+		err = errForbidden(n.name + " is a pre-defined network and cannot be removed")
+	case len(n.containers) > 0:
+		err = errForbidden("error while removing network: network " + n.name + " id " + n.id + " has active endpoints")
+	default:
+		delete(d.networks, n.id)
+	}
+	d.mu.Unlock()
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	d.events.emit("network", "destroy", n.id, map[string]string{"name": n.name, "type": n.driver})
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (d *Daemon) networkPrune(w http.ResponseWriter, r *http.Request) {
+	f, err := parseFilters(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	d.mu.Lock()
+	deleted := []string{}
+	var gone []*network
+	for _, n := range d.sortedNetworks() {
+		if n.builtin || len(n.containers) > 0 || !d.networkMatches(f, n) {
+			continue
+		}
+		if us := f["until"]; len(us) > 0 {
+			skip := false
+			for u := range us {
+				if t, err := parseUntil(u); err == nil && !n.created.Before(t) {
+					skip = true
+				}
+			}
+			if skip {
+				continue
+			}
+		}
+		delete(d.networks, n.id)
+		deleted = append(deleted, n.name)
+		gone = append(gone, n)
+	}
+	d.mu.Unlock()
+	for _, n := range gone {
+		d.events.emit("network", "destroy", n.id, map[string]string{"name": n.name, "type": n.driver})
+	}
+	d.events.emit("network", "prune", "", map[string]string{"reclaimed": "0"})
+	writeJSON(w, http.StatusOK, map[string]any{"NetworksDeleted": deleted})
+}
+
+func (d *Daemon) networkConnect(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Container      string
+		EndpointConfig *endpointConfig
+	}
+	if err := decodeBody(r, &body); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	d.mu.Lock()
+	n, err := d.getNetworkLocked(r.PathValue("id"))
+	var c *container
+	if err == nil {
+		c, err = d.getContainerLocked(body.Container)
+	}
+	if err == nil {
+		err = d.connectLocked(c, n, body.EndpointConfig)
+	}
+	if err == nil {
+		d.writeNetFilesLocked(c)
+	}
+	d.mu.Unlock()
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	d.events.emit("network", "connect", n.id, map[string]string{"name": n.name, "type": n.driver, "container": c.id})
+	w.WriteHeader(http.StatusOK)
+}
+
+func (d *Daemon) networkDisconnect(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Container string
+		Force     bool
+	}
+	if err := decodeBody(r, &body); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	d.mu.Lock()
+	n, err := d.getNetworkLocked(r.PathValue("id"))
+	var c *container
+	if err == nil {
+		c, err = d.getContainerLocked(body.Container)
+	}
+	if err == nil {
+		if _, ok := c.eps[n.name]; !ok {
+			err = errForbidden(fmt.Sprintf("container %s is not connected to network %s", c.id, n.name))
+		} else {
+			delete(c.eps, n.name)
+			delete(n.containers, c.id)
+			d.writeNetFilesLocked(c)
+		}
+	}
+	d.mu.Unlock()
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	d.events.emit("network", "disconnect", n.id, map[string]string{"name": n.name, "type": n.driver, "container": c.id})
+	w.WriteHeader(http.StatusOK)
+}
+
+// volumes
+
+func (d *Daemon) volumeList(w http.ResponseWriter, r *http.Request) {
+	f, err := parseFilters(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	d.mu.Lock()
+	out := []any{}
+	for _, v := range d.sortedVolumes() {
+		if d.volumeMatches(f, v) {
+			out = append(out, v.json(-1))
+		}
+	}
+	d.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"Volumes": out, "Warnings": []string{}})
+}
+
+func (d *Daemon) volumeMatches(f filters, v *volume) bool {
+	if !f.matchLabels("label", v.labels) || !f.matchLabels("label!", v.labels) {
+		return false
+	}
+	if !f.matchAny("name", func(x string) bool { return strings.Contains(v.name, x) }) {
+		return false
+	}
+	if !f.matchAny("driver", func(x string) bool { return v.driver == x }) {
+		return false
+	}
+	if !f.matchAny("dangling", func(x string) bool { return (x == "true" || x == "1") == (d.volumeRefCount(v.name) == 0) }) {
+		return false
+	}
+	return true
+}
+
+func (d *Daemon) volumeCreate(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Name       string
+		Driver     string
+		DriverOpts map[string]string
+		Labels     map[string]string
+	}
+	if err := decodeBody(r, &body); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if body.Driver != "" && body.Driver != "local" {
+		writeError(w, r, errNotFound("plugin \""+body.Driver+"\" not found"))
+		return
+	}
+	if body.Name != "" && !validName.MatchString(body.Name) {
+		writeError(w, r, errInvalid("create "+body.Name+": \""+body.Name+"\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path"))
+		return
+	}
+	d.mu.Lock()
+	anon := body.Name == ""
+	name := body.Name
+	if anon {
+		name = d.newID()
+	}
+	_, existed := d.volumes[name]
+	v := d.createVolumeLocked(name, body.Labels, body.DriverOpts, anon)
+	m := v.json(-1)
+	d.mu.Unlock()
+	if !existed {
+		d.events.emit("volume", "create", v.name, map[string]string{"driver": "local"})
+	}
+	writeJSON(w, http.StatusCreated, m)
+}
+
+func (d *Daemon) volumeInspect(w http.ResponseWriter, r *http.Request) {
+	d.mu.Lock()
+	v, ok := d.volumes[r.PathValue("name")]
+	var m map[string]any
+	if ok {
+		m = v.json(-1)
+	}
+	d.mu.Unlock()
+	if !ok {
+		writeError(w, r, errNotFound("get "+r.PathValue("name")+": no such volume"))
+		return
+	}
+	writeJSON(w, http.StatusOK, m)
+}
+
+func (d *Daemon) volumeDelete(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	force := boolParam(r, "force")
+	d.mu.Lock()
+	v, ok := d.volumes[name]
+	var err error
+	switch {
+	case !ok:
+		if !force {
+			err = errNotFound("get " + name + ": no such volume")
+		}
+	case d.volumeRefCount(name) > 0:
+		var users []string
+		for _, c := range d.sortedContainers() {
+			for _, m := range c.mounts {
+				if m.Name == name {
+					users = append(users, c.id)
+				}
+			}
+		}
+		err = errConflict("remove " + name + ": volume is in use - [" + strings.Join(users, ", ") + "]")
+	default:
+		delete(d.volumes, name)
+	}
+	d.mu.Unlock()
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if v != nil {
+		d.events.emit("volume", "destroy", v.name, map[string]string{"driver": "local"})
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (d *Daemon) volumePrune(w http.ResponseWriter, r *http.Request) {
+	f, err := parseFilters(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	all := false
+	if v := f["all"]; len(v) > 0 {
+		all = v["true"] || v["1"]
+		delete(f, "all")
+	}
+	if !infoOf(r).version.atLeast("1.42") {
+		all = true
+	}
+	d.mu.Lock()
+	deleted := []string{}
+	for _, v := range d.sortedVolumes() {
+		if d.volumeRefCount(v.name) > 0 || !d.volumeMatches(f, v) || (!all && !v.anonymous) {
+			continue
+		}
+		delete(d.volumes, v.name)
+		deleted = append(deleted, v.name)
+	}
+	d.mu.Unlock()
+	for _, name := range deleted {
+		d.events.emit("volume", "destroy", name, map[string]string{"driver": "local"})
+	}
+	d.events.emit("volume", "prune", "", map[string]string{"reclaimed": "0"})
+	writeJSON(w, http.StatusOK, map[string]any{"VolumesDeleted": deleted, "SpaceReclaimed": 0})
+}

@@ -1,0 +1,267 @@
+package mockdaemon
+
+import (
+	"net/http"
+	"runtime"
+	"strings"
+)
+
+const (
+	mockKernel    = "6.1.0-mock"
+	mockGitCommit = "0000000"
+	mockMemTotal  = 8 << 30
+	mockNCPU      = 2
+)
+
+func (d *Daemon) ping(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Cache-Control", "no-cache, no-store, must-revalidate")
+	h.Set("Pragma", "no-cache")
+	h.Set("Builder-Version", "1")
+	h.Set("Swarm", "inactive")
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	if r.Method == http.MethodHead {
+		h.Set("Content-Length", "0")
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write([]byte("OK"))
+}
+
+func (d *Daemon) version(w http.ResponseWriter, r *http.Request) {
+	arch := runtime.GOARCH
+	details := map[string]any{
+		"ApiVersion":    d.maxVersion.String(),
+		"Arch":          arch,
+		"BuildTime":     "2026-01-01T00:00:00.000000000+00:00",
+		"Experimental":  "false",
+		"GitCommit":     mockGitCommit,
+		"GoVersion":     runtime.Version(),
+		"KernelVersion": mockKernel,
+		"MinAPIVersion": d.minVersion.String(),
+		"Os":            "linux",
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"Platform": map[string]any{"Name": "Docker Engine - Mock"},
+		"Components": []any{
+			map[string]any{"Name": "Engine", "Version": d.cfg.ServerVersion, "Details": details},
+		},
+		"Version":       d.cfg.ServerVersion,
+		"ApiVersion":    d.maxVersion.String(),
+		"MinAPIVersion": d.minVersion.String(),
+		"GitCommit":     mockGitCommit,
+		"GoVersion":     runtime.Version(),
+		"Os":            "linux",
+		"Arch":          arch,
+		"KernelVersion": mockKernel,
+		"BuildTime":     "2026-01-01T00:00:00.000000000+00:00",
+	})
+}
+
+func (d *Daemon) info(w http.ResponseWriter, r *http.Request) {
+	d.mu.Lock()
+	var running, paused, stopped int
+	for _, c := range d.containers {
+		switch c.state.Status {
+		case "running", "restarting":
+			running++
+		case "paused":
+			paused++
+		default:
+			stopped++
+		}
+	}
+	total := len(d.containers)
+	nimages := d.images.count()
+	d.mu.Unlock()
+	arch := map[string]string{"amd64": "x86_64", "arm64": "aarch64"}[runtime.GOARCH]
+	if arch == "" {
+		arch = runtime.GOARCH
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"ID":                 "MOCK:DAEMON:0000:0000:0000:0000:0000:0000:0000:0000:0000:0000",
+		"Containers":         total,
+		"ContainersRunning":  running,
+		"ContainersPaused":   paused,
+		"ContainersStopped":  stopped,
+		"Images":             nimages,
+		"Driver":             "overlay2",
+		"DriverStatus":       [][2]string{{"Backing Filesystem", "memory"}, {"Supports d_type", "true"}},
+		"Plugins":            map[string]any{"Volume": []string{"local"}, "Network": []string{"bridge", "host", "none", "null"}, "Authorization": nil, "Log": []string{"json-file", "local"}},
+		"MemoryLimit":        true,
+		"SwapLimit":          true,
+		"CpuCfsPeriod":       true,
+		"CpuCfsQuota":        true,
+		"CPUShares":          true,
+		"CPUSet":             true,
+		"PidsLimit":          true,
+		"IPv4Forwarding":     true,
+		"Debug":              false,
+		"NFd":                20,
+		"OomKillDisable":     false,
+		"NGoroutines":        runtime.NumGoroutine(),
+		"SystemTime":         d.now().Format("2006-01-02T15:04:05.999999999Z07:00"),
+		"LoggingDriver":      "json-file",
+		"CgroupDriver":       "cgroupfs",
+		"CgroupVersion":      "2",
+		"NEventsListener":    d.events.listeners(),
+		"KernelVersion":      mockKernel,
+		"OperatingSystem":    "Mock Linux",
+		"OSVersion":          "1",
+		"OSType":             "linux",
+		"Architecture":       arch,
+		"IndexServerAddress": "https://index.docker.io/v1/",
+		"RegistryConfig": map[string]any{
+			"IndexConfigs":          map[string]any{"docker.io": map[string]any{"Name": "docker.io", "Mirrors": []string{}, "Secure": true, "Official": true}},
+			"InsecureRegistryCIDRs": []string{"127.0.0.0/8"},
+			"Mirrors":               []string{},
+		},
+		"NCPU":               mockNCPU,
+		"MemTotal":           mockMemTotal,
+		"GenericResources":   nil,
+		"DockerRootDir":      "/var/lib/docker",
+		"HttpProxy":          "",
+		"HttpsProxy":         "",
+		"NoProxy":            "",
+		"Name":               d.cfg.Hostname,
+		"Labels":             []string{},
+		"ExperimentalBuild":  false,
+		"ServerVersion":      d.cfg.ServerVersion,
+		"Runtimes":           map[string]any{"runc": map[string]any{"path": "runc"}},
+		"DefaultRuntime":     "runc",
+		"Swarm":              map[string]any{"NodeID": "", "NodeAddr": "", "LocalNodeState": "inactive", "ControlAvailable": false, "Error": "", "RemoteManagers": nil},
+		"LiveRestoreEnabled": false,
+		"Isolation":          "",
+		"InitBinary":         "docker-init",
+		"ContainerdCommit":   map[string]any{"ID": mockGitCommit},
+		"RuncCommit":         map[string]any{"ID": mockGitCommit},
+		"InitCommit":         map[string]any{"ID": mockGitCommit},
+		"SecurityOptions":    []string{"name=seccomp,profile=builtin", "name=cgroupns"},
+		"DefaultAddressPools": []any{
+			map[string]any{"Base": "172.17.0.0/16", "Size": 16},
+		},
+		"Warnings": nil,
+	})
+}
+
+func (d *Daemon) systemDF(w http.ResponseWriter, r *http.Request) {
+	ver := infoOf(r).version
+	verbose := boolParam(r, "verbose")
+	types := r.URL.Query()["type"]
+	want := func(t string) bool {
+		if len(types) == 0 {
+			return true
+		}
+		for _, x := range types {
+			if x == t {
+				return true
+			}
+		}
+		return false
+	}
+	d.mu.Lock()
+	imgs := d.images.summaries(ver, d.imageContainerCounts())
+	var ctrs []any
+	var ctrActive int
+	for _, c := range d.sortedContainers() {
+		ctrs = append(ctrs, d.containerSummary(c, true, ver))
+		if c.state.Running {
+			ctrActive++
+		}
+	}
+	var vols []any
+	var volActive int
+	for _, v := range d.sortedVolumes() {
+		refs := d.volumeRefCount(v.name)
+		vols = append(vols, v.json(refs))
+		if refs > 0 {
+			volActive++
+		}
+	}
+	d.mu.Unlock()
+	var layers, imgActive int64
+	for _, s := range imgs {
+		m := s.(map[string]any)
+		layers += m["Size"].(int64)
+		if m["Containers"].(int) > 0 {
+			imgActive++
+		}
+	}
+	if imgs == nil {
+		imgs = []any{}
+	}
+	if ctrs == nil {
+		ctrs = []any{}
+	}
+	if vols == nil {
+		vols = []any{}
+	}
+	out := map[string]any{}
+	legacy := !ver.atLeast("1.52") || (ver == apiVersion{1, 52} && !verbose)
+	if legacy {
+		out["LayersSize"] = layers
+		if want("image") {
+			out["Images"] = imgs
+		}
+		if want("container") {
+			out["Containers"] = ctrs
+		}
+		if want("volume") {
+			out["Volumes"] = vols
+		}
+		if want("build-cache") {
+			out["BuildCache"] = []any{}
+		}
+	}
+	if ver.atLeast("1.52") {
+		usage := func(active, total int64, size int64, items []any) map[string]any {
+			m := map[string]any{"ActiveCount": active, "TotalCount": total, "Reclaimable": 0, "TotalSize": size}
+			if verbose {
+				m["Items"] = items
+			}
+			return m
+		}
+		if want("image") {
+			out["ImageUsage"] = usage(imgActive, int64(len(imgs)), layers, imgs)
+		}
+		if want("container") {
+			out["ContainerUsage"] = usage(int64(ctrActive), int64(len(ctrs)), 0, ctrs)
+		}
+		if want("volume") {
+			out["VolumeUsage"] = usage(int64(volActive), int64(len(vols)), 0, vols)
+		}
+		if want("build-cache") {
+			out["BuildCacheUsage"] = usage(0, 0, 0, []any{})
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// auth accepts any credentials with a user name, like a registry that
+// says yes; an empty user name is refused as a registry would.
+func (d *Daemon) auth(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Username      string `json:"username"`
+		Password      string `json:"password"`
+		ServerAddress string `json:"serveraddress"`
+	}
+	if err := decodeBody(r, &body); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if body.Username == "" {
+		writeError(w, r, &apiError{http.StatusUnauthorized, "Get \"https://" + registryHost(body.ServerAddress) + "/v2/\": unauthorized: incorrect username or password"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"Status": "Login Succeeded", "IdentityToken": ""})
+}
+
+func registryHost(addr string) string {
+	addr = strings.TrimPrefix(strings.TrimPrefix(addr, "https://"), "http://")
+	addr, _, _ = strings.Cut(addr, "/")
+	if addr == "" || addr == "index.docker.io" {
+		return "registry-1.docker.io"
+	}
+	return addr
+}
