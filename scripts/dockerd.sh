@@ -196,8 +196,8 @@ free_port() {
 	if command -v python3 >/dev/null 2>&1; then
 		python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' && return 0
 	fi
-	local p i
-	for i in $(seq 1 100); do
+	local p _
+	for _ in $(seq 1 100); do
 		p=$((20000 + RANDOM % 40000))
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
 			echo "$p"
@@ -235,7 +235,7 @@ write_env() { # host tls_host certs
 static_busybox() {
 	local bb
 	for bb in /bin/busybox /usr/bin/busybox "$(command -v busybox 2>/dev/null || true)"; do
-		[ -n "$bb" ] && [ -x "$bb" ] || continue
+		if [ -z "$bb" ] || [ ! -x "$bb" ]; then continue; fi
 		# ldd fails on a static binary
 		if ! ldd "$bb" >/dev/null 2>&1; then
 			echo "$bb"
@@ -259,7 +259,7 @@ install_missing() {
 	[ ${#pkgs[@]} -gt 0 ] || return 0
 	[ "$(id -u)" = 0 ] || die "need root to install ${pkgs[*]}"
 	log "installing ${pkgs[*]} with apt-get"
-	local t0=$SECONDS made_policy=
+	local t0=$SECONDS made_policy=''
 	# Keep the packages' init scripts from starting a system dockerd/containerd.
 	if [ ! -e /usr/sbin/policy-rc.d ]; then
 		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
@@ -349,8 +349,8 @@ try_start() {
 			return 1
 		fi
 		if ping_host "unix://$SOCK"; then
-			local i
-			for i in $(seq 1 20); do
+			local _
+			for _ in $(seq 1 20); do
 				ping_tls "$port" && return 0
 				sleep 0.25
 			done
@@ -475,7 +475,7 @@ stop_daemon() {
 	local strays
 	strays=$(stray_pids)
 	if [ -n "$strays" ]; then
-		log "stopping leftover processes: $(echo $strays)"
+		log "stopping leftover processes: ${strays//$'\n'/ }"
 		# shellcheck disable=SC2086
 		kill -TERM $strays 2>/dev/null || true
 		local deadline=$((SECONDS + 10))
@@ -494,8 +494,8 @@ our_mounts() {
 }
 
 unmount_all() {
-	local m pass
-	for pass in 1 2 3; do
+	local m _
+	for _ in 1 2 3; do
 		[ -n "$(our_mounts)" ] || return 0
 		while IFS= read -r m; do
 			[ -n "$m" ] || continue
@@ -524,7 +524,7 @@ cmd_down() {
 		if [ -f "$STATE/made-docker0" ] && [ -d /sys/class/net/docker0 ] && command -v ip >/dev/null 2>&1; then
 			# Only when no other dockerd could be using it.
 			if ! other_dockerd; then
-				ip link delete docker0 2>/dev/null && log "removed bridge docker0" || true
+				if ip link delete docker0 2>/dev/null; then log "removed bridge docker0"; fi
 			fi
 		fi
 		log "stopped in $((SECONDS - t0)) s"

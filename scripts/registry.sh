@@ -80,8 +80,8 @@ free_port() {
 	if command -v python3 >/dev/null 2>&1; then
 		python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' && return 0
 	fi
-	local p i
-	for i in $(seq 1 100); do
+	local p _
+	for _ in $(seq 1 100); do
 		p=$((20000 + RANDOM % 40000))
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
 			echo "$p"
@@ -105,7 +105,7 @@ install_missing() {
 	[ ${#pkgs[@]} -gt 0 ] || return 0
 	[ "$(id -u)" = 0 ] || die "need root to install ${pkgs[*]}"
 	log "installing ${pkgs[*]} with apt-get"
-	local t0=$SECONDS made_policy= rc=0
+	local t0=$SECONDS made_policy='' rc=0
 	# Keep the package's init script from starting the system registry on :5000.
 	if [ ! -e /usr/sbin/policy-rc.d ]; then
 		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
@@ -208,7 +208,7 @@ cmd_down() {
 	local pids
 	pids=$(our_pids)
 	if [ -n "$pids" ]; then
-		log "stopping registries (pids $(echo $pids))"
+		log "stopping registries (pids ${pids//$'\n'/ })"
 		# shellcheck disable=SC2086
 		kill -TERM $pids 2>/dev/null || true
 		local deadline=$((SECONDS + 10))
