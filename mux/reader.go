@@ -151,8 +151,10 @@ func (r *Reader) payloadErr(err error) error {
 // takeErr returns the source's sticky error: io.EOF as is, anything else
 // wrapped.
 func (r *Reader) takeErr() error {
-	var m *muxErr
-	if r.err == io.EOF || errors.As(r.err, &m) {
+	if r.err == io.EOF {
+		return io.EOF
+	}
+	if _, ok := r.err.(*muxErr); ok { // from a Conn: already "mux: read: ..."
 		return r.err
 	}
 	return &muxErr{op: "read", err: r.err}
