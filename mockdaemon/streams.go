@@ -571,9 +571,9 @@ func (d *Daemon) execInspect(w http.ResponseWriter, r *http.Request) {
 		args = e.argv[1:]
 	}
 	m := map[string]any{
-		"ID":          e.id,
-		"Running":     e.running,
-		"ExitCode":    code,
+		"ID":       e.id,
+		"Running":  e.running,
+		"ExitCode": code,
 		"ProcessConfig": map[string]any{
 			"tty": e.tty, "entrypoint": e.argv[0], "arguments": args, "privileged": e.privileged, "user": e.user,
 		},
