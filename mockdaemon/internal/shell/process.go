@@ -1,0 +1,410 @@
+package shell
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
+)
+
+// Program is a command implemented in Go. It returns the exit status.
+type Program func(ctx context.Context, p *Proc) int
+
+// Clock returns the current time; the date applet reads it.
+type Clock func() time.Time
+
+// Proc is what a Program gets: its arguments, streams, environment and the
+// filesystem it runs on.
+type Proc struct {
+	Args           []string // Args[0] is the name it was called by
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Env            []string // KEY=value
+	Dir            string   // working directory
+	FS             *memfs.FS
+	UID, GID       int
+	Hostname       string
+	Clock          Clock
+
+	sh *shell
+}
+
+// Getenv returns the value of key in p.Env.
+func (p *Proc) Getenv(key string) string {
+	for i := len(p.Env) - 1; i >= 0; i-- {
+		if k, v, ok := strings.Cut(p.Env[i], "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}
+
+// Sleep waits for d like the sleep applet: it returns early with an error
+// when ctx ends or the process is killed, or when a trapped signal arrives
+// for the process's shell; it does not count time while the process is
+// paused.
+func (p *Proc) Sleep(ctx context.Context, d time.Duration) error {
+	return p.sh.sleep(ctx, d)
+}
+
+// Config describes a process to Start.
+type Config struct {
+	FS             *memfs.FS // required
+	Env            []string  // KEY=value, the container's environment
+	Dir            string    // working directory; "" means "/"
+	Stdin          io.Reader // nil means empty
+	Stdout, Stderr io.Writer // nil means discard; may be the same writer
+	Hostname       string    // fallback when /etc/hostname is missing
+	UID, GID       int
+	Programs       map[string]Program // extra commands, by name or base name
+	Clock          Clock              // nil means time.Now
+	PID1           bool               // untrapped TERM, INT... are ignored, as for PID 1
+	StepBudget     int                // commands and loop iterations allowed; 0 = unlimited
+}
+
+// ErrStepBudget is reported by Process.Err when the step budget ran out;
+// the exit status is then BudgetExitCode.
+var ErrStepBudget = errors.New("shell: step budget exceeded")
+
+// BudgetExitCode is the exit status of a process stopped by its step budget.
+const BudgetExitCode = 124
+
+// errKilled unwinds the interpreter once the process is killed.
+var errKilled = errors.New("shell: killed")
+
+// Process is a running command: a shell or applet over a memfs.
+//
+// # Concurrency
+//
+// All methods are safe for concurrent use.
+type Process struct {
+	cfg    Config
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{}
+	wg     sync.WaitGroup
+
+	steps   atomic.Int64
+	nextPID atomic.Int64
+	mainSet atomic.Bool
+
+	stdin *pump
+
+	mu       sync.Mutex
+	code     int
+	killed   bool
+	err      error
+	traps    map[syscall.Signal]string // "" means ignored
+	exitTrap *string
+	pending  []syscall.Signal
+	wake     chan struct{}
+	paused   bool
+	resumeCh chan struct{}
+}
+
+// Start runs argv (for instance ["sh", "-c", "echo hi"], ["cat"] or
+// ["/bin/sleep", "100"]) in its own goroutine. argv[0] is found as the
+// shell finds commands: a registered Program, or an applet or script at an
+// explicit path or on $PATH. A command that cannot be found exits with 127.
+func Start(ctx context.Context, argv []string, cfg Config) *Process {
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.Dir == "" {
+		cfg.Dir = "/"
+	}
+	if cfg.FS == nil {
+		cfg.FS = memfs.New()
+	}
+	out, errw := wrapWriters(cfg.Stdout, cfg.Stderr)
+	cfg.Stdout, cfg.Stderr = out, errw
+	pctx, cancel := context.WithCancel(ctx)
+	p := &Process{
+		cfg:    cfg,
+		ctx:    pctx,
+		cancel: cancel,
+		done:   make(chan struct{}),
+		traps:  map[syscall.Signal]string{},
+		wake:   make(chan struct{}, 1),
+	}
+	p.nextPID.Store(1)
+	var in io.Reader = strings.NewReader("")
+	if cfg.Stdin != nil {
+		p.stdin = &pump{src: cfg.Stdin, done: p.done}
+		in = &ctxReader{p: p, pump: p.stdin}
+	}
+	sh := newShell(p, cfg.Env, cfg.Dir)
+	sh.stdin, sh.stdout, sh.stderr = in, cfg.Stdout, cfg.Stderr
+	go func() {
+		code := sh.runArgv(pctx, argv)
+		p.mu.Lock()
+		if !p.killed {
+			p.code = code
+		}
+		p.killed = true
+		p.mu.Unlock()
+		cancel()
+		p.wg.Wait()
+		close(p.done)
+	}()
+	return p
+}
+
+// Wait waits for the process to end and returns its exit status.
+func (p *Process) Wait() int {
+	<-p.done
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.code
+}
+
+// Done is closed when the process has ended.
+func (p *Process) Done() <-chan struct{} { return p.done }
+
+// Err reports why the process was stopped from outside its script:
+// ErrStepBudget, or nil.
+func (p *Process) Err() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.err
+}
+
+// kill ends the process with code unless it already has a status.
+func (p *Process) kill(code int, err error) {
+	p.mu.Lock()
+	if !p.killed {
+		p.killed, p.code, p.err = true, code, err
+	}
+	p.mu.Unlock()
+	p.cancel()
+}
+
+// Signal delivers sig with Linux semantics. SIGKILL always kills (exit
+// 137). A trapped signal runs its handler, interrupting a sleep or read; a
+// signal trapped with an empty handler is ignored. An untrapped signal whose
+// default action is to terminate kills the process with 128+sig, unless the
+// process is PID 1, which has no default handlers. SIGSTOP and SIGCONT pause
+// and resume.
+func (p *Process) Signal(sig syscall.Signal) {
+	switch sig {
+	case syscall.SIGKILL:
+		p.kill(128+int(sig), nil)
+		return
+	case syscall.SIGSTOP, syscall.SIGTSTP:
+		p.Pause()
+		return
+	case syscall.SIGCONT:
+		p.Resume()
+		return
+	}
+	p.mu.Lock()
+	h, trapped := p.traps[sig]
+	switch {
+	case trapped && h == "":
+		p.mu.Unlock()
+	case trapped:
+		p.pending = append(p.pending, sig)
+		p.mu.Unlock()
+		select {
+		case p.wake <- struct{}{}:
+		default:
+		}
+	default:
+		p.mu.Unlock()
+		switch sig {
+		case syscall.SIGCHLD, syscall.SIGWINCH, syscall.SIGURG:
+			return // ignored by default
+		}
+		if !p.cfg.PID1 {
+			p.kill(128+int(sig), nil)
+		}
+	}
+}
+
+// Pause freezes the process: it stops at its next command, sleep or read
+// until Resume.
+func (p *Process) Pause() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.paused {
+		p.paused = true
+		p.resumeCh = make(chan struct{})
+	}
+}
+
+// Resume lets a paused process go on.
+func (p *Process) Resume() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.paused {
+		p.paused = false
+		close(p.resumeCh)
+	}
+}
+
+// waitUnpaused blocks while the process is paused.
+func (p *Process) waitUnpaused(ctx context.Context) error {
+	p.mu.Lock()
+	paused, ch := p.paused, p.resumeCh
+	p.mu.Unlock()
+	if paused {
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return errKilled
+		}
+	}
+	return nil
+}
+
+func (p *Process) takePending() []syscall.Signal {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := p.pending
+	p.pending = nil
+	return s
+}
+
+func (p *Process) go_(fn func()) {
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		fn()
+	}()
+}
+
+// pump reads the process's stdin in one goroutine so reads can be
+// abandoned when the process is signalled or killed. The goroutine ends at
+// the stdin's EOF or error, or when the process ends and nobody reads.
+type pump struct {
+	once sync.Once
+	src  io.Reader
+	done chan struct{}
+	ch   chan chunk
+}
+
+type chunk struct {
+	b   []byte
+	err error
+}
+
+func (u *pump) start() {
+	u.once.Do(func() {
+		u.ch = make(chan chunk)
+		go func() {
+			for {
+				buf := make([]byte, 32*1024)
+				n, err := u.src.Read(buf)
+				if n > 0 || err != nil {
+					select {
+					case u.ch <- chunk{buf[:n], err}:
+					case <-u.done:
+						return
+					}
+				}
+				if err != nil {
+					return
+				}
+			}
+		}()
+	})
+}
+
+// ctxReader reads the pump, giving up when the process is killed.
+type ctxReader struct {
+	p    *Process
+	pump *pump
+	mu   sync.Mutex
+	left []byte
+	err  error
+}
+
+func (r *ctxReader) Read(b []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.p.waitUnpaused(r.p.ctx); err != nil {
+		return 0, err
+	}
+	if len(r.left) == 0 && r.err == nil {
+		r.pump.start()
+		select {
+		case c := <-r.pump.ch:
+			r.left, r.err = c.b, c.err
+		case <-r.p.ctx.Done():
+			return 0, errKilled
+		}
+	}
+	if len(r.left) > 0 {
+		n := copy(b, r.left)
+		r.left = r.left[n:]
+		return n, nil
+	}
+	return 0, r.err
+}
+
+// lockedWriter serialises writes from concurrent pipeline stages.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
+}
+
+func wrapWriters(out, errw io.Writer) (io.Writer, io.Writer) {
+	if out == nil {
+		out = io.Discard
+	}
+	if errw == nil {
+		errw = io.Discard
+	}
+	mu := &sync.Mutex{}
+	o := lockedWriter{mu, out}
+	if errw == out {
+		return o, o
+	}
+	return o, lockedWriter{&sync.Mutex{}, errw}
+}
+
+var signalNames = map[string]syscall.Signal{
+	"HUP": syscall.SIGHUP, "INT": syscall.SIGINT, "QUIT": syscall.SIGQUIT, "ILL": syscall.SIGILL,
+	"TRAP": syscall.SIGTRAP, "ABRT": syscall.SIGABRT, "BUS": syscall.SIGBUS, "FPE": syscall.SIGFPE,
+	"KILL": syscall.SIGKILL, "USR1": syscall.SIGUSR1, "SEGV": syscall.SIGSEGV, "USR2": syscall.SIGUSR2,
+	"PIPE": syscall.SIGPIPE, "ALRM": syscall.SIGALRM, "TERM": syscall.SIGTERM, "CHLD": syscall.SIGCHLD,
+	"CONT": syscall.SIGCONT, "STOP": syscall.SIGSTOP, "TSTP": syscall.SIGTSTP, "WINCH": syscall.SIGWINCH,
+	"URG": syscall.SIGURG,
+}
+
+// parseSignal reads TERM, SIGTERM or 15; ok is false for anything else.
+func parseSignal(s string) (syscall.Signal, bool) {
+	if n, err := strconv.Atoi(s); err == nil {
+		return syscall.Signal(n), n > 0 && n < 65
+	}
+	sig, ok := signalNames[strings.TrimPrefix(strings.ToUpper(s), "SIG")]
+	return sig, ok
+}
+
+func signalName(sig syscall.Signal) string {
+	names := make([]string, 0, len(signalNames))
+	for k, v := range signalNames {
+		if v == sig {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	if len(names) == 0 {
+		return strconv.Itoa(int(sig))
+	}
+	return names[0]
+}

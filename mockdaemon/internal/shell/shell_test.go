@@ -1,0 +1,358 @@
+package shell
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
+)
+
+// syncBuffer is a bytes.Buffer safe for a test to read while a process
+// writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var testClock = time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
+
+func busybox(t testing.TB) *memfs.FS {
+	t.Helper()
+	f := memfs.New()
+	if err := InstallBusybox(f); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"/tmp", "/etc", "/root"} {
+		if err := f.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	must := func(err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(f.WriteFile("/etc/passwd", []byte("root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\nwww:x:33:33:www:/var/www:/bin/false\n"), 0o644))
+	must(f.WriteFile("/etc/group", []byte("root:x:0:\nwheel:x:10:root\nnogroup:x:65534:\nwww:x:33:\n"), 0o644))
+	must(f.WriteFile("/etc/hostname", []byte("c0ffee\n"), 0o644))
+	return f
+}
+
+type result struct {
+	out, err string
+	code     int
+}
+
+func run(t testing.TB, f *memfs.FS, argv []string, stdin string, mod func(*Config)) result {
+	t.Helper()
+	var out, errb syncBuffer
+	cfg := Config{
+		FS: f, Env: []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root"},
+		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
+		Clock: func() time.Time { return testClock }, Hostname: "fallback",
+	}
+	if mod != nil {
+		mod(&cfg)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	p := Start(ctx, argv, cfg)
+	code := p.Wait()
+	return result{out.String(), errb.String(), code}
+}
+
+func sh(script string) []string { return []string{"sh", "-c", script} }
+
+func TestScripts(t *testing.T) {
+	tests := []struct {
+		name, script, stdin string
+		want                result
+	}{
+		{"echo streams", "echo out; echo err >&2", "", result{"out\n", "err\n", 0}},
+		{"exit code", "echo hi; exit 3", "", result{"hi\n", "", 3}},
+		{"nested sh", "sh -c 'echo inner; exit 4'; echo $?", "", result{"inner\n4\n", "", 0}},
+		{"for", "for i in 1 2 3; do echo $i; done", "", result{"1\n2\n3\n", "", 0}},
+		{"arith", "x=$((2+3*4)); echo $x $(( (1+2)*3 % 4 )) $((x > 10 && 1)) $((-7/2))", "", result{"14 1 1 -3\n", "", 0}},
+		{"arith vars", "a=5; b=$((a*2)); : $((a+=1)); echo $a $b", "", result{"6 10\n", "", 0}},
+		{"div zero", "echo $((1/0)); echo after", "", result{"", "sh: arithmetic: division by zero: 1/0\n", 2}},
+		{"case", "for x in apple b.txt zz; do case $x in a*|z?) echo A:$x;; *.txt) echo T:$x;; *) echo none;; esac; done", "", result{"A:apple\nT:b.txt\nA:zz\n", "", 0}},
+		{"functions", "f() { echo \"f:$1:$#\"; return 7; }; f a b; echo $?", "", result{"f:a:2\n7\n", "", 0}},
+		{"pipeline", "echo a b c | wc -w", "", result{"3\n", "", 0}},
+		{"long pipeline", "printf '3\\n1\\n2\\n1\\n' | sort | uniq | head -n 2", "", result{"1\n2\n", "", 0}},
+		{"cat stdin", "cat", "line1\nline2\n", result{"line1\nline2\n", "", 0}},
+		{"cat dash", "echo x > /tmp/f; cat /tmp/f - /tmp/f", "mid\n", result{"x\nmid\nx\n", "", 0}},
+		{"and or", "false && echo no || echo yes; true || echo no; ! false && echo neg", "", result{"yes\nneg\n", "", 0}},
+		{"if elif", "x=2; if [ $x -eq 1 ]; then echo one; elif [ $x -eq 2 ]; then echo two; else echo other; fi", "", result{"two\n", "", 0}},
+		{"while until", "i=0; while [ $i -lt 3 ]; do i=$((i+1)); done; until [ $i -eq 0 ]; do i=$((i-1)); echo $i; done", "", result{"2\n1\n0\n", "", 0}},
+		{"break continue", "for i in 1 2 3 4 5; do [ $i = 2 ] && continue; [ $i = 4 ] && break; echo $i; done", "", result{"1\n3\n", "", 0}},
+		{"params", "set -- a 'b c' d; echo $#; for x in \"$@\"; do echo \"[$x]\"; done; shift; echo $1", "", result{"3\n[a]\n[b c]\n[d]\nb c\n", "", 0}},
+		{"dollar star", "set -- x y; IFS=:; echo \"$*\"", "", result{"x:y\n", "", 0}},
+		{"param ops", "unset u; e=; echo ${u:-d1} ${e:-d2} ${e-d3}x ${u:=set} $u ${u:+alt} ${#u} ${x:+no}", "", result{"d1 d2 x set set alt 3\n", "", 0}},
+		{"trim ops", "p=/a/b/c.tar.gz; echo ${p##*/} ${p#*/} ${p%.*} ${p%%.*}", "", result{"c.tar.gz a/b/c.tar.gz /a/b/c.tar /a/b/c\n", "", 0}},
+		{"param error", "echo ${nope:?missing}; echo after", "", result{"", "sh: nope: missing\n", 2}},
+		{"subst", "a=$(echo hi; echo there); echo \"$a\" `echo bq`", "", result{"hi\nthere bq\n", "", 0}},
+		{"subst status", "x=$(exit 5); echo $?", "", result{"5\n", "", 0}},
+		{"quotes", `a='x  y'; echo $a "$a" '$a' "\$a" \"q\" "it's"`, "", result{"x y x  y $a $a \"q\" it's\n", "", 0}},
+		{"splitting", `IFS=,; v="a,b,,c"; for x in $v; do echo "<$x>"; done`, "", result{"<a>\n<b>\n<>\n<c>\n", "", 0}},
+		{"subshell isolation", "x=1; (x=2; cd /tmp; echo $x $PWD); echo $x $PWD", "", result{"2 /tmp\n1 /\n", "", 0}},
+		{"group shares", "x=1; { x=2; }; echo $x", "", result{"2\n", "", 0}},
+		{"redirs", "echo a > /tmp/o; echo b >> /tmp/o; cat < /tmp/o; ls /nope 2>/dev/null; echo $?; ls /nope 2>&1 | cat", "", result{"a\nb\n1\nls: /nope: No such file or directory\n", "", 0}},
+		{"dev stdout", "echo x >/dev/stderr; echo y >/dev/stdout", "", result{"y\n", "x\n", 0}},
+		{"assign prefix", "A=1 env | grep ^A=; echo \"[$A]\"", "", result{"A=1\n[]\n", "", 0}},
+		{"export", "export B=2; sh -c 'echo $B'", "", result{"2\n", "", 0}},
+		{"glob", "touch /tmp/a1 /tmp/a2 /tmp/b1; echo /tmp/a*; echo /tmp/[ab]1; echo /tmp/z*; cd /tmp && echo ?1", "", result{"/tmp/a1 /tmp/a2\n/tmp/a1 /tmp/b1\n/tmp/z*\na1 b1\n", "", 0}},
+		{"touch ls", "touch /x; ls /", "", result{"bin\netc\nroot\ntmp\nx\n", "", 0}},
+		{"not found", "nosuch arg", "", result{"", "sh: nosuch: not found\n", 127}},
+		{"not executable", "echo 'echo hi' > /tmp/s; /tmp/s; chmod +x /tmp/s; /tmp/s", "", result{"hi\n", "sh: /tmp/s: Permission denied\n", 0}},
+		{"script with args", "printf '#!/bin/sh\\necho $0 $1 $#\\nexit 9\\n' > /tmp/s.sh; chmod 755 /tmp/s.sh; /tmp/s.sh A B; echo $?; sh /tmp/s.sh C", "", result{"/tmp/s.sh A 2\n9\n/tmp/s.sh C 1\n", "", 9}},
+		{"id", "id; id -u; id -un; id -g www; whoami", "", result{"uid=0(root) gid=0(root) groups=0(root),10(wheel)\n0\nroot\n33\nroot\n", "", 0}},
+		{"hostname", "hostname; uname -s", "", result{"c0ffee\nLinux\n", "", 0}},
+		{"date", "date +%s; date '+%Y-%m-%d %H:%M:%S'", "", result{"1714979289\n2024-05-06 07:08:09\n", "", 0}},
+		{"printf", `printf '%s-%5d|%-3s|%x %o %c %%\n' a 42 b 255 8 xyz; printf '%s\n' 1 2`, "", result{"a-   42|b  |ff 10 x %\n1\n2\n", "", 0}},
+		{"echo flags", `echo -n a; echo -e 'b\tc'; echo 'd\n'`, "", result{"ab\tc\nd\\n\n", "", 0}},
+		{"read", "read -r a b; echo \"$b|$a\"; read x; echo $x; read y || echo eof", "1 2 3\nsecond\n", result{"2 3|1\nsecond\neof\n", "", 0}},
+		{"read loop", "while read l; do echo \"<$l>\"; done", "a\nb\n", result{"<a>\n<b>\n", "", 0}},
+		{"test ops", "[ -f /etc/passwd ] && [ -d /etc ] && [ ! -e /nope ] && [ -n x -a -z '' ] && test 3 -ge 2 -o 1 = 2 && [ -s /etc/hostname ] && [ -x /bin/sh ] && echo ok", "", result{"ok\n", "", 0}},
+		{"heads tails", "seq 1 10 | head -n 3; seq 10 | tail -n 2; seq 3 | tail -n +2; echo abcdef | head -c 3; echo", "", result{"1\n2\n3\n9\n10\n2\n3\nabc\n", "", 0}},
+		{"wc", "printf 'a b\\nc\\n' > /tmp/w; wc -l < /tmp/w; wc -c /tmp/w", "", result{"2\n      6 /tmp/w\n", "", 0}},
+		{"grep", "printf 'Foo\\nbar\\nfoo bar\\n' > /tmp/g; grep foo /tmp/g; grep -i -c foo /tmp/g; grep -v -n foo /tmp/g; grep -q zzz /tmp/g; echo $?; grep 'o\\{2\\}' /tmp/g | wc -l", "", result{"foo bar\n2\n1:Foo\n2:bar\n1\n2\n", "", 0}},
+		{"files", "mkdir -p /a/b && cd /a/b && touch f && cp f g && mv g h && ln -s h l && readlink l && ls && cd .. && rm -r b && ls /a | wc -l; mkdir /a; rm /nope", "", result{"h\nf\nh\nl\n0\n", "mkdir: can't create directory '/a': File exists\nrm: can't remove '/nope': No such file or directory\n", 1}},
+		{"basename dirname", "basename /a/b.txt .txt; dirname /a/b.txt", "", result{"b\n/a\n", "", 0}},
+		{"trap exit", "trap 'echo bye' EXIT; echo hi", "", result{"hi\nbye\n", "", 0}},
+		{"set -e", "set -e; echo a; false; echo b", "", result{"a\n", "", 1}},
+		{"set -u", "set -u; echo $nope", "", result{"", "sh: nope: parameter not set\n", 2}},
+		{"eval", "cmd='echo evaled'; eval $cmd; eval 'x=5'; echo $x", "", result{"evaled\n5\n", "", 0}},
+		{"background wait", "sleep 0.05 & echo started; wait $!; echo done $?", "", result{"started\ndone 0\n", "", 0}},
+		{"command -v", "command -v sh; command -v echo; type cat", "", result{"/bin/sh\necho\ncat is /bin/cat\n", "", 0}},
+		{"syntax error", "if true; then", "", result{"", "sh: syntax error: unexpected end of file\n", 2}},
+		{"env sorted", "env -i A=1 B=2 env", "", result{"A=1\nB=2\n", "", 0}},
+		{"tr sort uniq", "echo hello | tr a-z A-Z; printf 'b\\na\\nb\\n' | sort -r | uniq -c", "", result{"HELLO\n      2 b\n      1 a\n", "", 0}},
+		{"yes head", "yes | head -n 2", "", result{"y\ny\n", "", 0}},
+		{"find", "mkdir -p /f/d; touch /f/a /f/d/b; find /f -type f; find /f -name 'd*'", "", result{"/f/a\n/f/d/b\n/f/d\n", "", 0}},
+		{"exit in func and subshell", "f() { exit 6; }; (f); echo $?; f; echo unreachable", "", result{"6\n", "", 6}},
+		{"local function recursion guard", "f() { f; }; f; echo $?", "", result{"", "", 0}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := run(t, busybox(t), sh(tt.script), tt.stdin, nil)
+			if tt.name == "local function recursion guard" {
+				if !strings.Contains(got.err, "nesting too deep") {
+					t.Errorf("deep recursion: %+v", got)
+				}
+				return
+			}
+			if got != tt.want {
+				t.Errorf("script %q\n got %+v\nwant %+v", tt.script, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestArgvDirect(t *testing.T) {
+	f := busybox(t)
+	if got := run(t, f, []string{"cat"}, "in\n", nil); got != (result{"in\n", "", 0}) {
+		t.Errorf("cat: %+v", got)
+	}
+	if got := run(t, f, []string{"/bin/echo", "a", "b"}, "", nil); got != (result{"a b\n", "", 0}) {
+		t.Errorf("/bin/echo: %+v", got)
+	}
+	if got := run(t, f, []string{"nope"}, "", nil); got.code != 127 || got.err != "sh: nope: not found\n" {
+		t.Errorf("nope: %+v", got)
+	}
+	if got := run(t, f, []string{"env"}, "", func(c *Config) { c.Env = []string{"Z=1", "A=2"} }); got.out != "A=2\nZ=1\n" {
+		t.Errorf("env: %+v", got)
+	}
+	custom := map[string]Program{"greet": func(ctx context.Context, p *Proc) int {
+		io.WriteString(p.Stdout, "hello "+p.Args[1]+" in "+p.Dir+"\n")
+		return 5
+	}}
+	got := run(t, f, sh("greet you; echo $?"), "", func(c *Config) { c.Programs = custom; c.Dir = "/tmp" })
+	if got != (result{"hello you in /tmp\n5\n", "", 0}) {
+		t.Errorf("custom program: %+v", got)
+	}
+}
+
+func TestReadOnlyFS(t *testing.T) {
+	f := busybox(t)
+	f.SetReadOnly(true)
+	tmp := memfs.New()
+	if err := f.Mount("/tmp", tmp, false); err != nil {
+		t.Fatal(err)
+	}
+	got := run(t, f, sh("touch /x; echo hi > /y; echo ok > /tmp/z; cat /tmp/z"), "", nil)
+	want := result{"ok\n", "touch: /x: Read-only file system\nsh: can't create /y: Read-only file system\n", 0}
+	if got != want {
+		t.Errorf("got %+v\nwant %+v", got, want)
+	}
+}
+
+func startBg(t *testing.T, argv []string, mod func(*Config)) (*Process, *syncBuffer, context.CancelFunc) {
+	t.Helper()
+	var out syncBuffer
+	cfg := Config{FS: busybox(t), Stdout: &out, Stderr: &out}
+	if mod != nil {
+		mod(&cfg)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	return Start(ctx, argv, cfg), &out, cancel
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met in time")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func waitCode(t *testing.T, p *Process) int {
+	t.Helper()
+	select {
+	case <-p.Done():
+		return p.Wait()
+	case <-time.After(5 * time.Second):
+		t.Fatal("process did not end")
+		return -1
+	}
+}
+
+func TestSignals(t *testing.T) {
+	before := runtime.NumGoroutine()
+	t.Run("trap TERM", func(t *testing.T) {
+		p, out, cancel := startBg(t, sh("trap 'echo bye; exit 0' TERM; echo ready; while :; do sleep 0.1; done"), nil)
+		defer cancel()
+		waitFor(t, func() bool { return strings.Contains(out.String(), "ready") })
+		p.Signal(syscall.SIGTERM)
+		if code := waitCode(t, p); code != 0 || out.String() != "ready\nbye\n" {
+			t.Errorf("code %d out %q", code, out.String())
+		}
+	})
+	t.Run("trap interrupts long sleep", func(t *testing.T) {
+		p, out, cancel := startBg(t, sh("trap 'echo got; exit 3' INT; echo ready; sleep 100"), nil)
+		defer cancel()
+		waitFor(t, func() bool { return strings.Contains(out.String(), "ready") })
+		p.Signal(syscall.SIGINT)
+		if code := waitCode(t, p); code != 3 || out.String() != "ready\ngot\n" {
+			t.Errorf("code %d out %q", code, out.String())
+		}
+	})
+	t.Run("untrapped TERM", func(t *testing.T) {
+		p, _, cancel := startBg(t, []string{"sleep", "100"}, nil)
+		defer cancel()
+		p.Signal(syscall.SIGTERM)
+		if code := waitCode(t, p); code != 143 {
+			t.Errorf("code %d, want 143", code)
+		}
+	})
+	t.Run("PID1 ignores TERM, not KILL", func(t *testing.T) {
+		p, out, cancel := startBg(t, sh("echo ready; sleep 100"), func(c *Config) { c.PID1 = true })
+		defer cancel()
+		waitFor(t, func() bool { return strings.Contains(out.String(), "ready") })
+		p.Signal(syscall.SIGTERM)
+		select {
+		case <-p.Done():
+			t.Fatal("PID 1 died of an untrapped SIGTERM")
+		case <-time.After(100 * time.Millisecond):
+		}
+		p.Signal(syscall.SIGKILL)
+		if code := waitCode(t, p); code != 137 {
+			t.Errorf("code %d, want 137", code)
+		}
+	})
+	t.Run("ignored trap", func(t *testing.T) {
+		p, out, cancel := startBg(t, sh("trap '' TERM; echo ready; sleep 0.2; echo survived"), nil)
+		defer cancel()
+		waitFor(t, func() bool { return strings.Contains(out.String(), "ready") })
+		p.Signal(syscall.SIGTERM)
+		if code := waitCode(t, p); code != 0 || !strings.Contains(out.String(), "survived") {
+			t.Errorf("code %d out %q", code, out.String())
+		}
+	})
+	t.Run("stdin EOF ends cat, streaming", func(t *testing.T) {
+		pr, pw := io.Pipe()
+		p, out, cancel := startBg(t, []string{"cat"}, func(c *Config) { c.Stdin = pr })
+		defer cancel()
+		pw.Write([]byte("chunk1\n"))
+		waitFor(t, func() bool { return out.String() == "chunk1\n" })
+		pw.Close()
+		if code := waitCode(t, p); code != 0 {
+			t.Errorf("code %d", code)
+		}
+	})
+	t.Run("output streams before exit", func(t *testing.T) {
+		p, out, cancel := startBg(t, sh("echo x; sleep 5; echo y"), nil)
+		defer cancel()
+		waitFor(t, func() bool { return out.String() == "x\n" })
+		p.Signal(syscall.SIGKILL)
+		waitCode(t, p)
+	})
+	t.Run("pause resume", func(t *testing.T) {
+		p, out, cancel := startBg(t, sh("i=0; while [ $i -lt 3 ]; do i=$((i+1)); echo $i; sleep 0.05; done"), nil)
+		defer cancel()
+		waitFor(t, func() bool { return strings.Contains(out.String(), "1") })
+		p.Pause()
+		time.Sleep(50 * time.Millisecond)
+		frozen := out.String()
+		time.Sleep(200 * time.Millisecond)
+		if out.String() != frozen {
+			t.Errorf("output changed while paused: %q -> %q", frozen, out.String())
+		}
+		p.Resume()
+		if code := waitCode(t, p); code != 0 || out.String() != "1\n2\n3\n" {
+			t.Errorf("code %d out %q", code, out.String())
+		}
+	})
+	t.Run("kill a blocked pipeline", func(t *testing.T) {
+		pr, _ := io.Pipe()
+		p, _, cancel := startBg(t, sh("cat | cat | yes >/dev/null"), func(c *Config) { c.Stdin = pr })
+		defer cancel()
+		time.Sleep(20 * time.Millisecond)
+		p.Signal(syscall.SIGKILL)
+		if code := waitCode(t, p); code != 137 {
+			t.Errorf("code %d", code)
+		}
+		pr.Close()
+	})
+	waitFor(t, func() bool { return runtime.NumGoroutine() <= before })
+}
+
+func TestStepBudget(t *testing.T) {
+	p, _, cancel := startBg(t, sh("while :; do :; done"), func(c *Config) { c.StepBudget = 1000 })
+	defer cancel()
+	if code := waitCode(t, p); code != BudgetExitCode || p.Err() != ErrStepBudget {
+		t.Errorf("code %d err %v", code, p.Err())
+	}
+}
+
+func BenchmarkEchoLoop(b *testing.B) {
+	f := busybox(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		p := Start(context.Background(), sh("for i in 1 2 3 4 5 6 7 8 9 10; do echo $i; done | wc -l"), Config{FS: f})
+		if p.Wait() != 0 {
+			b.Fatal("failed")
+		}
+	}
+}
