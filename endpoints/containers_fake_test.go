@@ -1,0 +1,184 @@
+package endpoints_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dockwire/dockwire/mux"
+	"github.com/dockwire/dockwire/wire"
+)
+
+// recorded is one request the fake daemon received.
+type recorded struct {
+	Method string
+	Path   string // without the /vX.Y prefix
+	Query  map[string][]string
+	Header http.Header
+	Body   []byte
+}
+
+// fake is a scriptable Engine API server on a unix socket.
+type fake struct {
+	t       *testing.T
+	mu      sync.Mutex
+	reqs    []recorded
+	routes  map[string]func(w http.ResponseWriter, r *http.Request, body []byte)
+	srv     *httptest.Server
+	version string
+}
+
+// newFake starts a fake daemon and returns a wire client pinned to version
+// (no negotiation) over its socket.
+func newFake(t *testing.T, version string) (*fake, *wire.Client) {
+	t.Helper()
+	f := &fake{t: t, routes: map[string]func(http.ResponseWriter, *http.Request, []byte){}, version: version}
+	dir, err := os.MkdirTemp("", "dwc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	sock := filepath.Join(dir, "d.sock")
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.srv = httptest.NewUnstartedServer(http.HandlerFunc(f.serve))
+	f.srv.Listener = ln
+	f.srv.Start()
+	t.Cleanup(f.srv.Close)
+	ver, err := wire.ParseVersion(version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d net.Dialer
+	w := wire.NewClient(func(ctx context.Context) (net.Conn, error) { return d.DialContext(ctx, "unix", sock) }, wire.Options{Version: ver})
+	t.Cleanup(func() { w.Close() })
+	return f, w
+}
+
+// on sets the handler of "METHOD /path" (unversioned).
+func (f *fake) on(key string, h func(w http.ResponseWriter, r *http.Request, body []byte)) {
+	f.mu.Lock()
+	f.routes[key] = h
+	f.mu.Unlock()
+}
+
+// json answers v as JSON with status.
+func onJSON(status int, v any) func(http.ResponseWriter, *http.Request, []byte) {
+	return func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		json.NewEncoder(w).Encode(v)
+	}
+}
+
+func (f *fake) serve(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.Path
+	if strings.HasPrefix(path, "/v") {
+		if i := strings.Index(path[1:], "/"); i > 0 {
+			path = path[i+1:]
+		}
+	}
+	body, _ := io.ReadAll(r.Body) // framed by Content-Length: it ends before any stdin
+	f.mu.Lock()
+	f.reqs = append(f.reqs, recorded{Method: r.Method, Path: path, Query: r.URL.Query(), Header: r.Header.Clone(), Body: body})
+	h := f.routes[r.Method+" "+path]
+	f.mu.Unlock()
+	w.Header().Set("Api-Version", f.version)
+	if h != nil {
+		h(w, r, body)
+		return
+	}
+	// Defaults good enough for request-building tests.
+	switch {
+	case r.Method == "GET" && (path == "/containers/json" || strings.HasSuffix(path, "/changes")):
+		onJSON(200, []any{})(w, r, body)
+	case r.Method == "HEAD" || (r.Method == "GET" && strings.HasSuffix(path, "/archive")):
+		w.Header().Set("X-Docker-Container-Path-Stat", "eyJuYW1lIjoiZXRjIiwic2l6ZSI6NDA5NiwibW9kZSI6MjE0NzQ4NDE0OSwibXRpbWUiOiIyMDI0LTAxLTAyVDAzOjA0OjA1WiIsImxpbmtUYXJnZXQiOiIifQ==")
+		w.Header().Set("Content-Type", "application/x-tar")
+		w.WriteHeader(200)
+		if r.Method == "GET" {
+			w.Write(make([]byte, 1024))
+		}
+	case strings.HasSuffix(path, "/export"):
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Write([]byte("tarbytes"))
+	case strings.HasSuffix(path, "/wait"):
+		onJSON(200, map[string]any{"StatusCode": 0})(w, r, body)
+	case r.Method == "POST" && (strings.HasSuffix(path, "/start") || strings.HasSuffix(path, "/stop") || strings.HasSuffix(path, "/kill") ||
+		strings.HasSuffix(path, "/restart") || strings.HasSuffix(path, "/pause") || strings.HasSuffix(path, "/unpause") ||
+		strings.HasSuffix(path, "/rename") || strings.HasSuffix(path, "/resize")):
+		w.WriteHeader(204)
+	case r.Method == "DELETE":
+		w.WriteHeader(204)
+	case r.Method == "PUT":
+		w.WriteHeader(200)
+	default:
+		onJSON(200, map[string]any{})(w, r, body)
+	}
+}
+
+// requests returns what the daemon received so far.
+func (f *fake) requests() []recorded {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]recorded(nil), f.reqs...)
+}
+
+// hijack answers an attach or exec start: a 101 with contentType, then
+// run(conn, reader) owns the connection.
+func hijack(contentType string, run func(c net.Conn, br *bufio.Reader)) func(http.ResponseWriter, *http.Request, []byte) {
+	return func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		conn, brw, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		hdr := "HTTP/1.1 101 UPGRADED\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n"
+		if contentType != "" {
+			hdr += "Content-Type: " + contentType + "\r\n"
+		}
+		conn.Write([]byte(hdr + "\r\n"))
+		run(conn, brw.Reader)
+	}
+}
+
+// frames writes stdout and stderr payloads as stdcopy frames.
+func frames(w io.Writer, stdout, stderr string) {
+	m := mux.NewMuxer(w)
+	if stdout != "" {
+		m.Stream(mux.Stdout).Write([]byte(stdout))
+	}
+	if stderr != "" {
+		m.Stream(mux.Stderr).Write([]byte(stderr))
+	}
+}
+
+// checkGoroutines fails if goroutines started during the test do not
+// settle back.
+func checkGoroutines(t *testing.T) {
+	t.Helper()
+	before := runtime.NumGoroutine()
+	t.Cleanup(func() {
+		deadline := time.Now().Add(3 * time.Second)
+		for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if n := runtime.NumGoroutine(); n > before {
+			buf := make([]byte, 1<<16)
+			t.Errorf("goroutines: %d before, %d after\n%s", before, n, buf[:runtime.Stack(buf, true)])
+		}
+	})
+}
