@@ -68,7 +68,7 @@ func TestSameOutput(t *testing.T) {
 	var in bytes.Buffer
 	m := mux.NewMuxer(&in)
 	for i := range 1000 {
-		m.Stream(mux.Stream(1+i%2)).Write(bytes.Repeat([]byte{byte(i)}, i%300))
+		m.Stream(mux.Stream(1 + i%2)).Write(bytes.Repeat([]byte{byte(i)}, i%300))
 	}
 	var o1, e1, o2, e2 bytes.Buffer
 	n1, err1 := mux.Copy(&o1, &e1, bytes.NewReader(in.Bytes()))
