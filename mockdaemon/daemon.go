@@ -416,6 +416,10 @@ func (d *Daemon) routes() {
 	d.route("POST /images/load", "ImageLoad", d.imageLoad)
 	d.route("GET /images/search", "ImageSearch", d.imageSearch)
 	d.route("POST /commit", "ImageCommit", d.commit)
+	d.route("POST /build", "ImageBuild", d.imageBuild)
+	d.route("POST /build/prune", "BuildPrune", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"CachesDeleted": []string{}, "SpaceReclaimed": 0})
+	})
 	d.mux.HandleFunc("/images/{rest...}", d.imageByName)
 
 	// networks

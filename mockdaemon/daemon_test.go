@@ -1,6 +1,7 @@
 package mockdaemon_test
 
 import (
+	"archive/tar"
 	"bufio"
 	"bytes"
 	"context"
@@ -467,4 +468,75 @@ func TestCloseStopsEverything(t *testing.T) {
 		buf := make([]byte, 1<<16)
 		t.Errorf("goroutines: %d before, %d after Close\n%s", before, n, buf[:runtime.Stack(buf, true)])
 	}
+}
+
+func TestBuildCopyLabelsAndFailure(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	ctx := tarOf(t, map[string]string{
+		"Dockerfile": "FROM busybox\nARG GREETING=unset\nLABEL stage=test\nCOPY . /ctx/\nENV BUILT=yes\nWORKDIR /ctx\nCMD [\"cat\", \"file.txt\"]\n",
+		"file.txt":   "copied\n",
+	})
+	req, _ := http.NewRequest("POST", "http://docker/v1.56/build?t=built:v1&labels="+`{"extra":"1"}`, bytes.NewReader(ctx))
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `"aux":{"ID":"sha256:`) || !strings.Contains(string(body), "Successfully tagged built:v1") {
+		t.Fatalf("build stream %s", body)
+	}
+	var im struct {
+		Config struct {
+			Labels     map[string]string
+			WorkingDir string
+			Cmd        []string
+			Env        []string
+		}
+	}
+	_ = json.Unmarshal(c.do("GET", "/images/built:v1/json", nil).body, &im)
+	if im.Config.Labels["stage"] != "test" || im.Config.Labels["extra"] != "1" || im.Config.WorkingDir != "/ctx" || len(im.Config.Cmd) != 2 || !slicesContains(im.Config.Env, "BUILT=yes") {
+		t.Errorf("built image config %+v", im.Config)
+	}
+	id := c.create("fromBuilt", map[string]any{"Image": "built:v1"})
+	c.do("POST", "/containers/"+id+"/start", nil)
+	c.do("POST", "/containers/"+id+"/wait", nil)
+	out, _ := readFrames(t, c.do("GET", "/containers/"+id+"/logs?stdout=1", nil).body)
+	if out != "copied\n" {
+		t.Errorf("built image ran %q", out)
+	}
+	bad := tarOf(t, map[string]string{"Dockerfile": "FROM busybox\nRUN exit 9\n"})
+	req, _ = http.NewRequest("POST", "http://docker/v1.56/build", bytes.NewReader(bad))
+	resp, err = c.hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `"errorDetail"`) || !strings.Contains(string(body), "returned a non-zero code: 9") {
+		t.Errorf("failing build stream %s", body)
+	}
+}
+
+func slicesContains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func tarOf(t *testing.T, files map[string]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for name, data := range files {
+		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(data)), Typeflag: tar.TypeReg}); err != nil {
+			t.Fatal(err)
+		}
+		_, _ = tw.Write([]byte(data))
+	}
+	_ = tw.Close()
+	return buf.Bytes()
 }

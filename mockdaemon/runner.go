@@ -159,6 +159,9 @@ func (p *fallbackProc) run(argv []string) int {
 		}
 		code := 0
 		for _, f := range argv[1:] {
+			if !strings.HasPrefix(f, "/") {
+				f = strings.TrimSuffix(p.spec.Dir, "/") + "/" + f
+			}
 			b, err := p.spec.FS.ReadFile(f)
 			if err != nil {
 				fmt.Fprintf(errw, "cat: can't open '%s': No such file or directory\n", f)

@@ -1,0 +1,337 @@
+package mockdaemon
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
+)
+
+// buildInstr is one Dockerfile instruction.
+type buildInstr struct {
+	cmd  string // upper case
+	args string
+	raw  string
+}
+
+// parseDockerfile splits a Dockerfile into instructions: comments dropped,
+// backslash continuations joined.
+func parseDockerfile(src string) []buildInstr {
+	var out []buildInstr
+	var cur strings.Builder
+	for _, line := range strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n") {
+		t := strings.TrimSpace(line)
+		if cur.Len() == 0 && (t == "" || strings.HasPrefix(t, "#")) {
+			continue
+		}
+		if strings.HasSuffix(t, "\\") {
+			cur.WriteString(strings.TrimSuffix(t, "\\"))
+			cur.WriteByte(' ')
+			continue
+		}
+		cur.WriteString(t)
+		full := strings.TrimSpace(cur.String())
+		cur.Reset()
+		cmd, args, _ := strings.Cut(full, " ")
+		out = append(out, buildInstr{cmd: strings.ToUpper(cmd), args: strings.TrimSpace(args), raw: full})
+	}
+	return out
+}
+
+// imageBuild is the legacy builder: a context tar and a Dockerfile subset
+// (FROM, RUN, COPY, ADD of local files, ENV, ARG, LABEL, WORKDIR, USER,
+// CMD, ENTRYPOINT, EXPOSE, VOLUME, STOPSIGNAL), answered with the legacy
+// JSON stream.
+func (d *Daemon) imageBuild(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	ctxFS := memfs.New()
+	if err := ctxFS.ExtractTar(r.Body, "/", false); err != nil {
+		writeError(w, r, errInvalid("mockdaemon: read build context: "+err.Error()))
+		return
+	}
+	dfName := q.Get("dockerfile")
+	if dfName == "" {
+		dfName = "Dockerfile"
+	}
+	df, err := ctxFS.ReadFile("/" + strings.TrimPrefix(dfName, "/"))
+	if err != nil {
+		writeError(w, r, errInvalid("Cannot locate specified Dockerfile: "+dfName))
+		return
+	}
+	buildArgs := map[string]*string{}
+	if s := q.Get("buildargs"); s != "" {
+		if err := json.Unmarshal([]byte(s), &buildArgs); err != nil {
+			writeError(w, r, errInvalid("mockdaemon: bad buildargs: "+err.Error()))
+			return
+		}
+	}
+	extraLabels := map[string]string{}
+	if s := q.Get("labels"); s != "" {
+		if err := json.Unmarshal([]byte(s), &extraLabels); err != nil {
+			writeError(w, r, errInvalid("mockdaemon: bad labels: "+err.Error()))
+			return
+		}
+	}
+	var refs []imageRef
+	for _, t := range q["t"] {
+		ref, err := parseRef(t, true)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		refs = append(refs, ref)
+	}
+	quiet := boolParam(r, "q")
+	instrs := parseDockerfile(string(df))
+	js := newJSONStream(w)
+	say := func(s string) {
+		if !quiet {
+			js.msg(map[string]any{"stream": s})
+		}
+	}
+	fail := func(msg string) {
+		js.msg(map[string]any{"errorDetail": map[string]any{"message": msg}, "error": msg})
+	}
+	if len(instrs) == 0 || instrs[0].cmd != "FROM" && instrs[0].cmd != "ARG" {
+		fail("the Dockerfile (" + dfName + ") cannot be empty")
+		return
+	}
+	var f imageFile
+	var fsys *memfs.FS
+	args := map[string]string{}
+	for k, v := range buildArgs {
+		if v != nil {
+			args[k] = *v
+		}
+	}
+	declared := map[string]string{}
+	expand := func(s string) string {
+		env := slices.Clone(f.Config.Env)
+		for k, v := range declared {
+			env = append(env, k+"="+v)
+		}
+		return expandEnv(s, env)
+	}
+	for i, in := range instrs {
+		say(fmt.Sprintf("Step %d/%d : %s\n", i+1, len(instrs), in.raw))
+		switch in.cmd {
+		case "FROM":
+			base := expand(strings.Fields(in.args + " ")[0])
+			if base == "scratch" {
+				f = imageFile{Architecture: goArch(), OS: "linux"}
+				fsys = memfs.New()
+			} else {
+				d.mu.Lock()
+				im, err := d.images.get(base)
+				d.mu.Unlock()
+				if err != nil {
+					fail(err.Error())
+					return
+				}
+				f = im.file
+				f.History = slices.Clone(im.file.History)
+				f.Config.Labels = cloneMap(im.file.Config.Labels)
+				f.Config.Env = slices.Clone(im.file.Config.Env)
+				fsys = im.fs.Clone()
+				say(" ---> " + im.shortID() + "\n")
+				continue
+			}
+		case "ARG":
+			k, v, hasDef := strings.Cut(in.args, "=")
+			if val, ok := args[k]; ok {
+				declared[k] = val
+			} else if hasDef {
+				declared[k] = unquote(v)
+			} else {
+				declared[k] = ""
+			}
+		case "RUN":
+			if fsys == nil {
+				fail("no build stage in current context")
+				return
+			}
+			argv := execForm(in.args)
+			var out bytes.Buffer
+			env := slices.Clone(f.Config.Env)
+			for k, v := range declared {
+				env = setEnv(env, k, v)
+			}
+			spec := procSpec{Argv: argv, Env: env, Dir: workDir(f.Config.WorkingDir), User: f.Config.User, Hostname: "buildkitsandbox", FS: fsys, Stdin: eofReader{}, Stdout: &out, Stderr: &out}
+			p := startProc(spec)
+			select {
+			case <-p.Done():
+			case <-r.Context().Done():
+				p.Signal(9)
+				<-p.Done()
+				return
+			}
+			if out.Len() > 0 {
+				say(out.String())
+			}
+			if code := p.ExitCode(); code != 0 {
+				fail(fmt.Sprintf("The command '%s' returned a non-zero code: %d", strings.Join(argv, " "), code))
+				return
+			}
+		case "COPY", "ADD":
+			if fsys == nil {
+				fail("no build stage in current context")
+				return
+			}
+			words := execForm(in.args)
+			if words[0] == "/bin/sh" {
+				words = shellWords(in.args)
+			}
+			var srcs []string
+			for _, w := range words {
+				if !strings.HasPrefix(w, "--") {
+					srcs = append(srcs, expand(w))
+				}
+			}
+			if len(srcs) < 2 {
+				fail(in.cmd + " requires at least two arguments")
+				return
+			}
+			dst := srcs[len(srcs)-1]
+			srcs = srcs[:len(srcs)-1]
+			if !path.IsAbs(dst) {
+				dst = path.Join(workDir(f.Config.WorkingDir), dst) + map[bool]string{true: "/"}[strings.HasSuffix(dst, "/")]
+			}
+			if err := buildCopy(ctxFS, fsys, srcs, dst); err != nil {
+				fail(err.Error())
+				return
+			}
+		case "ENV":
+			for _, kv := range parseKV(expand(in.args), true) {
+				f.Config.Env = setEnv(f.Config.Env, kv[0], kv[1])
+			}
+		case "WORKDIR":
+			wd := expand(in.args)
+			if !path.IsAbs(wd) {
+				wd = path.Join(workDir(f.Config.WorkingDir), wd)
+			}
+			f.Config.WorkingDir = wd
+			if fsys != nil {
+				_ = fsys.MkdirAll(wd, 0o755)
+			}
+		case "LABEL", "USER", "CMD", "ENTRYPOINT", "EXPOSE", "VOLUME", "STOPSIGNAL", "ONBUILD":
+			a := in.args
+			if in.cmd != "CMD" && in.cmd != "ENTRYPOINT" {
+				a = expand(a)
+			}
+			if err := applyChange(&f.Config, in.cmd+" "+a); err != nil {
+				fail(err.Error())
+				return
+			}
+		case "MAINTAINER":
+			f.Author = in.args
+		case "SHELL", "HEALTHCHECK":
+		default:
+			fail("dockerfile parse error on line " + fmt.Sprint(i+1) + ": unknown instruction: " + in.cmd)
+			return
+		}
+		f.History = append(f.History, historyEntry{Created: d.now(), CreatedBy: "/bin/sh -c #(nop) " + in.raw, EmptyLayer: in.cmd != "RUN" && in.cmd != "COPY" && in.cmd != "ADD"})
+		say(" ---> Running in " + d.newID()[:12] + "\n")
+	}
+	if fsys == nil {
+		fail("no build stage in current context")
+		return
+	}
+	if len(extraLabels) > 0 {
+		if f.Config.Labels == nil {
+			f.Config.Labels = map[string]string{}
+		}
+		for k, v := range extraLabels {
+			f.Config.Labels[k] = v
+		}
+	}
+	f.Created = d.now()
+	var buf bytes.Buffer
+	if err := fsys.Snapshot(&buf); err != nil {
+		fail(err.Error())
+		return
+	}
+	data := buf.Bytes()
+	d.mu.Lock()
+	im, err := d.images.build(f, []layer{{data: data, diffID: digestOf(data)}})
+	if err == nil {
+		im = d.images.put(im)
+		for _, ref := range refs {
+			d.images.tag(im, ref)
+		}
+	}
+	d.mu.Unlock()
+	if err != nil {
+		fail(err.Error())
+		return
+	}
+	js.msg(map[string]any{"aux": map[string]any{"ID": im.id}})
+	if quiet {
+		js.msg(map[string]any{"stream": im.id + "\n"})
+	}
+	say("Successfully built " + im.shortID() + "\n")
+	for _, ref := range refs {
+		say("Successfully tagged " + ref.tagged() + "\n")
+		d.events.emit("image", "tag", im.id, map[string]string{"name": ref.tagged()})
+	}
+}
+
+func cloneMap(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// buildCopy copies context paths into the image: a directory's contents
+// go into dst, a file goes to dst (or into it when dst ends in '/' or
+// several sources are given).
+func buildCopy(ctx, dstFS *memfs.FS, srcs []string, dst string) error {
+	intoDir := strings.HasSuffix(dst, "/") || len(srcs) > 1
+	for _, s := range srcs {
+		sp := path.Join("/", s)
+		fi, err := ctx.Stat(sp)
+		if err != nil {
+			return fmt.Errorf("COPY failed: file not found in build context or excluded by .dockerignore: stat %s: file does not exist", s)
+		}
+		if fi.IsDir() {
+			if err := dstFS.MkdirAll(dst, 0o755); err != nil {
+				return err
+			}
+			ents, _ := ctx.ReadDir(sp)
+			for _, e := range ents {
+				var buf bytes.Buffer
+				if err := ctx.WriteTar(&buf, path.Join(sp, e.Name())); err != nil {
+					return err
+				}
+				if err := dstFS.ExtractTar(&buf, dst, false); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		target := dst
+		if intoDir {
+			_ = dstFS.MkdirAll(dst, 0o755)
+			target = path.Join(dst, path.Base(sp))
+		} else {
+			_ = dstFS.MkdirAll(path.Dir(dst), 0o755)
+		}
+		b, err := ctx.ReadFile(sp)
+		if err != nil {
+			return err
+		}
+		if err := dstFS.WriteFile(target, b, fi.Mode().Perm()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
