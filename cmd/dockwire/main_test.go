@@ -1,0 +1,36 @@
+package main
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestVersionNoDaemon(t *testing.T) {
+	host := "unix://" + filepath.Join(t.TempDir(), "none.sock")
+	t.Setenv("DOCKER_HOST", host)
+	t.Setenv("DOCKER_CONTEXT", "")
+	t.Setenv("DOCKER_API_VERSION", "")
+	var out, errb bytes.Buffer
+	if code := run([]string{"version"}, &out, &errb); code != 1 {
+		t.Fatalf("exit %d, want 1; stderr: %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "Client: dockwire ") || !strings.Contains(out.String(), "API versions: 1.24 to 1.56") {
+		t.Errorf("stdout lacks the client's version and API range:\n%s", out.String())
+	}
+	lines := strings.Split(strings.TrimSpace(errb.String()), "\n")
+	if len(lines) != 1 || !strings.Contains(lines[0], host) {
+		t.Errorf("stderr should be one line naming %s, got:\n%s", host, errb.String())
+	}
+}
+
+func TestUsage(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run(nil, &out, &errb); code != 2 {
+		t.Errorf("no args: exit %d, want 2", code)
+	}
+	if code := run([]string{"bogus"}, &out, &errb); code != 2 || !strings.Contains(errb.String(), `unknown command "bogus"`) {
+		t.Errorf("unknown command: exit %d, stderr %q", code, errb.String())
+	}
+}

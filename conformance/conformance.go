@@ -1,0 +1,148 @@
+package conformance
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dockwire/dockwire"
+	"github.com/dockwire/dockwire/dial"
+)
+
+// LabelKey is the label every object a run creates carries; its value is
+// the run's id.
+const LabelKey = "dockwire.conformance.run"
+
+// DefaultImage is the test image on a real daemon: a static busybox with a
+// link for every applet, imported by the suite when missing.
+const DefaultImage = "busybox:dockwire"
+
+// Target names a daemon to run the suite against.
+type Target struct {
+	// Name appears in reports ("mock-1.56", "real").
+	Name string
+	// Config says how to reach the daemon (Host, or Dial for in-process
+	// daemons and ssh).
+	Config dial.Config
+	// Options pins an API version or tunes the client; nil means defaults.
+	Options *dockwire.Options
+	// Image is the test image: busybox with its applets in /bin. Empty
+	// means DefaultImage.
+	Image string
+	// ImportImage makes the suite import Image from the host's static
+	// busybox when the daemon does not have it.
+	ImportImage bool
+	// Skip maps a scenario name (resource/operation/scenario) to the reason
+	// it cannot run against this target.
+	Skip map[string]string
+}
+
+// Env is what a scenario gets: a client for the target, the run's label and
+// a context bounded by the scenario's deadline.
+type Env struct {
+	T      *testing.T
+	Ctx    context.Context
+	Client *dockwire.Client
+	Target Target
+	// RunID is this run's id, the value of LabelKey on everything it creates.
+	RunID string
+	// Image is the test image.
+	Image string
+}
+
+// Labels are the labels to put on anything the scenario creates, plus
+// extra key=value pairs.
+func (e *Env) Labels(extra ...string) map[string]string {
+	m := map[string]string{LabelKey: e.RunID}
+	for _, kv := range extra {
+		k, v, _ := strings.Cut(kv, "=")
+		m[k] = v
+	}
+	return m
+}
+
+// LabelFilter is the label filter value that selects this run's objects.
+func (e *Env) LabelFilter() string { return LabelKey + "=" + e.RunID }
+
+// Cleanup registers fn to run when the scenario ends, with a fresh context
+// (the scenario's own may be cancelled by then).
+func (e *Env) Cleanup(fn func(ctx context.Context) error) {
+	e.T.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := fn(ctx); err != nil {
+			e.T.Errorf("cleanup: %v", err)
+		}
+	})
+}
+
+type scenario struct {
+	name    string
+	timeout time.Duration
+	run     func(e *Env)
+}
+
+// scenarios is the suite, in order; each file adds its own in init.
+var scenarios []scenario
+
+func register(name string, run func(e *Env)) {
+	scenarios = append(scenarios, scenario{name: name, run: run, timeout: 2 * time.Minute})
+}
+
+// Scenarios lists the suite's scenario names, in the order they run.
+func Scenarios() []string {
+	names := make([]string, 0, len(scenarios)+1)
+	for _, s := range scenarios {
+		names = append(names, s.name)
+	}
+	return append(names, leftoversName)
+}
+
+const leftoversName = "suite/cleanup/nothing-left-behind"
+
+// Run runs every scenario against target as subtests of t.
+func Run(t *testing.T, target Target) {
+	t.Helper()
+	if target.Image == "" {
+		target.Image = DefaultImage
+	}
+	cli, err := dockwire.New(target.Config, target.Options)
+	if err != nil {
+		t.Fatalf("conformance: client for %s: %v", target.Name, err)
+	}
+	t.Cleanup(func() { cli.Close() })
+	var id [4]byte
+	rand.Read(id[:])
+	runID := hex.EncodeToString(id[:])
+
+	setupCtx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := ensureImage(setupCtx, cli, target); err != nil {
+		t.Fatalf("conformance: test image %s on %s: %v", target.Image, target.Name, err)
+	}
+
+	for _, s := range scenarios {
+		t.Run(s.name, func(t *testing.T) {
+			if reason, ok := target.Skip[s.name]; ok {
+				t.Skip(reason)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
+			defer cancel()
+			s.run(&Env{T: t, Ctx: ctx, Client: cli, Target: target, RunID: runID, Image: target.Image})
+		})
+	}
+	t.Run(leftoversName, func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		left, err := leftovers(ctx, cli, runID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(left) > 0 {
+			t.Fatalf("left behind by run %s: %s", runID, strings.Join(left, ", "))
+		}
+	})
+}

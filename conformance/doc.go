@@ -1,0 +1,17 @@
+// Package conformance is a suite of scenarios that hold a Docker Engine API
+// client and daemon to each other: point it at any Docker-compatible daemon
+// with [Run].
+//
+// Scenarios are subtests named resource/operation/scenario, so -run picks
+// slices of the suite:
+//
+//	go test ./conformance -run 'Real/system/'
+//
+// Every scenario labels what it creates with a per-run label, removes it
+// when it ends and touches nothing else; the last scenario of a run fails if
+// anything labelled is left behind. A scenario that cannot run against a
+// target skips with its reason.
+//
+// The suite runs against the project's mock daemon in every go test, and
+// against a real dockerd when DOCKWIRE_REAL_DOCKER_HOST names one.
+package conformance
