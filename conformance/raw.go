@@ -22,7 +22,9 @@ func (e *Env) createContainer(cmd ...string) string {
 		e.T.Fatal(err)
 	}
 	req.Op = "ContainerCreate"
-	var out struct{ ID string `json:"Id"` }
+	var out struct {
+		ID string `json:"Id"`
+	}
 	if err := e.Client.Wire().DoJSON(e.Ctx, req, &out); err != nil {
 		e.T.Fatalf("create container: %v", err)
 	}
