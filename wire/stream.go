@@ -177,6 +177,18 @@ func (s *recordScanner) fill() {
 }
 
 func (s *recordScanner) next() ([]byte, error) {
+	rec, err := s.scan()
+	if err == nil && len(rec) > s.max {
+		return nil, s.tooLarge()
+	}
+	return rec, err
+}
+
+func (s *recordScanner) tooLarge() error {
+	return fmt.Errorf("wire: stream record over %d bytes: %w", s.max, ErrTooLarge)
+}
+
+func (s *recordScanner) scan() ([]byte, error) {
 	for {
 		for s.off < s.end && isSep(s.buf[s.off]) {
 			s.off++
@@ -235,7 +247,7 @@ func (s *recordScanner) next() ([]byte, error) {
 			}
 		}
 		if s.end-s.off > s.max {
-			return nil, fmt.Errorf("wire: stream record over %d bytes: %w", s.max, ErrTooLarge)
+			return nil, s.tooLarge()
 		}
 		if s.rerr != nil {
 			if s.rerr == io.EOF {

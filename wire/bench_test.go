@@ -1,0 +1,176 @@
+package wire
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"testing"
+)
+
+// listBody is a /containers/json answer shaped like perf-baselines.md's:
+// 50 rows, about 40 KB.
+var listBody = func() []byte {
+	var b bytes.Buffer
+	b.WriteByte('[')
+	for i := 0; i < 50; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"Id":"%064d","Names":["/perfbench-%d"],"Image":"busybox:dockwire","ImageID":"sha256:%064d","Command":"sleep infinity","Created":1764000000,"Ports":[],"Labels":{"com.example.bench":"%d","com.example.owner":"dockwire"},"State":"running","Status":"Up 2 hours","HostConfig":{"NetworkMode":"bridge"},"NetworkSettings":{"Networks":{"bridge":{"IPAMConfig":null,"Links":null,"Aliases":null,"NetworkID":"%064d","EndpointID":"%064d","Gateway":"172.17.0.1","IPAddress":"172.17.0.%d","IPPrefixLen":16,"IPv6Gateway":"","GlobalIPv6Address":"","GlobalIPv6PrefixLen":0,"MacAddress":"02:42:ac:11:00:%02x","DriverOpts":null}}},"Mounts":[{"Type":"volume","Name":"%064d","Source":"/var/lib/docker/volumes/x/_data","Destination":"/data","Driver":"local","Mode":"","RW":true,"Propagation":""}]}`,
+			i, i, i, i, i, i, i+2, i, i)
+	}
+	b.WriteString("]\n")
+	return b.Bytes()
+}()
+
+type listRow struct {
+	ID     string `json:"Id"`
+	Names  []string
+	Image  string
+	State  string
+	Status string
+}
+
+// pipeDaemon answers every request on a net.Pipe with the same response.
+func pipeDaemon(b *testing.B, response []byte) func(ctx context.Context) (net.Conn, error) {
+	return func(ctx context.Context) (net.Conn, error) {
+		client, server := net.Pipe()
+		go func() {
+			defer server.Close()
+			br := bufio.NewReader(server)
+			for {
+				// Read a request header block (benchmark requests have no body).
+				for {
+					line, err := br.ReadSlice('\n')
+					if err != nil {
+						return
+					}
+					if len(line) <= 2 {
+						break
+					}
+				}
+				if _, err := server.Write(response); err != nil {
+					return
+				}
+			}
+		}()
+		return client, nil
+	}
+}
+
+func BenchmarkGetJSON(b *testing.B) {
+	resp := []byte(fmt.Sprintf("HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Type: application/json\r\nDate: Thu, 26 Nov 2026 16:59:45 GMT\r\nDocker-Experimental: false\r\nOstype: linux\r\nServer: Docker/20.10.24+dfsg1 (linux)\r\nContent-Length: %d\r\n\r\n%s", len(listBody), listBody))
+	c := NewClient(pipeDaemon(b, resp), Options{Version: Version{1, 41}})
+	defer c.Close()
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.SetBytes(int64(len(listBody)))
+	for b.Loop() {
+		var out []listRow
+		req := &Request{Method: "GET", Path: "/containers/json", Op: "ContainerList"}
+		if err := c.DoJSON(ctx, req, &out); err != nil {
+			b.Fatal(err)
+		}
+		if len(out) != 50 {
+			b.Fatalf("%d rows", len(out))
+		}
+	}
+}
+
+// BenchmarkGetRaw is BenchmarkGetJSON without the JSON decode: the
+// transport's own cost per request.
+func BenchmarkGetRaw(b *testing.B) {
+	resp := []byte(fmt.Sprintf("HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Type: application/json\r\nDate: Thu, 26 Nov 2026 16:59:45 GMT\r\nDocker-Experimental: false\r\nOstype: linux\r\nServer: Docker/20.10.24+dfsg1 (linux)\r\nContent-Length: %d\r\n\r\n%s", len(listBody), listBody))
+	c := NewClient(pipeDaemon(b, resp), Options{Version: Version{1, 41}})
+	defer c.Close()
+	ctx := context.Background()
+	buf := make([]byte, 32<<10)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(listBody)))
+	for b.Loop() {
+		r, err := c.Do(ctx, &Request{Method: "GET", Path: "/containers/json"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{r.Body}, buf); err != nil {
+			b.Fatal(err)
+		}
+		r.Body.Close()
+	}
+}
+
+func BenchmarkErrorDecode(b *testing.B) {
+	body := `{"message":"No such container: 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}` + "\n"
+	h := Header{"Content-Type": {"application/json"}}
+	sr := strings.NewReader(body)
+	resp := &Response{StatusCode: 404, Header: h, Body: io.NopCloser(sr)}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		sr.Reset(body)
+		if e := ReadError("GET", "/containers/x/json", resp); e.StatusCode != 404 {
+			b.Fatal(e)
+		}
+	}
+}
+
+func BenchmarkReadResponse(b *testing.B) {
+	header := "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Type: application/json\r\nDate: Thu, 26 Nov 2026 16:59:45 GMT\r\nDocker-Experimental: false\r\nOstype: linux\r\nServer: Docker/20.10.24+dfsg1 (linux)\r\n"
+	fixed := []byte(fmt.Sprintf("%sContent-Length: %d\r\n\r\n%s", header, len(listBody), listBody))
+	var chunked bytes.Buffer
+	chunked.WriteString(header + "Transfer-Encoding: chunked\r\n\r\n")
+	for rest := listBody; len(rest) > 0; {
+		n := min(len(rest), 4096) // net/http's chunk size
+		fmt.Fprintf(&chunked, "%x\r\n%s\r\n", n, rest[:n])
+		rest = rest[n:]
+	}
+	chunked.WriteString("0\r\n\r\n")
+	for _, bc := range []struct {
+		name string
+		in   []byte
+	}{{"fixed", fixed}, {"chunked", chunked.Bytes()}} {
+		b.Run(bc.name, func(b *testing.B) {
+			r := bytes.NewReader(bc.in)
+			br := bufio.NewReaderSize(r, 32<<10)
+			buf := make([]byte, 32<<10)
+			b.ReportAllocs()
+			b.SetBytes(int64(len(listBody)))
+			for b.Loop() {
+				r.Reset(bc.in)
+				br.Reset(r)
+				resp, err := ReadResponse(br, "GET")
+				if err != nil {
+					b.Fatal(err)
+				}
+				n, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{resp.Body}, buf)
+				if err != nil || n != int64(len(listBody)) {
+					b.Fatal(n, err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkStream(b *testing.B) {
+	var in bytes.Buffer
+	for i := 0; i < 1000; i++ {
+		fmt.Fprintf(&in, `{"status":"Downloading","progressDetail":{"current":%d,"total":1000000},"id":"abcdef012345"}`+"\n", i)
+	}
+	data := in.Bytes()
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		s := NewStream[progress](context.Background(), io.NopCloser(bytes.NewReader(data)), "", StreamOptions{})
+		n := 0
+		for s.Next() {
+			n++
+		}
+		if s.Err() != nil || n != 1000 {
+			b.Fatal(n, s.Err())
+		}
+	}
+}
