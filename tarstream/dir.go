@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -164,31 +165,12 @@ type dirWriter struct {
 func (w *dirWriter) run() error {
 	buf := getBuf()
 	defer putBuf(buf)
-	err := fs.WalkDir(w.root.FS(), ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return fmt.Errorf("tarstream: walk %s: %w", name, err)
+	if w.prefix != "" {
+		if _, err := w.add(".", *buf); err != nil {
+			return err
 		}
-		if name == "." {
-			if w.prefix == "" {
-				return nil
-			}
-			return w.add(".", *buf)
-		}
-		if w.m != nil {
-			excluded, _ := w.m.Match(name)
-			if excluded {
-				if d.IsDir() && w.m.mayReinclude(name) {
-					return nil // walk it, without its own entry
-				}
-				if d.IsDir() {
-					return fs.SkipDir
-				}
-				return nil
-			}
-		}
-		return w.add(name, *buf)
-	})
-	if err != nil {
+	}
+	if err := w.walk(".", *buf); err != nil {
 		return err
 	}
 	for _, f := range w.opts.ExtraFiles {
@@ -198,6 +180,49 @@ func (w *dirWriter) run() error {
 	}
 	if err := w.tw.Close(); err != nil {
 		return fmt.Errorf("tarstream: %w", err)
+	}
+	return nil
+}
+
+// walk archives the entries of directory dir, sorted by name, depth first.
+// It reads directories through the root itself rather than fs.WalkDir over
+// root.FS(), which refuses names that are not valid UTF-8 (legal on unix).
+func (w *dirWriter) walk(dir string, buf []byte) error {
+	f, err := w.root.Open(dir)
+	if err != nil {
+		return fmt.Errorf("tarstream: %w", err)
+	}
+	entries, err := f.ReadDir(-1)
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("tarstream: %w", err)
+	}
+	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	for _, d := range entries {
+		name := d.Name()
+		if dir != "." {
+			name = dir + "/" + name
+		}
+		if w.m != nil {
+			if excluded, _ := w.m.Match(name); excluded {
+				if d.IsDir() && w.m.mayReinclude(name) {
+					// Walk it for the exceptions, without its own entry.
+					if err := w.walk(name, buf); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+		}
+		isDir, err := w.add(name, buf)
+		if err != nil {
+			return err
+		}
+		if isDir { // as archived: a directory swapped for a link is not entered
+			if err := w.walk(name, buf); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -238,10 +263,10 @@ func (w *dirWriter) header(fi fs.FileInfo, st sysStat) *tar.Header {
 	return hdr
 }
 
-func (w *dirWriter) add(name string, buf []byte) error {
+func (w *dirWriter) add(name string, buf []byte) (isDir bool, err error) {
 	fi, err := w.root.Lstat(name)
 	if err != nil {
-		return fmt.Errorf("tarstream: %w", err)
+		return false, fmt.Errorf("tarstream: %w", err)
 	}
 	st := statOf(fi)
 	hdr := w.header(fi, st)
@@ -254,7 +279,7 @@ func (w *dirWriter) add(name string, buf []byte) error {
 	case mode&fs.ModeSymlink != 0:
 		target, err := w.root.Readlink(name)
 		if err != nil {
-			return fmt.Errorf("tarstream: %w", err)
+			return false, fmt.Errorf("tarstream: %w", err)
 		}
 		hdr.Typeflag = tar.TypeSymlink
 		hdr.Linkname = target
@@ -270,7 +295,7 @@ func (w *dirWriter) add(name string, buf []byte) error {
 		}
 		hdr.Typeflag = tar.TypeReg
 		hdr.Size = fi.Size()
-		return w.addFile(name, hdr, buf)
+		return false, w.addFile(name, hdr, buf)
 	case mode&fs.ModeNamedPipe != 0:
 		hdr.Typeflag = tar.TypeFifo
 	case mode&fs.ModeDevice != 0:
@@ -280,12 +305,12 @@ func (w *dirWriter) add(name string, buf []byte) error {
 		}
 		hdr.Devmajor, hdr.Devminor = st.rdevMajor, st.rdevMinor
 	default:
-		return nil // sockets and other kinds have no place in an archive
+		return false, nil // sockets and other kinds have no place in an archive
 	}
 	if err := w.tw.WriteHeader(hdr); err != nil {
-		return fmt.Errorf("tarstream: %s: %w", name, err)
+		return false, fmt.Errorf("tarstream: %s: %w", name, err)
 	}
-	return nil
+	return hdr.Typeflag == tar.TypeDir, nil
 }
 
 // addFile writes a regular file. The file is opened through the root; if it

@@ -167,10 +167,8 @@ func (x *extractor) entry(hdr *tar.Header, r io.Reader, buf []byte) error {
 		}
 		return nil // the destination exists; its own mode is left alone
 	}
-	if err := x.parents(name); err != nil {
-		return err
-	}
-	if hdr.Typeflag == tar.TypeReg || hdr.Typeflag == tar.TypeRegA || hdr.Typeflag == tar.TypeGNUSparse {
+	isReg := hdr.Typeflag == tar.TypeReg || hdr.Typeflag == tar.TypeRegA || hdr.Typeflag == tar.TypeGNUSparse
+	if isReg {
 		// Refuse before touching the filesystem.
 		if hdr.Size < 0 {
 			return fmt.Errorf("tarstream: negative size %d", hdr.Size)
@@ -179,8 +177,23 @@ func (x *extractor) entry(hdr *tar.Header, r io.Reader, buf []byte) error {
 			return fmt.Errorf("%w: %d bytes more would exceed %d", ErrTooLarge, hdr.Size, x.opts.MaxBytes)
 		}
 	}
+	if hdr.Typeflag == tar.TypeSymlink {
+		if err := checkSymlink(name, hdr.Linkname); err != nil {
+			return err
+		}
+	}
+	// Every operation below is relative to the entry's parent directory,
+	// opened one component at a time: the cost of an entry is linear in
+	// its depth, not quadratic.
+	dir, base, err := x.parent(name, true)
+	if err != nil {
+		return err
+	}
+	if dir != x.root {
+		defer dir.Close()
+	}
 	isDir := hdr.Typeflag == tar.TypeDir
-	fi, err := x.root.Lstat(name)
+	fi, err := dir.Lstat(base)
 	switch {
 	case err == nil:
 		if x.opts.NoOverwriteDirNonDir && fi.IsDir() != isDir {
@@ -188,9 +201,9 @@ func (x *extractor) entry(hdr *tar.Header, r io.Reader, buf []byte) error {
 		}
 		if isDir && fi.IsDir() {
 			x.dirs = append(x.dirs, dirMeta{name, x.mode(hdr), hdr.ModTime})
-			return x.chown(name, hdr)
+			return x.chown(dir, base, hdr)
 		}
-		if err := x.root.RemoveAll(name); err != nil {
+		if err := dir.RemoveAll(base); err != nil {
 			return err
 		}
 	case !errors.Is(err, fs.ErrNotExist):
@@ -199,58 +212,65 @@ func (x *extractor) entry(hdr *tar.Header, r io.Reader, buf []byte) error {
 
 	switch hdr.Typeflag {
 	case tar.TypeDir:
-		if err := x.root.Mkdir(name, 0o700); err != nil {
+		if err := dir.Mkdir(base, 0o700); err != nil {
 			return err
 		}
 		x.dirs = append(x.dirs, dirMeta{name, x.mode(hdr), hdr.ModTime})
-		return x.chown(name, hdr)
+		return x.chown(dir, base, hdr)
 	case tar.TypeSymlink:
-		if err := checkSymlink(name, hdr.Linkname); err != nil {
+		if err := dir.Symlink(hdr.Linkname, base); err != nil {
 			return err
 		}
-		if err := x.root.Symlink(hdr.Linkname, name); err != nil {
-			return err
-		}
-		return x.chown(name, hdr)
+		return x.chown(dir, base, hdr)
 	case tar.TypeLink:
-		target, err := cleanName(hdr.Linkname)
-		if err != nil {
-			return fmt.Errorf("%w: hard link to %s", err, quote(hdr.Linkname))
-		}
-		if target == "." || target == name {
-			return fmt.Errorf("%w: hard link to %s", ErrInsecurePath, quote(hdr.Linkname))
-		}
-		if err := x.noSymlinkParents(target); err != nil {
-			return err
-		}
-		tfi, err := x.root.Lstat(target)
-		if err != nil {
-			return err
-		}
-		if !tfi.Mode().IsRegular() {
-			return fmt.Errorf("%w: hard link to %s, not a regular file", ErrInsecurePath, quote(hdr.Linkname))
-		}
-		return x.root.Link(target, name)
+		return x.link(name, hdr)
 	case tar.TypeChar, tar.TypeBlock, tar.TypeFifo:
-		if err := mknod(x.root, name, hdr.Typeflag, x.mode(hdr), hdr.Devmajor, hdr.Devminor); err != nil {
+		if err := mknod(dir, base, hdr.Typeflag, x.mode(hdr), hdr.Devmajor, hdr.Devminor); err != nil {
 			if errors.Is(err, ErrDevice) {
 				return fmt.Errorf("%w: cannot create %q entries here", ErrDevice, hdr.Typeflag)
 			}
 			return err
 		}
-		if err := x.chown(name, hdr); err != nil {
+		if err := x.chown(dir, base, hdr); err != nil {
 			return err
 		}
-		return x.root.Chtimes(name, hdr.ModTime, hdr.ModTime)
+		return dir.Chtimes(base, hdr.ModTime, hdr.ModTime)
 	default: // regular file
-		return x.file(name, hdr, r, buf)
+		return x.file(dir, base, hdr, r, buf)
 	}
 }
 
-func (x *extractor) file(name string, hdr *tar.Header, r io.Reader, buf []byte) error {
+// link creates the hard link name to hdr.Linkname, which must be a regular
+// file inside the root reached without symbolic links.
+func (x *extractor) link(name string, hdr *tar.Header) error {
+	target, err := cleanName(hdr.Linkname)
+	if err != nil {
+		return fmt.Errorf("%w: hard link to %s", err, quote(hdr.Linkname))
+	}
+	if target == "." || target == name {
+		return fmt.Errorf("%w: hard link to %s", ErrInsecurePath, quote(hdr.Linkname))
+	}
+	tdir, tbase, err := x.parent(target, false)
+	if err != nil {
+		return err
+	}
+	if tdir != x.root {
+		defer tdir.Close()
+	}
+	tfi, err := tdir.Lstat(tbase)
+	if err != nil {
+		return err
+	}
+	if !tfi.Mode().IsRegular() {
+		return fmt.Errorf("%w: hard link to %s, not a regular file", ErrInsecurePath, quote(hdr.Linkname))
+	}
+	return x.root.Link(target, name)
+}
+
+func (x *extractor) file(dir *os.Root, base string, hdr *tar.Header, r io.Reader, buf []byte) error {
 	// O_EXCL: the name was removed above, and a link planted since is not
 	// followed.
-	f, err := x.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err := dir.OpenFile(base, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}
@@ -271,61 +291,60 @@ func (x *extractor) file(name string, hdr *tar.Header, r io.Reader, buf []byte) 
 	if err != nil {
 		return err
 	}
-	return x.root.Chtimes(name, hdr.ModTime, hdr.ModTime)
+	return dir.Chtimes(base, hdr.ModTime, hdr.ModTime)
 }
 
 // onlyWriter hides *os.File's ReadFrom, so io.CopyBuffer uses the pooled
 // buffer instead of allocating its own.
 type onlyWriter struct{ io.Writer }
 
-func (x *extractor) chown(name string, hdr *tar.Header) error {
+func (x *extractor) chown(dir *os.Root, base string, hdr *tar.Header) error {
 	if !x.opts.PreserveOwner {
 		return nil
 	}
-	return x.root.Lchown(name, hdr.Uid, hdr.Gid)
+	return dir.Lchown(base, hdr.Uid, hdr.Gid)
 }
 
-// parents makes sure every parent of name is a real directory under the
-// root, creating missing ones; a parent that is a symbolic link is refused.
-func (x *extractor) parents(name string) error {
-	for i := 0; i < len(name); i++ {
-		if name[i] != '/' {
-			continue
+// parent opens the parent directory of name (a clean relative path) one
+// component at a time, and returns it with the last component of name. Each
+// component must be a real directory: a symbolic link is ErrInsecurePath.
+// With create, missing directories are created (0755); without, they are an
+// fs.ErrNotExist error. The caller closes the returned root unless it is
+// x.root.
+func (x *extractor) parent(name string, create bool) (*os.Root, string, error) {
+	cur := x.root
+	closeCur := func() {
+		if cur != x.root {
+			cur.Close()
 		}
-		p := name[:i]
-		fi, err := x.root.Lstat(p)
+	}
+	for {
+		i := strings.IndexByte(name, '/')
+		if i < 0 {
+			return cur, name, nil
+		}
+		elem := name[:i]
+		name = name[i+1:]
+		fi, err := cur.Lstat(elem)
 		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			if err := x.root.Mkdir(p, 0o755); err != nil {
-				return err
-			}
+		case errors.Is(err, fs.ErrNotExist) && create:
+			err = cur.Mkdir(elem, 0o755)
 		case err != nil:
-			return err
 		case fi.Mode()&fs.ModeSymlink != 0:
-			return fmt.Errorf("%w: %s is a symbolic link", ErrInsecurePath, quote(p))
+			err = fmt.Errorf("%w: %s is a symbolic link", ErrInsecurePath, quote(elem))
 		case !fi.IsDir():
-			return fmt.Errorf("tarstream: %s is not a directory: %w", quote(p), fs.ErrExist)
+			err = fmt.Errorf("tarstream: %s is not a directory: %w", quote(elem), fs.ErrExist)
 		}
-	}
-	return nil
-}
-
-// noSymlinkParents checks, without creating anything, that no parent of
-// name is a symbolic link.
-func (x *extractor) noSymlinkParents(name string) error {
-	for i := 0; i < len(name); i++ {
-		if name[i] != '/' {
-			continue
+		var next *os.Root
+		if err == nil {
+			next, err = cur.OpenRoot(elem)
 		}
-		fi, err := x.root.Lstat(name[:i])
+		closeCur()
 		if err != nil {
-			return err
+			return nil, "", err
 		}
-		if fi.Mode()&fs.ModeSymlink != 0 {
-			return fmt.Errorf("%w: %s is a symbolic link", ErrInsecurePath, quote(name[:i]))
-		}
+		cur = next
 	}
-	return nil
 }
 
 // checkSymlink validates the target of a symbolic link created at name (a
