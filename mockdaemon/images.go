@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
+	"github.com/dockwire/dockwire/mockdaemon/internal/shell"
 )
 
 //go:embed busybox_applets.txt
@@ -123,8 +124,15 @@ func busyboxLayer() []byte {
 		}
 		dir("tmp", 0o1777)
 		dir("etc/network", 0o755)
-		file("bin/busybox", 0o755, "#!busybox\n# mock busybox: applets are built into the mock daemon's shell\n")
-		for _, a := range strings.Fields(busyboxApplets) {
+		file("bin/busybox", 0o755, "\x7fELF busybox (dockwire mock: its applets are built into the mock daemon)\n")
+		names := strings.Fields(busyboxApplets)
+		for _, a := range shell.Applets() {
+			if !slices.Contains(names, a) {
+				names = append(names, a)
+			}
+		}
+		sort.Strings(names)
+		for _, a := range names {
 			if a == "busybox" {
 				continue
 			}

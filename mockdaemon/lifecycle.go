@@ -410,6 +410,9 @@ func (d *Daemon) containerPause(w http.ResponseWriter, r *http.Request) {
 		c.state.Paused = true
 		c.state.Status = "paused"
 		c.pauseGate.pause()
+		if pp, ok := c.proc.(interface{ Pause() }); ok {
+			pp.Pause()
+		}
 	}
 	d.mu.Unlock()
 	if err != nil {
@@ -431,6 +434,9 @@ func (d *Daemon) containerUnpause(w http.ResponseWriter, r *http.Request) {
 		c.state.Paused = false
 		c.state.Status = "running"
 		c.pauseGate.resume()
+		if pp, ok := c.proc.(interface{ Resume() }); ok {
+			pp.Resume()
+		}
 	}
 	d.mu.Unlock()
 	if err != nil {
