@@ -39,6 +39,9 @@ type Options struct {
 	// Timeout bounds each call's dial, request write and wait for the
 	// response headers; 0 means 60s, <0 none. It never applies to reading
 	// a body or stream, and Request.NoTimeout lifts the wait for headers.
+	// A request body (a build context, an image to load) may take longer:
+	// Timeout then bounds each write of it (no progress for Timeout fails
+	// the call), and the wait for headers counts from the end of the upload.
 	Timeout time.Duration
 	// Version pins the API version: no negotiation when it is non-zero.
 	Version Version
@@ -327,11 +330,27 @@ func (u *upgradedConn) CloseWrite() error {
 type conn struct {
 	nc     net.Conn
 	cr     countReader
+	dw     deadlineWriter
 	br     *bufio.Reader
 	bw     *bufio.Writer
 	reused bool
 	idleAt time.Time
 	stop   func() bool // stops the ctx watcher of the current request
+}
+
+// deadlineWriter pushes the write deadline forward before each write when
+// idle is set: an upload that keeps moving is never cut by
+// Options.Timeout, a stalled one is.
+type deadlineWriter struct {
+	nc   net.Conn
+	idle time.Duration
+}
+
+func (w *deadlineWriter) Write(p []byte) (int, error) {
+	if w.idle > 0 {
+		w.nc.SetWriteDeadline(time.Now().Add(w.idle))
+	}
+	return w.nc.Write(p)
 }
 
 type countReader struct {
@@ -485,7 +504,8 @@ func (c *Client) getConn(ctx context.Context, deadline time.Time, fresh bool) (*
 	pc := &conn{nc: nc}
 	pc.cr.r = nc
 	pc.br = bufio.NewReaderSize(&pc.cr, 32<<10)
-	pc.bw = bufio.NewWriterSize(nc, 4<<10)
+	pc.dw.nc = nc
+	pc.bw = bufio.NewWriterSize(&pc.dw, 4<<10)
 	return pc, nil
 }
 
@@ -498,13 +518,23 @@ func (c *Client) exchange(ctx context.Context, pc *conn, req *Request, ver Versi
 		nc := pc.nc
 		pc.stop = context.AfterFunc(ctx, func() { nc.Close() })
 	}
-	if !deadline.IsZero() {
+	upload := req.Body != nil && !deadline.IsZero()
+	switch {
+	case upload:
+		// A body may take longer than Timeout to send: Timeout bounds
+		// each write instead, and the wait for headers starts after it.
+		pc.dw.idle = c.timeout
+	case !deadline.IsZero():
 		pc.nc.SetWriteDeadline(deadline)
 		if !req.NoTimeout {
 			pc.nc.SetReadDeadline(deadline)
 		}
 	}
 	werr := writeRequest(pc.bw, c.host, c.ua, req, ver, upgrade)
+	pc.dw.idle = 0
+	if upload && !req.NoTimeout {
+		pc.nc.SetReadDeadline(time.Now().Add(c.timeout))
+	}
 	if werr != nil {
 		var be *bodyError
 		if req.Body == nil || errors.As(werr, &be) {

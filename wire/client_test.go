@@ -427,6 +427,42 @@ func TestTimeoutCutsHeadersNotStreams(t *testing.T) {
 	resp.Body.Close()
 }
 
+// slowBody yields its chunks with a pause before each.
+type slowBody struct {
+	chunks []string
+	pause  time.Duration
+}
+
+func (s *slowBody) Read(p []byte) (int, error) {
+	if len(s.chunks) == 0 {
+		return 0, io.EOF
+	}
+	time.Sleep(s.pause)
+	n := copy(p, s.chunks[0])
+	s.chunks = s.chunks[1:]
+	return n, nil
+}
+
+func TestTimeoutSparesSlowUpload(t *testing.T) {
+	s := newRawServer(t, func(c net.Conn, n int) {
+		serveRequests(c, func(r *http.Request, w *bufio.Writer) bool {
+			fmt.Fprintf(w, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+			return true
+		})
+	})
+	c := NewClient(s.dial(), Options{Version: Version{1, 41}, Timeout: 200 * time.Millisecond})
+	defer c.Close()
+	body := &slowBody{chunks: []string{"a", "b", "c", "d"}, pause: 120 * time.Millisecond}
+	start := time.Now()
+	err := c.DoJSON(context.Background(), &Request{Method: "POST", Path: "/images/load", Body: body, ContentLength: -1}, nil)
+	if err != nil {
+		t.Fatalf("upload of %v cut by a 200ms Timeout: %v", time.Since(start), err)
+	}
+	if time.Since(start) < 400*time.Millisecond {
+		t.Error("upload finished too fast to test anything")
+	}
+}
+
 func TestCancelMidBody(t *testing.T) {
 	s := newRawServer(t, func(c net.Conn, n int) {
 		serveRequests(c, func(r *http.Request, w *bufio.Writer) bool {

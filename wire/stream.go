@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sync/atomic"
 )
 
 // DefaultMaxRecord is StreamOptions.MaxRecord's default: 16 MiB, room for
@@ -52,6 +53,7 @@ type Stream[T any] struct {
 	val  T
 	err  error
 	done bool
+	shut atomic.Bool // Close was called
 }
 
 // NewStream returns a Stream over body, which it owns and closes.
@@ -80,7 +82,7 @@ func (s *Stream[T]) Next() bool {
 	if err != nil {
 		if cerr := s.ctx.Err(); cerr != nil {
 			s.err = fmt.Errorf("wire: stream: %w", cerr)
-		} else if err != io.EOF {
+		} else if err != io.EOF && !s.shut.Load() {
 			s.err = err
 		}
 		s.done = true
@@ -119,12 +121,14 @@ func (s *Stream[T]) Next() bool {
 // Value returns the record decoded by the last successful Next.
 func (s *Stream[T]) Value() T { return s.val }
 
-// Err returns the error that ended the stream, nil after a clean end.
+// Err returns the error that ended the stream, nil after a clean end or
+// after Close.
 func (s *Stream[T]) Err() error { return s.err }
 
 // Close stops the stream and closes its body. It is safe to call more
 // than once.
 func (s *Stream[T]) Close() error {
+	s.shut.Store(true)
 	if s.stop != nil {
 		s.stop()
 	}

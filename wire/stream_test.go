@@ -140,3 +140,16 @@ func TestStreamCancel(t *testing.T) {
 	s.Close()
 	checkGoroutines(t, base)
 }
+
+func TestStreamCloseFromAnotherGoroutine(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	s := NewStream[progress](context.Background(), pr, "", StreamOptions{})
+	time.AfterFunc(50*time.Millisecond, func() { s.Close() })
+	if s.Next() {
+		t.Fatal("Next on an empty pipe")
+	}
+	if s.Err() != nil {
+		t.Errorf("Err after Close = %v, want nil", s.Err())
+	}
+}
