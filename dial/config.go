@@ -2,7 +2,6 @@ package dial
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -36,10 +35,12 @@ type Config struct {
 	// Host is the daemon address, in a form ParseHost accepts;
 	// "" means DefaultHost.
 	Host string
-	// TLS, when non-nil, is used for tcp hosts. It is cloned before use;
-	// ServerName defaults to the host's name and MinVersion is raised to
-	// TLS 1.2. An https:// host with a nil TLS uses the system roots.
-	TLS *tls.Config
+	// TLS, when non-nil, secures tcp hosts; an https:// host with a nil
+	// TLS verifies the daemon against the system roots. Either way the
+	// connection needs a registered TLS transport: import package
+	// dial/dialtls, or set Dial with dialtls.Dialer to use a *tls.Config
+	// of your own.
+	TLS *TLSOptions
 	// APIVersion pins the API version ("1.41"); "" means negotiate.
 	APIVersion string
 	// PoolSize is the most connections kept per daemon; 0 means
@@ -72,12 +73,15 @@ type Config struct {
 // through a proxy (moby#10739), and dockwire does not implement HTTP
 // proxies for tcp either.
 //
-// An ssh:// host needs c.Dial (from the dial/ssh package); without it, and
-// for npipe, Dialer returns an *Error matching ErrUnsupported. Connection
-// errors from the returned Func are *Error with Op "dial", TLS handshake
-// errors are *Error with Op "tls"; both wrap the underlying error (so
-// *net.OpError and x509 errors are reachable with errors.As) and ctx's error
-// when ctx ended the attempt.
+// A tcp host with c.TLS set, or an https:// host, needs the TLS transport
+// registered by package dial/dialtls; without it Dialer returns an *Error
+// matching ErrUnsupported that says which package to import. An ssh://
+// host needs c.Dial (from the dial/ssh package); without it, and for
+// npipe, Dialer returns an *Error matching ErrUnsupported. Connection
+// errors from the returned Func are *Error with Op "dial", TLS errors
+// (from dialtls) *Error with Op "tls"; both wrap the underlying error (so
+// *net.OpError and x509 errors are reachable with errors.As) and ctx's
+// error when ctx ended the attempt.
 func (c Config) Dialer() (Func, error) {
 	if c.Dial != nil {
 		return c.Dial, nil
@@ -107,7 +111,7 @@ func (c Config) Dialer() (Func, error) {
 		d.network = "unix"
 	case "tcp":
 		if c.TLS != nil || h.TLS {
-			d.tls = tlsFor(c.TLS, h)
+			return d.withTLS(h, c.TLS)
 		}
 	case "ssh":
 		return nil, &Error{Op: "dial", Host: d.host, Err: because(ErrUnsupported,
@@ -119,24 +123,39 @@ func (c Config) Dialer() (Func, error) {
 	return d.dial, nil
 }
 
-// tlsFor clones base (or starts from an empty config), raises MinVersion to
-// TLS 1.2 and fills ServerName from the host.
-func tlsFor(base *tls.Config, h Host) *tls.Config {
-	var cfg *tls.Config
-	if base != nil {
-		cfg = base.Clone()
-	} else {
-		cfg = &tls.Config{}
+// withTLS wraps d in the registered TLS transport, d's timeout bounding
+// connect and handshake together. A nil opts (https://) means verify
+// against the system roots.
+func (d *dialer) withTLS(h Host, opts *TLSOptions) (Func, error) {
+	t := registeredTLS()
+	if t == nil {
+		return nil, &Error{Op: "dial", Host: d.host, Err: because(ErrUnsupported, errNoTLS)}
 	}
-	if cfg.MinVersion < tls.VersionTLS12 {
-		cfg.MinVersion = tls.VersionTLS12
+	o := TLSOptions{Verify: true}
+	if opts != nil {
+		o = *opts
 	}
-	if cfg.ServerName == "" {
-		if name, _, err := net.SplitHostPort(h.Addr); err == nil {
-			cfg.ServerName = name
+	timeout := d.timeout
+	d.timeout = -1 // bounded below, with the handshake
+	f, err := t(h, o, d.dial)
+	if err != nil {
+		var de *Error
+		if !errors.As(err, &de) {
+			err = &Error{Op: "tls", Host: d.host, Err: err}
 		}
+		return nil, err
 	}
-	return cfg
+	if f == nil {
+		return nil, &Error{Op: "tls", Host: d.host, Err: errors.New("TLS transport returned no dialer")}
+	}
+	if timeout <= 0 {
+		return f, nil
+	}
+	return func(ctx context.Context) (net.Conn, error) {
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		return f(ctx)
+	}, nil
 }
 
 type dialer struct {
@@ -144,8 +163,7 @@ type dialer struct {
 	network string
 	addr    string
 	nd      *net.Dialer
-	timeout time.Duration // connect + handshake, <0 none
-	tls     *tls.Config   // nil: plain
+	timeout time.Duration // connect, <0 none
 }
 
 func (d *dialer) dial(ctx context.Context) (net.Conn, error) {
@@ -158,15 +176,7 @@ func (d *dialer) dial(ctx context.Context) (net.Conn, error) {
 	if err != nil {
 		return nil, &Error{Op: "dial", Host: d.host, Err: dialErr(ctx, err)}
 	}
-	if d.tls == nil {
-		return conn, nil
-	}
-	tc := tls.Client(conn, d.tls)
-	if err := tc.HandshakeContext(ctx); err != nil {
-		conn.Close()
-		return nil, &Error{Op: "tls", Host: d.host, Err: dialErr(ctx, err)}
-	}
-	return tc, nil
+	return conn, nil
 }
 
 // dialErr makes sure a failure caused by ctx matches ctx's error, and adds

@@ -2,8 +2,6 @@ package dial
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"io"
 	"net"
@@ -75,11 +73,6 @@ func serve(t *testing.T, l net.Listener, handle func(net.Conn)) {
 
 // greet writes "hello" and waits for the peer to close.
 func greet(c net.Conn) {
-	if tc, ok := c.(*tls.Conn); ok {
-		if err := tc.Handshake(); err != nil {
-			return
-		}
-	}
 	io.WriteString(c, "hello")
 	c.SetReadDeadline(time.Now().Add(5 * time.Second))
 	io.Copy(io.Discard, c)
@@ -195,7 +188,9 @@ func TestDialerConfigErrors(t *testing.T) {
 	}{
 		{"bad host", Config{Host: "tcp://h:2375/x"}, "parse", false},
 		{"ssh without Dial", Config{Host: "ssh://me@host"}, "dial", true},
-		{"tls on unix", Config{Host: "unix:///x.sock", TLS: &tls.Config{}}, "dial", false},
+		{"tls on unix", Config{Host: "unix:///x.sock", TLS: &TLSOptions{Verify: true}}, "dial", false},
+		{"https without a TLS transport", Config{Host: "https://h"}, "dial", true},
+		{"TLS options without a TLS transport", Config{Host: "tcp://h:2376", TLS: &TLSOptions{Verify: true}}, "dial", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -244,139 +239,6 @@ func TestDefaultHostDialer(t *testing.T) {
 	}
 }
 
-// tlsServer listens on 127.0.0.1 with cfg and greets every client.
-func tlsServer(t *testing.T, cfg *tls.Config) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	serve(t, tls.NewListener(l, cfg), greet)
-	return l.Addr().String()
-}
-
-func TestDialTLS(t *testing.T) {
-	checkGoroutines(t)
-	pki := newTestPKI(t)
-	other := newTestPKI(t)
-	addr := tlsServer(t, pki.serverConfig(t))
-	dir := shortTempDir(t)
-	pki.writeClientFiles(t, filepath.Join(dir, "good"))
-	other.writeClientFiles(t, filepath.Join(dir, "other"))
-	good := TLSOptions{
-		CAFile:   filepath.Join(dir, "good", "ca.pem"),
-		CertFile: filepath.Join(dir, "good", "cert.pem"),
-		KeyFile:  filepath.Join(dir, "good", "key.pem"),
-		Verify:   true,
-	}
-	wrongCA := good
-	wrongCA.CAFile = filepath.Join(dir, "other", "ca.pem")
-	noClient := good
-	noClient.CertFile, noClient.KeyFile = "", ""
-	otherClient := good
-	otherClient.CertFile = filepath.Join(dir, "other", "cert.pem")
-	otherClient.KeyFile = filepath.Join(dir, "other", "key.pem")
-	wrongName := good
-	wrongName.ServerName = "daemon.invalid"
-	localhost := good
-	localhost.ServerName = "localhost"
-
-	tests := []struct {
-		name   string
-		opts   *TLSOptions // nil: https:// with Config.TLS nil
-		ok     bool
-		target any // pointer to an error type reachable with errors.As; nil when ok
-	}{
-		{"client cert and CA", &good, true, nil},
-		{"ServerName override", &localhost, true, nil},
-		{"system roots", nil, false, &x509.UnknownAuthorityError{}},
-		{"wrong CA", &wrongCA, false, &x509.UnknownAuthorityError{}},
-		{"wrong server name", &wrongName, false, &x509.HostnameError{}},
-		{"no client cert", &noClient, false, new(*net.OpError)},
-		{"client cert from another CA", &otherClient, false, new(*net.OpError)},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			cfg := Config{Host: "tcp://" + addr}
-			if tt.opts == nil {
-				cfg.Host = "https://" + addr
-			} else {
-				tc, err := TLSFromFiles(*tt.opts)
-				if err != nil {
-					t.Fatal(err)
-				}
-				cfg.TLS = tc
-			}
-			open, err := cfg.Dialer()
-			if err != nil {
-				t.Fatal(err)
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			c, err := open(ctx)
-			if tt.ok {
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer c.Close()
-				if _, ok := c.(*tls.Conn); !ok {
-					t.Fatalf("conn is %T, want *tls.Conn", c)
-				}
-				readHello(t, c)
-				return
-			}
-			if err == nil {
-				// With TLS 1.3 the server checks the client certificate
-				// after the client's handshake is done: the refusal
-				// arrives on the first read, as an alert.
-				defer c.Close()
-				c.SetReadDeadline(time.Now().Add(5 * time.Second))
-				_, err = c.Read(make([]byte, 5))
-				if err == nil {
-					t.Fatal("TLS session accepted, want a failure")
-				}
-			} else {
-				var de *Error
-				if !errors.As(err, &de) || de.Op != "tls" {
-					t.Fatalf("error %v is not *Error{Op: tls}", err)
-				}
-			}
-			if !errors.As(err, tt.target) {
-				t.Fatalf("error %v (%T): want %T reachable", err, err, tt.target)
-			}
-			// A refusal by the server is a TLS alert from the remote end.
-			if oe, ok := tt.target.(**net.OpError); ok && (*oe).Op != "remote error" {
-				t.Fatalf("error %v: want a remote TLS alert", err)
-			}
-		})
-	}
-}
-
-func TestDialTLSRefusesOldVersions(t *testing.T) {
-	checkGoroutines(t)
-	pki := newTestPKI(t)
-	srv := pki.serverConfig(t)
-	srv.ClientAuth = tls.NoClientCert
-	srv.MinVersion, srv.MaxVersion = tls.VersionTLS10, tls.VersionTLS11
-	addr := tlsServer(t, srv)
-	pool := x509.NewCertPool()
-	pool.AddCert(pki.ca)
-	// Even a caller's config that allows TLS 1.0 is raised to 1.2.
-	open, err := Config{Host: "tcp://" + addr, TLS: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS10}}.Dialer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := open(context.Background())
-	var de *Error
-	if err == nil {
-		c.Close()
-		t.Fatal("handshake with a TLS 1.1 server succeeded")
-	}
-	if !errors.As(err, &de) || de.Op != "tls" {
-		t.Fatalf("error %v is not *Error{Op: tls}", err)
-	}
-}
-
 // stallServer accepts connections and never says a word.
 func stallServer(t *testing.T) string {
 	t.Helper()
@@ -408,8 +270,6 @@ func TestDialCancel(t *testing.T) {
 		op      string
 		wantErr error
 	}{
-		{"handshake stall, ctx cancelled", Config{Host: "https://" + addr}, 50 * time.Millisecond, "tls", context.Canceled},
-		{"handshake stall, DialTimeout", Config{Host: "https://" + addr, DialTimeout: 100 * time.Millisecond}, time.Hour, "tls", context.DeadlineExceeded},
 		{"tcp, ctx already cancelled", Config{Host: "tcp://" + addr}, -1, "dial", context.Canceled},
 		{"unix, ctx already cancelled", Config{Host: "unix://" + sock}, -1, "dial", context.Canceled},
 	}

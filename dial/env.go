@@ -2,7 +2,6 @@ package dial
 
 import (
 	"crypto/sha256"
-	"crypto/tls"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -70,9 +69,13 @@ func FromEnv() (Config, error) {
 // DOCKWIRE_TLS_INSECURE is set. An https:// host implies verification.
 // TLS settings apply to tcp hosts only and are ignored for the others.
 //
+// FromLookup only finds the certificate files (Config.TLS names them); it
+// does not read them. Unreadable or malformed certificates are reported
+// when dialing, by the TLS transport (package dial/dialtls).
+//
 // Errors are *Error with Op "env" (bad variables), "parse" (a bad host),
-// "context" (a missing or malformed context or config.json) or "tls"
-// (unreadable certificates).
+// "context" (a missing or malformed context or config.json) or "tls" (a
+// client certificate without its key, or the reverse).
 func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 	get := func(k string) string {
 		v, _ := lookup(k)
@@ -168,7 +171,7 @@ func isVersionNumber(s string) bool {
 
 // envTLSConfig applies DOCKER_TLS_VERIFY, DOCKER_TLS and DOCKER_CERT_PATH
 // to a host given by DOCKER_HOST.
-func envTLSConfig(get func(string) string, configDir string, h Host, insecure bool) (*tls.Config, error) {
+func envTLSConfig(get func(string) string, configDir string, h Host, insecure bool) (*TLSOptions, error) {
 	if h.Scheme != "tcp" {
 		return nil, nil
 	}
@@ -196,11 +199,18 @@ func envTLSConfig(get func(string) string, configDir string, h Host, insecure bo
 	}
 	opts := certFiles(certPath)
 	opts.Verify, opts.InsecureSkipVerify = !insecure, insecure
-	tc, err := tlsFromFiles(opts)
-	if err != nil {
+	if err := checkPair(opts); err != nil {
 		return nil, &Error{Op: "tls", Host: h.String(), Err: err}
 	}
-	return tc, nil
+	return &opts, nil
+}
+
+// checkPair refuses a client certificate without its key, or the reverse.
+func checkPair(opts TLSOptions) error {
+	if (opts.CertFile == "") != (opts.KeyFile == "") {
+		return errors.New("client certificate and key must be given together (cert.pem and key.pem)")
+	}
+	return nil
 }
 
 // certFiles returns the ca.pem, cert.pem and key.pem of dir that exist.
@@ -293,9 +303,9 @@ func parseContextMeta(data []byte) (contextEndpoint, error) {
 	return contextEndpoint{Host: h, SkipTLSVerify: ep.SkipTLSVerify}, nil
 }
 
-// loadContext reads context name from the store under dir and builds its
-// TLS config. from says who named the context, for errors.
-func loadContext(dir, name, from string, insecure bool) (Host, *tls.Config, error) {
+// loadContext reads context name from the store under dir and finds its
+// TLS files. from says who named the context, for errors.
+func loadContext(dir, name, from string, insecure bool) (Host, *TLSOptions, error) {
 	sub := contextDirName(name)
 	data, err := readLimited(filepath.Join(dir, "contexts", "meta", sub, "meta.json"))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -323,11 +333,10 @@ func loadContext(dir, name, from string, insecure bool) (Host, *tls.Config, erro
 			"TLS without server verification refused (the context has SkipTLSVerify set): set %s=1 to accept an unverified server", envInsecure))}
 	}
 	opts.Verify, opts.InsecureSkipVerify = !ep.SkipTLSVerify, ep.SkipTLSVerify
-	tc, err := tlsFromFiles(opts)
-	if err != nil {
+	if err := checkPair(opts); err != nil {
 		return Host{}, nil, &Error{Op: "tls", Host: h.String(), Err: err}
 	}
-	return h, tc, nil
+	return h, &opts, nil
 }
 
 // readLimited reads a file of at most maxConfigFile bytes.

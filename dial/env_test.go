@@ -1,7 +1,6 @@
 package dial
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -55,8 +54,6 @@ func TestContextDirName(t *testing.T) {
 }
 
 func TestFromLookup(t *testing.T) {
-	pki := newTestPKI(t)
-
 	type want struct {
 		host, apiVersion, context string
 		configDir                 string // relative to the test's home; "" = .docker
@@ -64,7 +61,6 @@ func TestFromLookup(t *testing.T) {
 		insecure                  bool
 		customCA                  bool
 		clientCert                bool
-		serverName                string
 	}
 	type wantErr struct {
 		op   string
@@ -97,32 +93,32 @@ func TestFromLookup(t *testing.T) {
 
 		// TLS from the environment.
 		{name: "TLS_VERIFY with cert path", env: map[string]string{"DOCKER_HOST": "tcp://127.0.0.1:2376", "DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": "certs"},
-			setup: func(t *testing.T, home string) { pki.writeClientFiles(t, filepath.Join(home, "certs")) },
-			want:  want{host: "tcp://127.0.0.1:2376", tls: true, customCA: true, clientCert: true, serverName: "127.0.0.1"}},
+			setup: func(t *testing.T, home string) { writeClientFiles(t, filepath.Join(home, "certs")) },
+			want:  want{host: "tcp://127.0.0.1:2376", tls: true, customCA: true, clientCert: true}},
 		{name: "TLS_VERIFY=0 still verifies (CLI)", env: map[string]string{"DOCKER_HOST": "tcp://h:2376", "DOCKER_TLS_VERIFY": "0", "DOCKER_CERT_PATH": "certs"},
-			setup: func(t *testing.T, home string) { pki.writeClientFiles(t, filepath.Join(home, "certs")) },
-			want:  want{host: "tcp://h:2376", tls: true, customCA: true, clientCert: true, serverName: "h"}},
+			setup: func(t *testing.T, home string) { writeClientFiles(t, filepath.Join(home, "certs")) },
+			want:  want{host: "tcp://h:2376", tls: true, customCA: true, clientCert: true}},
 		{name: "TLS_VERIFY, certs from config dir", env: map[string]string{"DOCKER_HOST": "tcp://h:2376", "DOCKER_TLS_VERIFY": "1"},
-			setup: func(t *testing.T, home string) { pki.writeClientFiles(t, filepath.Join(home, ".docker")) },
-			want:  want{host: "tcp://h:2376", tls: true, customCA: true, clientCert: true, serverName: "h"}},
+			setup: func(t *testing.T, home string) { writeClientFiles(t, filepath.Join(home, ".docker")) },
+			want:  want{host: "tcp://h:2376", tls: true, customCA: true, clientCert: true}},
 		{name: "TLS_VERIFY, no files: system roots", env: map[string]string{"DOCKER_HOST": "tcp://h:2376", "DOCKER_TLS_VERIFY": "1"},
-			want: want{host: "tcp://h:2376", tls: true, serverName: "h"}},
+			want: want{host: "tcp://h:2376", tls: true}},
 		{name: "cert without key", env: map[string]string{"DOCKER_HOST": "tcp://h:2376", "DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": "certs"},
 			setup: func(t *testing.T, home string) {
-				writeFile(t, filepath.Join(home, "certs", "cert.pem"), string(pki.clientCertPEM))
+				writeFile(t, filepath.Join(home, "certs", "cert.pem"), "cert")
 			},
 			err: &wantErr{op: "tls", msgs: []string{"together"}}},
-		{name: "unreadable CA", env: map[string]string{"DOCKER_HOST": "tcp://h:2376", "DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": "certs"},
+		{name: "certificates are not read", env: map[string]string{"DOCKER_HOST": "tcp://h:2376", "DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": "certs"},
 			setup: func(t *testing.T, home string) { writeFile(t, filepath.Join(home, "certs", "ca.pem"), "not pem") },
-			err:   &wantErr{op: "tls", msgs: []string{"no PEM certificate"}}},
+			want:  want{host: "tcp://h:2376", tls: true, customCA: true}},
 		{name: "cert path without verify refused", env: map[string]string{"DOCKER_HOST": "tcp://h:2376", "DOCKER_CERT_PATH": "certs"},
-			setup: func(t *testing.T, home string) { pki.writeClientFiles(t, filepath.Join(home, "certs")) },
+			setup: func(t *testing.T, home string) { writeClientFiles(t, filepath.Join(home, "certs")) },
 			err:   &wantErr{op: "env", is: ErrInsecure, msgs: []string{"DOCKER_CERT_PATH is set", "DOCKER_TLS_VERIFY=1", "DOCKWIRE_TLS_INSECURE=1"}}},
 		{name: "DOCKER_TLS without verify refused", env: map[string]string{"DOCKER_HOST": "tcp://h:2376", "DOCKER_TLS": "1"},
 			err: &wantErr{op: "env", is: ErrInsecure, msgs: []string{"DOCKER_TLS is set"}}},
 		{name: "cert path, insecure opt-in", env: map[string]string{"DOCKER_HOST": "tcp://h:2376", "DOCKER_CERT_PATH": "certs", "DOCKWIRE_TLS_INSECURE": "1"},
-			setup: func(t *testing.T, home string) { pki.writeClientFiles(t, filepath.Join(home, "certs")) },
-			want:  want{host: "tcp://h:2376", tls: true, insecure: true, customCA: true, clientCert: true, serverName: "h"}},
+			setup: func(t *testing.T, home string) { writeClientFiles(t, filepath.Join(home, "certs")) },
+			want:  want{host: "tcp://h:2376", tls: true, insecure: true, customCA: true, clientCert: true}},
 		{name: "insecure opt-in false", env: map[string]string{"DOCKER_HOST": "tcp://h:2376", "DOCKER_TLS": "1", "DOCKWIRE_TLS_INSECURE": "false"},
 			err: &wantErr{op: "env", is: ErrInsecure}},
 		{name: "insecure opt-in garbage", env: map[string]string{"DOCKWIRE_TLS_INSECURE": "maybe"},
@@ -130,10 +126,10 @@ func TestFromLookup(t *testing.T) {
 		{name: "verify and insecure both", env: map[string]string{"DOCKER_HOST": "tcp://h:2376", "DOCKER_TLS_VERIFY": "1", "DOCKWIRE_TLS_INSECURE": "1"},
 			err: &wantErr{op: "env", msgs: []string{"both set"}}},
 		{name: "https without certs: verified, system roots", env: map[string]string{"DOCKER_HOST": "https://h"},
-			want: want{host: "https://h:2376", tls: true, serverName: "h"}},
+			want: want{host: "https://h:2376", tls: true}},
 		{name: "https with cert path: verified", env: map[string]string{"DOCKER_HOST": "https://h", "DOCKER_CERT_PATH": "certs"},
-			setup: func(t *testing.T, home string) { pki.writeClientFiles(t, filepath.Join(home, "certs")) },
-			want:  want{host: "https://h:2376", tls: true, customCA: true, clientCert: true, serverName: "h"}},
+			setup: func(t *testing.T, home string) { writeClientFiles(t, filepath.Join(home, "certs")) },
+			want:  want{host: "https://h:2376", tls: true, customCA: true, clientCert: true}},
 		{name: "plain tcp, no TLS variables", env: map[string]string{"DOCKER_HOST": "tcp://h:2375", "DOCKWIRE_TLS_INSECURE": "1"},
 			want: want{host: "tcp://h:2375"}},
 		{name: "TLS variables ignored on unix", env: map[string]string{"DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": "certs"},
@@ -184,15 +180,15 @@ func TestFromLookup(t *testing.T) {
 		}, err: &wantErr{op: "context", msgs: []string{`must not start with "-"`}}},
 		{name: "context TLS files", env: map[string]string{"DOCKER_CONTEXT": "secure", "DOCKER_TLS": "1"}, setup: func(t *testing.T, home string) {
 			writeContext(t, filepath.Join(home, ".docker"), "secure", map[string]any{"Host": "tcp://127.0.0.1:2376"})
-			pki.writeClientFiles(t, filepath.Join(home, ".docker", "contexts", "tls", contextDirName("secure"), "docker"))
-		}, want: want{host: "tcp://127.0.0.1:2376", context: "secure", tls: true, customCA: true, clientCert: true, serverName: "127.0.0.1"}},
+			writeClientFiles(t, filepath.Join(home, ".docker", "contexts", "tls", contextDirName("secure"), "docker"))
+		}, want: want{host: "tcp://127.0.0.1:2376", context: "secure", tls: true, customCA: true, clientCert: true}},
 		{name: "context SkipTLSVerify refused", env: map[string]string{"DOCKER_CONTEXT": "lax"}, setup: func(t *testing.T, home string) {
 			writeContext(t, filepath.Join(home, ".docker"), "lax", map[string]any{"Host": "tcp://h:2376", "SkipTLSVerify": true})
-			pki.writeClientFiles(t, filepath.Join(home, ".docker", "contexts", "tls", contextDirName("lax"), "docker"))
+			writeClientFiles(t, filepath.Join(home, ".docker", "contexts", "tls", contextDirName("lax"), "docker"))
 		}, err: &wantErr{op: "context", is: ErrInsecure, msgs: []string{"lax", "SkipTLSVerify", "DOCKWIRE_TLS_INSECURE=1"}}},
 		{name: "context SkipTLSVerify opted in", env: map[string]string{"DOCKER_CONTEXT": "lax", "DOCKWIRE_TLS_INSECURE": "true"}, setup: func(t *testing.T, home string) {
 			writeContext(t, filepath.Join(home, ".docker"), "lax", map[string]any{"Host": "tcp://h:2376", "SkipTLSVerify": true})
-		}, want: want{host: "tcp://h:2376", context: "lax", tls: true, insecure: true, serverName: "h"}},
+		}, want: want{host: "tcp://h:2376", context: "lax", tls: true, insecure: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -247,51 +243,29 @@ func TestFromLookup(t *testing.T) {
 			if cfg.TLS == nil {
 				return
 			}
-			if cfg.TLS.InsecureSkipVerify != w.insecure || (cfg.TLS.RootCAs != nil) != w.customCA ||
-				(len(cfg.TLS.Certificates) == 1) != w.clientCert || cfg.TLS.MinVersion < 0x0303 {
-				t.Fatalf("TLS: insecure %v, custom CA %v, %d certs, min %x; want %v %v %v",
-					cfg.TLS.InsecureSkipVerify, cfg.TLS.RootCAs != nil, len(cfg.TLS.Certificates), cfg.TLS.MinVersion,
-					w.insecure, w.customCA, w.clientCert)
+			o := cfg.TLS
+			if o.InsecureSkipVerify != w.insecure || o.Verify == w.insecure || o.ServerName != "" ||
+				o.CAPEM != nil || o.CertPEM != nil || o.KeyPEM != nil {
+				t.Fatalf("TLS: %+v; want insecure %v, verify %v, no ServerName, no PEM", *o, w.insecure, !w.insecure)
 			}
-			// ServerName is filled when dialing: check through Dialer's config.
-			h, err := ParseHost(cfg.Host)
-			if err != nil {
-				t.Fatal(err)
+			// The files are named, by absolute path, not read.
+			dir := filepath.Dir(o.CAFile)
+			if o.CAFile == "" {
+				dir = filepath.Dir(o.CertFile)
 			}
-			if got := tlsFor(cfg.TLS, h).ServerName; got != w.serverName {
-				t.Fatalf("ServerName %q, want %q", got, w.serverName)
+			for _, f := range []struct {
+				got, name string
+				want      bool
+			}{{o.CAFile, "ca.pem", w.customCA}, {o.CertFile, "cert.pem", w.clientCert}, {o.KeyFile, "key.pem", w.clientCert}} {
+				if (f.got != "") != f.want || f.want && f.got != filepath.Join(dir, f.name) {
+					t.Fatalf("TLS files %+v: %s is %q, want present %v", *o, f.name, f.got, f.want)
+				}
+			}
+			if w.customCA && !strings.HasPrefix(dir, home) {
+				t.Fatalf("TLS files under %s, want under %s", dir, home)
 			}
 		})
 	}
-}
-
-// TestFromLookupHandshake runs the whole chain: certificates on disk,
-// DOCKER_* variables, FromLookup, Dialer, and a real mutual-TLS handshake.
-func TestFromLookupHandshake(t *testing.T) {
-	checkGoroutines(t)
-	pki := newTestPKI(t)
-	addr := tlsServer(t, pki.serverConfig(t))
-	home := t.TempDir()
-	pki.writeClientFiles(t, filepath.Join(home, "certs"))
-	cfg, err := FromLookup(lookupMap(map[string]string{
-		"HOME":              home,
-		"DOCKER_HOST":       "tcp://" + addr,
-		"DOCKER_TLS_VERIFY": "1",
-		"DOCKER_CERT_PATH":  filepath.Join(home, "certs"),
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	open, err := cfg.Dialer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := open(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	readHello(t, c)
 }
 
 func TestFromLookupNoHome(t *testing.T) {
@@ -303,60 +277,11 @@ func TestFromLookupNoHome(t *testing.T) {
 	}
 }
 
-func TestTLSFromFiles(t *testing.T) {
-	pki := newTestPKI(t)
-	dir := t.TempDir()
-	pki.writeClientFiles(t, dir)
-	ca, cert, key := filepath.Join(dir, "ca.pem"), filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	tests := []struct {
-		name     string
-		opts     TLSOptions
-		errIs    error
-		errMsg   string
-		insecure bool
-	}{
-		{name: "verify with everything", opts: TLSOptions{CAFile: ca, CertFile: cert, KeyFile: key, Verify: true}},
-		{name: "verify, system roots", opts: TLSOptions{Verify: true}},
-		{name: "explicit insecure", opts: TLSOptions{CAFile: ca, InsecureSkipVerify: true}, insecure: true},
-		{name: "neither verify nor insecure", opts: TLSOptions{CAFile: ca}, errIs: ErrInsecure, errMsg: "InsecureSkipVerify"},
-		{name: "both", opts: TLSOptions{Verify: true, InsecureSkipVerify: true}, errMsg: "both"},
-		{name: "missing CA file", opts: TLSOptions{CAFile: filepath.Join(dir, "nope.pem"), Verify: true}, errIs: fs.ErrNotExist},
-		{name: "key without cert", opts: TLSOptions{KeyFile: key, Verify: true}, errMsg: "together"},
-		{name: "key does not match cert", opts: TLSOptions{CertFile: cert, KeyFile: writeTemp(t, dir, "other.pem", newTestPKI(t).clientKeyPEM), Verify: true}, errMsg: "private key does not match"},
-		{name: "CA file not PEM", opts: TLSOptions{CAFile: key, Verify: true}, errMsg: "no PEM certificate"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			cfg, err := TLSFromFiles(tt.opts)
-			if tt.errIs != nil || tt.errMsg != "" {
-				var de *Error
-				if err == nil || !errors.As(err, &de) || de.Op != "tls" {
-					t.Fatalf("TLSFromFiles = %v, %v; want *Error{Op: tls}", cfg, err)
-				}
-				if tt.errIs != nil && !errors.Is(err, tt.errIs) {
-					t.Fatalf("error %v does not match %v", err, tt.errIs)
-				}
-				if !strings.Contains(err.Error(), tt.errMsg) {
-					t.Fatalf("error %q lacks %q", err, tt.errMsg)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if cfg.MinVersion < 0x0303 || cfg.InsecureSkipVerify != tt.insecure || cfg.ServerName != tt.opts.ServerName {
-				t.Fatalf("config: min %x insecure %v; want TLS 1.2+ and insecure %v", cfg.MinVersion, cfg.InsecureSkipVerify, tt.insecure)
-			}
-			if (cfg.RootCAs != nil) != (tt.opts.CAFile != "") || (len(cfg.Certificates) == 1) != (tt.opts.CertFile != "") {
-				t.Fatalf("config: custom CA %v, %d certs for %+v", cfg.RootCAs != nil, len(cfg.Certificates), tt.opts)
-			}
-		})
-	}
-}
-
-func writeTemp(t *testing.T, dir, name string, data []byte) string {
+// writeClientFiles writes placeholder ca.pem, cert.pem and key.pem into
+// dir: FromLookup only checks that they exist.
+func writeClientFiles(t *testing.T, dir string) {
 	t.Helper()
-	p := filepath.Join(dir, name)
-	writeFile(t, p, string(data))
-	return p
+	for _, name := range []string{"ca.pem", "cert.pem", "key.pem"} {
+		writeFile(t, filepath.Join(dir, name), name)
+	}
 }

@@ -56,3 +56,23 @@ func ExampleFromLookup() {
 	// tcp://127.0.0.1:2375 1.41 true
 	// true
 }
+
+// A TLS host needs the TLS transport from package dial/dialtls; without
+// it, Dialer says what to import.
+func ExampleConfig_Dialer_tls() {
+	cfg := dial.Config{
+		Host: "tcp://docker.example:2376",
+		TLS: &dial.TLSOptions{
+			CAFile:   "/certs/ca.pem",
+			CertFile: "/certs/cert.pem",
+			KeyFile:  "/certs/key.pem",
+			Verify:   true,
+		},
+	}
+	_, err := cfg.Dialer()
+	fmt.Println(errors.Is(err, dial.ErrUnsupported))
+	fmt.Println(err)
+	// Output:
+	// true
+	// dial: dial tcp://docker.example:2376: TLS hosts need a TLS transport: import _ "github.com/dockwire/dockwire/dial/dialtls"
+}

@@ -1,13 +1,16 @@
 package dial
 
 import (
-	"crypto/tls"
-	"crypto/x509"
-	"errors"
-	"os"
+	"sync"
 )
 
-// TLSOptions names the files and the policy for TLSFromFiles.
+// TLSOptions says how to secure a tcp connection: which certificates to
+// trust and present, and whether the daemon's certificate is verified. It
+// is plain data; nothing is read or parsed until a TLS transport (package
+// dial/dialtls) dials, so package dial does not link crypto/tls.
+//
+// Exactly one of Verify and InsecureSkipVerify must be set: the TLS
+// transport refuses neither with an error matching ErrInsecure.
 type TLSOptions struct {
 	// CAFile, when set, holds the PEM certificates that are trusted to
 	// sign the daemon's certificate, instead of the system roots.
@@ -15,6 +18,9 @@ type TLSOptions struct {
 	// CertFile and KeyFile hold the client certificate and key, PEM; both
 	// or neither.
 	CertFile, KeyFile string
+	// CAPEM, CertPEM and KeyPEM are the same in memory; each, when set,
+	// is used instead of the matching file.
+	CAPEM, CertPEM, KeyPEM []byte
 	// ServerName overrides the name checked in the daemon's certificate
 	// (docker-py's assert_hostname); "" means the host's name.
 	ServerName string
@@ -27,51 +33,36 @@ type TLSOptions struct {
 	InsecureSkipVerify bool
 }
 
-// TLSFromFiles builds a client TLS config: TLS 1.2 at least, the CA pool
-// from CAFile (else the system roots), the client certificate when
-// CertFile and KeyFile are set. Exactly one of Verify and
-// InsecureSkipVerify must be set: neither gives an *Error matching
-// ErrInsecure. Errors are *Error with Op "tls".
-func TLSFromFiles(opts TLSOptions) (*tls.Config, error) {
-	cfg, err := tlsFromFiles(opts)
-	if err != nil {
-		return nil, &Error{Op: "tls", Err: err}
-	}
-	return cfg, nil
+// TLSTransport adds TLS to the tcp transport. Given the host, the options
+// and plain, the Func that opens the tcp connection, it returns the Func
+// that opens TLS connections with the handshake done. Config.Dialer bounds
+// the returned Func's calls by Config.DialTimeout; errors from plain are
+// already *Error and are passed on as they are.
+type TLSTransport func(h Host, opts TLSOptions, plain Func) (Func, error)
+
+var (
+	tlsMu        sync.RWMutex
+	tlsTransport TLSTransport
+)
+
+// RegisterTLS makes t the transport Config.Dialer uses for TLS hosts. The
+// dial/dialtls package registers itself when imported:
+//
+//	import _ "github.com/dockwire/dockwire/dial/dialtls"
+//
+// A later call replaces an earlier one; nil removes it.
+func RegisterTLS(t TLSTransport) {
+	tlsMu.Lock()
+	tlsTransport = t
+	tlsMu.Unlock()
 }
 
-func tlsFromFiles(opts TLSOptions) (*tls.Config, error) {
-	switch {
-	case opts.Verify && opts.InsecureSkipVerify:
-		return nil, errors.New("both Verify and InsecureSkipVerify are set")
-	case !opts.Verify && !opts.InsecureSkipVerify:
-		return nil, because(ErrInsecure, "TLS without server verification refused: set Verify, or InsecureSkipVerify to accept an unverified server")
-	}
-	cfg := &tls.Config{
-		MinVersion:         tls.VersionTLS12,
-		ServerName:         opts.ServerName,
-		InsecureSkipVerify: opts.InsecureSkipVerify,
-	}
-	if opts.CAFile != "" {
-		pem, err := os.ReadFile(opts.CAFile)
-		if err != nil {
-			return nil, err
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, errors.New("no PEM certificate found in " + opts.CAFile)
-		}
-		cfg.RootCAs = pool
-	}
-	if (opts.CertFile == "") != (opts.KeyFile == "") {
-		return nil, errors.New("client certificate and key must be given together")
-	}
-	if opts.CertFile != "" {
-		pair, err := tls.LoadX509KeyPair(opts.CertFile, opts.KeyFile)
-		if err != nil {
-			return nil, err
-		}
-		cfg.Certificates = []tls.Certificate{pair}
-	}
-	return cfg, nil
+func registeredTLS() TLSTransport {
+	tlsMu.RLock()
+	defer tlsMu.RUnlock()
+	return tlsTransport
 }
+
+// errNoTLS is the reason given when a TLS host is dialed with no TLS
+// transport registered.
+const errNoTLS = `TLS hosts need a TLS transport: import _ "github.com/dockwire/dockwire/dial/dialtls"`

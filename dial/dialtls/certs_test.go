@@ -1,4 +1,4 @@
-package dial
+package dialtls
 
 import (
 	"crypto/ecdsa"
