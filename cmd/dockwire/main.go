@@ -17,6 +17,7 @@ import (
 
 	"github.com/dockwire/dockwire"
 	"github.com/dockwire/dockwire/dial"
+	_ "github.com/dockwire/dockwire/dial/dialtls" // TLS hosts (DOCKER_TLS_VERIFY, https://)
 	"github.com/dockwire/dockwire/wire"
 )
 
