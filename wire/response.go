@@ -232,6 +232,7 @@ func readLine(br *bufio.Reader, budget *int, first bool) ([]byte, error) {
 // readHeader reads header fields up to the empty line.
 func readHeader(br *bufio.Reader, budget *int) (Header, error) {
 	h := make(Header, 8)
+	var vals []string
 	for fields := 0; ; fields++ {
 		line, err := readLine(br, budget, false)
 		if err != nil {
@@ -265,7 +266,13 @@ func readHeader(br *bufio.Reader, budget *int) (Header, error) {
 		}
 		v := string(value)
 		if old := h[key]; old == nil {
-			h[key] = []string{v}
+			// Values share one backing array, capped so that an append
+			// to one key never writes into another's.
+			if len(vals) == cap(vals) {
+				vals = make([]string, 0, 8)
+			}
+			vals = append(vals, v)
+			h[key] = vals[len(vals)-1 : len(vals) : len(vals)]
 		} else {
 			h[key] = append(old, v)
 		}
