@@ -1,10 +1,13 @@
 package mux_test
 
 import (
+	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"strings"
 
@@ -86,4 +89,44 @@ func ExampleMultiplexed() {
 	// true
 	// true
 	// false
+}
+
+func ExampleNewConn() {
+	// A stand-in for the daemon's end of a hijacked exec: it reads stdin to
+	// EOF, then answers on stdout and stderr.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer l.Close()
+	go func() {
+		server, err := l.Accept()
+		if err != nil {
+			return
+		}
+		defer server.Close()
+		stdin, _ := io.ReadAll(server)
+		m := mux.NewMuxer(server)
+		fmt.Fprintf(m.Stream(mux.Stdout), "read %d bytes\n", len(stdin))
+		fmt.Fprintln(m.Stream(mux.Stderr), "done")
+	}()
+
+	conn, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// The HTTP layer hands over the conn and its bufio.Reader after the
+	// 101 response.
+	c := mux.NewConn(context.Background(), conn, bufio.NewReader(conn), true)
+	defer c.Close()
+	io.WriteString(c, "some input")
+	c.CloseWrite() // stdin EOF; the output stays open
+	_, err = c.Demux(os.Stdout, os.Stdout)
+	fmt.Println(err)
+	// Output:
+	// read 10 bytes
+	// done
+	// <nil>
 }
