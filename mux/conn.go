@@ -40,7 +40,19 @@ type Conn struct {
 // ahead): every read goes through it, so bytes it already buffered come
 // first. multiplexed says whether the output is in the stdcopy format (see
 // Multiplexed).
+//
+// On TCP (plain or under TLS), NewConn turns on keep-alive probes every 30
+// seconds, as moby's client does, so that a command that is silent for long
+// does not lose its connection to an idle timeout on the way (NAT, load
+// balancers) without either end knowing.
 func NewConn(ctx context.Context, conn net.Conn, br *bufio.Reader, multiplexed bool) *Conn {
+	raw := conn
+	if tc, ok := raw.(*tls.Conn); ok {
+		raw = tc.NetConn()
+	}
+	if tc, ok := raw.(*net.TCPConn); ok {
+		_ = tc.SetKeepAliveConfig(net.KeepAliveConfig{Enable: true, Idle: keepAlive, Interval: keepAlive, Count: -1})
+	}
 	c := &Conn{conn: conn, rd: conn, ctx: ctx, multiplexed: multiplexed}
 	if br != nil {
 		c.rd = br
@@ -114,6 +126,9 @@ func (c *Conn) CloseWrite() error {
 	}
 	return c.err("close write", err)
 }
+
+// keepAlive is the TCP keep-alive period of hijacked connections.
+const keepAlive = 30 * time.Second
 
 type closeWriter interface{ CloseWrite() error }
 
