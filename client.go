@@ -44,6 +44,11 @@ type Client struct {
 
 // New returns a client for the daemon cfg names. It does no I/O: the
 // connection is made, and the API version negotiated, on the first call.
+//
+// A TLS host (cfg.TLS set, or https://) needs the TLS transport: import
+// _ "github.com/dockwire/dockwire/dial/dialtls" in the program, else New
+// returns an error matching dial.ErrUnsupported that says so. Keeping TLS
+// out unless imported keeps unix-socket programs about 1 MiB smaller.
 func New(cfg dial.Config, opts *Options) (*Client, error) {
 	if opts == nil {
 		opts = &Options{}

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dockwire/dockwire/dial"
 )
 
 func TestVersionNoDaemon(t *testing.T) {
@@ -32,5 +34,14 @@ func TestUsage(t *testing.T) {
 	}
 	if code := run([]string{"bogus"}, &out, &errb); code != 2 || !strings.Contains(errb.String(), `unknown command "bogus"`) {
 		t.Errorf("unknown command: exit %d, stderr %q", code, errb.String())
+	}
+}
+
+// The CLI links the TLS transport: a TLS host gets a dialer, not the
+// "import dialtls" refusal a program without it gets.
+func TestTLSHostsSupported(t *testing.T) {
+	open, err := dial.Config{Host: "https://docker.example", TLS: &dial.TLSOptions{Verify: true}}.Dialer()
+	if err != nil || open == nil {
+		t.Fatalf("Dialer() = %v, %v; want a TLS dialer", open != nil, err)
 	}
 }
