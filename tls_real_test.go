@@ -1,0 +1,139 @@
+package dockwire_test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"math/big"
+	"net"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/dockwire/dockwire"
+	"github.com/dockwire/dockwire/dial"
+	_ "github.com/dockwire/dockwire/dial/dialtls"
+	"github.com/dockwire/dockwire/wire"
+)
+
+// realTLS returns the real daemon's --tlsverify listener and its client
+// certificates, or skips.
+func realTLS(t *testing.T) (host, certs string) {
+	host, certs = os.Getenv("DOCKWIRE_REAL_TLS_HOST"), os.Getenv("DOCKWIRE_REAL_TLS_CERTS")
+	if host == "" || certs == "" {
+		t.Skip("DOCKWIRE_REAL_TLS_HOST and DOCKWIRE_REAL_TLS_CERTS are not set: no real TLS daemon (scripts/dockerd.sh up starts one)")
+	}
+	return host, certs
+}
+
+func versionOver(t *testing.T, cfg dial.Config) error {
+	t.Helper()
+	cli, err := dockwire.New(cfg, nil)
+	if err != nil {
+		return err
+	}
+	defer cli.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	_, err = cli.System.Version(ctx)
+	return err
+}
+
+func TestRealTLSVerified(t *testing.T) {
+	host, certs := realTLS(t)
+	err := versionOver(t, dial.Config{Host: host, TLS: &dial.TLSOptions{
+		CAFile: filepath.Join(certs, "ca.pem"), CertFile: filepath.Join(certs, "cert.pem"), KeyFile: filepath.Join(certs, "key.pem"),
+		Verify: true,
+	}})
+	if err != nil {
+		t.Fatalf("version over verified TLS: %v", err)
+	}
+}
+
+func TestRealTLSFromEnv(t *testing.T) {
+	host, certs := realTLS(t)
+	env := map[string]string{"DOCKER_HOST": host, "DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": certs, "HOME": t.TempDir()}
+	cfg, err := dial.FromLookup(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := versionOver(t, cfg); err != nil {
+		t.Fatalf("version over TLS from the environment: %v", err)
+	}
+
+	// DOCKER_CERT_PATH without DOCKER_TLS_VERIFY: the docker CLI would use
+	// TLS without verifying the server; dockwire refuses unless asked.
+	delete(env, "DOCKER_TLS_VERIFY")
+	_, err = dial.FromLookup(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	if !errors.Is(err, dial.ErrInsecure) {
+		t.Fatalf("unverified TLS from the environment: got %v, want ErrInsecure", err)
+	}
+	env["DOCKWIRE_TLS_INSECURE"] = "1"
+	cfg, err = dial.FromLookup(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	if err != nil {
+		t.Fatalf("explicit opt-in to unverified TLS: %v", err)
+	}
+	if err := versionOver(t, cfg); err != nil {
+		t.Fatalf("version over unverified TLS, opted in: %v", err)
+	}
+}
+
+func TestRealTLSWrongCA(t *testing.T) {
+	host, certs := realTLS(t)
+	other := filepath.Join(t.TempDir(), "other-ca.pem")
+	writeSelfSignedCA(t, other)
+	err := versionOver(t, dial.Config{Host: host, TLS: &dial.TLSOptions{
+		CAFile: other, CertFile: filepath.Join(certs, "cert.pem"), KeyFile: filepath.Join(certs, "key.pem"), Verify: true,
+	}})
+	var derr *dial.Error
+	var uerr x509.UnknownAuthorityError
+	if !errors.As(err, &derr) || derr.Op != "tls" || !errors.As(err, &uerr) {
+		t.Fatalf("wrong CA: got %v (%T), want a *dial.Error{Op: tls} wrapping x509.UnknownAuthorityError", err, err)
+	}
+}
+
+func TestRealTLSNoClientCert(t *testing.T) {
+	host, certs := realTLS(t)
+	err := versionOver(t, dial.Config{Host: host, TLS: &dial.TLSOptions{CAFile: filepath.Join(certs, "ca.pem"), Verify: true}})
+	if err == nil {
+		t.Fatal("a daemon with --tlsverify answered a client without a certificate")
+	}
+	// Under TLS 1.3 the server refuses the missing certificate after the
+	// client's handshake is done, so the refusal arrives on the first read
+	// (a remote TLS alert in a *net.OpError) rather than from the dial.
+	var derr *dial.Error
+	var oerr *net.OpError
+	var werr *wire.Error
+	if errors.As(err, &werr) {
+		t.Fatalf("no client cert: got a daemon answer %v, want a TLS failure", err)
+	}
+	if !errors.As(err, &derr) && !errors.As(err, &oerr) {
+		t.Fatalf("no client cert: got %v (%T), want a *dial.Error or *net.OpError", err, err)
+	}
+}
+
+func writeSelfSignedCA(t *testing.T, path string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "not the daemon's CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
