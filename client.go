@@ -37,6 +37,10 @@ type Options struct {
 type Client struct {
 	// System: ping, version, info, data usage, events, registry auth.
 	System *endpoints.SystemService
+	// Containers: create, inspect, start, logs, attach, archive... and Run.
+	Containers *endpoints.ContainerService
+	// Exec: processes in running containers, and ExecRun.
+	Exec *endpoints.ExecService
 
 	wire *wire.Client
 	host string
@@ -88,7 +92,9 @@ func New(cfg dial.Config, opts *Options) (*Client, error) {
 	}
 	w := wire.NewClient(d, wo)
 	return &Client{
-		System: endpoints.NewSystem(w),
+		System:     endpoints.NewSystem(w),
+		Containers: endpoints.NewContainers(w),
+		Exec:       endpoints.NewExec(w),
 		wire:   w,
 		host:   cfg.Host,
 	}, nil
