@@ -95,8 +95,8 @@ func New(cfg dial.Config, opts *Options) (*Client, error) {
 		System:     endpoints.NewSystem(w),
 		Containers: endpoints.NewContainers(w),
 		Exec:       endpoints.NewExec(w),
-		wire:   w,
-		host:   cfg.Host,
+		wire:       w,
+		host:       cfg.Host,
 	}, nil
 }
 
