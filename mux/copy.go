@@ -48,6 +48,19 @@ var readerPool = sync.Pool{New: func() any { return new(Reader) }}
 // finished first.
 func (r *Reader) copy(stdout, stderr io.Writer) (written int64, err error) {
 	for {
+		if r.remain == 0 && r.w-r.r >= HeaderSize && r.ferr == nil {
+			// Fast path: a buffered, well-formed stdout, stdin or stderr
+			// header. Anything else goes through Next.
+			h := r.buf[r.r : r.r+HeaderSize]
+			if h[0] < byte(Systemerr) && h[1]|h[2]|h[3] == 0 {
+				r.stream = Stream(h[0])
+				r.remain = binary.BigEndian.Uint32(h[4:])
+				r.r += HeaderSize
+				if r.remain == 0 {
+					continue
+				}
+			}
+		}
 		if r.remain == 0 {
 			s, size, err := r.Next()
 			if err == io.EOF {
