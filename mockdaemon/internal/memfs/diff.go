@@ -73,6 +73,12 @@ func diffDir(dir string, old, cur *node, out *[]Change) {
 			if changed {
 				*out = append(*out, Change{p, Modified})
 			}
+			if !o.isDir() && n.isDir() {
+				// a file became a directory: all it holds is new
+				for _, name := range n.names() {
+					addAll(joinPath(p, name), n.children[name], out)
+				}
+			}
 			if o.isDir() && n.isDir() {
 				diffDir(p, o, n, out)
 				if !changed && len(*out) > mark {

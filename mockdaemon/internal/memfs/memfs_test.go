@@ -252,6 +252,8 @@ func TestCloneDiff(t *testing.T) {
 	must(t, c.WriteFile("/tmp/x", []byte("1"), 0o644))
 	must(t, c.MkdirAll("/new/dir", 0o755))
 	must(t, c.RemoveAll("/var/lib"))
+	must(t, c.Remove("/bin/ls"))
+	must(t, c.MkdirAll("/bin/ls/sub", 0o755))
 	h, err := c.OpenFile("/etc/hostname", os.O_WRONLY|os.O_APPEND, 0)
 	must(t, err)
 	_, err = h.Write([]byte("more"))
@@ -263,7 +265,7 @@ func TestCloneDiff(t *testing.T) {
 	for _, ch := range Diff(image, c) {
 		got = append(got, ch.String())
 	}
-	want := "C /etc,C /etc/hostname,A /new,A /new/dir,C /tmp,A /tmp/x,C /var,D /var/lib,A /x"
+	want := "C /bin,C /bin/ls,A /bin/ls/sub,C /etc,C /etc/hostname,A /new,A /new/dir,C /tmp,A /tmp/x,C /var,D /var/lib,A /x"
 	if strings.Join(got, ",") != want {
 		t.Errorf("Diff =\n %s\nwant\n %s", strings.Join(got, ","), want)
 	}

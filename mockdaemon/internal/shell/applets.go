@@ -194,14 +194,36 @@ func (p *Proc) inputs(files []string, fn func(name string, r io.Reader) error) i
 	return st
 }
 
-func apCat(_ context.Context, p *Proc) int {
+// copyCtx is io.Copy that stops when ctx ends, so copying a file onto
+// itself cannot run forever.
+func copyCtx(ctx context.Context, w io.Writer, r io.Reader) error {
+	buf := make([]byte, 32*1024)
+	for {
+		if ctx.Err() != nil {
+			return errKilled
+		}
+		n, err := r.Read(buf)
+		if n > 0 {
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				return werr
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func apCat(ctx context.Context, p *Proc) int {
 	_, files, err := p.flags("")
 	if err != nil {
 		return p.usage(err)
 	}
 	return p.inputs(files, func(_ string, r io.Reader) error {
-		_, err := io.Copy(p.Stdout, r)
-		return err
+		return copyCtx(ctx, p.Stdout, r)
 	})
 }
 
@@ -1425,7 +1447,7 @@ func apReadlink(_ context.Context, p *Proc) int {
 	return 0
 }
 
-func apTee(_ context.Context, p *Proc) int {
+func apTee(ctx context.Context, p *Proc) int {
 	opts, files, err := p.flags("")
 	if err != nil {
 		return p.usage(err)
@@ -1446,7 +1468,7 @@ func apTee(_ context.Context, p *Proc) int {
 		defer f.Close()
 		ws = append(ws, f)
 	}
-	if _, err := io.Copy(io.MultiWriter(ws...), p.Stdin); err != nil {
+	if err := copyCtx(ctx, io.MultiWriter(ws...), p.Stdin); err != nil {
 		return 1
 	}
 	return st

@@ -307,12 +307,19 @@ vars:
 	var line []byte
 	var one [1]byte
 	eof := false
+	readByte := func() (int, error) { return sh.stdin.Read(one[:]) }
+	if cr, ok := sh.stdin.(*ctxReader); ok && sh.main {
+		readByte = func() (int, error) { return cr.read(one[:], sh.p.wake) }
+	}
 	for {
-		n, err := sh.stdin.Read(one[:])
+		n, err := readByte()
+		if errors.Is(err, errInterrupted) {
+			return 128 + int(syscall.SIGINT), nil
+		}
 		if n == 1 {
 			c := one[0]
 			if c == '\\' && !raw {
-				if n, _ := sh.stdin.Read(one[:]); n == 1 {
+				if n, _ := readByte(); n == 1 {
 					if one[0] != '\n' {
 						line = append(line, '\\', one[0])
 					}

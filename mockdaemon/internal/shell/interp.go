@@ -528,6 +528,13 @@ func (sh *shell) runSimple(ctx context.Context, c *SimpleCmd) (int, error) {
 		restore()
 		return sh.lastSubst, nil
 	}
+	if len(args) == 1 && args[0] == "exec" && sh.funcs["exec"] == nil {
+		// exec with only redirections applies them to the shell itself
+		if _, err := sh.redirect(ctx, c.Redirs); err != nil {
+			return 1, nil
+		}
+		return 0, nil
+	}
 	restore, err := sh.redirect(ctx, c.Redirs)
 	if err != nil {
 		return 1, nil

@@ -327,7 +327,10 @@ type ctxReader struct {
 	err  error
 }
 
-func (r *ctxReader) Read(b []byte) (int, error) {
+func (r *ctxReader) Read(b []byte) (int, error) { return r.read(b, nil) }
+
+// read is Read that also gives up with errInterrupted on wake.
+func (r *ctxReader) read(b []byte, wake chan struct{}) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err := r.p.waitUnpaused(r.p.ctx); err != nil {
@@ -340,6 +343,8 @@ func (r *ctxReader) Read(b []byte) (int, error) {
 			r.left, r.err = c.b, c.err
 		case <-r.p.ctx.Done():
 			return 0, errKilled
+		case <-wake:
+			return 0, errInterrupted
 		}
 	}
 	if len(r.left) > 0 {

@@ -144,6 +144,9 @@ func TestScripts(t *testing.T) {
 		{"background wait", "sleep 0.05 & echo started; wait $!; echo done $?", "", result{"started\ndone 0\n", "", 0}},
 		{"command -v", "command -v sh; command -v echo; type cat", "", result{"/bin/sh\necho\ncat is /bin/cat\n", "", 0}},
 		{"syntax error", "if true; then", "", result{"", "sh: syntax error: unexpected end of file\n", 2}},
+		{"exec redirect", "exec 2>/tmp/err; ls /nope; echo $?; exec 2>&1; cat /tmp/err", "", result{"1\nls: /nope: No such file or directory\n", "", 0}},
+		{"cat onto itself ends", "echo x > /tmp/f; cat /tmp/f >> /tmp/f &  sleep 0.05; kill -9 1", "", result{"", "", 137}},
+		{"exec program", "exec echo replaced; echo never", "", result{"replaced\n", "", 0}},
 		{"env sorted", "env -i A=1 B=2 env", "", result{"A=1\nB=2\n", "", 0}},
 		{"tr sort uniq", "echo hello | tr a-z A-Z; printf 'b\\na\\nb\\n' | sort -r | uniq -c", "", result{"HELLO\n      2 b\n      1 a\n", "", 0}},
 		{"yes head", "yes | head -n 2", "", result{"y\ny\n", "", 0}},
@@ -299,6 +302,17 @@ func TestSignals(t *testing.T) {
 		pw.Close()
 		if code := waitCode(t, p); code != 0 {
 			t.Errorf("code %d", code)
+		}
+	})
+	t.Run("trap interrupts read", func(t *testing.T) {
+		pr, pw := io.Pipe()
+		defer pw.Close()
+		p, out, cancel := startBg(t, sh("trap 'echo hup; exit 5' HUP; echo ready; read line; echo no"), func(c *Config) { c.Stdin = pr })
+		defer cancel()
+		waitFor(t, func() bool { return strings.Contains(out.String(), "ready") })
+		p.Signal(syscall.SIGHUP)
+		if code := waitCode(t, p); code != 5 || out.String() != "ready\nhup\n" {
+			t.Errorf("code %d out %q", code, out.String())
 		}
 	})
 	t.Run("output streams before exit", func(t *testing.T) {
