@@ -278,7 +278,7 @@ func (s *ContainerService) Run(ctx context.Context, opts RunOptions) (RunResult,
 		return res, err
 	}
 	var out bytes.Buffer
-	stderr := &tailBuffer{max: 64 << 10}
+	stderr := &stderrTail{max: 64 << 10}
 	var errw io.Writer = stderr
 	if opts.Stderr {
 		errw = io.MultiWriter(stderr, &out)
@@ -308,13 +308,13 @@ func (s *ContainerService) Run(ctx context.Context, opts RunOptions) (RunResult,
 	return res, nil
 }
 
-// tailBuffer keeps the last max bytes written to it.
-type tailBuffer struct {
+// stderrTail keeps the last max bytes written to it.
+type stderrTail struct {
 	max int
 	buf []byte
 }
 
-func (t *tailBuffer) Write(p []byte) (int, error) {
+func (t *stderrTail) Write(p []byte) (int, error) {
 	t.buf = append(t.buf, p...)
 	if len(t.buf) > t.max {
 		t.buf = append(t.buf[:0], t.buf[len(t.buf)-t.max:]...)
@@ -322,7 +322,7 @@ func (t *tailBuffer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func (t *tailBuffer) Bytes() []byte { return t.buf }
+func (t *stderrTail) Bytes() []byte { return t.buf }
 
 // splitRef splits an image reference into the fromImage and tag
 // parameters of POST /images/create ("latest" when it names none).
