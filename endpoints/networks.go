@@ -1,0 +1,353 @@
+package endpoints
+
+import (
+	"context"
+	"net/netip"
+	"strconv"
+
+	"github.com/dockwire/dockwire/wire"
+)
+
+// NetworkService holds the Network operations: create, list, inspect,
+// connect, disconnect, delete and prune.
+type NetworkService struct {
+	w *wire.Client
+}
+
+// NewNetworks returns the Network operations over w.
+func NewNetworks(w *wire.Client) *NetworkService { return &NetworkService{w: w} }
+
+// IPAMPool is one address pool of a network (swagger: IPAMConfig; docker-py's
+// IPAMPool). Subnet and IPRange are CIDRs, Gateway and the auxiliary
+// addresses plain IPs.
+type IPAMPool struct {
+	Subnet             string            `json:",omitempty"`
+	IPRange            string            `json:",omitempty"`
+	Gateway            string            `json:",omitempty"`
+	AuxiliaryAddresses map[string]string `json:"AuxiliaryAddresses,omitempty"`
+}
+
+// IPAM is a network's address management (swagger: IPAM; docker-py's
+// IPAMConfig). Driver "" means "default".
+type IPAM struct {
+	Driver  string            `json:",omitempty"`
+	Config  []IPAMPool        `json:",omitempty"`
+	Options map[string]string `json:",omitempty"`
+}
+
+// ConfigReference names the config-only network a network takes its
+// configuration from (swagger: ConfigReference).
+type ConfigReference struct {
+	Network string
+}
+
+// NetworkCreateOptions describe a network to create (swagger:
+// NetworkCreateRequest). Name is required.
+type NetworkCreateOptions struct {
+	Name string
+	// Driver is "bridge" when empty; "overlay" needs a swarm.
+	Driver     string            `json:",omitempty"`
+	Scope      string            `json:",omitempty"`
+	Internal   bool              `json:",omitempty"`
+	Attachable bool              `json:",omitempty"`
+	Ingress    bool              `json:",omitempty"`
+	ConfigOnly bool              `json:",omitempty"`
+	ConfigFrom *ConfigReference  `json:",omitempty"`
+	IPAM       *IPAM             `json:",omitempty"`
+	EnableIPv4 *bool             `json:",omitempty"` // API 1.48
+	EnableIPv6 *bool             `json:",omitempty"`
+	Options    map[string]string `json:",omitempty"`
+	Labels     map[string]string `json:",omitempty"`
+	// CheckDuplicate asks older daemons to refuse a duplicate name; API
+	// 1.44 and later always do, and ignore it.
+	CheckDuplicate bool `json:",omitempty"`
+}
+
+// NetworkCreateResult is the answer to a create (swagger:
+// NetworkCreateResponse).
+type NetworkCreateResult struct {
+	ID      string `json:"Id"`
+	Warning string
+}
+
+// NetworkContainer is a container's endpoint as network inspect reports it.
+type NetworkContainer struct {
+	Name        string
+	EndpointID  string
+	MacAddress  string
+	IPv4Address string
+	IPv6Address string
+}
+
+// Network is a network as list and inspect report it (swagger: Network,
+// NetworkSummary, NetworkInspect). Containers and Services are filled by
+// inspect only; Status (IPAM allocation statistics) by API 1.52 and later.
+type Network struct {
+	Name       string
+	ID         string `json:"Id"`
+	Created    string
+	Scope      string
+	Driver     string
+	EnableIPv4 bool
+	EnableIPv6 bool
+	IPAM       IPAM
+	Internal   bool
+	Attachable bool
+	Ingress    bool
+	ConfigFrom ConfigReference
+	ConfigOnly bool
+	Containers map[string]NetworkContainer
+	Services   map[string]any
+	Options    map[string]string
+	Labels     map[string]string
+	Peers      []struct {
+		Name string
+		IP   string
+	}
+	Status map[string]any
+}
+
+// NetworkListOptions select the networks [NetworkService.List] returns:
+// filters dangling, driver, id, label, name, scope, type.
+type NetworkListOptions struct {
+	Filters wire.Filters
+}
+
+// NetworkInspectOptions tune [NetworkService.Inspect].
+type NetworkInspectOptions struct {
+	// Verbose lists the services and tasks of a swarm network cluster-wide.
+	Verbose bool
+	// Scope restricts the lookup to "local", "swarm" or "global".
+	Scope string
+}
+
+// NetworkConnectOptions attach a container to a network (swagger:
+// NetworkConnectRequest). Container is required.
+type NetworkConnectOptions struct {
+	Container string
+	// EndpointConfig may be nil: aliases, links, static addresses
+	// (IPAMConfig), driver options, MacAddress (API 1.44), GwPriority (API 1.48).
+	EndpointConfig *EndpointSettings
+}
+
+// NetworkDisconnectOptions detach a container from a network (swagger:
+// NetworkDisconnectRequest).
+type NetworkDisconnectOptions struct {
+	Container string
+	Force     bool
+}
+
+// NetworkPruneOptions select what [NetworkService.Prune] removes: filters
+// until and label (label!=... too).
+type NetworkPruneOptions struct {
+	Filters wire.Filters
+}
+
+// NetworkPruneResult lists the networks pruned (swagger: NetworkPruneResponse).
+type NetworkPruneResult struct {
+	NetworksDeleted []string
+}
+
+func checkCIDR(op, field, s string) error {
+	if s == "" {
+		return nil
+	}
+	if _, err := netip.ParsePrefix(s); err != nil {
+		return &ArgError{Op: op, Field: field, Value: s, Reason: "not a CIDR", Err: err}
+	}
+	return nil
+}
+
+func checkIP(op, field, s string) error {
+	if s == "" {
+		return nil
+	}
+	if _, err := netip.ParseAddr(s); err != nil {
+		return &ArgError{Op: op, Field: field, Value: s, Reason: "not an IP address", Err: err}
+	}
+	return nil
+}
+
+func checkIPAM(op string, ipam *IPAM) error {
+	if ipam == nil {
+		return nil
+	}
+	for i, p := range ipam.Config {
+		f := "IPAM.Config[" + strconv.Itoa(i) + "]."
+		if err := checkCIDR(op, f+"Subnet", p.Subnet); err != nil {
+			return err
+		}
+		if err := checkCIDR(op, f+"IPRange", p.IPRange); err != nil {
+			return err
+		}
+		if err := checkIP(op, f+"Gateway", p.Gateway); err != nil {
+			return err
+		}
+		for k, a := range p.AuxiliaryAddresses {
+			if err := checkIP(op, f+"AuxiliaryAddresses["+k+"]", a); err != nil {
+				return err
+			}
+		}
+		if (p.IPRange != "" || p.Gateway != "" || len(p.AuxiliaryAddresses) > 0) && p.Subnet == "" {
+			return argErr(op, f+"Subnet", "", "required with IPRange, Gateway or AuxiliaryAddresses")
+		}
+	}
+	return nil
+}
+
+// Create creates a network. The IPAM pools are checked before any I/O
+// (subnets and ranges must be CIDRs, gateways IPs): a malformed one is an
+// *ArgError. A name already taken is a *wire.Error matching wire.ErrConflict.
+//
+// API: POST /networks/create
+func (s *NetworkService) Create(ctx context.Context, opts NetworkCreateOptions) (NetworkCreateResult, error) {
+	const op = "NetworkCreate"
+	if opts.Name == "" {
+		return NetworkCreateResult{}, argErr(op, "Name", "", "must not be empty")
+	}
+	if err := checkIPAM(op, opts.IPAM); err != nil {
+		return NetworkCreateResult{}, err
+	}
+	r, err := wire.JSONRequest("POST", "/networks/create", opts)
+	if err != nil {
+		return NetworkCreateResult{}, err
+	}
+	r.Op = op
+	if opts.EnableIPv4 != nil {
+		r.Requires = append(r.Requires, wire.Requirement{What: op + ": EnableIPv4", Version: v(48)})
+	}
+	var out NetworkCreateResult
+	err = s.w.DoJSON(ctx, r, &out)
+	return out, err
+}
+
+// List lists networks. Containers is not filled: inspect a network for it.
+//
+// API: GET /networks
+func (s *NetworkService) List(ctx context.Context, opts NetworkListOptions) ([]Network, error) {
+	r := req("GET", "/networks", "NetworkList")
+	if f := opts.Filters.Encode(); f != "" {
+		r.Query.Set("filters", f)
+	}
+	var out []Network
+	err := s.w.DoJSON(ctx, r, &out)
+	return out, err
+}
+
+// Inspect reports a network by id or name, with its containers.
+//
+// API: GET /networks/{id}
+func (s *NetworkService) Inspect(ctx context.Context, id string, opts NetworkInspectOptions) (Network, error) {
+	const op = "NetworkInspect"
+	p, err := idPath(op, "/networks/", id, "")
+	if err != nil {
+		return Network{}, err
+	}
+	switch opts.Scope {
+	case "", "local", "swarm", "global":
+	default:
+		return Network{}, argErr(op, "Scope", opts.Scope, `want "local", "swarm" or "global"`)
+	}
+	r := req("GET", p, op)
+	boolParam(r.Query, "verbose", opts.Verbose)
+	if opts.Scope != "" {
+		r.Query.Set("scope", opts.Scope)
+	}
+	var out Network
+	err = s.w.DoJSON(ctx, r, &out)
+	return out, err
+}
+
+// Delete removes a network.
+//
+// API: DELETE /networks/{id}
+func (s *NetworkService) Delete(ctx context.Context, id string) error {
+	const op = "NetworkDelete"
+	p, err := idPath(op, "/networks/", id, "")
+	if err != nil {
+		return err
+	}
+	return s.w.DoJSON(ctx, req("DELETE", p, op), nil)
+}
+
+type connectBody struct {
+	Container      string
+	EndpointConfig *EndpointSettings `json:",omitempty"`
+}
+
+// Connect attaches a container to a network. Static addresses in
+// EndpointConfig.IPAMConfig are checked before any I/O.
+//
+// API: POST /networks/{id}/connect
+func (s *NetworkService) Connect(ctx context.Context, id string, opts NetworkConnectOptions) error {
+	const op = "NetworkConnect"
+	p, err := idPath(op, "/networks/", id, "/connect")
+	if err != nil {
+		return err
+	}
+	if opts.Container == "" {
+		return argErr(op, "Container", "", "must not be empty")
+	}
+	var reqs []wire.Requirement
+	if es := opts.EndpointConfig; es != nil {
+		if ic := es.IPAMConfig; ic != nil {
+			if err := checkIP(op, "EndpointConfig.IPAMConfig.IPv4Address", ic.IPv4Address); err != nil {
+				return err
+			}
+			if err := checkIP(op, "EndpointConfig.IPAMConfig.IPv6Address", ic.IPv6Address); err != nil {
+				return err
+			}
+			for _, a := range ic.LinkLocalIPs {
+				if err := checkIP(op, "EndpointConfig.IPAMConfig.LinkLocalIPs", a); err != nil {
+					return err
+				}
+			}
+		}
+		if es.MacAddress != "" {
+			reqs = append(reqs, wire.Requirement{What: op + ": EndpointConfig.MacAddress", Version: v(44)})
+		}
+		if es.GwPriority != 0 {
+			reqs = append(reqs, wire.Requirement{What: op + ": EndpointConfig.GwPriority", Version: v(48)})
+		}
+	}
+	r, err := wire.JSONRequest("POST", p, connectBody{opts.Container, opts.EndpointConfig})
+	if err != nil {
+		return err
+	}
+	r.Op, r.Requires = op, reqs
+	return s.w.DoJSON(ctx, r, nil)
+}
+
+// Disconnect detaches a container from a network; Force detaches even a
+// container that is gone or whose endpoint is stale.
+//
+// API: POST /networks/{id}/disconnect
+func (s *NetworkService) Disconnect(ctx context.Context, id string, opts NetworkDisconnectOptions) error {
+	const op = "NetworkDisconnect"
+	p, err := idPath(op, "/networks/", id, "/disconnect")
+	if err != nil {
+		return err
+	}
+	if opts.Container == "" {
+		return argErr(op, "Container", "", "must not be empty")
+	}
+	r, err := wire.JSONRequest("POST", p, opts)
+	if err != nil {
+		return err
+	}
+	r.Op = op
+	return s.w.DoJSON(ctx, r, nil)
+}
+
+// Prune removes the unused networks the filters select.
+//
+// API: POST /networks/prune
+func (s *NetworkService) Prune(ctx context.Context, opts NetworkPruneOptions) (NetworkPruneResult, error) {
+	r := req("POST", "/networks/prune", "NetworkPrune")
+	if f := opts.Filters.Encode(); f != "" {
+		r.Query.Set("filters", f)
+	}
+	var out NetworkPruneResult
+	err := s.w.DoJSON(ctx, r, &out)
+	return out, err
+}
