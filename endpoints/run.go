@@ -324,9 +324,9 @@ func (t *stderrTail) Write(p []byte) (int, error) {
 
 func (t *stderrTail) Bytes() []byte { return t.buf }
 
-// splitRef splits an image reference into the fromImage and tag
+// pullRef splits an image reference into the fromImage and tag
 // parameters of POST /images/create ("latest" when it names none).
-func splitRef(ref string) (string, string) {
+func pullRef(ref string) (string, string) {
 	if strings.Contains(ref, "@") {
 		return ref, ""
 	}
@@ -346,7 +346,7 @@ func (s *ContainerService) pull(ctx context.Context, ref, platform string, auth 
 		return argErr(op, "fromImage", ref, "must not be empty")
 	}
 	r := &wire.Request{Method: "POST", Path: "/images/create", Op: op, Query: url.Values{}, NoTimeout: true}
-	img, tag := splitRef(ref)
+	img, tag := pullRef(ref)
 	r.Query.Set("fromImage", img)
 	if tag != "" {
 		r.Query.Set("tag", tag)
