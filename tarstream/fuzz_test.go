@@ -16,10 +16,12 @@ import (
 // outside dst is created or changed and that every link in dst stays inside.
 func FuzzExtract(f *testing.F) {
 	for _, v := range vectors {
-		f.Add(v.data())
+		if v.file != "deep-nesting.tar" { // seconds per run: it starves the fuzzer
+			f.Add(v.data())
+		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if len(data) > 1<<20 {
+		if len(data) > 256<<10 {
 			return
 		}
 		s := newSandbox(t)
