@@ -1,0 +1,407 @@
+package endpoints
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dockwire/dockwire/tarstream"
+	"github.com/dockwire/dockwire/wire"
+)
+
+// BuildOptions tune [ImageService.Build] and its conveniences. The zero
+// value builds ./Dockerfile of the context, untagged, with the daemon's
+// defaults (intermediate containers removed after a successful build).
+type BuildOptions struct {
+	// Dockerfile is the Dockerfile's path inside the context (default
+	// "Dockerfile"). For BuildDir it may also be a path outside the
+	// directory, as with docker build -f.
+	Dockerfile   string
+	Tags         []string          // "repo:tag" names for the image
+	BuildArgs    map[string]string // ARG values
+	Labels       map[string]string // labels of the image
+	Target       string            // the stage to build
+	Platform     string            // "os/arch[/variant]"
+	NetworkMode  string            // network of the RUN steps: "bridge", "host", "none", a network name
+	ExtraHosts   []string          // "host:ip" lines added to /etc/hosts
+	CacheFrom    []string          // images to take cache from
+	NoCache      bool
+	Pull         bool // always try to pull a newer base image
+	Quiet        bool // only the image id in the output
+	NoRemove     bool // keep intermediate containers after a successful build (rm=0)
+	ForceRemove  bool // remove intermediate containers even after a failure
+	Squash       bool // squash the new layers into one (experimental daemons)
+	Isolation    string
+	CgroupParent string
+	ShmSize      int64 // bytes of /dev/shm
+	Memory       int64 // bytes
+	MemorySwap   int64 // bytes; -1 unlimited
+	CPUShares    int64
+	CPUSetCPUs   string
+	CPUSetMems   string
+	CPUPeriod    int64
+	CPUQuota     int64
+	// Remote is a context URL (a git repository, a tarball or a Dockerfile
+	// over HTTP) for Build with a nil context.
+	Remote string
+	// Compress gzips the context on the way (the daemon detects it), for
+	// slow links to a remote daemon.
+	Compress bool
+	// AuthConfigs are the registries' credentials the build may need for
+	// its FROM images, keyed by registry ("127.0.0.1:5000",
+	// "https://index.docker.io/v1/"); sent as X-Registry-Config.
+	AuthConfigs map[string]AuthConfig
+	// Config, when set, adds what docker-py takes from config.json: its
+	// default proxies as build args (BuildArgs win over them), and, when
+	// AuthConfigs is nil, the credentials of every registry it knows.
+	Config   *ConfigFile
+	Progress ProgressFunc
+}
+
+// BuildResult is a successful build: the image id and the build's output
+// (its last 64 KiB).
+type BuildResult struct {
+	ID  string
+	Log string
+}
+
+// BuildError is a build that failed in-band: a step returned non-zero, a
+// FROM image is missing, an instruction is invalid (docker-py's
+// BuildError). Log holds the output up to the failure (its last 64 KiB),
+// with the failing step's own output. It unwraps to the *wire.StreamError.
+type BuildError struct {
+	Message string // the daemon's error message
+	Code    int    // the failing step's exit code when the daemon gives it
+	Log     string
+	Err     error
+}
+
+func (e *BuildError) Error() string { return "endpoints: build failed: " + e.Message }
+
+// Unwrap returns the underlying stream error.
+func (e *BuildError) Unwrap() error { return e.Err }
+
+// buildQuery fills the query of POST /build.
+func buildQuery(r *wire.Request, o *BuildOptions) error {
+	const op = "ImageBuild"
+	q := r.Query
+	if o.Dockerfile != "" {
+		q.Set("dockerfile", filepath.ToSlash(o.Dockerfile))
+	}
+	for _, t := range o.Tags {
+		if err := checkRef(op, "Tags", t); err != nil {
+			return err
+		}
+		q.Add("t", t)
+	}
+	args := map[string]string{}
+	if o.Config != nil {
+		for _, kv := range o.Config.ProxyEnv("") {
+			k, v, _ := strings.Cut(kv, "=")
+			args[k] = v
+		}
+	}
+	for k, v := range o.BuildArgs {
+		args[k] = v
+	}
+	if len(args) > 0 {
+		b, _ := json.Marshal(args)
+		q.Set("buildargs", string(b))
+	}
+	if len(o.Labels) > 0 {
+		b, _ := json.Marshal(o.Labels)
+		q.Set("labels", string(b))
+	}
+	if len(o.CacheFrom) > 0 {
+		b, _ := json.Marshal(o.CacheFrom)
+		q.Set("cachefrom", string(b))
+	}
+	for _, h := range o.ExtraHosts {
+		q.Add("extrahosts", h)
+	}
+	set := func(k, v string) {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	set("target", o.Target)
+	set("platform", o.Platform)
+	set("networkmode", o.NetworkMode)
+	set("isolation", o.Isolation)
+	set("cgroupparent", o.CgroupParent)
+	set("cpusetcpus", o.CPUSetCPUs)
+	set("cpusetmems", o.CPUSetMems)
+	set("remote", o.Remote)
+	boolParam(q, "nocache", o.NoCache)
+	boolParam(q, "pull", o.Pull)
+	boolParam(q, "q", o.Quiet)
+	boolParam(q, "forcerm", o.ForceRemove)
+	boolParam(q, "squash", o.Squash)
+	if o.NoRemove {
+		q.Set("rm", "0")
+	}
+	for _, n := range []struct {
+		k string
+		v int64
+	}{{"shmsize", o.ShmSize}, {"memory", o.Memory}, {"memswap", o.MemorySwap}, {"cpushares", o.CPUShares}, {"cpuperiod", o.CPUPeriod}, {"cpuquota", o.CPUQuota}} {
+		if n.v < 0 && n.k != "memswap" {
+			return argErr(op, n.k, strconv.FormatInt(n.v, 10), "must not be negative")
+		}
+		if n.v != 0 {
+			q.Set(n.k, strconv.FormatInt(n.v, 10))
+		}
+	}
+	auths := o.AuthConfigs
+	if auths == nil && o.Config != nil {
+		auths = o.Config.allAuths()
+	}
+	if len(auths) > 0 {
+		enc, err := wire.EncodeAuth(auths)
+		if err != nil {
+			return err
+		}
+		r.Header.Set("X-Registry-Config", enc)
+	}
+	return nil
+}
+
+// Build builds an image from a build context: a tar stream (plain or
+// compressed: the daemon detects gzip, bzip2 and xz), read as it is sent.
+// A nil context needs opts.Remote. It reads the output to its end, handing
+// each record to opts.Progress, and returns the built image's id (from the
+// aux record, else the "Successfully built" line). A failed step is a
+// *[BuildError] carrying the output.
+//
+// This is the classic builder's protocol; BuildKit needs a session
+// (/session, deprecated) and is not spoken here.
+//
+// API: POST /build
+func (s *ImageService) Build(ctx context.Context, buildContext io.Reader, opts BuildOptions) (BuildResult, error) {
+	const op = "ImageBuild"
+	if buildContext == nil && opts.Remote == "" {
+		return BuildResult{}, argErr(op, "context", "", "needs a context or Remote")
+	}
+	r := req("POST", "/build", op)
+	r.Header = wire.Header{}
+	if err := buildQuery(r, &opts); err != nil {
+		return BuildResult{}, err
+	}
+	r.NoTimeout = true
+	if buildContext != nil {
+		r.Header.Set("Content-Type", "application/x-tar")
+		body := buildContext
+		if opts.Compress {
+			pr, pw := io.Pipe()
+			go func() {
+				zw := gzip.NewWriter(pw)
+				_, err := io.Copy(zw, buildContext)
+				if err == nil {
+					err = zw.Close()
+				}
+				pw.CloseWithError(err)
+			}()
+			defer pr.Close() // stops the copy at its next write
+			body = pr
+		}
+		r.Body, r.ContentLength = body, -1
+	}
+	resp, err := s.w.Do(ctx, r)
+	if err != nil {
+		return BuildResult{}, err
+	}
+	run, err := s.runProgress(ctx, resp, opts.Progress)
+	res := BuildResult{Log: run.log.String()}
+	var se *wire.StreamError
+	if errors.As(err, &se) {
+		return res, &BuildError{Message: se.Message, Code: se.Code, Log: res.Log, Err: err}
+	}
+	if err != nil {
+		return res, err
+	}
+	res.ID = builtID(run, opts.Quiet)
+	return res, nil
+}
+
+// builtID finds the image id in a build's aux records or output.
+func builtID(run *progressRun, quiet bool) string {
+	id := ""
+	for _, a := range run.aux {
+		var x struct{ ID string }
+		if json.Unmarshal(a, &x) == nil && x.ID != "" {
+			id = x.ID
+		}
+	}
+	if id != "" {
+		return id
+	}
+	lines := strings.Split(strings.TrimSpace(string(run.log.b)), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		l := strings.TrimSpace(lines[i])
+		if v, ok := strings.CutPrefix(l, "Successfully built "); ok {
+			return strings.TrimSpace(v)
+		}
+		if quiet && strings.HasPrefix(l, "sha256:") {
+			return l
+		}
+	}
+	return ""
+}
+
+// BuildDir builds the directory dir the way docker build and docker-py do:
+// the context is dir streamed by tarstream.Dir without what its
+// .dockerignore excludes (the Dockerfile and .dockerignore themselves are
+// always sent). opts.Dockerfile is relative to dir or absolute; a Dockerfile
+// outside dir is added to the context under a random
+// ".dockerfile.<hex>" name, as the CLI does.
+func (s *ImageService) BuildDir(ctx context.Context, dir string, opts BuildOptions) (BuildResult, error) {
+	const op = "ImageBuild"
+	if dir == "" {
+		return BuildResult{}, argErr(op, "dir", dir, "must not be empty")
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return BuildResult{}, &ArgError{Op: op, Field: "dir", Value: dir, Reason: "cannot be resolved", Err: err}
+	}
+	var excludes []string
+	if f, err := os.Open(filepath.Join(abs, ".dockerignore")); err == nil {
+		excludes, err = tarstream.ReadIgnore(f)
+		f.Close()
+		if err != nil {
+			return BuildResult{}, &ArgError{Op: op, Field: "dir", Value: dir, Reason: "bad .dockerignore", Err: err}
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return BuildResult{}, err
+	}
+	dopts := tarstream.DirOptions{Exclude: excludes}
+	if opts.Dockerfile != "" {
+		df := opts.Dockerfile
+		if !filepath.IsAbs(df) {
+			df = filepath.Join(abs, df)
+		}
+		rel, err := filepath.Rel(abs, df)
+		if err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			opts.Dockerfile = filepath.ToSlash(rel)
+			dopts.Dockerfile = opts.Dockerfile
+		} else {
+			data, err := os.ReadFile(df)
+			if err != nil {
+				return BuildResult{}, &ArgError{Op: op, Field: "Dockerfile", Value: opts.Dockerfile, Reason: "cannot be read", Err: err}
+			}
+			var rnd [6]byte
+			rand.Read(rnd[:])
+			name := ".dockerfile." + hex.EncodeToString(rnd[:])
+			dopts.ExtraFiles = []tarstream.File{{Name: name, Data: data}}
+			opts.Dockerfile = name
+		}
+	}
+	body, err := tarstream.Dir(abs, dopts)
+	if err != nil {
+		return BuildResult{}, err
+	}
+	defer body.Close()
+	return s.Build(ctx, body, opts)
+}
+
+// maxDockerfile caps what BuildDockerfile reads.
+const maxDockerfile = 4 << 20
+
+// BuildDockerfile builds from a lone Dockerfile with no context (docker-py's
+// fileobj): COPY and ADD of local files have nothing to copy. The
+// Dockerfile (at most 4 MiB) is sent as the only file of the context, under
+// opts.Dockerfile's name ("Dockerfile" by default).
+func (s *ImageService) BuildDockerfile(ctx context.Context, dockerfile io.Reader, opts BuildOptions) (BuildResult, error) {
+	const op = "ImageBuild"
+	if dockerfile == nil {
+		return BuildResult{}, argErr(op, "dockerfile", "", "must not be nil")
+	}
+	data, err := io.ReadAll(io.LimitReader(dockerfile, maxDockerfile+1))
+	if err != nil {
+		return BuildResult{}, err
+	}
+	if len(data) > maxDockerfile {
+		return BuildResult{}, argErr(op, "dockerfile", "", "is larger than 4 MiB")
+	}
+	name := "Dockerfile"
+	if opts.Dockerfile != "" {
+		name = filepath.ToSlash(opts.Dockerfile)
+		if strings.HasPrefix(name, "/") || name == ".." || strings.HasPrefix(name, "../") || strings.Contains(name, "/../") {
+			return BuildResult{}, argErr(op, "Dockerfile", opts.Dockerfile, "must be a relative name inside the context")
+		}
+	}
+	opts.Dockerfile = name
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	hdr := &tar.Header{Name: name, Mode: 0o644, Size: int64(len(data)), ModTime: time.Unix(0, 0), Typeflag: tar.TypeReg, Format: tar.FormatPAX}
+	if err := tw.WriteHeader(hdr); err != nil {
+		return BuildResult{}, argErr(op, "Dockerfile", name, err.Error())
+	}
+	tw.Write(data)
+	tw.Close()
+	return s.Build(ctx, &buf, opts)
+}
+
+// BuildPruneOptions tune [ImageService.BuildPrune].
+type BuildPruneOptions struct {
+	All bool // remove all unused cache, not only dangling records
+	// Filters: until, id, parent, type, description, inuse, shared,
+	// private.
+	Filters wire.Filters
+	// ReservedSpace is the cache to keep, in bytes (sent as keep-storage
+	// before API 1.48, reserved-space from 1.48).
+	ReservedSpace int64
+	MaxUsedSpace  int64 // API 1.48
+	MinFreeSpace  int64 // API 1.48
+}
+
+// BuildPrune removes build cache.
+//
+// API: POST /build/prune
+func (s *ImageService) BuildPrune(ctx context.Context, opts BuildPruneOptions) (BuildPruneResult, error) {
+	const op = "BuildPrune"
+	r := req("POST", "/build/prune", op)
+	boolParam(r.Query, "all", opts.All)
+	if f := opts.Filters.Encode(); f != "" {
+		r.Query.Set("filters", f)
+	}
+	for _, n := range []struct {
+		k string
+		v int64
+	}{{"ReservedSpace", opts.ReservedSpace}, {"MaxUsedSpace", opts.MaxUsedSpace}, {"MinFreeSpace", opts.MinFreeSpace}} {
+		if n.v < 0 {
+			return BuildPruneResult{}, argErr(op, n.k, strconv.FormatInt(n.v, 10), "must not be negative")
+		}
+	}
+	if opts.ReservedSpace > 0 {
+		ver, err := s.w.Version(ctx)
+		if err != nil {
+			return BuildPruneResult{}, err
+		}
+		if ver.Less(v(48)) {
+			r.Query.Set("keep-storage", strconv.FormatInt(opts.ReservedSpace, 10))
+		} else {
+			r.Query.Set("reserved-space", strconv.FormatInt(opts.ReservedSpace, 10))
+		}
+	}
+	if opts.MaxUsedSpace > 0 {
+		r.Query.Set("max-used-space", strconv.FormatInt(opts.MaxUsedSpace, 10))
+		r.Requires = append(r.Requires, wire.Requirement{What: op + ": MaxUsedSpace", Version: v(48)})
+	}
+	if opts.MinFreeSpace > 0 {
+		r.Query.Set("min-free-space", strconv.FormatInt(opts.MinFreeSpace, 10))
+		r.Requires = append(r.Requires, wire.Requirement{What: op + ": MinFreeSpace", Version: v(48)})
+	}
+	var out BuildPruneResult
+	err := s.w.DoJSON(ctx, r, &out)
+	return out, err
+}

@@ -1,0 +1,47 @@
+package endpoints
+
+import (
+	"context"
+
+	"github.com/dockwire/dockwire/wire"
+)
+
+// DistributionService holds the Distribution operation: asking a registry,
+// through the daemon, about an image it holds.
+type DistributionService struct {
+	w *wire.Client
+}
+
+// NewDistribution returns the Distribution operations over w.
+func NewDistribution(w *wire.Client) *DistributionService { return &DistributionService{w: w} }
+
+// DistributionInspectOptions tune [DistributionService.Inspect].
+type DistributionInspectOptions struct {
+	Auth *AuthConfig // credentials for the image's registry
+}
+
+// Inspect asks the image's registry for its manifest descriptor and
+// platforms (the data behind docker manifest inspect); the daemon
+// contacts the registry, the image need not be local. It needs API 1.30.
+//
+// API: GET /distribution/{name}/json
+func (s *DistributionService) Inspect(ctx context.Context, ref string, opts DistributionInspectOptions) (DistributionInspect, error) {
+	const op = "DistributionInspect"
+	if err := checkRef(op, "ref", ref); err != nil {
+		return DistributionInspect{}, err
+	}
+	p, err := idPath(op, "/distribution/", ref, "/json")
+	if err != nil {
+		return DistributionInspect{}, err
+	}
+	r := req("GET", p, op)
+	r.MinVersion = v(30)
+	h, err := authHeader(opts.Auth)
+	if err != nil {
+		return DistributionInspect{}, err
+	}
+	r.Header = h
+	var out DistributionInspect
+	err = s.w.DoJSON(ctx, r, &out)
+	return out, err
+}
