@@ -31,17 +31,18 @@ type recorded struct {
 
 // fake is a scriptable Engine API server on a unix socket.
 type fake struct {
-	t       *testing.T
-	mu      sync.Mutex
-	reqs    []recorded
-	routes  map[string]func(w http.ResponseWriter, r *http.Request, body []byte)
-	srv     *httptest.Server
-	version string
+	t        testing.TB
+	noRecord bool
+	mu       sync.Mutex
+	reqs     []recorded
+	routes   map[string]func(w http.ResponseWriter, r *http.Request, body []byte)
+	srv      *httptest.Server
+	version  string
 }
 
 // newFake starts a fake daemon and returns a wire client pinned to version
 // (no negotiation) over its socket.
-func newFake(t *testing.T, version string) (*fake, *wire.Client) {
+func newFake(t testing.TB, version string) (*fake, *wire.Client) {
 	t.Helper()
 	f := &fake{t: t, routes: map[string]func(http.ResponseWriter, *http.Request, []byte){}, version: version}
 	dir, err := os.MkdirTemp("", "dwc")
@@ -93,7 +94,9 @@ func (f *fake) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	body, _ := io.ReadAll(r.Body) // framed by Content-Length: it ends before any stdin
 	f.mu.Lock()
-	f.reqs = append(f.reqs, recorded{Method: r.Method, Path: path, Query: r.URL.Query(), Header: r.Header.Clone(), Body: body})
+	if !f.noRecord {
+		f.reqs = append(f.reqs, recorded{Method: r.Method, Path: path, Query: r.URL.Query(), Header: r.Header.Clone(), Body: body})
+	}
 	h := f.routes[r.Method+" "+path]
 	f.mu.Unlock()
 	w.Header().Set("Api-Version", f.version)
