@@ -37,8 +37,16 @@ type Assign struct {
 // Redir is a redirection: [Fd]Op Target, with Fd -1 for the default.
 type Redir struct {
 	Fd     int
-	Op     string // < > >> >| <> <& >&
-	Target Word
+	Op     string // < > >> >| <> <& >& << <<-
+	Target Word   // for << and <<-, the delimiter
+	Doc    *HereDoc
+}
+
+// HereDoc is the body of a here-document; Quoted (a quoted delimiter)
+// turns expansion off.
+type HereDoc struct {
+	Body   string
+	Quoted bool
 }
 
 // SimpleCmd is assignments, words and redirections.

@@ -14,7 +14,8 @@
 // ${x:=y} ${x:+y} ${x:?y} ${#x} ${x#p} ${x%p}), $(...) and backquotes,
 // $((...)), quoting, IFS field splitting, globbing against the filesystem,
 // redirections (< > >> 2> 2>&1 >&2, /dev/null, /dev/stdout, /dev/stderr)
-// and NAME=value prefixes. Here-documents are not supported.
+// here-documents (<< and <<-, unexpanded with a quoted delimiter) and
+// NAME=value prefixes.
 //
 // Signals follow Linux: see Process.Signal. Output is written as it is
 // produced. A StepBudget bounds the work a script may do, so fuzzed scripts

@@ -24,6 +24,7 @@ var fuzzSeeds = []string{
 	"if [ -f /etc/passwd ]; then echo y; elif true; then :; else false; fi",
 	"echo $(( ((((((1)))))) )); echo ${a:=b} ${a#b} ${a%%*}",
 	"cat /* 2>/dev/null; ls -la /; rm -rf /tmp; mkdir -p /a/b/c",
+	"cat <<EOF\n$x `echo y`\nEOF\ncat <<-'Q' | wc -c\n\tq\n\tQ\n",
 }
 
 func FuzzParse(f *testing.F) {

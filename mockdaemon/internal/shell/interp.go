@@ -711,6 +711,27 @@ func (sh *shell) redirect(ctx context.Context, rs []Redir) (restore func(), err 
 		sh.stdin, sh.stdout, sh.stderr = in, out, errw
 	}
 	for _, r := range rs {
+		if r.Doc != nil {
+			body := r.Doc.Body
+			if !r.Doc.Quoted {
+				e := &expander{sh: sh, ctx: ctx}
+				e.word(body, true)
+				if e.err != nil {
+					restore()
+					return nil, sh.expandFailed(e.err)
+				}
+				body = e.joined()
+			}
+			fd := r.Fd
+			if fd < 0 {
+				fd = 0
+			}
+			if err := sh.setFd(fd, strings.NewReader(body)); err != nil {
+				restore()
+				return nil, err
+			}
+			continue
+		}
 		target, err := sh.expandString(ctx, r.Target)
 		if err != nil {
 			restore()

@@ -47,8 +47,46 @@ func (t token) String() string {
 }
 
 type lexer struct {
-	src string
-	pos int
+	src     string
+	pos     int
+	pending []pendingDoc // here-documents whose bodies follow the next newline
+}
+
+type pendingDoc struct {
+	delim string
+	strip bool // <<- strips leading tabs
+	doc   *HereDoc
+}
+
+// readHereDocs reads the bodies of the pending here-documents, which start
+// at l.pos (just after a newline).
+func (l *lexer) readHereDocs() error {
+	for _, pd := range l.pending {
+		var body strings.Builder
+		for {
+			if l.pos >= len(l.src) {
+				return &SyntaxError{Offset: l.pos, Msg: fmt.Sprintf("here-document delimited by end of file (wanted %q)", pd.delim)}
+			}
+			end := strings.IndexByte(l.src[l.pos:], '\n')
+			var line string
+			if end < 0 {
+				line, l.pos = l.src[l.pos:], len(l.src)
+			} else {
+				line, l.pos = l.src[l.pos:l.pos+end], l.pos+end+1
+			}
+			if pd.strip {
+				line = strings.TrimLeft(line, "\t")
+			}
+			if line == pd.delim {
+				break
+			}
+			body.WriteString(line)
+			body.WriteByte('\n')
+		}
+		pd.doc.Body = body.String()
+	}
+	l.pending = nil
+	return nil
 }
 
 var ops = []string{"&&", "||", ";;", "<<-", "<<", ">>", "<&", ">&", "<>", ">|", ";", "&", "|", "(", ")", "<", ">"}
@@ -78,11 +116,19 @@ func (l *lexer) next() (token, error) {
 tok:
 	start := l.pos
 	if l.pos >= len(l.src) {
+		if len(l.pending) > 0 {
+			return token{}, &SyntaxError{Offset: l.pos, Msg: fmt.Sprintf("here-document delimited by end of file (wanted %q)", l.pending[0].delim)}
+		}
 		return token{kind: tEOF, pos: start}, nil
 	}
 	c := l.src[l.pos]
 	if c == '\n' {
 		l.pos++
+		if len(l.pending) > 0 {
+			if err := l.readHereDocs(); err != nil {
+				return token{}, err
+			}
+		}
 		return token{kind: tNewline, val: "\n", pos: start}, nil
 	}
 	if isOpStart(c) {

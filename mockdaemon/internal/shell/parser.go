@@ -255,9 +255,6 @@ func (p *parser) redir() (Redir, error) {
 		return r, p.unexpected()
 	}
 	r.Op = p.tok.val
-	if r.Op == "<<" || r.Op == "<<-" {
-		return r, &SyntaxError{Offset: p.tok.pos, Msg: "here-documents are not supported"}
-	}
 	if err := p.advance(); err != nil {
 		return r, err
 	}
@@ -265,6 +262,15 @@ func (p *parser) redir() (Redir, error) {
 		return r, p.unexpected()
 	}
 	r.Target = Word(p.tok.val)
+	if r.Op == "<<" || r.Op == "<<-" {
+		quoted := strings.ContainsAny(p.tok.val, "'\"\\")
+		delim := p.tok.val
+		if quoted {
+			delim = unquoteDelim(delim)
+		}
+		r.Doc = &HereDoc{Quoted: quoted}
+		p.lx.pending = append(p.lx.pending, pendingDoc{delim: delim, strip: r.Op == "<<-", doc: r.Doc})
+	}
 	return r, p.advance()
 }
 
@@ -541,4 +547,22 @@ func (p *parser) caseCmd() (Command, error) {
 			return nil, p.unexpected()
 		}
 	}
+}
+
+// unquoteDelim removes the quoting from a here-document delimiter.
+func unquoteDelim(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\'', '"':
+		case '\\':
+			if i+1 < len(s) {
+				i++
+				b.WriteByte(s[i])
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
