@@ -3,7 +3,9 @@ package shell
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -412,4 +414,47 @@ func signalName(sig syscall.Signal) string {
 		return strconv.Itoa(int(sig))
 	}
 	return names[0]
+}
+
+// ErrNotFound is wrapped by LookPath's error when a command cannot be found.
+var ErrNotFound = errors.New("executable file not found in $PATH")
+
+// LookPath reports what Start would run for name with this configuration,
+// so a daemon can refuse to start a container whose command does not exist,
+// as dockerd does: the name itself for a registered Program, otherwise the
+// file found at an explicit path or on $PATH (from Env, or the default).
+func (c Config) LookPath(name string) (string, error) {
+	if _, ok := c.Programs[name]; ok {
+		return name, nil
+	}
+	fsys := c.FS
+	if fsys == nil || name == "" {
+		return "", fmt.Errorf("shell: %q: %w", name, ErrNotFound)
+	}
+	pathEnv, dir := defaultPath, c.Dir
+	if dir == "" {
+		dir = "/"
+	}
+	for _, kv := range c.Env {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			pathEnv = v
+		}
+	}
+	var cands []string
+	if strings.Contains(name, "/") {
+		cands = []string{name}
+	} else {
+		for _, d := range strings.Split(pathEnv, ":") {
+			cands = append(cands, path.Join(d, name))
+		}
+	}
+	for _, p := range cands {
+		if !strings.HasPrefix(p, "/") {
+			p = path.Join(dir, p)
+		}
+		if fi, err := fsys.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o111 != 0 {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("shell: %q: %w", name, ErrNotFound)
 }

@@ -3,6 +3,7 @@ package shell
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"runtime"
 	"strings"
@@ -197,6 +198,29 @@ func TestArgvDirect(t *testing.T) {
 	}
 }
 
+func TestLookPath(t *testing.T) {
+	f := busybox(t)
+	_ = f.WriteFile("/tmp/plain", nil, 0o644)
+	cfg := Config{FS: f, Env: []string{"PATH=/usr/bin:/bin"}, Programs: map[string]Program{"custom": nil}}
+	tests := []struct {
+		name, want string
+		err        error
+	}{
+		{"sh", "/bin/sh", nil},
+		{"/bin/cat", "/bin/cat", nil},
+		{"custom", "custom", nil},
+		{"nope", "", ErrNotFound},
+		{"/tmp/plain", "", ErrNotFound},
+		{"/bin", "", ErrNotFound},
+	}
+	for _, tt := range tests {
+		got, err := cfg.LookPath(tt.name)
+		if got != tt.want || !errors.Is(err, tt.err) {
+			t.Errorf("LookPath(%q) = %q, %v; want %q, %v", tt.name, got, err, tt.want, tt.err)
+		}
+	}
+}
+
 func TestReadOnlyFS(t *testing.T) {
 	f := busybox(t)
 	f.SetReadOnly(true)
@@ -368,6 +392,33 @@ func BenchmarkEchoLoop(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		p := Start(context.Background(), sh("for i in 1 2 3 4 5 6 7 8 9 10; do echo $i; done | wc -l"), Config{FS: f})
+		if p.Wait() != 0 {
+			b.Fatal("failed")
+		}
+	}
+}
+
+func BenchmarkParse(b *testing.B) {
+	src := `for i in 1 2 3; do case $i in 1|2) echo "a $i" | wc -c;; *) x=$((i*2)); echo ${x:-0} >&2;; esac; done`
+	b.ReportAllocs()
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, err := Parse(src); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCatPipe(b *testing.B) {
+	f := busybox(b)
+	data := bytes.Repeat([]byte("0123456789abcdef\n"), 1<<16)
+	if err := f.WriteFile("/tmp/big", data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		p := Start(context.Background(), sh("cat /tmp/big | cat"), Config{FS: f, Stdout: io.Discard})
 		if p.Wait() != 0 {
 			b.Fatal("failed")
 		}
