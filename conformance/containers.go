@@ -165,6 +165,7 @@ func init() {
 		if !errors.As(err, &werr) && !errors.As(err, &serr) {
 			e.T.Fatalf("run of an image on a closed port: %v (%T), want the daemon's typed error", err, err)
 		}
+		e.T.Logf("pull of 127.0.0.1:9/none:x: %v", err)
 		if ctx.Err() != nil || time.Since(start) > 30*time.Second {
 			e.T.Errorf("pull failure took %v", time.Since(start))
 		}

@@ -6,12 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/dockwire/dockwire/wire"
 )
 
 // RunOptions mirror the keywords of docker-py's containers.run. The zero
@@ -237,7 +234,7 @@ func (s *ContainerService) Run(ctx context.Context, opts RunOptions) (RunResult,
 	}
 	created, err := s.Create(ctx, co)
 	if errors.Is(err, ErrImageNotFound) {
-		if perr := s.pull(ctx, opts.Image, opts.Platform, opts.Registry); perr != nil {
+		if _, perr := NewImages(s.w).Pull(ctx, opts.Image, PullOptions{Platform: opts.Platform, Auth: opts.Registry}); perr != nil {
 			return RunResult{}, fmt.Errorf("endpoints: Run: image %s is missing and pulling it failed: %w", opts.Image, perr)
 		}
 		created, err = s.Create(ctx, co)
@@ -323,55 +320,6 @@ func (t *stderrTail) Write(p []byte) (int, error) {
 }
 
 func (t *stderrTail) Bytes() []byte { return t.buf }
-
-// pullRef splits an image reference into the fromImage and tag
-// parameters of POST /images/create ("latest" when it names none).
-func pullRef(ref string) (string, string) {
-	if strings.Contains(ref, "@") {
-		return ref, ""
-	}
-	slash := strings.LastIndex(ref, "/")
-	if colon := strings.LastIndex(ref, ":"); colon > slash {
-		return ref[:colon], ref[colon+1:]
-	}
-	return ref, "latest"
-}
-
-// pull pulls ref through POST /images/create, reading its progress stream
-// to the end; an in-band error is returned as a *wire.StreamError. It is
-// the small private form of the Images service's pull, for Run.
-func (s *ContainerService) pull(ctx context.Context, ref, platform string, auth *AuthConfig) error {
-	const op = "ImageCreate"
-	if ref == "" {
-		return argErr(op, "fromImage", ref, "must not be empty")
-	}
-	r := &wire.Request{Method: "POST", Path: "/images/create", Op: op, Query: url.Values{}, NoTimeout: true}
-	img, tag := pullRef(ref)
-	r.Query.Set("fromImage", img)
-	if tag != "" {
-		r.Query.Set("tag", tag)
-	}
-	if platform != "" {
-		r.Query.Set("platform", platform)
-	}
-	if auth != nil {
-		a, err := wire.EncodeAuth(auth)
-		if err != nil {
-			return err
-		}
-		r.Header = wire.Header{}
-		r.Header.Set("X-Registry-Auth", a)
-	}
-	resp, err := s.w.Do(ctx, r)
-	if err != nil {
-		return err
-	}
-	st := wire.NewStream[struct{}](ctx, resp.Body, resp.Header.Get("Content-Type"), wire.StreamOptions{})
-	defer st.Close()
-	for st.Next() {
-	}
-	return st.Err()
-}
 
 // ExecRunOptions mirror docker-py's exec_run keywords.
 type ExecRunOptions struct {
