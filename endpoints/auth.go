@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 )
 
 // IndexServer is the key of Docker Hub's credentials in config.json, and
@@ -241,6 +242,7 @@ func helperGet(ctx context.Context, helper, server, host string) (*AuthConfig, e
 	cmd.Stdin = strings.NewReader(server)
 	var stdout, stderr limitedBuffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.WaitDelay = time.Second // a helper's children holding its pipes cannot hold us
 	err := cmd.Run()
 	if err != nil {
 		msg := strings.TrimSpace(stdout.String() + " " + stderr.String())

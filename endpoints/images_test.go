@@ -1,0 +1,693 @@
+package endpoints_test
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dockwire/dockwire/endpoints"
+	"github.com/dockwire/dockwire/wire"
+)
+
+// onStream answers a JSON message stream made of records.
+func onStream(records ...string) func(http.ResponseWriter, *http.Request, []byte) {
+	return func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(200)
+		for _, rec := range records {
+			io.WriteString(w, rec+"\r\n")
+		}
+	}
+}
+
+// decodeAuth decodes an X-Registry-Auth value the way dockerd does
+// (base64.URLEncoding, then JSON).
+func decodeAuth(t *testing.T, s string) map[string]any {
+	t.Helper()
+	raw, err := base64.URLEncoding.DecodeString(s)
+	if err != nil {
+		t.Fatalf("X-Registry-Auth %q is not URL-safe base64: %v", s, err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatalf("X-Registry-Auth is not JSON: %v", err)
+	}
+	return m
+}
+
+func TestImageRequestBuilding(t *testing.T) {
+	amd64 := &endpoints.Platform{OS: "linux", Architecture: "amd64"}
+	cases := []struct {
+		name    string
+		version string
+		call    func(ctx context.Context, s *endpoints.ImageService) error
+		method  string
+		path    string
+		query   url.Values
+		body    string // substring of the body
+	}{
+		{"list", "1.47", func(ctx context.Context, s *endpoints.ImageService) error {
+			_, err := s.List(ctx, endpoints.ImageListOptions{All: true, Digests: true, SharedSize: true, Manifests: true, Filters: wire.Filters{"dangling": {"true"}}})
+			return err
+		}, "GET", "/images/json", url.Values{"all": {"1"}, "digests": {"1"}, "shared-size": {"1"}, "manifests": {"1"}, "filters": {`{"dangling":{"true":true}}`}}, ""},
+		{"inspect", "1.49", func(ctx context.Context, s *endpoints.ImageService) error {
+			_, err := s.Inspect(ctx, "127.0.0.1:5000/a/b:t", endpoints.ImageInspectOptions{Platform: amd64})
+			return err
+		}, "GET", "/images/127.0.0.1:5000/a/b:t/json", url.Values{"platform": {`{"architecture":"amd64","os":"linux"}`}}, ""},
+		{"history", "", func(ctx context.Context, s *endpoints.ImageService) error {
+			_, err := s.History(ctx, "busybox", endpoints.HistoryOptions{})
+			return err
+		}, "GET", "/images/busybox/history", url.Values{}, ""},
+		{"attestations", "1.55", func(ctx context.Context, s *endpoints.ImageService) error {
+			_, err := s.Attestations(ctx, "img", endpoints.AttestationsOptions{Platform: amd64, Types: []string{"https://slsa.dev/provenance/v0.2"}, Statement: true})
+			return err
+		}, "GET", "/images/img/attestations", url.Values{"platform": {`{"architecture":"amd64","os":"linux"}`}, "type": {"https://slsa.dev/provenance/v0.2"}, "statement": {"1"}}, ""},
+		{"tag", "", func(ctx context.Context, s *endpoints.ImageService) error {
+			return s.Tag(ctx, "sha256:abc", "127.0.0.1:5000/x/y:v1")
+		}, "POST", "/images/sha256:abc/tag", url.Values{"repo": {"127.0.0.1:5000/x/y"}, "tag": {"v1"}}, ""},
+		{"tag-no-tag", "", func(ctx context.Context, s *endpoints.ImageService) error {
+			return s.Tag(ctx, "a", "b")
+		}, "POST", "/images/a/tag", url.Values{"repo": {"b"}}, ""},
+		{"delete", "1.50", func(ctx context.Context, s *endpoints.ImageService) error {
+			_, err := s.Delete(ctx, "a:b", endpoints.ImageDeleteOptions{Force: true, NoPrune: true, Platforms: []endpoints.Platform{*amd64}})
+			return err
+		}, "DELETE", "/images/a:b", url.Values{"force": {"1"}, "noprune": {"1"}, "platforms": {`{"architecture":"amd64","os":"linux"}`}}, ""},
+		{"search", "", func(ctx context.Context, s *endpoints.ImageService) error {
+			_, err := s.Search(ctx, "127.0.0.1:5000/bb", endpoints.SearchOptions{Limit: 5, Filters: wire.Filters{"is-official": {"true"}}})
+			return err
+		}, "GET", "/images/search", url.Values{"term": {"127.0.0.1:5000/bb"}, "limit": {"5"}, "filters": {`{"is-official":{"true":true}}`}}, ""},
+		{"prune", "", func(ctx context.Context, s *endpoints.ImageService) error {
+			_, err := s.Prune(ctx, endpoints.ImagePruneOptions{Filters: wire.Filters{"dangling": {"false"}}})
+			return err
+		}, "POST", "/images/prune", url.Values{"filters": {`{"dangling":{"false":true}}`}}, ""},
+		{"commit", "", func(ctx context.Context, s *endpoints.ImageService) error {
+			_, err := s.Commit(ctx, "c1", endpoints.CommitOptions{Reference: "repo/x:t", Comment: "msg", Author: "me <m@x>", NoPause: true,
+				Changes: []string{"ENV A=b", `CMD ["sh"]`}, Config: &endpoints.ContainerConfig{Labels: map[string]string{"k": "v"}}})
+			return err
+		}, "POST", "/commit", url.Values{"container": {"c1"}, "repo": {"repo/x"}, "tag": {"t"}, "comment": {"msg"}, "author": {"me <m@x>"}, "pause": {"0"}, "changes": {"ENV A=b", `CMD ["sh"]`}}, `"Labels":{"k":"v"}`},
+		{"get", "1.48", func(ctx context.Context, s *endpoints.ImageService) error {
+			rc, err := s.Get(ctx, "sha256:abc", endpoints.SaveOptions{Platforms: []endpoints.Platform{*amd64}})
+			if err == nil {
+				rc.Close()
+			}
+			return err
+		}, "GET", "/images/sha256:abc/get", url.Values{"platform": {`{"architecture":"amd64","os":"linux"}`}}, ""},
+		{"get-all", "", func(ctx context.Context, s *endpoints.ImageService) error {
+			rc, err := s.GetAll(ctx, []string{"a:1", "b"}, endpoints.SaveOptions{})
+			if err == nil {
+				rc.Close()
+			}
+			return err
+		}, "GET", "/images/get", url.Values{"names": {"a:1", "b"}}, ""},
+		{"build-prune-old", "1.41", func(ctx context.Context, s *endpoints.ImageService) error {
+			_, err := s.BuildPrune(ctx, endpoints.BuildPruneOptions{All: true, ReservedSpace: 1000, Filters: wire.Filters{"until": {"1h"}}})
+			return err
+		}, "POST", "/build/prune", url.Values{"all": {"1"}, "keep-storage": {"1000"}, "filters": {`{"until":{"1h":true}}`}}, ""},
+		{"build-prune-new", "1.48", func(ctx context.Context, s *endpoints.ImageService) error {
+			_, err := s.BuildPrune(ctx, endpoints.BuildPruneOptions{ReservedSpace: 1000, MaxUsedSpace: 2000, MinFreeSpace: 3000})
+			return err
+		}, "POST", "/build/prune", url.Values{"reserved-space": {"1000"}, "max-used-space": {"2000"}, "min-free-space": {"3000"}}, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ver := tc.version
+			if ver == "" {
+				ver = "1.41"
+			}
+			f, w := newFake(t, ver)
+			for _, k := range []string{"GET /images/json", "GET /images/busybox/history", "GET /images/img/attestations", "GET /images/search"} {
+				f.on(k, onJSON(200, []any{}))
+			}
+			if err := tc.call(context.Background(), endpoints.NewImages(w)); err != nil {
+				t.Fatal(err)
+			}
+			reqs := f.requests()
+			if len(reqs) != 1 {
+				t.Fatalf("%d requests, want 1", len(reqs))
+			}
+			r := reqs[0]
+			if r.Method != tc.method || r.Path != tc.path {
+				t.Errorf("request %s %s, want %s %s", r.Method, r.Path, tc.method, tc.path)
+			}
+			if !reflect.DeepEqual(url.Values(r.Query), tc.query) {
+				t.Errorf("query %v, want %v", r.Query, tc.query)
+			}
+			if !strings.Contains(string(r.Body), tc.body) {
+				t.Errorf("body %s lacks %s", r.Body, tc.body)
+			}
+		})
+	}
+}
+
+func TestPullProgressAndAuth(t *testing.T) {
+	f, w := newFake(t, "1.41")
+	f.on("POST /images/create", onStream(
+		`{"status":"Pulling from x/y","id":"v1"}`,
+		`{"status":"Downloading","progressDetail":{"current":50,"total":100},"progress":"[=>  ]","id":"l1"}`,
+		`{"status":"Downloading","progressDetail":{"current":10,"total":200},"id":"l2"}`,
+		`{"status":"Pull complete","progressDetail":{},"id":"l1"}`,
+		`{"status":"Digest: sha256:d1"}`,
+		`{"status":"Status: Downloaded newer image for 127.0.0.1:5000/x/y:v1"}`,
+	))
+	s := endpoints.NewImages(w)
+	var got []endpoints.Progress
+	var total endpoints.ProgressTotal
+	auth := &endpoints.AuthConfig{Username: "u", Password: "p>?~", ServerAddress: "127.0.0.1:5000"}
+	res, err := s.Pull(context.Background(), "127.0.0.1:5000/x/y:v1", endpoints.PullOptions{Auth: auth, Platform: "linux/amd64", Progress: func(p endpoints.Progress) {
+		got = append(got, p)
+		total.Add(p)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Digest != "sha256:d1" || !strings.Contains(res.Status, "Downloaded newer image") {
+		t.Errorf("result %+v", res)
+	}
+	if len(got) != 6 || got[1].ProgressDetail == nil || got[1].ProgressDetail.Current != 50 || got[1].ProgressDetail.Total != 100 || got[1].ID != "l1" {
+		t.Errorf("records %+v", got)
+	}
+	if done, all := total.Bytes(); done != 110 || all != 300 {
+		t.Errorf("total %d/%d, want 110/300 (l1 complete at 100, l2 at 10)", done, all)
+	}
+	if ls := total.Layers(); len(ls) != 3 || ls[1].ID != "l1" || !ls[1].Done || ls[2].Done {
+		t.Errorf("layers %+v", ls)
+	}
+	r := f.requests()[0]
+	if q := url.Values(r.Query); q.Get("fromImage") != "127.0.0.1:5000/x/y" || q.Get("tag") != "v1" || q.Get("platform") != "linux/amd64" {
+		t.Errorf("query %v", r.Query)
+	}
+	m := decodeAuth(t, r.Header.Get("X-Registry-Auth"))
+	if m["username"] != "u" || m["password"] != "p>?~" || m["serveraddress"] != "127.0.0.1:5000" {
+		t.Errorf("auth %v", m)
+	}
+}
+
+func TestPullDefaultsAndErrors(t *testing.T) {
+	f, w := newFake(t, "1.41")
+	s := endpoints.NewImages(w)
+	f.on("POST /images/create", onStream(`{"status":"Pulling"}`, `{"errorDetail":{"message":"manifest unknown"},"error":"manifest unknown"}`))
+	_, err := s.Pull(context.Background(), "reg.example:5000/a@sha256:00", endpoints.PullOptions{})
+	var se *wire.StreamError
+	if !errors.As(err, &se) || se.Message != "manifest unknown" || !strings.HasPrefix(err.Error(), "endpoints: ImageCreate") {
+		t.Fatalf("err %v (%T), want a wrapped *wire.StreamError", err, err)
+	}
+	q := url.Values(f.requests()[0].Query)
+	if q.Get("fromImage") != "reg.example:5000/a" || q.Get("tag") != "sha256:00" {
+		t.Errorf("digest pull query %v", q)
+	}
+	if m := decodeAuth(t, f.requests()[0].Header.Get("X-Registry-Auth")); len(m) != 0 {
+		t.Errorf("no auth should send {}, sent %v", m)
+	}
+	f.on("POST /images/create", onStream(`{"status":"ok"}`))
+	if _, err := s.Pull(context.Background(), "a", endpoints.PullOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if q := url.Values(f.requests()[1].Query); q.Get("tag") != "latest" {
+		t.Errorf("pull of a bare name: tag %q, want latest", q.Get("tag"))
+	}
+	if _, err := s.Pull(context.Background(), "a", endpoints.PullOptions{AllTags: true}); err != nil {
+		t.Fatal(err)
+	}
+	if q := url.Values(f.requests()[2].Query); q.Has("tag") {
+		t.Errorf("all tags sent tag %q", q.Get("tag"))
+	}
+	f.on("POST /images/create", onJSON(500, map[string]string{"message": "Get http://127.0.0.1:9/v2/: connection refused"}))
+	_, err = s.Pull(context.Background(), "127.0.0.1:9/x", endpoints.PullOptions{})
+	var werr *wire.Error
+	if !errors.As(err, &werr) || !errors.Is(err, wire.ErrInternal) || !strings.Contains(werr.Message, "connection refused") {
+		t.Errorf("err %v, want the daemon's *wire.Error", err)
+	}
+}
+
+func TestPushResultAndTag(t *testing.T) {
+	f, w := newFake(t, "1.41")
+	f.on("POST /images/127.0.0.1:5000/a/b/push", onStream(
+		`{"status":"The push refers to repository [127.0.0.1:5000/a/b]"}`,
+		`{"status":"Pushing","progressDetail":{"current":1,"total":2},"id":"l1"}`,
+		`{"status":"Pushed","progressDetail":{},"id":"l1"}`,
+		`{"status":"t1: digest: sha256:dd size: 527"}`,
+		`{"progressDetail":{},"aux":{"Tag":"t1","Digest":"sha256:dd","Size":527}}`,
+	))
+	s := endpoints.NewImages(w)
+	n := 0
+	res, err := s.Push(context.Background(), "127.0.0.1:5000/a/b:t1", endpoints.PushOptions{Progress: func(endpoints.Progress) { n++ }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res != (endpoints.PushResult{Tag: "t1", Digest: "sha256:dd", Size: 527}) || n != 5 {
+		t.Errorf("result %+v, %d records", res, n)
+	}
+	r := f.requests()[0]
+	if url.Values(r.Query).Get("tag") != "t1" || r.Header.Get("X-Registry-Auth") == "" {
+		t.Errorf("query %v, auth header %q: push must always send X-Registry-Auth", r.Query, r.Header.Get("X-Registry-Auth"))
+	}
+}
+
+func TestLoadResult(t *testing.T) {
+	f, w := newFake(t, "1.41")
+	f.on("POST /images/load", onStream(
+		`{"status":"Loading layer","progressDetail":{"current":512,"total":1024},"id":"abc"}`,
+		`{"stream":"Loaded image: busybox:dockwire\n"}`,
+		`{"stream":"Loaded image ID: sha256:1234\n"}`,
+	))
+	s := endpoints.NewImages(w)
+	res, err := s.Load(context.Background(), strings.NewReader("tar bytes"), endpoints.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(res.Images, []string{"busybox:dockwire", "sha256:1234"}) {
+		t.Errorf("loaded %v", res.Images)
+	}
+	r := f.requests()[0]
+	if string(r.Body) != "tar bytes" || r.Header.Get("Content-Type") != "application/x-tar" || url.Values(r.Query).Get("quiet") != "0" {
+		t.Errorf("request %+v", r)
+	}
+}
+
+func TestImportResult(t *testing.T) {
+	f, w := newFake(t, "1.41")
+	f.on("POST /images/create", onStream(`{"status":"sha256:feed"}`))
+	s := endpoints.NewImages(w)
+	res, err := s.Import(context.Background(), strings.NewReader("rootfs"), endpoints.ImportOptions{Reference: "imp:v", Message: "m", Changes: []string{"CMD [\"sh\"]"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.ID != "sha256:feed" {
+		t.Errorf("id %q", res.ID)
+	}
+	r := f.requests()[0]
+	want := url.Values{"fromSrc": {"-"}, "repo": {"imp"}, "tag": {"v"}, "message": {"m"}, "changes": {`CMD ["sh"]`}}
+	if !reflect.DeepEqual(url.Values(r.Query), want) || string(r.Body) != "rootfs" {
+		t.Errorf("query %v body %q", r.Query, r.Body)
+	}
+}
+
+// tarNames lists the entries of a (possibly gzipped) tar.
+func tarNames(t *testing.T, b []byte) map[string]string {
+	t.Helper()
+	var r io.Reader = bytes.NewReader(b)
+	if len(b) > 2 && b[0] == 0x1f && b[1] == 0x8b {
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = zr
+	}
+	tr := tar.NewReader(r)
+	out := map[string]string{}
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(tr)
+		out[h.Name] = string(data)
+	}
+}
+
+func TestBuildQueryAndResult(t *testing.T) {
+	f, w := newFake(t, "1.41")
+	f.on("POST /build", onStream(
+		`{"stream":"Step 1/2 : FROM busybox\n"}`,
+		`{"stream":" ---\u003e 1234\n"}`,
+		`{"aux":{"ID":"sha256:built"}}`,
+		`{"stream":"Successfully built 5678\n"}`,
+	))
+	s := endpoints.NewImages(w)
+	cfg := &endpoints.ConfigFile{
+		Proxies: map[string]endpoints.ProxyConfig{"default": {HTTPProxy: "http://proxy:3128", NoProxy: "localhost"}},
+		Auths:   map[string]endpoints.ConfigAuth{"127.0.0.1:5000": {Auth: base64.StdEncoding.EncodeToString([]byte("u:p"))}},
+	}
+	res, err := s.Build(context.Background(), strings.NewReader("ctx"), endpoints.BuildOptions{
+		Dockerfile: "sub/Dockerfile", Tags: []string{"a:1", "b"}, BuildArgs: map[string]string{"V": "1", "HTTP_PROXY": "mine"},
+		Labels: map[string]string{"l": "x"}, Target: "t", Platform: "linux/amd64", NetworkMode: "none", ExtraHosts: []string{"h:1.2.3.4", "g:5.6.7.8"},
+		CacheFrom: []string{"c:1"}, NoCache: true, Pull: true, NoRemove: true, ForceRemove: true, Squash: true, Isolation: "default",
+		ShmSize: 1 << 20, Memory: 64 << 20, MemorySwap: -1, CPUShares: 512, CPUSetCPUs: "0", CPUPeriod: 100000, CPUQuota: 50000,
+		Config: cfg,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.ID != "sha256:built" || !strings.Contains(res.Log, "Step 1/2") {
+		t.Errorf("result %+v", res)
+	}
+	r := f.requests()[0]
+	q := url.Values(r.Query)
+	var args map[string]string
+	json.Unmarshal([]byte(q.Get("buildargs")), &args)
+	wantArgs := map[string]string{"V": "1", "HTTP_PROXY": "mine", "http_proxy": "http://proxy:3128", "NO_PROXY": "localhost", "no_proxy": "localhost"}
+	if !reflect.DeepEqual(args, wantArgs) {
+		t.Errorf("buildargs %v, want %v", args, wantArgs)
+	}
+	checks := map[string][]string{
+		"dockerfile": {"sub/Dockerfile"}, "t": {"a:1", "b"}, "labels": {`{"l":"x"}`}, "target": {"t"}, "platform": {"linux/amd64"},
+		"networkmode": {"none"}, "extrahosts": {"h:1.2.3.4", "g:5.6.7.8"}, "cachefrom": {`["c:1"]`}, "nocache": {"1"}, "pull": {"1"},
+		"rm": {"0"}, "forcerm": {"1"}, "squash": {"1"}, "isolation": {"default"}, "shmsize": {"1048576"}, "memory": {"67108864"},
+		"memswap": {"-1"}, "cpushares": {"512"}, "cpusetcpus": {"0"}, "cpuperiod": {"100000"}, "cpuquota": {"50000"},
+	}
+	for k, want := range checks {
+		if !reflect.DeepEqual(q[k], want) {
+			t.Errorf("%s = %v, want %v", k, q[k], want)
+		}
+	}
+	if r.Header.Get("Content-Type") != "application/x-tar" || string(r.Body) != "ctx" {
+		t.Errorf("content type %q body %q", r.Header.Get("Content-Type"), r.Body)
+	}
+	raw, err := base64.URLEncoding.DecodeString(r.Header.Get("X-Registry-Config"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rc map[string]endpoints.AuthConfig
+	if err := json.Unmarshal(raw, &rc); err != nil || rc["127.0.0.1:5000"].Username != "u" || rc["127.0.0.1:5000"].Password != "p" || len(rc) != 1 {
+		t.Errorf("X-Registry-Config %s (%v)", raw, err)
+	}
+}
+
+func TestBuildIDFromOutput(t *testing.T) {
+	f, w := newFake(t, "1.41")
+	s := endpoints.NewImages(w)
+	f.on("POST /build", onStream(`{"stream":"Step 1/1 : FROM x\n"}`, `{"stream":"Successfully built 5678abcd\n"}`, `{"stream":"Successfully tagged a:b\n"}`))
+	res, err := s.Build(context.Background(), strings.NewReader("x"), endpoints.BuildOptions{})
+	if err != nil || res.ID != "5678abcd" {
+		t.Errorf("id %q err %v", res.ID, err)
+	}
+	f.on("POST /build", onStream(`{"stream":"sha256:quietid\n"}`))
+	res, err = s.Build(context.Background(), strings.NewReader("x"), endpoints.BuildOptions{Quiet: true})
+	if err != nil || res.ID != "sha256:quietid" {
+		t.Errorf("quiet id %q err %v", res.ID, err)
+	}
+}
+
+func TestBuildError(t *testing.T) {
+	f, w := newFake(t, "1.41")
+	f.on("POST /build", onStream(
+		`{"stream":"Step 2/2 : RUN echo out-before-fail \u0026\u0026 exit 3\n"}`,
+		`{"stream":"out-before-fail\n"}`,
+		`{"errorDetail":{"code":3,"message":"The command '/bin/sh -c echo out-before-fail \u0026\u0026 exit 3' returned a non-zero code: 3"},"error":"The command ... returned a non-zero code: 3"}`,
+	))
+	s := endpoints.NewImages(w)
+	_, err := s.Build(context.Background(), strings.NewReader("x"), endpoints.BuildOptions{})
+	var be *endpoints.BuildError
+	if !errors.As(err, &be) {
+		t.Fatalf("err %v (%T), want *BuildError", err, err)
+	}
+	if be.Code != 3 || !strings.Contains(be.Message, "non-zero code: 3") || !strings.Contains(be.Log, "out-before-fail\n") {
+		t.Errorf("BuildError %+v", be)
+	}
+	var se *wire.StreamError
+	if !errors.As(err, &se) {
+		t.Error("BuildError does not unwrap to *wire.StreamError")
+	}
+}
+
+func TestBuildDirContext(t *testing.T) {
+	checkGoroutines(t)
+	dir := t.TempDir()
+	files := map[string]string{
+		"Dockerfile":    "FROM x\n",
+		".dockerignore": "*.secret\nignored/\n!keep.secret\n",
+		"a.txt":         "a",
+		"b.secret":      "s",
+		"keep.secret":   "k",
+		"ignored/x":     "x",
+		"sub/c.txt":     "c",
+	}
+	for name, data := range files {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	outside := filepath.Join(t.TempDir(), "Dockerfile.dev")
+	os.WriteFile(outside, []byte("FROM outside\n"), 0o644)
+
+	f, w := newFake(t, "1.41")
+	f.on("POST /build", onStream(`{"aux":{"ID":"sha256:x"}}`))
+	s := endpoints.NewImages(w)
+	if _, err := s.BuildDir(context.Background(), dir, endpoints.BuildOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got := tarNames(t, f.requests()[0].Body)
+	for _, want := range []string{"Dockerfile", ".dockerignore", "a.txt", "keep.secret", "sub/c.txt"} {
+		if _, ok := got[want]; !ok {
+			t.Errorf("context lacks %s: %v", want, got)
+		}
+	}
+	for _, no := range []string{"b.secret", "ignored/x", "ignored"} {
+		if _, ok := got[no]; ok {
+			t.Errorf("context holds excluded %s", no)
+		}
+	}
+
+	// A Dockerfile outside the directory: sent under a random name.
+	if _, err := s.BuildDir(context.Background(), dir, endpoints.BuildOptions{Dockerfile: outside, Compress: true}); err != nil {
+		t.Fatal(err)
+	}
+	r := f.requests()[1]
+	if r.Body[0] != 0x1f || r.Body[1] != 0x8b {
+		t.Fatalf("Compress did not gzip the context")
+	}
+	name := url.Values(r.Query).Get("dockerfile")
+	got = tarNames(t, r.Body)
+	if !strings.HasPrefix(name, ".dockerfile.") || got[name] != "FROM outside\n" || got["Dockerfile"] != "FROM x\n" {
+		t.Errorf("outside dockerfile %q, context %v", name, got)
+	}
+
+	// A Dockerfile inside, named relative to the directory.
+	if _, err := s.BuildDir(context.Background(), dir, endpoints.BuildOptions{Dockerfile: filepath.Join(dir, "sub", "c.txt")}); err != nil {
+		t.Fatal(err)
+	}
+	if d := url.Values(f.requests()[2].Query).Get("dockerfile"); d != "sub/c.txt" {
+		t.Errorf("inside dockerfile sent as %q", d)
+	}
+}
+
+func TestBuildDockerfileAlone(t *testing.T) {
+	f, w := newFake(t, "1.41")
+	f.on("POST /build", onStream(`{"aux":{"ID":"sha256:x"}}`))
+	s := endpoints.NewImages(w)
+	if _, err := s.BuildDockerfile(context.Background(), strings.NewReader("FROM scratch\nLABEL a=b\n"), endpoints.BuildOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got := tarNames(t, f.requests()[0].Body)
+	if len(got) != 1 || got["Dockerfile"] != "FROM scratch\nLABEL a=b\n" {
+		t.Errorf("context %v", got)
+	}
+}
+
+func TestImageBadInput(t *testing.T) {
+	f, w := newFake(t, "1.41")
+	s := endpoints.NewImages(w)
+	d := endpoints.NewDistribution(w)
+	ctx := context.Background()
+	calls := map[string]func() error{
+		"inspect-empty":  func() error { _, err := s.Inspect(ctx, "", endpoints.ImageInspectOptions{}); return err },
+		"inspect-dotdot": func() error { _, err := s.Inspect(ctx, "..", endpoints.ImageInspectOptions{}); return err },
+		"inspect-both": func() error {
+			_, err := s.Inspect(ctx, "a", endpoints.ImageInspectOptions{Manifests: true, Platform: &endpoints.Platform{}})
+			return err
+		},
+		"tag-digest":       func() error { return s.Tag(ctx, "a", "b@sha256:00") },
+		"tag-empty":        func() error { return s.Tag(ctx, "a", " ") },
+		"pull-empty":       func() error { _, err := s.Pull(ctx, "", endpoints.PullOptions{}); return err },
+		"pull-newline":     func() error { _, err := s.Pull(ctx, "a\nb", endpoints.PullOptions{}); return err },
+		"pull-alltags-tag": func() error { _, err := s.Pull(ctx, "a:1", endpoints.PullOptions{AllTags: true}); return err },
+		"push-digest":      func() error { _, err := s.Push(ctx, "a@sha256:00", endpoints.PushOptions{}); return err },
+		"search-negative":  func() error { _, err := s.Search(ctx, "x", endpoints.SearchOptions{Limit: -1}); return err },
+		"getall-none":      func() error { _, err := s.GetAll(ctx, nil, endpoints.SaveOptions{}); return err },
+		"load-nil":         func() error { _, err := s.Load(ctx, nil, endpoints.LoadOptions{}); return err },
+		"import-nil":       func() error { _, err := s.Import(ctx, nil, endpoints.ImportOptions{}); return err },
+		"build-nothing":    func() error { _, err := s.Build(ctx, nil, endpoints.BuildOptions{}); return err },
+		"build-neg-memory": func() error {
+			_, err := s.Build(ctx, strings.NewReader(""), endpoints.BuildOptions{Memory: -1})
+			return err
+		},
+		"build-bad-tag": func() error {
+			_, err := s.Build(ctx, strings.NewReader(""), endpoints.BuildOptions{Tags: []string{"a b"}})
+			return err
+		},
+		"build-dir-empty": func() error { _, err := s.BuildDir(ctx, "", endpoints.BuildOptions{}); return err },
+		"dockerfile-escape": func() error {
+			_, err := s.BuildDockerfile(ctx, strings.NewReader("FROM x"), endpoints.BuildOptions{Dockerfile: "../D"})
+			return err
+		},
+		"prune-neg":          func() error { _, err := s.BuildPrune(ctx, endpoints.BuildPruneOptions{MinFreeSpace: -1}); return err },
+		"commit-empty":       func() error { _, err := s.Commit(ctx, "", endpoints.CommitOptions{}); return err },
+		"distribution-empty": func() error { _, err := d.Inspect(ctx, "", endpoints.DistributionInspectOptions{}); return err },
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			err := call()
+			var ae *endpoints.ArgError
+			if !errors.As(err, &ae) || !errors.Is(err, wire.ErrInvalidArgument) || !strings.HasPrefix(err.Error(), "endpoints: ") {
+				t.Errorf("err %v (%T), want *ArgError", err, err)
+			}
+		})
+	}
+	if n := len(f.requests()); n != 0 {
+		t.Errorf("bad input sent %d requests", n)
+	}
+}
+
+func TestImageVersionGates(t *testing.T) {
+	f, w := newFake(t, "1.41")
+	s := endpoints.NewImages(w)
+	ctx := context.Background()
+	p := &endpoints.Platform{OS: "linux", Architecture: "arm64"}
+	calls := map[string]func() error{
+		"attestations": func() error { _, err := s.Attestations(ctx, "a", endpoints.AttestationsOptions{}); return err },
+		"list-manifests": func() error {
+			_, err := s.List(ctx, endpoints.ImageListOptions{Manifests: true})
+			return err
+		},
+		"inspect-platform": func() error { _, err := s.Inspect(ctx, "a", endpoints.ImageInspectOptions{Platform: p}); return err },
+		"history-platform": func() error { _, err := s.History(ctx, "a", endpoints.HistoryOptions{Platform: p}); return err },
+		"push-platform":    func() error { _, err := s.Push(ctx, "a", endpoints.PushOptions{Platform: p}); return err },
+		"load-platform": func() error {
+			_, err := s.Load(ctx, strings.NewReader(""), endpoints.LoadOptions{Platforms: []endpoints.Platform{*p}})
+			return err
+		},
+		"delete-platforms": func() error {
+			_, err := s.Delete(ctx, "a", endpoints.ImageDeleteOptions{Platforms: []endpoints.Platform{*p}})
+			return err
+		},
+		"prune-max-used": func() error { _, err := s.BuildPrune(ctx, endpoints.BuildPruneOptions{MaxUsedSpace: 1}); return err },
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			var ve *wire.VersionError
+			if err := call(); !errors.As(err, &ve) {
+				t.Errorf("err %v (%T), want *wire.VersionError", err, err)
+			}
+		})
+	}
+	if n := len(f.requests()); n != 0 {
+		t.Errorf("refused calls sent %d requests", n)
+	}
+}
+
+func TestImageDecode(t *testing.T) {
+	f, w := newFake(t, "1.41")
+	s := endpoints.NewImages(w)
+	ctx := context.Background()
+	f.on("GET /images/x/json", onJSON(200, map[string]any{
+		"Id": "sha256:1", "RepoTags": []string{"x:latest"}, "Created": "2024-01-02T03:04:05Z", "Size": 1234, "Os": "linux", "Architecture": "amd64",
+		"Config": map[string]any{"Env": []string{"PATH=/bin"}, "Cmd": []string{"sh"}, "Labels": map[string]string{"a": "b"}},
+		"RootFS": map[string]any{"Type": "layers", "Layers": []string{"sha256:l1"}}, "Metadata": map[string]any{"LastTagTime": "2024-01-02T03:04:05Z"},
+		"Unknown": 1,
+	}))
+	in, err := s.Inspect(ctx, "x", endpoints.ImageInspectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.ID != "sha256:1" || in.Labels()["a"] != "b" || in.RootFS.Layers[0] != "sha256:l1" || in.Size != 1234 || in.Metadata.LastTagTime == "" {
+		t.Errorf("inspect %+v", in)
+	}
+	f.on("DELETE /images/x", onJSON(200, []map[string]string{{"Untagged": "x:latest"}, {"Deleted": "sha256:1"}}))
+	del, err := s.Delete(ctx, "x", endpoints.ImageDeleteOptions{})
+	if err != nil || !reflect.DeepEqual(del, []endpoints.ImageDeleteItem{{Untagged: "x:latest"}, {Deleted: "sha256:1"}}) {
+		t.Errorf("delete %v %v", del, err)
+	}
+	f.on("GET /images/nope/json", onJSON(404, map[string]string{"message": "No such image: nope:latest"}))
+	_, err = s.Inspect(ctx, "nope", endpoints.ImageInspectOptions{})
+	if !errors.Is(err, endpoints.ErrImageNotFound) || !errors.Is(err, wire.ErrNotFound) {
+		t.Errorf("missing image err %v", err)
+	}
+	f.on("GET /images/search", onJSON(200, []map[string]any{{"name": "bb", "star_count": 3, "is_official": true}}))
+	sr, err := s.Search(ctx, "bb", endpoints.SearchOptions{})
+	if err != nil || len(sr) != 1 || sr[0].StarCount != 3 || !sr[0].IsOfficial {
+		t.Errorf("search %v %v", sr, err)
+	}
+	d := endpoints.NewDistribution(w)
+	f.on("GET /distribution/127.0.0.1:5000/a:1/json", onJSON(200, map[string]any{
+		"Descriptor": map[string]any{"mediaType": "application/vnd.docker.distribution.manifest.v2+json", "digest": "sha256:m", "size": 527},
+		"Platforms":  []map[string]any{{"architecture": "amd64", "os": "linux"}},
+	}))
+	di, err := d.Inspect(ctx, "127.0.0.1:5000/a:1", endpoints.DistributionInspectOptions{Auth: &endpoints.AuthConfig{Username: "u"}})
+	if err != nil || di.Descriptor.Digest != "sha256:m" || di.Descriptor.Size != 527 || di.Platforms[0].String() != "linux/amd64" {
+		t.Errorf("distribution %+v %v", di, err)
+	}
+	if m := decodeAuth(t, f.requests()[len(f.requests())-1].Header.Get("X-Registry-Auth")); m["username"] != "u" {
+		t.Errorf("distribution auth %v", m)
+	}
+}
+
+// TestSaveStreams checks that Get hands back the body as a stream: the
+// first bytes are readable while the daemon is still writing.
+func TestSaveStreams(t *testing.T) {
+	checkGoroutines(t)
+	f, w := newFake(t, "1.41")
+	release := make(chan struct{})
+	f.on("GET /images/big/get", func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		w.Header().Set("Content-Type", "application/x-tar")
+		w.WriteHeader(200)
+		w.Write(bytes.Repeat([]byte("x"), 4096))
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	})
+	s := endpoints.NewImages(w)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rc, err := s.Get(ctx, "big", endpoints.SaveOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 4096)
+	if _, err := io.ReadFull(rc, buf); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	start := time.Now()
+	_, err = io.ReadAll(rc)
+	if err == nil || time.Since(start) > 2*time.Second {
+		t.Errorf("read after cancel: %v after %v", err, time.Since(start))
+	}
+	rc.Close()
+	close(release)
+}
+
+func TestProgressTotalPhases(t *testing.T) {
+	var tot endpoints.ProgressTotal
+	for _, p := range []endpoints.Progress{
+		{ID: "a", Status: "Downloading", ProgressDetail: &endpoints.ProgressDetail{Current: 10, Total: 100}},
+		{ID: "b", Status: "Already exists"},
+		{ID: "a", Status: "Downloading", ProgressDetail: &endpoints.ProgressDetail{Current: 100, Total: 100}},
+		{ID: "a", Status: "Extracting", ProgressDetail: &endpoints.ProgressDetail{Current: 30, Total: 100}},
+		{ID: "c", Status: "Pushing", ProgressDetail: &endpoints.ProgressDetail{Current: 500, Total: 400}},
+		{Status: "Digest: sha256:x"},
+	} {
+		tot.Add(p)
+	}
+	done, total := tot.Bytes()
+	if done != 430 || total != 500 {
+		t.Errorf("bytes %d/%d, want 430/500 (a extracting 30/100, c capped 400/400, b unknown size)", done, total)
+	}
+	var ids []string
+	for _, l := range tot.Layers() {
+		ids = append(ids, l.ID)
+	}
+	if !sort.StringsAreSorted(ids) || len(ids) != 3 {
+		t.Errorf("layers %v, want a b c in order of appearance", ids)
+	}
+}
