@@ -1,0 +1,44 @@
+package conformance
+
+import (
+	"context"
+	"errors"
+	"os"
+
+	"github.com/dockwire/dockwire/endpoints"
+	"github.com/dockwire/dockwire/wire"
+)
+
+func init() {
+	register("containers/run/pulls-missing-from-loopback-registry", func(e *Env) {
+		reg := os.Getenv("DOCKWIRE_REGISTRY")
+		if reg == "" {
+			e.T.Skip("DOCKWIRE_REGISTRY is not set: no loopback registry (scripts/registry.sh up starts one)")
+		}
+		images := endpoints.NewImages(e.Client.Wire())
+		ref := reg + "/dockwire-run-" + e.RunID + ":v1"
+		if err := images.Tag(e.Ctx, e.Image, ref); err != nil {
+			e.T.Fatal(err)
+		}
+		e.Cleanup(func(ctx context.Context) error {
+			_, err := images.Delete(ctx, ref, endpoints.ImageDeleteOptions{Force: true})
+			if errors.Is(err, wire.ErrNotFound) {
+				return nil
+			}
+			return err
+		})
+		if _, err := images.Push(e.Ctx, ref, endpoints.PushOptions{}); err != nil {
+			e.T.Fatalf("push %s: %v", ref, err)
+		}
+		if _, err := images.Delete(e.Ctx, ref, endpoints.ImageDeleteOptions{}); err != nil {
+			e.T.Fatalf("untag %s: %v", ref, err)
+		}
+		res, err := e.containers().Run(e.Ctx, endpoints.RunOptions{Image: ref, Command: []string{"echo", "pulled"}, Remove: true, Labels: e.Labels()})
+		if res.ID != "" {
+			e.removeLater(res.ID)
+		}
+		if err != nil || string(res.Output) != "pulled\n" {
+			e.T.Fatalf("run of a pushed then untagged image: %q %v", res.Output, err)
+		}
+	})
+}
