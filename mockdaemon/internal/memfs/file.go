@@ -8,6 +8,9 @@ import (
 	"syscall"
 )
 
+// maxFileSize bounds every file, whatever SetMaxFileSize says.
+const maxFileSize = 1 << 32
+
 // File is an open file: an io.Reader, io.Writer, io.Seeker and io.Closer.
 // Reads and writes go to the node the file was opened on, so they keep
 // working after the file is renamed or removed.
@@ -109,10 +112,13 @@ func (h *File) Write(b []byte) (int, error) {
 		return 0, perr("write", h.name, syscall.EBADF)
 	}
 	n := h.n
-	n.own()
 	if h.flag&os.O_APPEND != 0 {
 		h.off = int64(len(n.data))
 	}
+	if end := h.off + int64(len(b)); end > maxFileSize || h.f.limit > 0 && end > h.f.limit {
+		return 0, perr("write", h.name, syscall.EFBIG)
+	}
+	n.own()
 	end := h.off + int64(len(b))
 	if end > int64(len(n.data)) {
 		if end > int64(cap(n.data)) {

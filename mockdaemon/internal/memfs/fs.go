@@ -27,6 +27,7 @@ type FS struct {
 	mounts map[string]*mount // by resolved mount point path
 	gen    uint64            // bumped when mounts change
 	now    func() time.Time
+	limit  int64 // largest file size, 0 for no limit
 }
 
 type mount struct {
@@ -51,6 +52,15 @@ func (f *FS) SetClock(now func() time.Time) {
 	}
 	f.mu.Lock()
 	f.now = now
+	f.mu.Unlock()
+}
+
+// SetMaxFileSize bounds the size of each file written through f's own
+// tree (mounted FSes keep their own bound); a write past it fails with
+// syscall.EFBIG. 0 means no bound.
+func (f *FS) SetMaxFileSize(n int64) {
+	f.mu.Lock()
+	f.limit = max(n, 0)
 	f.mu.Unlock()
 }
 
@@ -671,7 +681,7 @@ func (f *FS) Unmount(p string) error {
 func (f *FS) Clone() *FS {
 	f.mu.Lock() // clone marks shared data, a write
 	defer f.mu.Unlock()
-	c := &FS{id: rand.Uint64(), mounts: map[string]*mount{}, now: f.now}
+	c := &FS{id: rand.Uint64(), mounts: map[string]*mount{}, now: f.now, limit: f.limit}
 	c.root = f.root.clone(map[*node]*node{})
 	return c
 }

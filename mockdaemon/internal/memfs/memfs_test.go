@@ -140,6 +140,11 @@ func TestOps(t *testing.T) {
 		t.Errorf("truncate: %q", b)
 	}
 
+	f.SetMaxFileSize(4)
+	if err := f.WriteFile("/tmp/big", []byte("12345"), 0o644); !errors.Is(err, syscall.EFBIG) {
+		t.Errorf("write past the size bound: %v", err)
+	}
+	f.SetMaxFileSize(0)
 	must(t, f.Rename("/tmp/log", "/etc/log"))
 	if _, err := f.Stat("/tmp/log"); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("old name still there: %v", err)

@@ -21,6 +21,7 @@ var fuzzSeeds = []string{
 	"yes | head -n 1; seq 1 100000000 > /dev/null",
 	"trap 'echo t' EXIT; (exit 4); { echo g; } > /tmp/x 2>&1; cat /tmp/x",
 	"printf '%999999999d' 1; read a b; sleep 0.01 & wait",
+	"yes > /tmp/y; echo $?; ls -l /tmp",
 	"if [ -f /etc/passwd ]; then echo y; elif true; then :; else false; fi",
 	"echo $(( ((((((1)))))) )); echo ${a:=b} ${a#b} ${a%%*}",
 	"cat /* 2>/dev/null; ls -la /; rm -rf /tmp; mkdir -p /a/b/c",
@@ -55,6 +56,7 @@ func FuzzRun(f *testing.F) {
 		f.Fatal(err)
 	}
 	_ = base.MkdirAll("/tmp", 0o777)
+	base.SetMaxFileSize(1 << 20)
 	_ = base.WriteFile("/etc/passwd", []byte("root:x:0:0:root:/root:/bin/sh\n"), 0o644)
 	f.Fuzz(func(t *testing.T, src string) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
