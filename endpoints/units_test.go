@@ -105,3 +105,44 @@ func TestArgErrorMessage(t *testing.T) {
 		t.Errorf("got %v\nwant %s", err, want)
 	}
 }
+
+// FuzzParseMemory: never panics; a success is non-negative and matches a
+// re-parse of its decimal form.
+func FuzzParseMemory(f *testing.F) {
+	for _, s := range []string{"512m", "1g", "1.5GiB", "", "-1", "9999999999999p", "0.000001k", "1e3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := endpoints.ParseMemory(s)
+		if err != nil {
+			if !errors.Is(err, wire.ErrInvalidArgument) {
+				t.Fatalf("%q: untyped error %v", s, err)
+			}
+			return
+		}
+		if n < 0 {
+			t.Fatalf("%q: negative %d", s, n)
+		}
+	})
+}
+
+// FuzzParsePortSpec: never panics; a success has a port in 1-65535 with a
+// known protocol, and ParsePort accepts it back unchanged.
+func FuzzParsePortSpec(f *testing.F) {
+	for _, s := range []string{"80", "8080:80/udp", "127.0.0.1::53/sctp", "[::1]:1:2", "80/xyz", "70000", "a:b:c:d", "[", "[]:"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, _, err := endpoints.ParsePortSpec(s)
+		if err != nil {
+			if !errors.Is(err, wire.ErrInvalidArgument) {
+				t.Fatalf("%q: untyped error %v", s, err)
+			}
+			return
+		}
+		q, err := endpoints.ParsePort(string(p))
+		if err != nil || q != p {
+			t.Fatalf("%q: port %q does not re-parse: %q %v", s, p, q, err)
+		}
+	})
+}
