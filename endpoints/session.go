@@ -1,0 +1,74 @@
+package endpoints
+
+import (
+	"context"
+
+	"github.com/dockwire/dockwire/wire"
+)
+
+// SessionService holds the Session operation: the connection BuildKit
+// uses to call back into the client (file sync, auth, secrets, ssh).
+//
+// Deprecated: POST /session is deprecated since API 1.53 and will be
+// removed from the Engine; BuildKit's own API replaces it.
+type SessionService struct {
+	w *wire.Client
+}
+
+// NewSession returns the Session operation over w.
+//
+// Deprecated: see [SessionService].
+func NewSession(w *wire.Client) *SessionService { return &SessionService{w: w} }
+
+// SessionOptions identify a session to the daemon (the headers BuildKit's
+// session manager reads).
+type SessionOptions struct {
+	// ID is the session's unique id (X-Docker-Expose-Session-Uuid); required.
+	ID string
+	// Name names the session (X-Docker-Expose-Session-Name), SharedKey
+	// scopes cached local sources (X-Docker-Expose-Session-Sharedkey).
+	Name, SharedKey string
+	// Methods are the gRPC methods the client will serve
+	// (X-Docker-Expose-Session-Grpc-Method), e.g.
+	// "/moby.filesync.v1.FileSync/DiffCopy".
+	Methods []string
+}
+
+// Start upgrades a connection to h2c and hands it over raw: the caller
+// serves HTTP/2 gRPC on it (the daemon is the gRPC client). Read from
+// Reader first (it may hold bytes that arrived with the 101), write to
+// Conn; closing Conn or cancelling ctx ends the session. It needs API 1.31
+// (experimental before 1.39).
+//
+// Deprecated: see [SessionService].
+//
+// API: POST /session
+func (s *SessionService) Start(ctx context.Context, opts SessionOptions) (*wire.Upgraded, error) {
+	const op = "Session"
+	if opts.ID == "" {
+		return nil, argErr(op, "ID", "", "must not be empty")
+	}
+	h := wire.Header{
+		"Upgrade":                      {"h2c"},
+		"X-Docker-Expose-Session-Uuid": {opts.ID},
+	}
+	if opts.Name != "" {
+		h["X-Docker-Expose-Session-Name"] = []string{opts.Name}
+	}
+	if opts.SharedKey != "" {
+		h["X-Docker-Expose-Session-Sharedkey"] = []string{opts.SharedKey}
+	}
+	if len(opts.Methods) > 0 {
+		h["X-Docker-Expose-Session-Grpc-Method"] = opts.Methods
+	}
+	for k, vs := range h {
+		for _, val := range vs {
+			if err := checkNoControl(op, k, val); err != nil {
+				return nil, err
+			}
+		}
+	}
+	r := req("POST", "/session", op)
+	r.Header, r.MinVersion, r.NoTimeout = h, v(31), true
+	return s.w.Upgrade(ctx, r)
+}
