@@ -661,10 +661,13 @@ func apHead(_ context.Context, p *Proc) int {
 	})
 }
 
-func apTail(_ context.Context, p *Proc) int {
+func apTail(ctx context.Context, p *Proc) int {
 	opts, files, err := p.flags("nc")
 	if err != nil {
 		return p.usage(err)
+	}
+	if opts['f'] != "" || opts['F'] != "" {
+		return p.follow(ctx, opts, files)
 	}
 	n, fromStart := 10, false
 	if v, ok := opts['n']; ok {
@@ -695,6 +698,59 @@ func apTail(_ context.Context, p *Proc) int {
 		_, err = io.WriteString(p.Stdout, strings.Join(lines[start:], ""))
 		return err
 	})
+}
+
+// follow is tail -f: print the last lines, then whatever is appended to the
+// (single) file until the process ends. /dev/null and stdin just wait.
+func (p *Proc) follow(ctx context.Context, opts map[byte]string, files []string) int {
+	q := *p
+	q.Args = []string{"tail"}
+	if v, ok := opts['n']; ok {
+		q.Args = append(q.Args, "-n", v)
+	}
+	if len(files) != 1 || files[0] == "/dev/null" || files[0] == "-" {
+		if len(files) == 1 && files[0] == "-" {
+			q.Args = append(q.Args, "-")
+			return apTail(ctx, &q)
+		}
+		return p.waitForever(ctx)
+	}
+	name := p.abs(files[0])
+	q.Args = append(q.Args, files[0])
+	if st := apTail(ctx, &q); st != 0 {
+		return st
+	}
+	fi, err := p.FS.Stat(name)
+	if err != nil {
+		return 1
+	}
+	off := fi.Size()
+	for {
+		if err := p.Sleep(ctx, 100*time.Millisecond); err != nil {
+			return 128 + int(syscall.SIGTERM)
+		}
+		data, err := p.FS.ReadFile(name)
+		if err != nil {
+			continue
+		}
+		if int64(len(data)) < off {
+			off = 0 // truncated
+		}
+		if int64(len(data)) > off {
+			if _, err := p.Stdout.Write(data[off:]); err != nil {
+				return 1
+			}
+			off = int64(len(data))
+		}
+	}
+}
+
+// waitForever blocks until the process ends or a trapped signal arrives.
+func (p *Proc) waitForever(ctx context.Context) int {
+	if err := p.Sleep(ctx, 1<<62); err != nil {
+		return 128 + int(syscall.SIGTERM)
+	}
+	return 0
 }
 
 func apWc(_ context.Context, p *Proc) int {
@@ -1201,6 +1257,9 @@ func parseDuration(s string) (time.Duration, bool) {
 		s, unit = s[:len(s)-1], time.Hour
 	case strings.HasSuffix(s, "d"):
 		s, unit = s[:len(s)-1], 24*time.Hour
+	}
+	if ls := strings.ToLower(s); ls == "inf" || ls == "infinity" {
+		return 1 << 62, true
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || f < 0 || f != f || s == "" || strings.ContainsAny(s, "xXpPnN") {

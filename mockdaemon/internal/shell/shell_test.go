@@ -342,6 +342,28 @@ func TestSignals(t *testing.T) {
 			t.Errorf("code %d out %q", code, out.String())
 		}
 	})
+	t.Run("keep-alive idioms", func(t *testing.T) {
+		for _, script := range []string{"sleep infinity", "tail -f /dev/null", "trap 'exit 0' TERM; sleep inf & wait"} {
+			p, _, cancel := startBg(t, sh(script), nil)
+			select {
+			case <-p.Done():
+				t.Errorf("%q ended by itself", script)
+			case <-time.After(50 * time.Millisecond):
+			}
+			p.Signal(syscall.SIGTERM)
+			if code := waitCode(t, p); code != 143 && code != 0 {
+				t.Errorf("%q: code %d", script, code)
+			}
+			cancel()
+		}
+	})
+	t.Run("tail -f follows appends", func(t *testing.T) {
+		p, out, cancel := startBg(t, sh("echo one > /tmp/log; (sleep 0.15; echo two >> /tmp/log) & tail -f /tmp/log"), nil)
+		defer cancel()
+		waitFor(t, func() bool { return out.String() == "one\ntwo\n" })
+		p.Signal(syscall.SIGKILL)
+		waitCode(t, p)
+	})
 	t.Run("output streams before exit", func(t *testing.T) {
 		p, out, cancel := startBg(t, sh("echo x; sleep 5; echo y"), nil)
 		defer cancel()
