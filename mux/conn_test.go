@@ -298,3 +298,28 @@ func TestConnCloseReleasesWatch(t *testing.T) {
 	cancel()
 	settle(t, base)
 }
+
+// TestConnDaemonHTTPError: after the upgrade, the daemon reports a failure by
+// writing a bare HTTP response onto the hijacked conn; Demux says so instead
+// of "unrecognized input header: 72".
+func TestConnDaemonHTTPError(t *testing.T) {
+	client, server := unixPair(t)
+	go func() {
+		io.WriteString(server, frame(Stdout, "partial")+"HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\n\r\nboom")
+		server.Close()
+	}()
+	c := NewConn(context.Background(), client, nil, true)
+	defer c.Close()
+	var out bytes.Buffer
+	n, err := c.Demux(&out, nil)
+	var fe *FormatError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "HTTP response") {
+		t.Fatalf("err = %v, want a *FormatError naming an HTTP response", err)
+	}
+	if fe.Offset != 15 || !bytes.HasPrefix(fe.Prefix, []byte("HTTP/1.1 500")) {
+		t.Errorf("Offset %d, Prefix %q", fe.Offset, fe.Prefix)
+	}
+	if n != 7 || out.String() != "partial" {
+		t.Errorf("delivered %d (%q) before the error, want 7", n, out.String())
+	}
+}

@@ -295,3 +295,31 @@ func TestMultiplexed(t *testing.T) {
 		}
 	}
 }
+
+// TestReaderDirectRead: a read of at least the buffer's size with nothing
+// buffered goes straight into p, and stays strict about truncation.
+func TestReaderDirectRead(t *testing.T) {
+	payload := strings.Repeat("p", 50000)
+	r := NewReader(iotest.HalfReader(strings.NewReader(header(Stdout, 1<<32-1)[:HeaderSize] + payload)))
+	if _, _, err := r.Next(); err != nil {
+		t.Fatal(err)
+	}
+	p := make([]byte, 64<<10)
+	var got int
+	for {
+		n, err := r.Read(p)
+		got += n
+		if err != nil {
+			if !errors.Is(err, io.ErrUnexpectedEOF) {
+				t.Fatalf("err = %v, want io.ErrUnexpectedEOF", err)
+			}
+			break
+		}
+		if n == 0 {
+			t.Fatal("Read returned 0, nil")
+		}
+	}
+	if got != len(payload) {
+		t.Fatalf("read %d payload bytes, want %d", got, len(payload))
+	}
+}
