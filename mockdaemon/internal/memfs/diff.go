@@ -46,6 +46,10 @@ func (c Change) String() string { return c.Kind.String() + " " + c.Path }
 // modification time does not count as a change.
 func Diff(base, current *FS) []Change {
 	defer current.lock(false, base)()
+	return diffLocked(base, current)
+}
+
+func diffLocked(base, current *FS) []Change {
 	var out []Change
 	diffDir("/", base.root, current.root, &out)
 	return out

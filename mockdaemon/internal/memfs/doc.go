@@ -25,7 +25,11 @@
 // Clone copies a tree cheaply (file contents are shared copy-on-write), Diff
 // lists the changes between two trees the way `docker diff` does, WriteTar
 // and Snapshot write tar streams and ExtractTar reads them back, never
-// writing outside its destination.
+// writing outside its destination. WriteLayer and ExtractLayer do the same
+// for image layers, with ".wh." whiteouts for deletions.
+//
+// SetMaxFileSize bounds file sizes (syscall.EFBIG past it), so a runaway
+// writer cannot exhaust memory.
 //
 // # Concurrency
 //

@@ -450,3 +450,38 @@ func BenchmarkClone(b *testing.B) {
 		_ = f.Clone()
 	}
 }
+
+func TestLayers(t *testing.T) {
+	image := seeded(t)
+	must(t, image.MkdirAll("/opt/old", 0o755))
+	must(t, image.WriteFile("/opt/old/f", []byte("o"), 0o644))
+	c := image.Clone()
+	c.SetClock(func() time.Time { return time.Unix(1700000000, 0) }) // tar keeps whole seconds
+	must(t, c.WriteFile("/tmp/new", []byte("n"), 0o600))
+	must(t, c.Remove("/etc/hostname"))
+	must(t, c.RemoveAll("/opt/old"))
+	var layer bytes.Buffer
+	must(t, WriteLayer(&layer, image, c))
+	names := tarNames(t, layer.Bytes())
+	if names != "etc/ etc/.wh.hostname opt/ opt/.wh.old tmp/ tmp/new" {
+		t.Errorf("layer entries = %s", names)
+	}
+	// Applying the layer to a fresh copy of the image reproduces c.
+	again := image.Clone()
+	must(t, again.ExtractLayer(&layer))
+	if d := Diff(c, again); len(d) != 0 {
+		t.Errorf("image + layer differs from the container: %v", d)
+	}
+	// Opaque whiteout keeps what the same layer adds.
+	opq := mkTar(t,
+		&tar.Header{Name: "opt/", Typeflag: tar.TypeDir, Mode: 0o755},
+		&tar.Header{Name: "opt/.wh..wh..opq", Typeflag: tar.TypeReg},
+		&tar.Header{Name: "opt/kept", Typeflag: tar.TypeReg, Mode: 0o644},
+	)
+	must(t, again.ExtractLayer(bytes.NewReader(opq)))
+	ents, err := again.ReadDir("/opt")
+	must(t, err)
+	if len(ents) != 1 || ents[0].Name() != "kept" {
+		t.Errorf("after opaque whiteout /opt holds %v", ents)
+	}
+}

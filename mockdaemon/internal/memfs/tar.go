@@ -172,7 +172,54 @@ func fileMode(v int64) fs.FileMode {
 // reverse fails (syscall.EISDIR / syscall.ENOTDIR) instead of replacing it.
 // Device and fifo entries are skipped.
 func (f *FS) ExtractTar(r io.Reader, dst string, noOverwriteDirNonDir bool) error {
+	return f.extract(r, dst, noOverwriteDirNonDir, false)
+}
+
+// Whiteout names in image layers.
+const (
+	whiteoutPrefix = ".wh."
+	whiteoutOpaque = ".wh..wh..opq"
+)
+
+// ExtractLayer applies an image layer to the root tree: ExtractTar(r, "/",
+// false) plus whiteouts: an entry ".wh.NAME" removes NAME, and
+// ".wh..wh..opq" empties its directory of what earlier layers put there.
+func (f *FS) ExtractLayer(r io.Reader) error {
+	return f.extract(r, "/", false, true)
+}
+
+// WriteLayer writes the changes from base to current (see Diff) as an
+// image layer: added and modified entries as themselves, deleted ones as
+// ".wh." whiteouts; the shape of a committed container's layer.
+func WriteLayer(w io.Writer, base, current *FS) error {
+	unlock := current.lock(true, base)
+	var ents []entry
+	for _, c := range diffLocked(base, current) {
+		name := strings.TrimPrefix(c.Path, "/")
+		if c.Kind == Deleted {
+			dir, file := path.Split(name)
+			ents = append(ents, entry{name: dir + whiteoutPrefix + file, id: &node{}, n: node{mtime: current.now()}})
+			continue
+		}
+		wk, err := current.walk("layer", c.Path, false, false)
+		if err != nil || wk.target.n == nil {
+			continue
+		}
+		n := wk.target.n
+		if n.isRegular() {
+			n.shared = true
+		}
+		ents = append(ents, entry{name: name, id: n, n: node{
+			mode: n.mode, uid: n.uid, gid: n.gid, mtime: n.mtime, data: n.data, target: n.target,
+		}})
+	}
+	unlock()
+	return writeEntries(w, ents)
+}
+
+func (f *FS) extract(r io.Reader, dst string, noOverwriteDirNonDir, layer bool) error {
 	tr := tar.NewReader(r)
+	seen := map[string]bool{}
 	for {
 		hdr, err := tr.Next()
 		if err == io.EOF {
@@ -187,6 +234,23 @@ func (f *FS) ExtractTar(r io.Reader, dst string, noOverwriteDirNonDir bool) erro
 				return fmt.Errorf("memfs: read tar: %w", err)
 			}
 		}
+		clean := path.Clean("/" + hdr.Name)
+		if layer {
+			dir, base := path.Split(clean)
+			switch {
+			case base == whiteoutOpaque:
+				if err := f.opaque(dir, seen); err != nil {
+					return err
+				}
+				continue
+			case strings.HasPrefix(base, whiteoutPrefix):
+				if err := f.RemoveAll(path.Join(dir, base[len(whiteoutPrefix):])); err != nil {
+					return err
+				}
+				continue
+			}
+		}
+		seen[clean] = true
 		if err := f.extractOne(dst, hdr, data, noOverwriteDirNonDir); err != nil {
 			return err
 		}
@@ -287,5 +351,26 @@ func (f *FS) extractOne(dst string, hdr *tar.Header, data []byte, noOverwrite bo
 		old.nlink--
 	}
 	w.parent.n.children[w.name] = n
+	return nil
+}
+
+// opaque removes what dir holds except the entries this layer wrote.
+func (f *FS) opaque(dir string, keep map[string]bool) error {
+	ents, err := f.ReadDir(dir)
+	if err != nil {
+		if isNotExist(err) {
+			return nil
+		}
+		return err
+	}
+	for _, e := range ents {
+		p := path.Join(dir, e.Name())
+		if keep[p] {
+			continue
+		}
+		if err := f.RemoveAll(p); err != nil {
+			return err
+		}
+	}
 	return nil
 }
