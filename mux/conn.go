@@ -3,7 +3,6 @@ package mux
 import (
 	"bufio"
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -47,7 +46,7 @@ type Conn struct {
 // balancers) without either end knowing.
 func NewConn(ctx context.Context, conn net.Conn, br *bufio.Reader, multiplexed bool) *Conn {
 	raw := conn
-	if tc, ok := raw.(*tls.Conn); ok {
+	if tc, ok := raw.(layered); ok {
 		raw = tc.NetConn()
 	}
 	if tc, ok := raw.(*net.TCPConn); ok {
@@ -114,7 +113,7 @@ func (c *Conn) Write(p []byte) (int, error) {
 func (c *Conn) CloseWrite() error {
 	var err error
 	switch cc := c.conn.(type) {
-	case *tls.Conn:
+	case layeredCloseWriter:
 		err = cc.CloseWrite()
 		if cw, ok := cc.NetConn().(closeWriter); ok && err == nil {
 			err = cw.CloseWrite()
@@ -131,6 +130,18 @@ func (c *Conn) CloseWrite() error {
 const keepAlive = 30 * time.Second
 
 type closeWriter interface{ CloseWrite() error }
+
+// layered is a connection over another one, such as *tls.Conn. Matching the
+// method set rather than the type keeps crypto/tls out of programs that do
+// not use TLS.
+type layered interface{ NetConn() net.Conn }
+
+// layeredCloseWriter is a *tls.Conn: CloseWrite sends close_notify, and the
+// connection under it can be half-closed too.
+type layeredCloseWriter interface {
+	closeWriter
+	layered
+}
 
 // Close closes the connection and releases the context watch. It returns the
 // first Close's result on every call.
@@ -150,7 +161,7 @@ func (c *Conn) Close() error {
 func (c *Conn) abort() {
 	_ = c.conn.SetDeadline(time.Unix(1, 0))
 	raw := c.conn
-	if tc, ok := raw.(*tls.Conn); ok {
+	if tc, ok := raw.(layered); ok {
 		raw = tc.NetConn()
 	}
 	_ = raw.Close()
