@@ -1,0 +1,236 @@
+package conformance
+
+import (
+	"encoding/base64"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/dockwire/dockwire/endpoints"
+	"github.com/dockwire/dockwire/wire"
+)
+
+// registryEnv returns the variable name's value, skipping the scenario
+// when it is unset. scripts/registry.sh up prints them.
+func (e *Env) registryEnv(names ...string) []string {
+	e.T.Helper()
+	var out []string
+	for _, n := range names {
+		v := os.Getenv(n)
+		if v == "" {
+			e.T.Skipf("%s is not set: no loopback registry (eval \"$(scripts/registry.sh up)\" starts them)", n)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// writeDockerConfig writes a config.json into a fresh directory and loads
+// it.
+func (e *Env) writeDockerConfig(json string) *endpoints.ConfigFile {
+	e.T.Helper()
+	dir := e.T.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "config.json"), []byte(json), 0o600); err != nil {
+		e.T.Fatal(err)
+	}
+	cfg, err := endpoints.LoadConfigFile(dir)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	return cfg
+}
+
+// pushable builds a tiny image and tags it as reg/dockwire-<what>-<run>:v1.
+func (e *Env) pushable(reg, what string) string {
+	e.T.Helper()
+	local := e.imageRef(what)
+	e.buildTiny(local, what)
+	ref := reg + "/" + local
+	e.removeImageLater(ref)
+	if err := e.images().Tag(e.Ctx, local, ref); err != nil {
+		e.T.Fatal(err)
+	}
+	return ref
+}
+
+// authFailed reports whether err is the daemon refusing registry
+// credentials: a *wire.Error or an in-stream *wire.StreamError about
+// authentication.
+func authFailed(err error) bool {
+	var werr *wire.Error
+	var serr *wire.StreamError
+	msg := ""
+	switch {
+	case errors.As(err, &werr):
+		msg = werr.Message
+	case errors.As(err, &serr):
+		msg = serr.Message
+	default:
+		return false
+	}
+	msg = strings.ToLower(msg)
+	return strings.Contains(msg, "auth") || strings.Contains(msg, "401") || strings.Contains(msg, "denied")
+}
+
+func init() {
+	register("registry/push-pull/open", func(e *Env) {
+		reg := e.registryEnv("DOCKWIRE_REGISTRY")[0]
+		ref := e.pushable(reg, "push")
+		is := e.images()
+		var pushed []endpoints.Progress
+		var total endpoints.ProgressTotal
+		res, err := is.Push(e.Ctx, ref, endpoints.PushOptions{Progress: func(p endpoints.Progress) {
+			pushed = append(pushed, p)
+			total.Add(p)
+		}})
+		if err != nil {
+			e.T.Fatalf("push: %v", err)
+		}
+		if !strings.HasPrefix(res.Digest, "sha256:") || res.Tag != "v1" || res.Size == 0 {
+			e.T.Errorf("push result %+v", res)
+		}
+		if len(total.Layers()) == 0 {
+			e.T.Errorf("push gave no layer records: %+v", pushed)
+		}
+
+		di, err := endpoints.NewDistribution(e.Client.Wire()).Inspect(e.Ctx, ref, endpoints.DistributionInspectOptions{})
+		if err != nil {
+			e.T.Fatalf("distribution inspect: %v", err)
+		}
+		if di.Descriptor.Digest != res.Digest || di.Descriptor.Size != res.Size || di.Descriptor.MediaType == "" {
+			e.T.Errorf("distribution descriptor %+v, push said %+v", di.Descriptor, res)
+		}
+
+		if _, err := is.Delete(e.Ctx, ref, endpoints.ImageDeleteOptions{}); err != nil {
+			e.T.Fatal(err)
+		}
+		var pulled int
+		pr, err := is.Pull(e.Ctx, ref, endpoints.PullOptions{Progress: func(endpoints.Progress) { pulled++ }})
+		if err != nil {
+			e.T.Fatalf("pull: %v", err)
+		}
+		if pr.Digest != res.Digest || pulled == 0 {
+			e.T.Errorf("pull result %+v after %d records, pushed digest %s", pr, pulled, res.Digest)
+		}
+		in, err := is.Inspect(e.Ctx, ref, endpoints.ImageInspectOptions{})
+		if err != nil {
+			e.T.Fatal(err)
+		}
+		repo, _, _ := strings.Cut(ref, ":v1")
+		if !slices.Contains(in.RepoDigests, repo+"@"+res.Digest) {
+			e.T.Errorf("pulled image digests %v, want %s@%s", in.RepoDigests, repo, res.Digest)
+		}
+	})
+
+	register("registry/push-pull/auth", func(e *Env) {
+		env := e.registryEnv("DOCKWIRE_AUTH_REGISTRY", "DOCKWIRE_AUTH_REGISTRY_USER", "DOCKWIRE_AUTH_REGISTRY_PASSWORD")
+		reg, user, pass := env[0], env[1], env[2]
+		open := os.Getenv("DOCKWIRE_REGISTRY")
+		ref := e.pushable(reg, "authpush")
+		is := e.images()
+
+		// No credentials: refused.
+		if _, err := is.Push(e.Ctx, ref, endpoints.PushOptions{}); !authFailed(err) {
+			e.T.Errorf("push without credentials: %v, want the daemon's auth error", err)
+		}
+
+		// Credentials from config.json's auths; the other registry's
+		// entry is a decoy that must not be picked.
+		b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+		cfgJSON := `{"auths":{"` + reg + `":{"auth":"` + b64(user+":"+pass) + `"}`
+		if open != "" {
+			cfgJSON += `,"http://` + open + `/v2/":{"auth":"` + b64("decoy:decoy-secret") + `"}`
+		}
+		cfg := e.writeDockerConfig(cfgJSON + `}}`)
+		auth, err := cfg.AuthFor(e.Ctx, ref)
+		if err != nil || auth == nil || auth.Username != user || auth.ServerAddress != reg {
+			e.T.Fatalf("AuthFor %s: %+v %v", ref, auth, err)
+		}
+		if open != "" {
+			other, err := cfg.AuthFor(e.Ctx, open+"/x")
+			if err != nil || other == nil || other.Password == pass {
+				e.T.Errorf("AuthFor the open registry: %+v %v", other, err)
+			}
+		}
+		var records int
+		res, err := is.Push(e.Ctx, ref, endpoints.PushOptions{Auth: auth, Progress: func(endpoints.Progress) { records++ }})
+		if err != nil {
+			e.T.Fatalf("push with config.json credentials: %v", err)
+		}
+		if !strings.HasPrefix(res.Digest, "sha256:") || records == 0 {
+			e.T.Errorf("push result %+v after %d records", res, records)
+		}
+
+		// Credentials from a credential helper on PATH.
+		bin := e.T.TempDir()
+		helper := "#!/bin/sh\nread server\nif [ \"$server\" = '" + reg + "' ]; then\n" +
+			"  printf '{\"ServerURL\":\"%s\",\"Username\":\"%s\",\"Secret\":\"%s\"}' \"$server\" '" + user + "' '" + pass + "'\n" +
+			"else echo 'credentials not found in native keychain'; exit 1; fi\n"
+		if err := os.WriteFile(filepath.Join(bin, "docker-credential-dockwiretest"), []byte(helper), 0o755); err != nil {
+			e.T.Fatal(err)
+		}
+		e.T.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+		hcfg := e.writeDockerConfig(`{"credHelpers":{"` + reg + `":"dockwiretest"}}`)
+		hauth, err := hcfg.AuthFor(e.Ctx, ref)
+		if err != nil || hauth == nil || hauth.Username != user {
+			e.T.Fatalf("AuthFor through the helper: %+v %v", hauth, err)
+		}
+		if _, err := is.Delete(e.Ctx, ref, endpoints.ImageDeleteOptions{}); err != nil {
+			e.T.Fatal(err)
+		}
+		pr, err := is.Pull(e.Ctx, ref, endpoints.PullOptions{Auth: hauth})
+		if err != nil {
+			e.T.Fatalf("pull with helper credentials: %v", err)
+		}
+		if pr.Digest != res.Digest {
+			e.T.Errorf("pulled digest %s, pushed %s", pr.Digest, res.Digest)
+		}
+		di, err := endpoints.NewDistribution(e.Client.Wire()).Inspect(e.Ctx, ref, endpoints.DistributionInspectOptions{Auth: hauth})
+		if err != nil || di.Descriptor.Digest != res.Digest {
+			e.T.Errorf("distribution inspect with credentials: %+v %v", di.Descriptor, err)
+		}
+
+		// Wrong password: refused, for push and pull alike.
+		wrong := &endpoints.AuthConfig{Username: user, Password: pass + "-wrong", ServerAddress: reg}
+		if _, err := is.Push(e.Ctx, ref, endpoints.PushOptions{Auth: wrong}); !authFailed(err) {
+			e.T.Errorf("push with a wrong password: %v, want the daemon's auth error", err)
+		}
+		if _, err := is.Pull(e.Ctx, ref, endpoints.PullOptions{Auth: wrong}); !authFailed(err) {
+			e.T.Errorf("pull with a wrong password: %v, want the daemon's auth error", err)
+		}
+	})
+
+	register("registry/auth/ok-and-refused", func(e *Env) {
+		env := e.registryEnv("DOCKWIRE_AUTH_REGISTRY", "DOCKWIRE_AUTH_REGISTRY_USER", "DOCKWIRE_AUTH_REGISTRY_PASSWORD")
+		reg, user, pass := env[0], env[1], env[2]
+		sys := e.Client.System
+		res, err := sys.Auth(e.Ctx, endpoints.AuthConfig{Username: user, Password: pass, ServerAddress: reg})
+		if err != nil {
+			e.T.Fatalf("auth with the right password: %v", err)
+		}
+		if !strings.Contains(res.Status, "Login Succeeded") {
+			e.T.Errorf("auth status %q", res.Status)
+		}
+		_, err = sys.Auth(e.Ctx, endpoints.AuthConfig{Username: user, Password: "wrong-" + pass, ServerAddress: reg})
+		// dockerd 20.10 answers 500 "login attempt to ... failed with
+		// status: 401 Unauthorized"; later daemons answer 401.
+		var werr *wire.Error
+		if !errors.As(err, &werr) || !(errors.Is(err, wire.ErrUnauthorized) || strings.Contains(werr.Message, "401")) {
+			e.T.Errorf("auth with a wrong password: %v (%T), want the daemon's *wire.Error about a 401", err, err)
+		}
+		if werr != nil && strings.Contains(werr.Message, pass) {
+			e.T.Errorf("the daemon's message echoes the password")
+		}
+	})
+
+	register("registry/search/v2-registry", func(e *Env) {
+		reg := e.registryEnv("DOCKWIRE_REGISTRY")[0]
+		_, err := e.images().Search(e.Ctx, reg+"/busybox", endpoints.SearchOptions{Limit: 5})
+		var werr *wire.Error
+		if !errors.As(err, &werr) || werr.StatusCode < 400 || werr.Message == "" {
+			e.T.Errorf("search against a v2 registry: %v (%T), want the daemon's *wire.Error", err, err)
+		}
+	})
+}
