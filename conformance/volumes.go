@@ -1,0 +1,134 @@
+package conformance
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/dockwire/dockwire/endpoints"
+	"github.com/dockwire/dockwire/wire"
+)
+
+// volumes returns the Volume operations of the target's client (built from
+// the wire layer until the root Client carries them).
+func (e *Env) volumes() *endpoints.VolumeService { return endpoints.NewVolumes(e.Client.Wire()) }
+
+// newVolume creates a labelled named volume and registers its removal.
+func (e *Env) newVolume(name string) endpoints.Volume {
+	e.T.Helper()
+	v, err := e.volumes().Create(e.Ctx, endpoints.VolumeCreateOptions{Name: name, Labels: e.Labels("purpose=conformance")})
+	if err != nil {
+		e.T.Fatalf("volume create: %v", err)
+	}
+	vs := e.volumes()
+	e.Cleanup(func(ctx context.Context) error {
+		err := vs.Delete(ctx, name, endpoints.VolumeDeleteOptions{Force: true})
+		if errors.Is(err, wire.ErrNotFound) {
+			return nil
+		}
+		return err
+	})
+	return v
+}
+
+// pruneAll reports whether a prune must say all=true to take named volumes
+// (API 1.42 and later); 1.41 takes them anyway and refuses the filter.
+func (e *Env) pruneAll() bool {
+	e.T.Helper()
+	ver, err := e.Client.Wire().Version(e.Ctx)
+	if err != nil {
+		e.T.Fatalf("version: %v", err)
+	}
+	return !ver.Less(wire.Version{Major: 1, Minor: 42})
+}
+
+func init() {
+	register("volumes/lifecycle/create-list-inspect-remove", func(e *Env) {
+		name := "dw-vol-" + e.RunID
+		v := e.newVolume(name)
+		if v.Name != name || v.Driver != "local" || v.Labels[LabelKey] != e.RunID {
+			e.T.Errorf("create returned %+v", v)
+		}
+		list, err := e.volumes().List(e.Ctx, endpoints.VolumeListOptions{Filters: wire.Filters{"label": {e.LabelFilter()}}})
+		if err != nil {
+			e.T.Fatalf("list: %v", err)
+		}
+		if !slices.ContainsFunc(list.Volumes, func(x endpoints.Volume) bool { return x.Name == name }) {
+			e.T.Errorf("list by label lacks %s: %+v", name, list.Volumes)
+		}
+		got, err := e.volumes().Inspect(e.Ctx, name)
+		if err != nil {
+			e.T.Fatalf("inspect: %v", err)
+		}
+		if got.Name != name || got.Mountpoint == "" || got.Labels["purpose"] != "conformance" || got.Scope != "local" {
+			e.T.Errorf("inspect: %+v", got)
+		}
+		if err := e.volumes().Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{}); err != nil {
+			e.T.Fatalf("delete: %v", err)
+		}
+		if _, err := e.volumes().Inspect(e.Ctx, name); !errors.Is(err, wire.ErrNotFound) {
+			e.T.Errorf("inspect after delete: %v, want wire.ErrNotFound", err)
+		}
+		if err := e.volumes().Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{}); !errors.Is(err, wire.ErrNotFound) {
+			e.T.Errorf("delete twice: %v, want wire.ErrNotFound", err)
+		}
+	})
+
+	register("volumes/prune/label-filter", func(e *Env) {
+		mine := "dw-vol-prune-" + e.RunID
+		e.newVolume(mine)
+		// A volume without the run's label is not pruned.
+		other := "dw-vol-keep-" + e.RunID
+		if _, err := e.volumes().Create(e.Ctx, endpoints.VolumeCreateOptions{Name: other, Labels: map[string]string{"dockwire.other": e.RunID}}); err != nil {
+			e.T.Fatalf("create: %v", err)
+		}
+		vs := e.volumes()
+		e.Cleanup(func(ctx context.Context) error {
+			err := vs.Delete(ctx, other, endpoints.VolumeDeleteOptions{})
+			if errors.Is(err, wire.ErrNotFound) {
+				return nil
+			}
+			return err
+		})
+		pr, err := e.volumes().Prune(e.Ctx, endpoints.VolumePruneOptions{All: e.pruneAll(), Filters: wire.Filters{"label": {e.LabelFilter()}}})
+		if err != nil {
+			e.T.Fatalf("prune: %v", err)
+		}
+		if !slices.Contains(pr.VolumesDeleted, mine) || slices.Contains(pr.VolumesDeleted, other) {
+			e.T.Errorf("prune deleted %q, want %s and not %s", pr.VolumesDeleted, mine, other)
+		}
+		if _, err := e.volumes().Inspect(e.Ctx, other); err != nil {
+			e.T.Errorf("unlabelled volume gone after a label-filtered prune: %v", err)
+		}
+	})
+
+	register("volumes/mount/write-then-read-back", func(e *Env) {
+		name := "dw-vol-data-" + e.RunID
+		e.newVolume(name)
+		hc := &endpoints.HostConfig{Mounts: []endpoints.Mount{{Type: "volume", Source: name, Target: "/data"}}}
+		writer := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"sh", "-c", "echo written-" + e.RunID + " > /data/f"}}, hc)
+		if err := e.containers().Start(e.Ctx, writer, endpoints.StartOptions{}); err != nil {
+			e.T.Fatalf("start writer: %v", err)
+		}
+		if res, err := e.containers().Wait(e.Ctx, writer, endpoints.WaitOptions{}); err != nil || res.StatusCode != 0 {
+			e.T.Fatalf("writer: %+v, %v", res, err)
+		}
+		roHC := &endpoints.HostConfig{Mounts: []endpoints.Mount{{Type: "volume", Source: name, Target: "/data", ReadOnly: true}}}
+		reader := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"cat", "/data/f"}}, roHC)
+		if err := e.containers().Start(e.Ctx, reader, endpoints.StartOptions{}); err != nil {
+			e.T.Fatalf("start reader: %v", err)
+		}
+		if res, err := e.containers().Wait(e.Ctx, reader, endpoints.WaitOptions{}); err != nil || res.StatusCode != 0 {
+			e.T.Fatalf("reader: %+v, %v", res, err)
+		}
+		if out := e.logsOf(reader); strings.TrimSpace(out) != "written-"+e.RunID {
+			e.T.Errorf("reader saw %q, want %q", out, "written-"+e.RunID)
+		}
+		// In use: removal is refused with a conflict until the containers go.
+		err := e.volumes().Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{})
+		if !errors.Is(err, wire.ErrConflict) {
+			e.T.Errorf("delete in-use volume: %v, want wire.ErrConflict", err)
+		}
+	})
+}
