@@ -7,7 +7,7 @@ import (
 )
 
 // ErrSyntax is wrapped by every parse error.
-var ErrSyntax = errors.New("syntax error")
+var ErrSyntax = errors.New("shell: syntax error")
 
 // SyntaxError is a parse error with the byte offset it was found at.
 type SyntaxError struct {
