@@ -1,0 +1,345 @@
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dockwire/dockwire/endpoints"
+	"github.com/dockwire/dockwire/wire"
+)
+
+// imageID returns the test image's id ("sha256:..."). A service names its
+// image by id so that no node ever tries to pull it from a registry.
+func (e *Env) imageID() string {
+	e.T.Helper()
+	p, err := wire.Path("/images/{}/json", e.Image)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	var img struct {
+		ID string `json:"Id"`
+	}
+	if err := e.Client.Wire().DoJSON(e.Ctx, &wire.Request{Method: "GET", Path: p, Op: "ImageInspect"}, &img); err != nil {
+		e.T.Fatalf("image inspect %s: %v", e.Image, err)
+	}
+	if !strings.HasPrefix(img.ID, "sha256:") {
+		e.T.Fatalf("image %s has id %q, want sha256:...", e.Image, img.ID)
+	}
+	return img.ID
+}
+
+// freeLoopbackPort returns a TCP port on 127.0.0.1 free at the time of the
+// call.
+func freeLoopbackPort(e *Env) int {
+	e.T.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// ignoreGone treats "already gone" and "no swarm any more" as success in
+// cleanups.
+func ignoreGone(err error) error {
+	if errors.Is(err, wire.ErrNotFound) || errors.Is(err, wire.ErrUnavailable) {
+		return nil
+	}
+	return err
+}
+
+func init() {
+	// One scenario for the whole swarm flow: the real daemon is shared, so
+	// the swarm is created once and always left at the end.
+	register("swarm/lifecycle/init-service-secret-config-update-rollback-leave", func(e *Env) {
+		w := e.Client.Wire()
+		sys, sw, nodes := endpoints.NewSystem(w), endpoints.NewSwarm(w), endpoints.NewNodes(w)
+		svcs, tasks := endpoints.NewServices(w), endpoints.NewTasks(w)
+		secrets, configs := endpoints.NewSecrets(w), endpoints.NewConfigs(w)
+
+		info, err := sys.Info(e.Ctx)
+		if err != nil {
+			e.T.Fatalf("info: %v", err)
+		}
+		if st := info.Swarm.LocalNodeState; st != "" && st != "inactive" {
+			e.T.Skipf("the daemon is already in a swarm (LocalNodeState %q) that this run did not create: not touching it", st)
+		}
+		imageID := e.imageID()
+		// swarm init creates docker_gwbridge and leave keeps it: remove it
+		// at the end when this run made it.
+		nets := endpoints.NewNetworks(w)
+		if _, err := nets.Inspect(e.Ctx, "docker_gwbridge", endpoints.NetworkInspectOptions{}); errors.Is(err, wire.ErrNotFound) {
+			e.Cleanup(func(ctx context.Context) error {
+				err := nets.Delete(ctx, "docker_gwbridge")
+				if errors.Is(err, wire.ErrConflict) || errors.Is(err, wire.ErrForbidden) {
+					return nil // in use by someone else by now: leave it
+				}
+				return ignoreGone(err)
+			})
+		}
+
+		// Init, and leave whatever happens (registered first: runs last).
+		listen := "127.0.0.1:" + strconv.Itoa(freeLoopbackPort(e))
+		nodeID, err := sw.Init(e.Ctx, endpoints.SwarmInitOptions{ListenAddr: listen, AdvertiseAddr: "127.0.0.1",
+			DefaultAddrPool: []string{"10.232.0.0/16"}, SubnetSize: 24, Spec: endpoints.SwarmSpec{Labels: e.Labels()}})
+		if err != nil {
+			e.T.Fatalf("swarm init: %v", err)
+		}
+		e.Cleanup(func(ctx context.Context) error {
+			return ignoreGone(sw.Leave(ctx, endpoints.SwarmLeaveOptions{Force: true}))
+		})
+		if nodeID == "" {
+			e.T.Errorf("swarm init returned no node id")
+		}
+
+		s, err := sw.Inspect(e.Ctx)
+		if err != nil {
+			e.T.Fatalf("swarm inspect: %v", err)
+		}
+		if s.ID == "" || !strings.HasPrefix(s.JoinTokens.Worker, "SWMTKN-") || !strings.HasPrefix(s.JoinTokens.Manager, "SWMTKN-") ||
+			s.SubnetSize != 24 || !slices.Equal(s.DefaultAddrPool, []string{"10.232.0.0/16"}) {
+			e.T.Errorf("swarm inspect: %+v", s)
+		}
+		// Update: rotate the worker token and turn autolock on, then off.
+		spec := s.Spec
+		spec.EncryptionConfig = &struct{ AutoLockManagers bool }{AutoLockManagers: true}
+		if err := sw.Update(e.Ctx, endpoints.SwarmUpdateOptions{Version: s.Version, Spec: spec, RotateWorkerToken: true}); err != nil {
+			e.T.Fatalf("swarm update: %v", err)
+		}
+		s2, err := sw.Inspect(e.Ctx)
+		if err != nil {
+			e.T.Fatalf("swarm inspect: %v", err)
+		}
+		if s2.JoinTokens.Worker == s.JoinTokens.Worker || s2.JoinTokens.Manager != s.JoinTokens.Manager || s2.Version.Index <= s.Version.Index {
+			e.T.Errorf("after rotating the worker token: worker %q→%q, manager %q→%q, version %d→%d",
+				s.JoinTokens.Worker, s2.JoinTokens.Worker, s.JoinTokens.Manager, s2.JoinTokens.Manager, s.Version.Index, s2.Version.Index)
+		}
+		key, err := sw.UnlockKey(e.Ctx)
+		if err != nil || !strings.HasPrefix(key.UnlockKey, "SWMKEY-") {
+			e.T.Errorf("unlock key with autolock on: %+v, %v", key, err)
+		}
+		spec = s2.Spec
+		spec.EncryptionConfig = &struct{ AutoLockManagers bool }{AutoLockManagers: false}
+		if err := sw.Update(e.Ctx, endpoints.SwarmUpdateOptions{Version: s2.Version, Spec: spec}); err != nil {
+			e.T.Fatalf("swarm update (autolock off): %v", err)
+		}
+		// A stale version is refused by the daemon.
+		if err := sw.Update(e.Ctx, endpoints.SwarmUpdateOptions{Version: s.Version, Spec: spec}); err == nil {
+			e.T.Errorf("swarm update with a stale version succeeded")
+		}
+		// An unlocked manager cannot be unlocked; a member cannot join again.
+		var werr *wire.Error
+		if err := sw.Unlock(e.Ctx, endpoints.SwarmUnlockKey{UnlockKey: "SWMKEY-1-wrong"}); !errors.As(err, &werr) || werr.StatusCode < 400 {
+			e.T.Errorf("unlock of an unlocked swarm: %v, want a *wire.Error", err)
+		}
+		if err := sw.Join(e.Ctx, endpoints.SwarmJoinOptions{ListenAddr: listen, RemoteAddrs: []string{listen}, JoinToken: s2.JoinTokens.Worker}); !errors.Is(err, wire.ErrUnavailable) {
+			e.T.Errorf("join while in a swarm: %v, want wire.ErrUnavailable", err)
+		}
+		// The last manager may not leave without force.
+		if err := sw.Leave(e.Ctx, endpoints.SwarmLeaveOptions{}); !errors.Is(err, wire.ErrUnavailable) {
+			e.T.Errorf("leave without force as the only manager: %v, want wire.ErrUnavailable", err)
+		}
+
+		// Nodes: one, this one, the leader.
+		ns, err := nodes.List(e.Ctx, endpoints.NodeListOptions{Filters: wire.Filters{"role": {"manager"}}})
+		if err != nil {
+			e.T.Fatalf("node list: %v", err)
+		}
+		if len(ns) != 1 || ns[0].ID != nodeID || ns[0].ManagerStatus == nil || !ns[0].ManagerStatus.Leader {
+			e.T.Fatalf("node list: %+v, want this node (%s) as the leader", ns, nodeID)
+		}
+		nspec := ns[0].Spec
+		nspec.Labels = map[string]string{"dockwire.run": e.RunID}
+		if err := nodes.Update(e.Ctx, nodeID, endpoints.NodeUpdateOptions{Version: ns[0].Version, Spec: nspec}); err != nil {
+			e.T.Fatalf("node update: %v", err)
+		}
+		n, err := nodes.Inspect(e.Ctx, nodeID)
+		if err != nil {
+			e.T.Fatalf("node inspect: %v", err)
+		}
+		if n.Spec.Labels["dockwire.run"] != e.RunID || n.Spec.Role != "manager" || n.Status.State != "ready" {
+			e.T.Errorf("node inspect after update: %+v", n)
+		}
+		if err := nodes.Delete(e.Ctx, nodeID, endpoints.NodeDeleteOptions{}); err == nil {
+			e.T.Errorf("deleting the only manager succeeded")
+		}
+
+		// A secret and a config.
+		secretData := "s3cret-" + e.RunID
+		sec, err := secrets.Create(e.Ctx, endpoints.SecretSpec{Name: "dw-sec-" + e.RunID, Labels: e.Labels(), Data: []byte(secretData)})
+		if err != nil {
+			e.T.Fatalf("secret create: %v", err)
+		}
+		e.Cleanup(func(ctx context.Context) error { return ignoreGone(secrets.Delete(ctx, sec.ID)) })
+		cfgData := "config-" + e.RunID
+		cfg, err := configs.Create(e.Ctx, endpoints.ConfigSpec{Name: "dw-cfg-" + e.RunID, Labels: e.Labels(), Data: []byte(cfgData)})
+		if err != nil {
+			e.T.Fatalf("config create: %v", err)
+		}
+		e.Cleanup(func(ctx context.Context) error { return ignoreGone(configs.Delete(ctx, cfg.ID)) })
+		if _, err := secrets.Create(e.Ctx, endpoints.SecretSpec{Name: "dw-sec-" + e.RunID, Data: []byte("x")}); !errors.Is(err, wire.ErrConflict) {
+			e.T.Errorf("secret create with a taken name: %v, want wire.ErrConflict", err)
+		}
+		si, err := secrets.Inspect(e.Ctx, sec.ID)
+		if err != nil || si.Spec.Name != "dw-sec-"+e.RunID || len(si.Spec.Data) != 0 {
+			e.T.Errorf("secret inspect: %+v (data must not come back), %v", si, err)
+		}
+		si.Spec.Labels["phase"] = "updated"
+		if err := secrets.Update(e.Ctx, sec.ID, endpoints.SecretUpdateOptions{Version: si.Version, Spec: si.Spec}); err != nil {
+			e.T.Errorf("secret update (labels): %v", err)
+		}
+		sl, err := secrets.List(e.Ctx, endpoints.SecretListOptions{Filters: wire.Filters{"label": {"phase=updated"}}})
+		if err != nil || len(sl) != 1 || sl[0].ID != sec.ID {
+			e.T.Errorf("secret list by the updated label: %+v, %v", sl, err)
+		}
+		ci, err := configs.Inspect(e.Ctx, cfg.ID)
+		if err != nil || string(ci.Spec.Data) != cfgData {
+			e.T.Errorf("config inspect: %+v, %v", ci, err)
+		}
+		cl, err := configs.List(e.Ctx, endpoints.ConfigListOptions{Filters: wire.Filters{"label": {e.LabelFilter()}}})
+		if err != nil || len(cl) != 1 || cl[0].ID != cfg.ID {
+			e.T.Errorf("config list: %+v, %v", cl, err)
+		}
+		ci.Spec.Labels["phase"] = "updated"
+		if err := configs.Update(e.Ctx, cfg.ID, endpoints.ConfigUpdateOptions{Version: ci.Version, Spec: ci.Spec}); err != nil {
+			e.T.Errorf("config update (labels): %v", err)
+		}
+
+		// A service running sleep from the image named by id, with the
+		// secret and config mounted; its output shows both.
+		grace := time.Second
+		marker := "hello-" + e.RunID
+		svcSpec := endpoints.ServiceSpec{
+			Name:   "dw-svc-" + e.RunID,
+			Labels: e.Labels(),
+			TaskTemplate: endpoints.TaskSpec{
+				ContainerSpec: &endpoints.ContainerSpec{
+					Image:           imageID,
+					Command:         []string{"sh", "-c", "echo " + marker + "; cat /run/secrets/dwsec; echo; cat /dwcfg; echo; exec sleep 300"},
+					StopGracePeriod: &grace,
+					Secrets: []endpoints.SecretReference{{SecretID: sec.ID, SecretName: "dw-sec-" + e.RunID,
+						File: &endpoints.FileTarget{Name: "dwsec", UID: "0", GID: "0", Mode: 0o400}}},
+					Configs: []endpoints.ServiceConfigReference{{ConfigID: cfg.ID, ConfigName: "dw-cfg-" + e.RunID,
+						File: &endpoints.FileTarget{Name: "/dwcfg", UID: "0", GID: "0", Mode: 0o444}}},
+				},
+				RestartPolicy: &endpoints.TaskRestartPolicy{Condition: "none"},
+			},
+			Mode:           endpoints.Replicated(1),
+			UpdateConfig:   &endpoints.UpdateConfig{Parallelism: 1, Monitor: time.Second, FailureAction: "pause", Order: "stop-first"},
+			RollbackConfig: &endpoints.UpdateConfig{Parallelism: 1, Monitor: time.Second, FailureAction: "pause", Order: "stop-first"},
+		}
+		created, err := svcs.Create(e.Ctx, svcSpec, endpoints.ServiceCreateOptions{})
+		if err != nil {
+			e.T.Fatalf("service create: %v", err)
+		}
+		e.Cleanup(func(ctx context.Context) error { return ignoreGone(svcs.Delete(ctx, created.ID)) })
+
+		// Its task runs.
+		var running endpoints.Task
+		var lastTasks []endpoints.Task
+		ok := eventually(e.Ctx, 60*time.Second, func() bool {
+			lastTasks, err = tasks.List(e.Ctx, endpoints.TaskListOptions{Filters: wire.Filters{"service": {created.ID}}})
+			for _, t := range lastTasks {
+				if t.Status.State == "running" {
+					running = t
+					return true
+				}
+			}
+			return false
+		})
+		if !ok {
+			e.T.Fatalf("no running task: %+v (last error %v)", lastTasks, err)
+		}
+		if running.ServiceID != created.ID || running.NodeID != nodeID || running.Status.ContainerStatus == nil || running.Spec.ContainerSpec.Image != imageID {
+			e.T.Errorf("task: %+v", running)
+		}
+		ti, err := tasks.Inspect(e.Ctx, running.ID)
+		if err != nil || ti.ID != running.ID || ti.DesiredState != "running" {
+			e.T.Errorf("task inspect: %+v, %v", ti, err)
+		}
+		// Its logs carry the marker, the secret and the config.
+		readLogs := func(l *endpoints.Logs, err error) string {
+			if err != nil {
+				e.T.Fatalf("logs: %v", err)
+			}
+			defer l.Close()
+			var out bytes.Buffer
+			if _, err := l.Demux(&out, &out); err != nil {
+				e.T.Fatalf("logs: %v", err)
+			}
+			return out.String()
+		}
+		var logs string
+		if !eventually(e.Ctx, 30*time.Second, func() bool {
+			logs = readLogs(svcs.Logs(e.Ctx, created.ID, endpoints.ServiceLogsOptions{}))
+			return strings.Contains(logs, marker) && strings.Contains(logs, secretData) && strings.Contains(logs, cfgData)
+		}) {
+			e.T.Errorf("service logs %q, want %s, the secret and the config", logs, marker)
+		}
+		if tl := readLogs(tasks.Logs(e.Ctx, running.ID, endpoints.ServiceLogsOptions{Stdout: true})); !strings.Contains(tl, marker) {
+			e.T.Errorf("task logs %q, want %s", tl, marker)
+		}
+		list, err := svcs.List(e.Ctx, endpoints.ServiceListOptions{Filters: wire.Filters{"label": {e.LabelFilter()}}, Status: true})
+		if err != nil || len(list) != 1 || list[0].ID != created.ID || list[0].ServiceStatus == nil || list[0].ServiceStatus.DesiredTasks != 1 {
+			e.T.Errorf("service list with status: %+v, %v", list, err)
+		}
+
+		// Update (a label and an env var), then roll back.
+		waitUpdate := func(want string) endpoints.Service {
+			var svc endpoints.Service
+			if !eventually(e.Ctx, 60*time.Second, func() bool {
+				svc, err = svcs.Inspect(e.Ctx, created.ID, endpoints.ServiceInspectOptions{})
+				return err == nil && svc.UpdateStatus != nil && svc.UpdateStatus.State == want
+			}) {
+				e.T.Fatalf("service never reached update state %q: %+v (%v)", want, svc.UpdateStatus, err)
+			}
+			return svc
+		}
+		svc, err := svcs.Inspect(e.Ctx, created.ID, endpoints.ServiceInspectOptions{})
+		if err != nil {
+			e.T.Fatalf("service inspect: %v", err)
+		}
+		upd := svc.Spec
+		upd.Labels = e.Labels("phase=2")
+		upd.TaskTemplate.ContainerSpec.Env = []string{"PHASE=2"}
+		if _, err := svcs.Update(e.Ctx, created.ID, endpoints.ServiceUpdateOptions{Version: svc.Version, Spec: upd}); err != nil {
+			e.T.Fatalf("service update: %v", err)
+		}
+		svc = waitUpdate("completed")
+		if svc.Spec.Labels["phase"] != "2" || !slices.Contains(svc.Spec.TaskTemplate.ContainerSpec.Env, "PHASE=2") || svc.PreviousSpec == nil {
+			e.T.Errorf("after update: spec %+v, previous %+v", svc.Spec, svc.PreviousSpec)
+		}
+		if _, err := svcs.Update(e.Ctx, created.ID, endpoints.ServiceUpdateOptions{Version: svc.Version, Spec: svc.Spec, Rollback: true}); err != nil {
+			e.T.Fatalf("service rollback: %v", err)
+		}
+		svc = waitUpdate("rollback_completed")
+		if _, ok := svc.Spec.Labels["phase"]; ok || slices.Contains(svc.Spec.TaskTemplate.ContainerSpec.Env, "PHASE=2") {
+			e.T.Errorf("after rollback the spec is still the updated one: %+v", svc.Spec)
+		}
+
+		if err := svcs.Delete(e.Ctx, created.ID); err != nil {
+			e.T.Errorf("service delete: %v", err)
+		}
+		if _, err := svcs.Inspect(e.Ctx, created.ID, endpoints.ServiceInspectOptions{}); !errors.Is(err, wire.ErrNotFound) {
+			e.T.Errorf("inspect of a deleted service: %v, want wire.ErrNotFound", err)
+		}
+
+		// Leave: the swarm is gone.
+		if err := sw.Leave(e.Ctx, endpoints.SwarmLeaveOptions{Force: true}); err != nil {
+			e.T.Fatalf("leave --force: %v", err)
+		}
+		if _, err := sw.Inspect(e.Ctx); !errors.Is(err, wire.ErrUnavailable) {
+			e.T.Errorf("swarm inspect after leave: %v, want wire.ErrUnavailable", err)
+		}
+		if info, err := sys.Info(e.Ctx); err != nil || info.Swarm.LocalNodeState != "inactive" {
+			e.T.Errorf("info after leave: LocalNodeState %q, %v", info.Swarm.LocalNodeState, err)
+		}
+	})
+}
