@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/dockwire/dockwire/mux"
@@ -81,7 +81,26 @@ type ContainerCreateOptions struct {
 	NetworkingConfig *NetworkingConfig
 }
 
-var nameRE = regexp.MustCompile(`^/?[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+// validName reports whether name is a container name dockerd accepts:
+// [a-zA-Z0-9][a-zA-Z0-9_.-]*, with an optional leading "/". Written by hand
+// rather than as a package-level regexp, whose init would link all of
+// regexp into every program.
+func validName(name string) bool {
+	name = strings.TrimPrefix(name, "/")
+	if name == "" || !isAlnum(name[0]) {
+		return false
+	}
+	for i := 1; i < len(name); i++ {
+		if c := name[i]; !isAlnum(c) && c != '_' && c != '.' && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
 
 type createBody struct {
 	ContainerConfig
@@ -180,7 +199,7 @@ func checkCreate(op string, o *ContainerCreateOptions) ([]wire.Requirement, erro
 	if o.Config.Image == "" {
 		return nil, argErr(op, "Config.Image", "", "must not be empty")
 	}
-	if o.Name != "" && !nameRE.MatchString(o.Name) {
+	if o.Name != "" && !validName(o.Name) {
 		return nil, argErr(op, "Name", o.Name, "invalid container name: want [a-zA-Z0-9][a-zA-Z0-9_.-]*")
 	}
 	if o.Platform != "" {
@@ -642,10 +661,34 @@ func stopQuery(op string, opts StopOptions) (url.Values, []wire.Requirement, err
 	return q, reqs, nil
 }
 
-var signalRE = regexp.MustCompile(`^([0-9]{1,3}|(SIG)?[A-Z0-9+-]{2,12})$`)
+// validSignal reports whether sig looks like a signal: a number of 1 to 3
+// digits, or a name of 2 to 12 upper-case letters, digits, '+' or '-',
+// optionally after "SIG" ("SIGTERM", "KILL", "SIGRTMIN+3").
+func validSignal(sig string) bool {
+	if n := len(sig); n >= 1 && n <= 3 && strings.Trim(sig, "0123456789") == "" {
+		return true
+	}
+	name := sig
+	if len(name) > 3 && strings.HasPrefix(name, "SIG") && validSignalName(name[3:]) {
+		return true
+	}
+	return validSignalName(name)
+}
+
+func validSignalName(s string) bool {
+	if len(s) < 2 || len(s) > 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 func checkSignal(op, sig string) error {
-	if !signalRE.MatchString(sig) {
+	if !validSignal(sig) {
 		return argErr(op, "Signal", sig, `not a signal: want a name ("SIGTERM", "KILL") or a number`)
 	}
 	return nil
@@ -736,7 +779,7 @@ func (s *ContainerService) Update(ctx context.Context, id string, opts UpdateOpt
 // API: POST /containers/{id}/rename
 func (s *ContainerService) Rename(ctx context.Context, id, name string) error {
 	const op = "ContainerRename"
-	if !nameRE.MatchString(name) {
+	if !validName(name) {
 		return argErr(op, "name", name, "invalid container name: want [a-zA-Z0-9][a-zA-Z0-9_.-]*")
 	}
 	return s.simple(ctx, op, id, "/rename", url.Values{"name": {name}}, nil, false)
