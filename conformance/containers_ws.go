@@ -12,23 +12,19 @@ import (
 
 func init() {
 	register("containers/attach-ws/echo-then-eof", func(e *Env) {
-		d, err := e.Target.Config.Dialer()
-		if err != nil {
-			e.T.Fatal(err)
-		}
 		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"cat"}, OpenStdin: true, AttachStdin: true, AttachStdout: true, Tty: true}, nil)
 		ver, err := e.Client.APIVersion(e.Ctx)
 		if err != nil {
 			e.T.Fatal(err)
 		}
 		if ver.Less(wire.Version{Major: 1, Minor: 42}) {
-			_, err := attachws.Attach(e.Ctx, e.Client.Wire(), d, id, attachws.Options{Stdout: true})
+			_, err := attachws.Attach(e.Ctx, e.Client.Wire(), id, attachws.Options{Stdout: true})
 			var ve *wire.VersionError
 			if !errors.As(err, &ve) {
 				e.T.Errorf("stream selection on API %s: %v, want a *wire.VersionError", ver, err)
 			}
 		}
-		c, err := attachws.Attach(e.Ctx, e.Client.Wire(), d, id, attachws.Options{})
+		c, err := attachws.Attach(e.Ctx, e.Client.Wire(), id, attachws.Options{})
 		if err != nil {
 			e.T.Fatal(err)
 		}

@@ -74,6 +74,14 @@ type Client struct {
 	version   atomic.Uint64 // 1<<63 | major<<32 | minor once negotiated
 }
 
+// Dialer is the dial.Func the client opens its connections with, for
+// transports that must make their own connection to the same daemon (a
+// WebSocket attach).
+func (c *Client) Dialer() dial.Func { return c.dial }
+
+// Host is the Host header the client sends.
+func (c *Client) Host() string { return c.host }
+
 // NewClient returns a Client that opens connections with d.
 func NewClient(d dial.Func, opts Options) *Client {
 	c := &Client{

@@ -14,7 +14,6 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/dockwire/dockwire/dial"
 	"github.com/dockwire/dockwire/wire"
 )
 
@@ -29,9 +28,6 @@ type Options struct {
 	Logs bool
 	// DetachKeys overrides the key sequence that detaches.
 	DetachKeys string
-	// Host is the Host header and URL host; "" means "api.moby.localhost",
-	// what the docker CLI sends over a unix socket.
-	Host string
 }
 
 // Conn is an attached WebSocket: Read the container's output, Write its
@@ -55,13 +51,13 @@ type Conn struct {
 	closeErr  error
 }
 
-// Attach opens GET /containers/{id}/attach/ws over a connection from d, at
-// the API version w negotiated. The connection lives until Close or until
+// Attach opens GET /containers/{id}/attach/ws over a new connection from
+// w's dialer, with w's Host header, at the API version w negotiated. The connection lives until Close or until
 // ctx is cancelled. A refused attach (no such container: 404) is a
 // *wire.Error.
 //
 // API: GET /containers/{id}/attach/ws
-func Attach(ctx context.Context, w *wire.Client, d dial.Func, id string, opts Options) (*Conn, error) {
+func Attach(ctx context.Context, w *wire.Client, id string, opts Options) (*Conn, error) {
 	const op = "ContainerAttachWebsocket"
 	if strings.TrimSpace(id) == "" {
 		return nil, fmt.Errorf("attachws: %s: empty container id: %w", op, wire.ErrInvalidArgument)
@@ -93,11 +89,8 @@ func Attach(ctx context.Context, w *wire.Client, d dial.Func, id string, opts Op
 	if opts.DetachKeys != "" {
 		q.Set("detachKeys", opts.DetachKeys)
 	}
-	host := opts.Host
-	if host == "" {
-		host = "api.moby.localhost"
-	}
-	u := "ws://" + host + "/v" + ver.String() + "/containers/" + seg + "/attach/ws?" + q.Encode()
+	d := w.Dialer()
+	u := "ws://" + w.Host() + "/v" + ver.String() + "/containers/" + seg + "/attach/ws?" + q.Encode()
 	dialer := websocket.Dialer{
 		NetDialContext: func(ctx context.Context, _, _ string) (net.Conn, error) { return d(ctx) },
 		Proxy:          nil,

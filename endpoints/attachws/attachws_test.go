@@ -22,8 +22,8 @@ import (
 
 // server starts a WebSocket attach endpoint on a unix socket; handle runs
 // on the upgraded connection. It returns a wire client pinned to version,
-// the dial func and a count of dials.
-func server(t *testing.T, version string, handle func(t *testing.T, r *http.Request, ws *websocket.Conn)) (*wire.Client, func(context.Context) (net.Conn, error), *atomic.Int32) {
+// and a count of dials.
+func server(t *testing.T, version string, handle func(t *testing.T, r *http.Request, ws *websocket.Conn)) (*wire.Client, *atomic.Int32) {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "dwws")
 	if err != nil {
@@ -62,7 +62,7 @@ func server(t *testing.T, version string, handle func(t *testing.T, r *http.Requ
 	}
 	w := wire.NewClient(d, wire.Options{Version: ver})
 	t.Cleanup(func() { w.Close() })
-	return w, d, &dials
+	return w, &dials
 }
 
 func settle(t *testing.T) {
@@ -81,7 +81,7 @@ func settle(t *testing.T) {
 func TestAttachEchoAndEOF(t *testing.T) {
 	settle(t)
 	var query atomic.Value
-	w, d, _ := server(t, "1.44", func(t *testing.T, r *http.Request, ws *websocket.Conn) {
+	w, _ := server(t, "1.44", func(t *testing.T, r *http.Request, ws *websocket.Conn) {
 		query.Store(r.URL.RawQuery)
 		ws.WriteMessage(websocket.BinaryMessage, []byte("hello "))
 		ws.WriteMessage(websocket.BinaryMessage, []byte("world\n"))
@@ -92,7 +92,7 @@ func TestAttachEchoAndEOF(t *testing.T) {
 		ws.WriteMessage(websocket.BinaryMessage, append([]byte("echo:"), msg...))
 		ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""))
 	})
-	c, err := attachws.Attach(context.Background(), w, d, "abc", attachws.Options{Stdin: true, Stdout: true, Logs: true})
+	c, err := attachws.Attach(context.Background(), w, "abc", attachws.Options{Stdin: true, Stdout: true, Logs: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,8 +114,8 @@ func TestAttachEchoAndEOF(t *testing.T) {
 }
 
 func TestAttachVersionGate(t *testing.T) {
-	w, d, dials := server(t, "1.41", func(*testing.T, *http.Request, *websocket.Conn) {})
-	_, err := attachws.Attach(context.Background(), w, d, "abc", attachws.Options{Stdout: true})
+	w, dials := server(t, "1.41", func(*testing.T, *http.Request, *websocket.Conn) {})
+	_, err := attachws.Attach(context.Background(), w, "abc", attachws.Options{Stdout: true})
 	var ve *wire.VersionError
 	if !errors.As(err, &ve) || ve.Need.String() != "1.42" || ve.Have.String() != "1.41" {
 		t.Fatalf("err %v, want a VersionError 1.42/1.41", err)
@@ -125,8 +125,8 @@ func TestAttachVersionGate(t *testing.T) {
 	}
 	// Without stream selection, 1.41 attaches and sends no such params.
 	var query atomic.Value
-	w, d, _ = server(t, "1.41", func(t *testing.T, r *http.Request, ws *websocket.Conn) { query.Store(r.URL.RawQuery) })
-	c, err := attachws.Attach(context.Background(), w, d, "abc", attachws.Options{})
+	w, _ = server(t, "1.41", func(t *testing.T, r *http.Request, ws *websocket.Conn) { query.Store(r.URL.RawQuery) })
+	c, err := attachws.Attach(context.Background(), w, "abc", attachws.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,14 +138,14 @@ func TestAttachVersionGate(t *testing.T) {
 }
 
 func TestAttachErrors(t *testing.T) {
-	w, d, _ := server(t, "1.44", func(*testing.T, *http.Request, *websocket.Conn) {})
-	_, err := attachws.Attach(context.Background(), w, d, "gone", attachws.Options{})
+	w, _ := server(t, "1.44", func(*testing.T, *http.Request, *websocket.Conn) {})
+	_, err := attachws.Attach(context.Background(), w, "gone", attachws.Options{})
 	var werr *wire.Error
 	if !errors.As(err, &werr) || !errors.Is(err, wire.ErrNotFound) || werr.Message != "No such container: gone" {
 		t.Errorf("404: %v", err)
 	}
 	for _, id := range []string{"", " ", ".."} {
-		if _, err := attachws.Attach(context.Background(), w, d, id, attachws.Options{}); !errors.Is(err, wire.ErrInvalidArgument) {
+		if _, err := attachws.Attach(context.Background(), w, id, attachws.Options{}); !errors.Is(err, wire.ErrInvalidArgument) {
 			t.Errorf("id %q: %v, want ErrInvalidArgument", id, err)
 		}
 	}
@@ -155,14 +155,14 @@ func TestAttachCancel(t *testing.T) {
 	settle(t)
 	release := make(chan struct{})
 	defer close(release)
-	w, d, _ := server(t, "1.44", func(t *testing.T, r *http.Request, ws *websocket.Conn) {
+	w, _ := server(t, "1.44", func(t *testing.T, r *http.Request, ws *websocket.Conn) {
 		select {
 		case <-release:
 		case <-r.Context().Done():
 		}
 	})
 	ctx, cancel := context.WithCancel(context.Background())
-	c, err := attachws.Attach(ctx, w, d, "abc", attachws.Options{})
+	c, err := attachws.Attach(ctx, w, "abc", attachws.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
