@@ -305,9 +305,9 @@ func (s *PluginService) Enable(ctx context.Context, name string, opts PluginEnab
 		return argErr(op, "Timeout", strconv.Itoa(opts.Timeout), "must not be negative")
 	}
 	r := req("POST", p, op)
-	if opts.Timeout > 0 {
-		r.Query.Set("timeout", strconv.Itoa(opts.Timeout))
-	}
+	// Always sent: dockerd 20.10 fails with 500 (strconv.Atoi: parsing "")
+	// when it is missing.
+	r.Query.Set("timeout", strconv.Itoa(opts.Timeout))
 	return s.w.DoJSON(ctx, r, nil)
 }
 

@@ -56,6 +56,9 @@ func TestPluginRequests(t *testing.T) {
 		{name: "enable", call: func(ctx context.Context, w *wire.Client) error {
 			return endpoints.NewPlugins(w).Enable(ctx, "p", endpoints.PluginEnableOptions{Timeout: 5})
 		}, method: "POST", path: "/plugins/p/enable", query: url.Values{"timeout": {"5"}}},
+		{name: "enable-default-timeout", call: func(ctx context.Context, w *wire.Client) error {
+			return endpoints.NewPlugins(w).Enable(ctx, "p", endpoints.PluginEnableOptions{})
+		}, method: "POST", path: "/plugins/p/enable", query: url.Values{"timeout": {"0"}}},
 		{name: "disable", call: func(ctx context.Context, w *wire.Client) error {
 			return endpoints.NewPlugins(w).Disable(ctx, "p", endpoints.PluginDisableOptions{Force: true})
 		}, method: "POST", path: "/plugins/p/disable", query: url.Values{"force": {"1"}}},

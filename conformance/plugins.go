@@ -1,0 +1,107 @@
+package conformance
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/dockwire/dockwire/endpoints"
+	"github.com/dockwire/dockwire/wire"
+)
+
+// plugins returns the Plugin operations of the target's client (built from
+// the wire layer until the root Client carries them).
+func (e *Env) plugins() *endpoints.PluginService { return endpoints.NewPlugins(e.Client.Wire()) }
+
+func init() {
+	// A registry on a closed loopback port: the daemon fails to reach it,
+	// and the failure arrives typed, either as the answer's *wire.Error or
+	// inside the progress stream as a *wire.StreamError.
+	register("plugins/pull/unreachable-registry-typed-error", func(e *Env) {
+		const remote = "127.0.0.1:9/p"
+		name := "dw-plugin-" + e.RunID
+		ps := e.plugins()
+		e.Cleanup(func(ctx context.Context) error {
+			_, err := ps.Delete(ctx, name, endpoints.PluginDeleteOptions{Force: true})
+			if errors.Is(err, wire.ErrNotFound) {
+				return nil
+			}
+			return err
+		})
+		// dockerd 20.10 answers 200 [] for a registry it cannot reach;
+		// newer daemons and the mock answer an error status.
+		privs, err := ps.Privileges(e.Ctx, remote)
+		var werr *wire.Error
+		if err != nil && (!errors.As(err, &werr) || werr.StatusCode < 400) {
+			e.T.Errorf("privileges of %s: %v, want a *wire.Error", remote, err)
+		}
+		if err == nil && len(privs) != 0 {
+			e.T.Errorf("privileges of an unreachable %s: %+v", remote, privs)
+		}
+		s, err := ps.Pull(e.Ctx, remote, endpoints.PluginPullOptions{Name: name})
+		if err == nil {
+			for s.Next() {
+			}
+			err = s.Err()
+			s.Close()
+			var serr *wire.StreamError
+			if !errors.As(err, &serr) {
+				e.T.Errorf("pull of %s: stream ended with %v, want a *wire.StreamError", remote, err)
+			}
+		} else if !errors.As(err, &werr) || werr.StatusCode < 400 {
+			e.T.Errorf("pull of %s: %v, want a *wire.Error", remote, err)
+		}
+		if _, err := ps.Inspect(e.Ctx, name); !errors.Is(err, wire.ErrNotFound) {
+			e.T.Errorf("inspect after a failed pull: %v, want wire.ErrNotFound", err)
+		}
+		list, err := ps.List(e.Ctx, endpoints.PluginListOptions{})
+		if err != nil {
+			e.T.Fatalf("list: %v", err)
+		}
+		for _, p := range list {
+			if strings.HasPrefix(p.Name, name) {
+				e.T.Errorf("plugin %s installed by a failed pull", p.Name)
+			}
+		}
+	})
+
+	register("plugins/errors/not-found-and-bad-create", func(e *Env) {
+		ps := e.plugins()
+		missing := "dw-missing-plugin-" + e.RunID
+		checks := []struct {
+			what string
+			err  error
+		}{
+			{"inspect", func() error { _, err := ps.Inspect(e.Ctx, missing); return err }()},
+			{"enable", ps.Enable(e.Ctx, missing, endpoints.PluginEnableOptions{})},
+			{"disable", ps.Disable(e.Ctx, missing, endpoints.PluginDisableOptions{})},
+			{"delete", func() error { _, err := ps.Delete(e.Ctx, missing, endpoints.PluginDeleteOptions{}); return err }()},
+			{"set", ps.Set(e.Ctx, missing, []string{"DEBUG=1"})},
+		}
+		for _, c := range checks {
+			if !errors.Is(c.err, wire.ErrNotFound) {
+				e.T.Errorf("%s of a missing plugin: %v, want wire.ErrNotFound", c.what, c.err)
+			}
+		}
+		// A plugin tar without config.json is refused.
+		var buf bytes.Buffer
+		tw := tar.NewWriter(&buf)
+		tw.WriteHeader(&tar.Header{Name: "rootfs/", Typeflag: tar.TypeDir, Mode: 0o755})
+		tw.Close()
+		name := "dw-bad-plugin-" + e.RunID
+		e.Cleanup(func(ctx context.Context) error {
+			_, err := ps.Delete(ctx, name, endpoints.PluginDeleteOptions{Force: true})
+			if errors.Is(err, wire.ErrNotFound) {
+				return nil
+			}
+			return err
+		})
+		err := ps.Create(e.Ctx, name, &buf)
+		var werr *wire.Error
+		if !errors.As(err, &werr) || werr.StatusCode < 400 {
+			e.T.Errorf("create from a tar without config.json: %v, want a *wire.Error", err)
+		}
+	})
+}
