@@ -41,6 +41,25 @@ type Client struct {
 	Containers *endpoints.ContainerService
 	// Exec: processes in running containers, and ExecRun.
 	Exec *endpoints.ExecService
+	// Images: list, pull, push, build, tag, save, load, import, commit...
+	Images *endpoints.ImageService
+	// Distribution: what a registry says of an image.
+	Distribution *endpoints.DistributionService
+	// Networks and Volumes.
+	Networks *endpoints.NetworkService
+	Volumes  *endpoints.VolumeService
+	// Swarm mode: the swarm itself, its nodes, services, tasks, secrets
+	// and configs.
+	Swarm    *endpoints.SwarmService
+	Nodes    *endpoints.NodeService
+	Services *endpoints.ServiceService
+	Tasks    *endpoints.TaskService
+	Secrets  *endpoints.SecretService
+	Configs  *endpoints.ConfigService
+	// Plugins: managed plugins.
+	Plugins *endpoints.PluginService
+	// Session: the deprecated interactive session upgrade.
+	Session *endpoints.SessionService
 
 	wire *wire.Client
 	host string
@@ -92,11 +111,23 @@ func New(cfg dial.Config, opts *Options) (*Client, error) {
 	}
 	w := wire.NewClient(d, wo)
 	return &Client{
-		System:     endpoints.NewSystem(w),
-		Containers: endpoints.NewContainers(w),
-		Exec:       endpoints.NewExec(w),
-		wire:       w,
-		host:       cfg.Host,
+		System:       endpoints.NewSystem(w),
+		Containers:   endpoints.NewContainers(w),
+		Exec:         endpoints.NewExec(w),
+		Images:       endpoints.NewImages(w),
+		Distribution: endpoints.NewDistribution(w),
+		Networks:     endpoints.NewNetworks(w),
+		Volumes:      endpoints.NewVolumes(w),
+		Swarm:        endpoints.NewSwarm(w),
+		Nodes:        endpoints.NewNodes(w),
+		Services:     endpoints.NewServices(w),
+		Tasks:        endpoints.NewTasks(w),
+		Secrets:      endpoints.NewSecrets(w),
+		Configs:      endpoints.NewConfigs(w),
+		Plugins:      endpoints.NewPlugins(w),
+		Session:      endpoints.NewSession(w),
+		wire:         w,
+		host:         cfg.Host,
 	}, nil
 }
 
