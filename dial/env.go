@@ -1,8 +1,6 @@
 package dial
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +10,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/dockwire/dockwire/internal/digest"
 )
 
 // The environment variables FromEnv reads.
@@ -229,8 +229,7 @@ func certFiles(dir string) TLSOptions {
 // contextDirName is the store's directory name for a context:
 // the hex SHA-256 of its name.
 func contextDirName(name string) string {
-	sum := sha256.Sum256([]byte(name))
-	return hex.EncodeToString(sum[:])
+	return digest.SHA256Hex(name)
 }
 
 // currentContext reads "currentContext" from <dir>/config.json; a missing

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -16,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dockwire/dockwire/internal/digest"
 	"github.com/dockwire/dockwire/tarstream"
 	"github.com/dockwire/dockwire/wire"
 )
@@ -298,9 +298,11 @@ func (s *ImageService) BuildDir(ctx context.Context, dir string, opts BuildOptio
 			if err != nil {
 				return BuildResult{}, &ArgError{Op: op, Field: "Dockerfile", Value: opts.Dockerfile, Reason: "cannot be read", Err: err}
 			}
-			var rnd [6]byte
-			rand.Read(rnd[:])
-			name := ".dockerfile." + hex.EncodeToString(rnd[:])
+			// The CLI names it .dockerfile.<random>; a hash of the content
+			// is as unlikely to collide, keeps the context reproducible and
+			// does not link crypto/rand into every program.
+			sum := digest.SHA256(data)
+			name := ".dockerfile." + hex.EncodeToString(sum[:6])
 			dopts.ExtraFiles = []tarstream.File{{Name: name, Data: data}}
 			opts.Dockerfile = name
 		}
