@@ -2,6 +2,7 @@ package endpoints_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -312,5 +313,32 @@ func TestNetworkVolumeDecode(t *testing.T) {
 	var werr *wire.Error
 	if !errors.Is(err, wire.ErrConflict) || !errors.As(err, &werr) || !strings.Contains(werr.Message, "in use") {
 		t.Errorf("delete busy: %v, want ErrConflict with the daemon's message", err)
+	}
+}
+
+// BenchmarkNetworkList lists 100 networks from a fake daemon: request,
+// response and permissive decoding.
+func BenchmarkNetworkList(b *testing.B) {
+	f, w := newFake(b, "1.41")
+	nets := make([]map[string]any, 100)
+	for i := range nets {
+		nets[i] = map[string]any{"Name": "net" + strings.Repeat("x", i%7), "Id": strings.Repeat("ab", 32), "Created": "2026-01-01T00:00:00Z",
+			"Scope": "local", "Driver": "bridge", "IPAM": map[string]any{"Driver": "default", "Config": []any{map[string]string{"Subnet": "10.231.0.0/24", "Gateway": "10.231.0.1"}}},
+			"Options": map[string]string{"com.docker.network.bridge.name": "br0"}, "Labels": map[string]string{"a": "b"}}
+	}
+	body, _ := json.Marshal(nets)
+	f.on("GET /networks", func(rw http.ResponseWriter, r *http.Request, _ []byte) {
+		rw.Header().Set("Content-Type", "application/json")
+		rw.Write(body)
+	})
+	ns := endpoints.NewNetworks(w)
+	ctx := context.Background()
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		got, err := ns.List(ctx, endpoints.NetworkListOptions{})
+		if err != nil || len(got) != 100 {
+			b.Fatal(len(got), err)
+		}
 	}
 }
