@@ -1,6 +1,11 @@
 package conformance_test
 
 import (
+	"bufio"
+	"flag"
+	"os"
+	"sort"
+	"strings"
 	"testing"
 
 	"github.com/dockwire/dockwire/conformance"
@@ -10,20 +15,164 @@ import (
 
 // TestMock runs the suite against the mock daemon at its newest API, and
 // again with the mock capped at 1.41, the real dockerd's version, so that
-// the two compare like with like.
+// the two compare like with like. Its last case measures coverage: every
+// operation in testdata/operations.txt must appear in the mock's request
+// log of the two runs.
 func TestMock(t *testing.T) {
+	var log []mockdaemon.Request
 	for _, max := range []string{"", "1.41"} {
 		name := "max=" + max
 		if max == "" {
 			name = "max=newest"
 		}
 		t.Run(name, func(t *testing.T) {
-			_, host := mockdaemon.StartUnix(t, mockdaemon.Config{MaxAPIVersion: max})
+			d, host := mockdaemon.StartUnix(t, mockdaemon.Config{MaxAPIVersion: max})
 			conformance.Run(t, conformance.Target{
 				Name:   "mock-" + name,
 				Config: dial.Config{Host: host},
 				Image:  "busybox:latest",
 			})
+			log = append(log, d.Requests()...)
 		})
 	}
+	t.Run(coverageName, func(t *testing.T) {
+		if sel := runSelection(); sel != "" {
+			t.Skipf("coverage needs the whole suite, and -run %q selects a slice of it", sel)
+		}
+		ops, err := readOperations("testdata/operations.txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		missing, unrouted := coverage(ops, log)
+		t.Logf("operations exercised: %d/%d", len(ops)-len(missing), len(ops))
+		if len(missing) > 0 {
+			for _, m := range missing {
+				if n := unrouted[m.id]; n > 0 {
+					t.Logf("  %s (%s %s): sent %d time(s), but the mock has no route for it", m.id, m.method, m.template, n)
+				}
+			}
+			ids := make([]string, len(missing))
+			for i, m := range missing {
+				ids[i] = m.id
+			}
+			t.Errorf("%d operation(s) no scenario exercised on the mock: %s", len(missing), strings.Join(ids, " "))
+		}
+	})
+}
+
+const coverageName = "coverage/operations/all-exercised"
+
+// runSelection returns the -run pattern when it selects less than all of
+// TestMock (a subtest pattern), or "".
+func runSelection() string {
+	f := flag.Lookup("test.run")
+	if f == nil {
+		return ""
+	}
+	pat := f.Value.String()
+	if !strings.Contains(pat, "/") {
+		return ""
+	}
+	return pat
+}
+
+// operation is one line of operations.txt: "Tag METHOD /template OperationID".
+type operation struct {
+	id, method, template string
+}
+
+func readOperations(path string) ([]operation, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var ops []operation
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) != 4 {
+			continue
+		}
+		ops = append(ops, operation{id: fields[3], method: fields[1], template: fields[2]})
+	}
+	return ops, sc.Err()
+}
+
+// coverage returns the operations no request in log exercised, and for each
+// operation id the number of requests that matched its method and template
+// but that the mock did not route (Operation empty): sent by a scenario,
+// refused by the mock.
+func coverage(ops []operation, log []mockdaemon.Request) (missing []operation, unrouted map[string]int) {
+	seen := map[string]bool{}
+	unrouted = map[string]int{}
+	for _, r := range log {
+		if r.Operation != "" {
+			seen[r.Operation] = true
+			continue
+		}
+		p := stripVersion(r.Path)
+		for _, op := range ops {
+			if op.method == r.Method && matchTemplate(op.template, p) {
+				unrouted[op.id]++
+			}
+		}
+	}
+	for _, op := range ops {
+		if !seen[op.id] {
+			missing = append(missing, op)
+		}
+	}
+	sort.Slice(missing, func(i, j int) bool { return missing[i].id < missing[j].id })
+	return missing, unrouted
+}
+
+// stripVersion drops a leading /v1.NN and any query from a request path.
+func stripVersion(p string) string {
+	p, _, _ = strings.Cut(p, "?")
+	if strings.HasPrefix(p, "/v") {
+		if i := strings.IndexByte(p[1:], '/'); i > 0 {
+			return p[1+i:]
+		}
+	}
+	return p
+}
+
+// matchTemplate reports whether path matches template, where a {name}
+// segment matches one segment, or, as the last {name} before a fixed tail,
+// several (image names hold slashes).
+func matchTemplate(template, path string) bool {
+	ts := strings.Split(strings.Trim(template, "/"), "/")
+	ps := strings.Split(strings.Trim(path, "/"), "/")
+	if len(ps) < len(ts) {
+		return false
+	}
+	// Fixed tail after the last parameter must match the path's tail.
+	last := -1
+	for i, s := range ts {
+		if strings.HasPrefix(s, "{") {
+			last = i
+		}
+	}
+	if last < 0 {
+		return len(ts) == len(ps) && strings.Join(ts, "/") == strings.Join(ps, "/")
+	}
+	tail := len(ts) - last - 1
+	for i := 0; i < tail; i++ {
+		if ts[len(ts)-1-i] != ps[len(ps)-1-i] {
+			return false
+		}
+	}
+	for i := 0; i < last; i++ {
+		if strings.HasPrefix(ts[i], "{") {
+			continue
+		}
+		if ts[i] != ps[i] {
+			return false
+		}
+	}
+	// The parameter spans ps[last : len(ps)-tail]: at least one segment,
+	// and only the name parameter of images/plugins/distribution may span more.
+	span := len(ps) - tail - last
+	return span == 1 || (span > 1 && ts[last] == "{name}")
 }
