@@ -1,5 +1,5 @@
 // Command sizecheck prints the daemon's version and how many containers it
-// has, over DOCKER_HOST or the default unix socket. It is the yardstick for
+// has (System.Version and Containers.List), over DOCKER_HOST or the default unix socket. It is the yardstick for
 // dockwire's binary size: see size_test.go.
 package main
 
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dockwire/dockwire"
+	"github.com/dockwire/dockwire/endpoints"
 )
 
 func main() {
@@ -26,10 +27,10 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	info, err := cli.System.Info(ctx)
+	list, err := cli.Containers.List(ctx, endpoints.ContainerListOptions{All: true})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	fmt.Printf("docker %s, %d containers\n", v.Version, info.Containers)
+	fmt.Printf("docker %s, %d containers\n", v.Version, len(list))
 }
