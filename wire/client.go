@@ -502,12 +502,13 @@ func (c *Client) getConn(ctx context.Context, deadline time.Time, fresh bool) (*
 	nc, err := c.dial(dctx)
 	if err != nil {
 		if ctx.Err() == nil && dctx.Err() != nil {
-			return nil, fmt.Errorf("dial: no connection within %v: %w", c.timeout, err)
+			return nil, fmt.Errorf("no connection within %v: %w", c.timeout, err)
 		}
-		return nil, fmt.Errorf("dial: %w", err)
+		// dial's errors name their transport and host already.
+		return nil, err
 	}
 	if nc == nil {
-		return nil, errors.New("dial: dial.Func returned no connection and no error")
+		return nil, errors.New("the dial.Func returned no connection and no error")
 	}
 	pc := &conn{nc: nc}
 	pc.cr.r = nc
