@@ -277,7 +277,8 @@ type Upgraded struct {
 	Header     Header
 }
 
-// Upgrade sends req with "Connection: Upgrade" and "Upgrade: tcp" and
+// Upgrade sends req with "Connection: Upgrade" and "Upgrade: tcp" (or the
+// protocol req.Header's Upgrade names, e.g. "h2c" for a session) and
 // takes the connection out of the pool for good. The daemon answers 101,
 // or 200 followed by the raw stream when it does not upgrade (both are
 // accepted); any other status is a *Error.

@@ -155,8 +155,9 @@ var errBodyShort = errors.New("wire: request body shorter than ContentLength")
 // with Content-Length or chunked transfer coding. POST, PUT and PATCH
 // without a body send "Content-Length: 0". Header keys and values, the
 // method and the path are checked for bytes that could split the request
-// (CR, LF, NUL, spaces in the path); such a request is refused with an
-// error wrapping ErrInvalidArgument before anything is written.
+// or that dockerd's HTTP server refuses (CR, LF, NUL and other control
+// bytes, spaces in the path); such a request is refused with an error
+// wrapping ErrInvalidArgument before anything is written.
 func WriteRequest(w *bufio.Writer, host string, req *Request, version Version) error {
 	return writeRequest(w, host, "", req, version, false)
 }
@@ -193,6 +194,10 @@ func writeRequest(w *bufio.Writer, host, userAgent string, req *Request, version
 			switch k {
 			case "Host", "Content-Length", "Transfer-Encoding":
 				continue // written by the codec
+			case "Connection", "Upgrade":
+				if upgrade {
+					continue // written below
+				}
 			}
 			keys = append(keys, k)
 		}
@@ -207,7 +212,13 @@ func writeRequest(w *bufio.Writer, host, userAgent string, req *Request, version
 		}
 	}
 	if upgrade {
-		w.WriteString("Connection: Upgrade\r\nUpgrade: tcp\r\n")
+		proto := "tcp"
+		if p := req.Header.Get("Upgrade"); p != "" {
+			proto = p
+		}
+		w.WriteString("Connection: Upgrade\r\nUpgrade: ")
+		w.WriteString(proto)
+		w.WriteString("\r\n")
 	}
 	chunked := false
 	switch {
@@ -329,9 +340,13 @@ func checkRequest(host, userAgent string, req *Request) error {
 	return nil
 }
 
+// validValue reports whether v is an RFC 9110 field-value: visible bytes,
+// obs-text, SP and HTAB. Other control bytes do not split a request but make
+// dockerd's HTTP server refuse it ("malformed MIME header line"); found by
+// fuzz.FuzzWireRequest (fuzz/testdata/fuzz/FuzzWireRequest/611bf68c6f943f41).
 func validValue(v string) bool {
 	for i := 0; i < len(v); i++ {
-		if c := v[i]; c == '\r' || c == '\n' || c == 0 {
+		if c := v[i]; c < ' ' && c != '\t' || c == 0x7f {
 			return false
 		}
 	}

@@ -205,3 +205,28 @@ func TestEncodeAuthStrictURLDecoding(t *testing.T) {
 		t.Error("EncodeAuth of a func: want error")
 	}
 }
+
+func TestWriteRequestUpgradeProtocol(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		hdr  Header
+		want string
+	}{
+		{"tcp by default", nil,
+			"POST /v1.41/containers/abc/attach HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n"},
+		{"h2c for a session", Header{"Upgrade": {"h2c"}, "Connection": {"close"}},
+			"POST /v1.41/containers/abc/attach HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: h2c\r\nContent-Length: 0\r\n\r\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			w := bufio.NewWriter(&buf)
+			req := &Request{Method: "POST", Path: "/containers/abc/attach", Header: tc.hdr}
+			if err := writeRequest(w, "h", "", req, Version{1, 41}, true); err != nil {
+				t.Fatal(err)
+			}
+			if got := buf.String(); got != tc.want {
+				t.Errorf("got\n%q\nwant\n%q", got, tc.want)
+			}
+		})
+	}
+}
