@@ -419,6 +419,12 @@ func TestConcurrent(t *testing.T) {
 	if len(ents) != 400 {
 		t.Errorf("volume holds %d files, want 400", len(ents))
 	}
+	// Goroutines of earlier tests may still be on their way out: wait for
+	// the count to settle rather than sample it once.
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
 	if n := runtime.NumGoroutine(); n > before {
 		t.Errorf("goroutines: %d > %d", n, before)
 	}
