@@ -16,6 +16,26 @@
 // definition and are decoded permissively: unknown fields are ignored and
 // missing ones stay zero.
 //
+// The services, one per resource of the API: [SystemService],
+// [ContainerService], [ExecService], [ImageService], [DistributionService],
+// [NetworkService], [VolumeService], [SwarmService], [NodeService],
+// [ServiceService], [TaskService], [SecretService], [ConfigService],
+// [PluginService] and the deprecated [SessionService]. The root package's
+// Client holds one of each.
+//
+// Beside the operations stand docker-py's conveniences, which carry no
+// marker because they are several operations: [ContainerService.Run]
+// (create, pull when the image is missing, attach, start, wait, logs,
+// remove; a *ContainerError on a non-zero exit), [ExecService.ExecRun],
+// copying files in and out of containers ([ContainerService.CopyTo] and
+// [ContainerService.CopyFrom], which extracts safely with package
+// tarstream), building from a directory with its .dockerignore, and
+// pull/push with registry credentials from the docker config.
+//
+// Streams stay streams: logs, attach, exports, archives and saved images are
+// io.ReadClosers or hijacked connections (package mux), and JSON record
+// streams (events, stats, progress) are a *wire.Stream.
+//
 // Errors are those of package wire: errors.Is(err, wire.ErrNotFound) and
 // friends, errors.As(err, &werr) with a *wire.Error for the daemon's status and
 // message, and *wire.VersionError (before any I/O) when an operation or a
