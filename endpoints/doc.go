@@ -26,7 +26,7 @@
 // Beside the operations stand docker-py's conveniences, which carry no
 // marker because they are several operations: [ContainerService.Run]
 // (create, pull when the image is missing, attach, start, wait, logs,
-// remove; a *ContainerError on a non-zero exit), [ExecService.ExecRun],
+// remove; a *ContainerError on a non-zero exit), [ContainerService.ExecRun],
 // copying files in and out of containers ([ContainerService.CopyTo] and
 // [ContainerService.CopyFrom], which extracts safely with package
 // tarstream), building from a directory with its .dockerignore, and
