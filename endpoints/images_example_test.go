@@ -1,0 +1,147 @@
+package endpoints_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/dockwire/dockwire/endpoints"
+	"github.com/dockwire/dockwire/mockdaemon"
+	"github.com/dockwire/dockwire/wire"
+)
+
+// mockImages serves an in-process mock daemon and returns its Image
+// operations, and a func to stop it.
+func mockImages() (*endpoints.ImageService, func()) {
+	d := mockdaemon.New(mockdaemon.Config{})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	go d.Serve(l)
+	var dialer net.Dialer
+	w := wire.NewClient(func(ctx context.Context) (net.Conn, error) {
+		return dialer.DialContext(ctx, "tcp", l.Addr().String())
+	}, wire.Options{})
+	return endpoints.NewImages(w), func() { w.Close(); d.Close() }
+}
+
+// Build from a Dockerfile alone, with no context (docker-py's fileobj),
+// then read the image's labels.
+func ExampleImageService_BuildDockerfile() {
+	images, stop := mockImages()
+	defer stop()
+	ctx := context.Background()
+	res, err := images.BuildDockerfile(ctx, strings.NewReader("FROM busybox:latest\nLABEL stage=example\n"), endpoints.BuildOptions{
+		Tags:   []string{"example:v1"},
+		Labels: map[string]string{"team": "dockwire"},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	in, err := images.Inspect(ctx, "example:v1", endpoints.ImageInspectOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(in.ID == res.ID, in.Labels()["stage"], in.Labels()["team"])
+	// Output: true example dockwire
+}
+
+// Build a directory as docker build does: .dockerignore honoured, each
+// output record shown as it arrives, a failed step reported with its log.
+func ExampleImageService_BuildDir() {
+	images, stop := mockImages()
+	defer stop()
+	res, err := images.BuildDir(context.Background(), "./app", endpoints.BuildOptions{
+		Tags:      []string{"app:dev"},
+		BuildArgs: map[string]string{"VERSION": "1.2"},
+		Progress:  func(p endpoints.Progress) { fmt.Print(p.Stream) },
+	})
+	if be, ok := err.(*endpoints.BuildError); ok {
+		log.Fatalf("step failed: %s\n%s", be.Message, be.Log)
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("built", res.ID)
+}
+
+// Pull with the credentials the docker CLI stored in config.json and draw
+// one progress line over all layers.
+func ExampleImageService_Pull() {
+	images, stop := mockImages()
+	defer stop()
+	ctx := context.Background()
+	cfg, err := endpoints.LoadConfigFile(filepath.Join(os.Getenv("HOME"), ".docker")) // or dial.Config.ConfigDir
+	if err != nil {
+		log.Fatal(err)
+	}
+	ref := "127.0.0.1:5000/team/app:v1"
+	auth, err := cfg.AuthFor(ctx, ref) // nil when config.json has none for 127.0.0.1:5000
+	if err != nil {
+		log.Fatal(err)
+	}
+	var total endpoints.ProgressTotal
+	res, err := images.Pull(ctx, ref, endpoints.PullOptions{Auth: auth, Progress: func(p endpoints.Progress) {
+		total.Add(p)
+		done, all := total.Bytes()
+		fmt.Printf("\r%d/%d bytes", done, all)
+	}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("\n" + res.Status)
+}
+
+// ProgressTotal folds per-layer records into one byte count.
+func ExampleProgressTotal() {
+	var total endpoints.ProgressTotal
+	for _, p := range []endpoints.Progress{
+		{ID: "a1", Status: "Downloading", ProgressDetail: &endpoints.ProgressDetail{Current: 300, Total: 1000}},
+		{ID: "b2", Status: "Downloading", ProgressDetail: &endpoints.ProgressDetail{Current: 50, Total: 500}},
+		{ID: "a1", Status: "Download complete"},
+		{ID: "c3", Status: "Already exists"},
+	} {
+		total.Add(p)
+	}
+	done, all := total.Bytes()
+	fmt.Println(done, all)
+	for _, l := range total.Layers() {
+		fmt.Println(l.ID, l.Done)
+	}
+	// Output:
+	// 1050 1500
+	// a1 true
+	// b2 false
+	// c3 true
+}
+
+// Credentials are picked by the registry host of the reference, never
+// another's.
+func ExampleConfigFile_AuthFor() {
+	dir, _ := os.MkdirTemp("", "docker-config")
+	defer os.RemoveAll(dir)
+	os.WriteFile(filepath.Join(dir, "config.json"), []byte(`{"auths":{
+		"127.0.0.1:5000": {"auth": "YWxpY2U6czNjcmV0"},
+		"https://index.docker.io/v1/": {"identitytoken": "tok"}}}`), 0o600)
+	cfg, err := endpoints.LoadConfigFile(dir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, ref := range []string{"127.0.0.1:5000/team/app", "127.0.0.1:5001/team/app", "busybox"} {
+		a, _ := cfg.AuthFor(context.Background(), ref)
+		if a == nil {
+			fmt.Println(endpoints.RegistryHost(ref), "none")
+			continue
+		}
+		fmt.Printf("%s %s user=%q token=%q\n", endpoints.RegistryHost(ref), a.ServerAddress, a.Username, a.IdentityToken)
+	}
+	// Output:
+	// 127.0.0.1:5000 127.0.0.1:5000 user="alice" token=""
+	// 127.0.0.1:5001 none
+	// docker.io https://index.docker.io/v1/ user="" token="tok"
+}
