@@ -1,6 +1,8 @@
 // Command dockwire is a small client for the Docker Engine API built on the
 // dockwire packages.
 //
+//	dockwire demo       a tour of the client: against the environment's daemon
+//	                    or, when none answers, an embedded mock daemon
 //	dockwire version    client and daemon versions and the API version in use
 //
 // It finds the daemon the way the docker CLI does: DOCKER_HOST, DOCKER_CONTEXT,
@@ -26,7 +28,7 @@ func main() {
 }
 
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: dockwire version")
+	fmt.Fprintln(w, "usage: dockwire demo|version")
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -37,6 +39,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "version":
 		return version(stdout, stderr)
+	case "demo":
+		return demo(stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0

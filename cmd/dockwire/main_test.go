@@ -45,3 +45,29 @@ func TestTLSHostsSupported(t *testing.T) {
 		t.Fatalf("Dialer() = %v, %v; want a TLS dialer", open != nil, err)
 	}
 }
+
+func TestDemoOnEmbeddedMock(t *testing.T) {
+	t.Setenv("DOCKER_HOST", "unix://"+filepath.Join(t.TempDir(), "none.sock"))
+	t.Setenv("DOCKER_CONTEXT", "")
+	t.Setenv("DOCKER_API_VERSION", "")
+	var out, errb bytes.Buffer
+	if code := run([]string{"demo"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
+	}
+	for _, want := range []string{
+		"embedded mock daemon",
+		"hello from a container",
+		`exit code 3, stderr "oops"`,
+		`exec: "in /tmp as 0", exit code 5`,
+		`came back as "copied in and out"`,
+		"errors.Is(err, wire.ErrNotFound) = true",
+		"everything the demo created is removed",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if !strings.Contains(errb.String(), "no daemon answered") {
+		t.Errorf("stderr should say why the mock is used: %q", errb.String())
+	}
+}
