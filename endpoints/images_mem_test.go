@@ -46,19 +46,7 @@ func TestSaveLoadPeakHeap(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"stream":"Loaded image: big:latest\n"}`)
 	})
-	dir := t.TempDir()
-	sock := filepath.Join(dir, "d.sock")
-	ln, err := net.Listen("unix", sock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewUnstartedServer(mux)
-	srv.Listener = ln
-	srv.Start()
-	defer srv.Close()
-	var d net.Dialer
-	w := wire.NewClient(func(ctx context.Context) (net.Conn, error) { return d.DialContext(ctx, "unix", sock) }, wire.Options{Version: wire.Version{Major: 1, Minor: 41}})
-	defer w.Close()
+	w := unixServer(t, mux)
 	images := endpoints.NewImages(w)
 
 	runtime.GC()
@@ -109,4 +97,23 @@ func TestSaveLoadPeakHeap(t *testing.T) {
 	if grew > 64<<20 {
 		t.Errorf("peak heap grew by %d MiB, want < 64 MiB", grew>>20)
 	}
+}
+
+// unixServer serves h on a unix socket for the test and returns a client
+// pinned to API 1.41 over it.
+func unixServer(tb testing.TB, h http.Handler) *wire.Client {
+	tb.Helper()
+	sock := filepath.Join(tb.TempDir(), "d.sock")
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(h)
+	srv.Listener = ln
+	srv.Start()
+	tb.Cleanup(srv.Close)
+	var d net.Dialer
+	w := wire.NewClient(func(ctx context.Context) (net.Conn, error) { return d.DialContext(ctx, "unix", sock) }, wire.Options{Version: wire.Version{Major: 1, Minor: 41}})
+	tb.Cleanup(func() { w.Close() })
+	return w
 }

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -689,5 +690,59 @@ func TestProgressTotalPhases(t *testing.T) {
 	}
 	if !sort.StringsAreSorted(ids) || len(ids) != 3 {
 		t.Errorf("layers %v, want a b c in order of appearance", ids)
+	}
+}
+
+// TestPullCancel cancels a pull whose daemon stalls mid-stream: Pull must
+// return promptly with the ctx's error and leave no goroutine behind.
+func TestPullCancel(t *testing.T) {
+	checkGoroutines(t)
+	f, w := newFake(t, "1.41")
+	f.on("POST /images/create", func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(200)
+		io.WriteString(w, `{"status":"Downloading","progressDetail":{"current":1,"total":2},"id":"l1"}`+"\r\n")
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	got := make(chan struct{}, 1)
+	go func() {
+		<-got
+		cancel()
+	}()
+	start := time.Now()
+	_, err := endpoints.NewImages(w).Pull(ctx, "127.0.0.1:5000/slow", endpoints.PullOptions{Progress: func(endpoints.Progress) {
+		select {
+		case got <- struct{}{}:
+		default:
+		}
+	}})
+	if !errors.Is(err, context.Canceled) || time.Since(start) > 3*time.Second {
+		t.Errorf("cancelled pull: %v after %v", err, time.Since(start))
+	}
+}
+
+// BenchmarkPullProgress decodes a pull's progress stream: 10,000 layer
+// records through Pull's callback and a ProgressTotal.
+func BenchmarkPullProgress(b *testing.B) {
+	var body strings.Builder
+	for i := 0; i < 10000; i++ {
+		body.WriteString(`{"status":"Downloading","progressDetail":{"current":` + strconv.Itoa(i*1000) + `,"total":10000000},"progress":"[=>    ] 1MB/10MB","id":"l` + strconv.Itoa(i%8) + "\"}\r\n")
+	}
+	payload := body.String()
+	w := unixServer(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, payload)
+	}))
+	s := endpoints.NewImages(w)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(payload)))
+	for b.Loop() {
+		var total endpoints.ProgressTotal
+		if _, err := s.Pull(context.Background(), "r.example/x", endpoints.PullOptions{Progress: total.Add}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
