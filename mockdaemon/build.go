@@ -198,8 +198,14 @@ func (d *Daemon) imageBuild(w http.ResponseWriter, r *http.Request) {
 			}
 			dst := srcs[len(srcs)-1]
 			srcs = srcs[:len(srcs)-1]
+			// Like dockerd: a destination ending in "/" or "/." (or ".")
+			// is a directory.
+			asDir := strings.HasSuffix(dst, "/") || dst == "." || strings.HasSuffix(dst, "/.")
 			if !path.IsAbs(dst) {
-				dst = path.Join(workDir(f.Config.WorkingDir), dst) + map[bool]string{true: "/"}[strings.HasSuffix(dst, "/")]
+				dst = path.Join(workDir(f.Config.WorkingDir), dst)
+			}
+			if asDir && !strings.HasSuffix(dst, "/") {
+				dst += "/"
 			}
 			if err := buildCopy(ctxFS, fsys, srcs, dst); err != nil {
 				fail(err.Error())
@@ -319,6 +325,9 @@ func buildCopy(ctx, dstFS *memfs.FS, srcs []string, dst string) error {
 			continue
 		}
 		target := dst
+		if fi, err := dstFS.Stat(dst); err == nil && fi.IsDir() {
+			intoDir = true // an existing directory receives the file
+		}
 		if intoDir {
 			_ = dstFS.MkdirAll(dst, 0o755)
 			target = path.Join(dst, path.Base(sp))

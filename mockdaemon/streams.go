@@ -185,6 +185,18 @@ func (d *Daemon) hijack(w http.ResponseWriter, r *http.Request, multiplexed bool
 		conn.Close()
 		return nil, nil, err
 	}
+	if infoOf(r).rec.Status == http.StatusSwitchingProtocols {
+		// docker-py reads the upgraded stream from the raw socket under
+		// http.client's buffered reader: bytes that arrive together with the
+		// head are lost. dockerd's exec/attach setup gives the client time to
+		// read the head first; so does this pause.
+		t := time.NewTimer(hijackSettle)
+		select {
+		case <-t.C:
+		case <-d.ctx.Done():
+			t.Stop()
+		}
+	}
 	d.mu.Lock()
 	closed := d.closed
 	d.mu.Unlock()
@@ -194,6 +206,9 @@ func (d *Daemon) hijack(w http.ResponseWriter, r *http.Request, multiplexed bool
 	}
 	return conn, brw.Reader, nil
 }
+
+// hijackSettle is the pause between a 101 head and the first stream byte.
+const hijackSettle = 20 * time.Millisecond
 
 func (d *Daemon) releaseHijacked(conn net.Conn) {
 	conn.Close()
