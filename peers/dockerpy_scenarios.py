@@ -164,9 +164,9 @@ def t_run_error():
 
 
 def t_run_detached_logs():
-    c = run_d("echo one; echo two >&2; echo three", name=P + "-logs", environment={"A": "1"})
+    c = run_d("echo one; sleep 0.1; echo two >&2; sleep 0.1; echo three", name=P + "-logs", environment={"A": "1"})
     eq(c.wait(timeout=30)["StatusCode"], 0, "wait")
-    eq(sorted(c.logs().splitlines()), [b"one", b"three", b"two"], "logs both")
+    eq(c.logs(), b"one\ntwo\nthree\n", "logs both")
     eq(c.logs(stderr=False), b"one\nthree\n", "logs stdout")
     eq(c.logs(stdout=False), b"two\n", "logs stderr")
     eq(c.logs(tail=1), b"three\n", "logs tail")
@@ -496,10 +496,10 @@ def t_volumes():
     c.remove()
     v.remove()
     client.volumes.create(P + "-vol2", labels=LABELS)
-    params = {"filters": '{"label":["%s"]}' % LBL}
+    flt = {"label": [LBL]}
     if docker.utils.version_gte(api.api_version, "1.42"):
-        params["all"] = "true"
-    r = api._result(api._post(api._url("/volumes/prune"), params=params), True)
+        flt["all"] = ["true"]  # since 1.42 prune takes only anonymous volumes unless all
+    r = client.volumes.prune(filters=flt)
     has(r.get("VolumesDeleted") or [], P + "-vol2", "prune")
 
 
