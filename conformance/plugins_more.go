@@ -1,0 +1,123 @@
+package conformance
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/dockwire/dockwire/endpoints"
+	"github.com/dockwire/dockwire/wire"
+)
+
+// pluginTar is a plugin's build context: config.json and an empty rootfs.
+// It is never enabled, so its entrypoint never runs.
+func pluginTar() *bytes.Buffer {
+	const config = `{"description":"dockwire conformance plugin","documentation":"https://example.invalid/dockwire",` +
+		`"entrypoint":["/bin/true"],"interface":{"types":["docker.dummy/1.0"],"socket":"dw.sock"},` +
+		`"network":{"type":"host"},"env":[{"name":"DEBUG","settable":["value"],"value":"0"}]}`
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	tw.WriteHeader(&tar.Header{Name: "config.json", Mode: 0o644, Size: int64(len(config)), Typeflag: tar.TypeReg})
+	tw.Write([]byte(config))
+	tw.WriteHeader(&tar.Header{Name: "rootfs/", Mode: 0o755, Typeflag: tar.TypeDir})
+	tw.Close()
+	return &buf
+}
+
+// drainPlugin reads a plugin progress stream to its end and returns its
+// error, or the error that opened it.
+func drainPlugin(s *wire.Stream[endpoints.PluginProgress], err error) error {
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	for s.Next() {
+	}
+	return s.Err()
+}
+
+func init() {
+	// A plugin made from a local tar (no registry): created disabled,
+	// listed, inspected, its settings changed; push and upgrade against a
+	// registry nobody listens on fail typed; removal makes it 404.
+	register("plugins/create/local-lifecycle", func(e *Env) {
+		ps := e.plugins()
+		name := closedRegistry + "/dw-plugin-" + e.RunID + ":latest"
+		e.Cleanup(func(ctx context.Context) error {
+			_, err := ps.Delete(ctx, name, endpoints.PluginDeleteOptions{Force: true})
+			if errors.Is(err, wire.ErrNotFound) {
+				return nil
+			}
+			return err
+		})
+		if err := ps.Create(e.Ctx, name, pluginTar()); err != nil {
+			e.T.Fatalf("create %s: %v", name, err)
+		}
+		p, err := ps.Inspect(e.Ctx, name)
+		if err != nil {
+			e.T.Fatalf("inspect: %v", err)
+		}
+		if p.Name != name || p.Enabled || p.ID == "" || !slices.Contains(p.Config.Interface.Types, "docker.dummy/1.0") {
+			e.T.Errorf("inspect %s: name %q enabled %v id %q types %v", name, p.Name, p.Enabled, p.ID, p.Config.Interface.Types)
+		}
+		if !slices.Contains(p.Settings.Env, "DEBUG=0") {
+			e.T.Errorf("settings env %v, want DEBUG=0", p.Settings.Env)
+		}
+		list, err := ps.List(e.Ctx, endpoints.PluginListOptions{})
+		if err != nil {
+			e.T.Fatalf("list: %v", err)
+		}
+		if !slices.ContainsFunc(list, func(x endpoints.Plugin) bool { return x.ID == p.ID }) {
+			e.T.Errorf("list lacks %s", name)
+		}
+		if err := ps.Set(e.Ctx, name, []string{"DEBUG=1"}); err != nil {
+			e.T.Fatalf("set DEBUG=1: %v", err)
+		}
+		if p, err := ps.Inspect(e.Ctx, name); err != nil || !slices.Contains(p.Settings.Env, "DEBUG=1") {
+			e.T.Errorf("after set: env %v, %v, want DEBUG=1", p.Settings.Env, err)
+		}
+		// A setting the plugin does not declare is refused.
+		if err := ps.Set(e.Ctx, name, []string{"UNDECLARED=1"}); !typedFailure(err) {
+			e.T.Errorf("set of an undeclared setting: %v, want a *wire.Error", err)
+		}
+		if err := drainPlugin(ps.Push(e.Ctx, name, endpoints.PluginPushOptions{})); !typedFailure(err) {
+			e.T.Errorf("push to %s: %v, want a *wire.Error or *wire.StreamError", closedRegistry, err)
+		}
+		remote := closedRegistry + "/dw-plugin-" + e.RunID + ":v2"
+		if err := drainPlugin(ps.Upgrade(e.Ctx, name, remote, endpoints.PluginUpgradeOptions{})); !typedFailure(err) {
+			e.T.Errorf("upgrade from %s: %v, want a *wire.Error or *wire.StreamError", remote, err)
+		}
+		// Disabling a disabled plugin is refused.
+		if err := ps.Disable(e.Ctx, name, endpoints.PluginDisableOptions{}); !typedFailure(err) {
+			e.T.Errorf("disable of a disabled plugin: %v, want a *wire.Error", err)
+		}
+		if _, err := ps.Delete(e.Ctx, name, endpoints.PluginDeleteOptions{}); err != nil {
+			e.T.Fatalf("delete: %v", err)
+		}
+		_, err = ps.Inspect(e.Ctx, name)
+		e.wantStatus("inspect after delete", err, 404, wire.ErrNotFound)
+	})
+
+	register("plugins/create/name-taken-conflict", func(e *Env) {
+		ps := e.plugins()
+		name := "dw-plugin-twice-" + e.RunID + ":latest"
+		e.Cleanup(func(ctx context.Context) error {
+			_, err := ps.Delete(ctx, name, endpoints.PluginDeleteOptions{Force: true})
+			if errors.Is(err, wire.ErrNotFound) {
+				return nil
+			}
+			return err
+		})
+		if err := ps.Create(e.Ctx, name, pluginTar()); err != nil {
+			e.T.Fatalf("create: %v", err)
+		}
+		err := ps.Create(e.Ctx, name, pluginTar())
+		var werr *wire.Error
+		if !errors.As(err, &werr) || werr.StatusCode < 400 || !strings.Contains(strings.ToLower(werr.Message), "exist") {
+			e.T.Errorf("second create of %s: %v, want a *wire.Error saying it exists", name, err)
+		}
+	})
+}
