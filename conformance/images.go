@@ -367,4 +367,72 @@ func init() {
 			e.T.Errorf("delete of a missing image: %v", err)
 		}
 	})
+
+	register("images/attestations/version-gated", func(e *Env) {
+		ver, err := e.Client.Wire().Version(e.Ctx)
+		if err != nil {
+			e.T.Fatal(err)
+		}
+		_, err = e.images().Attestations(e.Ctx, e.Image, endpoints.AttestationsOptions{})
+		var ve *wire.VersionError
+		if ver.Less(wire.Version{Major: 1, Minor: 55}) {
+			if !errors.As(err, &ve) {
+				e.T.Errorf("attestations at API %s: %v, want a *wire.VersionError", ver, err)
+			}
+			return
+		}
+		// The test image is imported, not built: it has no attestations.
+		if err != nil && !errors.Is(err, wire.ErrNotFound) {
+			e.T.Errorf("attestations of %s at API %s: %v", e.Image, ver, err)
+		}
+	})
+
+	register("images/build-prune/nothing-that-old", func(e *Env) {
+		// Only cache unused for a century: nothing, so the shared daemon's
+		// cache is left alone while the operation and its answer are checked.
+		res, err := e.images().BuildPrune(e.Ctx, endpoints.BuildPruneOptions{Filters: wire.Filters{"until": {"876000h"}}})
+		if err != nil {
+			e.T.Fatal(err)
+		}
+		if len(res.CachesDeleted) != 0 || res.SpaceReclaimed != 0 {
+			e.T.Errorf("pruned %+v", res)
+		}
+	})
+
+	register("images/push/closed-port", func(e *Env) {
+		ref := "127.0.0.1:9/dockwire-push-" + e.RunID + ":v1"
+		e.removeImageLater(ref)
+		if err := e.images().Tag(e.Ctx, e.Image, ref); err != nil {
+			e.T.Fatal(err)
+		}
+		start := time.Now()
+		_, err := e.images().Push(e.Ctx, ref, endpoints.PushOptions{})
+		var werr *wire.Error
+		var serr *wire.StreamError
+		if !errors.As(err, &werr) && !errors.As(err, &serr) {
+			e.T.Fatalf("push to a closed port: %v (%T), want the daemon's error", err, err)
+		}
+		if !strings.Contains(err.Error(), "127.0.0.1:9") {
+			e.T.Errorf("push error %q does not name the registry", err)
+		}
+		if took := time.Since(start); took > 30*time.Second {
+			e.T.Errorf("push to a closed port took %v", took)
+		}
+	})
+
+	register("images/search/closed-port", func(e *Env) {
+		_, err := e.images().Search(e.Ctx, "127.0.0.1:9/busybox", endpoints.SearchOptions{})
+		var werr *wire.Error
+		if !errors.As(err, &werr) || werr.Message == "" {
+			e.T.Errorf("search on a closed port: %v (%T), want the daemon's *wire.Error", err, err)
+		}
+	})
+
+	register("distribution/inspect/closed-port", func(e *Env) {
+		_, err := endpoints.NewDistribution(e.Client.Wire()).Inspect(e.Ctx, "127.0.0.1:9/dockwire/nothing:v1", endpoints.DistributionInspectOptions{})
+		var werr *wire.Error
+		if !errors.As(err, &werr) || !strings.Contains(werr.Message, "127.0.0.1:9") {
+			e.T.Errorf("distribution inspect on a closed port: %v (%T), want the daemon's *wire.Error naming it", err, err)
+		}
+	})
 }
