@@ -233,15 +233,4 @@ func init() {
 			e.T.Errorf("search against a v2 registry: %v (%T), want the daemon's *wire.Error", err, err)
 		}
 	})
-
-	register("registry/auth/closed-port", func(e *Env) {
-		_, err := e.Client.System.Auth(e.Ctx, endpoints.AuthConfig{Username: "u", Password: "p", ServerAddress: "127.0.0.1:9"})
-		var werr *wire.Error
-		if !errors.As(err, &werr) || werr.Message == "" {
-			e.T.Errorf("auth against a closed port: %v (%T), want the daemon's *wire.Error", err, err)
-		}
-		if werr != nil && strings.Contains(werr.Message, `"p"`) {
-			e.T.Errorf("the daemon's message echoes the password: %s", werr.Message)
-		}
-	})
 }
