@@ -51,6 +51,10 @@ type Config struct {
 	// sets it). Otherwise a bind is an empty in-memory directory shared by
 	// every container that binds the same host path.
 	HostBinds bool
+	// Registries are the credentials the emulated registries ask for, by
+	// registry host ("127.0.0.1:5000", "docker.io"); any other host is an
+	// open in-memory registry (see registry.go).
+	Registries map[string]Credentials
 }
 
 // Daemon is a mock Docker Engine. Use New to make one.
@@ -84,6 +88,7 @@ type Daemon struct {
 	order      int
 
 	events *eventLog
+	x      extState // swarm, plugins, registry (swarm.go, plugins.go, registry.go)
 
 	ctx    context.Context // cancelled by Close
 	cancel context.CancelFunc
@@ -438,11 +443,8 @@ func (d *Daemon) routes() {
 	d.route("GET /volumes/{name}", "VolumeInspect", d.volumeInspect)
 	d.route("DELETE /volumes/{name}", "VolumeDelete", d.volumeDelete)
 
-	// plugins: an empty catalogue for now
-	d.route("GET /plugins", "PluginList", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, []any{}) })
-	d.route("GET /plugins/{name}/json", "PluginInspect", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, r, errNotFound(fmt.Sprintf("plugin %q not found", r.PathValue("name"))))
-	})
+	// attach/ws, swarm, plugins, distribution, session (routes_more.go)
+	d.routesMore()
 
 	// anything else
 	d.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -23,6 +23,7 @@ func (d *Daemon) imageByName(w http.ResponseWriter, r *http.Request) {
 		{"POST", "/push", "ImagePush"},
 		{"POST", "/tag", "ImageTag"},
 		{"GET", "/get", "ImageGet"},
+		{"GET", "/attestations", "ImageAttestations"},
 	}
 	for _, s := range suffixes {
 		if r.Method == s.method && strings.HasSuffix(rest, s.suffix) && len(rest) > len(s.suffix) {
@@ -38,6 +39,8 @@ func (d *Daemon) imageByName(w http.ResponseWriter, r *http.Request) {
 				h = d.imagePush
 			case "ImageTag":
 				h = d.imageTag
+			case "ImageAttestations":
+				h = d.imageAttestations // registry.go
 			case "ImageGet":
 				h = func(w http.ResponseWriter, r *http.Request, name string) { d.imageSave(w, r, []string{name}) }
 			}
@@ -285,7 +288,7 @@ func (d *Daemon) imagePush(w http.ResponseWriter, r *http.Request, name string) 
 	}
 	js := newJSONStream(w)
 	js.msg(map[string]any{"status": "The push refers to repository [" + ref.domain() + "/" + ref.path() + "]"})
-	js.msg(map[string]any{"errorDetail": map[string]any{"message": "Get \"https://" + registryHost(ref.domain()) + "/v2/\": dial tcp: lookup " + ref.domain() + ": no such host"}, "error": "Get \"https://" + registryHost(ref.domain()) + "/v2/\": dial tcp: lookup " + ref.domain() + ": no such host"})
+	d.registryPush(js, r, ref, ims) // registry.go: the emulated registries
 }
 
 // jsonStream writes a JSON message stream (pull, push, build, load).
@@ -336,8 +339,17 @@ func (d *Daemon) imageCreate(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
+	if ref.domain() != "docker.io" {
+		if err := d.checkRegistryAuth(r, ref.domain()+"/"+ref.path()+":"+ref.tag); err != nil {
+			writeError(w, r, err)
+			return
+		}
+	}
 	d.mu.Lock()
 	im, getErr := d.images.get(ref.String())
+	if rim := d.registryFetchLocked(ref); rim != nil && (getErr != nil || ref.domain() != "docker.io") {
+		im, getErr = rim, nil // registry.go: pulled from an emulated registry
+	}
 	known := d.images.catalogue[ref.tagged()] || (ref.digest != "" && getErr == nil)
 	repoKnown := d.images.catalogue[ref.repo]
 	if getErr != nil && known {
@@ -353,7 +365,10 @@ func (d *Daemon) imageCreate(w http.ResponseWriter, r *http.Request) {
 	if getErr != nil || im == nil {
 		switch {
 		case ref.domain() != "docker.io":
-			writeError(w, r, errInternal(fmt.Sprintf("Get \"https://%s/v2/\": dial tcp %s: connect: connection refused", ref.domain(), hostPort(ref.domain()))))
+			d.mu.Lock()
+			err := d.registryMissError(ref.domain() + "/" + ref.path() + ":" + ref.tag)
+			d.mu.Unlock()
+			writeError(w, r, err)
 		case repoKnown:
 			writeError(w, r, errNotFound(fmt.Sprintf("manifest for %s not found: manifest unknown: manifest unknown", ref.String())))
 		default:

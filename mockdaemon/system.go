@@ -18,7 +18,7 @@ func (d *Daemon) ping(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "no-cache, no-store, must-revalidate")
 	h.Set("Pragma", "no-cache")
 	h.Set("Builder-Version", "1")
-	h.Set("Swarm", "inactive")
+	h.Set("Swarm", d.swarmPingState())
 	h.Set("Content-Type", "text/plain; charset=utf-8")
 	if r.Method == http.MethodHead {
 		h.Set("Content-Length", "0")
@@ -130,7 +130,7 @@ func (d *Daemon) info(w http.ResponseWriter, r *http.Request) {
 		"ServerVersion":      d.cfg.ServerVersion,
 		"Runtimes":           map[string]any{"runc": map[string]any{"path": "runc"}},
 		"DefaultRuntime":     "runc",
-		"Swarm":              map[string]any{"NodeID": "", "NodeAddr": "", "LocalNodeState": "inactive", "ControlAvailable": false, "Error": "", "RemoteManagers": nil},
+		"Swarm":              d.swarmInfo(),
 		"LiveRestoreEnabled": false,
 		"Isolation":          "",
 		"InitBinary":         "docker-init",
@@ -248,6 +248,14 @@ func (d *Daemon) auth(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := decodeBody(r, &body); err != nil {
 		writeError(w, r, err)
+		return
+	}
+	if handled, err := d.registryLogin(body.Username, body.Password, body.ServerAddress); handled {
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"Status": "Login Succeeded", "IdentityToken": ""})
 		return
 	}
 	if body.Username == "" {

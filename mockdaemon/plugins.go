@@ -1,0 +1,657 @@
+package mockdaemon
+
+import (
+	"archive/tar"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+)
+
+// plugin is an installed plugin.
+type plugin struct {
+	id       string
+	name     string // "repo:tag"
+	ref      string // the remote it came from
+	enabled  bool
+	env      map[string]string
+	config   map[string]any
+	created  int
+	refCount int
+}
+
+// catalogueEntry is a plugin the mock's fake registry serves at pull.
+type catalogueEntry struct {
+	config func() map[string]any
+}
+
+// pluginCatalogue is what a pull can fetch without a push first: a volume
+// plugin that asks for privileges (vieux/sshfs's shape) and one that asks
+// for none.
+var pluginCatalogue = map[string]catalogueEntry{
+	"docker.io/vieux/sshfs:latest": {config: func() map[string]any {
+		return map[string]any{
+			"Description":   "sshFS plugin for Docker",
+			"Documentation": "https://docs.docker.com/engine/extend/plugins/",
+			"Interface":     map[string]any{"Types": []string{"docker.volumedriver/1.0"}, "Socket": "sshfs.sock"},
+			"Entrypoint":    []string{"/docker-volume-sshfs"},
+			"WorkDir":       "",
+			"User":          map[string]any{},
+			"Network":       map[string]any{"Type": "host"},
+			"Linux": map[string]any{"Capabilities": []string{"CAP_SYS_ADMIN"}, "AllowAllDevices": false,
+				"Devices": []any{map[string]any{"Name": "", "Description": "", "Settable": nil, "Path": "/dev/fuse"}}},
+			"PropagatedMount": "/mnt/volumes",
+			"IpcHost":         false,
+			"PidHost":         false,
+			"Mounts": []any{map[string]any{"Name": "state", "Description": "", "Settable": []string{"source"},
+				"Source": "/var/lib/docker/plugins/", "Destination": "/var/lib/docker/plugins/", "Type": "bind", "Options": []string{"rbind"}}},
+			"Env": []any{map[string]any{"Name": "DEBUG", "Description": "", "Settable": []string{"value"}, "Value": "0"}},
+			"Args": map[string]any{"Name": "args", "Description": "", "Settable": []string{"value"}, "Value": []string{}},
+		}
+	}},
+	"docker.io/mockdaemon/noop:latest": {config: func() map[string]any {
+		return map[string]any{
+			"Description":   "a plugin that does nothing, served by the mock daemon",
+			"Documentation": "",
+			"Interface":     map[string]any{"Types": []string{"docker.volumedriver/1.0"}, "Socket": "noop.sock"},
+			"Entrypoint":    []string{"/noop"},
+			"WorkDir":       "",
+			"User":          map[string]any{},
+			"Network":       map[string]any{"Type": "none"},
+			"Linux":         map[string]any{"Capabilities": nil, "AllowAllDevices": false, "Devices": nil},
+			"IpcHost":       false,
+			"PidHost":       false,
+			"Mounts":        []any{},
+			"Env":           []any{map[string]any{"Name": "DEBUG", "Description": "", "Settable": []string{"value"}, "Value": "0"}},
+			"Args":          map[string]any{"Name": "args", "Description": "", "Settable": []string{"value"}, "Value": []string{}},
+		}
+	}},
+}
+
+// normalizePluginRef is dockerd's: a default tag and docker.io for a
+// remote without a registry host.
+func normalizePluginRef(ref string) (full, local string, err error) {
+	if ref == "" || strings.ContainsAny(ref, " \t\n") || strings.ToLower(ref) != ref && !strings.Contains(ref, "@") {
+		return "", "", errInvalid(fmt.Sprintf("invalid reference format: repository name (%s) must be lowercase", ref))
+	}
+	name := ref
+	if i := strings.LastIndex(name, "/"); !strings.Contains(name[i+1:], ":") && !strings.Contains(name, "@") {
+		name += ":latest"
+	}
+	local = name
+	first, _, hasSlash := strings.Cut(name, "/")
+	if !hasSlash || !strings.ContainsAny(first, ".:") && first != "localhost" {
+		if !hasSlash {
+			name = "library/" + name
+		}
+		full = "docker.io/" + name
+		local = strings.TrimPrefix(local, "library/")
+		return full, local, nil
+	}
+	return name, local, nil
+}
+
+func (p *plugin) json() map[string]any {
+	cfg := cloneJSON(p.config)
+	var envs []string
+	var envKeys []string
+	for k := range p.env {
+		envKeys = append(envKeys, k)
+	}
+	sort.Strings(envKeys)
+	for _, k := range envKeys {
+		envs = append(envs, k+"="+p.env[k])
+	}
+	if envs == nil {
+		envs = []string{}
+	}
+	return map[string]any{
+		"Id":              p.id,
+		"Name":            p.name,
+		"Enabled":         p.enabled,
+		"Settings":        map[string]any{"Mounts": []any{}, "Env": envs, "Args": []string{}, "Devices": []any{}},
+		"PluginReference": p.ref,
+		"Config":          cfg,
+	}
+}
+
+func envDefaults(cfg map[string]any) map[string]string {
+	env := map[string]string{}
+	l, _ := cfg["Env"].([]any)
+	for _, x := range l {
+		m, _ := x.(map[string]any)
+		name, _ := m["Name"].(string)
+		val, _ := m["Value"].(string)
+		if name != "" {
+			env[name] = val
+		}
+	}
+	return env
+}
+
+// privileges is what dockerd asks the user to grant for cfg.
+func privileges(cfg map[string]any) []any {
+	out := []any{}
+	if nt, _ := sub(cfg, "Network")["Type"].(string); nt != "" && nt != "null" && nt != "bridge" && nt != "none" {
+		out = append(out, map[string]any{"Name": "network", "Description": "permission to access the network", "Value": []string{nt}})
+	}
+	if l, _ := cfg["Mounts"].([]any); len(l) > 0 {
+		var srcs []string
+		for _, x := range l {
+			m, _ := x.(map[string]any)
+			if s, _ := m["Source"].(string); s != "" {
+				srcs = append(srcs, s)
+			}
+		}
+		if len(srcs) > 0 {
+			out = append(out, map[string]any{"Name": "mount", "Description": "host path to mount", "Value": srcs})
+		}
+	}
+	linux := sub(cfg, "Linux")
+	if l, _ := linux["Devices"].([]any); len(l) > 0 {
+		var paths []string
+		for _, x := range l {
+			m, _ := x.(map[string]any)
+			if s, _ := m["Path"].(string); s != "" {
+				paths = append(paths, s)
+			}
+		}
+		out = append(out, map[string]any{"Name": "device", "Description": "host device to access", "Value": paths})
+	}
+	if caps := strs(linux["Capabilities"]); len(caps) > 0 {
+		out = append(out, map[string]any{"Name": "capabilities", "Description": "list of additional capabilities required", "Value": caps})
+	}
+	return out
+}
+
+// remotePluginLocked finds a remote plugin: the catalogue, then what was
+// pushed to the emulated registry; otherwise the registry's error.
+func (d *Daemon) remotePluginLocked(full string) (map[string]any, error) {
+	if e, ok := pluginCatalogue[full]; ok {
+		return e.config(), nil
+	}
+	if p, ok := d.x.pushedPlugins()[full]; ok {
+		return cloneJSON(p), nil
+	}
+	return nil, d.registryMissError(full)
+}
+
+func (x *extState) pushedPlugins() map[string]map[string]any {
+	if x.pluginRegistry == nil {
+		x.pluginRegistry = map[string]map[string]any{}
+	}
+	return x.pluginRegistry
+}
+
+func (d *Daemon) pluginLookupLocked(ref string) (*plugin, error) {
+	if ref == "" {
+		return nil, errNotFound(`plugin "" not found`)
+	}
+	_, local, err := normalizePluginRef(ref)
+	for _, p := range d.x.plugins {
+		if err == nil && p.name == local || p.name == ref {
+			return p, nil
+		}
+	}
+	var found *plugin
+	for id, p := range d.x.plugins {
+		if strings.HasPrefix(id, ref) {
+			if found != nil {
+				return nil, errInvalid(fmt.Sprintf("multiple plugins found for %q", ref))
+			}
+			found = p
+		}
+	}
+	if found == nil {
+		return nil, errNotFound(fmt.Sprintf("plugin %q not found", ref))
+	}
+	return found, nil
+}
+
+func (d *Daemon) sortedPluginsLocked() []*plugin {
+	var out []*plugin
+	for _, p := range d.x.plugins {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].created < out[j].created })
+	return out
+}
+
+func (d *Daemon) pluginList(w http.ResponseWriter, r *http.Request) {
+	f, err := parseFilters(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	for k := range f {
+		if k != "capability" && k != "enabled" {
+			writeError(w, r, errInvalid("invalid filter '"+k+"'"))
+			return
+		}
+	}
+	d.mu.Lock()
+	out := []any{}
+	for _, p := range d.sortedPluginsLocked() {
+		types := strs(toAny(sub(p.config, "Interface")["Types"]))
+		if f.matchAny("enabled", func(v string) bool { return v == fmt.Sprint(p.enabled) }) &&
+			f.matchAny("capability", func(v string) bool {
+				for _, t := range types {
+					if strings.Contains(strings.ToLower(t), "."+strings.ToLower(v)) {
+						return true
+					}
+				}
+				return false
+			}) {
+			out = append(out, p.json())
+		}
+	}
+	d.mu.Unlock()
+	writeJSON(w, http.StatusOK, out)
+}
+
+// toAny turns a []string into []any so strs reads both shapes.
+func toAny(v any) any {
+	if l, ok := v.([]string); ok {
+		out := make([]any, len(l))
+		for i, s := range l {
+			out[i] = s
+		}
+		return out
+	}
+	return v
+}
+
+func (d *Daemon) pluginPrivileges(w http.ResponseWriter, r *http.Request) {
+	full, _, err := normalizePluginRef(r.URL.Query().Get("remote"))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if err := d.checkRegistryAuth(r, full); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	d.mu.Lock()
+	cfg, err := d.remotePluginLocked(full)
+	d.mu.Unlock()
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, privileges(cfg))
+}
+
+func (d *Daemon) pluginPull(w http.ResponseWriter, r *http.Request) {
+	remote := r.URL.Query().Get("remote")
+	full, local, err := normalizePluginRef(remote)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if n := r.URL.Query().Get("name"); n != "" {
+		if _, local, err = normalizePluginRef(n); err != nil {
+			writeError(w, r, err)
+			return
+		}
+	}
+	if err := d.checkRegistryAuth(r, full); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	d.mu.Lock()
+	if _, err := d.pluginLookupLocked(local); err == nil {
+		d.mu.Unlock()
+		writeError(w, r, errConflict(fmt.Sprintf("plugin %q already exists", local)))
+		return
+	}
+	cfg, err := d.remotePluginLocked(full)
+	if err != nil {
+		d.mu.Unlock()
+		writeError(w, r, err)
+		return
+	}
+	p := d.installPluginLocked(local, full, cfg)
+	d.mu.Unlock()
+	s := newJSONStream(w)
+	repo, tag, _ := strings.Cut(strings.TrimPrefix(full, "docker.io/"), ":")
+	s.msg(map[string]any{"status": "Pulling from " + repo, "id": tag})
+	s.msg(map[string]any{"status": "Digest: sha256:" + p.id})
+	s.msg(map[string]any{"status": "Status: Downloaded newer image for " + strings.TrimPrefix(full, "docker.io/")})
+	d.events.emit("plugin", "pull", p.id, map[string]string{"name": p.name})
+}
+
+func (d *Daemon) installPluginLocked(local, full string, cfg map[string]any) *plugin {
+	if d.x.plugins == nil {
+		d.x.plugins = map[string]*plugin{}
+	}
+	if _, ok := cfg["rootfs"]; !ok {
+		cfg["rootfs"] = map[string]any{"type": "layers", "diff_ids": []string{"sha256:" + d.newID()}}
+	}
+	cfg["DockerVersion"] = d.cfg.ServerVersion
+	d.order++
+	p := &plugin{id: d.newID(), name: local, ref: full, config: cfg, env: envDefaults(cfg), created: d.order}
+	d.x.plugins[p.id] = p
+	return p
+}
+
+// pluginByName serves /plugins/{name}/{action}: plugin names hold slashes.
+func (d *Daemon) pluginByName(w http.ResponseWriter, r *http.Request) {
+	rest := strings.TrimPrefix(r.URL.Path, "/plugins/")
+	if r.URL.RawPath != "" {
+		rest = strings.TrimPrefix(r.URL.RawPath, "/plugins/")
+	}
+	type action struct {
+		method, suffix, op, tmpl string
+		h                        func(http.ResponseWriter, *http.Request, string)
+	}
+	actions := []action{
+		{"GET", "/json", "PluginInspect", "/plugins/{name}/json", d.pluginInspect},
+		{"POST", "/enable", "PluginEnable", "/plugins/{name}/enable", d.pluginEnable},
+		{"POST", "/disable", "PluginDisable", "/plugins/{name}/disable", d.pluginDisable},
+		{"POST", "/upgrade", "PluginUpgrade", "/plugins/{name}/upgrade", d.pluginUpgrade},
+		{"POST", "/push", "PluginPush", "/plugins/{name}/push", d.pluginPush},
+		{"POST", "/set", "PluginSet", "/plugins/{name}/set", d.pluginSet},
+	}
+	for _, a := range actions {
+		if r.Method == a.method && strings.HasSuffix(rest, a.suffix) {
+			name := unescapePath(strings.TrimSuffix(rest, a.suffix))
+			d.serveOp(w, r, a.op, a.tmpl, func(w http.ResponseWriter, r *http.Request) { a.h(w, r, name) })
+			return
+		}
+	}
+	if r.Method == "DELETE" {
+		name := unescapePath(rest)
+		d.serveOp(w, r, "PluginDelete", "/plugins/{name}", func(w http.ResponseWriter, r *http.Request) { d.pluginDelete(w, r, name) })
+		return
+	}
+	writeError(w, r, errNotFound("page not found"))
+}
+
+func unescapePath(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) {
+			var v byte
+			if _, err := fmt.Sscanf(s[i+1:i+3], "%02x", &v); err == nil {
+				b.WriteByte(v)
+				i += 2
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func (d *Daemon) pluginInspect(w http.ResponseWriter, r *http.Request, name string) {
+	d.mu.Lock()
+	p, err := d.pluginLookupLocked(name)
+	var out map[string]any
+	if err == nil {
+		out = p.json()
+	}
+	d.mu.Unlock()
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (d *Daemon) pluginEnable(w http.ResponseWriter, r *http.Request, name string) {
+	if _, err := intParam(r, "timeout", 30); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	d.mu.Lock()
+	p, err := d.pluginLookupLocked(name)
+	if err == nil && p.enabled {
+		err = errConflict("plugin already enabled: plugin " + p.name + " is enabled")
+	}
+	if err == nil {
+		p.enabled = true
+	}
+	d.mu.Unlock()
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	d.events.emit("plugin", "enable", p.id, map[string]string{"name": p.name})
+	w.WriteHeader(http.StatusOK)
+}
+
+func (d *Daemon) pluginDisable(w http.ResponseWriter, r *http.Request, name string) {
+	force := boolParam(r, "force")
+	d.mu.Lock()
+	p, err := d.pluginLookupLocked(name)
+	switch {
+	case err != nil:
+	case !p.enabled:
+		err = errConflict("plugin is already disabled: plugin " + p.name + " is disabled")
+	case p.refCount > 0 && !force:
+		err = errConflict(fmt.Sprintf("plugin %s is in use", p.name))
+	default:
+		p.enabled = false
+	}
+	d.mu.Unlock()
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	d.events.emit("plugin", "disable", p.id, map[string]string{"name": p.name})
+	w.WriteHeader(http.StatusOK)
+}
+
+func (d *Daemon) pluginDelete(w http.ResponseWriter, r *http.Request, name string) {
+	force := boolParam(r, "force")
+	d.mu.Lock()
+	p, err := d.pluginLookupLocked(name)
+	if err == nil && p.enabled && !force {
+		err = errConflict("plugin " + p.name + " is enabled")
+	}
+	var out map[string]any
+	if err == nil {
+		out = p.json()
+		delete(d.x.plugins, p.id)
+	}
+	d.mu.Unlock()
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	d.events.emit("plugin", "remove", p.id, map[string]string{"name": p.name})
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (d *Daemon) pluginSet(w http.ResponseWriter, r *http.Request, name string) {
+	var args []string
+	if err := decodeBody(r, &args); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	p, err := d.pluginLookupLocked(name)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if p.enabled {
+		writeError(w, r, errInternal("cannot set on an active plugin, disable plugin before setting"))
+		return
+	}
+	next := map[string]string{}
+	for k, v := range p.env {
+		next[k] = v
+	}
+	for _, a := range args {
+		k, v, ok := strings.Cut(a, "=")
+		if !ok {
+			writeError(w, r, errInvalid(fmt.Sprintf("invalid argument %q: must be of the form key=value", a)))
+			return
+		}
+		if _, known := p.env[k]; !known {
+			writeError(w, r, errInvalid(fmt.Sprintf("setting %q not found in the plugin configuration", k)))
+			return
+		}
+		next[k] = v
+	}
+	p.env = next
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (d *Daemon) pluginUpgrade(w http.ResponseWriter, r *http.Request, name string) {
+	full, _, err := normalizePluginRef(r.URL.Query().Get("remote"))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if err := d.checkRegistryAuth(r, full); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	d.mu.Lock()
+	p, err := d.pluginLookupLocked(name)
+	if err == nil && p.enabled {
+		err = errConflict("plugin must be disabled before upgrading")
+	}
+	var cfg map[string]any
+	if err == nil {
+		cfg, err = d.remotePluginLocked(full)
+	}
+	if err == nil {
+		cfg["DockerVersion"] = d.cfg.ServerVersion
+		cfg["rootfs"] = map[string]any{"type": "layers", "diff_ids": []string{"sha256:" + d.newID()}}
+		p.config, p.ref = cfg, full
+		for k, v := range envDefaults(cfg) {
+			if _, ok := p.env[k]; !ok {
+				p.env[k] = v
+			}
+		}
+	}
+	d.mu.Unlock()
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	s := newJSONStream(w)
+	repo, tag, _ := strings.Cut(strings.TrimPrefix(full, "docker.io/"), ":")
+	s.msg(map[string]any{"status": "Pulling from " + repo, "id": tag})
+	s.msg(map[string]any{"status": "Status: Downloaded newer image for " + strings.TrimPrefix(full, "docker.io/")})
+	d.events.emit("plugin", "upgrade", p.id, map[string]string{"name": p.name})
+}
+
+func (d *Daemon) pluginPush(w http.ResponseWriter, r *http.Request, name string) {
+	d.mu.Lock()
+	p, err := d.pluginLookupLocked(name)
+	d.mu.Unlock()
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	full, _, _ := normalizePluginRef(p.name)
+	if err := d.checkRegistryAuth(r, full); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	s := newJSONStream(w)
+	repo, tag, _ := strings.Cut(strings.TrimPrefix(full, "docker.io/"), ":")
+	s.msg(map[string]any{"status": "The push refers to repository [" + strings.Split(full, ":")[0] + "]"})
+	if strings.HasPrefix(full, "docker.io/") {
+		// the mock never reaches Docker Hub
+		s.fail(errors.New("denied: requested access to the resource is denied"))
+		return
+	}
+	d.mu.Lock()
+	d.x.pushedPlugins()[full] = cloneJSON(p.config)
+	d.mu.Unlock()
+	s.msg(map[string]any{"status": tag + ": digest: sha256:" + p.id + " size: 525"})
+	_ = repo
+	d.events.emit("plugin", "push", p.id, map[string]string{"name": p.name})
+}
+
+// pluginCreate installs a plugin from a tar of config.json and rootfs/.
+func (d *Daemon) pluginCreate(w http.ResponseWriter, r *http.Request) {
+	name := r.URL.Query().Get("name")
+	full, local, err := normalizePluginRef(name)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var cfg map[string]any
+	tr := tar.NewReader(io.LimitReader(r.Body, 1<<30))
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			writeError(w, r, errInvalid("failed to read plugin archive: "+err.Error()))
+			return
+		}
+		if strings.TrimPrefix(h.Name, "./") == "config.json" {
+			dec := json.NewDecoder(io.LimitReader(tr, 1<<20))
+			dec.UseNumber()
+			if err := dec.Decode(&cfg); err != nil {
+				writeError(w, r, errInvalid("failed to decode config.json: "+err.Error()))
+				return
+			}
+		}
+	}
+	if cfg == nil {
+		writeError(w, r, errInvalid("open /var/lib/docker/tmp/plugin-create/config.json: no such file or directory"))
+		return
+	}
+	cfg = canonPluginConfig(cfg).(map[string]any)
+	d.mu.Lock()
+	if _, err := d.pluginLookupLocked(local); err == nil {
+		d.mu.Unlock()
+		writeError(w, r, errConflict(fmt.Sprintf("plugin %q already exists", local)))
+		return
+	}
+	p := d.installPluginLocked(local, full, cfg)
+	d.mu.Unlock()
+	d.events.emit("plugin", "create", p.id, map[string]string{"name": p.name})
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// pluginConfigKeys are config.json's field names: dockerd decodes it with
+// encoding/json, so any letter case is accepted; the API shows these.
+var pluginConfigKeys = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{"Description", "Documentation", "Interface", "Types", "Socket", "ProtocolScheme",
+		"Entrypoint", "WorkDir", "User", "UID", "GID", "Network", "Type", "Linux", "Capabilities",
+		"AllowAllDevices", "Devices", "PropagatedMount", "IpcHost", "PidHost", "Mounts", "Env", "Args",
+		"Name", "Settable", "Value", "Source", "Destination", "Options", "Path", "DockerVersion"} {
+		m[strings.ToLower(k)] = k
+	}
+	return m
+}()
+
+func canonPluginConfig(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, val := range x {
+			if c, ok := pluginConfigKeys[strings.ToLower(k)]; ok && k != "rootfs" {
+				k = c
+			}
+			if k == "Value" || k == "Types" || k == "Entrypoint" || k == "Settable" || k == "Capabilities" || k == "Options" {
+				out[k] = val
+				continue
+			}
+			out[k] = canonPluginConfig(val)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = canonPluginConfig(e)
+		}
+		return out
+	}
+	return v
+}
