@@ -48,7 +48,7 @@ var pluginCatalogue = map[string]catalogueEntry{
 			"PidHost":         false,
 			"Mounts": []any{map[string]any{"Name": "state", "Description": "", "Settable": []string{"source"},
 				"Source": "/var/lib/docker/plugins/", "Destination": "/var/lib/docker/plugins/", "Type": "bind", "Options": []string{"rbind"}}},
-			"Env": []any{map[string]any{"Name": "DEBUG", "Description": "", "Settable": []string{"value"}, "Value": "0"}},
+			"Env":  []any{map[string]any{"Name": "DEBUG", "Description": "", "Settable": []string{"value"}, "Value": "0"}},
 			"Args": map[string]any{"Name": "args", "Description": "", "Settable": []string{"value"}, "Value": []string{}},
 		}
 	}},

@@ -9,7 +9,7 @@ type extState struct {
 	swarm    *swarmState
 	plugins  map[string]*plugin // by id
 	registry map[string]*image  // "host:port/repo:tag" pushed to the emulated registry
-	index    uint64 // the swarm's version index (raft index stand-in)
+	index    uint64             // the swarm's version index (raft index stand-in)
 
 	pluginRegistry map[string]map[string]any // plugin configs pushed, by normalised name
 	sessions       map[string]bool           // open POST /session ids

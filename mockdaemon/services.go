@@ -266,7 +266,7 @@ func (d *Daemon) validateServiceSpecLocked(s *swarmState, spec map[string]any) e
 
 type objRef struct {
 	id, name, file string
-	mode         int64
+	mode           int64
 }
 
 // refsOf reads ContainerSpec.Secrets / Configs.
