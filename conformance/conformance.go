@@ -127,6 +127,9 @@ func Run(t *testing.T, target Target) {
 	for _, s := range scenarios {
 		t.Run(s.name, func(t *testing.T) {
 			if reason, ok := target.Skip[s.name]; ok {
+				if strings.TrimSpace(reason) == "" {
+					t.Fatalf("conformance: Target.Skip[%q] gives no reason: every skip must say why", s.name)
+				}
 				t.Skip(reason)
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), s.timeout)

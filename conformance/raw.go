@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"strings"
 
 	"github.com/dockwire/dockwire"
+	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/wire"
 )
 
@@ -44,9 +46,13 @@ func removeContainer(ctx context.Context, cli *dockwire.Client, id string) error
 	return err
 }
 
-// leftovers lists what run runID left behind.
+// leftovers lists what run runID left behind: containers, images,
+// networks and volumes that carry its label (and images whose tags name
+// the run), and, when the daemon is a swarm manager, its services, secrets
+// and configs.
 func leftovers(ctx context.Context, cli *dockwire.Client, runID string) ([]string, error) {
-	f := wire.Filters{"label": {LabelKey + "=" + runID}}.Encode()
+	label := wire.Filters{"label": {LabelKey + "=" + runID}}
+	f := label.Encode()
 	var containers []struct {
 		ID    string `json:"Id"`
 		Names []string
@@ -57,6 +63,65 @@ func leftovers(ctx context.Context, cli *dockwire.Client, runID string) ([]strin
 	var left []string
 	for _, c := range containers {
 		left = append(left, "container "+c.ID)
+	}
+	w := cli.Wire()
+	images, err := endpoints.NewImages(w).List(ctx, endpoints.ImageListOptions{})
+	if err != nil {
+		return nil, err
+	}
+	for _, im := range images {
+		named := false
+		for _, t := range im.RepoTags {
+			if strings.Contains(t, runID) {
+				left = append(left, "image "+t)
+				named = true
+			}
+		}
+		if !named && im.Labels[LabelKey] == runID {
+			left = append(left, "image "+im.ID)
+		}
+	}
+	networks, err := endpoints.NewNetworks(w).List(ctx, endpoints.NetworkListOptions{Filters: label})
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range networks {
+		left = append(left, "network "+n.Name)
+	}
+	volumes, err := endpoints.NewVolumes(w).List(ctx, endpoints.VolumeListOptions{Filters: label})
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range volumes.Volumes {
+		left = append(left, "volume "+v.Name)
+	}
+	info, err := endpoints.NewSystem(w).Info(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if info.Swarm.LocalNodeState != "active" || !info.Swarm.ControlAvailable {
+		return left, nil
+	}
+	services, err := endpoints.NewServices(w).List(ctx, endpoints.ServiceListOptions{Filters: label})
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range services {
+		left = append(left, "service "+s.Spec.Name)
+	}
+	secrets, err := endpoints.NewSecrets(w).List(ctx, endpoints.SecretListOptions{Filters: label})
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range secrets {
+		left = append(left, "secret "+s.Spec.Name)
+	}
+	configs, err := endpoints.NewConfigs(w).List(ctx, endpoints.ConfigListOptions{Filters: label})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range configs {
+		left = append(left, "config "+c.Spec.Name)
 	}
 	return left, nil
 }
