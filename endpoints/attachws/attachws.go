@@ -22,7 +22,8 @@ type Options struct {
 	// Stdin, Stdout and Stderr restrict the streams (API 1.42: older
 	// daemons ignore them and attach all three, so setting any of them on
 	// an older API is refused with a *wire.VersionError). None set means
-	// the daemon's default, all three.
+	// all three: sent as stdin=1&stdout=1&stderr=1 from API 1.42, where
+	// dockerd takes a missing parameter as false and would attach nothing.
 	Stdin, Stdout, Stderr bool
 	// Logs replays the container's past output first.
 	Logs bool
@@ -71,8 +72,9 @@ func Attach(ctx context.Context, w *wire.Client, id string, opts Options) (*Conn
 		return nil, err
 	}
 	q := url.Values{"stream": {"1"}}
+	need := wire.Version{Major: 1, Minor: 42}
 	if opts.Stdin || opts.Stdout || opts.Stderr {
-		if need := (wire.Version{Major: 1, Minor: 42}); ver.Less(need) {
+		if ver.Less(need) {
 			return nil, &wire.VersionError{Op: op + ": Stdin/Stdout/Stderr", Need: need, Have: ver}
 		}
 		for k, b := range map[string]bool{"stdin": opts.Stdin, "stdout": opts.Stdout, "stderr": opts.Stderr} {
@@ -82,6 +84,13 @@ func Attach(ctx context.Context, w *wire.Client, id string, opts Options) (*Conn
 				q.Set(k, "0")
 			}
 		}
+	} else if !ver.Less(need) {
+		// From 1.42 dockerd reads the three parameters and a missing one
+		// is false: none set would attach nothing. Ask for all three, as
+		// older daemons give.
+		q.Set("stdin", "1")
+		q.Set("stdout", "1")
+		q.Set("stderr", "1")
 	}
 	if opts.Logs {
 		q.Set("logs", "1")

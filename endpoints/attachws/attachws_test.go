@@ -137,6 +137,31 @@ func TestAttachVersionGate(t *testing.T) {
 	}
 }
 
+// From API 1.42 dockerd takes a missing stdin/stdout/stderr as false
+// (moby's wsContainersAttach): no selection must ask for all three, or
+// the attach carries nothing.
+func TestAttachNoSelectionAsksForAllFrom142(t *testing.T) {
+	for _, tt := range []struct{ version, want string }{
+		{"1.41", "stream=1"},
+		{"1.42", "stderr=1&stdin=1&stdout=1&stream=1"},
+		{"1.56", "stderr=1&stdin=1&stdout=1&stream=1"},
+	} {
+		t.Run(tt.version, func(t *testing.T) {
+			var query atomic.Value
+			w, _ := server(t, tt.version, func(t *testing.T, r *http.Request, ws *websocket.Conn) { query.Store(r.URL.RawQuery) })
+			c, err := attachws.Attach(context.Background(), w, "abc", attachws.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.ReadAll(c)
+			c.Close()
+			if q := query.Load(); q != tt.want {
+				t.Errorf("query %v, want %s", q, tt.want)
+			}
+		})
+	}
+}
+
 func TestAttachErrors(t *testing.T) {
 	w, _ := server(t, "1.44", func(*testing.T, *http.Request, *websocket.Conn) {})
 	_, err := attachws.Attach(context.Background(), w, "gone", attachws.Options{})
