@@ -484,9 +484,12 @@ func init() {
 			switch {
 			case ctDecides && media != want:
 				e.T.Errorf("API %s, tty=%v: logs Content-Type %q, want %q", ver, tty, ct, want)
-			case !ctDecides && (media == mux.MediaRawStream || media == mux.MediaMultiplexedStream):
-				e.T.Errorf("API %s, tty=%v: logs Content-Type %q; before 1.42 the daemon sends none", ver, tty, ct)
+			case !ctDecides && media == mux.MediaMultiplexedStream:
+				// dockerd 20.10 sends none; later daemons at an older API
+				// send raw-stream whatever the Tty, which must not mislead.
+				e.T.Errorf("API %s, tty=%v: logs Content-Type %q; before 1.42 the daemon sends none or raw-stream", ver, tty, ct)
 			}
+			e.T.Logf("API %s, tty=%v: logs Content-Type %q", ver, tty, ct)
 			framed := len(raw) >= mux.HeaderSize && (raw[0] == 1 || raw[0] == 2) && raw[1] == 0 && raw[2] == 0 && raw[3] == 0
 			if framed == tty {
 				e.T.Errorf("API %s, tty=%v: daemon's logs bytes %q framed=%v", ver, tty, raw, framed)
