@@ -100,7 +100,7 @@ func buildQuery(r *wire.Request, o *BuildOptions) error {
 		q.Set("dockerfile", filepath.ToSlash(o.Dockerfile))
 	}
 	for _, t := range o.Tags {
-		if err := checkRef(op, "Tags", t); err != nil {
+		if err := checkRepo(op, "Tags", t); err != nil {
 			return err
 		}
 		q.Add("t", t)

@@ -61,6 +61,23 @@ func checkRef(op, field, ref string) error {
 	return nil
 }
 
+// checkRepo refuses a reference whose repository path (after the registry
+// host) holds upper-case letters, as the daemon's reference grammar does
+// ("repository name must be lowercase").
+func checkRepo(op, field, ref string) error {
+	if err := checkRef(op, field, ref); err != nil {
+		return err
+	}
+	repo, _ := splitRef(ref)
+	if host := RegistryHost(repo); host != "docker.io" || strings.HasPrefix(repo, "docker.io/") {
+		repo = repo[strings.IndexByte(repo, '/')+1:]
+	}
+	if strings.ToLower(repo) != repo {
+		return argErr(op, field, ref, "repository name must be lowercase")
+	}
+	return nil
+}
+
 func platformsParam(op string, r *wire.Request, ps []Platform, first int) {
 	for _, p := range ps {
 		r.Query.Add("platform", p.json())
@@ -209,7 +226,7 @@ func (s *ImageService) Tag(ctx context.Context, source, target string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkRef(op, "target", target); err != nil {
+	if err := checkRepo(op, "target", target); err != nil {
 		return err
 	}
 	repo, tag := splitRef(target)
@@ -353,7 +370,7 @@ func (s *ImageService) Commit(ctx context.Context, container string, opts Commit
 	r.Op = op
 	r.Query = url.Values{"container": {container}}
 	if opts.Reference != "" {
-		if err := checkRef(op, "Reference", opts.Reference); err != nil {
+		if err := checkRepo(op, "Reference", opts.Reference); err != nil {
 			return CommitResult{}, err
 		}
 		repo, tag := splitRef(opts.Reference)
@@ -509,7 +526,7 @@ type PullResult struct {
 // API: POST /images/create
 func (s *ImageService) Pull(ctx context.Context, ref string, opts PullOptions) (PullResult, error) {
 	const op = "ImageCreate"
-	if err := checkRef(op, "ref", ref); err != nil {
+	if err := checkRepo(op, "ref", ref); err != nil {
 		return PullResult{}, err
 	}
 	repo, tag := splitRef(ref)
@@ -582,7 +599,7 @@ func (s *ImageService) Import(ctx context.Context, r io.Reader, opts ImportOptio
 	rq := req("POST", "/images/create", op)
 	rq.Query.Set("fromSrc", "-")
 	if opts.Reference != "" {
-		if err := checkRef(op, "Reference", opts.Reference); err != nil {
+		if err := checkRepo(op, "Reference", opts.Reference); err != nil {
 			return ImportResult{}, err
 		}
 		repo, tag := splitRef(opts.Reference)
@@ -644,7 +661,7 @@ type PushResult struct {
 // API: POST /images/{name}/push
 func (s *ImageService) Push(ctx context.Context, ref string, opts PushOptions) (PushResult, error) {
 	const op = "ImagePush"
-	if err := checkRef(op, "ref", ref); err != nil {
+	if err := checkRepo(op, "ref", ref); err != nil {
 		return PushResult{}, err
 	}
 	if strings.Contains(ref, "@") {

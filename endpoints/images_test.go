@@ -83,6 +83,9 @@ func TestImageRequestBuilding(t *testing.T) {
 		{"tag-no-tag", "", func(ctx context.Context, s *endpoints.ImageService) error {
 			return s.Tag(ctx, "a", "b")
 		}, "POST", "/images/a/tag", url.Values{"repo": {"b"}}, ""},
+		{"tag-upper-host", "", func(ctx context.Context, s *endpoints.ImageService) error {
+			return s.Tag(ctx, "a", "Reg.Example:5000/x:V1")
+		}, "POST", "/images/a/tag", url.Values{"repo": {"Reg.Example:5000/x"}, "tag": {"V1"}}, ""},
 		{"delete", "1.50", func(ctx context.Context, s *endpoints.ImageService) error {
 			_, err := s.Delete(ctx, "a:b", endpoints.ImageDeleteOptions{Force: true, NoPrune: true, Platforms: []endpoints.Platform{*amd64}})
 			return err
