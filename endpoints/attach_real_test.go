@@ -1,0 +1,248 @@
+package endpoints_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/dockwire/dockwire/dial"
+	_ "github.com/dockwire/dockwire/dial/dialtls"
+	"github.com/dockwire/dockwire/endpoints"
+	"github.com/dockwire/dockwire/internal/faultproxy"
+	"github.com/dockwire/dockwire/mux"
+	"github.com/dockwire/dockwire/wire"
+)
+
+// These tests run against the real dockerd (scripts/dockerd.sh) and skip
+// without it. They hold the hijacked streams to the transports the issue
+// names: unix, tcp and TLS.
+
+type realTransport struct {
+	name string
+	cfg  dial.Config
+}
+
+// realTransports returns the real daemon over its unix socket, over tcp
+// (a forwarding proxy on 127.0.0.1 in front of the socket) and over its
+// TLS listener when one is named; it skips without a real daemon.
+func realTransports(t *testing.T) []realTransport {
+	t.Helper()
+	host := os.Getenv("DOCKWIRE_REAL_DOCKER_HOST")
+	if host == "" {
+		t.Skip("DOCKWIRE_REAL_DOCKER_HOST is not set: no real daemon (scripts/dockerd.sh up starts one)")
+	}
+	up, err := dial.Config{Host: host}.Dialer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := faultproxy.Start(faultproxy.Config{Network: "tcp", Upstream: up})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	ts := []realTransport{{"unix", dial.Config{Host: host}}, {"tcp", dial.Config{Host: p.Host()}}}
+	if th, certs := os.Getenv("DOCKWIRE_REAL_TLS_HOST"), os.Getenv("DOCKWIRE_REAL_TLS_CERTS"); th != "" && certs != "" {
+		ts = append(ts, realTransport{"tls", dial.Config{Host: th, TLS: &dial.TLSOptions{
+			CAFile: filepath.Join(certs, "ca.pem"), CertFile: filepath.Join(certs, "cert.pem"), KeyFile: filepath.Join(certs, "key.pem"), Verify: true,
+		}}})
+	} else {
+		t.Log("DOCKWIRE_REAL_TLS_HOST/DOCKWIRE_REAL_TLS_CERTS not set: TLS not covered")
+	}
+	return ts
+}
+
+func realImage() string {
+	if s := os.Getenv("DOCKWIRE_REAL_IMAGE"); s != "" {
+		return s
+	}
+	return "busybox:dockwire"
+}
+
+func realClient(t *testing.T, cfg dial.Config) (*wire.Client, *endpoints.ContainerService) {
+	t.Helper()
+	d, err := cfg.Dialer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := wire.NewClient(d, wire.Options{})
+	t.Cleanup(func() { w.Close() })
+	return w, endpoints.NewContainers(w)
+}
+
+// realContainer creates a labelled container and removes it at the end.
+func realContainer(t *testing.T, cs *endpoints.ContainerService, cfg endpoints.ContainerConfig) string {
+	t.Helper()
+	cfg.Image = realImage()
+	cfg.Labels = map[string]string{"dockwire.test": t.Name()}
+	res, err := cs.Create(context.Background(), endpoints.ContainerCreateOptions{Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := cs.Delete(ctx, res.ID, endpoints.DeleteOptions{Force: true}); err != nil && !errors.Is(err, wire.ErrNotFound) {
+			t.Errorf("remove: %v", err)
+		}
+	})
+	return res.ID
+}
+
+// roundTrip writes in to conn's stdin, half-closes it and returns what
+// comes back on stdout and stderr.
+func roundTrip(t *testing.T, conn *mux.Conn, in []byte) (out, errb []byte) {
+	t.Helper()
+	werr := make(chan error, 1)
+	go func() {
+		_, err := conn.Write(in)
+		if err == nil {
+			err = conn.CloseWrite()
+		}
+		werr <- err
+	}()
+	var o, e bytes.Buffer
+	if _, err := conn.Demux(&o, &e); err != nil {
+		conn.Close()
+		t.Fatalf("demux: %v (stdin: %v)", err, <-werr)
+	}
+	if err := <-werr; err != nil {
+		t.Fatalf("stdin: %v", err)
+	}
+	return o.Bytes(), e.Bytes()
+}
+
+// CloseWrite ends the process's stdin on every transport while its output
+// keeps flowing back: attach to `cat`, and exec of `cat; exit 4`.
+func TestRealHalfCloseAttachAndExec(t *testing.T) {
+	in := make([]byte, 1<<20)
+	rand.NewChaCha8([32]byte{'h', 'c'}).Read(in)
+	for _, tr := range realTransports(t) {
+		t.Run(tr.name+"/attach", func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			_, cs := realClient(t, tr.cfg)
+			id := realContainer(t, cs, endpoints.ContainerConfig{Cmd: []string{"cat"}, OpenStdin: true, StdinOnce: true, AttachStdin: true, AttachStdout: true, AttachStderr: true})
+			conn, err := cs.Attach(ctx, id, endpoints.AttachOptions{Stdin: true, Stdout: true, Stderr: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			if err := cs.Start(ctx, id, endpoints.StartOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			out, errb := roundTrip(t, conn, in)
+			if !bytes.Equal(out, in) || len(errb) != 0 {
+				t.Errorf("cat gave back %d bytes (equal %v) and %q on stderr, want the %d written", len(out), bytes.Equal(out, in), errb, len(in))
+			}
+			if res, err := cs.Wait(ctx, id, endpoints.WaitOptions{}); err != nil || res.StatusCode != 0 {
+				t.Errorf("cat exit: %+v %v", res, err)
+			}
+		})
+		t.Run(tr.name+"/exec", func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			w, cs := realClient(t, tr.cfg)
+			id := realContainer(t, cs, endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}})
+			if err := cs.Start(ctx, id, endpoints.StartOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			ex := endpoints.NewExec(w)
+			cr, err := ex.Create(ctx, id, endpoints.ExecConfig{Cmd: []string{"sh", "-c", "cat; echo bye >&2; exit 4"}, AttachStdin: true, AttachStdout: true, AttachStderr: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			conn, err := ex.Start(ctx, cr.ID, endpoints.ExecStartOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			out, errb := roundTrip(t, conn, in)
+			if !bytes.Equal(out, in) || string(errb) != "bye\n" {
+				t.Errorf("exec cat gave back %d bytes (equal %v) and %q on stderr", len(out), bytes.Equal(out, in), errb)
+			}
+			var ins endpoints.ExecInspect
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				ins, err = ex.Inspect(ctx, cr.ID)
+				if err != nil || (!ins.Running && ins.ExitCode != nil) || time.Now().After(deadline) {
+					break
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			if err != nil || ins.ExitCode == nil || *ins.ExitCode != 4 {
+				t.Errorf("exec inspect: %+v %v, want exit code 4", ins, err)
+			}
+		})
+	}
+}
+
+// Cancelling the context of an attach to a silent container unblocks
+// Demux and a Write blocked on a full stdin at once, with errors wrapping
+// context.Canceled, and leaves no goroutine behind.
+func TestRealAttachCancelUnblocks(t *testing.T) {
+	for _, tr := range realTransports(t) {
+		t.Run(tr.name, func(t *testing.T) {
+			_, cs := realClient(t, tr.cfg)
+			id := realContainer(t, cs, endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, OpenStdin: true, AttachStdin: true, AttachStdout: true})
+			if err := cs.Start(context.Background(), id, endpoints.StartOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			before := runtime.NumGoroutine()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			conn, err := cs.Attach(ctx, id, endpoints.AttachOptions{Stdin: true, Stdout: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			done := make(chan error, 2)
+			go func() { _, err := conn.Demux(io.Discard, io.Discard); done <- err }()
+			// sleep never reads its stdin: the writer fills the pipe and
+			// the socket buffers, then blocks in Write.
+			go func() { _, err := io.Copy(conn, zeros{}); done <- err }()
+			select {
+			case err := <-done:
+				t.Fatalf("ended before cancel: %v", err)
+			case <-time.After(200 * time.Millisecond):
+			}
+			start := time.Now()
+			cancel()
+			for range 2 {
+				select {
+				case err := <-done:
+					if !errors.Is(err, context.Canceled) {
+						t.Errorf("after cancel: %v, want an error wrapping context.Canceled", err)
+					}
+				case <-time.After(5 * time.Second):
+					t.Fatal("still blocked 5s after cancel")
+				}
+			}
+			if d := time.Since(start); d > time.Second {
+				t.Errorf("took %v to unblock after cancel", d)
+			}
+			conn.Close()
+			deadline := time.Now().Add(5 * time.Second)
+			for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+				time.Sleep(20 * time.Millisecond)
+			}
+			if n := runtime.NumGoroutine(); n > before {
+				t.Errorf("goroutines: %d before, %d after", before, n)
+			}
+		})
+	}
+}
+
+// zeros is an endless stream of zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
