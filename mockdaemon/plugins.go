@@ -171,7 +171,7 @@ func privileges(cfg map[string]any) []any {
 // pushed to the emulated registry; otherwise the registry's error.
 func (d *Daemon) remotePluginLocked(full string) (map[string]any, error) {
 	if e, ok := pluginCatalogue[full]; ok {
-		return e.config(), nil
+		return cloneJSON(e.config()), nil
 	}
 	if p, ok := d.x.pushedPlugins()[full]; ok {
 		return cloneJSON(p), nil

@@ -1,0 +1,486 @@
+package mockdaemon_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/dockwire/dockwire/mockdaemon"
+)
+
+const notManager = `This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.`
+
+// demux reads stdcopy frames and returns stdout+stderr payloads.
+func demux(t *testing.T, b []byte) string {
+	t.Helper()
+	var out strings.Builder
+	for len(b) >= 8 {
+		n := int(binary.BigEndian.Uint32(b[4:8]))
+		if len(b) < 8+n {
+			t.Fatalf("truncated frame: %q", b)
+		}
+		out.Write(b[8 : 8+n])
+		b = b[8+n:]
+	}
+	if len(b) != 0 {
+		t.Fatalf("trailing bytes %q", b)
+	}
+	return out.String()
+}
+
+func TestSwarmRefusedWithoutSwarm(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	tests := []struct {
+		method, path string
+		status       int
+		msg          string
+	}{
+		{"GET", "/v1.56/swarm", 503, notManager},
+		{"POST", "/v1.56/swarm/leave", 503, "This node is not part of a swarm"},
+		{"POST", "/v1.56/swarm/unlock", 503, notManager},
+		{"GET", "/v1.56/swarm/unlockkey", 503, notManager},
+		{"GET", "/v1.56/nodes", 503, notManager},
+		{"GET", "/v1.56/services", 503, notManager},
+		{"GET", "/v1.56/tasks", 503, notManager},
+		{"GET", "/v1.56/secrets", 503, notManager},
+		{"GET", "/v1.56/configs/x", 503, notManager},
+		{"PUT", "/v1.56/volumes/x?version=1", 503, "volume update only valid for cluster volumes, but swarm is unavailable"},
+	}
+	for _, tt := range tests {
+		r := c.do(tt.method, tt.path, nil)
+		if r.status != tt.status || r.message() != tt.msg {
+			t.Errorf("%s %s: %d %q, want %d %q", tt.method, tt.path, r.status, r.message(), tt.status, tt.msg)
+		}
+	}
+}
+
+func TestSwarmLifecycle(t *testing.T) {
+	before := runtime.NumGoroutine()
+	d, c := newClient(t, mockdaemon.Config{})
+	r := c.do("POST", "/v1.56/swarm/init", map[string]any{"ListenAddr": "127.0.0.1:2377", "AdvertiseAddr": "127.0.0.1"})
+	var nodeID string
+	if r.status != 200 || json.Unmarshal(r.body, &nodeID) != nil || nodeID == "" {
+		t.Fatalf("init: %d %s", r.status, r.body)
+	}
+	if r := c.do("POST", "/v1.56/swarm/init", map[string]any{}); r.status != 503 || !strings.HasPrefix(r.message(), "This node is already part of a swarm.") {
+		t.Errorf("second init: %d %q", r.status, r.message())
+	}
+	if got := c.do("GET", "/_ping", nil).header.Get("Swarm"); got != "active/manager" {
+		t.Errorf("ping Swarm header %q", got)
+	}
+	var sw struct {
+		ID         string
+		Version    struct{ Index int64 }
+		Spec       map[string]any
+		JoinTokens struct{ Worker, Manager string }
+	}
+	json.Unmarshal(c.do("GET", "/v1.56/swarm", nil).body, &sw)
+	if sw.ID == "" || !strings.HasPrefix(sw.JoinTokens.Worker, "SWMTKN-1-") || sw.Spec["Name"] != "default" {
+		t.Fatalf("inspect: %+v", sw)
+	}
+	stale := sw.Version.Index
+	if r := c.do("POST", "/v1.56/swarm/update?version="+itoa(stale)+"&rotateWorkerToken=1", sw.Spec); r.status != 200 {
+		t.Fatalf("update: %d %s", r.status, r.body)
+	}
+	if r := c.do("POST", "/v1.56/swarm/update?version="+itoa(stale), sw.Spec); r.status != 500 || r.message() != "rpc error: code = Unknown desc = update out of sequence" {
+		t.Errorf("stale update: %d %q", r.status, r.message())
+	}
+	if r := c.do("POST", "/v1.56/swarm/unlock", map[string]string{"UnlockKey": "x"}); r.status != 409 || r.message() != "swarm is not locked" {
+		t.Errorf("unlock: %d %q", r.status, r.message())
+	}
+	if r := c.do("POST", "/v1.56/swarm/leave", nil); r.status != 503 || !strings.Contains(r.message(), "Removing the last manager erases all current state of the swarm.") {
+		t.Errorf("leave without force: %d %q", r.status, r.message())
+	}
+	var info struct{ Swarm struct{ LocalNodeState, NodeID string } }
+	json.Unmarshal(c.do("GET", "/v1.56/info", nil).body, &info)
+	if info.Swarm.LocalNodeState != "active" || info.Swarm.NodeID != nodeID {
+		t.Errorf("info.Swarm: %+v", info.Swarm)
+	}
+	if r := c.do("DELETE", "/v1.56/nodes/"+nodeID, nil); r.status != 400 || !strings.Contains(r.message(), "is a cluster manager") {
+		t.Errorf("node delete: %d %q", r.status, r.message())
+	}
+	if r := c.do("GET", "/v1.56/nodes/nope", nil); r.status != 404 || r.message() != "node nope not found" {
+		t.Errorf("node inspect: %d %q", r.status, r.message())
+	}
+
+	// secret and config
+	b64 := base64.StdEncoding.EncodeToString
+	r = c.do("POST", "/v1.56/secrets/create", map[string]any{"Name": "pw", "Data": b64([]byte("hunter2"))})
+	var sec struct{ ID string }
+	if r.status != 201 || json.Unmarshal(r.body, &sec) != nil || sec.ID == "" {
+		t.Fatalf("secret create: %d %s", r.status, r.body)
+	}
+	if r := c.do("POST", "/v1.56/secrets/create", map[string]any{"Name": "pw", "Data": b64([]byte("x"))}); r.status != 409 || r.message() != "rpc error: code = AlreadyExists desc = secret pw already exists" {
+		t.Errorf("secret dup: %d %q", r.status, r.message())
+	}
+	if r := c.do("GET", "/v1.56/secrets/pw", nil); r.status != 200 || bytes.Contains(r.body, []byte("Data")) {
+		t.Errorf("secret inspect shows its data: %d %s", r.status, r.body)
+	}
+	r = c.do("POST", "/v1.56/configs/create", map[string]any{"Name": "conf", "Data": b64([]byte("k=v"))})
+	var cfg struct{ ID string }
+	json.Unmarshal(r.body, &cfg)
+	if r := c.do("GET", "/v1.56/configs/"+cfg.ID, nil); !bytes.Contains(r.body, []byte(b64([]byte("k=v")))) {
+		t.Errorf("config inspect hides its data: %s", r.body)
+	}
+
+	// service: one task, a container that sees both
+	spec := map[string]any{
+		"Name": "web",
+		"TaskTemplate": map[string]any{
+			"ContainerSpec": map[string]any{
+				"Image":   "busybox:latest",
+				"Command": []string{"sh", "-c", "cat /run/secrets/pw; echo; cat /etc/app.conf; echo; exec sleep 300"},
+				"Secrets": []any{map[string]any{"SecretID": sec.ID, "SecretName": "pw", "File": map[string]any{"Name": "pw", "Mode": 0o400}}},
+				"Configs": []any{map[string]any{"ConfigID": cfg.ID, "ConfigName": "conf", "File": map[string]any{"Name": "/etc/app.conf"}}},
+				"StopGracePeriod": int64(10 * time.Millisecond),
+			},
+		},
+	}
+	r = c.do("POST", "/v1.56/services/create", spec)
+	var svc struct{ ID string }
+	if r.status != 201 || json.Unmarshal(r.body, &svc) != nil {
+		t.Fatalf("service create: %d %s", r.status, r.body)
+	}
+	if r := c.do("DELETE", "/v1.56/secrets/pw", nil); r.status != 400 || !strings.Contains(r.message(), "is in use by the following service: web") {
+		t.Errorf("delete of a used secret: %d %q", r.status, r.message())
+	}
+	var logs string
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		lr := c.do("GET", "/v1.56/services/web/logs?stdout=1&stderr=1", nil)
+		if lr.header.Get("Content-Type") != "application/vnd.docker.multiplexed-stream" {
+			t.Fatalf("service logs content type %q", lr.header.Get("Content-Type"))
+		}
+		if logs = demux(t, lr.body); strings.Contains(logs, "k=v") {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if logs != "hunter2\nk=v\n" {
+		t.Errorf("service logs %q", logs)
+	}
+	var tasks []struct {
+		ID, ServiceID, DesiredState string
+		Status                     struct{ State string }
+	}
+	json.Unmarshal(c.do("GET", `/v1.56/tasks?filters={"service":["web"]}`, nil).body, &tasks)
+	if len(tasks) != 1 || tasks[0].ServiceID != svc.ID || tasks[0].Status.State != "running" || tasks[0].DesiredState != "running" {
+		t.Errorf("tasks: %+v", tasks)
+	}
+	if r := c.do("GET", "/v1.56/services/web/logs", nil); r.status != 400 || r.message() != "Bad parameters: you must choose at least one stream" {
+		t.Errorf("logs without streams: %d %q", r.status, r.message())
+	}
+	if r := c.do("POST", "/v1.56/services/web/update?version=1", spec); r.status != 500 || !strings.HasSuffix(r.message(), "update out of sequence") {
+		t.Errorf("stale service update: %d %q", r.status, r.message())
+	}
+	if r := c.do("DELETE", "/v1.56/services/web", nil); r.status != 200 {
+		t.Errorf("service delete: %d %s", r.status, r.body)
+	}
+	if r := c.do("GET", "/v1.56/services/web", nil); r.status != 404 || r.message() != "service web not found" {
+		t.Errorf("inspect after delete: %d %q", r.status, r.message())
+	}
+	if r := c.do("POST", "/v1.56/swarm/leave?force=1", nil); r.status != 200 {
+		t.Fatalf("leave --force: %d %s", r.status, r.body)
+	}
+	if got := c.do("GET", "/_ping", nil).header.Get("Swarm"); got != "inactive" {
+		t.Errorf("ping Swarm header after leave %q", got)
+	}
+	c.hc.CloseIdleConnections()
+	d.Close()
+	settle(t, before)
+}
+
+// settle fails when goroutines do not come back to about n.
+func settle(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > n+2 {
+		if time.Now().After(deadline) {
+			t.Errorf("goroutines: %d, were %d", runtime.NumGoroutine(), n)
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+
+func TestPluginLifecycle(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	r := c.do("GET", "/v1.56/plugins/privileges?remote=vieux/sshfs", nil)
+	var privs []struct {
+		Name  string
+		Value []string
+	}
+	if r.status != 200 || json.Unmarshal(r.body, &privs) != nil || len(privs) != 4 {
+		t.Fatalf("privileges: %d %s", r.status, r.body)
+	}
+	if r := c.do("POST", "/v1.56/plugins/pull?remote=vieux/sshfs", privs); r.status != 200 || !bytes.Contains(r.body, []byte("Downloaded newer image for vieux/sshfs:latest")) {
+		t.Fatalf("pull: %d %s", r.status, r.body)
+	}
+	tests := []struct {
+		method, path string
+		body         any
+		status       int
+		msg          string
+	}{
+		{"POST", "/v1.56/plugins/pull?remote=vieux/sshfs", nil, 409, `plugin "vieux/sshfs:latest" already exists`},
+		{"POST", "/v1.56/plugins/pull?remote=nobody/nothing", nil, 404, "pull access denied for nobody/nothing, repository does not exist or may require 'docker login': denied: requested access to the resource is denied"},
+		{"POST", "/v1.56/plugins/vieux/sshfs/enable", nil, 200, ""},
+		{"POST", "/v1.56/plugins/vieux/sshfs:latest/enable", nil, 409, "plugin already enabled: plugin vieux/sshfs:latest is enabled"},
+		{"POST", "/v1.56/plugins/vieux/sshfs/set", []string{"DEBUG=1"}, 500, "cannot set on an active plugin, disable plugin before setting"},
+		{"DELETE", "/v1.56/plugins/vieux/sshfs", nil, 409, "plugin vieux/sshfs:latest is enabled"},
+		{"POST", "/v1.56/plugins/vieux/sshfs/disable", nil, 200, ""},
+		{"POST", "/v1.56/plugins/vieux/sshfs/disable", nil, 409, "plugin is already disabled: plugin vieux/sshfs:latest is disabled"},
+		{"POST", "/v1.56/plugins/vieux/sshfs/set", []string{"NOPE=1"}, 400, `setting "NOPE" not found in the plugin configuration`},
+		{"POST", "/v1.56/plugins/vieux/sshfs/set", []string{"DEBUG=1"}, 204, ""},
+		{"DELETE", "/v1.56/plugins/vieux/sshfs", nil, 200, ""},
+		{"GET", "/v1.56/plugins/vieux/sshfs/json", nil, 404, `plugin "vieux/sshfs" not found`},
+		{"POST", "/v1.56/plugins/missing/enable", nil, 404, `plugin "missing" not found`},
+	}
+	for _, tt := range tests {
+		r := c.do(tt.method, tt.path, tt.body)
+		if r.status != tt.status || tt.msg != "" && r.message() != tt.msg {
+			t.Errorf("%s %s: %d %q, want %d %q", tt.method, tt.path, r.status, r.message(), tt.status, tt.msg)
+		}
+	}
+	var list []any
+	json.Unmarshal(c.do("GET", "/v1.56/plugins", nil).body, &list)
+	if len(list) != 0 {
+		t.Errorf("plugins left: %v", list)
+	}
+}
+
+func registryAuth(user, pass string) string {
+	b, _ := json.Marshal(map[string]string{"username": user, "password": pass})
+	return base64.URLEncoding.EncodeToString(b)
+}
+
+func TestRegistryEmulation(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{Registries: map[string]mockdaemon.Credentials{
+		"127.0.0.1:5998": {},
+		"127.0.0.1:5999": {Username: "u", Password: "p"},
+	}})
+	if r := c.do("POST", "/v1.56/images/busybox:latest/tag?repo=127.0.0.1:5998/bb&tag=v1", nil); r.status != 201 {
+		t.Fatalf("tag: %d %s", r.status, r.body)
+	}
+	r := c.do("POST", "/v1.56/images/127.0.0.1:5998/bb/push?tag=v1", nil)
+	var aux struct {
+		Aux struct {
+			Digest string
+			Size   int
+		}
+	}
+	for _, line := range strings.Split(string(r.body), "\n") {
+		if strings.Contains(line, `"aux"`) {
+			json.Unmarshal([]byte(line), &aux)
+		}
+	}
+	if r.status != 200 || !strings.HasPrefix(aux.Aux.Digest, "sha256:") || bytes.Contains(r.body, []byte("error")) {
+		t.Fatalf("push: %d %s", r.status, r.body)
+	}
+	var di struct {
+		Descriptor struct {
+			Digest string `json:"digest"`
+			Size   int    `json:"size"`
+		}
+		Platforms []struct{ OS string }
+	}
+	r = c.do("GET", "/v1.56/distribution/127.0.0.1:5998/bb:v1/json", nil)
+	if json.Unmarshal(r.body, &di); di.Descriptor.Digest != aux.Aux.Digest || di.Descriptor.Size != aux.Aux.Size || len(di.Platforms) != 1 {
+		t.Errorf("distribution: %s, push said %+v", r.body, aux)
+	}
+	if r := c.do("DELETE", "/v1.56/images/127.0.0.1:5998/bb:v1", nil); r.status != 200 {
+		t.Fatalf("untag: %d %s", r.status, r.body)
+	}
+	if r := c.do("POST", "/v1.56/images/create?fromImage=127.0.0.1:5998/bb&tag=v1", nil); r.status != 200 || !bytes.Contains(r.body, []byte(aux.Aux.Digest)) {
+		t.Errorf("pull back: %d %s", r.status, r.body)
+	}
+	tests := []struct {
+		path   string
+		status int
+		msg    string
+	}{
+		{"/v1.56/images/create?fromImage=127.0.0.1:5998/nope&tag=v1", 404, "manifest for 127.0.0.1:5998/nope:v1 not found: manifest unknown: manifest unknown"},
+		{"/v1.56/images/create?fromImage=127.0.0.1:9/x&tag=v1", 500, `Get "http://127.0.0.1:9/v2/": dial tcp 127.0.0.1:9: connect: connection refused`},
+		{"/v1.56/images/create?fromImage=127.0.0.1:5999/x&tag=v1", 401, `Head "http://127.0.0.1:5999/v2/x/manifests/v1": no basic auth credentials`},
+	}
+	for _, tt := range tests {
+		r := c.do("POST", tt.path, nil)
+		if r.status != tt.status || r.message() != tt.msg {
+			t.Errorf("POST %s: %d %q, want %d %q", tt.path, r.status, r.message(), tt.status, tt.msg)
+		}
+	}
+	// /auth
+	for _, tt := range []struct {
+		user, pass string
+		status     int
+	}{{"u", "p", 200}, {"u", "wrong", 401}} {
+		r := c.do("POST", "/v1.56/auth", map[string]string{"username": tt.user, "password": tt.pass, "serveraddress": "127.0.0.1:5999"})
+		if r.status != tt.status {
+			t.Errorf("auth %s/%s: %d %s", tt.user, tt.pass, r.status, r.body)
+		}
+		if tt.status == 401 && r.message() != "login attempt to http://127.0.0.1:5999/v2/ failed with status: 401 Unauthorized" {
+			t.Errorf("auth refused with %q", r.message())
+		}
+	}
+	// push with and without credentials
+	c.do("POST", "/v1.56/images/busybox:latest/tag?repo=127.0.0.1:5999/bb&tag=v1", nil)
+	for _, tt := range []struct {
+		auth, want string
+	}{{"", "no basic auth credentials"}, {registryAuth("u", "bad"), "unauthorized: authentication required"}, {registryAuth("u", "p"), "digest: sha256:"}} {
+		req, _ := http.NewRequest("POST", "http://docker/v1.56/images/127.0.0.1:5999/bb/push?tag=v1", nil)
+		if tt.auth != "" {
+			req.Header.Set("X-Registry-Auth", tt.auth)
+		}
+		resp, err := c.hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !bytes.Contains(b, []byte(tt.want)) {
+			t.Errorf("push with auth %q: %s, want %q", tt.auth, b, tt.want)
+		}
+	}
+}
+
+func dialWS(t *testing.T, c *client, path string) *websocket.Conn {
+	t.Helper()
+	dl := websocket.Dialer{NetDialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, "unix", c.sock)
+	}}
+	ws, resp, err := dl.Dial("ws://docker"+path, nil)
+	if err != nil {
+		t.Fatalf("dial %s: %v %v", path, err, resp)
+	}
+	return ws
+}
+
+// readAllWS reads messages until the daemon closes the websocket.
+func readAllWS(t *testing.T, ws *websocket.Conn) (string, int) {
+	t.Helper()
+	ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var out strings.Builder
+	kind := 0
+	for {
+		k, b, err := ws.ReadMessage()
+		if err != nil {
+			if !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+				t.Fatalf("read: %v (after %q)", err, out.String())
+			}
+			return out.String(), kind
+		}
+		kind = k
+		out.Write(b)
+	}
+}
+
+func TestAttachWebsocket(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	tests := []struct {
+		version, query string
+		want           string
+		kind           int
+	}{
+		{"1.56", "stream=1&stdout=1&stderr=1", "out\nerr\n", websocket.BinaryMessage},
+		{"1.56", "stream=1&stderr=1", "err\n", websocket.BinaryMessage},
+		{"1.56", "stream=1", "", 0}, // 1.42+: only the streams asked for
+		{"1.41", "stream=1", "out\nerr\n", websocket.BinaryMessage},
+		{"1.27", "stream=1", "out\nerr\n", websocket.TextMessage},
+	}
+	for _, tt := range tests {
+		id := c.create("", map[string]any{"Image": "busybox:latest", "Cmd": []string{"sh", "-c", "echo out; sleep 0.05; echo err >&2"}})
+		ws := dialWS(t, c, "/v"+tt.version+"/containers/"+id+"/attach/ws?"+tt.query)
+		if r := c.do("POST", "/v1.56/containers/"+id+"/start", nil); r.status != 204 {
+			t.Fatalf("start: %d", r.status)
+		}
+		got, kind := readAllWS(t, ws)
+		ws.Close()
+		if got != tt.want || kind != tt.kind {
+			t.Errorf("v%s ?%s: %q (message type %d), want %q (%d)", tt.version, tt.query, got, kind, tt.want, tt.kind)
+		}
+	}
+	// TTY: input is echoed and cat writes it back; the missing container 404s.
+	id := c.create("", map[string]any{"Image": "busybox:latest", "Cmd": []string{"cat"}, "Tty": true, "OpenStdin": true})
+	ws := dialWS(t, c, "/v1.56/containers/"+id+"/attach/ws?stream=1&stdin=1&stdout=1")
+	c.do("POST", "/v1.56/containers/"+id+"/start", nil)
+	ws.WriteMessage(websocket.BinaryMessage, []byte("hi\n"))
+	var got strings.Builder
+	ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for got.Len() < len("hi\r\nhi\r\n") {
+		_, b, err := ws.ReadMessage()
+		if err != nil {
+			t.Fatalf("tty read: %v after %q", err, got.String())
+		}
+		got.Write(b)
+	}
+	if got.String() != "hi\r\nhi\r\n" {
+		t.Errorf("tty echo %q", got.String())
+	}
+	c.do("POST", "/v1.56/containers/"+id+"/kill", nil)
+	readAllWS(t, ws)
+	ws.Close()
+	dl := websocket.Dialer{NetDialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, "unix", c.sock)
+	}}
+	if _, resp, err := dl.Dial("ws://docker/v1.56/containers/nope/attach/ws", nil); err == nil || resp == nil || resp.StatusCode != 404 {
+		t.Errorf("attach/ws to a missing container: %v %v", err, resp)
+	}
+}
+
+func TestSessionUpgrade(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	if r := c.do("POST", "/v1.56/session", nil); r.status != 400 || r.message() != "no upgrade proto in request" {
+		t.Errorf("session without upgrade: %d %q", r.status, r.message())
+	}
+	conn, err := net.Dial("unix", c.sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	io.WriteString(conn, "POST /v1.56/session HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: h2c\r\nX-Docker-Expose-Session-Uuid: s1\r\n\r\n")
+	br := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil || resp.StatusCode != 101 || resp.Header.Get("Upgrade") != "h2c" {
+		t.Fatalf("session: %v %v", resp, err)
+	}
+	const preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+	b := make([]byte, len(preface))
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.ReadFull(br, b); err != nil || string(b) != preface {
+		t.Errorf("preface %q %v", b, err)
+	}
+}
+
+func TestImageAttestations(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	tests := []struct {
+		path   string
+		status int
+		body   string
+	}{
+		{"/v1.56/images/busybox:latest/attestations", 200, "[]\n"},
+		{"/v1.56/images/nope:latest/attestations", 404, ""},
+		{"/v1.54/images/busybox:latest/attestations", 404, ""},
+	}
+	for _, tt := range tests {
+		r := c.do("GET", tt.path, nil)
+		if r.status != tt.status || tt.body != "" && string(r.body) != tt.body {
+			t.Errorf("GET %s: %d %s", tt.path, r.status, r.body)
+		}
+	}
+}
