@@ -68,7 +68,7 @@ func runPattern(targets []string) string {
 // Result is one test's outcome.
 type Result struct {
 	Action string // pass, fail, skip
-	Reason string // a skip's reason, a failure's first message
+	Reason string // a skip's reason, a failure's last message
 }
 
 // Report is what a go test -json run said.
@@ -150,16 +150,13 @@ func message(out string) string {
 	return strings.TrimSpace(fileLoc.ReplaceAllString(out, ""))
 }
 
-// reason picks a skip's reason (its last message: t.Skip logs last) or a
-// failure's first message.
-func reason(lines []string, action string) string {
+// reason picks a test's last message: t.Skip and t.Fatal log last, and a
+// failing test's logs (t.Log) usually come before its errors.
+func reason(lines []string, _ string) string {
 	if len(lines) == 0 {
 		return ""
 	}
-	if action == "skip" {
-		return lines[len(lines)-1]
-	}
-	return lines[0]
+	return lines[len(lines)-1]
 }
 
 // scenarios returns the suite's scenario names in order, with each

@@ -54,8 +54,8 @@ func TestParse(t *testing.T) {
 	}{
 		{"TestMock/max=newest/system/ping/ok", "pass", ""},
 		{"TestMock/max=newest/registry/push-pull/open", "skip", "DOCKWIRE_REGISTRY is not set: no loopback registry"},
-		{"TestMock/max=1.41/system/ping/ok", "fail", "log line first"},
-		{"TestMock/coverage/operations/all-exercised", "fail", "operations exercised: 107/108"},
+		{"TestMock/max=1.41/system/ping/ok", "fail", "ping: boom"},
+		{"TestMock/coverage/operations/all-exercised", "fail", "1 operation(s) no scenario exercised on the mock: Session"},
 		{"TestReal", "skip", "DOCKWIRE_REAL_DOCKER_HOST is not set: no real daemon"},
 	}
 	for _, tt := range tests {
@@ -83,7 +83,7 @@ func TestWrite(t *testing.T) {
 		"conformance mock-1.41: 0 passed, 1 failed, 1 skipped\n",
 		"conformance real: 0 passed, 0 failed, 0 skipped (not run: DOCKWIRE_REAL_DOCKER_HOST is not set: no real daemon)\n",
 		"skip(DOCKWIRE_REGISTRY is not set: no loopback registry)",
-		"system/ping/ok [mock-1.41]: log line first",
+		"system/ping/ok [mock-1.41]: ping: boom",
 		"coverage (mock request log): operations exercised: 107/108, fail",
 		"coverage: 1 operation(s) no scenario exercised on the mock: Session",
 	} {
