@@ -12,6 +12,15 @@
 // anything labelled is left behind. A scenario that cannot run against a
 // target skips with its reason.
 //
-// The suite runs against the project's mock daemon in every go test, and
-// against a real dockerd when DOCKWIRE_REAL_DOCKER_HOST names one.
+// The suite runs against the project's mock daemon in every go test (at its
+// newest API and pinned to 1.41), against a real dockerd when
+// DOCKWIRE_REAL_DOCKER_HOST names one, and against podman's Docker API when
+// DOCKWIRE_PODMAN_HOST does (scripts/podman.sh up). The mock run also
+// measures coverage: every operation of testdata/operations.txt must show in
+// the mock's request log.
+//
+// The parity report runs the suite against several targets and prints a
+// scenario x target table and one summary line per target:
+//
+//	go run ./conformance/cmd/parity mock-newest mock-1.41 real podman
 package conformance
