@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -35,9 +36,38 @@ type Target struct {
 	// ImportImage makes the suite import Image from the host's static
 	// busybox when the daemon does not have it.
 	ImportImage bool
+	// Registries names the registries the daemon can push to and pull
+	// from (loopback ones for a real daemon, emulated ones for the mock).
+	// Nil: the registry scenarios skip.
+	Registries *Registries
 	// Skip maps a scenario name (resource/operation/scenario) to the reason
 	// it cannot run against this target.
 	Skip map[string]string
+}
+
+// Registries are the registries a target's daemon reaches: Open takes
+// pushes without credentials, Auth only with User and Password. Each is a
+// host:port; either may be empty when the target has none.
+type Registries struct {
+	Open           string
+	Auth           string
+	User, Password string
+}
+
+// RegistriesFromEnv reads the registries scripts/registry.sh prints:
+// DOCKWIRE_REGISTRY, DOCKWIRE_AUTH_REGISTRY, DOCKWIRE_AUTH_REGISTRY_USER and
+// DOCKWIRE_AUTH_REGISTRY_PASSWORD. It returns nil when none is set.
+func RegistriesFromEnv() *Registries {
+	r := &Registries{
+		Open:     os.Getenv("DOCKWIRE_REGISTRY"),
+		Auth:     os.Getenv("DOCKWIRE_AUTH_REGISTRY"),
+		User:     os.Getenv("DOCKWIRE_AUTH_REGISTRY_USER"),
+		Password: os.Getenv("DOCKWIRE_AUTH_REGISTRY_PASSWORD"),
+	}
+	if r.Open == "" && r.Auth == "" {
+		return nil
+	}
+	return r
 }
 
 // Env is what a scenario gets: a client for the target, the run's label and

@@ -3,7 +3,6 @@ package conformance
 import (
 	"context"
 	"errors"
-	"os"
 
 	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/wire"
@@ -11,10 +10,7 @@ import (
 
 func init() {
 	register("containers/run/pulls-missing-from-loopback-registry", func(e *Env) {
-		reg := os.Getenv("DOCKWIRE_REGISTRY")
-		if reg == "" {
-			e.T.Skip("DOCKWIRE_REGISTRY is not set: no loopback registry (scripts/registry.sh up starts one)")
-		}
+		reg := e.registry()
 		images := endpoints.NewImages(e.Client.Wire())
 		ref := reg + "/dockwire-run-" + e.RunID + ":v1"
 		if err := images.Tag(e.Ctx, e.Image, ref); err != nil {

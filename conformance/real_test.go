@@ -9,7 +9,8 @@ import (
 )
 
 // TestReal runs the suite against the daemon DOCKWIRE_REAL_DOCKER_HOST
-// names (CI starts one with scripts/dockerd.sh).
+// names (CI starts one with scripts/dockerd.sh), with the loopback
+// registries of scripts/registry.sh when their variables are set.
 func TestReal(t *testing.T) {
 	host := os.Getenv("DOCKWIRE_REAL_DOCKER_HOST")
 	if host == "" {
@@ -21,5 +22,6 @@ func TestReal(t *testing.T) {
 		Config:      dial.Config{Host: host},
 		Image:       image,
 		ImportImage: true,
+		Registries:  conformance.RegistriesFromEnv(),
 	})
 }

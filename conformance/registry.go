@@ -12,19 +12,25 @@ import (
 	"github.com/dockwire/dockwire/wire"
 )
 
-// registryEnv returns the variable name's value, skipping the scenario
-// when it is unset. scripts/registry.sh up prints them.
-func (e *Env) registryEnv(names ...string) []string {
+// registry returns the target's open registry, or skips.
+func (e *Env) registry() string {
 	e.T.Helper()
-	var out []string
-	for _, n := range names {
-		v := os.Getenv(n)
-		if v == "" {
-			e.T.Skipf("%s is not set: no loopback registry (eval \"$(scripts/registry.sh up)\" starts them)", n)
-		}
-		out = append(out, v)
+	if r := e.Target.Registries; r != nil && r.Open != "" {
+		return r.Open
 	}
-	return out
+	e.T.Skip("the target names no open registry (Target.Registries; for a real daemon scripts/registry.sh up starts one)")
+	return ""
+}
+
+// authRegistry returns the target's registry that needs credentials, its
+// user and password, or skips.
+func (e *Env) authRegistry() (host, user, password string) {
+	e.T.Helper()
+	if r := e.Target.Registries; r != nil && r.Auth != "" && r.User != "" {
+		return r.Auth, r.User, r.Password
+	}
+	e.T.Skip("the target names no registry with auth (Target.Registries; for a real daemon scripts/registry.sh up starts one)")
+	return "", "", ""
 }
 
 // writeDockerConfig writes a config.json into a fresh directory and loads
@@ -76,7 +82,7 @@ func authFailed(err error) bool {
 
 func init() {
 	register("registry/push-pull/open", func(e *Env) {
-		reg := e.registryEnv("DOCKWIRE_REGISTRY")[0]
+		reg := e.registry()
 		ref := e.pushable(reg, "push")
 		is := e.images()
 		var pushed []endpoints.Progress
@@ -125,9 +131,11 @@ func init() {
 	})
 
 	register("registry/push-pull/auth", func(e *Env) {
-		env := e.registryEnv("DOCKWIRE_AUTH_REGISTRY", "DOCKWIRE_AUTH_REGISTRY_USER", "DOCKWIRE_AUTH_REGISTRY_PASSWORD")
-		reg, user, pass := env[0], env[1], env[2]
-		open := os.Getenv("DOCKWIRE_REGISTRY")
+		reg, user, pass := e.authRegistry()
+		var open string
+		if r := e.Target.Registries; r != nil {
+			open = r.Open
+		}
 		ref := e.pushable(reg, "authpush")
 		is := e.images()
 
@@ -203,8 +211,7 @@ func init() {
 	})
 
 	register("registry/auth/ok-and-refused", func(e *Env) {
-		env := e.registryEnv("DOCKWIRE_AUTH_REGISTRY", "DOCKWIRE_AUTH_REGISTRY_USER", "DOCKWIRE_AUTH_REGISTRY_PASSWORD")
-		reg, user, pass := env[0], env[1], env[2]
+		reg, user, pass := e.authRegistry()
 		sys := e.Client.System
 		res, err := sys.Auth(e.Ctx, endpoints.AuthConfig{Username: user, Password: pass, ServerAddress: reg})
 		if err != nil {
@@ -226,7 +233,7 @@ func init() {
 	})
 
 	register("registry/search/v2-registry", func(e *Env) {
-		reg := e.registryEnv("DOCKWIRE_REGISTRY")[0]
+		reg := e.registry()
 		_, err := e.images().Search(e.Ctx, reg+"/busybox", endpoints.SearchOptions{Limit: 5})
 		var werr *wire.Error
 		if !errors.As(err, &werr) || werr.StatusCode < 400 || werr.Message == "" {
