@@ -103,7 +103,9 @@ func TestSwarmLifecycle(t *testing.T) {
 	if r := c.do("POST", "/v1.56/swarm/leave", nil); r.status != 503 || !strings.Contains(r.message(), "Removing the last manager erases all current state of the swarm.") {
 		t.Errorf("leave without force: %d %q", r.status, r.message())
 	}
-	var info struct{ Swarm struct{ LocalNodeState, NodeID string } }
+	var info struct {
+		Swarm struct{ LocalNodeState, NodeID string }
+	}
 	json.Unmarshal(c.do("GET", "/v1.56/info", nil).body, &info)
 	if info.Swarm.LocalNodeState != "active" || info.Swarm.NodeID != nodeID {
 		t.Errorf("info.Swarm: %+v", info.Swarm)
@@ -140,10 +142,10 @@ func TestSwarmLifecycle(t *testing.T) {
 		"Name": "web",
 		"TaskTemplate": map[string]any{
 			"ContainerSpec": map[string]any{
-				"Image":   "busybox:latest",
-				"Command": []string{"sh", "-c", "cat /run/secrets/pw; echo; cat /etc/app.conf; echo; exec sleep 300"},
-				"Secrets": []any{map[string]any{"SecretID": sec.ID, "SecretName": "pw", "File": map[string]any{"Name": "pw", "Mode": 0o400}}},
-				"Configs": []any{map[string]any{"ConfigID": cfg.ID, "ConfigName": "conf", "File": map[string]any{"Name": "/etc/app.conf"}}},
+				"Image":           "busybox:latest",
+				"Command":         []string{"sh", "-c", "cat /run/secrets/pw; echo; cat /etc/app.conf; echo; exec sleep 300"},
+				"Secrets":         []any{map[string]any{"SecretID": sec.ID, "SecretName": "pw", "File": map[string]any{"Name": "pw", "Mode": 0o400}}},
+				"Configs":         []any{map[string]any{"ConfigID": cfg.ID, "ConfigName": "conf", "File": map[string]any{"Name": "/etc/app.conf"}}},
 				"StopGracePeriod": int64(10 * time.Millisecond),
 			},
 		},
@@ -173,7 +175,7 @@ func TestSwarmLifecycle(t *testing.T) {
 	}
 	var tasks []struct {
 		ID, ServiceID, DesiredState string
-		Status                     struct{ State string }
+		Status                      struct{ State string }
 	}
 	json.Unmarshal(c.do("GET", `/v1.56/tasks?filters={"service":["web"]}`, nil).body, &tasks)
 	if len(tasks) != 1 || tasks[0].ServiceID != svc.ID || tasks[0].Status.State != "running" || tasks[0].DesiredState != "running" {
@@ -214,7 +216,6 @@ func settle(t *testing.T, n int) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
-
 
 func TestPluginLifecycle(t *testing.T) {
 	_, c := newClient(t, mockdaemon.Config{})
