@@ -343,6 +343,12 @@ type logEntry struct {
 type logBuf struct {
 	mu      sync.Mutex
 	entries []logEntry
+	base    int // entries dropped from the front: indexes are absolute
+	// readers are the attached streams' positions: a writer more than
+	// maxAttachLag entries ahead of one waits for it (dockerd's attach
+	// backpressures the process too), at most attachStall per wait.
+	readers  map[*logReader]struct{}
+	progress chan struct{} // closed and replaced when a reader advances
 	changed chan struct{} // closed and replaced on every append
 	closed  bool          // the current run has ended
 	gen     int           // bumped on every run
@@ -356,6 +362,60 @@ func newLogBuf(now func() time.Time, tty bool) *logBuf {
 }
 
 const maxLogEntries = 200000
+
+const (
+	maxAttachLag = 1024
+	attachStall  = time.Second
+)
+
+// logReader is an attached stream's position in a logBuf.
+type logReader struct{ pos int }
+
+// addReader registers an attached stream at absolute position pos.
+func (l *logBuf) addReader(pos int) *logReader {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.readers == nil {
+		l.readers = map[*logReader]struct{}{}
+		l.progress = make(chan struct{})
+	}
+	rd := &logReader{pos: pos}
+	l.readers[rd] = struct{}{}
+	return rd
+}
+
+// advance records that rd has sent everything before pos.
+func (l *logBuf) advance(rd *logReader, pos int) {
+	l.mu.Lock()
+	rd.pos = pos
+	l.wakeLocked()
+	l.mu.Unlock()
+}
+
+func (l *logBuf) removeReader(rd *logReader) {
+	l.mu.Lock()
+	delete(l.readers, rd)
+	l.wakeLocked()
+	l.mu.Unlock()
+}
+
+func (l *logBuf) wakeLocked() {
+	if l.progress != nil {
+		close(l.progress)
+		l.progress = make(chan struct{})
+	}
+}
+
+// laggingLocked reports whether an attached stream is too far behind.
+func (l *logBuf) laggingLocked() bool {
+	end := l.base + len(l.entries)
+	for rd := range l.readers {
+		if end-rd.pos > maxAttachLag {
+			return true
+		}
+	}
+	return false
+}
 
 func (l *logBuf) write(stream int, p []byte) {
 	l.mu.Lock()
@@ -372,10 +432,29 @@ func (l *logBuf) write(stream int, p []byte) {
 		l.entries = append(l.entries, logEntry{stream: stream, t: now, data: bytes.Clone(chunk)})
 	}
 	if len(l.entries) > maxLogEntries {
-		l.entries = slices.Clone(l.entries[len(l.entries)-maxLogEntries/2:])
+		drop := len(l.entries) - maxLogEntries/2
+		l.entries = slices.Clone(l.entries[drop:])
+		l.base += drop
 	}
 	close(l.changed)
 	l.changed = make(chan struct{})
+	var stall <-chan time.Time
+	for l.laggingLocked() {
+		if stall == nil {
+			t := time.NewTimer(attachStall)
+			defer t.Stop()
+			stall = t.C
+		}
+		progress := l.progress
+		l.mu.Unlock()
+		select {
+		case <-progress:
+			l.mu.Lock()
+		case <-stall:
+			l.mu.Lock()
+			return
+		}
+	}
 }
 
 // startRun marks a new run of the process.
@@ -397,21 +476,21 @@ func (l *logBuf) endRun() {
 	l.mu.Unlock()
 }
 
-// since returns the entries from index i, whether the run has ended, and
-// a channel closed at the next change.
+// since returns the entries from absolute index i (or the oldest kept),
+// the absolute index after them, whether the run has ended, and a channel
+// closed at the next change.
 func (l *logBuf) since(i int) ([]logEntry, int, bool, <-chan struct{}) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if i > len(l.entries) {
-		i = len(l.entries)
-	}
-	return l.entries[i:len(l.entries):len(l.entries)], len(l.entries), l.closed, l.changed
+	end := l.base + len(l.entries)
+	i = min(max(i, l.base), end)
+	return l.entries[i-l.base : len(l.entries) : len(l.entries)], end, l.closed, l.changed
 }
 
 func (l *logBuf) length() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.entries)
+	return l.base + len(l.entries)
 }
 
 // logWriter feeds a stream of the process into the log.

@@ -230,9 +230,12 @@ func TestContainerLifecycle(t *testing.T) {
 	if err := json.Unmarshal(r.body, &wr); err != nil || r.status != 200 {
 		t.Fatalf("wait: %d %s", r.status, r.body)
 	}
+	if ct, ok := c.do("GET", "/v1.41/containers/life/logs?stdout=1", nil).header["Content-Type"]; ok {
+		t.Errorf("logs Content-Type at 1.41 %q, want none", ct)
+	}
 	r = c.do("GET", "/containers/life/logs?stdout=1&stderr=1", nil)
-	if ct, ok := r.header["Content-Type"]; ok {
-		t.Errorf("logs Content-Type %q, want none", ct)
+	if ct := r.header.Get("Content-Type"); ct != "application/vnd.docker.multiplexed-stream" {
+		t.Errorf("logs Content-Type at the newest API %q, want multiplexed-stream", ct)
 	}
 	out, errs := readFrames(t, r.body)
 	if out != "out\n" || errs != "err\n" {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -753,6 +754,13 @@ func (d *Daemon) imagePrune(w http.ResponseWriter, r *http.Request) {
 func (d *Daemon) imageSearch(w http.ResponseWriter, r *http.Request) {
 	term := r.URL.Query().Get("term")
 	d.mu.Lock()
+	if host := registryHostOf(term); host != "docker.io" && !d.registryKnownLocked(host) {
+		d.mu.Unlock()
+		// dockerd asks the registry's v1 search endpoint, and fails to dial.
+		writeError(w, r, errInternal(fmt.Sprintf("Get \"%s://%s/v1/search?q=%s\": dial tcp %s: connect: connection refused",
+			registryScheme(host), host, url.QueryEscape(strings.TrimPrefix(term, host+"/")), hostPort(host))))
+		return
+	}
 	seen := map[string]bool{}
 	out := []any{}
 	for ref := range d.images.catalogue {

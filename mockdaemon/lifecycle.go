@@ -187,12 +187,27 @@ func (d *Daemon) onExit(c *container, p proc, exited chan struct{}) {
 		return
 	}
 	if autoRemove {
-		d.mu.Lock()
-		d.removeLocked(c, true)
-		d.mu.Unlock()
-		d.events.emit("container", "destroy", c.id, c.eventAttrs())
+		// dockerd removes an AutoRemove container a little after its exit
+		// (unmounts, deletes the rootfs): clients that start it and then
+		// wait (dockerode's run) find it "removing", not gone.
+		d.goTracked(func() {
+			t := time.NewTimer(autoRemoveDelay)
+			select {
+			case <-t.C:
+			case <-d.ctx.Done():
+				t.Stop()
+			}
+			d.mu.Lock()
+			d.removeLocked(c, true)
+			d.mu.Unlock()
+			d.events.emit("container", "destroy", c.id, c.eventAttrs())
+		})
 	}
 }
+
+// autoRemoveDelay is how long an exited AutoRemove container stays in the
+// "removing" state.
+const autoRemoveDelay = 50 * time.Millisecond
 
 func (c *container) shouldRestart(code int) bool {
 	switch c.host.RestartPolicy.Name {

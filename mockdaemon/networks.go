@@ -519,7 +519,7 @@ func (d *Daemon) networkCreate(w http.ResponseWriter, r *http.Request) {
 		c := body.IPAM.Config[0]
 		_, sub, err := net.ParseCIDR(c.Subnet)
 		if err != nil || sub.IP.To4() == nil {
-			writeError(w, r, errInvalid("invalid subnet "+c.Subnet))
+			writeError(w, r, errInvalid("Invalid subnet "+c.Subnet+" : invalid CIDR address: "+c.Subnet))
 			return
 		}
 		n.subnet = sub

@@ -99,3 +99,44 @@ func TestExecOutputAfterUpgradeHead(t *testing.T) {
 	}
 	c.do("DELETE", "/containers/"+id+"?force=1", nil)
 }
+
+// TestAutoRemoveWaitAfterStart: dockerode's run starts, then waits; the
+// container has exited by then, but like dockerd it is still there
+// ("removing") and the wait answers its exit code; then it goes away.
+func TestAutoRemoveWaitAfterStart(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.create("autorm", map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "exit 4"}, "HostConfig": map[string]any{"AutoRemove": true}})
+	if r := c.do("POST", "/containers/"+id+"/start", nil); r.status != 204 {
+		t.Fatalf("start %d", r.status)
+	}
+	if r := c.do("POST", "/containers/"+id+"/wait", nil); r.status != 200 || !strings.Contains(string(r.body), `"StatusCode":4`) {
+		t.Fatalf("wait after start: %d %s", r.status, r.body)
+	}
+	if r := c.do("POST", "/containers/"+id+"/wait?condition=removed", nil); r.status != 200 && r.status != 404 {
+		t.Fatalf("wait removed: %d %s", r.status, r.body)
+	}
+	if r := c.do("GET", "/containers/"+id+"/json", nil); r.status != 404 {
+		t.Errorf("inspect after removal: %d", r.status)
+	}
+}
+
+func TestNetworkCreateErrors(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	tests := []struct {
+		name   string
+		body   map[string]any
+		status int
+		msg    string
+	}{
+		{"bad subnet", map[string]any{"Name": "n1", "IPAM": map[string]any{"Config": []any{map[string]any{"Subnet": "nonsense"}}}}, 400, "Invalid subnet nonsense : invalid CIDR address: nonsense"},
+		{"no name", map[string]any{}, 400, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := c.do("POST", "/networks/create", tt.body)
+			if r.status != tt.status || (tt.msg != "" && r.message() != tt.msg) {
+				t.Errorf("%d %q, want %d %q", r.status, r.message(), tt.status, tt.msg)
+			}
+		})
+	}
+}

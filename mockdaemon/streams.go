@@ -102,7 +102,17 @@ func (d *Daemon) containerLogs(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	w.Header()["Content-Type"] = nil // dockerd sends none on /logs
+	// dockerd sends no Content-Type on /logs before API 1.42 (docker-py
+	// decodes a text/* one to str and breaks); since 1.42 it names the
+	// stream format, which clients use to decide framing.
+	switch {
+	case !infoOf(r).version.atLeast("1.42"):
+		w.Header()["Content-Type"] = nil
+	case tty:
+		w.Header().Set("Content-Type", "application/vnd.docker.raw-stream")
+	default:
+		w.Header().Set("Content-Type", "application/vnd.docker.multiplexed-stream")
+	}
 	w.WriteHeader(http.StatusOK)
 	flush(w)
 	ew := newEntryWriter(w, tty, stdout, stderr, boolParam(r, "timestamps"))
@@ -290,13 +300,15 @@ func (d *Daemon) containerAttach(w http.ResponseWriter, r *http.Request) {
 		}
 		next = 0
 		// output since the start belongs to this attach
-		entries, _, _, _ := c.logs.since(0)
+		entries, end, _, _ := c.logs.since(0)
 		startAt := len(entries)
 		for startAt > 0 && entries[startAt-1].t.After(c.startedAt()) {
 			startAt--
 		}
-		next = startAt
+		next = end - (len(entries) - startAt)
 	}
+	rd := c.logs.addReader(next)
+	defer c.logs.removeReader(rd)
 	for {
 		entries, n, ended, changed := c.logs.since(next)
 		next = n
@@ -305,6 +317,7 @@ func (d *Daemon) containerAttach(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
+		c.logs.advance(rd, next)
 		if ended {
 			return
 		}
