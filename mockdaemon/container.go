@@ -349,12 +349,12 @@ type logBuf struct {
 	// backpressures the process too), at most attachStall per wait.
 	readers  map[*logReader]struct{}
 	progress chan struct{} // closed and replaced when a reader advances
-	changed chan struct{} // closed and replaced on every append
-	closed  bool          // the current run has ended
-	gen     int           // bumped on every run
-	partial [3][]byte
-	now     func() time.Time
-	tty     bool
+	changed  chan struct{} // closed and replaced on every append
+	closed   bool          // the current run has ended
+	gen      int           // bumped on every run
+	partial  [3][]byte
+	now      func() time.Time
+	tty      bool
 }
 
 func newLogBuf(now func() time.Time, tty bool) *logBuf {
