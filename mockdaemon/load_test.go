@@ -1,0 +1,166 @@
+package mockdaemon_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dockwire/dockwire/mockdaemon"
+)
+
+// TestLoad sends 10,000 mixed requests (create, start, inspect, logs, list)
+// from 200 goroutines over a unix socket: no failed request, no lost
+// container, and the goroutines settle after Close. -short sends 2,000.
+func TestLoad(t *testing.T) {
+	const workers = 200
+	total := 10000
+	if testing.Short() {
+		total = 2000
+	}
+	perWorker := total / workers
+	before := runtime.NumGoroutine()
+
+	d := mockdaemon.New(mockdaemon.Config{})
+	l, err := net.Listen("unix", t.TempDir()+"/load.sock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- d.Serve(l) }()
+	tr := &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			var dl net.Dialer
+			return dl.DialContext(ctx, "unix", l.Addr().String())
+		},
+		MaxIdleConnsPerHost: workers,
+	}
+	hc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+
+	var reqs, failures atomic.Int64
+	var mu sync.Mutex
+	created := map[string]bool{}
+	var firstErr atomic.Value
+	fail := func(format string, a ...any) {
+		failures.Add(1)
+		firstErr.CompareAndSwap(nil, fmt.Sprintf(format, a...))
+	}
+	do := func(method, path string, body any, want int) []byte {
+		reqs.Add(1)
+		var rd io.Reader
+		if body != nil {
+			b, _ := json.Marshal(body)
+			rd = bytes.NewReader(b)
+		}
+		req, _ := http.NewRequest(method, "http://docker"+path, rd)
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		resp, err := hc.Do(req)
+		if err != nil {
+			fail("%s %s: %v", method, path, err)
+			return nil
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != want {
+			fail("%s %s: %d %v %s, want %d", method, path, resp.StatusCode, err, b, want)
+		}
+		return b
+	}
+
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var last string
+			for i := range perWorker {
+				switch i % 5 {
+				case 0: // create
+					b := do("POST", fmt.Sprintf("/v1.56/containers/create?name=load-%d-%d", w, i), map[string]any{
+						"Image": "busybox", "Cmd": []string{"sh", "-c", "echo load " + fmt.Sprint(w)},
+						"Labels": map[string]string{"load": "1"},
+					}, 201)
+					var cr struct{ Id string }
+					if json.Unmarshal(b, &cr) == nil && cr.Id != "" {
+						last = cr.Id
+						mu.Lock()
+						created[cr.Id] = true
+						mu.Unlock()
+					}
+				case 1: // start
+					if last != "" {
+						do("POST", "/v1.56/containers/"+last+"/start", nil, 204)
+					}
+				case 2: // inspect
+					if last != "" {
+						do("GET", "/v1.56/containers/"+last+"/json", nil, 200)
+					}
+				case 3: // logs
+					if last != "" {
+						do("GET", "/v1.56/containers/"+last+"/logs?stdout=1&stderr=1", nil, 200)
+					}
+				case 4: // list
+					do("GET", "/v1.56/containers/json?all=1&limit=5", nil, 200)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	t.Logf("%d requests from %d goroutines in %v: %.0f requests/s", reqs.Load(), workers, elapsed.Round(time.Millisecond), float64(reqs.Load())/elapsed.Seconds())
+	if n := failures.Load(); n > 0 {
+		t.Errorf("%d failed requests; first: %v", n, firstErr.Load())
+	}
+
+	// No lost container: every created one is listed, with its label.
+	var list []struct {
+		Id     string
+		Labels map[string]string
+	}
+	if err := json.Unmarshal(do("GET", "/v1.56/containers/json?all=1", nil, 200), &list); err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, c := range list {
+		if c.Labels["load"] == "1" {
+			listed[c.Id] = true
+		}
+	}
+	if len(created) != total/5 || len(listed) != len(created) {
+		t.Errorf("created %d (want %d), listed %d", len(created), total/5, len(listed))
+	}
+	for id := range created {
+		if !listed[id] {
+			t.Errorf("container %s lost", id)
+			break
+		}
+	}
+
+	if err := d.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if err := <-served; err != nil && !strings.Contains(err.Error(), "closed") {
+		t.Errorf("Serve: %v", err)
+	}
+	tr.CloseIdleConnections()
+	deadline := time.Now().Add(10 * time.Second)
+	for runtime.NumGoroutine() > before+2 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before+2 {
+		buf := make([]byte, 1<<16)
+		t.Errorf("goroutines: %d before, %d after Close\n%s", before, n, buf[:runtime.Stack(buf, true)])
+	}
+}
