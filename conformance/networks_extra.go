@@ -40,6 +40,7 @@ func init() {
 			{wire.Filters{"driver": {"overlay"}}, nil},
 			{wire.Filters{"label": {"dockwire.pick=a"}}, []string{a}},
 			{wire.Filters{"id": {idB}}, []string{b}},
+			{wire.Filters{"id": {idA[:12]}}, []string{a}},
 			{wire.Filters{"type": {"custom"}}, []string{a, b}},
 		}
 		for _, tt := range tests {
@@ -47,7 +48,6 @@ func init() {
 				e.T.Errorf("list %v: %v, want %v", tt.f, got, tt.want)
 			}
 		}
-		_ = idA
 		list, err := e.networks().List(e.Ctx, endpoints.NetworkListOptions{Filters: wire.Filters{"type": {"builtin"}}})
 		if err != nil {
 			e.T.Fatalf("list type=builtin: %v", err)
