@@ -1,0 +1,144 @@
+package mockdaemon_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dockwire/dockwire/mockdaemon"
+)
+
+// fuzzSetup is what every FuzzHandler input runs after, so that paths
+// naming "fz", its exec and "fznet"/"fzvol" reach real state.
+var fuzzSetup = []struct{ method, path, body string }{
+	{"POST", "/containers/create?name=fz", `{"Image":"busybox","Cmd":["sh","-c","echo hi; sleep 100"],"OpenStdin":true,"Labels":{"a":"b"}}`},
+	{"POST", "/containers/fz/start", ""},
+	{"POST", "/containers/create?name=fzstopped", `{"Image":"busybox","Cmd":["true"]}`},
+	{"POST", "/networks/create", `{"Name":"fznet","IPAM":{"Config":[{"Subnet":"10.99.0.0/24"}]}}`},
+	{"POST", "/volumes/create", `{"Name":"fzvol"}`},
+}
+
+// FuzzHandler sends an arbitrary method, path, query and body through
+// ServeHTTP: it never panics or hangs, always answers a valid status, and a
+// 4xx/5xx carries a JSON {"message": ...} body (but for HEAD and 304).
+func FuzzHandler(f *testing.F) {
+	seeds := []struct{ method, path, query, body string }{
+		{"GET", "/_ping", "", ""},
+		{"HEAD", "/_ping", "", ""},
+		{"GET", "/v1.41/version", "", ""},
+		{"GET", "/v1.99/info", "", ""},
+		{"GET", "/v1.x/info", "", ""},
+		{"GET", "/containers/json", "all=1&filters={\"label\":[\"a=b\"]}", ""},
+		{"GET", "/containers/json", "filters={bad", ""},
+		{"POST", "/containers/create", "name=x", `{"Image":"busybox","Cmd":["echo","hi"],"HostConfig":{"Memory":-1}}`},
+		{"POST", "/containers/create", "", `{"Image":"nosuch"}`},
+		{"POST", "/containers/create", "", `{`},
+		{"GET", "/containers/fz/json", "size=1", ""},
+		{"GET", "/containers/fz/logs", "stdout=1&stderr=1&timestamps=1&tail=x&since=abc", ""},
+		{"GET", "/containers/fz/logs", "follow=1&stdout=1", ""},
+		{"POST", "/containers/fz/kill", "signal=SIGWHAT", ""},
+		{"POST", "/containers/fz/stop", "t=-5", ""},
+		{"POST", "/containers/fz/wait", "condition=removed", ""},
+		{"POST", "/containers/fz/exec", "", `{"Cmd":["sh","-c","exit 3"]}`},
+		{"POST", "/containers/fz/resize", "h=-1&w=99999999999", ""},
+		{"GET", "/containers/fz/archive", "path=/etc/hostname", ""},
+		{"HEAD", "/containers/fz/archive", "path=../../..", ""},
+		{"PUT", "/containers/fz/archive", "path=/tmp", "not a tar"},
+		{"GET", "/containers/fz/stats", "stream=0", ""},
+		{"GET", "/containers/fz/top", "ps_args=-ef", ""},
+		{"POST", "/containers/fzstopped/update", "", `{"Memory":1,"RestartPolicy":{"Name":"always"}}`},
+		{"POST", "/containers/fzstopped/rename", "name=", ""},
+		{"DELETE", "/containers/fz", "force=1&v=1", ""},
+		{"POST", "/containers/fz/attach", "stream=1&stdout=1", ""},
+		{"GET", "/events", "since=0&until=1", ""},
+		{"GET", "/events", "since=9999999999999999999", ""},
+		{"POST", "/build", "t=x:y&buildargs={}", "\x00\x01"},
+		{"POST", "/images/create", "fromImage=busybox&tag=latest", ""},
+		{"POST", "/images/create", "fromSrc=-&repo=imp", "junk"},
+		{"POST", "/images/load", "quiet=1", "junk"},
+		{"GET", "/images/get", "names=busybox", ""},
+		{"GET", "/images/busybox/history", "", ""},
+		{"POST", "/images/busybox/tag", "repo=UPPER&tag=!!", ""},
+		{"DELETE", "/images/sha256:", "", ""},
+		{"GET", "/images/search", "term=127.0.0.1:9/x&limit=-1", ""},
+		{"POST", "/networks/fznet/connect", "", `{"Container":"fz","EndpointConfig":{"IPAMConfig":{"IPv4Address":"10.99.0.300"}}}`},
+		{"POST", "/networks/create", "", `{"Name":"n","IPAM":{"Config":[{"Subnet":"10.0.0.0/33"}]}}`},
+		{"POST", "/volumes/prune", "filters={\"all\":[\"true\"]}", ""},
+		{"GET", "/volumes/fzvol", "", ""},
+		{"POST", "/commit", "container=fz&repo=c&changes=CMD%20x", ""},
+		{"GET", "/system/df", "type=container", ""},
+		{"POST", "/swarm/init", "", `{"ListenAddr":"0.0.0.0:2377"}`},
+		{"GET", "/plugins", "", ""},
+		{"GET", "/distribution/busybox/json", "", ""},
+		{"PATCH", "/nowhere", "", ""},
+		{"GET", "//containers//json", "", ""},
+	}
+	for _, s := range seeds {
+		f.Add(s.method, s.path, s.query, []byte(s.body))
+	}
+	f.Fuzz(func(t *testing.T, method, path, query string, body []byte) {
+		if !strings.HasPrefix(path, "/") {
+			path = "/" + path
+		}
+		if len(body) > 1<<16 {
+			body = body[:1<<16]
+		}
+		d := mockdaemon.New(mockdaemon.Config{})
+		defer d.Close()
+		for _, s := range fuzzSetup {
+			req, _ := http.NewRequest(s.method, "http://docker"+s.path, strings.NewReader(s.body))
+			req.Header.Set("Content-Type", "application/json")
+			d.ServeHTTP(httptest.NewRecorder(), req)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+		defer cancel()
+		u := &url.URL{Scheme: "http", Host: "docker", Path: path, RawQuery: query}
+		req, err := http.NewRequestWithContext(ctx, method, u.String(), bytes.NewReader(body))
+		if err != nil {
+			return // not a request a client can send
+		}
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			d.ServeHTTP(rec, req)
+		}()
+		select {
+		case <-done:
+		case <-time.After(3 * time.Second):
+			// Only what dockerd also waits for without end (stop with a
+			// negative timeout on a process ignoring SIGTERM) may outlive
+			// the request's context; Close must end it.
+			d.Close()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatalf("%s %s?%s: no answer, even 10 s after Close", method, path, query)
+			}
+		}
+		code := rec.Code
+		if code < 100 || code > 599 {
+			t.Fatalf("%s %s?%s: status %d", method, path, query, code)
+		}
+		if code < 400 || method == "HEAD" {
+			return
+		}
+		var msg struct {
+			Message *string `json:"message"`
+		}
+		b := rec.Body.Bytes()
+		if err := json.Unmarshal(b, &msg); err != nil || msg.Message == nil || *msg.Message == "" {
+			t.Fatalf("%s %s?%s: %d with body %q, want JSON {\"message\": ...}", method, path, query, code, b)
+		}
+		if ct := rec.Header().Get("Content-Type"); ct != "application/json" {
+			t.Errorf("%s %s?%s: %d with Content-Type %q", method, path, query, code, ct)
+		}
+	})
+}
