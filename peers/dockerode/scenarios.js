@@ -182,8 +182,6 @@ async function tRun() {
   const errP = streamToBuffer(err);
   const [data, c] = await docker.run(IMAGE, ['sh', '-c', 'echo hello; echo oops >&2; exit 3'], [out, err],
     { Labels: LABELS, name: P + '-run', Tty: false });
-  out.end();
-  err.end();
   eq(data.StatusCode, 3, 'exit status');
   eq((await outP).toString(), 'hello\n', 'stdout');
   eq((await errP).toString(), 'oops\n', 'stderr');
@@ -341,7 +339,6 @@ async function tBuild() {
   const runOut = new PassThrough();
   const runP = streamToBuffer(runOut);
   const [data, c] = await docker.run(P + '-built:1', [], [runOut, new PassThrough()], { Labels: LABELS, Tty: false });
-  runOut.end();
   eq(data.StatusCode, 0, 'built image runs');
   eq((await runP).toString(), 'hi\nnode\n', 'built image output');
   await c.remove();
@@ -429,7 +426,6 @@ async function tVolumes() {
   const out = new PassThrough();
   const outP = streamToBuffer(out);
   const [, r] = await docker.run(IMAGE, ['cat', '/data/f'], [out, new PassThrough()], { Labels: LABELS, Tty: false, HostConfig: { Binds: [P + '-vol:/data:ro'], AutoRemove: true } });
-  out.end();
   eq((await outP).toString(), 'kept\n', 'volume content shared');
   for (let i = 0; i < 50; i++) {
     try { await r.inspect(); } catch (e) { break; }
