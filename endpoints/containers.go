@@ -435,32 +435,20 @@ func (s *ContainerService) Logs(ctx context.Context, id string, opts LogsOptions
 		}
 		r.Query.Set("tail", opts.Tail)
 	}
-	ver, err := s.w.Version(ctx)
+	mode, err := newStreamMode(ctx, s.w, opts.TTY, s.ttyOf(id))
 	if err != nil {
 		return nil, err
-	}
-	tty := opts.TTY
-	if tty == nil && ver.Less(v(42)) {
-		t, err := s.tty(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		tty = &t
 	}
 	resp, err := s.w.Do(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	ct := resp.Header.Get("Content-Type")
-	if tty == nil && !knownStreamType(ct) {
-		t, err := s.tty(ctx, id)
-		if err != nil {
-			resp.Body.Close()
-			return nil, err
-		}
-		tty = &t
+	muxed, err := mode.multiplexed(ctx, resp.Header.Get("Content-Type"))
+	if err != nil {
+		resp.Body.Close()
+		return nil, err
 	}
-	return &Logs{Body: resp.Body, Multiplexed: mux.Multiplexed(ver.String(), ct, tty != nil && *tty)}, nil
+	return &Logs{Body: resp.Body, Multiplexed: muxed}, nil
 }
 
 func knownStreamType(ct string) bool {
@@ -488,12 +476,15 @@ func trimSpace(s string) string {
 }
 
 // tty reports a container's Config.Tty.
-func (s *ContainerService) tty(ctx context.Context, id string) (bool, error) {
-	c, err := s.Inspect(ctx, id, ContainerInspectOptions{})
-	if err != nil {
-		return false, err
+// ttyOf looks up a container's Tty setting.
+func (s *ContainerService) ttyOf(id string) func(context.Context) (bool, error) {
+	return func(ctx context.Context) (bool, error) {
+		c, err := s.Inspect(ctx, id, ContainerInspectOptions{})
+		if err != nil {
+			return false, err
+		}
+		return c.Config != nil && c.Config.Tty, nil
 	}
-	return c.Config != nil && c.Config.Tty, nil
 }
 
 // Changes lists the paths changed in a container's filesystem since it was
@@ -842,32 +833,20 @@ func (s *ContainerService) Attach(ctx context.Context, id string, opts AttachOpt
 	if opts.DetachKeys != "" {
 		r.Query.Set("detachKeys", opts.DetachKeys)
 	}
-	ver, err := s.w.Version(ctx)
+	mode, err := newStreamMode(ctx, s.w, opts.TTY, s.ttyOf(id))
 	if err != nil {
 		return nil, err
-	}
-	tty := opts.TTY
-	if tty == nil && ver.Less(v(42)) {
-		t, err := s.tty(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		tty = &t
 	}
 	up, err := s.w.Upgrade(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	ct := up.Header.Get("Content-Type")
-	if tty == nil && !knownStreamType(ct) {
-		t, err := s.tty(ctx, id)
-		if err != nil {
-			up.Conn.Close()
-			return nil, err
-		}
-		tty = &t
+	muxed, err := mode.multiplexed(ctx, up.Header.Get("Content-Type"))
+	if err != nil {
+		up.Conn.Close()
+		return nil, err
 	}
-	return mux.NewConn(ctx, up.Conn, up.Reader, mux.Multiplexed(ver.String(), ct, tty != nil && *tty)), nil
+	return mux.NewConn(ctx, up.Conn, up.Reader, muxed), nil
 }
 
 // Wait conditions.

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/dockwire/dockwire/mux"
 	"github.com/dockwire/dockwire/wire"
 )
 
@@ -381,30 +380,18 @@ func swarmLogs(ctx context.Context, w *wire.Client, op, prefix, id string, opts 
 		}
 		r.Query.Set("tail", opts.Tail)
 	}
-	ver, err := w.Version(ctx)
+	mode, err := newStreamMode(ctx, w, opts.TTY, tty)
 	if err != nil {
 		return nil, err
-	}
-	isTTY := opts.TTY
-	if isTTY == nil && ver.Less(v(42)) {
-		t, err := tty(ctx)
-		if err != nil {
-			return nil, err
-		}
-		isTTY = &t
 	}
 	resp, err := w.Do(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	ct := resp.Header.Get("Content-Type")
-	if isTTY == nil && !knownStreamType(ct) {
-		t, err := tty(ctx)
-		if err != nil {
-			resp.Body.Close()
-			return nil, err
-		}
-		isTTY = &t
+	muxed, err := mode.multiplexed(ctx, resp.Header.Get("Content-Type"))
+	if err != nil {
+		resp.Body.Close()
+		return nil, err
 	}
-	return &Logs{Body: resp.Body, Multiplexed: mux.Multiplexed(ver.String(), ct, isTTY != nil && *isTTY)}, nil
+	return &Logs{Body: resp.Body, Multiplexed: muxed}, nil
 }
