@@ -7,12 +7,13 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/dockwire/dockwire/internal/leakcheck"
 )
 
 // shortTempDir is a temp dir with a short path, so unix socket paths fit in
@@ -25,23 +26,6 @@ func shortTempDir(t testing.TB) string {
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	return dir
-}
-
-// checkGoroutines fails the test if the goroutine count does not settle
-// back to what it was when checkGoroutines was called.
-func checkGoroutines(t *testing.T) {
-	t.Helper()
-	before := runtime.NumGoroutine()
-	t.Cleanup(func() {
-		deadline := time.Now().Add(2 * time.Second)
-		for runtime.NumGoroutine() > before {
-			if time.Now().After(deadline) {
-				t.Errorf("goroutines: %d before, %d after", before, runtime.NumGoroutine())
-				return
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-	})
 }
 
 // serve accepts on l until it is closed, running handle on each conn in
@@ -88,7 +72,7 @@ func readHello(t *testing.T, c net.Conn) {
 }
 
 func TestDialUnix(t *testing.T) {
-	checkGoroutines(t)
+	leakcheck.Check(t)
 	sock := filepath.Join(shortTempDir(t), "d.sock")
 	l, err := net.Listen("unix", sock)
 	if err != nil {
@@ -111,7 +95,7 @@ func TestDialUnix(t *testing.T) {
 }
 
 func TestDialTCP(t *testing.T) {
-	checkGoroutines(t)
+	leakcheck.Check(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -135,7 +119,7 @@ func TestDialTCP(t *testing.T) {
 }
 
 func TestDialErrors(t *testing.T) {
-	checkGoroutines(t)
+	leakcheck.Check(t)
 	dir := shortTempDir(t)
 	// A port that was just closed: connection refused.
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -254,7 +238,7 @@ func stallServer(t *testing.T) string {
 }
 
 func TestDialCancel(t *testing.T) {
-	checkGoroutines(t)
+	leakcheck.Check(t)
 	addr := stallServer(t)
 	sock := filepath.Join(shortTempDir(t), "d.sock")
 	ul, err := net.Listen("unix", sock)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dockwire/dockwire/internal/leakcheck"
 )
 
 func TestDialerWithoutTLSTransport(t *testing.T) {
@@ -55,7 +57,7 @@ func (f *fakeTLS) register(t *testing.T) {
 }
 
 func TestRegisterTLS(t *testing.T) {
-	checkGoroutines(t)
+	leakcheck.Check(t)
 	addr := stallServer(t)
 	tests := []struct {
 		name string

@@ -16,6 +16,7 @@ import (
 	_ "github.com/dockwire/dockwire/dial/dialtls"
 	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/internal/faultproxy"
+	"github.com/dockwire/dockwire/internal/leakcheck"
 	"github.com/dockwire/dockwire/mux"
 	"github.com/dockwire/dockwire/wire"
 )
@@ -228,13 +229,7 @@ func TestRealAttachCancelUnblocks(t *testing.T) {
 				t.Errorf("took %v to unblock after cancel", d)
 			}
 			conn.Close()
-			deadline := time.Now().Add(5 * time.Second)
-			for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-				time.Sleep(20 * time.Millisecond)
-			}
-			if n := runtime.NumGoroutine(); n > before {
-				t.Errorf("goroutines: %d before, %d after", before, n)
-			}
+			leakcheck.Settle(t, before)
 		})
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/dockwire/dockwire/endpoints"
+	"github.com/dockwire/dockwire/internal/leakcheck"
 	"github.com/dockwire/dockwire/tarstream"
 )
 
@@ -35,7 +36,7 @@ func tarEntries(t *testing.T, data []byte) map[string]string {
 }
 
 func TestCopyTo(t *testing.T) {
-	checkGoroutines(t)
+	leakcheck.Check(t)
 	f, w := newFake(t, "1.41")
 	src := t.TempDir()
 	dir := filepath.Join(src, "tree")
@@ -75,7 +76,7 @@ func TestCopyTo(t *testing.T) {
 }
 
 func TestCopyFrom(t *testing.T) {
-	checkGoroutines(t)
+	leakcheck.Check(t)
 	f, w := newFake(t, "1.41")
 	st := tarstream.PathStat{Name: "etc", Mode: os.ModeDir | 0o755}
 	hdr, err := st.Encode()

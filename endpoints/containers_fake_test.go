@@ -10,11 +10,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/dockwire/dockwire/mux"
 	"github.com/dockwire/dockwire/wire"
@@ -167,21 +165,4 @@ func frames(w io.Writer, stdout, stderr string) {
 	if stderr != "" {
 		m.Stream(mux.Stderr).Write([]byte(stderr))
 	}
-}
-
-// checkGoroutines fails if goroutines started during the test do not
-// settle back.
-func checkGoroutines(t *testing.T) {
-	t.Helper()
-	before := runtime.NumGoroutine()
-	t.Cleanup(func() {
-		deadline := time.Now().Add(3 * time.Second)
-		for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-			time.Sleep(20 * time.Millisecond)
-		}
-		if n := runtime.NumGoroutine(); n > before {
-			buf := make([]byte, 1<<16)
-			t.Errorf("goroutines: %d before, %d after\n%s", before, n, buf[:runtime.Stack(buf, true)])
-		}
-	})
 }

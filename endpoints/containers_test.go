@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dockwire/dockwire/endpoints"
+	"github.com/dockwire/dockwire/internal/leakcheck"
 	"github.com/dockwire/dockwire/wire"
 )
 
@@ -556,7 +557,7 @@ func TestWaitDecodesError(t *testing.T) {
 
 // TestWaitCancel checks that a Wait that never ends stops on ctx cancel.
 func TestWaitCancel(t *testing.T) {
-	checkGoroutines(t)
+	leakcheck.Check(t)
 	f, w := newFake(t, "1.41")
 	release := make(chan struct{})
 	defer close(release)

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/dockwire/dockwire/endpoints"
+	"github.com/dockwire/dockwire/internal/leakcheck"
 	"github.com/dockwire/dockwire/wire"
 )
 
@@ -422,7 +423,7 @@ func TestBuildError(t *testing.T) {
 }
 
 func TestBuildDirContext(t *testing.T) {
-	checkGoroutines(t)
+	leakcheck.Check(t)
 	dir := t.TempDir()
 	files := map[string]string{
 		"Dockerfile":    "FROM x\n",
@@ -637,7 +638,7 @@ func TestImageDecode(t *testing.T) {
 // TestSaveStreams checks that Get hands back the body as a stream: the
 // first bytes are readable while the daemon is still writing.
 func TestSaveStreams(t *testing.T) {
-	checkGoroutines(t)
+	leakcheck.Check(t)
 	f, w := newFake(t, "1.41")
 	release := make(chan struct{})
 	f.on("GET /images/big/get", func(w http.ResponseWriter, r *http.Request, _ []byte) {
@@ -699,7 +700,7 @@ func TestProgressTotalPhases(t *testing.T) {
 // TestPullCancel cancels a pull whose daemon stalls mid-stream: Pull must
 // return promptly with the ctx's error and leave no goroutine behind.
 func TestPullCancel(t *testing.T) {
-	checkGoroutines(t)
+	leakcheck.Check(t)
 	f, w := newFake(t, "1.41")
 	f.on("POST /images/create", func(w http.ResponseWriter, r *http.Request, _ []byte) {
 		w.Header().Set("Content-Type", "application/json")

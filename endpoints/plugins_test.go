@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dockwire/dockwire/endpoints"
+	"github.com/dockwire/dockwire/internal/leakcheck"
 	"github.com/dockwire/dockwire/wire"
 )
 
@@ -139,7 +140,7 @@ func TestPluginBadInput(t *testing.T) {
 // TestPluginPullErrors: a failure before the daemon streams is a
 // *wire.Error from Pull; one inside the stream a *wire.StreamError.
 func TestPluginPullErrors(t *testing.T) {
-	checkGoroutines(t)
+	leakcheck.Check(t)
 	f, w := newFake(t, "1.41")
 	f.on("POST /plugins/pull", func(rw http.ResponseWriter, r *http.Request, _ []byte) {
 		if r.URL.Query().Get("remote") == "127.0.0.1:9/early" {
@@ -205,7 +206,7 @@ func TestPluginDecode(t *testing.T) {
 // TestSessionUpgrade checks the h2c upgrade request and that the raw
 // connection is handed over both ways.
 func TestSessionUpgrade(t *testing.T) {
-	checkGoroutines(t)
+	leakcheck.Check(t)
 	f, w := newFake(t, "1.41")
 	f.on("POST /session", func(rw http.ResponseWriter, r *http.Request, body []byte) {
 		if r.Header.Get("Upgrade") != "h2c" || r.Header.Get("X-Docker-Expose-Session-Uuid") != "sess-1" ||

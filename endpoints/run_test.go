@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dockwire/dockwire/endpoints"
+	"github.com/dockwire/dockwire/internal/leakcheck"
 	"github.com/dockwire/dockwire/mux"
 	"github.com/dockwire/dockwire/wire"
 )
@@ -37,7 +38,7 @@ func paths(reqs []recorded) string {
 }
 
 func TestRunExitCode(t *testing.T) {
-	checkGoroutines(t)
+	leakcheck.Check(t)
 	f, w := newFake(t, "1.41")
 	runDaemon(f, "hi\n", "oops\n", 3)
 	c := endpoints.NewContainers(w)
@@ -138,7 +139,7 @@ func TestRunPullFailure(t *testing.T) {
 }
 
 func TestExecRunStdin(t *testing.T) {
-	checkGoroutines(t)
+	leakcheck.Check(t)
 	f, w := newFake(t, "1.41")
 	f.on("POST /containers/abc/exec", onJSON(201, map[string]string{"Id": "e1"}))
 	f.on("POST /exec/e1/start", hijack("", func(c net.Conn, br *bufio.Reader) {
@@ -244,7 +245,7 @@ func TestLogsMultiplexedRule(t *testing.T) {
 
 // TestLogsFollowCancel checks that a follow stream stops on ctx cancel.
 func TestLogsFollowCancel(t *testing.T) {
-	checkGoroutines(t)
+	leakcheck.Check(t)
 	f, w := newFake(t, "1.44")
 	release := make(chan struct{})
 	defer close(release)
@@ -276,7 +277,7 @@ func TestLogsFollowCancel(t *testing.T) {
 }
 
 func TestAttachStdin(t *testing.T) {
-	checkGoroutines(t)
+	leakcheck.Check(t)
 	f, w := newFake(t, "1.41")
 	f.on("POST /containers/abc/attach", hijack(mux.MediaRawStream, func(c net.Conn, br *bufio.Reader) {
 		in, _ := io.ReadAll(br)

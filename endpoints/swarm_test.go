@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dockwire/dockwire/endpoints"
+	"github.com/dockwire/dockwire/internal/leakcheck"
 	"github.com/dockwire/dockwire/mux"
 	"github.com/dockwire/dockwire/wire"
 )
@@ -282,7 +283,7 @@ func TestSwarmBadInput(t *testing.T) {
 // TestSwarmLogsMultiplexed checks how service and task logs are read: by
 // Content-Type on 1.42+, by the service's or task's TTY (inspected) before.
 func TestSwarmLogsMultiplexed(t *testing.T) {
-	checkGoroutines(t)
+	leakcheck.Check(t)
 	var framed bytes.Buffer
 	frames(&framed, "out\n", "err\n")
 	cases := []struct {
@@ -346,7 +347,7 @@ func TestSwarmLogsMultiplexed(t *testing.T) {
 // TestServiceLogsFollowCancel: cancelling ctx ends a followed service log
 // stream at once, with no goroutine left behind.
 func TestServiceLogsFollowCancel(t *testing.T) {
-	checkGoroutines(t)
+	leakcheck.Check(t)
 	f, w := newFake(t, "1.42")
 	release := make(chan struct{})
 	f.on("GET /services/svc/logs", func(rw http.ResponseWriter, r *http.Request, _ []byte) {

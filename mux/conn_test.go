@@ -20,6 +20,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dockwire/dockwire/internal/leakcheck"
 )
 
 // pair returns two connected ends: client and server.
@@ -107,19 +109,6 @@ func tlsPair(t *testing.T) (net.Conn, net.Conn) {
 	return tc, ts
 }
 
-// settle waits for the goroutine count to come back to at most n.
-func settle(t *testing.T, n int) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > n {
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<16)
-			t.Fatalf("goroutines: %d, want <= %d\n%s", runtime.NumGoroutine(), n, buf[:runtime.Stack(buf, true)])
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // TestConnHalfClose: stdin reaches the peer, CloseWrite reaches it as EOF,
 // and the peer can still answer on the read side.
 func TestConnHalfClose(t *testing.T) {
@@ -164,7 +153,7 @@ func TestConnHalfClose(t *testing.T) {
 			if err := c.Close(); err != nil {
 				t.Errorf("Close: %v", err)
 			}
-			settle(t, base)
+			leakcheck.Settle(t, base)
 		})
 	}
 }
@@ -275,7 +264,7 @@ func TestConnCancel(t *testing.T) {
 				}
 				c.Close()
 				c.Close() // idempotent
-				settle(t, base)
+				leakcheck.Settle(t, base)
 			})
 		}
 	}
@@ -296,7 +285,7 @@ func TestConnCloseReleasesWatch(t *testing.T) {
 		server.Close()
 	}
 	cancel()
-	settle(t, base)
+	leakcheck.Settle(t, base)
 }
 
 // TestConnDaemonHTTPError: after the upgrade, the daemon reports a failure by

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dockwire/dockwire/internal/leakcheck"
 )
 
 // mkTree creates files under dir: a name ending in "/" is a directory, a
@@ -227,18 +229,6 @@ func TestDirDeterministic(t *testing.T) {
 	}
 }
 
-// settle waits for the goroutine count to come back to n.
-func settle(t *testing.T, n int) {
-	t.Helper()
-	for i := 0; i < 200; i++ {
-		if runtime.NumGoroutine() <= n {
-			return
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	t.Errorf("goroutines: %d, want %d", runtime.NumGoroutine(), n)
-}
-
 func TestDirCloseStopsWalk(t *testing.T) {
 	root := t.TempDir()
 	files := map[string]string{}
@@ -270,7 +260,7 @@ func TestDirCloseStopsWalk(t *testing.T) {
 		}
 		rc.Close() // twice is fine
 	}
-	settle(t, base)
+	leakcheck.Settle(t, base)
 }
 
 // describe returns a comparable description of the tree under root:

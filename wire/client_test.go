@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/dockwire/dockwire/internal/leakcheck"
 )
 
 func TestNegotiation(t *testing.T) {
@@ -494,7 +496,7 @@ func TestCancelMidBody(t *testing.T) {
 	}
 	resp.Body.Close()
 	c.Close()
-	checkGoroutines(t, base)
+	leakcheck.Settle(t, base)
 }
 
 func TestCloseAbortsBlockedRead(t *testing.T) {

@@ -5,11 +5,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/dockwire/dockwire/dial"
 )
@@ -96,24 +94,5 @@ func (s *rawServer) dial() dial.Func {
 	return func(ctx context.Context) (net.Conn, error) {
 		var d net.Dialer
 		return d.DialContext(ctx, "tcp", addr)
-	}
-}
-
-// checkGoroutines fails if the goroutine count does not settle back to
-// base within a second.
-func checkGoroutines(t *testing.T, base int) {
-	t.Helper()
-	deadline := time.Now().Add(2 * time.Second)
-	for {
-		n := runtime.NumGoroutine()
-		if n <= base {
-			return
-		}
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<16)
-			buf = buf[:runtime.Stack(buf, true)]
-			t.Fatalf("goroutines: %d, started with %d\n%s", n, base, buf)
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }

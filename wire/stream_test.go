@@ -9,6 +9,8 @@ import (
 	"testing"
 	"testing/iotest"
 	"time"
+
+	"github.com/dockwire/dockwire/internal/leakcheck"
 )
 
 type progress struct {
@@ -138,7 +140,7 @@ func TestStreamCancel(t *testing.T) {
 		t.Errorf("took %v", d)
 	}
 	s.Close()
-	checkGoroutines(t, base)
+	leakcheck.Settle(t, base)
 }
 
 func TestStreamCloseFromAnotherGoroutine(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dockwire/dockwire/dial"
+	"github.com/dockwire/dockwire/internal/leakcheck"
 )
 
 // dialOnce opens one connection with open under a 5s ctx.
@@ -25,7 +26,7 @@ func dialOnce(t *testing.T, open dial.Func) (net.Conn, error) {
 
 // TestDialTLS goes through dial.Config.Dialer and the registered transport.
 func TestDialTLS(t *testing.T) {
-	checkGoroutines(t)
+	leakcheck.Check(t)
 	pki := newTestPKI(t)
 	other := newTestPKI(t)
 	addr := tlsServer(t, pki.serverConfig(t))
@@ -121,7 +122,7 @@ func TestDialTLS(t *testing.T) {
 
 // TestDialerOwnConfig uses a caller's *tls.Config through Config.Dial.
 func TestDialerOwnConfig(t *testing.T) {
-	checkGoroutines(t)
+	leakcheck.Check(t)
 	pki := newTestPKI(t)
 	addr := tlsServer(t, pki.serverConfig(t))
 	pool := x509.NewCertPool()
@@ -169,7 +170,7 @@ func TestDialerBadHost(t *testing.T) {
 }
 
 func TestRefusesOldVersions(t *testing.T) {
-	checkGoroutines(t)
+	leakcheck.Check(t)
 	pki := newTestPKI(t)
 	srv := pki.serverConfig(t)
 	srv.ClientAuth = tls.NoClientCert
@@ -204,7 +205,7 @@ func TestRefusesOldVersions(t *testing.T) {
 }
 
 func TestHandshakeCancel(t *testing.T) {
-	checkGoroutines(t)
+	leakcheck.Check(t)
 	addr := stallServer(t)
 	own := func(c dial.Config) (dial.Func, error) { return Dialer(c, nil) }
 	registered := func(c dial.Config) (dial.Func, error) { return c.Dialer() }
@@ -258,7 +259,7 @@ func TestHandshakeCancel(t *testing.T) {
 // DOCKER_* variables, dial.FromLookup, Dialer, and a real mutual-TLS
 // handshake.
 func TestFromLookupHandshake(t *testing.T) {
-	checkGoroutines(t)
+	leakcheck.Check(t)
 	pki := newTestPKI(t)
 	addr := tlsServer(t, pki.serverConfig(t))
 	home := t.TempDir()

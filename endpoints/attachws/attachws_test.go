@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/dockwire/dockwire/endpoints/attachws"
+	"github.com/dockwire/dockwire/internal/leakcheck"
 	"github.com/dockwire/dockwire/wire"
 )
 
@@ -65,21 +65,8 @@ func server(t *testing.T, version string, handle func(t *testing.T, r *http.Requ
 	return w, &dials
 }
 
-func settle(t *testing.T) {
-	before := runtime.NumGoroutine()
-	t.Cleanup(func() {
-		deadline := time.Now().Add(3 * time.Second)
-		for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-			time.Sleep(20 * time.Millisecond)
-		}
-		if n := runtime.NumGoroutine(); n > before {
-			t.Errorf("goroutines: %d before, %d after", before, n)
-		}
-	})
-}
-
 func TestAttachEchoAndEOF(t *testing.T) {
-	settle(t)
+	leakcheck.Check(t)
 	var query atomic.Value
 	w, _ := server(t, "1.44", func(t *testing.T, r *http.Request, ws *websocket.Conn) {
 		query.Store(r.URL.RawQuery)
@@ -177,7 +164,7 @@ func TestAttachErrors(t *testing.T) {
 }
 
 func TestAttachCancel(t *testing.T) {
-	settle(t)
+	leakcheck.Check(t)
 	release := make(chan struct{})
 	defer close(release)
 	w, _ := server(t, "1.44", func(t *testing.T, r *http.Request, ws *websocket.Conn) {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dockwire/dockwire/internal/faultproxy"
+	"github.com/dockwire/dockwire/internal/leakcheck"
 )
 
 // server is a loopback upstream whose behaviour each test picks.
@@ -348,11 +349,5 @@ func TestCloseLeavesNothing(t *testing.T) {
 	if _, err := p.Dial(context.Background()); err == nil {
 		t.Error("Dial after Close succeeded")
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		t.Errorf("goroutines: %d before, %d after Close", before, n)
-	}
+	leakcheck.Settle(t, before)
 }

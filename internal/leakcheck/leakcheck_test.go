@@ -1,0 +1,106 @@
+package leakcheck
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// recorder is a testing.TB that records Errorf instead of failing.
+type recorder struct {
+	testing.TB
+	mu     sync.Mutex
+	errors []string
+}
+
+func (r *recorder) Helper() {}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}
+
+func TestSettle(t *testing.T) {
+	defer func(d time.Duration) { timeout = d }(timeout)
+	timeout = 300 * time.Millisecond
+	tests := []struct {
+		name   string
+		extra  int           // goroutines started above base
+		stopIn time.Duration // when they end; -1: only after Settle returns
+		want   bool
+	}{
+		{"nothing started", 0, 0, true},
+		{"end before the timeout", 3, 50 * time.Millisecond, true},
+		{"outlive the timeout", 2, -1, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base := runtime.NumGoroutine()
+			stop := make(chan struct{})
+			var wg sync.WaitGroup
+			for range tt.extra {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if tt.stopIn >= 0 {
+						time.Sleep(tt.stopIn)
+						return
+					}
+					<-stop
+				}()
+			}
+			r := &recorder{TB: t}
+			got := Settle(r, base)
+			close(stop)
+			wg.Wait()
+			if got != tt.want {
+				t.Errorf("Settle = %v, want %v", got, tt.want)
+			}
+			if tt.want && len(r.errors) != 0 {
+				t.Errorf("Settle reported %q", r.errors)
+			}
+			if !tt.want {
+				if len(r.errors) != 1 {
+					t.Fatalf("Settle reported %d errors, want 1", len(r.errors))
+				}
+				msg := r.errors[0]
+				if !strings.HasPrefix(msg, "leakcheck: ") || !strings.Contains(msg, fmt.Sprintf("want <= %d", base)) || !strings.Contains(msg, "goroutine ") {
+					t.Errorf("message %q: want the counts and a stack dump", msg)
+				}
+			}
+		})
+	}
+}
+
+// Check's cleanup runs after the test's own later cleanups, so a goroutine
+// that such a cleanup stops is no leak; one that nothing stops is.
+func TestCheck(t *testing.T) {
+	defer func(d time.Duration) { timeout = d }(timeout)
+	timeout = 300 * time.Millisecond
+	for _, stopInCleanup := range []bool{true, false} {
+		t.Run(fmt.Sprint("stopped in cleanup ", stopInCleanup), func(t *testing.T) {
+			r := &recorder{}
+			stop := make(chan struct{})
+			done := make(chan struct{})
+			t.Run("inner", func(t *testing.T) {
+				r.TB = t
+				Check(r)
+				go func() { <-stop; close(done) }()
+				if stopInCleanup {
+					t.Cleanup(func() { close(stop); <-done })
+				}
+			})
+			if !stopInCleanup {
+				close(stop)
+				<-done
+			}
+			if got := len(r.errors) != 0; got == stopInCleanup {
+				t.Errorf("Check reported %q; want a report: %v", r.errors, !stopInCleanup)
+			}
+		})
+	}
+}
