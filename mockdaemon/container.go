@@ -185,6 +185,7 @@ type mountPoint struct {
 	RW          bool   `json:"RW"`
 	Propagation string `json:"Propagation"`
 	anonymous   bool
+	opts        string // tmpfs options, for /proc/mounts
 }
 
 // endpoint is a container's attachment to a network.

@@ -119,8 +119,8 @@ func (d *Daemon) bindFSLocked(src string) *memfs.FS {
 // setupMountsLocked makes c's volumes, binds and tmpfs mounts; d.mu held.
 func (d *Daemon) setupMountsLocked(c *container) error {
 	type want struct {
-		typ, src, dst string
-		ro            bool
+		typ, src, dst, opts string
+		ro                  bool
 	}
 	var wants []want
 	seen := map[string]bool{}
@@ -164,12 +164,14 @@ func (d *Daemon) setupMountsLocked(c *container) error {
 		if typ == "bind" && m.Source == "" {
 			return errInvalid("invalid mount config for type \"bind\": field Source must not be empty")
 		}
-		if err := add(want{typ: typ, src: m.Source, dst: m.Target, ro: m.ReadOnly}); err != nil {
+		if err := add(want{typ: typ, src: m.Source, dst: m.Target, ro: m.ReadOnly, opts: tmpfsMountOpts(m.TmpfsOptions)}); err != nil {
 			return err
 		}
 	}
-	for dst := range c.host.Tmpfs {
-		if err := add(want{typ: "tmpfs", dst: dst}); err != nil {
+	for _, dst := range sortedKeys(c.host.Tmpfs) {
+		o := c.host.Tmpfs[dst]
+		ro := slices.Contains(strings.Split(o, ","), "ro")
+		if err := add(want{typ: "tmpfs", dst: dst, opts: o, ro: ro}); err != nil {
 			return err
 		}
 	}
@@ -186,7 +188,7 @@ func (d *Daemon) setupMountsLocked(c *container) error {
 		}
 	}
 	for _, w := range wants {
-		mp := mountPoint{Type: w.typ, Destination: w.dst, RW: !w.ro, Mode: "", Propagation: ""}
+		mp := mountPoint{Type: w.typ, Destination: w.dst, RW: !w.ro, Mode: "", Propagation: "", opts: w.opts}
 		var src *memfs.FS
 		switch w.typ {
 		case "volume":
@@ -269,15 +271,10 @@ func (d *Daemon) prepareRootfsLocked(c *container) {
 	f := c.fs
 	_ = f.MkdirAll("/etc", 0o755)
 	_ = f.WriteFile("/etc/hostname", []byte(c.config.Hostname+"\n"), 0o644)
-	hosts := "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n"
-	for _, name := range sortedKeys(c.eps) {
-		if ep := c.eps[name]; ep.ip != "" {
-			hosts += ep.ip + "\t" + c.config.Hostname + "\n"
-			break
-		}
-	}
-	_ = f.WriteFile("/etc/hosts", []byte(hosts), 0o644)
-	_ = f.WriteFile("/etc/resolv.conf", []byte("nameserver 127.0.0.11\noptions ndots:0\n"), 0o644)
+	_ = f.WriteFile("/etc/hosts", []byte(d.hostsFile(c)), 0o644)
+	_ = f.WriteFile("/etc/resolv.conf", []byte(resolvConf(c)), 0o644)
+	_ = f.MkdirAll("/proc", 0o555)
+	_ = f.WriteFile("/proc/mounts", []byte(d.procMounts(c)), 0o444)
 	if wd := c.config.WorkingDir; wd != "" {
 		_ = f.MkdirAll(wd, 0o755)
 	}
@@ -305,16 +302,21 @@ func (d *Daemon) writeNetFilesLocked(c *container) {
 	}
 	_ = f.RemoveAll("/sys/class/net")
 	_ = f.MkdirAll("/sys/class/net/lo", 0o755)
-	_ = f.WriteFile("/sys/class/net/lo/address", []byte("00:00:00:00:00:00\n"), 0o444)
+	write := func(dir string, files map[string]string) {
+		_ = f.MkdirAll(dir, 0o755)
+		for _, k := range sortedKeys(files) {
+			_ = f.WriteFile(dir+"/"+k, []byte(files[k]+"\n"), 0o444)
+		}
+	}
+	write("/sys/class/net/lo", sysNetFiles("00:00:00:00:00:00", 65536, 1, 1, true))
 	i := 0
 	for _, name := range c.netOrder() {
 		ep := c.eps[name]
 		if ep.network.driver == "null" || ep.network.driver == "host" {
 			continue
 		}
-		dir := "/sys/class/net/eth" + strconv.Itoa(i)
-		_ = f.MkdirAll(dir, 0o755)
-		_ = f.WriteFile(dir+"/address", []byte(ep.mac+"\n"), 0o444)
+		// veth pairs: the container's end links to the host's, numbered after it
+		write("/sys/class/net/eth"+strconv.Itoa(i), sysNetFiles(ep.mac, mtuOf(ep.network), 2*i+10, 2*i+11, false))
 		i++
 	}
 }
