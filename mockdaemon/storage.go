@@ -366,6 +366,10 @@ func fsErr(c *container, p string, err error) error {
 	if errors.Is(err, syscall.EROFS) {
 		return errForbidden("container rootfs is marked read-only")
 	}
+	if oe := (*memfs.OverwriteError)(nil); errors.As(err, &oe) {
+		// dockerd's chrooted unpacker reports it through its exit status
+		return errInternal("Error processing tar file(exit status 1): " + oe.Reason())
+	}
 	if errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EISDIR) {
 		return errInvalid(err.Error())
 	}

@@ -378,8 +378,22 @@ func TestExtractNoEscape(t *testing.T) {
 	}
 
 	over := mkTar(t, &tar.Header{Name: "etc", Typeflag: tar.TypeReg, Mode: 0o644})
-	if err := f.ExtractTar(bytes.NewReader(over), "/", true); !errors.Is(err, syscall.EISDIR) {
+	var oe *OverwriteError
+	if err := f.ExtractTar(bytes.NewReader(over), "/", true); !errors.Is(err, syscall.EISDIR) || !errors.As(err, &oe) ||
+		oe.Error() != `memfs: cannot overwrite directory "/etc" with non-directory "/"` {
 		t.Errorf("noOverwriteDirNonDir: %v", err)
+	}
+	if fi, err := f.Stat("/etc"); err != nil || !fi.IsDir() {
+		t.Errorf("/etc after the refusal: %v %v", fi, err)
+	}
+	dirOverFile := mkTar(t, &tar.Header{Name: "etc/hostname", Typeflag: tar.TypeDir, Mode: 0o755})
+	if err := f.ExtractTar(bytes.NewReader(dirOverFile), "/", true); !errors.Is(err, syscall.ENOTDIR) || !errors.As(err, &oe) || oe.Dir {
+		t.Errorf("noOverwriteDirNonDir, a directory over a file: %v", err)
+	}
+	if err := f.ExtractTar(bytes.NewReader(over), "/", false); err != nil {
+		t.Errorf("a file over a directory without the flag: %v", err)
+	} else if fi, err := f.Stat("/etc"); err != nil || fi.IsDir() {
+		t.Errorf("/etc replaced: %v %v, want a file", fi, err)
 	}
 	if err := f.ExtractTar(strings.NewReader("garbage that is not a tar stream at all...."), "/", false); err == nil {
 		t.Errorf("garbage tar accepted")

@@ -307,9 +307,9 @@ func (f *FS) extractOne(dst string, hdr *tar.Header, data []byte, noOverwrite bo
 			}
 			return perr("extract", name, syscall.EBUSY)
 		case noOverwrite && old.isDir() && !isDir:
-			return perr("extract", name, syscall.EISDIR)
+			return &OverwriteError{Path: name, Dst: dst, Dir: true}
 		case noOverwrite && !old.isDir() && isDir:
-			return perr("extract", name, syscall.ENOTDIR)
+			return &OverwriteError{Path: name, Dst: dst}
 		case old.isDir() && isDir:
 			old.mode = fs.ModeDir | fileMode(hdr.Mode)
 			old.uid, old.gid, old.mtime = hdr.Uid, hdr.Gid, hdr.ModTime
@@ -373,4 +373,31 @@ func (f *FS) opaque(dir string, keep map[string]bool) error {
 		}
 	}
 	return nil
+}
+
+// OverwriteError is ExtractTar's refusal, with noOverwriteDirNonDir, to
+// replace a directory with a non-directory (Dir) or a non-directory with
+// a directory. It matches syscall.EISDIR or syscall.ENOTDIR respectively.
+type OverwriteError struct {
+	Path string // the existing entry
+	Dst  string // the extraction directory
+	Dir  bool   // the existing entry is a directory
+}
+
+// Reason is the refusal in pkg/archive's words, without the prefix.
+func (e *OverwriteError) Reason() string {
+	if e.Dir {
+		return fmt.Sprintf("cannot overwrite directory %q with non-directory %q", e.Path, e.Dst)
+	}
+	return fmt.Sprintf("cannot overwrite non-directory %q with directory %q", e.Path, e.Dst)
+}
+
+func (e *OverwriteError) Error() string { return "memfs: " + e.Reason() }
+
+// Unwrap gives the errno the refusal corresponds to.
+func (e *OverwriteError) Unwrap() error {
+	if e.Dir {
+		return syscall.EISDIR
+	}
+	return syscall.ENOTDIR
 }
