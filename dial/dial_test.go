@@ -5,55 +5,15 @@ import (
 	"errors"
 	"io"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/dockwire/dockwire/internal/leakcheck"
+	"github.com/dockwire/dockwire/internal/testnet"
 )
-
-// shortTempDir is a temp dir with a short path, so unix socket paths fit in
-// sun_path whatever the test's name.
-func shortTempDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "dw")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	return dir
-}
-
-// serve accepts on l until it is closed, running handle on each conn in
-// its own goroutine; the cleanup closes l and waits for every goroutine.
-func serve(t *testing.T, l net.Listener, handle func(net.Conn)) {
-	t.Helper()
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer c.Close()
-				handle(c)
-			}()
-		}
-	}()
-	t.Cleanup(func() {
-		l.Close()
-		wg.Wait()
-	})
-}
 
 // greet writes "hello" and waits for the peer to close.
 func greet(c net.Conn) {
@@ -73,12 +33,8 @@ func readHello(t *testing.T, c net.Conn) {
 
 func TestDialUnix(t *testing.T) {
 	leakcheck.Check(t)
-	sock := filepath.Join(shortTempDir(t), "d.sock")
-	l, err := net.Listen("unix", sock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	serve(t, l, greet)
+	l, sock := testnet.Unix(t)
+	testnet.Serve(t, l, greet)
 	open, err := Config{Host: "unix://" + sock}.Dialer()
 	if err != nil {
 		t.Fatal(err)
@@ -100,7 +56,7 @@ func TestDialTCP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	serve(t, l, greet)
+	testnet.Serve(t, l, greet)
 	for _, ka := range []time.Duration{0, time.Second, -1} {
 		open, err := Config{Host: "tcp://" + l.Addr().String(), KeepAlive: ka}.Dialer()
 		if err != nil {
@@ -120,7 +76,7 @@ func TestDialTCP(t *testing.T) {
 
 func TestDialErrors(t *testing.T) {
 	leakcheck.Check(t)
-	dir := shortTempDir(t)
+	dir := testnet.ShortTempDir(t)
 	// A port that was just closed: connection refused.
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -230,7 +186,7 @@ func stallServer(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	serve(t, l, func(c net.Conn) {
+	testnet.Serve(t, l, func(c net.Conn) {
 		c.SetReadDeadline(time.Now().Add(10 * time.Second))
 		io.Copy(io.Discard, c)
 	})
@@ -240,12 +196,8 @@ func stallServer(t *testing.T) string {
 func TestDialCancel(t *testing.T) {
 	leakcheck.Check(t)
 	addr := stallServer(t)
-	sock := filepath.Join(shortTempDir(t), "d.sock")
-	ul, err := net.Listen("unix", sock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	serve(t, ul, greet)
+	ul, sock := testnet.Unix(t)
+	testnet.Serve(t, ul, greet)
 
 	tests := []struct {
 		name    string
@@ -290,7 +242,7 @@ func TestDialCancel(t *testing.T) {
 }
 
 func BenchmarkDialUnix(b *testing.B) {
-	sock := filepath.Join(shortTempDir(b), "d.sock")
+	sock := filepath.Join(testnet.ShortTempDir(b), "d.sock")
 	l, err := net.Listen("unix", sock)
 	if err != nil {
 		b.Fatal(err)

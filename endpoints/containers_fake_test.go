@@ -2,18 +2,15 @@ package endpoints_test
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/dockwire/dockwire/internal/testnet"
 	"github.com/dockwire/dockwire/mux"
 	"github.com/dockwire/dockwire/wire"
 )
@@ -34,7 +31,6 @@ type fake struct {
 	mu       sync.Mutex
 	reqs     []recorded
 	routes   map[string]func(w http.ResponseWriter, r *http.Request, body []byte)
-	srv      *httptest.Server
 	version  string
 }
 
@@ -43,26 +39,12 @@ type fake struct {
 func newFake(t testing.TB, version string) (*fake, *wire.Client) {
 	t.Helper()
 	f := &fake{t: t, routes: map[string]func(http.ResponseWriter, *http.Request, []byte){}, version: version}
-	dir, err := os.MkdirTemp("", "dwc")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	sock := filepath.Join(dir, "d.sock")
-	ln, err := net.Listen("unix", sock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.srv = httptest.NewUnstartedServer(http.HandlerFunc(f.serve))
-	f.srv.Listener = ln
-	f.srv.Start()
-	t.Cleanup(f.srv.Close)
+	d := testnet.UnixHTTP(t, http.HandlerFunc(f.serve))
 	ver, err := wire.ParseVersion(version)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var d net.Dialer
-	w := wire.NewClient(func(ctx context.Context) (net.Conn, error) { return d.DialContext(ctx, "unix", sock) }, wire.Options{Version: ver})
+	w := wire.NewClient(d, wire.Options{Version: ver})
 	t.Cleanup(func() { w.Close() })
 	return f, w
 }

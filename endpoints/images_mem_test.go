@@ -3,10 +3,7 @@ package endpoints_test
 import (
 	"context"
 	"io"
-	"net"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -15,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dockwire/dockwire/endpoints"
+	"github.com/dockwire/dockwire/internal/testnet"
 	"github.com/dockwire/dockwire/wire"
 )
 
@@ -103,17 +101,7 @@ func TestSaveLoadPeakHeap(t *testing.T) {
 // pinned to API 1.41 over it.
 func unixServer(tb testing.TB, h http.Handler) *wire.Client {
 	tb.Helper()
-	sock := filepath.Join(tb.TempDir(), "d.sock")
-	ln, err := net.Listen("unix", sock)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	srv := httptest.NewUnstartedServer(h)
-	srv.Listener = ln
-	srv.Start()
-	tb.Cleanup(srv.Close)
-	var d net.Dialer
-	w := wire.NewClient(func(ctx context.Context) (net.Conn, error) { return d.DialContext(ctx, "unix", sock) }, wire.Options{Version: wire.Version{Major: 1, Minor: 41}})
+	w := wire.NewClient(testnet.UnixHTTP(tb, h), wire.Options{Version: wire.Version{Major: 1, Minor: 41}})
 	tb.Cleanup(func() { w.Close() })
 	return w
 }

@@ -5,11 +5,11 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/dockwire/dockwire/dial"
+	"github.com/dockwire/dockwire/internal/testnet"
 )
 
 // fakeDaemon is an httptest server on loopback with a dial.Func that
@@ -58,7 +58,6 @@ func pingHandler(v string, next http.HandlerFunc) http.Handler {
 type rawServer struct {
 	ln       net.Listener
 	accepted atomic.Int32
-	wg       sync.WaitGroup
 }
 
 func newRawServer(t *testing.T, handle func(c net.Conn, n int)) *rawServer {
@@ -68,24 +67,7 @@ func newRawServer(t *testing.T, handle func(c net.Conn, n int)) *rawServer {
 		t.Fatal(err)
 	}
 	s := &rawServer{ln: ln}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			n := int(s.accepted.Add(1))
-			s.wg.Add(1)
-			go func() {
-				defer s.wg.Done()
-				defer c.Close()
-				handle(c, n)
-			}()
-		}
-	}()
-	t.Cleanup(func() { ln.Close(); s.wg.Wait() })
+	testnet.Serve(t, ln, func(c net.Conn) { handle(c, int(s.accepted.Add(1))) })
 	return s
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/dockwire/dockwire/dial"
 	"github.com/dockwire/dockwire/internal/leakcheck"
+	"github.com/dockwire/dockwire/internal/testnet"
 )
 
 // dialOnce opens one connection with open under a 5s ctx.
@@ -30,7 +31,7 @@ func TestDialTLS(t *testing.T) {
 	pki := newTestPKI(t)
 	other := newTestPKI(t)
 	addr := tlsServer(t, pki.serverConfig(t))
-	dir := shortTempDir(t)
+	dir := testnet.ShortTempDir(t)
 	pki.writeClientFiles(t, filepath.Join(dir, "good"))
 	other.writeClientFiles(t, filepath.Join(dir, "other"))
 	good := dial.TLSOptions{

@@ -5,48 +5,11 @@ import (
 	"io"
 	"net"
 	"os"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/dockwire/dockwire/internal/testnet"
 )
-
-// shortTempDir is a temp dir with a short path.
-func shortTempDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "dwtls")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	return dir
-}
-
-// serve accepts on l until it is closed, running handle on each conn in
-// its own goroutine; the cleanup closes l and waits for every goroutine.
-func serve(t *testing.T, l net.Listener, handle func(net.Conn)) {
-	t.Helper()
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer c.Close()
-				handle(c)
-			}()
-		}
-	}()
-	t.Cleanup(func() {
-		l.Close()
-		wg.Wait()
-	})
-}
 
 // greet completes the handshake, writes "hello" and waits for the peer to
 // close.
@@ -77,7 +40,7 @@ func tlsServer(t *testing.T, cfg *tls.Config) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	serve(t, tls.NewListener(l, cfg), greet)
+	testnet.Serve(t, tls.NewListener(l, cfg), greet)
 	return l.Addr().String()
 }
 
@@ -88,7 +51,7 @@ func stallServer(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	serve(t, l, func(c net.Conn) {
+	testnet.Serve(t, l, func(c net.Conn) {
 		c.SetReadDeadline(time.Now().Add(10 * time.Second))
 		io.Copy(io.Discard, c)
 	})

@@ -6,9 +6,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,6 +14,7 @@ import (
 
 	"github.com/dockwire/dockwire/endpoints/attachws"
 	"github.com/dockwire/dockwire/internal/leakcheck"
+	"github.com/dockwire/dockwire/internal/testnet"
 	"github.com/dockwire/dockwire/wire"
 )
 
@@ -25,17 +23,7 @@ import (
 // and a count of dials.
 func server(t *testing.T, version string, handle func(t *testing.T, r *http.Request, ws *websocket.Conn)) (*wire.Client, *atomic.Int32) {
 	t.Helper()
-	dir, err := os.MkdirTemp("", "dwws")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	sock := filepath.Join(dir, "d.sock")
-	ln, err := net.Listen("unix", sock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	open := testnet.UnixHTTP(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/v"+version+"/containers/gone/attach/ws" {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(404)
@@ -50,15 +38,11 @@ func server(t *testing.T, version string, handle func(t *testing.T, r *http.Requ
 		defer ws.Close()
 		handle(t, r, ws)
 	}))
-	srv.Listener = ln
-	srv.Start()
-	t.Cleanup(srv.Close)
 	ver, _ := wire.ParseVersion(version)
 	var dials atomic.Int32
 	d := func(ctx context.Context) (net.Conn, error) {
 		dials.Add(1)
-		var nd net.Dialer
-		return nd.DialContext(ctx, "unix", sock)
+		return open(ctx)
 	}
 	w := wire.NewClient(d, wire.Options{Version: ver})
 	t.Cleanup(func() { w.Close() })

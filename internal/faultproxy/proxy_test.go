@@ -8,18 +8,17 @@ import (
 	"net"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/dockwire/dockwire/internal/faultproxy"
 	"github.com/dockwire/dockwire/internal/leakcheck"
+	"github.com/dockwire/dockwire/internal/testnet"
 )
 
 // server is a loopback upstream whose behaviour each test picks.
 type server struct {
 	ln net.Listener
-	wg sync.WaitGroup
 }
 
 // startServer runs handle on every accepted connection.
@@ -29,25 +28,8 @@ func startServer(t *testing.T, handle func(c net.Conn)) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &server{ln: ln}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s.wg.Add(1)
-			go func() {
-				defer s.wg.Done()
-				defer c.Close()
-				handle(c)
-			}()
-		}
-	}()
-	t.Cleanup(func() { ln.Close(); s.wg.Wait() })
-	return s
+	testnet.Serve(t, ln, handle)
+	return &server{ln: ln}
 }
 
 func (s *server) dial(ctx context.Context) (net.Conn, error) {
