@@ -329,8 +329,9 @@ func (d *Daemon) containerInspect(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		m = c.inspect(ver)
 		if boolParam(r, "size") {
-			m["SizeRw"] = int64(0)
-			m["SizeRootFs"] = d.images.byIDSize(c.imageID)
+			rw := d.sizeRwLocked(c)
+			m["SizeRw"] = rw
+			m["SizeRootFs"] = d.images.byIDSize(c.imageID) + rw
 		}
 	}
 	d.mu.Unlock()
@@ -443,8 +444,9 @@ func (d *Daemon) containerSummary(c *container, size bool, ver apiVersion) map[s
 		"Mounts":          c.mountsJSON(),
 	}
 	if size {
-		m["SizeRw"] = int64(0)
-		m["SizeRootFs"] = d.images.byIDSize(c.imageID)
+		rw := d.sizeRwLocked(c)
+		m["SizeRw"] = rw
+		m["SizeRootFs"] = d.images.byIDSize(c.imageID) + rw
 	}
 	return m
 }

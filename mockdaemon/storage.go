@@ -524,6 +524,22 @@ func (d *Daemon) changesLocked(c *container) []memfs.Change {
 	return out
 }
 
+// sizeRwLocked is the size of c's writable layer like dockerd's: the
+// bytes of the regular files and symlinks it added or changed relative
+// to its image (mounts and the daemon's /etc files excluded); d.mu held.
+func (d *Daemon) sizeRwLocked(c *container) int64 {
+	var n int64
+	for _, ch := range d.changesLocked(c) {
+		if ch.Kind == memfs.Deleted {
+			continue
+		}
+		if fi, err := c.fs.Lstat(ch.Path); err == nil && !fi.IsDir() {
+			n += fi.Size()
+		}
+	}
+	return n
+}
+
 func (d *Daemon) containerChanges(w http.ResponseWriter, r *http.Request) {
 	d.mu.Lock()
 	c, err := d.getContainerLocked(r.PathValue("id"))

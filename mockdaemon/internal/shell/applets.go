@@ -151,8 +151,8 @@ func (p *Proc) open(name string) (io.Reader, func(), error) {
 	if name == "-" {
 		return p.Stdin, func() {}, nil
 	}
-	if name == "/dev/null" {
-		return strings.NewReader(""), func() {}, nil
+	if r := deviceReader(name); r != nil {
+		return r, func() {}, nil
 	}
 	f, err := p.FS.Open(p.abs(name))
 	if err != nil {

@@ -816,9 +816,9 @@ func (sh *shell) setFd(fd int, s any) error {
 
 func (sh *shell) openRedir(op, target string) (any, io.Closer, error) {
 	switch target {
-	case "/dev/null":
+	case "/dev/null", "/dev/zero", "/dev/random", "/dev/urandom":
 		if op == "<" {
-			return strings.NewReader(""), nil, nil
+			return deviceReader(target), nil, nil
 		}
 		return io.Discard, nil, nil
 	case "/dev/stdout":
