@@ -2,14 +2,8 @@ package dockwire_test
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
-	"math/big"
 	"net"
 	"os"
 	"path/filepath"
@@ -19,6 +13,7 @@ import (
 	"github.com/dockwire/dockwire"
 	"github.com/dockwire/dockwire/dial"
 	_ "github.com/dockwire/dockwire/dial/dialtls"
+	"github.com/dockwire/dockwire/internal/testcert"
 	"github.com/dockwire/dockwire/wire"
 )
 
@@ -87,7 +82,9 @@ func TestRealTLSFromEnv(t *testing.T) {
 func TestRealTLSWrongCA(t *testing.T) {
 	host, certs := realTLS(t)
 	other := filepath.Join(t.TempDir(), "other-ca.pem")
-	writeSelfSignedCA(t, other)
+	if err := os.WriteFile(other, testcert.New(t).CAPEM, 0o600); err != nil { // not the daemon's CA
+		t.Fatal(err)
+	}
 	err := versionOver(t, dial.Config{Host: host, TLS: &dial.TLSOptions{
 		CAFile: other, CertFile: filepath.Join(certs, "cert.pem"), KeyFile: filepath.Join(certs, "key.pem"), Verify: true,
 	}})
@@ -115,25 +112,5 @@ func TestRealTLSNoClientCert(t *testing.T) {
 	}
 	if !errors.As(err, &derr) && !errors.As(err, &oerr) {
 		t.Fatalf("no client cert: got %v (%T), want a *dial.Error or *net.OpError", err, err)
-	}
-}
-
-func writeSelfSignedCA(t *testing.T, path string) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "not the daemon's CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
 	}
 }

@@ -4,16 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"net"
 	"path/filepath"
 	"runtime"
@@ -22,6 +16,7 @@ import (
 	"time"
 
 	"github.com/dockwire/dockwire/internal/leakcheck"
+	"github.com/dockwire/dockwire/internal/testcert"
 )
 
 // pair returns two connected ends: client and server.
@@ -71,32 +66,10 @@ func dialAccept(t *testing.T, l net.Listener, dial func() (net.Conn, error)) (ne
 
 func tlsPair(t *testing.T) (net.Conn, net.Conn) {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "127.0.0.1"},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
+	pki := testcert.New(t)
 	c, s := tcpPair(t)
-	tc := tls.Client(c, &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"})
-	ts := tls.Server(s, &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}})
+	tc := tls.Client(c, &tls.Config{RootCAs: pki.Pool(), ServerName: "127.0.0.1"})
+	ts := tls.Server(s, &tls.Config{Certificates: []tls.Certificate{pki.ServerCertificate(t)}})
 	errc := make(chan error, 1)
 	go func() { errc <- ts.Handshake() }()
 	if err := tc.Handshake(); err != nil {

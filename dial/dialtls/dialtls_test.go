@@ -14,6 +14,7 @@ import (
 
 	"github.com/dockwire/dockwire/dial"
 	"github.com/dockwire/dockwire/internal/leakcheck"
+	"github.com/dockwire/dockwire/internal/testcert"
 	"github.com/dockwire/dockwire/internal/testnet"
 )
 
@@ -28,19 +29,19 @@ func dialOnce(t *testing.T, open dial.Func) (net.Conn, error) {
 // TestDialTLS goes through dial.Config.Dialer and the registered transport.
 func TestDialTLS(t *testing.T) {
 	leakcheck.Check(t)
-	pki := newTestPKI(t)
-	other := newTestPKI(t)
-	addr := tlsServer(t, pki.serverConfig(t))
+	pki := testcert.New(t)
+	other := testcert.New(t)
+	addr := tlsServer(t, pki.ServerConfig(t))
 	dir := testnet.ShortTempDir(t)
-	pki.writeClientFiles(t, filepath.Join(dir, "good"))
-	other.writeClientFiles(t, filepath.Join(dir, "other"))
+	pki.WriteClientFiles(t, filepath.Join(dir, "good"))
+	other.WriteClientFiles(t, filepath.Join(dir, "other"))
 	good := dial.TLSOptions{
 		CAFile:   filepath.Join(dir, "good", "ca.pem"),
 		CertFile: filepath.Join(dir, "good", "cert.pem"),
 		KeyFile:  filepath.Join(dir, "good", "key.pem"),
 		Verify:   true,
 	}
-	inMemory := dial.TLSOptions{CAPEM: pki.caPEM, CertPEM: pki.clientCertPEM, KeyPEM: pki.clientKeyPEM, Verify: true}
+	inMemory := dial.TLSOptions{CAPEM: pki.CAPEM, CertPEM: pki.ClientCertPEM, KeyPEM: pki.ClientKeyPEM, Verify: true}
 	wrongCA := good
 	wrongCA.CAFile = filepath.Join(dir, "other", "ca.pem")
 	noClient := good
@@ -124,16 +125,11 @@ func TestDialTLS(t *testing.T) {
 // TestDialerOwnConfig uses a caller's *tls.Config through Config.Dial.
 func TestDialerOwnConfig(t *testing.T) {
 	leakcheck.Check(t)
-	pki := newTestPKI(t)
-	addr := tlsServer(t, pki.serverConfig(t))
-	pool := x509.NewCertPool()
-	pool.AddCert(pki.ca)
-	pair, err := tls.X509KeyPair(pki.clientCertPEM, pki.clientKeyPEM)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mine := &tls.Config{RootCAs: pool, Certificates: []tls.Certificate{pair}}
+	pki := testcert.New(t)
+	addr := tlsServer(t, pki.ServerConfig(t))
+	mine := &tls.Config{RootCAs: pki.Pool(), Certificates: []tls.Certificate{pki.ClientCertificate(t)}}
 	cfg := dial.Config{Host: "tcp://" + addr}
+	var err error
 	cfg.Dial, err = Dialer(cfg, mine)
 	if err != nil {
 		t.Fatal(err)
@@ -172,13 +168,12 @@ func TestDialerBadHost(t *testing.T) {
 
 func TestRefusesOldVersions(t *testing.T) {
 	leakcheck.Check(t)
-	pki := newTestPKI(t)
-	srv := pki.serverConfig(t)
+	pki := testcert.New(t)
+	srv := pki.ServerConfig(t)
 	srv.ClientAuth = tls.NoClientCert
 	srv.MinVersion, srv.MaxVersion = tls.VersionTLS10, tls.VersionTLS11
 	addr := tlsServer(t, srv)
-	pool := x509.NewCertPool()
-	pool.AddCert(pki.ca)
+	pool := pki.Pool()
 	for _, via := range []string{"Dialer", "TLSOptions"} {
 		t.Run(via, func(t *testing.T) {
 			var open dial.Func
@@ -187,7 +182,7 @@ func TestRefusesOldVersions(t *testing.T) {
 				// Even a caller's config that allows TLS 1.0 is raised to 1.2.
 				open, err = Dialer(dial.Config{Host: "tcp://" + addr}, &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS10})
 			} else {
-				open, err = dial.Config{Host: "tcp://" + addr, TLS: &dial.TLSOptions{CAPEM: pki.caPEM, Verify: true}}.Dialer()
+				open, err = dial.Config{Host: "tcp://" + addr, TLS: &dial.TLSOptions{CAPEM: pki.CAPEM, Verify: true}}.Dialer()
 			}
 			if err != nil {
 				t.Fatal(err)
@@ -261,10 +256,10 @@ func TestHandshakeCancel(t *testing.T) {
 // handshake.
 func TestFromLookupHandshake(t *testing.T) {
 	leakcheck.Check(t)
-	pki := newTestPKI(t)
-	addr := tlsServer(t, pki.serverConfig(t))
+	pki := testcert.New(t)
+	addr := tlsServer(t, pki.ServerConfig(t))
 	home := t.TempDir()
-	pki.writeClientFiles(t, filepath.Join(home, "certs"))
+	pki.WriteClientFiles(t, filepath.Join(home, "certs"))
 	cfg, err := dial.FromLookup(lookupMap(map[string]string{
 		"HOME":              home,
 		"DOCKER_HOST":       "tcp://" + addr,
@@ -291,7 +286,7 @@ func TestFromLookupHandshake(t *testing.T) {
 func TestFromLookupBadCertificates(t *testing.T) {
 	home := t.TempDir()
 	certs := filepath.Join(home, "certs")
-	newTestPKI(t).writeClientFiles(t, certs)
+	testcert.New(t).WriteClientFiles(t, certs)
 	writeFile(t, filepath.Join(certs, "ca.pem"), []byte("not pem"))
 	cfg, err := dial.FromLookup(lookupMap(map[string]string{
 		"HOME":              home,
@@ -311,11 +306,11 @@ func TestFromLookupBadCertificates(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
-	pki := newTestPKI(t)
+	pki := testcert.New(t)
 	dir := t.TempDir()
-	pki.writeClientFiles(t, dir)
+	pki.WriteClientFiles(t, dir)
 	ca, cert, key := filepath.Join(dir, "ca.pem"), filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	otherKey := writeFile(t, filepath.Join(dir, "other.pem"), newTestPKI(t).clientKeyPEM)
+	otherKey := writeFile(t, filepath.Join(dir, "other.pem"), testcert.New(t).ClientKeyPEM)
 	tests := []struct {
 		name     string
 		opts     dial.TLSOptions
@@ -324,8 +319,8 @@ func TestConfig(t *testing.T) {
 		insecure bool
 	}{
 		{name: "verify with everything", opts: dial.TLSOptions{CAFile: ca, CertFile: cert, KeyFile: key, Verify: true}},
-		{name: "verify, in memory", opts: dial.TLSOptions{CAPEM: pki.caPEM, CertPEM: pki.clientCertPEM, KeyPEM: pki.clientKeyPEM, Verify: true}},
-		{name: "memory wins over files", opts: dial.TLSOptions{CAFile: key, CAPEM: pki.caPEM, Verify: true}},
+		{name: "verify, in memory", opts: dial.TLSOptions{CAPEM: pki.CAPEM, CertPEM: pki.ClientCertPEM, KeyPEM: pki.ClientKeyPEM, Verify: true}},
+		{name: "memory wins over files", opts: dial.TLSOptions{CAFile: key, CAPEM: pki.CAPEM, Verify: true}},
 		{name: "verify, system roots", opts: dial.TLSOptions{Verify: true}},
 		{name: "ServerName kept", opts: dial.TLSOptions{ServerName: "docker.example", Verify: true}},
 		{name: "explicit insecure", opts: dial.TLSOptions{CAFile: ca, InsecureSkipVerify: true}, insecure: true},
@@ -334,7 +329,7 @@ func TestConfig(t *testing.T) {
 		{name: "missing CA file", opts: dial.TLSOptions{CAFile: filepath.Join(dir, "nope.pem"), Verify: true}, errIs: fs.ErrNotExist},
 		{name: "missing key file", opts: dial.TLSOptions{CertFile: cert, KeyFile: filepath.Join(dir, "nope.pem"), Verify: true}, errIs: fs.ErrNotExist},
 		{name: "key without cert", opts: dial.TLSOptions{KeyFile: key, Verify: true}, errMsg: "together"},
-		{name: "PEM cert without key", opts: dial.TLSOptions{CertPEM: pki.clientCertPEM, Verify: true}, errMsg: "together"},
+		{name: "PEM cert without key", opts: dial.TLSOptions{CertPEM: pki.ClientCertPEM, Verify: true}, errMsg: "together"},
 		{name: "key does not match cert", opts: dial.TLSOptions{CertFile: cert, KeyFile: otherKey, Verify: true}, errMsg: "private key does not match"},
 		{name: "CA file not PEM", opts: dial.TLSOptions{CAFile: key, Verify: true}, errMsg: "no PEM certificate found in " + key},
 		{name: "CA memory not PEM", opts: dial.TLSOptions{CAPEM: []byte("junk"), Verify: true}, errMsg: "no PEM certificate found in CAPEM"},
