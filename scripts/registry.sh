@@ -24,37 +24,14 @@
 set -euo pipefail
 
 PROG=registry.sh
-STATE=${DOCKWIRE_REGISTRY_STATE_DIR:-/tmp/dockwire-registry}
-STATE_ARG=$STATE
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+STATE=$(state_dir DOCKWIRE_REGISTRY_STATE_DIR /tmp/dockwire-registry)
 WAIT=${DOCKWIRE_REGISTRY_WAIT:-30}
 MARKER=.dockwire-registry
 USER_NAME=dockwire
 
-log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-die() {
-	log "error: $*"
-	exit 1
-}
-
-case $STATE in
-/*) ;;
-*) die "DOCKWIRE_REGISTRY_STATE_DIR must be an absolute path, got '$STATE'" ;;
-esac
-STATE=${STATE%/}
-case $STATE in
-"" | / | /tmp | /var | /var/run | /run | /root | /home | /usr | /etc)
-	die "refusing to use '$STATE_ARG' as the state dir: pick a directory of its own"
-	;;
-esac
 ENVFILE=$STATE/env
-
-alive() {
-	local pid=$1 stat
-	case $pid in '' | *[!0-9]*) return 1 ;; esac
-	{ read -r stat <"/proc/$pid/stat"; } 2>/dev/null || return 1
-	stat=${stat##*) }
-	[ "${stat%% *}" != Z ]
-}
 
 # ours PID: a running docker-registry serving a config under the state dir.
 ours() {
@@ -62,33 +39,7 @@ ours() {
 	case $1 in '' | *[!0-9]*) return 1 ;; esac
 	{ read -r c <"/proc/$1/comm"; } 2>/dev/null || return 1
 	[ "$c" = docker-registry ] || return 1
-	alive "$1" || return 1
-	case $(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) in *"$STATE/"*) return 0 ;; esac
-	return 1
-}
-
-our_pids() {
-	local p
-	for p in /proc/[0-9]*; do
-		p=${p#/proc/}
-		ours "$p" && echo "$p"
-	done
-	return 0
-}
-
-free_port() {
-	if command -v python3 >/dev/null 2>&1; then
-		python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' && return 0
-	fi
-	local p _
-	for _ in $(seq 1 100); do
-		p=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return 0
-		fi
-	done
-	die "no free port found on 127.0.0.1"
+	alive "$1" && names_state "$1"
 }
 
 # v2_status ADDR: the HTTP status of GET http://ADDR/v2/ (000 when nothing answers).
@@ -259,18 +210,4 @@ cmd_env() {
 	cat "$ENVFILE"
 }
 
-usage() {
-	echo "usage: $0 up|down|env" >&2
-	exit 2
-}
-
-[ $# -eq 1 ] || usage
-mkdir -p "$(dirname "$STATE")"
-exec 9>"$STATE.lock"
-flock -w 120 9 || die "another $PROG holds $STATE.lock"
-case $1 in
-up) cmd_up ;;
-down) cmd_down ;;
-env) cmd_env ;;
-*) usage ;;
-esac
+main 120 "$@"

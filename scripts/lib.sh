@@ -1,0 +1,100 @@
+# lib.sh: what dockerd.sh, registry.sh and podman.sh share. Sourced, not run:
+#
+#   PROG=name.sh
+#   . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+#   STATE=$(state_dir DOCKWIRE_X_STATE_DIR /tmp/dockwire-x [MAXLEN])
+#   ... define cmd_up, cmd_down, cmd_env ...
+#   main LOCK_WAIT_SECONDS "$@"
+#
+# Each script keeps its own `ours PID` (which processes it may signal).
+# shellcheck shell=bash
+
+log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
+die() {
+	log "error: $*"
+	exit 1
+}
+
+# state_dir VAR DEFAULT [MAXLEN]: the state dir named by $VAR (else DEFAULT), without
+# a trailing slash; dies unless it is absolute, a directory of its own (not / or /tmp
+# ...) and, with MAXLEN, at most MAXLEN bytes long (unix socket paths are limited to
+# 108 bytes and daemons put theirs deeper down).
+state_dir() {
+	local var=$1 arg=${!1:-$2} max=${3:-} dir
+	case $arg in
+	/*) ;;
+	*) die "$var must be an absolute path, got '$arg'" ;;
+	esac
+	dir=${arg%/}
+	case $dir in
+	"" | / | /tmp | /var | /var/run | /run | /root | /home | /usr | /etc)
+		die "refusing to use '$arg' as the state dir: pick a directory of its own"
+		;;
+	esac
+	[ -z "$max" ] || [ ${#dir} -le "$max" ] || die "state dir path too long (${#dir} > $max bytes): $dir"
+	echo "$dir"
+}
+
+cmdline() { tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null || true; }
+
+# alive PID: 0 when PID runs (a zombie does not count).
+alive() {
+	local pid=$1 stat
+	case $pid in '' | *[!0-9]*) return 1 ;; esac
+	{ read -r stat <"/proc/$pid/stat"; } 2>/dev/null || return 1
+	stat=${stat##*) }
+	[ "${stat%% *}" != Z ]
+}
+
+# names_state PID: 0 when PID's command line names the state dir.
+names_state() {
+	case $(cmdline "$1") in *"$STATE/"*) return 0 ;; esac
+	return 1
+}
+
+# our_pids: every pid for which the script's `ours` holds.
+our_pids() {
+	local p
+	for p in /proc/[0-9]*; do
+		p=${p#/proc/}
+		ours "$p" && echo "$p"
+	done
+	return 0
+}
+
+free_port() {
+	if command -v python3 >/dev/null 2>&1; then
+		python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' && return 0
+	fi
+	local p _
+	for _ in $(seq 1 100); do
+		p=$((20000 + RANDOM % 40000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	die "no free port found on 127.0.0.1"
+}
+
+usage() {
+	echo "usage: $0 up|down|env" >&2
+	exit 2
+}
+
+# main WAIT ARG: one invocation at a time per state dir (flock on $STATE.lock, fd 9,
+# waiting up to WAIT seconds), then cmd_up, cmd_down or cmd_env.
+main() {
+	local wait=$1
+	shift
+	[ $# -eq 1 ] || usage
+	mkdir -p "$(dirname "$STATE")"
+	exec 9>"$STATE.lock"
+	flock -w "$wait" 9 || die "another $PROG holds $STATE.lock"
+	case $1 in
+	up) cmd_up ;;
+	down) cmd_down ;;
+	env) cmd_env ;;
+	*) usage ;;
+	esac
+}
