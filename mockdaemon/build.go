@@ -103,6 +103,7 @@ func (d *Daemon) imageBuild(w http.ResponseWriter, r *http.Request) {
 	}
 	var f imageFile
 	var fsys *memfs.FS
+	var parentID string
 	args := map[string]string{}
 	for k, v := range buildArgs {
 		if v != nil {
@@ -125,6 +126,7 @@ func (d *Daemon) imageBuild(w http.ResponseWriter, r *http.Request) {
 			if base == "scratch" {
 				f = imageFile{Architecture: goArch(), OS: "linux"}
 				fsys = memfs.New()
+				parentID = ""
 			} else {
 				d.mu.Lock()
 				im, err := d.images.get(base)
@@ -138,6 +140,7 @@ func (d *Daemon) imageBuild(w http.ResponseWriter, r *http.Request) {
 				f.Config.Labels = cloneMap(im.file.Config.Labels)
 				f.Config.Env = slices.Clone(im.file.Config.Env)
 				fsys = im.fs.Clone()
+				parentID = im.id
 				say(" ---> " + im.shortID() + "\n")
 				continue
 			}
@@ -265,6 +268,7 @@ func (d *Daemon) imageBuild(w http.ResponseWriter, r *http.Request) {
 	d.mu.Lock()
 	im, err := d.images.build(f, []layer{{data: data, diffID: digestOf(data)}})
 	if err == nil {
+		im.parent = parentID
 		im = d.images.put(im)
 		for _, ref := range refs {
 			d.images.tag(im, ref)

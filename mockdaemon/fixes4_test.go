@@ -1,7 +1,12 @@
 package mockdaemon_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
+	"maps"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/dockwire/dockwire/mockdaemon"
@@ -45,5 +50,110 @@ func TestSizeRw(t *testing.T) {
 		if err := json.Unmarshal(r.body, &list); err != nil || len(list) != 1 || list[0].SizeRw != tc.want || list[0].SizeRootFs != *got.SizeRootFs {
 			t.Errorf("%s: list size=1: %+v %v", tc.name, list, err)
 		}
+	}
+}
+
+// build builds a Dockerfile tagged tag and fails the test on error.
+func (c *client) build(tag, dockerfile string) {
+	c.t.Helper()
+	req, _ := http.NewRequest("POST", "http://docker/v1.56/build?t="+tag, bytes.NewReader(tarOf(c.t, map[string]string{"Dockerfile": dockerfile})))
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), "Successfully tagged "+tag) {
+		c.t.Fatalf("build %s: %s", tag, body)
+	}
+}
+
+func TestBuildWordsForms(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	for _, tc := range []struct {
+		name, df     string
+		vols, expose []string
+	}{
+		{"shell form words", "VOLUME /data /cache\nEXPOSE 80 53/udp", []string{"/cache", "/data"}, []string{"53/udp", "80/tcp"}},
+		{"json array", "VOLUME [\"/a b\", \"/c\"]\nEXPOSE 8000-8002/TCP", []string{"/a b", "/c"}, []string{"8000/tcp", "8001/tcp", "8002/tcp"}},
+	} {
+		c.build("words:v1", "FROM busybox\n"+strings.ReplaceAll(tc.df, `\n`, "\n")+"\n")
+		var im struct {
+			Config struct {
+				Volumes, ExposedPorts map[string]struct{}
+			}
+		}
+		_ = json.Unmarshal(c.do("GET", "/v1.56/images/words:v1/json", nil).body, &im)
+		vols := sortedKeysT(im.Config.Volumes)
+		ports := sortedKeysT(im.Config.ExposedPorts)
+		if strings.Join(vols, ",") != strings.Join(tc.vols, ",") || strings.Join(ports, ",") != strings.Join(tc.expose, ",") {
+			t.Errorf("%s: volumes %q ports %q, want %q %q", tc.name, vols, ports, tc.vols, tc.expose)
+		}
+	}
+}
+
+func sortedKeysT[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range maps.Keys(m) {
+		ks = append(ks, k)
+	}
+	for i := range ks {
+		for j := i + 1; j < len(ks); j++ {
+			if ks[j] < ks[i] {
+				ks[i], ks[j] = ks[j], ks[i]
+			}
+		}
+	}
+	return ks
+}
+
+func TestHistoryShowsAncestors(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	type item struct {
+		ID        string `json:"Id"`
+		CreatedBy string
+		Tags      []string
+		Size      int64
+	}
+	hist := func(ref string) []item {
+		var h []item
+		if err := json.Unmarshal(c.do("GET", "/v1.56/images/"+ref+"/history", nil).body, &h); err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	var base struct {
+		ID string `json:"Id"`
+	}
+	_ = json.Unmarshal(c.do("GET", "/v1.56/images/busybox/json", nil).body, &base)
+	c.build("hist:a", "FROM busybox\nENV A=1\nRUN echo a > /a\n")
+	c.build("hist:b", "FROM hist:a\nLABEL b=1\n")
+	var a struct {
+		ID string `json:"Id"`
+	}
+	_ = json.Unmarshal(c.do("GET", "/v1.56/images/hist:a/json", nil).body, &a)
+	baseLen := len(hist("busybox"))
+	h := hist("hist:b")
+	if len(h) != baseLen+3 {
+		t.Fatalf("history of hist:b has %d entries, want %d: %+v", len(h), baseLen+3, h)
+	}
+	ids := map[int]string{0: "", 1: a.ID, 3: base.ID} // "" = hist:b's own id, checked below
+	if h[0].ID == "<missing>" || len(h[0].Tags) != 1 || h[0].Tags[0] != "hist:b" {
+		t.Errorf("top entry %+v", h[0])
+	}
+	for i, e := range h {
+		want, named := ids[i]
+		switch {
+		case named && want != "" && e.ID != want:
+			t.Errorf("entry %d (%s): id %s, want %s", i, e.CreatedBy, e.ID, want)
+		case !named && e.ID != "<missing>":
+			t.Errorf("entry %d (%s): id %s, want <missing>", i, e.CreatedBy, e.ID)
+		}
+	}
+	if !strings.Contains(h[1].CreatedBy, "echo a") || h[1].Size <= 0 || !strings.Contains(h[2].CreatedBy, "ENV A=1") || h[2].Size != 0 {
+		t.Errorf("steps of hist:a: %+v %+v", h[1], h[2])
+	}
+	if h[0].Size != 0 {
+		t.Errorf("LABEL step size %d, want 0", h[0].Size)
 	}
 }

@@ -82,6 +82,7 @@ type image struct {
 	digests  []string  // familiar repo@sha256:...
 	size     int64
 	manifest []byte
+	parent   string // the image it was built or committed from, for history
 }
 
 func (im *image) shortID() string { return strings.TrimPrefix(im.id, "sha256:")[:12] }

@@ -207,10 +207,55 @@ func (d *Daemon) imageHistory(w http.ResponseWriter, r *http.Request, name strin
 		writeError(w, r, err)
 		return
 	}
-	hist := slices.Clone(im.file.History)
-	id, tags, size := im.id, slices.Clone(im.tags), im.size
+	out := d.historyLocked(im)
 	d.mu.Unlock()
-	out := []any{}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// historyLocked lists im's history newest first like dockerd: each entry
+// that ends an image still in the store (im, the image it was built or
+// committed from, and so on) carries that image's Id and tags, the
+// others "<missing>"; an image's added bytes are spread over its
+// non-empty steps; d.mu held.
+func (d *Daemon) historyLocked(im *image) []any {
+	hist := im.file.History
+	out := make([]any, 0, len(hist))
+	cur := im
+	curStart := 0 // the first history index that belongs to cur
+	var curSize int64
+	nonEmpty := func(h []historyEntry) int64 {
+		n := int64(0)
+		for _, e := range h {
+			if !e.EmptyLayer {
+				n++
+			}
+		}
+		return max(1, n)
+	}
+	// ancestor returns the parent of cur when its history is a prefix of im's.
+	ancestor := func(c *image) *image {
+		p := d.images.byID[c.parent]
+		if p == nil || len(p.file.History) > len(hist) || len(p.file.History) >= len(c.file.History) {
+			return nil
+		}
+		for i, e := range p.file.History {
+			if e.CreatedBy != hist[i].CreatedBy || !e.Created.Equal(hist[i].Created) {
+				return nil
+			}
+		}
+		return p
+	}
+	settle := func() {
+		curStart, curSize = 0, cur.size
+		if p := ancestor(cur); p != nil {
+			curStart = len(p.file.History)
+			curSize = max(0, cur.size-p.size)
+		}
+		curSize /= nonEmpty(hist[curStart:len(cur.file.History)])
+	}
+	if cur != nil {
+		settle()
+	}
 	for i := len(hist) - 1; i >= 0; i-- {
 		h := hist[i]
 		entry := map[string]any{
@@ -221,16 +266,27 @@ func (d *Daemon) imageHistory(w http.ResponseWriter, r *http.Request, name strin
 			"Size":      int64(0),
 			"Comment":   h.Comment,
 		}
-		if i == len(hist)-1 {
-			entry["Id"] = id
-			entry["Tags"] = tags
+		if cur != nil && i < curStart {
+			if cur = ancestor(cur); cur != nil {
+				settle()
+			}
+		}
+		if cur != nil && i == len(cur.file.History)-1 {
+			entry["Id"] = cur.id
+			if len(cur.tags) > 0 {
+				entry["Tags"] = slices.Clone(cur.tags)
+			}
 		}
 		if !h.EmptyLayer {
-			entry["Size"] = size / int64(max(1, len(hist)))
+			if cur != nil {
+				entry["Size"] = curSize
+			} else {
+				entry["Size"] = im.size / nonEmpty(hist)
+			}
 		}
 		out = append(out, entry)
 	}
-	writeJSON(w, http.StatusOK, out)
+	return out
 }
 
 func (d *Daemon) imageTag(w http.ResponseWriter, r *http.Request, name string) {
@@ -495,17 +551,23 @@ func applyChange(cfg *imageConfig, line string) error {
 		if cfg.ExposedPorts == nil {
 			cfg.ExposedPorts = map[string]struct{}{}
 		}
-		for _, p := range strings.Fields(args) {
-			if !strings.Contains(p, "/") {
-				p += "/tcp"
+		for _, p := range wordsForm(args) {
+			ports, err := exposedPorts(p)
+			if err != nil {
+				return err
 			}
-			cfg.ExposedPorts[p] = struct{}{}
+			for _, p := range ports {
+				cfg.ExposedPorts[p] = struct{}{}
+			}
 		}
 	case "VOLUME":
 		if cfg.Volumes == nil {
 			cfg.Volumes = map[string]struct{}{}
 		}
-		for _, v := range execForm(args) {
+		for _, v := range wordsForm(args) {
+			if v = strings.TrimSpace(v); v == "" {
+				return errInvalid("VOLUME specified can not be an empty string")
+			}
 			cfg.Volumes[v] = struct{}{}
 		}
 	case "STOPSIGNAL":
@@ -526,6 +588,41 @@ func execForm(args string) []string {
 		return l
 	}
 	return []string{"/bin/sh", "-c", args}
+}
+
+// wordsForm parses the argument of VOLUME, EXPOSE and the like: a JSON
+// array, or words separated by white space (never a shell command).
+func wordsForm(args string) []string {
+	var l []string
+	if strings.HasPrefix(args, "[") && json.Unmarshal([]byte(args), &l) == nil {
+		return l
+	}
+	return strings.Fields(args)
+}
+
+// exposedPorts expands an EXPOSE word ("80", "53/udp", "8000-8002/tcp")
+// into ExposedPorts keys, like go-connections' nat.ParsePortSpecs.
+func exposedPorts(word string) ([]string, error) {
+	port, proto, _ := strings.Cut(word, "/")
+	proto = strings.ToLower(proto)
+	if proto == "" {
+		proto = "tcp"
+	}
+	lo, hi, isRange := strings.Cut(port, "-")
+	start, err1 := strconv.ParseUint(lo, 10, 16)
+	end := start
+	var err2 error
+	if isRange {
+		end, err2 = strconv.ParseUint(hi, 10, 16)
+	}
+	if err1 != nil || err2 != nil || end < start {
+		return nil, errInvalid("Invalid containerPort: " + port)
+	}
+	var out []string
+	for p := start; p <= end; p++ {
+		out = append(out, strconv.FormatUint(p, 10)+"/"+proto)
+	}
+	return out, nil
 }
 
 // parseKV parses "k=v k2='v 2'" or the legacy "k v" form.

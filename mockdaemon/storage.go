@@ -640,6 +640,7 @@ func (d *Daemon) commit(w http.ResponseWriter, r *http.Request) {
 	d.mu.Lock()
 	im, err := d.images.build(f, []layer{lay})
 	if err == nil {
+		im.parent = c.imageID
 		im = d.images.put(im)
 		if ref.tag != "" {
 			d.images.tag(im, ref)
