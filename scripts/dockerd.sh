@@ -35,30 +35,12 @@
 set -euo pipefail
 
 PROG=dockerd.sh
-STATE=${DOCKWIRE_STATE_DIR:-/tmp/dockwire-dockerd}
-STATE_ARG=$STATE
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+STATE=$(state_dir DOCKWIRE_STATE_DIR /tmp/dockwire-dockerd 60) # containerd's sockets live deep down
 IMAGE=${DOCKWIRE_REAL_IMAGE:-busybox:dockwire}
 WAIT=${DOCKWIRE_DOCKERD_WAIT:-60}
 MARKER=.dockwire-dockerd # a file that says "this directory is ours to delete"
-
-log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-die() {
-	log "error: $*"
-	exit 1
-}
-
-case $STATE in
-/*) ;;
-*) die "DOCKWIRE_STATE_DIR must be an absolute path, got '$STATE'" ;;
-esac
-STATE=${STATE%/}
-case $STATE in
-"" | / | /tmp | /var | /var/run | /run | /root | /home | /usr | /etc)
-	die "refusing to use '$STATE_ARG' as the state dir: pick a directory of its own"
-	;;
-esac
-# unix socket paths are limited to 108 bytes; containerd's sockets live deeper down.
-[ ${#STATE} -le 60 ] || die "state dir path too long (${#STATE} > 60 bytes): $STATE"
 
 SOCK=$STATE/docker.sock
 DATA=$STATE/data
@@ -113,17 +95,6 @@ ping_tls() {
 }
 
 # cmdline PID: the command line of PID with NULs as spaces (empty when gone).
-cmdline() { tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null || true; }
-
-# alive PID: 0 when PID runs (a zombie does not count).
-alive() {
-	local pid=$1 stat
-	case $pid in '' | *[!0-9]*) return 1 ;; esac
-	{ read -r stat <"/proc/$pid/stat"; } 2>/dev/null || return 1
-	stat=${stat##*) }
-	[ "${stat%% *}" != Z ]
-}
-
 # comm PID: the process name of PID (bash builtins only: these run over all of /proc).
 comm() {
 	local c=
@@ -138,9 +109,7 @@ ours() {
 	case $pid in '' | *[!0-9]*) return 1 ;; esac
 	{ read -r c <"/proc/$pid/comm"; } 2>/dev/null || return 1
 	case $c in dockerd | containerd | containerd-shim* | runc | docker-proxy) ;; *) return 1 ;; esac
-	alive "$pid" || return 1
-	case $(cmdline "$pid") in *"$STATE/"*) return 0 ;; esac
-	return 1
+	alive "$pid" && names_state "$pid"
 }
 
 # The pid of the dockerd we started, when it is still running.
@@ -179,32 +148,6 @@ other_dockerd() {
 		[ "$c" = dockerd ] && alive "${p#/proc/}" && return 0
 	done
 	return 1
-}
-
-# Daemon programs other than dockerd whose command line names the state dir
-# (dockerd's containerd, the shims).
-stray_pids() {
-	local p
-	for p in /proc/[0-9]*; do
-		p=${p#/proc/}
-		ours "$p" && echo "$p"
-	done
-	return 0
-}
-
-free_port() {
-	if command -v python3 >/dev/null 2>&1; then
-		python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' && return 0
-	fi
-	local p _
-	for _ in $(seq 1 100); do
-		p=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return 0
-		fi
-	done
-	die "no free port found on 127.0.0.1"
 }
 
 print_env() { cat "$ENVFILE"; }
@@ -472,41 +415,8 @@ stop_daemon() {
 		done
 	fi
 	# containerd, its shims: whatever still names our state dir.
-	local strays
-	strays=$(stray_pids)
-	if [ -n "$strays" ]; then
-		log "stopping leftover processes: ${strays//$'\n'/ }"
-		# shellcheck disable=SC2086
-		kill -TERM $strays 2>/dev/null || true
-		local deadline=$((SECONDS + 10))
-		while [ -n "$(stray_pids)" ] && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
-		strays=$(stray_pids)
-		# shellcheck disable=SC2086
-		[ -z "$strays" ] || kill -KILL $strays 2>/dev/null || true
-	fi
+	stop_ours "leftover processes"
 	rm -f "$STATE/launched.pid"
-}
-
-# Mount points at or under the state dir, deepest first.
-our_mounts() {
-	awk -v p="$STATE" '{ m = $5; gsub(/\\040/, " ", m); if (m == p || index(m, p "/") == 1) print length(m) " " m }' \
-		/proc/self/mountinfo | sort -rn | cut -d' ' -f2-
-}
-
-unmount_all() {
-	local m _
-	for _ in 1 2 3; do
-		[ -n "$(our_mounts)" ] || return 0
-		while IFS= read -r m; do
-			[ -n "$m" ] || continue
-			umount "$m" 2>/dev/null || umount -R "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
-		done < <(our_mounts)
-	done
-	if [ -n "$(our_mounts)" ]; then
-		log "warning: still mounted under $STATE:"
-		our_mounts | sed 's/^/    /' >&2
-		return 1
-	fi
 }
 
 cmd_down() {
@@ -602,19 +512,4 @@ cmd_env() {
 	print_env
 }
 
-usage() {
-	echo "usage: $0 up|down|env" >&2
-	exit 2
-}
-
-[ $# -eq 1 ] || usage
-mkdir -p "$(dirname "$STATE")"
-# One invocation at a time per state dir.
-exec 9>"$STATE.lock"
-flock -w 300 9 || die "another $PROG holds $STATE.lock"
-case $1 in
-up) cmd_up ;;
-down) cmd_down ;;
-env) cmd_env ;;
-*) usage ;;
-esac
+main 300 "$@"

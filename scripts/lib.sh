@@ -62,6 +62,45 @@ our_pids() {
 	return 0
 }
 
+# stop_ours WHAT: TERM every pid our_pids lists, then KILL those left after 10 s.
+stop_ours() {
+	local pids deadline
+	pids=$(our_pids)
+	[ -n "$pids" ] || return 0
+	log "stopping $1 (pids ${pids//$'\n'/ })"
+	# shellcheck disable=SC2086
+	kill -TERM $pids 2>/dev/null || true
+	deadline=$((SECONDS + 10))
+	while [ -n "$(our_pids)" ] && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+	pids=$(our_pids)
+	# shellcheck disable=SC2086
+	[ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
+}
+
+# our_mounts: mount points at or under the state dir, deepest first.
+our_mounts() {
+	awk -v p="$STATE" '{ m = $5; gsub(/\\040/, " ", m); if (m == p || index(m, p "/") == 1) print length(m) " " m }' \
+		/proc/self/mountinfo | sort -rn | cut -d' ' -f2-
+}
+
+# unmount_all: unmount everything under the state dir; 1 (and a warning) when some
+# mount stays.
+unmount_all() {
+	local m _
+	for _ in 1 2 3; do
+		[ -n "$(our_mounts)" ] || return 0
+		while IFS= read -r m; do
+			[ -n "$m" ] || continue
+			umount "$m" 2>/dev/null || umount -R "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
+		done < <(our_mounts)
+	done
+	if [ -n "$(our_mounts)" ]; then
+		log "warning: still mounted under $STATE:"
+		our_mounts | sed 's/^/    /' >&2
+		return 1
+	fi
+}
+
 free_port() {
 	if command -v python3 >/dev/null 2>&1; then
 		python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' && return 0

@@ -28,46 +28,20 @@
 set -euo pipefail
 
 PROG=podman.sh
-STATE=${DOCKWIRE_PODMAN_STATE_DIR:-/tmp/dockwire-podman}
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+STATE=$(state_dir DOCKWIRE_PODMAN_STATE_DIR /tmp/dockwire-podman 60)
 WAIT=${DOCKWIRE_PODMAN_WAIT:-30}
 MARKER=.dockwire-podman
-
-log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-die() {
-	log "error: $*"
-	exit 1
-}
-
-case $STATE in
-/*) ;;
-*) die "DOCKWIRE_PODMAN_STATE_DIR must be an absolute path, got '$STATE'" ;;
-esac
-STATE=${STATE%/}
-case $STATE in
-"" | / | /tmp | /var | /var/run | /run | /root | /home | /usr | /etc)
-	die "refusing to use '$STATE' as the state dir: pick a directory of its own"
-	;;
-esac
-[ ${#STATE} -le 60 ] || die "state dir path too long (${#STATE} > 60 bytes): $STATE"
 
 SOCK=$STATE/podman.sock
 PIDFILE=$STATE/service.pid
 LOGFILE=$STATE/service.log
 ENVFILE=$STATE/env
 
-alive() {
-	local stat
-	case $1 in '' | *[!0-9]*) return 1 ;; esac
-	{ read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
-	stat=${stat##*) }
-	[ "${stat%% *}" != Z ]
-}
-
 # ours PID: alive and its command line names the state dir.
 ours() {
-	alive "$1" || return 1
-	case $(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) in *"$STATE/"*) return 0 ;; esac
-	return 1
+	alive "$1" && names_state "$1"
 }
 
 service_pid() {
@@ -156,20 +130,9 @@ stop_service() {
 	fi
 	rm -f "$PIDFILE"
 	# conmon and container processes started under our root.
-	for p in /proc/[0-9]*; do
-		p=${p#/proc/}
-		if ours "$p"; then
-			log "stopping leftover $(cat "/proc/$p/comm" 2>/dev/null) (pid $p)"
-			kill -KILL "$p" 2>/dev/null || true
-		fi
-	done
-}
-
-unmount_all() {
-	local m
-	awk -v p="$STATE" '{ if ($5 == p || index($5, p "/") == 1) print length($5) " " $5 }' /proc/self/mountinfo |
-		sort -rn | cut -d' ' -f2- | while IFS= read -r m; do
-		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
+	for p in $(our_pids); do
+		log "stopping leftover $(cat "/proc/$p/comm" 2>/dev/null) (pid $p)"
+		kill -KILL "$p" 2>/dev/null || true
 	done
 }
 
@@ -180,7 +143,7 @@ cmd_down() {
 	fi
 	[ -f "$STATE/$MARKER" ] || die "$STATE was not made by $PROG (no $MARKER): not touching it"
 	stop_service
-	unmount_all
+	unmount_all || true
 	rm -rf --one-file-system "$STATE" 2>/dev/null || true
 	[ ! -e "$STATE" ] || {
 		log "warning: could not remove all of $STATE"
@@ -222,19 +185,4 @@ cmd_env() {
 	cat "$ENVFILE"
 }
 
-[ $# -eq 1 ] || {
-	echo "usage: $0 up|down|env" >&2
-	exit 2
-}
-mkdir -p "$(dirname "$STATE")"
-exec 9>"$STATE.lock"
-flock -w 120 9 || die "another $PROG holds $STATE.lock"
-case $1 in
-up) cmd_up ;;
-down) cmd_down ;;
-env) cmd_env ;;
-*)
-	echo "usage: $0 up|down|env" >&2
-	exit 2
-	;;
-esac
+main 120 "$@"

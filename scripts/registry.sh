@@ -156,18 +156,7 @@ cmd_down() {
 		return 0
 	fi
 	[ -f "$STATE/$MARKER" ] || die "$STATE was not made by $PROG (no $MARKER): not touching it"
-	local pids
-	pids=$(our_pids)
-	if [ -n "$pids" ]; then
-		log "stopping registries (pids ${pids//$'\n'/ })"
-		# shellcheck disable=SC2086
-		kill -TERM $pids 2>/dev/null || true
-		local deadline=$((SECONDS + 10))
-		while [ -n "$(our_pids)" ] && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
-		pids=$(our_pids)
-		# shellcheck disable=SC2086
-		[ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
-	fi
+	stop_ours registries
 	rm -rf --one-file-system "$STATE"
 	log "removed $STATE"
 }
