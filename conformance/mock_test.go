@@ -26,11 +26,18 @@ func TestMock(t *testing.T) {
 			name = "max=newest"
 		}
 		t.Run(name, func(t *testing.T) {
-			d, host := mockdaemon.StartUnix(t, mockdaemon.Config{MaxAPIVersion: max})
+			d, host := mockdaemon.StartUnix(t, mockdaemon.Config{
+				MaxAPIVersion: max,
+				Registries: map[string]mockdaemon.Credentials{
+					mockRegistries.Open: {},
+					mockRegistries.Auth: {Username: mockRegistries.User, Password: mockRegistries.Password},
+				},
+			})
 			conformance.Run(t, conformance.Target{
-				Name:   "mock-" + name,
-				Config: dial.Config{Host: host},
-				Image:  "busybox:latest",
+				Name:       "mock-" + name,
+				Config:     dial.Config{Host: host},
+				Image:      "busybox:latest",
+				Registries: &mockRegistries,
 			})
 			log = append(log, d.Requests()...)
 		})
@@ -61,6 +68,14 @@ func TestMock(t *testing.T) {
 }
 
 const coverageName = "coverage/operations/all-exercised"
+
+// mockRegistries are the registries the mock emulates in memory for the
+// suite's push, pull and login scenarios. Their ports are closed on the
+// host: only the mock's emulation answers them.
+var mockRegistries = conformance.Registries{
+	Open: "127.0.0.1:5901", Auth: "127.0.0.1:5902",
+	User: "dockwire", Password: "s3cret-for-tests",
+}
 
 // runSelection returns the -run pattern when it selects less than all of
 // TestMock (a subtest pattern), or "".

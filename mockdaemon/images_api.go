@@ -851,7 +851,15 @@ func (d *Daemon) imagePrune(w http.ResponseWriter, r *http.Request) {
 func (d *Daemon) imageSearch(w http.ResponseWriter, r *http.Request) {
 	term := r.URL.Query().Get("term")
 	d.mu.Lock()
-	if host := registryHostOf(term); host != "docker.io" && !d.registryKnownLocked(host) {
+	host := registryHostOf(term)
+	if host != "docker.io" && d.registryKnownLocked(host) {
+		d.mu.Unlock()
+		// The emulated registries speak only the v2 API: dockerd's v1
+		// search gets a 404 from them.
+		writeError(w, r, errInternal("Unexpected status code 404"))
+		return
+	}
+	if host != "docker.io" {
 		d.mu.Unlock()
 		// dockerd asks the registry's v1 search endpoint, and fails to dial.
 		writeError(w, r, errInternal(fmt.Sprintf("Get \"%s://%s/v1/search?q=%s\": dial tcp %s: connect: connection refused",
