@@ -6,8 +6,10 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dockwire/dockwire/mockdaemon"
 )
@@ -155,5 +157,36 @@ func TestHistoryShowsAncestors(t *testing.T) {
 	}
 	if h[0].Size != 0 {
 		t.Errorf("LABEL step size %d, want 0", h[0].Size)
+	}
+}
+
+func TestVolumeMountEvents(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	if r := c.do("POST", "/v1.56/volumes/create", map[string]any{"Name": "evvol"}); r.status != 201 {
+		t.Fatalf("volume create: %d %s", r.status, r.body)
+	}
+	id := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"true"}, "HostConfig": map[string]any{"Binds": []string{"evvol:/data:ro", "/tmp/evbind:/b"}}})
+	until := strconv.FormatInt(time.Now().Add(time.Second).Unix(), 10)
+	r := c.do("GET", `/v1.56/events?since=0&until=`+until+`&filters={"type":["volume"]}`, nil)
+	var got []string
+	dec := json.NewDecoder(bytes.NewReader(r.body))
+	for {
+		var ev struct {
+			Action string
+			Actor  struct {
+				ID         string
+				Attributes map[string]string
+			}
+		}
+		if dec.Decode(&ev) != nil {
+			break
+		}
+		got = append(got, ev.Action+" "+ev.Actor.ID)
+		if ev.Action == "mount" && (ev.Actor.Attributes["container"] != id || ev.Actor.Attributes["destination"] != "/data" || ev.Actor.Attributes["read/write"] != "false") {
+			t.Errorf("mount event attributes %v", ev.Actor.Attributes)
+		}
+	}
+	if want := "create evvol,mount evvol,unmount evvol"; strings.Join(got, ",") != want {
+		t.Errorf("volume events %q, want %q (binds make none)", got, want)
 	}
 }

@@ -61,6 +61,7 @@ func (d *Daemon) startLocked(c *container) error {
 	} else {
 		c.stdin = nil
 	}
+	d.volumeEventsLocked(c, "mount")
 	d.nextPID++
 	c.pid = d.nextPID + 1000
 	c.state = containerState{Status: "running", Running: true, Pid: c.pid, StartedAt: d.now(), FinishedAt: c.state.FinishedAt}
@@ -172,6 +173,9 @@ func (d *Daemon) onExit(c *container, p proc, exited chan struct{}) {
 	d.mu.Unlock()
 	c.logs.endRun()
 	d.events.emit("container", "die", c.id, attrs)
+	d.mu.Lock()
+	d.volumeEventsLocked(c, "unmount")
+	d.mu.Unlock()
 	close(exited)
 	if restart {
 		d.mu.Lock()
@@ -969,5 +973,24 @@ func (c *container) killForClose() {
 	c.d.mu.Unlock()
 	if p != nil {
 		p.Signal(9)
+	}
+}
+
+// volumeEventsLocked emits a volume event per named or anonymous volume
+// c mounts, as dockerd does when it mounts them for a start ("mount",
+// with the destination and mode) and releases them at exit ("unmount");
+// d.mu held.
+func (d *Daemon) volumeEventsLocked(c *container, action string) {
+	for _, m := range c.mounts {
+		if m.Type != "volume" {
+			continue
+		}
+		attrs := map[string]string{"container": c.id, "driver": m.Driver}
+		if action == "mount" {
+			attrs["destination"] = m.Destination
+			attrs["propagation"] = m.Propagation
+			attrs["read/write"] = strconv.FormatBool(m.RW)
+		}
+		d.events.emit("volume", action, m.Name, attrs)
 	}
 }
