@@ -6,7 +6,10 @@
 //
 // With --tlsverify (or --tls), TCP listeners speak TLS with --tlscert and
 // --tlskey, and --tlsverify requires client certificates signed by
-// --tlscacert.
+// --tlscacert. Each --registry names a registry the mock emulates in
+// memory, so that push, pull and login work without one:
+//
+//	mockdockerd -H unix:///tmp/mock.sock --registry 127.0.0.1:5000 --registry 127.0.0.1:5001=me:secret
 package main
 
 import (
@@ -49,6 +52,8 @@ func run(args []string) error {
 	cert := fs.String("tlscert", "", "server certificate")
 	key := fs.String("tlskey", "", "server key")
 	images := fs.String("images", mockdaemon.DefaultImage, "comma-separated images present at start")
+	var regs hosts
+	fs.Var(&regs, "registry", "a registry to emulate in memory: host:port, or host:port=user:password for one that needs login (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -81,6 +86,17 @@ func run(args []string) error {
 		if im = strings.TrimSpace(im); im != "" {
 			cfg.Images = append(cfg.Images, im)
 		}
+	}
+	for _, r := range regs {
+		host, cred, hasCred := strings.Cut(r, "=")
+		user, pass, _ := strings.Cut(cred, ":")
+		if host == "" || (hasCred && user == "") {
+			return fmt.Errorf("--registry %q: want host:port or host:port=user:password", r)
+		}
+		if cfg.Registries == nil {
+			cfg.Registries = map[string]mockdaemon.Credentials{}
+		}
+		cfg.Registries[host] = mockdaemon.Credentials{Username: user, Password: pass}
 	}
 	d := mockdaemon.New(cfg)
 	errc := make(chan error, len(hs))
