@@ -226,6 +226,7 @@ type container struct {
 	proc        proc
 	stdin       *stdinPipe
 	exited      chan struct{} // closed when the current run ends; replaced by start
+	health      *healthState  // State.Health; nil without a healthcheck
 	removed     chan struct{} // closed when removed
 	stopping    bool          // stop or kill asked for: no restart policy
 	removing    bool

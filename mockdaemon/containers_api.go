@@ -144,6 +144,10 @@ func mergeImageConfig(c *containerConfig, ic imageConfig) {
 	} else if len(c.Entrypoint) == 0 && len(ic.Entrypoint) > 0 && c.Entrypoint == nil {
 		c.Entrypoint = ic.Entrypoint
 	}
+	c.Healthcheck = mergeHealthcheck(c.Healthcheck, ic.Healthcheck)
+	if len(c.Shell) == 0 {
+		c.Shell = ic.Shell
+	}
 	env := slices.Clone(ic.Env)
 	for _, e := range c.Env {
 		k, v, _ := strings.Cut(e, "=")
@@ -258,7 +262,7 @@ func (c *container) eventAttrs() map[string]string {
 
 func (c *container) stateJSON() map[string]any {
 	s := c.state
-	return map[string]any{
+	m := map[string]any{
 		"Status":     s.Status,
 		"Running":    s.Running,
 		"Paused":     s.Paused,
@@ -271,6 +275,10 @@ func (c *container) stateJSON() map[string]any {
 		"StartedAt":  fmtTime(s.StartedAt),
 		"FinishedAt": fmtTime(s.FinishedAt),
 	}
+	if c.health != nil {
+		m["Health"] = c.health.json()
+	}
+	return m
 }
 
 func fmtTime(t time.Time) string {
@@ -358,6 +366,12 @@ func (c *container) statusText(now time.Time) string {
 	case s.Running && s.Paused:
 		return "Up " + humanDuration(now.Sub(s.StartedAt)) + " (Paused)"
 	case s.Running:
+		switch c.healthStatus() {
+		case "starting":
+			return "Up " + humanDuration(now.Sub(s.StartedAt)) + " (health: starting)"
+		case "healthy", "unhealthy":
+			return "Up " + humanDuration(now.Sub(s.StartedAt)) + " (" + c.health.Status + ")"
+		}
 		return "Up " + humanDuration(now.Sub(s.StartedAt))
 	case s.Status == "removing":
 		return "Removal In Progress"
@@ -484,6 +498,14 @@ func (d *Daemon) containerList(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	for h := range f["health"] {
+		switch h {
+		case "starting", "healthy", "unhealthy", "none":
+		default:
+			writeError(w, r, errInvalid("Unrecognised filter value for health: "+h))
+			return
+		}
+	}
 	for s := range f["status"] {
 		switch s {
 		case "created", "restarting", "running", "removing", "paused", "exited", "dead":
@@ -535,6 +557,9 @@ func (d *Daemon) containerMatches(f filters, c *container) bool {
 		return false
 	}
 	if !f.matchAny("status", func(v string) bool { return v == c.state.Status }) {
+		return false
+	}
+	if !f.matchAny("health", func(v string) bool { return v == c.healthStatus() }) {
 		return false
 	}
 	if !f.matchAny("id", func(v string) bool { return strings.HasPrefix(c.id, v) }) {

@@ -190,3 +190,108 @@ func TestVolumeMountEvents(t *testing.T) {
 		t.Errorf("volume events %q, want %q (binds make none)", got, want)
 	}
 }
+
+func TestHealthcheck(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	type health struct {
+		Status        string
+		FailingStreak int
+		Log           []struct {
+			ExitCode int
+			Output   string
+		}
+	}
+	state := func(id string) *health {
+		var s struct{ State struct{ Health *health } }
+		_ = json.Unmarshal(c.do("GET", "/v1.56/containers/"+id+"/json", nil).body, &s)
+		return s.State.Health
+	}
+	mk := func(test []string, timeout time.Duration, retries int) string {
+		id := c.create("", map[string]any{"Image": "busybox", "Cmd": []string{"sleep", "60"}, "Healthcheck": map[string]any{
+			"Test": test, "Interval": int64(20 * time.Millisecond), "Timeout": int64(timeout), "Retries": retries}})
+		if r := c.do("POST", "/v1.56/containers/"+id+"/start", nil); r.status != 204 {
+			t.Fatalf("start: %d %s", r.status, r.body)
+		}
+		t.Cleanup(func() { c.do("DELETE", "/v1.56/containers/"+id+"?force=1", nil) })
+		return id
+	}
+	wait := func(id, want string) *health {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			h := state(id)
+			if h != nil && h.Status == want {
+				return h
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("health of %s: %+v, want %s", id[:12], h, want)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	plain := c.create("", map[string]any{"Image": "busybox", "Cmd": []string{"sleep", "60"}})
+	c.do("POST", "/v1.56/containers/"+plain+"/start", nil)
+	t.Cleanup(func() { c.do("DELETE", "/v1.56/containers/"+plain+"?force=1", nil) })
+	if h := state(plain); h != nil {
+		t.Errorf("health without a healthcheck: %+v", h)
+	}
+	good := mk([]string{"CMD", "true"}, time.Second, 2)
+	bad := mk([]string{"CMD-SHELL", "echo sick >&2; exit 1"}, time.Second, 2)
+	slow := mk([]string{"CMD", "sleep", "10"}, 30*time.Millisecond, 1)
+	if h := wait(good, "healthy"); h.FailingStreak != 0 || len(h.Log) == 0 || h.Log[0].ExitCode != 0 {
+		t.Errorf("healthy: %+v", h)
+	}
+	if h := wait(bad, "unhealthy"); h.FailingStreak < 2 || len(h.Log) < 2 || h.Log[0].ExitCode != 1 || h.Log[0].Output != "sick\n" {
+		t.Errorf("unhealthy: %+v", h)
+	}
+	if h := wait(slow, "unhealthy"); h.Log[0].ExitCode != -1 || !strings.Contains(h.Log[0].Output, "exceeded timeout") {
+		t.Errorf("timed out: %+v", h)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if h := state(good); len(h.Log) > 5 {
+		t.Errorf("log keeps %d entries, want at most 5", len(h.Log))
+	}
+	for _, tc := range []struct {
+		filter string
+		want   []string
+	}{
+		{"healthy", []string{good}},
+		{"unhealthy", []string{bad, slow}},
+		{"none", []string{plain}},
+		{"starting", nil},
+	} {
+		var list []struct{ ID, Status string }
+		r := c.do("GET", `/v1.56/containers/json?filters={"health":["`+tc.filter+`"]}`, nil)
+		_ = json.Unmarshal(r.body, &list)
+		var got []string
+		for _, l := range list {
+			got = append(got, l.ID)
+			if tc.filter != "none" && !strings.Contains(l.Status, "("+tc.filter+")") {
+				t.Errorf("status text %q lacks (%s)", l.Status, tc.filter)
+			}
+		}
+		if strings.Join(sortedCopy(got), ",") != strings.Join(sortedCopy(tc.want), ",") {
+			t.Errorf("health=%s: %v, want %v", tc.filter, got, tc.want)
+		}
+	}
+	if r := c.do("GET", `/v1.56/containers/json?filters={"health":["sickly"]}`, nil); r.status != 400 {
+		t.Errorf("bad health filter: %d", r.status)
+	}
+	until := strconv.FormatInt(time.Now().Add(time.Second).Unix(), 10)
+	r := c.do("GET", `/v1.56/events?since=0&until=`+until+`&filters={"container":["`+good+`"]}`, nil)
+	if n := strings.Count(string(r.body), `"health_status: healthy"`); n != 1 {
+		t.Errorf("%d health_status: healthy events, want 1 (on change only)", n)
+	}
+}
+
+func sortedCopy(s []string) []string {
+	out := append([]string(nil), s...)
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[j] < out[i] {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+}

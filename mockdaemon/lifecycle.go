@@ -88,6 +88,7 @@ func (d *Daemon) startLocked(c *container) error {
 	p := startProc(spec)
 	c.proc = p
 	exited := c.exited
+	d.startHealthLocked(c, exited)
 	d.goTracked(func() {
 		<-p.Done()
 		close(done)
