@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -287,14 +286,39 @@ func (w *gatedWriter) Write(p []byte) (int, error) {
 
 // sortedContainers lists containers newest first; d.mu held.
 func (d *Daemon) sortedContainers() []*container {
-	out := slices.Collect(maps.Values(d.containers))
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].created.Equal(out[j].created) {
-			return out[i].created.After(out[j].created)
+	return slices.Clone(d.ordered)
+}
+
+// newerContainer orders the container list: newest first, then by id.
+func newerContainer(a, b *container) bool {
+	if !a.created.Equal(b.created) {
+		return a.created.After(b.created)
+	}
+	return a.id > b.id
+}
+
+// indexContainerLocked adds c to d.containers and to the list order,
+// kept sorted incrementally; d.mu held.
+func (d *Daemon) indexContainerLocked(c *container) {
+	d.containers[c.id] = c
+	i := sort.Search(len(d.ordered), func(i int) bool { return !newerContainer(d.ordered[i], c) })
+	d.ordered = slices.Insert(d.ordered, i, c)
+}
+
+// unindexContainerLocked removes c from d.containers and the order; d.mu held.
+func (d *Daemon) unindexContainerLocked(c *container) {
+	delete(d.containers, c.id)
+	i := sort.Search(len(d.ordered), func(i int) bool { return !newerContainer(d.ordered[i], c) })
+	for ; i < len(d.ordered); i++ {
+		if d.ordered[i] == c {
+			d.ordered = slices.Delete(d.ordered, i, i+1)
+			return
 		}
-		return out[i].id > out[j].id
-	})
-	return out
+	}
+	// not where its key says (created changed?): fall back to a scan
+	if j := slices.Index(d.ordered, c); j >= 0 {
+		d.ordered = slices.Delete(d.ordered, j, j+1)
+	}
 }
 
 // getContainer resolves a full id, a name or a unique id prefix; d.mu held.

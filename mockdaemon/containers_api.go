@@ -127,7 +127,7 @@ func (d *Daemon) containerCreate(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	d.containers[id] = c
+	d.indexContainerLocked(c)
 	d.names[name] = id
 	d.prepareRootfsLocked(c)
 	attrs := c.eventAttrs()
@@ -529,7 +529,7 @@ func (d *Daemon) containerList(w http.ResponseWriter, r *http.Request) {
 			sinceT = &t
 		}
 	}
-	for _, c := range d.sortedContainers() {
+	for _, c := range d.ordered { // newest first; nothing is removed meanwhile
 		if !all && !c.state.Running && !f.has("status") {
 			continue
 		}

@@ -74,6 +74,7 @@ type Daemon struct {
 	hijacked   map[net.Conn]struct{}
 	servers    []*http.Server
 	containers map[string]*container // by full id
+	ordered    []*container          // d.containers newest first (list order), kept incrementally
 	names      map[string]string     // "/name" -> id
 	execs      map[string]*execInst
 	images     *imageStore

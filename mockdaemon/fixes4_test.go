@@ -295,3 +295,54 @@ func sortedCopy(s []string) []string {
 	}
 	return out
 }
+
+func TestIPReuseAndListOrder(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	if r := c.do("POST", "/v1.56/networks/create", map[string]any{"Name": "small", "IPAM": map[string]any{"Config": []map[string]any{{"Subnet": "10.9.0.0/29"}}}}); r.status != 201 {
+		t.Fatalf("network create: %d %s", r.status, r.body)
+	}
+	ipOf := func(id string) string {
+		var s struct {
+			NetworkSettings struct {
+				Networks map[string]struct{ IPAddress string }
+			}
+		}
+		_ = json.Unmarshal(c.do("GET", "/v1.56/containers/"+id+"/json", nil).body, &s)
+		return s.NetworkSettings.Networks["small"].IPAddress
+	}
+	var ids []string
+	seen := map[string]bool{}
+	// a /29 has 5 addresses for containers: 12 creates fit only if removal frees them
+	for i := range 12 {
+		id := c.create("", map[string]any{"Image": "busybox", "HostConfig": map[string]any{"NetworkMode": "small"}})
+		ip := ipOf(id)
+		if ip == "" || seen[ip] {
+			t.Fatalf("create %d: address %q (in use: %v)", i, ip, seen)
+		}
+		seen[ip] = true
+		ids = append(ids, id)
+		if len(ids) == 4 {
+			old := ids[0]
+			delete(seen, ipOf(old))
+			if r := c.do("DELETE", "/v1.56/containers/"+old, nil); r.status != 204 {
+				t.Fatalf("remove: %d %s", r.status, r.body)
+			}
+			ids = ids[1:]
+		}
+	}
+	var list []struct {
+		ID string `json:"Id"`
+	}
+	_ = json.Unmarshal(c.do("GET", "/v1.56/containers/json?all=1", nil).body, &list)
+	var got []string
+	for _, l := range list {
+		got = append(got, l.ID)
+	}
+	want := append([]string(nil), ids...)
+	for i, j := 0, len(want)-1; i < j; i, j = i+1, j-1 {
+		want[i], want[j] = want[j], want[i]
+	}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("list order %v, want newest first %v", got, want)
+	}
+}

@@ -229,13 +229,13 @@ func (d *Daemon) removeLocked(c *container, removeVolumes bool) {
 	if _, ok := d.containers[c.id]; !ok {
 		return
 	}
-	delete(d.containers, c.id)
+	d.unindexContainerLocked(c)
 	delete(d.names, c.name)
 	for _, eid := range c.execIDs {
 		delete(d.execs, eid)
 	}
 	for _, ep := range c.eps {
-		delete(ep.network.containers, c.id)
+		ep.network.removeEndpoint(c.id)
 	}
 	d.detachVolumesLocked(c, removeVolumes)
 	c.state.Status = "removing"

@@ -30,7 +30,34 @@ type network struct {
 	ipRange    string
 	nextHost   uint32
 	containers map[string]*endpoint
+	used       map[string]int // addresses of containers' endpoints, kept with containers
 	builtin    bool
+}
+
+// addEndpoint attaches a container's endpoint, keeping used current.
+func (n *network) addEndpoint(id string, ep *endpoint) {
+	n.removeEndpoint(id)
+	n.containers[id] = ep
+	if ep.ip != "" {
+		if n.used == nil {
+			n.used = map[string]int{}
+		}
+		n.used[ep.ip]++
+	}
+}
+
+// removeEndpoint detaches a container's endpoint, keeping used current.
+func (n *network) removeEndpoint(id string) {
+	ep, ok := n.containers[id]
+	if !ok {
+		return
+	}
+	delete(n.containers, id)
+	if ep != nil && ep.ip != "" {
+		if n.used[ep.ip]--; n.used[ep.ip] <= 0 {
+			delete(n.used, ep.ip)
+		}
+	}
 }
 
 func (d *Daemon) initNetworks() {
@@ -75,10 +102,7 @@ func (n *network) allocIP() string {
 	if n.subnet == nil {
 		return ""
 	}
-	used := map[string]bool{}
-	for _, ep := range n.containers {
-		used[ep.ip] = true
-	}
+	gw := n.gateway.String()
 	ones, bits := n.subnet.Mask.Size()
 	size := uint32(1) << uint(bits-ones)
 	for i := uint32(0); i < size; i++ {
@@ -87,7 +111,7 @@ func (n *network) allocIP() string {
 			h = 2 + (h % max(1, size-3))
 		}
 		ip := hostIP(n.subnet, h).String()
-		if !used[ip] && ip != n.gateway.String() {
+		if n.used[ip] == 0 && ip != gw {
 			n.nextHost = h + 1
 			return ip
 		}
@@ -221,7 +245,7 @@ func (d *Daemon) connectLocked(c *container, n *network, cfg *endpointConfig) er
 		ep.aliases = slices.Compact(ep.aliases)
 	}
 	c.eps[n.name] = ep
-	n.containers[c.id] = ep
+	n.addEndpoint(c.id, ep)
 	return nil
 }
 
@@ -658,7 +682,7 @@ func (d *Daemon) networkDisconnect(w http.ResponseWriter, r *http.Request) {
 			err = errForbidden(fmt.Sprintf("container %s is not connected to network %s", c.id, n.name))
 		} else {
 			delete(c.eps, n.name)
-			delete(n.containers, c.id)
+			n.removeEndpoint(c.id)
 			d.writeNetFilesLocked(c)
 		}
 	}
