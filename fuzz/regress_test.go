@@ -3,10 +3,13 @@ package fuzz
 import (
 	"bufio"
 	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/dockwire/dockwire/tarstream"
@@ -60,5 +63,35 @@ func TestTarRoundTripNonUTF8Dir(t *testing.T) {
 	}
 	if fi, err := os.Stat(filepath.Join(dst, "\x83")); err != nil || !fi.IsDir() {
 		t.Fatalf("directory \\x83 not extracted: %v", err)
+	}
+}
+
+// TestWireStreamMistypedErrorDetail: FuzzWireStream/0d80b405e56d975c.
+// {"errorDetAil":0} (a key encoding/json matches to errorDetail, with a
+// number) stopped the stream with an empty *wire.StreamError: Unmarshal had
+// allocated ErrorDetail before failing. It is a plain record now, while
+// {"errorDetail":{}} stays an (empty) error record, as in moby's jsonmessage.
+func TestWireStreamMistypedErrorDetail(t *testing.T) {
+	for _, tt := range []struct {
+		rec     string
+		wantErr bool
+	}{
+		{`{"errorDetAil":0 }`, false},
+		{`{"errorDetail":{"code":"x"}}`, false},
+		{`{"errorDetail":{}}`, true},
+		{`{"error":"boom","errorDetail":5}`, true},
+	} {
+		s := wire.NewStream[json.RawMessage](context.Background(), io.NopCloser(strings.NewReader(tt.rec)), "", wire.StreamOptions{})
+		n := 0
+		for s.Next() {
+			n++
+		}
+		var se *wire.StreamError
+		if got := errors.As(s.Err(), &se); got != tt.wantErr || (!tt.wantErr && n != 1) {
+			t.Errorf("%s: %d records, err %v; want error record %v", tt.rec, n, s.Err(), tt.wantErr)
+		}
+		if se != nil && strings.Contains(tt.rec, "boom") && se.Message != "boom" {
+			t.Errorf("%s: message %q", tt.rec, se.Message)
+		}
 	}
 }

@@ -96,7 +96,15 @@ func (s *Stream[T]) Next() bool {
 				Message string `json:"message"`
 			} `json:"errorDetail"`
 		}
-		json.Unmarshal(rec, &e) // fields of other types are simply not an error record
+		// Fields of other types are simply not an error record. Unmarshal
+		// allocates ErrorDetail before it fails on {"errorDetail":0}: an
+		// empty one from a failed decode is no error record either (found
+		// by fuzz.FuzzWireStream, fuzz/testdata/fuzz/FuzzWireStream/0d80b405e56d975c).
+		if err := json.Unmarshal(rec, &e); err != nil {
+			if d := e.ErrorDetail; d != nil && d.Code == 0 && d.Message == "" {
+				e.ErrorDetail = nil
+			}
+		}
 		if e.Error != "" || e.ErrorDetail != nil {
 			se := &StreamError{Message: e.Error}
 			if d := e.ErrorDetail; d != nil {
