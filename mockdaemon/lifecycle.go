@@ -1,6 +1,7 @@
 package mockdaemon
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -284,10 +285,17 @@ func (c *container) stopParams(r *http.Request) (sig int, timeout time.Duration,
 // stop sends the stop signal, waits up to timeout (forever when negative),
 // then kills. It reports whether the container was running.
 func (d *Daemon) stop(c *container, sig int, timeout time.Duration) bool {
+	ran, _ := d.stopCtx(context.Background(), c, sig, timeout)
+	return ran
+}
+
+// stopCtx is stop for a request: when ctx ends first it stops waiting
+// (the signal is sent, the stop stays requested) and returns ctx's error.
+func (d *Daemon) stopCtx(ctx context.Context, c *container, sig int, timeout time.Duration) (bool, error) {
 	d.mu.Lock()
 	if !c.state.Running {
 		d.mu.Unlock()
-		return false
+		return false, nil
 	}
 	c.stopping = true
 	c.manualStop = true
@@ -295,7 +303,7 @@ func (d *Daemon) stop(c *container, sig int, timeout time.Duration) bool {
 	c.pauseGate.resume()
 	d.mu.Unlock()
 	if p == nil {
-		return false
+		return false, nil
 	}
 	d.events.emit("container", "kill", c.id, mergeAttrs(c.eventAttrs(), "signal", strconv.Itoa(sig)))
 	p.Signal(sig)
@@ -314,8 +322,10 @@ func (d *Daemon) stop(c *container, sig int, timeout time.Duration) bool {
 	case <-d.ctx.Done():
 		p.Signal(9)
 		<-exited
+	case <-ctx.Done():
+		return true, fmt.Errorf("mockdaemon: stop %s: %w", c.id[:12], ctx.Err())
 	}
-	return true
+	return true, nil
 }
 
 func mergeAttrs(m map[string]string, kv ...string) map[string]string {
@@ -336,7 +346,12 @@ func (d *Daemon) containerStop(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	if !d.stop(c, sig, timeout) {
+	ran, err := d.stopCtx(r.Context(), c, sig, timeout)
+	if err != nil {
+		writeError(w, r, errInternal(err.Error()))
+		return
+	}
+	if !ran {
 		writeError(w, r, errNotModified())
 		return
 	}
@@ -355,7 +370,12 @@ func (d *Daemon) containerRestart(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	if d.stop(c, sig, timeout) {
+	ran, err := d.stopCtx(r.Context(), c, sig, timeout)
+	if err != nil {
+		writeError(w, r, errInternal(err.Error()))
+		return
+	}
+	if ran {
 		d.events.emit("container", "stop", c.id, c.eventAttrs())
 	}
 	d.mu.Lock()
