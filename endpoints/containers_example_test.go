@@ -6,50 +6,61 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"path/filepath"
+	"strings"
 
-	"github.com/dockwire/dockwire"
 	"github.com/dockwire/dockwire/endpoints"
 )
 
-// containerService is how the examples reach the daemon DOCKER_HOST names.
-func containerService() *endpoints.ContainerService {
-	cli, err := dockwire.FromEnv()
-	if err != nil {
-		log.Fatal(err)
-	}
-	return endpoints.NewContainers(cli.Wire())
-}
-
 // Run a command to completion and get its output, as docker-py's
-// client.containers.run(image, command, remove=True) does.
+// client.containers.run(image, command, remove=True) does; a non-zero exit
+// is a *ContainerError carrying the code and stderr.
 func ExampleContainerService_Run() {
+	w, stop := mockWire() // an in-process mock daemon; use a dockwire.Client's Containers in real code
+	defer stop()
 	ctx := context.Background()
-	containers := containerService()
+	containers := endpoints.NewContainers(w)
+
 	res, err := containers.Run(ctx, endpoints.RunOptions{
-		Image:    "busybox",
-		Command:  []string{"sh", "-c", "echo hello; exit 3"},
+		Image:    "busybox:latest",
+		Command:  []string{"sh", "-c", "echo hello"},
 		Remove:   true,
 		MemLimit: "64m",
 	})
-	var cerr *endpoints.ContainerError
-	switch {
-	case errors.As(err, &cerr):
-		fmt.Printf("exit %d, stderr %q\n", cerr.ExitCode, cerr.Stderr)
-	case errors.Is(err, endpoints.ErrImageNotFound):
-		fmt.Println("no such image, and it could not be pulled")
-	case err != nil:
+	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Printf("%s", res.Output)
+
+	_, err = containers.Run(ctx, endpoints.RunOptions{
+		Image:   "busybox:latest",
+		Command: []string{"sh", "-c", "echo bad >&2; exit 3"},
+		Remove:  true,
+	})
+	var cerr *endpoints.ContainerError
+	if errors.As(err, &cerr) {
+		fmt.Printf("exit %d, stderr %q\n", cerr.ExitCode, cerr.Stderr)
+	}
+	// Output:
+	// hello
+	// exit 3, stderr "bad\n"
 }
 
 // Run a command in a running container and get its output and exit code,
 // as docker-py's container.exec_run does.
 func ExampleContainerService_ExecRun() {
+	w, stop := mockWire()
+	defer stop()
 	ctx := context.Background()
-	containers := containerService()
-	res, err := containers.ExecRun(ctx, "my-container", endpoints.ExecRunOptions{
-		Cmd:        []string{"sh", "-c", "echo $GREETING from $(pwd)"},
+	containers := endpoints.NewContainers(w)
+	c, err := containers.Run(ctx, endpoints.RunOptions{Image: "busybox:latest", Command: []string{"sleep", "60"}, Detach: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer containers.Delete(ctx, c.ID, endpoints.DeleteOptions{Force: true})
+
+	res, err := containers.ExecRun(ctx, c.ID, endpoints.ExecRunOptions{
+		Cmd:        []string{"sh", "-c", "echo $GREETING from $(pwd); exit 2"},
 		Env:        []string{"GREETING=hello"},
 		WorkingDir: "/tmp",
 	})
@@ -57,37 +68,73 @@ func ExampleContainerService_ExecRun() {
 		log.Fatal(err)
 	}
 	fmt.Printf("exit %d: %s", res.ExitCode, res.Stdout)
+	// Output:
+	// exit 2: hello from /tmp
 }
 
-// Follow a container's logs, split into stdout and stderr, until ctx is
-// cancelled or the container stops.
+// Read a container's logs, split into stdout and stderr. With Follow set,
+// the stream runs until ctx is cancelled or the container stops.
 func ExampleContainerService_Logs() {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	containers := containerService()
-	logs, err := containers.Logs(ctx, "my-container", endpoints.LogsOptions{Follow: true, Tail: "10", Timestamps: true})
+	w, stop := mockWire()
+	defer stop()
+	ctx := context.Background()
+	containers := endpoints.NewContainers(w)
+	c, err := containers.Run(ctx, endpoints.RunOptions{
+		Image: "busybox:latest", Command: []string{"sh", "-c", "echo one; echo two >&2; echo three"}, Detach: true,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer containers.Delete(ctx, c.ID, endpoints.DeleteOptions{Force: true})
+	if _, err := containers.Wait(ctx, c.ID, endpoints.WaitOptions{}); err != nil {
+		log.Fatal(err)
+	}
+
+	logs, err := containers.Logs(ctx, c.ID, endpoints.LogsOptions{Follow: true, Tail: "all"})
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer logs.Close()
-	if _, err := logs.Demux(os.Stdout, os.Stderr); err != nil && ctx.Err() == nil {
+	var stdout, stderr strings.Builder
+	if _, err := logs.Demux(&stdout, &stderr); err != nil {
 		log.Fatal(err)
 	}
+	fmt.Printf("stdout %q, stderr %q\n", stdout.String(), stderr.String())
+	// Output:
+	// stdout "one\nthree\n", stderr "two\n"
 }
 
-// Copy a host directory into a container and a container path out to a
+// Copy a host directory into a container, and a container path out to a
 // host directory (extracted safely: nothing is written outside it).
 func ExampleContainerService_CopyTo() {
+	w, stop := mockWire()
+	defer stop()
 	ctx := context.Background()
-	containers := containerService()
-	if err := containers.CopyTo(ctx, "my-container", "./site", "/usr/share/html", endpoints.CopyOptions{}); err != nil {
-		log.Fatal(err)
-	}
-	stat, err := containers.CopyFrom(ctx, "my-container", "/etc/hosts", "./out", endpoints.CopyOptions{})
+	containers := endpoints.NewContainers(w)
+	c, err := containers.Run(ctx, endpoints.RunOptions{Image: "busybox:latest", Command: []string{"sleep", "60"}, Detach: true})
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("copied", stat.Name, stat.Size, "bytes")
+	defer containers.Delete(ctx, c.ID, endpoints.DeleteOptions{Force: true})
+
+	site, err := os.MkdirTemp("", "site")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(site)
+	os.WriteFile(filepath.Join(site, "index.html"), []byte("<h1>hi</h1>\n"), 0o644)
+	if err := containers.CopyTo(ctx, c.ID, site, "/tmp", endpoints.CopyOptions{}); err != nil {
+		log.Fatal(err)
+	}
+	out := filepath.Join(site, "out")
+	stat, err := containers.CopyFrom(ctx, c.ID, "/tmp/"+filepath.Base(site)+"/index.html", out, endpoints.CopyOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	data, _ := os.ReadFile(filepath.Join(out, "index.html"))
+	fmt.Printf("copied %s, %d bytes: %s", stat.Name, stat.Size, data)
+	// Output:
+	// copied index.html, 12 bytes: <h1>hi</h1>
 }
 
 // Parse docker-py style limits.

@@ -4,30 +4,18 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/dockwire/dockwire/endpoints"
-	"github.com/dockwire/dockwire/mockdaemon"
-	"github.com/dockwire/dockwire/wire"
 )
 
 // mockImages serves an in-process mock daemon and returns its Image
 // operations, and a func to stop it.
 func mockImages() (*endpoints.ImageService, func()) {
-	d := mockdaemon.New(mockdaemon.Config{})
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		log.Fatal(err)
-	}
-	go d.Serve(l)
-	var dialer net.Dialer
-	w := wire.NewClient(func(ctx context.Context) (net.Conn, error) {
-		return dialer.DialContext(ctx, "tcp", l.Addr().String())
-	}, wire.Options{})
-	return endpoints.NewImages(w), func() { w.Close(); d.Close() }
+	w, stop := mockWire()
+	return endpoints.NewImages(w), stop
 }
 
 // Build from a Dockerfile alone, with no context (docker-py's fileobj),
