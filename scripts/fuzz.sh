@@ -13,7 +13,8 @@
 #
 # A failing target fails the script (after the others have run) and the script prints
 # where go test wrote the crasher: <package dir>/testdata/fuzz/<Target>/<hash>. Commit it
-# with the fix and a test that names it.
+# with the fix and a test that names it. A bare "context deadline exceeded" with no input is
+# Go 1.26's fuzz coordinator race (golang/go#75804), reported but not counted as a failure.
 # CI runs `scripts/fuzz.sh 8`; DOCKWIRE_FUZZ_LOG=<file> appends one line per target.
 set -uo pipefail
 export PATH=/usr/local/go/bin:$PATH
@@ -29,6 +30,15 @@ pkgs=(
 	".:./mockdaemon/internal/shell"
 	"bench:."
 )
+
+# spurious_deadline OUTPUT: Go 1.26's fuzz coordinator can end a -fuzztime run with a bare
+# "context deadline exceeded" failure, no crasher and no failing input (golang/go#75804,
+# fixed in Go 1.27); it is a race at the deadline, not a finding. A real failure always
+# names an input ("Failing input written to ..."), a hang included.
+spurious_deadline() {
+	printf '%s\n' "$1" | grep -qxE '[[:space:]]*context deadline exceeded' &&
+		! printf '%s\n' "$1" | grep -qE 'Failing input written|panic:|fuzzing process hung|--- FAIL: [^ ]+/'
+}
 
 start=$SECONDS
 failed=()
@@ -51,7 +61,10 @@ for entry in "${pkgs[@]}"; do
 		rc=$?
 		ran=$((ran + 1))
 		last=$(printf '%s\n' "$out" | grep -E '^fuzz: elapsed' | tail -1)
-		if [ $rc -eq 0 ]; then
+		if [ $rc -ne 0 ] && spurious_deadline "$out"; then
+			line="ok   $f ($mod/$pkg) in $((SECONDS - t0)) s: ${last#fuzz: } (stopped by go#75804: bare \"context deadline exceeded\", no crasher)"
+			echo "fuzz.sh: $line"
+		elif [ $rc -eq 0 ]; then
 			line="ok   $f ($mod/$pkg) in $((SECONDS - t0)) s: ${last#fuzz: }"
 			echo "fuzz.sh: $line"
 		else
