@@ -63,6 +63,29 @@ func (e *Env) running(hc *endpoints.HostConfig, cmd ...string) string {
 	return id
 }
 
+// topUntil lists a container's processes until one row satisfies match or
+// 10 s pass, and returns the last listing. Right after start, dockerd may
+// still show "runc init" where the command will be.
+func (e *Env) topUntil(id string, opts endpoints.TopOptions, match func(row []string) bool) endpoints.ContainerTop {
+	e.T.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		top, err := e.containers().Top(e.Ctx, id, opts)
+		if err != nil {
+			e.T.Fatalf("top: %v", err)
+		}
+		for _, row := range top.Processes {
+			if match(row) {
+				return top
+			}
+		}
+		if time.Now().After(deadline) || e.Ctx.Err() != nil {
+			return top
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // exited runs cmd in a labelled container and waits for it to exit.
 func (e *Env) exited(cmd ...string) string {
 	e.T.Helper()
@@ -357,10 +380,9 @@ func init() {
 	})
 	register("containers/top/lists-process", func(e *Env) {
 		id := e.running(nil, "sleep", "123")
-		top, err := e.containers().Top(e.Ctx, id, endpoints.TopOptions{})
-		if err != nil {
-			e.T.Fatal(err)
-		}
+		top := e.topUntil(id, endpoints.TopOptions{}, func(row []string) bool {
+			return strings.Contains(strings.Join(row, " "), "sleep 123")
+		})
 		found := false
 		for _, p := range top.Processes {
 			found = found || strings.Contains(strings.Join(p, " "), "sleep 123")

@@ -294,10 +294,9 @@ func init() {
 
 	register("containers/top/ps-args", func(e *Env) {
 		id := e.running(nil, "sleep", "77")
-		top, err := e.containers().Top(e.Ctx, id, endpoints.TopOptions{PsArgs: "-o pid,args"})
-		if err != nil {
-			e.T.Fatalf("top -o pid,args: %v", err)
-		}
+		top := e.topUntil(id, endpoints.TopOptions{PsArgs: "-o pid,args"}, func(row []string) bool {
+			return len(row) == 2 && row[1] == "sleep 77"
+		})
 		if !slices.Equal(top.Titles, []string{"PID", "COMMAND"}) {
 			e.T.Errorf("titles %q, want [PID COMMAND]", top.Titles)
 		}
