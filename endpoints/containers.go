@@ -409,37 +409,62 @@ func (s *ContainerService) Logs(ctx context.Context, id string, opts LogsOptions
 		return nil, err
 	}
 	r := req("GET", p, op)
-	stdout, stderr := opts.Stdout, opts.Stderr
-	if !stdout && !stderr {
-		stdout, stderr = true, true
-	}
-	boolParam(r.Query, "stdout", stdout)
-	boolParam(r.Query, "stderr", stderr)
-	boolParam(r.Query, "follow", opts.Follow)
-	boolParam(r.Query, "timestamps", opts.Timestamps)
-	if opts.Follow {
-		r.NoTimeout = true
-	}
-	if !opts.Since.IsZero() {
-		r.Query.Set("since", unixTimestamp(opts.Since))
+	q := logsQuery{Stdout: opts.Stdout, Stderr: opts.Stderr, Follow: opts.Follow,
+		Timestamps: opts.Timestamps, Since: opts.Since, Tail: opts.Tail}
+	if err := q.apply(op, r); err != nil {
+		return nil, err
 	}
 	if !opts.Until.IsZero() {
 		r.Query.Set("until", unixTimestamp(opts.Until))
 		r.Requires = append(r.Requires, wire.Requirement{What: op + ": Until", Version: v(35)})
 	}
-	switch opts.Tail {
+	return openLogs(ctx, s.w, r, opts.TTY, s.ttyOf(id))
+}
+
+// logsQuery is what the container, service and task logs operations
+// share in their query.
+type logsQuery struct {
+	Stdout, Stderr, Follow, Timestamps bool
+	Since                              time.Time
+	Tail                               string
+}
+
+// apply sets q on r (both streams when neither is asked for; no timeout
+// when following) or refuses a bad Tail.
+func (q logsQuery) apply(op string, r *wire.Request) error {
+	stdout, stderr := q.Stdout, q.Stderr
+	if !stdout && !stderr {
+		stdout, stderr = true, true
+	}
+	boolParam(r.Query, "stdout", stdout)
+	boolParam(r.Query, "stderr", stderr)
+	boolParam(r.Query, "follow", q.Follow)
+	boolParam(r.Query, "timestamps", q.Timestamps)
+	if q.Follow {
+		r.NoTimeout = true
+	}
+	if !q.Since.IsZero() {
+		r.Query.Set("since", unixTimestamp(q.Since))
+	}
+	switch q.Tail {
 	case "", "all":
 	default:
-		if n, err := strconv.Atoi(opts.Tail); err != nil || n < 0 {
-			return nil, argErr(op, "Tail", opts.Tail, `want "all" or a non-negative number`)
+		if n, err := strconv.Atoi(q.Tail); err != nil || n < 0 {
+			return argErr(op, "Tail", q.Tail, `want "all" or a non-negative number`)
 		}
-		r.Query.Set("tail", opts.Tail)
+		r.Query.Set("tail", q.Tail)
 	}
-	mode, err := newStreamMode(ctx, s.w, opts.TTY, s.ttyOf(id))
+	return nil
+}
+
+// openLogs sends a logs request and tells from the response (or, before
+// API 1.42, from hint or look) whether the stream is multiplexed.
+func openLogs(ctx context.Context, w *wire.Client, r *wire.Request, hint *bool, look func(context.Context) (bool, error)) (*Logs, error) {
+	mode, err := newStreamMode(ctx, w, hint, look)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := s.w.Do(ctx, r)
+	resp, err := w.Do(ctx, r)
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package endpoints
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/dockwire/dockwire/wire"
@@ -357,41 +356,11 @@ func swarmLogs(ctx context.Context, w *wire.Client, op, prefix, id string, opts 
 		return nil, err
 	}
 	r := req("GET", p, op)
-	stdout, stderr := opts.Stdout, opts.Stderr
-	if !stdout && !stderr {
-		stdout, stderr = true, true
+	q := logsQuery{Stdout: opts.Stdout, Stderr: opts.Stderr, Follow: opts.Follow,
+		Timestamps: opts.Timestamps, Since: opts.Since, Tail: opts.Tail}
+	if err := q.apply(op, r); err != nil {
+		return nil, err
 	}
-	boolParam(r.Query, "stdout", stdout)
-	boolParam(r.Query, "stderr", stderr)
-	boolParam(r.Query, "follow", opts.Follow)
-	boolParam(r.Query, "timestamps", opts.Timestamps)
 	boolParam(r.Query, "details", opts.Details)
-	if opts.Follow {
-		r.NoTimeout = true
-	}
-	if !opts.Since.IsZero() {
-		r.Query.Set("since", unixTimestamp(opts.Since))
-	}
-	switch opts.Tail {
-	case "", "all":
-	default:
-		if n, err := strconv.Atoi(opts.Tail); err != nil || n < 0 {
-			return nil, argErr(op, "Tail", opts.Tail, `want "all" or a non-negative number`)
-		}
-		r.Query.Set("tail", opts.Tail)
-	}
-	mode, err := newStreamMode(ctx, w, opts.TTY, tty)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := w.Do(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	muxed, err := mode.multiplexed(ctx, resp.Header.Get("Content-Type"))
-	if err != nil {
-		resp.Body.Close()
-		return nil, err
-	}
-	return &Logs{Body: resp.Body, Multiplexed: muxed}, nil
+	return openLogs(ctx, w, r, opts.TTY, tty)
 }
