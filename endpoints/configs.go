@@ -71,43 +71,28 @@ func (s *ConfigService) Create(ctx context.Context, spec ConfigSpec) (IDResult, 
 //
 // API: GET /configs
 func (s *ConfigService) List(ctx context.Context, opts ConfigListOptions) ([]Config, error) {
-	r := req("GET", "/configs", "ConfigList")
-	r.MinVersion = v(30)
-	if f := opts.Filters.Encode(); f != "" {
-		r.Query.Set("filters", f)
-	}
-	var out []Config
-	err := s.w.DoJSON(ctx, r, &out)
-	return out, err
+	return doJSON[[]Config](ctx, s.w, filterRequest("ConfigList", "GET", "/configs", opts.Filters, v(30)))
 }
 
 // Inspect reports a config by id or name.
 //
 // API: GET /configs/{id}
 func (s *ConfigService) Inspect(ctx context.Context, id string) (Config, error) {
-	const op = "ConfigInspect"
-	p, err := idPath(op, "/configs/", id, "")
+	r, err := objectRequest("ConfigInspect", "GET", "/configs/", id, "", v(30))
 	if err != nil {
 		return Config{}, err
 	}
-	r := req("GET", p, op)
-	r.MinVersion = v(30)
-	var out Config
-	err = s.w.DoJSON(ctx, r, &out)
-	return out, err
+	return doJSON[Config](ctx, s.w, r)
 }
 
 // Delete removes a config.
 //
 // API: DELETE /configs/{id}
 func (s *ConfigService) Delete(ctx context.Context, id string) error {
-	const op = "ConfigDelete"
-	p, err := idPath(op, "/configs/", id, "")
+	r, err := objectRequest("ConfigDelete", "DELETE", "/configs/", id, "", v(30))
 	if err != nil {
 		return err
 	}
-	r := req("DELETE", p, op)
-	r.MinVersion = v(30)
 	return s.w.DoJSON(ctx, r, nil)
 }
 

@@ -324,13 +324,7 @@ type ImagePruneOptions struct {
 //
 // API: POST /images/prune
 func (s *ImageService) Prune(ctx context.Context, opts ImagePruneOptions) (ImagePruneResult, error) {
-	r := req("POST", "/images/prune", "ImagePrune")
-	if f := opts.Filters.Encode(); f != "" {
-		r.Query.Set("filters", f)
-	}
-	var out ImagePruneResult
-	err := s.w.DoJSON(ctx, r, &out)
-	return out, err
+	return doJSON[ImagePruneResult](ctx, s.w, filterRequest("ImagePrune", "POST", "/images/prune", opts.Filters, wire.Version{}))
 }
 
 // CommitOptions tune [ImageService.Commit].

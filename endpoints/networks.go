@@ -225,13 +225,7 @@ func (s *NetworkService) Create(ctx context.Context, opts NetworkCreateOptions) 
 //
 // API: GET /networks
 func (s *NetworkService) List(ctx context.Context, opts NetworkListOptions) ([]Network, error) {
-	r := req("GET", "/networks", "NetworkList")
-	if f := opts.Filters.Encode(); f != "" {
-		r.Query.Set("filters", f)
-	}
-	var out []Network
-	err := s.w.DoJSON(ctx, r, &out)
-	return out, err
+	return doJSON[[]Network](ctx, s.w, filterRequest("NetworkList", "GET", "/networks", opts.Filters, wire.Version{}))
 }
 
 // Inspect reports a network by id or name, with its containers.
@@ -343,11 +337,5 @@ func (s *NetworkService) Disconnect(ctx context.Context, id string, opts Network
 //
 // API: POST /networks/prune
 func (s *NetworkService) Prune(ctx context.Context, opts NetworkPruneOptions) (NetworkPruneResult, error) {
-	r := req("POST", "/networks/prune", "NetworkPrune")
-	if f := opts.Filters.Encode(); f != "" {
-		r.Query.Set("filters", f)
-	}
-	var out NetworkPruneResult
-	err := s.w.DoJSON(ctx, r, &out)
-	return out, err
+	return doJSON[NetworkPruneResult](ctx, s.w, filterRequest("NetworkPrune", "POST", "/networks/prune", opts.Filters, wire.Version{}))
 }

@@ -112,13 +112,7 @@ type NodeUpdateOptions struct {
 //
 // API: GET /nodes
 func (s *NodeService) List(ctx context.Context, opts NodeListOptions) ([]Node, error) {
-	r := req("GET", "/nodes", "NodeList")
-	if f := opts.Filters.Encode(); f != "" {
-		r.Query.Set("filters", f)
-	}
-	var out []Node
-	err := s.w.DoJSON(ctx, r, &out)
-	return out, err
+	return doJSON[[]Node](ctx, s.w, filterRequest("NodeList", "GET", "/nodes", opts.Filters, wire.Version{}))
 }
 
 // Inspect reports a node by id or name ("self" is not special: use the id
@@ -126,26 +120,21 @@ func (s *NodeService) List(ctx context.Context, opts NodeListOptions) ([]Node, e
 //
 // API: GET /nodes/{id}
 func (s *NodeService) Inspect(ctx context.Context, id string) (Node, error) {
-	const op = "NodeInspect"
-	p, err := idPath(op, "/nodes/", id, "")
+	r, err := objectRequest("NodeInspect", "GET", "/nodes/", id, "", wire.Version{})
 	if err != nil {
 		return Node{}, err
 	}
-	var out Node
-	err = s.w.DoJSON(ctx, req("GET", p, op), &out)
-	return out, err
+	return doJSON[Node](ctx, s.w, r)
 }
 
 // Delete removes a node from the swarm.
 //
 // API: DELETE /nodes/{id}
 func (s *NodeService) Delete(ctx context.Context, id string, opts NodeDeleteOptions) error {
-	const op = "NodeDelete"
-	p, err := idPath(op, "/nodes/", id, "")
+	r, err := objectRequest("NodeDelete", "DELETE", "/nodes/", id, "", wire.Version{})
 	if err != nil {
 		return err
 	}
-	r := req("DELETE", p, op)
 	boolParam(r.Query, "force", opts.Force)
 	return s.w.DoJSON(ctx, r, nil)
 }

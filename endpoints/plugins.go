@@ -188,13 +188,7 @@ func checkNoControl(op, field, s string) error {
 //
 // API: GET /plugins
 func (s *PluginService) List(ctx context.Context, opts PluginListOptions) ([]Plugin, error) {
-	r := req("GET", "/plugins", "PluginList")
-	if f := opts.Filters.Encode(); f != "" {
-		r.Query.Set("filters", f)
-	}
-	var out []Plugin
-	err := s.w.DoJSON(ctx, r, &out)
-	return out, err
+	return doJSON[[]Plugin](ctx, s.w, filterRequest("PluginList", "GET", "/plugins", opts.Filters, wire.Version{}))
 }
 
 // Privileges reports the permissions a remote plugin asks for, to grant

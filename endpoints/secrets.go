@@ -97,43 +97,28 @@ func (s *SecretService) Create(ctx context.Context, spec SecretSpec) (IDResult, 
 //
 // API: GET /secrets
 func (s *SecretService) List(ctx context.Context, opts SecretListOptions) ([]Secret, error) {
-	r := req("GET", "/secrets", "SecretList")
-	r.MinVersion = v(25)
-	if f := opts.Filters.Encode(); f != "" {
-		r.Query.Set("filters", f)
-	}
-	var out []Secret
-	err := s.w.DoJSON(ctx, r, &out)
-	return out, err
+	return doJSON[[]Secret](ctx, s.w, filterRequest("SecretList", "GET", "/secrets", opts.Filters, v(25)))
 }
 
 // Inspect reports a secret by id or name (without its data).
 //
 // API: GET /secrets/{id}
 func (s *SecretService) Inspect(ctx context.Context, id string) (Secret, error) {
-	const op = "SecretInspect"
-	p, err := idPath(op, "/secrets/", id, "")
+	r, err := objectRequest("SecretInspect", "GET", "/secrets/", id, "", v(25))
 	if err != nil {
 		return Secret{}, err
 	}
-	r := req("GET", p, op)
-	r.MinVersion = v(25)
-	var out Secret
-	err = s.w.DoJSON(ctx, r, &out)
-	return out, err
+	return doJSON[Secret](ctx, s.w, r)
 }
 
 // Delete removes a secret.
 //
 // API: DELETE /secrets/{id}
 func (s *SecretService) Delete(ctx context.Context, id string) error {
-	const op = "SecretDelete"
-	p, err := idPath(op, "/secrets/", id, "")
+	r, err := objectRequest("SecretDelete", "DELETE", "/secrets/", id, "", v(25))
 	if err != nil {
 		return err
 	}
-	r := req("DELETE", p, op)
-	r.MinVersion = v(25)
 	return s.w.DoJSON(ctx, r, nil)
 }
 

@@ -25,27 +25,18 @@ type TaskListOptions struct {
 //
 // API: GET /tasks
 func (s *TaskService) List(ctx context.Context, opts TaskListOptions) ([]Task, error) {
-	r := req("GET", "/tasks", "TaskList")
-	if f := opts.Filters.Encode(); f != "" {
-		r.Query.Set("filters", f)
-	}
-	var out []Task
-	err := s.w.DoJSON(ctx, r, &out)
-	return out, err
+	return doJSON[[]Task](ctx, s.w, filterRequest("TaskList", "GET", "/tasks", opts.Filters, wire.Version{}))
 }
 
 // Inspect reports a task by id.
 //
 // API: GET /tasks/{id}
 func (s *TaskService) Inspect(ctx context.Context, id string) (Task, error) {
-	const op = "TaskInspect"
-	p, err := idPath(op, "/tasks/", id, "")
+	r, err := objectRequest("TaskInspect", "GET", "/tasks/", id, "", wire.Version{})
 	if err != nil {
 		return Task{}, err
 	}
-	var out Task
-	err = s.w.DoJSON(ctx, req("GET", p, op), &out)
-	return out, err
+	return doJSON[Task](ctx, s.w, r)
 }
 
 // Logs streams a task's logs, like [ServiceService.Logs] for one task.

@@ -163,13 +163,7 @@ func (s *VolumeService) Create(ctx context.Context, opts VolumeCreateOptions) (V
 //
 // API: GET /volumes
 func (s *VolumeService) List(ctx context.Context, opts VolumeListOptions) (VolumeListResult, error) {
-	r := req("GET", "/volumes", "VolumeList")
-	if f := opts.Filters.Encode(); f != "" {
-		r.Query.Set("filters", f)
-	}
-	var out VolumeListResult
-	err := s.w.DoJSON(ctx, r, &out)
-	return out, err
+	return doJSON[VolumeListResult](ctx, s.w, filterRequest("VolumeList", "GET", "/volumes", opts.Filters, wire.Version{}))
 }
 
 // Inspect reports a volume by name.
