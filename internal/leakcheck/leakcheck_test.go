@@ -88,6 +88,7 @@ func TestCheck(t *testing.T) {
 			done := make(chan struct{})
 			t.Run("inner", func(t *testing.T) {
 				r.TB = t
+				quiesce()
 				Check(r)
 				go func() { <-stop; close(done) }()
 				if stopInCleanup {
@@ -102,5 +103,20 @@ func TestCheck(t *testing.T) {
 				t.Errorf("Check reported %q; want a report: %v", r.errors, !stopInCleanup)
 			}
 		})
+	}
+}
+
+// quiesce waits until goroutines of earlier tests have finished exiting, so
+// that a base count taken next is not inflated by one that then exits and
+// hides a leak.
+func quiesce() {
+	n, same := runtime.NumGoroutine(), 0
+	for deadline := time.Now().Add(2 * time.Second); same < 5 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+		if m := runtime.NumGoroutine(); m == n {
+			same++
+		} else {
+			n, same = m, 0
+		}
 	}
 }
