@@ -37,6 +37,15 @@ func (e *Env) removeLater(id string) {
 // names another) and registers its removal.
 func (e *Env) newContainer(cfg endpoints.ContainerConfig, hc *endpoints.HostConfig) string {
 	e.T.Helper()
+	return e.create(endpoints.ContainerCreateOptions{Config: cfg, HostConfig: hc})
+}
+
+// create creates a container from opts, with the test image unless
+// opts.Config names another and the run's labels added to its own, and
+// registers its removal.
+func (e *Env) create(opts endpoints.ContainerCreateOptions) string {
+	e.T.Helper()
+	cfg := &opts.Config
 	if cfg.Image == "" {
 		cfg.Image = e.Image
 	}
@@ -45,7 +54,7 @@ func (e *Env) newContainer(cfg endpoints.ContainerConfig, hc *endpoints.HostConf
 		labels[k] = v
 	}
 	cfg.Labels = labels
-	res, err := e.containers().Create(e.Ctx, endpoints.ContainerCreateOptions{Config: cfg, HostConfig: hc})
+	res, err := e.containers().Create(e.Ctx, opts)
 	if err != nil {
 		e.T.Fatalf("create: %v", err)
 	}
@@ -53,14 +62,27 @@ func (e *Env) newContainer(cfg endpoints.ContainerConfig, hc *endpoints.HostConf
 	return res.ID
 }
 
-// running creates and starts a labelled container running cmd.
-func (e *Env) running(hc *endpoints.HostConfig, cmd ...string) string {
+// start starts container id.
+func (e *Env) start(id string) {
 	e.T.Helper()
-	id := e.newContainer(endpoints.ContainerConfig{Cmd: cmd}, hc)
 	if err := e.containers().Start(e.Ctx, id, endpoints.StartOptions{}); err != nil {
 		e.T.Fatalf("start: %v", err)
 	}
+}
+
+// started creates a labelled container from cfg and hc (see newContainer)
+// and starts it.
+func (e *Env) started(cfg endpoints.ContainerConfig, hc *endpoints.HostConfig) string {
+	e.T.Helper()
+	id := e.newContainer(cfg, hc)
+	e.start(id)
 	return id
+}
+
+// running creates and starts a labelled container running cmd.
+func (e *Env) running(hc *endpoints.HostConfig, cmd ...string) string {
+	e.T.Helper()
+	return e.started(endpoints.ContainerConfig{Cmd: cmd}, hc)
 }
 
 // topUntil lists a container's processes until one row satisfies match or
@@ -90,9 +112,7 @@ func (e *Env) topUntil(id string, opts endpoints.TopOptions, match func(row []st
 func (e *Env) exited(cmd ...string) string {
 	e.T.Helper()
 	id := e.running(nil, cmd...)
-	if _, err := e.containers().Wait(e.Ctx, id, endpoints.WaitOptions{}); err != nil {
-		e.T.Fatalf("wait: %v", err)
-	}
+	e.exitCode(id)
 	return id
 }
 
@@ -590,9 +610,7 @@ func init() {
 			ch <- result{r, err}
 		}()
 		time.Sleep(300 * time.Millisecond) // let the daemon register the wait
-		if err := e.containers().Start(e.Ctx, id, endpoints.StartOptions{}); err != nil {
-			e.T.Fatal(err)
-		}
+		e.start(id)
 		select {
 		case res := <-ch:
 			if res.err != nil || res.r.StatusCode != 7 {
@@ -651,10 +669,7 @@ func init() {
 		}
 	})
 	register("containers/resize/tty", func(e *Env) {
-		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, Tty: true}, nil)
-		if err := e.containers().Start(e.Ctx, id, endpoints.StartOptions{}); err != nil {
-			e.T.Fatal(err)
-		}
+		id := e.started(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, Tty: true}, nil)
 		if err := e.containers().Resize(e.Ctx, id, endpoints.ResizeOptions{Height: 40, Width: 100}); err != nil {
 			e.T.Fatal(err)
 		}

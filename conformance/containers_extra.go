@@ -19,15 +19,8 @@ import (
 // stderr together).
 func (e *Env) runToExit(cfg endpoints.ContainerConfig, hc *endpoints.HostConfig) (string, int64, string) {
 	e.T.Helper()
-	id := e.newContainer(cfg, hc)
-	if err := e.containers().Start(e.Ctx, id, endpoints.StartOptions{}); err != nil {
-		e.T.Fatalf("start: %v", err)
-	}
-	res, err := e.containers().Wait(e.Ctx, id, endpoints.WaitOptions{})
-	if err != nil {
-		e.T.Fatalf("wait: %v", err)
-	}
-	return id, res.StatusCode, e.logsOf(id)
+	id := e.started(cfg, hc)
+	return id, e.exitCode(id), e.logsOf(id)
 }
 
 // logLines reads a container's logs with opts, stdout and stderr apart.
@@ -140,11 +133,8 @@ func init() {
 	// unhealthy after Retries failures, with its output in the log.
 	register("containers/health/healthy-and-unhealthy", func(e *Env) {
 		mk := func(test string) string {
-			id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, Healthcheck: &endpoints.HealthConfig{
+			id := e.started(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, Healthcheck: &endpoints.HealthConfig{
 				Test: []string{"CMD-SHELL", test}, Interval: 200 * time.Millisecond, Timeout: 2 * time.Second, Retries: 2}}, nil)
-			if err := e.containers().Start(e.Ctx, id, endpoints.StartOptions{}); err != nil {
-				e.T.Fatalf("start: %v", err)
-			}
 			return id
 		}
 		good := mk("true")
@@ -182,10 +172,7 @@ func init() {
 		if err != nil {
 			e.T.Fatal(err)
 		}
-		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, ExposedPorts: exposed}, &endpoints.HostConfig{PortBindings: bindings})
-		if err := e.containers().Start(e.Ctx, id, endpoints.StartOptions{}); err != nil {
-			e.T.Fatalf("start: %v", err)
-		}
+		id := e.started(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, ExposedPorts: exposed}, &endpoints.HostConfig{PortBindings: bindings})
 		c, err := e.containers().Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
@@ -266,9 +253,7 @@ func init() {
 			ch <- result{r, err}
 		}()
 		time.Sleep(300 * time.Millisecond)
-		if err := e.containers().Start(e.Ctx, id, endpoints.StartOptions{}); err != nil {
-			e.T.Fatalf("start: %v", err)
-		}
+		e.start(id)
 		select {
 		case res := <-ch:
 			if res.err != nil || res.r.StatusCode != 9 {
@@ -350,11 +335,7 @@ func init() {
 		if code != 0 || code3 != 3 {
 			e.T.Fatalf("exit codes %d %d", code, code3)
 		}
-		named, err := e.containers().Create(e.Ctx, endpoints.ContainerCreateOptions{Name: name, Config: endpoints.ContainerConfig{Image: e.Image, Cmd: []string{"true"}, Labels: e.Labels()}})
-		if err != nil {
-			e.T.Fatalf("create %s: %v", name, err)
-		}
-		e.removeLater(named.ID)
+		named := e.create(endpoints.ContainerCreateOptions{Name: name, Config: endpoints.ContainerConfig{Cmd: []string{"true"}}})
 		ids := func(f wire.Filters) []string {
 			e.T.Helper()
 			f["label"] = []string{e.LabelFilter()}
@@ -376,8 +357,8 @@ func init() {
 		}{
 			{wire.Filters{"exited": {"3"}}, []string{three}},
 			{wire.Filters{"exited": {"0"}}, []string{zero}},
-			{wire.Filters{"name": {name}}, []string{named.ID}},
-			{wire.Filters{"ancestor": {e.Image}}, sorted(zero, three, named.ID)},
+			{wire.Filters{"name": {name}}, []string{named}},
+			{wire.Filters{"ancestor": {e.Image}}, sorted(zero, three, named)},
 			{wire.Filters{"ancestor": {"dockwire-absent-" + e.RunID + ":none"}}, nil},
 			{wire.Filters{"status": {"exited"}, "exited": {"3"}}, []string{three}},
 		}
@@ -470,13 +451,8 @@ func init() {
 
 	// Delete with v removes the container's anonymous volume.
 	register("containers/delete/anonymous-volume-with-v", func(e *Env) {
-		res, err := e.containers().Create(e.Ctx, endpoints.ContainerCreateOptions{Config: endpoints.ContainerConfig{
-			Image: e.Image, Cmd: []string{"true"}, Labels: e.Labels(), Volumes: map[string]struct{}{"/data": {}}}})
-		if err != nil {
-			e.T.Fatalf("create: %v", err)
-		}
-		e.removeLater(res.ID)
-		c, err := e.containers().Inspect(e.Ctx, res.ID, endpoints.ContainerInspectOptions{})
+		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}, Volumes: map[string]struct{}{"/data": {}}}, nil)
+		c, err := e.containers().Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
 		}
@@ -499,7 +475,7 @@ func init() {
 		if _, err := e.volumes().Inspect(e.Ctx, vol); err != nil {
 			e.T.Fatalf("inspect the anonymous volume: %v", err)
 		}
-		if err := e.containers().Delete(e.Ctx, res.ID, endpoints.DeleteOptions{RemoveVolumes: true}); err != nil {
+		if err := e.containers().Delete(e.Ctx, id, endpoints.DeleteOptions{RemoveVolumes: true}); err != nil {
 			e.T.Fatalf("delete with v: %v", err)
 		}
 		_, err = e.volumes().Inspect(e.Ctx, vol)

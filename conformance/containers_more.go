@@ -84,9 +84,7 @@ func init() {
 		err = e.containers().Rename(e.Ctx, other, name)
 		e.wantStatus("rename to a taken name", err, 409, wire.ErrConflict)
 
-		if err := e.containers().Start(e.Ctx, id, endpoints.StartOptions{}); err != nil {
-			e.T.Fatalf("start: %v", err)
-		}
+		e.start(id)
 		err = e.containers().Delete(e.Ctx, id, endpoints.DeleteOptions{})
 		e.wantStatus("delete of a running container without force", err, 409, wire.ErrConflict)
 		// Pausing a stopped container, unpausing a running one, killing a
@@ -169,10 +167,7 @@ func init() {
 	})
 
 	register("containers/list/label-and-status-filters", func(e *Env) {
-		running := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, Labels: map[string]string{"dockwire.role": "runner"}}, nil)
-		if err := e.containers().Start(e.Ctx, running, endpoints.StartOptions{}); err != nil {
-			e.T.Fatalf("start: %v", err)
-		}
+		running := e.started(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, Labels: map[string]string{"dockwire.role": "runner"}}, nil)
 		created := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}, Labels: map[string]string{"dockwire.role": "idle"}}, nil)
 		ids := func(opts endpoints.ContainerListOptions) []string {
 			e.T.Helper()

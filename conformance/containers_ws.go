@@ -29,9 +29,7 @@ func init() {
 			e.T.Fatal(err)
 		}
 		defer c.Close()
-		if err := e.containers().Start(e.Ctx, id, endpoints.StartOptions{}); err != nil {
-			e.T.Fatal(err)
-		}
+		e.start(id)
 		if _, err := c.Write([]byte("ws hello\n")); err != nil {
 			e.T.Fatal(err)
 		}

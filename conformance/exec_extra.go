@@ -80,10 +80,7 @@ func init() {
 
 	// An exec inherits the container's environment; its own Env overrides.
 	register("exec/run/inherits-and-overrides-container-env", func(e *Env) {
-		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, Env: []string{"FROM_CONTAINER=c", "SHARED=container"}}, nil)
-		if err := e.containers().Start(e.Ctx, id, endpoints.StartOptions{}); err != nil {
-			e.T.Fatalf("start: %v", err)
-		}
+		id := e.started(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, Env: []string{"FROM_CONTAINER=c", "SHARED=container"}}, nil)
 		res, err := e.containers().ExecRun(e.Ctx, id, endpoints.ExecRunOptions{Cmd: []string{"sh", "-c", `echo "$FROM_CONTAINER $SHARED $FROM_EXEC"`}, Env: []string{"SHARED=exec", "FROM_EXEC=x"}})
 		if err != nil || res.ExitCode != 0 {
 			e.T.Fatalf("exec: %+v %v", res, err)

@@ -157,19 +157,13 @@ func init() {
 		name := "dw-nac-" + e.RunID
 		id := e.newNetwork(endpoints.NetworkCreateOptions{Name: name})
 		alias := "svc-" + e.RunID
-		res, err := e.containers().Create(e.Ctx, endpoints.ContainerCreateOptions{
-			Config:           endpoints.ContainerConfig{Image: e.Image, Cmd: []string{"sleep", "60"}, Labels: e.Labels()},
+		cid := e.create(endpoints.ContainerCreateOptions{
+			Config:           endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}},
 			HostConfig:       &endpoints.HostConfig{NetworkMode: name},
 			NetworkingConfig: &endpoints.NetworkingConfig{EndpointsConfig: map[string]*endpoints.EndpointSettings{name: {Aliases: []string{alias}}}},
 		})
-		if err != nil {
-			e.T.Fatalf("create: %v", err)
-		}
-		e.removeLater(res.ID)
-		if err := e.containers().Start(e.Ctx, res.ID, endpoints.StartOptions{}); err != nil {
-			e.T.Fatalf("start: %v", err)
-		}
-		c, err := e.containers().Inspect(e.Ctx, res.ID, endpoints.ContainerInspectOptions{})
+		e.start(cid)
+		c, err := e.containers().Inspect(e.Ctx, cid, endpoints.ContainerInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
 		}
@@ -181,8 +175,8 @@ func init() {
 		if err != nil {
 			e.T.Fatalf("network inspect: %v", err)
 		}
-		if ep, ok := n.Containers[res.ID]; !ok || es == nil || !strings.HasPrefix(ep.IPv4Address, es.IPAddress+"/") {
-			e.T.Errorf("network Containers %+v, want %s at its address", n.Containers, res.ID[:12])
+		if ep, ok := n.Containers[cid]; !ok || es == nil || !strings.HasPrefix(ep.IPv4Address, es.IPAddress+"/") {
+			e.T.Errorf("network Containers %+v, want %s at its address", n.Containers, cid[:12])
 		}
 	})
 }

@@ -39,9 +39,7 @@ func (e *Env) attachStarted(cfg endpoints.ContainerConfig, opts endpoints.Attach
 		e.T.Fatalf("attach: %v", err)
 	}
 	e.T.Cleanup(func() { conn.Close() })
-	if err := e.containers().Start(e.Ctx, id, endpoints.StartOptions{}); err != nil {
-		e.T.Fatalf("start: %v", err)
-	}
+	e.start(id)
 	return id, conn
 }
 
@@ -254,9 +252,7 @@ func init() {
 			e.T.Fatal(err)
 		}
 		defer c.Close()
-		if err := e.containers().Start(e.Ctx, id, endpoints.StartOptions{}); err != nil {
-			e.T.Fatal(err)
-		}
+		e.start(id)
 		if _, err := c.Write([]byte("ws non-tty\n")); err != nil {
 			e.T.Fatal(err)
 		}
@@ -359,9 +355,7 @@ func init() {
 			e.T.Fatal(err)
 		}
 		defer conn.Close()
-		if err := e.containers().Start(e.Ctx, id, endpoints.StartOptions{}); err != nil {
-			e.T.Fatal(err)
-		}
+		e.start(id)
 		if _, err := conn.Write(payload); err != nil {
 			e.T.Fatal(err)
 		}
@@ -407,9 +401,7 @@ func init() {
 			e.T.Fatal(err)
 		}
 		defer conn.Close()
-		if err := e.containers().Start(e.Ctx, id, endpoints.StartOptions{}); err != nil {
-			e.T.Fatal(err)
-		}
+		e.start(id)
 		if _, err := conn.Write(payload); err != nil {
 			e.T.Fatal(err)
 		}
@@ -454,10 +446,7 @@ func init() {
 		}
 		ctDecides := !ver.Less(wire.Version{Major: 1, Minor: 42})
 		for _, tty := range []bool{false, true} {
-			id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"sh", "-c", "echo out; echo err >&2"}, Tty: tty}, nil)
-			if err := e.containers().Start(e.Ctx, id, endpoints.StartOptions{}); err != nil {
-				e.T.Fatal(err)
-			}
+			id := e.started(endpoints.ContainerConfig{Cmd: []string{"sh", "-c", "echo out; echo err >&2"}, Tty: tty}, nil)
 			e.exitCode(id)
 
 			// What the daemon says, read raw.

@@ -32,9 +32,7 @@ func init() {
 			id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}}, nil)
 			a := info()
 			created = created || (a.Containers == b.Containers+1 && a.ContainersStopped == b.ContainersStopped+1 && a.ContainersRunning == b.ContainersRunning)
-			if err := e.containers().Start(e.Ctx, id, endpoints.StartOptions{}); err != nil {
-				e.T.Fatalf("start: %v", err)
-			}
+			e.start(id)
 			r := info()
 			started = started || (r.Containers == a.Containers && r.ContainersRunning == a.ContainersRunning+1 && r.ContainersStopped == a.ContainersStopped-1)
 			e.removeNow(id)
