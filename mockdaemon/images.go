@@ -104,6 +104,8 @@ func (s *imageStore) count() int { return len(s.byID) }
 var (
 	baseLayerOnce sync.Once
 	baseLayerTar  []byte
+	busyboxDiffID string    // digest of baseLayerTar
+	busyboxFS     *memfs.FS // baseLayerTar extracted; only ever cloned
 )
 
 // busyboxLayer builds the base layer: a small root filesystem whose /bin
@@ -145,6 +147,11 @@ func busyboxLayer() []byte {
 		file("etc/localtime", 0o644, "TZif2UTC\n")
 		_ = tw.Close()
 		baseLayerTar = buf.Bytes()
+		busyboxDiffID = digestOf(baseLayerTar)
+		busyboxFS = memfs.New()
+		if err := applyLayer(busyboxFS, baseLayerTar); err != nil {
+			panic("mockdaemon: base layer: " + err.Error()) // built above: cannot fail
+		}
 	})
 	return baseLayerTar
 }
@@ -166,8 +173,8 @@ func (s *imageStore) addBase(refStr string) {
 	f.OS = "linux"
 	f.Created = time.Date(2024, 9, 26, 21, 31, 42, 0, time.UTC)
 	f.Config = imageConfig{Env: []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}, Cmd: []string{"sh"}}
-	lay := layer{data: busyboxLayer()}
-	lay.diffID = digestOf(lay.data)
+	data := busyboxLayer()
+	lay := layer{data: data, diffID: busyboxDiffID}
 	f.History = []historyEntry{
 		{Created: f.Created, CreatedBy: "BusyBox 1.37.0 (glibc), Debian 13"},
 	}
@@ -196,13 +203,23 @@ func goArch() string { return runtime.GOARCH }
 func (s *imageStore) build(f imageFile, layers []layer) (*image, error) {
 	f.RootFS.Type = "layers"
 	f.RootFS.DiffIDs = nil
-	im := &image{layers: layers, fs: memfs.New()}
+	im := &image{layers: layers}
+	if len(layers) == 1 && busyboxFS != nil && layers[0].diffID == busyboxDiffID {
+		// The base layer is extracted once per process and each
+		// daemon's image gets a copy-on-write clone of it.
+		im.fs = busyboxFS.Clone()
+	} else {
+		im.fs = memfs.New()
+		im.fs.SetClock(s.d.cfg.Clock)
+		for _, l := range layers {
+			if err := applyLayer(im.fs, l.data); err != nil {
+				return nil, err
+			}
+		}
+	}
 	im.fs.SetClock(s.d.cfg.Clock)
 	for _, l := range layers {
 		f.RootFS.DiffIDs = append(f.RootFS.DiffIDs, l.diffID)
-		if err := applyLayer(im.fs, l.data); err != nil {
-			return nil, err
-		}
 		im.size += int64(len(l.data))
 	}
 	raw, err := json.Marshal(f)
