@@ -465,13 +465,7 @@ func init() {
 		if len(vol) != 64 {
 			e.T.Fatalf("mounts %+v, want an anonymous volume at /data", c.Mounts)
 		}
-		vs := e.volumes()
-		e.Cleanup(func(ctx context.Context) error {
-			if err := vs.Delete(ctx, vol, endpoints.VolumeDeleteOptions{Force: true}); err != nil && !errors.Is(err, wire.ErrNotFound) {
-				return err
-			}
-			return nil
-		})
+		e.removeVolumeLater(vol)
 		if _, err := e.volumes().Inspect(e.Ctx, vol); err != nil {
 			e.T.Fatalf("inspect the anonymous volume: %v", err)
 		}

@@ -41,7 +41,13 @@ func (e *Env) newNetwork(opts endpoints.NetworkCreateOptions) string {
 // logsOf returns a container's whole output, stdout and stderr together.
 func (e *Env) logsOf(id string) string {
 	e.T.Helper()
-	l, err := e.containers().Logs(e.Ctx, id, endpoints.LogsOptions{})
+	return e.logsText(e.containers().Logs(e.Ctx, id, endpoints.LogsOptions{}))
+}
+
+// logsText reads a whole log stream (a container's, service's or task's),
+// stdout and stderr together, and closes it.
+func (e *Env) logsText(l *endpoints.Logs, err error) string {
+	e.T.Helper()
 	if err != nil {
 		e.T.Fatalf("logs: %v", err)
 	}

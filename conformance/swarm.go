@@ -1,7 +1,6 @@
 package conformance
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"net"
@@ -265,25 +264,14 @@ func init() {
 			e.T.Errorf("task inspect: %+v, %v", ti, err)
 		}
 		// Its logs carry the marker, the secret and the config.
-		readLogs := func(l *endpoints.Logs, err error) string {
-			if err != nil {
-				e.T.Fatalf("logs: %v", err)
-			}
-			defer l.Close()
-			var out bytes.Buffer
-			if _, err := l.Demux(&out, &out); err != nil {
-				e.T.Fatalf("logs: %v", err)
-			}
-			return out.String()
-		}
 		var logs string
 		if !eventually(e.Ctx, 30*time.Second, func() bool {
-			logs = readLogs(svcs.Logs(e.Ctx, created.ID, endpoints.ServiceLogsOptions{}))
+			logs = e.logsText(svcs.Logs(e.Ctx, created.ID, endpoints.ServiceLogsOptions{}))
 			return strings.Contains(logs, marker) && strings.Contains(logs, secretData) && strings.Contains(logs, cfgData)
 		}) {
 			e.T.Errorf("service logs %q, want %s, the secret and the config", logs, marker)
 		}
-		if tl := readLogs(tasks.Logs(e.Ctx, running.ID, endpoints.ServiceLogsOptions{Stdout: true})); !strings.Contains(tl, marker) {
+		if tl := e.logsText(tasks.Logs(e.Ctx, running.ID, endpoints.ServiceLogsOptions{Stdout: true})); !strings.Contains(tl, marker) {
 			e.T.Errorf("task logs %q, want %s", tl, marker)
 		}
 		list, err := svcs.List(e.Ctx, endpoints.ServiceListOptions{Filters: wire.Filters{"label": {e.LabelFilter()}}, Status: true})

@@ -21,6 +21,12 @@ func (e *Env) newVolume(name string) endpoints.Volume {
 	if err != nil {
 		e.T.Fatalf("volume create: %v", err)
 	}
+	e.removeVolumeLater(name)
+	return v
+}
+
+// removeVolumeLater registers the forced removal of volume name.
+func (e *Env) removeVolumeLater(name string) {
 	vs := e.volumes()
 	e.Cleanup(func(ctx context.Context) error {
 		err := vs.Delete(ctx, name, endpoints.VolumeDeleteOptions{Force: true})
@@ -29,7 +35,6 @@ func (e *Env) newVolume(name string) endpoints.Volume {
 		}
 		return err
 	})
-	return v
 }
 
 // pruneAll reports whether a prune must say all=true to take named volumes
@@ -83,14 +88,7 @@ func init() {
 		if _, err := e.volumes().Create(e.Ctx, endpoints.VolumeCreateOptions{Name: other, Labels: map[string]string{"dockwire.other": e.RunID}}); err != nil {
 			e.T.Fatalf("create: %v", err)
 		}
-		vs := e.volumes()
-		e.Cleanup(func(ctx context.Context) error {
-			err := vs.Delete(ctx, other, endpoints.VolumeDeleteOptions{})
-			if errors.Is(err, wire.ErrNotFound) {
-				return nil
-			}
-			return err
-		})
+		e.removeVolumeLater(other)
 		pr, err := e.volumes().Prune(e.Ctx, endpoints.VolumePruneOptions{All: e.pruneAll(), Filters: wire.Filters{"label": {e.LabelFilter()}}})
 		if err != nil {
 			e.T.Fatalf("prune: %v", err)
@@ -107,22 +105,15 @@ func init() {
 		name := "dw-vol-data-" + e.RunID
 		e.newVolume(name)
 		hc := &endpoints.HostConfig{Mounts: []endpoints.Mount{{Type: "volume", Source: name, Target: "/data"}}}
-		writer := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"sh", "-c", "echo written-" + e.RunID + " > /data/f"}}, hc)
-		if err := e.containers().Start(e.Ctx, writer, endpoints.StartOptions{}); err != nil {
-			e.T.Fatalf("start writer: %v", err)
-		}
-		if res, err := e.containers().Wait(e.Ctx, writer, endpoints.WaitOptions{}); err != nil || res.StatusCode != 0 {
-			e.T.Fatalf("writer: %+v, %v", res, err)
+		if _, code, out := e.runToExit(endpoints.ContainerConfig{Cmd: []string{"sh", "-c", "echo written-" + e.RunID + " > /data/f"}}, hc); code != 0 {
+			e.T.Fatalf("writer: exit %d, output %q", code, out)
 		}
 		roHC := &endpoints.HostConfig{Mounts: []endpoints.Mount{{Type: "volume", Source: name, Target: "/data", ReadOnly: true}}}
-		reader := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"cat", "/data/f"}}, roHC)
-		if err := e.containers().Start(e.Ctx, reader, endpoints.StartOptions{}); err != nil {
-			e.T.Fatalf("start reader: %v", err)
+		_, code, out := e.runToExit(endpoints.ContainerConfig{Cmd: []string{"cat", "/data/f"}}, roHC)
+		if code != 0 {
+			e.T.Fatalf("reader: exit %d, output %q", code, out)
 		}
-		if res, err := e.containers().Wait(e.Ctx, reader, endpoints.WaitOptions{}); err != nil || res.StatusCode != 0 {
-			e.T.Fatalf("reader: %+v, %v", res, err)
-		}
-		if out := e.logsOf(reader); strings.TrimSpace(out) != "written-"+e.RunID {
+		if strings.TrimSpace(out) != "written-"+e.RunID {
 			e.T.Errorf("reader saw %q, want %q", out, "written-"+e.RunID)
 		}
 		// In use: removal is refused with a conflict until the containers go.

@@ -1,8 +1,6 @@
 package conformance
 
 import (
-	"context"
-	"errors"
 	"maps"
 	"slices"
 	"strings"
@@ -61,14 +59,7 @@ func init() {
 		if err != nil {
 			e.T.Fatalf("create: %v", err)
 		}
-		vs := e.volumes()
-		e.Cleanup(func(ctx context.Context) error {
-			err := vs.Delete(ctx, name, endpoints.VolumeDeleteOptions{Force: true})
-			if errors.Is(err, wire.ErrNotFound) {
-				return nil
-			}
-			return err
-		})
+		e.removeVolumeLater(name)
 		got, err := e.volumes().Inspect(e.Ctx, name)
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
@@ -88,14 +79,7 @@ func init() {
 		if err != nil {
 			e.T.Fatalf("create: %v", err)
 		}
-		vs := e.volumes()
-		e.Cleanup(func(ctx context.Context) error {
-			err := vs.Delete(ctx, v.Name, endpoints.VolumeDeleteOptions{Force: true})
-			if errors.Is(err, wire.ErrNotFound) {
-				return nil
-			}
-			return err
-		})
+		e.removeVolumeLater(v.Name)
 		if len(v.Name) != 64 || strings.Trim(v.Name, "0123456789abcdef") != "" {
 			e.T.Errorf("anonymous volume name %q, want 64 hex digits", v.Name)
 		}
