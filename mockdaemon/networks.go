@@ -297,6 +297,17 @@ func (d *Daemon) setupNetworksLocked(c *container, nc *struct {
 	return nil
 }
 
+// hostBindings is what a binding of host port hp on ip publishes: an
+// unspecified address binds it on every IPv4 and every IPv6 address, so
+// dockerd (on a host with IPv6) reports both 0.0.0.0 and ::, with the same
+// port.
+func hostBindings(ip, hp string) []portBinding {
+	if ip == "" {
+		return []portBinding{{HostIP: "0.0.0.0", HostPort: hp}, {HostIP: "::", HostPort: hp}}
+	}
+	return []portBinding{{HostIP: ip, HostPort: hp}}
+}
+
 // allocatePortsLocked publishes PortBindings with free host ports.
 func (d *Daemon) allocatePortsLocked(c *container) {
 	c.ports = map[string][]portBinding{}
@@ -308,18 +319,14 @@ func (d *Daemon) allocatePortsLocked(c *container) {
 				d.nextPort++
 				hp = strconv.Itoa(32767 + d.nextPort)
 			}
-			ip := b.HostIP
-			if ip == "" {
-				ip = "0.0.0.0"
-			}
-			c.ports[p] = append(c.ports[p], portBinding{HostIP: ip, HostPort: hp})
+			c.ports[p] = append(c.ports[p], hostBindings(b.HostIP, hp)...)
 		}
 	}
 	if c.host.PublishAllPorts {
 		for p := range c.config.ExposedPorts {
 			if _, ok := c.ports[p]; !ok {
 				d.nextPort++
-				c.ports[p] = []portBinding{{HostIP: "0.0.0.0", HostPort: strconv.Itoa(32767 + d.nextPort)}}
+				c.ports[p] = hostBindings("", strconv.Itoa(32767+d.nextPort))
 			}
 		}
 	}
