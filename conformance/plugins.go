@@ -17,6 +17,18 @@ import (
 // the wire layer until the root Client carries them).
 func (e *Env) plugins() *endpoints.PluginService { return endpoints.NewPlugins(e.Client.Wire()) }
 
+// removePluginLater registers the forced removal of plugin name.
+func (e *Env) removePluginLater(name string) {
+	ps := e.plugins()
+	e.Cleanup(func(ctx context.Context) error {
+		_, err := ps.Delete(ctx, name, endpoints.PluginDeleteOptions{Force: true})
+		if errors.Is(err, wire.ErrNotFound) {
+			return nil
+		}
+		return err
+	})
+}
+
 func init() {
 	// A registry on a closed loopback port: the daemon fails to reach it,
 	// and the failure arrives typed, either as the answer's *wire.Error or
@@ -25,13 +37,7 @@ func init() {
 		const remote = "127.0.0.1:9/p"
 		name := "dw-plugin-" + e.RunID
 		ps := e.plugins()
-		e.Cleanup(func(ctx context.Context) error {
-			_, err := ps.Delete(ctx, name, endpoints.PluginDeleteOptions{Force: true})
-			if errors.Is(err, wire.ErrNotFound) {
-				return nil
-			}
-			return err
-		})
+		e.removePluginLater(name)
 		// dockerd 20.10 answers 200 [] for a registry it cannot reach;
 		// newer daemons and the mock answer an error status.
 		privs, err := ps.Privileges(e.Ctx, remote)
@@ -93,13 +99,7 @@ func init() {
 		tw.WriteHeader(&tar.Header{Name: "rootfs/", Typeflag: tar.TypeDir, Mode: 0o755})
 		tw.Close()
 		name := "dw-bad-plugin-" + e.RunID
-		e.Cleanup(func(ctx context.Context) error {
-			_, err := ps.Delete(ctx, name, endpoints.PluginDeleteOptions{Force: true})
-			if errors.Is(err, wire.ErrNotFound) {
-				return nil
-			}
-			return err
-		})
+		e.removePluginLater(name)
 		err := ps.Create(e.Ctx, name, &buf)
 		var werr *wire.Error
 		if !errors.As(err, &werr) || werr.StatusCode < 400 {

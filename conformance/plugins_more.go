@@ -3,7 +3,6 @@ package conformance
 import (
 	"archive/tar"
 	"bytes"
-	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -46,13 +45,7 @@ func init() {
 	register("plugins/create/local-lifecycle", func(e *Env) {
 		ps := e.plugins()
 		name := closedRegistry + "/dw-plugin-" + e.RunID + ":latest"
-		e.Cleanup(func(ctx context.Context) error {
-			_, err := ps.Delete(ctx, name, endpoints.PluginDeleteOptions{Force: true})
-			if errors.Is(err, wire.ErrNotFound) {
-				return nil
-			}
-			return err
-		})
+		e.removePluginLater(name)
 		if err := ps.Create(e.Ctx, name, pluginTar()); err != nil {
 			e.T.Fatalf("create %s: %v", name, err)
 		}
@@ -104,13 +97,7 @@ func init() {
 	register("plugins/create/name-taken-conflict", func(e *Env) {
 		ps := e.plugins()
 		name := "dw-plugin-twice-" + e.RunID + ":latest"
-		e.Cleanup(func(ctx context.Context) error {
-			_, err := ps.Delete(ctx, name, endpoints.PluginDeleteOptions{Force: true})
-			if errors.Is(err, wire.ErrNotFound) {
-				return nil
-			}
-			return err
-		})
+		e.removePluginLater(name)
 		if err := ps.Create(e.Ctx, name, pluginTar()); err != nil {
 			e.T.Fatalf("create: %v", err)
 		}

@@ -101,14 +101,7 @@ func init() {
 		if e.Target.Options != nil && e.Target.Options.APIVersion != "" {
 			e.T.Skip("the target pins its API version: no negotiation")
 		}
-		v, err := e.Client.System.Version(e.Ctx)
-		if err != nil {
-			e.T.Fatal(err)
-		}
-		daemon, err := wire.ParseVersion(v.APIVersion)
-		if err != nil {
-			e.T.Fatal(err)
-		}
+		daemon := e.daemonAPI()
 		got, err := e.Client.APIVersion(e.Ctx)
 		if err != nil {
 			e.T.Fatal(err)
@@ -118,19 +111,12 @@ func init() {
 		}
 	})
 	register("system/negotiation/pinned-too-new", func(e *Env) {
-		v, err := e.Client.System.Version(e.Ctx)
-		if err != nil {
-			e.T.Fatal(err)
-		}
-		daemon, err := wire.ParseVersion(v.APIVersion)
-		if err != nil {
-			e.T.Fatal(err)
-		}
+		daemon := e.daemonAPI()
 		if !daemon.Less(wire.MaxVersion) {
 			e.T.Skipf("the daemon speaks %s, the client's newest: no version above it to pin", daemon)
 		}
 		pinned := pinnedClient(e, wire.MaxVersion.String())
-		_, err = pinned.System.Version(e.Ctx)
+		_, err := pinned.System.Version(e.Ctx)
 		var werr *wire.Error
 		if !errors.As(err, &werr) || !errors.Is(err, wire.ErrInvalidArgument) || werr.StatusCode != 400 {
 			e.T.Fatalf("version pinned to %s on a %s daemon: got %v, want the daemon's 400", wire.MaxVersion, daemon, err)
@@ -160,6 +146,21 @@ func init() {
 			e.T.Errorf("pinned to %s: version %q, want %q", min, got.Version, v.Version)
 		}
 	})
+}
+
+// daemonAPI is the newest API version the daemon speaks (its version's
+// ApiVersion).
+func (e *Env) daemonAPI() wire.Version {
+	e.T.Helper()
+	v, err := e.Client.System.Version(e.Ctx)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	daemon, err := wire.ParseVersion(v.APIVersion)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	return daemon
 }
 
 // pinnedClient is a second client for the target, pinned to version.
