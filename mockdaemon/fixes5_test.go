@@ -78,3 +78,56 @@ func TestPublishedPortsBothFamilies(t *testing.T) {
 		})
 	}
 }
+
+// TestUpdateMemoryNeedsSwap: like dockerd, raising Memory above the swap
+// limit as set (0 or -1 when none was given) without a MemorySwap in the
+// same update is a 409 naming the container, and changes nothing.
+func TestUpdateMemoryNeedsSwap(t *testing.T) {
+	tests := []struct {
+		name     string
+		create   string // HostConfig
+		update   string
+		wantCode int
+		wantMem  string // Memory MemorySwap after
+	}{
+		{"no limit, memory only", `{}`, `{"Memory":67108864,"RestartPolicy":{"Name":"always"}}`, 409, "0 0 no"},
+		{"no limit, with swap", `{}`, `{"Memory":67108864,"MemorySwap":-1}`, 200, "67108864 -1 no"},
+		{"unlimited swap, memory only", `{"Memory":67108864,"MemorySwap":-1}`, `{"Memory":134217728}`, 409, "67108864 -1 no"},
+		{"below the swap limit", `{"Memory":67108864,"MemorySwap":134217728}`, `{"Memory":33554432}`, 200, "33554432 134217728 no"},
+		{"above the swap limit", `{"Memory":67108864,"MemorySwap":134217728}`, `{"Memory":268435456}`, 409, "67108864 134217728 no"},
+		{"swap only", `{}`, `{"MemorySwap":67108864}`, 200, "0 67108864 no"},
+		{"below 6MB", `{}`, `{"Memory":1000,"MemorySwap":-1}`, 400, "0 0 no"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := mockdaemon.New(mockdaemon.Config{})
+			defer d.Close()
+			rec := serve(d, "POST", "/containers/create?name=upd", []byte(`{"Image":"busybox","Cmd":["true"],"HostConfig":`+tc.create+`}`))
+			if rec.Code != 201 {
+				t.Fatalf("create: %d %s", rec.Code, rec.Body)
+			}
+			var created struct{ Id string }
+			_ = json.Unmarshal(rec.Body.Bytes(), &created)
+			rec = serve(d, "POST", "/containers/upd/update", []byte(tc.update))
+			if rec.Code != tc.wantCode {
+				t.Fatalf("update: %d %s, want %d", rec.Code, rec.Body, tc.wantCode)
+			}
+			var msg struct{ Message string }
+			_ = json.Unmarshal(rec.Body.Bytes(), &msg)
+			if tc.wantCode == 409 && msg.Message != "Cannot update container "+created.Id+": Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time" {
+				t.Errorf("message %q", msg.Message)
+			}
+			var insp struct {
+				HostConfig struct {
+					Memory, MemorySwap int64
+					RestartPolicy      struct{ Name string }
+				}
+			}
+			_ = json.Unmarshal(serve(d, "GET", "/containers/upd/json", nil).Body.Bytes(), &insp)
+			h := insp.HostConfig
+			if got := fmt.Sprintf("%d %d %s", h.Memory, h.MemorySwap, h.RestartPolicy.Name); got != tc.wantMem {
+				t.Errorf("after: %q, want %q", got, tc.wantMem)
+			}
+		})
+	}
+}

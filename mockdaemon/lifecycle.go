@@ -718,12 +718,13 @@ func (d *Daemon) containerUpdate(w http.ResponseWriter, r *http.Request) {
 			writeError(w, r, errInvalid("Minimum memory limit allowed is 6MB"))
 			return
 		}
-		if body.MemorySwap == nil || *body.MemorySwap == 0 {
-			if h.MemorySwap > 0 && h.MemorySwap < *body.Memory {
-				d.mu.Unlock()
-				writeError(w, r, errInvalid("Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time"))
-				return
-			}
+		// dockerd compares with the swap limit as set, so raising the
+		// memory of a container with no swap limit (0, or -1: unlimited)
+		// needs the swap limit in the same update.
+		if (body.MemorySwap == nil || *body.MemorySwap == 0) && *body.Memory > h.MemorySwap {
+			d.mu.Unlock()
+			writeError(w, r, errConflict("Cannot update container "+c.id+": Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time"))
+			return
 		}
 		h.Memory = *body.Memory
 	}
@@ -764,7 +765,7 @@ func (d *Daemon) containerUpdate(w http.ResponseWriter, r *http.Request) {
 	attrs := c.eventAttrs()
 	d.mu.Unlock()
 	d.events.emit("container", "update", c.id, attrs)
-	writeJSON(w, http.StatusOK, map[string]any{"Warnings": []string{}})
+	writeJSON(w, http.StatusOK, map[string]any{"Warnings": nil})
 }
 
 func (d *Daemon) containerResize(w http.ResponseWriter, r *http.Request) {
