@@ -3,6 +3,7 @@ package endpoints_test
 import (
 	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"io"
@@ -18,10 +19,20 @@ import (
 	"github.com/dockwire/dockwire/tarstream"
 )
 
+// tarEntries maps the entries of a (possibly gzipped) tar to their
+// content, a link's to its target.
 func tarEntries(t *testing.T, data []byte) map[string]string {
 	t.Helper()
+	var r io.Reader = bytes.NewReader(data)
+	if len(data) > 2 && data[0] == 0x1f && data[1] == 0x8b {
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = zr
+	}
 	out := map[string]string{}
-	tr := tar.NewReader(bytes.NewReader(data))
+	tr := tar.NewReader(r)
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {

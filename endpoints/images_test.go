@@ -1,9 +1,7 @@
 package endpoints_test
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -301,32 +299,6 @@ func TestImportResult(t *testing.T) {
 	}
 }
 
-// tarNames lists the entries of a (possibly gzipped) tar.
-func tarNames(t *testing.T, b []byte) map[string]string {
-	t.Helper()
-	var r io.Reader = bytes.NewReader(b)
-	if len(b) > 2 && b[0] == 0x1f && b[1] == 0x8b {
-		zr, err := gzip.NewReader(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r = zr
-	}
-	tr := tar.NewReader(r)
-	out := map[string]string{}
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return out
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, _ := io.ReadAll(tr)
-		out[h.Name] = string(data)
-	}
-}
-
 func TestBuildQueryAndResult(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	f.on("POST /build", onStream(
@@ -450,7 +422,7 @@ func TestBuildDirContext(t *testing.T) {
 	if _, err := s.BuildDir(context.Background(), dir, endpoints.BuildOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	got := tarNames(t, f.requests()[0].Body)
+	got := tarEntries(t, f.requests()[0].Body)
 	for _, want := range []string{"Dockerfile", ".dockerignore", "a.txt", "keep.secret", "sub/c.txt"} {
 		if _, ok := got[want]; !ok {
 			t.Errorf("context lacks %s: %v", want, got)
@@ -471,7 +443,7 @@ func TestBuildDirContext(t *testing.T) {
 		t.Fatalf("Compress did not gzip the context")
 	}
 	name := url.Values(r.Query).Get("dockerfile")
-	got = tarNames(t, r.Body)
+	got = tarEntries(t, r.Body)
 	if !strings.HasPrefix(name, ".dockerfile.") || got[name] != "FROM outside\n" || got["Dockerfile"] != "FROM x\n" {
 		t.Errorf("outside dockerfile %q, context %v", name, got)
 	}
@@ -492,7 +464,7 @@ func TestBuildDockerfileAlone(t *testing.T) {
 	if _, err := s.BuildDockerfile(context.Background(), strings.NewReader("FROM scratch\nLABEL a=b\n"), endpoints.BuildOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	got := tarNames(t, f.requests()[0].Body)
+	got := tarEntries(t, f.requests()[0].Body)
 	if len(got) != 1 || got["Dockerfile"] != "FROM scratch\nLABEL a=b\n" {
 		t.Errorf("context %v", got)
 	}
