@@ -243,36 +243,55 @@ func TestLogsMultiplexedRule(t *testing.T) {
 	}
 }
 
-// TestLogsFollowCancel checks that a follow stream stops on ctx cancel.
+// TestLogsFollowCancel checks that cancelling ctx ends a followed log
+// stream (container, service, task) at once, with no goroutine left behind.
 func TestLogsFollowCancel(t *testing.T) {
-	leakcheck.Check(t)
-	f, w := newFake(t, "1.44")
-	release := make(chan struct{})
-	defer close(release)
-	f.on("GET /containers/abc/logs", func(w http.ResponseWriter, r *http.Request, _ []byte) {
-		w.Header().Set("Content-Type", mux.MediaMultiplexedStream)
-		frames(w, "line\n", "")
-		http.NewResponseController(w).Flush()
-		select {
-		case <-release:
-		case <-r.Context().Done():
-		}
-	})
-	ctx, cancel := context.WithCancel(context.Background())
-	l, err := endpoints.NewContainers(w).Logs(ctx, "abc", endpoints.LogsOptions{Follow: true})
-	if err != nil {
-		t.Fatal(err)
+	cases := []struct {
+		name, path string
+		open       func(ctx context.Context, w *wire.Client) (*endpoints.Logs, error)
+	}{
+		{"container", "/containers/abc/logs", func(ctx context.Context, w *wire.Client) (*endpoints.Logs, error) {
+			return endpoints.NewContainers(w).Logs(ctx, "abc", endpoints.LogsOptions{Follow: true})
+		}},
+		{"service", "/services/svc/logs", func(ctx context.Context, w *wire.Client) (*endpoints.Logs, error) {
+			return endpoints.NewServices(w).Logs(ctx, "svc", endpoints.ServiceLogsOptions{Follow: true})
+		}},
+		{"task", "/tasks/tsk/logs", func(ctx context.Context, w *wire.Client) (*endpoints.Logs, error) {
+			return endpoints.NewTasks(w).Logs(ctx, "tsk", endpoints.ServiceLogsOptions{Follow: true})
+		}},
 	}
-	defer l.Close()
-	time.AfterFunc(100*time.Millisecond, cancel)
-	var out bytes.Buffer
-	start := time.Now()
-	_, err = l.Demux(&out, nil)
-	if err == nil || out.String() != "line\n" {
-		t.Errorf("demux after cancel: %q %v", out.String(), err)
-	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("cancel took %v", d)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			leakcheck.Check(t)
+			f, w := newFake(t, "1.44")
+			release := make(chan struct{})
+			defer close(release)
+			f.on("GET "+tc.path, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+				w.Header().Set("Content-Type", mux.MediaMultiplexedStream)
+				frames(w, "line\n", "")
+				http.NewResponseController(w).Flush()
+				select {
+				case <-release:
+				case <-r.Context().Done():
+				}
+			})
+			ctx, cancel := context.WithCancel(context.Background())
+			l, err := tc.open(ctx, w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer l.Close()
+			time.AfterFunc(100*time.Millisecond, cancel)
+			var out bytes.Buffer
+			start := time.Now()
+			_, err = l.Demux(&out, io.Discard)
+			if err == nil || out.String() != "line\n" {
+				t.Errorf("demux after cancel: %q %v", out.String(), err)
+			}
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("cancel took %v", d)
+			}
+		})
 	}
 }
 

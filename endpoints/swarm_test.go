@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"testing"
@@ -341,43 +340,6 @@ func TestSwarmLogsMultiplexed(t *testing.T) {
 				t.Errorf("inspected %q, want %q", inspected, tc.wantInspect)
 			}
 		})
-	}
-}
-
-// TestServiceLogsFollowCancel: cancelling ctx ends a followed service log
-// stream at once, with no goroutine left behind.
-func TestServiceLogsFollowCancel(t *testing.T) {
-	leakcheck.Check(t)
-	f, w := newFake(t, "1.42")
-	release := make(chan struct{})
-	f.on("GET /services/svc/logs", func(rw http.ResponseWriter, r *http.Request, _ []byte) {
-		rw.Header().Set("Content-Type", mux.MediaMultiplexedStream)
-		frames(rw, "first\n", "")
-		rw.(http.Flusher).Flush()
-		select {
-		case <-release:
-		case <-r.Context().Done():
-		}
-	})
-	defer close(release)
-	ctx, cancel := context.WithCancel(context.Background())
-	l, err := endpoints.NewServices(w).Logs(ctx, "svc", endpoints.ServiceLogsOptions{Follow: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	time.AfterFunc(100*time.Millisecond, cancel)
-	start := time.Now()
-	var out bytes.Buffer
-	_, err = l.Demux(&out, io.Discard)
-	if err == nil {
-		t.Fatal("Demux ended without error after cancel")
-	}
-	if d := time.Since(start); d > 3*time.Second {
-		t.Errorf("cancel took %v", d)
-	}
-	if out.String() != "first\n" {
-		t.Errorf("stdout %q", out.String())
 	}
 }
 
