@@ -404,14 +404,9 @@ func (l *Logs) Close() error { return l.Body.Close() }
 // API: GET /containers/{id}/logs
 func (s *ContainerService) Logs(ctx context.Context, id string, opts LogsOptions) (*Logs, error) {
 	const op = "ContainerLogs"
-	p, err := idPath(op, "/containers/", id, "/logs")
+	r, err := logsQuery{Stdout: opts.Stdout, Stderr: opts.Stderr, Follow: opts.Follow,
+		Timestamps: opts.Timestamps, Since: opts.Since, Tail: opts.Tail}.request(op, "/containers/", id)
 	if err != nil {
-		return nil, err
-	}
-	r := req("GET", p, op)
-	q := logsQuery{Stdout: opts.Stdout, Stderr: opts.Stderr, Follow: opts.Follow,
-		Timestamps: opts.Timestamps, Since: opts.Since, Tail: opts.Tail}
-	if err := q.apply(op, r); err != nil {
 		return nil, err
 	}
 	if !opts.Until.IsZero() {
@@ -429,9 +424,15 @@ type logsQuery struct {
 	Tail                               string
 }
 
-// apply sets q on r (both streams when neither is asked for; no timeout
-// when following) or refuses a bad Tail.
-func (q logsQuery) apply(op string, r *wire.Request) error {
+// request is GET prefix+id+"/logs" with q (both streams when neither is
+// asked for; no timeout when following); an empty id or a bad Tail is an
+// *ArgError.
+func (q logsQuery) request(op, prefix, id string) (*wire.Request, error) {
+	p, err := idPath(op, prefix, id, "/logs")
+	if err != nil {
+		return nil, err
+	}
+	r := req("GET", p, op)
 	stdout, stderr := q.Stdout, q.Stderr
 	if !stdout && !stderr {
 		stdout, stderr = true, true
@@ -450,11 +451,11 @@ func (q logsQuery) apply(op string, r *wire.Request) error {
 	case "", "all":
 	default:
 		if n, err := strconv.Atoi(q.Tail); err != nil || n < 0 {
-			return argErr(op, "Tail", q.Tail, `want "all" or a non-negative number`)
+			return nil, argErr(op, "Tail", q.Tail, `want "all" or a non-negative number`)
 		}
 		r.Query.Set("tail", q.Tail)
 	}
-	return nil
+	return r, nil
 }
 
 // openLogs sends a logs request and tells from the response (or, before

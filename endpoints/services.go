@@ -351,14 +351,9 @@ func (s *ServiceService) Logs(ctx context.Context, id string, opts ServiceLogsOp
 // swarmLogs is the logs operation of services and tasks; tty reports the
 // object's TTY setting when the response does not say.
 func swarmLogs(ctx context.Context, w *wire.Client, op, prefix, id string, opts ServiceLogsOptions, tty func(context.Context) (bool, error)) (*Logs, error) {
-	p, err := idPath(op, prefix, id, "/logs")
+	r, err := logsQuery{Stdout: opts.Stdout, Stderr: opts.Stderr, Follow: opts.Follow,
+		Timestamps: opts.Timestamps, Since: opts.Since, Tail: opts.Tail}.request(op, prefix, id)
 	if err != nil {
-		return nil, err
-	}
-	r := req("GET", p, op)
-	q := logsQuery{Stdout: opts.Stdout, Stderr: opts.Stderr, Follow: opts.Follow,
-		Timestamps: opts.Timestamps, Since: opts.Since, Tail: opts.Tail}
-	if err := q.apply(op, r); err != nil {
 		return nil, err
 	}
 	boolParam(r.Query, "details", opts.Details)
