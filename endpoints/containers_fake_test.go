@@ -35,9 +35,12 @@ type fake struct {
 }
 
 // newFake starts a fake daemon and returns a wire client pinned to version
-// (no negotiation) over its socket.
+// ("" for 1.41; no negotiation) over its socket.
 func newFake(t testing.TB, version string) (*fake, *wire.Client) {
 	t.Helper()
+	if version == "" {
+		version = "1.41"
+	}
 	f := &fake{t: t, routes: map[string]func(http.ResponseWriter, *http.Request, []byte){}, version: version}
 	d := testnet.UnixHTTP(t, http.HandlerFunc(f.serve))
 	ver, err := wire.ParseVersion(version)

@@ -189,11 +189,7 @@ func TestRequestBuilding(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ver := tc.version
-			if ver == "" {
-				ver = "1.41"
-			}
-			f, w := newFake(t, ver)
+			f, w := newFake(t, tc.version)
 			f.on("POST /exec/e1/start", func(w http.ResponseWriter, r *http.Request, _ []byte) { w.WriteHeader(200) })
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()

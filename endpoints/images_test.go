@@ -127,11 +127,7 @@ func TestImageRequestBuilding(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ver := tc.version
-			if ver == "" {
-				ver = "1.41"
-			}
-			f, w := newFake(t, ver)
+			f, w := newFake(t, tc.version)
 			for _, k := range []string{"GET /images/json", "GET /images/busybox/history", "GET /images/img/attestations", "GET /images/search"} {
 				f.on(k, onJSON(200, []any{}))
 			}

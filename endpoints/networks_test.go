@@ -32,11 +32,7 @@ func runOpCases(t *testing.T, cases []opCase) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ver := tc.version
-			if ver == "" {
-				ver = "1.41"
-			}
-			f, w := newFake(t, ver)
+			f, w := newFake(t, tc.version)
 			if tc.reply != nil {
 				f.on(tc.method+" "+tc.path, onJSON(200, tc.reply))
 			}
@@ -86,11 +82,7 @@ func runBadCases(t *testing.T, cases []badCase) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ver := tc.version
-			if ver == "" {
-				ver = "1.41"
-			}
-			f, w := newFake(t, ver)
+			f, w := newFake(t, tc.version)
 			err := tc.call(context.Background(), w)
 			if err == nil {
 				t.Fatal("no error")
