@@ -318,11 +318,10 @@ type ContainerInspectOptions struct {
 // API: GET /containers/{id}/json
 func (s *ContainerService) Inspect(ctx context.Context, id string, opts ContainerInspectOptions) (ContainerInspect, error) {
 	const op = "ContainerInspect"
-	p, err := idPath(op, "/containers/", id, "/json")
+	r, err := objectRequest(op, "GET", "/containers/", id, "/json", wire.Version{})
 	if err != nil {
 		return ContainerInspect{}, err
 	}
-	r := req("GET", p, op)
 	boolParam(r.Query, "size", opts.Size)
 	var out ContainerInspect
 	err = s.w.DoJSON(ctx, r, &out)
@@ -339,11 +338,10 @@ type TopOptions struct {
 // API: GET /containers/{id}/top
 func (s *ContainerService) Top(ctx context.Context, id string, opts TopOptions) (ContainerTop, error) {
 	const op = "ContainerTop"
-	p, err := idPath(op, "/containers/", id, "/top")
+	r, err := objectRequest(op, "GET", "/containers/", id, "/top", wire.Version{})
 	if err != nil {
 		return ContainerTop{}, err
 	}
-	r := req("GET", p, op)
 	if opts.PsArgs != "" {
 		r.Query.Set("ps_args", opts.PsArgs)
 	}
@@ -428,11 +426,10 @@ type logsQuery struct {
 // asked for; no timeout when following); an empty id or a bad Tail is an
 // *ArgError.
 func (q logsQuery) request(op, prefix, id string) (*wire.Request, error) {
-	p, err := idPath(op, prefix, id, "/logs")
+	r, err := objectRequest(op, "GET", prefix, id, "/logs", wire.Version{})
 	if err != nil {
 		return nil, err
 	}
-	r := req("GET", p, op)
 	stdout, stderr := q.Stdout, q.Stderr
 	if !stdout && !stderr {
 		stdout, stderr = true, true
@@ -552,11 +549,10 @@ func (s *ContainerService) Export(ctx context.Context, id string) (io.ReadCloser
 // API: GET /containers/{id}/stats
 func (s *ContainerService) Stats(ctx context.Context, id string) (*wire.Stream[ContainerStats], error) {
 	const op = "ContainerStats"
-	p, err := idPath(op, "/containers/", id, "/stats")
+	r, err := objectRequest(op, "GET", "/containers/", id, "/stats", wire.Version{})
 	if err != nil {
 		return nil, err
 	}
-	r := req("GET", p, op)
 	r.Query.Set("stream", "1")
 	r.NoTimeout = true
 	resp, err := s.w.Do(ctx, r)
@@ -577,11 +573,10 @@ type StatsOnceOptions struct {
 // stream=false form of [ContainerService.Stats]).
 func (s *ContainerService) StatsOnce(ctx context.Context, id string, opts StatsOnceOptions) (ContainerStats, error) {
 	const op = "ContainerStats"
-	p, err := idPath(op, "/containers/", id, "/stats")
+	r, err := objectRequest(op, "GET", "/containers/", id, "/stats", wire.Version{})
 	if err != nil {
 		return ContainerStats{}, err
 	}
-	r := req("GET", p, op)
 	r.Query.Set("stream", "0")
 	if opts.OneShot {
 		r.Query.Set("one-shot", "1")
@@ -840,11 +835,10 @@ type AttachOptions struct {
 // API: POST /containers/{id}/attach
 func (s *ContainerService) Attach(ctx context.Context, id string, opts AttachOptions) (*mux.Conn, error) {
 	const op = "ContainerAttach"
-	p, err := idPath(op, "/containers/", id, "/attach")
+	r, err := objectRequest(op, "POST", "/containers/", id, "/attach", wire.Version{})
 	if err != nil {
 		return nil, err
 	}
-	r := req("POST", p, op)
 	r.NoTimeout = true
 	if !opts.Stdin && !opts.Stdout && !opts.Stderr {
 		opts.Stdout, opts.Stderr = true, true
@@ -906,11 +900,10 @@ func (s *ContainerService) Wait(ctx context.Context, id string, opts WaitOptions
 // blocks for the result.
 func (s *ContainerService) startWait(ctx context.Context, id string, opts WaitOptions) (func() (ContainerWaitResult, error), error) {
 	const op = "ContainerWait"
-	p, err := idPath(op, "/containers/", id, "/wait")
+	r, err := objectRequest(op, "POST", "/containers/", id, "/wait", wire.Version{})
 	if err != nil {
 		return nil, err
 	}
-	r := req("POST", p, op)
 	r.NoTimeout = true
 	switch opts.Condition {
 	case "":
@@ -960,11 +953,10 @@ type DeleteOptions struct {
 // API: DELETE /containers/{id}
 func (s *ContainerService) Delete(ctx context.Context, id string, opts DeleteOptions) error {
 	const op = "ContainerDelete"
-	p, err := idPath(op, "/containers/", id, "")
+	r, err := objectRequest(op, "DELETE", "/containers/", id, "", wire.Version{})
 	if err != nil {
 		return err
 	}
-	r := req("DELETE", p, op)
 	boolParam(r.Query, "force", opts.Force)
 	boolParam(r.Query, "v", opts.RemoveVolumes)
 	boolParam(r.Query, "link", opts.RemoveLinks)

@@ -30,11 +30,10 @@ func (s *DistributionService) Inspect(ctx context.Context, ref string, opts Dist
 	if err := checkRef(op, "ref", ref); err != nil {
 		return DistributionInspect{}, err
 	}
-	p, err := idPath(op, "/distribution/", ref, "/json")
+	r, err := objectRequest(op, "GET", "/distribution/", ref, "/json", wire.Version{})
 	if err != nil {
 		return DistributionInspect{}, err
 	}
-	r := req("GET", p, op)
 	r.MinVersion = v(30)
 	h, err := authHeader(opts.Auth)
 	if err != nil {

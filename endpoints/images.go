@@ -171,11 +171,10 @@ type HistoryOptions struct {
 // API: GET /images/{name}/history
 func (s *ImageService) History(ctx context.Context, name string, opts HistoryOptions) ([]HistoryItem, error) {
 	const op = "ImageHistory"
-	p, err := idPath(op, "/images/", name, "/history")
+	r, err := objectRequest(op, "GET", "/images/", name, "/history", wire.Version{})
 	if err != nil {
 		return nil, err
 	}
-	r := req("GET", p, op)
 	if opts.Platform != nil {
 		platformsParam(op, r, []Platform{*opts.Platform}, 48)
 	}
@@ -198,11 +197,10 @@ type AttestationsOptions struct {
 // API: GET /images/{name}/attestations
 func (s *ImageService) Attestations(ctx context.Context, name string, opts AttestationsOptions) ([]AttestationStatement, error) {
 	const op = "ImageAttestations"
-	p, err := idPath(op, "/images/", name, "/attestations")
+	r, err := objectRequest(op, "GET", "/images/", name, "/attestations", wire.Version{})
 	if err != nil {
 		return nil, err
 	}
-	r := req("GET", p, op)
 	r.MinVersion = v(55)
 	if opts.Platform != nil {
 		r.Query.Set("platform", opts.Platform.json())
@@ -254,11 +252,10 @@ type ImageDeleteOptions struct {
 // API: DELETE /images/{name}
 func (s *ImageService) Delete(ctx context.Context, name string, opts ImageDeleteOptions) ([]ImageDeleteItem, error) {
 	const op = "ImageDelete"
-	p, err := idPath(op, "/images/", name, "")
+	r, err := objectRequest(op, "DELETE", "/images/", name, "", wire.Version{})
 	if err != nil {
 		return nil, err
 	}
-	r := req("DELETE", p, op)
 	boolParam(r.Query, "force", opts.Force)
 	boolParam(r.Query, "noprune", opts.NoPrune)
 	if len(opts.Platforms) > 0 {
@@ -668,11 +665,10 @@ func (s *ImageService) Push(ctx context.Context, ref string, opts PushOptions) (
 	if tag == "" && !opts.All {
 		tag = "latest"
 	}
-	p, err := idPath(op, "/images/", repo, "/push")
+	r, err := objectRequest(op, "POST", "/images/", repo, "/push", wire.Version{})
 	if err != nil {
 		return PushResult{}, err
 	}
-	r := req("POST", p, op)
 	if tag != "" {
 		r.Query.Set("tag", tag)
 	}

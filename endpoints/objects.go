@@ -21,8 +21,8 @@ func filterRequest(op, method, path string, filters wire.Filters, min wire.Versi
 	return r
 }
 
-// objectRequest is method prefix+id+suffix, for API min and later; an
-// empty or unsafe id is an *ArgError.
+// objectRequest is method prefix+id+suffix, for API min and later (the
+// zero Version for no minimum); an empty or unsafe id is an *ArgError.
 func objectRequest(op, method, prefix, id, suffix string, min wire.Version) (*wire.Request, error) {
 	p, err := idPath(op, prefix, id, suffix)
 	if err != nil {

@@ -265,11 +265,10 @@ func (s *ServiceService) List(ctx context.Context, opts ServiceListOptions) ([]S
 // API: GET /services/{id}
 func (s *ServiceService) Inspect(ctx context.Context, id string, opts ServiceInspectOptions) (Service, error) {
 	const op = "ServiceInspect"
-	p, err := idPath(op, "/services/", id, "")
+	r, err := objectRequest(op, "GET", "/services/", id, "", wire.Version{})
 	if err != nil {
 		return Service{}, err
 	}
-	r := req("GET", p, op)
 	if opts.InsertDefaults {
 		r.Query.Set("insertDefaults", "true")
 	}

@@ -205,11 +205,10 @@ func (s *VolumeService) Update(ctx context.Context, name string, opts VolumeUpda
 // API: DELETE /volumes/{name}
 func (s *VolumeService) Delete(ctx context.Context, name string, opts VolumeDeleteOptions) error {
 	const op = "VolumeDelete"
-	p, err := idPath(op, "/volumes/", name, "")
+	r, err := objectRequest(op, "DELETE", "/volumes/", name, "", wire.Version{})
 	if err != nil {
 		return err
 	}
-	r := req("DELETE", p, op)
 	boolParam(r.Query, "force", opts.Force)
 	return s.w.DoJSON(ctx, r, nil)
 }
