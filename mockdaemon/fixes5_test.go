@@ -1,10 +1,12 @@
 package mockdaemon_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/dockwire/dockwire/mockdaemon"
 )
@@ -130,4 +132,157 @@ func TestUpdateMemoryNeedsSwap(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestStartMissingProgram: a command runc cannot exec fails the start with
+// dockerd's 400 (the container stays "created", with the exit code and
+// error in its state), except under --init; an AutoRemove container is
+// removed; an exec of such a command records 126 and says why, in a 400
+// when detached or on the stdout stream when attached.
+func TestStartMissingProgram(t *testing.T) {
+	const runc = "failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: "
+	tests := []struct {
+		name     string
+		cmd      string
+		host     map[string]any
+		wantMsg  string // "" when the start succeeds
+		wantCode int
+	}{
+		{"not on PATH", "nosuchcmd", nil, `exec: "nosuchcmd": executable file not found in $PATH`, 127},
+		{"missing path", "/nonexist/x", nil, `exec: "/nonexist/x": stat /nonexist/x: no such file or directory`, 127},
+		{"directory", "/etc", nil, `exec: "/etc": permission denied`, 126},
+		{"not executable", "/etc/passwd", nil, `exec: "/etc/passwd": permission denied`, 126},
+		{"relative to WorkingDir", "./busybox", map[string]any{}, "", 0},
+		{"on PATH", "true", nil, "", 0},
+		{"absolute", "/bin/true", nil, "", 0},
+		{"under init", "nosuchcmd", map[string]any{"Init": true}, "", 0},
+	}
+	_, c := newClient(t, mockdaemon.Config{})
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			name := fmt.Sprintf("miss%d", i)
+			cfg := map[string]any{"Image": "busybox", "Cmd": []string{tc.cmd}, "WorkingDir": "/bin"}
+			if tc.host != nil {
+				cfg["HostConfig"] = tc.host
+			}
+			c.create(name, cfg)
+			r := c.do("POST", "/v1.56/containers/"+name+"/start", nil)
+			var insp struct {
+				State struct {
+					Status   string
+					ExitCode int
+					Error    string
+				}
+			}
+			_ = json.Unmarshal(c.do("GET", "/v1.56/containers/"+name+"/json", nil).body, &insp)
+			if tc.wantMsg == "" {
+				if r.status != 204 {
+					t.Fatalf("start: %d %s", r.status, r.body)
+				}
+				return
+			}
+			if r.status != 400 || r.message() != runc+tc.wantMsg+": unknown" {
+				t.Fatalf("start: %d %q", r.status, r.message())
+			}
+			st := insp.State
+			if st.Status != "created" || st.ExitCode != tc.wantCode || st.Error != runc+tc.wantMsg+": unknown" {
+				t.Errorf("state %+v", st)
+			}
+		})
+	}
+	t.Run("AutoRemove", func(t *testing.T) {
+		c.create("missrm", map[string]any{"Image": "busybox", "Cmd": []string{"nosuchcmd"}, "HostConfig": map[string]any{"AutoRemove": true}})
+		if r := c.do("POST", "/v1.56/containers/missrm/start", nil); r.status != 400 {
+			t.Fatalf("start: %d %s", r.status, r.body)
+		}
+		if r := c.do("POST", "/v1.56/containers/missrm/wait?condition=removed", nil); r.status != 200 && r.status != 404 {
+			t.Fatalf("wait: %d %s", r.status, r.body)
+		}
+		if r := c.do("GET", "/v1.56/containers/missrm/json", nil); r.status != 404 {
+			t.Errorf("inspect after: %d", r.status)
+		}
+	})
+	t.Run("exec", func(t *testing.T) {
+		c.create("missexec", map[string]any{"Image": "busybox", "Cmd": []string{"sleep", "100"}})
+		if r := c.do("POST", "/v1.56/containers/missexec/start", nil); r.status != 204 {
+			t.Fatalf("start: %d %s", r.status, r.body)
+		}
+		const want = `OCI runtime exec failed: exec failed: unable to start container process: exec: "nosuchcmd": executable file not found in $PATH: unknown`
+		for _, detach := range []bool{true, false} {
+			r := c.do("POST", "/v1.56/containers/missexec/exec", map[string]any{"Cmd": []string{"nosuchcmd"}, "AttachStdout": !detach, "AttachStderr": !detach})
+			var ex struct{ Id string }
+			_ = json.Unmarshal(r.body, &ex)
+			r = c.do("POST", "/v1.56/exec/"+ex.Id+"/start", map[string]any{"Detach": detach})
+			if detach {
+				if r.status != 400 || r.message() != want {
+					t.Errorf("detached start: %d %q", r.status, r.message())
+				}
+			} else {
+				out, _ := readFrames(t, r.body)
+				if out != want+"\r\n" {
+					t.Errorf("attached start: %d stdout %q", r.status, out)
+				}
+			}
+			var insp struct {
+				Running  bool
+				ExitCode int
+				Pid      int
+			}
+			_ = json.Unmarshal(c.do("GET", "/v1.56/exec/"+ex.Id+"/json", nil).body, &insp)
+			if insp.Running || insp.ExitCode != 126 || insp.Pid != 0 {
+				t.Errorf("detach=%v: exec inspect %+v", detach, insp)
+			}
+		}
+	})
+}
+
+// TestStartEventBeforeDie: a process that ends at once still has its
+// container's start (and restart) event before its die, as in dockerd.
+func TestStartEventBeforeDie(t *testing.T) {
+	tests := []struct {
+		name string
+		op   string // start or restart
+		want []string
+	}{
+		{"start", "start", []string{"start", "die"}},
+		{"restart", "restart", []string{"start", "die", "start", "restart", "die"}},
+	}
+	_, c := newClient(t, mockdaemon.Config{})
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for round := range 20 {
+				name := fmt.Sprintf("quick%d_%d", i, round)
+				id := c.create(name, map[string]any{"Image": "busybox", "Cmd": []string{"true"}})
+				if r := c.do("POST", "/v1.56/containers/"+name+"/start", nil); r.status != 204 {
+					t.Fatalf("start: %d %s", r.status, r.body)
+				}
+				c.do("POST", "/v1.56/containers/"+name+"/wait", nil)
+				if tc.op == "restart" {
+					if r := c.do("POST", "/v1.56/containers/"+name+"/restart", nil); r.status != 204 {
+						t.Fatalf("restart: %d %s", r.status, r.body)
+					}
+					c.do("POST", "/v1.56/containers/"+name+"/wait", nil)
+				}
+				r := c.do("GET", `/v1.56/events?since=0&until=`+untilNow()+`&filters={"container":["`+id+`"],"event":["start","restart","die"]}`, nil)
+				var got []string
+				dec := json.NewDecoder(bytes.NewReader(r.body))
+				for {
+					var ev struct{ Action string }
+					if dec.Decode(&ev) != nil {
+						break
+					}
+					got = append(got, ev.Action)
+				}
+				if !slices.Equal(got, tc.want) {
+					t.Fatalf("round %d: events %q, want %q", round, got, tc.want)
+				}
+			}
+		})
+	}
+}
+
+// untilNow is an events until parameter for this instant (seconds.nanos).
+func untilNow() string {
+	now := time.Now()
+	return fmt.Sprintf("%d.%09d", now.Unix(), now.Nanosecond())
 }

@@ -49,6 +49,21 @@ func (d *Daemon) startLocked(c *container) error {
 	if c.state.Running {
 		return errNotModified()
 	}
+	if c.host.Init == nil || !*c.host.Init { // under an init, the init reports it
+		env := d.processEnv(c, c.config.Env, c.config.User)
+		if msg, code := lookProgram(c.fs, env, workDir(c.config.WorkingDir), c.path); msg != "" {
+			c.state.ExitCode = code
+			c.state.Error = "failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: " + msg + ": unknown"
+			if c.host.AutoRemove && !c.removing {
+				// dockerd removes an AutoRemove container whose start
+				// failed (docker run --rm waits for that).
+				attrs := c.eventAttrs()
+				d.removeLocked(c, true)
+				d.goTracked(func() { d.events.emit("container", "destroy", c.id, attrs) })
+			}
+			return errInvalid(c.state.Error)
+		}
+	}
 	d.allocatePortsLocked(c)
 	c.stopping = false
 	c.manualStop = false
@@ -172,9 +187,11 @@ func (d *Daemon) onExit(c *container, p proc, exited chan struct{}) {
 		c.state.Restarting = true
 		c.state.Status = "restarting"
 	}
+	// Under d.mu, so that a start (or restart) of c that follows this
+	// exit has its events after this die.
+	d.events.emit("container", "die", c.id, attrs)
 	d.mu.Unlock()
 	c.logs.endRun()
-	d.events.emit("container", "die", c.id, attrs)
 	d.mu.Lock()
 	d.volumeEventsLocked(c, "unmount")
 	d.mu.Unlock()
@@ -249,12 +266,16 @@ func (d *Daemon) containerStart(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = d.startLocked(c)
 	}
+	if err == nil {
+		// Under d.mu, so that it precedes the die of a process that
+		// ends at once (onExit takes d.mu before its die).
+		d.events.emit("container", "start", c.id, c.eventAttrs())
+	}
 	d.mu.Unlock()
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	d.events.emit("container", "start", c.id, c.eventAttrs())
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -387,13 +408,16 @@ func (d *Daemon) containerRestart(w http.ResponseWriter, r *http.Request) {
 			c.restartCount++
 		}
 	}
+	if err == nil {
+		// under d.mu: before the die of a process that ends at once
+		d.events.emit("container", "start", c.id, c.eventAttrs())
+		d.events.emit("container", "restart", c.id, c.eventAttrs())
+	}
 	d.mu.Unlock()
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	d.events.emit("container", "start", c.id, c.eventAttrs())
-	d.events.emit("container", "restart", c.id, c.eventAttrs())
 	w.WriteHeader(http.StatusNoContent)
 }
 

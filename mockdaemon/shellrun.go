@@ -83,3 +83,32 @@ func lookupDB(f *memfs.FS, file string, match func([]string) bool) []string {
 	}
 	return nil
 }
+
+// lookProgram reports why runc could not exec argv0 for a process started
+// with env in dir on f, as dockerd words it ("exec: \"x\": executable file
+// not found in $PATH"), with the exit code dockerd records (127 for a
+// missing program, 126 for one that cannot be executed); "" when it can be.
+func lookProgram(f *memfs.FS, env []string, dir, argv0 string) (msg string, code int) {
+	if f == nil {
+		return "", 0
+	}
+	q := strconv.Quote(argv0)
+	if !strings.Contains(argv0, "/") {
+		if _, err := (shell.Config{FS: f, Env: env, Dir: dir}).LookPath(argv0); err != nil {
+			return "exec: " + q + ": executable file not found in $PATH", 127
+		}
+		return "", 0
+	}
+	p := argv0
+	if !strings.HasPrefix(p, "/") {
+		p = strings.TrimSuffix(dir, "/") + "/" + p
+	}
+	fi, err := f.Stat(p)
+	if err != nil {
+		return "exec: " + q + ": stat " + argv0 + ": no such file or directory", 127
+	}
+	if !fi.Mode().IsRegular() || fi.Mode().Perm()&0o111 == 0 {
+		return "exec: " + q + ": permission denied", 126
+	}
+	return "", 0
+}

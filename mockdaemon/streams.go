@@ -481,6 +481,38 @@ func (d *Daemon) execStart(w http.ResponseWriter, r *http.Request) {
 	gate := c.pauseGate
 	d.mu.Unlock()
 	d.events.emit("container", "exec_start: "+strings.Join(e.argv, " "), c.id, mergeAttrs(c.eventAttrs(), "execID", e.id))
+	argv0 := ""
+	if len(e.argv) > 0 {
+		argv0 = e.argv[0]
+	}
+	if msg, _ := lookProgram(spec.FS, spec.Env, spec.Dir, argv0); msg != "" {
+		// dockerd records 126 whatever runc's reason, and tells an
+		// attached client on its stdout stream.
+		code := 126
+		d.mu.Lock()
+		e.running = false
+		e.pid = 0
+		e.exitCode = &code
+		d.mu.Unlock()
+		msg = "OCI runtime exec failed: exec failed: unable to start container process: " + msg + ": unknown"
+		if body.Detach {
+			writeError(w, r, errInvalid(msg))
+			return
+		}
+		conn, _, err := d.hijack(w, r, !e.tty)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		defer d.releaseHijacked(conn)
+		if e.tty {
+			_, _ = io.WriteString(conn, msg+"\r\n")
+		} else {
+			_, _ = io.WriteString(mux.NewMuxer(conn).Stream(mux.Stdout), msg+"\r\n")
+		}
+		closeWrite(conn)
+		return
+	}
 
 	finish := func(p proc) {
 		code := p.ExitCode()
