@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -285,4 +286,38 @@ func TestStartEventBeforeDie(t *testing.T) {
 func untilNow() string {
 	now := time.Now()
 	return fmt.Sprintf("%d.%09d", now.Unix(), now.Nanosecond())
+}
+
+// TestRenameOrder: like dockerd, rename finds the container before it
+// checks the new name, which it reports with its slash.
+func TestRenameOrder(t *testing.T) {
+	d := mockdaemon.New(mockdaemon.Config{})
+	defer d.Close()
+	for _, n := range []string{"ren1", "ren2"} {
+		if rec := serve(d, "POST", "/containers/create?name="+n, []byte(`{"Image":"busybox","Cmd":["true"]}`)); rec.Code != 201 {
+			t.Fatalf("create: %d %s", rec.Code, rec.Body)
+		}
+	}
+	tests := []struct {
+		name, from, to string
+		wantCode       int
+		wantPrefix     string
+	}{
+		{"missing container, bad name", "nosuch", "x", 404, "No such container: nosuch"},
+		{"bad name", "ren1", "x", 400, "Error when allocating new name: Invalid container name (/x), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"},
+		{"same name with slash", "ren1", "/ren1", 400, "Renaming a container with the same name as its current name"},
+		{"taken", "ren1", "ren2", 409, `Error when allocating new name: Conflict. The container name "/ren2" is already in use by container`},
+		{"empty", "ren1", "", 400, "Neither old nor new names may be empty"},
+		{"ok", "ren1", "ren3", 204, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := serve(d, "POST", "/containers/"+tc.from+"/rename?name="+tc.to, nil)
+			var msg struct{ Message string }
+			_ = json.Unmarshal(rec.Body.Bytes(), &msg)
+			if rec.Code != tc.wantCode || !strings.HasPrefix(msg.Message, tc.wantPrefix) {
+				t.Errorf("%d %q, want %d %q", rec.Code, msg.Message, tc.wantCode, tc.wantPrefix)
+			}
+		})
+	}
 }

@@ -677,10 +677,7 @@ func (d *Daemon) containerRename(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, errInvalid("Neither old nor new names may be empty"))
 		return
 	}
-	if !validName.MatchString(newName) {
-		writeError(w, r, errInvalid("Invalid container name ("+newName+"), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"))
-		return
-	}
+	valid := validName.MatchString(newName)
 	newName = "/" + strings.TrimPrefix(newName, "/")
 	d.mu.Lock()
 	c, err := d.getContainerLocked(r.PathValue("id"))
@@ -693,6 +690,13 @@ func (d *Daemon) containerRename(w http.ResponseWriter, r *http.Request) {
 	if old == newName {
 		d.mu.Unlock()
 		writeError(w, r, errInvalid("Renaming a container with the same name as its current name"))
+		return
+	}
+	if !valid {
+		// dockerd finds the container first, and checks the name
+		// (with its slash) when it reserves it.
+		d.mu.Unlock()
+		writeError(w, r, errInvalid("Error when allocating new name: Invalid container name ("+newName+"), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"))
 		return
 	}
 	if other, ok := d.names[newName]; ok {
