@@ -321,3 +321,72 @@ func TestRenameOrder(t *testing.T) {
 		})
 	}
 }
+
+// TestNetworkStoppedContainer: as in dockerd, a stopped container on a
+// network has no endpoint: inspect lists none, rm and prune remove the
+// network, and the container keeps it in its settings, so its start fails
+// with 404 "network ... not found".
+func TestNetworkStoppedContainer(t *testing.T) {
+	tests := []struct {
+		name, method, path string
+		wantCode           int
+	}{
+		{"rm", "DELETE", "/networks/stopnet", 204},
+		{"prune", "POST", "/networks/prune", 200},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := mockdaemon.New(mockdaemon.Config{})
+			defer d.Close()
+			steps := []struct {
+				method, path, body string
+				want               int
+			}{
+				{"POST", "/networks/create", `{"Name":"stopnet"}`, 201},
+				{"POST", "/containers/create?name=stopped", `{"Image":"busybox","Cmd":["true"]}`, 201},
+				{"POST", "/networks/stopnet/connect", `{"Container":"stopped"}`, 200},
+			}
+			for _, s := range steps {
+				if rec := serve(d, s.method, s.path, []byte(s.body)); rec.Code != s.want {
+					t.Fatalf("%s %s: %d %s", s.method, s.path, rec.Code, rec.Body)
+				}
+			}
+			var n struct{ Containers map[string]any }
+			_ = json.Unmarshal(serve(d, "GET", "/networks/stopnet", nil).Body.Bytes(), &n)
+			if len(n.Containers) != 0 {
+				t.Errorf("network lists %d containers, want 0", len(n.Containers))
+			}
+			if rec := serve(d, tc.method, tc.path, nil); rec.Code != tc.wantCode {
+				t.Fatalf("%s: %d %s", tc.name, rec.Code, rec.Body)
+			}
+			if rec := serve(d, "GET", "/networks/stopnet", nil); rec.Code != 404 {
+				t.Errorf("network still there: %d", rec.Code)
+			}
+			var c struct {
+				NetworkSettings struct{ Networks map[string]any }
+			}
+			_ = json.Unmarshal(serve(d, "GET", "/containers/stopped/json", nil).Body.Bytes(), &c)
+			if _, ok := c.NetworkSettings.Networks["stopnet"]; !ok {
+				t.Errorf("container networks %v, want stopnet kept", c.NetworkSettings.Networks)
+			}
+			rec := serve(d, "POST", "/containers/stopped/start", nil)
+			var msg struct{ Message string }
+			_ = json.Unmarshal(rec.Body.Bytes(), &msg)
+			if rec.Code != 404 || msg.Message != "network stopnet not found" {
+				t.Errorf("start: %d %q", rec.Code, msg.Message)
+			}
+		})
+	}
+	t.Run("running keeps it", func(t *testing.T) {
+		d := mockdaemon.New(mockdaemon.Config{})
+		defer d.Close()
+		serve(d, "POST", "/networks/create", []byte(`{"Name":"runnet"}`))
+		serve(d, "POST", "/containers/create?name=runner", []byte(`{"Image":"busybox","Cmd":["sleep","100"],"HostConfig":{"NetworkMode":"runnet"}}`))
+		if rec := serve(d, "POST", "/containers/runner/start", nil); rec.Code != 204 {
+			t.Fatalf("start: %d %s", rec.Code, rec.Body)
+		}
+		if rec := serve(d, "DELETE", "/networks/runnet", nil); rec.Code != 403 {
+			t.Errorf("rm: %d %s, want 403", rec.Code, rec.Body)
+		}
+	})
+}

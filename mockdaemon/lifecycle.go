@@ -49,6 +49,11 @@ func (d *Daemon) startLocked(c *container) error {
 	if c.state.Running {
 		return errNotModified()
 	}
+	for name, ep := range c.eps {
+		if _, ok := d.networks[ep.network.id]; !ok {
+			return errNotFound("network " + name + " not found")
+		}
+	}
 	if c.host.Init == nil || !*c.host.Init { // under an init, the init reports it
 		env := d.processEnv(c, c.config.Env, c.config.User)
 		if msg, code := lookProgram(c.fs, env, workDir(c.config.WorkingDir), c.path); msg != "" {

@@ -412,8 +412,8 @@ func (n *network) json(d *Daemon, withContainers bool) map[string]any {
 		cs := map[string]any{}
 		for id, ep := range n.containers {
 			c := d.containers[id]
-			if c == nil {
-				continue
+			if c == nil || !c.state.Running {
+				continue // a stopped container has no endpoint yet
 			}
 			addr := ""
 			if ep.ip != "" {
@@ -582,6 +582,27 @@ func (d *Daemon) networkCreate(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, map[string]any{"Id": n.id, "Warning": ""})
 }
 
+// activeEndpointsLocked reports whether a running container is on n: the
+// endpoints of a stopped one are only created when it starts, so they do
+// not keep dockerd from removing n; d.mu held.
+func (d *Daemon) activeEndpointsLocked(n *network) bool {
+	for id := range n.containers {
+		if c := d.containers[id]; c != nil && c.state.Running {
+			return true
+		}
+	}
+	return false
+}
+
+// dropNetworkLocked removes n; stopped containers on it keep it in their
+// settings (their start then fails, as with dockerd); d.mu held.
+func (d *Daemon) dropNetworkLocked(n *network) {
+	for id := range n.containers {
+		n.removeEndpoint(id)
+	}
+	delete(d.networks, n.id)
+}
+
 func (d *Daemon) networkDelete(w http.ResponseWriter, r *http.Request) {
 	d.mu.Lock()
 	n, err := d.getNetworkLocked(r.PathValue("id"))
@@ -589,10 +610,10 @@ func (d *Daemon) networkDelete(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 	case n.builtin:
 		err = errForbidden(n.name + " is a pre-defined network and cannot be removed")
-	case len(n.containers) > 0:
+	case d.activeEndpointsLocked(n):
 		err = errForbidden("error while removing network: network " + n.name + " id " + n.id + " has active endpoints")
 	default:
-		delete(d.networks, n.id)
+		d.dropNetworkLocked(n)
 	}
 	d.mu.Unlock()
 	if err != nil {
@@ -613,7 +634,7 @@ func (d *Daemon) networkPrune(w http.ResponseWriter, r *http.Request) {
 	deleted := []string{}
 	var gone []*network
 	for _, n := range d.sortedNetworks() {
-		if n.builtin || len(n.containers) > 0 || !d.networkMatches(f, n) {
+		if n.builtin || d.activeEndpointsLocked(n) || !d.networkMatches(f, n) {
 			continue
 		}
 		if us := f["until"]; len(us) > 0 {
@@ -627,7 +648,7 @@ func (d *Daemon) networkPrune(w http.ResponseWriter, r *http.Request) {
 				continue
 			}
 		}
-		delete(d.networks, n.id)
+		d.dropNetworkLocked(n)
 		deleted = append(deleted, n.name)
 		gone = append(gone, n)
 	}
