@@ -61,6 +61,11 @@ func ExampleNetworkService_Connect() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	// Like dockerd, the network has an endpoint for the container once it runs.
+	if err := containers.Start(ctx, c.ID, endpoints.StartOptions{}); err != nil {
+		log.Fatal(err)
+	}
+	defer containers.Delete(ctx, c.ID, endpoints.DeleteOptions{Force: true})
 	got, err := networks.Inspect(ctx, "backend", endpoints.NetworkInspectOptions{})
 	if err != nil {
 		log.Fatal(err)
