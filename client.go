@@ -110,6 +110,10 @@ func New(cfg dial.Config, opts *Options) (*Client, error) {
 		wo.Host = h.Addr
 	}
 	w := wire.NewClient(d, wo)
+	host := cfg.Host
+	if host == "" {
+		host = dial.DefaultHost
+	}
 	return &Client{
 		System:       endpoints.NewSystem(w),
 		Containers:   endpoints.NewContainers(w),
@@ -127,7 +131,7 @@ func New(cfg dial.Config, opts *Options) (*Client, error) {
 		Plugins:      endpoints.NewPlugins(w),
 		Session:      endpoints.NewSession(w),
 		wire:         w,
-		host:         cfg.Host,
+		host:         host,
 	}, nil
 }
 

@@ -4,6 +4,9 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/dockwire/dockwire"
+	"github.com/dockwire/dockwire/dial"
 )
 
 // The client side never links net/http (nor ssh or websocket code): a
@@ -53,5 +56,16 @@ func TestRootModuleDependencies(t *testing.T) {
 		if !ok {
 			t.Errorf("the root module reaches %s, outside the allowed set", m)
 		}
+	}
+}
+
+func TestHostDefaultsToTheDockerSocket(t *testing.T) {
+	cli, err := dockwire.New(dial.Config{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	if got := cli.Host(); got != dial.DefaultHost {
+		t.Errorf("Host() = %q, want %q", got, dial.DefaultHost)
 	}
 }
