@@ -136,7 +136,16 @@ func (p *pattern) compile() error {
 				for j+1 < len(s) && s[j+1]&0xC0 == 0x80 {
 					j++
 				}
-				re.WriteString(regexp.QuoteMeta(s[i+1 : j+1]))
+				if e := s[i+1]; j == i+1 && isPunct(e) {
+					// ASCII punctuation: a backslash escape means the
+					// character itself inside a class too ("[a\-z]" is
+					// a, -, z), where QuoteMeta would leave "-" bare and
+					// make a range.
+					re.WriteByte('\\')
+					re.WriteByte(e)
+				} else {
+					re.WriteString(regexp.QuoteMeta(s[i+1 : j+1]))
+				}
 				kind = matchRegexp
 				i = j + 1
 				continue
@@ -283,4 +292,10 @@ func ReadIgnore(r io.Reader) ([]string, error) {
 		return nil, fmt.Errorf("tarstream: read .dockerignore: %w", err)
 	}
 	return out, nil
+}
+
+// isPunct reports whether c is ASCII punctuation, which RE2 lets a
+// backslash escape anywhere, in a class or not.
+func isPunct(c byte) bool {
+	return strings.IndexByte("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", c) >= 0
 }
