@@ -467,52 +467,53 @@ func (d *Daemon) containerKill(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *Daemon) containerPause(w http.ResponseWriter, r *http.Request) {
-	d.mu.Lock()
-	c, err := d.getContainerLocked(r.PathValue("id"))
-	switch {
-	case err != nil:
-	case !c.state.Running:
-		err = errConflict(fmt.Sprintf("container %s is not running", c.id))
-	case c.state.Paused:
-		err = errConflict(fmt.Sprintf("container %s is already paused", c.id))
-	default:
+	d.changeState(w, r, "pause", func(c *container) error {
+		switch {
+		case !c.state.Running:
+			return errConflict(fmt.Sprintf("container %s is not running", c.id))
+		case c.state.Paused:
+			return errConflict(fmt.Sprintf("container %s is already paused", c.id))
+		}
 		c.state.Paused = true
 		c.state.Status = "paused"
 		c.pauseGate.pause()
 		if pp, ok := c.proc.(interface{ Pause() }); ok {
 			pp.Pause()
 		}
-	}
-	d.mu.Unlock()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.events.emit("container", "pause", c.id, c.eventAttrs())
-	w.WriteHeader(http.StatusNoContent)
+		return nil
+	})
 }
 
 func (d *Daemon) containerUnpause(w http.ResponseWriter, r *http.Request) {
-	d.mu.Lock()
-	c, err := d.getContainerLocked(r.PathValue("id"))
-	switch {
-	case err != nil:
-	case !c.state.Paused:
-		err = errConflict(fmt.Sprintf("container %s is not paused", c.id))
-	default:
+	d.changeState(w, r, "unpause", func(c *container) error {
+		if !c.state.Paused {
+			return errConflict(fmt.Sprintf("container %s is not paused", c.id))
+		}
 		c.state.Paused = false
 		c.state.Status = "running"
 		c.pauseGate.resume()
 		if pp, ok := c.proc.(interface{ Resume() }); ok {
 			pp.Resume()
 		}
+		return nil
+	})
+}
+
+// changeState runs change on the container the request names, under the
+// daemon's lock; on success it emits the container event action and
+// answers 204, else it writes change's error.
+func (d *Daemon) changeState(w http.ResponseWriter, r *http.Request, action string, change func(c *container) error) {
+	d.mu.Lock()
+	c, err := d.getContainerLocked(r.PathValue("id"))
+	if err == nil {
+		err = change(c)
 	}
 	d.mu.Unlock()
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	d.events.emit("container", "unpause", c.id, c.eventAttrs())
+	d.events.emit("container", action, c.id, c.eventAttrs())
 	w.WriteHeader(http.StatusNoContent)
 }
 
