@@ -361,20 +361,31 @@ func mergeAttrs(m map[string]string, kv ...string) map[string]string {
 	return m
 }
 
-func (d *Daemon) containerStop(w http.ResponseWriter, r *http.Request) {
+// stopForRequest stops the container the request names with its signal
+// and timeout (the stop of stop and restart), writing the error when there
+// is one; ran says whether a process was running to stop.
+func (d *Daemon) stopForRequest(w http.ResponseWriter, r *http.Request) (c *container, ran, ok bool) {
 	c, err := d.getContainer(r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
-		return
+		return nil, false, false
 	}
 	sig, timeout, err := c.stopParams(r)
 	if err != nil {
 		writeError(w, r, err)
-		return
+		return nil, false, false
 	}
-	ran, err := d.stopCtx(r.Context(), c, sig, timeout)
+	ran, err = d.stopCtx(r.Context(), c, sig, timeout)
 	if err != nil {
 		writeError(w, r, errInternal(err.Error()))
+		return nil, false, false
+	}
+	return c, ran, true
+}
+
+func (d *Daemon) containerStop(w http.ResponseWriter, r *http.Request) {
+	c, ran, ok := d.stopForRequest(w, r)
+	if !ok {
 		return
 	}
 	if !ran {
@@ -386,21 +397,11 @@ func (d *Daemon) containerStop(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *Daemon) containerRestart(w http.ResponseWriter, r *http.Request) {
-	c, err := d.getContainer(r.PathValue("id"))
-	if err != nil {
-		writeError(w, r, err)
+	c, ran, ok := d.stopForRequest(w, r)
+	if !ok {
 		return
 	}
-	sig, timeout, err := c.stopParams(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	ran, err := d.stopCtx(r.Context(), c, sig, timeout)
-	if err != nil {
-		writeError(w, r, errInternal(err.Error()))
-		return
-	}
+	var err error
 	if ran {
 		d.events.emit("container", "stop", c.id, c.eventAttrs())
 	}

@@ -406,43 +406,44 @@ func (d *Daemon) pluginEnable(w http.ResponseWriter, r *http.Request, name strin
 		writeError(w, r, err)
 		return
 	}
+	d.setPluginEnabled(w, r, name, "enable", func(p *plugin) error {
+		if p.enabled {
+			return errConflict("plugin already enabled: plugin " + p.name + " is enabled")
+		}
+		p.enabled = true
+		return nil
+	})
+}
+
+// setPluginEnabled runs change on the named plugin under the daemon's lock;
+// on success it emits the plugin event action and answers 200.
+func (d *Daemon) setPluginEnabled(w http.ResponseWriter, r *http.Request, name, action string, change func(p *plugin) error) {
 	d.mu.Lock()
 	p, err := d.pluginLookupLocked(name)
-	if err == nil && p.enabled {
-		err = errConflict("plugin already enabled: plugin " + p.name + " is enabled")
-	}
 	if err == nil {
-		p.enabled = true
+		err = change(p)
 	}
 	d.mu.Unlock()
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	d.events.emit("plugin", "enable", p.id, map[string]string{"name": p.name})
+	d.events.emit("plugin", action, p.id, map[string]string{"name": p.name})
 	w.WriteHeader(http.StatusOK)
 }
 
 func (d *Daemon) pluginDisable(w http.ResponseWriter, r *http.Request, name string) {
 	force := boolParam(r, "force")
-	d.mu.Lock()
-	p, err := d.pluginLookupLocked(name)
-	switch {
-	case err != nil:
-	case !p.enabled:
-		err = errConflict("plugin is already disabled: plugin " + p.name + " is disabled")
-	case p.refCount > 0 && !force:
-		err = errConflict(fmt.Sprintf("plugin %s is in use", p.name))
-	default:
+	d.setPluginEnabled(w, r, name, "disable", func(p *plugin) error {
+		switch {
+		case !p.enabled:
+			return errConflict("plugin is already disabled: plugin " + p.name + " is disabled")
+		case p.refCount > 0 && !force:
+			return errConflict(fmt.Sprintf("plugin %s is in use", p.name))
+		}
 		p.enabled = false
-	}
-	d.mu.Unlock()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.events.emit("plugin", "disable", p.id, map[string]string{"name": p.name})
-	w.WriteHeader(http.StatusOK)
+		return nil
+	})
 }
 
 func (d *Daemon) pluginDelete(w http.ResponseWriter, r *http.Request, name string) {
