@@ -131,12 +131,7 @@ func (d *Daemon) containerAttachWS(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		entries, _, _, _ := c.logs.since(0)
-		startAt := len(entries)
-		for startAt > 0 && entries[startAt-1].t.After(c.startedAt()) {
-			startAt--
-		}
-		next = startAt
+		next = runStart(c)
 	}
 	for {
 		entries, n, ended, changed := c.logs.since(next)

@@ -298,14 +298,8 @@ func (d *Daemon) containerAttach(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		next = 0
 		// output since the start belongs to this attach
-		entries, end, _, _ := c.logs.since(0)
-		startAt := len(entries)
-		for startAt > 0 && entries[startAt-1].t.After(c.startedAt()) {
-			startAt--
-		}
-		next = end - (len(entries) - startAt)
+		next = runStart(c)
 	}
 	rd := c.logs.addReader(next)
 	defer c.logs.removeReader(rd)
@@ -662,4 +656,16 @@ func (d *Daemon) execResize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// runStart is the log index of the first entry written by the container's
+// current run. Indexes are absolute: they stay right after the buffer has
+// dropped its oldest entries.
+func runStart(c *container) int {
+	entries, end, _, _ := c.logs.since(0)
+	startAt := len(entries)
+	for startAt > 0 && entries[startAt-1].t.After(c.startedAt()) {
+		startAt--
+	}
+	return end - (len(entries) - startAt)
 }
