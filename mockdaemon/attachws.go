@@ -120,9 +120,9 @@ func (d *Daemon) containerAttachWS(w http.ResponseWriter, r *http.Request) {
 	}()
 
 	if !running {
-		for c.logs.generation() == gen {
+		for g, changed := c.logs.runState(); g == gen; g, changed = c.logs.runState() {
 			select {
-			case <-c.logs.waitRunChange():
+			case <-changed:
 			case <-c.removed:
 				return
 			case <-d.ctx.Done():

@@ -577,9 +577,13 @@ func (d *Daemon) nextExit(c *container) <-chan struct{} {
 		defer close(out)
 		// wait for a start (a new exited channel), then for its exit
 		for {
+			// The run-change channel is taken under d.mu with c.exited:
+			// a start (which swaps both under d.mu) between reading one
+			// and the other would otherwise be a lost wake-up, and a
+			// wait for a process that exits at once would hang.
 			d.mu.Lock()
 			next := c.exited
-			running := c.state.Running
+			changed := c.logs.waitRunChange()
 			d.mu.Unlock()
 			if next != cur {
 				select {
@@ -589,13 +593,12 @@ func (d *Daemon) nextExit(c *container) <-chan struct{} {
 				}
 				return
 			}
-			_ = running
 			select {
 			case <-c.removed:
 				return
 			case <-d.ctx.Done():
 				return
-			case <-c.logs.waitRunChange():
+			case <-changed:
 			}
 		}
 	})

@@ -23,6 +23,15 @@ func (l *logBuf) waitRunChange() <-chan struct{} {
 	return l.changed
 }
 
+// runState returns the run generation and the channel closed at the next
+// change of it, read together so that a wait on the channel cannot miss a
+// change that happened after the generation was read.
+func (l *logBuf) runState() (int, <-chan struct{}) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.gen, l.changed
+}
+
 func (l *logBuf) generation() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -287,9 +296,9 @@ func (d *Daemon) containerAttach(w http.ResponseWriter, r *http.Request) {
 	}
 	// a container that is not running is streamed from its next start
 	if !running {
-		for c.logs.generation() == gen {
+		for g, changed := c.logs.runState(); g == gen; g, changed = c.logs.runState() {
 			select {
-			case <-c.logs.waitRunChange():
+			case <-changed:
 			case <-c.removed:
 				return
 			case <-d.ctx.Done():
