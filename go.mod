@@ -3,3 +3,8 @@ module github.com/dockwire/dockwire
 go 1.26.5
 
 require github.com/gorilla/websocket v1.5.3
+
+require (
+	github.com/stretchr/testify v1.12.1
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+)

@@ -5,20 +5,19 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestSHA256MatchesStdlib(t *testing.T) {
 	// Every length around the block and padding boundaries, and some long ones.
 	for n := 0; n < 300; n++ {
 		data := bytes.Repeat([]byte{byte(n), 0xa5}, n)[:n]
-		if got, want := SHA256(data), sha256.Sum256(data); got != want {
-			t.Fatalf("len %d: %x, want %x", n, got, want)
-		}
+		require.Equal(t, sha256.Sum256(data), SHA256(data), "len %d", n)
 	}
 	big := bytes.Repeat([]byte("dockwire"), 100_003)
-	if got, want := SHA256(big), sha256.Sum256(big); got != want {
-		t.Fatalf("800 KB: %x, want %x", got, want)
-	}
+	assert.Equal(t, sha256.Sum256(big), SHA256(big), "800 KB")
 }
 
 func TestSHA256HexKnown(t *testing.T) {
@@ -27,9 +26,7 @@ func TestSHA256HexKnown(t *testing.T) {
 		{"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
 		{"default", hex.EncodeToString(func() []byte { s := sha256.Sum256([]byte("default")); return s[:] }())},
 	} {
-		if got := SHA256Hex(tc.in); got != tc.want {
-			t.Errorf("SHA256Hex(%q) = %s, want %s", tc.in, got, tc.want)
-		}
+		assert.Equal(t, tc.want, SHA256Hex(tc.in), "SHA256Hex(%q)", tc.in)
 	}
 }
 
@@ -39,9 +36,7 @@ func FuzzSHA256(f *testing.F) {
 	f.Add(bytes.Repeat([]byte{0}, 55))
 	f.Add(bytes.Repeat([]byte{0xff}, 64))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if got, want := SHA256(data), sha256.Sum256(data); got != want {
-			t.Fatalf("%x: %x, want %x", data, got, want)
-		}
+		require.Equal(t, sha256.Sum256(data), SHA256(data), "%x", data)
 	})
 }
 
