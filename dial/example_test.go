@@ -30,7 +30,7 @@ func ExampleParseHost() {
 	// unix  /var/run/docker.sock   user="" path="" tls=false  unix:///var/run/docker.sock
 	// tcp   10.0.0.7:2375          user="" path="" tls=false  tcp://10.0.0.7:2375
 	// tcp   docker.example:2376    user="" path="" tls=true  https://docker.example:2376
-	// ssh   build-host:22          user="deploy" path="/run/docker.sock" tls=false  ssh://deploy@build-host:22/run/docker.sock
+	// ssh   build-host             user="deploy" path="/run/docker.sock" tls=false  ssh://deploy@build-host/run/docker.sock
 	// dial: parse ssh://-oProxyCommand=evil: host must not start with "-"
 	// true
 }
