@@ -81,19 +81,17 @@ func (e *authError) Unwrap() []error { return []error{ErrAuth, e.err} }
 func (t *sshTransport) open(ctx context.Context, cl *client) (net.Conn, error) {
 	mode := t.tgt.mode
 	t.mu.Lock()
-	if mode == dial.SSHAuto && cl.stdio {
-		mode = dial.SSHDialStdio
-	}
+	why := cl.refused
 	t.mu.Unlock()
-	if mode == dial.SSHDialStdio {
-		return t.openStdio(ctx, cl, t.tgt.socket, nil)
+	if mode == dial.SSHDialStdio || why != nil {
+		return t.openStdio(ctx, cl, t.tgt.socket, why)
 	}
 	conn, err := t.openStreamLocal(ctx, cl, t.tgt.streamSocket())
 	if err == nil || mode != dial.SSHAuto || !refused(err) {
 		return conn, err
 	}
 	t.mu.Lock()
-	cl.stdio = true
+	cl.refused = err
 	t.mu.Unlock()
 	return t.openStdio(ctx, cl, t.tgt.socket, err)
 }

@@ -108,12 +108,12 @@ type sshTransport struct {
 
 // client is one ssh connection and its channels.
 type client struct {
-	c     *ssh.Client
-	stdio bool          // streamlocal was refused: dial-stdio from now on; under sshTransport.mu
-	holds int           // channels open or being opened; under sshTransport.mu
-	dead  bool          // closed, or found broken; under sshTransport.mu
-	done  chan struct{} // closed with the connection
-	once  sync.Once
+	c       *ssh.Client
+	refused error         // why streamlocal was refused: dial-stdio from now on; under sshTransport.mu
+	holds   int           // channels open or being opened; under sshTransport.mu
+	dead    bool          // closed, or found broken; under sshTransport.mu
+	done    chan struct{} // closed with the connection
+	once    sync.Once
 }
 
 func (cl *client) shut() {

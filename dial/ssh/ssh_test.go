@@ -3,6 +3,9 @@ package ssh_test
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"io"
 	"net"
 	"sync"
@@ -12,12 +15,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	xssh "golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
 
 	"github.com/dockwire/dockwire/dial"
 	"github.com/dockwire/dockwire/dial/ssh"
 	"github.com/dockwire/dockwire/endpoints"
+	"github.com/dockwire/dockwire/endpoints/attachws"
 	"github.com/dockwire/dockwire/internal/leakcheck"
 	"github.com/dockwire/dockwire/internal/sshtest"
+	"github.com/dockwire/dockwire/internal/testnet"
 	"github.com/dockwire/dockwire/mockdaemon"
 )
 
@@ -249,4 +255,112 @@ func TestHostKeyRefused(t *testing.T) {
 		_, err = cli.System.Ping(ctx(t))
 		require.NoError(t, err)
 	})
+}
+
+// Websocket attach dials through the client's dialer: a channel too.
+func TestWebsocketAttach(t *testing.T) {
+	leakcheck.Check(t)
+	f := newFixture(t, sshtest.Config{})
+	cli := f.client(f.config())
+	id, _ := runningContainer(t, cli, mockdaemon.DefaultImage, []string{"cat"}, false)
+	ws, err := attachws.Attach(ctx(t), cli.Wire(), id, attachws.Options{})
+	require.NoError(t, err)
+	defer ws.Close()
+	_, err = ws.Write([]byte("over a websocket\n"))
+	require.NoError(t, err)
+	buf := make([]byte, len("over a websocket\n"))
+	_, err = io.ReadFull(ws, buf)
+	require.NoError(t, err)
+	assert.Equal(t, "over a websocket\n", string(buf))
+	assert.Equal(t, 1, f.srv.Conns())
+}
+
+// A handshake that never completes stops at the ctx's end, or at
+// DialTimeout.
+func TestHandshakeCancel(t *testing.T) {
+	leakcheck.Check(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	testnet.Serve(t, l, func(c net.Conn) { io.Copy(io.Discard, c) }) // never says a word
+	opts := &dial.SSHOptions{Dir: t.TempDir()}
+	for _, tt := range []struct {
+		name    string
+		cfg     dial.Config
+		cancel  bool
+		wantErr error
+	}{
+		{"ctx cancelled", dial.Config{Host: "ssh://me@" + l.Addr().String(), SSH: opts}, true, context.Canceled},
+		{"DialTimeout", dial.Config{Host: "ssh://me@" + l.Addr().String(), SSH: opts, DialTimeout: 100 * time.Millisecond}, false, context.DeadlineExceeded},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			open, closeSSH, err := tt.cfg.Open()
+			require.NoError(t, err)
+			defer closeSSH()
+			c, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			if tt.cancel {
+				time.AfterFunc(100*time.Millisecond, cancel)
+			}
+			start := time.Now()
+			conn, err := open(c)
+			if err == nil {
+				conn.Close()
+			}
+			require.ErrorIs(t, err, tt.wantErr)
+			assert.Less(t, time.Since(start), 2*time.Second)
+			var de *dial.Error
+			require.ErrorAs(t, err, &de)
+			assert.Equal(t, "ssh", de.Op)
+		})
+	}
+}
+
+// Known keys are found in hashed known_hosts lines too, and a server with
+// several host keys is asked for one known_hosts has (x/crypto would pick
+// ECDSA before Ed25519 by default).
+func TestKnownHostsForms(t *testing.T) {
+	leakcheck.Check(t)
+	ecdsaKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	ecdsaSigner, err := xssh.NewSignerFromKey(ecdsaKey)
+	require.NoError(t, err)
+	f := newFixture(t, sshtest.Config{MoreHostKeys: []xssh.Signer{ecdsaSigner}})
+	line := knownhosts.HashHostname(knownhosts.Normalize(f.srv.Addr)) + " " + f.srv.HostKey.AuthorizedKey()
+	f.write("known_hosts", []byte("# hashed\n"+line))
+	_, err = f.client(f.config()).System.Ping(ctx(t))
+	require.NoError(t, err)
+}
+
+// After close, the Func fails with net.ErrClosed.
+func TestDialAfterClose(t *testing.T) {
+	leakcheck.Check(t)
+	f := newFixture(t, sshtest.Config{})
+	open, closeSSH, err := f.config().Open()
+	require.NoError(t, err)
+	conn, err := open(ctx(t))
+	require.NoError(t, err)
+	require.NoError(t, closeSSH())
+	assert.Equal(t, 1, f.srv.Live(), "open channels keep the connection")
+	_, err = open(ctx(t))
+	require.ErrorIs(t, err, net.ErrClosed)
+	require.NoError(t, conn.Close())
+	require.Eventually(t, func() bool { return f.srv.Live() == 0 }, 5*time.Second, 10*time.Millisecond)
+}
+
+// The ssh config names the host, port, user, key and known_hosts of an
+// alias.
+func TestSSHConfigAlias(t *testing.T) {
+	leakcheck.Check(t)
+	f := newFixture(t, sshtest.Config{})
+	key := f.write("daemon_key", f.key.PEM)
+	kh := f.write("daemon_known_hosts", []byte(f.srv.KnownHostsLine()))
+	f.write("known_hosts", nil)
+	f.write("id_ed25519", sshtest.NewKey(t).PEM)
+	f.write("config", []byte("Host docker-box\n  HostName 127.0.0.1\n  Port "+f.srv.Port()+
+		"\n  User deploy\n  IdentityFile "+key+"\n  UserKnownHostsFile "+kh+"\n"))
+	cfg := f.config()
+	cfg.Host = "ssh://docker-box" + f.sock
+	_, err := f.client(cfg).System.Ping(ctx(t))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"deploy"}, f.srv.Users())
 }

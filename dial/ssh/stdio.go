@@ -52,7 +52,7 @@ func (t *sshTransport) openStdio(ctx context.Context, cl *client, socket string,
 	if err != nil {
 		return nil, why(fmt.Errorf("session: %w", err))
 	}
-	s := &stdioSession{transport: t, why: why, exited: make(chan struct{}), status: -1}
+	s := &stdioSession{transport: t, why: why, exited: make(chan struct{}), drained: make(chan struct{}), status: -1}
 	go s.serve(reqs)
 	go s.drain(ch.Stderr())
 	stop := context.AfterFunc(ctx, func() { ch.Close() })
@@ -78,7 +78,8 @@ type stdioSession struct {
 	transport *sshTransport
 	why       func(error) error
 
-	exited chan struct{} // closed when the exit is known, or the channel closed without one
+	exited  chan struct{} // closed when the exit is known, or the channel closed without one
+	drained chan struct{} // closed at the end of stderr
 
 	mu     sync.Mutex
 	status int    // exit status, -1 when none was sent
@@ -124,6 +125,7 @@ func (s *stdioSession) serve(reqs <-chan *ssh.Request) {
 // drain reads stderr to its end, keeping the first maxStderr bytes: an
 // unread stderr would stall the channel once its window fills.
 func (s *stdioSession) drain(r io.Reader) {
+	defer close(s.drained)
 	buf := make([]byte, 512)
 	for {
 		n, err := r.Read(buf)
@@ -145,10 +147,16 @@ func (s *stdioSession) fail(err error) error {
 	if !errors.Is(err, io.EOF) {
 		return err
 	}
+	timeout := time.NewTimer(exitWait)
+	defer timeout.Stop()
 	select {
 	case <-s.exited:
-	case <-time.After(exitWait):
+	case <-timeout.C:
 		return err
+	}
+	select { // stderr comes before the exit: let it be read
+	case <-s.drained:
+	case <-timeout.C:
 	}
 	s.mu.Lock()
 	status, signal, stderr := s.status, s.signal, sanitize(s.stderr)
