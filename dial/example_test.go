@@ -76,3 +76,14 @@ func ExampleConfig_Dialer_tls() {
 	// true
 	// dial: dial tcp://docker.example:2376: TLS hosts need a TLS transport: import _ "github.com/dockwire/dockwire/dial/dialtls"
 }
+
+// An ssh host needs the ssh transport from package dial/ssh; without it,
+// Open says what to import.
+func ExampleConfig_Open_ssh() {
+	_, _, err := dial.Config{Host: "ssh://deploy@build-host"}.Open()
+	fmt.Println(errors.Is(err, dial.ErrUnsupported))
+	fmt.Println(err)
+	// Output:
+	// true
+	// dial: dial ssh://deploy@build-host: ssh hosts need the ssh transport: import _ "github.com/dockwire/dockwire/dial/ssh"
+}
