@@ -11,13 +11,15 @@ type SSHMode int
 
 const (
 	// SSHAuto opens a direct-streamlocal@openssh.com channel to the
-	// socket, and falls back to SSHDialStdio when the server refuses
-	// unix-socket forwarding (sshd's AllowStreamLocalForwarding no), for
-	// the rest of the ssh connection's life.
+	// socket, and falls back to SSHDialStdio when the server refuses it
+	// (sshd gives one answer for forwarding disabled and for a socket it
+	// cannot reach); once a dial-stdio connection has carried data, the
+	// ssh connection stays with dial-stdio.
 	SSHAuto SSHMode = iota
 	// SSHStreamLocal opens only direct-streamlocal@openssh.com channels:
 	// sshd connects them to the socket itself, nothing runs on the remote
-	// host.
+	// host. OpenSSH allows them only with both AllowStreamLocalForwarding
+	// and AllowTcpForwarding (yes or local).
 	SSHStreamLocal
 	// SSHDialStdio runs `docker system dial-stdio` in an ssh session for
 	// each connection, as the docker CLI does: the remote host needs the

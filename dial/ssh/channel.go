@@ -31,6 +31,7 @@ type chanConn struct {
 	once   sync.Once         // Close
 	done   func()            // called once by Close: releases the channel's hold on its ssh connection
 	fail   func(error) error // turns a read or write error into the one reported (dial-stdio's exit status)
+	onData func()            // when set, called once, at the first data read
 
 	rmu     sync.Mutex // held by Read
 	pending []byte     // what is left of the last chunk
@@ -111,6 +112,10 @@ func (c *chanConn) Read(p []byte) (int, error) {
 			}
 		}
 		c.pending = ch.b
+		if len(ch.b) > 0 && c.onData != nil {
+			c.onData()
+			c.onData = nil
+		}
 		if ch.err != nil {
 			c.rerr = c.fail(ch.err)
 		} else if len(c.pending) == 0 {

@@ -76,14 +76,18 @@ func (e *authError) Error() string {
 func (e *authError) Unwrap() []error { return []error{ErrAuth, e.err} }
 
 // open opens a channel to the daemon on cl, in the mode the options ask
-// for; in SSHAuto mode a server that refuses streamlocal forwarding moves
-// cl to dial-stdio for good.
+// for. In SSHAuto mode a refused streamlocal channel falls back to
+// dial-stdio; once a dial-stdio connection has carried data, cl stays with
+// dial-stdio for good.
 func (t *sshTransport) open(ctx context.Context, cl *client) (net.Conn, error) {
 	mode := t.tgt.mode
+	if mode == dial.SSHDialStdio {
+		return t.openStdio(ctx, cl, t.tgt.socket, nil)
+	}
 	t.mu.Lock()
-	why := cl.refused
+	why, stdio := cl.refused, cl.stdio
 	t.mu.Unlock()
-	if mode == dial.SSHDialStdio || why != nil {
+	if mode == dial.SSHAuto && stdio {
 		return t.openStdio(ctx, cl, t.tgt.socket, why)
 	}
 	conn, err := t.openStreamLocal(ctx, cl, t.tgt.streamSocket())
@@ -96,11 +100,13 @@ func (t *sshTransport) open(ctx context.Context, cl *client) (net.Conn, error) {
 	return t.openStdio(ctx, cl, t.tgt.socket, err)
 }
 
-// refused reports whether the server turned down the channel type itself
-// (forwarding disabled, or unknown to it), as opposed to the socket.
+// refused reports whether the server turned the channel down. OpenSSH
+// gives the same answer, "connect failed (open failed)", whether
+// forwarding is disabled or the socket cannot be reached, so any refusal
+// is worth the fallback, whose error then tells both.
 func refused(err error) bool {
 	var oe *ssh.OpenChannelError
-	return errors.As(err, &oe) && (oe.Reason == ssh.Prohibited || oe.Reason == ssh.UnknownChannelType)
+	return errors.As(err, &oe)
 }
 
 // openStreamLocal opens a direct-streamlocal@openssh.com channel to socket.

@@ -21,12 +21,15 @@
 // shared by every connection of the pool: each is a channel of it. A
 // channel is a direct-streamlocal@openssh.com forward to the daemon's
 // socket (the URL's path, else /var/run/docker.sock), which sshd connects
-// itself. When the server refuses such forwards (AllowStreamLocalForwarding
-// no), the channel is instead a session running `docker system
-// dial-stdio` (with --host unix://<path> when the URL names a socket,
-// quoted for the remote shell), as the docker CLI does; dial.SSHMode picks
-// one mode for good. An error says which mode failed and why, the remote
-// process's exit status and stderr included.
+// itself; OpenSSH allows it when both AllowStreamLocalForwarding and
+// AllowTcpForwarding do. When the server refuses the forward, the channel
+// is instead a session running `docker system dial-stdio` (with --host
+// unix://<path> when the URL names a socket, quoted for the remote shell),
+// as the docker CLI does; once one has carried data, the ssh connection
+// sticks to it. dial.SSHMode picks one mode for good instead. An error
+// says which mode failed and why, the remote process's exit status and
+// stderr included. In dial-stdio mode each connection is a session, and
+// sshd's MaxSessions (10 by default) caps how many are open at once.
 //
 // Keep-alive requests go out every dial.Config.KeepAlive; a connection that
 // does not answer, or that breaks, is dropped and made again on the next

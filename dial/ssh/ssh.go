@@ -109,7 +109,8 @@ type sshTransport struct {
 // client is one ssh connection and its channels.
 type client struct {
 	c       *ssh.Client
-	refused error         // why streamlocal was refused: dial-stdio from now on; under sshTransport.mu
+	refused error         // why streamlocal was last refused; under sshTransport.mu
+	stdio   bool          // a dial-stdio fallback carried data: no more streamlocal; under sshTransport.mu
 	holds   int           // channels open or being opened; under sshTransport.mu
 	dead    bool          // closed, or found broken; under sshTransport.mu
 	done    chan struct{} // closed with the connection

@@ -70,6 +70,13 @@ func (t *sshTransport) openStdio(ctx context.Context, cl *client, socket string,
 	}
 	conn := newChanConn(ch, cl.c.LocalAddr(), cl.c.RemoteAddr(), func() { t.release(cl) })
 	conn.fail = s.fail
+	if refused != nil {
+		conn.onData = func() {
+			t.mu.Lock()
+			cl.stdio = true
+			t.mu.Unlock()
+		}
+	}
 	return conn, nil
 }
 

@@ -19,7 +19,8 @@ import (
 )
 
 // A server that refuses streamlocal forwarding gets docker system
-// dial-stdio sessions instead, for the rest of the connection's life.
+// dial-stdio sessions instead; once one has carried data, streamlocal is
+// not tried again on that connection.
 func TestDialStdioFallback(t *testing.T) {
 	leakcheck.Check(t)
 	f := newFixture(t, sshtest.Config{NoStreamLocal: true})
@@ -35,6 +36,8 @@ func TestDialStdioFallback(t *testing.T) {
 	cmds := f.srv.Commands()
 	total, _ := f.srv.Channels()
 	assert.Len(t, cmds, total, "every channel is a dial-stdio session")
+	assert.Greater(t, total, 1, "the attach needed a channel of its own")
+	assert.Equal(t, 1, f.srv.Rejected(), "streamlocal tried once")
 	want := "docker --host 'unix://" + f.sock + "' system dial-stdio"
 	for _, c := range cmds {
 		assert.Equal(t, want, c)
@@ -60,17 +63,8 @@ func TestSSHMode(t *testing.T) {
 		cfg.SSH.Mode = dial.SSHStreamLocal
 		_, err := f.client(cfg).System.Ping(ctx(t))
 		require.Error(t, err)
-		assert.Contains(t, err.Error(), "direct-streamlocal@openssh.com to "+f.sock+": ssh: rejected: administratively prohibited")
+		assert.Contains(t, err.Error(), "direct-streamlocal@openssh.com to "+f.sock+`: ssh: rejected: connect failed ("open failed")`)
 		assert.Empty(t, f.srv.Commands(), "no fallback")
-	})
-	t.Run("streamlocal to a missing socket", func(t *testing.T) {
-		f := newFixture(t, sshtest.Config{})
-		cfg := f.config()
-		cfg.Host = "ssh://me@" + f.srv.Addr + "/nowhere/docker.sock"
-		_, err := f.client(cfg).System.Ping(ctx(t))
-		require.Error(t, err)
-		assert.Contains(t, err.Error(), "direct-streamlocal@openssh.com to /nowhere/docker.sock: ssh: rejected: connect failed")
-		assert.Empty(t, f.srv.Commands(), "a missing socket is no reason to fall back")
 	})
 }
 
@@ -83,12 +77,23 @@ func TestDialStdioFailure(t *testing.T) {
 		_, err := f.client(f.config()).System.Ping(ctx(t))
 		require.Error(t, err)
 		msg := err.Error()
-		assert.Contains(t, msg, "direct-streamlocal@openssh.com to "+f.sock+": ssh: rejected: administratively prohibited")
-		assert.Contains(t, msg, "fell back to docker --host 'unix://"+f.sock+"' system dial-stdio, which failed")
+		assert.Contains(t, msg, "direct-streamlocal@openssh.com to "+f.sock+`: ssh: rejected: connect failed ("open failed")`)
+		assert.Contains(t, msg, "; fell back to docker --host 'unix://"+f.sock+"' system dial-stdio, which failed")
 		assert.Contains(t, msg, "exit status 127: sh: 1: docker: not found")
 		var de *dial.Error
 		require.ErrorAs(t, err, &de)
 		assert.Equal(t, "ssh", de.Op)
+		assert.Equal(t, len(f.srv.Commands()), f.srv.Rejected(), "without a working fallback, every channel tries streamlocal again")
+	})
+	t.Run("missing socket: both modes say why", func(t *testing.T) {
+		f := newFixture(t, sshtest.Config{})
+		cfg := f.config()
+		cfg.Host = "ssh://me@" + f.srv.Addr + "/nowhere/docker.sock"
+		_, err := f.client(cfg).System.Ping(ctx(t))
+		require.Error(t, err)
+		msg := err.Error()
+		assert.Contains(t, msg, `direct-streamlocal@openssh.com to /nowhere/docker.sock: ssh: rejected: connect failed ("open failed")`)
+		assert.Contains(t, msg, "fell back to docker --host 'unix:///nowhere/docker.sock' system dial-stdio, which failed: remote process ended (exit status 1: error during connect:")
 	})
 	t.Run("no daemon at the socket", func(t *testing.T) {
 		f := newFixture(t, sshtest.Config{})

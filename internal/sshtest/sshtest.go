@@ -104,8 +104,8 @@ type Config struct {
 	// (the remote's default daemon).
 	Socket string
 	// NoStreamLocal refuses direct-streamlocal@openssh.com channels as
-	// "administratively prohibited", like sshd with
-	// AllowStreamLocalForwarding no.
+	// sshd with AllowStreamLocalForwarding no does: "connect failed (open
+	// failed)", as for a socket it cannot reach.
 	NoStreamLocal bool
 	// NoDocker makes sessions fail like a host without the docker CLI:
 	// "sh: 1: docker: not found" on stderr, exit status 127.
@@ -131,6 +131,7 @@ type Server struct {
 	channels atomic.Int64
 	open     atomic.Int64
 	requests atomic.Int64
+	rejected atomic.Int64
 
 	mu       sync.Mutex
 	live     map[*ssh.ServerConn]bool
@@ -194,6 +195,9 @@ func (s *Server) Conns() int { return int(s.conns.Load()) }
 // Channels is the number of channels accepted so far, and of those still
 // open.
 func (s *Server) Channels() (total, open int) { return int(s.channels.Load()), int(s.open.Load()) }
+
+// Rejected is the number of channels refused so far.
+func (s *Server) Rejected() int { return int(s.rejected.Load()) }
 
 // GlobalRequests is the number of global requests (keep-alives) received.
 func (s *Server) GlobalRequests() int { return int(s.requests.Load()) }
@@ -265,7 +269,8 @@ func (s *Server) serve(c net.Conn, sc *ssh.ServerConfig) {
 		switch nc.ChannelType() {
 		case "direct-streamlocal@openssh.com":
 			if s.cfg.NoStreamLocal {
-				nc.Reject(ssh.Prohibited, "streamlocal forwarding disabled")
+				s.rejected.Add(1)
+				nc.Reject(ssh.ConnectionFailed, "open failed")
 				continue
 			}
 			var m struct {
@@ -279,7 +284,8 @@ func (s *Server) serve(c net.Conn, sc *ssh.ServerConfig) {
 			}
 			up, err := net.Dial("unix", m.Socket)
 			if err != nil {
-				nc.Reject(ssh.ConnectionFailed, err.Error())
+				s.rejected.Add(1)
+				nc.Reject(ssh.ConnectionFailed, "open failed")
 				continue
 			}
 			ch, creqs, err := nc.Accept()
