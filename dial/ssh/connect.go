@@ -38,7 +38,7 @@ func (t *sshTransport) connect(ctx context.Context) (*client, error) {
 		ClientVersion:     "SSH-2.0-dockwire",
 	}
 	stop := context.AfterFunc(ctx, func() { nc.Close() })
-	conn, chans, reqs, err := ssh.NewClientConn(nc, addr, cfg)
+	conn, chans, reqs, err := ssh.NewClientConn(quickAck(nc), addr, cfg)
 	if !stop() {
 		if err == nil {
 			conn.Close()

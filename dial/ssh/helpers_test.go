@@ -26,7 +26,7 @@ import (
 // and a user whose ~/.ssh (dir) holds an authorized id_ed25519 and a
 // known_hosts that knows the server.
 type fixture struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *sshtest.Server
 	daemon *mockdaemon.Daemon
 	sock   string // the daemon's socket
@@ -34,7 +34,7 @@ type fixture struct {
 	dir    string // ~/.ssh
 }
 
-func newFixture(t *testing.T, cfg sshtest.Config) *fixture {
+func newFixture(t testing.TB, cfg sshtest.Config) *fixture {
 	t.Helper()
 	d, host := mockdaemon.StartUnix(t, mockdaemon.Config{})
 	f := &fixture{t: t, daemon: d, sock: strings.TrimPrefix(host, "unix://"), key: sshtest.NewKey(t)}
