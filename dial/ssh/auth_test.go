@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	xssh "golang.org/x/crypto/ssh"
 
 	"github.com/dockwire/dockwire/dial/ssh"
 	"github.com/dockwire/dockwire/internal/leakcheck"
@@ -50,11 +51,17 @@ func TestAgentAuth(t *testing.T) {
 
 // Encrypted identities: the passphrase is asked for once the server
 // accepts the key, once per file; without a callback the key is skipped.
+// The keys in testdata are ssh-keygen's, with one KDF round (-a 1) so that
+// the test stays quick under -race.
 func TestEncryptedIdentity(t *testing.T) {
 	leakcheck.Check(t)
-	f := newFixture(t, sshtest.Config{})
-	key := f.write("id_ed25519", f.key.EncryptedPEM(t, "s3cret"))
-	unknown := f.write("unknown", sshtest.NewKey(t).EncryptedPEM(t, "other"))
+	pub, err := os.ReadFile("testdata/encrypted_ed25519.pub")
+	require.NoError(t, err)
+	authorized, _, _, _, err := xssh.ParseAuthorizedKey(pub)
+	require.NoError(t, err)
+	f := newFixture(t, sshtest.Config{AuthorizedKeys: []xssh.PublicKey{authorized}})
+	key := f.write("id_ed25519", readFile(t, "testdata/encrypted_ed25519"))
+	unknown := f.write("unknown", readFile(t, "testdata/encrypted_other"))
 
 	var files []string
 	cfg := f.config()
@@ -63,7 +70,7 @@ func TestEncryptedIdentity(t *testing.T) {
 		files = append(files, file)
 		return []byte("s3cret"), nil
 	}
-	_, err := f.client(cfg).System.Ping(ctx(t))
+	_, err = f.client(cfg).System.Ping(ctx(t))
 	require.NoError(t, err)
 	assert.Equal(t, []string{key}, files, "asked once, for the key the server accepts only")
 
@@ -88,6 +95,13 @@ func TestEncryptedIdentity(t *testing.T) {
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "no terminal")
 	})
+}
+
+func readFile(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	require.NoError(t, err)
+	return b
 }
 
 // IdentityFiles are offered before ~/.ssh's; a missing one is named in the

@@ -34,6 +34,8 @@ type HostKeyError struct {
 	// Files are the known_hosts files that were checked; none when none
 	// exists.
 	Files []string
+
+	looked []string // the files looked for, when none exists
 }
 
 func (e *HostKeyError) Error() string {
@@ -45,9 +47,13 @@ func (e *HostKeyError) Error() string {
 		return fmt.Sprintf("ssh: host key of %s has CHANGED: the server offers %s, known_hosts has %s; "+
 			"the host may have been reinstalled, or someone is intercepting the connection", e.Host, key, strings.Join(e.Known, ", "))
 	}
-	files := "no known_hosts file exists"
-	if len(e.Files) > 0 {
-		files = "not in " + strings.Join(e.Files, ", ")
+	files := "not in " + strings.Join(e.Files, ", ")
+	switch {
+	case len(e.Files) > 0:
+	case len(e.looked) > 0:
+		files = "no known_hosts file: none of " + strings.Join(e.looked, ", ") + " exists"
+	default:
+		files = "no known_hosts file is configured"
 	}
 	return fmt.Sprintf("ssh: host key of %s is unknown (%s; %s): "+
 		"check the fingerprint with the host's administrator, then add the key to known_hosts", e.Host, key, files)
@@ -68,8 +74,9 @@ func (t *sshTransport) hostKeyCheck() (ssh.HostKeyCallback, []string, error) {
 		files = append(files, f)
 	}
 	if len(files) == 0 {
+		looked := t.tgt.knownHosts
 		return func(hostname string, _ net.Addr, key ssh.PublicKey) error {
-			return &HostKeyError{Host: knownhosts.Normalize(hostname), KeyType: key.Type(), Fingerprint: ssh.FingerprintSHA256(key)}
+			return &HostKeyError{Host: knownhosts.Normalize(hostname), KeyType: key.Type(), Fingerprint: ssh.FingerprintSHA256(key), looked: looked}
 		}, nil, nil
 	}
 	check, err := knownhosts.New(files...)

@@ -277,9 +277,9 @@ func (t *sshTransport) fail(ctx context.Context, err error) error {
 	return &dial.Error{Op: "ssh", Host: t.host, Err: err}
 }
 
-// keepAlive sends keepalive@openssh.com every interval and drops the
-// connection when an answer takes longer than that, so that the next call
-// dials anew instead of waiting on a dead peer.
+// keepAliveLoop sends keepalive@openssh.com every interval and drops the
+// connection when an answer takes longer than that, or the request fails,
+// so that the next call dials anew instead of waiting on a dead peer.
 func (t *sshTransport) keepAliveLoop(cl *client) {
 	tick := time.NewTicker(t.keepAlive)
 	defer tick.Stop()
@@ -295,20 +295,22 @@ func (t *sshTransport) keepAliveLoop(cl *client) {
 			answered <- err
 		}()
 		timer := time.NewTimer(t.keepAlive)
+		var err error
 		select {
-		case err := <-answered:
-			timer.Stop()
-			if err == nil {
-				continue
-			}
+		case err = <-answered:
 		case <-timer.C:
-		case <-cl.done:
-			timer.Stop()
+			t.drop(cl)
 			<-answered // SendRequest returns once the connection is closed
 			return
+		case <-cl.done:
+			timer.Stop()
+			<-answered
+			return
 		}
-		t.drop(cl)
-		<-answered
-		return
+		timer.Stop()
+		if err != nil {
+			t.drop(cl)
+			return
+		}
 	}
 }

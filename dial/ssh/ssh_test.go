@@ -6,8 +6,11 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"errors"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -216,12 +219,17 @@ func TestHostKeyRefused(t *testing.T) {
 		changed    bool
 	}{
 		{"no known_hosts", "", false},
+		{"empty known_hosts", "# nothing\n", false},
 		{"unknown host", "[127.0.0.1]:1 " + other.AuthorizedKey(), false},
 		{"changed key", "[127.0.0.1]:" + f.srv.Port() + " " + other.AuthorizedKey(), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f.write("known_hosts", []byte(tt.knownHosts))
+			if tt.knownHosts == "" {
+				require.NoError(t, os.Remove(filepath.Join(f.dir, "known_hosts")))
+			} else {
+				f.write("known_hosts", []byte(tt.knownHosts))
+			}
 			cli := f.client(f.config())
 			_, err := cli.System.Ping(ctx(t))
 			require.Error(t, err)
@@ -235,6 +243,9 @@ func TestHostKeyRefused(t *testing.T) {
 			var de *dial.Error
 			require.ErrorAs(t, err, &de)
 			assert.Equal(t, "ssh", de.Op)
+			if tt.knownHosts == "" {
+				assert.Contains(t, err.Error(), "no known_hosts file: none of "+filepath.Join(f.dir, "known_hosts")+", ")
+			}
 			if tt.changed {
 				assert.Contains(t, err.Error(), "CHANGED")
 				require.Len(t, hke.Known, 1)
@@ -254,6 +265,15 @@ func TestHostKeyRefused(t *testing.T) {
 		cli := f.client(cfg)
 		_, err = cli.System.Ping(ctx(t))
 		require.NoError(t, err)
+
+		// A callback that refuses is obeyed.
+		cfg = f.config()
+		refuse := errors.New("not this one")
+		cfg.Dial, closeSSH, err = ssh.Dialer(cfg, ssh.Options{HostKeyCallback: func(string, net.Addr, xssh.PublicKey) error { return refuse }})
+		require.NoError(t, err)
+		defer closeSSH()
+		_, err = f.client(cfg).System.Ping(ctx(t))
+		require.ErrorIs(t, err, refuse)
 	})
 }
 

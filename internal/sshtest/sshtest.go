@@ -45,17 +45,6 @@ func NewKey(t testing.TB) *Key {
 	return &Key{Signer: s, Public: s.PublicKey(), PEM: pem.EncodeToMemory(block), priv: priv}
 }
 
-// EncryptedPEM is the private key in OpenSSH's format, encrypted with
-// passphrase.
-func (k *Key) EncryptedPEM(t testing.TB, passphrase string) []byte {
-	t.Helper()
-	block, err := ssh.MarshalPrivateKeyWithPassphrase(k.priv, "dockwire test", []byte(passphrase))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pem.EncodeToMemory(block)
-}
-
 // AuthorizedKey is the public key as an authorized_keys line.
 func (k *Key) AuthorizedKey() string { return string(ssh.MarshalAuthorizedKey(k.Public)) }
 
