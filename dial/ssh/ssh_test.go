@@ -103,6 +103,20 @@ func TestKeepAlive(t *testing.T) {
 		require.Eventually(t, func() bool { return f.srv.GlobalRequests() >= 3 }, 5*time.Second, 10*time.Millisecond)
 		assert.Equal(t, 1, f.srv.Live(), "answered keep-alives keep the connection")
 	})
+	t.Run("server gone", func(t *testing.T) {
+		leakcheck.Check(t) // the keep-alive loop ends with its connection
+		f := newFixture(t, sshtest.Config{})
+		cfg := f.config()
+		cfg.KeepAlive = 20 * time.Millisecond
+		cli := f.client(cfg)
+		_, err := cli.System.Ping(ctx(t))
+		require.NoError(t, err)
+		f.srv.DropConns()
+		time.Sleep(10 * cfg.KeepAlive) // a keep-alive fails before the next request
+		_, err = cli.System.Ping(ctx(t))
+		require.NoError(t, err)
+		assert.Equal(t, 2, f.srv.Conns())
+	})
 	t.Run("unanswered", func(t *testing.T) {
 		f := newFixture(t, sshtest.Config{Mute: true})
 		cfg := f.config()
