@@ -6,6 +6,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -24,6 +25,7 @@ import (
 	"github.com/dockwire/dockwire/dial/ssh"
 	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/endpoints/attachws"
+	"github.com/dockwire/dockwire/internal/digest"
 	"github.com/dockwire/dockwire/internal/leakcheck"
 	"github.com/dockwire/dockwire/internal/sshtest"
 	"github.com/dockwire/dockwire/internal/testnet"
@@ -397,4 +399,31 @@ func TestSSHConfigAlias(t *testing.T) {
 	_, err := f.client(cfg).System.Ping(ctx(t))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"deploy"}, f.srv.Users())
+}
+
+// ssh:// hosts come from DOCKER_HOST and from docker contexts, with
+// ~/.ssh from HOME and the agent from SSH_AUTH_SOCK.
+func TestFromEnvironment(t *testing.T) {
+	leakcheck.Check(t)
+	f := newFixture(t, sshtest.Config{})
+	home := filepath.Dir(f.dir)
+	require.NoError(t, os.Remove(filepath.Join(f.dir, "id_ed25519"))) // the agent has the key
+	agentSock := sshtest.Agent(t, testnet.ShortTempDir(t), f.key)
+	meta, err := json.Marshal(map[string]any{"Name": "remote", "Endpoints": map[string]any{"docker": map[string]any{"Host": f.host()}}})
+	require.NoError(t, err)
+	metaDir := filepath.Join(home, ".docker", "contexts", "meta", digest.SHA256Hex("remote"))
+	require.NoError(t, os.MkdirAll(metaDir, 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(metaDir, "meta.json"), meta, 0o600))
+	for name, env := range map[string]map[string]string{
+		"DOCKER_HOST":    {"HOME": home, "SSH_AUTH_SOCK": agentSock, "DOCKER_HOST": f.host()},
+		"DOCKER_CONTEXT": {"HOME": home, "SSH_AUTH_SOCK": agentSock, "DOCKER_CONTEXT": "remote"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg, err := dial.FromLookup(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+			require.NoError(t, err)
+			_, err = f.client(cfg).System.Ping(ctx(t))
+			require.NoError(t, err)
+		})
+	}
+	assert.Equal(t, 2, f.srv.Conns())
 }
