@@ -155,7 +155,7 @@ func noClose() error { return nil }
 // withSSH hands c, with its host canonical and its SSH options filled in,
 // to the registered ssh transport, and bounds the Func's calls by timeout.
 func (c Config) withSSH(h Host, timeout time.Duration) (Func, func() error, error) {
-	t := registeredSSH()
+	t := sshTransport.get()
 	if t == nil {
 		return nil, nil, &Error{Op: "dial", Host: h.String(), Err: because(ErrUnsupported, errNoSSH)}
 	}
@@ -197,7 +197,7 @@ func bounded(f Func, timeout time.Duration) Func {
 // connect and handshake together. A nil opts (https://) means verify
 // against the system roots.
 func (d *dialer) withTLS(h Host, opts *TLSOptions) (Func, error) {
-	t := registeredTLS()
+	t := tlsTransport.get()
 	if t == nil {
 		return nil, &Error{Op: "dial", Host: d.host, Err: because(ErrUnsupported, errNoTLS)}
 	}

@@ -1,9 +1,6 @@
 package dial
 
-import (
-	"strconv"
-	"sync"
-)
+import "strconv"
 
 // SSHMode says how the connections to an ssh host reach the daemon's
 // socket on the remote side.
@@ -81,10 +78,7 @@ type SSHOptions struct {
 // Config.DialTimeout.
 type SSHTransport func(c Config) (open Func, close func() error, err error)
 
-var (
-	sshMu        sync.RWMutex
-	sshTransport SSHTransport
-)
+var sshTransport registry[SSHTransport]
 
 // RegisterSSH makes t the transport Config.Dialer and Config.Open use for
 // ssh hosts. The dial/ssh package registers itself when imported:
@@ -92,17 +86,7 @@ var (
 //	import _ "github.com/dockwire/dockwire/dial/ssh"
 //
 // A later call replaces an earlier one; nil removes it.
-func RegisterSSH(t SSHTransport) {
-	sshMu.Lock()
-	sshTransport = t
-	sshMu.Unlock()
-}
-
-func registeredSSH() SSHTransport {
-	sshMu.RLock()
-	defer sshMu.RUnlock()
-	return sshTransport
-}
+func RegisterSSH(t SSHTransport) { sshTransport.set(t) }
 
 // errNoSSH is the reason given when an ssh host is dialed with no ssh
 // transport registered.

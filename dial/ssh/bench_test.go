@@ -70,24 +70,7 @@ func BenchmarkRequests(b *testing.B) {
 				return err
 			}},
 		} {
-			b.Run(tg.name+"/"+op.name, func(b *testing.B) {
-				ctx := b.Context()
-				if err := op.do(ctx); err != nil { // warm: connected, negotiated
-					b.Fatal(err)
-				}
-				lat := make([]time.Duration, 0, b.N)
-				b.ReportAllocs()
-				b.ResetTimer()
-				start := time.Now()
-				for b.Loop() {
-					t0 := time.Now()
-					if err := op.do(ctx); err != nil {
-						b.Fatal(err)
-					}
-					lat = append(lat, time.Since(t0))
-				}
-				report(b, time.Since(start), lat)
-			})
+			b.Run(tg.name+"/"+op.name, func(b *testing.B) { measure(b, op.do) })
 		}
 		cli.Close()
 	}
@@ -104,24 +87,32 @@ func BenchmarkNewConnection(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer closeFn()
-			ctx := b.Context()
-			if err := pingOnce(ctx, open); err != nil { // warm: the ssh connection is up
-				b.Fatal(err)
-			}
-			lat := make([]time.Duration, 0, b.N)
-			b.ReportAllocs()
-			b.ResetTimer()
-			start := time.Now()
-			for b.Loop() {
-				t0 := time.Now()
-				if err := pingOnce(ctx, open); err != nil {
-					b.Fatal(err)
-				}
-				lat = append(lat, time.Since(t0))
-			}
-			report(b, time.Since(start), lat)
+			measure(b, func(ctx context.Context) error { return pingOnce(ctx, open) })
 		})
 	}
+}
+
+// measure runs do once to warm up (connect, negotiate), then in the
+// benchmark loop, and reports requests/s and the median latency.
+func measure(b *testing.B, do func(context.Context) error) {
+	ctx := b.Context()
+	if err := do(ctx); err != nil {
+		b.Fatal(err)
+	}
+	var lat []time.Duration
+	b.ReportAllocs()
+	start := time.Now()
+	for b.Loop() {
+		t0 := time.Now()
+		if err := do(ctx); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	elapsed := time.Since(start)
+	b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "req/s")
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
 }
 
 // pingOnce opens a connection, sends GET /_ping and reads the answer.
@@ -140,13 +131,4 @@ func pingOnce(ctx context.Context, open dial.Func) error {
 	}
 	_, err = io.Copy(io.Discard, resp.Body)
 	return err
-}
-
-// report adds requests/s and the median latency.
-func report(b *testing.B, elapsed time.Duration, lat []time.Duration) {
-	b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "req/s")
-	if len(lat) > 0 {
-		slices.Sort(lat)
-		b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
-	}
 }
