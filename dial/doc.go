@@ -17,9 +17,10 @@
 // Func is the unit of composition: the wire layer's connection pool calls
 // one whenever it needs a connection. Dialer returns it alone; Open adds
 // the function that releases what its connections share (the ssh
-// connection of an ssh host). FromEnv and, for an ssh host whose
-// Config.SSH is nil, Open are the only functions of dockwire that read the
-// environment.
+// connection of an ssh host). FromEnv is the only function of dockwire
+// that reads the environment, but for one case: an ssh host whose
+// Config.SSH is nil takes FromEnv's defaults (HOME and SSH_AUTH_SOCK) when
+// Open, or dial/ssh's Dialer, is called.
 //
 // # TLS and ssh
 //

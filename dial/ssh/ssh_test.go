@@ -230,14 +230,15 @@ func TestHostKeyRefused(t *testing.T) {
 	other := sshtest.NewKey(t)
 	wantFP := xssh.FingerprintSHA256(f.srv.HostKey.Public)
 	tests := []struct {
-		name       string
-		knownHosts string // "" removes the file
-		changed    bool
+		name             string
+		knownHosts       string // "" removes the file
+		changed, revoked bool
 	}{
-		{"no known_hosts", "", false},
-		{"empty known_hosts", "# nothing\n", false},
-		{"unknown host", "[127.0.0.1]:1 " + other.AuthorizedKey(), false},
-		{"changed key", "[127.0.0.1]:" + f.srv.Port() + " " + other.AuthorizedKey(), true},
+		{"no known_hosts", "", false, false},
+		{"empty known_hosts", "# nothing\n", false, false},
+		{"unknown host", "[127.0.0.1]:1 " + other.AuthorizedKey(), false, false},
+		{"changed key", "[127.0.0.1]:" + f.srv.Port() + " " + other.AuthorizedKey(), true, false},
+		{"revoked key", f.srv.KnownHostsLine() + "@revoked * " + f.srv.HostKey.AuthorizedKey(), false, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -255,6 +256,7 @@ func TestHostKeyRefused(t *testing.T) {
 			assert.Equal(t, "ssh-ed25519", hke.KeyType)
 			assert.Equal(t, wantFP, hke.Fingerprint)
 			assert.Equal(t, tt.changed, hke.Changed)
+			assert.Equal(t, tt.revoked, hke.Revoked)
 			assert.Contains(t, err.Error(), wantFP)
 			var de *dial.Error
 			require.ErrorAs(t, err, &de)
