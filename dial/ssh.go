@@ -60,8 +60,10 @@ type SSHOptions struct {
 	// and known_hosts2.
 	KnownHostsFiles []string
 	// Passphrase returns the passphrase of an encrypted identity file. It
-	// is called only when the server accepts the key, at most once per
-	// file and connection. Nil means encrypted files are skipped.
+	// is called once the server accepts the key (before the key is offered
+	// when its public half cannot be read: an old PEM file without its
+	// .pub), at most once per file and connection. Nil means encrypted
+	// files are skipped.
 	Passphrase func(file string) ([]byte, error)
 	// Mode picks how connections reach the daemon's socket; the zero
 	// value is SSHAuto.
