@@ -121,3 +121,53 @@ func TestIdentityFiles(t *testing.T) {
 	assert.Contains(t, err.Error(), filepath.Join(f.dir, "gone")+" (open ")
 	assert.NotContains(t, err.Error(), "id_rsa", "missing default identities are not worth a word")
 }
+
+// An old PEM key holds no public half: with its .pub beside it, the
+// passphrase waits for the server to accept the key as for OpenSSH's
+// format; without, it is asked for before the key can be offered.
+func TestEncryptedPEMIdentity(t *testing.T) {
+	leakcheck.Check(t)
+	pub, err := os.ReadFile("testdata/encrypted_ecdsa.pem.pub")
+	require.NoError(t, err)
+	pemKey := readFile(t, "testdata/encrypted_ecdsa.pem")
+	for _, tt := range []struct {
+		name       string
+		pub        bool // write the .pub beside the key
+		authorized bool // the server accepts the key
+		asked      int
+	}{
+		{"with .pub, accepted", true, true, 1},
+		{"with .pub, refused", true, false, 0},
+		{"without .pub, accepted", false, true, 1},
+		{"without .pub, refused", false, false, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var cfg sshtest.Config
+			if tt.authorized {
+				k, _, _, _, err := xssh.ParseAuthorizedKey(pub)
+				require.NoError(t, err)
+				cfg.AuthorizedKeys = []xssh.PublicKey{k}
+			}
+			f := newFixture(t, cfg)
+			key := f.write("legacy.pem", pemKey)
+			if tt.pub {
+				f.write("legacy.pem.pub", pub)
+			}
+			c := f.config()
+			c.SSH.IdentityFiles = []string{key}
+			asked := 0
+			c.SSH.Passphrase = func(string) ([]byte, error) { asked++; return []byte("s3cret"), nil }
+			open, closeSSH, err := c.Open()
+			require.NoError(t, err)
+			defer closeSSH()
+			conn, err := open(ctx(t)) // one login
+			if tt.authorized {
+				require.NoError(t, err)
+				conn.Close()
+			} else {
+				require.ErrorIs(t, err, ssh.ErrAuth)
+			}
+			assert.Equal(t, tt.asked, asked)
+		})
+	}
+}
