@@ -3,6 +3,7 @@ package ssh_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -20,6 +21,7 @@ import (
 	"github.com/dockwire/dockwire/internal/testnet"
 	"github.com/dockwire/dockwire/mockdaemon"
 	"github.com/dockwire/dockwire/mux"
+	"github.com/dockwire/dockwire/wire"
 )
 
 // fixture is a mock daemon on a unix socket, an ssh server in front of it,
@@ -83,7 +85,8 @@ func ctx(t *testing.T) context.Context {
 }
 
 // runningContainer creates and starts a container running cmd with stdin
-// open, attached before the start when attach is set.
+// open, attached before the start when attach is set. cli removes it when
+// the test ends: it must still be open then.
 func runningContainer(t *testing.T, cli *dockwire.Client, image string, cmd []string, attach bool) (string, *mux.Conn) {
 	t.Helper()
 	c := ctx(t)
@@ -96,7 +99,9 @@ func runningContainer(t *testing.T, cli *dockwire.Client, image string, cmd []st
 	t.Cleanup(func() {
 		c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		cli.Containers.Delete(c, res.ID, endpoints.DeleteOptions{Force: true})
+		if err := cli.Containers.Delete(c, res.ID, endpoints.DeleteOptions{Force: true}); err != nil && !errors.Is(err, wire.ErrNotFound) {
+			t.Errorf("remove container: %v", err)
+		}
 	})
 	var conn *mux.Conn
 	if attach {

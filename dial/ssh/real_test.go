@@ -231,11 +231,16 @@ func TestRealSSHAttach64MiB(t *testing.T) {
 // dial-stdio process left on the remote host once the client is closed.
 func TestRealSSHDialStdioFallback(t *testing.T) {
 	leakcheck.Check(t)
-	before := dialStdioProcs(t)
 	cfg := realSSH(t, true)
+	// The container is made, and removed, over the daemon's socket: the
+	// client under test is closed before the test ends.
+	keeper := realClient(t, dial.Config{Host: os.Getenv("DOCKWIRE_REAL_DOCKER_HOST")})
+	id, _ := realContainer(t, keeper, []string{"cat"}, false)
+	before := dialStdioProcs(t)
 	cli, err := dockwire.New(cfg, nil)
 	require.NoError(t, err)
-	id, conn := realContainer(t, cli, []string{"cat"}, true)
+	conn, err := cli.Containers.Attach(ctx(t), id, endpoints.AttachOptions{Stdin: true, Stdout: true, Stderr: true})
+	require.NoError(t, err)
 	out, _ := roundTrip(t, conn, strings.NewReader("through dial-stdio\n"))
 	assert.Equal(t, "through dial-stdio\n", string(out))
 	conn.Close()
