@@ -168,11 +168,15 @@ func TestCancelClosesChannelNotConnection(t *testing.T) {
 func TestClientCloseClosesConnection(t *testing.T) {
 	leakcheck.Check(t)
 	f := newFixture(t, sshtest.Config{})
+	keeper := f.client(dial.Config{Host: "unix://" + f.sock}) // makes and removes the container
+	id, _ := runningContainer(t, keeper, mockdaemon.DefaultImage, []string{"cat"}, false)
 	cli := f.client(f.config())
-	_, conn := runningContainer(t, cli, mockdaemon.DefaultImage, []string{"cat"}, true)
+	conn, err := cli.Containers.Attach(ctx(t), id, endpoints.AttachOptions{Stdin: true, Stdout: true, Stderr: true})
+	require.NoError(t, err)
+	defer conn.Close()
 	require.NoError(t, cli.Close())
 	// The attach stream still works, on the still open connection.
-	_, err := conn.Write([]byte("still here\n"))
+	_, err = conn.Write([]byte("still here\n"))
 	require.NoError(t, err)
 	require.NoError(t, conn.CloseWrite())
 	var out bytes.Buffer
