@@ -61,8 +61,9 @@ type Client struct {
 	// Session: the deprecated interactive session upgrade.
 	Session *endpoints.SessionService
 
-	wire *wire.Client
-	host string
+	wire      *wire.Client
+	host      string
+	closeDial func() error // releases the transport's shared state (the ssh connection)
 }
 
 // New returns a client for the daemon cfg names. It does no I/O: the
@@ -70,13 +71,14 @@ type Client struct {
 //
 // A TLS host (cfg.TLS set, or https://) needs the TLS transport: import
 // _ "github.com/dockwire/dockwire/dial/dialtls" in the program, else New
-// returns an error matching dial.ErrUnsupported that says so. Keeping TLS
-// out unless imported keeps unix-socket programs about 1 MiB smaller.
+// returns an error matching dial.ErrUnsupported that says so; an ssh://
+// host likewise needs _ "github.com/dockwire/dockwire/dial/ssh". Keeping
+// them out unless imported keeps unix-socket programs small.
 func New(cfg dial.Config, opts *Options) (*Client, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
-	d, err := cfg.Dialer()
+	d, closeDial, err := cfg.Open()
 	if err != nil {
 		return nil, err
 	}
@@ -132,6 +134,7 @@ func New(cfg dial.Config, opts *Options) (*Client, error) {
 		Session:      endpoints.NewSession(w),
 		wire:         w,
 		host:         host,
+		closeDial:    closeDial,
 	}, nil
 }
 
@@ -160,5 +163,12 @@ func (c *Client) APIVersion(ctx context.Context) (wire.Version, error) {
 func (c *Client) Wire() *wire.Client { return c.wire }
 
 // Close closes the client's idle connections. Calls in flight finish, and
-// their connections close when they do.
-func (c *Client) Close() error { return c.wire.Close() }
+// their connections close when they do; over ssh, the ssh connection
+// closes with the last of them.
+func (c *Client) Close() error {
+	err := c.wire.Close()
+	if cerr := c.closeDial(); err == nil {
+		err = cerr
+	}
+	return err
+}

@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// Package dial links no TLS: crypto/tls costs a program about 2 MiB, and
-// most talk to a local unix socket. TLS lives in dial/dialtls.
+// Package dial links no TLS and no ssh: crypto/tls costs a program about
+// 2 MiB, and most talk to a local unix socket. TLS lives in dial/dialtls,
+// ssh in dial/ssh.
 func TestNoTLSLinked(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go list")
@@ -21,7 +22,7 @@ func TestNoTLSLinked(t *testing.T) {
 		t.Fatalf("go list -deps gave %q, want the package list", deps)
 	}
 	for _, dep := range deps {
-		if dep == "crypto/tls" || strings.HasPrefix(dep, "crypto/x509") || dep == "net/http" {
+		if dep == "crypto/tls" || strings.HasPrefix(dep, "crypto/x509") || dep == "net/http" || strings.HasPrefix(dep, "golang.org/x/crypto") {
 			t.Errorf("package dial links %s", dep)
 		}
 	}

@@ -127,7 +127,7 @@ func TestDialerConfigErrors(t *testing.T) {
 		unsupported bool
 	}{
 		{"bad host", Config{Host: "tcp://h:2375/x"}, "parse", false},
-		{"ssh without Dial", Config{Host: "ssh://me@host"}, "dial", true},
+		{"ssh without the ssh transport", Config{Host: "ssh://me@host"}, "dial", true},
 		{"tls on unix", Config{Host: "unix:///x.sock", TLS: &TLSOptions{Verify: true}}, "dial", false},
 		{"https without a TLS transport", Config{Host: "https://h"}, "dial", true},
 		{"TLS options without a TLS transport", Config{Host: "tcp://h:2376", TLS: &TLSOptions{Verify: true}}, "dial", true},

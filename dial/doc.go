@@ -1,21 +1,26 @@
 // Package dial says where a Docker daemon is and opens connections to it.
 //
-// A Config is plain data: the daemon address (Host), its TLS options, the
-// pinned API version, pool size and timeouts, and optionally a Dial func
-// that replaces the built-in transports. FromEnv fills one the way the
-// docker CLI does, from DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH,
-// DOCKER_API_VERSION, DOCKER_CONFIG, DOCKER_CONTEXT and the contexts store;
-// it is the only function of dockwire that reads the environment.
+// A Config is plain data: the daemon address (Host), its TLS or ssh
+// options, the pinned API version, pool size and timeouts, and optionally
+// a Dial func that replaces the built-in transports. FromEnv fills one the
+// way the docker CLI does, from DOCKER_HOST, DOCKER_TLS_VERIFY,
+// DOCKER_CERT_PATH, DOCKER_API_VERSION, DOCKER_CONFIG, DOCKER_CONTEXT and
+// the contexts store (and HOME and SSH_AUTH_SOCK for an ssh host).
 // ParseHost parses and checks one address.
 //
 //	cfg, err := dial.FromEnv()
 //	if err != nil { ... }
-//	open, err := cfg.Dialer()   // a Func: unix, tcp, or tcp+TLS with dialtls
+//	open, close, err := cfg.Open() // a Func: unix, tcp, tcp+TLS (dialtls) or ssh (dial/ssh)
+//	defer close()
 //	conn, err := open(ctx)
 //
 // Func is the unit of composition: the wire layer's connection pool calls
-// one whenever it needs a connection, and transports living in their own
-// packages (ssh, in dial/ssh) provide one through Config.Dial.
+// one whenever it needs a connection. Dialer returns it alone; Open adds
+// the function that releases what its connections share (the ssh
+// connection of an ssh host). FromEnv is the only function of dockwire
+// that reads the environment, but for one case: an ssh host whose
+// Config.SSH is nil takes FromEnv's defaults (HOME and SSH_AUTH_SOCK) when
+// Open, or dial/ssh's Dialer, is called.
 //
 // # TLS and ssh
 //
@@ -31,8 +36,14 @@
 // context. Without it, Dialer refuses TLS hosts with an error matching
 // ErrUnsupported that names the import; certificates are read by dialtls,
 // when Dialer is called. dialtls.Dialer uses a *tls.Config of your own
-// through Config.Dial. ssh works the same way through Config.Dial, with a
-// Func from dial/ssh.
+// through Config.Dial.
+//
+// ssh works the same way: importing dial/ssh registers it (RegisterSSH),
+// and ssh://[user@]host[:port][/socket] hosts, from DOCKER_HOST or a
+// context, then connect with golang.org/x/crypto/ssh, with the
+// SSHOptions (ssh directory, agent, identities, known_hosts, SSHMode) of
+// Config.SSH. Without the import, Dialer refuses ssh hosts with an error
+// matching ErrUnsupported that names it.
 //
 // # Security
 //
@@ -42,19 +53,22 @@
 // SkipTLSVerify), FromEnv refuses with ErrInsecure unless
 // DOCKWIRE_TLS_INSECURE=1 opts in; TLSOptions.InsecureSkipVerify is the
 // programmatic opt-in, and dialtls refuses TLSOptions with neither it nor
-// Verify set. Host names and ssh users starting with "-" are
-// refused, as are passwords in ssh URLs. No transport uses HTTP proxies.
+// Verify set. ssh host keys are always checked against known_hosts, unless
+// a HostKeyCallback of your own is given to dial/ssh's Dialer. Host names
+// and ssh users starting with "-" are refused, as are passwords in ssh
+// URLs. No transport uses HTTP proxies.
 //
 // # Errors
 //
 // Every error is an *Error carrying the operation ("parse", "env",
-// "context", "tls", "dial") and the host, wrapping the cause: errors.Is
-// works with ErrUnsupported, ErrInsecure, context.Canceled,
+// "context", "tls", "ssh", "dial") and the host, wrapping the cause:
+// errors.Is works with ErrUnsupported, ErrInsecure, context.Canceled,
 // context.DeadlineExceeded and syscall errors; errors.As reaches
-// *net.OpError and (from dialtls) x509 errors.
+// *net.OpError, x509 errors (from dialtls) and host key errors (from
+// dial/ssh).
 //
 // # Cancellation
 //
 // A Func stops promptly when its ctx is cancelled, during connect and
-// during the TLS handshake alike; Config.DialTimeout bounds both.
+// during the TLS or ssh handshake alike; Config.DialTimeout bounds both.
 package dial

@@ -24,6 +24,7 @@ const (
 	envConfig     = "DOCKER_CONFIG"
 	envContext    = "DOCKER_CONTEXT"
 	envInsecure   = "DOCKWIRE_TLS_INSECURE"
+	envAuthSock   = "SSH_AUTH_SOCK"
 )
 
 // maxConfigFile caps what is read of config.json and meta.json.
@@ -58,7 +59,10 @@ func FromEnv() (Config, error) {
 //   - DOCKER_API_VERSION: pins Config.APIVersion ("1.41"; a leading "v" is
 //     dropped).
 //   - DOCKER_CONFIG: Config.ConfigDir; default $HOME/.docker.
-//   - HOME: the home directory; else os.UserHomeDir.
+//   - HOME: the home directory; else os.UserHomeDir. For an ssh host,
+//     Config.SSH.Dir is its .ssh.
+//   - SSH_AUTH_SOCK: for an ssh host, the ssh-agent's socket
+//     (Config.SSH.AgentSocket).
 //   - DOCKWIRE_TLS_INSECURE (dockwire's own): "1" or "true" accepts TLS
 //     without verification of the daemon's certificate.
 //
@@ -67,7 +71,8 @@ func FromEnv() (Config, error) {
 // DOCKER_TLS_VERIFY is not; a context with SkipTLSVerify), FromLookup
 // returns an *Error matching ErrInsecure instead, unless
 // DOCKWIRE_TLS_INSECURE is set. An https:// host implies verification.
-// TLS settings apply to tcp hosts only and are ignored for the others.
+// TLS settings apply to tcp hosts only and are ignored for the others;
+// Config.SSH is set for ssh hosts only.
 //
 // FromLookup only finds the certificate files (Config.TLS names them); it
 // does not read them. Unreadable or malformed certificates are reported
@@ -85,12 +90,9 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 
 	cfg.ConfigDir = get(envConfig)
 	if cfg.ConfigDir == "" {
-		home := get("HOME")
-		if home == "" {
-			var err error
-			if home, err = os.UserHomeDir(); err != nil {
-				return Config{}, &Error{Op: "env", Err: fmt.Errorf("no DOCKER_CONFIG and no home directory: %w", err)}
-			}
+		home, err := homeDir(get)
+		if err != nil {
+			return Config{}, &Error{Op: "env", Err: fmt.Errorf("no DOCKER_CONFIG and %w", err)}
 		}
 		cfg.ConfigDir = filepath.Join(home, ".docker")
 	}
@@ -123,7 +125,7 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 			return Config{}, err
 		}
 		cfg.TLS = tc
-		return cfg, nil
+		return withSSHOptions(cfg, h, get)
 	}
 
 	name, from := get(envContext), envContext
@@ -143,7 +145,49 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		return Config{}, err
 	}
 	cfg.Host, cfg.TLS, cfg.Context = h.String(), tc, name
+	return withSSHOptions(cfg, h, get)
+}
+
+// homeDir is HOME, else os.UserHomeDir.
+func homeDir(get func(string) string) (string, error) {
+	if home := get("HOME"); home != "" {
+		return home, nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("no home directory: %w", err)
+	}
+	return home, nil
+}
+
+// withSSHOptions sets cfg.SSH when h is an ssh host.
+func withSSHOptions(cfg Config, h Host, get func(string) string) (Config, error) {
+	if h.Scheme != "ssh" {
+		return cfg, nil
+	}
+	opts, err := sshOptions(get)
+	if err != nil {
+		return Config{}, &Error{Op: "env", Host: cfg.Host, Err: err}
+	}
+	cfg.SSH = &opts
 	return cfg, nil
+}
+
+// sshFromLookup returns the SSHOptions FromLookup would set for an ssh
+// host: Dir is $HOME/.ssh, AgentSocket is SSH_AUTH_SOCK.
+func sshFromLookup(lookup func(string) (string, bool)) (SSHOptions, error) {
+	return sshOptions(func(k string) string {
+		v, _ := lookup(k)
+		return v
+	})
+}
+
+func sshOptions(get func(string) string) (SSHOptions, error) {
+	home, err := homeDir(get)
+	if err != nil {
+		return SSHOptions{}, fmt.Errorf("ssh: %w", err)
+	}
+	return SSHOptions{Dir: filepath.Join(home, ".ssh"), AgentSocket: get(envAuthSock)}, nil
 }
 
 // parseAPIVersion accepts "1.41" (and "v1.41"): two dot-separated decimal

@@ -77,7 +77,7 @@ func TestFromLookup(t *testing.T) {
 		{name: "empty env", want: want{host: DefaultHost}},
 		{name: "DOCKER_HOST tcp", env: map[string]string{"DOCKER_HOST": "tcp://10.0.0.1"}, want: want{host: "tcp://10.0.0.1:2375"}},
 		{name: "DOCKER_HOST unix", env: map[string]string{"DOCKER_HOST": "unix:///run/user/1000/docker.sock"}, want: want{host: "unix:///run/user/1000/docker.sock"}},
-		{name: "DOCKER_HOST ssh", env: map[string]string{"DOCKER_HOST": "ssh://me@box"}, want: want{host: "ssh://me@box:22"}},
+		{name: "DOCKER_HOST ssh", env: map[string]string{"DOCKER_HOST": "ssh://me@box"}, want: want{host: "ssh://me@box"}},
 		{name: "DOCKER_HOST garbage", env: map[string]string{"DOCKER_HOST": "tcp://a b"},
 			err: &wantErr{op: "parse", msgs: []string{"DOCKER_HOST", "invalid character"}}},
 		{name: "DOCKER_HOST npipe", env: map[string]string{"DOCKER_HOST": "npipe:////./pipe/docker_engine"},
@@ -144,7 +144,7 @@ func TestFromLookup(t *testing.T) {
 			writeFile(t, filepath.Join(home, ".docker", "config.json"), `{"currentContext":"remote"}`)
 			writeContext(t, filepath.Join(home, ".docker"), "remote", map[string]any{"Host": "tcp://10.1.2.3:2375"})
 			writeContext(t, filepath.Join(home, ".docker"), "other", map[string]any{"Host": "ssh://me@other"})
-		}, want: want{host: "ssh://me@other:22", context: "other"}},
+		}, want: want{host: "ssh://me@other", context: "other"}},
 		{name: "DOCKER_HOST overrides DOCKER_CONTEXT", env: map[string]string{"DOCKER_CONTEXT": "other", "DOCKER_HOST": "unix:///h.sock"}, setup: func(t *testing.T, home string) {
 			writeContext(t, filepath.Join(home, ".docker"), "other", map[string]any{"Host": "ssh://me@other"})
 		}, want: want{host: "unix:///h.sock"}},

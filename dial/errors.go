@@ -7,8 +7,9 @@ import (
 )
 
 // ErrUnsupported is wrapped by errors about transports or address forms that
-// dial does not implement on this system (npipe off Windows, fd://, ssh
-// without a Dial func).
+// dial does not implement on this system (npipe off Windows, fd://), or
+// not without a transport package (TLS without dial/dialtls, ssh without
+// dial/ssh).
 var ErrUnsupported = errors.New("dial: unsupported")
 
 // ErrInsecure is wrapped by errors that refuse a TLS setup which would not
@@ -17,8 +18,8 @@ var ErrUnsupported = errors.New("dial: unsupported")
 var ErrInsecure = errors.New("dial: TLS without server verification refused")
 
 // Error is the error returned by every function of the package. Op says what
-// failed: "parse", "env", "context", "tls" or "dial". Host is the daemon
-// address (or the offending value) when there is one.
+// failed: "parse", "env", "context", "tls", "ssh" or "dial". Host is the
+// daemon address (or the offending value) when there is one.
 type Error struct {
 	Host string
 	Op   string

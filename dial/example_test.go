@@ -30,7 +30,7 @@ func ExampleParseHost() {
 	// unix  /var/run/docker.sock   user="" path="" tls=false  unix:///var/run/docker.sock
 	// tcp   10.0.0.7:2375          user="" path="" tls=false  tcp://10.0.0.7:2375
 	// tcp   docker.example:2376    user="" path="" tls=true  https://docker.example:2376
-	// ssh   build-host:22          user="deploy" path="/run/docker.sock" tls=false  ssh://deploy@build-host:22/run/docker.sock
+	// ssh   build-host             user="deploy" path="/run/docker.sock" tls=false  ssh://deploy@build-host/run/docker.sock
 	// dial: parse ssh://-oProxyCommand=evil: host must not start with "-"
 	// true
 }
@@ -75,4 +75,15 @@ func ExampleConfig_Dialer_tls() {
 	// Output:
 	// true
 	// dial: dial tcp://docker.example:2376: TLS hosts need a TLS transport: import _ "github.com/dockwire/dockwire/dial/dialtls"
+}
+
+// An ssh host needs the ssh transport from package dial/ssh; without it,
+// Open says what to import.
+func ExampleConfig_Open_ssh() {
+	_, _, err := dial.Config{Host: "ssh://deploy@build-host"}.Open()
+	fmt.Println(errors.Is(err, dial.ErrUnsupported))
+	fmt.Println(err)
+	// Output:
+	// true
+	// dial: dial ssh://deploy@build-host: ssh hosts need the ssh transport: import _ "github.com/dockwire/dockwire/dial/ssh"
 }

@@ -18,7 +18,6 @@ const (
 	defaultNamedPipe  = "//./pipe/docker_engine"
 	defaultTCPPort    = "2375" // IANA docker, plain
 	defaultTLSPort    = "2376" // IANA docker, TLS
-	defaultSSHPort    = "22"
 	maxHostLen        = 4096
 	maxHostnameLen    = 253
 )
@@ -27,7 +26,7 @@ const (
 // one from ParseHost.
 type Host struct {
 	Scheme string // "unix", "tcp", "ssh" or "npipe"; http:// and https:// become "tcp"
-	Addr   string // unix: socket path; npipe: pipe path; tcp, ssh: host:port
+	Addr   string // unix: socket path; npipe: pipe path; tcp: host:port; ssh: host[:port]
 	User   string // ssh only
 	Path   string // ssh only: remote socket path, "" for the remote default
 	TLS    bool   // https:// was given: TLS is required
@@ -39,7 +38,7 @@ type Host struct {
 //	tcp://host:port                 a missing port is 2375, a missing host localhost
 //	http://host:port                same as tcp://
 //	https://host:port               tcp with TLS required; a missing port is 2376
-//	ssh://[user@]host[:port][/path] a missing port is 22
+//	ssh://[user@]host[:port][/path] a missing port is the ssh config's, else 22
 //	npipe:////./pipe/docker_engine  Windows only
 //
 // Like the docker CLI's ParseHost, tcp:// without a port means 2375 and
@@ -65,7 +64,7 @@ func ParseHost(s string) (Host, error) {
 
 // String returns the canonical form of h: "unix://<path>",
 // "tcp://host:port", "https://host:port" when TLS is set,
-// "ssh://[user@]host:port[/path]" or "npipe://<path>".
+// "ssh://[user@]host[:port][/path]" or "npipe://<path>".
 func (h Host) String() string {
 	switch h.Scheme {
 	case "tcp":
@@ -203,12 +202,20 @@ func parseSSH(rest string) (Host, error) {
 			return Host{}, err
 		}
 	}
-	host, port, err := splitAuthority(auth, defaultSSHPort)
+	// No default port: an ssh config's Port applies when the URL has none.
+	host, port, err := splitAuthority(auth, "")
 	if err != nil {
 		return Host{}, err
 	}
 	if host == "" {
 		return Host{}, errors.New("missing ssh host")
+	}
+	addr := host
+	switch {
+	case port != "":
+		addr = net.JoinHostPort(host, port)
+	case strings.Contains(host, ":"):
+		addr = "[" + host + "]"
 	}
 	if hasPath && path != "" {
 		path = "/" + path
@@ -218,7 +225,7 @@ func parseSSH(rest string) (Host, error) {
 	} else {
 		path = ""
 	}
-	return Host{Scheme: "ssh", Addr: net.JoinHostPort(host, port), User: user, Path: path}, nil
+	return Host{Scheme: "ssh", Addr: addr, User: user, Path: path}, nil
 }
 
 // checkUser allows ssh user names made of letters, digits, '.', '_', '-' and

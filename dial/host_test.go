@@ -30,10 +30,12 @@ func TestParseHostGood(t *testing.T) {
 		{"http://h:1", Host{Scheme: "tcp", Addr: "h:1"}, "tcp://h:1"},
 		{"https://h:2376", Host{Scheme: "tcp", Addr: "h:2376", TLS: true}, "https://h:2376"},
 		{"https://h", Host{Scheme: "tcp", Addr: "h:2376", TLS: true}, "https://h:2376"},
-		{"ssh://me@host", Host{Scheme: "ssh", Addr: "host:22", User: "me"}, "ssh://me@host:22"},
+		{"ssh://me@host", Host{Scheme: "ssh", Addr: "host", User: "me"}, "ssh://me@host"},
 		{"ssh://host:2222", Host{Scheme: "ssh", Addr: "host:2222"}, "ssh://host:2222"},
-		{"ssh://a.b-c_d+e@h/var/run/docker.sock", Host{Scheme: "ssh", Addr: "h:22", User: "a.b-c_d+e", Path: "/var/run/docker.sock"}, "ssh://a.b-c_d+e@h:22/var/run/docker.sock"},
+		{"ssh://a.b-c_d+e@h/var/run/docker.sock", Host{Scheme: "ssh", Addr: "h", User: "a.b-c_d+e", Path: "/var/run/docker.sock"}, "ssh://a.b-c_d+e@h/var/run/docker.sock"},
 		{"ssh://u@[::1]:22/", Host{Scheme: "ssh", Addr: "[::1]:22", User: "u"}, "ssh://u@[::1]:22"},
+		{"ssh://[0::1]/s", Host{Scheme: "ssh", Addr: "[::1]", Path: "/s"}, "ssh://[::1]/s"},
+		{"ssh://h:022", Host{Scheme: "ssh", Addr: "h:22"}, "ssh://h:22"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

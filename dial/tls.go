@@ -1,9 +1,5 @@
 package dial
 
-import (
-	"sync"
-)
-
 // TLSOptions says how to secure a tcp connection: which certificates to
 // trust and present, and whether the daemon's certificate is verified. It
 // is plain data; nothing is read or parsed until a TLS transport (package
@@ -40,10 +36,7 @@ type TLSOptions struct {
 // already *Error and are passed on as they are.
 type TLSTransport func(h Host, opts TLSOptions, plain Func) (Func, error)
 
-var (
-	tlsMu        sync.RWMutex
-	tlsTransport TLSTransport
-)
+var tlsTransport registry[TLSTransport]
 
 // RegisterTLS makes t the transport Config.Dialer uses for TLS hosts. The
 // dial/dialtls package registers itself when imported:
@@ -51,17 +44,7 @@ var (
 //	import _ "github.com/dockwire/dockwire/dial/dialtls"
 //
 // A later call replaces an earlier one; nil removes it.
-func RegisterTLS(t TLSTransport) {
-	tlsMu.Lock()
-	tlsTransport = t
-	tlsMu.Unlock()
-}
-
-func registeredTLS() TLSTransport {
-	tlsMu.RLock()
-	defer tlsMu.RUnlock()
-	return tlsTransport
-}
+func RegisterTLS(t TLSTransport) { tlsTransport.set(t) }
 
 // errNoTLS is the reason given when a TLS host is dialed with no TLS
 // transport registered.

@@ -24,8 +24,15 @@ func checkHost(t *testing.T, in string, h dial.Host) {
 		}
 	case "tcp", "ssh":
 		host, port, err := net.SplitHostPort(h.Addr)
+		if h.Scheme == "ssh" && err != nil {
+			// No port: the ssh config's applies. An IPv6 literal keeps its brackets.
+			host, port, err = strings.TrimSuffix(strings.TrimPrefix(h.Addr, "["), "]"), "22", nil
+			if strings.Contains(host, ":") != strings.HasPrefix(h.Addr, "[") {
+				err = errors.New("IPv6 literal without brackets, or brackets around a name")
+			}
+		}
 		if err != nil || host == "" || port == "" {
-			t.Fatalf("%q: Addr %q is not host:port: %v", in, h.Addr, err)
+			t.Fatalf("%q: Addr %q is not host[:port]: %v", in, h.Addr, err)
 		}
 		// Either would become an option if an ssh command line is built.
 		if strings.HasPrefix(host, "-") || strings.HasPrefix(h.User, "-") {

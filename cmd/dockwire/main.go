@@ -6,7 +6,8 @@
 //	dockwire version    client and daemon versions and the API version in use
 //
 // It finds the daemon the way the docker CLI does: DOCKER_HOST, DOCKER_CONTEXT,
-// the current context of the docker config, then unix:///var/run/docker.sock.
+// the current context of the docker config, then unix:///var/run/docker.sock;
+// tcp+TLS and ssh:// hosts (checked against ~/.ssh/known_hosts) included.
 package main
 
 import (
@@ -20,6 +21,7 @@ import (
 	"github.com/dockwire/dockwire"
 	"github.com/dockwire/dockwire/dial"
 	_ "github.com/dockwire/dockwire/dial/dialtls" // TLS hosts (DOCKER_TLS_VERIFY, https://)
+	_ "github.com/dockwire/dockwire/dial/ssh"     // ssh:// hosts
 	"github.com/dockwire/dockwire/wire"
 )
 

@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/dockwire/dockwire/dial"
 )
 
@@ -44,6 +47,15 @@ func TestTLSHostsSupported(t *testing.T) {
 	if err != nil || open == nil {
 		t.Fatalf("Dialer() = %v, %v; want a TLS dialer", open != nil, err)
 	}
+}
+
+// The CLI links the ssh transport: an ssh host gets a dialer, not the
+// "import dial/ssh" refusal.
+func TestSSHHostsSupported(t *testing.T) {
+	open, closeSSH, err := dial.Config{Host: "ssh://me@docker.example", SSH: &dial.SSHOptions{}}.Open()
+	require.NoError(t, err)
+	assert.NotNil(t, open)
+	assert.NoError(t, closeSSH())
 }
 
 func TestDemoOnEmbeddedMock(t *testing.T) {

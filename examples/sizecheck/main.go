@@ -1,6 +1,7 @@
 // Command sizecheck prints the daemon's version and how many containers it
 // has (System.Version and Containers.List), over DOCKER_HOST or the default unix socket. It is the yardstick for
-// dockwire's binary size: see size_test.go.
+// dockwire's binary size: see size_test.go. Built with -tags sizecheck_ssh it
+// also speaks ssh (ssh.go).
 package main
 
 import (
