@@ -1,0 +1,214 @@
+package differential
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// A Group is the differences that say the same thing: same operation
+// (the request with its variable path segments as {}), path (array indices
+// ignored), kind and known entry, in whichever sequences they were found.
+type Group struct {
+	// Class is the class of the first sequence that found it.
+	Class, Op, Path, Kind string
+	// Diffs are the group's differences, in the order found.
+	Diffs []Difference
+	// Known is the entry listing the group, or nil.
+	Known *KnownEntry
+}
+
+// Seqs names the sequences the group was found in, generated ones by
+// family (gen/container/* (12)).
+func (g *Group) Seqs() []string {
+	var names []string
+	count := map[string]int{}
+	for _, d := range g.Diffs {
+		name := d.Seq
+		if strings.HasPrefix(name, "gen/") {
+			name = genNumber.ReplaceAllString(name, "/*")
+		}
+		if count[name] == 0 {
+			names = append(names, name)
+		}
+		count[name]++
+	}
+	for i, n := range names {
+		if strings.HasSuffix(n, "/*") {
+			names[i] = fmt.Sprintf("%s (%d)", n, count[n])
+		}
+	}
+	return names
+}
+
+var (
+	genNumber = regexp.MustCompile(`/\d+$`)
+	arrayIdx  = regexp.MustCompile(`\[\d+\]`)
+)
+
+// Operation is a request as written with each path segment that holds a
+// variable as {}: "GET /containers/{{c2}}/json" is "GET /containers/{}/json".
+func Operation(request string) string {
+	method, path, _ := strings.Cut(request, " ")
+	segs := strings.Split(path, "/")
+	for i, s := range segs {
+		if strings.Contains(s, "{{") {
+			segs[i] = "{}"
+		}
+	}
+	return method + " " + strings.Join(segs, "/")
+}
+
+// Groups gathers ds into groups, sorted by class; within a class, groups
+// keep the order they were first found in.
+func Groups(ds []Difference) []*Group {
+	byKey := map[string]*Group{}
+	var out []*Group
+	for _, d := range ds {
+		path := arrayIdx.ReplaceAllString(d.Path, "[*]")
+		known := "new"
+		if d.Known != nil {
+			known = fmt.Sprint(d.Known.Line)
+		}
+		op := Operation(d.Request)
+		key := strings.Join([]string{op, path, d.Kind, known}, "\x00")
+		g := byKey[key]
+		if g == nil {
+			g = &Group{Class: d.Class, Op: op, Path: path, Kind: d.Kind, Known: d.Known}
+			byKey[key] = g
+			out = append(out, g)
+		}
+		g.Diffs = append(g.Diffs, d)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Class < out[j].Class })
+	return out
+}
+
+// Report writes res grouped by class: every group of differences (new
+// ones first in each class), the stale known entries, leftovers, and the
+// summary lines:
+//
+//	requests compared: N
+//	differences: N (known N, new N)
+//	follow-on differences, not listed: N
+//	per class: build 12 (known 12), exec-framing 3 (known 1, new 2), ...
+func Report(w io.Writer, res *Result, nameA, nameB string) {
+	var listedDiffs []Difference
+	followOn := 0
+	for _, d := range res.Differences {
+		if d.FollowOn {
+			followOn++
+			continue
+		}
+		listedDiffs = append(listedDiffs, d)
+	}
+	groups := Groups(listedDiffs)
+	type tally struct{ all, known int }
+	classes := map[string]*tally{}
+	var order []string
+	for _, d := range listedDiffs {
+		t := classes[d.Class]
+		if t == nil {
+			t = &tally{}
+			classes[d.Class] = t
+			order = append(order, d.Class)
+		}
+		t.all++
+		if d.Known != nil {
+			t.known++
+		}
+	}
+	sort.Strings(order)
+	listed := map[string]bool{}
+	for _, g := range groups {
+		listed[g.Class] = true
+	}
+	if len(groups) > 0 {
+		fmt.Fprintf(w, "Differences (%s | %s), grouped by operation and answer path under the class\n"+
+			"of the first sequence that found them; the summary counts each under its own class.\n", nameA, nameB)
+	}
+	for _, class := range order {
+		if !listed[class] {
+			continue
+		}
+		n, known := 0, 0
+		for _, g := range groups {
+			if g.Class == class {
+				n += len(g.Diffs)
+				if g.Known != nil {
+					known += len(g.Diffs)
+				}
+			}
+		}
+		fmt.Fprintf(w, "\n== %s: %d difference(s), %d new\n", class, n, n-known)
+		for _, newFirst := range []bool{true, false} {
+			for _, g := range groups {
+				if g.Class != class || (g.Known == nil) != newFirst {
+					continue
+				}
+				writeGroup(w, g, nameA, nameB)
+			}
+		}
+	}
+	if len(res.Stale) > 0 {
+		fmt.Fprintf(w, "\n== stale known entries (they matched nothing: remove them)\n")
+		for _, e := range res.Stale {
+			fmt.Fprintf(w, "  line %d: %s | %s\n", e.Line, e, e.Reason)
+		}
+	}
+	if len(res.Leftovers) > 0 {
+		fmt.Fprintf(w, "\n== left behind after cleanup\n")
+		for _, l := range res.Leftovers {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+	}
+	known := 0
+	for _, t := range classes {
+		known += t.known
+	}
+	fmt.Fprintf(w, "\n== summary (%s vs %s)\n", nameA, nameB)
+	fmt.Fprintf(w, "sequences: %d\n", len(res.Ran))
+	fmt.Fprintf(w, "requests compared: %d\n", res.Requests)
+	fmt.Fprintf(w, "differences: %d (known %d, new %d)\n", len(listedDiffs), known, len(listedDiffs)-known)
+	fmt.Fprintf(w, "follow-on differences, not listed: %d (steps that used a value one daemon did not give)\n", followOn)
+	var per []string
+	for _, class := range order {
+		t := classes[class]
+		s := fmt.Sprintf("%s %d", class, t.all)
+		if t.known == t.all {
+			s += " (known)"
+		} else {
+			s += fmt.Sprintf(" (known %d, new %d)", t.known, t.all-t.known)
+		}
+		per = append(per, s)
+	}
+	if len(per) > 0 {
+		fmt.Fprintf(w, "per class: %s\n", strings.Join(per, ", "))
+	}
+	fmt.Fprintf(w, "stale known entries: %d; left behind: %d\n", len(res.Stale), len(res.Leftovers))
+}
+
+func writeGroup(w io.Writer, g *Group, nameA, nameB string) {
+	d := g.Diffs[0]
+	tag := "NEW  "
+	if g.Known != nil {
+		tag = "known"
+	}
+	fmt.Fprintf(w, "%s %s  %s (%s)\n", tag, g.Op, g.Path, g.Kind)
+	seqs := g.Seqs()
+	where := fmt.Sprintf("%s #%d %s", d.Seq, d.Step, d.Request)
+	if len(seqs) > 1 || len(g.Diffs) > 1 {
+		const show = 6
+		list := strings.Join(seqs[:min(len(seqs), show)], ", ")
+		if len(seqs) > show {
+			list += fmt.Sprintf(", ... (%d more)", len(seqs)-show)
+		}
+		where += fmt.Sprintf("; ×%d in: %s", len(g.Diffs), list)
+	}
+	fmt.Fprintf(w, "        seen: %s\n        %s: %s\n        %s: %s\n", where, nameA, d.A, nameB, d.B)
+	if g.Known != nil {
+		fmt.Fprintf(w, "        known (line %d): %s\n", g.Known.Line, g.Known.Reason)
+	}
+}
