@@ -130,7 +130,7 @@ func Check(ctx context.Context, cfg Config, seqs []Sequence) (*Result, error) {
 			wg.Go(func() { a = runSide(ctx, cfg.A, cfg.Version, seq, base) })
 			wg.Go(func() { b = runSide(ctx, cfg.B, cfg.Version, seq, base) })
 			wg.Wait()
-			per[i] = compareSides(seq, a, b, newNormaliser(idA), newNormaliser(idB))
+			per[i] = compareSides(seq, a, b, newNormaliser(idA, run), newNormaliser(idB, run))
 			if cfg.Progress != nil {
 				mu.Lock()
 				fmt.Fprintf(cfg.Progress, "diffcheck: %-50s %3d steps %3d differences\n", seq.Name, len(seq.Steps), len(per[i]))

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,7 +44,7 @@ func (d Difference) String() string {
 // compared by type and zero-ness only.
 var volatileKeys = map[string]bool{
 	"Pid": true, "Size": true, "SizeRw": true, "SizeRootFs": true, "VirtualSize": true, "SharedSize": true,
-	"time": true, "timeNano": true, "HostPort": true,
+	"time": true, "timeNano": true, "HostPort": true, "Created": true,
 }
 
 // comparer walks two decoded answers side by side.
@@ -176,7 +177,7 @@ func (c *comparer) walk(path string, a, b any, unordered bool) {
 				}
 				return
 			}
-			if repr(a) != repr(b) {
+			if repr(a) != repr(b) && !sameButOrderOfIDs(av, bv) {
 				c.add(path, "value", a, b)
 			}
 			return
@@ -185,12 +186,18 @@ func (c *comparer) walk(path string, a, b any, unordered bool) {
 			c.add(path, "length", a, b)
 			return
 		}
-		if unordered {
-			av, bv = sortedBySummary(av), sortedBySummary(bv)
+		inOrder := c.sub()
+		inOrder.pairs(path, av, bv)
+		if unordered && len(inOrder.diffs) > 0 {
+			// Some lists come in an order of the daemon's making (mounts
+			// from a map): compare them sorted too, keep what differs less.
+			sorted := c.sub()
+			sorted.pairs(path, sortedByKey(av), sortedByKey(bv))
+			if len(sorted.diffs) < len(inOrder.diffs) {
+				inOrder = sorted
+			}
 		}
-		for i := range av {
-			c.walk(fmt.Sprintf("%s[%d]", path, i), av[i], bv[i], true)
-		}
+		c.diffs = append(c.diffs, inOrder.diffs...)
 	default:
 		if c.isVolatile(path) {
 			if isZero(a) != isZero(b) {
@@ -204,16 +211,36 @@ func (c *comparer) walk(path string, a, b any, unordered bool) {
 	}
 }
 
+// isVolatile reports whether path, or an object or array that holds it,
+// matches a volatile pattern or ends in a volatile key.
 func (c *comparer) isVolatile(path string) bool {
 	if volatileKeys[lastKey(path)] {
 		return true
 	}
 	for _, p := range c.volatile {
-		if globMatch(p, path) {
+		if globMatch(p, path) || globMatch(p+".*", path) || globMatch(p+"[*", path) {
 			return true
 		}
 	}
 	return false
+}
+
+// sameButOrderOfIDs reports whether two lists of scalars hold the same
+// values in another order, and some of them are ids: a daemon that sorts
+// such a list sorts by the ids it made, which differ from run to run.
+func sameButOrderOfIDs(a, b []any) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	ra, rb := make([]string, len(a)), make([]string, len(b))
+	ids := false
+	for i := range a {
+		ra[i], rb[i] = repr(a[i]), repr(b[i])
+		ids = ids || strings.Contains(ra[i], "<")
+	}
+	sort.Strings(ra)
+	sort.Strings(rb)
+	return ids && slices.Equal(ra, rb)
 }
 
 // lastKey is the last object key of a path: "Pid" for body.State.Pid.
@@ -291,10 +318,51 @@ func unionKeys(a, b map[string]any) []string {
 	return keys
 }
 
-func sortedBySummary(vs []any) []any {
-	out := append([]any(nil), vs...)
-	sort.SliceStable(out, func(i, j int) bool { return repr(out[i]) < repr(out[j]) })
+// sub is a comparer like c with no differences yet.
+func (c *comparer) sub() *comparer { return &comparer{base: c.base, volatile: c.volatile} }
+
+// pairs compares two lists of the same length element by element.
+func (c *comparer) pairs(path string, a, b []any) {
+	for i := range a {
+		c.walk(fmt.Sprintf("%s[%d]", path, i), a[i], b[i], true)
+	}
+}
+
+// sortedByKey sorts a list by each element's representation with the
+// values of volatile keys left out (they would shuffle it).
+func sortedByKey(vs []any) []any {
+	keys := make(map[int]string, len(vs))
+	idx := make([]int, len(vs))
+	for i, v := range vs {
+		idx[i] = i
+		keys[i] = repr(withoutVolatile(v))
+	}
+	sort.SliceStable(idx, func(i, j int) bool { return keys[idx[i]] < keys[idx[j]] })
+	out := make([]any, len(vs))
+	for i, j := range idx {
+		out[i] = vs[j]
+	}
 	return out
+}
+
+func withoutVolatile(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			if !volatileKeys[k] {
+				out[k] = withoutVolatile(e)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i := range x {
+			out[i] = withoutVolatile(x[i])
+		}
+		return out
+	}
+	return v
 }
 
 // absent stands for a key one side does not have.

@@ -75,7 +75,7 @@ var (
 
 // prepare expands st with v into the request sent at API version.
 func prepare(st Step, v vars, version string) (*request, error) {
-	r := &request{method: st.Method, stdin: st.Stdin, closeStdin: st.CloseStdin, read: st.Read}
+	r := &request{method: st.Method, closeStdin: st.CloseStdin, read: st.Read}
 	if r.read == 0 {
 		r.read = defaultRead
 	}
@@ -102,8 +102,9 @@ func prepare(st Step, v vars, version string) (*request, error) {
 		r.header = withDefault(r.header, "Content-Type", "application/x-tar")
 	}
 	r.hijack = st.Method == "POST" && hijackPath.MatchString(path) && !detachTrue.Match(r.body)
-	for i := range r.stdin {
-		r.stdin[i].Data = v.expand(r.stdin[i].Data)
+	r.stdin = make([]StdinChunk, len(st.Stdin))
+	for i, c := range st.Stdin {
+		r.stdin[i] = StdinChunk{After: c.After, Data: v.expand(c.Data)}
 	}
 	return r, nil
 }
@@ -183,7 +184,16 @@ func exchange(ctx context.Context, d Daemon, r *request) Answer {
 		if resp.StatusCode == http.StatusOK {
 			body = resp.Body
 		}
-		go writeStdin(ctx, conn, r)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			writeStdin(ctx, conn, r)
+		}()
+		// On return: the deferred cancel and Close stop the writer; wait
+		// for it (deferred calls run last in, first out).
+		defer func() { <-done }()
+		defer conn.Close()
+		defer cancel()
 	}
 	if strings.Contains(resp.Header.Get("Content-Type"), "vnd.docker") {
 		a.Stream = true

@@ -31,9 +31,12 @@ type normaliser struct {
 type replacement struct{ from, to string }
 
 // newNormaliser starts a normaliser with the daemon's identity strings
-// (from /version and /info), each mapped to its placeholder.
-func newNormaliser(identity map[string]string) *normaliser {
+// (from /info), each mapped to its placeholder, and the run's id as <run>.
+func newNormaliser(identity map[string]string, run string) *normaliser {
 	n := &normaliser{ids: map[string]string{}, short: map[string]string{}, swarm: map[string]string{}}
+	if run != "" {
+		n.addExact(run+"-", "<run>-") // names and label values of the run
+	}
 	for from, to := range identity {
 		if isHexID(from, 64) {
 			n.ids[from] = to
@@ -146,6 +149,7 @@ func (n *normaliser) strAt(s, key string) string {
 	for _, r := range n.exact {
 		s = strings.ReplaceAll(s, r.from, r.to)
 	}
+	s = swarmTok.ReplaceAllString(s, "$1-1-<secret>")
 	s = longHex.ReplaceAllStringFunc(s, func(m string) string {
 		if !isHexID(m, 64) {
 			return m
@@ -157,9 +161,6 @@ func (n *normaliser) strAt(s, key string) string {
 			if strings.HasPrefix(full, m) {
 				return strings.TrimSuffix(ph, ">") + ":12>"
 			}
-		}
-		if !isHexID(m, 12) {
-			return m // digits only: a number, not an id
 		}
 		if ph, ok := n.short[m]; ok {
 			return ph
@@ -179,7 +180,6 @@ func (n *normaliser) strAt(s, key string) string {
 		n.swarm[m] = fmt.Sprintf("<sw%d>", n.n)
 		return n.swarm[m]
 	})
-	s = swarmTok.ReplaceAllString(s, "$1-1-<secret>")
 	s = rfc3339.ReplaceAllStringFunc(s, func(m string) string {
 		if m == zeroTime {
 			return m
