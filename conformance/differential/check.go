@@ -52,7 +52,7 @@ type Result struct {
 	Leftovers []string
 	// Stale are known entries that matched nothing although a sequence they
 	// name ran.
-	Stale []*KnownEntry
+	Stale []*KnownEntry `json:"-"`
 }
 
 // New counts the differences no known entry lists (follow-on differences
@@ -125,6 +125,7 @@ func Check(ctx context.Context, cfg Config, seqs []Sequence) (*Result, error) {
 					<-slots
 				}
 			}()
+			t0 := time.Now()
 			var a, b side
 			var wg sync.WaitGroup
 			wg.Go(func() { a = runSide(ctx, cfg.A, cfg.Version, seq, base) })
@@ -133,7 +134,7 @@ func Check(ctx context.Context, cfg Config, seqs []Sequence) (*Result, error) {
 			per[i] = compareSides(seq, a, b, newNormaliser(idA, run), newNormaliser(idB, run))
 			if cfg.Progress != nil {
 				mu.Lock()
-				fmt.Fprintf(cfg.Progress, "diffcheck: %-50s %3d steps %3d differences\n", seq.Name, len(seq.Steps), len(per[i]))
+				fmt.Fprintf(cfg.Progress, "diffcheck: %-50s %3d steps %4d differences %5.1f s\n", seq.Name, len(seq.Steps), len(per[i]), time.Since(t0).Seconds())
 				mu.Unlock()
 			}
 		})

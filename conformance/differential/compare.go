@@ -28,7 +28,7 @@ type Difference struct {
 	// A and B are what each daemon had there, normalised and shortened.
 	A, B string
 	// Known is the known-differences entry that lists it, or nil.
-	Known *KnownEntry
+	Known *KnownEntry `json:"-"`
 	// FollowOn is set when the step used a variable one daemon's earlier
 	// answers did not give (a create that failed on one side): an earlier
 	// difference explains it, and no known entry needs to list it.
@@ -45,6 +45,7 @@ func (d Difference) String() string {
 var volatileKeys = map[string]bool{
 	"Pid": true, "Size": true, "SizeRw": true, "SizeRootFs": true, "VirtualSize": true, "SharedSize": true,
 	"time": true, "timeNano": true, "HostPort": true, "Created": true,
+	"Index": true, // swarm object versions: raft's own count
 }
 
 // comparer walks two decoded answers side by side.

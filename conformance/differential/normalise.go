@@ -23,9 +23,9 @@ type normaliser struct {
 	short map[string]string // 12-hex id with no known long form -> placeholder
 	swarm map[string]string // 25-char swarm id -> placeholder
 	n     int
-	// supplied is every request's text: an address that appears there was
-	// asked for, so its value is compared.
-	supplied strings.Builder
+	// supplied holds every IPv4 and MAC address the requests named: their
+	// values were asked for, so they are compared.
+	supplied map[string]bool
 }
 
 type replacement struct{ from, to string }
@@ -33,7 +33,7 @@ type replacement struct{ from, to string }
 // newNormaliser starts a normaliser with the daemon's identity strings
 // (from /info), each mapped to its placeholder, and the run's id as <run>.
 func newNormaliser(identity map[string]string, run string) *normaliser {
-	n := &normaliser{ids: map[string]string{}, short: map[string]string{}, swarm: map[string]string{}}
+	n := &normaliser{ids: map[string]string{}, short: map[string]string{}, swarm: map[string]string{}, supplied: map[string]bool{}}
 	if run != "" {
 		n.addExact(run+"-", "<run>-") // names and label values of the run
 	}
@@ -81,12 +81,16 @@ func (n *normaliser) saved(name, value string) {
 	}
 }
 
-// request notes the text of a request sent.
+// request notes the addresses a request named.
 func (n *normaliser) request(r *request) {
-	n.supplied.WriteString(r.target)
-	n.supplied.WriteByte('\n')
-	n.supplied.Write(r.body)
-	n.supplied.WriteByte('\n')
+	for _, text := range []string{r.target, string(r.body)} {
+		for _, m := range ipv4.FindAllString(text, -1) {
+			n.supplied[m] = true
+		}
+		for _, m := range mac.FindAllString(strings.ToLower(text), -1) {
+			n.supplied[m] = true
+		}
+	}
 }
 
 var (
@@ -187,15 +191,14 @@ func (n *normaliser) strAt(s, key string) string {
 		return "<time>"
 	})
 	s = duration.ReplaceAllString(s, "<dur>")
-	supplied := n.supplied.String()
 	s = ipv4.ReplaceAllStringFunc(s, func(m string) string {
-		if fixedIPv4[m] || strings.Contains(supplied, m) {
+		if fixedIPv4[m] || n.supplied[m] {
 			return m
 		}
 		return "<ip>"
 	})
 	s = mac.ReplaceAllStringFunc(s, func(m string) string {
-		if strings.Contains(supplied, m) {
+		if n.supplied[m] {
 			return m
 		}
 		return "<mac>"

@@ -62,6 +62,8 @@ func TestNormaliseSwarmTimesAddresses(t *testing.T) {
 	// Addresses the sequence asked for are compared; allocated ones are not.
 	n.request(&request{target: "/v1.41/networks/create", body: []byte(`{"Subnet":"10.213.1.0/24","MacAddress":"02:42:0a:d5:03:0a"}`)})
 	assert.Equal(t, "10.213.1.0/24 gw <ip>", n.str("10.213.1.0/24 gw 10.213.1.1"))
+	n.request(&request{target: "/v1.41/x", body: []byte(`{"IPv4Address":"10.214.3.14"}`)})
+	assert.Equal(t, "10.214.3.14 <ip>", n.str("10.214.3.14 10.214.3.1"), "an address is asked for whole, not as a prefix of another")
 	assert.Equal(t, "127.0.0.1 0.0.0.0", n.str("127.0.0.1 0.0.0.0"))
 	assert.Equal(t, "02:42:0a:d5:03:0a <mac>", n.str("02:42:0a:d5:03:0a 02:42:ac:11:00:02"))
 }

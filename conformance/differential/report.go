@@ -46,6 +46,9 @@ func (g *Group) Seqs() []string {
 var (
 	genNumber = regexp.MustCompile(`/\d+$`)
 	arrayIdx  = regexp.MustCompile(`\[\d+\]`)
+	// seqNumber is the sequence number in a name of the run, as it shows
+	// in a path (NetworkSettings.Networks.dwdiff-<run>-12-net).
+	seqNumber = regexp.MustCompile(`(` + NamePrefix + `<run>-)\d+`)
 )
 
 // Operation is a request as written with each path segment that holds a
@@ -67,7 +70,7 @@ func Groups(ds []Difference) []*Group {
 	byKey := map[string]*Group{}
 	var out []*Group
 	for _, d := range ds {
-		path := arrayIdx.ReplaceAllString(d.Path, "[*]")
+		path := seqNumber.ReplaceAllString(arrayIdx.ReplaceAllString(d.Path, "[*]"), "${1}*")
 		known := "new"
 		if d.Known != nil {
 			known = fmt.Sprint(d.Known.Line)
@@ -190,24 +193,42 @@ func Report(w io.Writer, res *Result, nameA, nameB string) {
 	fmt.Fprintf(w, "stale known entries: %d; left behind: %d\n", len(res.Stale), len(res.Leftovers))
 }
 
+// writeGroup prints a group: its header, where it was seen, and up to
+// three distinct pairs of values with the step that gave each.
 func writeGroup(w io.Writer, g *Group, nameA, nameB string) {
-	d := g.Diffs[0]
 	tag := "NEW  "
 	if g.Known != nil {
 		tag = "known"
 	}
 	fmt.Fprintf(w, "%s %s  %s (%s)\n", tag, g.Op, g.Path, g.Kind)
-	seqs := g.Seqs()
-	where := fmt.Sprintf("%s #%d %s", d.Seq, d.Step, d.Request)
-	if len(seqs) > 1 || len(g.Diffs) > 1 {
+	if len(g.Diffs) > 1 {
+		seqs := g.Seqs()
 		const show = 6
 		list := strings.Join(seqs[:min(len(seqs), show)], ", ")
 		if len(seqs) > show {
 			list += fmt.Sprintf(", ... (%d more)", len(seqs)-show)
 		}
-		where += fmt.Sprintf("; ×%d in: %s", len(g.Diffs), list)
+		fmt.Fprintf(w, "        ×%d in: %s\n", len(g.Diffs), list)
 	}
-	fmt.Fprintf(w, "        seen: %s\n        %s: %s\n        %s: %s\n", where, nameA, d.A, nameB, d.B)
+	const examples = 3
+	seen := map[[2]string]bool{}
+	shown := 0
+	for _, d := range g.Diffs {
+		k := [2]string{d.A, d.B}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if shown == examples {
+			shown++
+			continue
+		}
+		shown++
+		fmt.Fprintf(w, "        %s #%d %s\n          %s: %s\n          %s: %s\n", d.Seq, d.Step, d.Request, nameA, d.A, nameB, d.B)
+	}
+	if more := len(seen) - examples; more > 0 {
+		fmt.Fprintf(w, "        (+%d more pair(s) of values)\n", more)
+	}
 	if g.Known != nil {
 		fmt.Fprintf(w, "        known (line %d): %s\n", g.Known.Line, g.Known.Reason)
 	}

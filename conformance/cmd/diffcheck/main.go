@@ -25,6 +25,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -56,12 +57,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 	knownFile := fs.String("known", "", "known-differences file (default: the one built in, testdata/known.txt)")
 	verbose := fs.Bool("v", false, "print a line per sequence as it ends")
 	parallel := fs.Int("parallel", 4, "sequences run at once (swarm ones always run alone)")
+	save := fs.String("save", "", "also write the result as JSON to this file")
+	load := fs.String("load", "", "do not run: report the result saved by -save in this file against the known file")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	fail := func(err error) int {
 		fmt.Fprintln(stderr, "diffcheck:", err)
 		return 2
+	}
+	known, err := loadKnown(*knownFile)
+	if err != nil {
+		return fail(err)
+	}
+	if *load != "" {
+		res, err := loadResult(*load, known)
+		if err != nil {
+			return fail(err)
+		}
+		return report(stdout, res)
 	}
 	if *realHost == "" {
 		return fail(fmt.Errorf("no reference daemon: set DOCKWIRE_REAL_DOCKER_HOST or -real (scripts/dockerd.sh up starts one)"))
@@ -88,10 +102,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 		seqs = keep
-	}
-	known, err := loadKnown(*knownFile)
-	if err != nil {
-		return fail(err)
 	}
 
 	tmp, err := os.MkdirTemp("", "dwdiff-")
@@ -131,17 +141,55 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "diffcheck: real %s vs %s, API %s, image %s, %d sequences (%d generated, seed %d)\n",
 		*realHost, mockDesc(*mockHost), *version, *image, len(seqs), *gen, *seed)
 	res, err := differential.Check(ctx, cfg, seqs)
-	if res != nil {
-		differential.Report(stdout, res, "real", mockName)
-	}
 	if err != nil {
+		if res != nil {
+			differential.Report(stdout, res, "real", mockName)
+		}
 		return fail(err)
 	}
+	if *save != "" {
+		if err := saveResult(*save, res); err != nil {
+			return fail(err)
+		}
+	}
+	return report(stdout, res)
+}
+
+// report prints res and gives the exit status.
+func report(w io.Writer, res *differential.Result) int {
+	differential.Report(w, res, "real", "mock")
 	if n := res.New(); n > 0 {
-		fmt.Fprintf(stdout, "diffcheck: %d difference(s) not in the known file\n", n)
+		fmt.Fprintf(w, "diffcheck: %d difference(s) not in the known file\n", n)
 		return 1
 	}
 	return 0
+}
+
+func saveResult(file string, res *differential.Result) error {
+	b, err := json.MarshalIndent(res, "", "\t")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(file, b, 0o644)
+}
+
+// loadResult reads a result saved by -save and matches it against known
+// afresh.
+func loadResult(file string, known *differential.Known) (*differential.Result, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var res differential.Result
+	if err := json.Unmarshal(b, &res); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	for i := range res.Differences {
+		res.Differences[i].Known = nil
+	}
+	known.Mark(res.Differences)
+	res.Stale = known.Stale(res.Ran)
+	return &res, nil
 }
 
 func mockDesc(host string) string {
