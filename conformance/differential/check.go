@@ -88,11 +88,11 @@ func Check(ctx context.Context, cfg Config, seqs []Sequence) (*Result, error) {
 	var rid [4]byte
 	rand.Read(rid[:])
 	run := hex.EncodeToString(rid[:])
-	idA, err := identity(ctx, cfg.A, cfg.Version, cfg.Image)
+	idA, imgA, err := identity(ctx, cfg.A, cfg.Version, cfg.Image)
 	if err != nil {
 		return nil, err
 	}
-	idB, err := identity(ctx, cfg.B, cfg.Version, cfg.Image)
+	idB, imgB, err := identity(ctx, cfg.B, cfg.Version, cfg.Image)
 	if err != nil {
 		return nil, err
 	}
@@ -128,8 +128,8 @@ func Check(ctx context.Context, cfg Config, seqs []Sequence) (*Result, error) {
 			t0 := time.Now()
 			var a, b side
 			var wg sync.WaitGroup
-			wg.Go(func() { a = runSide(ctx, cfg.A, cfg.Version, seq, base) })
-			wg.Go(func() { b = runSide(ctx, cfg.B, cfg.Version, seq, base) })
+			wg.Go(func() { a = runSide(ctx, cfg.A, cfg.Version, seq, base, imgA) })
+			wg.Go(func() { b = runSide(ctx, cfg.B, cfg.Version, seq, base, imgB) })
 			wg.Wait()
 			per[i] = compareSides(seq, a, b, newNormaliser(idA, run), newNormaliser(idB, run))
 			if cfg.Progress != nil {
@@ -186,9 +186,9 @@ func baseVars(cfg Config, run string, n int) (vars, error) {
 }
 
 // runSide runs seq's steps on d, then its finally steps and the sweep of
-// what it made.
-func runSide(ctx context.Context, d Daemon, version string, seq Sequence, base vars) side {
-	v := vars{}
+// what it made. imageID is the test image's id on d ({{imageid}}).
+func runSide(ctx context.Context, d Daemon, version string, seq Sequence, base vars, imageID string) side {
+	v := vars{"imageid": imageID}
 	for k, val := range base {
 		v[k] = val
 	}
@@ -304,29 +304,29 @@ func send(ctx context.Context, d Daemon, version, method, target string, out ...
 
 // identity asks d for the strings that name it rather than what it does:
 // its version, data root, host name, kernel and id, and the test image's
-// id.
-func identity(ctx context.Context, d Daemon, version, image string) (map[string]string, error) {
+// id, which it also returns.
+func identity(ctx context.Context, d Daemon, version, image string) (map[string]string, string, error) {
 	var info struct {
 		ID, Name, DockerRootDir, KernelVersion, ServerVersion, OperatingSystem string
 	}
 	st, err := send(ctx, d, version, "GET", "/info", &info)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if st != 200 {
-		return nil, fmt.Errorf("differential: GET /info on %s: status %d", d.Name, st)
+		return nil, "", fmt.Errorf("differential: GET /info on %s: status %d", d.Name, st)
 	}
 	var img struct {
 		ID string `json:"Id"`
 	}
 	if _, err := send(ctx, d, version, "GET", "/images/"+image+"/json", &img); err != nil || img.ID == "" {
-		return nil, fmt.Errorf("differential: the test image %s on %s: %v", image, d.Name, err)
+		return nil, "", fmt.Errorf("differential: the test image %s on %s: %v", image, d.Name, err)
 	}
 	return map[string]string{
 		strings.TrimPrefix(img.ID, "sha256:"): "<image-id>",
 		info.ID:                               "<daemon-id>", info.Name: "<host>", info.DockerRootDir: "<root>",
 		info.KernelVersion: "<kernel>", info.ServerVersion: "<server-version>", info.OperatingSystem: "<os>",
-	}, nil
+	}, img.ID, nil
 }
 
 func hasNetwork(ctx context.Context, d Daemon, version, name string) bool {

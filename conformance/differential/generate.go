@@ -514,7 +514,7 @@ func genServices(r *rand.Rand, k int) Sequence {
 }
 
 func genServiceSpec(r *rand.Rand, j int) obj {
-	cs := obj{{"Image", "{{image}}"}, {"Command", []string{"sleep", "300"}}, {"Labels", labelsMark}}
+	cs := obj{{"Image", "{{imageid}}"}, {"Command", []string{"sleep", "300"}}, {"Labels", labelsMark}}
 	if chance(r, 0.3) {
 		cs = append(cs, field{"Args", []string{"arg"}})
 	}

@@ -24,7 +24,7 @@ func TestGenerateIsDeterministic(t *testing.T) {
 func TestGenerateIsValidAndLocal(t *testing.T) {
 	seqs := Generate(3, 200)
 	require.Len(t, seqs, 201)
-	v := vars{"image": "busybox:dockwire", "run": "r", "labels": `{"k":"v"}`, "label": "k=v", "name": "dwdiff-r-1", "hostdir": "/tmp/h", "port": "2377"}
+	v := vars{"image": "busybox:dockwire", "imageid": "sha256:0123", "run": "r", "labels": `{"k":"v"}`, "label": "k=v", "name": "dwdiff-r-1", "hostdir": "/tmp/h", "port": "2377"}
 	addr := regexp.MustCompile(`\b\d+\.\d+\.\d+\.\d+\b`)
 	names := map[string]bool{}
 	families := map[string]int{}

@@ -1,7 +1,10 @@
 package differential
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -158,4 +161,72 @@ func TestCorpus(t *testing.T) {
 	} {
 		assert.True(t, names[want], "the corpus has no sequence %s", want)
 	}
+}
+
+// Nothing in the corpus or the generated sequences sends the real daemon
+// beyond the host: every image is the test image (by name, or by id where
+// a swarm task would pull a name), a name of the sequence's own or one no
+// daemon has; a build starts FROM the test image or an earlier stage; a
+// pull, push or login goes to 127.0.0.1.
+func TestSequencesStayLocal(t *testing.T) {
+	seqs, err := Corpus()
+	require.NoError(t, err)
+	seqs = append(seqs, Generate(5, 200)...)
+	fromLine := regexp.MustCompile(`(?im)^FROM\s+(\S+)(?:\s+AS\s+(\S+))?`)
+	for _, s := range seqs {
+		for _, st := range append(append([]Step{}, s.Steps...), s.Finally...) {
+			where := fmt.Sprintf("%s line %d %s", s.Name, st.Line, st.Request())
+			if st.Body != "" {
+				// {{labels}} is the only variable outside a JSON string.
+				var v any
+				require.NoError(t, json.Unmarshal([]byte(strings.ReplaceAll(st.Body, "{{labels}}", "{}")), &v), where)
+				for _, img := range valuesOfKey(v, "image") {
+					ok := img == "{{image}}" || img == "{{imageid}}" || strings.HasPrefix(img, "{{name}}") || strings.HasPrefix(img, "nosuch-")
+					assert.True(t, ok, "%s: image %q", where, img)
+				}
+				if strings.Contains(strings.ToLower(st.Body), `"global"`) {
+					assert.Contains(t, st.Body, "{{imageid}}", "%s: a global service runs a task: its image goes by id", where)
+				}
+			}
+			if strings.HasPrefix(st.Path, "/auth") {
+				assert.Contains(t, st.Body, `"serveraddress":"127.0.0.1:`, where)
+			}
+			if q := st.Path; strings.Contains(q, "fromImage=") {
+				img := strings.SplitN(strings.SplitN(q, "fromImage=", 2)[1], "&", 2)[0]
+				assert.True(t, strings.HasPrefix(img, "127.0.0.1:") || strings.ToLower(img) != img, "%s: pulls %q", where, img)
+			}
+			if strings.HasSuffix(pathOnly(st.Path), "/push") {
+				assert.Contains(t, st.Path, "/images/127.0.0.1:", where)
+			}
+			for _, f := range st.Files {
+				stages := map[string]bool{}
+				for _, m := range fromLine.FindAllStringSubmatch(f.Content, -1) {
+					assert.True(t, m[1] == "{{image}}" || stages[m[1]], "%s: %s: FROM %s", where, f.Name, m[1])
+					if m[2] != "" {
+						stages[m[2]] = true
+					}
+				}
+			}
+		}
+	}
+}
+
+// valuesOfKey returns the string values of every key named key (any case)
+// at any depth of v.
+func valuesOfKey(v any, key string) []string {
+	var out []string
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if s, ok := e.(string); ok && strings.EqualFold(k, key) {
+				out = append(out, s)
+			}
+			out = append(out, valuesOfKey(e, key)...)
+		}
+	case []any:
+		for _, e := range x {
+			out = append(out, valuesOfKey(e, key)...)
+		}
+	}
+	return out
 }

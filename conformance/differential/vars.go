@@ -18,13 +18,15 @@ const NamePrefix = "dwdiff-"
 // builtin are the variables every step may use:
 //
 //	{{image}}    the test image (busybox:dockwire)
+//	{{imageid}}  the test image's id on each daemon: a swarm task given
+//	             an image by name tries to pull it, by id it does not
 //	{{run}}      the run's id
 //	{{labels}}   the JSON object {"dockwire.diffcheck.run": run}
 //	{{label}}    dockwire.diffcheck.run=run, for label filters
 //	{{name}}     a name unique to the sequence in this run
 //	{{hostdir}}  a directory of the host, made for the sequence, for binds
 //	{{port}}     a loopback TCP port free when the sequence starts
-var builtin = map[string]bool{"image": true, "run": true, "labels": true, "label": true, "name": true, "hostdir": true, "port": true}
+var builtin = map[string]bool{"image": true, "imageid": true, "run": true, "labels": true, "label": true, "name": true, "hostdir": true, "port": true}
 
 var varUse = regexp.MustCompile(`\{\{([a-z][a-z0-9_]*)\}\}`)
 
