@@ -53,7 +53,7 @@ type Answer struct {
 
 const (
 	maxBody     = 8 << 20
-	defaultRead = 4 * time.Second
+	defaultRead = 10 * time.Second // a loaded dockerd can take seconds to start an exec
 	stepTimeout = 90 * time.Second
 )
 

@@ -35,7 +35,7 @@ type replacement struct{ from, to string }
 func newNormaliser(identity map[string]string, run string) *normaliser {
 	n := &normaliser{ids: map[string]string{}, short: map[string]string{}, swarm: map[string]string{}, supplied: map[string]bool{}}
 	if run != "" {
-		n.addExact(run+"-", "<run>-") // names and label values of the run
+		n.addExact(run, "<run>") // in names and label values
 	}
 	for from, to := range identity {
 		if isHexID(from, 64) {

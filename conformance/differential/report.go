@@ -214,7 +214,8 @@ func writeGroup(w io.Writer, g *Group, nameA, nameB string) {
 	seen := map[[2]string]bool{}
 	shown := 0
 	for _, d := range g.Diffs {
-		k := [2]string{d.A, d.B}
+		// Pairs that differ only by the sequence number in a name are one.
+		k := [2]string{seqNumber.ReplaceAllString(d.A, "${1}*"), seqNumber.ReplaceAllString(d.B, "${1}*")}
 		if seen[k] {
 			continue
 		}
