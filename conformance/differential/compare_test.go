@@ -197,7 +197,7 @@ func TestReportGroupsAndCounts(t *testing.T) {
 	assert.Equal(t, []string{"gen/container/* (2)"}, groups[1].Seqs())
 
 	var out strings.Builder
-	Report(&out, res, "real", "mock")
+	Report(&out, res, ReportOptions{NameA: "real", NameB: "mock", KnownInFull: true})
 	s := out.String()
 	assert.Contains(t, s, "NEW   GET /containers/{}/json  body.Mounts[*].Type (value)")
 	assert.Contains(t, s, "known GET /containers/{}/json  body.X (missing)")
@@ -207,6 +207,11 @@ func TestReportGroupsAndCounts(t *testing.T) {
 	assert.Contains(t, s, "follow-on differences, not listed: 1")
 	assert.Contains(t, s, "per class: containers 1 (known), gen-containers 2 (known 0, new 2)\n")
 	assert.NotContains(t, s, "body.Y")
+
+	out.Reset()
+	Report(&out, res, ReportOptions{NameA: "real", NameB: "mock"})
+	assert.Contains(t, out.String(), "known GET /containers/{}/json  body.X (missing) ×1: line 9\n")
+	assert.NotContains(t, out.String(), "TODO(mock): containers", "a known group is one line")
 }
 
 func TestOperation(t *testing.T) {

@@ -89,6 +89,15 @@ func Groups(ds []Difference) []*Group {
 	return out
 }
 
+// ReportOptions name the two daemons in a report and say how much of the
+// known differences it shows.
+type ReportOptions struct {
+	NameA, NameB string
+	// KnownInFull prints known groups with their values and reason, not
+	// only a line each.
+	KnownInFull bool
+}
+
 // Report writes res grouped by class: every group of differences (new
 // ones first in each class), the stale known entries, leftovers, and the
 // summary lines:
@@ -97,7 +106,8 @@ func Groups(ds []Difference) []*Group {
 //	differences: N (known N, new N)
 //	follow-on differences, not listed: N
 //	per class: build 12 (known 12), exec-framing 3 (known 1, new 2), ...
-func Report(w io.Writer, res *Result, nameA, nameB string) {
+func Report(w io.Writer, res *Result, opts ReportOptions) {
+	nameA, nameB := opts.NameA, opts.NameB
 	var listedDiffs []Difference
 	followOn := 0
 	for _, d := range res.Differences {
@@ -149,6 +159,10 @@ func Report(w io.Writer, res *Result, nameA, nameB string) {
 		for _, newFirst := range []bool{true, false} {
 			for _, g := range groups {
 				if g.Class != class || (g.Known == nil) != newFirst {
+					continue
+				}
+				if g.Known != nil && !opts.KnownInFull {
+					fmt.Fprintf(w, "known %s  %s (%s) ×%d: line %d\n", g.Op, g.Path, g.Kind, len(g.Diffs), g.Known.Line)
 					continue
 				}
 				writeGroup(w, g, nameA, nameB)

@@ -35,7 +35,7 @@ func TestSelfCheckMockAgainstMock(t *testing.T) {
 	assert.Greater(t, res.Requests, 1000)
 	if !assert.Empty(t, res.Differences) {
 		var b strings.Builder
-		differential.Report(&b, res, "mock-a", "mock-b")
+		differential.Report(&b, res, differential.ReportOptions{NameA: "mock-a", NameB: "mock-b"})
 		t.Log(b.String())
 	}
 	assert.Empty(t, res.Leftovers)

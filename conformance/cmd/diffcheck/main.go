@@ -4,6 +4,7 @@
 //
 //	requests compared: N
 //	differences: N (known N, new N)
+//	follow-on differences, not listed: N
 //	per class: ...
 //
 // Usage, from anywhere in the module:
@@ -15,9 +16,13 @@
 // image present), or is the daemon of -mock. Every request path is pinned to
 // /v1.41/. The sequences are the hand-written corpus of
 // conformance/differential/testdata/corpus and -gen sequences generated
-// from -seed. Differences listed in the known-differences file
-// (conformance/differential/testdata/known.txt, or -known) are reported but
+// from -seed, -parallel of them at a time. Differences listed in the
+// known-differences file (conformance/differential/testdata/known.txt, or
+// -known) are reported in a line each (-known-in-full for their values) but
 // accepted; an entry that matched nothing is reported as stale.
+//
+// -save writes the result as JSON; -load reports a saved result against the
+// known file without asking any daemon, to rework the known file quickly.
 //
 // The exit status is 1 when a difference is not in the known file, 2 when
 // the check could not run, 0 otherwise.
@@ -57,6 +62,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	knownFile := fs.String("known", "", "known-differences file (default: the one built in, testdata/known.txt)")
 	verbose := fs.Bool("v", false, "print a line per sequence as it ends")
 	parallel := fs.Int("parallel", 4, "sequences run at once (swarm ones always run alone)")
+	knownInFull := fs.Bool("known-in-full", false, "print known differences with their values and reasons, not a line each")
 	save := fs.String("save", "", "also write the result as JSON to this file")
 	load := fs.String("load", "", "do not run: report the result saved by -save in this file against the known file")
 	if err := fs.Parse(args); err != nil {
@@ -75,7 +81,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(err)
 		}
-		return report(stdout, res)
+		return report(stdout, res, *knownInFull)
 	}
 	if *realHost == "" {
 		return fail(fmt.Errorf("no reference daemon: set DOCKWIRE_REAL_DOCKER_HOST or -real (scripts/dockerd.sh up starts one)"))
@@ -143,7 +149,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	res, err := differential.Check(ctx, cfg, seqs)
 	if err != nil {
 		if res != nil {
-			differential.Report(stdout, res, "real", mockName)
+			report(stdout, res, *knownInFull)
 		}
 		return fail(err)
 	}
@@ -152,12 +158,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return fail(err)
 		}
 	}
-	return report(stdout, res)
+	return report(stdout, res, *knownInFull)
 }
 
 // report prints res and gives the exit status.
-func report(w io.Writer, res *differential.Result) int {
-	differential.Report(w, res, "real", "mock")
+func report(w io.Writer, res *differential.Result, knownInFull bool) int {
+	differential.Report(w, res, differential.ReportOptions{NameA: "real", NameB: "mock", KnownInFull: knownInFull})
 	if n := res.New(); n > 0 {
 		fmt.Fprintf(w, "diffcheck: %d difference(s) not in the known file\n", n)
 		return 1
