@@ -166,23 +166,13 @@ func (n *normaliser) strAt(s, key string) string {
 				return strings.TrimSuffix(ph, ">") + ":12>"
 			}
 		}
-		if ph, ok := n.short[m]; ok {
-			return ph
-		}
-		n.n++
-		n.short[m] = fmt.Sprintf("<short%d>", n.n)
-		return n.short[m]
+		return n.numbered(n.short, "short", m)
 	})
 	s = swarmID.ReplaceAllStringFunc(s, func(m string) string {
 		if !isSwarmID(m) {
 			return m
 		}
-		if ph, ok := n.swarm[m]; ok {
-			return ph
-		}
-		n.n++
-		n.swarm[m] = fmt.Sprintf("<sw%d>", n.n)
-		return n.swarm[m]
+		return n.numbered(n.swarm, "sw", m)
 	})
 	s = rfc3339.ReplaceAllStringFunc(s, func(m string) string {
 		if m == zeroTime {
@@ -206,21 +196,29 @@ func (n *normaliser) strAt(s, key string) string {
 	return s
 }
 
+// numbered returns the placeholder of m in table, giving the next number
+// to one not seen yet: <short3>, <sw4>.
+func (n *normaliser) numbered(table map[string]string, prefix, m string) string {
+	if ph, ok := table[m]; ok {
+		return ph
+	}
+	n.n++
+	table[m] = fmt.Sprintf("<%s%d>", prefix, n.n)
+	return table[m]
+}
+
 // id returns the placeholder of a 64-hex id, giving one to an id not seen
 // yet: named after key when there is one, numbered otherwise.
 func (n *normaliser) id(hex, key string) string {
 	if ph, ok := n.ids[hex]; ok {
 		return ph
 	}
-	var ph string
-	if key != "" && plainKey.MatchString(key) {
-		ph = "<" + key + ">"
-		for i := 2; n.used(ph); i++ {
-			ph = fmt.Sprintf("<%s#%d>", key, i)
-		}
-	} else {
-		n.n++
-		ph = fmt.Sprintf("<id%d>", n.n)
+	if key == "" || !plainKey.MatchString(key) {
+		return n.numbered(n.ids, "id", hex)
+	}
+	ph := "<" + key + ">"
+	for i := 2; n.used(ph); i++ {
+		ph = fmt.Sprintf("<%s#%d>", key, i)
 	}
 	n.ids[hex] = ph
 	return ph
