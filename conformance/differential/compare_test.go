@@ -204,6 +204,7 @@ func TestReportGroupsAndCounts(t *testing.T) {
 	assert.Contains(t, s, "known (line 9): TODO(mock): containers")
 	assert.Contains(t, s, "requests compared: 12\n")
 	assert.Contains(t, s, "differences: 3 (known 1, new 2)\n")
+	assert.Contains(t, s, "known: 1 to fix in the mock (1 TODO(mock) entries), 0 accepted (0 entries)\n")
 	assert.Contains(t, s, "follow-on differences, not listed: 1")
 	assert.Contains(t, s, "per class: containers 1 (known), gen-containers 2 (known 0, new 2)\n")
 	assert.NotContains(t, s, "body.Y")
