@@ -53,6 +53,9 @@ type Result struct {
 	// Stale are known entries that matched nothing although a sequence they
 	// name ran.
 	Stale []*KnownEntry `json:"-"`
+	// Partial says that only a part of the sequences ran (a selection):
+	// entries for "*" would look stale, so Stale is not filled.
+	Partial bool
 }
 
 // New counts the differences no known entry lists (follow-on differences
@@ -228,6 +231,7 @@ func runSide(ctx context.Context, d Daemon, version string, seq Sequence, base v
 	}
 	n, _ := strconv.Atoi(base[seqVar])
 	sweep(cctx, d, version, ownedBy(base["run"], n))
+	removeBuildLeftovers(cctx, d, version, builtImages(s))
 	return s
 }
 
@@ -340,6 +344,59 @@ func hasNetwork(ctx context.Context, d Daemon, version, name string) bool {
 func sweep(ctx context.Context, d Daemon, version string, mine owner) {
 	for _, o := range objects(ctx, d, version, mine) {
 		send(ctx, d, version, "DELETE", o.remove)
+	}
+}
+
+var (
+	stepImage = regexp.MustCompile(` ---> ([0-9a-f]{12})\b`)
+	auxImage  = regexp.MustCompile(`"ID":"sha256:([0-9a-f]{64})"`)
+)
+
+// builtImages are the ids of the images s's builds made (a step's
+// " ---> id" line, an aux ID), short or long.
+func builtImages(s side) []string {
+	var ids []string
+	for i, r := range s.reqs {
+		if !strings.Contains(r.target, "/build") {
+			continue
+		}
+		for _, re := range []*regexp.Regexp{stepImage, auxImage} {
+			for _, m := range re.FindAllSubmatch(s.answers[i].Body, -1) {
+				ids = append(ids, string(m[1]))
+			}
+		}
+	}
+	return ids
+}
+
+// removeBuildLeftovers removes the dangling images (no tag, no child)
+// among built: a stage of a multi-stage build that the final image does
+// not descend from, a failed build's last step. Only dangling ones: a
+// build's first " ---> id" is the test image itself.
+func removeBuildLeftovers(ctx context.Context, d Daemon, version string, built []string) {
+	if len(built) == 0 {
+		return
+	}
+	for range 5 { // removing one may leave its parent dangling
+		var is []struct {
+			ID string `json:"Id"`
+		}
+		send(ctx, d, version, "GET", `/images/json?filters={"dangling":["true"]}`, &is)
+		removed := false
+		for _, im := range is {
+			hex := strings.TrimPrefix(im.ID, "sha256:")
+			for _, b := range built {
+				if strings.HasPrefix(hex, b) {
+					if st, _ := send(ctx, d, version, "DELETE", "/images/"+im.ID); st == 200 {
+						removed = true
+					}
+					break
+				}
+			}
+		}
+		if !removed {
+			return
+		}
 	}
 }
 

@@ -81,8 +81,11 @@
 // it makes), {{labels}} (the JSON object of the sequence's label: put it on
 // everything it makes), {{label}} (key=value for label filters),
 // {{hostdir}} (a host directory for binds), {{port}} (a free loopback
-// port) and {{run}}. After each sequence, everything carrying its label or
-// its name is removed from both daemons.
+// port), {{imageid}} (the test image's id on each daemon: a swarm task
+// given the image by name would try to pull it) and {{run}}. After each
+// sequence, everything carrying its label or its name is removed from both
+// daemons, and so are the dangling images its builds left (a stage the
+// final image does not descend from).
 //
 // Generate makes more sequences from a seed: containers with random valid
 // HostConfig, NetworkingConfig and Mounts combinations, networks with

@@ -217,7 +217,11 @@ func Report(w io.Writer, res *Result, opts ReportOptions) {
 	if len(per) > 0 {
 		fmt.Fprintf(w, "per class: %s\n", strings.Join(per, ", "))
 	}
-	fmt.Fprintf(w, "stale known entries: %d; left behind: %d\n", len(res.Stale), len(res.Leftovers))
+	stale := fmt.Sprint(len(res.Stale))
+	if res.Partial {
+		stale = "not checked (a part of the sequences ran)"
+	}
+	fmt.Fprintf(w, "stale known entries: %s; left behind: %d\n", stale, len(res.Leftovers))
 }
 
 // writeGroup prints a group: its header, where it was seen, and up to

@@ -34,6 +34,7 @@ func TestRunMockAsReference(t *testing.T) {
 	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out.String(), errOut.String())
 	assert.Contains(t, out.String(), "sequences: 5\n")
 	assert.Contains(t, out.String(), "differences: 0 (known 0, new 0)\n")
+	assert.Contains(t, out.String(), "stale known entries: not checked (a part of the sequences ran)")
 
 	var again strings.Builder
 	require.Equal(t, 0, run([]string{"-load", saved}, &again, &errOut))
