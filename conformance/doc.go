@@ -23,4 +23,12 @@
 // scenario x target table and one summary line per target:
 //
 //	go run ./conformance/cmd/parity mock-newest mock-1.41 real podman
+//
+// Beside the suite, package conformance/differential holds the mock to a
+// real dockerd request by request: the same sequences (a hand-written corpus
+// and generated ones) go to both, and every difference of status, headers,
+// JSON keys, types and values, framing or error wording is reported unless
+// its known-differences file lists it:
+//
+//	go run ./conformance/cmd/diffcheck -gen 200
 package conformance
