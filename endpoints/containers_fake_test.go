@@ -19,6 +19,7 @@ import (
 type recorded struct {
 	Method string
 	Path   string // without the /vX.Y prefix
+	URI    string // the request target as sent, /vX.Y prefix and escapes included
 	Query  map[string][]string
 	Header http.Header
 	Body   []byte
@@ -78,7 +79,7 @@ func (f *fake) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body) // framed by Content-Length: it ends before any stdin
 	f.mu.Lock()
 	if !f.noRecord {
-		f.reqs = append(f.reqs, recorded{Method: r.Method, Path: path, Query: r.URL.Query(), Header: r.Header.Clone(), Body: body})
+		f.reqs = append(f.reqs, recorded{Method: r.Method, Path: path, URI: r.RequestURI, Query: r.URL.Query(), Header: r.Header.Clone(), Body: body})
 	}
 	h := f.routes[r.Method+" "+path]
 	f.mu.Unlock()

@@ -108,8 +108,16 @@ func segment(op, field, s string) (string, error) {
 	return seg, nil
 }
 
-// path builds "/prefix/{id}/suffix" with id checked.
+// idPath builds "/prefix/{id}/suffix" with id checked. A container name
+// may come with its leading "/", as the API reports it (Names[0],
+// ContainerInspect.Name): it is dropped, as moby's client and the docker
+// CLI do (path.Join collapses it), since "/containers//web/json" and its
+// escaped form are redirected by dockerd, never served. Other "/" stay,
+// escaped: "web/alias" is the link alias of a parent container.
 func idPath(op, prefix, id, suffix string) (string, error) {
+	if prefix == "/containers/" && strings.HasPrefix(id, "/") {
+		id = id[1:]
+	}
 	seg, err := segment(op, "id", id)
 	if err != nil {
 		return "", err
