@@ -216,7 +216,7 @@ func (s *ImageService) Build(ctx context.Context, buildContext io.Reader, opts B
 		}
 		r.Body, r.ContentLength = body, -1
 	}
-	resp, err := s.w.Do(ctx, r)
+	resp, err := send(ctx, s.w, r)
 	if err != nil {
 		return BuildResult{}, err
 	}
@@ -404,6 +404,6 @@ func (s *ImageService) BuildPrune(ctx context.Context, opts BuildPruneOptions) (
 		r.Requires = append(r.Requires, wire.Requirement{What: op + ": MinFreeSpace", Version: v(48)})
 	}
 	var out BuildPruneResult
-	err := s.w.DoJSON(ctx, r, &out)
+	err := call(ctx, s.w, r, &out)
 	return out, err
 }

@@ -63,7 +63,7 @@ func (s *ConfigService) Create(ctx context.Context, spec ConfigSpec) (IDResult, 
 	}
 	r.Op, r.MinVersion, r.Requires = op, v(30), specRequires(op, nil, spec.Templating, 0)
 	var out IDResult
-	err = s.w.DoJSON(ctx, r, &out)
+	err = call(ctx, s.w, r, &out)
 	return out, err
 }
 
@@ -93,7 +93,7 @@ func (s *ConfigService) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return s.w.DoJSON(ctx, r, nil)
+	return call(ctx, s.w, r, nil)
 }
 
 // Update replaces a config's labels; changing anything else is a
@@ -112,5 +112,5 @@ func (s *ConfigService) Update(ctx context.Context, id string, opts ConfigUpdate
 	}
 	r.Op, r.MinVersion, r.Requires = op, v(30), specRequires(op, nil, opts.Spec.Templating, 0)
 	r.Query = versionQuery(opts.Version)
-	return s.w.DoJSON(ctx, r, nil)
+	return call(ctx, s.w, r, nil)
 }

@@ -64,7 +64,7 @@ func (s *ContainerService) List(ctx context.Context, opts ContainerListOptions) 
 		r.Query.Set("filters", f)
 	}
 	var out []ContainerSummary
-	err := s.w.DoJSON(ctx, r, &out)
+	err := call(ctx, s.w, r, &out)
 	return out, err
 }
 
@@ -135,7 +135,7 @@ func (s *ContainerService) Create(ctx context.Context, opts ContainerCreateOptio
 		r.Query.Set("platform", opts.Platform)
 	}
 	var out ContainerCreateResult
-	if err := s.w.DoJSON(ctx, r, &out); err != nil {
+	if err := call(ctx, s.w, r, &out); err != nil {
 		return ContainerCreateResult{}, imageNotFound(err)
 	}
 	return out, nil
@@ -324,7 +324,7 @@ func (s *ContainerService) Inspect(ctx context.Context, id string, opts Containe
 	}
 	boolParam(r.Query, "size", opts.Size)
 	var out ContainerInspect
-	err = s.w.DoJSON(ctx, r, &out)
+	err = call(ctx, s.w, r, &out)
 	return out, err
 }
 
@@ -346,7 +346,7 @@ func (s *ContainerService) Top(ctx context.Context, id string, opts TopOptions) 
 		r.Query.Set("ps_args", opts.PsArgs)
 	}
 	var out ContainerTop
-	err = s.w.DoJSON(ctx, r, &out)
+	err = call(ctx, s.w, r, &out)
 	return out, err
 }
 
@@ -462,7 +462,7 @@ func openLogs(ctx context.Context, w *wire.Client, r *wire.Request, hint *bool, 
 	if err != nil {
 		return nil, err
 	}
-	resp, err := w.Do(ctx, r)
+	resp, err := send(ctx, w, r)
 	if err != nil {
 		return nil, err
 	}
@@ -521,7 +521,7 @@ func (s *ContainerService) Changes(ctx context.Context, id string) ([]Filesystem
 		return nil, err
 	}
 	var out []FilesystemChange
-	err = s.w.DoJSON(ctx, req("GET", p, op), &out)
+	err = call(ctx, s.w, req("GET", p, op), &out)
 	return out, err
 }
 
@@ -535,7 +535,7 @@ func (s *ContainerService) Export(ctx context.Context, id string) (io.ReadCloser
 	if err != nil {
 		return nil, err
 	}
-	resp, err := s.w.Do(ctx, req("GET", p, op))
+	resp, err := send(ctx, s.w, req("GET", p, op))
 	if err != nil {
 		return nil, err
 	}
@@ -555,7 +555,7 @@ func (s *ContainerService) Stats(ctx context.Context, id string) (*wire.Stream[C
 	}
 	r.Query.Set("stream", "1")
 	r.NoTimeout = true
-	resp, err := s.w.Do(ctx, r)
+	resp, err := send(ctx, s.w, r)
 	if err != nil {
 		return nil, err
 	}
@@ -583,7 +583,7 @@ func (s *ContainerService) StatsOnce(ctx context.Context, id string, opts StatsO
 		r.Requires = []wire.Requirement{{What: op + ": OneShot", Version: v(41)}}
 	}
 	var out ContainerStats
-	err = s.w.DoJSON(ctx, r, &out)
+	err = call(ctx, s.w, r, &out)
 	return out, err
 }
 
@@ -603,7 +603,7 @@ func resize(ctx context.Context, w *wire.Client, op, prefix, id string, opts Res
 	r := req("POST", p, op)
 	r.Query.Set("h", strconv.FormatUint(uint64(opts.Height), 10))
 	r.Query.Set("w", strconv.FormatUint(uint64(opts.Width), 10))
-	return w.DoJSON(ctx, r, nil)
+	return call(ctx, w, r, nil)
 }
 
 // Resize resizes a container's TTY.
@@ -630,7 +630,7 @@ func (s *ContainerService) simple(ctx context.Context, op, id, suffix string, q 
 	}
 	r.Requires = reqs
 	r.NoTimeout = noTimeout
-	return s.w.DoJSON(ctx, r, nil)
+	return call(ctx, s.w, r, nil)
 }
 
 // Start starts a container. Starting a running container is an error
@@ -782,7 +782,7 @@ func (s *ContainerService) Update(ctx context.Context, id string, opts UpdateOpt
 	}
 	r.Op = op
 	var out ContainerUpdateResult
-	err = s.w.DoJSON(ctx, r, &out)
+	err = call(ctx, s.w, r, &out)
 	return out, err
 }
 
@@ -857,7 +857,7 @@ func (s *ContainerService) Attach(ctx context.Context, id string, opts AttachOpt
 	if err != nil {
 		return nil, err
 	}
-	up, err := s.w.Upgrade(ctx, r)
+	up, err := upgrade(ctx, s.w, r)
 	if err != nil {
 		return nil, err
 	}
@@ -913,7 +913,7 @@ func (s *ContainerService) startWait(ctx context.Context, id string, opts WaitOp
 	default:
 		return nil, argErr(op, "Condition", opts.Condition, "want not-running, next-exit or removed")
 	}
-	resp, err := s.w.Do(ctx, r)
+	resp, err := send(ctx, s.w, r)
 	if err != nil {
 		return nil, err
 	}
@@ -960,7 +960,7 @@ func (s *ContainerService) Delete(ctx context.Context, id string, opts DeleteOpt
 	boolParam(r.Query, "force", opts.Force)
 	boolParam(r.Query, "v", opts.RemoveVolumes)
 	boolParam(r.Query, "link", opts.RemoveLinks)
-	return s.w.DoJSON(ctx, r, nil)
+	return call(ctx, s.w, r, nil)
 }
 
 func archiveRequest(op, method, id, path string) (*wire.Request, error) {
@@ -995,7 +995,7 @@ func (s *ContainerService) StatPath(ctx context.Context, id, path string) (tarst
 	if err != nil {
 		return tarstream.PathStat{}, err
 	}
-	resp, err := s.w.Do(ctx, r)
+	resp, err := send(ctx, s.w, r)
 	if err != nil {
 		return tarstream.PathStat{}, err
 	}
@@ -1020,7 +1020,7 @@ func (s *ContainerService) GetArchive(ctx context.Context, id, path string) (Arc
 	if err != nil {
 		return Archive{}, err
 	}
-	resp, err := s.w.Do(ctx, r)
+	resp, err := send(ctx, s.w, r)
 	if err != nil {
 		return Archive{}, err
 	}
@@ -1073,7 +1073,7 @@ func (s *ContainerService) PutArchive(ctx context.Context, id, path string, r io
 	if opts.Size == 0 {
 		rq.ContentLength = -1
 	}
-	return s.w.DoJSON(ctx, rq, nil)
+	return call(ctx, s.w, rq, nil)
 }
 
 // PruneOptions select what [ContainerService.Prune] removes.
@@ -1092,6 +1092,6 @@ func (s *ContainerService) Prune(ctx context.Context, opts PruneOptions) (Contai
 		r.Query.Set("filters", f)
 	}
 	var out ContainerPruneResult
-	err := s.w.DoJSON(ctx, r, &out)
+	err := call(ctx, s.w, r, &out)
 	return out, err
 }

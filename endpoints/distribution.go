@@ -41,6 +41,6 @@ func (s *DistributionService) Inspect(ctx context.Context, ref string, opts Dist
 	}
 	r.Header = h
 	var out DistributionInspect
-	err = s.w.DoJSON(ctx, r, &out)
+	err = call(ctx, s.w, r, &out)
 	return out, err
 }

@@ -16,6 +16,14 @@ import (
 //	if errors.Is(err, endpoints.ErrImageNotFound) { /* pull it */ }
 var ErrImageNotFound = errors.New("endpoints: image not found")
 
+// ErrRedirect is matched by the error of an operation the daemon answered
+// with a redirect (301, 302, 307, 308) instead of an answer. Redirects are
+// never followed; the *wire.Error with the status stays reachable with
+// errors.As. dockerd redirects a path its router cleans, which dockwire's
+// escaping of ids and names never builds: seeing one means a proxy or
+// daemon that does not speak the API as dockerd does.
+var ErrRedirect = errors.New("redirect from the daemon (never followed)")
+
 // ArgError reports an argument refused before any I/O: an empty or
 // malformed id, an unknown restart policy, a bad port spec or memory
 // string, conflicting options. errors.Is(err, wire.ErrInvalidArgument)

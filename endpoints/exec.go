@@ -46,7 +46,7 @@ func (s *ExecService) Create(ctx context.Context, id string, cfg ExecConfig) (Ex
 		r.Requires = append(r.Requires, wire.Requirement{What: op + ": WorkingDir", Version: v(35)})
 	}
 	var out ExecCreateResult
-	err = s.w.DoJSON(ctx, r, &out)
+	err = call(ctx, s.w, r, &out)
 	return out, err
 }
 
@@ -82,14 +82,14 @@ func (s *ExecService) Start(ctx context.Context, execID string, opts ExecStartOp
 		r.Requires = append(r.Requires, wire.Requirement{What: op + ": ConsoleSize", Version: v(42)})
 	}
 	if opts.Detach {
-		return nil, s.w.DoJSON(ctx, r, nil)
+		return nil, call(ctx, s.w, r, nil)
 	}
 	ver, err := s.w.Version(ctx)
 	if err != nil {
 		return nil, err
 	}
 	r.NoTimeout = true
-	up, err := s.w.Upgrade(ctx, r)
+	up, err := upgrade(ctx, s.w, r)
 	if err != nil {
 		return nil, err
 	}
@@ -114,6 +114,6 @@ func (s *ExecService) Inspect(ctx context.Context, execID string) (ExecInspect, 
 		return ExecInspect{}, err
 	}
 	var out ExecInspect
-	err = s.w.DoJSON(ctx, req("GET", p, op), &out)
+	err = call(ctx, s.w, req("GET", p, op), &out)
 	return out, err
 }

@@ -125,7 +125,7 @@ func (s *ImageService) List(ctx context.Context, opts ImageListOptions) ([]Image
 		r.Query.Set("filters", f)
 	}
 	var out []ImageSummary
-	err := s.w.DoJSON(ctx, r, &out)
+	err := call(ctx, s.w, r, &out)
 	return out, err
 }
 
@@ -157,7 +157,7 @@ func (s *ImageService) Inspect(ctx context.Context, name string, opts ImageInspe
 		platformsParam(op, r, []Platform{*opts.Platform}, 49)
 	}
 	var out ImageInspect
-	err = s.w.DoJSON(ctx, r, &out)
+	err = call(ctx, s.w, r, &out)
 	return out, imageNotFound(err)
 }
 
@@ -179,7 +179,7 @@ func (s *ImageService) History(ctx context.Context, name string, opts HistoryOpt
 		platformsParam(op, r, []Platform{*opts.Platform}, 48)
 	}
 	var out []HistoryItem
-	err = s.w.DoJSON(ctx, r, &out)
+	err = call(ctx, s.w, r, &out)
 	return out, imageNotFound(err)
 }
 
@@ -210,7 +210,7 @@ func (s *ImageService) Attestations(ctx context.Context, name string, opts Attes
 	}
 	boolParam(r.Query, "statement", opts.Statement)
 	var out []AttestationStatement
-	err = s.w.DoJSON(ctx, r, &out)
+	err = call(ctx, s.w, r, &out)
 	return out, imageNotFound(err)
 }
 
@@ -236,7 +236,7 @@ func (s *ImageService) Tag(ctx context.Context, source, target string) error {
 	if tag != "" {
 		r.Query.Set("tag", tag)
 	}
-	return imageNotFound(s.w.DoJSON(ctx, r, nil))
+	return imageNotFound(call(ctx, s.w, r, nil))
 }
 
 // ImageDeleteOptions tune [ImageService.Delete].
@@ -265,7 +265,7 @@ func (s *ImageService) Delete(ctx context.Context, name string, opts ImageDelete
 		r.Requires = append(r.Requires, wire.Requirement{What: op + ": Platforms", Version: v(50)})
 	}
 	var out []ImageDeleteItem
-	err = s.w.DoJSON(ctx, r, &out)
+	err = call(ctx, s.w, r, &out)
 	return out, imageNotFound(err)
 }
 
@@ -306,7 +306,7 @@ func (s *ImageService) Search(ctx context.Context, term string, opts SearchOptio
 		r.Header = h
 	}
 	var out []ImageSearchResult
-	err := s.w.DoJSON(ctx, r, &out)
+	err := call(ctx, s.w, r, &out)
 	return out, err
 }
 
@@ -383,7 +383,7 @@ func (s *ImageService) Commit(ctx context.Context, container string, opts Commit
 		r.Query.Add("changes", c)
 	}
 	var out CommitResult
-	err = s.w.DoJSON(ctx, r, &out)
+	err = call(ctx, s.w, r, &out)
 	return out, err
 }
 
@@ -397,7 +397,7 @@ type SaveOptions struct {
 func (s *ImageService) save(ctx context.Context, r *wire.Request, opts SaveOptions) (io.ReadCloser, error) {
 	platformsParam(r.Op, r, opts.Platforms, 48)
 	r.NoTimeout = true // the daemon writes nothing until it has exported the layers
-	resp, err := s.w.Do(ctx, r)
+	resp, err := send(ctx, s.w, r)
 	if err != nil {
 		return nil, imageNotFound(err)
 	}
@@ -471,7 +471,7 @@ func (s *ImageService) Load(ctx context.Context, r io.Reader, opts LoadOptions) 
 		rq.Query.Set("quiet", "0")
 	}
 	platformsParam(op, rq, opts.Platforms, 48)
-	resp, err := s.w.Do(ctx, rq)
+	resp, err := send(ctx, s.w, rq)
 	if err != nil {
 		return LoadResult{}, err
 	}
@@ -545,7 +545,7 @@ func (s *ImageService) Pull(ctx context.Context, ref string, opts PullOptions) (
 	}
 	r.Header = h
 	r.NoTimeout = true
-	resp, err := s.w.Do(ctx, r)
+	resp, err := send(ctx, s.w, r)
 	if err != nil {
 		return PullResult{}, err
 	}
@@ -612,7 +612,7 @@ func (s *ImageService) Import(ctx context.Context, r io.Reader, opts ImportOptio
 	rq.Header = wire.Header{"Content-Type": {"application/x-tar"}}
 	rq.Body, rq.ContentLength = r, -1
 	rq.NoTimeout = true
-	resp, err := s.w.Do(ctx, rq)
+	resp, err := send(ctx, s.w, rq)
 	if err != nil {
 		return ImportResult{}, err
 	}
@@ -681,7 +681,7 @@ func (s *ImageService) Push(ctx context.Context, ref string, opts PushOptions) (
 	}
 	r.Header = h
 	r.NoTimeout = true
-	resp, err := s.w.Do(ctx, r)
+	resp, err := send(ctx, s.w, r)
 	if err != nil {
 		return PushResult{}, imageNotFound(err)
 	}

@@ -217,7 +217,7 @@ func (s *NetworkService) Create(ctx context.Context, opts NetworkCreateOptions) 
 		r.Requires = append(r.Requires, wire.Requirement{What: op + ": EnableIPv4", Version: v(48)})
 	}
 	var out NetworkCreateResult
-	err = s.w.DoJSON(ctx, r, &out)
+	err = call(ctx, s.w, r, &out)
 	return out, err
 }
 
@@ -248,7 +248,7 @@ func (s *NetworkService) Inspect(ctx context.Context, id string, opts NetworkIns
 		r.Query.Set("scope", opts.Scope)
 	}
 	var out Network
-	err = s.w.DoJSON(ctx, r, &out)
+	err = call(ctx, s.w, r, &out)
 	return out, err
 }
 
@@ -261,7 +261,7 @@ func (s *NetworkService) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return s.w.DoJSON(ctx, req("DELETE", p, op), nil)
+	return call(ctx, s.w, req("DELETE", p, op), nil)
 }
 
 type connectBody struct {
@@ -309,7 +309,7 @@ func (s *NetworkService) Connect(ctx context.Context, id string, opts NetworkCon
 		return err
 	}
 	r.Op, r.Requires = op, reqs
-	return s.w.DoJSON(ctx, r, nil)
+	return call(ctx, s.w, r, nil)
 }
 
 // Disconnect detaches a container from a network; Force detaches even a
@@ -330,7 +330,7 @@ func (s *NetworkService) Disconnect(ctx context.Context, id string, opts Network
 		return err
 	}
 	r.Op = op
-	return s.w.DoJSON(ctx, r, nil)
+	return call(ctx, s.w, r, nil)
 }
 
 // Prune removes the unused networks the filters select.

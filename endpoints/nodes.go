@@ -136,7 +136,7 @@ func (s *NodeService) Delete(ctx context.Context, id string, opts NodeDeleteOpti
 		return err
 	}
 	boolParam(r.Query, "force", opts.Force)
-	return s.w.DoJSON(ctx, r, nil)
+	return call(ctx, s.w, r, nil)
 }
 
 // Update replaces a node's spec (role, availability, labels). A stale
@@ -165,5 +165,5 @@ func (s *NodeService) Update(ctx context.Context, id string, opts NodeUpdateOpti
 	}
 	r.Op = op
 	r.Query = versionQuery(opts.Version)
-	return s.w.DoJSON(ctx, r, nil)
+	return call(ctx, s.w, r, nil)
 }

@@ -36,6 +36,6 @@ func objectRequest(op, method, prefix, id, suffix string, min wire.Version) (*wi
 // doJSON sends r and decodes the answer into a T.
 func doJSON[T any](ctx context.Context, w *wire.Client, r *wire.Request) (T, error) {
 	var out T
-	err := w.DoJSON(ctx, r, &out)
+	err := call(ctx, w, r, &out)
 	return out, err
 }

@@ -202,7 +202,7 @@ func (s *PluginService) Privileges(ctx context.Context, remote string) ([]Plugin
 		return nil, err
 	}
 	var out []PluginPrivilege
-	err := s.w.DoJSON(ctx, r, &out)
+	err := call(ctx, s.w, r, &out)
 	return out, err
 }
 
@@ -212,7 +212,7 @@ func (s *PluginService) progressStream(ctx context.Context, r *wire.Request, aut
 		return nil, err
 	}
 	r.NoTimeout = true
-	resp, err := s.w.Do(ctx, r)
+	resp, err := send(ctx, s.w, r)
 	if err != nil {
 		return nil, err
 	}
@@ -266,7 +266,7 @@ func (s *PluginService) Inspect(ctx context.Context, name string) (Plugin, error
 		return Plugin{}, err
 	}
 	var out Plugin
-	err = s.w.DoJSON(ctx, req("GET", p, op), &out)
+	err = call(ctx, s.w, req("GET", p, op), &out)
 	return out, err
 }
 
@@ -282,7 +282,7 @@ func (s *PluginService) Delete(ctx context.Context, name string, opts PluginDele
 	r := req("DELETE", p, op)
 	boolParam(r.Query, "force", opts.Force)
 	var out Plugin
-	err = s.w.DoJSON(ctx, r, &out)
+	err = call(ctx, s.w, r, &out)
 	return out, err
 }
 
@@ -302,7 +302,7 @@ func (s *PluginService) Enable(ctx context.Context, name string, opts PluginEnab
 	// Always sent: dockerd 20.10 fails with 500 (strconv.Atoi: parsing "")
 	// when it is missing.
 	r.Query.Set("timeout", strconv.Itoa(opts.Timeout))
-	return s.w.DoJSON(ctx, r, nil)
+	return call(ctx, s.w, r, nil)
 }
 
 // Disable stops a plugin.
@@ -319,7 +319,7 @@ func (s *PluginService) Disable(ctx context.Context, name string, opts PluginDis
 		r.Query.Set("force", "1")
 		r.Requires = append(r.Requires, wire.Requirement{What: op + ": Force", Version: v(28)})
 	}
-	return s.w.DoJSON(ctx, r, nil)
+	return call(ctx, s.w, r, nil)
 }
 
 // Upgrade replaces a disabled plugin with another version from a registry
@@ -363,7 +363,7 @@ func (s *PluginService) Create(ctx context.Context, name string, tarContext io.R
 	r.Header = wire.Header{"Content-Type": {"application/x-tar"}}
 	r.Body, r.ContentLength = tarContext, -1
 	r.NoTimeout = true
-	return s.w.DoJSON(ctx, r, nil)
+	return call(ctx, s.w, r, nil)
 }
 
 // Push pushes a plugin to its registry; the stream is read as
@@ -402,5 +402,5 @@ func (s *PluginService) Set(ctx context.Context, name string, args []string) err
 		return err
 	}
 	r.Op = op
-	return s.w.DoJSON(ctx, r, nil)
+	return call(ctx, s.w, r, nil)
 }

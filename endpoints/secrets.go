@@ -89,7 +89,7 @@ func (s *SecretService) Create(ctx context.Context, spec SecretSpec) (IDResult, 
 	}
 	r.Op, r.MinVersion, r.Requires = op, v(25), specRequires(op, spec.Driver, spec.Templating, 31)
 	var out IDResult
-	err = s.w.DoJSON(ctx, r, &out)
+	err = call(ctx, s.w, r, &out)
 	return out, err
 }
 
@@ -119,7 +119,7 @@ func (s *SecretService) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return s.w.DoJSON(ctx, r, nil)
+	return call(ctx, s.w, r, nil)
 }
 
 // Update replaces a secret's labels; changing anything else is a
@@ -138,5 +138,5 @@ func (s *SecretService) Update(ctx context.Context, id string, opts SecretUpdate
 	}
 	r.Op, r.MinVersion, r.Requires = op, v(25), specRequires(op, opts.Spec.Driver, opts.Spec.Templating, 31)
 	r.Query = versionQuery(opts.Version)
-	return s.w.DoJSON(ctx, r, nil)
+	return call(ctx, s.w, r, nil)
 }

@@ -238,7 +238,7 @@ func (s *ServiceService) Create(ctx context.Context, spec ServiceSpec, opts Serv
 		return ServiceCreateResult{}, err
 	}
 	var out ServiceCreateResult
-	err = s.w.DoJSON(ctx, r, &out)
+	err = call(ctx, s.w, r, &out)
 	return out, err
 }
 
@@ -256,7 +256,7 @@ func (s *ServiceService) List(ctx context.Context, opts ServiceListOptions) ([]S
 		r.Requires = append(r.Requires, wire.Requirement{What: op + ": Status", Version: v(41)})
 	}
 	var out []Service
-	err := s.w.DoJSON(ctx, r, &out)
+	err := call(ctx, s.w, r, &out)
 	return out, err
 }
 
@@ -273,7 +273,7 @@ func (s *ServiceService) Inspect(ctx context.Context, id string, opts ServiceIns
 		r.Query.Set("insertDefaults", "true")
 	}
 	var out Service
-	err = s.w.DoJSON(ctx, r, &out)
+	err = call(ctx, s.w, r, &out)
 	return out, err
 }
 
@@ -313,7 +313,7 @@ func (s *ServiceService) Update(ctx context.Context, id string, opts ServiceUpda
 		return ServiceUpdateResult{}, err
 	}
 	var out ServiceUpdateResult
-	err = s.w.DoJSON(ctx, r, &out)
+	err = call(ctx, s.w, r, &out)
 	return out, err
 }
 
@@ -326,7 +326,7 @@ func (s *ServiceService) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return s.w.DoJSON(ctx, req("DELETE", p, op), nil)
+	return call(ctx, s.w, req("DELETE", p, op), nil)
 }
 
 // Logs streams a service's logs, gathered from all its tasks: the stdcopy

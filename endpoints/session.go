@@ -70,5 +70,5 @@ func (s *SessionService) Start(ctx context.Context, opts SessionOptions) (*wire.
 	}
 	r := req("POST", "/session", op)
 	r.Header, r.MinVersion, r.NoTimeout = h, v(31), true
-	return s.w.Upgrade(ctx, r)
+	return upgrade(ctx, s.w, r)
 }

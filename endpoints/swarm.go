@@ -204,7 +204,7 @@ func (s *SwarmService) Init(ctx context.Context, opts SwarmInitOptions) (string,
 		r.Requires = append(r.Requires, wire.Requirement{What: op + ": DataPathPort", Version: v(40)})
 	}
 	var id string
-	err = s.w.DoJSON(ctx, r, &id)
+	err = call(ctx, s.w, r, &id)
 	return id, err
 }
 
@@ -230,7 +230,7 @@ func (s *SwarmService) Join(ctx context.Context, opts SwarmJoinOptions) error {
 	if opts.DataPathAddr != "" {
 		r.Requires = append(r.Requires, wire.Requirement{What: op + ": DataPathAddr", Version: v(30)})
 	}
-	return s.w.DoJSON(ctx, r, nil)
+	return call(ctx, s.w, r, nil)
 }
 
 // Leave makes this daemon leave its swarm. A manager needs Force, and
@@ -240,7 +240,7 @@ func (s *SwarmService) Join(ctx context.Context, opts SwarmJoinOptions) error {
 func (s *SwarmService) Leave(ctx context.Context, opts SwarmLeaveOptions) error {
 	r := req("POST", "/swarm/leave", "SwarmLeave")
 	boolParam(r.Query, "force", opts.Force)
-	return s.w.DoJSON(ctx, r, nil)
+	return call(ctx, s.w, r, nil)
 }
 
 // Update changes the swarm's spec and rotates tokens or the unlock key.
@@ -262,7 +262,7 @@ func (s *SwarmService) Update(ctx context.Context, opts SwarmUpdateOptions) erro
 	if opts.RotateManagerUnlockKey {
 		r.Query.Set("rotateManagerUnlockKey", "true")
 	}
-	return s.w.DoJSON(ctx, r, nil)
+	return call(ctx, s.w, r, nil)
 }
 
 // Inspect reports the swarm, with its join tokens. A daemon in no swarm, or
@@ -271,7 +271,7 @@ func (s *SwarmService) Update(ctx context.Context, opts SwarmUpdateOptions) erro
 // API: GET /swarm
 func (s *SwarmService) Inspect(ctx context.Context) (Swarm, error) {
 	var out Swarm
-	err := s.w.DoJSON(ctx, req("GET", "/swarm", "SwarmInspect"), &out)
+	err := call(ctx, s.w, req("GET", "/swarm", "SwarmInspect"), &out)
 	return out, err
 }
 
@@ -280,7 +280,7 @@ func (s *SwarmService) Inspect(ctx context.Context) (Swarm, error) {
 // API: GET /swarm/unlockkey
 func (s *SwarmService) UnlockKey(ctx context.Context) (SwarmUnlockKey, error) {
 	var out SwarmUnlockKey
-	err := s.w.DoJSON(ctx, req("GET", "/swarm/unlockkey", "SwarmUnlockkey"), &out)
+	err := call(ctx, s.w, req("GET", "/swarm/unlockkey", "SwarmUnlockkey"), &out)
 	return out, err
 }
 
@@ -297,7 +297,7 @@ func (s *SwarmService) Unlock(ctx context.Context, key SwarmUnlockKey) error {
 		return err
 	}
 	r.Op = op
-	return s.w.DoJSON(ctx, r, nil)
+	return call(ctx, s.w, r, nil)
 }
 
 // versionQuery is the "version" parameter every swarm object update needs.

@@ -59,7 +59,7 @@ type Version struct {
 // API: GET /version
 func (s *SystemService) Version(ctx context.Context) (Version, error) {
 	var v Version
-	err := s.w.DoJSON(ctx, &wire.Request{Method: "GET", Path: "/version", Op: "SystemVersion"}, &v)
+	err := call(ctx, s.w, &wire.Request{Method: "GET", Path: "/version", Op: "SystemVersion"}, &v)
 	return v, err
 }
 
@@ -164,7 +164,7 @@ type Info struct {
 // API: GET /info
 func (s *SystemService) Info(ctx context.Context) (Info, error) {
 	var v Info
-	err := s.w.DoJSON(ctx, &wire.Request{Method: "GET", Path: "/info", Op: "SystemInfo"}, &v)
+	err := call(ctx, s.w, &wire.Request{Method: "GET", Path: "/info", Op: "SystemInfo"}, &v)
 	return v, err
 }
 
@@ -272,7 +272,7 @@ func (s *SystemService) DataUsage(ctx context.Context, opts DataUsageOptions) (D
 		req.Requires = append(req.Requires, wire.Requirement{What: "SystemDataUsage: Verbose", Version: wire.Version{Major: 1, Minor: 52}})
 	}
 	var v DataUsage
-	err := s.w.DoJSON(ctx, req, &v)
+	err := call(ctx, s.w, req, &v)
 	return v, err
 }
 
@@ -329,7 +329,7 @@ func (s *SystemService) Events(ctx context.Context, opts EventsOptions) (*wire.S
 	if f := opts.Filters.Encode(); f != "" {
 		req.Query.Set("filters", f)
 	}
-	resp, err := s.w.Do(ctx, req)
+	resp, err := send(ctx, s.w, req)
 	if err != nil {
 		return nil, err
 	}
@@ -366,6 +366,6 @@ func (s *SystemService) Auth(ctx context.Context, auth AuthConfig) (AuthResult, 
 	}
 	req.Op = "SystemAuth"
 	var v AuthResult
-	err = s.w.DoJSON(ctx, req, &v)
+	err = call(ctx, s.w, req, &v)
 	return v, err
 }

@@ -155,7 +155,7 @@ func (s *VolumeService) Create(ctx context.Context, opts VolumeCreateOptions) (V
 		r.Requires = append(r.Requires, wire.Requirement{What: op + ": ClusterVolumeSpec", Version: v(42)})
 	}
 	var out Volume
-	err = s.w.DoJSON(ctx, r, &out)
+	err = call(ctx, s.w, r, &out)
 	return out, err
 }
 
@@ -176,7 +176,7 @@ func (s *VolumeService) Inspect(ctx context.Context, name string) (Volume, error
 		return Volume{}, err
 	}
 	var out Volume
-	err = s.w.DoJSON(ctx, req("GET", p, op), &out)
+	err = call(ctx, s.w, req("GET", p, op), &out)
 	return out, err
 }
 
@@ -196,7 +196,7 @@ func (s *VolumeService) Update(ctx context.Context, name string, opts VolumeUpda
 	}
 	r.Op, r.MinVersion = op, v(42)
 	r.Query = url.Values{"version": {strconv.FormatUint(opts.Version.Index, 10)}}
-	return s.w.DoJSON(ctx, r, nil)
+	return call(ctx, s.w, r, nil)
 }
 
 // Delete removes a volume; one in use is a *wire.Error matching
@@ -210,7 +210,7 @@ func (s *VolumeService) Delete(ctx context.Context, name string, opts VolumeDele
 		return err
 	}
 	boolParam(r.Query, "force", opts.Force)
-	return s.w.DoJSON(ctx, r, nil)
+	return call(ctx, s.w, r, nil)
 }
 
 // Prune removes the unused volumes the filters select. From API 1.42 on,
@@ -236,6 +236,6 @@ func (s *VolumeService) Prune(ctx context.Context, opts VolumePruneOptions) (Vol
 		r.Query.Set("filters", enc)
 	}
 	var out VolumePruneResult
-	err := s.w.DoJSON(ctx, r, &out)
+	err := call(ctx, s.w, r, &out)
 	return out, err
 }
