@@ -57,18 +57,20 @@ func init() {
 		}
 	})
 
-	// Starting a running container and stopping a stopped one are 304,
-	// wire.ErrNotModified.
-	register("containers/errors/not-modified-304", func(e *Env) {
+	// Starting a running container and stopping a stopped one: the daemon
+	// answers 304 Not Modified, which is success, as in docker-py.
+	register("containers/start-stop/not-modified-is-success", func(e *Env) {
 		id := e.running(nil, "sleep", "60")
-		err := e.containers().Start(e.Ctx, id, endpoints.StartOptions{})
-		e.wantStatus("start of a running container", err, 304, wire.ErrNotModified)
+		if err := e.containers().Start(e.Ctx, id, endpoints.StartOptions{}); err != nil {
+			e.T.Errorf("start of a running container: %v", err)
+		}
 		zero := 0
 		if err := e.containers().Stop(e.Ctx, id, endpoints.StopOptions{Timeout: &zero}); err != nil {
 			e.T.Fatalf("stop: %v", err)
 		}
-		err = e.containers().Stop(e.Ctx, id, endpoints.StopOptions{Timeout: &zero})
-		e.wantStatus("stop of a stopped container", err, 304, wire.ErrNotModified)
+		if err := e.containers().Stop(e.Ctx, id, endpoints.StopOptions{Timeout: &zero}); err != nil {
+			e.T.Errorf("stop of a stopped container: %v", err)
+		}
 	})
 
 	register("containers/errors/conflict-409", func(e *Env) {

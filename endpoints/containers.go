@@ -633,8 +633,8 @@ func (s *ContainerService) simple(ctx context.Context, op, id, suffix string, q 
 	return call(ctx, s.w, r, nil)
 }
 
-// Start starts a container. Starting a running container is an error
-// matching wire.ErrNotModified.
+// Start starts a container. Starting a running container is success: the
+// daemon answers 304 Not Modified.
 //
 // API: POST /containers/{id}/start
 func (s *ContainerService) Start(ctx context.Context, id string, opts StartOptions) error {
@@ -707,8 +707,8 @@ func checkSignal(op, sig string) error {
 }
 
 // Stop stops a container: its stop signal, then SIGKILL after the
-// timeout. Stopping a stopped container is an error matching
-// wire.ErrNotModified. No client timeout cuts the wait.
+// timeout. Stopping a stopped container is success: the daemon answers
+// 304 Not Modified. No client timeout cuts the wait.
 //
 // API: POST /containers/{id}/stop
 func (s *ContainerService) Stop(ctx context.Context, id string, opts StopOptions) error {

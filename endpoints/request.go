@@ -19,8 +19,32 @@ func send(ctx context.Context, w *wire.Client, r *wire.Request) (*wire.Response,
 }
 
 // call runs r and decodes the JSON answer into out (nil: read and drop it).
+// 304 Not Modified is success, out left as it is (see notModified).
 func call(ctx context.Context, w *wire.Client, r *wire.Request, out any) error {
+	_, err := notModified(call0(ctx, w, r, out))
+	return err
+}
+
+// callNoContent runs r, an operation whose success has no body, and reports
+// whether the daemon answered 304 Not Modified (start of a running
+// container, stop of a stopped one).
+func callNoContent(ctx context.Context, w *wire.Client, r *wire.Request) (notMod bool, err error) {
+	return notModified(call0(ctx, w, r, nil))
+}
+
+func call0(ctx context.Context, w *wire.Client, r *wire.Request, out any) error {
 	return answerErr(r, w.DoJSON(ctx, r, out))
+}
+
+// notModified turns the daemon's 304 into success, as docker-py and moby's
+// client do: the daemon sends it when the object is already in the state
+// asked for.
+func notModified(err error) (bool, error) {
+	var werr *wire.Error
+	if errors.As(err, &werr) && werr.StatusCode == 304 {
+		return true, nil
+	}
+	return false, err
 }
 
 // upgrade runs r and takes over its connection (attach, exec start,

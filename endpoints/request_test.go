@@ -34,3 +34,32 @@ func TestRedirectSaysWhatHappened(t *testing.T) {
 		})
 	}
 }
+
+// TestNotModifiedIsSuccess: 304 from start of a running container or stop
+// of a stopped one is success, as in docker-py and moby's client (issue
+// 14: it was an error matching wire.ErrNotModified).
+func TestNotModifiedIsSuccess(t *testing.T) {
+	notModified := func(w http.ResponseWriter, r *http.Request, _ []byte) { w.WriteHeader(304) }
+	cases := []struct {
+		name, route string
+		call        func(c *endpoints.ContainerService) error
+	}{
+		{"start", "POST /containers/x/start", func(c *endpoints.ContainerService) error {
+			return c.Start(t.Context(), "x", endpoints.StartOptions{})
+		}},
+		{"stop", "POST /containers/x/stop", func(c *endpoints.ContainerService) error {
+			return c.Stop(t.Context(), "x", endpoints.StopOptions{})
+		}},
+		{"restart", "POST /containers/x/restart", func(c *endpoints.ContainerService) error {
+			return c.Restart(t.Context(), "x", endpoints.StopOptions{})
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f, w := newFake(t, "")
+			f.on(tc.route, notModified)
+			require.NoError(t, tc.call(endpoints.NewContainers(w)))
+			assert.Len(t, f.requests(), 1)
+		})
+	}
+}
