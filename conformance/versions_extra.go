@@ -70,10 +70,9 @@ func init() {
 			{"bind ReadOnlyNonRecursive", 44, createWith(endpoints.ContainerConfig{}, mounts(endpoints.Mount{Type: endpoints.MountBind, Source: "/tmp", Target: "/x", BindOptions: &endpoints.BindOptions{ReadOnlyNonRecursive: true}}), nil)},
 			{"volume Subpath", 45, createWith(endpoints.ContainerConfig{}, mounts(endpoints.Mount{Type: endpoints.MountVolume, Source: "v", Target: "/x", VolumeOptions: &endpoints.VolumeOptions{Subpath: "sub"}}), nil)},
 			{"tmpfs Options", 46, createWith(endpoints.ContainerConfig{}, mounts(endpoints.Mount{Type: endpoints.MountTmpfs, Target: "/x", TmpfsOptions: &endpoints.TmpfsOptions{Options: [][]string{{"exec"}}}}), nil)},
-			{"image mount", 47, createWith(endpoints.ContainerConfig{}, mounts(endpoints.Mount{Type: endpoints.MountImage, Source: "busybox:latest", Target: "/x"}), nil)},
+			{"image mount", 48, createWith(endpoints.ContainerConfig{}, mounts(endpoints.Mount{Type: endpoints.MountImage, Source: "busybox:latest", Target: "/x"}), nil)},
 			{"two EndpointsConfig", 44, createWith(endpoints.ContainerConfig{}, nil, &endpoints.NetworkingConfig{EndpointsConfig: map[string]*endpoints.EndpointSettings{"a": {}, "b": {}}})},
 			{"EndpointSettings.MacAddress", 44, createWith(endpoints.ContainerConfig{}, nil, &endpoints.NetworkingConfig{EndpointsConfig: map[string]*endpoints.EndpointSettings{"a": {MacAddress: "02:42:ac:11:00:02"}}})},
-			{"EndpointSettings.DriverOpts", 46, createWith(endpoints.ContainerConfig{}, nil, &endpoints.NetworkingConfig{EndpointsConfig: map[string]*endpoints.EndpointSettings{"a": {DriverOpts: map[string]string{"k": "v"}}}})},
 			{"EndpointSettings.GwPriority", 48, createWith(endpoints.ContainerConfig{}, nil, &endpoints.NetworkingConfig{EndpointsConfig: map[string]*endpoints.EndpointSettings{"a": {GwPriority: 1}}})},
 		})
 	})
@@ -201,7 +200,7 @@ func init() {
 				_, err := endpoints.NewNetworks(c.Wire()).Create(ctx, endpoints.NetworkCreateOptions{Name: "dw-never-" + e.RunID, EnableIPv4: &yes})
 				return err
 			}},
-			{"connect MacAddress", 44, connect(&endpoints.EndpointSettings{MacAddress: "02:42:ac:11:00:02"})},
+			{"connect MacAddress", 54, connect(&endpoints.EndpointSettings{MacAddress: "02:42:ac:11:00:02"})},
 			{"connect GwPriority", 48, connect(&endpoints.EndpointSettings{GwPriority: 2})},
 		})
 	})

@@ -228,6 +228,9 @@ func checkCreate(op string, o *ContainerCreateOptions) ([]wire.Requirement, erro
 		if err := checkResources(op, &hc.Resources); err != nil {
 			return nil, err
 		}
+		if len(hc.DeviceRequests) > 0 {
+			need("HostConfig.DeviceRequests", 40)
+		}
 		if hc.ShmSize < 0 {
 			return nil, argErr(op, "HostConfig.ShmSize", strconv.FormatInt(hc.ShmSize, 10), "must not be negative")
 		}
@@ -250,7 +253,7 @@ func checkCreate(op string, o *ContainerCreateOptions) ([]wire.Requirement, erro
 			switch m.Type {
 			case MountBind, MountVolume, MountTmpfs, MountNpipe, MountCluster:
 			case MountImage:
-				need(field+".Type image", 47)
+				need(field+".Type image", 48)
 			default:
 				return nil, argErr(op, field+".Type", m.Type, "unknown mount type: want bind, volume, tmpfs, npipe, cluster or image")
 			}
@@ -297,7 +300,7 @@ func checkCreate(op string, o *ContainerCreateOptions) ([]wire.Requirement, erro
 				need("EndpointSettings.MacAddress", 44)
 			}
 			if len(es.DriverOpts) > 0 {
-				need("EndpointSettings.DriverOpts", 46)
+				need("EndpointSettings.DriverOpts", 32)
 			}
 			if es.GwPriority != 0 {
 				need("EndpointSettings.GwPriority", 48)
@@ -781,6 +784,14 @@ func (s *ContainerService) Update(ctx context.Context, id string, opts UpdateOpt
 		return ContainerUpdateResult{}, err
 	}
 	r.Op = op
+	if opts.PidsLimit != nil {
+		r.Requires = append(r.Requires, wire.Requirement{What: op + ": PidsLimit", Version: v(40)})
+	}
+	if opts.BlkioWeightDevice != nil || opts.BlkioDeviceReadBps != nil || opts.BlkioDeviceWriteBps != nil ||
+		opts.BlkioDeviceReadIOps != nil || opts.BlkioDeviceWriteIOps != nil {
+		// Accepted by older daemons, and ignored.
+		r.Requires = append(r.Requires, wire.Requirement{What: op + ": per-device Blkio settings", Version: v(55)})
+	}
 	var out ContainerUpdateResult
 	err = call(ctx, s.w, r, &out)
 	return out, err

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/dockwire/dockwire"
+	"github.com/dockwire/dockwire/dial"
 	"github.com/dockwire/dockwire/internal/testnet"
 	"github.com/dockwire/dockwire/mux"
 	"github.com/dockwire/dockwire/wire"
@@ -51,6 +53,23 @@ func newFake(t testing.TB, version string) (*fake, *wire.Client) {
 	w := wire.NewClient(d, wire.Options{Version: ver})
 	t.Cleanup(func() { w.Close() })
 	return f, w
+}
+
+// newFakeClient starts a fake daemon and returns a client pinned to
+// version ("" for 1.41) over its socket.
+func newFakeClient(t testing.TB, version string) (*fake, *dockwire.Client) {
+	t.Helper()
+	if version == "" {
+		version = "1.41"
+	}
+	f := &fake{t: t, routes: map[string]func(http.ResponseWriter, *http.Request, []byte){}, version: version}
+	d := testnet.UnixHTTP(t, http.HandlerFunc(f.serve))
+	cli, err := dockwire.New(dial.Config{Dial: d}, &dockwire.Options{APIVersion: version})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cli.Close() })
+	return f, cli
 }
 
 // on sets the handler of "METHOD /path" (unversioned).

@@ -374,67 +374,6 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
-// TestVersionGates checks that fields newer than the negotiated version are
-// refused with a *wire.VersionError before any I/O.
-func TestVersionGates(t *testing.T) {
-	img := endpoints.ContainerConfig{Image: "busybox"}
-	cases := []struct {
-		name    string
-		version string
-		need    string
-		call    func(ctx context.Context, c *endpoints.ContainerService, e *endpoints.ExecService) error
-	}{
-		{"stop-signal", "1.41", "1.42", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			return c.Stop(ctx, "abc", endpoints.StopOptions{Signal: "SIGINT"})
-		}},
-		{"restart-signal", "1.41", "1.42", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			return c.Restart(ctx, "abc", endpoints.StopOptions{Signal: "SIGINT"})
-		}},
-		{"create-platform", "1.40", "1.41", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.Create(ctx, endpoints.ContainerCreateOptions{Config: img, Platform: "linux"})
-			return err
-		}},
-		{"health-start-interval", "1.43", "1.44", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			cfg := img
-			cfg.Healthcheck = &endpoints.HealthConfig{StartInterval: time.Second}
-			_, err := c.Create(ctx, endpoints.ContainerCreateOptions{Config: cfg})
-			return err
-		}},
-		{"tmpfs-options", "1.45", "1.46", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.Create(ctx, endpoints.ContainerCreateOptions{Config: img, HostConfig: &endpoints.HostConfig{Mounts: []endpoints.Mount{{Type: "tmpfs", Target: "/t", TmpfsOptions: &endpoints.TmpfsOptions{Options: [][]string{{"exec"}}}}}}})
-			return err
-		}},
-		{"endpoint-mac", "1.43", "1.44", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.Create(ctx, endpoints.ContainerCreateOptions{Config: img, NetworkingConfig: &endpoints.NetworkingConfig{EndpointsConfig: map[string]*endpoints.EndpointSettings{"n": {MacAddress: "02:42:ac:11:00:02"}}}})
-			return err
-		}},
-		{"stats-one-shot", "1.40", "1.41", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.StatsOnce(ctx, "abc", endpoints.StatsOnceOptions{OneShot: true})
-			return err
-		}},
-		{"exec-console-size", "1.41", "1.42", func(ctx context.Context, _ *endpoints.ContainerService, e *endpoints.ExecService) error {
-			_, err := e.Create(ctx, "abc", endpoints.ExecConfig{Cmd: []string{"true"}, ConsoleSize: &[2]uint{24, 80}})
-			return err
-		}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			f, w := newFake(t, tc.version)
-			err := tc.call(context.Background(), endpoints.NewContainers(w), endpoints.NewExec(w))
-			var ve *wire.VersionError
-			if !errors.As(err, &ve) {
-				t.Fatalf("error %v (%T), want *wire.VersionError", err, err)
-			}
-			if ve.Need.String() != tc.need || ve.Have.String() != tc.version {
-				t.Errorf("VersionError need %s have %s, want %s and %s", ve.Need, ve.Have, tc.need, tc.version)
-			}
-			if n := len(f.requests()); n != 0 {
-				t.Errorf("%d requests sent", n)
-			}
-		})
-	}
-}
-
 // TestImageNotFound checks that the daemon's "No such image" 404 on create
 // matches ErrImageNotFound and wire.ErrNotFound, and a missing container's
 // 404 only the latter.

@@ -184,7 +184,7 @@ const (
 	MountTmpfs   = "tmpfs"
 	MountNpipe   = "npipe"
 	MountCluster = "cluster"
-	MountImage   = "image" // API 1.47
+	MountImage   = "image" // API 1.48
 )
 
 // BindOptions configure a "bind" mount.
@@ -210,7 +210,7 @@ type VolumeOptions struct {
 	Subpath      string              `json:",omitempty"` // API 1.45
 }
 
-// ImageOptions configure an "image" mount (API 1.47).
+// ImageOptions configure an "image" mount (API 1.48).
 type ImageOptions struct {
 	Subpath string `json:",omitempty"`
 }
@@ -299,8 +299,8 @@ type EndpointSettings struct {
 	IPAMConfig *EndpointIPAMConfig `json:",omitempty"`
 	Links      []string            `json:",omitempty"`
 	Aliases    []string            `json:",omitempty"`
-	MacAddress string              `json:",omitempty"` // API 1.44 on create
-	DriverOpts map[string]string   `json:",omitempty"` // API 1.46 on create
+	MacAddress string              `json:",omitempty"` // API 1.44 on create, 1.54 on connect
+	DriverOpts map[string]string   `json:",omitempty"` // API 1.32
 	GwPriority int                 `json:",omitempty"` // API 1.48
 
 	// Reported by inspect.

@@ -126,7 +126,8 @@ type NetworkInspectOptions struct {
 type NetworkConnectOptions struct {
 	Container string
 	// EndpointConfig may be nil: aliases, links, static addresses
-	// (IPAMConfig), driver options, MacAddress (API 1.44), GwPriority (API 1.48).
+	// (IPAMConfig), DriverOpts (API 1.32), MacAddress (applied from API
+	// 1.54: older daemons ignore it), GwPriority (API 1.48).
 	EndpointConfig *EndpointSettings
 }
 
@@ -298,7 +299,11 @@ func (s *NetworkService) Connect(ctx context.Context, id string, opts NetworkCon
 			}
 		}
 		if es.MacAddress != "" {
-			reqs = append(reqs, wire.Requirement{What: op + ": EndpointConfig.MacAddress", Version: v(44)})
+			// In the API since 1.44, but applied only from 1.54.
+			reqs = append(reqs, wire.Requirement{What: op + ": EndpointConfig.MacAddress", Version: v(54)})
+		}
+		if len(es.DriverOpts) > 0 {
+			reqs = append(reqs, wire.Requirement{What: op + ": EndpointConfig.DriverOpts", Version: v(32)})
 		}
 		if es.GwPriority != 0 {
 			reqs = append(reqs, wire.Requirement{What: op + ": EndpointConfig.GwPriority", Version: v(48)})

@@ -180,6 +180,9 @@ func checkServiceSpec(op string, spec *ServiceSpec) ([]wire.Requirement, error) 
 		if pr := cs.Privileges; pr != nil && (pr.Seccomp != nil || pr.AppArmor != nil) {
 			need("ContainerSpec.Privileges.Seccomp/AppArmor", 44)
 		}
+		if pr := cs.Privileges; pr != nil && pr.CredentialSpec != nil && pr.CredentialSpec.Config != "" {
+			need("ContainerSpec.Privileges.CredentialSpec.Config", 40)
+		}
 		for _, c := range cs.Configs {
 			if c.Runtime != nil {
 				need("ContainerSpec.Configs.Runtime", 40)
@@ -196,6 +199,9 @@ func checkServiceSpec(op string, spec *ServiceSpec) ([]wire.Requirement, error) 
 		for _, m := range cs.Mounts {
 			if m.TmpfsOptions != nil && len(m.TmpfsOptions.Options) > 0 {
 				need("ContainerSpec.Mounts.TmpfsOptions.Options", 46)
+			}
+			if m.BindOptions != nil && m.BindOptions.NonRecursive {
+				need("ContainerSpec.Mounts.BindOptions.NonRecursive", 40)
 			}
 		}
 	}
