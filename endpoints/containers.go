@@ -109,7 +109,9 @@ type createBody struct {
 }
 
 // Create creates a container. A missing image gives an error matching both
-// ErrImageNotFound and wire.ErrNotFound. The configuration is checked
+// ErrImageNotFound and wire.ErrNotFound. From API 1.44 a Config.MacAddress
+// is sent as the MacAddress of the container's network endpoint, as the
+// docker CLI does (daemons refuse the container-wide field from 1.52). The configuration is checked
 // before any I/O: a malformed name, an unknown restart policy, AutoRemove
 // with a restart policy, bad port keys or mounts are an *ArgError, and
 // fields newer than the negotiated API a *wire.VersionError.
@@ -117,6 +119,17 @@ type createBody struct {
 // API: POST /containers/create
 func (s *ContainerService) Create(ctx context.Context, opts ContainerCreateOptions) (ContainerCreateResult, error) {
 	const op = "ContainerCreate"
+	if opts.Config.MacAddress != "" {
+		ver, err := s.w.Version(ctx)
+		if err != nil {
+			return ContainerCreateResult{}, err
+		}
+		if !ver.Less(v(44)) {
+			if err := moveMacAddress(op, &opts); err != nil {
+				return ContainerCreateResult{}, err
+			}
+		}
+	}
 	reqs, err := checkCreate(op, &opts)
 	if err != nil {
 		return ContainerCreateResult{}, err
@@ -139,6 +152,45 @@ func (s *ContainerService) Create(ctx context.Context, opts ContainerCreateOptio
 		return ContainerCreateResult{}, imageNotFound(err)
 	}
 	return out, nil
+}
+
+// moveMacAddress moves the container-wide Config.MacAddress, deprecated
+// from API 1.44 and refused from 1.52, to the endpoint settings of the
+// network the container joins (HostConfig.NetworkMode, "bridge" for the
+// default one), as the docker CLI does. The caller's NetworkingConfig is
+// copied, not changed. A network mode with no endpoint of its own (host,
+// none, container:<id>), or another address already on that endpoint, is
+// an *ArgError.
+func moveMacAddress(op string, o *ContainerCreateOptions) error {
+	mac := o.Config.MacAddress
+	network := ""
+	if o.HostConfig != nil {
+		network = o.HostConfig.NetworkMode
+	}
+	switch {
+	case network == "" || network == "default":
+		network = "bridge"
+	case network == "host" || network == "none" || strings.HasPrefix(network, "container:"):
+		return argErr(op, "Config.MacAddress", mac, "conflicts with network mode "+strconv.Quote(network))
+	}
+	nc := &NetworkingConfig{EndpointsConfig: map[string]*EndpointSettings{}}
+	if o.NetworkingConfig != nil {
+		for k, es := range o.NetworkingConfig.EndpointsConfig {
+			nc.EndpointsConfig[k] = es
+		}
+	}
+	es := EndpointSettings{}
+	if old := nc.EndpointsConfig[network]; old != nil {
+		es = *old
+	}
+	if es.MacAddress != "" && es.MacAddress != mac {
+		return argErr(op, "Config.MacAddress", mac, "differs from EndpointsConfig["+strconv.Quote(network)+"].MacAddress "+strconv.Quote(es.MacAddress))
+	}
+	es.MacAddress = mac
+	nc.EndpointsConfig[network] = &es
+	o.NetworkingConfig = nc
+	o.Config.MacAddress = ""
+	return nil
 }
 
 func checkRestart(op string, rp RestartPolicy, autoRemove bool) error {

@@ -70,8 +70,10 @@ type ContainerConfig struct {
 	WorkingDir      string              `json:",omitempty"`
 	Entrypoint      []string            `json:",omitempty"`
 	NetworkDisabled bool                `json:",omitempty"`
-	// MacAddress is deprecated since API 1.44 (use EndpointSettings) and
-	// refused by daemons from 1.52 on.
+	// MacAddress is the container's MAC address on its network. From API
+	// 1.44, where the container-wide field is deprecated (and from 1.52
+	// refused), Create sends it as the MacAddress of the endpoint of
+	// HostConfig.NetworkMode's network ("bridge" by default).
 	MacAddress  string            `json:",omitempty"`
 	OnBuild     []string          `json:",omitempty"`
 	Labels      map[string]string `json:",omitempty"`
