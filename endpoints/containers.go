@@ -25,8 +25,6 @@ type ContainerService struct {
 // NewContainers returns the Container operations over w.
 func NewContainers(w *wire.Client) *ContainerService { return &ContainerService{w: w} }
 
-func v(minor int) wire.Version { return wire.Version{Major: 1, Minor: minor} }
-
 func req(method, path, op string) *wire.Request {
 	return &wire.Request{Method: method, Path: path, Op: op, Query: url.Values{}}
 }

@@ -1,15 +1,120 @@
 package endpoints
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/url"
+	"strings"
 
+	"github.com/dockwire/dockwire/internal/apispec"
 	"github.com/dockwire/dockwire/wire"
 )
 
-// Every operation reaches the daemon through send, call or upgrade, which
-// give the daemon's answers their meaning for the caller.
+// An operation is built in three steps, each with one helper:
+//
+//	r, err := newRequest("ContainerStop", id) // method, route, minimum version from the list
+//	setString(r.Query, "signal", opts.Signal)  // query: setString, setBool, setFilters
+//	need(r, "Signal", 42)                       // a field newer than the operation
+//	err = setJSON(r, body)                      // a JSON body, when there is one
+//
+// and sent with one of send, call, callNoContent or upgrade.
+
+// newRequest starts the request of the operation id: its method, its route
+// with each {id} or {name} filled in by the next of args (checked and
+// escaped: an *ArgError when empty or unsafe), its minimum API version,
+// all from the module's operations list (internal/apispec). A container
+// name's leading "/", as the API reports names, is dropped (see idPath).
+func newRequest(id string, args ...string) (*wire.Request, error) {
+	o, ok := apispec.Lookup(id)
+	if !ok {
+		return nil, fmt.Errorf("endpoints: unknown operation %q", id)
+	}
+	params := o.Params()
+	if len(params) != len(args) {
+		return nil, fmt.Errorf("endpoints: %s: route %s takes %d arguments, got %d", id, o.Route, len(params), len(args))
+	}
+	var b strings.Builder
+	rest := o.Route
+	for i, p := range params {
+		j := strings.Index(rest, "{"+p+"}")
+		arg := args[i]
+		if strings.HasPrefix(o.Route, "/containers/{") && strings.HasPrefix(arg, "/") {
+			arg = arg[1:] // "/" alone is then empty: refused below
+		}
+		seg, err := segment(id, p, arg)
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString(rest[:j])
+		b.WriteString(seg)
+		rest = rest[j+len(p)+2:]
+	}
+	b.WriteString(rest)
+	r := &wire.Request{Method: o.Method, Path: b.String(), Op: id, Query: url.Values{}}
+	if o.MinMinor > 0 {
+		r.MinVersion = v(o.MinMinor)
+	}
+	return r, nil
+}
+
+// need records that the caller set what, a field or parameter of r that
+// needs API 1.minor: the client refuses r below that version, before any
+// I/O.
+func need(r *wire.Request, what string, minor int) {
+	r.Requires = append(r.Requires, wire.Requirement{What: r.Op + ": " + what, Version: v(minor)})
+}
+
+// setString sets a query parameter when s is not empty.
+func setString(q url.Values, key, s string) {
+	if s != "" {
+		q.Set(key, s)
+	}
+}
+
+// setBool sets a query parameter to "1" when b is true.
+func setBool(q url.Values, key string, b bool) {
+	if b {
+		q.Set(key, "1")
+	}
+}
+
+// setFilters sets the filters parameter when f selects anything.
+func setFilters(q url.Values, f wire.Filters) {
+	setString(q, "filters", f.Encode())
+}
+
+// setJSON makes body, encoded as JSON, r's body.
+func setJSON(r *wire.Request, body any) error {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return fmt.Errorf("endpoints: %s: encoding the body: %w", r.Op, err)
+	}
+	if r.Header == nil {
+		r.Header = wire.Header{}
+	}
+	r.Header.Set("Content-Type", "application/json")
+	r.Body, r.ContentLength = bytes.NewReader(b), int64(len(b))
+	return nil
+}
+
+// setStream makes rd, of unknown length and the given Content-Type, r's
+// body: it is sent chunked, as it is read.
+func setStream(r *wire.Request, contentType string, rd io.Reader) {
+	if r.Header == nil {
+		r.Header = wire.Header{}
+	}
+	r.Header.Set("Content-Type", contentType)
+	r.Body, r.ContentLength = rd, -1
+}
+
+func v(minor int) wire.Version { return wire.Version{Major: 1, Minor: minor} }
+
+// Every operation reaches the daemon through send, call, callNoContent or
+// upgrade, which give the daemon's answers their meaning for the caller.
 
 // send runs r and returns the response, whose body the caller reads and
 // closes (streams, archives).
