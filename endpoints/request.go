@@ -178,3 +178,13 @@ func opName(r *wire.Request) string {
 	}
 	return r.Method + " " + r.Path
 }
+
+func req(method, path, op string) *wire.Request {
+	return &wire.Request{Method: method, Path: path, Op: op, Query: url.Values{}}
+}
+
+func boolParam(q url.Values, key string, b bool) {
+	if b {
+		q.Set(key, "1")
+	}
+}
