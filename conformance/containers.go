@@ -678,7 +678,7 @@ func init() {
 			e.T.Fatal(err)
 		}
 		defer l.Close()
-		if l.Multiplexed {
+		if l.Multiplexed() {
 			e.T.Errorf("logs of a TTY container reported multiplexed")
 		}
 	})

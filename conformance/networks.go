@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/dockwire/dockwire/endpoints"
+	"github.com/dockwire/dockwire/mux"
 	"github.com/dockwire/dockwire/wire"
 )
 
@@ -46,7 +47,7 @@ func (e *Env) logsOf(id string) string {
 
 // logsText reads a whole log stream (a container's, service's or task's),
 // stdout and stderr together, and closes it.
-func (e *Env) logsText(l *endpoints.Logs, err error) string {
+func (e *Env) logsText(l *mux.Output, err error) string {
 	e.T.Helper()
 	if err != nil {
 		e.T.Fatalf("logs: %v", err)

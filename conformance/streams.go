@@ -497,8 +497,8 @@ func init() {
 				if err != nil {
 					e.T.Errorf("%s: demux: %v", what, err)
 				}
-				if l.Multiplexed == tty {
-					e.T.Errorf("%s: client chose multiplexed=%v", what, l.Multiplexed)
+				if l.Multiplexed() == tty {
+					e.T.Errorf("%s: client chose multiplexed=%v", what, l.Multiplexed())
 				}
 				if tty {
 					if o := out.String(); !strings.Contains(o, "out\r\n") || !strings.Contains(o, "err\r\n") || errb.Len() != 0 {

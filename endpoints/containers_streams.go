@@ -3,7 +3,6 @@ package endpoints
 import (
 	"context"
 	"fmt"
-	"io"
 	"strconv"
 	"time"
 
@@ -32,36 +31,14 @@ type LogsOptions struct {
 	TTY *bool
 }
 
-// Logs is a container's log stream. Body is raw TTY bytes when Multiplexed
-// is false, the stdcopy format otherwise: Demux splits it either way.
-// The caller must Close it.
-type Logs struct {
-	Body        io.ReadCloser
-	Multiplexed bool
-}
-
-// Demux copies the stream to stdout and stderr until it ends (a raw
-// stream all goes to stdout; a nil writer discards).
-func (l *Logs) Demux(stdout, stderr io.Writer) (int64, error) {
-	if l.Multiplexed {
-		return mux.Copy(stdout, stderr, l.Body)
-	}
-	if stdout == nil {
-		stdout = io.Discard
-	}
-	return io.Copy(stdout, l.Body)
-}
-
-// Close closes the stream.
-func (l *Logs) Close() error { return l.Body.Close() }
-
-// Logs streams a container's logs. Whether the stream is multiplexed is
+// Logs streams a container's logs: Read them as they come or Demux them
+// onto stdout and stderr, then Close. Whether the stream is multiplexed is
 // decided by mux.Multiplexed: from the Content-Type on API 1.42 and later,
 // else from the container's Tty, which Logs takes from opts.TTY or, when
 // unset, from an Inspect of the container.
 //
 // API: GET /containers/{id}/logs
-func (s *ContainerService) Logs(ctx context.Context, id string, opts LogsOptions) (*Logs, error) {
+func (s *ContainerService) Logs(ctx context.Context, id string, opts LogsOptions) (*mux.Output, error) {
 	const op = "ContainerLogs"
 	r, err := logsQuery{Stdout: opts.Stdout, Stderr: opts.Stderr, Follow: opts.Follow,
 		Timestamps: opts.Timestamps, Since: opts.Since, Tail: opts.Tail}.request(op, "/containers/", id)
@@ -118,7 +95,7 @@ func (q logsQuery) request(op, prefix, id string) (*wire.Request, error) {
 
 // openLogs sends a logs request and tells from the response (or, before
 // API 1.42, from hint or look) whether the stream is multiplexed.
-func openLogs(ctx context.Context, w *wire.Client, r *wire.Request, hint *bool, look func(context.Context) (bool, error)) (*Logs, error) {
+func openLogs(ctx context.Context, w *wire.Client, r *wire.Request, hint *bool, look func(context.Context) (bool, error)) (*mux.Output, error) {
 	mode, err := newStreamMode(ctx, w, hint, look)
 	if err != nil {
 		return nil, err
@@ -132,7 +109,7 @@ func openLogs(ctx context.Context, w *wire.Client, r *wire.Request, hint *bool, 
 		resp.Body.Close()
 		return nil, err
 	}
-	return &Logs{Body: resp.Body, Multiplexed: muxed}, nil
+	return mux.NewOutput(resp.Body, muxed), nil
 }
 
 func knownStreamType(ct string) bool {

@@ -219,8 +219,8 @@ func TestLogsMultiplexedRule(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer l.Close()
-			if l.Multiplexed != tc.wantMux {
-				t.Errorf("Multiplexed = %v, want %v", l.Multiplexed, tc.wantMux)
+			if l.Multiplexed() != tc.wantMux {
+				t.Errorf("Multiplexed = %v, want %v", l.Multiplexed(), tc.wantMux)
 			}
 			var stdout, stderr bytes.Buffer
 			if _, err := l.Demux(&stdout, &stderr); err != nil {
@@ -248,15 +248,15 @@ func TestLogsMultiplexedRule(t *testing.T) {
 func TestLogsFollowCancel(t *testing.T) {
 	cases := []struct {
 		name, path string
-		open       func(ctx context.Context, w *wire.Client) (*endpoints.Logs, error)
+		open       func(ctx context.Context, w *wire.Client) (*mux.Output, error)
 	}{
-		{"container", "/containers/abc/logs", func(ctx context.Context, w *wire.Client) (*endpoints.Logs, error) {
+		{"container", "/containers/abc/logs", func(ctx context.Context, w *wire.Client) (*mux.Output, error) {
 			return endpoints.NewContainers(w).Logs(ctx, "abc", endpoints.LogsOptions{Follow: true})
 		}},
-		{"service", "/services/svc/logs", func(ctx context.Context, w *wire.Client) (*endpoints.Logs, error) {
+		{"service", "/services/svc/logs", func(ctx context.Context, w *wire.Client) (*mux.Output, error) {
 			return endpoints.NewServices(w).Logs(ctx, "svc", endpoints.ServiceLogsOptions{Follow: true})
 		}},
-		{"task", "/tasks/tsk/logs", func(ctx context.Context, w *wire.Client) (*endpoints.Logs, error) {
+		{"task", "/tasks/tsk/logs", func(ctx context.Context, w *wire.Client) (*mux.Output, error) {
 			return endpoints.NewTasks(w).Logs(ctx, "tsk", endpoints.ServiceLogsOptions{Follow: true})
 		}},
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/dockwire/dockwire/mux"
 	"github.com/dockwire/dockwire/wire"
 )
 
@@ -342,7 +343,7 @@ func (s *ServiceService) Delete(ctx context.Context, id string) error {
 // local, journald). The caller must Close the stream.
 //
 // API: GET /services/{id}/logs
-func (s *ServiceService) Logs(ctx context.Context, id string, opts ServiceLogsOptions) (*Logs, error) {
+func (s *ServiceService) Logs(ctx context.Context, id string, opts ServiceLogsOptions) (*mux.Output, error) {
 	return swarmLogs(ctx, s.w, "ServiceLogs", "/services/", id, opts, func(ctx context.Context) (bool, error) {
 		svc, err := s.Inspect(ctx, id, ServiceInspectOptions{})
 		if err != nil {
@@ -355,7 +356,7 @@ func (s *ServiceService) Logs(ctx context.Context, id string, opts ServiceLogsOp
 
 // swarmLogs is the logs operation of services and tasks; tty reports the
 // object's TTY setting when the response does not say.
-func swarmLogs(ctx context.Context, w *wire.Client, op, prefix, id string, opts ServiceLogsOptions, tty func(context.Context) (bool, error)) (*Logs, error) {
+func swarmLogs(ctx context.Context, w *wire.Client, op, prefix, id string, opts ServiceLogsOptions, tty func(context.Context) (bool, error)) (*mux.Output, error) {
 	r, err := logsQuery{Stdout: opts.Stdout, Stderr: opts.Stderr, Follow: opts.Follow,
 		Timestamps: opts.Timestamps, Since: opts.Since, Tail: opts.Tail}.request(op, prefix, id)
 	if err != nil {

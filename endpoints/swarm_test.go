@@ -312,7 +312,7 @@ func TestSwarmLogsMultiplexed(t *testing.T) {
 			f.on("GET /tasks/t1/logs", logs)
 			f.on("GET /services/svc", onJSON(200, map[string]any{"ID": "svc", "Spec": map[string]any{"TaskTemplate": spec}}))
 			f.on("GET /tasks/t1", onJSON(200, map[string]any{"ID": "t1", "Spec": spec}))
-			var l *endpoints.Logs
+			var l *mux.Output
 			var err error
 			if tc.wantInspect == "/tasks/t1" {
 				l, err = endpoints.NewTasks(w).Logs(context.Background(), "t1", endpoints.ServiceLogsOptions{})

@@ -3,6 +3,7 @@ package endpoints
 import (
 	"context"
 
+	"github.com/dockwire/dockwire/mux"
 	"github.com/dockwire/dockwire/wire"
 )
 
@@ -43,7 +44,7 @@ func (s *TaskService) Inspect(ctx context.Context, id string) (Task, error) {
 // The caller must Close the stream.
 //
 // API: GET /tasks/{id}/logs
-func (s *TaskService) Logs(ctx context.Context, id string, opts ServiceLogsOptions) (*Logs, error) {
+func (s *TaskService) Logs(ctx context.Context, id string, opts ServiceLogsOptions) (*mux.Output, error) {
 	return swarmLogs(ctx, s.w, "TaskLogs", "/tasks/", id, opts, func(ctx context.Context) (bool, error) {
 		t, err := s.Inspect(ctx, id)
 		if err != nil {
