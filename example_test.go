@@ -50,7 +50,7 @@ func Example() {
 	api, _ := cli.APIVersion(ctx)
 	fmt.Println("daemon", v.Version, "speaks API", v.APIVersion, "- in use:", api)
 
-	res, err := cli.Containers.Run(ctx, endpoints.RunOptions{
+	res, err := cli.Containers.Run(ctx, endpoints.ContainerRunOptions{
 		Image:   "busybox:latest",
 		Command: []string{"sh", "-c", "echo hello from a container"},
 		Remove:  true,

@@ -14,10 +14,10 @@ func init() {
 		name := "dw-slash-" + e.RunID
 		id := e.create(endpoints.ContainerCreateOptions{Name: name, Config: endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}}})
 		list, err := e.containers().List(e.Ctx, endpoints.ContainerListOptions{All: true, Filters: wire.Filters{"id": {id}}})
-		if err != nil || len(list) != 1 || len(list[0].Names) == 0 {
+		if err != nil || len(list.Items) != 1 || len(list.Items[0].Names) == 0 {
 			e.T.Fatalf("list by id: %+v %v", list, err)
 		}
-		slashed := list[0].Names[0]
+		slashed := list.Items[0].Names[0]
 		if slashed != "/"+name {
 			e.T.Fatalf("Names[0] = %q, want %q", slashed, "/"+name)
 		}
@@ -25,11 +25,11 @@ func init() {
 		if err != nil || c.ID != id {
 			e.T.Fatalf("inspect %q: id %q, %v", slashed, c.ID, err)
 		}
-		if err := e.containers().Start(e.Ctx, c.Name, endpoints.StartOptions{}); err != nil {
+		if _, err := e.containers().Start(e.Ctx, c.Name, endpoints.ContainerStartOptions{}); err != nil {
 			e.T.Fatalf("start %q: %v", c.Name, err)
 		}
 		zero := 0
-		if err := e.containers().Stop(e.Ctx, slashed, endpoints.StopOptions{Timeout: &zero}); err != nil {
+		if _, err := e.containers().Stop(e.Ctx, slashed, endpoints.ContainerStopOptions{Timeout: &zero}); err != nil {
 			e.T.Fatalf("stop %q: %v", slashed, err)
 		}
 		if st := e.state(id); st.Running {
@@ -46,7 +46,7 @@ func init() {
 		webID := e.create(endpoints.ContainerCreateOptions{Name: web, Config: endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}},
 			HostConfig: &endpoints.HostConfig{Links: []string{"dw-db-" + e.RunID + ":al"}}})
 		e.start(webID)
-		if err := e.containers().Delete(e.Ctx, "/"+web+"/al", endpoints.DeleteOptions{RemoveLinks: true}); err != nil {
+		if _, err := e.containers().Delete(e.Ctx, "/"+web+"/al", endpoints.ContainerDeleteOptions{RemoveLinks: true}); err != nil {
 			e.T.Fatalf("remove link /%s/al: %v", web, err)
 		}
 		c, err := e.containers().Inspect(e.Ctx, webID, endpoints.ContainerInspectOptions{})

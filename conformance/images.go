@@ -56,7 +56,7 @@ func (e *Env) buildTiny(ref, what string) endpoints.BuildResult {
 // runImage runs cmd in image and returns its output.
 func (e *Env) runImage(image string, cmd ...string) string {
 	e.T.Helper()
-	res, err := e.containers().Run(e.Ctx, endpoints.RunOptions{Image: image, Command: cmd, Labels: e.Labels(), Remove: true, Stderr: true})
+	res, err := e.containers().Run(e.Ctx, endpoints.ContainerRunOptions{Image: image, Command: cmd, Labels: e.Labels(), Remove: true, Stderr: true})
 	if err != nil {
 		e.T.Fatalf("run %s %q: %v", image, cmd, err)
 	}
@@ -261,7 +261,7 @@ func init() {
 
 	register("images/import/rootfs-runnable", func(e *Env) {
 		id := e.exited("sh", "-c", "echo imported-"+e.RunID+" > /marker")
-		rc, err := e.containers().Export(e.Ctx, id)
+		rc, err := e.containers().Export(e.Ctx, id, endpoints.ContainerExportOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}

@@ -42,7 +42,7 @@ func (e *Env) newNetwork(opts endpoints.NetworkCreateOptions) string {
 // logsOf returns a container's whole output, stdout and stderr together.
 func (e *Env) logsOf(id string) string {
 	e.T.Helper()
-	return e.logsText(e.containers().Logs(e.Ctx, id, endpoints.LogsOptions{}))
+	return e.logsText(e.containers().Logs(e.Ctx, id, endpoints.ContainerLogsOptions{}))
 }
 
 // logsText reads a whole log stream (a container's, service's or task's),

@@ -66,10 +66,10 @@ func init() {
 		e.wantGates(41, []gateCase{
 			{"Healthcheck.StartInterval", 44, createWith(endpoints.ContainerConfig{Healthcheck: &endpoints.HealthConfig{Test: []string{"CMD", "true"}, StartInterval: 1e9}}, nil, nil)},
 			{"HostConfig.Annotations", 43, createWith(endpoints.ContainerConfig{}, &endpoints.HostConfig{Annotations: map[string]string{"a": "b"}}, nil)},
-			{"bind CreateMountpoint", 42, createWith(endpoints.ContainerConfig{}, mounts(endpoints.Mount{Type: endpoints.MountBind, Source: "/tmp", Target: "/x", BindOptions: &endpoints.BindOptions{CreateMountpoint: true}}), nil)},
-			{"bind ReadOnlyNonRecursive", 44, createWith(endpoints.ContainerConfig{}, mounts(endpoints.Mount{Type: endpoints.MountBind, Source: "/tmp", Target: "/x", BindOptions: &endpoints.BindOptions{ReadOnlyNonRecursive: true}}), nil)},
-			{"volume Subpath", 45, createWith(endpoints.ContainerConfig{}, mounts(endpoints.Mount{Type: endpoints.MountVolume, Source: "v", Target: "/x", VolumeOptions: &endpoints.VolumeOptions{Subpath: "sub"}}), nil)},
-			{"tmpfs Options", 46, createWith(endpoints.ContainerConfig{}, mounts(endpoints.Mount{Type: endpoints.MountTmpfs, Target: "/x", TmpfsOptions: &endpoints.TmpfsOptions{Options: [][]string{{"exec"}}}}), nil)},
+			{"bind CreateMountpoint", 42, createWith(endpoints.ContainerConfig{}, mounts(endpoints.Mount{Type: endpoints.MountBind, Source: "/tmp", Target: "/x", BindOptions: &endpoints.MountBindOptions{CreateMountpoint: true}}), nil)},
+			{"bind ReadOnlyNonRecursive", 44, createWith(endpoints.ContainerConfig{}, mounts(endpoints.Mount{Type: endpoints.MountBind, Source: "/tmp", Target: "/x", BindOptions: &endpoints.MountBindOptions{ReadOnlyNonRecursive: true}}), nil)},
+			{"volume Subpath", 45, createWith(endpoints.ContainerConfig{}, mounts(endpoints.Mount{Type: endpoints.MountVolume, Source: "v", Target: "/x", VolumeOptions: &endpoints.MountVolumeOptions{Subpath: "sub"}}), nil)},
+			{"tmpfs Options", 46, createWith(endpoints.ContainerConfig{}, mounts(endpoints.Mount{Type: endpoints.MountTmpfs, Target: "/x", TmpfsOptions: &endpoints.MountTmpfsOptions{Options: [][]string{{"exec"}}}}), nil)},
 			{"image mount", 48, createWith(endpoints.ContainerConfig{}, mounts(endpoints.Mount{Type: endpoints.MountImage, Source: "busybox:latest", Target: "/x"}), nil)},
 			{"two EndpointsConfig", 44, createWith(endpoints.ContainerConfig{}, nil, &endpoints.NetworkingConfig{EndpointsConfig: map[string]*endpoints.EndpointSettings{"a": {}, "b": {}}})},
 			{"EndpointSettings.MacAddress", 44, createWith(endpoints.ContainerConfig{}, nil, &endpoints.NetworkingConfig{EndpointsConfig: map[string]*endpoints.EndpointSettings{"a": {MacAddress: "02:42:ac:11:00:02"}}})},
@@ -80,10 +80,12 @@ func init() {
 	register("versions/containers/stop-restart-signal-above-1.41", func(e *Env) {
 		e.wantGates(41, []gateCase{
 			{"stop Signal", 42, func(ctx context.Context, c *dockwire.Client) error {
-				return endpoints.NewContainers(c.Wire()).Stop(ctx, "x", endpoints.StopOptions{Signal: "SIGKILL"})
+				_, err := endpoints.NewContainers(c.Wire()).Stop(ctx, "x", endpoints.ContainerStopOptions{Signal: "SIGKILL"})
+				return err
 			}},
 			{"restart Signal", 42, func(ctx context.Context, c *dockwire.Client) error {
-				return endpoints.NewContainers(c.Wire()).Restart(ctx, "x", endpoints.StopOptions{Signal: "SIGINT"})
+				_, err := endpoints.NewContainers(c.Wire()).Restart(ctx, "x", endpoints.ContainerRestartOptions{Signal: "SIGINT"})
+				return err
 			}},
 		})
 	})
@@ -92,7 +94,7 @@ func init() {
 		size := &[2]uint{24, 80}
 		e.wantGates(41, []gateCase{
 			{"exec create ConsoleSize", 42, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewExec(c.Wire()).Create(ctx, "x", endpoints.ExecConfig{Cmd: []string{"true"}, Tty: true, ConsoleSize: size})
+				_, err := endpoints.NewExec(c.Wire()).Create(ctx, "x", endpoints.ExecCreateOptions{Cmd: []string{"true"}, Tty: true, ConsoleSize: size})
 				return err
 			}},
 			{"exec start ConsoleSize", 42, func(ctx context.Context, c *dockwire.Client) error {
@@ -106,7 +108,7 @@ func init() {
 		// WorkingDir needs 1.35: refused on a client pinned to 1.34.
 		e.wantGates(34, []gateCase{
 			{"exec create WorkingDir", 35, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewExec(c.Wire()).Create(ctx, "x", endpoints.ExecConfig{Cmd: []string{"pwd"}, WorkingDir: "/tmp"})
+				_, err := endpoints.NewExec(c.Wire()).Create(ctx, "x", endpoints.ExecCreateOptions{Cmd: []string{"pwd"}, WorkingDir: "/tmp"})
 				return err
 			}},
 		})
@@ -280,23 +282,23 @@ func init() {
 		if c.HostConfig == nil || c.HostConfig.CgroupnsMode != "private" {
 			e.T.Errorf("inspect on 1.41: HostConfig.CgroupnsMode %+v, want private", c.HostConfig)
 		}
-		if err := cs.Start(e.Ctx, res.ID, endpoints.StartOptions{}); err != nil {
+		if _, err := cs.Start(e.Ctx, res.ID, endpoints.ContainerStartOptions{}); err != nil {
 			e.T.Fatalf("start: %v", err)
 		}
-		if _, err := cs.StatsOnce(e.Ctx, res.ID, endpoints.StatsOnceOptions{OneShot: true}); err != nil {
+		if _, err := cs.StatsOnce(e.Ctx, res.ID, endpoints.ContainerStatsOnceOptions{OneShot: true}); err != nil {
 			e.T.Errorf("one-shot stats on a 1.41 client: %v", err)
 		}
-		l, err := cs.Logs(e.Ctx, res.ID, endpoints.LogsOptions{Until: time.Now()})
+		l, err := cs.Logs(e.Ctx, res.ID, endpoints.ContainerLogsOptions{Until: time.Now()})
 		if err != nil {
 			e.T.Errorf("logs with Until on a 1.41 client: %v", err)
 		} else {
 			l.Close()
 		}
 		zero := 0
-		if err := cs.Stop(e.Ctx, res.ID, endpoints.StopOptions{Timeout: &zero}); err != nil {
+		if _, err := cs.Stop(e.Ctx, res.ID, endpoints.ContainerStopOptions{Timeout: &zero}); err != nil {
 			e.T.Fatalf("stop: %v", err)
 		}
-		w, err := cs.Wait(e.Ctx, res.ID, endpoints.WaitOptions{Condition: endpoints.WaitNotRunning})
+		w, err := cs.Wait(e.Ctx, res.ID, endpoints.ContainerWaitOptions{Condition: endpoints.WaitNotRunning})
 		if err != nil || w.StatusCode != 137 {
 			e.T.Errorf("wait not-running on a 1.41 client: %+v %v, want 137", w, err)
 		}

@@ -25,26 +25,30 @@ type ContainerListOptions struct {
 	Filters wire.Filters
 }
 
+// ContainerListResult is what [ContainerService.List] found.
+type ContainerListResult struct {
+	Items []ContainerSummary
+}
+
 // List lists containers (docker ps).
 //
 // API: GET /containers/json
-func (s *ContainerService) List(ctx context.Context, opts ContainerListOptions) ([]ContainerSummary, error) {
-	const op = "ContainerList"
-	if opts.Limit < 0 {
-		return nil, argErr(op, "Limit", strconv.Itoa(opts.Limit), "must not be negative")
+func (s *ContainerService) List(ctx context.Context, opts ContainerListOptions) (ContainerListResult, error) {
+	r, err := newRequest("ContainerList")
+	if err != nil {
+		return ContainerListResult{}, err
 	}
-	r := req("GET", "/containers/json", op)
-	boolParam(r.Query, "all", opts.All)
-	boolParam(r.Query, "size", opts.Size)
+	if opts.Limit < 0 {
+		return ContainerListResult{}, argErr(r.Op, "Limit", strconv.Itoa(opts.Limit), "must not be negative")
+	}
+	setBool(r.Query, "all", opts.All)
+	setBool(r.Query, "size", opts.Size)
 	if opts.Limit > 0 {
 		r.Query.Set("limit", strconv.Itoa(opts.Limit))
 	}
-	if f := opts.Filters.Encode(); f != "" {
-		r.Query.Set("filters", f)
-	}
-	var out []ContainerSummary
-	err := call(ctx, s.w, r, &out)
-	return out, err
+	setFilters(r.Query, opts.Filters)
+	items, err := decode[[]ContainerSummary](ctx, s.w, r)
+	return ContainerListResult{Items: items}, err
 }
 
 // ContainerInspectOptions tune [ContainerService.Inspect].
@@ -56,51 +60,58 @@ type ContainerInspectOptions struct {
 // docker-py's reload().
 //
 // API: GET /containers/{id}/json
-func (s *ContainerService) Inspect(ctx context.Context, id string, opts ContainerInspectOptions) (ContainerInspect, error) {
-	const op = "ContainerInspect"
-	r, err := objectRequest(op, "GET", "/containers/", id, "/json", wire.Version{})
+func (s *ContainerService) Inspect(ctx context.Context, id string, opts ContainerInspectOptions) (ContainerInspectResult, error) {
+	r, err := newRequest("ContainerInspect", id)
 	if err != nil {
-		return ContainerInspect{}, err
+		return ContainerInspectResult{}, err
 	}
-	boolParam(r.Query, "size", opts.Size)
-	var out ContainerInspect
-	err = call(ctx, s.w, r, &out)
-	return out, err
+	setBool(r.Query, "size", opts.Size)
+	return decode[ContainerInspectResult](ctx, s.w, r)
 }
 
-// TopOptions tune [ContainerService.Top].
-type TopOptions struct {
+// ContainerTopOptions tune [ContainerService.Top].
+type ContainerTopOptions struct {
 	PsArgs string // ps arguments, default "-ef"
+}
+
+// ContainerTopResult is the process list of a container (swagger:
+// ContainerTopResponse): Titles are the ps columns, Processes its rows.
+type ContainerTopResult struct {
+	Titles    []string
+	Processes [][]string
 }
 
 // Top lists the processes running in a container.
 //
 // API: GET /containers/{id}/top
-func (s *ContainerService) Top(ctx context.Context, id string, opts TopOptions) (ContainerTop, error) {
-	const op = "ContainerTop"
-	r, err := objectRequest(op, "GET", "/containers/", id, "/top", wire.Version{})
+func (s *ContainerService) Top(ctx context.Context, id string, opts ContainerTopOptions) (ContainerTopResult, error) {
+	r, err := newRequest("ContainerTop", id)
 	if err != nil {
-		return ContainerTop{}, err
+		return ContainerTopResult{}, err
 	}
-	if opts.PsArgs != "" {
-		r.Query.Set("ps_args", opts.PsArgs)
-	}
-	var out ContainerTop
-	err = call(ctx, s.w, r, &out)
-	return out, err
+	setString(r.Query, "ps_args", opts.PsArgs)
+	return decode[ContainerTopResult](ctx, s.w, r)
+}
+
+// ContainerChangesOptions tune [ContainerService.Changes]; there is nothing
+// to tune yet.
+type ContainerChangesOptions struct{}
+
+// ContainerChangesResult lists the paths changed in a container's
+// filesystem.
+type ContainerChangesResult struct {
+	Items []FilesystemChange
 }
 
 // Changes lists the paths changed in a container's filesystem since it was
 // created.
 //
 // API: GET /containers/{id}/changes
-func (s *ContainerService) Changes(ctx context.Context, id string) ([]FilesystemChange, error) {
-	const op = "ContainerChanges"
-	p, err := idPath(op, "/containers/", id, "/changes")
+func (s *ContainerService) Changes(ctx context.Context, id string, opts ContainerChangesOptions) (ContainerChangesResult, error) {
+	r, err := newRequest("ContainerChanges", id)
 	if err != nil {
-		return nil, err
+		return ContainerChangesResult{}, err
 	}
-	var out []FilesystemChange
-	err = call(ctx, s.w, req("GET", p, op), &out)
-	return out, err
+	items, err := decode[[]FilesystemChange](ctx, s.w, r)
+	return ContainerChangesResult{Items: items}, err
 }

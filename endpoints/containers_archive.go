@@ -10,32 +10,35 @@ import (
 	"github.com/dockwire/dockwire/wire"
 )
 
+// ContainerExportOptions tune [ContainerService.Export]; there is nothing
+// to tune yet.
+type ContainerExportOptions struct{}
+
 // Export streams a container's filesystem as a tar archive. The caller
 // must Close it.
 //
 // API: GET /containers/{id}/export
-func (s *ContainerService) Export(ctx context.Context, id string) (io.ReadCloser, error) {
-	const op = "ContainerExport"
-	p, err := idPath(op, "/containers/", id, "/export")
+func (s *ContainerService) Export(ctx context.Context, id string, opts ContainerExportOptions) (io.ReadCloser, error) {
+	r, err := newRequest("ContainerExport", id)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := send(ctx, s.w, req("GET", p, op))
+	resp, err := send(ctx, s.w, r)
 	if err != nil {
 		return nil, err
 	}
 	return resp.Body, nil
 }
 
-func archiveRequest(op, method, id, path string) (*wire.Request, error) {
-	p, err := idPath(op, "/containers/", id, "/archive")
+// archiveRequest starts a request on the archive of a container's path.
+func archiveRequest(op, id, path string) (*wire.Request, error) {
+	r, err := newRequest(op, id)
 	if err != nil {
 		return nil, err
 	}
 	if path == "" {
 		return nil, argErr(op, "path", "", "must not be empty")
 	}
-	r := req(method, p, op)
 	r.Query.Set("path", path)
 	return r, nil
 }
@@ -48,28 +51,41 @@ func pathStat(op string, h wire.Header) (tarstream.PathStat, error) {
 	return st, nil
 }
 
+// ContainerStatPathOptions tune [ContainerService.StatPath]; there is
+// nothing to tune yet.
+type ContainerStatPathOptions struct{}
+
+// ContainerStatPathResult describes a path of a container.
+type ContainerStatPathResult struct {
+	tarstream.PathStat
+}
+
 // StatPath describes a path in a container's filesystem (name, size,
 // mode, mtime, link target), as the X-Docker-Container-Path-Stat header
 // carries it. A missing path matches wire.ErrNotFound.
 //
 // API: HEAD /containers/{id}/archive
-func (s *ContainerService) StatPath(ctx context.Context, id, path string) (tarstream.PathStat, error) {
-	const op = "ContainerArchiveInfo"
-	r, err := archiveRequest(op, "HEAD", id, path)
+func (s *ContainerService) StatPath(ctx context.Context, id, path string, opts ContainerStatPathOptions) (ContainerStatPathResult, error) {
+	r, err := archiveRequest("ContainerArchiveInfo", id, path)
 	if err != nil {
-		return tarstream.PathStat{}, err
+		return ContainerStatPathResult{}, err
 	}
 	resp, err := send(ctx, s.w, r)
 	if err != nil {
-		return tarstream.PathStat{}, err
+		return ContainerStatPathResult{}, err
 	}
 	resp.Body.Close()
-	return pathStat(op, resp.Header)
+	st, err := pathStat(r.Op, resp.Header)
+	return ContainerStatPathResult{st}, err
 }
 
-// Archive is a path of a container as a tar stream, with the path's
-// stat. The caller must Close Body.
-type Archive struct {
+// ContainerGetArchiveOptions tune [ContainerService.GetArchive]; there is
+// nothing to tune yet.
+type ContainerGetArchiveOptions struct{}
+
+// ContainerGetArchiveResult is a path of a container as a tar stream, with
+// the path's stat. The caller must Close Body.
+type ContainerGetArchiveResult struct {
 	Stat tarstream.PathStat
 	Body io.ReadCloser
 }
@@ -78,26 +94,25 @@ type Archive struct {
 // (docker cp out). Use [ContainerService.CopyFrom] to extract it.
 //
 // API: GET /containers/{id}/archive
-func (s *ContainerService) GetArchive(ctx context.Context, id, path string) (Archive, error) {
-	const op = "ContainerArchive"
-	r, err := archiveRequest(op, "GET", id, path)
+func (s *ContainerService) GetArchive(ctx context.Context, id, path string, opts ContainerGetArchiveOptions) (ContainerGetArchiveResult, error) {
+	r, err := archiveRequest("ContainerArchive", id, path)
 	if err != nil {
-		return Archive{}, err
+		return ContainerGetArchiveResult{}, err
 	}
 	resp, err := send(ctx, s.w, r)
 	if err != nil {
-		return Archive{}, err
+		return ContainerGetArchiveResult{}, err
 	}
-	st, err := pathStat(op, resp.Header)
+	st, err := pathStat(r.Op, resp.Header)
 	if err != nil {
 		resp.Body.Close()
-		return Archive{}, err
+		return ContainerGetArchiveResult{}, err
 	}
-	return Archive{Stat: st, Body: resp.Body}, nil
+	return ContainerGetArchiveResult{Stat: st, Body: resp.Body}, nil
 }
 
-// PutArchiveOptions tune [ContainerService.PutArchive].
-type PutArchiveOptions struct {
+// ContainerPutArchiveOptions tune [ContainerService.PutArchive].
+type ContainerPutArchiveOptions struct {
 	// Size is the archive's length; 0 sends it chunked.
 	Size int64
 	// CopyUIDGID gives the files the container's user and group for their
@@ -108,34 +123,34 @@ type PutArchiveOptions struct {
 	NoOverwriteDirNonDir bool
 }
 
+// ContainerPutArchiveResult is an empty answer; fields may be added.
+type ContainerPutArchiveResult struct{}
+
 // PutArchive extracts the tar archive r into the directory path of a
 // container (docker cp in). Use [ContainerService.CopyTo] to send a host
 // path.
 //
 // API: PUT /containers/{id}/archive
-func (s *ContainerService) PutArchive(ctx context.Context, id, path string, r io.Reader, opts PutArchiveOptions) error {
-	const op = "PutContainerArchive"
-	rq, err := archiveRequest(op, "PUT", id, path)
+func (s *ContainerService) PutArchive(ctx context.Context, id, path string, r io.Reader, opts ContainerPutArchiveOptions) (ContainerPutArchiveResult, error) {
+	rq, err := archiveRequest("PutContainerArchive", id, path)
 	if err != nil {
-		return err
+		return ContainerPutArchiveResult{}, err
 	}
 	if r == nil {
-		return argErr(op, "archive", "<nil>", "must not be nil")
+		return ContainerPutArchiveResult{}, argErr(rq.Op, "archive", "<nil>", "must not be nil")
 	}
 	if opts.Size < 0 {
-		return argErr(op, "Size", strconv.FormatInt(opts.Size, 10), "must not be negative")
+		return ContainerPutArchiveResult{}, argErr(rq.Op, "Size", strconv.FormatInt(opts.Size, 10), "must not be negative")
 	}
 	if opts.CopyUIDGID {
 		rq.Query.Set("copyUIDGID", "1")
-		rq.Requires = []wire.Requirement{{What: op + ": CopyUIDGID", Version: v(30)}}
+		need(rq, "CopyUIDGID", 30)
 	}
-	boolParam(rq.Query, "noOverwriteDirNonDir", opts.NoOverwriteDirNonDir)
-	rq.Header = wire.Header{}
-	rq.Header.Set("Content-Type", "application/x-tar")
-	rq.Body = r
-	rq.ContentLength = opts.Size
-	if opts.Size == 0 {
-		rq.ContentLength = -1
+	setBool(rq.Query, "noOverwriteDirNonDir", opts.NoOverwriteDirNonDir)
+	setStream(rq, "application/x-tar", r)
+	if opts.Size > 0 {
+		rq.ContentLength = opts.Size
 	}
-	return call(ctx, s.w, rq, nil)
+	_, err = callNoContent(ctx, s.w, rq)
+	return ContainerPutArchiveResult{}, err
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -51,50 +50,49 @@ type createBody struct {
 	NetworkingConfig *NetworkingConfig `json:",omitempty"`
 }
 
+// ContainerCreateResult is the daemon's answer to create (swagger:
+// ContainerCreateResponse).
+type ContainerCreateResult struct {
+	ID       string `json:"Id"`
+	Warnings []string
+}
+
 // Create creates a container. A missing image gives an error matching both
-// ErrImageNotFound and wire.ErrNotFound. From API 1.44 a Config.MacAddress
-// is sent as the MacAddress of the container's network endpoint, as the
-// docker CLI does (daemons refuse the container-wide field from 1.52). The configuration is checked
+// ErrImageNotFound and wire.ErrNotFound. The configuration is checked
 // before any I/O: a malformed name, an unknown restart policy, AutoRemove
 // with a restart policy, bad port keys or mounts are an *ArgError, and
-// fields newer than the negotiated API a *wire.VersionError.
+// fields newer than the API in use a *wire.VersionError. From API 1.44 a
+// Config.MacAddress is sent as the MacAddress of the container's network
+// endpoint, as the docker CLI does (daemons refuse the container-wide
+// field from 1.52).
 //
 // API: POST /containers/create
 func (s *ContainerService) Create(ctx context.Context, opts ContainerCreateOptions) (ContainerCreateResult, error) {
-	const op = "ContainerCreate"
+	r, err := newRequest("ContainerCreate")
+	if err != nil {
+		return ContainerCreateResult{}, err
+	}
 	if opts.Config.MacAddress != "" {
 		ver, err := s.w.Version(ctx)
 		if err != nil {
 			return ContainerCreateResult{}, err
 		}
 		if !ver.Less(v(44)) {
-			if err := moveMacAddress(op, &opts); err != nil {
+			if err := moveMacAddress(r.Op, &opts); err != nil {
 				return ContainerCreateResult{}, err
 			}
 		}
 	}
-	reqs, err := checkCreate(op, &opts)
-	if err != nil {
+	if err := checkCreate(r, &opts); err != nil {
 		return ContainerCreateResult{}, err
 	}
-	r, err := wire.JSONRequest("POST", "/containers/create", createBody{opts.Config, opts.HostConfig, opts.NetworkingConfig})
-	if err != nil {
+	setString(r.Query, "name", opts.Name)
+	setString(r.Query, "platform", opts.Platform)
+	if err := setJSON(r, createBody{opts.Config, opts.HostConfig, opts.NetworkingConfig}); err != nil {
 		return ContainerCreateResult{}, err
 	}
-	r.Op = op
-	r.Requires = reqs
-	r.Query = url.Values{}
-	if opts.Name != "" {
-		r.Query.Set("name", opts.Name)
-	}
-	if opts.Platform != "" {
-		r.Query.Set("platform", opts.Platform)
-	}
-	var out ContainerCreateResult
-	if err := call(ctx, s.w, r, &out); err != nil {
-		return ContainerCreateResult{}, imageNotFound(err)
-	}
-	return out, nil
+	res, err := decode[ContainerCreateResult](ctx, s.w, r)
+	return res, imageNotFound(err)
 }
 
 // moveMacAddress moves the container-wide Config.MacAddress, deprecated
@@ -185,122 +183,120 @@ func checkPortKey(op, field string, p Port) error {
 	return nil
 }
 
-// checkCreate refuses bad options and lists the version requirements.
-func checkCreate(op string, o *ContainerCreateOptions) ([]wire.Requirement, error) {
-	var reqs []wire.Requirement
-	need := func(what string, minor int) {
-		reqs = append(reqs, wire.Requirement{What: op + ": " + what, Version: v(minor)})
-	}
+// checkCreate refuses bad options and records on r the versions the
+// fields set need.
+func checkCreate(r *wire.Request, o *ContainerCreateOptions) error {
+	op := r.Op
 	if o.Config.Image == "" {
-		return nil, argErr(op, "Config.Image", "", "must not be empty")
+		return argErr(op, "Config.Image", "", "must not be empty")
 	}
 	if o.Name != "" && !validName(o.Name) {
-		return nil, argErr(op, "Name", o.Name, "invalid container name: want [a-zA-Z0-9][a-zA-Z0-9_.-]*")
+		return argErr(op, "Name", o.Name, "invalid container name: want [a-zA-Z0-9][a-zA-Z0-9_.-]*")
 	}
 	if o.Platform != "" {
-		need("Platform", 41)
+		need(r, "Platform", 41)
 	}
 	for p := range o.Config.ExposedPorts {
 		if err := checkPortKey(op, "Config.ExposedPorts", p); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if o.Config.StopTimeout != nil && *o.Config.StopTimeout < -1 {
-		return nil, argErr(op, "Config.StopTimeout", strconv.Itoa(*o.Config.StopTimeout), "must be -1 or more")
+		return argErr(op, "Config.StopTimeout", strconv.Itoa(*o.Config.StopTimeout), "must be -1 or more")
 	}
 	if hc := o.Config.Healthcheck; hc != nil {
 		if hc.StartInterval != 0 {
-			need("Healthcheck.StartInterval", 44)
+			need(r, "Healthcheck.StartInterval", 44)
 		}
 		if hc.Retries < 0 || hc.Interval < 0 || hc.Timeout < 0 || hc.StartPeriod < 0 || hc.StartInterval < 0 {
-			return nil, argErr(op, "Config.Healthcheck", fmt.Sprint(*hc), "durations and retries must not be negative")
+			return argErr(op, "Config.Healthcheck", fmt.Sprint(*hc), "durations and retries must not be negative")
 		}
 	}
 	if hc := o.HostConfig; hc != nil {
 		if err := checkRestart(op, hc.RestartPolicy, hc.AutoRemove); err != nil {
-			return nil, err
+			return err
 		}
 		if err := checkResources(op, &hc.Resources); err != nil {
-			return nil, err
+			return err
 		}
 		if len(hc.DeviceRequests) > 0 {
-			need("HostConfig.DeviceRequests", 40)
+			need(r, "HostConfig.DeviceRequests", 40)
 		}
 		if hc.ShmSize < 0 {
-			return nil, argErr(op, "HostConfig.ShmSize", strconv.FormatInt(hc.ShmSize, 10), "must not be negative")
+			return argErr(op, "HostConfig.ShmSize", strconv.FormatInt(hc.ShmSize, 10), "must not be negative")
 		}
 		for p := range hc.PortBindings {
 			if err := checkPortKey(op, "HostConfig.PortBindings", p); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		if len(hc.Annotations) > 0 {
-			need("HostConfig.Annotations", 43)
+			need(r, "HostConfig.Annotations", 43)
 		}
 		if hc.CgroupnsMode != "" {
-			need("HostConfig.CgroupnsMode", 41)
+			need(r, "HostConfig.CgroupnsMode", 41)
 		}
 		for i, m := range hc.Mounts {
 			field := fmt.Sprintf("HostConfig.Mounts[%d]", i)
 			if m.Target == "" {
-				return nil, argErr(op, field+".Target", "", "must not be empty")
+				return argErr(op, field+".Target", "", "must not be empty")
 			}
 			switch m.Type {
 			case MountBind, MountVolume, MountTmpfs, MountNpipe, MountCluster:
 			case MountImage:
-				need(field+".Type image", 48)
+				need(r, field+".Type image", 48)
 			default:
-				return nil, argErr(op, field+".Type", m.Type, "unknown mount type: want bind, volume, tmpfs, npipe, cluster or image")
+				return argErr(op, field+".Type", m.Type, "unknown mount type: want bind, volume, tmpfs, npipe, cluster or image")
 			}
 			if m.Type == MountBind && m.Source == "" {
-				return nil, argErr(op, field+".Source", "", "a bind mount needs a source")
+				return argErr(op, field+".Source", "", "a bind mount needs a source")
 			}
 			if (m.BindOptions != nil && m.Type != MountBind) || (m.VolumeOptions != nil && m.Type != MountVolume) ||
 				(m.TmpfsOptions != nil && m.Type != MountTmpfs) || (m.ImageOptions != nil && m.Type != MountImage) {
-				return nil, argErr(op, field+".Type", m.Type, "options set for another mount type")
+				return argErr(op, field+".Type", m.Type, "options set for another mount type")
 			}
 			if b := m.BindOptions; b != nil {
 				if b.CreateMountpoint {
-					need(field+".BindOptions.CreateMountpoint", 42)
+					need(r, field+".BindOptions.CreateMountpoint", 42)
 				}
 				if b.ReadOnlyNonRecursive || b.ReadOnlyForceRecursive {
-					need(field+".BindOptions.ReadOnly*Recursive", 44)
+					need(r, field+".BindOptions.ReadOnly*Recursive", 44)
 				}
 			}
 			if vo := m.VolumeOptions; vo != nil && vo.Subpath != "" {
-				need(field+".VolumeOptions.Subpath", 45)
+				need(r, field+".VolumeOptions.Subpath", 45)
 			}
 			if t := m.TmpfsOptions; t != nil {
 				if t.SizeBytes < 0 {
-					return nil, argErr(op, field+".TmpfsOptions.SizeBytes", strconv.FormatInt(t.SizeBytes, 10), "must not be negative")
+					return argErr(op, field+".TmpfsOptions.SizeBytes", strconv.FormatInt(t.SizeBytes, 10), "must not be negative")
 				}
 				if len(t.Options) > 0 {
-					need(field+".TmpfsOptions.Options", 46)
+					need(r, field+".TmpfsOptions.Options", 46)
 				}
 			}
 		}
 	}
 	if nc := o.NetworkingConfig; nc != nil {
 		if len(nc.EndpointsConfig) > 1 {
-			need("NetworkingConfig: several EndpointsConfig", 44)
+			need(r, "NetworkingConfig: several EndpointsConfig", 44)
 		}
 		for name, es := range nc.EndpointsConfig {
 			if name == "" {
-				return nil, argErr(op, "NetworkingConfig.EndpointsConfig", "", "network name must not be empty")
+				return argErr(op, "NetworkingConfig.EndpointsConfig", "", "network name must not be empty")
 			}
 			if es == nil {
 				continue
 			}
 			if es.MacAddress != "" {
-				need("EndpointSettings.MacAddress", 44)
+				need(r, "EndpointSettings.MacAddress", 44)
 			}
 			if len(es.DriverOpts) > 0 {
-				need("EndpointSettings.DriverOpts", 32)
+				need(r, "EndpointSettings.DriverOpts", 32)
 			}
 			if es.GwPriority != 0 {
-				need("EndpointSettings.GwPriority", 48)
+				need(r, "EndpointSettings.GwPriority", 48)
 			}
 		}
 	}
-	return reqs, nil
+	return nil
 }

@@ -21,7 +21,7 @@ func ExampleContainerService_Run() {
 	ctx := context.Background()
 	containers := endpoints.NewContainers(w)
 
-	res, err := containers.Run(ctx, endpoints.RunOptions{
+	res, err := containers.Run(ctx, endpoints.ContainerRunOptions{
 		Image:    "busybox:latest",
 		Command:  []string{"sh", "-c", "echo hello"},
 		Remove:   true,
@@ -32,7 +32,7 @@ func ExampleContainerService_Run() {
 	}
 	fmt.Printf("%s", res.Output)
 
-	_, err = containers.Run(ctx, endpoints.RunOptions{
+	_, err = containers.Run(ctx, endpoints.ContainerRunOptions{
 		Image:   "busybox:latest",
 		Command: []string{"sh", "-c", "echo bad >&2; exit 3"},
 		Remove:  true,
@@ -53,13 +53,13 @@ func ExampleContainerService_ExecRun() {
 	defer stop()
 	ctx := context.Background()
 	containers := endpoints.NewContainers(w)
-	c, err := containers.Run(ctx, endpoints.RunOptions{Image: "busybox:latest", Command: []string{"sleep", "60"}, Detach: true})
+	c, err := containers.Run(ctx, endpoints.ContainerRunOptions{Image: "busybox:latest", Command: []string{"sleep", "60"}, Detach: true})
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer containers.Delete(ctx, c.ID, endpoints.DeleteOptions{Force: true})
+	defer containers.Delete(ctx, c.ID, endpoints.ContainerDeleteOptions{Force: true})
 
-	res, err := containers.ExecRun(ctx, c.ID, endpoints.ExecRunOptions{
+	res, err := containers.ExecRun(ctx, c.ID, endpoints.ContainerExecRunOptions{
 		Cmd:        []string{"sh", "-c", "echo $GREETING from $(pwd); exit 2"},
 		Env:        []string{"GREETING=hello"},
 		WorkingDir: "/tmp",
@@ -79,18 +79,18 @@ func ExampleContainerService_Logs() {
 	defer stop()
 	ctx := context.Background()
 	containers := endpoints.NewContainers(w)
-	c, err := containers.Run(ctx, endpoints.RunOptions{
+	c, err := containers.Run(ctx, endpoints.ContainerRunOptions{
 		Image: "busybox:latest", Command: []string{"sh", "-c", "echo one; echo two >&2; echo three"}, Detach: true,
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer containers.Delete(ctx, c.ID, endpoints.DeleteOptions{Force: true})
-	if _, err := containers.Wait(ctx, c.ID, endpoints.WaitOptions{}); err != nil {
+	defer containers.Delete(ctx, c.ID, endpoints.ContainerDeleteOptions{Force: true})
+	if _, err := containers.Wait(ctx, c.ID, endpoints.ContainerWaitOptions{}); err != nil {
 		log.Fatal(err)
 	}
 
-	logs, err := containers.Logs(ctx, c.ID, endpoints.LogsOptions{Follow: true, Tail: "all"})
+	logs, err := containers.Logs(ctx, c.ID, endpoints.ContainerLogsOptions{Follow: true, Tail: "all"})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -111,11 +111,11 @@ func ExampleContainerService_CopyTo() {
 	defer stop()
 	ctx := context.Background()
 	containers := endpoints.NewContainers(w)
-	c, err := containers.Run(ctx, endpoints.RunOptions{Image: "busybox:latest", Command: []string{"sleep", "60"}, Detach: true})
+	c, err := containers.Run(ctx, endpoints.ContainerRunOptions{Image: "busybox:latest", Command: []string{"sleep", "60"}, Detach: true})
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer containers.Delete(ctx, c.ID, endpoints.DeleteOptions{Force: true})
+	defer containers.Delete(ctx, c.ID, endpoints.ContainerDeleteOptions{Force: true})
 
 	site, err := os.MkdirTemp("", "site")
 	if err != nil {
@@ -123,11 +123,11 @@ func ExampleContainerService_CopyTo() {
 	}
 	defer os.RemoveAll(site)
 	os.WriteFile(filepath.Join(site, "index.html"), []byte("<h1>hi</h1>\n"), 0o644)
-	if err := containers.CopyTo(ctx, c.ID, site, "/tmp", endpoints.CopyOptions{}); err != nil {
+	if _, err := containers.CopyTo(ctx, c.ID, site, "/tmp", endpoints.ContainerCopyToOptions{}); err != nil {
 		log.Fatal(err)
 	}
 	out := filepath.Join(site, "out")
-	stat, err := containers.CopyFrom(ctx, c.ID, "/tmp/"+filepath.Base(site)+"/index.html", out, endpoints.CopyOptions{})
+	stat, err := containers.CopyFrom(ctx, c.ID, "/tmp/"+filepath.Base(site)+"/index.html", out, endpoints.ContainerCopyFromOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}

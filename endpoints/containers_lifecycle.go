@@ -5,47 +5,40 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/dockwire/dockwire/wire"
 )
 
-// StartOptions tune [ContainerService.Start].
-type StartOptions struct {
+// ContainerStartOptions tune [ContainerService.Start].
+type ContainerStartOptions struct {
 	DetachKeys string // key sequence that detaches an attached client, "ctrl-p,ctrl-q"
 }
 
-// simple runs a POST /containers/{id}/<what> that answers 204 or 304.
-func (s *ContainerService) simple(ctx context.Context, op, id, suffix string, q url.Values, reqs []wire.Requirement, noTimeout bool) error {
-	p, err := idPath(op, "/containers/", id, suffix)
-	if err != nil {
-		return err
-	}
-	r := req("POST", p, op)
-	if q != nil {
-		r.Query = q
-	}
-	r.Requires = reqs
-	r.NoTimeout = noTimeout
-	return call(ctx, s.w, r, nil)
+// ContainerStartResult says how a start went.
+type ContainerStartResult struct {
+	// NotModified is true when the container was already running: the
+	// daemon answered 304 Not Modified, which is success.
+	NotModified bool
 }
 
-// Start starts a container. Starting a running container is success: the
-// daemon answers 304 Not Modified.
+// Start starts a container. Starting a running container is success, with
+// NotModified set.
 //
 // API: POST /containers/{id}/start
-func (s *ContainerService) Start(ctx context.Context, id string, opts StartOptions) error {
-	q := url.Values{}
-	if opts.DetachKeys != "" {
-		q.Set("detachKeys", opts.DetachKeys)
+func (s *ContainerService) Start(ctx context.Context, id string, opts ContainerStartOptions) (ContainerStartResult, error) {
+	r, err := newRequest("ContainerStart", id)
+	if err != nil {
+		return ContainerStartResult{}, err
 	}
-	return s.simple(ctx, "ContainerStart", id, "/start", q, nil, false)
+	setString(r.Query, "detachKeys", opts.DetachKeys)
+	notMod, err := callNoContent(ctx, s.w, r)
+	return ContainerStartResult{NotModified: notMod}, err
 }
 
-// StopOptions tune [ContainerService.Stop] and [ContainerService.Restart].
-type StopOptions struct {
+// ContainerStopOptions tune [ContainerService.Stop].
+type ContainerStopOptions struct {
 	// Signal replaces the container's stop signal ("SIGINT", "9"); API 1.42.
 	Signal string
 	// Timeout is how long to wait before killing, in seconds; nil means
@@ -53,23 +46,75 @@ type StopOptions struct {
 	Timeout *int
 }
 
-func stopQuery(op string, opts StopOptions) (url.Values, []wire.Requirement, error) {
-	q := url.Values{}
-	var reqs []wire.Requirement
-	if opts.Signal != "" {
-		if err := checkSignal(op, opts.Signal); err != nil {
-			return nil, nil, err
-		}
-		q.Set("signal", opts.Signal)
-		reqs = append(reqs, wire.Requirement{What: op + ": Signal", Version: v(42)})
+// ContainerStopResult says how a stop went.
+type ContainerStopResult struct {
+	// NotModified is true when the container was not running: the daemon
+	// answered 304 Not Modified, which is success.
+	NotModified bool
+}
+
+// Stop stops a container: its stop signal, then SIGKILL after the
+// timeout. Stopping a stopped container is success, with NotModified set.
+// No client timeout cuts the wait.
+//
+// API: POST /containers/{id}/stop
+func (s *ContainerService) Stop(ctx context.Context, id string, opts ContainerStopOptions) (ContainerStopResult, error) {
+	r, err := newRequest("ContainerStop", id)
+	if err != nil {
+		return ContainerStopResult{}, err
 	}
-	if opts.Timeout != nil {
-		if *opts.Timeout < -1 {
-			return nil, nil, argErr(op, "Timeout", strconv.Itoa(*opts.Timeout), "must be -1 or more")
-		}
-		q.Set("t", strconv.Itoa(*opts.Timeout))
+	if err := stopQuery(r, opts.Signal, opts.Timeout); err != nil {
+		return ContainerStopResult{}, err
 	}
-	return q, reqs, nil
+	notMod, err := callNoContent(ctx, s.w, r)
+	return ContainerStopResult{NotModified: notMod}, err
+}
+
+// ContainerRestartOptions tune [ContainerService.Restart].
+type ContainerRestartOptions struct {
+	// Signal replaces the container's stop signal ("SIGINT", "9"); API 1.42.
+	Signal string
+	// Timeout is how long to wait before killing, in seconds; nil means
+	// the container's StopTimeout (10 by default), -1 forever.
+	Timeout *int
+}
+
+// ContainerRestartResult is an empty answer; fields may be added.
+type ContainerRestartResult struct{}
+
+// Restart stops then starts a container. No client timeout cuts the wait.
+//
+// API: POST /containers/{id}/restart
+func (s *ContainerService) Restart(ctx context.Context, id string, opts ContainerRestartOptions) (ContainerRestartResult, error) {
+	r, err := newRequest("ContainerRestart", id)
+	if err != nil {
+		return ContainerRestartResult{}, err
+	}
+	if err := stopQuery(r, opts.Signal, opts.Timeout); err != nil {
+		return ContainerRestartResult{}, err
+	}
+	_, err = callNoContent(ctx, s.w, r)
+	return ContainerRestartResult{}, err
+}
+
+// stopQuery fills the query stop and restart share; neither is cut by a
+// client timeout.
+func stopQuery(r *wire.Request, signal string, timeout *int) error {
+	if signal != "" {
+		if err := checkSignal(r.Op, signal); err != nil {
+			return err
+		}
+		r.Query.Set("signal", signal)
+		need(r, "Signal", 42)
+	}
+	if timeout != nil {
+		if *timeout < -1 {
+			return argErr(r.Op, "Timeout", strconv.Itoa(*timeout), "must be -1 or more")
+		}
+		r.Query.Set("t", strconv.Itoa(*timeout))
+	}
+	r.NoTimeout = true
+	return nil
 }
 
 // validSignal reports whether sig looks like a signal: a number of 1 to 3
@@ -105,117 +150,68 @@ func checkSignal(op, sig string) error {
 	return nil
 }
 
-// Stop stops a container: its stop signal, then SIGKILL after the
-// timeout. Stopping a stopped container is success: the daemon answers
-// 304 Not Modified. No client timeout cuts the wait.
-//
-// API: POST /containers/{id}/stop
-func (s *ContainerService) Stop(ctx context.Context, id string, opts StopOptions) error {
-	const op = "ContainerStop"
-	q, reqs, err := stopQuery(op, opts)
-	if err != nil {
-		return err
-	}
-	return s.simple(ctx, op, id, "/stop", q, reqs, true)
-}
-
-// Restart stops then starts a container.
-//
-// API: POST /containers/{id}/restart
-func (s *ContainerService) Restart(ctx context.Context, id string, opts StopOptions) error {
-	const op = "ContainerRestart"
-	q, reqs, err := stopQuery(op, opts)
-	if err != nil {
-		return err
-	}
-	return s.simple(ctx, op, id, "/restart", q, reqs, true)
-}
-
-// KillOptions tune [ContainerService.Kill].
-type KillOptions struct {
+// ContainerKillOptions tune [ContainerService.Kill].
+type ContainerKillOptions struct {
 	Signal string // "SIGKILL" when empty
 }
+
+// ContainerKillResult is an empty answer; fields may be added.
+type ContainerKillResult struct{}
 
 // Kill sends a signal to a container's main process.
 //
 // API: POST /containers/{id}/kill
-func (s *ContainerService) Kill(ctx context.Context, id string, opts KillOptions) error {
-	const op = "ContainerKill"
-	q := url.Values{}
+func (s *ContainerService) Kill(ctx context.Context, id string, opts ContainerKillOptions) (ContainerKillResult, error) {
+	r, err := newRequest("ContainerKill", id)
+	if err != nil {
+		return ContainerKillResult{}, err
+	}
 	if opts.Signal != "" {
-		if err := checkSignal(op, opts.Signal); err != nil {
-			return err
+		if err := checkSignal(r.Op, opts.Signal); err != nil {
+			return ContainerKillResult{}, err
 		}
-		q.Set("signal", opts.Signal)
+		r.Query.Set("signal", opts.Signal)
 	}
-	return s.simple(ctx, op, id, "/kill", q, nil, false)
+	_, err = callNoContent(ctx, s.w, r)
+	return ContainerKillResult{}, err
 }
 
-// UpdateOptions are the settings [ContainerService.Update] changes: the
-// non-zero fields of Resources, and RestartPolicy when set.
-type UpdateOptions struct {
-	Resources
-	RestartPolicy *RestartPolicy `json:",omitempty"`
-}
+// ContainerPauseOptions tune [ContainerService.Pause]; there is nothing to
+// tune yet.
+type ContainerPauseOptions struct{}
 
-// Update changes a container's resources and restart policy while it runs.
-//
-// API: POST /containers/{id}/update
-func (s *ContainerService) Update(ctx context.Context, id string, opts UpdateOptions) (ContainerUpdateResult, error) {
-	const op = "ContainerUpdate"
-	p, err := idPath(op, "/containers/", id, "/update")
-	if err != nil {
-		return ContainerUpdateResult{}, err
-	}
-	if err := checkResources(op, &opts.Resources); err != nil {
-		return ContainerUpdateResult{}, err
-	}
-	if opts.RestartPolicy != nil {
-		if err := checkRestart(op, *opts.RestartPolicy, false); err != nil {
-			return ContainerUpdateResult{}, err
-		}
-	}
-	r, err := wire.JSONRequest("POST", p, opts)
-	if err != nil {
-		return ContainerUpdateResult{}, err
-	}
-	r.Op = op
-	if opts.PidsLimit != nil {
-		r.Requires = append(r.Requires, wire.Requirement{What: op + ": PidsLimit", Version: v(40)})
-	}
-	if opts.BlkioWeightDevice != nil || opts.BlkioDeviceReadBps != nil || opts.BlkioDeviceWriteBps != nil ||
-		opts.BlkioDeviceReadIOps != nil || opts.BlkioDeviceWriteIOps != nil {
-		// Accepted by older daemons, and ignored.
-		r.Requires = append(r.Requires, wire.Requirement{What: op + ": per-device Blkio settings", Version: v(55)})
-	}
-	var out ContainerUpdateResult
-	err = call(ctx, s.w, r, &out)
-	return out, err
-}
-
-// Rename gives a container a new name.
-//
-// API: POST /containers/{id}/rename
-func (s *ContainerService) Rename(ctx context.Context, id, name string) error {
-	const op = "ContainerRename"
-	if !validName(name) {
-		return argErr(op, "name", name, "invalid container name: want [a-zA-Z0-9][a-zA-Z0-9_.-]*")
-	}
-	return s.simple(ctx, op, id, "/rename", url.Values{"name": {name}}, nil, false)
-}
+// ContainerPauseResult is an empty answer; fields may be added.
+type ContainerPauseResult struct{}
 
 // Pause freezes every process of a container.
 //
 // API: POST /containers/{id}/pause
-func (s *ContainerService) Pause(ctx context.Context, id string) error {
-	return s.simple(ctx, "ContainerPause", id, "/pause", nil, nil, false)
+func (s *ContainerService) Pause(ctx context.Context, id string, opts ContainerPauseOptions) (ContainerPauseResult, error) {
+	r, err := newRequest("ContainerPause", id)
+	if err != nil {
+		return ContainerPauseResult{}, err
+	}
+	_, err = callNoContent(ctx, s.w, r)
+	return ContainerPauseResult{}, err
 }
+
+// ContainerUnpauseOptions tune [ContainerService.Unpause]; there is
+// nothing to tune yet.
+type ContainerUnpauseOptions struct{}
+
+// ContainerUnpauseResult is an empty answer; fields may be added.
+type ContainerUnpauseResult struct{}
 
 // Unpause thaws a paused container.
 //
 // API: POST /containers/{id}/unpause
-func (s *ContainerService) Unpause(ctx context.Context, id string) error {
-	return s.simple(ctx, "ContainerUnpause", id, "/unpause", nil, nil, false)
+func (s *ContainerService) Unpause(ctx context.Context, id string, opts ContainerUnpauseOptions) (ContainerUnpauseResult, error) {
+	r, err := newRequest("ContainerUnpause", id)
+	if err != nil {
+		return ContainerUnpauseResult{}, err
+	}
+	_, err = callNoContent(ctx, s.w, r)
+	return ContainerUnpauseResult{}, err
 }
 
 // Wait conditions.
@@ -225,18 +221,26 @@ const (
 	WaitRemoved    = "removed"
 )
 
-// WaitOptions tune [ContainerService.Wait].
-type WaitOptions struct {
+// ContainerWaitOptions tune [ContainerService.Wait].
+type ContainerWaitOptions struct {
 	// Condition is WaitNotRunning (the default), WaitNextExit or
 	// WaitRemoved; API 1.30.
 	Condition string
+}
+
+// ContainerWaitResult is the exit of a waited container (swagger:
+// ContainerWaitResponse). Error is the daemon's message when waiting
+// itself failed ("" otherwise).
+type ContainerWaitResult struct {
+	StatusCode int64
+	Error      string
 }
 
 // Wait blocks until the container meets the condition and returns its exit
 // code. Only ctx bounds it: no client timeout applies.
 //
 // API: POST /containers/{id}/wait
-func (s *ContainerService) Wait(ctx context.Context, id string, opts WaitOptions) (ContainerWaitResult, error) {
+func (s *ContainerService) Wait(ctx context.Context, id string, opts ContainerWaitOptions) (ContainerWaitResult, error) {
 	result, err := s.startWait(ctx, id, opts)
 	if err != nil {
 		return ContainerWaitResult{}, err
@@ -247,9 +251,8 @@ func (s *ContainerService) Wait(ctx context.Context, id string, opts WaitOptions
 // startWait sends the wait request and returns once the daemon has
 // registered it (API 1.30+ answers the headers at once); the returned func
 // blocks for the result.
-func (s *ContainerService) startWait(ctx context.Context, id string, opts WaitOptions) (func() (ContainerWaitResult, error), error) {
-	const op = "ContainerWait"
-	r, err := objectRequest(op, "POST", "/containers/", id, "/wait", wire.Version{})
+func (s *ContainerService) startWait(ctx context.Context, id string, opts ContainerWaitOptions) (func() (ContainerWaitResult, error), error) {
+	r, err := newRequest("ContainerWait", id)
 	if err != nil {
 		return nil, err
 	}
@@ -258,9 +261,9 @@ func (s *ContainerService) startWait(ctx context.Context, id string, opts WaitOp
 	case "":
 	case WaitNotRunning, WaitNextExit, WaitRemoved:
 		r.Query.Set("condition", opts.Condition)
-		r.Requires = []wire.Requirement{{What: op + ": Condition", Version: v(30)}}
+		need(r, "Condition", 30)
 	default:
-		return nil, argErr(op, "Condition", opts.Condition, "want not-running, next-exit or removed")
+		return nil, argErr(r.Op, "Condition", opts.Condition, "want not-running, next-exit or removed")
 	}
 	resp, err := send(ctx, s.w, r)
 	if err != nil {
@@ -274,12 +277,12 @@ func (s *ContainerService) startWait(ctx context.Context, id string, opts WaitOp
 		}
 		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
 			if ctx.Err() != nil {
-				return ContainerWaitResult{}, fmt.Errorf("endpoints: %s: %w", op, ctx.Err())
+				return ContainerWaitResult{}, fmt.Errorf("endpoints: %s: %w", r.Op, ctx.Err())
 			}
 			if err == io.EOF {
 				err = io.ErrUnexpectedEOF
 			}
-			return ContainerWaitResult{}, fmt.Errorf("endpoints: %s: decoding response: %w", op, err)
+			return ContainerWaitResult{}, fmt.Errorf("endpoints: %s: decoding response: %w", r.Op, err)
 		}
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
 		out := ContainerWaitResult{StatusCode: body.StatusCode}
@@ -290,44 +293,118 @@ func (s *ContainerService) startWait(ctx context.Context, id string, opts WaitOp
 	}, nil
 }
 
-// DeleteOptions tune [ContainerService.Delete].
-type DeleteOptions struct {
+// ContainerDeleteOptions tune [ContainerService.Delete].
+type ContainerDeleteOptions struct {
 	Force         bool // kill a running container first
 	RemoveVolumes bool // remove its anonymous volumes
-	RemoveLinks   bool // remove the link named id instead of a container
+	// RemoveLinks removes the link the id names ("/web/db": the link db of
+	// the container web) instead of a container.
+	RemoveLinks bool
 }
 
-// Delete removes a container.
+// ContainerDeleteResult is an empty answer; fields may be added.
+type ContainerDeleteResult struct{}
+
+// Delete removes a container (docker rm).
 //
 // API: DELETE /containers/{id}
-func (s *ContainerService) Delete(ctx context.Context, id string, opts DeleteOptions) error {
-	const op = "ContainerDelete"
-	r, err := objectRequest(op, "DELETE", "/containers/", id, "", wire.Version{})
+func (s *ContainerService) Delete(ctx context.Context, id string, opts ContainerDeleteOptions) (ContainerDeleteResult, error) {
+	r, err := newRequest("ContainerDelete", id)
 	if err != nil {
-		return err
+		return ContainerDeleteResult{}, err
 	}
-	boolParam(r.Query, "force", opts.Force)
-	boolParam(r.Query, "v", opts.RemoveVolumes)
-	boolParam(r.Query, "link", opts.RemoveLinks)
-	return call(ctx, s.w, r, nil)
+	setBool(r.Query, "force", opts.Force)
+	setBool(r.Query, "v", opts.RemoveVolumes)
+	setBool(r.Query, "link", opts.RemoveLinks)
+	_, err = callNoContent(ctx, s.w, r)
+	return ContainerDeleteResult{}, err
 }
 
-// PruneOptions select what [ContainerService.Prune] removes.
-type PruneOptions struct {
+// ContainerUpdateOptions are the settings [ContainerService.Update]
+// changes: the non-zero fields of Resources, and RestartPolicy when set.
+type ContainerUpdateOptions struct {
+	Resources
+	RestartPolicy *RestartPolicy `json:",omitempty"`
+}
+
+// ContainerUpdateResult carries the daemon's warnings.
+type ContainerUpdateResult struct {
+	Warnings []string
+}
+
+// Update changes a container's resources and restart policy while it runs.
+//
+// API: POST /containers/{id}/update
+func (s *ContainerService) Update(ctx context.Context, id string, opts ContainerUpdateOptions) (ContainerUpdateResult, error) {
+	r, err := newRequest("ContainerUpdate", id)
+	if err != nil {
+		return ContainerUpdateResult{}, err
+	}
+	if err := checkResources(r.Op, &opts.Resources); err != nil {
+		return ContainerUpdateResult{}, err
+	}
+	if opts.RestartPolicy != nil {
+		if err := checkRestart(r.Op, *opts.RestartPolicy, false); err != nil {
+			return ContainerUpdateResult{}, err
+		}
+	}
+	if opts.PidsLimit != nil {
+		need(r, "PidsLimit", 40)
+	}
+	if opts.BlkioWeightDevice != nil || opts.BlkioDeviceReadBps != nil || opts.BlkioDeviceWriteBps != nil ||
+		opts.BlkioDeviceReadIOps != nil || opts.BlkioDeviceWriteIOps != nil {
+		need(r, "per-device Blkio settings", 55) // accepted by older daemons, and ignored
+	}
+	if err := setJSON(r, opts); err != nil {
+		return ContainerUpdateResult{}, err
+	}
+	return decode[ContainerUpdateResult](ctx, s.w, r)
+}
+
+// ContainerRenameOptions tune [ContainerService.Rename]; there is nothing
+// to tune yet.
+type ContainerRenameOptions struct{}
+
+// ContainerRenameResult is an empty answer; fields may be added.
+type ContainerRenameResult struct{}
+
+// Rename gives a container a new name.
+//
+// API: POST /containers/{id}/rename
+func (s *ContainerService) Rename(ctx context.Context, id, name string, opts ContainerRenameOptions) (ContainerRenameResult, error) {
+	r, err := newRequest("ContainerRename", id)
+	if err != nil {
+		return ContainerRenameResult{}, err
+	}
+	if !validName(name) {
+		return ContainerRenameResult{}, argErr(r.Op, "name", name, "invalid container name: want [a-zA-Z0-9][a-zA-Z0-9_.-]*")
+	}
+	r.Query.Set("name", name)
+	_, err = callNoContent(ctx, s.w, r)
+	return ContainerRenameResult{}, err
+}
+
+// ContainerPruneOptions select what [ContainerService.Prune] removes.
+type ContainerPruneOptions struct {
 	// Filters: "until" (a timestamp or duration), "label" and "label!".
 	Filters wire.Filters
+}
+
+// ContainerPruneResult lists what prune removed (swagger:
+// ContainerPruneResponse).
+type ContainerPruneResult struct {
+	ContainersDeleted []string
+	SpaceReclaimed    uint64
 }
 
 // Prune removes stopped containers.
 //
 // API: POST /containers/prune
-func (s *ContainerService) Prune(ctx context.Context, opts PruneOptions) (ContainerPruneResult, error) {
-	const op = "ContainerPrune"
-	r := req("POST", "/containers/prune", op)
-	if f := opts.Filters.Encode(); f != "" {
-		r.Query.Set("filters", f)
+func (s *ContainerService) Prune(ctx context.Context, opts ContainerPruneOptions) (ContainerPruneResult, error) {
+	r, err := newRequest("ContainerPrune")
+	if err != nil {
+		return ContainerPruneResult{}, err
 	}
-	var out ContainerPruneResult
-	err := call(ctx, s.w, r, &out)
-	return out, err
+	setFilters(r.Query, opts.Filters)
+	return decode[ContainerPruneResult](ctx, s.w, r)
 }

@@ -118,7 +118,7 @@ func segment(op, field, s string) (string, error) {
 
 // idPath builds "/prefix/{id}/suffix" with id checked. A container name
 // may come with its leading "/", as the API reports it (Names[0],
-// ContainerInspect.Name): it is dropped, as moby's client and the docker
+// ContainerInspectResult.Name): it is dropped, as moby's client and the docker
 // CLI do (path.Join collapses it), since "/containers//web/json" and its
 // escaped form are redirected by dockerd, never served. Other "/" stay,
 // escaped: "web/alias" is the link alias of a parent container.

@@ -95,13 +95,13 @@ var gates = []gate{
 	{name: "ContainerCreate Mount type image", minor: 48, changelog: "`POST /containers/create` now supports `Mount` of type `image`",
 		call: gateCreate(gateMount(endpoints.Mount{Type: endpoints.MountImage, Source: "busybox", Target: "/img"}), endpoints.ContainerConfig{}, nil)},
 	{name: "ContainerCreate BindOptions.CreateMountpoint", minor: 42, changelog: "`POST /containers/create` allow to set `CreateMountpoint`",
-		call: gateCreate(gateMount(endpoints.Mount{Type: endpoints.MountBind, Source: "/a", Target: "/b", BindOptions: &endpoints.BindOptions{CreateMountpoint: true}}), endpoints.ContainerConfig{}, nil)},
+		call: gateCreate(gateMount(endpoints.Mount{Type: endpoints.MountBind, Source: "/a", Target: "/b", BindOptions: &endpoints.MountBindOptions{CreateMountpoint: true}}), endpoints.ContainerConfig{}, nil)},
 	{name: "ContainerCreate BindOptions.ReadOnlyNonRecursive", minor: 44, changelog: "`BindOptions.ReadOnlyNonRecursive` and `BindOptions.ReadOnlyForceRecursive`",
-		call: gateCreate(gateMount(endpoints.Mount{Type: endpoints.MountBind, Source: "/a", Target: "/b", BindOptions: &endpoints.BindOptions{ReadOnlyNonRecursive: true}}), endpoints.ContainerConfig{}, nil)},
+		call: gateCreate(gateMount(endpoints.Mount{Type: endpoints.MountBind, Source: "/a", Target: "/b", BindOptions: &endpoints.MountBindOptions{ReadOnlyNonRecursive: true}}), endpoints.ContainerConfig{}, nil)},
 	{name: "ContainerCreate VolumeOptions.Subpath", minor: 45, changelog: "`POST /containers/create` now supports `VolumeOptions.Subpath`",
-		call: gateCreate(gateMount(endpoints.Mount{Type: endpoints.MountVolume, Source: "v", Target: "/b", VolumeOptions: &endpoints.VolumeOptions{Subpath: "x"}}), endpoints.ContainerConfig{}, nil)},
+		call: gateCreate(gateMount(endpoints.Mount{Type: endpoints.MountVolume, Source: "v", Target: "/b", VolumeOptions: &endpoints.MountVolumeOptions{Subpath: "x"}}), endpoints.ContainerConfig{}, nil)},
 	{name: "ContainerCreate TmpfsOptions.Options", minor: 46, changelog: "`POST /containers/create` now takes `Options` as part of `HostConfig.Mounts.TmpfsOptions`",
-		call: gateCreate(gateMount(endpoints.Mount{Type: endpoints.MountTmpfs, Target: "/b", TmpfsOptions: &endpoints.TmpfsOptions{Options: [][]string{{"noexec"}}}}), endpoints.ContainerConfig{}, nil)},
+		call: gateCreate(gateMount(endpoints.Mount{Type: endpoints.MountTmpfs, Target: "/b", TmpfsOptions: &endpoints.MountTmpfsOptions{Options: [][]string{{"noexec"}}}}), endpoints.ContainerConfig{}, nil)},
 	{name: "ContainerCreate several EndpointsConfig", minor: 44, changelog: "`POST /containers/create` now accepts multiple `EndpointSettings`",
 		call: gateCreate(nil, endpoints.ContainerConfig{}, &endpoints.NetworkingConfig{EndpointsConfig: map[string]*endpoints.EndpointSettings{"a": nil, "b": nil}})},
 	{name: "ContainerCreate EndpointSettings.MacAddress", minor: 44, changelog: "A new endpoint-specific `MacAddress` field has been added to `NetworkSettings.EndpointSettings` on `POST /containers/create`",
@@ -113,7 +113,7 @@ var gates = []gate{
 	{name: "ContainerLogs Until", minor: 35, changelog: "`GET /containers/(name)/logs` now supports an additional query parameter: `until`",
 		call: func(ctx context.Context, c *dockwire.Client) error {
 			tty := false
-			l, err := c.Containers.Logs(ctx, "x", endpoints.LogsOptions{Until: amdTime, TTY: &tty})
+			l, err := c.Containers.Logs(ctx, "x", endpoints.ContainerLogsOptions{Until: amdTime, TTY: &tty})
 			if err == nil {
 				l.Close()
 			}
@@ -121,44 +121,47 @@ var gates = []gate{
 		}},
 	{name: "ContainerStats OneShot", minor: 41, changelog: "`GET /containers/{id}/stats` now accepts a query param (`one-shot`)",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			_, err := c.Containers.StatsOnce(ctx, "x", endpoints.StatsOnceOptions{OneShot: true})
+			_, err := c.Containers.StatsOnce(ctx, "x", endpoints.ContainerStatsOnceOptions{OneShot: true})
 			return err
 		}},
 	{name: "ContainerStop Signal", minor: 42, changelog: "`POST /containers/{id}/stop` and `POST /containers/{id}/restart` now accept a `signal` query parameter",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			return c.Containers.Stop(ctx, "x", endpoints.StopOptions{Signal: "SIGINT"})
+			_, err := c.Containers.Stop(ctx, "x", endpoints.ContainerStopOptions{Signal: "SIGINT"})
+			return err
 		}},
 	{name: "ContainerRestart Signal", minor: 42, changelog: "`POST /containers/{id}/stop` and `POST /containers/{id}/restart` now accept a `signal` query parameter",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			return c.Containers.Restart(ctx, "x", endpoints.StopOptions{Signal: "SIGINT"})
+			_, err := c.Containers.Restart(ctx, "x", endpoints.ContainerRestartOptions{Signal: "SIGINT"})
+			return err
 		}},
 	{name: "ContainerWait Condition", minor: 30, changelog: "`POST /containers/(name)/wait` now accepts a `condition` query parameter",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			_, err := c.Containers.Wait(ctx, "x", endpoints.WaitOptions{Condition: endpoints.WaitNextExit})
+			_, err := c.Containers.Wait(ctx, "x", endpoints.ContainerWaitOptions{Condition: endpoints.WaitNextExit})
 			return err
 		}},
 	{name: "PutContainerArchive CopyUIDGID", minor: 30, changelog: "`PUT /containers/(name)/archive` now accepts a `copyUIDGID` parameter",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			return c.Containers.PutArchive(ctx, "x", "/", strings.NewReader("tar"), endpoints.PutArchiveOptions{CopyUIDGID: true})
+			_, err := c.Containers.PutArchive(ctx, "x", "/", strings.NewReader("tar"), endpoints.ContainerPutArchiveOptions{CopyUIDGID: true})
+			return err
 		}},
 	{name: "ContainerUpdate PidsLimit", minor: 40, changelog: "`POST /containers/{id}/update` now accepts a `PidsLimit` field",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			_, err := c.Containers.Update(ctx, "x", endpoints.UpdateOptions{Resources: endpoints.Resources{PidsLimit: i64(10)}})
+			_, err := c.Containers.Update(ctx, "x", endpoints.ContainerUpdateOptions{Resources: endpoints.Resources{PidsLimit: i64(10)}})
 			return err
 		}},
 	{name: "ContainerUpdate BlkioDeviceReadBps", minor: 55, changelog: "`POST /containers/{id}/update` now supports per-device blkio resource settings",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			_, err := c.Containers.Update(ctx, "x", endpoints.UpdateOptions{Resources: endpoints.Resources{BlkioDeviceReadBps: []endpoints.ThrottleDevice{{Path: "/dev/sda", Rate: 1}}}})
+			_, err := c.Containers.Update(ctx, "x", endpoints.ContainerUpdateOptions{Resources: endpoints.Resources{BlkioDeviceReadBps: []endpoints.ThrottleDevice{{Path: "/dev/sda", Rate: 1}}}})
 			return err
 		}},
 	{name: "ContainerExec ConsoleSize", minor: 42, changelog: "`POST /containers/{id}/exec` now accepts an optional `ConsoleSize` parameter",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			_, err := c.Exec.Create(ctx, "x", endpoints.ExecConfig{Cmd: []string{"sh"}, ConsoleSize: &[2]uint{24, 80}})
+			_, err := c.Exec.Create(ctx, "x", endpoints.ExecCreateOptions{Cmd: []string{"sh"}, ConsoleSize: &[2]uint{24, 80}})
 			return err
 		}},
 	{name: "ContainerExec WorkingDir", minor: 35, changelog: "`POST /containers/{id}/exec` now accepts a `WorkingDir` property",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			_, err := c.Exec.Create(ctx, "x", endpoints.ExecConfig{Cmd: []string{"sh"}, WorkingDir: "/tmp"})
+			_, err := c.Exec.Create(ctx, "x", endpoints.ExecCreateOptions{Cmd: []string{"sh"}, WorkingDir: "/tmp"})
 			return err
 		}},
 	{name: "ExecStart ConsoleSize", minor: 42, changelog: "`POST /containers/{id}/exec` now accepts an optional `ConsoleSize` parameter",
@@ -337,9 +340,9 @@ var gates = []gate{
 	{name: "ServiceCreate ContainerSpec.Configs.Runtime", minor: 40, changelog: "`POST /services/create` now includes `Runtime` as an option in `ContainerSpec.Configs`",
 		call: gateService(gateContainerSpec(endpoints.ContainerSpec{Configs: []endpoints.ServiceConfigReference{{ConfigID: "c", Runtime: &struct{}{}}}}))},
 	{name: "ServiceCreate ContainerSpec.Mounts.TmpfsOptions.Options", minor: 46, changelog: "`POST /services/create` now takes `Options` as part of `ContainerSpec.Mounts.TmpfsOptions`",
-		call: gateService(gateContainerSpec(endpoints.ContainerSpec{Mounts: []endpoints.Mount{{Type: endpoints.MountTmpfs, Target: "/t", TmpfsOptions: &endpoints.TmpfsOptions{Options: [][]string{{"noexec"}}}}}}))},
+		call: gateService(gateContainerSpec(endpoints.ContainerSpec{Mounts: []endpoints.Mount{{Type: endpoints.MountTmpfs, Target: "/t", TmpfsOptions: &endpoints.MountTmpfsOptions{Options: [][]string{{"noexec"}}}}}}))},
 	{name: "ServiceCreate ContainerSpec.Mounts.BindOptions.NonRecursive", minor: 40, changelog: "now supports `BindOptions.NonRecursive`",
-		call: gateService(gateContainerSpec(endpoints.ContainerSpec{Mounts: []endpoints.Mount{{Type: endpoints.MountBind, Source: "/a", Target: "/t", BindOptions: &endpoints.BindOptions{NonRecursive: true}}}}))},
+		call: gateService(gateContainerSpec(endpoints.ContainerSpec{Mounts: []endpoints.Mount{{Type: endpoints.MountBind, Source: "/a", Target: "/t", BindOptions: &endpoints.MountBindOptions{NonRecursive: true}}}}))},
 	{name: "ServiceList Status", minor: 41, changelog: "`GET /services` now accepts query parameter `status`",
 		call: func(ctx context.Context, c *dockwire.Client) error {
 			_, err := c.Services.List(ctx, endpoints.ServiceListOptions{Status: true})

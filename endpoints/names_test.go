@@ -11,7 +11,7 @@ import (
 )
 
 // TestContainerNameLeadingSlash: a container name with the leading "/" the
-// API itself reports (Names[0], ContainerInspect.Name) addresses the
+// API itself reports (Names[0], ContainerInspectResult.Name) addresses the
 // container, as in the docker CLI (issue 14): dockerd redirects
 // /containers//web/... and /containers/%2Fweb/..., so the "/" is dropped.
 // Other slashes stay, escaped: "/web/alias" is a link, removed with link=1.
@@ -26,16 +26,19 @@ func TestContainerNameLeadingSlash(t *testing.T) {
 			return err
 		}, "/v1.41/containers/web/json"},
 		{"stop", func(ctx context.Context, c *endpoints.ContainerService, e *endpoints.ExecService) error {
-			return c.Stop(ctx, "/web", endpoints.StopOptions{})
+			_, err := c.Stop(ctx, "/web", endpoints.ContainerStopOptions{})
+			return err
 		}, "/v1.41/containers/web/stop"},
 		{"start", func(ctx context.Context, c *endpoints.ContainerService, e *endpoints.ExecService) error {
-			return c.Start(ctx, "/web", endpoints.StartOptions{})
+			_, err := c.Start(ctx, "/web", endpoints.ContainerStartOptions{})
+			return err
 		}, "/v1.41/containers/web/start"},
 		{"remove-link", func(ctx context.Context, c *endpoints.ContainerService, e *endpoints.ExecService) error {
-			return c.Delete(ctx, "/web/db", endpoints.DeleteOptions{RemoveLinks: true})
+			_, err := c.Delete(ctx, "/web/db", endpoints.ContainerDeleteOptions{RemoveLinks: true})
+			return err
 		}, "/v1.41/containers/web%2Fdb?link=1"},
 		{"exec-create", func(ctx context.Context, c *endpoints.ContainerService, e *endpoints.ExecService) error {
-			_, err := e.Create(ctx, "/web", endpoints.ExecConfig{Cmd: []string{"true"}})
+			_, err := e.Create(ctx, "/web", endpoints.ExecCreateOptions{Cmd: []string{"true"}})
 			return err
 		}, "/v1.41/containers/web/exec"},
 	}

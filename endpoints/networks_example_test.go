@@ -62,10 +62,10 @@ func ExampleNetworkService_Connect() {
 		log.Fatal(err)
 	}
 	// Like dockerd, the network has an endpoint for the container once it runs.
-	if err := containers.Start(ctx, c.ID, endpoints.StartOptions{}); err != nil {
+	if _, err := containers.Start(ctx, c.ID, endpoints.ContainerStartOptions{}); err != nil {
 		log.Fatal(err)
 	}
-	defer containers.Delete(ctx, c.ID, endpoints.DeleteOptions{Force: true})
+	defer containers.Delete(ctx, c.ID, endpoints.ContainerDeleteOptions{Force: true})
 	got, err := networks.Inspect(ctx, "backend", endpoints.NetworkInspectOptions{})
 	if err != nil {
 		log.Fatal(err)

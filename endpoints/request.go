@@ -130,6 +130,13 @@ func call(ctx context.Context, w *wire.Client, r *wire.Request, out any) error {
 	return err
 }
 
+// decode runs r and decodes its JSON answer into a T.
+func decode[T any](ctx context.Context, w *wire.Client, r *wire.Request) (T, error) {
+	var out T
+	err := call(ctx, w, r, &out)
+	return out, err
+}
+
 // callNoContent runs r, an operation whose success has no body, and reports
 // whether the daemon answered 304 Not Modified (start of a running
 // container, stop of a stopped one).

@@ -37,29 +37,29 @@ func TestRedirectSaysWhatHappened(t *testing.T) {
 
 // TestNotModifiedIsSuccess: 304 from start of a running container or stop
 // of a stopped one is success, as in docker-py and moby's client (issue
-// 14: it was an error matching wire.ErrNotModified).
+// 14: it was an error matching wire.ErrNotModified); the results say so.
 func TestNotModifiedIsSuccess(t *testing.T) {
 	notModified := func(w http.ResponseWriter, r *http.Request, _ []byte) { w.WriteHeader(304) }
-	cases := []struct {
-		name, route string
-		call        func(c *endpoints.ContainerService) error
-	}{
-		{"start", "POST /containers/x/start", func(c *endpoints.ContainerService) error {
-			return c.Start(t.Context(), "x", endpoints.StartOptions{})
-		}},
-		{"stop", "POST /containers/x/stop", func(c *endpoints.ContainerService) error {
-			return c.Stop(t.Context(), "x", endpoints.StopOptions{})
-		}},
-		{"restart", "POST /containers/x/restart", func(c *endpoints.ContainerService) error {
-			return c.Restart(t.Context(), "x", endpoints.StopOptions{})
-		}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			f, w := newFake(t, "")
-			f.on(tc.route, notModified)
-			require.NoError(t, tc.call(endpoints.NewContainers(w)))
-			assert.Len(t, f.requests(), 1)
+	noContent := func(w http.ResponseWriter, r *http.Request, _ []byte) { w.WriteHeader(204) }
+	for _, answer := range []struct {
+		name    string
+		handler func(http.ResponseWriter, *http.Request, []byte)
+		notMod  bool
+	}{{"304", notModified, true}, {"204", noContent, false}} {
+		t.Run(answer.name, func(t *testing.T) {
+			f, c := newFakeClient(t, "")
+			f.on("POST /containers/x/start", answer.handler)
+			f.on("POST /containers/x/stop", answer.handler)
+			f.on("POST /containers/x/restart", answer.handler)
+			start, err := c.Containers.Start(t.Context(), "x", endpoints.ContainerStartOptions{})
+			require.NoError(t, err)
+			assert.Equal(t, answer.notMod, start.NotModified)
+			stop, err := c.Containers.Stop(t.Context(), "x", endpoints.ContainerStopOptions{})
+			require.NoError(t, err)
+			assert.Equal(t, answer.notMod, stop.NotModified)
+			_, err = c.Containers.Restart(t.Context(), "x", endpoints.ContainerRestartOptions{})
+			require.NoError(t, err)
+			assert.Len(t, f.requests(), 3)
 		})
 	}
 }

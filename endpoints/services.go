@@ -344,7 +344,7 @@ func (s *ServiceService) Delete(ctx context.Context, id string) error {
 //
 // API: GET /services/{id}/logs
 func (s *ServiceService) Logs(ctx context.Context, id string, opts ServiceLogsOptions) (*mux.Output, error) {
-	return swarmLogs(ctx, s.w, "ServiceLogs", "/services/", id, opts, func(ctx context.Context) (bool, error) {
+	return swarmLogs(ctx, s.w, "ServiceLogs", id, opts, func(ctx context.Context) (bool, error) {
 		svc, err := s.Inspect(ctx, id, ServiceInspectOptions{})
 		if err != nil {
 			return false, err
@@ -356,12 +356,15 @@ func (s *ServiceService) Logs(ctx context.Context, id string, opts ServiceLogsOp
 
 // swarmLogs is the logs operation of services and tasks; tty reports the
 // object's TTY setting when the response does not say.
-func swarmLogs(ctx context.Context, w *wire.Client, op, prefix, id string, opts ServiceLogsOptions, tty func(context.Context) (bool, error)) (*mux.Output, error) {
-	r, err := logsQuery{Stdout: opts.Stdout, Stderr: opts.Stderr, Follow: opts.Follow,
-		Timestamps: opts.Timestamps, Since: opts.Since, Tail: opts.Tail}.request(op, prefix, id)
+func swarmLogs(ctx context.Context, w *wire.Client, op, id string, opts ServiceLogsOptions, tty func(context.Context) (bool, error)) (*mux.Output, error) {
+	r, err := newRequest(op, id)
 	if err != nil {
 		return nil, err
 	}
-	boolParam(r.Query, "details", opts.Details)
+	q := logsQuery{Stdout: opts.Stdout, Stderr: opts.Stderr, Follow: opts.Follow, Timestamps: opts.Timestamps, Since: opts.Since, Tail: opts.Tail}
+	if err := q.apply(r); err != nil {
+		return nil, err
+	}
+	setBool(r.Query, "details", opts.Details)
 	return openLogs(ctx, w, r, opts.TTY, tty)
 }

@@ -45,7 +45,7 @@ func (s *TaskService) Inspect(ctx context.Context, id string) (Task, error) {
 //
 // API: GET /tasks/{id}/logs
 func (s *TaskService) Logs(ctx context.Context, id string, opts ServiceLogsOptions) (*mux.Output, error) {
-	return swarmLogs(ctx, s.w, "TaskLogs", "/tasks/", id, opts, func(ctx context.Context) (bool, error) {
+	return swarmLogs(ctx, s.w, "TaskLogs", id, opts, func(ctx context.Context) (bool, error) {
 		t, err := s.Inspect(ctx, id)
 		if err != nil {
 			return false, err

@@ -32,5 +32,5 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	fmt.Printf("docker %s, %d containers\n", v.Version, len(list))
+	fmt.Printf("docker %s, %d containers\n", v.Version, len(list.Items))
 }
