@@ -58,7 +58,7 @@ func init() {
 		since := time.Now().Add(-time.Second)
 		ref := e.imageRef("evtag")
 		e.removeImageLater(ref)
-		if err := e.images().Tag(e.Ctx, e.Image, ref); err != nil {
+		if _, err := e.images().Tag(e.Ctx, e.Image, ref, endpoints.ImageTagOptions{}); err != nil {
 			e.T.Fatalf("tag: %v", err)
 		}
 		if _, err := e.images().Delete(e.Ctx, ref, endpoints.ImageDeleteOptions{}); err != nil {

@@ -69,7 +69,7 @@ func leftovers(ctx context.Context, cli *dockwire.Client, runID string) ([]strin
 	if err != nil {
 		return nil, err
 	}
-	for _, im := range images {
+	for _, im := range images.Items {
 		named := false
 		for _, t := range im.RepoTags {
 			if strings.Contains(t, runID) {

@@ -135,7 +135,7 @@ func init() {
 				return err
 			}},
 			{"history Platform", 48, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewImages(c.Wire()).History(ctx, "busybox", endpoints.HistoryOptions{Platform: amd64})
+				_, err := endpoints.NewImages(c.Wire()).History(ctx, "busybox", endpoints.ImageHistoryOptions{Platform: amd64})
 				return err
 			}},
 		})
@@ -146,14 +146,14 @@ func init() {
 		arm64 := endpoints.Platform{OS: "linux", Architecture: "arm64"}
 		e.wantGates(41, []gateCase{
 			{"save one Platform", 48, func(ctx context.Context, c *dockwire.Client) error {
-				rc, err := endpoints.NewImages(c.Wire()).Get(ctx, "busybox", endpoints.SaveOptions{Platforms: []endpoints.Platform{amd64}})
+				rc, err := endpoints.NewImages(c.Wire()).Get(ctx, "busybox", endpoints.ImageGetOptions{Platforms: []endpoints.Platform{amd64}})
 				if rc != nil {
 					rc.Close()
 				}
 				return err
 			}},
 			{"load one Platform", 48, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewImages(c.Wire()).Load(ctx, strings.NewReader(""), endpoints.LoadOptions{Quiet: true, Platforms: []endpoints.Platform{amd64}})
+				_, err := endpoints.NewImages(c.Wire()).Load(ctx, strings.NewReader(""), endpoints.ImageLoadOptions{Quiet: true, Platforms: []endpoints.Platform{amd64}})
 				return err
 			}},
 			{"delete Platforms", 50, func(ctx context.Context, c *dockwire.Client) error {
@@ -161,14 +161,14 @@ func init() {
 				return err
 			}},
 			{"push Platform", 46, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewImages(c.Wire()).Push(ctx, closedRegistry+"/x:v1", endpoints.PushOptions{Platform: &amd64})
+				_, err := endpoints.NewImages(c.Wire()).Push(ctx, closedRegistry+"/x:v1", endpoints.ImagePushOptions{Platform: &amd64})
 				return err
 			}},
 		})
 		// Several platforms need 1.52 even where one is allowed.
 		e.wantGates(50, []gateCase{
 			{"save two Platforms", 52, func(ctx context.Context, c *dockwire.Client) error {
-				rc, err := endpoints.NewImages(c.Wire()).GetAll(ctx, []string{"busybox"}, endpoints.SaveOptions{Platforms: []endpoints.Platform{amd64, arm64}})
+				rc, err := endpoints.NewImages(c.Wire()).GetAll(ctx, []string{"busybox"}, endpoints.ImageGetAllOptions{Platforms: []endpoints.Platform{amd64, arm64}})
 				if rc != nil {
 					rc.Close()
 				}
@@ -178,15 +178,15 @@ func init() {
 	})
 
 	register("versions/images/build-prune-space-limits-above-1.41", func(e *Env) {
-		prune := func(o endpoints.BuildPruneOptions) func(context.Context, *dockwire.Client) error {
+		prune := func(o endpoints.ImageBuildPruneOptions) func(context.Context, *dockwire.Client) error {
 			return func(ctx context.Context, c *dockwire.Client) error {
 				_, err := endpoints.NewImages(c.Wire()).BuildPrune(ctx, o)
 				return err
 			}
 		}
 		e.wantGates(41, []gateCase{
-			{"build prune MaxUsedSpace", 48, prune(endpoints.BuildPruneOptions{MaxUsedSpace: 1 << 30})},
-			{"build prune MinFreeSpace", 48, prune(endpoints.BuildPruneOptions{MinFreeSpace: 1 << 30})},
+			{"build prune MaxUsedSpace", 48, prune(endpoints.ImageBuildPruneOptions{MaxUsedSpace: 1 << 30})},
+			{"build prune MinFreeSpace", 48, prune(endpoints.ImageBuildPruneOptions{MinFreeSpace: 1 << 30})},
 		})
 	})
 

@@ -25,22 +25,16 @@ type DistributionInspectOptions struct {
 // contacts the registry, the image need not be local. It needs API 1.30.
 //
 // API: GET /distribution/{name}/json
-func (s *DistributionService) Inspect(ctx context.Context, ref string, opts DistributionInspectOptions) (DistributionInspect, error) {
-	const op = "DistributionInspect"
-	if err := checkRef(op, "ref", ref); err != nil {
-		return DistributionInspect{}, err
-	}
-	r, err := objectRequest(op, "GET", "/distribution/", ref, "/json", wire.Version{})
+func (s *DistributionService) Inspect(ctx context.Context, ref string, opts DistributionInspectOptions) (DistributionInspectResult, error) {
+	r, err := newRequest("DistributionInspect", ref)
 	if err != nil {
-		return DistributionInspect{}, err
+		return DistributionInspectResult{}, err
 	}
-	r.MinVersion = v(30)
-	h, err := authHeader(opts.Auth)
-	if err != nil {
-		return DistributionInspect{}, err
+	if err := checkRef(r.Op, "ref", ref); err != nil {
+		return DistributionInspectResult{}, err
 	}
-	r.Header = h
-	var out DistributionInspect
-	err = call(ctx, s.w, r, &out)
-	return out, err
+	if err := setAuth(r, opts.Auth); err != nil {
+		return DistributionInspectResult{}, err
+	}
+	return decode[DistributionInspectResult](ctx, s.w, r)
 }

@@ -198,12 +198,12 @@ var gates = []gate{
 		}},
 	{name: "ImageHistory Platform", minor: 48, changelog: "`GET /images/{name}/history` now supports a `platform` parameter",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			_, err := c.Images.History(ctx, "busybox", endpoints.HistoryOptions{Platform: &amd64})
+			_, err := c.Images.History(ctx, "busybox", endpoints.ImageHistoryOptions{Platform: &amd64})
 			return err
 		}},
 	{name: "ImageAttestations", minor: 55, changelog: "`GET /images/{name}/attestations` is a new endpoint",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			_, err := c.Images.Attestations(ctx, "busybox", endpoints.AttestationsOptions{})
+			_, err := c.Images.Attestations(ctx, "busybox", endpoints.ImageAttestationsOptions{})
 			return err
 		}},
 	{name: "ImageDelete Platforms", minor: 50, changelog: "`DELETE /images/{name}` now supports a `platforms` query parameter",
@@ -217,7 +217,7 @@ var gates = []gate{
 		call: func(ctx context.Context, c *dockwire.Client) error { return gateSave(ctx, c, amd64, arm64) }},
 	{name: "ImageGetAll Platform", minor: 48, changelog: "`POST /images/{name}/load` and `GET /images/{name}/get` now support a `platform` parameter",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			rc, err := c.Images.GetAll(ctx, []string{"busybox"}, endpoints.SaveOptions{Platforms: []endpoints.Platform{amd64}})
+			rc, err := c.Images.GetAll(ctx, []string{"busybox"}, endpoints.ImageGetAllOptions{Platforms: []endpoints.Platform{amd64}})
 			if err == nil {
 				rc.Close()
 			}
@@ -229,27 +229,27 @@ var gates = []gate{
 		call: func(ctx context.Context, c *dockwire.Client) error { return gateLoad(ctx, c, amd64, arm64) }},
 	{name: "ImageCreate Platform (pull)", minor: 32, changelog: "`POST /images/create` now accepts a `platform` parameter",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			_, err := c.Images.Pull(ctx, "busybox", endpoints.PullOptions{Platform: "linux/amd64"})
+			_, err := c.Images.Pull(ctx, "busybox", endpoints.ImagePullOptions{Platform: "linux/amd64"})
 			return err
 		}},
 	{name: "ImageCreate Platform (import)", minor: 32, changelog: "`POST /images/create` now accepts a `platform` parameter",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			_, err := c.Images.Import(ctx, strings.NewReader("tar"), endpoints.ImportOptions{Platform: "linux/amd64"})
+			_, err := c.Images.Import(ctx, strings.NewReader("tar"), endpoints.ImageImportOptions{Platform: "linux/amd64"})
 			return err
 		}},
 	{name: "ImagePush Platform", minor: 46, changelog: "`POST /images/{name}/push` now supports a `platform` parameter",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			_, err := c.Images.Push(ctx, "127.0.0.1:9/a", endpoints.PushOptions{Platform: &amd64})
+			_, err := c.Images.Push(ctx, "127.0.0.1:9/a", endpoints.ImagePushOptions{Platform: &amd64})
 			return err
 		}},
 	{name: "BuildPrune MaxUsedSpace", minor: 48, changelog: "`POST /build/prune` renames `keep-storage` to `reserved-space` and now supports",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			_, err := c.Images.BuildPrune(ctx, endpoints.BuildPruneOptions{MaxUsedSpace: 1})
+			_, err := c.Images.BuildPrune(ctx, endpoints.ImageBuildPruneOptions{MaxUsedSpace: 1})
 			return err
 		}},
 	{name: "BuildPrune MinFreeSpace", minor: 48, changelog: "`POST /build/prune` renames `keep-storage` to `reserved-space` and now supports",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			_, err := c.Images.BuildPrune(ctx, endpoints.BuildPruneOptions{MinFreeSpace: 1})
+			_, err := c.Images.BuildPrune(ctx, endpoints.ImageBuildPruneOptions{MinFreeSpace: 1})
 			return err
 		}},
 
@@ -407,7 +407,7 @@ var gates = []gate{
 var amdTime = timeUnix(1700000000)
 
 func gateSave(ctx context.Context, c *dockwire.Client, ps ...endpoints.Platform) error {
-	rc, err := c.Images.Get(ctx, "busybox", endpoints.SaveOptions{Platforms: ps})
+	rc, err := c.Images.Get(ctx, "busybox", endpoints.ImageGetOptions{Platforms: ps})
 	if err == nil {
 		rc.Close()
 	}
@@ -415,7 +415,7 @@ func gateSave(ctx context.Context, c *dockwire.Client, ps ...endpoints.Platform)
 }
 
 func gateLoad(ctx context.Context, c *dockwire.Client, ps ...endpoints.Platform) error {
-	_, err := c.Images.Load(ctx, strings.NewReader("tar"), endpoints.LoadOptions{Platforms: ps})
+	_, err := c.Images.Load(ctx, strings.NewReader("tar"), endpoints.ImageLoadOptions{Platforms: ps})
 	return err
 }
 
