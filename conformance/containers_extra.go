@@ -466,13 +466,13 @@ func init() {
 			e.T.Fatalf("mounts %+v, want an anonymous volume at /data", c.Mounts)
 		}
 		e.removeVolumeLater(vol)
-		if _, err := e.volumes().Inspect(e.Ctx, vol); err != nil {
+		if _, err := e.volumes().Inspect(e.Ctx, vol, endpoints.VolumeInspectOptions{}); err != nil {
 			e.T.Fatalf("inspect the anonymous volume: %v", err)
 		}
 		if _, err := e.containers().Delete(e.Ctx, id, endpoints.ContainerDeleteOptions{RemoveVolumes: true}); err != nil {
 			e.T.Fatalf("delete with v: %v", err)
 		}
-		_, err = e.volumes().Inspect(e.Ctx, vol)
+		_, err = e.volumes().Inspect(e.Ctx, vol, endpoints.VolumeInspectOptions{})
 		e.wantStatus("anonymous volume after delete with v", err, 404, wire.ErrNotFound)
 	})
 

@@ -83,13 +83,13 @@ func init() {
 		since := time.Now().Add(-time.Second)
 		id := e.newNetwork(endpoints.NetworkCreateOptions{Name: "dw-nev-" + e.RunID})
 		cid := e.running(nil, "sleep", "60")
-		if err := e.networks().Connect(e.Ctx, id, endpoints.NetworkConnectOptions{Container: cid}); err != nil {
+		if _, err := e.networks().Connect(e.Ctx, id, endpoints.NetworkConnectOptions{Container: cid}); err != nil {
 			e.T.Fatalf("connect: %v", err)
 		}
-		if err := e.networks().Disconnect(e.Ctx, id, endpoints.NetworkDisconnectOptions{Container: cid}); err != nil {
+		if _, err := e.networks().Disconnect(e.Ctx, id, endpoints.NetworkDisconnectOptions{Container: cid}); err != nil {
 			e.T.Fatalf("disconnect: %v", err)
 		}
-		if err := e.networks().Delete(e.Ctx, id); err != nil {
+		if _, err := e.networks().Delete(e.Ctx, id, endpoints.NetworkDeleteOptions{}); err != nil {
 			e.T.Fatalf("delete: %v", err)
 		}
 		evs := e.eventsBetween(since, time.Now().Add(time.Second), wire.Filters{"type": {"network"}, "network": {id}})
@@ -110,7 +110,7 @@ func init() {
 		e.newVolume(name)
 		id, _, _ := e.runToExit(endpoints.ContainerConfig{Cmd: []string{"true"}}, &endpoints.HostConfig{Binds: []string{name + ":/data"}})
 		e.removeNow(id)
-		if err := e.volumes().Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{}); err != nil {
+		if _, err := e.volumes().Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{}); err != nil {
 			e.T.Fatalf("delete: %v", err)
 		}
 		evs := e.eventsBetween(since, time.Now().Add(time.Second), wire.Filters{"type": {"volume"}, "volume": {name}})

@@ -85,14 +85,14 @@ func leftovers(ctx context.Context, cli *dockwire.Client, runID string) ([]strin
 	if err != nil {
 		return nil, err
 	}
-	for _, n := range networks {
+	for _, n := range networks.Items {
 		left = append(left, "network "+n.Name)
 	}
 	volumes, err := endpoints.NewVolumes(w).List(ctx, endpoints.VolumeListOptions{Filters: label})
 	if err != nil {
 		return nil, err
 	}
-	for _, v := range volumes.Volumes {
+	for _, v := range volumes.Items {
 		left = append(left, "volume "+v.Name)
 	}
 	info, err := endpoints.NewSystem(w).Info(ctx)

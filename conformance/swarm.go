@@ -76,7 +76,7 @@ func init() {
 		nets := endpoints.NewNetworks(w)
 		if _, err := nets.Inspect(e.Ctx, "docker_gwbridge", endpoints.NetworkInspectOptions{}); errors.Is(err, wire.ErrNotFound) {
 			e.Cleanup(func(ctx context.Context) error {
-				err := nets.Delete(ctx, "docker_gwbridge")
+				_, err := nets.Delete(ctx, "docker_gwbridge", endpoints.NetworkDeleteOptions{})
 				if errors.Is(err, wire.ErrConflict) || errors.Is(err, wire.ErrForbidden) {
 					return nil // in use by someone else by now: leave it
 				}

@@ -194,7 +194,8 @@ func init() {
 		yes := true
 		connect := func(es *endpoints.EndpointSettings) func(context.Context, *dockwire.Client) error {
 			return func(ctx context.Context, c *dockwire.Client) error {
-				return endpoints.NewNetworks(c.Wire()).Connect(ctx, "n", endpoints.NetworkConnectOptions{Container: "x", EndpointConfig: es})
+				_, err := endpoints.NewNetworks(c.Wire()).Connect(ctx, "n", endpoints.NetworkConnectOptions{Container: "x", EndpointConfig: es})
+				return err
 			}
 		}
 		e.wantGates(41, []gateCase{
@@ -222,7 +223,8 @@ func init() {
 				return err
 			}},
 			{"volume update", 42, func(ctx context.Context, c *dockwire.Client) error {
-				return endpoints.NewVolumes(c.Wire()).Update(ctx, "v", endpoints.VolumeUpdateOptions{Version: endpoints.ObjectVersion{Index: 1}})
+				_, err := endpoints.NewVolumes(c.Wire()).Update(ctx, "v", endpoints.VolumeUpdateOptions{Version: endpoints.ObjectVersion{Index: 1}})
+				return err
 			}},
 		})
 	})

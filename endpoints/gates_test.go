@@ -69,7 +69,8 @@ func gateContainerSpec(cs endpoints.ContainerSpec) endpoints.ServiceSpec {
 
 func gateConnect(es endpoints.EndpointSettings) func(ctx context.Context, c *dockwire.Client) error {
 	return func(ctx context.Context, c *dockwire.Client) error {
-		return c.Networks.Connect(ctx, "net1", endpoints.NetworkConnectOptions{Container: "web", EndpointConfig: &es})
+		_, err := c.Networks.Connect(ctx, "net1", endpoints.NetworkConnectOptions{Container: "web", EndpointConfig: &es})
+		return err
 	}
 }
 
@@ -275,7 +276,8 @@ var gates = []gate{
 		}},
 	{name: "VolumeUpdate", minor: 42, changelog: "Added a new `PUT /volumes{name}` endpoint",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			return c.Volumes.Update(ctx, "v", endpoints.VolumeUpdateOptions{})
+			_, err := c.Volumes.Update(ctx, "v", endpoints.VolumeUpdateOptions{})
+			return err
 		}},
 	{name: "VolumePrune All", minor: 42, changelog: "A new filter parameter `all` can be set",
 		call: func(ctx context.Context, c *dockwire.Client) error {

@@ -54,7 +54,7 @@ func ExampleNetworkService_Connect() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	err = networks.Connect(ctx, n.ID, endpoints.NetworkConnectOptions{Container: c.ID, EndpointConfig: &endpoints.EndpointSettings{
+	_, err = networks.Connect(ctx, n.ID, endpoints.NetworkConnectOptions{Container: c.ID, EndpointConfig: &endpoints.EndpointSettings{
 		Aliases:    []string{"db"},
 		IPAMConfig: &endpoints.EndpointIPAMConfig{IPv4Address: "10.231.0.10"},
 	}})

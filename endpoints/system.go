@@ -219,10 +219,7 @@ type DataUsageVolume struct {
 	Mountpoint string
 	Labels     map[string]string
 	Scope      string
-	UsageData  *struct {
-		Size     int64
-		RefCount int64
-	}
+	UsageData  *VolumeUsageData
 }
 
 // BuildCacheRecord is one build cache record (swagger: BuildCache).
