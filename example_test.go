@@ -43,7 +43,7 @@ func Example() {
 	defer cli.Close()
 	ctx := context.Background()
 
-	v, err := cli.System.Version(ctx)
+	v, err := cli.System.Version(ctx, endpoints.SystemVersionOptions{})
 	if err != nil {
 		panic(err)
 	}

@@ -12,7 +12,7 @@ import (
 // returns them once the daemon ends the stream.
 func (e *Env) eventsBetween(since, until time.Time, f wire.Filters) []endpoints.Event {
 	e.T.Helper()
-	s, err := e.Client.System.Events(e.Ctx, endpoints.EventsOptions{Since: since, Until: until, Filters: f})
+	s, err := e.Client.System.Events(e.Ctx, endpoints.SystemEventsOptions{Since: since, Until: until, Filters: f})
 	if err != nil {
 		e.T.Fatalf("events %v: %v", f, err)
 	}

@@ -95,7 +95,7 @@ func leftovers(ctx context.Context, cli *dockwire.Client, runID string) ([]strin
 	for _, v := range volumes.Items {
 		left = append(left, "volume "+v.Name)
 	}
-	info, err := endpoints.NewSystem(w).Info(ctx)
+	info, err := endpoints.NewSystem(w).Info(ctx, endpoints.SystemInfoOptions{})
 	if err != nil {
 		return nil, err
 	}

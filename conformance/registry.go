@@ -213,14 +213,14 @@ func init() {
 	register("registry/auth/ok-and-refused", func(e *Env) {
 		reg, user, pass := e.authRegistry()
 		sys := e.Client.System
-		res, err := sys.Auth(e.Ctx, endpoints.AuthConfig{Username: user, Password: pass, ServerAddress: reg})
+		res, err := sys.Auth(e.Ctx, endpoints.SystemAuthOptions{Auth: endpoints.AuthConfig{Username: user, Password: pass, ServerAddress: reg}})
 		if err != nil {
 			e.T.Fatalf("auth with the right password: %v", err)
 		}
 		if !strings.Contains(res.Status, "Login Succeeded") {
 			e.T.Errorf("auth status %q", res.Status)
 		}
-		_, err = sys.Auth(e.Ctx, endpoints.AuthConfig{Username: user, Password: "wrong-" + pass, ServerAddress: reg})
+		_, err = sys.Auth(e.Ctx, endpoints.SystemAuthOptions{Auth: endpoints.AuthConfig{Username: user, Password: "wrong-" + pass, ServerAddress: reg}})
 		// dockerd 20.10 answers 500 "login attempt to ... failed with
 		// status: 401 Unauthorized"; later daemons answer 401.
 		var werr *wire.Error

@@ -63,7 +63,7 @@ func init() {
 		svcs, tasks := endpoints.NewServices(w), endpoints.NewTasks(w)
 		secrets, configs := endpoints.NewSecrets(w), endpoints.NewConfigs(w)
 
-		info, err := sys.Info(e.Ctx)
+		info, err := sys.Info(e.Ctx, endpoints.SystemInfoOptions{})
 		if err != nil {
 			e.T.Fatalf("info: %v", err)
 		}
@@ -326,7 +326,7 @@ func init() {
 		if _, err := sw.Inspect(e.Ctx); !errors.Is(err, wire.ErrUnavailable) {
 			e.T.Errorf("swarm inspect after leave: %v, want wire.ErrUnavailable", err)
 		}
-		if info, err := sys.Info(e.Ctx); err != nil || info.Swarm.LocalNodeState != "inactive" {
+		if info, err := sys.Info(e.Ctx, endpoints.SystemInfoOptions{}); err != nil || info.Swarm.LocalNodeState != "inactive" {
 			e.T.Errorf("info after leave: LocalNodeState %q, %v", info.Swarm.LocalNodeState, err)
 		}
 	})

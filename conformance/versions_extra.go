@@ -230,15 +230,15 @@ func init() {
 	})
 
 	register("versions/system/df-types-and-verbose-above-1.41", func(e *Env) {
-		df := func(o endpoints.DataUsageOptions) func(context.Context, *dockwire.Client) error {
+		df := func(o endpoints.SystemDataUsageOptions) func(context.Context, *dockwire.Client) error {
 			return func(ctx context.Context, c *dockwire.Client) error {
 				_, err := c.System.DataUsage(ctx, o)
 				return err
 			}
 		}
 		e.wantGates(41, []gateCase{
-			{"df Types", 42, df(endpoints.DataUsageOptions{Types: []string{"volume"}})},
-			{"df Verbose", 52, df(endpoints.DataUsageOptions{Verbose: true})},
+			{"df Types", 42, df(endpoints.SystemDataUsageOptions{Types: []string{"volume"}})},
+			{"df Verbose", 52, df(endpoints.SystemDataUsageOptions{Verbose: true})},
 		})
 	})
 

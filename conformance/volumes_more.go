@@ -23,7 +23,7 @@ func init() {
 			})
 			return
 		}
-		info, err := e.Client.System.Info(e.Ctx)
+		info, err := e.Client.System.Info(e.Ctx, endpoints.SystemInfoOptions{})
 		if err != nil {
 			e.T.Fatalf("info: %v", err)
 		}

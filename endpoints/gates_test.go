@@ -288,12 +288,12 @@ var gates = []gate{
 	// System.
 	{name: "SystemDataUsage Types", minor: 42, changelog: "`GET /system/df` now accepts query parameter `type`",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			_, err := c.System.DataUsage(ctx, endpoints.DataUsageOptions{Types: []string{"image"}})
+			_, err := c.System.DataUsage(ctx, endpoints.SystemDataUsageOptions{Types: []string{"image"}})
 			return err
 		}},
 	{name: "SystemDataUsage Verbose", minor: 52, changelog: "The endpoint supports the `?verbose=1` query",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			_, err := c.System.DataUsage(ctx, endpoints.DataUsageOptions{Verbose: true})
+			_, err := c.System.DataUsage(ctx, endpoints.SystemDataUsageOptions{Verbose: true})
 			return err
 		}},
 

@@ -52,7 +52,7 @@ func demoClient(ctx context.Context, stderr io.Writer) (*dockwire.Client, string
 		cli, err := dockwire.New(cfg, nil)
 		if err == nil {
 			pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-			_, perr := cli.System.Ping(pctx)
+			_, perr := cli.System.Ping(pctx, endpoints.SystemPingOptions{})
 			cancel()
 			if perr == nil {
 				return cli, "the daemon at " + cfg.Host, func() {}, nil
@@ -83,7 +83,7 @@ func demoClient(ctx context.Context, stderr io.Writer) (*dockwire.Client, string
 }
 
 func tour(ctx context.Context, cli *dockwire.Client, out io.Writer) error {
-	v, err := cli.System.Version(ctx)
+	v, err := cli.System.Version(ctx, endpoints.SystemVersionOptions{})
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/dockwire/dockwire"
 	"github.com/dockwire/dockwire/dial"
 	_ "github.com/dockwire/dockwire/dial/dialtls" // TLS hosts (DOCKER_TLS_VERIFY, https://)
+	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/wire"
 )
 
@@ -74,7 +75,7 @@ func version(stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "dockwire: no daemon answered at %s: %v\n", cfg.Host, err)
 		return 1
 	}
-	v, err := cli.System.Version(ctx)
+	v, err := cli.System.Version(ctx, endpoints.SystemVersionOptions{})
 	if err != nil {
 		var werr *wire.Error
 		if errors.As(err, &werr) {

@@ -22,7 +22,7 @@ func main() {
 		os.Exit(1)
 	}
 	defer cli.Close()
-	v, err := cli.System.Version(ctx)
+	v, err := cli.System.Version(ctx, endpoints.SystemVersionOptions{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
