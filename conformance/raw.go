@@ -106,21 +106,21 @@ func leftovers(ctx context.Context, cli *dockwire.Client, runID string) ([]strin
 	if err != nil {
 		return nil, err
 	}
-	for _, s := range services {
+	for _, s := range services.Items {
 		left = append(left, "service "+s.Spec.Name)
 	}
 	secrets, err := endpoints.NewSecrets(w).List(ctx, endpoints.SecretListOptions{Filters: label})
 	if err != nil {
 		return nil, err
 	}
-	for _, s := range secrets {
+	for _, s := range secrets.Items {
 		left = append(left, "secret "+s.Spec.Name)
 	}
 	configs, err := endpoints.NewConfigs(w).List(ctx, endpoints.ConfigListOptions{Filters: label})
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range configs {
+	for _, c := range configs.Items {
 		left = append(left, "config "+c.Spec.Name)
 	}
 	return left, nil

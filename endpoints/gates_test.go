@@ -57,7 +57,7 @@ func gateService(spec endpoints.ServiceSpec) func(ctx context.Context, c *dockwi
 		spec.TaskTemplate.ContainerSpec = &endpoints.ContainerSpec{Image: "busybox"}
 	}
 	return func(ctx context.Context, c *dockwire.Client) error {
-		_, err := c.Services.Create(ctx, spec, endpoints.ServiceCreateOptions{})
+		_, err := c.Services.Create(ctx, endpoints.ServiceCreateOptions{Spec: spec})
 		return err
 	}
 }
@@ -315,7 +315,8 @@ var gates = []gate{
 		}},
 	{name: "SwarmJoin DataPathAddr", minor: 30, changelog: "`POST /swarm/join` now accepts a `DataPathAddr` property",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			return c.Swarm.Join(ctx, endpoints.SwarmJoinOptions{RemoteAddrs: []string{"10.0.0.1:2377"}, JoinToken: "t", DataPathAddr: "eth0"})
+			_, err := c.Swarm.Join(ctx, endpoints.SwarmJoinOptions{RemoteAddrs: []string{"10.0.0.1:2377"}, JoinToken: "t", DataPathAddr: "eth0"})
+			return err
 		}},
 
 	// Services.
@@ -340,7 +341,7 @@ var gates = []gate{
 	{name: "ServiceCreate ContainerSpec.Privileges.CredentialSpec.Config", minor: 40, changelog: "`POST /services/create` now accepts `Config` as part of `ContainerSpec.Privileges.CredentialSpec`",
 		call: gateService(gateContainerSpec(endpoints.ContainerSpec{Privileges: credentialSpecConfig()}))},
 	{name: "ServiceCreate ContainerSpec.Configs.Runtime", minor: 40, changelog: "`POST /services/create` now includes `Runtime` as an option in `ContainerSpec.Configs`",
-		call: gateService(gateContainerSpec(endpoints.ContainerSpec{Configs: []endpoints.ServiceConfigReference{{ConfigID: "c", Runtime: &struct{}{}}}}))},
+		call: gateService(gateContainerSpec(endpoints.ContainerSpec{Configs: []endpoints.ServiceConfigReference{{ConfigID: "c", Runtime: &endpoints.ConfigReferenceRuntimeTarget{}}}}))},
 	{name: "ServiceCreate ContainerSpec.Mounts.TmpfsOptions.Options", minor: 46, changelog: "`POST /services/create` now takes `Options` as part of `ContainerSpec.Mounts.TmpfsOptions`",
 		call: gateService(gateContainerSpec(endpoints.ContainerSpec{Mounts: []endpoints.Mount{{Type: endpoints.MountTmpfs, Target: "/t", TmpfsOptions: &endpoints.MountTmpfsOptions{Options: [][]string{{"noexec"}}}}}}))},
 	{name: "ServiceCreate ContainerSpec.Mounts.BindOptions.NonRecursive", minor: 40, changelog: "now supports `BindOptions.NonRecursive`",
@@ -354,27 +355,27 @@ var gates = []gate{
 	// Secrets and configs.
 	{name: "SecretCreate", minor: 25, source: "the CHANGELOG's v1.25 section lists the secrets endpoints among the swarm additions; the v1.25 spec has them",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			_, err := c.Secrets.Create(ctx, endpoints.SecretSpec{Name: "s"})
+			_, err := c.Secrets.Create(ctx, endpoints.SecretCreateOptions{Spec: endpoints.SecretSpec{Name: "s"}})
 			return err
 		}},
 	{name: "SecretCreate Driver", minor: 31, changelog: "`POST /secrets/create` now accepts a `Driver` struct",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			_, err := c.Secrets.Create(ctx, endpoints.SecretSpec{Name: "s", Driver: &endpoints.SwarmDriver{Name: "d"}})
+			_, err := c.Secrets.Create(ctx, endpoints.SecretCreateOptions{Spec: endpoints.SecretSpec{Name: "s", Driver: &endpoints.SwarmDriver{Name: "d"}}})
 			return err
 		}},
 	{name: "SecretCreate Templating", minor: 37, changelog: "`POST /secrets/create` and `POST /secrets/{id}/create` now accept a `Templating` driver",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			_, err := c.Secrets.Create(ctx, endpoints.SecretSpec{Name: "s", Templating: &endpoints.SwarmDriver{Name: "golang"}})
+			_, err := c.Secrets.Create(ctx, endpoints.SecretCreateOptions{Spec: endpoints.SecretSpec{Name: "s", Templating: &endpoints.SwarmDriver{Name: "golang"}}})
 			return err
 		}},
 	{name: "ConfigCreate", minor: 30, source: "the configs endpoints came with API 1.30 (Docker 17.06); the v1.30 spec has them",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			_, err := c.Configs.Create(ctx, endpoints.ConfigSpec{Name: "c"})
+			_, err := c.Configs.Create(ctx, endpoints.ConfigCreateOptions{Spec: endpoints.ConfigSpec{Name: "c"}})
 			return err
 		}},
 	{name: "ConfigCreate Templating", minor: 37, changelog: "`POST /configs/create` and `POST /configs/{id}/create` now accept a `Templating` driver",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			_, err := c.Configs.Create(ctx, endpoints.ConfigSpec{Name: "c", Templating: &endpoints.SwarmDriver{Name: "golang"}})
+			_, err := c.Configs.Create(ctx, endpoints.ConfigCreateOptions{Spec: endpoints.ConfigSpec{Name: "c", Templating: &endpoints.SwarmDriver{Name: "golang"}}})
 			return err
 		}},
 
@@ -482,20 +483,9 @@ func TestVersionGatesMatchChangelog(t *testing.T) {
 func timeUnix(sec int64) time.Time { return time.Unix(sec, 0) }
 
 func seccompDefault() *endpoints.ServicePrivileges {
-	p := &endpoints.ServicePrivileges{}
-	p.Seccomp = &struct {
-		Mode    string `json:",omitempty"`
-		Profile string `json:",omitempty"`
-	}{Mode: "default"}
-	return p
+	return &endpoints.ServicePrivileges{Seccomp: &endpoints.SeccompOpts{Mode: "default"}}
 }
 
 func credentialSpecConfig() *endpoints.ServicePrivileges {
-	p := &endpoints.ServicePrivileges{}
-	p.CredentialSpec = &struct {
-		Config   string `json:",omitempty"`
-		File     string `json:",omitempty"`
-		Registry string `json:",omitempty"`
-	}{Config: "c"}
-	return p
+	return &endpoints.ServicePrivileges{CredentialSpec: &endpoints.CredentialSpec{Config: "c"}}
 }

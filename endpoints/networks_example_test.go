@@ -119,14 +119,14 @@ func ExampleServiceService_Create() {
 	}
 	secrets, services := endpoints.NewSecrets(cli.Wire()), endpoints.NewServices(cli.Wire())
 
-	sec, err := secrets.Create(ctx, endpoints.SecretSpec{Name: "db-password", Data: []byte("hunter2")})
+	sec, err := secrets.Create(ctx, endpoints.SecretCreateOptions{Spec: endpoints.SecretSpec{Name: "db-password", Data: []byte("hunter2")}})
 	if errors.Is(err, wire.ErrUnavailable) {
 		log.Fatal("not a swarm manager: ", err)
 	} else if err != nil {
 		log.Fatal(err)
 	}
 	grace := time.Second
-	svc, err := services.Create(ctx, endpoints.ServiceSpec{
+	svc, err := services.Create(ctx, endpoints.ServiceCreateOptions{Spec: endpoints.ServiceSpec{
 		Name: "worker",
 		TaskTemplate: endpoints.TaskSpec{ContainerSpec: &endpoints.ContainerSpec{
 			Image:           "sha256:0123...", // the image id
@@ -135,7 +135,7 @@ func ExampleServiceService_Create() {
 			Secrets:         []endpoints.SecretReference{{SecretID: sec.ID, SecretName: "db-password", File: &endpoints.FileTarget{Name: "db-password", UID: "0", GID: "0", Mode: 0o400}}},
 		}},
 		Mode: endpoints.Replicated(1),
-	}, endpoints.ServiceCreateOptions{})
+	}})
 	if err != nil {
 		log.Fatal(err)
 	}
