@@ -382,19 +382,17 @@ var gates = []gate{
 	// Plugins, session, distribution.
 	{name: "PluginDisable Force", minor: 28, changelog: "`POST /plugins/{name}/disable` now accepts a `force` query-parameter",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			return c.Plugins.Disable(ctx, "p", endpoints.PluginDisableOptions{Force: true})
+			_, err := c.Plugins.Disable(ctx, "p", endpoints.PluginDisableOptions{Force: true})
+			return err
 		}},
 	{name: "PluginUpgrade", minor: 26, changelog: "`POST /plugins/(plugin name)/upgrade` upgrade a plugin",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			st, err := c.Plugins.Upgrade(ctx, "p", "127.0.0.1:9/p", endpoints.PluginUpgradeOptions{})
-			if err == nil {
-				st.Close()
-			}
+			_, err := c.Plugins.Upgrade(ctx, "p", "127.0.0.1:9/p", endpoints.PluginUpgradeOptions{})
 			return err
 		}},
 	{name: "Session", minor: 31, changelog: "`POST /session` is a new endpoint",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			up, err := c.Session.Start(ctx, endpoints.SessionOptions{ID: "s"})
+			up, err := c.Session.Start(ctx, endpoints.SessionStartOptions{ID: "s"})
 			if err == nil {
 				up.Conn.Close()
 			}
