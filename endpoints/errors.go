@@ -100,35 +100,3 @@ func imageNotFound(err error) error {
 	}
 	return err
 }
-
-// segment validates and escapes a caller's id or name for a path.
-func segment(op, field, s string) (string, error) {
-	if strings.TrimSpace(s) == "" {
-		return "", argErr(op, field, s, "must not be empty")
-	}
-	if strings.ContainsAny(s, "\x00\r\n") {
-		return "", argErr(op, field, s, "contains a control character")
-	}
-	seg, err := wire.Segment(s)
-	if err != nil {
-		return "", &ArgError{Op: op, Field: field, Value: s, Reason: "not a valid path segment", Err: err}
-	}
-	return seg, nil
-}
-
-// idPath builds "/prefix/{id}/suffix" with id checked. A container name
-// may come with its leading "/", as the API reports it (Names[0],
-// ContainerInspectResult.Name): it is dropped, as moby's client and the docker
-// CLI do (path.Join collapses it), since "/containers//web/json" and its
-// escaped form are redirected by dockerd, never served. Other "/" stay,
-// escaped: "web/alias" is the link alias of a parent container.
-func idPath(op, prefix, id, suffix string) (string, error) {
-	if prefix == "/containers/" && strings.HasPrefix(id, "/") {
-		id = id[1:]
-	}
-	seg, err := segment(op, "id", id)
-	if err != nil {
-		return "", err
-	}
-	return prefix + seg + suffix, nil
-}

@@ -8,26 +8,35 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dockwire/dockwire/internal/apispec"
 	"github.com/dockwire/dockwire/wire"
 )
 
-// An operation is built in three steps, each with one helper:
+// Every operation builds its request the same way:
 //
 //	r, err := newRequest("ContainerStop", id) // method, route, minimum version from the list
-//	setString(r.Query, "signal", opts.Signal)  // query: setString, setBool, setFilters
-//	need(r, "Signal", 42)                       // a field newer than the operation
-//	err = setJSON(r, body)                      // a JSON body, when there is one
+//	setString(r.Query, "signal", opts.Signal) // the query: setString, setBool, setFilters
+//	need(r, "Signal", 42)                     // a field newer than the operation
+//	err = setJSON(r, body)                    // the body: setJSON, or setStream for a tar
 //
-// and sent with one of send, call, callNoContent or upgrade.
+// and sends it with one of decode (a JSON answer), callNoContent (none),
+// send (a stream the caller reads) or upgrade (a hijacked connection).
+// Adding an operation is a line in internal/apispec/operations.txt and a
+// method of that shape.
 
 // newRequest starts the request of the operation id: its method, its route
 // with each {id} or {name} filled in by the next of args (checked and
 // escaped: an *ArgError when empty or unsafe), its minimum API version,
 // all from the module's operations list (internal/apispec). A container
-// name's leading "/", as the API reports names, is dropped (see idPath).
+// name's leading "/", as the API reports names (Names[0],
+// ContainerInspectResult.Name), is dropped, as moby's client and the
+// docker CLI do: dockerd redirects /containers//web/json and its escaped
+// form instead of serving them. Other "/" stay, escaped: "web/db" is the
+// link db of the container web.
 func newRequest(id string, args ...string) (*wire.Request, error) {
 	o, ok := apispec.Lookup(id)
 	if !ok {
@@ -186,12 +195,31 @@ func opName(r *wire.Request) string {
 	return r.Method + " " + r.Path
 }
 
-func req(method, path, op string) *wire.Request {
-	return &wire.Request{Method: method, Path: path, Op: op, Query: url.Values{}}
+// segment validates and escapes a caller's id or name for a path.
+func segment(op, field, s string) (string, error) {
+	if strings.TrimSpace(s) == "" {
+		return "", argErr(op, field, s, "must not be empty")
+	}
+	if strings.ContainsAny(s, "\x00\r\n") {
+		return "", argErr(op, field, s, "contains a control character")
+	}
+	seg, err := wire.Segment(s)
+	if err != nil {
+		return "", &ArgError{Op: op, Field: field, Value: s, Reason: "not a valid path segment", Err: err}
+	}
+	return seg, nil
 }
 
-func boolParam(q url.Values, key string, b bool) {
-	if b {
-		q.Set(key, "1")
+// unixTimestamp formats t as dockerd's "seconds.nanoseconds" timestamp.
+func unixTimestamp(t time.Time) string {
+	ns := t.UnixNano()
+	sec, frac := ns/1e9, ns%1e9
+	if frac < 0 {
+		sec, frac = sec-1, frac+1e9
 	}
+	s := strconv.FormatInt(frac, 10)
+	for len(s) < 9 {
+		s = "0" + s
+	}
+	return strconv.FormatInt(sec, 10) + "." + s
 }

@@ -2,7 +2,6 @@ package endpoints
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/dockwire/dockwire/wire"
@@ -319,20 +318,6 @@ type SystemEventsOptions struct {
 	Since   time.Time
 	Until   time.Time
 	Filters wire.Filters
-}
-
-// unixTimestamp formats t as dockerd's "seconds.nanoseconds" timestamp.
-func unixTimestamp(t time.Time) string {
-	ns := t.UnixNano()
-	sec, frac := ns/1e9, ns%1e9
-	if frac < 0 {
-		sec, frac = sec-1, frac+1e9
-	}
-	s := strconv.FormatInt(frac, 10)
-	for len(s) < 9 {
-		s = "0" + s
-	}
-	return strconv.FormatInt(sec, 10) + "." + s
 }
 
 // Events streams the daemon's events. The caller must Close the stream.
