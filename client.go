@@ -3,6 +3,7 @@ package dockwire
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/dockwire/dockwire/dial"
@@ -13,20 +14,24 @@ import (
 // Version is this client's version.
 const Version = "0.1.0"
 
-// Options tune a [Client]. The zero value, or a nil *Options, means the
-// defaults; a non-zero field overrides the matching field of dial.Config.
+// Options tune a [Client]: what is spoken over the connection, where
+// dial.Config says where the connection goes. The zero value, or a nil
+// *Options, means the defaults; [FromEnv] fills APIVersion from
+// DOCKER_API_VERSION.
 type Options struct {
-	// APIVersion pins the API version ("1.41"): no negotiation happens.
-	// Empty means the Config's pin (DOCKER_API_VERSION), or negotiation.
-	APIVersion string
+	// APIVersion pins the API version (wire.Version{Major: 1, Minor: 41}):
+	// no negotiation happens. The zero Version negotiates with the daemon
+	// on the first call.
+	APIVersion wire.Version
 	// PoolSize is the most connections kept to the daemon, idle or busy
-	// (docker-py's max_pool_size). 0 means the Config's, default 10.
+	// (docker-py's max_pool_size). 0 means 10.
 	PoolSize int
 	// Timeout bounds each call's connect and wait for response headers; it
 	// never cuts a stream that is delivering (logs -f, events, wait, pull).
-	// 0 means the Config's, default 60s; negative means none.
+	// 0 means 60s; negative means none.
 	Timeout time.Duration
-	// IdleTimeout is how long an idle pooled connection is kept. 0 means 90s.
+	// IdleTimeout is how long an idle pooled connection is kept. 0 means
+	// 90s; negative keeps idle connections until Close.
 	IdleTimeout time.Duration
 	// UserAgent is sent with every request. Empty means "dockwire/<Version>".
 	UserAgent string
@@ -76,35 +81,22 @@ func New(cfg dial.Config, opts *Options) (*Client, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
+	if v := opts.APIVersion; !v.IsZero() && v.Less(wire.MinVersion) {
+		return nil, fmt.Errorf("dockwire: API version %s: older than the oldest this client speaks, %s: %w", v, wire.MinVersion, wire.ErrInvalidArgument)
+	}
 	d, err := cfg.Dialer()
 	if err != nil {
 		return nil, err
 	}
 	wo := wire.Options{
-		PoolSize:    cfg.PoolSize,
-		Timeout:     cfg.Timeout,
+		Version:     opts.APIVersion,
+		PoolSize:    opts.PoolSize,
+		Timeout:     opts.Timeout,
 		IdleTimeout: opts.IdleTimeout,
 		UserAgent:   opts.UserAgent,
 	}
 	if wo.UserAgent == "" {
 		wo.UserAgent = "dockwire/" + Version
-	}
-	if opts.PoolSize != 0 {
-		wo.PoolSize = opts.PoolSize
-	}
-	if opts.Timeout != 0 {
-		wo.Timeout = opts.Timeout
-	}
-	pin := cfg.APIVersion
-	if opts.APIVersion != "" {
-		pin = opts.APIVersion
-	}
-	if pin != "" {
-		v, err := wire.ParseVersion(pin)
-		if err != nil {
-			return nil, fmt.Errorf("dockwire: API version %q: %w", pin, err)
-		}
-		wo.Version = v
 	}
 	if h, err := dial.ParseHost(cfg.Host); err == nil && h.Scheme == "tcp" {
 		wo.Host = h.Addr
@@ -135,15 +127,35 @@ func New(cfg dial.Config, opts *Options) (*Client, error) {
 	}, nil
 }
 
-// FromEnv returns a client configured the way the docker CLI would be, from
-// DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_API_VERSION,
-// DOCKER_CONFIG and DOCKER_CONTEXT (see dial.FromEnv), with default options.
+// FromEnv returns a client configured the way the docker CLI would be:
+// where the daemon is from dial.FromEnv (DOCKER_HOST, DOCKER_TLS_VERIFY,
+// DOCKER_CERT_PATH, DOCKER_CONFIG, DOCKER_CONTEXT and the contexts store),
+// and Options.APIVersion pinned by DOCKER_API_VERSION ("1.41" or "v1.41")
+// when it is set; the other options keep their defaults.
 func FromEnv() (*Client, error) {
 	cfg, err := dial.FromEnv()
 	if err != nil {
 		return nil, err
 	}
-	return New(cfg, nil)
+	opts, err := optionsFromLookup(os.LookupEnv)
+	if err != nil {
+		return nil, err
+	}
+	return New(cfg, opts)
+}
+
+// optionsFromLookup reads the Options the environment sets:
+// DOCKER_API_VERSION.
+func optionsFromLookup(lookup func(string) (string, bool)) (*Options, error) {
+	opts := &Options{}
+	if s, _ := lookup("DOCKER_API_VERSION"); s != "" {
+		v, err := wire.ParseVersion(s)
+		if err != nil {
+			return nil, fmt.Errorf("dockwire: DOCKER_API_VERSION=%q: %w", s, err)
+		}
+		opts.APIVersion = v
+	}
+	return opts, nil
 }
 
 // Host is the daemon address the client talks to.

@@ -126,7 +126,7 @@ func (e *Env) proxied(f *faultproxy.Fault) (*dockwire.Client, *faultproxy.Proxy)
 	if err != nil {
 		e.T.Fatal(err)
 	}
-	cli, err := dockwire.New(dial.Config{Host: p.Host()}, &dockwire.Options{APIVersion: ver.String()})
+	cli, err := dockwire.New(dial.Config{Host: p.Host()}, &dockwire.Options{APIVersion: ver})
 	if err != nil {
 		p.Close()
 		e.T.Fatal(err)

@@ -98,7 +98,7 @@ func init() {
 		}
 	})
 	register("system/negotiation/picks-min", func(e *Env) {
-		if e.Target.Options != nil && e.Target.Options.APIVersion != "" {
+		if e.Target.Options != nil && !e.Target.Options.APIVersion.IsZero() {
 			e.T.Skip("the target pins its API version: no negotiation")
 		}
 		daemon := e.daemonAPI()
@@ -169,7 +169,11 @@ func pinnedClient(e *Env, version string) *dockwire.Client {
 	if e.Target.Options != nil {
 		opts = *e.Target.Options
 	}
-	opts.APIVersion = version
+	v, err := wire.ParseVersion(version)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	opts.APIVersion = v
 	cli, err := dockwire.New(e.Target.Config, &opts)
 	if err != nil {
 		e.T.Fatal(err)

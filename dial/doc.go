@@ -1,11 +1,12 @@
 // Package dial says where a Docker daemon is and opens connections to it.
 //
-// A Config is plain data: the daemon address (Host), its TLS options, the
-// pinned API version, pool size and timeouts, and optionally a Dial func
+// A Config is plain data about the transport: the daemon address (Host),
+// its TLS options, dial timeout and keep-alive, and optionally a Dial func
 // that replaces the built-in transports. FromEnv fills one the way the
 // docker CLI does, from DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH,
-// DOCKER_API_VERSION, DOCKER_CONFIG, DOCKER_CONTEXT and the contexts store;
-// it is the only function of dockwire that reads the environment.
+// DOCKER_CONFIG, DOCKER_CONTEXT and the contexts store. (What is spoken
+// over the connection, DOCKER_API_VERSION included, is the root package's
+// Options, which dockwire.FromEnv fills.)
 // ParseHost parses and checks one address.
 //
 //	cfg, err := dial.FromEnv()

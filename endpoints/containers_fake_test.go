@@ -64,7 +64,11 @@ func newFakeClient(t testing.TB, version string) (*fake, *dockwire.Client) {
 	}
 	f := &fake{t: t, routes: map[string]func(http.ResponseWriter, *http.Request, []byte){}, version: version}
 	d := testnet.UnixHTTP(t, http.HandlerFunc(f.serve))
-	cli, err := dockwire.New(dial.Config{Dial: d}, &dockwire.Options{APIVersion: version})
+	ver, err := wire.ParseVersion(version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli, err := dockwire.New(dial.Config{Dial: d}, &dockwire.Options{APIVersion: ver})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -47,19 +47,15 @@ func demo(stdout, stderr io.Writer) int {
 // demoClient returns a client for the environment's daemon if it answers a
 // ping within two seconds, else for a fresh in-process mock daemon.
 func demoClient(ctx context.Context, stderr io.Writer) (*dockwire.Client, string, func(), error) {
-	cfg, err := dial.FromEnv()
-	if err == nil {
-		cli, err := dockwire.New(cfg, nil)
-		if err == nil {
-			pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-			_, perr := cli.System.Ping(pctx, endpoints.SystemPingOptions{})
-			cancel()
-			if perr == nil {
-				return cli, "the daemon at " + cfg.Host, func() {}, nil
-			}
-			cli.Close()
-			fmt.Fprintf(stderr, "(no daemon answered at %s: %v)\n", cfg.Host, perr)
+	if cli, err := dockwire.FromEnv(); err == nil {
+		pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		_, perr := cli.System.Ping(pctx, endpoints.SystemPingOptions{})
+		cancel()
+		if perr == nil {
+			return cli, "the daemon at " + cli.Host(), func() {}, nil
 		}
+		cli.Close()
+		fmt.Fprintf(stderr, "(no daemon answered at %s: %v)\n", cli.Host(), perr)
 	}
 	dir, err := os.MkdirTemp("", "dockwire-demo")
 	if err != nil {
