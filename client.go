@@ -8,6 +8,7 @@ import (
 
 	"github.com/dockwire/dockwire/dial"
 	"github.com/dockwire/dockwire/endpoints"
+	"github.com/dockwire/dockwire/internal/bind"
 	"github.com/dockwire/dockwire/wire"
 )
 
@@ -106,25 +107,12 @@ func New(cfg dial.Config, opts *Options) (*Client, error) {
 	if host == "" {
 		host = dial.DefaultHost
 	}
-	return &Client{
-		System:       endpoints.NewSystem(w),
-		Containers:   endpoints.NewContainers(w),
-		Exec:         endpoints.NewExec(w),
-		Images:       endpoints.NewImages(w),
-		Distribution: endpoints.NewDistribution(w),
-		Networks:     endpoints.NewNetworks(w),
-		Volumes:      endpoints.NewVolumes(w),
-		Swarm:        endpoints.NewSwarm(w),
-		Nodes:        endpoints.NewNodes(w),
-		Services:     endpoints.NewServices(w),
-		Tasks:        endpoints.NewTasks(w),
-		Secrets:      endpoints.NewSecrets(w),
-		Configs:      endpoints.NewConfigs(w),
-		Plugins:      endpoints.NewPlugins(w),
-		Session:      endpoints.NewSession(w),
-		wire:         w,
-		host:         host,
-	}, nil
+	c := &Client{wire: w, host: host}
+	if err := bind.Services(w, &c.System, &c.Containers, &c.Exec, &c.Images, &c.Distribution, &c.Networks, &c.Volumes,
+		&c.Swarm, &c.Nodes, &c.Services, &c.Tasks, &c.Secrets, &c.Configs, &c.Plugins, &c.Session); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // FromEnv returns a client configured the way the docker CLI would be:

@@ -3,6 +3,7 @@ package dockwire_test
 import (
 	"net/http"
 	"path/filepath"
+	"reflect"
 	"sync/atomic"
 	"testing"
 
@@ -81,4 +82,23 @@ func TestOptionsReachTheWire(t *testing.T) {
 	_, err = cli2.System.Version(t.Context(), endpoints.SystemVersionOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, "dockwire/"+dockwire.Version, ua.Load())
+}
+
+// TestNewMakesEveryService: New fills every service of the Client (the
+// one way to reach them: endpoints exports no constructor).
+func TestNewMakesEveryService(t *testing.T) {
+	cli, err := dockwire.New(dial.Config{Host: "unix:///nonexistent.sock"}, nil)
+	require.NoError(t, err)
+	defer cli.Close()
+	v := reflect.ValueOf(cli).Elem()
+	services := 0
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Type().Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		services++
+		assert.False(t, v.Field(i).IsNil(), "Client.%s is nil", f.Name)
+	}
+	assert.Equal(t, 15, services)
 }

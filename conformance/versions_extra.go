@@ -53,7 +53,7 @@ func createWith(cfg endpoints.ContainerConfig, hc *endpoints.HostConfig, nc *end
 		if cfg.Image == "" {
 			cfg.Image = "busybox:latest"
 		}
-		_, err := endpoints.NewContainers(c.Wire()).Create(ctx, endpoints.ContainerCreateOptions{Config: cfg, HostConfig: hc, NetworkingConfig: nc})
+		_, err := c.Containers.Create(ctx, endpoints.ContainerCreateOptions{Config: cfg, HostConfig: hc, NetworkingConfig: nc})
 		return err
 	}
 }
@@ -80,11 +80,11 @@ func init() {
 	register("versions/containers/stop-restart-signal-above-1.41", func(e *Env) {
 		e.wantGates(41, []gateCase{
 			{"stop Signal", 42, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewContainers(c.Wire()).Stop(ctx, "x", endpoints.ContainerStopOptions{Signal: "SIGKILL"})
+				_, err := c.Containers.Stop(ctx, "x", endpoints.ContainerStopOptions{Signal: "SIGKILL"})
 				return err
 			}},
 			{"restart Signal", 42, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewContainers(c.Wire()).Restart(ctx, "x", endpoints.ContainerRestartOptions{Signal: "SIGINT"})
+				_, err := c.Containers.Restart(ctx, "x", endpoints.ContainerRestartOptions{Signal: "SIGINT"})
 				return err
 			}},
 		})
@@ -94,11 +94,11 @@ func init() {
 		size := &[2]uint{24, 80}
 		e.wantGates(41, []gateCase{
 			{"exec create ConsoleSize", 42, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewExec(c.Wire()).Create(ctx, "x", endpoints.ExecCreateOptions{Cmd: []string{"true"}, Tty: true, ConsoleSize: size})
+				_, err := c.Exec.Create(ctx, "x", endpoints.ExecCreateOptions{Cmd: []string{"true"}, Tty: true, ConsoleSize: size})
 				return err
 			}},
 			{"exec start ConsoleSize", 42, func(ctx context.Context, c *dockwire.Client) error {
-				conn, err := endpoints.NewExec(c.Wire()).Start(ctx, "x", endpoints.ExecStartOptions{Tty: true, ConsoleSize: size})
+				conn, err := c.Exec.Start(ctx, "x", endpoints.ExecStartOptions{Tty: true, ConsoleSize: size})
 				if conn != nil {
 					conn.Close()
 				}
@@ -108,7 +108,7 @@ func init() {
 		// WorkingDir needs 1.35: refused on a client pinned to 1.34.
 		e.wantGates(34, []gateCase{
 			{"exec create WorkingDir", 35, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewExec(c.Wire()).Create(ctx, "x", endpoints.ExecCreateOptions{Cmd: []string{"pwd"}, WorkingDir: "/tmp"})
+				_, err := c.Exec.Create(ctx, "x", endpoints.ExecCreateOptions{Cmd: []string{"pwd"}, WorkingDir: "/tmp"})
 				return err
 			}},
 		})
@@ -117,7 +117,7 @@ func init() {
 	register("versions/images/list-and-inspect-options-above-1.41", func(e *Env) {
 		list := func(o endpoints.ImageListOptions) func(context.Context, *dockwire.Client) error {
 			return func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewImages(c.Wire()).List(ctx, o)
+				_, err := c.Images.List(ctx, o)
 				return err
 			}
 		}
@@ -127,15 +127,15 @@ func init() {
 			{"list Manifests", 47, list(endpoints.ImageListOptions{Manifests: true})},
 			{"list Identity", 54, list(endpoints.ImageListOptions{Identity: true})},
 			{"inspect Manifests", 48, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewImages(c.Wire()).Inspect(ctx, "busybox", endpoints.ImageInspectOptions{Manifests: true})
+				_, err := c.Images.Inspect(ctx, "busybox", endpoints.ImageInspectOptions{Manifests: true})
 				return err
 			}},
 			{"inspect Platform", 49, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewImages(c.Wire()).Inspect(ctx, "busybox", endpoints.ImageInspectOptions{Platform: amd64})
+				_, err := c.Images.Inspect(ctx, "busybox", endpoints.ImageInspectOptions{Platform: amd64})
 				return err
 			}},
 			{"history Platform", 48, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewImages(c.Wire()).History(ctx, "busybox", endpoints.ImageHistoryOptions{Platform: amd64})
+				_, err := c.Images.History(ctx, "busybox", endpoints.ImageHistoryOptions{Platform: amd64})
 				return err
 			}},
 		})
@@ -146,29 +146,29 @@ func init() {
 		arm64 := endpoints.Platform{OS: "linux", Architecture: "arm64"}
 		e.wantGates(41, []gateCase{
 			{"save one Platform", 48, func(ctx context.Context, c *dockwire.Client) error {
-				rc, err := endpoints.NewImages(c.Wire()).Get(ctx, "busybox", endpoints.ImageGetOptions{Platforms: []endpoints.Platform{amd64}})
+				rc, err := c.Images.Get(ctx, "busybox", endpoints.ImageGetOptions{Platforms: []endpoints.Platform{amd64}})
 				if rc != nil {
 					rc.Close()
 				}
 				return err
 			}},
 			{"load one Platform", 48, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewImages(c.Wire()).Load(ctx, strings.NewReader(""), endpoints.ImageLoadOptions{Quiet: true, Platforms: []endpoints.Platform{amd64}})
+				_, err := c.Images.Load(ctx, strings.NewReader(""), endpoints.ImageLoadOptions{Quiet: true, Platforms: []endpoints.Platform{amd64}})
 				return err
 			}},
 			{"delete Platforms", 50, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewImages(c.Wire()).Delete(ctx, "busybox", endpoints.ImageDeleteOptions{Platforms: []endpoints.Platform{amd64}})
+				_, err := c.Images.Delete(ctx, "busybox", endpoints.ImageDeleteOptions{Platforms: []endpoints.Platform{amd64}})
 				return err
 			}},
 			{"push Platform", 46, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewImages(c.Wire()).Push(ctx, closedRegistry+"/x:v1", endpoints.ImagePushOptions{Platform: &amd64})
+				_, err := c.Images.Push(ctx, closedRegistry+"/x:v1", endpoints.ImagePushOptions{Platform: &amd64})
 				return err
 			}},
 		})
 		// Several platforms need 1.52 even where one is allowed.
 		e.wantGates(50, []gateCase{
 			{"save two Platforms", 52, func(ctx context.Context, c *dockwire.Client) error {
-				rc, err := endpoints.NewImages(c.Wire()).GetAll(ctx, []string{"busybox"}, endpoints.ImageGetAllOptions{Platforms: []endpoints.Platform{amd64, arm64}})
+				rc, err := c.Images.GetAll(ctx, []string{"busybox"}, endpoints.ImageGetAllOptions{Platforms: []endpoints.Platform{amd64, arm64}})
 				if rc != nil {
 					rc.Close()
 				}
@@ -180,7 +180,7 @@ func init() {
 	register("versions/images/build-prune-space-limits-above-1.41", func(e *Env) {
 		prune := func(o endpoints.ImageBuildPruneOptions) func(context.Context, *dockwire.Client) error {
 			return func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewImages(c.Wire()).BuildPrune(ctx, o)
+				_, err := c.Images.BuildPrune(ctx, o)
 				return err
 			}
 		}
@@ -194,13 +194,13 @@ func init() {
 		yes := true
 		connect := func(es *endpoints.EndpointSettings) func(context.Context, *dockwire.Client) error {
 			return func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewNetworks(c.Wire()).Connect(ctx, "n", endpoints.NetworkConnectOptions{Container: "x", EndpointConfig: es})
+				_, err := c.Networks.Connect(ctx, "n", endpoints.NetworkConnectOptions{Container: "x", EndpointConfig: es})
 				return err
 			}
 		}
 		e.wantGates(41, []gateCase{
 			{"network create EnableIPv4", 48, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewNetworks(c.Wire()).Create(ctx, endpoints.NetworkCreateOptions{Name: "dw-never-" + e.RunID, EnableIPv4: &yes})
+				_, err := c.Networks.Create(ctx, endpoints.NetworkCreateOptions{Name: "dw-never-" + e.RunID, EnableIPv4: &yes})
 				return err
 			}},
 			{"connect MacAddress", 54, connect(&endpoints.EndpointSettings{MacAddress: "02:42:ac:11:00:02"})},
@@ -211,19 +211,19 @@ func init() {
 	register("versions/volumes/cluster-spec-and-prune-all-above-1.41", func(e *Env) {
 		e.wantGates(41, []gateCase{
 			{"volume create ClusterVolumeSpec", 42, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewVolumes(c.Wire()).Create(ctx, endpoints.VolumeCreateOptions{Name: "dw-never-" + e.RunID, ClusterVolumeSpec: &endpoints.ClusterVolumeSpec{}})
+				_, err := c.Volumes.Create(ctx, endpoints.VolumeCreateOptions{Name: "dw-never-" + e.RunID, ClusterVolumeSpec: &endpoints.ClusterVolumeSpec{}})
 				return err
 			}},
 			{"volume prune all", 42, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewVolumes(c.Wire()).Prune(ctx, endpoints.VolumePruneOptions{All: true, Filters: wire.Filters{"label": {e.LabelFilter()}}})
+				_, err := c.Volumes.Prune(ctx, endpoints.VolumePruneOptions{All: true, Filters: wire.Filters{"label": {e.LabelFilter()}}})
 				return err
 			}},
 			{"volume prune all as a raw filter", 42, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewVolumes(c.Wire()).Prune(ctx, endpoints.VolumePruneOptions{Filters: wire.Filters{"all": {"1"}, "label": {e.LabelFilter()}}})
+				_, err := c.Volumes.Prune(ctx, endpoints.VolumePruneOptions{Filters: wire.Filters{"all": {"1"}, "label": {e.LabelFilter()}}})
 				return err
 			}},
 			{"volume update", 42, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewVolumes(c.Wire()).Update(ctx, "v", endpoints.VolumeUpdateOptions{Version: endpoints.ObjectVersion{Index: 1}})
+				_, err := c.Volumes.Update(ctx, "v", endpoints.VolumeUpdateOptions{Version: endpoints.ObjectVersion{Index: 1}})
 				return err
 			}},
 		})
@@ -249,15 +249,15 @@ func init() {
 		old := wire.MinVersion.Minor
 		e.wantGates(old, []gateCase{
 			{"config list", 30, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewConfigs(c.Wire()).List(ctx, endpoints.ConfigListOptions{})
+				_, err := c.Configs.List(ctx, endpoints.ConfigListOptions{})
 				return err
 			}},
 			{"distribution inspect", 30, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewDistribution(c.Wire()).Inspect(ctx, "busybox:latest", endpoints.DistributionInspectOptions{})
+				_, err := c.Distribution.Inspect(ctx, "busybox:latest", endpoints.DistributionInspectOptions{})
 				return err
 			}},
 			{"secret list", 25, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewSecrets(c.Wire()).List(ctx, endpoints.SecretListOptions{})
+				_, err := c.Secrets.List(ctx, endpoints.SecretListOptions{})
 				return err
 			}},
 		})
@@ -268,7 +268,7 @@ func init() {
 	// (1.30).
 	register("versions/containers/fields-at-1.41-allowed", func(e *Env) {
 		cli := pinnedClient(e, "1.41")
-		cs := endpoints.NewContainers(cli.Wire())
+		cs := cli.Containers
 		res, err := cs.Create(e.Ctx, endpoints.ContainerCreateOptions{
 			Config:     endpoints.ContainerConfig{Image: e.Image, Cmd: []string{"sleep", "60"}, Labels: e.Labels()},
 			HostConfig: &endpoints.HostConfig{CgroupnsMode: "private"},

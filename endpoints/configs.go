@@ -12,9 +12,6 @@ type ConfigService struct {
 	w *wire.Client
 }
 
-// NewConfigs returns the Config operations over w.
-func NewConfigs(w *wire.Client) *ConfigService { return &ConfigService{w: w} }
-
 // ConfigSpec describes a config (swagger: ConfigSpec). Data is the config's
 // bytes (base64 on the wire, as encoding/json does for []byte); unlike a
 // secret's, inspect returns them.

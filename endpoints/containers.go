@@ -13,9 +13,6 @@ type ContainerService struct {
 	w *wire.Client
 }
 
-// NewContainers returns the Container operations over w.
-func NewContainers(w *wire.Client) *ContainerService { return &ContainerService{w: w} }
-
 // ContainerListOptions select the containers [ContainerService.List]
 // returns. The zero value lists the running ones.
 type ContainerListOptions struct {

@@ -16,10 +16,10 @@ import (
 // client.containers.run(image, command, remove=True) does; a non-zero exit
 // is a *ContainerError carrying the code and stderr.
 func ExampleContainerService_Run() {
-	w, stop := mockWire() // an in-process mock daemon; use a dockwire.Client's Containers in real code
+	cli, stop := mockClient() // an in-process mock daemon; dockwire.FromEnv() in real code
 	defer stop()
 	ctx := context.Background()
-	containers := endpoints.NewContainers(w)
+	containers := cli.Containers
 
 	res, err := containers.Run(ctx, endpoints.ContainerRunOptions{
 		Image:    "busybox:latest",
@@ -49,10 +49,10 @@ func ExampleContainerService_Run() {
 // Run a command in a running container and get its output and exit code,
 // as docker-py's container.exec_run does.
 func ExampleContainerService_ExecRun() {
-	w, stop := mockWire()
+	cli, stop := mockClient()
 	defer stop()
 	ctx := context.Background()
-	containers := endpoints.NewContainers(w)
+	containers := cli.Containers
 	c, err := containers.Run(ctx, endpoints.ContainerRunOptions{Image: "busybox:latest", Command: []string{"sleep", "60"}, Detach: true})
 	if err != nil {
 		log.Fatal(err)
@@ -75,10 +75,10 @@ func ExampleContainerService_ExecRun() {
 // Read a container's logs, split into stdout and stderr. With Follow set,
 // the stream runs until ctx is cancelled or the container stops.
 func ExampleContainerService_Logs() {
-	w, stop := mockWire()
+	cli, stop := mockClient()
 	defer stop()
 	ctx := context.Background()
-	containers := endpoints.NewContainers(w)
+	containers := cli.Containers
 	c, err := containers.Run(ctx, endpoints.ContainerRunOptions{
 		Image: "busybox:latest", Command: []string{"sh", "-c", "echo one; echo two >&2; echo three"}, Detach: true,
 	})
@@ -107,10 +107,10 @@ func ExampleContainerService_Logs() {
 // Copy a host directory into a container, and a container path out to a
 // host directory (extracted safely: nothing is written outside it).
 func ExampleContainerService_CopyTo() {
-	w, stop := mockWire()
+	cli, stop := mockClient()
 	defer stop()
 	ctx := context.Background()
-	containers := endpoints.NewContainers(w)
+	containers := cli.Containers
 	c, err := containers.Run(ctx, endpoints.ContainerRunOptions{Image: "busybox:latest", Command: []string{"sleep", "60"}, Detach: true})
 	if err != nil {
 		log.Fatal(err)

@@ -234,7 +234,7 @@ func (s *ContainerService) Run(ctx context.Context, opts ContainerRunOptions) (C
 	}
 	created, err := s.Create(ctx, co)
 	if errors.Is(err, ErrImageNotFound) {
-		if _, perr := NewImages(s.w).Pull(ctx, opts.Image, ImagePullOptions{Platform: opts.Platform, Auth: opts.Auth}); perr != nil {
+		if _, perr := (&ImageService{s.w}).Pull(ctx, opts.Image, ImagePullOptions{Platform: opts.Platform, Auth: opts.Auth}); perr != nil {
 			return ContainerRunResult{}, fmt.Errorf("endpoints: Run: image %s is missing and pulling it failed: %w", opts.Image, perr)
 		}
 		created, err = s.Create(ctx, co)

@@ -12,9 +12,6 @@ type DistributionService struct {
 	w *wire.Client
 }
 
-// NewDistribution returns the Distribution operations over w.
-func NewDistribution(w *wire.Client) *DistributionService { return &DistributionService{w: w} }
-
 // DistributionInspectOptions tune [DistributionService.Inspect].
 type DistributionInspectOptions struct {
 	Auth *AuthConfig // credentials for the image's registry

@@ -13,9 +13,6 @@ type ExecService struct {
 	w *wire.Client
 }
 
-// NewExec returns the Exec operations over w.
-func NewExec(w *wire.Client) *ExecService { return &ExecService{w: w} }
-
 // ExecCreateResult is the new exec instance (swagger: IDResponse).
 type ExecCreateResult struct {
 	ID string `json:"Id"`

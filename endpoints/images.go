@@ -33,9 +33,6 @@ type ImageService struct {
 	w *wire.Client
 }
 
-// NewImages returns the Image operations over w.
-func NewImages(w *wire.Client) *ImageService { return &ImageService{w: w} }
-
 // setAuth sets X-Registry-Auth to a; nil sends an empty config ("{}"),
 // which daemons that insist on the header (push) accept.
 func setAuth(r *wire.Request, a *AuthConfig) error {

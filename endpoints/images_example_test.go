@@ -14,8 +14,8 @@ import (
 // mockImages serves an in-process mock daemon and returns its Image
 // operations, and a func to stop it.
 func mockImages() (*endpoints.ImageService, func()) {
-	w, stop := mockWire()
-	return endpoints.NewImages(w), stop
+	cli, stop := mockClient()
+	return cli.Images, stop
 }
 
 // Build from a Dockerfile alone, with no context (docker-py's fileobj),

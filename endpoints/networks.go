@@ -14,9 +14,6 @@ type NetworkService struct {
 	w *wire.Client
 }
 
-// NewNetworks returns the Network operations over w.
-func NewNetworks(w *wire.Client) *NetworkService { return &NetworkService{w: w} }
-
 // IPAMPool is one address pool of a network (swagger: IPAMConfig; docker-py's
 // IPAMPool). Subnet and IPRange are CIDRs, Gateway and the auxiliary
 // addresses plain IPs.

@@ -5,43 +5,21 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"net"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/dockwire/dockwire"
 	"github.com/dockwire/dockwire/endpoints"
-	"github.com/dockwire/dockwire/mockdaemon"
 	"github.com/dockwire/dockwire/wire"
 )
-
-// mockWire starts an in-process mock daemon on a unix socket and returns a
-// wire client for it, and a function that stops both.
-func mockWire() (*wire.Client, func()) {
-	dir, err := os.MkdirTemp("", "dwex")
-	if err != nil {
-		log.Fatal(err)
-	}
-	sock := filepath.Join(dir, "docker.sock")
-	ln, err := net.Listen("unix", sock)
-	if err != nil {
-		log.Fatal(err)
-	}
-	d := mockdaemon.New(mockdaemon.Config{})
-	go d.Serve(ln)
-	var dialer net.Dialer
-	w := wire.NewClient(func(ctx context.Context) (net.Conn, error) { return dialer.DialContext(ctx, "unix", sock) }, wire.Options{})
-	return w, func() { w.Close(); d.Close(); os.RemoveAll(dir) }
-}
 
 // Create a network with its own subnet, attach a container with an alias
 // and a static address, and see it in the network's inspect.
 func ExampleNetworkService_Connect() {
-	w, stop := mockWire()
+	cli, stop := mockClient()
 	defer stop()
 	ctx := context.Background()
-	networks, containers := endpoints.NewNetworks(w), endpoints.NewContainers(w)
+	networks, containers := cli.Networks, cli.Containers
 
 	n, err := networks.Create(ctx, endpoints.NetworkCreateOptions{
 		Name: "backend",
@@ -84,16 +62,16 @@ func ExampleNetworkService_Connect() {
 // only anonymous volumes unless All is set; API 1.41 refuses All before
 // anything is sent.
 func ExampleVolumeService_Prune() {
-	w, stop := mockWire()
+	cli, stop := mockClient()
 	defer stop()
 	ctx := context.Background()
-	volumes := endpoints.NewVolumes(w)
+	volumes := cli.Volumes
 	for _, name := range []string{"cache-a", "cache-b"} {
 		if _, err := volumes.Create(ctx, endpoints.VolumeCreateOptions{Name: name, Labels: map[string]string{"job": "42"}}); err != nil {
 			log.Fatal(err)
 		}
 	}
-	ver, err := w.Version(ctx)
+	ver, err := cli.APIVersion(ctx)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -12,9 +12,6 @@ type NodeService struct {
 	w *wire.Client
 }
 
-// NewNodes returns the Node operations over w.
-func NewNodes(w *wire.Client) *NodeService { return &NodeService{w: w} }
-
 // NodeSpec is a node's user-modifiable configuration (swagger: NodeSpec).
 type NodeSpec struct {
 	Name   string            `json:",omitempty"`

@@ -14,9 +14,6 @@ type PluginService struct {
 	w *wire.Client
 }
 
-// NewPlugins returns the Plugin operations over w.
-func NewPlugins(w *wire.Client) *PluginService { return &PluginService{w: w} }
-
 // PluginMount is a mount a plugin declares (swagger: PluginMount).
 type PluginMount struct {
 	Name        string

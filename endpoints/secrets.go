@@ -12,9 +12,6 @@ type SecretService struct {
 	w *wire.Client
 }
 
-// NewSecrets returns the Secret operations over w.
-func NewSecrets(w *wire.Client) *SecretService { return &SecretService{w: w} }
-
 // SwarmDriver names a driver and its options (swagger: Driver): a secret
 // store driver or a templating driver ("golang").
 type SwarmDriver struct {

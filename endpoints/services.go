@@ -14,9 +14,6 @@ type ServiceService struct {
 	w *wire.Client
 }
 
-// NewServices returns the Service operations over w.
-func NewServices(w *wire.Client) *ServiceService { return &ServiceService{w: w} }
-
 // ServiceCreateOptions describe a service to create.
 type ServiceCreateOptions struct {
 	Spec ServiceSpec

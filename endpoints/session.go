@@ -15,11 +15,6 @@ type SessionService struct {
 	w *wire.Client
 }
 
-// NewSession returns the Session operation over w.
-//
-// Deprecated: see [SessionService].
-func NewSession(w *wire.Client) *SessionService { return &SessionService{w: w} }
-
 // SessionStartOptions identify a session to the daemon (the headers BuildKit's
 // session manager reads).
 type SessionStartOptions struct {

@@ -14,9 +14,6 @@ type SwarmService struct {
 	w *wire.Client
 }
 
-// NewSwarm returns the Swarm operations over w.
-func NewSwarm(w *wire.Client) *SwarmService { return &SwarmService{w: w} }
-
 // LogDriverSpec names a log driver and its options.
 type LogDriverSpec struct {
 	Name    string            `json:",omitempty"`

@@ -13,9 +13,6 @@ type SystemService struct {
 	w *wire.Client
 }
 
-// NewSystem returns the System operations over w.
-func NewSystem(w *wire.Client) *SystemService { return &SystemService{w: w} }
-
 // SystemPingOptions tune [SystemService.Ping]; there is nothing to tune
 // yet.
 type SystemPingOptions struct{}

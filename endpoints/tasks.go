@@ -13,9 +13,6 @@ type TaskService struct {
 	w *wire.Client
 }
 
-// NewTasks returns the Task operations over w.
-func NewTasks(w *wire.Client) *TaskService { return &TaskService{w: w} }
-
 // TaskListOptions select the tasks [TaskService.List] returns: filters
 // desired-state, id, label, name, node, service.
 type TaskListOptions struct {

@@ -13,9 +13,6 @@ type VolumeService struct {
 	w *wire.Client
 }
 
-// NewVolumes returns the Volume operations over w.
-func NewVolumes(w *wire.Client) *VolumeService { return &VolumeService{w: w} }
-
 // Topology is a CSI topology: key/value segments (swagger: Topology).
 type Topology struct {
 	Segments map[string]string `json:",omitempty"`
