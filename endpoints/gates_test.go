@@ -3,6 +3,9 @@ package endpoints_test
 import (
 	"context"
 	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"regexp"
 	"strconv"
@@ -15,6 +18,7 @@ import (
 
 	"github.com/dockwire/dockwire"
 	"github.com/dockwire/dockwire/endpoints"
+	"github.com/dockwire/dockwire/internal/apispec"
 	"github.com/dockwire/dockwire/wire"
 )
 
@@ -368,6 +372,38 @@ var gates = []gate{
 			_, err := c.Secrets.Create(ctx, endpoints.SecretCreateOptions{Spec: endpoints.SecretSpec{Name: "s", Templating: &endpoints.SwarmDriver{Name: "golang"}}})
 			return err
 		}},
+	{name: "SecretList", minor: 25, source: "the secrets endpoints came with API 1.25", call: func(ctx context.Context, c *dockwire.Client) error {
+		_, err := c.Secrets.List(ctx, endpoints.SecretListOptions{})
+		return err
+	}},
+	{name: "SecretInspect", minor: 25, source: "the secrets endpoints came with API 1.25", call: func(ctx context.Context, c *dockwire.Client) error {
+		_, err := c.Secrets.Inspect(ctx, "s", endpoints.SecretInspectOptions{})
+		return err
+	}},
+	{name: "SecretDelete", minor: 25, source: "the secrets endpoints came with API 1.25", call: func(ctx context.Context, c *dockwire.Client) error {
+		_, err := c.Secrets.Delete(ctx, "s", endpoints.SecretDeleteOptions{})
+		return err
+	}},
+	{name: "SecretUpdate", minor: 25, source: "the secrets endpoints came with API 1.25", call: func(ctx context.Context, c *dockwire.Client) error {
+		_, err := c.Secrets.Update(ctx, "s", endpoints.SecretUpdateOptions{})
+		return err
+	}},
+	{name: "ConfigList", minor: 30, source: "the configs endpoints came with API 1.30", call: func(ctx context.Context, c *dockwire.Client) error {
+		_, err := c.Configs.List(ctx, endpoints.ConfigListOptions{})
+		return err
+	}},
+	{name: "ConfigInspect", minor: 30, source: "the configs endpoints came with API 1.30", call: func(ctx context.Context, c *dockwire.Client) error {
+		_, err := c.Configs.Inspect(ctx, "c", endpoints.ConfigInspectOptions{})
+		return err
+	}},
+	{name: "ConfigDelete", minor: 30, source: "the configs endpoints came with API 1.30", call: func(ctx context.Context, c *dockwire.Client) error {
+		_, err := c.Configs.Delete(ctx, "c", endpoints.ConfigDeleteOptions{})
+		return err
+	}},
+	{name: "ConfigUpdate", minor: 30, source: "the configs endpoints came with API 1.30", call: func(ctx context.Context, c *dockwire.Client) error {
+		_, err := c.Configs.Update(ctx, "c", endpoints.ConfigUpdateOptions{})
+		return err
+	}},
 	{name: "ConfigCreate", minor: 30, source: "the configs endpoints came with API 1.30 (Docker 17.06); the v1.30 spec has them",
 		call: func(ctx context.Context, c *dockwire.Client) error {
 			_, err := c.Configs.Create(ctx, endpoints.ConfigCreateOptions{Spec: endpoints.ConfigSpec{Name: "c"}})
@@ -422,10 +458,19 @@ func gateLoad(ctx context.Context, c *dockwire.Client, ps ...endpoints.Platform)
 
 // TestVersionGates holds every gate of the list: one minor version below,
 // the call is a *wire.VersionError naming that version, before any I/O; at
-// the version, the request is sent.
+// the version, the request is sent. Its last case checks that the list has
+// every gate of the code: each need(r, what, minor) and setPlatforms call,
+// and each operation of the module's list with a minimum version.
 func TestVersionGates(t *testing.T) {
+	type seen struct {
+		what  string
+		minor int
+	}
+	var observed []seen
+	ran := 0
 	for _, g := range gates {
 		t.Run(g.name, func(t *testing.T) {
+			ran++
 			require.True(t, g.changelog != "" || g.source != "", "a gate needs its CHANGELOG phrase or its source")
 			below := "1." + strconv.Itoa(g.minor-1)
 			f, c := newFakeClient(t, below)
@@ -434,6 +479,7 @@ func TestVersionGates(t *testing.T) {
 			require.ErrorAs(t, err, &ve, "at API %s", below)
 			assert.Equal(t, wire.Version{Major: 1, Minor: g.minor}, ve.Need)
 			assert.Empty(t, f.requests(), "a request was sent below the gate")
+			observed = append(observed, seen{ve.Op, ve.Need.Minor})
 
 			at := "1." + strconv.Itoa(g.minor)
 			f, c = newFakeClient(t, at)
@@ -442,6 +488,80 @@ func TestVersionGates(t *testing.T) {
 			assert.NotEmpty(t, f.requests(), "no request sent at API %s", at)
 		})
 	}
+	t.Run("every-gate-of-the-code-is-listed", func(t *testing.T) {
+		if ran != len(gates) {
+			t.Skip("-run selected some gates only: the check needs them all")
+		}
+		has := func(what string, minor int) bool {
+			for _, o := range observed {
+				if strings.Contains(o.what, what) && (minor == 0 || o.minor == minor) {
+					return true
+				}
+			}
+			return false
+		}
+		sites := gateSites(t)
+		require.NotEmpty(t, sites)
+		for _, s := range sites {
+			assert.True(t, has(s.what, s.minor), "%s: gate %q (1.%d) has no row in gates", s.where, s.what, s.minor)
+		}
+		for _, o := range apispec.All() {
+			if o.MinMinor > 0 {
+				assert.True(t, has(o.ID, o.MinMinor), "operation %s (1.%d) has no row in gates", o.ID, o.MinMinor)
+			}
+		}
+		t.Logf("%d gate sites in the code, %d rows", len(sites), len(gates))
+	})
+}
+
+type gateSite struct {
+	where string
+	what  string // a literal part of the gate's description
+	minor int    // 0 when not a literal
+}
+
+// gateSites finds the gates of the endpoints code: need(r, what, minor)
+// and setPlatforms(r, ps, minor) calls.
+func gateSites(t *testing.T) []gateSite {
+	fset := token.NewFileSet()
+	pkgs, err := parser.ParseDir(fset, ".", func(fi os.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
+	require.NoError(t, err)
+	var sites []gateSite
+	for _, f := range pkgs["endpoints"].Files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) != 3 {
+				return true
+			}
+			fn, ok := call.Fun.(*ast.Ident)
+			if !ok || (fn.Name != "need" && fn.Name != "setPlatforms") {
+				return true
+			}
+			s := gateSite{where: fset.Position(call.Pos()).String()}
+			if lit, ok := call.Args[2].(*ast.BasicLit); ok && lit.Kind == token.INT {
+				s.minor, _ = strconv.Atoi(lit.Value)
+			}
+			if fn.Name == "setPlatforms" {
+				s.what = ": Platform"
+				sites = append(sites, s)
+				return true
+			}
+			// The longest string literal of the description.
+			ast.Inspect(call.Args[1], func(n ast.Node) bool {
+				if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					if v, _ := strconv.Unquote(lit.Value); len(v) > len(s.what) {
+						s.what = v
+					}
+				}
+				return true
+			})
+			if s.what != "" {
+				sites = append(sites, s)
+			}
+			return true
+		})
+	}
+	return sites
 }
 
 // TestVersionGatesMatchChangelog checks each gate's phrase against the
