@@ -82,12 +82,15 @@ type SwarmInfo struct {
 	LocalNodeState   string
 	ControlAvailable bool
 	Error            string
-	RemoteManagers   []struct {
-		NodeID string
-		Addr   string
-	}
-	Nodes    int
-	Managers int
+	RemoteManagers   []SwarmPeer
+	Nodes            int
+	Managers         int
+}
+
+// SwarmPeer is a manager of the swarm a daemon is in (swagger: PeerNode).
+type SwarmPeer struct {
+	NodeID string
+	Addr   string
 }
 
 // PluginsInfo lists the plugins available to the daemon by kind.
