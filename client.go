@@ -39,13 +39,15 @@ type Options struct {
 }
 
 // Client is a Docker Engine API client. Its fields are the API's services,
-// one per resource.
+// one per resource, and the one way to reach them: package endpoints
+// exports no constructor.
 type Client struct {
 	// System: ping, version, info, data usage, events, registry auth.
 	System *endpoints.SystemService
 	// Containers: create, inspect, start, logs, attach, archive... and Run.
 	Containers *endpoints.ContainerService
-	// Exec: processes in running containers, and ExecRun.
+	// Exec: processes in running containers (Containers.ExecRun runs one
+	// to completion).
 	Exec *endpoints.ExecService
 	// Images: list, pull, push, build, tag, save, load, import, commit...
 	Images *endpoints.ImageService
