@@ -53,7 +53,7 @@ type ProgressFunc func(Progress)
 // for a single progress bar across layers:
 //
 //	var total endpoints.ProgressTotal
-//	_, err := images.Pull(ctx, ref, endpoints.PullOptions{Progress: func(p endpoints.Progress) {
+//	_, err := cli.Images.Pull(ctx, ref, endpoints.ImagePullOptions{Progress: func(p endpoints.Progress) {
 //		total.Add(p)
 //		done, all := total.Bytes()
 //		fmt.Printf("\r%d/%d", done, all)
