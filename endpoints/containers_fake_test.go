@@ -41,15 +41,7 @@ type fake struct {
 // ("" for 1.41; no negotiation) over its socket.
 func newFake(t testing.TB, version string) (*fake, *wire.Client) {
 	t.Helper()
-	if version == "" {
-		version = "1.41"
-	}
-	f := &fake{t: t, routes: map[string]func(http.ResponseWriter, *http.Request, []byte){}, version: version}
-	d := testnet.UnixHTTP(t, http.HandlerFunc(f.serve))
-	ver, err := wire.ParseVersion(version)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, d, ver := startFake(t, version)
 	w := wire.NewClient(d, wire.Options{Version: ver})
 	t.Cleanup(func() { w.Close() })
 	return f, w
@@ -59,21 +51,28 @@ func newFake(t testing.TB, version string) (*fake, *wire.Client) {
 // version ("" for 1.41) over its socket.
 func newFakeClient(t testing.TB, version string) (*fake, *dockwire.Client) {
 	t.Helper()
-	if version == "" {
-		version = "1.41"
-	}
-	f := &fake{t: t, routes: map[string]func(http.ResponseWriter, *http.Request, []byte){}, version: version}
-	d := testnet.UnixHTTP(t, http.HandlerFunc(f.serve))
-	ver, err := wire.ParseVersion(version)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, d, ver := startFake(t, version)
 	cli, err := dockwire.New(dial.Config{Dial: d}, &dockwire.Options{APIVersion: ver})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cli.Close() })
 	return f, cli
+}
+
+// startFake serves a fake daemon speaking version ("" for 1.41) on a unix
+// socket.
+func startFake(t testing.TB, version string) (*fake, dial.Func, wire.Version) {
+	t.Helper()
+	if version == "" {
+		version = "1.41"
+	}
+	ver, err := wire.ParseVersion(version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fake{t: t, routes: map[string]func(http.ResponseWriter, *http.Request, []byte){}, version: version}
+	return f, testnet.UnixHTTP(t, http.HandlerFunc(f.serve)), ver
 }
 
 // on sets the handler of "METHOD /path" (unversioned).
