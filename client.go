@@ -3,43 +3,51 @@ package dockwire
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/dockwire/dockwire/dial"
 	"github.com/dockwire/dockwire/endpoints"
+	"github.com/dockwire/dockwire/internal/bind"
 	"github.com/dockwire/dockwire/wire"
 )
 
 // Version is this client's version.
 const Version = "0.1.0"
 
-// Options tune a [Client]. The zero value, or a nil *Options, means the
-// defaults; a non-zero field overrides the matching field of dial.Config.
+// Options tune a [Client]: what is spoken over the connection, where
+// dial.Config says where the connection goes. The zero value, or a nil
+// *Options, means the defaults; [FromEnv] fills APIVersion from
+// DOCKER_API_VERSION.
 type Options struct {
-	// APIVersion pins the API version ("1.41"): no negotiation happens.
-	// Empty means the Config's pin (DOCKER_API_VERSION), or negotiation.
-	APIVersion string
+	// APIVersion pins the API version (wire.Version{Major: 1, Minor: 41}):
+	// no negotiation happens. The zero Version negotiates with the daemon
+	// on the first call.
+	APIVersion wire.Version
 	// PoolSize is the most connections kept to the daemon, idle or busy
-	// (docker-py's max_pool_size). 0 means the Config's, default 10.
+	// (docker-py's max_pool_size). 0 means 10.
 	PoolSize int
 	// Timeout bounds each call's connect and wait for response headers; it
 	// never cuts a stream that is delivering (logs -f, events, wait, pull).
-	// 0 means the Config's, default 60s; negative means none.
+	// 0 means 60s; negative means none.
 	Timeout time.Duration
-	// IdleTimeout is how long an idle pooled connection is kept. 0 means 90s.
+	// IdleTimeout is how long an idle pooled connection is kept. 0 means
+	// 90s; negative keeps idle connections until Close.
 	IdleTimeout time.Duration
 	// UserAgent is sent with every request. Empty means "dockwire/<Version>".
 	UserAgent string
 }
 
 // Client is a Docker Engine API client. Its fields are the API's services,
-// one per resource.
+// one per resource, and the one way to reach them: package endpoints
+// exports no constructor.
 type Client struct {
 	// System: ping, version, info, data usage, events, registry auth.
 	System *endpoints.SystemService
 	// Containers: create, inspect, start, logs, attach, archive... and Run.
 	Containers *endpoints.ContainerService
-	// Exec: processes in running containers, and ExecRun.
+	// Exec: processes in running containers (Containers.ExecRun runs one
+	// to completion).
 	Exec *endpoints.ExecService
 	// Images: list, pull, push, build, tag, save, load, import, commit...
 	Images *endpoints.ImageService
@@ -78,35 +86,22 @@ func New(cfg dial.Config, opts *Options) (*Client, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
+	if v := opts.APIVersion; !v.IsZero() && v.Less(wire.MinVersion) {
+		return nil, fmt.Errorf("dockwire: API version %s: older than the oldest this client speaks, %s: %w", v, wire.MinVersion, wire.ErrInvalidArgument)
+	}
 	d, closeDial, err := cfg.Open()
 	if err != nil {
 		return nil, err
 	}
 	wo := wire.Options{
-		PoolSize:    cfg.PoolSize,
-		Timeout:     cfg.Timeout,
+		Version:     opts.APIVersion,
+		PoolSize:    opts.PoolSize,
+		Timeout:     opts.Timeout,
 		IdleTimeout: opts.IdleTimeout,
 		UserAgent:   opts.UserAgent,
 	}
 	if wo.UserAgent == "" {
 		wo.UserAgent = "dockwire/" + Version
-	}
-	if opts.PoolSize != 0 {
-		wo.PoolSize = opts.PoolSize
-	}
-	if opts.Timeout != 0 {
-		wo.Timeout = opts.Timeout
-	}
-	pin := cfg.APIVersion
-	if opts.APIVersion != "" {
-		pin = opts.APIVersion
-	}
-	if pin != "" {
-		v, err := wire.ParseVersion(pin)
-		if err != nil {
-			return nil, fmt.Errorf("dockwire: API version %q: %w", pin, err)
-		}
-		wo.Version = v
 	}
 	if h, err := dial.ParseHost(cfg.Host); err == nil && h.Scheme == "tcp" {
 		wo.Host = h.Addr
@@ -116,37 +111,43 @@ func New(cfg dial.Config, opts *Options) (*Client, error) {
 	if host == "" {
 		host = dial.DefaultHost
 	}
-	return &Client{
-		System:       endpoints.NewSystem(w),
-		Containers:   endpoints.NewContainers(w),
-		Exec:         endpoints.NewExec(w),
-		Images:       endpoints.NewImages(w),
-		Distribution: endpoints.NewDistribution(w),
-		Networks:     endpoints.NewNetworks(w),
-		Volumes:      endpoints.NewVolumes(w),
-		Swarm:        endpoints.NewSwarm(w),
-		Nodes:        endpoints.NewNodes(w),
-		Services:     endpoints.NewServices(w),
-		Tasks:        endpoints.NewTasks(w),
-		Secrets:      endpoints.NewSecrets(w),
-		Configs:      endpoints.NewConfigs(w),
-		Plugins:      endpoints.NewPlugins(w),
-		Session:      endpoints.NewSession(w),
-		wire:         w,
-		host:         host,
-		closeDial:    closeDial,
-	}, nil
+	c := &Client{wire: w, host: host, closeDial: closeDial}
+	if err := bind.Services(w, &c.System, &c.Containers, &c.Exec, &c.Images, &c.Distribution, &c.Networks, &c.Volumes,
+		&c.Swarm, &c.Nodes, &c.Services, &c.Tasks, &c.Secrets, &c.Configs, &c.Plugins, &c.Session); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
-// FromEnv returns a client configured the way the docker CLI would be, from
-// DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_API_VERSION,
-// DOCKER_CONFIG and DOCKER_CONTEXT (see dial.FromEnv), with default options.
+// FromEnv returns a client configured the way the docker CLI would be:
+// where the daemon is from dial.FromEnv (DOCKER_HOST, DOCKER_TLS_VERIFY,
+// DOCKER_CERT_PATH, DOCKER_CONFIG, DOCKER_CONTEXT and the contexts store),
+// and Options.APIVersion pinned by DOCKER_API_VERSION ("1.41" or "v1.41")
+// when it is set; the other options keep their defaults.
 func FromEnv() (*Client, error) {
 	cfg, err := dial.FromEnv()
 	if err != nil {
 		return nil, err
 	}
-	return New(cfg, nil)
+	opts, err := optionsFromLookup(os.LookupEnv)
+	if err != nil {
+		return nil, err
+	}
+	return New(cfg, opts)
+}
+
+// optionsFromLookup reads the Options the environment sets:
+// DOCKER_API_VERSION.
+func optionsFromLookup(lookup func(string) (string, bool)) (*Options, error) {
+	opts := &Options{}
+	if s, _ := lookup("DOCKER_API_VERSION"); s != "" {
+		v, err := wire.ParseVersion(s)
+		if err != nil {
+			return nil, fmt.Errorf("dockwire: DOCKER_API_VERSION=%q: %w", s, err)
+		}
+		opts.APIVersion = v
+	}
+	return opts, nil
 }
 
 // Host is the daemon address the client talks to.

@@ -8,13 +8,24 @@
 //	cli, err := dockwire.FromEnv() // DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CONTEXT...
 //	if err != nil { ... }
 //	defer cli.Close()
-//	v, err := cli.System.Version(ctx)
+//	v, err := cli.System.Version(ctx, endpoints.SystemVersionOptions{})
+//	list, err := cli.Containers.List(ctx, endpoints.ContainerListOptions{All: true})
+//	for _, c := range list.Items { ... }
 //
 // The layers below it are usable on their own: package dial says where the
 // bytes go, wire speaks HTTP/1.1 and the API's conventions (versions, errors,
 // JSON streams), mux handles the stdout/stderr frames of attach, exec and
 // logs, tarstream the tar streams of copy, build, save and load, and
-// endpoints holds the typed operations.
+// endpoints holds the typed operations, all named by one rule: a method Op
+// of the service for resource X takes an XOpOptions and returns an
+// XOpResult (see package endpoints).
+//
+// # Settings
+//
+// dial.Config says where the daemon is and how to reach it (host, TLS,
+// dial timeout); [Options] says how the client speaks to it (API version,
+// pool size, call timeout, user agent). Each setting has that one home;
+// FromEnv fills both from the docker CLI's environment.
 //
 // # Versions
 //

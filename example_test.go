@@ -43,14 +43,14 @@ func Example() {
 	defer cli.Close()
 	ctx := context.Background()
 
-	v, err := cli.System.Version(ctx)
+	v, err := cli.System.Version(ctx, endpoints.SystemVersionOptions{})
 	if err != nil {
 		panic(err)
 	}
 	api, _ := cli.APIVersion(ctx)
 	fmt.Println("daemon", v.Version, "speaks API", v.APIVersion, "- in use:", api)
 
-	res, err := cli.Containers.Run(ctx, endpoints.RunOptions{
+	res, err := cli.Containers.Run(ctx, endpoints.ContainerRunOptions{
 		Image:   "busybox:latest",
 		Command: []string{"sh", "-c", "echo hello from a container"},
 		Remove:  true,

@@ -13,6 +13,7 @@ import (
 	"github.com/dockwire/dockwire"
 	"github.com/dockwire/dockwire/dial"
 	_ "github.com/dockwire/dockwire/dial/dialtls"
+	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/internal/testcert"
 	"github.com/dockwire/dockwire/wire"
 )
@@ -36,7 +37,7 @@ func versionOver(t *testing.T, cfg dial.Config) error {
 	defer cli.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	_, err = cli.System.Version(ctx)
+	_, err = cli.System.Version(ctx, endpoints.SystemVersionOptions{})
 	return err
 }
 

@@ -24,7 +24,7 @@ func (e *Env) runToExit(cfg endpoints.ContainerConfig, hc *endpoints.HostConfig)
 }
 
 // logLines reads a container's logs with opts, stdout and stderr apart.
-func (e *Env) logLines(id string, opts endpoints.LogsOptions) (stdout, stderr string) {
+func (e *Env) logLines(id string, opts endpoints.ContainerLogsOptions) (stdout, stderr string) {
 	e.T.Helper()
 	l, err := e.containers().Logs(e.Ctx, id, opts)
 	if err != nil {
@@ -162,8 +162,8 @@ func init() {
 		if err != nil {
 			e.T.Fatalf("list health=unhealthy: %v", err)
 		}
-		if len(list) != 1 || list[0].ID != bad {
-			e.T.Errorf("list health=unhealthy: %d containers, want only %s", len(list), bad[:12])
+		if len(list.Items) != 1 || list.Items[0].ID != bad {
+			e.T.Errorf("list health=unhealthy: %d containers, want only %s", len(list.Items), bad[:12])
 		}
 	})
 
@@ -189,17 +189,17 @@ func init() {
 			e.T.Errorf("inspect NetworkSettings.Ports %+v lack 8080/tcp", c.NetworkSettings.Ports)
 		}
 		list, err := e.containers().List(e.Ctx, endpoints.ContainerListOptions{Filters: wire.Filters{"id": {id}}})
-		if err != nil || len(list) != 1 {
-			e.T.Fatalf("list: %d, %v", len(list), err)
+		if err != nil || len(list.Items) != 1 {
+			e.T.Fatalf("list: %d, %v", len(list.Items), err)
 		}
 		ok := false
-		for _, p := range list[0].Ports {
+		for _, p := range list.Items[0].Ports {
 			if p.PrivatePort == 8080 && p.Type == "tcp" && p.IP == "127.0.0.1" && p.PublicPort != 0 && hostPort == strconv.Itoa(int(p.PublicPort)) {
 				ok = true
 			}
 		}
 		if !ok {
-			e.T.Errorf("list Ports %+v, want 127.0.0.1:%s->8080/tcp", list[0].Ports, hostPort)
+			e.T.Errorf("list Ports %+v, want 127.0.0.1:%s->8080/tcp", list.Items[0].Ports, hostPort)
 		}
 	})
 
@@ -216,7 +216,7 @@ func init() {
 			{"99", "line1\nline2\nline3\nline4\nline5\n"},
 		}
 		for _, tt := range tests {
-			if out, _ := e.logLines(id, endpoints.LogsOptions{Tail: tt.tail}); out != tt.want {
+			if out, _ := e.logLines(id, endpoints.ContainerLogsOptions{Tail: tt.tail}); out != tt.want {
 				e.T.Errorf("tail=%q: %q, want %q", tt.tail, out, tt.want)
 			}
 		}
@@ -226,12 +226,12 @@ func init() {
 		id := e.exited("sh", "-c", "echo out1; echo err1 >&2; echo out2")
 		tests := []struct {
 			name           string
-			opts           endpoints.LogsOptions
+			opts           endpoints.ContainerLogsOptions
 			stdout, stderr string
 		}{
-			{"both", endpoints.LogsOptions{Stdout: true, Stderr: true}, "out1\nout2\n", "err1\n"},
-			{"stdout", endpoints.LogsOptions{Stdout: true}, "out1\nout2\n", ""},
-			{"stderr", endpoints.LogsOptions{Stderr: true}, "", "err1\n"},
+			{"both", endpoints.ContainerLogsOptions{Stdout: true, Stderr: true}, "out1\nout2\n", "err1\n"},
+			{"stdout", endpoints.ContainerLogsOptions{Stdout: true}, "out1\nout2\n", ""},
+			{"stderr", endpoints.ContainerLogsOptions{Stderr: true}, "", "err1\n"},
 		}
 		for _, tt := range tests {
 			o, s := e.logLines(id, tt.opts)
@@ -251,7 +251,7 @@ func init() {
 		}
 		ch := make(chan result, 1)
 		go func() {
-			r, err := e.containers().Wait(e.Ctx, id, endpoints.WaitOptions{Condition: endpoints.WaitRemoved})
+			r, err := e.containers().Wait(e.Ctx, id, endpoints.ContainerWaitOptions{Condition: endpoints.WaitRemoved})
 			ch <- result{r, err}
 		}()
 		time.Sleep(300 * time.Millisecond)
@@ -273,7 +273,7 @@ func init() {
 		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
 		ctx, cancel := context.WithTimeout(e.Ctx, 10*time.Second)
 		defer cancel()
-		res, err := e.containers().Wait(ctx, id, endpoints.WaitOptions{Condition: endpoints.WaitNotRunning})
+		res, err := e.containers().Wait(ctx, id, endpoints.ContainerWaitOptions{Condition: endpoints.WaitNotRunning})
 		if err != nil || res.StatusCode != 0 {
 			e.T.Errorf("wait not-running on a created container: %+v %v, want 0 at once", res, err)
 		}
@@ -281,7 +281,7 @@ func init() {
 
 	register("containers/top/ps-args", func(e *Env) {
 		id := e.running(nil, "sleep", "77")
-		top := e.topUntil(id, endpoints.TopOptions{PsArgs: "-o pid,args"}, func(row []string) bool {
+		top := e.topUntil(id, endpoints.ContainerTopOptions{PsArgs: "-o pid,args"}, func(row []string) bool {
 			return len(row) == 2 && row[1] == "sleep 77"
 		})
 		if !slices.Equal(top.Titles, []string{"PID", "COMMAND"}) {
@@ -312,20 +312,20 @@ func init() {
 			tw.Close()
 			return &buf
 		}
-		err := e.containers().PutArchive(e.Ctx, id, "/", tarOf("tmp", "not a dir"), endpoints.PutArchiveOptions{NoOverwriteDirNonDir: true})
+		_, err := e.containers().PutArchive(e.Ctx, id, "/", tarOf("tmp", "not a dir"), endpoints.ContainerPutArchiveOptions{NoOverwriteDirNonDir: true})
 		var werr *wire.Error
 		if !errors.As(err, &werr) || werr.StatusCode < 400 || !strings.Contains(werr.Message, "cannot overwrite") {
 			e.T.Errorf("put a file over /tmp with noOverwriteDirNonDir: %v, want the daemon's refusal", err)
 		}
-		if st, err := e.containers().StatPath(e.Ctx, id, "/tmp"); err != nil || !st.Mode.IsDir() {
+		if st, err := e.containers().StatPath(e.Ctx, id, "/tmp", endpoints.ContainerStatPathOptions{}); err != nil || !st.Mode.IsDir() {
 			e.T.Errorf("/tmp after the refused put: %+v %v, want still a directory", st, err)
 		}
-		err = e.containers().PutArchive(e.Ctx, id, "/no-such-dir-"+e.RunID, tarOf("f", "x"), endpoints.PutArchiveOptions{})
+		_, err = e.containers().PutArchive(e.Ctx, id, "/no-such-dir-"+e.RunID, tarOf("f", "x"), endpoints.ContainerPutArchiveOptions{})
 		e.wantStatus("put into a missing directory", err, 404, wire.ErrNotFound)
-		if err := e.containers().PutArchive(e.Ctx, id, "/tmp", tarOf("put-"+e.RunID, "hello"), endpoints.PutArchiveOptions{}); err != nil {
+		if _, err := e.containers().PutArchive(e.Ctx, id, "/tmp", tarOf("put-"+e.RunID, "hello"), endpoints.ContainerPutArchiveOptions{}); err != nil {
 			e.T.Fatalf("put into /tmp: %v", err)
 		}
-		if st, err := e.containers().StatPath(e.Ctx, id, "/tmp/put-"+e.RunID); err != nil || st.Size != 5 {
+		if st, err := e.containers().StatPath(e.Ctx, id, "/tmp/put-"+e.RunID, endpoints.ContainerStatPathOptions{}); err != nil || st.Size != 5 {
 			e.T.Errorf("stat of the put file: %+v %v, want 5 bytes", st, err)
 		}
 	})
@@ -346,7 +346,7 @@ func init() {
 				e.T.Fatalf("list %v: %v", f, err)
 			}
 			var out []string
-			for _, c := range list {
+			for _, c := range list.Items {
 				out = append(out, c.ID)
 			}
 			slices.Sort(out)
@@ -389,25 +389,25 @@ func init() {
 			e.T.Errorf("inspect with size: SizeRw %v SizeRootFs %v, want >= 4096 and a larger root", deref(sized.SizeRw), deref(sized.SizeRootFs))
 		}
 		list, err := e.containers().List(e.Ctx, endpoints.ContainerListOptions{All: true, Size: true, Filters: wire.Filters{"id": {id}}})
-		if err != nil || len(list) != 1 {
-			e.T.Fatalf("list size: %d %v", len(list), err)
+		if err != nil || len(list.Items) != 1 {
+			e.T.Fatalf("list size: %d %v", len(list.Items), err)
 		}
-		if list[0].SizeRw < 4096 || list[0].SizeRootFs <= list[0].SizeRw {
-			e.T.Errorf("list with size: SizeRw %d SizeRootFs %d", list[0].SizeRw, list[0].SizeRootFs)
+		if list.Items[0].SizeRw < 4096 || list.Items[0].SizeRootFs <= list.Items[0].SizeRw {
+			e.T.Errorf("list with size: SizeRw %d SizeRootFs %d", list.Items[0].SizeRw, list.Items[0].SizeRootFs)
 		}
 	})
 
 	register("containers/pause/twice-conflict", func(e *Env) {
 		id := e.running(nil, "sleep", "60")
-		if err := e.containers().Pause(e.Ctx, id); err != nil {
+		if _, err := e.containers().Pause(e.Ctx, id, endpoints.ContainerPauseOptions{}); err != nil {
 			e.T.Fatalf("pause: %v", err)
 		}
-		err := e.containers().Pause(e.Ctx, id)
+		_, err := e.containers().Pause(e.Ctx, id, endpoints.ContainerPauseOptions{})
 		e.wantStatus("pause of a paused container", err, 409, wire.ErrConflict)
-		err = e.containers().Start(e.Ctx, id, endpoints.StartOptions{})
+		_, err = e.containers().Start(e.Ctx, id, endpoints.ContainerStartOptions{})
 		var werr *wire.Error
-		if !errors.As(err, &werr) || (werr.StatusCode != 304 && werr.StatusCode != 409) {
-			e.T.Errorf("start of a paused container: %v, want 304 or 409", err)
+		if err != nil && (!errors.As(err, &werr) || werr.StatusCode != 409) {
+			e.T.Errorf("start of a paused container: %v, want success (304) or 409", err)
 		}
 		if st := e.state(id); !st.Paused || !st.Running {
 			e.T.Errorf("state after the refused calls: %+v, want running and paused", st)
@@ -420,7 +420,7 @@ func init() {
 		id := e.running(nil, "sleep", "60")
 		one := 1
 		start := time.Now()
-		if err := e.containers().Stop(e.Ctx, id, endpoints.StopOptions{Timeout: &one}); err != nil {
+		if _, err := e.containers().Stop(e.Ctx, id, endpoints.ContainerStopOptions{Timeout: &one}); err != nil {
 			e.T.Fatalf("stop: %v", err)
 		}
 		took := time.Since(start)
@@ -468,20 +468,20 @@ func init() {
 			e.T.Fatalf("mounts %+v, want an anonymous volume at /data", c.Mounts)
 		}
 		e.removeVolumeLater(vol)
-		if _, err := e.volumes().Inspect(e.Ctx, vol); err != nil {
+		if _, err := e.volumes().Inspect(e.Ctx, vol, endpoints.VolumeInspectOptions{}); err != nil {
 			e.T.Fatalf("inspect the anonymous volume: %v", err)
 		}
-		if err := e.containers().Delete(e.Ctx, id, endpoints.DeleteOptions{RemoveVolumes: true}); err != nil {
+		if _, err := e.containers().Delete(e.Ctx, id, endpoints.ContainerDeleteOptions{RemoveVolumes: true}); err != nil {
 			e.T.Fatalf("delete with v: %v", err)
 		}
-		_, err = e.volumes().Inspect(e.Ctx, vol)
+		_, err = e.volumes().Inspect(e.Ctx, vol, endpoints.VolumeInspectOptions{})
 		e.wantStatus("anonymous volume after delete with v", err, 404, wire.ErrNotFound)
 	})
 
 	// A restart policy restarts a failing container up to its limit.
 	register("containers/restart-policy/on-failure-retries", func(e *Env) {
 		id := e.running(&endpoints.HostConfig{RestartPolicy: endpoints.RestartPolicy{Name: endpoints.RestartOnFailure, MaximumRetryCount: 2}}, "sh", "-c", "exit 1")
-		var c endpoints.ContainerInspect
+		var c endpoints.ContainerInspectResult
 		if !eventually(e.Ctx, 30*time.Second, func() bool {
 			var err error
 			c, err = e.containers().Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})

@@ -11,9 +11,9 @@ import (
 func init() {
 	register("containers/run/pulls-missing-from-loopback-registry", func(e *Env) {
 		reg := e.registry()
-		images := endpoints.NewImages(e.Client.Wire())
+		images := e.Client.Images
 		ref := reg + "/dockwire-run-" + e.RunID + ":v1"
-		if err := images.Tag(e.Ctx, e.Image, ref); err != nil {
+		if _, err := images.Tag(e.Ctx, e.Image, ref, endpoints.ImageTagOptions{}); err != nil {
 			e.T.Fatal(err)
 		}
 		e.Cleanup(func(ctx context.Context) error {
@@ -23,13 +23,13 @@ func init() {
 			}
 			return err
 		})
-		if _, err := images.Push(e.Ctx, ref, endpoints.PushOptions{}); err != nil {
+		if _, err := images.Push(e.Ctx, ref, endpoints.ImagePushOptions{}); err != nil {
 			e.T.Fatalf("push %s: %v", ref, err)
 		}
 		if _, err := images.Delete(e.Ctx, ref, endpoints.ImageDeleteOptions{}); err != nil {
 			e.T.Fatalf("untag %s: %v", ref, err)
 		}
-		res, err := e.containers().Run(e.Ctx, endpoints.RunOptions{Image: ref, Command: []string{"echo", "pulled"}, Remove: true, Labels: e.Labels()})
+		res, err := e.containers().Run(e.Ctx, endpoints.ContainerRunOptions{Image: ref, Command: []string{"echo", "pulled"}, Remove: true, Labels: e.Labels()})
 		if res.ID != "" {
 			e.removeLater(res.ID)
 		}

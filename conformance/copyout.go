@@ -26,7 +26,7 @@ func init() {
 		if err := os.WriteFile(sentinel, []byte("untouched\n"), 0o644); err != nil {
 			e.T.Fatal(err)
 		}
-		_, err := e.containers().CopyFrom(e.Ctx, id, "/tmp/h", dst, endpoints.CopyOptions{})
+		_, err := e.containers().CopyFrom(e.Ctx, id, "/tmp/h", dst, endpoints.ContainerCopyFromOptions{})
 		if !errors.Is(err, tarstream.ErrInsecurePath) {
 			e.T.Fatalf("copy-out of a tree with escaping symlinks: %v, want tarstream.ErrInsecurePath", err)
 		}

@@ -13,7 +13,7 @@ func init() {
 	// is an error status from the daemon, naming the registry.
 	register("distribution/inspect/closed-port-registry", func(e *Env) {
 		ref := closedRegistry + "/dw-" + e.RunID + ":v1"
-		_, err := endpoints.NewDistribution(e.Client.Wire()).Inspect(e.Ctx, ref, endpoints.DistributionInspectOptions{})
+		_, err := e.Client.Distribution.Inspect(e.Ctx, ref, endpoints.DistributionInspectOptions{})
 		var werr *wire.Error
 		if !errors.As(err, &werr) || werr.StatusCode < 400 {
 			e.T.Fatalf("distribution inspect %s: %v, want a *wire.Error", ref, err)
@@ -24,7 +24,7 @@ func init() {
 	})
 
 	register("distribution/inspect/bad-reference-refused", func(e *Env) {
-		_, err := endpoints.NewDistribution(e.Client.Wire()).Inspect(e.Ctx, "Not A Reference", endpoints.DistributionInspectOptions{})
+		_, err := e.Client.Distribution.Inspect(e.Ctx, "Not A Reference", endpoints.DistributionInspectOptions{})
 		var ae *endpoints.ArgError
 		var werr *wire.Error
 		if !errors.As(err, &ae) && !(errors.As(err, &werr) && werr.StatusCode == 400) {

@@ -16,8 +16,8 @@
 // newest API and pinned to 1.41), against a real dockerd when
 // DOCKWIRE_REAL_DOCKER_HOST names one, and against podman's Docker API when
 // DOCKWIRE_PODMAN_HOST does (scripts/podman.sh up). The mock run also
-// measures coverage: every operation of testdata/operations.txt must show in
-// the mock's request log.
+// measures coverage: every operation of the module's list
+// (internal/apispec) must show in the mock's request log.
 //
 // The parity report runs the suite against several targets and prints a
 // scenario x target table and one summary line per target:

@@ -12,7 +12,7 @@ import (
 // returns them once the daemon ends the stream.
 func (e *Env) eventsBetween(since, until time.Time, f wire.Filters) []endpoints.Event {
 	e.T.Helper()
-	s, err := e.Client.System.Events(e.Ctx, endpoints.EventsOptions{Since: since, Until: until, Filters: f})
+	s, err := e.Client.System.Events(e.Ctx, endpoints.SystemEventsOptions{Since: since, Until: until, Filters: f})
 	if err != nil {
 		e.T.Fatalf("events %v: %v", f, err)
 	}
@@ -58,7 +58,7 @@ func init() {
 		since := time.Now().Add(-time.Second)
 		ref := e.imageRef("evtag")
 		e.removeImageLater(ref)
-		if err := e.images().Tag(e.Ctx, e.Image, ref); err != nil {
+		if _, err := e.images().Tag(e.Ctx, e.Image, ref, endpoints.ImageTagOptions{}); err != nil {
 			e.T.Fatalf("tag: %v", err)
 		}
 		if _, err := e.images().Delete(e.Ctx, ref, endpoints.ImageDeleteOptions{}); err != nil {
@@ -83,13 +83,13 @@ func init() {
 		since := time.Now().Add(-time.Second)
 		id := e.newNetwork(endpoints.NetworkCreateOptions{Name: "dw-nev-" + e.RunID})
 		cid := e.running(nil, "sleep", "60")
-		if err := e.networks().Connect(e.Ctx, id, endpoints.NetworkConnectOptions{Container: cid}); err != nil {
+		if _, err := e.networks().Connect(e.Ctx, id, endpoints.NetworkConnectOptions{Container: cid}); err != nil {
 			e.T.Fatalf("connect: %v", err)
 		}
-		if err := e.networks().Disconnect(e.Ctx, id, endpoints.NetworkDisconnectOptions{Container: cid}); err != nil {
+		if _, err := e.networks().Disconnect(e.Ctx, id, endpoints.NetworkDisconnectOptions{Container: cid}); err != nil {
 			e.T.Fatalf("disconnect: %v", err)
 		}
-		if err := e.networks().Delete(e.Ctx, id); err != nil {
+		if _, err := e.networks().Delete(e.Ctx, id, endpoints.NetworkDeleteOptions{}); err != nil {
 			e.T.Fatalf("delete: %v", err)
 		}
 		evs := e.eventsBetween(since, time.Now().Add(time.Second), wire.Filters{"type": {"network"}, "network": {id}})
@@ -110,7 +110,7 @@ func init() {
 		e.newVolume(name)
 		id, _, _ := e.runToExit(endpoints.ContainerConfig{Cmd: []string{"true"}}, &endpoints.HostConfig{Binds: []string{name + ":/data"}})
 		e.removeNow(id)
-		if err := e.volumes().Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{}); err != nil {
+		if _, err := e.volumes().Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{}); err != nil {
 			e.T.Fatalf("delete: %v", err)
 		}
 		evs := e.eventsBetween(since, time.Now().Add(time.Second), wire.Filters{"type": {"volume"}, "volume": {name}})

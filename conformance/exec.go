@@ -12,13 +12,13 @@ import (
 
 // execs returns the Exec operations of the target's client.
 func (e *Env) execs() *endpoints.ExecService {
-	return endpoints.NewExec(e.Client.Wire())
+	return e.Client.Exec
 }
 
 func init() {
 	register("exec/run/env-workdir-user", func(e *Env) {
 		id := e.running(nil, "sleep", "60")
-		res, err := e.containers().ExecRun(e.Ctx, id, endpoints.ExecRunOptions{
+		res, err := e.containers().ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{
 			Cmd: []string{"sh", "-c", `echo "$FOO"; pwd; id -u; echo warn >&2`}, Env: []string{"FOO=bar baz"}, WorkingDir: "/tmp", User: "1234"})
 		if err != nil {
 			e.T.Fatal(err)
@@ -30,7 +30,7 @@ func init() {
 	register("exec/run/stdin", func(e *Env) {
 		id := e.running(nil, "sleep", "60")
 		in := strings.Repeat("stdin line\n", 1000)
-		res, err := e.containers().ExecRun(e.Ctx, id, endpoints.ExecRunOptions{Cmd: []string{"cat"}, Stdin: strings.NewReader(in)})
+		res, err := e.containers().ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"cat"}, Stdin: strings.NewReader(in)})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -40,12 +40,12 @@ func init() {
 	})
 	register("exec/run/exit-code-and-tty", func(e *Env) {
 		id := e.running(nil, "sleep", "60")
-		res, err := e.containers().ExecRun(e.Ctx, id, endpoints.ExecRunOptions{Cmd: []string{"sh", "-c", "echo x; exit 5"}})
+		res, err := e.containers().ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"sh", "-c", "echo x; exit 5"}})
 		if err != nil || res.ExitCode != 5 || string(res.Stdout) != "x\n" {
 			e.T.Errorf("exit 5: %+v %v", res, err)
 		}
 		var out bytes.Buffer
-		res, err = e.containers().ExecRun(e.Ctx, id, endpoints.ExecRunOptions{Cmd: []string{"sh", "-c", "echo out; echo err >&2"}, Tty: true, Stdout: &out})
+		res, err = e.containers().ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"sh", "-c", "echo out; echo err >&2"}, Tty: true, Stdout: &out})
 		if err != nil || res.ExitCode != 0 {
 			e.T.Fatalf("tty exec: %+v %v", res, err)
 		}
@@ -56,13 +56,13 @@ func init() {
 	register("exec/start/detached-and-inspect", func(e *Env) {
 		id := e.running(nil, "sleep", "60")
 		ex := e.execs()
-		res, err := e.containers().ExecRun(e.Ctx, id, endpoints.ExecRunOptions{Cmd: []string{"sh", "-c", "sleep 0.3; touch /detached"}, Detach: true})
+		res, err := e.containers().ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"sh", "-c", "sleep 0.3; touch /detached"}, Detach: true})
 		if err != nil || res.ExecID == "" {
 			e.T.Fatalf("detached exec: %+v %v", res, err)
 		}
-		var in endpoints.ExecInspect
+		var in endpoints.ExecInspectResult
 		if !eventually(e.Ctx, 10*time.Second, func() bool {
-			in, err = ex.Inspect(e.Ctx, res.ExecID)
+			in, err = ex.Inspect(e.Ctx, res.ExecID, endpoints.ExecInspectOptions{})
 			return err == nil && !in.Running && in.ExitCode != nil
 		}) {
 			e.T.Fatalf("detached exec never finished: %+v %v", in, err)
@@ -70,7 +70,7 @@ func init() {
 		if *in.ExitCode != 0 || in.ContainerID != id || in.ProcessConfig.Entrypoint != "sh" {
 			e.T.Errorf("exec inspect: %+v", in)
 		}
-		check, err := e.containers().ExecRun(e.Ctx, id, endpoints.ExecRunOptions{Cmd: []string{"test", "-e", "/detached"}})
+		check, err := e.containers().ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"test", "-e", "/detached"}})
 		if err != nil || check.ExitCode != 0 {
 			e.T.Errorf("detached exec left no file: %+v %v", check, err)
 		}
@@ -78,7 +78,7 @@ func init() {
 	register("exec/resize/tty", func(e *Env) {
 		id := e.running(nil, "sleep", "60")
 		ex := e.execs()
-		cr, err := ex.Create(e.Ctx, id, endpoints.ExecConfig{Cmd: []string{"sleep", "5"}, Tty: true, AttachStdout: true})
+		cr, err := ex.Create(e.Ctx, id, endpoints.ExecCreateOptions{Cmd: []string{"sleep", "5"}, Tty: true, AttachStdout: true})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -87,13 +87,13 @@ func init() {
 			e.T.Fatal(err)
 		}
 		defer conn.Close()
-		if err := ex.Resize(e.Ctx, cr.ID, endpoints.ResizeOptions{Height: 30, Width: 90}); err != nil {
+		if _, err := ex.Resize(e.Ctx, cr.ID, endpoints.ExecResizeOptions{Height: 30, Width: 90}); err != nil {
 			e.T.Errorf("resize: %v", err)
 		}
 	})
 	register("exec/create/not-running", func(e *Env) {
 		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
-		_, err := e.execs().Create(e.Ctx, id, endpoints.ExecConfig{Cmd: []string{"true"}})
+		_, err := e.execs().Create(e.Ctx, id, endpoints.ExecCreateOptions{Cmd: []string{"true"}})
 		if !errors.Is(err, wire.ErrConflict) {
 			e.T.Errorf("exec in a created container: %v, want wire.ErrConflict", err)
 		}

@@ -13,11 +13,11 @@ func init() {
 	// runs; the container lists it among its ExecIDs.
 	register("exec/inspect/fields-before-and-after-run", func(e *Env) {
 		id := e.running(nil, "sleep", "60")
-		x, err := e.execs().Create(e.Ctx, id, endpoints.ExecConfig{Cmd: []string{"sh", "-c", "echo ran; exit 2"}, User: "1000", AttachStdout: true, AttachStderr: true})
+		x, err := e.execs().Create(e.Ctx, id, endpoints.ExecCreateOptions{Cmd: []string{"sh", "-c", "echo ran; exit 2"}, User: "1000", AttachStdout: true, AttachStderr: true})
 		if err != nil {
 			e.T.Fatalf("exec create: %v", err)
 		}
-		in, err := e.execs().Inspect(e.Ctx, x.ID)
+		in, err := e.execs().Inspect(e.Ctx, x.ID, endpoints.ExecInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
 		}
@@ -40,7 +40,7 @@ func init() {
 		if err != nil || out.String() != "ran\n" {
 			e.T.Errorf("exec output %q %v, want ran", out.String(), err)
 		}
-		in, err = e.execs().Inspect(e.Ctx, x.ID)
+		in, err = e.execs().Inspect(e.Ctx, x.ID, endpoints.ExecInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect after run: %v", err)
 		}
@@ -51,16 +51,16 @@ func init() {
 
 	register("exec/create/paused-container-conflict", func(e *Env) {
 		id := e.running(nil, "sleep", "60")
-		if err := e.containers().Pause(e.Ctx, id); err != nil {
+		if _, err := e.containers().Pause(e.Ctx, id, endpoints.ContainerPauseOptions{}); err != nil {
 			e.T.Fatalf("pause: %v", err)
 		}
-		_, err := e.execs().Create(e.Ctx, id, endpoints.ExecConfig{Cmd: []string{"true"}})
+		_, err := e.execs().Create(e.Ctx, id, endpoints.ExecCreateOptions{Cmd: []string{"true"}})
 		e.wantStatus("exec create in a paused container", err, 409, wire.ErrConflict)
 	})
 
 	register("exec/start/twice-conflict", func(e *Env) {
 		id := e.running(nil, "sleep", "60")
-		x, err := e.execs().Create(e.Ctx, id, endpoints.ExecConfig{Cmd: []string{"true"}})
+		x, err := e.execs().Create(e.Ctx, id, endpoints.ExecCreateOptions{Cmd: []string{"true"}})
 		if err != nil {
 			e.T.Fatalf("exec create: %v", err)
 		}
@@ -81,7 +81,7 @@ func init() {
 	// An exec inherits the container's environment; its own Env overrides.
 	register("exec/run/inherits-and-overrides-container-env", func(e *Env) {
 		id := e.started(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, Env: []string{"FROM_CONTAINER=c", "SHARED=container"}}, nil)
-		res, err := e.containers().ExecRun(e.Ctx, id, endpoints.ExecRunOptions{Cmd: []string{"sh", "-c", `echo "$FROM_CONTAINER $SHARED $FROM_EXEC"`}, Env: []string{"SHARED=exec", "FROM_EXEC=x"}})
+		res, err := e.containers().ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"sh", "-c", `echo "$FROM_CONTAINER $SHARED $FROM_EXEC"`}, Env: []string{"SHARED=exec", "FROM_EXEC=x"}})
 		if err != nil || res.ExitCode != 0 {
 			e.T.Fatalf("exec: %+v %v", res, err)
 		}

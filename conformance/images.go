@@ -14,11 +14,8 @@ import (
 	"github.com/dockwire/dockwire/wire"
 )
 
-// images returns the Image operations of the target's client (built from
-// its wire layer until the root Client carries them).
-func (e *Env) images() *endpoints.ImageService {
-	return endpoints.NewImages(e.Client.Wire())
-}
+// images returns the Image operations of the target's client.
+func (e *Env) images() *endpoints.ImageService { return e.Client.Images }
 
 // imageRef returns a reference unique to this run: "dockwire-<what>-<run>:v1".
 func (e *Env) imageRef(what string) string {
@@ -39,10 +36,10 @@ func (e *Env) removeImageLater(ref string) {
 
 // buildTiny builds ref FROM the test image with a label unique to the
 // run and what, and registers its removal.
-func (e *Env) buildTiny(ref, what string) endpoints.BuildResult {
+func (e *Env) buildTiny(ref, what string) endpoints.ImageBuildResult {
 	e.T.Helper()
 	df := "FROM " + e.Image + "\nLABEL dockwire.what=" + what + "\n"
-	res, err := e.images().BuildDockerfile(e.Ctx, strings.NewReader(df), endpoints.BuildOptions{Tags: []string{ref}, Labels: e.Labels()})
+	res, err := e.images().BuildDockerfile(e.Ctx, strings.NewReader(df), endpoints.ImageBuildOptions{Tags: []string{ref}, Labels: e.Labels()})
 	if err != nil {
 		e.T.Fatalf("build %s: %v", ref, err)
 	}
@@ -56,7 +53,7 @@ func (e *Env) buildTiny(ref, what string) endpoints.BuildResult {
 // runImage runs cmd in image and returns its output.
 func (e *Env) runImage(image string, cmd ...string) string {
 	e.T.Helper()
-	res, err := e.containers().Run(e.Ctx, endpoints.RunOptions{Image: image, Command: cmd, Labels: e.Labels(), Remove: true, Stderr: true})
+	res, err := e.containers().Run(e.Ctx, endpoints.ContainerRunOptions{Image: image, Command: cmd, Labels: e.Labels(), Remove: true, Stderr: true})
 	if err != nil {
 		e.T.Fatalf("run %s %q: %v", image, cmd, err)
 	}
@@ -75,7 +72,7 @@ func init() {
 		}
 		ref := e.imageRef("tag")
 		e.removeImageLater(ref)
-		if err := is.Tag(e.Ctx, e.Image, ref); err != nil {
+		if _, err := is.Tag(e.Ctx, e.Image, ref, endpoints.ImageTagOptions{}); err != nil {
 			e.T.Fatal(err)
 		}
 		tagged, err := is.Inspect(e.Ctx, ref, endpoints.ImageInspectOptions{})
@@ -85,25 +82,25 @@ func init() {
 		if tagged.ID != base.ID || !slices.Contains(tagged.RepoTags, ref) {
 			e.T.Errorf("tag: id %s tags %v, want %s with %s", tagged.ID, tagged.RepoTags, base.ID, ref)
 		}
-		hist, err := is.History(e.Ctx, ref, endpoints.HistoryOptions{})
+		hist, err := is.History(e.Ctx, ref, endpoints.ImageHistoryOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
-		if len(hist) == 0 || hist[0].ID != base.ID || !slices.Contains(hist[0].Tags, ref) {
+		if len(hist.Items) == 0 || hist.Items[0].ID != base.ID || !slices.Contains(hist.Items[0].Tags, ref) {
 			e.T.Errorf("history: %+v", hist)
 		}
 		list, err := is.List(e.Ctx, endpoints.ImageListOptions{Filters: wire.Filters{"reference": {strings.TrimSuffix(ref, ":v1")}}})
 		if err != nil {
 			e.T.Fatal(err)
 		}
-		if len(list) != 1 || list[0].ID != base.ID || !slices.Contains(list[0].RepoTags, ref) {
+		if len(list.Items) != 1 || list.Items[0].ID != base.ID || !slices.Contains(list.Items[0].RepoTags, ref) {
 			e.T.Errorf("list by reference %s: %+v", ref, list)
 		}
 		del, err := is.Delete(e.Ctx, ref, endpoints.ImageDeleteOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
-		if len(del) != 1 || del[0].Untagged != ref {
+		if len(del.Items) != 1 || del.Items[0].Untagged != ref {
 			e.T.Errorf("delete of a second tag: %+v, want only Untagged %s", del, ref)
 		}
 		_, err = is.Inspect(e.Ctx, ref, endpoints.ImageInspectOptions{})
@@ -140,7 +137,7 @@ func init() {
 		ref := e.imageRef("build")
 		e.removeImageLater(ref)
 		var records int
-		res, err := e.images().BuildDir(e.Ctx, dir, endpoints.BuildOptions{
+		res, err := e.images().BuildDir(e.Ctx, dir, endpoints.ImageBuildOptions{
 			Tags: []string{ref}, BuildArgs: map[string]string{"GREETING": "hello-" + e.RunID},
 			Labels: e.Labels("dockwire.build=yes"), ForceRemove: true,
 			Progress: func(endpoints.Progress) { records++ },
@@ -177,7 +174,7 @@ func init() {
 
 	register("images/build/failing-run", func(e *Env) {
 		df := "FROM " + e.Image + "\nRUN echo out-before-fail-" + e.RunID + " && exit 3\n"
-		_, err := e.images().BuildDockerfile(e.Ctx, strings.NewReader(df), endpoints.BuildOptions{ForceRemove: true, Labels: e.Labels()})
+		_, err := e.images().BuildDockerfile(e.Ctx, strings.NewReader(df), endpoints.ImageBuildOptions{ForceRemove: true, Labels: e.Labels()})
 		var be *endpoints.BuildError
 		if !errors.As(err, &be) {
 			e.T.Fatalf("err %v (%T), want *endpoints.BuildError", err, err)
@@ -210,7 +207,7 @@ func init() {
 		if err != nil {
 			e.T.Fatal(err)
 		}
-		rc, err := is.Get(e.Ctx, ref, endpoints.SaveOptions{})
+		rc, err := is.Get(e.Ctx, ref, endpoints.ImageGetOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -233,7 +230,7 @@ func init() {
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			e.T.Fatal(err)
 		}
-		res, err := is.Load(e.Ctx, f, endpoints.LoadOptions{})
+		res, err := is.Load(e.Ctx, f, endpoints.ImageLoadOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -248,7 +245,7 @@ func init() {
 			e.T.Errorf("round trip changed the id: %s → %s", before.ID, after.ID)
 		}
 		// GetAll of two names gives one archive too.
-		rc, err = is.GetAll(e.Ctx, []string{ref, e.Image}, endpoints.SaveOptions{})
+		rc, err = is.GetAll(e.Ctx, []string{ref, e.Image}, endpoints.ImageGetAllOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -261,14 +258,14 @@ func init() {
 
 	register("images/import/rootfs-runnable", func(e *Env) {
 		id := e.exited("sh", "-c", "echo imported-"+e.RunID+" > /marker")
-		rc, err := e.containers().Export(e.Ctx, id)
+		rc, err := e.containers().Export(e.Ctx, id, endpoints.ContainerExportOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
 		defer rc.Close()
 		ref := e.imageRef("import")
 		e.removeImageLater(ref)
-		res, err := e.images().Import(e.Ctx, rc, endpoints.ImportOptions{Reference: ref, Message: "imported by dockwire", Changes: []string{`CMD ["cat", "/marker"]`}})
+		res, err := e.images().Import(e.Ctx, rc, endpoints.ImageImportOptions{Reference: ref, Message: "imported by dockwire", Changes: []string{`CMD ["cat", "/marker"]`}})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -291,7 +288,7 @@ func init() {
 		id := e.exited("sh", "-c", "echo changed-"+e.RunID+" > /changed")
 		ref := e.imageRef("commit")
 		e.removeImageLater(ref)
-		res, err := e.images().Commit(e.Ctx, id, endpoints.CommitOptions{
+		res, err := e.images().Commit(e.Ctx, id, endpoints.ImageCommitOptions{
 			Reference: ref, Comment: "committed", Author: "dockwire <dockwire@localhost>", Changes: []string{"ENV COMMITTED=yes"},
 		})
 		if err != nil {
@@ -312,7 +309,7 @@ func init() {
 	register("images/prune/dangling", func(e *Env) {
 		// An untagged build with the run's label is dangling.
 		df := "FROM " + e.Image + "\nLABEL dockwire.what=dangling-" + e.RunID + "\n"
-		res, err := e.images().BuildDockerfile(e.Ctx, strings.NewReader(df), endpoints.BuildOptions{Labels: e.Labels()})
+		res, err := e.images().BuildDockerfile(e.Ctx, strings.NewReader(df), endpoints.ImageBuildOptions{Labels: e.Labels()})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -340,7 +337,7 @@ func init() {
 
 	register("images/pull/closed-port", func(e *Env) {
 		start := time.Now()
-		_, err := e.images().Pull(e.Ctx, "127.0.0.1:9/dockwire/nothing:v1", endpoints.PullOptions{})
+		_, err := e.images().Pull(e.Ctx, "127.0.0.1:9/dockwire/nothing:v1", endpoints.ImagePullOptions{})
 		took := time.Since(start)
 		var werr *wire.Error
 		var serr *wire.StreamError

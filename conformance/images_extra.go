@@ -14,9 +14,9 @@ import (
 
 // buildFrom builds ref from a Dockerfile (its FROM line is added: the
 // test image), labels it with the run, and registers its removal.
-func (e *Env) buildFrom(ref, body string) endpoints.BuildResult {
+func (e *Env) buildFrom(ref, body string) endpoints.ImageBuildResult {
 	e.T.Helper()
-	res, err := e.images().BuildDockerfile(e.Ctx, strings.NewReader("FROM "+e.Image+"\n"+body), endpoints.BuildOptions{Tags: []string{ref}, Labels: e.Labels()})
+	res, err := e.images().BuildDockerfile(e.Ctx, strings.NewReader("FROM "+e.Image+"\n"+body), endpoints.ImageBuildOptions{Tags: []string{ref}, Labels: e.Labels()})
 	e.removeImageLater(ref)
 	if err != nil {
 		e.T.Fatalf("build %s: %v", ref, err)
@@ -86,24 +86,24 @@ func init() {
 		}
 		ref := e.imageRef("hist")
 		res := e.buildFrom(ref, "ENV DW_HIST=1\nRUN echo hello > /hello-"+e.RunID+"\nLABEL dockwire.what=hist\n")
-		hist, err := e.images().History(e.Ctx, ref, endpoints.HistoryOptions{})
+		hist, err := e.images().History(e.Ctx, ref, endpoints.ImageHistoryOptions{})
 		if err != nil {
 			e.T.Fatalf("history: %v", err)
 		}
-		if len(hist) < 4 {
-			e.T.Fatalf("history has %d entries, want the base and 3 steps: %+v", len(hist), hist)
+		if len(hist.Items) < 4 {
+			e.T.Fatalf("history has %d entries, want the base and 3 steps: %+v", len(hist.Items), hist)
 		}
-		top := hist[0]
+		top := hist.Items[0]
 		if top.ID != res.ID || !slices.Contains(top.Tags, ref) || top.Created <= 0 {
 			e.T.Errorf("top entry %+v, want id %s tagged %s", top, res.ID, ref)
 		}
-		var run, env *endpoints.HistoryItem
-		for i := range hist {
+		var run, env *endpoints.ImageHistoryItem
+		for i := range hist.Items {
 			switch {
-			case strings.Contains(hist[i].CreatedBy, "echo hello > /hello-"+e.RunID):
-				run = &hist[i]
-			case strings.Contains(hist[i].CreatedBy, "DW_HIST=1"):
-				env = &hist[i]
+			case strings.Contains(hist.Items[i].CreatedBy, "echo hello > /hello-"+e.RunID):
+				run = &hist.Items[i]
+			case strings.Contains(hist.Items[i].CreatedBy, "DW_HIST=1"):
+				env = &hist.Items[i]
 			}
 		}
 		if run == nil || run.Size <= 0 {
@@ -112,7 +112,7 @@ func init() {
 		if env == nil || env.Size != 0 {
 			e.T.Errorf("ENV step %+v, want it with an empty layer", env)
 		}
-		if !slices.ContainsFunc(hist, func(h endpoints.HistoryItem) bool { return h.ID == base.ID }) {
+		if !slices.ContainsFunc(hist.Items, func(h endpoints.ImageHistoryItem) bool { return h.ID == base.ID }) {
 			e.T.Errorf("history lacks the base image %s", base.ID)
 		}
 	})
@@ -127,7 +127,7 @@ func init() {
 			if err != nil {
 				e.T.Fatalf("list %v: %v", f, err)
 			}
-			return slices.ContainsFunc(list, func(s endpoints.ImageSummary) bool { return s.ID == res.ID })
+			return slices.ContainsFunc(list.Items, func(s endpoints.ImageSummary) bool { return s.ID == res.ID })
 		}
 		tests := []struct {
 			f    wire.Filters
@@ -153,7 +153,7 @@ func init() {
 		a, b := e.imageRef("sla"), e.imageRef("slb")
 		ra := e.buildFrom(a, "LABEL dockwire.what=sla\n")
 		rb := e.buildFrom(b, "LABEL dockwire.what=slb\n")
-		rc, err := e.images().GetAll(e.Ctx, []string{a, b}, endpoints.SaveOptions{})
+		rc, err := e.images().GetAll(e.Ctx, []string{a, b}, endpoints.ImageGetAllOptions{})
 		if err != nil {
 			e.T.Fatalf("save: %v", err)
 		}
@@ -168,7 +168,7 @@ func init() {
 				e.T.Fatalf("delete %s: %v", ref, err)
 			}
 		}
-		res, err := e.images().Load(e.Ctx, &tarball, endpoints.LoadOptions{Quiet: true})
+		res, err := e.images().Load(e.Ctx, &tarball, endpoints.ImageLoadOptions{Quiet: true})
 		if err != nil {
 			e.T.Fatalf("load: %v", err)
 		}
@@ -201,7 +201,7 @@ func init() {
 		one, two := e.imageRef("twotags"), e.imageRef("twotags2")
 		res := e.buildFrom(one, "LABEL dockwire.what=twotags\n")
 		e.removeImageLater(two)
-		if err := e.images().Tag(e.Ctx, one, two); err != nil {
+		if _, err := e.images().Tag(e.Ctx, one, two, endpoints.ImageTagOptions{}); err != nil {
 			e.T.Fatalf("tag: %v", err)
 		}
 		_, err := e.images().Delete(e.Ctx, res.ID, endpoints.ImageDeleteOptions{})
@@ -217,7 +217,7 @@ func init() {
 		}
 		var untagged []string
 		deleted := false
-		for _, it := range items {
+		for _, it := range items.Items {
 			if it.Untagged != "" {
 				untagged = append(untagged, it.Untagged)
 			}
@@ -241,7 +241,7 @@ func init() {
 		e.removeImageIDLater(old.ID)
 		other := e.imageRef("move2")
 		nu := e.buildFrom(other, "LABEL dockwire.what=move-new\n")
-		if err := e.images().Tag(e.Ctx, other, ref); err != nil {
+		if _, err := e.images().Tag(e.Ctx, other, ref, endpoints.ImageTagOptions{}); err != nil {
 			e.T.Fatalf("tag %s as %s: %v", other, ref, err)
 		}
 		im, err := e.images().Inspect(e.Ctx, ref, endpoints.ImageInspectOptions{})

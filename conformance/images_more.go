@@ -14,7 +14,7 @@ func init() {
 	// it inside the push stream).
 	register("images/push/missing-local-image", func(e *Env) {
 		ref := closedRegistry + "/dw-missing-" + e.RunID + ":v1"
-		_, err := e.images().Push(e.Ctx, ref, endpoints.PushOptions{})
+		_, err := e.images().Push(e.Ctx, ref, endpoints.ImagePushOptions{})
 		if !typedFailure(err) {
 			e.T.Errorf("push of missing %s: %v, want a *wire.Error or *wire.StreamError", ref, err)
 		}
@@ -25,10 +25,10 @@ func init() {
 	register("images/push/closed-port-registry", func(e *Env) {
 		ref := closedRegistry + "/" + e.imageRef("push")
 		e.removeImageLater(ref)
-		if err := e.images().Tag(e.Ctx, e.Image, ref); err != nil {
+		if _, err := e.images().Tag(e.Ctx, e.Image, ref, endpoints.ImageTagOptions{}); err != nil {
 			e.T.Fatalf("tag: %v", err)
 		}
-		_, err := e.images().Push(e.Ctx, ref, endpoints.PushOptions{})
+		_, err := e.images().Push(e.Ctx, ref, endpoints.ImagePushOptions{})
 		if !typedFailure(err) {
 			e.T.Errorf("push to %s: %v, want a *wire.Error or *wire.StreamError", closedRegistry, err)
 		}
@@ -38,15 +38,15 @@ func init() {
 	})
 
 	register("images/search/closed-port-registry", func(e *Env) {
-		res, err := e.images().Search(e.Ctx, closedRegistry+"/dw-"+e.RunID, endpoints.SearchOptions{Limit: 5})
+		res, err := e.images().Search(e.Ctx, closedRegistry+"/dw-"+e.RunID, endpoints.ImageSearchOptions{Limit: 5})
 		var werr *wire.Error
 		if !errors.As(err, &werr) || werr.StatusCode < 400 {
-			e.T.Errorf("search on %s: %v (%d results), want a *wire.Error", closedRegistry, err, len(res))
+			e.T.Errorf("search on %s: %v (%d results), want a *wire.Error", closedRegistry, err, len(res.Items))
 		}
 	})
 
 	register("images/search/negative-limit-refused", func(e *Env) {
-		_, err := e.images().Search(e.Ctx, "busybox", endpoints.SearchOptions{Limit: -1})
+		_, err := e.images().Search(e.Ctx, "busybox", endpoints.ImageSearchOptions{Limit: -1})
 		var ae *endpoints.ArgError
 		if !errors.As(err, &ae) {
 			e.T.Errorf("search with Limit -1: %v, want *endpoints.ArgError", err)
@@ -58,26 +58,26 @@ func init() {
 	register("images/attestations/version-gated", func(e *Env) {
 		if !e.apiAtLeast(55) {
 			e.wantVersionError("attestations below 1.55", func(ctx context.Context) error {
-				_, err := e.images().Attestations(ctx, e.Image, endpoints.AttestationsOptions{})
+				_, err := e.images().Attestations(ctx, e.Image, endpoints.ImageAttestationsOptions{})
 				return err
 			})
 			return
 		}
-		st, err := e.images().Attestations(e.Ctx, e.Image, endpoints.AttestationsOptions{})
+		st, err := e.images().Attestations(e.Ctx, e.Image, endpoints.ImageAttestationsOptions{})
 		if err != nil {
 			e.T.Fatalf("attestations of %s: %v", e.Image, err)
 		}
-		if len(st) != 0 {
+		if len(st.Items) != 0 {
 			e.T.Errorf("attestations of an imported image: %+v, want none", st)
 		}
-		_, err = e.images().Attestations(e.Ctx, "dw-missing-"+e.RunID+":v1", endpoints.AttestationsOptions{})
+		_, err = e.images().Attestations(e.Ctx, "dw-missing-"+e.RunID+":v1", endpoints.ImageAttestationsOptions{})
 		if !errors.Is(err, wire.ErrNotFound) {
 			e.T.Errorf("attestations of a missing image: %v, want wire.ErrNotFound", err)
 		}
 	})
 
 	register("images/build-prune/ok", func(e *Env) {
-		res, err := e.images().BuildPrune(e.Ctx, endpoints.BuildPruneOptions{Filters: wire.Filters{"until": {"24h"}}})
+		res, err := e.images().BuildPrune(e.Ctx, endpoints.ImageBuildPruneOptions{Filters: wire.Filters{"until": {"24h"}}})
 		if err != nil {
 			e.T.Fatalf("build prune: %v", err)
 		}
@@ -94,7 +94,7 @@ func init() {
 			e.T.Skip("the negotiated API is 1.48 or newer: MaxUsedSpace is allowed, nothing to refuse")
 		}
 		e.wantVersionError("build prune MaxUsedSpace below 1.48", func(ctx context.Context) error {
-			_, err := e.images().BuildPrune(ctx, endpoints.BuildPruneOptions{MaxUsedSpace: 1 << 30})
+			_, err := e.images().BuildPrune(ctx, endpoints.ImageBuildPruneOptions{MaxUsedSpace: 1 << 30})
 			return err
 		})
 	})
@@ -107,8 +107,11 @@ func init() {
 			err  error
 		}{
 			{"inspect", func() error { _, err := is.Inspect(e.Ctx, missing, endpoints.ImageInspectOptions{}); return err }()},
-			{"history", func() error { _, err := is.History(e.Ctx, missing, endpoints.HistoryOptions{}); return err }()},
-			{"tag", is.Tag(e.Ctx, missing, "dw-target-"+e.RunID+":v1")},
+			{"history", func() error { _, err := is.History(e.Ctx, missing, endpoints.ImageHistoryOptions{}); return err }()},
+			{"tag", func() error {
+				_, err := is.Tag(e.Ctx, missing, "dw-target-"+e.RunID+":v1", endpoints.ImageTagOptions{})
+				return err
+			}()},
 		}
 		for _, c := range checks {
 			var werr *wire.Error
@@ -125,15 +128,15 @@ func init() {
 	// no tag is made.
 	register("images/tag/bad-references-refused", func(e *Env) {
 		for _, target := range []string{"UPPER/case:v1", "a@sha256:00", "has space:v1", ""} {
-			err := e.images().Tag(e.Ctx, e.Image, target)
+			_, err := e.images().Tag(e.Ctx, e.Image, target, endpoints.ImageTagOptions{})
 			var ae *endpoints.ArgError
 			if !errors.As(err, &ae) && !typedFailure(err) {
 				e.T.Errorf("tag as %q: %v, want *endpoints.ArgError or a *wire.Error", target, err)
 			}
 		}
 		list, err := e.images().List(e.Ctx, endpoints.ImageListOptions{Filters: wire.Filters{"reference": {"UPPER/case"}}})
-		if err != nil || len(list) != 0 {
-			e.T.Errorf("images after refused tags: %d, %v", len(list), err)
+		if err != nil || len(list.Items) != 0 {
+			e.T.Errorf("images after refused tags: %d, %v", len(list.Items), err)
 		}
 	})
 
@@ -157,7 +160,7 @@ func init() {
 			e.T.Fatalf("list: %v", err)
 		}
 		found := false
-		for _, im := range list {
+		for _, im := range list.Items {
 			if im.ID == res.ID {
 				found = true
 			}

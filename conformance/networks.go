@@ -8,12 +8,13 @@ import (
 	"strings"
 
 	"github.com/dockwire/dockwire/endpoints"
+	"github.com/dockwire/dockwire/mux"
 	"github.com/dockwire/dockwire/wire"
 )
 
 // networks returns the Network operations of the target's client (built
 // from the wire layer until the root Client carries them).
-func (e *Env) networks() *endpoints.NetworkService { return endpoints.NewNetworks(e.Client.Wire()) }
+func (e *Env) networks() *endpoints.NetworkService { return e.Client.Networks }
 
 // newNetwork creates a labelled network and registers its removal.
 func (e *Env) newNetwork(opts endpoints.NetworkCreateOptions) string {
@@ -29,7 +30,7 @@ func (e *Env) newNetwork(opts endpoints.NetworkCreateOptions) string {
 	}
 	ns := e.networks()
 	e.Cleanup(func(ctx context.Context) error {
-		err := ns.Delete(ctx, res.ID)
+		_, err := ns.Delete(ctx, res.ID, endpoints.NetworkDeleteOptions{})
 		if errors.Is(err, wire.ErrNotFound) {
 			return nil
 		}
@@ -41,12 +42,12 @@ func (e *Env) newNetwork(opts endpoints.NetworkCreateOptions) string {
 // logsOf returns a container's whole output, stdout and stderr together.
 func (e *Env) logsOf(id string) string {
 	e.T.Helper()
-	return e.logsText(e.containers().Logs(e.Ctx, id, endpoints.LogsOptions{}))
+	return e.logsText(e.containers().Logs(e.Ctx, id, endpoints.ContainerLogsOptions{}))
 }
 
 // logsText reads a whole log stream (a container's, service's or task's),
 // stdout and stderr together, and closes it.
-func (e *Env) logsText(l *endpoints.Logs, err error) string {
+func (e *Env) logsText(l *mux.Output, err error) string {
 	e.T.Helper()
 	if err != nil {
 		e.T.Fatalf("logs: %v", err)
@@ -76,13 +77,13 @@ func init() {
 		if err != nil {
 			e.T.Fatalf("list: %v", err)
 		}
-		if !slices.ContainsFunc(list, func(x endpoints.Network) bool { return x.ID == id }) {
+		if !slices.ContainsFunc(list.Items, func(x endpoints.Network) bool { return x.ID == id }) {
 			e.T.Errorf("list by label does not hold %s: %+v", id, list)
 		}
 
 		cid := e.running(nil, "sleep", "60")
 		alias := "web-" + e.RunID
-		err = e.networks().Connect(e.Ctx, id, endpoints.NetworkConnectOptions{Container: cid, EndpointConfig: &endpoints.EndpointSettings{
+		_, err = e.networks().Connect(e.Ctx, id, endpoints.NetworkConnectOptions{Container: cid, EndpointConfig: &endpoints.EndpointSettings{
 			Aliases: []string{alias}, IPAMConfig: &endpoints.EndpointIPAMConfig{IPv4Address: "10.231.0.10"}}})
 		if err != nil {
 			e.T.Fatalf("connect: %v", err)
@@ -105,7 +106,7 @@ func init() {
 		if es == nil || es.IPAddress != "10.231.0.10" || !slices.Contains(es.Aliases, alias) {
 			e.T.Errorf("container inspect: endpoint %+v, want 10.231.0.10 with alias %s", es, alias)
 		}
-		if err := e.networks().Disconnect(e.Ctx, id, endpoints.NetworkDisconnectOptions{Container: cid}); err != nil {
+		if _, err := e.networks().Disconnect(e.Ctx, id, endpoints.NetworkDisconnectOptions{Container: cid}); err != nil {
 			e.T.Fatalf("disconnect: %v", err)
 		}
 		n, err = e.networks().Inspect(e.Ctx, id, endpoints.NetworkInspectOptions{})
@@ -134,11 +135,11 @@ func init() {
 		if !errors.Is(err, wire.ErrNotFound) || !errors.As(err, &werr) || werr.StatusCode != 404 {
 			e.T.Errorf("inspect missing: %v, want a 404 *wire.Error", err)
 		}
-		if err := e.networks().Delete(e.Ctx, "dw-missing-"+e.RunID); !errors.Is(err, wire.ErrNotFound) {
+		if _, err := e.networks().Delete(e.Ctx, "dw-missing-"+e.RunID, endpoints.NetworkDeleteOptions{}); !errors.Is(err, wire.ErrNotFound) {
 			e.T.Errorf("delete missing: %v, want wire.ErrNotFound", err)
 		}
 		id := e.newNetwork(endpoints.NetworkCreateOptions{Name: "dw-net-err-" + e.RunID})
-		err = e.networks().Connect(e.Ctx, id, endpoints.NetworkConnectOptions{Container: "dw-missing-" + e.RunID})
+		_, err = e.networks().Connect(e.Ctx, id, endpoints.NetworkConnectOptions{Container: "dw-missing-" + e.RunID})
 		if !errors.Is(err, wire.ErrNotFound) {
 			e.T.Errorf("connect missing container: %v, want wire.ErrNotFound", err)
 		}

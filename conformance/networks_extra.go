@@ -23,7 +23,7 @@ func init() {
 				e.T.Fatalf("list %v: %v", f, err)
 			}
 			var out []string
-			for _, n := range list {
+			for _, n := range list.Items {
 				out = append(out, n.Name)
 			}
 			slices.Sort(out)
@@ -53,7 +53,7 @@ func init() {
 			e.T.Fatalf("list type=builtin: %v", err)
 		}
 		var builtin []string
-		for _, n := range list {
+		for _, n := range list.Items {
 			builtin = append(builtin, n.Name)
 		}
 		if !slices.Contains(builtin, "bridge") || slices.Contains(builtin, a) {
@@ -81,13 +81,13 @@ func init() {
 	register("networks/disconnect/not-connected", func(e *Env) {
 		id := e.newNetwork(endpoints.NetworkCreateOptions{Name: "dw-ndc-" + e.RunID})
 		cid := e.running(nil, "sleep", "60")
-		err := e.networks().Disconnect(e.Ctx, id, endpoints.NetworkDisconnectOptions{Container: cid})
+		_, err := e.networks().Disconnect(e.Ctx, id, endpoints.NetworkDisconnectOptions{Container: cid})
 		// dockerd 20.10 answers 500, newer daemons a 4xx: all name it.
 		var werr *wire.Error
 		if !errors.As(err, &werr) || werr.StatusCode < 400 || !strings.Contains(werr.Message, "is not connected") {
 			e.T.Errorf("disconnect of a container that is not connected: %v, want the daemon's error saying it is not connected", err)
 		}
-		err = e.networks().Disconnect(e.Ctx, id, endpoints.NetworkDisconnectOptions{Container: "dw-missing-" + e.RunID})
+		_, err = e.networks().Disconnect(e.Ctx, id, endpoints.NetworkDisconnectOptions{Container: "dw-missing-" + e.RunID})
 		if !typedFailure(err) {
 			e.T.Errorf("disconnect of a missing container: %v, want a *wire.Error", err)
 		}
@@ -96,10 +96,10 @@ func init() {
 	register("networks/connect/twice-forbidden", func(e *Env) {
 		id := e.newNetwork(endpoints.NetworkCreateOptions{Name: "dw-nct-" + e.RunID})
 		cid := e.running(nil, "sleep", "60")
-		if err := e.networks().Connect(e.Ctx, id, endpoints.NetworkConnectOptions{Container: cid}); err != nil {
+		if _, err := e.networks().Connect(e.Ctx, id, endpoints.NetworkConnectOptions{Container: cid}); err != nil {
 			e.T.Fatalf("connect: %v", err)
 		}
-		err := e.networks().Connect(e.Ctx, id, endpoints.NetworkConnectOptions{Container: cid})
+		_, err := e.networks().Connect(e.Ctx, id, endpoints.NetworkConnectOptions{Container: cid})
 		e.wantStatus("second connect of the same container", err, 403, wire.ErrForbidden)
 	})
 
@@ -107,13 +107,13 @@ func init() {
 		name := "dw-ndu-" + e.RunID
 		id := e.newNetwork(endpoints.NetworkCreateOptions{Name: name})
 		cid := e.running(&endpoints.HostConfig{NetworkMode: name}, "sleep", "60")
-		err := e.networks().Delete(e.Ctx, id)
+		_, err := e.networks().Delete(e.Ctx, id, endpoints.NetworkDeleteOptions{})
 		e.wantStatus("delete of a network with a running container", err, 403, wire.ErrForbidden)
 		if _, err := e.networks().Inspect(e.Ctx, id, endpoints.NetworkInspectOptions{}); err != nil {
 			e.T.Errorf("network gone after the refused delete: %v", err)
 		}
 		e.removeNow(cid)
-		if err := e.networks().Delete(e.Ctx, id); err != nil {
+		if _, err := e.networks().Delete(e.Ctx, id, endpoints.NetworkDeleteOptions{}); err != nil {
 			e.T.Errorf("delete once the container is gone: %v", err)
 		}
 	})
@@ -123,7 +123,7 @@ func init() {
 		e.newNetwork(endpoints.NetworkCreateOptions{Name: name})
 		res, err := e.networks().Create(e.Ctx, endpoints.NetworkCreateOptions{Name: name, CheckDuplicate: true, Labels: e.Labels()})
 		if err == nil {
-			e.networks().Delete(e.Ctx, res.ID)
+			e.networks().Delete(e.Ctx, res.ID, endpoints.NetworkDeleteOptions{})
 		}
 		e.wantStatus("create of a taken network name", err, 409, wire.ErrConflict)
 	})

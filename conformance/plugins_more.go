@@ -26,17 +26,8 @@ func pluginTar() *bytes.Buffer {
 	return &buf
 }
 
-// drainPlugin reads a plugin progress stream to its end and returns its
-// error, or the error that opened it.
-func drainPlugin(s *wire.Stream[endpoints.PluginProgress], err error) error {
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	for s.Next() {
-	}
-	return s.Err()
-}
+// errOf returns the error of a call's two results.
+func errOf[T any](_ T, err error) error { return err }
 
 func init() {
 	// A plugin made from a local tar (no registry): created disabled,
@@ -46,10 +37,10 @@ func init() {
 		ps := e.plugins()
 		name := closedRegistry + "/dw-plugin-" + e.RunID + ":latest"
 		e.removePluginLater(name)
-		if err := ps.Create(e.Ctx, name, pluginTar()); err != nil {
+		if _, err := ps.Create(e.Ctx, name, pluginTar(), endpoints.PluginCreateOptions{}); err != nil {
 			e.T.Fatalf("create %s: %v", name, err)
 		}
-		p, err := ps.Inspect(e.Ctx, name)
+		p, err := ps.Inspect(e.Ctx, name, endpoints.PluginInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
 		}
@@ -63,34 +54,34 @@ func init() {
 		if err != nil {
 			e.T.Fatalf("list: %v", err)
 		}
-		if !slices.ContainsFunc(list, func(x endpoints.Plugin) bool { return x.ID == p.ID }) {
+		if !slices.ContainsFunc(list.Items, func(x endpoints.Plugin) bool { return x.ID == p.ID }) {
 			e.T.Errorf("list lacks %s", name)
 		}
-		if err := ps.Set(e.Ctx, name, []string{"DEBUG=1"}); err != nil {
+		if _, err := ps.Set(e.Ctx, name, endpoints.PluginSetOptions{Args: []string{"DEBUG=1"}}); err != nil {
 			e.T.Fatalf("set DEBUG=1: %v", err)
 		}
-		if p, err := ps.Inspect(e.Ctx, name); err != nil || !slices.Contains(p.Settings.Env, "DEBUG=1") {
+		if p, err := ps.Inspect(e.Ctx, name, endpoints.PluginInspectOptions{}); err != nil || !slices.Contains(p.Settings.Env, "DEBUG=1") {
 			e.T.Errorf("after set: env %v, %v, want DEBUG=1", p.Settings.Env, err)
 		}
 		// A setting the plugin does not declare is refused.
-		if err := ps.Set(e.Ctx, name, []string{"UNDECLARED=1"}); !typedFailure(err) {
+		if _, err := ps.Set(e.Ctx, name, endpoints.PluginSetOptions{Args: []string{"UNDECLARED=1"}}); !typedFailure(err) {
 			e.T.Errorf("set of an undeclared setting: %v, want a *wire.Error", err)
 		}
-		if err := drainPlugin(ps.Push(e.Ctx, name, endpoints.PluginPushOptions{})); !typedFailure(err) {
+		if err := errOf(ps.Push(e.Ctx, name, endpoints.PluginPushOptions{})); !typedFailure(err) {
 			e.T.Errorf("push to %s: %v, want a *wire.Error or *wire.StreamError", closedRegistry, err)
 		}
 		remote := closedRegistry + "/dw-plugin-" + e.RunID + ":v2"
-		if err := drainPlugin(ps.Upgrade(e.Ctx, name, remote, endpoints.PluginUpgradeOptions{})); !typedFailure(err) {
+		if err := errOf(ps.Upgrade(e.Ctx, name, remote, endpoints.PluginUpgradeOptions{})); !typedFailure(err) {
 			e.T.Errorf("upgrade from %s: %v, want a *wire.Error or *wire.StreamError", remote, err)
 		}
 		// Disabling a disabled plugin is refused.
-		if err := ps.Disable(e.Ctx, name, endpoints.PluginDisableOptions{}); !typedFailure(err) {
+		if _, err := ps.Disable(e.Ctx, name, endpoints.PluginDisableOptions{}); !typedFailure(err) {
 			e.T.Errorf("disable of a disabled plugin: %v, want a *wire.Error", err)
 		}
 		if _, err := ps.Delete(e.Ctx, name, endpoints.PluginDeleteOptions{}); err != nil {
 			e.T.Fatalf("delete: %v", err)
 		}
-		_, err = ps.Inspect(e.Ctx, name)
+		_, err = ps.Inspect(e.Ctx, name, endpoints.PluginInspectOptions{})
 		e.wantStatus("inspect after delete", err, 404, wire.ErrNotFound)
 	})
 
@@ -98,10 +89,10 @@ func init() {
 		ps := e.plugins()
 		name := "dw-plugin-twice-" + e.RunID + ":latest"
 		e.removePluginLater(name)
-		if err := ps.Create(e.Ctx, name, pluginTar()); err != nil {
+		if _, err := ps.Create(e.Ctx, name, pluginTar(), endpoints.PluginCreateOptions{}); err != nil {
 			e.T.Fatalf("create: %v", err)
 		}
-		err := ps.Create(e.Ctx, name, pluginTar())
+		_, err := ps.Create(e.Ctx, name, pluginTar(), endpoints.PluginCreateOptions{})
 		var werr *wire.Error
 		if !errors.As(err, &werr) || werr.StatusCode < 400 || !strings.Contains(strings.ToLower(werr.Message), "exist") {
 			e.T.Errorf("second create of %s: %v, want a *wire.Error saying it exists", name, err)

@@ -11,8 +11,9 @@ import (
 	"github.com/dockwire/dockwire/wire"
 )
 
-// The helpers here speak raw wire requests for the resources whose typed
-// services have not landed yet; scenarios move to the services as they do.
+// The helpers here speak raw wire requests: createContainer and the
+// container part of leftovers check the typed services against the bare
+// API.
 
 // createContainer creates a labelled container running cmd and registers
 // its removal. It returns the container's id.
@@ -64,12 +65,11 @@ func leftovers(ctx context.Context, cli *dockwire.Client, runID string) ([]strin
 	for _, c := range containers {
 		left = append(left, "container "+c.ID)
 	}
-	w := cli.Wire()
-	images, err := endpoints.NewImages(w).List(ctx, endpoints.ImageListOptions{})
+	images, err := cli.Images.List(ctx, endpoints.ImageListOptions{})
 	if err != nil {
 		return nil, err
 	}
-	for _, im := range images {
+	for _, im := range images.Items {
 		named := false
 		for _, t := range im.RepoTags {
 			if strings.Contains(t, runID) {
@@ -81,46 +81,46 @@ func leftovers(ctx context.Context, cli *dockwire.Client, runID string) ([]strin
 			left = append(left, "image "+im.ID)
 		}
 	}
-	networks, err := endpoints.NewNetworks(w).List(ctx, endpoints.NetworkListOptions{Filters: label})
+	networks, err := cli.Networks.List(ctx, endpoints.NetworkListOptions{Filters: label})
 	if err != nil {
 		return nil, err
 	}
-	for _, n := range networks {
+	for _, n := range networks.Items {
 		left = append(left, "network "+n.Name)
 	}
-	volumes, err := endpoints.NewVolumes(w).List(ctx, endpoints.VolumeListOptions{Filters: label})
+	volumes, err := cli.Volumes.List(ctx, endpoints.VolumeListOptions{Filters: label})
 	if err != nil {
 		return nil, err
 	}
-	for _, v := range volumes.Volumes {
+	for _, v := range volumes.Items {
 		left = append(left, "volume "+v.Name)
 	}
-	info, err := endpoints.NewSystem(w).Info(ctx)
+	info, err := cli.System.Info(ctx, endpoints.SystemInfoOptions{})
 	if err != nil {
 		return nil, err
 	}
 	if info.Swarm.LocalNodeState != "active" || !info.Swarm.ControlAvailable {
 		return left, nil
 	}
-	services, err := endpoints.NewServices(w).List(ctx, endpoints.ServiceListOptions{Filters: label})
+	services, err := cli.Services.List(ctx, endpoints.ServiceListOptions{Filters: label})
 	if err != nil {
 		return nil, err
 	}
-	for _, s := range services {
+	for _, s := range services.Items {
 		left = append(left, "service "+s.Spec.Name)
 	}
-	secrets, err := endpoints.NewSecrets(w).List(ctx, endpoints.SecretListOptions{Filters: label})
+	secrets, err := cli.Secrets.List(ctx, endpoints.SecretListOptions{Filters: label})
 	if err != nil {
 		return nil, err
 	}
-	for _, s := range secrets {
+	for _, s := range secrets.Items {
 		left = append(left, "secret "+s.Spec.Name)
 	}
-	configs, err := endpoints.NewConfigs(w).List(ctx, endpoints.ConfigListOptions{Filters: label})
+	configs, err := cli.Configs.List(ctx, endpoints.ConfigListOptions{Filters: label})
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range configs {
+	for _, c := range configs.Items {
 		left = append(left, "config "+c.Spec.Name)
 	}
 	return left, nil

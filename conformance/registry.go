@@ -55,7 +55,7 @@ func (e *Env) pushable(reg, what string) string {
 	e.buildTiny(local, what)
 	ref := reg + "/" + local
 	e.removeImageLater(ref)
-	if err := e.images().Tag(e.Ctx, local, ref); err != nil {
+	if _, err := e.images().Tag(e.Ctx, local, ref, endpoints.ImageTagOptions{}); err != nil {
 		e.T.Fatal(err)
 	}
 	return ref
@@ -87,7 +87,7 @@ func init() {
 		is := e.images()
 		var pushed []endpoints.Progress
 		var total endpoints.ProgressTotal
-		res, err := is.Push(e.Ctx, ref, endpoints.PushOptions{Progress: func(p endpoints.Progress) {
+		res, err := is.Push(e.Ctx, ref, endpoints.ImagePushOptions{Progress: func(p endpoints.Progress) {
 			pushed = append(pushed, p)
 			total.Add(p)
 		}})
@@ -101,7 +101,7 @@ func init() {
 			e.T.Errorf("push gave no layer records: %+v", pushed)
 		}
 
-		di, err := endpoints.NewDistribution(e.Client.Wire()).Inspect(e.Ctx, ref, endpoints.DistributionInspectOptions{})
+		di, err := e.Client.Distribution.Inspect(e.Ctx, ref, endpoints.DistributionInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("distribution inspect: %v", err)
 		}
@@ -113,7 +113,7 @@ func init() {
 			e.T.Fatal(err)
 		}
 		var pulled int
-		pr, err := is.Pull(e.Ctx, ref, endpoints.PullOptions{Progress: func(endpoints.Progress) { pulled++ }})
+		pr, err := is.Pull(e.Ctx, ref, endpoints.ImagePullOptions{Progress: func(endpoints.Progress) { pulled++ }})
 		if err != nil {
 			e.T.Fatalf("pull: %v", err)
 		}
@@ -140,7 +140,7 @@ func init() {
 		is := e.images()
 
 		// No credentials: refused.
-		if _, err := is.Push(e.Ctx, ref, endpoints.PushOptions{}); !authFailed(err) {
+		if _, err := is.Push(e.Ctx, ref, endpoints.ImagePushOptions{}); !authFailed(err) {
 			e.T.Errorf("push without credentials: %v, want the daemon's auth error", err)
 		}
 
@@ -163,7 +163,7 @@ func init() {
 			}
 		}
 		var records int
-		res, err := is.Push(e.Ctx, ref, endpoints.PushOptions{Auth: auth, Progress: func(endpoints.Progress) { records++ }})
+		res, err := is.Push(e.Ctx, ref, endpoints.ImagePushOptions{Auth: auth, Progress: func(endpoints.Progress) { records++ }})
 		if err != nil {
 			e.T.Fatalf("push with config.json credentials: %v", err)
 		}
@@ -188,24 +188,24 @@ func init() {
 		if _, err := is.Delete(e.Ctx, ref, endpoints.ImageDeleteOptions{}); err != nil {
 			e.T.Fatal(err)
 		}
-		pr, err := is.Pull(e.Ctx, ref, endpoints.PullOptions{Auth: hauth})
+		pr, err := is.Pull(e.Ctx, ref, endpoints.ImagePullOptions{Auth: hauth})
 		if err != nil {
 			e.T.Fatalf("pull with helper credentials: %v", err)
 		}
 		if pr.Digest != res.Digest {
 			e.T.Errorf("pulled digest %s, pushed %s", pr.Digest, res.Digest)
 		}
-		di, err := endpoints.NewDistribution(e.Client.Wire()).Inspect(e.Ctx, ref, endpoints.DistributionInspectOptions{Auth: hauth})
+		di, err := e.Client.Distribution.Inspect(e.Ctx, ref, endpoints.DistributionInspectOptions{Auth: hauth})
 		if err != nil || di.Descriptor.Digest != res.Digest {
 			e.T.Errorf("distribution inspect with credentials: %+v %v", di.Descriptor, err)
 		}
 
 		// Wrong password: refused, for push and pull alike.
 		wrong := &endpoints.AuthConfig{Username: user, Password: pass + "-wrong", ServerAddress: reg}
-		if _, err := is.Push(e.Ctx, ref, endpoints.PushOptions{Auth: wrong}); !authFailed(err) {
+		if _, err := is.Push(e.Ctx, ref, endpoints.ImagePushOptions{Auth: wrong}); !authFailed(err) {
 			e.T.Errorf("push with a wrong password: %v, want the daemon's auth error", err)
 		}
-		if _, err := is.Pull(e.Ctx, ref, endpoints.PullOptions{Auth: wrong}); !authFailed(err) {
+		if _, err := is.Pull(e.Ctx, ref, endpoints.ImagePullOptions{Auth: wrong}); !authFailed(err) {
 			e.T.Errorf("pull with a wrong password: %v, want the daemon's auth error", err)
 		}
 	})
@@ -213,14 +213,14 @@ func init() {
 	register("registry/auth/ok-and-refused", func(e *Env) {
 		reg, user, pass := e.authRegistry()
 		sys := e.Client.System
-		res, err := sys.Auth(e.Ctx, endpoints.AuthConfig{Username: user, Password: pass, ServerAddress: reg})
+		res, err := sys.Auth(e.Ctx, endpoints.SystemAuthOptions{Auth: endpoints.AuthConfig{Username: user, Password: pass, ServerAddress: reg}})
 		if err != nil {
 			e.T.Fatalf("auth with the right password: %v", err)
 		}
 		if !strings.Contains(res.Status, "Login Succeeded") {
 			e.T.Errorf("auth status %q", res.Status)
 		}
-		_, err = sys.Auth(e.Ctx, endpoints.AuthConfig{Username: user, Password: "wrong-" + pass, ServerAddress: reg})
+		_, err = sys.Auth(e.Ctx, endpoints.SystemAuthOptions{Auth: endpoints.AuthConfig{Username: user, Password: "wrong-" + pass, ServerAddress: reg}})
 		// dockerd 20.10 answers 500 "login attempt to ... failed with
 		// status: 401 Unauthorized"; later daemons answer 401.
 		var werr *wire.Error
@@ -234,7 +234,7 @@ func init() {
 
 	register("registry/search/v2-registry", func(e *Env) {
 		reg := e.registry()
-		_, err := e.images().Search(e.Ctx, reg+"/busybox", endpoints.SearchOptions{Limit: 5})
+		_, err := e.images().Search(e.Ctx, reg+"/busybox", endpoints.ImageSearchOptions{Limit: 5})
 		var werr *wire.Error
 		if !errors.As(err, &werr) || werr.StatusCode < 400 || werr.Message == "" {
 			e.T.Errorf("search against a v2 registry: %v (%T), want the daemon's *wire.Error", err, err)

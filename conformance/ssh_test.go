@@ -1,6 +1,7 @@
 package conformance_test
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,11 +51,13 @@ func TestMockSSH(t *testing.T) {
 		assert.Eventually(t, func() bool { return srv.Live() == 0 }, 5*time.Second, 10*time.Millisecond,
 			"closing the clients closed their ssh connections")
 	})
+	skip := sshSkips()
+	maps.Copy(skip, mockSkips())
 	conformance.Run(t, conformance.Target{
 		Name:   "mock-ssh",
 		Config: dial.Config{Host: "ssh://me@" + srv.Addr + sock, SSH: &dial.SSHOptions{Dir: dir}},
 		Image:  mockdaemon.DefaultImage,
-		Skip:   sshSkips(),
+		Skip:   skip,
 	})
 }
 

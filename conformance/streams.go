@@ -31,7 +31,7 @@ import (
 
 // attachStarted creates a container from cfg, attaches with opts before
 // starting it (so no output is missed) and starts it.
-func (e *Env) attachStarted(cfg endpoints.ContainerConfig, opts endpoints.AttachOptions) (string, *mux.Conn) {
+func (e *Env) attachStarted(cfg endpoints.ContainerConfig, opts endpoints.ContainerAttachOptions) (string, *mux.Conn) {
 	e.T.Helper()
 	id := e.newContainer(cfg, nil)
 	conn, err := e.containers().Attach(e.Ctx, id, opts)
@@ -46,7 +46,7 @@ func (e *Env) attachStarted(cfg endpoints.ContainerConfig, opts endpoints.Attach
 // exitCode waits for container id to stop and returns its exit code.
 func (e *Env) exitCode(id string) int64 {
 	e.T.Helper()
-	res, err := e.containers().Wait(e.Ctx, id, endpoints.WaitOptions{})
+	res, err := e.containers().Wait(e.Ctx, id, endpoints.ContainerWaitOptions{})
 	if err != nil {
 		e.T.Fatalf("wait: %v", err)
 	}
@@ -56,7 +56,7 @@ func (e *Env) exitCode(id string) int64 {
 // removeNow force-removes container id.
 func (e *Env) removeNow(id string) {
 	e.T.Helper()
-	err := e.containers().Delete(e.Ctx, id, endpoints.DeleteOptions{Force: true})
+	_, err := e.containers().Delete(e.Ctx, id, endpoints.ContainerDeleteOptions{Force: true})
 	if err != nil && !errors.Is(err, wire.ErrNotFound) {
 		e.T.Errorf("remove %s: %v", id, err)
 	}
@@ -126,7 +126,7 @@ func (e *Env) proxied(f *faultproxy.Fault) (*dockwire.Client, *faultproxy.Proxy)
 	if err != nil {
 		e.T.Fatal(err)
 	}
-	cli, err := dockwire.New(dial.Config{Host: p.Host()}, &dockwire.Options{APIVersion: ver.String()})
+	cli, err := dockwire.New(dial.Config{Host: p.Host()}, &dockwire.Options{APIVersion: ver})
 	if err != nil {
 		p.Close()
 		e.T.Fatal(err)
@@ -139,7 +139,7 @@ func init() {
 		id, conn := e.attachStarted(endpoints.ContainerConfig{
 			Cmd:          []string{"sh", "-c", "echo out1; echo err1 >&2; echo out2; echo err2 >&2"},
 			AttachStdout: true, AttachStderr: true,
-		}, endpoints.AttachOptions{Stdout: true, Stderr: true})
+		}, endpoints.ContainerAttachOptions{Stdout: true, Stderr: true})
 		if !conn.Multiplexed() {
 			e.T.Fatalf("attach to a non-TTY container: raw stream, want multiplexed")
 		}
@@ -161,7 +161,7 @@ func init() {
 		id, conn := e.attachStarted(endpoints.ContainerConfig{
 			Cmd: []string{"cat"}, OpenStdin: true, StdinOnce: true,
 			AttachStdin: true, AttachStdout: true, AttachStderr: true,
-		}, endpoints.AttachOptions{Stdin: true, Stdout: true, Stderr: true})
+		}, endpoints.ContainerAttachOptions{Stdin: true, Stdout: true, Stderr: true})
 		sent := newCountWriter()
 		werr := make(chan error, 1)
 		go func() {
@@ -197,7 +197,7 @@ func init() {
 	register("exec/stdin/half-close-exit-code", func(e *Env) {
 		id := e.running(nil, "sleep", "60")
 		ex := e.execs()
-		cr, err := ex.Create(e.Ctx, id, endpoints.ExecConfig{
+		cr, err := ex.Create(e.Ctx, id, endpoints.ExecCreateOptions{
 			Cmd:         []string{"sh", "-c", "cat; echo done >&2; exit 7"},
 			AttachStdin: true, AttachStdout: true, AttachStderr: true,
 		})
@@ -229,9 +229,9 @@ func init() {
 		if out.String() != in || errb.String() != "done\n" {
 			e.T.Errorf("stdout %d bytes (want %d, equal %v), stderr %q", out.Len(), len(in), out.String() == in, errb.String())
 		}
-		var ins endpoints.ExecInspect
+		var ins endpoints.ExecInspectResult
 		if !eventually(e.Ctx, 10*time.Second, func() bool {
-			ins, err = ex.Inspect(e.Ctx, cr.ID)
+			ins, err = ex.Inspect(e.Ctx, cr.ID, endpoints.ExecInspectOptions{})
 			return err == nil && !ins.Running && ins.ExitCode != nil
 		}) {
 			e.T.Fatalf("exec never reported its exit: %+v %v", ins, err)
@@ -283,7 +283,7 @@ func init() {
 		id, conn := e.attachStarted(endpoints.ContainerConfig{
 			Cmd:          []string{"sh", "-c", "i=0; while true; do echo line$i; i=$((i+1)); sleep 0.02; done"},
 			AttachStdout: true,
-		}, endpoints.AttachOptions{Stdout: true})
+		}, endpoints.ContainerAttachOptions{Stdout: true})
 		pr, pw := io.Pipe()
 		derr := make(chan error, 1)
 		go func() {
@@ -297,7 +297,7 @@ func init() {
 		for sc.Scan() {
 			lines = append(lines, sc.Text())
 			if len(lines) == 10 {
-				if err := e.containers().Kill(e.Ctx, id, endpoints.KillOptions{}); err != nil {
+				if _, err := e.containers().Kill(e.Ctx, id, endpoints.ContainerKillOptions{}); err != nil {
 					e.T.Fatal(err)
 				}
 				killed = true
@@ -323,7 +323,7 @@ func init() {
 		id, conn := e.attachStarted(endpoints.ContainerConfig{
 			Cmd:          []string{"sh", "-c", "echo a; echo b >&2; sleep 0.3; echo c; exit 3"},
 			AttachStdout: true, AttachStderr: true,
-		}, endpoints.AttachOptions{Stdout: true, Stderr: true})
+		}, endpoints.ContainerAttachOptions{Stdout: true, Stderr: true})
 		var out, errb bytes.Buffer
 		if _, err := conn.Demux(&out, &errb); err != nil {
 			e.T.Errorf("stream of an exiting container: %v, want a clean end", err)
@@ -350,7 +350,7 @@ func init() {
 			Cmd: []string{"cat"}, OpenStdin: true, StdinOnce: true, AttachStdin: true, AttachStdout: true,
 		}, nil)
 		tty := false
-		conn, err := pcli.Containers.Attach(e.Ctx, id, endpoints.AttachOptions{Stdin: true, Stdout: true, TTY: &tty})
+		conn, err := pcli.Containers.Attach(e.Ctx, id, endpoints.ContainerAttachOptions{Stdin: true, Stdout: true, TTY: &tty})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -396,7 +396,7 @@ func init() {
 		ctx, cancel := context.WithCancel(e.Ctx)
 		defer cancel()
 		tty := false
-		conn, err := pcli.Containers.Attach(ctx, id, endpoints.AttachOptions{Stdin: true, Stdout: true, TTY: &tty})
+		conn, err := pcli.Containers.Attach(ctx, id, endpoints.ContainerAttachOptions{Stdin: true, Stdout: true, TTY: &tty})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -486,7 +486,7 @@ func init() {
 
 			// What the client decides, with and without the Tty hint.
 			for _, hint := range []*bool{nil, &tty} {
-				l, err := e.containers().Logs(e.Ctx, id, endpoints.LogsOptions{TTY: hint})
+				l, err := e.containers().Logs(e.Ctx, id, endpoints.ContainerLogsOptions{TTY: hint})
 				if err != nil {
 					e.T.Fatal(err)
 				}
@@ -497,8 +497,8 @@ func init() {
 				if err != nil {
 					e.T.Errorf("%s: demux: %v", what, err)
 				}
-				if l.Multiplexed == tty {
-					e.T.Errorf("%s: client chose multiplexed=%v", what, l.Multiplexed)
+				if l.Multiplexed() == tty {
+					e.T.Errorf("%s: client chose multiplexed=%v", what, l.Multiplexed())
 				}
 				if tty {
 					if o := out.String(); !strings.Contains(o, "out\r\n") || !strings.Contains(o, "err\r\n") || errb.Len() != 0 {

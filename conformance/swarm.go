@@ -58,12 +58,12 @@ func init() {
 	// One scenario for the whole swarm flow: the real daemon is shared, so
 	// the swarm is created once and always left at the end.
 	register("swarm/lifecycle/init-service-secret-config-update-rollback-leave", func(e *Env) {
-		w := e.Client.Wire()
-		sys, sw, nodes := endpoints.NewSystem(w), endpoints.NewSwarm(w), endpoints.NewNodes(w)
-		svcs, tasks := endpoints.NewServices(w), endpoints.NewTasks(w)
-		secrets, configs := endpoints.NewSecrets(w), endpoints.NewConfigs(w)
+		c := e.Client
+		sys, sw, nodes := c.System, c.Swarm, c.Nodes
+		svcs, tasks := c.Services, c.Tasks
+		secrets, configs := c.Secrets, c.Configs
 
-		info, err := sys.Info(e.Ctx)
+		info, err := sys.Info(e.Ctx, endpoints.SystemInfoOptions{})
 		if err != nil {
 			e.T.Fatalf("info: %v", err)
 		}
@@ -73,10 +73,10 @@ func init() {
 		imageID := e.imageID()
 		// swarm init creates docker_gwbridge and leave keeps it: remove it
 		// at the end when this run made it.
-		nets := endpoints.NewNetworks(w)
+		nets := c.Networks
 		if _, err := nets.Inspect(e.Ctx, "docker_gwbridge", endpoints.NetworkInspectOptions{}); errors.Is(err, wire.ErrNotFound) {
 			e.Cleanup(func(ctx context.Context) error {
-				err := nets.Delete(ctx, "docker_gwbridge")
+				_, err := nets.Delete(ctx, "docker_gwbridge", endpoints.NetworkDeleteOptions{})
 				if errors.Is(err, wire.ErrConflict) || errors.Is(err, wire.ErrForbidden) {
 					return nil // in use by someone else by now: leave it
 				}
@@ -86,19 +86,21 @@ func init() {
 
 		// Init, and leave whatever happens (registered first: runs last).
 		listen := "127.0.0.1:" + strconv.Itoa(freeLoopbackPort(e))
-		nodeID, err := sw.Init(e.Ctx, endpoints.SwarmInitOptions{ListenAddr: listen, AdvertiseAddr: "127.0.0.1",
+		initRes, err := sw.Init(e.Ctx, endpoints.SwarmInitOptions{ListenAddr: listen, AdvertiseAddr: "127.0.0.1",
 			DefaultAddrPool: []string{"10.232.0.0/16"}, SubnetSize: 24, Spec: endpoints.SwarmSpec{Labels: e.Labels()}})
 		if err != nil {
 			e.T.Fatalf("swarm init: %v", err)
 		}
 		e.Cleanup(func(ctx context.Context) error {
-			return ignoreGone(sw.Leave(ctx, endpoints.SwarmLeaveOptions{Force: true}))
+			_, err := sw.Leave(ctx, endpoints.SwarmLeaveOptions{Force: true})
+			return ignoreGone(err)
 		})
+		nodeID := initRes.NodeID
 		if nodeID == "" {
 			e.T.Errorf("swarm init returned no node id")
 		}
 
-		s, err := sw.Inspect(e.Ctx)
+		s, err := sw.Inspect(e.Ctx, endpoints.SwarmInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("swarm inspect: %v", err)
 		}
@@ -108,11 +110,11 @@ func init() {
 		}
 		// Update: rotate the worker token and turn autolock on, then off.
 		spec := s.Spec
-		spec.EncryptionConfig = &struct{ AutoLockManagers bool }{AutoLockManagers: true}
-		if err := sw.Update(e.Ctx, endpoints.SwarmUpdateOptions{Version: s.Version, Spec: spec, RotateWorkerToken: true}); err != nil {
+		spec.EncryptionConfig = &endpoints.EncryptionConfig{AutoLockManagers: true}
+		if _, err := sw.Update(e.Ctx, endpoints.SwarmUpdateOptions{Version: s.Version, Spec: spec, RotateWorkerToken: true}); err != nil {
 			e.T.Fatalf("swarm update: %v", err)
 		}
-		s2, err := sw.Inspect(e.Ctx)
+		s2, err := sw.Inspect(e.Ctx, endpoints.SwarmInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("swarm inspect: %v", err)
 		}
@@ -120,29 +122,29 @@ func init() {
 			e.T.Errorf("after rotating the worker token: worker %q→%q, manager %q→%q, version %d→%d",
 				s.JoinTokens.Worker, s2.JoinTokens.Worker, s.JoinTokens.Manager, s2.JoinTokens.Manager, s.Version.Index, s2.Version.Index)
 		}
-		key, err := sw.UnlockKey(e.Ctx)
+		key, err := sw.UnlockKey(e.Ctx, endpoints.SwarmUnlockKeyOptions{})
 		if err != nil || !strings.HasPrefix(key.UnlockKey, "SWMKEY-") {
 			e.T.Errorf("unlock key with autolock on: %+v, %v", key, err)
 		}
 		spec = s2.Spec
-		spec.EncryptionConfig = &struct{ AutoLockManagers bool }{AutoLockManagers: false}
-		if err := sw.Update(e.Ctx, endpoints.SwarmUpdateOptions{Version: s2.Version, Spec: spec}); err != nil {
+		spec.EncryptionConfig = &endpoints.EncryptionConfig{AutoLockManagers: false}
+		if _, err := sw.Update(e.Ctx, endpoints.SwarmUpdateOptions{Version: s2.Version, Spec: spec}); err != nil {
 			e.T.Fatalf("swarm update (autolock off): %v", err)
 		}
 		// A stale version is refused by the daemon.
-		if err := sw.Update(e.Ctx, endpoints.SwarmUpdateOptions{Version: s.Version, Spec: spec}); err == nil {
+		if _, err := sw.Update(e.Ctx, endpoints.SwarmUpdateOptions{Version: s.Version, Spec: spec}); err == nil {
 			e.T.Errorf("swarm update with a stale version succeeded")
 		}
 		// An unlocked manager cannot be unlocked; a member cannot join again.
 		var werr *wire.Error
-		if err := sw.Unlock(e.Ctx, endpoints.SwarmUnlockKey{UnlockKey: "SWMKEY-1-wrong"}); !errors.As(err, &werr) || werr.StatusCode < 400 {
+		if _, err := sw.Unlock(e.Ctx, endpoints.SwarmUnlockOptions{UnlockKey: "SWMKEY-1-wrong"}); !errors.As(err, &werr) || werr.StatusCode < 400 {
 			e.T.Errorf("unlock of an unlocked swarm: %v, want a *wire.Error", err)
 		}
-		if err := sw.Join(e.Ctx, endpoints.SwarmJoinOptions{ListenAddr: listen, RemoteAddrs: []string{listen}, JoinToken: s2.JoinTokens.Worker}); !errors.Is(err, wire.ErrUnavailable) {
+		if _, err := sw.Join(e.Ctx, endpoints.SwarmJoinOptions{ListenAddr: listen, RemoteAddrs: []string{listen}, JoinToken: s2.JoinTokens.Worker}); !errors.Is(err, wire.ErrUnavailable) {
 			e.T.Errorf("join while in a swarm: %v, want wire.ErrUnavailable", err)
 		}
 		// The last manager may not leave without force.
-		if err := sw.Leave(e.Ctx, endpoints.SwarmLeaveOptions{}); !errors.Is(err, wire.ErrUnavailable) {
+		if _, err := sw.Leave(e.Ctx, endpoints.SwarmLeaveOptions{}); !errors.Is(err, wire.ErrUnavailable) {
 			e.T.Errorf("leave without force as the only manager: %v, want wire.ErrUnavailable", err)
 		}
 
@@ -151,63 +153,69 @@ func init() {
 		if err != nil {
 			e.T.Fatalf("node list: %v", err)
 		}
-		if len(ns) != 1 || ns[0].ID != nodeID || ns[0].ManagerStatus == nil || !ns[0].ManagerStatus.Leader {
+		if len(ns.Items) != 1 || ns.Items[0].ID != nodeID || ns.Items[0].ManagerStatus == nil || !ns.Items[0].ManagerStatus.Leader {
 			e.T.Fatalf("node list: %+v, want this node (%s) as the leader", ns, nodeID)
 		}
-		nspec := ns[0].Spec
+		nspec := ns.Items[0].Spec
 		nspec.Labels = map[string]string{"dockwire.run": e.RunID}
-		if err := nodes.Update(e.Ctx, nodeID, endpoints.NodeUpdateOptions{Version: ns[0].Version, Spec: nspec}); err != nil {
+		if _, err := nodes.Update(e.Ctx, nodeID, endpoints.NodeUpdateOptions{Version: ns.Items[0].Version, Spec: nspec}); err != nil {
 			e.T.Fatalf("node update: %v", err)
 		}
-		n, err := nodes.Inspect(e.Ctx, nodeID)
+		n, err := nodes.Inspect(e.Ctx, nodeID, endpoints.NodeInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("node inspect: %v", err)
 		}
 		if n.Spec.Labels["dockwire.run"] != e.RunID || n.Spec.Role != "manager" || n.Status.State != "ready" {
 			e.T.Errorf("node inspect after update: %+v", n)
 		}
-		if err := nodes.Delete(e.Ctx, nodeID, endpoints.NodeDeleteOptions{}); err == nil {
+		if _, err := nodes.Delete(e.Ctx, nodeID, endpoints.NodeDeleteOptions{}); err == nil {
 			e.T.Errorf("deleting the only manager succeeded")
 		}
 
 		// A secret and a config.
 		secretData := "s3cret-" + e.RunID
-		sec, err := secrets.Create(e.Ctx, endpoints.SecretSpec{Name: "dw-sec-" + e.RunID, Labels: e.Labels(), Data: []byte(secretData)})
+		sec, err := secrets.Create(e.Ctx, endpoints.SecretCreateOptions{Spec: endpoints.SecretSpec{Name: "dw-sec-" + e.RunID, Labels: e.Labels(), Data: []byte(secretData)}})
 		if err != nil {
 			e.T.Fatalf("secret create: %v", err)
 		}
-		e.Cleanup(func(ctx context.Context) error { return ignoreGone(secrets.Delete(ctx, sec.ID)) })
+		e.Cleanup(func(ctx context.Context) error {
+			_, err := secrets.Delete(ctx, sec.ID, endpoints.SecretDeleteOptions{})
+			return ignoreGone(err)
+		})
 		cfgData := "config-" + e.RunID
-		cfg, err := configs.Create(e.Ctx, endpoints.ConfigSpec{Name: "dw-cfg-" + e.RunID, Labels: e.Labels(), Data: []byte(cfgData)})
+		cfg, err := configs.Create(e.Ctx, endpoints.ConfigCreateOptions{Spec: endpoints.ConfigSpec{Name: "dw-cfg-" + e.RunID, Labels: e.Labels(), Data: []byte(cfgData)}})
 		if err != nil {
 			e.T.Fatalf("config create: %v", err)
 		}
-		e.Cleanup(func(ctx context.Context) error { return ignoreGone(configs.Delete(ctx, cfg.ID)) })
-		if _, err := secrets.Create(e.Ctx, endpoints.SecretSpec{Name: "dw-sec-" + e.RunID, Data: []byte("x")}); !errors.Is(err, wire.ErrConflict) {
+		e.Cleanup(func(ctx context.Context) error {
+			_, err := configs.Delete(ctx, cfg.ID, endpoints.ConfigDeleteOptions{})
+			return ignoreGone(err)
+		})
+		if _, err := secrets.Create(e.Ctx, endpoints.SecretCreateOptions{Spec: endpoints.SecretSpec{Name: "dw-sec-" + e.RunID, Data: []byte("x")}}); !errors.Is(err, wire.ErrConflict) {
 			e.T.Errorf("secret create with a taken name: %v, want wire.ErrConflict", err)
 		}
-		si, err := secrets.Inspect(e.Ctx, sec.ID)
+		si, err := secrets.Inspect(e.Ctx, sec.ID, endpoints.SecretInspectOptions{})
 		if err != nil || si.Spec.Name != "dw-sec-"+e.RunID || len(si.Spec.Data) != 0 {
 			e.T.Errorf("secret inspect: %+v (data must not come back), %v", si, err)
 		}
 		si.Spec.Labels["phase"] = "updated"
-		if err := secrets.Update(e.Ctx, sec.ID, endpoints.SecretUpdateOptions{Version: si.Version, Spec: si.Spec}); err != nil {
+		if _, err := secrets.Update(e.Ctx, sec.ID, endpoints.SecretUpdateOptions{Version: si.Version, Spec: si.Spec}); err != nil {
 			e.T.Errorf("secret update (labels): %v", err)
 		}
 		sl, err := secrets.List(e.Ctx, endpoints.SecretListOptions{Filters: wire.Filters{"label": {"phase=updated"}}})
-		if err != nil || len(sl) != 1 || sl[0].ID != sec.ID {
+		if err != nil || len(sl.Items) != 1 || sl.Items[0].ID != sec.ID {
 			e.T.Errorf("secret list by the updated label: %+v, %v", sl, err)
 		}
-		ci, err := configs.Inspect(e.Ctx, cfg.ID)
+		ci, err := configs.Inspect(e.Ctx, cfg.ID, endpoints.ConfigInspectOptions{})
 		if err != nil || string(ci.Spec.Data) != cfgData {
 			e.T.Errorf("config inspect: %+v, %v", ci, err)
 		}
 		cl, err := configs.List(e.Ctx, endpoints.ConfigListOptions{Filters: wire.Filters{"label": {e.LabelFilter()}}})
-		if err != nil || len(cl) != 1 || cl[0].ID != cfg.ID {
+		if err != nil || len(cl.Items) != 1 || cl.Items[0].ID != cfg.ID {
 			e.T.Errorf("config list: %+v, %v", cl, err)
 		}
 		ci.Spec.Labels["phase"] = "updated"
-		if err := configs.Update(e.Ctx, cfg.ID, endpoints.ConfigUpdateOptions{Version: ci.Version, Spec: ci.Spec}); err != nil {
+		if _, err := configs.Update(e.Ctx, cfg.ID, endpoints.ConfigUpdateOptions{Version: ci.Version, Spec: ci.Spec}); err != nil {
 			e.T.Errorf("config update (labels): %v", err)
 		}
 
@@ -234,18 +242,21 @@ func init() {
 			UpdateConfig:   &endpoints.UpdateConfig{Parallelism: 1, Monitor: time.Second, FailureAction: "pause", Order: "stop-first"},
 			RollbackConfig: &endpoints.UpdateConfig{Parallelism: 1, Monitor: time.Second, FailureAction: "pause", Order: "stop-first"},
 		}
-		created, err := svcs.Create(e.Ctx, svcSpec, endpoints.ServiceCreateOptions{})
+		created, err := svcs.Create(e.Ctx, endpoints.ServiceCreateOptions{Spec: svcSpec})
 		if err != nil {
 			e.T.Fatalf("service create: %v", err)
 		}
-		e.Cleanup(func(ctx context.Context) error { return ignoreGone(svcs.Delete(ctx, created.ID)) })
+		e.Cleanup(func(ctx context.Context) error {
+			_, err := svcs.Delete(ctx, created.ID, endpoints.ServiceDeleteOptions{})
+			return ignoreGone(err)
+		})
 
 		// Its task runs.
 		var running endpoints.Task
-		var lastTasks []endpoints.Task
+		var lastTasks endpoints.TaskListResult
 		ok := eventually(e.Ctx, 60*time.Second, func() bool {
 			lastTasks, err = tasks.List(e.Ctx, endpoints.TaskListOptions{Filters: wire.Filters{"service": {created.ID}}})
-			for _, t := range lastTasks {
+			for _, t := range lastTasks.Items {
 				if t.Status.State == "running" {
 					running = t
 					return true
@@ -259,7 +270,7 @@ func init() {
 		if running.ServiceID != created.ID || running.NodeID != nodeID || running.Status.ContainerStatus == nil || running.Spec.ContainerSpec.Image != imageID {
 			e.T.Errorf("task: %+v", running)
 		}
-		ti, err := tasks.Inspect(e.Ctx, running.ID)
+		ti, err := tasks.Inspect(e.Ctx, running.ID, endpoints.TaskInspectOptions{})
 		if err != nil || ti.ID != running.ID || ti.DesiredState != "running" {
 			e.T.Errorf("task inspect: %+v, %v", ti, err)
 		}
@@ -275,13 +286,13 @@ func init() {
 			e.T.Errorf("task logs %q, want %s", tl, marker)
 		}
 		list, err := svcs.List(e.Ctx, endpoints.ServiceListOptions{Filters: wire.Filters{"label": {e.LabelFilter()}}, Status: true})
-		if err != nil || len(list) != 1 || list[0].ID != created.ID || list[0].ServiceStatus == nil || list[0].ServiceStatus.DesiredTasks != 1 {
+		if err != nil || len(list.Items) != 1 || list.Items[0].ID != created.ID || list.Items[0].ServiceStatus == nil || list.Items[0].ServiceStatus.DesiredTasks != 1 {
 			e.T.Errorf("service list with status: %+v, %v", list, err)
 		}
 
 		// Update (a label and an env var), then roll back.
-		waitUpdate := func(want string) endpoints.Service {
-			var svc endpoints.Service
+		waitUpdate := func(want string) endpoints.ServiceInspectResult {
+			var svc endpoints.ServiceInspectResult
 			if !eventually(e.Ctx, 60*time.Second, func() bool {
 				svc, err = svcs.Inspect(e.Ctx, created.ID, endpoints.ServiceInspectOptions{})
 				return err == nil && svc.UpdateStatus != nil && svc.UpdateStatus.State == want
@@ -312,7 +323,7 @@ func init() {
 			e.T.Errorf("after rollback the spec is still the updated one: %+v", svc.Spec)
 		}
 
-		if err := svcs.Delete(e.Ctx, created.ID); err != nil {
+		if _, err := svcs.Delete(e.Ctx, created.ID, endpoints.ServiceDeleteOptions{}); err != nil {
 			e.T.Errorf("service delete: %v", err)
 		}
 		if _, err := svcs.Inspect(e.Ctx, created.ID, endpoints.ServiceInspectOptions{}); !errors.Is(err, wire.ErrNotFound) {
@@ -320,13 +331,13 @@ func init() {
 		}
 
 		// Leave: the swarm is gone.
-		if err := sw.Leave(e.Ctx, endpoints.SwarmLeaveOptions{Force: true}); err != nil {
+		if _, err := sw.Leave(e.Ctx, endpoints.SwarmLeaveOptions{Force: true}); err != nil {
 			e.T.Fatalf("leave --force: %v", err)
 		}
-		if _, err := sw.Inspect(e.Ctx); !errors.Is(err, wire.ErrUnavailable) {
+		if _, err := sw.Inspect(e.Ctx, endpoints.SwarmInspectOptions{}); !errors.Is(err, wire.ErrUnavailable) {
 			e.T.Errorf("swarm inspect after leave: %v, want wire.ErrUnavailable", err)
 		}
-		if info, err := sys.Info(e.Ctx); err != nil || info.Swarm.LocalNodeState != "inactive" {
+		if info, err := sys.Info(e.Ctx, endpoints.SystemInfoOptions{}); err != nil || info.Swarm.LocalNodeState != "inactive" {
 			e.T.Errorf("info after leave: LocalNodeState %q, %v", info.Swarm.LocalNodeState, err)
 		}
 	})

@@ -11,7 +11,7 @@ import (
 
 func init() {
 	register("system/ping/ok", func(e *Env) {
-		p, err := e.Client.System.Ping(e.Ctx)
+		p, err := e.Client.System.Ping(e.Ctx, endpoints.SystemPingOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -23,7 +23,7 @@ func init() {
 		}
 	})
 	register("system/version/decodes", func(e *Env) {
-		v, err := e.Client.System.Version(e.Ctx)
+		v, err := e.Client.System.Version(e.Ctx, endpoints.SystemVersionOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -38,7 +38,7 @@ func init() {
 		}
 	})
 	register("system/info/decodes", func(e *Env) {
-		info, err := e.Client.System.Info(e.Ctx)
+		info, err := e.Client.System.Info(e.Ctx, endpoints.SystemInfoOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -51,7 +51,7 @@ func init() {
 		}
 	})
 	register("system/df/decodes", func(e *Env) {
-		du, err := e.Client.System.DataUsage(e.Ctx, endpoints.DataUsageOptions{})
+		du, err := e.Client.System.DataUsage(e.Ctx, endpoints.SystemDataUsageOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -61,7 +61,7 @@ func init() {
 	})
 	register("system/events/container-create", func(e *Env) {
 		since := time.Now().Add(-time.Second)
-		st, err := e.Client.System.Events(e.Ctx, endpoints.EventsOptions{
+		st, err := e.Client.System.Events(e.Ctx, endpoints.SystemEventsOptions{
 			Since:   since,
 			Filters: wire.Filters{"type": {"container"}, "label": {e.LabelFilter()}},
 		})
@@ -83,7 +83,7 @@ func init() {
 	})
 	register("system/events/until-ends-stream", func(e *Env) {
 		now := time.Now()
-		st, err := e.Client.System.Events(e.Ctx, endpoints.EventsOptions{Since: now.Add(-time.Second), Until: now.Add(time.Second)})
+		st, err := e.Client.System.Events(e.Ctx, endpoints.SystemEventsOptions{Since: now.Add(-time.Second), Until: now.Add(time.Second)})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -98,7 +98,7 @@ func init() {
 		}
 	})
 	register("system/negotiation/picks-min", func(e *Env) {
-		if e.Target.Options != nil && e.Target.Options.APIVersion != "" {
+		if e.Target.Options != nil && !e.Target.Options.APIVersion.IsZero() {
 			e.T.Skip("the target pins its API version: no negotiation")
 		}
 		daemon := e.daemonAPI()
@@ -116,7 +116,7 @@ func init() {
 			e.T.Skipf("the daemon speaks %s, the client's newest: no version above it to pin", daemon)
 		}
 		pinned := pinnedClient(e, wire.MaxVersion.String())
-		_, err := pinned.System.Version(e.Ctx)
+		_, err := pinned.System.Version(e.Ctx, endpoints.SystemVersionOptions{})
 		var werr *wire.Error
 		if !errors.As(err, &werr) || !errors.Is(err, wire.ErrInvalidArgument) || werr.StatusCode != 400 {
 			e.T.Fatalf("version pinned to %s on a %s daemon: got %v, want the daemon's 400", wire.MaxVersion, daemon, err)
@@ -126,7 +126,7 @@ func init() {
 		}
 	})
 	register("system/negotiation/pinned-older", func(e *Env) {
-		v, err := e.Client.System.Version(e.Ctx)
+		v, err := e.Client.System.Version(e.Ctx, endpoints.SystemVersionOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -138,7 +138,7 @@ func init() {
 			min = wire.MinVersion
 		}
 		pinned := pinnedClient(e, min.String())
-		got, err := pinned.System.Version(e.Ctx)
+		got, err := pinned.System.Version(e.Ctx, endpoints.SystemVersionOptions{})
 		if err != nil {
 			e.T.Fatalf("version pinned to %s: %v", min, err)
 		}
@@ -152,7 +152,7 @@ func init() {
 // ApiVersion).
 func (e *Env) daemonAPI() wire.Version {
 	e.T.Helper()
-	v, err := e.Client.System.Version(e.Ctx)
+	v, err := e.Client.System.Version(e.Ctx, endpoints.SystemVersionOptions{})
 	if err != nil {
 		e.T.Fatal(err)
 	}
@@ -169,7 +169,11 @@ func pinnedClient(e *Env, version string) *dockwire.Client {
 	if e.Target.Options != nil {
 		opts = *e.Target.Options
 	}
-	opts.APIVersion = version
+	v, err := wire.ParseVersion(version)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	opts.APIVersion = v
 	cli, err := dockwire.New(e.Target.Config, &opts)
 	if err != nil {
 		e.T.Fatal(err)

@@ -15,9 +15,9 @@ func init() {
 	// and one more running once it starts. The daemon is shared, so the
 	// comparison is retried until no one else moved the counts meanwhile.
 	register("system/info/container-counts-move", func(e *Env) {
-		info := func() endpoints.Info {
+		info := func() endpoints.SystemInfoResult {
 			e.T.Helper()
-			i, err := e.Client.System.Info(e.Ctx)
+			i, err := e.Client.System.Info(e.Ctx, endpoints.SystemInfoOptions{})
 			if err != nil {
 				e.T.Fatalf("info: %v", err)
 			}
@@ -46,13 +46,13 @@ func init() {
 	register("system/df/type-filter", func(e *Env) {
 		if !e.apiAtLeast(42) {
 			e.wantVersionError("df with Types below 1.42", func(ctx context.Context) error {
-				_, err := e.Client.System.DataUsage(ctx, endpoints.DataUsageOptions{Types: []string{"volume"}})
+				_, err := e.Client.System.DataUsage(ctx, endpoints.SystemDataUsageOptions{Types: []string{"volume"}})
 				return err
 			})
 			return
 		}
 		e.newVolume("dw-vol-df-" + e.RunID)
-		du, err := e.Client.System.DataUsage(e.Ctx, endpoints.DataUsageOptions{Types: []string{"volume"}})
+		du, err := e.Client.System.DataUsage(e.Ctx, endpoints.SystemDataUsageOptions{Types: []string{"volume"}})
 		if err != nil {
 			e.T.Fatalf("df type=volume: %v", err)
 		}
@@ -70,7 +70,7 @@ func init() {
 		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
 		vol := "dw-vol-dfl-" + e.RunID
 		e.newVolume(vol)
-		du, err := e.Client.System.DataUsage(e.Ctx, endpoints.DataUsageOptions{})
+		du, err := e.Client.System.DataUsage(e.Ctx, endpoints.SystemDataUsageOptions{})
 		if err != nil {
 			e.T.Fatalf("df: %v", err)
 		}
@@ -107,11 +107,11 @@ func init() {
 		if resp.StatusCode != 200 || len(body) != 0 {
 			e.T.Errorf("HEAD /_ping: %d with %d body bytes, want 200 and none", resp.StatusCode, len(body))
 		}
-		v, err := e.Client.System.Version(e.Ctx)
+		v, err := e.Client.System.Version(e.Ctx, endpoints.SystemVersionOptions{})
 		if err != nil {
 			e.T.Fatalf("version: %v", err)
 		}
-		info, err := e.Client.System.Info(e.Ctx)
+		info, err := e.Client.System.Info(e.Ctx, endpoints.SystemInfoOptions{})
 		if err != nil {
 			e.T.Fatalf("info: %v", err)
 		}
@@ -130,7 +130,7 @@ func init() {
 	})
 
 	register("system/version/engine-component", func(e *Env) {
-		v, err := e.Client.System.Version(e.Ctx)
+		v, err := e.Client.System.Version(e.Ctx, endpoints.SystemVersionOptions{})
 		if err != nil {
 			e.T.Fatalf("version: %v", err)
 		}

@@ -37,7 +37,7 @@ func init() {
 	// Logging in to a registry nobody listens on is an error status, not
 	// a refusal of the credentials.
 	register("system/auth/closed-port-registry", func(e *Env) {
-		_, err := e.Client.System.Auth(e.Ctx, endpoints.AuthConfig{Username: "dw", Password: "dw", ServerAddress: closedRegistry})
+		_, err := e.Client.System.Auth(e.Ctx, endpoints.SystemAuthOptions{Auth: endpoints.AuthConfig{Username: "dw", Password: "dw", ServerAddress: closedRegistry}})
 		var werr *wire.Error
 		if !errors.As(err, &werr) || werr.StatusCode < 400 {
 			e.T.Fatalf("auth against %s: %v, want a *wire.Error", closedRegistry, err)
@@ -48,7 +48,7 @@ func init() {
 	})
 
 	register("system/version/unversioned-path", func(e *Env) {
-		var v endpoints.Version
+		var v endpoints.SystemVersionResult
 		if err := e.Client.Wire().DoJSON(e.Ctx, &wire.Request{Method: "GET", Path: "/version", Op: "SystemVersion", Unversioned: true}, &v); err != nil {
 			e.T.Fatalf("GET /version: %v", err)
 		}
@@ -68,7 +68,7 @@ func init() {
 		since := time.Now().Add(-time.Second)
 		id := e.exited("true")
 		until := time.Now().Add(time.Second)
-		s, err := e.Client.System.Events(e.Ctx, endpoints.EventsOptions{Since: since, Until: until,
+		s, err := e.Client.System.Events(e.Ctx, endpoints.SystemEventsOptions{Since: since, Until: until,
 			Filters: wire.Filters{"type": {"container"}, "label": {e.LabelFilter()}, "container": {id}}})
 		if err != nil {
 			e.T.Fatalf("events: %v", err)

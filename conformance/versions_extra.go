@@ -53,7 +53,7 @@ func createWith(cfg endpoints.ContainerConfig, hc *endpoints.HostConfig, nc *end
 		if cfg.Image == "" {
 			cfg.Image = "busybox:latest"
 		}
-		_, err := endpoints.NewContainers(c.Wire()).Create(ctx, endpoints.ContainerCreateOptions{Config: cfg, HostConfig: hc, NetworkingConfig: nc})
+		_, err := c.Containers.Create(ctx, endpoints.ContainerCreateOptions{Config: cfg, HostConfig: hc, NetworkingConfig: nc})
 		return err
 	}
 }
@@ -66,14 +66,13 @@ func init() {
 		e.wantGates(41, []gateCase{
 			{"Healthcheck.StartInterval", 44, createWith(endpoints.ContainerConfig{Healthcheck: &endpoints.HealthConfig{Test: []string{"CMD", "true"}, StartInterval: 1e9}}, nil, nil)},
 			{"HostConfig.Annotations", 43, createWith(endpoints.ContainerConfig{}, &endpoints.HostConfig{Annotations: map[string]string{"a": "b"}}, nil)},
-			{"bind CreateMountpoint", 42, createWith(endpoints.ContainerConfig{}, mounts(endpoints.Mount{Type: endpoints.MountBind, Source: "/tmp", Target: "/x", BindOptions: &endpoints.BindOptions{CreateMountpoint: true}}), nil)},
-			{"bind ReadOnlyNonRecursive", 44, createWith(endpoints.ContainerConfig{}, mounts(endpoints.Mount{Type: endpoints.MountBind, Source: "/tmp", Target: "/x", BindOptions: &endpoints.BindOptions{ReadOnlyNonRecursive: true}}), nil)},
-			{"volume Subpath", 45, createWith(endpoints.ContainerConfig{}, mounts(endpoints.Mount{Type: endpoints.MountVolume, Source: "v", Target: "/x", VolumeOptions: &endpoints.VolumeOptions{Subpath: "sub"}}), nil)},
-			{"tmpfs Options", 46, createWith(endpoints.ContainerConfig{}, mounts(endpoints.Mount{Type: endpoints.MountTmpfs, Target: "/x", TmpfsOptions: &endpoints.TmpfsOptions{Options: [][]string{{"exec"}}}}), nil)},
-			{"image mount", 47, createWith(endpoints.ContainerConfig{}, mounts(endpoints.Mount{Type: endpoints.MountImage, Source: "busybox:latest", Target: "/x"}), nil)},
+			{"bind CreateMountpoint", 42, createWith(endpoints.ContainerConfig{}, mounts(endpoints.Mount{Type: endpoints.MountBind, Source: "/tmp", Target: "/x", BindOptions: &endpoints.MountBindOptions{CreateMountpoint: true}}), nil)},
+			{"bind ReadOnlyNonRecursive", 44, createWith(endpoints.ContainerConfig{}, mounts(endpoints.Mount{Type: endpoints.MountBind, Source: "/tmp", Target: "/x", BindOptions: &endpoints.MountBindOptions{ReadOnlyNonRecursive: true}}), nil)},
+			{"volume Subpath", 45, createWith(endpoints.ContainerConfig{}, mounts(endpoints.Mount{Type: endpoints.MountVolume, Source: "v", Target: "/x", VolumeOptions: &endpoints.MountVolumeOptions{Subpath: "sub"}}), nil)},
+			{"tmpfs Options", 46, createWith(endpoints.ContainerConfig{}, mounts(endpoints.Mount{Type: endpoints.MountTmpfs, Target: "/x", TmpfsOptions: &endpoints.MountTmpfsOptions{Options: [][]string{{"exec"}}}}), nil)},
+			{"image mount", 48, createWith(endpoints.ContainerConfig{}, mounts(endpoints.Mount{Type: endpoints.MountImage, Source: "busybox:latest", Target: "/x"}), nil)},
 			{"two EndpointsConfig", 44, createWith(endpoints.ContainerConfig{}, nil, &endpoints.NetworkingConfig{EndpointsConfig: map[string]*endpoints.EndpointSettings{"a": {}, "b": {}}})},
 			{"EndpointSettings.MacAddress", 44, createWith(endpoints.ContainerConfig{}, nil, &endpoints.NetworkingConfig{EndpointsConfig: map[string]*endpoints.EndpointSettings{"a": {MacAddress: "02:42:ac:11:00:02"}}})},
-			{"EndpointSettings.DriverOpts", 46, createWith(endpoints.ContainerConfig{}, nil, &endpoints.NetworkingConfig{EndpointsConfig: map[string]*endpoints.EndpointSettings{"a": {DriverOpts: map[string]string{"k": "v"}}}})},
 			{"EndpointSettings.GwPriority", 48, createWith(endpoints.ContainerConfig{}, nil, &endpoints.NetworkingConfig{EndpointsConfig: map[string]*endpoints.EndpointSettings{"a": {GwPriority: 1}}})},
 		})
 	})
@@ -81,10 +80,12 @@ func init() {
 	register("versions/containers/stop-restart-signal-above-1.41", func(e *Env) {
 		e.wantGates(41, []gateCase{
 			{"stop Signal", 42, func(ctx context.Context, c *dockwire.Client) error {
-				return endpoints.NewContainers(c.Wire()).Stop(ctx, "x", endpoints.StopOptions{Signal: "SIGKILL"})
+				_, err := c.Containers.Stop(ctx, "x", endpoints.ContainerStopOptions{Signal: "SIGKILL"})
+				return err
 			}},
 			{"restart Signal", 42, func(ctx context.Context, c *dockwire.Client) error {
-				return endpoints.NewContainers(c.Wire()).Restart(ctx, "x", endpoints.StopOptions{Signal: "SIGINT"})
+				_, err := c.Containers.Restart(ctx, "x", endpoints.ContainerRestartOptions{Signal: "SIGINT"})
+				return err
 			}},
 		})
 	})
@@ -93,11 +94,11 @@ func init() {
 		size := &[2]uint{24, 80}
 		e.wantGates(41, []gateCase{
 			{"exec create ConsoleSize", 42, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewExec(c.Wire()).Create(ctx, "x", endpoints.ExecConfig{Cmd: []string{"true"}, Tty: true, ConsoleSize: size})
+				_, err := c.Exec.Create(ctx, "x", endpoints.ExecCreateOptions{Cmd: []string{"true"}, Tty: true, ConsoleSize: size})
 				return err
 			}},
 			{"exec start ConsoleSize", 42, func(ctx context.Context, c *dockwire.Client) error {
-				conn, err := endpoints.NewExec(c.Wire()).Start(ctx, "x", endpoints.ExecStartOptions{Tty: true, ConsoleSize: size})
+				conn, err := c.Exec.Start(ctx, "x", endpoints.ExecStartOptions{Tty: true, ConsoleSize: size})
 				if conn != nil {
 					conn.Close()
 				}
@@ -107,7 +108,7 @@ func init() {
 		// WorkingDir needs 1.35: refused on a client pinned to 1.34.
 		e.wantGates(34, []gateCase{
 			{"exec create WorkingDir", 35, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewExec(c.Wire()).Create(ctx, "x", endpoints.ExecConfig{Cmd: []string{"pwd"}, WorkingDir: "/tmp"})
+				_, err := c.Exec.Create(ctx, "x", endpoints.ExecCreateOptions{Cmd: []string{"pwd"}, WorkingDir: "/tmp"})
 				return err
 			}},
 		})
@@ -116,7 +117,7 @@ func init() {
 	register("versions/images/list-and-inspect-options-above-1.41", func(e *Env) {
 		list := func(o endpoints.ImageListOptions) func(context.Context, *dockwire.Client) error {
 			return func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewImages(c.Wire()).List(ctx, o)
+				_, err := c.Images.List(ctx, o)
 				return err
 			}
 		}
@@ -126,15 +127,15 @@ func init() {
 			{"list Manifests", 47, list(endpoints.ImageListOptions{Manifests: true})},
 			{"list Identity", 54, list(endpoints.ImageListOptions{Identity: true})},
 			{"inspect Manifests", 48, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewImages(c.Wire()).Inspect(ctx, "busybox", endpoints.ImageInspectOptions{Manifests: true})
+				_, err := c.Images.Inspect(ctx, "busybox", endpoints.ImageInspectOptions{Manifests: true})
 				return err
 			}},
 			{"inspect Platform", 49, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewImages(c.Wire()).Inspect(ctx, "busybox", endpoints.ImageInspectOptions{Platform: amd64})
+				_, err := c.Images.Inspect(ctx, "busybox", endpoints.ImageInspectOptions{Platform: amd64})
 				return err
 			}},
 			{"history Platform", 48, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewImages(c.Wire()).History(ctx, "busybox", endpoints.HistoryOptions{Platform: amd64})
+				_, err := c.Images.History(ctx, "busybox", endpoints.ImageHistoryOptions{Platform: amd64})
 				return err
 			}},
 		})
@@ -145,29 +146,29 @@ func init() {
 		arm64 := endpoints.Platform{OS: "linux", Architecture: "arm64"}
 		e.wantGates(41, []gateCase{
 			{"save one Platform", 48, func(ctx context.Context, c *dockwire.Client) error {
-				rc, err := endpoints.NewImages(c.Wire()).Get(ctx, "busybox", endpoints.SaveOptions{Platforms: []endpoints.Platform{amd64}})
+				rc, err := c.Images.Get(ctx, "busybox", endpoints.ImageGetOptions{Platforms: []endpoints.Platform{amd64}})
 				if rc != nil {
 					rc.Close()
 				}
 				return err
 			}},
 			{"load one Platform", 48, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewImages(c.Wire()).Load(ctx, strings.NewReader(""), endpoints.LoadOptions{Quiet: true, Platforms: []endpoints.Platform{amd64}})
+				_, err := c.Images.Load(ctx, strings.NewReader(""), endpoints.ImageLoadOptions{Quiet: true, Platforms: []endpoints.Platform{amd64}})
 				return err
 			}},
 			{"delete Platforms", 50, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewImages(c.Wire()).Delete(ctx, "busybox", endpoints.ImageDeleteOptions{Platforms: []endpoints.Platform{amd64}})
+				_, err := c.Images.Delete(ctx, "busybox", endpoints.ImageDeleteOptions{Platforms: []endpoints.Platform{amd64}})
 				return err
 			}},
 			{"push Platform", 46, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewImages(c.Wire()).Push(ctx, closedRegistry+"/x:v1", endpoints.PushOptions{Platform: &amd64})
+				_, err := c.Images.Push(ctx, closedRegistry+"/x:v1", endpoints.ImagePushOptions{Platform: &amd64})
 				return err
 			}},
 		})
 		// Several platforms need 1.52 even where one is allowed.
 		e.wantGates(50, []gateCase{
 			{"save two Platforms", 52, func(ctx context.Context, c *dockwire.Client) error {
-				rc, err := endpoints.NewImages(c.Wire()).GetAll(ctx, []string{"busybox"}, endpoints.SaveOptions{Platforms: []endpoints.Platform{amd64, arm64}})
+				rc, err := c.Images.GetAll(ctx, []string{"busybox"}, endpoints.ImageGetAllOptions{Platforms: []endpoints.Platform{amd64, arm64}})
 				if rc != nil {
 					rc.Close()
 				}
@@ -177,15 +178,15 @@ func init() {
 	})
 
 	register("versions/images/build-prune-space-limits-above-1.41", func(e *Env) {
-		prune := func(o endpoints.BuildPruneOptions) func(context.Context, *dockwire.Client) error {
+		prune := func(o endpoints.ImageBuildPruneOptions) func(context.Context, *dockwire.Client) error {
 			return func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewImages(c.Wire()).BuildPrune(ctx, o)
+				_, err := c.Images.BuildPrune(ctx, o)
 				return err
 			}
 		}
 		e.wantGates(41, []gateCase{
-			{"build prune MaxUsedSpace", 48, prune(endpoints.BuildPruneOptions{MaxUsedSpace: 1 << 30})},
-			{"build prune MinFreeSpace", 48, prune(endpoints.BuildPruneOptions{MinFreeSpace: 1 << 30})},
+			{"build prune MaxUsedSpace", 48, prune(endpoints.ImageBuildPruneOptions{MaxUsedSpace: 1 << 30})},
+			{"build prune MinFreeSpace", 48, prune(endpoints.ImageBuildPruneOptions{MinFreeSpace: 1 << 30})},
 		})
 	})
 
@@ -193,15 +194,16 @@ func init() {
 		yes := true
 		connect := func(es *endpoints.EndpointSettings) func(context.Context, *dockwire.Client) error {
 			return func(ctx context.Context, c *dockwire.Client) error {
-				return endpoints.NewNetworks(c.Wire()).Connect(ctx, "n", endpoints.NetworkConnectOptions{Container: "x", EndpointConfig: es})
+				_, err := c.Networks.Connect(ctx, "n", endpoints.NetworkConnectOptions{Container: "x", EndpointConfig: es})
+				return err
 			}
 		}
 		e.wantGates(41, []gateCase{
 			{"network create EnableIPv4", 48, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewNetworks(c.Wire()).Create(ctx, endpoints.NetworkCreateOptions{Name: "dw-never-" + e.RunID, EnableIPv4: &yes})
+				_, err := c.Networks.Create(ctx, endpoints.NetworkCreateOptions{Name: "dw-never-" + e.RunID, EnableIPv4: &yes})
 				return err
 			}},
-			{"connect MacAddress", 44, connect(&endpoints.EndpointSettings{MacAddress: "02:42:ac:11:00:02"})},
+			{"connect MacAddress", 54, connect(&endpoints.EndpointSettings{MacAddress: "02:42:ac:11:00:02"})},
 			{"connect GwPriority", 48, connect(&endpoints.EndpointSettings{GwPriority: 2})},
 		})
 	})
@@ -209,33 +211,34 @@ func init() {
 	register("versions/volumes/cluster-spec-and-prune-all-above-1.41", func(e *Env) {
 		e.wantGates(41, []gateCase{
 			{"volume create ClusterVolumeSpec", 42, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewVolumes(c.Wire()).Create(ctx, endpoints.VolumeCreateOptions{Name: "dw-never-" + e.RunID, ClusterVolumeSpec: &endpoints.ClusterVolumeSpec{}})
+				_, err := c.Volumes.Create(ctx, endpoints.VolumeCreateOptions{Name: "dw-never-" + e.RunID, ClusterVolumeSpec: &endpoints.ClusterVolumeSpec{}})
 				return err
 			}},
 			{"volume prune all", 42, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewVolumes(c.Wire()).Prune(ctx, endpoints.VolumePruneOptions{All: true, Filters: wire.Filters{"label": {e.LabelFilter()}}})
+				_, err := c.Volumes.Prune(ctx, endpoints.VolumePruneOptions{All: true, Filters: wire.Filters{"label": {e.LabelFilter()}}})
 				return err
 			}},
 			{"volume prune all as a raw filter", 42, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewVolumes(c.Wire()).Prune(ctx, endpoints.VolumePruneOptions{Filters: wire.Filters{"all": {"1"}, "label": {e.LabelFilter()}}})
+				_, err := c.Volumes.Prune(ctx, endpoints.VolumePruneOptions{Filters: wire.Filters{"all": {"1"}, "label": {e.LabelFilter()}}})
 				return err
 			}},
 			{"volume update", 42, func(ctx context.Context, c *dockwire.Client) error {
-				return endpoints.NewVolumes(c.Wire()).Update(ctx, "v", endpoints.VolumeUpdateOptions{Version: endpoints.ObjectVersion{Index: 1}})
+				_, err := c.Volumes.Update(ctx, "v", endpoints.VolumeUpdateOptions{Version: endpoints.ObjectVersion{Index: 1}})
+				return err
 			}},
 		})
 	})
 
 	register("versions/system/df-types-and-verbose-above-1.41", func(e *Env) {
-		df := func(o endpoints.DataUsageOptions) func(context.Context, *dockwire.Client) error {
+		df := func(o endpoints.SystemDataUsageOptions) func(context.Context, *dockwire.Client) error {
 			return func(ctx context.Context, c *dockwire.Client) error {
 				_, err := c.System.DataUsage(ctx, o)
 				return err
 			}
 		}
 		e.wantGates(41, []gateCase{
-			{"df Types", 42, df(endpoints.DataUsageOptions{Types: []string{"volume"}})},
-			{"df Verbose", 52, df(endpoints.DataUsageOptions{Verbose: true})},
+			{"df Types", 42, df(endpoints.SystemDataUsageOptions{Types: []string{"volume"}})},
+			{"df Verbose", 52, df(endpoints.SystemDataUsageOptions{Verbose: true})},
 		})
 	})
 
@@ -246,15 +249,15 @@ func init() {
 		old := wire.MinVersion.Minor
 		e.wantGates(old, []gateCase{
 			{"config list", 30, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewConfigs(c.Wire()).List(ctx, endpoints.ConfigListOptions{})
+				_, err := c.Configs.List(ctx, endpoints.ConfigListOptions{})
 				return err
 			}},
 			{"distribution inspect", 30, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewDistribution(c.Wire()).Inspect(ctx, "busybox:latest", endpoints.DistributionInspectOptions{})
+				_, err := c.Distribution.Inspect(ctx, "busybox:latest", endpoints.DistributionInspectOptions{})
 				return err
 			}},
 			{"secret list", 25, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := endpoints.NewSecrets(c.Wire()).List(ctx, endpoints.SecretListOptions{})
+				_, err := c.Secrets.List(ctx, endpoints.SecretListOptions{})
 				return err
 			}},
 		})
@@ -265,7 +268,7 @@ func init() {
 	// (1.30).
 	register("versions/containers/fields-at-1.41-allowed", func(e *Env) {
 		cli := pinnedClient(e, "1.41")
-		cs := endpoints.NewContainers(cli.Wire())
+		cs := cli.Containers
 		res, err := cs.Create(e.Ctx, endpoints.ContainerCreateOptions{
 			Config:     endpoints.ContainerConfig{Image: e.Image, Cmd: []string{"sleep", "60"}, Labels: e.Labels()},
 			HostConfig: &endpoints.HostConfig{CgroupnsMode: "private"},
@@ -281,23 +284,23 @@ func init() {
 		if c.HostConfig == nil || c.HostConfig.CgroupnsMode != "private" {
 			e.T.Errorf("inspect on 1.41: HostConfig.CgroupnsMode %+v, want private", c.HostConfig)
 		}
-		if err := cs.Start(e.Ctx, res.ID, endpoints.StartOptions{}); err != nil {
+		if _, err := cs.Start(e.Ctx, res.ID, endpoints.ContainerStartOptions{}); err != nil {
 			e.T.Fatalf("start: %v", err)
 		}
-		if _, err := cs.StatsOnce(e.Ctx, res.ID, endpoints.StatsOnceOptions{OneShot: true}); err != nil {
+		if _, err := cs.StatsOnce(e.Ctx, res.ID, endpoints.ContainerStatsOnceOptions{OneShot: true}); err != nil {
 			e.T.Errorf("one-shot stats on a 1.41 client: %v", err)
 		}
-		l, err := cs.Logs(e.Ctx, res.ID, endpoints.LogsOptions{Until: time.Now()})
+		l, err := cs.Logs(e.Ctx, res.ID, endpoints.ContainerLogsOptions{Until: time.Now()})
 		if err != nil {
 			e.T.Errorf("logs with Until on a 1.41 client: %v", err)
 		} else {
 			l.Close()
 		}
 		zero := 0
-		if err := cs.Stop(e.Ctx, res.ID, endpoints.StopOptions{Timeout: &zero}); err != nil {
+		if _, err := cs.Stop(e.Ctx, res.ID, endpoints.ContainerStopOptions{Timeout: &zero}); err != nil {
 			e.T.Fatalf("stop: %v", err)
 		}
-		w, err := cs.Wait(e.Ctx, res.ID, endpoints.WaitOptions{Condition: endpoints.WaitNotRunning})
+		w, err := cs.Wait(e.Ctx, res.ID, endpoints.ContainerWaitOptions{Condition: endpoints.WaitNotRunning})
 		if err != nil || w.StatusCode != 137 {
 			e.T.Errorf("wait not-running on a 1.41 client: %+v %v, want 137", w, err)
 		}

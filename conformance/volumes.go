@@ -12,7 +12,7 @@ import (
 
 // volumes returns the Volume operations of the target's client (built from
 // the wire layer until the root Client carries them).
-func (e *Env) volumes() *endpoints.VolumeService { return endpoints.NewVolumes(e.Client.Wire()) }
+func (e *Env) volumes() *endpoints.VolumeService { return e.Client.Volumes }
 
 // newVolume creates a labelled named volume and registers its removal.
 func (e *Env) newVolume(name string) endpoints.Volume {
@@ -22,14 +22,14 @@ func (e *Env) newVolume(name string) endpoints.Volume {
 		e.T.Fatalf("volume create: %v", err)
 	}
 	e.removeVolumeLater(name)
-	return v
+	return v.Volume
 }
 
 // removeVolumeLater registers the forced removal of volume name.
 func (e *Env) removeVolumeLater(name string) {
 	vs := e.volumes()
 	e.Cleanup(func(ctx context.Context) error {
-		err := vs.Delete(ctx, name, endpoints.VolumeDeleteOptions{Force: true})
+		_, err := vs.Delete(ctx, name, endpoints.VolumeDeleteOptions{Force: true})
 		if errors.Is(err, wire.ErrNotFound) {
 			return nil
 		}
@@ -59,23 +59,23 @@ func init() {
 		if err != nil {
 			e.T.Fatalf("list: %v", err)
 		}
-		if !slices.ContainsFunc(list.Volumes, func(x endpoints.Volume) bool { return x.Name == name }) {
-			e.T.Errorf("list by label lacks %s: %+v", name, list.Volumes)
+		if !slices.ContainsFunc(list.Items, func(x endpoints.Volume) bool { return x.Name == name }) {
+			e.T.Errorf("list by label lacks %s: %+v", name, list.Items)
 		}
-		got, err := e.volumes().Inspect(e.Ctx, name)
+		got, err := e.volumes().Inspect(e.Ctx, name, endpoints.VolumeInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
 		}
 		if got.Name != name || got.Mountpoint == "" || got.Labels["purpose"] != "conformance" || got.Scope != "local" {
 			e.T.Errorf("inspect: %+v", got)
 		}
-		if err := e.volumes().Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{}); err != nil {
+		if _, err := e.volumes().Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{}); err != nil {
 			e.T.Fatalf("delete: %v", err)
 		}
-		if _, err := e.volumes().Inspect(e.Ctx, name); !errors.Is(err, wire.ErrNotFound) {
+		if _, err := e.volumes().Inspect(e.Ctx, name, endpoints.VolumeInspectOptions{}); !errors.Is(err, wire.ErrNotFound) {
 			e.T.Errorf("inspect after delete: %v, want wire.ErrNotFound", err)
 		}
-		if err := e.volumes().Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{}); !errors.Is(err, wire.ErrNotFound) {
+		if _, err := e.volumes().Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{}); !errors.Is(err, wire.ErrNotFound) {
 			e.T.Errorf("delete twice: %v, want wire.ErrNotFound", err)
 		}
 	})
@@ -96,7 +96,7 @@ func init() {
 		if !slices.Contains(pr.VolumesDeleted, mine) || slices.Contains(pr.VolumesDeleted, other) {
 			e.T.Errorf("prune deleted %q, want %s and not %s", pr.VolumesDeleted, mine, other)
 		}
-		if _, err := e.volumes().Inspect(e.Ctx, other); err != nil {
+		if _, err := e.volumes().Inspect(e.Ctx, other, endpoints.VolumeInspectOptions{}); err != nil {
 			e.T.Errorf("unlabelled volume gone after a label-filtered prune: %v", err)
 		}
 	})
@@ -117,7 +117,7 @@ func init() {
 			e.T.Errorf("reader saw %q, want %q", out, "written-"+e.RunID)
 		}
 		// In use: removal is refused with a conflict until the containers go.
-		err := e.volumes().Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{})
+		_, err := e.volumes().Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{})
 		if !errors.Is(err, wire.ErrConflict) {
 			e.T.Errorf("delete in-use volume: %v, want wire.ErrConflict", err)
 		}

@@ -26,7 +26,7 @@ func init() {
 				e.T.Fatalf("list %v: %v", f, err)
 			}
 			var out []string
-			for _, v := range res.Volumes {
+			for _, v := range res.Items {
 				if v.Name == used || v.Name == free {
 					out = append(out, v.Name)
 				}
@@ -60,7 +60,7 @@ func init() {
 			e.T.Fatalf("create: %v", err)
 		}
 		e.removeVolumeLater(name)
-		got, err := e.volumes().Inspect(e.Ctx, name)
+		got, err := e.volumes().Inspect(e.Ctx, name, endpoints.VolumeInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
 		}
@@ -83,7 +83,7 @@ func init() {
 		if len(v.Name) != 64 || strings.Trim(v.Name, "0123456789abcdef") != "" {
 			e.T.Errorf("anonymous volume name %q, want 64 hex digits", v.Name)
 		}
-		got, err := e.volumes().Inspect(e.Ctx, v.Name)
+		got, err := e.volumes().Inspect(e.Ctx, v.Name, endpoints.VolumeInspectOptions{})
 		if err != nil || got.Name != v.Name || got.Driver != "local" || got.Labels[LabelKey] != e.RunID {
 			e.T.Errorf("inspect %s: %+v %v", v.Name, got, err)
 		}

@@ -18,18 +18,19 @@ func init() {
 		opts := endpoints.VolumeUpdateOptions{Version: endpoints.ObjectVersion{Index: 1}}
 		if !e.apiAtLeast(42) {
 			e.wantVersionError("volume update below 1.42", func(ctx context.Context) error {
-				return e.volumes().Update(ctx, name, opts)
+				_, err := e.volumes().Update(ctx, name, opts)
+				return err
 			})
 			return
 		}
-		info, err := e.Client.System.Info(e.Ctx)
+		info, err := e.Client.System.Info(e.Ctx, endpoints.SystemInfoOptions{})
 		if err != nil {
 			e.T.Fatalf("info: %v", err)
 		}
 		if info.Swarm.ControlAvailable {
 			e.T.Skip("the daemon is a swarm manager: a local volume update is not refused as unavailable")
 		}
-		err = e.volumes().Update(e.Ctx, name, opts)
+		_, err = e.volumes().Update(e.Ctx, name, opts)
 		if !errors.Is(err, wire.ErrUnavailable) {
 			e.T.Errorf("volume update on a node that is not a swarm manager: %v, want wire.ErrUnavailable", err)
 		}
@@ -37,9 +38,9 @@ func init() {
 
 	register("volumes/errors/not-found", func(e *Env) {
 		missing := "dw-missing-vol-" + e.RunID
-		_, err := e.volumes().Inspect(e.Ctx, missing)
+		_, err := e.volumes().Inspect(e.Ctx, missing, endpoints.VolumeInspectOptions{})
 		e.wantStatus("inspect of a missing volume", err, 404, wire.ErrNotFound)
-		err = e.volumes().Delete(e.Ctx, missing, endpoints.VolumeDeleteOptions{})
+		_, err = e.volumes().Delete(e.Ctx, missing, endpoints.VolumeDeleteOptions{})
 		e.wantStatus("delete of a missing volume", err, 404, wire.ErrNotFound)
 	})
 
@@ -47,9 +48,9 @@ func init() {
 		name := "dw-vol-inuse-" + e.RunID
 		e.newVolume(name)
 		e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, &endpoints.HostConfig{Binds: []string{name + ":/data"}})
-		err := e.volumes().Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{})
+		_, err := e.volumes().Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{})
 		e.wantStatus("delete of a volume a container uses", err, 409, wire.ErrConflict)
-		if _, err := e.volumes().Inspect(e.Ctx, name); err != nil {
+		if _, err := e.volumes().Inspect(e.Ctx, name, endpoints.VolumeInspectOptions{}); err != nil {
 			e.T.Errorf("inspect after the refused delete: %v", err)
 		}
 	})
@@ -76,7 +77,10 @@ func init() {
 			e.T.Fatalf("create %s: %v", b, err)
 		}
 		vs := e.volumes()
-		e.Cleanup(func(ctx context.Context) error { return vs.Delete(ctx, vb.Name, endpoints.VolumeDeleteOptions{}) })
+		e.Cleanup(func(ctx context.Context) error {
+			_, err := vs.Delete(ctx, vb.Name, endpoints.VolumeDeleteOptions{})
+			return err
+		})
 		names := func(f wire.Filters) []string {
 			e.T.Helper()
 			res, err := e.volumes().List(e.Ctx, endpoints.VolumeListOptions{Filters: f})
@@ -84,7 +88,7 @@ func init() {
 				e.T.Fatalf("list %v: %v", f, err)
 			}
 			var out []string
-			for _, v := range res.Volumes {
+			for _, v := range res.Items {
 				out = append(out, v.Name)
 			}
 			slices.Sort(out)

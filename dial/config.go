@@ -11,12 +11,6 @@ import (
 )
 
 const (
-	// DefaultPoolSize is the number of connections kept per daemon when
-	// Config.PoolSize is 0.
-	DefaultPoolSize = 10
-	// DefaultTimeout bounds one call, connect plus response headers, when
-	// Config.Timeout is 0. It never cuts off a stream that is delivering.
-	DefaultTimeout = 60 * time.Second
 	// DefaultDialTimeout bounds connect plus TLS or ssh handshake when
 	// Config.DialTimeout is 0.
 	DefaultDialTimeout = 30 * time.Second
@@ -26,12 +20,11 @@ const (
 	DefaultKeepAlive = 30 * time.Second
 )
 
-// Config says where the daemon is and how to reach it. It is plain data:
-// build one by hand, with FromEnv, or with FromLookup. The zero Config means
-// DefaultHost with every default.
-//
-// Timeout and PoolSize are not used by dial itself; they are carried here
-// for the wire layer, so one Config describes a whole connection setup.
+// Config says where the daemon is and how to reach it: the transport, and
+// nothing of the API spoken over it (the API version, pool size and call
+// timeout are the root package's Options). It is plain data: build one by
+// hand, with FromEnv, or with FromLookup. The zero Config means DefaultHost
+// with every default.
 type Config struct {
 	// Host is the daemon address, in a form ParseHost accepts;
 	// "" means DefaultHost.
@@ -42,18 +35,10 @@ type Config struct {
 	// dial/dialtls, or set Dial with dialtls.Dialer to use a *tls.Config
 	// of your own.
 	TLS *TLSOptions
-	// APIVersion pins the API version ("1.41"); "" means negotiate.
-	APIVersion string
-	// PoolSize is the most connections kept per daemon; 0 means
-	// DefaultPoolSize.
-	PoolSize int
 	// DialTimeout bounds connect plus TLS handshake (ssh: connect, ssh
 	// handshake and channel open); 0 means DefaultDialTimeout, < 0 means
 	// no bound beyond the ctx.
 	DialTimeout time.Duration
-	// Timeout bounds one call, connect plus response headers, never a
-	// stream that is delivering; 0 means DefaultTimeout, < 0 means none.
-	Timeout time.Duration
 	// KeepAlive is the TCP keep-alive period, and an ssh connection's
 	// keep-alive interval (a keepalive@openssh.com request, the connection
 	// given up when one goes unanswered for as long); 0 means

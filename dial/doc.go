@@ -1,11 +1,13 @@
 // Package dial says where a Docker daemon is and opens connections to it.
 //
-// A Config is plain data: the daemon address (Host), its TLS or ssh
-// options, the pinned API version, pool size and timeouts, and optionally
-// a Dial func that replaces the built-in transports. FromEnv fills one the
-// way the docker CLI does, from DOCKER_HOST, DOCKER_TLS_VERIFY,
-// DOCKER_CERT_PATH, DOCKER_API_VERSION, DOCKER_CONFIG, DOCKER_CONTEXT and
-// the contexts store (and HOME and SSH_AUTH_SOCK for an ssh host).
+// A Config is plain data about the transport: the daemon address (Host),
+// its TLS or ssh options, dial timeout and keep-alive, and optionally a Dial
+// func that replaces the built-in transports. FromEnv fills one the way the
+// docker CLI does, from DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH,
+// DOCKER_CONFIG, DOCKER_CONTEXT and the contexts store (and HOME and
+// SSH_AUTH_SOCK for an ssh host). (What is spoken over the connection,
+// DOCKER_API_VERSION included, is the root package's Options, which
+// dockwire.FromEnv fills.)
 // ParseHost parses and checks one address.
 //
 //	cfg, err := dial.FromEnv()

@@ -16,15 +16,14 @@ import (
 
 // The environment variables FromEnv reads.
 const (
-	envHost       = "DOCKER_HOST"
-	envTLSVerify  = "DOCKER_TLS_VERIFY"
-	envTLS        = "DOCKER_TLS"
-	envCertPath   = "DOCKER_CERT_PATH"
-	envAPIVersion = "DOCKER_API_VERSION"
-	envConfig     = "DOCKER_CONFIG"
-	envContext    = "DOCKER_CONTEXT"
-	envInsecure   = "DOCKWIRE_TLS_INSECURE"
-	envAuthSock   = "SSH_AUTH_SOCK"
+	envHost      = "DOCKER_HOST"
+	envTLSVerify = "DOCKER_TLS_VERIFY"
+	envTLS       = "DOCKER_TLS"
+	envCertPath  = "DOCKER_CERT_PATH"
+	envConfig    = "DOCKER_CONFIG"
+	envContext   = "DOCKER_CONTEXT"
+	envInsecure  = "DOCKWIRE_TLS_INSECURE"
+	envAuthSock  = "SSH_AUTH_SOCK"
 )
 
 // maxConfigFile caps what is read of config.json and meta.json.
@@ -56,8 +55,6 @@ func FromEnv() (Config, error) {
 //   - DOCKER_CERT_PATH: the directory holding ca.pem, cert.pem and key.pem;
 //     default ConfigDir. Missing files are skipped (no ca.pem: system
 //     roots), but cert.pem and key.pem come together.
-//   - DOCKER_API_VERSION: pins Config.APIVersion ("1.41"; a leading "v" is
-//     dropped).
 //   - DOCKER_CONFIG: Config.ConfigDir; default $HOME/.docker.
 //   - HOME: the home directory; else os.UserHomeDir. For an ssh host,
 //     Config.SSH.Dir is its .ssh.
@@ -95,14 +92,6 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 			return Config{}, &Error{Op: "env", Err: fmt.Errorf("no DOCKER_CONFIG and %w", err)}
 		}
 		cfg.ConfigDir = filepath.Join(home, ".docker")
-	}
-
-	if v := get(envAPIVersion); v != "" {
-		ver, err := parseAPIVersion(v)
-		if err != nil {
-			return Config{}, &Error{Op: "env", Err: fmt.Errorf("%s=%q: %w", envAPIVersion, v, err)}
-		}
-		cfg.APIVersion = ver
 	}
 
 	insecure := false
@@ -188,29 +177,6 @@ func sshOptions(get func(string) string) (SSHOptions, error) {
 		return SSHOptions{}, fmt.Errorf("ssh: %w", err)
 	}
 	return SSHOptions{Dir: filepath.Join(home, ".ssh"), AgentSocket: get(envAuthSock)}, nil
-}
-
-// parseAPIVersion accepts "1.41" (and "v1.41"): two dot-separated decimal
-// numbers without leading zeros.
-func parseAPIVersion(v string) (string, error) {
-	v = strings.TrimPrefix(v, "v")
-	major, minor, ok := strings.Cut(v, ".")
-	if !ok || !isVersionNumber(major) || !isVersionNumber(minor) {
-		return "", errors.New(`invalid API version, want "1.41"`)
-	}
-	return v, nil
-}
-
-func isVersionNumber(s string) bool {
-	if s == "" || len(s) > 4 || (len(s) > 1 && s[0] == '0') {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // envTLSConfig applies DOCKER_TLS_VERIFY, DOCKER_TLS and DOCKER_CERT_PATH

@@ -55,12 +55,12 @@ func TestContextDirName(t *testing.T) {
 
 func TestFromLookup(t *testing.T) {
 	type want struct {
-		host, apiVersion, context string
-		configDir                 string // relative to the test's home; "" = .docker
-		tls                       bool
-		insecure                  bool
-		customCA                  bool
-		clientCert                bool
+		host, context string
+		configDir     string // relative to the test's home; "" = .docker
+		tls           bool
+		insecure      bool
+		customCA      bool
+		clientCert    bool
 	}
 	type wantErr struct {
 		op   string
@@ -83,12 +83,6 @@ func TestFromLookup(t *testing.T) {
 		{name: "DOCKER_HOST npipe", env: map[string]string{"DOCKER_HOST": "npipe:////./pipe/docker_engine"},
 			err: &wantErr{op: "parse", is: ErrUnsupported}},
 		{name: "empty DOCKER_HOST is unset", env: map[string]string{"DOCKER_HOST": ""}, want: want{host: DefaultHost}},
-		{name: "DOCKER_API_VERSION", env: map[string]string{"DOCKER_API_VERSION": "1.41"}, want: want{host: DefaultHost, apiVersion: "1.41"}},
-		{name: "DOCKER_API_VERSION with v", env: map[string]string{"DOCKER_API_VERSION": "v1.44"}, want: want{host: DefaultHost, apiVersion: "1.44"}},
-		{name: "DOCKER_API_VERSION garbage", env: map[string]string{"DOCKER_API_VERSION": "latest"},
-			err: &wantErr{op: "env", msgs: []string{"DOCKER_API_VERSION", "invalid API version"}}},
-		{name: "DOCKER_API_VERSION leading zero", env: map[string]string{"DOCKER_API_VERSION": "1.041"}, err: &wantErr{op: "env"}},
-		{name: "DOCKER_API_VERSION one number", env: map[string]string{"DOCKER_API_VERSION": "1"}, err: &wantErr{op: "env"}},
 		{name: "DOCKER_CONFIG", env: map[string]string{"DOCKER_CONFIG": "elsewhere"}, want: want{host: DefaultHost, configDir: "elsewhere"}},
 
 		// TLS from the environment.
@@ -233,9 +227,9 @@ func TestFromLookup(t *testing.T) {
 			if w.configDir != "" {
 				wantDir = filepath.Join(home, w.configDir)
 			}
-			if cfg.Host != w.host || cfg.APIVersion != w.apiVersion || cfg.Context != w.context || cfg.ConfigDir != wantDir {
-				t.Fatalf("got Host %q APIVersion %q Context %q ConfigDir %q; want %q %q %q %q",
-					cfg.Host, cfg.APIVersion, cfg.Context, cfg.ConfigDir, w.host, w.apiVersion, w.context, wantDir)
+			if cfg.Host != w.host || cfg.Context != w.context || cfg.ConfigDir != wantDir {
+				t.Fatalf("got Host %q Context %q ConfigDir %q; want %q %q %q",
+					cfg.Host, cfg.Context, cfg.ConfigDir, w.host, w.context, wantDir)
 			}
 			if (cfg.TLS != nil) != w.tls {
 				t.Fatalf("TLS config present = %v, want %v", cfg.TLS != nil, w.tls)

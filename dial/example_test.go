@@ -37,23 +37,22 @@ func ExampleParseHost() {
 
 func ExampleFromLookup() {
 	env := map[string]string{
-		"DOCKER_HOST":        "tcp://127.0.0.1:2375",
-		"DOCKER_API_VERSION": "1.41",
-		"DOCKER_CONFIG":      "/nonexistent/.docker",
+		"DOCKER_HOST":   "tcp://127.0.0.1:2375",
+		"DOCKER_CONFIG": "/nonexistent/.docker",
 	}
 	cfg, err := dial.FromLookup(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(cfg.Host, cfg.APIVersion, cfg.TLS == nil)
+	fmt.Println(cfg.Host, cfg.TLS == nil)
 
 	// TLS that would not verify the daemon needs an explicit opt-in.
 	env["DOCKER_CERT_PATH"] = "/nonexistent/certs"
 	_, err = dial.FromLookup(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	fmt.Println(errors.Is(err, dial.ErrInsecure))
 	// Output:
-	// tcp://127.0.0.1:2375 1.41 true
+	// tcp://127.0.0.1:2375 true
 	// true
 }
 

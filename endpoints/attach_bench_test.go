@@ -73,11 +73,11 @@ func benchAttach(b *testing.B, host, image string, size int64) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		conn, err := cs.Attach(ctx, res.ID, endpoints.AttachOptions{Stdin: true, Stdout: true, TTY: &notty})
+		conn, err := cs.Attach(ctx, res.ID, endpoints.ContainerAttachOptions{Stdin: true, Stdout: true, TTY: &notty})
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := cs.Start(ctx, res.ID, endpoints.StartOptions{}); err != nil {
+		if _, err := cs.Start(ctx, res.ID, endpoints.ContainerStartOptions{}); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
@@ -107,11 +107,11 @@ func benchAttach(b *testing.B, host, image string, size int64) {
 		if err != nil || out.n != size {
 			b.Fatalf("%d bytes back of %d: %v", out.n, size, err)
 		}
-		wr, werr2 := cs.Wait(ctx, res.ID, endpoints.WaitOptions{})
+		wr, werr2 := cs.Wait(ctx, res.ID, endpoints.ContainerWaitOptions{})
 		if werr2 != nil || wr.StatusCode != 0 {
 			b.Fatalf("cat exited %d: %v", wr.StatusCode, werr2)
 		}
-		if err := cs.Delete(ctx, res.ID, endpoints.DeleteOptions{Force: true}); err != nil {
+		if _, err := cs.Delete(ctx, res.ID, endpoints.ContainerDeleteOptions{Force: true}); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()

@@ -89,7 +89,7 @@ func realContainer(t *testing.T, cs *endpoints.ContainerService, cfg endpoints.C
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if err := cs.Delete(ctx, res.ID, endpoints.DeleteOptions{Force: true}); err != nil && !errors.Is(err, wire.ErrNotFound) {
+		if _, err := cs.Delete(ctx, res.ID, endpoints.ContainerDeleteOptions{Force: true}); err != nil && !errors.Is(err, wire.ErrNotFound) {
 			t.Errorf("remove: %v", err)
 		}
 	})
@@ -130,19 +130,19 @@ func TestRealHalfCloseAttachAndExec(t *testing.T) {
 			defer cancel()
 			_, cs := realClient(t, tr.cfg)
 			id := realContainer(t, cs, endpoints.ContainerConfig{Cmd: []string{"cat"}, OpenStdin: true, StdinOnce: true, AttachStdin: true, AttachStdout: true, AttachStderr: true})
-			conn, err := cs.Attach(ctx, id, endpoints.AttachOptions{Stdin: true, Stdout: true, Stderr: true})
+			conn, err := cs.Attach(ctx, id, endpoints.ContainerAttachOptions{Stdin: true, Stdout: true, Stderr: true})
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer conn.Close()
-			if err := cs.Start(ctx, id, endpoints.StartOptions{}); err != nil {
+			if _, err := cs.Start(ctx, id, endpoints.ContainerStartOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			out, errb := roundTrip(t, conn, in)
 			if !bytes.Equal(out, in) || len(errb) != 0 {
 				t.Errorf("cat gave back %d bytes (equal %v) and %q on stderr, want the %d written", len(out), bytes.Equal(out, in), errb, len(in))
 			}
-			if res, err := cs.Wait(ctx, id, endpoints.WaitOptions{}); err != nil || res.StatusCode != 0 {
+			if res, err := cs.Wait(ctx, id, endpoints.ContainerWaitOptions{}); err != nil || res.StatusCode != 0 {
 				t.Errorf("cat exit: %+v %v", res, err)
 			}
 		})
@@ -151,11 +151,11 @@ func TestRealHalfCloseAttachAndExec(t *testing.T) {
 			defer cancel()
 			w, cs := realClient(t, tr.cfg)
 			id := realContainer(t, cs, endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}})
-			if err := cs.Start(ctx, id, endpoints.StartOptions{}); err != nil {
+			if _, err := cs.Start(ctx, id, endpoints.ContainerStartOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			ex := endpoints.NewExec(w)
-			cr, err := ex.Create(ctx, id, endpoints.ExecConfig{Cmd: []string{"sh", "-c", "cat; echo bye >&2; exit 4"}, AttachStdin: true, AttachStdout: true, AttachStderr: true})
+			cr, err := ex.Create(ctx, id, endpoints.ExecCreateOptions{Cmd: []string{"sh", "-c", "cat; echo bye >&2; exit 4"}, AttachStdin: true, AttachStdout: true, AttachStderr: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -168,10 +168,10 @@ func TestRealHalfCloseAttachAndExec(t *testing.T) {
 			if !bytes.Equal(out, in) || string(errb) != "bye\n" {
 				t.Errorf("exec cat gave back %d bytes (equal %v) and %q on stderr", len(out), bytes.Equal(out, in), errb)
 			}
-			var ins endpoints.ExecInspect
+			var ins endpoints.ExecInspectResult
 			deadline := time.Now().Add(10 * time.Second)
 			for {
-				ins, err = ex.Inspect(ctx, cr.ID)
+				ins, err = ex.Inspect(ctx, cr.ID, endpoints.ExecInspectOptions{})
 				if err != nil || (!ins.Running && ins.ExitCode != nil) || time.Now().After(deadline) {
 					break
 				}
@@ -192,13 +192,13 @@ func TestRealAttachCancelUnblocks(t *testing.T) {
 		t.Run(tr.name, func(t *testing.T) {
 			_, cs := realClient(t, tr.cfg)
 			id := realContainer(t, cs, endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, OpenStdin: true, AttachStdin: true, AttachStdout: true})
-			if err := cs.Start(context.Background(), id, endpoints.StartOptions{}); err != nil {
+			if _, err := cs.Start(context.Background(), id, endpoints.ContainerStartOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			before := runtime.NumGoroutine()
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			conn, err := cs.Attach(ctx, id, endpoints.AttachOptions{Stdin: true, Stdout: true})
+			conn, err := cs.Attach(ctx, id, endpoints.ContainerAttachOptions{Stdin: true, Stdout: true})
 			if err != nil {
 				t.Fatal(err)
 			}

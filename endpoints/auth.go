@@ -297,7 +297,7 @@ func (l *limitedBuffer) String() string { return string(l.b) }
 // host (its "proxies" entry, else "default"; host "" means "default", as
 // docker-py uses): "HTTP_PROXY=...", "http_proxy=..." and the same for
 // HTTPS_PROXY, NO_PROXY, FTP_PROXY and ALL_PROXY, sorted. Builds take them as
-// build args (BuildOptions.Config); for a container, append them to its Env
+// build args (ImageBuildOptions.Config); for a container, append them to its Env
 // where the caller's own variables do not set them.
 func (c *ConfigFile) ProxyEnv(host string) []string {
 	p, ok := c.Proxies[host]

@@ -192,7 +192,7 @@ func TestAuthNeverCrossesHosts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Pull(ctx, ref, endpoints.PullOptions{Auth: auth}); err != nil {
+		if _, err := s.Pull(ctx, ref, endpoints.ImagePullOptions{Auth: auth}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -20,10 +20,10 @@ import (
 	"github.com/dockwire/dockwire/wire"
 )
 
-// BuildOptions tune [ImageService.Build] and its conveniences. The zero
+// ImageBuildOptions tune [ImageService.Build] and its conveniences. The zero
 // value builds ./Dockerfile of the context, untagged, with the daemon's
 // defaults (intermediate containers removed after a successful build).
-type BuildOptions struct {
+type ImageBuildOptions struct {
 	// Dockerfile is the Dockerfile's path inside the context (default
 	// "Dockerfile"). For BuildDir it may also be a path outside the
 	// directory, as with docker build -f.
@@ -69,9 +69,9 @@ type BuildOptions struct {
 	Progress ProgressFunc
 }
 
-// BuildResult is a successful build: the image id and the build's output
+// ImageBuildResult is a successful build: the image id and the build's output
 // (its last 64 KiB).
-type BuildResult struct {
+type ImageBuildResult struct {
 	ID  string
 	Log string
 }
@@ -93,8 +93,8 @@ func (e *BuildError) Error() string { return "endpoints: build failed: " + e.Mes
 func (e *BuildError) Unwrap() error { return e.Err }
 
 // buildQuery fills the query of POST /build.
-func buildQuery(r *wire.Request, o *BuildOptions) error {
-	const op = "ImageBuild"
+func buildQuery(r *wire.Request, o *ImageBuildOptions) error {
+	op := r.Op
 	q := r.Query
 	if o.Dockerfile != "" {
 		q.Set("dockerfile", filepath.ToSlash(o.Dockerfile))
@@ -130,24 +130,19 @@ func buildQuery(r *wire.Request, o *BuildOptions) error {
 	for _, h := range o.ExtraHosts {
 		q.Add("extrahosts", h)
 	}
-	set := func(k, v string) {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	set("target", o.Target)
-	set("platform", o.Platform)
-	set("networkmode", o.NetworkMode)
-	set("isolation", o.Isolation)
-	set("cgroupparent", o.CgroupParent)
-	set("cpusetcpus", o.CPUSetCPUs)
-	set("cpusetmems", o.CPUSetMems)
-	set("remote", o.Remote)
-	boolParam(q, "nocache", o.NoCache)
-	boolParam(q, "pull", o.Pull)
-	boolParam(q, "q", o.Quiet)
-	boolParam(q, "forcerm", o.ForceRemove)
-	boolParam(q, "squash", o.Squash)
+	setString(q, "target", o.Target)
+	setString(q, "platform", o.Platform)
+	setString(q, "networkmode", o.NetworkMode)
+	setString(q, "isolation", o.Isolation)
+	setString(q, "cgroupparent", o.CgroupParent)
+	setString(q, "cpusetcpus", o.CPUSetCPUs)
+	setString(q, "cpusetmems", o.CPUSetMems)
+	setString(q, "remote", o.Remote)
+	setBool(q, "nocache", o.NoCache)
+	setBool(q, "pull", o.Pull)
+	setBool(q, "q", o.Quiet)
+	setBool(q, "forcerm", o.ForceRemove)
+	setBool(q, "squash", o.Squash)
 	if o.NoRemove {
 		q.Set("rm", "0")
 	}
@@ -187,19 +182,20 @@ func buildQuery(r *wire.Request, o *BuildOptions) error {
 // (/session, deprecated) and is not spoken here.
 //
 // API: POST /build
-func (s *ImageService) Build(ctx context.Context, buildContext io.Reader, opts BuildOptions) (BuildResult, error) {
-	const op = "ImageBuild"
-	if buildContext == nil && opts.Remote == "" {
-		return BuildResult{}, argErr(op, "context", "", "needs a context or Remote")
+func (s *ImageService) Build(ctx context.Context, buildContext io.Reader, opts ImageBuildOptions) (ImageBuildResult, error) {
+	r, err := newRequest("ImageBuild")
+	if err != nil {
+		return ImageBuildResult{}, err
 	}
-	r := req("POST", "/build", op)
+	if buildContext == nil && opts.Remote == "" {
+		return ImageBuildResult{}, argErr(r.Op, "context", "", "needs a context or Remote")
+	}
 	r.Header = wire.Header{}
 	if err := buildQuery(r, &opts); err != nil {
-		return BuildResult{}, err
+		return ImageBuildResult{}, err
 	}
 	r.NoTimeout = true
 	if buildContext != nil {
-		r.Header.Set("Content-Type", "application/x-tar")
 		body := buildContext
 		if opts.Compress {
 			pr, pw := io.Pipe()
@@ -214,14 +210,14 @@ func (s *ImageService) Build(ctx context.Context, buildContext io.Reader, opts B
 			defer pr.Close() // stops the copy at its next write
 			body = pr
 		}
-		r.Body, r.ContentLength = body, -1
+		setStream(r, "application/x-tar", body)
 	}
-	resp, err := s.w.Do(ctx, r)
+	resp, err := send(ctx, s.w, r)
 	if err != nil {
-		return BuildResult{}, err
+		return ImageBuildResult{}, err
 	}
-	run, err := s.runProgress(ctx, resp, opts.Progress)
-	res := BuildResult{Log: run.log.String()}
+	run, err := readProgress(ctx, resp, opts.Progress)
+	res := ImageBuildResult{Log: run.log.String()}
 	var se *wire.StreamError
 	if errors.As(err, &se) {
 		return res, &BuildError{Message: se.Message, Code: se.Code, Log: res.Log, Err: err}
@@ -264,24 +260,24 @@ func builtID(run *progressRun, quiet bool) string {
 // always sent). opts.Dockerfile is relative to dir or absolute; a Dockerfile
 // outside dir is added to the context under a random
 // ".dockerfile.<hex>" name, as the CLI does.
-func (s *ImageService) BuildDir(ctx context.Context, dir string, opts BuildOptions) (BuildResult, error) {
+func (s *ImageService) BuildDir(ctx context.Context, dir string, opts ImageBuildOptions) (ImageBuildResult, error) {
 	const op = "ImageBuild"
 	if dir == "" {
-		return BuildResult{}, argErr(op, "dir", dir, "must not be empty")
+		return ImageBuildResult{}, argErr(op, "dir", dir, "must not be empty")
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return BuildResult{}, &ArgError{Op: op, Field: "dir", Value: dir, Reason: "cannot be resolved", Err: err}
+		return ImageBuildResult{}, &ArgError{Op: op, Field: "dir", Value: dir, Reason: "cannot be resolved", Err: err}
 	}
 	var excludes []string
 	if f, err := os.Open(filepath.Join(abs, ".dockerignore")); err == nil {
 		excludes, err = tarstream.ReadIgnore(f)
 		f.Close()
 		if err != nil {
-			return BuildResult{}, &ArgError{Op: op, Field: "dir", Value: dir, Reason: "bad .dockerignore", Err: err}
+			return ImageBuildResult{}, &ArgError{Op: op, Field: "dir", Value: dir, Reason: "bad .dockerignore", Err: err}
 		}
 	} else if !errors.Is(err, os.ErrNotExist) {
-		return BuildResult{}, err
+		return ImageBuildResult{}, err
 	}
 	dopts := tarstream.DirOptions{Exclude: excludes}
 	if opts.Dockerfile != "" {
@@ -296,7 +292,7 @@ func (s *ImageService) BuildDir(ctx context.Context, dir string, opts BuildOptio
 		} else {
 			data, err := os.ReadFile(df)
 			if err != nil {
-				return BuildResult{}, &ArgError{Op: op, Field: "Dockerfile", Value: opts.Dockerfile, Reason: "cannot be read", Err: err}
+				return ImageBuildResult{}, &ArgError{Op: op, Field: "Dockerfile", Value: opts.Dockerfile, Reason: "cannot be read", Err: err}
 			}
 			// The CLI names it .dockerfile.<random>; a hash of the content
 			// is as unlikely to collide, keeps the context reproducible and
@@ -309,7 +305,7 @@ func (s *ImageService) BuildDir(ctx context.Context, dir string, opts BuildOptio
 	}
 	body, err := tarstream.Dir(abs, dopts)
 	if err != nil {
-		return BuildResult{}, err
+		return ImageBuildResult{}, err
 	}
 	defer body.Close()
 	return s.Build(ctx, body, opts)
@@ -322,23 +318,23 @@ const maxDockerfile = 4 << 20
 // fileobj): COPY and ADD of local files have nothing to copy. The
 // Dockerfile (at most 4 MiB) is sent as the only file of the context, under
 // opts.Dockerfile's name ("Dockerfile" by default).
-func (s *ImageService) BuildDockerfile(ctx context.Context, dockerfile io.Reader, opts BuildOptions) (BuildResult, error) {
+func (s *ImageService) BuildDockerfile(ctx context.Context, dockerfile io.Reader, opts ImageBuildOptions) (ImageBuildResult, error) {
 	const op = "ImageBuild"
 	if dockerfile == nil {
-		return BuildResult{}, argErr(op, "dockerfile", "", "must not be nil")
+		return ImageBuildResult{}, argErr(op, "dockerfile", "", "must not be nil")
 	}
 	data, err := io.ReadAll(io.LimitReader(dockerfile, maxDockerfile+1))
 	if err != nil {
-		return BuildResult{}, err
+		return ImageBuildResult{}, err
 	}
 	if len(data) > maxDockerfile {
-		return BuildResult{}, argErr(op, "dockerfile", "", "is larger than 4 MiB")
+		return ImageBuildResult{}, argErr(op, "dockerfile", "", "is larger than 4 MiB")
 	}
 	name := "Dockerfile"
 	if opts.Dockerfile != "" {
 		name = filepath.ToSlash(opts.Dockerfile)
 		if strings.HasPrefix(name, "/") || name == ".." || strings.HasPrefix(name, "../") || strings.Contains(name, "/../") {
-			return BuildResult{}, argErr(op, "Dockerfile", opts.Dockerfile, "must be a relative name inside the context")
+			return ImageBuildResult{}, argErr(op, "Dockerfile", opts.Dockerfile, "must be a relative name inside the context")
 		}
 	}
 	opts.Dockerfile = name
@@ -346,15 +342,15 @@ func (s *ImageService) BuildDockerfile(ctx context.Context, dockerfile io.Reader
 	tw := tar.NewWriter(&buf)
 	hdr := &tar.Header{Name: name, Mode: 0o644, Size: int64(len(data)), ModTime: time.Unix(0, 0), Typeflag: tar.TypeReg, Format: tar.FormatPAX}
 	if err := tw.WriteHeader(hdr); err != nil {
-		return BuildResult{}, argErr(op, "Dockerfile", name, err.Error())
+		return ImageBuildResult{}, argErr(op, "Dockerfile", name, err.Error())
 	}
 	tw.Write(data)
 	tw.Close()
 	return s.Build(ctx, &buf, opts)
 }
 
-// BuildPruneOptions tune [ImageService.BuildPrune].
-type BuildPruneOptions struct {
+// ImageBuildPruneOptions tune [ImageService.BuildPrune].
+type ImageBuildPruneOptions struct {
 	All bool // remove all unused cache, not only dangling records
 	// Filters: until, id, parent, type, description, inuse, shared,
 	// private.
@@ -366,44 +362,49 @@ type BuildPruneOptions struct {
 	MinFreeSpace  int64 // API 1.48
 }
 
+// ImageBuildPruneResult is the report of [ImageService.BuildPrune]
+// (swagger: BuildPruneResponse).
+type ImageBuildPruneResult struct {
+	CachesDeleted  []string
+	SpaceReclaimed uint64
+}
+
 // BuildPrune removes build cache.
 //
 // API: POST /build/prune
-func (s *ImageService) BuildPrune(ctx context.Context, opts BuildPruneOptions) (BuildPruneResult, error) {
-	const op = "BuildPrune"
-	r := req("POST", "/build/prune", op)
-	boolParam(r.Query, "all", opts.All)
-	if f := opts.Filters.Encode(); f != "" {
-		r.Query.Set("filters", f)
+func (s *ImageService) BuildPrune(ctx context.Context, opts ImageBuildPruneOptions) (ImageBuildPruneResult, error) {
+	r, err := newRequest("BuildPrune")
+	if err != nil {
+		return ImageBuildPruneResult{}, err
 	}
+	setBool(r.Query, "all", opts.All)
+	setFilters(r.Query, opts.Filters)
 	for _, n := range []struct {
 		k string
 		v int64
 	}{{"ReservedSpace", opts.ReservedSpace}, {"MaxUsedSpace", opts.MaxUsedSpace}, {"MinFreeSpace", opts.MinFreeSpace}} {
 		if n.v < 0 {
-			return BuildPruneResult{}, argErr(op, n.k, strconv.FormatInt(n.v, 10), "must not be negative")
+			return ImageBuildPruneResult{}, argErr(r.Op, n.k, strconv.FormatInt(n.v, 10), "must not be negative")
 		}
 	}
 	if opts.ReservedSpace > 0 {
 		ver, err := s.w.Version(ctx)
 		if err != nil {
-			return BuildPruneResult{}, err
+			return ImageBuildPruneResult{}, err
 		}
+		key := "reserved-space"
 		if ver.Less(v(48)) {
-			r.Query.Set("keep-storage", strconv.FormatInt(opts.ReservedSpace, 10))
-		} else {
-			r.Query.Set("reserved-space", strconv.FormatInt(opts.ReservedSpace, 10))
+			key = "keep-storage"
 		}
+		r.Query.Set(key, strconv.FormatInt(opts.ReservedSpace, 10))
 	}
 	if opts.MaxUsedSpace > 0 {
 		r.Query.Set("max-used-space", strconv.FormatInt(opts.MaxUsedSpace, 10))
-		r.Requires = append(r.Requires, wire.Requirement{What: op + ": MaxUsedSpace", Version: v(48)})
+		need(r, "MaxUsedSpace", 48)
 	}
 	if opts.MinFreeSpace > 0 {
 		r.Query.Set("min-free-space", strconv.FormatInt(opts.MinFreeSpace, 10))
-		r.Requires = append(r.Requires, wire.Requirement{What: op + ": MinFreeSpace", Version: v(48)})
+		need(r, "MinFreeSpace", 48)
 	}
-	var out BuildPruneResult
-	err := s.w.DoJSON(ctx, r, &out)
-	return out, err
+	return decode[ImageBuildPruneResult](ctx, s.w, r)
 }

@@ -12,9 +12,6 @@ type ConfigService struct {
 	w *wire.Client
 }
 
-// NewConfigs returns the Config operations over w.
-func NewConfigs(w *wire.Client) *ConfigService { return &ConfigService{w: w} }
-
 // ConfigSpec describes a config (swagger: ConfigSpec). Data is the config's
 // bytes (base64 on the wire, as encoding/json does for []byte); unlike a
 // secret's, inspect returns them.
@@ -48,69 +45,113 @@ type ConfigUpdateOptions struct {
 	Spec    ConfigSpec
 }
 
+// ConfigCreateOptions describe a config to create.
+type ConfigCreateOptions struct {
+	Spec ConfigSpec
+}
+
+// ConfigCreateResult names the new config (swagger: IDResponse).
+type ConfigCreateResult struct {
+	ID string `json:"Id"`
+}
+
 // Create creates a config. A name already taken is a *wire.Error matching
 // wire.ErrConflict.
 //
 // API: POST /configs/create
-func (s *ConfigService) Create(ctx context.Context, spec ConfigSpec) (IDResult, error) {
-	const op = "ConfigCreate"
-	if spec.Name == "" {
-		return IDResult{}, argErr(op, "Name", "", "must not be empty")
-	}
-	r, err := wire.JSONRequest("POST", "/configs/create", spec)
+func (s *ConfigService) Create(ctx context.Context, opts ConfigCreateOptions) (ConfigCreateResult, error) {
+	r, err := newRequest("ConfigCreate")
 	if err != nil {
-		return IDResult{}, err
+		return ConfigCreateResult{}, err
 	}
-	r.Op, r.MinVersion, r.Requires = op, v(30), specRequires(op, nil, spec.Templating, 0)
-	var out IDResult
-	err = s.w.DoJSON(ctx, r, &out)
-	return out, err
+	if opts.Spec.Name == "" {
+		return ConfigCreateResult{}, argErr(r.Op, "Spec.Name", "", "must not be empty")
+	}
+	if opts.Spec.Templating != nil {
+		need(r, "Templating", 37)
+	}
+	if err := setJSON(r, opts.Spec); err != nil {
+		return ConfigCreateResult{}, err
+	}
+	return decode[ConfigCreateResult](ctx, s.w, r)
+}
+
+// ConfigListResult is what [ConfigService.List] found.
+type ConfigListResult struct {
+	Items []Config
 }
 
 // List lists configs.
 //
 // API: GET /configs
-func (s *ConfigService) List(ctx context.Context, opts ConfigListOptions) ([]Config, error) {
-	return doJSON[[]Config](ctx, s.w, filterRequest("ConfigList", "GET", "/configs", opts.Filters, v(30)))
+func (s *ConfigService) List(ctx context.Context, opts ConfigListOptions) (ConfigListResult, error) {
+	r, err := newRequest("ConfigList")
+	if err != nil {
+		return ConfigListResult{}, err
+	}
+	setFilters(r.Query, opts.Filters)
+	items, err := decode[[]Config](ctx, s.w, r)
+	return ConfigListResult{Items: items}, err
+}
+
+// ConfigInspectOptions tune [ConfigService.Inspect]; there is nothing to
+// tune yet.
+type ConfigInspectOptions struct{}
+
+// ConfigInspectResult is a config as inspect reports it.
+type ConfigInspectResult struct {
+	Config
 }
 
 // Inspect reports a config by id or name.
 //
 // API: GET /configs/{id}
-func (s *ConfigService) Inspect(ctx context.Context, id string) (Config, error) {
-	r, err := objectRequest("ConfigInspect", "GET", "/configs/", id, "", v(30))
+func (s *ConfigService) Inspect(ctx context.Context, id string, opts ConfigInspectOptions) (ConfigInspectResult, error) {
+	r, err := newRequest("ConfigInspect", id)
 	if err != nil {
-		return Config{}, err
+		return ConfigInspectResult{}, err
 	}
-	return doJSON[Config](ctx, s.w, r)
+	return decode[ConfigInspectResult](ctx, s.w, r)
 }
+
+// ConfigDeleteOptions tune [ConfigService.Delete]; there is nothing to
+// tune yet.
+type ConfigDeleteOptions struct{}
+
+// ConfigDeleteResult is an empty answer; fields may be added.
+type ConfigDeleteResult struct{}
 
 // Delete removes a config.
 //
 // API: DELETE /configs/{id}
-func (s *ConfigService) Delete(ctx context.Context, id string) error {
-	r, err := objectRequest("ConfigDelete", "DELETE", "/configs/", id, "", v(30))
+func (s *ConfigService) Delete(ctx context.Context, id string, opts ConfigDeleteOptions) (ConfigDeleteResult, error) {
+	r, err := newRequest("ConfigDelete", id)
 	if err != nil {
-		return err
+		return ConfigDeleteResult{}, err
 	}
-	return s.w.DoJSON(ctx, r, nil)
+	_, err = callNoContent(ctx, s.w, r)
+	return ConfigDeleteResult{}, err
 }
+
+// ConfigUpdateResult is an empty answer; fields may be added.
+type ConfigUpdateResult struct{}
 
 // Update replaces a config's labels; changing anything else is a
 // *wire.Error matching wire.ErrInvalidArgument.
 //
 // API: POST /configs/{id}/update
-func (s *ConfigService) Update(ctx context.Context, id string, opts ConfigUpdateOptions) error {
-	const op = "ConfigUpdate"
-	p, err := idPath(op, "/configs/", id, "/update")
+func (s *ConfigService) Update(ctx context.Context, id string, opts ConfigUpdateOptions) (ConfigUpdateResult, error) {
+	r, err := newRequest("ConfigUpdate", id)
 	if err != nil {
-		return err
+		return ConfigUpdateResult{}, err
 	}
-	r, err := wire.JSONRequest("POST", p, opts.Spec)
-	if err != nil {
-		return err
+	if opts.Spec.Templating != nil {
+		need(r, "Templating", 37)
 	}
-	r.Op, r.MinVersion, r.Requires = op, v(30), specRequires(op, nil, opts.Spec.Templating, 0)
-	r.Query = versionQuery(opts.Version)
-	return s.w.DoJSON(ctx, r, nil)
+	setVersion(r, opts.Version)
+	if err := setJSON(r, opts.Spec); err != nil {
+		return ConfigUpdateResult{}, err
+	}
+	_, err = callNoContent(ctx, s.w, r)
+	return ConfigUpdateResult{}, err
 }

@@ -16,7 +16,7 @@ func BenchmarkDecodeInspect(b *testing.B) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		var c endpoints.ContainerInspect
+		var c endpoints.ContainerInspectResult
 		if err := json.Unmarshal(data, &c); err != nil {
 			b.Fatal(err)
 		}
@@ -37,8 +37,8 @@ func BenchmarkList(b *testing.B) {
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
 		got, err := c.List(ctx, endpoints.ContainerListOptions{All: true})
-		if err != nil || len(got) != 50 {
-			b.Fatal(len(got), err)
+		if err != nil || len(got.Items) != 50 {
+			b.Fatal(len(got.Items), err)
 		}
 	}
 }

@@ -11,48 +11,46 @@ import (
 	"github.com/dockwire/dockwire/tarstream"
 )
 
-// CopyOptions tune [ContainerService.CopyTo] and [ContainerService.CopyFrom].
-type CopyOptions struct {
-	// CopyUIDGID (CopyTo) gives the files the container user's uid and gid.
+// ContainerCopyToOptions tune [ContainerService.CopyTo].
+type ContainerCopyToOptions struct {
+	// CopyUIDGID gives the files the container user's uid and gid.
 	CopyUIDGID bool
-	// NoOverwriteDirNonDir refuses to replace a directory with a file or
-	// the reverse (both directions: on the daemon for CopyTo, in
-	// tarstream.Extract for CopyFrom).
+	// NoOverwriteDirNonDir makes the daemon refuse to replace a directory
+	// with a file or the reverse.
 	NoOverwriteDirNonDir bool
-	// Extract tunes the extraction of CopyFrom (size caps, devices...).
-	Extract tarstream.ExtractOptions
 }
+
+// ContainerCopyToResult is an empty answer; fields may be added.
+type ContainerCopyToResult struct{}
 
 // CopyTo copies the host file or directory src into the existing
 // directory dstDir of a container, as "docker cp src id:dstDir" does: the
 // copy is named after src's base name. Directories are streamed with
 // tarstream.Dir (symbolic links are copied as links, never followed).
-func (s *ContainerService) CopyTo(ctx context.Context, id, src, dstDir string, opts CopyOptions) error {
+func (s *ContainerService) CopyTo(ctx context.Context, id, src, dstDir string, opts ContainerCopyToOptions) (ContainerCopyToResult, error) {
 	const op = "CopyTo"
 	if _, err := segment(op, "id", id); err != nil {
-		return err
+		return ContainerCopyToResult{}, err
 	}
 	if dstDir == "" {
-		return argErr(op, "dstDir", "", "must not be empty")
+		return ContainerCopyToResult{}, argErr(op, "dstDir", "", "must not be empty")
 	}
 	fi, err := os.Lstat(src)
 	if err != nil {
-		return fmt.Errorf("endpoints: %s: %w", op, err)
+		return ContainerCopyToResult{}, fmt.Errorf("endpoints: %s: %w", op, err)
 	}
 	var archive io.ReadCloser
 	if fi.IsDir() {
 		archive, err = tarstream.Dir(src, tarstream.DirOptions{Prefix: filepath.Base(src)})
-		if err != nil {
-			return fmt.Errorf("endpoints: %s: %w", op, err)
-		}
 	} else {
 		archive, err = fileTar(src, fi)
-		if err != nil {
-			return fmt.Errorf("endpoints: %s: %w", op, err)
-		}
+	}
+	if err != nil {
+		return ContainerCopyToResult{}, fmt.Errorf("endpoints: %s: %w", op, err)
 	}
 	defer archive.Close()
-	return s.PutArchive(ctx, id, dstDir, archive, PutArchiveOptions{CopyUIDGID: opts.CopyUIDGID, NoOverwriteDirNonDir: opts.NoOverwriteDirNonDir})
+	_, err = s.PutArchive(ctx, id, dstDir, archive, ContainerPutArchiveOptions{CopyUIDGID: opts.CopyUIDGID, NoOverwriteDirNonDir: opts.NoOverwriteDirNonDir})
+	return ContainerCopyToResult{}, err
 }
 
 // fileTar streams a one-entry archive of the file or symbolic link at
@@ -102,25 +100,40 @@ type pipeCloser struct{ *io.PipeReader }
 
 func (p *pipeCloser) Close() error { return p.PipeReader.CloseWithError(io.ErrClosedPipe) }
 
+// ContainerCopyFromOptions tune [ContainerService.CopyFrom].
+type ContainerCopyFromOptions struct {
+	// NoOverwriteDirNonDir refuses to replace a directory with a file or
+	// the reverse (in tarstream.Extract).
+	NoOverwriteDirNonDir bool
+	// Extract tunes the extraction (size caps, devices...).
+	Extract tarstream.ExtractOptions
+}
+
+// ContainerCopyFromResult is the stat of the path copied.
+type ContainerCopyFromResult struct {
+	tarstream.PathStat
+}
+
 // CopyFrom copies the path src of a container into the host directory
 // dstDir (created if missing), as "docker cp id:src dstDir" does: the copy
 // is named after src's base name. Extraction goes through
 // tarstream.Extract, which never writes outside dstDir. It returns the
 // stat of src.
-func (s *ContainerService) CopyFrom(ctx context.Context, id, src, dstDir string, opts CopyOptions) (tarstream.PathStat, error) {
+func (s *ContainerService) CopyFrom(ctx context.Context, id, src, dstDir string, opts ContainerCopyFromOptions) (ContainerCopyFromResult, error) {
 	const op = "CopyFrom"
 	if dstDir == "" {
-		return tarstream.PathStat{}, argErr(op, "dstDir", "", "must not be empty")
+		return ContainerCopyFromResult{}, argErr(op, "dstDir", "", "must not be empty")
 	}
-	a, err := s.GetArchive(ctx, id, src)
+	a, err := s.GetArchive(ctx, id, src, ContainerGetArchiveOptions{})
 	if err != nil {
-		return tarstream.PathStat{}, err
+		return ContainerCopyFromResult{}, err
 	}
 	defer a.Body.Close()
 	xo := opts.Extract
 	xo.NoOverwriteDirNonDir = xo.NoOverwriteDirNonDir || opts.NoOverwriteDirNonDir
+	res := ContainerCopyFromResult{a.Stat}
 	if err := tarstream.Extract(a.Body, dstDir, xo); err != nil {
-		return a.Stat, fmt.Errorf("endpoints: %s: %w", op, err)
+		return res, fmt.Errorf("endpoints: %s: %w", op, err)
 	}
-	return a.Stat, nil
+	return res, nil
 }

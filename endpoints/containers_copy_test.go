@@ -56,10 +56,10 @@ func TestCopyTo(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "sub", "c"), []byte("C"), 0o644)
 	os.Symlink("a b.txt", filepath.Join(dir, "link"))
 	c := endpoints.NewContainers(w)
-	if err := c.CopyTo(context.Background(), "abc", dir, "/dst", endpoints.CopyOptions{CopyUIDGID: true}); err != nil {
+	if _, err := c.CopyTo(context.Background(), "abc", dir, "/dst", endpoints.ContainerCopyToOptions{CopyUIDGID: true}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.CopyTo(context.Background(), "abc", filepath.Join(dir, "a b.txt"), "/dst", endpoints.CopyOptions{}); err != nil {
+	if _, err := c.CopyTo(context.Background(), "abc", filepath.Join(dir, "a b.txt"), "/dst", endpoints.ContainerCopyToOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	reqs := f.requests()
@@ -81,7 +81,7 @@ func TestCopyTo(t *testing.T) {
 	if one := tarEntries(t, reqs[1].Body); len(one) != 1 || one["a b.txt"] != "A" {
 		t.Errorf("file archive: %q", one)
 	}
-	if err := c.CopyTo(context.Background(), "abc", filepath.Join(src, "missing"), "/dst", endpoints.CopyOptions{}); !errors.Is(err, os.ErrNotExist) {
+	if _, err := c.CopyTo(context.Background(), "abc", filepath.Join(src, "missing"), "/dst", endpoints.ContainerCopyToOptions{}); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing source: %v", err)
 	}
 }
@@ -115,7 +115,7 @@ func TestCopyFrom(t *testing.T) {
 	})
 	dst := t.TempDir()
 	c := endpoints.NewContainers(w)
-	got, err := c.CopyFrom(context.Background(), "abc", "/etc", dst, endpoints.CopyOptions{})
+	got, err := c.CopyFrom(context.Background(), "abc", "/etc", dst, endpoints.ContainerCopyFromOptions{})
 	if err != nil || !got.Mode.IsDir() || got.Name != "etc" {
 		t.Fatalf("%+v %v", got, err)
 	}
@@ -123,7 +123,7 @@ func TestCopyFrom(t *testing.T) {
 		t.Errorf("extracted: %q %v", b, err)
 	}
 	body = evil
-	_, err = c.CopyFrom(context.Background(), "abc", "/etc", filepath.Join(dst, "inner"), endpoints.CopyOptions{})
+	_, err = c.CopyFrom(context.Background(), "abc", "/etc", filepath.Join(dst, "inner"), endpoints.ContainerCopyFromOptions{})
 	if !errors.Is(err, tarstream.ErrInsecurePath) {
 		t.Errorf("escaping archive: %v, want ErrInsecurePath", err)
 	}

@@ -16,12 +16,12 @@ import (
 // client.containers.run(image, command, remove=True) does; a non-zero exit
 // is a *ContainerError carrying the code and stderr.
 func ExampleContainerService_Run() {
-	w, stop := mockWire() // an in-process mock daemon; use a dockwire.Client's Containers in real code
+	cli, stop := mockClient() // an in-process mock daemon; dockwire.FromEnv() in real code
 	defer stop()
 	ctx := context.Background()
-	containers := endpoints.NewContainers(w)
+	containers := cli.Containers
 
-	res, err := containers.Run(ctx, endpoints.RunOptions{
+	res, err := containers.Run(ctx, endpoints.ContainerRunOptions{
 		Image:    "busybox:latest",
 		Command:  []string{"sh", "-c", "echo hello"},
 		Remove:   true,
@@ -32,7 +32,7 @@ func ExampleContainerService_Run() {
 	}
 	fmt.Printf("%s", res.Output)
 
-	_, err = containers.Run(ctx, endpoints.RunOptions{
+	_, err = containers.Run(ctx, endpoints.ContainerRunOptions{
 		Image:   "busybox:latest",
 		Command: []string{"sh", "-c", "echo bad >&2; exit 3"},
 		Remove:  true,
@@ -49,17 +49,17 @@ func ExampleContainerService_Run() {
 // Run a command in a running container and get its output and exit code,
 // as docker-py's container.exec_run does.
 func ExampleContainerService_ExecRun() {
-	w, stop := mockWire()
+	cli, stop := mockClient()
 	defer stop()
 	ctx := context.Background()
-	containers := endpoints.NewContainers(w)
-	c, err := containers.Run(ctx, endpoints.RunOptions{Image: "busybox:latest", Command: []string{"sleep", "60"}, Detach: true})
+	containers := cli.Containers
+	c, err := containers.Run(ctx, endpoints.ContainerRunOptions{Image: "busybox:latest", Command: []string{"sleep", "60"}, Detach: true})
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer containers.Delete(ctx, c.ID, endpoints.DeleteOptions{Force: true})
+	defer containers.Delete(ctx, c.ID, endpoints.ContainerDeleteOptions{Force: true})
 
-	res, err := containers.ExecRun(ctx, c.ID, endpoints.ExecRunOptions{
+	res, err := containers.ExecRun(ctx, c.ID, endpoints.ContainerExecRunOptions{
 		Cmd:        []string{"sh", "-c", "echo $GREETING from $(pwd); exit 2"},
 		Env:        []string{"GREETING=hello"},
 		WorkingDir: "/tmp",
@@ -75,22 +75,22 @@ func ExampleContainerService_ExecRun() {
 // Read a container's logs, split into stdout and stderr. With Follow set,
 // the stream runs until ctx is cancelled or the container stops.
 func ExampleContainerService_Logs() {
-	w, stop := mockWire()
+	cli, stop := mockClient()
 	defer stop()
 	ctx := context.Background()
-	containers := endpoints.NewContainers(w)
-	c, err := containers.Run(ctx, endpoints.RunOptions{
+	containers := cli.Containers
+	c, err := containers.Run(ctx, endpoints.ContainerRunOptions{
 		Image: "busybox:latest", Command: []string{"sh", "-c", "echo one; echo two >&2; echo three"}, Detach: true,
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer containers.Delete(ctx, c.ID, endpoints.DeleteOptions{Force: true})
-	if _, err := containers.Wait(ctx, c.ID, endpoints.WaitOptions{}); err != nil {
+	defer containers.Delete(ctx, c.ID, endpoints.ContainerDeleteOptions{Force: true})
+	if _, err := containers.Wait(ctx, c.ID, endpoints.ContainerWaitOptions{}); err != nil {
 		log.Fatal(err)
 	}
 
-	logs, err := containers.Logs(ctx, c.ID, endpoints.LogsOptions{Follow: true, Tail: "all"})
+	logs, err := containers.Logs(ctx, c.ID, endpoints.ContainerLogsOptions{Follow: true, Tail: "all"})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -107,15 +107,15 @@ func ExampleContainerService_Logs() {
 // Copy a host directory into a container, and a container path out to a
 // host directory (extracted safely: nothing is written outside it).
 func ExampleContainerService_CopyTo() {
-	w, stop := mockWire()
+	cli, stop := mockClient()
 	defer stop()
 	ctx := context.Background()
-	containers := endpoints.NewContainers(w)
-	c, err := containers.Run(ctx, endpoints.RunOptions{Image: "busybox:latest", Command: []string{"sleep", "60"}, Detach: true})
+	containers := cli.Containers
+	c, err := containers.Run(ctx, endpoints.ContainerRunOptions{Image: "busybox:latest", Command: []string{"sleep", "60"}, Detach: true})
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer containers.Delete(ctx, c.ID, endpoints.DeleteOptions{Force: true})
+	defer containers.Delete(ctx, c.ID, endpoints.ContainerDeleteOptions{Force: true})
 
 	site, err := os.MkdirTemp("", "site")
 	if err != nil {
@@ -123,11 +123,11 @@ func ExampleContainerService_CopyTo() {
 	}
 	defer os.RemoveAll(site)
 	os.WriteFile(filepath.Join(site, "index.html"), []byte("<h1>hi</h1>\n"), 0o644)
-	if err := containers.CopyTo(ctx, c.ID, site, "/tmp", endpoints.CopyOptions{}); err != nil {
+	if _, err := containers.CopyTo(ctx, c.ID, site, "/tmp", endpoints.ContainerCopyToOptions{}); err != nil {
 		log.Fatal(err)
 	}
 	out := filepath.Join(site, "out")
-	stat, err := containers.CopyFrom(ctx, c.ID, "/tmp/"+filepath.Base(site)+"/index.html", out, endpoints.CopyOptions{})
+	stat, err := containers.CopyFrom(ctx, c.ID, "/tmp/"+filepath.Base(site)+"/index.html", out, endpoints.ContainerCopyFromOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/dockwire/dockwire"
+	"github.com/dockwire/dockwire/dial"
 	"github.com/dockwire/dockwire/internal/testnet"
 	"github.com/dockwire/dockwire/mux"
 	"github.com/dockwire/dockwire/wire"
@@ -19,6 +21,7 @@ import (
 type recorded struct {
 	Method string
 	Path   string // without the /vX.Y prefix
+	URI    string // the request target as sent, /vX.Y prefix and escapes included
 	Query  map[string][]string
 	Header http.Header
 	Body   []byte
@@ -38,18 +41,38 @@ type fake struct {
 // ("" for 1.41; no negotiation) over its socket.
 func newFake(t testing.TB, version string) (*fake, *wire.Client) {
 	t.Helper()
+	f, d, ver := startFake(t, version)
+	w := wire.NewClient(d, wire.Options{Version: ver})
+	t.Cleanup(func() { w.Close() })
+	return f, w
+}
+
+// newFakeClient starts a fake daemon and returns a client pinned to
+// version ("" for 1.41) over its socket.
+func newFakeClient(t testing.TB, version string) (*fake, *dockwire.Client) {
+	t.Helper()
+	f, d, ver := startFake(t, version)
+	cli, err := dockwire.New(dial.Config{Dial: d}, &dockwire.Options{APIVersion: ver})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cli.Close() })
+	return f, cli
+}
+
+// startFake serves a fake daemon speaking version ("" for 1.41) on a unix
+// socket.
+func startFake(t testing.TB, version string) (*fake, dial.Func, wire.Version) {
+	t.Helper()
 	if version == "" {
 		version = "1.41"
 	}
-	f := &fake{t: t, routes: map[string]func(http.ResponseWriter, *http.Request, []byte){}, version: version}
-	d := testnet.UnixHTTP(t, http.HandlerFunc(f.serve))
 	ver, err := wire.ParseVersion(version)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := wire.NewClient(d, wire.Options{Version: ver})
-	t.Cleanup(func() { w.Close() })
-	return f, w
+	f := &fake{t: t, routes: map[string]func(http.ResponseWriter, *http.Request, []byte){}, version: version}
+	return f, testnet.UnixHTTP(t, http.HandlerFunc(f.serve)), ver
 }
 
 // on sets the handler of "METHOD /path" (unversioned).
@@ -78,7 +101,7 @@ func (f *fake) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body) // framed by Content-Length: it ends before any stdin
 	f.mu.Lock()
 	if !f.noRecord {
-		f.reqs = append(f.reqs, recorded{Method: r.Method, Path: path, Query: r.URL.Query(), Header: r.Header.Clone(), Body: body})
+		f.reqs = append(f.reqs, recorded{Method: r.Method, Path: path, URI: r.RequestURI, Query: r.URL.Query(), Header: r.Header.Clone(), Body: body})
 	}
 	h := f.routes[r.Method+" "+path]
 	f.mu.Unlock()

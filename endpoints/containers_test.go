@@ -54,8 +54,8 @@ func TestRequestBuilding(t *testing.T) {
 					Resources:     endpoints.Resources{Memory: 64 << 20, Ulimits: []endpoints.Ulimit{{Name: "nofile", Soft: 10, Hard: 20}}},
 					PortBindings:  bindings,
 					RestartPolicy: endpoints.RestartPolicy{Name: "on-failure", MaximumRetryCount: 2},
-					Mounts: []endpoints.Mount{{Type: "tmpfs", Target: "/tmp", TmpfsOptions: &endpoints.TmpfsOptions{SizeBytes: 1 << 20}},
-						{Type: "volume", Source: "v1", Target: "/data", VolumeOptions: &endpoints.VolumeOptions{NoCopy: true}}},
+					Mounts: []endpoints.Mount{{Type: "tmpfs", Target: "/tmp", TmpfsOptions: &endpoints.MountTmpfsOptions{SizeBytes: 1 << 20}},
+						{Type: "volume", Source: "v1", Target: "/data", VolumeOptions: &endpoints.MountVolumeOptions{NoCopy: true}}},
 					CapAdd: []string{"NET_ADMIN"}, DNS: []string{"1.1.1.1"}, ExtraHosts: []string{"h:1.2.3.4"}, ShmSize: 1 << 20,
 					ReadonlyRootfs: true, LogConfig: &endpoints.LogConfig{Type: "json-file", Config: map[string]string{"max-size": "1m"}},
 				},
@@ -74,12 +74,12 @@ func TestRequestBuilding(t *testing.T) {
 			return err
 		}, method: "GET", path: "/containers/abc/json", query: url.Values{"size": {"1"}}},
 		{name: "top", call: func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.Top(ctx, "abc", endpoints.TopOptions{PsArgs: "aux"})
+			_, err := c.Top(ctx, "abc", endpoints.ContainerTopOptions{PsArgs: "aux"})
 			return err
 		}, method: "GET", path: "/containers/abc/top", query: url.Values{"ps_args": {"aux"}}},
 		{name: "logs", call: func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
 			tty := false
-			l, err := c.Logs(ctx, "abc", endpoints.LogsOptions{Stdout: true, Since: since, Until: until, Timestamps: true, Tail: "5", TTY: &tty})
+			l, err := c.Logs(ctx, "abc", endpoints.ContainerLogsOptions{Stdout: true, Since: since, Until: until, Timestamps: true, Tail: "5", TTY: &tty})
 			if err == nil {
 				l.Close()
 			}
@@ -87,80 +87,91 @@ func TestRequestBuilding(t *testing.T) {
 		}, method: "GET", path: "/containers/abc/logs", query: url.Values{"stdout": {"1"}, "timestamps": {"1"}, "tail": {"5"},
 			"since": {"1700000000.000000500"}, "until": {"1700000100.000000000"}}},
 		{name: "changes", call: func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.Changes(ctx, "abc")
+			_, err := c.Changes(ctx, "abc", endpoints.ContainerChangesOptions{})
 			return err
 		}, method: "GET", path: "/containers/abc/changes", query: url.Values{}},
 		{name: "export", call: func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			rc, err := c.Export(ctx, "abc")
+			rc, err := c.Export(ctx, "abc", endpoints.ContainerExportOptions{})
 			if err == nil {
 				rc.Close()
 			}
 			return err
 		}, method: "GET", path: "/containers/abc/export", query: url.Values{}},
 		{name: "stats-once", call: func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.StatsOnce(ctx, "abc", endpoints.StatsOnceOptions{OneShot: true})
+			_, err := c.StatsOnce(ctx, "abc", endpoints.ContainerStatsOnceOptions{OneShot: true})
 			return err
 		}, method: "GET", path: "/containers/abc/stats", query: url.Values{"stream": {"0"}, "one-shot": {"1"}}},
 		{name: "resize", call: func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			return c.Resize(ctx, "abc", endpoints.ResizeOptions{Height: 24, Width: 80})
+			_, err := c.Resize(ctx, "abc", endpoints.ContainerResizeOptions{Height: 24, Width: 80})
+			return err
 		}, method: "POST", path: "/containers/abc/resize", query: url.Values{"h": {"24"}, "w": {"80"}}},
 		{name: "start", call: func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			return c.Start(ctx, "abc", endpoints.StartOptions{DetachKeys: "ctrl-x"})
+			_, err := c.Start(ctx, "abc", endpoints.ContainerStartOptions{DetachKeys: "ctrl-x"})
+			return err
 		}, method: "POST", path: "/containers/abc/start", query: url.Values{"detachKeys": {"ctrl-x"}}},
 		{name: "stop", call: func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			return c.Stop(ctx, "abc", endpoints.StopOptions{Timeout: intp(5)})
+			_, err := c.Stop(ctx, "abc", endpoints.ContainerStopOptions{Timeout: intp(5)})
+			return err
 		}, method: "POST", path: "/containers/abc/stop", query: url.Values{"t": {"5"}}},
 		{name: "stop-signal", version: "1.42", call: func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			return c.Stop(ctx, "abc", endpoints.StopOptions{Signal: "SIGINT", Timeout: intp(0)})
+			_, err := c.Stop(ctx, "abc", endpoints.ContainerStopOptions{Signal: "SIGINT", Timeout: intp(0)})
+			return err
 		}, method: "POST", path: "/containers/abc/stop", query: url.Values{"t": {"0"}, "signal": {"SIGINT"}}},
 		{name: "restart", call: func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			return c.Restart(ctx, "abc", endpoints.StopOptions{Timeout: intp(1)})
+			_, err := c.Restart(ctx, "abc", endpoints.ContainerRestartOptions{Timeout: intp(1)})
+			return err
 		}, method: "POST", path: "/containers/abc/restart", query: url.Values{"t": {"1"}}},
 		{name: "kill", call: func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			return c.Kill(ctx, "abc", endpoints.KillOptions{Signal: "SIGTERM"})
+			_, err := c.Kill(ctx, "abc", endpoints.ContainerKillOptions{Signal: "SIGTERM"})
+			return err
 		}, method: "POST", path: "/containers/abc/kill", query: url.Values{"signal": {"SIGTERM"}}},
 		{name: "update", call: func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.Update(ctx, "abc", endpoints.UpdateOptions{Resources: endpoints.Resources{Memory: 32 << 20, MemorySwap: -1},
+			_, err := c.Update(ctx, "abc", endpoints.ContainerUpdateOptions{Resources: endpoints.Resources{Memory: 32 << 20, MemorySwap: -1},
 				RestartPolicy: &endpoints.RestartPolicy{Name: "always"}})
 			return err
 		}, method: "POST", path: "/containers/abc/update", query: url.Values{},
 			body: []string{`"Memory":33554432`, `"MemorySwap":-1`, `"RestartPolicy":{"Name":"always"}`}},
 		{name: "rename", call: func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			return c.Rename(ctx, "abc", "new_name.1")
+			_, err := c.Rename(ctx, "abc", "new_name.1", endpoints.ContainerRenameOptions{})
+			return err
 		}, method: "POST", path: "/containers/abc/rename", query: url.Values{"name": {"new_name.1"}}},
 		{name: "pause", call: func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			return c.Pause(ctx, "abc")
+			_, err := c.Pause(ctx, "abc", endpoints.ContainerPauseOptions{})
+			return err
 		}, method: "POST", path: "/containers/abc/pause", query: url.Values{}},
 		{name: "unpause", call: func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			return c.Unpause(ctx, "abc")
+			_, err := c.Unpause(ctx, "abc", endpoints.ContainerUnpauseOptions{})
+			return err
 		}, method: "POST", path: "/containers/abc/unpause", query: url.Values{}},
 		{name: "wait", call: func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.Wait(ctx, "abc", endpoints.WaitOptions{Condition: endpoints.WaitNextExit})
+			_, err := c.Wait(ctx, "abc", endpoints.ContainerWaitOptions{Condition: endpoints.WaitNextExit})
 			return err
 		}, method: "POST", path: "/containers/abc/wait", query: url.Values{"condition": {"next-exit"}}},
 		{name: "delete", call: func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			return c.Delete(ctx, "abc", endpoints.DeleteOptions{Force: true, RemoveVolumes: true, RemoveLinks: true})
+			_, err := c.Delete(ctx, "abc", endpoints.ContainerDeleteOptions{Force: true, RemoveVolumes: true, RemoveLinks: true})
+			return err
 		}, method: "DELETE", path: "/containers/abc", query: url.Values{"force": {"1"}, "v": {"1"}, "link": {"1"}}},
 		{name: "stat-path", call: func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			st, err := c.StatPath(ctx, "abc", "/etc")
+			st, err := c.StatPath(ctx, "abc", "/etc", endpoints.ContainerStatPathOptions{})
 			if err == nil && (st.Name != "etc" || !st.Mode.IsDir()) {
 				return errors.New("stat not decoded: " + st.Name)
 			}
 			return err
 		}, method: "HEAD", path: "/containers/abc/archive", query: url.Values{"path": {"/etc"}}},
 		{name: "get-archive", call: func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			a, err := c.GetArchive(ctx, "abc", "/etc/my file")
+			a, err := c.GetArchive(ctx, "abc", "/etc/my file", endpoints.ContainerGetArchiveOptions{})
 			if err == nil {
 				a.Body.Close()
 			}
 			return err
 		}, method: "GET", path: "/containers/abc/archive", query: url.Values{"path": {"/etc/my file"}}},
 		{name: "put-archive", call: func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			return c.PutArchive(ctx, "abc", "/tmp", strings.NewReader("TARDATA"), endpoints.PutArchiveOptions{CopyUIDGID: true, NoOverwriteDirNonDir: true})
+			_, err := c.PutArchive(ctx, "abc", "/tmp", strings.NewReader("TARDATA"), endpoints.ContainerPutArchiveOptions{CopyUIDGID: true, NoOverwriteDirNonDir: true})
+			return err
 		}, method: "PUT", path: "/containers/abc/archive", query: url.Values{"path": {"/tmp"}, "copyUIDGID": {"1"}, "noOverwriteDirNonDir": {"1"}},
 			body: []string{"TARDATA"}},
 		{name: "prune", call: func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.Prune(ctx, endpoints.PruneOptions{Filters: wire.Filters{"label": {"a=b"}}})
+			_, err := c.Prune(ctx, endpoints.ContainerPruneOptions{Filters: wire.Filters{"label": {"a=b"}}})
 			return err
 		}, method: "POST", path: "/containers/prune", query: url.Values{"filters": {`{"label":{"a=b":true}}`}}},
 		{name: "path-escaping", call: func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
@@ -168,7 +179,7 @@ func TestRequestBuilding(t *testing.T) {
 			return err
 		}, method: "GET", path: "/containers/a?b#c/json", query: url.Values{}},
 		{name: "exec-create", call: func(ctx context.Context, _ *endpoints.ContainerService, e *endpoints.ExecService) error {
-			_, err := e.Create(ctx, "abc", endpoints.ExecConfig{Cmd: []string{"env"}, Env: []string{"X=1"}, User: "nobody", WorkingDir: "/tmp", AttachStdout: true})
+			_, err := e.Create(ctx, "abc", endpoints.ExecCreateOptions{Cmd: []string{"env"}, Env: []string{"X=1"}, User: "nobody", WorkingDir: "/tmp", AttachStdout: true})
 			return err
 		}, method: "POST", path: "/containers/abc/exec", query: url.Values{},
 			body: []string{`"Cmd":["env"]`, `"Env":["X=1"]`, `"User":"nobody"`, `"WorkingDir":"/tmp"`, `"AttachStdout":true`}},
@@ -180,10 +191,11 @@ func TestRequestBuilding(t *testing.T) {
 			return err
 		}, method: "POST", path: "/exec/e1/start", query: url.Values{}, body: []string{`"Detach":true`, `"Tty":false`}},
 		{name: "exec-resize", call: func(ctx context.Context, _ *endpoints.ContainerService, e *endpoints.ExecService) error {
-			return e.Resize(ctx, "e1", endpoints.ResizeOptions{Height: 10, Width: 20})
+			_, err := e.Resize(ctx, "e1", endpoints.ExecResizeOptions{Height: 10, Width: 20})
+			return err
 		}, method: "POST", path: "/exec/e1/resize", query: url.Values{"h": {"10"}, "w": {"20"}}},
 		{name: "exec-inspect", call: func(ctx context.Context, _ *endpoints.ContainerService, e *endpoints.ExecService) error {
-			_, err := e.Inspect(ctx, "e1")
+			_, err := e.Inspect(ctx, "e1", endpoints.ExecInspectOptions{})
 			return err
 		}, method: "GET", path: "/exec/e1/json", query: url.Values{}},
 	}
@@ -232,16 +244,19 @@ func TestBadInput(t *testing.T) {
 			return err
 		}},
 		{"blank-id", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			return c.Start(ctx, "  ", endpoints.StartOptions{})
+			_, err := c.Start(ctx, "  ", endpoints.ContainerStartOptions{})
+			return err
 		}},
 		{"dotdot-id", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			return c.Delete(ctx, "..", endpoints.DeleteOptions{})
+			_, err := c.Delete(ctx, "..", endpoints.ContainerDeleteOptions{})
+			return err
 		}},
 		{"newline-id", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			return c.Kill(ctx, "a\nb", endpoints.KillOptions{})
+			_, err := c.Kill(ctx, "a\nb", endpoints.ContainerKillOptions{})
+			return err
 		}},
 		{"empty-exec-id", func(ctx context.Context, _ *endpoints.ContainerService, e *endpoints.ExecService) error {
-			_, err := e.Inspect(ctx, "")
+			_, err := e.Inspect(ctx, "", endpoints.ExecInspectOptions{})
 			return err
 		}},
 		{"no-image", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
@@ -283,7 +298,7 @@ func TestBadInput(t *testing.T) {
 			return err
 		}},
 		{"mount-options-mismatch", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.Create(ctx, endpoints.ContainerCreateOptions{Config: img, HostConfig: &endpoints.HostConfig{Mounts: []endpoints.Mount{{Type: "bind", Source: "/a", Target: "/b", TmpfsOptions: &endpoints.TmpfsOptions{}}}}})
+			_, err := c.Create(ctx, endpoints.ContainerCreateOptions{Config: img, HostConfig: &endpoints.HostConfig{Mounts: []endpoints.Mount{{Type: "bind", Source: "/a", Target: "/b", TmpfsOptions: &endpoints.MountTmpfsOptions{}}}}})
 			return err
 		}},
 		{"unknown-mount-type", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
@@ -291,62 +306,67 @@ func TestBadInput(t *testing.T) {
 			return err
 		}},
 		{"bad-tail", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.Logs(ctx, "abc", endpoints.LogsOptions{Tail: "-1"})
+			_, err := c.Logs(ctx, "abc", endpoints.ContainerLogsOptions{Tail: "-1"})
 			return err
 		}},
 		{"bad-signal", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			return c.Kill(ctx, "abc", endpoints.KillOptions{Signal: "SIG TERM"})
+			_, err := c.Kill(ctx, "abc", endpoints.ContainerKillOptions{Signal: "SIG TERM"})
+			return err
 		}},
 		{"bad-stop-timeout", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			return c.Stop(ctx, "abc", endpoints.StopOptions{Timeout: intp(-2)})
+			_, err := c.Stop(ctx, "abc", endpoints.ContainerStopOptions{Timeout: intp(-2)})
+			return err
 		}},
 		{"bad-wait-condition", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.Wait(ctx, "abc", endpoints.WaitOptions{Condition: "whenever"})
+			_, err := c.Wait(ctx, "abc", endpoints.ContainerWaitOptions{Condition: "whenever"})
 			return err
 		}},
 		{"bad-rename", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			return c.Rename(ctx, "abc", "a/b")
+			_, err := c.Rename(ctx, "abc", "a/b", endpoints.ContainerRenameOptions{})
+			return err
 		}},
 		{"empty-archive-path", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.StatPath(ctx, "abc", "")
+			_, err := c.StatPath(ctx, "abc", "", endpoints.ContainerStatPathOptions{})
 			return err
 		}},
 		{"nil-archive", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			return c.PutArchive(ctx, "abc", "/", nil, endpoints.PutArchiveOptions{})
+			_, err := c.PutArchive(ctx, "abc", "/", nil, endpoints.ContainerPutArchiveOptions{})
+			return err
 		}},
 		{"zero-resize", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			return c.Resize(ctx, "abc", endpoints.ResizeOptions{Height: 0, Width: 80})
+			_, err := c.Resize(ctx, "abc", endpoints.ContainerResizeOptions{Height: 0, Width: 80})
+			return err
 		}},
 		{"negative-limit", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
 			_, err := c.List(ctx, endpoints.ContainerListOptions{Limit: -1})
 			return err
 		}},
 		{"exec-no-cmd", func(ctx context.Context, _ *endpoints.ContainerService, e *endpoints.ExecService) error {
-			_, err := e.Create(ctx, "abc", endpoints.ExecConfig{})
+			_, err := e.Create(ctx, "abc", endpoints.ExecCreateOptions{})
 			return err
 		}},
 		{"run-bad-mem", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.Run(ctx, endpoints.RunOptions{Image: "busybox", MemLimit: "12q"})
+			_, err := c.Run(ctx, endpoints.ContainerRunOptions{Image: "busybox", MemLimit: "12q"})
 			return err
 		}},
 		{"run-bad-port", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.Run(ctx, endpoints.RunOptions{Image: "busybox", Ports: []string{"70000"}})
+			_, err := c.Run(ctx, endpoints.ContainerRunOptions{Image: "busybox", Ports: []string{"70000"}})
 			return err
 		}},
 		{"run-bad-device", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.Run(ctx, endpoints.RunOptions{Image: "busybox", Devices: []string{"/dev/x:/dev/y:rwz"}})
+			_, err := c.Run(ctx, endpoints.ContainerRunOptions{Image: "busybox", Devices: []string{"/dev/x:/dev/y:rwz"}})
 			return err
 		}},
 		{"run-remove-detach", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.Run(ctx, endpoints.RunOptions{Image: "busybox", Remove: true, Detach: true})
+			_, err := c.Run(ctx, endpoints.ContainerRunOptions{Image: "busybox", Remove: true, Detach: true})
 			return err
 		}},
 		{"run-autoremove-restart", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.Run(ctx, endpoints.RunOptions{Image: "busybox", AutoRemove: true, RestartPolicy: endpoints.RestartPolicy{Name: "unless-stopped"}})
+			_, err := c.Run(ctx, endpoints.ContainerRunOptions{Image: "busybox", AutoRemove: true, RestartPolicy: endpoints.RestartPolicy{Name: "unless-stopped"}})
 			return err
 		}},
 		{"copy-from-no-dst", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.CopyFrom(ctx, "abc", "/etc", "", endpoints.CopyOptions{})
+			_, err := c.CopyFrom(ctx, "abc", "/etc", "", endpoints.ContainerCopyFromOptions{})
 			return err
 		}},
 	}
@@ -369,67 +389,6 @@ func TestBadInput(t *testing.T) {
 			}
 			if n := len(f.requests()); n != 0 {
 				t.Errorf("%d requests sent before the error", n)
-			}
-		})
-	}
-}
-
-// TestVersionGates checks that fields newer than the negotiated version are
-// refused with a *wire.VersionError before any I/O.
-func TestVersionGates(t *testing.T) {
-	img := endpoints.ContainerConfig{Image: "busybox"}
-	cases := []struct {
-		name    string
-		version string
-		need    string
-		call    func(ctx context.Context, c *endpoints.ContainerService, e *endpoints.ExecService) error
-	}{
-		{"stop-signal", "1.41", "1.42", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			return c.Stop(ctx, "abc", endpoints.StopOptions{Signal: "SIGINT"})
-		}},
-		{"restart-signal", "1.41", "1.42", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			return c.Restart(ctx, "abc", endpoints.StopOptions{Signal: "SIGINT"})
-		}},
-		{"create-platform", "1.40", "1.41", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.Create(ctx, endpoints.ContainerCreateOptions{Config: img, Platform: "linux"})
-			return err
-		}},
-		{"health-start-interval", "1.43", "1.44", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			cfg := img
-			cfg.Healthcheck = &endpoints.HealthConfig{StartInterval: time.Second}
-			_, err := c.Create(ctx, endpoints.ContainerCreateOptions{Config: cfg})
-			return err
-		}},
-		{"tmpfs-options", "1.45", "1.46", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.Create(ctx, endpoints.ContainerCreateOptions{Config: img, HostConfig: &endpoints.HostConfig{Mounts: []endpoints.Mount{{Type: "tmpfs", Target: "/t", TmpfsOptions: &endpoints.TmpfsOptions{Options: [][]string{{"exec"}}}}}}})
-			return err
-		}},
-		{"endpoint-mac", "1.43", "1.44", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.Create(ctx, endpoints.ContainerCreateOptions{Config: img, NetworkingConfig: &endpoints.NetworkingConfig{EndpointsConfig: map[string]*endpoints.EndpointSettings{"n": {MacAddress: "02:42:ac:11:00:02"}}}})
-			return err
-		}},
-		{"stats-one-shot", "1.40", "1.41", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.StatsOnce(ctx, "abc", endpoints.StatsOnceOptions{OneShot: true})
-			return err
-		}},
-		{"exec-console-size", "1.41", "1.42", func(ctx context.Context, _ *endpoints.ContainerService, e *endpoints.ExecService) error {
-			_, err := e.Create(ctx, "abc", endpoints.ExecConfig{Cmd: []string{"true"}, ConsoleSize: &[2]uint{24, 80}})
-			return err
-		}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			f, w := newFake(t, tc.version)
-			err := tc.call(context.Background(), endpoints.NewContainers(w), endpoints.NewExec(w))
-			var ve *wire.VersionError
-			if !errors.As(err, &ve) {
-				t.Fatalf("error %v (%T), want *wire.VersionError", err, err)
-			}
-			if ve.Need.String() != tc.need || ve.Have.String() != tc.version {
-				t.Errorf("VersionError need %s have %s, want %s and %s", ve.Need, ve.Have, tc.need, tc.version)
-			}
-			if n := len(f.requests()); n != 0 {
-				t.Errorf("%d requests sent", n)
 			}
 		})
 	}
@@ -467,7 +426,7 @@ const inspectJSON = `{"Id":"4fa6e0f0c6786287e131c3852c58a2e01cc697a6823182681359
 "NetworkSettings":{"Bridge":"","SandboxID":"sb","Ports":{"80/tcp":[{"HostIp":"0.0.0.0","HostPort":"8080"}]},"IPAddress":"172.17.0.2","Networks":{"bridge":{"IPAMConfig":null,"Aliases":null,"NetworkID":"n1","EndpointID":"e1","Gateway":"172.17.0.1","IPAddress":"172.17.0.2","IPPrefixLen":16}}}}`
 
 func TestDecodeInspect(t *testing.T) {
-	var c endpoints.ContainerInspect
+	var c endpoints.ContainerInspectResult
 	if err := json.Unmarshal([]byte(inspectJSON), &c); err != nil {
 		t.Fatal(err)
 	}
@@ -502,10 +461,10 @@ func TestDecodeList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 1 {
-		t.Fatalf("%d containers", len(got))
+	if len(got.Items) != 1 {
+		t.Fatalf("%d containers", len(got.Items))
 	}
-	c := got[0]
+	c := got.Items[0]
 	if c.ShortID() != "8dfafdbc3a40" || c.Name() != "boring_feynman" || c.State != "running" || c.Labels["k"] != "v" {
 		t.Errorf("summary: %+v", c)
 	}
@@ -526,7 +485,7 @@ func TestDecodeStatsOnce(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	data := []byte(statsJSON)
 	f.on("GET /containers/abc/stats", func(w http.ResponseWriter, r *http.Request, _ []byte) { w.Write(data) })
-	s, err := endpoints.NewContainers(w).StatsOnce(context.Background(), "abc", endpoints.StatsOnceOptions{})
+	s, err := endpoints.NewContainers(w).StatsOnce(context.Background(), "abc", endpoints.ContainerStatsOnceOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -542,7 +501,7 @@ func TestDecodeStatsOnce(t *testing.T) {
 func TestWaitDecodesError(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	f.on("POST /containers/abc/wait", onJSON(200, map[string]any{"StatusCode": 137, "Error": map[string]string{"Message": "boom"}}))
-	got, err := endpoints.NewContainers(w).Wait(context.Background(), "abc", endpoints.WaitOptions{})
+	got, err := endpoints.NewContainers(w).Wait(context.Background(), "abc", endpoints.ContainerWaitOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -568,7 +527,7 @@ func TestWaitCancel(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := endpoints.NewContainers(w).Wait(ctx, "abc", endpoints.WaitOptions{Condition: "next-exit"})
+	_, err := endpoints.NewContainers(w).Wait(ctx, "abc", endpoints.ContainerWaitOptions{Condition: "next-exit"})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err %v, want context.DeadlineExceeded", err)
 	}

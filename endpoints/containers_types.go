@@ -70,8 +70,10 @@ type ContainerConfig struct {
 	WorkingDir      string              `json:",omitempty"`
 	Entrypoint      []string            `json:",omitempty"`
 	NetworkDisabled bool                `json:",omitempty"`
-	// MacAddress is deprecated since API 1.44 (use EndpointSettings) and
-	// refused by daemons from 1.52 on.
+	// MacAddress is the container's MAC address on its network. From API
+	// 1.44, where the container-wide field is deprecated (and from 1.52
+	// refused), Create sends it as the MacAddress of the endpoint of
+	// HostConfig.NetworkMode's network ("bridge" by default).
 	MacAddress  string            `json:",omitempty"`
 	OnBuild     []string          `json:",omitempty"`
 	Labels      map[string]string `json:",omitempty"`
@@ -184,11 +186,11 @@ const (
 	MountTmpfs   = "tmpfs"
 	MountNpipe   = "npipe"
 	MountCluster = "cluster"
-	MountImage   = "image" // API 1.47
+	MountImage   = "image" // API 1.48
 )
 
-// BindOptions configure a "bind" mount.
-type BindOptions struct {
+// MountBindOptions configure a "bind" mount.
+type MountBindOptions struct {
 	Propagation            string `json:",omitempty"` // "private", "rshared", ...
 	NonRecursive           bool   `json:",omitempty"`
 	CreateMountpoint       bool   `json:",omitempty"` // API 1.42
@@ -202,21 +204,21 @@ type VolumeDriverConfig struct {
 	Options map[string]string `json:",omitempty"`
 }
 
-// VolumeOptions configure a "volume" mount.
-type VolumeOptions struct {
+// MountVolumeOptions configure a "volume" mount.
+type MountVolumeOptions struct {
 	NoCopy       bool                `json:",omitempty"`
 	Labels       map[string]string   `json:",omitempty"`
 	DriverConfig *VolumeDriverConfig `json:",omitempty"`
 	Subpath      string              `json:",omitempty"` // API 1.45
 }
 
-// ImageOptions configure an "image" mount (API 1.47).
-type ImageOptions struct {
+// MountImageOptions configure an "image" mount (API 1.48).
+type MountImageOptions struct {
 	Subpath string `json:",omitempty"`
 }
 
-// TmpfsOptions configure a "tmpfs" mount.
-type TmpfsOptions struct {
+// MountTmpfsOptions configure a "tmpfs" mount.
+type MountTmpfsOptions struct {
 	SizeBytes int64 `json:",omitempty"`
 	Mode      int   `json:",omitempty"` // permission bits, e.g. 0o1777
 	// Options are extra mount options, each ["name"] or ["name", "value"]
@@ -229,12 +231,12 @@ type Mount struct {
 	Target        string
 	Source        string `json:",omitempty"`
 	Type          string
-	ReadOnly      bool           `json:",omitempty"`
-	Consistency   string         `json:",omitempty"`
-	BindOptions   *BindOptions   `json:",omitempty"`
-	VolumeOptions *VolumeOptions `json:",omitempty"`
-	ImageOptions  *ImageOptions  `json:",omitempty"`
-	TmpfsOptions  *TmpfsOptions  `json:",omitempty"`
+	ReadOnly      bool                `json:",omitempty"`
+	Consistency   string              `json:",omitempty"`
+	BindOptions   *MountBindOptions   `json:",omitempty"`
+	VolumeOptions *MountVolumeOptions `json:",omitempty"`
+	ImageOptions  *MountImageOptions  `json:",omitempty"`
+	TmpfsOptions  *MountTmpfsOptions  `json:",omitempty"`
 }
 
 // HostConfig is the non-portable configuration of a container (swagger:
@@ -299,8 +301,8 @@ type EndpointSettings struct {
 	IPAMConfig *EndpointIPAMConfig `json:",omitempty"`
 	Links      []string            `json:",omitempty"`
 	Aliases    []string            `json:",omitempty"`
-	MacAddress string              `json:",omitempty"` // API 1.44 on create
-	DriverOpts map[string]string   `json:",omitempty"` // API 1.46 on create
+	MacAddress string              `json:",omitempty"` // API 1.44 on create, 1.54 on connect
+	DriverOpts map[string]string   `json:",omitempty"` // API 1.32
 	GwPriority int                 `json:",omitempty"` // API 1.48
 
 	// Reported by inspect.
@@ -443,9 +445,9 @@ type GraphDriver struct {
 	Data map[string]string
 }
 
-// ContainerInspect is the full state of a container (swagger:
+// ContainerInspectResult is the full state of a container (swagger:
 // ContainerInspectResponse).
-type ContainerInspect struct {
+type ContainerInspectResult struct {
 	ID              string `json:"Id"`
 	Created         string
 	Path            string
@@ -474,11 +476,11 @@ type ContainerInspect struct {
 }
 
 // ShortID is the first 12 characters of the id.
-func (c ContainerInspect) ShortID() string { return shortID(c.ID) }
+func (c ContainerInspectResult) ShortID() string { return shortID(c.ID) }
 
 // Status is State.Status ("running", "exited"...), "" if the daemon sent
 // no state.
-func (c ContainerInspect) Status() string {
+func (c ContainerInspectResult) Status() string {
 	if c.State == nil {
 		return ""
 	}
@@ -486,7 +488,7 @@ func (c ContainerInspect) Status() string {
 }
 
 // Labels are Config.Labels (nil without a config).
-func (c ContainerInspect) Labels() map[string]string {
+func (c ContainerInspectResult) Labels() map[string]string {
 	if c.Config == nil {
 		return nil
 	}
@@ -494,25 +496,11 @@ func (c ContainerInspect) Labels() map[string]string {
 }
 
 // Ports are NetworkSettings.Ports (nil without network settings).
-func (c ContainerInspect) Ports() PortMap {
+func (c ContainerInspectResult) Ports() PortMap {
 	if c.NetworkSettings == nil {
 		return nil
 	}
 	return c.NetworkSettings.Ports
-}
-
-// ContainerCreateResult is the daemon's answer to create (swagger:
-// ContainerCreateResponse).
-type ContainerCreateResult struct {
-	ID       string `json:"Id"`
-	Warnings []string
-}
-
-// ContainerTop is the process list of a container (swagger:
-// ContainerTopResponse): Titles are the ps columns, Processes its rows.
-type ContainerTop struct {
-	Titles    []string
-	Processes [][]string
 }
 
 // Change kinds of [FilesystemChange].
@@ -528,25 +516,6 @@ const (
 type FilesystemChange struct {
 	Path string
 	Kind int
-}
-
-// ContainerWaitResult is the exit of a waited container (swagger:
-// ContainerWaitResponse). Error is the daemon's message when waiting
-// itself failed ("" otherwise).
-type ContainerWaitResult struct {
-	StatusCode int64
-	Error      string
-}
-
-// ContainerUpdateResult carries the daemon's warnings.
-type ContainerUpdateResult struct {
-	Warnings []string
-}
-
-// ContainerPruneResult lists what prune removed.
-type ContainerPruneResult struct {
-	ContainersDeleted []string
-	SpaceReclaimed    uint64
 }
 
 // CPUUsage is a part of [CPUStats].
@@ -638,8 +607,9 @@ func (s ContainerStats) CPUPercent() float64 {
 	return cpuDelta / sysDelta * n * 100
 }
 
-// ExecConfig is what [ExecService.Create] runs (swagger: ExecConfig).
-type ExecConfig struct {
+// ExecCreateOptions is the process [ExecService.Create] sets up (swagger:
+// ExecConfig).
+type ExecCreateOptions struct {
 	AttachStdin  bool     `json:",omitempty"`
 	AttachStdout bool     `json:",omitempty"`
 	AttachStderr bool     `json:",omitempty"`
@@ -653,8 +623,8 @@ type ExecConfig struct {
 	WorkingDir   string `json:",omitempty"` // API 1.35
 }
 
-// ExecInspect is an exec instance's state (swagger: ExecInspectResponse).
-type ExecInspect struct {
+// ExecInspectResult is an exec instance's state (swagger: ExecInspectResponse).
+type ExecInspectResult struct {
 	ID            string `json:"ID"`
 	Running       bool
 	ExitCode      *int

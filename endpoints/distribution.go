@@ -12,9 +12,6 @@ type DistributionService struct {
 	w *wire.Client
 }
 
-// NewDistribution returns the Distribution operations over w.
-func NewDistribution(w *wire.Client) *DistributionService { return &DistributionService{w: w} }
-
 // DistributionInspectOptions tune [DistributionService.Inspect].
 type DistributionInspectOptions struct {
 	Auth *AuthConfig // credentials for the image's registry
@@ -25,22 +22,16 @@ type DistributionInspectOptions struct {
 // contacts the registry, the image need not be local. It needs API 1.30.
 //
 // API: GET /distribution/{name}/json
-func (s *DistributionService) Inspect(ctx context.Context, ref string, opts DistributionInspectOptions) (DistributionInspect, error) {
-	const op = "DistributionInspect"
-	if err := checkRef(op, "ref", ref); err != nil {
-		return DistributionInspect{}, err
-	}
-	r, err := objectRequest(op, "GET", "/distribution/", ref, "/json", wire.Version{})
+func (s *DistributionService) Inspect(ctx context.Context, ref string, opts DistributionInspectOptions) (DistributionInspectResult, error) {
+	r, err := newRequest("DistributionInspect", ref)
 	if err != nil {
-		return DistributionInspect{}, err
+		return DistributionInspectResult{}, err
 	}
-	r.MinVersion = v(30)
-	h, err := authHeader(opts.Auth)
-	if err != nil {
-		return DistributionInspect{}, err
+	if err := checkRef(r.Op, "ref", ref); err != nil {
+		return DistributionInspectResult{}, err
 	}
-	r.Header = h
-	var out DistributionInspect
-	err = s.w.DoJSON(ctx, r, &out)
-	return out, err
+	if err := setAuth(r, opts.Auth); err != nil {
+		return DistributionInspectResult{}, err
+	}
+	return decode[DistributionInspectResult](ctx, s.w, r)
 }

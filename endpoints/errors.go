@@ -16,6 +16,14 @@ import (
 //	if errors.Is(err, endpoints.ErrImageNotFound) { /* pull it */ }
 var ErrImageNotFound = errors.New("endpoints: image not found")
 
+// ErrRedirect is matched by the error of an operation the daemon answered
+// with a redirect (301, 302, 307, 308) instead of an answer. Redirects are
+// never followed; the *wire.Error with the status stays reachable with
+// errors.As. dockerd redirects a path its router cleans, which dockwire's
+// escaping of ids and names never builds: seeing one means a proxy or
+// daemon that does not speak the API as dockerd does.
+var ErrRedirect = errors.New("redirect from the daemon (never followed)")
+
 // ArgError reports an argument refused before any I/O: an empty or
 // malformed id, an unknown restart policy, a bad port spec or memory
 // string, conflicting options. errors.Is(err, wire.ErrInvalidArgument)
@@ -91,28 +99,4 @@ func imageNotFound(err error) error {
 		return fmt.Errorf("%w: %w", ErrImageNotFound, err)
 	}
 	return err
-}
-
-// segment validates and escapes a caller's id or name for a path.
-func segment(op, field, s string) (string, error) {
-	if strings.TrimSpace(s) == "" {
-		return "", argErr(op, field, s, "must not be empty")
-	}
-	if strings.ContainsAny(s, "\x00\r\n") {
-		return "", argErr(op, field, s, "contains a control character")
-	}
-	seg, err := wire.Segment(s)
-	if err != nil {
-		return "", &ArgError{Op: op, Field: field, Value: s, Reason: "not a valid path segment", Err: err}
-	}
-	return seg, nil
-}
-
-// path builds "/prefix/{id}/suffix" with id checked.
-func idPath(op, prefix, id, suffix string) (string, error) {
-	seg, err := segment(op, "id", id)
-	if err != nil {
-		return "", err
-	}
-	return prefix + seg + suffix, nil
 }

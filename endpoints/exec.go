@@ -13,9 +13,6 @@ type ExecService struct {
 	w *wire.Client
 }
 
-// NewExec returns the Exec operations over w.
-func NewExec(w *wire.Client) *ExecService { return &ExecService{w: w} }
-
 // ExecCreateResult is the new exec instance (swagger: IDResponse).
 type ExecCreateResult struct {
 	ID string `json:"Id"`
@@ -25,36 +22,31 @@ type ExecCreateResult struct {
 // [ExecService.Start].
 //
 // API: POST /containers/{id}/exec
-func (s *ExecService) Create(ctx context.Context, id string, cfg ExecConfig) (ExecCreateResult, error) {
-	const op = "ContainerExec"
-	p, err := idPath(op, "/containers/", id, "/exec")
+func (s *ExecService) Create(ctx context.Context, id string, opts ExecCreateOptions) (ExecCreateResult, error) {
+	r, err := newRequest("ContainerExec", id)
 	if err != nil {
 		return ExecCreateResult{}, err
 	}
-	if len(cfg.Cmd) == 0 || cfg.Cmd[0] == "" {
-		return ExecCreateResult{}, argErr(op, "Cmd", "", "must name a command")
+	if len(opts.Cmd) == 0 || opts.Cmd[0] == "" {
+		return ExecCreateResult{}, argErr(r.Op, "Cmd", "", "must name a command")
 	}
-	r, err := wire.JSONRequest("POST", p, cfg)
-	if err != nil {
+	if opts.ConsoleSize != nil {
+		need(r, "ConsoleSize", 42)
+	}
+	if opts.WorkingDir != "" {
+		need(r, "WorkingDir", 35)
+	}
+	if err := setJSON(r, opts); err != nil {
 		return ExecCreateResult{}, err
 	}
-	r.Op = op
-	if cfg.ConsoleSize != nil {
-		r.Requires = append(r.Requires, wire.Requirement{What: op + ": ConsoleSize", Version: v(42)})
-	}
-	if cfg.WorkingDir != "" {
-		r.Requires = append(r.Requires, wire.Requirement{What: op + ": WorkingDir", Version: v(35)})
-	}
-	var out ExecCreateResult
-	err = s.w.DoJSON(ctx, r, &out)
-	return out, err
+	return decode[ExecCreateResult](ctx, s.w, r)
 }
 
 // ExecStartOptions tune [ExecService.Start].
 type ExecStartOptions struct {
 	// Detach starts the process and returns at once, with no connection.
 	Detach bool
-	// Tty must match the ExecConfig's Tty: before API 1.42 it is what says
+	// Tty must match ExecCreateOptions.Tty: before API 1.42 it is what says
 	// whether the output is multiplexed.
 	Tty bool
 	// ConsoleSize is the TTY's [height, width] (API 1.42).
@@ -68,52 +60,66 @@ type ExecStartOptions struct {
 //
 // API: POST /exec/{id}/start
 func (s *ExecService) Start(ctx context.Context, execID string, opts ExecStartOptions) (*mux.Conn, error) {
-	const op = "ExecStart"
-	p, err := idPath(op, "/exec/", execID, "/start")
+	r, err := newRequest("ExecStart", execID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := wire.JSONRequest("POST", p, opts)
-	if err != nil {
-		return nil, err
-	}
-	r.Op = op
 	if opts.ConsoleSize != nil {
-		r.Requires = append(r.Requires, wire.Requirement{What: op + ": ConsoleSize", Version: v(42)})
+		need(r, "ConsoleSize", 42)
+	}
+	if err := setJSON(r, opts); err != nil {
+		return nil, err
 	}
 	if opts.Detach {
-		return nil, s.w.DoJSON(ctx, r, nil)
+		return nil, call(ctx, s.w, r, nil)
 	}
 	ver, err := s.w.Version(ctx)
 	if err != nil {
 		return nil, err
 	}
 	r.NoTimeout = true
-	up, err := s.w.Upgrade(ctx, r)
+	up, err := upgrade(ctx, s.w, r)
 	if err != nil {
 		return nil, err
 	}
 	return mux.NewConn(ctx, up.Conn, up.Reader, mux.Multiplexed(ver.String(), up.Header.Get("Content-Type"), opts.Tty)), nil
 }
 
+// ExecResizeOptions are a TTY's new size in characters.
+type ExecResizeOptions struct {
+	Height, Width uint
+}
+
+// ExecResizeResult is an empty answer; fields may be added.
+type ExecResizeResult struct{}
+
 // Resize resizes an exec instance's TTY.
 //
 // API: POST /exec/{id}/resize
-func (s *ExecService) Resize(ctx context.Context, execID string, opts ResizeOptions) error {
-	return resize(ctx, s.w, "ExecResize", "/exec/", execID, opts)
+func (s *ExecService) Resize(ctx context.Context, execID string, opts ExecResizeOptions) (ExecResizeResult, error) {
+	r, err := newRequest("ExecResize", execID)
+	if err != nil {
+		return ExecResizeResult{}, err
+	}
+	if err := resizeQuery(r, opts.Height, opts.Width); err != nil {
+		return ExecResizeResult{}, err
+	}
+	_, err = callNoContent(ctx, s.w, r)
+	return ExecResizeResult{}, err
 }
+
+// ExecInspectOptions tune [ExecService.Inspect]; there is nothing to tune
+// yet.
+type ExecInspectOptions struct{}
 
 // Inspect returns an exec instance's state; ExitCode is set once it has
 // exited.
 //
 // API: GET /exec/{id}/json
-func (s *ExecService) Inspect(ctx context.Context, execID string) (ExecInspect, error) {
-	const op = "ExecInspect"
-	p, err := idPath(op, "/exec/", execID, "/json")
+func (s *ExecService) Inspect(ctx context.Context, execID string, opts ExecInspectOptions) (ExecInspectResult, error) {
+	r, err := newRequest("ExecInspect", execID)
 	if err != nil {
-		return ExecInspect{}, err
+		return ExecInspectResult{}, err
 	}
-	var out ExecInspect
-	err = s.w.DoJSON(ctx, req("GET", p, op), &out)
-	return out, err
+	return decode[ExecInspectResult](ctx, s.w, r)
 }

@@ -2,18 +2,17 @@ package endpoints
 
 import (
 	"context"
-	"encoding/json"
 	"io"
-	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/dockwire/dockwire/wire"
 )
 
-// ImageService holds the Image operations (list, inspect, pull, push, build,
-// save, load, ...) and conveniences built on them (BuildDir,
-// BuildDockerfile, Import).
+// ImageService holds the Image operations (list, inspect, tag, delete,
+// search, prune, commit; save, load, pull, import and push in
+// images_transfer.go; build in build.go) and conveniences built on them
+// (BuildDir, BuildDockerfile).
 //
 // # Progress
 //
@@ -34,21 +33,22 @@ type ImageService struct {
 	w *wire.Client
 }
 
-// NewImages returns the Image operations over w.
-func NewImages(w *wire.Client) *ImageService { return &ImageService{w: w} }
-
-// authHeader encodes a for X-Registry-Auth; nil sends an empty config ("{}"),
+// setAuth sets X-Registry-Auth to a; nil sends an empty config ("{}"),
 // which daemons that insist on the header (push) accept.
-func authHeader(a *AuthConfig) (wire.Header, error) {
+func setAuth(r *wire.Request, a *AuthConfig) error {
 	var v any = struct{}{}
 	if a != nil {
 		v = a
 	}
 	enc, err := wire.EncodeAuth(v)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return wire.Header{"X-Registry-Auth": {enc}}, nil
+	if r.Header == nil {
+		r.Header = wire.Header{}
+	}
+	r.Header.Set("X-Registry-Auth", enc)
+	return nil
 }
 
 func checkRef(op, field, ref string) error {
@@ -78,15 +78,32 @@ func checkRepo(op, field, ref string) error {
 	return nil
 }
 
-func platformsParam(op string, r *wire.Request, ps []Platform, first int) {
+// setRepoTag sets the repo and tag parameters from a "repo[:tag]"
+// reference (commit, import).
+func setRepoTag(r *wire.Request, field, ref string) error {
+	if ref == "" {
+		return nil
+	}
+	if err := checkRepo(r.Op, field, ref); err != nil {
+		return err
+	}
+	repo, tag := splitRef(ref)
+	r.Query.Set("repo", repo)
+	setString(r.Query, "tag", tag)
+	return nil
+}
+
+// setPlatforms adds one platform parameter per platform: the first needs
+// API 1.first, several 1.52.
+func setPlatforms(r *wire.Request, ps []Platform, first int) {
 	for _, p := range ps {
 		r.Query.Add("platform", p.json())
 	}
 	if len(ps) > 0 {
-		r.Requires = append(r.Requires, wire.Requirement{What: op + ": Platform", Version: v(first)})
+		need(r, "Platform", first)
 	}
 	if len(ps) > 1 {
-		r.Requires = append(r.Requires, wire.Requirement{What: op + ": several Platforms", Version: v(52)})
+		need(r, "several Platforms", 52)
 	}
 }
 
@@ -102,31 +119,36 @@ type ImageListOptions struct {
 	Filters wire.Filters
 }
 
+// ImageListResult is what [ImageService.List] found.
+type ImageListResult struct {
+	Items []ImageSummary
+}
+
 // List lists images (docker images).
 //
 // API: GET /images/json
-func (s *ImageService) List(ctx context.Context, opts ImageListOptions) ([]ImageSummary, error) {
-	r := req("GET", "/images/json", "ImageList")
-	boolParam(r.Query, "all", opts.All)
-	boolParam(r.Query, "digests", opts.Digests)
+func (s *ImageService) List(ctx context.Context, opts ImageListOptions) (ImageListResult, error) {
+	r, err := newRequest("ImageList")
+	if err != nil {
+		return ImageListResult{}, err
+	}
+	setBool(r.Query, "all", opts.All)
+	setBool(r.Query, "digests", opts.Digests)
 	if opts.SharedSize {
 		r.Query.Set("shared-size", "1")
-		r.Requires = append(r.Requires, wire.Requirement{What: "ImageList: SharedSize", Version: v(42)})
+		need(r, "SharedSize", 42)
 	}
 	if opts.Manifests {
 		r.Query.Set("manifests", "1")
-		r.Requires = append(r.Requires, wire.Requirement{What: "ImageList: Manifests", Version: v(47)})
+		need(r, "Manifests", 47)
 	}
 	if opts.Identity {
 		r.Query.Set("identity", "1")
-		r.Requires = append(r.Requires, wire.Requirement{What: "ImageList: Identity", Version: v(54)})
+		need(r, "Identity", 54)
 	}
-	if f := opts.Filters.Encode(); f != "" {
-		r.Query.Set("filters", f)
-	}
-	var out []ImageSummary
-	err := s.w.DoJSON(ctx, r, &out)
-	return out, err
+	setFilters(r.Query, opts.Filters)
+	items, err := decode[[]ImageSummary](ctx, s.w, r)
+	return ImageListResult{Items: items}, err
 }
 
 // ImageInspectOptions tune [ImageService.Inspect].
@@ -139,104 +161,109 @@ type ImageInspectOptions struct {
 // error matching both wire.ErrNotFound and ErrImageNotFound.
 //
 // API: GET /images/{name}/json
-func (s *ImageService) Inspect(ctx context.Context, name string, opts ImageInspectOptions) (ImageInspect, error) {
-	const op = "ImageInspect"
-	p, err := idPath(op, "/images/", name, "/json")
+func (s *ImageService) Inspect(ctx context.Context, name string, opts ImageInspectOptions) (ImageInspectResult, error) {
+	r, err := newRequest("ImageInspect", name)
 	if err != nil {
-		return ImageInspect{}, err
+		return ImageInspectResult{}, err
 	}
 	if opts.Manifests && opts.Platform != nil {
-		return ImageInspect{}, argErr(op, "Platform", opts.Platform.String(), "cannot be combined with Manifests")
+		return ImageInspectResult{}, argErr(r.Op, "Platform", opts.Platform.String(), "cannot be combined with Manifests")
 	}
-	r := req("GET", p, op)
 	if opts.Manifests {
 		r.Query.Set("manifests", "1")
-		r.Requires = append(r.Requires, wire.Requirement{What: op + ": Manifests", Version: v(48)})
+		need(r, "Manifests", 48)
 	}
 	if opts.Platform != nil {
-		platformsParam(op, r, []Platform{*opts.Platform}, 49)
+		setPlatforms(r, []Platform{*opts.Platform}, 49)
 	}
-	var out ImageInspect
-	err = s.w.DoJSON(ctx, r, &out)
-	return out, imageNotFound(err)
+	res, err := decode[ImageInspectResult](ctx, s.w, r)
+	return res, imageNotFound(err)
 }
 
-// HistoryOptions tune [ImageService.History].
-type HistoryOptions struct {
+// ImageHistoryOptions tune [ImageService.History].
+type ImageHistoryOptions struct {
 	Platform *Platform // API 1.48
+}
+
+// ImageHistoryResult lists an image's layers, newest first.
+type ImageHistoryResult struct {
+	Items []ImageHistoryItem
 }
 
 // History returns an image's layers, newest first (docker history).
 //
 // API: GET /images/{name}/history
-func (s *ImageService) History(ctx context.Context, name string, opts HistoryOptions) ([]HistoryItem, error) {
-	const op = "ImageHistory"
-	r, err := objectRequest(op, "GET", "/images/", name, "/history", wire.Version{})
+func (s *ImageService) History(ctx context.Context, name string, opts ImageHistoryOptions) (ImageHistoryResult, error) {
+	r, err := newRequest("ImageHistory", name)
 	if err != nil {
-		return nil, err
+		return ImageHistoryResult{}, err
 	}
 	if opts.Platform != nil {
-		platformsParam(op, r, []Platform{*opts.Platform}, 48)
+		setPlatforms(r, []Platform{*opts.Platform}, 48)
 	}
-	var out []HistoryItem
-	err = s.w.DoJSON(ctx, r, &out)
-	return out, imageNotFound(err)
+	items, err := decode[[]ImageHistoryItem](ctx, s.w, r)
+	return ImageHistoryResult{Items: items}, imageNotFound(err)
 }
 
-// AttestationsOptions tune [ImageService.Attestations].
-type AttestationsOptions struct {
+// ImageAttestationsOptions tune [ImageService.Attestations].
+type ImageAttestationsOptions struct {
 	Platform *Platform // the variant; nil means the daemon's platform
 	Types    []string  // in-toto predicate type URIs; empty means all
 	// Statement asks for each statement's verbatim body.
 	Statement bool
 }
 
+// ImageAttestationsResult lists an image's in-toto statements.
+type ImageAttestationsResult struct {
+	Items []AttestationStatement
+}
+
 // Attestations returns the in-toto statements attached to an image. It
 // needs API 1.55.
 //
 // API: GET /images/{name}/attestations
-func (s *ImageService) Attestations(ctx context.Context, name string, opts AttestationsOptions) ([]AttestationStatement, error) {
-	const op = "ImageAttestations"
-	r, err := objectRequest(op, "GET", "/images/", name, "/attestations", wire.Version{})
+func (s *ImageService) Attestations(ctx context.Context, name string, opts ImageAttestationsOptions) (ImageAttestationsResult, error) {
+	r, err := newRequest("ImageAttestations", name)
 	if err != nil {
-		return nil, err
+		return ImageAttestationsResult{}, err
 	}
-	r.MinVersion = v(55)
 	if opts.Platform != nil {
 		r.Query.Set("platform", opts.Platform.json())
 	}
 	for _, t := range opts.Types {
 		r.Query.Add("type", t)
 	}
-	boolParam(r.Query, "statement", opts.Statement)
-	var out []AttestationStatement
-	err = s.w.DoJSON(ctx, r, &out)
-	return out, imageNotFound(err)
+	setBool(r.Query, "statement", opts.Statement)
+	items, err := decode[[]AttestationStatement](ctx, s.w, r)
+	return ImageAttestationsResult{Items: items}, imageNotFound(err)
 }
+
+// ImageTagOptions tune [ImageService.Tag]; there is nothing to tune yet.
+type ImageTagOptions struct{}
+
+// ImageTagResult is an empty answer; fields may be added.
+type ImageTagResult struct{}
 
 // Tag gives the image source the reference target ("repo" or "repo:tag";
 // a missing tag means "latest", as the daemon has it).
 //
 // API: POST /images/{name}/tag
-func (s *ImageService) Tag(ctx context.Context, source, target string) error {
-	const op = "ImageTag"
-	p, err := idPath(op, "/images/", source, "/tag")
+func (s *ImageService) Tag(ctx context.Context, source, target string, opts ImageTagOptions) (ImageTagResult, error) {
+	r, err := newRequest("ImageTag", source)
 	if err != nil {
-		return err
+		return ImageTagResult{}, err
 	}
-	if err := checkRepo(op, "target", target); err != nil {
-		return err
+	if err := checkRepo(r.Op, "target", target); err != nil {
+		return ImageTagResult{}, err
+	}
+	if strings.Contains(target, "@") {
+		return ImageTagResult{}, argErr(r.Op, "target", target, "a tag target cannot hold a digest")
 	}
 	repo, tag := splitRef(target)
-	if strings.Contains(target, "@") {
-		return argErr(op, "target", target, "a tag target cannot hold a digest")
-	}
-	r := req("POST", p, op)
 	r.Query.Set("repo", repo)
-	if tag != "" {
-		r.Query.Set("tag", tag)
-	}
-	return imageNotFound(s.w.DoJSON(ctx, r, nil))
+	setString(r.Query, "tag", tag)
+	_, err = callNoContent(ctx, s.w, r)
+	return ImageTagResult{}, imageNotFound(err)
 }
 
 // ImageDeleteOptions tune [ImageService.Delete].
@@ -246,35 +273,43 @@ type ImageDeleteOptions struct {
 	Platforms []Platform // remove only these platforms' content (API 1.50)
 }
 
+// ImageDeleteResult reports what a delete untagged and deleted.
+type ImageDeleteResult struct {
+	Items []ImageDeleteItem
+}
+
 // Delete removes an image (docker rmi) and reports what was untagged and
 // deleted.
 //
 // API: DELETE /images/{name}
-func (s *ImageService) Delete(ctx context.Context, name string, opts ImageDeleteOptions) ([]ImageDeleteItem, error) {
-	const op = "ImageDelete"
-	r, err := objectRequest(op, "DELETE", "/images/", name, "", wire.Version{})
+func (s *ImageService) Delete(ctx context.Context, name string, opts ImageDeleteOptions) (ImageDeleteResult, error) {
+	r, err := newRequest("ImageDelete", name)
 	if err != nil {
-		return nil, err
+		return ImageDeleteResult{}, err
 	}
-	boolParam(r.Query, "force", opts.Force)
-	boolParam(r.Query, "noprune", opts.NoPrune)
+	setBool(r.Query, "force", opts.Force)
+	setBool(r.Query, "noprune", opts.NoPrune)
 	if len(opts.Platforms) > 0 {
 		for _, pl := range opts.Platforms {
 			r.Query.Add("platforms", pl.json())
 		}
-		r.Requires = append(r.Requires, wire.Requirement{What: op + ": Platforms", Version: v(50)})
+		need(r, "Platforms", 50)
 	}
-	var out []ImageDeleteItem
-	err = s.w.DoJSON(ctx, r, &out)
-	return out, imageNotFound(err)
+	items, err := decode[[]ImageDeleteItem](ctx, s.w, r)
+	return ImageDeleteResult{Items: items}, imageNotFound(err)
 }
 
-// SearchOptions tune [ImageService.Search].
-type SearchOptions struct {
+// ImageSearchOptions tune [ImageService.Search].
+type ImageSearchOptions struct {
 	Limit int // 0 means the daemon's default (25)
 	// Filters: is-official, stars (is-automated is always false since 1.44).
 	Filters wire.Filters
 	Auth    *AuthConfig // for the registry searched
+}
+
+// ImageSearchResult lists the hits of a search.
+type ImageSearchResult struct {
+	Items []ImageSearchItem
 }
 
 // Search searches a registry for images (docker search). term may name a
@@ -282,32 +317,29 @@ type SearchOptions struct {
 // A v2 registry (which has no search API) answers with the daemon's error.
 //
 // API: GET /images/search
-func (s *ImageService) Search(ctx context.Context, term string, opts SearchOptions) ([]ImageSearchResult, error) {
-	const op = "ImageSearch"
-	if err := checkRef(op, "term", term); err != nil {
-		return nil, err
+func (s *ImageService) Search(ctx context.Context, term string, opts ImageSearchOptions) (ImageSearchResult, error) {
+	r, err := newRequest("ImageSearch")
+	if err != nil {
+		return ImageSearchResult{}, err
+	}
+	if err := checkRef(r.Op, "term", term); err != nil {
+		return ImageSearchResult{}, err
 	}
 	if opts.Limit < 0 {
-		return nil, argErr(op, "Limit", strconv.Itoa(opts.Limit), "must not be negative")
+		return ImageSearchResult{}, argErr(r.Op, "Limit", strconv.Itoa(opts.Limit), "must not be negative")
 	}
-	r := req("GET", "/images/search", op)
 	r.Query.Set("term", term)
 	if opts.Limit > 0 {
 		r.Query.Set("limit", strconv.Itoa(opts.Limit))
 	}
-	if f := opts.Filters.Encode(); f != "" {
-		r.Query.Set("filters", f)
-	}
+	setFilters(r.Query, opts.Filters)
 	if opts.Auth != nil {
-		h, err := authHeader(opts.Auth)
-		if err != nil {
-			return nil, err
+		if err := setAuth(r, opts.Auth); err != nil {
+			return ImageSearchResult{}, err
 		}
-		r.Header = h
 	}
-	var out []ImageSearchResult
-	err := s.w.DoJSON(ctx, r, &out)
-	return out, err
+	items, err := decode[[]ImageSearchItem](ctx, s.w, r)
+	return ImageSearchResult{Items: items}, err
 }
 
 // ImagePruneOptions tune [ImageService.Prune].
@@ -317,15 +349,27 @@ type ImagePruneOptions struct {
 	Filters wire.Filters
 }
 
+// ImagePruneResult is the report of [ImageService.Prune] (swagger:
+// ImagePruneResponse).
+type ImagePruneResult struct {
+	ImagesDeleted  []ImageDeleteItem
+	SpaceReclaimed uint64
+}
+
 // Prune removes unused images.
 //
 // API: POST /images/prune
 func (s *ImageService) Prune(ctx context.Context, opts ImagePruneOptions) (ImagePruneResult, error) {
-	return doJSON[ImagePruneResult](ctx, s.w, filterRequest("ImagePrune", "POST", "/images/prune", opts.Filters, wire.Version{}))
+	r, err := newRequest("ImagePrune")
+	if err != nil {
+		return ImagePruneResult{}, err
+	}
+	setFilters(r.Query, opts.Filters)
+	return decode[ImagePruneResult](ctx, s.w, r)
 }
 
-// CommitOptions tune [ImageService.Commit].
-type CommitOptions struct {
+// ImageCommitOptions tune [ImageService.Commit].
+type ImageCommitOptions struct {
 	Reference string   // "repo" or "repo:tag"; empty leaves the image untagged
 	Comment   string   // the commit message
 	Author    string   // "Name <email>"
@@ -335,73 +379,49 @@ type CommitOptions struct {
 	Config *ContainerConfig
 }
 
-// CommitResult names the committed image (swagger: IDResponse).
-type CommitResult struct {
+// ImageCommitResult names the committed image (swagger: IDResponse).
+type ImageCommitResult struct {
 	ID string `json:"Id"`
 }
 
 // Commit creates an image from a container's changes (docker commit).
 //
 // API: POST /commit
-func (s *ImageService) Commit(ctx context.Context, container string, opts CommitOptions) (CommitResult, error) {
-	const op = "ImageCommit"
-	if _, err := segment(op, "container", container); err != nil {
-		return CommitResult{}, err
-	}
-	var r *wire.Request
-	var err error
-	if opts.Config != nil {
-		r, err = wire.JSONRequest("POST", "/commit", opts.Config)
-	} else {
-		r, err = wire.JSONRequest("POST", "/commit", struct{}{})
-	}
+func (s *ImageService) Commit(ctx context.Context, container string, opts ImageCommitOptions) (ImageCommitResult, error) {
+	r, err := newRequest("ImageCommit")
 	if err != nil {
-		return CommitResult{}, err
+		return ImageCommitResult{}, err
 	}
-	r.Op = op
-	r.Query = url.Values{"container": {container}}
-	if opts.Reference != "" {
-		if err := checkRepo(op, "Reference", opts.Reference); err != nil {
-			return CommitResult{}, err
-		}
-		repo, tag := splitRef(opts.Reference)
-		r.Query.Set("repo", repo)
-		if tag != "" {
-			r.Query.Set("tag", tag)
-		}
+	if _, err := segment(r.Op, "container", container); err != nil {
+		return ImageCommitResult{}, err
 	}
-	if opts.Comment != "" {
-		r.Query.Set("comment", opts.Comment)
+	r.Query.Set("container", container)
+	if err := setRepoTag(r, "Reference", opts.Reference); err != nil {
+		return ImageCommitResult{}, err
 	}
-	if opts.Author != "" {
-		r.Query.Set("author", opts.Author)
-	}
+	setString(r.Query, "comment", opts.Comment)
+	setString(r.Query, "author", opts.Author)
 	if opts.NoPause {
 		r.Query.Set("pause", "0")
 	}
 	for _, c := range opts.Changes {
 		r.Query.Add("changes", c)
 	}
-	var out CommitResult
-	err = s.w.DoJSON(ctx, r, &out)
-	return out, err
+	var body any = struct{}{}
+	if opts.Config != nil {
+		body = opts.Config
+	}
+	if err := setJSON(r, body); err != nil {
+		return ImageCommitResult{}, err
+	}
+	return decode[ImageCommitResult](ctx, s.w, r)
 }
 
-// SaveOptions tune [ImageService.Get] and [ImageService.GetAll].
-type SaveOptions struct {
+// ImageGetOptions tune [ImageService.Get].
+type ImageGetOptions struct {
 	// Platforms saves only these platforms of a multi-platform image: one
 	// needs API 1.48, several 1.52. Empty saves them all.
 	Platforms []Platform
-}
-
-func (s *ImageService) save(ctx context.Context, r *wire.Request, opts SaveOptions) (io.ReadCloser, error) {
-	platformsParam(r.Op, r, opts.Platforms, 48)
-	r.NoTimeout = true // the daemon writes nothing until it has exported the layers
-	resp, err := s.w.Do(ctx, r)
-	if err != nil {
-		return nil, imageNotFound(err)
-	}
-	return resp.Body, nil
 }
 
 // Get saves an image (by name or id) with its tags and layers as a tar
@@ -409,291 +429,48 @@ func (s *ImageService) save(ctx context.Context, r *wire.Request, opts SaveOptio
 // memory stays flat however large the image.
 //
 // API: GET /images/{name}/get
-func (s *ImageService) Get(ctx context.Context, name string, opts SaveOptions) (io.ReadCloser, error) {
-	const op = "ImageGet"
-	p, err := idPath(op, "/images/", name, "/get")
+func (s *ImageService) Get(ctx context.Context, name string, opts ImageGetOptions) (io.ReadCloser, error) {
+	r, err := newRequest("ImageGet", name)
 	if err != nil {
 		return nil, err
 	}
-	return s.save(ctx, req("GET", p, op), opts)
+	return s.save(ctx, r, opts.Platforms)
+}
+
+// ImageGetAllOptions tune [ImageService.GetAll].
+type ImageGetAllOptions struct {
+	// Platforms saves only these platforms of multi-platform images: one
+	// needs API 1.48, several 1.52. Empty saves them all.
+	Platforms []Platform
 }
 
 // GetAll saves several images (names or ids) into one tar stream. The
 // caller must Close it.
 //
 // API: GET /images/get
-func (s *ImageService) GetAll(ctx context.Context, names []string, opts SaveOptions) (io.ReadCloser, error) {
-	const op = "ImageGetAll"
-	if len(names) == 0 {
-		return nil, argErr(op, "names", "", "must name at least one image")
+func (s *ImageService) GetAll(ctx context.Context, names []string, opts ImageGetAllOptions) (io.ReadCloser, error) {
+	r, err := newRequest("ImageGetAll")
+	if err != nil {
+		return nil, err
 	}
-	r := req("GET", "/images/get", op)
+	if len(names) == 0 {
+		return nil, argErr(r.Op, "names", "", "must name at least one image")
+	}
 	for _, n := range names {
-		if err := checkRef(op, "names", n); err != nil {
+		if err := checkRef(r.Op, "names", n); err != nil {
 			return nil, err
 		}
 		r.Query.Add("names", n)
 	}
-	return s.save(ctx, r, opts)
+	return s.save(ctx, r, opts.Platforms)
 }
 
-// LoadOptions tune [ImageService.Load].
-type LoadOptions struct {
-	Quiet     bool       // no progress records, only the loaded names
-	Platforms []Platform // load only these platforms (1: API 1.48, several: 1.52)
-	Progress  ProgressFunc
-}
-
-// LoadResult lists what [ImageService.Load] loaded: the references it
-// tagged ("busybox:dockwire") and, for untagged images, their ids
-// ("sha256:...").
-type LoadResult struct {
-	Images []string
-}
-
-// Load loads images from a tar stream made by save (docker load); r is read
-// as it is sent. The loaded names are taken from the daemon's "Loaded image:"
-// and "Loaded image ID:" lines.
-//
-// API: POST /images/load
-func (s *ImageService) Load(ctx context.Context, r io.Reader, opts LoadOptions) (LoadResult, error) {
-	const op = "ImageLoad"
-	if r == nil {
-		return LoadResult{}, argErr(op, "r", "", "must not be nil")
-	}
-	rq := req("POST", "/images/load", op)
-	rq.Header = wire.Header{"Content-Type": {"application/x-tar"}}
-	rq.Body, rq.ContentLength = r, -1
-	rq.NoTimeout = true
-	if opts.Quiet {
-		rq.Query.Set("quiet", "1")
-	} else {
-		rq.Query.Set("quiet", "0")
-	}
-	platformsParam(op, rq, opts.Platforms, 48)
-	resp, err := s.w.Do(ctx, rq)
+func (s *ImageService) save(ctx context.Context, r *wire.Request, platforms []Platform) (io.ReadCloser, error) {
+	setPlatforms(r, platforms, 48)
+	r.NoTimeout = true // the daemon writes nothing until it has exported the layers
+	resp, err := send(ctx, s.w, r)
 	if err != nil {
-		return LoadResult{}, err
+		return nil, imageNotFound(err)
 	}
-	var res LoadResult
-	_, err = s.runProgress(ctx, resp, func(p Progress) {
-		for _, line := range strings.Split(p.Stream+p.Status, "\n") {
-			line = strings.TrimSpace(line)
-			if n, ok := strings.CutPrefix(line, "Loaded image ID: "); ok {
-				res.Images = append(res.Images, strings.TrimSpace(n))
-			} else if n, ok := strings.CutPrefix(line, "Loaded image: "); ok {
-				res.Images = append(res.Images, strings.TrimSpace(n))
-			}
-		}
-		if opts.Progress != nil {
-			opts.Progress(p)
-		}
-	})
-	return res, streamErr(op, "", err)
-}
-
-// PullOptions tune [ImageService.Pull].
-type PullOptions struct {
-	// AllTags pulls every tag of the repository; without it a reference
-	// with no tag or digest pulls "latest".
-	AllTags  bool
-	Platform string // "os/arch[/variant]" (API 1.32)
-	Auth     *AuthConfig
-	Progress ProgressFunc
-}
-
-// PullResult is the outcome of a pull: the last status line ("Status:
-// Downloaded newer image for ...") and the digest it reported.
-type PullResult struct {
-	Status string
-	Digest string
-}
-
-// Pull pulls an image by name, tag or digest (docker pull). A registry that
-// cannot be reached, refuses the credentials or lacks the image gives the
-// daemon's error: a *wire.Error when the daemon fails before streaming, a
-// *wire.StreamError (wrapped) when it fails midway.
-//
-// API: POST /images/create
-func (s *ImageService) Pull(ctx context.Context, ref string, opts PullOptions) (PullResult, error) {
-	const op = "ImageCreate"
-	if err := checkRepo(op, "ref", ref); err != nil {
-		return PullResult{}, err
-	}
-	repo, tag := splitRef(ref)
-	if repo == "" {
-		return PullResult{}, argErr(op, "ref", ref, "has no repository")
-	}
-	if opts.AllTags && tag != "" {
-		return PullResult{}, argErr(op, "ref", ref, "AllTags pulls a repository: it must have no tag or digest")
-	}
-	if tag == "" && !opts.AllTags {
-		tag = "latest"
-	}
-	r := req("POST", "/images/create", op)
-	r.Query.Set("fromImage", repo)
-	if tag != "" {
-		r.Query.Set("tag", tag)
-	}
-	if opts.Platform != "" {
-		r.Query.Set("platform", opts.Platform)
-		r.Requires = append(r.Requires, wire.Requirement{What: op + ": Platform", Version: v(32)})
-	}
-	h, err := authHeader(opts.Auth)
-	if err != nil {
-		return PullResult{}, err
-	}
-	r.Header = h
-	r.NoTimeout = true
-	resp, err := s.w.Do(ctx, r)
-	if err != nil {
-		return PullResult{}, err
-	}
-	var res PullResult
-	_, err = s.runProgress(ctx, resp, func(p Progress) {
-		if p.ID == "" && p.Status != "" {
-			if d, ok := strings.CutPrefix(p.Status, "Digest: "); ok {
-				res.Digest = d
-			} else {
-				res.Status = p.Status
-			}
-		}
-		if opts.Progress != nil {
-			opts.Progress(p)
-		}
-	})
-	return res, streamErr(op, ref, err)
-}
-
-// ImportOptions tune [ImageService.Import].
-type ImportOptions struct {
-	Reference string   // "repo" or "repo:tag" for the new image; empty leaves it untagged
-	Message   string   // the commit message
-	Changes   []string // Dockerfile instructions to apply ("CMD [\"sh\"]")
-	Platform  string   // "os/arch" of the image (API 1.32)
-	Progress  ProgressFunc
-}
-
-// ImportResult names the imported image.
-type ImportResult struct {
-	ID string // "sha256:..."
-}
-
-// Import creates an image from a root filesystem tar stream (docker import
-// -): the same operation as [ImageService.Pull], POST /images/create, with
-// fromSrc=- and r as the body.
-func (s *ImageService) Import(ctx context.Context, r io.Reader, opts ImportOptions) (ImportResult, error) {
-	const op = "ImageCreate"
-	if r == nil {
-		return ImportResult{}, argErr(op, "r", "", "must not be nil")
-	}
-	rq := req("POST", "/images/create", op)
-	rq.Query.Set("fromSrc", "-")
-	if opts.Reference != "" {
-		if err := checkRepo(op, "Reference", opts.Reference); err != nil {
-			return ImportResult{}, err
-		}
-		repo, tag := splitRef(opts.Reference)
-		rq.Query.Set("repo", repo)
-		if tag != "" {
-			rq.Query.Set("tag", tag)
-		}
-	}
-	if opts.Message != "" {
-		rq.Query.Set("message", opts.Message)
-	}
-	for _, c := range opts.Changes {
-		rq.Query.Add("changes", c)
-	}
-	if opts.Platform != "" {
-		rq.Query.Set("platform", opts.Platform)
-		rq.Requires = append(rq.Requires, wire.Requirement{What: op + ": Platform", Version: v(32)})
-	}
-	rq.Header = wire.Header{"Content-Type": {"application/x-tar"}}
-	rq.Body, rq.ContentLength = r, -1
-	rq.NoTimeout = true
-	resp, err := s.w.Do(ctx, rq)
-	if err != nil {
-		return ImportResult{}, err
-	}
-	var res ImportResult
-	_, err = s.runProgress(ctx, resp, func(p Progress) {
-		if p.ID == "" && strings.HasPrefix(p.Status, "sha256:") {
-			res.ID = strings.TrimSpace(p.Status)
-		}
-		if opts.Progress != nil {
-			opts.Progress(p)
-		}
-	})
-	return res, streamErr(op, "import", err)
-}
-
-// PushOptions tune [ImageService.Push].
-type PushOptions struct {
-	// All pushes every tag of the repository (a name without tag);
-	// without it a name with no tag pushes "latest".
-	All      bool
-	Platform *Platform // push one platform of a multi-platform image (API 1.46)
-	Auth     *AuthConfig
-	Progress ProgressFunc
-}
-
-// PushResult is what the daemon reported about the pushed manifest (the
-// push's aux record; the last one with All).
-type PushResult struct {
-	Tag    string
-	Digest string
-	Size   int64
-}
-
-// Push pushes an image to its registry (docker push). ref names the image
-// ("127.0.0.1:5000/a/b:tag").
-//
-// API: POST /images/{name}/push
-func (s *ImageService) Push(ctx context.Context, ref string, opts PushOptions) (PushResult, error) {
-	const op = "ImagePush"
-	if err := checkRepo(op, "ref", ref); err != nil {
-		return PushResult{}, err
-	}
-	if strings.Contains(ref, "@") {
-		return PushResult{}, argErr(op, "ref", ref, "cannot push by digest")
-	}
-	repo, tag := splitRef(ref)
-	if opts.All && tag != "" {
-		return PushResult{}, argErr(op, "ref", ref, "All pushes a repository: it must have no tag")
-	}
-	if tag == "" && !opts.All {
-		tag = "latest"
-	}
-	r, err := objectRequest(op, "POST", "/images/", repo, "/push", wire.Version{})
-	if err != nil {
-		return PushResult{}, err
-	}
-	if tag != "" {
-		r.Query.Set("tag", tag)
-	}
-	if opts.Platform != nil {
-		platformsParam(op, r, []Platform{*opts.Platform}, 46)
-	}
-	h, err := authHeader(opts.Auth)
-	if err != nil {
-		return PushResult{}, err
-	}
-	r.Header = h
-	r.NoTimeout = true
-	resp, err := s.w.Do(ctx, r)
-	if err != nil {
-		return PushResult{}, imageNotFound(err)
-	}
-	run, err := s.runProgress(ctx, resp, opts.Progress)
-	var res PushResult
-	if run != nil {
-		for _, a := range run.aux {
-			var x PushResult
-			if json.Unmarshal(a, &x) == nil && x.Digest != "" {
-				res = x
-			}
-		}
-	}
-	return res, streamErr(op, ref, err)
+	return resp.Body, nil
 }

@@ -14,8 +14,8 @@ import (
 // mockImages serves an in-process mock daemon and returns its Image
 // operations, and a func to stop it.
 func mockImages() (*endpoints.ImageService, func()) {
-	w, stop := mockWire()
-	return endpoints.NewImages(w), stop
+	cli, stop := mockClient()
+	return cli.Images, stop
 }
 
 // Build from a Dockerfile alone, with no context (docker-py's fileobj),
@@ -24,7 +24,7 @@ func ExampleImageService_BuildDockerfile() {
 	images, stop := mockImages()
 	defer stop()
 	ctx := context.Background()
-	res, err := images.BuildDockerfile(ctx, strings.NewReader("FROM busybox:latest\nLABEL stage=example\n"), endpoints.BuildOptions{
+	res, err := images.BuildDockerfile(ctx, strings.NewReader("FROM busybox:latest\nLABEL stage=example\n"), endpoints.ImageBuildOptions{
 		Tags:   []string{"example:v1"},
 		Labels: map[string]string{"team": "dockwire"},
 	})
@@ -44,7 +44,7 @@ func ExampleImageService_BuildDockerfile() {
 func ExampleImageService_BuildDir() {
 	images, stop := mockImages()
 	defer stop()
-	res, err := images.BuildDir(context.Background(), "./app", endpoints.BuildOptions{
+	res, err := images.BuildDir(context.Background(), "./app", endpoints.ImageBuildOptions{
 		Tags:      []string{"app:dev"},
 		BuildArgs: map[string]string{"VERSION": "1.2"},
 		Progress:  func(p endpoints.Progress) { fmt.Print(p.Stream) },
@@ -74,7 +74,7 @@ func ExampleImageService_Pull() {
 		log.Fatal(err)
 	}
 	var total endpoints.ProgressTotal
-	res, err := images.Pull(ctx, ref, endpoints.PullOptions{Auth: auth, Progress: func(p endpoints.Progress) {
+	res, err := images.Pull(ctx, ref, endpoints.ImagePullOptions{Auth: auth, Progress: func(p endpoints.Progress) {
 		total.Add(p)
 		done, all := total.Bytes()
 		fmt.Printf("\r%d/%d bytes", done, all)

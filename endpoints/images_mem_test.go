@@ -74,11 +74,11 @@ func TestSaveLoadPeakHeap(t *testing.T) {
 
 	start := time.Now()
 	ctx := context.Background()
-	rc, err := images.Get(ctx, "big", endpoints.SaveOptions{})
+	rc, err := images.Get(ctx, "big", endpoints.ImageGetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := images.Load(ctx, rc, endpoints.LoadOptions{Quiet: true})
+	res, err := images.Load(ctx, rc, endpoints.ImageLoadOptions{Quiet: true})
 	rc.Close()
 	took := time.Since(start)
 	close(stop)

@@ -69,28 +69,31 @@ func TestImageRequestBuilding(t *testing.T) {
 			return err
 		}, "GET", "/images/127.0.0.1:5000/a/b:t/json", url.Values{"platform": {`{"architecture":"amd64","os":"linux"}`}}, ""},
 		{"history", "", func(ctx context.Context, s *endpoints.ImageService) error {
-			_, err := s.History(ctx, "busybox", endpoints.HistoryOptions{})
+			_, err := s.History(ctx, "busybox", endpoints.ImageHistoryOptions{})
 			return err
 		}, "GET", "/images/busybox/history", url.Values{}, ""},
 		{"attestations", "1.55", func(ctx context.Context, s *endpoints.ImageService) error {
-			_, err := s.Attestations(ctx, "img", endpoints.AttestationsOptions{Platform: amd64, Types: []string{"https://slsa.dev/provenance/v0.2"}, Statement: true})
+			_, err := s.Attestations(ctx, "img", endpoints.ImageAttestationsOptions{Platform: amd64, Types: []string{"https://slsa.dev/provenance/v0.2"}, Statement: true})
 			return err
 		}, "GET", "/images/img/attestations", url.Values{"platform": {`{"architecture":"amd64","os":"linux"}`}, "type": {"https://slsa.dev/provenance/v0.2"}, "statement": {"1"}}, ""},
 		{"tag", "", func(ctx context.Context, s *endpoints.ImageService) error {
-			return s.Tag(ctx, "sha256:abc", "127.0.0.1:5000/x/y:v1")
+			_, err := s.Tag(ctx, "sha256:abc", "127.0.0.1:5000/x/y:v1", endpoints.ImageTagOptions{})
+			return err
 		}, "POST", "/images/sha256:abc/tag", url.Values{"repo": {"127.0.0.1:5000/x/y"}, "tag": {"v1"}}, ""},
 		{"tag-no-tag", "", func(ctx context.Context, s *endpoints.ImageService) error {
-			return s.Tag(ctx, "a", "b")
+			_, err := s.Tag(ctx, "a", "b", endpoints.ImageTagOptions{})
+			return err
 		}, "POST", "/images/a/tag", url.Values{"repo": {"b"}}, ""},
 		{"tag-upper-host", "", func(ctx context.Context, s *endpoints.ImageService) error {
-			return s.Tag(ctx, "a", "Reg.Example:5000/x:V1")
+			_, err := s.Tag(ctx, "a", "Reg.Example:5000/x:V1", endpoints.ImageTagOptions{})
+			return err
 		}, "POST", "/images/a/tag", url.Values{"repo": {"Reg.Example:5000/x"}, "tag": {"V1"}}, ""},
 		{"delete", "1.50", func(ctx context.Context, s *endpoints.ImageService) error {
 			_, err := s.Delete(ctx, "a:b", endpoints.ImageDeleteOptions{Force: true, NoPrune: true, Platforms: []endpoints.Platform{*amd64}})
 			return err
 		}, "DELETE", "/images/a:b", url.Values{"force": {"1"}, "noprune": {"1"}, "platforms": {`{"architecture":"amd64","os":"linux"}`}}, ""},
 		{"search", "", func(ctx context.Context, s *endpoints.ImageService) error {
-			_, err := s.Search(ctx, "127.0.0.1:5000/bb", endpoints.SearchOptions{Limit: 5, Filters: wire.Filters{"is-official": {"true"}}})
+			_, err := s.Search(ctx, "127.0.0.1:5000/bb", endpoints.ImageSearchOptions{Limit: 5, Filters: wire.Filters{"is-official": {"true"}}})
 			return err
 		}, "GET", "/images/search", url.Values{"term": {"127.0.0.1:5000/bb"}, "limit": {"5"}, "filters": {`{"is-official":{"true":true}}`}}, ""},
 		{"prune", "", func(ctx context.Context, s *endpoints.ImageService) error {
@@ -98,30 +101,30 @@ func TestImageRequestBuilding(t *testing.T) {
 			return err
 		}, "POST", "/images/prune", url.Values{"filters": {`{"dangling":{"false":true}}`}}, ""},
 		{"commit", "", func(ctx context.Context, s *endpoints.ImageService) error {
-			_, err := s.Commit(ctx, "c1", endpoints.CommitOptions{Reference: "repo/x:t", Comment: "msg", Author: "me <m@x>", NoPause: true,
+			_, err := s.Commit(ctx, "c1", endpoints.ImageCommitOptions{Reference: "repo/x:t", Comment: "msg", Author: "me <m@x>", NoPause: true,
 				Changes: []string{"ENV A=b", `CMD ["sh"]`}, Config: &endpoints.ContainerConfig{Labels: map[string]string{"k": "v"}}})
 			return err
 		}, "POST", "/commit", url.Values{"container": {"c1"}, "repo": {"repo/x"}, "tag": {"t"}, "comment": {"msg"}, "author": {"me <m@x>"}, "pause": {"0"}, "changes": {"ENV A=b", `CMD ["sh"]`}}, `"Labels":{"k":"v"}`},
 		{"get", "1.48", func(ctx context.Context, s *endpoints.ImageService) error {
-			rc, err := s.Get(ctx, "sha256:abc", endpoints.SaveOptions{Platforms: []endpoints.Platform{*amd64}})
+			rc, err := s.Get(ctx, "sha256:abc", endpoints.ImageGetOptions{Platforms: []endpoints.Platform{*amd64}})
 			if err == nil {
 				rc.Close()
 			}
 			return err
 		}, "GET", "/images/sha256:abc/get", url.Values{"platform": {`{"architecture":"amd64","os":"linux"}`}}, ""},
 		{"get-all", "", func(ctx context.Context, s *endpoints.ImageService) error {
-			rc, err := s.GetAll(ctx, []string{"a:1", "b"}, endpoints.SaveOptions{})
+			rc, err := s.GetAll(ctx, []string{"a:1", "b"}, endpoints.ImageGetAllOptions{})
 			if err == nil {
 				rc.Close()
 			}
 			return err
 		}, "GET", "/images/get", url.Values{"names": {"a:1", "b"}}, ""},
 		{"build-prune-old", "1.41", func(ctx context.Context, s *endpoints.ImageService) error {
-			_, err := s.BuildPrune(ctx, endpoints.BuildPruneOptions{All: true, ReservedSpace: 1000, Filters: wire.Filters{"until": {"1h"}}})
+			_, err := s.BuildPrune(ctx, endpoints.ImageBuildPruneOptions{All: true, ReservedSpace: 1000, Filters: wire.Filters{"until": {"1h"}}})
 			return err
 		}, "POST", "/build/prune", url.Values{"all": {"1"}, "keep-storage": {"1000"}, "filters": {`{"until":{"1h":true}}`}}, ""},
 		{"build-prune-new", "1.48", func(ctx context.Context, s *endpoints.ImageService) error {
-			_, err := s.BuildPrune(ctx, endpoints.BuildPruneOptions{ReservedSpace: 1000, MaxUsedSpace: 2000, MinFreeSpace: 3000})
+			_, err := s.BuildPrune(ctx, endpoints.ImageBuildPruneOptions{ReservedSpace: 1000, MaxUsedSpace: 2000, MinFreeSpace: 3000})
 			return err
 		}, "POST", "/build/prune", url.Values{"reserved-space": {"1000"}, "max-used-space": {"2000"}, "min-free-space": {"3000"}}, ""},
 	}
@@ -166,7 +169,7 @@ func TestPullProgressAndAuth(t *testing.T) {
 	var got []endpoints.Progress
 	var total endpoints.ProgressTotal
 	auth := &endpoints.AuthConfig{Username: "u", Password: "p>?~", ServerAddress: "127.0.0.1:5000"}
-	res, err := s.Pull(context.Background(), "127.0.0.1:5000/x/y:v1", endpoints.PullOptions{Auth: auth, Platform: "linux/amd64", Progress: func(p endpoints.Progress) {
+	res, err := s.Pull(context.Background(), "127.0.0.1:5000/x/y:v1", endpoints.ImagePullOptions{Auth: auth, Platform: "linux/amd64", Progress: func(p endpoints.Progress) {
 		got = append(got, p)
 		total.Add(p)
 	}})
@@ -199,7 +202,7 @@ func TestPullDefaultsAndErrors(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	s := endpoints.NewImages(w)
 	f.on("POST /images/create", onStream(`{"status":"Pulling"}`, `{"errorDetail":{"message":"manifest unknown"},"error":"manifest unknown"}`))
-	_, err := s.Pull(context.Background(), "reg.example:5000/a@sha256:00", endpoints.PullOptions{})
+	_, err := s.Pull(context.Background(), "reg.example:5000/a@sha256:00", endpoints.ImagePullOptions{})
 	var se *wire.StreamError
 	if !errors.As(err, &se) || se.Message != "manifest unknown" || !strings.HasPrefix(err.Error(), "endpoints: ImageCreate") {
 		t.Fatalf("err %v (%T), want a wrapped *wire.StreamError", err, err)
@@ -212,20 +215,20 @@ func TestPullDefaultsAndErrors(t *testing.T) {
 		t.Errorf("no auth should send {}, sent %v", m)
 	}
 	f.on("POST /images/create", onStream(`{"status":"ok"}`))
-	if _, err := s.Pull(context.Background(), "a", endpoints.PullOptions{}); err != nil {
+	if _, err := s.Pull(context.Background(), "a", endpoints.ImagePullOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if q := url.Values(f.requests()[1].Query); q.Get("tag") != "latest" {
 		t.Errorf("pull of a bare name: tag %q, want latest", q.Get("tag"))
 	}
-	if _, err := s.Pull(context.Background(), "a", endpoints.PullOptions{AllTags: true}); err != nil {
+	if _, err := s.Pull(context.Background(), "a", endpoints.ImagePullOptions{AllTags: true}); err != nil {
 		t.Fatal(err)
 	}
 	if q := url.Values(f.requests()[2].Query); q.Has("tag") {
 		t.Errorf("all tags sent tag %q", q.Get("tag"))
 	}
 	f.on("POST /images/create", onJSON(500, map[string]string{"message": "Get http://127.0.0.1:9/v2/: connection refused"}))
-	_, err = s.Pull(context.Background(), "127.0.0.1:9/x", endpoints.PullOptions{})
+	_, err = s.Pull(context.Background(), "127.0.0.1:9/x", endpoints.ImagePullOptions{})
 	var werr *wire.Error
 	if !errors.As(err, &werr) || !errors.Is(err, wire.ErrInternal) || !strings.Contains(werr.Message, "connection refused") {
 		t.Errorf("err %v, want the daemon's *wire.Error", err)
@@ -243,11 +246,11 @@ func TestPushResultAndTag(t *testing.T) {
 	))
 	s := endpoints.NewImages(w)
 	n := 0
-	res, err := s.Push(context.Background(), "127.0.0.1:5000/a/b:t1", endpoints.PushOptions{Progress: func(endpoints.Progress) { n++ }})
+	res, err := s.Push(context.Background(), "127.0.0.1:5000/a/b:t1", endpoints.ImagePushOptions{Progress: func(endpoints.Progress) { n++ }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res != (endpoints.PushResult{Tag: "t1", Digest: "sha256:dd", Size: 527}) || n != 5 {
+	if res != (endpoints.ImagePushResult{Tag: "t1", Digest: "sha256:dd", Size: 527}) || n != 5 {
 		t.Errorf("result %+v, %d records", res, n)
 	}
 	r := f.requests()[0]
@@ -264,7 +267,7 @@ func TestLoadResult(t *testing.T) {
 		`{"stream":"Loaded image ID: sha256:1234\n"}`,
 	))
 	s := endpoints.NewImages(w)
-	res, err := s.Load(context.Background(), strings.NewReader("tar bytes"), endpoints.LoadOptions{})
+	res, err := s.Load(context.Background(), strings.NewReader("tar bytes"), endpoints.ImageLoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +284,7 @@ func TestImportResult(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	f.on("POST /images/create", onStream(`{"status":"sha256:feed"}`))
 	s := endpoints.NewImages(w)
-	res, err := s.Import(context.Background(), strings.NewReader("rootfs"), endpoints.ImportOptions{Reference: "imp:v", Message: "m", Changes: []string{"CMD [\"sh\"]"}})
+	res, err := s.Import(context.Background(), strings.NewReader("rootfs"), endpoints.ImageImportOptions{Reference: "imp:v", Message: "m", Changes: []string{"CMD [\"sh\"]"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,7 +311,7 @@ func TestBuildQueryAndResult(t *testing.T) {
 		Proxies: map[string]endpoints.ProxyConfig{"default": {HTTPProxy: "http://proxy:3128", NoProxy: "localhost"}},
 		Auths:   map[string]endpoints.ConfigAuth{"127.0.0.1:5000": {Auth: base64.StdEncoding.EncodeToString([]byte("u:p"))}},
 	}
-	res, err := s.Build(context.Background(), strings.NewReader("ctx"), endpoints.BuildOptions{
+	res, err := s.Build(context.Background(), strings.NewReader("ctx"), endpoints.ImageBuildOptions{
 		Dockerfile: "sub/Dockerfile", Tags: []string{"a:1", "b"}, BuildArgs: map[string]string{"V": "1", "HTTP_PROXY": "mine"},
 		Labels: map[string]string{"l": "x"}, Target: "t", Platform: "linux/amd64", NetworkMode: "none", ExtraHosts: []string{"h:1.2.3.4", "g:5.6.7.8"},
 		CacheFrom: []string{"c:1"}, NoCache: true, Pull: true, NoRemove: true, ForceRemove: true, Squash: true, Isolation: "default",
@@ -357,12 +360,12 @@ func TestBuildIDFromOutput(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	s := endpoints.NewImages(w)
 	f.on("POST /build", onStream(`{"stream":"Step 1/1 : FROM x\n"}`, `{"stream":"Successfully built 5678abcd\n"}`, `{"stream":"Successfully tagged a:b\n"}`))
-	res, err := s.Build(context.Background(), strings.NewReader("x"), endpoints.BuildOptions{})
+	res, err := s.Build(context.Background(), strings.NewReader("x"), endpoints.ImageBuildOptions{})
 	if err != nil || res.ID != "5678abcd" {
 		t.Errorf("id %q err %v", res.ID, err)
 	}
 	f.on("POST /build", onStream(`{"stream":"sha256:quietid\n"}`))
-	res, err = s.Build(context.Background(), strings.NewReader("x"), endpoints.BuildOptions{Quiet: true})
+	res, err = s.Build(context.Background(), strings.NewReader("x"), endpoints.ImageBuildOptions{Quiet: true})
 	if err != nil || res.ID != "sha256:quietid" {
 		t.Errorf("quiet id %q err %v", res.ID, err)
 	}
@@ -376,7 +379,7 @@ func TestBuildError(t *testing.T) {
 		`{"errorDetail":{"code":3,"message":"The command '/bin/sh -c echo out-before-fail \u0026\u0026 exit 3' returned a non-zero code: 3"},"error":"The command ... returned a non-zero code: 3"}`,
 	))
 	s := endpoints.NewImages(w)
-	_, err := s.Build(context.Background(), strings.NewReader("x"), endpoints.BuildOptions{})
+	_, err := s.Build(context.Background(), strings.NewReader("x"), endpoints.ImageBuildOptions{})
 	var be *endpoints.BuildError
 	if !errors.As(err, &be) {
 		t.Fatalf("err %v (%T), want *BuildError", err, err)
@@ -415,7 +418,7 @@ func TestBuildDirContext(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	f.on("POST /build", onStream(`{"aux":{"ID":"sha256:x"}}`))
 	s := endpoints.NewImages(w)
-	if _, err := s.BuildDir(context.Background(), dir, endpoints.BuildOptions{}); err != nil {
+	if _, err := s.BuildDir(context.Background(), dir, endpoints.ImageBuildOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	got := tarEntries(t, f.requests()[0].Body)
@@ -431,7 +434,7 @@ func TestBuildDirContext(t *testing.T) {
 	}
 
 	// A Dockerfile outside the directory: sent under a random name.
-	if _, err := s.BuildDir(context.Background(), dir, endpoints.BuildOptions{Dockerfile: outside, Compress: true}); err != nil {
+	if _, err := s.BuildDir(context.Background(), dir, endpoints.ImageBuildOptions{Dockerfile: outside, Compress: true}); err != nil {
 		t.Fatal(err)
 	}
 	r := f.requests()[1]
@@ -445,7 +448,7 @@ func TestBuildDirContext(t *testing.T) {
 	}
 
 	// A Dockerfile inside, named relative to the directory.
-	if _, err := s.BuildDir(context.Background(), dir, endpoints.BuildOptions{Dockerfile: filepath.Join(dir, "sub", "c.txt")}); err != nil {
+	if _, err := s.BuildDir(context.Background(), dir, endpoints.ImageBuildOptions{Dockerfile: filepath.Join(dir, "sub", "c.txt")}); err != nil {
 		t.Fatal(err)
 	}
 	if d := url.Values(f.requests()[2].Query).Get("dockerfile"); d != "sub/c.txt" {
@@ -457,7 +460,7 @@ func TestBuildDockerfileAlone(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	f.on("POST /build", onStream(`{"aux":{"ID":"sha256:x"}}`))
 	s := endpoints.NewImages(w)
-	if _, err := s.BuildDockerfile(context.Background(), strings.NewReader("FROM scratch\nLABEL a=b\n"), endpoints.BuildOptions{}); err != nil {
+	if _, err := s.BuildDockerfile(context.Background(), strings.NewReader("FROM scratch\nLABEL a=b\n"), endpoints.ImageBuildOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	got := tarEntries(t, f.requests()[0].Body)
@@ -478,32 +481,41 @@ func TestImageBadInput(t *testing.T) {
 			_, err := s.Inspect(ctx, "a", endpoints.ImageInspectOptions{Manifests: true, Platform: &endpoints.Platform{}})
 			return err
 		},
-		"tag-digest":       func() error { return s.Tag(ctx, "a", "b@sha256:00") },
-		"tag-empty":        func() error { return s.Tag(ctx, "a", " ") },
-		"pull-empty":       func() error { _, err := s.Pull(ctx, "", endpoints.PullOptions{}); return err },
-		"pull-newline":     func() error { _, err := s.Pull(ctx, "a\nb", endpoints.PullOptions{}); return err },
-		"pull-alltags-tag": func() error { _, err := s.Pull(ctx, "a:1", endpoints.PullOptions{AllTags: true}); return err },
-		"push-digest":      func() error { _, err := s.Push(ctx, "a@sha256:00", endpoints.PushOptions{}); return err },
-		"search-negative":  func() error { _, err := s.Search(ctx, "x", endpoints.SearchOptions{Limit: -1}); return err },
-		"getall-none":      func() error { _, err := s.GetAll(ctx, nil, endpoints.SaveOptions{}); return err },
-		"load-nil":         func() error { _, err := s.Load(ctx, nil, endpoints.LoadOptions{}); return err },
-		"import-nil":       func() error { _, err := s.Import(ctx, nil, endpoints.ImportOptions{}); return err },
-		"build-nothing":    func() error { _, err := s.Build(ctx, nil, endpoints.BuildOptions{}); return err },
+		"tag-digest": func() error {
+			_, err := s.Tag(ctx, "a", "b@sha256:00", endpoints.ImageTagOptions{})
+			return err
+		},
+		"tag-empty": func() error {
+			_, err := s.Tag(ctx, "a", " ", endpoints.ImageTagOptions{})
+			return err
+		},
+		"pull-empty":       func() error { _, err := s.Pull(ctx, "", endpoints.ImagePullOptions{}); return err },
+		"pull-newline":     func() error { _, err := s.Pull(ctx, "a\nb", endpoints.ImagePullOptions{}); return err },
+		"pull-alltags-tag": func() error { _, err := s.Pull(ctx, "a:1", endpoints.ImagePullOptions{AllTags: true}); return err },
+		"push-digest":      func() error { _, err := s.Push(ctx, "a@sha256:00", endpoints.ImagePushOptions{}); return err },
+		"search-negative":  func() error { _, err := s.Search(ctx, "x", endpoints.ImageSearchOptions{Limit: -1}); return err },
+		"getall-none":      func() error { _, err := s.GetAll(ctx, nil, endpoints.ImageGetAllOptions{}); return err },
+		"load-nil":         func() error { _, err := s.Load(ctx, nil, endpoints.ImageLoadOptions{}); return err },
+		"import-nil":       func() error { _, err := s.Import(ctx, nil, endpoints.ImageImportOptions{}); return err },
+		"build-nothing":    func() error { _, err := s.Build(ctx, nil, endpoints.ImageBuildOptions{}); return err },
 		"build-neg-memory": func() error {
-			_, err := s.Build(ctx, strings.NewReader(""), endpoints.BuildOptions{Memory: -1})
+			_, err := s.Build(ctx, strings.NewReader(""), endpoints.ImageBuildOptions{Memory: -1})
 			return err
 		},
 		"build-bad-tag": func() error {
-			_, err := s.Build(ctx, strings.NewReader(""), endpoints.BuildOptions{Tags: []string{"a b"}})
+			_, err := s.Build(ctx, strings.NewReader(""), endpoints.ImageBuildOptions{Tags: []string{"a b"}})
 			return err
 		},
-		"build-dir-empty": func() error { _, err := s.BuildDir(ctx, "", endpoints.BuildOptions{}); return err },
+		"build-dir-empty": func() error { _, err := s.BuildDir(ctx, "", endpoints.ImageBuildOptions{}); return err },
 		"dockerfile-escape": func() error {
-			_, err := s.BuildDockerfile(ctx, strings.NewReader("FROM x"), endpoints.BuildOptions{Dockerfile: "../D"})
+			_, err := s.BuildDockerfile(ctx, strings.NewReader("FROM x"), endpoints.ImageBuildOptions{Dockerfile: "../D"})
 			return err
 		},
-		"prune-neg":          func() error { _, err := s.BuildPrune(ctx, endpoints.BuildPruneOptions{MinFreeSpace: -1}); return err },
-		"commit-empty":       func() error { _, err := s.Commit(ctx, "", endpoints.CommitOptions{}); return err },
+		"prune-neg": func() error {
+			_, err := s.BuildPrune(ctx, endpoints.ImageBuildPruneOptions{MinFreeSpace: -1})
+			return err
+		},
+		"commit-empty":       func() error { _, err := s.Commit(ctx, "", endpoints.ImageCommitOptions{}); return err },
 		"distribution-empty": func() error { _, err := d.Inspect(ctx, "", endpoints.DistributionInspectOptions{}); return err },
 	}
 	for name, call := range calls {
@@ -526,23 +538,26 @@ func TestImageVersionGates(t *testing.T) {
 	ctx := context.Background()
 	p := &endpoints.Platform{OS: "linux", Architecture: "arm64"}
 	calls := map[string]func() error{
-		"attestations": func() error { _, err := s.Attestations(ctx, "a", endpoints.AttestationsOptions{}); return err },
+		"attestations": func() error { _, err := s.Attestations(ctx, "a", endpoints.ImageAttestationsOptions{}); return err },
 		"list-manifests": func() error {
 			_, err := s.List(ctx, endpoints.ImageListOptions{Manifests: true})
 			return err
 		},
 		"inspect-platform": func() error { _, err := s.Inspect(ctx, "a", endpoints.ImageInspectOptions{Platform: p}); return err },
-		"history-platform": func() error { _, err := s.History(ctx, "a", endpoints.HistoryOptions{Platform: p}); return err },
-		"push-platform":    func() error { _, err := s.Push(ctx, "a", endpoints.PushOptions{Platform: p}); return err },
+		"history-platform": func() error { _, err := s.History(ctx, "a", endpoints.ImageHistoryOptions{Platform: p}); return err },
+		"push-platform":    func() error { _, err := s.Push(ctx, "a", endpoints.ImagePushOptions{Platform: p}); return err },
 		"load-platform": func() error {
-			_, err := s.Load(ctx, strings.NewReader(""), endpoints.LoadOptions{Platforms: []endpoints.Platform{*p}})
+			_, err := s.Load(ctx, strings.NewReader(""), endpoints.ImageLoadOptions{Platforms: []endpoints.Platform{*p}})
 			return err
 		},
 		"delete-platforms": func() error {
 			_, err := s.Delete(ctx, "a", endpoints.ImageDeleteOptions{Platforms: []endpoints.Platform{*p}})
 			return err
 		},
-		"prune-max-used": func() error { _, err := s.BuildPrune(ctx, endpoints.BuildPruneOptions{MaxUsedSpace: 1}); return err },
+		"prune-max-used": func() error {
+			_, err := s.BuildPrune(ctx, endpoints.ImageBuildPruneOptions{MaxUsedSpace: 1})
+			return err
+		},
 	}
 	for name, call := range calls {
 		t.Run(name, func(t *testing.T) {
@@ -576,7 +591,7 @@ func TestImageDecode(t *testing.T) {
 	}
 	f.on("DELETE /images/x", onJSON(200, []map[string]string{{"Untagged": "x:latest"}, {"Deleted": "sha256:1"}}))
 	del, err := s.Delete(ctx, "x", endpoints.ImageDeleteOptions{})
-	if err != nil || !reflect.DeepEqual(del, []endpoints.ImageDeleteItem{{Untagged: "x:latest"}, {Deleted: "sha256:1"}}) {
+	if err != nil || !reflect.DeepEqual(del.Items, []endpoints.ImageDeleteItem{{Untagged: "x:latest"}, {Deleted: "sha256:1"}}) {
 		t.Errorf("delete %v %v", del, err)
 	}
 	f.on("GET /images/nope/json", onJSON(404, map[string]string{"message": "No such image: nope:latest"}))
@@ -585,8 +600,8 @@ func TestImageDecode(t *testing.T) {
 		t.Errorf("missing image err %v", err)
 	}
 	f.on("GET /images/search", onJSON(200, []map[string]any{{"name": "bb", "star_count": 3, "is_official": true}}))
-	sr, err := s.Search(ctx, "bb", endpoints.SearchOptions{})
-	if err != nil || len(sr) != 1 || sr[0].StarCount != 3 || !sr[0].IsOfficial {
+	sr, err := s.Search(ctx, "bb", endpoints.ImageSearchOptions{})
+	if err != nil || len(sr.Items) != 1 || sr.Items[0].StarCount != 3 || !sr.Items[0].IsOfficial {
 		t.Errorf("search %v %v", sr, err)
 	}
 	d := endpoints.NewDistribution(w)
@@ -622,7 +637,7 @@ func TestSaveStreams(t *testing.T) {
 	s := endpoints.NewImages(w)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	rc, err := s.Get(ctx, "big", endpoints.SaveOptions{})
+	rc, err := s.Get(ctx, "big", endpoints.ImageGetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -684,7 +699,7 @@ func TestPullCancel(t *testing.T) {
 		cancel()
 	}()
 	start := time.Now()
-	_, err := endpoints.NewImages(w).Pull(ctx, "127.0.0.1:5000/slow", endpoints.PullOptions{Progress: func(endpoints.Progress) {
+	_, err := endpoints.NewImages(w).Pull(ctx, "127.0.0.1:5000/slow", endpoints.ImagePullOptions{Progress: func(endpoints.Progress) {
 		select {
 		case got <- struct{}{}:
 		default:
@@ -713,7 +728,7 @@ func BenchmarkPullProgress(b *testing.B) {
 	b.SetBytes(int64(len(payload)))
 	for b.Loop() {
 		var total endpoints.ProgressTotal
-		if _, err := s.Pull(context.Background(), "r.example/x", endpoints.PullOptions{Progress: total.Add}); err != nil {
+		if _, err := s.Pull(context.Background(), "r.example/x", endpoints.ImagePullOptions{Progress: total.Add}); err != nil {
 			b.Fatal(err)
 		}
 	}

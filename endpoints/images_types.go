@@ -66,10 +66,11 @@ type RootFS struct {
 	Layers []string
 }
 
-// ImageInspect is an image's low-level information (swagger: ImageInspect).
+// ImageInspectResult is an image's low-level information (swagger:
+// ImageInspect).
 // Config is the image's configuration, decoded with the container config
 // type (the image's holds a subset of its fields).
-type ImageInspect struct {
+type ImageInspectResult struct {
 	ID            string `json:"Id"`
 	RepoTags      []string
 	RepoDigests   []string
@@ -97,16 +98,16 @@ type ImageInspect struct {
 }
 
 // Labels returns Config.Labels (nil without a config).
-func (i ImageInspect) Labels() map[string]string {
+func (i ImageInspectResult) Labels() map[string]string {
 	if i.Config == nil {
 		return nil
 	}
 	return i.Config.Labels
 }
 
-// HistoryItem is one layer of an image's history (swagger:
+// ImageHistoryItem is one layer of an image's history (swagger:
 // HistoryResponseItem).
-type HistoryItem struct {
+type ImageHistoryItem struct {
 	ID        string `json:"Id"`
 	Created   int64
 	CreatedBy string
@@ -122,28 +123,14 @@ type ImageDeleteItem struct {
 	Deleted  string `json:",omitempty"`
 }
 
-// ImageSearchResult is one hit of [ImageService.Search] (swagger:
+// ImageSearchItem is one hit of [ImageService.Search] (swagger:
 // ImageSearchResponseItem).
-type ImageSearchResult struct {
+type ImageSearchItem struct {
 	Name        string `json:"name"`
 	Description string `json:"description"`
 	StarCount   int    `json:"star_count"`
 	IsOfficial  bool   `json:"is_official"`
 	IsAutomated bool   `json:"is_automated"`
-}
-
-// ImagePruneResult is the report of [ImageService.Prune] (swagger:
-// ImagePruneResponse).
-type ImagePruneResult struct {
-	ImagesDeleted  []ImageDeleteItem
-	SpaceReclaimed uint64
-}
-
-// BuildPruneResult is the report of [ImageService.BuildPrune] (swagger:
-// BuildPruneResponse).
-type BuildPruneResult struct {
-	CachesDeleted  []string
-	SpaceReclaimed uint64
 }
 
 // AttestationStatement is one in-toto statement attached to an image
@@ -154,9 +141,9 @@ type AttestationStatement struct {
 	Statement     json.RawMessage `json:",omitempty"`
 }
 
-// DistributionInspect is what the registry says about an image (swagger:
-// DistributionInspect).
-type DistributionInspect struct {
+// DistributionInspectResult is what the registry says about an image
+// (swagger: DistributionInspect).
+type DistributionInspectResult struct {
 	Descriptor Descriptor
 	Platforms  []Platform
 }

@@ -1,7 +1,9 @@
 package endpoints_test
 
 import (
-	"bufio"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -9,43 +11,29 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dockwire/dockwire/internal/apispec"
 )
 
 // markerRE matches an operation marker: "// API: GET /containers/{id}/json".
 var markerRE = regexp.MustCompile(`^\s*//\s*API:\s*(\S+)\s+(\S+)\s*$`)
 
-// loadOperations reads testdata/operations.txt: "Group METHOD /path OperationID".
-func loadOperations(t *testing.T) map[string]string {
-	t.Helper()
-	f, err := os.Open("testdata/operations.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	ops := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) != 4 {
-			continue
-		}
-		ops[fields[1]+" "+fields[2]] = fields[3]
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return ops
-}
-
 // TestOperationMarkers checks every "// API:" marker in the endpoints tree
-// against the Engine API's operation list, fails on unknown or duplicated
-// markers, and reports coverage.
+// against the module's list of the Engine API's operations (package
+// internal/apispec), fails on unknown or duplicated markers, requires every
+// operation to be marked, and checks the code under each marker: the
+// operations it builds requests for (the literal ids given to newRequest)
+// are the ones its markers name.
 func TestOperationMarkers(t *testing.T) {
-	ops := loadOperations(t)
-	if len(ops) != 108 {
-		t.Fatalf("operations.txt lists %d operations, want 108", len(ops))
+	byRoute := map[string]apispec.Operation{}
+	for _, o := range apispec.All() {
+		byRoute[o.Method+" "+o.Route] = o
 	}
 	seen := map[string]string{}
+	fset := token.NewFileSet()
 	err := filepath.WalkDir(".", func(path string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -56,41 +44,82 @@ func TestOperationMarkers(t *testing.T) {
 		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 			return nil
 		}
-		data, err := os.ReadFile(path)
+		f, err := parser.ParseFile(fset, path, nil, parser.ParseComments)
 		if err != nil {
 			return err
 		}
-		for i, line := range strings.Split(string(data), "\n") {
-			m := markerRE.FindStringSubmatch(line)
-			if m == nil {
+		for _, decl := range f.Decls {
+			fn, ok := decl.(*ast.FuncDecl)
+			if !ok || fn.Doc == nil {
 				continue
 			}
-			key := m[1] + " " + m[2]
-			where := path + ":" + strconv.Itoa(i+1)
-			if _, ok := ops[key]; !ok {
-				t.Errorf("%s: marker %q names no Engine API operation", where, key)
-				continue
+			var marked []string
+			for _, c := range fn.Doc.List {
+				m := markerRE.FindStringSubmatch(c.Text)
+				if m == nil {
+					continue
+				}
+				key := m[1] + " " + m[2]
+				where := fset.Position(c.Pos()).String()
+				o, ok := byRoute[key]
+				if !ok {
+					t.Errorf("%s: marker %q names no Engine API operation", where, key)
+					continue
+				}
+				if prev, dup := seen[key]; dup {
+					t.Errorf("%s: marker %q already at %s", where, key, prev)
+					continue
+				}
+				seen[key] = where
+				marked = append(marked, o.ID)
 			}
-			if prev, dup := seen[key]; dup {
-				t.Errorf("%s: marker %q already at %s", where, key, prev)
-				continue
+			for _, id := range builtOps(fn) {
+				if _, ok := apispec.Lookup(id); !ok {
+					t.Errorf("%s: %s builds a request for %q, which is not in the list", fset.Position(fn.Pos()), fn.Name.Name, id)
+				} else if len(marked) > 0 && !contains(marked, id) {
+					t.Errorf("%s: %s builds a request for %s but is marked %v", fset.Position(fn.Pos()), fn.Name.Name, id, marked)
+				}
 			}
-			seen[key] = where
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var missing []string
-	for key, id := range ops {
+	for key, o := range byRoute {
 		if _, ok := seen[key]; !ok {
-			missing = append(missing, id)
+			missing = append(missing, o.ID)
 		}
 	}
 	sort.Strings(missing)
-	t.Logf("operations: %d/%d", len(seen), len(ops))
-	if testing.Verbose() && len(missing) > 0 {
-		t.Logf("not yet covered: %s", strings.Join(missing, " "))
+	t.Logf("operations marked: %d/%d", len(seen), len(byRoute))
+	assert.Empty(t, missing, "operations no method is marked with")
+}
+
+// builtOps returns the operation ids fn passes to newRequest as literals.
+func builtOps(fn *ast.FuncDecl) []string {
+	var ids []string
+	ast.Inspect(fn, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || len(call.Args) == 0 {
+			return true
+		}
+		if id, ok := call.Fun.(*ast.Ident); !ok || id.Name != "newRequest" {
+			return true
+		}
+		if lit, ok := call.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+			s, _ := strconv.Unquote(lit.Value)
+			ids = append(ids, s)
+		}
+		return true
+	})
+	return ids
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
 	}
+	return false
 }

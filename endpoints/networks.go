@@ -14,9 +14,6 @@ type NetworkService struct {
 	w *wire.Client
 }
 
-// NewNetworks returns the Network operations over w.
-func NewNetworks(w *wire.Client) *NetworkService { return &NetworkService{w: w} }
-
 // IPAMPool is one address pool of a network (swagger: IPAMConfig; docker-py's
 // IPAMPool). Subnet and IPRange are CIDRs, Gateway and the auxiliary
 // addresses plain IPs.
@@ -100,11 +97,14 @@ type Network struct {
 	Services   map[string]any
 	Options    map[string]string
 	Labels     map[string]string
-	Peers      []struct {
-		Name string
-		IP   string
-	}
-	Status map[string]any
+	Peers      []NetworkPeer
+	Status     map[string]any
+}
+
+// NetworkPeer is a node of a swarm-scope network (swagger: PeerInfo).
+type NetworkPeer struct {
+	Name string
+	IP   string
 }
 
 // NetworkListOptions select the networks [NetworkService.List] returns:
@@ -126,7 +126,8 @@ type NetworkInspectOptions struct {
 type NetworkConnectOptions struct {
 	Container string
 	// EndpointConfig may be nil: aliases, links, static addresses
-	// (IPAMConfig), driver options, MacAddress (API 1.44), GwPriority (API 1.48).
+	// (IPAMConfig), DriverOpts (API 1.32), MacAddress (applied from API
+	// 1.54: older daemons ignore it), GwPriority (API 1.48).
 	EndpointConfig *EndpointSettings
 }
 
@@ -201,141 +202,165 @@ func checkIPAM(op string, ipam *IPAM) error {
 //
 // API: POST /networks/create
 func (s *NetworkService) Create(ctx context.Context, opts NetworkCreateOptions) (NetworkCreateResult, error) {
-	const op = "NetworkCreate"
-	if opts.Name == "" {
-		return NetworkCreateResult{}, argErr(op, "Name", "", "must not be empty")
-	}
-	if err := checkIPAM(op, opts.IPAM); err != nil {
-		return NetworkCreateResult{}, err
-	}
-	r, err := wire.JSONRequest("POST", "/networks/create", opts)
+	r, err := newRequest("NetworkCreate")
 	if err != nil {
 		return NetworkCreateResult{}, err
 	}
-	r.Op = op
-	if opts.EnableIPv4 != nil {
-		r.Requires = append(r.Requires, wire.Requirement{What: op + ": EnableIPv4", Version: v(48)})
+	if opts.Name == "" {
+		return NetworkCreateResult{}, argErr(r.Op, "Name", "", "must not be empty")
 	}
-	var out NetworkCreateResult
-	err = s.w.DoJSON(ctx, r, &out)
-	return out, err
+	if err := checkIPAM(r.Op, opts.IPAM); err != nil {
+		return NetworkCreateResult{}, err
+	}
+	if opts.EnableIPv4 != nil {
+		need(r, "EnableIPv4", 48)
+	}
+	if err := setJSON(r, opts); err != nil {
+		return NetworkCreateResult{}, err
+	}
+	return decode[NetworkCreateResult](ctx, s.w, r)
+}
+
+// NetworkListResult is what [NetworkService.List] found.
+type NetworkListResult struct {
+	Items []Network
 }
 
 // List lists networks. Containers is not filled: inspect a network for it.
 //
 // API: GET /networks
-func (s *NetworkService) List(ctx context.Context, opts NetworkListOptions) ([]Network, error) {
-	return doJSON[[]Network](ctx, s.w, filterRequest("NetworkList", "GET", "/networks", opts.Filters, wire.Version{}))
+func (s *NetworkService) List(ctx context.Context, opts NetworkListOptions) (NetworkListResult, error) {
+	r, err := newRequest("NetworkList")
+	if err != nil {
+		return NetworkListResult{}, err
+	}
+	setFilters(r.Query, opts.Filters)
+	items, err := decode[[]Network](ctx, s.w, r)
+	return NetworkListResult{Items: items}, err
+}
+
+// NetworkInspectResult is a network with its containers.
+type NetworkInspectResult struct {
+	Network
 }
 
 // Inspect reports a network by id or name, with its containers.
 //
 // API: GET /networks/{id}
-func (s *NetworkService) Inspect(ctx context.Context, id string, opts NetworkInspectOptions) (Network, error) {
-	const op = "NetworkInspect"
-	p, err := idPath(op, "/networks/", id, "")
+func (s *NetworkService) Inspect(ctx context.Context, id string, opts NetworkInspectOptions) (NetworkInspectResult, error) {
+	r, err := newRequest("NetworkInspect", id)
 	if err != nil {
-		return Network{}, err
+		return NetworkInspectResult{}, err
 	}
 	switch opts.Scope {
 	case "", "local", "swarm", "global":
 	default:
-		return Network{}, argErr(op, "Scope", opts.Scope, `want "local", "swarm" or "global"`)
+		return NetworkInspectResult{}, argErr(r.Op, "Scope", opts.Scope, `want "local", "swarm" or "global"`)
 	}
-	r := req("GET", p, op)
-	boolParam(r.Query, "verbose", opts.Verbose)
-	if opts.Scope != "" {
-		r.Query.Set("scope", opts.Scope)
-	}
-	var out Network
-	err = s.w.DoJSON(ctx, r, &out)
-	return out, err
+	setBool(r.Query, "verbose", opts.Verbose)
+	setString(r.Query, "scope", opts.Scope)
+	return decode[NetworkInspectResult](ctx, s.w, r)
 }
+
+// NetworkDeleteOptions tune [NetworkService.Delete]; there is nothing to
+// tune yet.
+type NetworkDeleteOptions struct{}
+
+// NetworkDeleteResult is an empty answer; fields may be added.
+type NetworkDeleteResult struct{}
 
 // Delete removes a network.
 //
 // API: DELETE /networks/{id}
-func (s *NetworkService) Delete(ctx context.Context, id string) error {
-	const op = "NetworkDelete"
-	p, err := idPath(op, "/networks/", id, "")
+func (s *NetworkService) Delete(ctx context.Context, id string, opts NetworkDeleteOptions) (NetworkDeleteResult, error) {
+	r, err := newRequest("NetworkDelete", id)
 	if err != nil {
-		return err
+		return NetworkDeleteResult{}, err
 	}
-	return s.w.DoJSON(ctx, req("DELETE", p, op), nil)
+	_, err = callNoContent(ctx, s.w, r)
+	return NetworkDeleteResult{}, err
 }
 
-type connectBody struct {
-	Container      string
-	EndpointConfig *EndpointSettings `json:",omitempty"`
-}
+// NetworkConnectResult is an empty answer; fields may be added.
+type NetworkConnectResult struct{}
 
 // Connect attaches a container to a network. Static addresses in
 // EndpointConfig.IPAMConfig are checked before any I/O.
 //
 // API: POST /networks/{id}/connect
-func (s *NetworkService) Connect(ctx context.Context, id string, opts NetworkConnectOptions) error {
-	const op = "NetworkConnect"
-	p, err := idPath(op, "/networks/", id, "/connect")
+func (s *NetworkService) Connect(ctx context.Context, id string, opts NetworkConnectOptions) (NetworkConnectResult, error) {
+	r, err := newRequest("NetworkConnect", id)
 	if err != nil {
-		return err
+		return NetworkConnectResult{}, err
 	}
 	if opts.Container == "" {
-		return argErr(op, "Container", "", "must not be empty")
+		return NetworkConnectResult{}, argErr(r.Op, "Container", "", "must not be empty")
 	}
-	var reqs []wire.Requirement
 	if es := opts.EndpointConfig; es != nil {
 		if ic := es.IPAMConfig; ic != nil {
-			if err := checkIP(op, "EndpointConfig.IPAMConfig.IPv4Address", ic.IPv4Address); err != nil {
-				return err
+			if err := checkIP(r.Op, "EndpointConfig.IPAMConfig.IPv4Address", ic.IPv4Address); err != nil {
+				return NetworkConnectResult{}, err
 			}
-			if err := checkIP(op, "EndpointConfig.IPAMConfig.IPv6Address", ic.IPv6Address); err != nil {
-				return err
+			if err := checkIP(r.Op, "EndpointConfig.IPAMConfig.IPv6Address", ic.IPv6Address); err != nil {
+				return NetworkConnectResult{}, err
 			}
 			for _, a := range ic.LinkLocalIPs {
-				if err := checkIP(op, "EndpointConfig.IPAMConfig.LinkLocalIPs", a); err != nil {
-					return err
+				if err := checkIP(r.Op, "EndpointConfig.IPAMConfig.LinkLocalIPs", a); err != nil {
+					return NetworkConnectResult{}, err
 				}
 			}
 		}
 		if es.MacAddress != "" {
-			reqs = append(reqs, wire.Requirement{What: op + ": EndpointConfig.MacAddress", Version: v(44)})
+			need(r, "EndpointConfig.MacAddress", 54) // in the API since 1.44, applied only from 1.54
+		}
+		if len(es.DriverOpts) > 0 {
+			need(r, "EndpointConfig.DriverOpts", 32)
 		}
 		if es.GwPriority != 0 {
-			reqs = append(reqs, wire.Requirement{What: op + ": EndpointConfig.GwPriority", Version: v(48)})
+			need(r, "EndpointConfig.GwPriority", 48)
 		}
 	}
-	r, err := wire.JSONRequest("POST", p, connectBody{opts.Container, opts.EndpointConfig})
-	if err != nil {
-		return err
+	body := struct {
+		Container      string
+		EndpointConfig *EndpointSettings `json:",omitempty"`
+	}{opts.Container, opts.EndpointConfig}
+	if err := setJSON(r, body); err != nil {
+		return NetworkConnectResult{}, err
 	}
-	r.Op, r.Requires = op, reqs
-	return s.w.DoJSON(ctx, r, nil)
+	_, err = callNoContent(ctx, s.w, r)
+	return NetworkConnectResult{}, err
 }
+
+// NetworkDisconnectResult is an empty answer; fields may be added.
+type NetworkDisconnectResult struct{}
 
 // Disconnect detaches a container from a network; Force detaches even a
 // container that is gone or whose endpoint is stale.
 //
 // API: POST /networks/{id}/disconnect
-func (s *NetworkService) Disconnect(ctx context.Context, id string, opts NetworkDisconnectOptions) error {
-	const op = "NetworkDisconnect"
-	p, err := idPath(op, "/networks/", id, "/disconnect")
+func (s *NetworkService) Disconnect(ctx context.Context, id string, opts NetworkDisconnectOptions) (NetworkDisconnectResult, error) {
+	r, err := newRequest("NetworkDisconnect", id)
 	if err != nil {
-		return err
+		return NetworkDisconnectResult{}, err
 	}
 	if opts.Container == "" {
-		return argErr(op, "Container", "", "must not be empty")
+		return NetworkDisconnectResult{}, argErr(r.Op, "Container", "", "must not be empty")
 	}
-	r, err := wire.JSONRequest("POST", p, opts)
-	if err != nil {
-		return err
+	if err := setJSON(r, opts); err != nil {
+		return NetworkDisconnectResult{}, err
 	}
-	r.Op = op
-	return s.w.DoJSON(ctx, r, nil)
+	_, err = callNoContent(ctx, s.w, r)
+	return NetworkDisconnectResult{}, err
 }
 
 // Prune removes the unused networks the filters select.
 //
 // API: POST /networks/prune
 func (s *NetworkService) Prune(ctx context.Context, opts NetworkPruneOptions) (NetworkPruneResult, error) {
-	return doJSON[NetworkPruneResult](ctx, s.w, filterRequest("NetworkPrune", "POST", "/networks/prune", opts.Filters, wire.Version{}))
+	r, err := newRequest("NetworkPrune")
+	if err != nil {
+		return NetworkPruneResult{}, err
+	}
+	setFilters(r.Query, opts.Filters)
+	return decode[NetworkPruneResult](ctx, s.w, r)
 }

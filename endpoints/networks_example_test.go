@@ -5,43 +5,21 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"net"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/dockwire/dockwire"
 	"github.com/dockwire/dockwire/endpoints"
-	"github.com/dockwire/dockwire/mockdaemon"
 	"github.com/dockwire/dockwire/wire"
 )
-
-// mockWire starts an in-process mock daemon on a unix socket and returns a
-// wire client for it, and a function that stops both.
-func mockWire() (*wire.Client, func()) {
-	dir, err := os.MkdirTemp("", "dwex")
-	if err != nil {
-		log.Fatal(err)
-	}
-	sock := filepath.Join(dir, "docker.sock")
-	ln, err := net.Listen("unix", sock)
-	if err != nil {
-		log.Fatal(err)
-	}
-	d := mockdaemon.New(mockdaemon.Config{})
-	go d.Serve(ln)
-	var dialer net.Dialer
-	w := wire.NewClient(func(ctx context.Context) (net.Conn, error) { return dialer.DialContext(ctx, "unix", sock) }, wire.Options{})
-	return w, func() { w.Close(); d.Close(); os.RemoveAll(dir) }
-}
 
 // Create a network with its own subnet, attach a container with an alias
 // and a static address, and see it in the network's inspect.
 func ExampleNetworkService_Connect() {
-	w, stop := mockWire()
+	cli, stop := mockClient()
 	defer stop()
 	ctx := context.Background()
-	networks, containers := endpoints.NewNetworks(w), endpoints.NewContainers(w)
+	networks, containers := cli.Networks, cli.Containers
 
 	n, err := networks.Create(ctx, endpoints.NetworkCreateOptions{
 		Name: "backend",
@@ -54,7 +32,7 @@ func ExampleNetworkService_Connect() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	err = networks.Connect(ctx, n.ID, endpoints.NetworkConnectOptions{Container: c.ID, EndpointConfig: &endpoints.EndpointSettings{
+	_, err = networks.Connect(ctx, n.ID, endpoints.NetworkConnectOptions{Container: c.ID, EndpointConfig: &endpoints.EndpointSettings{
 		Aliases:    []string{"db"},
 		IPAMConfig: &endpoints.EndpointIPAMConfig{IPv4Address: "10.231.0.10"},
 	}})
@@ -62,10 +40,10 @@ func ExampleNetworkService_Connect() {
 		log.Fatal(err)
 	}
 	// Like dockerd, the network has an endpoint for the container once it runs.
-	if err := containers.Start(ctx, c.ID, endpoints.StartOptions{}); err != nil {
+	if _, err := containers.Start(ctx, c.ID, endpoints.ContainerStartOptions{}); err != nil {
 		log.Fatal(err)
 	}
-	defer containers.Delete(ctx, c.ID, endpoints.DeleteOptions{Force: true})
+	defer containers.Delete(ctx, c.ID, endpoints.ContainerDeleteOptions{Force: true})
 	got, err := networks.Inspect(ctx, "backend", endpoints.NetworkInspectOptions{})
 	if err != nil {
 		log.Fatal(err)
@@ -84,16 +62,16 @@ func ExampleNetworkService_Connect() {
 // only anonymous volumes unless All is set; API 1.41 refuses All before
 // anything is sent.
 func ExampleVolumeService_Prune() {
-	w, stop := mockWire()
+	cli, stop := mockClient()
 	defer stop()
 	ctx := context.Background()
-	volumes := endpoints.NewVolumes(w)
+	volumes := cli.Volumes
 	for _, name := range []string{"cache-a", "cache-b"} {
 		if _, err := volumes.Create(ctx, endpoints.VolumeCreateOptions{Name: name, Labels: map[string]string{"job": "42"}}); err != nil {
 			log.Fatal(err)
 		}
 	}
-	ver, err := w.Version(ctx)
+	ver, err := cli.APIVersion(ctx)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -119,14 +97,14 @@ func ExampleServiceService_Create() {
 	}
 	secrets, services := endpoints.NewSecrets(cli.Wire()), endpoints.NewServices(cli.Wire())
 
-	sec, err := secrets.Create(ctx, endpoints.SecretSpec{Name: "db-password", Data: []byte("hunter2")})
+	sec, err := secrets.Create(ctx, endpoints.SecretCreateOptions{Spec: endpoints.SecretSpec{Name: "db-password", Data: []byte("hunter2")}})
 	if errors.Is(err, wire.ErrUnavailable) {
 		log.Fatal("not a swarm manager: ", err)
 	} else if err != nil {
 		log.Fatal(err)
 	}
 	grace := time.Second
-	svc, err := services.Create(ctx, endpoints.ServiceSpec{
+	svc, err := services.Create(ctx, endpoints.ServiceCreateOptions{Spec: endpoints.ServiceSpec{
 		Name: "worker",
 		TaskTemplate: endpoints.TaskSpec{ContainerSpec: &endpoints.ContainerSpec{
 			Image:           "sha256:0123...", // the image id
@@ -135,7 +113,7 @@ func ExampleServiceService_Create() {
 			Secrets:         []endpoints.SecretReference{{SecretID: sec.ID, SecretName: "db-password", File: &endpoints.FileTarget{Name: "db-password", UID: "0", GID: "0", Mode: 0o400}}},
 		}},
 		Mode: endpoints.Replicated(1),
-	}, endpoints.ServiceCreateOptions{})
+	}})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -137,16 +137,19 @@ func TestNetworkRequests(t *testing.T) {
 			return err
 		}, method: "GET", path: "/networks/n1", query: url.Values{"verbose": {"1"}, "scope": {"swarm"}}},
 		{name: "delete", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewNetworks(w).Delete(ctx, "n1")
+			_, err := endpoints.NewNetworks(w).Delete(ctx, "n1", endpoints.NetworkDeleteOptions{})
+			return err
 		}, method: "DELETE", path: "/networks/n1"},
 		{name: "connect", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewNetworks(w).Connect(ctx, "n1", endpoints.NetworkConnectOptions{Container: "c1", EndpointConfig: &endpoints.EndpointSettings{
+			_, err := endpoints.NewNetworks(w).Connect(ctx, "n1", endpoints.NetworkConnectOptions{Container: "c1", EndpointConfig: &endpoints.EndpointSettings{
 				Aliases: []string{"web"}, Links: []string{"db:db"}, DriverOpts: map[string]string{"k": "v"},
 				IPAMConfig: &endpoints.EndpointIPAMConfig{IPv4Address: "10.231.0.10", IPv6Address: "fd00::10", LinkLocalIPs: []string{"169.254.1.1"}}}})
+			return err
 		}, method: "POST", path: "/networks/n1/connect", body: []string{`"Container":"c1"`, `"Aliases":["web"]`, `"Links":["db:db"]`,
 			`"IPv4Address":"10.231.0.10"`, `"IPv6Address":"fd00::10"`, `"LinkLocalIPs":["169.254.1.1"]`, `"DriverOpts":{"k":"v"}`}},
 		{name: "disconnect", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewNetworks(w).Disconnect(ctx, "n1", endpoints.NetworkDisconnectOptions{Container: "c1", Force: true})
+			_, err := endpoints.NewNetworks(w).Disconnect(ctx, "n1", endpoints.NetworkDisconnectOptions{Container: "c1", Force: true})
+			return err
 		}, method: "POST", path: "/networks/n1/disconnect", body: []string{`"Container":"c1"`, `"Force":true`}},
 		{name: "prune", call: func(ctx context.Context, w *wire.Client) error {
 			_, err := endpoints.NewNetworks(w).Prune(ctx, endpoints.NetworkPruneOptions{Filters: wire.Filters{"label": {"run=1"}}})
@@ -172,14 +175,16 @@ func TestVolumeRequests(t *testing.T) {
 			return err
 		}, method: "GET", path: "/volumes", query: url.Values{"filters": {`{"dangling":{"true":true}}`}}},
 		{name: "inspect", call: func(ctx context.Context, w *wire.Client) error {
-			_, err := endpoints.NewVolumes(w).Inspect(ctx, "v1")
+			_, err := endpoints.NewVolumes(w).Inspect(ctx, "v1", endpoints.VolumeInspectOptions{})
 			return err
 		}, method: "GET", path: "/volumes/v1"},
 		{name: "update", version: "1.42", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewVolumes(w).Update(ctx, "cv", endpoints.VolumeUpdateOptions{Version: endpoints.ObjectVersion{Index: 12}, Spec: endpoints.ClusterVolumeSpec{Group: "g"}})
+			_, err := endpoints.NewVolumes(w).Update(ctx, "cv", endpoints.VolumeUpdateOptions{Version: endpoints.ObjectVersion{Index: 12}, Spec: endpoints.ClusterVolumeSpec{Group: "g"}})
+			return err
 		}, method: "PUT", path: "/volumes/cv", query: url.Values{"version": {"12"}}, body: []string{`{"Spec":{"Group":"g"}}`}},
 		{name: "delete", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewVolumes(w).Delete(ctx, "v1", endpoints.VolumeDeleteOptions{Force: true})
+			_, err := endpoints.NewVolumes(w).Delete(ctx, "v1", endpoints.VolumeDeleteOptions{Force: true})
+			return err
 		}, method: "DELETE", path: "/volumes/v1", query: url.Values{"force": {"1"}}},
 		{name: "prune-141", call: func(ctx context.Context, w *wire.Client) error {
 			_, err := endpoints.NewVolumes(w).Prune(ctx, endpoints.VolumePruneOptions{Filters: wire.Filters{"label": {"r=1"}}})
@@ -223,27 +228,33 @@ func TestNetworkVolumeBadInput(t *testing.T) {
 			return err
 		}},
 		{name: "connect-no-container", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewNetworks(w).Connect(ctx, "n", endpoints.NetworkConnectOptions{})
+			_, err := endpoints.NewNetworks(w).Connect(ctx, "n", endpoints.NetworkConnectOptions{})
+			return err
 		}},
 		{name: "connect-bad-ip", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewNetworks(w).Connect(ctx, "n", endpoints.NetworkConnectOptions{Container: "c",
+			_, err := endpoints.NewNetworks(w).Connect(ctx, "n", endpoints.NetworkConnectOptions{Container: "c",
 				EndpointConfig: &endpoints.EndpointSettings{IPAMConfig: &endpoints.EndpointIPAMConfig{IPv4Address: "10.231.0.300"}}})
+			return err
 		}},
 		{name: "connect-gwpriority-1.47", version: "1.47", wantVersion: true, call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewNetworks(w).Connect(ctx, "n", endpoints.NetworkConnectOptions{Container: "c", EndpointConfig: &endpoints.EndpointSettings{GwPriority: 1}})
+			_, err := endpoints.NewNetworks(w).Connect(ctx, "n", endpoints.NetworkConnectOptions{Container: "c", EndpointConfig: &endpoints.EndpointSettings{GwPriority: 1}})
+			return err
 		}},
 		{name: "disconnect-no-container", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewNetworks(w).Disconnect(ctx, "n", endpoints.NetworkDisconnectOptions{})
+			_, err := endpoints.NewNetworks(w).Disconnect(ctx, "n", endpoints.NetworkDisconnectOptions{})
+			return err
 		}},
 		{name: "delete-slash", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewNetworks(w).Delete(ctx, "a\nb")
+			_, err := endpoints.NewNetworks(w).Delete(ctx, "a\nb", endpoints.NetworkDeleteOptions{})
+			return err
 		}},
 		{name: "volume-cluster-1.41", wantVersion: true, call: func(ctx context.Context, w *wire.Client) error {
 			_, err := endpoints.NewVolumes(w).Create(ctx, endpoints.VolumeCreateOptions{ClusterVolumeSpec: &endpoints.ClusterVolumeSpec{}})
 			return err
 		}},
 		{name: "volume-update-1.41", wantVersion: true, call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewVolumes(w).Update(ctx, "v", endpoints.VolumeUpdateOptions{})
+			_, err := endpoints.NewVolumes(w).Update(ctx, "v", endpoints.VolumeUpdateOptions{})
+			return err
 		}},
 		{name: "volume-prune-all-1.41", wantVersion: true, call: func(ctx context.Context, w *wire.Client) error {
 			_, err := endpoints.NewVolumes(w).Prune(ctx, endpoints.VolumePruneOptions{All: true})
@@ -254,7 +265,7 @@ func TestNetworkVolumeBadInput(t *testing.T) {
 			return err
 		}},
 		{name: "volume-inspect-empty", call: func(ctx context.Context, w *wire.Client) error {
-			_, err := endpoints.NewVolumes(w).Inspect(ctx, "")
+			_, err := endpoints.NewVolumes(w).Inspect(ctx, "", endpoints.VolumeInspectOptions{})
 			return err
 		}},
 	})
@@ -288,7 +299,7 @@ func TestNetworkVolumeDecode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(vl.Volumes) != 1 || vl.Volumes[0].Name != "v1" || vl.Volumes[0].Labels["a"] != "b" || vl.Volumes[0].Mountpoint == "" {
+	if len(vl.Items) != 1 || vl.Items[0].Name != "v1" || vl.Items[0].Labels["a"] != "b" || vl.Items[0].Mountpoint == "" {
 		t.Errorf("decoded %+v", vl)
 	}
 	pr, err := endpoints.NewVolumes(w).Prune(ctx, endpoints.VolumePruneOptions{})
@@ -298,10 +309,10 @@ func TestNetworkVolumeDecode(t *testing.T) {
 	if !reflect.DeepEqual(pr.VolumesDeleted, []string{"v1", "v2"}) || pr.SpaceReclaimed != 4096 {
 		t.Errorf("prune %+v", pr)
 	}
-	if err := endpoints.NewNetworks(w).Delete(ctx, "gone"); !errors.Is(err, wire.ErrNotFound) {
+	if _, err := endpoints.NewNetworks(w).Delete(ctx, "gone", endpoints.NetworkDeleteOptions{}); !errors.Is(err, wire.ErrNotFound) {
 		t.Errorf("delete gone: %v, want ErrNotFound", err)
 	}
-	err = endpoints.NewVolumes(w).Delete(ctx, "busy", endpoints.VolumeDeleteOptions{})
+	_, err = endpoints.NewVolumes(w).Delete(ctx, "busy", endpoints.VolumeDeleteOptions{})
 	var werr *wire.Error
 	if !errors.Is(err, wire.ErrConflict) || !errors.As(err, &werr) || !strings.Contains(werr.Message, "in use") {
 		t.Errorf("delete busy: %v, want ErrConflict with the daemon's message", err)
@@ -329,8 +340,8 @@ func BenchmarkNetworkList(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		got, err := ns.List(ctx, endpoints.NetworkListOptions{})
-		if err != nil || len(got) != 100 {
-			b.Fatal(len(got), err)
+		if err != nil || len(got.Items) != 100 {
+			b.Fatal(len(got.Items), err)
 		}
 	}
 }

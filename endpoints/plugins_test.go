@@ -20,34 +20,26 @@ import (
 func TestPluginRequests(t *testing.T) {
 	auth, _ := wire.EncodeAuth(&endpoints.AuthConfig{Username: "u", Password: "p"})
 	privs := []endpoints.PluginPrivilege{{Name: "network", Description: "", Value: []string{"host"}}}
-	drain := func(s *wire.Stream[endpoints.PluginProgress], err error) error {
-		if err != nil {
-			return err
-		}
-		defer s.Close()
-		for s.Next() {
-		}
-		return s.Err()
-	}
+	drain := func(_ any, err error) error { return err }
 	runOpCases(t, []opCase{
 		{name: "list", call: func(ctx context.Context, w *wire.Client) error {
 			_, err := endpoints.NewPlugins(w).List(ctx, endpoints.PluginListOptions{Filters: wire.Filters{"enable": {"true"}}})
 			return err
 		}, method: "GET", path: "/plugins", reply: []any{}, query: url.Values{"filters": {`{"enable":{"true":true}}`}}},
 		{name: "privileges", call: func(ctx context.Context, w *wire.Client) error {
-			_, err := endpoints.NewPlugins(w).Privileges(ctx, "127.0.0.1:5000/p:latest")
+			_, err := endpoints.NewPlugins(w).Privileges(ctx, "127.0.0.1:5000/p:latest", endpoints.PluginPrivilegesOptions{})
 			return err
 		}, method: "GET", path: "/plugins/privileges", reply: []any{}, query: url.Values{"remote": {"127.0.0.1:5000/p:latest"}}},
 		{name: "pull", call: func(ctx context.Context, w *wire.Client) error {
 			return drain(endpoints.NewPlugins(w).Pull(ctx, "127.0.0.1:5000/p:latest", endpoints.PluginPullOptions{Name: "p:1", Privileges: privs,
-				RegistryAuth: &endpoints.AuthConfig{Username: "u", Password: "p"}}))
+				Auth: &endpoints.AuthConfig{Username: "u", Password: "p"}}))
 		}, method: "POST", path: "/plugins/pull", query: url.Values{"remote": {"127.0.0.1:5000/p:latest"}, "name": {"p:1"}},
 			header: map[string]string{"X-Registry-Auth": auth, "Content-Type": "application/json"}, body: []string{`[{"Name":"network","Description":"","Value":["host"]}]`}},
 		{name: "pull-no-privileges", call: func(ctx context.Context, w *wire.Client) error {
 			return drain(endpoints.NewPlugins(w).Pull(ctx, "127.0.0.1:5000/p", endpoints.PluginPullOptions{}))
 		}, method: "POST", path: "/plugins/pull", query: url.Values{"remote": {"127.0.0.1:5000/p"}}, body: []string{`[]`}},
 		{name: "inspect", call: func(ctx context.Context, w *wire.Client) error {
-			_, err := endpoints.NewPlugins(w).Inspect(ctx, "vieux/sshfs:latest")
+			_, err := endpoints.NewPlugins(w).Inspect(ctx, "vieux/sshfs:latest", endpoints.PluginInspectOptions{})
 			return err
 		}, method: "GET", path: "/plugins/vieux/sshfs:latest/json"},
 		{name: "delete", call: func(ctx context.Context, w *wire.Client) error {
@@ -55,25 +47,30 @@ func TestPluginRequests(t *testing.T) {
 			return err
 		}, method: "DELETE", path: "/plugins/p", reply: map[string]any{"Name": "p"}, query: url.Values{"force": {"1"}}},
 		{name: "enable", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewPlugins(w).Enable(ctx, "p", endpoints.PluginEnableOptions{Timeout: 5})
+			_, err := endpoints.NewPlugins(w).Enable(ctx, "p", endpoints.PluginEnableOptions{Timeout: 5})
+			return err
 		}, method: "POST", path: "/plugins/p/enable", query: url.Values{"timeout": {"5"}}},
 		{name: "enable-default-timeout", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewPlugins(w).Enable(ctx, "p", endpoints.PluginEnableOptions{})
+			_, err := endpoints.NewPlugins(w).Enable(ctx, "p", endpoints.PluginEnableOptions{})
+			return err
 		}, method: "POST", path: "/plugins/p/enable", query: url.Values{"timeout": {"0"}}},
 		{name: "disable", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewPlugins(w).Disable(ctx, "p", endpoints.PluginDisableOptions{Force: true})
+			_, err := endpoints.NewPlugins(w).Disable(ctx, "p", endpoints.PluginDisableOptions{Force: true})
+			return err
 		}, method: "POST", path: "/plugins/p/disable", query: url.Values{"force": {"1"}}},
 		{name: "upgrade", call: func(ctx context.Context, w *wire.Client) error {
 			return drain(endpoints.NewPlugins(w).Upgrade(ctx, "p", "127.0.0.1:5000/p:2", endpoints.PluginUpgradeOptions{Privileges: privs}))
 		}, method: "POST", path: "/plugins/p/upgrade", query: url.Values{"remote": {"127.0.0.1:5000/p:2"}}, body: []string{`"Value":["host"]`}},
 		{name: "create", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewPlugins(w).Create(ctx, "p:1", strings.NewReader("tarbytes"))
+			_, err := endpoints.NewPlugins(w).Create(ctx, "p:1", strings.NewReader("tarbytes"), endpoints.PluginCreateOptions{})
+			return err
 		}, method: "POST", path: "/plugins/create", query: url.Values{"name": {"p:1"}}, header: map[string]string{"Content-Type": "application/x-tar"}, body: []string{"tarbytes"}},
 		{name: "push", call: func(ctx context.Context, w *wire.Client) error {
-			return drain(endpoints.NewPlugins(w).Push(ctx, "127.0.0.1:5000/p:1", endpoints.PluginPushOptions{RegistryAuth: &endpoints.AuthConfig{Username: "u", Password: "p"}}))
+			return drain(endpoints.NewPlugins(w).Push(ctx, "127.0.0.1:5000/p:1", endpoints.PluginPushOptions{Auth: &endpoints.AuthConfig{Username: "u", Password: "p"}}))
 		}, method: "POST", path: "/plugins/127.0.0.1:5000/p:1/push", header: map[string]string{"X-Registry-Auth": auth}},
 		{name: "set", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewPlugins(w).Set(ctx, "p", []string{"DEBUG=1", "mnt.source=/tmp"})
+			_, err := endpoints.NewPlugins(w).Set(ctx, "p", endpoints.PluginSetOptions{Args: []string{"DEBUG=1", "mnt.source=/tmp"}})
+			return err
 		}, method: "POST", path: "/plugins/p/set", body: []string{`["DEBUG=1","mnt.source=/tmp"]`}},
 	})
 }
@@ -81,7 +78,7 @@ func TestPluginRequests(t *testing.T) {
 func TestPluginBadInput(t *testing.T) {
 	runBadCases(t, []badCase{
 		{name: "privileges-empty", call: func(ctx context.Context, w *wire.Client) error {
-			_, err := endpoints.NewPlugins(w).Privileges(ctx, "")
+			_, err := endpoints.NewPlugins(w).Privileges(ctx, "", endpoints.PluginPrivilegesOptions{})
 			return err
 		}},
 		{name: "pull-empty", call: func(ctx context.Context, w *wire.Client) error {
@@ -93,14 +90,16 @@ func TestPluginBadInput(t *testing.T) {
 			return err
 		}},
 		{name: "inspect-empty", call: func(ctx context.Context, w *wire.Client) error {
-			_, err := endpoints.NewPlugins(w).Inspect(ctx, "")
+			_, err := endpoints.NewPlugins(w).Inspect(ctx, "", endpoints.PluginInspectOptions{})
 			return err
 		}},
 		{name: "enable-negative", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewPlugins(w).Enable(ctx, "p", endpoints.PluginEnableOptions{Timeout: -1})
+			_, err := endpoints.NewPlugins(w).Enable(ctx, "p", endpoints.PluginEnableOptions{Timeout: -1})
+			return err
 		}},
 		{name: "disable-force-1.27", version: "1.27", wantVersion: true, call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewPlugins(w).Disable(ctx, "p", endpoints.PluginDisableOptions{Force: true})
+			_, err := endpoints.NewPlugins(w).Disable(ctx, "p", endpoints.PluginDisableOptions{Force: true})
+			return err
 		}},
 		{name: "upgrade-1.25", version: "1.25", wantVersion: true, call: func(ctx context.Context, w *wire.Client) error {
 			_, err := endpoints.NewPlugins(w).Upgrade(ctx, "p", "r", endpoints.PluginUpgradeOptions{})
@@ -111,27 +110,31 @@ func TestPluginBadInput(t *testing.T) {
 			return err
 		}},
 		{name: "create-nil-tar", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewPlugins(w).Create(ctx, "p", nil)
+			_, err := endpoints.NewPlugins(w).Create(ctx, "p", nil, endpoints.PluginCreateOptions{})
+			return err
 		}},
 		{name: "create-no-name", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewPlugins(w).Create(ctx, "", strings.NewReader(""))
+			_, err := endpoints.NewPlugins(w).Create(ctx, "", strings.NewReader(""), endpoints.PluginCreateOptions{})
+			return err
 		}},
 		{name: "set-none", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewPlugins(w).Set(ctx, "p", nil)
+			_, err := endpoints.NewPlugins(w).Set(ctx, "p", endpoints.PluginSetOptions{Args: nil})
+			return err
 		}},
 		{name: "set-no-key", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewPlugins(w).Set(ctx, "p", []string{"=1"})
+			_, err := endpoints.NewPlugins(w).Set(ctx, "p", endpoints.PluginSetOptions{Args: []string{"=1"}})
+			return err
 		}},
 		{name: "session-no-id", call: func(ctx context.Context, w *wire.Client) error {
-			_, err := endpoints.NewSession(w).Start(ctx, endpoints.SessionOptions{})
+			_, err := endpoints.NewSession(w).Start(ctx, endpoints.SessionStartOptions{})
 			return err
 		}},
 		{name: "session-1.30", version: "1.30", wantVersion: true, call: func(ctx context.Context, w *wire.Client) error {
-			_, err := endpoints.NewSession(w).Start(ctx, endpoints.SessionOptions{ID: "s"})
+			_, err := endpoints.NewSession(w).Start(ctx, endpoints.SessionStartOptions{ID: "s"})
 			return err
 		}},
 		{name: "session-header-newline", call: func(ctx context.Context, w *wire.Client) error {
-			_, err := endpoints.NewSession(w).Start(ctx, endpoints.SessionOptions{ID: "s", Name: "a\r\nX-Evil: 1"})
+			_, err := endpoints.NewSession(w).Start(ctx, endpoints.SessionStartOptions{ID: "s", Name: "a\r\nX-Evil: 1"})
 			return err
 		}},
 	})
@@ -158,18 +161,13 @@ func TestPluginPullErrors(t *testing.T) {
 	if !errors.As(err, &werr) || werr.StatusCode != 500 || !strings.Contains(werr.Message, "connection refused") {
 		t.Errorf("early failure: %v, want *wire.Error 500", err)
 	}
-	s, err := ps.Pull(ctx, "127.0.0.1:9/p", endpoints.PluginPullOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var statuses []string
-	for s.Next() {
-		statuses = append(statuses, s.Value().Status)
-	}
-	s.Close()
+	_, err = ps.Pull(ctx, "127.0.0.1:9/p", endpoints.PluginPullOptions{Progress: func(p endpoints.Progress) {
+		statuses = append(statuses, p.Status)
+	}})
 	var serr *wire.StreamError
-	if !errors.As(s.Err(), &serr) || !strings.Contains(serr.Message, "connection refused") {
-		t.Errorf("stream failure: %v, want *wire.StreamError", s.Err())
+	if !errors.As(err, &serr) || !strings.Contains(serr.Message, "connection refused") {
+		t.Errorf("stream failure: %v, want *wire.StreamError", err)
 	}
 	if len(statuses) != 1 || statuses[0] != "Pulling from p" {
 		t.Errorf("statuses %q", statuses)
@@ -193,10 +191,10 @@ func TestPluginDecode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ps) != 1 {
-		t.Fatalf("%d plugins", len(ps))
+	if len(ps.Items) != 1 {
+		t.Fatalf("%d plugins", len(ps.Items))
 	}
-	p := ps[0]
+	p := ps.Items[0]
 	if p.ID != "f1e2" || !p.Enabled || p.Config.Interface.Types[0] != "docker.volumedriver/1.0" || p.Config.Rootfs.DiffIDs[0] != "sha256:ce2b" ||
 		p.Config.Env[0].Name != "DEBUG" || p.Settings.Env[0] != "DEBUG=0" || p.Config.Linux.Devices[0].Path != "/dev/fuse" {
 		t.Errorf("decoded %+v", p)
@@ -223,7 +221,7 @@ func TestSessionUpgrade(t *testing.T) {
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	up, err := endpoints.NewSession(w).Start(ctx, endpoints.SessionOptions{ID: "sess-1", Name: "ctx", SharedKey: "key",
+	up, err := endpoints.NewSession(w).Start(ctx, endpoints.SessionStartOptions{ID: "sess-1", Name: "ctx", SharedKey: "key",
 		Methods: []string{"/moby.filesync.v1.FileSync/DiffCopy", "/moby.filesync.v1.Auth/Credentials"}})
 	if err != nil {
 		t.Fatal(err)

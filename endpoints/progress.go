@@ -24,7 +24,8 @@ type ProgressDetail struct {
 }
 
 // Progress is one record of the JSON message stream of a pull, push, import,
-// load or classic build (swagger: CreateImageInfo, PushImageInfo, BuildInfo).
+// load or classic build (swagger: CreateImageInfo, PushImageInfo,
+// BuildInfo), and of a plugin pull, push or upgrade.
 //
 // Layer progress has an ID (the short layer id), a Status ("Downloading",
 // "Pushing", "Pull complete") and a ProgressDetail; build output arrives as
@@ -42,16 +43,17 @@ type Progress struct {
 	Aux         json.RawMessage `json:"aux,omitempty"`
 }
 
-// ProgressFunc receives the records of a pull, push, import, load or build
-// as they arrive, in the caller's goroutine. It must not block for long: the
-// daemon's output waits meanwhile.
+// ProgressFunc receives the records of a pull, push, import, load or build,
+// or of a plugin pull, push or upgrade, as they arrive, in the caller's
+// goroutine. It must not block for long: the daemon's output waits
+// meanwhile.
 type ProgressFunc func(Progress)
 
 // ProgressTotal aggregates layer records into overall bytes done and total,
 // for a single progress bar across layers:
 //
 //	var total endpoints.ProgressTotal
-//	_, err := images.Pull(ctx, ref, endpoints.PullOptions{Progress: func(p endpoints.Progress) {
+//	_, err := cli.Images.Pull(ctx, ref, endpoints.ImagePullOptions{Progress: func(p endpoints.Progress) {
 //		total.Add(p)
 //		done, all := total.Bytes()
 //		fmt.Printf("\r%d/%d", done, all)
@@ -185,10 +187,11 @@ type progressRun struct {
 	records int
 }
 
-// runProgress reads the JSON message stream of resp to its end, handing each
+// readProgress reads the JSON message stream of resp to its end (pull,
+// push, import, load, build, plugin pull, push and upgrade), handing each
 // record to fn and keeping the log and aux records. An error record ends it
 // with the *wire.StreamError.
-func (s *ImageService) runProgress(ctx context.Context, resp *wire.Response, fn ProgressFunc) (*progressRun, error) {
+func readProgress(ctx context.Context, resp *wire.Response, fn ProgressFunc) (*progressRun, error) {
 	st := wire.NewStream[Progress](ctx, resp.Body, resp.Header.Get("Content-Type"), wire.StreamOptions{})
 	defer st.Close()
 	run := &progressRun{}

@@ -42,7 +42,7 @@ func TestRunExitCode(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	runDaemon(f, "hi\n", "oops\n", 3)
 	c := endpoints.NewContainers(w)
-	res, err := c.Run(context.Background(), endpoints.RunOptions{Image: "busybox:dockwire", Command: []string{"sh", "-c", "echo hi; exit 3"}, Remove: true, MemLimit: "64m"})
+	res, err := c.Run(context.Background(), endpoints.ContainerRunOptions{Image: "busybox:dockwire", Command: []string{"sh", "-c", "echo hi; exit 3"}, Remove: true, MemLimit: "64m"})
 	var ce *endpoints.ContainerError
 	if !errors.As(err, &ce) {
 		t.Fatalf("err %v (%T), want *ContainerError", err, err)
@@ -67,7 +67,7 @@ func TestRunExitCode(t *testing.T) {
 func TestRunStderrInOutput(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	runDaemon(f, "out\n", "err\n", 0)
-	res, err := endpoints.NewContainers(w).Run(context.Background(), endpoints.RunOptions{Image: "busybox", Stderr: true})
+	res, err := endpoints.NewContainers(w).Run(context.Background(), endpoints.ContainerRunOptions{Image: "busybox", Stderr: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestRunStderrInOutput(t *testing.T) {
 func TestRunDetached(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	runDaemon(f, "", "", 0)
-	res, err := endpoints.NewContainers(w).Run(context.Background(), endpoints.RunOptions{Image: "busybox", Detach: true, Name: "d1"})
+	res, err := endpoints.NewContainers(w).Run(context.Background(), endpoints.ContainerRunOptions{Image: "busybox", Detach: true, Name: "d1"})
 	if err != nil || res.ID != "c0ffee00c0ffee00" || res.Output != nil {
 		t.Fatalf("%+v %v", res, err)
 	}
@@ -109,7 +109,7 @@ func TestRunPullsMissingImage(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write([]byte(`{"status":"Pulling from app","id":"v1"}` + "\n" + `{"status":"Status: Downloaded newer image"}` + "\n"))
 	})
-	res, err := endpoints.NewContainers(w).Run(context.Background(), endpoints.RunOptions{Image: "reg.local:5000/app:v1"})
+	res, err := endpoints.NewContainers(w).Run(context.Background(), endpoints.ContainerRunOptions{Image: "reg.local:5000/app:v1"})
 	if err != nil || string(res.Output) != "ok\n" {
 		t.Fatalf("%q %v", res.Output, err)
 	}
@@ -131,7 +131,7 @@ func TestRunPullFailure(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write([]byte(`{"errorDetail":{"message":"connection refused"},"error":"connection refused"}` + "\n"))
 	})
-	_, err := endpoints.NewContainers(w).Run(context.Background(), endpoints.RunOptions{Image: "127.0.0.1:9/none:x"})
+	_, err := endpoints.NewContainers(w).Run(context.Background(), endpoints.ContainerRunOptions{Image: "127.0.0.1:9/none:x"})
 	var se *wire.StreamError
 	if !errors.As(err, &se) || !strings.Contains(se.Message, "refused") {
 		t.Errorf("err %v (%T), want a *wire.StreamError", err, err)
@@ -155,7 +155,7 @@ func TestExecRunStdin(t *testing.T) {
 		}
 		onJSON(200, map[string]any{"ID": "e1", "Running": false, "ExitCode": 2})(w, r, b)
 	})
-	res, err := endpoints.NewContainers(w).ExecRun(context.Background(), "abc", endpoints.ExecRunOptions{
+	res, err := endpoints.NewContainers(w).ExecRun(context.Background(), "abc", endpoints.ContainerExecRunOptions{
 		Cmd: []string{"cat"}, Stdin: strings.NewReader("hello"), Env: []string{"A=1"}, WorkingDir: "/tmp", User: "1000"})
 	if err != nil {
 		t.Fatal(err)
@@ -179,7 +179,7 @@ func TestExecRunStreamingTTY(t *testing.T) {
 	f.on("POST /exec/e1/start", hijack(mux.MediaRawStream, func(c net.Conn, _ *bufio.Reader) { c.Write([]byte(raw)) }))
 	f.on("GET /exec/e1/json", onJSON(200, map[string]any{"Running": false, "ExitCode": 0}))
 	var out bytes.Buffer
-	res, err := endpoints.NewContainers(w).ExecRun(context.Background(), "abc", endpoints.ExecRunOptions{Cmd: []string{"x"}, Tty: true, Stdout: &out})
+	res, err := endpoints.NewContainers(w).ExecRun(context.Background(), "abc", endpoints.ContainerExecRunOptions{Cmd: []string{"x"}, Tty: true, Stdout: &out})
 	if err != nil || out.String() != raw || res.ExitCode != 0 || res.Stdout != nil {
 		t.Errorf("%q %+v %v", out.String(), res, err)
 	}
@@ -214,13 +214,13 @@ func TestLogsMultiplexedRule(t *testing.T) {
 					w.Write([]byte("tty\n"))
 				}
 			})
-			l, err := endpoints.NewContainers(w).Logs(context.Background(), "abc", endpoints.LogsOptions{})
+			l, err := endpoints.NewContainers(w).Logs(context.Background(), "abc", endpoints.ContainerLogsOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer l.Close()
-			if l.Multiplexed != tc.wantMux {
-				t.Errorf("Multiplexed = %v, want %v", l.Multiplexed, tc.wantMux)
+			if l.Multiplexed() != tc.wantMux {
+				t.Errorf("Multiplexed = %v, want %v", l.Multiplexed(), tc.wantMux)
 			}
 			var stdout, stderr bytes.Buffer
 			if _, err := l.Demux(&stdout, &stderr); err != nil {
@@ -248,15 +248,15 @@ func TestLogsMultiplexedRule(t *testing.T) {
 func TestLogsFollowCancel(t *testing.T) {
 	cases := []struct {
 		name, path string
-		open       func(ctx context.Context, w *wire.Client) (*endpoints.Logs, error)
+		open       func(ctx context.Context, w *wire.Client) (*mux.Output, error)
 	}{
-		{"container", "/containers/abc/logs", func(ctx context.Context, w *wire.Client) (*endpoints.Logs, error) {
-			return endpoints.NewContainers(w).Logs(ctx, "abc", endpoints.LogsOptions{Follow: true})
+		{"container", "/containers/abc/logs", func(ctx context.Context, w *wire.Client) (*mux.Output, error) {
+			return endpoints.NewContainers(w).Logs(ctx, "abc", endpoints.ContainerLogsOptions{Follow: true})
 		}},
-		{"service", "/services/svc/logs", func(ctx context.Context, w *wire.Client) (*endpoints.Logs, error) {
+		{"service", "/services/svc/logs", func(ctx context.Context, w *wire.Client) (*mux.Output, error) {
 			return endpoints.NewServices(w).Logs(ctx, "svc", endpoints.ServiceLogsOptions{Follow: true})
 		}},
-		{"task", "/tasks/tsk/logs", func(ctx context.Context, w *wire.Client) (*endpoints.Logs, error) {
+		{"task", "/tasks/tsk/logs", func(ctx context.Context, w *wire.Client) (*mux.Output, error) {
 			return endpoints.NewTasks(w).Logs(ctx, "tsk", endpoints.ServiceLogsOptions{Follow: true})
 		}},
 	}
@@ -303,7 +303,7 @@ func TestAttachStdin(t *testing.T) {
 		frames(c, string(in), "")
 	}))
 	tty := false
-	conn, err := endpoints.NewContainers(w).Attach(context.Background(), "abc", endpoints.AttachOptions{Stdin: true, Stdout: true, TTY: &tty})
+	conn, err := endpoints.NewContainers(w).Attach(context.Background(), "abc", endpoints.ContainerAttachOptions{Stdin: true, Stdout: true, TTY: &tty})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,9 +12,6 @@ type SecretService struct {
 	w *wire.Client
 }
 
-// NewSecrets returns the Secret operations over w.
-func NewSecrets(w *wire.Client) *SecretService { return &SecretService{w: w} }
-
 // SwarmDriver names a driver and its options (swagger: Driver): a secret
 // store driver or a templating driver ("golang").
 type SwarmDriver struct {
@@ -57,86 +54,120 @@ type SecretUpdateOptions struct {
 	Spec    SecretSpec
 }
 
-// IDResult is the answer of a create that returns only an id (swagger:
-// IDResponse).
-type IDResult struct {
-	ID string `json:"Id"`
+// SecretCreateOptions describe a secret to create.
+type SecretCreateOptions struct {
+	Spec SecretSpec
 }
 
-func specRequires(op string, driver, templating *SwarmDriver, driverMinor int) []wire.Requirement {
-	var reqs []wire.Requirement
-	if driver != nil {
-		reqs = append(reqs, wire.Requirement{What: op + ": Driver", Version: v(driverMinor)})
-	}
-	if templating != nil {
-		reqs = append(reqs, wire.Requirement{What: op + ": Templating", Version: v(37)})
-	}
-	return reqs
+// SecretCreateResult names the new secret (swagger: IDResponse).
+type SecretCreateResult struct {
+	ID string `json:"Id"`
 }
 
 // Create creates a secret. A name already taken is a *wire.Error matching
 // wire.ErrConflict.
 //
 // API: POST /secrets/create
-func (s *SecretService) Create(ctx context.Context, spec SecretSpec) (IDResult, error) {
-	const op = "SecretCreate"
-	if spec.Name == "" {
-		return IDResult{}, argErr(op, "Name", "", "must not be empty")
-	}
-	r, err := wire.JSONRequest("POST", "/secrets/create", spec)
+func (s *SecretService) Create(ctx context.Context, opts SecretCreateOptions) (SecretCreateResult, error) {
+	r, err := newRequest("SecretCreate")
 	if err != nil {
-		return IDResult{}, err
+		return SecretCreateResult{}, err
 	}
-	r.Op, r.MinVersion, r.Requires = op, v(25), specRequires(op, spec.Driver, spec.Templating, 31)
-	var out IDResult
-	err = s.w.DoJSON(ctx, r, &out)
-	return out, err
+	if opts.Spec.Name == "" {
+		return SecretCreateResult{}, argErr(r.Op, "Spec.Name", "", "must not be empty")
+	}
+	secretNeeds(r, opts.Spec)
+	if err := setJSON(r, opts.Spec); err != nil {
+		return SecretCreateResult{}, err
+	}
+	return decode[SecretCreateResult](ctx, s.w, r)
+}
+
+// secretNeeds records the versions a secret spec's fields need.
+func secretNeeds(r *wire.Request, spec SecretSpec) {
+	if spec.Driver != nil {
+		need(r, "Driver", 31)
+	}
+	if spec.Templating != nil {
+		need(r, "Templating", 37)
+	}
+}
+
+// SecretListResult is what [SecretService.List] found.
+type SecretListResult struct {
+	Items []Secret
 }
 
 // List lists secrets (without their data).
 //
 // API: GET /secrets
-func (s *SecretService) List(ctx context.Context, opts SecretListOptions) ([]Secret, error) {
-	return doJSON[[]Secret](ctx, s.w, filterRequest("SecretList", "GET", "/secrets", opts.Filters, v(25)))
+func (s *SecretService) List(ctx context.Context, opts SecretListOptions) (SecretListResult, error) {
+	r, err := newRequest("SecretList")
+	if err != nil {
+		return SecretListResult{}, err
+	}
+	setFilters(r.Query, opts.Filters)
+	items, err := decode[[]Secret](ctx, s.w, r)
+	return SecretListResult{Items: items}, err
+}
+
+// SecretInspectOptions tune [SecretService.Inspect]; there is nothing to
+// tune yet.
+type SecretInspectOptions struct{}
+
+// SecretInspectResult is a secret as inspect reports it (without its
+// data).
+type SecretInspectResult struct {
+	Secret
 }
 
 // Inspect reports a secret by id or name (without its data).
 //
 // API: GET /secrets/{id}
-func (s *SecretService) Inspect(ctx context.Context, id string) (Secret, error) {
-	r, err := objectRequest("SecretInspect", "GET", "/secrets/", id, "", v(25))
+func (s *SecretService) Inspect(ctx context.Context, id string, opts SecretInspectOptions) (SecretInspectResult, error) {
+	r, err := newRequest("SecretInspect", id)
 	if err != nil {
-		return Secret{}, err
+		return SecretInspectResult{}, err
 	}
-	return doJSON[Secret](ctx, s.w, r)
+	return decode[SecretInspectResult](ctx, s.w, r)
 }
+
+// SecretDeleteOptions tune [SecretService.Delete]; there is nothing to
+// tune yet.
+type SecretDeleteOptions struct{}
+
+// SecretDeleteResult is an empty answer; fields may be added.
+type SecretDeleteResult struct{}
 
 // Delete removes a secret.
 //
 // API: DELETE /secrets/{id}
-func (s *SecretService) Delete(ctx context.Context, id string) error {
-	r, err := objectRequest("SecretDelete", "DELETE", "/secrets/", id, "", v(25))
+func (s *SecretService) Delete(ctx context.Context, id string, opts SecretDeleteOptions) (SecretDeleteResult, error) {
+	r, err := newRequest("SecretDelete", id)
 	if err != nil {
-		return err
+		return SecretDeleteResult{}, err
 	}
-	return s.w.DoJSON(ctx, r, nil)
+	_, err = callNoContent(ctx, s.w, r)
+	return SecretDeleteResult{}, err
 }
+
+// SecretUpdateResult is an empty answer; fields may be added.
+type SecretUpdateResult struct{}
 
 // Update replaces a secret's labels; changing anything else is a
 // *wire.Error matching wire.ErrInvalidArgument.
 //
 // API: POST /secrets/{id}/update
-func (s *SecretService) Update(ctx context.Context, id string, opts SecretUpdateOptions) error {
-	const op = "SecretUpdate"
-	p, err := idPath(op, "/secrets/", id, "/update")
+func (s *SecretService) Update(ctx context.Context, id string, opts SecretUpdateOptions) (SecretUpdateResult, error) {
+	r, err := newRequest("SecretUpdate", id)
 	if err != nil {
-		return err
+		return SecretUpdateResult{}, err
 	}
-	r, err := wire.JSONRequest("POST", p, opts.Spec)
-	if err != nil {
-		return err
+	secretNeeds(r, opts.Spec)
+	setVersion(r, opts.Version)
+	if err := setJSON(r, opts.Spec); err != nil {
+		return SecretUpdateResult{}, err
 	}
-	r.Op, r.MinVersion, r.Requires = op, v(25), specRequires(op, opts.Spec.Driver, opts.Spec.Templating, 31)
-	r.Query = versionQuery(opts.Version)
-	return s.w.DoJSON(ctx, r, nil)
+	_, err = callNoContent(ctx, s.w, r)
+	return SecretUpdateResult{}, err
 }

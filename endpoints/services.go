@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/dockwire/dockwire/mux"
 	"github.com/dockwire/dockwire/wire"
 )
 
@@ -13,14 +14,12 @@ type ServiceService struct {
 	w *wire.Client
 }
 
-// NewServices returns the Service operations over w.
-func NewServices(w *wire.Client) *ServiceService { return &ServiceService{w: w} }
-
-// ServiceCreateOptions tune [ServiceService.Create].
+// ServiceCreateOptions describe a service to create.
 type ServiceCreateOptions struct {
-	// RegistryAuth, when set, is sent as X-Registry-Auth so that nodes can
-	// pull a private image.
-	RegistryAuth *AuthConfig
+	Spec ServiceSpec
+	// Auth, when set, is sent as X-Registry-Auth so that nodes can pull a
+	// private image.
+	Auth *AuthConfig
 }
 
 // ServiceCreateResult is the answer to a create (swagger:
@@ -55,9 +54,9 @@ type ServiceUpdateOptions struct {
 	// current one).
 	Rollback bool
 	// RegistryAuthFrom is where the daemon takes registry credentials
-	// from when RegistryAuth is nil: "spec" (default) or "previous-spec".
+	// from when Auth is nil: "spec" (default) or "previous-spec".
 	RegistryAuthFrom string
-	RegistryAuth     *AuthConfig
+	Auth             *AuthConfig
 }
 
 // ServiceUpdateResult is the answer to an update (swagger:
@@ -66,7 +65,7 @@ type ServiceUpdateResult struct {
 	Warnings []string
 }
 
-// ServiceLogsOptions select the lines of a service's or task's logs.
+// ServiceLogsOptions select the lines of a service's logs.
 type ServiceLogsOptions struct {
 	// Stdout and Stderr select the streams; both false means both.
 	Stdout, Stderr bool
@@ -84,15 +83,13 @@ type ServiceLogsOptions struct {
 	TTY *bool
 }
 
-// checkServiceSpec refuses bad specs and lists the version requirements.
-func checkServiceSpec(op string, spec *ServiceSpec) ([]wire.Requirement, error) {
-	var reqs []wire.Requirement
-	need := func(what string, minor int) {
-		reqs = append(reqs, wire.Requirement{What: op + ": " + what, Version: v(minor)})
-	}
+// checkServiceSpec refuses bad specs and records on r the versions the
+// fields set need.
+func checkServiceSpec(r *wire.Request, spec *ServiceSpec) error {
+	op := r.Op
 	tt := &spec.TaskTemplate
 	if tt.ContainerSpec == nil && tt.PluginSpec == nil && tt.NetworkAttachmentSpec == nil {
-		return nil, argErr(op, "TaskTemplate.ContainerSpec", "", "a container, plugin or network attachment spec is required")
+		return argErr(op, "TaskTemplate.ContainerSpec", "", "a container, plugin or network attachment spec is required")
 	}
 	if m := spec.Mode; m != nil {
 		n := 0
@@ -102,10 +99,10 @@ func checkServiceSpec(op string, spec *ServiceSpec) ([]wire.Requirement, error) 
 			}
 		}
 		if n > 1 {
-			return nil, argErr(op, "Mode", "", "set only one of Replicated, Global, ReplicatedJob, GlobalJob")
+			return argErr(op, "Mode", "", "set only one of Replicated, Global, ReplicatedJob, GlobalJob")
 		}
 		if m.ReplicatedJob != nil || m.GlobalJob != nil {
-			need("Mode.ReplicatedJob/GlobalJob", 41)
+			need(r, "Mode.ReplicatedJob/GlobalJob", 41)
 		}
 	}
 	for _, u := range []struct {
@@ -118,103 +115,101 @@ func checkServiceSpec(op string, spec *ServiceSpec) ([]wire.Requirement, error) 
 		switch u.c.FailureAction {
 		case "", "continue", "pause", "rollback":
 		default:
-			return nil, argErr(op, u.name+".FailureAction", u.c.FailureAction, `want "continue", "pause" or "rollback"`)
+			return argErr(op, u.name+".FailureAction", u.c.FailureAction, `want "continue", "pause" or "rollback"`)
 		}
 		switch u.c.Order {
 		case "", "stop-first", "start-first":
 		default:
-			return nil, argErr(op, u.name+".Order", u.c.Order, `want "stop-first" or "start-first"`)
+			return argErr(op, u.name+".Order", u.c.Order, `want "stop-first" or "start-first"`)
 		}
 		if u.c.Parallelism < 0 || u.c.MaxFailureRatio < 0 || u.c.MaxFailureRatio > 1 {
-			return nil, argErr(op, u.name, "", "Parallelism must not be negative and MaxFailureRatio must be in [0, 1]")
+			return argErr(op, u.name, "", "Parallelism must not be negative and MaxFailureRatio must be in [0, 1]")
 		}
 	}
 	if rp := tt.RestartPolicy; rp != nil {
 		switch rp.Condition {
 		case "", "none", "on-failure", "any":
 		default:
-			return nil, argErr(op, "TaskTemplate.RestartPolicy.Condition", rp.Condition, `want "none", "on-failure" or "any"`)
+			return argErr(op, "TaskTemplate.RestartPolicy.Condition", rp.Condition, `want "none", "on-failure" or "any"`)
 		}
 	}
 	if p := tt.Placement; p != nil && p.MaxReplicas != 0 {
-		need("TaskTemplate.Placement.MaxReplicas", 40)
+		need(r, "TaskTemplate.Placement.MaxReplicas", 40)
 	}
-	if r := tt.Resources; r != nil {
-		if r.Limits != nil && r.Limits.Pids != 0 {
-			need("TaskTemplate.Resources.Limits.Pids", 41)
+	if res := tt.Resources; res != nil {
+		if res.Limits != nil && res.Limits.Pids != 0 {
+			need(r, "TaskTemplate.Resources.Limits.Pids", 41)
 		}
-		if r.SwapBytes != nil || r.MemorySwappiness != nil {
-			need("TaskTemplate.Resources.SwapBytes/MemorySwappiness", 52)
+		if res.SwapBytes != nil || res.MemorySwappiness != nil {
+			need(r, "TaskTemplate.Resources.SwapBytes/MemorySwappiness", 52)
 		}
 	}
 	if ep := spec.EndpointSpec; ep != nil {
 		switch ep.Mode {
 		case "", "vip", "dnsrr":
 		default:
-			return nil, argErr(op, "EndpointSpec.Mode", ep.Mode, `want "vip" or "dnsrr"`)
+			return argErr(op, "EndpointSpec.Mode", ep.Mode, `want "vip" or "dnsrr"`)
 		}
 		for _, p := range ep.Ports {
 			switch p.Protocol {
 			case "", "tcp", "udp", "sctp":
 			default:
-				return nil, argErr(op, "EndpointSpec.Ports.Protocol", p.Protocol, `want "tcp", "udp" or "sctp"`)
+				return argErr(op, "EndpointSpec.Ports.Protocol", p.Protocol, `want "tcp", "udp" or "sctp"`)
 			}
 		}
 	}
 	if cs := tt.ContainerSpec; cs != nil {
 		if cs.Image == "" {
-			return nil, argErr(op, "TaskTemplate.ContainerSpec.Image", "", "must not be empty")
+			return argErr(op, "TaskTemplate.ContainerSpec.Image", "", "must not be empty")
 		}
 		if len(cs.Sysctls) > 0 {
-			need("ContainerSpec.Sysctls", 40)
+			need(r, "ContainerSpec.Sysctls", 40)
 		}
 		if len(cs.CapabilityAdd) > 0 || len(cs.CapabilityDrop) > 0 {
-			need("ContainerSpec.CapabilityAdd/CapabilityDrop", 41)
+			need(r, "ContainerSpec.CapabilityAdd/CapabilityDrop", 41)
 		}
 		if len(cs.Ulimits) > 0 {
-			need("ContainerSpec.Ulimits", 41)
+			need(r, "ContainerSpec.Ulimits", 41)
 		}
 		if cs.OomScoreAdj != 0 {
-			need("ContainerSpec.OomScoreAdj", 46)
+			need(r, "ContainerSpec.OomScoreAdj", 46)
 		}
 		if pr := cs.Privileges; pr != nil && (pr.Seccomp != nil || pr.AppArmor != nil) {
-			need("ContainerSpec.Privileges.Seccomp/AppArmor", 44)
+			need(r, "ContainerSpec.Privileges.Seccomp/AppArmor", 44)
+		}
+		if pr := cs.Privileges; pr != nil && pr.CredentialSpec != nil && pr.CredentialSpec.Config != "" {
+			need(r, "ContainerSpec.Privileges.CredentialSpec.Config", 40)
 		}
 		for _, c := range cs.Configs {
 			if c.Runtime != nil {
-				need("ContainerSpec.Configs.Runtime", 40)
+				need(r, "ContainerSpec.Configs.Runtime", 40)
 			}
 			if c.ConfigID == "" && c.ConfigName == "" {
-				return nil, argErr(op, "ContainerSpec.Configs", "", "a config reference needs ConfigID or ConfigName")
+				return argErr(op, "ContainerSpec.Configs", "", "a config reference needs ConfigID or ConfigName")
 			}
 		}
 		for _, s := range cs.Secrets {
 			if s.SecretID == "" && s.SecretName == "" {
-				return nil, argErr(op, "ContainerSpec.Secrets", "", "a secret reference needs SecretID or SecretName")
+				return argErr(op, "ContainerSpec.Secrets", "", "a secret reference needs SecretID or SecretName")
 			}
 		}
 		for _, m := range cs.Mounts {
 			if m.TmpfsOptions != nil && len(m.TmpfsOptions.Options) > 0 {
-				need("ContainerSpec.Mounts.TmpfsOptions.Options", 46)
+				need(r, "ContainerSpec.Mounts.TmpfsOptions.Options", 46)
+			}
+			if m.BindOptions != nil && m.BindOptions.NonRecursive {
+				need(r, "ContainerSpec.Mounts.BindOptions.NonRecursive", 40)
 			}
 		}
 	}
-	return reqs, nil
+	return nil
 }
 
 func setRegistryAuth(r *wire.Request, auth *AuthConfig) error {
 	if auth == nil {
 		return nil
 	}
-	enc, err := wire.EncodeAuth(auth)
-	if err != nil {
-		return err
-	}
-	if r.Header == nil {
-		r.Header = wire.Header{}
-	}
-	r.Header["X-Registry-Auth"] = []string{enc}
-	return nil
+	return setAuth(r, auth)
 }
 
 // Create creates a service. The spec is checked before any I/O: no task
@@ -223,110 +218,113 @@ func setRegistryAuth(r *wire.Request, auth *AuthConfig) error {
 // A daemon in no swarm answers a *wire.Error matching wire.ErrUnavailable.
 //
 // API: POST /services/create
-func (s *ServiceService) Create(ctx context.Context, spec ServiceSpec, opts ServiceCreateOptions) (ServiceCreateResult, error) {
-	const op = "ServiceCreate"
-	reqs, err := checkServiceSpec(op, &spec)
+func (s *ServiceService) Create(ctx context.Context, opts ServiceCreateOptions) (ServiceCreateResult, error) {
+	r, err := newRequest("ServiceCreate")
 	if err != nil {
 		return ServiceCreateResult{}, err
 	}
-	r, err := wire.JSONRequest("POST", "/services/create", spec)
-	if err != nil {
+	if err := checkServiceSpec(r, &opts.Spec); err != nil {
 		return ServiceCreateResult{}, err
 	}
-	r.Op, r.Requires = op, reqs
-	if err := setRegistryAuth(r, opts.RegistryAuth); err != nil {
+	if err := setRegistryAuth(r, opts.Auth); err != nil {
 		return ServiceCreateResult{}, err
 	}
-	var out ServiceCreateResult
-	err = s.w.DoJSON(ctx, r, &out)
-	return out, err
+	if err := setJSON(r, opts.Spec); err != nil {
+		return ServiceCreateResult{}, err
+	}
+	return decode[ServiceCreateResult](ctx, s.w, r)
+}
+
+// ServiceListResult is what [ServiceService.List] found.
+type ServiceListResult struct {
+	Items []Service
 }
 
 // List lists services.
 //
 // API: GET /services
-func (s *ServiceService) List(ctx context.Context, opts ServiceListOptions) ([]Service, error) {
-	const op = "ServiceList"
-	r := req("GET", "/services", op)
-	if f := opts.Filters.Encode(); f != "" {
-		r.Query.Set("filters", f)
+func (s *ServiceService) List(ctx context.Context, opts ServiceListOptions) (ServiceListResult, error) {
+	r, err := newRequest("ServiceList")
+	if err != nil {
+		return ServiceListResult{}, err
 	}
+	setFilters(r.Query, opts.Filters)
 	if opts.Status {
 		r.Query.Set("status", "true")
-		r.Requires = append(r.Requires, wire.Requirement{What: op + ": Status", Version: v(41)})
+		need(r, "Status", 41)
 	}
-	var out []Service
-	err := s.w.DoJSON(ctx, r, &out)
-	return out, err
+	items, err := decode[[]Service](ctx, s.w, r)
+	return ServiceListResult{Items: items}, err
+}
+
+// ServiceInspectResult is a service as inspect reports it.
+type ServiceInspectResult struct {
+	Service
 }
 
 // Inspect reports a service by id or name.
 //
 // API: GET /services/{id}
-func (s *ServiceService) Inspect(ctx context.Context, id string, opts ServiceInspectOptions) (Service, error) {
-	const op = "ServiceInspect"
-	r, err := objectRequest(op, "GET", "/services/", id, "", wire.Version{})
+func (s *ServiceService) Inspect(ctx context.Context, id string, opts ServiceInspectOptions) (ServiceInspectResult, error) {
+	r, err := newRequest("ServiceInspect", id)
 	if err != nil {
-		return Service{}, err
+		return ServiceInspectResult{}, err
 	}
 	if opts.InsertDefaults {
 		r.Query.Set("insertDefaults", "true")
 	}
-	var out Service
-	err = s.w.DoJSON(ctx, r, &out)
-	return out, err
+	return decode[ServiceInspectResult](ctx, s.w, r)
 }
 
 // Update replaces a service's spec, or rolls it back to the previous one.
 //
 // API: POST /services/{id}/update
 func (s *ServiceService) Update(ctx context.Context, id string, opts ServiceUpdateOptions) (ServiceUpdateResult, error) {
-	const op = "ServiceUpdate"
-	p, err := idPath(op, "/services/", id, "/update")
+	r, err := newRequest("ServiceUpdate", id)
 	if err != nil {
 		return ServiceUpdateResult{}, err
 	}
-	var reqs []wire.Requirement
 	if !opts.Rollback {
-		if reqs, err = checkServiceSpec(op, &opts.Spec); err != nil {
+		if err := checkServiceSpec(r, &opts.Spec); err != nil {
 			return ServiceUpdateResult{}, err
 		}
 	}
 	switch opts.RegistryAuthFrom {
 	case "", "spec", "previous-spec":
 	default:
-		return ServiceUpdateResult{}, argErr(op, "RegistryAuthFrom", opts.RegistryAuthFrom, `want "spec" or "previous-spec"`)
+		return ServiceUpdateResult{}, argErr(r.Op, "RegistryAuthFrom", opts.RegistryAuthFrom, `want "spec" or "previous-spec"`)
 	}
-	r, err := wire.JSONRequest("POST", p, opts.Spec)
-	if err != nil {
-		return ServiceUpdateResult{}, err
-	}
-	r.Op, r.Requires = op, reqs
-	r.Query = versionQuery(opts.Version)
+	setVersion(r, opts.Version)
 	if opts.Rollback {
 		r.Query.Set("rollback", "previous")
 	}
-	if opts.RegistryAuthFrom != "" {
-		r.Query.Set("registryAuthFrom", opts.RegistryAuthFrom)
-	}
-	if err := setRegistryAuth(r, opts.RegistryAuth); err != nil {
+	setString(r.Query, "registryAuthFrom", opts.RegistryAuthFrom)
+	if err := setRegistryAuth(r, opts.Auth); err != nil {
 		return ServiceUpdateResult{}, err
 	}
-	var out ServiceUpdateResult
-	err = s.w.DoJSON(ctx, r, &out)
-	return out, err
+	if err := setJSON(r, opts.Spec); err != nil {
+		return ServiceUpdateResult{}, err
+	}
+	return decode[ServiceUpdateResult](ctx, s.w, r)
 }
+
+// ServiceDeleteOptions tune [ServiceService.Delete]; there is nothing to
+// tune yet.
+type ServiceDeleteOptions struct{}
+
+// ServiceDeleteResult is an empty answer; fields may be added.
+type ServiceDeleteResult struct{}
 
 // Delete removes a service and its tasks.
 //
 // API: DELETE /services/{id}
-func (s *ServiceService) Delete(ctx context.Context, id string) error {
-	const op = "ServiceDelete"
-	p, err := idPath(op, "/services/", id, "")
+func (s *ServiceService) Delete(ctx context.Context, id string, opts ServiceDeleteOptions) (ServiceDeleteResult, error) {
+	r, err := newRequest("ServiceDelete", id)
 	if err != nil {
-		return err
+		return ServiceDeleteResult{}, err
 	}
-	return s.w.DoJSON(ctx, req("DELETE", p, op), nil)
+	_, err = callNoContent(ctx, s.w, r)
+	return ServiceDeleteResult{}, err
 }
 
 // Logs streams a service's logs, gathered from all its tasks: the stdcopy
@@ -336,8 +334,8 @@ func (s *ServiceService) Delete(ctx context.Context, id string) error {
 // local, journald). The caller must Close the stream.
 //
 // API: GET /services/{id}/logs
-func (s *ServiceService) Logs(ctx context.Context, id string, opts ServiceLogsOptions) (*Logs, error) {
-	return swarmLogs(ctx, s.w, "ServiceLogs", "/services/", id, opts, func(ctx context.Context) (bool, error) {
+func (s *ServiceService) Logs(ctx context.Context, id string, opts ServiceLogsOptions) (*mux.Output, error) {
+	return swarmLogs(ctx, s.w, "ServiceLogs", id, opts, func(ctx context.Context) (bool, error) {
 		svc, err := s.Inspect(ctx, id, ServiceInspectOptions{})
 		if err != nil {
 			return false, err
@@ -349,12 +347,15 @@ func (s *ServiceService) Logs(ctx context.Context, id string, opts ServiceLogsOp
 
 // swarmLogs is the logs operation of services and tasks; tty reports the
 // object's TTY setting when the response does not say.
-func swarmLogs(ctx context.Context, w *wire.Client, op, prefix, id string, opts ServiceLogsOptions, tty func(context.Context) (bool, error)) (*Logs, error) {
-	r, err := logsQuery{Stdout: opts.Stdout, Stderr: opts.Stderr, Follow: opts.Follow,
-		Timestamps: opts.Timestamps, Since: opts.Since, Tail: opts.Tail}.request(op, prefix, id)
+func swarmLogs(ctx context.Context, w *wire.Client, op, id string, opts ServiceLogsOptions, tty func(context.Context) (bool, error)) (*mux.Output, error) {
+	r, err := newRequest(op, id)
 	if err != nil {
 		return nil, err
 	}
-	boolParam(r.Query, "details", opts.Details)
+	q := logsQuery{Stdout: opts.Stdout, Stderr: opts.Stderr, Follow: opts.Follow, Timestamps: opts.Timestamps, Since: opts.Since, Tail: opts.Tail}
+	if err := q.apply(r); err != nil {
+		return nil, err
+	}
+	setBool(r.Query, "details", opts.Details)
 	return openLogs(ctx, w, r, opts.TTY, tty)
 }

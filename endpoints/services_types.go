@@ -21,36 +21,53 @@ type SecretReference struct {
 // ServiceConfigReference mounts a config into a service's containers (File),
 // or hands it to the runtime (Runtime, API 1.40).
 type ServiceConfigReference struct {
-	File       *FileTarget `json:",omitempty"`
-	Runtime    *struct{}   `json:",omitempty"`
+	File       *FileTarget                   `json:",omitempty"`
+	Runtime    *ConfigReferenceRuntimeTarget `json:",omitempty"`
 	ConfigID   string
 	ConfigName string
 }
 
+// ConfigReferenceRuntimeTarget hands a config to the runtime, not to a
+// file (a credential spec); it has no fields.
+type ConfigReferenceRuntimeTarget struct{}
+
 // ServicePrivileges are the security options of a service's containers.
 type ServicePrivileges struct {
-	CredentialSpec *struct {
-		Config   string `json:",omitempty"`
-		File     string `json:",omitempty"`
-		Registry string `json:",omitempty"`
-	} `json:",omitempty"`
-	SELinuxContext *struct {
-		Disable bool   `json:",omitempty"`
-		User    string `json:",omitempty"`
-		Role    string `json:",omitempty"`
-		Type    string `json:",omitempty"`
-		Level   string `json:",omitempty"`
-	} `json:",omitempty"`
-	// Seccomp (API 1.44): Mode "default", "unconfined" or "custom" with Profile.
-	Seccomp *struct {
-		Mode    string `json:",omitempty"`
-		Profile string `json:",omitempty"`
-	} `json:",omitempty"`
-	// AppArmor (API 1.44): Mode "default" or "disabled".
-	AppArmor *struct {
-		Mode string `json:",omitempty"`
-	} `json:",omitempty"`
-	NoNewPrivileges bool `json:",omitempty"`
+	CredentialSpec  *CredentialSpec `json:",omitempty"`
+	SELinuxContext  *SELinuxContext `json:",omitempty"`
+	Seccomp         *SeccompOpts    `json:",omitempty"` // API 1.44
+	AppArmor        *AppArmorOpts   `json:",omitempty"` // API 1.44
+	NoNewPrivileges bool            `json:",omitempty"`
+}
+
+// CredentialSpec names a Windows gMSA credential spec: set one field
+// (Config: API 1.40).
+type CredentialSpec struct {
+	Config   string `json:",omitempty"`
+	File     string `json:",omitempty"`
+	Registry string `json:",omitempty"`
+}
+
+// SELinuxContext is the SELinux label of a service's containers.
+type SELinuxContext struct {
+	Disable bool   `json:",omitempty"`
+	User    string `json:",omitempty"`
+	Role    string `json:",omitempty"`
+	Type    string `json:",omitempty"`
+	Level   string `json:",omitempty"`
+}
+
+// SeccompOpts is the seccomp profile of a service's containers: Mode
+// "default", "unconfined", or "custom" with Profile.
+type SeccompOpts struct {
+	Mode    string `json:",omitempty"`
+	Profile string `json:",omitempty"`
+}
+
+// AppArmorOpts is the AppArmor mode of a service's containers: "default"
+// or "disabled".
+type AppArmorOpts struct {
+	Mode string `json:",omitempty"`
 }
 
 // ContainerSpec is what a service's task runs (swagger: TaskSpec.ContainerSpec).
@@ -73,23 +90,26 @@ type ContainerSpec struct {
 	Mounts     []Mount            `json:",omitempty"`
 	StopSignal string             `json:",omitempty"`
 	// StopGracePeriod is sent in nanoseconds.
-	StopGracePeriod *time.Duration `json:",omitempty"`
-	HealthCheck     *HealthConfig  `json:",omitempty"`
-	Hosts           []string       `json:",omitempty"`
-	DNSConfig       *struct {
-		Nameservers []string `json:",omitempty"`
-		Search      []string `json:",omitempty"`
-		Options     []string `json:",omitempty"`
-	} `json:",omitempty"`
-	Secrets        []SecretReference        `json:",omitempty"`
-	Configs        []ServiceConfigReference `json:",omitempty"`
-	OomScoreAdj    int64                    `json:",omitempty"` // API 1.46
-	Isolation      string                   `json:",omitempty"`
-	Init           *bool                    `json:",omitempty"`
-	Sysctls        map[string]string        `json:",omitempty"` // API 1.40
-	CapabilityAdd  []string                 `json:",omitempty"` // API 1.41
-	CapabilityDrop []string                 `json:",omitempty"` // API 1.41
-	Ulimits        []Ulimit                 `json:",omitempty"` // API 1.41
+	StopGracePeriod *time.Duration           `json:",omitempty"`
+	HealthCheck     *HealthConfig            `json:",omitempty"`
+	Hosts           []string                 `json:",omitempty"`
+	DNSConfig       *DNSConfig               `json:",omitempty"`
+	Secrets         []SecretReference        `json:",omitempty"`
+	Configs         []ServiceConfigReference `json:",omitempty"`
+	OomScoreAdj     int64                    `json:",omitempty"` // API 1.46
+	Isolation       string                   `json:",omitempty"`
+	Init            *bool                    `json:",omitempty"`
+	Sysctls         map[string]string        `json:",omitempty"` // API 1.40
+	CapabilityAdd   []string                 `json:",omitempty"` // API 1.41
+	CapabilityDrop  []string                 `json:",omitempty"` // API 1.41
+	Ulimits         []Ulimit                 `json:",omitempty"` // API 1.41
+}
+
+// DNSConfig is the resolver configuration of a service's containers.
+type DNSConfig struct {
+	Nameservers []string `json:",omitempty"`
+	Search      []string `json:",omitempty"`
+	Options     []string `json:",omitempty"`
 }
 
 // PluginPrivilege is a permission a plugin asks for (swagger:
@@ -126,14 +146,20 @@ type TaskRestartPolicy struct {
 
 // Placement restricts the nodes a service's tasks run on.
 type Placement struct {
-	Constraints []string `json:",omitempty"`
-	Preferences []struct {
-		Spread struct {
-			SpreadDescriptor string
-		}
-	} `json:",omitempty"`
-	MaxReplicas uint64          `json:",omitempty"` // API 1.40
-	Platforms   []SwarmPlatform `json:",omitempty"`
+	Constraints []string              `json:",omitempty"`
+	Preferences []PlacementPreference `json:",omitempty"`
+	MaxReplicas uint64                `json:",omitempty"` // API 1.40
+	Platforms   []SwarmPlatform       `json:",omitempty"`
+}
+
+// PlacementPreference spreads tasks over the values of a node label.
+type PlacementPreference struct {
+	Spread SpreadOver
+}
+
+// SpreadOver names the label to spread over ("node.labels.zone").
+type SpreadOver struct {
+	SpreadDescriptor string
 }
 
 // NetworkAttachmentConfig attaches a service to a network (swagger:
@@ -146,19 +172,13 @@ type NetworkAttachmentConfig struct {
 
 // TaskSpec is the template of a service's tasks (swagger: TaskSpec).
 type TaskSpec struct {
-	PluginSpec *struct {
-		Name            string            `json:",omitempty"`
-		Remote          string            `json:",omitempty"`
-		Disabled        bool              `json:",omitempty"`
-		PluginPrivilege []PluginPrivilege `json:",omitempty"`
-	} `json:",omitempty"`
-	ContainerSpec         *ContainerSpec `json:",omitempty"`
-	NetworkAttachmentSpec *struct {
-		ContainerID string
-	} `json:",omitempty"`
-	Resources     *TaskResources     `json:",omitempty"`
-	RestartPolicy *TaskRestartPolicy `json:",omitempty"`
-	Placement     *Placement         `json:",omitempty"`
+	// Set one of PluginSpec, ContainerSpec and NetworkAttachmentSpec.
+	PluginSpec            *PluginSpec            `json:",omitempty"`
+	ContainerSpec         *ContainerSpec         `json:",omitempty"`
+	NetworkAttachmentSpec *NetworkAttachmentSpec `json:",omitempty"`
+	Resources             *TaskResources         `json:",omitempty"`
+	RestartPolicy         *TaskRestartPolicy     `json:",omitempty"`
+	Placement             *Placement             `json:",omitempty"`
 	// ForceUpdate, incremented, redeploys the tasks though nothing changed.
 	ForceUpdate uint64                    `json:",omitempty"`
 	Runtime     string                    `json:",omitempty"`
@@ -166,15 +186,36 @@ type TaskSpec struct {
 	LogDriver   *LogDriverSpec            `json:",omitempty"`
 }
 
+// PluginSpec is what a plugin task installs (TaskTemplate.Runtime
+// "plugin").
+type PluginSpec struct {
+	Name            string            `json:",omitempty"`
+	Remote          string            `json:",omitempty"`
+	Disabled        bool              `json:",omitempty"`
+	PluginPrivilege []PluginPrivilege `json:",omitempty"`
+}
+
+// NetworkAttachmentSpec is a task that attaches a container to a network.
+type NetworkAttachmentSpec struct {
+	ContainerID string
+}
+
 // ServiceMode is how many tasks a service runs: set exactly one field (none
 // means replicated with one replica).
 type ServiceMode struct {
 	Replicated *ReplicatedMode `json:",omitempty"`
-	Global     *struct{}       `json:",omitempty"`
+	Global     *GlobalMode     `json:",omitempty"`
 	// ReplicatedJob and GlobalJob run to completion (API 1.41).
 	ReplicatedJob *ReplicatedJobMode `json:",omitempty"`
-	GlobalJob     *struct{}          `json:",omitempty"`
+	GlobalJob     *GlobalJobMode     `json:",omitempty"`
 }
+
+// GlobalMode runs one task on every node; it has no fields.
+type GlobalMode struct{}
+
+// GlobalJobMode runs one task to completion on every node; it has no
+// fields.
+type GlobalJobMode struct{}
 
 // ReplicatedMode runs Replicas tasks (1 when nil).
 type ReplicatedMode struct {
@@ -242,32 +283,48 @@ type Service struct {
 	UpdatedAt    string
 	Spec         ServiceSpec
 	PreviousSpec *ServiceSpec
-	Endpoint     struct {
-		Spec       EndpointSpec
-		Ports      []EndpointPortConfig
-		VirtualIPs []struct {
-			NetworkID string
-			Addr      string
-		}
-	}
-	// UpdateStatus.State: updating, paused, completed, rollback_started,
-	// rollback_paused, rollback_completed.
-	UpdateStatus *struct {
-		State       string
-		StartedAt   string
-		CompletedAt string
-		Message     string
-	}
+	Endpoint     ServiceEndpoint
+	UpdateStatus *UpdateStatus
 	// ServiceStatus is filled by List with Status set (API 1.41).
-	ServiceStatus *struct {
-		RunningTasks   uint64
-		DesiredTasks   uint64
-		CompletedTasks uint64
-	}
-	JobStatus *struct {
-		JobIteration  ObjectVersion
-		LastExecution string
-	}
+	ServiceStatus *ServiceStatus
+	JobStatus     *JobStatus
+}
+
+// ServiceEndpoint is how a service is reached: its spec, published ports
+// and virtual IPs.
+type ServiceEndpoint struct {
+	Spec       EndpointSpec
+	Ports      []EndpointPortConfig
+	VirtualIPs []EndpointVirtualIP
+}
+
+// EndpointVirtualIP is a service's address on one network.
+type EndpointVirtualIP struct {
+	NetworkID string
+	Addr      string
+}
+
+// UpdateStatus is the progress of a service update or rollback.
+type UpdateStatus struct {
+	// State: updating, paused, completed, rollback_started,
+	// rollback_paused, rollback_completed.
+	State       string
+	StartedAt   string
+	CompletedAt string
+	Message     string
+}
+
+// ServiceStatus counts a service's tasks (API 1.41).
+type ServiceStatus struct {
+	RunningTasks   uint64
+	DesiredTasks   uint64
+	CompletedTasks uint64
+}
+
+// JobStatus is the state of a job service's latest run.
+type JobStatus struct {
+	JobIteration  ObjectVersion
+	LastExecution string
 }
 
 // TaskStatus is a task's observed state (swagger: TaskStatus).
@@ -278,14 +335,20 @@ type TaskStatus struct {
 	State           string
 	Message         string
 	Err             string
-	ContainerStatus *struct {
-		ContainerID string
-		PID         int
-		ExitCode    int
-	}
-	PortStatus *struct {
-		Ports []EndpointPortConfig
-	}
+	ContainerStatus *ContainerStatus
+	PortStatus      *PortStatus
+}
+
+// ContainerStatus is the container of a task.
+type ContainerStatus struct {
+	ContainerID string
+	PID         int
+	ExitCode    int
+}
+
+// PortStatus lists the ports a task published in host mode.
+type PortStatus struct {
+	Ports []EndpointPortConfig
 }
 
 // Task is one scheduled unit of a service (swagger: Task).
@@ -304,8 +367,12 @@ type Task struct {
 	Status                   TaskStatus
 	DesiredState             string
 	JobIteration             *ObjectVersion
-	NetworksAttachments      []struct {
-		Network   map[string]any
-		Addresses []string
-	}
+	NetworksAttachments      []NetworkAttachment
+}
+
+// NetworkAttachment is a task's place on one network: the network as the
+// daemon reports it, and the task's addresses on it.
+type NetworkAttachment struct {
+	Network   map[string]any
+	Addresses []string
 }

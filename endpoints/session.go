@@ -15,14 +15,9 @@ type SessionService struct {
 	w *wire.Client
 }
 
-// NewSession returns the Session operation over w.
-//
-// Deprecated: see [SessionService].
-func NewSession(w *wire.Client) *SessionService { return &SessionService{w: w} }
-
-// SessionOptions identify a session to the daemon (the headers BuildKit's
+// SessionStartOptions identify a session to the daemon (the headers BuildKit's
 // session manager reads).
-type SessionOptions struct {
+type SessionStartOptions struct {
 	// ID is the session's unique id (X-Docker-Expose-Session-Uuid); required.
 	ID string
 	// Name names the session (X-Docker-Expose-Session-Name), SharedKey
@@ -43,10 +38,13 @@ type SessionOptions struct {
 // Deprecated: see [SessionService].
 //
 // API: POST /session
-func (s *SessionService) Start(ctx context.Context, opts SessionOptions) (*wire.Upgraded, error) {
-	const op = "Session"
+func (s *SessionService) Start(ctx context.Context, opts SessionStartOptions) (*wire.Upgraded, error) {
+	r, err := newRequest("Session")
+	if err != nil {
+		return nil, err
+	}
 	if opts.ID == "" {
-		return nil, argErr(op, "ID", "", "must not be empty")
+		return nil, argErr(r.Op, "ID", "", "must not be empty")
 	}
 	h := wire.Header{
 		"Upgrade":                      {"h2c"},
@@ -63,12 +61,11 @@ func (s *SessionService) Start(ctx context.Context, opts SessionOptions) (*wire.
 	}
 	for k, vs := range h {
 		for _, val := range vs {
-			if err := checkNoControl(op, k, val); err != nil {
+			if err := checkNoControl(r.Op, k, val); err != nil {
 				return nil, err
 			}
 		}
 	}
-	r := req("POST", "/session", op)
-	r.Header, r.MinVersion, r.NoTimeout = h, v(31), true
-	return s.w.Upgrade(ctx, r)
+	r.Header, r.NoTimeout = h, true
+	return upgrade(ctx, s.w, r)
 }

@@ -2,6 +2,9 @@ package endpoints
 
 import (
 	"context"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/dockwire/dockwire/mux"
 	"github.com/dockwire/dockwire/wire"
@@ -53,4 +56,65 @@ func (m *streamMode) multiplexed(ctx context.Context, ct string) (bool, error) {
 		}
 	}
 	return mux.Multiplexed(m.ver.String(), ct, m.tty != nil && *m.tty), nil
+}
+
+// logsQuery is what the container, service and task logs operations
+// share in their query.
+type logsQuery struct {
+	Stdout, Stderr, Follow, Timestamps bool
+	Since                              time.Time
+	Tail                               string
+}
+
+// apply fills r's query from q: both streams when neither is asked for, no
+// client timeout when following; a bad Tail is an *ArgError.
+func (q logsQuery) apply(r *wire.Request) error {
+	stdout, stderr := q.Stdout, q.Stderr
+	if !stdout && !stderr {
+		stdout, stderr = true, true
+	}
+	setBool(r.Query, "stdout", stdout)
+	setBool(r.Query, "stderr", stderr)
+	setBool(r.Query, "follow", q.Follow)
+	setBool(r.Query, "timestamps", q.Timestamps)
+	r.NoTimeout = q.Follow
+	if !q.Since.IsZero() {
+		r.Query.Set("since", unixTimestamp(q.Since))
+	}
+	switch q.Tail {
+	case "", "all":
+	default:
+		if n, err := strconv.Atoi(q.Tail); err != nil || n < 0 {
+			return argErr(r.Op, "Tail", q.Tail, `want "all" or a non-negative number`)
+		}
+		r.Query.Set("tail", q.Tail)
+	}
+	return nil
+}
+
+// openLogs sends a logs request and tells from the response (or, before
+// API 1.42, from hint or look) whether the stream is multiplexed.
+func openLogs(ctx context.Context, w *wire.Client, r *wire.Request, hint *bool, look func(context.Context) (bool, error)) (*mux.Output, error) {
+	mode, err := newStreamMode(ctx, w, hint, look)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := send(ctx, w, r)
+	if err != nil {
+		return nil, err
+	}
+	muxed, err := mode.multiplexed(ctx, resp.Header.Get("Content-Type"))
+	if err != nil {
+		resp.Body.Close()
+		return nil, err
+	}
+	return mux.NewOutput(resp.Body, muxed), nil
+}
+
+// knownStreamType reports whether the Content-Type ct is one of the two
+// stream types, which say whether a stream is multiplexed.
+func knownStreamType(ct string) bool {
+	mt, _, _ := strings.Cut(ct, ";")
+	mt = strings.TrimSpace(mt)
+	return mt == mux.MediaRawStream || mt == mux.MediaMultiplexedStream
 }

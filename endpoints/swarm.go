@@ -3,7 +3,6 @@ package endpoints
 import (
 	"context"
 	"net"
-	"net/url"
 	"strconv"
 
 	"github.com/dockwire/dockwire/wire"
@@ -14,9 +13,6 @@ import (
 type SwarmService struct {
 	w *wire.Client
 }
-
-// NewSwarm returns the Swarm operations over w.
-func NewSwarm(w *wire.Client) *SwarmService { return &SwarmService{w: w} }
 
 // LogDriverSpec names a log driver and its options.
 type LogDriverSpec struct {
@@ -36,34 +32,58 @@ type ExternalCA struct {
 // SwarmSpec is a swarm's user-modifiable configuration (swagger: SwarmSpec).
 // Durations are nanoseconds as the API has them.
 type SwarmSpec struct {
-	Name          string            `json:",omitempty"`
-	Labels        map[string]string `json:",omitempty"`
-	Orchestration *struct {
-		TaskHistoryRetentionLimit *int64 `json:",omitempty"`
-	} `json:",omitempty"`
-	Raft *struct {
-		SnapshotInterval           uint64  `json:",omitempty"`
-		KeepOldSnapshots           *uint64 `json:",omitempty"`
-		LogEntriesForSlowFollowers uint64  `json:",omitempty"`
-		ElectionTick               int     `json:",omitempty"`
-		HeartbeatTick              int     `json:",omitempty"`
-	} `json:",omitempty"`
-	Dispatcher *struct {
-		HeartbeatPeriod int64 `json:",omitempty"`
-	} `json:",omitempty"`
-	CAConfig *struct {
-		NodeCertExpiry int64        `json:",omitempty"`
-		ExternalCAs    []ExternalCA `json:",omitempty"`
-		SigningCACert  string       `json:",omitempty"`
-		SigningCAKey   string       `json:",omitempty"`
-		ForceRotate    uint64       `json:",omitempty"`
-	} `json:",omitempty"`
-	EncryptionConfig *struct {
-		AutoLockManagers bool
-	} `json:",omitempty"`
-	TaskDefaults *struct {
-		LogDriver *LogDriverSpec `json:",omitempty"`
-	} `json:",omitempty"`
+	Name             string               `json:",omitempty"`
+	Labels           map[string]string    `json:",omitempty"`
+	Orchestration    *OrchestrationConfig `json:",omitempty"`
+	Raft             *RaftConfig          `json:",omitempty"`
+	Dispatcher       *DispatcherConfig    `json:",omitempty"`
+	CAConfig         *CAConfig            `json:",omitempty"`
+	EncryptionConfig *EncryptionConfig    `json:",omitempty"`
+	TaskDefaults     *TaskDefaults        `json:",omitempty"`
+}
+
+// OrchestrationConfig is the orchestration part of a [SwarmSpec].
+type OrchestrationConfig struct {
+	// TaskHistoryRetentionLimit is how many old tasks to keep per slot or
+	// node (default 5).
+	TaskHistoryRetentionLimit *int64 `json:",omitempty"`
+}
+
+// RaftConfig is the Raft consensus part of a [SwarmSpec] (docker-py's
+// snapshot_interval, keep_old_snapshots, log_entries_for_slow_followers,
+// election_tick, heartbeat_tick).
+type RaftConfig struct {
+	SnapshotInterval           uint64  `json:",omitempty"` // log entries between snapshots
+	KeepOldSnapshots           *uint64 `json:",omitempty"`
+	LogEntriesForSlowFollowers uint64  `json:",omitempty"`
+	ElectionTick               int     `json:",omitempty"`
+	HeartbeatTick              int     `json:",omitempty"`
+}
+
+// DispatcherConfig is the task dispatcher part of a [SwarmSpec].
+type DispatcherConfig struct {
+	HeartbeatPeriod int64 `json:",omitempty"` // nanoseconds
+}
+
+// CAConfig is the certificate authority part of a [SwarmSpec].
+type CAConfig struct {
+	NodeCertExpiry int64        `json:",omitempty"` // nanoseconds
+	ExternalCAs    []ExternalCA `json:",omitempty"`
+	SigningCACert  string       `json:",omitempty"`
+	SigningCAKey   string       `json:",omitempty"`
+	ForceRotate    uint64       `json:",omitempty"`
+}
+
+// EncryptionConfig is the encryption part of a [SwarmSpec].
+type EncryptionConfig struct {
+	// AutoLockManagers locks managers' keys at rest: a restarted manager
+	// needs [SwarmService.Unlock].
+	AutoLockManagers bool
+}
+
+// TaskDefaults are the defaults of every task of a swarm.
+type TaskDefaults struct {
+	LogDriver *LogDriverSpec `json:",omitempty"`
 }
 
 // TLSInfo is the TLS trust of a swarm or node (swagger: TLSInfo).
@@ -143,8 +163,9 @@ type SwarmUpdateOptions struct {
 	RotateManagerUnlockKey bool
 }
 
-// SwarmUnlockKey is the key that unlocks an autolocked manager.
-type SwarmUnlockKey struct {
+// SwarmUnlockOptions carry the key that unlocks an autolocked manager
+// (swagger: SwarmUnlockRequest).
+type SwarmUnlockOptions struct {
 	UnlockKey string
 }
 
@@ -168,91 +189,110 @@ func checkAddr(op, field, s string, needPort bool) error {
 	return nil
 }
 
-// Init makes this daemon the first manager of a new swarm and returns the
-// node's id. A daemon already in a swarm answers a *wire.Error matching
-// wire.ErrUnavailable (503).
+// SwarmInitResult is the new swarm's first manager.
+type SwarmInitResult struct {
+	NodeID string // this daemon's node id
+}
+
+// Init makes this daemon the first manager of a new swarm. A daemon
+// already in a swarm answers a *wire.Error matching wire.ErrUnavailable
+// (503).
 //
 // API: POST /swarm/init
-func (s *SwarmService) Init(ctx context.Context, opts SwarmInitOptions) (string, error) {
-	const op = "SwarmInit"
-	if err := checkAddr(op, "ListenAddr", opts.ListenAddr, false); err != nil {
-		return "", err
+func (s *SwarmService) Init(ctx context.Context, opts SwarmInitOptions) (SwarmInitResult, error) {
+	r, err := newRequest("SwarmInit")
+	if err != nil {
+		return SwarmInitResult{}, err
 	}
-	if err := checkAddr(op, "AdvertiseAddr", opts.AdvertiseAddr, false); err != nil {
-		return "", err
+	if err := checkAddr(r.Op, "ListenAddr", opts.ListenAddr, false); err != nil {
+		return SwarmInitResult{}, err
+	}
+	if err := checkAddr(r.Op, "AdvertiseAddr", opts.AdvertiseAddr, false); err != nil {
+		return SwarmInitResult{}, err
 	}
 	for _, p := range opts.DefaultAddrPool {
-		if err := checkCIDR(op, "DefaultAddrPool", p); err != nil {
-			return "", err
+		if err := checkCIDR(r.Op, "DefaultAddrPool", p); err != nil {
+			return SwarmInitResult{}, err
 		}
 	}
 	if opts.SubnetSize > 32 {
-		return "", argErr(op, "SubnetSize", strconv.FormatUint(uint64(opts.SubnetSize), 10), "must be at most 32")
+		return SwarmInitResult{}, argErr(r.Op, "SubnetSize", strconv.FormatUint(uint64(opts.SubnetSize), 10), "must be at most 32")
 	}
-	r, err := wire.JSONRequest("POST", "/swarm/init", opts)
-	if err != nil {
-		return "", err
-	}
-	r.Op = op
 	if opts.DataPathAddr != "" {
-		r.Requires = append(r.Requires, wire.Requirement{What: op + ": DataPathAddr", Version: v(30)})
+		need(r, "DataPathAddr", 30)
 	}
 	if len(opts.DefaultAddrPool) > 0 || opts.SubnetSize != 0 {
-		r.Requires = append(r.Requires, wire.Requirement{What: op + ": DefaultAddrPool/SubnetSize", Version: v(39)})
+		need(r, "DefaultAddrPool/SubnetSize", 39)
 	}
 	if opts.DataPathPort != 0 {
-		r.Requires = append(r.Requires, wire.Requirement{What: op + ": DataPathPort", Version: v(40)})
+		need(r, "DataPathPort", 40)
 	}
-	var id string
-	err = s.w.DoJSON(ctx, r, &id)
-	return id, err
+	if err := setJSON(r, opts); err != nil {
+		return SwarmInitResult{}, err
+	}
+	id, err := decode[string](ctx, s.w, r)
+	return SwarmInitResult{NodeID: id}, err
 }
+
+// SwarmJoinResult is an empty answer; fields may be added.
+type SwarmJoinResult struct{}
 
 // Join makes this daemon join a swarm.
 //
 // API: POST /swarm/join
-func (s *SwarmService) Join(ctx context.Context, opts SwarmJoinOptions) error {
-	const op = "SwarmJoin"
+func (s *SwarmService) Join(ctx context.Context, opts SwarmJoinOptions) (SwarmJoinResult, error) {
+	r, err := newRequest("SwarmJoin")
+	if err != nil {
+		return SwarmJoinResult{}, err
+	}
 	if len(opts.RemoteAddrs) == 0 {
-		return argErr(op, "RemoteAddrs", "", "must name at least one manager")
+		return SwarmJoinResult{}, argErr(r.Op, "RemoteAddrs", "", "must name at least one manager")
 	}
 	if opts.JoinToken == "" {
-		return argErr(op, "JoinToken", "", "must not be empty")
+		return SwarmJoinResult{}, argErr(r.Op, "JoinToken", "", "must not be empty")
 	}
 	if opts.ListenAddr == "" {
 		opts.ListenAddr = "0.0.0.0:2377"
 	}
-	r, err := wire.JSONRequest("POST", "/swarm/join", opts)
-	if err != nil {
-		return err
-	}
-	r.Op = op
 	if opts.DataPathAddr != "" {
-		r.Requires = append(r.Requires, wire.Requirement{What: op + ": DataPathAddr", Version: v(30)})
+		need(r, "DataPathAddr", 30)
 	}
-	return s.w.DoJSON(ctx, r, nil)
+	if err := setJSON(r, opts); err != nil {
+		return SwarmJoinResult{}, err
+	}
+	_, err = callNoContent(ctx, s.w, r)
+	return SwarmJoinResult{}, err
 }
+
+// SwarmLeaveResult is an empty answer; fields may be added.
+type SwarmLeaveResult struct{}
 
 // Leave makes this daemon leave its swarm. A manager needs Force, and
 // a daemon in no swarm answers a *wire.Error matching wire.ErrUnavailable.
 //
 // API: POST /swarm/leave
-func (s *SwarmService) Leave(ctx context.Context, opts SwarmLeaveOptions) error {
-	r := req("POST", "/swarm/leave", "SwarmLeave")
-	boolParam(r.Query, "force", opts.Force)
-	return s.w.DoJSON(ctx, r, nil)
+func (s *SwarmService) Leave(ctx context.Context, opts SwarmLeaveOptions) (SwarmLeaveResult, error) {
+	r, err := newRequest("SwarmLeave")
+	if err != nil {
+		return SwarmLeaveResult{}, err
+	}
+	setBool(r.Query, "force", opts.Force)
+	_, err = callNoContent(ctx, s.w, r)
+	return SwarmLeaveResult{}, err
 }
+
+// SwarmUpdateResult is an empty answer; fields may be added.
+type SwarmUpdateResult struct{}
 
 // Update changes the swarm's spec and rotates tokens or the unlock key.
 //
 // API: POST /swarm/update
-func (s *SwarmService) Update(ctx context.Context, opts SwarmUpdateOptions) error {
-	r, err := wire.JSONRequest("POST", "/swarm/update", opts.Spec)
+func (s *SwarmService) Update(ctx context.Context, opts SwarmUpdateOptions) (SwarmUpdateResult, error) {
+	r, err := newRequest("SwarmUpdate")
 	if err != nil {
-		return err
+		return SwarmUpdateResult{}, err
 	}
-	r.Op = "SwarmUpdate"
-	r.Query = versionQuery(opts.Version)
+	setVersion(r, opts.Version)
 	if opts.RotateWorkerToken {
 		r.Query.Set("rotateWorkerToken", "true")
 	}
@@ -262,45 +302,77 @@ func (s *SwarmService) Update(ctx context.Context, opts SwarmUpdateOptions) erro
 	if opts.RotateManagerUnlockKey {
 		r.Query.Set("rotateManagerUnlockKey", "true")
 	}
-	return s.w.DoJSON(ctx, r, nil)
+	if err := setJSON(r, opts.Spec); err != nil {
+		return SwarmUpdateResult{}, err
+	}
+	_, err = callNoContent(ctx, s.w, r)
+	return SwarmUpdateResult{}, err
+}
+
+// SwarmInspectOptions tune [SwarmService.Inspect]; there is nothing to
+// tune yet.
+type SwarmInspectOptions struct{}
+
+// SwarmInspectResult is the swarm as its managers report it.
+type SwarmInspectResult struct {
+	Swarm
 }
 
 // Inspect reports the swarm, with its join tokens. A daemon in no swarm, or
 // not a manager, answers a *wire.Error matching wire.ErrUnavailable.
 //
 // API: GET /swarm
-func (s *SwarmService) Inspect(ctx context.Context) (Swarm, error) {
-	var out Swarm
-	err := s.w.DoJSON(ctx, req("GET", "/swarm", "SwarmInspect"), &out)
-	return out, err
+func (s *SwarmService) Inspect(ctx context.Context, opts SwarmInspectOptions) (SwarmInspectResult, error) {
+	r, err := newRequest("SwarmInspect")
+	if err != nil {
+		return SwarmInspectResult{}, err
+	}
+	return decode[SwarmInspectResult](ctx, s.w, r)
+}
+
+// SwarmUnlockKeyOptions tune [SwarmService.UnlockKey]; there is nothing to
+// tune yet.
+type SwarmUnlockKeyOptions struct{}
+
+// SwarmUnlockKeyResult is the key that unlocks an autolocked manager
+// (swagger: UnlockKeyResponse).
+type SwarmUnlockKeyResult struct {
+	UnlockKey string
 }
 
 // UnlockKey reports the key that unlocks an autolocked manager.
 //
 // API: GET /swarm/unlockkey
-func (s *SwarmService) UnlockKey(ctx context.Context) (SwarmUnlockKey, error) {
-	var out SwarmUnlockKey
-	err := s.w.DoJSON(ctx, req("GET", "/swarm/unlockkey", "SwarmUnlockkey"), &out)
-	return out, err
+func (s *SwarmService) UnlockKey(ctx context.Context, opts SwarmUnlockKeyOptions) (SwarmUnlockKeyResult, error) {
+	r, err := newRequest("SwarmUnlockkey")
+	if err != nil {
+		return SwarmUnlockKeyResult{}, err
+	}
+	return decode[SwarmUnlockKeyResult](ctx, s.w, r)
 }
+
+// SwarmUnlockResult is an empty answer; fields may be added.
+type SwarmUnlockResult struct{}
 
 // Unlock unlocks a locked manager with its key.
 //
 // API: POST /swarm/unlock
-func (s *SwarmService) Unlock(ctx context.Context, key SwarmUnlockKey) error {
-	const op = "SwarmUnlock"
-	if key.UnlockKey == "" {
-		return argErr(op, "UnlockKey", "", "must not be empty")
-	}
-	r, err := wire.JSONRequest("POST", "/swarm/unlock", key)
+func (s *SwarmService) Unlock(ctx context.Context, opts SwarmUnlockOptions) (SwarmUnlockResult, error) {
+	r, err := newRequest("SwarmUnlock")
 	if err != nil {
-		return err
+		return SwarmUnlockResult{}, err
 	}
-	r.Op = op
-	return s.w.DoJSON(ctx, r, nil)
+	if opts.UnlockKey == "" {
+		return SwarmUnlockResult{}, argErr(r.Op, "UnlockKey", "", "must not be empty")
+	}
+	if err := setJSON(r, opts); err != nil {
+		return SwarmUnlockResult{}, err
+	}
+	_, err = callNoContent(ctx, s.w, r)
+	return SwarmUnlockResult{}, err
 }
 
-// versionQuery is the "version" parameter every swarm object update needs.
-func versionQuery(ov ObjectVersion) url.Values {
-	return url.Values{"version": {strconv.FormatUint(ov.Index, 10)}}
+// setVersion sets the "version" parameter every swarm object update needs.
+func setVersion(r *wire.Request, ov ObjectVersion) {
+	r.Query.Set("version", strconv.FormatUint(ov.Index, 10))
 }

@@ -47,44 +47,50 @@ func TestSwarmRequests(t *testing.T) {
 		}, method: "POST", path: "/swarm/init", reply: "nodeid", body: []string{`"ListenAddr":"127.0.0.1:4567"`, `"AdvertiseAddr":"127.0.0.1"`, `"DataPathPort":4790`,
 			`"DefaultAddrPool":["10.232.0.0/16"]`, `"SubnetSize":24`, `"ForceNewCluster":true`, `"Spec":{"Name":"default"}`}},
 		{name: "swarm-join", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewSwarm(w).Join(ctx, endpoints.SwarmJoinOptions{RemoteAddrs: []string{"127.0.0.1:2377"}, JoinToken: "SWMTKN-1-x"})
+			_, err := endpoints.NewSwarm(w).Join(ctx, endpoints.SwarmJoinOptions{RemoteAddrs: []string{"127.0.0.1:2377"}, JoinToken: "SWMTKN-1-x"})
+			return err
 		}, method: "POST", path: "/swarm/join", body: []string{`"ListenAddr":"0.0.0.0:2377"`, `"RemoteAddrs":["127.0.0.1:2377"]`, `"JoinToken":"SWMTKN-1-x"`}},
 		{name: "swarm-leave", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewSwarm(w).Leave(ctx, endpoints.SwarmLeaveOptions{Force: true})
+			_, err := endpoints.NewSwarm(w).Leave(ctx, endpoints.SwarmLeaveOptions{Force: true})
+			return err
 		}, method: "POST", path: "/swarm/leave", query: url.Values{"force": {"1"}}},
 		{name: "swarm-update", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewSwarm(w).Update(ctx, endpoints.SwarmUpdateOptions{Version: endpoints.ObjectVersion{Index: 9}, Spec: endpoints.SwarmSpec{Name: "default", Labels: map[string]string{"x": "y"}},
+			_, err := endpoints.NewSwarm(w).Update(ctx, endpoints.SwarmUpdateOptions{Version: endpoints.ObjectVersion{Index: 9}, Spec: endpoints.SwarmSpec{Name: "default", Labels: map[string]string{"x": "y"}},
 				RotateWorkerToken: true, RotateManagerToken: true, RotateManagerUnlockKey: true})
+			return err
 		}, method: "POST", path: "/swarm/update", query: url.Values{"version": {"9"}, "rotateWorkerToken": {"true"}, "rotateManagerToken": {"true"}, "rotateManagerUnlockKey": {"true"}},
 			body: []string{`"Name":"default"`, `"Labels":{"x":"y"}`}},
 		{name: "swarm-inspect", call: func(ctx context.Context, w *wire.Client) error {
-			_, err := endpoints.NewSwarm(w).Inspect(ctx)
+			_, err := endpoints.NewSwarm(w).Inspect(ctx, endpoints.SwarmInspectOptions{})
 			return err
 		}, method: "GET", path: "/swarm"},
 		{name: "swarm-unlockkey", call: func(ctx context.Context, w *wire.Client) error {
-			_, err := endpoints.NewSwarm(w).UnlockKey(ctx)
+			_, err := endpoints.NewSwarm(w).UnlockKey(ctx, endpoints.SwarmUnlockKeyOptions{})
 			return err
 		}, method: "GET", path: "/swarm/unlockkey"},
 		{name: "swarm-unlock", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewSwarm(w).Unlock(ctx, endpoints.SwarmUnlockKey{UnlockKey: "SWMKEY-1-k"})
+			_, err := endpoints.NewSwarm(w).Unlock(ctx, endpoints.SwarmUnlockOptions{UnlockKey: "SWMKEY-1-k"})
+			return err
 		}, method: "POST", path: "/swarm/unlock", body: []string{`{"UnlockKey":"SWMKEY-1-k"}`}},
 		{name: "node-list", call: func(ctx context.Context, w *wire.Client) error {
 			_, err := endpoints.NewNodes(w).List(ctx, endpoints.NodeListOptions{Filters: wire.Filters{"role": {"manager"}}})
 			return err
 		}, method: "GET", path: "/nodes", reply: []any{}, query: url.Values{"filters": {`{"role":{"manager":true}}`}}},
 		{name: "node-inspect", call: func(ctx context.Context, w *wire.Client) error {
-			_, err := endpoints.NewNodes(w).Inspect(ctx, "n1")
+			_, err := endpoints.NewNodes(w).Inspect(ctx, "n1", endpoints.NodeInspectOptions{})
 			return err
 		}, method: "GET", path: "/nodes/n1"},
 		{name: "node-delete", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewNodes(w).Delete(ctx, "n1", endpoints.NodeDeleteOptions{Force: true})
+			_, err := endpoints.NewNodes(w).Delete(ctx, "n1", endpoints.NodeDeleteOptions{Force: true})
+			return err
 		}, method: "DELETE", path: "/nodes/n1", query: url.Values{"force": {"1"}}},
 		{name: "node-update", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewNodes(w).Update(ctx, "n1", endpoints.NodeUpdateOptions{Version: endpoints.ObjectVersion{Index: 3},
+			_, err := endpoints.NewNodes(w).Update(ctx, "n1", endpoints.NodeUpdateOptions{Version: endpoints.ObjectVersion{Index: 3},
 				Spec: endpoints.NodeSpec{Role: "manager", Availability: "drain", Labels: map[string]string{"z": "1"}}})
+			return err
 		}, method: "POST", path: "/nodes/n1/update", query: url.Values{"version": {"3"}}, body: []string{`"Role":"manager"`, `"Availability":"drain"`, `"Labels":{"z":"1"}`}},
 		{name: "service-create", call: func(ctx context.Context, w *wire.Client) error {
-			_, err := endpoints.NewServices(w).Create(ctx, busyboxService(), endpoints.ServiceCreateOptions{RegistryAuth: &endpoints.AuthConfig{Username: "u", Password: "p", ServerAddress: "127.0.0.1:5000"}})
+			_, err := endpoints.NewServices(w).Create(ctx, endpoints.ServiceCreateOptions{Spec: busyboxService(), Auth: &endpoints.AuthConfig{Username: "u", Password: "p", ServerAddress: "127.0.0.1:5000"}})
 			return err
 		}, method: "POST", path: "/services/create", header: map[string]string{"X-Registry-Auth": auth},
 			body: []string{`"Name":"svc"`, `"Image":"sha256:abc"`, `"Command":["sleep","60"]`, `"StopGracePeriod":2000000000`, `"Mode":{"Replicated":{"Replicas":2}}`,
@@ -107,7 +113,8 @@ func TestSwarmRequests(t *testing.T) {
 			return err
 		}, method: "POST", path: "/services/svc/update", query: url.Values{"version": {"12"}, "rollback": {"previous"}}},
 		{name: "service-delete", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewServices(w).Delete(ctx, "svc")
+			_, err := endpoints.NewServices(w).Delete(ctx, "svc", endpoints.ServiceDeleteOptions{})
+			return err
 		}, method: "DELETE", path: "/services/svc"},
 		{name: "service-logs", version: "1.42", call: func(ctx context.Context, w *wire.Client) error {
 			l, err := endpoints.NewServices(w).Logs(ctx, "svc", endpoints.ServiceLogsOptions{Stdout: true, Timestamps: true, Details: true, Tail: "10", Since: time.Unix(1700000000, 0), TTY: boolp(false)})
@@ -121,7 +128,7 @@ func TestSwarmRequests(t *testing.T) {
 			return err
 		}, method: "GET", path: "/tasks", reply: []any{}, query: url.Values{"filters": {`{"desired-state":{"running":true},"service":{"svc":true}}`}}},
 		{name: "task-inspect", call: func(ctx context.Context, w *wire.Client) error {
-			_, err := endpoints.NewTasks(w).Inspect(ctx, "t1")
+			_, err := endpoints.NewTasks(w).Inspect(ctx, "t1", endpoints.TaskInspectOptions{})
 			return err
 		}, method: "GET", path: "/tasks/t1"},
 		{name: "task-logs", call: func(ctx context.Context, w *wire.Client) error {
@@ -132,7 +139,7 @@ func TestSwarmRequests(t *testing.T) {
 			return err
 		}, method: "GET", path: "/tasks/t1/logs", query: url.Values{"stdout": {"1"}, "stderr": {"1"}, "follow": {"1"}}},
 		{name: "secret-create", call: func(ctx context.Context, w *wire.Client) error {
-			_, err := endpoints.NewSecrets(w).Create(ctx, endpoints.SecretSpec{Name: "sec", Data: []byte("hunter2"), Labels: map[string]string{"a": "b"}})
+			_, err := endpoints.NewSecrets(w).Create(ctx, endpoints.SecretCreateOptions{Spec: endpoints.SecretSpec{Name: "sec", Data: []byte("hunter2"), Labels: map[string]string{"a": "b"}}})
 			return err
 		}, method: "POST", path: "/secrets/create", body: []string{`"Name":"sec"`, `"Data":"` + base64.StdEncoding.EncodeToString([]byte("hunter2")) + `"`}},
 		{name: "secret-list", call: func(ctx context.Context, w *wire.Client) error {
@@ -140,17 +147,19 @@ func TestSwarmRequests(t *testing.T) {
 			return err
 		}, method: "GET", path: "/secrets", reply: []any{}, query: url.Values{"filters": {`{"name":{"sec":true}}`}}},
 		{name: "secret-inspect", call: func(ctx context.Context, w *wire.Client) error {
-			_, err := endpoints.NewSecrets(w).Inspect(ctx, "sec")
+			_, err := endpoints.NewSecrets(w).Inspect(ctx, "sec", endpoints.SecretInspectOptions{})
 			return err
 		}, method: "GET", path: "/secrets/sec"},
 		{name: "secret-update", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewSecrets(w).Update(ctx, "sec", endpoints.SecretUpdateOptions{Version: endpoints.ObjectVersion{Index: 5}, Spec: endpoints.SecretSpec{Name: "sec", Labels: map[string]string{"n": "2"}}})
+			_, err := endpoints.NewSecrets(w).Update(ctx, "sec", endpoints.SecretUpdateOptions{Version: endpoints.ObjectVersion{Index: 5}, Spec: endpoints.SecretSpec{Name: "sec", Labels: map[string]string{"n": "2"}}})
+			return err
 		}, method: "POST", path: "/secrets/sec/update", query: url.Values{"version": {"5"}}, body: []string{`"Labels":{"n":"2"}`}},
 		{name: "secret-delete", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewSecrets(w).Delete(ctx, "sec")
+			_, err := endpoints.NewSecrets(w).Delete(ctx, "sec", endpoints.SecretDeleteOptions{})
+			return err
 		}, method: "DELETE", path: "/secrets/sec"},
 		{name: "config-create", call: func(ctx context.Context, w *wire.Client) error {
-			_, err := endpoints.NewConfigs(w).Create(ctx, endpoints.ConfigSpec{Name: "cfg", Data: []byte("k=v"), Templating: &endpoints.SwarmDriver{Name: "golang"}})
+			_, err := endpoints.NewConfigs(w).Create(ctx, endpoints.ConfigCreateOptions{Spec: endpoints.ConfigSpec{Name: "cfg", Data: []byte("k=v"), Templating: &endpoints.SwarmDriver{Name: "golang"}}})
 			return err
 		}, method: "POST", path: "/configs/create", body: []string{`"Name":"cfg"`, `"Data":"az12"`, `"Templating":{"Name":"golang"}`}},
 		{name: "config-list", call: func(ctx context.Context, w *wire.Client) error {
@@ -158,14 +167,16 @@ func TestSwarmRequests(t *testing.T) {
 			return err
 		}, method: "GET", path: "/configs", reply: []any{}},
 		{name: "config-inspect", call: func(ctx context.Context, w *wire.Client) error {
-			_, err := endpoints.NewConfigs(w).Inspect(ctx, "cfg")
+			_, err := endpoints.NewConfigs(w).Inspect(ctx, "cfg", endpoints.ConfigInspectOptions{})
 			return err
 		}, method: "GET", path: "/configs/cfg"},
 		{name: "config-update", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewConfigs(w).Update(ctx, "cfg", endpoints.ConfigUpdateOptions{Version: endpoints.ObjectVersion{Index: 6}, Spec: endpoints.ConfigSpec{Name: "cfg"}})
+			_, err := endpoints.NewConfigs(w).Update(ctx, "cfg", endpoints.ConfigUpdateOptions{Version: endpoints.ObjectVersion{Index: 6}, Spec: endpoints.ConfigSpec{Name: "cfg"}})
+			return err
 		}, method: "POST", path: "/configs/cfg/update", query: url.Values{"version": {"6"}}},
 		{name: "config-delete", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewConfigs(w).Delete(ctx, "cfg")
+			_, err := endpoints.NewConfigs(w).Delete(ctx, "cfg", endpoints.ConfigDeleteOptions{})
+			return err
 		}, method: "DELETE", path: "/configs/cfg"},
 	})
 }
@@ -175,7 +186,7 @@ func TestSwarmBadInput(t *testing.T) {
 		return func(ctx context.Context, w *wire.Client) error {
 			s := busyboxService()
 			mod(&s)
-			_, err := endpoints.NewServices(w).Create(ctx, s, endpoints.ServiceCreateOptions{})
+			_, err := endpoints.NewServices(w).Create(ctx, endpoints.ServiceCreateOptions{Spec: s})
 			return err
 		}
 	}
@@ -201,27 +212,32 @@ func TestSwarmBadInput(t *testing.T) {
 			return err
 		}},
 		{name: "join-no-token", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewSwarm(w).Join(ctx, endpoints.SwarmJoinOptions{RemoteAddrs: []string{"127.0.0.1:2377"}})
+			_, err := endpoints.NewSwarm(w).Join(ctx, endpoints.SwarmJoinOptions{RemoteAddrs: []string{"127.0.0.1:2377"}})
+			return err
 		}},
 		{name: "join-no-remote", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewSwarm(w).Join(ctx, endpoints.SwarmJoinOptions{JoinToken: "t"})
+			_, err := endpoints.NewSwarm(w).Join(ctx, endpoints.SwarmJoinOptions{JoinToken: "t"})
+			return err
 		}},
 		{name: "unlock-empty", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewSwarm(w).Unlock(ctx, endpoints.SwarmUnlockKey{})
+			_, err := endpoints.NewSwarm(w).Unlock(ctx, endpoints.SwarmUnlockOptions{})
+			return err
 		}},
 		{name: "node-bad-role", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewNodes(w).Update(ctx, "n", endpoints.NodeUpdateOptions{Spec: endpoints.NodeSpec{Role: "boss"}})
+			_, err := endpoints.NewNodes(w).Update(ctx, "n", endpoints.NodeUpdateOptions{Spec: endpoints.NodeSpec{Role: "boss"}})
+			return err
 		}},
 		{name: "node-bad-availability", call: func(ctx context.Context, w *wire.Client) error {
-			return endpoints.NewNodes(w).Update(ctx, "n", endpoints.NodeUpdateOptions{Spec: endpoints.NodeSpec{Availability: "gone"}})
+			_, err := endpoints.NewNodes(w).Update(ctx, "n", endpoints.NodeUpdateOptions{Spec: endpoints.NodeSpec{Availability: "gone"}})
+			return err
 		}},
 		{name: "node-inspect-empty", call: func(ctx context.Context, w *wire.Client) error {
-			_, err := endpoints.NewNodes(w).Inspect(ctx, "")
+			_, err := endpoints.NewNodes(w).Inspect(ctx, "", endpoints.NodeInspectOptions{})
 			return err
 		}},
 		{name: "service-no-template", call: svc(func(s *endpoints.ServiceSpec) { s.TaskTemplate = endpoints.TaskSpec{} })},
 		{name: "service-no-image", call: svc(func(s *endpoints.ServiceSpec) { s.TaskTemplate.ContainerSpec.Image = "" })},
-		{name: "service-two-modes", call: svc(func(s *endpoints.ServiceSpec) { s.Mode.Global = &struct{}{} })},
+		{name: "service-two-modes", call: svc(func(s *endpoints.ServiceSpec) { s.Mode.Global = &endpoints.GlobalMode{} })},
 		{name: "service-bad-failure-action", call: svc(func(s *endpoints.ServiceSpec) { s.UpdateConfig.FailureAction = "explode" })},
 		{name: "service-bad-order", call: svc(func(s *endpoints.ServiceSpec) { s.UpdateConfig.Order = "random" })},
 		{name: "service-bad-ratio", call: svc(func(s *endpoints.ServiceSpec) { s.UpdateConfig.MaxFailureRatio = 2 })},
@@ -261,11 +277,11 @@ func TestSwarmBadInput(t *testing.T) {
 			return err
 		}},
 		{name: "secret-no-name", call: func(ctx context.Context, w *wire.Client) error {
-			_, err := endpoints.NewSecrets(w).Create(ctx, endpoints.SecretSpec{Data: []byte("x")})
+			_, err := endpoints.NewSecrets(w).Create(ctx, endpoints.SecretCreateOptions{Spec: endpoints.SecretSpec{Data: []byte("x")}})
 			return err
 		}},
 		{name: "secret-templating-1.36", version: "1.36", wantVersion: true, call: func(ctx context.Context, w *wire.Client) error {
-			_, err := endpoints.NewSecrets(w).Create(ctx, endpoints.SecretSpec{Name: "s", Templating: &endpoints.SwarmDriver{Name: "golang"}})
+			_, err := endpoints.NewSecrets(w).Create(ctx, endpoints.SecretCreateOptions{Spec: endpoints.SecretSpec{Name: "s", Templating: &endpoints.SwarmDriver{Name: "golang"}}})
 			return err
 		}},
 		{name: "config-1.29", version: "1.29", wantVersion: true, call: func(ctx context.Context, w *wire.Client) error {
@@ -273,7 +289,7 @@ func TestSwarmBadInput(t *testing.T) {
 			return err
 		}},
 		{name: "config-no-name", call: func(ctx context.Context, w *wire.Client) error {
-			_, err := endpoints.NewConfigs(w).Create(ctx, endpoints.ConfigSpec{})
+			_, err := endpoints.NewConfigs(w).Create(ctx, endpoints.ConfigCreateOptions{Spec: endpoints.ConfigSpec{}})
 			return err
 		}},
 	})
@@ -312,7 +328,7 @@ func TestSwarmLogsMultiplexed(t *testing.T) {
 			f.on("GET /tasks/t1/logs", logs)
 			f.on("GET /services/svc", onJSON(200, map[string]any{"ID": "svc", "Spec": map[string]any{"TaskTemplate": spec}}))
 			f.on("GET /tasks/t1", onJSON(200, map[string]any{"ID": "t1", "Spec": spec}))
-			var l *endpoints.Logs
+			var l *mux.Output
 			var err error
 			if tc.wantInspect == "/tasks/t1" {
 				l, err = endpoints.NewTasks(w).Logs(context.Background(), "t1", endpoints.ServiceLogsOptions{})
@@ -362,7 +378,7 @@ func TestSwarmDecode(t *testing.T) {
 	})
 	f.on("GET /configs/c1", onJSON(200, map[string]any{"ID": "c1", "Version": map[string]int{"Index": 3}, "Spec": map[string]any{"Name": "cfg", "Data": base64.StdEncoding.EncodeToString([]byte("k=v"))}}))
 	ctx := context.Background()
-	sw, err := endpoints.NewSwarm(w).Inspect(ctx)
+	sw, err := endpoints.NewSwarm(w).Inspect(ctx, endpoints.SwarmInspectOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -373,10 +389,10 @@ func TestSwarmDecode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(tasks) != 1 || tasks[0].Status.State != "running" || tasks[0].Status.ContainerStatus.ContainerID != "c1" || tasks[0].Spec.ContainerSpec.Command[1] != "60" {
+	if len(tasks.Items) != 1 || tasks.Items[0].Status.State != "running" || tasks.Items[0].Status.ContainerStatus.ContainerID != "c1" || tasks.Items[0].Spec.ContainerSpec.Command[1] != "60" {
 		t.Errorf("tasks %+v", tasks)
 	}
-	c, err := endpoints.NewConfigs(w).Inspect(ctx, "c1")
+	c, err := endpoints.NewConfigs(w).Inspect(ctx, "c1", endpoints.ConfigInspectOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,8 +2,6 @@ package endpoints
 
 import (
 	"context"
-	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/dockwire/dockwire/wire"
@@ -15,8 +13,15 @@ type SystemService struct {
 	w *wire.Client
 }
 
-// NewSystem returns the System operations over w.
-func NewSystem(w *wire.Client) *SystemService { return &SystemService{w: w} }
+// SystemPingOptions tune [SystemService.Ping]; there is nothing to tune
+// yet.
+type SystemPingOptions struct{}
+
+// SystemPingResult is what the daemon says about itself in /_ping's
+// headers.
+type SystemPingResult struct {
+	wire.PingResult
+}
 
 // Ping asks the daemon whether it is up: HEAD /_ping, falling back to GET
 // when HEAD does not give 200. It sends no version prefix and needs no
@@ -24,8 +29,9 @@ func NewSystem(w *wire.Client) *SystemService { return &SystemService{w: w} }
 //
 // API: HEAD /_ping
 // API: GET /_ping
-func (s *SystemService) Ping(ctx context.Context) (wire.PingResult, error) {
-	return s.w.Ping(ctx)
+func (s *SystemService) Ping(ctx context.Context, opts SystemPingOptions) (SystemPingResult, error) {
+	p, err := s.w.Ping(ctx)
+	return SystemPingResult{p}, err
 }
 
 // ComponentVersion is one component of the daemon's version report
@@ -36,8 +42,8 @@ type ComponentVersion struct {
 	Details map[string]string `json:",omitempty"`
 }
 
-// Version is the daemon's version report (swagger: SystemVersion).
-type Version struct {
+// SystemVersionResult is the daemon's version report (swagger: SystemVersion).
+type SystemVersionResult struct {
 	Platform struct {
 		Name string
 	}
@@ -54,28 +60,37 @@ type Version struct {
 	BuildTime     string
 }
 
+// SystemVersionOptions tune [SystemService.Version]; there is nothing to
+// tune yet.
+type SystemVersionOptions struct{}
+
 // Version reports the daemon's version.
 //
 // API: GET /version
-func (s *SystemService) Version(ctx context.Context) (Version, error) {
-	var v Version
-	err := s.w.DoJSON(ctx, &wire.Request{Method: "GET", Path: "/version", Op: "SystemVersion"}, &v)
-	return v, err
+func (s *SystemService) Version(ctx context.Context, opts SystemVersionOptions) (SystemVersionResult, error) {
+	r, err := newRequest("SystemVersion")
+	if err != nil {
+		return SystemVersionResult{}, err
+	}
+	return decode[SystemVersionResult](ctx, s.w, r)
 }
 
-// SwarmInfo is the swarm part of [Info] (swagger: SwarmInfo).
+// SwarmInfo is the swarm part of [SystemInfoResult] (swagger: SwarmInfo).
 type SwarmInfo struct {
 	NodeID           string
 	NodeAddr         string
 	LocalNodeState   string
 	ControlAvailable bool
 	Error            string
-	RemoteManagers   []struct {
-		NodeID string
-		Addr   string
-	}
-	Nodes    int
-	Managers int
+	RemoteManagers   []SwarmPeer
+	Nodes            int
+	Managers         int
+}
+
+// SwarmPeer is a manager of the swarm a daemon is in (swagger: PeerNode).
+type SwarmPeer struct {
+	NodeID string
+	Addr   string
 }
 
 // PluginsInfo lists the plugins available to the daemon by kind.
@@ -105,8 +120,8 @@ type RegistryConfig struct {
 	Mirrors []string
 }
 
-// Info is the daemon's system-wide information (swagger: SystemInfo).
-type Info struct {
+// SystemInfoResult is the daemon's system-wide information (swagger: SystemInfo).
+type SystemInfoResult struct {
 	ID                 string
 	Containers         int
 	ContainersRunning  int
@@ -159,17 +174,23 @@ type Info struct {
 	Warnings           []string
 }
 
+// SystemInfoOptions tune [SystemService.Info]; there is nothing to tune
+// yet.
+type SystemInfoOptions struct{}
+
 // Info reports system-wide information.
 //
 // API: GET /info
-func (s *SystemService) Info(ctx context.Context) (Info, error) {
-	var v Info
-	err := s.w.DoJSON(ctx, &wire.Request{Method: "GET", Path: "/info", Op: "SystemInfo"}, &v)
-	return v, err
+func (s *SystemService) Info(ctx context.Context, opts SystemInfoOptions) (SystemInfoResult, error) {
+	r, err := newRequest("SystemInfo")
+	if err != nil {
+		return SystemInfoResult{}, err
+	}
+	return decode[SystemInfoResult](ctx, s.w, r)
 }
 
-// DataUsageOptions selects what [SystemService.DataUsage] computes.
-type DataUsageOptions struct {
+// SystemDataUsageOptions selects what [SystemService.DataUsage] computes.
+type SystemDataUsageOptions struct {
 	// Types limits the report to these object types: "container",
 	// "image", "volume", "build-cache" (API 1.42). Empty means all.
 	Types []string
@@ -219,10 +240,7 @@ type DataUsageVolume struct {
 	Mountpoint string
 	Labels     map[string]string
 	Scope      string
-	UsageData  *struct {
-		Size     int64
-		RefCount int64
-	}
+	UsageData  *VolumeUsageData
 }
 
 // BuildCacheRecord is one build cache record (swagger: BuildCache).
@@ -239,11 +257,11 @@ type BuildCacheRecord struct {
 	UsageCount  int
 }
 
-// DataUsage is the daemon's disk usage report (swagger:
+// SystemDataUsageResult is the daemon's disk usage report (swagger:
 // SystemDataUsageResponse). Daemons before API 1.52 fill the legacy fields
 // (LayersSize, Images, Containers, Volumes, BuildCache); 1.52 fills both;
 // 1.53 and later only the per-type summaries.
-type DataUsage struct {
+type SystemDataUsageResult struct {
 	LayersSize int64
 	Images     []DataUsageImage
 	Containers []DataUsageContainer
@@ -259,21 +277,22 @@ type DataUsage struct {
 // DataUsage reports how much disk the daemon's objects use (docker system df).
 //
 // API: GET /system/df
-func (s *SystemService) DataUsage(ctx context.Context, opts DataUsageOptions) (DataUsage, error) {
-	req := &wire.Request{Method: "GET", Path: "/system/df", Op: "SystemDataUsage", Query: url.Values{}}
+func (s *SystemService) DataUsage(ctx context.Context, opts SystemDataUsageOptions) (SystemDataUsageResult, error) {
+	r, err := newRequest("SystemDataUsage")
+	if err != nil {
+		return SystemDataUsageResult{}, err
+	}
 	for _, t := range opts.Types {
-		req.Query.Add("type", t)
+		r.Query.Add("type", t)
 	}
 	if len(opts.Types) > 0 {
-		req.Requires = append(req.Requires, wire.Requirement{What: "SystemDataUsage: Types", Version: wire.Version{Major: 1, Minor: 42}})
+		need(r, "Types", 42)
 	}
 	if opts.Verbose {
-		req.Query.Set("verbose", "1")
-		req.Requires = append(req.Requires, wire.Requirement{What: "SystemDataUsage: Verbose", Version: wire.Version{Major: 1, Minor: 52}})
+		r.Query.Set("verbose", "1")
+		need(r, "Verbose", 52)
 	}
-	var v DataUsage
-	err := s.w.DoJSON(ctx, req, &v)
-	return v, err
+	return decode[SystemDataUsageResult](ctx, s.w, r)
 }
 
 // EventActor is the object an event is about (swagger: EventActor).
@@ -292,44 +311,32 @@ type Event struct {
 	TimeNano int64  `json:"timeNano"`
 }
 
-// EventsOptions selects the events to stream. With Until set the daemon ends
+// SystemEventsOptions selects the events to stream. With Until set the daemon ends
 // the stream by itself at that time; without it the stream runs until ctx
 // is cancelled or the stream is closed.
-type EventsOptions struct {
+type SystemEventsOptions struct {
 	Since   time.Time
 	Until   time.Time
 	Filters wire.Filters
 }
 
-// unixTimestamp formats t as dockerd's "seconds.nanoseconds" timestamp.
-func unixTimestamp(t time.Time) string {
-	ns := t.UnixNano()
-	sec, frac := ns/1e9, ns%1e9
-	if frac < 0 {
-		sec, frac = sec-1, frac+1e9
-	}
-	s := strconv.FormatInt(frac, 10)
-	for len(s) < 9 {
-		s = "0" + s
-	}
-	return strconv.FormatInt(sec, 10) + "." + s
-}
-
 // Events streams the daemon's events. The caller must Close the stream.
 //
 // API: GET /events
-func (s *SystemService) Events(ctx context.Context, opts EventsOptions) (*wire.Stream[Event], error) {
-	req := &wire.Request{Method: "GET", Path: "/events", Op: "SystemEvents", Query: url.Values{}, NoTimeout: true}
+func (s *SystemService) Events(ctx context.Context, opts SystemEventsOptions) (*wire.Stream[Event], error) {
+	r, err := newRequest("SystemEvents")
+	if err != nil {
+		return nil, err
+	}
+	r.NoTimeout = true
 	if !opts.Since.IsZero() {
-		req.Query.Set("since", unixTimestamp(opts.Since))
+		r.Query.Set("since", unixTimestamp(opts.Since))
 	}
 	if !opts.Until.IsZero() {
-		req.Query.Set("until", unixTimestamp(opts.Until))
+		r.Query.Set("until", unixTimestamp(opts.Until))
 	}
-	if f := opts.Filters.Encode(); f != "" {
-		req.Query.Set("filters", f)
-	}
-	resp, err := s.w.Do(ctx, req)
+	setFilters(r.Query, opts.Filters)
+	resp, err := send(ctx, s.w, r)
 	if err != nil {
 		return nil, err
 	}
@@ -348,24 +355,30 @@ type AuthConfig struct {
 	RegistryToken string `json:"registrytoken,omitempty"`
 }
 
-// AuthResult is the daemon's answer to a successful login (swagger:
+// SystemAuthResult is the daemon's answer to a successful login (swagger:
 // AuthResponse). IdentityToken is set when the registry gave one.
-type AuthResult struct {
+type SystemAuthResult struct {
 	Status        string
 	IdentityToken string
 }
 
-// Auth checks credentials against a registry, through the daemon. Refused
-// credentials are a *wire.Error with errors.Is(err, wire.ErrUnauthorized).
+// SystemAuthOptions are the credentials [SystemService.Auth] checks.
+type SystemAuthOptions struct {
+	Auth AuthConfig
+}
+
+// Auth checks credentials against a registry, through the daemon (docker
+// login). Refused credentials are a *wire.Error with errors.Is(err,
+// wire.ErrUnauthorized).
 //
 // API: POST /auth
-func (s *SystemService) Auth(ctx context.Context, auth AuthConfig) (AuthResult, error) {
-	req, err := wire.JSONRequest("POST", "/auth", auth)
+func (s *SystemService) Auth(ctx context.Context, opts SystemAuthOptions) (SystemAuthResult, error) {
+	r, err := newRequest("SystemAuth")
 	if err != nil {
-		return AuthResult{}, err
+		return SystemAuthResult{}, err
 	}
-	req.Op = "SystemAuth"
-	var v AuthResult
-	err = s.w.DoJSON(ctx, req, &v)
-	return v, err
+	if err := setJSON(r, opts.Auth); err != nil {
+		return SystemAuthResult{}, err
+	}
+	return decode[SystemAuthResult](ctx, s.w, r)
 }

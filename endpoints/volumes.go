@@ -2,7 +2,6 @@ package endpoints
 
 import (
 	"context"
-	"net/url"
 	"strconv"
 
 	"github.com/dockwire/dockwire/wire"
@@ -14,9 +13,6 @@ type VolumeService struct {
 	w *wire.Client
 }
 
-// NewVolumes returns the Volume operations over w.
-func NewVolumes(w *wire.Client) *VolumeService { return &VolumeService{w: w} }
-
 // Topology is a CSI topology: key/value segments (swagger: Topology).
 type Topology struct {
 	Segments map[string]string `json:",omitempty"`
@@ -25,25 +21,41 @@ type Topology struct {
 // ClusterVolumeSpec is the cluster-wide part of a CSI volume (swagger:
 // ClusterVolumeSpec), API 1.42.
 type ClusterVolumeSpec struct {
-	Group      string `json:",omitempty"`
-	AccessMode *struct {
-		Scope       string         `json:",omitempty"` // single, multi
-		Sharing     string         `json:",omitempty"` // none, readonly, onewriter, all
-		MountVolume map[string]any `json:",omitempty"`
-		Secrets     []struct {
-			Key    string
-			Secret string
-		} `json:",omitempty"`
-		AccessibilityRequirements *struct {
-			Requisite []Topology `json:",omitempty"`
-			Preferred []Topology `json:",omitempty"`
-		} `json:",omitempty"`
-		CapacityRange *struct {
-			RequiredBytes int64 `json:",omitempty"`
-			LimitBytes    int64 `json:",omitempty"`
-		} `json:",omitempty"`
-		Availability string `json:",omitempty"` // active, pause, drain
-	} `json:",omitempty"`
+	// Group names volumes that can be used interchangeably.
+	Group      string                   `json:",omitempty"`
+	AccessMode *ClusterVolumeAccessMode `json:",omitempty"`
+}
+
+// ClusterVolumeAccessMode is how a cluster volume may be used (swagger:
+// ClusterVolumeSpec.AccessMode).
+type ClusterVolumeAccessMode struct {
+	Scope       string         `json:",omitempty"` // single, multi
+	Sharing     string         `json:",omitempty"` // none, readonly, onewriter, all
+	MountVolume map[string]any `json:",omitempty"`
+	// Secrets are the swarm secrets handed to the CSI plugin, by key.
+	Secrets                   []ClusterVolumeSecret `json:",omitempty"`
+	AccessibilityRequirements *TopologyRequirement  `json:",omitempty"`
+	CapacityRange             *CapacityRange        `json:",omitempty"`
+	Availability              string                `json:",omitempty"` // active, pause, drain
+}
+
+// ClusterVolumeSecret hands a swarm secret to the CSI plugin under Key.
+type ClusterVolumeSecret struct {
+	Key    string
+	Secret string
+}
+
+// TopologyRequirement says where a cluster volume must, and would rather,
+// be accessible.
+type TopologyRequirement struct {
+	Requisite []Topology `json:",omitempty"`
+	Preferred []Topology `json:",omitempty"`
+}
+
+// CapacityRange bounds a cluster volume's size, in bytes.
+type CapacityRange struct {
+	RequiredBytes int64 `json:",omitempty"`
+	LimitBytes    int64 `json:",omitempty"`
 }
 
 // ObjectVersion is a swarm object's version, which an update must name
@@ -54,22 +66,29 @@ type ObjectVersion struct {
 
 // ClusterVolume is the cluster part of a volume (swagger: ClusterVolume).
 type ClusterVolume struct {
-	ID        string
-	Version   ObjectVersion
-	CreatedAt string
-	UpdatedAt string
-	Spec      ClusterVolumeSpec
-	Info      *struct {
-		CapacityBytes      int64
-		VolumeContext      map[string]string
-		VolumeID           string
-		AccessibleTopology []Topology
-	}
-	PublishStatus []struct {
-		NodeID         string
-		State          string
-		PublishContext map[string]string
-	}
+	ID            string
+	Version       ObjectVersion
+	CreatedAt     string
+	UpdatedAt     string
+	Spec          ClusterVolumeSpec
+	Info          *ClusterVolumeInfo
+	PublishStatus []ClusterVolumePublishStatus
+}
+
+// ClusterVolumeInfo is what the CSI plugin says of a created cluster
+// volume.
+type ClusterVolumeInfo struct {
+	CapacityBytes      int64
+	VolumeContext      map[string]string
+	VolumeID           string
+	AccessibleTopology []Topology
+}
+
+// ClusterVolumePublishStatus is a cluster volume's state on one node.
+type ClusterVolumePublishStatus struct {
+	NodeID         string
+	State          string // pending-publish, published, pending-node-unpublish, pending-controller-unpublish
+	PublishContext map[string]string
 }
 
 // Volume is a volume as list and inspect report it (swagger: Volume).
@@ -83,10 +102,14 @@ type Volume struct {
 	Scope         string
 	ClusterVolume *ClusterVolume
 	Options       map[string]string
-	UsageData     *struct {
-		Size     int64
-		RefCount int64
-	}
+	UsageData     *VolumeUsageData
+}
+
+// VolumeUsageData is a volume's disk usage, filled by the data usage report
+// (swagger: Volume.UsageData); -1 when not computed.
+type VolumeUsageData struct {
+	Size     int64
+	RefCount int64
 }
 
 // VolumeCreateOptions describe a volume to create (swagger:
@@ -108,7 +131,7 @@ type VolumeListOptions struct {
 
 // VolumeListResult is the answer to a list (swagger: VolumeListResponse).
 type VolumeListResult struct {
-	Volumes  []Volume
+	Items    []Volume `json:"Volumes"`
 	Warnings []string
 }
 
@@ -140,77 +163,96 @@ type VolumePruneResult struct {
 	SpaceReclaimed int64
 }
 
+// VolumeCreateResult is the volume created (or found).
+type VolumeCreateResult struct {
+	Volume
+}
+
 // Create creates a volume; creating one that exists with the same driver
 // returns it.
 //
 // API: POST /volumes/create
-func (s *VolumeService) Create(ctx context.Context, opts VolumeCreateOptions) (Volume, error) {
-	const op = "VolumeCreate"
-	r, err := wire.JSONRequest("POST", "/volumes/create", opts)
+func (s *VolumeService) Create(ctx context.Context, opts VolumeCreateOptions) (VolumeCreateResult, error) {
+	r, err := newRequest("VolumeCreate")
 	if err != nil {
-		return Volume{}, err
+		return VolumeCreateResult{}, err
 	}
-	r.Op = op
 	if opts.ClusterVolumeSpec != nil {
-		r.Requires = append(r.Requires, wire.Requirement{What: op + ": ClusterVolumeSpec", Version: v(42)})
+		need(r, "ClusterVolumeSpec", 42)
 	}
-	var out Volume
-	err = s.w.DoJSON(ctx, r, &out)
-	return out, err
+	if err := setJSON(r, opts); err != nil {
+		return VolumeCreateResult{}, err
+	}
+	return decode[VolumeCreateResult](ctx, s.w, r)
 }
 
 // List lists volumes.
 //
 // API: GET /volumes
 func (s *VolumeService) List(ctx context.Context, opts VolumeListOptions) (VolumeListResult, error) {
-	return doJSON[VolumeListResult](ctx, s.w, filterRequest("VolumeList", "GET", "/volumes", opts.Filters, wire.Version{}))
+	r, err := newRequest("VolumeList")
+	if err != nil {
+		return VolumeListResult{}, err
+	}
+	setFilters(r.Query, opts.Filters)
+	return decode[VolumeListResult](ctx, s.w, r)
+}
+
+// VolumeInspectOptions tune [VolumeService.Inspect]; there is nothing to
+// tune yet.
+type VolumeInspectOptions struct{}
+
+// VolumeInspectResult is a volume as inspect reports it.
+type VolumeInspectResult struct {
+	Volume
 }
 
 // Inspect reports a volume by name.
 //
 // API: GET /volumes/{name}
-func (s *VolumeService) Inspect(ctx context.Context, name string) (Volume, error) {
-	const op = "VolumeInspect"
-	p, err := idPath(op, "/volumes/", name, "")
+func (s *VolumeService) Inspect(ctx context.Context, name string, opts VolumeInspectOptions) (VolumeInspectResult, error) {
+	r, err := newRequest("VolumeInspect", name)
 	if err != nil {
-		return Volume{}, err
+		return VolumeInspectResult{}, err
 	}
-	var out Volume
-	err = s.w.DoJSON(ctx, req("GET", p, op), &out)
-	return out, err
+	return decode[VolumeInspectResult](ctx, s.w, r)
 }
+
+// VolumeUpdateResult is an empty answer; fields may be added.
+type VolumeUpdateResult struct{}
 
 // Update changes a cluster volume's spec (API 1.42); only its
 // availability can change.
 //
 // API: PUT /volumes/{name}
-func (s *VolumeService) Update(ctx context.Context, name string, opts VolumeUpdateOptions) error {
-	const op = "VolumeUpdate"
-	p, err := idPath(op, "/volumes/", name, "")
+func (s *VolumeService) Update(ctx context.Context, name string, opts VolumeUpdateOptions) (VolumeUpdateResult, error) {
+	r, err := newRequest("VolumeUpdate", name)
 	if err != nil {
-		return err
+		return VolumeUpdateResult{}, err
 	}
-	r, err := wire.JSONRequest("PUT", p, struct{ Spec ClusterVolumeSpec }{opts.Spec})
-	if err != nil {
-		return err
+	r.Query.Set("version", strconv.FormatUint(opts.Version.Index, 10))
+	if err := setJSON(r, struct{ Spec ClusterVolumeSpec }{opts.Spec}); err != nil {
+		return VolumeUpdateResult{}, err
 	}
-	r.Op, r.MinVersion = op, v(42)
-	r.Query = url.Values{"version": {strconv.FormatUint(opts.Version.Index, 10)}}
-	return s.w.DoJSON(ctx, r, nil)
+	_, err = callNoContent(ctx, s.w, r)
+	return VolumeUpdateResult{}, err
 }
+
+// VolumeDeleteResult is an empty answer; fields may be added.
+type VolumeDeleteResult struct{}
 
 // Delete removes a volume; one in use is a *wire.Error matching
 // wire.ErrConflict.
 //
 // API: DELETE /volumes/{name}
-func (s *VolumeService) Delete(ctx context.Context, name string, opts VolumeDeleteOptions) error {
-	const op = "VolumeDelete"
-	r, err := objectRequest(op, "DELETE", "/volumes/", name, "", wire.Version{})
+func (s *VolumeService) Delete(ctx context.Context, name string, opts VolumeDeleteOptions) (VolumeDeleteResult, error) {
+	r, err := newRequest("VolumeDelete", name)
 	if err != nil {
-		return err
+		return VolumeDeleteResult{}, err
 	}
-	boolParam(r.Query, "force", opts.Force)
-	return s.w.DoJSON(ctx, r, nil)
+	setBool(r.Query, "force", opts.Force)
+	_, err = callNoContent(ctx, s.w, r)
+	return VolumeDeleteResult{}, err
 }
 
 // Prune removes the unused volumes the filters select. From API 1.42 on,
@@ -219,8 +261,10 @@ func (s *VolumeService) Delete(ctx context.Context, name string, opts VolumeDele
 //
 // API: POST /volumes/prune
 func (s *VolumeService) Prune(ctx context.Context, opts VolumePruneOptions) (VolumePruneResult, error) {
-	const op = "VolumePrune"
-	r := req("POST", "/volumes/prune", op)
+	r, err := newRequest("VolumePrune")
+	if err != nil {
+		return VolumePruneResult{}, err
+	}
 	f := opts.Filters
 	if opts.All {
 		f = make(wire.Filters, len(opts.Filters)+1)
@@ -230,12 +274,8 @@ func (s *VolumeService) Prune(ctx context.Context, opts VolumePruneOptions) (Vol
 		f["all"] = []string{"true"}
 	}
 	if _, ok := f["all"]; ok {
-		r.Requires = append(r.Requires, wire.Requirement{What: op + ": all filter", Version: v(42)})
+		need(r, "all filter", 42)
 	}
-	if enc := f.Encode(); enc != "" {
-		r.Query.Set("filters", enc)
-	}
-	var out VolumePruneResult
-	err := s.w.DoJSON(ctx, r, &out)
-	return out, err
+	setFilters(r.Query, f)
+	return decode[VolumePruneResult](ctx, s.w, r)
 }

@@ -3,8 +3,6 @@ package mux
 import (
 	"bufio"
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"net"
 	"sync"
@@ -78,20 +76,7 @@ func (c *Conn) Demux(stdout, stderr io.Writer) (int64, error) {
 	if c.multiplexed {
 		return Copy(stdout, stderr, c)
 	}
-	if stdout == nil {
-		stdout = io.Discard
-	}
-	// Hide ReadFrom/WriteTo: copy in 32 KiB steps, writing each read at once.
-	n, err := io.CopyBuffer(struct{ io.Writer }{stdout}, struct{ io.Reader }{c}, make([]byte, bufSize))
-	if err != nil && !isMux(err) {
-		err = fmt.Errorf("mux: write stdout: %w", err)
-	}
-	return n, err
-}
-
-func isMux(err error) bool {
-	var m *muxErr
-	return errors.As(err, &m)
+	return copyRaw(stdout, c)
 }
 
 // Write writes p to the process's stdin (raw bytes: stdin is never framed).

@@ -47,19 +47,15 @@ func demo(stdout, stderr io.Writer) int {
 // demoClient returns a client for the environment's daemon if it answers a
 // ping within two seconds, else for a fresh in-process mock daemon.
 func demoClient(ctx context.Context, stderr io.Writer) (*dockwire.Client, string, func(), error) {
-	cfg, err := dial.FromEnv()
-	if err == nil {
-		cli, err := dockwire.New(cfg, nil)
-		if err == nil {
-			pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-			_, perr := cli.System.Ping(pctx)
-			cancel()
-			if perr == nil {
-				return cli, "the daemon at " + cfg.Host, func() {}, nil
-			}
-			cli.Close()
-			fmt.Fprintf(stderr, "(no daemon answered at %s: %v)\n", cfg.Host, perr)
+	if cli, err := dockwire.FromEnv(); err == nil {
+		pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		_, perr := cli.System.Ping(pctx, endpoints.SystemPingOptions{})
+		cancel()
+		if perr == nil {
+			return cli, "the daemon at " + cli.Host(), func() {}, nil
 		}
+		cli.Close()
+		fmt.Fprintf(stderr, "(no daemon answered at %s: %v)\n", cli.Host(), perr)
 	}
 	dir, err := os.MkdirTemp("", "dockwire-demo")
 	if err != nil {
@@ -83,7 +79,7 @@ func demoClient(ctx context.Context, stderr io.Writer) (*dockwire.Client, string
 }
 
 func tour(ctx context.Context, cli *dockwire.Client, out io.Writer) error {
-	v, err := cli.System.Version(ctx)
+	v, err := cli.System.Version(ctx, endpoints.SystemVersionOptions{})
 	if err != nil {
 		return err
 	}
@@ -104,7 +100,7 @@ func tour(ctx context.Context, cli *dockwire.Client, out io.Writer) error {
 	labels := map[string]string{"dockwire.demo": "1"}
 
 	fmt.Fprintf(out, "== run %s sh -c 'echo hello from a container; uname -s'\n", demoImage)
-	res, err := cli.Containers.Run(ctx, endpoints.RunOptions{
+	res, err := cli.Containers.Run(ctx, endpoints.ContainerRunOptions{
 		Image: demoImage, Command: []string{"sh", "-c", "echo hello from a container; uname -s"},
 		Labels: labels, Remove: true,
 	})
@@ -114,7 +110,7 @@ func tour(ctx context.Context, cli *dockwire.Client, out io.Writer) error {
 	fmt.Fprint(out, indent(string(res.Output)))
 
 	fmt.Fprintln(out, "== run a failing command: a typed ContainerError")
-	_, err = cli.Containers.Run(ctx, endpoints.RunOptions{
+	_, err = cli.Containers.Run(ctx, endpoints.ContainerRunOptions{
 		Image: demoImage, Command: []string{"sh", "-c", "echo oops >&2; exit 3"}, Labels: labels, Remove: true,
 	})
 	var cerr *endpoints.ContainerError
@@ -124,14 +120,14 @@ func tour(ctx context.Context, cli *dockwire.Client, out io.Writer) error {
 	fmt.Fprintf(out, "   exit code %d, stderr %q\n", cerr.ExitCode, strings.TrimSpace(string(cerr.Stderr)))
 
 	fmt.Fprintln(out, "== a detached container, exec into it, copy a file in and out")
-	det, err := cli.Containers.Run(ctx, endpoints.RunOptions{
+	det, err := cli.Containers.Run(ctx, endpoints.ContainerRunOptions{
 		Image: demoImage, Command: []string{"sleep", "300"}, Labels: labels, Detach: true,
 	})
 	if err != nil {
 		return err
 	}
-	defer cli.Containers.Delete(context.Background(), det.ID, endpoints.DeleteOptions{Force: true})
-	ex, err := cli.Containers.ExecRun(ctx, det.ID, endpoints.ExecRunOptions{
+	defer cli.Containers.Delete(context.Background(), det.ID, endpoints.ContainerDeleteOptions{Force: true})
+	ex, err := cli.Containers.ExecRun(ctx, det.ID, endpoints.ContainerExecRunOptions{
 		Cmd: []string{"sh", "-c", "echo in $(pwd) as $(id -u); exit 5"}, WorkingDir: "/tmp",
 	})
 	if err != nil {
@@ -148,11 +144,11 @@ func tour(ctx context.Context, cli *dockwire.Client, out io.Writer) error {
 	if err := os.WriteFile(src, []byte("copied in and out\n"), 0o644); err != nil {
 		return err
 	}
-	if err := cli.Containers.CopyTo(ctx, det.ID, src, "/tmp", endpoints.CopyOptions{}); err != nil {
+	if _, err := cli.Containers.CopyTo(ctx, det.ID, src, "/tmp", endpoints.ContainerCopyToOptions{}); err != nil {
 		return err
 	}
 	back := filepath.Join(tmp, "back")
-	st, err := cli.Containers.CopyFrom(ctx, det.ID, "/tmp/greeting.txt", back, endpoints.CopyOptions{})
+	st, err := cli.Containers.CopyFrom(ctx, det.ID, "/tmp/greeting.txt", back, endpoints.ContainerCopyFromOptions{})
 	if err != nil {
 		return err
 	}
@@ -166,14 +162,14 @@ func tour(ctx context.Context, cli *dockwire.Client, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	for _, c := range list {
+	for _, c := range list.Items {
 		fmt.Fprintf(out, "   running: %s %s %q\n", c.ShortID(), c.Image, c.Status)
 	}
 
 	fmt.Fprintln(out, "== errors are values")
 	_, err = cli.Containers.Inspect(ctx, "no-such-container", endpoints.ContainerInspectOptions{})
 	fmt.Fprintf(out, "   inspect no-such-container: errors.Is(err, wire.ErrNotFound) = %v\n", errors.Is(err, wire.ErrNotFound))
-	if err := cli.Containers.Delete(ctx, det.ID, endpoints.DeleteOptions{Force: true}); err != nil {
+	if _, err := cli.Containers.Delete(ctx, det.ID, endpoints.ContainerDeleteOptions{Force: true}); err != nil {
 		return err
 	}
 	fmt.Fprintln(out, "== done: everything the demo created is removed")

@@ -19,9 +19,9 @@ import (
 	"time"
 
 	"github.com/dockwire/dockwire"
-	"github.com/dockwire/dockwire/dial"
 	_ "github.com/dockwire/dockwire/dial/dialtls" // TLS hosts (DOCKER_TLS_VERIFY, https://)
 	_ "github.com/dockwire/dockwire/dial/ssh"     // ssh:// hosts
+	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/wire"
 )
 
@@ -57,12 +57,7 @@ func version(stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "Client: dockwire %s\n", dockwire.Version)
 	fmt.Fprintf(stdout, " API versions: %s to %s\n", wire.MinVersion, wire.MaxVersion)
 
-	cfg, err := dial.FromEnv()
-	if err != nil {
-		fmt.Fprintf(stderr, "dockwire: %v\n", err)
-		return 1
-	}
-	cli, err := dockwire.New(cfg, nil)
+	cli, err := dockwire.FromEnv()
 	if err != nil {
 		fmt.Fprintf(stderr, "dockwire: %v\n", err)
 		return 1
@@ -73,21 +68,21 @@ func version(stdout, stderr io.Writer) int {
 	defer cancel()
 	api, err := cli.APIVersion(ctx)
 	if err != nil {
-		fmt.Fprintf(stderr, "dockwire: no daemon answered at %s: %v\n", cfg.Host, err)
+		fmt.Fprintf(stderr, "dockwire: no daemon answered at %s: %v\n", cli.Host(), err)
 		return 1
 	}
-	v, err := cli.System.Version(ctx)
+	v, err := cli.System.Version(ctx, endpoints.SystemVersionOptions{})
 	if err != nil {
 		var werr *wire.Error
 		if errors.As(err, &werr) {
-			fmt.Fprintf(stderr, "dockwire: daemon at %s: %v\n", cfg.Host, err)
+			fmt.Fprintf(stderr, "dockwire: daemon at %s: %v\n", cli.Host(), err)
 		} else {
-			fmt.Fprintf(stderr, "dockwire: no daemon answered at %s: %v\n", cfg.Host, err)
+			fmt.Fprintf(stderr, "dockwire: no daemon answered at %s: %v\n", cli.Host(), err)
 		}
 		return 1
 	}
 	fmt.Fprintf(stdout, "Server: %s %s\n", serverName(v.Platform.Name), v.Version)
-	fmt.Fprintf(stdout, " Host: %s\n", cfg.Host)
+	fmt.Fprintf(stdout, " Host: %s\n", cli.Host())
 	fmt.Fprintf(stdout, " API versions: %s to %s\n", v.MinAPIVersion, v.APIVersion)
 	fmt.Fprintf(stdout, " OS/Arch: %s/%s\n", v.Os, v.Arch)
 	fmt.Fprintf(stdout, "API version in use: %s\n", api)

@@ -11,6 +11,7 @@ import (
 	xssh "golang.org/x/crypto/ssh"
 
 	"github.com/dockwire/dockwire/dial/ssh"
+	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/internal/leakcheck"
 	"github.com/dockwire/dockwire/internal/sshtest"
 	"github.com/dockwire/dockwire/internal/testnet"
@@ -22,7 +23,7 @@ func TestWrongUserKeyRefused(t *testing.T) {
 	leakcheck.Check(t)
 	f := newFixture(t, sshtest.Config{})
 	f.write("id_ed25519", sshtest.NewKey(t).PEM)
-	_, err := f.client(f.config()).System.Ping(ctx(t))
+	_, err := f.client(f.config()).System.Ping(ctx(t), endpoints.SystemPingOptions{})
 	require.ErrorIs(t, err, ssh.ErrAuth)
 	assert.Contains(t, err.Error(), `"me"`)
 	assert.Contains(t, err.Error(), filepath.Join(f.dir, "id_ed25519")+" (ssh-ed25519)")
@@ -36,7 +37,7 @@ func TestAgentAuth(t *testing.T) {
 	require.NoError(t, os.Remove(filepath.Join(f.dir, "id_ed25519")))
 	cfg := f.config()
 	cfg.SSH.AgentSocket = sshtest.Agent(t, testnet.ShortTempDir(t), sshtest.NewKey(t), f.key)
-	_, err := f.client(cfg).System.Ping(ctx(t))
+	_, err := f.client(cfg).System.Ping(ctx(t), endpoints.SystemPingOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, 1, f.srv.Conns())
 
@@ -44,7 +45,7 @@ func TestAgentAuth(t *testing.T) {
 	// here another key, so the authorized one is not offered.
 	other := f.write("other", sshtest.NewKey(t).PEM)
 	f.write("config", []byte("Host 127.0.0.1\n  IdentitiesOnly yes\n  IdentityFile "+other+"\n"))
-	_, err = f.client(cfg).System.Ping(ctx(t))
+	_, err = f.client(cfg).System.Ping(ctx(t), endpoints.SystemPingOptions{})
 	require.ErrorIs(t, err, ssh.ErrAuth)
 	assert.NotContains(t, err.Error(), "ssh-agent (", "no agent key offered")
 }
@@ -70,20 +71,20 @@ func TestEncryptedIdentity(t *testing.T) {
 		files = append(files, file)
 		return []byte("s3cret"), nil
 	}
-	_, err = f.client(cfg).System.Ping(ctx(t))
+	_, err = f.client(cfg).System.Ping(ctx(t), endpoints.SystemPingOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, []string{key}, files, "asked once, for the key the server accepts only")
 
 	t.Run("no callback", func(t *testing.T) {
 		cfg := f.config()
-		_, err := f.client(cfg).System.Ping(ctx(t))
+		_, err := f.client(cfg).System.Ping(ctx(t), endpoints.SystemPingOptions{})
 		require.ErrorIs(t, err, ssh.ErrAuth)
 		assert.Contains(t, err.Error(), key+" (encrypted, and no Passphrase callback is set)")
 	})
 	t.Run("wrong passphrase", func(t *testing.T) {
 		cfg := f.config()
 		cfg.SSH.Passphrase = func(string) ([]byte, error) { return []byte("wrong"), nil }
-		_, err := f.client(cfg).System.Ping(ctx(t))
+		_, err := f.client(cfg).System.Ping(ctx(t), endpoints.SystemPingOptions{})
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "identity file "+key+": x509: decryption password incorrect")
 	})
@@ -91,7 +92,7 @@ func TestEncryptedIdentity(t *testing.T) {
 		cfg := f.config()
 		boom := errors.New("no terminal")
 		cfg.SSH.Passphrase = func(string) ([]byte, error) { return nil, boom }
-		_, err := f.client(cfg).System.Ping(ctx(t))
+		_, err := f.client(cfg).System.Ping(ctx(t), endpoints.SystemPingOptions{})
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "no terminal")
 	})
@@ -112,11 +113,11 @@ func TestIdentityFiles(t *testing.T) {
 	require.NoError(t, os.Rename(filepath.Join(f.dir, "id_ed25519"), filepath.Join(f.dir, "mine")))
 	cfg := f.config()
 	cfg.SSH.IdentityFiles = []string{filepath.Join(f.dir, "mine")}
-	_, err := f.client(cfg).System.Ping(ctx(t))
+	_, err := f.client(cfg).System.Ping(ctx(t), endpoints.SystemPingOptions{})
 	require.NoError(t, err)
 
 	cfg.SSH.IdentityFiles = []string{filepath.Join(f.dir, "gone")}
-	_, err = f.client(cfg).System.Ping(ctx(t))
+	_, err = f.client(cfg).System.Ping(ctx(t), endpoints.SystemPingOptions{})
 	require.ErrorIs(t, err, ssh.ErrAuth)
 	assert.Contains(t, err.Error(), filepath.Join(f.dir, "gone")+" (open ")
 	assert.NotContains(t, err.Error(), "id_rsa", "missing default identities are not worth a word")

@@ -64,7 +64,10 @@ func BenchmarkRequests(b *testing.B) {
 			name string
 			do   func(context.Context) error
 		}{
-			{"Ping", func(ctx context.Context) error { _, err := cli.System.Ping(ctx); return err }},
+			{"Ping", func(ctx context.Context) error {
+				_, err := cli.System.Ping(ctx, endpoints.SystemPingOptions{})
+				return err
+			}},
 			{"ContainerList", func(ctx context.Context) error {
 				_, err := cli.Containers.List(ctx, endpoints.ContainerListOptions{All: true})
 				return err

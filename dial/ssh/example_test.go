@@ -11,6 +11,7 @@ import (
 	"github.com/dockwire/dockwire"
 	"github.com/dockwire/dockwire/dial"
 	"github.com/dockwire/dockwire/dial/ssh"
+	"github.com/dockwire/dockwire/endpoints"
 )
 
 // With the package imported, an ssh host opens like any other. Nothing is
@@ -39,7 +40,7 @@ func ExampleHostKeyError() {
 	defer cli.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	_, err = cli.System.Ping(ctx)
+	_, err = cli.System.Ping(ctx, endpoints.SystemPingOptions{})
 	var hke *ssh.HostKeyError
 	if errors.As(err, &hke) {
 		fmt.Printf("%s offers %s %s; changed: %v\n", hke.Host, hke.KeyType, hke.Fingerprint, hke.Changed)

@@ -99,17 +99,18 @@ func runningContainer(t *testing.T, cli *dockwire.Client, image string, cmd []st
 	t.Cleanup(func() {
 		c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if err := cli.Containers.Delete(c, res.ID, endpoints.DeleteOptions{Force: true}); err != nil && !errors.Is(err, wire.ErrNotFound) {
+		if _, err := cli.Containers.Delete(c, res.ID, endpoints.ContainerDeleteOptions{Force: true}); err != nil && !errors.Is(err, wire.ErrNotFound) {
 			t.Errorf("remove container: %v", err)
 		}
 	})
 	var conn *mux.Conn
 	if attach {
-		conn, err = cli.Containers.Attach(c, res.ID, endpoints.AttachOptions{Stdin: true, Stdout: true, Stderr: true})
+		conn, err = cli.Containers.Attach(c, res.ID, endpoints.ContainerAttachOptions{Stdin: true, Stdout: true, Stderr: true})
 		require.NoError(t, err)
 		t.Cleanup(func() { conn.Close() })
 	}
-	require.NoError(t, cli.Containers.Start(c, res.ID, endpoints.StartOptions{}))
+	_, err = cli.Containers.Start(c, res.ID, endpoints.ContainerStartOptions{})
+	require.NoError(t, err)
 	return res.ID, conn
 }
 

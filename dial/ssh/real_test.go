@@ -77,13 +77,13 @@ func TestRealSSHPingAndNegotiation(t *testing.T) {
 	}{{"streamlocal", false}, {"dial-stdio", true}} {
 		t.Run(mode.name, func(t *testing.T) {
 			cli := realClient(t, realSSH(t, mode.noForwarding))
-			ping, err := cli.System.Ping(ctx(t))
+			ping, err := cli.System.Ping(ctx(t), endpoints.SystemPingOptions{})
 			require.NoError(t, err)
 			assert.Equal(t, "linux", ping.OSType)
 			v, err := cli.APIVersion(ctx(t))
 			require.NoError(t, err)
 			assert.Equal(t, ping.APIVersion, v, "negotiated down to the daemon's version")
-			ver, err := cli.System.Version(ctx(t))
+			ver, err := cli.System.Version(ctx(t), endpoints.SystemVersionOptions{})
 			require.NoError(t, err)
 			assert.Equal(t, ver.APIVersion, v.String())
 		})
@@ -96,18 +96,18 @@ func TestRealSSHModes(t *testing.T) {
 	leakcheck.Check(t)
 	cfg := realSSH(t, false)
 	cfg.SSH.Mode = dial.SSHStreamLocal
-	_, err := realClient(t, cfg).System.Ping(ctx(t))
+	_, err := realClient(t, cfg).System.Ping(ctx(t), endpoints.SystemPingOptions{})
 	require.NoError(t, err)
 
 	cfg = realSSH(t, true)
 	cfg.SSH.Mode = dial.SSHStreamLocal
-	_, err = realClient(t, cfg).System.Ping(ctx(t))
+	_, err = realClient(t, cfg).System.Ping(ctx(t), endpoints.SystemPingOptions{})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "direct-streamlocal@openssh.com to "+strings.TrimPrefix(os.Getenv("DOCKWIRE_REAL_DOCKER_HOST"), "unix://")+
 		`: ssh: rejected: connect failed ("open failed")`)
 
 	cfg.SSH.Mode = dial.SSHDialStdio
-	_, err = realClient(t, cfg).System.Ping(ctx(t))
+	_, err = realClient(t, cfg).System.Ping(ctx(t), endpoints.SystemPingOptions{})
 	require.NoError(t, err, "dial-stdio works there")
 }
 
@@ -115,7 +115,7 @@ func TestRealSSHRun(t *testing.T) {
 	leakcheck.Check(t)
 	for _, noForwarding := range []bool{false, true} {
 		cli := realClient(t, realSSH(t, noForwarding))
-		res, err := cli.Containers.Run(ctx(t), endpoints.RunOptions{
+		res, err := cli.Containers.Run(ctx(t), endpoints.ContainerRunOptions{
 			Image: realImage(), Command: []string{"sh", "-c", "echo hello over ssh; exit 3"},
 			Remove: true, Labels: map[string]string{"dockwire.test": t.Name()},
 		})
@@ -134,9 +134,9 @@ func TestRealSSHLogsFollowCancel(t *testing.T) {
 	id, _ := realContainer(t, cli, []string{"sh", "-c", "while true; do echo tick; sleep 0.1; done"}, false)
 	c, cancel := context.WithCancel(ctx(t))
 	defer cancel()
-	logs, err := cli.Containers.Logs(c, id, endpoints.LogsOptions{Follow: true})
+	logs, err := cli.Containers.Logs(c, id, endpoints.ContainerLogsOptions{Follow: true})
 	require.NoError(t, err)
-	defer logs.Body.Close()
+	defer logs.Close()
 	var out bytes.Buffer
 	done := make(chan error, 1)
 	go func() { _, err := logs.Demux(&out, io.Discard); done <- err }()
@@ -149,7 +149,7 @@ func TestRealSSHLogsFollowCancel(t *testing.T) {
 		t.Fatal("logs did not end within 5s of the cancel")
 	}
 	assert.True(t, strings.HasPrefix(out.String(), "tick\ntick\n"), "followed lines: %q", out.String())
-	_, err = cli.System.Ping(ctx(t))
+	_, err = cli.System.Ping(ctx(t), endpoints.SystemPingOptions{})
 	require.NoError(t, err, "the connection outlives the cancelled stream")
 }
 
@@ -160,7 +160,7 @@ func TestRealSSHExecHalfClose(t *testing.T) {
 	for _, noForwarding := range []bool{false, true} {
 		cli := realClient(t, realSSH(t, noForwarding))
 		id, _ := realContainer(t, cli, []string{"sleep", "60"}, false)
-		ex, err := cli.Exec.Create(ctx(t), id, endpoints.ExecConfig{Cmd: []string{"sh", "-c", "cat; echo done >&2; exit 4"},
+		ex, err := cli.Exec.Create(ctx(t), id, endpoints.ExecCreateOptions{Cmd: []string{"sh", "-c", "cat; echo done >&2; exit 4"},
 			AttachStdin: true, AttachStdout: true, AttachStderr: true})
 		require.NoError(t, err)
 		conn, err := cli.Exec.Start(ctx(t), ex.ID, endpoints.ExecStartOptions{})
@@ -169,7 +169,7 @@ func TestRealSSHExecHalfClose(t *testing.T) {
 		conn.Close()
 		assert.True(t, bytes.Equal(in, out), "cat gave back %d bytes of %d", len(out), len(in))
 		assert.Equal(t, "done\n", string(errb))
-		insp, err := cli.Exec.Inspect(ctx(t), ex.ID)
+		insp, err := cli.Exec.Inspect(ctx(t), ex.ID, endpoints.ExecInspectOptions{})
 		require.NoError(t, err)
 		require.NotNil(t, insp.ExitCode)
 		assert.Equal(t, 4, *insp.ExitCode)
@@ -186,9 +186,10 @@ func TestRealSSHCopy(t *testing.T) {
 	rand.NewChaCha8([32]byte{'c', 'p'}).Read(big)
 	require.NoError(t, os.WriteFile(filepath.Join(src, "sub", "big.bin"), big, 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(src, "small.txt"), []byte("over ssh\n"), 0o644))
-	require.NoError(t, cli.Containers.CopyTo(ctx(t), id, src, "/tmp", endpoints.CopyOptions{}))
+	_, err := cli.Containers.CopyTo(ctx(t), id, src, "/tmp", endpoints.ContainerCopyToOptions{})
+	require.NoError(t, err)
 	dst := t.TempDir()
-	st, err := cli.Containers.CopyFrom(ctx(t), id, "/tmp/payload", dst, endpoints.CopyOptions{})
+	st, err := cli.Containers.CopyFrom(ctx(t), id, "/tmp/payload", dst, endpoints.ContainerCopyFromOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, "payload", st.Name)
 	got, err := os.ReadFile(filepath.Join(dst, "payload", "sub", "big.bin"))
@@ -222,7 +223,7 @@ func TestRealSSHAttach64MiB(t *testing.T) {
 	require.NoError(t, <-werr)
 	assert.EqualValues(t, size, n)
 	assert.Equal(t, sent.Sum(nil), got.Sum(nil), "what came back is what went in")
-	res, err := cli.Containers.Wait(ctx(t), id, endpoints.WaitOptions{})
+	res, err := cli.Containers.Wait(ctx(t), id, endpoints.ContainerWaitOptions{})
 	require.NoError(t, err)
 	assert.Zero(t, res.StatusCode)
 }
@@ -239,12 +240,12 @@ func TestRealSSHDialStdioFallback(t *testing.T) {
 	before := dialStdioProcs(t)
 	cli, err := dockwire.New(cfg, nil)
 	require.NoError(t, err)
-	conn, err := cli.Containers.Attach(ctx(t), id, endpoints.AttachOptions{Stdin: true, Stdout: true, Stderr: true})
+	conn, err := cli.Containers.Attach(ctx(t), id, endpoints.ContainerAttachOptions{Stdin: true, Stdout: true, Stderr: true})
 	require.NoError(t, err)
 	out, _ := roundTrip(t, conn, strings.NewReader("through dial-stdio\n"))
 	assert.Equal(t, "through dial-stdio\n", string(out))
 	conn.Close()
-	_, err = cli.Containers.Wait(ctx(t), id, endpoints.WaitOptions{})
+	_, err = cli.Containers.Wait(ctx(t), id, endpoints.ContainerWaitOptions{})
 	require.NoError(t, err)
 	assert.NotEmpty(t, newProcs(dialStdioProcs(t), before), "the pool's connections are dial-stdio processes")
 	require.NoError(t, cli.Close())

@@ -36,7 +36,7 @@ func TestKnownHostAccepted(t *testing.T) {
 	leakcheck.Check(t)
 	f := newFixture(t, sshtest.Config{})
 	cli := f.client(f.config())
-	res, err := cli.System.Ping(ctx(t))
+	res, err := cli.System.Ping(ctx(t), endpoints.SystemPingOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, "linux", res.OSType)
 	assert.Equal(t, 1, f.srv.Conns())
@@ -59,7 +59,7 @@ func TestParallelRequestsShareOneConnection(t *testing.T) {
 		wg.Go(func() {
 			var err error
 			if i%2 == 0 {
-				_, err = cli.System.Ping(c)
+				_, err = cli.System.Ping(c, endpoints.SystemPingOptions{})
 			} else {
 				_, err = cli.Containers.List(c, endpoints.ContainerListOptions{All: true})
 			}
@@ -82,7 +82,7 @@ func TestRedialDeadConnection(t *testing.T) {
 	leakcheck.Check(t)
 	f := newFixture(t, sshtest.Config{})
 	cli := f.client(f.config())
-	_, err := cli.System.Ping(ctx(t))
+	_, err := cli.System.Ping(ctx(t), endpoints.SystemPingOptions{})
 	require.NoError(t, err)
 	f.srv.DropConns()
 	require.Eventually(t, func() bool { return f.srv.Live() == 0 }, 5*time.Second, 10*time.Millisecond)
@@ -100,7 +100,7 @@ func TestKeepAlive(t *testing.T) {
 		cfg := f.config()
 		cfg.KeepAlive = 20 * time.Millisecond
 		cli := f.client(cfg)
-		_, err := cli.System.Ping(ctx(t))
+		_, err := cli.System.Ping(ctx(t), endpoints.SystemPingOptions{})
 		require.NoError(t, err)
 		require.Eventually(t, func() bool { return f.srv.GlobalRequests() >= 3 }, 5*time.Second, 10*time.Millisecond)
 		assert.Equal(t, 1, f.srv.Live(), "answered keep-alives keep the connection")
@@ -111,11 +111,11 @@ func TestKeepAlive(t *testing.T) {
 		cfg := f.config()
 		cfg.KeepAlive = 20 * time.Millisecond
 		cli := f.client(cfg)
-		_, err := cli.System.Ping(ctx(t))
+		_, err := cli.System.Ping(ctx(t), endpoints.SystemPingOptions{})
 		require.NoError(t, err)
 		f.srv.DropConns()
 		time.Sleep(10 * cfg.KeepAlive) // a keep-alive fails before the next request
-		_, err = cli.System.Ping(ctx(t))
+		_, err = cli.System.Ping(ctx(t), endpoints.SystemPingOptions{})
 		require.NoError(t, err)
 		assert.Equal(t, 2, f.srv.Conns())
 	})
@@ -124,11 +124,11 @@ func TestKeepAlive(t *testing.T) {
 		cfg := f.config()
 		cfg.KeepAlive = 20 * time.Millisecond
 		cli := f.client(cfg)
-		_, err := cli.System.Ping(ctx(t))
+		_, err := cli.System.Ping(ctx(t), endpoints.SystemPingOptions{})
 		require.NoError(t, err)
 		require.Eventually(t, func() bool { return f.srv.Live() == 0 }, 5*time.Second, 10*time.Millisecond,
 			"an unanswered keep-alive drops the connection")
-		_, err = cli.System.Ping(ctx(t))
+		_, err = cli.System.Ping(ctx(t), endpoints.SystemPingOptions{})
 		require.NoError(t, err)
 		assert.Equal(t, 2, f.srv.Conns())
 	})
@@ -143,22 +143,22 @@ func TestCancelClosesChannelNotConnection(t *testing.T) {
 
 	c, cancel := context.WithCancel(ctx(t))
 	defer cancel()
-	logs, err := cli.Containers.Logs(c, id, endpoints.LogsOptions{Follow: true})
+	logs, err := cli.Containers.Logs(c, id, endpoints.ContainerLogsOptions{Follow: true})
 	require.NoError(t, err)
-	defer logs.Body.Close()
+	defer logs.Close()
 	first := make([]byte, 8+len("start\n")) // a stdcopy frame header, then the line
-	_, err = io.ReadFull(logs.Body, first)
+	_, err = io.ReadFull(logs, first)
 	require.NoError(t, err)
 	assert.Equal(t, "start\n", string(first[8:]))
 	_, openBefore := f.srv.Channels()
 
 	cancel()
-	_, err = logs.Body.Read(make([]byte, 1))
+	_, err = logs.Read(make([]byte, 1))
 	assert.ErrorIs(t, err, context.Canceled)
 	require.Eventually(t, func() bool { _, open := f.srv.Channels(); return open == openBefore-1 }, 5*time.Second, 10*time.Millisecond,
 		"the cancelled request's channel is closed")
 	assert.Equal(t, 1, f.srv.Live(), "the ssh connection stays")
-	_, err = cli.System.Ping(ctx(t))
+	_, err = cli.System.Ping(ctx(t), endpoints.SystemPingOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, 1, f.srv.Conns(), "and serves the next request")
 }
@@ -171,7 +171,7 @@ func TestClientCloseClosesConnection(t *testing.T) {
 	keeper := f.client(dial.Config{Host: "unix://" + f.sock}) // makes and removes the container
 	id, _ := runningContainer(t, keeper, mockdaemon.DefaultImage, []string{"cat"}, false)
 	cli := f.client(f.config())
-	conn, err := cli.Containers.Attach(ctx(t), id, endpoints.AttachOptions{Stdin: true, Stdout: true, Stderr: true})
+	conn, err := cli.Containers.Attach(ctx(t), id, endpoints.ContainerAttachOptions{Stdin: true, Stdout: true, Stderr: true})
 	require.NoError(t, err)
 	defer conn.Close()
 	require.NoError(t, cli.Close())
@@ -187,7 +187,7 @@ func TestClientCloseClosesConnection(t *testing.T) {
 	require.NoError(t, conn.Close())
 	require.Eventually(t, func() bool { return f.srv.Live() == 0 }, 5*time.Second, 10*time.Millisecond,
 		"the last stream closed, the ssh connection closes")
-	_, err = cli.System.Ping(ctx(t))
+	_, err = cli.System.Ping(ctx(t), endpoints.SystemPingOptions{})
 	assert.ErrorIs(t, err, net.ErrClosed)
 }
 
@@ -204,13 +204,13 @@ func TestAttachAndExecHalfClose(t *testing.T) {
 		assert.Equal(t, len(in), len(out))
 		assert.True(t, bytes.Equal(in, out), "cat gives its stdin back")
 		assert.Empty(t, errb)
-		res, err := cli.Containers.Wait(ctx(t), id, endpoints.WaitOptions{})
+		res, err := cli.Containers.Wait(ctx(t), id, endpoints.ContainerWaitOptions{})
 		require.NoError(t, err)
 		assert.Zero(t, res.StatusCode)
 	})
 	t.Run("exec", func(t *testing.T) {
 		id, _ := runningContainer(t, cli, mockdaemon.DefaultImage, []string{"sleep", "60"}, false)
-		ex, err := cli.Exec.Create(ctx(t), id, endpoints.ExecConfig{Cmd: []string{"sh", "-c", "cat; echo done >&2; exit 4"},
+		ex, err := cli.Exec.Create(ctx(t), id, endpoints.ExecCreateOptions{Cmd: []string{"sh", "-c", "cat; echo done >&2; exit 4"},
 			AttachStdin: true, AttachStdout: true, AttachStderr: true})
 		require.NoError(t, err)
 		conn, err := cli.Exec.Start(ctx(t), ex.ID, endpoints.ExecStartOptions{})
@@ -219,7 +219,7 @@ func TestAttachAndExecHalfClose(t *testing.T) {
 		out, errb := roundTrip(t, conn, bytes.NewReader(in))
 		assert.True(t, bytes.Equal(in, out), "cat gives its stdin back (%d of %d bytes)", len(out), len(in))
 		assert.Equal(t, "done\n", string(errb))
-		insp, err := cli.Exec.Inspect(ctx(t), ex.ID)
+		insp, err := cli.Exec.Inspect(ctx(t), ex.ID, endpoints.ExecInspectOptions{})
 		require.NoError(t, err)
 		require.NotNil(t, insp.ExitCode)
 		assert.Equal(t, 4, *insp.ExitCode)
@@ -252,7 +252,7 @@ func TestHostKeyRefused(t *testing.T) {
 				f.write("known_hosts", []byte(tt.knownHosts))
 			}
 			cli := f.client(f.config())
-			_, err := cli.System.Ping(ctx(t))
+			_, err := cli.System.Ping(ctx(t), endpoints.SystemPingOptions{})
 			require.Error(t, err)
 			var hke *ssh.HostKeyError
 			require.ErrorAs(t, err, &hke)
@@ -285,7 +285,7 @@ func TestHostKeyRefused(t *testing.T) {
 		require.NoError(t, err)
 		defer closeSSH()
 		cli := f.client(cfg)
-		_, err = cli.System.Ping(ctx(t))
+		_, err = cli.System.Ping(ctx(t), endpoints.SystemPingOptions{})
 		require.NoError(t, err)
 
 		// A callback that refuses is obeyed.
@@ -294,7 +294,7 @@ func TestHostKeyRefused(t *testing.T) {
 		cfg.Dial, closeSSH, err = ssh.Dialer(cfg, ssh.Options{HostKeyCallback: func(string, net.Addr, xssh.PublicKey) error { return refuse }})
 		require.NoError(t, err)
 		defer closeSSH()
-		_, err = f.client(cfg).System.Ping(ctx(t))
+		_, err = f.client(cfg).System.Ping(ctx(t), endpoints.SystemPingOptions{})
 		require.ErrorIs(t, err, refuse)
 	})
 }
@@ -369,7 +369,7 @@ func TestKnownHostsForms(t *testing.T) {
 	f := newFixture(t, sshtest.Config{MoreHostKeys: []xssh.Signer{ecdsaSigner}})
 	line := knownhosts.HashHostname(knownhosts.Normalize(f.srv.Addr)) + " " + f.srv.HostKey.AuthorizedKey()
 	f.write("known_hosts", []byte("# hashed\n"+line))
-	_, err = f.client(f.config()).System.Ping(ctx(t))
+	_, err = f.client(f.config()).System.Ping(ctx(t), endpoints.SystemPingOptions{})
 	require.NoError(t, err)
 }
 
@@ -402,7 +402,7 @@ func TestSSHConfigAlias(t *testing.T) {
 		"\n  User deploy\n  IdentityFile "+key+"\n  UserKnownHostsFile "+kh+"\n"))
 	cfg := f.config()
 	cfg.Host = "ssh://docker-box" + f.sock
-	_, err := f.client(cfg).System.Ping(ctx(t))
+	_, err := f.client(cfg).System.Ping(ctx(t), endpoints.SystemPingOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"deploy"}, f.srv.Users())
 }
@@ -427,7 +427,7 @@ func TestFromEnvironment(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			cfg, err := dial.FromLookup(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 			require.NoError(t, err)
-			_, err = f.client(cfg).System.Ping(ctx(t))
+			_, err = f.client(cfg).System.Ping(ctx(t), endpoints.SystemPingOptions{})
 			require.NoError(t, err)
 		})
 	}

@@ -25,12 +25,12 @@ func TestDialStdioFallback(t *testing.T) {
 	leakcheck.Check(t)
 	f := newFixture(t, sshtest.Config{NoStreamLocal: true})
 	cli := f.client(f.config())
-	_, err := cli.System.Ping(ctx(t))
+	_, err := cli.System.Ping(ctx(t), endpoints.SystemPingOptions{})
 	require.NoError(t, err)
 	id, conn := runningContainer(t, cli, mockdaemon.DefaultImage, []string{"cat"}, true)
 	out, _ := roundTrip(t, conn, strings.NewReader("through dial-stdio\n"))
 	assert.Equal(t, "through dial-stdio\n", string(out), "attach with stdin and half-close")
-	_, err = cli.Containers.Wait(ctx(t), id, endpoints.WaitOptions{})
+	_, err = cli.Containers.Wait(ctx(t), id, endpoints.ContainerWaitOptions{})
 	require.NoError(t, err)
 
 	cmds := f.srv.Commands()
@@ -53,7 +53,7 @@ func TestSSHMode(t *testing.T) {
 		cfg := f.config()
 		cfg.SSH.Mode = dial.SSHDialStdio
 		cfg.Host = "ssh://me@" + f.srv.Addr // no path: the remote's default daemon
-		_, err := f.client(cfg).System.Ping(ctx(t))
+		_, err := f.client(cfg).System.Ping(ctx(t), endpoints.SystemPingOptions{})
 		require.NoError(t, err)
 		assert.Equal(t, []string{"docker system dial-stdio"}, f.srv.Commands())
 	})
@@ -61,7 +61,7 @@ func TestSSHMode(t *testing.T) {
 		f := newFixture(t, sshtest.Config{NoStreamLocal: true})
 		cfg := f.config()
 		cfg.SSH.Mode = dial.SSHStreamLocal
-		_, err := f.client(cfg).System.Ping(ctx(t))
+		_, err := f.client(cfg).System.Ping(ctx(t), endpoints.SystemPingOptions{})
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "direct-streamlocal@openssh.com to "+f.sock+`: ssh: rejected: connect failed ("open failed")`)
 		assert.Empty(t, f.srv.Commands(), "no fallback")
@@ -74,7 +74,7 @@ func TestDialStdioFailure(t *testing.T) {
 	leakcheck.Check(t)
 	t.Run("no docker CLI", func(t *testing.T) {
 		f := newFixture(t, sshtest.Config{NoStreamLocal: true, NoDocker: true})
-		_, err := f.client(f.config()).System.Ping(ctx(t))
+		_, err := f.client(f.config()).System.Ping(ctx(t), endpoints.SystemPingOptions{})
 		require.Error(t, err)
 		msg := err.Error()
 		assert.Contains(t, msg, "direct-streamlocal@openssh.com to "+f.sock+`: ssh: rejected: connect failed ("open failed")`)
@@ -89,7 +89,7 @@ func TestDialStdioFailure(t *testing.T) {
 		f := newFixture(t, sshtest.Config{})
 		cfg := f.config()
 		cfg.Host = "ssh://me@" + f.srv.Addr + "/nowhere/docker.sock"
-		_, err := f.client(cfg).System.Ping(ctx(t))
+		_, err := f.client(cfg).System.Ping(ctx(t), endpoints.SystemPingOptions{})
 		require.Error(t, err)
 		msg := err.Error()
 		assert.Contains(t, msg, `direct-streamlocal@openssh.com to /nowhere/docker.sock: ssh: rejected: connect failed ("open failed")`)
@@ -100,7 +100,7 @@ func TestDialStdioFailure(t *testing.T) {
 		cfg := f.config()
 		cfg.SSH.Mode = dial.SSHDialStdio
 		cfg.Host = "ssh://me@" + f.srv.Addr + "/nowhere/d.sock"
-		_, err := f.client(cfg).System.Ping(ctx(t))
+		_, err := f.client(cfg).System.Ping(ctx(t), endpoints.SystemPingOptions{})
 		require.Error(t, err)
 		msg := err.Error()
 		assert.Contains(t, msg, "docker --host 'unix:///nowhere/d.sock' system dial-stdio: remote process ended (exit status 1: error during connect:")
@@ -124,7 +124,7 @@ func TestDialStdioQuotesThePath(t *testing.T) {
 	f := newFixture(t, sshtest.Config{NoStreamLocal: true})
 	cfg := f.config()
 	cfg.Host = "ssh://me@" + f.srv.Addr + sock
-	_, err = f.client(cfg).System.Ping(ctx(t))
+	_, err = f.client(cfg).System.Ping(ctx(t), endpoints.SystemPingOptions{})
 	require.NoError(t, err)
 	require.Len(t, f.srv.Commands(), 1)
 	words, err := sshtest.Words(f.srv.Commands()[0])

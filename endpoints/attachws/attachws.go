@@ -60,6 +60,10 @@ type Conn struct {
 // API: GET /containers/{id}/attach/ws
 func Attach(ctx context.Context, w *wire.Client, id string, opts Options) (*Conn, error) {
 	const op = "ContainerAttachWebsocket"
+	// A name with the API's leading "/" (Names[0]) loses it, as in the
+	// docker CLI: dockerd redirects /containers//web/... instead of
+	// serving it.
+	id = strings.TrimPrefix(id, "/")
 	if strings.TrimSpace(id) == "" {
 		return nil, fmt.Errorf("attachws: %s: empty container id: %w", op, wire.ErrInvalidArgument)
 	}

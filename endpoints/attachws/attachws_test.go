@@ -6,11 +6,14 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire/endpoints/attachws"
 	"github.com/dockwire/dockwire/internal/leakcheck"
@@ -172,4 +175,18 @@ func TestAttachCancel(t *testing.T) {
 	if time.Since(start) > 2*time.Second {
 		t.Errorf("cancel took %v", time.Since(start))
 	}
+}
+
+// TestAttachLeadingSlashName: a name as the API reports it ("/web")
+// attaches to the container, as in the docker CLI (issue 14).
+func TestAttachLeadingSlashName(t *testing.T) {
+	var uri atomic.Value
+	w, _ := server(t, "1.41", func(t *testing.T, r *http.Request, ws *websocket.Conn) {
+		uri.Store(r.RequestURI)
+	})
+	c, err := attachws.Attach(t.Context(), w, "/web", attachws.Options{})
+	require.NoError(t, err)
+	c.Close()
+	got, _ := uri.Load().(string)
+	assert.True(t, strings.HasPrefix(got, "/v1.41/containers/web/attach/ws?"), "request %q", got)
 }

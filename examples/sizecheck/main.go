@@ -23,7 +23,7 @@ func main() {
 		os.Exit(1)
 	}
 	defer cli.Close()
-	v, err := cli.System.Version(ctx)
+	v, err := cli.System.Version(ctx, endpoints.SystemVersionOptions{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -33,5 +33,5 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	fmt.Printf("docker %s, %d containers\n", v.Version, len(list))
+	fmt.Printf("docker %s, %d containers\n", v.Version, len(list.Items))
 }

@@ -11,9 +11,9 @@ import (
 	"time"
 )
 
-// RunOptions mirror the keywords of docker-py's containers.run. The zero
+// ContainerRunOptions mirror the keywords of docker-py's containers.run. The zero
 // value of each means the daemon's default.
-type RunOptions struct {
+type ContainerRunOptions struct {
 	Image   string   // required
 	Command []string // the image's CMD when nil
 
@@ -97,15 +97,15 @@ type RunOptions struct {
 	UsernsMode    string
 	GroupAdd      []string
 
-	// Registry is the credential sent when Run pulls a missing image.
-	Registry *AuthConfig
+	// Auth is the credential sent when Run pulls a missing image.
+	Auth *AuthConfig
 }
 
-// RunResult is what [ContainerService.Run] returns.
-type RunResult struct {
+// ContainerRunResult is what [ContainerService.Run] returns.
+type ContainerRunResult struct {
 	ID       string   // the container's id
 	Warnings []string // from create
-	// Output is stdout (and stderr with RunOptions.Stderr) of an attached
+	// Output is stdout (and stderr with ContainerRunOptions.Stderr) of an attached
 	// run; nil for a detached one.
 	Output   []byte
 	ExitCode int64
@@ -129,9 +129,9 @@ func parseDevice(op, s string) (DeviceMapping, error) {
 	return d, nil
 }
 
-// createOptions turns RunOptions into ContainerCreateOptions, parsing
+// createOptions turns ContainerRunOptions into ContainerCreateOptions, parsing
 // the docker-py style strings.
-func (o *RunOptions) createOptions() (ContainerCreateOptions, error) {
+func (o *ContainerRunOptions) createOptions() (ContainerCreateOptions, error) {
 	const op = "Run"
 	mem := func(field, s string) (int64, error) {
 		if s == "" {
@@ -227,35 +227,36 @@ func (o *RunOptions) createOptions() (ContainerCreateOptions, error) {
 //
 // Options are checked before any I/O (*ArgError). The output is attached
 // before the start, so nothing is lost and the log driver does not matter.
-func (s *ContainerService) Run(ctx context.Context, opts RunOptions) (RunResult, error) {
+func (s *ContainerService) Run(ctx context.Context, opts ContainerRunOptions) (ContainerRunResult, error) {
 	co, err := opts.createOptions()
 	if err != nil {
-		return RunResult{}, err
+		return ContainerRunResult{}, err
 	}
 	created, err := s.Create(ctx, co)
 	if errors.Is(err, ErrImageNotFound) {
-		if _, perr := NewImages(s.w).Pull(ctx, opts.Image, PullOptions{Platform: opts.Platform, Auth: opts.Registry}); perr != nil {
-			return RunResult{}, fmt.Errorf("endpoints: Run: image %s is missing and pulling it failed: %w", opts.Image, perr)
+		if _, perr := (&ImageService{s.w}).Pull(ctx, opts.Image, ImagePullOptions{Platform: opts.Platform, Auth: opts.Auth}); perr != nil {
+			return ContainerRunResult{}, fmt.Errorf("endpoints: Run: image %s is missing and pulling it failed: %w", opts.Image, perr)
 		}
 		created, err = s.Create(ctx, co)
 	}
 	if err != nil {
-		return RunResult{}, err
+		return ContainerRunResult{}, err
 	}
-	res := RunResult{ID: created.ID, Warnings: created.Warnings}
+	res := ContainerRunResult{ID: created.ID, Warnings: created.Warnings}
 	if opts.Detach {
-		return res, s.Start(ctx, created.ID, StartOptions{})
+		_, err := s.Start(ctx, created.ID, ContainerStartOptions{})
+		return res, err
 	}
 	removeIt := func() {
 		if opts.Remove && !opts.AutoRemove {
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 			defer cancel()
-			s.Delete(rctx, created.ID, DeleteOptions{Force: true, RemoveVolumes: true})
+			s.Delete(rctx, created.ID, ContainerDeleteOptions{Force: true, RemoveVolumes: true})
 		}
 	}
 
 	tty := opts.Tty
-	conn, err := s.Attach(ctx, created.ID, AttachOptions{Stdout: true, Stderr: true, TTY: &tty})
+	conn, err := s.Attach(ctx, created.ID, ContainerAttachOptions{Stdout: true, Stderr: true, TTY: &tty})
 	if err != nil {
 		removeIt()
 		return res, err
@@ -265,12 +266,12 @@ func (s *ContainerService) Run(ctx context.Context, opts RunOptions) (RunResult,
 	if opts.AutoRemove {
 		cond = WaitRemoved
 	}
-	waitResult, err := s.startWait(ctx, created.ID, WaitOptions{Condition: cond})
+	waitResult, err := s.startWait(ctx, created.ID, ContainerWaitOptions{Condition: cond})
 	if err != nil {
 		removeIt()
 		return res, err
 	}
-	if err := s.Start(ctx, created.ID, StartOptions{}); err != nil {
+	if _, err := s.Start(ctx, created.ID, ContainerStartOptions{}); err != nil {
 		removeIt()
 		return res, err
 	}
@@ -321,8 +322,8 @@ func (t *stderrTail) Write(p []byte) (int, error) {
 
 func (t *stderrTail) Bytes() []byte { return t.buf }
 
-// ExecRunOptions mirror docker-py's exec_run keywords.
-type ExecRunOptions struct {
+// ContainerExecRunOptions mirror docker-py's exec_run keywords.
+type ContainerExecRunOptions struct {
 	Cmd        []string // required
 	Env        []string // "KEY=value"
 	User       string
@@ -341,8 +342,8 @@ type ExecRunOptions struct {
 	Stdout, Stderr io.Writer
 }
 
-// ExecRunResult is what [ContainerService.ExecRun] returns.
-type ExecRunResult struct {
+// ContainerExecRunResult is what [ContainerService.ExecRun] returns.
+type ContainerExecRunResult struct {
 	ExecID   string
 	ExitCode int // -1 for a detached run
 	Stdout   []byte
@@ -354,17 +355,17 @@ type ExecRunResult struct {
 // Stderr (or streamed to opts.Stdout and opts.Stderr), and the exit code
 // from an exec inspect once the output ends. A non-zero exit code is not
 // an error.
-func (s *ContainerService) ExecRun(ctx context.Context, id string, opts ExecRunOptions) (ExecRunResult, error) {
+func (s *ContainerService) ExecRun(ctx context.Context, id string, opts ContainerExecRunOptions) (ContainerExecRunResult, error) {
 	ex := &ExecService{w: s.w}
-	cfg := ExecConfig{
+	cfg := ExecCreateOptions{
 		Cmd: opts.Cmd, Env: opts.Env, User: opts.User, WorkingDir: opts.WorkingDir, Privileged: opts.Privileged, Tty: opts.Tty,
 		AttachStdin: opts.Stdin != nil && !opts.Detach, AttachStdout: !opts.Detach, AttachStderr: !opts.Detach,
 	}
 	created, err := ex.Create(ctx, id, cfg)
 	if err != nil {
-		return ExecRunResult{}, err
+		return ContainerExecRunResult{}, err
 	}
-	res := ExecRunResult{ExecID: created.ID, ExitCode: -1}
+	res := ContainerExecRunResult{ExecID: created.ID, ExitCode: -1}
 	if opts.Detach {
 		_, err := ex.Start(ctx, created.ID, ExecStartOptions{Detach: true, Tty: opts.Tty})
 		return res, err
@@ -401,7 +402,7 @@ func (s *ContainerService) ExecRun(ctx context.Context, id string, opts ExecRunO
 	// The output ends when the process exits, but the daemon may record the
 	// exit code a moment later.
 	for delay := 5 * time.Millisecond; ; delay *= 2 {
-		in, err := ex.Inspect(ctx, created.ID)
+		in, err := ex.Inspect(ctx, created.ID, ExecInspectOptions{})
 		if err != nil {
 			return res, err
 		}
