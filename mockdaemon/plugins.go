@@ -340,9 +340,6 @@ func (d *Daemon) installPluginLocked(local, full string, cfg map[string]any) *pl
 // pluginByName serves /plugins/{name}/{action}: plugin names hold slashes.
 func (d *Daemon) pluginByName(w http.ResponseWriter, r *http.Request) {
 	rest := strings.TrimPrefix(r.URL.Path, "/plugins/")
-	if r.URL.RawPath != "" {
-		rest = strings.TrimPrefix(r.URL.RawPath, "/plugins/")
-	}
 	type action struct {
 		method, suffix, op, tmpl string
 		h                        func(http.ResponseWriter, *http.Request, string)
@@ -357,33 +354,17 @@ func (d *Daemon) pluginByName(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, a := range actions {
 		if r.Method == a.method && strings.HasSuffix(rest, a.suffix) {
-			name := unescapePath(strings.TrimSuffix(rest, a.suffix))
+			name := strings.TrimSuffix(rest, a.suffix)
 			d.serveOp(w, r, a.op, a.tmpl, func(w http.ResponseWriter, r *http.Request) { a.h(w, r, name) })
 			return
 		}
 	}
 	if r.Method == "DELETE" {
-		name := unescapePath(rest)
+		name := rest
 		d.serveOp(w, r, "PluginDelete", "/plugins/{name}", func(w http.ResponseWriter, r *http.Request) { d.pluginDelete(w, r, name) })
 		return
 	}
 	writeError(w, r, errNotFound("page not found"))
-}
-
-func unescapePath(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) {
-			var v byte
-			if _, err := fmt.Sscanf(s[i+1:i+3], "%02x", &v); err == nil {
-				b.WriteByte(v)
-				i += 2
-				continue
-			}
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }
 
 func (d *Daemon) pluginInspect(w http.ResponseWriter, r *http.Request, name string) {

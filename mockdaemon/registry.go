@@ -248,17 +248,7 @@ func (d *Daemon) registryFetchLocked(ref imageRef) *image {
 
 // distributionInspect answers GET /distribution/{name}/json from the
 // mock's catalogue and emulated registries.
-func (d *Daemon) distributionInspect(w http.ResponseWriter, r *http.Request) {
-	raw := r.URL.Path
-	if r.URL.RawPath != "" {
-		raw = r.URL.RawPath
-	}
-	name, ok := strings.CutSuffix(strings.TrimPrefix(raw, "/distribution/"), "/json")
-	if !ok || name == "" {
-		writeError(w, r, errNotFound("page not found"))
-		return
-	}
-	name = unescapePath(name)
+func (d *Daemon) distributionInspect(w http.ResponseWriter, r *http.Request, name string) {
 	ref, err := parseRef(name, true)
 	if err != nil {
 		writeError(w, r, err)

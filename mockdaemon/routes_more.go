@@ -1,6 +1,9 @@
 package mockdaemon
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
 // extState holds the swarm, the plugins and the emulated registry. Its
 // fields are guarded by Daemon.mu; the zero value is ready (no swarm, no
@@ -62,8 +65,13 @@ func (d *Daemon) routesMore() {
 	d.mux.HandleFunc("/plugins/{rest...}", d.pluginByName)
 
 	// distribution, session
-	d.mux.HandleFunc("GET /distribution/{rest...}", func(w http.ResponseWriter, r *http.Request) {
-		d.serveOp(w, r, "DistributionInspect", "/distribution/{name}/json", d.distributionInspect)
+	d.mux.HandleFunc("/distribution/{rest...}", func(w http.ResponseWriter, r *http.Request) {
+		name, ok := strings.CutSuffix(strings.TrimPrefix(r.URL.Path, "/distribution/"), "/json")
+		if r.Method != http.MethodGet || !ok || name == "" {
+			writeError(w, r, errNotFound("page not found"))
+			return
+		}
+		d.serveOp(w, r, "DistributionInspect", "/distribution/{name}/json", func(w http.ResponseWriter, r *http.Request) { d.distributionInspect(w, r, name) })
 	})
 	d.route("POST /session", "Session", d.session)
 }
