@@ -56,12 +56,9 @@ func (d *Daemon) containerAttachWS(w http.ResponseWriter, r *http.Request) {
 	}
 	infoOf(r).rec.Status = http.StatusSwitchingProtocols
 	conn := ws.NetConn()
-	d.mu.Lock()
-	closed := d.closed
-	d.hijacked[conn] = struct{}{}
-	d.mu.Unlock()
-	defer d.releaseHijacked(conn)
-	if closed {
+	open := d.srv.track(conn)
+	defer d.srv.release(conn)
+	if !open {
 		return
 	}
 	d.events.emit("container", "attach", c.id, c.eventAttrs())

@@ -2,7 +2,6 @@ package mockdaemon
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -29,33 +28,6 @@ func errUnavailable(msg string) error {
 func noSuchContainer(id string) error { return errNotFound("No such container: " + id) }
 func noSuchImage(ref string) error    { return errNotFound("No such image: " + ref) }
 func noSuchExec(id string) error      { return errNotFound("No such exec instance: " + id) }
-
-// writeError answers err as dockerd does: a JSON body {"message": ...}
-// with the status of the error (500 when it has none). 304 has no body.
-func writeError(w http.ResponseWriter, r *http.Request, err error) {
-	status := http.StatusInternalServerError
-	var ae *apiError
-	if errors.As(err, &ae) {
-		status = ae.status
-	}
-	if status == http.StatusNotModified {
-		w.WriteHeader(status)
-		return
-	}
-	writeJSON(w, status, map[string]string{"message": err.Error()})
-}
-
-// writeJSON writes v as the JSON body with status.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		status = http.StatusInternalServerError
-		b, _ = json.Marshal(map[string]string{"message": "mockdaemon: " + err.Error()})
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
-}
 
 // decodeBody decodes a JSON request body into v. An empty body leaves v
 // alone. A malformed body is a 400 like dockerd's.

@@ -14,48 +14,6 @@ import (
 	"time"
 )
 
-// imageByName dispatches /images/{name...}/{json,history,push,tag,get} and
-// DELETE /images/{name...}: image names hold '/' raw or escaped.
-func (d *Daemon) imageByName(w http.ResponseWriter, r *http.Request) {
-	rest := strings.TrimPrefix(r.URL.Path, "/images/")
-	suffixes := []struct{ method, suffix, op string }{
-		{"GET", "/json", "ImageInspect"},
-		{"GET", "/history", "ImageHistory"},
-		{"POST", "/push", "ImagePush"},
-		{"POST", "/tag", "ImageTag"},
-		{"GET", "/get", "ImageGet"},
-		{"GET", "/attestations", "ImageAttestations"},
-	}
-	for _, s := range suffixes {
-		if r.Method == s.method && strings.HasSuffix(rest, s.suffix) && len(rest) > len(s.suffix) {
-			name := strings.TrimSuffix(rest, s.suffix)
-			tmpl := "/images/{name}" + s.suffix
-			var h func(http.ResponseWriter, *http.Request, string)
-			switch s.op {
-			case "ImageInspect":
-				h = d.imageInspect
-			case "ImageHistory":
-				h = d.imageHistory
-			case "ImagePush":
-				h = d.imagePush
-			case "ImageTag":
-				h = d.imageTag
-			case "ImageAttestations":
-				h = d.imageAttestations // registry.go
-			case "ImageGet":
-				h = func(w http.ResponseWriter, r *http.Request, name string) { d.imageSave(w, r, []string{name}) }
-			}
-			d.serveOp(w, r, s.op, tmpl, func(w http.ResponseWriter, r *http.Request) { h(w, r, name) })
-			return
-		}
-	}
-	if r.Method == http.MethodDelete && rest != "" {
-		d.serveOp(w, r, "ImageDelete", "/images/{name}", func(w http.ResponseWriter, r *http.Request) { d.imageDelete(w, r, rest) })
-		return
-	}
-	writeError(w, r, errNotFound("page not found"))
-}
-
 // imageContainerCounts counts the containers using each image; d.mu held.
 func (d *Daemon) imageContainerCounts() map[string]int {
 	m := map[string]int{}
@@ -706,6 +664,10 @@ func setEnv(env []string, k, v string) []string {
 }
 
 func (d *Daemon) imageDelete(w http.ResponseWriter, r *http.Request, name string) {
+	if name == "" {
+		notFound(w, r)
+		return
+	}
 	force := boolParam(r, "force")
 	noprune := boolParam(r, "noprune")
 	_ = noprune

@@ -37,7 +37,7 @@ func parseSignal(s string, def int) (int, error) {
 
 // startLocked starts c's process; d.mu held.
 func (d *Daemon) startLocked(c *container) error {
-	if d.closed {
+	if d.closing() {
 		return errUnavailable("mockdaemon: daemon is shutting down")
 	}
 	if c.removing {
@@ -181,7 +181,7 @@ func (d *Daemon) onExit(c *container, p proc, exited chan struct{}) {
 	c.state.Status = "exited"
 	attrs := c.eventAttrs()
 	attrs["exitCode"] = strconv.Itoa(code)
-	restart := !c.stopping && !d.closed && !c.removing && c.shouldRestart(code)
+	restart := !c.stopping && !d.closing() && !c.removing && c.shouldRestart(code)
 	autoRemove := c.host.AutoRemove && !c.removing && !restart
 	if autoRemove {
 		c.removing = true
@@ -204,7 +204,7 @@ func (d *Daemon) onExit(c *container, p proc, exited chan struct{}) {
 	if restart {
 		d.mu.Lock()
 		c.state.Restarting = false
-		if !d.closed && !c.removing && !c.stopping {
+		if !d.closing() && !c.removing && !c.stopping {
 			_ = d.startLocked(c)
 			d.mu.Unlock()
 			d.events.emit("container", "restart", c.id, c.eventAttrs())

@@ -337,36 +337,6 @@ func (d *Daemon) installPluginLocked(local, full string, cfg map[string]any) *pl
 	return p
 }
 
-// pluginByName serves /plugins/{name}/{action}: plugin names hold slashes.
-func (d *Daemon) pluginByName(w http.ResponseWriter, r *http.Request) {
-	rest := strings.TrimPrefix(r.URL.Path, "/plugins/")
-	type action struct {
-		method, suffix, op, tmpl string
-		h                        func(http.ResponseWriter, *http.Request, string)
-	}
-	actions := []action{
-		{"GET", "/json", "PluginInspect", "/plugins/{name}/json", d.pluginInspect},
-		{"POST", "/enable", "PluginEnable", "/plugins/{name}/enable", d.pluginEnable},
-		{"POST", "/disable", "PluginDisable", "/plugins/{name}/disable", d.pluginDisable},
-		{"POST", "/upgrade", "PluginUpgrade", "/plugins/{name}/upgrade", d.pluginUpgrade},
-		{"POST", "/push", "PluginPush", "/plugins/{name}/push", d.pluginPush},
-		{"POST", "/set", "PluginSet", "/plugins/{name}/set", d.pluginSet},
-	}
-	for _, a := range actions {
-		if r.Method == a.method && strings.HasSuffix(rest, a.suffix) {
-			name := strings.TrimSuffix(rest, a.suffix)
-			d.serveOp(w, r, a.op, a.tmpl, func(w http.ResponseWriter, r *http.Request) { a.h(w, r, name) })
-			return
-		}
-	}
-	if r.Method == "DELETE" {
-		name := rest
-		d.serveOp(w, r, "PluginDelete", "/plugins/{name}", func(w http.ResponseWriter, r *http.Request) { d.pluginDelete(w, r, name) })
-		return
-	}
-	writeError(w, r, errNotFound("page not found"))
-}
-
 func (d *Daemon) pluginInspect(w http.ResponseWriter, r *http.Request, name string) {
 	d.mu.Lock()
 	p, err := d.pluginLookupLocked(name)

@@ -48,12 +48,9 @@ func (d *Daemon) session(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	d.mu.Lock()
-	closed := d.closed
-	d.hijacked[conn] = struct{}{}
-	d.mu.Unlock()
-	defer d.releaseHijacked(conn)
-	if closed {
+	open := d.srv.track(conn)
+	defer d.srv.release(conn)
+	if !open {
 		return
 	}
 	infoOf(r).rec.Status = http.StatusSwitchingProtocols

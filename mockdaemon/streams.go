@@ -216,10 +216,7 @@ func (d *Daemon) hijack(w http.ResponseWriter, r *http.Request, multiplexed bool
 			t.Stop()
 		}
 	}
-	d.mu.Lock()
-	closed := d.closed
-	d.mu.Unlock()
-	if closed {
+	if d.srv.isClosed() {
 		conn.Close()
 		return nil, nil, errUnavailable("mockdaemon: daemon closed")
 	}
@@ -228,13 +225,6 @@ func (d *Daemon) hijack(w http.ResponseWriter, r *http.Request, multiplexed bool
 
 // hijackSettle is the pause between a 101 head and the first stream byte.
 const hijackSettle = 20 * time.Millisecond
-
-func (d *Daemon) releaseHijacked(conn net.Conn) {
-	conn.Close()
-	d.mu.Lock()
-	delete(d.hijacked, conn)
-	d.mu.Unlock()
-}
 
 // closeWriter half-closes a connection when it can.
 func closeWrite(c net.Conn) {
@@ -266,7 +256,7 @@ func (d *Daemon) containerAttach(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	defer d.releaseHijacked(conn)
+	defer d.srv.release(conn)
 	d.events.emit("container", "attach", c.id, c.eventAttrs())
 	ew := newEntryWriter(conn, tty, useStdout, useStderr, false)
 	entries, next, _, _ := c.logs.since(0)
@@ -507,7 +497,7 @@ func (d *Daemon) execStart(w http.ResponseWriter, r *http.Request) {
 			writeError(w, r, err)
 			return
 		}
-		defer d.releaseHijacked(conn)
+		defer d.srv.release(conn)
 		if e.tty {
 			_, _ = io.WriteString(conn, msg+"\r\n")
 		} else {
@@ -543,7 +533,7 @@ func (d *Daemon) execStart(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	defer d.releaseHijacked(conn)
+	defer d.srv.release(conn)
 	done := make(chan struct{})
 	var out, errw io.Writer = io.Discard, io.Discard
 	if e.tty {

@@ -1,0 +1,154 @@
+package mockdaemon
+
+import "net/http"
+
+// legacy adapts a handler that writes its own errors; it goes once every
+// resource has moved to its own route file.
+func legacy(h func(http.ResponseWriter, *http.Request)) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		h(w, r)
+		return nil
+	}
+}
+
+func legacyNamed(h func(http.ResponseWriter, *http.Request, string)) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		h(w, r, r.PathValue("name"))
+		return nil
+	}
+}
+
+func (d *Daemon) legacyRoutes() []route {
+	rs := []route{
+		// system
+		{"GET", "/_ping", "SystemPing", legacy(d.ping)},
+		{"HEAD", "/_ping", "SystemPingHead", legacy(d.ping)},
+		{"GET", "/version", "SystemVersion", legacy(d.version)},
+		{"GET", "/info", "SystemInfo", legacy(d.info)},
+		{"GET", "/system/df", "SystemDataUsage", legacy(d.systemDF)},
+		{"GET", "/events", "SystemEvents", legacy(d.eventsHandler)},
+		{"POST", "/auth", "SystemAuth", legacy(d.auth)},
+
+		// containers
+		{"GET", "/containers/json", "ContainerList", legacy(d.containerList)},
+		{"POST", "/containers/create", "ContainerCreate", legacy(d.containerCreate)},
+		{"POST", "/containers/prune", "ContainerPrune", legacy(d.containerPrune)},
+		{"GET", "/containers/{id}/json", "ContainerInspect", legacy(d.containerInspect)},
+		{"GET", "/containers/{id}/top", "ContainerTop", legacy(d.containerTop)},
+		{"GET", "/containers/{id}/logs", "ContainerLogs", legacy(d.containerLogs)},
+		{"GET", "/containers/{id}/changes", "ContainerChanges", legacy(d.containerChanges)},
+		{"GET", "/containers/{id}/export", "ContainerExport", legacy(d.containerExport)},
+		{"GET", "/containers/{id}/stats", "ContainerStats", legacy(d.containerStats)},
+		{"POST", "/containers/{id}/resize", "ContainerResize", legacy(d.containerResize)},
+		{"POST", "/containers/{id}/start", "ContainerStart", legacy(d.containerStart)},
+		{"POST", "/containers/{id}/stop", "ContainerStop", legacy(d.containerStop)},
+		{"POST", "/containers/{id}/restart", "ContainerRestart", legacy(d.containerRestart)},
+		{"POST", "/containers/{id}/kill", "ContainerKill", legacy(d.containerKill)},
+		{"POST", "/containers/{id}/update", "ContainerUpdate", legacy(d.containerUpdate)},
+		{"POST", "/containers/{id}/rename", "ContainerRename", legacy(d.containerRename)},
+		{"POST", "/containers/{id}/pause", "ContainerPause", legacy(d.containerPause)},
+		{"POST", "/containers/{id}/unpause", "ContainerUnpause", legacy(d.containerUnpause)},
+		{"POST", "/containers/{id}/attach", "ContainerAttach", legacy(d.containerAttach)},
+		{"POST", "/containers/{id}/wait", "ContainerWait", legacy(d.containerWait)},
+		{"DELETE", "/containers/{id}", "ContainerDelete", legacy(d.containerDelete)},
+		{"HEAD", "/containers/{id}/archive", "ContainerArchiveInfo", legacy(d.archiveHead)},
+		{"GET", "/containers/{id}/archive", "ContainerArchive", legacy(d.archiveGet)},
+		{"PUT", "/containers/{id}/archive", "PutContainerArchive", legacy(d.archivePut)},
+		{"POST", "/containers/{id}/exec", "ContainerExec", legacy(d.execCreate)},
+		{"POST", "/exec/{id}/start", "ExecStart", legacy(d.execStart)},
+		{"POST", "/exec/{id}/resize", "ExecResize", legacy(d.execResize)},
+		{"GET", "/exec/{id}/json", "ExecInspect", legacy(d.execInspect)},
+
+		// images
+		{"GET", "/images/json", "ImageList", legacy(d.imageList)},
+		{"POST", "/images/create", "ImageCreate", legacy(d.imageCreate)},
+		{"POST", "/images/prune", "ImagePrune", legacy(d.imagePrune)},
+		{"GET", "/images/get", "ImageGetAll", legacy(d.imageGetAll)},
+		{"POST", "/images/load", "ImageLoad", legacy(d.imageLoad)},
+		{"GET", "/images/search", "ImageSearch", legacy(d.imageSearch)},
+		{"POST", "/commit", "ImageCommit", legacy(d.commit)},
+		{"POST", "/build", "ImageBuild", legacy(d.imageBuild)},
+		{"POST", "/build/prune", "BuildPrune", legacy(func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, http.StatusOK, map[string]any{"CachesDeleted": []string{}, "SpaceReclaimed": 0})
+		})},
+		{"GET", "/images/{name...}/json", "ImageInspect", legacyNamed(d.imageInspect)},
+		{"GET", "/images/{name...}/history", "ImageHistory", legacyNamed(d.imageHistory)},
+		{"POST", "/images/{name...}/push", "ImagePush", legacyNamed(d.imagePush)},
+		{"POST", "/images/{name...}/tag", "ImageTag", legacyNamed(d.imageTag)},
+		{"GET", "/images/{name...}/get", "ImageGet", legacyNamed(func(w http.ResponseWriter, r *http.Request, name string) { d.imageSave(w, r, []string{name}) })},
+		{"GET", "/images/{name...}/attestations", "ImageAttestations", legacyNamed(d.imageAttestations)},
+		{"DELETE", "/images/{name...}", "ImageDelete", legacyNamed(d.imageDelete)},
+
+		// networks
+		{"GET", "/networks", "NetworkList", legacy(d.networkList)},
+		{"POST", "/networks/create", "NetworkCreate", legacy(d.networkCreate)},
+		{"POST", "/networks/prune", "NetworkPrune", legacy(d.networkPrune)},
+		{"GET", "/networks/{id}", "NetworkInspect", legacy(d.networkInspect)},
+		{"DELETE", "/networks/{id}", "NetworkDelete", legacy(d.networkDelete)},
+		{"POST", "/networks/{id}/connect", "NetworkConnect", legacy(d.networkConnect)},
+		{"POST", "/networks/{id}/disconnect", "NetworkDisconnect", legacy(d.networkDisconnect)},
+
+		// volumes
+		{"GET", "/volumes", "VolumeList", legacy(d.volumeList)},
+		{"POST", "/volumes/create", "VolumeCreate", legacy(d.volumeCreate)},
+		{"POST", "/volumes/prune", "VolumePrune", legacy(d.volumePrune)},
+		{"GET", "/volumes/{name}", "VolumeInspect", legacy(d.volumeInspect)},
+		{"DELETE", "/volumes/{name}", "VolumeDelete", legacy(d.volumeDelete)},
+		{"PUT", "/volumes/{name}", "VolumeUpdate", legacy(d.volumeUpdate)},
+
+		{"GET", "/containers/{id}/attach/ws", "ContainerAttachWebsocket", legacy(d.containerAttachWS)},
+
+		// swarm
+		{"GET", "/swarm", "SwarmInspect", legacy(d.swarmInspect)},
+		{"POST", "/swarm/init", "SwarmInit", legacy(d.swarmInit)},
+		{"POST", "/swarm/join", "SwarmJoin", legacy(d.swarmJoin)},
+		{"POST", "/swarm/leave", "SwarmLeave", legacy(d.swarmLeave)},
+		{"POST", "/swarm/update", "SwarmUpdate", legacy(d.swarmUpdate)},
+		{"GET", "/swarm/unlockkey", "SwarmUnlockkey", legacy(d.swarmUnlockKey)},
+		{"POST", "/swarm/unlock", "SwarmUnlock", legacy(d.swarmUnlock)},
+
+		{"GET", "/nodes", "NodeList", legacy(d.nodeList)},
+		{"GET", "/nodes/{id}", "NodeInspect", legacy(d.nodeInspect)},
+		{"DELETE", "/nodes/{id}", "NodeDelete", legacy(d.nodeDelete)},
+		{"POST", "/nodes/{id}/update", "NodeUpdate", legacy(d.nodeUpdate)},
+
+		{"GET", "/services", "ServiceList", legacy(d.serviceList)},
+		{"POST", "/services/create", "ServiceCreate", legacy(d.serviceCreate)},
+		{"GET", "/services/{id}", "ServiceInspect", legacy(d.serviceInspect)},
+		{"DELETE", "/services/{id}", "ServiceDelete", legacy(d.serviceDelete)},
+		{"POST", "/services/{id}/update", "ServiceUpdate", legacy(d.serviceUpdate)},
+		{"GET", "/services/{id}/logs", "ServiceLogs", legacy(d.serviceLogs)},
+
+		{"GET", "/tasks", "TaskList", legacy(d.taskList)},
+		{"GET", "/tasks/{id}", "TaskInspect", legacy(d.taskInspect)},
+		{"GET", "/tasks/{id}/logs", "TaskLogs", legacy(d.taskLogs)},
+	}
+	for _, k := range []objKind{kindSecret, kindConfig} {
+		base := "/" + k.plural
+		rs = append(rs,
+			route{"GET", base, k.op + "List", legacy(d.objList(k))},
+			route{"POST", base + "/create", k.op + "Create", legacy(d.objCreate(k))},
+			route{"GET", base + "/{id}", k.op + "Inspect", legacy(d.objInspect(k))},
+			route{"DELETE", base + "/{id}", k.op + "Delete", legacy(d.objDelete(k))},
+			route{"POST", base + "/{id}/update", k.op + "Update", legacy(d.objUpdate(k))},
+		)
+	}
+	return append(rs,
+		// plugins
+		route{"GET", "/plugins", "PluginList", legacy(d.pluginList)},
+		route{"GET", "/plugins/privileges", "GetPluginPrivileges", legacy(d.pluginPrivileges)},
+		route{"POST", "/plugins/pull", "PluginPull", legacy(d.pluginPull)},
+		route{"POST", "/plugins/create", "PluginCreate", legacy(d.pluginCreate)},
+		route{"GET", "/plugins/{name...}/json", "PluginInspect", legacyNamed(d.pluginInspect)},
+		route{"POST", "/plugins/{name...}/enable", "PluginEnable", legacyNamed(d.pluginEnable)},
+		route{"POST", "/plugins/{name...}/disable", "PluginDisable", legacyNamed(d.pluginDisable)},
+		route{"POST", "/plugins/{name...}/upgrade", "PluginUpgrade", legacyNamed(d.pluginUpgrade)},
+		route{"POST", "/plugins/{name...}/push", "PluginPush", legacyNamed(d.pluginPush)},
+		route{"POST", "/plugins/{name...}/set", "PluginSet", legacyNamed(d.pluginSet)},
+		route{"DELETE", "/plugins/{name...}", "PluginDelete", legacyNamed(d.pluginDelete)},
+
+		// distribution, session
+		route{"GET", "/distribution/{name...}/json", "DistributionInspect", legacyNamed(d.distributionInspect)},
+		route{"POST", "/session", "Session", legacy(d.session)},
+	)
+}
