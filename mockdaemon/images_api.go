@@ -127,14 +127,6 @@ func imageMatches(f filters, im *image) bool {
 	return true
 }
 
-// parseUntil parses an "until" filter: a timestamp or a Go duration ago.
-func parseUntil(s string) (time.Time, error) {
-	if dur, err := time.ParseDuration(s); err == nil {
-		return time.Now().Add(-dur), nil
-	}
-	return parseTimestamp(s)
-}
-
 // globMatch matches a path.Match-like pattern with '*' not crossing '/'.
 func globMatch(pat, s string) bool {
 	ok, err := pathMatch(pat, s)

@@ -20,15 +20,6 @@ func legacyNamed(h func(http.ResponseWriter, *http.Request, string)) handler {
 
 func (d *Daemon) legacyRoutes() []route {
 	rs := []route{
-		// system
-		{"GET", "/_ping", "SystemPing", legacy(d.ping)},
-		{"HEAD", "/_ping", "SystemPingHead", legacy(d.ping)},
-		{"GET", "/version", "SystemVersion", legacy(d.version)},
-		{"GET", "/info", "SystemInfo", legacy(d.info)},
-		{"GET", "/system/df", "SystemDataUsage", legacy(d.systemDF)},
-		{"GET", "/events", "SystemEvents", legacy(d.eventsHandler)},
-		{"POST", "/auth", "SystemAuth", legacy(d.auth)},
-
 		// containers
 		{"GET", "/containers/json", "ContainerList", legacy(d.containerList)},
 		{"POST", "/containers/create", "ContainerCreate", legacy(d.containerCreate)},

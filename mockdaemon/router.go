@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -29,7 +30,10 @@ type route struct {
 
 // routes is the daemon's route table, one resource after the other.
 func (d *Daemon) routes() []route {
-	return d.legacyRoutes()
+	return slices.Concat(
+		d.systemRoutes(),
+		d.legacyRoutes(),
+	)
 }
 
 // register serves rs on d.mux, and "page not found" for anything else.
@@ -228,4 +232,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	w.WriteHeader(status)
 	_, err = w.Write(append(b, '\n'))
 	return err
+}
+
+func flush(w http.ResponseWriter) {
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
 }

@@ -1,7 +1,6 @@
 package mockdaemon
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"runtime"
@@ -342,16 +341,6 @@ func (d *Daemon) swarmInspect(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// versionParam reads the required ?version= of an update.
-func versionParam(r *http.Request) (uint64, error) {
-	v := r.URL.Query().Get("version")
-	var n uint64
-	if _, err := fmt.Sscan(v, &n); err != nil || v == "" {
-		return 0, errInvalid(fmt.Sprintf("invalid swarm version '%s': %v", v, "strconv.ParseUint: parsing \""+v+"\": invalid syntax"))
-	}
-	return n, nil
-}
-
 func (d *Daemon) swarmUpdate(w http.ResponseWriter, r *http.Request) {
 	ver, err := versionParam(r)
 	if err != nil {
@@ -580,23 +569,6 @@ func (d *Daemon) nodeDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeError(w, r, errInvalid("rpc error: code = FailedPrecondition desc = node "+s.nodeID+" is a cluster manager and is a member of the raft cluster. It must be demoted to worker before removal"))
-}
-
-// decodeSpec decodes a JSON object body keeping every field.
-func decodeSpec(r *http.Request) (map[string]any, error) {
-	var spec map[string]any
-	if r.Body == nil {
-		return nil, errInvalid("invalid JSON: empty body")
-	}
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 64<<20))
-	dec.UseNumber()
-	if err := dec.Decode(&spec); err != nil {
-		return nil, errInvalid("invalid JSON: " + err.Error())
-	}
-	if spec == nil {
-		spec = map[string]any{}
-	}
-	return spec, nil
 }
 
 // volumeUpdate serves PUT /volumes/{name} (API 1.42): only cluster volumes

@@ -1,0 +1,112 @@
+package mockdaemon
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// decodeBody decodes a JSON request body into v. An empty body leaves v
+// alone. A malformed body is a 400 like dockerd's.
+func decodeBody(r *http.Request, v any) error {
+	if r.Body == nil || r.ContentLength == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 64<<20))
+	if err := dec.Decode(v); err != nil {
+		if err.Error() == "EOF" {
+			return nil
+		}
+		return errInvalid("invalid JSON: " + err.Error())
+	}
+	return nil
+}
+
+// boolParam reads a query flag as dockerd does: "", "0", "no", "false" and
+// "none" are false; anything else present is true.
+func boolParam(r *http.Request, name string) bool {
+	v := strings.ToLower(strings.TrimSpace(r.URL.Query().Get(name)))
+	switch v {
+	case "", "0", "no", "false", "none":
+		return false
+	}
+	return true
+}
+
+// intParam reads an integer query parameter; missing is def.
+func intParam(r *http.Request, name string, def int) (int, error) {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, errInvalid(fmt.Sprintf("invalid value for %s: %q", name, s))
+	}
+	return n, nil
+}
+
+// versionParam reads the required ?version= of an update.
+func versionParam(r *http.Request) (uint64, error) {
+	v := r.URL.Query().Get("version")
+	var n uint64
+	if _, err := fmt.Sscan(v, &n); err != nil || v == "" {
+		return 0, errInvalid(fmt.Sprintf("invalid swarm version '%s': %v", v, "strconv.ParseUint: parsing \""+v+"\": invalid syntax"))
+	}
+	return n, nil
+}
+
+// decodeSpec decodes a JSON object body keeping every field.
+func decodeSpec(r *http.Request) (map[string]any, error) {
+	var spec map[string]any
+	if r.Body == nil {
+		return nil, errInvalid("invalid JSON: empty body")
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 64<<20))
+	dec.UseNumber()
+	if err := dec.Decode(&spec); err != nil {
+		return nil, errInvalid("invalid JSON: " + err.Error())
+	}
+	if spec == nil {
+		spec = map[string]any{}
+	}
+	return spec, nil
+}
+
+// parseTimestamp parses dockerd's since/until: unix seconds with an
+// optional fraction, or RFC 3339.
+func parseTimestamp(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	sec, frac, _ := strings.Cut(s, ".")
+	if n, err := strconv.ParseInt(sec, 10, 64); err == nil {
+		var ns int64
+		if frac != "" {
+			if len(frac) > 9 {
+				frac = frac[:9]
+			}
+			frac += strings.Repeat("0", 9-len(frac))
+			ns, err = strconv.ParseInt(frac, 10, 64)
+			if err != nil {
+				return time.Time{}, errInvalid("invalid timestamp: " + s)
+			}
+		}
+		return time.Unix(n, ns).UTC(), nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, errInvalid("failed to parse value " + s + " as a timestamp")
+}
+
+// parseUntil parses an "until" filter: a timestamp or a Go duration ago.
+func parseUntil(s string) (time.Time, error) {
+	if dur, err := time.ParseDuration(s); err == nil {
+		return time.Now().Add(-dur), nil
+	}
+	return parseTimestamp(s)
+}
