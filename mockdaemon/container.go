@@ -284,8 +284,8 @@ func (w *gatedWriter) Write(p []byte) (int, error) {
 	return w.w.Write(p)
 }
 
-// sortedContainers lists containers newest first; d.mu held.
-func (d *Daemon) sortedContainers() []*container {
+// sortedContainersLocked lists containers newest first; d.mu held.
+func (d *Daemon) sortedContainersLocked() []*container {
 	return slices.Clone(d.ordered)
 }
 

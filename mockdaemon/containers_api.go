@@ -78,7 +78,7 @@ func (d *Daemon) containerCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	id := d.newID()
 	if name == "" {
-		name = d.randomName()
+		name = d.randomNameLocked()
 	}
 	name = "/" + strings.TrimPrefix(name, "/")
 	if other, ok := d.names[name]; ok {
@@ -234,8 +234,8 @@ func normalizeHostConfig(h *hostConfig, ver apiVersion) {
 var nameLeft = []string{"admiring", "brave", "clever", "dreamy", "eager", "focused", "gallant", "happy", "jolly", "keen", "loving", "modest", "nifty", "optimistic", "peaceful", "quirky", "relaxed", "serene", "tender", "upbeat", "vibrant", "wizardly", "xenodochial", "youthful", "zealous"}
 var nameRight = []string{"albattani", "bardeen", "curie", "darwin", "einstein", "feynman", "goldberg", "hopper", "ishizaka", "jennings", "kepler", "lovelace", "mayer", "noether", "ohm", "pasteur", "ride", "shannon", "tesla", "turing", "villani", "wozniak", "yalow", "zhukovsky"}
 
-// randomName picks an unused adjective_name; d.mu held.
-func (d *Daemon) randomName() string {
+// randomNameLocked picks an unused adjective_name; d.mu held.
+func (d *Daemon) randomNameLocked() string {
 	for i := 0; ; i++ {
 		id := d.newID()
 		a, _ := strconv.ParseUint(id[:8], 16, 64)
@@ -412,8 +412,8 @@ func humanDuration(d time.Duration) string {
 	}
 }
 
-// containerSummary is one entry of GET /containers/json; d.mu held.
-func (d *Daemon) containerSummary(c *container, size bool, ver apiVersion) map[string]any {
+// containerSummaryLocked is one entry of GET /containers/json; d.mu held.
+func (d *Daemon) containerSummaryLocked(c *container, size bool, ver apiVersion) map[string]any {
 	ports := []any{}
 	for p, bs := range c.ports {
 		num, proto, _ := strings.Cut(p, "/")
@@ -536,10 +536,10 @@ func (d *Daemon) containerList(w http.ResponseWriter, r *http.Request) {
 		if beforeT != nil && !c.created.Before(*beforeT) || sinceT != nil && !c.created.After(*sinceT) {
 			continue
 		}
-		if !d.containerMatches(f, c) {
+		if !d.containerMatchesLocked(f, c) {
 			continue
 		}
-		out = append(out, d.containerSummary(c, size, ver))
+		out = append(out, d.containerSummaryLocked(c, size, ver))
 		if limit > 0 && len(out) >= limit {
 			break
 		}
@@ -551,8 +551,8 @@ func (d *Daemon) containerList(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// containerMatches applies list and prune filters; d.mu held.
-func (d *Daemon) containerMatches(f filters, c *container) bool {
+// containerMatchesLocked applies list and prune filters; d.mu held.
+func (d *Daemon) containerMatchesLocked(f filters, c *container) bool {
 	if !f.matchLabels("label", c.config.Labels) || !f.matchLabels("label!", c.config.Labels) {
 		return false
 	}

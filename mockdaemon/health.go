@@ -194,7 +194,7 @@ func (d *Daemon) probe(c *container, hc *healthConfig, argv []string, exited cha
 	}
 	out := &capWriter{max: maxHealthOutputLen}
 	spec := procSpec{
-		Argv: argv, Env: d.processEnv(c, c.config.Env, c.config.User), Dir: workDir(c.config.WorkingDir),
+		Argv: argv, Env: d.processEnvLocked(c, c.config.Env, c.config.User), Dir: workDir(c.config.WorkingDir),
 		User: c.config.User, Hostname: c.config.Hostname, FS: c.fs, Stdin: eofReader{}, Stdout: out, Stderr: out,
 	}
 	d.mu.Unlock()

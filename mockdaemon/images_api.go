@@ -14,8 +14,8 @@ import (
 	"time"
 )
 
-// imageContainerCounts counts the containers using each image; d.mu held.
-func (d *Daemon) imageContainerCounts() map[string]int {
+// imageContainerCountsLocked counts the containers using each image; d.mu held.
+func (d *Daemon) imageContainerCountsLocked() map[string]int {
 	m := map[string]int{}
 	for _, c := range d.containers {
 		m[c.imageID]++
@@ -41,7 +41,7 @@ func (d *Daemon) imageList(w http.ResponseWriter, r *http.Request) {
 	all := boolParam(r, "all")
 	_ = all
 	d.mu.Lock()
-	counts := d.imageContainerCounts()
+	counts := d.imageContainerCountsLocked()
 	var out []any
 	var before, since *image
 	if v := f["before"]; len(v) > 0 {
@@ -373,7 +373,7 @@ func (d *Daemon) imageCreate(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case ref.domain() != "docker.io":
 			d.mu.Lock()
-			err := d.registryMissError(ref.domain() + "/" + ref.path() + ":" + ref.tag)
+			err := d.registryMissErrorLocked(ref.domain() + "/" + ref.path() + ":" + ref.tag)
 			d.mu.Unlock()
 			writeError(w, r, err)
 		case repoKnown:
@@ -692,7 +692,7 @@ func (d *Daemon) deleteImageLocked(name string, force bool) ([]map[string]string
 		return nil, err
 	}
 	var running, stopped *container
-	for _, c := range d.sortedContainers() {
+	for _, c := range d.sortedContainersLocked() {
 		if c.imageID != im.id {
 			continue
 		}
@@ -745,7 +745,7 @@ func (d *Daemon) deleteImageLocked(name string, force bool) ([]map[string]string
 	delete(d.images.byID, im.id)
 	res = append(res, map[string]string{"Deleted": im.id})
 	for _, l := range im.layers {
-		if !d.layerInUse(l.diffID) {
+		if !d.layerInUseLocked(l.diffID) {
 			res = append(res, map[string]string{"Deleted": l.diffID})
 		}
 	}
@@ -756,7 +756,7 @@ func looksLikeIDExact(name string, im *image) bool {
 	return looksLikeID(name) && strings.HasPrefix(im.id, "sha256:"+strings.TrimPrefix(name, "sha256:"))
 }
 
-func (d *Daemon) layerInUse(diffID string) bool {
+func (d *Daemon) layerInUseLocked(diffID string) bool {
 	for _, im := range d.images.byID {
 		for _, l := range im.layers {
 			if l.diffID == diffID {
@@ -779,7 +779,7 @@ func (d *Daemon) imagePrune(w http.ResponseWriter, r *http.Request) {
 	}
 	delete(f, "dangling")
 	d.mu.Lock()
-	counts := d.imageContainerCounts()
+	counts := d.imageContainerCountsLocked()
 	var deleted []any
 	var space int64
 	for _, im := range d.images.sorted() {

@@ -55,7 +55,7 @@ func (d *Daemon) startLocked(c *container) error {
 		}
 	}
 	if c.host.Init == nil || !*c.host.Init { // under an init, the init reports it
-		env := d.processEnv(c, c.config.Env, c.config.User)
+		env := d.processEnvLocked(c, c.config.Env, c.config.User)
 		if msg, code := lookProgram(c.fs, env, workDir(c.config.WorkingDir), c.path); msg != "" {
 			c.state.ExitCode = code
 			c.state.Error = "failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: " + msg + ": unknown"
@@ -95,7 +95,7 @@ func (d *Daemon) startLocked(c *container) error {
 	}
 	spec := procSpec{
 		Argv:     append([]string{c.path}, c.args...),
-		Env:      d.processEnv(c, c.config.Env, c.config.User),
+		Env:      d.processEnvLocked(c, c.config.Env, c.config.User),
 		Dir:      workDir(c.config.WorkingDir),
 		User:     c.config.User,
 		Hostname: c.config.Hostname,
@@ -129,8 +129,8 @@ func workDir(w string) string {
 	return w
 }
 
-// processEnv is the environment of a process in c.
-func (d *Daemon) processEnv(c *container, env []string, user string) []string {
+// processEnvLocked is the environment of a process in c.
+func (d *Daemon) processEnvLocked(c *container, env []string, user string) []string {
 	out := []string{}
 	hasPath, hasHome := false, false
 	for _, e := range env {
@@ -665,8 +665,8 @@ func (d *Daemon) containerPrune(w http.ResponseWriter, r *http.Request) {
 	d.mu.Lock()
 	deleted := []string{}
 	var removed []*container
-	for _, c := range d.sortedContainers() {
-		if c.state.Running || c.state.Restarting || c.removing || !d.containerMatches(f, c) {
+	for _, c := range d.sortedContainersLocked() {
+		if c.state.Running || c.state.Restarting || c.removing || !d.containerMatchesLocked(f, c) {
 			continue
 		}
 		d.removeLocked(c, false)

@@ -211,7 +211,7 @@ func (d *Daemon) connectLocked(c *container, n *network, cfg *endpointConfig) er
 			}
 		}
 	}
-	ep := &endpoint{network: n, endpointID: d.newID(), order: d.nextOrder()}
+	ep := &endpoint{network: n, endpointID: d.newID(), order: d.nextOrderLocked()}
 	if n.subnet != nil {
 		if cfg != nil && cfg.IPAMConfig != nil && cfg.IPAMConfig.IPv4Address != "" {
 			ip := net.ParseIP(cfg.IPAMConfig.IPv4Address)
@@ -249,7 +249,7 @@ func (d *Daemon) connectLocked(c *container, n *network, cfg *endpointConfig) er
 	return nil
 }
 
-func (d *Daemon) nextOrder() int {
+func (d *Daemon) nextOrderLocked() int {
 	d.order++
 	return d.order
 }
@@ -426,7 +426,7 @@ func (n *network) json(d *Daemon, withContainers bool) map[string]any {
 	return m
 }
 
-func (d *Daemon) sortedNetworks() []*network {
+func (d *Daemon) sortedNetworksLocked() []*network {
 	var out []*network
 	for _, n := range d.networks {
 		out = append(out, n)
@@ -435,7 +435,7 @@ func (d *Daemon) sortedNetworks() []*network {
 	return out
 }
 
-func (d *Daemon) networkMatches(f filters, n *network) bool {
+func (d *Daemon) networkMatchesLocked(f filters, n *network) bool {
 	if !f.matchLabels("label", n.labels) || !f.matchLabels("label!", n.labels) {
 		return false
 	}
@@ -468,8 +468,8 @@ func (d *Daemon) networkList(w http.ResponseWriter, r *http.Request) {
 	}
 	d.mu.Lock()
 	out := []any{}
-	for _, n := range d.sortedNetworks() {
-		if d.networkMatches(f, n) {
+	for _, n := range d.sortedNetworksLocked() {
+		if d.networkMatchesLocked(f, n) {
 			out = append(out, n.json(d, false))
 		}
 	}
@@ -633,8 +633,8 @@ func (d *Daemon) networkPrune(w http.ResponseWriter, r *http.Request) {
 	d.mu.Lock()
 	deleted := []string{}
 	var gone []*network
-	for _, n := range d.sortedNetworks() {
-		if n.builtin || d.activeEndpointsLocked(n) || !d.networkMatches(f, n) {
+	for _, n := range d.sortedNetworksLocked() {
+		if n.builtin || d.activeEndpointsLocked(n) || !d.networkMatchesLocked(f, n) {
 			continue
 		}
 		if us := f["until"]; len(us) > 0 {
@@ -733,8 +733,8 @@ func (d *Daemon) volumeList(w http.ResponseWriter, r *http.Request) {
 	}
 	d.mu.Lock()
 	out := []any{}
-	for _, v := range d.sortedVolumes() {
-		if d.volumeMatches(f, v) {
+	for _, v := range d.sortedVolumesLocked() {
+		if d.volumeMatchesLocked(f, v) {
 			out = append(out, v.json(-1))
 		}
 	}
@@ -742,7 +742,7 @@ func (d *Daemon) volumeList(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"Volumes": out, "Warnings": []string{}})
 }
 
-func (d *Daemon) volumeMatches(f filters, v *volume) bool {
+func (d *Daemon) volumeMatchesLocked(f filters, v *volume) bool {
 	if !f.matchLabels("label", v.labels) || !f.matchLabels("label!", v.labels) {
 		return false
 	}
@@ -752,7 +752,7 @@ func (d *Daemon) volumeMatches(f filters, v *volume) bool {
 	if !f.matchAny("driver", func(x string) bool { return v.driver == x }) {
 		return false
 	}
-	if !f.matchAny("dangling", func(x string) bool { return (x == "true" || x == "1") == (d.volumeRefCount(v.name) == 0) }) {
+	if !f.matchAny("dangling", func(x string) bool { return (x == "true" || x == "1") == (d.volumeRefCountLocked(v.name) == 0) }) {
 		return false
 	}
 	return true
@@ -819,9 +819,9 @@ func (d *Daemon) volumeDelete(w http.ResponseWriter, r *http.Request) {
 		if !force {
 			err = errNotFound("get " + name + ": no such volume")
 		}
-	case d.volumeRefCount(name) > 0:
+	case d.volumeRefCountLocked(name) > 0:
 		var users []string
-		for _, c := range d.sortedContainers() {
+		for _, c := range d.sortedContainersLocked() {
 			for _, m := range c.mounts {
 				if m.Name == name {
 					users = append(users, c.id)
@@ -859,8 +859,8 @@ func (d *Daemon) volumePrune(w http.ResponseWriter, r *http.Request) {
 	}
 	d.mu.Lock()
 	deleted := []string{}
-	for _, v := range d.sortedVolumes() {
-		if d.volumeRefCount(v.name) > 0 || !d.volumeMatches(f, v) || (!all && !v.anonymous) {
+	for _, v := range d.sortedVolumesLocked() {
+		if d.volumeRefCountLocked(v.name) > 0 || !d.volumeMatchesLocked(f, v) || (!all && !v.anonymous) {
 			continue
 		}
 		delete(d.volumes, v.name)

@@ -176,7 +176,7 @@ func (d *Daemon) remotePluginLocked(full string) (map[string]any, error) {
 	if p, ok := d.x.pushedPlugins()[full]; ok {
 		return cloneJSON(p), nil
 	}
-	return nil, d.registryMissError(full)
+	return nil, d.registryMissErrorLocked(full)
 }
 
 func (x *extState) pushedPlugins() map[string]map[string]any {

@@ -59,8 +59,8 @@ func unreachable(host string) error {
 	return errInternal(fmt.Sprintf("Get \"%s://%s/v2/\": dial tcp %s: connect: connection refused", registryScheme(host), host, hostPort(host)))
 }
 
-// registryMissError is the error of fetching a name no registry has.
-func (d *Daemon) registryMissError(full string) error {
+// registryMissErrorLocked is the error of fetching a name no registry has.
+func (d *Daemon) registryMissErrorLocked(full string) error {
 	host := registryHostOf(full)
 	if host == "docker.io" {
 		repo, _, _ := strings.Cut(strings.TrimPrefix(full, "docker.io/"), ":")
@@ -272,7 +272,7 @@ func (d *Daemon) distributionInspect(w http.ResponseWriter, r *http.Request, nam
 	}
 	var miss error
 	if im == nil {
-		miss = d.registryMissError(full + ":" + ref.tag)
+		miss = d.registryMissErrorLocked(full + ":" + ref.tag)
 		if ref.domain() == "docker.io" {
 			miss = &apiError{http.StatusUnauthorized, "errors:\ndenied: requested access to the resource is denied\nunauthorized: authentication required\n"}
 		}

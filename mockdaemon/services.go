@@ -309,7 +309,7 @@ func (d *Daemon) serviceCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil {
 		if spec["Name"] == nil || spec["Name"] == "" {
-			spec["Name"] = d.randomName()
+			spec["Name"] = d.randomNameLocked()
 		}
 		for _, o := range s.services {
 			if o.name() == spec["Name"] {

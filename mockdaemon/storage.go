@@ -64,13 +64,13 @@ func (v *volume) json(refs int) map[string]any {
 	return m
 }
 
-func (d *Daemon) sortedVolumes() []*volume {
+func (d *Daemon) sortedVolumesLocked() []*volume {
 	out := slices.Collect(maps.Values(d.volumes))
 	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
 	return out
 }
 
-func (d *Daemon) volumeRefCount(name string) int {
+func (d *Daemon) volumeRefCountLocked(name string) int {
 	n := 0
 	for _, c := range d.containers {
 		for _, m := range c.mounts {
@@ -257,7 +257,7 @@ func copyTree(src *memfs.FS, dir string, dst *memfs.FS) error {
 func (d *Daemon) detachVolumesLocked(c *container, removeAnonymous bool) {
 	for _, m := range c.mounts {
 		if m.Type == "volume" && m.anonymous && removeAnonymous {
-			if d.volumeRefCount(m.Name) <= 1 {
+			if d.volumeRefCountLocked(m.Name) <= 1 {
 				delete(d.volumes, m.Name)
 			}
 		}
@@ -271,10 +271,10 @@ func (d *Daemon) prepareRootfsLocked(c *container) {
 	f := c.fs
 	_ = f.MkdirAll("/etc", 0o755)
 	_ = f.WriteFile("/etc/hostname", []byte(c.config.Hostname+"\n"), 0o644)
-	_ = f.WriteFile("/etc/hosts", []byte(d.hostsFile(c)), 0o644)
+	_ = f.WriteFile("/etc/hosts", []byte(d.hostsFileLocked(c)), 0o644)
 	_ = f.WriteFile("/etc/resolv.conf", []byte(resolvConf(c)), 0o644)
 	_ = f.MkdirAll("/proc", 0o555)
-	_ = f.WriteFile("/proc/mounts", []byte(d.procMounts(c)), 0o444)
+	_ = f.WriteFile("/proc/mounts", []byte(d.procMountsLocked(c)), 0o444)
 	if wd := c.config.WorkingDir; wd != "" {
 		_ = f.MkdirAll(wd, 0o755)
 	}

@@ -467,7 +467,7 @@ func (d *Daemon) execStart(w http.ResponseWriter, r *http.Request) {
 		dir = workDir(c.config.WorkingDir)
 	}
 	spec := procSpec{
-		Argv: e.argv, Env: d.processEnv(c, env, user), Dir: dir, User: user,
+		Argv: e.argv, Env: d.processEnvLocked(c, env, user), Dir: dir, User: user,
 		Hostname: c.config.Hostname, FS: c.fs, Stdin: eofReader{},
 		Stdout: io.Discard, Stderr: io.Discard,
 	}

@@ -436,7 +436,7 @@ func (d *Daemon) Lock() bool {
 
 // nodes: this one only
 
-func (d *Daemon) nodeJSON(s *swarmState) map[string]any {
+func (d *Daemon) nodeJSONLocked(s *swarmState) map[string]any {
 	m := s.node.meta()
 	arch := map[string]string{"amd64": "x86_64", "arm64": "aarch64"}[runtime.GOARCH]
 	if arch == "" {
@@ -491,7 +491,7 @@ func (d *Daemon) nodeList(w http.ResponseWriter, r *http.Request) {
 			f.matchAny("membership", func(v string) bool { return v == "accepted" }) &&
 			f.matchLabels("node.label", labels)
 		if ok {
-			out = append(out, d.nodeJSON(s))
+			out = append(out, d.nodeJSONLocked(s))
 		}
 	}
 	d.mu.Unlock()
@@ -507,7 +507,7 @@ func (d *Daemon) nodeInspect(w http.ResponseWriter, r *http.Request) {
 	s, err := d.nodeLookupLocked(r.PathValue("id"))
 	var out map[string]any
 	if err == nil {
-		out = d.nodeJSON(s)
+		out = d.nodeJSONLocked(s)
 	}
 	d.mu.Unlock()
 	if err != nil {

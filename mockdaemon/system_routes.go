@@ -172,15 +172,15 @@ func (d *Daemon) systemDF(w http.ResponseWriter, r *http.Request) error {
 	var imgs, ctrs, vols []any
 	var ctrActive, volActive int
 	_ = d.locked(func() error {
-		imgs = d.images.summaries(ver, d.imageContainerCounts())
-		for _, c := range d.sortedContainers() {
-			ctrs = append(ctrs, d.containerSummary(c, true, ver))
+		imgs = d.images.summaries(ver, d.imageContainerCountsLocked())
+		for _, c := range d.sortedContainersLocked() {
+			ctrs = append(ctrs, d.containerSummaryLocked(c, true, ver))
 			if c.state.Running {
 				ctrActive++
 			}
 		}
-		for _, v := range d.sortedVolumes() {
-			refs := d.volumeRefCount(v.name)
+		for _, v := range d.sortedVolumesLocked() {
+			refs := d.volumeRefCountLocked(v.name)
 			vols = append(vols, v.json(refs))
 			if refs > 0 {
 				volActive++
