@@ -78,6 +78,8 @@ type Daemon struct {
 	nextPort   int
 	nextSubnet int
 	order      int
+	sessions   map[string]bool // open POST /session ids
+	registry   registryStore   // what was pushed to the emulated registries
 
 	events *eventLog
 	x      extState // swarm, plugins, registry (swarm.go, plugins.go, registry.go)
@@ -118,6 +120,8 @@ func New(cfg Config) *Daemon {
 		execs:      map[string]*execInst{},
 		networks:   map[string]*network{},
 		volumes:    map[string]*volume{},
+		sessions:   map[string]bool{},
+		registry:   registryStore{images: map[string]*image{}, plugins: map[string]map[string]any{}},
 	}
 	var err error
 	if d.maxVersion, err = parseAPIVersion(cfg.MaxAPIVersion); err != nil {

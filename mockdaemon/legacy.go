@@ -139,7 +139,5 @@ func (d *Daemon) legacyRoutes() []route {
 		route{"DELETE", "/plugins/{name...}", "PluginDelete", legacyNamed(d.pluginDelete)},
 
 		// distribution, session
-		route{"GET", "/distribution/{name...}/json", "DistributionInspect", legacyNamed(d.distributionInspect)},
-		route{"POST", "/session", "Session", legacy(d.session)},
 	)
 }

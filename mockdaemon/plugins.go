@@ -173,17 +173,10 @@ func (d *Daemon) remotePluginLocked(full string) (map[string]any, error) {
 	if e, ok := pluginCatalogue[full]; ok {
 		return cloneJSON(e.config()), nil
 	}
-	if p, ok := d.x.pushedPlugins()[full]; ok {
+	if p, ok := d.registry.plugins[full]; ok {
 		return cloneJSON(p), nil
 	}
 	return nil, d.registryMissErrorLocked(full)
-}
-
-func (x *extState) pushedPlugins() map[string]map[string]any {
-	if x.pluginRegistry == nil {
-		x.pluginRegistry = map[string]map[string]any{}
-	}
-	return x.pluginRegistry
 }
 
 func (d *Daemon) pluginLookupLocked(ref string) (*plugin, error) {
@@ -518,7 +511,7 @@ func (d *Daemon) pluginPush(w http.ResponseWriter, r *http.Request, name string)
 		return
 	}
 	d.mu.Lock()
-	d.x.pushedPlugins()[full] = cloneJSON(p.config)
+	d.registry.plugins[full] = cloneJSON(p.config)
 	d.mu.Unlock()
 	s.msg(map[string]any{"status": tag + ": digest: sha256:" + p.id + " size: 525"})
 	_ = repo

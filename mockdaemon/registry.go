@@ -24,6 +24,12 @@ type Credentials struct {
 // the mock reports it as a closed port, and docker.io as a Hub that denies
 // what the catalogue lacks.
 
+// registryStore is what was pushed to the emulated registries.
+type registryStore struct {
+	images  map[string]*image         // by "host/repo:tag" and "host/repo@digest"
+	plugins map[string]map[string]any // plugin configs, by normalised name
+}
+
 // registryHostOf is the registry of a normalised name ("docker.io" for
 // Docker Hub).
 func registryHostOf(full string) string {
@@ -212,11 +218,8 @@ func (d *Daemon) registryPush(js *jsonStream, r *http.Request, ref imageRef, ims
 			}
 			dg := digestOf(im.manifest)
 			d.mu.Lock()
-			if d.x.registry == nil {
-				d.x.registry = map[string]*image{}
-			}
-			d.x.registry[full+":"+tr.tag] = im
-			d.x.registry[full+"@"+dg] = im
+			d.registry.images[full+":"+tr.tag] = im
+			d.registry.images[full+"@"+dg] = im
 			d.images.addDigest(im, tr)
 			d.mu.Unlock()
 			js.msg(map[string]any{"status": fmt.Sprintf("%s: digest: %s size: %d", tr.tag, dg, len(im.manifest))})
@@ -234,7 +237,7 @@ func (d *Daemon) registryFetchLocked(ref imageRef) *image {
 	if ref.digest != "" {
 		key = full + "@" + ref.digest
 	}
-	im := d.x.registry[key]
+	im := d.registry.images[key]
 	if im == nil {
 		return nil
 	}
@@ -244,55 +247,6 @@ func (d *Daemon) registryFetchLocked(ref imageRef) *image {
 	}
 	d.images.addDigest(im, ref)
 	return im
-}
-
-// distributionInspect answers GET /distribution/{name}/json from the
-// mock's catalogue and emulated registries.
-func (d *Daemon) distributionInspect(w http.ResponseWriter, r *http.Request, name string) {
-	ref, err := parseRef(name, true)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	full := ref.domain() + "/" + ref.path()
-	if err := d.checkRegistryAuth(r, full+":"+ref.tag); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.mu.Lock()
-	var im *image
-	key := full + ":" + ref.tag
-	if ref.digest != "" {
-		key = full + "@" + ref.digest
-	}
-	if x := d.x.registry[key]; x != nil {
-		im = x
-	} else if ref.domain() == "docker.io" && d.images.catalogue[ref.tagged()] {
-		im, _ = d.images.get(ref.tagged())
-	}
-	var miss error
-	if im == nil {
-		miss = d.registryMissErrorLocked(full + ":" + ref.tag)
-		if ref.domain() == "docker.io" {
-			miss = &apiError{http.StatusUnauthorized, "errors:\ndenied: requested access to the resource is denied\nunauthorized: authentication required\n"}
-		}
-	}
-	d.mu.Unlock()
-	if miss != nil {
-		writeError(w, r, miss)
-		return
-	}
-	var mt struct {
-		MediaType string `json:"mediaType"`
-	}
-	_ = json.Unmarshal(im.manifest, &mt)
-	if mt.MediaType == "" {
-		mt.MediaType = "application/vnd.oci.image.manifest.v1+json"
-	}
-	writeJSON(w, http.StatusOK, map[string]any{
-		"Descriptor": map[string]any{"mediaType": mt.MediaType, "digest": digestOf(im.manifest), "size": len(im.manifest)},
-		"Platforms":  []any{map[string]any{"architecture": im.file.Architecture, "os": im.file.OS}},
-	})
 }
 
 // imageAttestations answers GET /images/{name}/attestations (API 1.55):

@@ -33,6 +33,8 @@ func (d *Daemon) routes() []route {
 	return slices.Concat(
 		d.systemRoutes(),
 		d.legacyRoutes(),
+		d.sessionRoutes(),
+		d.distributionRoutes(),
 	)
 }
 

@@ -4,11 +4,8 @@ package mockdaemon
 // fields are guarded by Daemon.mu; the zero value is ready (no swarm, no
 // plugin, an empty registry).
 type extState struct {
-	swarm    *swarmState
-	plugins  map[string]*plugin // by id
-	registry map[string]*image  // "host:port/repo:tag" pushed to the emulated registry
-	index    uint64             // the swarm's version index (raft index stand-in)
+	swarm   *swarmState
+	plugins map[string]*plugin // by id
+	index   uint64             // the swarm's version index (raft index stand-in)
 
-	pluginRegistry map[string]map[string]any // plugin configs pushed, by normalised name
-	sessions       map[string]bool           // open POST /session ids
 }
