@@ -79,14 +79,6 @@ func (d *Daemon) legacyRoutes() []route {
 		{"POST", "/networks/{id}/connect", "NetworkConnect", legacy(d.networkConnect)},
 		{"POST", "/networks/{id}/disconnect", "NetworkDisconnect", legacy(d.networkDisconnect)},
 
-		// volumes
-		{"GET", "/volumes", "VolumeList", legacy(d.volumeList)},
-		{"POST", "/volumes/create", "VolumeCreate", legacy(d.volumeCreate)},
-		{"POST", "/volumes/prune", "VolumePrune", legacy(d.volumePrune)},
-		{"GET", "/volumes/{name}", "VolumeInspect", legacy(d.volumeInspect)},
-		{"DELETE", "/volumes/{name}", "VolumeDelete", legacy(d.volumeDelete)},
-		{"PUT", "/volumes/{name}", "VolumeUpdate", legacy(d.volumeUpdate)},
-
 		{"GET", "/containers/{id}/attach/ws", "ContainerAttachWebsocket", legacy(d.containerAttachWS)},
 
 		// swarm

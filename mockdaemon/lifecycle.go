@@ -1035,22 +1035,3 @@ func (c *container) killForClose() {
 		p.Signal(9)
 	}
 }
-
-// volumeEventsLocked emits a volume event per named or anonymous volume
-// c mounts, as dockerd does when it mounts them for a start ("mount",
-// with the destination and mode) and releases them at exit ("unmount");
-// d.mu held.
-func (d *Daemon) volumeEventsLocked(c *container, action string) {
-	for _, m := range c.mounts {
-		if m.Type != "volume" {
-			continue
-		}
-		attrs := map[string]string{"container": c.id, "driver": m.Driver}
-		if action == "mount" {
-			attrs["destination"] = m.Destination
-			attrs["propagation"] = m.Propagation
-			attrs["read/write"] = strconv.FormatBool(m.RW)
-		}
-		d.events.emit("volume", action, m.Name, attrs)
-	}
-}

@@ -32,73 +32,6 @@ func gunzip(b []byte) ([]byte, error) {
 
 func pathMatch(pat, s string) (bool, error) { return path.Match(pat, s) }
 
-// volume is a named volume; its files are an FS shared by every container
-// that mounts it.
-type volume struct {
-	name      string
-	driver    string
-	labels    map[string]string
-	options   map[string]string
-	created   time.Time
-	fs        *memfs.FS
-	anonymous bool
-}
-
-func (v *volume) json(refs int) map[string]any {
-	labels := v.labels
-	if labels == nil {
-		labels = map[string]string{}
-	}
-	m := map[string]any{
-		"Name":       v.name,
-		"Driver":     v.driver,
-		"Mountpoint": "/var/lib/docker/volumes/" + v.name + "/_data",
-		"CreatedAt":  v.created.Format(time.RFC3339),
-		"Labels":     labels,
-		"Scope":      "local",
-		"Options":    v.options,
-	}
-	if refs >= 0 {
-		m["UsageData"] = map[string]any{"Size": int64(0), "RefCount": refs}
-	}
-	return m
-}
-
-func (d *Daemon) sortedVolumesLocked() []*volume {
-	out := slices.Collect(maps.Values(d.volumes))
-	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
-	return out
-}
-
-func (d *Daemon) volumeRefCountLocked(name string) int {
-	n := 0
-	for _, c := range d.containers {
-		for _, m := range c.mounts {
-			if m.Type == "volume" && m.Name == name {
-				n++
-			}
-		}
-	}
-	return n
-}
-
-// getVolumeLocked returns a volume, creating it when create is set.
-func (d *Daemon) createVolumeLocked(name string, labels, opts map[string]string, anonymous bool) *volume {
-	if v, ok := d.volumes[name]; ok {
-		return v
-	}
-	v := &volume{name: name, driver: "local", labels: labels, options: opts, created: d.now(), fs: memfs.New(), anonymous: anonymous}
-	v.fs.SetClock(d.cfg.Clock)
-	if anonymous {
-		if v.labels == nil {
-			v.labels = map[string]string{}
-		}
-		v.labels["com.docker.volume.anonymous"] = ""
-	}
-	d.volumes[name] = v
-	return v
-}
-
 // binds are host paths bound into containers: one shared FS per path.
 func (d *Daemon) bindFSLocked(src string) *memfs.FS {
 	if d.binds == nil {
@@ -250,18 +183,6 @@ func copyTree(src *memfs.FS, dir string, dst *memfs.FS) error {
 		}
 	}
 	return nil
-}
-
-// detachVolumesLocked forgets c's mounts, removing its anonymous volumes
-// when asked; d.mu held.
-func (d *Daemon) detachVolumesLocked(c *container, removeAnonymous bool) {
-	for _, m := range c.mounts {
-		if m.Type == "volume" && m.anonymous && removeAnonymous {
-			if d.volumeRefCountLocked(m.Name) <= 1 {
-				delete(d.volumes, m.Name)
-			}
-		}
-	}
 }
 
 // prepareRootfsLocked writes the files the daemon provides in every

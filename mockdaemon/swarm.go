@@ -570,20 +570,3 @@ func (d *Daemon) nodeDelete(w http.ResponseWriter, r *http.Request) {
 	}
 	writeError(w, r, errInvalid("rpc error: code = FailedPrecondition desc = node "+s.nodeID+" is a cluster manager and is a member of the raft cluster. It must be demoted to worker before removal"))
 }
-
-// volumeUpdate serves PUT /volumes/{name} (API 1.42): only cluster volumes
-// can be updated, and the mock's single node has none.
-func (d *Daemon) volumeUpdate(w http.ResponseWriter, r *http.Request) {
-	if _, err := versionParam(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.mu.Lock()
-	s := d.x.swarm
-	d.mu.Unlock()
-	if s == nil {
-		writeError(w, r, errUnavailable("volume update only valid for cluster volumes, but swarm is unavailable"))
-		return
-	}
-	writeError(w, r, errNotFound("volume "+r.PathValue("name")+" not found"))
-}
