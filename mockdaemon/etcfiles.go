@@ -73,16 +73,6 @@ func resolvConf(c *container) string {
 	return b.String()
 }
 
-// networkByNameLocked returns the network called name, or nil; d.mu held.
-func (d *Daemon) networkByNameLocked(name string) *network {
-	for _, n := range d.networks {
-		if n.name == name {
-			return n
-		}
-	}
-	return nil
-}
-
 // mtuOf is the interface MTU a network gives its endpoints: the driver's
 // com.docker.network.driver.mtu option, else 1500.
 func mtuOf(n *network) int {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // filters is dockerd's filter map: key -> set of values.
@@ -72,6 +73,18 @@ func (f filters) matchLabels(key string, labels map[string]string) bool {
 			match = !match
 		}
 		if !match {
+			return false
+		}
+	}
+	return true
+}
+
+// matchUntil reports whether created is before every time of the "until"
+// filter (prune keeps what is newer); a value that does not parse is
+// ignored.
+func (f filters) matchUntil(created time.Time) bool {
+	for u := range f["until"] {
+		if t, err := parseUntil(u); err == nil && !created.Before(t) {
 			return false
 		}
 	}

@@ -70,15 +70,6 @@ func (d *Daemon) legacyRoutes() []route {
 		{"GET", "/images/{name...}/attestations", "ImageAttestations", legacyNamed(d.imageAttestations)},
 		{"DELETE", "/images/{name...}", "ImageDelete", legacyNamed(d.imageDelete)},
 
-		// networks
-		{"GET", "/networks", "NetworkList", legacy(d.networkList)},
-		{"POST", "/networks/create", "NetworkCreate", legacy(d.networkCreate)},
-		{"POST", "/networks/prune", "NetworkPrune", legacy(d.networkPrune)},
-		{"GET", "/networks/{id}", "NetworkInspect", legacy(d.networkInspect)},
-		{"DELETE", "/networks/{id}", "NetworkDelete", legacy(d.networkDelete)},
-		{"POST", "/networks/{id}/connect", "NetworkConnect", legacy(d.networkConnect)},
-		{"POST", "/networks/{id}/disconnect", "NetworkDisconnect", legacy(d.networkDisconnect)},
-
 		{"GET", "/containers/{id}/attach/ws", "ContainerAttachWebsocket", legacy(d.containerAttachWS)},
 
 		// swarm

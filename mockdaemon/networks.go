@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net"
-	"net/http"
 	"slices"
 	"sort"
 	"strconv"
@@ -460,128 +459,6 @@ func (d *Daemon) networkMatchesLocked(f filters, n *network) bool {
 	return true
 }
 
-func (d *Daemon) networkList(w http.ResponseWriter, r *http.Request) {
-	f, err := parseFilters(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.mu.Lock()
-	out := []any{}
-	for _, n := range d.sortedNetworksLocked() {
-		if d.networkMatchesLocked(f, n) {
-			out = append(out, n.json(d, false))
-		}
-	}
-	d.mu.Unlock()
-	writeJSON(w, http.StatusOK, out)
-}
-
-func (d *Daemon) networkInspect(w http.ResponseWriter, r *http.Request) {
-	d.mu.Lock()
-	n, err := d.getNetworkLocked(r.PathValue("id"))
-	var m map[string]any
-	if err == nil {
-		m = n.json(d, true)
-	}
-	d.mu.Unlock()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, m)
-}
-
-func (d *Daemon) networkCreate(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Name       string
-		Driver     string
-		Scope      string
-		Internal   bool
-		Attachable bool
-		Ingress    bool
-		EnableIPv6 *bool
-		IPAM       *struct {
-			Driver string
-			Config []struct {
-				Subnet  string
-				IPRange string
-				Gateway string
-			}
-		}
-		Options map[string]string
-		Labels  map[string]string
-	}
-	if err := decodeBody(r, &body); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if body.Name == "" {
-		writeError(w, r, errInvalid("network name must not be empty"))
-		return
-	}
-	driver := body.Driver
-	if driver == "" {
-		driver = "bridge"
-	}
-	if driver != "bridge" && driver != "macvlan" && driver != "ipvlan" && driver != "overlay" {
-		writeError(w, r, errNotFound("plugin \""+driver+"\" not found"))
-		return
-	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	for _, n := range d.networks {
-		if n.name == body.Name {
-			writeError(w, r, errConflict("network with name "+body.Name+" already exists"))
-			return
-		}
-	}
-	n := &network{id: d.newID(), name: body.Name, driver: driver, scope: "local", internal: body.Internal, attachable: body.Attachable, ingress: body.Ingress, labels: body.Labels, options: body.Options, created: d.now(), containers: map[string]*endpoint{}}
-	if n.labels == nil {
-		n.labels = map[string]string{}
-	}
-	if n.options == nil {
-		n.options = map[string]string{}
-	}
-	if body.EnableIPv6 != nil {
-		n.enableIPv6 = *body.EnableIPv6
-	}
-	if body.IPAM != nil && len(body.IPAM.Config) > 0 {
-		c := body.IPAM.Config[0]
-		_, sub, err := net.ParseCIDR(c.Subnet)
-		if err != nil || sub.IP.To4() == nil {
-			writeError(w, r, errInvalid("Invalid subnet "+c.Subnet+" : invalid CIDR address: "+c.Subnet))
-			return
-		}
-		n.subnet = sub
-		n.ipRange = c.IPRange
-		if c.Gateway != "" {
-			n.gateway = net.ParseIP(c.Gateway)
-			if n.gateway == nil || !sub.Contains(n.gateway) {
-				writeError(w, r, errForbidden("no matching subnet for gateway "+c.Gateway))
-				return
-			}
-		} else {
-			n.gateway = hostIP(sub, 1)
-		}
-		n.nextHost = 2
-	} else {
-		d.nextSubnet++
-		_, n.subnet, _ = net.ParseCIDR(fmt.Sprintf("172.%d.0.0/16", 17+d.nextSubnet))
-		n.gateway = hostIP(n.subnet, 1)
-		n.nextHost = 2
-	}
-	for _, other := range d.networks {
-		if other.subnet != nil && (other.subnet.Contains(n.subnet.IP) || n.subnet.Contains(other.subnet.IP)) {
-			writeError(w, r, errForbidden("invalid pool request: Pool overlaps with other one on this address space"))
-			return
-		}
-	}
-	d.networks[n.id] = n
-	d.events.emit("network", "create", n.id, map[string]string{"name": n.name, "type": n.driver})
-	writeJSON(w, http.StatusCreated, map[string]any{"Id": n.id, "Warning": ""})
-}
-
 // activeEndpointsLocked reports whether a running container is on n: the
 // endpoints of a stopped one are only created when it starts, so they do
 // not keep dockerd from removing n; d.mu held.
@@ -603,122 +480,12 @@ func (d *Daemon) dropNetworkLocked(n *network) {
 	delete(d.networks, n.id)
 }
 
-func (d *Daemon) networkDelete(w http.ResponseWriter, r *http.Request) {
-	d.mu.Lock()
-	n, err := d.getNetworkLocked(r.PathValue("id"))
-	switch {
-	case err != nil:
-	case n.builtin:
-		err = errForbidden(n.name + " is a pre-defined network and cannot be removed")
-	case d.activeEndpointsLocked(n):
-		err = errForbidden("error while removing network: network " + n.name + " id " + n.id + " has active endpoints")
-	default:
-		d.dropNetworkLocked(n)
-	}
-	d.mu.Unlock()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.events.emit("network", "destroy", n.id, map[string]string{"name": n.name, "type": n.driver})
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (d *Daemon) networkPrune(w http.ResponseWriter, r *http.Request) {
-	f, err := parseFilters(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.mu.Lock()
-	deleted := []string{}
-	var gone []*network
-	for _, n := range d.sortedNetworksLocked() {
-		if n.builtin || d.activeEndpointsLocked(n) || !d.networkMatchesLocked(f, n) {
-			continue
-		}
-		if us := f["until"]; len(us) > 0 {
-			skip := false
-			for u := range us {
-				if t, err := parseUntil(u); err == nil && !n.created.Before(t) {
-					skip = true
-				}
-			}
-			if skip {
-				continue
-			}
-		}
-		d.dropNetworkLocked(n)
-		deleted = append(deleted, n.name)
-		gone = append(gone, n)
-	}
-	d.mu.Unlock()
-	for _, n := range gone {
-		d.events.emit("network", "destroy", n.id, map[string]string{"name": n.name, "type": n.driver})
-	}
-	d.events.emit("network", "prune", "", map[string]string{"reclaimed": "0"})
-	writeJSON(w, http.StatusOK, map[string]any{"NetworksDeleted": deleted})
-}
-
-func (d *Daemon) networkConnect(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Container      string
-		EndpointConfig *endpointConfig
-	}
-	if err := decodeBody(r, &body); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.mu.Lock()
-	n, err := d.getNetworkLocked(r.PathValue("id"))
-	var c *container
-	if err == nil {
-		c, err = d.getContainerLocked(body.Container)
-	}
-	if err == nil {
-		err = d.connectLocked(c, n, body.EndpointConfig)
-	}
-	if err == nil {
-		d.writeNetFilesLocked(c)
-	}
-	d.mu.Unlock()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.events.emit("network", "connect", n.id, map[string]string{"name": n.name, "type": n.driver, "container": c.id})
-	w.WriteHeader(http.StatusOK)
-}
-
-func (d *Daemon) networkDisconnect(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Container string
-		Force     bool
-	}
-	if err := decodeBody(r, &body); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.mu.Lock()
-	n, err := d.getNetworkLocked(r.PathValue("id"))
-	var c *container
-	if err == nil {
-		c, err = d.getContainerLocked(body.Container)
-	}
-	if err == nil {
-		if _, ok := c.eps[n.name]; !ok {
-			err = errForbidden(fmt.Sprintf("container %s is not connected to network %s", c.id, n.name))
-		} else {
-			delete(c.eps, n.name)
-			n.removeEndpoint(c.id)
-			d.writeNetFilesLocked(c)
+// networkByNameLocked returns the network called name, or nil; d.mu held.
+func (d *Daemon) networkByNameLocked(name string) *network {
+	for _, n := range d.networks {
+		if n.name == name {
+			return n
 		}
 	}
-	d.mu.Unlock()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.events.emit("network", "disconnect", n.id, map[string]string{"name": n.name, "type": n.driver, "container": c.id})
-	w.WriteHeader(http.StatusOK)
+	return nil
 }
