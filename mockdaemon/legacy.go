@@ -45,10 +45,6 @@ func (d *Daemon) legacyRoutes() []route {
 		{"HEAD", "/containers/{id}/archive", "ContainerArchiveInfo", legacy(d.archiveHead)},
 		{"GET", "/containers/{id}/archive", "ContainerArchive", legacy(d.archiveGet)},
 		{"PUT", "/containers/{id}/archive", "PutContainerArchive", legacy(d.archivePut)},
-		{"POST", "/containers/{id}/exec", "ContainerExec", legacy(d.execCreate)},
-		{"POST", "/exec/{id}/start", "ExecStart", legacy(d.execStart)},
-		{"POST", "/exec/{id}/resize", "ExecResize", legacy(d.execResize)},
-		{"GET", "/exec/{id}/json", "ExecInspect", legacy(d.execInspect)},
 
 		// images
 		{"GET", "/images/json", "ImageList", legacy(d.imageList)},

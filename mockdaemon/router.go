@@ -33,6 +33,7 @@ func (d *Daemon) routes() []route {
 	return slices.Concat(
 		d.systemRoutes(),
 		d.legacyRoutes(),
+		d.execRoutes(),
 		d.networkRoutes(),
 		d.volumeRoutes(),
 		d.sessionRoutes(),
