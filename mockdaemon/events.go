@@ -148,3 +148,10 @@ func (f filters) eventMatch(e *event) bool {
 	}
 	return true
 }
+
+func mergeAttrs(m map[string]string, kv ...string) map[string]string {
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return m
+}

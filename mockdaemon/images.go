@@ -497,3 +497,10 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
+
+func (s *imageStore) byIDSize(id string) int64 {
+	if im := s.byID[id]; im != nil {
+		return im.size
+	}
+	return 0
+}

@@ -20,32 +20,6 @@ func legacyNamed(h func(http.ResponseWriter, *http.Request, string)) handler {
 
 func (d *Daemon) legacyRoutes() []route {
 	rs := []route{
-		// containers
-		{"GET", "/containers/json", "ContainerList", legacy(d.containerList)},
-		{"POST", "/containers/create", "ContainerCreate", legacy(d.containerCreate)},
-		{"POST", "/containers/prune", "ContainerPrune", legacy(d.containerPrune)},
-		{"GET", "/containers/{id}/json", "ContainerInspect", legacy(d.containerInspect)},
-		{"GET", "/containers/{id}/top", "ContainerTop", legacy(d.containerTop)},
-		{"GET", "/containers/{id}/logs", "ContainerLogs", legacy(d.containerLogs)},
-		{"GET", "/containers/{id}/changes", "ContainerChanges", legacy(d.containerChanges)},
-		{"GET", "/containers/{id}/export", "ContainerExport", legacy(d.containerExport)},
-		{"GET", "/containers/{id}/stats", "ContainerStats", legacy(d.containerStats)},
-		{"POST", "/containers/{id}/resize", "ContainerResize", legacy(d.containerResize)},
-		{"POST", "/containers/{id}/start", "ContainerStart", legacy(d.containerStart)},
-		{"POST", "/containers/{id}/stop", "ContainerStop", legacy(d.containerStop)},
-		{"POST", "/containers/{id}/restart", "ContainerRestart", legacy(d.containerRestart)},
-		{"POST", "/containers/{id}/kill", "ContainerKill", legacy(d.containerKill)},
-		{"POST", "/containers/{id}/update", "ContainerUpdate", legacy(d.containerUpdate)},
-		{"POST", "/containers/{id}/rename", "ContainerRename", legacy(d.containerRename)},
-		{"POST", "/containers/{id}/pause", "ContainerPause", legacy(d.containerPause)},
-		{"POST", "/containers/{id}/unpause", "ContainerUnpause", legacy(d.containerUnpause)},
-		{"POST", "/containers/{id}/attach", "ContainerAttach", legacy(d.containerAttach)},
-		{"POST", "/containers/{id}/wait", "ContainerWait", legacy(d.containerWait)},
-		{"DELETE", "/containers/{id}", "ContainerDelete", legacy(d.containerDelete)},
-		{"HEAD", "/containers/{id}/archive", "ContainerArchiveInfo", legacy(d.archiveHead)},
-		{"GET", "/containers/{id}/archive", "ContainerArchive", legacy(d.archiveGet)},
-		{"PUT", "/containers/{id}/archive", "PutContainerArchive", legacy(d.archivePut)},
-
 		// images
 		{"GET", "/images/json", "ImageList", legacy(d.imageList)},
 		{"POST", "/images/create", "ImageCreate", legacy(d.imageCreate)},
@@ -65,8 +39,6 @@ func (d *Daemon) legacyRoutes() []route {
 		{"GET", "/images/{name...}/get", "ImageGet", legacyNamed(func(w http.ResponseWriter, r *http.Request, name string) { d.imageSave(w, r, []string{name}) })},
 		{"GET", "/images/{name...}/attestations", "ImageAttestations", legacyNamed(d.imageAttestations)},
 		{"DELETE", "/images/{name...}", "ImageDelete", legacyNamed(d.imageDelete)},
-
-		{"GET", "/containers/{id}/attach/ws", "ContainerAttachWebsocket", legacy(d.containerAttachWS)},
 
 		// swarm
 		{"GET", "/swarm", "SwarmInspect", legacy(d.swarmInspect)},

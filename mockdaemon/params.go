@@ -110,3 +110,12 @@ func parseUntil(s string) (time.Time, error) {
 	}
 	return parseTimestamp(s)
 }
+
+func resizeParams(r *http.Request) ([2]int, error) {
+	h, err1 := strconv.Atoi(r.URL.Query().Get("h"))
+	wd, err2 := strconv.Atoi(r.URL.Query().Get("w"))
+	if err1 != nil || err2 != nil || h < 0 || wd < 0 {
+		return [2]int{}, errInvalid("invalid resize parameters: h and w must be positive integers")
+	}
+	return [2]int{h, wd}, nil
+}

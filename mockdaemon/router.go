@@ -32,6 +32,7 @@ type route struct {
 func (d *Daemon) routes() []route {
 	return slices.Concat(
 		d.systemRoutes(),
+		d.containerRoutes(),
 		d.legacyRoutes(),
 		d.execRoutes(),
 		d.networkRoutes(),
@@ -243,4 +244,10 @@ func flush(w http.ResponseWriter) {
 	if f, ok := w.(http.Flusher); ok {
 		f.Flush()
 	}
+}
+
+func writeJSONBody(w http.ResponseWriter, v any) {
+	b, _ := jsonMarshal(v)
+	_, _ = w.Write(append(b, '\n'))
+	flush(w)
 }

@@ -640,8 +640,11 @@ func (d *Daemon) taskContainerLocked(s *swarmState, svc *service, t *task) (*con
 	req = req.WithContext(withReqInfo(d.ctx, &reqInfo{version: d.maxVersion, rec: &Request{}}))
 	rec := &recorder{}
 	d.mu.Unlock()
-	d.containerCreate(rec, req)
+	err := d.containerCreate(rec, req)
 	d.mu.Lock()
+	if err != nil {
+		return nil, err
+	}
 	var res struct {
 		ID      string `json:"Id"`
 		Message string `json:"message"`

@@ -17,27 +17,6 @@ import (
 
 var jsonMarshal = json.Marshal
 
-func (l *logBuf) waitRunChange() <-chan struct{} {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.changed
-}
-
-// runState returns the run generation and the channel closed at the next
-// change of it, read together so that a wait on the channel cannot miss a
-// change that happened after the generation was read.
-func (l *logBuf) runState() (int, <-chan struct{}) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.gen, l.changed
-}
-
-func (l *logBuf) generation() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.gen
-}
-
 // entryWriter writes log entries to a client: framed unless TTY.
 type entryWriter struct {
 	w          io.Writer
