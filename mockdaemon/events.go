@@ -155,3 +155,19 @@ func mergeAttrs(m map[string]string, kv ...string) map[string]string {
 	}
 	return m
 }
+
+// emitContainerLocked logs a container event with c's attributes and the
+// key-value pairs kv.
+func (d *Daemon) emitContainerLocked(c *container, action string, kv ...string) {
+	d.events.emit("container", action, c.id, mergeAttrs(c.eventAttrs(), kv...))
+}
+
+// emitContainer is emitContainerLocked in a locked section of its own, for
+// an event that reports what happened outside one (a signal sent, a
+// stream opened).
+func (d *Daemon) emitContainer(c *container, action string, kv ...string) {
+	_ = d.locked(func() error {
+		d.emitContainerLocked(c, action, kv...)
+		return nil
+	})
+}

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -35,7 +34,7 @@ func parseSignal(s string, def int) (int, error) {
 	return 0, errInvalid("Invalid signal: " + s)
 }
 
-// startLocked starts c's process; d.mu held.
+// startLocked starts c's process.
 func (d *Daemon) startLocked(c *container) error {
 	if d.closing() {
 		return errUnavailable("mockdaemon: daemon is shutting down")
@@ -62,9 +61,8 @@ func (d *Daemon) startLocked(c *container) error {
 			if c.host.AutoRemove && !c.removing {
 				// dockerd removes an AutoRemove container whose start
 				// failed (docker run --rm waits for that).
-				attrs := c.eventAttrs()
 				d.removeLocked(c, true)
-				d.goTracked(func() { d.events.emit("container", "destroy", c.id, attrs) })
+				d.emitContainerLocked(c, "destroy")
 			}
 			return errInvalid(c.state.Error)
 		}
@@ -162,56 +160,57 @@ func (d *Daemon) processEnvLocked(c *container, env []string, user string) []str
 // onExit records the end of a run of c's process.
 func (d *Daemon) onExit(c *container, p proc, exited chan struct{}) {
 	code := p.ExitCode()
-	d.mu.Lock()
-	if c.proc != p {
-		d.mu.Unlock()
+	var current, restart, autoRemove bool
+	_ = d.locked(func() error {
+		if current = c.proc == p; !current {
+			return nil
+		}
+		c.proc = nil
+		if c.stdin != nil {
+			c.stdin.w.Close()
+			c.stdin.r.Close()
+		}
+		c.pauseGate.resume()
+		c.state.Running = false
+		c.state.Paused = false
+		c.state.Pid = 0
+		c.state.ExitCode = code
+		c.state.FinishedAt = d.now()
+		c.state.Status = "exited"
+		restart = !c.stopping && !d.closing() && !c.removing && c.shouldRestart(code)
+		autoRemove = c.host.AutoRemove && !c.removing && !restart
+		if autoRemove {
+			c.removing = true
+			c.state.Status = "removing"
+		}
+		if restart {
+			c.restartCount++
+			c.state.Restarting = true
+			c.state.Status = "restarting"
+		}
+		d.emitContainerLocked(c, "die", "exitCode", strconv.Itoa(code))
+		return nil
+	})
+	if !current {
 		return
 	}
-	c.proc = nil
-	if c.stdin != nil {
-		c.stdin.w.Close()
-		c.stdin.r.Close()
-	}
-	c.pauseGate.resume()
-	c.state.Running = false
-	c.state.Paused = false
-	c.state.Pid = 0
-	c.state.ExitCode = code
-	c.state.FinishedAt = d.now()
-	c.state.Status = "exited"
-	attrs := c.eventAttrs()
-	attrs["exitCode"] = strconv.Itoa(code)
-	restart := !c.stopping && !d.closing() && !c.removing && c.shouldRestart(code)
-	autoRemove := c.host.AutoRemove && !c.removing && !restart
-	if autoRemove {
-		c.removing = true
-		c.state.Status = "removing"
-	}
-	if restart {
-		c.restartCount++
-		c.state.Restarting = true
-		c.state.Status = "restarting"
-	}
-	// Under d.mu, so that a start (or restart) of c that follows this
-	// exit has its events after this die.
-	d.events.emit("container", "die", c.id, attrs)
-	d.mu.Unlock()
 	c.logs.endRun()
-	d.mu.Lock()
-	d.volumeEventsLocked(c, "unmount")
-	d.mu.Unlock()
+	_ = d.locked(func() error {
+		d.volumeEventsLocked(c, "unmount")
+		return nil
+	})
 	close(exited)
 	if restart {
-		d.mu.Lock()
-		c.state.Restarting = false
-		if !d.closing() && !c.removing && !c.stopping {
+		_ = d.locked(func() error {
+			c.state.Restarting = false
+			if d.closing() || c.removing || c.stopping {
+				c.state.Status = "exited"
+				return nil
+			}
 			_ = d.startLocked(c)
-			d.mu.Unlock()
-			d.events.emit("container", "restart", c.id, c.eventAttrs())
-			return
-		}
-		c.state.Status = "exited"
-		d.mu.Unlock()
+			d.emitContainerLocked(c, "restart")
+			return nil
+		})
 		return
 	}
 	if autoRemove {
@@ -225,10 +224,11 @@ func (d *Daemon) onExit(c *container, p proc, exited chan struct{}) {
 			case <-d.ctx.Done():
 				t.Stop()
 			}
-			d.mu.Lock()
-			d.removeLocked(c, true)
-			d.mu.Unlock()
-			d.events.emit("container", "destroy", c.id, c.eventAttrs())
+			_ = d.locked(func() error {
+				d.removeLocked(c, true)
+				d.emitContainerLocked(c, "destroy")
+				return nil
+			})
 		})
 	}
 }
@@ -247,7 +247,7 @@ func (c *container) shouldRestart(code int) bool {
 	return false
 }
 
-// removeLocked takes c out of the daemon; d.mu held.
+// removeLocked takes c out of the daemon.
 func (d *Daemon) removeLocked(c *container, removeVolumes bool) {
 	if _, ok := d.containers[c.id]; !ok {
 		return
@@ -265,26 +265,28 @@ func (d *Daemon) removeLocked(c *container, removeVolumes bool) {
 	close(c.removed)
 }
 
-func (d *Daemon) containerStart(w http.ResponseWriter, r *http.Request) {
-	d.mu.Lock()
-	c, err := d.getContainerLocked(r.PathValue("id"))
-	if err == nil {
-		err = d.startLocked(c)
-	}
-	if err == nil {
-		// Under d.mu, so that it precedes the die of a process that
-		// ends at once (onExit takes d.mu before its die).
-		d.events.emit("container", "start", c.id, c.eventAttrs())
-	}
-	d.mu.Unlock()
+func (d *Daemon) containerStart(w http.ResponseWriter, r *http.Request) error {
+	err := d.locked(func() error {
+		c, err := d.getContainerLocked(r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		if err := d.startLocked(c); err != nil {
+			return err
+		}
+		// In the section that starts it, so that it precedes the die of
+		// a process that ends at once.
+		d.emitContainerLocked(c, "start")
+		return nil
+	})
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-// stopTimeout reads the t (or signal/timeout) parameters of stop/restart.
+// stopParams reads the signal and t parameters of stop and restart.
 func (c *container) stopParams(r *http.Request) (sig int, timeout time.Duration, err error) {
 	sig, err = parseSignal(r.URL.Query().Get("signal"), 0)
 	if err != nil {
@@ -318,20 +320,24 @@ func (d *Daemon) stop(c *container, sig int, timeout time.Duration) bool {
 // stopCtx is stop for a request: when ctx ends first it stops waiting
 // (the signal is sent, the stop stays requested) and returns ctx's error.
 func (d *Daemon) stopCtx(ctx context.Context, c *container, sig int, timeout time.Duration) (bool, error) {
-	d.mu.Lock()
-	if !c.state.Running {
-		d.mu.Unlock()
-		return false, nil
-	}
-	c.stopping = true
-	c.manualStop = true
-	p, exited := c.proc, c.exited
-	c.pauseGate.resume()
-	d.mu.Unlock()
+	var p proc
+	var exited chan struct{}
+	_ = d.locked(func() error {
+		if !c.state.Running {
+			return nil
+		}
+		c.stopping = true
+		c.manualStop = true
+		p, exited = c.proc, c.exited
+		c.pauseGate.resume()
+		if p != nil {
+			d.emitContainerLocked(c, "kill", "signal", strconv.Itoa(sig))
+		}
+		return nil
+	})
 	if p == nil {
 		return false, nil
 	}
-	d.events.emit("container", "kill", c.id, mergeAttrs(c.eventAttrs(), "signal", strconv.Itoa(sig)))
 	p.Signal(sig)
 	var tc <-chan time.Time
 	if timeout >= 0 {
@@ -342,7 +348,7 @@ func (d *Daemon) stopCtx(ctx context.Context, c *container, sig int, timeout tim
 	select {
 	case <-exited:
 	case <-tc:
-		d.events.emit("container", "kill", c.id, mergeAttrs(c.eventAttrs(), "signal", "9"))
+		d.emitContainer(c, "kill", "signal", "9")
 		p.Signal(9)
 		<-exited
 	case <-d.ctx.Done():
@@ -355,113 +361,108 @@ func (d *Daemon) stopCtx(ctx context.Context, c *container, sig int, timeout tim
 }
 
 // stopForRequest stops the container the request names with its signal
-// and timeout (the stop of stop and restart), writing the error when there
-// is one; ran says whether a process was running to stop.
-func (d *Daemon) stopForRequest(w http.ResponseWriter, r *http.Request) (c *container, ran, ok bool) {
-	c, err := d.getContainer(r.PathValue("id"))
+// and timeout (the stop of stop and restart); ran says whether a process
+// was running to stop.
+func (d *Daemon) stopForRequest(r *http.Request) (c *container, ran bool, err error) {
+	c, err = lockedValue(d, func() (*container, error) { return d.getContainerLocked(r.PathValue("id")) })
 	if err != nil {
-		writeError(w, r, err)
-		return nil, false, false
+		return nil, false, err
 	}
 	sig, timeout, err := c.stopParams(r)
 	if err != nil {
-		writeError(w, r, err)
-		return nil, false, false
+		return nil, false, err
 	}
 	ran, err = d.stopCtx(r.Context(), c, sig, timeout)
 	if err != nil {
-		writeError(w, r, errInternal(err.Error()))
-		return nil, false, false
+		return nil, false, errInternal(err.Error())
 	}
-	return c, ran, true
+	return c, ran, nil
 }
 
-func (d *Daemon) containerStop(w http.ResponseWriter, r *http.Request) {
-	c, ran, ok := d.stopForRequest(w, r)
-	if !ok {
-		return
+func (d *Daemon) containerStop(w http.ResponseWriter, r *http.Request) error {
+	c, ran, err := d.stopForRequest(r)
+	if err != nil {
+		return err
 	}
 	if !ran {
-		writeError(w, r, errNotModified())
-		return
+		return errNotModified()
 	}
-	d.events.emit("container", "stop", c.id, c.eventAttrs())
+	d.emitContainer(c, "stop")
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (d *Daemon) containerRestart(w http.ResponseWriter, r *http.Request) {
-	c, ran, ok := d.stopForRequest(w, r)
-	if !ok {
-		return
+func (d *Daemon) containerRestart(w http.ResponseWriter, r *http.Request) error {
+	c, ran, err := d.stopForRequest(r)
+	if err != nil {
+		return err
 	}
-	var err error
-	if ran {
-		d.events.emit("container", "stop", c.id, c.eventAttrs())
-	}
-	d.mu.Lock()
-	if c.state.Running {
-		err = nil // restarted by its policy meanwhile
-	} else {
-		err = d.startLocked(c)
-		if err == nil {
+	err = d.locked(func() error {
+		if ran {
+			d.emitContainerLocked(c, "stop")
+		}
+		if !c.state.Running { // else restarted by its policy meanwhile
+			if err := d.startLocked(c); err != nil {
+				return err
+			}
 			c.restartCount++
 		}
-	}
-	if err == nil {
-		// under d.mu: before the die of a process that ends at once
-		d.events.emit("container", "start", c.id, c.eventAttrs())
-		d.events.emit("container", "restart", c.id, c.eventAttrs())
-	}
-	d.mu.Unlock()
+		// before the die of a process that ends at once
+		d.emitContainerLocked(c, "start")
+		d.emitContainerLocked(c, "restart")
+		return nil
+	})
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (d *Daemon) containerKill(w http.ResponseWriter, r *http.Request) {
+func (d *Daemon) containerKill(w http.ResponseWriter, r *http.Request) error {
 	sig, err := parseSignal(r.URL.Query().Get("signal"), 9)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	d.mu.Lock()
-	c, err := d.getContainerLocked(r.PathValue("id"))
+	var p proc
+	var exited chan struct{}
+	err = d.locked(func() error {
+		c, err := d.getContainerLocked(r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		if !c.state.Running {
+			return errConflict(fmt.Sprintf("cannot kill container: %s: container %s is not running", r.PathValue("id"), c.id))
+		}
+		p, exited = c.proc, c.exited
+		if sig == 9 || sig == 15 || sig == 2 {
+			c.manualStop = true
+			c.stopping = sig == 9
+		}
+		if sig == 9 {
+			c.pauseGate.resume()
+		}
+		d.emitContainerLocked(c, "kill", "signal", strconv.Itoa(sig))
+		return nil
+	})
 	if err != nil {
-		d.mu.Unlock()
-		writeError(w, r, err)
-		return
+		return err
 	}
-	if !c.state.Running {
-		d.mu.Unlock()
-		writeError(w, r, errConflict(fmt.Sprintf("cannot kill container: %s: container %s is not running", r.PathValue("id"), c.id)))
-		return
-	}
-	p := c.proc
-	if sig == 9 || sig == 15 || sig == 2 {
-		c.manualStop = true
-		c.stopping = sig == 9
-	}
-	if sig == 9 {
-		c.pauseGate.resume()
-	}
-	d.mu.Unlock()
-	d.events.emit("container", "kill", c.id, mergeAttrs(c.eventAttrs(), "signal", strconv.Itoa(sig)))
 	if p != nil {
 		p.Signal(sig)
 	}
 	if sig == 9 {
 		select {
-		case <-c.exited:
+		case <-exited:
 		case <-r.Context().Done():
 		}
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (d *Daemon) containerPause(w http.ResponseWriter, r *http.Request) {
-	d.changeState(w, r, "pause", func(c *container) error {
+func (d *Daemon) containerPause(w http.ResponseWriter, r *http.Request) error {
+	return d.changeState(w, r, "pause", func(c *container) error {
 		switch {
 		case !c.state.Running:
 			return errConflict(fmt.Sprintf("container %s is not running", c.id))
@@ -478,8 +479,8 @@ func (d *Daemon) containerPause(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (d *Daemon) containerUnpause(w http.ResponseWriter, r *http.Request) {
-	d.changeState(w, r, "unpause", func(c *container) error {
+func (d *Daemon) containerUnpause(w http.ResponseWriter, r *http.Request) error {
+	return d.changeState(w, r, "unpause", func(c *container) error {
 		if !c.state.Paused {
 			return errConflict(fmt.Sprintf("container %s is not paused", c.id))
 		}
@@ -494,124 +495,108 @@ func (d *Daemon) containerUnpause(w http.ResponseWriter, r *http.Request) {
 }
 
 // changeState runs change on the container the request names, under the
-// daemon's lock; on success it emits the container event action and
-// answers 204, else it writes change's error.
-func (d *Daemon) changeState(w http.ResponseWriter, r *http.Request, action string, change func(c *container) error) {
-	d.mu.Lock()
-	c, err := d.getContainerLocked(r.PathValue("id"))
-	if err == nil {
-		err = change(c)
-	}
-	d.mu.Unlock()
+// engine lock; on success it emits the container event action and
+// answers 204.
+func (d *Daemon) changeState(w http.ResponseWriter, r *http.Request, action string, change func(c *container) error) error {
+	err := d.locked(func() error {
+		c, err := d.getContainerLocked(r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		if err := change(c); err != nil {
+			return err
+		}
+		d.emitContainerLocked(c, action)
+		return nil
+	})
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	d.events.emit("container", action, c.id, c.eventAttrs())
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (d *Daemon) containerWait(w http.ResponseWriter, r *http.Request) {
+func (d *Daemon) containerWait(w http.ResponseWriter, r *http.Request) error {
 	cond := r.URL.Query().Get("condition")
 	switch cond {
 	case "", "not-running", "next-exit", "removed":
 	default:
-		writeError(w, r, errInvalid("invalid condition: "+strconv.Quote(cond)))
-		return
+		return errInvalid("invalid condition: " + strconv.Quote(cond))
 	}
-	d.mu.Lock()
-	c, err := d.getContainerLocked(r.PathValue("id"))
+	var c *container
+	var ch <-chan struct{} // nil: the condition holds already
+	err := d.locked(func() error {
+		var err error
+		if c, err = d.getContainerLocked(r.PathValue("id")); err != nil {
+			return err
+		}
+		switch cond {
+		case "", "not-running":
+			if c.state.Running || c.state.Restarting {
+				ch = c.exited
+			}
+		case "next-exit":
+			if c.state.Running {
+				ch = c.exited
+			} else {
+				ch = d.nextExitLocked(c)
+			}
+		case "removed":
+			ch = c.removed
+		}
+		return nil
+	})
 	if err != nil {
-		d.mu.Unlock()
-		writeError(w, r, err)
-		return
+		return err
 	}
-	var ch <-chan struct{}
-	immediate := false
-	switch cond {
-	case "", "not-running":
-		if c.state.Running || c.state.Restarting {
-			ch = c.exited
-		} else {
-			immediate = true
-		}
-	case "next-exit":
-		if c.state.Running {
-			ch = c.exited
-		} else {
-			ch = d.nextExit(c)
-		}
-	case "removed":
-		ch = c.removed
-	}
-	d.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	flush(w)
-	if !immediate {
+	if ch != nil {
 		select {
 		case <-ch:
 		case <-r.Context().Done():
-			return
+			return nil
 		}
 	}
-	d.mu.Lock()
-	code := c.state.ExitCode
-	d.mu.Unlock()
+	code, _ := lockedValue(d, func() (int, error) { return c.state.ExitCode, nil })
 	writeJSONBody(w, map[string]any{"StatusCode": code, "Error": nil})
+	return nil
 }
 
-// nextExit returns a channel closed when the next run of c (not yet
-// started) exits, or when c is removed; d.mu held.
-func (d *Daemon) nextExit(c *container) <-chan struct{} {
+// nextExitLocked returns a channel closed when the next run of c (not
+// yet started) exits, or when c is removed.
+func (d *Daemon) nextExitLocked(c *container) <-chan struct{} {
 	out := make(chan struct{})
 	cur := c.exited
 	d.goTracked(func() {
 		defer close(out)
-		// wait for a start (a new exited channel), then for its exit
-		for {
-			// The run-change channel is taken under d.mu with c.exited:
-			// a start (which swaps both under d.mu) between reading one
-			// and the other would otherwise be a lost wake-up, and a
-			// wait for a process that exits at once would hang.
-			d.mu.Lock()
-			next := c.exited
-			changed := c.logs.waitRunChange()
-			d.mu.Unlock()
-			if next != cur {
-				select {
-				case <-next:
-				case <-c.removed:
-				case <-d.ctx.Done():
-				}
-				return
-			}
-			select {
-			case <-c.removed:
-				return
-			case <-d.ctx.Done():
-				return
-			case <-changed:
-			}
+		// A start replaces c.exited: await it, then the run's exit.
+		var next chan struct{}
+		if !d.await(c.removed, func() bool { next = c.exited; return next != cur }) {
+			return
+		}
+		select {
+		case <-next:
+		case <-c.removed:
+		case <-d.ctx.Done():
 		}
 	})
 	return out
 }
 
-var _ = syscall.SIGKILL
-
 // killForClose kills c's process for Daemon.Close.
 func (c *container) killForClose() {
-	c.d.mu.Lock()
-	p := c.proc
-	c.stopping = true
-	if c.pauseGate != nil {
-		c.pauseGate.resume()
-	}
-	if c.stdin != nil {
-		c.stdin.w.Close()
-	}
-	c.d.mu.Unlock()
+	p, _ := lockedValue(c.d, func() (proc, error) {
+		c.stopping = true
+		if c.pauseGate != nil {
+			c.pauseGate.resume()
+		}
+		if c.stdin != nil {
+			c.stdin.w.Close()
+		}
+		return c.proc, nil
+	})
 	if p != nil {
 		p.Signal(9)
 	}
