@@ -244,21 +244,6 @@ func newStdinPipe() *stdinPipe {
 	return &stdinPipe{r: r, w: w}
 }
 
-func (l *logBuf) waitRunChange() <-chan struct{} {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.changed
-}
-
-// runState returns the run generation and the channel closed at the next
-// change of it, read together so that a wait on the channel cannot miss a
-// change that happened after the generation was read.
-func (l *logBuf) runState() (int, <-chan struct{}) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.gen, l.changed
-}
-
 func (l *logBuf) generation() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -247,7 +247,7 @@ func flush(w http.ResponseWriter) {
 }
 
 func writeJSONBody(w http.ResponseWriter, v any) {
-	b, _ := jsonMarshal(v)
+	b, _ := json.Marshal(v)
 	_, _ = w.Write(append(b, '\n'))
 	flush(w)
 }

@@ -2,7 +2,6 @@ package mockdaemon
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -13,9 +12,8 @@ import (
 	"time"
 
 	"github.com/dockwire/dockwire/mux"
+	"github.com/gorilla/websocket"
 )
-
-var jsonMarshal = json.Marshal
 
 // entryWriter writes log entries to a client: framed unless TTY.
 type entryWriter struct {
@@ -50,22 +48,19 @@ func (ew *entryWriter) write(e logEntry) error {
 	return err
 }
 
-func (d *Daemon) containerLogs(w http.ResponseWriter, r *http.Request) {
+func (d *Daemon) containerLogs(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	stdout, stderr := boolParam(r, "stdout"), boolParam(r, "stderr")
 	if !stdout && !stderr {
-		writeError(w, r, errInvalid("Bad parameters: you must choose at least one stream"))
-		return
+		return errInvalid("Bad parameters: you must choose at least one stream")
 	}
 	since, err := parseTimestamp(q.Get("since"))
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	until, err := parseTimestamp(q.Get("until"))
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	tail := -1
 	if t := q.Get("tail"); t != "" && t != "all" {
@@ -74,21 +69,20 @@ func (d *Daemon) containerLogs(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	follow := boolParam(r, "follow")
-	d.mu.Lock()
-	c, err := d.getContainerLocked(r.PathValue("id"))
-	var running bool
-	var tty bool
-	if err == nil {
-		running = c.state.Running
-		tty = c.config.Tty
-		if c.host.LogConfig.Type == "none" {
-			err = errInvalid("configured logging driver does not support reading")
+	var c *container
+	var running, tty bool
+	if err := d.locked(func() error {
+		var err error
+		if c, err = d.getContainerLocked(r.PathValue("id")); err != nil {
+			return err
 		}
-	}
-	d.mu.Unlock()
-	if err != nil {
-		writeError(w, r, err)
-		return
+		running, tty = c.state.Running, c.config.Tty
+		if c.host.LogConfig.Type == "none" {
+			return errInvalid("configured logging driver does not support reading")
+		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	// dockerd sends no Content-Type on /logs before API 1.42 (docker-py
 	// decodes a text/* one to str and breaks); since 1.42 it names the
@@ -121,32 +115,33 @@ func (d *Daemon) containerLogs(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, e := range sel {
 		if ew.write(e) != nil {
-			return
+			return nil
 		}
 	}
 	flush(w)
 	if !follow || !running || !until.IsZero() && !until.After(d.now()) {
-		return
+		return nil
 	}
 	for !ended {
 		select {
 		case <-changed:
 		case <-r.Context().Done():
-			return
+			return nil
 		case <-d.ctx.Done():
-			return
+			return nil
 		}
 		entries, next, ended, changed = c.logs.since(next)
 		for _, e := range entries {
 			if !until.IsZero() && e.t.After(until) {
-				return
+				return nil
 			}
 			if ew.write(e) != nil {
-				return
+				return nil
 			}
 		}
 		flush(w)
 	}
+	return nil
 }
 
 // hijack takes over the connection and writes the stream's response
@@ -212,42 +207,31 @@ func closeWrite(c net.Conn) {
 	}
 }
 
-func (d *Daemon) containerAttach(w http.ResponseWriter, r *http.Request) {
+func (d *Daemon) containerAttach(w http.ResponseWriter, r *http.Request) error {
 	useStdin, useStdout, useStderr := boolParam(r, "stdin"), boolParam(r, "stdout"), boolParam(r, "stderr")
 	logs, stream := boolParam(r, "logs"), boolParam(r, "stream")
-	d.mu.Lock()
-	c, err := d.getContainerLocked(r.PathValue("id"))
-	var tty, running, openStdin, stdinOnce bool
-	if err == nil {
-		tty, running, openStdin, stdinOnce = c.config.Tty, c.state.Running, c.config.OpenStdin, c.config.StdinOnce
-		if c.state.Paused {
-			err = errConflict(fmt.Sprintf("container %s is paused, unpause the container before attach", c.id))
-		}
-	}
-	d.mu.Unlock()
+	t, err := lockedValue(d, func() (attachTarget, error) { return d.attachTargetLocked(r.PathValue("id")) })
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
-	gen := c.logs.generation()
-	conn, br, err := d.hijack(w, r, !tty)
+	c := t.c
+	conn, br, err := d.hijack(w, r, !t.tty)
 	if err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	defer d.srv.release(conn)
-	d.events.emit("container", "attach", c.id, c.eventAttrs())
-	ew := newEntryWriter(conn, tty, useStdout, useStderr, false)
+	d.emitContainer(c, "attach")
+	ew := newEntryWriter(conn, t.tty, useStdout, useStderr, false)
 	entries, next, _, _ := c.logs.since(0)
 	if logs {
 		for _, e := range entries {
 			if ew.write(e) != nil {
-				return
+				return nil
 			}
 		}
 	}
 	if !stream {
-		return
+		return nil
 	}
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -256,25 +240,17 @@ func (d *Daemon) containerAttach(w http.ResponseWriter, r *http.Request) {
 		conn.Close()
 		wg.Wait()
 	}()
-	if useStdin && openStdin {
+	if useStdin && t.openStdin {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			d.feedStdin(c, br, stdinOnce, stop)
+			d.feedStdin(c, br, t.stdinOnce, stop)
 		}()
 	}
 	// a container that is not running is streamed from its next start
-	if !running {
-		for g, changed := c.logs.runState(); g == gen; g, changed = c.logs.runState() {
-			select {
-			case <-changed:
-			case <-c.removed:
-				return
-			case <-d.ctx.Done():
-				return
-			case <-r.Context().Done():
-				return
-			}
+	if !t.running {
+		if !d.awaitStart(c, t.gen, r.Context().Done()) {
+			return nil
 		}
 		// output since the start belongs to this attach
 		next = runStart(c)
@@ -286,43 +262,59 @@ func (d *Daemon) containerAttach(w http.ResponseWriter, r *http.Request) {
 		next = n
 		for _, e := range entries {
 			if ew.write(e) != nil {
-				return
+				return nil
 			}
 		}
 		c.logs.advance(rd, next)
 		if ended {
-			return
+			return nil
 		}
 		select {
 		case <-changed:
 		case <-d.ctx.Done():
-			return
+			return nil
 		}
 	}
 }
 
 func (c *container) startedAt() time.Time {
-	c.d.mu.Lock()
-	defer c.d.mu.Unlock()
-	return c.state.StartedAt.Add(-time.Nanosecond)
+	t, _ := lockedValue(c.d, func() (time.Time, error) { return c.state.StartedAt, nil })
+	return t.Add(-time.Nanosecond)
+}
+
+// attachTarget is what an attach needs of its container, read in one
+// section: whether it runs with its run generation, so that a start
+// between the two cannot be missed.
+type attachTarget struct {
+	c                                  *container
+	tty, running, openStdin, stdinOnce bool
+	gen                                int
+}
+
+func (d *Daemon) attachTargetLocked(id string) (attachTarget, error) {
+	c, err := d.getContainerLocked(id)
+	if err != nil {
+		return attachTarget{}, err
+	}
+	if c.state.Paused {
+		return attachTarget{}, errConflict(fmt.Sprintf("container %s is paused, unpause the container before attach", c.id))
+	}
+	return attachTarget{c: c, tty: c.config.Tty, running: c.state.Running, openStdin: c.config.OpenStdin, stdinOnce: c.config.StdinOnce, gen: c.logs.generation()}, nil
+}
+
+// awaitStart waits for the run after generation gen of c to start; false
+// when c is removed first, or stop or the daemon closes.
+func (d *Daemon) awaitStart(c *container, gen int, stop <-chan struct{}) bool {
+	started := func() bool { return c.logs.generation() != gen }
+	return d.await(stop, func() bool { return started() || isClosed(c.removed) }) && started()
 }
 
 // feedStdin copies the client's stdin to the container's until EOF; with
 // StdinOnce, EOF closes the container's stdin.
 func (d *Daemon) feedStdin(c *container, src io.Reader, once bool, stop <-chan struct{}) {
-	d.mu.Lock()
-	pipe := c.stdin
-	d.mu.Unlock()
-	for pipe == nil {
-		// not started yet: wait for the start
-		select {
-		case <-stop:
-			return
-		case <-c.logs.waitRunChange():
-		}
-		d.mu.Lock()
-		pipe = c.stdin
-		d.mu.Unlock()
+	var pipe *stdinPipe // nil until the container starts
+	if !d.await(stop, func() bool { pipe = c.stdin; return pipe != nil }) {
+		return
 	}
 	_, _ = io.Copy(pipe.w, src)
 	if once {
@@ -340,4 +332,168 @@ func runStart(c *container) int {
 		startAt--
 	}
 	return end - (len(entries) - startAt)
+}
+
+// hijackWriter hands gorilla the connection's real http.Hijacker behind
+// the daemon's status-recording writer.
+type hijackWriter struct {
+	http.ResponseWriter
+	http.Hijacker
+}
+
+// containerAttachWS serves GET /containers/{id}/attach/ws as dockerd does:
+// a websocket carrying the container's raw streams, never multiplexed;
+// binary messages from API 1.28 (text before); stdin/stdout/stderr honoured
+// from 1.42, all three attached before (the parameters were ignored).
+func (d *Daemon) containerAttachWS(w http.ResponseWriter, r *http.Request) error {
+	ver := infoOf(r).version
+	useStdin, useStdout, useStderr := true, true, true
+	if ver.atLeast("1.42") {
+		useStdin, useStdout, useStderr = boolParam(r, "stdin"), boolParam(r, "stdout"), boolParam(r, "stderr")
+	}
+	logs, stream := boolParam(r, "logs"), boolParam(r, "stream")
+
+	t, err := lockedValue(d, func() (attachTarget, error) { return d.attachTargetLocked(r.PathValue("id")) })
+	if err != nil {
+		return err
+	}
+	c := t.c
+	hj, ok := unwrapHijacker(w)
+	if !ok {
+		return errInternal("mockdaemon: connection cannot be hijacked")
+	}
+	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	ws, err := up.Upgrade(hijackWriter{w, hj}, r, nil)
+	if err != nil {
+		return nil // gorilla answered the failed handshake itself
+	}
+	infoOf(r).rec.Status = http.StatusSwitchingProtocols
+	conn := ws.NetConn()
+	open := d.srv.track(conn)
+	defer d.srv.release(conn)
+	if !open {
+		return nil
+	}
+	d.emitContainer(c, "attach")
+
+	msgType := websocket.BinaryMessage
+	if !ver.atLeast("1.28") {
+		msgType = websocket.TextMessage
+	}
+	var wmu sync.Mutex
+	send := func(p []byte) error {
+		wmu.Lock()
+		defer wmu.Unlock()
+		return ws.WriteMessage(msgType, p)
+	}
+	goodbye := func() {
+		wmu.Lock()
+		_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
+		wmu.Unlock()
+	}
+	ew := newEntryWriter(wsWriter(send), true, useStdout, useStderr, false)
+	entries, next, _, _ := c.logs.since(0)
+	if logs {
+		for _, e := range entries {
+			if ew.write(e) != nil {
+				return nil
+			}
+		}
+	}
+	if !stream {
+		goodbye()
+		return nil
+	}
+
+	// The reader goroutine runs for the whole attach: it feeds stdin when
+	// asked and notices the client going away either way.
+	gone := make(chan struct{})
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	defer func() {
+		close(stop)
+		conn.Close()
+		wg.Wait()
+	}()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(gone)
+		var src io.Reader = &wsReader{ws: ws}
+		if useStdin && t.openStdin {
+			if t.tty {
+				src = io.TeeReader(src, &logWriter{l: c.logs, stream: 1, tty: true})
+			}
+			d.feedStdin(c, src, t.stdinOnce, stop)
+		}
+		_, _ = io.Copy(io.Discard, src)
+	}()
+
+	if !t.running {
+		if !d.awaitStart(c, t.gen, gone) {
+			return nil
+		}
+		next = runStart(c)
+	}
+	for {
+		entries, n, ended, changed := c.logs.since(next)
+		next = n
+		for _, e := range entries {
+			if ew.write(e) != nil {
+				return nil
+			}
+		}
+		if ended {
+			goodbye()
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-gone:
+			return nil
+		case <-d.ctx.Done():
+			return nil
+		}
+	}
+}
+
+// wsWriter sends each write as one websocket message.
+type wsWriter func([]byte) error
+
+func (f wsWriter) Write(p []byte) (int, error) {
+	if err := f(p); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// wsReader reads the payloads of the client's messages as one stream; a
+// close message or a broken connection is EOF.
+type wsReader struct {
+	ws  *websocket.Conn
+	cur io.Reader
+}
+
+func (r *wsReader) Read(p []byte) (int, error) {
+	for {
+		if r.cur == nil {
+			_, rd, err := r.ws.NextReader()
+			if err != nil {
+				return 0, io.EOF
+			}
+			r.cur = rd
+		}
+		n, err := r.cur.Read(p)
+		if err == io.EOF {
+			r.cur = nil
+			if n > 0 {
+				return n, nil
+			}
+			continue
+		}
+		if err != nil {
+			return n, io.EOF
+		}
+		return n, nil
+	}
 }
