@@ -274,7 +274,7 @@ func (d *Daemon) unindexContainerLocked(c *container) {
 	}
 }
 
-// getContainer resolves a full id, a name or a unique id prefix; d.mu held.
+// getContainerLocked resolves a full id, a name or a unique id prefix.
 func (d *Daemon) getContainerLocked(ref string) (*container, error) {
 	if ref == "" {
 		return nil, noSuchContainer(ref)
@@ -304,10 +304,9 @@ func (d *Daemon) getContainerLocked(ref string) (*container, error) {
 	return found, nil
 }
 
+// getContainer is getContainerLocked in a locked section of its own.
 func (d *Daemon) getContainer(ref string) (*container, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.getContainerLocked(ref)
+	return lockedValue(d, func() (*container, error) { return d.getContainerLocked(ref) })
 }
 
 var validName = regexp.MustCompile(`^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$`)

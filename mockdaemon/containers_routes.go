@@ -10,7 +10,8 @@ import (
 // containerRoutes: containers, their processes, streams and files.
 // Handlers beside this table serve the containers themselves; the
 // lifecycle (start, stop, kill, wait...), the streams (logs, attach) and
-// the files (archive, export, changes) have their own containers_*.go.
+// the files (archive, export, changes) are in containers_run.go,
+// containers_streams.go and containers_files.go.
 func (d *Daemon) containerRoutes() []route {
 	return []route{
 		{"GET", "/containers/json", "ContainerList", d.containerList},
@@ -19,8 +20,8 @@ func (d *Daemon) containerRoutes() []route {
 		{"GET", "/containers/{id}/json", "ContainerInspect", d.containerInspect},
 		{"GET", "/containers/{id}/top", "ContainerTop", d.containerTop},
 		{"GET", "/containers/{id}/logs", "ContainerLogs", d.containerLogs},
-		{"GET", "/containers/{id}/changes", "ContainerChanges", legacy(d.containerChanges)},
-		{"GET", "/containers/{id}/export", "ContainerExport", legacy(d.containerExport)},
+		{"GET", "/containers/{id}/changes", "ContainerChanges", d.containerChanges},
+		{"GET", "/containers/{id}/export", "ContainerExport", d.containerExport},
 		{"GET", "/containers/{id}/stats", "ContainerStats", d.containerStats},
 		{"POST", "/containers/{id}/resize", "ContainerResize", d.containerResize},
 		{"POST", "/containers/{id}/start", "ContainerStart", d.containerStart},
@@ -35,9 +36,9 @@ func (d *Daemon) containerRoutes() []route {
 		{"GET", "/containers/{id}/attach/ws", "ContainerAttachWebsocket", d.containerAttachWS},
 		{"POST", "/containers/{id}/wait", "ContainerWait", d.containerWait},
 		{"DELETE", "/containers/{id}", "ContainerDelete", d.containerDelete},
-		{"HEAD", "/containers/{id}/archive", "ContainerArchiveInfo", legacy(d.archiveHead)},
-		{"GET", "/containers/{id}/archive", "ContainerArchive", legacy(d.archiveGet)},
-		{"PUT", "/containers/{id}/archive", "PutContainerArchive", legacy(d.archivePut)},
+		{"HEAD", "/containers/{id}/archive", "ContainerArchiveInfo", d.archiveHead},
+		{"GET", "/containers/{id}/archive", "ContainerArchive", d.archiveGet},
+		{"PUT", "/containers/{id}/archive", "PutContainerArchive", d.archivePut},
 	}
 }
 

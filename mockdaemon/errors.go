@@ -24,3 +24,5 @@ func errUnavailable(msg string) error {
 func noSuchContainer(id string) error { return errNotFound("No such container: " + id) }
 func noSuchImage(ref string) error    { return errNotFound("No such image: " + ref) }
 func noSuchExec(id string) error      { return errNotFound("No such exec instance: " + id) }
+
+func errForbidden(msg string) error { return &apiError{http.StatusForbidden, msg} }

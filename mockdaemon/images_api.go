@@ -3,11 +3,14 @@ package mockdaemon
 import (
 	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -1042,3 +1045,109 @@ func maybeGunzip(b []byte) []byte {
 }
 
 var _ = bytes.MinRead
+
+func gunzip(b []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(io.LimitReader(zr, 1<<30))
+}
+
+func pathMatch(pat, s string) (bool, error) { return path.Match(pat, s) }
+
+// commit makes an image from a container: its config (with the body's
+// overrides and the changes) over one layer holding its filesystem.
+func (d *Daemon) commit(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var body containerConfig
+	if err := decodeBody(r, &body); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var ref imageRef
+	if repo := q.Get("repo"); repo != "" {
+		s := repo
+		if tag := q.Get("tag"); tag != "" {
+			s += ":" + tag
+		}
+		var err error
+		if ref, err = parseRef(s, true); err != nil {
+			writeError(w, r, err)
+			return
+		}
+	}
+	d.mu.Lock()
+	c, err := d.getContainerLocked(q.Get("container"))
+	if err != nil {
+		d.mu.Unlock()
+		writeError(w, r, err)
+		return
+	}
+	parent := d.images.byID[c.imageID]
+	var f imageFile
+	if parent != nil {
+		f = parent.file
+		f.History = slices.Clone(parent.file.History)
+	}
+	f.Architecture, f.OS = goArch(), "linux"
+	f.Created = d.now()
+	f.Author = q.Get("author")
+	f.Comment = q.Get("comment")
+	cc := c.config
+	f.Config = imageConfig{User: cc.User, ExposedPorts: cc.ExposedPorts, Env: cc.Env, Cmd: cc.Cmd, Entrypoint: cc.Entrypoint, Volumes: cc.Volumes, WorkingDir: cc.WorkingDir, Labels: maps.Clone(cc.Labels), StopSignal: cc.StopSignal, OnBuild: cc.OnBuild}
+	if body.Cmd != nil {
+		f.Config.Cmd = body.Cmd
+	}
+	if body.Entrypoint != nil {
+		f.Config.Entrypoint = body.Entrypoint
+	}
+	if body.Env != nil {
+		f.Config.Env = body.Env
+	}
+	if body.Labels != nil {
+		f.Config.Labels = body.Labels
+	}
+	if body.WorkingDir != "" {
+		f.Config.WorkingDir = body.WorkingDir
+	}
+	if body.User != "" {
+		f.Config.User = body.User
+	}
+	for _, ch := range q["changes"] {
+		for _, line := range strings.Split(ch, "\n") {
+			if err := applyChange(&f.Config, line); err != nil {
+				d.mu.Unlock()
+				writeError(w, r, err)
+				return
+			}
+		}
+	}
+	f.History = append(f.History, historyEntry{Created: f.Created, CreatedBy: strings.Join(append([]string{c.path}, c.args...), " "), Comment: f.Comment, Author: f.Author})
+	fsys := c.fs
+	d.mu.Unlock()
+
+	var buf bytes.Buffer
+	if err := fsys.Snapshot(&buf); err != nil {
+		writeError(w, r, errInternal(err.Error()))
+		return
+	}
+	data := buf.Bytes()
+	lay := layer{data: data, diffID: digestOf(data)}
+	d.mu.Lock()
+	im, err := d.images.build(f, []layer{lay})
+	if err == nil {
+		im.parent = c.imageID
+		im = d.images.put(im)
+		if ref.tag != "" {
+			d.images.tag(im, ref)
+		}
+	}
+	d.mu.Unlock()
+	if err != nil {
+		writeError(w, r, errInternal(err.Error()))
+		return
+	}
+	d.events.emit("container", "commit", c.id, mergeAttrs(c.eventAttrs(), "comment", f.Comment))
+	writeJSON(w, http.StatusCreated, map[string]any{"Id": im.id})
+}
