@@ -12,37 +12,6 @@ import (
 	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
 )
 
-// buildInstr is one Dockerfile instruction.
-type buildInstr struct {
-	cmd  string // upper case
-	args string
-	raw  string
-}
-
-// parseDockerfile splits a Dockerfile into instructions: comments dropped,
-// backslash continuations joined.
-func parseDockerfile(src string) []buildInstr {
-	var out []buildInstr
-	var cur strings.Builder
-	for _, line := range strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n") {
-		t := strings.TrimSpace(line)
-		if cur.Len() == 0 && (t == "" || strings.HasPrefix(t, "#")) {
-			continue
-		}
-		if strings.HasSuffix(t, "\\") {
-			cur.WriteString(strings.TrimSuffix(t, "\\"))
-			cur.WriteByte(' ')
-			continue
-		}
-		cur.WriteString(t)
-		full := strings.TrimSpace(cur.String())
-		cur.Reset()
-		cmd, args, _ := strings.Cut(full, " ")
-		out = append(out, buildInstr{cmd: strings.ToUpper(cmd), args: strings.TrimSpace(args), raw: full})
-	}
-	return out
-}
-
 // imageBuild is the legacy builder: a context tar and a Dockerfile subset
 // (FROM, RUN, COPY, ADD of local files, ENV, ARG, LABEL, WORKDIR, USER,
 // CMD, ENTRYPOINT, EXPOSE, VOLUME, STOPSIGNAL), answered with the legacy

@@ -162,9 +162,17 @@ func (d *Daemon) emitContainerLocked(c *container, action string, kv ...string) 
 	d.events.emit("container", action, c.id, mergeAttrs(c.eventAttrs(), kv...))
 }
 
-// emitContainer is emitContainerLocked in a locked section of its own, for
-// an event that reports what happened outside one (a signal sent, a
-// stream opened).
+// emit logs an event in a locked section of its own, for an event that
+// reports what happened outside one (a signal sent, a stream opened, a
+// pull streamed).
+func (d *Daemon) emit(typ, action, id string, attrs map[string]string) {
+	_ = d.locked(func() error {
+		d.events.emit(typ, action, id, attrs)
+		return nil
+	})
+}
+
+// emitContainer is emitContainerLocked in a locked section of its own.
 func (d *Daemon) emitContainer(c *container, action string, kv ...string) {
 	_ = d.locked(func() error {
 		d.emitContainerLocked(c, action, kv...)

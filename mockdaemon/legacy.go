@@ -20,25 +20,10 @@ func legacyNamed(h func(http.ResponseWriter, *http.Request, string)) handler {
 
 func (d *Daemon) legacyRoutes() []route {
 	rs := []route{
-		// images
-		{"GET", "/images/json", "ImageList", legacy(d.imageList)},
-		{"POST", "/images/create", "ImageCreate", legacy(d.imageCreate)},
-		{"POST", "/images/prune", "ImagePrune", legacy(d.imagePrune)},
-		{"GET", "/images/get", "ImageGetAll", legacy(d.imageGetAll)},
-		{"POST", "/images/load", "ImageLoad", legacy(d.imageLoad)},
-		{"GET", "/images/search", "ImageSearch", legacy(d.imageSearch)},
-		{"POST", "/commit", "ImageCommit", legacy(d.commit)},
 		{"POST", "/build", "ImageBuild", legacy(d.imageBuild)},
 		{"POST", "/build/prune", "BuildPrune", legacy(func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusOK, map[string]any{"CachesDeleted": []string{}, "SpaceReclaimed": 0})
 		})},
-		{"GET", "/images/{name...}/json", "ImageInspect", legacyNamed(d.imageInspect)},
-		{"GET", "/images/{name...}/history", "ImageHistory", legacyNamed(d.imageHistory)},
-		{"POST", "/images/{name...}/push", "ImagePush", legacyNamed(d.imagePush)},
-		{"POST", "/images/{name...}/tag", "ImageTag", legacyNamed(d.imageTag)},
-		{"GET", "/images/{name...}/get", "ImageGet", legacyNamed(func(w http.ResponseWriter, r *http.Request, name string) { d.imageSave(w, r, []string{name}) })},
-		{"GET", "/images/{name...}/attestations", "ImageAttestations", legacyNamed(d.imageAttestations)},
-		{"DELETE", "/images/{name...}", "ImageDelete", legacyNamed(d.imageDelete)},
 
 		// swarm
 		{"GET", "/swarm", "SwarmInspect", legacy(d.swarmInspect)},

@@ -248,21 +248,3 @@ func (d *Daemon) registryFetchLocked(ref imageRef) *image {
 	d.images.addDigest(im, ref)
 	return im
 }
-
-// imageAttestations answers GET /images/{name}/attestations (API 1.55):
-// the mock's images carry no attestation manifests, so a known image has
-// an empty list.
-func (d *Daemon) imageAttestations(w http.ResponseWriter, r *http.Request, name string) {
-	if !infoOf(r).version.atLeast("1.55") {
-		writeError(w, r, errNotFound("page not found"))
-		return
-	}
-	d.mu.Lock()
-	_, err := d.images.get(name)
-	d.mu.Unlock()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, []any{})
-}

@@ -33,8 +33,9 @@ func (d *Daemon) routes() []route {
 	return slices.Concat(
 		d.systemRoutes(),
 		d.containerRoutes(),
-		d.legacyRoutes(),
 		d.execRoutes(),
+		d.imageRoutes(),
+		d.legacyRoutes(),
 		d.networkRoutes(),
 		d.volumeRoutes(),
 		d.sessionRoutes(),
