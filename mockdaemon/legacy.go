@@ -20,10 +20,6 @@ func legacyNamed(h func(http.ResponseWriter, *http.Request, string)) handler {
 
 func (d *Daemon) legacyRoutes() []route {
 	rs := []route{
-		{"POST", "/build", "ImageBuild", legacy(d.imageBuild)},
-		{"POST", "/build/prune", "BuildPrune", legacy(func(w http.ResponseWriter, r *http.Request) {
-			writeJSON(w, http.StatusOK, map[string]any{"CachesDeleted": []string{}, "SpaceReclaimed": 0})
-		})},
 
 		// swarm
 		{"GET", "/swarm", "SwarmInspect", legacy(d.swarmInspect)},

@@ -35,6 +35,7 @@ func (d *Daemon) routes() []route {
 		d.containerRoutes(),
 		d.execRoutes(),
 		d.imageRoutes(),
+		d.buildRoutes(),
 		d.legacyRoutes(),
 		d.networkRoutes(),
 		d.volumeRoutes(),
