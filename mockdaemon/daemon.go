@@ -80,6 +80,8 @@ type Daemon struct {
 	order      int
 	sessions   map[string]bool // open POST /session ids
 	registry   registryStore   // what was pushed to the emulated registries
+	swarm      *swarmState     // nil: no swarm
+	swarmIndex uint64          // the swarm's version index (raft index stand-in), across swarms
 
 	events *eventLog
 	x      extState // swarm, plugins, registry (swarm.go, plugins.go, registry.go)

@@ -21,20 +21,6 @@ func legacyNamed(h func(http.ResponseWriter, *http.Request, string)) handler {
 func (d *Daemon) legacyRoutes() []route {
 	rs := []route{
 
-		// swarm
-		{"GET", "/swarm", "SwarmInspect", legacy(d.swarmInspect)},
-		{"POST", "/swarm/init", "SwarmInit", legacy(d.swarmInit)},
-		{"POST", "/swarm/join", "SwarmJoin", legacy(d.swarmJoin)},
-		{"POST", "/swarm/leave", "SwarmLeave", legacy(d.swarmLeave)},
-		{"POST", "/swarm/update", "SwarmUpdate", legacy(d.swarmUpdate)},
-		{"GET", "/swarm/unlockkey", "SwarmUnlockkey", legacy(d.swarmUnlockKey)},
-		{"POST", "/swarm/unlock", "SwarmUnlock", legacy(d.swarmUnlock)},
-
-		{"GET", "/nodes", "NodeList", legacy(d.nodeList)},
-		{"GET", "/nodes/{id}", "NodeInspect", legacy(d.nodeInspect)},
-		{"DELETE", "/nodes/{id}", "NodeDelete", legacy(d.nodeDelete)},
-		{"POST", "/nodes/{id}/update", "NodeUpdate", legacy(d.nodeUpdate)},
-
 		{"GET", "/services", "ServiceList", legacy(d.serviceList)},
 		{"POST", "/services/create", "ServiceCreate", legacy(d.serviceCreate)},
 		{"GET", "/services/{id}", "ServiceInspect", legacy(d.serviceInspect)},

@@ -37,6 +37,8 @@ func (d *Daemon) routes() []route {
 		d.imageRoutes(),
 		d.buildRoutes(),
 		d.legacyRoutes(),
+		d.swarmRoutes(),
+		d.nodeRoutes(),
 		d.networkRoutes(),
 		d.volumeRoutes(),
 		d.sessionRoutes(),

@@ -1,11 +1,7 @@
 package mockdaemon
 
-// extState holds the swarm, the plugins and the emulated registry. Its
-// fields are guarded by Daemon.mu; the zero value is ready (no swarm, no
-// plugin, an empty registry).
+// extState holds the plugins. Its fields are guarded by Daemon.mu; the
+// zero value is ready (no plugin).
 type extState struct {
-	swarm   *swarmState
 	plugins map[string]*plugin // by id
-	index   uint64             // the swarm's version index (raft index stand-in)
-
 }

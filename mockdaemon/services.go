@@ -399,7 +399,7 @@ func (d *Daemon) serviceUpdate(w http.ResponseWriter, r *http.Request) {
 			d.stopTaskContainers(doomed, grace)
 			d.mu.Lock()
 			defer d.mu.Unlock()
-			if d.x.swarm != s || s.services[svc.id] != svc {
+			if d.swarm != s || s.services[svc.id] != svc {
 				return
 			}
 			d.reconcileLocked(s, svc)
@@ -541,7 +541,7 @@ func (d *Daemon) watchTask(s *swarmState, t *task, c *container) {
 		return
 	}
 	d.mu.Lock()
-	if d.x.swarm != s || t.desired != "running" || s.services[t.svc.id] != t.svc {
+	if d.swarm != s || t.desired != "running" || s.services[t.svc.id] != t.svc {
 		d.mu.Unlock()
 		return
 	}
@@ -568,7 +568,7 @@ func (d *Daemon) watchTask(s *swarmState, t *task, c *container) {
 		return
 	}
 	d.mu.Lock()
-	if d.x.swarm == s && s.services[t.svc.id] == t.svc {
+	if d.swarm == s && s.services[t.svc.id] == t.svc {
 		d.reconcileLocked(s, t.svc)
 	}
 	d.mu.Unlock()

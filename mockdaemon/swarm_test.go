@@ -11,11 +11,14 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire/mockdaemon"
 )
@@ -484,4 +487,38 @@ func TestImageAttestations(t *testing.T) {
 			t.Errorf("GET %s: %d %s", tt.path, r.status, r.body)
 		}
 	}
+}
+
+// TestLockSwarm: LockSwarm locks an autolocked swarm as a restart of its
+// manager would (every swarm call is refused until the unlock key is
+// given), and is refused without a swarm or without autolock.
+func TestLockSwarm(t *testing.T) {
+	d, c := newClient(t, mockdaemon.Config{})
+	require.False(t, d.LockSwarm(), "no swarm")
+
+	r := c.do("POST", "/v1.56/swarm/init", map[string]any{})
+	require.Equal(t, 200, r.status, "init: %s", r.body)
+	assert.False(t, d.LockSwarm(), "no autolock")
+
+	var sw struct{ Version struct{ Index int } }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.56/swarm", nil).body, &sw))
+	r = c.do("POST", "/v1.56/swarm/update?version="+strconv.Itoa(sw.Version.Index), map[string]any{"EncryptionConfig": map[string]any{"AutoLockManagers": true}})
+	require.Equal(t, 200, r.status, "update: %s", r.body)
+	var key struct{ UnlockKey string }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.56/swarm/unlockkey", nil).body, &key))
+	require.NotEmpty(t, key.UnlockKey)
+
+	require.True(t, d.LockSwarm())
+	r = c.do("GET", "/v1.56/swarm", nil)
+	assert.Equal(t, 503, r.status)
+	assert.Equal(t, `Swarm is encrypted and needs to be unlocked before it can be used. Please use "docker swarm unlock" to unlock it.`, r.message())
+	assert.Equal(t, "locked", c.do("GET", "/_ping", nil).header.Get("Swarm"))
+
+	r = c.do("POST", "/v1.56/swarm/unlock", map[string]any{"UnlockKey": "SWMKEY-1-wrong"})
+	assert.Equal(t, 400, r.status)
+	assert.Equal(t, "swarm could not be unlocked: invalid key", r.message())
+	r = c.do("POST", "/v1.56/swarm/unlock", map[string]any{"UnlockKey": key.UnlockKey})
+	assert.Equal(t, 200, r.status, "unlock: %s", r.body)
+	assert.Equal(t, 200, c.do("GET", "/v1.56/swarm", nil).status)
+	assert.Equal(t, "active/manager", c.do("GET", "/_ping", nil).header.Get("Swarm"))
 }

@@ -79,7 +79,9 @@ func (d *Daemon) version(w http.ResponseWriter, r *http.Request) error {
 
 func (d *Daemon) info(w http.ResponseWriter, r *http.Request) error {
 	var running, paused, stopped, total, nimages int
+	var swarm map[string]any
 	_ = d.locked(func() error {
+		swarm = d.swarmInfoLocked()
 		for _, c := range d.containers {
 			switch c.state.Status {
 			case "running", "restarting":
@@ -149,7 +151,7 @@ func (d *Daemon) info(w http.ResponseWriter, r *http.Request) error {
 		"ServerVersion":      d.cfg.ServerVersion,
 		"Runtimes":           map[string]any{"runc": map[string]any{"path": "runc"}},
 		"DefaultRuntime":     "runc",
-		"Swarm":              d.swarmInfo(),
+		"Swarm":              swarm,
 		"LiveRestoreEnabled": false,
 		"Isolation":          "",
 		"InitBinary":         "docker-init",

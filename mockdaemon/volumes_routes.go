@@ -152,7 +152,7 @@ func (d *Daemon) volumeUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return d.locked(func() error {
-		if d.x.swarm == nil {
+		if d.swarm == nil {
 			return errUnavailable("volume update only valid for cluster volumes, but swarm is unavailable")
 		}
 		return errNotFound("volume " + r.PathValue("name") + " not found")
