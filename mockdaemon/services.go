@@ -7,6 +7,7 @@ import (
 	"fmt"
 	iofs "io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"slices"
 	"sort"
@@ -636,7 +637,7 @@ func (d *Daemon) taskContainerLocked(s *swarmState, svc *service, t *task) (*con
 		}
 	}
 	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest("POST", "/containers/create?name="+fmt.Sprintf("%s.%d.%s", svc.name(), t.slot, t.id), bytes.NewReader(b))
+	req, _ := http.NewRequest("POST", "/containers/create?name="+url.QueryEscape(fmt.Sprintf("%s.%d.%s", svc.name(), t.slot, t.id)), bytes.NewReader(b))
 	req = req.WithContext(withReqInfo(d.ctx, &reqInfo{version: d.maxVersion, rec: &Request{}}))
 	rec := &recorder{}
 	d.mu.Unlock()
