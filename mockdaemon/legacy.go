@@ -19,19 +19,7 @@ func legacyNamed(h func(http.ResponseWriter, *http.Request, string)) handler {
 }
 
 func (d *Daemon) legacyRoutes() []route {
-	rs := []route{
-
-		{"GET", "/services", "ServiceList", legacy(d.serviceList)},
-		{"POST", "/services/create", "ServiceCreate", legacy(d.serviceCreate)},
-		{"GET", "/services/{id}", "ServiceInspect", legacy(d.serviceInspect)},
-		{"DELETE", "/services/{id}", "ServiceDelete", legacy(d.serviceDelete)},
-		{"POST", "/services/{id}/update", "ServiceUpdate", legacy(d.serviceUpdate)},
-		{"GET", "/services/{id}/logs", "ServiceLogs", legacy(d.serviceLogs)},
-
-		{"GET", "/tasks", "TaskList", legacy(d.taskList)},
-		{"GET", "/tasks/{id}", "TaskInspect", legacy(d.taskInspect)},
-		{"GET", "/tasks/{id}/logs", "TaskLogs", legacy(d.taskLogs)},
-	}
+	rs := []route{}
 	for _, k := range []objKind{kindSecret, kindConfig} {
 		base := "/" + k.plural
 		rs = append(rs,

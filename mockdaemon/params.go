@@ -3,6 +3,7 @@ package mockdaemon
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,8 +16,13 @@ func decodeBody(r *http.Request, v any) error {
 	if r.Body == nil || r.ContentLength == 0 {
 		return nil
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 64<<20))
-	if err := dec.Decode(v); err != nil {
+	return decodeJSON(http.MaxBytesReader(nil, r.Body, 64<<20), v)
+}
+
+// decodeJSON decodes a JSON value from rd into v as a request body is:
+// none leaves v alone, a malformed one is a 400 like dockerd's.
+func decodeJSON(rd io.Reader, v any) error {
+	if err := json.NewDecoder(rd).Decode(v); err != nil {
 		if err.Error() == "EOF" {
 			return nil
 		}

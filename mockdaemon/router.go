@@ -39,6 +39,8 @@ func (d *Daemon) routes() []route {
 		d.legacyRoutes(),
 		d.swarmRoutes(),
 		d.nodeRoutes(),
+		d.serviceRoutes(),
+		d.taskRoutes(),
 		d.networkRoutes(),
 		d.volumeRoutes(),
 		d.sessionRoutes(),

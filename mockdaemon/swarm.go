@@ -1,6 +1,7 @@
 package mockdaemon
 
 import (
+	"sort"
 	"time"
 )
 
@@ -197,3 +198,21 @@ func (d *Daemon) LockSwarm() bool {
 	})
 	return locked
 }
+
+// sortedObjs orders objects by creation, then id.
+func sortedObjs[T interface{ base() *swarmObj }](m map[string]T) []T {
+	out := make([]T, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i].base(), out[j].base()
+		if !a.created.Equal(b.created) {
+			return a.created.Before(b.created)
+		}
+		return a.id < b.id
+	})
+	return out
+}
+
+func (o *swarmObj) base() *swarmObj { return o }
