@@ -20,16 +20,6 @@ func legacyNamed(h func(http.ResponseWriter, *http.Request, string)) handler {
 
 func (d *Daemon) legacyRoutes() []route {
 	rs := []route{}
-	for _, k := range []objKind{kindSecret, kindConfig} {
-		base := "/" + k.plural
-		rs = append(rs,
-			route{"GET", base, k.op + "List", legacy(d.objList(k))},
-			route{"POST", base + "/create", k.op + "Create", legacy(d.objCreate(k))},
-			route{"GET", base + "/{id}", k.op + "Inspect", legacy(d.objInspect(k))},
-			route{"DELETE", base + "/{id}", k.op + "Delete", legacy(d.objDelete(k))},
-			route{"POST", base + "/{id}/update", k.op + "Update", legacy(d.objUpdate(k))},
-		)
-	}
 	return append(rs,
 		// plugins
 		route{"GET", "/plugins", "PluginList", legacy(d.pluginList)},

@@ -41,6 +41,8 @@ func (d *Daemon) routes() []route {
 		d.nodeRoutes(),
 		d.serviceRoutes(),
 		d.taskRoutes(),
+		d.secretRoutes(),
+		d.configRoutes(),
 		d.networkRoutes(),
 		d.volumeRoutes(),
 		d.sessionRoutes(),
