@@ -78,13 +78,13 @@ type Daemon struct {
 	nextPort   int
 	nextSubnet int
 	order      int
-	sessions   map[string]bool // open POST /session ids
-	registry   registryStore   // what was pushed to the emulated registries
-	swarm      *swarmState     // nil: no swarm
-	swarmIndex uint64          // the swarm's version index (raft index stand-in), across swarms
+	sessions   map[string]bool    // open POST /session ids
+	registry   registryStore      // what was pushed to the emulated registries
+	swarm      *swarmState        // nil: no swarm
+	swarmIndex uint64             // the swarm's version index (raft index stand-in), across swarms
+	plugins    map[string]*plugin // by id
 
 	events *eventLog
-	x      extState // swarm, plugins, registry (swarm.go, plugins.go, registry.go)
 
 	ctx    context.Context // cancelled by Close
 	cancel context.CancelFunc
@@ -123,6 +123,7 @@ func New(cfg Config) *Daemon {
 		networks:   map[string]*network{},
 		volumes:    map[string]*volume{},
 		sessions:   map[string]bool{},
+		plugins:    map[string]*plugin{},
 		registry:   registryStore{images: map[string]*image{}, plugins: map[string]map[string]any{}},
 	}
 	var err error
