@@ -388,8 +388,8 @@ func (d *Daemon) containerAttachWS(w http.ResponseWriter, r *http.Request) error
 	}
 	goodbye := func() {
 		wmu.Lock()
+		defer wmu.Unlock()
 		_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
-		wmu.Unlock()
 	}
 	ew := newEntryWriter(wsWriter(send), true, useStdout, useStderr, false)
 	entries, next, _, _ := c.logs.since(0)

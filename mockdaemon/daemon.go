@@ -151,15 +151,20 @@ func (d *Daemon) now() time.Time { return d.cfg.Clock().UTC() }
 // newID returns 64 hex digits read from the id source.
 func (d *Daemon) newID() string {
 	var b [32]byte
-	d.idMu.Lock()
-	_, err := io.ReadFull(d.cfg.IDs, b[:])
-	d.idMu.Unlock()
-	if err != nil {
+	if err := d.readID(b[:]); err != nil {
 		// An exhausted deterministic source falls back to crypto/rand
 		// rather than handing out duplicate ids.
 		_, _ = rand.Read(b[:])
 	}
 	return hex.EncodeToString(b[:])
+}
+
+// readID fills b from the id source; reads are serialised.
+func (d *Daemon) readID(b []byte) error {
+	d.idMu.Lock()
+	defer d.idMu.Unlock()
+	_, err := io.ReadFull(d.cfg.IDs, b)
+	return err
 }
 
 // goTracked runs f as a goroutine that Close waits for.

@@ -16,26 +16,30 @@ type gate struct {
 
 func (g *gate) pause() {
 	g.mu.Lock()
+	defer g.mu.Unlock()
 	if g.closed == nil {
 		g.closed = make(chan struct{})
 	}
-	g.mu.Unlock()
 }
 
 func (g *gate) resume() {
 	g.mu.Lock()
+	defer g.mu.Unlock()
 	if g.closed != nil {
 		close(g.closed)
 		g.closed = nil
 	}
-	g.mu.Unlock()
+}
+
+// current is the channel closed at the resume; nil while open.
+func (g *gate) current() <-chan struct{} {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.closed
 }
 
 func (g *gate) wait(done <-chan struct{}) {
-	g.mu.Lock()
-	ch := g.closed
-	g.mu.Unlock()
-	if ch != nil {
+	if ch := g.current(); ch != nil {
 		select {
 		case <-ch:
 		case <-done:
@@ -111,16 +115,16 @@ func (l *logBuf) addReader(pos int) *logReader {
 // advance records that rd has sent everything before pos.
 func (l *logBuf) advance(rd *logReader, pos int) {
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	rd.pos = pos
 	l.wakeLocked()
-	l.mu.Unlock()
 }
 
 func (l *logBuf) removeReader(rd *logReader) {
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	delete(l.readers, rd)
 	l.wakeLocked()
-	l.mu.Unlock()
 }
 
 func (l *logBuf) wakeLocked() {
@@ -184,20 +188,20 @@ func (l *logBuf) write(stream int, p []byte) {
 // startRun marks a new run of the process.
 func (l *logBuf) startRun() {
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	l.closed = false
 	l.gen++
 	close(l.changed)
 	l.changed = make(chan struct{})
-	l.mu.Unlock()
 }
 
 // endRun marks the end of the current run: followers stop.
 func (l *logBuf) endRun() {
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	l.closed = true
 	close(l.changed)
 	l.changed = make(chan struct{})
-	l.mu.Unlock()
 }
 
 // since returns the entries from absolute index i (or the oldest kept),

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -200,9 +201,7 @@ func (d *Daemon) registryPush(js *jsonStream, r *http.Request, ref imageRef, ims
 		return
 	}
 	for _, im := range ims {
-		d.mu.Lock()
-		tags := append([]string(nil), im.tags...)
-		d.mu.Unlock()
+		tags, _ := lockedValue(d, func() ([]string, error) { return slices.Clone(im.tags), nil })
 		for _, t := range tags {
 			tr, err := parseRef(t, true)
 			if err != nil || tr.repo != ref.repo || ref.tag != "" && tr.tag != ref.tag {
@@ -217,14 +216,15 @@ func (d *Daemon) registryPush(js *jsonStream, r *http.Request, ref imageRef, ims
 				js.msg(map[string]any{"status": "Pushed", "progressDetail": map[string]any{}, "id": short})
 			}
 			dg := digestOf(im.manifest)
-			d.mu.Lock()
-			d.registry.images[full+":"+tr.tag] = im
-			d.registry.images[full+"@"+dg] = im
-			d.images.addDigest(im, tr)
-			d.mu.Unlock()
+			_ = d.locked(func() error {
+				d.registry.images[full+":"+tr.tag] = im
+				d.registry.images[full+"@"+dg] = im
+				d.images.addDigest(im, tr)
+				return nil
+			})
 			js.msg(map[string]any{"status": fmt.Sprintf("%s: digest: %s size: %d", tr.tag, dg, len(im.manifest))})
 			js.msg(map[string]any{"progressDetail": map[string]any{}, "aux": map[string]any{"Tag": tr.tag, "Digest": dg, "Size": len(im.manifest)}})
-			d.events.emit("image", "push", tr.String(), map[string]string{"name": tr.String()})
+			d.emit("image", "push", tr.String(), map[string]string{"name": tr.String()})
 		}
 	}
 }
