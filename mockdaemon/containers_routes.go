@@ -267,23 +267,6 @@ func (d *Daemon) containerRename(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// updateBody is POST /containers/{id}/update's body; an alias, because a
-// decoding error names the type.
-type updateBody = struct {
-	CPUShares         *int64         `json:"CpuShares"`
-	Memory            *int64         `json:"Memory"`
-	MemorySwap        *int64         `json:"MemorySwap"`
-	MemoryReservation *int64         `json:"MemoryReservation"`
-	NanoCPUs          *int64         `json:"NanoCpus"`
-	CPUPeriod         *int64         `json:"CpuPeriod"`
-	CPUQuota          *int64         `json:"CpuQuota"`
-	CpusetCpus        *string        `json:"CpusetCpus"`
-	CpusetMems        *string        `json:"CpusetMems"`
-	BlkioWeight       *uint16        `json:"BlkioWeight"`
-	PidsLimit         *int64         `json:"PidsLimit"`
-	RestartPolicy     *restartPolicy `json:"RestartPolicy"`
-}
-
 func (d *Daemon) containerUpdate(w http.ResponseWriter, r *http.Request) error {
 	var body updateBody
 	if err := decodeBody(r, &body); err != nil {

@@ -126,24 +126,10 @@ func (d *Daemon) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Docker-Experimental", "false")
 	h.Set("Ostype", "linux")
 
-	path := r.URL.Path
-	version := d.maxVersion
-	if rest, v, ok := splitVersion(path); ok {
-		path = rest
-		if v.Less(d.minVersion) {
-			rec.Operation = "VersionCheck"
-			writeError(sw, r, errInvalid(fmt.Sprintf("client version %s is too old. Minimum supported API version is %s, please upgrade your client to a newer version", v, d.minVersion)))
-			return
-		}
-		if d.maxVersion.Less(v) {
-			rec.Operation = "VersionCheck"
-			writeError(sw, r, errInvalid(fmt.Sprintf("client version %s is too new. Maximum supported API version is %s", v, d.maxVersion)))
-			return
-		}
-		version = v
-	} else if bad, ok := badVersionPrefix(path); ok {
+	path, version, err := d.versionOf(r.URL.Path)
+	if err != nil {
 		rec.Operation = "VersionCheck"
-		writeError(sw, r, errInvalid(fmt.Sprintf("invalid API version: %q", bad)))
+		writeError(sw, r, err)
 		return
 	}
 
@@ -158,6 +144,26 @@ func (d *Daemon) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d.mux.ServeHTTP(sw, r2)
+}
+
+// versionOf splits the API version off path: the path without it and the
+// version (the newest for an unversioned path), or dockerd's error for a
+// version outside the window or one that does not parse.
+func (d *Daemon) versionOf(path string) (string, apiVersion, error) {
+	rest, v, ok := splitVersion(path)
+	if !ok {
+		if bad, ok := badVersionPrefix(path); ok {
+			return "", apiVersion{}, errInvalid(fmt.Sprintf("invalid API version: %q", bad))
+		}
+		return path, d.maxVersion, nil
+	}
+	if v.Less(d.minVersion) {
+		return "", apiVersion{}, errInvalid(fmt.Sprintf("client version %s is too old. Minimum supported API version is %s, please upgrade your client to a newer version", v, d.minVersion))
+	}
+	if d.maxVersion.Less(v) {
+		return "", apiVersion{}, errInvalid(fmt.Sprintf("client version %s is too new. Maximum supported API version is %s", v, d.maxVersion))
+	}
+	return rest, v, nil
 }
 
 // statusWriter records the status of a response and passes Flush and
