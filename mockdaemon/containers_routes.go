@@ -68,7 +68,7 @@ func (d *Daemon) containerCreate(w http.ResponseWriter, r *http.Request) error {
 
 func (d *Daemon) containerInspect(w http.ResponseWriter, r *http.Request) error {
 	ver := infoOf(r).version
-	m, err := lockedValue(d, func() (map[string]any, error) {
+	return d.respond(w, http.StatusOK, func() (any, error) {
 		c, err := d.getContainerLocked(r.PathValue("id"))
 		if err != nil {
 			return nil, err
@@ -81,10 +81,6 @@ func (d *Daemon) containerInspect(w http.ResponseWriter, r *http.Request) error 
 		}
 		return m, nil
 	})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, m)
 }
 
 func (d *Daemon) containerList(w http.ResponseWriter, r *http.Request) error {
@@ -237,7 +233,7 @@ func (d *Daemon) containerRename(w http.ResponseWriter, r *http.Request) error {
 	}
 	valid := validName.MatchString(newName)
 	newName = "/" + strings.TrimPrefix(newName, "/")
-	err := d.locked(func() error {
+	return d.respondEmpty(w, http.StatusNoContent, func() error {
 		c, err := d.getContainerLocked(r.PathValue("id"))
 		if err != nil {
 			return err
@@ -260,11 +256,6 @@ func (d *Daemon) containerRename(w http.ResponseWriter, r *http.Request) error {
 		d.events.emit("container", "rename", c.id, mergeAttrs(c.eventAttrs(), "oldName", old))
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }
 
 func (d *Daemon) containerUpdate(w http.ResponseWriter, r *http.Request) error {

@@ -266,7 +266,7 @@ func (d *Daemon) removeLocked(c *container, removeVolumes bool) {
 }
 
 func (d *Daemon) containerStart(w http.ResponseWriter, r *http.Request) error {
-	err := d.locked(func() error {
+	return d.respondEmpty(w, http.StatusNoContent, func() error {
 		c, err := d.getContainerLocked(r.PathValue("id"))
 		if err != nil {
 			return err
@@ -279,11 +279,6 @@ func (d *Daemon) containerStart(w http.ResponseWriter, r *http.Request) error {
 		d.emitContainerLocked(c, "start")
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }
 
 // stopParams reads the signal and t parameters of stop and restart.
@@ -397,7 +392,7 @@ func (d *Daemon) containerRestart(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	err = d.locked(func() error {
+	return d.respondEmpty(w, http.StatusNoContent, func() error {
 		if ran {
 			d.emitContainerLocked(c, "stop")
 		}
@@ -412,11 +407,6 @@ func (d *Daemon) containerRestart(w http.ResponseWriter, r *http.Request) error 
 		d.emitContainerLocked(c, "restart")
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }
 
 func (d *Daemon) containerKill(w http.ResponseWriter, r *http.Request) error {

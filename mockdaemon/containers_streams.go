@@ -32,6 +32,16 @@ func newEntryWriter(w io.Writer, tty bool, stdout, stderr, timestamps bool) *ent
 	return ew
 }
 
+// writeAll writes es, stopping at the first failed write.
+func (ew *entryWriter) writeAll(es []logEntry) error {
+	for _, e := range es {
+		if err := ew.write(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (ew *entryWriter) write(e logEntry) error {
 	if e.stream == 1 && !ew.stdout || e.stream == 2 && !ew.stderr {
 		return nil
@@ -54,11 +64,7 @@ func (d *Daemon) containerLogs(w http.ResponseWriter, r *http.Request) error {
 	if !stdout && !stderr {
 		return errInvalid("Bad parameters: you must choose at least one stream")
 	}
-	since, err := parseTimestamp(q.Get("since"))
-	if err != nil {
-		return err
-	}
-	until, err := parseTimestamp(q.Get("until"))
+	since, until, err := parseWindow(r)
 	if err != nil {
 		return err
 	}
@@ -113,10 +119,8 @@ func (d *Daemon) containerLogs(w http.ResponseWriter, r *http.Request) error {
 	if tail >= 0 && len(sel) > tail {
 		sel = sel[len(sel)-tail:]
 	}
-	for _, e := range sel {
-		if ew.write(e) != nil {
-			return nil
-		}
+	if ew.writeAll(sel) != nil {
+		return nil
 	}
 	flush(w)
 	if !follow || !running || !until.IsZero() && !until.After(d.now()) {
@@ -224,10 +228,8 @@ func (d *Daemon) containerAttach(w http.ResponseWriter, r *http.Request) error {
 	ew := newEntryWriter(conn, t.tty, useStdout, useStderr, false)
 	entries, next, _, _ := c.logs.since(0)
 	if logs {
-		for _, e := range entries {
-			if ew.write(e) != nil {
-				return nil
-			}
+		if ew.writeAll(entries) != nil {
+			return nil
 		}
 	}
 	if !stream {
@@ -260,10 +262,8 @@ func (d *Daemon) containerAttach(w http.ResponseWriter, r *http.Request) error {
 	for {
 		entries, n, ended, changed := c.logs.since(next)
 		next = n
-		for _, e := range entries {
-			if ew.write(e) != nil {
-				return nil
-			}
+		if ew.writeAll(entries) != nil {
+			return nil
 		}
 		c.logs.advance(rd, next)
 		if ended {
@@ -394,10 +394,8 @@ func (d *Daemon) containerAttachWS(w http.ResponseWriter, r *http.Request) error
 	ew := newEntryWriter(wsWriter(send), true, useStdout, useStderr, false)
 	entries, next, _, _ := c.logs.since(0)
 	if logs {
-		for _, e := range entries {
-			if ew.write(e) != nil {
-				return nil
-			}
+		if ew.writeAll(entries) != nil {
+			return nil
 		}
 	}
 	if !stream {
@@ -438,10 +436,8 @@ func (d *Daemon) containerAttachWS(w http.ResponseWriter, r *http.Request) error
 	for {
 		entries, n, ended, changed := c.logs.since(next)
 		next = n
-		for _, e := range entries {
-			if ew.write(e) != nil {
-				return nil
-			}
+		if ew.writeAll(entries) != nil {
+			return nil
 		}
 		if ended {
 			goodbye()

@@ -193,17 +193,13 @@ func (d *Daemon) execStart(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (d *Daemon) execInspect(w http.ResponseWriter, r *http.Request) error {
-	m, err := lockedValue(d, func() (map[string]any, error) {
+	return d.respond(w, http.StatusOK, func() (any, error) {
 		e, ok := d.execs[r.PathValue("id")]
 		if !ok {
 			return nil, noSuchExec(r.PathValue("id"))
 		}
 		return e.json(), nil
 	})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, m)
 }
 
 // json is GET /exec/{id}/json.

@@ -83,31 +83,23 @@ func (d *Daemon) imageList(w http.ResponseWriter, r *http.Request) error {
 
 func (d *Daemon) imageInspect(w http.ResponseWriter, r *http.Request) error {
 	ver := infoOf(r).version
-	m, err := lockedValue(d, func() (map[string]any, error) {
+	return d.respond(w, http.StatusOK, func() (any, error) {
 		im, err := d.images.get(r.PathValue("name"))
 		if err != nil {
 			return nil, err
 		}
 		return im.inspect(ver), nil
 	})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, m)
 }
 
 func (d *Daemon) imageHistory(w http.ResponseWriter, r *http.Request) error {
-	out, err := lockedValue(d, func() ([]any, error) {
+	return d.respond(w, http.StatusOK, func() (any, error) {
 		im, err := d.images.get(r.PathValue("name"))
 		if err != nil {
 			return nil, err
 		}
 		return d.historyLocked(im), nil
 	})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
 }
 
 func (d *Daemon) imageTag(w http.ResponseWriter, r *http.Request) error {
@@ -127,7 +119,7 @@ func (d *Daemon) imageTag(w http.ResponseWriter, r *http.Request) error {
 	if ref.digest != "" {
 		return errInvalid("refusing to create a tag with a digest reference")
 	}
-	err = d.locked(func() error {
+	return d.respondEmpty(w, http.StatusCreated, func() error {
 		im, err := d.images.get(r.PathValue("name"))
 		if err != nil {
 			return err
@@ -136,11 +128,6 @@ func (d *Daemon) imageTag(w http.ResponseWriter, r *http.Request) error {
 		d.events.emit("image", "tag", im.id, map[string]string{"name": ref.tagged()})
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusCreated)
-	return nil
 }
 
 func (d *Daemon) imageDelete(w http.ResponseWriter, r *http.Request) error {
@@ -206,7 +193,7 @@ func (d *Daemon) imagePrune(w http.ResponseWriter, r *http.Request) error {
 func (d *Daemon) imageSearch(w http.ResponseWriter, r *http.Request) error {
 	term := r.URL.Query().Get("term")
 	host := registryHostOf(term)
-	out, err := lockedValue(d, func() ([]any, error) {
+	return d.respond(w, http.StatusOK, func() (any, error) {
 		if host != "docker.io" && d.registryKnownLocked(host) {
 			// The emulated registries speak only the v2 API: dockerd's v1
 			// search gets a 404 from them.
@@ -229,10 +216,6 @@ func (d *Daemon) imageSearch(w http.ResponseWriter, r *http.Request) error {
 		}
 		return out, nil
 	})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
 }
 
 // repoTagParams reads the ?repo= and ?tag= an import or a commit tags its

@@ -37,17 +37,13 @@ func (d *Daemon) networkList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (d *Daemon) networkInspect(w http.ResponseWriter, r *http.Request) error {
-	m, err := lockedValue(d, func() (map[string]any, error) {
+	return d.respond(w, http.StatusOK, func() (any, error) {
 		n, err := d.getNetworkLocked(r.PathValue("id"))
 		if err != nil {
 			return nil, err
 		}
 		return n.json(d, true), nil
 	})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, m)
 }
 
 // networkCreateBody is POST /networks/create's body; an alias, because a
@@ -145,7 +141,7 @@ func (d *Daemon) createNetworkLocked(body networkCreateBody, driver string) (*ne
 }
 
 func (d *Daemon) networkDelete(w http.ResponseWriter, r *http.Request) error {
-	err := d.locked(func() error {
+	return d.respondEmpty(w, http.StatusNoContent, func() error {
 		n, err := d.getNetworkLocked(r.PathValue("id"))
 		switch {
 		case err != nil:
@@ -159,11 +155,6 @@ func (d *Daemon) networkDelete(w http.ResponseWriter, r *http.Request) error {
 		d.events.emit("network", "destroy", n.id, map[string]string{"name": n.name, "type": n.driver})
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }
 
 func (d *Daemon) networkPrune(w http.ResponseWriter, r *http.Request) error {
@@ -199,27 +190,9 @@ func (d *Daemon) networkConnect(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeBody(r, &body); err != nil {
 		return err
 	}
-	err := d.locked(func() error {
-		n, err := d.getNetworkLocked(r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		c, err := d.getContainerLocked(body.Container)
-		if err != nil {
-			return err
-		}
-		if err := d.connectLocked(c, n, body.EndpointConfig); err != nil {
-			return err
-		}
-		d.writeNetFilesLocked(c)
-		d.events.emit("network", "connect", n.id, map[string]string{"name": n.name, "type": n.driver, "container": c.id})
-		return nil
+	return d.changeEndpoint(w, r, body.Container, "connect", func(n *network, c *container) error {
+		return d.connectLocked(c, n, body.EndpointConfig)
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusOK)
-	return nil
 }
 
 func (d *Daemon) networkDisconnect(w http.ResponseWriter, r *http.Request) error {
@@ -230,27 +203,35 @@ func (d *Daemon) networkDisconnect(w http.ResponseWriter, r *http.Request) error
 	if err := decodeBody(r, &body); err != nil {
 		return err
 	}
-	err := d.locked(func() error {
-		n, err := d.getNetworkLocked(r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		c, err := d.getContainerLocked(body.Container)
-		if err != nil {
-			return err
-		}
+	return d.changeEndpoint(w, r, body.Container, "disconnect", func(n *network, c *container) error {
 		if _, ok := c.eps[n.name]; !ok {
 			return errForbidden(fmt.Sprintf("container %s is not connected to network %s", c.id, n.name))
 		}
 		delete(c.eps, n.name)
 		n.removeEndpoint(c.id)
-		d.writeNetFilesLocked(c)
-		d.events.emit("network", "disconnect", n.id, map[string]string{"name": n.name, "type": n.driver, "container": c.id})
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusOK)
-	return nil
+}
+
+// changeEndpoint runs change on the network the request names and the
+// container ctr with the engine lock held; then it rewrites the
+// container's interface files, emits the network event action and
+// answers 200.
+func (d *Daemon) changeEndpoint(w http.ResponseWriter, r *http.Request, ctr, action string, change func(*network, *container) error) error {
+	return d.respondEmpty(w, http.StatusOK, func() error {
+		n, err := d.getNetworkLocked(r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		c, err := d.getContainerLocked(ctr)
+		if err != nil {
+			return err
+		}
+		if err := change(n, c); err != nil {
+			return err
+		}
+		d.writeNetFilesLocked(c)
+		d.events.emit("network", action, n.id, map[string]string{"name": n.name, "type": n.driver, "container": c.id})
+		return nil
+	})
 }

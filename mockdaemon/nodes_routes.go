@@ -49,15 +49,7 @@ func (d *Daemon) nodeLookupLocked(ref string) (*swarmState, error) {
 }
 
 func (d *Daemon) nodeList(w http.ResponseWriter, r *http.Request) error {
-	f, err := parseFilters(r)
-	if err != nil {
-		return err
-	}
-	out, err := lockedValue(d, func() ([]any, error) {
-		s, err := d.managerLocked()
-		if err != nil {
-			return nil, err
-		}
+	return d.swarmList(w, r, func(s *swarmState, f filters) []any {
 		out := []any{}
 		if f.matchAny("id", func(v string) bool { return strings.HasPrefix(s.nodeID, v) }) &&
 			f.matchAny("name", func(v string) bool { return v == d.cfg.Hostname }) &&
@@ -66,34 +58,22 @@ func (d *Daemon) nodeList(w http.ResponseWriter, r *http.Request) error {
 			f.matchLabels("node.label", s.node.labels()) {
 			out = append(out, d.nodeJSONLocked(s))
 		}
-		return out, nil
+		return out
 	})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
 }
 
 func (d *Daemon) nodeInspect(w http.ResponseWriter, r *http.Request) error {
-	out, err := lockedValue(d, func() (map[string]any, error) {
+	return d.respond(w, http.StatusOK, func() (any, error) {
 		s, err := d.nodeLookupLocked(r.PathValue("id"))
 		if err != nil {
 			return nil, err
 		}
 		return d.nodeJSONLocked(s), nil
 	})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
 }
 
 func (d *Daemon) nodeUpdate(w http.ResponseWriter, r *http.Request) error {
-	ver, err := versionParam(r)
-	if err != nil {
-		return err
-	}
-	spec, err := decodeSpec(r)
+	ver, spec, err := versionedSpec(r)
 	if err != nil {
 		return err
 	}

@@ -125,3 +125,28 @@ func resizeParams(r *http.Request) ([2]int, error) {
 	}
 	return [2]int{h, wd}, nil
 }
+
+// versionedSpec reads an update's ?version= and then its spec body.
+func versionedSpec(r *http.Request) (uint64, map[string]any, error) {
+	ver, err := versionParam(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	spec, err := decodeSpec(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	return ver, spec, nil
+}
+
+// parseWindow reads the since and until of logs and events.
+func parseWindow(r *http.Request) (since, until time.Time, err error) {
+	q := r.URL.Query()
+	if since, err = parseTimestamp(q.Get("since")); err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	if until, err = parseTimestamp(q.Get("until")); err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	return since, until, nil
+}

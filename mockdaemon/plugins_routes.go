@@ -122,17 +122,13 @@ func (d *Daemon) pluginPull(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (d *Daemon) pluginInspect(w http.ResponseWriter, r *http.Request) error {
-	out, err := lockedValue(d, func() (map[string]any, error) {
+	return d.respond(w, http.StatusOK, func() (any, error) {
 		p, err := d.pluginLookupLocked(r.PathValue("name"))
 		if err != nil {
 			return nil, err
 		}
 		return p.json(), nil
 	})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
 }
 
 func (d *Daemon) pluginEnable(w http.ResponseWriter, r *http.Request) error {
@@ -152,7 +148,7 @@ func (d *Daemon) pluginEnable(w http.ResponseWriter, r *http.Request) error {
 // setPluginEnabled runs change on the named plugin under the daemon's lock;
 // on success it emits the plugin event action and answers 200.
 func (d *Daemon) setPluginEnabled(w http.ResponseWriter, r *http.Request, name, action string, change func(p *plugin) error) error {
-	err := d.locked(func() error {
+	return d.respondEmpty(w, http.StatusOK, func() error {
 		p, err := d.pluginLookupLocked(name)
 		if err != nil {
 			return err
@@ -163,11 +159,6 @@ func (d *Daemon) setPluginEnabled(w http.ResponseWriter, r *http.Request, name, 
 		d.events.emit("plugin", action, p.id, map[string]string{"name": p.name})
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusOK)
-	return nil
 }
 
 func (d *Daemon) pluginDisable(w http.ResponseWriter, r *http.Request) error {
@@ -188,7 +179,7 @@ func (d *Daemon) pluginDisable(w http.ResponseWriter, r *http.Request) error {
 func (d *Daemon) pluginDelete(w http.ResponseWriter, r *http.Request) error {
 	name := r.PathValue("name")
 	force := boolParam(r, "force")
-	out, err := lockedValue(d, func() (map[string]any, error) {
+	return d.respond(w, http.StatusOK, func() (any, error) {
 		p, err := d.pluginLookupLocked(name)
 		if err != nil {
 			return nil, err
@@ -200,10 +191,6 @@ func (d *Daemon) pluginDelete(w http.ResponseWriter, r *http.Request) error {
 		d.events.emit("plugin", "remove", p.id, map[string]string{"name": p.name})
 		return p.json(), nil
 	})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
 }
 
 func (d *Daemon) pluginSet(w http.ResponseWriter, r *http.Request) error {
@@ -212,7 +199,7 @@ func (d *Daemon) pluginSet(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeBody(r, &args); err != nil {
 		return err
 	}
-	err := d.locked(func() error {
+	return d.respondEmpty(w, http.StatusNoContent, func() error {
 		p, err := d.pluginLookupLocked(name)
 		if err != nil {
 			return err
@@ -234,11 +221,6 @@ func (d *Daemon) pluginSet(w http.ResponseWriter, r *http.Request) error {
 		p.env = next
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }
 
 func (d *Daemon) pluginUpgrade(w http.ResponseWriter, r *http.Request) error {
@@ -335,16 +317,12 @@ func (d *Daemon) pluginCreate(w http.ResponseWriter, r *http.Request) error {
 		return errInvalid("open /var/lib/docker/tmp/plugin-create/config.json: no such file or directory")
 	}
 	cfg = canonPluginConfig(cfg).(map[string]any)
-	if err := d.locked(func() error {
+	return d.respondEmpty(w, http.StatusNoContent, func() error {
 		if _, err := d.pluginLookupLocked(local); err == nil {
 			return errConflict(fmt.Sprintf("plugin %q already exists", local))
 		}
 		p := d.installPluginLocked(local, full, cfg)
 		d.events.emit("plugin", "create", p.id, map[string]string{"name": p.name})
 		return nil
-	}); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	})
 }

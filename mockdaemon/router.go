@@ -239,6 +239,27 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	_ = writeJSON(w, status, map[string]string{"message": err.Error()})
 }
 
+// respond writes as the JSON body, with status, the value f computes with
+// the engine lock held; f's error is returned unwritten, for serveOp to
+// answer. It is the decode → call → encode of most handlers.
+func (d *Daemon) respond(w http.ResponseWriter, status int, f func() (any, error)) error {
+	v, err := lockedValue(d, f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, status, v)
+}
+
+// respondEmpty runs f with the engine lock held and answers status with
+// no body, or returns f's error unwritten.
+func (d *Daemon) respondEmpty(w http.ResponseWriter, status int, f func() error) error {
+	if err := d.locked(f); err != nil {
+		return err
+	}
+	w.WriteHeader(status)
+	return nil
+}
+
 // writeJSON writes v as the JSON body with status. Its error is the
 // write's: a handler may return it, and serveOp drops it (the head is
 // out).

@@ -76,15 +76,7 @@ func (k objKind) json(o *swarmObj) map[string]any {
 
 func (d *Daemon) objList(k objKind) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		f, err := parseFilters(r)
-		if err != nil {
-			return err
-		}
-		out, err := lockedValue(d, func() ([]any, error) {
-			s, err := d.managerLocked()
-			if err != nil {
-				return nil, err
-			}
+		return d.swarmList(w, r, func(s *swarmState, f filters) []any {
 			out := []any{}
 			for _, o := range sortedObjs(s.store(k)) {
 				if f.matchAny("id", func(v string) bool { return strings.HasPrefix(o.id, v) }) &&
@@ -94,28 +86,20 @@ func (d *Daemon) objList(k objKind) handler {
 					out = append(out, k.json(o))
 				}
 			}
-			return out, nil
+			return out
 		})
-		if err != nil {
-			return err
-		}
-		return writeJSON(w, http.StatusOK, out)
 	}
 }
 
 func (d *Daemon) objInspect(k objKind) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		out, err := lockedValue(d, func() (map[string]any, error) {
+		return d.respond(w, http.StatusOK, func() (any, error) {
 			_, o, err := d.objLookupLocked(k, r.PathValue("id"))
 			if err != nil {
 				return nil, err
 			}
 			return k.json(o), nil
 		})
-		if err != nil {
-			return err
-		}
-		return writeJSON(w, http.StatusOK, out)
 	}
 }
 
@@ -160,11 +144,7 @@ func (d *Daemon) objCreate(k objKind) handler {
 
 func (d *Daemon) objUpdate(k objKind) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		ver, err := versionParam(r)
-		if err != nil {
-			return err
-		}
-		spec, err := decodeSpec(r)
+		ver, spec, err := versionedSpec(r)
 		if err != nil {
 			return err
 		}

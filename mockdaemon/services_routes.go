@@ -22,16 +22,8 @@ func (d *Daemon) serviceRoutes() []route {
 }
 
 func (d *Daemon) serviceList(w http.ResponseWriter, r *http.Request) error {
-	f, err := parseFilters(r)
-	if err != nil {
-		return err
-	}
 	status := boolParam(r, "status")
-	out, err := lockedValue(d, func() ([]any, error) {
-		s, err := d.managerLocked()
-		if err != nil {
-			return nil, err
-		}
+	return d.swarmList(w, r, func(s *swarmState, f filters) []any {
 		out := []any{}
 		for _, svc := range sortedObjs(s.services) {
 			mode := "replicated"
@@ -45,26 +37,18 @@ func (d *Daemon) serviceList(w http.ResponseWriter, r *http.Request) error {
 				out = append(out, svc.json(s, status))
 			}
 		}
-		return out, nil
+		return out
 	})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
 }
 
 func (d *Daemon) serviceInspect(w http.ResponseWriter, r *http.Request) error {
-	out, err := lockedValue(d, func() (map[string]any, error) {
+	return d.respond(w, http.StatusOK, func() (any, error) {
 		s, svc, err := d.serviceLookupLocked(r.PathValue("id"))
 		if err != nil {
 			return nil, err
 		}
 		return svc.json(s, false), nil
 	})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
 }
 
 func (d *Daemon) serviceCreate(w http.ResponseWriter, r *http.Request) error {
@@ -80,11 +64,7 @@ func (d *Daemon) serviceCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (d *Daemon) serviceUpdate(w http.ResponseWriter, r *http.Request) error {
-	ver, err := versionParam(r)
-	if err != nil {
-		return err
-	}
-	spec, err := decodeSpec(r)
+	ver, spec, err := versionedSpec(r)
 	if err != nil {
 		return err
 	}
@@ -179,10 +159,8 @@ func (d *Daemon) swarmLogs(w http.ResponseWriter, r *http.Request, cs []*contain
 	if tail >= 0 && tail < len(all) {
 		all = all[len(all)-tail:]
 	}
-	for _, e := range all {
-		if ew.write(e) != nil {
-			return nil
-		}
+	if ew.writeAll(all) != nil {
+		return nil
 	}
 	flush(w)
 	if !follow {
@@ -193,10 +171,8 @@ func (d *Daemon) swarmLogs(w http.ResponseWriter, r *http.Request, cs []*contain
 		for i, c := range cs {
 			es, n, _, ch := c.logs.since(next[i])
 			next[i] = n
-			for _, e := range es {
-				if ew.write(e) != nil {
-					return nil
-				}
+			if ew.writeAll(es) != nil {
+				return nil
 			}
 			chs = append(chs, ch)
 		}

@@ -1,6 +1,7 @@
 package mockdaemon
 
 import (
+	"net/http"
 	"sort"
 	"time"
 )
@@ -216,3 +217,20 @@ func sortedObjs[T interface{ base() *swarmObj }](m map[string]T) []T {
 }
 
 func (o *swarmObj) base() *swarmObj { return o }
+
+// swarmList answers a list of swarm objects: the filters parsed, then,
+// with the engine lock held and this node a manager, what list makes of
+// them.
+func (d *Daemon) swarmList(w http.ResponseWriter, r *http.Request, list func(s *swarmState, f filters) []any) error {
+	f, err := parseFilters(r)
+	if err != nil {
+		return err
+	}
+	return d.respond(w, http.StatusOK, func() (any, error) {
+		s, err := d.managerLocked()
+		if err != nil {
+			return nil, err
+		}
+		return list(s, f), nil
+	})
+}

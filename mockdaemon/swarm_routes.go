@@ -64,7 +64,7 @@ func (d *Daemon) swarmInit(w http.ResponseWriter, r *http.Request) error {
 		}
 		adv += ":" + port
 	}
-	id, err := lockedValue(d, func() (string, error) {
+	return d.respond(w, http.StatusOK, func() (any, error) {
 		if d.swarm != nil && !body.ForceNewCluster {
 			return "", errUnavailable(msgSwarmExist)
 		}
@@ -97,10 +97,6 @@ func (d *Daemon) swarmInit(w http.ResponseWriter, r *http.Request) error {
 		d.events.emit("node", "create", s.nodeID, map[string]string{"name": d.cfg.Hostname})
 		return s.nodeID, nil
 	})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, id)
 }
 
 func (d *Daemon) swarmJoin(w http.ResponseWriter, r *http.Request) error {
@@ -152,25 +148,17 @@ func (d *Daemon) swarmLeave(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (d *Daemon) swarmInspect(w http.ResponseWriter, r *http.Request) error {
-	out, err := lockedValue(d, func() (map[string]any, error) {
+	return d.respond(w, http.StatusOK, func() (any, error) {
 		s, err := d.managerLocked()
 		if err != nil {
 			return nil, err
 		}
 		return s.clusterJSON(true), nil
 	})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
 }
 
 func (d *Daemon) swarmUpdate(w http.ResponseWriter, r *http.Request) error {
-	ver, err := versionParam(r)
-	if err != nil {
-		return err
-	}
-	spec, err := decodeSpec(r)
+	ver, spec, err := versionedSpec(r)
 	if err != nil {
 		return err
 	}

@@ -282,12 +282,7 @@ func registryHost(addr string) string {
 
 func (d *Daemon) eventsHandler(w http.ResponseWriter, r *http.Request) error {
 	ver := infoOf(r).version
-	q := r.URL.Query()
-	since, err := parseTimestamp(q.Get("since"))
-	if err != nil {
-		return err
-	}
-	until, err := parseTimestamp(q.Get("until"))
+	since, until, err := parseWindow(r)
 	if err != nil {
 		return err
 	}

@@ -16,15 +16,7 @@ func (d *Daemon) taskRoutes() []route {
 }
 
 func (d *Daemon) taskList(w http.ResponseWriter, r *http.Request) error {
-	f, err := parseFilters(r)
-	if err != nil {
-		return err
-	}
-	out, err := lockedValue(d, func() ([]any, error) {
-		s, err := d.managerLocked()
-		if err != nil {
-			return nil, err
-		}
+	return d.swarmList(w, r, func(s *swarmState, f filters) []any {
 		out := []any{}
 		for _, t := range sortedObjs(s.tasks) {
 			name := fmt.Sprintf("%s.%d", t.svc.name(), t.slot)
@@ -37,26 +29,18 @@ func (d *Daemon) taskList(w http.ResponseWriter, r *http.Request) error {
 				out = append(out, t.json(s))
 			}
 		}
-		return out, nil
+		return out
 	})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
 }
 
 func (d *Daemon) taskInspect(w http.ResponseWriter, r *http.Request) error {
-	out, err := lockedValue(d, func() (map[string]any, error) {
+	return d.respond(w, http.StatusOK, func() (any, error) {
 		s, t, err := d.taskLookupLocked(r.PathValue("id"))
 		if err != nil {
 			return nil, err
 		}
 		return t.json(s), nil
 	})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
 }
 
 func (d *Daemon) taskLogs(w http.ResponseWriter, r *http.Request) error {

@@ -68,23 +68,19 @@ func (d *Daemon) volumeCreate(w http.ResponseWriter, r *http.Request) error {
 
 func (d *Daemon) volumeInspect(w http.ResponseWriter, r *http.Request) error {
 	name := r.PathValue("name")
-	m, err := lockedValue(d, func() (map[string]any, error) {
+	return d.respond(w, http.StatusOK, func() (any, error) {
 		v, ok := d.volumes[name]
 		if !ok {
 			return nil, errNotFound("get " + name + ": no such volume")
 		}
 		return v.json(-1), nil
 	})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, m)
 }
 
 func (d *Daemon) volumeDelete(w http.ResponseWriter, r *http.Request) error {
 	name := r.PathValue("name")
 	force := boolParam(r, "force")
-	err := d.locked(func() error {
+	return d.respondEmpty(w, http.StatusNoContent, func() error {
 		v, ok := d.volumes[name]
 		switch {
 		case !ok:
@@ -107,11 +103,6 @@ func (d *Daemon) volumeDelete(w http.ResponseWriter, r *http.Request) error {
 		d.events.emit("volume", "destroy", v.name, map[string]string{"driver": "local"})
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }
 
 func (d *Daemon) volumePrune(w http.ResponseWriter, r *http.Request) error {
