@@ -1,26 +1,11 @@
 package mockdaemon_test
 
 import (
-	"bytes"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/dockwire/dockwire/mockdaemon"
 )
-
-// serve sends one request straight through ServeHTTP.
-func serve(d *mockdaemon.Daemon, method, path string, body []byte) *httptest.ResponseRecorder {
-	req, _ := http.NewRequest(method, "http://docker"+path, bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if method == "PUT" {
-		req.Header.Set("Content-Type", "application/x-tar")
-	}
-	rec := httptest.NewRecorder()
-	d.ServeHTTP(rec, req)
-	return rec
-}
 
 // TestBaseImageIsolated: daemons share the extracted base layer
 // copy-on-write, so a file one daemon's container writes or removes is

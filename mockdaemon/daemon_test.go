@@ -1,89 +1,19 @@
 package mockdaemon_test
 
 import (
-	"archive/tar"
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"runtime"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/dockwire/dockwire/mockdaemon"
 )
-
-// client talks HTTP to a daemon's unix socket.
-type client struct {
-	t    *testing.T
-	sock string
-	hc   *http.Client
-}
-
-func newClient(t *testing.T, cfg mockdaemon.Config) (*mockdaemon.Daemon, *client) {
-	t.Helper()
-	d, host := mockdaemon.StartUnix(t, cfg)
-	sock := strings.TrimPrefix(host, "unix://")
-	tr := &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-		var dl net.Dialer
-		return dl.DialContext(ctx, "unix", sock)
-	}}
-	t.Cleanup(tr.CloseIdleConnections)
-	return d, &client{t: t, sock: sock, hc: &http.Client{Transport: tr}}
-}
-
-type reply struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-func (r reply) message() string {
-	var m struct{ Message string }
-	_ = json.Unmarshal(r.body, &m)
-	return m.Message
-}
-
-func (c *client) do(method, path string, body any) reply {
-	c.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, "http://docker"+path, rd)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		c.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return reply{resp.StatusCode, resp.Header, b}
-}
-
-func (c *client) create(name string, cfg map[string]any) string {
-	c.t.Helper()
-	r := c.do("POST", "/v1.56/containers/create?name="+name, cfg)
-	if r.status != 201 {
-		c.t.Fatalf("create: %d %s", r.status, r.body)
-	}
-	var out struct{ Id string }
-	_ = json.Unmarshal(r.body, &out)
-	return out.Id
-}
 
 func TestPingHeaders(t *testing.T) {
 	_, c := newClient(t, mockdaemon.Config{})
@@ -170,31 +100,6 @@ func TestUnversionedVersion(t *testing.T) {
 	if r := c.do("GET", "/v"+v.ApiVersion+"/info", nil); r.status != 200 {
 		t.Errorf("/v%s/info: %d", v.ApiVersion, r.status)
 	}
-}
-
-// readFrames decodes stdcopy frames into stdout and stderr.
-func readFrames(t *testing.T, b []byte) (string, string) {
-	t.Helper()
-	var out, errb strings.Builder
-	for len(b) > 0 {
-		if len(b) < 8 {
-			t.Fatalf("truncated frame header: %q", b)
-		}
-		n := int(binary.BigEndian.Uint32(b[4:8]))
-		if len(b) < 8+n {
-			t.Fatalf("truncated frame")
-		}
-		switch b[0] {
-		case 1:
-			out.Write(b[8 : 8+n])
-		case 2:
-			errb.Write(b[8 : 8+n])
-		default:
-			t.Fatalf("stream %d", b[0])
-		}
-		b = b[8+n:]
-	}
-	return out.String(), errb.String()
 }
 
 func TestContainerLifecycle(t *testing.T) {
@@ -331,35 +236,6 @@ func TestImageDeleteConflicts(t *testing.T) {
 	}
 }
 
-func TestEventsSinceUntilEnds(t *testing.T) {
-	_, c := newClient(t, mockdaemon.Config{})
-	start := time.Now().Add(-time.Second).Unix()
-	c.create("ev", map[string]any{"Image": "busybox", "Cmd": []string{"true"}, "Labels": map[string]string{"team": "a"}})
-	until := time.Now().Add(time.Second).Unix()
-	done := make(chan reply, 1)
-	go func() {
-		done <- c.do("GET", "/events?since="+itoa(start)+"&until="+itoa(until)+`&filters={"label":{"team=a":true}}`, nil)
-	}()
-	select {
-	case r := <-done:
-		var ev struct {
-			Type, Action string
-			Actor        struct{ Attributes map[string]string }
-		}
-		dec := json.NewDecoder(bytes.NewReader(r.body))
-		if err := dec.Decode(&ev); err != nil {
-			t.Fatalf("events body %q: %v", r.body, err)
-		}
-		if ev.Type != "container" || ev.Action != "create" || ev.Actor.Attributes["team"] != "a" || ev.Actor.Attributes["name"] != "ev" {
-			t.Errorf("event %+v", ev)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("events stream with until did not end")
-	}
-}
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
 func TestDeterministicIDs(t *testing.T) {
 	ids := func() string {
 		_, c := newClient(t, mockdaemon.Config{IDs: rand.NewChaCha8([32]byte{1}), Clock: func() time.Time { return time.Unix(1700000000, 0) }})
@@ -368,49 +244,6 @@ func TestDeterministicIDs(t *testing.T) {
 	a, b := ids(), ids()
 	if a != b {
 		t.Errorf("same id source gave %s and %s", a, b)
-	}
-}
-
-func TestAttachHijackAndWaitBeforeStart(t *testing.T) {
-	_, c := newClient(t, mockdaemon.Config{})
-	id := c.create("att", map[string]any{"Image": "busybox", "Cmd": []string{"echo", "attached"}})
-	conn, err := net.Dial("unix", c.sock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	body := `{"Detach":false}`
-	_, _ = io.WriteString(conn, "POST /v1.56/containers/"+id+"/attach?stream=1&stdout=1&stderr=1 HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Type: application/json\r\nContent-Length: "+itoa(int64(len(body)))+"\r\n\r\n"+body)
-	br := bufio.NewReader(conn)
-	status, _ := br.ReadString('\n')
-	if !strings.HasPrefix(status, "HTTP/1.1 101 UPGRADED") {
-		t.Fatalf("attach status %q", status)
-	}
-	for {
-		l, err := br.ReadString('\n')
-		if err != nil || l == "\r\n" {
-			break
-		}
-	}
-	// wait next-exit before start answers headers at once
-	waitDone := make(chan reply, 1)
-	go func() { waitDone <- c.do("POST", "/containers/"+id+"/wait?condition=next-exit", nil) }()
-	time.Sleep(50 * time.Millisecond)
-	if r := c.do("POST", "/containers/"+id+"/start", nil); r.status != 204 {
-		t.Fatalf("start %d", r.status)
-	}
-	rest, _ := io.ReadAll(br)
-	out, _ := readFrames(t, rest)
-	if out != "attached\n" {
-		t.Errorf("attach output %q", out)
-	}
-	select {
-	case r := <-waitDone:
-		if !strings.Contains(string(r.body), `"StatusCode":0`) {
-			t.Errorf("wait body %s", r.body)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("wait did not return")
 	}
 }
 
@@ -467,75 +300,4 @@ func TestCloseStopsEverything(t *testing.T) {
 		buf := make([]byte, 1<<16)
 		t.Errorf("goroutines: %d before, %d after Close\n%s", before, n, buf[:runtime.Stack(buf, true)])
 	}
-}
-
-func TestBuildCopyLabelsAndFailure(t *testing.T) {
-	_, c := newClient(t, mockdaemon.Config{})
-	ctx := tarOf(t, map[string]string{
-		"Dockerfile": "FROM busybox\nARG GREETING=unset\nLABEL stage=test\nCOPY . /ctx/\nENV BUILT=yes\nWORKDIR /ctx\nCMD [\"cat\", \"file.txt\"]\n",
-		"file.txt":   "copied\n",
-	})
-	req, _ := http.NewRequest("POST", "http://docker/v1.56/build?t=built:v1&labels="+`{"extra":"1"}`, bytes.NewReader(ctx))
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !strings.Contains(string(body), `"aux":{"ID":"sha256:`) || !strings.Contains(string(body), "Successfully tagged built:v1") {
-		t.Fatalf("build stream %s", body)
-	}
-	var im struct {
-		Config struct {
-			Labels     map[string]string
-			WorkingDir string
-			Cmd        []string
-			Env        []string
-		}
-	}
-	_ = json.Unmarshal(c.do("GET", "/images/built:v1/json", nil).body, &im)
-	if im.Config.Labels["stage"] != "test" || im.Config.Labels["extra"] != "1" || im.Config.WorkingDir != "/ctx" || len(im.Config.Cmd) != 2 || !slicesContains(im.Config.Env, "BUILT=yes") {
-		t.Errorf("built image config %+v", im.Config)
-	}
-	id := c.create("fromBuilt", map[string]any{"Image": "built:v1"})
-	c.do("POST", "/containers/"+id+"/start", nil)
-	c.do("POST", "/containers/"+id+"/wait", nil)
-	out, _ := readFrames(t, c.do("GET", "/containers/"+id+"/logs?stdout=1", nil).body)
-	if out != "copied\n" {
-		t.Errorf("built image ran %q", out)
-	}
-	bad := tarOf(t, map[string]string{"Dockerfile": "FROM busybox\nRUN exit 9\n"})
-	req, _ = http.NewRequest("POST", "http://docker/v1.56/build", bytes.NewReader(bad))
-	resp, err = c.hc.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ = io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !strings.Contains(string(body), `"errorDetail"`) || !strings.Contains(string(body), "returned a non-zero code: 9") {
-		t.Errorf("failing build stream %s", body)
-	}
-}
-
-func slicesContains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
-func tarOf(t *testing.T, files map[string]string) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	for name, data := range files {
-		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(data)), Typeflag: tar.TypeReg}); err != nil {
-			t.Fatal(err)
-		}
-		_, _ = tw.Write([]byte(data))
-	}
-	_ = tw.Close()
-	return buf.Bytes()
 }

@@ -36,6 +36,45 @@
 // the HTTP/2 client preface, then holds the connection: a minimal
 // stand-in with no BuildKit session behind it.
 //
+// # Layout
+//
+// Files go by resource, sixteen of them: system, containers, exec,
+// images, build, networks, volumes, swarm, nodes, services, tasks,
+// secrets, configs, plugins, session, distribution.
+//
+//   - <resource>_routes.go holds the resource's route table (method,
+//     path template as the API reference writes it, operation id,
+//     handler) and its handlers; a large resource puts handlers of one
+//     topic in <resource>_<topic>.go beside it (containers_run.go for the
+//     lifecycle, containers_streams.go for logs and attach,
+//     images_transfer.go for pull, push, save and load).
+//   - <resource>.go, for a resource with state of its own, holds that
+//     state and the functions that change it. What several resources
+//     share has a file named for what it holds: events.go, registry.go
+//     (the emulated registries), rootfs.go (a container's filesystem and
+//     mounts), logbuf.go (process output), dockerfile.go, filters.go,
+//     params.go.
+//   - router.go joins the tables (routes) and serves them: ServeHTTP
+//     strips and checks the /v1.NN prefix, serveOp applies injected
+//     faults, runs the handler and is the one place a handler's error
+//     becomes dockerd's status and {"message": ...} body. A handler is
+//     func(w, r) error: it returns the error before it writes anything,
+//     and nil once a stream has its head out. Names that hold '/' (images,
+//     plugins, distribution) are written {name...} in a table and cut from
+//     the decoded path.
+//   - locking.go is the engine's lock: state is read and changed inside
+//     d.locked (or lockedValue, respond, respondEmpty), functions that need
+//     the lock held are named xxxLocked, and a wait for a state change
+//     goes through d.await. server.go holds the plumbing (listeners,
+//     connections, request log, faults) under a lock of its own.
+//
+// So a new operation is a row in its resource's table and a handler
+// beside it that decodes the request, calls an xxxLocked function of the
+// resource inside d.locked, and encodes the answer; the state it needs is
+// a field of Daemon or of the resource's types; its event is emitted with
+// d.events.emit inside the same locked section (d.emit outside one), so
+// that the event log orders events as the changes they report.
+//
 // # Determinism
 //
 // Config.Clock and Config.IDs replace the wall clock and the random source

@@ -8,11 +8,11 @@ import (
 	"strings"
 )
 
-// hostsFile is the container's /etc/hosts like dockerd's etchosts.Build:
+// hostsFileLocked is the container's /etc/hosts like dockerd's etchosts.Build:
 // the default records, HostConfig.ExtraHosts ("name:ip", host-gateway
 // resolved to the default bridge's gateway), then the container's own
 // address with its hostname.
-func (d *Daemon) hostsFile(c *container) string {
+func (d *Daemon) hostsFileLocked(c *container) string {
 	var b strings.Builder
 	b.WriteString("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n")
 	for _, h := range c.host.ExtraHosts {
@@ -73,16 +73,6 @@ func resolvConf(c *container) string {
 	return b.String()
 }
 
-// networkByNameLocked returns the network called name, or nil; d.mu held.
-func (d *Daemon) networkByNameLocked(name string) *network {
-	for _, n := range d.networks {
-		if n.name == name {
-			return n
-		}
-	}
-	return nil
-}
-
 // mtuOf is the interface MTU a network gives its endpoints: the driver's
 // com.docker.network.driver.mtu option, else 1500.
 func mtuOf(n *network) int {
@@ -115,10 +105,10 @@ func sysNetFiles(mac string, mtu, index, link int, loopback bool) map[string]str
 	return f
 }
 
-// procMounts is the container's /proc/mounts: the overlay root, the
+// procMountsLocked is the container's /proc/mounts: the overlay root, the
 // kernel filesystems runc mounts, the files dockerd bind-mounts under
 // /etc, then the container's volumes, binds and tmpfs mounts.
-func (d *Daemon) procMounts(c *container) string {
+func (d *Daemon) procMountsLocked(c *container) string {
 	var b strings.Builder
 	line := func(dev, dst, typ, opts string) { fmt.Fprintf(&b, "%s %s %s %s 0 0\n", dev, dst, typ, opts) }
 	root := "rw"

@@ -1,9 +1,6 @@
 package mockdaemon
 
 import (
-	"encoding/json"
-	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -111,105 +108,6 @@ func (l *eventLog) close() {
 	}
 }
 
-// parseTimestamp parses dockerd's since/until: unix seconds with an
-// optional fraction, or RFC 3339.
-func parseTimestamp(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	sec, frac, _ := strings.Cut(s, ".")
-	if n, err := strconv.ParseInt(sec, 10, 64); err == nil {
-		var ns int64
-		if frac != "" {
-			if len(frac) > 9 {
-				frac = frac[:9]
-			}
-			frac += strings.Repeat("0", 9-len(frac))
-			ns, err = strconv.ParseInt(frac, 10, 64)
-			if err != nil {
-				return time.Time{}, errInvalid("invalid timestamp: " + s)
-			}
-		}
-		return time.Unix(n, ns).UTC(), nil
-	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, errInvalid("failed to parse value " + s + " as a timestamp")
-}
-
-// filters is dockerd's filter map: key -> set of values.
-type filters map[string]map[string]bool
-
-// parseFilters reads the "filters" query parameter, in both the map form
-// {"label":{"a=b":true}} and the old list form {"label":["a=b"]}.
-func parseFilters(r *http.Request) (filters, error) {
-	s := r.URL.Query().Get("filters")
-	f := filters{}
-	if s == "" {
-		return f, nil
-	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(s), &raw); err != nil {
-		return nil, errInvalid("invalid filter '" + s + "'")
-	}
-	for k, v := range raw {
-		set := map[string]bool{}
-		var m map[string]bool
-		if err := json.Unmarshal(v, &m); err == nil {
-			for x, ok := range m {
-				if ok {
-					set[x] = true
-				}
-			}
-		} else {
-			var l []string
-			if err := json.Unmarshal(v, &l); err != nil {
-				return nil, errInvalid("invalid filter '" + s + "'")
-			}
-			for _, x := range l {
-				set[x] = true
-			}
-		}
-		f[k] = set
-	}
-	return f, nil
-}
-
-func (f filters) has(k string) bool { return len(f[k]) > 0 }
-
-// matchAny reports whether the filter k is absent or one of its values
-// satisfies pred.
-func (f filters) matchAny(k string, pred func(string) bool) bool {
-	vals := f[k]
-	if len(vals) == 0 {
-		return true
-	}
-	for v := range vals {
-		if pred(v) {
-			return true
-		}
-	}
-	return false
-}
-
-// matchLabels reports whether labels satisfy every label filter under key
-// ("label" or "label!").
-func (f filters) matchLabels(key string, labels map[string]string) bool {
-	for v := range f[key] {
-		k, val, hasVal := strings.Cut(v, "=")
-		got, ok := labels[k]
-		match := ok && (!hasVal || got == val)
-		if key == "label!" {
-			match = !match
-		}
-		if !match {
-			return false
-		}
-	}
-	return true
-}
-
 func (f filters) eventMatch(e *event) bool {
 	if !f.matchAny("type", func(v string) bool { return v == e.Type }) {
 		return false
@@ -251,94 +149,33 @@ func (f filters) eventMatch(e *event) bool {
 	return true
 }
 
-func (d *Daemon) eventsHandler(w http.ResponseWriter, r *http.Request) {
-	ver := infoOf(r).version
-	q := r.URL.Query()
-	since, err := parseTimestamp(q.Get("since"))
-	if err != nil {
-		writeError(w, r, err)
-		return
+func mergeAttrs(m map[string]string, kv ...string) map[string]string {
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
 	}
-	until, err := parseTimestamp(q.Get("until"))
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	f, err := parseFilters(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	past, ch := d.events.subscribe()
-	defer d.events.unsubscribe(ch)
-
-	ct := "application/json"
-	if acc := r.Header.Get("Accept"); strings.Contains(acc, "application/x-ndjson") {
-		ct = "application/x-ndjson"
-	} else if strings.Contains(acc, "application/jsonl") {
-		ct = "application/jsonl"
-	}
-	w.Header().Set("Content-Type", ct)
-	w.WriteHeader(http.StatusOK)
-	flush(w)
-	enc := json.NewEncoder(w)
-	inWindow := func(e *event) bool {
-		if !since.IsZero() && e.Time.Before(since) {
-			return false
-		}
-		if !until.IsZero() && e.Time.After(until) {
-			return false
-		}
-		return true
-	}
-	if !since.IsZero() || !until.IsZero() {
-		for _, e := range past {
-			if inWindow(e) && f.eventMatch(e) {
-				if enc.Encode(e.json(ver)) != nil {
-					return
-				}
-			}
-		}
-		flush(w)
-	}
-	var timeout <-chan time.Time
-	if !until.IsZero() {
-		wait := until.Sub(d.now())
-		if wait <= 0 {
-			return
-		}
-		t := time.NewTimer(wait)
-		defer t.Stop()
-		timeout = t.C
-	}
-	for {
-		select {
-		case <-r.Context().Done():
-			return
-		case <-timeout:
-			return
-		case e, ok := <-ch:
-			if !ok {
-				return
-			}
-			if !inWindow(e) {
-				if !until.IsZero() && e.Time.After(until) {
-					return
-				}
-				continue
-			}
-			if f.eventMatch(e) {
-				if enc.Encode(e.json(ver)) != nil {
-					return
-				}
-				flush(w)
-			}
-		}
-	}
+	return m
 }
 
-func flush(w http.ResponseWriter) {
-	if f, ok := w.(http.Flusher); ok {
-		f.Flush()
-	}
+// emitContainerLocked logs a container event with c's attributes and the
+// key-value pairs kv.
+func (d *Daemon) emitContainerLocked(c *container, action string, kv ...string) {
+	d.events.emit("container", action, c.id, mergeAttrs(c.eventAttrs(), kv...))
+}
+
+// emit logs an event in a locked section of its own, for an event that
+// reports what happened outside one (a signal sent, a stream opened, a
+// pull streamed).
+func (d *Daemon) emit(typ, action, id string, attrs map[string]string) {
+	_ = d.locked(func() error {
+		d.events.emit(typ, action, id, attrs)
+		return nil
+	})
+}
+
+// emitContainer is emitContainerLocked in a locked section of its own.
+func (d *Daemon) emitContainer(c *container, action string, kv ...string) {
+	_ = d.locked(func() error {
+		d.emitContainerLocked(c, action, kv...)
+		return nil
+	})
 }

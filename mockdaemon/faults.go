@@ -21,27 +21,27 @@ type Request struct {
 
 // Requests returns a copy of the request log, oldest first.
 func (d *Daemon) Requests() []Request {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return slices.Clone(d.log)
+	d.srv.mu.Lock()
+	defer d.srv.mu.Unlock()
+	return slices.Clone(d.srv.log)
 }
 
 // ResetRequests empties the request log.
 func (d *Daemon) ResetRequests() {
-	d.mu.Lock()
-	d.log = nil
-	d.mu.Unlock()
+	d.srv.mu.Lock()
+	defer d.srv.mu.Unlock()
+	d.srv.log = nil
 }
 
 const maxLog = 100000
 
-func (d *Daemon) logRequest(rec *Request) {
-	d.mu.Lock()
-	if len(d.log) >= maxLog {
-		d.log = d.log[len(d.log)/2:]
+func (s *server) logRequest(rec *Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.log) >= maxLog {
+		s.log = s.log[len(s.log)/2:]
 	}
-	d.log = append(d.log, *rec)
-	d.mu.Unlock()
+	s.log = append(s.log, *rec)
 }
 
 // Fault makes the daemon misbehave on an operation, for testing how a
@@ -70,39 +70,42 @@ type Fault struct {
 // Inject adds a fault. Faults are tried in the order they were added and
 // the first one that matches applies.
 func (d *Daemon) Inject(f Fault) {
-	d.mu.Lock()
-	d.faults = append(d.faults, &f)
-	d.mu.Unlock()
+	d.srv.mu.Lock()
+	defer d.srv.mu.Unlock()
+	d.srv.faults = append(d.srv.faults, &f)
 }
 
 // ClearFaults removes every injected fault.
 func (d *Daemon) ClearFaults() {
-	d.mu.Lock()
-	d.faults = nil
-	d.mu.Unlock()
+	d.srv.mu.Lock()
+	defer d.srv.mu.Unlock()
+	d.srv.faults = nil
 }
 
-// injectFault applies the first matching fault; it reports whether the
-// request has been answered.
-func (d *Daemon) injectFault(w http.ResponseWriter, r *http.Request, op string) bool {
-	d.mu.Lock()
-	var f Fault
-	found := false
-	for i, ff := range d.faults {
+// fault takes the first fault that matches op, counting its use.
+func (s *server) fault(op string) (Fault, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, ff := range s.faults {
 		if ff.Operation != "" && ff.Operation != op {
 			continue
 		}
 		ff.used++
-		f = *ff
-		found = true
 		if ff.Times > 0 && ff.used >= ff.Times {
-			d.faults = slices.Delete(d.faults, i, i+1)
+			s.faults = slices.Delete(s.faults, i, i+1)
 		}
-		break
+		return *ff, true
 	}
-	d.mu.Unlock()
+	return Fault{}, false
+}
+
+// injectFault applies the first fault that matches op: answered says the
+// request is done with (dropped, or its client gone), err is the failure
+// to answer it with.
+func (d *Daemon) injectFault(w http.ResponseWriter, r *http.Request, op string) (answered bool, err error) {
+	f, found := d.srv.fault(op)
 	if !found {
-		return false
+		return false, nil
 	}
 	if f.Latency > 0 {
 		t := time.NewTimer(f.Latency)
@@ -110,28 +113,27 @@ func (d *Daemon) injectFault(w http.ResponseWriter, r *http.Request, op string) 
 		case <-t.C:
 		case <-r.Context().Done():
 			t.Stop()
-			return true
+			return true, nil
 		}
 	}
 	if f.Drop {
 		if hj, ok := unwrapHijacker(w); ok {
 			if conn, _, err := hj.Hijack(); err == nil {
 				conn.Close()
-				return true
+				return true, nil
 			}
 		}
 		panic(http.ErrAbortHandler)
 	}
 	if f.Status != 0 {
-		writeError(w, r, &apiError{f.Status, f.Message})
-		return true
+		return false, &apiError{f.Status, f.Message}
 	}
 	if f.TruncateAfter > 0 {
 		if sw, ok := w.(*statusWriter); ok {
 			sw.limit = &faultLimit{left: f.TruncateAfter}
 		}
 	}
-	return false
+	return false, nil
 }
 
 // faultLimit cuts a response after a number of bytes.

@@ -127,7 +127,7 @@ func probeArgv(hc *healthConfig, shell []string) []string {
 }
 
 // startHealthLocked begins health checking for the run that ends when
-// exited closes: the status is "starting" until a probe decides; d.mu held.
+// exited closes: the status is "starting" until a probe decides.
 func (d *Daemon) startHealthLocked(c *container, exited chan struct{}) {
 	hc := parseHealthConfig(c.config.Healthcheck)
 	argv := probeArgv(hc, c.config.Shell)
@@ -148,9 +148,9 @@ func (d *Daemon) healthMonitor(c *container, hc *healthConfig, argv []string, ex
 	interval := orDefault(hc.Interval, defaultProbeInterval)
 	next := func() time.Duration {
 		if hc.StartInterval > 0 && hc.StartPeriod > 0 {
-			d.mu.Lock()
-			starting := c.health != nil && c.health.Status == "starting" && d.now().Sub(c.state.StartedAt) < hc.StartPeriod
-			d.mu.Unlock()
+			starting, _ := lockedValue(d, func() (bool, error) {
+				return c.health != nil && c.health.Status == "starting" && d.now().Sub(c.state.StartedAt) < hc.StartPeriod, nil
+			})
 			if starting {
 				return hc.StartInterval
 			}
@@ -183,21 +183,25 @@ func orDefault(v, def time.Duration) time.Duration {
 
 // probe runs one check and records it; false once the run is over.
 func (d *Daemon) probe(c *container, hc *healthConfig, argv []string, exited chan struct{}) bool {
-	d.mu.Lock()
-	if c.exited != exited || !c.state.Running {
-		d.mu.Unlock()
-		return false
-	}
-	if c.state.Paused {
-		d.mu.Unlock()
-		return true // dockerd skips probes of a paused container
-	}
 	out := &capWriter{max: maxHealthOutputLen}
-	spec := procSpec{
-		Argv: argv, Env: d.processEnv(c, c.config.Env, c.config.User), Dir: workDir(c.config.WorkingDir),
-		User: c.config.User, Hostname: c.config.Hostname, FS: c.fs, Stdin: eofReader{}, Stdout: out, Stderr: out,
+	var spec procSpec
+	over, skip := false, false
+	_ = d.locked(func() error {
+		if over = c.exited != exited || !c.state.Running; over {
+			return nil
+		}
+		if skip = c.state.Paused; skip {
+			return nil // dockerd skips probes of a paused container
+		}
+		spec = procSpec{
+			Argv: argv, Env: d.processEnvLocked(c, c.config.Env, c.config.User), Dir: workDir(c.config.WorkingDir),
+			User: c.config.User, Hostname: c.config.Hostname, FS: c.fs, Stdin: eofReader{}, Stdout: out, Stderr: out,
+		}
+		return nil
+	})
+	if over || skip {
+		return !over
 	}
-	d.mu.Unlock()
 	res := healthResult{Start: d.now()}
 	timeout := orDefault(hc.Timeout, defaultProbeTimeout)
 	p := startProc(spec)
@@ -220,37 +224,41 @@ func (d *Daemon) probe(c *container, hc *healthConfig, argv []string, exited cha
 	}
 	res.End = d.now()
 
-	d.mu.Lock()
-	h := c.health
-	if c.exited != exited || h == nil {
-		d.mu.Unlock()
-		return false
-	}
-	h.Log = append(h.Log, res)
-	if n := len(h.Log); n > maxHealthLogEntries {
-		h.Log = append([]healthResult(nil), h.Log[n-maxHealthLogEntries:]...)
-	}
-	old := h.Status
-	if res.ExitCode == 0 {
-		h.FailingStreak, h.Status = 0, "healthy"
-	} else if h.Status != "starting" || res.Start.Sub(c.state.StartedAt) >= hc.StartPeriod {
-		// failures in the start period do not count until a first success
-		h.FailingStreak++
-		retries := hc.Retries
-		if retries <= 0 {
-			retries = defaultProbeRetries
+	return d.recordProbe(c, hc, exited, res)
+}
+
+// recordProbe adds a probe's result to c's health, and emits
+// health_status when the status changes; false once the run is over.
+func (d *Daemon) recordProbe(c *container, hc *healthConfig, exited chan struct{}, res healthResult) bool {
+	current, _ := lockedValue(d, func() (bool, error) {
+		h := c.health
+		if c.exited != exited || h == nil {
+			return false, nil
 		}
-		if h.FailingStreak >= retries {
-			h.Status = "unhealthy"
+		h.Log = append(h.Log, res)
+		if n := len(h.Log); n > maxHealthLogEntries {
+			h.Log = append([]healthResult(nil), h.Log[n-maxHealthLogEntries:]...)
 		}
-	}
-	status := h.Status
-	attrs := c.eventAttrs()
-	d.mu.Unlock()
-	if status != old {
-		d.events.emit("container", "health_status: "+status, c.id, attrs)
-	}
-	return true
+		old := h.Status
+		if res.ExitCode == 0 {
+			h.FailingStreak, h.Status = 0, "healthy"
+		} else if h.Status != "starting" || res.Start.Sub(c.state.StartedAt) >= hc.StartPeriod {
+			// failures in the start period do not count until a first success
+			h.FailingStreak++
+			retries := hc.Retries
+			if retries <= 0 {
+				retries = defaultProbeRetries
+			}
+			if h.FailingStreak >= retries {
+				h.Status = "unhealthy"
+			}
+		}
+		if h.Status != old {
+			d.emitContainerLocked(c, "health_status: "+h.Status)
+		}
+		return true, nil
+	})
+	return current
 }
 
 // capWriter keeps the first max bytes written to it, from any goroutine.

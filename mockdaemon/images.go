@@ -3,6 +3,7 @@ package mockdaemon
 import (
 	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
@@ -10,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"path"
 	"runtime"
 	"slices"
 	"sort"
@@ -497,3 +499,250 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
+
+func (s *imageStore) byIDSize(id string) int64 {
+	if im := s.byID[id]; im != nil {
+		return im.size
+	}
+	return 0
+}
+
+// imageContainerCountsLocked counts the containers using each image; d.mu held.
+func (d *Daemon) imageContainerCountsLocked() map[string]int {
+	m := map[string]int{}
+	for _, c := range d.containers {
+		m[c.imageID]++
+	}
+	return m
+}
+
+func (s *imageStore) summaries(ver apiVersion, counts map[string]int) []any {
+	var out []any
+	for _, im := range s.sorted() {
+		out = append(out, im.summary(ver, counts[im.id]))
+	}
+	return out
+}
+
+func refMatches(f filters, tag string) bool {
+	return f.matchAny("reference", func(pat string) bool {
+		repo := tag[:strings.LastIndex(tag, ":")]
+		if !strings.Contains(pat, ":") && !strings.Contains(pat, "@") {
+			return globMatch(pat, repo)
+		}
+		return globMatch(pat, tag)
+	})
+}
+
+func imageMatches(f filters, im *image) bool {
+	if v := f["dangling"]; len(v) > 0 {
+		want := v["true"] || v["1"]
+		if (len(im.tags) == 0) != want {
+			return false
+		}
+	}
+	if !f.matchLabels("label", im.file.Config.Labels) {
+		return false
+	}
+	if !f.matchLabels("label!", im.file.Config.Labels) {
+		return false
+	}
+	if f.has("reference") {
+		if !slices.ContainsFunc(im.tags, func(t string) bool { return refMatches(f, t) }) {
+			return false
+		}
+	}
+	if v := f["until"]; len(v) > 0 {
+		for u := range v {
+			t, err := parseUntil(u)
+			if err == nil && !im.file.Created.Before(t) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// globMatch matches a path.Match-like pattern with '*' not crossing '/'.
+func globMatch(pat, s string) bool {
+	ok, err := pathMatch(pat, s)
+	return err == nil && ok
+}
+
+// historyLocked lists im's history newest first like dockerd: each entry
+// that ends an image still in the store (im, the image it was built or
+// committed from, and so on) carries that image's Id and tags, the
+// others "<missing>"; an image's added bytes are spread over its
+// non-empty steps; d.mu held.
+func (d *Daemon) historyLocked(im *image) []any {
+	hist := im.file.History
+	out := make([]any, 0, len(hist))
+	cur := im
+	curStart := 0 // the first history index that belongs to cur
+	var curSize int64
+	nonEmpty := func(h []historyEntry) int64 {
+		n := int64(0)
+		for _, e := range h {
+			if !e.EmptyLayer {
+				n++
+			}
+		}
+		return max(1, n)
+	}
+	// ancestor returns the parent of cur when its history is a prefix of im's.
+	ancestor := func(c *image) *image {
+		p := d.images.byID[c.parent]
+		if p == nil || len(p.file.History) > len(hist) || len(p.file.History) >= len(c.file.History) {
+			return nil
+		}
+		for i, e := range p.file.History {
+			if e.CreatedBy != hist[i].CreatedBy || !e.Created.Equal(hist[i].Created) {
+				return nil
+			}
+		}
+		return p
+	}
+	settle := func() {
+		curStart, curSize = 0, cur.size
+		if p := ancestor(cur); p != nil {
+			curStart = len(p.file.History)
+			curSize = max(0, cur.size-p.size)
+		}
+		curSize /= nonEmpty(hist[curStart:len(cur.file.History)])
+	}
+	if cur != nil {
+		settle()
+	}
+	for i := len(hist) - 1; i >= 0; i-- {
+		h := hist[i]
+		entry := map[string]any{
+			"Id":        "<missing>",
+			"Created":   h.Created.Unix(),
+			"CreatedBy": h.CreatedBy,
+			"Tags":      nil,
+			"Size":      int64(0),
+			"Comment":   h.Comment,
+		}
+		if cur != nil && i < curStart {
+			if cur = ancestor(cur); cur != nil {
+				settle()
+			}
+		}
+		if cur != nil && i == len(cur.file.History)-1 {
+			entry["Id"] = cur.id
+			if len(cur.tags) > 0 {
+				entry["Tags"] = slices.Clone(cur.tags)
+			}
+		}
+		if !h.EmptyLayer {
+			if cur != nil {
+				entry["Size"] = curSize
+			} else {
+				entry["Size"] = im.size / nonEmpty(hist)
+			}
+		}
+		out = append(out, entry)
+	}
+	return out
+}
+
+// deleteImageLocked implements dockerd's image delete rules; d.mu held.
+func (d *Daemon) deleteImageLocked(name string, force bool) ([]map[string]string, error) {
+	im, err := d.images.get(name)
+	if err != nil {
+		return nil, err
+	}
+	var running, stopped *container
+	for _, c := range d.sortedContainersLocked() {
+		if c.imageID != im.id {
+			continue
+		}
+		if c.state.Running || c.state.Paused {
+			running = c
+		} else if stopped == nil {
+			stopped = c
+		}
+	}
+	var res []map[string]string
+	ref, refErr := parseRef(name, true)
+	byRef := refErr == nil && !looksLikeIDExact(name, im) && slices.Contains(im.tags, ref.tagged())
+	if byRef {
+		if len(im.tags) > 1 || force && (running != nil || stopped != nil) {
+			d.images.untag(im, ref.tagged())
+			return []map[string]string{{"Untagged": ref.tagged()}}, nil
+		}
+		if running != nil {
+			return nil, errConflict(fmt.Sprintf("conflict: unable to remove repository reference %q (must force) - container %s is using its referenced image %s", name, running.id[:12], im.shortID()))
+		}
+		if stopped != nil {
+			return nil, errConflict(fmt.Sprintf("conflict: unable to remove repository reference %q (must force) - container %s is using its referenced image %s", name, stopped.id[:12], im.shortID()))
+		}
+		d.images.untag(im, ref.tagged())
+		res = append(res, map[string]string{"Untagged": ref.tagged()})
+		for _, dg := range im.digests {
+			res = append(res, map[string]string{"Untagged": dg})
+		}
+	} else {
+		if running != nil {
+			return nil, errConflict(fmt.Sprintf("conflict: unable to delete %s (cannot be forced) - image is being used by running container %s", im.shortID(), running.id[:12]))
+		}
+		if len(im.tags) > 1 && !force {
+			return nil, errConflict(fmt.Sprintf("conflict: unable to delete %s (must be forced) - image is referenced in multiple repositories", im.shortID()))
+		}
+		if stopped != nil && !force {
+			return nil, errConflict(fmt.Sprintf("conflict: unable to delete %s (must be forced) - image is being used by stopped container %s", im.shortID(), stopped.id[:12]))
+		}
+		for _, t := range slices.Clone(im.tags) {
+			d.images.untag(im, t)
+			res = append(res, map[string]string{"Untagged": t})
+		}
+		for _, dg := range im.digests {
+			res = append(res, map[string]string{"Untagged": dg})
+		}
+	}
+	if running != nil || stopped != nil {
+		return res, nil
+	}
+	delete(d.images.byID, im.id)
+	res = append(res, map[string]string{"Deleted": im.id})
+	for _, l := range im.layers {
+		if !d.layerInUseLocked(l.diffID) {
+			res = append(res, map[string]string{"Deleted": l.diffID})
+		}
+	}
+	return res, nil
+}
+
+func looksLikeIDExact(name string, im *image) bool {
+	return looksLikeID(name) && strings.HasPrefix(im.id, "sha256:"+strings.TrimPrefix(name, "sha256:"))
+}
+
+func (d *Daemon) layerInUseLocked(diffID string) bool {
+	for _, im := range d.images.byID {
+		for _, l := range im.layers {
+			if l.diffID == diffID {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func maybeGunzip(b []byte) []byte {
+	if len(b) > 2 && b[0] == 0x1f && b[1] == 0x8b {
+		if out, err := gunzip(b); err == nil {
+			return out
+		}
+	}
+	return b
+}
+
+func gunzip(b []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(io.LimitReader(zr, 1<<30))
+}
+
+func pathMatch(pat, s string) (bool, error) { return path.Match(pat, s) }

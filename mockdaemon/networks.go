@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net"
-	"net/http"
 	"slices"
 	"sort"
 	"strconv"
@@ -211,7 +210,7 @@ func (d *Daemon) connectLocked(c *container, n *network, cfg *endpointConfig) er
 			}
 		}
 	}
-	ep := &endpoint{network: n, endpointID: d.newID(), order: d.nextOrder()}
+	ep := &endpoint{network: n, endpointID: d.newID(), order: d.nextOrderLocked()}
 	if n.subnet != nil {
 		if cfg != nil && cfg.IPAMConfig != nil && cfg.IPAMConfig.IPv4Address != "" {
 			ip := net.ParseIP(cfg.IPAMConfig.IPv4Address)
@@ -249,7 +248,7 @@ func (d *Daemon) connectLocked(c *container, n *network, cfg *endpointConfig) er
 	return nil
 }
 
-func (d *Daemon) nextOrder() int {
+func (d *Daemon) nextOrderLocked() int {
 	d.order++
 	return d.order
 }
@@ -426,7 +425,7 @@ func (n *network) json(d *Daemon, withContainers bool) map[string]any {
 	return m
 }
 
-func (d *Daemon) sortedNetworks() []*network {
+func (d *Daemon) sortedNetworksLocked() []*network {
 	var out []*network
 	for _, n := range d.networks {
 		out = append(out, n)
@@ -435,7 +434,7 @@ func (d *Daemon) sortedNetworks() []*network {
 	return out
 }
 
-func (d *Daemon) networkMatches(f filters, n *network) bool {
+func (d *Daemon) networkMatchesLocked(f filters, n *network) bool {
 	if !f.matchLabels("label", n.labels) || !f.matchLabels("label!", n.labels) {
 		return false
 	}
@@ -460,128 +459,6 @@ func (d *Daemon) networkMatches(f filters, n *network) bool {
 	return true
 }
 
-func (d *Daemon) networkList(w http.ResponseWriter, r *http.Request) {
-	f, err := parseFilters(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.mu.Lock()
-	out := []any{}
-	for _, n := range d.sortedNetworks() {
-		if d.networkMatches(f, n) {
-			out = append(out, n.json(d, false))
-		}
-	}
-	d.mu.Unlock()
-	writeJSON(w, http.StatusOK, out)
-}
-
-func (d *Daemon) networkInspect(w http.ResponseWriter, r *http.Request) {
-	d.mu.Lock()
-	n, err := d.getNetworkLocked(r.PathValue("id"))
-	var m map[string]any
-	if err == nil {
-		m = n.json(d, true)
-	}
-	d.mu.Unlock()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, m)
-}
-
-func (d *Daemon) networkCreate(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Name       string
-		Driver     string
-		Scope      string
-		Internal   bool
-		Attachable bool
-		Ingress    bool
-		EnableIPv6 *bool
-		IPAM       *struct {
-			Driver string
-			Config []struct {
-				Subnet  string
-				IPRange string
-				Gateway string
-			}
-		}
-		Options map[string]string
-		Labels  map[string]string
-	}
-	if err := decodeBody(r, &body); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if body.Name == "" {
-		writeError(w, r, errInvalid("network name must not be empty"))
-		return
-	}
-	driver := body.Driver
-	if driver == "" {
-		driver = "bridge"
-	}
-	if driver != "bridge" && driver != "macvlan" && driver != "ipvlan" && driver != "overlay" {
-		writeError(w, r, errNotFound("plugin \""+driver+"\" not found"))
-		return
-	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	for _, n := range d.networks {
-		if n.name == body.Name {
-			writeError(w, r, errConflict("network with name "+body.Name+" already exists"))
-			return
-		}
-	}
-	n := &network{id: d.newID(), name: body.Name, driver: driver, scope: "local", internal: body.Internal, attachable: body.Attachable, ingress: body.Ingress, labels: body.Labels, options: body.Options, created: d.now(), containers: map[string]*endpoint{}}
-	if n.labels == nil {
-		n.labels = map[string]string{}
-	}
-	if n.options == nil {
-		n.options = map[string]string{}
-	}
-	if body.EnableIPv6 != nil {
-		n.enableIPv6 = *body.EnableIPv6
-	}
-	if body.IPAM != nil && len(body.IPAM.Config) > 0 {
-		c := body.IPAM.Config[0]
-		_, sub, err := net.ParseCIDR(c.Subnet)
-		if err != nil || sub.IP.To4() == nil {
-			writeError(w, r, errInvalid("Invalid subnet "+c.Subnet+" : invalid CIDR address: "+c.Subnet))
-			return
-		}
-		n.subnet = sub
-		n.ipRange = c.IPRange
-		if c.Gateway != "" {
-			n.gateway = net.ParseIP(c.Gateway)
-			if n.gateway == nil || !sub.Contains(n.gateway) {
-				writeError(w, r, errForbidden("no matching subnet for gateway "+c.Gateway))
-				return
-			}
-		} else {
-			n.gateway = hostIP(sub, 1)
-		}
-		n.nextHost = 2
-	} else {
-		d.nextSubnet++
-		_, n.subnet, _ = net.ParseCIDR(fmt.Sprintf("172.%d.0.0/16", 17+d.nextSubnet))
-		n.gateway = hostIP(n.subnet, 1)
-		n.nextHost = 2
-	}
-	for _, other := range d.networks {
-		if other.subnet != nil && (other.subnet.Contains(n.subnet.IP) || n.subnet.Contains(other.subnet.IP)) {
-			writeError(w, r, errForbidden("invalid pool request: Pool overlaps with other one on this address space"))
-			return
-		}
-	}
-	d.networks[n.id] = n
-	d.events.emit("network", "create", n.id, map[string]string{"name": n.name, "type": n.driver})
-	writeJSON(w, http.StatusCreated, map[string]any{"Id": n.id, "Warning": ""})
-}
-
 // activeEndpointsLocked reports whether a running container is on n: the
 // endpoints of a stopped one are only created when it starts, so they do
 // not keep dockerd from removing n; d.mu held.
@@ -603,273 +480,12 @@ func (d *Daemon) dropNetworkLocked(n *network) {
 	delete(d.networks, n.id)
 }
 
-func (d *Daemon) networkDelete(w http.ResponseWriter, r *http.Request) {
-	d.mu.Lock()
-	n, err := d.getNetworkLocked(r.PathValue("id"))
-	switch {
-	case err != nil:
-	case n.builtin:
-		err = errForbidden(n.name + " is a pre-defined network and cannot be removed")
-	case d.activeEndpointsLocked(n):
-		err = errForbidden("error while removing network: network " + n.name + " id " + n.id + " has active endpoints")
-	default:
-		d.dropNetworkLocked(n)
-	}
-	d.mu.Unlock()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.events.emit("network", "destroy", n.id, map[string]string{"name": n.name, "type": n.driver})
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (d *Daemon) networkPrune(w http.ResponseWriter, r *http.Request) {
-	f, err := parseFilters(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.mu.Lock()
-	deleted := []string{}
-	var gone []*network
-	for _, n := range d.sortedNetworks() {
-		if n.builtin || d.activeEndpointsLocked(n) || !d.networkMatches(f, n) {
-			continue
-		}
-		if us := f["until"]; len(us) > 0 {
-			skip := false
-			for u := range us {
-				if t, err := parseUntil(u); err == nil && !n.created.Before(t) {
-					skip = true
-				}
-			}
-			if skip {
-				continue
-			}
-		}
-		d.dropNetworkLocked(n)
-		deleted = append(deleted, n.name)
-		gone = append(gone, n)
-	}
-	d.mu.Unlock()
-	for _, n := range gone {
-		d.events.emit("network", "destroy", n.id, map[string]string{"name": n.name, "type": n.driver})
-	}
-	d.events.emit("network", "prune", "", map[string]string{"reclaimed": "0"})
-	writeJSON(w, http.StatusOK, map[string]any{"NetworksDeleted": deleted})
-}
-
-func (d *Daemon) networkConnect(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Container      string
-		EndpointConfig *endpointConfig
-	}
-	if err := decodeBody(r, &body); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.mu.Lock()
-	n, err := d.getNetworkLocked(r.PathValue("id"))
-	var c *container
-	if err == nil {
-		c, err = d.getContainerLocked(body.Container)
-	}
-	if err == nil {
-		err = d.connectLocked(c, n, body.EndpointConfig)
-	}
-	if err == nil {
-		d.writeNetFilesLocked(c)
-	}
-	d.mu.Unlock()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.events.emit("network", "connect", n.id, map[string]string{"name": n.name, "type": n.driver, "container": c.id})
-	w.WriteHeader(http.StatusOK)
-}
-
-func (d *Daemon) networkDisconnect(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Container string
-		Force     bool
-	}
-	if err := decodeBody(r, &body); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.mu.Lock()
-	n, err := d.getNetworkLocked(r.PathValue("id"))
-	var c *container
-	if err == nil {
-		c, err = d.getContainerLocked(body.Container)
-	}
-	if err == nil {
-		if _, ok := c.eps[n.name]; !ok {
-			err = errForbidden(fmt.Sprintf("container %s is not connected to network %s", c.id, n.name))
-		} else {
-			delete(c.eps, n.name)
-			n.removeEndpoint(c.id)
-			d.writeNetFilesLocked(c)
+// networkByNameLocked returns the network called name, or nil; d.mu held.
+func (d *Daemon) networkByNameLocked(name string) *network {
+	for _, n := range d.networks {
+		if n.name == name {
+			return n
 		}
 	}
-	d.mu.Unlock()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.events.emit("network", "disconnect", n.id, map[string]string{"name": n.name, "type": n.driver, "container": c.id})
-	w.WriteHeader(http.StatusOK)
-}
-
-// volumes
-
-func (d *Daemon) volumeList(w http.ResponseWriter, r *http.Request) {
-	f, err := parseFilters(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.mu.Lock()
-	out := []any{}
-	for _, v := range d.sortedVolumes() {
-		if d.volumeMatches(f, v) {
-			out = append(out, v.json(-1))
-		}
-	}
-	d.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"Volumes": out, "Warnings": []string{}})
-}
-
-func (d *Daemon) volumeMatches(f filters, v *volume) bool {
-	if !f.matchLabels("label", v.labels) || !f.matchLabels("label!", v.labels) {
-		return false
-	}
-	if !f.matchAny("name", func(x string) bool { return strings.Contains(v.name, x) }) {
-		return false
-	}
-	if !f.matchAny("driver", func(x string) bool { return v.driver == x }) {
-		return false
-	}
-	if !f.matchAny("dangling", func(x string) bool { return (x == "true" || x == "1") == (d.volumeRefCount(v.name) == 0) }) {
-		return false
-	}
-	return true
-}
-
-func (d *Daemon) volumeCreate(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Name       string
-		Driver     string
-		DriverOpts map[string]string
-		Labels     map[string]string
-	}
-	if err := decodeBody(r, &body); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if body.Driver != "" && body.Driver != "local" {
-		writeError(w, r, errNotFound("plugin \""+body.Driver+"\" not found"))
-		return
-	}
-	if body.Name != "" && !validName.MatchString(body.Name) {
-		writeError(w, r, errInvalid("create "+body.Name+": \""+body.Name+"\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path"))
-		return
-	}
-	d.mu.Lock()
-	anon := body.Name == ""
-	name := body.Name
-	if anon {
-		name = d.newID()
-	}
-	_, existed := d.volumes[name]
-	v := d.createVolumeLocked(name, body.Labels, body.DriverOpts, anon)
-	m := v.json(-1)
-	d.mu.Unlock()
-	if !existed {
-		d.events.emit("volume", "create", v.name, map[string]string{"driver": "local"})
-	}
-	writeJSON(w, http.StatusCreated, m)
-}
-
-func (d *Daemon) volumeInspect(w http.ResponseWriter, r *http.Request) {
-	d.mu.Lock()
-	v, ok := d.volumes[r.PathValue("name")]
-	var m map[string]any
-	if ok {
-		m = v.json(-1)
-	}
-	d.mu.Unlock()
-	if !ok {
-		writeError(w, r, errNotFound("get "+r.PathValue("name")+": no such volume"))
-		return
-	}
-	writeJSON(w, http.StatusOK, m)
-}
-
-func (d *Daemon) volumeDelete(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("name")
-	force := boolParam(r, "force")
-	d.mu.Lock()
-	v, ok := d.volumes[name]
-	var err error
-	switch {
-	case !ok:
-		if !force {
-			err = errNotFound("get " + name + ": no such volume")
-		}
-	case d.volumeRefCount(name) > 0:
-		var users []string
-		for _, c := range d.sortedContainers() {
-			for _, m := range c.mounts {
-				if m.Name == name {
-					users = append(users, c.id)
-				}
-			}
-		}
-		err = errConflict("remove " + name + ": volume is in use - [" + strings.Join(users, ", ") + "]")
-	default:
-		delete(d.volumes, name)
-	}
-	d.mu.Unlock()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if v != nil {
-		d.events.emit("volume", "destroy", v.name, map[string]string{"driver": "local"})
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (d *Daemon) volumePrune(w http.ResponseWriter, r *http.Request) {
-	f, err := parseFilters(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	all := false
-	if v := f["all"]; len(v) > 0 {
-		all = v["true"] || v["1"]
-		delete(f, "all")
-	}
-	if !infoOf(r).version.atLeast("1.42") {
-		all = true
-	}
-	d.mu.Lock()
-	deleted := []string{}
-	for _, v := range d.sortedVolumes() {
-		if d.volumeRefCount(v.name) > 0 || !d.volumeMatches(f, v) || (!all && !v.anonymous) {
-			continue
-		}
-		delete(d.volumes, v.name)
-		deleted = append(deleted, v.name)
-	}
-	d.mu.Unlock()
-	for _, name := range deleted {
-		d.events.emit("volume", "destroy", name, map[string]string{"driver": "local"})
-	}
-	d.events.emit("volume", "prune", "", map[string]string{"reclaimed": "0"})
-	writeJSON(w, http.StatusOK, map[string]any{"VolumesDeleted": deleted, "SpaceReclaimed": 0})
+	return nil
 }

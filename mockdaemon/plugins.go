@@ -1,12 +1,7 @@
 package mockdaemon
 
 import (
-	"archive/tar"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"sort"
 	"strings"
 )
@@ -173,17 +168,10 @@ func (d *Daemon) remotePluginLocked(full string) (map[string]any, error) {
 	if e, ok := pluginCatalogue[full]; ok {
 		return cloneJSON(e.config()), nil
 	}
-	if p, ok := d.x.pushedPlugins()[full]; ok {
+	if p, ok := d.registry.plugins[full]; ok {
 		return cloneJSON(p), nil
 	}
-	return nil, d.registryMissError(full)
-}
-
-func (x *extState) pushedPlugins() map[string]map[string]any {
-	if x.pluginRegistry == nil {
-		x.pluginRegistry = map[string]map[string]any{}
-	}
-	return x.pluginRegistry
+	return nil, d.registryMissErrorLocked(full)
 }
 
 func (d *Daemon) pluginLookupLocked(ref string) (*plugin, error) {
@@ -191,13 +179,13 @@ func (d *Daemon) pluginLookupLocked(ref string) (*plugin, error) {
 		return nil, errNotFound(`plugin "" not found`)
 	}
 	_, local, err := normalizePluginRef(ref)
-	for _, p := range d.x.plugins {
+	for _, p := range d.plugins {
 		if err == nil && p.name == local || p.name == ref {
 			return p, nil
 		}
 	}
 	var found *plugin
-	for id, p := range d.x.plugins {
+	for id, p := range d.plugins {
 		if strings.HasPrefix(id, ref) {
 			if found != nil {
 				return nil, errInvalid(fmt.Sprintf("multiple plugins found for %q", ref))
@@ -213,43 +201,11 @@ func (d *Daemon) pluginLookupLocked(ref string) (*plugin, error) {
 
 func (d *Daemon) sortedPluginsLocked() []*plugin {
 	var out []*plugin
-	for _, p := range d.x.plugins {
+	for _, p := range d.plugins {
 		out = append(out, p)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].created < out[j].created })
 	return out
-}
-
-func (d *Daemon) pluginList(w http.ResponseWriter, r *http.Request) {
-	f, err := parseFilters(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	for k := range f {
-		if k != "capability" && k != "enabled" {
-			writeError(w, r, errInvalid("invalid filter '"+k+"'"))
-			return
-		}
-	}
-	d.mu.Lock()
-	out := []any{}
-	for _, p := range d.sortedPluginsLocked() {
-		types := strs(toAny(sub(p.config, "Interface")["Types"]))
-		if f.matchAny("enabled", func(v string) bool { return v == fmt.Sprint(p.enabled) }) &&
-			f.matchAny("capability", func(v string) bool {
-				for _, t := range types {
-					if strings.Contains(strings.ToLower(t), "."+strings.ToLower(v)) {
-						return true
-					}
-				}
-				return false
-			}) {
-			out = append(out, p.json())
-		}
-	}
-	d.mu.Unlock()
-	writeJSON(w, http.StatusOK, out)
 }
 
 // toAny turns a []string into []any so strs reads both shapes.
@@ -264,359 +220,15 @@ func toAny(v any) any {
 	return v
 }
 
-func (d *Daemon) pluginPrivileges(w http.ResponseWriter, r *http.Request) {
-	full, _, err := normalizePluginRef(r.URL.Query().Get("remote"))
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if err := d.checkRegistryAuth(r, full); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.mu.Lock()
-	cfg, err := d.remotePluginLocked(full)
-	d.mu.Unlock()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, privileges(cfg))
-}
-
-func (d *Daemon) pluginPull(w http.ResponseWriter, r *http.Request) {
-	remote := r.URL.Query().Get("remote")
-	full, local, err := normalizePluginRef(remote)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if n := r.URL.Query().Get("name"); n != "" {
-		if _, local, err = normalizePluginRef(n); err != nil {
-			writeError(w, r, err)
-			return
-		}
-	}
-	if err := d.checkRegistryAuth(r, full); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.mu.Lock()
-	if _, err := d.pluginLookupLocked(local); err == nil {
-		d.mu.Unlock()
-		writeError(w, r, errConflict(fmt.Sprintf("plugin %q already exists", local)))
-		return
-	}
-	cfg, err := d.remotePluginLocked(full)
-	if err != nil {
-		d.mu.Unlock()
-		writeError(w, r, err)
-		return
-	}
-	p := d.installPluginLocked(local, full, cfg)
-	d.mu.Unlock()
-	s := newJSONStream(w)
-	repo, tag, _ := strings.Cut(strings.TrimPrefix(full, "docker.io/"), ":")
-	s.msg(map[string]any{"status": "Pulling from " + repo, "id": tag})
-	s.msg(map[string]any{"status": "Digest: sha256:" + p.id})
-	s.msg(map[string]any{"status": "Status: Downloaded newer image for " + strings.TrimPrefix(full, "docker.io/")})
-	d.events.emit("plugin", "pull", p.id, map[string]string{"name": p.name})
-}
-
 func (d *Daemon) installPluginLocked(local, full string, cfg map[string]any) *plugin {
-	if d.x.plugins == nil {
-		d.x.plugins = map[string]*plugin{}
-	}
 	if _, ok := cfg["rootfs"]; !ok {
 		cfg["rootfs"] = map[string]any{"type": "layers", "diff_ids": []string{"sha256:" + d.newID()}}
 	}
 	cfg["DockerVersion"] = d.cfg.ServerVersion
 	d.order++
 	p := &plugin{id: d.newID(), name: local, ref: full, config: cfg, env: envDefaults(cfg), created: d.order}
-	d.x.plugins[p.id] = p
+	d.plugins[p.id] = p
 	return p
-}
-
-// pluginByName serves /plugins/{name}/{action}: plugin names hold slashes.
-func (d *Daemon) pluginByName(w http.ResponseWriter, r *http.Request) {
-	rest := strings.TrimPrefix(r.URL.Path, "/plugins/")
-	if r.URL.RawPath != "" {
-		rest = strings.TrimPrefix(r.URL.RawPath, "/plugins/")
-	}
-	type action struct {
-		method, suffix, op, tmpl string
-		h                        func(http.ResponseWriter, *http.Request, string)
-	}
-	actions := []action{
-		{"GET", "/json", "PluginInspect", "/plugins/{name}/json", d.pluginInspect},
-		{"POST", "/enable", "PluginEnable", "/plugins/{name}/enable", d.pluginEnable},
-		{"POST", "/disable", "PluginDisable", "/plugins/{name}/disable", d.pluginDisable},
-		{"POST", "/upgrade", "PluginUpgrade", "/plugins/{name}/upgrade", d.pluginUpgrade},
-		{"POST", "/push", "PluginPush", "/plugins/{name}/push", d.pluginPush},
-		{"POST", "/set", "PluginSet", "/plugins/{name}/set", d.pluginSet},
-	}
-	for _, a := range actions {
-		if r.Method == a.method && strings.HasSuffix(rest, a.suffix) {
-			name := unescapePath(strings.TrimSuffix(rest, a.suffix))
-			d.serveOp(w, r, a.op, a.tmpl, func(w http.ResponseWriter, r *http.Request) { a.h(w, r, name) })
-			return
-		}
-	}
-	if r.Method == "DELETE" {
-		name := unescapePath(rest)
-		d.serveOp(w, r, "PluginDelete", "/plugins/{name}", func(w http.ResponseWriter, r *http.Request) { d.pluginDelete(w, r, name) })
-		return
-	}
-	writeError(w, r, errNotFound("page not found"))
-}
-
-func unescapePath(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) {
-			var v byte
-			if _, err := fmt.Sscanf(s[i+1:i+3], "%02x", &v); err == nil {
-				b.WriteByte(v)
-				i += 2
-				continue
-			}
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
-func (d *Daemon) pluginInspect(w http.ResponseWriter, r *http.Request, name string) {
-	d.mu.Lock()
-	p, err := d.pluginLookupLocked(name)
-	var out map[string]any
-	if err == nil {
-		out = p.json()
-	}
-	d.mu.Unlock()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-func (d *Daemon) pluginEnable(w http.ResponseWriter, r *http.Request, name string) {
-	if _, err := intParam(r, "timeout", 30); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.setPluginEnabled(w, r, name, "enable", func(p *plugin) error {
-		if p.enabled {
-			return errConflict("plugin already enabled: plugin " + p.name + " is enabled")
-		}
-		p.enabled = true
-		return nil
-	})
-}
-
-// setPluginEnabled runs change on the named plugin under the daemon's lock;
-// on success it emits the plugin event action and answers 200.
-func (d *Daemon) setPluginEnabled(w http.ResponseWriter, r *http.Request, name, action string, change func(p *plugin) error) {
-	d.mu.Lock()
-	p, err := d.pluginLookupLocked(name)
-	if err == nil {
-		err = change(p)
-	}
-	d.mu.Unlock()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.events.emit("plugin", action, p.id, map[string]string{"name": p.name})
-	w.WriteHeader(http.StatusOK)
-}
-
-func (d *Daemon) pluginDisable(w http.ResponseWriter, r *http.Request, name string) {
-	force := boolParam(r, "force")
-	d.setPluginEnabled(w, r, name, "disable", func(p *plugin) error {
-		switch {
-		case !p.enabled:
-			return errConflict("plugin is already disabled: plugin " + p.name + " is disabled")
-		case p.refCount > 0 && !force:
-			return errConflict(fmt.Sprintf("plugin %s is in use", p.name))
-		}
-		p.enabled = false
-		return nil
-	})
-}
-
-func (d *Daemon) pluginDelete(w http.ResponseWriter, r *http.Request, name string) {
-	force := boolParam(r, "force")
-	d.mu.Lock()
-	p, err := d.pluginLookupLocked(name)
-	if err == nil && p.enabled && !force {
-		err = errConflict("plugin " + p.name + " is enabled")
-	}
-	var out map[string]any
-	if err == nil {
-		out = p.json()
-		delete(d.x.plugins, p.id)
-	}
-	d.mu.Unlock()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.events.emit("plugin", "remove", p.id, map[string]string{"name": p.name})
-	writeJSON(w, http.StatusOK, out)
-}
-
-func (d *Daemon) pluginSet(w http.ResponseWriter, r *http.Request, name string) {
-	var args []string
-	if err := decodeBody(r, &args); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	p, err := d.pluginLookupLocked(name)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if p.enabled {
-		writeError(w, r, errInternal("cannot set on an active plugin, disable plugin before setting"))
-		return
-	}
-	next := map[string]string{}
-	for k, v := range p.env {
-		next[k] = v
-	}
-	for _, a := range args {
-		k, v, ok := strings.Cut(a, "=")
-		if !ok {
-			writeError(w, r, errInvalid(fmt.Sprintf("invalid argument %q: must be of the form key=value", a)))
-			return
-		}
-		if _, known := p.env[k]; !known {
-			writeError(w, r, errInvalid(fmt.Sprintf("setting %q not found in the plugin configuration", k)))
-			return
-		}
-		next[k] = v
-	}
-	p.env = next
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (d *Daemon) pluginUpgrade(w http.ResponseWriter, r *http.Request, name string) {
-	full, _, err := normalizePluginRef(r.URL.Query().Get("remote"))
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if err := d.checkRegistryAuth(r, full); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.mu.Lock()
-	p, err := d.pluginLookupLocked(name)
-	if err == nil && p.enabled {
-		err = errConflict("plugin must be disabled before upgrading")
-	}
-	var cfg map[string]any
-	if err == nil {
-		cfg, err = d.remotePluginLocked(full)
-	}
-	if err == nil {
-		cfg["DockerVersion"] = d.cfg.ServerVersion
-		cfg["rootfs"] = map[string]any{"type": "layers", "diff_ids": []string{"sha256:" + d.newID()}}
-		p.config, p.ref = cfg, full
-		for k, v := range envDefaults(cfg) {
-			if _, ok := p.env[k]; !ok {
-				p.env[k] = v
-			}
-		}
-	}
-	d.mu.Unlock()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	s := newJSONStream(w)
-	repo, tag, _ := strings.Cut(strings.TrimPrefix(full, "docker.io/"), ":")
-	s.msg(map[string]any{"status": "Pulling from " + repo, "id": tag})
-	s.msg(map[string]any{"status": "Status: Downloaded newer image for " + strings.TrimPrefix(full, "docker.io/")})
-	d.events.emit("plugin", "upgrade", p.id, map[string]string{"name": p.name})
-}
-
-func (d *Daemon) pluginPush(w http.ResponseWriter, r *http.Request, name string) {
-	d.mu.Lock()
-	p, err := d.pluginLookupLocked(name)
-	d.mu.Unlock()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	full, _, _ := normalizePluginRef(p.name)
-	if err := d.checkRegistryAuth(r, full); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	s := newJSONStream(w)
-	repo, tag, _ := strings.Cut(strings.TrimPrefix(full, "docker.io/"), ":")
-	s.msg(map[string]any{"status": "The push refers to repository [" + strings.Split(full, ":")[0] + "]"})
-	if strings.HasPrefix(full, "docker.io/") {
-		// the mock never reaches Docker Hub
-		s.fail(errors.New("denied: requested access to the resource is denied"))
-		return
-	}
-	d.mu.Lock()
-	d.x.pushedPlugins()[full] = cloneJSON(p.config)
-	d.mu.Unlock()
-	s.msg(map[string]any{"status": tag + ": digest: sha256:" + p.id + " size: 525"})
-	_ = repo
-	d.events.emit("plugin", "push", p.id, map[string]string{"name": p.name})
-}
-
-// pluginCreate installs a plugin from a tar of config.json and rootfs/.
-func (d *Daemon) pluginCreate(w http.ResponseWriter, r *http.Request) {
-	name := r.URL.Query().Get("name")
-	full, local, err := normalizePluginRef(name)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	var cfg map[string]any
-	tr := tar.NewReader(io.LimitReader(r.Body, 1<<30))
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			writeError(w, r, errInvalid("failed to read plugin archive: "+err.Error()))
-			return
-		}
-		if strings.TrimPrefix(h.Name, "./") == "config.json" {
-			dec := json.NewDecoder(io.LimitReader(tr, 1<<20))
-			dec.UseNumber()
-			if err := dec.Decode(&cfg); err != nil {
-				writeError(w, r, errInvalid("failed to decode config.json: "+err.Error()))
-				return
-			}
-		}
-	}
-	if cfg == nil {
-		writeError(w, r, errInvalid("open /var/lib/docker/tmp/plugin-create/config.json: no such file or directory"))
-		return
-	}
-	cfg = canonPluginConfig(cfg).(map[string]any)
-	d.mu.Lock()
-	if _, err := d.pluginLookupLocked(local); err == nil {
-		d.mu.Unlock()
-		writeError(w, r, errConflict(fmt.Sprintf("plugin %q already exists", local)))
-		return
-	}
-	p := d.installPluginLocked(local, full, cfg)
-	d.mu.Unlock()
-	d.events.emit("plugin", "create", p.id, map[string]string{"name": p.name})
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // pluginConfigKeys are config.json's field names: dockerd decodes it with

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -23,6 +24,12 @@ type Credentials struct {
 // /auth); the others are open. Every other registry host does not answer:
 // the mock reports it as a closed port, and docker.io as a Hub that denies
 // what the catalogue lacks.
+
+// registryStore is what was pushed to the emulated registries.
+type registryStore struct {
+	images  map[string]*image         // by "host/repo:tag" and "host/repo@digest"
+	plugins map[string]map[string]any // plugin configs, by normalised name
+}
 
 // registryHostOf is the registry of a normalised name ("docker.io" for
 // Docker Hub).
@@ -59,8 +66,8 @@ func unreachable(host string) error {
 	return errInternal(fmt.Sprintf("Get \"%s://%s/v2/\": dial tcp %s: connect: connection refused", registryScheme(host), host, hostPort(host)))
 }
 
-// registryMissError is the error of fetching a name no registry has.
-func (d *Daemon) registryMissError(full string) error {
+// registryMissErrorLocked is the error of fetching a name no registry has.
+func (d *Daemon) registryMissErrorLocked(full string) error {
 	host := registryHostOf(full)
 	if host == "docker.io" {
 		repo, _, _ := strings.Cut(strings.TrimPrefix(full, "docker.io/"), ":")
@@ -194,9 +201,7 @@ func (d *Daemon) registryPush(js *jsonStream, r *http.Request, ref imageRef, ims
 		return
 	}
 	for _, im := range ims {
-		d.mu.Lock()
-		tags := append([]string(nil), im.tags...)
-		d.mu.Unlock()
+		tags, _ := lockedValue(d, func() ([]string, error) { return slices.Clone(im.tags), nil })
 		for _, t := range tags {
 			tr, err := parseRef(t, true)
 			if err != nil || tr.repo != ref.repo || ref.tag != "" && tr.tag != ref.tag {
@@ -211,17 +216,15 @@ func (d *Daemon) registryPush(js *jsonStream, r *http.Request, ref imageRef, ims
 				js.msg(map[string]any{"status": "Pushed", "progressDetail": map[string]any{}, "id": short})
 			}
 			dg := digestOf(im.manifest)
-			d.mu.Lock()
-			if d.x.registry == nil {
-				d.x.registry = map[string]*image{}
-			}
-			d.x.registry[full+":"+tr.tag] = im
-			d.x.registry[full+"@"+dg] = im
-			d.images.addDigest(im, tr)
-			d.mu.Unlock()
+			_ = d.locked(func() error {
+				d.registry.images[full+":"+tr.tag] = im
+				d.registry.images[full+"@"+dg] = im
+				d.images.addDigest(im, tr)
+				return nil
+			})
 			js.msg(map[string]any{"status": fmt.Sprintf("%s: digest: %s size: %d", tr.tag, dg, len(im.manifest))})
 			js.msg(map[string]any{"progressDetail": map[string]any{}, "aux": map[string]any{"Tag": tr.tag, "Digest": dg, "Size": len(im.manifest)}})
-			d.events.emit("image", "push", tr.String(), map[string]string{"name": tr.String()})
+			d.emit("image", "push", tr.String(), map[string]string{"name": tr.String()})
 		}
 	}
 }
@@ -234,7 +237,7 @@ func (d *Daemon) registryFetchLocked(ref imageRef) *image {
 	if ref.digest != "" {
 		key = full + "@" + ref.digest
 	}
-	im := d.x.registry[key]
+	im := d.registry.images[key]
 	if im == nil {
 		return nil
 	}
@@ -244,81 +247,4 @@ func (d *Daemon) registryFetchLocked(ref imageRef) *image {
 	}
 	d.images.addDigest(im, ref)
 	return im
-}
-
-// distributionInspect answers GET /distribution/{name}/json from the
-// mock's catalogue and emulated registries.
-func (d *Daemon) distributionInspect(w http.ResponseWriter, r *http.Request) {
-	raw := r.URL.Path
-	if r.URL.RawPath != "" {
-		raw = r.URL.RawPath
-	}
-	name, ok := strings.CutSuffix(strings.TrimPrefix(raw, "/distribution/"), "/json")
-	if !ok || name == "" {
-		writeError(w, r, errNotFound("page not found"))
-		return
-	}
-	name = unescapePath(name)
-	ref, err := parseRef(name, true)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	full := ref.domain() + "/" + ref.path()
-	if err := d.checkRegistryAuth(r, full+":"+ref.tag); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.mu.Lock()
-	var im *image
-	key := full + ":" + ref.tag
-	if ref.digest != "" {
-		key = full + "@" + ref.digest
-	}
-	if x := d.x.registry[key]; x != nil {
-		im = x
-	} else if ref.domain() == "docker.io" && d.images.catalogue[ref.tagged()] {
-		im, _ = d.images.get(ref.tagged())
-	}
-	var miss error
-	if im == nil {
-		miss = d.registryMissError(full + ":" + ref.tag)
-		if ref.domain() == "docker.io" {
-			miss = &apiError{http.StatusUnauthorized, "errors:\ndenied: requested access to the resource is denied\nunauthorized: authentication required\n"}
-		}
-	}
-	d.mu.Unlock()
-	if miss != nil {
-		writeError(w, r, miss)
-		return
-	}
-	var mt struct {
-		MediaType string `json:"mediaType"`
-	}
-	_ = json.Unmarshal(im.manifest, &mt)
-	if mt.MediaType == "" {
-		mt.MediaType = "application/vnd.oci.image.manifest.v1+json"
-	}
-	writeJSON(w, http.StatusOK, map[string]any{
-		"Descriptor": map[string]any{"mediaType": mt.MediaType, "digest": digestOf(im.manifest), "size": len(im.manifest)},
-		"Platforms":  []any{map[string]any{"architecture": im.file.Architecture, "os": im.file.OS}},
-	})
-}
-
-// imageAttestations answers GET /images/{name}/attestations (API 1.55):
-// the mock's images carry no attestation manifests, so a known image has
-// an empty list.
-func (d *Daemon) imageAttestations(w http.ResponseWriter, r *http.Request, name string) {
-	if !infoOf(r).version.atLeast("1.55") {
-		writeError(w, r, errNotFound("page not found"))
-		return
-	}
-	d.mu.Lock()
-	_, err := d.images.get(name)
-	d.mu.Unlock()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, []any{})
 }

@@ -58,13 +58,7 @@ func startFallback(spec procSpec) proc {
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &fallbackProc{ctx: ctx, cancel: cancel, done: make(chan struct{}), spec: spec}
 	go func() {
-		code := p.run(spec.Argv)
-		p.mu.Lock()
-		if p.killed != 0 {
-			code = 128 + p.killed
-		}
-		p.code = code
-		p.mu.Unlock()
+		p.exit(p.run(spec.Argv))
 		cancel()
 		close(p.done)
 	}()
@@ -78,12 +72,27 @@ func (p *fallbackProc) Signal(sig int) {
 	if p.spec.PID1 && !p.spec.Init && sig != 9 && sig != 19 {
 		return // PID 1 without handlers ignores catchable signals
 	}
+	p.kill(sig)
+	p.cancel()
+}
+
+// kill records the first signal that ends p.
+func (p *fallbackProc) kill(sig int) {
 	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.killed == 0 {
 		p.killed = sig
 	}
-	p.mu.Unlock()
-	p.cancel()
+}
+
+// exit records p's exit code: 128+signal when a signal ended it.
+func (p *fallbackProc) exit(code int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.killed != 0 {
+		code = 128 + p.killed
+	}
+	p.code = code
 }
 
 func (p *fallbackProc) Done() <-chan struct{} { return p.done }

@@ -1,16 +1,6 @@
 package mockdaemon
 
 import (
-	"bytes"
-	"encoding/base64"
-	"encoding/json"
-	"fmt"
-	iofs "io/fs"
-	"net/http"
-	"path"
-	"slices"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -21,78 +11,6 @@ type service struct {
 	prev         map[string]any // PreviousSpec
 	updateStatus map[string]any
 	nextSlot     int
-}
-
-// task is one scheduled instance of a service, run as a container.
-type task struct {
-	swarmObj // spec: the service's TaskTemplate at scheduling time
-	svc      *service
-	slot     int
-	desired  string // "running" or "shutdown"
-	c        *container
-	final    string // a state the task reached for good ("shutdown", "rejected"...)
-	message  string
-	errText  string
-}
-
-func num(v any) (int64, bool) {
-	switch x := v.(type) {
-	case json.Number:
-		n, err := x.Int64()
-		if err != nil {
-			f, err := x.Float64()
-			return int64(f), err == nil
-		}
-		return n, true
-	case float64:
-		return int64(x), true
-	case int:
-		return int64(x), true
-	case int64:
-		return x, true
-	}
-	return 0, false
-}
-
-func sub(m map[string]any, keys ...string) map[string]any {
-	for _, k := range keys {
-		next, _ := m[k].(map[string]any)
-		if next == nil {
-			return nil
-		}
-		m = next
-	}
-	return m
-}
-
-func strs(v any) []string {
-	l, _ := v.([]any)
-	var out []string
-	for _, x := range l {
-		if s, ok := x.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// cloneJSON deep-copies a decoded JSON value.
-func cloneJSON(m map[string]any) map[string]any {
-	if m == nil {
-		return nil
-	}
-	b, _ := json.Marshal(m)
-	var out map[string]any
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	_ = dec.Decode(&out)
-	return out
-}
-
-func jsonEqual(a, b any) bool {
-	x, _ := json.Marshal(a)
-	y, _ := json.Marshal(b)
-	return bytes.Equal(x, y)
 }
 
 // replicas is how many tasks the service's mode asks for.
@@ -173,71 +91,6 @@ func (s *service) json(st *swarmState, status bool) map[string]any {
 	return m
 }
 
-func (d *Daemon) serviceList(w http.ResponseWriter, r *http.Request) {
-	f, err := parseFilters(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	status := boolParam(r, "status")
-	d.mu.Lock()
-	s, err := d.managerLocked()
-	out := []any{}
-	if err == nil {
-		for _, svc := range sortedObjs(s.services) {
-			mode := "replicated"
-			if m := sub(svc.spec, "Mode"); m != nil && m["Global"] != nil {
-				mode = "global"
-			}
-			if f.matchAny("id", func(v string) bool { return strings.HasPrefix(svc.id, v) }) &&
-				f.matchAny("name", func(v string) bool { return strings.HasPrefix(svc.name(), v) }) &&
-				f.matchAny("mode", func(v string) bool { return v == mode }) &&
-				f.matchLabels("label", svc.labels()) {
-				out = append(out, svc.json(s, status))
-			}
-		}
-	}
-	d.mu.Unlock()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-// sortedObjs orders objects by creation, then id.
-func sortedObjs[T interface{ base() *swarmObj }](m map[string]T) []T {
-	out := make([]T, 0, len(m))
-	for _, v := range m {
-		out = append(out, v)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i].base(), out[j].base()
-		if !a.created.Equal(b.created) {
-			return a.created.Before(b.created)
-		}
-		return a.id < b.id
-	})
-	return out
-}
-
-func (o *swarmObj) base() *swarmObj { return o }
-
-func (d *Daemon) serviceInspect(w http.ResponseWriter, r *http.Request) {
-	d.mu.Lock()
-	s, svc, err := d.serviceLookupLocked(r.PathValue("id"))
-	var out map[string]any
-	if err == nil {
-		out = svc.json(s, false)
-	}
-	d.mu.Unlock()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
 // validateServiceSpec checks what dockerd checks before it schedules.
 func (d *Daemon) validateServiceSpecLocked(s *swarmState, spec map[string]any) error {
 	cs := sub(spec, "TaskTemplate", "ContainerSpec")
@@ -296,153 +149,6 @@ func refsOf(v any) []objRef {
 	return out
 }
 
-func (d *Daemon) serviceCreate(w http.ResponseWriter, r *http.Request) {
-	spec, err := decodeSpec(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.mu.Lock()
-	s, err := d.managerLocked()
-	if err == nil {
-		err = d.validateServiceSpecLocked(s, spec)
-	}
-	if err == nil {
-		if spec["Name"] == nil || spec["Name"] == "" {
-			spec["Name"] = d.randomName()
-		}
-		for _, o := range s.services {
-			if o.name() == spec["Name"] {
-				err = errConflict("rpc error: code = AlreadyExists desc = name conflicts with an existing object: service " + o.name() + " already exists")
-			}
-		}
-	}
-	if err != nil {
-		d.mu.Unlock()
-		writeError(w, r, err)
-		return
-	}
-	if spec["Mode"] == nil {
-		spec["Mode"] = map[string]any{"Replicated": map[string]any{"Replicas": 1}}
-	}
-	now := d.now()
-	svc := &service{swarmObj: swarmObj{id: d.newID()[:25], created: now, updated: now, version: d.nextIndexLocked(), spec: spec}}
-	s.services[svc.id] = svc
-	d.reconcileLocked(s, svc)
-	id, name := svc.id, svc.name()
-	d.mu.Unlock()
-	d.events.emit("service", "create", id, map[string]string{"name": name})
-	writeJSON(w, http.StatusCreated, map[string]any{"ID": id, "Warnings": []string{}})
-}
-
-func (d *Daemon) serviceUpdate(w http.ResponseWriter, r *http.Request) {
-	ver, err := versionParam(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	spec, err := decodeSpec(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	rollback := r.URL.Query().Get("rollback") == "previous"
-	d.mu.Lock()
-	s, svc, err := d.serviceLookupLocked(r.PathValue("id"))
-	if err == nil && ver != svc.version {
-		err = errInternal(msgSeqConfl)
-	}
-	if err == nil && rollback && svc.prev == nil {
-		err = errInternal("service does not have a previous spec")
-	}
-	if err == nil && !rollback {
-		err = d.validateServiceSpecLocked(s, spec)
-	}
-	if err == nil && !rollback && spec["Name"] != nil && spec["Name"] != svc.name() {
-		err = errInvalid("rpc error: code = Unimplemented desc = renaming services is not supported")
-	}
-	if err != nil {
-		d.mu.Unlock()
-		writeError(w, r, err)
-		return
-	}
-	old := svc.spec
-	if rollback {
-		spec = svc.prev
-	}
-	spec["Name"] = svc.name()
-	if spec["Mode"] == nil {
-		spec["Mode"] = old["Mode"]
-	}
-	svc.prev = old
-	svc.spec = spec
-	svc.version = d.nextIndexLocked()
-	svc.updated = d.now()
-	redeploy := !jsonEqual(old["TaskTemplate"], spec["TaskTemplate"])
-	if redeploy {
-		state, done, msg := "updating", "completed", "update in progress"
-		if rollback {
-			state, done, msg = "rollback_started", "rollback_completed", "manually requested rollback"
-		}
-		svc.updateStatus = map[string]any{"State": state, "StartedAt": fmtTime(d.now()), "Message": msg}
-		var doomed []*container
-		for _, t := range s.tasks {
-			if t.svc == svc && t.desired == "running" {
-				t.desired = "shutdown"
-				if t.c != nil {
-					doomed = append(doomed, t.c)
-				}
-			}
-		}
-		grace := stopGrace(old)
-		d.goTracked(func() {
-			d.stopTaskContainers(doomed, grace)
-			d.mu.Lock()
-			defer d.mu.Unlock()
-			if d.x.swarm != s || s.services[svc.id] != svc {
-				return
-			}
-			d.reconcileLocked(s, svc)
-			finished := "update completed"
-			if rollback {
-				finished = "rollback completed"
-			}
-			svc.updateStatus = map[string]any{"State": done, "StartedAt": svc.updateStatus["StartedAt"], "CompletedAt": fmtTime(d.now()), "Message": finished}
-		})
-	} else {
-		d.reconcileLocked(s, svc)
-	}
-	id, name := svc.id, svc.name()
-	d.mu.Unlock()
-	d.events.emit("service", "update", id, map[string]string{"name": name})
-	writeJSON(w, http.StatusOK, map[string]any{"Warnings": []string{}})
-}
-
-func (d *Daemon) serviceDelete(w http.ResponseWriter, r *http.Request) {
-	d.mu.Lock()
-	s, svc, err := d.serviceLookupLocked(r.PathValue("id"))
-	if err != nil {
-		d.mu.Unlock()
-		writeError(w, r, err)
-		return
-	}
-	delete(s.services, svc.id)
-	var doomed []*container
-	for id, t := range s.tasks {
-		if t.svc == svc {
-			delete(s.tasks, id)
-			if t.c != nil {
-				doomed = append(doomed, t.c)
-			}
-		}
-	}
-	grace := stopGrace(svc.spec)
-	d.mu.Unlock()
-	d.goTracked(func() { d.removeTaskContainers(doomed, grace) })
-	d.events.emit("service", "remove", svc.id, map[string]string{"name": svc.name()})
-	w.WriteHeader(http.StatusOK)
-}
-
 // stopGrace is the ContainerSpec's StopGracePeriod (10s by default).
 func stopGrace(spec map[string]any) time.Duration {
 	if n, ok := num(sub(spec, "TaskTemplate", "ContainerSpec")["StopGracePeriod"]); ok {
@@ -460,14 +166,14 @@ func (d *Daemon) stopTaskContainers(cs []*container, grace time.Duration) {
 func (d *Daemon) removeTaskContainers(cs []*container, grace time.Duration) {
 	d.stopTaskContainers(cs, grace)
 	for _, c := range cs {
-		d.mu.Lock()
-		_, present := d.containers[c.id]
-		d.removeLocked(c, true)
-		attrs := c.eventAttrs()
-		d.mu.Unlock()
-		if present {
-			d.events.emit("container", "destroy", c.id, attrs)
-		}
+		_ = d.locked(func() error {
+			_, present := d.containers[c.id]
+			d.removeLocked(c, true)
+			if present {
+				d.emitContainerLocked(c, "destroy")
+			}
+			return nil
+		})
 	}
 }
 
@@ -521,426 +227,107 @@ func (d *Daemon) scheduleLocked(s *swarmState, svc *service, slot int) {
 		t.final, t.errText, t.message = "failed", err.Error(), "starting"
 		return
 	}
-	id, attrs := c.id, c.eventAttrs()
-	d.goTracked(func() {
-		d.events.emit("container", "start", id, attrs)
-		d.watchTask(s, t, c)
-	})
+	d.emitContainerLocked(c, "start")
+	d.goTracked(func() { d.watchTask(s, t, c) })
 }
 
-// watchTask restarts a task whose container exited, as the restart policy
-// of its service says (condition "any" by default, after Delay, 5s).
-func (d *Daemon) watchTask(s *swarmState, t *task, c *container) {
-	d.mu.Lock()
-	exited := c.exited
-	d.mu.Unlock()
-	select {
-	case <-exited:
-	case <-c.removed:
-	case <-d.ctx.Done():
-		return
+// createServiceLocked makes a service of spec, schedules its tasks and
+// emits its create event.
+func (d *Daemon) createServiceLocked(spec map[string]any) (string, error) {
+	s, err := d.managerLocked()
+	if err != nil {
+		return "", err
 	}
-	d.mu.Lock()
-	if d.x.swarm != s || t.desired != "running" || s.services[t.svc.id] != t.svc {
-		d.mu.Unlock()
-		return
+	if err := d.validateServiceSpecLocked(s, spec); err != nil {
+		return "", err
 	}
-	rp := sub(t.spec, "RestartPolicy")
-	cond, _ := rp["Condition"].(string)
-	code := c.state.ExitCode
-	restart := cond == "" || cond == "any" || cond == "on-failure" && code != 0
-	delay := 5 * time.Second
-	if n, ok := num(rp["Delay"]); ok {
-		delay = time.Duration(n)
+	if spec["Name"] == nil || spec["Name"] == "" {
+		spec["Name"] = d.randomNameLocked()
 	}
-	if restart {
-		t.desired = "shutdown"
+	for _, o := range s.services {
+		if o.name() == spec["Name"] {
+			return "", errConflict("rpc error: code = AlreadyExists desc = name conflicts with an existing object: service " + o.name() + " already exists")
+		}
 	}
-	d.mu.Unlock()
-	if !restart {
-		return
+	if spec["Mode"] == nil {
+		spec["Mode"] = map[string]any{"Replicated": map[string]any{"Replicas": 1}}
 	}
-	tm := time.NewTimer(delay)
-	defer tm.Stop()
-	select {
-	case <-tm.C:
-	case <-d.ctx.Done():
-		return
-	}
-	d.mu.Lock()
-	if d.x.swarm == s && s.services[t.svc.id] == t.svc {
-		d.reconcileLocked(s, t.svc)
-	}
-	d.mu.Unlock()
+	now := d.now()
+	svc := &service{swarmObj: swarmObj{id: d.newID()[:25], created: now, updated: now, version: d.nextIndexLocked(), spec: spec}}
+	s.services[svc.id] = svc
+	d.reconcileLocked(s, svc)
+	d.events.emit("service", "create", svc.id, map[string]string{"name": svc.name()})
+	return svc.id, nil
 }
 
-// recorder is an in-process http.ResponseWriter for reusing handlers.
-type recorder struct {
-	h    http.Header
-	code int
-	body bytes.Buffer
-}
-
-func (r *recorder) Header() http.Header {
-	if r.h == nil {
-		r.h = http.Header{}
-	}
-	return r.h
-}
-func (r *recorder) WriteHeader(code int) {
-	if r.code == 0 {
-		r.code = code
-	}
-}
-func (r *recorder) Write(p []byte) (int, error) {
-	if r.code == 0 {
-		r.code = http.StatusOK
-	}
-	return r.body.Write(p)
-}
-
-// taskContainerLocked creates the task's container from its ContainerSpec
-// through the container create handler, and mounts the service's secrets
-// and configs into it.
-func (d *Daemon) taskContainerLocked(s *swarmState, svc *service, t *task) (*container, error) {
-	cs := sub(t.spec, "ContainerSpec")
-	labels := strMap(cs["Labels"])
-	for k, v := range map[string]string{
-		"com.docker.swarm.node.id": s.nodeID, "com.docker.swarm.service.id": svc.id,
-		"com.docker.swarm.service.name": svc.name(), "com.docker.swarm.task": "",
-		"com.docker.swarm.task.id": t.id, "com.docker.swarm.task.name": fmt.Sprintf("%s.%d.%s", svc.name(), t.slot, t.id),
-	} {
-		labels[k] = v
-	}
-	body := map[string]any{
-		"Image":      cs["Image"],
-		"Env":        cs["Env"],
-		"WorkingDir": cs["Dir"],
-		"User":       cs["User"],
-		"Hostname":   cs["Hostname"],
-		"Labels":     labels,
-		"Tty":        cs["TTY"],
-		"OpenStdin":  cs["OpenStdin"],
-		"StopSignal": cs["StopSignal"],
-		"HostConfig": map[string]any{"Mounts": cs["Mounts"], "Init": cs["Init"], "ReadonlyRootfs": cs["ReadOnly"]},
-	}
-	if cmd := strs(cs["Command"]); len(cmd) > 0 {
-		body["Entrypoint"] = cmd
-	}
-	if args := strs(cs["Args"]); len(args) > 0 {
-		body["Cmd"] = args
-	}
-	for k, v := range body {
-		if v == nil {
-			delete(body, k)
-		}
-	}
-	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest("POST", "/containers/create?name="+fmt.Sprintf("%s.%d.%s", svc.name(), t.slot, t.id), bytes.NewReader(b))
-	req = req.WithContext(withReqInfo(d.ctx, &reqInfo{version: d.maxVersion, rec: &Request{}}))
-	rec := &recorder{}
-	d.mu.Unlock()
-	d.containerCreate(rec, req)
-	d.mu.Lock()
-	var res struct {
-		ID      string `json:"Id"`
-		Message string `json:"message"`
-	}
-	_ = json.Unmarshal(rec.body.Bytes(), &res)
-	if rec.code != http.StatusCreated {
-		return nil, fmt.Errorf("%s", res.Message)
-	}
-	c := d.containers[res.ID]
-	if c == nil {
-		return nil, fmt.Errorf("No such container: %s", res.ID)
-	}
-	for _, ref := range refsOf(cs["Secrets"]) {
-		sec := s.secrets[ref.id]
-		if sec == nil {
-			continue
-		}
-		p := ref.file
-		if p == "" {
-			p = ref.name
-		}
-		if !path.IsAbs(p) {
-			p = "/run/secrets/" + p
-		}
-		writeObjFile(c, p, objData(sec), ref.mode, 0o444)
-	}
-	for _, ref := range refsOf(cs["Configs"]) {
-		cfg := s.configs[ref.id]
-		if cfg == nil {
-			continue
-		}
-		p := ref.file
-		if p == "" {
-			p = "/" + ref.name
-		}
-		if !path.IsAbs(p) {
-			p = "/" + p
-		}
-		writeObjFile(c, p, objData(cfg), ref.mode, 0o444)
-	}
-	return c, nil
-}
-
-func objData(o *swarmObj) []byte {
-	s, _ := o.spec["Data"].(string)
-	b, _ := base64.StdEncoding.DecodeString(s)
-	return b
-}
-
-func writeObjFile(c *container, p string, data []byte, mode, def int64) {
-	if mode == 0 {
-		mode = def
-	}
-	_ = c.fs.MkdirAll(path.Dir(p), 0o755)
-	_ = c.fs.WriteFile(p, data, 0o644)
-	_ = c.fs.Chmod(p, iofs.FileMode(mode)&0o777)
-}
-
-// task state as the API shows it, from its container's.
-func (t *task) state() string {
-	if t.final != "" {
-		return t.final
-	}
-	c := t.c
-	if c == nil {
-		return "pending"
-	}
+// updateServiceLocked updates (or, with rollback, rolls back) the service
+// ref at version ver: its tasks are replaced when the task template
+// changes, and UpdateStatus follows; it emits the update event.
+func (d *Daemon) updateServiceLocked(ref string, ver uint64, spec map[string]any, rollback bool) error {
+	s, svc, err := d.serviceLookupLocked(ref)
 	switch {
-	case c.state.Running:
-		return "running"
-	case c.hasRun && t.desired == "shutdown" && c.manualStop:
-		return "shutdown"
-	case c.hasRun && c.state.ExitCode == 0:
-		return "complete"
-	case c.hasRun:
-		return "failed"
+	case err != nil:
+		return err
+	case ver != svc.version:
+		return errInternal(msgSeqConfl)
+	case rollback && svc.prev == nil:
+		return errInternal("service does not have a previous spec")
 	}
-	return "assigned"
-}
-
-func (t *task) json(s *swarmState) map[string]any {
-	m := t.meta()
-	m["Labels"] = map[string]any{}
-	m["ServiceID"] = t.svc.id
-	m["Slot"] = t.slot
-	m["NodeID"] = s.nodeID
-	m["DesiredState"] = t.desired
-	st := t.state()
-	status := map[string]any{"Timestamp": fmtTime(t.updated), "State": st, "Message": t.message, "PortStatus": map[string]any{}}
-	if status["Message"] == "" {
-		status["Message"] = map[string]string{"running": "started", "complete": "finished", "shutdown": "shutdown", "failed": "started"}[st]
-	}
-	if t.errText != "" {
-		status["Err"] = t.errText
-	}
-	if c := t.c; c != nil {
-		cst := map[string]any{"ContainerID": c.id, "PID": c.state.Pid, "ExitCode": c.state.ExitCode}
-		status["ContainerStatus"] = cst
-		if st == "failed" && t.errText == "" {
-			status["Err"] = "task: non-zero exit (" + strconv.Itoa(c.state.ExitCode) + ")"
+	if !rollback {
+		if err := d.validateServiceSpecLocked(s, spec); err != nil {
+			return err
 		}
-		if !c.state.StartedAt.IsZero() {
-			status["Timestamp"] = fmtTime(c.state.StartedAt)
+		if spec["Name"] != nil && spec["Name"] != svc.name() {
+			return errInvalid("rpc error: code = Unimplemented desc = renaming services is not supported")
 		}
 	}
-	m["Status"] = status
-	return m
-}
-
-func (d *Daemon) taskLookupLocked(ref string) (*swarmState, *task, error) {
-	s, err := d.managerLocked()
-	if err != nil {
-		return nil, nil, err
+	old := svc.spec
+	if rollback {
+		spec = svc.prev
 	}
-	if t := s.tasks[ref]; t != nil {
-		return s, t, nil
+	spec["Name"] = svc.name()
+	if spec["Mode"] == nil {
+		spec["Mode"] = old["Mode"]
 	}
-	for id, t := range s.tasks {
-		if ref != "" && strings.HasPrefix(id, ref) {
-			return s, t, nil
+	svc.prev = old
+	svc.spec = spec
+	svc.version = d.nextIndexLocked()
+	svc.updated = d.now()
+	redeploy := !jsonEqual(old["TaskTemplate"], spec["TaskTemplate"])
+	if redeploy {
+		state, done, msg := "updating", "completed", "update in progress"
+		if rollback {
+			state, done, msg = "rollback_started", "rollback_completed", "manually requested rollback"
 		}
-	}
-	return nil, nil, errNotFound("task " + ref + " not found")
-}
-
-func (d *Daemon) taskList(w http.ResponseWriter, r *http.Request) {
-	f, err := parseFilters(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.mu.Lock()
-	s, err := d.managerLocked()
-	out := []any{}
-	if err == nil {
-		for _, t := range sortedObjs(s.tasks) {
-			name := fmt.Sprintf("%s.%d", t.svc.name(), t.slot)
-			if f.matchAny("id", func(v string) bool { return strings.HasPrefix(t.id, v) }) &&
-				f.matchAny("service", func(v string) bool { return v == t.svc.id || v == t.svc.name() || strings.HasPrefix(t.svc.id, v) }) &&
-				f.matchAny("name", func(v string) bool { return strings.HasPrefix(name, v) }) &&
-				f.matchAny("node", func(v string) bool { return strings.HasPrefix(s.nodeID, v) || v == d.cfg.Hostname }) &&
-				f.matchAny("desired-state", func(v string) bool { return v == t.desired || v == "accepted" && t.desired == "running" }) &&
-				f.matchLabels("label", map[string]string{}) {
-				out = append(out, t.json(s))
-			}
-		}
-	}
-	d.mu.Unlock()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-func (d *Daemon) taskInspect(w http.ResponseWriter, r *http.Request) {
-	d.mu.Lock()
-	s, t, err := d.taskLookupLocked(r.PathValue("id"))
-	var out map[string]any
-	if err == nil {
-		out = t.json(s)
-	}
-	d.mu.Unlock()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-func (d *Daemon) serviceLogs(w http.ResponseWriter, r *http.Request) {
-	d.mu.Lock()
-	s, svc, err := d.serviceLookupLocked(r.PathValue("id"))
-	var cs []*container
-	var tty bool
-	if err == nil {
-		for _, t := range sortedObjs(s.tasks) {
-			if t.svc == svc && t.c != nil {
-				cs = append(cs, t.c)
-			}
-		}
-		tty, _ = sub(svc.spec, "TaskTemplate", "ContainerSpec")["TTY"].(bool)
-	}
-	d.mu.Unlock()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.swarmLogs(w, r, cs, tty)
-}
-
-func (d *Daemon) taskLogs(w http.ResponseWriter, r *http.Request) {
-	d.mu.Lock()
-	_, t, err := d.taskLookupLocked(r.PathValue("id"))
-	var cs []*container
-	var tty bool
-	if err == nil {
-		if t.c != nil {
-			cs = append(cs, t.c)
-		}
-		tty, _ = sub(t.spec, "ContainerSpec")["TTY"].(bool)
-	}
-	d.mu.Unlock()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	d.swarmLogs(w, r, cs, tty)
-}
-
-// swarmLogs writes the logs of the containers as dockerd's service logs:
-// always stdcopy frames, entries in time order; follow waits for more
-// until every container's run ended or the client goes.
-func (d *Daemon) swarmLogs(w http.ResponseWriter, r *http.Request, cs []*container, tty bool) {
-	stdout, stderr := boolParam(r, "stdout"), boolParam(r, "stderr")
-	if !stdout && !stderr {
-		writeError(w, r, errInvalid("Bad parameters: you must choose at least one stream"))
-		return
-	}
-	follow, timestamps := boolParam(r, "follow"), boolParam(r, "timestamps")
-	tail := -1
-	if v := r.URL.Query().Get("tail"); v != "" && v != "all" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			writeError(w, r, errInvalid("invalid value for tail: "+v))
-			return
-		}
-		tail = n
-	}
-	ct := "application/vnd.docker.raw-stream"
-	if !tty && infoOf(r).version.atLeast("1.42") {
-		ct = "application/vnd.docker.multiplexed-stream"
-	}
-	w.Header().Set("Content-Type", ct)
-	w.WriteHeader(http.StatusOK)
-	ew := newEntryWriter(w, false, stdout, stderr, timestamps)
-	var all []logEntry
-	next := make([]int, len(cs))
-	for i, c := range cs {
-		es, n, _, _ := c.logs.since(0)
-		next[i] = n
-		all = append(all, es...)
-	}
-	slices.SortStableFunc(all, func(a, b logEntry) int { return a.t.Compare(b.t) })
-	if tail >= 0 && tail < len(all) {
-		all = all[len(all)-tail:]
-	}
-	for _, e := range all {
-		if ew.write(e) != nil {
-			return
-		}
-	}
-	flush(w)
-	if !follow {
-		return
-	}
-	for {
-		var chs []<-chan struct{}
-		for i, c := range cs {
-			es, n, _, ch := c.logs.since(next[i])
-			next[i] = n
-			for _, e := range es {
-				if ew.write(e) != nil {
-					return
+		svc.updateStatus = map[string]any{"State": state, "StartedAt": fmtTime(d.now()), "Message": msg}
+		var doomed []*container
+		for _, t := range s.tasks {
+			if t.svc == svc && t.desired == "running" {
+				t.desired = "shutdown"
+				if t.c != nil {
+					doomed = append(doomed, t.c)
 				}
 			}
-			chs = append(chs, ch)
 		}
-		flush(w)
-		if !waitAny(r, d, chs) {
-			return
-		}
-	}
-}
-
-// waitAny waits for a change on one of chs; false when the client or the
-// daemon goes away.
-func waitAny(r *http.Request, d *Daemon, chs []<-chan struct{}) bool {
-	done := make(chan struct{})
-	defer close(done)
-	woke := make(chan struct{}, 1)
-	for _, ch := range chs {
-		go func() {
-			select {
-			case <-ch:
-				select {
-				case woke <- struct{}{}:
-				default:
+		grace := stopGrace(old)
+		d.goTracked(func() {
+			d.stopTaskContainers(doomed, grace)
+			_ = d.locked(func() error {
+				if d.swarm != s || s.services[svc.id] != svc {
+					return nil
 				}
-			case <-done:
-			}
-		}()
+				d.reconcileLocked(s, svc)
+				finished := "update completed"
+				if rollback {
+					finished = "rollback completed"
+				}
+				svc.updateStatus = map[string]any{"State": done, "StartedAt": svc.updateStatus["StartedAt"], "CompletedAt": fmtTime(d.now()), "Message": finished}
+				return nil
+			})
+		})
+	} else {
+		d.reconcileLocked(s, svc)
 	}
-	select {
-	case <-woke:
-		return true
-	case <-r.Context().Done():
-		return false
-	case <-d.ctx.Done():
-		return false
-	}
+	d.events.emit("service", "update", svc.id, map[string]string{"name": svc.name()})
+	return nil
 }

@@ -11,11 +11,14 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire/mockdaemon"
 )
@@ -70,72 +73,66 @@ func TestSwarmLifecycle(t *testing.T) {
 	before := runtime.NumGoroutine()
 	d, c := newClient(t, mockdaemon.Config{})
 	r := c.do("POST", "/v1.56/swarm/init", map[string]any{"ListenAddr": "127.0.0.1:2377", "AdvertiseAddr": "127.0.0.1"})
+	require.Equal(t, 200, r.status, "init: %s", r.body)
 	var nodeID string
-	if r.status != 200 || json.Unmarshal(r.body, &nodeID) != nil || nodeID == "" {
-		t.Fatalf("init: %d %s", r.status, r.body)
-	}
-	if r := c.do("POST", "/v1.56/swarm/init", map[string]any{}); r.status != 503 || !strings.HasPrefix(r.message(), "This node is already part of a swarm.") {
-		t.Errorf("second init: %d %q", r.status, r.message())
-	}
-	if got := c.do("GET", "/_ping", nil).header.Get("Swarm"); got != "active/manager" {
-		t.Errorf("ping Swarm header %q", got)
-	}
+	require.NoError(t, json.Unmarshal(r.body, &nodeID))
+	require.NotEmpty(t, nodeID)
+	r = c.do("POST", "/v1.56/swarm/init", map[string]any{})
+	assert.Equal(t, 503, r.status, "second init")
+	assert.True(t, strings.HasPrefix(r.message(), "This node is already part of a swarm."), "second init: %q", r.message())
+	assert.Equal(t, "active/manager", c.do("GET", "/_ping", nil).header.Get("Swarm"), "ping Swarm header")
 	var sw struct {
 		ID         string
 		Version    struct{ Index int64 }
 		Spec       map[string]any
 		JoinTokens struct{ Worker, Manager string }
 	}
-	json.Unmarshal(c.do("GET", "/v1.56/swarm", nil).body, &sw)
-	if sw.ID == "" || !strings.HasPrefix(sw.JoinTokens.Worker, "SWMTKN-1-") || sw.Spec["Name"] != "default" {
-		t.Fatalf("inspect: %+v", sw)
-	}
-	stale := sw.Version.Index
-	if r := c.do("POST", "/v1.56/swarm/update?version="+itoa(stale)+"&rotateWorkerToken=1", sw.Spec); r.status != 200 {
-		t.Fatalf("update: %d %s", r.status, r.body)
-	}
-	if r := c.do("POST", "/v1.56/swarm/update?version="+itoa(stale), sw.Spec); r.status != 500 || r.message() != "rpc error: code = Unknown desc = update out of sequence" {
-		t.Errorf("stale update: %d %q", r.status, r.message())
-	}
-	if r := c.do("POST", "/v1.56/swarm/unlock", map[string]string{"UnlockKey": "x"}); r.status != 409 || r.message() != "swarm is not locked" {
-		t.Errorf("unlock: %d %q", r.status, r.message())
-	}
-	if r := c.do("POST", "/v1.56/swarm/leave", nil); r.status != 503 || !strings.Contains(r.message(), "Removing the last manager erases all current state of the swarm.") {
-		t.Errorf("leave without force: %d %q", r.status, r.message())
-	}
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.56/swarm", nil).body, &sw))
+	require.NotEmpty(t, sw.ID, "inspect: %+v", sw)
+	require.True(t, strings.HasPrefix(sw.JoinTokens.Worker, "SWMTKN-1-"), "inspect: %+v", sw)
+	require.Equal(t, "default", sw.Spec["Name"], "inspect")
+	stale := strconv.FormatInt(sw.Version.Index, 10)
+	r = c.do("POST", "/v1.56/swarm/update?version="+stale+"&rotateWorkerToken=1", sw.Spec)
+	require.Equal(t, 200, r.status, "update: %s", r.body)
+	r = c.do("POST", "/v1.56/swarm/update?version="+stale, sw.Spec)
+	assert.Equal(t, 500, r.status, "stale update")
+	assert.Equal(t, "rpc error: code = Unknown desc = update out of sequence", r.message(), "stale update")
+	r = c.do("POST", "/v1.56/swarm/unlock", map[string]string{"UnlockKey": "x"})
+	assert.Equal(t, 409, r.status, "unlock")
+	assert.Equal(t, "swarm is not locked", r.message(), "unlock")
+	r = c.do("POST", "/v1.56/swarm/leave", nil)
+	assert.Equal(t, 503, r.status, "leave without force")
+	assert.Contains(t, r.message(), "Removing the last manager erases all current state of the swarm.", "leave without force")
 	var info struct {
 		Swarm struct{ LocalNodeState, NodeID string }
 	}
-	json.Unmarshal(c.do("GET", "/v1.56/info", nil).body, &info)
-	if info.Swarm.LocalNodeState != "active" || info.Swarm.NodeID != nodeID {
-		t.Errorf("info.Swarm: %+v", info.Swarm)
-	}
-	if r := c.do("DELETE", "/v1.56/nodes/"+nodeID, nil); r.status != 400 || !strings.Contains(r.message(), "is a cluster manager") {
-		t.Errorf("node delete: %d %q", r.status, r.message())
-	}
-	if r := c.do("GET", "/v1.56/nodes/nope", nil); r.status != 404 || r.message() != "node nope not found" {
-		t.Errorf("node inspect: %d %q", r.status, r.message())
-	}
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.56/info", nil).body, &info))
+	assert.Equal(t, "active", info.Swarm.LocalNodeState, "info.Swarm")
+	assert.Equal(t, nodeID, info.Swarm.NodeID, "info.Swarm")
+	r = c.do("DELETE", "/v1.56/nodes/"+nodeID, nil)
+	assert.Equal(t, 400, r.status, "node delete")
+	assert.Contains(t, r.message(), "is a cluster manager", "node delete")
+	r = c.do("GET", "/v1.56/nodes/nope", nil)
+	assert.Equal(t, 404, r.status, "node inspect")
+	assert.Equal(t, "node nope not found", r.message(), "node inspect")
 
 	// secret and config
 	b64 := base64.StdEncoding.EncodeToString
 	r = c.do("POST", "/v1.56/secrets/create", map[string]any{"Name": "pw", "Data": b64([]byte("hunter2"))})
+	require.Equal(t, 201, r.status, "secret create: %s", r.body)
 	var sec struct{ ID string }
-	if r.status != 201 || json.Unmarshal(r.body, &sec) != nil || sec.ID == "" {
-		t.Fatalf("secret create: %d %s", r.status, r.body)
-	}
-	if r := c.do("POST", "/v1.56/secrets/create", map[string]any{"Name": "pw", "Data": b64([]byte("x"))}); r.status != 409 || r.message() != "rpc error: code = AlreadyExists desc = secret pw already exists" {
-		t.Errorf("secret dup: %d %q", r.status, r.message())
-	}
-	if r := c.do("GET", "/v1.56/secrets/pw", nil); r.status != 200 || bytes.Contains(r.body, []byte("Data")) {
-		t.Errorf("secret inspect shows its data: %d %s", r.status, r.body)
-	}
+	require.NoError(t, json.Unmarshal(r.body, &sec))
+	require.NotEmpty(t, sec.ID)
+	r = c.do("POST", "/v1.56/secrets/create", map[string]any{"Name": "pw", "Data": b64([]byte("x"))})
+	assert.Equal(t, 409, r.status, "secret dup")
+	assert.Equal(t, "rpc error: code = AlreadyExists desc = secret pw already exists", r.message(), "secret dup")
+	r = c.do("GET", "/v1.56/secrets/pw", nil)
+	assert.Equal(t, 200, r.status, "secret inspect")
+	assert.NotContains(t, string(r.body), "Data", "secret inspect shows its data")
 	r = c.do("POST", "/v1.56/configs/create", map[string]any{"Name": "conf", "Data": b64([]byte("k=v"))})
 	var cfg struct{ ID string }
-	json.Unmarshal(r.body, &cfg)
-	if r := c.do("GET", "/v1.56/configs/"+cfg.ID, nil); !bytes.Contains(r.body, []byte(b64([]byte("k=v")))) {
-		t.Errorf("config inspect hides its data: %s", r.body)
-	}
+	require.NoError(t, json.Unmarshal(r.body, &cfg))
+	assert.Contains(t, string(c.do("GET", "/v1.56/configs/"+cfg.ID, nil).body), b64([]byte("k=v")), "config inspect hides its data")
 
 	// service: one task, a container that sees both
 	spec := map[string]any{
@@ -151,54 +148,44 @@ func TestSwarmLifecycle(t *testing.T) {
 		},
 	}
 	r = c.do("POST", "/v1.56/services/create", spec)
+	require.Equal(t, 201, r.status, "service create: %s", r.body)
 	var svc struct{ ID string }
-	if r.status != 201 || json.Unmarshal(r.body, &svc) != nil {
-		t.Fatalf("service create: %d %s", r.status, r.body)
-	}
-	if r := c.do("DELETE", "/v1.56/secrets/pw", nil); r.status != 400 || !strings.Contains(r.message(), "is in use by the following service: web") {
-		t.Errorf("delete of a used secret: %d %q", r.status, r.message())
-	}
+	require.NoError(t, json.Unmarshal(r.body, &svc))
+	r = c.do("DELETE", "/v1.56/secrets/pw", nil)
+	assert.Equal(t, 400, r.status, "delete of a used secret")
+	assert.Contains(t, r.message(), "is in use by the following service: web", "delete of a used secret")
 	var logs string
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
+	poll(10*time.Second, func() bool {
 		lr := c.do("GET", "/v1.56/services/web/logs?stdout=1&stderr=1", nil)
-		if lr.header.Get("Content-Type") != "application/vnd.docker.multiplexed-stream" {
-			t.Fatalf("service logs content type %q", lr.header.Get("Content-Type"))
-		}
-		if logs = demux(t, lr.body); strings.Contains(logs, "k=v") {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if logs != "hunter2\nk=v\n" {
-		t.Errorf("service logs %q", logs)
-	}
+		require.Equal(t, "application/vnd.docker.multiplexed-stream", lr.header.Get("Content-Type"), "service logs content type")
+		logs = demux(t, lr.body)
+		return strings.Contains(logs, "k=v")
+	})
+	assert.Equal(t, "hunter2\nk=v\n", logs, "service logs")
 	var tasks []struct {
 		ID, ServiceID, DesiredState string
 		Status                      struct{ State string }
 	}
-	json.Unmarshal(c.do("GET", `/v1.56/tasks?filters={"service":["web"]}`, nil).body, &tasks)
-	if len(tasks) != 1 || tasks[0].ServiceID != svc.ID || tasks[0].Status.State != "running" || tasks[0].DesiredState != "running" {
-		t.Errorf("tasks: %+v", tasks)
+	require.NoError(t, json.Unmarshal(c.do("GET", `/v1.56/tasks?filters={"service":["web"]}`, nil).body, &tasks))
+	if assert.Len(t, tasks, 1) {
+		assert.Equal(t, svc.ID, tasks[0].ServiceID, "task")
+		assert.Equal(t, "running", tasks[0].Status.State, "task")
+		assert.Equal(t, "running", tasks[0].DesiredState, "task")
 	}
-	if r := c.do("GET", "/v1.56/services/web/logs", nil); r.status != 400 || r.message() != "Bad parameters: you must choose at least one stream" {
-		t.Errorf("logs without streams: %d %q", r.status, r.message())
-	}
-	if r := c.do("POST", "/v1.56/services/web/update?version=1", spec); r.status != 500 || !strings.HasSuffix(r.message(), "update out of sequence") {
-		t.Errorf("stale service update: %d %q", r.status, r.message())
-	}
-	if r := c.do("DELETE", "/v1.56/services/web", nil); r.status != 200 {
-		t.Errorf("service delete: %d %s", r.status, r.body)
-	}
-	if r := c.do("GET", "/v1.56/services/web", nil); r.status != 404 || r.message() != "service web not found" {
-		t.Errorf("inspect after delete: %d %q", r.status, r.message())
-	}
-	if r := c.do("POST", "/v1.56/swarm/leave?force=1", nil); r.status != 200 {
-		t.Fatalf("leave --force: %d %s", r.status, r.body)
-	}
-	if got := c.do("GET", "/_ping", nil).header.Get("Swarm"); got != "inactive" {
-		t.Errorf("ping Swarm header after leave %q", got)
-	}
+	r = c.do("GET", "/v1.56/services/web/logs", nil)
+	assert.Equal(t, 400, r.status, "logs without streams")
+	assert.Equal(t, "Bad parameters: you must choose at least one stream", r.message(), "logs without streams")
+	r = c.do("POST", "/v1.56/services/web/update?version=1", spec)
+	assert.Equal(t, 500, r.status, "stale service update")
+	assert.True(t, strings.HasSuffix(r.message(), "update out of sequence"), "stale service update: %q", r.message())
+	r = c.do("DELETE", "/v1.56/services/web", nil)
+	assert.Equal(t, 200, r.status, "service delete: %s", r.body)
+	r = c.do("GET", "/v1.56/services/web", nil)
+	assert.Equal(t, 404, r.status, "inspect after delete")
+	assert.Equal(t, "service web not found", r.message(), "inspect after delete")
+	r = c.do("POST", "/v1.56/swarm/leave?force=1", nil)
+	require.Equal(t, 200, r.status, "leave --force: %s", r.body)
+	assert.Equal(t, "inactive", c.do("GET", "/_ping", nil).header.Get("Swarm"), "ping Swarm header after leave")
 	c.hc.CloseIdleConnections()
 	d.Close()
 	settle(t, before)
@@ -484,4 +471,38 @@ func TestImageAttestations(t *testing.T) {
 			t.Errorf("GET %s: %d %s", tt.path, r.status, r.body)
 		}
 	}
+}
+
+// TestLockSwarm: LockSwarm locks an autolocked swarm as a restart of its
+// manager would (every swarm call is refused until the unlock key is
+// given), and is refused without a swarm or without autolock.
+func TestLockSwarm(t *testing.T) {
+	d, c := newClient(t, mockdaemon.Config{})
+	require.False(t, d.LockSwarm(), "no swarm")
+
+	r := c.do("POST", "/v1.56/swarm/init", map[string]any{})
+	require.Equal(t, 200, r.status, "init: %s", r.body)
+	assert.False(t, d.LockSwarm(), "no autolock")
+
+	var sw struct{ Version struct{ Index int } }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.56/swarm", nil).body, &sw))
+	r = c.do("POST", "/v1.56/swarm/update?version="+strconv.Itoa(sw.Version.Index), map[string]any{"EncryptionConfig": map[string]any{"AutoLockManagers": true}})
+	require.Equal(t, 200, r.status, "update: %s", r.body)
+	var key struct{ UnlockKey string }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.56/swarm/unlockkey", nil).body, &key))
+	require.NotEmpty(t, key.UnlockKey)
+
+	require.True(t, d.LockSwarm())
+	r = c.do("GET", "/v1.56/swarm", nil)
+	assert.Equal(t, 503, r.status)
+	assert.Equal(t, `Swarm is encrypted and needs to be unlocked before it can be used. Please use "docker swarm unlock" to unlock it.`, r.message())
+	assert.Equal(t, "locked", c.do("GET", "/_ping", nil).header.Get("Swarm"))
+
+	r = c.do("POST", "/v1.56/swarm/unlock", map[string]any{"UnlockKey": "SWMKEY-1-wrong"})
+	assert.Equal(t, 400, r.status)
+	assert.Equal(t, "swarm could not be unlocked: invalid key", r.message())
+	r = c.do("POST", "/v1.56/swarm/unlock", map[string]any{"UnlockKey": key.UnlockKey})
+	assert.Equal(t, 200, r.status, "unlock: %s", r.body)
+	assert.Equal(t, 200, c.do("GET", "/v1.56/swarm", nil).status)
+	assert.Equal(t, "active/manager", c.do("GET", "/_ping", nil).header.Get("Swarm"))
 }

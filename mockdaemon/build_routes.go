@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"path"
 	"slices"
@@ -12,47 +13,28 @@ import (
 	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
 )
 
-// buildInstr is one Dockerfile instruction.
-type buildInstr struct {
-	cmd  string // upper case
-	args string
-	raw  string
-}
-
-// parseDockerfile splits a Dockerfile into instructions: comments dropped,
-// backslash continuations joined.
-func parseDockerfile(src string) []buildInstr {
-	var out []buildInstr
-	var cur strings.Builder
-	for _, line := range strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n") {
-		t := strings.TrimSpace(line)
-		if cur.Len() == 0 && (t == "" || strings.HasPrefix(t, "#")) {
-			continue
-		}
-		if strings.HasSuffix(t, "\\") {
-			cur.WriteString(strings.TrimSuffix(t, "\\"))
-			cur.WriteByte(' ')
-			continue
-		}
-		cur.WriteString(t)
-		full := strings.TrimSpace(cur.String())
-		cur.Reset()
-		cmd, args, _ := strings.Cut(full, " ")
-		out = append(out, buildInstr{cmd: strings.ToUpper(cmd), args: strings.TrimSpace(args), raw: full})
-	}
-	return out
-}
-
 // imageBuild is the legacy builder: a context tar and a Dockerfile subset
 // (FROM, RUN, COPY, ADD of local files, ENV, ARG, LABEL, WORKDIR, USER,
 // CMD, ENTRYPOINT, EXPOSE, VOLUME, STOPSIGNAL), answered with the legacy
 // JSON stream.
-func (d *Daemon) imageBuild(w http.ResponseWriter, r *http.Request) {
+// buildRoutes: the legacy builder.
+func (d *Daemon) buildRoutes() []route {
+	return []route{
+		{"POST", "/build", "ImageBuild", d.imageBuild},
+		{"POST", "/build/prune", "BuildPrune", d.buildPrune},
+	}
+}
+
+// buildPrune has no build cache to prune.
+func (d *Daemon) buildPrune(w http.ResponseWriter, r *http.Request) error {
+	return writeJSON(w, http.StatusOK, map[string]any{"CachesDeleted": []string{}, "SpaceReclaimed": 0})
+}
+
+func (d *Daemon) imageBuild(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	ctxFS := memfs.New()
 	if err := ctxFS.ExtractTar(r.Body, "/", false); err != nil {
-		writeError(w, r, errInvalid("mockdaemon: read build context: "+err.Error()))
-		return
+		return errInvalid("mockdaemon: read build context: " + err.Error())
 	}
 	dfName := q.Get("dockerfile")
 	if dfName == "" {
@@ -60,29 +42,25 @@ func (d *Daemon) imageBuild(w http.ResponseWriter, r *http.Request) {
 	}
 	df, err := ctxFS.ReadFile("/" + strings.TrimPrefix(dfName, "/"))
 	if err != nil {
-		writeError(w, r, errInvalid("Cannot locate specified Dockerfile: "+dfName))
-		return
+		return errInvalid("Cannot locate specified Dockerfile: " + dfName)
 	}
 	buildArgs := map[string]*string{}
 	if s := q.Get("buildargs"); s != "" {
 		if err := json.Unmarshal([]byte(s), &buildArgs); err != nil {
-			writeError(w, r, errInvalid("mockdaemon: bad buildargs: "+err.Error()))
-			return
+			return errInvalid("mockdaemon: bad buildargs: " + err.Error())
 		}
 	}
 	extraLabels := map[string]string{}
 	if s := q.Get("labels"); s != "" {
 		if err := json.Unmarshal([]byte(s), &extraLabels); err != nil {
-			writeError(w, r, errInvalid("mockdaemon: bad labels: "+err.Error()))
-			return
+			return errInvalid("mockdaemon: bad labels: " + err.Error())
 		}
 	}
 	var refs []imageRef
 	for _, t := range q["t"] {
 		ref, err := parseRef(t, true)
 		if err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
 		refs = append(refs, ref)
 	}
@@ -99,7 +77,7 @@ func (d *Daemon) imageBuild(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(instrs) == 0 || instrs[0].cmd != "FROM" && instrs[0].cmd != "ARG" {
 		fail("the Dockerfile (" + dfName + ") cannot be empty")
-		return
+		return nil
 	}
 	var f imageFile
 	var fsys *memfs.FS
@@ -128,16 +106,14 @@ func (d *Daemon) imageBuild(w http.ResponseWriter, r *http.Request) {
 				fsys = memfs.New()
 				parentID = ""
 			} else {
-				d.mu.Lock()
-				im, err := d.images.get(base)
-				d.mu.Unlock()
+				im, err := lockedValue(d, func() (*image, error) { return d.images.get(base) })
 				if err != nil {
 					fail(err.Error())
-					return
+					return nil
 				}
 				f = im.file
 				f.History = slices.Clone(im.file.History)
-				f.Config.Labels = cloneMap(im.file.Config.Labels)
+				f.Config.Labels = maps.Clone(im.file.Config.Labels)
 				f.Config.Env = slices.Clone(im.file.Config.Env)
 				fsys = im.fs.Clone()
 				parentID = im.id
@@ -156,7 +132,7 @@ func (d *Daemon) imageBuild(w http.ResponseWriter, r *http.Request) {
 		case "RUN":
 			if fsys == nil {
 				fail("no build stage in current context")
-				return
+				return nil
 			}
 			argv := execForm(in.args)
 			var out bytes.Buffer
@@ -171,19 +147,19 @@ func (d *Daemon) imageBuild(w http.ResponseWriter, r *http.Request) {
 			case <-r.Context().Done():
 				p.Signal(9)
 				<-p.Done()
-				return
+				return nil
 			}
 			if out.Len() > 0 {
 				say(out.String())
 			}
 			if code := p.ExitCode(); code != 0 {
 				fail(fmt.Sprintf("The command '%s' returned a non-zero code: %d", strings.Join(argv, " "), code))
-				return
+				return nil
 			}
 		case "COPY", "ADD":
 			if fsys == nil {
 				fail("no build stage in current context")
-				return
+				return nil
 			}
 			words := execForm(in.args)
 			if words[0] == "/bin/sh" {
@@ -197,7 +173,7 @@ func (d *Daemon) imageBuild(w http.ResponseWriter, r *http.Request) {
 			}
 			if len(srcs) < 2 {
 				fail(in.cmd + " requires at least two arguments")
-				return
+				return nil
 			}
 			dst := srcs[len(srcs)-1]
 			srcs = srcs[:len(srcs)-1]
@@ -212,7 +188,7 @@ func (d *Daemon) imageBuild(w http.ResponseWriter, r *http.Request) {
 			}
 			if err := buildCopy(ctxFS, fsys, srcs, dst); err != nil {
 				fail(err.Error())
-				return
+				return nil
 			}
 		case "ENV":
 			for _, kv := range parseKV(expand(in.args), true) {
@@ -234,21 +210,21 @@ func (d *Daemon) imageBuild(w http.ResponseWriter, r *http.Request) {
 			}
 			if err := applyChange(&f.Config, in.cmd+" "+a); err != nil {
 				fail(err.Error())
-				return
+				return nil
 			}
 		case "MAINTAINER":
 			f.Author = in.args
 		case "SHELL", "HEALTHCHECK":
 		default:
 			fail("dockerfile parse error on line " + fmt.Sprint(i+1) + ": unknown instruction: " + in.cmd)
-			return
+			return nil
 		}
 		f.History = append(f.History, historyEntry{Created: d.now(), CreatedBy: "/bin/sh -c #(nop) " + in.raw, EmptyLayer: in.cmd != "RUN" && in.cmd != "COPY" && in.cmd != "ADD"})
 		say(" ---> Running in " + d.newID()[:12] + "\n")
 	}
 	if fsys == nil {
 		fail("no build stage in current context")
-		return
+		return nil
 	}
 	if len(extraLabels) > 0 {
 		if f.Config.Labels == nil {
@@ -262,22 +238,24 @@ func (d *Daemon) imageBuild(w http.ResponseWriter, r *http.Request) {
 	var buf bytes.Buffer
 	if err := fsys.Snapshot(&buf); err != nil {
 		fail(err.Error())
-		return
+		return nil
 	}
 	data := buf.Bytes()
-	d.mu.Lock()
-	im, err := d.images.build(f, []layer{{data: data, diffID: digestOf(data)}})
-	if err == nil {
+	im, err := lockedValue(d, func() (*image, error) {
+		im, err := d.images.build(f, []layer{{data: data, diffID: digestOf(data)}})
+		if err != nil {
+			return nil, err
+		}
 		im.parent = parentID
 		im = d.images.put(im)
 		for _, ref := range refs {
 			d.images.tag(im, ref)
 		}
-	}
-	d.mu.Unlock()
+		return im, nil
+	})
 	if err != nil {
 		fail(err.Error())
-		return
+		return nil
 	}
 	js.msg(map[string]any{"aux": map[string]any{"ID": im.id}})
 	if quiet {
@@ -286,19 +264,9 @@ func (d *Daemon) imageBuild(w http.ResponseWriter, r *http.Request) {
 	say("Successfully built " + im.shortID() + "\n")
 	for _, ref := range refs {
 		say("Successfully tagged " + ref.tagged() + "\n")
-		d.events.emit("image", "tag", im.id, map[string]string{"name": ref.tagged()})
+		d.emit("image", "tag", im.id, map[string]string{"name": ref.tagged()})
 	}
-}
-
-func cloneMap(m map[string]string) map[string]string {
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
+	return nil
 }
 
 // buildCopy copies context paths into the image: a directory's contents

@@ -8,6 +8,9 @@ import (
 	"testing"
 )
 
+// What a test needs to run a daemon: StartUnix, StartTCP and StartTLS
+// serve one on a fresh listener and close it at the end of the test.
+
 // StartUnix starts a daemon on a unix socket in a temporary directory and
 // returns it with its DOCKER_HOST ("unix:///.../docker.sock"). The daemon is
 // closed by t.Cleanup.

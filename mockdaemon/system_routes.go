@@ -1,10 +1,27 @@
 package mockdaemon
 
 import (
+	"encoding/json"
 	"net/http"
 	"runtime"
+	"slices"
 	"strings"
+	"time"
 )
+
+// systemRoutes: ping, version, info, disk usage, events and registry
+// login.
+func (d *Daemon) systemRoutes() []route {
+	return []route{
+		{"GET", "/_ping", "SystemPing", d.ping},
+		{"HEAD", "/_ping", "SystemPingHead", d.ping},
+		{"GET", "/version", "SystemVersion", d.version},
+		{"GET", "/info", "SystemInfo", d.info},
+		{"GET", "/system/df", "SystemDataUsage", d.systemDF},
+		{"GET", "/events", "SystemEvents", d.eventsHandler},
+		{"POST", "/auth", "SystemAuth", d.auth},
+	}
+}
 
 const (
 	mockKernel    = "6.1.0-mock"
@@ -13,7 +30,7 @@ const (
 	mockNCPU      = 2
 )
 
-func (d *Daemon) ping(w http.ResponseWriter, r *http.Request) {
+func (d *Daemon) ping(w http.ResponseWriter, r *http.Request) error {
 	h := w.Header()
 	h.Set("Cache-Control", "no-cache, no-store, must-revalidate")
 	h.Set("Pragma", "no-cache")
@@ -23,13 +40,14 @@ func (d *Daemon) ping(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodHead {
 		h.Set("Content-Length", "0")
 		w.WriteHeader(http.StatusOK)
-		return
+		return nil
 	}
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write([]byte("OK"))
+	return nil
 }
 
-func (d *Daemon) version(w http.ResponseWriter, r *http.Request) {
+func (d *Daemon) version(w http.ResponseWriter, r *http.Request) error {
 	arch := runtime.GOARCH
 	details := map[string]any{
 		"ApiVersion":    d.maxVersion.String(),
@@ -42,7 +60,7 @@ func (d *Daemon) version(w http.ResponseWriter, r *http.Request) {
 		"MinAPIVersion": d.minVersion.String(),
 		"Os":            "linux",
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	return writeJSON(w, http.StatusOK, map[string]any{
 		"Platform": map[string]any{"Name": "Docker Engine - Mock"},
 		"Components": []any{
 			map[string]any{"Name": "Engine", "Version": d.cfg.ServerVersion, "Details": details},
@@ -59,27 +77,30 @@ func (d *Daemon) version(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (d *Daemon) info(w http.ResponseWriter, r *http.Request) {
-	d.mu.Lock()
-	var running, paused, stopped int
-	for _, c := range d.containers {
-		switch c.state.Status {
-		case "running", "restarting":
-			running++
-		case "paused":
-			paused++
-		default:
-			stopped++
+func (d *Daemon) info(w http.ResponseWriter, r *http.Request) error {
+	var running, paused, stopped, total, nimages int
+	var swarm map[string]any
+	_ = d.locked(func() error {
+		swarm = d.swarmInfoLocked()
+		for _, c := range d.containers {
+			switch c.state.Status {
+			case "running", "restarting":
+				running++
+			case "paused":
+				paused++
+			default:
+				stopped++
+			}
 		}
-	}
-	total := len(d.containers)
-	nimages := d.images.count()
-	d.mu.Unlock()
+		total = len(d.containers)
+		nimages = d.images.count()
+		return nil
+	})
 	arch := map[string]string{"amd64": "x86_64", "arm64": "aarch64"}[runtime.GOARCH]
 	if arch == "" {
 		arch = runtime.GOARCH
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	return writeJSON(w, http.StatusOK, map[string]any{
 		"ID":                 "MOCK:DAEMON:0000:0000:0000:0000:0000:0000:0000:0000:0000:0000",
 		"Containers":         total,
 		"ContainersRunning":  running,
@@ -130,7 +151,7 @@ func (d *Daemon) info(w http.ResponseWriter, r *http.Request) {
 		"ServerVersion":      d.cfg.ServerVersion,
 		"Runtimes":           map[string]any{"runc": map[string]any{"path": "runc"}},
 		"DefaultRuntime":     "runc",
-		"Swarm":              d.swarmInfo(),
+		"Swarm":              swarm,
 		"LiveRestoreEnabled": false,
 		"Isolation":          "",
 		"InitBinary":         "docker-init",
@@ -145,41 +166,30 @@ func (d *Daemon) info(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (d *Daemon) systemDF(w http.ResponseWriter, r *http.Request) {
+func (d *Daemon) systemDF(w http.ResponseWriter, r *http.Request) error {
 	ver := infoOf(r).version
 	verbose := boolParam(r, "verbose")
 	types := r.URL.Query()["type"]
-	want := func(t string) bool {
-		if len(types) == 0 {
-			return true
-		}
-		for _, x := range types {
-			if x == t {
-				return true
+	want := func(t string) bool { return len(types) == 0 || slices.Contains(types, t) }
+	var imgs, ctrs, vols []any
+	var ctrActive, volActive int
+	_ = d.locked(func() error {
+		imgs = d.images.summaries(ver, d.imageContainerCountsLocked())
+		for _, c := range d.sortedContainersLocked() {
+			ctrs = append(ctrs, d.containerSummaryLocked(c, true, ver))
+			if c.state.Running {
+				ctrActive++
 			}
 		}
-		return false
-	}
-	d.mu.Lock()
-	imgs := d.images.summaries(ver, d.imageContainerCounts())
-	var ctrs []any
-	var ctrActive int
-	for _, c := range d.sortedContainers() {
-		ctrs = append(ctrs, d.containerSummary(c, true, ver))
-		if c.state.Running {
-			ctrActive++
+		for _, v := range d.sortedVolumesLocked() {
+			refs := d.volumeRefCountLocked(v.name)
+			vols = append(vols, v.json(refs))
+			if refs > 0 {
+				volActive++
+			}
 		}
-	}
-	var vols []any
-	var volActive int
-	for _, v := range d.sortedVolumes() {
-		refs := d.volumeRefCount(v.name)
-		vols = append(vols, v.json(refs))
-		if refs > 0 {
-			volActive++
-		}
-	}
-	d.mu.Unlock()
+		return nil
+	})
 	var layers, imgActive int64
 	for _, s := range imgs {
 		m := s.(map[string]any)
@@ -235,34 +245,30 @@ func (d *Daemon) systemDF(w http.ResponseWriter, r *http.Request) {
 			out["BuildCacheUsage"] = usage(0, 0, 0, []any{})
 		}
 	}
-	writeJSON(w, http.StatusOK, out)
+	return writeJSON(w, http.StatusOK, out)
 }
 
 // auth accepts any credentials with a user name, like a registry that
 // says yes; an empty user name is refused as a registry would.
-func (d *Daemon) auth(w http.ResponseWriter, r *http.Request) {
+func (d *Daemon) auth(w http.ResponseWriter, r *http.Request) error {
 	var body struct {
 		Username      string `json:"username"`
 		Password      string `json:"password"`
 		ServerAddress string `json:"serveraddress"`
 	}
 	if err := decodeBody(r, &body); err != nil {
-		writeError(w, r, err)
-		return
+		return err
 	}
 	if handled, err := d.registryLogin(body.Username, body.Password, body.ServerAddress); handled {
 		if err != nil {
-			writeError(w, r, err)
-			return
+			return err
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"Status": "Login Succeeded", "IdentityToken": ""})
-		return
+		return writeJSON(w, http.StatusOK, map[string]any{"Status": "Login Succeeded", "IdentityToken": ""})
 	}
 	if body.Username == "" {
-		writeError(w, r, &apiError{http.StatusUnauthorized, "Get \"https://" + registryHost(body.ServerAddress) + "/v2/\": unauthorized: incorrect username or password"})
-		return
+		return &apiError{http.StatusUnauthorized, "Get \"https://" + registryHost(body.ServerAddress) + "/v2/\": unauthorized: incorrect username or password"}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"Status": "Login Succeeded", "IdentityToken": ""})
+	return writeJSON(w, http.StatusOK, map[string]any{"Status": "Login Succeeded", "IdentityToken": ""})
 }
 
 func registryHost(addr string) string {
@@ -272,4 +278,82 @@ func registryHost(addr string) string {
 		return "registry-1.docker.io"
 	}
 	return addr
+}
+
+func (d *Daemon) eventsHandler(w http.ResponseWriter, r *http.Request) error {
+	ver := infoOf(r).version
+	since, until, err := parseWindow(r)
+	if err != nil {
+		return err
+	}
+	f, err := parseFilters(r)
+	if err != nil {
+		return err
+	}
+	past, ch := d.events.subscribe()
+	defer d.events.unsubscribe(ch)
+
+	ct := "application/json"
+	if acc := r.Header.Get("Accept"); strings.Contains(acc, "application/x-ndjson") {
+		ct = "application/x-ndjson"
+	} else if strings.Contains(acc, "application/jsonl") {
+		ct = "application/jsonl"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.WriteHeader(http.StatusOK)
+	flush(w)
+	enc := json.NewEncoder(w)
+	inWindow := func(e *event) bool {
+		if !since.IsZero() && e.Time.Before(since) {
+			return false
+		}
+		if !until.IsZero() && e.Time.After(until) {
+			return false
+		}
+		return true
+	}
+	if !since.IsZero() || !until.IsZero() {
+		for _, e := range past {
+			if inWindow(e) && f.eventMatch(e) {
+				if enc.Encode(e.json(ver)) != nil {
+					return nil
+				}
+			}
+		}
+		flush(w)
+	}
+	var timeout <-chan time.Time
+	if !until.IsZero() {
+		wait := until.Sub(d.now())
+		if wait <= 0 {
+			return nil
+		}
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		timeout = t.C
+	}
+	for {
+		select {
+		case <-r.Context().Done():
+			return nil
+		case <-timeout:
+			return nil
+		case e, ok := <-ch:
+			if !ok {
+				return nil
+			}
+			if !inWindow(e) {
+				if !until.IsZero() && e.Time.After(until) {
+					return nil
+				}
+				continue
+			}
+			if f.eventMatch(e) {
+				if enc.Encode(e.json(ver)) != nil {
+					return nil
+				}
+				flush(w)
+			}
+		}
+	}
 }

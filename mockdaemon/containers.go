@@ -1,0 +1,802 @@
+package mockdaemon
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
+)
+
+// endpoint is a container's attachment to a network.
+type endpoint struct {
+	network    *network
+	endpointID string
+	ip         string
+	mac        string
+	aliases    []string
+	ipamIP     string
+	order      int
+}
+
+// container is one container. Its fields are guarded by Daemon.mu except
+// where noted.
+type container struct {
+	d            *Daemon
+	id           string
+	name         string // with the leading '/'
+	created      time.Time
+	imageID      string
+	config       containerConfig
+	host         hostConfig
+	state        containerState
+	restartCount int
+	path         string
+	args         []string
+	platform     string
+
+	fs     *memfs.FS // root filesystem
+	base   *memfs.FS // the image's, for changes
+	mounts []mountPoint
+	eps    map[string]*endpoint // by network name
+	ports  map[string][]portBinding
+
+	logs *logBuf
+
+	proc        proc
+	stdin       *stdinPipe
+	exited      chan struct{} // closed when the current run ends; replaced by start
+	health      *healthState  // State.Health; nil without a healthcheck
+	removed     chan struct{} // closed when removed
+	stopping    bool          // stop or kill asked for: no restart policy
+	removing    bool
+	execIDs     []string
+	pauseGate   *gate
+	hasRun      bool
+	manualStop  bool
+	pid         int
+	autoRemoved bool
+}
+
+// sortedContainersLocked lists containers newest first; d.mu held.
+func (d *Daemon) sortedContainersLocked() []*container {
+	return slices.Clone(d.ordered)
+}
+
+// newerContainer orders the container list: newest first, then by id.
+func newerContainer(a, b *container) bool {
+	if !a.created.Equal(b.created) {
+		return a.created.After(b.created)
+	}
+	return a.id > b.id
+}
+
+// indexContainerLocked adds c to d.containers and to the list order,
+// kept sorted incrementally; d.mu held.
+func (d *Daemon) indexContainerLocked(c *container) {
+	d.containers[c.id] = c
+	i := sort.Search(len(d.ordered), func(i int) bool { return !newerContainer(d.ordered[i], c) })
+	d.ordered = slices.Insert(d.ordered, i, c)
+}
+
+// unindexContainerLocked removes c from d.containers and the order; d.mu held.
+func (d *Daemon) unindexContainerLocked(c *container) {
+	delete(d.containers, c.id)
+	i := sort.Search(len(d.ordered), func(i int) bool { return !newerContainer(d.ordered[i], c) })
+	for ; i < len(d.ordered); i++ {
+		if d.ordered[i] == c {
+			d.ordered = slices.Delete(d.ordered, i, i+1)
+			return
+		}
+	}
+	// not where its key says (created changed?): fall back to a scan
+	if j := slices.Index(d.ordered, c); j >= 0 {
+		d.ordered = slices.Delete(d.ordered, j, j+1)
+	}
+}
+
+// getContainerLocked resolves a full id, a name or a unique id prefix.
+func (d *Daemon) getContainerLocked(ref string) (*container, error) {
+	if ref == "" {
+		return nil, noSuchContainer(ref)
+	}
+	if c, ok := d.containers[ref]; ok {
+		return c, nil
+	}
+	name := ref
+	if !strings.HasPrefix(name, "/") {
+		name = "/" + name
+	}
+	if id, ok := d.names[name]; ok {
+		return d.containers[id], nil
+	}
+	var found *container
+	for id, c := range d.containers {
+		if strings.HasPrefix(id, ref) {
+			if found != nil {
+				return nil, errInvalid("Multiple IDs found with provided prefix: " + ref)
+			}
+			found = c
+		}
+	}
+	if found == nil {
+		return nil, noSuchContainer(ref)
+	}
+	return found, nil
+}
+
+// getContainer is getContainerLocked in a locked section of its own.
+func (d *Daemon) getContainer(ref string) (*container, error) {
+	return lockedValue(d, func() (*container, error) { return d.getContainerLocked(ref) })
+}
+
+var validName = regexp.MustCompile(`^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$`)
+
+// mergeImageConfig fills what the request left empty from the image.
+func mergeImageConfig(c *containerConfig, ic imageConfig) {
+	if len(c.Entrypoint) == 0 && len(c.Cmd) == 0 {
+		c.Entrypoint = ic.Entrypoint
+		c.Cmd = ic.Cmd
+	} else if len(c.Entrypoint) == 0 && len(ic.Entrypoint) > 0 && c.Entrypoint == nil {
+		c.Entrypoint = ic.Entrypoint
+	}
+	c.Healthcheck = mergeHealthcheck(c.Healthcheck, ic.Healthcheck)
+	if len(c.Shell) == 0 {
+		c.Shell = ic.Shell
+	}
+	env := slices.Clone(ic.Env)
+	for _, e := range c.Env {
+		k, v, _ := strings.Cut(e, "=")
+		env = setEnv(env, k, v)
+	}
+	c.Env = env
+	if c.WorkingDir == "" {
+		c.WorkingDir = ic.WorkingDir
+	}
+	if c.User == "" {
+		c.User = ic.User
+	}
+	labels := map[string]string{}
+	for k, v := range ic.Labels {
+		labels[k] = v
+	}
+	for k, v := range c.Labels {
+		labels[k] = v
+	}
+	c.Labels = labels
+	for p := range ic.ExposedPorts {
+		if c.ExposedPorts == nil {
+			c.ExposedPorts = map[string]struct{}{}
+		}
+		c.ExposedPorts[p] = struct{}{}
+	}
+	for v := range ic.Volumes {
+		if c.Volumes == nil {
+			c.Volumes = map[string]struct{}{}
+		}
+		c.Volumes[v] = struct{}{}
+	}
+	if c.StopSignal == "" {
+		c.StopSignal = ic.StopSignal
+	}
+	if c.OnBuild == nil {
+		c.OnBuild = nil
+	}
+}
+
+func normalizeHostConfig(h *hostConfig, ver apiVersion) {
+	if h.NetworkMode == "" || h.NetworkMode == "default" {
+		if ver.atLeast("1.44") {
+			h.NetworkMode = "bridge"
+		} else {
+			h.NetworkMode = "default"
+		}
+	}
+	if h.LogConfig.Type == "" {
+		h.LogConfig.Type = "json-file"
+	}
+	if h.LogConfig.Config == nil {
+		h.LogConfig.Config = map[string]string{}
+	}
+	if h.RestartPolicy.Name == "" {
+		h.RestartPolicy.Name = "no"
+	}
+	if h.CgroupnsMode == "" {
+		h.CgroupnsMode = "private"
+	}
+	if h.IpcMode == "" {
+		h.IpcMode = "private"
+	}
+	if h.ShmSize == 0 {
+		h.ShmSize = 64 << 20
+	}
+	if h.Runtime == "" {
+		h.Runtime = "runc"
+	}
+	if h.Memory > 0 && h.MemorySwap == 0 {
+		h.MemorySwap = 2 * h.Memory
+	}
+	if h.MaskedPaths == nil && !h.Privileged {
+		h.MaskedPaths = defaultMaskedPaths
+	}
+	if h.ReadonlyPaths == nil && !h.Privileged {
+		h.ReadonlyPaths = defaultReadonlyPaths
+	}
+	if h.PortBindings == nil {
+		h.PortBindings = map[string][]portBinding{}
+	}
+}
+
+var nameLeft = []string{"admiring", "brave", "clever", "dreamy", "eager", "focused", "gallant", "happy", "jolly", "keen", "loving", "modest", "nifty", "optimistic", "peaceful", "quirky", "relaxed", "serene", "tender", "upbeat", "vibrant", "wizardly", "xenodochial", "youthful", "zealous"}
+
+var nameRight = []string{"albattani", "bardeen", "curie", "darwin", "einstein", "feynman", "goldberg", "hopper", "ishizaka", "jennings", "kepler", "lovelace", "mayer", "noether", "ohm", "pasteur", "ride", "shannon", "tesla", "turing", "villani", "wozniak", "yalow", "zhukovsky"}
+
+// randomNameLocked picks an unused adjective_name; d.mu held.
+func (d *Daemon) randomNameLocked() string {
+	for i := 0; ; i++ {
+		id := d.newID()
+		a, _ := strconv.ParseUint(id[:8], 16, 64)
+		b, _ := strconv.ParseUint(id[8:16], 16, 64)
+		n := "/" + nameLeft[a%uint64(len(nameLeft))] + "_" + nameRight[b%uint64(len(nameRight))]
+		if i > 5 {
+			n += strconv.Itoa(int(a % 100))
+		}
+		if _, ok := d.names[n]; !ok {
+			return n[1:]
+		}
+	}
+}
+
+func (c *container) eventAttrs() map[string]string {
+	m := map[string]string{}
+	for k, v := range c.config.Labels {
+		m[k] = v
+	}
+	m["image"] = c.config.Image
+	m["name"] = strings.TrimPrefix(c.name, "/")
+	return m
+}
+
+func (c *container) stateJSON() map[string]any {
+	s := c.state
+	m := map[string]any{
+		"Status":     s.Status,
+		"Running":    s.Running,
+		"Paused":     s.Paused,
+		"Restarting": s.Restarting,
+		"OOMKilled":  s.OOMKilled,
+		"Dead":       s.Dead,
+		"Pid":        s.Pid,
+		"ExitCode":   s.ExitCode,
+		"Error":      s.Error,
+		"StartedAt":  fmtTime(s.StartedAt),
+		"FinishedAt": fmtTime(s.FinishedAt),
+	}
+	if c.health != nil {
+		m["Health"] = c.health.json()
+	}
+	return m
+}
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return "0001-01-01T00:00:00Z"
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// inspect is GET /containers/{id}/json; d.mu held.
+func (c *container) inspect(ver apiVersion) map[string]any {
+	mounts := []mountPoint{}
+	mounts = append(mounts, c.mounts...)
+	cfg := c.config
+	hc := c.host
+	m := map[string]any{
+		"Id":              c.id,
+		"Created":         c.created.Format(time.RFC3339Nano),
+		"Path":            c.path,
+		"Args":            c.args,
+		"State":           c.stateJSON(),
+		"Image":           c.imageID,
+		"ResolvConfPath":  "/var/lib/docker/containers/" + c.id + "/resolv.conf",
+		"HostnamePath":    "/var/lib/docker/containers/" + c.id + "/hostname",
+		"HostsPath":       "/var/lib/docker/containers/" + c.id + "/hosts",
+		"LogPath":         "/var/lib/docker/containers/" + c.id + "/" + c.id + "-json.log",
+		"Name":            c.name,
+		"RestartCount":    c.restartCount,
+		"Driver":          "overlay2",
+		"Platform":        "linux",
+		"MountLabel":      "",
+		"ProcessLabel":    "",
+		"AppArmorProfile": "",
+		"ExecIDs":         nilIfEmpty(c.execIDs),
+		"HostConfig":      hc,
+		"GraphDriver":     map[string]any{"Name": "overlay2", "Data": map[string]string{"MergedDir": "/var/lib/docker/overlay2/" + c.id + "/merged", "UpperDir": "/var/lib/docker/overlay2/" + c.id + "/diff", "WorkDir": "/var/lib/docker/overlay2/" + c.id + "/work"}},
+		"Mounts":          mounts,
+		"Config":          cfg,
+		"NetworkSettings": c.networkSettings(ver),
+	}
+	return m
+}
+
+func nilIfEmpty(s []string) any {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+// statusText is the Status column of docker ps.
+func (c *container) statusText(now time.Time) string {
+	s := c.state
+	switch {
+	case s.Restarting:
+		return fmt.Sprintf("Restarting (%d) %s ago", s.ExitCode, humanDuration(now.Sub(s.FinishedAt)))
+	case s.Running && s.Paused:
+		return "Up " + humanDuration(now.Sub(s.StartedAt)) + " (Paused)"
+	case s.Running:
+		switch c.healthStatus() {
+		case "starting":
+			return "Up " + humanDuration(now.Sub(s.StartedAt)) + " (health: starting)"
+		case "healthy", "unhealthy":
+			return "Up " + humanDuration(now.Sub(s.StartedAt)) + " (" + c.health.Status + ")"
+		}
+		return "Up " + humanDuration(now.Sub(s.StartedAt))
+	case s.Status == "removing":
+		return "Removal In Progress"
+	case s.Dead:
+		return "Dead"
+	case s.Status == "created":
+		return "Created"
+	case s.FinishedAt.IsZero():
+		return ""
+	}
+	return fmt.Sprintf("Exited (%d) %s ago", s.ExitCode, humanDuration(now.Sub(s.FinishedAt)))
+}
+
+// humanDuration is docker's units.HumanDuration.
+func humanDuration(d time.Duration) string {
+	if s := int(d.Seconds()); s < 1 {
+		return "Less than a second"
+	} else if s == 1 {
+		return "1 second"
+	} else if s < 60 {
+		return fmt.Sprintf("%d seconds", s)
+	} else if m := int(d.Minutes()); m == 1 {
+		return "About a minute"
+	} else if m < 60 {
+		return fmt.Sprintf("%d minutes", m)
+	} else if h := int(d.Round(time.Hour).Hours()); h == 1 {
+		return "About an hour"
+	} else if h < 48 {
+		return fmt.Sprintf("%d hours", h)
+	} else if h < 24*7*2 {
+		return fmt.Sprintf("%d days", h/24)
+	} else if h < 24*30*2 {
+		return fmt.Sprintf("%d weeks", h/24/7)
+	} else if h < 24*365*2 {
+		return fmt.Sprintf("%d months", h/24/30)
+	} else {
+		return fmt.Sprintf("%d years", int(d.Hours())/24/365)
+	}
+}
+
+// containerSummaryLocked is one entry of GET /containers/json; d.mu held.
+func (d *Daemon) containerSummaryLocked(c *container, size bool, ver apiVersion) map[string]any {
+	ports := []any{}
+	for p, bs := range c.ports {
+		num, proto, _ := strings.Cut(p, "/")
+		n, _ := strconv.Atoi(num)
+		for _, b := range bs {
+			hp, _ := strconv.Atoi(b.HostPort)
+			ports = append(ports, map[string]any{"IP": b.HostIP, "PrivatePort": n, "PublicPort": hp, "Type": proto})
+		}
+	}
+	for p := range c.config.ExposedPorts {
+		if _, ok := c.ports[p]; ok {
+			continue
+		}
+		num, proto, _ := strings.Cut(p, "/")
+		n, _ := strconv.Atoi(num)
+		ports = append(ports, map[string]any{"PrivatePort": n, "Type": proto})
+	}
+	names := []string{c.name}
+	cmd := strings.Join(append([]string{c.path}, c.args...), " ")
+	nets := map[string]any{}
+	for name, ep := range c.eps {
+		nets[name] = ep.json()
+	}
+	labels := c.config.Labels
+	if labels == nil {
+		labels = map[string]string{}
+	}
+	imageName := c.config.Image
+	m := map[string]any{
+		"Id":              c.id,
+		"Names":           names,
+		"Image":           imageName,
+		"ImageID":         c.imageID,
+		"Command":         cmd,
+		"Created":         c.created.Unix(),
+		"Ports":           ports,
+		"Labels":          labels,
+		"State":           c.state.Status,
+		"Status":          c.statusText(d.now()),
+		"HostConfig":      map[string]any{"NetworkMode": c.host.NetworkMode},
+		"NetworkSettings": map[string]any{"Networks": nets},
+		"Mounts":          c.mountsJSON(),
+	}
+	if size {
+		rw := d.sizeRwLocked(c)
+		m["SizeRw"] = rw
+		m["SizeRootFs"] = d.images.byIDSize(c.imageID) + rw
+	}
+	return m
+}
+
+func (c *container) mountsJSON() []any {
+	out := []any{}
+	for _, mp := range c.mounts {
+		out = append(out, mp)
+	}
+	return out
+}
+
+// containerMatchesLocked applies list and prune filters; d.mu held.
+func (d *Daemon) containerMatchesLocked(f filters, c *container) bool {
+	if !f.matchLabels("label", c.config.Labels) || !f.matchLabels("label!", c.config.Labels) {
+		return false
+	}
+	if !f.matchAny("status", func(v string) bool { return v == c.state.Status }) {
+		return false
+	}
+	if !f.matchAny("health", func(v string) bool { return v == c.healthStatus() }) {
+		return false
+	}
+	if !f.matchAny("id", func(v string) bool { return strings.HasPrefix(c.id, v) }) {
+		return false
+	}
+	if !f.matchAny("name", func(v string) bool {
+		n := strings.TrimPrefix(c.name, "/")
+		if re, err := regexp.Compile(strings.TrimPrefix(v, "/")); err == nil {
+			return re.MatchString(n)
+		}
+		return strings.Contains(n, v)
+	}) {
+		return false
+	}
+	if !f.matchAny("exited", func(v string) bool {
+		n, err := strconv.Atoi(v)
+		return err == nil && c.state.Status == "exited" && c.state.ExitCode == n
+	}) {
+		return false
+	}
+	if !f.matchAny("ancestor", func(v string) bool {
+		if c.config.Image == v {
+			return true
+		}
+		im, err := d.images.get(v)
+		return err == nil && im.id == c.imageID
+	}) {
+		return false
+	}
+	if !f.matchAny("network", func(v string) bool {
+		for name, ep := range c.eps {
+			if name == v || strings.HasPrefix(ep.network.id, v) {
+				return true
+			}
+		}
+		return false
+	}) {
+		return false
+	}
+	if !f.matchAny("volume", func(v string) bool {
+		for _, m := range c.mounts {
+			if m.Name == v || m.Destination == v || m.Source == v {
+				return true
+			}
+		}
+		return false
+	}) {
+		return false
+	}
+	if !f.matchAny("publish", func(v string) bool {
+		for p, bs := range c.ports {
+			for _, b := range bs {
+				if v == b.HostPort || v == b.HostPort+"/"+strings.SplitN(p, "/", 2)[1] {
+					return true
+				}
+			}
+		}
+		return false
+	}) {
+		return false
+	}
+	if !f.matchAny("expose", func(v string) bool {
+		if !strings.Contains(v, "/") {
+			v += "/tcp"
+		}
+		_, ok := c.config.ExposedPorts[v]
+		return ok
+	}) {
+		return false
+	}
+	if f.has("until") {
+		for u := range f["until"] {
+			if t, err := parseUntil(u); err == nil && !c.created.Before(t) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func userName(u string) string {
+	if u == "" || u == "0" || strings.HasPrefix(u, "0:") {
+		return "root"
+	}
+	name, _, _ := strings.Cut(u, ":")
+	return name
+}
+
+// statsLocked is one stats document for c; d.mu held.
+func (d *Daemon) statsLocked(c *container, prev map[string]any, ver apiVersion) map[string]any {
+	now := d.now()
+	limit := c.host.Memory
+	if limit == 0 {
+		limit = mockMemTotal
+	}
+	usage := int64(0)
+	pids := 0
+	cpuTotal := uint64(0)
+	if c.state.Running {
+		usage = 4 << 20
+		pids = 1
+		for _, eid := range c.execIDs {
+			if e := d.execs[eid]; e != nil && e.running {
+				pids++
+			}
+		}
+		cpuTotal = uint64(now.Sub(c.state.StartedAt).Nanoseconds() / 100)
+	}
+	system := uint64(now.UnixNano())
+	cpu := map[string]any{
+		"cpu_usage":        map[string]any{"total_usage": cpuTotal, "usage_in_kernelmode": cpuTotal / 4, "usage_in_usermode": cpuTotal * 3 / 4},
+		"system_cpu_usage": system,
+		"online_cpus":      mockNCPU,
+		"throttling_data":  map[string]any{"periods": 0, "throttled_periods": 0, "throttled_time": 0},
+	}
+	pre := map[string]any{"cpu_usage": map[string]any{"total_usage": 0, "usage_in_kernelmode": 0, "usage_in_usermode": 0}, "throttling_data": map[string]any{"periods": 0, "throttled_periods": 0, "throttled_time": 0}}
+	preRead := "0001-01-01T00:00:00Z"
+	if prev != nil {
+		pre = prev["cpu_stats"].(map[string]any)
+		preRead = prev["read"].(string)
+	}
+	nets := map[string]any{}
+	i := 0
+	for range c.eps {
+		nets["eth"+strconv.Itoa(i)] = map[string]any{"rx_bytes": 0, "rx_packets": 0, "rx_errors": 0, "rx_dropped": 0, "tx_bytes": 0, "tx_packets": 0, "tx_errors": 0, "tx_dropped": 0}
+		i++
+	}
+	m := map[string]any{
+		"name":          c.name,
+		"id":            c.id,
+		"read":          now.Format(time.RFC3339Nano),
+		"preread":       preRead,
+		"pids_stats":    map[string]any{"current": pids, "limit": 4915},
+		"blkio_stats":   map[string]any{"io_service_bytes_recursive": nil, "io_serviced_recursive": nil},
+		"num_procs":     0,
+		"storage_stats": map[string]any{},
+		"cpu_stats":     cpu,
+		"precpu_stats":  pre,
+		"memory_stats":  map[string]any{"usage": usage, "limit": limit, "stats": map[string]any{"inactive_file": 0, "anon": usage, "file": 0}},
+		"networks":      nets,
+	}
+	if ver.atLeast("1.52") {
+		m["os_type"] = "linux"
+	}
+	return m
+}
+
+// checkCreate validates a create body and its ?name= as dockerd does
+// before it touches any state, and returns its HostConfig (empty when
+// none was sent).
+func checkCreate(body createBody, name string) (hostConfig, error) {
+	if name != "" && !validName.MatchString(name) {
+		return hostConfig{}, errInvalid("Invalid container name (" + name + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")
+	}
+	hc := hostConfig{}
+	if body.HostConfig != nil {
+		hc = *body.HostConfig
+	}
+	if body.Image == "" {
+		return hostConfig{}, errInvalid("config cannot be empty in order to create a container")
+	}
+	if hc.AutoRemove && hc.RestartPolicy.Name != "" && hc.RestartPolicy.Name != "no" {
+		return hostConfig{}, errInvalid("can't create 'AutoRemove' container with restart policy")
+	}
+	switch hc.RestartPolicy.Name {
+	case "", "no", "always", "unless-stopped", "on-failure":
+	default:
+		return hostConfig{}, errInvalid("invalid restart policy: unknown policy '" + hc.RestartPolicy.Name + "'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'")
+	}
+	if hc.Memory > 0 && hc.Memory < 6*1024*1024 {
+		return hostConfig{}, errInvalid("Minimum memory limit allowed is 6MB")
+	}
+	if hc.MemorySwap > 0 && hc.Memory > 0 && hc.MemorySwap < hc.Memory {
+		return hostConfig{}, errInvalid("Minimum memoryswap limit should be larger than memory limit, see usage")
+	}
+	return hc, nil
+}
+
+// createContainerLocked makes a container of body named name ("" for a
+// random name) and emits its create event.
+func (d *Daemon) createContainerLocked(body createBody, hc hostConfig, name string, ver apiVersion) (*container, error) {
+	im, err := d.images.get(body.Image)
+	if err != nil {
+		return nil, err
+	}
+	id := d.newID()
+	if name == "" {
+		name = d.randomNameLocked()
+	}
+	name = "/" + strings.TrimPrefix(name, "/")
+	if other, ok := d.names[name]; ok {
+		return nil, errConflict(fmt.Sprintf("Conflict. The container name %q is already in use by container %q. You have to remove (or rename) that container to be able to reuse that name.", name, other))
+	}
+	c := &container{
+		d:         d,
+		id:        id,
+		name:      name,
+		created:   d.now(),
+		imageID:   im.id,
+		config:    body.containerConfig,
+		host:      hc,
+		exited:    make(chan struct{}),
+		removed:   make(chan struct{}),
+		pauseGate: &gate{},
+		eps:       map[string]*endpoint{},
+		platform:  "linux",
+	}
+	mergeImageConfig(&c.config, im.file.Config)
+	if len(c.config.Entrypoint)+len(c.config.Cmd) == 0 {
+		return nil, errInvalid("no command specified")
+	}
+	argv := append(slices.Clone([]string(c.config.Entrypoint)), c.config.Cmd...)
+	c.path, c.args = argv[0], nonNil(argv[1:])
+	if c.config.Hostname == "" {
+		c.config.Hostname = id[:12]
+	}
+	normalizeHostConfig(&c.host, ver)
+	c.logs = newLogBuf(d.cfg.Clock, c.config.Tty)
+	c.state = containerState{Status: "created"}
+	c.fs = im.fs.Clone()
+	c.base = im.fs
+	if err := d.setupMountsLocked(c); err != nil {
+		return nil, err
+	}
+	if err := d.setupNetworksLocked(c, body.NetworkingConfig); err != nil {
+		d.detachVolumesLocked(c, true)
+		return nil, err
+	}
+	d.indexContainerLocked(c)
+	d.names[name] = id
+	d.prepareRootfsLocked(c)
+	d.events.emit("container", "create", id, c.eventAttrs())
+	return c, nil
+}
+
+// updateLocked applies a container update as dockerd does, and emits its
+// update event.
+func (d *Daemon) updateLocked(c *container, body updateBody) error {
+	h := &c.host
+	if body.Memory != nil && *body.Memory != 0 {
+		if *body.Memory < 6*1024*1024 {
+			return errInvalid("Minimum memory limit allowed is 6MB")
+		}
+		// dockerd compares with the swap limit as set, so raising the
+		// memory of a container with no swap limit (0, or -1: unlimited)
+		// needs the swap limit in the same update.
+		if (body.MemorySwap == nil || *body.MemorySwap == 0) && *body.Memory > h.MemorySwap {
+			return errConflict("Cannot update container " + c.id + ": Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time")
+		}
+		h.Memory = *body.Memory
+	}
+	if body.MemorySwap != nil && *body.MemorySwap != 0 {
+		h.MemorySwap = *body.MemorySwap
+	}
+	set := func(dst *int64, src *int64) {
+		if src != nil && *src != 0 {
+			*dst = *src
+		}
+	}
+	set(&h.CPUShares, body.CPUShares)
+	set(&h.MemoryReservation, body.MemoryReservation)
+	set(&h.NanoCPUs, body.NanoCPUs)
+	set(&h.CPUPeriod, body.CPUPeriod)
+	set(&h.CPUQuota, body.CPUQuota)
+	if body.CpusetCpus != nil && *body.CpusetCpus != "" {
+		h.CpusetCpus = *body.CpusetCpus
+	}
+	if body.CpusetMems != nil && *body.CpusetMems != "" {
+		h.CpusetMems = *body.CpusetMems
+	}
+	if body.BlkioWeight != nil && *body.BlkioWeight != 0 {
+		h.BlkioWeight = *body.BlkioWeight
+	}
+	if body.PidsLimit != nil {
+		h.PidsLimit = body.PidsLimit
+	}
+	if body.RestartPolicy != nil && body.RestartPolicy.Name != "" {
+		if h.AutoRemove && body.RestartPolicy.Name != "no" {
+			return errInvalid("Restart policy cannot be updated because AutoRemove is enabled for the container")
+		}
+		h.RestartPolicy = *body.RestartPolicy
+	}
+	d.writeCgroupFilesLocked(c)
+	d.events.emit("container", "update", c.id, c.eventAttrs())
+	return nil
+}
+
+// topLocked is GET /containers/{id}/top of running c: the titles and the
+// rows ps would print with psArgs ("" for ps -ef's columns).
+func (d *Daemon) topLocked(c *container, psArgs string) (titles []string, procs [][]string) {
+	cmd := strings.Join(append([]string{c.path}, c.args...), " ")
+	start := c.state.StartedAt.Format("15:04")
+	type row struct {
+		pid  int
+		user string
+		cmd  string
+	}
+	rows := []row{{c.pid, userName(c.config.User), cmd}}
+	for i, eid := range c.execIDs {
+		if e := d.execs[eid]; e != nil && e.running {
+			rows = append(rows, row{c.pid + 10 + i, userName(e.user), strings.Join(e.argv, " ")})
+		}
+	}
+	if psArgs == "" {
+		titles = []string{"UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"}
+		for _, rw := range rows {
+			procs = append(procs, []string{rw.user, strconv.Itoa(rw.pid), "1", "0", start, "?", "00:00:00", rw.cmd})
+		}
+	} else {
+		cols := []string{}
+		for _, f := range strings.FieldsFunc(strings.TrimPrefix(strings.TrimPrefix(psArgs, "-o"), " "), func(r rune) bool { return r == ',' || r == ' ' }) {
+			if f != "-o" && f != "" {
+				cols = append(cols, f)
+			}
+		}
+		if len(cols) == 0 {
+			cols = []string{"pid", "user", "args"}
+		}
+		for _, col := range cols {
+			titles = append(titles, map[string]string{"pid": "PID", "comm": "COMMAND", "args": "COMMAND", "cmd": "CMD", "user": "USER", "uid": "UID", "ppid": "PPID", "time": "TIME", "etime": "ELAPSED", "tty": "TT", "stat": "STAT", "rss": "RSS", "vsz": "VSZ"}[col])
+			if titles[len(titles)-1] == "" {
+				titles[len(titles)-1] = strings.ToUpper(col)
+			}
+		}
+		for _, rw := range rows {
+			var line []string
+			for _, col := range cols {
+				switch col {
+				case "pid":
+					line = append(line, strconv.Itoa(rw.pid))
+				case "comm":
+					line = append(line, strings.Fields(rw.cmd)[0])
+				case "user", "uid":
+					line = append(line, rw.user)
+				case "ppid":
+					line = append(line, "1")
+				default:
+					line = append(line, rw.cmd)
+				}
+			}
+			procs = append(procs, line)
+		}
+	}
+	return titles, procs
+}

@@ -1,0 +1,197 @@
+package mockdaemon
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	iofs "io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
+)
+
+// pathStat is the X-Docker-Container-Path-Stat header's JSON.
+func pathStatHeader(name string, fi iofs.FileInfo, link string) string {
+	b, _ := json.Marshal(map[string]any{
+		"name":       name,
+		"size":       fi.Size(),
+		"mode":       uint32(fi.Mode()),
+		"mtime":      fi.ModTime().UTC().Format(time.RFC3339Nano),
+		"linkTarget": link,
+	})
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+// archivePath resolves ?path= for archive requests.
+func archivePath(r *http.Request) (string, error) {
+	p := r.URL.Query().Get("path")
+	if p == "" {
+		return "", errInvalid("path is empty")
+	}
+	return p, nil
+}
+
+func fsErr(c *container, p string, err error) error {
+	if errors.Is(err, iofs.ErrNotExist) {
+		return errNotFound("Could not find the file " + p + " in container " + strings.TrimPrefix(c.name, "/"))
+	}
+	if errors.Is(err, syscall.EROFS) {
+		return errForbidden("container rootfs is marked read-only")
+	}
+	if oe := (*memfs.OverwriteError)(nil); errors.As(err, &oe) {
+		// dockerd's chrooted unpacker reports it through its exit status
+		return errInternal("Error processing tar file(exit status 1): " + oe.Reason())
+	}
+	if errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EISDIR) {
+		return errInvalid(err.Error())
+	}
+	return errInternal(err.Error())
+}
+
+// statForArchive stats p the way the daemon does (following a final link
+// only when p ends in "/." or "/").
+func statForArchive(c *container, p string) (string, iofs.FileInfo, string, error) {
+	abs := p
+	if !path.IsAbs(abs) {
+		abs = path.Join(workDir(c.config.WorkingDir), abs)
+	}
+	fi, err := c.fs.Lstat(abs)
+	if err != nil {
+		return "", nil, "", err
+	}
+	link := ""
+	if fi.Mode()&iofs.ModeSymlink != 0 {
+		link, _ = c.fs.Readlink(abs)
+		if !path.IsAbs(link) {
+			link = path.Join(path.Dir(abs), link)
+		}
+	}
+	return abs, fi, link, nil
+}
+
+// archiveEntry is the path an archive request names in its container,
+// stat'ed as the daemon does.
+type archiveEntry struct {
+	c          *container
+	path, abs  string // as asked, and absolute
+	fi         iofs.FileInfo
+	linkTarget string
+}
+
+func (d *Daemon) statArchive(r *http.Request) (archiveEntry, error) {
+	p, err := archivePath(r)
+	if err != nil {
+		return archiveEntry{}, err
+	}
+	c, err := d.getContainer(r.PathValue("id"))
+	if err != nil {
+		return archiveEntry{}, err
+	}
+	abs, fi, link, err := statForArchive(c, p)
+	if err != nil {
+		return archiveEntry{}, fsErr(c, p, err)
+	}
+	return archiveEntry{c: c, path: p, abs: abs, fi: fi, linkTarget: link}, nil
+}
+
+// setStatHeader sets the X-Docker-Container-Path-Stat header of e.
+func (e archiveEntry) setStatHeader(w http.ResponseWriter) {
+	w.Header().Set("X-Docker-Container-Path-Stat", pathStatHeader(path.Base(e.path), e.fi, e.linkTarget))
+}
+
+func (d *Daemon) archiveHead(w http.ResponseWriter, r *http.Request) error {
+	e, err := d.statArchive(r)
+	if err != nil {
+		return err
+	}
+	e.setStatHeader(w)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+func (d *Daemon) archiveGet(w http.ResponseWriter, r *http.Request) error {
+	e, err := d.statArchive(r)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := e.c.fs.WriteTar(&buf, e.abs); err != nil {
+		return fsErr(e.c, e.path, err)
+	}
+	e.setStatHeader(w)
+	w.Header().Set("Content-Type", "application/x-tar")
+	w.WriteHeader(http.StatusOK)
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+func (d *Daemon) archivePut(w http.ResponseWriter, r *http.Request) error {
+	p, err := archivePath(r)
+	if err != nil {
+		return err
+	}
+	c, err := d.getContainer(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	abs := p
+	if !path.IsAbs(abs) {
+		abs = path.Join(workDir(c.config.WorkingDir), abs)
+	}
+	fi, err := c.fs.Stat(abs)
+	if err != nil {
+		return fsErr(c, p, err)
+	}
+	if !fi.IsDir() {
+		return errInvalid("extraction point is not a directory")
+	}
+	if c.host.ReadonlyRootfs {
+		return errForbidden("container rootfs is marked read-only")
+	}
+	if err := c.fs.ExtractTar(r.Body, abs, boolParam(r, "noOverwriteDirNonDir")); err != nil {
+		return fsErr(c, p, err)
+	}
+	d.emitContainer(c, "extract-to-dir")
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+func (d *Daemon) containerExport(w http.ResponseWriter, r *http.Request) error {
+	c, err := d.getContainer(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := c.fs.Snapshot(&buf); err != nil {
+		return errInternal(err.Error())
+	}
+	d.emitContainer(c, "export")
+	w.Header().Set("Content-Type", "application/x-tar")
+	w.WriteHeader(http.StatusOK)
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+func (d *Daemon) containerChanges(w http.ResponseWriter, r *http.Request) error {
+	chs, err := lockedValue(d, func() ([]memfs.Change, error) {
+		c, err := d.getContainerLocked(r.PathValue("id"))
+		if err != nil {
+			return nil, err
+		}
+		return d.changesLocked(c), nil
+	})
+	if err != nil {
+		return err
+	}
+	out := []any{}
+	for _, ch := range chs {
+		out = append(out, map[string]any{"Path": ch.Path, "Kind": int(ch.Kind)})
+	}
+	return writeJSON(w, http.StatusOK, out)
+}

@@ -1,0 +1,361 @@
+package mockdaemon
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// containerRoutes: containers, their processes, streams and files.
+// Handlers beside this table serve the containers themselves; the
+// lifecycle (start, stop, kill, wait...), the streams (logs, attach) and
+// the files (archive, export, changes) are in containers_run.go,
+// containers_streams.go and containers_files.go.
+func (d *Daemon) containerRoutes() []route {
+	return []route{
+		{"GET", "/containers/json", "ContainerList", d.containerList},
+		{"POST", "/containers/create", "ContainerCreate", d.containerCreate},
+		{"POST", "/containers/prune", "ContainerPrune", d.containerPrune},
+		{"GET", "/containers/{id}/json", "ContainerInspect", d.containerInspect},
+		{"GET", "/containers/{id}/top", "ContainerTop", d.containerTop},
+		{"GET", "/containers/{id}/logs", "ContainerLogs", d.containerLogs},
+		{"GET", "/containers/{id}/changes", "ContainerChanges", d.containerChanges},
+		{"GET", "/containers/{id}/export", "ContainerExport", d.containerExport},
+		{"GET", "/containers/{id}/stats", "ContainerStats", d.containerStats},
+		{"POST", "/containers/{id}/resize", "ContainerResize", d.containerResize},
+		{"POST", "/containers/{id}/start", "ContainerStart", d.containerStart},
+		{"POST", "/containers/{id}/stop", "ContainerStop", d.containerStop},
+		{"POST", "/containers/{id}/restart", "ContainerRestart", d.containerRestart},
+		{"POST", "/containers/{id}/kill", "ContainerKill", d.containerKill},
+		{"POST", "/containers/{id}/update", "ContainerUpdate", d.containerUpdate},
+		{"POST", "/containers/{id}/rename", "ContainerRename", d.containerRename},
+		{"POST", "/containers/{id}/pause", "ContainerPause", d.containerPause},
+		{"POST", "/containers/{id}/unpause", "ContainerUnpause", d.containerUnpause},
+		{"POST", "/containers/{id}/attach", "ContainerAttach", d.containerAttach},
+		{"GET", "/containers/{id}/attach/ws", "ContainerAttachWebsocket", d.containerAttachWS},
+		{"POST", "/containers/{id}/wait", "ContainerWait", d.containerWait},
+		{"DELETE", "/containers/{id}", "ContainerDelete", d.containerDelete},
+		{"HEAD", "/containers/{id}/archive", "ContainerArchiveInfo", d.archiveHead},
+		{"GET", "/containers/{id}/archive", "ContainerArchive", d.archiveGet},
+		{"PUT", "/containers/{id}/archive", "PutContainerArchive", d.archivePut},
+	}
+}
+
+func (d *Daemon) containerCreate(w http.ResponseWriter, r *http.Request) error {
+	var body createBody
+	if err := decodeBody(r, &body); err != nil {
+		return err
+	}
+	name := r.URL.Query().Get("name")
+	hc, err := checkCreate(body, name)
+	if err != nil {
+		return err
+	}
+	ver := infoOf(r).version
+	id, err := lockedValue(d, func() (string, error) {
+		c, err := d.createContainerLocked(body, hc, name, ver)
+		if err != nil {
+			return "", err
+		}
+		return c.id, nil
+	})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, map[string]any{"Id": id, "Warnings": []string{}})
+}
+
+func (d *Daemon) containerInspect(w http.ResponseWriter, r *http.Request) error {
+	ver := infoOf(r).version
+	return d.respond(w, http.StatusOK, func() (any, error) {
+		c, err := d.getContainerLocked(r.PathValue("id"))
+		if err != nil {
+			return nil, err
+		}
+		m := c.inspect(ver)
+		if boolParam(r, "size") {
+			rw := d.sizeRwLocked(c)
+			m["SizeRw"] = rw
+			m["SizeRootFs"] = d.images.byIDSize(c.imageID) + rw
+		}
+		return m, nil
+	})
+}
+
+func (d *Daemon) containerList(w http.ResponseWriter, r *http.Request) error {
+	ver := infoOf(r).version
+	f, err := parseFilters(r)
+	if err != nil {
+		return err
+	}
+	all := boolParam(r, "all")
+	limit, err := intParam(r, "limit", -1)
+	if err != nil {
+		return err
+	}
+	if limit > 0 {
+		all = true
+	}
+	size := boolParam(r, "size")
+	for k := range f {
+		switch k {
+		case "ancestor", "before", "expose", "exited", "health", "id", "isolation", "is-task", "label", "label!", "name", "network", "publish", "since", "status", "volume":
+		default:
+			return errInvalid("invalid filter '" + k + "'")
+		}
+	}
+	for h := range f["health"] {
+		switch h {
+		case "starting", "healthy", "unhealthy", "none":
+		default:
+			return errInvalid("Unrecognised filter value for health: " + h)
+		}
+	}
+	for s := range f["status"] {
+		switch s {
+		case "created", "restarting", "running", "removing", "paused", "exited", "dead":
+		default:
+			return errInvalid("invalid filter 'status=" + s + "'")
+		}
+	}
+	out := []any{}
+	_ = d.locked(func() error {
+		var beforeT, sinceT *time.Time
+		for v := range f["before"] {
+			if c, err := d.getContainerLocked(v); err == nil {
+				t := c.created
+				beforeT = &t
+			}
+		}
+		for v := range f["since"] {
+			if c, err := d.getContainerLocked(v); err == nil {
+				t := c.created
+				sinceT = &t
+			}
+		}
+		for _, c := range d.ordered { // newest first; nothing is removed meanwhile
+			if !all && !c.state.Running && !f.has("status") {
+				continue
+			}
+			if beforeT != nil && !c.created.Before(*beforeT) || sinceT != nil && !c.created.After(*sinceT) {
+				continue
+			}
+			if !d.containerMatchesLocked(f, c) {
+				continue
+			}
+			out = append(out, d.containerSummaryLocked(c, size, ver))
+			if limit > 0 && len(out) >= limit {
+				break
+			}
+		}
+		return nil
+	})
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (d *Daemon) containerDelete(w http.ResponseWriter, r *http.Request) error {
+	force := boolParam(r, "force")
+	vols := boolParam(r, "v")
+	if boolParam(r, "link") {
+		return errInvalid("Conflict, cannot remove the default link name of the container")
+	}
+	var c *container
+	var p proc
+	var exited chan struct{}
+	if err := d.locked(func() error {
+		var err error
+		if c, err = d.getContainerLocked(r.PathValue("id")); err != nil {
+			return err
+		}
+		if c.removing {
+			return errConflict("removal of container " + c.id + " is already in progress")
+		}
+		if (c.state.Running || c.state.Restarting) && !force {
+			if c.state.Paused {
+				return errConflict(fmt.Sprintf("cannot remove container %q: container is paused and must be unpaused first", c.name))
+			}
+			return errConflict(fmt.Sprintf("cannot remove container %q: container is running: stop the container before removing or force remove", c.name))
+		}
+		c.removing = true
+		c.stopping = true
+		p, exited = c.proc, c.exited
+		c.pauseGate.resume()
+		if p != nil {
+			d.events.emit("container", "kill", c.id, mergeAttrs(c.eventAttrs(), "signal", "9"))
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if p != nil {
+		p.Signal(9)
+		<-exited
+	}
+	_ = d.locked(func() error {
+		d.removeLocked(c, vols)
+		d.events.emit("container", "destroy", c.id, c.eventAttrs())
+		return nil
+	})
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (d *Daemon) containerPrune(w http.ResponseWriter, r *http.Request) error {
+	f, err := parseFilters(r)
+	if err != nil {
+		return err
+	}
+	deleted := []string{}
+	_ = d.locked(func() error {
+		var removed []*container
+		for _, c := range d.sortedContainersLocked() {
+			if c.state.Running || c.state.Restarting || c.removing || !d.containerMatchesLocked(f, c) {
+				continue
+			}
+			d.removeLocked(c, false)
+			deleted = append(deleted, c.id)
+			removed = append(removed, c)
+		}
+		for _, c := range removed {
+			d.events.emit("container", "destroy", c.id, c.eventAttrs())
+		}
+		d.events.emit("container", "prune", "", map[string]string{"reclaimed": "0"})
+		return nil
+	})
+	return writeJSON(w, http.StatusOK, map[string]any{"ContainersDeleted": deleted, "SpaceReclaimed": 0})
+}
+
+func (d *Daemon) containerRename(w http.ResponseWriter, r *http.Request) error {
+	newName := r.URL.Query().Get("name")
+	if newName == "" {
+		return errInvalid("Neither old nor new names may be empty")
+	}
+	valid := validName.MatchString(newName)
+	newName = "/" + strings.TrimPrefix(newName, "/")
+	return d.respondEmpty(w, http.StatusNoContent, func() error {
+		c, err := d.getContainerLocked(r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		old := c.name
+		if old == newName {
+			return errInvalid("Renaming a container with the same name as its current name")
+		}
+		if !valid {
+			// dockerd finds the container first, and checks the name
+			// (with its slash) when it reserves it.
+			return errInvalid("Error when allocating new name: Invalid container name (" + newName + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")
+		}
+		if other, ok := d.names[newName]; ok {
+			return errConflict(fmt.Sprintf("Error when allocating new name: Conflict. The container name %q is already in use by container %q. You have to remove (or rename) that container to be able to reuse that name.", newName, other))
+		}
+		delete(d.names, old)
+		d.names[newName] = c.id
+		c.name = newName
+		d.events.emit("container", "rename", c.id, mergeAttrs(c.eventAttrs(), "oldName", old))
+		return nil
+	})
+}
+
+func (d *Daemon) containerUpdate(w http.ResponseWriter, r *http.Request) error {
+	var body updateBody
+	if err := decodeBody(r, &body); err != nil {
+		return err
+	}
+	err := d.locked(func() error {
+		c, err := d.getContainerLocked(r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		return d.updateLocked(c, body)
+	})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"Warnings": nil})
+}
+
+func (d *Daemon) containerResize(w http.ResponseWriter, r *http.Request) error {
+	if _, err := resizeParams(r); err != nil {
+		return err
+	}
+	err := d.locked(func() error {
+		c, err := d.getContainerLocked(r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		if !c.state.Running {
+			return errConflict(fmt.Sprintf("Container %s is not running", c.id))
+		}
+		d.events.emit("container", "resize", c.id, mergeAttrs(c.eventAttrs(), "height", r.URL.Query().Get("h"), "width", r.URL.Query().Get("w")))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+func (d *Daemon) containerTop(w http.ResponseWriter, r *http.Request) error {
+	var titles []string
+	var procs [][]string
+	err := d.locked(func() error {
+		c, err := d.getContainerLocked(r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		if !c.state.Running {
+			return errConflict(fmt.Sprintf("container %s is not running", c.id))
+		}
+		titles, procs = d.topLocked(c, r.URL.Query().Get("ps_args"))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"Titles": titles, "Processes": procs})
+}
+
+func (d *Daemon) containerStats(w http.ResponseWriter, r *http.Request) error {
+	stream := true
+	if s := r.URL.Query().Get("stream"); s != "" {
+		stream = boolParam(r, "stream")
+	}
+	if boolParam(r, "one-shot") && stream {
+		return errInvalid("cannot have stream=true and one-shot=true")
+	}
+	c, err := lockedValue(d, func() (*container, error) { return d.getContainerLocked(r.PathValue("id")) })
+	if err != nil {
+		return err
+	}
+	ver := infoOf(r).version
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	var prev map[string]any
+	for {
+		var st map[string]any
+		var present bool
+		_ = d.locked(func() error {
+			st = d.statsLocked(c, prev, ver)
+			_, present = d.containers[c.id]
+			return nil
+		})
+		writeJSONBody(w, st)
+		if !stream || !present {
+			return nil
+		}
+		prev = st
+		t := time.NewTimer(time.Second)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return nil
+		case <-d.ctx.Done():
+			t.Stop()
+			return nil
+		}
+	}
+}

@@ -1,0 +1,593 @@
+package mockdaemon
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+var signals = map[string]int{
+	"HUP": 1, "INT": 2, "QUIT": 3, "ILL": 4, "TRAP": 5, "ABRT": 6, "BUS": 7, "FPE": 8, "KILL": 9,
+	"USR1": 10, "SEGV": 11, "USR2": 12, "PIPE": 13, "ALRM": 14, "TERM": 15, "STKFLT": 16, "CHLD": 17,
+	"CONT": 18, "STOP": 19, "TSTP": 20, "TTIN": 21, "TTOU": 22, "URG": 23, "XCPU": 24, "XFSZ": 25,
+	"VTALRM": 26, "PROF": 27, "WINCH": 28, "IO": 29, "PWR": 30, "SYS": 31,
+}
+
+// parseSignal parses "SIGKILL", "KILL", "9"; "" is def.
+func parseSignal(s string, def int) (int, error) {
+	if s == "" {
+		return def, nil
+	}
+	if n, err := strconv.Atoi(s); err == nil {
+		if n <= 0 || n > 64 {
+			return 0, errInvalid("Invalid signal: " + s)
+		}
+		return n, nil
+	}
+	if n, ok := signals[strings.TrimPrefix(strings.ToUpper(s), "SIG")]; ok {
+		return n, nil
+	}
+	return 0, errInvalid("Invalid signal: " + s)
+}
+
+// startLocked starts c's process.
+func (d *Daemon) startLocked(c *container) error {
+	if d.closing() {
+		return errUnavailable("mockdaemon: daemon is shutting down")
+	}
+	if c.removing {
+		return errConflict("cannot start a container that is being removed")
+	}
+	if c.state.Paused {
+		return errConflict("cannot start a paused container, try unpause instead")
+	}
+	if c.state.Running {
+		return errNotModified()
+	}
+	for name, ep := range c.eps {
+		if _, ok := d.networks[ep.network.id]; !ok {
+			return errNotFound("network " + name + " not found")
+		}
+	}
+	if c.host.Init == nil || !*c.host.Init { // under an init, the init reports it
+		env := d.processEnvLocked(c, c.config.Env, c.config.User)
+		if msg, code := lookProgram(c.fs, env, workDir(c.config.WorkingDir), c.path); msg != "" {
+			c.state.ExitCode = code
+			c.state.Error = "failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: " + msg + ": unknown"
+			if c.host.AutoRemove && !c.removing {
+				// dockerd removes an AutoRemove container whose start
+				// failed (docker run --rm waits for that).
+				d.removeLocked(c, true)
+				d.emitContainerLocked(c, "destroy")
+			}
+			return errInvalid(c.state.Error)
+		}
+	}
+	d.allocatePortsLocked(c)
+	c.stopping = false
+	c.manualStop = false
+	c.hasRun = true
+	c.exited = make(chan struct{})
+	c.pauseGate = &gate{}
+	var stdin io.Reader = eofReader{}
+	if c.config.OpenStdin {
+		c.stdin = newStdinPipe()
+		stdin = c.stdin.r
+	} else {
+		c.stdin = nil
+	}
+	d.volumeEventsLocked(c, "mount")
+	d.nextPID++
+	c.pid = d.nextPID + 1000
+	c.state = containerState{Status: "running", Running: true, Pid: c.pid, StartedAt: d.now(), FinishedAt: c.state.FinishedAt}
+	c.logs.startRun()
+	done := make(chan struct{})
+	out := &gatedWriter{g: c.pauseGate, done: done, w: &logWriter{l: c.logs, stream: 1, tty: c.config.Tty}}
+	errw := &gatedWriter{g: c.pauseGate, done: done, w: &logWriter{l: c.logs, stream: 2, tty: c.config.Tty}}
+	if c.config.Tty {
+		errw = out
+	}
+	spec := procSpec{
+		Argv:     append([]string{c.path}, c.args...),
+		Env:      d.processEnvLocked(c, c.config.Env, c.config.User),
+		Dir:      workDir(c.config.WorkingDir),
+		User:     c.config.User,
+		Hostname: c.config.Hostname,
+		FS:       c.fs,
+		Stdin:    stdin,
+		Stdout:   out,
+		Stderr:   errw,
+		PID1:     true,
+		Init:     c.host.Init != nil && *c.host.Init,
+	}
+	p := startProc(spec)
+	c.proc = p
+	exited := c.exited
+	d.startHealthLocked(c, exited)
+	d.goTracked(func() {
+		<-p.Done()
+		close(done)
+		d.onExit(c, p, exited)
+	})
+	return nil
+}
+
+type eofReader struct{}
+
+func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
+
+func workDir(w string) string {
+	if w == "" {
+		return "/"
+	}
+	return w
+}
+
+// processEnvLocked is the environment of a process in c.
+func (d *Daemon) processEnvLocked(c *container, env []string, user string) []string {
+	out := []string{}
+	hasPath, hasHome := false, false
+	for _, e := range env {
+		if strings.HasPrefix(e, "PATH=") {
+			hasPath = true
+		}
+		if strings.HasPrefix(e, "HOME=") {
+			hasHome = true
+		}
+	}
+	if !hasPath {
+		out = append(out, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+	}
+	out = append(out, "HOSTNAME="+c.config.Hostname)
+	if c.config.Tty {
+		out = append(out, "TERM=xterm")
+	}
+	out = append(out, env...)
+	if !hasHome {
+		home := "/root"
+		if user != "" && user != "root" && user != "0" && !strings.HasPrefix(user, "0:") {
+			home = "/"
+		}
+		out = append(out, "HOME="+home)
+	}
+	return out
+}
+
+// onExit records the end of a run of c's process.
+func (d *Daemon) onExit(c *container, p proc, exited chan struct{}) {
+	code := p.ExitCode()
+	var current, restart, autoRemove bool
+	_ = d.locked(func() error {
+		if current = c.proc == p; !current {
+			return nil
+		}
+		c.proc = nil
+		if c.stdin != nil {
+			c.stdin.w.Close()
+			c.stdin.r.Close()
+		}
+		c.pauseGate.resume()
+		c.state.Running = false
+		c.state.Paused = false
+		c.state.Pid = 0
+		c.state.ExitCode = code
+		c.state.FinishedAt = d.now()
+		c.state.Status = "exited"
+		restart = !c.stopping && !d.closing() && !c.removing && c.shouldRestart(code)
+		autoRemove = c.host.AutoRemove && !c.removing && !restart
+		if autoRemove {
+			c.removing = true
+			c.state.Status = "removing"
+		}
+		if restart {
+			c.restartCount++
+			c.state.Restarting = true
+			c.state.Status = "restarting"
+		}
+		d.emitContainerLocked(c, "die", "exitCode", strconv.Itoa(code))
+		return nil
+	})
+	if !current {
+		return
+	}
+	c.logs.endRun()
+	_ = d.locked(func() error {
+		d.volumeEventsLocked(c, "unmount")
+		return nil
+	})
+	close(exited)
+	if restart {
+		_ = d.locked(func() error {
+			c.state.Restarting = false
+			if d.closing() || c.removing || c.stopping {
+				c.state.Status = "exited"
+				return nil
+			}
+			_ = d.startLocked(c)
+			d.emitContainerLocked(c, "restart")
+			return nil
+		})
+		return
+	}
+	if autoRemove {
+		// dockerd removes an AutoRemove container a little after its exit
+		// (unmounts, deletes the rootfs): clients that start it and then
+		// wait (dockerode's run) find it "removing", not gone.
+		d.goTracked(func() {
+			t := time.NewTimer(autoRemoveDelay)
+			select {
+			case <-t.C:
+			case <-d.ctx.Done():
+				t.Stop()
+			}
+			_ = d.locked(func() error {
+				d.removeLocked(c, true)
+				d.emitContainerLocked(c, "destroy")
+				return nil
+			})
+		})
+	}
+}
+
+// autoRemoveDelay is how long an exited AutoRemove container stays in the
+// "removing" state.
+const autoRemoveDelay = 50 * time.Millisecond
+
+func (c *container) shouldRestart(code int) bool {
+	switch c.host.RestartPolicy.Name {
+	case "always", "unless-stopped":
+		return !c.manualStop
+	case "on-failure":
+		return code != 0 && (c.host.RestartPolicy.MaximumRetryCount == 0 || c.restartCount < c.host.RestartPolicy.MaximumRetryCount)
+	}
+	return false
+}
+
+// removeLocked takes c out of the daemon.
+func (d *Daemon) removeLocked(c *container, removeVolumes bool) {
+	if _, ok := d.containers[c.id]; !ok {
+		return
+	}
+	d.unindexContainerLocked(c)
+	delete(d.names, c.name)
+	for _, eid := range c.execIDs {
+		delete(d.execs, eid)
+	}
+	for _, ep := range c.eps {
+		ep.network.removeEndpoint(c.id)
+	}
+	d.detachVolumesLocked(c, removeVolumes)
+	c.state.Status = "removing"
+	close(c.removed)
+}
+
+func (d *Daemon) containerStart(w http.ResponseWriter, r *http.Request) error {
+	return d.respondEmpty(w, http.StatusNoContent, func() error {
+		c, err := d.getContainerLocked(r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		if err := d.startLocked(c); err != nil {
+			return err
+		}
+		// In the section that starts it, so that it precedes the die of
+		// a process that ends at once.
+		d.emitContainerLocked(c, "start")
+		return nil
+	})
+}
+
+// stopParams reads the signal and t parameters of stop and restart.
+func (c *container) stopParams(r *http.Request) (sig int, timeout time.Duration, err error) {
+	sig, err = parseSignal(r.URL.Query().Get("signal"), 0)
+	if err != nil {
+		return 0, 0, err
+	}
+	if sig == 0 {
+		sig, _ = parseSignal(c.config.StopSignal, 15)
+	}
+	secs := 10
+	if c.config.StopTimeout != nil {
+		secs = *c.config.StopTimeout
+	}
+	if s := r.URL.Query().Get("t"); s != "" {
+		if secs, err = strconv.Atoi(s); err != nil {
+			return 0, 0, errInvalid("invalid value for t: " + s)
+		}
+	}
+	if secs < 0 {
+		return sig, -1, nil
+	}
+	return sig, time.Duration(secs) * time.Second, nil
+}
+
+// stop sends the stop signal, waits up to timeout (forever when negative),
+// then kills. It reports whether the container was running.
+func (d *Daemon) stop(c *container, sig int, timeout time.Duration) bool {
+	ran, _ := d.stopCtx(context.Background(), c, sig, timeout)
+	return ran
+}
+
+// stopCtx is stop for a request: when ctx ends first it stops waiting
+// (the signal is sent, the stop stays requested) and returns ctx's error.
+func (d *Daemon) stopCtx(ctx context.Context, c *container, sig int, timeout time.Duration) (bool, error) {
+	var p proc
+	var exited chan struct{}
+	_ = d.locked(func() error {
+		if !c.state.Running {
+			return nil
+		}
+		c.stopping = true
+		c.manualStop = true
+		p, exited = c.proc, c.exited
+		c.pauseGate.resume()
+		if p != nil {
+			d.emitContainerLocked(c, "kill", "signal", strconv.Itoa(sig))
+		}
+		return nil
+	})
+	if p == nil {
+		return false, nil
+	}
+	p.Signal(sig)
+	var tc <-chan time.Time
+	if timeout >= 0 {
+		t := time.NewTimer(timeout)
+		defer t.Stop()
+		tc = t.C
+	}
+	select {
+	case <-exited:
+	case <-tc:
+		d.emitContainer(c, "kill", "signal", "9")
+		p.Signal(9)
+		<-exited
+	case <-d.ctx.Done():
+		p.Signal(9)
+		<-exited
+	case <-ctx.Done():
+		return true, fmt.Errorf("mockdaemon: stop %s: %w", c.id[:12], ctx.Err())
+	}
+	return true, nil
+}
+
+// stopForRequest stops the container the request names with its signal
+// and timeout (the stop of stop and restart); ran says whether a process
+// was running to stop.
+func (d *Daemon) stopForRequest(r *http.Request) (c *container, ran bool, err error) {
+	c, err = lockedValue(d, func() (*container, error) { return d.getContainerLocked(r.PathValue("id")) })
+	if err != nil {
+		return nil, false, err
+	}
+	sig, timeout, err := c.stopParams(r)
+	if err != nil {
+		return nil, false, err
+	}
+	ran, err = d.stopCtx(r.Context(), c, sig, timeout)
+	if err != nil {
+		return nil, false, errInternal(err.Error())
+	}
+	return c, ran, nil
+}
+
+func (d *Daemon) containerStop(w http.ResponseWriter, r *http.Request) error {
+	c, ran, err := d.stopForRequest(r)
+	if err != nil {
+		return err
+	}
+	if !ran {
+		return errNotModified()
+	}
+	d.emitContainer(c, "stop")
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (d *Daemon) containerRestart(w http.ResponseWriter, r *http.Request) error {
+	c, ran, err := d.stopForRequest(r)
+	if err != nil {
+		return err
+	}
+	return d.respondEmpty(w, http.StatusNoContent, func() error {
+		if ran {
+			d.emitContainerLocked(c, "stop")
+		}
+		if !c.state.Running { // else restarted by its policy meanwhile
+			if err := d.startLocked(c); err != nil {
+				return err
+			}
+			c.restartCount++
+		}
+		// before the die of a process that ends at once
+		d.emitContainerLocked(c, "start")
+		d.emitContainerLocked(c, "restart")
+		return nil
+	})
+}
+
+func (d *Daemon) containerKill(w http.ResponseWriter, r *http.Request) error {
+	sig, err := parseSignal(r.URL.Query().Get("signal"), 9)
+	if err != nil {
+		return err
+	}
+	var p proc
+	var exited chan struct{}
+	err = d.locked(func() error {
+		c, err := d.getContainerLocked(r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		if !c.state.Running {
+			return errConflict(fmt.Sprintf("cannot kill container: %s: container %s is not running", r.PathValue("id"), c.id))
+		}
+		p, exited = c.proc, c.exited
+		if sig == 9 || sig == 15 || sig == 2 {
+			c.manualStop = true
+			c.stopping = sig == 9
+		}
+		if sig == 9 {
+			c.pauseGate.resume()
+		}
+		d.emitContainerLocked(c, "kill", "signal", strconv.Itoa(sig))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if p != nil {
+		p.Signal(sig)
+	}
+	if sig == 9 {
+		select {
+		case <-exited:
+		case <-r.Context().Done():
+		}
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (d *Daemon) containerPause(w http.ResponseWriter, r *http.Request) error {
+	return d.changeState(w, r, "pause", func(c *container) error {
+		switch {
+		case !c.state.Running:
+			return errConflict(fmt.Sprintf("container %s is not running", c.id))
+		case c.state.Paused:
+			return errConflict(fmt.Sprintf("container %s is already paused", c.id))
+		}
+		c.state.Paused = true
+		c.state.Status = "paused"
+		c.pauseGate.pause()
+		if pp, ok := c.proc.(interface{ Pause() }); ok {
+			pp.Pause()
+		}
+		return nil
+	})
+}
+
+func (d *Daemon) containerUnpause(w http.ResponseWriter, r *http.Request) error {
+	return d.changeState(w, r, "unpause", func(c *container) error {
+		if !c.state.Paused {
+			return errConflict(fmt.Sprintf("container %s is not paused", c.id))
+		}
+		c.state.Paused = false
+		c.state.Status = "running"
+		c.pauseGate.resume()
+		if pp, ok := c.proc.(interface{ Resume() }); ok {
+			pp.Resume()
+		}
+		return nil
+	})
+}
+
+// changeState runs change on the container the request names, under the
+// engine lock; on success it emits the container event action and
+// answers 204.
+func (d *Daemon) changeState(w http.ResponseWriter, r *http.Request, action string, change func(c *container) error) error {
+	err := d.locked(func() error {
+		c, err := d.getContainerLocked(r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		if err := change(c); err != nil {
+			return err
+		}
+		d.emitContainerLocked(c, action)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (d *Daemon) containerWait(w http.ResponseWriter, r *http.Request) error {
+	cond := r.URL.Query().Get("condition")
+	switch cond {
+	case "", "not-running", "next-exit", "removed":
+	default:
+		return errInvalid("invalid condition: " + strconv.Quote(cond))
+	}
+	var c *container
+	var ch <-chan struct{} // nil: the condition holds already
+	err := d.locked(func() error {
+		var err error
+		if c, err = d.getContainerLocked(r.PathValue("id")); err != nil {
+			return err
+		}
+		switch cond {
+		case "", "not-running":
+			if c.state.Running || c.state.Restarting {
+				ch = c.exited
+			}
+		case "next-exit":
+			if c.state.Running {
+				ch = c.exited
+			} else {
+				ch = d.nextExitLocked(c)
+			}
+		case "removed":
+			ch = c.removed
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	flush(w)
+	if ch != nil {
+		select {
+		case <-ch:
+		case <-r.Context().Done():
+			return nil
+		}
+	}
+	code, _ := lockedValue(d, func() (int, error) { return c.state.ExitCode, nil })
+	writeJSONBody(w, map[string]any{"StatusCode": code, "Error": nil})
+	return nil
+}
+
+// nextExitLocked returns a channel closed when the next run of c (not
+// yet started) exits, or when c is removed.
+func (d *Daemon) nextExitLocked(c *container) <-chan struct{} {
+	out := make(chan struct{})
+	cur := c.exited
+	d.goTracked(func() {
+		defer close(out)
+		// A start replaces c.exited: await it, then the run's exit.
+		var next chan struct{}
+		if !d.await(c.removed, func() bool { next = c.exited; return next != cur }) {
+			return
+		}
+		select {
+		case <-next:
+		case <-c.removed:
+		case <-d.ctx.Done():
+		}
+	})
+	return out
+}
+
+// killForClose kills c's process for Daemon.Close.
+func (c *container) killForClose() {
+	p, _ := lockedValue(c.d, func() (proc, error) {
+		c.stopping = true
+		if c.pauseGate != nil {
+			c.pauseGate.resume()
+		}
+		if c.stdin != nil {
+			c.stdin.w.Close()
+		}
+		return c.proc, nil
+	})
+	if p != nil {
+		p.Signal(9)
+	}
+}

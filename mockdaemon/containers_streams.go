@@ -1,0 +1,495 @@
+package mockdaemon
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dockwire/dockwire/mux"
+	"github.com/gorilla/websocket"
+)
+
+// entryWriter writes log entries to a client: framed unless TTY.
+type entryWriter struct {
+	w          io.Writer
+	m          *mux.Muxer
+	timestamps bool
+	stdout     bool
+	stderr     bool
+}
+
+func newEntryWriter(w io.Writer, tty bool, stdout, stderr, timestamps bool) *entryWriter {
+	ew := &entryWriter{w: w, stdout: stdout, stderr: stderr, timestamps: timestamps}
+	if !tty {
+		ew.m = mux.NewMuxer(w)
+	}
+	return ew
+}
+
+// writeAll writes es, stopping at the first failed write.
+func (ew *entryWriter) writeAll(es []logEntry) error {
+	for _, e := range es {
+		if err := ew.write(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (ew *entryWriter) write(e logEntry) error {
+	if e.stream == 1 && !ew.stdout || e.stream == 2 && !ew.stderr {
+		return nil
+	}
+	data := e.data
+	if ew.timestamps {
+		data = append([]byte(e.t.Format("2006-01-02T15:04:05.000000000Z07:00")+" "), data...)
+	}
+	if ew.m == nil {
+		_, err := ew.w.Write(data)
+		return err
+	}
+	_, err := ew.m.WriteFrame(mux.Stream(e.stream), data)
+	return err
+}
+
+func (d *Daemon) containerLogs(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	stdout, stderr := boolParam(r, "stdout"), boolParam(r, "stderr")
+	if !stdout && !stderr {
+		return errInvalid("Bad parameters: you must choose at least one stream")
+	}
+	since, until, err := parseWindow(r)
+	if err != nil {
+		return err
+	}
+	tail := -1
+	if t := q.Get("tail"); t != "" && t != "all" {
+		if tail, err = strconv.Atoi(t); err != nil || tail < 0 {
+			tail = -1
+		}
+	}
+	follow := boolParam(r, "follow")
+	var c *container
+	var running, tty bool
+	if err := d.locked(func() error {
+		var err error
+		if c, err = d.getContainerLocked(r.PathValue("id")); err != nil {
+			return err
+		}
+		running, tty = c.state.Running, c.config.Tty
+		if c.host.LogConfig.Type == "none" {
+			return errInvalid("configured logging driver does not support reading")
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	// dockerd sends no Content-Type on /logs before API 1.42 (docker-py
+	// decodes a text/* one to str and breaks); since 1.42 it names the
+	// stream format, which clients use to decide framing.
+	switch {
+	case !infoOf(r).version.atLeast("1.42"):
+		w.Header()["Content-Type"] = nil
+	case tty:
+		w.Header().Set("Content-Type", "application/vnd.docker.raw-stream")
+	default:
+		w.Header().Set("Content-Type", "application/vnd.docker.multiplexed-stream")
+	}
+	w.WriteHeader(http.StatusOK)
+	flush(w)
+	ew := newEntryWriter(w, tty, stdout, stderr, boolParam(r, "timestamps"))
+	entries, next, ended, changed := c.logs.since(0)
+	// select the entries of the requested streams and window
+	var sel []logEntry
+	for _, e := range entries {
+		if (e.stream == 1 && !stdout) || (e.stream == 2 && !stderr) {
+			continue
+		}
+		if !since.IsZero() && e.t.Before(since) || !until.IsZero() && e.t.After(until) {
+			continue
+		}
+		sel = append(sel, e)
+	}
+	if tail >= 0 && len(sel) > tail {
+		sel = sel[len(sel)-tail:]
+	}
+	if ew.writeAll(sel) != nil {
+		return nil
+	}
+	flush(w)
+	if !follow || !running || !until.IsZero() && !until.After(d.now()) {
+		return nil
+	}
+	for !ended {
+		select {
+		case <-changed:
+		case <-r.Context().Done():
+			return nil
+		case <-d.ctx.Done():
+			return nil
+		}
+		entries, next, ended, changed = c.logs.since(next)
+		for _, e := range entries {
+			if !until.IsZero() && e.t.After(until) {
+				return nil
+			}
+			if ew.write(e) != nil {
+				return nil
+			}
+		}
+		flush(w)
+	}
+	return nil
+}
+
+// hijack takes over the connection and writes the stream's response
+// header: 101 UPGRADED when the client asked for an upgrade, 200 with a
+// raw-stream content type otherwise. A request body (the options JSON
+// some clients send) is read and dropped.
+func (d *Daemon) hijack(w http.ResponseWriter, r *http.Request, multiplexed bool) (net.Conn, *bufio.Reader, error) {
+	hj, ok := unwrapHijacker(w)
+	if !ok {
+		return nil, nil, errInternal("mockdaemon: connection cannot be hijacked")
+	}
+	if r.ContentLength > 0 {
+		// net/http reads a Content-Length body from the connection's
+		// buffer: drain it now so it never reaches stdin.
+		_, _ = io.CopyN(io.Discard, r.Body, r.ContentLength)
+	}
+	conn, brw, err := hj.Hijack()
+	if err != nil {
+		return nil, nil, errInternal("mockdaemon: hijack: " + err.Error())
+	}
+	ct := "application/vnd.docker.raw-stream"
+	if multiplexed && infoOf(r).version.atLeast("1.42") {
+		ct = "application/vnd.docker.multiplexed-stream"
+	}
+	var head string
+	if strings.EqualFold(r.Header.Get("Upgrade"), "tcp") || strings.Contains(strings.ToLower(r.Header.Get("Connection")), "upgrade") {
+		head = "HTTP/1.1 101 UPGRADED\r\nContent-Type: " + ct + "\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n"
+		infoOf(r).rec.Status = http.StatusSwitchingProtocols
+	} else {
+		head = "HTTP/1.1 200 OK\r\nContent-Type: " + ct + "\r\n\r\n"
+		infoOf(r).rec.Status = http.StatusOK
+	}
+	if _, err := io.WriteString(conn, head); err != nil {
+		conn.Close()
+		return nil, nil, err
+	}
+	if infoOf(r).rec.Status == http.StatusSwitchingProtocols {
+		// docker-py reads the upgraded stream from the raw socket under
+		// http.client's buffered reader: bytes that arrive together with the
+		// head are lost. dockerd's exec/attach setup gives the client time to
+		// read the head first; so does this pause.
+		t := time.NewTimer(hijackSettle)
+		select {
+		case <-t.C:
+		case <-d.ctx.Done():
+			t.Stop()
+		}
+	}
+	if d.srv.isClosed() {
+		conn.Close()
+		return nil, nil, errUnavailable("mockdaemon: daemon closed")
+	}
+	return conn, brw.Reader, nil
+}
+
+// hijackSettle is the pause between a 101 head and the first stream byte.
+const hijackSettle = 20 * time.Millisecond
+
+// closeWriter half-closes a connection when it can.
+func closeWrite(c net.Conn) {
+	if cw, ok := c.(interface{ CloseWrite() error }); ok {
+		_ = cw.CloseWrite()
+	}
+}
+
+func (d *Daemon) containerAttach(w http.ResponseWriter, r *http.Request) error {
+	useStdin, useStdout, useStderr := boolParam(r, "stdin"), boolParam(r, "stdout"), boolParam(r, "stderr")
+	logs, stream := boolParam(r, "logs"), boolParam(r, "stream")
+	t, err := lockedValue(d, func() (attachTarget, error) { return d.attachTargetLocked(r.PathValue("id")) })
+	if err != nil {
+		return err
+	}
+	c := t.c
+	conn, br, err := d.hijack(w, r, !t.tty)
+	if err != nil {
+		return err
+	}
+	defer d.srv.release(conn)
+	d.emitContainer(c, "attach")
+	ew := newEntryWriter(conn, t.tty, useStdout, useStderr, false)
+	entries, next, _, _ := c.logs.since(0)
+	if logs {
+		if ew.writeAll(entries) != nil {
+			return nil
+		}
+	}
+	if !stream {
+		return nil
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	defer func() {
+		close(stop)
+		conn.Close()
+		wg.Wait()
+	}()
+	if useStdin && t.openStdin {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d.feedStdin(c, br, t.stdinOnce, stop)
+		}()
+	}
+	// a container that is not running is streamed from its next start
+	if !t.running {
+		if !d.awaitStart(c, t.gen, r.Context().Done()) {
+			return nil
+		}
+		// output since the start belongs to this attach
+		next = runStart(c)
+	}
+	rd := c.logs.addReader(next)
+	defer c.logs.removeReader(rd)
+	for {
+		entries, n, ended, changed := c.logs.since(next)
+		next = n
+		if ew.writeAll(entries) != nil {
+			return nil
+		}
+		c.logs.advance(rd, next)
+		if ended {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-d.ctx.Done():
+			return nil
+		}
+	}
+}
+
+func (c *container) startedAt() time.Time {
+	t, _ := lockedValue(c.d, func() (time.Time, error) { return c.state.StartedAt, nil })
+	return t.Add(-time.Nanosecond)
+}
+
+// attachTarget is what an attach needs of its container, read in one
+// section: whether it runs with its run generation, so that a start
+// between the two cannot be missed.
+type attachTarget struct {
+	c                                  *container
+	tty, running, openStdin, stdinOnce bool
+	gen                                int
+}
+
+func (d *Daemon) attachTargetLocked(id string) (attachTarget, error) {
+	c, err := d.getContainerLocked(id)
+	if err != nil {
+		return attachTarget{}, err
+	}
+	if c.state.Paused {
+		return attachTarget{}, errConflict(fmt.Sprintf("container %s is paused, unpause the container before attach", c.id))
+	}
+	return attachTarget{c: c, tty: c.config.Tty, running: c.state.Running, openStdin: c.config.OpenStdin, stdinOnce: c.config.StdinOnce, gen: c.logs.generation()}, nil
+}
+
+// awaitStart waits for the run after generation gen of c to start; false
+// when c is removed first, or stop or the daemon closes.
+func (d *Daemon) awaitStart(c *container, gen int, stop <-chan struct{}) bool {
+	started := func() bool { return c.logs.generation() != gen }
+	return d.await(stop, func() bool { return started() || isClosed(c.removed) }) && started()
+}
+
+// feedStdin copies the client's stdin to the container's until EOF; with
+// StdinOnce, EOF closes the container's stdin.
+func (d *Daemon) feedStdin(c *container, src io.Reader, once bool, stop <-chan struct{}) {
+	var pipe *stdinPipe // nil until the container starts
+	if !d.await(stop, func() bool { pipe = c.stdin; return pipe != nil }) {
+		return
+	}
+	_, _ = io.Copy(pipe.w, src)
+	if once {
+		pipe.w.Close()
+	}
+}
+
+// runStart is the log index of the first entry written by the container's
+// current run. Indexes are absolute: they stay right after the buffer has
+// dropped its oldest entries.
+func runStart(c *container) int {
+	entries, end, _, _ := c.logs.since(0)
+	startAt := len(entries)
+	for startAt > 0 && entries[startAt-1].t.After(c.startedAt()) {
+		startAt--
+	}
+	return end - (len(entries) - startAt)
+}
+
+// hijackWriter hands gorilla the connection's real http.Hijacker behind
+// the daemon's status-recording writer.
+type hijackWriter struct {
+	http.ResponseWriter
+	http.Hijacker
+}
+
+// containerAttachWS serves GET /containers/{id}/attach/ws as dockerd does:
+// a websocket carrying the container's raw streams, never multiplexed;
+// binary messages from API 1.28 (text before); stdin/stdout/stderr honoured
+// from 1.42, all three attached before (the parameters were ignored).
+func (d *Daemon) containerAttachWS(w http.ResponseWriter, r *http.Request) error {
+	ver := infoOf(r).version
+	useStdin, useStdout, useStderr := true, true, true
+	if ver.atLeast("1.42") {
+		useStdin, useStdout, useStderr = boolParam(r, "stdin"), boolParam(r, "stdout"), boolParam(r, "stderr")
+	}
+	logs, stream := boolParam(r, "logs"), boolParam(r, "stream")
+
+	t, err := lockedValue(d, func() (attachTarget, error) { return d.attachTargetLocked(r.PathValue("id")) })
+	if err != nil {
+		return err
+	}
+	c := t.c
+	hj, ok := unwrapHijacker(w)
+	if !ok {
+		return errInternal("mockdaemon: connection cannot be hijacked")
+	}
+	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	ws, err := up.Upgrade(hijackWriter{w, hj}, r, nil)
+	if err != nil {
+		return nil // gorilla answered the failed handshake itself
+	}
+	infoOf(r).rec.Status = http.StatusSwitchingProtocols
+	conn := ws.NetConn()
+	open := d.srv.track(conn)
+	defer d.srv.release(conn)
+	if !open {
+		return nil
+	}
+	d.emitContainer(c, "attach")
+
+	msgType := websocket.BinaryMessage
+	if !ver.atLeast("1.28") {
+		msgType = websocket.TextMessage
+	}
+	var wmu sync.Mutex
+	send := func(p []byte) error {
+		wmu.Lock()
+		defer wmu.Unlock()
+		return ws.WriteMessage(msgType, p)
+	}
+	goodbye := func() {
+		wmu.Lock()
+		defer wmu.Unlock()
+		_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
+	}
+	ew := newEntryWriter(wsWriter(send), true, useStdout, useStderr, false)
+	entries, next, _, _ := c.logs.since(0)
+	if logs {
+		if ew.writeAll(entries) != nil {
+			return nil
+		}
+	}
+	if !stream {
+		goodbye()
+		return nil
+	}
+
+	// The reader goroutine runs for the whole attach: it feeds stdin when
+	// asked and notices the client going away either way.
+	gone := make(chan struct{})
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	defer func() {
+		close(stop)
+		conn.Close()
+		wg.Wait()
+	}()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(gone)
+		var src io.Reader = &wsReader{ws: ws}
+		if useStdin && t.openStdin {
+			if t.tty {
+				src = io.TeeReader(src, &logWriter{l: c.logs, stream: 1, tty: true})
+			}
+			d.feedStdin(c, src, t.stdinOnce, stop)
+		}
+		_, _ = io.Copy(io.Discard, src)
+	}()
+
+	if !t.running {
+		if !d.awaitStart(c, t.gen, gone) {
+			return nil
+		}
+		next = runStart(c)
+	}
+	for {
+		entries, n, ended, changed := c.logs.since(next)
+		next = n
+		if ew.writeAll(entries) != nil {
+			return nil
+		}
+		if ended {
+			goodbye()
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-gone:
+			return nil
+		case <-d.ctx.Done():
+			return nil
+		}
+	}
+}
+
+// wsWriter sends each write as one websocket message.
+type wsWriter func([]byte) error
+
+func (f wsWriter) Write(p []byte) (int, error) {
+	if err := f(p); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// wsReader reads the payloads of the client's messages as one stream; a
+// close message or a broken connection is EOF.
+type wsReader struct {
+	ws  *websocket.Conn
+	cur io.Reader
+}
+
+func (r *wsReader) Read(p []byte) (int, error) {
+	for {
+		if r.cur == nil {
+			_, rd, err := r.ws.NextReader()
+			if err != nil {
+				return 0, io.EOF
+			}
+			r.cur = rd
+		}
+		n, err := r.cur.Read(p)
+		if err == io.EOF {
+			r.cur = nil
+			if n > 0 {
+				return n, nil
+			}
+			continue
+		}
+		if err != nil {
+			return n, io.EOF
+		}
+		return n, nil
+	}
+}

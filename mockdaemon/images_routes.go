@@ -1,0 +1,344 @@
+package mockdaemon
+
+import (
+	"bytes"
+	"fmt"
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
+)
+
+// imageRoutes: the image store, commit, and images to and from
+// registries and tars (images_transfer.go).
+func (d *Daemon) imageRoutes() []route {
+	return []route{
+		{"GET", "/images/json", "ImageList", d.imageList},
+		{"POST", "/images/create", "ImageCreate", d.imageCreate},
+		{"POST", "/images/prune", "ImagePrune", d.imagePrune},
+		{"GET", "/images/get", "ImageGetAll", d.imageGetAll},
+		{"POST", "/images/load", "ImageLoad", d.imageLoad},
+		{"GET", "/images/search", "ImageSearch", d.imageSearch},
+		{"POST", "/commit", "ImageCommit", d.commit},
+		{"GET", "/images/{name...}/json", "ImageInspect", d.imageInspect},
+		{"GET", "/images/{name...}/history", "ImageHistory", d.imageHistory},
+		{"POST", "/images/{name...}/push", "ImagePush", d.imagePush},
+		{"POST", "/images/{name...}/tag", "ImageTag", d.imageTag},
+		{"GET", "/images/{name...}/get", "ImageGet", d.imageGet},
+		{"GET", "/images/{name...}/attestations", "ImageAttestations", d.imageAttestations},
+		{"DELETE", "/images/{name...}", "ImageDelete", d.imageDelete},
+	}
+}
+
+func (d *Daemon) imageList(w http.ResponseWriter, r *http.Request) error {
+	ver := infoOf(r).version
+	f, err := parseFilters(r)
+	if err != nil {
+		return err
+	}
+	sharedSize := boolParam(r, "shared-size")
+	out := []any{}
+	_ = d.locked(func() error {
+		var before, since *image
+		for k := range f["before"] {
+			before, _ = d.images.get(k)
+		}
+		for k := range f["since"] {
+			since, _ = d.images.get(k)
+		}
+		for _, im := range d.images.sorted() {
+			if !imageMatches(f, im) {
+				continue
+			}
+			if before != nil && !im.file.Created.Before(before.file.Created) {
+				continue
+			}
+			if since != nil && !im.file.Created.After(since.file.Created) {
+				continue
+			}
+			s := im.summary(ver, -1)
+			if sharedSize {
+				s["SharedSize"] = int64(0)
+			}
+			if f.has("reference") {
+				// only the tags that match are listed
+				var tags []string
+				for _, t := range im.tags {
+					if refMatches(f, t) {
+						tags = append(tags, t)
+					}
+				}
+				s["RepoTags"] = nonNil(tags)
+			}
+			out = append(out, s)
+		}
+		return nil
+	})
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (d *Daemon) imageInspect(w http.ResponseWriter, r *http.Request) error {
+	ver := infoOf(r).version
+	return d.respond(w, http.StatusOK, func() (any, error) {
+		im, err := d.images.get(r.PathValue("name"))
+		if err != nil {
+			return nil, err
+		}
+		return im.inspect(ver), nil
+	})
+}
+
+func (d *Daemon) imageHistory(w http.ResponseWriter, r *http.Request) error {
+	return d.respond(w, http.StatusOK, func() (any, error) {
+		im, err := d.images.get(r.PathValue("name"))
+		if err != nil {
+			return nil, err
+		}
+		return d.historyLocked(im), nil
+	})
+}
+
+func (d *Daemon) imageTag(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	repo, tag := q.Get("repo"), q.Get("tag")
+	if repo == "" {
+		return errInvalid("repository name must have at least one component")
+	}
+	refStr := repo
+	if tag != "" {
+		refStr += ":" + tag
+	}
+	ref, err := parseRef(refStr, true)
+	if err != nil {
+		return err
+	}
+	if ref.digest != "" {
+		return errInvalid("refusing to create a tag with a digest reference")
+	}
+	return d.respondEmpty(w, http.StatusCreated, func() error {
+		im, err := d.images.get(r.PathValue("name"))
+		if err != nil {
+			return err
+		}
+		d.images.tag(im, ref)
+		d.events.emit("image", "tag", im.id, map[string]string{"name": ref.tagged()})
+		return nil
+	})
+}
+
+func (d *Daemon) imageDelete(w http.ResponseWriter, r *http.Request) error {
+	name := r.PathValue("name")
+	if name == "" {
+		return errNotFound("page not found")
+	}
+	force := boolParam(r, "force")
+	res, err := lockedValue(d, func() ([]map[string]string, error) {
+		res, err := d.deleteImageLocked(name, force)
+		for _, e := range res {
+			if t, ok := e["Untagged"]; ok {
+				d.events.emit("image", "untag", t, map[string]string{"name": t})
+			}
+			if id, ok := e["Deleted"]; ok {
+				d.events.emit("image", "delete", id, map[string]string{"name": id})
+			}
+		}
+		return res, err
+	})
+	if err != nil {
+		return err
+	}
+	out := make([]any, len(res))
+	for i, e := range res {
+		out[i] = e
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (d *Daemon) imagePrune(w http.ResponseWriter, r *http.Request) error {
+	f, err := parseFilters(r)
+	if err != nil {
+		return err
+	}
+	danglingOnly := true
+	if v := f["dangling"]; len(v) > 0 && (v["false"] || v["0"]) {
+		danglingOnly = false
+	}
+	delete(f, "dangling")
+	deleted := []any{}
+	var space int64
+	_ = d.locked(func() error {
+		counts := d.imageContainerCountsLocked()
+		for _, im := range d.images.sorted() {
+			if counts[im.id] > 0 || (danglingOnly && len(im.tags) > 0) || !imageMatches(f, im) {
+				continue
+			}
+			for _, t := range slices.Clone(im.tags) {
+				d.images.untag(im, t)
+				deleted = append(deleted, map[string]string{"Untagged": t})
+			}
+			delete(d.images.byID, im.id)
+			deleted = append(deleted, map[string]string{"Deleted": im.id})
+			space += im.size
+		}
+		d.events.emit("image", "prune", "", map[string]string{"reclaimed": strconv.FormatInt(space, 10)})
+		return nil
+	})
+	return writeJSON(w, http.StatusOK, map[string]any{"ImagesDeleted": deleted, "SpaceReclaimed": space})
+}
+
+func (d *Daemon) imageSearch(w http.ResponseWriter, r *http.Request) error {
+	term := r.URL.Query().Get("term")
+	host := registryHostOf(term)
+	return d.respond(w, http.StatusOK, func() (any, error) {
+		if host != "docker.io" && d.registryKnownLocked(host) {
+			// The emulated registries speak only the v2 API: dockerd's v1
+			// search gets a 404 from them.
+			return nil, errInternal("Unexpected status code 404")
+		}
+		if host != "docker.io" {
+			// dockerd asks the registry's v1 search endpoint, and fails to dial.
+			return nil, errInternal(fmt.Sprintf("Get \"%s://%s/v1/search?q=%s\": dial tcp %s: connect: connection refused",
+				registryScheme(host), host, url.QueryEscape(strings.TrimPrefix(term, host+"/")), hostPort(host)))
+		}
+		seen := map[string]bool{}
+		out := []any{}
+		for ref := range d.images.catalogue {
+			repo, _, _ := strings.Cut(ref, ":")
+			if seen[repo] || !strings.Contains(repo, term) {
+				continue
+			}
+			seen[repo] = true
+			out = append(out, map[string]any{"name": repo, "description": "mock image " + repo, "star_count": 0, "is_official": !strings.Contains(repo, "/"), "is_automated": false})
+		}
+		return out, nil
+	})
+}
+
+// repoTagParams reads the ?repo= and ?tag= an import or a commit tags its
+// image with (none without repo).
+func repoTagParams(r *http.Request) (imageRef, error) {
+	q := r.URL.Query()
+	repo := q.Get("repo")
+	if repo == "" {
+		return imageRef{}, nil
+	}
+	if tag := q.Get("tag"); tag != "" {
+		repo += ":" + tag
+	}
+	return parseRef(repo, true)
+}
+
+// commit makes an image from a container: its config (with the body's
+// overrides and the changes) over one layer holding its filesystem.
+func (d *Daemon) commit(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	var body containerConfig
+	if err := decodeBody(r, &body); err != nil {
+		return err
+	}
+	ref, err := repoTagParams(r)
+	if err != nil {
+		return err
+	}
+	var c *container
+	var f imageFile
+	var fsys *memfs.FS
+	if err := d.locked(func() error {
+		var err error
+		if c, err = d.getContainerLocked(q.Get("container")); err != nil {
+			return err
+		}
+		f, err = d.commitFileLocked(c, body, q.Get("author"), q.Get("comment"), q["changes"])
+		fsys = c.fs
+		return err
+	}); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := fsys.Snapshot(&buf); err != nil {
+		return errInternal(err.Error())
+	}
+	data := buf.Bytes()
+	lay := layer{data: data, diffID: digestOf(data)}
+	im, err := lockedValue(d, func() (*image, error) {
+		im, err := d.images.build(f, []layer{lay})
+		if err != nil {
+			return nil, errInternal(err.Error())
+		}
+		im.parent = c.imageID
+		im = d.images.put(im)
+		if ref.tag != "" {
+			d.images.tag(im, ref)
+		}
+		d.emitContainerLocked(c, "commit", "comment", f.Comment)
+		return im, nil
+	})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, map[string]any{"Id": im.id})
+}
+
+// commitFileLocked is the image config a commit of c makes: c's image's,
+// with c's config, the body's overrides and the changes.
+func (d *Daemon) commitFileLocked(c *container, body containerConfig, author, comment string, changes []string) (imageFile, error) {
+	parent := d.images.byID[c.imageID]
+	var f imageFile
+	if parent != nil {
+		f = parent.file
+		f.History = slices.Clone(parent.file.History)
+	}
+	f.Architecture, f.OS = goArch(), "linux"
+	f.Created = d.now()
+	f.Author = author
+	f.Comment = comment
+	cc := c.config
+	f.Config = imageConfig{User: cc.User, ExposedPorts: cc.ExposedPorts, Env: cc.Env, Cmd: cc.Cmd, Entrypoint: cc.Entrypoint, Volumes: cc.Volumes, WorkingDir: cc.WorkingDir, Labels: maps.Clone(cc.Labels), StopSignal: cc.StopSignal, OnBuild: cc.OnBuild}
+	if body.Cmd != nil {
+		f.Config.Cmd = body.Cmd
+	}
+	if body.Entrypoint != nil {
+		f.Config.Entrypoint = body.Entrypoint
+	}
+	if body.Env != nil {
+		f.Config.Env = body.Env
+	}
+	if body.Labels != nil {
+		f.Config.Labels = body.Labels
+	}
+	if body.WorkingDir != "" {
+		f.Config.WorkingDir = body.WorkingDir
+	}
+	if body.User != "" {
+		f.Config.User = body.User
+	}
+	for _, ch := range changes {
+		for _, line := range strings.Split(ch, "\n") {
+			if err := applyChange(&f.Config, line); err != nil {
+				return imageFile{}, err
+			}
+		}
+	}
+	f.History = append(f.History, historyEntry{Created: f.Created, CreatedBy: strings.Join(append([]string{c.path}, c.args...), " "), Comment: f.Comment, Author: f.Author})
+	return f, nil
+}
+
+// imageAttestations answers GET /images/{name}/attestations (API 1.55):
+// the mock's images carry no attestation manifests, so a known image has
+// an empty list.
+func (d *Daemon) imageAttestations(w http.ResponseWriter, r *http.Request) error {
+	if !infoOf(r).version.atLeast("1.55") {
+		return errNotFound("page not found")
+	}
+	if err := d.locked(func() error {
+		_, err := d.images.get(r.PathValue("name"))
+		return err
+	}); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, []any{})
+}

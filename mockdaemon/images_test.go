@@ -1,0 +1,61 @@
+package mockdaemon_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dockwire/dockwire/mockdaemon"
+)
+
+// TestHistoryShowsAncestors: an image's history names, like dockerd's, the
+// images still in the store that its steps end (the image itself, the one
+// it was built from, and so on) and "<missing>" for the others, and
+// spreads an image's size over its non-empty steps.
+func TestHistoryShowsAncestors(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	type item struct {
+		ID        string `json:"Id"`
+		CreatedBy string
+		Tags      []string
+		Size      int64
+	}
+	hist := func(ref string) []item {
+		var h []item
+		require.NoError(t, json.Unmarshal(c.do("GET", "/v1.56/images/"+ref+"/history", nil).body, &h))
+		return h
+	}
+	idOf := func(ref string) string {
+		var im struct {
+			ID string `json:"Id"`
+		}
+		require.NoError(t, json.Unmarshal(c.do("GET", "/v1.56/images/"+ref+"/json", nil).body, &im))
+		return im.ID
+	}
+	base := idOf("busybox")
+	c.build("hist:a", "FROM busybox\nENV A=1\nRUN echo a > /a\n")
+	c.build("hist:b", "FROM hist:a\nLABEL b=1\n")
+	a := idOf("hist:a")
+	baseLen := len(hist("busybox"))
+	h := hist("hist:b")
+	require.Len(t, h, baseLen+3, "%+v", h)
+
+	assert.NotEqual(t, "<missing>", h[0].ID, "top entry %+v", h[0])
+	assert.Equal(t, []string{"hist:b"}, h[0].Tags, "top entry")
+	assert.Zero(t, h[0].Size, "LABEL step")
+	named := map[int]string{1: a, 3: base}
+	for i, e := range h[1:] {
+		i++
+		if want, ok := named[i]; ok {
+			assert.Equal(t, want, e.ID, "entry %d (%s)", i, e.CreatedBy)
+		} else {
+			assert.Equal(t, "<missing>", e.ID, "entry %d (%s)", i, e.CreatedBy)
+		}
+	}
+	assert.Contains(t, h[1].CreatedBy, "echo a")
+	assert.Positive(t, h[1].Size, "RUN step of hist:a")
+	assert.Contains(t, h[2].CreatedBy, "ENV A=1")
+	assert.Zero(t, h[2].Size, "ENV step of hist:a")
+}

@@ -1,0 +1,401 @@
+package mockdaemon
+
+import (
+	"archive/tar"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+func (d *Daemon) imagePush(w http.ResponseWriter, r *http.Request) error {
+	name := r.PathValue("name")
+	ref, err := parseRef(name, false)
+	if err != nil {
+		return err
+	}
+	tag := r.URL.Query().Get("tag")
+	var ims []*image
+	_ = d.locked(func() error {
+		for t, id := range d.images.tags {
+			repo := t[:strings.LastIndex(t, ":")]
+			if repo == ref.repo && (tag == "" || t == ref.repo+":"+tag) && (ref.tag == "" || t == ref.tagged()) {
+				ims = append(ims, d.images.byID[id])
+			}
+		}
+		return nil
+	})
+	if len(ims) == 0 {
+		return errNotFound("An image does not exist locally with the tag: " + ref.repo)
+	}
+	js := newJSONStream(w)
+	js.msg(map[string]any{"status": "The push refers to repository [" + ref.domain() + "/" + ref.path() + "]"})
+	d.registryPush(js, r, ref, ims) // registry.go: the emulated registries
+	return nil
+}
+
+// jsonStream writes a JSON message stream (pull, push, build, load).
+type jsonStream struct {
+	w       http.ResponseWriter
+	enc     *json.Encoder
+	started bool
+}
+
+func newJSONStream(w http.ResponseWriter) *jsonStream {
+	return &jsonStream{w: w, enc: json.NewEncoder(w)}
+}
+
+func (s *jsonStream) msg(v any) {
+	if !s.started {
+		s.started = true
+		s.w.Header().Set("Content-Type", "application/json")
+		s.w.WriteHeader(http.StatusOK)
+	}
+	_ = s.enc.Encode(v)
+	flush(s.w)
+}
+
+func (s *jsonStream) fail(err error) {
+	s.msg(map[string]any{"errorDetail": map[string]any{"message": err.Error()}, "error": err.Error()})
+}
+
+func (d *Daemon) imageCreate(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	if src := q.Get("fromSrc"); src != "" {
+		return d.imageImport(w, r, src)
+	}
+	from := q.Get("fromImage")
+	if from == "" {
+		return errInvalid("either fromImage or fromSrc must be specified")
+	}
+	if tag := q.Get("tag"); tag != "" {
+		if strings.HasPrefix(tag, "sha256:") {
+			from += "@" + tag
+		} else {
+			from += ":" + tag
+		}
+	}
+	ref, err := parseRef(from, true)
+	if err != nil {
+		return err
+	}
+	if ref.domain() != "docker.io" {
+		if err := d.checkRegistryAuth(r, ref.domain()+"/"+ref.path()+":"+ref.tag); err != nil {
+			return err
+		}
+	}
+	im, err := lockedValue(d, func() (*image, error) { return d.pullLocked(ref) })
+	if err != nil {
+		return err
+	}
+	js := newJSONStream(w)
+	label := ref.tag
+	if label == "" {
+		label = ref.digest
+	}
+	js.msg(map[string]any{"status": "Pulling from " + ref.path(), "id": label})
+	for _, l := range im.layers {
+		short := strings.TrimPrefix(l.diffID, "sha256:")[:12]
+		js.msg(map[string]any{"status": "Already exists", "progressDetail": map[string]any{}, "id": short})
+	}
+	_ = d.locked(func() error {
+		d.images.addDigest(im, ref)
+		return nil
+	})
+	js.msg(map[string]any{"status": "Digest: " + digestOf(im.manifest)})
+	js.msg(map[string]any{"status": "Status: Image is up to date for " + ref.String()})
+	d.emit("image", "pull", ref.String(), map[string]string{"name": ref.String()})
+	return nil
+}
+
+// pullLocked finds what a pull of ref fetches: the local image, an
+// emulated registry's, or a catalogue image removed locally (it comes
+// back); else the registry's error.
+func (d *Daemon) pullLocked(ref imageRef) (*image, error) {
+	im, getErr := d.images.get(ref.String())
+	if rim := d.registryFetchLocked(ref); rim != nil && (getErr != nil || ref.domain() != "docker.io") {
+		im, getErr = rim, nil // registry.go: pulled from an emulated registry
+	}
+	known := d.images.catalogue[ref.tagged()] || (ref.digest != "" && getErr == nil)
+	if getErr != nil && known {
+		for _, base := range d.cfg.Images {
+			if br, err := parseRef(base, true); err == nil && br.tagged() == ref.tagged() {
+				d.images.addBase(base)
+			}
+		}
+		im, getErr = d.images.get(ref.String())
+	}
+	if getErr == nil && im != nil {
+		return im, nil
+	}
+	switch {
+	case ref.domain() != "docker.io":
+		return nil, d.registryMissErrorLocked(ref.domain() + "/" + ref.path() + ":" + ref.tag)
+	case d.images.catalogue[ref.repo]:
+		return nil, errNotFound(fmt.Sprintf("manifest for %s not found: manifest unknown: manifest unknown", ref.String()))
+	}
+	return nil, errNotFound(fmt.Sprintf("pull access denied for %s, repository does not exist or may require 'docker login': denied: requested access to the resource is denied", ref.repo))
+}
+
+func hostPort(h string) string {
+	if strings.Contains(h, ":") {
+		return h
+	}
+	return h + ":443"
+}
+
+// imageImport creates an image from a tar body (fromSrc=-).
+func (d *Daemon) imageImport(w http.ResponseWriter, r *http.Request, src string) error {
+	q := r.URL.Query()
+	if src != "-" {
+		return errInvalid("mockdaemon: import from a URL is not supported: " + src)
+	}
+	ref, err := repoTagParams(r)
+	if err != nil {
+		return err
+	}
+	data, err := io.ReadAll(io.LimitReader(r.Body, 1<<30))
+	if err != nil {
+		return errInvalid("mockdaemon: read import body: " + err.Error())
+	}
+	var f imageFile
+	f.Architecture = goArch()
+	f.OS = "linux"
+	f.Created = d.now()
+	f.Comment = q.Get("message")
+	for _, ch := range q["changes"] {
+		if err := applyChange(&f.Config, ch); err != nil {
+			return err
+		}
+	}
+	comment := "Imported from -"
+	if f.Comment != "" {
+		comment = f.Comment
+	}
+	f.History = []historyEntry{{Created: f.Created, Comment: comment}}
+	lay := layer{data: data, diffID: digestOf(data)}
+	im, err := lockedValue(d, func() (*image, error) {
+		im, err := d.images.build(f, []layer{lay})
+		if err != nil {
+			return nil, errInvalid(err.Error())
+		}
+		im = d.images.put(im)
+		if ref.tag != "" {
+			d.images.tag(im, ref)
+		}
+		d.events.emit("image", "import", im.id, map[string]string{"name": im.id})
+		return im, nil
+	})
+	if err != nil {
+		return err
+	}
+	js := newJSONStream(w)
+	js.msg(map[string]any{"status": im.id})
+	return nil
+}
+
+func (d *Daemon) imageGet(w http.ResponseWriter, r *http.Request) error {
+	return d.imageSave(w, r, []string{r.PathValue("name")})
+}
+
+func (d *Daemon) imageGetAll(w http.ResponseWriter, r *http.Request) error {
+	return d.imageSave(w, r, r.URL.Query()["names"])
+}
+
+// imageSave writes the images in docker save's format: an OCI layout with
+// manifest.json and repositories beside it.
+func (d *Daemon) imageSave(w http.ResponseWriter, r *http.Request, names []string) error {
+	type saved struct {
+		im   *image
+		tags []string
+	}
+	var list []*saved
+	if err := d.locked(func() error {
+		for _, n := range names {
+			im, err := d.images.get(n)
+			if err != nil {
+				return err
+			}
+			var tag string
+			if ref, err := parseRef(n, true); err == nil && !looksLikeIDExact(n, im) {
+				tag = ref.tagged()
+			}
+			var s *saved
+			for _, x := range list {
+				if x.im == im {
+					s = x
+				}
+			}
+			if s == nil {
+				s = &saved{im: im}
+				list = append(list, s)
+			}
+			if tag != "" && !slices.Contains(s.tags, tag) {
+				s.tags = append(s.tags, tag)
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/x-tar")
+	w.WriteHeader(http.StatusOK)
+	tw := tar.NewWriter(w)
+	mt := time.Unix(0, 0)
+	put := func(name string, data []byte) {
+		_ = tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: name, Size: int64(len(data)), Mode: 0o644, ModTime: mt})
+		_, _ = tw.Write(data)
+	}
+	_ = tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: "blobs/", Mode: 0o755, ModTime: mt})
+	_ = tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: "blobs/sha256/", Mode: 0o755, ModTime: mt})
+	written := map[string]bool{}
+	blob := func(dg string, data []byte) string {
+		p := "blobs/sha256/" + strings.TrimPrefix(dg, "sha256:")
+		if !written[p] {
+			written[p] = true
+			put(p, data)
+		}
+		return p
+	}
+	type manifestEntry struct {
+		Config   string
+		RepoTags []string
+		Layers   []string
+	}
+	var manifest []manifestEntry
+	var index []any
+	repos := map[string]map[string]string{}
+	for _, s := range list {
+		me := manifestEntry{Config: blob(s.im.id, s.im.raw), RepoTags: s.tags}
+		for _, l := range s.im.layers {
+			me.Layers = append(me.Layers, blob(l.diffID, l.data))
+		}
+		mdg := digestOf(s.im.manifest)
+		blob(mdg, s.im.manifest)
+		manifest = append(manifest, me)
+		desc := map[string]any{"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": mdg, "size": len(s.im.manifest)}
+		if len(s.tags) > 0 {
+			t := s.tags[0]
+			desc["annotations"] = map[string]string{"io.containerd.image.name": "docker.io/" + t, "org.opencontainers.image.ref.name": t[strings.LastIndex(t, ":")+1:]}
+		}
+		index = append(index, desc)
+		for _, t := range s.tags {
+			i := strings.LastIndex(t, ":")
+			if repos[t[:i]] == nil {
+				repos[t[:i]] = map[string]string{}
+			}
+			repos[t[:i]][t[i+1:]] = strings.TrimPrefix(s.im.id, "sha256:")
+		}
+	}
+	ib, _ := json.Marshal(map[string]any{"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": index})
+	put("index.json", ib)
+	mb, _ := json.Marshal(manifest)
+	put("manifest.json", mb)
+	put("oci-layout", []byte(`{"imageLayoutVersion":"1.0.0"}`))
+	if len(repos) > 0 {
+		rb, _ := json.Marshal(repos)
+		put("repositories", rb)
+	}
+	_ = tw.Close()
+	return nil
+}
+
+// imageLoad reads a docker save tar (manifest.json with its config and
+// layer files) and adds its images.
+func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
+	quiet := boolParam(r, "quiet")
+	files := map[string][]byte{}
+	tr := tar.NewReader(r.Body)
+	var total int64
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return errInvalid("mockdaemon: read image tar: " + err.Error())
+		}
+		if hdr.Typeflag != tar.TypeReg {
+			continue
+		}
+		data, err := io.ReadAll(io.LimitReader(tr, 1<<30))
+		if err != nil {
+			return errInvalid("mockdaemon: read image tar: " + err.Error())
+		}
+		total += int64(len(data))
+		files[strings.TrimPrefix(hdr.Name, "./")] = data
+	}
+	var manifest []struct {
+		Config   string
+		RepoTags []string
+		Layers   []string
+	}
+	mb, ok := files["manifest.json"]
+	if !ok {
+		return errInvalid("open /var/lib/docker/tmp/docker-import/manifest.json: no such file or directory")
+	}
+	if err := json.Unmarshal(mb, &manifest); err != nil {
+		return errInvalid("mockdaemon: bad manifest.json: " + err.Error())
+	}
+	js := newJSONStream(w)
+	for _, m := range manifest {
+		raw, ok := files[m.Config]
+		if !ok {
+			js.fail(fmt.Errorf("mockdaemon: %s missing from the tar", m.Config))
+			return nil
+		}
+		var f imageFile
+		if err := json.Unmarshal(raw, &f); err != nil {
+			js.fail(fmt.Errorf("mockdaemon: bad image config: %w", err))
+			return nil
+		}
+		var layers []layer
+		for _, lp := range m.Layers {
+			data, ok := files[lp]
+			if !ok {
+				js.fail(fmt.Errorf("mockdaemon: %s missing from the tar", lp))
+				return nil
+			}
+			data = maybeGunzip(data)
+			layers = append(layers, layer{data: data, diffID: digestOf(data)})
+		}
+		im, err := lockedValue(d, func() (*image, error) {
+			im, err := d.images.build(f, layers)
+			if err != nil {
+				return nil, err
+			}
+			im = d.images.put(im)
+			for _, t := range m.RepoTags {
+				if ref, err := parseRef(t, true); err == nil {
+					d.images.tag(im, ref)
+				}
+			}
+			return im, nil
+		})
+		if err != nil {
+			js.fail(err)
+			return nil
+		}
+		if !quiet {
+			for _, l := range layers {
+				js.msg(map[string]any{"status": "Loading layer", "progressDetail": map[string]any{"current": len(l.data), "total": len(l.data)}, "id": strings.TrimPrefix(l.diffID, "sha256:")[:12]})
+			}
+		}
+		if len(m.RepoTags) == 0 {
+			js.msg(map[string]any{"stream": "Loaded image ID: " + im.id + "\n"})
+		}
+		for _, t := range m.RepoTags {
+			if ref, err := parseRef(t, true); err == nil {
+				js.msg(map[string]any{"stream": "Loaded image: " + ref.tagged() + "\n"})
+			}
+		}
+		d.emit("image", "load", im.id, map[string]string{"name": im.id})
+	}
+	if !js.started {
+		js.msg(map[string]any{"stream": ""})
+	}
+	return nil
+}

@@ -1,0 +1,255 @@
+package mockdaemon
+
+import (
+	"bytes"
+	"io"
+	"slices"
+	"sync"
+	"time"
+)
+
+// gate blocks writers while a container is paused.
+type gate struct {
+	mu     sync.Mutex
+	closed chan struct{} // nil when open
+}
+
+func (g *gate) pause() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed == nil {
+		g.closed = make(chan struct{})
+	}
+}
+
+func (g *gate) resume() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed != nil {
+		close(g.closed)
+		g.closed = nil
+	}
+}
+
+// current is the channel closed at the resume; nil while open.
+func (g *gate) current() <-chan struct{} {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.closed
+}
+
+func (g *gate) wait(done <-chan struct{}) {
+	if ch := g.current(); ch != nil {
+		select {
+		case <-ch:
+		case <-done:
+		}
+	}
+}
+
+// gatedWriter waits while the container is paused.
+type gatedWriter struct {
+	g    *gate
+	done <-chan struct{}
+	w    io.Writer
+}
+
+func (w *gatedWriter) Write(p []byte) (int, error) {
+	w.g.wait(w.done)
+	return w.w.Write(p)
+}
+
+// logEntry is one chunk of output, normally one line.
+type logEntry struct {
+	stream int // 1 stdout, 2 stderr
+	t      time.Time
+	data   []byte
+}
+
+// logBuf is a container's output: kept for logs, fed to attached
+// streams. It has its own lock.
+type logBuf struct {
+	mu      sync.Mutex
+	entries []logEntry
+	base    int // entries dropped from the front: indexes are absolute
+	// readers are the attached streams' positions: a writer more than
+	// maxAttachLag entries ahead of one waits for it (dockerd's attach
+	// backpressures the process too), at most attachStall per wait.
+	readers  map[*logReader]struct{}
+	progress chan struct{} // closed and replaced when a reader advances
+	changed  chan struct{} // closed and replaced on every append
+	closed   bool          // the current run has ended
+	gen      int           // bumped on every run
+	partial  [3][]byte
+	now      func() time.Time
+	tty      bool
+}
+
+func newLogBuf(now func() time.Time, tty bool) *logBuf {
+	return &logBuf{changed: make(chan struct{}), now: now, tty: tty}
+}
+
+const maxLogEntries = 200000
+
+const (
+	maxAttachLag = 1024
+	attachStall  = time.Second
+)
+
+// logReader is an attached stream's position in a logBuf.
+type logReader struct{ pos int }
+
+// addReader registers an attached stream at absolute position pos.
+func (l *logBuf) addReader(pos int) *logReader {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.readers == nil {
+		l.readers = map[*logReader]struct{}{}
+		l.progress = make(chan struct{})
+	}
+	rd := &logReader{pos: pos}
+	l.readers[rd] = struct{}{}
+	return rd
+}
+
+// advance records that rd has sent everything before pos.
+func (l *logBuf) advance(rd *logReader, pos int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	rd.pos = pos
+	l.wakeLocked()
+}
+
+func (l *logBuf) removeReader(rd *logReader) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.readers, rd)
+	l.wakeLocked()
+}
+
+func (l *logBuf) wakeLocked() {
+	if l.progress != nil {
+		close(l.progress)
+		l.progress = make(chan struct{})
+	}
+}
+
+// laggingLocked reports whether an attached stream is too far behind.
+func (l *logBuf) laggingLocked() bool {
+	end := l.base + len(l.entries)
+	for rd := range l.readers {
+		if end-rd.pos > maxAttachLag {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *logBuf) write(stream int, p []byte) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now().UTC()
+	for len(p) > 0 {
+		i := bytes.IndexByte(p, '\n')
+		var chunk []byte
+		if i < 0 {
+			chunk, p = p, nil
+		} else {
+			chunk, p = p[:i+1], p[i+1:]
+		}
+		l.entries = append(l.entries, logEntry{stream: stream, t: now, data: bytes.Clone(chunk)})
+	}
+	if len(l.entries) > maxLogEntries {
+		drop := len(l.entries) - maxLogEntries/2
+		l.entries = slices.Clone(l.entries[drop:])
+		l.base += drop
+	}
+	close(l.changed)
+	l.changed = make(chan struct{})
+	var stall <-chan time.Time
+	for l.laggingLocked() {
+		if stall == nil {
+			t := time.NewTimer(attachStall)
+			defer t.Stop()
+			stall = t.C
+		}
+		progress := l.progress
+		l.mu.Unlock()
+		select {
+		case <-progress:
+			l.mu.Lock()
+		case <-stall:
+			l.mu.Lock()
+			return
+		}
+	}
+}
+
+// startRun marks a new run of the process.
+func (l *logBuf) startRun() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.closed = false
+	l.gen++
+	close(l.changed)
+	l.changed = make(chan struct{})
+}
+
+// endRun marks the end of the current run: followers stop.
+func (l *logBuf) endRun() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.closed = true
+	close(l.changed)
+	l.changed = make(chan struct{})
+}
+
+// since returns the entries from absolute index i (or the oldest kept),
+// the absolute index after them, whether the run has ended, and a channel
+// closed at the next change.
+func (l *logBuf) since(i int) ([]logEntry, int, bool, <-chan struct{}) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	end := l.base + len(l.entries)
+	i = min(max(i, l.base), end)
+	return l.entries[i-l.base : len(l.entries) : len(l.entries)], end, l.closed, l.changed
+}
+
+func (l *logBuf) length() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.base + len(l.entries)
+}
+
+// logWriter feeds a stream of the process into the log.
+type logWriter struct {
+	l      *logBuf
+	stream int
+	tty    bool
+}
+
+func (w *logWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	if w.tty {
+		p = bytes.ReplaceAll(bytes.ReplaceAll(p, []byte("\r\n"), []byte("\n")), []byte("\n"), []byte("\r\n"))
+	}
+	w.l.write(w.stream, p)
+	return n, nil
+}
+
+// stdinPipe is a process's stdin: attach and exec write to it.
+type stdinPipe struct {
+	r *io.PipeReader
+	w *io.PipeWriter
+}
+
+func newStdinPipe() *stdinPipe {
+	r, w := io.Pipe()
+	return &stdinPipe{r: r, w: w}
+}
+
+func (l *logBuf) generation() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.gen
+}

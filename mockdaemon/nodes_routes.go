@@ -1,0 +1,117 @@
+package mockdaemon
+
+import (
+	"net/http"
+	"runtime"
+	"strings"
+)
+
+// nodeRoutes: the swarm's nodes, this one only.
+func (d *Daemon) nodeRoutes() []route {
+	return []route{
+		{"GET", "/nodes", "NodeList", d.nodeList},
+		{"GET", "/nodes/{id}", "NodeInspect", d.nodeInspect},
+		{"DELETE", "/nodes/{id}", "NodeDelete", d.nodeDelete},
+		{"POST", "/nodes/{id}/update", "NodeUpdate", d.nodeUpdate},
+	}
+}
+
+func (d *Daemon) nodeJSONLocked(s *swarmState) map[string]any {
+	m := s.node.meta()
+	arch := map[string]string{"amd64": "x86_64", "arm64": "aarch64"}[runtime.GOARCH]
+	if arch == "" {
+		arch = runtime.GOARCH
+	}
+	m["Description"] = map[string]any{
+		"Hostname":  d.cfg.Hostname,
+		"Platform":  map[string]any{"Architecture": arch, "OS": "linux"},
+		"Resources": map[string]any{"NanoCPUs": int64(mockNCPU) * 1e9, "MemoryBytes": mockMemTotal},
+		"Engine": map[string]any{"EngineVersion": d.cfg.ServerVersion, "Plugins": []any{
+			map[string]any{"Type": "Log", "Name": "json-file"}, map[string]any{"Type": "Network", "Name": "bridge"},
+			map[string]any{"Type": "Network", "Name": "overlay"}, map[string]any{"Type": "Volume", "Name": "local"}}},
+		"TLSInfo": s.clusterJSON(false)["TLSInfo"],
+	}
+	host, _, _ := strings.Cut(s.advertiseAddr, ":")
+	m["Status"] = map[string]any{"State": "ready", "Addr": host}
+	m["ManagerStatus"] = map[string]any{"Leader": true, "Reachability": "reachable", "Addr": s.advertiseAddr}
+	return m
+}
+
+func (d *Daemon) nodeLookupLocked(ref string) (*swarmState, error) {
+	s, err := d.managerLocked()
+	if err != nil {
+		return nil, err
+	}
+	if (ref == "" || !strings.HasPrefix(s.nodeID, ref)) && ref != d.cfg.Hostname {
+		return nil, errNotFound("node " + ref + " not found")
+	}
+	return s, nil
+}
+
+func (d *Daemon) nodeList(w http.ResponseWriter, r *http.Request) error {
+	return d.swarmList(w, r, func(s *swarmState, f filters) []any {
+		out := []any{}
+		if f.matchAny("id", func(v string) bool { return strings.HasPrefix(s.nodeID, v) }) &&
+			f.matchAny("name", func(v string) bool { return v == d.cfg.Hostname }) &&
+			f.matchAny("role", func(v string) bool { return v == s.node.spec["Role"] }) &&
+			f.matchAny("membership", func(v string) bool { return v == "accepted" }) &&
+			f.matchLabels("node.label", s.node.labels()) {
+			out = append(out, d.nodeJSONLocked(s))
+		}
+		return out
+	})
+}
+
+func (d *Daemon) nodeInspect(w http.ResponseWriter, r *http.Request) error {
+	return d.respond(w, http.StatusOK, func() (any, error) {
+		s, err := d.nodeLookupLocked(r.PathValue("id"))
+		if err != nil {
+			return nil, err
+		}
+		return d.nodeJSONLocked(s), nil
+	})
+}
+
+func (d *Daemon) nodeUpdate(w http.ResponseWriter, r *http.Request) error {
+	ver, spec, err := versionedSpec(r)
+	if err != nil {
+		return err
+	}
+	err = d.locked(func() error {
+		s, err := d.nodeLookupLocked(r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		if ver != s.node.version {
+			return errInternal(msgSeqConfl)
+		}
+		if spec["Role"] == "worker" {
+			return errInvalid("rpc error: code = FailedPrecondition desc = attempting to demote the last manager of the swarm")
+		}
+		if spec["Role"] == nil || spec["Role"] == "" {
+			spec["Role"] = "manager"
+		}
+		if spec["Availability"] == nil || spec["Availability"] == "" {
+			spec["Availability"] = "active"
+		}
+		s.node.spec = spec
+		s.node.version = d.nextIndexLocked()
+		s.node.updated = d.now()
+		d.events.emit("node", "update", s.nodeID, map[string]string{"name": d.cfg.Hostname})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, nil)
+}
+
+func (d *Daemon) nodeDelete(w http.ResponseWriter, r *http.Request) error {
+	return d.locked(func() error {
+		s, err := d.nodeLookupLocked(r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		return errInvalid("rpc error: code = FailedPrecondition desc = node " + s.nodeID + " is a cluster manager and is a member of the raft cluster. It must be demoted to worker before removal")
+	})
+}

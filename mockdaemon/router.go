@@ -1,0 +1,288 @@
+package mockdaemon
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// handler serves one operation. It writes the answer and returns nil, or
+// returns the error dockerd answers with (an *apiError, else a 500)
+// before it has written anything: serveOp writes it. A handler that
+// streams returns nil once its head is out; an error after that could not
+// reach the client and is dropped.
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+// route is one operation of the Engine API: method, path template as the
+// API reference writes it, operation id and handler. The template is the
+// route's ServeMux pattern, but where it writes {name...}: a name that may
+// hold '/' (images, plugins, distribution), served by registerNamed.
+type route struct {
+	method string
+	path   string
+	op     string
+	h      handler
+}
+
+// routes is the daemon's route table, one resource after the other.
+func (d *Daemon) routes() []route {
+	return slices.Concat(
+		d.systemRoutes(),
+		d.containerRoutes(),
+		d.execRoutes(),
+		d.imageRoutes(),
+		d.buildRoutes(),
+		d.networkRoutes(),
+		d.volumeRoutes(),
+		d.swarmRoutes(),
+		d.nodeRoutes(),
+		d.serviceRoutes(),
+		d.taskRoutes(),
+		d.secretRoutes(),
+		d.configRoutes(),
+		d.pluginRoutes(),
+		d.sessionRoutes(),
+		d.distributionRoutes(),
+	)
+}
+
+// register serves rs on d.mux, and "page not found" for anything else.
+func (d *Daemon) register(rs []route) {
+	named := map[string][]route{} // by the path before {name}
+	var prefixes []string
+	for _, rt := range rs {
+		if prefix, _, ok := strings.Cut(rt.path, "{name...}"); ok {
+			rt.path = strings.Replace(rt.path, "{name...}", "{name}", 1) // as the request log shows it
+			if named[prefix] == nil {
+				prefixes = append(prefixes, prefix)
+			}
+			named[prefix] = append(named[prefix], rt)
+			continue
+		}
+		d.mux.HandleFunc(rt.method+" "+rt.path, func(w http.ResponseWriter, r *http.Request) { d.serveOp(w, r, rt) })
+	}
+	for _, prefix := range prefixes {
+		d.registerNamed(prefix, named[prefix])
+	}
+	d.mux.HandleFunc("/", notFound)
+}
+
+// registerNamed serves the named routes under prefix as dockerd's router
+// serves its {name:.*} routes: one catch-all cuts the name out of the
+// decoded path, and the route whose method and suffix match serves it
+// (with the name as r.PathValue("name")); anything else is "page not
+// found".
+func (d *Daemon) registerNamed(prefix string, rs []route) {
+	d.mux.HandleFunc(prefix+"{rest...}", func(w http.ResponseWriter, r *http.Request) {
+		rest := strings.TrimPrefix(r.URL.Path, prefix)
+		for _, rt := range rs {
+			_, suffix, _ := strings.Cut(rt.path, "{name}")
+			name, ok := strings.CutSuffix(rest, suffix)
+			if r.Method != rt.method || !ok {
+				continue
+			}
+			r.SetPathValue("name", name)
+			d.serveOp(w, r, rt)
+			return
+		}
+		notFound(w, r)
+	})
+}
+
+// notFound answers a path no route serves.
+func notFound(w http.ResponseWriter, r *http.Request) {
+	writeError(w, r, errNotFound("page not found"))
+}
+
+// serveOp runs rt for a request, applying any injected fault first, and
+// answers the handler's error: the one place an error becomes a status
+// and a body.
+func (d *Daemon) serveOp(w http.ResponseWriter, r *http.Request, rt route) {
+	ri := infoOf(r)
+	ri.rec.Operation = rt.op
+	ri.rec.Template = rt.path
+	answered, err := d.injectFault(w, r, rt.op)
+	if !answered && err == nil {
+		err = rt.h(w, r)
+	}
+	if err != nil && ri.rec.Status == 0 {
+		writeError(w, r, err)
+	}
+}
+
+// ServeHTTP serves one Engine API request.
+func (d *Daemon) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := &Request{Method: r.Method, Path: r.URL.Path}
+	sw := &statusWriter{ResponseWriter: w, rec: rec}
+	defer d.srv.logRequest(rec)
+
+	h := w.Header()
+	h.Set("Server", "Docker/"+d.cfg.ServerVersion+" (linux)")
+	h.Set("Api-Version", d.maxVersion.String())
+	h.Set("Docker-Experimental", "false")
+	h.Set("Ostype", "linux")
+
+	path, version, err := d.versionOf(r.URL.Path)
+	if err != nil {
+		rec.Operation = "VersionCheck"
+		writeError(sw, r, err)
+		return
+	}
+
+	r2 := r.Clone(withReqInfo(r.Context(), &reqInfo{version: version, rec: rec}))
+	r2.URL.Path = path
+	r2.URL.RawPath = ""
+	if raw := r.URL.RawPath; raw != "" {
+		if rest, _, ok := splitVersion(raw); ok {
+			r2.URL.RawPath = rest
+		} else {
+			r2.URL.RawPath = raw
+		}
+	}
+	d.mux.ServeHTTP(sw, r2)
+}
+
+// versionOf splits the API version off path: the path without it and the
+// version (the newest for an unversioned path), or dockerd's error for a
+// version outside the window or one that does not parse.
+func (d *Daemon) versionOf(path string) (string, apiVersion, error) {
+	rest, v, ok := splitVersion(path)
+	if !ok {
+		if bad, ok := badVersionPrefix(path); ok {
+			return "", apiVersion{}, errInvalid(fmt.Sprintf("invalid API version: %q", bad))
+		}
+		return path, d.maxVersion, nil
+	}
+	if v.Less(d.minVersion) {
+		return "", apiVersion{}, errInvalid(fmt.Sprintf("client version %s is too old. Minimum supported API version is %s, please upgrade your client to a newer version", v, d.minVersion))
+	}
+	if d.maxVersion.Less(v) {
+		return "", apiVersion{}, errInvalid(fmt.Sprintf("client version %s is too new. Maximum supported API version is %s", v, d.maxVersion))
+	}
+	return rest, v, nil
+}
+
+// statusWriter records the status of a response and passes Flush and
+// Hijack through.
+type statusWriter struct {
+	http.ResponseWriter
+	rec   *Request
+	wrote bool
+	limit *faultLimit
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.wrote = true
+		w.rec.Status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.limit != nil {
+		return w.limit.write(w.ResponseWriter, p)
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+func (w *statusWriter) Flush() {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// reqInfo travels with a request through the handlers.
+type reqInfo struct {
+	version apiVersion
+	rec     *Request
+}
+
+type reqInfoKey struct{}
+
+func withReqInfo(ctx context.Context, ri *reqInfo) context.Context {
+	return context.WithValue(ctx, reqInfoKey{}, ri)
+}
+
+func infoOf(r *http.Request) *reqInfo {
+	if ri, ok := r.Context().Value(reqInfoKey{}).(*reqInfo); ok {
+		return ri
+	}
+	return &reqInfo{rec: &Request{}}
+}
+
+// writeError answers err as dockerd does: a JSON body {"message": ...}
+// with the status of the error (500 when it has none). 304 has no body.
+// Only the dispatch (serveOp, ServeHTTP, notFound) calls it.
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	status := http.StatusInternalServerError
+	var ae *apiError
+	if errors.As(err, &ae) {
+		status = ae.status
+	}
+	if status == http.StatusNotModified {
+		w.WriteHeader(status)
+		return
+	}
+	_ = writeJSON(w, status, map[string]string{"message": err.Error()})
+}
+
+// respond writes as the JSON body, with status, the value f computes with
+// the engine lock held; f's error is returned unwritten, for serveOp to
+// answer. It is the decode → call → encode of most handlers.
+func (d *Daemon) respond(w http.ResponseWriter, status int, f func() (any, error)) error {
+	v, err := lockedValue(d, f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, status, v)
+}
+
+// respondEmpty runs f with the engine lock held and answers status with
+// no body, or returns f's error unwritten.
+func (d *Daemon) respondEmpty(w http.ResponseWriter, status int, f func() error) error {
+	if err := d.locked(f); err != nil {
+		return err
+	}
+	w.WriteHeader(status)
+	return nil
+}
+
+// writeJSON writes v as the JSON body with status. Its error is the
+// write's: a handler may return it, and serveOp drops it (the head is
+// out).
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		b, _ = json.Marshal(map[string]string{"message": "mockdaemon: " + err.Error()})
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+func flush(w http.ResponseWriter) {
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func writeJSONBody(w http.ResponseWriter, v any) {
+	b, _ := json.Marshal(v)
+	_, _ = w.Write(append(b, '\n'))
+	flush(w)
+}

@@ -1,0 +1,159 @@
+package mockdaemon
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+)
+
+// server is the daemon's plumbing: the listeners it serves, their
+// connections (hijacked ones too, for Close), the request log and the
+// injected faults. It has its own lock, never held together with the
+// engine's (locking.go), so that serving a connection never waits for a
+// container and the engine never reaches into the plumbing.
+type server struct {
+	mu        sync.Mutex
+	closed    bool
+	listeners map[net.Listener]struct{}
+	conns     map[net.Conn]struct{}
+	hijacked  map[net.Conn]struct{}
+	servers   []*http.Server
+	faults    []*Fault
+	log       []Request
+}
+
+func newServer() *server {
+	return &server{
+		listeners: map[net.Listener]struct{}{},
+		conns:     map[net.Conn]struct{}{},
+		hijacked:  map[net.Conn]struct{}{},
+	}
+}
+
+// ErrClosed is returned by Serve on a closed daemon.
+var ErrClosed = errors.New("mockdaemon: daemon closed")
+
+// Serve accepts connections on l and serves them until l fails or the
+// daemon is closed. It returns nil after Close.
+func (d *Daemon) Serve(l net.Listener) error {
+	srv := &http.Server{
+		Handler:           d,
+		ReadHeaderTimeout: 30 * time.Second,
+		ConnState:         d.srv.connState,
+		BaseContext:       func(net.Listener) context.Context { return d.ctx },
+	}
+	if !d.srv.add(l, srv) {
+		l.Close()
+		return ErrClosed
+	}
+	err := srv.Serve(l)
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// add records a listener and its server; false once closed.
+func (s *server) add(l net.Listener, srv *http.Server) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.listeners[l] = struct{}{}
+	s.servers = append(s.servers, srv)
+	return true
+}
+
+func (s *server) connState(c net.Conn, st http.ConnState) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch st {
+	case http.StateNew:
+		s.conns[c] = struct{}{}
+	case http.StateClosed:
+		delete(s.conns, c)
+	case http.StateHijacked:
+		delete(s.conns, c)
+		s.hijacked[c] = struct{}{}
+	}
+}
+
+// track records a connection taken over outside net/http's Hijack (a
+// websocket's); false when the daemon is closed, and the caller must
+// close it: Close has already closed the ones it knew.
+func (s *server) track(conn net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hijacked[conn] = struct{}{}
+	return !s.closed
+}
+
+// isClosed reports whether Close has begun.
+func (s *server) isClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
+}
+
+// release closes a hijacked connection and forgets it.
+func (s *server) release(conn net.Conn) {
+	conn.Close()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.hijacked, conn)
+}
+
+// close marks the plumbing closed and returns what Close must shut; ok is
+// false when it was closed already.
+func (s *server) close() (servers []*http.Server, hijacked []net.Conn, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, nil, false
+	}
+	s.closed = true
+	for c := range s.hijacked {
+		hijacked = append(hijacked, c)
+	}
+	return slices.Clone(s.servers), hijacked, true
+}
+
+// Close stops every container process and stream, closes every listener
+// and connection the daemon serves, and waits for its goroutines.
+func (d *Daemon) Close() error {
+	servers, hijacked, ok := d.srv.close()
+	if !ok {
+		return nil
+	}
+	// Cancelled before the containers are collected: a start that comes
+	// after the collection sees the daemon closing and refuses.
+	d.cancel()
+	for _, s := range servers {
+		s.Close()
+	}
+	for _, c := range hijacked {
+		c.Close()
+	}
+	var cs []*container
+	_ = d.locked(func() error {
+		for _, c := range d.containers {
+			cs = append(cs, c)
+		}
+		return nil
+	})
+	for _, c := range cs {
+		c.killForClose()
+	}
+	d.events.close()
+	d.wg.Wait()
+	return nil
+}
+
+// closing reports whether Close has begun, for the engine: it reads the
+// daemon's context, not the plumbing's lock.
+func (d *Daemon) closing() bool { return d.ctx.Err() != nil }

@@ -1,0 +1,151 @@
+package mockdaemon
+
+import (
+	"net/http"
+	"strings"
+)
+
+// volumeRoutes: named and anonymous local volumes.
+func (d *Daemon) volumeRoutes() []route {
+	return []route{
+		{"GET", "/volumes", "VolumeList", d.volumeList},
+		{"POST", "/volumes/create", "VolumeCreate", d.volumeCreate},
+		{"POST", "/volumes/prune", "VolumePrune", d.volumePrune},
+		{"GET", "/volumes/{name}", "VolumeInspect", d.volumeInspect},
+		{"DELETE", "/volumes/{name}", "VolumeDelete", d.volumeDelete},
+		{"PUT", "/volumes/{name}", "VolumeUpdate", d.volumeUpdate},
+	}
+}
+
+func (d *Daemon) volumeList(w http.ResponseWriter, r *http.Request) error {
+	f, err := parseFilters(r)
+	if err != nil {
+		return err
+	}
+	out := []any{}
+	_ = d.locked(func() error {
+		for _, v := range d.sortedVolumesLocked() {
+			if d.volumeMatchesLocked(f, v) {
+				out = append(out, v.json(-1))
+			}
+		}
+		return nil
+	})
+	return writeJSON(w, http.StatusOK, map[string]any{"Volumes": out, "Warnings": []string{}})
+}
+
+func (d *Daemon) volumeCreate(w http.ResponseWriter, r *http.Request) error {
+	var body struct {
+		Name       string
+		Driver     string
+		DriverOpts map[string]string
+		Labels     map[string]string
+	}
+	if err := decodeBody(r, &body); err != nil {
+		return err
+	}
+	if body.Driver != "" && body.Driver != "local" {
+		return errNotFound("plugin \"" + body.Driver + "\" not found")
+	}
+	if body.Name != "" && !validName.MatchString(body.Name) {
+		return errInvalid("create " + body.Name + ": \"" + body.Name + "\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path")
+	}
+	m, _ := lockedValue(d, func() (map[string]any, error) {
+		anon := body.Name == ""
+		name := body.Name
+		if anon {
+			name = d.newID()
+		}
+		_, existed := d.volumes[name]
+		v := d.createVolumeLocked(name, body.Labels, body.DriverOpts, anon)
+		if !existed {
+			d.events.emit("volume", "create", v.name, map[string]string{"driver": "local"})
+		}
+		return v.json(-1), nil
+	})
+	return writeJSON(w, http.StatusCreated, m)
+}
+
+func (d *Daemon) volumeInspect(w http.ResponseWriter, r *http.Request) error {
+	name := r.PathValue("name")
+	return d.respond(w, http.StatusOK, func() (any, error) {
+		v, ok := d.volumes[name]
+		if !ok {
+			return nil, errNotFound("get " + name + ": no such volume")
+		}
+		return v.json(-1), nil
+	})
+}
+
+func (d *Daemon) volumeDelete(w http.ResponseWriter, r *http.Request) error {
+	name := r.PathValue("name")
+	force := boolParam(r, "force")
+	return d.respondEmpty(w, http.StatusNoContent, func() error {
+		v, ok := d.volumes[name]
+		switch {
+		case !ok:
+			if !force {
+				return errNotFound("get " + name + ": no such volume")
+			}
+			return nil
+		case d.volumeRefCountLocked(name) > 0:
+			var users []string
+			for _, c := range d.sortedContainersLocked() {
+				for _, m := range c.mounts {
+					if m.Name == name {
+						users = append(users, c.id)
+					}
+				}
+			}
+			return errConflict("remove " + name + ": volume is in use - [" + strings.Join(users, ", ") + "]")
+		}
+		delete(d.volumes, name)
+		d.events.emit("volume", "destroy", v.name, map[string]string{"driver": "local"})
+		return nil
+	})
+}
+
+func (d *Daemon) volumePrune(w http.ResponseWriter, r *http.Request) error {
+	f, err := parseFilters(r)
+	if err != nil {
+		return err
+	}
+	all := false
+	if v := f["all"]; len(v) > 0 {
+		all = v["true"] || v["1"]
+		delete(f, "all")
+	}
+	if !infoOf(r).version.atLeast("1.42") {
+		all = true
+	}
+	deleted := []string{}
+	_ = d.locked(func() error {
+		for _, v := range d.sortedVolumesLocked() {
+			if d.volumeRefCountLocked(v.name) > 0 || !d.volumeMatchesLocked(f, v) || (!all && !v.anonymous) {
+				continue
+			}
+			delete(d.volumes, v.name)
+			deleted = append(deleted, v.name)
+		}
+		for _, name := range deleted {
+			d.events.emit("volume", "destroy", name, map[string]string{"driver": "local"})
+		}
+		d.events.emit("volume", "prune", "", map[string]string{"reclaimed": "0"})
+		return nil
+	})
+	return writeJSON(w, http.StatusOK, map[string]any{"VolumesDeleted": deleted, "SpaceReclaimed": 0})
+}
+
+// volumeUpdate serves PUT /volumes/{name} (API 1.42): only cluster volumes
+// can be updated, and the mock's single node has none.
+func (d *Daemon) volumeUpdate(w http.ResponseWriter, r *http.Request) error {
+	if _, err := versionParam(r); err != nil {
+		return err
+	}
+	return d.locked(func() error {
+		if d.swarm == nil {
+			return errUnavailable("volume update only valid for cluster volumes, but swarm is unavailable")
+		}
+		return errNotFound("volume " + r.PathValue("name") + " not found")
+	})
+}
