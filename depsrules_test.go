@@ -466,7 +466,7 @@ const testRules = `
 	low < high;
 	high < m;
 	HTTP, low < srv;
-	srv, m < cmd/tool;
+	srv, m < app/tool;
 	HTTP !< low, high, m;
 	srv !< LIBRARIES;
 `
@@ -477,7 +477,7 @@ func testGraph() map[string][]string {
 		"example.com/m/high":     {"example.com/m/low", "fmt"},
 		"example.com/m/low":      {"fmt", "strings"},
 		"example.com/m/srv":      {"example.com/m/low", "net/http"},
-		"example.com/m/cmd/tool": {"example.com/m", "example.com/m/srv"},
+		"example.com/m/app/tool": {"example.com/m", "example.com/m/srv"},
 		"fmt":                    {"strings"},
 		"strings":                nil,
 		"net/http":               {"crypto/tls", "fmt"},
@@ -490,7 +490,7 @@ func testGraph() map[string][]string {
 // goList turns "import path -> imports" into what `go list -deps -json`
 // says of them: Deps is the transitive closure, packages outside the
 // module with no dot in their first element are standard, and those
-// under cmd/ are programs.
+// under app/ are programs.
 func goList(graph map[string][]string) []goPackage {
 	var deps func(string, map[string]bool)
 	deps = func(ip string, seen map[string]bool) {
@@ -511,7 +511,7 @@ func goList(graph map[string][]string) []goPackage {
 		switch {
 		case ip == "example.com/m" || strings.HasPrefix(ip, "example.com/m/"):
 			p.Module = &struct{ Path string }{"example.com/m"}
-			if strings.Contains(ip, "/cmd/") {
+			if strings.Contains(ip, "/app/") {
 				p.Name = "main"
 			}
 		case !strings.Contains(first, "."):
