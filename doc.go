@@ -14,7 +14,9 @@
 // bytes go, wire speaks HTTP/1.1 and the API's conventions (versions, errors,
 // JSON streams), mux handles the stdout/stderr frames of attach, exec and
 // logs, tarstream the tar streams of copy, build, save and load, and
-// endpoints holds the typed operations.
+// endpoints holds the typed operations. The README's Architecture section
+// draws the layers and says where a new operation, mock behaviour or
+// conformance scenario goes.
 //
 // # Versions
 //
