@@ -224,24 +224,9 @@ aardvark_pids() {
 	return 0
 }
 
-# stop_aardvark: TERM aardvark-dns, KILL it after 5 s.
-stop_aardvark() {
-	local pids deadline
-	pids=$(aardvark_pids)
-	[ -n "$pids" ] || return 0
-	log "stopping aardvark-dns (pids ${pids//$'\n'/ })"
-	# shellcheck disable=SC2086
-	kill -TERM $pids 2>/dev/null || true
-	deadline=$((SECONDS + 5))
-	while [ -n "$(aardvark_pids)" ] && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
-	pids=$(aardvark_pids)
-	# shellcheck disable=SC2086
-	[ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
-}
-
 # sweep_host: what podman left outside the state dir and did not find before `up`.
 sweep_host() {
-	local others b d p line cmd t rule
+	local others b d line cmd t rule
 	[ -f "$BEFORE" ] || {
 		log "no record of the host before up ($BEFORE): leaving bridges, rules and /run alone"
 		return 0
@@ -251,9 +236,7 @@ sweep_host() {
 		log "another podman runs (pids ${others//$'\n'/ }): leaving bridges, NETAVARK rules and /run alone"
 		return 0
 	fi
-	if ! existed "dir /run/containers"; then
-		stop_aardvark
-	fi
+	existed "dir /run/containers" || stop_listed aardvark-dns aardvark_pids 5
 	for b in $(bridges); do
 		existed "bridge $b" && continue
 		ip link delete "$b" 2>/dev/null && log "removed bridge $b"
