@@ -14,9 +14,7 @@
 // bytes go, wire speaks HTTP/1.1 and the API's conventions (versions, errors,
 // JSON streams), mux handles the stdout/stderr frames of attach, exec and
 // logs, tarstream the tar streams of copy, build, save and load, and
-// endpoints holds the typed operations. The README's Architecture section
-// draws the layers and says where a new operation, mock behaviour or
-// conformance scenario goes.
+// endpoints holds the typed operations.
 //
 // # Versions
 //
@@ -30,4 +28,10 @@
 //
 // A Client is safe for concurrent use by many goroutines; its connections
 // are pooled (at most [Options.PoolSize] per daemon).
+//
+// # Architecture
+//
+// The README's Architecture section draws the layers, says which imports
+// the rules of deps_test.go allow, and where a new operation, mock
+// behaviour or conformance scenario goes.
 package dockwire
