@@ -35,6 +35,12 @@
 // needs a newer version than the one in use fails before any I/O with a
 // *wire.VersionError.
 //
+// # Architecture
+//
+// The README's Architecture section draws the layers, says which imports
+// the rules of deps_test.go allow, and where a new operation, mock
+// behaviour or conformance scenario goes.
+//
 // # Concurrency
 //
 // A Client is safe for concurrent use by many goroutines; its connections

@@ -63,16 +63,20 @@ our_pids() {
 }
 
 # stop_ours WHAT: TERM every pid our_pids lists, then KILL those left after 10 s.
-stop_ours() {
-	local pids deadline
-	pids=$(our_pids)
+stop_ours() { stop_listed "$1" our_pids 10; }
+
+# stop_listed WHAT LIST SECONDS: TERM every pid the function LIST prints, then KILL
+# those it still prints after SECONDS.
+stop_listed() {
+	local what=$1 list=$2 pids deadline
+	pids=$("$list")
 	[ -n "$pids" ] || return 0
-	log "stopping $1 (pids ${pids//$'\n'/ })"
+	log "stopping $what (pids ${pids//$'\n'/ })"
 	# shellcheck disable=SC2086
 	kill -TERM $pids 2>/dev/null || true
-	deadline=$((SECONDS + 10))
-	while [ -n "$(our_pids)" ] && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
-	pids=$(our_pids)
+	deadline=$((SECONDS + $3))
+	while [ -n "$("$list")" ] && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+	pids=$("$list")
 	# shellcheck disable=SC2086
 	[ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
 }

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // benchTree makes 200 files of 256 KiB (50 MiB) in 10 directories.
@@ -17,9 +19,7 @@ func benchTree(b *testing.B) (string, int64) {
 	for i := range 200 {
 		p := filepath.Join(root, fmt.Sprintf("d%d", i%10), fmt.Sprintf("f%03d", i))
 		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, os.WriteFile(p, data, 0o644))
 	}
 	return root, 200 * int64(len(data))
 }
@@ -30,12 +30,9 @@ func BenchmarkDir(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		rc, err := Dir(root, DirOptions{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := io.Copy(io.Discard, rc); err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
+		_, err = io.Copy(io.Discard, rc)
+		require.NoError(b, err)
 		rc.Close()
 	}
 }
@@ -43,14 +40,10 @@ func BenchmarkDir(b *testing.B) {
 func BenchmarkExtract(b *testing.B) {
 	root, size := benchTree(b)
 	rc, err := Dir(root, DirOptions{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	archive, err := io.ReadAll(rc)
 	rc.Close()
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	dst := filepath.Join(b.TempDir(), "dst")
 	b.SetBytes(size)
 	b.ReportAllocs()
@@ -58,17 +51,13 @@ func BenchmarkExtract(b *testing.B) {
 		b.StopTimer()
 		os.RemoveAll(dst)
 		b.StartTimer()
-		if err := Extract(bytes.NewReader(archive), dst, ExtractOptions{}); err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, Extract(bytes.NewReader(archive), dst, ExtractOptions{}))
 	}
 }
 
 func BenchmarkMatch(b *testing.B) {
 	m, err := NewMatcher([]string{"**/*.go", "node_modules", "docs/**", "!docs/keep.md", "*.tmp"})
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	b.ReportAllocs()
 	for b.Loop() {
 		m.Match("src/internal/pkg/sub/file.txt")

@@ -4,7 +4,6 @@ import (
 	"archive/tar"
 	"bytes"
 	"crypto/sha256"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -17,6 +16,8 @@ import (
 	"time"
 
 	"github.com/dockwire/dockwire/internal/leakcheck"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // mkTree creates files under dir: a name ending in "/" is a directory, a
@@ -42,9 +43,7 @@ func mkTree(t testing.TB, dir string, files map[string]string) {
 			os.MkdirAll(filepath.Dir(p), 0o755)
 			err = os.WriteFile(p, []byte(body), 0o644)
 		}
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 	}
 }
 
@@ -58,9 +57,7 @@ func list(t testing.TB, r io.Reader) []string {
 		if err == io.EOF {
 			return names
 		}
-		if err != nil {
-			t.Fatalf("reading archive: %v", err)
-		}
+		require.NoError(t, err, "reading archive")
 		names = append(names, hdr.Name)
 	}
 }
@@ -68,9 +65,7 @@ func list(t testing.TB, r io.Reader) []string {
 func dirNames(t testing.TB, root string, opts DirOptions) []string {
 	t.Helper()
 	rc, err := Dir(root, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer rc.Close()
 	return list(t, rc)
 }
@@ -104,10 +99,7 @@ func TestDirExclude(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := dirNames(t, root, tt.opts)
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("names\n got %q\nwant %q", got, tt.want)
-			}
+			assert.Equal(t, tt.want, dirNames(t, root, tt.opts), "names")
 		})
 	}
 }
@@ -126,9 +118,8 @@ func TestDirErrors(t *testing.T) {
 		{"bad extra file", root, DirOptions{ExtraFiles: []File{{Name: "/etc/x"}}}, ErrInsecurePath},
 	} {
 		rc, err := Dir(tt.root, tt.opts)
-		if !errors.Is(err, tt.err) || rc != nil {
-			t.Errorf("%s: Dir = %v, %v; want %v", tt.name, rc, err, tt.err)
-		}
+		assert.ErrorIs(t, err, tt.err, tt.name)
+		assert.Nil(t, rc, tt.name)
 	}
 }
 
@@ -140,14 +131,11 @@ func TestDirReadError(t *testing.T) {
 	mkTree(t, root, map[string]string{"a": "a", "secret": "s"})
 	os.Chmod(filepath.Join(root, "secret"), 0)
 	rc, err := Dir(root, DirOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer rc.Close()
 	_, err = io.Copy(io.Discard, rc)
-	if !errors.Is(err, fs.ErrPermission) || !strings.HasPrefix(err.Error(), "tarstream: ") {
-		t.Errorf("Read = %v, want a tarstream error wrapping fs.ErrPermission", err)
-	}
+	require.ErrorIs(t, err, fs.ErrPermission, "Read")
+	assert.True(t, strings.HasPrefix(err.Error(), "tarstream: "), "Read = %v, want a tarstream error", err)
 }
 
 func TestDirSymlinkNotFollowed(t *testing.T) {
@@ -156,29 +144,19 @@ func TestDirSymlinkNotFollowed(t *testing.T) {
 	root := t.TempDir()
 	mkTree(t, root, map[string]string{"out": "->" + outside, "f": "->" + filepath.Join(outside, "secret")})
 	rc, err := Dir(root, DirOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer rc.Close()
 	data, err := io.ReadAll(rc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if bytes.Contains(data, []byte("do not send")) {
-		t.Error("archive holds the content of a file outside the root")
-	}
+	require.NoError(t, err)
+	assert.NotContains(t, string(data), "do not send", "archive holds the content of a file outside the root")
 	tr := tar.NewReader(bytes.NewReader(data))
 	for {
 		hdr, err := tr.Next()
 		if err == io.EOF {
 			break
 		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if hdr.Typeflag != tar.TypeSymlink {
-			t.Errorf("%s: type %q, want a symbolic link", hdr.Name, hdr.Typeflag)
-		}
+		require.NoError(t, err)
+		assert.Equal(t, string(rune(tar.TypeSymlink)), string(hdr.Typeflag), "%s: want a symbolic link", hdr.Name)
 	}
 }
 
@@ -187,14 +165,10 @@ func TestDirDeterministic(t *testing.T) {
 	mkTree(t, root, map[string]string{"b/c": "c", "a": "a", "l": "->a", "e/": ""})
 	archive := func() []byte {
 		rc, err := Dir(root, DirOptions{Deterministic: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		defer rc.Close()
 		data, err := io.ReadAll(rc)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		return data
 	}
 	first := archive()
@@ -203,30 +177,29 @@ func TestDirDeterministic(t *testing.T) {
 		os.Chtimes(p, later, later)
 		return nil
 	})
-	if second := archive(); !bytes.Equal(first, second) {
-		t.Error("archives differ after the times changed")
-	}
+	assert.Equal(t, first, archive(), "archives differ after the times changed")
 	tr := tar.NewReader(bytes.NewReader(first))
 	for {
 		hdr, err := tr.Next()
 		if err == io.EOF {
 			break
 		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if hdr.ModTime.Unix() != 0 || hdr.Uid != 0 || hdr.Gid != 0 || hdr.Uname != "" || hdr.Gname != "" ||
-			!hdr.AccessTime.IsZero() || !hdr.ChangeTime.IsZero() {
-			t.Errorf("%s: mtime %v uid %d gid %d uname %q gname %q", hdr.Name, hdr.ModTime, hdr.Uid, hdr.Gid, hdr.Uname, hdr.Gname)
-		}
+		require.NoError(t, err)
+		assert.Zero(t, hdr.ModTime.Unix(), "%s: mtime", hdr.Name)
+		assert.Zero(t, hdr.Uid, "%s: uid", hdr.Name)
+		assert.Zero(t, hdr.Gid, "%s: gid", hdr.Name)
+		assert.Empty(t, hdr.Uname, "%s: uname", hdr.Name)
+		assert.Empty(t, hdr.Gname, "%s: gname", hdr.Name)
+		assert.True(t, hdr.AccessTime.IsZero(), "%s: atime %v", hdr.Name, hdr.AccessTime)
+		assert.True(t, hdr.ChangeTime.IsZero(), "%s: ctime %v", hdr.Name, hdr.ChangeTime)
 	}
 	fixed := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
-	rc, _ := Dir(root, DirOptions{Deterministic: true, ModTime: fixed})
+	rc, err := Dir(root, DirOptions{Deterministic: true, ModTime: fixed})
+	require.NoError(t, err)
 	defer rc.Close()
 	hdr, err := tar.NewReader(rc).Next()
-	if err != nil || !hdr.ModTime.Equal(fixed) {
-		t.Errorf("ModTime option: %v, %v; want %v", hdr, err, fixed)
-	}
+	require.NoError(t, err)
+	assert.True(t, hdr.ModTime.Equal(fixed), "ModTime option: %v, want %v", hdr.ModTime, fixed)
 }
 
 func TestDirCloseStopsWalk(t *testing.T) {
@@ -239,25 +212,19 @@ func TestDirCloseStopsWalk(t *testing.T) {
 	base := runtime.NumGoroutine()
 	for _, readFirst := range []int{0, 1, 100 << 10} {
 		rc, err := Dir(root, DirOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := io.CopyN(io.Discard, rc, int64(readFirst)); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
+		_, err = io.CopyN(io.Discard, rc, int64(readFirst))
+		require.NoError(t, err)
 		done := make(chan error)
 		go func() { done <- rc.Close() }()
 		select {
 		case err := <-done:
-			if err != nil {
-				t.Errorf("Close: %v", err)
-			}
+			assert.NoError(t, err, "Close")
 		case <-time.After(10 * time.Second):
-			t.Fatal("Close did not return")
+			require.FailNow(t, "Close did not return")
 		}
-		if _, err := rc.Read(make([]byte, 1)); err == nil {
-			t.Error("Read after Close succeeded")
-		}
+		_, err = rc.Read(make([]byte, 1))
+		assert.Error(t, err, "Read after Close")
 		rc.Close() // twice is fine
 	}
 	leakcheck.Settle(t, base)
@@ -304,9 +271,7 @@ func describe(t testing.TB, root string) []string {
 		out = append(out, s)
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return out
 }
 
@@ -320,9 +285,7 @@ func TestRoundTrip(t *testing.T) {
 	os.Chmod(filepath.Join(src, "zero"), 0o600)
 	os.Chmod(filepath.Join(src, "big.bin"), 0o755)
 	os.Chmod(filepath.Join(src, "deep/a"), 0o700)
-	if err := os.Link(filepath.Join(src, "zero"), filepath.Join(src, "hard")); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.Link(filepath.Join(src, "zero"), filepath.Join(src, "hard")))
 	mtime := time.Date(2021, 3, 4, 5, 6, 7, 0, time.UTC)
 	filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if d.Type()&fs.ModeSymlink == 0 {
@@ -332,19 +295,12 @@ func TestRoundTrip(t *testing.T) {
 	})
 	for _, opts := range []DirOptions{{}, {Deterministic: true, ModTime: mtime}} {
 		rc, err := Dir(src, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		dst := filepath.Join(t.TempDir(), "dst")
 		err = Extract(rc, dst, ExtractOptions{})
 		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, got := describe(t, src), describe(t, dst)
-		if !slices.Equal(want, got) {
-			t.Errorf("Deterministic=%v: trees differ\n src %q\n dst %q", opts.Deterministic, want, got)
-		}
+		require.NoError(t, err)
+		assert.Equal(t, describe(t, src), describe(t, dst), "Deterministic=%v: trees differ", opts.Deterministic)
 	}
 }
 
@@ -357,9 +313,7 @@ func TestFlatMemory(t *testing.T) {
 	const size = 256 << 20
 	src := t.TempDir()
 	f, err := os.Create(filepath.Join(src, "sparse"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	f.WriteAt([]byte("head"), 0)
 	f.WriteAt([]byte("tail"), size-4)
 	f.Close()
@@ -369,22 +323,15 @@ func TestFlatMemory(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	rc, err := Dir(src, DirOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	err = Extract(rc, dst, ExtractOptions{})
 	rc.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	runtime.ReadMemStats(&after)
 	fi, err := os.Stat(filepath.Join(dst, "sparse"))
-	if err != nil || fi.Size() != size {
-		t.Fatalf("extracted %v, %v; want %d bytes", fi, err, size)
-	}
-	if grew := after.TotalAlloc - before.TotalAlloc; grew > 16<<20 {
-		t.Errorf("allocated %d bytes while streaming %d, want < 16 MiB", grew, size)
-	} else {
-		t.Logf("allocated %d KiB while streaming %d MiB", grew>>10, size>>20)
-	}
+	require.NoError(t, err)
+	require.EqualValues(t, size, fi.Size(), "extracted size")
+	grew := after.TotalAlloc - before.TotalAlloc
+	t.Logf("allocated %d KiB while streaming %d MiB", grew>>10, size>>20)
+	assert.Less(t, grew, uint64(16<<20), "bytes allocated while streaming %d", size)
 }

@@ -13,28 +13,26 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestExtractDevices(t *testing.T) {
 	s := newSandbox(t)
 	err := Extract(bytes.NewReader(build(special("fifo", tar.TypeFifo))), s.dst, ExtractOptions{AllowDevices: true})
-	if err != nil {
-		t.Fatalf("fifo with AllowDevices: %v", err)
-	}
+	require.NoError(t, err, "fifo with AllowDevices")
 	fi, err := os.Lstat(filepath.Join(s.dst, "fifo"))
-	if err != nil || fi.Mode()&fs.ModeNamedPipe == 0 {
-		t.Errorf("fifo: %v, %v", fi, err)
-	}
+	require.NoError(t, err)
+	assert.NotZero(t, fi.Mode()&fs.ModeNamedPipe, "fifo: mode %v", fi.Mode())
 	dev := ent{name: "null", typ: tar.TypeChar, mode: 0o666}
 	err = Extract(bytes.NewReader(build(dev)), s.dst, ExtractOptions{AllowDevices: true})
 	if os.Geteuid() != 0 {
-		if !errors.Is(err, ErrDevice) {
-			t.Errorf("char device as non-root: %v, want ErrDevice", err)
-		}
-	} else if err != nil {
-		t.Errorf("char device as root: %v", err)
-	} else if fi, err := os.Lstat(filepath.Join(s.dst, "null")); err != nil || fi.Mode()&fs.ModeCharDevice == 0 {
-		t.Errorf("char device: %v, %v", fi, err)
+		assert.ErrorIs(t, err, ErrDevice, "char device as non-root")
+	} else if assert.NoError(t, err, "char device as root") {
+		fi, err := os.Lstat(filepath.Join(s.dst, "null"))
+		require.NoError(t, err)
+		assert.NotZero(t, fi.Mode()&fs.ModeCharDevice, "char device: mode %v", fi.Mode())
 	}
 	s.verify(t)
 }
@@ -54,21 +52,17 @@ func TestExtractPreserveOwner(t *testing.T) {
 		return buf.Bytes()
 	}()
 	for _, preserve := range []bool{false, true} {
-		if err := Extract(bytes.NewReader(data), s.dst, ExtractOptions{PreserveOwner: preserve}); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, Extract(bytes.NewReader(data), s.dst, ExtractOptions{PreserveOwner: preserve}))
 		for _, name := range []string{"f", "l"} {
-			fi, _ := os.Lstat(filepath.Join(s.dst, name))
+			fi, err := os.Lstat(filepath.Join(s.dst, name))
+			require.NoError(t, err)
 			st := statOf(fi)
 			owned := st.uid == 1234 && st.gid == 5678
-			if owned != preserve {
-				t.Errorf("PreserveOwner=%v: %s owned by %d:%d", preserve, name, st.uid, st.gid)
-			}
+			assert.Equal(t, preserve, owned, "PreserveOwner=%v: %s owned by %d:%d", preserve, name, st.uid, st.gid)
 		}
-		fi, _ := os.Stat(filepath.Join(s.dst, "f"))
-		if setuid := fi.Mode()&fs.ModeSetuid != 0; setuid != preserve {
-			t.Errorf("PreserveOwner=%v: mode %v", preserve, fi.Mode())
-		}
+		fi, err := os.Stat(filepath.Join(s.dst, "f"))
+		require.NoError(t, err)
+		assert.Equal(t, preserve, fi.Mode()&fs.ModeSetuid != 0, "PreserveOwner=%v: setuid in mode %v", preserve, fi.Mode())
 	}
 	s.verify(t)
 }
@@ -76,20 +70,15 @@ func TestExtractPreserveOwner(t *testing.T) {
 func TestExtractUnlimited(t *testing.T) {
 	s := newSandbox(t)
 	data := build(file("a", strings.Repeat("a", 100)), file("b", "b"))
-	if err := Extract(bytes.NewReader(data), s.dst, ExtractOptions{MaxBytes: -1, MaxEntries: -1}); err != nil {
-		t.Errorf("negative caps: %v", err)
-	}
-	if err := Extract(bytes.NewReader(data), s.dst, ExtractOptions{MaxBytes: 101, MaxEntries: 2}); err != nil {
-		t.Errorf("caps exactly met: %v", err)
-	}
+	assert.NoError(t, Extract(bytes.NewReader(data), s.dst, ExtractOptions{MaxBytes: -1, MaxEntries: -1}), "negative caps")
+	assert.NoError(t, Extract(bytes.NewReader(data), s.dst, ExtractOptions{MaxBytes: 101, MaxEntries: 2}), "caps exactly met")
 }
 
 func TestExtractNotATar(t *testing.T) {
 	s := newSandbox(t)
 	err := Extract(strings.NewReader(strings.Repeat("garbage!", 100)), s.dst, ExtractOptions{})
-	if !errors.Is(err, tar.ErrHeader) || !strings.HasPrefix(err.Error(), "tarstream: ") {
-		t.Errorf("Extract(garbage) = %v, want tar.ErrHeader", err)
-	}
+	require.ErrorIs(t, err, tar.ErrHeader, "Extract(garbage)")
+	assert.True(t, strings.HasPrefix(err.Error(), "tarstream: "), "Extract(garbage) = %v, want a tarstream error", err)
 	s.verify(t)
 }
 
@@ -112,9 +101,7 @@ func TestExtractReaderError(t *testing.T) {
 	data := build(file("a", strings.Repeat("a", 10000)))
 	cancelled := errors.New("body closed")
 	err := Extract(&errReader{bytes.NewReader(data[:3000]), cancelled}, s.dst, ExtractOptions{})
-	if !errors.Is(err, cancelled) {
-		t.Errorf("Extract = %v, want the reader's error", err)
-	}
+	assert.ErrorIs(t, err, cancelled, "Extract: want the reader's error")
 }
 
 // TestExtractConcurrentSwap extracts while another goroutine keeps replacing
@@ -151,8 +138,6 @@ func TestExtractConcurrentSwap(t *testing.T) {
 	os.Remove(filepath.Join(s.dst, "d")) // the attacker's own link
 	after := snapshotOutside(t, s.parent)
 	for k, v := range after {
-		if s.before[k] != v {
-			t.Errorf("escape outside dst: %s: %q -> %q", k, s.before[k], v)
-		}
+		assert.Equal(t, s.before[k], v, "escape outside dst: %s", k)
 	}
 }

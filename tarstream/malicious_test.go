@@ -4,17 +4,18 @@ import (
 	"archive/tar"
 	"bytes"
 	"crypto/sha256"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
@@ -190,9 +191,7 @@ var vectors = []vector{
 	{file: "symlink-then-file.tar", data: func() []byte { return build(symlink("f", "target"), file("f", "data")) },
 		check: func(t *testing.T, dst string) {
 			exists("f")(t, dst)
-			if _, err := os.Lstat(filepath.Join(dst, "target")); !errors.Is(err, fs.ErrNotExist) {
-				t.Errorf("target written through the replaced link: %v", err)
-			}
+			absent("target")(t, dst) // not written through the replaced link
 		}},
 	{file: "symlink-dot.tar", data: func() []byte { return build(symlink("s", "."), file("s/x", "x")) }, err: ErrInsecurePath},
 	{file: "symlink-loop.tar", data: func() []byte { return build(symlink("a", "b"), symlink("b", "a"), file("a/x", "x")) }, err: ErrInsecurePath},
@@ -248,20 +247,17 @@ var vectors = []vector{
 	{file: "setuid.tar", data: func() []byte { return build(ent{name: "suid", typ: tar.TypeReg, mode: 0o6755, body: "x"}) },
 		check: func(t *testing.T, dst string) {
 			fi, err := os.Stat(filepath.Join(dst, "suid"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if fi.Mode()&(fs.ModeSetuid|fs.ModeSetgid) != 0 || fi.Mode().Perm() != 0o755 {
-				t.Errorf("mode %v, want -rwxr-xr-x without setuid/setgid", fi.Mode())
-			}
+			require.NoError(t, err)
+			assert.Zero(t, fi.Mode()&(fs.ModeSetuid|fs.ModeSetgid), "mode %v: want no setuid/setgid", fi.Mode())
+			assert.Equal(t, fs.FileMode(0o755), fi.Mode().Perm(), "want -rwxr-xr-x")
 		}},
 	{file: "readonly-dir.tar", data: func() []byte {
 		return build(ent{name: "ro/", typ: tar.TypeDir, mode: 0o555}, file("ro/f", "x"))
 	}, check: func(t *testing.T, dst string) {
 		exists("ro/f")(t, dst)
 		fi, err := os.Stat(filepath.Join(dst, "ro"))
-		if err != nil || fi.Mode().Perm() != 0o555 {
-			t.Errorf("ro: %v %v, want dr-xr-xr-x", fi.Mode(), err)
+		if assert.NoError(t, err) {
+			assert.Equal(t, fs.FileMode(0o555), fi.Mode().Perm(), "ro: want dr-xr-xr-x")
 		}
 		os.Chmod(filepath.Join(dst, "ro"), 0o755) // let TempDir clean up
 	}},
@@ -273,18 +269,16 @@ var errUnexpectedEOF = io.ErrUnexpectedEOF
 func exists(name string) func(*testing.T, string) {
 	return func(t *testing.T, dst string) {
 		t.Helper()
-		if _, err := os.Lstat(filepath.Join(dst, name)); err != nil {
-			t.Errorf("%s missing: %v", name, err)
-		}
+		_, err := os.Lstat(filepath.Join(dst, name))
+		assert.NoError(t, err, "%s missing", name)
 	}
 }
 
 func absent(name string) func(*testing.T, string) {
 	return func(t *testing.T, dst string) {
 		t.Helper()
-		if _, err := os.Lstat(filepath.Join(dst, name)); !errors.Is(err, fs.ErrNotExist) {
-			t.Errorf("%s exists (err %v), want nothing written", name, err)
-		}
+		_, err := os.Lstat(filepath.Join(dst, name))
+		assert.ErrorIs(t, err, fs.ErrNotExist, "%s: want nothing written", name)
 	}
 }
 
@@ -292,8 +286,8 @@ func content(name, want string) func(*testing.T, string) {
 	return func(t *testing.T, dst string) {
 		t.Helper()
 		got, err := os.ReadFile(filepath.Join(dst, name))
-		if err != nil || string(got) != want {
-			t.Errorf("%s = %q, %v; want %q", name, got, err, want)
+		if assert.NoError(t, err) {
+			assert.Equal(t, want, string(got), name)
 		}
 	}
 }
@@ -302,8 +296,8 @@ func linkTo(name, want string) func(*testing.T, string) {
 	return func(t *testing.T, dst string) {
 		t.Helper()
 		got, err := os.Readlink(filepath.Join(dst, name))
-		if err != nil || got != want {
-			t.Errorf("readlink %s = %q, %v; want %q", name, got, err, want)
+		if assert.NoError(t, err) {
+			assert.Equal(t, want, got, "readlink %s", name)
 		}
 	}
 }
@@ -311,11 +305,11 @@ func linkTo(name, want string) func(*testing.T, string) {
 func sameFile(a, b string) func(*testing.T, string) {
 	return func(t *testing.T, dst string) {
 		t.Helper()
-		fa, err1 := os.Stat(filepath.Join(dst, a))
-		fb, err2 := os.Stat(filepath.Join(dst, b))
-		if err1 != nil || err2 != nil || !os.SameFile(fa, fb) {
-			t.Errorf("%s and %s are not the same file (%v, %v)", a, b, err1, err2)
-		}
+		fa, err := os.Stat(filepath.Join(dst, a))
+		require.NoError(t, err)
+		fb, err := os.Stat(filepath.Join(dst, b))
+		require.NoError(t, err)
+		assert.True(t, os.SameFile(fa, fb), "%s and %s are not the same file", a, b)
 	}
 }
 
@@ -331,13 +325,9 @@ func newSandbox(t testing.TB) *sandbox {
 	parent := t.TempDir()
 	s := &sandbox{parent: parent, dst: filepath.Join(parent, "dst")}
 	for _, d := range []string{"dst", "dst2", "outside"} {
-		if err := os.Mkdir(filepath.Join(parent, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.Mkdir(filepath.Join(parent, d), 0o755))
 	}
-	if err := os.WriteFile(filepath.Join(parent, "outside", "sentinel"), []byte("do not touch"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(filepath.Join(parent, "outside", "sentinel"), []byte("do not touch"), 0o644))
 	s.before = snapshotOutside(t, parent)
 	return s
 }
@@ -379,9 +369,7 @@ func snapshotOutside(t testing.TB, parent string) map[string]string {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return snap
 }
 
@@ -389,35 +377,17 @@ func snapshotOutside(t testing.TB, parent string) map[string]string {
 // link in dst is relative and resolves lexically inside dst.
 func (s *sandbox) verify(t testing.TB) {
 	t.Helper()
-	after := snapshotOutside(t, s.parent)
-	var diff []string
-	for k, v := range after {
-		if s.before[k] != v {
-			diff = append(diff, fmt.Sprintf("%s: %q -> %q", k, s.before[k], v))
-		}
-	}
-	for k := range s.before {
-		if _, ok := after[k]; !ok {
-			diff = append(diff, k+": removed")
-		}
-	}
-	sort.Strings(diff)
-	for _, d := range diff {
-		t.Errorf("escape outside dst: %s", d)
-	}
+	assert.Equal(t, s.before, snapshotOutside(t, s.parent), "escape outside dst: the tree beside it changed")
 	filepath.WalkDir(s.dst, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.Type()&fs.ModeSymlink == 0 {
 			return nil
 		}
 		target, _ := os.Readlink(p)
-		if filepath.IsAbs(target) {
-			t.Errorf("absolute symlink %s -> %s in dst", p, target)
+		if !assert.False(t, filepath.IsAbs(target), "absolute symlink %s -> %s in dst", p, target) {
 			return nil
 		}
-		resolved := filepath.Join(filepath.Dir(p), target)
-		if rel, err := filepath.Rel(s.dst, resolved); err != nil || !filepath.IsLocal(rel) && rel != "." {
-			t.Errorf("symlink %s -> %s leaves dst", p, target)
-		}
+		rel, err := filepath.Rel(s.dst, filepath.Join(filepath.Dir(p), target))
+		assert.True(t, err == nil && (filepath.IsLocal(rel) || rel == "."), "symlink %s -> %s leaves dst", p, target)
 		return nil
 	})
 }
@@ -427,45 +397,32 @@ func TestMaliciousVectors(t *testing.T) {
 	if *update {
 		os.MkdirAll(dir, 0o755)
 		for _, v := range vectors {
-			if err := os.WriteFile(filepath.Join(dir, v.file), v.data(), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, os.WriteFile(filepath.Join(dir, v.file), v.data(), 0o644))
 		}
 	}
-	if len(vectors) < 40 {
-		t.Errorf("%d vectors, want at least 40", len(vectors))
-	}
+	assert.GreaterOrEqual(t, len(vectors), 40, "vectors")
 	seen := map[string]bool{}
 	for _, v := range vectors {
-		if seen[v.file] {
-			t.Errorf("vector %s listed twice", v.file)
-		}
+		assert.False(t, seen[v.file], "vector %s listed twice", v.file)
 		seen[v.file] = true
 		t.Run(strings.TrimSuffix(v.file, ".tar"), func(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join(dir, v.file))
-			if err != nil {
-				t.Fatalf("%v (run with -update to generate)", err)
-			}
-			if !bytes.Equal(data, v.data()) {
-				t.Errorf("golden %s differs from its generator (run with -update)", v.file)
-			}
+			require.NoError(t, err, "run with -update to generate")
+			assert.True(t, bytes.Equal(data, v.data()), "golden %s differs from its generator (run with -update)", v.file)
 			s := newSandbox(t)
 			err = Extract(bytes.NewReader(data), s.dst, v.opts)
 			t.Logf("Extract: %v", err)
-			switch {
-			case v.err == nil && err != nil:
-				t.Errorf("Extract: %v, want success", err)
-			case v.err != nil && !errors.Is(err, v.err):
-				t.Errorf("Extract: %v, want errors.Is %v", err, v.err)
+			if v.err == nil {
+				assert.NoError(t, err, "Extract")
+			} else {
+				assert.ErrorIs(t, err, v.err, "Extract")
 			}
 			if v.err != nil && v.err != tar.ErrHeader {
 				var ee *EntryError
-				if !errors.As(err, &ee) {
-					t.Errorf("Extract: %T %v, want an *EntryError", err, err)
-				}
+				assert.ErrorAs(t, err, &ee, "Extract")
 			}
-			if err != nil && !strings.HasPrefix(err.Error(), "tarstream: ") {
-				t.Errorf("error %q lacks the package prefix", err)
+			if err != nil {
+				assert.True(t, strings.HasPrefix(err.Error(), "tarstream: "), "error %q lacks the package prefix", err)
 			}
 			s.verify(t)
 			if v.check != nil {
@@ -475,8 +432,6 @@ func TestMaliciousVectors(t *testing.T) {
 	}
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		if !seen[e.Name()] {
-			t.Errorf("testdata file %s has no vector", e.Name())
-		}
+		assert.True(t, seen[e.Name()], "testdata file %s has no vector", e.Name())
 	}
 }

@@ -1,9 +1,11 @@
 package tarstream
 
 import (
-	"errors"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // Expectations follow the docker CLI (moby/patternmatcher's
@@ -96,13 +98,10 @@ func TestMatcher(t *testing.T) {
 		name := strings.Join(tt.patterns, ",") + "~" + tt.path
 		t.Run(name, func(t *testing.T) {
 			m, err := NewMatcher(tt.patterns)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			got, err := m.Match(tt.path)
-			if err != nil || got != tt.want {
-				t.Errorf("Match(%q) with %q = %v, %v; want %v", tt.path, tt.patterns, got, err, tt.want)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got, "Match(%q) with %q", tt.path, tt.patterns)
 		})
 	}
 }
@@ -110,11 +109,8 @@ func TestMatcher(t *testing.T) {
 func TestMatcherErrors(t *testing.T) {
 	for _, p := range []string{"[", "a[b", "!", `\`, "[a-]"} {
 		_, err := NewMatcher([]string{"ok", p})
-		if !errors.Is(err, ErrBadPattern) {
-			t.Errorf("NewMatcher(%q) = %v, want ErrBadPattern", p, err)
-		}
-		if err != nil && !strings.HasPrefix(err.Error(), "tarstream: bad pattern") {
-			t.Errorf("error %q lacks the prefix", err)
+		if assert.ErrorIs(t, err, ErrBadPattern, "NewMatcher(%q)", p) {
+			assert.True(t, strings.HasPrefix(err.Error(), "tarstream: bad pattern"), "error %q lacks the prefix", err)
 		}
 	}
 }
@@ -129,12 +125,8 @@ func TestMatcherExclusions(t *testing.T) {
 		{[]string{"a", "!a/b"}, true},
 	} {
 		m, err := NewMatcher(tt.patterns)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := m.Exclusions(); got != tt.want {
-			t.Errorf("Exclusions(%q) = %v, want %v", tt.patterns, got, tt.want)
-		}
+		require.NoError(t, err)
+		assert.Equal(t, tt.want, m.Exclusions(), "Exclusions(%q)", tt.patterns)
 	}
 }
 
@@ -158,16 +150,16 @@ func TestReadIgnore(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, err := ReadIgnore(strings.NewReader(tt.in))
-		if err != nil {
-			t.Errorf("ReadIgnore(%q): %v", tt.in, err)
+		if !assert.NoError(t, err, "ReadIgnore(%q)", tt.in) {
 			continue
 		}
-		if strings.Join(got, "\x00") != strings.Join(tt.want, "\x00") || len(got) != len(tt.want) {
-			t.Errorf("ReadIgnore(%q) = %q, want %q", tt.in, got, tt.want)
+		if tt.want == nil {
+			assert.Empty(t, got, "ReadIgnore(%q)", tt.in)
+		} else {
+			assert.Equal(t, tt.want, got, "ReadIgnore(%q)", tt.in)
 		}
 	}
 	_, err := ReadIgnore(strings.NewReader(strings.Repeat("x", maxIgnoreLine+1)))
-	if err == nil || !strings.HasPrefix(err.Error(), "tarstream: ") {
-		t.Errorf("ReadIgnore(huge line) = %v, want a tarstream error", err)
-	}
+	require.Error(t, err, "ReadIgnore(huge line)")
+	assert.True(t, strings.HasPrefix(err.Error(), "tarstream: "), "ReadIgnore(huge line) = %v, want a tarstream error", err)
 }

@@ -2,11 +2,13 @@ package tarstream
 
 import (
 	"encoding/base64"
-	"errors"
 	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestParsePathStat(t *testing.T) {
@@ -40,18 +42,12 @@ func TestParsePathStat(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := ParsePathStat(tt.header)
 			if tt.err {
-				if !errors.Is(err, ErrPathStat) || !strings.HasPrefix(err.Error(), "tarstream: ") {
-					t.Errorf("ParsePathStat = %+v, %v; want ErrPathStat", got, err)
-				}
+				require.ErrorIs(t, err, ErrPathStat, "ParsePathStat = %+v", got)
+				assert.True(t, strings.HasPrefix(err.Error(), "tarstream: "), "ParsePathStat: %v, want a tarstream error", err)
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got.Name != tt.want.Name || got.Size != tt.want.Size || got.Mode != tt.want.Mode ||
-				!got.Mtime.Equal(tt.want.Mtime) || got.LinkTarget != tt.want.LinkTarget {
-				t.Errorf("ParsePathStat = %+v, want %+v", got, tt.want)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
 		})
 	}
 }
@@ -60,20 +56,13 @@ func TestPathStatRoundTrip(t *testing.T) {
 	in := PathStat{Name: "dir é", Size: 1 << 40, Mode: os.ModeDir | os.ModeSetgid | 0o2775,
 		Mtime: time.Date(2020, 1, 2, 3, 4, 5, 6, time.UTC), LinkTarget: "../x"}
 	h, err := in.Encode()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	out, err := ParsePathStat(h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if out.Name != in.Name || out.Size != in.Size || out.Mode != in.Mode || !out.Mtime.Equal(in.Mtime) || out.LinkTarget != in.LinkTarget {
-		t.Errorf("round trip: %+v, want %+v", out, in)
-	}
-	raw, _ := base64.StdEncoding.DecodeString(h)
+	require.NoError(t, err)
+	assert.Equal(t, in, out, "round trip")
+	raw, err := base64.StdEncoding.DecodeString(h)
+	require.NoError(t, err)
 	for _, key := range []string{`"name"`, `"size"`, `"mode"`, `"mtime"`, `"linkTarget"`} {
-		if !strings.Contains(string(raw), key) {
-			t.Errorf("encoded JSON %s lacks %s", raw, key)
-		}
+		assert.Contains(t, string(raw), key, "encoded JSON")
 	}
 }

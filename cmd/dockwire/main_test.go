@@ -18,35 +18,28 @@ func TestVersionNoDaemon(t *testing.T) {
 	t.Setenv("DOCKER_CONTEXT", "")
 	t.Setenv("DOCKER_API_VERSION", "")
 	var out, errb bytes.Buffer
-	if code := run([]string{"version"}, &out, &errb); code != 1 {
-		t.Fatalf("exit %d, want 1; stderr: %s", code, errb.String())
-	}
-	if !strings.Contains(out.String(), "Client: dockwire ") || !strings.Contains(out.String(), "API versions: 1.24 to 1.56") {
-		t.Errorf("stdout lacks the client's version and API range:\n%s", out.String())
-	}
+	require.Equal(t, 1, run([]string{"version"}, &out, &errb), "exit code; stderr: %s", errb.String())
+	assert.Contains(t, out.String(), "Client: dockwire ", "stdout lacks the client's version")
+	assert.Contains(t, out.String(), "API versions: 1.24 to 1.56", "stdout lacks the client's API range")
 	lines := strings.Split(strings.TrimSpace(errb.String()), "\n")
-	if len(lines) != 1 || !strings.Contains(lines[0], host) {
-		t.Errorf("stderr should be one line naming %s, got:\n%s", host, errb.String())
+	if assert.Len(t, lines, 1, "stderr should be one line") {
+		assert.Contains(t, lines[0], host, "stderr should name the host")
 	}
 }
 
 func TestUsage(t *testing.T) {
 	var out, errb bytes.Buffer
-	if code := run(nil, &out, &errb); code != 2 {
-		t.Errorf("no args: exit %d, want 2", code)
-	}
-	if code := run([]string{"bogus"}, &out, &errb); code != 2 || !strings.Contains(errb.String(), `unknown command "bogus"`) {
-		t.Errorf("unknown command: exit %d, stderr %q", code, errb.String())
-	}
+	assert.Equal(t, 2, run(nil, &out, &errb), "no args: exit code")
+	assert.Equal(t, 2, run([]string{"bogus"}, &out, &errb), "unknown command: exit code")
+	assert.Contains(t, errb.String(), `unknown command "bogus"`)
 }
 
 // The CLI links the TLS transport: a TLS host gets a dialer, not the
 // "import dialtls" refusal a program without it gets.
 func TestTLSHostsSupported(t *testing.T) {
 	open, err := dial.Config{Host: "https://docker.example", TLS: &dial.TLSOptions{Verify: true}}.Dialer()
-	if err != nil || open == nil {
-		t.Fatalf("Dialer() = %v, %v; want a TLS dialer", open != nil, err)
-	}
+	require.NoError(t, err)
+	assert.NotNil(t, open, "want a TLS dialer")
 }
 
 // The CLI links the ssh transport: an ssh host gets a dialer, not the
@@ -63,9 +56,7 @@ func TestDemoOnEmbeddedMock(t *testing.T) {
 	t.Setenv("DOCKER_CONTEXT", "")
 	t.Setenv("DOCKER_API_VERSION", "")
 	var out, errb bytes.Buffer
-	if code := run([]string{"demo"}, &out, &errb); code != 0 {
-		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
-	}
+	require.Zero(t, run([]string{"demo"}, &out, &errb), "exit code\nstdout:\n%s\nstderr:\n%s", out.String(), errb.String())
 	for _, want := range []string{
 		"embedded mock daemon",
 		"hello from a container",
@@ -75,11 +66,7 @@ func TestDemoOnEmbeddedMock(t *testing.T) {
 		"errors.Is(err, wire.ErrNotFound) = true",
 		"everything the demo created is removed",
 	} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("demo output lacks %q:\n%s", want, out.String())
-		}
+		assert.Contains(t, out.String(), want, "demo output")
 	}
-	if !strings.Contains(errb.String(), "no daemon answered") {
-		t.Errorf("stderr should say why the mock is used: %q", errb.String())
-	}
+	assert.Contains(t, errb.String(), "no daemon answered", "stderr should say why the mock is used")
 }

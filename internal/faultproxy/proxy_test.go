@@ -14,6 +14,8 @@ import (
 	"github.com/dockwire/dockwire/internal/faultproxy"
 	"github.com/dockwire/dockwire/internal/leakcheck"
 	"github.com/dockwire/dockwire/internal/testnet"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // server is a loopback upstream whose behaviour each test picks.
@@ -25,9 +27,7 @@ type server struct {
 func startServer(t *testing.T, handle func(c net.Conn)) *server {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	testnet.Serve(t, ln, handle)
 	return &server{ln: ln}
 }
@@ -60,9 +60,7 @@ func echo(c net.Conn) {
 func start(t *testing.T, cfg faultproxy.Config) *faultproxy.Proxy {
 	t.Helper()
 	p, err := faultproxy.Start(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Cleanup(func() { p.Close() })
 	return p
 }
@@ -73,9 +71,7 @@ func readAll(t *testing.T, c net.Conn) ([]byte, error) {
 	c.SetReadDeadline(time.Now().Add(5 * time.Second))
 	b, err := io.ReadAll(c)
 	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		t.Fatalf("read hung: %q so far", b)
-	}
+	require.False(t, errors.As(err, &ne) && ne.Timeout(), "read hung: %q so far", b)
 	return b, err
 }
 
@@ -102,43 +98,26 @@ func TestToClientFaults(t *testing.T) {
 				s := startServer(t, sender(tt.parts...))
 				f := tt.fault
 				p := start(t, faultproxy.Config{Network: network, Upstream: s.dial, Fault: &f})
-				c, err := p.Dial(context.Background())
-				if err != nil {
-					t.Fatal(err)
-				}
+				c, err := p.Dial(t.Context())
+				require.NoError(t, err)
 				defer c.Close()
 				if tt.want == "no mark here" {
 					// Never fires: read what was sent, then close ourselves.
 					buf := make([]byte, len(tt.want))
 					c.SetReadDeadline(time.Now().Add(5 * time.Second))
-					if _, err := io.ReadFull(c, buf); err != nil || string(buf) != tt.want {
-						t.Fatalf("read %q %v", buf, err)
-					}
-					if p.Faults() != 0 {
-						t.Errorf("faults %d, want 0", p.Faults())
-					}
+					_, err := io.ReadFull(c, buf)
+					require.NoError(t, err)
+					require.Equal(t, tt.want, string(buf))
+					assert.Zero(t, p.Faults(), "faults")
 					return
 				}
 				got, _ := readAll(t, c)
-				if string(got) != tt.want {
-					t.Errorf("client got %q (%d bytes), want %q", trunc(got), len(got), tt.want)
-				}
-				if p.Faults() != 1 {
-					t.Errorf("faults %d, want 1", p.Faults())
-				}
-				if n := p.Forwarded(faultproxy.ToClient); n != int64(len(tt.want)) {
-					t.Errorf("Forwarded(ToClient) = %d, want %d", n, len(tt.want))
-				}
+				assert.Equal(t, tt.want, string(got), "what the client got")
+				assert.EqualValues(t, 1, p.Faults(), "faults")
+				assert.EqualValues(t, len(tt.want), p.Forwarded(faultproxy.ToClient), "Forwarded(ToClient)")
 			})
 		}
 	}
-}
-
-func trunc(b []byte) []byte {
-	if len(b) > 40 {
-		return b[:40]
-	}
-	return b
 }
 
 func TestToServerDrop(t *testing.T) {
@@ -148,29 +127,30 @@ func TestToServerDrop(t *testing.T) {
 		got <- b
 	})
 	p := start(t, faultproxy.Config{Upstream: s.dial, Fault: &faultproxy.Fault{Dir: faultproxy.ToServer, After: 700}})
-	c, err := p.Dial(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, err := p.Dial(t.Context())
+	require.NoError(t, err)
 	defer c.Close()
 	msg := bytes.Repeat([]byte("x"), 1000)
 	c.Write(msg) // may or may not fail: the proxy reads it all before dropping
 	select {
 	case b := <-got:
-		if len(b) != 700 {
-			t.Errorf("upstream got %d bytes, want 700", len(b))
-		}
+		assert.Len(t, b, 700, "what upstream got")
 	case <-time.After(5 * time.Second):
-		t.Fatal("upstream never saw the drop")
+		require.FailNow(t, "upstream never saw the drop")
 	}
 	// The client side is closed too.
-	if b, err := readAll(t, c); len(b) != 0 || (err != nil && !isReset(err)) {
-		t.Errorf("client after drop: %q %v, want EOF", b, err)
-	}
+	b, err := readAll(t, c)
+	assert.Empty(t, b, "client after drop")
+	assertEOFOrReset(t, err)
 }
 
-func isReset(err error) bool {
-	return err != nil && (strings.Contains(err.Error(), "reset") || strings.Contains(err.Error(), "broken pipe"))
+// assertEOFOrReset asserts that a read ended at EOF (nil from io.ReadAll)
+// or with the connection reset by a peer that closed with unread data.
+func assertEOFOrReset(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		assert.True(t, strings.Contains(err.Error(), "reset") || strings.Contains(err.Error(), "broken pipe"), "read: %v, want EOF or a reset", err)
+	}
 }
 
 func TestHalfCloseForwarded(t *testing.T) {
@@ -178,10 +158,8 @@ func TestHalfCloseForwarded(t *testing.T) {
 		t.Run(network, func(t *testing.T) {
 			s := startServer(t, echo)
 			p := start(t, faultproxy.Config{Network: network, Upstream: s.dial})
-			c, err := p.Dial(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
+			c, err := p.Dial(t.Context())
+			require.NoError(t, err)
 			defer c.Close()
 			msg := strings.Repeat("half-close ", 10000)
 			go func() {
@@ -189,15 +167,11 @@ func TestHalfCloseForwarded(t *testing.T) {
 				c.(interface{ CloseWrite() error }).CloseWrite()
 			}()
 			got, err := readAll(t, c)
-			if err != nil || string(got) != msg {
-				t.Fatalf("echo through the proxy: %d bytes %v, want %d", len(got), err, len(msg))
-			}
-			if p.Forwarded(faultproxy.ToServer) != int64(len(msg)) || p.Forwarded(faultproxy.ToClient) != int64(len(msg)) {
-				t.Errorf("forwarded %d / %d, want %d each way", p.Forwarded(faultproxy.ToServer), p.Forwarded(faultproxy.ToClient), len(msg))
-			}
-			if p.Faults() != 0 {
-				t.Errorf("faults %d without a Fault", p.Faults())
-			}
+			require.NoError(t, err, "echo through the proxy")
+			require.Equal(t, msg, string(got), "echo through the proxy")
+			assert.EqualValues(t, len(msg), p.Forwarded(faultproxy.ToServer), "Forwarded(ToServer)")
+			assert.EqualValues(t, len(msg), p.Forwarded(faultproxy.ToClient), "Forwarded(ToClient)")
+			assert.Zero(t, p.Faults(), "faults without a Fault")
 		})
 	}
 }
@@ -205,49 +179,41 @@ func TestHalfCloseForwarded(t *testing.T) {
 func TestStall(t *testing.T) {
 	s := startServer(t, sender("0123456789abcdef"))
 	p := start(t, faultproxy.Config{Upstream: s.dial, Fault: &faultproxy.Fault{Dir: faultproxy.ToClient, After: 10, Action: faultproxy.Stall}})
-	c, err := p.Dial(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, err := p.Dial(t.Context())
+	require.NoError(t, err)
 	defer c.Close()
 	buf := make([]byte, 10)
 	c.SetReadDeadline(time.Now().Add(5 * time.Second))
-	if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "0123456789" {
-		t.Fatalf("before the stall: %q %v", buf, err)
-	}
+	_, err = io.ReadFull(c, buf)
+	require.NoError(t, err, "before the stall")
+	require.Equal(t, "0123456789", string(buf), "before the stall")
 	c.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
 	n, err := c.Read(buf)
 	var ne net.Error
-	if !errors.As(err, &ne) || !ne.Timeout() {
-		t.Fatalf("stalled read: %d bytes, %v; want a timeout", n, err)
-	}
+	require.ErrorAs(t, err, &ne, "stalled read: %d bytes; want a timeout", n)
+	require.True(t, ne.Timeout(), "stalled read: %v, want a timeout", err)
 	// Half-closing ends the stall: the connection closes.
 	c.(interface{ CloseWrite() error }).CloseWrite()
 	c.SetReadDeadline(time.Time{})
-	if b, err := readAll(t, c); len(b) != 0 || err != nil {
-		t.Errorf("after the stall ended: %q %v, want EOF", b, err)
-	}
+	b, err := readAll(t, c)
+	assert.NoError(t, err, "after the stall ended: want EOF")
+	assert.Empty(t, b, "after the stall ended")
 }
 
 func TestFaultOnOneConnection(t *testing.T) {
 	s := startServer(t, sender("abcdefghij"))
 	p := start(t, faultproxy.Config{Upstream: s.dial, Fault: &faultproxy.Fault{Dir: faultproxy.ToClient, After: 4, Conn: 2}})
 	for i, want := range []string{"abcdefghij", "abcd", "abcdefghij"} {
-		c, err := p.Dial(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
+		c, err := p.Dial(t.Context())
+		require.NoError(t, err)
 		buf := make([]byte, 10)
 		c.SetReadDeadline(time.Now().Add(5 * time.Second))
 		n, _ := io.ReadFull(c, buf)
 		c.Close()
-		if string(buf[:n]) != want {
-			t.Errorf("connection %d: %q, want %q", i+1, buf[:n], want)
-		}
+		assert.Equal(t, want, string(buf[:n]), "connection %d", i+1)
 	}
-	if p.Accepted() != 3 || p.Faults() != 1 {
-		t.Errorf("accepted %d faults %d, want 3 and 1", p.Accepted(), p.Faults())
-	}
+	assert.EqualValues(t, 3, p.Accepted(), "accepted")
+	assert.EqualValues(t, 1, p.Faults(), "faults")
 }
 
 func TestConfigErrors(t *testing.T) {
@@ -264,12 +230,10 @@ func TestConfigErrors(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			p, err := faultproxy.Start(tt.cfg)
-			if !errors.Is(err, faultproxy.ErrConfig) {
-				if p != nil {
-					p.Close()
-				}
-				t.Fatalf("Start: %v, want ErrConfig", err)
+			if p != nil {
+				p.Close()
 			}
+			assert.ErrorIs(t, err, faultproxy.ErrConfig, "Start")
 		})
 	}
 }
@@ -277,14 +241,12 @@ func TestConfigErrors(t *testing.T) {
 // A failing upstream dial closes the client's connection.
 func TestUpstreamDialFails(t *testing.T) {
 	p := start(t, faultproxy.Config{Upstream: func(context.Context) (net.Conn, error) { return nil, errors.New("refused") }})
-	c, err := p.Dial(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, err := p.Dial(t.Context())
+	require.NoError(t, err)
 	defer c.Close()
-	if b, err := readAll(t, c); len(b) != 0 || err != nil {
-		t.Errorf("read %q %v, want EOF", b, err)
-	}
+	b, err := readAll(t, c)
+	assert.NoError(t, err, "want EOF")
+	assert.Empty(t, b)
 }
 
 // Close ends connections that are still open, stalled ones included, and
@@ -293,43 +255,33 @@ func TestCloseLeavesNothing(t *testing.T) {
 	s := startServer(t, sender("0123456789"))
 	before := runtime.NumGoroutine()
 	p, err := faultproxy.Start(faultproxy.Config{Network: "tcp", Upstream: s.dial, Fault: &faultproxy.Fault{Dir: faultproxy.ToClient, After: 3, Action: faultproxy.Stall}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var conns []net.Conn
 	for range 3 {
-		c, err := p.Dial(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
+		c, err := p.Dial(t.Context())
+		require.NoError(t, err)
 		conns = append(conns, c)
 		buf := make([]byte, 3)
 		c.SetReadDeadline(time.Now().Add(5 * time.Second))
-		if _, err := io.ReadFull(c, buf); err != nil {
-			t.Fatal(err)
-		}
+		_, err = io.ReadFull(c, buf)
+		require.NoError(t, err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- p.Close() }()
 	select {
 	case err := <-done:
-		if err != nil {
-			t.Errorf("Close: %v", err)
-		}
+		assert.NoError(t, err, "Close")
 	case <-time.After(5 * time.Second):
-		t.Fatal("Close hung on stalled connections")
+		require.FailNow(t, "Close hung on stalled connections")
 	}
-	if err := p.Close(); err != nil {
-		t.Errorf("second Close: %v", err)
-	}
+	assert.NoError(t, p.Close(), "second Close")
 	for _, c := range conns {
-		if b, err := readAll(t, c); len(b) != 0 || (err != nil && !isReset(err)) {
-			t.Errorf("client after Close: %q %v", b, err)
-		}
+		b, err := readAll(t, c)
+		assert.Empty(t, b, "client after Close")
+		assertEOFOrReset(t, err)
 		c.Close()
 	}
-	if _, err := p.Dial(context.Background()); err == nil {
-		t.Error("Dial after Close succeeded")
-	}
+	_, err = p.Dial(t.Context())
+	assert.Error(t, err, "Dial after Close")
 	leakcheck.Settle(t, before)
 }

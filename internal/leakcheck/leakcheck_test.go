@@ -7,6 +7,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // recorder is a testing.TB that records Errorf instead of failing.
@@ -57,21 +60,16 @@ func TestSettle(t *testing.T) {
 			got := Settle(r, base)
 			close(stop)
 			wg.Wait()
-			if got != tt.want {
-				t.Errorf("Settle = %v, want %v", got, tt.want)
+			assert.Equal(t, tt.want, got, "Settle")
+			if tt.want {
+				assert.Empty(t, r.errors, "Settle reported errors")
+				return
 			}
-			if tt.want && len(r.errors) != 0 {
-				t.Errorf("Settle reported %q", r.errors)
-			}
-			if !tt.want {
-				if len(r.errors) != 1 {
-					t.Fatalf("Settle reported %d errors, want 1", len(r.errors))
-				}
-				msg := r.errors[0]
-				if !strings.HasPrefix(msg, "leakcheck: ") || !strings.Contains(msg, fmt.Sprintf("want <= %d", base)) || !strings.Contains(msg, "goroutine ") {
-					t.Errorf("message %q: want the counts and a stack dump", msg)
-				}
-			}
+			require.Len(t, r.errors, 1, "Settle's reports")
+			msg := r.errors[0]
+			assert.True(t, strings.HasPrefix(msg, "leakcheck: "), "message %q: want the leakcheck: prefix", msg)
+			assert.Contains(t, msg, fmt.Sprintf("want <= %d", base), "message: want the counts")
+			assert.Contains(t, msg, "goroutine ", "message: want a stack dump")
 		})
 	}
 }
@@ -99,8 +97,10 @@ func TestCheck(t *testing.T) {
 				close(stop)
 				<-done
 			}
-			if got := len(r.errors) != 0; got == stopInCleanup {
-				t.Errorf("Check reported %q; want a report: %v", r.errors, !stopInCleanup)
+			if stopInCleanup {
+				assert.Empty(t, r.errors, "Check reported a goroutine its test's cleanup stops")
+			} else {
+				assert.NotEmpty(t, r.errors, "Check did not report a goroutine nothing stops")
 			}
 		})
 	}

@@ -3,13 +3,14 @@ package testcert_test
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"net"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/dockwire/dockwire/internal/testcert"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // handshake runs a TLS handshake over a pipe between srv and cli and
@@ -46,12 +47,14 @@ func TestMutualTLS(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := handshake(t, pki.ServerConfig(t), tt.cli)
-			if (err != nil) != tt.wantErr {
-				t.Errorf("handshake: %v, want error: %v", err, tt.wantErr)
+			if !tt.wantErr {
+				assert.NoError(t, err, "handshake")
+				return
 			}
-			var uerr x509.UnknownAuthorityError
-			if tt.name == "another PKI's CA" && !errors.As(err, &uerr) {
-				t.Errorf("error %v (%T), want x509.UnknownAuthorityError", err, err)
+			assert.Error(t, err, "handshake")
+			if tt.name == "another PKI's CA" {
+				var uerr x509.UnknownAuthorityError
+				assert.ErrorAs(t, err, &uerr)
 			}
 		})
 	}
@@ -63,11 +66,9 @@ func TestWriteClientFiles(t *testing.T) {
 	pki.WriteClientFiles(t, dir)
 	for name, want := range map[string][]byte{"ca.pem": pki.CAPEM, "cert.pem": pki.ClientCertPEM, "key.pem": pki.ClientKeyPEM} {
 		got, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil || string(got) != string(want) {
-			t.Errorf("%s: %v, content matches: %v", name, err, string(got) == string(want))
-		}
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(got), name)
 	}
-	if _, err := tls.LoadX509KeyPair(filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")); err != nil {
-		t.Errorf("cert.pem + key.pem: %v", err)
-	}
+	_, err := tls.LoadX509KeyPair(filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem"))
+	assert.NoError(t, err, "cert.pem + key.pem")
 }

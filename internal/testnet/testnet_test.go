@@ -2,7 +2,6 @@ package testnet_test
 
 import (
 	"bufio"
-	"context"
 	"io"
 	"net"
 	"net/http"
@@ -13,22 +12,19 @@ import (
 
 	"github.com/dockwire/dockwire/internal/leakcheck"
 	"github.com/dockwire/dockwire/internal/testnet"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestShortTempDirRemoved(t *testing.T) {
 	var dir string
 	t.Run("inner", func(t *testing.T) {
 		dir = testnet.ShortTempDir(t)
-		if len(dir) > 64 {
-			t.Errorf("dir %q: %d bytes, want a short path", dir, len(dir))
-		}
-		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-			t.Fatalf("stat %q: %v", dir, err)
-		}
+		assert.LessOrEqual(t, len(dir), 64, "dir %q: want a short path", dir)
+		assert.DirExists(t, dir)
 	})
-	if _, err := os.Stat(dir); !os.IsNotExist(err) {
-		t.Errorf("dir %q after the test: %v, want removed", dir, err)
-	}
+	_, err := os.Stat(dir)
+	assert.ErrorIs(t, err, os.ErrNotExist, "dir after the test")
 }
 
 // Serve answers every connection, and its cleanup closes the listener and
@@ -42,16 +38,13 @@ func TestServeUnix(t *testing.T) {
 	})
 	for _, msg := range []string{"one\n", "two\n"} {
 		c, err := net.Dial("unix", sock)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		c.SetDeadline(time.Now().Add(5 * time.Second))
 		io.WriteString(c, msg)
 		got, err := io.ReadAll(c)
 		c.Close()
-		if err != nil || string(got) != strings.ToUpper(msg) {
-			t.Errorf("reply %q, %v; want %q", got, err, strings.ToUpper(msg))
-		}
+		require.NoError(t, err)
+		assert.Equal(t, strings.ToUpper(msg), string(got), "reply")
 	}
 }
 
@@ -60,19 +53,15 @@ func TestUnixHTTP(t *testing.T) {
 	open := testnet.UnixHTTP(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, r.URL.Path)
 	}))
-	c, err := open(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, err := open(t.Context())
+	require.NoError(t, err)
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(5 * time.Second))
 	io.WriteString(c, "GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 	res, err := http.ReadResponse(bufio.NewReader(c), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(res.Body)
-	if res.StatusCode != 200 || string(body) != "/ping" {
-		t.Errorf("got %d %q, want 200 \"/ping\"", res.StatusCode, body)
-	}
+	require.NoError(t, err)
+	body, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	assert.Equal(t, 200, res.StatusCode)
+	assert.Equal(t, "/ping", string(body))
 }

@@ -3,7 +3,6 @@ package memfs
 import (
 	"archive/tar"
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -14,29 +13,33 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
-func must(t *testing.T, err error) {
+// read returns the content of a file of f, which must exist.
+func read(t *testing.T, f *FS, name string) string {
 	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, err := f.ReadFile(name)
+	require.NoError(t, err)
+	return string(b)
 }
 
 func seeded(t *testing.T) *FS {
 	t.Helper()
 	f := New()
-	must(t, f.MkdirAll("/etc", 0o755))
-	must(t, f.MkdirAll("/tmp", 0o1777))
-	must(t, f.MkdirAll("/bin", 0o755))
-	must(t, f.WriteFile("/etc/hostname", []byte("box\n"), 0o644))
-	must(t, f.WriteFile("/bin/busybox", []byte("ELF"), 0o755))
-	must(t, f.Link("/bin/busybox", "/bin/ls"))
-	must(t, f.Symlink("busybox", "/bin/sh"))
-	must(t, f.Symlink("/etc", "/link-etc"))
-	must(t, f.Symlink("../etc/hostname", "/tmp/rel"))
-	must(t, f.Symlink("/loop2", "/loop1"))
-	must(t, f.Symlink("/loop1", "/loop2"))
+	require.NoError(t, f.MkdirAll("/etc", 0o755))
+	require.NoError(t, f.MkdirAll("/tmp", 0o1777))
+	require.NoError(t, f.MkdirAll("/bin", 0o755))
+	require.NoError(t, f.WriteFile("/etc/hostname", []byte("box\n"), 0o644))
+	require.NoError(t, f.WriteFile("/bin/busybox", []byte("ELF"), 0o755))
+	require.NoError(t, f.Link("/bin/busybox", "/bin/ls"))
+	require.NoError(t, f.Symlink("busybox", "/bin/sh"))
+	require.NoError(t, f.Symlink("/etc", "/link-etc"))
+	require.NoError(t, f.Symlink("../etc/hostname", "/tmp/rel"))
+	require.NoError(t, f.Symlink("/loop2", "/loop1"))
+	require.NoError(t, f.Symlink("/loop1", "/loop2"))
 	return f
 }
 
@@ -65,28 +68,24 @@ func TestResolve(t *testing.T) {
 		got, err := f.ReadFile(tt.path)
 		if tt.err != nil {
 			var pe *fs.PathError
-			if !errors.Is(err, tt.err) || !errors.As(err, &pe) {
-				t.Errorf("ReadFile(%q) err = %v, want %v as *fs.PathError", tt.path, err, tt.err)
-			}
+			assert.ErrorIs(t, err, tt.err, "ReadFile(%q)", tt.path)
+			assert.ErrorAs(t, err, &pe, "ReadFile(%q)", tt.path)
 			continue
 		}
-		if err != nil || string(got) != tt.want {
-			t.Errorf("ReadFile(%q) = %q, %v; want %q", tt.path, got, err, tt.want)
+		if assert.NoError(t, err, "ReadFile(%q)", tt.path) {
+			assert.Equal(t, tt.want, string(got), "ReadFile(%q)", tt.path)
 		}
 	}
 	fi, err := f.Lstat("/bin/sh")
-	must(t, err)
-	if fi.Mode()&fs.ModeSymlink == 0 || fi.Sys().(*Stat).Target != "busybox" {
-		t.Errorf("Lstat(/bin/sh) = %v", fi.Mode())
-	}
+	require.NoError(t, err)
+	assert.NotZero(t, fi.Mode()&fs.ModeSymlink, "Lstat(/bin/sh) = %v, want a symlink", fi.Mode())
+	assert.Equal(t, "busybox", fi.Sys().(*Stat).Target, "Lstat(/bin/sh) target")
 	fi, err = f.Stat("/bin/ls")
-	must(t, err)
-	if n := fi.Sys().(*Stat).Nlink; n != 2 {
-		t.Errorf("nlink of hard-linked busybox = %d, want 2", n)
-	}
-	if got, err := f.Readlink("/tmp/rel"); err != nil || got != "../etc/hostname" {
-		t.Errorf("Readlink = %q, %v", got, err)
-	}
+	require.NoError(t, err)
+	assert.EqualValues(t, 2, fi.Sys().(*Stat).Nlink, "nlink of hard-linked busybox")
+	got, err := f.Readlink("/tmp/rel")
+	require.NoError(t, err)
+	assert.Equal(t, "../etc/hostname", got, "Readlink")
 }
 
 func TestOps(t *testing.T) {
@@ -112,134 +111,101 @@ func TestOps(t *testing.T) {
 		{"link dir", f.Link("/etc", "/etc2"), fs.ErrPermission},
 	}
 	for _, e := range errs {
-		if !errors.Is(e.err, e.want) {
-			t.Errorf("%s: err = %v, want %v", e.name, e.err, e.want)
-		}
+		assert.ErrorIs(t, e.err, e.want, e.name)
 	}
 
 	// O_APPEND, O_TRUNC, Seek, dangling-symlink creation.
 	h, err := f.OpenFile("/tmp/log", os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	must(t, err)
+	require.NoError(t, err)
 	for i := range 3 {
 		fmt.Fprintf(h, "line%d\n", i)
 	}
-	must(t, h.Close())
-	if _, err := h.Write([]byte("x")); !errors.Is(err, fs.ErrClosed) {
-		t.Errorf("write after close: %v", err)
-	}
-	if b, _ := f.ReadFile("/tmp/log"); string(b) != "line0\nline1\nline2\n" {
-		t.Errorf("append: %q", b)
-	}
-	must(t, f.Symlink("/tmp/target", "/tmp/dangling"))
-	must(t, f.WriteFile("/tmp/dangling", []byte("via link"), 0o644))
-	if b, _ := f.ReadFile("/tmp/target"); string(b) != "via link" {
-		t.Errorf("create through dangling link: %q", b)
-	}
-	must(t, f.WriteFile("/tmp/log", []byte("new"), 0o644))
-	if b, _ := f.ReadFile("/tmp/log"); string(b) != "new" {
-		t.Errorf("truncate: %q", b)
-	}
+	require.NoError(t, h.Close())
+	_, err = h.Write([]byte("x"))
+	assert.ErrorIs(t, err, fs.ErrClosed, "write after close")
+	assert.Equal(t, "line0\nline1\nline2\n", read(t, f, "/tmp/log"), "append")
+	require.NoError(t, f.Symlink("/tmp/target", "/tmp/dangling"))
+	require.NoError(t, f.WriteFile("/tmp/dangling", []byte("via link"), 0o644))
+	assert.Equal(t, "via link", read(t, f, "/tmp/target"), "create through dangling link")
+	require.NoError(t, f.WriteFile("/tmp/log", []byte("new"), 0o644))
+	assert.Equal(t, "new", read(t, f, "/tmp/log"), "truncate")
 
 	f.SetMaxFileSize(4)
-	if err := f.WriteFile("/tmp/big", []byte("12345"), 0o644); !errors.Is(err, syscall.EFBIG) {
-		t.Errorf("write past the size bound: %v", err)
-	}
+	assert.ErrorIs(t, f.WriteFile("/tmp/big", []byte("12345"), 0o644), syscall.EFBIG, "write past the size bound")
 	f.SetMaxFileSize(0)
-	must(t, f.Rename("/tmp/log", "/etc/log"))
-	if _, err := f.Stat("/tmp/log"); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("old name still there: %v", err)
-	}
-	must(t, f.Chmod("/etc/log", 0o600|fs.ModeSetuid))
-	must(t, f.Chown("/etc/log", 1000, -1))
+	require.NoError(t, f.Rename("/tmp/log", "/etc/log"))
+	_, err = f.Stat("/tmp/log")
+	assert.ErrorIs(t, err, fs.ErrNotExist, "old name still there")
+	require.NoError(t, f.Chmod("/etc/log", 0o600|fs.ModeSetuid))
+	require.NoError(t, f.Chown("/etc/log", 1000, -1))
 	at := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
-	must(t, f.Chtimes("/etc/log", at, at))
+	require.NoError(t, f.Chtimes("/etc/log", at, at))
 	fi, err := f.Stat("/etc/log")
-	must(t, err)
+	require.NoError(t, err)
 	st := fi.Sys().(*Stat)
-	if fi.Mode() != 0o600|fs.ModeSetuid || st.UID != 1000 || st.GID != 0 || !fi.ModTime().Equal(at) || fi.Size() != 3 {
-		t.Errorf("stat after chmod/chown/chtimes: %v %+v %v %d", fi.Mode(), st, fi.ModTime(), fi.Size())
-	}
+	assert.Equal(t, 0o600|fs.ModeSetuid, fi.Mode(), "mode after chmod")
+	assert.Equal(t, 1000, st.UID, "uid after chown")
+	assert.Equal(t, 0, st.GID, "gid after chown")
+	assert.True(t, fi.ModTime().Equal(at), "mtime after chtimes: %v, want %v", fi.ModTime(), at)
+	assert.EqualValues(t, 3, fi.Size())
 
 	ents, err := f.ReadDir("/")
-	must(t, err)
+	require.NoError(t, err)
 	var names []string
 	for _, e := range ents {
 		names = append(names, e.Name())
 	}
-	if got := strings.Join(names, " "); got != "bin etc link-etc loop1 loop2 tmp" {
-		t.Errorf("ReadDir(/) = %s", got)
-	}
+	assert.Equal(t, []string{"bin", "etc", "link-etc", "loop1", "loop2", "tmp"}, names, "ReadDir(/)")
 
 	var walked []string
-	must(t, f.Walk("/bin", func(p string, d fs.DirEntry, err error) error {
+	require.NoError(t, f.Walk("/bin", func(p string, d fs.DirEntry, err error) error {
 		walked = append(walked, p)
 		return err
 	}))
-	if got := strings.Join(walked, " "); got != "/bin /bin/busybox /bin/ls /bin/sh" {
-		t.Errorf("Walk = %s", got)
-	}
+	assert.Equal(t, []string{"/bin", "/bin/busybox", "/bin/ls", "/bin/sh"}, walked, "Walk")
 
-	must(t, f.RemoveAll("/etc"))
-	must(t, f.RemoveAll("/etc"))
-	if _, err := f.Stat("/etc"); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("RemoveAll left /etc: %v", err)
-	}
+	require.NoError(t, f.RemoveAll("/etc"))
+	require.NoError(t, f.RemoveAll("/etc"))
+	_, err = f.Stat("/etc")
+	assert.ErrorIs(t, err, fs.ErrNotExist, "RemoveAll left /etc")
 }
 
 func TestMounts(t *testing.T) {
 	rootA, rootB := seeded(t), seeded(t)
 	bind := New() // one host directory, bound by two containers
 	ro := New()   // a read-only volume
-	must(t, ro.WriteFile("/conf", []byte("c"), 0o644))
-	must(t, rootA.Mount("/data", bind, false))
-	must(t, rootB.Mount("/mnt/shared", bind, false))
-	must(t, rootA.Mount("/ro", ro, true))
+	require.NoError(t, ro.WriteFile("/conf", []byte("c"), 0o644))
+	require.NoError(t, rootA.Mount("/data", bind, false))
+	require.NoError(t, rootB.Mount("/mnt/shared", bind, false))
+	require.NoError(t, rootA.Mount("/ro", ro, true))
 
-	must(t, rootA.WriteFile("/data/x", []byte("from A"), 0o644))
-	if b, err := rootB.ReadFile("/mnt/shared/x"); err != nil || string(b) != "from A" {
-		t.Fatalf("B sees %q, %v", b, err)
-	}
-	if b, _ := bind.ReadFile("/x"); string(b) != "from A" {
-		t.Fatalf("bind source sees %q", b)
-	}
-	if err := rootA.WriteFile("/ro/conf", []byte("x"), 0o644); !errors.Is(err, syscall.EROFS) {
-		t.Errorf("write to ro mount: %v", err)
-	}
-	if err := rootA.Rename("/data/x", "/tmp/x"); !errors.Is(err, syscall.EXDEV) {
-		t.Errorf("rename across mounts: %v", err)
-	}
-	if err := rootA.Remove("/data"); !errors.Is(err, syscall.EBUSY) {
-		t.Errorf("remove mount point: %v", err)
-	}
+	require.NoError(t, rootA.WriteFile("/data/x", []byte("from A"), 0o644))
+	require.Equal(t, "from A", read(t, rootB, "/mnt/shared/x"), "what B sees")
+	require.Equal(t, "from A", read(t, bind, "/x"), "what the bind source sees")
+	assert.ErrorIs(t, rootA.WriteFile("/ro/conf", []byte("x"), 0o644), syscall.EROFS, "write to ro mount")
+	assert.ErrorIs(t, rootA.Rename("/data/x", "/tmp/x"), syscall.EXDEV, "rename across mounts")
+	assert.ErrorIs(t, rootA.Remove("/data"), syscall.EBUSY, "remove mount point")
 	// A symlink inside a mount resolves in the mounting namespace.
-	must(t, bind.Symlink("/etc/hostname", "/host"))
-	if b, _ := rootA.ReadFile("/data/host"); string(b) != "box\n" {
-		t.Errorf("symlink in mount: %q", b)
-	}
+	require.NoError(t, bind.Symlink("/etc/hostname", "/host"))
+	assert.Equal(t, "box\n", read(t, rootA, "/data/host"), "symlink in mount")
 
 	// Read-only root with a writable mount over it.
 	rootA.SetReadOnly(true)
-	if err := rootA.WriteFile("/tmp/y", nil, 0o644); !errors.Is(err, syscall.EROFS) {
-		t.Errorf("write to ro root: %v", err)
-	}
-	if err := rootA.Mkdir("/newdir", 0o755); !errors.Is(err, syscall.EROFS) {
-		t.Errorf("mkdir on ro root: %v", err)
-	}
-	must(t, rootA.WriteFile("/data/y", []byte("ok"), 0o644))
+	assert.ErrorIs(t, rootA.WriteFile("/tmp/y", nil, 0o644), syscall.EROFS, "write to ro root")
+	assert.ErrorIs(t, rootA.Mkdir("/newdir", 0o755), syscall.EROFS, "mkdir on ro root")
+	require.NoError(t, rootA.WriteFile("/data/y", []byte("ok"), 0o644))
 	tmpfs := New()
-	must(t, rootA.Mount("/run/tmpfs", tmpfs, false)) // mount point made despite ro
-	must(t, rootA.WriteFile("/run/tmpfs/z", nil, 0o644))
+	require.NoError(t, rootA.Mount("/run/tmpfs", tmpfs, false)) // mount point made despite ro
+	require.NoError(t, rootA.WriteFile("/run/tmpfs/z", nil, 0o644))
 
 	// Bind of a subtree.
-	must(t, bind.MkdirAll("/sub/dir", 0o755))
-	must(t, rootB.Bind("/sub", bind, "/sub", false))
-	if _, err := rootB.Stat("/sub/dir"); err != nil {
-		t.Errorf("subtree bind: %v", err)
-	}
-	must(t, rootA.Unmount("/data"))
-	if _, err := rootA.Stat("/data/x"); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("after unmount: %v", err)
-	}
+	require.NoError(t, bind.MkdirAll("/sub/dir", 0o755))
+	require.NoError(t, rootB.Bind("/sub", bind, "/sub", false))
+	_, err := rootB.Stat("/sub/dir")
+	assert.NoError(t, err, "subtree bind")
+	require.NoError(t, rootA.Unmount("/data"))
+	_, err = rootA.Stat("/data/x")
+	assert.ErrorIs(t, err, fs.ErrNotExist, "after unmount")
 }
 
 func TestCloneDiff(t *testing.T) {
@@ -247,69 +213,55 @@ func TestCloneDiff(t *testing.T) {
 	tick := func() time.Time { clock = clock.Add(time.Second); return clock }
 	image := seeded(t)
 	image.SetClock(tick)
-	must(t, image.MkdirAll("/var/lib", 0o755))
-	must(t, image.WriteFile("/var/lib/db", []byte("db"), 0o644))
+	require.NoError(t, image.MkdirAll("/var/lib", 0o755))
+	require.NoError(t, image.WriteFile("/var/lib/db", []byte("db"), 0o644))
 	c := image.Clone()
-	if d := Diff(image, c); len(d) != 0 {
-		t.Fatalf("fresh clone differs: %v", d)
-	}
-	must(t, c.WriteFile("/x", nil, 0o644))
-	must(t, c.WriteFile("/tmp/x", []byte("1"), 0o644))
-	must(t, c.MkdirAll("/new/dir", 0o755))
-	must(t, c.RemoveAll("/var/lib"))
-	must(t, c.Remove("/bin/ls"))
-	must(t, c.MkdirAll("/bin/ls/sub", 0o755))
+	require.Empty(t, Diff(image, c), "a fresh clone differs")
+	require.NoError(t, c.WriteFile("/x", nil, 0o644))
+	require.NoError(t, c.WriteFile("/tmp/x", []byte("1"), 0o644))
+	require.NoError(t, c.MkdirAll("/new/dir", 0o755))
+	require.NoError(t, c.RemoveAll("/var/lib"))
+	require.NoError(t, c.Remove("/bin/ls"))
+	require.NoError(t, c.MkdirAll("/bin/ls/sub", 0o755))
 	h, err := c.OpenFile("/etc/hostname", os.O_WRONLY|os.O_APPEND, 0)
-	must(t, err)
+	require.NoError(t, err)
 	_, err = h.Write([]byte("more"))
-	must(t, err)
-	if b, _ := image.ReadFile("/etc/hostname"); string(b) != "box\n" {
-		t.Fatalf("clone write leaked into image: %q", b)
-	}
+	require.NoError(t, err)
+	require.Equal(t, "box\n", read(t, image, "/etc/hostname"), "clone write leaked into image")
 	var got []string
 	for _, ch := range Diff(image, c) {
 		got = append(got, ch.String())
 	}
-	want := "C /bin,C /bin/ls,A /bin/ls/sub,C /etc,C /etc/hostname,A /new,A /new/dir,C /tmp,A /tmp/x,C /var,D /var/lib,A /x"
-	if strings.Join(got, ",") != want {
-		t.Errorf("Diff =\n %s\nwant\n %s", strings.Join(got, ","), want)
-	}
+	assert.Equal(t, []string{"C /bin", "C /bin/ls", "A /bin/ls/sub", "C /etc", "C /etc/hostname", "A /new", "A /new/dir",
+		"C /tmp", "A /tmp/x", "C /var", "D /var/lib", "A /x"}, got, "Diff")
 }
 
 func TestTarRoundTrip(t *testing.T) {
 	f := seeded(t)
-	must(t, f.Chown("/etc/hostname", 5, 6))
+	require.NoError(t, f.Chown("/etc/hostname", 5, 6))
 	var buf bytes.Buffer
-	must(t, f.WriteTar(&buf, "/bin"))
-	names := tarNames(t, buf.Bytes())
-	if names != "bin/ bin/busybox bin/ls->bin/busybox(link) bin/sh->busybox(symlink)" {
-		t.Errorf("WriteTar names = %s", names)
-	}
+	require.NoError(t, f.WriteTar(&buf, "/bin"))
+	assert.Equal(t, "bin/ bin/busybox bin/ls->bin/busybox(link) bin/sh->busybox(symlink)", tarNames(t, buf.Bytes()), "WriteTar names")
 	g := New()
-	must(t, g.MkdirAll("/dst", 0o755))
-	must(t, g.ExtractTar(bytes.NewReader(buf.Bytes()), "/dst", false))
-	if b, _ := g.ReadFile("/dst/bin/sh"); string(b) != "ELF" {
-		t.Errorf("extracted /dst/bin/sh = %q", b)
-	}
-	if fi, _ := g.Stat("/dst/bin/ls"); fi.Sys().(*Stat).Nlink != 2 {
-		t.Errorf("hard link lost")
-	}
+	require.NoError(t, g.MkdirAll("/dst", 0o755))
+	require.NoError(t, g.ExtractTar(bytes.NewReader(buf.Bytes()), "/dst", false))
+	assert.Equal(t, "ELF", read(t, g, "/dst/bin/sh"), "extracted /dst/bin/sh")
+	fi, err := g.Stat("/dst/bin/ls")
+	require.NoError(t, err)
+	assert.EqualValues(t, 2, fi.Sys().(*Stat).Nlink, "hard link lost")
 
 	var snap bytes.Buffer
-	must(t, f.Snapshot(&snap))
+	require.NoError(t, f.Snapshot(&snap))
 	h := New()
-	must(t, h.ExtractTar(&snap, "/", false))
-	if fi, err := h.Stat("/etc/hostname"); err != nil || fi.Sys().(*Stat).UID != 5 {
-		t.Errorf("snapshot round trip: %v", err)
-	}
-	if d := Diff(f, h); len(d) != 0 {
-		// mtimes are kept with second precision by tar; seeded uses time.Now
-		for _, c := range d {
-			if c.Kind != Modified {
-				t.Errorf("snapshot round trip diff: %v", d)
-				break
-			}
-		}
+	require.NoError(t, h.ExtractTar(&snap, "/", false))
+	fi, err = h.Stat("/etc/hostname")
+	require.NoError(t, err, "snapshot round trip")
+	assert.Equal(t, 5, fi.Sys().(*Stat).UID, "snapshot round trip: uid")
+	// mtimes are kept with second precision by tar and seeded uses
+	// time.Now, so entries may differ as Modified, never otherwise.
+	d := Diff(f, h)
+	for _, c := range d {
+		assert.Equal(t, Modified, c.Kind, "snapshot round trip diff: %v", d)
 	}
 }
 
@@ -321,7 +273,7 @@ func tarNames(t *testing.T, b []byte) string {
 		if err == io.EOF {
 			return strings.Join(out, " ")
 		}
-		must(t, err)
+		require.NoError(t, err)
 		switch h.Typeflag {
 		case tar.TypeLink:
 			out = append(out, h.Name+"->"+h.Linkname+"(link)")
@@ -340,20 +292,20 @@ func mkTar(t *testing.T, ents ...*tar.Header) []byte {
 		if h.Typeflag == tar.TypeReg {
 			h.Size = int64(len(h.Name))
 		}
-		must(t, tw.WriteHeader(h))
+		require.NoError(t, tw.WriteHeader(h))
 		if h.Typeflag == tar.TypeReg {
 			_, err := tw.Write([]byte(h.Name))
-			must(t, err)
+			require.NoError(t, err)
 		}
 	}
-	must(t, tw.Close())
+	require.NoError(t, tw.Close())
 	return buf.Bytes()
 }
 
 func TestExtractNoEscape(t *testing.T) {
 	f := seeded(t)
-	must(t, f.MkdirAll("/dst", 0o755))
-	must(t, f.Symlink("/etc", "/dst/pre"))
+	require.NoError(t, f.MkdirAll("/dst", 0o755))
+	require.NoError(t, f.Symlink("/etc", "/dst/pre"))
 	b := mkTar(t,
 		&tar.Header{Name: "../../evil", Typeflag: tar.TypeReg, Mode: 0o644},
 		&tar.Header{Name: "abs", Typeflag: tar.TypeSymlink, Linkname: "/etc"},
@@ -362,49 +314,47 @@ func TestExtractNoEscape(t *testing.T) {
 		&tar.Header{Name: "rel/evil2", Typeflag: tar.TypeReg, Mode: 0o644},
 		&tar.Header{Name: "pre/evil3", Typeflag: tar.TypeReg, Mode: 0o644},
 	)
-	must(t, f.ExtractTar(bytes.NewReader(b), "/dst", false))
+	require.NoError(t, f.ExtractTar(bytes.NewReader(b), "/dst", false))
 	for _, p := range []string{"/evil", "/etc/evil", "/etc/evil2", "/etc/evil3"} {
-		if _, err := f.Lstat(p); err == nil {
-			t.Errorf("%s written outside dst", p)
-		}
+		_, err := f.Lstat(p)
+		assert.Error(t, err, "%s written outside dst", p)
 	}
 	for _, p := range []string{"/dst/evil", "/dst/etc/evil", "/dst/etc/evil2", "/dst/etc/evil3"} {
-		if _, err := f.Lstat(p); err != nil {
-			t.Errorf("%s: %v", p, err)
-		}
+		_, err := f.Lstat(p)
+		assert.NoError(t, err, p)
 	}
-	if l, _ := f.Readlink("/dst/abs"); l != "/etc" {
-		t.Errorf("symlink not stored as-is: %q", l)
-	}
+	l, err := f.Readlink("/dst/abs")
+	require.NoError(t, err)
+	assert.Equal(t, "/etc", l, "symlink not stored as-is")
 
 	over := mkTar(t, &tar.Header{Name: "etc", Typeflag: tar.TypeReg, Mode: 0o644})
 	var oe *OverwriteError
-	if err := f.ExtractTar(bytes.NewReader(over), "/", true); !errors.Is(err, syscall.EISDIR) || !errors.As(err, &oe) ||
-		oe.Error() != `memfs: cannot overwrite directory "/etc" with non-directory "/"` {
-		t.Errorf("noOverwriteDirNonDir: %v", err)
+	err = f.ExtractTar(bytes.NewReader(over), "/", true)
+	assert.ErrorIs(t, err, syscall.EISDIR, "noOverwriteDirNonDir")
+	if assert.ErrorAs(t, err, &oe, "noOverwriteDirNonDir") {
+		assert.Equal(t, `memfs: cannot overwrite directory "/etc" with non-directory "/"`, oe.Error())
 	}
-	if fi, err := f.Stat("/etc"); err != nil || !fi.IsDir() {
-		t.Errorf("/etc after the refusal: %v %v", fi, err)
-	}
+	fi, err := f.Stat("/etc")
+	require.NoError(t, err, "/etc after the refusal")
+	assert.True(t, fi.IsDir(), "/etc after the refusal")
 	dirOverFile := mkTar(t, &tar.Header{Name: "etc/hostname", Typeflag: tar.TypeDir, Mode: 0o755})
-	if err := f.ExtractTar(bytes.NewReader(dirOverFile), "/", true); !errors.Is(err, syscall.ENOTDIR) || !errors.As(err, &oe) || oe.Dir {
-		t.Errorf("noOverwriteDirNonDir, a directory over a file: %v", err)
+	err = f.ExtractTar(bytes.NewReader(dirOverFile), "/", true)
+	assert.ErrorIs(t, err, syscall.ENOTDIR, "noOverwriteDirNonDir, a directory over a file")
+	if assert.ErrorAs(t, err, &oe, "noOverwriteDirNonDir, a directory over a file") {
+		assert.False(t, oe.Dir, "noOverwriteDirNonDir, a directory over a file: OverwriteError.Dir")
 	}
-	if err := f.ExtractTar(bytes.NewReader(over), "/", false); err != nil {
-		t.Errorf("a file over a directory without the flag: %v", err)
-	} else if fi, err := f.Stat("/etc"); err != nil || fi.IsDir() {
-		t.Errorf("/etc replaced: %v %v, want a file", fi, err)
-	}
-	if err := f.ExtractTar(strings.NewReader("garbage that is not a tar stream at all...."), "/", false); err == nil {
-		t.Errorf("garbage tar accepted")
-	}
+	require.NoError(t, f.ExtractTar(bytes.NewReader(over), "/", false), "a file over a directory without the flag")
+	fi, err = f.Stat("/etc")
+	require.NoError(t, err)
+	assert.False(t, fi.IsDir(), "/etc replaced: want a file")
+	assert.Error(t, f.ExtractTar(strings.NewReader("garbage that is not a tar stream at all...."), "/", false), "garbage tar accepted")
 }
 
 func TestConcurrent(t *testing.T) {
 	before := runtime.NumGoroutine()
 	a, b, vol := seeded(t), seeded(t), New()
-	must(t, a.Mount("/v", vol, false))
-	must(t, b.Mount("/w", vol, false))
+	require.NoError(t, a.Mount("/v", vol, false))
+	require.NoError(t, b.Mount("/w", vol, false))
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Add(1)
@@ -429,19 +379,15 @@ func TestConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 	ents, err := vol.ReadDir("/")
-	must(t, err)
-	if len(ents) != 400 {
-		t.Errorf("volume holds %d files, want 400", len(ents))
-	}
+	require.NoError(t, err)
+	assert.Len(t, ents, 400, "files in the volume")
 	// Goroutines of earlier tests may still be on their way out: wait for
 	// the count to settle rather than sample it once.
 	deadline := time.Now().Add(5 * time.Second)
 	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	if n := runtime.NumGoroutine(); n > before {
-		t.Errorf("goroutines: %d > %d", n, before)
-	}
+	assert.LessOrEqual(t, runtime.NumGoroutine(), before, "goroutines")
 }
 
 func BenchmarkReadFileDeep(b *testing.B) {
@@ -452,9 +398,8 @@ func BenchmarkReadFileDeep(b *testing.B) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		if _, err := f.ReadFile("/a/b/c/d/e/f"); err != nil {
-			b.Fatal(err)
-		}
+		_, err := f.ReadFile("/a/b/c/d/e/f")
+		require.NoError(b, err)
 	}
 }
 
@@ -473,35 +418,30 @@ func BenchmarkClone(b *testing.B) {
 
 func TestLayers(t *testing.T) {
 	image := seeded(t)
-	must(t, image.MkdirAll("/opt/old", 0o755))
-	must(t, image.WriteFile("/opt/old/f", []byte("o"), 0o644))
+	require.NoError(t, image.MkdirAll("/opt/old", 0o755))
+	require.NoError(t, image.WriteFile("/opt/old/f", []byte("o"), 0o644))
 	c := image.Clone()
 	c.SetClock(func() time.Time { return time.Unix(1700000000, 0) }) // tar keeps whole seconds
-	must(t, c.WriteFile("/tmp/new", []byte("n"), 0o600))
-	must(t, c.Remove("/etc/hostname"))
-	must(t, c.RemoveAll("/opt/old"))
+	require.NoError(t, c.WriteFile("/tmp/new", []byte("n"), 0o600))
+	require.NoError(t, c.Remove("/etc/hostname"))
+	require.NoError(t, c.RemoveAll("/opt/old"))
 	var layer bytes.Buffer
-	must(t, WriteLayer(&layer, image, c))
-	names := tarNames(t, layer.Bytes())
-	if names != "etc/ etc/.wh.hostname opt/ opt/.wh.old tmp/ tmp/new" {
-		t.Errorf("layer entries = %s", names)
-	}
+	require.NoError(t, WriteLayer(&layer, image, c))
+	assert.Equal(t, "etc/ etc/.wh.hostname opt/ opt/.wh.old tmp/ tmp/new", tarNames(t, layer.Bytes()), "layer entries")
 	// Applying the layer to a fresh copy of the image reproduces c.
 	again := image.Clone()
-	must(t, again.ExtractLayer(&layer))
-	if d := Diff(c, again); len(d) != 0 {
-		t.Errorf("image + layer differs from the container: %v", d)
-	}
+	require.NoError(t, again.ExtractLayer(&layer))
+	assert.Empty(t, Diff(c, again), "image + layer differs from the container")
 	// Opaque whiteout keeps what the same layer adds.
 	opq := mkTar(t,
 		&tar.Header{Name: "opt/", Typeflag: tar.TypeDir, Mode: 0o755},
 		&tar.Header{Name: "opt/.wh..wh..opq", Typeflag: tar.TypeReg},
 		&tar.Header{Name: "opt/kept", Typeflag: tar.TypeReg, Mode: 0o644},
 	)
-	must(t, again.ExtractLayer(bytes.NewReader(opq)))
+	require.NoError(t, again.ExtractLayer(bytes.NewReader(opq)))
 	ents, err := again.ReadDir("/opt")
-	must(t, err)
-	if len(ents) != 1 || ents[0].Name() != "kept" {
-		t.Errorf("after opaque whiteout /opt holds %v", ents)
+	require.NoError(t, err)
+	if assert.Len(t, ents, 1, "after opaque whiteout /opt holds %v", ents) {
+		assert.Equal(t, "kept", ents[0].Name(), "after opaque whiteout")
 	}
 }

@@ -1,6 +1,10 @@
 package shell
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
 
 func TestDevices(t *testing.T) {
 	for _, tc := range []struct {
@@ -14,9 +18,6 @@ func TestDevices(t *testing.T) {
 		{"write to /dev/zero is discarded", "echo x > /dev/zero; echo $?", result{"0\n", "", 0}},
 		{"null still empty", "cat /dev/null | wc -c", result{"0\n", "", 0}},
 	} {
-		got := run(t, busybox(t), sh(tc.script), "", nil)
-		if got != tc.want {
-			t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
-		}
+		assert.Equal(t, tc.want, run(t, busybox(t), sh(tc.script), "", nil), tc.name)
 	}
 }

@@ -2,12 +2,12 @@ package shell
 
 import (
 	"context"
-	"errors"
 	"io"
 	"testing"
 	"time"
 
 	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
+	"github.com/stretchr/testify/require"
 )
 
 var fuzzSeeds = []string{
@@ -36,14 +36,11 @@ func FuzzParse(f *testing.F) {
 		l, err := Parse(src)
 		if err != nil {
 			var se *SyntaxError
-			if !errors.As(err, &se) || !errors.Is(err, ErrSyntax) {
-				t.Fatalf("Parse error is not a *SyntaxError: %v", err)
-			}
+			require.ErrorAs(t, err, &se, "Parse error is not a *SyntaxError")
+			require.ErrorIs(t, err, ErrSyntax)
 			return
 		}
-		if l == nil {
-			t.Fatal("nil list without error")
-		}
+		require.NotNil(t, l, "nil list without error")
 	})
 }
 
@@ -52,14 +49,12 @@ func FuzzRun(f *testing.F) {
 		f.Add(s)
 	}
 	base := memfs.New()
-	if err := InstallBusybox(base); err != nil {
-		f.Fatal(err)
-	}
+	require.NoError(f, InstallBusybox(base))
 	_ = base.MkdirAll("/tmp", 0o777)
 	base.SetMaxFileSize(1 << 20)
 	_ = base.WriteFile("/etc/passwd", []byte("root:x:0:0:root:/root:/bin/sh\n"), 0o644)
 	f.Fuzz(func(t *testing.T, src string) {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 		defer cancel()
 		p := Start(ctx, []string{"sh", "-c", src}, Config{
 			FS: base.Clone(), Stdout: io.Discard, Stderr: io.Discard,
@@ -68,10 +63,10 @@ func FuzzRun(f *testing.F) {
 		select {
 		case <-p.Done():
 		case <-time.After(5 * time.Second):
-			t.Fatalf("script did not end: %q", src)
+			require.FailNow(t, "script did not end", "%q", src)
 		}
-		if code := p.Wait(); code < 0 || code > 255 {
-			t.Fatalf("exit status %d out of range", code)
-		}
+		code := p.Wait()
+		require.GreaterOrEqual(t, code, 0, "exit status")
+		require.LessOrEqual(t, code, 255, "exit status")
 	})
 }

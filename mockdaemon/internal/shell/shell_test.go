@@ -3,7 +3,6 @@ package shell
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"runtime"
 	"strings"
@@ -13,6 +12,8 @@ import (
 	"time"
 
 	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // syncBuffer is a bytes.Buffer safe for a test to read while a process
@@ -39,22 +40,13 @@ var testClock = time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
 func busybox(t testing.TB) *memfs.FS {
 	t.Helper()
 	f := memfs.New()
-	if err := InstallBusybox(f); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, InstallBusybox(f))
 	for _, d := range []string{"/tmp", "/etc", "/root"} {
-		if err := f.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, f.MkdirAll(d, 0o755))
 	}
-	must := func(err error) {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	must(f.WriteFile("/etc/passwd", []byte("root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\nwww:x:33:33:www:/var/www:/bin/false\n"), 0o644))
-	must(f.WriteFile("/etc/group", []byte("root:x:0:\nwheel:x:10:root\nnogroup:x:65534:\nwww:x:33:\n"), 0o644))
-	must(f.WriteFile("/etc/hostname", []byte("c0ffee\n"), 0o644))
+	require.NoError(t, f.WriteFile("/etc/passwd", []byte("root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\nwww:x:33:33:www:/var/www:/bin/false\n"), 0o644))
+	require.NoError(t, f.WriteFile("/etc/group", []byte("root:x:0:\nwheel:x:10:root\nnogroup:x:65534:\nwww:x:33:\n"), 0o644))
+	require.NoError(t, f.WriteFile("/etc/hostname", []byte("c0ffee\n"), 0o644))
 	return f
 }
 
@@ -74,7 +66,7 @@ func run(t testing.TB, f *memfs.FS, argv []string, stdin string, mod func(*Confi
 	if mod != nil {
 		mod(&cfg)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
 	p := Start(ctx, argv, cfg)
 	code := p.Wait()
@@ -162,40 +154,29 @@ func TestScripts(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got := run(t, busybox(t), sh(tt.script), tt.stdin, nil)
 			if tt.name == "local function recursion guard" {
-				if !strings.Contains(got.err, "nesting too deep") {
-					t.Errorf("deep recursion: %+v", got)
-				}
+				assert.Contains(t, got.err, "nesting too deep", "deep recursion: %+v", got)
 				return
 			}
-			if got != tt.want {
-				t.Errorf("script %q\n got %+v\nwant %+v", tt.script, got, tt.want)
-			}
+			assert.Equal(t, tt.want, got, "script %q", tt.script)
 		})
 	}
 }
 
 func TestArgvDirect(t *testing.T) {
 	f := busybox(t)
-	if got := run(t, f, []string{"cat"}, "in\n", nil); got != (result{"in\n", "", 0}) {
-		t.Errorf("cat: %+v", got)
-	}
-	if got := run(t, f, []string{"/bin/echo", "a", "b"}, "", nil); got != (result{"a b\n", "", 0}) {
-		t.Errorf("/bin/echo: %+v", got)
-	}
-	if got := run(t, f, []string{"nope"}, "", nil); got.code != 127 || got.err != "sh: nope: not found\n" {
-		t.Errorf("nope: %+v", got)
-	}
-	if got := run(t, f, []string{"env"}, "", func(c *Config) { c.Env = []string{"Z=1", "A=2"} }); got.out != "A=2\nZ=1\n" {
-		t.Errorf("env: %+v", got)
-	}
+	assert.Equal(t, result{"in\n", "", 0}, run(t, f, []string{"cat"}, "in\n", nil), "cat")
+	assert.Equal(t, result{"a b\n", "", 0}, run(t, f, []string{"/bin/echo", "a", "b"}, "", nil), "/bin/echo")
+	got := run(t, f, []string{"nope"}, "", nil)
+	assert.Equal(t, 127, got.code, "nope: exit code")
+	assert.Equal(t, "sh: nope: not found\n", got.err, "nope: stderr")
+	got = run(t, f, []string{"env"}, "", func(c *Config) { c.Env = []string{"Z=1", "A=2"} })
+	assert.Equal(t, "A=2\nZ=1\n", got.out, "env")
 	custom := map[string]Program{"greet": func(ctx context.Context, p *Proc) int {
 		io.WriteString(p.Stdout, "hello "+p.Args[1]+" in "+p.Dir+"\n")
 		return 5
 	}}
-	got := run(t, f, sh("greet you; echo $?"), "", func(c *Config) { c.Programs = custom; c.Dir = "/tmp" })
-	if got != (result{"hello you in /tmp\n5\n", "", 0}) {
-		t.Errorf("custom program: %+v", got)
-	}
+	got = run(t, f, sh("greet you; echo $?"), "", func(c *Config) { c.Programs = custom; c.Dir = "/tmp" })
+	assert.Equal(t, result{"hello you in /tmp\n5\n", "", 0}, got, "custom program")
 }
 
 func TestLookPath(t *testing.T) {
@@ -215,8 +196,11 @@ func TestLookPath(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, err := cfg.LookPath(tt.name)
-		if got != tt.want || !errors.Is(err, tt.err) {
-			t.Errorf("LookPath(%q) = %q, %v; want %q, %v", tt.name, got, err, tt.want, tt.err)
+		assert.Equal(t, tt.want, got, "LookPath(%q)", tt.name)
+		if tt.err == nil {
+			assert.NoError(t, err, "LookPath(%q)", tt.name)
+		} else {
+			assert.ErrorIs(t, err, tt.err, "LookPath(%q)", tt.name)
 		}
 	}
 }
@@ -225,14 +209,9 @@ func TestReadOnlyFS(t *testing.T) {
 	f := busybox(t)
 	f.SetReadOnly(true)
 	tmp := memfs.New()
-	if err := f.Mount("/tmp", tmp, false); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, f.Mount("/tmp", tmp, false))
 	got := run(t, f, sh("touch /x; echo hi > /y; echo ok > /tmp/z; cat /tmp/z"), "", nil)
-	want := result{"ok\n", "touch: /x: Read-only file system\nsh: can't create /y: Read-only file system\n", 0}
-	if got != want {
-		t.Errorf("got %+v\nwant %+v", got, want)
-	}
+	assert.Equal(t, result{"ok\n", "touch: /x: Read-only file system\nsh: can't create /y: Read-only file system\n", 0}, got)
 }
 
 func startBg(t *testing.T, argv []string, mod func(*Config)) (*Process, *syncBuffer, context.CancelFunc) {
@@ -242,7 +221,7 @@ func startBg(t *testing.T, argv []string, mod func(*Config)) (*Process, *syncBuf
 	if mod != nil {
 		mod(&cfg)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	return Start(ctx, argv, cfg), &out, cancel
 }
 
@@ -250,9 +229,7 @@ func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met in time")
-		}
+		require.False(t, time.Now().After(deadline), "condition not met in time")
 		time.Sleep(5 * time.Millisecond)
 	}
 }
@@ -263,7 +240,7 @@ func waitCode(t *testing.T, p *Process) int {
 	case <-p.Done():
 		return p.Wait()
 	case <-time.After(5 * time.Second):
-		t.Fatal("process did not end")
+		require.FailNow(t, "process did not end")
 		return -1
 	}
 }
@@ -275,26 +252,22 @@ func TestSignals(t *testing.T) {
 		defer cancel()
 		waitFor(t, func() bool { return strings.Contains(out.String(), "ready") })
 		p.Signal(syscall.SIGTERM)
-		if code := waitCode(t, p); code != 0 || out.String() != "ready\nbye\n" {
-			t.Errorf("code %d out %q", code, out.String())
-		}
+		assert.Equal(t, 0, waitCode(t, p), "exit code")
+		assert.Equal(t, "ready\nbye\n", out.String())
 	})
 	t.Run("trap interrupts long sleep", func(t *testing.T) {
 		p, out, cancel := startBg(t, sh("trap 'echo got; exit 3' INT; echo ready; sleep 100"), nil)
 		defer cancel()
 		waitFor(t, func() bool { return strings.Contains(out.String(), "ready") })
 		p.Signal(syscall.SIGINT)
-		if code := waitCode(t, p); code != 3 || out.String() != "ready\ngot\n" {
-			t.Errorf("code %d out %q", code, out.String())
-		}
+		assert.Equal(t, 3, waitCode(t, p), "exit code")
+		assert.Equal(t, "ready\ngot\n", out.String())
 	})
 	t.Run("untrapped TERM", func(t *testing.T) {
 		p, _, cancel := startBg(t, []string{"sleep", "100"}, nil)
 		defer cancel()
 		p.Signal(syscall.SIGTERM)
-		if code := waitCode(t, p); code != 143 {
-			t.Errorf("code %d, want 143", code)
-		}
+		assert.Equal(t, 143, waitCode(t, p), "exit code")
 	})
 	t.Run("PID1 ignores TERM, not KILL", func(t *testing.T) {
 		p, out, cancel := startBg(t, sh("echo ready; sleep 100"), func(c *Config) { c.PID1 = true })
@@ -303,22 +276,19 @@ func TestSignals(t *testing.T) {
 		p.Signal(syscall.SIGTERM)
 		select {
 		case <-p.Done():
-			t.Fatal("PID 1 died of an untrapped SIGTERM")
+			require.FailNow(t, "PID 1 died of an untrapped SIGTERM")
 		case <-time.After(100 * time.Millisecond):
 		}
 		p.Signal(syscall.SIGKILL)
-		if code := waitCode(t, p); code != 137 {
-			t.Errorf("code %d, want 137", code)
-		}
+		assert.Equal(t, 137, waitCode(t, p), "exit code")
 	})
 	t.Run("ignored trap", func(t *testing.T) {
 		p, out, cancel := startBg(t, sh("trap '' TERM; echo ready; sleep 0.2; echo survived"), nil)
 		defer cancel()
 		waitFor(t, func() bool { return strings.Contains(out.String(), "ready") })
 		p.Signal(syscall.SIGTERM)
-		if code := waitCode(t, p); code != 0 || !strings.Contains(out.String(), "survived") {
-			t.Errorf("code %d out %q", code, out.String())
-		}
+		assert.Equal(t, 0, waitCode(t, p), "exit code")
+		assert.Contains(t, out.String(), "survived")
 	})
 	t.Run("stdin EOF ends cat, streaming", func(t *testing.T) {
 		pr, pw := io.Pipe()
@@ -327,9 +297,7 @@ func TestSignals(t *testing.T) {
 		pw.Write([]byte("chunk1\n"))
 		waitFor(t, func() bool { return out.String() == "chunk1\n" })
 		pw.Close()
-		if code := waitCode(t, p); code != 0 {
-			t.Errorf("code %d", code)
-		}
+		assert.Equal(t, 0, waitCode(t, p), "exit code")
 	})
 	t.Run("trap interrupts read", func(t *testing.T) {
 		pr, pw := io.Pipe()
@@ -338,22 +306,19 @@ func TestSignals(t *testing.T) {
 		defer cancel()
 		waitFor(t, func() bool { return strings.Contains(out.String(), "ready") })
 		p.Signal(syscall.SIGHUP)
-		if code := waitCode(t, p); code != 5 || out.String() != "ready\nhup\n" {
-			t.Errorf("code %d out %q", code, out.String())
-		}
+		assert.Equal(t, 5, waitCode(t, p), "exit code")
+		assert.Equal(t, "ready\nhup\n", out.String())
 	})
 	t.Run("keep-alive idioms", func(t *testing.T) {
 		for _, script := range []string{"sleep infinity", "tail -f /dev/null", "trap 'exit 0' TERM; sleep inf & wait"} {
 			p, _, cancel := startBg(t, sh(script), nil)
 			select {
 			case <-p.Done():
-				t.Errorf("%q ended by itself", script)
+				assert.Fail(t, "ended by itself", "%q", script)
 			case <-time.After(50 * time.Millisecond):
 			}
 			p.Signal(syscall.SIGTERM)
-			if code := waitCode(t, p); code != 143 && code != 0 {
-				t.Errorf("%q: code %d", script, code)
-			}
+			assert.Contains(t, []int{143, 0}, waitCode(t, p), "%q: exit code", script)
 			cancel()
 		}
 	})
@@ -379,13 +344,10 @@ func TestSignals(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 		frozen := out.String()
 		time.Sleep(200 * time.Millisecond)
-		if out.String() != frozen {
-			t.Errorf("output changed while paused: %q -> %q", frozen, out.String())
-		}
+		assert.Equal(t, frozen, out.String(), "output changed while paused")
 		p.Resume()
-		if code := waitCode(t, p); code != 0 || out.String() != "1\n2\n3\n" {
-			t.Errorf("code %d out %q", code, out.String())
-		}
+		assert.Equal(t, 0, waitCode(t, p), "exit code")
+		assert.Equal(t, "1\n2\n3\n", out.String())
 	})
 	t.Run("kill a blocked pipeline", func(t *testing.T) {
 		pr, _ := io.Pipe()
@@ -393,9 +355,7 @@ func TestSignals(t *testing.T) {
 		defer cancel()
 		time.Sleep(20 * time.Millisecond)
 		p.Signal(syscall.SIGKILL)
-		if code := waitCode(t, p); code != 137 {
-			t.Errorf("code %d", code)
-		}
+		assert.Equal(t, 137, waitCode(t, p), "exit code")
 		pr.Close()
 	})
 	waitFor(t, func() bool { return runtime.NumGoroutine() <= before })
@@ -404,19 +364,16 @@ func TestSignals(t *testing.T) {
 func TestStepBudget(t *testing.T) {
 	p, _, cancel := startBg(t, sh("while :; do :; done"), func(c *Config) { c.StepBudget = 1000 })
 	defer cancel()
-	if code := waitCode(t, p); code != BudgetExitCode || p.Err() != ErrStepBudget {
-		t.Errorf("code %d err %v", code, p.Err())
-	}
+	assert.Equal(t, BudgetExitCode, waitCode(t, p), "exit code")
+	assert.Equal(t, ErrStepBudget, p.Err())
 }
 
 func BenchmarkEchoLoop(b *testing.B) {
 	f := busybox(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		p := Start(context.Background(), sh("for i in 1 2 3 4 5 6 7 8 9 10; do echo $i; done | wc -l"), Config{FS: f})
-		if p.Wait() != 0 {
-			b.Fatal("failed")
-		}
+		p := Start(b.Context(), sh("for i in 1 2 3 4 5 6 7 8 9 10; do echo $i; done | wc -l"), Config{FS: f})
+		require.Zero(b, p.Wait(), "exit code")
 	}
 }
 
@@ -425,24 +382,19 @@ func BenchmarkParse(b *testing.B) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(src)))
 	for b.Loop() {
-		if _, err := Parse(src); err != nil {
-			b.Fatal(err)
-		}
+		_, err := Parse(src)
+		require.NoError(b, err)
 	}
 }
 
 func BenchmarkCatPipe(b *testing.B) {
 	f := busybox(b)
 	data := bytes.Repeat([]byte("0123456789abcdef\n"), 1<<16)
-	if err := f.WriteFile("/tmp/big", data, 0o644); err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, f.WriteFile("/tmp/big", data, 0o644))
 	b.ReportAllocs()
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		p := Start(context.Background(), sh("cat /tmp/big | cat"), Config{FS: f, Stdout: io.Discard})
-		if p.Wait() != 0 {
-			b.Fatal("failed")
-		}
+		p := Start(b.Context(), sh("cat /tmp/big | cat"), Config{FS: f, Stdout: io.Discard})
+		require.Zero(b, p.Wait(), "exit code")
 	}
 }
