@@ -53,7 +53,9 @@ var depsRules = `
 	STD < internal/digest, mux, tarstream;
 	internal/digest < dial;
 	dial < wire;
-	wire, mux, tarstream < endpoints;
+	STD < internal/apispec;  # the Engine API's operations, declared once
+	wire < internal/bind;    # how the root package makes the services
+	wire, mux, tarstream, internal/apispec, internal/bind < endpoints;
 	endpoints < dockwire;
 
 	# Opt-in parts, each the only way to what it links.
@@ -79,7 +81,9 @@ var depsRules = `
 	< conformance;
 
 	# Programs. fuzz's targets are all tests.
+	STD, CRYPTO, HTTP < conformance/differential;
 	STD < conformance/cmd/parity;
+	conformance/differential, mockdaemon < conformance/cmd/diffcheck;
 	dockwire, dial/ssh < examples/sizecheck; # dial/ssh with -tags sizecheck_ssh
 	dockwire, dial/dialtls, dial/ssh, mockdaemon < cmd/dockwire;
 	mockdaemon < cmd/mockdockerd;
@@ -89,7 +93,7 @@ var depsRules = `
 	# No net/http, TLS, crypto, ssh, websocket or testing in the client core:
 	# dial/dialtls, dial/ssh and endpoints/attachws are the opt-ins.
 	CRYPTO, HTTP, TESTING, SSH, WEBSOCKET
-	!< dockwire, endpoints, wire, dial, mux, tarstream, internal/digest;
+	!< dockwire, endpoints, wire, dial, mux, tarstream, internal/digest, internal/apispec, internal/bind;
 	HTTP, WEBSOCKET, crypto/tls, TESTING !< dial/ssh;
 	HTTP, WEBSOCKET, SSH, TESTING !< dial/dialtls;
 
