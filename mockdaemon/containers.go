@@ -15,6 +15,7 @@ import (
 // endpoint is a container's attachment to a network.
 type endpoint struct {
 	network    *network
+	networkID  string // set by the first join
 	endpointID string
 	ip         string
 	mac        string
@@ -45,6 +46,11 @@ type container struct {
 	eps    map[string]*endpoint // by network name
 	ports  map[string][]portBinding
 
+	// What the first start makes (dockerd's container files), and the
+	// network sandbox of the last start.
+	files     containerFiles
+	sandboxID string
+
 	logs *logBuf
 
 	proc        proc
@@ -60,6 +66,12 @@ type container struct {
 	manualStop  bool
 	pid         int
 	autoRemoved bool
+}
+
+// containerFiles are the paths of the files dockerd makes for a container
+// at its first start.
+type containerFiles struct {
+	hostname, hosts, resolvConf, log string
 }
 
 // sortedContainersLocked lists containers newest first; d.mu held.
@@ -188,7 +200,10 @@ func mergeImageConfig(c *containerConfig, ic imageConfig) {
 	}
 }
 
-func normalizeHostConfig(h *hostConfig, ver apiVersion) {
+// normalizeHostConfig fills the defaults dockerd stores at create in a
+// HostConfig (given says whether the request had one) for the API version
+// of the request; what it leaves empty is filled at the first start.
+func normalizeHostConfig(h *hostConfig, ver apiVersion, given bool) {
 	if h.NetworkMode == "" || h.NetworkMode == "default" {
 		if ver.atLeast("1.44") {
 			h.NetworkMode = "bridge"
@@ -202,7 +217,8 @@ func normalizeHostConfig(h *hostConfig, ver apiVersion) {
 	if h.LogConfig.Config == nil {
 		h.LogConfig.Config = map[string]string{}
 	}
-	if h.RestartPolicy.Name == "" {
+	if h.RestartPolicy.Name == "" && ver.atLeast("1.44") {
+		// dockerd 25 writes the default; older ones leave it empty
 		h.RestartPolicy.Name = "no"
 	}
 	if h.CgroupnsMode == "" {
@@ -214,11 +230,22 @@ func normalizeHostConfig(h *hostConfig, ver apiVersion) {
 	if h.ShmSize == 0 {
 		h.ShmSize = 64 << 20
 	}
-	if h.Runtime == "" {
-		h.Runtime = "runc"
+	if h.Runtime == "" && (given || ver.atLeast("1.42")) {
+		// dockerd 20.10 checks (and fills) a HostConfig only when the
+		// request has one; else the runtime is set at start
+		h.Runtime = defaultRuntime
 	}
 	if h.Memory > 0 && h.MemorySwap == 0 {
 		h.MemorySwap = 2 * h.Memory
+	}
+	if h.OomKillDisable == nil {
+		h.OomKillDisable = new(false)
+	}
+	if ver.atLeast("1.42") { // ignored from API 1.42 on
+		h.KernelMemory = 0
+	}
+	if ver.atLeast("1.52") {
+		h.KernelMemoryTCP = 0
 	}
 	if h.MaskedPaths == nil && !h.Privileged {
 		h.MaskedPaths = defaultMaskedPaths
@@ -226,10 +253,10 @@ func normalizeHostConfig(h *hostConfig, ver apiVersion) {
 	if h.ReadonlyPaths == nil && !h.Privileged {
 		h.ReadonlyPaths = defaultReadonlyPaths
 	}
-	if h.PortBindings == nil {
-		h.PortBindings = map[string][]portBinding{}
-	}
 }
+
+// defaultRuntime is the daemon's OCI runtime.
+const defaultRuntime = "runc"
 
 var nameLeft = []string{"admiring", "brave", "clever", "dreamy", "eager", "focused", "gallant", "happy", "jolly", "keen", "loving", "modest", "nifty", "optimistic", "peaceful", "quirky", "relaxed", "serene", "tender", "upbeat", "vibrant", "wizardly", "xenodochial", "youthful", "zealous"}
 
@@ -289,23 +316,20 @@ func fmtTime(t time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
-// inspect is GET /containers/{id}/json; d.mu held.
-func (c *container) inspect(ver apiVersion) map[string]any {
-	mounts := []mountPoint{}
-	mounts = append(mounts, c.mounts...)
-	cfg := c.config
-	hc := c.host
-	m := map[string]any{
+// inspectAll is GET /containers/{id}/json with the fields of every
+// version; d.mu held.
+func (c *container) inspectAll() map[string]any {
+	return map[string]any{
 		"Id":              c.id,
 		"Created":         c.created.Format(time.RFC3339Nano),
 		"Path":            c.path,
 		"Args":            c.args,
 		"State":           c.stateJSON(),
 		"Image":           c.imageID,
-		"ResolvConfPath":  "/var/lib/docker/containers/" + c.id + "/resolv.conf",
-		"HostnamePath":    "/var/lib/docker/containers/" + c.id + "/hostname",
-		"HostsPath":       "/var/lib/docker/containers/" + c.id + "/hosts",
-		"LogPath":         "/var/lib/docker/containers/" + c.id + "/" + c.id + "-json.log",
+		"ResolvConfPath":  c.files.resolvConf,
+		"HostnamePath":    c.files.hostname,
+		"HostsPath":       c.files.hosts,
+		"LogPath":         c.files.log,
 		"Name":            c.name,
 		"RestartCount":    c.restartCount,
 		"Driver":          "overlay2",
@@ -314,13 +338,57 @@ func (c *container) inspect(ver apiVersion) map[string]any {
 		"ProcessLabel":    "",
 		"AppArmorProfile": "",
 		"ExecIDs":         nilIfEmpty(c.execIDs),
-		"HostConfig":      hc,
+		"HostConfig":      c.host,
 		"GraphDriver":     map[string]any{"Name": "overlay2", "Data": map[string]string{"MergedDir": "/var/lib/docker/overlay2/" + c.id + "/merged", "UpperDir": "/var/lib/docker/overlay2/" + c.id + "/diff", "WorkDir": "/var/lib/docker/overlay2/" + c.id + "/work"}},
-		"Mounts":          mounts,
-		"Config":          cfg,
-		"NetworkSettings": c.networkSettings(ver),
+		"Mounts":          append([]mountPoint{}, c.mounts...),
+		"Config":          c.config,
+		"NetworkSettings": c.networkSettings(),
 	}
-	return m
+}
+
+// endpointFields are the fields of an endpoint's settings that exist only
+// in some API versions.
+var endpointFields = []fieldWindow{
+	{path: "DNSNames", since: "1.44"},
+	{path: "GwPriority", since: "1.48"},
+}
+
+// containerFields are the fields of container inspect that exist only in
+// some API versions.
+var containerFields = slices.Concat([]fieldWindow{
+	// dockerd up to 20.10 shows the kernel memory limits even when unset;
+	// later ones omit them when unset, and ignore them at create.
+	{path: "HostConfig.KernelMemory", until: "1.41", old: 0},
+	{path: "HostConfig.KernelMemoryTCP", until: "1.41", old: 0},
+	{path: "HostConfig.KernelMemoryTCP", until: "1.51"},
+	// the deprecated network settings, gone in API 1.52
+	{path: "NetworkSettings.Bridge", until: "1.51"},
+	{path: "NetworkSettings.HairpinMode", until: "1.51"},
+	{path: "NetworkSettings.LinkLocalIPv6Address", until: "1.51"},
+	{path: "NetworkSettings.LinkLocalIPv6PrefixLen", until: "1.51"},
+	{path: "NetworkSettings.SecondaryIPAddresses", until: "1.51"},
+	{path: "NetworkSettings.SecondaryIPv6Addresses", until: "1.51"},
+	{path: "NetworkSettings.EndpointID", until: "1.51"},
+	{path: "NetworkSettings.Gateway", until: "1.51"},
+	{path: "NetworkSettings.GlobalIPv6Address", until: "1.51"},
+	{path: "NetworkSettings.GlobalIPv6PrefixLen", until: "1.51"},
+	{path: "NetworkSettings.IPAddress", until: "1.51"},
+	{path: "NetworkSettings.IPPrefixLen", until: "1.51"},
+	{path: "NetworkSettings.IPv6Gateway", until: "1.51"},
+	{path: "NetworkSettings.MacAddress", until: "1.51"},
+}, under("NetworkSettings.Networks.*", endpointFields))
+
+// containerSummaryFields are those of an entry of GET /containers/json.
+var containerSummaryFields = under("*.NetworkSettings.Networks.*", endpointFields)
+
+// under is fields moved to below the path prefix.
+func under(prefix string, fields []fieldWindow) []fieldWindow {
+	out := make([]fieldWindow, len(fields))
+	for i, f := range fields {
+		f.path = prefix + "." + f.path
+		out[i] = f
+	}
+	return out
 }
 
 func nilIfEmpty(s []string) any {
@@ -397,8 +465,8 @@ func (d *Daemon) containerSummaryLocked(c *container, size bool, ver apiVersion)
 		}
 	}
 	for p := range c.config.ExposedPorts {
-		if _, ok := c.ports[p]; ok {
-			continue
+		if _, ok := c.ports[p]; ok || !c.state.Running {
+			continue // the ports of the running container's sandbox
 		}
 		num, proto, _ := strings.Cut(p, "/")
 		n, _ := strconv.Atoi(num)
@@ -671,7 +739,7 @@ func (d *Daemon) createContainerLocked(body createBody, hc hostConfig, name stri
 	if c.config.Hostname == "" {
 		c.config.Hostname = id[:12]
 	}
-	normalizeHostConfig(&c.host, ver)
+	normalizeHostConfig(&c.host, ver, body.HostConfig != nil)
 	c.logs = newLogBuf(d.cfg.Clock, c.config.Tty)
 	c.state = containerState{Status: "created"}
 	c.fs = im.fs.Clone()

@@ -73,13 +73,13 @@ func (d *Daemon) containerInspect(w http.ResponseWriter, r *http.Request) error 
 		if err != nil {
 			return nil, err
 		}
-		m := c.inspect(ver)
+		m := c.inspectAll()
 		if boolParam(r, "size") {
 			rw := d.sizeRwLocked(c)
 			m["SizeRw"] = rw
 			m["SizeRootFs"] = d.images.byIDSize(c.imageID) + rw
 		}
-		return m, nil
+		return shapeFor(m, ver, containerFields), nil
 	})
 }
 
@@ -151,7 +151,7 @@ func (d *Daemon) containerList(w http.ResponseWriter, r *http.Request) error {
 		}
 		return nil
 	})
-	return writeJSON(w, http.StatusOK, out)
+	return writeJSON(w, http.StatusOK, shapeFor(out, ver, containerSummaryFields))
 }
 
 func (d *Daemon) containerDelete(w http.ResponseWriter, r *http.Request) error {

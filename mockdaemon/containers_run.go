@@ -53,9 +53,13 @@ func (d *Daemon) startLocked(c *container) error {
 			return errNotFound("network " + name + " not found")
 		}
 	}
+	if err := d.joinSandboxLocked(c); err != nil {
+		return err
+	}
 	if c.host.Init == nil || !*c.host.Init { // under an init, the init reports it
 		env := d.processEnvLocked(c, c.config.Env, c.config.User)
 		if msg, code := lookProgram(c.fs, env, workDir(c.config.WorkingDir), c.path); msg != "" {
+			d.leaveSandboxLocked(c)
 			c.state.ExitCode = code
 			c.state.Error = "failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: " + msg + ": unknown"
 			if c.host.AutoRemove && !c.removing {
@@ -67,7 +71,10 @@ func (d *Daemon) startLocked(c *container) error {
 			return errInvalid(c.state.Error)
 		}
 	}
-	d.allocatePortsLocked(c)
+	if c.files.log == "" && c.host.LogConfig.Type == "json-file" {
+		// the logger starts with the process
+		c.files.log = "/var/lib/docker/containers/" + c.id + "/" + c.id + "-json.log"
+	}
 	c.stopping = false
 	c.manualStop = false
 	c.hasRun = true
@@ -114,6 +121,41 @@ func (d *Daemon) startLocked(c *container) error {
 		d.onExit(c, p, exited)
 	})
 	return nil
+}
+
+// joinSandboxLocked gives c what dockerd sets up at a start before the
+// process runs: at the first start the container's files (hostname,
+// hosts, resolv.conf) and the runtime; at each start a network
+// sandbox whose endpoints join their networks, the published ports, and
+// the files that tell the process its addresses; d.mu held.
+func (d *Daemon) joinSandboxLocked(c *container) error {
+	for _, name := range c.netOrder() {
+		if err := d.joinEndpointLocked(c.eps[name]); err != nil {
+			d.leaveSandboxLocked(c)
+			return err
+		}
+	}
+	if c.files.hostname == "" {
+		dir := "/var/lib/docker/containers/" + c.id + "/"
+		c.files = containerFiles{hostname: dir + "hostname", hosts: dir + "hosts", resolvConf: dir + "resolv.conf"}
+	}
+	if c.host.Runtime == "" {
+		c.host.Runtime = defaultRuntime
+	}
+	c.sandboxID = d.newID()
+	d.allocatePortsLocked(c)
+	d.writeDaemonFilesLocked(c)
+	return nil
+}
+
+// leaveSandboxLocked releases what joinSandboxLocked took when c's process
+// ends: the endpoints' addresses and the published ports. The sandbox id
+// stays, as on dockerd; d.mu held.
+func (d *Daemon) leaveSandboxLocked(c *container) {
+	for _, ep := range c.eps {
+		ep.leave()
+	}
+	c.ports = nil
 }
 
 type eofReader struct{}
@@ -177,6 +219,7 @@ func (d *Daemon) onExit(c *container, p proc, exited chan struct{}) {
 		c.state.ExitCode = code
 		c.state.FinishedAt = d.now()
 		c.state.Status = "exited"
+		d.leaveSandboxLocked(c)
 		restart = !c.stopping && !d.closing() && !c.removing && c.shouldRestart(code)
 		autoRemove = c.host.AutoRemove && !c.removing && !restart
 		if autoRemove {

@@ -305,3 +305,148 @@ func TestAttachHijackAndWaitBeforeStart(t *testing.T) {
 		require.Fail(t, "wait did not return")
 	}
 }
+
+// TestCreateStoresWhatStartFills: like dockerd, a created container has
+// no sandbox, no addresses, no files and no published ports; the first
+// start fills them; the exit releases the addresses and ports but keeps
+// the sandbox, the network id and the files. HostConfig keeps the
+// defaults dockerd stores, per the create's API version.
+func TestCreateStoresWhatStartFills(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	type endpoint struct{ NetworkID, EndpointID, IPAddress, MacAddress, Gateway string }
+	type inspect struct {
+		HostnamePath, HostsPath, ResolvConfPath, LogPath string
+		HostConfig                                       map[string]any
+		NetworkSettings                                  struct {
+			SandboxID, SandboxKey, IPAddress string
+			Ports                            map[string]any
+			Networks                         map[string]endpoint
+		}
+	}
+	get := func(ver, id string) inspect {
+		var in inspect
+		r := c.do("GET", "/"+ver+"/containers/"+id+"/json", nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		require.NoError(t, json.Unmarshal(r.body, &in))
+		return in
+	}
+	r := c.do("POST", "/v1.41/containers/create", map[string]any{"Image": "busybox", "Cmd": []string{"sleep", "300"}, "ExposedPorts": map[string]any{"80/tcp": map[string]any{}}})
+	require.Equal(t, 201, r.status, "%s", r.body)
+	var out struct{ Id string }
+	require.NoError(t, json.Unmarshal(r.body, &out))
+	id := out.Id
+
+	created := get("v1.41", id)
+	assert.Empty(t, created.HostnamePath)
+	assert.Empty(t, created.HostsPath)
+	assert.Empty(t, created.ResolvConfPath)
+	assert.Empty(t, created.LogPath)
+	assert.Empty(t, created.NetworkSettings.SandboxID)
+	assert.Empty(t, created.NetworkSettings.SandboxKey)
+	assert.Empty(t, created.NetworkSettings.IPAddress)
+	assert.Empty(t, created.NetworkSettings.Ports, "no ports before the start")
+	assert.Equal(t, endpoint{}, created.NetworkSettings.Networks["bridge"], "only the endpoint's configuration before the start")
+	hc := created.HostConfig
+	assert.NotContains(t, hc, "Runtime", "no HostConfig at create: the runtime is set at start (1.41)")
+	assert.Equal(t, map[string]any{"Name": "", "MaximumRetryCount": float64(0)}, hc["RestartPolicy"])
+	assert.Equal(t, false, hc["OomKillDisable"])
+	assert.Nil(t, hc["PortBindings"])
+	assert.Contains(t, hc, "KernelMemory", "1.41 shows the kernel memory limits")
+	assert.Contains(t, hc, "KernelMemoryTCP")
+	assert.NotContains(t, get("v1.42", id).HostConfig, "KernelMemory", "omitted when unset from 1.42")
+
+	require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+id+"/start", nil).status)
+	running := get("v1.41", id)
+	assert.NotEmpty(t, running.HostnamePath)
+	assert.NotEmpty(t, running.HostsPath)
+	assert.NotEmpty(t, running.ResolvConfPath)
+	assert.NotEmpty(t, running.LogPath)
+	assert.Equal(t, "runc", running.HostConfig["Runtime"])
+	assert.Len(t, running.NetworkSettings.SandboxID, 64)
+	assert.Equal(t, "/var/run/docker/netns/"+running.NetworkSettings.SandboxID[:12], running.NetworkSettings.SandboxKey)
+	assert.NotEqual(t, id, running.NetworkSettings.SandboxID)
+	ep := running.NetworkSettings.Networks["bridge"]
+	assert.NotEmpty(t, ep.NetworkID)
+	assert.NotEmpty(t, ep.EndpointID)
+	assert.NotEmpty(t, ep.IPAddress)
+	assert.NotEmpty(t, ep.MacAddress)
+	assert.Equal(t, ep.IPAddress, running.NetworkSettings.IPAddress)
+	assert.Equal(t, map[string]any{"80/tcp": nil}, running.NetworkSettings.Ports, "an exposed port shows while it runs")
+	hosts := c.do("GET", "/v1.41/containers/"+id+"/archive?path=/etc/hosts", nil)
+	require.Equal(t, 200, hosts.status)
+	assert.Contains(t, tarFile(t, hosts.body, "hosts"), ep.IPAddress, "/etc/hosts names the address of the start")
+
+	require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+id+"/stop?t=0", nil).status)
+	stopped := get("v1.41", id)
+	assert.Equal(t, running.NetworkSettings.SandboxID, stopped.NetworkSettings.SandboxID, "the sandbox id stays")
+	assert.Equal(t, running.HostsPath, stopped.HostsPath)
+	assert.Equal(t, endpoint{NetworkID: ep.NetworkID}, stopped.NetworkSettings.Networks["bridge"], "the exit releases all but the network id")
+	assert.Empty(t, stopped.NetworkSettings.Ports)
+
+	require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+id+"/start", nil).status)
+	again := get("v1.41", id)
+	assert.NotEqual(t, running.NetworkSettings.SandboxID, again.NetworkSettings.SandboxID, "a new sandbox for each start")
+	assert.NotEqual(t, ep.EndpointID, again.NetworkSettings.Networks["bridge"].EndpointID, "a new endpoint for each start")
+
+	newer := c.create("", map[string]any{"Image": "busybox", "HostConfig": map[string]any{}})
+	hc = get("v1.56", newer).HostConfig
+	assert.Equal(t, "runc", hc["Runtime"], "a HostConfig given: the runtime is set at create")
+	assert.NotContains(t, hc, "KernelMemoryTCP", "gone from 1.52")
+	hc44 := c.create("", map[string]any{"Image": "busybox"})
+	assert.Equal(t, "no", get("v1.56", hc44).HostConfig["RestartPolicy"].(map[string]any)["Name"], "dockerd 25 (1.44) stores the default policy")
+}
+
+// TestFieldsFollowTheAPIVersion: a field shows only to the API versions
+// that have it (DNSNames from 1.44, GwPriority from 1.48, EnableIPv4 from
+// 1.47), and 1.41's HostConfig still has the kernel memory limits.
+func TestFieldsFollowTheAPIVersion(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.create("", map[string]any{"Image": "busybox"})
+	tests := []struct {
+		path, field string
+		since       string // "" for a field 1.41 has and 1.56 does not
+	}{
+		{"/containers/" + id + "/json", "NetworkSettings.Networks.bridge.DNSNames", "1.44"},
+		{"/containers/" + id + "/json", "NetworkSettings.Networks.bridge.GwPriority", "1.48"},
+		{"/containers/json?all=1", "0.NetworkSettings.Networks.bridge.GwPriority", "1.48"},
+		{"/networks/bridge", "EnableIPv4", "1.47"},
+		{"/networks", "0.EnableIPv4", "1.47"},
+		{"/containers/" + id + "/json", "HostConfig.KernelMemory", ""},
+		{"/containers/" + id + "/json", "NetworkSettings.HairpinMode", ""},
+	}
+	has := func(ver, path, field string) bool {
+		r := c.do("GET", "/v"+ver+path, nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		var v any
+		require.NoError(t, json.Unmarshal(r.body, &v))
+		for _, k := range strings.Split(field, ".") {
+			switch x := v.(type) {
+			case map[string]any:
+				var ok bool
+				if v, ok = x[k]; !ok {
+					return false
+				}
+			case []any:
+				i, err := strconv.Atoi(k)
+				require.NoError(t, err)
+				require.Greater(t, len(x), i)
+				v = x[i]
+			default:
+				return false
+			}
+		}
+		return true
+	}
+	for _, tc := range tests {
+		if tc.since == "" {
+			assert.True(t, has("1.41", tc.path, tc.field), "%s %s at 1.41", tc.path, tc.field)
+			assert.False(t, has("1.56", tc.path, tc.field), "%s %s at 1.56", tc.path, tc.field)
+			continue
+		}
+		v, err := strconv.ParseFloat(tc.since, 64)
+		require.NoError(t, err)
+		before := strconv.FormatFloat(v-0.01, 'f', 2, 64)
+		assert.False(t, has(before, tc.path, tc.field), "%s %s at %s", tc.path, tc.field, before)
+		assert.True(t, has(tc.since, tc.path, tc.field), "%s %s at %s", tc.path, tc.field, tc.since)
+	}
+}

@@ -116,7 +116,7 @@ type hostConfig struct {
 	UsernsMode           string                   `json:"UsernsMode"`
 	ShmSize              int64                    `json:"ShmSize"`
 	Sysctls              map[string]string        `json:"Sysctls,omitempty"`
-	Runtime              string                   `json:"Runtime"`
+	Runtime              string                   `json:"Runtime,omitempty"`
 	Isolation            string                   `json:"Isolation"`
 	CPUShares            int64                    `json:"CpuShares"`
 	Memory               int64                    `json:"Memory"`
@@ -137,6 +137,8 @@ type hostConfig struct {
 	Devices              []json.RawMessage        `json:"Devices"`
 	DeviceCgroupRules    []string                 `json:"DeviceCgroupRules"`
 	DeviceRequests       []json.RawMessage        `json:"DeviceRequests"`
+	KernelMemory         int64                    `json:"KernelMemory,omitempty"`
+	KernelMemoryTCP      int64                    `json:"KernelMemoryTCP,omitempty"`
 	MemoryReservation    int64                    `json:"MemoryReservation"`
 	MemorySwap           int64                    `json:"MemorySwap"`
 	MemorySwappiness     *int64                   `json:"MemorySwappiness"`

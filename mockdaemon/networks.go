@@ -33,29 +33,35 @@ type network struct {
 	builtin    bool
 }
 
-// addEndpoint attaches a container's endpoint, keeping used current.
+// addEndpoint attaches a container's endpoint.
 func (n *network) addEndpoint(id string, ep *endpoint) {
 	n.removeEndpoint(id)
 	n.containers[id] = ep
-	if ep.ip != "" {
-		if n.used == nil {
-			n.used = map[string]int{}
-		}
-		n.used[ep.ip]++
-	}
 }
 
-// removeEndpoint detaches a container's endpoint, keeping used current.
+// removeEndpoint detaches a container's endpoint, releasing its address.
 func (n *network) removeEndpoint(id string) {
 	ep, ok := n.containers[id]
 	if !ok {
 		return
 	}
 	delete(n.containers, id)
-	if ep != nil && ep.ip != "" {
-		if n.used[ep.ip]--; n.used[ep.ip] <= 0 {
-			delete(n.used, ep.ip)
-		}
+	if ep != nil {
+		ep.leave()
+	}
+}
+
+// reserve and release count the endpoints that hold address ip.
+func (n *network) reserve(ip string) {
+	if n.used == nil {
+		n.used = map[string]int{}
+	}
+	n.used[ip]++
+}
+
+func (n *network) release(ip string) {
+	if n.used[ip]--; n.used[ip] <= 0 {
+		delete(n.used, ip)
 	}
 }
 
@@ -160,7 +166,7 @@ func (ep *endpoint) json() map[string]any {
 		"MacAddress":          ep.mac,
 		"DriverOpts":          nil,
 		"GwPriority":          0,
-		"NetworkID":           n.id,
+		"NetworkID":           ep.networkID,
 		"EndpointID":          ep.endpointID,
 		"Gateway":             gw,
 		"IPAddress":           ep.ip,
@@ -210,29 +216,16 @@ func (d *Daemon) connectLocked(c *container, n *network, cfg *endpointConfig) er
 			}
 		}
 	}
-	ep := &endpoint{network: n, endpointID: d.newID(), order: d.nextOrderLocked()}
-	if n.subnet != nil {
-		if cfg != nil && cfg.IPAMConfig != nil && cfg.IPAMConfig.IPv4Address != "" {
-			ip := net.ParseIP(cfg.IPAMConfig.IPv4Address)
-			if ip == nil || !n.subnet.Contains(ip) {
-				return errForbidden("no configured subnet or ip-range contain the IP address " + cfg.IPAMConfig.IPv4Address)
-			}
-			if n.builtin {
-				return errInvalid("user specified IP address is supported on user defined networks only")
-			}
-			for _, other := range n.containers {
-				if other.ip == ip.String() {
-					return errForbidden("Address already in use")
-				}
-			}
-			ep.ip = ip.String()
-			ep.ipamIP = ep.ip
-		} else {
-			ep.ip = n.allocIP()
+	ep := &endpoint{network: n, order: d.nextOrderLocked()}
+	if n.subnet != nil && cfg != nil && cfg.IPAMConfig != nil && cfg.IPAMConfig.IPv4Address != "" {
+		ip := net.ParseIP(cfg.IPAMConfig.IPv4Address)
+		if ip == nil || !n.subnet.Contains(ip) {
+			return errForbidden("no configured subnet or ip-range contain the IP address " + cfg.IPAMConfig.IPv4Address)
 		}
-		if ip := net.ParseIP(ep.ip).To4(); ip != nil {
-			ep.mac = fmt.Sprintf("02:42:%02x:%02x:%02x:%02x", ip[0], ip[1], ip[2], ip[3])
+		if n.builtin {
+			return errInvalid("user specified IP address is supported on user defined networks only")
 		}
+		ep.ipamIP = ip.String()
 	}
 	if cfg != nil {
 		ep.aliases = append(ep.aliases, cfg.Aliases...)
@@ -243,9 +236,49 @@ func (d *Daemon) connectLocked(c *container, n *network, cfg *endpointConfig) er
 		slices.Sort(ep.aliases)
 		ep.aliases = slices.Compact(ep.aliases)
 	}
+	if c.state.Running { // a created container's endpoint joins at its start
+		if err := d.joinEndpointLocked(ep); err != nil {
+			return err
+		}
+	}
 	c.eps[n.name] = ep
 	n.addEndpoint(c.id, ep)
 	return nil
+}
+
+// joinEndpointLocked gives ep what dockerd's endpoint join gives it when
+// the container starts (or is connected while it runs): the network's id,
+// an endpoint id, its address (the one IPAMConfig asks for, else a free
+// one) and MAC; d.mu held.
+func (d *Daemon) joinEndpointLocked(ep *endpoint) error {
+	n := ep.network
+	if n.subnet != nil {
+		ip := ep.ipamIP
+		if ip != "" {
+			if n.used[ip] > 0 {
+				return errForbidden("Address already in use")
+			}
+		} else if ip = n.allocIP(); ip == "" {
+			return errForbidden("no available IPv4 addresses on this network's address pools: " + n.name + " (" + n.id + ")")
+		}
+		n.reserve(ip)
+		ep.ip = ip
+		if ip4 := net.ParseIP(ip).To4(); ip4 != nil {
+			ep.mac = fmt.Sprintf("02:42:%02x:%02x:%02x:%02x", ip4[0], ip4[1], ip4[2], ip4[3])
+		}
+	}
+	ep.networkID = n.id
+	ep.endpointID = d.newID()
+	return nil
+}
+
+// leave drops what the join gave ep, as dockerd does when the container
+// stops: its network id stays.
+func (ep *endpoint) leave() {
+	if ep.ip != "" {
+		ep.network.release(ep.ip)
+	}
+	ep.ip, ep.mac, ep.endpointID = "", "", ""
 }
 
 func (d *Daemon) nextOrderLocked() int {
@@ -331,51 +364,56 @@ func (d *Daemon) allocatePortsLocked(c *container) {
 	}
 }
 
-// networkSettings is NetworkSettings in inspect; d.mu held.
-func (c *container) networkSettings(ver apiVersion) map[string]any {
+// networkSettings is NetworkSettings in inspect, in the shape that holds
+// every version's fields (containerFields trims it); d.mu held. Until the
+// first start there is no sandbox and the endpoints hold only their
+// configuration; the ports show while the container runs.
+func (c *container) networkSettings() map[string]any {
 	nets := map[string]any{}
 	for name, ep := range c.eps {
 		nets[name] = ep.json()
 	}
 	ports := map[string]any{}
-	for p := range c.config.ExposedPorts {
-		ports[p] = nil
-	}
 	if c.state.Running {
+		for p := range c.config.ExposedPorts {
+			ports[p] = nil
+		}
 		for p, bs := range c.ports {
 			ports[p] = bs
 		}
 	}
+	key := ""
+	if c.sandboxID != "" {
+		key = "/var/run/docker/netns/" + c.sandboxID[:12]
+	}
 	m := map[string]any{
-		"Bridge":     "",
-		"SandboxID":  c.id,
-		"SandboxKey": "/var/run/docker/netns/" + c.id[:12],
-		"Ports":      ports,
-		"Networks":   nets,
+		"Bridge":                 "",
+		"SandboxID":              c.sandboxID,
+		"SandboxKey":             key,
+		"Ports":                  ports,
+		"Networks":               nets,
+		"HairpinMode":            false,
+		"LinkLocalIPv6Address":   "",
+		"LinkLocalIPv6PrefixLen": 0,
+		"SecondaryIPAddresses":   nil,
+		"SecondaryIPv6Addresses": nil,
 	}
-	if !ver.atLeast("1.44") {
-		m["HairpinMode"] = false
-		m["LinkLocalIPv6Address"] = ""
-		m["LinkLocalIPv6PrefixLen"] = 0
-		m["SecondaryIPAddresses"] = nil
-		m["SecondaryIPv6Addresses"] = nil
-	}
-	if !ver.atLeast("1.52") {
-		ep := c.eps["bridge"]
-		ip, gw, mac, eid, plen := "", "", "", "", 0
-		if ep != nil {
-			ip, mac, eid, plen = ep.ip, ep.mac, ep.endpointID, ep.network.prefixLen()
+	// the default bridge's endpoint, repeated at the top (API < 1.52)
+	ip, gw, mac, eid, plen := "", "", "", "", 0
+	if ep := c.eps["bridge"]; ep != nil {
+		ip, mac, eid, plen = ep.ip, ep.mac, ep.endpointID, ep.network.prefixLenIf(ep.ip)
+		if ep.ip != "" {
 			gw = ep.network.gateway.String()
 		}
-		m["EndpointID"] = eid
-		m["Gateway"] = gw
-		m["GlobalIPv6Address"] = ""
-		m["GlobalIPv6PrefixLen"] = 0
-		m["IPAddress"] = ip
-		m["IPPrefixLen"] = plen
-		m["IPv6Gateway"] = ""
-		m["MacAddress"] = mac
 	}
+	m["EndpointID"] = eid
+	m["Gateway"] = gw
+	m["GlobalIPv6Address"] = ""
+	m["GlobalIPv6PrefixLen"] = 0
+	m["IPAddress"] = ip
+	m["IPPrefixLen"] = plen
+	m["IPv6Gateway"] = ""
+	m["MacAddress"] = mac
 	return m
 }
 

@@ -33,7 +33,7 @@ func (d *Daemon) networkList(w http.ResponseWriter, r *http.Request) error {
 		}
 		return nil
 	})
-	return writeJSON(w, http.StatusOK, out)
+	return writeJSON(w, http.StatusOK, shapeFor(out, infoOf(r).version, under("*", networkFields)))
 }
 
 func (d *Daemon) networkInspect(w http.ResponseWriter, r *http.Request) error {
@@ -42,8 +42,14 @@ func (d *Daemon) networkInspect(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, err
 		}
-		return n.json(d, true), nil
+		return shapeFor(n.json(d, true), infoOf(r).version, networkFields), nil
 	})
+}
+
+// networkFields are the fields of a network that exist only in some API
+// versions.
+var networkFields = []fieldWindow{
+	{path: "EnableIPv4", since: "1.47"},
 }
 
 // networkCreateBody is POST /networks/create's body; an alias, because a

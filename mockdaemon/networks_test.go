@@ -13,8 +13,8 @@ import (
 )
 
 // TestIPReuseAndListOrder: a removed container's address is free again
-// (twelve containers fit in a /29 one after the other), and the list is
-// newest first.
+// (twelve running containers fit in a /29 one after the other), and the
+// list is newest first.
 func TestIPReuseAndListOrder(t *testing.T) {
 	_, c := newClient(t, mockdaemon.Config{})
 	r := c.do("POST", "/v1.56/networks/create", map[string]any{"Name": "small", "IPAM": map[string]any{"Config": []map[string]any{{"Subnet": "10.9.0.0/29"}}}})
@@ -32,7 +32,8 @@ func TestIPReuseAndListOrder(t *testing.T) {
 	seen := map[string]bool{}
 	// a /29 has 5 addresses for containers: 12 creates fit only if removal frees them
 	for i := range 12 {
-		id := c.create("", map[string]any{"Image": "busybox", "HostConfig": map[string]any{"NetworkMode": "small"}})
+		id := c.create("", map[string]any{"Image": "busybox", "Cmd": []string{"sleep", "300"}, "HostConfig": map[string]any{"NetworkMode": "small"}})
+		require.Equal(t, 204, c.do("POST", "/v1.56/containers/"+id+"/start", nil).status)
 		ip := ipOf(id)
 		require.NotEmpty(t, ip, "create %d", i)
 		require.False(t, seen[ip], "create %d: address %s in use: %v", i, ip, seen)
@@ -41,7 +42,7 @@ func TestIPReuseAndListOrder(t *testing.T) {
 		if len(ids) == 4 {
 			old := ids[0]
 			delete(seen, ipOf(old))
-			r := c.do("DELETE", "/v1.56/containers/"+old, nil)
+			r := c.do("DELETE", "/v1.56/containers/"+old+"?force=1", nil)
 			require.Equal(t, 204, r.status, "remove: %s", r.body)
 			ids = ids[1:]
 		}

@@ -166,26 +166,55 @@ func copyTree(src *memfs.FS, dir string, dst *memfs.FS) error {
 	return nil
 }
 
-// prepareRootfsLocked writes the files the daemon provides in every
-// container: /etc/hostname, /etc/hosts, /etc/resolv.conf, /sys/class/net
-// and the cgroup memory files; d.mu held.
+// prepareRootfsLocked makes c's root filesystem at create: dockerd's init
+// layer (empty /etc/hostname, /etc/hosts and /etc/resolv.conf to mount
+// the daemon's files on), the working directory, and the base its changes
+// are counted from; d.mu held.
 func (d *Daemon) prepareRootfsLocked(c *container) {
 	f := c.fs
 	_ = f.MkdirAll("/etc", 0o755)
-	_ = f.WriteFile("/etc/hostname", []byte(c.config.Hostname+"\n"), 0o644)
-	_ = f.WriteFile("/etc/hosts", []byte(d.hostsFileLocked(c)), 0o644)
-	_ = f.WriteFile("/etc/resolv.conf", []byte(resolvConf(c)), 0o644)
+	for _, p := range daemonFiles {
+		if _, err := f.Lstat(p); err != nil {
+			_ = f.WriteFile(p, nil, 0o644)
+		}
+	}
 	_ = f.MkdirAll("/proc", 0o555)
-	_ = f.WriteFile("/proc/mounts", []byte(d.procMountsLocked(c)), 0o444)
 	if wd := c.config.WorkingDir; wd != "" {
 		_ = f.MkdirAll(wd, 0o755)
 	}
-	d.writeNetFilesLocked(c)
-	d.writeCgroupFilesLocked(c)
 	c.base = c.fs.Clone()
 	if c.host.ReadonlyRootfs {
 		f.SetReadOnly(true)
 	}
+}
+
+// daemonFiles are the files dockerd writes for a container and mounts in
+// it.
+var daemonFiles = []string{"/etc/hostname", "/etc/hosts", "/etc/resolv.conf"}
+
+// writeDaemonFilesLocked writes the files the daemon provides in a
+// container that starts: /etc/hostname, /etc/hosts, /etc/resolv.conf,
+// /proc/mounts, /sys/class/net and the cgroup memory files. They are the
+// daemon's, not changes of the container; d.mu held.
+func (d *Daemon) writeDaemonFilesLocked(c *container) {
+	f := c.fs
+	if c.host.ReadonlyRootfs {
+		f.SetReadOnly(false)
+		defer f.SetReadOnly(true)
+	}
+	files := map[string]string{
+		"/etc/hostname":    c.config.Hostname + "\n",
+		"/etc/hosts":       d.hostsFileLocked(c),
+		"/etc/resolv.conf": resolvConf(c),
+	}
+	for p, text := range files {
+		_ = f.WriteFile(p, []byte(text), 0o644)
+		_ = c.base.WriteFile(p, []byte(text), 0o644)
+	}
+	_ = f.MkdirAll("/proc", 0o555)
+	_ = f.WriteFile("/proc/mounts", []byte(d.procMountsLocked(c)), 0o444)
+	d.writeNetFilesLocked(c)
+	d.writeCgroupFilesLocked(c)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -1,0 +1,65 @@
+package conformance
+
+import (
+	"github.com/dockwire/dockwire/endpoints"
+)
+
+// What the daemon stores for a container at create, and what its start
+// adds: scenarios that hold the mock to dockerd's state machine.
+
+// inspect inspects container id and fails the scenario on error.
+func (e *Env) inspect(id string) endpoints.ContainerInspectResult {
+	e.T.Helper()
+	c, err := e.containers().Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+	if err != nil {
+		e.T.Fatalf("inspect: %v", err)
+	}
+	if c.NetworkSettings == nil || c.HostConfig == nil {
+		e.T.Fatalf("inspect: no NetworkSettings or HostConfig")
+	}
+	return c
+}
+
+// bridgeEndpoint is the container's endpoint on the default network,
+// zero when it has none.
+func bridgeEndpoint(c endpoints.ContainerInspectResult) endpoints.EndpointSettings {
+	for _, name := range []string{"bridge", "default"} {
+		if ep := c.NetworkSettings.Networks[name]; ep != nil {
+			return *ep
+		}
+	}
+	return endpoints.EndpointSettings{}
+}
+
+func init() {
+	// A created container has no sandbox, address or files yet: its first
+	// start makes them. Its exit releases the address and keeps the
+	// sandbox id and the files.
+	register("containers/inspect/network-and-files-at-start", func(e *Env) {
+		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}}, nil)
+		c := e.inspect(id)
+		ep := bridgeEndpoint(c)
+		if c.NetworkSettings.SandboxID != "" || ep.IPAddress != "" || ep.EndpointID != "" || ep.NetworkID != "" || c.HostsPath != "" || c.ResolvConfPath != "" {
+			e.T.Errorf("created: sandbox %q, endpoint %+v, hosts %q, resolv.conf %q; want all empty until the start",
+				c.NetworkSettings.SandboxID, ep, c.HostsPath, c.ResolvConfPath)
+		}
+		e.start(id)
+		c = e.inspect(id)
+		ep = bridgeEndpoint(c)
+		if c.NetworkSettings.SandboxID == "" || ep.IPAddress == "" || ep.EndpointID == "" || ep.NetworkID == "" || c.HostsPath == "" || c.LogPath == "" {
+			e.T.Fatalf("running: sandbox %q, endpoint %+v, hosts %q, log %q; want all set by the start",
+				c.NetworkSettings.SandboxID, ep, c.HostsPath, c.LogPath)
+		}
+		sandbox, hosts := c.NetworkSettings.SandboxID, c.HostsPath
+		zero := 0
+		if _, err := e.containers().Stop(e.Ctx, id, endpoints.ContainerStopOptions{Timeout: &zero}); err != nil {
+			e.T.Fatalf("stop: %v", err)
+		}
+		c = e.inspect(id)
+		ep = bridgeEndpoint(c)
+		if ep.IPAddress != "" || ep.EndpointID != "" || ep.NetworkID == "" || c.NetworkSettings.SandboxID != sandbox || c.HostsPath != hosts {
+			e.T.Errorf("stopped: sandbox %q (was %q), endpoint %+v, hosts %q; want the address released, the rest kept",
+				c.NetworkSettings.SandboxID, sandbox, ep, c.HostsPath)
+		}
+	})
+}
