@@ -1,6 +1,9 @@
 package conformance
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/dockwire/dockwire/endpoints"
 )
 
@@ -60,6 +63,23 @@ func init() {
 		if ep.IPAddress != "" || ep.EndpointID != "" || ep.NetworkID == "" || c.NetworkSettings.SandboxID != sandbox || c.HostsPath != hosts {
 			e.T.Errorf("stopped: sandbox %q (was %q), endpoint %+v, hosts %q; want the address released, the rest kept",
 				c.NetworkSettings.SandboxID, sandbox, ep, c.HostsPath)
+		}
+	})
+
+	// An Env entry without "=" is kept as given in Config.Env, and sets
+	// nothing in the process.
+	register("containers/create/env-without-equals", func(e *Env) {
+		id, code, out := e.runToExit(endpoints.ContainerConfig{Cmd: []string{"env"}, Env: []string{"DW_SET=1", "DW_UNSET", "DW_EMPTY="}}, nil)
+		if code != 0 {
+			e.T.Fatalf("env: exit %d: %s", code, out)
+		}
+		c := e.inspect(id)
+		if !slices.Contains(c.Config.Env, "DW_UNSET") || !slices.Contains(c.Config.Env, "DW_SET=1") {
+			e.T.Errorf("Config.Env %q: want DW_UNSET kept as given", c.Config.Env)
+		}
+		lines := strings.Split(out, "\n")
+		if !slices.Contains(lines, "DW_SET=1") || !slices.Contains(lines, "DW_EMPTY=") || slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, "DW_UNSET") }) {
+			e.T.Errorf("process environment %q: want DW_SET=1 and DW_EMPTY=, no DW_UNSET", out)
 		}
 	})
 }

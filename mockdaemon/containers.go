@@ -160,12 +160,7 @@ func mergeImageConfig(c *containerConfig, ic imageConfig) {
 	if len(c.Shell) == 0 {
 		c.Shell = ic.Shell
 	}
-	env := slices.Clone(ic.Env)
-	for _, e := range c.Env {
-		k, v, _ := strings.Cut(e, "=")
-		env = setEnv(env, k, v)
-	}
-	c.Env = env
+	c.Env = mergeEnv(c.Env, ic.Env)
 	if c.WorkingDir == "" {
 		c.WorkingDir = ic.WorkingDir
 	}
@@ -203,6 +198,27 @@ func mergeImageConfig(c *containerConfig, ic imageConfig) {
 // normalizeHostConfig fills the defaults dockerd stores at create in a
 // HostConfig (given says whether the request had one) for the API version
 // of the request; what it leaves empty is filled at the first start.
+// mergeEnv is a container's Env as dockerd merges it at create: the
+// request's entries as given (an entry without "=" too), then the image's
+// whose variable the request does not name.
+func mergeEnv(user, image []string) []string {
+	if len(user) == 0 {
+		return slices.Clone(image)
+	}
+	out := slices.Clone(user)
+	named := map[string]bool{}
+	for _, e := range user {
+		k, _, _ := strings.Cut(e, "=")
+		named[k] = true
+	}
+	for _, e := range image {
+		if k, _, _ := strings.Cut(e, "="); !named[k] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 func normalizeHostConfig(h *hostConfig, ver apiVersion, given bool) {
 	if h.NetworkMode == "" || h.NetworkMode == "default" {
 		if ver.atLeast("1.44") {

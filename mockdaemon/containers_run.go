@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
 )
 
 var signals = map[string]int{
@@ -169,34 +172,60 @@ func workDir(w string) string {
 	return w
 }
 
-// processEnvLocked is the environment of a process in c.
+// processEnvLocked is the environment of a process in c that runs as
+// user with env (the container's Env, then an exec's): dockerd's defaults
+// (PATH, HOSTNAME, TERM under a TTY) with env replacing or adding to them,
+// an entry without "=" unsetting its variable; then HOME from the user's
+// passwd entry when env has none, as runc sets it.
 func (d *Daemon) processEnvLocked(c *container, env []string, user string) []string {
-	out := []string{}
-	hasPath, hasHome := false, false
-	for _, e := range env {
-		if strings.HasPrefix(e, "PATH=") {
-			hasPath = true
-		}
-		if strings.HasPrefix(e, "HOME=") {
-			hasHome = true
-		}
-	}
-	if !hasPath {
-		out = append(out, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
-	}
-	out = append(out, "HOSTNAME="+c.config.Hostname)
+	base := []string{"PATH=" + defaultPathEnv, "HOSTNAME=" + c.config.Hostname}
 	if c.config.Tty {
-		out = append(out, "TERM=xterm")
+		base = append(base, "TERM=xterm")
 	}
-	out = append(out, env...)
-	if !hasHome {
-		home := "/root"
-		if user != "" && user != "root" && user != "0" && !strings.HasPrefix(user, "0:") {
-			home = "/"
-		}
-		out = append(out, "HOME="+home)
+	out := replaceOrAppendEnv(base, env)
+	if !slices.ContainsFunc(out, func(e string) bool { return strings.HasPrefix(e, "HOME=") }) {
+		out = append(out, "HOME="+homeOf(c.fs, user))
 	}
 	return out
+}
+
+// defaultPathEnv is the PATH of a process whose container sets none.
+const defaultPathEnv = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+// replaceOrAppendEnv is env with each of overrides in turn replacing the
+// entry of its variable or added at the end; an override without "="
+// removes its variable.
+func replaceOrAppendEnv(env, overrides []string) []string {
+	out := slices.Clone(env)
+	for _, o := range overrides {
+		k, _, set := strings.Cut(o, "=")
+		i := slices.IndexFunc(out, func(e string) bool { ek, _, _ := strings.Cut(e, "="); return ek == k })
+		switch {
+		case !set && i >= 0:
+			out = slices.Delete(out, i, i+1)
+		case !set:
+		case i >= 0:
+			out[i] = o
+		default:
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// homeOf is the home directory of user ("name", "uid", either with
+// ":group") in the passwd file of f, "/" when it has no entry, as runc
+// finds it.
+func homeOf(f *memfs.FS, user string) string {
+	u, _, _ := strings.Cut(user, ":")
+	if u == "" {
+		u = "0"
+	}
+	pw := lookupDB(f, "/etc/passwd", func(fields []string) bool { return fields[0] == u || fields[2] == u })
+	if len(pw) > 5 && pw[5] != "" {
+		return pw[5]
+	}
+	return "/"
 }
 
 // onExit records the end of a run of c's process.

@@ -450,3 +450,26 @@ func TestFieldsFollowTheAPIVersion(t *testing.T) {
 		assert.True(t, has(tc.since, tc.path, tc.field), "%s %s at %s", tc.path, tc.field, tc.since)
 	}
 }
+
+// TestEnvWithoutEquals: like dockerd, Config.Env keeps the request's
+// entries as given (one without "=" too) before the image's, and the
+// process gets the variables with a value only: an entry without "="
+// unsets its variable.
+func TestEnvWithoutEquals(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"env"}, "Env": []string{"WITH=value", "NOEQUALS", "EMPTY=", "HOSTNAME"}})
+	var in struct{ Config struct{ Env []string } }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/containers/"+id+"/json", nil).body, &in))
+	require.GreaterOrEqual(t, len(in.Config.Env), 4)
+	assert.Equal(t, []string{"WITH=value", "NOEQUALS", "EMPTY=", "HOSTNAME"}, in.Config.Env[:4], "the request's entries first, as given")
+	assert.Contains(t, in.Config.Env, "PATH="+"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "then the image's")
+	stdout, _ := readFrames(t, c.do("GET", "/containers/"+id+"/logs?stdout=1", nil).body)
+	vars := strings.Split(strings.TrimSpace(stdout), "\n")
+	assert.Contains(t, vars, "WITH=value")
+	assert.Contains(t, vars, "EMPTY=")
+	assert.Contains(t, vars, "HOME=/root", "runc's HOME from passwd")
+	for _, v := range vars {
+		assert.NotContains(t, []string{"NOEQUALS", "NOEQUALS="}, v, "an entry without = sets nothing")
+		assert.False(t, strings.HasPrefix(v, "HOSTNAME="), "an entry without = unsets the default: %s", v)
+	}
+}
