@@ -1,6 +1,8 @@
 package conformance
 
 import (
+	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -80,6 +82,43 @@ func init() {
 		lines := strings.Split(out, "\n")
 		if !slices.Contains(lines, "DW_SET=1") || !slices.Contains(lines, "DW_EMPTY=") || slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, "DW_UNSET") }) {
 			e.T.Errorf("process environment %q: want DW_SET=1 and DW_EMPTY=, no DW_UNSET", out)
+		}
+	})
+
+	// The mount points dockerd registers: a destination-only bind is an
+	// anonymous volume, VolumesFrom shares the source's volumes (read-only
+	// with :ro), a volume a Mount makes has its labels, and the tmpfs
+	// mounts of HostConfig.Tmpfs are not listed.
+	register("containers/mounts/anonymous-volumes-from-labels", func(e *Env) {
+		vol := "dw-mountlabels-" + e.RunID
+		e.removeVolumeLater(vol)
+		src, code, out := e.runToExit(endpoints.ContainerConfig{Cmd: []string{"sh", "-c", "echo shared > /anon/f"}},
+			&endpoints.HostConfig{Binds: []string{"/anon"}, Mounts: []endpoints.Mount{{Type: "volume", Source: vol, Target: "/labelled",
+				VolumeOptions: &endpoints.MountVolumeOptions{Labels: map[string]string{"dw.mount": "yes"}}}}})
+		if code != 0 {
+			e.T.Fatalf("source: exit %d: %s", code, out)
+		}
+		dst, code, out := e.runToExit(endpoints.ContainerConfig{Cmd: []string{"sh", "-c", "cat /anon/f; touch /anon/g 2>/dev/null || echo read-only"}},
+			&endpoints.HostConfig{VolumesFrom: []string{src + ":ro"}, Tmpfs: map[string]string{"/scratch": ""}})
+		if code != 0 || out != "shared\nread-only\n" {
+			e.T.Errorf("volumes-from: exit %d, output %q; want the source's file, read-only", code, out)
+		}
+		modes := map[string]string{}
+		for _, m := range e.inspect(dst).Mounts {
+			modes[m.Destination] = fmt.Sprintf("%s rw=%v", m.Type, m.RW)
+		}
+		want := map[string]string{"/anon": "volume rw=false", "/labelled": "volume rw=false"}
+		if !maps.Equal(modes, want) {
+			e.T.Errorf("Mounts of the volumes-from container: %v, want %v (no tmpfs)", modes, want)
+		}
+		for _, m := range e.inspect(src).Mounts {
+			if m.Destination == "/anon" && (m.Type != "volume" || m.Name == "" || !m.RW) {
+				e.T.Errorf("a destination-only bind: %+v, want a writable anonymous volume", m)
+			}
+		}
+		v, err := e.volumes().Inspect(e.Ctx, vol, endpoints.VolumeInspectOptions{})
+		if err != nil || v.Labels["dw.mount"] != "yes" {
+			e.T.Errorf("volume made by the Mount: labels %v (%v), want dw.mount=yes", v.Labels, err)
 		}
 	})
 }

@@ -150,11 +150,13 @@ var validName = regexp.MustCompile(`^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$`)
 
 // mergeImageConfig fills what the request left empty from the image.
 func mergeImageConfig(c *containerConfig, ic imageConfig) {
-	if len(c.Entrypoint) == 0 && len(c.Cmd) == 0 {
-		c.Entrypoint = ic.Entrypoint
-		c.Cmd = ic.Cmd
-	} else if len(c.Entrypoint) == 0 && len(ic.Entrypoint) > 0 && c.Entrypoint == nil {
-		c.Entrypoint = ic.Entrypoint
+	if len(c.Entrypoint) == 0 { // an entrypoint given as [] resets the image's
+		if len(c.Cmd) == 0 {
+			c.Cmd = ic.Cmd
+		}
+		if c.Entrypoint == nil {
+			c.Entrypoint = ic.Entrypoint
+		}
 	}
 	c.Healthcheck = mergeHealthcheck(c.Healthcheck, ic.Healthcheck)
 	if len(c.Shell) == 0 {
@@ -356,7 +358,7 @@ func (c *container) inspectAll() map[string]any {
 		"ExecIDs":         nilIfEmpty(c.execIDs),
 		"HostConfig":      c.host,
 		"GraphDriver":     map[string]any{"Name": "overlay2", "Data": map[string]string{"MergedDir": "/var/lib/docker/overlay2/" + c.id + "/merged", "UpperDir": "/var/lib/docker/overlay2/" + c.id + "/diff", "WorkDir": "/var/lib/docker/overlay2/" + c.id + "/work"}},
-		"Mounts":          append([]mountPoint{}, c.mounts...),
+		"Mounts":          c.mountsJSON(),
 		"Config":          c.config,
 		"NetworkSettings": c.networkSettings(),
 	}
@@ -522,10 +524,14 @@ func (d *Daemon) containerSummaryLocked(c *container, size bool, ver apiVersion)
 	return m
 }
 
-func (c *container) mountsJSON() []any {
-	out := []any{}
-	for _, mp := range c.mounts {
-		out = append(out, mp)
+// mountsJSON is the container's Mounts: its mount points (not the tmpfs
+// mounts of HostConfig.Tmpfs).
+func (c *container) mountsJSON() []mountPoint {
+	out := []mountPoint{}
+	for _, m := range c.mounts {
+		if !m.hidden {
+			out = append(out, m)
+		}
 	}
 	return out
 }
@@ -686,27 +692,32 @@ func (d *Daemon) statsLocked(c *container, prev map[string]any, ver apiVersion) 
 	return m
 }
 
-// checkCreate validates a create body and its ?name= as dockerd does
-// before it touches any state, and returns its HostConfig (empty when
-// none was sent).
-func checkCreate(body createBody, name string) (hostConfig, error) {
-	if name != "" && !validName.MatchString(name) {
-		return hostConfig{}, errInvalid("Invalid container name (" + name + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")
-	}
+// checkCreate checks a create body's HostConfig as dockerd does before
+// it looks at anything else (its verifyContainerSettings), with the
+// wording of API version ver, and returns it (empty when none was sent).
+func checkCreate(body createBody, ver apiVersion) (hostConfig, error) {
 	hc := hostConfig{}
 	if body.HostConfig != nil {
 		hc = *body.HostConfig
 	}
-	if body.Image == "" {
-		return hostConfig{}, errInvalid("config cannot be empty in order to create a container")
-	}
 	if hc.AutoRemove && hc.RestartPolicy.Name != "" && hc.RestartPolicy.Name != "no" {
 		return hostConfig{}, errInvalid("can't create 'AutoRemove' container with restart policy")
 	}
-	switch hc.RestartPolicy.Name {
-	case "", "no", "always", "unless-stopped", "on-failure":
+	rp := hc.RestartPolicy
+	switch rp.Name {
+	case "", "no", "always", "unless-stopped":
+		if rp.MaximumRetryCount != 0 {
+			return hostConfig{}, errInvalid(wording(ver, "maximum retry count cannot be used with restart policy '"+rp.Name+"'",
+				"invalid restart policy: maximum retry count can only be used with 'on-failure'"))
+		}
+	case "on-failure":
+		if rp.MaximumRetryCount < 0 {
+			return hostConfig{}, errInvalid(wording(ver, "maximum retry count cannot be negative",
+				"invalid restart policy: maximum retry count cannot be negative"))
+		}
 	default:
-		return hostConfig{}, errInvalid("invalid restart policy: unknown policy '" + hc.RestartPolicy.Name + "'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'")
+		return hostConfig{}, errInvalid(wording(ver, "invalid restart policy '"+rp.Name+"'",
+			"invalid restart policy: unknown policy '"+rp.Name+"'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'"))
 	}
 	if hc.Memory > 0 && hc.Memory < 6*1024*1024 {
 		return hostConfig{}, errInvalid("Minimum memory limit allowed is 6MB")
@@ -720,9 +731,25 @@ func checkCreate(body createBody, name string) (hostConfig, error) {
 // createContainerLocked makes a container of body named name ("" for a
 // random name) and emits its create event.
 func (d *Daemon) createContainerLocked(body createBody, hc hostConfig, name string, ver apiVersion) (*container, error) {
-	im, err := d.images.get(body.Image)
-	if err != nil {
-		return nil, err
+	for _, spec := range hc.Mounts { // checked with the HostConfig, before anything else
+		if _, err := d.mountSpecPoint(spec); err != nil {
+			return nil, err
+		}
+	}
+	im := &image{fs: memfs.New()} // dockerd 20.10 makes a container of no image
+	if body.Image != "" {
+		var err error
+		if im, err = d.images.get(body.Image); err != nil {
+			return nil, err
+		}
+	}
+	cfg := body.containerConfig
+	mergeImageConfig(&cfg, im.file.Config)
+	if len(cfg.Entrypoint)+len(cfg.Cmd) == 0 {
+		return nil, errInvalid("No command specified")
+	}
+	if name != "" && !validName.MatchString(name) {
+		return nil, errInvalid("Invalid container name (" + name + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")
 	}
 	id := d.newID()
 	if name == "" {
@@ -738,17 +765,13 @@ func (d *Daemon) createContainerLocked(body createBody, hc hostConfig, name stri
 		name:      name,
 		created:   d.now(),
 		imageID:   im.id,
-		config:    body.containerConfig,
+		config:    cfg,
 		host:      hc,
 		exited:    make(chan struct{}),
 		removed:   make(chan struct{}),
 		pauseGate: &gate{},
 		eps:       map[string]*endpoint{},
 		platform:  "linux",
-	}
-	mergeImageConfig(&c.config, im.file.Config)
-	if len(c.config.Entrypoint)+len(c.config.Cmd) == 0 {
-		return nil, errInvalid("no command specified")
 	}
 	argv := append(slices.Clone([]string(c.config.Entrypoint)), c.config.Cmd...)
 	c.path, c.args = argv[0], nonNil(argv[1:])
@@ -760,7 +783,7 @@ func (d *Daemon) createContainerLocked(body createBody, hc hostConfig, name stri
 	c.state = containerState{Status: "created"}
 	c.fs = im.fs.Clone()
 	c.base = im.fs
-	if err := d.setupMountsLocked(c); err != nil {
+	if err := d.setupMountsLocked(c, ver); err != nil {
 		return nil, err
 	}
 	if err := d.setupNetworksLocked(c, body.NetworkingConfig); err != nil {

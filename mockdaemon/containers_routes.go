@@ -3,6 +3,7 @@ package mockdaemon
 import (
 	"fmt"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -43,16 +44,29 @@ func (d *Daemon) containerRoutes() []route {
 }
 
 func (d *Daemon) containerCreate(w http.ResponseWriter, r *http.Request) error {
+	ver := infoOf(r).version
 	var body createBody
-	if err := decodeBody(r, &body); err != nil {
-		return err
+	if err := decodeJSON(http.MaxBytesReader(nil, r.Body, 64<<20), &body); err != nil || r.ContentLength == 0 {
+		msg := "EOF" // no body
+		if err != nil {
+			msg = strings.TrimPrefix(err.Error(), "invalid JSON: ")
+		}
+		if !ver.atLeast("1.42") { // dockerd 20.10 passes the decoder's error on
+			return errInternal(msg)
+		}
+		if msg == "EOF" {
+			msg = "got EOF while reading request body"
+		}
+		return errInvalid("invalid JSON: " + msg)
+	}
+	if reflect.ValueOf(body.containerConfig).IsZero() {
+		return errInvalid(wording(ver, "Config cannot be empty in order to create a container", "config cannot be empty in order to create a container"))
 	}
 	name := r.URL.Query().Get("name")
-	hc, err := checkCreate(body, name)
+	hc, err := checkCreate(body, ver)
 	if err != nil {
 		return err
 	}
-	ver := infoOf(r).version
 	id, err := lockedValue(d, func() (string, error) {
 		c, err := d.createContainerLocked(body, hc, name, ver)
 		if err != nil {
@@ -155,6 +169,7 @@ func (d *Daemon) containerList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (d *Daemon) containerDelete(w http.ResponseWriter, r *http.Request) error {
+	ver := infoOf(r).version
 	force := boolParam(r, "force")
 	vols := boolParam(r, "v")
 	if boolParam(r, "link") {
@@ -173,9 +188,11 @@ func (d *Daemon) containerDelete(w http.ResponseWriter, r *http.Request) error {
 		}
 		if (c.state.Running || c.state.Restarting) && !force {
 			if c.state.Paused {
-				return errConflict(fmt.Sprintf("cannot remove container %q: container is paused and must be unpaused first", c.name))
+				return errConflict(wording(ver, "You cannot remove a paused container "+c.id+". Unpause and then stop the container before attempting removal or force remove",
+					fmt.Sprintf("cannot remove container %q: container is paused and must be unpaused first", c.name)))
 			}
-			return errConflict(fmt.Sprintf("cannot remove container %q: container is running: stop the container before removing or force remove", c.name))
+			return errConflict(wording(ver, "You cannot remove a running container "+c.id+". Stop the container before attempting removal or force remove",
+				fmt.Sprintf("cannot remove container %q: container is running: stop the container before removing or force remove", c.name)))
 		}
 		c.removing = true
 		c.stopping = true
@@ -286,7 +303,7 @@ func (d *Daemon) containerResize(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if !c.state.Running {
-			return errConflict(fmt.Sprintf("Container %s is not running", c.id))
+			return errNotRunning(infoOf(r).version, c.id)
 		}
 		d.events.emit("container", "resize", c.id, mergeAttrs(c.eventAttrs(), "height", r.URL.Query().Get("h"), "width", r.URL.Query().Get("w")))
 		return nil
@@ -307,7 +324,7 @@ func (d *Daemon) containerTop(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if !c.state.Running {
-			return errConflict(fmt.Sprintf("container %s is not running", c.id))
+			return errNotRunning(infoOf(r).version, c.id)
 		}
 		titles, procs = d.topLocked(c, r.URL.Query().Get("ps_args"))
 		return nil

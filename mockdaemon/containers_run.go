@@ -59,6 +59,10 @@ func (d *Daemon) startLocked(c *container) error {
 	if err := d.joinSandboxLocked(c); err != nil {
 		return err
 	}
+	if c.files.log == "" && c.host.LogConfig.Type == "json-file" {
+		// the logger starts before the runtime makes the process
+		c.files.log = "/var/lib/docker/containers/" + c.id + "/" + c.id + "-json.log"
+	}
 	if c.host.Init == nil || !*c.host.Init { // under an init, the init reports it
 		env := d.processEnvLocked(c, c.config.Env, c.config.User)
 		if msg, code := lookProgram(c.fs, env, workDir(c.config.WorkingDir), c.path); msg != "" {
@@ -73,10 +77,6 @@ func (d *Daemon) startLocked(c *container) error {
 			}
 			return errInvalid(c.state.Error)
 		}
-	}
-	if c.files.log == "" && c.host.LogConfig.Type == "json-file" {
-		// the logger starts with the process
-		c.files.log = "/var/lib/docker/containers/" + c.id + "/" + c.id + "-json.log"
 	}
 	c.stopping = false
 	c.manualStop = false
@@ -472,7 +472,7 @@ func (d *Daemon) containerRestart(w http.ResponseWriter, r *http.Request) error 
 			if err := d.startLocked(c); err != nil {
 				return err
 			}
-			c.restartCount++
+			// RestartCount counts the restart policy's restarts only
 		}
 		// before the die of a process that ends at once
 		d.emitContainerLocked(c, "start")
@@ -494,7 +494,8 @@ func (d *Daemon) containerKill(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if !c.state.Running {
-			return errConflict(fmt.Sprintf("cannot kill container: %s: container %s is not running", r.PathValue("id"), c.id))
+			return errConflict(wording(infoOf(r).version, "Cannot kill container: "+r.PathValue("id")+": Container "+c.id+" is not running",
+				"cannot kill container: "+r.PathValue("id")+": container "+c.id+" is not running"))
 		}
 		p, exited = c.proc, c.exited
 		if sig == 9 || sig == 15 || sig == 2 {
@@ -525,11 +526,12 @@ func (d *Daemon) containerKill(w http.ResponseWriter, r *http.Request) error {
 
 func (d *Daemon) containerPause(w http.ResponseWriter, r *http.Request) error {
 	return d.changeState(w, r, "pause", func(c *container) error {
+		ver := infoOf(r).version
 		switch {
 		case !c.state.Running:
-			return errConflict(fmt.Sprintf("container %s is not running", c.id))
+			return errNotRunning(ver, c.id)
 		case c.state.Paused:
-			return errConflict(fmt.Sprintf("container %s is already paused", c.id))
+			return errConflict(wording(ver, "Container "+c.id+" is already paused", "container "+c.id+" is already paused"))
 		}
 		c.state.Paused = true
 		c.state.Status = "paused"
@@ -544,7 +546,10 @@ func (d *Daemon) containerPause(w http.ResponseWriter, r *http.Request) error {
 func (d *Daemon) containerUnpause(w http.ResponseWriter, r *http.Request) error {
 	return d.changeState(w, r, "unpause", func(c *container) error {
 		if !c.state.Paused {
-			return errConflict(fmt.Sprintf("container %s is not paused", c.id))
+			if ver := infoOf(r).version; !ver.atLeast("1.42") {
+				return errInternal("Container " + c.id + " is not paused") // untyped on dockerd 20.10
+			}
+			return errConflict("container " + c.id + " is not paused")
 		}
 		c.state.Paused = false
 		c.state.Status = "running"
@@ -583,6 +588,10 @@ func (d *Daemon) containerWait(w http.ResponseWriter, r *http.Request) error {
 	switch cond {
 	case "", "not-running", "next-exit", "removed":
 	default:
+		if !infoOf(r).version.atLeast("1.42") {
+			cond = "" // dockerd 20.10 waits for not-running
+			break
+		}
 		return errInvalid("invalid condition: " + strconv.Quote(cond))
 	}
 	var c *container

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -472,4 +473,98 @@ func TestEnvWithoutEquals(t *testing.T) {
 		assert.NotContains(t, []string{"NOEQUALS", "NOEQUALS="}, v, "an entry without = sets nothing")
 		assert.False(t, strings.HasPrefix(v, "HOSTNAME="), "an entry without = unsets the default: %s", v)
 	}
+}
+
+// TestCreateErrorsLikeDockerd: create checks in dockerd's order (the
+// HostConfig, the image, the command, then the name), with 20.10's
+// wording and statuses at API 1.41 and the newer ones after.
+func TestCreateErrorsLikeDockerd(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	raw := func(ver, body string) reply {
+		req, err := http.NewRequestWithContext(t.Context(), "POST", "http://docker/v"+ver+"/containers/create?name=a/b", strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := c.hc.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return reply{resp.StatusCode, resp.Header, b}
+	}
+	for _, tc := range []struct {
+		ver, body string
+		status    int
+		want      string
+	}{
+		{"1.41", ``, 500, "EOF"},
+		{"1.56", ``, 400, "invalid JSON: got EOF while reading request body"},
+		{"1.41", `{"Image":`, 500, "unexpected EOF"},
+		{"1.56", `{"Image":`, 400, "invalid JSON: unexpected EOF"},
+		{"1.41", `{}`, 400, "Config cannot be empty in order to create a container"},
+		{"1.56", `{"HostConfig":{}}`, 400, "config cannot be empty in order to create a container"},
+		{"1.41", `{"Image":"nosuch","HostConfig":{"RestartPolicy":{"Name":"bogus"}}}`, 400, "invalid restart policy 'bogus'"},
+		{"1.56", `{"Image":"nosuch","HostConfig":{"RestartPolicy":{"Name":"bogus"}}}`, 400, "invalid restart policy: unknown policy 'bogus'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'"},
+		{"1.41", `{"Image":"busybox","HostConfig":{"RestartPolicy":{"Name":"always","MaximumRetryCount":2}}}`, 400, "maximum retry count cannot be used with restart policy 'always'"},
+		{"1.41", `{"Image":"nosuch"}`, 404, "No such image: nosuch:latest"},
+		{"1.41", `{"Labels":{}}`, 400, "No command specified"},
+		{"1.41", `{"Image":"busybox","Cmd":["true"]}`, 400, "Invalid container name (a/b), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"},
+	} {
+		r := raw(tc.ver, tc.body)
+		assert.Equal(t, tc.status, r.status, "%s %s: %s", tc.ver, tc.body, r.body)
+		assert.Equal(t, tc.want, r.message(), "%s %s", tc.ver, tc.body)
+	}
+	r := c.do("POST", "/v1.41/containers/create", map[string]any{"Cmd": []string{"true"}})
+	assert.Equal(t, 201, r.status, "no image: dockerd 20.10 makes the container: %s", r.body)
+}
+
+// TestLifecycleErrorsLikeDockerd: the errors of the lifecycle operations
+// have 20.10's wording (and statuses) at API 1.41, the newer ones after;
+// a restart by the API does not count in RestartCount.
+func TestLifecycleErrorsLikeDockerd(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	run := c.create("dwrun", map[string]any{"Image": "busybox", "Cmd": []string{"sleep", "300"}})
+	require.Equal(t, 204, c.do("POST", "/containers/"+run+"/start", nil).status)
+	stopped := c.create("dwstopped", map[string]any{"Image": "busybox", "Cmd": []string{"true"}})
+	for _, tc := range []struct {
+		method, path string
+		status41     int
+		want41       string
+		status56     int
+		want56       string
+	}{
+		{"POST", "/containers/dwstopped/kill", 409, "Cannot kill container: dwstopped: Container " + stopped + " is not running", 409, "cannot kill container: dwstopped: container " + stopped + " is not running"},
+		{"POST", "/containers/dwstopped/pause", 409, "Container " + stopped + " is not running", 409, "container " + stopped + " is not running"},
+		{"GET", "/containers/dwstopped/top", 409, "Container " + stopped + " is not running", 409, "container " + stopped + " is not running"},
+		{"POST", "/containers/dwrun/unpause", 500, "Container " + run + " is not paused", 409, "container " + run + " is not paused"},
+		{"DELETE", "/containers/dwrun", 409, "You cannot remove a running container " + run + ". Stop the container before attempting removal or force remove", 409, `cannot remove container "/dwrun": container is running: stop the container before removing or force remove`},
+	} {
+		r := c.do(tc.method, "/v1.41"+tc.path, nil)
+		assert.Equal(t, tc.status41, r.status, "1.41 %s %s", tc.method, tc.path)
+		assert.Equal(t, tc.want41, r.message(), "1.41 %s %s", tc.method, tc.path)
+		r = c.do(tc.method, "/v1.56"+tc.path, nil)
+		assert.Equal(t, tc.status56, r.status, "1.56 %s %s", tc.method, tc.path)
+		assert.Equal(t, tc.want56, r.message(), "1.56 %s %s", tc.method, tc.path)
+	}
+	require.Equal(t, 204, c.do("POST", "/containers/dwrun/pause", nil).status)
+	r := c.do("POST", "/v1.41/containers/dwrun/pause", nil)
+	assert.Equal(t, "Container "+run+" is already paused", r.message())
+	require.Equal(t, 204, c.do("POST", "/containers/dwrun/unpause", nil).status)
+
+	require.Equal(t, 204, c.do("POST", "/containers/dwrun/restart?t=0", nil).status)
+	var in struct{ RestartCount int }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/containers/dwrun/json", nil).body, &in))
+	assert.Zero(t, in.RestartCount, "a restart by the API is not the restart policy's")
+}
+
+// TestWaitUnknownCondition: dockerd 20.10 (API 1.41) does not check the
+// condition of a wait and waits for the container to stop; from 1.42 an
+// unknown condition is a 400.
+func TestWaitUnknownCondition(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "exit 3"}})
+	r := c.do("POST", "/v1.41/containers/"+id+"/wait?condition=bogus", nil)
+	assert.Equal(t, 200, r.status)
+	assert.JSONEq(t, `{"StatusCode":3,"Error":null}`, string(r.body))
+	r = c.do("POST", "/v1.42/containers/"+id+"/wait?condition=bogus", nil)
+	assert.Equal(t, 400, r.status)
+	assert.Equal(t, `invalid condition: "bogus"`, r.message())
 }

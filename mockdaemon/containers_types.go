@@ -70,9 +70,9 @@ type logConfig struct {
 }
 
 type mountSpec struct {
-	Type          string          `json:"Type"`
-	Source        string          `json:"Source"`
-	Target        string          `json:"Target"`
+	Type          string          `json:"Type,omitempty"`
+	Source        string          `json:"Source,omitempty"`
+	Target        string          `json:"Target,omitempty"`
 	ReadOnly      bool            `json:"ReadOnly,omitempty"`
 	Consistency   string          `json:"Consistency,omitempty"`
 	BindOptions   json.RawMessage `json:"BindOptions,omitempty"`
@@ -180,8 +180,13 @@ type mountPoint struct {
 	Mode        string `json:"Mode"`
 	RW          bool   `json:"RW"`
 	Propagation string `json:"Propagation"`
-	anonymous   bool
-	opts        string // tmpfs options, for /proc/mounts
+
+	anonymous bool              // a volume made without a name
+	hidden    bool              // a tmpfs of HostConfig.Tmpfs: mounted, not listed
+	noCopy    bool              // a new volume is not seeded with the image's content
+	opts      string            // tmpfs options, for /proc/mounts
+	volLabels map[string]string // the labels and options of a volume it makes
+	volOpts   map[string]string
 }
 
 type createBody struct {

@@ -179,7 +179,7 @@ func (d *Daemon) taskContainerLocked(s *swarmState, svc *service, t *task) (*con
 		return nil, err
 	}
 	name := fmt.Sprintf("%s.%d.%s", svc.name(), t.slot, t.id)
-	hc, err := checkCreate(cb, name)
+	hc, err := checkCreate(cb, d.maxVersion)
 	if err != nil {
 		return nil, err
 	}
