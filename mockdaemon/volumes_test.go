@@ -97,7 +97,9 @@ func TestMountPointsLikeDockerd(t *testing.T) {
 	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/volumes/mpvol3", nil).body, &vol))
 	assert.Equal(t, map[string]string{"a": "b"}, vol.Labels, "a volume made by a Mount has its labels")
 	anonLabels := func(id string) map[string]string {
-		var in struct{ Mounts []struct{ Name, Destination string } }
+		var in struct {
+			Mounts []struct{ Name, Destination string }
+		}
 		require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/containers/"+id+"/json", nil).body, &in))
 		for _, m := range in.Mounts {
 			if m.Destination == "/anon" {
