@@ -491,7 +491,13 @@ func (d *Daemon) containerSummaryLocked(c *container, size bool, ver apiVersion)
 		ports = append(ports, map[string]any{"PrivatePort": n, "Type": proto})
 	}
 	names := []string{c.name}
-	cmd := strings.Join(append([]string{c.path}, c.args...), " ")
+	cmd := c.path
+	for _, a := range c.args { // dockerd quotes an argument with a space, naively
+		if strings.Contains(a, " ") {
+			a = "'" + a + "'"
+		}
+		cmd += " " + a
+	}
 	nets := map[string]any{}
 	for name, ep := range c.eps {
 		nets[name] = ep.json()
@@ -518,8 +524,12 @@ func (d *Daemon) containerSummaryLocked(c *container, size bool, ver apiVersion)
 	}
 	if size {
 		rw := d.sizeRwLocked(c)
-		m["SizeRw"] = rw
-		m["SizeRootFs"] = d.images.byIDSize(c.imageID) + rw
+		if rw != 0 { // omitted when empty, as SizeRootFs
+			m["SizeRw"] = rw
+		}
+		if root := d.images.byIDSize(c.imageID) + rw; root != 0 {
+			m["SizeRootFs"] = root
+		}
 	}
 	return m
 }
@@ -551,11 +561,11 @@ func (d *Daemon) containerMatchesLocked(f filters, c *container) bool {
 		return false
 	}
 	if !f.matchAny("name", func(v string) bool {
-		n := strings.TrimPrefix(c.name, "/")
-		if re, err := regexp.Compile(strings.TrimPrefix(v, "/")); err == nil {
-			return re.MatchString(n)
-		}
-		return strings.Contains(n, v)
+		// dockerd's filters.Match: the value itself, or a regexp found in
+		// the name with or without its "/"; one that does not compile
+		// matches nothing
+		re, err := regexp.Compile(v)
+		return v == c.name || v == c.name[1:] || err == nil && (re.MatchString(c.name) || re.MatchString(c.name[1:]))
 	}) {
 		return false
 	}

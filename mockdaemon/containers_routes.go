@@ -116,7 +116,7 @@ func (d *Daemon) containerList(w http.ResponseWriter, r *http.Request) error {
 		switch k {
 		case "ancestor", "before", "expose", "exited", "health", "id", "isolation", "is-task", "label", "label!", "name", "network", "publish", "since", "status", "volume":
 		default:
-			return errInvalid("invalid filter '" + k + "'")
+			return errInvalidFilter(ver, k)
 		}
 	}
 	for h := range f["health"] {
@@ -130,7 +130,7 @@ func (d *Daemon) containerList(w http.ResponseWriter, r *http.Request) error {
 		switch s {
 		case "created", "restarting", "running", "removing", "paused", "exited", "dead":
 		default:
-			return errInvalid("invalid filter 'status=" + s + "'")
+			return errInvalidFilter(ver, "status="+s)
 		}
 	}
 	out := []any{}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -567,4 +569,52 @@ func TestWaitUnknownCondition(t *testing.T) {
 	r = c.do("POST", "/v1.42/containers/"+id+"/wait?condition=bogus", nil)
 	assert.Equal(t, 400, r.status)
 	assert.Equal(t, `invalid condition: "bogus"`, r.message())
+}
+
+// TestContainerListLikeDockerd: a name filter is a regexp found in the
+// name with or without its "/" (one that does not compile matches
+// nothing); filters that are not JSON are 20.10's 500 at API 1.41 and a
+// 400 after; unknown filters have each version's wording; Command quotes
+// the arguments with a space; SizeRw is omitted when 0 or not asked for.
+func TestContainerListLikeDockerd(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	c.create("lx", map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "echo a b", "x"}})
+	c.create("lx-peer", map[string]any{"Image": "busybox", "Cmd": []string{"true"}})
+	names := func(filter string) []string {
+		r := c.do("GET", "/v1.41/containers/json?all=1&filters="+url.QueryEscape(`{"name":["`+filter+`"]}`), nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		var list []struct{ Names []string }
+		require.NoError(t, json.Unmarshal(r.body, &list))
+		var out []string
+		for _, l := range list {
+			out = append(out, l.Names...)
+		}
+		slices.Sort(out)
+		return out
+	}
+	assert.Equal(t, []string{"/lx"}, names("^/lx$"))
+	assert.Equal(t, []string{"/lx"}, names("^lx$"))
+	assert.Equal(t, []string{"/lx", "/lx-peer"}, names("lx"))
+	assert.Equal(t, []string{"/lx-peer"}, names("x-p"))
+	assert.Empty(t, names("[lx"), "a value that does not compile matches nothing")
+
+	r := c.do("GET", "/v1.41/containers/json?filters=notjson", nil)
+	assert.Equal(t, 500, r.status)
+	assert.Equal(t, "invalid character 'o' in literal null (expecting 'u')", r.message())
+	r = c.do("GET", "/v1.56/containers/json?filters=notjson", nil)
+	assert.Equal(t, 400, r.status)
+	assert.Equal(t, "invalid filter", r.message())
+	r = c.do("GET", "/v1.41/containers/json?filters="+url.QueryEscape(`{"nosuch":["x"]}`), nil)
+	assert.Equal(t, "Invalid filter 'nosuch'", r.message())
+	r = c.do("GET", "/v1.56/containers/json?filters="+url.QueryEscape(`{"status":["nosuch"]}`), nil)
+	assert.Equal(t, "invalid filter 'status=nosuch'", r.message())
+
+	for _, size := range []string{"", "&size=1"} {
+		r = c.do("GET", "/v1.41/containers/json?all=1"+size+"&filters="+url.QueryEscape(`{"name":["^lx$"]}`), nil)
+		var list []map[string]any
+		require.NoError(t, json.Unmarshal(r.body, &list))
+		require.Len(t, list, 1)
+		assert.Equal(t, "sh -c 'echo a b' x", list[0]["Command"])
+		assert.NotContains(t, list[0], "SizeRw", "size %q: nothing written", size)
+	}
 }
