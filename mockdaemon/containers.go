@@ -49,6 +49,7 @@ type container struct {
 	// What the first start makes (dockerd's container files), and the
 	// network sandbox of the last start.
 	files     containerFiles
+	etc       *memfs.FS // the daemon's hostname, hosts and resolv.conf of c
 	sandboxID string
 
 	logs *logBuf

@@ -189,7 +189,7 @@ func (d *Daemon) containerChanges(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	out := []any{}
+	var out []any // null when nothing changed, as dockerd answers
 	for _, ch := range chs {
 		out = append(out, map[string]any{"Path": ch.Path, "Kind": int(ch.Kind)})
 	}

@@ -248,6 +248,10 @@ func (d *Daemon) onExit(c *container, p proc, exited chan struct{}) {
 		c.state.ExitCode = code
 		c.state.FinishedAt = d.now()
 		c.state.Status = "exited"
+		if c.health != nil {
+			// dockerd marks the health unhealthy when it stops the monitor
+			c.health.Status = "unhealthy"
+		}
 		d.leaveSandboxLocked(c)
 		restart = !c.stopping && !d.closing() && !c.removing && c.shouldRestart(code)
 		autoRemove = c.host.AutoRemove && !c.removing && !restart

@@ -1,7 +1,9 @@
 package mockdaemon_test
 
 import (
+	"archive/tar"
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -616,5 +618,58 @@ func TestContainerListLikeDockerd(t *testing.T) {
 		require.Len(t, list, 1)
 		assert.Equal(t, "sh -c 'echo a b' x", list[0]["Command"])
 		assert.NotContains(t, list[0], "SizeRw", "size %q: nothing written", size)
+	}
+}
+
+// TestContainerFilesLikeDockerd: the daemon's /etc files are mounts, as
+// on dockerd (removing one is "Resource busy", and they are no change of
+// the container); a fresh container has no changes (null); its rootfs has
+// dockerd's init layer; the none log driver cannot be read (501); an
+// exited container's health is unhealthy.
+func TestContainerFilesLikeDockerd(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	fresh := c.create("", map[string]any{"Image": "busybox"})
+	r := c.do("GET", "/containers/"+fresh+"/changes", nil)
+	assert.Equal(t, "null\n", string(r.body), "no changes")
+	names := tarNames(t, c.do("GET", "/containers/"+fresh+"/export", nil).body)
+	for _, p := range []string{".dockerenv", "etc/hostname", "etc/hosts", "etc/resolv.conf", "etc/mtab", "dev/console"} {
+		assert.Contains(t, names, p, "init layer")
+	}
+
+	id := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "touch /newfile; rm /etc/hostname; cat /etc/hostname"},
+		"Healthcheck": map[string]any{"Test": []string{"CMD", "true"}, "Interval": 3600e9}})
+	stdout, stderr := readFrames(t, c.do("GET", "/containers/"+id+"/logs?stdout=1&stderr=1", nil).body)
+	assert.Equal(t, id[:12]+"\n", stdout)
+	assert.Contains(t, stderr, "busy") // busybox (musl) says "Resource busy"
+	var changes []struct {
+		Path string
+		Kind int
+	}
+	require.NoError(t, json.Unmarshal(c.do("GET", "/containers/"+id+"/changes", nil).body, &changes))
+	assert.Equal(t, []struct {
+		Path string
+		Kind int
+	}{{"/newfile", 1}}, changes)
+	var in struct{ State struct{ Health struct{ Status string } } }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/containers/"+id+"/json", nil).body, &in))
+	assert.Equal(t, "unhealthy", in.State.Health.Status, "dockerd marks it unhealthy when the container stops")
+
+	none := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"echo", "x"}, "HostConfig": map[string]any{"LogConfig": map[string]any{"Type": "none"}}})
+	r = c.do("GET", "/containers/"+none+"/logs?stdout=1", nil)
+	assert.Equal(t, 501, r.status)
+	assert.Equal(t, "configured logging driver does not support reading", r.message())
+}
+
+func tarNames(t *testing.T, b []byte) []string {
+	t.Helper()
+	var names []string
+	tr := tar.NewReader(bytes.NewReader(b))
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return names
+		}
+		require.NoError(t, err)
+		names = append(names, strings.TrimSuffix(h.Name, "/"))
 	}
 }

@@ -17,6 +17,9 @@ func errConflict(msg string) error { return &apiError{http.StatusConflict, msg} 
 func errInvalid(msg string) error  { return &apiError{http.StatusBadRequest, msg} }
 func errInternal(msg string) error { return &apiError{http.StatusInternalServerError, msg} }
 func errNotModified() error        { return &apiError{http.StatusNotModified, ""} }
+func errNotImplemented(msg string) error {
+	return &apiError{http.StatusNotImplemented, msg}
+}
 func errUnavailable(msg string) error {
 	return &apiError{http.StatusServiceUnavailable, msg}
 }

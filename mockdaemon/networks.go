@@ -383,7 +383,11 @@ func (c *container) networkSettings() map[string]any {
 		}
 	}
 	key := ""
-	if c.sandboxID != "" {
+	switch {
+	case c.sandboxID == "":
+	case c.host.NetworkMode == "host": // the host's own namespace
+		key = "/var/run/docker/netns/default"
+	default:
 		key = "/var/run/docker/netns/" + c.sandboxID[:12]
 	}
 	m := map[string]any{

@@ -403,18 +403,22 @@ func copyTree(src *memfs.FS, dir string, dst *memfs.FS) error {
 }
 
 // prepareRootfsLocked makes c's root filesystem at create: dockerd's init
-// layer (empty /etc/hostname, /etc/hosts and /etc/resolv.conf to mount
-// the daemon's files on), the working directory, and the base its changes
-// are counted from; d.mu held.
+// layer (/.dockerenv, the mount points of /dev, /proc, /sys and of the
+// daemon's files under /etc, /etc/mtab), the working directory, and the
+// base its changes are counted from; d.mu held.
 func (d *Daemon) prepareRootfsLocked(c *container) {
 	f := c.fs
-	_ = f.MkdirAll("/etc", 0o755)
-	for _, p := range daemonFiles {
+	for _, dir := range []string{"/dev/pts", "/dev/shm", "/etc", "/proc", "/sys"} {
+		_ = f.MkdirAll(dir, 0o755)
+	}
+	for _, p := range append([]string{"/.dockerenv", "/dev/console"}, daemonFiles...) {
 		if _, err := f.Lstat(p); err != nil {
-			_ = f.WriteFile(p, nil, 0o644)
+			_ = f.WriteFile(p, nil, 0o755)
 		}
 	}
-	_ = f.MkdirAll("/proc", 0o555)
+	if _, err := f.Lstat("/etc/mtab"); err != nil {
+		_ = f.Symlink("/proc/mounts", "/etc/mtab")
+	}
 	if wd := c.config.WorkingDir; wd != "" {
 		_ = f.MkdirAll(wd, 0o755)
 	}
@@ -424,28 +428,36 @@ func (d *Daemon) prepareRootfsLocked(c *container) {
 	}
 }
 
-// daemonFiles are the files dockerd writes for a container and mounts in
-// it.
+// daemonFiles are the files dockerd writes for a container (in its
+// container directory) and mounts in it.
 var daemonFiles = []string{"/etc/hostname", "/etc/hosts", "/etc/resolv.conf"}
 
 // writeDaemonFilesLocked writes the files the daemon provides in a
-// container that starts: /etc/hostname, /etc/hosts, /etc/resolv.conf,
-// /proc/mounts, /sys/class/net and the cgroup memory files. They are the
-// daemon's, not changes of the container; d.mu held.
+// container that starts: /etc/hostname, /etc/hosts and /etc/resolv.conf,
+// mounted from the container's directory at the first start (and kept
+// there, as dockerd's archive sees them), then /proc/mounts,
+// /sys/class/net and the cgroup memory files; d.mu held.
 func (d *Daemon) writeDaemonFilesLocked(c *container) {
-	f := c.fs
-	if c.host.ReadonlyRootfs {
-		f.SetReadOnly(false)
-		defer f.SetReadOnly(true)
-	}
 	files := map[string]string{
 		"/etc/hostname":    c.config.Hostname + "\n",
 		"/etc/hosts":       d.hostsFileLocked(c),
 		"/etc/resolv.conf": resolvConf(c),
 	}
-	for p, text := range files {
-		_ = f.WriteFile(p, []byte(text), 0o644)
-		_ = c.base.WriteFile(p, []byte(text), 0o644)
+	first := c.etc == nil
+	if first {
+		c.etc = memfs.New()
+		c.etc.SetClock(d.cfg.Clock)
+	}
+	for _, p := range daemonFiles {
+		_ = c.etc.WriteFile(path.Base(p), []byte(files[p]), 0o644)
+		if first && !slices.ContainsFunc(c.mounts, func(m mountPoint) bool { return m.Destination == p }) {
+			_ = c.fs.Bind(p, c.etc, path.Base(p), c.host.ReadonlyRootfs)
+		}
+	}
+	f := c.fs
+	if c.host.ReadonlyRootfs {
+		f.SetReadOnly(false)
+		defer f.SetReadOnly(true)
 	}
 	_ = f.MkdirAll("/proc", 0o555)
 	_ = f.WriteFile("/proc/mounts", []byte(d.procMountsLocked(c)), 0o444)
