@@ -673,3 +673,39 @@ func tarNames(t *testing.T, b []byte) []string {
 		names = append(names, strings.TrimSuffix(h.Name, "/"))
 	}
 }
+
+// TestArchiveErrorsLikeDockerd: archive errors name the container as the
+// request does; HEAD answers the path stat without a Content-Type; a body
+// that is not a tar fails as dockerd's unpacker does (a 500), and so does
+// a file as the extraction point on 20.10 (1.41).
+func TestArchiveErrorsLikeDockerd(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.create("arch", map[string]any{"Image": "busybox", "Cmd": []string{"true"}})
+	for _, ref := range []string{"arch", id} {
+		r := c.do("GET", "/containers/"+ref+"/archive?path=/nosuch", nil)
+		assert.Equal(t, 404, r.status)
+		assert.Equal(t, "Could not find the file /nosuch in container "+ref, r.message())
+	}
+	r := c.do("HEAD", "/containers/arch/archive?path=/etc", nil)
+	assert.Equal(t, 200, r.status)
+	assert.NotEmpty(t, r.header.Get("X-Docker-Container-Path-Stat"))
+	assert.Empty(t, r.header.Get("Content-Type"))
+
+	put := func(ver, path string, body []byte) reply {
+		req, err := http.NewRequestWithContext(t.Context(), "PUT", "http://docker/v"+ver+"/containers/arch/archive?path="+path, bytes.NewReader(body))
+		require.NoError(t, err)
+		resp, err := c.hc.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return reply{resp.StatusCode, resp.Header, b}
+	}
+	r = put("1.41", "/tmp", []byte("not a tar at all"))
+	assert.Equal(t, 500, r.status)
+	assert.Equal(t, "Error processing tar file(exit status 1): unexpected EOF", r.message())
+	tarball := tarOf(t, map[string]string{"y": "y"})
+	r = put("1.41", "/etc/passwd", tarball)
+	assert.Equal(t, 500, r.status, "%s", r.body)
+	assert.Equal(t, "extraction point is not a directory", r.message())
+	assert.Equal(t, 400, put("1.56", "/etc/passwd", tarball).status)
+}
