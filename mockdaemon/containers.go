@@ -644,38 +644,50 @@ func userName(u string) string {
 	return name
 }
 
-// statsLocked is one stats document for c; d.mu held.
-func (d *Daemon) statsLocked(c *container, prev map[string]any, ver apiVersion) map[string]any {
-	now := d.now()
+// statsLocked is the stats document of c the collector takes at time at,
+// with prev (nil for none) as its previous sample; d.mu held. A container
+// that does not run has dockerd's empty document.
+func (d *Daemon) statsLocked(c *container, at time.Time, prev map[string]any, ver apiVersion) map[string]any {
+	cpuZero := func() map[string]any {
+		return map[string]any{
+			"cpu_usage":       map[string]any{"total_usage": 0, "usage_in_kernelmode": 0, "usage_in_usermode": 0},
+			"throttling_data": map[string]any{"periods": 0, "throttled_periods": 0, "throttled_time": 0},
+		}
+	}
+	if !c.state.Running {
+		// dockerd encodes a StatsJSON with only the name and id
+		var blkio = map[string]any{}
+		for _, k := range []string{"io_service_bytes_recursive", "io_serviced_recursive", "io_queue_recursive", "io_service_time_recursive",
+			"io_wait_time_recursive", "io_merged_recursive", "io_time_recursive", "sectors_recursive"} {
+			blkio[k] = nil
+		}
+		return map[string]any{
+			"name": c.name, "id": c.id, "read": fmtTime(time.Time{}), "preread": fmtTime(time.Time{}),
+			"pids_stats": map[string]any{}, "blkio_stats": blkio, "num_procs": 0, "storage_stats": map[string]any{},
+			"cpu_stats": cpuZero(), "precpu_stats": cpuZero(), "memory_stats": map[string]any{},
+		}
+	}
 	limit := c.host.Memory
 	if limit == 0 {
 		limit = mockMemTotal
 	}
-	usage := int64(0)
-	pids := 0
-	cpuTotal := uint64(0)
-	if c.state.Running {
-		usage = 4 << 20
-		pids = 1
-		for _, eid := range c.execIDs {
-			if e := d.execs[eid]; e != nil && e.running {
-				pids++
-			}
+	usage := int64(4 << 20)
+	pids := 1
+	for _, eid := range c.execIDs {
+		if e := d.execs[eid]; e != nil && e.running {
+			pids++
 		}
-		cpuTotal = uint64(now.Sub(c.state.StartedAt).Nanoseconds() / 100)
 	}
-	system := uint64(now.UnixNano())
+	cpuTotal := uint64(max(at.Sub(c.state.StartedAt).Nanoseconds()/100, 0))
 	cpu := map[string]any{
 		"cpu_usage":        map[string]any{"total_usage": cpuTotal, "usage_in_kernelmode": cpuTotal / 4, "usage_in_usermode": cpuTotal * 3 / 4},
-		"system_cpu_usage": system,
+		"system_cpu_usage": uint64(at.UnixNano()),
 		"online_cpus":      mockNCPU,
 		"throttling_data":  map[string]any{"periods": 0, "throttled_periods": 0, "throttled_time": 0},
 	}
-	pre := map[string]any{"cpu_usage": map[string]any{"total_usage": 0, "usage_in_kernelmode": 0, "usage_in_usermode": 0}, "throttling_data": map[string]any{"periods": 0, "throttled_periods": 0, "throttled_time": 0}}
-	preRead := "0001-01-01T00:00:00Z"
+	pre, preRead := cpuZero(), fmtTime(time.Time{})
 	if prev != nil {
-		pre = prev["cpu_stats"].(map[string]any)
-		preRead = prev["read"].(string)
+		pre, preRead = prev["cpu_stats"].(map[string]any), prev["read"].(string)
 	}
 	nets := map[string]any{}
 	i := 0
@@ -683,12 +695,16 @@ func (d *Daemon) statsLocked(c *container, prev map[string]any, ver apiVersion) 
 		nets["eth"+strconv.Itoa(i)] = map[string]any{"rx_bytes": 0, "rx_packets": 0, "rx_errors": 0, "rx_dropped": 0, "tx_bytes": 0, "tx_packets": 0, "tx_errors": 0, "tx_dropped": 0}
 		i++
 	}
+	pidsStats := map[string]any{"current": pids}
+	if c.host.PidsLimit != nil && *c.host.PidsLimit > 0 {
+		pidsStats["limit"] = *c.host.PidsLimit
+	}
 	m := map[string]any{
 		"name":          c.name,
 		"id":            c.id,
-		"read":          now.Format(time.RFC3339Nano),
+		"read":          at.Format(time.RFC3339Nano),
 		"preread":       preRead,
-		"pids_stats":    map[string]any{"current": pids, "limit": 4915},
+		"pids_stats":    pidsStats,
 		"blkio_stats":   map[string]any{"io_service_bytes_recursive": nil, "io_serviced_recursive": nil},
 		"num_procs":     0,
 		"storage_stats": map[string]any{},

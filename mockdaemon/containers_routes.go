@@ -340,31 +340,45 @@ func (d *Daemon) containerStats(w http.ResponseWriter, r *http.Request) error {
 	if s := r.URL.Query().Get("stream"); s != "" {
 		stream = boolParam(r, "stream")
 	}
-	if boolParam(r, "one-shot") && stream {
+	ver := infoOf(r).version
+	oneShot := boolParam(r, "one-shot") && ver.atLeast("1.41")
+	if oneShot && stream {
 		return errInvalid("cannot have stream=true and one-shot=true")
 	}
 	c, err := lockedValue(d, func() (*container, error) { return d.getContainerLocked(r.PathValue("id")) })
 	if err != nil {
 		return err
 	}
-	ver := infoOf(r).version
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
+	flush(w)
 	var prev map[string]any
 	for {
 		var st map[string]any
-		var present bool
+		var present, running bool
 		_ = d.locked(func() error {
-			st = d.statsLocked(c, prev, ver)
+			now := d.now()
+			if !stream && !oneShot {
+				// dockerd answers the collector's second sample, whose
+				// previous one it took a second before
+				prev = d.statsLocked(c, now.Add(-statsInterval), nil, ver)
+			}
+			st = d.statsLocked(c, now, prev, ver)
 			_, present = d.containers[c.id]
+			running = c.state.Running
 			return nil
 		})
-		writeJSONBody(w, st)
 		if !stream || !present {
+			writeJSONBody(w, st)
 			return nil
 		}
-		prev = st
-		t := time.NewTimer(time.Second)
+		if running { // the collector samples running containers only
+			writeJSONBody(w, st)
+			prev = st
+		} else {
+			prev = nil
+		}
+		t := time.NewTimer(statsInterval)
 		select {
 		case <-t.C:
 		case <-r.Context().Done():
@@ -376,3 +390,6 @@ func (d *Daemon) containerStats(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 }
+
+// statsInterval is how often dockerd's stats collector samples.
+const statsInterval = time.Second

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -708,4 +709,60 @@ func TestArchiveErrorsLikeDockerd(t *testing.T) {
 	assert.Equal(t, 500, r.status, "%s", r.body)
 	assert.Equal(t, "extraction point is not a directory", r.message())
 	assert.Equal(t, 400, put("1.56", "/etc/passwd", tarball).status)
+}
+
+// TestStatsLikeDockerd: stream=false answers the collector's second
+// sample, its precpu_stats the sample a second before; one-shot answers
+// the first, with no previous sample; a container that does not run has
+// dockerd's empty document, and a stream of it stays silent until it
+// runs.
+func TestStatsLikeDockerd(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.create("st", map[string]any{"Image": "busybox", "Cmd": []string{"sleep", "300"}})
+	type sample struct {
+		Read, Preread string
+		CPU           map[string]any `json:"cpu_stats"`
+		PreCPU        map[string]any `json:"precpu_stats"`
+		Memory        map[string]any `json:"memory_stats"`
+		Networks      map[string]any
+		Pids          map[string]any `json:"pids_stats"`
+	}
+	get := func(query string) sample {
+		var s sample
+		r := c.do("GET", "/v1.41/containers/st/stats?"+query, nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		require.NoError(t, json.Unmarshal(r.body, &s), "%s", r.body)
+		return s
+	}
+	empty := get("stream=false")
+	assert.Equal(t, "0001-01-01T00:00:00Z", empty.Read)
+	assert.Empty(t, empty.Memory)
+	assert.Empty(t, empty.Pids)
+	assert.Nil(t, empty.Networks)
+	assert.NotContains(t, empty.CPU, "system_cpu_usage")
+
+	// a stream of a created container says nothing until it starts
+	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, "GET", "http://docker/v1.41/containers/st/stats", nil)
+	require.NoError(t, err)
+	resp, err := c.hc.Do(req)
+	require.NoError(t, err)
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Empty(t, b, "no sample of a container that does not run")
+
+	require.Equal(t, 204, c.do("POST", "/containers/"+id+"/start", nil).status)
+	two := get("stream=false")
+	assert.Contains(t, two.PreCPU, "system_cpu_usage", "a real previous sample")
+	assert.Contains(t, two.PreCPU, "online_cpus")
+	read, err := time.Parse(time.RFC3339Nano, two.Read)
+	require.NoError(t, err)
+	pre, err := time.Parse(time.RFC3339Nano, two.Preread)
+	require.NoError(t, err)
+	assert.Equal(t, time.Second, read.Sub(pre))
+	assert.NotContains(t, two.Pids, "limit", "no pids limit set")
+	one := get("stream=false&one-shot=true")
+	assert.NotContains(t, one.PreCPU, "system_cpu_usage", "one-shot: no previous sample")
+	assert.Equal(t, "0001-01-01T00:00:00Z", one.Preread)
 }
