@@ -186,7 +186,7 @@ func (s *imageStore) addBase(refStr string) {
 	}
 	s.catalogue[ref.tagged()] = true
 	s.catalogue[ref.repo] = true
-	s.put(im)
+	im = s.put(im) // the image of an earlier base name, the same one
 	s.tag(im, ref)
 	s.addDigest(im, ref)
 }

@@ -59,3 +59,19 @@ func TestHistoryShowsAncestors(t *testing.T) {
 	assert.Contains(t, h[2].CreatedBy, "ENV A=1")
 	assert.Zero(t, h[2].Size, "ENV step of hist:a")
 }
+
+// TestBaseImagesEachListed: every name of Config.Images is a tag of the
+// image list (they are one image: busybox's), as mockdockerd -images
+// a,b,c promises.
+func TestBaseImagesEachListed(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{Images: []string{"busybox:latest", "alpine:3.19", "example.com/team/app:1"}})
+	var list []struct{ RepoTags, RepoDigests []string }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/images/json", nil).body, &list))
+	var tags, digests []string
+	for _, im := range list {
+		tags = append(tags, im.RepoTags...)
+		digests = append(digests, im.RepoDigests...)
+	}
+	assert.ElementsMatch(t, []string{"busybox:latest", "alpine:3.19", "example.com/team/app:1"}, tags)
+	assert.Len(t, digests, 3)
+}
