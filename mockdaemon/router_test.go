@@ -25,7 +25,7 @@ func TestNamesWithSlashesRouting(t *testing.T) {
 		{"GET", "/v1.41/plugins/foo%2Fjson", 404, `plugin "foo" not found`, "PluginInspect"},
 		{"GET", "/v1.41/plugins/vieux%2Fsshfs/json", 404, `plugin "vieux/sshfs" not found`, "PluginInspect"},
 		{"DELETE", "/v1.41/plugins/", 404, `plugin "" not found`, "PluginDelete"},
-		{"GET", "/v1.41/images/nosuch%2Fx/json", 404, "No such image: nosuch/x:latest", "ImageInspect"},
+		{"GET", "/v1.41/images/nosuch%2Fx/json", 404, "no such image: nosuch/x: No such image: nosuch/x:latest", "ImageInspect"}, // dockerd 20.10 wraps it
 		{"HEAD", "/v1.41/images/busybox/json", 404, "", ""},
 		{"GET", "/v1.41/distribution/127.0.0.1:9%2Fx/json", 500, `Get "http://127.0.0.1:9/v2/": dial tcp 127.0.0.1:9: connect: connection refused`, "DistributionInspect"},
 		{"HEAD", "/v1.41/distribution/busybox/json", 404, "", ""},
