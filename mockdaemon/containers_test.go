@@ -651,7 +651,9 @@ func TestContainerFilesLikeDockerd(t *testing.T) {
 		Path string
 		Kind int
 	}{{"/newfile", 1}}, changes)
-	var in struct{ State struct{ Health struct{ Status string } } }
+	var in struct {
+		State struct{ Health struct{ Status string } }
+	}
 	require.NoError(t, json.Unmarshal(c.do("GET", "/containers/"+id+"/json", nil).body, &in))
 	assert.Equal(t, "unhealthy", in.State.Health.Status, "dockerd marks it unhealthy when the container stops")
 
