@@ -9,6 +9,8 @@ import (
 	"net"
 	"strings"
 	"testing"
+
+	"github.com/dockwire/dockwire/mux"
 )
 
 // listBody is a /containers/json answer shaped like perf-baselines.md's:
@@ -172,5 +174,58 @@ func BenchmarkStream(b *testing.B) {
 		if s.Err() != nil || n != 1000 {
 			b.Fatal(n, s.Err())
 		}
+	}
+}
+
+// countingReader counts the Reads made on it.
+type countingReader struct {
+	r     io.Reader
+	reads int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	c.reads++
+	return c.r.Read(p)
+}
+
+// BenchmarkChunkedLogs reads a logs stream as dockerd sends it: each
+// stdcopy frame flushed in its own chunk, demultiplexed by mux.Copy
+// straight from Response.Body. reads/frame is how many Body.Reads (each
+// one a refill of mux's buffer) a frame costs.
+func BenchmarkChunkedLogs(b *testing.B) {
+	const total = 4 << 20 // payload bytes per op
+	for _, size := range []int{16, 1 << 10, 32 << 10} {
+		b.Run(fmt.Sprintf("frame=%d", size), func(b *testing.B) {
+			var in bytes.Buffer
+			in.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+			var frame bytes.Buffer
+			w := mux.NewMuxer(&frame).Stream(mux.Stdout)
+			w.Write(bytes.Repeat([]byte{'x'}, size))
+			frames := total / size
+			for range frames {
+				fmt.Fprintf(&in, "%x\r\n%s\r\n", frame.Len(), frame.Bytes())
+			}
+			in.WriteString("0\r\n\r\n")
+			data := in.Bytes()
+			r := bytes.NewReader(data)
+			br := bufio.NewReaderSize(r, 32<<10)
+			reads := 0
+			b.SetBytes(int64(total))
+			b.ReportAllocs()
+			for b.Loop() {
+				r.Reset(data)
+				br.Reset(r)
+				resp, err := ReadResponse(br, "GET")
+				if err != nil {
+					b.Fatal(err)
+				}
+				cr := &countingReader{r: resp.Body}
+				if n, err := mux.Copy(io.Discard, io.Discard, cr); err != nil || n != int64(frames*size) {
+					b.Fatal(n, err)
+				}
+				reads += cr.reads
+			}
+			b.ReportMetric(float64(reads)/float64(b.N*frames), "reads/frame")
+		})
 	}
 }
