@@ -20,8 +20,9 @@
 //  3. FuzzWireStream (wire.Stream): records valid JSON and <= MaxRecord;
 //     errors typed (*wire.StreamError, ErrTooLarge, io.ErrUnexpectedEOF, a
 //     JSON syntax error); an endless record stops at MaxRecord, no hang.
-//  4. FuzzWireError (wire.ReadError): always a *wire.Error, message non-empty,
-//     bounded, quoted by Error(); status mapped to the documented sentinel.
+//  4. FuzzWireError (wire.ReadError): always a *wire.Error, message non-empty
+//     and bounded; Error() one line of at most 512 bytes that quotes a short
+//     plain message whole; status mapped to the documented sentinel.
 //  5. FuzzWireVersion (wire.ParseVersion): Parse(String(v)) == v, input
 //     canonical; garbage rejected with ErrInvalidArgument.
 //  6. FuzzWireNegotiate (wire.Negotiate): within [MinVersion, client] and
