@@ -2,6 +2,7 @@ package endpoints
 
 import (
 	"context"
+	"net"
 
 	"github.com/dockwire/dockwire/wire"
 )
@@ -70,5 +71,23 @@ func (s *SessionService) Start(ctx context.Context, opts SessionOptions) (*wire.
 	}
 	r := req("POST", "/session", op)
 	r.Header, r.MinVersion, r.NoTimeout = h, v(31), true
-	return s.w.Upgrade(ctx, r)
+	up, err := s.w.Upgrade(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	// wire hands the connection over unwatched: ctx bounds the session.
+	raw := up.Conn
+	up.Conn = &sessionConn{Conn: raw, stop: context.AfterFunc(ctx, func() { raw.Close() })}
+	return up, nil
+}
+
+// sessionConn is a session's connection, closed when its ctx ends.
+type sessionConn struct {
+	net.Conn
+	stop func() bool
+}
+
+func (c *sessionConn) Close() error {
+	c.stop()
+	return c.Conn.Close()
 }
