@@ -2,12 +2,14 @@ package wire
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -30,16 +32,64 @@ var (
 	// ErrMalformed is wrapped by every *ProtocolError about bytes that are not
 	// valid HTTP/1.1 (status line, header, Content-Length, chunk framing).
 	ErrMalformed = errors.New("wire: malformed HTTP response")
-	// ErrTooLarge is wrapped when a response header block or a stream record
-	// exceeds its limit.
+	// ErrTooLarge is wrapped when a response header block, a stream record
+	// or the answer DoJSON reads (Options.MaxBody) exceeds its limit.
 	ErrTooLarge = errors.New("wire: limit exceeded")
 	// ErrConnLost is wrapped when the daemon closed the connection before
-	// sending any byte of a response. Requests that are safe to repeat (GET and
-	// HEAD without a body) are retried once on a fresh connection when this
-	// happens on a reused one; for others the error is returned and the
-	// caller decides.
+	// sending any byte of a response. A pooled connection is checked before
+	// it is reused (one the daemon closed while it sat idle is dropped
+	// unused), and a request on a reused connection is retried once on a
+	// fresh one when no byte of it was written, or when it is safe to
+	// repeat (GET and HEAD without a body); otherwise the error is returned
+	// and the caller decides.
 	ErrConnLost = errors.New("wire: connection closed before a response")
 )
+
+// TimeoutError is Options.Timeout running out. Phase says which wait ran
+// out:
+//
+//   - "queue": the wait for a free connection; every connection of the
+//     pool stayed in use for the whole Timeout. No connection was touched.
+//   - "dial": opening a new connection.
+//   - "write": sending the request (for a request body, Timeout without
+//     progress).
+//   - "headers": the wait for the response headers.
+//   - "body": reading an answer read whole (DoJSON, Ping, the body of an
+//     error status).
+//
+// errors.Is(err, context.DeadlineExceeded) holds, as it does for a ctx
+// deadline; Err is the I/O error beneath (nil for "queue"), so
+// errors.Is(err, os.ErrDeadlineExceeded) holds for the other phases.
+type TimeoutError struct {
+	Phase   string
+	Timeout time.Duration
+	Err     error
+}
+
+var timeoutWaits = map[string]string{
+	"queue":   "waiting for a free connection",
+	"dial":    "dialling",
+	"write":   "sending the request",
+	"headers": "waiting for the response headers",
+	"body":    "reading the response body",
+}
+
+func (e *TimeoutError) Error() string {
+	what := timeoutWaits[e.Phase]
+	if what == "" {
+		what = e.Phase
+	}
+	s := "wire: " + e.Timeout.String() + " timeout " + what
+	if e.Phase == "dial" && e.Err != nil {
+		s += ": " + strings.TrimPrefix(e.Err.Error(), "wire: ")
+	}
+	return s
+}
+
+// Is reports context.DeadlineExceeded as a match.
+func (e *TimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
+
+func (e *TimeoutError) Unwrap() error { return e.Err }
 
 // Error is a daemon's answer with a status code >= 300. Message is the
 // daemon's own message (the "message" field of a JSON body, or the trimmed

@@ -50,8 +50,11 @@ type Request struct {
 	// Unversioned sends Path without the /vX.Y prefix and skips negotiation
 	// (/_ping, the unversioned /version).
 	Unversioned bool
-	// NoTimeout exempts a long-poll operation (wait, events, logs with
-	// follow, attach) from Options.Timeout's wait for response headers.
+	// NoTimeout marks a long-lived call (wait, events, followed logs, stats
+	// streams, attach, exec, pulls, builds): once the request is written,
+	// Options.Timeout bounds neither the wait for its response headers nor
+	// its answer, and the call does not count against Options.PoolSize
+	// (see Options).
 	NoTimeout bool
 }
 
