@@ -290,11 +290,11 @@ func (c *Client) DoJSON(ctx context.Context, req *Request, out any) error {
 	op := req.Method + " " + req.Path
 	if c.maxBody > 0 && resp.ContentLength > c.maxBody {
 		b.Close()
-		return &opError{op: op, err: fmt.Errorf("Content-Length %d: %w", resp.ContentLength, c.tooLarge())}
+		return &opError{op: op, err: fmt.Errorf("Content-Length %d: %w", resp.ContentLength, tooLarge(c.maxBody))}
 	}
 	r := io.Reader(b)
 	if c.maxBody > 0 {
-		r = &capReader{r: b, left: c.maxBody, err: c.tooLarge()}
+		r = &capReader{r: b, max: c.maxBody}
 	}
 	if out == nil {
 		if _, err := io.Copy(io.Discard, r); err != nil {
@@ -321,32 +321,33 @@ func (c *Client) DoJSON(ctx context.Context, req *Request, out any) error {
 	return nil
 }
 
-func (c *Client) tooLarge() error {
-	size := strconv.FormatInt(c.maxBody, 10) + " bytes"
-	if c.maxBody%(1<<20) == 0 {
-		size = strconv.FormatInt(c.maxBody>>20, 10) + " MiB"
+// tooLarge is the error of an answer over max bytes.
+func tooLarge(max int64) error {
+	size := strconv.FormatInt(max, 10) + " bytes"
+	if max%(1<<20) == 0 {
+		size = strconv.FormatInt(max>>20, 10) + " MiB"
 	}
 	return fmt.Errorf("wire: response body over %s (Options.MaxBody): %w", size, ErrTooLarge)
 }
 
-// capReader fails with err once more than left bytes were read.
+// capReader fails with an error wrapping ErrTooLarge once more than max
+// bytes were read.
 type capReader struct {
-	r    io.Reader
-	left int64
-	err  error
+	r      io.Reader
+	n, max int64
 }
 
 func (c *capReader) Read(p []byte) (int, error) {
-	if c.left < 0 {
-		return 0, c.err
+	if c.n > c.max {
+		return 0, tooLarge(c.max)
 	}
-	if int64(len(p)) > c.left+1 {
-		p = p[:c.left+1]
+	if int64(len(p)) > c.max-c.n+1 {
+		p = p[:c.max-c.n+1]
 	}
 	n, err := c.r.Read(p)
-	c.left -= int64(n)
-	if c.left < 0 {
-		return n, c.err
+	c.n += int64(n)
+	if c.n > c.max {
+		return n, tooLarge(c.max)
 	}
 	return n, err
 }

@@ -4,10 +4,10 @@ package wire
 
 import "net"
 
-// canPeek reports whether peekSocket can look into nc: not on this
-// platform, where alive falls back on a read that cannot wait.
-func canPeek(net.Conn) bool { return false }
+// sockPeek would look into a socket without reading from it; on this
+// platform it cannot, and alive falls back on a read that cannot wait.
+type sockPeek struct{}
 
-// peekSocket reports whether the socket beneath nc is idle and open; here
-// it cannot tell, and says yes.
-func peekSocket(net.Conn) bool { return true }
+func newSockPeek(net.Conn) *sockPeek { return nil }
+
+func (*sockPeek) idle() bool { return true }

@@ -7,37 +7,43 @@ import (
 	"syscall"
 )
 
-// canPeek reports whether peekSocket can look into nc.
-func canPeek(nc net.Conn) bool {
-	_, ok := nc.(syscall.Conn)
-	return ok
+// sockPeek looks into a socket without reading from it. It is made once
+// per connection, so that a look allocates nothing.
+type sockPeek struct {
+	rc   syscall.RawConn
+	fn   func(fd uintptr) bool // p.recv
+	buf  [1]byte
+	n    int
+	perr error
 }
 
-// peekSocket reports whether the socket beneath nc is idle and open: no
-// byte waiting, no end of stream, no error. It looks with recv(MSG_PEEK) on
-// the non-blocking socket, so it never waits and consumes nothing. A
-// connection that is no socket counts as alive.
-func peekSocket(nc net.Conn) bool {
+// newSockPeek returns a sockPeek for nc, nil when nc is no socket.
+func newSockPeek(nc net.Conn) *sockPeek {
 	sc, ok := nc.(syscall.Conn)
 	if !ok {
-		return true
+		return nil
 	}
 	rc, err := sc.SyscallConn()
 	if err != nil {
-		return true
+		return nil
 	}
-	var (
-		buf  [1]byte
-		n    int
-		perr error
-	)
-	err = rc.Read(func(fd uintptr) bool {
-		n, _, perr = syscall.Recvfrom(int(fd), buf[:], syscall.MSG_PEEK)
-		return true
-	})
-	if err != nil {
+	p := &sockPeek{rc: rc}
+	p.fn = p.recv
+	return p
+}
+
+func (p *sockPeek) recv(fd uintptr) bool {
+	p.n, _, p.perr = syscall.Recvfrom(int(fd), p.buf[:], syscall.MSG_PEEK)
+	return true
+}
+
+// idle reports whether the socket is open and quiet: no byte waiting, no
+// end of stream, no error. recv(MSG_PEEK) on the non-blocking socket
+// never waits and consumes nothing.
+func (p *sockPeek) idle() bool {
+	if err := p.rc.Read(p.fn); err != nil {
 		return false // closed
 	}
 	// EAGAIN: nothing to read, the connection is open and quiet.
-	return n <= 0 && (perr == syscall.EAGAIN || perr == syscall.EWOULDBLOCK)
+	return p.n <= 0 && (p.perr == syscall.EAGAIN || p.perr == syscall.EWOULDBLOCK)
 }

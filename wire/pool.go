@@ -15,12 +15,13 @@ import (
 
 // conn is one connection of the pool.
 type conn struct {
-	nc  net.Conn // as dialled: a *tls.Conn under TLS
-	raw net.Conn // the transport beneath any TLS layer: what close closes
-	cr  countReader
-	dw  deadlineWriter
-	br  *bufio.Reader
-	bw  *bufio.Writer
+	nc   net.Conn  // as dialled: a *tls.Conn under TLS
+	raw  net.Conn  // the transport beneath any TLS layer: what close closes
+	peek *sockPeek // raw's socket; nil when raw is none
+	cr   countReader
+	dw   deadlineWriter
+	br   *bufio.Reader
+	bw   *bufio.Writer
 
 	reused   bool      // it carried a request before this one
 	slot     bool      // the call holding it holds a slot
@@ -38,6 +39,7 @@ func newConn(nc net.Conn) *conn {
 			pc.raw = raw
 		}
 	}
+	pc.peek = newSockPeek(pc.raw)
 	pc.cr.r = nc
 	pc.br = bufio.NewReaderSize(&pc.cr, 32<<10)
 	pc.dw.nc = nc
@@ -85,7 +87,7 @@ func (pc *conn) alive() bool {
 	if pc.br.Buffered() > 0 {
 		return false
 	}
-	if pc.nc != pc.raw || !canPeek(pc.raw) {
+	if pc.nc != pc.raw || pc.peek == nil {
 		// A layer above the socket (TLS) may hold bytes the socket no
 		// longer shows, and a connection without a socket (net.Pipe, a
 		// tunnel) can only be asked with a read that cannot wait.
@@ -97,7 +99,7 @@ func (pc *conn) alive() bool {
 			}
 		}
 	}
-	return peekSocket(pc.raw)
+	return pc.peek == nil || pc.peek.idle()
 }
 
 // deadlineWriter counts what reaches the connection, and pushes the write
