@@ -57,6 +57,11 @@
 //     struct) to the same values.
 //  18. FuzzWireResponse (wire.ReadResponse): typed errors, body bounded by
 //     the input, Content-Length honoured, never a hang on finite input.
+//  19. FuzzWirePool (wire.Client's pool, on unix socket pairs): two
+//     requests over a pool of one connection, the daemon's answer to the
+//     first fuzzed, its answer to the second a nonce; no answer is ever
+//     given to the wrong request: the second always gets its nonce, never
+//     bytes left over from the first nor an error they caused.
 //
 // Beside them, for parsers that are not in the list: FuzzTarMatcher
 // (tarstream.Matcher, path cleaning does not change the answer),
