@@ -74,7 +74,9 @@ func TestDoJSONCapsEndlessBody(t *testing.T) {
 	}
 }
 
-// The default cap is DefaultMaxBody, 64 MiB: a 10,000-container list fits.
+// The default cap is DefaultMaxBody, 64 MiB: a 10,000-container list
+// fits, and an endless array stops there with the heap bounded (issue 13,
+// defect 4: 896 MiB in 5 s).
 func TestDoJSONDefaultMaxBody(t *testing.T) {
 	var written atomic.Int64
 	s := newRawServer(t, endlessAnswer("HTTP/1.1 200 OK\r\n\r\n", "[", "1,", &written))
@@ -82,10 +84,33 @@ func TestDoJSONDefaultMaxBody(t *testing.T) {
 	defer c.Close()
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
+	runtime.GC()
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		var m runtime.MemStats
+		for {
+			runtime.ReadMemStats(&m)
+			peak.Store(max(peak.Load(), m.HeapInuse))
+			select {
+			case <-stop:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}()
+	start := time.Now()
 	err := c.DoJSON(ctx, &Request{Method: "GET", Path: "/containers/json"}, new([]int))
+	took := time.Since(start)
+	close(stop)
+	<-sampled
+	t.Logf("endless array, default MaxBody: %v after %v, %d MiB sent, peak heap in use %d MiB", err, took.Round(time.Millisecond), written.Load()>>20, peak.Load()>>20)
 	assert.NoError(t, ctx.Err(), "the call ran until its ctx ended")
 	assert.ErrorIs(t, err, ErrTooLarge)
 	assert.Contains(t, err.Error(), "64 MiB")
+	assert.Less(t, peak.Load(), uint64(512<<20))
 	assert.EqualValues(t, 64<<20, DefaultMaxBody)
 
 	// MaxBody < 0 lifts the cap: the same body only ends with the ctx.

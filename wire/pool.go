@@ -47,13 +47,17 @@ func newConn(nc net.Conn) *conn {
 	return pc
 }
 
-// close closes the transport beneath any TLS layer: every blocked read or
-// write returns at once, and no close_notify goes out. A close_notify
-// tells dockerd the client has finished, and dockerd answers by ending the
-// stream cleanly: a cancelled logs or attach stream would then read as one
-// that ended (issue 13, defect 1). Closing a *tls.Conn may also block on
-// that alert when the daemon does not read.
-func (pc *conn) close() { pc.raw.Close() }
+// close closes the transport beneath any TLS layer, a past deadline first
+// so that every blocked read or write returns at once however long the
+// close takes, and no close_notify goes out. A close_notify tells dockerd
+// the client has finished, and dockerd answers by ending the stream
+// cleanly: a cancelled logs or attach stream would then read as one that
+// ended (issue 13, defect 1). Closing a *tls.Conn may also block on that
+// alert when the daemon does not read.
+func (pc *conn) close() {
+	pc.raw.SetDeadline(aLongTimeAgo)
+	pc.raw.Close()
+}
 
 // watch closes the connection when ctx ends, until unwatch. There is one
 // watch per exchange; an upgraded connection leaves with none.
