@@ -389,7 +389,7 @@ func (c *Client) Upgrade(ctx context.Context, req *Request) (*Upgraded, error) {
 	}
 	c.release(pc) // out of the pool for good
 	if !pc.unwatch() {
-		pc.close()
+		// ctx ended: the watch is closing the connection.
 		return nil, &opError{op: req.Method + " " + req.Path, err: ctx.Err()}
 	}
 	return &Upgraded{
@@ -501,8 +501,9 @@ func (c *Client) send(ctx context.Context, req *Request, m mode) (*Response, *co
 		if err == nil {
 			return resp, pc, nil
 		}
-		pc.unwatch()
-		pc.close()
+		if pc.unwatch() {
+			pc.close() // else the watch is closing it
+		}
 		if ctx.Err() != nil {
 			c.release(pc)
 			return nil, nil, &opError{op: op, err: ctx.Err()}
@@ -743,12 +744,12 @@ func (b *body) finish(reuse bool) {
 		return
 	}
 	pc := b.pc
-	if !pc.unwatch() {
-		reuse = false // ctx ended: the watch closed the connection
-	}
-	if reuse && pc.br.Buffered() == 0 {
+	switch {
+	case !pc.unwatch():
+		// ctx ended: the watch is closing the connection.
+	case reuse && pc.br.Buffered() == 0:
 		b.c.putIdle(pc)
-	} else {
+	default:
 		pc.close()
 	}
 	b.c.release(pc)
