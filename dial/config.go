@@ -10,10 +10,11 @@ import (
 )
 
 const (
-	// DefaultPoolSize is the number of connections kept per daemon when
-	// Config.PoolSize is 0.
+	// DefaultPoolSize is the number of connections short calls hold at
+	// once per daemon when Config.PoolSize is 0 (see wire.Options.PoolSize).
 	DefaultPoolSize = 10
-	// DefaultTimeout bounds one call, connect plus response headers, when
+	// DefaultTimeout bounds a call's wait for a free connection and then
+	// its exchange (connect, response headers, a plain answer's body) when
 	// Config.Timeout is 0. It never cuts off a stream that is delivering.
 	DefaultTimeout = 60 * time.Second
 	// DefaultDialTimeout bounds connect plus TLS handshake when
@@ -43,14 +44,15 @@ type Config struct {
 	TLS *TLSOptions
 	// APIVersion pins the API version ("1.41"); "" means negotiate.
 	APIVersion string
-	// PoolSize is the most connections kept per daemon; 0 means
-	// DefaultPoolSize.
+	// PoolSize is the most connections short calls hold at once per
+	// daemon (see wire.Options.PoolSize); 0 means DefaultPoolSize.
 	PoolSize int
 	// DialTimeout bounds connect plus TLS handshake; 0 means
 	// DefaultDialTimeout, < 0 means no bound beyond the ctx.
 	DialTimeout time.Duration
-	// Timeout bounds one call, connect plus response headers, never a
-	// stream that is delivering; 0 means DefaultTimeout, < 0 means none.
+	// Timeout bounds a call's wait for a free connection and then its
+	// exchange (see wire.Options.Timeout), never a stream that is
+	// delivering; 0 means DefaultTimeout, < 0 means none.
 	Timeout time.Duration
 	// KeepAlive is the TCP keep-alive period; 0 means DefaultKeepAlive,
 	// < 0 disables keep-alives.
