@@ -38,29 +38,33 @@ type listRow struct {
 	Status string
 }
 
+// answerAll answers every request on c with the same response, until c
+// fails; it closes c.
+func answerAll(c net.Conn, response []byte) {
+	defer c.Close()
+	br := bufio.NewReader(c)
+	for {
+		// Read a request header block (benchmark requests have no body).
+		for {
+			line, err := br.ReadSlice('\n')
+			if err != nil {
+				return
+			}
+			if len(line) <= 2 {
+				break
+			}
+		}
+		if _, err := c.Write(response); err != nil {
+			return
+		}
+	}
+}
+
 // pipeDaemon answers every request on a net.Pipe with the same response.
 func pipeDaemon(b *testing.B, response []byte) func(ctx context.Context) (net.Conn, error) {
 	return func(ctx context.Context) (net.Conn, error) {
 		client, server := net.Pipe()
-		go func() {
-			defer server.Close()
-			br := bufio.NewReader(server)
-			for {
-				// Read a request header block (benchmark requests have no body).
-				for {
-					line, err := br.ReadSlice('\n')
-					if err != nil {
-						return
-					}
-					if len(line) <= 2 {
-						break
-					}
-				}
-				if _, err := server.Write(response); err != nil {
-					return
-				}
-			}
-		}()
+		go answerAll(server, response)
 		return client, nil
 	}
 }
@@ -117,24 +121,7 @@ func BenchmarkGetRawUnix(b *testing.B) {
 			if err != nil {
 				return
 			}
-			go func() {
-				defer c.Close()
-				br := bufio.NewReader(c)
-				for {
-					for {
-						line, err := br.ReadSlice('\n')
-						if err != nil {
-							return
-						}
-						if len(line) <= 2 {
-							break
-						}
-					}
-					if _, err := c.Write(resp); err != nil {
-						return
-					}
-				}
-			}()
+			go answerAll(c, resp)
 		}
 	}()
 	b.Cleanup(func() { ln.Close() })
