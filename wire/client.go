@@ -277,9 +277,9 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 // answer is read and dropped). Unlike Do, the answer is read whole: its
 // body counts against Timeout (unless req.NoTimeout) and is capped at
 // Options.MaxBody (an error wrapping ErrTooLarge beyond it). Once the value
-// is decoded, DoJSON returns without waiting for more than a moment for the
-// rest of the body: a connection whose body does not end promptly is
-// closed rather than reused.
+// is decoded, DoJSON waits 50 ms at most for the rest of the body (a
+// newline, the chunked terminator): a connection whose body does not end
+// by then is closed rather than reused.
 func (c *Client) DoJSON(ctx context.Context, req *Request, out any) error {
 	resp, pc, err := c.send(ctx, req, modeWhole)
 	if err != nil {
@@ -294,7 +294,7 @@ func (c *Client) DoJSON(ctx context.Context, req *Request, out any) error {
 	op := req.Method + " " + req.Path
 	if c.maxBody > 0 && resp.ContentLength > c.maxBody {
 		b.Close()
-		return &opError{op: op, err: fmt.Errorf("Content-Length %d: %w", resp.ContentLength, tooLarge(c.maxBody))}
+		return &opError{op: op, err: tooLarge(c.maxBody, resp.ContentLength)}
 	}
 	r := io.Reader(b)
 	if c.maxBody > 0 {
@@ -325,13 +325,18 @@ func (c *Client) DoJSON(ctx context.Context, req *Request, out any) error {
 	return nil
 }
 
-// tooLarge is the error of an answer over max bytes.
-func tooLarge(max int64) error {
+// tooLarge is the error of an answer over max bytes; length is its
+// Content-Length, -1 when unknown.
+func tooLarge(max, length int64) error {
 	size := strconv.FormatInt(max, 10) + " bytes"
 	if max%(1<<20) == 0 {
 		size = strconv.FormatInt(max>>20, 10) + " MiB"
 	}
-	return fmt.Errorf("wire: response body over %s (Options.MaxBody): %w", size, ErrTooLarge)
+	what := "response body"
+	if length >= 0 {
+		what += " of " + strconv.FormatInt(length, 10) + " bytes"
+	}
+	return fmt.Errorf("wire: %s over %s (Options.MaxBody): %w", what, size, ErrTooLarge)
 }
 
 // capReader fails with an error wrapping ErrTooLarge once more than max
@@ -343,7 +348,7 @@ type capReader struct {
 
 func (c *capReader) Read(p []byte) (int, error) {
 	if c.n > c.max {
-		return 0, tooLarge(c.max)
+		return 0, tooLarge(c.max, -1)
 	}
 	if int64(len(p)) > c.max-c.n+1 {
 		p = p[:c.max-c.n+1]
@@ -351,7 +356,7 @@ func (c *capReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	if c.n > c.max {
-		return n, tooLarge(c.max)
+		return n, tooLarge(c.max, -1)
 	}
 	return n, err
 }
@@ -509,7 +514,8 @@ func (c *Client) send(ctx context.Context, req *Request, m mode) (*Response, *co
 			return nil, nil, &opError{op: op, err: ctx.Err()}
 		}
 		var te *TimeoutError
-		if pc.cr.n == read && !errors.As(err, &te) {
+		var be *bodyError // the caller's body failed: no connection fault
+		if pc.cr.n == read && !errors.As(err, &te) && !errors.As(err, &be) {
 			// Nothing came back. On a reused connection the request is
 			// repeated once on a fresh one when none of it was written
 			// (and its body, if any, can be read again), or when it is

@@ -69,8 +69,8 @@
 // wait for a free connection, then the exchange: the dial, the request
 // write and the response headers and, for an answer read whole (DoJSON,
 // Ping, the body of an error status), its body. Once DoJSON has decoded
-// its value it waits a moment at most for the rest of the body, then
-// drops the connection rather than block. A stream's body (Do: logs,
+// its value it waits 50 ms at most for the rest of the body, then drops
+// the connection rather than block. A stream's body (Do: logs,
 // events, an export) is never bounded by Timeout, and Request.NoTimeout
 // lifts the bound once the request is written (a wait answers when the
 // container exits). Cancelling the ctx of a call closes the connection it
