@@ -713,3 +713,32 @@ func TestDialError(t *testing.T) {
 		t.Error("slot leaked on dial error")
 	}
 }
+
+// failingSeeker is a request body that fails at once and can be rewound.
+type failingSeeker struct{ reads int }
+
+func (f *failingSeeker) Read([]byte) (int, error)       { f.reads++; return 0, errors.New("disk gone") }
+func (f *failingSeeker) Seek(int64, int) (int64, error) { return 0, nil }
+
+// A request body that fails is the caller's error, not a dead connection:
+// it is not retried, even when nothing was written and it could be
+// rewound.
+func TestFailingBodyNotRetried(t *testing.T) {
+	var dials atomic.Int32
+	s := newRawServer(t, func(c net.Conn, n int) {
+		serveRequests(c, func(r *http.Request, w *bufio.Writer) bool {
+			fmt.Fprintf(w, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+			return true
+		})
+	})
+	plain := s.dial()
+	c := NewClient(func(ctx context.Context) (net.Conn, error) { dials.Add(1); return plain(ctx) }, Options{Version: Version{1, 41}})
+	defer c.Close()
+	require.NoError(t, c.DoJSON(t.Context(), &Request{Method: "GET", Path: "/a"}, nil))
+	body := &failingSeeker{}
+	err := c.DoJSON(t.Context(), &Request{Method: "POST", Path: "/build", Body: body, ContentLength: -1}, nil)
+	assert.ErrorContains(t, err, "disk gone")
+	assert.NotErrorIs(t, err, ErrConnLost)
+	assert.Equal(t, 1, body.reads)
+	assert.EqualValues(t, 1, dials.Load())
+}
