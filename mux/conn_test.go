@@ -15,6 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/dockwire/dockwire/internal/leakcheck"
 	"github.com/dockwire/dockwire/internal/testcert"
 )
@@ -284,4 +287,57 @@ func TestConnDaemonHTTPError(t *testing.T) {
 	if n != 7 || out.String() != "partial" {
 		t.Errorf("delivered %d (%q) before the error, want 7", n, out.String())
 	}
+}
+
+// eofOnCancel is a connection whose peer ends the stream cleanly the
+// moment the client cancels, as dockerd does when a close_notify reaches
+// it before the socket is gone.
+type eofOnCancel struct {
+	net.Conn
+	done <-chan struct{}
+}
+
+func (c eofOnCancel) Read(p []byte) (int, error) {
+	<-c.done
+	return 0, io.EOF
+}
+
+// A clean end of stream that races the cancel is reported as the cancel:
+// a cancelled call never returns success (issue 13, defect 1).
+func TestConnCancelRacingEOF(t *testing.T) {
+	for _, op := range []string{"demux", "demux raw", "read"} {
+		t.Run(op, func(t *testing.T) {
+			client, server := net.Pipe()
+			defer server.Close()
+			ctx, cancel := context.WithCancel(t.Context())
+			c := NewConn(ctx, eofOnCancel{client, ctx.Done()}, nil, op == "demux")
+			defer c.Close()
+			time.AfterFunc(10*time.Millisecond, cancel)
+			var err error
+			switch op {
+			case "read":
+				_, err = c.Read(make([]byte, 10))
+			default:
+				_, err = c.Demux(io.Discard, io.Discard)
+			}
+			require.Error(t, err)
+			assert.ErrorIs(t, err, context.Canceled)
+			assert.True(t, strings.HasPrefix(err.Error(), "mux: "), err.Error())
+		})
+	}
+}
+
+// A cause given with the cancel is kept beside ctx.Err(): errors.Is finds
+// both.
+func TestConnCancelCause(t *testing.T) {
+	client, server := net.Pipe()
+	defer server.Close()
+	ctx, cancel := context.WithCancelCause(t.Context())
+	c := NewConn(ctx, client, nil, false)
+	defer c.Close()
+	boom := errors.New("user pressed ^C")
+	time.AfterFunc(10*time.Millisecond, func() { cancel(boom) })
+	_, err := c.Read(make([]byte, 10))
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.ErrorIs(t, err, boom)
 }

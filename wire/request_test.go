@@ -7,9 +7,13 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func writeString(t *testing.T, req *Request, v Version) string {
@@ -228,5 +232,84 @@ func TestWriteRequestUpgradeProtocol(t *testing.T) {
 				t.Errorf("got\n%q\nwant\n%q", got, tc.want)
 			}
 		})
+	}
+}
+
+// spellings returns every upper/lower-case spelling of s.
+func spellings(s string) []string {
+	out := []string{""}
+	for _, c := range s {
+		lo, up := strings.ToLower(string(c)), strings.ToUpper(string(c))
+		next := make([]string, 0, 2*len(out))
+		for _, p := range out {
+			next = append(next, p+lo)
+			if up != lo {
+				next = append(next, p+up)
+			}
+		}
+		out = next
+	}
+	return out
+}
+
+// The framing header fields are the codec's whatever their spelling in a
+// raw Request.Header: a caller's content-length, transfer-encoding or host
+// (or connection and upgrade on an upgrade) never goes out beside the
+// codec's own, which would give the daemon two Content-Lengths, CL+TE or two
+// Hosts (issue 13, defect 7). Checked over every spelling with net/http's
+// request parser, which refuses such requests.
+func TestFramingHeadersAnySpelling(t *testing.T) {
+	for _, tt := range []struct {
+		key, value string
+		upgrade    bool
+	}{
+		{"Content-Length", "5", false},
+		{"Transfer-Encoding", "chunked", false},
+		{"Host", "evil.example", false},
+		{"Connection", "keep-alive", true},
+		{"User-Agent", "other/1.0", false},
+	} {
+		n := 0
+		for _, key := range spellings(tt.key) {
+			n++
+			req := &Request{Method: "POST", Path: "/containers/abc/attach", Header: Header{key: {tt.value}},
+				Body: strings.NewReader("{}"), ContentLength: 2}
+			var buf bytes.Buffer
+			w := bufio.NewWriter(&buf)
+			require.NoError(t, writeRequest(w, "api.moby.localhost", "dockwire/test", req, Version{1, 41}, tt.upgrade), key)
+			raw := buf.String()
+			counts := map[string]int{}
+			for _, line := range strings.Split(strings.SplitN(raw, "\r\n\r\n", 2)[0], "\r\n")[1:] {
+				k, _, _ := strings.Cut(line, ":")
+				counts[http.CanonicalHeaderKey(k)]++
+			}
+			assert.Equal(t, map[string]int{"Host": 1, "User-Agent": 1, "Content-Length": 1}, map[string]int{
+				"Host": counts["Host"], "User-Agent": counts["User-Agent"], "Content-Length": counts["Content-Length"]}, "%s: %q", key, raw)
+			assert.Zero(t, counts["Transfer-Encoding"], "%s: %q", key, raw)
+			hr, err := http.ReadRequest(bufio.NewReader(strings.NewReader(raw)))
+			require.NoError(t, err, "%s: %q", key, raw)
+			assert.Equal(t, "api.moby.localhost", hr.Host, key)
+			assert.EqualValues(t, 2, hr.ContentLength, key)
+			if tt.upgrade {
+				assert.Equal(t, 1, counts["Connection"], "%s: %q", key, raw)
+				assert.Equal(t, "Upgrade", hr.Header.Get("Connection"), key)
+			}
+			if tt.key == "User-Agent" {
+				assert.Equal(t, "other/1.0", hr.Header.Get("User-Agent"), "the caller's User-Agent replaces the client's")
+			}
+			if t.Failed() {
+				return
+			}
+		}
+		assert.Greater(t, n, 15, tt.key)
+	}
+	// The upgrade protocol is found whatever the key's spelling.
+	for _, key := range spellings("upgrade") {
+		var buf bytes.Buffer
+		w := bufio.NewWriter(&buf)
+		req := &Request{Method: "POST", Path: "/session", Header: Header{key: {"h2c"}}}
+		require.NoError(t, writeRequest(w, "h", "", req, Version{1, 41}, true))
+		assert.Equal(t, 1, strings.Count(strings.ToLower(buf.String()), "\r\nupgrade: "), "%s: %q", key, buf.String())
+		assert.Contains(t, buf.String(), "\r\nUpgrade: h2c\r\n", key)
 	}
 }

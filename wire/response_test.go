@@ -3,9 +3,14 @@ package wire
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestReadResponse(t *testing.T) {
@@ -157,4 +162,66 @@ func TestFixedBodyEOFWithLastBytes(t *testing.T) {
 	if n != 3 || err != io.EOF {
 		t.Errorf("Read = %d, %v; want 3, EOF", n, err)
 	}
+}
+
+// A Read goes on through the chunks that are already buffered, and reports
+// the end with the last bytes (issue 16: one Read per chunk cost one demux
+// refill per frame of a logs stream).
+func TestChunkedReadsOnThroughBufferedChunks(t *testing.T) {
+	var in strings.Builder
+	in.WriteString("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+	var want strings.Builder
+	for i := range 100 {
+		frame := fmt.Sprintf("frame %02d;", i)
+		fmt.Fprintf(&in, "%x\r\n%s\r\n", len(frame), frame)
+		want.WriteString(frame)
+	}
+	in.WriteString("0\r\nX-Trailer: t\r\n\r\n")
+	resp, err := ReadResponse(bufio.NewReaderSize(strings.NewReader(in.String()), 64<<10), "GET")
+	require.NoError(t, err)
+	p := make([]byte, 32<<10)
+	n, err := resp.Body.Read(p)
+	assert.Equal(t, want.String(), string(p[:n]))
+	// The trailers are not buffered behind a size line alone: the end may
+	// come with the next Read.
+	if err == nil {
+		n, err = resp.Body.Read(p)
+		assert.Zero(t, n)
+	}
+	assert.Equal(t, io.EOF, err)
+	assert.Equal(t, "t", resp.Trailer.Get("X-Trailer"))
+
+	// Without trailers, the end comes with the last bytes.
+	plain := strings.Replace(in.String(), "0\r\nX-Trailer: t\r\n\r\n", "0\r\n\r\n", 1)
+	resp, err = ReadResponse(bufio.NewReaderSize(strings.NewReader(plain), 64<<10), "GET")
+	require.NoError(t, err)
+	n, err = resp.Body.Read(p)
+	assert.Equal(t, want.String(), string(p[:n]))
+	assert.Equal(t, io.EOF, err)
+}
+
+// A Read never waits for the network once it holds bytes: what arrived is
+// returned, inside a chunk or at its edge.
+func TestChunkedReadDoesNotWaitWithDataInHand(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	go io.WriteString(pw, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n5\r\nwor")
+	resp, err := ReadResponse(bufio.NewReader(pr), "GET")
+	require.NoError(t, err)
+	got := make(chan string, 1)
+	go func() {
+		p := make([]byte, 100)
+		n, _ := resp.Body.Read(p)
+		got <- string(p[:n])
+	}()
+	select {
+	case s := <-got:
+		assert.Equal(t, "hellowor", s)
+	case <-time.After(5 * time.Second):
+		t.Fatal("Read waited for more input with 8 bytes in hand")
+	}
+	go io.WriteString(pw, "ld\r\n0\r\n\r\n")
+	rest, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	assert.Equal(t, "ld", string(rest))
 }
