@@ -907,16 +907,21 @@ def build(tag, **kw):
     return img, [x.get("stream", "") for x in logs]
 
 
+def run_built(tag, **kw):
+    """What a container of the image build(tag, **kw) makes prints."""
+    img, _ = build(tag, **kw)
+    return client.containers.run(img.id, labels=LABELS, remove=True)
+
+
 def dockerfile(text):
     return io.BytesIO(text.replace("{IMAGE}", IMAGE).encode())
 
 
 def t_build_target():
-    img, _ = build("target:1", target="second", fileobj=dockerfile(
+    out = run_built("target:1", target="second", fileobj=dockerfile(
         "FROM {IMAGE} AS base\nRUN echo base > /stage\n"
         "FROM base AS second\nRUN echo second >> /stage\nCMD [\"cat\", \"/stage\"]\n"
         "FROM {IMAGE} AS final\nRUN echo final > /stage\nCMD [\"cat\", \"/stage\"]\n"))
-    out = client.containers.run(img.id, labels=LABELS, remove=True)
     eq(out, b"base\nsecond\n", "the target stage's image")
 
 
@@ -929,8 +934,8 @@ def t_build_gzip_context():
             ti.size = len(data)
             tf.addfile(ti, io.BytesIO(data.encode()))
     ctx.seek(0)
-    img, _ = build("gzip:1", fileobj=ctx, custom_context=True, encoding="gzip")
-    eq(client.containers.run(img.id, labels=LABELS, remove=True), b"hello from gzip\n", "custom gzip context")
+    eq(run_built("gzip:1", fileobj=ctx, custom_context=True, encoding="gzip"), b"hello from gzip\n",
+       "custom gzip context")
     with tempfile.TemporaryDirectory(prefix=P) as d:
         with open(os.path.join(d, "Dockerfile"), "w") as f:
             f.write("FROM %s\nADD . /test\nCMD [\"cat\", \"/test/f.txt\"]\n" % IMAGE)
@@ -950,8 +955,7 @@ def t_build_dockerignore_dockerfile():
             os.makedirs(os.path.dirname(os.path.join(d, name)), exist_ok=True)
             with open(os.path.join(d, name), "w") as f:
                 f.write(data)
-        img, _ = build("ignore:1", path=d)
-    out = client.containers.run(img.id, labels=LABELS, remove=True)
+        out = run_built("ignore:1", path=d)
     eq(sorted(out.decode().split()), ["/test/kept.txt", "/test/sub/inner.txt"],
        "the context without Dockerfile and .dockerignore")
 
@@ -977,26 +981,24 @@ def t_build_add_local_tar():
                                 "CMD [\"sh\", \"-c\", \"cat /unpacked/dir/member.txt /unpacked/top.txt; "
                                 "ls /copied\"]\n" % IMAGE,
                   "archive.tar": inner})
-    img, _ = build("addtar:1", fileobj=io.BytesIO(ctx), custom_context=True)
-    out = client.containers.run(img.id, labels=LABELS, remove=True)
+    out = run_built("addtar:1", fileobj=io.BytesIO(ctx), custom_context=True)
     eq(out, b"member of the tar\ntop\narchive.tar\n", "ADD unpacks, COPY does not")
 
 
 def t_build_extra_hosts():
-    img, _ = build("hosts:1", extra_hosts={"extrahost.local.test": "127.0.0.1", "hello.world.test": "127.0.0.2"},
-                   fileobj=dockerfile("FROM {IMAGE}\nRUN grep -q hello.world.test /etc/hosts\n"
-                                      "RUN cp /etc/hosts /hosts-file\nCMD [\"cat\", \"/hosts-file\"]\n"))
-    out = client.containers.run(img.id, labels=LABELS, remove=True).decode()
+    hosts = {"extrahost.local.test": "127.0.0.1", "hello.world.test": "127.0.0.2"}
+    out = run_built("hosts:1", extra_hosts=hosts, fileobj=dockerfile(
+        "FROM {IMAGE}\nRUN grep -q hello.world.test /etc/hosts\n"
+        "RUN cp /etc/hosts /hosts-file\nCMD [\"cat\", \"/hosts-file\"]\n")).decode()
     has(out, "127.0.0.1\textrahost.local.test", "RUN saw the extra host")
     has(out, "127.0.0.2\thello.world.test", "RUN saw the extra host")
 
 
 def t_build_exec_form_args():
-    img, _ = build("args:1", fileobj=dockerfile(
+    out = run_built("args:1", fileobj=dockerfile(
         'FROM {IMAGE}\nRUN ["sh", "-c", "echo \\"[$0] [$1] [$2]\\" > /zero", "zero", "one two", "three"]\n'
         'RUN ["sh", "-c", "echo \\"$@\\" > /args", "--", "x", "y z"]\n'
         'CMD ["sh", "-c", "cat /zero /args; echo \\"$@\\"", "--", "cmd-arg"]\n'))
-    out = client.containers.run(img.id, labels=LABELS, remove=True)
     eq(out, b"[zero] [one two] [three]\nx y z\ncmd-arg\n", "exec-form arguments")
 
 
