@@ -363,7 +363,7 @@ type ImageBuildPruneOptions struct {
 }
 
 // ImageBuildPruneResult is the report of [ImageService.BuildPrune]
-// (swagger: BuildPruneResponse).
+// (swagger: the BuildPrune response).
 type ImageBuildPruneResult struct {
 	CachesDeleted  []string
 	SpaceReclaimed uint64

@@ -44,6 +44,7 @@ func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
+// createBody is what Create sends (swagger: the ContainerCreate body).
 type createBody struct {
 	ContainerConfig
 	HostConfig       *HostConfig       `json:",omitempty"`

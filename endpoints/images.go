@@ -350,7 +350,7 @@ type ImagePruneOptions struct {
 }
 
 // ImagePruneResult is the report of [ImageService.Prune] (swagger:
-// ImagePruneResponse).
+// the ImagePrune response).
 type ImagePruneResult struct {
 	ImagesDeleted  []ImageDeleteItem
 	SpaceReclaimed uint64

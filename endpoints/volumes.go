@@ -135,6 +135,11 @@ type VolumeListResult struct {
 	Warnings []string
 }
 
+// volumeUpdateBody is what Update sends (swagger: the VolumeUpdate body).
+type volumeUpdateBody struct {
+	Spec ClusterVolumeSpec
+}
+
 // VolumeUpdateOptions update a cluster volume (API 1.42). Version is the
 // volume's current ClusterVolume.Version.
 type VolumeUpdateOptions struct {
@@ -157,7 +162,7 @@ type VolumePruneOptions struct {
 	All bool
 }
 
-// VolumePruneResult is what a prune removed (swagger: VolumePruneResponse).
+// VolumePruneResult is what a prune removed (swagger: the VolumePrune response).
 type VolumePruneResult struct {
 	VolumesDeleted []string
 	SpaceReclaimed int64
@@ -231,7 +236,7 @@ func (s *VolumeService) Update(ctx context.Context, name string, opts VolumeUpda
 		return VolumeUpdateResult{}, err
 	}
 	r.Query.Set("version", strconv.FormatUint(opts.Version.Index, 10))
-	if err := setJSON(r, struct{ Spec ClusterVolumeSpec }{opts.Spec}); err != nil {
+	if err := setJSON(r, volumeUpdateBody{opts.Spec}); err != nil {
 		return VolumeUpdateResult{}, err
 	}
 	_, err = callNoContent(ctx, s.w, r)
