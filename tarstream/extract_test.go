@@ -36,7 +36,7 @@ func TestExtractDevices(t *testing.T) {
 	} else if fi, err := os.Lstat(filepath.Join(s.dst, "null")); err != nil || fi.Mode()&fs.ModeCharDevice == 0 {
 		t.Errorf("char device: %v, %v", fi, err)
 	}
-	s.verify(t)
+	s.verify(t, false)
 }
 
 func TestExtractPreserveOwner(t *testing.T) {
@@ -70,7 +70,7 @@ func TestExtractPreserveOwner(t *testing.T) {
 			t.Errorf("PreserveOwner=%v: mode %v", preserve, fi.Mode())
 		}
 	}
-	s.verify(t)
+	s.verify(t, false)
 }
 
 func TestExtractUnlimited(t *testing.T) {
@@ -90,7 +90,7 @@ func TestExtractNotATar(t *testing.T) {
 	if !errors.Is(err, tar.ErrHeader) || !strings.HasPrefix(err.Error(), "tarstream: ") {
 		t.Errorf("Extract(garbage) = %v, want tar.ErrHeader", err)
 	}
-	s.verify(t)
+	s.verify(t, false)
 }
 
 // errReader fails after its data: cancelling a body looks like this.
