@@ -74,6 +74,10 @@ type ContainerRunOptions struct {
 	Env         []string
 	Labels      map[string]string // docker-py's labels dict
 	Tty         bool
+	// StdinOpen keeps the container's stdin open; unless detached, it is
+	// closed once the first client attached to it ends it (StdinOnce, as
+	// docker-py sets it): attach with [ContainerService.Attach] to write
+	// it.
 	StdinOpen   bool
 	StopSignal  string
 	StopTimeout *int // seconds
@@ -263,6 +267,9 @@ func (o *ContainerRunOptions) createOptions() (ContainerCreateOptions, error) {
 		Tty: o.Tty, OpenStdin: o.StdinOpen, StopSignal: o.StopSignal, StopTimeout: o.StopTimeout, Healthcheck: o.Healthcheck,
 		NetworkDisabled: o.NetworkDisabled, MacAddress: o.MacAddress,
 		AttachStdout: attach, AttachStderr: attach,
+		// As docker-py: an open stdin of a container not detached is
+		// closed once the client attached to it ends it.
+		AttachStdin: attach && o.StdinOpen, StdinOnce: attach && o.StdinOpen,
 	}
 	named := HostConfig{
 		NetworkMode: o.NetworkMode, PublishAllPorts: o.PublishAllPorts, DNS: o.DNS, DNSSearch: o.DNSSearch,
