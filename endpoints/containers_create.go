@@ -67,6 +67,9 @@ type ContainerCreateResult struct {
 // endpoint, as the docker CLI does (daemons refuse the container-wide
 // field from 1.52).
 //
+// To create a container with docker-py's keywords (containers.create(image,
+// **kwargs)), use [ContainerService.Run] with ContainerRunOptions.NoStart.
+//
 // API: POST /containers/create
 func (s *ContainerService) Create(ctx context.Context, opts ContainerCreateOptions) (ContainerCreateResult, error) {
 	r, err := newRequest("ContainerCreate")

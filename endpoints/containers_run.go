@@ -20,8 +20,10 @@ import (
 // docker-py's dict forms carry docker-py's name (Ports, Volumes,
 // Environment, Links are maps), and the API's list forms their own name
 // beside them (Publish, Binds, Env). docker-py's init_path, lxc_conf and
-// kernel_memory have no field (daemons refuse or ignore them since API
-// 1.29, 1.24 and 1.42); version is dockwire.Options.APIVersion.
+// kernel_memory have no field: daemons refuse InitPath from API 1.29,
+// have had no LXC driver since Docker 1.10 and drop KernelMemory from API
+// 1.42 (it is not in the v1.56 spec); version is
+// dockwire.Options.APIVersion.
 //
 // Every other setting of the API is reachable through HostConfig and
 // NetworkingConfig, with one rule: Run starts from a copy of them and sets

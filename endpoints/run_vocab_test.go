@@ -73,7 +73,6 @@ func TestRunKeywords(t *testing.T) {
 		DeviceWriteIOps:   []endpoints.ThrottleDevice{{Path: "/dev/sda", Rate: 100}},
 		DeviceCgroupRules: []string{"c 1:3 mr"},
 		MemLimit:          "512m", MemSwapLimit: "-1", ShmSize: "64m",
-		Remove: false,
 	})
 	assert.Equal(t, []any{"sh", "-c", `echo "hi"; exit 0`}, body["Cmd"])
 	assert.Equal(t, []any{"/bin/env", "-i"}, body["Entrypoint"])
