@@ -47,7 +47,7 @@ func BenchmarkList(b *testing.B) {
 func BenchmarkParsePortSpec(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, err := endpoints.ParsePortSpec("127.0.0.1:8080:80/udp"); err != nil {
+		if _, err := endpoints.ParsePortSpec("127.0.0.1:8080:80/udp"); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -14,6 +14,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/internal/leakcheck"
 	"github.com/dockwire/dockwire/tarstream"
@@ -130,4 +133,16 @@ func TestCopyFrom(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dst, "escape")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a file escaped the destination")
 	}
+
+	// An /etc with an absolute link: refused by default, kept as a link
+	// with AbsoluteSymlinks (docker cp's behaviour).
+	body = archive(&tar.Header{Name: "etc/", Typeflag: tar.TypeDir, Mode: 0o755},
+		&tar.Header{Name: "etc/mtab", Typeflag: tar.TypeSymlink, Linkname: "/proc/mounts", Mode: 0o777})
+	_, err = c.CopyFrom(t.Context(), "abc", "/etc", filepath.Join(dst, "strict"), endpoints.ContainerCopyFromOptions{})
+	assert.ErrorIs(t, err, tarstream.ErrInsecurePath)
+	_, err = c.CopyFrom(t.Context(), "abc", "/etc", filepath.Join(dst, "links"), endpoints.ContainerCopyFromOptions{AbsoluteSymlinks: true})
+	require.NoError(t, err)
+	target, err := os.Readlink(filepath.Join(dst, "links", "etc", "mtab"))
+	require.NoError(t, err)
+	assert.Equal(t, "/proc/mounts", target)
 }

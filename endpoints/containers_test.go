@@ -350,15 +350,15 @@ func TestBadInput(t *testing.T) {
 			return err
 		}},
 		{"run-bad-port", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.Run(ctx, endpoints.ContainerRunOptions{Image: "busybox", Ports: []string{"70000"}})
+			_, err := c.Run(ctx, endpoints.ContainerRunOptions{Image: "busybox", Publish: []string{"70000"}})
 			return err
 		}},
 		{"run-bad-device", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
 			_, err := c.Run(ctx, endpoints.ContainerRunOptions{Image: "busybox", Devices: []string{"/dev/x:/dev/y:rwz"}})
 			return err
 		}},
-		{"run-remove-detach", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.Run(ctx, endpoints.ContainerRunOptions{Image: "busybox", Remove: true, Detach: true})
+		{"run-nostart-remove", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
+			_, err := c.Run(ctx, endpoints.ContainerRunOptions{Image: "busybox", Remove: true, NoStart: true})
 			return err
 		}},
 		{"run-autoremove-restart", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {

@@ -190,10 +190,19 @@ func TestVolumeRequests(t *testing.T) {
 			_, err := endpoints.NewVolumes(w).Prune(ctx, endpoints.VolumePruneOptions{Filters: wire.Filters{"label": {"r=1"}}})
 			return err
 		}, method: "POST", path: "/volumes/prune", query: url.Values{"filters": {`{"label":{"r=1":true}}`}}},
-		{name: "prune-all", version: "1.42", call: func(ctx context.Context, w *wire.Client) error {
-			_, err := endpoints.NewVolumes(w).Prune(ctx, endpoints.VolumePruneOptions{All: true, Filters: wire.Filters{"label": {"r=1"}}})
+		// Every unused volume on every version: from 1.42 that takes all=true.
+		{name: "prune-142", version: "1.42", call: func(ctx context.Context, w *wire.Client) error {
+			_, err := endpoints.NewVolumes(w).Prune(ctx, endpoints.VolumePruneOptions{Filters: wire.Filters{"label": {"r=1"}}})
 			return err
 		}, method: "POST", path: "/volumes/prune", query: url.Values{"filters": {`{"all":{"true":true},"label":{"r=1":true}}`}}},
+		{name: "prune-anonymous-only", version: "1.42", call: func(ctx context.Context, w *wire.Client) error {
+			_, err := endpoints.NewVolumes(w).Prune(ctx, endpoints.VolumePruneOptions{AnonymousOnly: true, Filters: wire.Filters{"label": {"r=1"}}})
+			return err
+		}, method: "POST", path: "/volumes/prune", query: url.Values{"filters": {`{"label":{"r=1":true}}`}}},
+		{name: "prune-own-all-filter", version: "1.42", call: func(ctx context.Context, w *wire.Client) error {
+			_, err := endpoints.NewVolumes(w).Prune(ctx, endpoints.VolumePruneOptions{Filters: wire.Filters{"all": {"false"}}})
+			return err
+		}, method: "POST", path: "/volumes/prune", query: url.Values{"filters": {`{"all":{"false":true}}`}}},
 	})
 }
 
@@ -256,8 +265,12 @@ func TestNetworkVolumeBadInput(t *testing.T) {
 			_, err := endpoints.NewVolumes(w).Update(ctx, "v", endpoints.VolumeUpdateOptions{})
 			return err
 		}},
-		{name: "volume-prune-all-1.41", wantVersion: true, call: func(ctx context.Context, w *wire.Client) error {
-			_, err := endpoints.NewVolumes(w).Prune(ctx, endpoints.VolumePruneOptions{All: true})
+		{name: "volume-prune-anonymous-1.41", wantVersion: true, call: func(ctx context.Context, w *wire.Client) error {
+			_, err := endpoints.NewVolumes(w).Prune(ctx, endpoints.VolumePruneOptions{AnonymousOnly: true})
+			return err
+		}},
+		{name: "volume-prune-anonymous-and-all", call: func(ctx context.Context, w *wire.Client) error {
+			_, err := endpoints.NewVolumes(w).Prune(ctx, endpoints.VolumePruneOptions{AnonymousOnly: true, Filters: wire.Filters{"all": {"1"}}})
 			return err
 		}},
 		{name: "volume-prune-all-filter-1.41", wantVersion: true, call: func(ctx context.Context, w *wire.Client) error {

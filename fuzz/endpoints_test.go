@@ -35,30 +35,43 @@ func FuzzParseMemory(f *testing.F) {
 }
 
 // FuzzParsePortSpec: docker run's -p syntax. Never panics; errors wrap
-// wire.ErrInvalidArgument; a success has a port in 1-65535 with a known
-// protocol, and ParsePort accepts it back unchanged.
+// wire.ErrInvalidArgument; a success has ports in 1-65535 with a known
+// protocol, each with a binding, and ParsePort accepts them back unchanged.
 func FuzzParsePortSpec(f *testing.F) {
-	for _, s := range []string{"80", "8080:80/udp", "127.0.0.1::53/sctp", "[::1]:1:2", "80/xyz", "70000", "a:b:c:d", "[", "[]:"} {
+	for _, s := range []string{"80", "8080:80/udp", "127.0.0.1::53/sctp", "[::1]:1:2", "80/xyz", "70000", "a:b:c:d", "[", "[]:", "8000-8010:80-90/udp", "8000-8010:80"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		p, _, err := endpoints.ParsePortSpec(s)
+		m, err := endpoints.ParsePortSpec(s)
 		if err != nil {
 			if !errors.Is(err, wire.ErrInvalidArgument) {
 				t.Fatalf("%q: untyped error %v", s, err)
 			}
 			return
 		}
-		num, proto, _ := strings.Cut(string(p), "/")
-		if n, err := strconv.Atoi(num); err != nil || n < 1 || n > 65535 || strconv.Itoa(n) != num {
-			t.Fatalf("%q: port %q", s, p)
+		if len(m) == 0 {
+			t.Fatalf("%q: success with no port", s)
 		}
-		if proto != "tcp" && proto != "udp" && proto != "sctp" {
-			t.Fatalf("%q: protocol %q", s, proto)
-		}
-		q, err := endpoints.ParsePort(string(p))
-		if err != nil || q != p {
-			t.Fatalf("%q: port %q does not re-parse: %q %v", s, p, q, err)
+		for p, bs := range m {
+			if len(bs) != 1 {
+				t.Fatalf("%q: port %q has %d bindings", s, p, len(bs))
+			}
+			checkPort(t, s, p)
 		}
 	})
+}
+
+func checkPort(t *testing.T, s string, p endpoints.Port) {
+	t.Helper()
+	num, proto, _ := strings.Cut(string(p), "/")
+	if n, err := strconv.Atoi(num); err != nil || n < 1 || n > 65535 || strconv.Itoa(n) != num {
+		t.Fatalf("%q: port %q", s, p)
+	}
+	if proto != "tcp" && proto != "udp" && proto != "sctp" {
+		t.Fatalf("%q: protocol %q", s, proto)
+	}
+	q, err := endpoints.ParsePort(string(p))
+	if err != nil || q != p {
+		t.Fatalf("%q: port %q does not re-parse: %q %v", s, p, q, err)
+	}
 }

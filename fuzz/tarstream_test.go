@@ -84,10 +84,12 @@ func tooDeep(data []byte) bool {
 }
 
 // FuzzTarExtract (target 10) extracts arbitrary bytes into parent/dst, beside
-// a sibling with a sentinel file and a prefix-sharing sibling dst2. After each
-// run the whole temp parent is walked: nothing outside dst was created,
-// changed or removed, and every symbolic link in dst stays inside it.
-// Errors are typed.
+// a sibling with a sentinel file and a prefix-sharing sibling dst2, twice:
+// with the default options and with AbsoluteSymlinks (docker cp's links).
+// After each run the whole temp parent is walked: nothing outside dst was
+// created, changed or removed, and every symbolic link in dst stays inside
+// it (but, with AbsoluteSymlinks, those with an absolute target). Errors
+// are typed.
 func FuzzTarExtract(f *testing.F) {
 	tars, _ := filepath.Glob(filepath.Join("..", "tarstream", "testdata", "malicious", "*.tar"))
 	for _, p := range tars {
@@ -102,49 +104,57 @@ func FuzzTarExtract(f *testing.F) {
 		if len(data) > 256<<10 || tooDeep(data) {
 			return
 		}
-		parent := t.TempDir()
-		dst := filepath.Join(parent, "dst")
-		for _, d := range []string{"dst", "dst2", "outside"} {
-			if err := os.Mkdir(filepath.Join(parent, d), 0o755); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := os.WriteFile(filepath.Join(parent, "outside", "sentinel"), []byte("do not touch"), 0o644); err != nil {
+		extractContained(t, data, false)
+		extractContained(t, data, true)
+	})
+}
+
+func extractContained(t *testing.T, data []byte, absolute bool) {
+	parent := t.TempDir()
+	dst := filepath.Join(parent, "dst")
+	for _, d := range []string{"dst", "dst2", "outside"} {
+		if err := os.Mkdir(filepath.Join(parent, d), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		before := describeTree(t, parent, "dst", true)
-		// Caps keep a header claiming terabytes from writing them.
-		err := tarstream.Extract(bytes.NewReader(data), dst, tarstream.ExtractOptions{MaxBytes: 4 << 20, MaxEntries: 1000})
+	}
+	if err := os.WriteFile(filepath.Join(parent, "outside", "sentinel"), []byte("do not touch"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := describeTree(t, parent, "dst", true)
+	// Caps keep a header claiming terabytes from writing them.
+	err := tarstream.Extract(bytes.NewReader(data), dst, tarstream.ExtractOptions{MaxBytes: 4 << 20, MaxEntries: 1000, AbsoluteSymlinks: absolute})
+	if err != nil {
+		var ee *tarstream.EntryError
+		if !errors.As(err, &ee) && !errors.Is(err, tar.ErrHeader) && !errors.Is(err, io.ErrUnexpectedEOF) &&
+			!errors.Is(err, tarstream.ErrTooManyEntries) && !errors.Is(err, tarstream.ErrTooLarge) {
+			t.Fatalf("untyped Extract error %T: %v", err, err)
+		}
+	}
+	if after := describeTree(t, parent, "dst", true); !slices.Equal(before, after) {
+		t.Fatalf("outside dst changed:\nbefore %q\nafter  %q", before, after)
+	}
+	filepath.WalkDir(dst, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			var ee *tarstream.EntryError
-			if !errors.As(err, &ee) && !errors.Is(err, tar.ErrHeader) && !errors.Is(err, io.ErrUnexpectedEOF) &&
-				!errors.Is(err, tarstream.ErrTooManyEntries) && !errors.Is(err, tarstream.ErrTooLarge) {
-				t.Fatalf("untyped Extract error %T: %v", err, err)
-			}
+			return nil
 		}
-		if after := describeTree(t, parent, "dst", true); !slices.Equal(before, after) {
-			t.Fatalf("outside dst changed:\nbefore %q\nafter  %q", before, after)
+		if d.IsDir() {
+			os.Chmod(p, 0o755) // let TempDir clean up read-only dirs
 		}
-		filepath.WalkDir(dst, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return nil
-			}
-			if d.IsDir() {
-				os.Chmod(p, 0o755) // let TempDir clean up read-only dirs
-			}
-			if d.Type()&fs.ModeSymlink == 0 {
-				return nil
-			}
-			target, _ := os.Readlink(p)
-			if filepath.IsAbs(target) {
+		if d.Type()&fs.ModeSymlink == 0 {
+			return nil
+		}
+		target, _ := os.Readlink(p)
+		if filepath.IsAbs(target) {
+			if !absolute {
 				t.Fatalf("absolute symlink %s -> %s in dst", p, target)
 			}
-			rel, err := filepath.Rel(dst, filepath.Join(filepath.Dir(p), target))
-			if err != nil || !filepath.IsLocal(rel) && rel != "." {
-				t.Fatalf("symlink %s -> %s leaves dst", p, target)
-			}
 			return nil
-		})
+		}
+		rel, err := filepath.Rel(dst, filepath.Join(filepath.Dir(p), target))
+		if err != nil || !filepath.IsLocal(rel) && rel != "." {
+			t.Fatalf("symlink %s -> %s leaves dst", p, target)
+		}
+		return nil
 	})
 }
 
