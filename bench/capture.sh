@@ -7,7 +7,8 @@
 # It makes 50 containers shaped like a compose project's (labels, an anonymous volume, a
 # published port, env), records list, inspect, images, /_ping's headers and three stats
 # records, removes them, records the events of all that as they streamed, then pushes an image
-# with one 9 MB layer over the test image's to a loopback registry (../scripts/registry.sh up), removes it and records
+# with one 9 MB layer over the test image's to a loopback registry (start it first, not under
+# flock: scripts/registry.sh up), removes it and records
 # the progress of pulling it back. Everything it makes carries the label dockwire-bench=capture
 # or the name prefix dwbench-, and is removed on exit. It never reaches beyond 127.0.0.1.
 #
@@ -77,13 +78,21 @@ get container-inspect "/$api/containers/$first/json"
 get image-list "/$api/images/json"
 get stats "/$api/containers/$first/stats?stream=1" --max-time 3.5
 docker ps -aq --filter label=dockwire-bench=capture | xargs -r docker rm -f -v >/dev/null
-sleep 1
+sleep 2
 kill "$events"
 wait "$events" || true
 headers events
+# The reader was stopped wherever it was: keep the complete records only.
+head -n "$(wc -l <"$out/events.json")" "$out/events.json" >"$out/events.json.tmp"
+mv "$out/events.json.tmp" "$out/events.json"
 
 echo "capture: pull progress" >&2
-eval "$(../scripts/registry.sh up)"
+# The registry must be up already: started here, under flock, it would inherit the lock's
+# file descriptor and hold the lock for as long as it runs.
+eval "$(../scripts/registry.sh env)" || {
+	echo "capture.sh: start the registries first, outside flock: scripts/registry.sh up" >&2
+	exit 1
+}
 pullref=$DOCKWIRE_REGISTRY/dwbench-pull:1
 c=$(docker run -d --label dockwire-bench=capture "$image" sh -c \
 	'head -c 6000000 /dev/urandom >/blob1 && mkdir -p /etc/app && head -c 3000000 /dev/urandom >/etc/app/blob2')
