@@ -26,7 +26,7 @@ func coldStart(dir string, runs int) error {
 	res := ColdStart{}
 	for i := -1; i < runs; i++ {
 		for _, c := range build.Clients {
-			s, err := measure(env, true, program(dir, "ping", c))
+			s, err := measure(env, true, false, program(dir, "ping", c))
 			if err != nil {
 				return err
 			}

@@ -4,6 +4,7 @@
 //	benchrun sizes        -results DIR              build the programs of bench/progs, weigh them
 //	benchrun coldstart    -results DIR [-runs N]    exec to first answered ping, against the canned server
 //	benchrun instructions -results DIR [-scale F]   instructions per round trip, under cachegrind
+//	benchrun profile      -results DIR              CPU and allocation profiles of dockwire's hot round trips
 //	benchrun real         -results DIR [-rounds N]  ps, logs and archive reads against DOCKWIRE_REAL_DOCKER_HOST
 //	benchrun report       -results DIR -o FILE      BENCHMARKS.md from DIR
 //
@@ -44,6 +45,8 @@ func main() {
 		err = coldStart(*results, *runs)
 	case "instructions":
 		err = instructions(*results, *scale)
+	case "profile":
+		err = profiles(*results)
 	case "real":
 		err = realDaemon(*results, *rounds)
 	case "report":
@@ -58,7 +61,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: benchrun sizes|coldstart|instructions|real|report [-results DIR] [flags]")
+	fmt.Fprintln(os.Stderr, "usage: benchrun sizes|coldstart|instructions|profile|real|report [-results DIR] [flags]")
 	os.Exit(2)
 }
 
@@ -82,8 +85,8 @@ func readJSON(dir, name string, v any) (ok bool, err error) {
 	return true, json.Unmarshal(b, v)
 }
 
-// Sample is one run of a program: wall time, and the CPU time and peak
-// RSS the kernel accounted to the process.
+// Sample is one run of a program: wall time, the CPU time the kernel
+// accounted to the process and, where measured, its peak RSS.
 type Sample struct {
 	Wall      time.Duration
 	User, Sys time.Duration

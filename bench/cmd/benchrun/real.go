@@ -84,7 +84,7 @@ func realDaemon(dir string, rounds int) error {
 				if c == "cli" {
 					name, args = "docker", []string{"ps", "-a"}
 				}
-				s, err := measure(env, false, name, args...)
+				s, err := measure(env, false, false, name, args...)
 				if err != nil {
 					return err
 				}
@@ -123,7 +123,7 @@ func realDaemon(dir string, rounds int) error {
 						args = []string{"cp", s.container + ":/big", "-"}
 					}
 				}
-				smp, err := measure(env, false, name, args...)
+				smp, err := measure(env, false, true, name, args...)
 				if err != nil {
 					return err
 				}

@@ -361,7 +361,6 @@ func (r *reporter) coldSection() {
 	}{
 		{"wall, ms", func(s Sample) float64 { return s.Wall.Seconds() * 1e3 }},
 		{"CPU, ms", func(s Sample) float64 { return s.CPU().Seconds() * 1e3 }},
-		{"peak RSS, MiB", func(s Sample) float64 { return float64(s.MaxRSSKiB) / 1024 }},
 	} {
 		d, s, f := median(r.cold["dockwire"], m.f), median(r.cold["sdk"], m.f), median(r.cold["floor"], m.f)
 		r.p("| %s | %.2f | %.2f | %.2f | %s | %s |", m.label, d, s, f, ratio(d, s), ratio(d, f))
@@ -381,10 +380,15 @@ func (r *reporter) roundTripSection() {
 	r.p("20.10 (`bench/capture.sh` → `bench/testdata/canned`: 50 containers labelled like a compose project's")
 	r.p("with a port, a volume and env; %d events recorded while they were made and removed; stats", r.recs("events"))
 	r.p("records cycled to a %d-record stream; the %d records of a real pull) and runs in a child", r.recs("stats"), r.recs("pull"))
-	r.p("process, so the allocations and CPU time are the client's alone. Each client pins API 1.41. The")
+	r.p("process, so the allocations and CPU time are the client's alone. Each client pins API 1.41, and")
+	r.p("makes one warm-up round trip first (a kept-alive connection, encoding/json's type cache filled). The")
 	r.p("floor decodes into small structs, so it is not a like-for-like client, only the cost of the")
 	r.p("transport plus a minimal decode. %d interleaved rounds (`-count 1` each, every op and client in", rounds)
 	r.p("turn); medians.")
+	r.p("")
+	r.p("CPU time counts the kernel's work for the process too (system calls, thread wake-ups); the")
+	r.p("instruction counts are user space only. That is why the SDK, whose net/http hands every response")
+	r.p("between two goroutines of its connection, is further behind in CPU time than in instructions.")
 	r.p("")
 	type metric struct {
 		title, unit string
@@ -462,7 +466,7 @@ func (r *reporter) demuxSection() {
 		g := func(impl, unit string) float64 {
 			return r.demux.Median("BenchmarkDemux/impl="+impl+"/frame="+fr, unit)
 		}
-		r.p("| %s | %s | %s | %s | %s | %s | %s | %s / %s |", strings.Replace(fr, "B", " B", 1),
+		r.p("| %s | %s | %s | %s | %s | %s | %s | %s / %s |", frameLabel[fr],
 			num(g("dockwire", "MB/s")), num(g("moby", "MB/s")), num(g("iocopy", "MB/s")),
 			ratio(g("dockwire", "ns/op"), g("moby", "ns/op")), ratio(g("dockwire", "ns/op"), g("iocopy", "ns/op")),
 			ratio(g("dockwire", "cpu-ns/op"), g("moby", "cpu-ns/op")),
@@ -471,16 +475,20 @@ func (r *reporter) demuxSection() {
 	r.p("")
 }
 
+var frameLabel = map[string]string{"16B": "16 B", "1KiB": "1 KiB", "32KiB": "32 KiB", "1MiB": "1 MiB"}
+
 func (r *reporter) realSection() {
 	r.p("## 5. Against the real daemon")
 	r.p("")
 	if !r.hasReal {
-		r.p("Not measured in this run: DOCKWIRE_REAL_DOCKER_HOST was not set.")
+		r.p("Not measured in this run: DOCKWIRE_REAL_DOCKER_HOST was not set, or the step failed (see")
+		r.p("run.sh's output).")
 		r.p("")
 		return
 	}
 	r.p("dockerd %s on this machine, shared with other tests while this ran. Each program is a", r.real.Daemon)
-	r.p("separate process; wall is exec to exit, CPU is the process's user+system time, RSS its peak.")
+	r.p("separate process; wall is exec to exit, CPU is the process's user+system time, and for the")
+	r.p("stream reads peak RSS as /usr/bin/time reports it.")
 	r.p("")
 	ps := func(title string, m map[string][]Sample) {
 		if len(m) == 0 {
@@ -496,7 +504,6 @@ func (r *reporter) realSection() {
 		}{
 			{"wall, ms", func(s Sample) float64 { return s.Wall.Seconds() * 1e3 }},
 			{"CPU, ms", func(s Sample) float64 { return s.CPU().Seconds() * 1e3 }},
-			{"peak RSS, MiB", func(s Sample) float64 { return float64(s.MaxRSSKiB) / 1024 }},
 		} {
 			d, s, f, c := median(m["dockwire"], x.f), median(m["sdk"], x.f), median(m["floor"], x.f), median(m["cli"], x.f)
 			r.p("| %s | %.1f | %.1f | %.1f | %.1f | %s | %s |", x.label, d, s, f, c, ratio(d, s), ratio(d, c))
@@ -542,41 +549,80 @@ func clientLabel(c string) string {
 }
 
 func (r *reporter) profileSection() {
-	var found bool
-	for _, op := range []string{"ContainerInspect", "ContainerList", "Events", "Stats"} {
-		if r.file("profile-"+op+"-alloc.txt") != "" {
-			found = true
-		}
-	}
-	if !found {
+	var profs map[string]Profile
+	if ok, err := readJSON(r.dir, "profiles", &profs); !ok || err != nil {
 		return
 	}
 	r.p("## Where dockwire's client time goes")
 	r.p("")
-	r.p("Profiles of dockwire's side of the four round trips the targets name (the benchmark above with")
-	r.p("`-cpuprofile` and `-memprofile -memprofilerate 1`; run.sh keeps them in bench/results/prof). Each")
-	r.p("table is pprof's `-top` output cut to its first lines: allocations by the function that made them")
-	r.p("(`-sample_index=alloc_objects`), and CPU by cumulative share (`-cum`). Reproduce one with:")
+	r.p("Profiles of dockwire's side of the four round trips the targets name: the benchmark above under")
+	r.p("`-cpuprofile` (3 s) and `-memprofile -memprofilerate 1` (%d round trips), only the samples under", profileRuns)
+	r.p("the measured round trips kept (`-focus=roundTrips -ignore=warmUp`). pprof does not see the tiny")
+	r.p("allocations that share a 16-byte block (short strings mostly), so its sites add up to a little less")
+	r.p("than the benchmark's allocs/op.")
+	r.p("")
+	r.p("Share of the round trip's CPU samples spent in each part (a sample can be in two: GC assists")
+	r.p("inside a decode):")
+	r.p("")
+	r.p("| op | encoding/json | wire's stream record scanner | garbage collector | system calls |")
+	r.p("|---|---:|---:|---:|---:|")
+	pct := func(v float64) string { return fmt.Sprintf("%.0f%%", 100*v) }
+	for _, op := range profileOps {
+		p := profs[op.name]
+		r.p("| %s | %s | %s | %s | %s |", op.name, pct(p.JSON), pct(p.Scanner), pct(p.GC), pct(p.Syscalls))
+	}
+	r.p("")
+	r.p("Allocation sites, by the function that allocates (flat), per round trip and, for streams, per record:")
+	r.p("")
+	for _, op := range profileOps {
+		p := profs[op.name]
+		title := op.name
+		if p.Records > 0 {
+			title += fmt.Sprintf(" (%d records a round trip)", p.Records)
+		}
+		r.p("%s:", title)
+		r.p("")
+		if p.Records > 0 {
+			r.p("| site | allocs/op | allocs/record | share |")
+			r.p("|---|---:|---:|---:|")
+		} else {
+			r.p("| site | allocs/op | share |")
+			r.p("|---|---:|---:|")
+		}
+		for i, st := range p.Sites {
+			if i == 10 {
+				break
+			}
+			if p.Records > 0 {
+				r.p("| `%s` | %s | %.2f | %s |", st.Func, num(st.PerOp), st.PerOp/float64(p.Records), pct(st.Shared))
+			} else {
+				r.p("| `%s` | %s | %s |", st.Func, num(st.PerOp), pct(st.Shared))
+			}
+		}
+		r.p("")
+	}
+	r.p("pprof's own tables, and how to make them:")
 	r.p("")
 	r.p("```sh")
 	r.p("cd bench && go test -c -o results/roundtrip.test ./roundtrip && cd roundtrip")
-	r.p("../results/roundtrip.test -test.run '^$' -test.bench '^BenchmarkRoundTrip$/^op=ContainerInspect$/^client=dockwire$' \\")
-	r.p("    -test.benchtime 3000x -test.cpuprofile /tmp/cpu.out -test.memprofile /tmp/mem.out -test.memprofilerate 1")
-	r.p("go tool pprof -top -sample_index=alloc_objects ../results/roundtrip.test /tmp/mem.out")
-	r.p("go tool pprof -top -cum ../results/roundtrip.test /tmp/cpu.out")
+	r.p("sel='^BenchmarkRoundTrip$/^op=ContainerInspect$/^client=dockwire$'")
+	r.p("../results/roundtrip.test -test.run '^$' -test.bench \"$sel\" -test.benchtime 3s -test.cpuprofile /tmp/cpu.out")
+	r.p("../results/roundtrip.test -test.run '^$' -test.bench \"$sel\" -test.benchtime %dx -test.memprofile /tmp/mem.out -test.memprofilerate 1", profileRuns)
+	r.p("go tool pprof -top -sample_index=alloc_objects -focus=roundTrips -ignore=warmUp ../results/roundtrip.test /tmp/mem.out")
+	r.p("go tool pprof -top -cum -focus=roundTrips -ignore=warmUp ../results/roundtrip.test /tmp/cpu.out")
 	r.p("```")
 	r.p("")
-	for _, op := range []string{"ContainerInspect", "ContainerList", "Events", "Stats"} {
+	for _, op := range profileOps {
 		for _, kind := range []string{"alloc", "cpu"} {
-			t := r.file("profile-" + op + "-" + kind + ".txt")
+			t := r.file("profile-" + op.name + "-" + kind + ".txt")
 			if t == "" {
 				continue
 			}
-			what := "allocations (objects)"
+			what := fmt.Sprintf("allocations, objects in %d round trips", profileRuns)
 			if kind == "cpu" {
 				what = "CPU, cumulative"
 			}
-			r.p("<details><summary>%s: %s</summary>", op, what)
+			r.p("<details><summary>%s: %s</summary>", op.name, what)
 			r.p("")
 			r.p("```")
 			r.p("%s", t)
