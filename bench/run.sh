@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# run.sh: every figure of BENCHMARKS.md in one bounded run (about 12 minutes on 2 cores, plus
-# the wait for the shared daemon's lock), then the report at the repository root.
+# run.sh: every figure of BENCHMARKS.md in one bounded run (about 9 minutes on 2 cores, plus the
+# wait for the shared daemon's lock; under 15 in any case), then the report at the repository root.
 #
 #   bench/run.sh                  everything; section 5 when DOCKWIRE_REAL_DOCKER_HOST is set
 #   ROUNDS=3 bench/run.sh         fewer interleaved rounds (default 6)
@@ -72,6 +72,7 @@ else
 	say "5. real daemon skipped: DOCKWIRE_REAL_DOCKER_HOST is not set"
 fi
 load "end"
+echo "$(((SECONDS - t0 + 30) / 60)) minutes" >"$R/duration.txt"
 
 "$R/benchrun" report -results "$R" -o ../BENCHMARKS.md
 say "wrote BENCHMARKS.md"

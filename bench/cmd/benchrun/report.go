@@ -167,7 +167,11 @@ func (r *reporter) header() {
 	r.p("executes (cachegrind) are steadier, and are given beside them. Allocation counts do not depend on")
 	r.p("load at all.")
 	r.p("")
-	r.p("Rerun (from the repository root; about 12 minutes, plus the wait for the shared daemon's lock):")
+	took := r.file("duration.txt")
+	if took == "" {
+		took = "unknown"
+	}
+	r.p("Rerun (from the repository root; this run took %s, the wait for the shared daemon's lock included):", took)
 	r.p("")
 	r.p("```sh")
 	r.p("eval \"$(cat /tmp/dockerd.env)\"   # optional: DOCKWIRE_REAL_DOCKER_HOST=... enables section 5")
