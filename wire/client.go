@@ -750,6 +750,11 @@ func (b *body) finish(reuse bool) {
 		return
 	}
 	pc := b.pc
+	// The slot is freed after pc is idle (a call let in by it finds pc
+	// there instead of dialling), but read before: once idle, pc may be
+	// another call's.
+	slot := pc.slot
+	pc.slot = false
 	switch {
 	case !pc.unwatch():
 		// ctx ended: the watch is closing the connection.
@@ -758,5 +763,7 @@ func (b *body) finish(reuse bool) {
 	default:
 		pc.close()
 	}
-	b.c.release(pc)
+	if slot {
+		<-b.c.slots
+	}
 }
