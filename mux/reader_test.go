@@ -106,16 +106,13 @@ func TestReaderErrors(t *testing.T) {
 	tests := []struct {
 		name string
 		in   string
-		read bool                         // read the payload before the second Next
-		want func(*testing.T, error) bool // checks the error
+		read bool  // read the payload before the second Next
+		want error // the error matched; nil: a *FormatError
 	}{
-		{"truncated header", "\x01\x00", false, isErr(io.ErrUnexpectedEOF)},
-		{"truncated payload skipped", header(Stdout, 1<<32-1) + "abc", false, isErr(io.ErrUnexpectedEOF)},
-		{"truncated payload read", header(Stdout, 1<<32-1) + "abc", true, isErr(io.ErrUnexpectedEOF)},
-		{"format", "\x09\x00\x00\x00\x00\x00\x00\x00", false, func(t *testing.T, err error) bool {
-			var fe *FormatError
-			return assert.ErrorAs(t, err, &fe)
-		}},
+		{"truncated header", "\x01\x00", false, io.ErrUnexpectedEOF},
+		{"truncated payload skipped", header(Stdout, 1<<32-1) + "abc", false, io.ErrUnexpectedEOF},
+		{"truncated payload read", header(Stdout, 1<<32-1) + "abc", true, io.ErrUnexpectedEOF},
+		{"format", "\x09\x00\x00\x00\x00\x00\x00\x00", false, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -129,8 +126,11 @@ func TestReaderErrors(t *testing.T) {
 				if err == nil {
 					continue
 				}
-				if !tc.want(t, err) {
-					return
+				if tc.want != nil {
+					require.ErrorIs(t, err, tc.want)
+				} else {
+					var fe *FormatError
+					require.ErrorAs(t, err, &fe)
 				}
 			}
 			assert.Error(t, err, "no error after three Next")
@@ -142,14 +142,6 @@ func TestReaderZeroProgress(t *testing.T) {
 	r := NewReader(zeroReader{})
 	_, _, err := r.Next()
 	assert.ErrorIs(t, err, io.ErrNoProgress)
-}
-
-// isErr checks that err is target.
-func isErr(target error) func(*testing.T, error) bool {
-	return func(t *testing.T, err error) bool {
-		t.Helper()
-		return assert.ErrorIs(t, err, target)
-	}
 }
 
 type zeroReader struct{}
