@@ -63,14 +63,11 @@ func TestDockerPyMap(t *testing.T) {
 		assert.NotEmpty(t, goSpans, "row %q names no Go call", strings.TrimSpace(line))
 		for _, m := range goSpans {
 			ref := m[1]
-			if !name.MatchString(ref) {
-				t.Errorf("%q is not a Go name (write selectors only: cli.Containers.Run, ContainerRunOptions.NoStart)", ref)
+			if !assert.Regexp(t, name, ref, "not a Go name (write selectors only: cli.Containers.Run, ContainerRunOptions.NoStart)") {
 				continue
 			}
 			names++
-			if err := resolve(ref, client, pkgs); err != nil {
-				t.Errorf("%s: %v", ref, err)
-			}
+			assert.NoError(t, resolve(ref, client, pkgs), ref)
 		}
 	}
 	t.Logf("%d rows, %d Go names resolved", rows, names)

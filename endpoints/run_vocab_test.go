@@ -27,7 +27,7 @@ func createBody(t *testing.T, opts endpoints.ContainerRunOptions) map[string]any
 	require.NoError(t, err)
 	assert.Equal(t, "c0ffee00c0ffee00", res.ID)
 	reqs := f.requests()
-	require.Len(t, reqs, 1, "NoStart sends the create only: %s", paths(reqs))
+	require.Len(t, reqs, 1, "NoStart sends the create only: %q", paths(reqs))
 	var body map[string]any
 	require.NoError(t, json.Unmarshal(reqs[0].Body, &body))
 	return body
@@ -284,6 +284,6 @@ func TestRunRemoveDetach(t *testing.T) {
 	_, err := endpoints.NewContainers(w).Run(t.Context(), endpoints.ContainerRunOptions{Image: "busybox", Detach: true, Remove: true})
 	require.NoError(t, err)
 	reqs := f.requests()
-	assert.Equal(t, "POST /containers/create, POST /containers/c0ffee00c0ffee00/start", paths(reqs))
+	assert.Equal(t, []string{"POST /containers/create", "POST /containers/c0ffee00c0ffee00/start"}, paths(reqs))
 	assert.True(t, strings.Contains(string(reqs[0].Body), `"AutoRemove":true`), "%s", reqs[0].Body)
 }

@@ -5,10 +5,11 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
 	"os"
 	"reflect"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -60,28 +61,19 @@ func TestResponseFields(t *testing.T) {
 	pkg := loadGoTypes(t)
 
 	w := &specWalk{t: t, spec: spec, pkg: pkg, checked: map[string]bool{}, covered: map[string]bool{}, usedGaps: map[string]bool{}}
-	names := make([]string, 0, len(pkg.swagger))
-	for name := range pkg.swagger {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, goName := range names {
+	for _, goName := range slices.Sorted(maps.Keys(pkg.swagger)) {
 		for _, def := range pkg.swagger[goName] {
-			if _, ok := spec[def]; !ok {
-				t.Errorf("%s names swagger definition %s, which v1.56 does not have", goName, def)
-				continue
+			if _, ok := spec[def]; assert.True(t, ok, "%s names swagger definition %s, which v1.56 does not have", goName, def) {
+				w.check(goName, def)
 			}
-			w.check(goName, def)
 		}
 	}
-	for _, op := range sortedKeys(responses) {
+	for _, op := range slices.Sorted(maps.Keys(responses)) {
 		def := strings.TrimPrefix(strings.TrimPrefix(responses[op], "[]"), "map[]")
 		if def == "-" || w.covered[def] || spec[def] == nil {
 			continue
 		}
-		if _, ok := unmodelled[def]; !ok {
-			t.Errorf("%s: %s, which no Go type holds (name it in a type's doc: \"swagger: %s\")", op, def, def)
-		}
+		assert.Contains(t, unmodelled, def, "%s: %s, which no Go type holds (name it in a type's doc: \"swagger: %s\")", op, def, def)
 	}
 	for k := range knownGaps {
 		assert.True(t, w.usedGaps[k], "knownGaps lists %s, which is no longer missing", k)
@@ -97,21 +89,23 @@ func TestResponseFields(t *testing.T) {
 // all, to fill or hold one.
 func TestNoAnonymousStructs(t *testing.T) {
 	pkg := loadGoTypes(t)
-	for _, name := range sortedKeys(pkg.structs) {
+	for _, name := range slices.Sorted(maps.Keys(pkg.structs)) {
 		if !ast.IsExported(name) {
 			continue
 		}
 		for _, f := range pkg.structs[name].Fields.List {
 			ast.Inspect(f.Type, func(n ast.Node) bool {
-				if st, ok := n.(*ast.StructType); ok && len(st.Fields.List) > 0 { // struct{} is a set's value
-					field := "(embedded)"
-					if len(f.Names) > 0 {
-						field = f.Names[0].Name
-					}
-					t.Errorf("%s.%s is an anonymous struct: give it a named type", name, field)
-					return false
+				st, ok := n.(*ast.StructType)
+				if !ok {
+					return true
 				}
-				return true
+				field := "(embedded)"
+				if len(f.Names) > 0 {
+					field = f.Names[0].Name
+				}
+				// struct{} is a set's value.
+				assert.Zero(t, len(st.Fields.List), "%s.%s is an anonymous struct with fields: give it a named type", name, field)
+				return false
 			})
 		}
 	}
@@ -317,7 +311,7 @@ func (w *specWalk) checkStruct(goName string, st *ast.StructType, def string) {
 	if where == "" {
 		where = "an anonymous struct"
 	}
-	for _, prop := range sortedKeys(w.spec[def]) {
+	for _, prop := range slices.Sorted(maps.Keys(w.spec[def])) {
 		typ := w.spec[def][prop]
 		var f *goField
 		for i := range fields {
@@ -332,7 +326,8 @@ func (w *specWalk) checkStruct(goName string, st *ast.StructType, def string) {
 				w.usedGaps[gap] = true
 				continue
 			}
-			w.t.Errorf("%s (swagger: %s) has no field for %s (%s)", where, def, prop, typ)
+		}
+		if !assert.NotNil(w.t, f, "%s (swagger: %s) has no field for %s (%s)", where, def, prop, typ) {
 			continue
 		}
 		target := strings.TrimPrefix(strings.TrimPrefix(typ, "[]"), "map[]")
@@ -350,16 +345,7 @@ func (w *specWalk) checkStruct(goName string, st *ast.StructType, def string) {
 				w.usedGaps[gap] = true
 				continue
 			}
-			w.t.Errorf("%s (swagger: %s) holds %s (%s) as %s, not a struct of its fields", where, def, prop, typ, exprString(f.typ))
 		}
+		assert.Empty(w.t, w.spec[target], "%s (swagger: %s) holds %s (%s) as %s, not a struct of its fields", where, def, prop, typ, exprString(f.typ))
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

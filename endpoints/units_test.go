@@ -1,7 +1,6 @@
 package endpoints_test
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -42,13 +41,12 @@ func TestParseMemory(t *testing.T) {
 		got, err := endpoints.ParseMemory(tc.in)
 		if tc.bad {
 			var ae *endpoints.ArgError
-			if !errors.As(err, &ae) || !errors.Is(err, wire.ErrInvalidArgument) {
-				t.Errorf("ParseMemory(%q) = %d, %v; want an *ArgError", tc.in, got, err)
-			}
+			assert.ErrorAs(t, err, &ae, "ParseMemory(%q) = %d", tc.in, got)
+			assert.ErrorIs(t, err, wire.ErrInvalidArgument, "ParseMemory(%q)", tc.in)
 			continue
 		}
-		if err != nil || got != tc.want {
-			t.Errorf("ParseMemory(%q) = %d, %v; want %d", tc.in, got, err, tc.want)
+		if assert.NoError(t, err, "ParseMemory(%q)", tc.in) {
+			assert.Equal(t, tc.want, got, "ParseMemory(%q)", tc.in)
 		}
 	}
 }
@@ -113,8 +111,5 @@ func TestParsePortSpec(t *testing.T) {
 
 func TestArgErrorMessage(t *testing.T) {
 	_, err := endpoints.ParseMemory("12q")
-	want := `endpoints: ParseMemory: "12q": unknown unit "q": want b, k, m, g, t or p`
-	if err == nil || err.Error() != want {
-		t.Errorf("got %v\nwant %s", err, want)
-	}
+	assert.EqualError(t, err, `endpoints: ParseMemory: "12q": unknown unit "q": want b, k, m, g, t or p`)
 }
