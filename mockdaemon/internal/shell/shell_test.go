@@ -148,6 +148,8 @@ func TestScripts(t *testing.T) {
 		{"yes head", "yes | head -n 2", "", result{"y\ny\n", "", 0}},
 		{"find", "mkdir -p /f/d; touch /f/a /f/d/b; find /f -type f; find /f -name 'd*'", "", result{"/f/a\n/f/d/b\n/f/d\n", "", 0}},
 		{"exit in func and subshell", "f() { exit 6; }; (f); echo $?; f; echo unreachable", "", result{"6\n", "", 6}},
+		{"utf-8 kept", "x=ü; echo grüße 'ü' \"ü\" $x \\ü \"\\ü\" ${x}ß", "", result{"grüße ü ü ü ü \\ü üß\n", "", 0}},
+		{"utf-8 bytes", "echo grüße ü | wc -c", "", result{"11\n", "", 0}},
 		{"local function recursion guard", "f() { f; }; f; echo $?", "", result{"", "", 0}},
 	}
 	for _, tt := range tests {
