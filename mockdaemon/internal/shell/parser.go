@@ -61,6 +61,12 @@ func (p *parser) unexpected() error {
 	return &SyntaxError{Offset: p.tok.pos, Msg: fmt.Sprintf("unexpected %s", quoteTok(p.tok))}
 }
 
+// expecting is ash's error for a missing token of a kind: "unexpected end
+// of file (expecting word)".
+func (p *parser) expecting(what string) error {
+	return &SyntaxError{Offset: p.tok.pos, Msg: fmt.Sprintf("unexpected %s (expecting %s)", quoteTok(p.tok), what)}
+}
+
 func quoteTok(t token) string {
 	if t.kind == tWord || t.kind == tOp {
 		return strconv.Quote(t.val)
@@ -143,6 +149,17 @@ func (p *parser) list() (*List, error) {
 			return nil, err
 		}
 	}
+}
+
+// body parses the compound list of a group, subshell, if or loop, which
+// must hold a command: ash rejects "if then fi" or "{ }" at the token
+// where the command should have been.
+func (p *parser) body() (*List, error) {
+	l, err := p.list()
+	if err == nil && len(l.Items) == 0 {
+		err = p.unexpected()
+	}
+	return l, err
 }
 
 func (p *parser) andOr() (*AndOr, error) {
@@ -356,7 +373,7 @@ func (p *parser) group() (Command, error) {
 	if err := p.advance(); err != nil {
 		return nil, err
 	}
-	body, err := p.list()
+	body, err := p.body()
 	if err != nil {
 		return nil, err
 	}
@@ -370,7 +387,7 @@ func (p *parser) subshell() (Command, error) {
 	if err := p.advance(); err != nil {
 		return nil, err
 	}
-	body, err := p.list()
+	body, err := p.body()
 	if err != nil {
 		return nil, err
 	}
@@ -386,14 +403,14 @@ func (p *parser) ifCmd() (Command, error) {
 		if err := p.advance(); err != nil { // if / elif
 			return nil, err
 		}
-		cond, err := p.list()
+		cond, err := p.body()
 		if err != nil {
 			return nil, err
 		}
 		if err := p.expectWord("then"); err != nil {
 			return nil, err
 		}
-		body, err := p.list()
+		body, err := p.body()
 		if err != nil {
 			return nil, err
 		}
@@ -406,7 +423,7 @@ func (p *parser) ifCmd() (Command, error) {
 			if err := p.advance(); err != nil {
 				return nil, err
 			}
-			if c.Else, err = p.list(); err != nil {
+			if c.Else, err = p.body(); err != nil {
 				return nil, err
 			}
 		}
@@ -418,7 +435,7 @@ func (p *parser) doBody() (*List, error) {
 	if err := p.expectWord("do"); err != nil {
 		return nil, err
 	}
-	body, err := p.list()
+	body, err := p.body()
 	if err != nil {
 		return nil, err
 	}
@@ -431,7 +448,7 @@ func (p *parser) loop() (Command, error) {
 		return nil, err
 	}
 	var err error
-	if c.Cond, err = p.list(); err != nil {
+	if c.Cond, err = p.body(); err != nil {
 		return nil, err
 	}
 	c.Body, err = p.doBody()
@@ -443,7 +460,7 @@ func (p *parser) forCmd() (Command, error) {
 		return nil, err
 	}
 	if p.tok.kind != tWord || !isName(p.tok.val) {
-		return nil, p.unexpected()
+		return nil, &SyntaxError{Offset: p.tok.pos, Msg: "bad for loop variable"}
 	}
 	c := &For{Var: p.tok.val}
 	if err := p.advance(); err != nil {
@@ -482,7 +499,7 @@ func (p *parser) caseCmd() (Command, error) {
 		return nil, err
 	}
 	if p.tok.kind != tWord {
-		return nil, p.unexpected()
+		return nil, p.expecting("word")
 	}
 	c := &Case{Word: Word(p.tok.val)}
 	if err := p.advance(); err != nil {
