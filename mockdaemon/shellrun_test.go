@@ -55,3 +55,27 @@ func TestShellKeepsUTF8(t *testing.T) {
 	require.True(t, ok, "build: %s", out)
 	assert.Equal(t, "grüße\nü\n", out, "RUN in shell form, CMD in exec form")
 }
+
+// TestAppletMissingInMock: the image links every busybox applet; one the
+// mock's shell lacks fails like a missing command (sh: "not found", 127; an
+// exec-form command: the runtime's "executable file not found"), never
+// as a script with a syntax error.
+func TestAppletMissingInMock(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.sleeper("noapplet")
+	out, errOut, code := c.execOut(id, "sh", "-c", "vi /etc/hosts; echo $?; ls /bin/vi")
+	assert.Equal(t, "127\n/bin/vi\n", out)
+	assert.Equal(t, "sh: vi: not found\n", errOut)
+	assert.Zero(t, code)
+
+	const runc = "failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: "
+	for cmd, want := range map[string]string{
+		"vi":      `exec: "vi": executable file not found in $PATH`,
+		"/bin/vi": `exec: "/bin/vi": stat /bin/vi: no such file or directory`,
+	} {
+		cid := c.create("", map[string]any{"Image": "busybox", "Cmd": []string{cmd}})
+		r := c.do("POST", "/v1.41/containers/"+cid+"/start", nil)
+		assert.Equal(t, 400, r.status, "start %s", cmd)
+		assert.Equal(t, runc+want+": unknown", r.message(), "start %s", cmd)
+	}
+}

@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +15,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
 )
 
 // maxCallDepth bounds function, eval, sh and substitution nesting.
@@ -648,12 +651,42 @@ func (sh *shell) runProgram(ctx context.Context, args []string, env []string) in
 		sh.errorf("%s: Permission denied", name)
 		return 126
 	}
-	if a, ok := applets[base]; ok {
-		if data, err := sh.p.cfg.FS.ReadFile(file); err != nil || !strings.HasPrefix(string(data), "#!") {
+	head := readHead(sh.p.cfg.FS, file)
+	if isBinary(head) {
+		// A program: the busybox binary runs the applet it is called
+		// by. An applet the mock does not have, or any other binary, is
+		// as good as missing; it is never read as a script.
+		if a, ok := applets[base]; ok {
 			return a(ctx, proc)
 		}
+		sh.errorf("%s: not found", name)
+		return 127
 	}
 	return sh.runFile(ctx, proc, file)
+}
+
+// readHead reads the start of a file, enough to tell a program from a
+// script.
+func readHead(fsys *memfs.FS, file string) []byte {
+	f, err := fsys.Open(file)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	b := make([]byte, 512)
+	n, _ := io.ReadFull(f, b)
+	return b[:n]
+}
+
+// isBinary reports whether a file starting with head is a program (an ELF
+// executable, or anything with a NUL byte before its first newline, which
+// no script has) rather than a script.
+func isBinary(head []byte) bool {
+	if bytes.HasPrefix(head, []byte("\x7fELF")) {
+		return true
+	}
+	line, _, _ := bytes.Cut(head, []byte("\n"))
+	return bytes.IndexByte(line, 0) >= 0
 }
 
 // runFile runs a script file (a #! line naming any shell, or none).

@@ -423,6 +423,8 @@ var ErrNotFound = errors.New("executable file not found in $PATH")
 // so a daemon can refuse to start a container whose command does not exist,
 // as dockerd does: the name itself for a registered Program, otherwise the
 // file found at an explicit path or on $PATH (from Env, or the default).
+// A binary that is not an applet the shell has (nor a Program by its base
+// name) cannot run here and is reported as not found.
 func (c Config) LookPath(name string) (string, error) {
 	if _, ok := c.Programs[name]; ok {
 		return name, nil
@@ -452,9 +454,21 @@ func (c Config) LookPath(name string) (string, error) {
 		if !strings.HasPrefix(p, "/") {
 			p = path.Join(dir, p)
 		}
-		if fi, err := fsys.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o111 != 0 {
+		if fi, err := fsys.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o111 != 0 && c.runnable(p) {
 			return p, nil
 		}
 	}
 	return "", fmt.Errorf("shell: %q: %w", name, ErrNotFound)
+}
+
+// runnable reports whether the executable file can run here: a script, a
+// binary named for an applet, or one named for a Program.
+func (c Config) runnable(file string) bool {
+	if !isBinary(readHead(c.FS, file)) {
+		return true
+	}
+	base := path.Base(file)
+	_, applet := applets[base]
+	_, prog := c.Programs[base]
+	return applet || prog
 }

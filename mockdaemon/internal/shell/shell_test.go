@@ -441,3 +441,41 @@ func TestSyntaxErrors(t *testing.T) {
 		assert.Equal(t, tt.err, got.err, "%q", tt.script)
 	}
 }
+
+// TestBinaryIsNeverAScript: a binary runs the applet it is named for; a
+// link to busybox for an applet the shell lacks, or any other binary, fails
+// as a missing command (127), never as a script with a syntax error.
+func TestBinaryIsNeverAScript(t *testing.T) {
+	f := busybox(t)
+	require.NoError(t, f.Link("/bin/busybox", "/bin/vi"))
+	require.NoError(t, f.WriteFile("/tmp/prog", []byte("\x7fELF\x02\x01\x01\x00(junk) { ]\n"), 0o755))
+	require.NoError(t, f.WriteFile("/tmp/nul", []byte("a\x00b (\n"), 0o755))
+	require.NoError(t, f.WriteFile("/tmp/script", []byte("echo plain script $1\n"), 0o755))
+	require.NoError(t, f.WriteFile("/tmp/bang", []byte("#!/bin/sh\necho shebang $0\n"), 0o755))
+	require.NoError(t, f.Symlink("/bin/busybox", "/tmp/cat"))
+	tests := []struct {
+		argv []string
+		want result
+	}{
+		{sh("vi /etc/hostname; echo $?"), result{"127\n", "sh: vi: not found\n", 0}},
+		{sh("/bin/vi x"), result{"", "sh: /bin/vi: not found\n", 127}},
+		{sh("/tmp/prog"), result{"", "sh: /tmp/prog: not found\n", 127}},
+		{sh("/tmp/nul"), result{"", "sh: /tmp/nul: not found\n", 127}},
+		{sh("/tmp/script a; /tmp/bang"), result{"plain script a\nshebang /tmp/bang\n", "", 0}},
+		{sh("echo hi | /tmp/cat"), result{"hi\n", "", 0}},
+		{[]string{"vi"}, result{"", "sh: vi: not found\n", 127}},
+		{[]string{"/tmp/prog", "x"}, result{"", "sh: /tmp/prog: not found\n", 127}},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, run(t, f, tt.argv, "", nil), "%q", tt.argv)
+	}
+	cfg := Config{FS: f}
+	for _, name := range []string{"vi", "/bin/vi", "/tmp/prog"} {
+		_, err := cfg.LookPath(name)
+		assert.ErrorIs(t, err, ErrNotFound, "LookPath(%q)", name)
+	}
+	for _, name := range []string{"cat", "/tmp/cat", "/tmp/script", "/tmp/bang"} {
+		_, err := cfg.LookPath(name)
+		assert.NoError(t, err, "LookPath(%q)", name)
+	}
+}
