@@ -283,7 +283,7 @@ func (e *expander) lookup(name string) (string, bool) {
 	case "?":
 		return strconv.Itoa(sh.status), true
 	case "$":
-		return "1", true
+		return strconv.Itoa(sh.pid), true
 	case "#":
 		return strconv.Itoa(len(sh.params)), true
 	case "!":

@@ -67,8 +67,16 @@ func (p *parser) expecting(what string) error {
 	return &SyntaxError{Offset: p.tok.pos, Msg: fmt.Sprintf("unexpected %s (expecting %s)", quoteTok(p.tok), what)}
 }
 
+// reserved are the words ash names in its errors; any other word is
+// "word".
+var reserved = map[string]bool{"if": true, "then": true, "else": true, "elif": true, "fi": true, "do": true, "done": true,
+	"case": true, "esac": true, "while": true, "until": true, "for": true, "{": true, "}": true, "!": true, "in": true}
+
 func quoteTok(t token) string {
-	if t.kind == tWord || t.kind == tOp {
+	switch {
+	case t.kind == tWord && !reserved[t.val]:
+		return "word"
+	case t.kind == tWord || t.kind == tOp:
 		return strconv.Quote(t.val)
 	}
 	return t.String()
@@ -79,7 +87,7 @@ func (p *parser) isOp(op string) bool  { return p.tok.kind == tOp && p.tok.val =
 
 func (p *parser) expectWord(w string) error {
 	if !p.isWord(w) {
-		return p.unexpected()
+		return p.expecting(strconv.Quote(w))
 	}
 	return p.advance()
 }
@@ -344,9 +352,6 @@ func (p *parser) simple() (Command, error) {
 }
 
 func (p *parser) funcDef(name string) (Command, error) {
-	if !isName(name) {
-		return nil, &SyntaxError{Offset: p.tok.pos, Msg: fmt.Sprintf("bad function name %q", name)}
-	}
 	if err := p.advance(); err != nil { // name
 		return nil, err
 	}
@@ -354,7 +359,10 @@ func (p *parser) funcDef(name string) (Command, error) {
 		return nil, err
 	}
 	if !p.isOp(")") {
-		return nil, p.unexpected()
+		return nil, p.expecting(`")"`)
+	}
+	if !isName(name) {
+		return nil, &SyntaxError{Offset: p.tok.pos, Msg: "bad function name"}
 	}
 	if err := p.advance(); err != nil {
 		return nil, err
@@ -392,7 +400,7 @@ func (p *parser) subshell() (Command, error) {
 		return nil, err
 	}
 	if !p.isOp(")") {
-		return nil, p.unexpected()
+		return nil, p.expecting(`")"`)
 	}
 	return &Subshell{Body: body}, p.advance()
 }
@@ -526,7 +534,7 @@ func (p *parser) caseCmd() (Command, error) {
 		var item CaseItem
 		for {
 			if p.tok.kind != tWord {
-				return nil, p.unexpected()
+				return nil, p.expecting(`")"`)
 			}
 			item.Patterns = append(item.Patterns, Word(p.tok.val))
 			if err := p.advance(); err != nil {
@@ -536,7 +544,7 @@ func (p *parser) caseCmd() (Command, error) {
 				break
 			}
 			if !p.isOp("|") {
-				return nil, p.unexpected()
+				return nil, p.expecting(`")"`)
 			}
 			if err := p.advance(); err != nil {
 				return nil, err
