@@ -40,6 +40,8 @@ func init() {
 		"[": apTest, "pwd": viaBuiltin("pwd"), "kill": apKill,
 		"busybox": apBusybox,
 		"cut":     apCut, "rev": apRev, "xargs": apXargs,
+		"md5sum": apSum, "sha1sum": apSum, "sha256sum": apSum, "sha512sum": apSum, "base64": apBase64,
+		"od": apOd, "dd": apDd, "expr": apExpr, "stat": apStat, "df": apDf, "sed": apSed,
 		"tty": apTty, "usleep": apUsleep, "timeout": apTimeout, "pidof": apPidof, "ps": apPs, "top": apTop,
 	}
 }
@@ -183,7 +185,7 @@ func (p *Proc) open(name string) (io.Reader, func(), error) {
 
 // perrorOpen lists the applets that report a file they cannot open as
 // "applet: file: error" rather than "applet: can't open 'file': error".
-var perrorOpen = map[string]bool{"cut": true, "sed": true, "awk": true, "od": true, "stat": true}
+var perrorOpen = map[string]bool{"cut": true, "sed": true, "awk": true, "od": true, "stat": true, "base64": true}
 
 // inputs runs fn over each operand (stdin when none).
 func (p *Proc) inputs(files []string, fn func(name string, r io.Reader) error) int {
@@ -1087,12 +1089,15 @@ func apYes(ctx context.Context, p *Proc) int {
 	return 1
 }
 
-// breToRE converts a POSIX basic regular expression to Go syntax.
+// breToRE converts a POSIX basic regular expression to Go syntax. A '*'
+// that starts the expression (or a group) is a plain star.
 func breToRE(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
+		case c == '*' && (i == 0 || i == 1 && s[0] == '^' || i >= 2 && s[i-2:i] == `\(`):
+			b.WriteString(`\*`)
 		case c == '\\' && i+1 < len(s):
 			i++
 			switch n := s[i]; n {

@@ -24,6 +24,49 @@ var usageText = map[string]string{
 	"usleep": "Usage: usleep N\n\nPause for N microseconds\n",
 }
 
+// getopt parses leading options like busybox's getopt32: spec lists the
+// letters, a ':' after one that takes a value ("dw:"). An unknown letter
+// or a missing value prints busybox's complaint and usage: ok is false
+// and the applet exits 1.
+func (p *Proc) getopt(spec string) (opts map[byte]string, operands []string, ok bool) {
+	opts = map[byte]string{}
+	args := p.Args[1:]
+	for len(args) > 0 {
+		a := args[0]
+		if a == "--" {
+			return opts, args[1:], true
+		}
+		if len(a) < 2 || a[0] != '-' {
+			break
+		}
+		args = args[1:]
+		for i := 1; i < len(a); i++ {
+			c := a[i]
+			j := strings.IndexByte(spec, c)
+			if j < 0 || c == ':' {
+				p.errf("invalid option -- '%c'", c)
+				p.showUsage()
+				return nil, nil, false
+			}
+			if j+1 < len(spec) && spec[j+1] == ':' {
+				v := a[i+1:]
+				if v == "" {
+					if len(args) == 0 {
+						p.errf("option requires an argument -- '%c'", c)
+						p.showUsage()
+						return nil, nil, false
+					}
+					v, args = args[0], args[1:]
+				}
+				opts[c] = v
+				break
+			}
+			opts[c] = "1"
+		}
+	}
+	return opts, args, true
+}
+
 // showUsage prints the applet's usage like busybox and returns 1.
 func (p *Proc) showUsage() int {
 	fmt.Fprint(p.Stderr, busyboxBanner+usageText[p.name()])

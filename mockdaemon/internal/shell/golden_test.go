@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"regexp"
@@ -129,16 +130,16 @@ var goldenCases = []goldenCase{
 	// text
 	{name: "cut/space", script: `echo 'a b c' | cut -d" " -f2; echo 'a b c' | cut -d ' ' -f 2-; echo 'a  b' | cut -d' ' -f1,3`},
 	{name: "cut/fields", script: `printf 'x:y:z\nonly\n1:2\n' | cut -d: -f1,3; printf 'x:y:z\nonly\n' | cut -s -d: -f2; printf 'a\tb\tc\n' | cut -f2-`},
-	{todo: true, name: "cut/chars", script: `echo abcdef | cut -c1-3; echo abcdef | cut -c2,4-; echo abcdef | cut -c-2; echo abcdef | cut -b 5; echo grüße | cut -c3-4 | od -An -c`},
+	{name: "cut/chars", script: `echo abcdef | cut -c1-3; echo abcdef | cut -c2,4-; echo abcdef | cut -c-2; echo abcdef | cut -b 5; echo grüße | cut -c3-4 | od -An -c`},
 	{name: "cut/errors", script: `cut; echo $?; echo a | cut -f0; echo $?; echo a | cut -d:: -f1; echo $?; cut -f1 /nope; echo $?`},
 	{name: "cut/output-delimiter-and-runs", script: `echo a:b:c:d | cut -d: -O- -f2,3; echo 'a  b   c' | cut -F2; echo ' a  b   c' | cut -F 1,3`},
-	{todo: true, name: "sed/substitute", script: `echo hello | sed 's/l/L/g'; echo hello | sed 's/l/L/'; echo hello | sed s/l/L/2; echo 'a/b' | sed 's|/|_|'; echo aaa | sed 's/a*/X/'; echo abc | sed 's/\(b\)/[\1]/'; echo abc | sed -E 's/(a)(b)/\2\1/'; echo abc | sed 's/b/&&/'`},
-	{todo: true, name: "sed/print-delete", script: `printf '1\n2\n3\n4\n' | sed -n 2p; printf '1\n2\n3\n' | sed 2d; printf '1\n2\n3\n4\n' | sed -n '2,3p'; printf 'a\nb\nc\n' | sed -n '/b/p'; printf 'a\nb\nc\n' | sed '/b/d'; printf 'a\nb\n' | sed -n '$p'; printf 'a\nb\nc\n' | sed '1!d'`},
-	{todo: true, name: "sed/multiple", script: `echo abc | sed -e s/a/A/ -e s/c/C/; echo abc | sed 's/a/1/;s/b/2/'; printf 'x\ny\n' | sed -e '1i\\' -e 'top' ; printf 'x\ny\n' | sed '$a end'; printf 'x\ny\n' | sed '1i start'; printf 'x\ny\n' | sed 'y/xy/XY/'; printf 'a\nb\n' | sed = ; printf 'a b\n' | sed 's/ /\n/'`},
-	{todo: true, name: "sed/in-place", script: `printf 'one\ntwo\n' > /tmp/f; sed -i 's/one/1/' /tmp/f; cat /tmp/f; sed -i.bak -e '/two/d' /tmp/f; cat /tmp/f /tmp/f.bak; sed -n 'p' /tmp/f /tmp/f`},
-	{todo: true, name: "sed/regex", script: `echo 'foo123bar' | sed 's/[0-9]\+/N/'; echo 'foo123bar' | sed -E 's/[0-9]+/N/'; echo 'a.b.c' | sed 's/\./-/g'; echo 'key = value' | sed 's/^\([^ ]*\) *= *\(.*\)$/\2=\1/'; echo AbC | sed 's/b/x/I'; echo 'x' | sed 's/x/a\tb/'`},
-	{todo: true, name: "sed/errors", script: `echo a | sed 's/a/b'; echo $?; echo a | sed 'k'; echo $?; sed p /nope; echo $?`},
-	{todo: true, name: "sed/quit-and-ranges", script: `seq 10 | sed 3q; seq 10 | sed -n '/4/,/6/p'; seq 5 | sed -n '2,$p'; seq 6 | sed -n '1~2p'; seq 3 | sed 'n;d'`},
+	{name: "sed/substitute", script: `echo hello | sed 's/l/L/g'; echo hello | sed 's/l/L/'; echo hello | sed s/l/L/2; echo 'a/b' | sed 's|/|_|'; echo aaa | sed 's/a*/X/'; echo abc | sed 's/\(b\)/[\1]/'; echo abc | sed -E 's/(a)(b)/\2\1/'; echo abc | sed 's/b/&&/'`},
+	{name: "sed/print-delete", script: `printf '1\n2\n3\n4\n' | sed -n 2p; printf '1\n2\n3\n' | sed 2d; printf '1\n2\n3\n4\n' | sed -n '2,3p'; printf 'a\nb\nc\n' | sed -n '/b/p'; printf 'a\nb\nc\n' | sed '/b/d'; printf 'a\nb\n' | sed -n '$p'; printf 'a\nb\nc\n' | sed '1!d'`},
+	{name: "sed/multiple", script: `echo abc | sed -e s/a/A/ -e s/c/C/; echo abc | sed 's/a/1/;s/b/2/'; printf 'x\ny\n' | sed -e '1i\' -e 'top' ; printf 'x\ny\n' | sed '$a end'; printf 'x\ny\n' | sed '1i start'; printf 'x\ny\n' | sed 'y/xy/XY/'; printf 'a\nb\n' | sed = ; printf 'a b\n' | sed 's/ /\n/'`},
+	{name: "sed/in-place", script: `printf 'one\ntwo\n' > /tmp/f; sed -i 's/one/1/' /tmp/f; cat /tmp/f; sed -i.bak -e '/two/d' /tmp/f; cat /tmp/f /tmp/f.bak; sed -n 'p' /tmp/f /tmp/f`},
+	{name: "sed/regex", script: `echo 'foo123bar' | sed 's/[0-9]\+/N/'; echo 'foo123bar' | sed -E 's/[0-9]+/N/'; echo 'a.b.c' | sed 's/\./-/g'; echo 'key = value' | sed 's/^\([^ ]*\) *= *\(.*\)$/\2=\1/'; echo AbC | sed 's/b/x/I'; echo 'x' | sed 's/x/a\tb/'`},
+	{name: "sed/errors", script: `echo a | sed 's/a/b'; echo $?; echo a | sed 'k'; echo $?; sed p /nope; echo $?`},
+	{name: "sed/quit-and-ranges", script: `seq 10 | sed 3q; seq 10 | sed -n '/4/,/6/p'; seq 5 | sed -n '2,$p'; seq 6 | sed -n '1~2p'; seq 3 | sed 'n;d'`},
 	{todo: true, name: "awk/fields", script: `echo 'a b c' | awk '{print $2, NF}'; echo a,b | awk -F, '{print $2}'; echo 'a:b:c' | awk -F: '{print $NF; print $(NF-1)}'; echo '  x   y  ' | awk '{print $1 "-" $2}'; printf 'k v\n' | awk '{print $0}'`},
 	{todo: true, name: "awk/begin-end", script: `awk 'BEGIN{print 1+1}'; printf '1\n2\n3\n' | awk '{s+=$1} END{print s, NR}'; printf 'a\nb\n' | awk 'END{print NR}'; awk 'BEGIN { x = 7; y = x / 2; print y, x % 3, -x, x-- , --x, x++ + 1 }'`},
 	{todo: true, name: "awk/patterns", script: `printf 'a 1\nb 2\nc 3\n' | awk '$2 > 1'; printf 'a 1\nb 2\n' | awk '/b/{print $1}'; printf 'x\ny\nz\n' | awk 'NR==2'; printf 'x\ny\n' | awk 'NR>1{print}'; printf 'a 1\nb 2\n' | awk '$1=="a"{print $2}'; printf 'ab\ncd\n' | awk '!/a/'`},
@@ -154,17 +155,17 @@ EOF`},
 	{name: "rev", script: `echo abc | rev; printf 'ab\ncd' | rev; echo; echo grüße | rev`},
 
 	// data
-	{todo: true, name: "sum/md5-sha", script: `echo hi | md5sum; echo hi | sha1sum; echo hi | sha256sum; echo hi | sha512sum; printf '' | md5sum`},
-	{todo: true, name: "sum/files-check", script: `echo a > /tmp/a; echo b > /tmp/b; md5sum /tmp/a /tmp/b; md5sum /tmp/a > /tmp/sums; md5sum -c /tmp/sums; echo x > /tmp/a; md5sum -c /tmp/sums; echo $?; md5sum /nope; echo $?; sha256sum /tmp/b | cut -c1-8`},
-	{todo: true, name: "base64", script: `echo hi | base64; echo aGkK | base64 -d; printf 'any carnal pleasure.' | base64; head -c 100 /dev/zero | base64; echo '!!' | base64 -d; echo $?; printf abc | base64 -w 2`},
-	{todo: true, name: "od", script: `printf 'abc' | od -An -tx1; printf 'abc\n\001' | od -c; printf 'abcd' | od -x; printf 'hello world, this is od\n' | od -c; printf 'ab' | od -b; printf 'a' | od`},
-	{todo: true, name: "dd", script: `dd if=/dev/zero bs=1 count=3 2>/dev/null | wc -c; dd if=/dev/zero bs=1k count=2 | wc -c; echo hello | dd bs=2 count=1 2>/dev/null; echo; echo hello > /tmp/i; dd if=/tmp/i of=/tmp/o bs=1 skip=1 count=3; cat /tmp/o; echo; dd if=/nope; echo $?`},
-	{todo: true, name: "expr", script: `expr 6 \* 7; expr 1 + 2; expr 7 / 2; expr 7 % 3; expr 3 \> 2; expr abc : 'a\(.\)'; expr length hello; expr substr hello 2 3; expr index hello l; expr 0; echo $?; expr a = a; expr 1 / 0; echo $?; expr; echo $?; expr 1 +; echo $?`},
+	{name: "sum/md5-sha", script: `echo hi | md5sum; echo hi | sha1sum; echo hi | sha256sum; echo hi | sha512sum; printf '' | md5sum`},
+	{name: "sum/files-check", script: `echo a > /tmp/a; echo b > /tmp/b; md5sum /tmp/a /tmp/b; md5sum /tmp/a > /tmp/sums; md5sum -c /tmp/sums; echo x > /tmp/a; md5sum -c /tmp/sums; echo $?; md5sum /nope; echo $?; sha256sum /tmp/b | cut -c1-8`},
+	{name: "base64", script: `echo hi | base64; echo aGkK | base64 -d; printf 'any carnal pleasure.' | base64; head -c 100 /dev/zero | base64; echo '!!' | base64 -d; echo $?; printf abc | base64 -w 2`},
+	{name: "od", script: `printf 'abc' | od -An -tx1; printf 'abc\n\001' | od -c; printf 'abcd' | od -x; printf 'hello world, this is od\n' | od -c; printf 'ab' | od -b; printf 'a' | od`},
+	{name: "dd", script: `dd if=/dev/zero bs=1 count=3 2>/dev/null | wc -c; dd if=/dev/zero bs=1k count=2 | wc -c; echo hello | dd bs=2 count=1 2>/dev/null; echo; echo hello > /tmp/i; dd if=/tmp/i of=/tmp/o bs=1 skip=1 count=3; cat /tmp/o; echo; dd if=/nope; echo $?`},
+	{name: "expr", script: `expr 6 \* 7; expr 1 + 2; expr 7 / 2; expr 7 % 3; expr 3 \> 2; expr abc : 'a\(.\)'; expr length hello; expr substr hello 2 3; expr index hello l; expr 0; echo $?; expr a = a; expr 1 / 0; echo $?; expr; echo $?; expr 1 +; echo $?`},
 	{name: "printf/numbers", script: `printf '%05.1f|%-4s|%x\n' 3.14159 ab 255; printf '%f %e %g %.3g\n' 1.5 1.5 0.0001 3.14159; printf '%d %i %5.2d %+d % d\n' 42 -3 7 5 5; printf '%o %X %#x %#o\n' 8 255 255 8; printf '%s\n' a b c; printf '%c%c\n' hello world; printf '%b\n' 'a\tb'; printf '%%\n'`},
 	{name: "printf/errors", script: `printf '%d\n' abc; echo $?; printf '%d\n' 3.5; echo $?; printf; echo $?; printf '%z\n' 1; echo $?; printf '%s %s\n' a; printf '%5s|\n' grüß`},
 	{todo: true, name: "date", script: `date -u -d @0 +%Y-%m-%d; date -u -d @86400; date -u -d @1700000000 '+%F %T %Z %s %j %a %b %e %H:%M'; date -d @0 -u +%s; date -u -d '2024-01-02 03:04:05' +%s; date -u -d 2024-01-02 '+%F'; date +%Y | wc -c; date -d garbage; echo $?`},
-	{todo: true, name: "stat", script: `echo hello > /tmp/f; stat -c '%s %F %n %a %A %U %G %u %g' /tmp/f; stat -c '%F %a' /tmp; ln -s /tmp/f /tmp/l; stat -c '%F %N' /tmp/l; stat -L -c %F /tmp/l; stat -c %s /nope; echo $?; mkdir /tmp/d; chmod 750 /tmp/d; stat -c '%a %A' /tmp/d`},
-	{todo: true, name: "df", script: `df / | head -n1; df -h / | head -n1; df -k /tmp >/dev/null; echo $?; df /nope; echo $?`},
+	{name: "stat", script: `echo hello > /tmp/f; stat -c '%s %F %n %a %A %U %G %u %g' /tmp/f; stat -c '%F %a' /tmp; ln -s /tmp/f /tmp/l; stat -c '%F %N' /tmp/l; stat -L -c %F /tmp/l; stat -c %s /nope; echo $?; mkdir /tmp/d; chmod 750 /tmp/d; stat -c '%a %A' /tmp/d`},
+	{name: "df", script: `df / | head -n1; df -h / | head -n1; df -k /tmp >/dev/null; echo $?; df /nope; echo $?`},
 	{name: "usleep-sleep", script: `usleep 1000; echo ok; sleep 0.01; echo slept; usleep; echo $?`},
 	{name: "timeout", script: `timeout 1 sleep 5; echo $?; timeout 2 true; echo $?; timeout 1 false; echo $?; timeout -s KILL 1 sleep 5; echo $?; timeout 1 nosuch; echo $?`, masks: []string{}},
 	{name: "kill", script: `kill -0 1; echo $?; kill -0 $$; echo $?; kill -0 99999; echo $?; sleep 10 & kill $!; wait $!; echo $?; sleep 10 & kill -9 $!; wait $!; echo $?; kill -l 15; kill -l TERM`},
@@ -184,7 +185,8 @@ func goldenFS(t testing.TB) *memfs.FS {
 	f := memfs.New()
 	require.NoError(t, InstallBusybox(f))
 	require.NoError(t, f.MkdirAll("/etc", 0o755))
-	require.NoError(t, f.MkdirAll("/tmp", 0o1777))
+	require.NoError(t, f.MkdirAll("/tmp", 0o777))
+	require.NoError(t, f.Chmod("/tmp", fs.ModeSticky|0o777))
 	require.NoError(t, f.WriteFile("/etc/hostname", []byte(goldenHostname+"\n"), 0o644))
 	require.NoError(t, f.WriteFile("/etc/hosts", []byte("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n"+goldenIP+"\t"+goldenHostname+"\n"), 0o644))
 	require.NoError(t, f.WriteFile("/etc/resolv.conf", []byte("nameserver 10.255.255.53\n"), 0o644))

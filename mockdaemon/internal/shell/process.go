@@ -78,6 +78,7 @@ type Config struct {
 	PID1           bool               // untrapped TERM, INT... are ignored, as for PID 1
 	TTY            bool               // Stdin, Stdout and Stderr are a terminal (a TTY container or exec)
 	PIDs           *PIDs              // the PID namespace to join (a container's); nil means one of its own
+	Mounts         []Mount            // the mount table (df, stat -f); nil means DockerMounts()
 	StepBudget     int                // commands and loop iterations allowed; 0 = unlimited
 }
 
