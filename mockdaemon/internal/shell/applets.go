@@ -41,7 +41,7 @@ func init() {
 		"busybox": apBusybox,
 		"cut":     apCut, "rev": apRev, "xargs": apXargs,
 		"md5sum": apSum, "sha1sum": apSum, "sha256sum": apSum, "sha512sum": apSum, "base64": apBase64,
-		"od": apOd, "dd": apDd, "expr": apExpr, "stat": apStat, "df": apDf, "sed": apSed,
+		"od": apOd, "dd": apDd, "expr": apExpr, "stat": apStat, "df": apDf, "sed": apSed, "awk": apAwk,
 		"tty": apTty, "usleep": apUsleep, "timeout": apTimeout, "pidof": apPidof, "ps": apPs, "top": apTop,
 	}
 }
