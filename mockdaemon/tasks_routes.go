@@ -1,7 +1,6 @@
 package mockdaemon
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 )
@@ -19,7 +18,7 @@ func (d *Daemon) taskList(w http.ResponseWriter, r *http.Request) error {
 	return d.swarmList(w, r, func(s *swarmState, f filters) []any {
 		out := []any{}
 		for _, t := range sortedObjs(s.tasks) {
-			name := fmt.Sprintf("%s.%d", t.svc.name(), t.slot)
+			name := taskName(s, t.svc, t)
 			if f.matchAny("id", func(v string) bool { return strings.HasPrefix(t.id, v) }) &&
 				f.matchAny("service", func(v string) bool { return v == t.svc.id || v == t.svc.name() || strings.HasPrefix(t.svc.id, v) }) &&
 				f.matchAny("name", func(v string) bool { return strings.HasPrefix(name, v) }) &&
@@ -54,7 +53,7 @@ func (d *Daemon) taskLogs(w http.ResponseWriter, r *http.Request) error {
 		if t.c != nil {
 			cs = append(cs, t.c)
 		}
-		tty, _ = sub(t.spec, "ContainerSpec")["TTY"].(bool)
+		tty = t.spec.ContainerSpec != nil && t.spec.ContainerSpec.TTY
 		return nil
 	}); err != nil {
 		return err
