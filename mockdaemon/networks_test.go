@@ -220,6 +220,7 @@ func TestEndpointSettingsLifecycle(t *testing.T) {
 	n := c.getDoc("/v1.41/networks/epnet")
 	assert.Equal(t, []any{map[string]any{"Subnet": "10.9.1.0/24", "IPRange": "10.9.1.128/25", "AuxiliaryAddresses": map[string]any{"r": "10.9.1.200"}}}, at(n, "IPAM.Config"), "as given: no gateway added")
 	assert.Equal(t, map[string]any{"o": "v"}, at(n, "IPAM.Options"))
+	assert.Contains(t, string(c.do("GET", "/v1.41/networks/epnet", nil).body), `"Config":[{"Subnet":"10.9.1.0/24","IPRange":"10.9.1.128/25","AuxiliaryAddresses":{"r":"10.9.1.200"}}]`, "dockerd's key order")
 
 	r = c.do("POST", "/v1.41/containers/create?name=ep", json.RawMessage(`{"Image":"busybox","Cmd":["sleep","300"],"MacAddress":"02:42:0a:09:01:0a","HostConfig":{"NetworkMode":"epnet"},
 		"NetworkingConfig":{"EndpointsConfig":{"epnet":{"IPAMConfig":{"LinkLocalIPs":["169.254.1.1"]},"Aliases":["one"],"DriverOpts":{"k":"v"},"MacAddress":"02:42:0a:09:01:0b"}}}}`))

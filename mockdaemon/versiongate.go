@@ -3,7 +3,9 @@ package mockdaemon
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 )
 
@@ -11,18 +13,100 @@ import (
 // fields whose api tag names versions ver is not among. A tag "1.44" is a
 // field added in 1.44, "-1.43" one removed after 1.43, "1.40-1.43" both.
 // A field's presence follows the request's version through this one
-// mechanism rather than a check by hand at each field.
+// mechanism rather than a check by hand at each field. The keys keep the
+// order v's JSON gives them (clients compare answers as text too).
 func versioned(v any, ver apiVersion) any {
 	b, err := json.Marshal(v)
 	if err != nil {
 		panic("mockdaemon: an answer without JSON: " + err.Error()) // only our own types reach here
 	}
-	var tree any
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
-	_ = dec.Decode(&tree)
+	tree, err := decodeOrdered(dec)
+	if err != nil {
+		panic("mockdaemon: our own JSON does not decode: " + err.Error())
+	}
 	prune(reflect.TypeOf(v), tree, ver)
 	return tree
+}
+
+// object is a JSON object that keeps the order of its keys.
+type object struct {
+	keys []string
+	vals map[string]any
+}
+
+func (o *object) get(k string) (any, bool) { v, ok := o.vals[k]; return v, ok }
+
+func (o *object) remove(k string) {
+	if _, ok := o.vals[k]; ok {
+		delete(o.vals, k)
+		o.keys = slices.DeleteFunc(o.keys, func(s string) bool { return s == k })
+	}
+}
+
+func (o *object) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, k := range o.keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		kb, _ := json.Marshal(k)
+		vb, err := json.Marshal(o.vals[k])
+		if err != nil {
+			return nil, err
+		}
+		b.Write(kb)
+		b.WriteByte(':')
+		b.Write(vb)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// decodeOrdered decodes the next JSON value of dec: objects as *object,
+// arrays as []any, numbers as json.Number.
+func decodeOrdered(dec *json.Decoder) (any, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		switch t {
+		case '{':
+			o := &object{vals: map[string]any{}}
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return nil, err
+				}
+				k, _ := kt.(string)
+				v, err := decodeOrdered(dec)
+				if err != nil {
+					return nil, err
+				}
+				o.keys = append(o.keys, k)
+				o.vals[k] = v
+			}
+			_, err := dec.Token() // '}'
+			return o, err
+		case '[':
+			l := []any{}
+			for dec.More() {
+				v, err := decodeOrdered(dec)
+				if err != nil {
+					return nil, err
+				}
+				l = append(l, v)
+			}
+			_, err := dec.Token() // ']'
+			return l, err
+		}
+		return nil, fmt.Errorf("unexpected %v", t)
+	}
+	return tok, nil
 }
 
 // prune deletes from the decoded JSON x of a value of type t the fields
@@ -36,29 +120,28 @@ func prune(t reflect.Type, x any, ver apiVersion) {
 	}
 	switch t.Kind() {
 	case reflect.Struct:
-		m, ok := x.(map[string]any)
+		o, ok := x.(*object)
 		if !ok {
 			return
 		}
 		for i := range t.NumField() {
 			f := t.Field(i)
-			tag := f.Tag.Get("json")
-			name, _, _ := strings.Cut(tag, ",")
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 			if name == "-" || !f.IsExported() && !f.Anonymous {
 				continue
 			}
 			if f.Anonymous && name == "" {
-				prune(f.Type, m, ver) // an embedded struct's fields are promoted
+				prune(f.Type, o, ver) // an embedded struct's fields are promoted
 				continue
 			}
 			if name == "" {
 				name = f.Name
 			}
 			if api, ok := f.Tag.Lookup("api"); ok && !inVersions(api, ver) {
-				delete(m, name)
+				o.remove(name)
 				continue
 			}
-			if sub, ok := m[name]; ok {
+			if sub, ok := o.get(name); ok {
 				prune(f.Type, sub, ver)
 			}
 		}
@@ -69,8 +152,8 @@ func prune(t reflect.Type, x any, ver apiVersion) {
 			}
 		}
 	case reflect.Map:
-		if m, ok := x.(map[string]any); ok {
-			for _, e := range m {
+		if o, ok := x.(*object); ok {
+			for _, e := range o.vals {
 				prune(t.Elem(), e, ver)
 			}
 		}
