@@ -334,7 +334,7 @@ func (d *Daemon) connectLocked(c *container, n *network, cfg *endpointConfig, ve
 	}
 	ep := &endpoint{name: n.name, network: n, order: d.nextOrderLocked(), useMAC: ver.atLeast("1.54")}
 	if cfg != nil {
-		ep.cfg = *cfg
+		ep.cfg = ofVersion(*cfg, ver)
 	}
 	if err := checkEndpointConfig(n, &ep.cfg); err != nil {
 		return err
@@ -505,7 +505,7 @@ func (d *Daemon) setupNetworksLocked(c *container, nc *networkingConfig, ver api
 	add := func(name string, n *network, cfg *endpointConfig) {
 		ep := &endpoint{name: name, network: n, order: d.nextOrderLocked(), useMAC: ver.atLeast("1.44")}
 		if cfg != nil {
-			ep.cfg = *cfg
+			ep.cfg = ofVersion(*cfg, ver)
 		}
 		if n != nil {
 			name = n.name

@@ -94,7 +94,7 @@ type endpointConfig struct {
 	Aliases    []string
 	MacAddress string
 	DriverOpts map[string]string
-	GwPriority int
+	GwPriority int `api:"1.48"`
 }
 
 type endpointIPAMConfig struct {

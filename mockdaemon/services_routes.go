@@ -22,7 +22,7 @@ func (d *Daemon) serviceRoutes() []route {
 }
 
 func (d *Daemon) serviceList(w http.ResponseWriter, r *http.Request) error {
-	status := boolParam(r, "status")
+	status, ver := boolParam(r, "status"), infoOf(r).version
 	return d.swarmList(w, r, func(s *swarmState, f filters) []any {
 		out := []any{}
 		for _, svc := range sortedObjs(s.services) {
@@ -30,7 +30,7 @@ func (d *Daemon) serviceList(w http.ResponseWriter, r *http.Request) error {
 				f.matchAny("name", func(v string) bool { return strings.HasPrefix(svc.name(), v) }) &&
 				f.matchAny("mode", func(v string) bool { return v == svc.modeName() }) &&
 				f.matchLabels("label", svc.spec.Labels) {
-				out = append(out, svc.json(s, status, false))
+				out = append(out, versioned(svc.json(s, status, false), ver))
 			}
 		}
 		return out
@@ -38,13 +38,13 @@ func (d *Daemon) serviceList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (d *Daemon) serviceInspect(w http.ResponseWriter, r *http.Request) error {
-	defaults := boolParam(r, "insertDefaults")
+	defaults, ver := boolParam(r, "insertDefaults"), infoOf(r).version
 	return d.respond(w, http.StatusOK, func() (any, error) {
 		s, svc, err := d.serviceLookupLocked(r.PathValue("id"))
 		if err != nil {
 			return nil, err
 		}
-		return svc.json(s, false, defaults), nil
+		return versioned(svc.json(s, false, defaults), ver), nil
 	})
 }
 
@@ -53,6 +53,7 @@ func (d *Daemon) serviceCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeRequired(r, &spec); err != nil {
 		return err
 	}
+	spec = ofVersion(spec, infoOf(r).version)
 	id, err := lockedValue(d, func() (string, error) { return d.createServiceLocked(spec) })
 	if err != nil {
 		return err
@@ -70,6 +71,7 @@ func (d *Daemon) serviceUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	spec = ofVersion(spec, infoOf(r).version)
 	var rollback bool
 	switch v := r.URL.Query().Get("rollback"); v {
 	case "", "none":

@@ -148,6 +148,24 @@ func TestServiceSpecDecodedLikeDockerd(t *testing.T) {
 	assert.Equal(t, 1.0, at(c.getDoc("/v1.41/services/rep"), "Spec.TaskTemplate.ForceUpdate"))
 }
 
+// TestServiceSpecVersions: a field newer than the request's API version
+// is dropped from the spec (dockerd's adjustForAPIVersion) and left out of
+// an answer of an older version.
+func TestServiceSpecVersions(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	require.Equal(t, 200, c.do("POST", "/v1.41/swarm/init", map[string]any{}).status)
+	for _, tt := range []struct {
+		ver  string
+		kept bool
+	}{{"1.41", false}, {"1.46", true}} {
+		name := "oom" + strings.ReplaceAll(tt.ver, ".", "")
+		r := c.do("POST", "/v"+tt.ver+"/services/create", json.RawMessage(`{"Name":"`+name+`","TaskTemplate":{"ContainerSpec":{"Image":"busybox","OomScoreAdj":5}},"Mode":{"Replicated":{"Replicas":0}}}`))
+		require.Equal(t, 201, r.status, "%s", r.body)
+		assert.Equal(t, tt.kept, has(c.getDoc("/v1.56/services/"+name), "Spec.TaskTemplate.ContainerSpec.OomScoreAdj"), "created at %s", tt.ver)
+	}
+	assert.False(t, has(c.getDoc("/v1.45/services/oom146"), "Spec.TaskTemplate.ContainerSpec.OomScoreAdj"), "OomScoreAdj is API 1.46")
+}
+
 // TestServiceSpecErrors: what dockerd's conversion and swarmkit refuse,
 // with their status and wording.
 func TestServiceSpecErrors(t *testing.T) {

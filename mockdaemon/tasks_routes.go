@@ -15,6 +15,7 @@ func (d *Daemon) taskRoutes() []route {
 }
 
 func (d *Daemon) taskList(w http.ResponseWriter, r *http.Request) error {
+	ver := infoOf(r).version
 	return d.swarmList(w, r, func(s *swarmState, f filters) []any {
 		out := []any{}
 		for _, t := range sortedObjs(s.tasks) {
@@ -25,7 +26,7 @@ func (d *Daemon) taskList(w http.ResponseWriter, r *http.Request) error {
 				f.matchAny("node", func(v string) bool { return strings.HasPrefix(s.nodeID, v) || v == d.cfg.Hostname }) &&
 				f.matchAny("desired-state", func(v string) bool { return v == t.desired || v == "accepted" && t.desired == "running" }) &&
 				f.matchLabels("label", map[string]string{}) {
-				out = append(out, t.json(s))
+				out = append(out, versioned(t.json(s), ver))
 			}
 		}
 		return out
@@ -33,12 +34,13 @@ func (d *Daemon) taskList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (d *Daemon) taskInspect(w http.ResponseWriter, r *http.Request) error {
+	ver := infoOf(r).version
 	return d.respond(w, http.StatusOK, func() (any, error) {
 		s, t, err := d.taskLookupLocked(r.PathValue("id"))
 		if err != nil {
 			return nil, err
 		}
-		return t.json(s), nil
+		return versioned(t.json(s), ver), nil
 	})
 }
 

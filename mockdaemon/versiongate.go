@@ -30,6 +30,17 @@ func versioned(v any, ver apiVersion) any {
 	return tree
 }
 
+// ofVersion is a request body v as dockerd takes it from a client of
+// version ver: the fields newer than ver (or gone before it) dropped, as
+// its adjustForAPIVersion does.
+func ofVersion[T any](v T, ver apiVersion) T {
+	var out T
+	if err := jsonRoundTrip(versioned(v, ver), &out); err != nil {
+		panic("mockdaemon: a request of our own type does not decode: " + err.Error())
+	}
+	return out
+}
+
 // object is a JSON object that keeps the order of its keys.
 type object struct {
 	keys []string
