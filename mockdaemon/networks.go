@@ -318,6 +318,13 @@ func (d *Daemon) connectLocked(c *container, n *network, cfg *endpointConfig, ve
 	if c.host.NetworkMode == "host" || c.state.Running && strings.HasPrefix(c.host.NetworkMode, "container:") {
 		return errConflictSharedNetwork
 	}
+	ep := &endpoint{name: n.name, network: n, order: d.nextOrderLocked(), useMAC: ver.atLeast("1.54")}
+	if cfg != nil {
+		ep.cfg = ofVersion(*cfg, ver)
+	}
+	if err := checkEndpointConfig(n, &ep.cfg); err != nil {
+		return err
+	}
 	if _, ok := c.eps[n.name]; ok {
 		return errForbidden(fmt.Sprintf("endpoint with name %s already exists in network %s", strings.TrimPrefix(c.name, "/"), n.name))
 	}
@@ -331,13 +338,6 @@ func (d *Daemon) connectLocked(c *container, n *network, cfg *endpointConfig, ve
 		if ep.network != nil && ep.network.driver == "null" {
 			return errConflictNoNetwork
 		}
-	}
-	ep := &endpoint{name: n.name, network: n, order: d.nextOrderLocked(), useMAC: ver.atLeast("1.54")}
-	if cfg != nil {
-		ep.cfg = ofVersion(*cfg, ver)
-	}
-	if err := checkEndpointConfig(n, &ep.cfg); err != nil {
-		return err
 	}
 	if n.userDefined() {
 		ep.ownAliases = true

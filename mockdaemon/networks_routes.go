@@ -50,6 +50,9 @@ func (d *Daemon) networkInspect(w http.ResponseWriter, r *http.Request) error {
 
 func (d *Daemon) networkCreate(w http.ResponseWriter, r *http.Request) error {
 	var body networkCreateRequest
+	if err := checkJSON(r); err != nil {
+		return err
+	}
 	if err := decodeRequired(r, &body); err != nil {
 		return err
 	}
@@ -268,6 +271,9 @@ func (d *Daemon) networkConnect(w http.ResponseWriter, r *http.Request) error {
 		Container      string
 		EndpointConfig *endpointConfig
 	}
+	if err := checkJSON(r); err != nil {
+		return err
+	}
 	if err := decodeRequired(r, &body); err != nil {
 		return err
 	}
@@ -280,6 +286,9 @@ func (d *Daemon) networkDisconnect(w http.ResponseWriter, r *http.Request) error
 	var body struct {
 		Container string
 		Force     bool
+	}
+	if err := checkJSON(r); err != nil {
+		return err
 	}
 	if err := decodeRequired(r, &body); err != nil {
 		return err

@@ -3,7 +3,10 @@ package mockdaemon_test
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -180,7 +183,14 @@ func TestNetworkStoppedContainer(t *testing.T) {
 // TestNetworkCreateErrors: a bad subnet, gateway or name is refused with
 // dockerd's status and wording.
 func TestNetworkCreateErrors(t *testing.T) {
-	_, c := newClient(t, mockdaemon.Config{})
+	d, c := newClient(t, mockdaemon.Config{})
+	req, _ := http.NewRequest("POST", "http://docker/v1.41/networks/create", strings.NewReader(`{"Name":"n1"}`))
+	req.Header.Set("Content-Type", "text/plain")
+	rec := httptest.NewRecorder()
+	d.ServeHTTP(rec, req)
+	assert.Equal(t, 400, rec.Code)
+	assert.Equal(t, "Content-Type specified (text/plain) must be 'application/json'", message(rec))
+
 	tests := []struct {
 		name   string
 		body   map[string]any
@@ -310,6 +320,7 @@ func TestConnectCreatedContainer(t *testing.T) {
 		msg        string
 	}{
 		{"/v1.41/networks/cnet/connect", `{"Container":"cc"}`, 403, "endpoint with name cc already exists in network cnet"},
+		{"/v1.41/networks/bridge/connect", `{"Container":"cc","EndpointConfig":{"IPAMConfig":{"IPv4Address":"172.17.0.77"}}}`, 400, "user specified IP address is supported on user defined networks only"},
 		{"/v1.41/networks/cnet/disconnect", `{"Container":"peer"}`, 500, "container " + at(c.getDoc("/v1.41/containers/peer/json"), "Id").(string) + " is not connected to the network cnet"},
 		{"/v1.41/networks/bridge/disconnect", `{"Container":"peer"}`, 200, ""},
 		{"/v1.41/networks/bridge/connect", `{"Container":"peer","EndpointConfig":{"IPAMConfig":{"IPv4Address":"172.17.0.77"}}}`, 400, "user specified IP address is supported on user defined networks only"},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"slices"
 	"strconv"
@@ -41,6 +42,20 @@ func decodeRequired(r *http.Request, v any) error {
 }
 
 const msgEOF = "got EOF while reading request body"
+
+// checkJSON refuses a body that is not said to be JSON, as dockerd's
+// CheckForJSON does for the routes that call it (networks, volumes,
+// container create, exec): no Content-Type is fine only without a body.
+func checkJSON(r *http.Request) error {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" && (r.Body == nil || r.ContentLength == 0) {
+		return nil
+	}
+	if mt, _, err := mime.ParseMediaType(ct); err == nil && mt == "application/json" {
+		return nil
+	}
+	return errInvalid("Content-Type specified (" + ct + ") must be 'application/json'")
+}
 
 // decodeJSON decodes a JSON value from rd into v as an optional request
 // body is: none leaves v alone, a malformed one is a 400 with encoding/json's
@@ -98,12 +113,16 @@ func intParam(r *http.Request, name string, def int) (int, error) {
 }
 
 // versionParam reads the required ?version= of an update of a kind of
-// object ("service", "node", "swarm"...), worded as dockerd's.
+// object ("service", "node", "swarm"...), worded as dockerd's (whose
+// secret and config routes leave the parse error out).
 func versionParam(r *http.Request, kind string) (uint64, error) {
 	v := r.URL.Query().Get("version")
-	var n uint64
-	if _, err := fmt.Sscan(v, &n); err != nil || v == "" {
-		return 0, errInvalid(fmt.Sprintf("invalid %s version '%s': %v", kind, v, "strconv.ParseUint: parsing \""+v+"\": invalid syntax"))
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil && (kind == "secret" || kind == "config") {
+		return 0, errInvalid("invalid " + kind + " version")
+	}
+	if err != nil {
+		return 0, errInvalid(fmt.Sprintf("invalid %s version '%s': %v", kind, v, err))
 	}
 	return n, nil
 }

@@ -569,29 +569,30 @@ func (d *Daemon) createServiceLocked(spec serviceSpec) (string, error) {
 
 // updateServiceLocked updates (or, with rollback, rolls back) the service
 // ref at version ver: its tasks are replaced when the task template
-// changes, and UpdateStatus follows; it emits the update event.
+// changes, and UpdateStatus follows; it emits the update event. The
+// checks come in swarmkit's order: the spec, the name, the previous spec
+// of a rollback, the mode, and the version last (the store's).
 func (d *Daemon) updateServiceLocked(ref string, ver uint64, spec serviceSpec, rollback bool) error {
 	s, svc, err := d.serviceLookupLocked(ref)
 	if err != nil {
 		return err
 	}
-	if !rollback {
-		if err := d.prepareServiceSpecLocked(s, &spec); err != nil {
-			return err
-		}
+	if err := d.prepareServiceSpecLocked(s, &spec); err != nil {
+		return err
 	}
 	switch {
-	case ver != svc.version:
-		return errInternal(msgSeqConfl)
-	case rollback && svc.prev == nil:
-		return errInvalid("rpc error: code = FailedPrecondition desc = service " + svc.id + " does not have a previous spec")
-	case rollback:
-		spec = cloneSpec(*svc.prev)
-		spec.TaskTemplate.ForceUpdate = svc.spec.TaskTemplate.ForceUpdate
 	case spec.Name != svc.name():
 		return errNotImplemented("rpc error: code = Unimplemented desc = renaming services is not supported")
-	case spec.Mode.Global != nil != (svc.spec.Mode.Global != nil) || spec.Mode.ReplicatedJob != nil != (svc.spec.Mode.ReplicatedJob != nil) || spec.Mode.GlobalJob != nil != (svc.spec.Mode.GlobalJob != nil):
+	case rollback && svc.prev == nil:
+		return errInvalid("rpc error: code = FailedPrecondition desc = service " + svc.id + " does not have a previous spec")
+	case !rollback && (spec.Mode.Global != nil != (svc.spec.Mode.Global != nil) || spec.Mode.ReplicatedJob != nil != (svc.spec.Mode.ReplicatedJob != nil) || spec.Mode.GlobalJob != nil != (svc.spec.Mode.GlobalJob != nil)):
 		return errNotImplemented("rpc error: code = Unimplemented desc = service mode change is not allowed")
+	case ver != svc.version:
+		return errInternal(msgSeqConfl)
+	}
+	if rollback {
+		spec = cloneSpec(*svc.prev)
+		spec.TaskTemplate.ForceUpdate = svc.spec.TaskTemplate.ForceUpdate
 	}
 	if err := s.checkPortsFree(spec, svc.id); err != nil {
 		return err

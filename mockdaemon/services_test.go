@@ -146,6 +146,24 @@ func TestServiceSpecDecodedLikeDockerd(t *testing.T) {
 	require.Equal(t, 200, r.status, "%s", r.body)
 	assert.JSONEq(t, `{"Warnings":null}`, string(r.body))
 	assert.Equal(t, 1.0, at(c.getDoc("/v1.41/services/rep"), "Spec.TaskTemplate.ForceUpdate"))
+
+	// swarmkit looks at the name, a rollback's previous spec and the mode
+	// before the version.
+	for _, tt := range []struct {
+		path, body string
+		status     int
+		msg        string
+	}{
+		{"/v1.41/services/glob/update?version=1", `{"Name":"other","TaskTemplate":{"ContainerSpec":{"Image":"busybox"}},"Mode":{"Global":{}}}`, 501, "rpc error: code = Unimplemented desc = renaming services is not supported"},
+		{"/v1.41/services/glob/update?version=1&rollback=previous", `{"Name":"glob","TaskTemplate":{"ContainerSpec":{"Image":"busybox"}},"Mode":{"Global":{}}}`, 400, "does not have a previous spec"},
+		{"/v1.41/services/glob/update?version=1", `{"Name":"glob","TaskTemplate":{"ContainerSpec":{"Image":"busybox"}}}`, 501, "rpc error: code = Unimplemented desc = service mode change is not allowed"},
+		{"/v1.41/services/glob/update?version=1", `{"Name":"glob","TaskTemplate":{"ContainerSpec":{"Image":"busybox"}},"Mode":{"Global":{}}}`, 500, "rpc error: code = Unknown desc = update out of sequence"},
+		{"/v1.41/services/glob/update", `{"Name":"glob"}`, 400, `invalid service version '': strconv.ParseUint: parsing "": invalid syntax`},
+	} {
+		r := c.do("POST", tt.path, json.RawMessage(tt.body))
+		assert.Equal(t, tt.status, r.status, "%s %s", tt.path, r.body)
+		assert.Contains(t, r.message(), tt.msg, tt.path)
+	}
 }
 
 // TestServiceSpecVersions: a field newer than the request's API version
@@ -234,6 +252,9 @@ func TestSecretSpecDecodedLikeDockerd(t *testing.T) {
 	r = c.do("POST", fmt.Sprintf("/v1.41/secrets/sec/update?version=%d", ver), json.RawMessage(`{"Labels":{"x":"y"}}`))
 	assert.Equal(t, 400, r.status, "an update without the name")
 	assert.Equal(t, "rpc error: code = InvalidArgument desc = only updates to Labels are allowed", r.message())
+	r = c.do("POST", "/v1.41/secrets/sec/update", json.RawMessage(`{"name":"sec"}`))
+	assert.Equal(t, 400, r.status)
+	assert.Equal(t, "invalid secret version", r.message(), "dockerd's secret route leaves the parse error out")
 	r = c.do("POST", fmt.Sprintf("/v1.41/secrets/sec/update?version=%d", ver), json.RawMessage(`{"name":"sec","labels":{"x":"y"}}`))
 	require.Equal(t, 200, r.status, "%s", r.body)
 	assert.Empty(t, r.body)
