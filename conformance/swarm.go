@@ -141,6 +141,14 @@ func init() {
 			s.SubnetSize != 24 || !slices.Equal(s.DefaultAddrPool, []string{"10.232.0.0/16"}) {
 			e.T.Errorf("swarm inspect: %+v", s)
 		}
+		// Init made the routing mesh's network: overlay, swarm-scoped,
+		// ingress, with a subnet of the address pool.
+		ingress, err := nets.Inspect(e.Ctx, "ingress", endpoints.NetworkInspectOptions{})
+		if err != nil || !ingress.Ingress || ingress.Scope != "swarm" || ingress.Driver != "overlay" || len(ingress.ID) != 25 ||
+			len(ingress.IPAM.Config) != 1 || !strings.HasPrefix(ingress.IPAM.Config[0].Subnet, "10.232.") {
+			e.T.Errorf("ingress network after init: %+v, %v", ingress, err)
+		}
+
 		// Update: rotate the worker token and turn autolock on, then off.
 		inspectSwarm := func() (endpoints.SwarmInspectResult, error) {
 			return sw.Inspect(e.Ctx, endpoints.SwarmInspectOptions{})
@@ -299,9 +307,22 @@ func init() {
 			UpdateConfig:   &endpoints.UpdateConfig{Parallelism: 1, Monitor: time.Second, FailureAction: "pause", Order: "stop-first"},
 			RollbackConfig: &endpoints.UpdateConfig{Parallelism: 1, Monitor: time.Second, FailureAction: "pause", Order: "stop-first"},
 		}
+		// An overlay network named by name in the spec is stored by id.
+		ov, err := nets.Create(e.Ctx, endpoints.NetworkCreateOptions{Name: "dw-ov-" + e.RunID, Driver: "overlay", Attachable: true, Labels: e.Labels()})
+		if err != nil {
+			e.T.Fatalf("overlay network create: %v", err)
+		}
+		// (The leave at the end removes it with the swarm.)
+		if n, err := nets.Inspect(e.Ctx, ov.ID, endpoints.NetworkInspectOptions{}); err != nil || n.Scope != "swarm" || len(n.ID) != 25 {
+			e.T.Errorf("overlay network: %+v, %v", n, err)
+		}
+		svcSpec.TaskTemplate.Networks = []endpoints.NetworkAttachmentConfig{{Target: "dw-ov-" + e.RunID}}
 		created, err := svcs.Create(e.Ctx, endpoints.ServiceCreateOptions{Spec: svcSpec})
 		if err != nil {
 			e.T.Fatalf("service create: %v", err)
+		}
+		if s, err := svcs.Inspect(e.Ctx, created.ID, endpoints.ServiceInspectOptions{}); err != nil || len(s.Spec.TaskTemplate.Networks) != 1 || s.Spec.TaskTemplate.Networks[0].Target != ov.ID {
+			e.T.Errorf("the service's network: %+v, %v, want it by id %s", s.Spec.TaskTemplate.Networks, err, ov.ID)
 		}
 		e.Cleanup(func(ctx context.Context) error {
 			_, err := svcs.Delete(ctx, created.ID, endpoints.ServiceDeleteOptions{})
