@@ -73,7 +73,8 @@ var depsRules = `
 
 	# The mock daemon: a server beside the client, with its own JSON shapes.
 	STD < mockdaemon/internal/memfs;
-	mockdaemon/internal/memfs, crypto/rand < mockdaemon/internal/shell;
+	mockdaemon/internal/memfs, crypto/rand, crypto/md5, crypto/sha1, crypto/sha256, crypto/sha512
+	< mockdaemon/internal/shell;
 	mockdaemon/internal/shell, mux, tarstream, CRYPTO, HTTP, WEBSOCKET, TESTING
 	< mockdaemon;
 
