@@ -12,18 +12,6 @@ import (
 	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
 )
 
-// endpoint is a container's attachment to a network.
-type endpoint struct {
-	network    *network
-	networkID  string // set by the first join
-	endpointID string
-	ip         string
-	mac        string
-	aliases    []string
-	ipamIP     string
-	order      int
-}
-
 // container is one container. Its fields are guarded by Daemon.mu except
 // where noted.
 type container struct {
@@ -335,9 +323,9 @@ func fmtTime(t time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
-// inspectAll is GET /containers/{id}/json with the fields of every
-// version; d.mu held.
-func (c *container) inspectAll() map[string]any {
+// inspect is GET /containers/{id}/json as the API of ver shows it, but
+// for containerFields; d.mu held.
+func (c *container) inspect(ver apiVersion) map[string]any {
 	return map[string]any{
 		"Id":              c.id,
 		"Created":         c.created.Format(time.RFC3339Nano),
@@ -361,53 +349,19 @@ func (c *container) inspectAll() map[string]any {
 		"GraphDriver":     map[string]any{"Name": "overlay2", "Data": map[string]string{"MergedDir": "/var/lib/docker/overlay2/" + c.id + "/merged", "UpperDir": "/var/lib/docker/overlay2/" + c.id + "/diff", "WorkDir": "/var/lib/docker/overlay2/" + c.id + "/work"}},
 		"Mounts":          c.mountsJSON(),
 		"Config":          c.config,
-		"NetworkSettings": c.networkSettings(),
+		"NetworkSettings": c.networkSettings(ver),
 	}
 }
 
-// endpointFields are the fields of an endpoint's settings that exist only
-// in some API versions.
-var endpointFields = []fieldWindow{
-	{path: "DNSNames", since: "1.44"},
-	{path: "GwPriority", since: "1.48"},
-}
-
 // containerFields are the fields of container inspect that exist only in
-// some API versions.
-var containerFields = slices.Concat([]fieldWindow{
+// some API versions and that its types do not tag (versioned trims
+// NetworkSettings by its type's tags).
+var containerFields = []fieldWindow{
 	// dockerd up to 20.10 shows the kernel memory limits even when unset;
 	// later ones omit them when unset, and ignore them at create.
 	{path: "HostConfig.KernelMemory", until: "1.41", old: 0},
 	{path: "HostConfig.KernelMemoryTCP", until: "1.41", old: 0},
 	{path: "HostConfig.KernelMemoryTCP", until: "1.51"},
-	// the deprecated network settings, gone in API 1.52
-	{path: "NetworkSettings.Bridge", until: "1.51"},
-	{path: "NetworkSettings.HairpinMode", until: "1.51"},
-	{path: "NetworkSettings.LinkLocalIPv6Address", until: "1.51"},
-	{path: "NetworkSettings.LinkLocalIPv6PrefixLen", until: "1.51"},
-	{path: "NetworkSettings.SecondaryIPAddresses", until: "1.51"},
-	{path: "NetworkSettings.SecondaryIPv6Addresses", until: "1.51"},
-	{path: "NetworkSettings.EndpointID", until: "1.51"},
-	{path: "NetworkSettings.Gateway", until: "1.51"},
-	{path: "NetworkSettings.GlobalIPv6Address", until: "1.51"},
-	{path: "NetworkSettings.GlobalIPv6PrefixLen", until: "1.51"},
-	{path: "NetworkSettings.IPAddress", until: "1.51"},
-	{path: "NetworkSettings.IPPrefixLen", until: "1.51"},
-	{path: "NetworkSettings.IPv6Gateway", until: "1.51"},
-	{path: "NetworkSettings.MacAddress", until: "1.51"},
-}, under("NetworkSettings.Networks.*", endpointFields))
-
-// containerSummaryFields are those of an entry of GET /containers/json.
-var containerSummaryFields = under("*.NetworkSettings.Networks.*", endpointFields)
-
-// under is fields moved to below the path prefix.
-func under(prefix string, fields []fieldWindow) []fieldWindow {
-	out := make([]fieldWindow, len(fields))
-	for i, f := range fields {
-		f.path = prefix + "." + f.path
-		out[i] = f
-	}
-	return out
 }
 
 func nilIfEmpty(s []string) any {
@@ -499,10 +453,7 @@ func (d *Daemon) containerSummaryLocked(c *container, size bool, ver apiVersion)
 		}
 		cmd += " " + a
 	}
-	nets := map[string]any{}
-	for name, ep := range c.eps {
-		nets[name] = ep.json()
-	}
+	nets := c.summaryNetworks(ver)
 	labels := c.config.Labels
 	if labels == nil {
 		labels = map[string]string{}
@@ -587,7 +538,7 @@ func (d *Daemon) containerMatchesLocked(f filters, c *container) bool {
 	}
 	if !f.matchAny("network", func(v string) bool {
 		for name, ep := range c.eps {
-			if name == v || strings.HasPrefix(ep.network.id, v) {
+			if name == v || ep.networkID != "" && strings.HasPrefix(ep.networkID, v) {
 				return true
 			}
 		}
@@ -804,6 +755,9 @@ func (d *Daemon) createContainerLocked(body createBody, hc hostConfig, name stri
 	c.path, c.args = argv[0], nonNil(argv[1:])
 	if c.config.Hostname == "" {
 		c.config.Hostname = id[:12]
+		if hc.NetworkMode == "host" {
+			c.config.Hostname = d.cfg.Hostname // the host's, as dockerd gives a host-network container
+		}
 	}
 	normalizeHostConfig(&c.host, ver, body.HostConfig != nil)
 	c.logs = newLogBuf(d.cfg.Clock, c.config.Tty)
@@ -813,7 +767,7 @@ func (d *Daemon) createContainerLocked(body createBody, hc hostConfig, name stri
 	if err := d.setupMountsLocked(c, ver); err != nil {
 		return nil, err
 	}
-	if err := d.setupNetworksLocked(c, body.NetworkingConfig); err != nil {
+	if err := d.setupNetworksLocked(c, body.NetworkingConfig, ver); err != nil {
 		d.detachVolumesLocked(c, true)
 		return nil, err
 	}

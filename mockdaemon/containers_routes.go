@@ -87,7 +87,7 @@ func (d *Daemon) containerInspect(w http.ResponseWriter, r *http.Request) error 
 		if err != nil {
 			return nil, err
 		}
-		m := c.inspectAll()
+		m := c.inspect(ver)
 		if boolParam(r, "size") {
 			rw := d.sizeRwLocked(c)
 			m["SizeRw"] = rw
@@ -165,7 +165,7 @@ func (d *Daemon) containerList(w http.ResponseWriter, r *http.Request) error {
 		}
 		return nil
 	})
-	return writeJSON(w, http.StatusOK, shapeFor(out, ver, containerSummaryFields))
+	return writeJSON(w, http.StatusOK, out)
 }
 
 func (d *Daemon) containerDelete(w http.ResponseWriter, r *http.Request) error {

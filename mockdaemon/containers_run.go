@@ -51,14 +51,10 @@ func (d *Daemon) startLocked(c *container) error {
 	if c.state.Running {
 		return errNotModified()
 	}
-	for name, ep := range c.eps {
-		if _, ok := d.networks[ep.network.id]; !ok {
-			return errNotFound("network " + name + " not found")
-		}
-	}
-	if err := d.joinSandboxLocked(c); err != nil {
+	if err := d.attachNetworksLocked(c); err != nil {
 		return err
 	}
+	d.joinSandboxLocked(c)
 	if c.files.log == "" && c.host.LogConfig.Type == "json-file" {
 		// the logger starts before the runtime makes the process
 		c.files.log = "/var/lib/docker/containers/" + c.id + "/" + c.id + "-json.log"
@@ -69,6 +65,7 @@ func (d *Daemon) startLocked(c *container) error {
 			d.leaveSandboxLocked(c)
 			c.state.ExitCode = code
 			c.state.Error = "failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: " + msg + ": unknown"
+			d.releaseNetworksLocked(c)
 			if c.host.AutoRemove && !c.removing {
 				// dockerd removes an AutoRemove container whose start
 				// failed (docker run --rm waits for that).
@@ -127,17 +124,11 @@ func (d *Daemon) startLocked(c *container) error {
 }
 
 // joinSandboxLocked gives c what dockerd sets up at a start before the
-// process runs: at the first start the container's files (hostname,
-// hosts, resolv.conf) and the runtime; at each start a network
-// sandbox whose endpoints join their networks, the published ports, and
-// the files that tell the process its addresses; d.mu held.
-func (d *Daemon) joinSandboxLocked(c *container) error {
-	for _, name := range c.netOrder() {
-		if err := d.joinEndpointLocked(c.eps[name]); err != nil {
-			d.leaveSandboxLocked(c)
-			return err
-		}
-	}
+// process runs, once attachNetworksLocked has made its sandbox and
+// endpoints: at the first start the container's files (hostname, hosts,
+// resolv.conf) and the runtime; at each start the published ports and the
+// files that tell the process its addresses; d.mu held.
+func (d *Daemon) joinSandboxLocked(c *container) {
 	if c.files.hostname == "" {
 		dir := "/var/lib/docker/containers/" + c.id + "/"
 		c.files = containerFiles{hostname: dir + "hostname", hosts: dir + "hosts", resolvConf: dir + "resolv.conf"}
@@ -145,19 +136,14 @@ func (d *Daemon) joinSandboxLocked(c *container) error {
 	if c.host.Runtime == "" {
 		c.host.Runtime = defaultRuntime
 	}
-	c.sandboxID = d.newID()
 	d.allocatePortsLocked(c)
 	d.writeDaemonFilesLocked(c)
-	return nil
 }
 
 // leaveSandboxLocked releases what joinSandboxLocked took when c's process
-// ends: the endpoints' addresses and the published ports. The sandbox id
-// stays, as on dockerd; d.mu held.
+// ends: the published ports (releaseNetworksLocked removes the
+// endpoints). The sandbox id stays, as on dockerd; d.mu held.
 func (d *Daemon) leaveSandboxLocked(c *container) {
-	for _, ep := range c.eps {
-		ep.leave()
-	}
 	c.ports = nil
 }
 
@@ -253,6 +239,7 @@ func (d *Daemon) onExit(c *container, p proc, exited chan struct{}) {
 			c.health.Status = "unhealthy"
 		}
 		d.leaveSandboxLocked(c)
+		d.releaseNetworksLocked(c)
 		restart = !c.stopping && !d.closing() && !c.removing && c.shouldRestart(code)
 		autoRemove = c.host.AutoRemove && !c.removing && !restart
 		if autoRemove {
@@ -333,9 +320,7 @@ func (d *Daemon) removeLocked(c *container, removeVolumes bool) {
 	for _, eid := range c.execIDs {
 		delete(d.execs, eid)
 	}
-	for _, ep := range c.eps {
-		ep.network.removeEndpoint(c.id)
-	}
+	d.releaseNetworksLocked(c)
 	d.detachVolumesLocked(c, removeVolumes)
 	c.state.Status = "removing"
 	close(c.removed)

@@ -471,13 +471,17 @@ func sortedKeys[V any](m map[string]V) []string {
 	return ks
 }
 
-// writeNetFilesLocked writes /sys/class/net: lo and one ethN per network.
+// writeNetFilesLocked writes /etc/hosts and /sys/class/net: lo and one
+// ethN per endpoint of the running container.
 func (d *Daemon) writeNetFilesLocked(c *container) {
 	f := c.fs
 	ro := c.host.ReadonlyRootfs
 	if ro {
 		f.SetReadOnly(false)
 		defer f.SetReadOnly(true)
+	}
+	if c.etc != nil { // the container's hosts file, mounted at /etc/hosts from its first start
+		_ = c.etc.WriteFile("hosts", []byte(d.hostsFileLocked(c)), 0o644)
 	}
 	_ = f.RemoveAll("/sys/class/net")
 	_ = f.MkdirAll("/sys/class/net/lo", 0o755)
@@ -491,7 +495,7 @@ func (d *Daemon) writeNetFilesLocked(c *container) {
 	i := 0
 	for _, name := range c.netOrder() {
 		ep := c.eps[name]
-		if ep.network.driver == "null" || ep.network.driver == "host" {
+		if !ep.active || ep.network.driver == "null" || ep.network.driver == "host" {
 			continue
 		}
 		// veth pairs: the container's end links to the host's, numbered after it
