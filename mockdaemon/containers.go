@@ -364,6 +364,19 @@ var containerFields = []fieldWindow{
 	{path: "HostConfig.KernelMemoryTCP", until: "1.51"},
 }
 
+// summaryMounts is the container list's Mounts: dockerd's snapshot shows
+// each mount point's recorded Source, where inspect shows the volume's
+// path.
+func (c *container) summaryMounts() []mountPoint {
+	out := c.mountsJSON()
+	for i := range out {
+		if out[i].pathOnly {
+			out[i].Source = ""
+		}
+	}
+	return out
+}
+
 func nilIfEmpty(s []string) any {
 	if len(s) == 0 {
 		return nil
@@ -472,7 +485,7 @@ func (d *Daemon) containerSummaryLocked(c *container, size bool, ver apiVersion)
 		"Status":          c.statusText(d.now()),
 		"HostConfig":      map[string]any{"NetworkMode": c.host.NetworkMode},
 		"NetworkSettings": map[string]any{"Networks": nets},
-		"Mounts":          c.mountsJSON(),
+		"Mounts":          c.summaryMounts(),
 	}
 	if size {
 		rw := d.sizeRwLocked(c)

@@ -1,6 +1,7 @@
 package mockdaemon
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -353,17 +354,24 @@ func (d *Daemon) containerStats(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusOK)
 	flush(w)
 	var prev map[string]any
+	if !stream && !oneShot {
+		// dockerd primes the answer with the collector's next sample of a
+		// running container and answers the one after it
+		_ = d.locked(func() error {
+			if c.state.Running {
+				prev = d.statsLocked(c, d.now(), nil, ver)
+			}
+			return nil
+		})
+		if prev != nil && !d.sleep(r.Context(), statsInterval) {
+			return nil
+		}
+	}
 	for {
 		var st map[string]any
 		var present, running bool
 		_ = d.locked(func() error {
-			now := d.now()
-			if !stream && !oneShot {
-				// dockerd answers the collector's second sample, whose
-				// previous one it took a second before
-				prev = d.statsLocked(c, now.Add(-statsInterval), nil, ver)
-			}
-			st = d.statsLocked(c, now, prev, ver)
+			st = d.statsLocked(c, d.now(), prev, ver)
 			_, present = d.containers[c.id]
 			running = c.state.Running
 			return nil
@@ -378,16 +386,24 @@ func (d *Daemon) containerStats(w http.ResponseWriter, r *http.Request) error {
 		} else {
 			prev = nil
 		}
-		t := time.NewTimer(statsInterval)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return nil
-		case <-d.ctx.Done():
-			t.Stop()
+		if !d.sleep(r.Context(), statsInterval) {
 			return nil
 		}
+	}
+}
+
+// sleep waits for dur; it reports false when ctx or the daemon ended
+// first.
+func (d *Daemon) sleep(ctx context.Context, dur time.Duration) bool {
+	t := time.NewTimer(dur)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	case <-d.ctx.Done():
+		return false
 	}
 }
 

@@ -131,7 +131,10 @@ func (d *Daemon) startLocked(c *container) error {
 func (d *Daemon) joinSandboxLocked(c *container) {
 	if c.files.hostname == "" {
 		dir := "/var/lib/docker/containers/" + c.id + "/"
-		c.files = containerFiles{hostname: dir + "hostname", hosts: dir + "hosts", resolvConf: dir + "resolv.conf"}
+		c.files.hostname = dir + "hostname"
+		if !c.config.NetworkDisabled { // the sandbox's files: none without one
+			c.files.hosts, c.files.resolvConf = dir+"hosts", dir+"resolv.conf"
+		}
 	}
 	if c.host.Runtime == "" {
 		c.host.Runtime = defaultRuntime

@@ -713,8 +713,9 @@ func TestArchiveErrorsLikeDockerd(t *testing.T) {
 	assert.Equal(t, 400, put("1.56", "/etc/passwd", tarball).status)
 }
 
-// TestStatsLikeDockerd: stream=false answers the collector's second
-// sample, its precpu_stats the sample a second before; one-shot answers
+// TestStatsLikeDockerd: stream=false of a running container primes
+// itself with the collector's next sample and answers the one after it,
+// with the first as precpu_stats; one-shot answers
 // the first, with no previous sample; a container that does not run has
 // dockerd's empty document, and a stream of it stays silent until it
 // runs.
@@ -762,9 +763,64 @@ func TestStatsLikeDockerd(t *testing.T) {
 	require.NoError(t, err)
 	pre, err := time.Parse(time.RFC3339Nano, two.Preread)
 	require.NoError(t, err)
-	assert.Equal(t, time.Second, read.Sub(pre))
+	assert.GreaterOrEqual(t, read.Sub(pre), time.Second, "the collector's next sample, a second after the first")
+	assert.Less(t, read.Sub(pre), 2*time.Second)
+	assert.Positive(t, two.PreCPU["cpu_usage"].(map[string]any)["total_usage"], "the previous sample is of the running process")
 	assert.NotContains(t, two.Pids, "limit", "no pids limit set")
 	one := get("stream=false&one-shot=true")
 	assert.NotContains(t, one.PreCPU, "system_cpu_usage", "one-shot: no previous sample")
 	assert.Equal(t, "0001-01-01T00:00:00Z", one.Preread)
+}
+
+// TestSandboxFilesAndListedSources: a container without a network
+// sandbox (NetworkDisabled) gets a hostname file but no hosts or
+// resolv.conf of its own, as dockerd 20.10 gives it; the container list
+// shows the Source dockerd records for a mount point, none for a volume of
+// Config.Volumes, whose path only inspect shows.
+func TestSandboxFilesAndListedSources(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	type inspect struct {
+		HostnamePath, HostsPath, ResolvConfPath string
+		Mounts                                  []struct{ Destination, Source string }
+	}
+	get := func(id string) inspect {
+		var v inspect
+		r := c.do("GET", "/v1.41/containers/"+id+"/json", nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		require.NoError(t, json.Unmarshal(r.body, &v))
+		return v
+	}
+	off := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"true"}, "NetworkDisabled": true})
+	v := get(off)
+	assert.NotEmpty(t, v.HostnamePath)
+	assert.Empty(t, v.HostsPath, "no sandbox, no hosts file")
+	assert.Empty(t, v.ResolvConfPath, "no sandbox, no resolv.conf")
+	on := get(c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"true"}}))
+	assert.NotEmpty(t, on.HostsPath)
+	assert.NotEmpty(t, on.ResolvConfPath)
+
+	id := c.create("srcs", map[string]any{"Image": "busybox", "Volumes": map[string]any{"/vol": map[string]any{}},
+		"HostConfig": map[string]any{"Binds": []string{"srcs-named:/named"}}})
+	sources := map[string]string{}
+	for _, m := range get(id).Mounts {
+		sources[m.Destination] = m.Source
+	}
+	assert.NotEmpty(t, sources["/vol"], "inspect shows the volume's path")
+	assert.NotEmpty(t, sources["/named"])
+	var list []struct {
+		Id     string
+		Mounts []struct{ Destination, Source string }
+	}
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/containers/json?all=1", nil).body, &list))
+	listed := map[string]string{}
+	for _, e := range list {
+		if e.Id == id {
+			for _, m := range e.Mounts {
+				listed[m.Destination] = m.Source
+			}
+		}
+	}
+	require.Len(t, listed, 2)
+	assert.Empty(t, listed["/vol"], "the list: no recorded Source")
+	assert.Equal(t, sources["/named"], listed["/named"])
 }

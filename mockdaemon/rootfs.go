@@ -93,7 +93,7 @@ func (d *Daemon) setupMountsLocked(c *container, ver apiVersion) error {
 	for _, dst := range sortedKeys(c.config.Volumes) {
 		dst = path.Clean(dst)
 		if _, ok := points[dst]; !ok && path.IsAbs(dst) {
-			points[dst] = mountPoint{Type: "volume", Destination: dst, RW: true, anonymous: true}
+			points[dst] = mountPoint{Type: "volume", Destination: dst, RW: true, anonymous: true, pathOnly: true}
 		}
 	}
 	for _, dst := range sortedKeys(c.host.Tmpfs) {
@@ -448,7 +448,11 @@ func (d *Daemon) writeDaemonFilesLocked(c *container) {
 		c.etc = memfs.New()
 		c.etc.SetClock(d.cfg.Clock)
 	}
+	mounted := map[string]bool{"/etc/hostname": true, "/etc/hosts": c.files.hosts != "", "/etc/resolv.conf": c.files.resolvConf != ""}
 	for _, p := range daemonFiles {
+		if !mounted[p] { // a container without a network sandbox keeps the image's
+			continue
+		}
 		_ = c.etc.WriteFile(path.Base(p), []byte(files[p]), 0o644)
 		if first && !slices.ContainsFunc(c.mounts, func(m mountPoint) bool { return m.Destination == p }) {
 			_ = c.fs.Bind(p, c.etc, path.Base(p), c.host.ReadonlyRootfs)
@@ -480,7 +484,7 @@ func (d *Daemon) writeNetFilesLocked(c *container) {
 		f.SetReadOnly(false)
 		defer f.SetReadOnly(true)
 	}
-	if c.etc != nil { // the container's hosts file, mounted at /etc/hosts from its first start
+	if c.etc != nil && c.files.hosts != "" { // the container's hosts file, mounted at /etc/hosts from its first start
 		_ = c.etc.WriteFile("hosts", []byte(d.hostsFileLocked(c)), 0o644)
 	}
 	_ = f.RemoveAll("/sys/class/net")
