@@ -139,7 +139,7 @@ func (s *ContainerService) Stats(ctx context.Context, id string, opts ContainerS
 	if err != nil {
 		return nil, err
 	}
-	return wire.NewStream[ContainerStats](ctx, resp.Body, resp.Header.Get("Content-Type"), wire.StreamOptions{}), nil
+	return wire.NewStream[ContainerStats](ctx, resp.Body, resp.Header.Get("Content-Type"), wire.StreamOptions{Decode: recordDecoder(decodeContainerStats)}), nil
 }
 
 // ContainerStatsOnceOptions tune [ContainerService.StatsOnce].

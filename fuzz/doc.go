@@ -62,6 +62,16 @@
 //     first fuzzed, its answer to the second a nonce; no answer is ever
 //     given to the wrong request: the second always gets its nonce, never
 //     bytes left over from the first nor an error they caused.
+//  20. FuzzDecodeDifferential, in endpoints/ (it needs the generated
+//     decoders, which are unexported): wherever a generated decoder
+//     (decode_gen.go) succeeds, encoding/json succeeds with an equal value
+//     into the same type, and the client's decode (generated, then
+//     encoding/json where it fails) always gives encoding/json's value and
+//     error; seeded with dockerd's recorded answers (bench/testdata/canned),
+//     values with every field set and odd inputs (duplicate keys, nulls).
+//  21. FuzzDecoder, in internal/jsondec (internal): the Decoder's syntax
+//     verdict is json.Valid's on any input, and each of its readers gives
+//     encoding/json's value wherever it succeeds.
 //
 // Beside them, for parsers that are not in the list: FuzzTarMatcher
 // (tarstream.Matcher, path cleaning does not change the answer),
