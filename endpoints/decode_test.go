@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -38,8 +39,9 @@ type rootCase struct {
 	// full decodes data as the client does (generated decoder, then
 	// encoding/json where it fails); std decodes it with encoding/json.
 	full, std func(data []byte) (any, error)
-	// fill returns a value with every field set.
-	fill func() any
+	// fill returns a value with every field set; random a random value.
+	fill   func() any
+	random func(*rand.Rand) any
 }
 
 func newRootCase[T any](name string, dec func(*jsondec.Decoder, *T)) rootCase {
@@ -65,6 +67,11 @@ func newRootCase[T any](name string, dec func(*jsondec.Decoder, *T)) rootCase {
 		fill: func() any {
 			var v T
 			fillValue(reflect.ValueOf(&v).Elem(), name, 0)
+			return v
+		},
+		random: func(r *rand.Rand) any {
+			var v T
+			randomValue(r, reflect.ValueOf(&v).Elem(), 0)
 			return v
 		},
 	}
