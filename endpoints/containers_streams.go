@@ -166,7 +166,7 @@ func (s *ContainerService) StatsOnce(ctx context.Context, id string, opts Contai
 		r.Query.Set("one-shot", "1")
 		need(r, "OneShot", 41)
 	}
-	return decode[ContainerStatsOnceResult](ctx, s.w, r)
+	return decodeWith(ctx, s.w, r, decodeContainerStatsOnce)
 }
 
 // ContainerResizeOptions are a TTY's new size in characters.

@@ -11,8 +11,8 @@ import (
 //go:generate go test -tags decodegen -run ^TestDecodeGenerated$ -update-decode
 
 // Most answers are decoded by encoding/json. The hottest (ContainerInspect,
-// ContainerList, the events and stats records: decodeRoots in
-// decodegen_test.go) have generated decoders instead (decode_gen.go), which
+// ContainerList, the events and stats records, StatsOnce's sample:
+// decodeRoots in decodegen_test.go) have generated decoders instead (decode_gen.go), which
 // read the JSON with internal/jsondec, without reflection, every string a
 // substring of one copy of the answer or record. A generated decoder gives
 // what encoding/json gives whenever it succeeds (decode_test.go holds that
@@ -57,4 +57,10 @@ func decodeWith[T any](ctx context.Context, w *wire.Client, r *wire.Request, dec
 func recordDecoder[T any](dec func(*jsondec.Decoder, *T)) func([]byte, any) error {
 	d := new(jsondec.Decoder)
 	return func(rec []byte, v any) error { return unmarshal(d, rec, v.(*T), dec) }
+}
+
+// decodeContainerStatsOnce decodes StatsOnce's sample as a ContainerStats,
+// whose fields are all the result's.
+func decodeContainerStatsOnce(d *jsondec.Decoder, v *ContainerStatsOnceResult) {
+	decodeContainerStats(d, &v.ContainerStats)
 }

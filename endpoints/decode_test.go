@@ -82,6 +82,7 @@ var rootCases = []rootCase{
 	newRootCase("[]ContainerSummary", decodeSliceContainerSummary),
 	newRootCase("Event", decodeEvent),
 	newRootCase("ContainerStats", decodeContainerStats),
+	newRootCase("ContainerStatsOnceResult", decodeContainerStatsOnce),
 }
 
 // checkDiff holds one input to the rule above. It reports whether the
@@ -126,10 +127,11 @@ func cannedInputs(t testing.TB) map[string][][]byte {
 		return out
 	}
 	return map[string][][]byte{
-		"ContainerInspectResult": {read("container-inspect.json")},
-		"[]ContainerSummary":     {read("container-list.json")},
-		"Event":                  lines(read("events.json")),
-		"ContainerStats":         lines(read("stats.json")),
+		"ContainerInspectResult":   {read("container-inspect.json")},
+		"[]ContainerSummary":       {read("container-list.json")},
+		"Event":                    lines(read("events.json")),
+		"ContainerStats":           lines(read("stats.json")),
+		"ContainerStatsOnceResult": lines(read("stats.json")),
 	}
 }
 
@@ -251,6 +253,9 @@ var oddInputs = map[string][]string{
 		`{"Actor":{"Attributes":null}}`,
 		`{"Actor":{"Attributes":{"k":1}}}`,
 		`{"Scope":"swarm","SCOPE":"local"}`,
+	},
+	"ContainerStatsOnceResult": {
+		`{"id":"a","ID":"b","read":null,"networks":null}`,
 	},
 	"ContainerStats": {
 		`{"read":"2026-12-03T10:31:14.798165096Z","preread":"0001-01-01T00:00:00Z"}`,

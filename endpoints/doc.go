@@ -105,7 +105,7 @@
 // (TestResponseFields) holds every type that names a definition to the
 // properties of the Engine API's v1.56 spec, nested objects included. The
 // answers decoded most (ContainerInspectResult, ContainerListResult, Event
-// and ContainerStats records) go through generated decoders that give
+// and ContainerStats records, ContainerStatsOnceResult) go through generated decoders that give
 // encoding/json's result without its reflection, their strings sharing one
 // copy of the answer: a string kept from a result keeps that answer's text
 // (one record's, for a stream) in memory.
