@@ -149,6 +149,29 @@ func TestDecodeCannedAnswers(t *testing.T) {
 	}
 }
 
+// On the Engine API's examples (testdata/spec-examples.json, derived from
+// the v1.56 swagger: every property of each answer's definition, nested
+// ones included, many with the spec's example value), the generated
+// decoders succeed with encoding/json's value, also with every key in
+// lower case.
+func TestDecodeSpecExamples(t *testing.T) {
+	data, err := os.ReadFile("testdata/spec-examples.json")
+	require.NoError(t, err)
+	var examples map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(data, &examples))
+	for _, rc := range rootCases {
+		t.Run(rc.name, func(t *testing.T) {
+			ex := examples[rc.name]
+			if rc.name == "ContainerStatsOnceResult" {
+				ex = examples["ContainerStats"]
+			}
+			require.NotEmpty(t, ex)
+			assert.True(t, checkDiff(t, rc, ex), "the spec's example")
+			assert.True(t, checkDiff(t, rc, rekey(t, ex, strings.ToLower)), "the spec's example, keys in lower case")
+		})
+	}
+}
+
 // Every field of every type reached: a value with all fields set, as
 // encoding/json writes it, and with its keys in other cases (encoding/json
 // matches them case-insensitively, with Unicode's case folding).
@@ -178,8 +201,7 @@ func TestDecodeEveryField(t *testing.T) {
 
 // rekey rewrites every object key of data with key.
 func rekey(t *testing.T, data []byte, key func(string) string) []byte {
-	var v any
-	require.NoError(t, json.Unmarshal(data, &v))
+	v := jsonTree(t, data) // numbers exact
 	var walk func(any) any
 	walk = func(v any) any {
 		switch x := v.(type) {
