@@ -3,8 +3,6 @@ package endpoints_test
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -30,13 +28,9 @@ var specExampleRoots = []struct{ key, from string }{
 
 // specExamples builds the file's content from the swagger YAML at path.
 func specExamples(path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
+	root, err := readSwagger(path)
 	if err != nil {
 		return nil, err
-	}
-	root, err := parseYAML(string(data))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
 	}
 	x := &exampler{defs: root.get("definitions")}
 	out := map[string]any{}
