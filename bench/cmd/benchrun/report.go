@@ -571,7 +571,7 @@ func (r *reporter) profileSection() {
 	r.p("Share of the round trip's CPU samples spent in each part (a sample can be in two: GC assists")
 	r.p("inside a decode):")
 	r.p("")
-	r.p("| op | encoding/json | wire's stream record scanner | garbage collector | system calls |")
+	r.p("| op | JSON decoding (encoding/json, endpoints' generated decoders) | wire's stream record scanner | garbage collector | system calls |")
 	r.p("|---|---:|---:|---:|---:|")
 	pct := func(v float64) string { return fmt.Sprintf("%.0f%%", 100*v) }
 	for _, op := range profileOps {
