@@ -176,7 +176,7 @@ func (r *reporter) header() {
 	r.p("Rerun (from the repository root; this run took %s, the wait for the shared daemon's lock included):", took)
 	r.p("")
 	r.p("```sh")
-	r.p("eval \"$(cat /tmp/dockerd.env)\"   # optional: DOCKWIRE_REAL_DOCKER_HOST=... enables section 5")
+	r.p("eval \"$(scripts/dockerd.sh env)\" # optional: DOCKWIRE_REAL_DOCKER_HOST=... enables section 5")
 	r.p("bench/run.sh                     # writes BENCHMARKS.md; raw outputs in bench/results/")
 	r.p("```")
 	r.p("")
