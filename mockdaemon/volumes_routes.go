@@ -31,7 +31,8 @@ func (d *Daemon) volumeList(w http.ResponseWriter, r *http.Request) error {
 		}
 		return nil
 	})
-	return writeJSON(w, http.StatusOK, map[string]any{"Volumes": out, "Warnings": []string{}})
+	// dockerd has no warnings to give for its local driver: null
+	return writeJSON(w, http.StatusOK, map[string]any{"Volumes": out, "Warnings": nil})
 }
 
 func (d *Daemon) volumeCreate(w http.ResponseWriter, r *http.Request) error {

@@ -155,3 +155,14 @@ func TestMountErrors(t *testing.T) {
 		assert.Equal(t, tc.want, r.message(), "%v", tc.hc)
 	}
 }
+
+// TestVolumeListWarningsNull: the volume list answers Warnings null, as
+// dockerd's local driver has none to give.
+func TestVolumeListWarningsNull(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	r := c.do("GET", "/v1.41/volumes", nil)
+	require.Equal(t, 200, r.status)
+	var body map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(r.body, &body))
+	assert.Equal(t, "null", string(body["Warnings"]))
+}
