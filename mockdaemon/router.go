@@ -275,6 +275,31 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	return err
 }
 
+// streamHead writes a stream's head (set by head, status 200) at its
+// first byte, so that an error found before it is still answered with
+// its status by serveOp, as dockerd's handlers answer one found before
+// their first flush. After the first byte an error can only end the
+// stream.
+type streamHead struct {
+	w       http.ResponseWriter
+	head    func(http.Header)
+	started bool
+}
+
+func (s *streamHead) Write(p []byte) (int, error) {
+	s.start()
+	return s.w.Write(p)
+}
+
+// start writes the head if it is not out yet.
+func (s *streamHead) start() {
+	if !s.started {
+		s.started = true
+		s.head(s.w.Header())
+		s.w.WriteHeader(http.StatusOK)
+	}
+}
+
 func flush(w http.ResponseWriter) {
 	if f, ok := w.(http.Flusher); ok {
 		f.Flush()

@@ -230,8 +230,8 @@ func (f *FS) extract(r io.Reader, dst string, noOverwriteDirNonDir, layer bool) 
 		}
 		var data []byte
 		if hdr.Typeflag == tar.TypeReg || hdr.Typeflag == tar.TypeRegA {
-			if data, err = io.ReadAll(tr); err != nil {
-				return fmt.Errorf("memfs: read tar: %w", err)
+			if data, err = f.readEntry(tr, hdr); err != nil {
+				return err
 			}
 		}
 		clean := path.Clean("/" + hdr.Name)
@@ -255,6 +255,27 @@ func (f *FS) extract(r io.Reader, dst string, noOverwriteDirNonDir, layer bool) 
 			return err
 		}
 	}
+}
+
+// readEntry reads the data of a regular file entry into a slice of its
+// size, the one the file keeps: no growing copies on the way.
+func (f *FS) readEntry(tr *tar.Reader, hdr *tar.Header) ([]byte, error) {
+	if hdr.Size > maxFileSize || f.limit > 0 && hdr.Size > f.limit {
+		return nil, perr("extract", hdr.Name, syscall.EFBIG)
+	}
+	data := make([]byte, hdr.Size)
+	if _, err := io.ReadFull(tr, data); err != nil {
+		return nil, fmt.Errorf("memfs: read tar: %w", noEOF(err))
+	}
+	return data, nil
+}
+
+// noEOF turns a stream's end inside an entry into io.ErrUnexpectedEOF.
+func noEOF(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
 }
 
 func (f *FS) extractOne(dst string, hdr *tar.Header, data []byte, noOverwrite bool) error {
