@@ -52,6 +52,7 @@ func run(args []string) error {
 	cert := fs.String("tlscert", "", "server certificate")
 	key := fs.String("tlskey", "", "server key")
 	images := fs.String("images", mockdaemon.DefaultImage, "comma-separated images present at start")
+	maxLog := fs.Int64("max-log-bytes", mockdaemon.DefaultMaxLogBytes, "each container's output kept in memory for logs and attach; the oldest is dropped past it")
 	var regs hosts
 	fs.Var(&regs, "registry", "a registry to emulate in memory: host:port, or host:port=user:password for one that needs login (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -80,7 +81,7 @@ func run(args []string) error {
 			tcfg.ClientAuth = tls.RequireAndVerifyClientCert
 		}
 	}
-	cfg := mockdaemon.Config{MaxAPIVersion: *maxV, MinAPIVersion: *minV, HostBinds: true}
+	cfg := mockdaemon.Config{MaxAPIVersion: *maxV, MinAPIVersion: *minV, HostBinds: true, MaxLogBytes: *maxLog}
 	cfg.Images = []string{}
 	for _, im := range strings.Split(*images, ",") {
 		if im = strings.TrimSpace(im); im != "" {
