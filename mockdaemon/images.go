@@ -235,10 +235,10 @@ func (s *imageStore) build(f imageFile, layers []layer) (*image, error) {
 	return im, nil
 }
 
-// applyLayer extracts a layer tar onto fs, honouring whiteouts. File
-// data is read once, into the files that keep it.
+// applyLayer extracts a layer tar onto fs, honouring whiteouts. The
+// files share their contents with the layer, which an image keeps as is.
 func applyLayer(fs *memfs.FS, data []byte) error {
-	if err := fs.ExtractLayer(bytes.NewReader(data)); err != nil {
+	if err := fs.ExtractLayerBytes(data); err != nil {
 		return fmt.Errorf("mockdaemon: bad layer: %w", err)
 	}
 	return nil
