@@ -26,11 +26,12 @@ func pathStatHeader(name string, fi iofs.FileInfo, link string) string {
 	return base64.StdEncoding.EncodeToString(b)
 }
 
-// archivePath resolves ?path= for archive requests.
+// archivePath resolves ?path= for archive requests. A missing one is
+// dockerd's badParameterError, in its words (no space before "cannot").
 func archivePath(r *http.Request) (string, error) {
 	p := r.URL.Query().Get("path")
 	if p == "" {
-		return "", errInvalid("path is empty")
+		return "", errInvalid("bad parameter: pathcannot be empty")
 	}
 	return p, nil
 }

@@ -279,3 +279,26 @@ func sumOfLayerFile(tb testing.TB, r io.Reader, name string) [32]byte {
 		}
 	}
 }
+
+// TestArchiveErrorsBeforeTheStream: what an archive request lacks is
+// answered with dockerd's status and words before any tar byte.
+func TestArchiveErrorsBeforeTheStream(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.create("", map[string]any{"Image": "busybox", "Cmd": []string{"true"}})
+	for _, tc := range []struct {
+		method, path string
+		status       int
+		message      string
+	}{
+		{"GET", "/containers/" + id + "/archive?path=", 400, "bad parameter: pathcannot be empty"},
+		{"HEAD", "/containers/" + id + "/archive", 400, ""},
+		{"GET", "/containers/" + id + "/archive?path=/nope", 404, "Could not find the file /nope in container "},
+		{"GET", "/containers/nosuch/archive?path=/", 404, "No such container: nosuch"},
+		{"GET", "/containers/nosuch/export", 404, "No such container: nosuch"},
+	} {
+		r := c.do(tc.method, "/v1.41"+tc.path, nil)
+		assert.Equal(t, tc.status, r.status, "%s %s", tc.method, tc.path)
+		assert.Contains(t, r.message(), tc.message, "%s %s", tc.method, tc.path)
+		assert.NotEqual(t, "application/x-tar", r.header.Get("Content-Type"), "%s %s", tc.method, tc.path)
+	}
+}
