@@ -137,10 +137,17 @@ func (s *server) drain() (servers []*http.Server, hijacked []net.Conn, ok bool) 
 	for w := range s.streams {
 		w.cancel()
 	}
+	servers, hijacked = s.toShutLocked()
+	return servers, hijacked, true
+}
+
+// toShutLocked lists the servers and the hijacked connections.
+func (s *server) toShutLocked() ([]*http.Server, []net.Conn) {
+	var hijacked []net.Conn
 	for c := range s.hijacked {
 		hijacked = append(hijacked, c)
 	}
-	return slices.Clone(s.servers), hijacked, true
+	return slices.Clone(s.servers), hijacked
 }
 
 // release closes a hijacked connection and forgets it.
@@ -160,10 +167,8 @@ func (s *server) close() (servers []*http.Server, hijacked []net.Conn, ok bool) 
 		return nil, nil, false
 	}
 	s.closed = true
-	for c := range s.hijacked {
-		hijacked = append(hijacked, c)
-	}
-	return slices.Clone(s.servers), hijacked, true
+	servers, hijacked = s.toShutLocked()
+	return servers, hijacked, true
 }
 
 // Shutdown closes the daemon gracefully, as cmd/mockdockerd does on
