@@ -15,12 +15,9 @@ import (
 	"github.com/dockwire/dockwire/wire"
 )
 
-// containers returns the Container operations of the target's client.
-func (e *Env) containers() *endpoints.ContainerService { return e.Client.Containers }
-
 // removeLater registers the forced removal of container id.
 func (e *Env) removeLater(id string) {
-	cs := e.containers()
+	cs := e.Client.Containers
 	e.Cleanup(func(ctx context.Context) error {
 		_, err := cs.Delete(ctx, id, endpoints.ContainerDeleteOptions{Force: true, RemoveVolumes: true})
 		if errors.Is(err, wire.ErrNotFound) {
@@ -51,7 +48,7 @@ func (e *Env) create(opts endpoints.ContainerCreateOptions) string {
 		labels[k] = v
 	}
 	cfg.Labels = labels
-	res, err := e.containers().Create(e.Ctx, opts)
+	res, err := e.Client.Containers.Create(e.Ctx, opts)
 	if err != nil {
 		e.T.Fatalf("create: %v", err)
 	}
@@ -62,7 +59,7 @@ func (e *Env) create(opts endpoints.ContainerCreateOptions) string {
 // start starts container id.
 func (e *Env) start(id string) {
 	e.T.Helper()
-	if _, err := e.containers().Start(e.Ctx, id, endpoints.ContainerStartOptions{}); err != nil {
+	if _, err := e.Client.Containers.Start(e.Ctx, id, endpoints.ContainerStartOptions{}); err != nil {
 		e.T.Fatalf("start: %v", err)
 	}
 }
@@ -89,7 +86,7 @@ func (e *Env) topUntil(id string, opts endpoints.ContainerTopOptions, match func
 	e.T.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		top, err := e.containers().Top(e.Ctx, id, opts)
+		top, err := e.Client.Containers.Top(e.Ctx, id, opts)
 		if err != nil {
 			e.T.Fatalf("top: %v", err)
 		}
@@ -115,7 +112,7 @@ func (e *Env) exited(cmd ...string) string {
 
 func (e *Env) state(id string) *endpoints.ContainerState {
 	e.T.Helper()
-	c, err := e.containers().Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+	c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 	if err != nil {
 		e.T.Fatalf("inspect: %v", err)
 	}
@@ -142,7 +139,7 @@ func eventually(ctx context.Context, d time.Duration, cond func() bool) bool {
 func init() {
 	register("containers/run/exit-code", func(e *Env) {
 		cmd := []string{"sh", "-c", "echo hi; echo bad >&2; exit 3"}
-		res, err := e.containers().Run(e.Ctx, endpoints.ContainerRunOptions{Image: e.Image, Command: cmd, Remove: true, Labels: e.Labels()})
+		res, err := e.Client.Containers.Run(e.Ctx, endpoints.ContainerRunOptions{Image: e.Image, Command: cmd, Remove: true, Labels: e.Labels()})
 		if res.ID != "" {
 			e.removeLater(res.ID)
 		}
@@ -156,13 +153,13 @@ func init() {
 		if string(res.Output) != "hi\n" {
 			e.T.Errorf("output %q, want %q", res.Output, "hi\n")
 		}
-		_, err = e.containers().Inspect(e.Ctx, res.ID, endpoints.ContainerInspectOptions{})
+		_, err = e.Client.Containers.Inspect(e.Ctx, res.ID, endpoints.ContainerInspectOptions{})
 		if !errors.Is(err, wire.ErrNotFound) {
 			e.T.Errorf("after Run with Remove, inspect: %v, want not found", err)
 		}
 	})
 	register("containers/run/stderr-and-autoremove", func(e *Env) {
-		res, err := e.containers().Run(e.Ctx, endpoints.ContainerRunOptions{Image: e.Image, Command: []string{"sh", "-c", "echo out; echo err >&2"},
+		res, err := e.Client.Containers.Run(e.Ctx, endpoints.ContainerRunOptions{Image: e.Image, Command: []string{"sh", "-c", "echo out; echo err >&2"},
 			Stderr: true, AutoRemove: true, Labels: e.Labels(), Env: []string{"X=1"}, MemLimit: "64m"})
 		if res.ID != "" {
 			e.removeLater(res.ID)
@@ -174,14 +171,14 @@ func init() {
 			e.T.Errorf("output %q, want out and err", got)
 		}
 		if !eventually(e.Ctx, 10*time.Second, func() bool {
-			_, err := e.containers().Inspect(e.Ctx, res.ID, endpoints.ContainerInspectOptions{})
+			_, err := e.Client.Containers.Inspect(e.Ctx, res.ID, endpoints.ContainerInspectOptions{})
 			return errors.Is(err, wire.ErrNotFound)
 		}) {
 			e.T.Errorf("AutoRemove container still there")
 		}
 	})
 	register("containers/run/detach", func(e *Env) {
-		res, err := e.containers().Run(e.Ctx, endpoints.ContainerRunOptions{Image: e.Image, Command: []string{"sleep", "60"}, Detach: true, Labels: e.Labels(), Init: true})
+		res, err := e.Client.Containers.Run(e.Ctx, endpoints.ContainerRunOptions{Image: e.Image, Command: []string{"sleep", "60"}, Detach: true, Labels: e.Labels(), Init: true})
 		if res.ID != "" {
 			e.removeLater(res.ID)
 		}
@@ -196,7 +193,7 @@ func init() {
 		start := time.Now()
 		ctx, cancel := context.WithTimeout(e.Ctx, 60*time.Second)
 		defer cancel()
-		res, err := e.containers().Run(ctx, endpoints.ContainerRunOptions{Image: "127.0.0.1:9/none:x", Labels: e.Labels()})
+		res, err := e.Client.Containers.Run(ctx, endpoints.ContainerRunOptions{Image: "127.0.0.1:9/none:x", Labels: e.Labels()})
 		if res.ID != "" {
 			e.removeLater(res.ID)
 		}
@@ -211,7 +208,7 @@ func init() {
 		}
 	})
 	register("containers/create/image-not-found", func(e *Env) {
-		_, err := e.containers().Create(e.Ctx, endpoints.ContainerCreateOptions{Config: endpoints.ContainerConfig{Image: "dockwire-absent:none", Labels: e.Labels()}})
+		_, err := e.Client.Containers.Create(e.Ctx, endpoints.ContainerCreateOptions{Config: endpoints.ContainerConfig{Image: "dockwire-absent:none", Labels: e.Labels()}})
 		if !errors.Is(err, endpoints.ErrImageNotFound) || !errors.Is(err, wire.ErrNotFound) {
 			e.T.Fatalf("create with a missing image: %v, want ErrImageNotFound and wire.ErrNotFound", err)
 		}
@@ -234,7 +231,7 @@ func init() {
 			CapAdd:        []string{"NET_ADMIN"}, CapDrop: []string{"MKNOD"}, ExtraHosts: []string{"dwpeer:10.1.2.3"},
 			DNS: []string{"10.0.0.53"}, ReadonlyRootfs: true, ShmSize: 8 << 20, SecurityOpt: []string{"no-new-privileges"},
 		})
-		c, err := e.containers().Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+		c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -277,7 +274,7 @@ func init() {
 		live := e.running(nil, "sleep", "60")
 		list := func(opts endpoints.ContainerListOptions) map[string]bool {
 			opts.Filters["label"] = append(opts.Filters["label"], e.LabelFilter())
-			got, err := e.containers().List(e.Ctx, opts)
+			got, err := e.Client.Containers.List(e.Ctx, opts)
 			if err != nil {
 				e.T.Fatal(err)
 			}
@@ -304,7 +301,7 @@ func init() {
 		}
 	})
 	register("containers/inspect/not-found", func(e *Env) {
-		_, err := e.containers().Inspect(e.Ctx, "dockwire-no-such-container", endpoints.ContainerInspectOptions{})
+		_, err := e.Client.Containers.Inspect(e.Ctx, "dockwire-no-such-container", endpoints.ContainerInspectOptions{})
 		var werr *wire.Error
 		if !errors.Is(err, wire.ErrNotFound) || errors.Is(err, endpoints.ErrImageNotFound) || !errors.As(err, &werr) || werr.Message == "" {
 			e.T.Fatalf("inspect of a missing container: %v", err)
@@ -313,7 +310,7 @@ func init() {
 	register("containers/logs/since-until-tail-timestamps", func(e *Env) {
 		id := e.exited("sh", "-c", "echo a; sleep 2; echo b")
 		read := func(opts endpoints.ContainerLogsOptions) []string {
-			l, err := e.containers().Logs(e.Ctx, id, opts)
+			l, err := e.Client.Containers.Logs(e.Ctx, id, opts)
 			if err != nil {
 				e.T.Fatal(err)
 			}
@@ -351,7 +348,7 @@ func init() {
 		id := e.running(nil, "sh", "-c", "while true; do echo tick; sleep 0.2; done")
 		ctx, cancel := context.WithCancel(e.Ctx)
 		defer cancel()
-		l, err := e.containers().Logs(ctx, id, endpoints.ContainerLogsOptions{Follow: true})
+		l, err := e.Client.Containers.Logs(ctx, id, endpoints.ContainerLogsOptions{Follow: true})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -376,14 +373,14 @@ func init() {
 	})
 	register("containers/stats/one-shot-and-stream", func(e *Env) {
 		id := e.running(nil, "sleep", "60")
-		s, err := e.containers().StatsOnce(e.Ctx, id, endpoints.ContainerStatsOnceOptions{OneShot: true})
+		s, err := e.Client.Containers.StatsOnce(e.Ctx, id, endpoints.ContainerStatsOnceOptions{OneShot: true})
 		if err != nil {
 			e.T.Fatal(err)
 		}
 		if s.MemoryStats.Usage == 0 || s.CPUStats.CPUUsage.TotalUsage == 0 || s.Read.IsZero() {
 			e.T.Errorf("one-shot stats lack CPU or memory: %+v", s)
 		}
-		st, err := e.containers().Stats(e.Ctx, id, endpoints.ContainerStatsOptions{})
+		st, err := e.Client.Containers.Stats(e.Ctx, id, endpoints.ContainerStatsOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -410,7 +407,7 @@ func init() {
 	})
 	register("containers/changes/touch", func(e *Env) {
 		id := e.exited("touch", "/x")
-		ch, err := e.containers().Changes(e.Ctx, id, endpoints.ContainerChangesOptions{})
+		ch, err := e.Client.Containers.Changes(e.Ctx, id, endpoints.ContainerChangesOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -423,7 +420,7 @@ func init() {
 	})
 	register("containers/export/lists-busybox", func(e *Env) {
 		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
-		rc, err := e.containers().Export(e.Ctx, id, endpoints.ContainerExportOptions{})
+		rc, err := e.Client.Containers.Export(e.Ctx, id, endpoints.ContainerExportOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -460,7 +457,7 @@ func init() {
 		if err := os.Symlink("with space.txt", filepath.Join(src, "link to space")); err != nil {
 			e.T.Fatal(err)
 		}
-		cs := e.containers()
+		cs := e.Client.Containers
 		if _, err := cs.CopyTo(e.Ctx, id, src, "/tmp", endpoints.ContainerCopyToOptions{}); err != nil {
 			e.T.Fatalf("copy in: %v", err)
 		}
@@ -495,11 +492,11 @@ func init() {
 	})
 	register("containers/update/memory", func(e *Env) {
 		id := e.running(nil, "sleep", "60")
-		if _, err := e.containers().Update(e.Ctx, id, endpoints.ContainerUpdateOptions{Resources: endpoints.Resources{Memory: 96 << 20, MemorySwap: -1},
+		if _, err := e.Client.Containers.Update(e.Ctx, id, endpoints.ContainerUpdateOptions{Resources: endpoints.Resources{Memory: 96 << 20, MemorySwap: -1},
 			RestartPolicy: &endpoints.RestartPolicy{Name: endpoints.RestartUnlessStopped}}); err != nil {
 			e.T.Fatal(err)
 		}
-		c, err := e.containers().Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+		c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -510,17 +507,17 @@ func init() {
 	register("containers/rename/ok", func(e *Env) {
 		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
 		name := "dockwire-" + e.RunID + "-renamed"
-		if _, err := e.containers().Rename(e.Ctx, id, name, endpoints.ContainerRenameOptions{}); err != nil {
+		if _, err := e.Client.Containers.Rename(e.Ctx, id, name, endpoints.ContainerRenameOptions{}); err != nil {
 			e.T.Fatal(err)
 		}
-		c, err := e.containers().Inspect(e.Ctx, name, endpoints.ContainerInspectOptions{})
+		c, err := e.Client.Containers.Inspect(e.Ctx, name, endpoints.ContainerInspectOptions{})
 		if err != nil || c.ID != id || c.Name != "/"+name {
 			e.T.Errorf("inspect by new name: %q %q %v", c.ID, c.Name, err)
 		}
 	})
 	register("containers/pause/state", func(e *Env) {
 		id := e.running(nil, "sleep", "60")
-		cs := e.containers()
+		cs := e.Client.Containers
 		if _, err := cs.Pause(e.Ctx, id, endpoints.ContainerPauseOptions{}); err != nil {
 			e.T.Fatal(err)
 		}
@@ -535,7 +532,7 @@ func init() {
 		}
 	})
 	register("containers/kill/sigterm-and-sigkill", func(e *Env) {
-		cs := e.containers()
+		cs := e.Client.Containers
 		// PID 1 without a handler ignores SIGTERM.
 		bare := e.running(nil, "sleep", "60")
 		if _, err := cs.Kill(e.Ctx, bare, endpoints.ContainerKillOptions{Signal: "SIGTERM"}); err != nil {
@@ -577,7 +574,7 @@ func init() {
 	register("containers/stop-restart/ok", func(e *Env) {
 		init := true
 		id := e.running(&endpoints.HostConfig{Resources: endpoints.Resources{Init: &init}}, "sleep", "60")
-		cs := e.containers()
+		cs := e.Client.Containers
 		t1 := 1
 		if _, err := cs.Restart(e.Ctx, id, endpoints.ContainerRestartOptions{Timeout: &t1}); err != nil {
 			e.T.Fatal(err)
@@ -603,7 +600,7 @@ func init() {
 		}
 		ch := make(chan result, 1)
 		go func() {
-			r, err := e.containers().Wait(e.Ctx, id, endpoints.ContainerWaitOptions{Condition: endpoints.WaitNextExit})
+			r, err := e.Client.Containers.Wait(e.Ctx, id, endpoints.ContainerWaitOptions{Condition: endpoints.WaitNextExit})
 			ch <- result{r, err}
 		}()
 		time.Sleep(300 * time.Millisecond) // let the daemon register the wait
@@ -620,7 +617,7 @@ func init() {
 	register("containers/prune/only-exited-test-containers", func(e *Env) {
 		done := e.exited("true")
 		live := e.running(nil, "sleep", "60")
-		res, err := e.containers().Prune(e.Ctx, endpoints.ContainerPruneOptions{Filters: wire.Filters{"label": {e.LabelFilter()}}})
+		res, err := e.Client.Containers.Prune(e.Ctx, endpoints.ContainerPruneOptions{Filters: wire.Filters{"label": {e.LabelFilter()}}})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -628,12 +625,12 @@ func init() {
 			if id == live {
 				e.T.Errorf("prune removed a running container")
 			}
-			c, err := e.containers().Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+			c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 			if err == nil && c.Labels()[LabelKey] != e.RunID {
 				e.T.Errorf("prune removed %s which is not ours", id)
 			}
 		}
-		if _, err := e.containers().Inspect(e.Ctx, done, endpoints.ContainerInspectOptions{}); !errors.Is(err, wire.ErrNotFound) {
+		if _, err := e.Client.Containers.Inspect(e.Ctx, done, endpoints.ContainerInspectOptions{}); !errors.Is(err, wire.ErrNotFound) {
 			e.T.Errorf("exited container survived prune: %v", err)
 		}
 		if st := e.state(live); !st.Running {
@@ -642,7 +639,7 @@ func init() {
 	})
 	register("containers/attach/stdin-echo", func(e *Env) {
 		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"cat"}, OpenStdin: true, StdinOnce: true, AttachStdin: true, AttachStdout: true}, nil)
-		cs := e.containers()
+		cs := e.Client.Containers
 		conn, err := cs.Attach(e.Ctx, id, endpoints.ContainerAttachOptions{Stdin: true, Stdout: true, Stderr: true})
 		if err != nil {
 			e.T.Fatal(err)
@@ -667,10 +664,10 @@ func init() {
 	})
 	register("containers/resize/tty", func(e *Env) {
 		id := e.started(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, Tty: true}, nil)
-		if _, err := e.containers().Resize(e.Ctx, id, endpoints.ContainerResizeOptions{Height: 40, Width: 100}); err != nil {
+		if _, err := e.Client.Containers.Resize(e.Ctx, id, endpoints.ContainerResizeOptions{Height: 40, Width: 100}); err != nil {
 			e.T.Fatal(err)
 		}
-		l, err := e.containers().Logs(e.Ctx, id, endpoints.ContainerLogsOptions{})
+		l, err := e.Client.Containers.Logs(e.Ctx, id, endpoints.ContainerLogsOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}

@@ -26,7 +26,7 @@ func (e *Env) runToExit(cfg endpoints.ContainerConfig, hc *endpoints.HostConfig)
 // logLines reads a container's logs with opts, stdout and stderr apart.
 func (e *Env) logLines(id string, opts endpoints.ContainerLogsOptions) (stdout, stderr string) {
 	e.T.Helper()
-	l, err := e.containers().Logs(e.Ctx, id, opts)
+	l, err := e.Client.Containers.Logs(e.Ctx, id, opts)
 	if err != nil {
 		e.T.Fatalf("logs %+v: %v", opts, err)
 	}
@@ -56,7 +56,7 @@ func init() {
 		if code != 0 || out != "from-entrypoint and cmd\n" {
 			e.T.Errorf("entrypoint+cmd: %q (exit %d)", out, code)
 		}
-		c, err := e.containers().Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+		c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
 		}
@@ -102,7 +102,7 @@ func init() {
 		if code != 0 || strings.Join(strings.Fields(out), " ") != "lo" {
 			e.T.Errorf("interfaces with network mode none: %q (exit %d), want lo only", out, code)
 		}
-		c, err := e.containers().Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+		c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
 		}
@@ -115,7 +115,7 @@ func init() {
 		hc := &endpoints.HealthConfig{Test: []string{"CMD-SHELL", "true"}, Interval: 2 * time.Second, Timeout: time.Second, Retries: 4, StartPeriod: 3 * time.Second}
 		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, Healthcheck: hc},
 			&endpoints.HostConfig{RestartPolicy: endpoints.RestartPolicy{Name: endpoints.RestartUnlessStopped}})
-		c, err := e.containers().Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+		c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
 		}
@@ -158,7 +158,7 @@ func init() {
 				e.T.Errorf("last check %+v, want exit 1 with its output", last)
 			}
 		}
-		list, err := e.containers().List(e.Ctx, endpoints.ContainerListOptions{Filters: wire.Filters{"label": {e.LabelFilter()}, "health": {"unhealthy"}}})
+		list, err := e.Client.Containers.List(e.Ctx, endpoints.ContainerListOptions{Filters: wire.Filters{"label": {e.LabelFilter()}, "health": {"unhealthy"}}})
 		if err != nil {
 			e.T.Fatalf("list health=unhealthy: %v", err)
 		}
@@ -175,7 +175,7 @@ func init() {
 			e.T.Fatal(err)
 		}
 		id := e.started(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, ExposedPorts: exposed}, &endpoints.HostConfig{PortBindings: bindings})
-		c, err := e.containers().Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+		c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
 		}
@@ -188,7 +188,7 @@ func init() {
 		} else {
 			e.T.Errorf("inspect NetworkSettings.Ports %+v lack 8080/tcp", c.NetworkSettings.Ports)
 		}
-		list, err := e.containers().List(e.Ctx, endpoints.ContainerListOptions{Filters: wire.Filters{"id": {id}}})
+		list, err := e.Client.Containers.List(e.Ctx, endpoints.ContainerListOptions{Filters: wire.Filters{"id": {id}}})
 		if err != nil || len(list.Items) != 1 {
 			e.T.Fatalf("list: %d, %v", len(list.Items), err)
 		}
@@ -251,7 +251,7 @@ func init() {
 		}
 		ch := make(chan result, 1)
 		go func() {
-			r, err := e.containers().Wait(e.Ctx, id, endpoints.ContainerWaitOptions{Condition: endpoints.WaitRemoved})
+			r, err := e.Client.Containers.Wait(e.Ctx, id, endpoints.ContainerWaitOptions{Condition: endpoints.WaitRemoved})
 			ch <- result{r, err}
 		}()
 		time.Sleep(300 * time.Millisecond)
@@ -264,7 +264,7 @@ func init() {
 		case <-e.Ctx.Done():
 			e.T.Fatal("wait removed did not return")
 		}
-		_, err := e.containers().Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+		_, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 		e.wantStatus("inspect after wait removed", err, 404, wire.ErrNotFound)
 	})
 
@@ -273,7 +273,7 @@ func init() {
 		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
 		ctx, cancel := context.WithTimeout(e.Ctx, 10*time.Second)
 		defer cancel()
-		res, err := e.containers().Wait(ctx, id, endpoints.ContainerWaitOptions{Condition: endpoints.WaitNotRunning})
+		res, err := e.Client.Containers.Wait(ctx, id, endpoints.ContainerWaitOptions{Condition: endpoints.WaitNotRunning})
 		if err != nil || res.StatusCode != 0 {
 			e.T.Errorf("wait not-running on a created container: %+v %v, want 0 at once", res, err)
 		}
@@ -312,20 +312,20 @@ func init() {
 			tw.Close()
 			return &buf
 		}
-		_, err := e.containers().PutArchive(e.Ctx, id, "/", tarOf("tmp", "not a dir"), endpoints.ContainerPutArchiveOptions{NoOverwriteDirNonDir: true})
+		_, err := e.Client.Containers.PutArchive(e.Ctx, id, "/", tarOf("tmp", "not a dir"), endpoints.ContainerPutArchiveOptions{NoOverwriteDirNonDir: true})
 		var werr *wire.Error
 		if !errors.As(err, &werr) || werr.StatusCode < 400 || !strings.Contains(werr.Message, "cannot overwrite") {
 			e.T.Errorf("put a file over /tmp with noOverwriteDirNonDir: %v, want the daemon's refusal", err)
 		}
-		if st, err := e.containers().StatPath(e.Ctx, id, "/tmp", endpoints.ContainerStatPathOptions{}); err != nil || !st.Mode.IsDir() {
+		if st, err := e.Client.Containers.StatPath(e.Ctx, id, "/tmp", endpoints.ContainerStatPathOptions{}); err != nil || !st.Mode.IsDir() {
 			e.T.Errorf("/tmp after the refused put: %+v %v, want still a directory", st, err)
 		}
-		_, err = e.containers().PutArchive(e.Ctx, id, "/no-such-dir-"+e.RunID, tarOf("f", "x"), endpoints.ContainerPutArchiveOptions{})
+		_, err = e.Client.Containers.PutArchive(e.Ctx, id, "/no-such-dir-"+e.RunID, tarOf("f", "x"), endpoints.ContainerPutArchiveOptions{})
 		e.wantStatus("put into a missing directory", err, 404, wire.ErrNotFound)
-		if _, err := e.containers().PutArchive(e.Ctx, id, "/tmp", tarOf("put-"+e.RunID, "hello"), endpoints.ContainerPutArchiveOptions{}); err != nil {
+		if _, err := e.Client.Containers.PutArchive(e.Ctx, id, "/tmp", tarOf("put-"+e.RunID, "hello"), endpoints.ContainerPutArchiveOptions{}); err != nil {
 			e.T.Fatalf("put into /tmp: %v", err)
 		}
-		if st, err := e.containers().StatPath(e.Ctx, id, "/tmp/put-"+e.RunID, endpoints.ContainerStatPathOptions{}); err != nil || st.Size != 5 {
+		if st, err := e.Client.Containers.StatPath(e.Ctx, id, "/tmp/put-"+e.RunID, endpoints.ContainerStatPathOptions{}); err != nil || st.Size != 5 {
 			e.T.Errorf("stat of the put file: %+v %v, want 5 bytes", st, err)
 		}
 	})
@@ -341,7 +341,7 @@ func init() {
 		ids := func(f wire.Filters) []string {
 			e.T.Helper()
 			f["label"] = []string{e.LabelFilter()}
-			list, err := e.containers().List(e.Ctx, endpoints.ContainerListOptions{All: true, Filters: f})
+			list, err := e.Client.Containers.List(e.Ctx, endpoints.ContainerListOptions{All: true, Filters: f})
 			if err != nil {
 				e.T.Fatalf("list %v: %v", f, err)
 			}
@@ -374,21 +374,21 @@ func init() {
 	// Size is computed only when asked for.
 	register("containers/inspect/size", func(e *Env) {
 		id, _, _ := e.runToExit(endpoints.ContainerConfig{Cmd: []string{"sh", "-c", "head -c 4096 /dev/zero > /big"}}, nil)
-		plain, err := e.containers().Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+		plain, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
 		}
 		if plain.SizeRw != nil || plain.SizeRootFs != nil {
 			e.T.Errorf("inspect without size: SizeRw %v SizeRootFs %v, want absent", plain.SizeRw, plain.SizeRootFs)
 		}
-		sized, err := e.containers().Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{Size: true})
+		sized, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{Size: true})
 		if err != nil {
 			e.T.Fatalf("inspect size: %v", err)
 		}
 		if sized.SizeRw == nil || *sized.SizeRw < 4096 || sized.SizeRootFs == nil || *sized.SizeRootFs <= *sized.SizeRw {
 			e.T.Errorf("inspect with size: SizeRw %v SizeRootFs %v, want >= 4096 and a larger root", deref(sized.SizeRw), deref(sized.SizeRootFs))
 		}
-		list, err := e.containers().List(e.Ctx, endpoints.ContainerListOptions{All: true, Size: true, Filters: wire.Filters{"id": {id}}})
+		list, err := e.Client.Containers.List(e.Ctx, endpoints.ContainerListOptions{All: true, Size: true, Filters: wire.Filters{"id": {id}}})
 		if err != nil || len(list.Items) != 1 {
 			e.T.Fatalf("list size: %d %v", len(list.Items), err)
 		}
@@ -399,12 +399,12 @@ func init() {
 
 	register("containers/pause/twice-conflict", func(e *Env) {
 		id := e.running(nil, "sleep", "60")
-		if _, err := e.containers().Pause(e.Ctx, id, endpoints.ContainerPauseOptions{}); err != nil {
+		if _, err := e.Client.Containers.Pause(e.Ctx, id, endpoints.ContainerPauseOptions{}); err != nil {
 			e.T.Fatalf("pause: %v", err)
 		}
-		_, err := e.containers().Pause(e.Ctx, id, endpoints.ContainerPauseOptions{})
+		_, err := e.Client.Containers.Pause(e.Ctx, id, endpoints.ContainerPauseOptions{})
 		e.wantStatus("pause of a paused container", err, 409, wire.ErrConflict)
-		_, err = e.containers().Start(e.Ctx, id, endpoints.ContainerStartOptions{})
+		_, err = e.Client.Containers.Start(e.Ctx, id, endpoints.ContainerStartOptions{})
 		var werr *wire.Error
 		if err != nil && (!errors.As(err, &werr) || werr.StatusCode != 409) {
 			e.T.Errorf("start of a paused container: %v, want success (304) or 409", err)
@@ -420,7 +420,7 @@ func init() {
 		id := e.running(nil, "sleep", "60")
 		one := 1
 		start := time.Now()
-		if _, err := e.containers().Stop(e.Ctx, id, endpoints.ContainerStopOptions{Timeout: &one}); err != nil {
+		if _, err := e.Client.Containers.Stop(e.Ctx, id, endpoints.ContainerStopOptions{Timeout: &one}); err != nil {
 			e.T.Fatalf("stop: %v", err)
 		}
 		took := time.Since(start)
@@ -454,7 +454,7 @@ func init() {
 	// Delete with v removes the container's anonymous volume.
 	register("containers/delete/anonymous-volume-with-v", func(e *Env) {
 		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}, Volumes: map[string]struct{}{"/data": {}}}, nil)
-		c, err := e.containers().Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+		c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
 		}
@@ -468,13 +468,13 @@ func init() {
 			e.T.Fatalf("mounts %+v, want an anonymous volume at /data", c.Mounts)
 		}
 		e.removeVolumeLater(vol)
-		if _, err := e.volumes().Inspect(e.Ctx, vol, endpoints.VolumeInspectOptions{}); err != nil {
+		if _, err := e.Client.Volumes.Inspect(e.Ctx, vol, endpoints.VolumeInspectOptions{}); err != nil {
 			e.T.Fatalf("inspect the anonymous volume: %v", err)
 		}
-		if _, err := e.containers().Delete(e.Ctx, id, endpoints.ContainerDeleteOptions{RemoveVolumes: true}); err != nil {
+		if _, err := e.Client.Containers.Delete(e.Ctx, id, endpoints.ContainerDeleteOptions{RemoveVolumes: true}); err != nil {
 			e.T.Fatalf("delete with v: %v", err)
 		}
-		_, err = e.volumes().Inspect(e.Ctx, vol, endpoints.VolumeInspectOptions{})
+		_, err = e.Client.Volumes.Inspect(e.Ctx, vol, endpoints.VolumeInspectOptions{})
 		e.wantStatus("anonymous volume after delete with v", err, 404, wire.ErrNotFound)
 	})
 
@@ -484,13 +484,13 @@ func init() {
 		var c endpoints.ContainerInspectResult
 		if !eventually(e.Ctx, 30*time.Second, func() bool {
 			var err error
-			c, err = e.containers().Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+			c, err = e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 			return err == nil && c.RestartCount == 2 && c.State.Status == "exited"
 		}) {
 			e.T.Fatalf("after on-failure:2: RestartCount %d state %+v, want 2 restarts then exited", c.RestartCount, c.State)
 		}
 		time.Sleep(500 * time.Millisecond)
-		if c, err := e.containers().Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{}); err != nil || c.RestartCount != 2 || c.State.ExitCode != 1 {
+		if c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{}); err != nil || c.RestartCount != 2 || c.State.ExitCode != 1 {
 			e.T.Errorf("after the limit: RestartCount %d exit %d %v, want it to stay at 2 with exit 1", c.RestartCount, c.State.ExitCode, err)
 		}
 	})

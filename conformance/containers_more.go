@@ -15,7 +15,7 @@ func init() {
 	// wire.ErrNotFound.
 	register("containers/errors/not-found-every-operation", func(e *Env) {
 		missing := "dw-missing-" + e.RunID
-		cs := e.containers()
+		cs := e.Client.Containers
 		ctx := e.Ctx
 		checks := []struct {
 			what string
@@ -75,7 +75,7 @@ func init() {
 				return err
 			}},
 			{"exec create", func() error {
-				_, err := e.execs().Create(ctx, missing, endpoints.ExecCreateOptions{Cmd: []string{"true"}})
+				_, err := e.Client.Exec.Create(ctx, missing, endpoints.ExecCreateOptions{Cmd: []string{"true"}})
 				return err
 			}},
 		}
@@ -88,16 +88,16 @@ func init() {
 	// answers 304 Not Modified, which is success, as in docker-py.
 	register("containers/start-stop/not-modified-is-success", func(e *Env) {
 		id := e.running(nil, "sleep", "60")
-		start, err := e.containers().Start(e.Ctx, id, endpoints.ContainerStartOptions{})
+		start, err := e.Client.Containers.Start(e.Ctx, id, endpoints.ContainerStartOptions{})
 		if err != nil || !start.NotModified {
 			e.T.Errorf("start of a running container: %+v %v, want NotModified", start, err)
 		}
 		zero := 0
-		stop, err := e.containers().Stop(e.Ctx, id, endpoints.ContainerStopOptions{Timeout: &zero})
+		stop, err := e.Client.Containers.Stop(e.Ctx, id, endpoints.ContainerStopOptions{Timeout: &zero})
 		if err != nil || stop.NotModified {
 			e.T.Fatalf("stop: %+v %v", stop, err)
 		}
-		stop, err = e.containers().Stop(e.Ctx, id, endpoints.ContainerStopOptions{Timeout: &zero})
+		stop, err = e.Client.Containers.Stop(e.Ctx, id, endpoints.ContainerStopOptions{Timeout: &zero})
 		if err != nil || !stop.NotModified {
 			e.T.Errorf("stop of a stopped container: %+v %v, want NotModified", stop, err)
 		}
@@ -106,38 +106,38 @@ func init() {
 	register("containers/errors/conflict-409", func(e *Env) {
 		name := "dw-conflict-" + e.RunID
 		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}}, nil)
-		if _, err := e.containers().Rename(e.Ctx, id, name, endpoints.ContainerRenameOptions{}); err != nil {
+		if _, err := e.Client.Containers.Rename(e.Ctx, id, name, endpoints.ContainerRenameOptions{}); err != nil {
 			e.T.Fatalf("rename: %v", err)
 		}
 		// A second container under the same name.
-		_, err := e.containers().Create(e.Ctx, endpoints.ContainerCreateOptions{Name: name, Config: endpoints.ContainerConfig{Image: e.Image, Cmd: []string{"true"}, Labels: e.Labels()}})
+		_, err := e.Client.Containers.Create(e.Ctx, endpoints.ContainerCreateOptions{Name: name, Config: endpoints.ContainerConfig{Image: e.Image, Cmd: []string{"true"}, Labels: e.Labels()}})
 		e.wantStatus("create under a taken name", err, 409, wire.ErrConflict)
 		other := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
-		_, err = e.containers().Rename(e.Ctx, other, name, endpoints.ContainerRenameOptions{})
+		_, err = e.Client.Containers.Rename(e.Ctx, other, name, endpoints.ContainerRenameOptions{})
 		e.wantStatus("rename to a taken name", err, 409, wire.ErrConflict)
 
 		e.start(id)
-		_, err = e.containers().Delete(e.Ctx, id, endpoints.ContainerDeleteOptions{})
+		_, err = e.Client.Containers.Delete(e.Ctx, id, endpoints.ContainerDeleteOptions{})
 		e.wantStatus("delete of a running container without force", err, 409, wire.ErrConflict)
 		// Pausing a stopped container, unpausing a running one, killing a
 		// stopped one.
 		// dockerd 20.10 answers 500 here, newer daemons 409: both name the state.
-		_, err = e.containers().Unpause(e.Ctx, id, endpoints.ContainerUnpauseOptions{})
+		_, err = e.Client.Containers.Unpause(e.Ctx, id, endpoints.ContainerUnpauseOptions{})
 		if werr := (*wire.Error)(nil); !errors.As(err, &werr) || (werr.StatusCode != 409 && werr.StatusCode != 500) || !strings.Contains(werr.Message, "not paused") {
 			e.T.Errorf("unpause of a container that is not paused: %v, want a 409 (500 before API 1.42) saying it is not paused", err)
 		}
-		_, err = e.containers().Kill(e.Ctx, id, endpoints.ContainerKillOptions{Signal: "SIGNOTREAL"})
+		_, err = e.Client.Containers.Kill(e.Ctx, id, endpoints.ContainerKillOptions{Signal: "SIGNOTREAL"})
 		e.wantStatus("kill with a well-formed unknown signal", err, 400, wire.ErrInvalidArgument)
-		_, err = e.containers().Pause(e.Ctx, other, endpoints.ContainerPauseOptions{})
+		_, err = e.Client.Containers.Pause(e.Ctx, other, endpoints.ContainerPauseOptions{})
 		e.wantStatus("pause of a container that is not running", err, 409, wire.ErrConflict)
-		_, err = e.containers().Kill(e.Ctx, other, endpoints.ContainerKillOptions{})
+		_, err = e.Client.Containers.Kill(e.Ctx, other, endpoints.ContainerKillOptions{})
 		e.wantStatus("kill of a container that is not running", err, 409, wire.ErrConflict)
-		_, err = e.execs().Create(e.Ctx, other, endpoints.ExecCreateOptions{Cmd: []string{"true"}})
+		_, err = e.Client.Exec.Create(e.Ctx, other, endpoints.ExecCreateOptions{Cmd: []string{"true"}})
 		e.wantStatus("exec in a container that is not running", err, 409, wire.ErrConflict)
 	})
 
 	register("containers/errors/bad-input-refused-before-io", func(e *Env) {
-		cs := e.containers()
+		cs := e.Client.Containers
 		ctx, cancel := context.WithCancel(e.Ctx)
 		cancel() // any I/O would fail with context.Canceled
 		checks := []struct {
@@ -169,7 +169,7 @@ func init() {
 	// The daemon refuses a config it cannot satisfy with 400; the client
 	// refuses what it can check itself before sending.
 	register("containers/create/invalid-config-400", func(e *Env) {
-		res, err := e.containers().Create(e.Ctx, endpoints.ContainerCreateOptions{
+		res, err := e.Client.Containers.Create(e.Ctx, endpoints.ContainerCreateOptions{
 			Config:     endpoints.ContainerConfig{Image: e.Image, Cmd: []string{"true"}, Labels: e.Labels()},
 			HostConfig: &endpoints.HostConfig{Resources: endpoints.Resources{Memory: 1 << 20}},
 		})
@@ -177,7 +177,7 @@ func init() {
 			e.removeLater(res.ID)
 		}
 		e.wantStatus("create with a 1 MiB memory limit (below the 6 MiB minimum)", err, 400, wire.ErrInvalidArgument)
-		_, err = e.containers().Create(e.Ctx, endpoints.ContainerCreateOptions{
+		_, err = e.Client.Containers.Create(e.Ctx, endpoints.ContainerCreateOptions{
 			Config:     endpoints.ContainerConfig{Image: e.Image, Cmd: []string{"true"}, Labels: e.Labels()},
 			HostConfig: &endpoints.HostConfig{RestartPolicy: endpoints.RestartPolicy{Name: "no-such-policy"}},
 		})
@@ -191,7 +191,7 @@ func init() {
 	register("containers/stop/signal-version-gated", func(e *Env) {
 		if e.apiAtLeast(42) {
 			id := e.running(nil, "sleep", "60")
-			if _, err := e.containers().Stop(e.Ctx, id, endpoints.ContainerStopOptions{Signal: "SIGKILL"}); err != nil {
+			if _, err := e.Client.Containers.Stop(e.Ctx, id, endpoints.ContainerStopOptions{Signal: "SIGKILL"}); err != nil {
 				e.T.Fatalf("stop with SIGKILL: %v", err)
 			}
 			if st := e.state(id); st.Running || st.ExitCode != 137 {
@@ -200,7 +200,7 @@ func init() {
 			return
 		}
 		e.wantVersionError("stop with Signal below 1.42", func(ctx context.Context) error {
-			_, err := e.containers().Stop(ctx, "x", endpoints.ContainerStopOptions{Signal: "SIGKILL"})
+			_, err := e.Client.Containers.Stop(ctx, "x", endpoints.ContainerStopOptions{Signal: "SIGKILL"})
 			return err
 		})
 	})
@@ -210,7 +210,7 @@ func init() {
 		created := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}, Labels: map[string]string{"dockwire.role": "idle"}}, nil)
 		ids := func(opts endpoints.ContainerListOptions) []string {
 			e.T.Helper()
-			list, err := e.containers().List(e.Ctx, opts)
+			list, err := e.Client.Containers.List(e.Ctx, opts)
 			if err != nil {
 				e.T.Fatalf("list: %v", err)
 			}
@@ -244,9 +244,9 @@ func init() {
 
 	register("containers/archive/missing-path-404", func(e *Env) {
 		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
-		_, err := e.containers().StatPath(e.Ctx, id, "/no/such/path-"+e.RunID, endpoints.ContainerStatPathOptions{})
+		_, err := e.Client.Containers.StatPath(e.Ctx, id, "/no/such/path-"+e.RunID, endpoints.ContainerStatPathOptions{})
 		e.wantStatus("stat of a missing path", err, 404, wire.ErrNotFound)
-		_, err = e.containers().GetArchive(e.Ctx, id, "/no/such/path-"+e.RunID, endpoints.ContainerGetArchiveOptions{})
+		_, err = e.Client.Containers.GetArchive(e.Ctx, id, "/no/such/path-"+e.RunID, endpoints.ContainerGetArchiveOptions{})
 		e.wantStatus("archive of a missing path", err, 404, wire.ErrNotFound)
 	})
 }

@@ -13,7 +13,7 @@ func init() {
 	register("containers/names/leading-slash", func(e *Env) {
 		name := "dw-slash-" + e.RunID
 		id := e.create(endpoints.ContainerCreateOptions{Name: name, Config: endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}}})
-		list, err := e.containers().List(e.Ctx, endpoints.ContainerListOptions{All: true, Filters: wire.Filters{"id": {id}}})
+		list, err := e.Client.Containers.List(e.Ctx, endpoints.ContainerListOptions{All: true, Filters: wire.Filters{"id": {id}}})
 		if err != nil || len(list.Items) != 1 || len(list.Items[0].Names) == 0 {
 			e.T.Fatalf("list by id: %+v %v", list, err)
 		}
@@ -21,15 +21,15 @@ func init() {
 		if slashed != "/"+name {
 			e.T.Fatalf("Names[0] = %q, want %q", slashed, "/"+name)
 		}
-		c, err := e.containers().Inspect(e.Ctx, slashed, endpoints.ContainerInspectOptions{})
+		c, err := e.Client.Containers.Inspect(e.Ctx, slashed, endpoints.ContainerInspectOptions{})
 		if err != nil || c.ID != id {
 			e.T.Fatalf("inspect %q: id %q, %v", slashed, c.ID, err)
 		}
-		if _, err := e.containers().Start(e.Ctx, c.Name, endpoints.ContainerStartOptions{}); err != nil {
+		if _, err := e.Client.Containers.Start(e.Ctx, c.Name, endpoints.ContainerStartOptions{}); err != nil {
 			e.T.Fatalf("start %q: %v", c.Name, err)
 		}
 		zero := 0
-		if _, err := e.containers().Stop(e.Ctx, slashed, endpoints.ContainerStopOptions{Timeout: &zero}); err != nil {
+		if _, err := e.Client.Containers.Stop(e.Ctx, slashed, endpoints.ContainerStopOptions{Timeout: &zero}); err != nil {
 			e.T.Fatalf("stop %q: %v", slashed, err)
 		}
 		if st := e.state(id); st.Running {
@@ -46,17 +46,17 @@ func init() {
 		webID := e.create(endpoints.ContainerCreateOptions{Name: web, Config: endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}},
 			HostConfig: &endpoints.HostConfig{Links: []string{"dw-db-" + e.RunID + ":al"}}})
 		e.start(webID)
-		if _, err := e.containers().Delete(e.Ctx, "/"+web+"/al", endpoints.ContainerDeleteOptions{RemoveLinks: true}); err != nil {
+		if _, err := e.Client.Containers.Delete(e.Ctx, "/"+web+"/al", endpoints.ContainerDeleteOptions{RemoveLinks: true}); err != nil {
 			e.T.Fatalf("remove link /%s/al: %v", web, err)
 		}
-		c, err := e.containers().Inspect(e.Ctx, webID, endpoints.ContainerInspectOptions{})
+		c, err := e.Client.Containers.Inspect(e.Ctx, webID, endpoints.ContainerInspectOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
 		if c.HostConfig != nil && len(c.HostConfig.Links) != 0 {
 			e.T.Errorf("links after removal: %v", c.HostConfig.Links)
 		}
-		if _, err := e.containers().Inspect(e.Ctx, db, endpoints.ContainerInspectOptions{}); err != nil {
+		if _, err := e.Client.Containers.Inspect(e.Ctx, db, endpoints.ContainerInspectOptions{}); err != nil {
 			e.T.Errorf("the linked container went with the link: %v", err)
 		}
 	})

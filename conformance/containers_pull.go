@@ -29,7 +29,7 @@ func init() {
 		if _, err := images.Delete(e.Ctx, ref, endpoints.ImageDeleteOptions{}); err != nil {
 			e.T.Fatalf("untag %s: %v", ref, err)
 		}
-		res, err := e.containers().Run(e.Ctx, endpoints.ContainerRunOptions{Image: ref, Command: []string{"echo", "pulled"}, Remove: true, Labels: e.Labels()})
+		res, err := e.Client.Containers.Run(e.Ctx, endpoints.ContainerRunOptions{Image: ref, Command: []string{"echo", "pulled"}, Remove: true, Labels: e.Labels()})
 		if res.ID != "" {
 			e.removeLater(res.ID)
 		}

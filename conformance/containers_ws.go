@@ -39,7 +39,7 @@ func init() {
 		if _, err := io.ReadFull(c, buf); err != nil || string(buf) != want {
 			e.T.Fatalf("read %q %v, want %q", buf, err, want)
 		}
-		if _, err := e.containers().Kill(e.Ctx, id, endpoints.ContainerKillOptions{}); err != nil {
+		if _, err := e.Client.Containers.Kill(e.Ctx, id, endpoints.ContainerKillOptions{}); err != nil {
 			e.T.Fatal(err)
 		}
 		done := make(chan error, 1)

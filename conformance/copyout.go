@@ -64,7 +64,7 @@ func (e *Env) copyOutContained(id, src string, abs bool) (string, error) {
 	if err := os.WriteFile(sentinel, []byte("untouched\n"), 0o644); err != nil {
 		e.T.Fatal(err)
 	}
-	_, copyErr := e.containers().CopyFrom(e.Ctx, id, src, dst, endpoints.ContainerCopyFromOptions{AbsoluteSymlinks: abs})
+	_, copyErr := e.Client.Containers.CopyFrom(e.Ctx, id, src, dst, endpoints.ContainerCopyFromOptions{AbsoluteSymlinks: abs})
 	if data, err := os.ReadFile(sentinel); err != nil || !bytes.Equal(data, []byte("untouched\n")) {
 		e.T.Errorf("the file beside dst changed: %q, %v", data, err)
 	}

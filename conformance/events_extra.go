@@ -58,17 +58,17 @@ func init() {
 		since := time.Now().Add(-time.Second)
 		ref := e.imageRef("evtag")
 		e.removeImageLater(ref)
-		if _, err := e.images().Tag(e.Ctx, e.Image, ref, endpoints.ImageTagOptions{}); err != nil {
+		if _, err := e.Client.Images.Tag(e.Ctx, e.Image, ref, endpoints.ImageTagOptions{}); err != nil {
 			e.T.Fatalf("tag: %v", err)
 		}
-		if _, err := e.images().Delete(e.Ctx, ref, endpoints.ImageDeleteOptions{}); err != nil {
+		if _, err := e.Client.Images.Delete(e.Ctx, ref, endpoints.ImageDeleteOptions{}); err != nil {
 			e.T.Fatalf("untag: %v", err)
 		}
 		evs := e.eventsBetween(since, time.Now().Add(time.Second), wire.Filters{"type": {"image"}, "image": {ref}})
 		// dockerd names the untag event by the image id, not the
 		// reference, so the reference filter sees the tag only.
 		e.wantActions("image events of "+ref, evs, "image", "tag")
-		base, err := e.images().Inspect(e.Ctx, e.Image, endpoints.ImageInspectOptions{})
+		base, err := e.Client.Images.Inspect(e.Ctx, e.Image, endpoints.ImageInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
 		}
@@ -83,13 +83,13 @@ func init() {
 		since := time.Now().Add(-time.Second)
 		id := e.newNetwork(endpoints.NetworkCreateOptions{Name: "dw-nev-" + e.RunID})
 		cid := e.running(nil, "sleep", "60")
-		if _, err := e.networks().Connect(e.Ctx, id, endpoints.NetworkConnectOptions{Container: cid}); err != nil {
+		if _, err := e.Client.Networks.Connect(e.Ctx, id, endpoints.NetworkConnectOptions{Container: cid}); err != nil {
 			e.T.Fatalf("connect: %v", err)
 		}
-		if _, err := e.networks().Disconnect(e.Ctx, id, endpoints.NetworkDisconnectOptions{Container: cid}); err != nil {
+		if _, err := e.Client.Networks.Disconnect(e.Ctx, id, endpoints.NetworkDisconnectOptions{Container: cid}); err != nil {
 			e.T.Fatalf("disconnect: %v", err)
 		}
-		if _, err := e.networks().Delete(e.Ctx, id, endpoints.NetworkDeleteOptions{}); err != nil {
+		if _, err := e.Client.Networks.Delete(e.Ctx, id, endpoints.NetworkDeleteOptions{}); err != nil {
 			e.T.Fatalf("delete: %v", err)
 		}
 		evs := e.eventsBetween(since, time.Now().Add(time.Second), wire.Filters{"type": {"network"}, "network": {id}})
@@ -110,7 +110,7 @@ func init() {
 		e.newVolume(name)
 		id, _, _ := e.runToExit(endpoints.ContainerConfig{Cmd: []string{"true"}}, &endpoints.HostConfig{Binds: []string{name + ":/data"}})
 		e.removeNow(id)
-		if _, err := e.volumes().Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{}); err != nil {
+		if _, err := e.Client.Volumes.Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{}); err != nil {
 			e.T.Fatalf("delete: %v", err)
 		}
 		evs := e.eventsBetween(since, time.Now().Add(time.Second), wire.Filters{"type": {"volume"}, "volume": {name}})

@@ -10,15 +10,10 @@ import (
 	"github.com/dockwire/dockwire/wire"
 )
 
-// execs returns the Exec operations of the target's client.
-func (e *Env) execs() *endpoints.ExecService {
-	return e.Client.Exec
-}
-
 func init() {
 	register("exec/run/env-workdir-user", func(e *Env) {
 		id := e.running(nil, "sleep", "60")
-		res, err := e.containers().ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{
+		res, err := e.Client.Containers.ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{
 			Cmd: []string{"sh", "-c", `echo "$FOO"; pwd; id -u; echo warn >&2`}, Env: []string{"FOO=bar baz"}, WorkingDir: "/tmp", User: "1234"})
 		if err != nil {
 			e.T.Fatal(err)
@@ -30,7 +25,7 @@ func init() {
 	register("exec/run/stdin", func(e *Env) {
 		id := e.running(nil, "sleep", "60")
 		in := strings.Repeat("stdin line\n", 1000)
-		res, err := e.containers().ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"cat"}, Stdin: strings.NewReader(in)})
+		res, err := e.Client.Containers.ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"cat"}, Stdin: strings.NewReader(in)})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -40,12 +35,12 @@ func init() {
 	})
 	register("exec/run/exit-code-and-tty", func(e *Env) {
 		id := e.running(nil, "sleep", "60")
-		res, err := e.containers().ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"sh", "-c", "echo x; exit 5"}})
+		res, err := e.Client.Containers.ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"sh", "-c", "echo x; exit 5"}})
 		if err != nil || res.ExitCode != 5 || string(res.Stdout) != "x\n" {
 			e.T.Errorf("exit 5: %+v %v", res, err)
 		}
 		var out bytes.Buffer
-		res, err = e.containers().ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"sh", "-c", "echo out; echo err >&2"}, Tty: true, Stdout: &out})
+		res, err = e.Client.Containers.ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"sh", "-c", "echo out; echo err >&2"}, Tty: true, Stdout: &out})
 		if err != nil || res.ExitCode != 0 {
 			e.T.Fatalf("tty exec: %+v %v", res, err)
 		}
@@ -55,8 +50,8 @@ func init() {
 	})
 	register("exec/start/detached-and-inspect", func(e *Env) {
 		id := e.running(nil, "sleep", "60")
-		ex := e.execs()
-		res, err := e.containers().ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"sh", "-c", "sleep 0.3; touch /detached"}, Detach: true})
+		ex := e.Client.Exec
+		res, err := e.Client.Containers.ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"sh", "-c", "sleep 0.3; touch /detached"}, Detach: true})
 		if err != nil || res.ExecID == "" {
 			e.T.Fatalf("detached exec: %+v %v", res, err)
 		}
@@ -70,14 +65,14 @@ func init() {
 		if *in.ExitCode != 0 || in.ContainerID != id || in.ProcessConfig.Entrypoint != "sh" {
 			e.T.Errorf("exec inspect: %+v", in)
 		}
-		check, err := e.containers().ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"test", "-e", "/detached"}})
+		check, err := e.Client.Containers.ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"test", "-e", "/detached"}})
 		if err != nil || check.ExitCode != 0 {
 			e.T.Errorf("detached exec left no file: %+v %v", check, err)
 		}
 	})
 	register("exec/resize/tty", func(e *Env) {
 		id := e.running(nil, "sleep", "60")
-		ex := e.execs()
+		ex := e.Client.Exec
 		cr, err := ex.Create(e.Ctx, id, endpoints.ExecCreateOptions{Cmd: []string{"sleep", "5"}, Tty: true, AttachStdout: true})
 		if err != nil {
 			e.T.Fatal(err)
@@ -93,7 +88,7 @@ func init() {
 	})
 	register("exec/create/not-running", func(e *Env) {
 		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
-		_, err := e.execs().Create(e.Ctx, id, endpoints.ExecCreateOptions{Cmd: []string{"true"}})
+		_, err := e.Client.Exec.Create(e.Ctx, id, endpoints.ExecCreateOptions{Cmd: []string{"true"}})
 		if !errors.Is(err, wire.ErrConflict) {
 			e.T.Errorf("exec in a created container: %v, want wire.ErrConflict", err)
 		}

@@ -13,11 +13,11 @@ func init() {
 	// runs; the container lists it among its ExecIDs.
 	register("exec/inspect/fields-before-and-after-run", func(e *Env) {
 		id := e.running(nil, "sleep", "60")
-		x, err := e.execs().Create(e.Ctx, id, endpoints.ExecCreateOptions{Cmd: []string{"sh", "-c", "echo ran; exit 2"}, User: "1000", AttachStdout: true, AttachStderr: true})
+		x, err := e.Client.Exec.Create(e.Ctx, id, endpoints.ExecCreateOptions{Cmd: []string{"sh", "-c", "echo ran; exit 2"}, User: "1000", AttachStdout: true, AttachStderr: true})
 		if err != nil {
 			e.T.Fatalf("exec create: %v", err)
 		}
-		in, err := e.execs().Inspect(e.Ctx, x.ID, endpoints.ExecInspectOptions{})
+		in, err := e.Client.Exec.Inspect(e.Ctx, x.ID, endpoints.ExecInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
 		}
@@ -26,11 +26,11 @@ func init() {
 			pc.Entrypoint != "sh" || !slices.Equal(pc.Arguments, []string{"-c", "echo ran; exit 2"}) || pc.User != "1000" || pc.Tty || pc.Privileged {
 			e.T.Errorf("inspect of a created exec: %+v", in)
 		}
-		c, err := e.containers().Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+		c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 		if err != nil || !slices.Contains(c.ExecIDs, x.ID) {
 			e.T.Errorf("container ExecIDs %q lack %s (%v)", c.ExecIDs, x.ID, err)
 		}
-		conn, err := e.execs().Start(e.Ctx, x.ID, endpoints.ExecStartOptions{})
+		conn, err := e.Client.Exec.Start(e.Ctx, x.ID, endpoints.ExecStartOptions{})
 		if err != nil {
 			e.T.Fatalf("exec start: %v", err)
 		}
@@ -40,7 +40,7 @@ func init() {
 		if err != nil || out.String() != "ran\n" {
 			e.T.Errorf("exec output %q %v, want ran", out.String(), err)
 		}
-		in, err = e.execs().Inspect(e.Ctx, x.ID, endpoints.ExecInspectOptions{})
+		in, err = e.Client.Exec.Inspect(e.Ctx, x.ID, endpoints.ExecInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect after run: %v", err)
 		}
@@ -51,27 +51,27 @@ func init() {
 
 	register("exec/create/paused-container-conflict", func(e *Env) {
 		id := e.running(nil, "sleep", "60")
-		if _, err := e.containers().Pause(e.Ctx, id, endpoints.ContainerPauseOptions{}); err != nil {
+		if _, err := e.Client.Containers.Pause(e.Ctx, id, endpoints.ContainerPauseOptions{}); err != nil {
 			e.T.Fatalf("pause: %v", err)
 		}
-		_, err := e.execs().Create(e.Ctx, id, endpoints.ExecCreateOptions{Cmd: []string{"true"}})
+		_, err := e.Client.Exec.Create(e.Ctx, id, endpoints.ExecCreateOptions{Cmd: []string{"true"}})
 		e.wantStatus("exec create in a paused container", err, 409, wire.ErrConflict)
 	})
 
 	register("exec/start/twice-conflict", func(e *Env) {
 		id := e.running(nil, "sleep", "60")
-		x, err := e.execs().Create(e.Ctx, id, endpoints.ExecCreateOptions{Cmd: []string{"true"}})
+		x, err := e.Client.Exec.Create(e.Ctx, id, endpoints.ExecCreateOptions{Cmd: []string{"true"}})
 		if err != nil {
 			e.T.Fatalf("exec create: %v", err)
 		}
-		conn, err := e.execs().Start(e.Ctx, x.ID, endpoints.ExecStartOptions{})
+		conn, err := e.Client.Exec.Start(e.Ctx, x.ID, endpoints.ExecStartOptions{})
 		if err != nil {
 			e.T.Fatalf("exec start: %v", err)
 		}
 		var out bytes.Buffer
 		conn.Demux(&out, &out)
 		conn.Close()
-		c, err := e.execs().Start(e.Ctx, x.ID, endpoints.ExecStartOptions{Detach: true})
+		c, err := e.Client.Exec.Start(e.Ctx, x.ID, endpoints.ExecStartOptions{Detach: true})
 		if c != nil {
 			c.Close()
 		}
@@ -81,7 +81,7 @@ func init() {
 	// An exec inherits the container's environment; its own Env overrides.
 	register("exec/run/inherits-and-overrides-container-env", func(e *Env) {
 		id := e.started(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, Env: []string{"FROM_CONTAINER=c", "SHARED=container"}}, nil)
-		res, err := e.containers().ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"sh", "-c", `echo "$FROM_CONTAINER $SHARED $FROM_EXEC"`}, Env: []string{"SHARED=exec", "FROM_EXEC=x"}})
+		res, err := e.Client.Containers.ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"sh", "-c", `echo "$FROM_CONTAINER $SHARED $FROM_EXEC"`}, Env: []string{"SHARED=exec", "FROM_EXEC=x"}})
 		if err != nil || res.ExitCode != 0 {
 			e.T.Fatalf("exec: %+v %v", res, err)
 		}

@@ -8,7 +8,7 @@ import (
 func init() {
 	register("exec/errors/not-found", func(e *Env) {
 		missing := "dw-missing-exec-" + e.RunID
-		xs := e.execs()
+		xs := e.Client.Exec
 		_, err := xs.Inspect(e.Ctx, missing, endpoints.ExecInspectOptions{})
 		e.wantStatus("inspect of a missing exec", err, 404, wire.ErrNotFound)
 		_, err = xs.Resize(e.Ctx, missing, endpoints.ExecResizeOptions{Height: 24, Width: 80})
@@ -23,18 +23,18 @@ func init() {
 	// An exec outlives its process: inspect after exit reports the code.
 	register("exec/inspect/after-exit", func(e *Env) {
 		id := e.running(nil, "sleep", "60")
-		res, err := e.containers().ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"sh", "-c", "exit 3"}})
+		res, err := e.Client.Containers.ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"sh", "-c", "exit 3"}})
 		if err != nil {
 			e.T.Fatalf("exec run: %v", err)
 		}
 		if res.ExitCode != 3 {
 			e.T.Errorf("exec exit code %d, want 3", res.ExitCode)
 		}
-		x, err := e.execs().Create(e.Ctx, id, endpoints.ExecCreateOptions{Cmd: []string{"true"}})
+		x, err := e.Client.Exec.Create(e.Ctx, id, endpoints.ExecCreateOptions{Cmd: []string{"true"}})
 		if err != nil {
 			e.T.Fatalf("exec create: %v", err)
 		}
-		in, err := e.execs().Inspect(e.Ctx, x.ID, endpoints.ExecInspectOptions{})
+		in, err := e.Client.Exec.Inspect(e.Ctx, x.ID, endpoints.ExecInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
 		}

@@ -14,9 +14,6 @@ import (
 	"github.com/dockwire/dockwire/wire"
 )
 
-// images returns the Image operations of the target's client.
-func (e *Env) images() *endpoints.ImageService { return e.Client.Images }
-
 // imageRef returns a reference unique to this run: "dockwire-<what>-<run>:v1".
 func (e *Env) imageRef(what string) string {
 	return "dockwire-" + what + "-" + e.RunID + ":v1"
@@ -24,7 +21,7 @@ func (e *Env) imageRef(what string) string {
 
 // removeImageLater registers the forced removal of the image ref.
 func (e *Env) removeImageLater(ref string) {
-	is := e.images()
+	is := e.Client.Images
 	e.Cleanup(func(ctx context.Context) error {
 		_, err := is.Delete(ctx, ref, endpoints.ImageDeleteOptions{Force: true})
 		if errors.Is(err, wire.ErrNotFound) {
@@ -39,7 +36,7 @@ func (e *Env) removeImageLater(ref string) {
 func (e *Env) buildTiny(ref, what string) endpoints.ImageBuildResult {
 	e.T.Helper()
 	df := "FROM " + e.Image + "\nLABEL dockwire.what=" + what + "\n"
-	res, err := e.images().BuildDockerfile(e.Ctx, strings.NewReader(df), endpoints.ImageBuildOptions{Tags: []string{ref}, Labels: e.Labels()})
+	res, err := e.Client.Images.BuildDockerfile(e.Ctx, strings.NewReader(df), endpoints.ImageBuildOptions{Tags: []string{ref}, Labels: e.Labels()})
 	if err != nil {
 		e.T.Fatalf("build %s: %v", ref, err)
 	}
@@ -53,7 +50,7 @@ func (e *Env) buildTiny(ref, what string) endpoints.ImageBuildResult {
 // runImage runs cmd in image and returns its output.
 func (e *Env) runImage(image string, cmd ...string) string {
 	e.T.Helper()
-	res, err := e.containers().Run(e.Ctx, endpoints.ContainerRunOptions{Image: image, Command: cmd, Labels: e.Labels(), Remove: true, Stderr: true})
+	res, err := e.Client.Containers.Run(e.Ctx, endpoints.ContainerRunOptions{Image: image, Command: cmd, Labels: e.Labels(), Remove: true, Stderr: true})
 	if err != nil {
 		e.T.Fatalf("run %s %q: %v", image, cmd, err)
 	}
@@ -62,7 +59,7 @@ func (e *Env) runImage(image string, cmd ...string) string {
 
 func init() {
 	register("images/inspect/tag-history-list-delete", func(e *Env) {
-		is := e.images()
+		is := e.Client.Images
 		base, err := is.Inspect(e.Ctx, e.Image, endpoints.ImageInspectOptions{})
 		if err != nil {
 			e.T.Fatal(err)
@@ -137,7 +134,7 @@ func init() {
 		ref := e.imageRef("build")
 		e.removeImageLater(ref)
 		var records int
-		res, err := e.images().BuildDir(e.Ctx, dir, endpoints.ImageBuildOptions{
+		res, err := e.Client.Images.BuildDir(e.Ctx, dir, endpoints.ImageBuildOptions{
 			Tags: []string{ref}, BuildArgs: map[string]string{"GREETING": "hello-" + e.RunID},
 			Labels: e.Labels("dockwire.build=yes"), ForceRemove: true,
 			Progress: func(endpoints.Progress) { records++ },
@@ -148,7 +145,7 @@ func init() {
 		if res.ID == "" || records == 0 {
 			e.T.Fatalf("build: id %q after %d records:\n%s", res.ID, records, res.Log)
 		}
-		in, err := e.images().Inspect(e.Ctx, ref, endpoints.ImageInspectOptions{})
+		in, err := e.Client.Images.Inspect(e.Ctx, ref, endpoints.ImageInspectOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -174,7 +171,7 @@ func init() {
 
 	register("images/build/failing-run", func(e *Env) {
 		df := "FROM " + e.Image + "\nRUN echo out-before-fail-" + e.RunID + " && exit 3\n"
-		_, err := e.images().BuildDockerfile(e.Ctx, strings.NewReader(df), endpoints.ImageBuildOptions{ForceRemove: true, Labels: e.Labels()})
+		_, err := e.Client.Images.BuildDockerfile(e.Ctx, strings.NewReader(df), endpoints.ImageBuildOptions{ForceRemove: true, Labels: e.Labels()})
 		var be *endpoints.BuildError
 		if !errors.As(err, &be) {
 			e.T.Fatalf("err %v (%T), want *endpoints.BuildError", err, err)
@@ -190,7 +187,7 @@ func init() {
 	register("images/build/lone-dockerfile", func(e *Env) {
 		ref := e.imageRef("lone")
 		res := e.buildTiny(ref, "lone")
-		in, err := e.images().Inspect(e.Ctx, ref, endpoints.ImageInspectOptions{})
+		in, err := e.Client.Images.Inspect(e.Ctx, ref, endpoints.ImageInspectOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -202,7 +199,7 @@ func init() {
 	register("images/save-load/round-trip", func(e *Env) {
 		ref := e.imageRef("save")
 		e.buildTiny(ref, "save")
-		is := e.images()
+		is := e.Client.Images
 		before, err := is.Inspect(e.Ctx, ref, endpoints.ImageInspectOptions{})
 		if err != nil {
 			e.T.Fatal(err)
@@ -258,18 +255,18 @@ func init() {
 
 	register("images/import/rootfs-runnable", func(e *Env) {
 		id := e.exited("sh", "-c", "echo imported-"+e.RunID+" > /marker")
-		rc, err := e.containers().Export(e.Ctx, id, endpoints.ContainerExportOptions{})
+		rc, err := e.Client.Containers.Export(e.Ctx, id, endpoints.ContainerExportOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
 		defer rc.Close()
 		ref := e.imageRef("import")
 		e.removeImageLater(ref)
-		res, err := e.images().Import(e.Ctx, rc, endpoints.ImageImportOptions{Reference: ref, Message: "imported by dockwire", Changes: []string{`CMD ["cat", "/marker"]`}})
+		res, err := e.Client.Images.Import(e.Ctx, rc, endpoints.ImageImportOptions{Reference: ref, Message: "imported by dockwire", Changes: []string{`CMD ["cat", "/marker"]`}})
 		if err != nil {
 			e.T.Fatal(err)
 		}
-		in, err := e.images().Inspect(e.Ctx, ref, endpoints.ImageInspectOptions{})
+		in, err := e.Client.Images.Inspect(e.Ctx, ref, endpoints.ImageInspectOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -288,13 +285,13 @@ func init() {
 		id := e.exited("sh", "-c", "echo changed-"+e.RunID+" > /changed")
 		ref := e.imageRef("commit")
 		e.removeImageLater(ref)
-		res, err := e.images().Commit(e.Ctx, id, endpoints.ImageCommitOptions{
+		res, err := e.Client.Images.Commit(e.Ctx, id, endpoints.ImageCommitOptions{
 			Reference: ref, Comment: "committed", Author: "dockwire <dockwire@localhost>", Changes: []string{"ENV COMMITTED=yes"},
 		})
 		if err != nil {
 			e.T.Fatal(err)
 		}
-		in, err := e.images().Inspect(e.Ctx, ref, endpoints.ImageInspectOptions{})
+		in, err := e.Client.Images.Inspect(e.Ctx, ref, endpoints.ImageInspectOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -309,12 +306,12 @@ func init() {
 	register("images/prune/dangling", func(e *Env) {
 		// An untagged build with the run's label is dangling.
 		df := "FROM " + e.Image + "\nLABEL dockwire.what=dangling-" + e.RunID + "\n"
-		res, err := e.images().BuildDockerfile(e.Ctx, strings.NewReader(df), endpoints.ImageBuildOptions{Labels: e.Labels()})
+		res, err := e.Client.Images.BuildDockerfile(e.Ctx, strings.NewReader(df), endpoints.ImageBuildOptions{Labels: e.Labels()})
 		if err != nil {
 			e.T.Fatal(err)
 		}
 		e.removeImageLater(res.ID)
-		rep, err := e.images().Prune(e.Ctx, endpoints.ImagePruneOptions{Filters: wire.Filters{"label": {e.LabelFilter()}, "dangling": {"true"}}})
+		rep, err := e.Client.Images.Prune(e.Ctx, endpoints.ImagePruneOptions{Filters: wire.Filters{"label": {e.LabelFilter()}, "dangling": {"true"}}})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -327,17 +324,17 @@ func init() {
 		if !found {
 			e.T.Errorf("prune deleted %+v, not %s", rep.ImagesDeleted, res.ID)
 		}
-		if _, err := e.images().Inspect(e.Ctx, res.ID, endpoints.ImageInspectOptions{}); !errors.Is(err, wire.ErrNotFound) {
+		if _, err := e.Client.Images.Inspect(e.Ctx, res.ID, endpoints.ImageInspectOptions{}); !errors.Is(err, wire.ErrNotFound) {
 			e.T.Errorf("pruned image still there: %v", err)
 		}
-		if _, err := e.images().Inspect(e.Ctx, e.Image, endpoints.ImageInspectOptions{}); err != nil {
+		if _, err := e.Client.Images.Inspect(e.Ctx, e.Image, endpoints.ImageInspectOptions{}); err != nil {
 			e.T.Errorf("prune with the run's label removed the test image: %v", err)
 		}
 	})
 
 	register("images/pull/closed-port", func(e *Env) {
 		start := time.Now()
-		_, err := e.images().Pull(e.Ctx, "127.0.0.1:9/dockwire/nothing:v1", endpoints.ImagePullOptions{})
+		_, err := e.Client.Images.Pull(e.Ctx, "127.0.0.1:9/dockwire/nothing:v1", endpoints.ImagePullOptions{})
 		took := time.Since(start)
 		var werr *wire.Error
 		var serr *wire.StreamError
@@ -359,7 +356,7 @@ func init() {
 	})
 
 	register("images/delete/missing", func(e *Env) {
-		_, err := e.images().Delete(e.Ctx, "dockwire-missing-"+e.RunID+":v1", endpoints.ImageDeleteOptions{})
+		_, err := e.Client.Images.Delete(e.Ctx, "dockwire-missing-"+e.RunID+":v1", endpoints.ImageDeleteOptions{})
 		if !errors.Is(err, endpoints.ErrImageNotFound) {
 			e.T.Errorf("delete of a missing image: %v", err)
 		}

@@ -16,7 +16,7 @@ import (
 // test image), labels it with the run, and registers its removal.
 func (e *Env) buildFrom(ref, body string) endpoints.ImageBuildResult {
 	e.T.Helper()
-	res, err := e.images().BuildDockerfile(e.Ctx, strings.NewReader("FROM "+e.Image+"\n"+body), endpoints.ImageBuildOptions{Tags: []string{ref}, Labels: e.Labels()})
+	res, err := e.Client.Images.BuildDockerfile(e.Ctx, strings.NewReader("FROM "+e.Image+"\n"+body), endpoints.ImageBuildOptions{Tags: []string{ref}, Labels: e.Labels()})
 	e.removeImageLater(ref)
 	if err != nil {
 		e.T.Fatalf("build %s: %v", ref, err)
@@ -30,7 +30,7 @@ func (e *Env) buildFrom(ref, body string) endpoints.ImageBuildResult {
 // removeImageIDLater registers the forced removal of an image by id (for
 // images a scenario leaves untagged).
 func (e *Env) removeImageIDLater(id string) {
-	is := e.images()
+	is := e.Client.Images
 	e.Cleanup(func(ctx context.Context) error {
 		_, err := is.Delete(ctx, id, endpoints.ImageDeleteOptions{Force: true})
 		if errors.Is(err, wire.ErrNotFound) {
@@ -47,7 +47,7 @@ func init() {
 		ref := e.imageRef("cfg")
 		e.buildFrom(ref, "ENV A=1 B=\"two words\"\nWORKDIR /work\nEXPOSE 8080/tcp 53/udp\nVOLUME /data\nSTOPSIGNAL SIGUSR1\n"+
 			"ENTRYPOINT [\"sh\", \"-c\"]\nCMD [\"echo $A $B; pwd; id -u\"]\nUSER 1000:1000\nLABEL dockwire.what=cfg\n")
-		im, err := e.images().Inspect(e.Ctx, ref, endpoints.ImageInspectOptions{})
+		im, err := e.Client.Images.Inspect(e.Ctx, ref, endpoints.ImageInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
 		}
@@ -80,13 +80,13 @@ func init() {
 	})
 
 	register("images/history/fields-of-a-build", func(e *Env) {
-		base, err := e.images().Inspect(e.Ctx, e.Image, endpoints.ImageInspectOptions{})
+		base, err := e.Client.Images.Inspect(e.Ctx, e.Image, endpoints.ImageInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect base: %v", err)
 		}
 		ref := e.imageRef("hist")
 		res := e.buildFrom(ref, "ENV DW_HIST=1\nRUN echo hello > /hello-"+e.RunID+"\nLABEL dockwire.what=hist\n")
-		hist, err := e.images().History(e.Ctx, ref, endpoints.ImageHistoryOptions{})
+		hist, err := e.Client.Images.History(e.Ctx, ref, endpoints.ImageHistoryOptions{})
 		if err != nil {
 			e.T.Fatalf("history: %v", err)
 		}
@@ -123,7 +123,7 @@ func init() {
 		repo := strings.TrimSuffix(ref, ":v1")
 		has := func(f wire.Filters) bool {
 			e.T.Helper()
-			list, err := e.images().List(e.Ctx, endpoints.ImageListOptions{Filters: f})
+			list, err := e.Client.Images.List(e.Ctx, endpoints.ImageListOptions{Filters: f})
 			if err != nil {
 				e.T.Fatalf("list %v: %v", f, err)
 			}
@@ -153,7 +153,7 @@ func init() {
 		a, b := e.imageRef("sla"), e.imageRef("slb")
 		ra := e.buildFrom(a, "LABEL dockwire.what=sla\n")
 		rb := e.buildFrom(b, "LABEL dockwire.what=slb\n")
-		rc, err := e.images().GetAll(e.Ctx, []string{a, b}, endpoints.ImageGetAllOptions{})
+		rc, err := e.Client.Images.GetAll(e.Ctx, []string{a, b}, endpoints.ImageGetAllOptions{})
 		if err != nil {
 			e.T.Fatalf("save: %v", err)
 		}
@@ -164,11 +164,11 @@ func init() {
 			e.T.Fatalf("save: %v", err)
 		}
 		for _, ref := range []string{a, b} {
-			if _, err := e.images().Delete(e.Ctx, ref, endpoints.ImageDeleteOptions{}); err != nil {
+			if _, err := e.Client.Images.Delete(e.Ctx, ref, endpoints.ImageDeleteOptions{}); err != nil {
 				e.T.Fatalf("delete %s: %v", ref, err)
 			}
 		}
-		res, err := e.images().Load(e.Ctx, &tarball, endpoints.ImageLoadOptions{Quiet: true})
+		res, err := e.Client.Images.Load(e.Ctx, &tarball, endpoints.ImageLoadOptions{Quiet: true})
 		if err != nil {
 			e.T.Fatalf("load: %v", err)
 		}
@@ -176,7 +176,7 @@ func init() {
 			e.T.Errorf("load reported %q, want %s and %s", res.Images, a, b)
 		}
 		for ref, id := range map[string]string{a: ra.ID, b: rb.ID} {
-			im, err := e.images().Inspect(e.Ctx, ref, endpoints.ImageInspectOptions{})
+			im, err := e.Client.Images.Inspect(e.Ctx, ref, endpoints.ImageInspectOptions{})
 			if err != nil || im.ID != id {
 				e.T.Errorf("inspect %s after load: %s %v, want %s", ref, im.ID, err, id)
 			}
@@ -188,7 +188,7 @@ func init() {
 		res := e.buildFrom(ref, "LABEL dockwire.what=short\n")
 		hex := strings.TrimPrefix(res.ID, "sha256:")
 		for _, name := range []string{res.ID, hex, hex[:12], "sha256:" + hex[:10]} {
-			im, err := e.images().Inspect(e.Ctx, name, endpoints.ImageInspectOptions{})
+			im, err := e.Client.Images.Inspect(e.Ctx, name, endpoints.ImageInspectOptions{})
 			if err != nil || im.ID != res.ID {
 				e.T.Errorf("inspect by %q: %s %v, want %s", name, im.ID, err, res.ID)
 			}
@@ -201,17 +201,17 @@ func init() {
 		one, two := e.imageRef("twotags"), e.imageRef("twotags2")
 		res := e.buildFrom(one, "LABEL dockwire.what=twotags\n")
 		e.removeImageLater(two)
-		if _, err := e.images().Tag(e.Ctx, one, two, endpoints.ImageTagOptions{}); err != nil {
+		if _, err := e.Client.Images.Tag(e.Ctx, one, two, endpoints.ImageTagOptions{}); err != nil {
 			e.T.Fatalf("tag: %v", err)
 		}
-		_, err := e.images().Delete(e.Ctx, res.ID, endpoints.ImageDeleteOptions{})
+		_, err := e.Client.Images.Delete(e.Ctx, res.ID, endpoints.ImageDeleteOptions{})
 		e.wantStatus("delete by id of an image with two tags", err, 409, wire.ErrConflict)
 		for _, ref := range []string{one, two} {
-			if _, err := e.images().Inspect(e.Ctx, ref, endpoints.ImageInspectOptions{}); err != nil {
+			if _, err := e.Client.Images.Inspect(e.Ctx, ref, endpoints.ImageInspectOptions{}); err != nil {
 				e.T.Errorf("%s after the refused delete: %v", ref, err)
 			}
 		}
-		items, err := e.images().Delete(e.Ctx, res.ID, endpoints.ImageDeleteOptions{Force: true})
+		items, err := e.Client.Images.Delete(e.Ctx, res.ID, endpoints.ImageDeleteOptions{Force: true})
 		if err != nil {
 			e.T.Fatalf("forced delete: %v", err)
 		}
@@ -227,7 +227,7 @@ func init() {
 		if want := []string{one, two}; !slices.Equal(untagged, want) || !deleted {
 			e.T.Errorf("forced delete reported %+v, want untagged %v and deleted %s", items, want, res.ID)
 		}
-		_, err = e.images().Inspect(e.Ctx, res.ID, endpoints.ImageInspectOptions{})
+		_, err = e.Client.Images.Inspect(e.Ctx, res.ID, endpoints.ImageInspectOptions{})
 		if !errors.Is(err, endpoints.ErrImageNotFound) {
 			e.T.Errorf("inspect after forced delete: %v, want ErrImageNotFound", err)
 		}
@@ -241,14 +241,14 @@ func init() {
 		e.removeImageIDLater(old.ID)
 		other := e.imageRef("move2")
 		nu := e.buildFrom(other, "LABEL dockwire.what=move-new\n")
-		if _, err := e.images().Tag(e.Ctx, other, ref, endpoints.ImageTagOptions{}); err != nil {
+		if _, err := e.Client.Images.Tag(e.Ctx, other, ref, endpoints.ImageTagOptions{}); err != nil {
 			e.T.Fatalf("tag %s as %s: %v", other, ref, err)
 		}
-		im, err := e.images().Inspect(e.Ctx, ref, endpoints.ImageInspectOptions{})
+		im, err := e.Client.Images.Inspect(e.Ctx, ref, endpoints.ImageInspectOptions{})
 		if err != nil || im.ID != nu.ID {
 			e.T.Errorf("%s after the retag: %s %v, want %s", ref, im.ID, err, nu.ID)
 		}
-		was, err := e.images().Inspect(e.Ctx, old.ID, endpoints.ImageInspectOptions{})
+		was, err := e.Client.Images.Inspect(e.Ctx, old.ID, endpoints.ImageInspectOptions{})
 		if err != nil || slices.Contains(was.RepoTags, ref) {
 			e.T.Errorf("old image %s: tags %v %v, want it kept without %s", old.ID, was.RepoTags, err, ref)
 		}

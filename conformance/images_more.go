@@ -14,7 +14,7 @@ func init() {
 	// it inside the push stream).
 	register("images/push/missing-local-image", func(e *Env) {
 		ref := closedRegistry + "/dw-missing-" + e.RunID + ":v1"
-		_, err := e.images().Push(e.Ctx, ref, endpoints.ImagePushOptions{})
+		_, err := e.Client.Images.Push(e.Ctx, ref, endpoints.ImagePushOptions{})
 		if !typedFailure(err) {
 			e.T.Errorf("push of missing %s: %v, want a *wire.Error or *wire.StreamError", ref, err)
 		}
@@ -25,20 +25,20 @@ func init() {
 	register("images/push/closed-port-registry", func(e *Env) {
 		ref := closedRegistry + "/" + e.imageRef("push")
 		e.removeImageLater(ref)
-		if _, err := e.images().Tag(e.Ctx, e.Image, ref, endpoints.ImageTagOptions{}); err != nil {
+		if _, err := e.Client.Images.Tag(e.Ctx, e.Image, ref, endpoints.ImageTagOptions{}); err != nil {
 			e.T.Fatalf("tag: %v", err)
 		}
-		_, err := e.images().Push(e.Ctx, ref, endpoints.ImagePushOptions{})
+		_, err := e.Client.Images.Push(e.Ctx, ref, endpoints.ImagePushOptions{})
 		if !typedFailure(err) {
 			e.T.Errorf("push to %s: %v, want a *wire.Error or *wire.StreamError", closedRegistry, err)
 		}
-		if _, err := e.images().Inspect(e.Ctx, ref, endpoints.ImageInspectOptions{}); err != nil {
+		if _, err := e.Client.Images.Inspect(e.Ctx, ref, endpoints.ImageInspectOptions{}); err != nil {
 			e.T.Errorf("inspect %s after the failed push: %v", ref, err)
 		}
 	})
 
 	register("images/search/closed-port-registry", func(e *Env) {
-		res, err := e.images().Search(e.Ctx, closedRegistry+"/dw-"+e.RunID, endpoints.ImageSearchOptions{Limit: 5})
+		res, err := e.Client.Images.Search(e.Ctx, closedRegistry+"/dw-"+e.RunID, endpoints.ImageSearchOptions{Limit: 5})
 		var werr *wire.Error
 		if !errors.As(err, &werr) || werr.StatusCode < 400 {
 			e.T.Errorf("search on %s: %v (%d results), want a *wire.Error", closedRegistry, err, len(res.Items))
@@ -46,7 +46,7 @@ func init() {
 	})
 
 	register("images/search/negative-limit-refused", func(e *Env) {
-		_, err := e.images().Search(e.Ctx, "busybox", endpoints.ImageSearchOptions{Limit: -1})
+		_, err := e.Client.Images.Search(e.Ctx, "busybox", endpoints.ImageSearchOptions{Limit: -1})
 		var ae *endpoints.ArgError
 		if !errors.As(err, &ae) {
 			e.T.Errorf("search with Limit -1: %v, want *endpoints.ArgError", err)
@@ -58,26 +58,26 @@ func init() {
 	register("images/attestations/version-gated", func(e *Env) {
 		if !e.apiAtLeast(55) {
 			e.wantVersionError("attestations below 1.55", func(ctx context.Context) error {
-				_, err := e.images().Attestations(ctx, e.Image, endpoints.ImageAttestationsOptions{})
+				_, err := e.Client.Images.Attestations(ctx, e.Image, endpoints.ImageAttestationsOptions{})
 				return err
 			})
 			return
 		}
-		st, err := e.images().Attestations(e.Ctx, e.Image, endpoints.ImageAttestationsOptions{})
+		st, err := e.Client.Images.Attestations(e.Ctx, e.Image, endpoints.ImageAttestationsOptions{})
 		if err != nil {
 			e.T.Fatalf("attestations of %s: %v", e.Image, err)
 		}
 		if len(st.Items) != 0 {
 			e.T.Errorf("attestations of an imported image: %+v, want none", st)
 		}
-		_, err = e.images().Attestations(e.Ctx, "dw-missing-"+e.RunID+":v1", endpoints.ImageAttestationsOptions{})
+		_, err = e.Client.Images.Attestations(e.Ctx, "dw-missing-"+e.RunID+":v1", endpoints.ImageAttestationsOptions{})
 		if !errors.Is(err, wire.ErrNotFound) {
 			e.T.Errorf("attestations of a missing image: %v, want wire.ErrNotFound", err)
 		}
 	})
 
 	register("images/build-prune/ok", func(e *Env) {
-		res, err := e.images().BuildPrune(e.Ctx, endpoints.ImageBuildPruneOptions{Filters: wire.Filters{"until": {"24h"}}})
+		res, err := e.Client.Images.BuildPrune(e.Ctx, endpoints.ImageBuildPruneOptions{Filters: wire.Filters{"until": {"24h"}}})
 		if err != nil {
 			e.T.Fatalf("build prune: %v", err)
 		}
@@ -94,14 +94,14 @@ func init() {
 			e.T.Skip("the negotiated API is 1.48 or newer: MaxUsedSpace is allowed, nothing to refuse")
 		}
 		e.wantVersionError("build prune MaxUsedSpace below 1.48", func(ctx context.Context) error {
-			_, err := e.images().BuildPrune(ctx, endpoints.ImageBuildPruneOptions{MaxUsedSpace: 1 << 30})
+			_, err := e.Client.Images.BuildPrune(ctx, endpoints.ImageBuildPruneOptions{MaxUsedSpace: 1 << 30})
 			return err
 		})
 	})
 
 	register("images/errors/not-found", func(e *Env) {
 		missing := "dw-missing-" + e.RunID + ":v1"
-		is := e.images()
+		is := e.Client.Images
 		checks := []struct {
 			what string
 			err  error
@@ -128,13 +128,13 @@ func init() {
 	// no tag is made.
 	register("images/tag/bad-references-refused", func(e *Env) {
 		for _, target := range []string{"UPPER/case:v1", "a@sha256:00", "has space:v1", ""} {
-			_, err := e.images().Tag(e.Ctx, e.Image, target, endpoints.ImageTagOptions{})
+			_, err := e.Client.Images.Tag(e.Ctx, e.Image, target, endpoints.ImageTagOptions{})
 			var ae *endpoints.ArgError
 			if !errors.As(err, &ae) && !typedFailure(err) {
 				e.T.Errorf("tag as %q: %v, want *endpoints.ArgError or a *wire.Error", target, err)
 			}
 		}
-		list, err := e.images().List(e.Ctx, endpoints.ImageListOptions{Filters: wire.Filters{"reference": {"UPPER/case"}}})
+		list, err := e.Client.Images.List(e.Ctx, endpoints.ImageListOptions{Filters: wire.Filters{"reference": {"UPPER/case"}}})
 		if err != nil || len(list.Items) != 0 {
 			e.T.Errorf("images after refused tags: %d, %v", len(list.Items), err)
 		}
@@ -144,7 +144,7 @@ func init() {
 		ref := e.imageRef("inuse")
 		e.buildTiny(ref, "inuse")
 		e.newContainer(endpoints.ContainerConfig{Image: ref, Cmd: []string{"true"}}, nil)
-		_, err := e.images().Delete(e.Ctx, ref, endpoints.ImageDeleteOptions{})
+		_, err := e.Client.Images.Delete(e.Ctx, ref, endpoints.ImageDeleteOptions{})
 		// The tag is the image's only one: removing it would leave a
 		// container's image untagged, which Docker refuses with 409.
 		if !errors.Is(err, wire.ErrConflict) {
@@ -155,7 +155,7 @@ func init() {
 	register("images/list/label-filter", func(e *Env) {
 		ref := e.imageRef("listlabel")
 		res := e.buildTiny(ref, "listlabel")
-		list, err := e.images().List(e.Ctx, endpoints.ImageListOptions{Filters: wire.Filters{"label": {"dockwire.what=listlabel"}}})
+		list, err := e.Client.Images.List(e.Ctx, endpoints.ImageListOptions{Filters: wire.Filters{"label": {"dockwire.what=listlabel"}}})
 		if err != nil {
 			e.T.Fatalf("list: %v", err)
 		}

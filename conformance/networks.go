@@ -12,10 +12,6 @@ import (
 	"github.com/dockwire/dockwire/wire"
 )
 
-// networks returns the Network operations of the target's client (built
-// from the wire layer until the root Client carries them).
-func (e *Env) networks() *endpoints.NetworkService { return e.Client.Networks }
-
 // newNetwork creates a labelled network and registers its removal.
 func (e *Env) newNetwork(opts endpoints.NetworkCreateOptions) string {
 	e.T.Helper()
@@ -24,11 +20,11 @@ func (e *Env) newNetwork(opts endpoints.NetworkCreateOptions) string {
 		labels[k] = v
 	}
 	opts.Labels = labels
-	res, err := e.networks().Create(e.Ctx, opts)
+	res, err := e.Client.Networks.Create(e.Ctx, opts)
 	if err != nil {
 		e.T.Fatalf("network create: %v", err)
 	}
-	ns := e.networks()
+	ns := e.Client.Networks
 	e.Cleanup(func(ctx context.Context) error {
 		_, err := ns.Delete(ctx, res.ID, endpoints.NetworkDeleteOptions{})
 		if errors.Is(err, wire.ErrNotFound) {
@@ -42,7 +38,7 @@ func (e *Env) newNetwork(opts endpoints.NetworkCreateOptions) string {
 // logsOf returns a container's whole output, stdout and stderr together.
 func (e *Env) logsOf(id string) string {
 	e.T.Helper()
-	return e.logsText(e.containers().Logs(e.Ctx, id, endpoints.ContainerLogsOptions{}))
+	return e.logsText(e.Client.Containers.Logs(e.Ctx, id, endpoints.ContainerLogsOptions{}))
 }
 
 // logsText reads a whole log stream (a container's, service's or task's),
@@ -66,14 +62,14 @@ func init() {
 		id := e.newNetwork(endpoints.NetworkCreateOptions{Name: name, Driver: "bridge",
 			IPAM: &endpoints.IPAM{Config: []endpoints.IPAMPool{{Subnet: "10.231.0.0/24", Gateway: "10.231.0.1"}}}})
 
-		n, err := e.networks().Inspect(e.Ctx, name, endpoints.NetworkInspectOptions{})
+		n, err := e.Client.Networks.Inspect(e.Ctx, name, endpoints.NetworkInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
 		}
 		if n.ID != id || n.Driver != "bridge" || len(n.IPAM.Config) != 1 || n.IPAM.Config[0].Subnet != "10.231.0.0/24" || n.Labels[LabelKey] != e.RunID {
 			e.T.Fatalf("inspect: %+v", n)
 		}
-		list, err := e.networks().List(e.Ctx, endpoints.NetworkListOptions{Filters: wire.Filters{"label": {e.LabelFilter()}}})
+		list, err := e.Client.Networks.List(e.Ctx, endpoints.NetworkListOptions{Filters: wire.Filters{"label": {e.LabelFilter()}}})
 		if err != nil {
 			e.T.Fatalf("list: %v", err)
 		}
@@ -83,19 +79,19 @@ func init() {
 
 		cid := e.running(nil, "sleep", "60")
 		alias := "web-" + e.RunID
-		_, err = e.networks().Connect(e.Ctx, id, endpoints.NetworkConnectOptions{Container: cid, EndpointConfig: &endpoints.EndpointSettings{
+		_, err = e.Client.Networks.Connect(e.Ctx, id, endpoints.NetworkConnectOptions{Container: cid, EndpointConfig: &endpoints.EndpointSettings{
 			Aliases: []string{alias}, IPAMConfig: &endpoints.EndpointIPAMConfig{IPv4Address: "10.231.0.10"}}})
 		if err != nil {
 			e.T.Fatalf("connect: %v", err)
 		}
-		n, err = e.networks().Inspect(e.Ctx, id, endpoints.NetworkInspectOptions{})
+		n, err = e.Client.Networks.Inspect(e.Ctx, id, endpoints.NetworkInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
 		}
 		if ep, ok := n.Containers[cid]; !ok || !strings.HasPrefix(ep.IPv4Address, "10.231.0.10/") {
 			e.T.Errorf("network inspect after connect: containers %+v, want %s at 10.231.0.10/24", n.Containers, cid)
 		}
-		c, err := e.containers().Inspect(e.Ctx, cid, endpoints.ContainerInspectOptions{})
+		c, err := e.Client.Containers.Inspect(e.Ctx, cid, endpoints.ContainerInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("container inspect: %v", err)
 		}
@@ -106,10 +102,10 @@ func init() {
 		if es == nil || es.IPAddress != "10.231.0.10" || !slices.Contains(es.Aliases, alias) {
 			e.T.Errorf("container inspect: endpoint %+v, want 10.231.0.10 with alias %s", es, alias)
 		}
-		if _, err := e.networks().Disconnect(e.Ctx, id, endpoints.NetworkDisconnectOptions{Container: cid}); err != nil {
+		if _, err := e.Client.Networks.Disconnect(e.Ctx, id, endpoints.NetworkDisconnectOptions{Container: cid}); err != nil {
 			e.T.Fatalf("disconnect: %v", err)
 		}
-		n, err = e.networks().Inspect(e.Ctx, id, endpoints.NetworkInspectOptions{})
+		n, err = e.Client.Networks.Inspect(e.Ctx, id, endpoints.NetworkInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
 		}
@@ -117,34 +113,34 @@ func init() {
 			e.T.Errorf("container still attached after disconnect: %+v", n.Containers)
 		}
 
-		pr, err := e.networks().Prune(e.Ctx, endpoints.NetworkPruneOptions{Filters: wire.Filters{"label": {e.LabelFilter()}}})
+		pr, err := e.Client.Networks.Prune(e.Ctx, endpoints.NetworkPruneOptions{Filters: wire.Filters{"label": {e.LabelFilter()}}})
 		if err != nil {
 			e.T.Fatalf("prune: %v", err)
 		}
 		if !slices.Contains(pr.NetworksDeleted, name) {
 			e.T.Errorf("prune deleted %q, want %s among them", pr.NetworksDeleted, name)
 		}
-		if _, err := e.networks().Inspect(e.Ctx, id, endpoints.NetworkInspectOptions{}); !errors.Is(err, wire.ErrNotFound) {
+		if _, err := e.Client.Networks.Inspect(e.Ctx, id, endpoints.NetworkInspectOptions{}); !errors.Is(err, wire.ErrNotFound) {
 			e.T.Errorf("inspect after prune: %v, want wire.ErrNotFound", err)
 		}
 	})
 
 	register("networks/errors/typed", func(e *Env) {
-		_, err := e.networks().Inspect(e.Ctx, "dw-missing-"+e.RunID, endpoints.NetworkInspectOptions{})
+		_, err := e.Client.Networks.Inspect(e.Ctx, "dw-missing-"+e.RunID, endpoints.NetworkInspectOptions{})
 		var werr *wire.Error
 		if !errors.Is(err, wire.ErrNotFound) || !errors.As(err, &werr) || werr.StatusCode != 404 {
 			e.T.Errorf("inspect missing: %v, want a 404 *wire.Error", err)
 		}
-		if _, err := e.networks().Delete(e.Ctx, "dw-missing-"+e.RunID, endpoints.NetworkDeleteOptions{}); !errors.Is(err, wire.ErrNotFound) {
+		if _, err := e.Client.Networks.Delete(e.Ctx, "dw-missing-"+e.RunID, endpoints.NetworkDeleteOptions{}); !errors.Is(err, wire.ErrNotFound) {
 			e.T.Errorf("delete missing: %v, want wire.ErrNotFound", err)
 		}
 		id := e.newNetwork(endpoints.NetworkCreateOptions{Name: "dw-net-err-" + e.RunID})
-		_, err = e.networks().Connect(e.Ctx, id, endpoints.NetworkConnectOptions{Container: "dw-missing-" + e.RunID})
+		_, err = e.Client.Networks.Connect(e.Ctx, id, endpoints.NetworkConnectOptions{Container: "dw-missing-" + e.RunID})
 		if !errors.Is(err, wire.ErrNotFound) {
 			e.T.Errorf("connect missing container: %v, want wire.ErrNotFound", err)
 		}
 		// A subnet that is not a CIDR is refused before any I/O.
-		_, err = e.networks().Create(e.Ctx, endpoints.NetworkCreateOptions{Name: "dw-bad-" + e.RunID, IPAM: &endpoints.IPAM{Config: []endpoints.IPAMPool{{Subnet: "10.231.0.0"}}}})
+		_, err = e.Client.Networks.Create(e.Ctx, endpoints.NetworkCreateOptions{Name: "dw-bad-" + e.RunID, IPAM: &endpoints.IPAM{Config: []endpoints.IPAMPool{{Subnet: "10.231.0.0"}}}})
 		var ae *endpoints.ArgError
 		if !errors.As(err, &ae) {
 			e.T.Errorf("bad subnet: %v, want *endpoints.ArgError", err)

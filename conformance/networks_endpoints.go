@@ -16,7 +16,7 @@ func init() {
 		name := "dw-eps-" + e.RunID
 		pool := endpoints.IPAMPool{Subnet: "10.219.57.0/24", IPRange: "10.219.57.128/25", AuxiliaryAddresses: map[string]string{"reserved": "10.219.57.200"}}
 		e.newNetwork(endpoints.NetworkCreateOptions{Name: name, IPAM: &endpoints.IPAM{Config: []endpoints.IPAMPool{pool}, Options: map[string]string{"opt": "v"}}})
-		n, err := e.networks().Inspect(e.Ctx, name, endpoints.NetworkInspectOptions{})
+		n, err := e.Client.Networks.Inspect(e.Ctx, name, endpoints.NetworkInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("network inspect: %v", err)
 		}
@@ -34,7 +34,7 @@ func init() {
 		})
 		endpoint := func(when string) *endpoints.EndpointSettings {
 			e.T.Helper()
-			c, err := e.containers().Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+			c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 			if err != nil || c.NetworkSettings == nil || c.NetworkSettings.Networks[name] == nil {
 				e.T.Fatalf("inspect %s: %+v, %v", when, c.NetworkSettings, err)
 			}
@@ -53,7 +53,7 @@ func init() {
 			e.T.Errorf("endpoint of the running container: %+v, want an address of %s and the settings", ep, pool.IPRange)
 		}
 		timeout := 0
-		if _, err := e.containers().Stop(e.Ctx, id, endpoints.ContainerStopOptions{Timeout: &timeout}); err != nil {
+		if _, err := e.Client.Containers.Stop(e.Ctx, id, endpoints.ContainerStopOptions{Timeout: &timeout}); err != nil {
 			e.T.Fatalf("stop: %v", err)
 		}
 		if ep = endpoint("stopped"); ep.IPAddress != "" || ep.EndpointID != "" || !slices.Contains(ep.Aliases, "one") {

@@ -18,7 +18,7 @@ func init() {
 		names := func(f wire.Filters) []string {
 			e.T.Helper()
 			f["label"] = append(f["label"], e.LabelFilter())
-			list, err := e.networks().List(e.Ctx, endpoints.NetworkListOptions{Filters: f})
+			list, err := e.Client.Networks.List(e.Ctx, endpoints.NetworkListOptions{Filters: f})
 			if err != nil {
 				e.T.Fatalf("list %v: %v", f, err)
 			}
@@ -48,7 +48,7 @@ func init() {
 				e.T.Errorf("list %v: %v, want %v", tt.f, got, tt.want)
 			}
 		}
-		list, err := e.networks().List(e.Ctx, endpoints.NetworkListOptions{Filters: wire.Filters{"type": {"builtin"}}})
+		list, err := e.Client.Networks.List(e.Ctx, endpoints.NetworkListOptions{Filters: wire.Filters{"type": {"builtin"}}})
 		if err != nil {
 			e.T.Fatalf("list type=builtin: %v", err)
 		}
@@ -67,12 +67,12 @@ func init() {
 		name := "dw-nin-" + e.RunID
 		id := e.newNetwork(endpoints.NetworkCreateOptions{Name: name})
 		for _, ref := range []string{name, id, id[:12]} {
-			n, err := e.networks().Inspect(e.Ctx, ref, endpoints.NetworkInspectOptions{})
+			n, err := e.Client.Networks.Inspect(e.Ctx, ref, endpoints.NetworkInspectOptions{})
 			if err != nil || n.ID != id || n.Name != name || n.Scope != "local" || n.Driver != "bridge" || n.Created == "" {
 				e.T.Errorf("inspect %q: %+v %v", ref, n, err)
 			}
 		}
-		n, err := e.networks().Inspect(e.Ctx, id, endpoints.NetworkInspectOptions{Verbose: true})
+		n, err := e.Client.Networks.Inspect(e.Ctx, id, endpoints.NetworkInspectOptions{Verbose: true})
 		if err != nil || n.ID != id {
 			e.T.Errorf("verbose inspect: %+v %v", n, err)
 		}
@@ -81,13 +81,13 @@ func init() {
 	register("networks/disconnect/not-connected", func(e *Env) {
 		id := e.newNetwork(endpoints.NetworkCreateOptions{Name: "dw-ndc-" + e.RunID})
 		cid := e.running(nil, "sleep", "60")
-		_, err := e.networks().Disconnect(e.Ctx, id, endpoints.NetworkDisconnectOptions{Container: cid})
+		_, err := e.Client.Networks.Disconnect(e.Ctx, id, endpoints.NetworkDisconnectOptions{Container: cid})
 		// dockerd 20.10 answers 500, newer daemons a 4xx: all name it.
 		var werr *wire.Error
 		if !errors.As(err, &werr) || werr.StatusCode < 400 || !strings.Contains(werr.Message, "is not connected") {
 			e.T.Errorf("disconnect of a container that is not connected: %v, want the daemon's error saying it is not connected", err)
 		}
-		_, err = e.networks().Disconnect(e.Ctx, id, endpoints.NetworkDisconnectOptions{Container: "dw-missing-" + e.RunID})
+		_, err = e.Client.Networks.Disconnect(e.Ctx, id, endpoints.NetworkDisconnectOptions{Container: "dw-missing-" + e.RunID})
 		if !typedFailure(err) {
 			e.T.Errorf("disconnect of a missing container: %v, want a *wire.Error", err)
 		}
@@ -96,10 +96,10 @@ func init() {
 	register("networks/connect/twice-forbidden", func(e *Env) {
 		id := e.newNetwork(endpoints.NetworkCreateOptions{Name: "dw-nct-" + e.RunID})
 		cid := e.running(nil, "sleep", "60")
-		if _, err := e.networks().Connect(e.Ctx, id, endpoints.NetworkConnectOptions{Container: cid}); err != nil {
+		if _, err := e.Client.Networks.Connect(e.Ctx, id, endpoints.NetworkConnectOptions{Container: cid}); err != nil {
 			e.T.Fatalf("connect: %v", err)
 		}
-		_, err := e.networks().Connect(e.Ctx, id, endpoints.NetworkConnectOptions{Container: cid})
+		_, err := e.Client.Networks.Connect(e.Ctx, id, endpoints.NetworkConnectOptions{Container: cid})
 		e.wantStatus("second connect of the same container", err, 403, wire.ErrForbidden)
 	})
 
@@ -107,13 +107,13 @@ func init() {
 		name := "dw-ndu-" + e.RunID
 		id := e.newNetwork(endpoints.NetworkCreateOptions{Name: name})
 		cid := e.running(&endpoints.HostConfig{NetworkMode: name}, "sleep", "60")
-		_, err := e.networks().Delete(e.Ctx, id, endpoints.NetworkDeleteOptions{})
+		_, err := e.Client.Networks.Delete(e.Ctx, id, endpoints.NetworkDeleteOptions{})
 		e.wantStatus("delete of a network with a running container", err, 403, wire.ErrForbidden)
-		if _, err := e.networks().Inspect(e.Ctx, id, endpoints.NetworkInspectOptions{}); err != nil {
+		if _, err := e.Client.Networks.Inspect(e.Ctx, id, endpoints.NetworkInspectOptions{}); err != nil {
 			e.T.Errorf("network gone after the refused delete: %v", err)
 		}
 		e.removeNow(cid)
-		if _, err := e.networks().Delete(e.Ctx, id, endpoints.NetworkDeleteOptions{}); err != nil {
+		if _, err := e.Client.Networks.Delete(e.Ctx, id, endpoints.NetworkDeleteOptions{}); err != nil {
 			e.T.Errorf("delete once the container is gone: %v", err)
 		}
 	})
@@ -121,9 +121,9 @@ func init() {
 	register("networks/create/duplicate-name-conflict", func(e *Env) {
 		name := "dw-ndup-" + e.RunID
 		e.newNetwork(endpoints.NetworkCreateOptions{Name: name})
-		res, err := e.networks().Create(e.Ctx, endpoints.NetworkCreateOptions{Name: name, CheckDuplicate: true, Labels: e.Labels()})
+		res, err := e.Client.Networks.Create(e.Ctx, endpoints.NetworkCreateOptions{Name: name, CheckDuplicate: true, Labels: e.Labels()})
 		if err == nil {
-			e.networks().Delete(e.Ctx, res.ID, endpoints.NetworkDeleteOptions{})
+			e.Client.Networks.Delete(e.Ctx, res.ID, endpoints.NetworkDeleteOptions{})
 		}
 		e.wantStatus("create of a taken network name", err, 409, wire.ErrConflict)
 	})
@@ -133,7 +133,7 @@ func init() {
 		name := "dw-nint-" + e.RunID
 		id := e.newNetwork(endpoints.NetworkCreateOptions{Name: name, Internal: true, Attachable: true,
 			Options: map[string]string{"com.docker.network.driver.mtu": "1400"}, Labels: map[string]string{"dockwire.kind": "internal"}})
-		n, err := e.networks().Inspect(e.Ctx, id, endpoints.NetworkInspectOptions{})
+		n, err := e.Client.Networks.Inspect(e.Ctx, id, endpoints.NetworkInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
 		}
@@ -163,7 +163,7 @@ func init() {
 			NetworkingConfig: &endpoints.NetworkingConfig{EndpointsConfig: map[string]*endpoints.EndpointSettings{name: {Aliases: []string{alias}}}},
 		})
 		e.start(cid)
-		c, err := e.containers().Inspect(e.Ctx, cid, endpoints.ContainerInspectOptions{})
+		c, err := e.Client.Containers.Inspect(e.Ctx, cid, endpoints.ContainerInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
 		}
@@ -171,7 +171,7 @@ func init() {
 		if es == nil || es.NetworkID != id || !slices.Contains(es.Aliases, alias) || es.IPAddress == "" || len(c.NetworkSettings.Networks) != 1 {
 			e.T.Errorf("container networks %+v, want only %s with alias %s and an address", c.NetworkSettings.Networks, name, alias)
 		}
-		n, err := e.networks().Inspect(e.Ctx, id, endpoints.NetworkInspectOptions{})
+		n, err := e.Client.Networks.Inspect(e.Ctx, id, endpoints.NetworkInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("network inspect: %v", err)
 		}

@@ -13,13 +13,9 @@ import (
 	"github.com/dockwire/dockwire/wire"
 )
 
-// plugins returns the Plugin operations of the target's client (built from
-// the wire layer until the root Client carries them).
-func (e *Env) plugins() *endpoints.PluginService { return e.Client.Plugins }
-
 // removePluginLater registers the forced removal of plugin name.
 func (e *Env) removePluginLater(name string) {
-	ps := e.plugins()
+	ps := e.Client.Plugins
 	e.Cleanup(func(ctx context.Context) error {
 		_, err := ps.Delete(ctx, name, endpoints.PluginDeleteOptions{Force: true})
 		if errors.Is(err, wire.ErrNotFound) {
@@ -36,7 +32,7 @@ func init() {
 	register("plugins/pull/unreachable-registry-typed-error", func(e *Env) {
 		const remote = "127.0.0.1:9/p"
 		name := "dw-plugin-" + e.RunID
-		ps := e.plugins()
+		ps := e.Client.Plugins
 		e.removePluginLater(name)
 		// dockerd 20.10 answers 200 [] for a registry it cannot reach;
 		// newer daemons and the mock answer an error status.
@@ -70,7 +66,7 @@ func init() {
 	})
 
 	register("plugins/errors/not-found-and-bad-create", func(e *Env) {
-		ps := e.plugins()
+		ps := e.Client.Plugins
 		missing := "dw-missing-plugin-" + e.RunID
 		checks := []struct {
 			what string

@@ -34,7 +34,7 @@ func init() {
 	// listed, inspected, its settings changed; push and upgrade against a
 	// registry nobody listens on fail typed; removal makes it 404.
 	register("plugins/create/local-lifecycle", func(e *Env) {
-		ps := e.plugins()
+		ps := e.Client.Plugins
 		name := closedRegistry + "/dw-plugin-" + e.RunID + ":latest"
 		e.removePluginLater(name)
 		if _, err := ps.Create(e.Ctx, name, pluginTar(), endpoints.PluginCreateOptions{}); err != nil {
@@ -86,7 +86,7 @@ func init() {
 	})
 
 	register("plugins/create/name-taken-conflict", func(e *Env) {
-		ps := e.plugins()
+		ps := e.Client.Plugins
 		name := "dw-plugin-twice-" + e.RunID + ":latest"
 		e.removePluginLater(name)
 		if _, err := ps.Create(e.Ctx, name, pluginTar(), endpoints.PluginCreateOptions{}); err != nil {

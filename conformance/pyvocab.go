@@ -29,7 +29,7 @@ func init() {
 		dbName := e.name(db)
 		host := e.T.TempDir()
 		stop := 7
-		res, err := e.containers().Run(e.Ctx, endpoints.ContainerRunOptions{
+		res, err := e.Client.Containers.Run(e.Ctx, endpoints.ContainerRunOptions{
 			Image: e.Image, NoStart: true, Labels: e.Labels(),
 			CommandLine: `sh -c 'echo "a  b"'`,
 			Environment: map[string]string{"B": "2", "A": "1"}, Env: []string{"Z=0"},
@@ -48,7 +48,7 @@ func init() {
 		if err != nil {
 			e.T.Fatalf("run with NoStart: %v", err)
 		}
-		c, err := e.containers().Inspect(e.Ctx, res.ID, endpoints.ContainerInspectOptions{})
+		c, err := e.Client.Containers.Inspect(e.Ctx, res.ID, endpoints.ContainerInspectOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -100,7 +100,7 @@ func init() {
 	register("containers/run/stream-and-stream-selection", func(e *Env) {
 		cmd := "echo out; echo err >&2"
 		var out, errOut bytes.Buffer
-		res, err := e.containers().Run(e.Ctx, endpoints.ContainerRunOptions{Image: e.Image, CommandLine: "sh -c '" + cmd + "'", Remove: true, Labels: e.Labels(),
+		res, err := e.Client.Containers.Run(e.Ctx, endpoints.ContainerRunOptions{Image: e.Image, CommandLine: "sh -c '" + cmd + "'", Remove: true, Labels: e.Labels(),
 			Stream: &out, StreamStderr: &errOut})
 		if err != nil {
 			e.T.Fatal(err)
@@ -108,7 +108,7 @@ func init() {
 		if res.Output != nil || out.String() != "out\n" || errOut.String() != "err\n" {
 			e.T.Errorf("streamed: output %q, stdout %q, stderr %q", res.Output, out.String(), errOut.String())
 		}
-		res, err = e.containers().Run(e.Ctx, endpoints.ContainerRunOptions{Image: e.Image, Command: []string{"sh", "-c", cmd}, Remove: true, Labels: e.Labels(),
+		res, err = e.Client.Containers.Run(e.Ctx, endpoints.ContainerRunOptions{Image: e.Image, Command: []string{"sh", "-c", cmd}, Remove: true, Labels: e.Labels(),
 			NoStdout: true, Stderr: true})
 		if err != nil {
 			e.T.Fatal(err)
@@ -122,7 +122,7 @@ func init() {
 	// container's environment, never over the caller's own.
 	register("containers/run/config-proxies", func(e *Env) {
 		cfg := &endpoints.ConfigFile{Proxies: map[string]endpoints.ProxyConfig{"default": {HTTPProxy: "http://127.0.0.1:9", NoProxy: "localhost"}}}
-		res, err := e.containers().Run(e.Ctx, endpoints.ContainerRunOptions{Image: e.Image, Command: []string{"env"}, Remove: true, Labels: e.Labels(),
+		res, err := e.Client.Containers.Run(e.Ctx, endpoints.ContainerRunOptions{Image: e.Image, Command: []string{"env"}, Remove: true, Labels: e.Labels(),
 			Config: cfg, Environment: map[string]string{"NO_PROXY": "mine"}})
 		if err != nil {
 			e.T.Fatal(err)
@@ -141,7 +141,7 @@ func init() {
 	// docker-py's logs() as bytes, and the same split.
 	register("containers/logs/bytes-whole-and-split", func(e *Env) {
 		id := e.exited("sh", "-c", "echo out1; echo err1 >&2; echo out2")
-		res, err := e.containers().LogsBytes(e.Ctx, id, endpoints.ContainerLogsOptions{})
+		res, err := e.Client.Containers.LogsBytes(e.Ctx, id, endpoints.ContainerLogsOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -158,7 +158,7 @@ func init() {
 		})
 		e.start(id)
 		e.exitCode(id)
-		res, err := e.containers().LogsBytes(e.Ctx, id, endpoints.ContainerLogsOptions{Details: true})
+		res, err := e.Client.Containers.LogsBytes(e.Ctx, id, endpoints.ContainerLogsOptions{Details: true})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -173,12 +173,12 @@ func init() {
 		var res endpoints.ContainerLogsBytesResult
 		if !eventually(e.Ctx, 10*time.Second, func() bool {
 			var err error
-			res, err = e.containers().LogsBytes(e.Ctx, id, endpoints.ContainerLogsOptions{})
+			res, err = e.Client.Containers.LogsBytes(e.Ctx, id, endpoints.ContainerLogsOptions{})
 			return err == nil && len(res.Stderr) > 0
 		}) {
 			e.T.Fatalf("the container's output never came: %q", res.Output)
 		}
-		got, err := e.containers().AttachBytes(e.Ctx, id, endpoints.ContainerAttachOptions{Logs: true, NoStream: true})
+		got, err := e.Client.Containers.AttachBytes(e.Ctx, id, endpoints.ContainerAttachOptions{Logs: true, NoStream: true})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -191,7 +191,7 @@ func init() {
 	// earlier sample, so the CPU percent of a busy container is not 0.
 	register("containers/stats/once-with-cpu-percent", func(e *Env) {
 		id := e.running(nil, "sh", "-c", "while :; do :; done")
-		res, err := e.containers().StatsOnce(e.Ctx, id, endpoints.ContainerStatsOnceOptions{})
+		res, err := e.Client.Containers.StatsOnce(e.Ctx, id, endpoints.ContainerStatsOnceOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -212,11 +212,11 @@ func init() {
 		defer srv.Close()
 		ref := e.imageRef("import-url")
 		e.removeImageLater(ref)
-		res, err := e.images().Import(e.Ctx, nil, endpoints.ImageImportOptions{URL: srv.URL + "/rootfs.tar", Reference: ref})
+		res, err := e.Client.Images.Import(e.Ctx, nil, endpoints.ImageImportOptions{URL: srv.URL + "/rootfs.tar", Reference: ref})
 		if err != nil {
 			e.T.Fatalf("import from %s: %v", srv.URL, err)
 		}
-		in, err := e.images().Inspect(e.Ctx, ref, endpoints.ImageInspectOptions{})
+		in, err := e.Client.Images.Inspect(e.Ctx, ref, endpoints.ImageInspectOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -231,7 +231,7 @@ func init() {
 	// docker save -o: the archive lands whole in the file.
 	register("images/save/to-file", func(e *Env) {
 		path := filepath.Join(e.T.TempDir(), "image.tar")
-		res, err := e.images().GetFile(e.Ctx, e.Image, path, endpoints.ImageGetOptions{})
+		res, err := e.Client.Images.GetFile(e.Ctx, e.Image, path, endpoints.ImageGetOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -247,7 +247,7 @@ func init() {
 		if !slices.Contains(names, "manifest.json") {
 			e.T.Errorf("saved archive lacks manifest.json: %q", names)
 		}
-		if _, err := e.images().GetFile(e.Ctx, "dockwire-no-such-image-"+e.RunID, path+".2", endpoints.ImageGetOptions{}); !errors.Is(err, wire.ErrNotFound) {
+		if _, err := e.Client.Images.GetFile(e.Ctx, "dockwire-no-such-image-"+e.RunID, path+".2", endpoints.ImageGetOptions{}); !errors.Is(err, wire.ErrNotFound) {
 			e.T.Errorf("save of a missing image: %v, want wire.ErrNotFound", err)
 		}
 		if _, err := os.Stat(path + ".2"); !errors.Is(err, os.ErrNotExist) {
@@ -259,7 +259,7 @@ func init() {
 // name returns the container's name without its leading "/".
 func (e *Env) name(id string) string {
 	e.T.Helper()
-	c, err := e.containers().Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+	c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 	if err != nil {
 		e.T.Fatalf("inspect: %v", err)
 	}

@@ -55,7 +55,7 @@ func (e *Env) pushable(reg, what string) string {
 	e.buildTiny(local, what)
 	ref := reg + "/" + local
 	e.removeImageLater(ref)
-	if _, err := e.images().Tag(e.Ctx, local, ref, endpoints.ImageTagOptions{}); err != nil {
+	if _, err := e.Client.Images.Tag(e.Ctx, local, ref, endpoints.ImageTagOptions{}); err != nil {
 		e.T.Fatal(err)
 	}
 	return ref
@@ -84,7 +84,7 @@ func init() {
 	register("registry/push-pull/open", func(e *Env) {
 		reg := e.registry()
 		ref := e.pushable(reg, "push")
-		is := e.images()
+		is := e.Client.Images
 		var pushed []endpoints.Progress
 		var total endpoints.ProgressTotal
 		res, err := is.Push(e.Ctx, ref, endpoints.ImagePushOptions{Progress: func(p endpoints.Progress) {
@@ -137,7 +137,7 @@ func init() {
 			open = r.Open
 		}
 		ref := e.pushable(reg, "authpush")
-		is := e.images()
+		is := e.Client.Images
 
 		// No credentials: refused.
 		if _, err := is.Push(e.Ctx, ref, endpoints.ImagePushOptions{}); !authFailed(err) {
@@ -234,7 +234,7 @@ func init() {
 
 	register("registry/search/v2-registry", func(e *Env) {
 		reg := e.registry()
-		_, err := e.images().Search(e.Ctx, reg+"/busybox", endpoints.ImageSearchOptions{Limit: 5})
+		_, err := e.Client.Images.Search(e.Ctx, reg+"/busybox", endpoints.ImageSearchOptions{Limit: 5})
 		var werr *wire.Error
 		if !errors.As(err, &werr) || werr.StatusCode < 400 || werr.Message == "" {
 			e.T.Errorf("search against a v2 registry: %v (%T), want the daemon's *wire.Error", err, err)

@@ -34,7 +34,7 @@ import (
 func (e *Env) attachStarted(cfg endpoints.ContainerConfig, opts endpoints.ContainerAttachOptions) (string, *mux.Conn) {
 	e.T.Helper()
 	id := e.newContainer(cfg, nil)
-	conn, err := e.containers().Attach(e.Ctx, id, opts)
+	conn, err := e.Client.Containers.Attach(e.Ctx, id, opts)
 	if err != nil {
 		e.T.Fatalf("attach: %v", err)
 	}
@@ -46,7 +46,7 @@ func (e *Env) attachStarted(cfg endpoints.ContainerConfig, opts endpoints.Contai
 // exitCode waits for container id to stop and returns its exit code.
 func (e *Env) exitCode(id string) int64 {
 	e.T.Helper()
-	res, err := e.containers().Wait(e.Ctx, id, endpoints.ContainerWaitOptions{})
+	res, err := e.Client.Containers.Wait(e.Ctx, id, endpoints.ContainerWaitOptions{})
 	if err != nil {
 		e.T.Fatalf("wait: %v", err)
 	}
@@ -56,7 +56,7 @@ func (e *Env) exitCode(id string) int64 {
 // removeNow force-removes container id.
 func (e *Env) removeNow(id string) {
 	e.T.Helper()
-	_, err := e.containers().Delete(e.Ctx, id, endpoints.ContainerDeleteOptions{Force: true})
+	_, err := e.Client.Containers.Delete(e.Ctx, id, endpoints.ContainerDeleteOptions{Force: true})
 	if err != nil && !errors.Is(err, wire.ErrNotFound) {
 		e.T.Errorf("remove %s: %v", id, err)
 	}
@@ -196,7 +196,7 @@ func init() {
 
 	register("exec/stdin/half-close-exit-code", func(e *Env) {
 		id := e.running(nil, "sleep", "60")
-		ex := e.execs()
+		ex := e.Client.Exec
 		cr, err := ex.Create(e.Ctx, id, endpoints.ExecCreateOptions{
 			Cmd:         []string{"sh", "-c", "cat; echo done >&2; exit 7"},
 			AttachStdin: true, AttachStdout: true, AttachStderr: true,
@@ -297,7 +297,7 @@ func init() {
 		for sc.Scan() {
 			lines = append(lines, sc.Text())
 			if len(lines) == 10 {
-				if _, err := e.containers().Kill(e.Ctx, id, endpoints.ContainerKillOptions{}); err != nil {
+				if _, err := e.Client.Containers.Kill(e.Ctx, id, endpoints.ContainerKillOptions{}); err != nil {
 					e.T.Fatal(err)
 				}
 				killed = true
@@ -486,7 +486,7 @@ func init() {
 
 			// What the client decides, with and without the Tty hint.
 			for _, hint := range []*bool{nil, &tty} {
-				l, err := e.containers().Logs(e.Ctx, id, endpoints.ContainerLogsOptions{TTY: hint})
+				l, err := e.Client.Containers.Logs(e.Ctx, id, endpoints.ContainerLogsOptions{TTY: hint})
 				if err != nil {
 					e.T.Fatal(err)
 				}

@@ -10,14 +10,10 @@ import (
 	"github.com/dockwire/dockwire/wire"
 )
 
-// volumes returns the Volume operations of the target's client (built from
-// the wire layer until the root Client carries them).
-func (e *Env) volumes() *endpoints.VolumeService { return e.Client.Volumes }
-
 // newVolume creates a labelled named volume and registers its removal.
 func (e *Env) newVolume(name string) endpoints.Volume {
 	e.T.Helper()
-	v, err := e.volumes().Create(e.Ctx, endpoints.VolumeCreateOptions{Name: name, Labels: e.Labels("purpose=conformance")})
+	v, err := e.Client.Volumes.Create(e.Ctx, endpoints.VolumeCreateOptions{Name: name, Labels: e.Labels("purpose=conformance")})
 	if err != nil {
 		e.T.Fatalf("volume create: %v", err)
 	}
@@ -27,7 +23,7 @@ func (e *Env) newVolume(name string) endpoints.Volume {
 
 // removeVolumeLater registers the forced removal of volume name.
 func (e *Env) removeVolumeLater(name string) {
-	vs := e.volumes()
+	vs := e.Client.Volumes
 	e.Cleanup(func(ctx context.Context) error {
 		_, err := vs.Delete(ctx, name, endpoints.VolumeDeleteOptions{Force: true})
 		if errors.Is(err, wire.ErrNotFound) {
@@ -54,17 +50,17 @@ func (e *Env) pruneVolumes(opts endpoints.VolumePruneOptions) (named, anonymous 
 	e.T.Helper()
 	tag := "dockwire.prune=" + e.RunID
 	named = "dw-vol-named-" + e.RunID
-	if _, err := e.volumes().Create(e.Ctx, endpoints.VolumeCreateOptions{Name: named, Labels: e.Labels(tag)}); err != nil {
+	if _, err := e.Client.Volumes.Create(e.Ctx, endpoints.VolumeCreateOptions{Name: named, Labels: e.Labels(tag)}); err != nil {
 		e.T.Fatalf("create named: %v", err)
 	}
 	e.removeVolumeLater(named)
-	anon, err := e.volumes().Create(e.Ctx, endpoints.VolumeCreateOptions{Labels: e.Labels(tag)})
+	anon, err := e.Client.Volumes.Create(e.Ctx, endpoints.VolumeCreateOptions{Labels: e.Labels(tag)})
 	if err != nil {
 		e.T.Fatalf("create anonymous: %v", err)
 	}
 	e.removeVolumeLater(anon.Name)
 	opts.Filters = wire.Filters{"label": {tag}}
-	pr, err := e.volumes().Prune(e.Ctx, opts)
+	pr, err := e.Client.Volumes.Prune(e.Ctx, opts)
 	return named, anon.Name, pr.VolumesDeleted, err
 }
 
@@ -75,27 +71,27 @@ func init() {
 		if v.Name != name || v.Driver != "local" || v.Labels[LabelKey] != e.RunID {
 			e.T.Errorf("create returned %+v", v)
 		}
-		list, err := e.volumes().List(e.Ctx, endpoints.VolumeListOptions{Filters: wire.Filters{"label": {e.LabelFilter()}}})
+		list, err := e.Client.Volumes.List(e.Ctx, endpoints.VolumeListOptions{Filters: wire.Filters{"label": {e.LabelFilter()}}})
 		if err != nil {
 			e.T.Fatalf("list: %v", err)
 		}
 		if !slices.ContainsFunc(list.Items, func(x endpoints.Volume) bool { return x.Name == name }) {
 			e.T.Errorf("list by label lacks %s: %+v", name, list.Items)
 		}
-		got, err := e.volumes().Inspect(e.Ctx, name, endpoints.VolumeInspectOptions{})
+		got, err := e.Client.Volumes.Inspect(e.Ctx, name, endpoints.VolumeInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
 		}
 		if got.Name != name || got.Mountpoint == "" || got.Labels["purpose"] != "conformance" || got.Scope != "local" {
 			e.T.Errorf("inspect: %+v", got)
 		}
-		if _, err := e.volumes().Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{}); err != nil {
+		if _, err := e.Client.Volumes.Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{}); err != nil {
 			e.T.Fatalf("delete: %v", err)
 		}
-		if _, err := e.volumes().Inspect(e.Ctx, name, endpoints.VolumeInspectOptions{}); !errors.Is(err, wire.ErrNotFound) {
+		if _, err := e.Client.Volumes.Inspect(e.Ctx, name, endpoints.VolumeInspectOptions{}); !errors.Is(err, wire.ErrNotFound) {
 			e.T.Errorf("inspect after delete: %v, want wire.ErrNotFound", err)
 		}
-		if _, err := e.volumes().Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{}); !errors.Is(err, wire.ErrNotFound) {
+		if _, err := e.Client.Volumes.Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{}); !errors.Is(err, wire.ErrNotFound) {
 			e.T.Errorf("delete twice: %v, want wire.ErrNotFound", err)
 		}
 	})
@@ -105,18 +101,18 @@ func init() {
 		e.newVolume(mine)
 		// A volume without the run's label is not pruned.
 		other := "dw-vol-keep-" + e.RunID
-		if _, err := e.volumes().Create(e.Ctx, endpoints.VolumeCreateOptions{Name: other, Labels: map[string]string{"dockwire.other": e.RunID}}); err != nil {
+		if _, err := e.Client.Volumes.Create(e.Ctx, endpoints.VolumeCreateOptions{Name: other, Labels: map[string]string{"dockwire.other": e.RunID}}); err != nil {
 			e.T.Fatalf("create: %v", err)
 		}
 		e.removeVolumeLater(other)
-		pr, err := e.volumes().Prune(e.Ctx, endpoints.VolumePruneOptions{Filters: wire.Filters{"label": {e.LabelFilter()}}})
+		pr, err := e.Client.Volumes.Prune(e.Ctx, endpoints.VolumePruneOptions{Filters: wire.Filters{"label": {e.LabelFilter()}}})
 		if err != nil {
 			e.T.Fatalf("prune: %v", err)
 		}
 		if !slices.Contains(pr.VolumesDeleted, mine) || slices.Contains(pr.VolumesDeleted, other) {
 			e.T.Errorf("prune deleted %q, want %s and not %s", pr.VolumesDeleted, mine, other)
 		}
-		if _, err := e.volumes().Inspect(e.Ctx, other, endpoints.VolumeInspectOptions{}); err != nil {
+		if _, err := e.Client.Volumes.Inspect(e.Ctx, other, endpoints.VolumeInspectOptions{}); err != nil {
 			e.T.Errorf("unlabelled volume gone after a label-filtered prune: %v", err)
 		}
 	})
@@ -170,7 +166,7 @@ func init() {
 			e.T.Errorf("reader saw %q, want %q", out, "written-"+e.RunID)
 		}
 		// In use: removal is refused with a conflict until the containers go.
-		_, err := e.volumes().Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{})
+		_, err := e.Client.Volumes.Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{})
 		if !errors.Is(err, wire.ErrConflict) {
 			e.T.Errorf("delete in-use volume: %v, want wire.ErrConflict", err)
 		}

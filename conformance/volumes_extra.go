@@ -21,7 +21,7 @@ func init() {
 		names := func(f wire.Filters) []string {
 			e.T.Helper()
 			f["label"] = []string{e.LabelFilter()}
-			res, err := e.volumes().List(e.Ctx, endpoints.VolumeListOptions{Filters: f})
+			res, err := e.Client.Volumes.List(e.Ctx, endpoints.VolumeListOptions{Filters: f})
 			if err != nil {
 				e.T.Fatalf("list %v: %v", f, err)
 			}
@@ -55,12 +55,12 @@ func init() {
 	register("volumes/inspect/driver-opts-tmpfs", func(e *Env) {
 		name := "dw-vol-tmpfs-" + e.RunID
 		opts := map[string]string{"type": "tmpfs", "device": "tmpfs", "o": "size=1m"}
-		v, err := e.volumes().Create(e.Ctx, endpoints.VolumeCreateOptions{Name: name, Driver: "local", DriverOpts: opts, Labels: e.Labels()})
+		v, err := e.Client.Volumes.Create(e.Ctx, endpoints.VolumeCreateOptions{Name: name, Driver: "local", DriverOpts: opts, Labels: e.Labels()})
 		if err != nil {
 			e.T.Fatalf("create: %v", err)
 		}
 		e.removeVolumeLater(name)
-		got, err := e.volumes().Inspect(e.Ctx, name, endpoints.VolumeInspectOptions{})
+		got, err := e.Client.Volumes.Inspect(e.Ctx, name, endpoints.VolumeInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
 		}
@@ -75,7 +75,7 @@ func init() {
 	})
 
 	register("volumes/create/anonymous-generated-name", func(e *Env) {
-		v, err := e.volumes().Create(e.Ctx, endpoints.VolumeCreateOptions{Labels: e.Labels()})
+		v, err := e.Client.Volumes.Create(e.Ctx, endpoints.VolumeCreateOptions{Labels: e.Labels()})
 		if err != nil {
 			e.T.Fatalf("create: %v", err)
 		}
@@ -83,7 +83,7 @@ func init() {
 		if len(v.Name) != 64 || strings.Trim(v.Name, "0123456789abcdef") != "" {
 			e.T.Errorf("anonymous volume name %q, want 64 hex digits", v.Name)
 		}
-		got, err := e.volumes().Inspect(e.Ctx, v.Name, endpoints.VolumeInspectOptions{})
+		got, err := e.Client.Volumes.Inspect(e.Ctx, v.Name, endpoints.VolumeInspectOptions{})
 		if err != nil || got.Name != v.Name || got.Driver != "local" || got.Labels[LabelKey] != e.RunID {
 			e.T.Errorf("inspect %s: %+v %v", v.Name, got, err)
 		}
@@ -96,7 +96,7 @@ func init() {
 		if code == 0 || !strings.Contains(out, "Read-only file system") {
 			e.T.Errorf("write to a read-only volume: %q (exit %d), want EROFS", out, code)
 		}
-		c, err := e.containers().Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+		c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
 		}

@@ -18,7 +18,7 @@ func init() {
 		opts := endpoints.VolumeUpdateOptions{Version: endpoints.ObjectVersion{Index: 1}}
 		if !e.apiAtLeast(42) {
 			e.wantVersionError("volume update below 1.42", func(ctx context.Context) error {
-				_, err := e.volumes().Update(ctx, name, opts)
+				_, err := e.Client.Volumes.Update(ctx, name, opts)
 				return err
 			})
 			return
@@ -30,7 +30,7 @@ func init() {
 		if info.Swarm.ControlAvailable {
 			e.T.Skip("the daemon is a swarm manager: a local volume update is not refused as unavailable")
 		}
-		_, err = e.volumes().Update(e.Ctx, name, opts)
+		_, err = e.Client.Volumes.Update(e.Ctx, name, opts)
 		if !errors.Is(err, wire.ErrUnavailable) {
 			e.T.Errorf("volume update on a node that is not a swarm manager: %v, want wire.ErrUnavailable", err)
 		}
@@ -38,9 +38,9 @@ func init() {
 
 	register("volumes/errors/not-found", func(e *Env) {
 		missing := "dw-missing-vol-" + e.RunID
-		_, err := e.volumes().Inspect(e.Ctx, missing, endpoints.VolumeInspectOptions{})
+		_, err := e.Client.Volumes.Inspect(e.Ctx, missing, endpoints.VolumeInspectOptions{})
 		e.wantStatus("inspect of a missing volume", err, 404, wire.ErrNotFound)
-		_, err = e.volumes().Delete(e.Ctx, missing, endpoints.VolumeDeleteOptions{})
+		_, err = e.Client.Volumes.Delete(e.Ctx, missing, endpoints.VolumeDeleteOptions{})
 		e.wantStatus("delete of a missing volume", err, 404, wire.ErrNotFound)
 	})
 
@@ -48,9 +48,9 @@ func init() {
 		name := "dw-vol-inuse-" + e.RunID
 		e.newVolume(name)
 		e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, &endpoints.HostConfig{Binds: []string{name + ":/data"}})
-		_, err := e.volumes().Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{})
+		_, err := e.Client.Volumes.Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{})
 		e.wantStatus("delete of a volume a container uses", err, 409, wire.ErrConflict)
-		if _, err := e.volumes().Inspect(e.Ctx, name, endpoints.VolumeInspectOptions{}); err != nil {
+		if _, err := e.Client.Volumes.Inspect(e.Ctx, name, endpoints.VolumeInspectOptions{}); err != nil {
 			e.T.Errorf("inspect after the refused delete: %v", err)
 		}
 	})
@@ -59,7 +59,7 @@ func init() {
 	register("volumes/create/existing-name-returns-it", func(e *Env) {
 		name := "dw-vol-twice-" + e.RunID
 		first := e.newVolume(name)
-		again, err := e.volumes().Create(e.Ctx, endpoints.VolumeCreateOptions{Name: name, Labels: e.Labels()})
+		again, err := e.Client.Volumes.Create(e.Ctx, endpoints.VolumeCreateOptions{Name: name, Labels: e.Labels()})
 		if err != nil {
 			e.T.Fatalf("second create: %v", err)
 		}
@@ -72,18 +72,18 @@ func init() {
 		a := "dw-vol-fa-" + e.RunID
 		b := "dw-vol-fb-" + e.RunID
 		e.newVolume(a)
-		vb, err := e.volumes().Create(e.Ctx, endpoints.VolumeCreateOptions{Name: b, Labels: e.Labels("dockwire.pick=b")})
+		vb, err := e.Client.Volumes.Create(e.Ctx, endpoints.VolumeCreateOptions{Name: b, Labels: e.Labels("dockwire.pick=b")})
 		if err != nil {
 			e.T.Fatalf("create %s: %v", b, err)
 		}
-		vs := e.volumes()
+		vs := e.Client.Volumes
 		e.Cleanup(func(ctx context.Context) error {
 			_, err := vs.Delete(ctx, vb.Name, endpoints.VolumeDeleteOptions{})
 			return err
 		})
 		names := func(f wire.Filters) []string {
 			e.T.Helper()
-			res, err := e.volumes().List(e.Ctx, endpoints.VolumeListOptions{Filters: f})
+			res, err := e.Client.Volumes.List(e.Ctx, endpoints.VolumeListOptions{Filters: f})
 			if err != nil {
 				e.T.Fatalf("list %v: %v", f, err)
 			}
