@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/dockwire/dockwire/wire"
 )
@@ -55,3 +56,20 @@ func (e *Env) wantStatus(what string, err error, code int, sentinel error) {
 // daemon cannot reach, so that registry operations fail without leaving
 // the machine.
 const closedRegistry = "127.0.0.1:9"
+
+// eventually polls cond every 50ms for up to d.
+func eventually(ctx context.Context, d time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(d)
+	for {
+		if cond() {
+			return true
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return false
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// errOf returns the error of a call's two results.
+func errOf[T any](_ T, err error) error { return err }

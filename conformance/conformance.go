@@ -109,29 +109,24 @@ func (e *Env) Cleanup(fn func(ctx context.Context) error) {
 	})
 }
 
+// A scenario is one leaf of the suite's tree: its name is
+// resource/operation/scenario.
 type scenario struct {
-	name    string
-	timeout time.Duration
-	run     func(e *Env)
+	name string
+	run  func(e *Env)
 }
 
-// scenarios is the suite, in order; each file adds its own in init.
-var scenarios []scenario
-
-func register(name string, run func(e *Env)) {
-	scenarios = append(scenarios, scenario{name: name, run: run, timeout: 2 * time.Minute})
-}
+// scenarioTimeout bounds each scenario's context.
+const scenarioTimeout = 2 * time.Minute
 
 // Scenarios lists the suite's scenario names, in the order they run.
 func Scenarios() []string {
-	names := make([]string, 0, len(scenarios)+1)
-	for _, s := range scenarios {
+	var names []string
+	for _, s := range suite() {
 		names = append(names, s.name)
 	}
 	return append(names, leftoversName)
 }
-
-const leftoversName = "suite/cleanup/nothing-left-behind"
 
 // Run runs every scenario against target as subtests of t.
 func Run(t *testing.T, target Target) {
@@ -154,7 +149,7 @@ func Run(t *testing.T, target Target) {
 		t.Fatalf("conformance: test image %s on %s: %v", target.Image, target.Name, err)
 	}
 
-	for _, s := range scenarios {
+	for _, s := range suite() {
 		t.Run(s.name, func(t *testing.T) {
 			if reason, ok := target.Skip[s.name]; ok {
 				if strings.TrimSpace(reason) == "" {
@@ -162,7 +157,7 @@ func Run(t *testing.T, target Target) {
 				}
 				t.Skip(reason)
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
+			ctx, cancel := context.WithTimeout(context.Background(), scenarioTimeout)
 			defer cancel()
 			s.run(&Env{T: t, Ctx: ctx, Client: cli, Target: target, RunID: runID, Image: target.Image})
 		})

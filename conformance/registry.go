@@ -80,8 +80,9 @@ func authFailed(err error) bool {
 	return strings.Contains(msg, "auth") || strings.Contains(msg, "401") || strings.Contains(msg, "denied")
 }
 
-func init() {
-	register("registry/push-pull/open", func(e *Env) {
+// registryScenarios are the scenarios of push, pull, login and search against the target's registries.
+var registryScenarios = []scenario{
+	{"registry/push-pull/open", func(e *Env) {
 		reg := e.registry()
 		ref := e.pushable(reg, "push")
 		is := e.Client.Images
@@ -128,9 +129,9 @@ func init() {
 		if !slices.Contains(in.RepoDigests, repo+"@"+res.Digest) {
 			e.T.Errorf("pulled image digests %v, want %s@%s", in.RepoDigests, repo, res.Digest)
 		}
-	})
+	}},
 
-	register("registry/push-pull/auth", func(e *Env) {
+	{"registry/push-pull/auth", func(e *Env) {
 		reg, user, pass := e.authRegistry()
 		var open string
 		if r := e.Target.Registries; r != nil {
@@ -208,9 +209,9 @@ func init() {
 		if _, err := is.Pull(e.Ctx, ref, endpoints.ImagePullOptions{Auth: wrong}); !authFailed(err) {
 			e.T.Errorf("pull with a wrong password: %v, want the daemon's auth error", err)
 		}
-	})
+	}},
 
-	register("registry/auth/ok-and-refused", func(e *Env) {
+	{"registry/auth/ok-and-refused", func(e *Env) {
 		reg, user, pass := e.authRegistry()
 		sys := e.Client.System
 		res, err := sys.Auth(e.Ctx, endpoints.SystemAuthOptions{Auth: endpoints.AuthConfig{Username: user, Password: pass, ServerAddress: reg}})
@@ -230,14 +231,14 @@ func init() {
 		if werr != nil && strings.Contains(werr.Message, pass) {
 			e.T.Errorf("the daemon's message echoes the password")
 		}
-	})
+	}},
 
-	register("registry/search/v2-registry", func(e *Env) {
+	{"registry/search/v2-registry", func(e *Env) {
 		reg := e.registry()
 		_, err := e.Client.Images.Search(e.Ctx, reg+"/busybox", endpoints.ImageSearchOptions{Limit: 5})
 		var werr *wire.Error
 		if !errors.As(err, &werr) || werr.StatusCode < 400 || werr.Message == "" {
 			e.T.Errorf("search against a v2 registry: %v (%T), want the daemon's *wire.Error", err, err)
 		}
-	})
+	}},
 }

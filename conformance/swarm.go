@@ -87,10 +87,11 @@ func ignoreGone(err error) error {
 	return err
 }
 
-func init() {
+// swarmScenarios are the scenarios of a swarm from init to leave: services, secrets, configs, nodes, tasks.
+var swarmScenarios = []scenario{
 	// One scenario for the whole swarm flow: the real daemon is shared, so
 	// the swarm is created once and always left at the end.
-	register("swarm/lifecycle/init-service-secret-config-update-rollback-leave", func(e *Env) {
+	{"swarm/lifecycle/init-service-secret-config-update-rollback-leave", func(e *Env) {
 		c := e.Client
 		sys, sw, nodes := c.System, c.Swarm, c.Nodes
 		svcs, tasks := c.Services, c.Tasks
@@ -423,5 +424,5 @@ func init() {
 		if info, err := sys.Info(e.Ctx, endpoints.SystemInfoOptions{}); err != nil || info.Swarm.LocalNodeState != "inactive" {
 			e.T.Errorf("info after leave: LocalNodeState %q, %v", info.Swarm.LocalNodeState, err)
 		}
-	})
+	}},
 }

@@ -11,30 +11,12 @@ import (
 	"github.com/dockwire/dockwire/wire"
 )
 
-// The helpers here speak raw wire requests: createContainer and the
-// container part of leftovers check the typed services against the bare
-// API.
+// leftoversName is the suite's last scenario: it fails when anything the
+// run labelled is left behind.
+const leftoversName = "suite/cleanup/nothing-left-behind"
 
-// createContainer creates a labelled container running cmd and registers
-// its removal. It returns the container's id.
-func (e *Env) createContainer(cmd ...string) string {
-	e.T.Helper()
-	body := map[string]any{"Image": e.Image, "Cmd": cmd, "Labels": e.Labels()}
-	req, err := wire.JSONRequest("POST", "/containers/create", body)
-	if err != nil {
-		e.T.Fatal(err)
-	}
-	req.Op = "ContainerCreate"
-	var out struct {
-		ID string `json:"Id"`
-	}
-	if err := e.Client.Wire().DoJSON(e.Ctx, req, &out); err != nil {
-		e.T.Fatalf("create container: %v", err)
-	}
-	e.Cleanup(func(ctx context.Context) error { return removeContainer(ctx, e.Client, out.ID) })
-	return out.ID
-}
-
+// removeContainer force-removes container id with its anonymous volumes
+// through a bare wire request.
 func removeContainer(ctx context.Context, cli *dockwire.Client, id string) error {
 	path, err := wire.Path("/containers/{}", id)
 	if err != nil {

@@ -53,8 +53,9 @@ func (e *Env) wantActions(what string, evs []endpoints.Event, typ string, want .
 	}
 }
 
-func init() {
-	register("events/filter/image-tag", func(e *Env) {
+// eventScenarios are the scenarios of the event stream's filters and time window.
+var eventScenarios = []scenario{
+	{"events/filter/image-tag", func(e *Env) {
 		since := time.Now().Add(-time.Second)
 		ref := e.imageRef("evtag")
 		e.removeImageLater(ref)
@@ -77,9 +78,9 @@ func init() {
 				e.T.Errorf("tag event %+v, want name %s and id %s", ev.Actor, ref, base.ID)
 			}
 		}
-	})
+	}},
 
-	register("events/filter/network-connect-disconnect", func(e *Env) {
+	{"events/filter/network-connect-disconnect", func(e *Env) {
 		since := time.Now().Add(-time.Second)
 		id := e.newNetwork(endpoints.NetworkCreateOptions{Name: "dw-nev-" + e.RunID})
 		cid := e.running(nil, "sleep", "60")
@@ -102,9 +103,9 @@ func init() {
 				e.T.Errorf("%s event names container %q, want %s", ev.Action, ev.Actor.Attributes["container"], cid)
 			}
 		}
-	})
+	}},
 
-	register("events/filter/volume-create-mount-destroy", func(e *Env) {
+	{"events/filter/volume-create-mount-destroy", func(e *Env) {
 		since := time.Now().Add(-time.Second)
 		name := "dw-vev-" + e.RunID
 		e.newVolume(name)
@@ -120,12 +121,12 @@ func init() {
 				e.T.Errorf("volume filter let through %s of %s", ev.Action, ev.Actor.ID)
 			}
 		}
-	})
+	}},
 
 	// since and until bound the replayed events: a container created
 	// before the mark is in the first window only, one created after in
 	// the second only.
-	register("events/since-until/window-bounds", func(e *Env) {
+	{"events/since-until/window-bounds", func(e *Env) {
 		start := time.Now().Add(-time.Second)
 		before := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
 		time.Sleep(1100 * time.Millisecond)
@@ -154,9 +155,9 @@ func init() {
 		if slices.Contains(second, before) || !slices.Contains(second, after) {
 			e.T.Errorf("events since the mark: %v, want %s and not %s", second, after[:12], before[:12])
 		}
-	})
+	}},
 
-	register("events/filter/event-action", func(e *Env) {
+	{"events/filter/event-action", func(e *Env) {
 		since := time.Now().Add(-time.Second)
 		id := e.exited("true")
 		until := time.Now().Add(time.Second)
@@ -174,5 +175,5 @@ func init() {
 				e.T.Errorf("event=%v: %v, want %v", tt.events, got, tt.want)
 			}
 		}
-	})
+	}},
 }
