@@ -131,7 +131,7 @@ var attachScenarios = []scenario{
 		if out.String() != "out1\nout2\n" || errb.String() != "err1\nerr2\n" || n != 20 {
 			e.T.Errorf("stdout %q stderr %q (%d bytes), want %q and %q (20)", out.String(), errb.String(), n, "out1\nout2\n", "err1\nerr2\n")
 		}
-		if code := e.exitCode(id); code != 0 {
+		if code := e.wait(id); code != 0 {
 			e.T.Errorf("exit code %d, want 0", code)
 		}
 	}},
@@ -169,14 +169,14 @@ var attachScenarios = []scenario{
 		if errb.Len() != 0 {
 			e.T.Errorf("stderr %q", errb.String())
 		}
-		if code := e.exitCode(id); code != 0 {
+		if code := e.wait(id); code != 0 {
 			e.T.Errorf("cat exited %d, want 0", code)
 		}
 	}},
 
 	// containers/attach-ws/echo-then-eof covers the TTY round trip.
 	{"attach/ws/non-tty", func(e *Env) {
-		id := e.newContainer(endpoints.ContainerConfig{
+		id := e.container(endpoints.ContainerConfig{
 			Cmd:       []string{"sh", "-c", `read line; echo "got $line"; echo err >&2`},
 			OpenStdin: true, AttachStdin: true, AttachStdout: true, AttachStderr: true,
 		}, nil)
@@ -207,7 +207,7 @@ var attachScenarios = []scenario{
 		if s := string(got); s != "got ws non-tty\nerr\n" && s != "err\ngot ws non-tty\n" {
 			e.T.Errorf("websocket output %q, want the two lines unframed", s)
 		}
-		if code := e.exitCode(id); code != 0 {
+		if code := e.wait(id); code != 0 {
 			e.T.Errorf("exit code %d, want 0", code)
 		}
 	}},
@@ -247,7 +247,7 @@ var attachScenarios = []scenario{
 				e.T.Fatalf("line %d is %q: lost or damaged output before the kill (%q)", i, l, lines)
 			}
 		}
-		if code := e.exitCode(id); code != 137 {
+		if code := e.wait(id); code != 137 {
 			e.T.Errorf("exit code %d after SIGKILL, want 137", code)
 		}
 	}},
@@ -264,7 +264,7 @@ var attachScenarios = []scenario{
 		if out.String() != "a\nc\n" || errb.String() != "b\n" {
 			e.T.Errorf("stdout %q stderr %q, want %q and %q", out.String(), errb.String(), "a\nc\n", "b\n")
 		}
-		if code := e.exitCode(id); code != 3 {
+		if code := e.wait(id); code != 3 {
 			e.T.Errorf("exit code %d, want 3", code)
 		}
 	}},
@@ -279,7 +279,7 @@ var attachScenarios = []scenario{
 		pcli, p := e.proxied(&faultproxy.Fault{Dir: faultproxy.ToClient, Mark: []byte(mark), After: 1000})
 		defer p.Close()
 		defer pcli.Close()
-		id := e.newContainer(endpoints.ContainerConfig{
+		id := e.container(endpoints.ContainerConfig{
 			Cmd: []string{"cat"}, OpenStdin: true, StdinOnce: true, AttachStdin: true, AttachStdout: true,
 		}, nil)
 		tty := false
@@ -310,7 +310,7 @@ var attachScenarios = []scenario{
 		conn.Close()
 		pcli.Close()
 		p.Close()
-		e.removeNow(id) // an in-process daemon's goroutines for it count too
+		e.remove(id) // an in-process daemon's goroutines for it count too
 		settleGoroutines(e, before, "after a cut attach")
 	}},
 
@@ -323,7 +323,7 @@ var attachScenarios = []scenario{
 		pcli, p := e.proxied(&faultproxy.Fault{Dir: faultproxy.ToClient, Mark: []byte(mark), After: 100, Action: faultproxy.Stall})
 		defer p.Close()
 		defer pcli.Close()
-		id := e.newContainer(endpoints.ContainerConfig{
+		id := e.container(endpoints.ContainerConfig{
 			Cmd: []string{"cat"}, OpenStdin: true, StdinOnce: true, AttachStdin: true, AttachStdout: true,
 		}, nil)
 		ctx, cancel := context.WithCancel(e.Ctx)
@@ -368,7 +368,7 @@ var attachScenarios = []scenario{
 		conn.Close()
 		pcli.Close()
 		p.Close()
-		e.removeNow(id) // an in-process daemon's goroutines for it count too
+		e.remove(id) // an in-process daemon's goroutines for it count too
 		settleGoroutines(e, before, "after a cancelled stalled attach")
 	}},
 }

@@ -4,34 +4,32 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/dockwire/dockwire"
 	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/mux"
 	"github.com/dockwire/dockwire/wire"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
-// removeLater registers the forced removal of container id.
-func (e *Env) removeLater(id string) {
-	cs := e.Client.Containers
-	e.Cleanup(func(ctx context.Context) error {
-		_, err := cs.Delete(ctx, id, endpoints.ContainerDeleteOptions{Force: true, RemoveVolumes: true})
-		if errors.Is(err, wire.ErrNotFound) {
-			return nil
-		}
-		return err
-	})
-}
-
-// newContainer creates a labelled container of the test image (unless cfg
-// names another) and registers its removal.
-func (e *Env) newContainer(cfg endpoints.ContainerConfig, hc *endpoints.HostConfig) string {
-	e.T.Helper()
-	return e.create(endpoints.ContainerCreateOptions{Config: cfg, HostConfig: hc})
-}
+// The container helpers. Every container a scenario makes goes through
+// create: it carries the run's label, is made from the test image unless its
+// config names another, and is force-removed when the scenario ends. The
+// others build on it:
+//
+//	create(opts)        created from full options (a name, networking)
+//	container(cfg, hc)  created from a config and host config
+//	run(cfg, hc)        created and started
+//	runToExit(cfg, hc)  run and waited for: its id, exit code and output
+//
+// command is the config of a plain command; start, wait, remove and state
+// act on any container, attachStarted attaches before the start.
 
 // create creates a container from opts, with the test image unless
 // opts.Config names another and the run's labels added to its own, and
@@ -43,39 +41,107 @@ func (e *Env) create(opts endpoints.ContainerCreateOptions) string {
 		cfg.Image = e.Image
 	}
 	labels := e.Labels()
-	for k, v := range cfg.Labels {
-		labels[k] = v
-	}
+	maps.Copy(labels, cfg.Labels)
 	cfg.Labels = labels
 	res, err := e.Client.Containers.Create(e.Ctx, opts)
-	if err != nil {
-		e.T.Fatalf("create: %v", err)
-	}
+	require.NoError(e.T, err, "create")
 	e.removeLater(res.ID)
 	return res.ID
+}
+
+// container creates a container from cfg and hc (see create).
+func (e *Env) container(cfg endpoints.ContainerConfig, hc *endpoints.HostConfig) string {
+	e.T.Helper()
+	return e.create(endpoints.ContainerCreateOptions{Config: cfg, HostConfig: hc})
+}
+
+// run creates a container from cfg and hc (see create) and starts it.
+func (e *Env) run(cfg endpoints.ContainerConfig, hc *endpoints.HostConfig) string {
+	e.T.Helper()
+	id := e.container(cfg, hc)
+	e.start(id)
+	return id
+}
+
+// runToExit runs a container from cfg and hc (see run), waits for it to
+// exit and returns its id, exit code and output (stdout and stderr
+// together).
+func (e *Env) runToExit(cfg endpoints.ContainerConfig, hc *endpoints.HostConfig) (id string, code int64, output string) {
+	e.T.Helper()
+	id = e.run(cfg, hc)
+	return id, e.wait(id), e.logsOf(id)
+}
+
+// command is the config of a container of the test image running args.
+func command(args ...string) endpoints.ContainerConfig {
+	return endpoints.ContainerConfig{Cmd: args}
+}
+
+// attachStarted creates a container from cfg, attaches with opts before
+// starting it (so no output is missed) and starts it.
+func (e *Env) attachStarted(cfg endpoints.ContainerConfig, opts endpoints.ContainerAttachOptions) (string, *mux.Conn) {
+	e.T.Helper()
+	id := e.container(cfg, nil)
+	conn, err := e.Client.Containers.Attach(e.Ctx, id, opts)
+	require.NoError(e.T, err, "attach")
+	e.T.Cleanup(func() { conn.Close() })
+	e.start(id)
+	return id, conn
 }
 
 // start starts container id.
 func (e *Env) start(id string) {
 	e.T.Helper()
-	if _, err := e.Client.Containers.Start(e.Ctx, id, endpoints.ContainerStartOptions{}); err != nil {
-		e.T.Fatalf("start: %v", err)
+	_, err := e.Client.Containers.Start(e.Ctx, id, endpoints.ContainerStartOptions{})
+	require.NoError(e.T, err, "start")
+}
+
+// wait waits for container id to stop and returns its exit code.
+func (e *Env) wait(id string) int64 {
+	e.T.Helper()
+	res, err := e.Client.Containers.Wait(e.Ctx, id, endpoints.ContainerWaitOptions{})
+	require.NoError(e.T, err, "wait")
+	return res.StatusCode
+}
+
+// remove force-removes container id now.
+func (e *Env) remove(id string) {
+	e.T.Helper()
+	assert.NoError(e.T, ignoreNotFound(removeContainer(e.Ctx, e.Client, id)), "remove %s", id)
+}
+
+// removeLater registers the forced removal of container id (with its
+// anonymous volumes) for the scenario's end: for containers made without
+// create, as Run makes them.
+func (e *Env) removeLater(id string) {
+	e.Cleanup(func(ctx context.Context) error { return removeContainer(ctx, e.Client, id) })
+}
+
+// removeContainer force-removes container id and its anonymous volumes; a
+// container already gone is no error.
+func removeContainer(ctx context.Context, cli *dockwire.Client, id string) error {
+	_, err := cli.Containers.Delete(ctx, id, endpoints.ContainerDeleteOptions{Force: true, RemoveVolumes: true})
+	return ignoreNotFound(err)
+}
+
+// ignoreNotFound is err unless it says the object is not there.
+func ignoreNotFound(err error) error {
+	if errors.Is(err, wire.ErrNotFound) {
+		return nil
 	}
+	return err
 }
 
-// started creates a labelled container from cfg and hc (see newContainer)
-// and starts it.
-func (e *Env) started(cfg endpoints.ContainerConfig, hc *endpoints.HostConfig) string {
+func (e *Env) state(id string) *endpoints.ContainerState {
 	e.T.Helper()
-	id := e.newContainer(cfg, hc)
-	e.start(id)
-	return id
-}
-
-// running creates and starts a labelled container running cmd.
-func (e *Env) running(hc *endpoints.HostConfig, cmd ...string) string {
-	e.T.Helper()
-	return e.started(endpoints.ContainerConfig{Cmd: cmd}, hc)
+	c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+	if err != nil {
+		e.T.Fatalf("inspect: %v", err)
+	}
+	if c.State == nil {
+		e.T.Fatalf("inspect: no State")
+	}
+	return c.State
 }
 
 // topUntil lists a container's processes until one row satisfies match or
@@ -101,35 +167,6 @@ func (e *Env) topUntil(id string, opts endpoints.ContainerTopOptions, match func
 	}
 }
 
-// exited runs cmd in a labelled container and waits for it to exit.
-func (e *Env) exited(cmd ...string) string {
-	e.T.Helper()
-	id := e.running(nil, cmd...)
-	e.exitCode(id)
-	return id
-}
-
-func (e *Env) state(id string) *endpoints.ContainerState {
-	e.T.Helper()
-	c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
-	if err != nil {
-		e.T.Fatalf("inspect: %v", err)
-	}
-	if c.State == nil {
-		e.T.Fatalf("inspect: no State")
-	}
-	return c.State
-}
-
-// runToExit creates a labelled container with cfg and hc, starts it, waits
-// for it to exit and returns its id, exit code and output (stdout and
-// stderr together).
-func (e *Env) runToExit(cfg endpoints.ContainerConfig, hc *endpoints.HostConfig) (string, int64, string) {
-	e.T.Helper()
-	id := e.started(cfg, hc)
-	return id, e.exitCode(id), e.logsOf(id)
-}
-
 // logLines reads a container's logs with opts, stdout and stderr apart.
 func (e *Env) logLines(id string, opts endpoints.ContainerLogsOptions) (stdout, stderr string) {
 	e.T.Helper()
@@ -143,13 +180,6 @@ func (e *Env) logLines(id string, opts endpoints.ContainerLogsOptions) (stdout, 
 		e.T.Fatalf("logs %+v: %v", opts, err)
 	}
 	return o.String(), s.String()
-}
-
-func deref(p *int64) any {
-	if p == nil {
-		return nil
-	}
-	return *p
 }
 
 // logsOf returns a container's whole output, stdout and stderr together.
@@ -183,65 +213,11 @@ func (e *Env) name(id string) string {
 	return strings.TrimPrefix(c.Name, "/")
 }
 
-// The helpers here speak raw wire requests: createContainer and the
-// container part of leftovers check the typed services against the bare
-// API.
-
-// createContainer creates a labelled container running cmd and registers
-// its removal. It returns the container's id.
-func (e *Env) createContainer(cmd ...string) string {
-	e.T.Helper()
-	body := map[string]any{"Image": e.Image, "Cmd": cmd, "Labels": e.Labels()}
-	req, err := wire.JSONRequest("POST", "/containers/create", body)
-	if err != nil {
-		e.T.Fatal(err)
+func deref(p *int64) any {
+	if p == nil {
+		return nil
 	}
-	req.Op = "ContainerCreate"
-	var out struct {
-		ID string `json:"Id"`
-	}
-	if err := e.Client.Wire().DoJSON(e.Ctx, req, &out); err != nil {
-		e.T.Fatalf("create container: %v", err)
-	}
-	e.Cleanup(func(ctx context.Context) error { return removeContainer(ctx, e.Client, out.ID) })
-	return out.ID
-}
-
-// Stream scenarios (issue 3): what attach, exec and logs deliver, byte for
-// byte, when everything goes right and when the process or the connection
-// dies under them.
-
-// attachStarted creates a container from cfg, attaches with opts before
-// starting it (so no output is missed) and starts it.
-func (e *Env) attachStarted(cfg endpoints.ContainerConfig, opts endpoints.ContainerAttachOptions) (string, *mux.Conn) {
-	e.T.Helper()
-	id := e.newContainer(cfg, nil)
-	conn, err := e.Client.Containers.Attach(e.Ctx, id, opts)
-	if err != nil {
-		e.T.Fatalf("attach: %v", err)
-	}
-	e.T.Cleanup(func() { conn.Close() })
-	e.start(id)
-	return id, conn
-}
-
-// exitCode waits for container id to stop and returns its exit code.
-func (e *Env) exitCode(id string) int64 {
-	e.T.Helper()
-	res, err := e.Client.Containers.Wait(e.Ctx, id, endpoints.ContainerWaitOptions{})
-	if err != nil {
-		e.T.Fatalf("wait: %v", err)
-	}
-	return res.StatusCode
-}
-
-// removeNow force-removes container id.
-func (e *Env) removeNow(id string) {
-	e.T.Helper()
-	_, err := e.Client.Containers.Delete(e.Ctx, id, endpoints.ContainerDeleteOptions{Force: true})
-	if err != nil && !errors.Is(err, wire.ErrNotFound) {
-		e.T.Errorf("remove %s: %v", id, err)
-	}
+	return *p
 }
 
 // containerScenarios are the scenarios of creating, inspecting, listing, naming, updating and removing containers, and the errors of every container operation.
@@ -260,7 +236,7 @@ var containerScenarios = []scenario{
 		}
 		init := true
 		st := 3
-		id := e.newContainer(endpoints.ContainerConfig{
+		id := e.container(endpoints.ContainerConfig{
 			Cmd: []string{"sleep", "60"}, Env: []string{"FOO=bar"}, WorkingDir: "/tmp", User: "1000", Hostname: "dwhost",
 			ExposedPorts: exposed, StopSignal: "SIGINT", StopTimeout: &st, Labels: map[string]string{"extra": "yes"},
 		}, &endpoints.HostConfig{
@@ -311,8 +287,8 @@ var containerScenarios = []scenario{
 	}},
 
 	{"containers/list/filters", func(e *Env) {
-		done := e.exited("true")
-		live := e.running(nil, "sleep", "60")
+		done, _, _ := e.runToExit(command("true"), nil)
+		live := e.run(command("sleep", "60"), nil)
 		list := func(opts endpoints.ContainerListOptions) map[string]bool {
 			opts.Filters["label"] = append(opts.Filters["label"], e.LabelFilter())
 			got, err := e.Client.Containers.List(e.Ctx, opts)
@@ -351,7 +327,7 @@ var containerScenarios = []scenario{
 	}},
 
 	{"containers/stats/one-shot-and-stream", func(e *Env) {
-		id := e.running(nil, "sleep", "60")
+		id := e.run(command("sleep", "60"), nil)
 		s, err := e.Client.Containers.StatsOnce(e.Ctx, id, endpoints.ContainerStatsOnceOptions{OneShot: true})
 		if err != nil {
 			e.T.Fatal(err)
@@ -373,7 +349,7 @@ var containerScenarios = []scenario{
 	}},
 
 	{"containers/top/lists-process", func(e *Env) {
-		id := e.running(nil, "sleep", "123")
+		id := e.run(command("sleep", "123"), nil)
 		top := e.topUntil(id, endpoints.ContainerTopOptions{}, func(row []string) bool {
 			return strings.Contains(strings.Join(row, " "), "sleep 123")
 		})
@@ -387,7 +363,7 @@ var containerScenarios = []scenario{
 	}},
 
 	{"containers/changes/touch", func(e *Env) {
-		id := e.exited("touch", "/x")
+		id, _, _ := e.runToExit(command("touch", "/x"), nil)
 		ch, err := e.Client.Containers.Changes(e.Ctx, id, endpoints.ContainerChangesOptions{})
 		if err != nil {
 			e.T.Fatal(err)
@@ -401,7 +377,7 @@ var containerScenarios = []scenario{
 	}},
 
 	{"containers/update/memory", func(e *Env) {
-		id := e.running(nil, "sleep", "60")
+		id := e.run(command("sleep", "60"), nil)
 		if _, err := e.Client.Containers.Update(e.Ctx, id, endpoints.ContainerUpdateOptions{Resources: endpoints.Resources{Memory: 96 << 20, MemorySwap: -1},
 			RestartPolicy: &endpoints.RestartPolicy{Name: endpoints.RestartUnlessStopped}}); err != nil {
 			e.T.Fatal(err)
@@ -416,7 +392,7 @@ var containerScenarios = []scenario{
 	}},
 
 	{"containers/rename/ok", func(e *Env) {
-		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
+		id := e.container(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
 		name := "dockwire-" + e.RunID + "-renamed"
 		if _, err := e.Client.Containers.Rename(e.Ctx, id, name, endpoints.ContainerRenameOptions{}); err != nil {
 			e.T.Fatal(err)
@@ -428,8 +404,8 @@ var containerScenarios = []scenario{
 	}},
 
 	{"containers/prune/only-exited-test-containers", func(e *Env) {
-		done := e.exited("true")
-		live := e.running(nil, "sleep", "60")
+		done, _, _ := e.runToExit(command("true"), nil)
+		live := e.run(command("sleep", "60"), nil)
 		res, err := e.Client.Containers.Prune(e.Ctx, endpoints.ContainerPruneOptions{Filters: wire.Filters{"label": {e.LabelFilter()}}})
 		if err != nil {
 			e.T.Fatal(err)
@@ -467,7 +443,7 @@ var containerScenarios = []scenario{
 
 	{"containers/inspect/healthcheck-and-restart-policy", func(e *Env) {
 		hc := &endpoints.HealthConfig{Test: []string{"CMD-SHELL", "true"}, Interval: 2 * time.Second, Timeout: time.Second, Retries: 4, StartPeriod: 3 * time.Second}
-		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, Healthcheck: hc},
+		id := e.container(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, Healthcheck: hc},
 			&endpoints.HostConfig{RestartPolicy: endpoints.RestartPolicy{Name: endpoints.RestartUnlessStopped}})
 		c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 		if err != nil {
@@ -489,7 +465,7 @@ var containerScenarios = []scenario{
 	// unhealthy after Retries failures, with its output in the log.
 	{"containers/health/healthy-and-unhealthy", func(e *Env) {
 		mk := func(test string) string {
-			id := e.started(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, Healthcheck: &endpoints.HealthConfig{
+			id := e.run(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, Healthcheck: &endpoints.HealthConfig{
 				Test: []string{"CMD-SHELL", test}, Interval: 200 * time.Millisecond, Timeout: 2 * time.Second, Retries: 2}}, nil)
 			return id
 		}
@@ -528,7 +504,7 @@ var containerScenarios = []scenario{
 		if err != nil {
 			e.T.Fatal(err)
 		}
-		id := e.started(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, ExposedPorts: exposed}, &endpoints.HostConfig{PortBindings: bindings})
+		id := e.run(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, ExposedPorts: exposed}, &endpoints.HostConfig{PortBindings: bindings})
 		c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
@@ -558,7 +534,7 @@ var containerScenarios = []scenario{
 	}},
 
 	{"containers/top/ps-args", func(e *Env) {
-		id := e.running(nil, "sleep", "77")
+		id := e.run(command("sleep", "77"), nil)
 		top := e.topUntil(id, endpoints.ContainerTopOptions{PsArgs: "-o pid,args"}, func(row []string) bool {
 			return len(row) == 2 && row[1] == "sleep 77"
 		})
@@ -647,7 +623,7 @@ var containerScenarios = []scenario{
 
 	// Delete with v removes the container's anonymous volume.
 	{"containers/delete/anonymous-volume-with-v", func(e *Env) {
-		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}, Volumes: map[string]struct{}{"/data": {}}}, nil)
+		id := e.container(endpoints.ContainerConfig{Cmd: []string{"true"}, Volumes: map[string]struct{}{"/data": {}}}, nil)
 		c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
@@ -747,14 +723,14 @@ var containerScenarios = []scenario{
 
 	{"containers/errors/conflict-409", func(e *Env) {
 		name := "dw-conflict-" + e.RunID
-		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}}, nil)
+		id := e.container(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}}, nil)
 		if _, err := e.Client.Containers.Rename(e.Ctx, id, name, endpoints.ContainerRenameOptions{}); err != nil {
 			e.T.Fatalf("rename: %v", err)
 		}
 		// A second container under the same name.
 		_, err := e.Client.Containers.Create(e.Ctx, endpoints.ContainerCreateOptions{Name: name, Config: endpoints.ContainerConfig{Image: e.Image, Cmd: []string{"true"}, Labels: e.Labels()}})
 		e.wantStatus("create under a taken name", err, 409, wire.ErrConflict)
-		other := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
+		other := e.container(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
 		_, err = e.Client.Containers.Rename(e.Ctx, other, name, endpoints.ContainerRenameOptions{})
 		e.wantStatus("rename to a taken name", err, 409, wire.ErrConflict)
 
@@ -830,8 +806,8 @@ var containerScenarios = []scenario{
 	}},
 
 	{"containers/list/label-and-status-filters", func(e *Env) {
-		running := e.started(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, Labels: map[string]string{"dockwire.role": "runner"}}, nil)
-		created := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}, Labels: map[string]string{"dockwire.role": "idle"}}, nil)
+		running := e.run(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, Labels: map[string]string{"dockwire.role": "runner"}}, nil)
+		created := e.container(endpoints.ContainerConfig{Cmd: []string{"true"}, Labels: map[string]string{"dockwire.role": "idle"}}, nil)
 		ids := func(opts endpoints.ContainerListOptions) []string {
 			e.T.Helper()
 			list, err := e.Client.Containers.List(e.Ctx, opts)
@@ -924,7 +900,7 @@ var containerScenarios = []scenario{
 	// docker-py's stats(stream=False): one sample whose precpu is a real
 	// earlier sample, so the CPU percent of a busy container is not 0.
 	{"containers/stats/once-with-cpu-percent", func(e *Env) {
-		id := e.running(nil, "sh", "-c", "while :; do :; done")
+		id := e.run(command("sh", "-c", "while :; do :; done"), nil)
 		res, err := e.Client.Containers.StatsOnce(e.Ctx, id, endpoints.ContainerStatsOnceOptions{})
 		if err != nil {
 			e.T.Fatal(err)

@@ -14,7 +14,7 @@ import (
 // containerAttachScenarios are the scenarios of attaching to a container (hijacked and websocket) and resizing its TTY.
 var containerAttachScenarios = []scenario{
 	{"containers/attach/stdin-echo", func(e *Env) {
-		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"cat"}, OpenStdin: true, StdinOnce: true, AttachStdin: true, AttachStdout: true}, nil)
+		id := e.container(endpoints.ContainerConfig{Cmd: []string{"cat"}, OpenStdin: true, StdinOnce: true, AttachStdin: true, AttachStdout: true}, nil)
 		cs := e.Client.Containers
 		conn, err := cs.Attach(e.Ctx, id, endpoints.ContainerAttachOptions{Stdin: true, Stdout: true, Stderr: true})
 		if err != nil {
@@ -40,7 +40,7 @@ var containerAttachScenarios = []scenario{
 	}},
 
 	{"containers/resize/tty", func(e *Env) {
-		id := e.started(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, Tty: true}, nil)
+		id := e.run(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, Tty: true}, nil)
 		if _, err := e.Client.Containers.Resize(e.Ctx, id, endpoints.ContainerResizeOptions{Height: 40, Width: 100}); err != nil {
 			e.T.Fatal(err)
 		}
@@ -55,7 +55,7 @@ var containerAttachScenarios = []scenario{
 	}},
 
 	{"containers/attach-ws/echo-then-eof", func(e *Env) {
-		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"cat"}, OpenStdin: true, AttachStdin: true, AttachStdout: true, Tty: true}, nil)
+		id := e.container(endpoints.ContainerConfig{Cmd: []string{"cat"}, OpenStdin: true, AttachStdin: true, AttachStdout: true, Tty: true}, nil)
 		ver, err := e.Client.APIVersion(e.Ctx)
 		if err != nil {
 			e.T.Fatal(err)
@@ -99,7 +99,7 @@ var containerAttachScenarios = []scenario{
 
 	// docker-py's attach(logs=True): the output so far, collected.
 	{"containers/attach/logs-collected", func(e *Env) {
-		id := e.running(nil, "sh", "-c", "echo ready; echo warn >&2; sleep 60")
+		id := e.run(command("sh", "-c", "echo ready; echo warn >&2; sleep 60"), nil)
 		var res endpoints.ContainerLogsBytesResult
 		if !eventually(e.Ctx, 10*time.Second, func() bool {
 			var err error

@@ -66,7 +66,7 @@ func (e *Env) copyOutContained(id, src string, abs bool) (string, error) {
 // containerFilesScenarios are the scenarios of files in and out of a container: archive, copy and export.
 var containerFilesScenarios = []scenario{
 	{"containers/export/lists-busybox", func(e *Env) {
-		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
+		id := e.container(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
 		rc, err := e.Client.Containers.Export(e.Ctx, id, endpoints.ContainerExportOptions{})
 		if err != nil {
 			e.T.Fatal(err)
@@ -85,7 +85,7 @@ var containerFilesScenarios = []scenario{
 	}},
 
 	{"containers/archive/round-trip", func(e *Env) {
-		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
+		id := e.container(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
 		src := filepath.Join(e.T.TempDir(), "tree")
 		files := map[string]string{
 			"with space.txt":    "spaces\n",
@@ -142,7 +142,7 @@ var containerFilesScenarios = []scenario{
 	// PUT archive: a regular file may not replace a directory when
 	// noOverwriteDirNonDir is set; into a missing directory is 404.
 	{"containers/archive/put-no-overwrite-dir-non-dir", func(e *Env) {
-		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
+		id := e.container(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
 		tarOf := func(name string, data string) *bytes.Buffer {
 			var buf bytes.Buffer
 			tw := tar.NewWriter(&buf)
@@ -170,7 +170,7 @@ var containerFilesScenarios = []scenario{
 	}},
 
 	{"containers/archive/missing-path-404", func(e *Env) {
-		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
+		id := e.container(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
 		_, err := e.Client.Containers.StatPath(e.Ctx, id, "/no/such/path-"+e.RunID, endpoints.ContainerStatPathOptions{})
 		e.wantStatus("stat of a missing path", err, 404, wire.ErrNotFound)
 		_, err = e.Client.Containers.GetArchive(e.Ctx, id, "/no/such/path-"+e.RunID, endpoints.ContainerGetArchiveOptions{})
@@ -181,8 +181,8 @@ var containerFilesScenarios = []scenario{
 	// climbs out, and an absolute one to a host file: copying it out must
 	// not create or change anything outside the destination.
 	{"containers/copy-out/hostile-tree-stays-in-dst", func(e *Env) {
-		id := e.exited("sh", "-c", `mkdir -p /tmp/h/sub && echo data > /tmp/h/file &&
-			ln -s / /tmp/h/root && ln -s ../../../../../.. /tmp/h/up && ln -s /etc/passwd /tmp/h/sub/pw`)
+		id, _, _ := e.runToExit(command("sh", "-c", `mkdir -p /tmp/h/sub && echo data > /tmp/h/file &&
+			ln -s / /tmp/h/root && ln -s ../../../../../.. /tmp/h/up && ln -s /etc/passwd /tmp/h/sub/pw`), nil)
 
 		for _, abs := range []bool{false, true} {
 			_, err := e.copyOutContained(id, "/tmp/h", abs)
@@ -196,8 +196,8 @@ var containerFilesScenarios = []scenario{
 	// every image's /etc has) is copied with its links as links, none
 	// followed, nothing written outside the destination.
 	{"containers/copy-out/absolute-links-kept-as-links", func(e *Env) {
-		id := e.exited("sh", "-c", `mkdir -p /tmp/h/sub && echo data > /tmp/h/file &&
-			ln -s / /tmp/h/root && ln -s /etc/passwd /tmp/h/sub/pw && ln -s ../file /tmp/h/sub/rel`)
+		id, _, _ := e.runToExit(command("sh", "-c", `mkdir -p /tmp/h/sub && echo data > /tmp/h/file &&
+			ln -s / /tmp/h/root && ln -s /etc/passwd /tmp/h/sub/pw && ln -s ../file /tmp/h/sub/rel`), nil)
 		dst, err := e.copyOutContained(id, "/tmp/h", true)
 		if err != nil {
 			e.T.Fatalf("copy-out with AbsoluteSymlinks: %v", err)

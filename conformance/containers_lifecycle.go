@@ -13,7 +13,7 @@ import (
 // containerLifecycleScenarios are the scenarios of start, stop, restart, kill, pause, wait and restart policies, and the state each leaves.
 var containerLifecycleScenarios = []scenario{
 	{"containers/pause/state", func(e *Env) {
-		id := e.running(nil, "sleep", "60")
+		id := e.run(command("sleep", "60"), nil)
 		cs := e.Client.Containers
 		if _, err := cs.Pause(e.Ctx, id, endpoints.ContainerPauseOptions{}); err != nil {
 			e.T.Fatal(err)
@@ -32,7 +32,7 @@ var containerLifecycleScenarios = []scenario{
 	{"containers/kill/sigterm-and-sigkill", func(e *Env) {
 		cs := e.Client.Containers
 		// PID 1 without a handler ignores SIGTERM.
-		bare := e.running(nil, "sleep", "60")
+		bare := e.run(command("sleep", "60"), nil)
 		if _, err := cs.Kill(e.Ctx, bare, endpoints.ContainerKillOptions{Signal: "SIGTERM"}); err != nil {
 			e.T.Fatal(err)
 		}
@@ -51,7 +51,7 @@ var containerLifecycleScenarios = []scenario{
 		}
 		// With Init, the init process forwards SIGTERM to sleep, which dies.
 		init := true
-		withInit := e.running(&endpoints.HostConfig{Resources: endpoints.Resources{Init: &init}}, "sleep", "60")
+		withInit := e.run(command("sleep", "60"), &endpoints.HostConfig{Resources: endpoints.Resources{Init: &init}})
 		if _, err := cs.Kill(e.Ctx, withInit, endpoints.ContainerKillOptions{Signal: "SIGTERM"}); err != nil {
 			e.T.Fatal(err)
 		}
@@ -59,7 +59,7 @@ var containerLifecycleScenarios = []scenario{
 			e.T.Errorf("SIGTERM did not stop the container run with Init")
 		}
 		// And a shell that traps SIGTERM exits by its own rule.
-		trap := e.running(nil, "sh", "-c", "trap 'exit 42' TERM; while true; do sleep 0.1; done")
+		trap := e.run(command("sh", "-c", "trap 'exit 42' TERM; while true; do sleep 0.1; done"), nil)
 		time.Sleep(200 * time.Millisecond)
 		if _, err := cs.Kill(e.Ctx, trap, endpoints.ContainerKillOptions{Signal: "TERM"}); err != nil {
 			e.T.Fatal(err)
@@ -72,7 +72,7 @@ var containerLifecycleScenarios = []scenario{
 
 	{"containers/stop-restart/ok", func(e *Env) {
 		init := true
-		id := e.running(&endpoints.HostConfig{Resources: endpoints.Resources{Init: &init}}, "sleep", "60")
+		id := e.run(command("sleep", "60"), &endpoints.HostConfig{Resources: endpoints.Resources{Init: &init}})
 		cs := e.Client.Containers
 		t1 := 1
 		if _, err := cs.Restart(e.Ctx, id, endpoints.ContainerRestartOptions{Timeout: &t1}); err != nil {
@@ -93,7 +93,7 @@ var containerLifecycleScenarios = []scenario{
 	}},
 
 	{"containers/wait/next-exit", func(e *Env) {
-		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"sh", "-c", "sleep 1; exit 7"}}, nil)
+		id := e.container(endpoints.ContainerConfig{Cmd: []string{"sh", "-c", "sleep 1; exit 7"}}, nil)
 		type result struct {
 			r   endpoints.ContainerWaitResult
 			err error
@@ -118,7 +118,7 @@ var containerLifecycleScenarios = []scenario{
 	// Wait with condition "removed" returns once an AutoRemove container
 	// is gone, with its exit code.
 	{"containers/wait/removed-with-autoremove", func(e *Env) {
-		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"sh", "-c", "sleep 0.5; exit 9"}}, &endpoints.HostConfig{AutoRemove: true})
+		id := e.container(endpoints.ContainerConfig{Cmd: []string{"sh", "-c", "sleep 0.5; exit 9"}}, &endpoints.HostConfig{AutoRemove: true})
 		type result struct {
 			r   endpoints.ContainerWaitResult
 			err error
@@ -144,7 +144,7 @@ var containerLifecycleScenarios = []scenario{
 
 	// Wait not-running on a container that never started returns at once.
 	{"containers/wait/not-running-on-created", func(e *Env) {
-		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
+		id := e.container(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
 		ctx, cancel := context.WithTimeout(e.Ctx, 10*time.Second)
 		defer cancel()
 		res, err := e.Client.Containers.Wait(ctx, id, endpoints.ContainerWaitOptions{Condition: endpoints.WaitNotRunning})
@@ -154,7 +154,7 @@ var containerLifecycleScenarios = []scenario{
 	}},
 
 	{"containers/pause/twice-conflict", func(e *Env) {
-		id := e.running(nil, "sleep", "60")
+		id := e.run(command("sleep", "60"), nil)
 		if _, err := e.Client.Containers.Pause(e.Ctx, id, endpoints.ContainerPauseOptions{}); err != nil {
 			e.T.Fatalf("pause: %v", err)
 		}
@@ -173,7 +173,7 @@ var containerLifecycleScenarios = []scenario{
 	// A stop waits the timeout for a process that ignores SIGTERM, then
 	// kills it.
 	{"containers/stop/timeout-then-kill", func(e *Env) {
-		id := e.running(nil, "sleep", "60")
+		id := e.run(command("sleep", "60"), nil)
 		one := 1
 		start := time.Now()
 		if _, err := e.Client.Containers.Stop(e.Ctx, id, endpoints.ContainerStopOptions{Timeout: &one}); err != nil {
@@ -201,7 +201,7 @@ var containerLifecycleScenarios = []scenario{
 		if err1 != nil || err2 != nil || started.Before(before) || finished.Before(before) || finished.Sub(started).Abs() > time.Minute {
 			e.T.Errorf("StartedAt %q FinishedAt %q: %v %v", st.StartedAt, st.FinishedAt, err1, err2)
 		}
-		created := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
+		created := e.container(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
 		if st := e.state(created); st.Status != "created" || !strings.HasPrefix(st.StartedAt, "0001-01-01") {
 			e.T.Errorf("created container's state %+v, want created and a zero StartedAt", st)
 		}
@@ -209,7 +209,7 @@ var containerLifecycleScenarios = []scenario{
 
 	// A restart policy restarts a failing container up to its limit.
 	{"containers/restart-policy/on-failure-retries", func(e *Env) {
-		id := e.running(&endpoints.HostConfig{RestartPolicy: endpoints.RestartPolicy{Name: endpoints.RestartOnFailure, MaximumRetryCount: 2}}, "sh", "-c", "exit 1")
+		id := e.run(command("sh", "-c", "exit 1"), &endpoints.HostConfig{RestartPolicy: endpoints.RestartPolicy{Name: endpoints.RestartOnFailure, MaximumRetryCount: 2}})
 		var c endpoints.ContainerInspectResult
 		if !eventually(e.Ctx, 30*time.Second, func() bool {
 			var err error
@@ -227,7 +227,7 @@ var containerLifecycleScenarios = []scenario{
 	// Starting a running container and stopping a stopped one: the daemon
 	// answers 304 Not Modified, which is success, as in docker-py.
 	{"containers/start-stop/not-modified-is-success", func(e *Env) {
-		id := e.running(nil, "sleep", "60")
+		id := e.run(command("sleep", "60"), nil)
 		start, err := e.Client.Containers.Start(e.Ctx, id, endpoints.ContainerStartOptions{})
 		if err != nil || !start.NotModified {
 			e.T.Errorf("start of a running container: %+v %v, want NotModified", start, err)
@@ -246,7 +246,7 @@ var containerLifecycleScenarios = []scenario{
 	// Version-gated field: Stop's Signal needs API 1.42.
 	{"containers/stop/signal-version-gated", func(e *Env) {
 		if e.apiAtLeast(42) {
-			id := e.running(nil, "sleep", "60")
+			id := e.run(command("sleep", "60"), nil)
 			if _, err := e.Client.Containers.Stop(e.Ctx, id, endpoints.ContainerStopOptions{Signal: "SIGKILL"}); err != nil {
 				e.T.Fatalf("stop with SIGKILL: %v", err)
 			}

@@ -13,7 +13,7 @@ import (
 // containerLogsScenarios are the scenarios of a container's logs and their options.
 var containerLogsScenarios = []scenario{
 	{"containers/logs/since-until-tail-timestamps", func(e *Env) {
-		id := e.exited("sh", "-c", "echo a; sleep 2; echo b")
+		id, _, _ := e.runToExit(command("sh", "-c", "echo a; sleep 2; echo b"), nil)
 		read := func(opts endpoints.ContainerLogsOptions) []string {
 			l, err := e.Client.Containers.Logs(e.Ctx, id, opts)
 			if err != nil {
@@ -51,7 +51,7 @@ var containerLogsScenarios = []scenario{
 	}},
 
 	{"containers/logs/follow-stops-on-cancel", func(e *Env) {
-		id := e.running(nil, "sh", "-c", "while true; do echo tick; sleep 0.2; done")
+		id := e.run(command("sh", "-c", "while true; do echo tick; sleep 0.2; done"), nil)
 		ctx, cancel := context.WithCancel(e.Ctx)
 		defer cancel()
 		l, err := e.Client.Containers.Logs(ctx, id, endpoints.ContainerLogsOptions{Follow: true})
@@ -79,7 +79,7 @@ var containerLogsScenarios = []scenario{
 	}},
 
 	{"containers/logs/tail-zero-n-and-all", func(e *Env) {
-		id := e.exited("sh", "-c", "for i in 1 2 3 4 5; do echo line$i; done")
+		id, _, _ := e.runToExit(command("sh", "-c", "for i in 1 2 3 4 5; do echo line$i; done"), nil)
 		tests := []struct {
 			tail string
 			want string
@@ -98,7 +98,7 @@ var containerLogsScenarios = []scenario{
 	}},
 
 	{"containers/logs/stdout-stderr-selection", func(e *Env) {
-		id := e.exited("sh", "-c", "echo out1; echo err1 >&2; echo out2")
+		id, _, _ := e.runToExit(command("sh", "-c", "echo out1; echo err1 >&2; echo out2"), nil)
 		tests := []struct {
 			name           string
 			opts           endpoints.ContainerLogsOptions
@@ -118,7 +118,7 @@ var containerLogsScenarios = []scenario{
 
 	// docker-py's logs() as bytes, and the same split.
 	{"containers/logs/bytes-whole-and-split", func(e *Env) {
-		id := e.exited("sh", "-c", "echo out1; echo err1 >&2; echo out2")
+		id, _, _ := e.runToExit(command("sh", "-c", "echo out1; echo err1 >&2; echo out2"), nil)
 		res, err := e.Client.Containers.LogsBytes(e.Ctx, id, endpoints.ContainerLogsOptions{})
 		if err != nil {
 			e.T.Fatal(err)
@@ -135,7 +135,7 @@ var containerLogsScenarios = []scenario{
 			HostConfig: &endpoints.HostConfig{LogConfig: &endpoints.LogConfig{Type: "json-file", Config: map[string]string{"labels": "dwdetail"}}},
 		})
 		e.start(id)
-		e.exitCode(id)
+		e.wait(id)
 		res, err := e.Client.Containers.LogsBytes(e.Ctx, id, endpoints.ContainerLogsOptions{Details: true})
 		if err != nil {
 			e.T.Fatal(err)

@@ -179,7 +179,7 @@ var containerRunScenarios = []scenario{
 	// daemon where the API wants them, and the container is created, not
 	// started.
 	{"containers/run/docker-py-keywords-reach-the-daemon", func(e *Env) {
-		db := e.started(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}}, nil)
+		db := e.run(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}}, nil)
 		dbName := e.name(db)
 		host := e.T.TempDir()
 		stop := 7

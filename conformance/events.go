@@ -83,7 +83,7 @@ var eventScenarios = []scenario{
 	{"events/filter/network-connect-disconnect", func(e *Env) {
 		since := time.Now().Add(-time.Second)
 		id := e.newNetwork(endpoints.NetworkCreateOptions{Name: "dw-nev-" + e.RunID})
-		cid := e.running(nil, "sleep", "60")
+		cid := e.run(command("sleep", "60"), nil)
 		if _, err := e.Client.Networks.Connect(e.Ctx, id, endpoints.NetworkConnectOptions{Container: cid}); err != nil {
 			e.T.Fatalf("connect: %v", err)
 		}
@@ -110,7 +110,7 @@ var eventScenarios = []scenario{
 		name := "dw-vev-" + e.RunID
 		e.newVolume(name)
 		id, _, _ := e.runToExit(endpoints.ContainerConfig{Cmd: []string{"true"}}, &endpoints.HostConfig{Binds: []string{name + ":/data"}})
-		e.removeNow(id)
+		e.remove(id)
 		if _, err := e.Client.Volumes.Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{}); err != nil {
 			e.T.Fatalf("delete: %v", err)
 		}
@@ -128,11 +128,11 @@ var eventScenarios = []scenario{
 	// the second only.
 	{"events/since-until/window-bounds", func(e *Env) {
 		start := time.Now().Add(-time.Second)
-		before := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
+		before := e.container(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
 		time.Sleep(1100 * time.Millisecond)
 		mark := time.Now()
 		time.Sleep(1100 * time.Millisecond)
-		after := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
+		after := e.container(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
 		end := time.Now().Add(time.Second)
 		f := func() wire.Filters {
 			return wire.Filters{"type": {"container"}, "event": {"create"}, "label": {e.LabelFilter()}}
@@ -159,7 +159,7 @@ var eventScenarios = []scenario{
 
 	{"events/filter/event-action", func(e *Env) {
 		since := time.Now().Add(-time.Second)
-		id := e.exited("true")
+		id, _, _ := e.runToExit(command("true"), nil)
 		until := time.Now().Add(time.Second)
 		tests := []struct {
 			events []string

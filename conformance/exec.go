@@ -15,7 +15,7 @@ import (
 // execScenarios are the scenarios of commands run in a running container.
 var execScenarios = []scenario{
 	{"exec/run/env-workdir-user", func(e *Env) {
-		id := e.running(nil, "sleep", "60")
+		id := e.run(command("sleep", "60"), nil)
 		res, err := e.Client.Containers.ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{
 			Cmd: []string{"sh", "-c", `echo "$FOO"; pwd; id -u; echo warn >&2`}, Env: []string{"FOO=bar baz"}, WorkingDir: "/tmp", User: "1234"})
 		if err != nil {
@@ -27,7 +27,7 @@ var execScenarios = []scenario{
 	}},
 
 	{"exec/run/stdin", func(e *Env) {
-		id := e.running(nil, "sleep", "60")
+		id := e.run(command("sleep", "60"), nil)
 		in := strings.Repeat("stdin line\n", 1000)
 		res, err := e.Client.Containers.ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"cat"}, Stdin: strings.NewReader(in)})
 		if err != nil {
@@ -39,7 +39,7 @@ var execScenarios = []scenario{
 	}},
 
 	{"exec/run/exit-code-and-tty", func(e *Env) {
-		id := e.running(nil, "sleep", "60")
+		id := e.run(command("sleep", "60"), nil)
 		res, err := e.Client.Containers.ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"sh", "-c", "echo x; exit 5"}})
 		if err != nil || res.ExitCode != 5 || string(res.Stdout) != "x\n" {
 			e.T.Errorf("exit 5: %+v %v", res, err)
@@ -55,7 +55,7 @@ var execScenarios = []scenario{
 	}},
 
 	{"exec/start/detached-and-inspect", func(e *Env) {
-		id := e.running(nil, "sleep", "60")
+		id := e.run(command("sleep", "60"), nil)
 		ex := e.Client.Exec
 		res, err := e.Client.Containers.ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"sh", "-c", "sleep 0.3; touch /detached"}, Detach: true})
 		if err != nil || res.ExecID == "" {
@@ -78,7 +78,7 @@ var execScenarios = []scenario{
 	}},
 
 	{"exec/resize/tty", func(e *Env) {
-		id := e.running(nil, "sleep", "60")
+		id := e.run(command("sleep", "60"), nil)
 		ex := e.Client.Exec
 		cr, err := ex.Create(e.Ctx, id, endpoints.ExecCreateOptions{Cmd: []string{"sleep", "5"}, Tty: true, AttachStdout: true})
 		if err != nil {
@@ -95,7 +95,7 @@ var execScenarios = []scenario{
 	}},
 
 	{"exec/create/not-running", func(e *Env) {
-		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
+		id := e.container(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
 		_, err := e.Client.Exec.Create(e.Ctx, id, endpoints.ExecCreateOptions{Cmd: []string{"true"}})
 		if !errors.Is(err, wire.ErrConflict) {
 			e.T.Errorf("exec in a created container: %v, want wire.ErrConflict", err)
@@ -105,7 +105,7 @@ var execScenarios = []scenario{
 	// Inspect shows what the exec was created with, before and after it
 	// runs; the container lists it among its ExecIDs.
 	{"exec/inspect/fields-before-and-after-run", func(e *Env) {
-		id := e.running(nil, "sleep", "60")
+		id := e.run(command("sleep", "60"), nil)
 		x, err := e.Client.Exec.Create(e.Ctx, id, endpoints.ExecCreateOptions{Cmd: []string{"sh", "-c", "echo ran; exit 2"}, User: "1000", AttachStdout: true, AttachStderr: true})
 		if err != nil {
 			e.T.Fatalf("exec create: %v", err)
@@ -143,7 +143,7 @@ var execScenarios = []scenario{
 	}},
 
 	{"exec/create/paused-container-conflict", func(e *Env) {
-		id := e.running(nil, "sleep", "60")
+		id := e.run(command("sleep", "60"), nil)
 		if _, err := e.Client.Containers.Pause(e.Ctx, id, endpoints.ContainerPauseOptions{}); err != nil {
 			e.T.Fatalf("pause: %v", err)
 		}
@@ -152,7 +152,7 @@ var execScenarios = []scenario{
 	}},
 
 	{"exec/start/twice-conflict", func(e *Env) {
-		id := e.running(nil, "sleep", "60")
+		id := e.run(command("sleep", "60"), nil)
 		x, err := e.Client.Exec.Create(e.Ctx, id, endpoints.ExecCreateOptions{Cmd: []string{"true"}})
 		if err != nil {
 			e.T.Fatalf("exec create: %v", err)
@@ -173,7 +173,7 @@ var execScenarios = []scenario{
 
 	// An exec inherits the container's environment; its own Env overrides.
 	{"exec/run/inherits-and-overrides-container-env", func(e *Env) {
-		id := e.started(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, Env: []string{"FROM_CONTAINER=c", "SHARED=container"}}, nil)
+		id := e.run(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, Env: []string{"FROM_CONTAINER=c", "SHARED=container"}}, nil)
 		res, err := e.Client.Containers.ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"sh", "-c", `echo "$FROM_CONTAINER $SHARED $FROM_EXEC"`}, Env: []string{"SHARED=exec", "FROM_EXEC=x"}})
 		if err != nil || res.ExitCode != 0 {
 			e.T.Fatalf("exec: %+v %v", res, err)
@@ -199,7 +199,7 @@ var execScenarios = []scenario{
 
 	// An exec outlives its process: inspect after exit reports the code.
 	{"exec/inspect/after-exit", func(e *Env) {
-		id := e.running(nil, "sleep", "60")
+		id := e.run(command("sleep", "60"), nil)
 		res, err := e.Client.Containers.ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"sh", "-c", "exit 3"}})
 		if err != nil {
 			e.T.Fatalf("exec run: %v", err)
@@ -221,7 +221,7 @@ var execScenarios = []scenario{
 	}},
 
 	{"exec/stdin/half-close-exit-code", func(e *Env) {
-		id := e.running(nil, "sleep", "60")
+		id := e.run(command("sleep", "60"), nil)
 		ex := e.Client.Exec
 		cr, err := ex.Create(e.Ctx, id, endpoints.ExecCreateOptions{
 			Cmd:         []string{"sh", "-c", "cat; echo done >&2; exit 7"},

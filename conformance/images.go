@@ -16,6 +16,7 @@ import (
 
 	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/wire"
+	"github.com/stretchr/testify/assert"
 )
 
 // imageRef returns a reference unique to this run: "dockwire-<what>-<run>:v1".
@@ -49,16 +50,6 @@ func (e *Env) buildTiny(ref, what string) endpoints.ImageBuildResult {
 		e.T.Fatalf("build %s: no image id in the output:\n%s", ref, res.Log)
 	}
 	return res
-}
-
-// runImage runs cmd in image and returns its output.
-func (e *Env) runImage(image string, cmd ...string) string {
-	e.T.Helper()
-	res, err := e.Client.Containers.Run(e.Ctx, endpoints.ContainerRunOptions{Image: image, Command: cmd, Labels: e.Labels(), Remove: true, Stderr: true})
-	if err != nil {
-		e.T.Fatalf("run %s %q: %v", image, cmd, err)
-	}
-	return string(res.Output)
 }
 
 // buildFrom builds ref from a Dockerfile (its FROM line is added: the
@@ -231,7 +222,7 @@ var imageScenarios = []scenario{
 	}},
 
 	{"images/import/rootfs-runnable", func(e *Env) {
-		id := e.exited("sh", "-c", "echo imported-"+e.RunID+" > /marker")
+		id, _, _ := e.runToExit(command("sh", "-c", "echo imported-"+e.RunID+" > /marker"), nil)
 		rc, err := e.Client.Containers.Export(e.Ctx, id, endpoints.ContainerExportOptions{})
 		if err != nil {
 			e.T.Fatal(err)
@@ -253,13 +244,12 @@ var imageScenarios = []scenario{
 		if in.Comment != "imported by dockwire" || in.Config == nil || !slices.Equal(in.Config.Cmd, []string{"cat", "/marker"}) {
 			e.T.Errorf("import: comment %q config %+v", in.Comment, in.Config)
 		}
-		if out := e.runImage(ref); strings.TrimSpace(out) != "imported-"+e.RunID {
-			e.T.Errorf("imported image printed %q", out)
-		}
+		_, code, out := e.runToExit(endpoints.ContainerConfig{Image: ref}, nil)
+		assert.Equal(e.T, "imported-"+e.RunID, strings.TrimSpace(out), "the imported image's output (exit %d)", code)
 	}},
 
 	{"images/commit/changed-container", func(e *Env) {
-		id := e.exited("sh", "-c", "echo changed-"+e.RunID+" > /changed")
+		id, _, _ := e.runToExit(command("sh", "-c", "echo changed-"+e.RunID+" > /changed"), nil)
 		ref := e.imageRef("commit")
 		e.removeImageLater(ref)
 		res, err := e.Client.Images.Commit(e.Ctx, id, endpoints.ImageCommitOptions{
@@ -275,9 +265,8 @@ var imageScenarios = []scenario{
 		if in.ID != res.ID || in.Comment != "committed" || in.Author != "dockwire <dockwire@localhost>" || in.Config == nil || !slices.Contains(in.Config.Env, "COMMITTED=yes") {
 			e.T.Errorf("commit %s: inspect id %s comment %q author %q config %+v", res.ID, in.ID, in.Comment, in.Author, in.Config)
 		}
-		if out := e.runImage(ref, "sh", "-c", "cat /changed; echo $COMMITTED"); strings.Fields(out)[0] != "changed-"+e.RunID || !strings.Contains(out, "yes") {
-			e.T.Errorf("committed image: %q", out)
-		}
+		_, code, out := e.runToExit(endpoints.ContainerConfig{Image: ref, Cmd: []string{"sh", "-c", "cat /changed; echo $COMMITTED"}}, nil)
+		assert.Equal(e.T, "changed-"+e.RunID+"\nyes\n", out, "the committed image's output (exit %d)", code)
 	}},
 
 	{"images/prune/dangling", func(e *Env) {
@@ -372,9 +361,8 @@ var imageScenarios = []scenario{
 				e.T.Errorf("image config lacks the Dockerfile's %s: %+v", ch.what, c)
 			}
 		}
-		if out := e.runImage(ref); out != "1 two words\n/work\n1000\n" {
-			e.T.Errorf("container of %s printed %q", ref, out)
-		}
+		_, code, out := e.runToExit(endpoints.ContainerConfig{Image: ref}, nil)
+		assert.Equal(e.T, "1 two words\n/work\n1000\n", out, "the output of a container of %s (exit %d)", ref, code)
 	}},
 
 	{"images/history/fields-of-a-build", func(e *Env) {
@@ -662,7 +650,7 @@ var imageScenarios = []scenario{
 	{"images/delete/in-use-conflict", func(e *Env) {
 		ref := e.imageRef("inuse")
 		e.buildTiny(ref, "inuse")
-		e.newContainer(endpoints.ContainerConfig{Image: ref, Cmd: []string{"true"}}, nil)
+		e.container(endpoints.ContainerConfig{Image: ref, Cmd: []string{"true"}}, nil)
 		_, err := e.Client.Images.Delete(e.Ctx, ref, endpoints.ImageDeleteOptions{})
 		// The tag is the image's only one: removing it would leave a
 		// container's image untagged, which Docker refuses with 409.

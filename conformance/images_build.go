@@ -10,6 +10,7 @@ import (
 
 	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/wire"
+	"github.com/stretchr/testify/require"
 )
 
 // imageBuildScenarios are the scenarios of building images and pruning the build cache.
@@ -60,7 +61,8 @@ var imageBuildScenarios = []scenario{
 		if l := in.Labels(); l["dockwire.build"] != "yes" || l[LabelKey] != e.RunID {
 			e.T.Errorf("labels %v", l)
 		}
-		out := e.runImage(ref, "sh", "-c", "cd /ctx && find . -type f | sort; cat /greeting")
+		_, code, out := e.runToExit(endpoints.ContainerConfig{Image: ref, Cmd: []string{"sh", "-c", "cd /ctx && find . -type f | sort; cat /greeting"}}, nil)
+		require.Zero(e.T, code, "exit code of the built image's find: %s", out)
 		lines := strings.Fields(out)
 		for _, want := range []string{"./Dockerfile", "./.dockerignore", "./kept.txt", "./sub/nested.txt", "./cache/keep.txt", "./Dockerfile.ignored", "./sub/deep.secret", "hello-" + e.RunID} {
 			if !slices.Contains(lines, want) {

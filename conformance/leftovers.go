@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"context"
-	"errors"
 	"net/url"
 	"strings"
 
@@ -14,20 +13,6 @@ import (
 // leftoversName is the suite's last scenario: it fails when anything the
 // run labelled is left behind.
 const leftoversName = "suite/cleanup/nothing-left-behind"
-
-// removeContainer force-removes container id with its anonymous volumes
-// through a bare wire request.
-func removeContainer(ctx context.Context, cli *dockwire.Client, id string) error {
-	path, err := wire.Path("/containers/{}", id)
-	if err != nil {
-		return err
-	}
-	err = cli.Wire().DoJSON(ctx, &wire.Request{Method: "DELETE", Path: path, Query: url.Values{"force": {"1"}, "v": {"1"}}, Op: "ContainerDelete"}, nil)
-	if errors.Is(err, wire.ErrNotFound) {
-		return nil
-	}
-	return err
-}
 
 // leftovers lists what run runID left behind: containers, images,
 // networks and volumes that carry its label (and images whose tags name

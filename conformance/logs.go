@@ -21,8 +21,8 @@ var logsScenarios = []scenario{
 		}
 		ctDecides := !ver.Less(wire.Version{Major: 1, Minor: 42})
 		for _, tty := range []bool{false, true} {
-			id := e.started(endpoints.ContainerConfig{Cmd: []string{"sh", "-c", "echo out; echo err >&2"}, Tty: tty}, nil)
-			e.exitCode(id)
+			id := e.run(endpoints.ContainerConfig{Cmd: []string{"sh", "-c", "echo out; echo err >&2"}, Tty: tty}, nil)
+			e.wait(id)
 
 			// What the daemon says, read raw.
 			path, err := wire.Path("/containers/{}/logs", id)

@@ -57,7 +57,7 @@ var networkScenarios = []scenario{
 			e.T.Errorf("list by label does not hold %s: %+v", id, list)
 		}
 
-		cid := e.running(nil, "sleep", "60")
+		cid := e.run(command("sleep", "60"), nil)
 		alias := "web-" + e.RunID
 		_, err = e.Client.Networks.Connect(e.Ctx, id, endpoints.NetworkConnectOptions{Container: cid, EndpointConfig: &endpoints.EndpointSettings{
 			Aliases: []string{alias}, IPAMConfig: &endpoints.EndpointIPAMConfig{IPv4Address: "10.231.0.10"}}})
@@ -249,7 +249,7 @@ var networkScenarios = []scenario{
 
 	{"networks/disconnect/not-connected", func(e *Env) {
 		id := e.newNetwork(endpoints.NetworkCreateOptions{Name: "dw-ndc-" + e.RunID})
-		cid := e.running(nil, "sleep", "60")
+		cid := e.run(command("sleep", "60"), nil)
 		_, err := e.Client.Networks.Disconnect(e.Ctx, id, endpoints.NetworkDisconnectOptions{Container: cid})
 		// dockerd 20.10 answers 500, newer daemons a 4xx: all name it.
 		var werr *wire.Error
@@ -264,7 +264,7 @@ var networkScenarios = []scenario{
 
 	{"networks/connect/twice-forbidden", func(e *Env) {
 		id := e.newNetwork(endpoints.NetworkCreateOptions{Name: "dw-nct-" + e.RunID})
-		cid := e.running(nil, "sleep", "60")
+		cid := e.run(command("sleep", "60"), nil)
 		if _, err := e.Client.Networks.Connect(e.Ctx, id, endpoints.NetworkConnectOptions{Container: cid}); err != nil {
 			e.T.Fatalf("connect: %v", err)
 		}
@@ -275,13 +275,13 @@ var networkScenarios = []scenario{
 	{"networks/delete/in-use-forbidden", func(e *Env) {
 		name := "dw-ndu-" + e.RunID
 		id := e.newNetwork(endpoints.NetworkCreateOptions{Name: name})
-		cid := e.running(&endpoints.HostConfig{NetworkMode: name}, "sleep", "60")
+		cid := e.run(command("sleep", "60"), &endpoints.HostConfig{NetworkMode: name})
 		_, err := e.Client.Networks.Delete(e.Ctx, id, endpoints.NetworkDeleteOptions{})
 		e.wantStatus("delete of a network with a running container", err, 403, wire.ErrForbidden)
 		if _, err := e.Client.Networks.Inspect(e.Ctx, id, endpoints.NetworkInspectOptions{}); err != nil {
 			e.T.Errorf("network gone after the refused delete: %v", err)
 		}
-		e.removeNow(cid)
+		e.remove(cid)
 		if _, err := e.Client.Networks.Delete(e.Ctx, id, endpoints.NetworkDeleteOptions{}); err != nil {
 			e.T.Errorf("delete once the container is gone: %v", err)
 		}

@@ -112,7 +112,7 @@ var systemScenarios = []scenario{
 			e.T.Fatal(err)
 		}
 		defer st.Close()
-		id := e.createContainer("true")
+		id := e.container(command("true"), nil)
 		for st.Next() {
 			ev := st.Value()
 			if ev.Actor.ID == id && ev.Action == "create" {
@@ -212,13 +212,13 @@ var systemScenarios = []scenario{
 		var created, started bool
 		for try := 0; try < 5 && !(created && started); try++ {
 			b := info()
-			id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}}, nil)
+			id := e.container(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}}, nil)
 			a := info()
 			created = created || (a.Containers == b.Containers+1 && a.ContainersStopped == b.ContainersStopped+1 && a.ContainersRunning == b.ContainersRunning)
 			e.start(id)
 			r := info()
 			started = started || (r.Containers == a.Containers && r.ContainersRunning == a.ContainersRunning+1 && r.ContainersStopped == a.ContainersStopped-1)
-			e.removeNow(id)
+			e.remove(id)
 		}
 		if !created || !started {
 			e.T.Errorf("info counts did not follow a create (%v) and a start (%v) in 5 tries", created, started)
@@ -250,7 +250,7 @@ var systemScenarios = []scenario{
 	// df lists this run's container and volume with their labels (the
 	// per-object lists of daemons before 1.53; the summaries after).
 	{"system/df/lists-run-objects", func(e *Env) {
-		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
+		id := e.container(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
 		vol := "dw-vol-dfl-" + e.RunID
 		e.newVolume(vol)
 		du, err := e.Client.System.DataUsage(e.Ctx, endpoints.SystemDataUsageOptions{})
@@ -391,7 +391,7 @@ var systemScenarios = []scenario{
 	// run's container events.
 	{"system/events/filter-type-and-label", func(e *Env) {
 		since := time.Now().Add(-time.Second)
-		id := e.exited("true")
+		id, _, _ := e.runToExit(command("true"), nil)
 		until := time.Now().Add(time.Second)
 		s, err := e.Client.System.Events(e.Ctx, endpoints.SystemEventsOptions{Since: since, Until: until,
 			Filters: wire.Filters{"type": {"container"}, "label": {e.LabelFilter()}, "container": {id}}})

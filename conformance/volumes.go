@@ -181,7 +181,7 @@ var volumeScenarios = []scenario{
 		free := "dw-vol-free-" + e.RunID
 		e.newVolume(used)
 		e.newVolume(free)
-		e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, &endpoints.HostConfig{Binds: []string{used + ":/data"}})
+		e.container(endpoints.ContainerConfig{Cmd: []string{"true"}}, &endpoints.HostConfig{Binds: []string{used + ":/data"}})
 		names := func(f wire.Filters) []string {
 			e.T.Helper()
 			f["label"] = []string{e.LabelFilter()}
@@ -306,7 +306,7 @@ var volumeScenarios = []scenario{
 	{"volumes/delete/in-use-conflict", func(e *Env) {
 		name := "dw-vol-inuse-" + e.RunID
 		e.newVolume(name)
-		e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, &endpoints.HostConfig{Binds: []string{name + ":/data"}})
+		e.container(endpoints.ContainerConfig{Cmd: []string{"true"}}, &endpoints.HostConfig{Binds: []string{name + ":/data"}})
 		_, err := e.Client.Volumes.Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{})
 		e.wantStatus("delete of a volume a container uses", err, 409, wire.ErrConflict)
 		if _, err := e.Client.Volumes.Inspect(e.Ctx, name, endpoints.VolumeInspectOptions{}); err != nil {
