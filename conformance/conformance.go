@@ -11,6 +11,8 @@ import (
 
 	"github.com/dockwire/dockwire"
 	"github.com/dockwire/dockwire/dial"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // LabelKey is the label every object a run creates carries; its value is
@@ -103,9 +105,7 @@ func (e *Env) Cleanup(fn func(ctx context.Context) error) {
 	e.T.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if err := fn(ctx); err != nil {
-			e.T.Errorf("cleanup: %v", err)
-		}
+		assert.NoError(e.T, fn(ctx), "cleanup")
 	})
 }
 
@@ -135,9 +135,7 @@ func Run(t *testing.T, target Target) {
 		target.Image = DefaultImage
 	}
 	cli, err := dockwire.New(target.Config, target.Options)
-	if err != nil {
-		t.Fatalf("conformance: client for %s: %v", target.Name, err)
-	}
+	require.NoError(t, err, "conformance: client for %s", target.Name)
 	t.Cleanup(func() { cli.Close() })
 	var id [4]byte
 	rand.Read(id[:])
@@ -145,9 +143,7 @@ func Run(t *testing.T, target Target) {
 
 	setupCtx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	if err := ensureImage(setupCtx, cli, target); err != nil {
-		t.Fatalf("conformance: test image %s on %s: %v", target.Image, target.Name, err)
-	}
+	require.NoError(t, ensureImage(setupCtx, cli, target), "conformance: test image %s on %s", target.Image, target.Name)
 
 	for _, s := range suite() {
 		t.Run(s.name, func(t *testing.T) {
@@ -166,11 +162,7 @@ func Run(t *testing.T, target Target) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		left, err := leftovers(ctx, cli, runID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(left) > 0 {
-			t.Fatalf("left behind by run %s: %s", runID, strings.Join(left, ", "))
-		}
+		require.NoError(t, err, "listing what run %s left behind", runID)
+		assert.Empty(t, left, "left behind by run %s", runID)
 	})
 }

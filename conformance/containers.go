@@ -172,12 +172,12 @@ func (e *Env) logLines(id string, opts endpoints.ContainerLogsOptions) (stdout, 
 	e.T.Helper()
 	l, err := e.Client.Containers.Logs(e.Ctx, id, opts)
 	if err != nil {
-		e.T.Fatalf("logs %+v: %v", opts, err)
+		e.T.Fatalf("logs %+v: %v", show(opts), err)
 	}
 	defer l.Close()
 	var o, s bytes.Buffer
 	if _, err := l.Demux(&o, &s); err != nil {
-		e.T.Fatalf("logs %+v: %v", opts, err)
+		e.T.Fatalf("logs %+v: %v", show(opts), err)
 	}
 	return o.String(), s.String()
 }
@@ -211,13 +211,6 @@ func (e *Env) name(id string) string {
 		e.T.Fatalf("inspect: %v", err)
 	}
 	return strings.TrimPrefix(c.Name, "/")
-}
-
-func deref(p *int64) any {
-	if p == nil {
-		return nil
-	}
-	return *p
 }
 
 // containerScenarios are the scenarios of creating, inspecting, listing, naming, updating and removing containers, and the errors of every container operation.
@@ -281,7 +274,7 @@ var containerScenarios = []scenario{
 		}
 		for _, c := range checks {
 			if !c.ok {
-				e.T.Errorf("inspect does not show %s as created: config %+v host config %+v", c.what, cfg, hc)
+				e.T.Errorf("inspect does not show %s as created: config %+v host config %+v", c.what, show(cfg), show(hc))
 			}
 		}
 	}},
@@ -299,7 +292,7 @@ var containerScenarios = []scenario{
 			for _, c := range got.Items {
 				m[c.ID] = true
 				if c.Labels[LabelKey] != e.RunID || c.ShortID() != c.ID[:12] {
-					e.T.Errorf("summary %+v", c)
+					e.T.Errorf("summary %+v", show(c))
 				}
 			}
 			return m
@@ -333,7 +326,7 @@ var containerScenarios = []scenario{
 			e.T.Fatal(err)
 		}
 		if s.MemoryStats.Usage == 0 || s.CPUStats.CPUUsage.TotalUsage == 0 || s.Read.IsZero() {
-			e.T.Errorf("one-shot stats lack CPU or memory: %+v", s)
+			e.T.Errorf("one-shot stats lack CPU or memory: %+v", show(s))
 		}
 		st, err := e.Client.Containers.Stats(e.Ctx, id, endpoints.ContainerStatsOptions{})
 		if err != nil {
@@ -344,7 +337,7 @@ var containerScenarios = []scenario{
 			e.T.Fatalf("stats stream: no sample: %v", st.Err())
 		}
 		if v := st.Value(); v.MemoryStats.Usage == 0 || v.ID != id {
-			e.T.Errorf("stream sample: %+v", v)
+			e.T.Errorf("stream sample: %+v", show(v))
 		}
 	}},
 
@@ -423,7 +416,7 @@ var containerScenarios = []scenario{
 			e.T.Errorf("exited container survived prune: %v", err)
 		}
 		if st := e.state(live); !st.Running {
-			e.T.Errorf("running container after prune: %+v", st)
+			e.T.Errorf("running container after prune: %+v", show(st))
 		}
 	}},
 
@@ -437,7 +430,7 @@ var containerScenarios = []scenario{
 			e.T.Fatalf("inspect: %v", err)
 		}
 		if c.HostConfig.NetworkMode != "none" || c.NetworkSettings == nil || c.NetworkSettings.Networks["none"] == nil {
-			e.T.Errorf("inspect: NetworkMode %q networks %+v, want none", c.HostConfig.NetworkMode, c.NetworkSettings)
+			e.T.Errorf("inspect: NetworkMode %q networks %+v, want none", c.HostConfig.NetworkMode, show(c.NetworkSettings))
 		}
 	}},
 
@@ -603,14 +596,14 @@ var containerScenarios = []scenario{
 			e.T.Fatalf("inspect: %v", err)
 		}
 		if plain.SizeRw != nil || plain.SizeRootFs != nil {
-			e.T.Errorf("inspect without size: SizeRw %v SizeRootFs %v, want absent", plain.SizeRw, plain.SizeRootFs)
+			e.T.Errorf("inspect without size: SizeRw %v SizeRootFs %v, want absent", show(plain.SizeRw), show(plain.SizeRootFs))
 		}
 		sized, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{Size: true})
 		if err != nil {
 			e.T.Fatalf("inspect size: %v", err)
 		}
 		if sized.SizeRw == nil || *sized.SizeRw < 4096 || sized.SizeRootFs == nil || *sized.SizeRootFs <= *sized.SizeRw {
-			e.T.Errorf("inspect with size: SizeRw %v SizeRootFs %v, want >= 4096 and a larger root", deref(sized.SizeRw), deref(sized.SizeRootFs))
+			e.T.Errorf("inspect with size: SizeRw %v SizeRootFs %v, want >= 4096 and a larger root", show(sized.SizeRw), show(sized.SizeRootFs))
 		}
 		list, err := e.Client.Containers.List(e.Ctx, endpoints.ContainerListOptions{All: true, Size: true, Filters: wire.Filters{"id": {id}}})
 		if err != nil || len(list.Items) != 1 {
@@ -851,7 +844,7 @@ var containerScenarios = []scenario{
 		id := e.create(endpoints.ContainerCreateOptions{Name: name, Config: endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}}})
 		list, err := e.Client.Containers.List(e.Ctx, endpoints.ContainerListOptions{All: true, Filters: wire.Filters{"id": {id}}})
 		if err != nil || len(list.Items) != 1 || len(list.Items[0].Names) == 0 {
-			e.T.Fatalf("list by id: %+v %v", list, err)
+			e.T.Fatalf("list by id: %+v %v", show(list), err)
 		}
 		slashed := list.Items[0].Names[0]
 		if slashed != "/"+name {

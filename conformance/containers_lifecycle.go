@@ -19,13 +19,13 @@ var containerLifecycleScenarios = []scenario{
 			e.T.Fatal(err)
 		}
 		if st := e.state(id); !st.Paused || st.Status != "paused" {
-			e.T.Errorf("after pause: %+v", st)
+			e.T.Errorf("after pause: %+v", show(st))
 		}
 		if _, err := cs.Unpause(e.Ctx, id, endpoints.ContainerUnpauseOptions{}); err != nil {
 			e.T.Fatal(err)
 		}
 		if st := e.state(id); st.Paused || st.Status != "running" {
-			e.T.Errorf("after unpause: %+v", st)
+			e.T.Errorf("after unpause: %+v", show(st))
 		}
 	}},
 
@@ -38,7 +38,7 @@ var containerLifecycleScenarios = []scenario{
 		}
 		time.Sleep(500 * time.Millisecond)
 		if st := e.state(bare); !st.Running {
-			e.T.Errorf("PID 1 without init died of SIGTERM: %+v", st)
+			e.T.Errorf("PID 1 without init died of SIGTERM: %+v", show(st))
 		}
 		if _, err := cs.Kill(e.Ctx, bare, endpoints.ContainerKillOptions{Signal: "SIGKILL"}); err != nil {
 			e.T.Fatal(err)
@@ -79,13 +79,13 @@ var containerLifecycleScenarios = []scenario{
 			e.T.Fatal(err)
 		}
 		if st := e.state(id); !st.Running {
-			e.T.Errorf("after restart: %+v", st)
+			e.T.Errorf("after restart: %+v", show(st))
 		}
 		if _, err := cs.Stop(e.Ctx, id, endpoints.ContainerStopOptions{Timeout: &t1}); err != nil {
 			e.T.Fatal(err)
 		}
 		if st := e.state(id); st.Running {
-			e.T.Errorf("after stop: %+v", st)
+			e.T.Errorf("after stop: %+v", show(st))
 		}
 		if _, err := cs.Stop(e.Ctx, id, endpoints.ContainerStopOptions{}); err != nil {
 			e.T.Errorf("stop of a stopped container: %v, want success (304)", err)
@@ -166,7 +166,7 @@ var containerLifecycleScenarios = []scenario{
 			e.T.Errorf("start of a paused container: %v, want success (304) or 409", err)
 		}
 		if st := e.state(id); !st.Paused || !st.Running {
-			e.T.Errorf("state after the refused calls: %+v, want running and paused", st)
+			e.T.Errorf("state after the refused calls: %+v, want running and paused", show(st))
 		}
 	}},
 
@@ -182,7 +182,7 @@ var containerLifecycleScenarios = []scenario{
 		took := time.Since(start)
 		st := e.state(id)
 		if st.Running || st.ExitCode != 137 || st.Status != "exited" {
-			e.T.Errorf("after stop: %+v, want exited 137", st)
+			e.T.Errorf("after stop: %+v, want exited 137", show(st))
 		}
 		if took < 900*time.Millisecond || took > 15*time.Second {
 			e.T.Errorf("stop with t=1 took %v, want about a second", took)
@@ -194,7 +194,7 @@ var containerLifecycleScenarios = []scenario{
 		id, code, _ := e.runToExit(endpoints.ContainerConfig{Cmd: []string{"sh", "-c", "exit 4"}}, nil)
 		st := e.state(id)
 		if code != 4 || st.ExitCode != 4 || st.Status != "exited" || st.Running || st.Pid != 0 {
-			e.T.Errorf("state %+v (wait %d), want exited 4 with no pid", st, code)
+			e.T.Errorf("state %+v (wait %d), want exited 4 with no pid", show(st), code)
 		}
 		started, err1 := time.Parse(time.RFC3339Nano, st.StartedAt)
 		finished, err2 := time.Parse(time.RFC3339Nano, st.FinishedAt)
@@ -203,7 +203,7 @@ var containerLifecycleScenarios = []scenario{
 		}
 		created := e.container(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
 		if st := e.state(created); st.Status != "created" || !strings.HasPrefix(st.StartedAt, "0001-01-01") {
-			e.T.Errorf("created container's state %+v, want created and a zero StartedAt", st)
+			e.T.Errorf("created container's state %+v, want created and a zero StartedAt", show(st))
 		}
 	}},
 
@@ -216,7 +216,7 @@ var containerLifecycleScenarios = []scenario{
 			c, err = e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 			return err == nil && c.RestartCount == 2 && c.State.Status == "exited"
 		}) {
-			e.T.Fatalf("after on-failure:2: RestartCount %d state %+v, want 2 restarts then exited", c.RestartCount, c.State)
+			e.T.Fatalf("after on-failure:2: RestartCount %d state %+v, want 2 restarts then exited", c.RestartCount, show(c.State))
 		}
 		time.Sleep(500 * time.Millisecond)
 		if c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{}); err != nil || c.RestartCount != 2 || c.State.ExitCode != 1 {

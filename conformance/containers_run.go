@@ -65,7 +65,7 @@ var containerRunScenarios = []scenario{
 			e.T.Fatal(err)
 		}
 		if st := e.state(res.ID); !st.Running {
-			e.T.Errorf("detached container not running: %+v", st)
+			e.T.Errorf("detached container not running: %+v", show(st))
 		}
 	}},
 
@@ -221,7 +221,7 @@ var containerRunScenarios = []scenario{
 			}
 		}
 		if c.Config.StopTimeout == nil || *c.Config.StopTimeout != 7 {
-			e.T.Errorf("StopTimeout %v", c.Config.StopTimeout)
+			e.T.Errorf("StopTimeout %v", show(c.Config.StopTimeout))
 		}
 		hc := c.HostConfig
 		if hc.CPUQuota != 50000 || hc.CPUPeriod != 100000 || hc.OomScoreAdj != 300 || hc.Memory != 64<<20 {

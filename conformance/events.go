@@ -6,6 +6,7 @@ import (
 
 	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/wire"
+	"github.com/stretchr/testify/assert"
 )
 
 // eventsBetween reads the events of [since, until] that match f, and
@@ -41,16 +42,12 @@ func (e *Env) wantActions(what string, evs []endpoints.Event, typ string, want .
 	e.T.Helper()
 	i := 0
 	for _, ev := range evs {
-		if ev.Type != typ {
-			e.T.Errorf("%s: filtered stream let through %s %s", what, ev.Type, ev.Action)
-		}
+		assert.Equal(e.T, typ, ev.Type, "%s: the filtered stream let through a %s event (%s)", what, ev.Type, ev.Action)
 		if i < len(want) && ev.Action == want[i] {
 			i++
 		}
 	}
-	if i < len(want) {
-		e.T.Errorf("%s: %v, want %v in order", what, actionsOf(evs), want)
-	}
+	assert.Equal(e.T, len(want), i, "%s: the actions %q, want %q in this order", what, actionsOf(evs), want)
 }
 
 // eventScenarios are the scenarios of the event stream's filters and time window.

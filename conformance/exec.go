@@ -66,10 +66,10 @@ var execScenarios = []scenario{
 			in, err = ex.Inspect(e.Ctx, res.ExecID, endpoints.ExecInspectOptions{})
 			return err == nil && !in.Running && in.ExitCode != nil
 		}) {
-			e.T.Fatalf("detached exec never finished: %+v %v", in, err)
+			e.T.Fatalf("detached exec never finished: %+v %v", show(in), err)
 		}
 		if *in.ExitCode != 0 || in.ContainerID != id || in.ProcessConfig.Entrypoint != "sh" {
-			e.T.Errorf("exec inspect: %+v", in)
+			e.T.Errorf("exec inspect: %+v", show(in))
 		}
 		check, err := e.Client.Containers.ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"test", "-e", "/detached"}})
 		if err != nil || check.ExitCode != 0 {
@@ -117,7 +117,7 @@ var execScenarios = []scenario{
 		pc := in.ProcessConfig
 		if in.ID != x.ID || in.Running || in.ExitCode != nil || in.ContainerID != id || !in.OpenStdout || !in.OpenStderr || in.OpenStdin ||
 			pc.Entrypoint != "sh" || !slices.Equal(pc.Arguments, []string{"-c", "echo ran; exit 2"}) || pc.User != "1000" || pc.Tty || pc.Privileged {
-			e.T.Errorf("inspect of a created exec: %+v", in)
+			e.T.Errorf("inspect of a created exec: %+v", show(in))
 		}
 		c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 		if err != nil || !slices.Contains(c.ExecIDs, x.ID) {
@@ -138,7 +138,7 @@ var execScenarios = []scenario{
 			e.T.Fatalf("inspect after run: %v", err)
 		}
 		if in.Running || in.ExitCode == nil || *in.ExitCode != 2 || in.Pid == 0 {
-			e.T.Errorf("inspect after run: running %v exit %v pid %d, want exited 2 with the pid it had", in.Running, in.ExitCode, in.Pid)
+			e.T.Errorf("inspect after run: running %v exit %v pid %d, want exited 2 with the pid it had", in.Running, show(in.ExitCode), in.Pid)
 		}
 	}},
 
@@ -216,7 +216,7 @@ var execScenarios = []scenario{
 			e.T.Fatalf("inspect: %v", err)
 		}
 		if in.Running || in.ContainerID != id || in.ID != x.ID {
-			e.T.Errorf("inspect of a created exec: %+v", in)
+			e.T.Errorf("inspect of a created exec: %+v", show(in))
 		}
 	}},
 
@@ -260,7 +260,7 @@ var execScenarios = []scenario{
 			ins, err = ex.Inspect(e.Ctx, cr.ID, endpoints.ExecInspectOptions{})
 			return err == nil && !ins.Running && ins.ExitCode != nil
 		}) {
-			e.T.Fatalf("exec never reported its exit: %+v %v", ins, err)
+			e.T.Fatalf("exec never reported its exit: %+v %v", show(ins), err)
 		}
 		if *ins.ExitCode != 7 {
 			e.T.Errorf("exec exit code %d, want 7", *ins.ExitCode)

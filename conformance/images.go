@@ -146,7 +146,7 @@ var imageScenarios = []scenario{
 			e.T.Fatal(err)
 		}
 		if len(list.Items) != 1 || list.Items[0].ID != base.ID || !slices.Contains(list.Items[0].RepoTags, ref) {
-			e.T.Errorf("list by reference %s: %+v", ref, list)
+			e.T.Errorf("list by reference %s: %+v", ref, show(list))
 		}
 		del, err := is.Delete(e.Ctx, ref, endpoints.ImageDeleteOptions{})
 		if err != nil {
@@ -242,7 +242,7 @@ var imageScenarios = []scenario{
 			e.T.Errorf("import reported %s, image is %s", res.ID, in.ID)
 		}
 		if in.Comment != "imported by dockwire" || in.Config == nil || !slices.Equal(in.Config.Cmd, []string{"cat", "/marker"}) {
-			e.T.Errorf("import: comment %q config %+v", in.Comment, in.Config)
+			e.T.Errorf("import: comment %q config %+v", in.Comment, show(in.Config))
 		}
 		_, code, out := e.runToExit(endpoints.ContainerConfig{Image: ref}, nil)
 		assert.Equal(e.T, "imported-"+e.RunID, strings.TrimSpace(out), "the imported image's output (exit %d)", code)
@@ -263,7 +263,7 @@ var imageScenarios = []scenario{
 			e.T.Fatal(err)
 		}
 		if in.ID != res.ID || in.Comment != "committed" || in.Author != "dockwire <dockwire@localhost>" || in.Config == nil || !slices.Contains(in.Config.Env, "COMMITTED=yes") {
-			e.T.Errorf("commit %s: inspect id %s comment %q author %q config %+v", res.ID, in.ID, in.Comment, in.Author, in.Config)
+			e.T.Errorf("commit %s: inspect id %s comment %q author %q config %+v", res.ID, in.ID, in.Comment, in.Author, show(in.Config))
 		}
 		_, code, out := e.runToExit(endpoints.ContainerConfig{Image: ref, Cmd: []string{"sh", "-c", "cat /changed; echo $COMMITTED"}}, nil)
 		assert.Equal(e.T, "changed-"+e.RunID+"\nyes\n", out, "the committed image's output (exit %d)", code)
@@ -358,7 +358,7 @@ var imageScenarios = []scenario{
 		}
 		for _, ch := range checks {
 			if !ch.ok {
-				e.T.Errorf("image config lacks the Dockerfile's %s: %+v", ch.what, c)
+				e.T.Errorf("image config lacks the Dockerfile's %s: %+v", ch.what, show(c))
 			}
 		}
 		_, code, out := e.runToExit(endpoints.ContainerConfig{Image: ref}, nil)
@@ -598,7 +598,7 @@ var imageScenarios = []scenario{
 			e.T.Fatalf("attestations of %s: %v", e.Image, err)
 		}
 		if len(st.Items) != 0 {
-			e.T.Errorf("attestations of an imported image: %+v, want none", st)
+			e.T.Errorf("attestations of an imported image: %+v, want none", show(st))
 		}
 		_, err = e.Client.Images.Attestations(e.Ctx, "dw-missing-"+e.RunID+":v1", endpoints.ImageAttestationsOptions{})
 		if !errors.Is(err, wire.ErrNotFound) {

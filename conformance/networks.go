@@ -47,14 +47,14 @@ var networkScenarios = []scenario{
 			e.T.Fatalf("inspect: %v", err)
 		}
 		if n.ID != id || n.Driver != "bridge" || len(n.IPAM.Config) != 1 || n.IPAM.Config[0].Subnet != "10.231.0.0/24" || n.Labels[LabelKey] != e.RunID {
-			e.T.Fatalf("inspect: %+v", n)
+			e.T.Fatalf("inspect: %+v", show(n))
 		}
 		list, err := e.Client.Networks.List(e.Ctx, endpoints.NetworkListOptions{Filters: wire.Filters{"label": {e.LabelFilter()}}})
 		if err != nil {
 			e.T.Fatalf("list: %v", err)
 		}
 		if !slices.ContainsFunc(list.Items, func(x endpoints.Network) bool { return x.ID == id }) {
-			e.T.Errorf("list by label does not hold %s: %+v", id, list)
+			e.T.Errorf("list by label does not hold %s: %+v", id, show(list))
 		}
 
 		cid := e.run(command("sleep", "60"), nil)
@@ -80,7 +80,7 @@ var networkScenarios = []scenario{
 			es = c.NetworkSettings.Networks[name]
 		}
 		if es == nil || es.IPAddress != "10.231.0.10" || !slices.Contains(es.Aliases, alias) {
-			e.T.Errorf("container inspect: endpoint %+v, want 10.231.0.10 with alias %s", es, alias)
+			e.T.Errorf("container inspect: endpoint %+v, want 10.231.0.10 with alias %s", show(es), alias)
 		}
 		if _, err := e.Client.Networks.Disconnect(e.Ctx, id, endpoints.NetworkDisconnectOptions{Container: cid}); err != nil {
 			e.T.Fatalf("disconnect: %v", err)
@@ -154,28 +154,28 @@ var networkScenarios = []scenario{
 			e.T.Helper()
 			c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 			if err != nil || c.NetworkSettings == nil || c.NetworkSettings.Networks[name] == nil {
-				e.T.Fatalf("inspect %s: %+v, %v", when, c.NetworkSettings, err)
+				e.T.Fatalf("inspect %s: %+v, %v", when, show(c.NetworkSettings), err)
 			}
 			return c.NetworkSettings.Networks[name]
 		}
 		ep := endpoint("after create")
 		if ep.IPAddress != "" || ep.EndpointID != "" || !slices.Equal(ep.Aliases, []string{"one"}) || !maps.Equal(ep.DriverOpts, given.DriverOpts) ||
 			ep.IPAMConfig == nil || !slices.Equal(ep.IPAMConfig.LinkLocalIPs, given.IPAMConfig.LinkLocalIPs) {
-			e.T.Errorf("endpoint after create: %+v, want the settings as given and no address", ep)
+			e.T.Errorf("endpoint after create: %+v, want the settings as given and no address", show(ep))
 		}
 		e.start(id)
 		ep = endpoint("running")
 		_, rng, _ := net.ParseCIDR(pool.IPRange)
 		if ip := net.ParseIP(ep.IPAddress); ip == nil || !rng.Contains(ip) || ep.EndpointID == "" || !slices.Contains(ep.Aliases, "one") ||
 			!maps.Equal(ep.DriverOpts, given.DriverOpts) {
-			e.T.Errorf("endpoint of the running container: %+v, want an address of %s and the settings", ep, pool.IPRange)
+			e.T.Errorf("endpoint of the running container: %+v, want an address of %s and the settings", show(ep), pool.IPRange)
 		}
 		timeout := 0
 		if _, err := e.Client.Containers.Stop(e.Ctx, id, endpoints.ContainerStopOptions{Timeout: &timeout}); err != nil {
 			e.T.Fatalf("stop: %v", err)
 		}
 		if ep = endpoint("stopped"); ep.IPAddress != "" || ep.EndpointID != "" || !slices.Contains(ep.Aliases, "one") {
-			e.T.Errorf("endpoint of the stopped container: %+v, want no address and the settings", ep)
+			e.T.Errorf("endpoint of the stopped container: %+v, want no address and the settings", show(ep))
 		}
 	}},
 
@@ -238,12 +238,12 @@ var networkScenarios = []scenario{
 		for _, ref := range []string{name, id, id[:12]} {
 			n, err := e.Client.Networks.Inspect(e.Ctx, ref, endpoints.NetworkInspectOptions{})
 			if err != nil || n.ID != id || n.Name != name || n.Scope != "local" || n.Driver != "bridge" || n.Created == "" {
-				e.T.Errorf("inspect %q: %+v %v", ref, n, err)
+				e.T.Errorf("inspect %q: %+v %v", ref, show(n), err)
 			}
 		}
 		n, err := e.Client.Networks.Inspect(e.Ctx, id, endpoints.NetworkInspectOptions{Verbose: true})
 		if err != nil || n.ID != id {
-			e.T.Errorf("verbose inspect: %+v %v", n, err)
+			e.T.Errorf("verbose inspect: %+v %v", show(n), err)
 		}
 	}},
 
@@ -338,7 +338,7 @@ var networkScenarios = []scenario{
 		}
 		es := c.NetworkSettings.Networks[name]
 		if es == nil || es.NetworkID != id || !slices.Contains(es.Aliases, alias) || es.IPAddress == "" || len(c.NetworkSettings.Networks) != 1 {
-			e.T.Errorf("container networks %+v, want only %s with alias %s and an address", c.NetworkSettings.Networks, name, alias)
+			e.T.Errorf("container networks %+v, want only %s with alias %s and an address", show(c.NetworkSettings.Networks), name, alias)
 		}
 		n, err := e.Client.Networks.Inspect(e.Ctx, id, endpoints.NetworkInspectOptions{})
 		if err != nil {

@@ -99,7 +99,7 @@ var registryScenarios = []scenario{
 			e.T.Errorf("push result %+v", res)
 		}
 		if len(total.Layers()) == 0 {
-			e.T.Errorf("push gave no layer records: %+v", pushed)
+			e.T.Errorf("push gave no layer records: %+v", show(pushed))
 		}
 
 		di, err := e.Client.Distribution.Inspect(e.Ctx, ref, endpoints.DistributionInspectOptions{})
@@ -107,7 +107,7 @@ var registryScenarios = []scenario{
 			e.T.Fatalf("distribution inspect: %v", err)
 		}
 		if di.Descriptor.Digest != res.Digest || di.Descriptor.Size != res.Size || di.Descriptor.MediaType == "" {
-			e.T.Errorf("distribution descriptor %+v, push said %+v", di.Descriptor, res)
+			e.T.Errorf("distribution descriptor %+v, push said %+v", show(di.Descriptor), res)
 		}
 
 		if _, err := is.Delete(e.Ctx, ref, endpoints.ImageDeleteOptions{}); err != nil {
@@ -198,7 +198,7 @@ var registryScenarios = []scenario{
 		}
 		di, err := e.Client.Distribution.Inspect(e.Ctx, ref, endpoints.DistributionInspectOptions{Auth: hauth})
 		if err != nil || di.Descriptor.Digest != res.Digest {
-			e.T.Errorf("distribution inspect with credentials: %+v %v", di.Descriptor, err)
+			e.T.Errorf("distribution inspect with credentials: %+v %v", show(di.Descriptor), err)
 		}
 
 		// Wrong password: refused, for push and pull alike.

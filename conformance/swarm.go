@@ -140,14 +140,14 @@ var swarmScenarios = []scenario{
 		}
 		if s.ID == "" || !strings.HasPrefix(s.JoinTokens.Worker, "SWMTKN-") || !strings.HasPrefix(s.JoinTokens.Manager, "SWMTKN-") ||
 			s.SubnetSize != 24 || !slices.Equal(s.DefaultAddrPool, []string{"10.232.0.0/16"}) {
-			e.T.Errorf("swarm inspect: %+v", s)
+			e.T.Errorf("swarm inspect: %+v", show(s))
 		}
 		// Init made the routing mesh's network: overlay, swarm-scoped,
 		// ingress, with a subnet of the address pool.
 		ingress, err := nets.Inspect(e.Ctx, "ingress", endpoints.NetworkInspectOptions{})
 		if err != nil || !ingress.Ingress || ingress.Scope != "swarm" || ingress.Driver != "overlay" || len(ingress.ID) != 25 ||
 			len(ingress.IPAM.Config) != 1 || !strings.HasPrefix(ingress.IPAM.Config[0].Subnet, "10.232.") {
-			e.T.Errorf("ingress network after init: %+v, %v", ingress, err)
+			e.T.Errorf("ingress network after init: %+v, %v", show(ingress), err)
 		}
 
 		// Update: rotate the worker token and turn autolock on, then off.
@@ -205,7 +205,7 @@ var swarmScenarios = []scenario{
 			e.T.Fatalf("node list: %v", err)
 		}
 		if len(ns.Items) != 1 || ns.Items[0].ID != nodeID || ns.Items[0].ManagerStatus == nil || !ns.Items[0].ManagerStatus.Leader {
-			e.T.Fatalf("node list: %+v, want this node (%s) as the leader", ns, nodeID)
+			e.T.Fatalf("node list: %+v, want this node (%s) as the leader", show(ns), nodeID)
 		}
 		if err := updateGuarded(e.Ctx, func() (endpoints.NodeInspectResult, error) {
 			return nodes.Inspect(e.Ctx, nodeID, endpoints.NodeInspectOptions{})
@@ -222,7 +222,7 @@ var swarmScenarios = []scenario{
 			e.T.Fatalf("node inspect: %v", err)
 		}
 		if n.Spec.Labels["dockwire.run"] != e.RunID || n.Spec.Role != "manager" || n.Status.State != "ready" {
-			e.T.Errorf("node inspect after update: %+v", n)
+			e.T.Errorf("node inspect after update: %+v", show(n))
 		}
 		if _, err := nodes.Delete(e.Ctx, nodeID, endpoints.NodeDeleteOptions{}); err == nil {
 			e.T.Errorf("deleting the only manager succeeded")
@@ -252,7 +252,7 @@ var swarmScenarios = []scenario{
 		}
 		si, err := secrets.Inspect(e.Ctx, sec.ID, endpoints.SecretInspectOptions{})
 		if err != nil || si.Spec.Name != "dw-sec-"+e.RunID || len(si.Spec.Data) != 0 {
-			e.T.Errorf("secret inspect: %+v (data must not come back), %v", si, err)
+			e.T.Errorf("secret inspect: %+v (data must not come back), %v", show(si), err)
 		}
 		if err := updateGuarded(e.Ctx, func() (endpoints.SecretInspectResult, error) {
 			return secrets.Inspect(e.Ctx, sec.ID, endpoints.SecretInspectOptions{})
@@ -265,15 +265,15 @@ var swarmScenarios = []scenario{
 		}
 		sl, err := secrets.List(e.Ctx, endpoints.SecretListOptions{Filters: wire.Filters{"label": {"phase=updated"}}})
 		if err != nil || len(sl.Items) != 1 || sl.Items[0].ID != sec.ID {
-			e.T.Errorf("secret list by the updated label: %+v, %v", sl, err)
+			e.T.Errorf("secret list by the updated label: %+v, %v", show(sl), err)
 		}
 		ci, err := configs.Inspect(e.Ctx, cfg.ID, endpoints.ConfigInspectOptions{})
 		if err != nil || string(ci.Spec.Data) != cfgData {
-			e.T.Errorf("config inspect: %+v, %v", ci, err)
+			e.T.Errorf("config inspect: %+v, %v", show(ci), err)
 		}
 		cl, err := configs.List(e.Ctx, endpoints.ConfigListOptions{Filters: wire.Filters{"label": {e.LabelFilter()}}})
 		if err != nil || len(cl.Items) != 1 || cl.Items[0].ID != cfg.ID {
-			e.T.Errorf("config list: %+v, %v", cl, err)
+			e.T.Errorf("config list: %+v, %v", show(cl), err)
 		}
 		if err := updateGuarded(e.Ctx, func() (endpoints.ConfigInspectResult, error) {
 			return configs.Inspect(e.Ctx, cfg.ID, endpoints.ConfigInspectOptions{})
@@ -315,7 +315,7 @@ var swarmScenarios = []scenario{
 		}
 		// (The leave at the end removes it with the swarm.)
 		if n, err := nets.Inspect(e.Ctx, ov.ID, endpoints.NetworkInspectOptions{}); err != nil || n.Scope != "swarm" || len(n.ID) != 25 {
-			e.T.Errorf("overlay network: %+v, %v", n, err)
+			e.T.Errorf("overlay network: %+v, %v", show(n), err)
 		}
 		svcSpec.TaskTemplate.Networks = []endpoints.NetworkAttachmentConfig{{Target: "dw-ov-" + e.RunID}}
 		created, err := svcs.Create(e.Ctx, endpoints.ServiceCreateOptions{Spec: svcSpec})
@@ -344,14 +344,14 @@ var swarmScenarios = []scenario{
 			return false
 		})
 		if !ok {
-			e.T.Fatalf("no running task: %+v (last error %v)", lastTasks, err)
+			e.T.Fatalf("no running task: %+v (last error %v)", show(lastTasks), err)
 		}
 		if running.ServiceID != created.ID || running.NodeID != nodeID || running.Status.ContainerStatus == nil || running.Spec.ContainerSpec.Image != imageID {
-			e.T.Errorf("task: %+v", running)
+			e.T.Errorf("task: %+v", show(running))
 		}
 		ti, err := tasks.Inspect(e.Ctx, running.ID, endpoints.TaskInspectOptions{})
 		if err != nil || ti.ID != running.ID || ti.DesiredState != "running" {
-			e.T.Errorf("task inspect: %+v, %v", ti, err)
+			e.T.Errorf("task inspect: %+v, %v", show(ti), err)
 		}
 		// Its logs carry the marker, the secret and the config.
 		var logs string
@@ -366,7 +366,7 @@ var swarmScenarios = []scenario{
 		}
 		list, err := svcs.List(e.Ctx, endpoints.ServiceListOptions{Filters: wire.Filters{"label": {e.LabelFilter()}}, Status: true})
 		if err != nil || len(list.Items) != 1 || list.Items[0].ID != created.ID || list.Items[0].ServiceStatus == nil || list.Items[0].ServiceStatus.DesiredTasks != 1 {
-			e.T.Errorf("service list with status: %+v, %v", list, err)
+			e.T.Errorf("service list with status: %+v, %v", show(list), err)
 		}
 
 		// Update (a label and an env var), then roll back.
@@ -394,7 +394,7 @@ var swarmScenarios = []scenario{
 		}
 		svc := waitUpdate("completed")
 		if svc.Spec.Labels["phase"] != "2" || !slices.Contains(svc.Spec.TaskTemplate.ContainerSpec.Env, "PHASE=2") || svc.PreviousSpec == nil {
-			e.T.Errorf("after update: spec %+v, previous %+v", svc.Spec, svc.PreviousSpec)
+			e.T.Errorf("after update: spec %+v, previous %+v", show(svc.Spec), show(svc.PreviousSpec))
 		}
 		if err := updateGuarded(e.Ctx, inspectService, func(cur endpoints.ServiceInspectResult) error {
 			_, err := svcs.Update(e.Ctx, created.ID, endpoints.ServiceUpdateOptions{Version: cur.Version, Spec: cur.Spec, Rollback: true})
@@ -404,7 +404,7 @@ var swarmScenarios = []scenario{
 		}
 		svc = waitUpdate("rollback_completed")
 		if _, ok := svc.Spec.Labels["phase"]; ok || slices.Contains(svc.Spec.TaskTemplate.ContainerSpec.Env, "PHASE=2") {
-			e.T.Errorf("after rollback the spec is still the updated one: %+v", svc.Spec)
+			e.T.Errorf("after rollback the spec is still the updated one: %+v", show(svc.Spec))
 		}
 
 		if _, err := svcs.Delete(e.Ctx, created.ID, endpoints.ServiceDeleteOptions{}); err != nil {

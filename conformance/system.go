@@ -240,7 +240,7 @@ var systemScenarios = []scenario{
 			e.T.Fatalf("df type=volume: %v", err)
 		}
 		if len(du.Images) != 0 || len(du.Containers) != 0 || du.ImageUsage != nil || du.ContainerUsage != nil {
-			e.T.Errorf("df type=volume reported images or containers: %d images %d containers, usage %+v %+v", len(du.Images), len(du.Containers), du.ImageUsage, du.ContainerUsage)
+			e.T.Errorf("df type=volume reported images or containers: %d images %d containers, usage %+v %+v", len(du.Images), len(du.Containers), show(du.ImageUsage), show(du.ContainerUsage))
 		}
 		if len(du.Volumes) == 0 && (du.VolumeUsage == nil || du.VolumeUsage.TotalCount == 0) {
 			e.T.Errorf("df type=volume: no volumes, want at least %s", "dw-vol-df-"+e.RunID)
@@ -259,7 +259,7 @@ var systemScenarios = []scenario{
 		}
 		if du.Containers == nil && du.Volumes == nil {
 			if du.ContainerUsage == nil || du.ContainerUsage.TotalCount < 1 || du.VolumeUsage == nil || du.VolumeUsage.TotalCount < 1 {
-				e.T.Errorf("df summaries %+v %+v, want at least one container and one volume", du.ContainerUsage, du.VolumeUsage)
+				e.T.Errorf("df summaries %+v %+v, want at least one container and one volume", show(du.ContainerUsage), show(du.VolumeUsage))
 			}
 			return
 		}

@@ -283,7 +283,7 @@ var versionScenarios = []scenario{
 			e.T.Fatalf("inspect: %v", err)
 		}
 		if c.HostConfig == nil || c.HostConfig.CgroupnsMode != "private" {
-			e.T.Errorf("inspect on 1.41: HostConfig.CgroupnsMode %+v, want private", c.HostConfig)
+			e.T.Errorf("inspect on 1.41: HostConfig.CgroupnsMode %+v, want private", show(c.HostConfig))
 		}
 		if _, err := cs.Start(e.Ctx, res.ID, endpoints.ContainerStartOptions{}); err != nil {
 			e.T.Fatalf("start: %v", err)

@@ -71,21 +71,21 @@ var volumeScenarios = []scenario{
 		name := "dw-vol-" + e.RunID
 		v := e.newVolume(name)
 		if v.Name != name || v.Driver != "local" || v.Labels[LabelKey] != e.RunID {
-			e.T.Errorf("create returned %+v", v)
+			e.T.Errorf("create returned %+v", show(v))
 		}
 		list, err := e.Client.Volumes.List(e.Ctx, endpoints.VolumeListOptions{Filters: wire.Filters{"label": {e.LabelFilter()}}})
 		if err != nil {
 			e.T.Fatalf("list: %v", err)
 		}
 		if !slices.ContainsFunc(list.Items, func(x endpoints.Volume) bool { return x.Name == name }) {
-			e.T.Errorf("list by label lacks %s: %+v", name, list.Items)
+			e.T.Errorf("list by label lacks %s: %+v", name, show(list.Items))
 		}
 		got, err := e.Client.Volumes.Inspect(e.Ctx, name, endpoints.VolumeInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
 		}
 		if got.Name != name || got.Mountpoint == "" || got.Labels["purpose"] != "conformance" || got.Scope != "local" {
-			e.T.Errorf("inspect: %+v", got)
+			e.T.Errorf("inspect: %+v", show(got))
 		}
 		if _, err := e.Client.Volumes.Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{}); err != nil {
 			e.T.Fatalf("delete: %v", err)
@@ -249,7 +249,7 @@ var volumeScenarios = []scenario{
 		}
 		got, err := e.Client.Volumes.Inspect(e.Ctx, v.Name, endpoints.VolumeInspectOptions{})
 		if err != nil || got.Name != v.Name || got.Driver != "local" || got.Labels[LabelKey] != e.RunID {
-			e.T.Errorf("inspect %s: %+v %v", v.Name, got, err)
+			e.T.Errorf("inspect %s: %+v %v", v.Name, show(got), err)
 		}
 	}},
 
@@ -323,7 +323,7 @@ var volumeScenarios = []scenario{
 			e.T.Fatalf("second create: %v", err)
 		}
 		if again.Name != first.Name || again.Mountpoint != first.Mountpoint {
-			e.T.Errorf("second create of %s: %+v, want the first %+v", name, again, first)
+			e.T.Errorf("second create of %s: %+v, want the first %+v", name, show(again), show(first))
 		}
 	}},
 
