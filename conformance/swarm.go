@@ -45,39 +45,6 @@ func freeLoopbackPort(e *Env) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
-// updateGuarded sends an update guarded by an object's version: read
-// returns the object as it is now, update sends the change made from it.
-// An update the daemon answers "update out of sequence" is read and sent
-// again, a few times: dockerd's own bookkeeping writes swarm objects
-// between a client's read and its update (a node's status, the allocator
-// of a service's endpoint, the orchestrator), and under load it often
-// does. A version the test itself made stale is a separate check.
-func updateGuarded[T any](ctx context.Context, read func() (T, error), update func(T) error) error {
-	var err error
-	for range 5 {
-		var cur T
-		if cur, err = read(); err != nil {
-			return err
-		}
-		if err = update(cur); !outOfSequence(err) {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-	return err
-}
-
-// outOfSequence reports whether err is swarmkit's answer to an update of
-// an older version than the object's.
-func outOfSequence(err error) bool {
-	var werr *wire.Error
-	return errors.As(err, &werr) && strings.Contains(werr.Message, "update out of sequence")
-}
-
 // ignoreGone treats "already gone" and "no swarm any more" as success in
 // cleanups.
 func ignoreGone(err error) error {
@@ -151,10 +118,10 @@ var swarmScenarios = []scenario{
 		}
 
 		// Update: rotate the worker token and turn autolock on, then off.
-		inspectSwarm := func() (endpoints.SwarmInspectResult, error) {
+		inspectSwarm := func(context.Context) (endpoints.SwarmInspectResult, error) {
 			return sw.Inspect(e.Ctx, endpoints.SwarmInspectOptions{})
 		}
-		if err := updateGuarded(e.Ctx, inspectSwarm, func(cur endpoints.SwarmInspectResult) error {
+		if err := endpoints.UpdateGuarded(e.Ctx, inspectSwarm, func(_ context.Context, cur endpoints.SwarmInspectResult) error {
 			spec := cur.Spec
 			spec.EncryptionConfig = &endpoints.EncryptionConfig{AutoLockManagers: true}
 			_, err := sw.Update(e.Ctx, endpoints.SwarmUpdateOptions{Version: cur.Version, Spec: spec, RotateWorkerToken: true})
@@ -176,7 +143,7 @@ var swarmScenarios = []scenario{
 		}
 		spec := s2.Spec
 		spec.EncryptionConfig = &endpoints.EncryptionConfig{AutoLockManagers: false}
-		if err := updateGuarded(e.Ctx, inspectSwarm, func(cur endpoints.SwarmInspectResult) error {
+		if err := endpoints.UpdateGuarded(e.Ctx, inspectSwarm, func(_ context.Context, cur endpoints.SwarmInspectResult) error {
 			_, err := sw.Update(e.Ctx, endpoints.SwarmUpdateOptions{Version: cur.Version, Spec: spec})
 			return err
 		}); err != nil {
@@ -207,9 +174,9 @@ var swarmScenarios = []scenario{
 		if len(ns.Items) != 1 || ns.Items[0].ID != nodeID || ns.Items[0].ManagerStatus == nil || !ns.Items[0].ManagerStatus.Leader {
 			e.T.Fatalf("node list: %+v, want this node (%s) as the leader", show(ns), nodeID)
 		}
-		if err := updateGuarded(e.Ctx, func() (endpoints.NodeInspectResult, error) {
+		if err := endpoints.UpdateGuarded(e.Ctx, func(context.Context) (endpoints.NodeInspectResult, error) {
 			return nodes.Inspect(e.Ctx, nodeID, endpoints.NodeInspectOptions{})
-		}, func(cur endpoints.NodeInspectResult) error {
+		}, func(_ context.Context, cur endpoints.NodeInspectResult) error {
 			nspec := cur.Spec
 			nspec.Labels = map[string]string{"dockwire.run": e.RunID}
 			_, err := nodes.Update(e.Ctx, nodeID, endpoints.NodeUpdateOptions{Version: cur.Version, Spec: nspec})
@@ -254,9 +221,9 @@ var swarmScenarios = []scenario{
 		if err != nil || si.Spec.Name != "dw-sec-"+e.RunID || len(si.Spec.Data) != 0 {
 			e.T.Errorf("secret inspect: %+v (data must not come back), %v", show(si), err)
 		}
-		if err := updateGuarded(e.Ctx, func() (endpoints.SecretInspectResult, error) {
+		if err := endpoints.UpdateGuarded(e.Ctx, func(context.Context) (endpoints.SecretInspectResult, error) {
 			return secrets.Inspect(e.Ctx, sec.ID, endpoints.SecretInspectOptions{})
-		}, func(cur endpoints.SecretInspectResult) error {
+		}, func(_ context.Context, cur endpoints.SecretInspectResult) error {
 			cur.Spec.Labels["phase"] = "updated"
 			_, err := secrets.Update(e.Ctx, sec.ID, endpoints.SecretUpdateOptions{Version: cur.Version, Spec: cur.Spec})
 			return err
@@ -275,9 +242,9 @@ var swarmScenarios = []scenario{
 		if err != nil || len(cl.Items) != 1 || cl.Items[0].ID != cfg.ID {
 			e.T.Errorf("config list: %+v, %v", show(cl), err)
 		}
-		if err := updateGuarded(e.Ctx, func() (endpoints.ConfigInspectResult, error) {
+		if err := endpoints.UpdateGuarded(e.Ctx, func(context.Context) (endpoints.ConfigInspectResult, error) {
 			return configs.Inspect(e.Ctx, cfg.ID, endpoints.ConfigInspectOptions{})
-		}, func(cur endpoints.ConfigInspectResult) error {
+		}, func(_ context.Context, cur endpoints.ConfigInspectResult) error {
 			cur.Spec.Labels["phase"] = "updated"
 			_, err := configs.Update(e.Ctx, cfg.ID, endpoints.ConfigUpdateOptions{Version: cur.Version, Spec: cur.Spec})
 			return err
@@ -380,10 +347,10 @@ var swarmScenarios = []scenario{
 			}
 			return svc
 		}
-		inspectService := func() (endpoints.ServiceInspectResult, error) {
+		inspectService := func(context.Context) (endpoints.ServiceInspectResult, error) {
 			return svcs.Inspect(e.Ctx, created.ID, endpoints.ServiceInspectOptions{})
 		}
-		if err := updateGuarded(e.Ctx, inspectService, func(cur endpoints.ServiceInspectResult) error {
+		if err := endpoints.UpdateGuarded(e.Ctx, inspectService, func(_ context.Context, cur endpoints.ServiceInspectResult) error {
 			upd := cur.Spec
 			upd.Labels = e.Labels("phase=2")
 			upd.TaskTemplate.ContainerSpec.Env = []string{"PHASE=2"}
@@ -396,7 +363,7 @@ var swarmScenarios = []scenario{
 		if svc.Spec.Labels["phase"] != "2" || !slices.Contains(svc.Spec.TaskTemplate.ContainerSpec.Env, "PHASE=2") || svc.PreviousSpec == nil {
 			e.T.Errorf("after update: spec %+v, previous %+v", show(svc.Spec), show(svc.PreviousSpec))
 		}
-		if err := updateGuarded(e.Ctx, inspectService, func(cur endpoints.ServiceInspectResult) error {
+		if err := endpoints.UpdateGuarded(e.Ctx, inspectService, func(_ context.Context, cur endpoints.ServiceInspectResult) error {
 			_, err := svcs.Update(e.Ctx, created.ID, endpoints.ServiceUpdateOptions{Version: cur.Version, Spec: cur.Spec, Rollback: true})
 			return err
 		}); err != nil {
