@@ -141,7 +141,7 @@ func Run(t *testing.T, target Target) {
 	rand.Read(id[:])
 	runID := hex.EncodeToString(id[:])
 
-	setupCtx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	setupCtx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	require.NoError(t, ensureImage(setupCtx, cli, target), "conformance: test image %s on %s", target.Image, target.Name)
 
@@ -153,13 +153,13 @@ func Run(t *testing.T, target Target) {
 				}
 				t.Skip(reason)
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), scenarioTimeout)
+			ctx, cancel := context.WithTimeout(t.Context(), scenarioTimeout)
 			defer cancel()
 			s.run(&Env{T: t, Ctx: ctx, Client: cli, Target: target, RunID: runID, Image: target.Image})
 		})
 	}
 	t.Run(leftoversName, func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 		defer cancel()
 		left, err := leftovers(ctx, cli, runID)
 		require.NoError(t, err, "listing what run %s left behind", runID)

@@ -265,9 +265,7 @@ func FuzzDecoder(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if valid(s) != json.Valid([]byte(s)) {
-			t.Fatalf("syntax verdict differs on %q: jsondec %v", s, valid(s))
-		}
+		require.Equal(t, json.Valid([]byte(s)), valid(s), "jsondec's syntax verdict on %q", s)
 		decodeAs(t, s, String[string])
 		decodeAs(t, s, Int[int64])
 		decodeAs(t, s, Int[int16])

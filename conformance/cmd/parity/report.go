@@ -359,8 +359,8 @@ func (r *Report) Write(w io.Writer, targets []string) {
 			}
 		}
 		if res.Action != "pass" {
-			for _, l := range r.Output[coverageTest] {
-				if !strings.HasPrefix(l, "operations exercised") {
+			for _, l := range strings.Split(res.Reason, "\n") {
+				if l != "" && !strings.HasPrefix(l, "operations exercised") {
 					fmt.Fprintf(w, "coverage: %s\n", l)
 				}
 			}
