@@ -656,3 +656,39 @@ func BenchmarkPullProgress(b *testing.B) {
 		}
 	}
 }
+
+// TestGetFile: docker save -o: the archive lands whole at path; a failed
+// save leaves path as it was and no temporary file behind.
+func TestGetFile(t *testing.T) {
+	f, w := newFake(t, "1.41")
+	archive := strings.Repeat("layer", 1000)
+	f.on("GET /images/busybox:latest/get", func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		w.Header().Set("Content-Type", "application/x-tar")
+		w.Write([]byte(archive))
+	})
+	dir := t.TempDir()
+	path := filepath.Join(dir, "busybox.tar")
+	res, err := endpoints.NewImages(w).GetFile(t.Context(), "busybox:latest", path, endpoints.ImageGetOptions{})
+	require.NoError(t, err)
+	assert.EqualValues(t, len(archive), res.Size)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, archive, string(data))
+
+	// A body cut short: an error, path untouched.
+	f.on("GET /images/busybox:latest/get", func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		w.Header().Set("Content-Length", "100000")
+		w.Write([]byte("partial"))
+	})
+	_, err = endpoints.NewImages(w).GetFile(t.Context(), "busybox:latest", path, endpoints.ImageGetOptions{})
+	require.Error(t, err)
+	data, err = os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, archive, string(data), "the earlier archive was replaced by a partial one")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "a temporary file was left behind")
+
+	_, err = endpoints.NewImages(w).GetFile(t.Context(), "busybox:latest", "", endpoints.ImageGetOptions{})
+	assert.ErrorIs(t, err, wire.ErrInvalidArgument)
+}
