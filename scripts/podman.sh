@@ -123,9 +123,9 @@ try_start() {
 	rm -f "$SOCK"
 	printf '\n==== %s storage %s\n' "$(date -u +%FT%TZ)" "$driver" >>"$LOGFILE"
 	CONTAINERS_CONF=$STATE/containers.conf CONTAINERS_REGISTRIES_CONF=$STATE/registries.conf \
-		setsid podman --root "$STATE/root" --runroot "$STATE/runroot" --tmpdir "$STATE/tmp" \
+		detached podman --root "$STATE/root" --runroot "$STATE/runroot" --tmpdir "$STATE/tmp" \
 		--storage-driver "$driver" --cgroup-manager cgroupfs --events-backend file \
-		system service --time=0 "unix://$SOCK" </dev/null >>"$LOGFILE" 2>&1 9>&- &
+		system service --time=0 "unix://$SOCK" </dev/null >>"$LOGFILE" 2>&1 &
 	local pid=$!
 	echo "$pid" >"$PIDFILE"
 	local deadline=$((SECONDS + WAIT))
