@@ -266,6 +266,16 @@ func TestImportResult(t *testing.T) {
 	assert.Equal(t, "rootfs", string(r.Body))
 }
 
+// Podman's import names the image in the record's id as well as its
+// status: the result is that id all the same.
+func TestImportResultWithID(t *testing.T) {
+	f, w := newFake(t, "1.41")
+	f.on("POST /images/create", onStream(`{"status":"sha256:feed","progress":"","progressDetail":{},"id":"sha256:feed"}`))
+	res, err := endpoints.NewImages(w).Import(t.Context(), strings.NewReader("rootfs"), endpoints.ImageImportOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "sha256:feed", res.ID)
+}
+
 func TestBuildQueryAndResult(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	f.on("POST /build", onStream(
