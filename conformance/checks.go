@@ -9,9 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dockwire/dockwire/wire"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dockwire/dockwire/wire"
 )
 
 // apiAtLeast reports whether the client's negotiated (or pinned) API

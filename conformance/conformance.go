@@ -9,10 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dockwire/dockwire"
-	"github.com/dockwire/dockwire/dial"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dockwire/dockwire"
+	"github.com/dockwire/dockwire/dial"
 )
 
 // LabelKey is the label every object a run creates carries; its value is

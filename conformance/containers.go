@@ -10,12 +10,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/dockwire/dockwire"
 	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/mux"
 	"github.com/dockwire/dockwire/wire"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // The container helpers. Every container a scenario makes goes through

@@ -3,8 +3,9 @@ package conformance_test
 import (
 	"testing"
 
-	"github.com/dockwire/dockwire/mockdaemon"
 	"github.com/stretchr/testify/assert"
+
+	"github.com/dockwire/dockwire/mockdaemon"
 )
 
 func TestMatchTemplate(t *testing.T) {

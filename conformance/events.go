@@ -4,9 +4,10 @@ import (
 	"slices"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/wire"
-	"github.com/stretchr/testify/assert"
 )
 
 // eventsBetween reads the events of [since, until] that match f, and

@@ -14,9 +14,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/wire"
-	"github.com/stretchr/testify/assert"
 )
 
 // imageRef returns a reference unique to this run: "dockwire-<what>-<run>:v1".

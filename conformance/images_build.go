@@ -8,9 +8,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/wire"
-	"github.com/stretchr/testify/require"
 )
 
 // imageBuildScenarios are the scenarios of building images and pruning the build cache.

@@ -6,11 +6,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/dockwire/dockwire/conformance"
 	"github.com/dockwire/dockwire/dial"
 	"github.com/dockwire/dockwire/internal/apispec"
 	"github.com/dockwire/dockwire/mockdaemon"
-	"github.com/stretchr/testify/assert"
 )
 
 // TestMock runs the suite against the mock daemon at its newest API, and

@@ -4,10 +4,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dockwire/dockwire/endpoints"
-	"github.com/dockwire/dockwire/wire"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dockwire/dockwire/endpoints"
+	"github.com/dockwire/dockwire/wire"
 )
 
 // TestBuildKitRefused: a build asking for BuildKit (version 2, outputs)

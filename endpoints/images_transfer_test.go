@@ -5,10 +5,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dockwire/dockwire/endpoints"
-	"github.com/dockwire/dockwire/wire"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dockwire/dockwire/endpoints"
+	"github.com/dockwire/dockwire/wire"
 )
 
 // TestImportURL: docker import URL, fromSrc=URL and no body.
