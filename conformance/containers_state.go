@@ -15,7 +15,7 @@ import (
 // inspect inspects container id and fails the scenario on error.
 func (e *Env) inspect(id string) endpoints.ContainerInspectResult {
 	e.T.Helper()
-	c, err := e.containers().Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+	c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 	if err != nil {
 		e.T.Fatalf("inspect: %v", err)
 	}
@@ -36,12 +36,14 @@ func bridgeEndpoint(c endpoints.ContainerInspectResult) endpoints.EndpointSettin
 	return endpoints.EndpointSettings{}
 }
 
-func init() {
+// containerStateScenarios hold the mock to dockerd's state machine of a
+// container: what create stores, what the start adds, what the exit keeps.
+var containerStateScenarios = []scenario{
 	// A created container has no sandbox, address or files yet: its first
 	// start makes them. Its exit releases the address and keeps the
 	// sandbox id and the files.
-	register("containers/inspect/network-and-files-at-start", func(e *Env) {
-		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}}, nil)
+	{"containers/inspect/network-and-files-at-start", func(e *Env) {
+		id := e.container(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}}, nil)
 		c := e.inspect(id)
 		ep := bridgeEndpoint(c)
 		if c.NetworkSettings.SandboxID != "" || ep.IPAddress != "" || ep.EndpointID != "" || ep.NetworkID != "" || c.HostsPath != "" || c.ResolvConfPath != "" {
@@ -57,7 +59,7 @@ func init() {
 		}
 		sandbox, hosts := c.NetworkSettings.SandboxID, c.HostsPath
 		zero := 0
-		if _, err := e.containers().Stop(e.Ctx, id, endpoints.ContainerStopOptions{Timeout: &zero}); err != nil {
+		if _, err := e.Client.Containers.Stop(e.Ctx, id, endpoints.ContainerStopOptions{Timeout: &zero}); err != nil {
 			e.T.Fatalf("stop: %v", err)
 		}
 		c = e.inspect(id)
@@ -66,11 +68,11 @@ func init() {
 			e.T.Errorf("stopped: sandbox %q (was %q), endpoint %+v, hosts %q; want the address released, the rest kept",
 				c.NetworkSettings.SandboxID, sandbox, ep, c.HostsPath)
 		}
-	})
+	}},
 
 	// An Env entry without "=" is kept as given in Config.Env, and sets
 	// nothing in the process.
-	register("containers/create/env-without-equals", func(e *Env) {
+	{"containers/create/env-without-equals", func(e *Env) {
 		id, code, out := e.runToExit(endpoints.ContainerConfig{Cmd: []string{"env"}, Env: []string{"DW_SET=1", "DW_UNSET", "DW_EMPTY="}}, nil)
 		if code != 0 {
 			e.T.Fatalf("env: exit %d: %s", code, out)
@@ -83,13 +85,13 @@ func init() {
 		if !slices.Contains(lines, "DW_SET=1") || !slices.Contains(lines, "DW_EMPTY=") || slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, "DW_UNSET") }) {
 			e.T.Errorf("process environment %q: want DW_SET=1 and DW_EMPTY=, no DW_UNSET", out)
 		}
-	})
+	}},
 
 	// The mount points dockerd registers: a destination-only bind is an
 	// anonymous volume, VolumesFrom shares the source's volumes (read-only
 	// with :ro), a volume a Mount makes has its labels, and the tmpfs
 	// mounts of HostConfig.Tmpfs are not listed.
-	register("containers/mounts/anonymous-volumes-from-labels", func(e *Env) {
+	{"containers/mounts/anonymous-volumes-from-labels", func(e *Env) {
 		vol := "dw-mountlabels-" + e.RunID
 		e.removeVolumeLater(vol)
 		src, code, out := e.runToExit(endpoints.ContainerConfig{Cmd: []string{"sh", "-c", "echo shared > /anon/f"}},
@@ -116,9 +118,9 @@ func init() {
 				e.T.Errorf("a destination-only bind: %+v, want a writable anonymous volume", m)
 			}
 		}
-		v, err := e.volumes().Inspect(e.Ctx, vol, endpoints.VolumeInspectOptions{})
+		v, err := e.Client.Volumes.Inspect(e.Ctx, vol, endpoints.VolumeInspectOptions{})
 		if err != nil || v.Labels["dw.mount"] != "yes" {
 			e.T.Errorf("volume made by the Mount: labels %v (%v), want dw.mount=yes", v.Labels, err)
 		}
-	})
+	}},
 }

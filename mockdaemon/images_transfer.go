@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
 )
 
 func (d *Daemon) imagePush(w http.ResponseWriter, r *http.Request) error {
@@ -320,6 +322,9 @@ func (d *Daemon) imageSave(w http.ResponseWriter, r *http.Request, names []strin
 	return nil
 }
 
+// maxLoadFile bounds a file of an image tar.
+const maxLoadFile = 1 << 30
+
 // imageLoad reads a docker save tar (manifest.json with its config and
 // layer files) and adds its images. As dockerd, it answers 200 and a JSON
 // stream at once, and reports any failure in the stream; quiet (the
@@ -335,7 +340,6 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 	js.start()
 	files := map[string][]byte{}
 	tr := tar.NewReader(r.Body)
-	var total int64
 	for {
 		hdr, err := tr.Next()
 		if err == io.EOF {
@@ -348,12 +352,15 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 		if hdr.Typeflag != tar.TypeReg {
 			continue
 		}
-		data, err := io.ReadAll(io.LimitReader(tr, 1<<30))
+		// read into a slice of the entry's size: the layer keeps it as is
+		if hdr.Size > maxLoadFile {
+			return errInvalid(fmt.Sprintf("mockdaemon: %s in the image tar is larger than %d bytes", hdr.Name, maxLoadFile))
+		}
+		data, err := memfs.ReadSized(tr, hdr.Size)
 		if err != nil {
 			js.fail(tarFileError(err))
 			return nil
 		}
-		total += int64(len(data))
 		files[strings.TrimPrefix(hdr.Name, "./")] = data
 	}
 	var manifest []struct {
