@@ -15,6 +15,7 @@ func suite() []scenario {
 		containerLogsScenarios,
 		containerFilesScenarios,
 		containerAttachScenarios,
+		containerStateScenarios,
 		execScenarios,
 		attachScenarios,
 		logsScenarios,

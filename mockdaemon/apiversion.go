@@ -1,6 +1,8 @@
 package mockdaemon
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -63,4 +65,89 @@ func badVersionPrefix(p string) (string, bool) {
 		return seg, true
 	}
 	return "", false
+}
+
+// fieldWindow is a field of an answer that exists only in a window of API
+// versions. Answers are built in one shape that holds every version's
+// fields; shapeFor trims it to the request's version, and adds a field an
+// old version shows that the mock holds no value for.
+type fieldWindow struct {
+	// path is the field's dotted JSON path from the answer's root; a "*"
+	// element is every key of an object or every element of a list.
+	path string
+	// since is the first version with the field, until the last one ("" for
+	// no bound).
+	since, until string
+	// old, when not nil, is the value the versions up to until show when
+	// the answer has none (a field newer daemons omit when unset).
+	old any
+}
+
+// has reports whether ver is in the field's window.
+func (f fieldWindow) has(ver apiVersion) bool {
+	if f.since != "" && !ver.atLeast(f.since) {
+		return false
+	}
+	if f.until != "" {
+		u, _ := parseAPIVersion(f.until)
+		if u.Less(ver) {
+			return false
+		}
+	}
+	return true
+}
+
+// shapeFor is v (a value that encodes as JSON) as the API version ver
+// shows it: the fields of fields outside their window removed, the old
+// ones inside it added.
+func shapeFor(v any, ver apiVersion, fields []fieldWindow) any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return v
+	}
+	var tree any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber() // keeps 64-bit integers exact
+	if dec.Decode(&tree) != nil {
+		return v
+	}
+	for _, f := range fields {
+		keep := f.has(ver)
+		if !keep || f.old != nil {
+			shapeField(tree, strings.Split(f.path, "."), keep, f.old)
+		}
+	}
+	return tree
+}
+
+// shapeField removes the field at path under node (keep false), or adds it
+// with old where it is absent (keep true).
+func shapeField(node any, path []string, keep bool, old any) {
+	key, rest := path[0], path[1:]
+	if key == "*" {
+		switch n := node.(type) {
+		case map[string]any:
+			for _, child := range n {
+				shapeField(child, rest, keep, old)
+			}
+		case []any:
+			for _, child := range n {
+				shapeField(child, rest, keep, old)
+			}
+		}
+		return
+	}
+	m, ok := node.(map[string]any)
+	if !ok {
+		return
+	}
+	if len(rest) > 0 {
+		shapeField(m[key], rest, keep, old)
+		return
+	}
+	if !keep {
+		delete(m, key)
+	} else if _, ok := m[key]; !ok {
+		m[key] = old
+	}
 }

@@ -227,3 +227,18 @@ func poll(timeout time.Duration, cond func() bool) bool {
 		}
 	}
 }
+
+// tarFile is the content of the member name of the tar archive b.
+func tarFile(t *testing.T, b []byte, name string) string {
+	t.Helper()
+	tr := tar.NewReader(bytes.NewReader(b))
+	for {
+		h, err := tr.Next()
+		require.NoError(t, err, "no %s in the archive", name)
+		if h.Name == name {
+			data, err := io.ReadAll(tr)
+			require.NoError(t, err)
+			return string(data)
+		}
+	}
+}

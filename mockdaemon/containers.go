@@ -32,10 +32,13 @@ type container struct {
 	base   *memfs.FS // the image's, for changes
 	mounts []mountPoint
 	eps    map[string]*endpoint // by network name
-	// sandboxID is the network sandbox of the last start ("" before the
-	// first).
+	ports  map[string][]portBinding
+
+	// What the first start makes (dockerd's container files), and the
+	// network sandbox of the last start.
+	files     containerFiles
+	etc       *memfs.FS // the daemon's hostname, hosts and resolv.conf of c
 	sandboxID string
-	ports     map[string][]portBinding
 
 	logs *logBuf
 
@@ -52,6 +55,12 @@ type container struct {
 	manualStop  bool
 	pid         int
 	autoRemoved bool
+}
+
+// containerFiles are the paths of the files dockerd makes for a container
+// at its first start.
+type containerFiles struct {
+	hostname, hosts, resolvConf, log string
 }
 
 // sortedContainersLocked lists containers newest first; d.mu held.
@@ -130,22 +139,19 @@ var validName = regexp.MustCompile(`^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$`)
 
 // mergeImageConfig fills what the request left empty from the image.
 func mergeImageConfig(c *containerConfig, ic imageConfig) {
-	if len(c.Entrypoint) == 0 && len(c.Cmd) == 0 {
-		c.Entrypoint = ic.Entrypoint
-		c.Cmd = ic.Cmd
-	} else if len(c.Entrypoint) == 0 && len(ic.Entrypoint) > 0 && c.Entrypoint == nil {
-		c.Entrypoint = ic.Entrypoint
+	if len(c.Entrypoint) == 0 { // an entrypoint given as [] resets the image's
+		if len(c.Cmd) == 0 {
+			c.Cmd = ic.Cmd
+		}
+		if c.Entrypoint == nil {
+			c.Entrypoint = ic.Entrypoint
+		}
 	}
 	c.Healthcheck = mergeHealthcheck(c.Healthcheck, ic.Healthcheck)
 	if len(c.Shell) == 0 {
 		c.Shell = ic.Shell
 	}
-	env := slices.Clone(ic.Env)
-	for _, e := range c.Env {
-		k, v, _ := strings.Cut(e, "=")
-		env = setEnv(env, k, v)
-	}
-	c.Env = env
+	c.Env = mergeEnv(c.Env, ic.Env)
 	if c.WorkingDir == "" {
 		c.WorkingDir = ic.WorkingDir
 	}
@@ -180,7 +186,31 @@ func mergeImageConfig(c *containerConfig, ic imageConfig) {
 	}
 }
 
-func normalizeHostConfig(h *hostConfig, ver apiVersion) {
+// normalizeHostConfig fills the defaults dockerd stores at create in a
+// HostConfig (given says whether the request had one) for the API version
+// of the request; what it leaves empty is filled at the first start.
+// mergeEnv is a container's Env as dockerd merges it at create: the
+// request's entries as given (an entry without "=" too), then the image's
+// whose variable the request does not name.
+func mergeEnv(user, image []string) []string {
+	if len(user) == 0 {
+		return slices.Clone(image)
+	}
+	out := slices.Clone(user)
+	named := map[string]bool{}
+	for _, e := range user {
+		k, _, _ := strings.Cut(e, "=")
+		named[k] = true
+	}
+	for _, e := range image {
+		if k, _, _ := strings.Cut(e, "="); !named[k] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func normalizeHostConfig(h *hostConfig, ver apiVersion, given bool) {
 	if h.NetworkMode == "" || h.NetworkMode == "default" {
 		if ver.atLeast("1.44") {
 			h.NetworkMode = "bridge"
@@ -194,7 +224,8 @@ func normalizeHostConfig(h *hostConfig, ver apiVersion) {
 	if h.LogConfig.Config == nil {
 		h.LogConfig.Config = map[string]string{}
 	}
-	if h.RestartPolicy.Name == "" {
+	if h.RestartPolicy.Name == "" && ver.atLeast("1.44") {
+		// dockerd 25 writes the default; older ones leave it empty
 		h.RestartPolicy.Name = "no"
 	}
 	if h.CgroupnsMode == "" {
@@ -206,11 +237,22 @@ func normalizeHostConfig(h *hostConfig, ver apiVersion) {
 	if h.ShmSize == 0 {
 		h.ShmSize = 64 << 20
 	}
-	if h.Runtime == "" {
-		h.Runtime = "runc"
+	if h.Runtime == "" && (given || ver.atLeast("1.42")) {
+		// dockerd 20.10 checks (and fills) a HostConfig only when the
+		// request has one; else the runtime is set at start
+		h.Runtime = defaultRuntime
 	}
 	if h.Memory > 0 && h.MemorySwap == 0 {
 		h.MemorySwap = 2 * h.Memory
+	}
+	if h.OomKillDisable == nil {
+		h.OomKillDisable = new(false)
+	}
+	if ver.atLeast("1.42") { // ignored from API 1.42 on
+		h.KernelMemory = 0
+	}
+	if ver.atLeast("1.52") {
+		h.KernelMemoryTCP = 0
 	}
 	if h.MaskedPaths == nil && !h.Privileged {
 		h.MaskedPaths = defaultMaskedPaths
@@ -218,10 +260,10 @@ func normalizeHostConfig(h *hostConfig, ver apiVersion) {
 	if h.ReadonlyPaths == nil && !h.Privileged {
 		h.ReadonlyPaths = defaultReadonlyPaths
 	}
-	if h.PortBindings == nil {
-		h.PortBindings = map[string][]portBinding{}
-	}
 }
+
+// defaultRuntime is the daemon's OCI runtime.
+const defaultRuntime = "runc"
 
 var nameLeft = []string{"admiring", "brave", "clever", "dreamy", "eager", "focused", "gallant", "happy", "jolly", "keen", "loving", "modest", "nifty", "optimistic", "peaceful", "quirky", "relaxed", "serene", "tender", "upbeat", "vibrant", "wizardly", "xenodochial", "youthful", "zealous"}
 
@@ -281,23 +323,20 @@ func fmtTime(t time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
-// inspect is GET /containers/{id}/json; d.mu held.
+// inspect is GET /containers/{id}/json as the API of ver shows it, but
+// for containerFields; d.mu held.
 func (c *container) inspect(ver apiVersion) map[string]any {
-	mounts := []mountPoint{}
-	mounts = append(mounts, c.mounts...)
-	cfg := c.config
-	hc := c.host
-	m := map[string]any{
+	return map[string]any{
 		"Id":              c.id,
 		"Created":         c.created.Format(time.RFC3339Nano),
 		"Path":            c.path,
 		"Args":            c.args,
 		"State":           c.stateJSON(),
 		"Image":           c.imageID,
-		"ResolvConfPath":  "/var/lib/docker/containers/" + c.id + "/resolv.conf",
-		"HostnamePath":    "/var/lib/docker/containers/" + c.id + "/hostname",
-		"HostsPath":       "/var/lib/docker/containers/" + c.id + "/hosts",
-		"LogPath":         "/var/lib/docker/containers/" + c.id + "/" + c.id + "-json.log",
+		"ResolvConfPath":  c.files.resolvConf,
+		"HostnamePath":    c.files.hostname,
+		"HostsPath":       c.files.hosts,
+		"LogPath":         c.files.log,
 		"Name":            c.name,
 		"RestartCount":    c.restartCount,
 		"Driver":          "overlay2",
@@ -306,13 +345,36 @@ func (c *container) inspect(ver apiVersion) map[string]any {
 		"ProcessLabel":    "",
 		"AppArmorProfile": "",
 		"ExecIDs":         nilIfEmpty(c.execIDs),
-		"HostConfig":      hc,
+		"HostConfig":      c.host,
 		"GraphDriver":     map[string]any{"Name": "overlay2", "Data": map[string]string{"MergedDir": "/var/lib/docker/overlay2/" + c.id + "/merged", "UpperDir": "/var/lib/docker/overlay2/" + c.id + "/diff", "WorkDir": "/var/lib/docker/overlay2/" + c.id + "/work"}},
-		"Mounts":          mounts,
-		"Config":          cfg,
+		"Mounts":          c.mountsJSON(),
+		"Config":          c.config,
 		"NetworkSettings": c.networkSettings(ver),
 	}
-	return m
+}
+
+// containerFields are the fields of container inspect that exist only in
+// some API versions and that its types do not tag (versioned trims
+// NetworkSettings by its type's tags).
+var containerFields = []fieldWindow{
+	// dockerd up to 20.10 shows the kernel memory limits even when unset;
+	// later ones omit them when unset, and ignore them at create.
+	{path: "HostConfig.KernelMemory", until: "1.41", old: 0},
+	{path: "HostConfig.KernelMemoryTCP", until: "1.41", old: 0},
+	{path: "HostConfig.KernelMemoryTCP", until: "1.51"},
+}
+
+// summaryMounts is the container list's Mounts: dockerd's snapshot shows
+// each mount point's recorded Source, where inspect shows the volume's
+// path.
+func (c *container) summaryMounts() []mountPoint {
+	out := c.mountsJSON()
+	for i := range out {
+		if out[i].pathOnly {
+			out[i].Source = ""
+		}
+	}
+	return out
 }
 
 func nilIfEmpty(s []string) any {
@@ -389,15 +451,21 @@ func (d *Daemon) containerSummaryLocked(c *container, size bool, ver apiVersion)
 		}
 	}
 	for p := range c.config.ExposedPorts {
-		if _, ok := c.ports[p]; ok {
-			continue
+		if _, ok := c.ports[p]; ok || !c.state.Running {
+			continue // the ports of the running container's sandbox
 		}
 		num, proto, _ := strings.Cut(p, "/")
 		n, _ := strconv.Atoi(num)
 		ports = append(ports, map[string]any{"PrivatePort": n, "Type": proto})
 	}
 	names := []string{c.name}
-	cmd := strings.Join(append([]string{c.path}, c.args...), " ")
+	cmd := c.path
+	for _, a := range c.args { // dockerd quotes an argument with a space, naively
+		if strings.Contains(a, " ") {
+			a = "'" + a + "'"
+		}
+		cmd += " " + a
+	}
 	nets := c.summaryNetworks(ver)
 	labels := c.config.Labels
 	if labels == nil {
@@ -417,20 +485,28 @@ func (d *Daemon) containerSummaryLocked(c *container, size bool, ver apiVersion)
 		"Status":          c.statusText(d.now()),
 		"HostConfig":      map[string]any{"NetworkMode": c.host.NetworkMode},
 		"NetworkSettings": map[string]any{"Networks": nets},
-		"Mounts":          c.mountsJSON(),
+		"Mounts":          c.summaryMounts(),
 	}
 	if size {
 		rw := d.sizeRwLocked(c)
-		m["SizeRw"] = rw
-		m["SizeRootFs"] = d.images.byIDSize(c.imageID) + rw
+		if rw != 0 { // omitted when empty, as SizeRootFs
+			m["SizeRw"] = rw
+		}
+		if root := d.images.byIDSize(c.imageID) + rw; root != 0 {
+			m["SizeRootFs"] = root
+		}
 	}
 	return m
 }
 
-func (c *container) mountsJSON() []any {
-	out := []any{}
-	for _, mp := range c.mounts {
-		out = append(out, mp)
+// mountsJSON is the container's Mounts: its mount points (not the tmpfs
+// mounts of HostConfig.Tmpfs).
+func (c *container) mountsJSON() []mountPoint {
+	out := []mountPoint{}
+	for _, m := range c.mounts {
+		if !m.hidden {
+			out = append(out, m)
+		}
 	}
 	return out
 }
@@ -450,11 +526,11 @@ func (d *Daemon) containerMatchesLocked(f filters, c *container) bool {
 		return false
 	}
 	if !f.matchAny("name", func(v string) bool {
-		n := strings.TrimPrefix(c.name, "/")
-		if re, err := regexp.Compile(strings.TrimPrefix(v, "/")); err == nil {
-			return re.MatchString(n)
-		}
-		return strings.Contains(n, v)
+		// dockerd's filters.Match: the value itself, or a regexp found in
+		// the name with or without its "/"; one that does not compile
+		// matches nothing
+		re, err := regexp.Compile(v)
+		return v == c.name || v == c.name[1:] || err == nil && (re.MatchString(c.name) || re.MatchString(c.name[1:]))
 	}) {
 		return false
 	}
@@ -532,38 +608,50 @@ func userName(u string) string {
 	return name
 }
 
-// statsLocked is one stats document for c; d.mu held.
-func (d *Daemon) statsLocked(c *container, prev map[string]any, ver apiVersion) map[string]any {
-	now := d.now()
+// statsLocked is the stats document of c the collector takes at time at,
+// with prev (nil for none) as its previous sample; d.mu held. A container
+// that does not run has dockerd's empty document.
+func (d *Daemon) statsLocked(c *container, at time.Time, prev map[string]any, ver apiVersion) map[string]any {
+	cpuZero := func() map[string]any {
+		return map[string]any{
+			"cpu_usage":       map[string]any{"total_usage": 0, "usage_in_kernelmode": 0, "usage_in_usermode": 0},
+			"throttling_data": map[string]any{"periods": 0, "throttled_periods": 0, "throttled_time": 0},
+		}
+	}
+	if !c.state.Running {
+		// dockerd encodes a StatsJSON with only the name and id
+		var blkio = map[string]any{}
+		for _, k := range []string{"io_service_bytes_recursive", "io_serviced_recursive", "io_queue_recursive", "io_service_time_recursive",
+			"io_wait_time_recursive", "io_merged_recursive", "io_time_recursive", "sectors_recursive"} {
+			blkio[k] = nil
+		}
+		return map[string]any{
+			"name": c.name, "id": c.id, "read": fmtTime(time.Time{}), "preread": fmtTime(time.Time{}),
+			"pids_stats": map[string]any{}, "blkio_stats": blkio, "num_procs": 0, "storage_stats": map[string]any{},
+			"cpu_stats": cpuZero(), "precpu_stats": cpuZero(), "memory_stats": map[string]any{},
+		}
+	}
 	limit := c.host.Memory
 	if limit == 0 {
 		limit = mockMemTotal
 	}
-	usage := int64(0)
-	pids := 0
-	cpuTotal := uint64(0)
-	if c.state.Running {
-		usage = 4 << 20
-		pids = 1
-		for _, eid := range c.execIDs {
-			if e := d.execs[eid]; e != nil && e.running {
-				pids++
-			}
+	usage := int64(4 << 20)
+	pids := 1
+	for _, eid := range c.execIDs {
+		if e := d.execs[eid]; e != nil && e.running {
+			pids++
 		}
-		cpuTotal = uint64(now.Sub(c.state.StartedAt).Nanoseconds() / 100)
 	}
-	system := uint64(now.UnixNano())
+	cpuTotal := uint64(max(at.Sub(c.state.StartedAt).Nanoseconds()/100, 0))
 	cpu := map[string]any{
 		"cpu_usage":        map[string]any{"total_usage": cpuTotal, "usage_in_kernelmode": cpuTotal / 4, "usage_in_usermode": cpuTotal * 3 / 4},
-		"system_cpu_usage": system,
+		"system_cpu_usage": uint64(at.UnixNano()),
 		"online_cpus":      mockNCPU,
 		"throttling_data":  map[string]any{"periods": 0, "throttled_periods": 0, "throttled_time": 0},
 	}
-	pre := map[string]any{"cpu_usage": map[string]any{"total_usage": 0, "usage_in_kernelmode": 0, "usage_in_usermode": 0}, "throttling_data": map[string]any{"periods": 0, "throttled_periods": 0, "throttled_time": 0}}
-	preRead := "0001-01-01T00:00:00Z"
+	pre, preRead := cpuZero(), fmtTime(time.Time{})
 	if prev != nil {
-		pre = prev["cpu_stats"].(map[string]any)
-		preRead = prev["read"].(string)
+		pre, preRead = prev["cpu_stats"].(map[string]any), prev["read"].(string)
 	}
 	nets := map[string]any{}
 	i := 0
@@ -571,12 +659,16 @@ func (d *Daemon) statsLocked(c *container, prev map[string]any, ver apiVersion) 
 		nets["eth"+strconv.Itoa(i)] = map[string]any{"rx_bytes": 0, "rx_packets": 0, "rx_errors": 0, "rx_dropped": 0, "tx_bytes": 0, "tx_packets": 0, "tx_errors": 0, "tx_dropped": 0}
 		i++
 	}
+	pidsStats := map[string]any{"current": pids}
+	if c.host.PidsLimit != nil && *c.host.PidsLimit > 0 {
+		pidsStats["limit"] = *c.host.PidsLimit
+	}
 	m := map[string]any{
 		"name":          c.name,
 		"id":            c.id,
-		"read":          now.Format(time.RFC3339Nano),
+		"read":          at.Format(time.RFC3339Nano),
 		"preread":       preRead,
-		"pids_stats":    map[string]any{"current": pids, "limit": 4915},
+		"pids_stats":    pidsStats,
 		"blkio_stats":   map[string]any{"io_service_bytes_recursive": nil, "io_serviced_recursive": nil},
 		"num_procs":     0,
 		"storage_stats": map[string]any{},
@@ -591,27 +683,32 @@ func (d *Daemon) statsLocked(c *container, prev map[string]any, ver apiVersion) 
 	return m
 }
 
-// checkCreate validates a create body and its ?name= as dockerd does
-// before it touches any state, and returns its HostConfig (empty when
-// none was sent).
-func checkCreate(body createBody, name string) (hostConfig, error) {
-	if name != "" && !validName.MatchString(name) {
-		return hostConfig{}, errInvalid("Invalid container name (" + name + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")
-	}
+// checkCreate checks a create body's HostConfig as dockerd does before
+// it looks at anything else (its verifyContainerSettings), with the
+// wording of API version ver, and returns it (empty when none was sent).
+func checkCreate(body createBody, ver apiVersion) (hostConfig, error) {
 	hc := hostConfig{}
 	if body.HostConfig != nil {
 		hc = *body.HostConfig
 	}
-	if body.Image == "" {
-		return hostConfig{}, errInvalid("config cannot be empty in order to create a container")
-	}
 	if hc.AutoRemove && hc.RestartPolicy.Name != "" && hc.RestartPolicy.Name != "no" {
 		return hostConfig{}, errInvalid("can't create 'AutoRemove' container with restart policy")
 	}
-	switch hc.RestartPolicy.Name {
-	case "", "no", "always", "unless-stopped", "on-failure":
+	rp := hc.RestartPolicy
+	switch rp.Name {
+	case "", "no", "always", "unless-stopped":
+		if rp.MaximumRetryCount != 0 {
+			return hostConfig{}, errInvalid(wording(ver, "maximum retry count cannot be used with restart policy '"+rp.Name+"'",
+				"invalid restart policy: maximum retry count can only be used with 'on-failure'"))
+		}
+	case "on-failure":
+		if rp.MaximumRetryCount < 0 {
+			return hostConfig{}, errInvalid(wording(ver, "maximum retry count cannot be negative",
+				"invalid restart policy: maximum retry count cannot be negative"))
+		}
 	default:
-		return hostConfig{}, errInvalid("invalid restart policy: unknown policy '" + hc.RestartPolicy.Name + "'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'")
+		return hostConfig{}, errInvalid(wording(ver, "invalid restart policy '"+rp.Name+"'",
+			"invalid restart policy: unknown policy '"+rp.Name+"'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'"))
 	}
 	if hc.Memory > 0 && hc.Memory < 6*1024*1024 {
 		return hostConfig{}, errInvalid("Minimum memory limit allowed is 6MB")
@@ -625,9 +722,25 @@ func checkCreate(body createBody, name string) (hostConfig, error) {
 // createContainerLocked makes a container of body named name ("" for a
 // random name) and emits its create event.
 func (d *Daemon) createContainerLocked(body createBody, hc hostConfig, name string, ver apiVersion) (*container, error) {
-	im, err := d.images.get(body.Image)
-	if err != nil {
-		return nil, err
+	for _, spec := range hc.Mounts { // checked with the HostConfig, before anything else
+		if _, err := d.mountSpecPoint(spec); err != nil {
+			return nil, err
+		}
+	}
+	im := &image{fs: memfs.New()} // dockerd 20.10 makes a container of no image
+	if body.Image != "" {
+		var err error
+		if im, err = d.images.get(body.Image); err != nil {
+			return nil, err
+		}
+	}
+	cfg := body.containerConfig
+	mergeImageConfig(&cfg, im.file.Config)
+	if len(cfg.Entrypoint)+len(cfg.Cmd) == 0 {
+		return nil, errInvalid("No command specified")
+	}
+	if name != "" && !validName.MatchString(name) {
+		return nil, errInvalid("Invalid container name (" + name + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")
 	}
 	id := d.newID()
 	if name == "" {
@@ -643,17 +756,13 @@ func (d *Daemon) createContainerLocked(body createBody, hc hostConfig, name stri
 		name:      name,
 		created:   d.now(),
 		imageID:   im.id,
-		config:    body.containerConfig,
+		config:    cfg,
 		host:      hc,
 		exited:    make(chan struct{}),
 		removed:   make(chan struct{}),
 		pauseGate: &gate{},
 		eps:       map[string]*endpoint{},
 		platform:  "linux",
-	}
-	mergeImageConfig(&c.config, im.file.Config)
-	if len(c.config.Entrypoint)+len(c.config.Cmd) == 0 {
-		return nil, errInvalid("no command specified")
 	}
 	argv := append(slices.Clone([]string(c.config.Entrypoint)), c.config.Cmd...)
 	c.path, c.args = argv[0], nonNil(argv[1:])
@@ -663,12 +772,12 @@ func (d *Daemon) createContainerLocked(body createBody, hc hostConfig, name stri
 			c.config.Hostname = d.cfg.Hostname // the host's, as dockerd gives a host-network container
 		}
 	}
-	normalizeHostConfig(&c.host, ver)
+	normalizeHostConfig(&c.host, ver, body.HostConfig != nil)
 	c.logs = newLogBuf(d.cfg.Clock, c.config.Tty, d.cfg.MaxLogBytes)
 	c.state = containerState{Status: "created"}
 	c.fs = im.fs.Clone()
 	c.base = im.fs
-	if err := d.setupMountsLocked(c); err != nil {
+	if err := d.setupMountsLocked(c, ver); err != nil {
 		return nil, err
 	}
 	if err := d.setupNetworksLocked(c, body.NetworkingConfig, ver); err != nil {

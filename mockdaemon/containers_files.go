@@ -1,13 +1,14 @@
 package mockdaemon
 
 import (
+	"archive/tar"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"io"
 	iofs "io/fs"
 	"net/http"
 	"path"
-	"strings"
 	"syscall"
 	"time"
 
@@ -36,16 +37,22 @@ func archivePath(r *http.Request) (string, error) {
 	return p, nil
 }
 
-func fsErr(c *container, p string, err error) error {
+// fsErr is dockerd's answer to err, met at path p of the container a
+// request names ref.
+func fsErr(ref, p string, err error) error {
 	if errors.Is(err, iofs.ErrNotExist) {
-		return errNotFound("Could not find the file " + p + " in container " + strings.TrimPrefix(c.name, "/"))
+		return errNotFound("Could not find the file " + p + " in container " + ref)
 	}
 	if errors.Is(err, syscall.EROFS) {
 		return errForbidden("container rootfs is marked read-only")
 	}
+	// dockerd's chrooted unpacker reports its errors through its exit
+	// status
 	if oe := (*memfs.OverwriteError)(nil); errors.As(err, &oe) {
-		// dockerd's chrooted unpacker reports it through its exit status
 		return errInternal("Error processing tar file(exit status 1): " + oe.Reason())
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, tar.ErrHeader) {
+		return errInternal("Error processing tar file(exit status 1): " + errors.Unwrap(err).Error())
 	}
 	if errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EISDIR) {
 		return errInvalid(err.Error())
@@ -94,7 +101,7 @@ func (d *Daemon) statArchive(r *http.Request) (archiveEntry, error) {
 	}
 	abs, fi, link, err := statForArchive(c, p)
 	if err != nil {
-		return archiveEntry{}, fsErr(c, p, err)
+		return archiveEntry{}, fsErr(r.PathValue("id"), p, err)
 	}
 	return archiveEntry{c: c, path: p, abs: abs, fi: fi, linkTarget: link}, nil
 }
@@ -110,7 +117,6 @@ func (d *Daemon) archiveHead(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	e.setStatHeader(w)
-	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	return nil
 }
@@ -128,7 +134,7 @@ func (d *Daemon) archiveGet(w http.ResponseWriter, r *http.Request) error {
 	}}
 	if err := e.c.fs.WriteTar(sw, e.abs); err != nil {
 		if !sw.started {
-			return fsErr(e.c, e.path, err)
+			return fsErr(r.PathValue("id"), e.path, err)
 		}
 		return err
 	}
@@ -151,16 +157,19 @@ func (d *Daemon) archivePut(w http.ResponseWriter, r *http.Request) error {
 	}
 	fi, err := c.fs.Stat(abs)
 	if err != nil {
-		return fsErr(c, p, err)
+		return fsErr(r.PathValue("id"), p, err)
 	}
 	if !fi.IsDir() {
+		if !infoOf(r).version.atLeast("1.42") {
+			return errInternal("extraction point is not a directory") // untyped on dockerd 20.10
+		}
 		return errInvalid("extraction point is not a directory")
 	}
 	if c.host.ReadonlyRootfs {
 		return errForbidden("container rootfs is marked read-only")
 	}
 	if err := c.fs.ExtractTar(r.Body, abs, boolParam(r, "noOverwriteDirNonDir")); err != nil {
-		return fsErr(c, p, err)
+		return fsErr(r.PathValue("id"), p, err)
 	}
 	d.emitContainer(c, "extract-to-dir")
 	w.WriteHeader(http.StatusOK)
@@ -195,7 +204,7 @@ func (d *Daemon) containerChanges(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	out := []any{}
+	var out []any // null when nothing changed, as dockerd answers
 	for _, ch := range chs {
 		out = append(out, map[string]any{"Path": ch.Path, "Kind": int(ch.Kind)})
 	}

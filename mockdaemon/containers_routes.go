@@ -1,8 +1,10 @@
 package mockdaemon
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -43,16 +45,29 @@ func (d *Daemon) containerRoutes() []route {
 }
 
 func (d *Daemon) containerCreate(w http.ResponseWriter, r *http.Request) error {
+	ver := infoOf(r).version
 	var body createBody
-	if err := decodeBody(r, &body); err != nil {
-		return err
+	if err := decodeJSON(http.MaxBytesReader(nil, r.Body, 64<<20), &body); err != nil || r.ContentLength == 0 {
+		msg := "EOF" // no body
+		if err != nil {
+			msg = strings.TrimPrefix(err.Error(), "invalid JSON: ")
+		}
+		if !ver.atLeast("1.42") { // dockerd 20.10 passes the decoder's error on
+			return errInternal(msg)
+		}
+		if msg == "EOF" {
+			msg = "got EOF while reading request body"
+		}
+		return errInvalid("invalid JSON: " + msg)
+	}
+	if reflect.ValueOf(body.containerConfig).IsZero() {
+		return errInvalid(wording(ver, "Config cannot be empty in order to create a container", "config cannot be empty in order to create a container"))
 	}
 	name := r.URL.Query().Get("name")
-	hc, err := checkCreate(body, name)
+	hc, err := checkCreate(body, ver)
 	if err != nil {
 		return err
 	}
-	ver := infoOf(r).version
 	id, err := lockedValue(d, func() (string, error) {
 		c, err := d.createContainerLocked(body, hc, name, ver)
 		if err != nil {
@@ -79,7 +94,7 @@ func (d *Daemon) containerInspect(w http.ResponseWriter, r *http.Request) error 
 			m["SizeRw"] = rw
 			m["SizeRootFs"] = d.images.byIDSize(c.imageID) + rw
 		}
-		return m, nil
+		return shapeFor(m, ver, containerFields), nil
 	})
 }
 
@@ -102,7 +117,7 @@ func (d *Daemon) containerList(w http.ResponseWriter, r *http.Request) error {
 		switch k {
 		case "ancestor", "before", "expose", "exited", "health", "id", "isolation", "is-task", "label", "label!", "name", "network", "publish", "since", "status", "volume":
 		default:
-			return errInvalid("invalid filter '" + k + "'")
+			return errInvalidFilter(ver, k)
 		}
 	}
 	for h := range f["health"] {
@@ -116,7 +131,7 @@ func (d *Daemon) containerList(w http.ResponseWriter, r *http.Request) error {
 		switch s {
 		case "created", "restarting", "running", "removing", "paused", "exited", "dead":
 		default:
-			return errInvalid("invalid filter 'status=" + s + "'")
+			return errInvalidFilter(ver, "status="+s)
 		}
 	}
 	out := []any{}
@@ -155,6 +170,7 @@ func (d *Daemon) containerList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (d *Daemon) containerDelete(w http.ResponseWriter, r *http.Request) error {
+	ver := infoOf(r).version
 	force := boolParam(r, "force")
 	vols := boolParam(r, "v")
 	if boolParam(r, "link") {
@@ -173,9 +189,11 @@ func (d *Daemon) containerDelete(w http.ResponseWriter, r *http.Request) error {
 		}
 		if (c.state.Running || c.state.Restarting) && !force {
 			if c.state.Paused {
-				return errConflict(fmt.Sprintf("cannot remove container %q: container is paused and must be unpaused first", c.name))
+				return errConflict(wording(ver, "You cannot remove a paused container "+c.id+". Unpause and then stop the container before attempting removal or force remove",
+					fmt.Sprintf("cannot remove container %q: container is paused and must be unpaused first", c.name)))
 			}
-			return errConflict(fmt.Sprintf("cannot remove container %q: container is running: stop the container before removing or force remove", c.name))
+			return errConflict(wording(ver, "You cannot remove a running container "+c.id+". Stop the container before attempting removal or force remove",
+				fmt.Sprintf("cannot remove container %q: container is running: stop the container before removing or force remove", c.name)))
 		}
 		c.removing = true
 		c.stopping = true
@@ -286,7 +304,7 @@ func (d *Daemon) containerResize(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if !c.state.Running {
-			return errConflict(fmt.Sprintf("Container %s is not running", c.id))
+			return errNotRunning(infoOf(r).version, c.id)
 		}
 		d.events.emit("container", "resize", c.id, mergeAttrs(c.eventAttrs(), "height", r.URL.Query().Get("h"), "width", r.URL.Query().Get("w")))
 		return nil
@@ -307,7 +325,7 @@ func (d *Daemon) containerTop(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if !c.state.Running {
-			return errConflict(fmt.Sprintf("container %s is not running", c.id))
+			return errNotRunning(infoOf(r).version, c.id)
 		}
 		titles, procs = d.topLocked(c, r.URL.Query().Get("ps_args"))
 		return nil
@@ -323,39 +341,71 @@ func (d *Daemon) containerStats(w http.ResponseWriter, r *http.Request) error {
 	if s := r.URL.Query().Get("stream"); s != "" {
 		stream = boolParam(r, "stream")
 	}
-	if boolParam(r, "one-shot") && stream {
+	ver := infoOf(r).version
+	oneShot := boolParam(r, "one-shot") && ver.atLeast("1.41")
+	if oneShot && stream {
 		return errInvalid("cannot have stream=true and one-shot=true")
 	}
 	c, err := lockedValue(d, func() (*container, error) { return d.getContainerLocked(r.PathValue("id")) })
 	if err != nil {
 		return err
 	}
-	ver := infoOf(r).version
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
+	flush(w)
 	var prev map[string]any
-	for {
-		var st map[string]any
-		var present bool
+	if !stream && !oneShot {
+		// dockerd primes the answer with the collector's next sample of a
+		// running container and answers the one after it
 		_ = d.locked(func() error {
-			st = d.statsLocked(c, prev, ver)
-			_, present = d.containers[c.id]
+			if c.state.Running {
+				prev = d.statsLocked(c, d.now(), nil, ver)
+			}
 			return nil
 		})
-		writeJSONBody(w, st)
-		if !stream || !present {
+		if prev != nil && !d.sleep(r.Context(), statsInterval) {
 			return nil
 		}
-		prev = st
-		t := time.NewTimer(time.Second)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
+	}
+	for {
+		var st map[string]any
+		var present, running bool
+		_ = d.locked(func() error {
+			st = d.statsLocked(c, d.now(), prev, ver)
+			_, present = d.containers[c.id]
+			running = c.state.Running
 			return nil
-		case <-d.ctx.Done():
-			t.Stop()
+		})
+		if !stream || !present {
+			writeJSONBody(w, st)
+			return nil
+		}
+		if running { // the collector samples running containers only
+			writeJSONBody(w, st)
+			prev = st
+		} else {
+			prev = nil
+		}
+		if !d.sleep(r.Context(), statsInterval) {
 			return nil
 		}
 	}
 }
+
+// sleep waits for dur; it reports false when ctx or the daemon ended
+// first.
+func (d *Daemon) sleep(ctx context.Context, dur time.Duration) bool {
+	t := time.NewTimer(dur)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	case <-d.ctx.Done():
+		return false
+	}
+}
+
+// statsInterval is how often dockerd's stats collector samples.
+const statsInterval = time.Second

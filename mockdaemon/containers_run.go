@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
 )
 
 var signals = map[string]int{
@@ -51,9 +54,15 @@ func (d *Daemon) startLocked(c *container) error {
 	if err := d.attachNetworksLocked(c); err != nil {
 		return err
 	}
+	d.joinSandboxLocked(c)
+	if c.files.log == "" && c.host.LogConfig.Type == "json-file" {
+		// the logger starts before the runtime makes the process
+		c.files.log = "/var/lib/docker/containers/" + c.id + "/" + c.id + "-json.log"
+	}
 	if c.host.Init == nil || !*c.host.Init { // under an init, the init reports it
 		env := d.processEnvLocked(c, c.config.Env, c.config.User)
 		if msg, code := lookProgram(c.fs, env, workDir(c.config.WorkingDir), c.path); msg != "" {
+			d.leaveSandboxLocked(c)
 			c.state.ExitCode = code
 			c.state.Error = "failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: " + msg + ": unknown"
 			d.releaseNetworksLocked(c)
@@ -66,8 +75,6 @@ func (d *Daemon) startLocked(c *container) error {
 			return errInvalid(c.state.Error)
 		}
 	}
-	d.allocatePortsLocked(c)
-	d.writeNetFilesLocked(c)
 	c.stopping = false
 	c.manualStop = false
 	c.hasRun = true
@@ -116,6 +123,33 @@ func (d *Daemon) startLocked(c *container) error {
 	return nil
 }
 
+// joinSandboxLocked gives c what dockerd sets up at a start before the
+// process runs, once attachNetworksLocked has made its sandbox and
+// endpoints: at the first start the container's files (hostname, hosts,
+// resolv.conf) and the runtime; at each start the published ports and the
+// files that tell the process its addresses; d.mu held.
+func (d *Daemon) joinSandboxLocked(c *container) {
+	if c.files.hostname == "" {
+		dir := "/var/lib/docker/containers/" + c.id + "/"
+		c.files.hostname = dir + "hostname"
+		if !c.config.NetworkDisabled { // the sandbox's files: none without one
+			c.files.hosts, c.files.resolvConf = dir+"hosts", dir+"resolv.conf"
+		}
+	}
+	if c.host.Runtime == "" {
+		c.host.Runtime = defaultRuntime
+	}
+	d.allocatePortsLocked(c)
+	d.writeDaemonFilesLocked(c)
+}
+
+// leaveSandboxLocked releases what joinSandboxLocked took when c's process
+// ends: the published ports (releaseNetworksLocked removes the
+// endpoints). The sandbox id stays, as on dockerd; d.mu held.
+func (d *Daemon) leaveSandboxLocked(c *container) {
+	c.ports = nil
+}
+
 type eofReader struct{}
 
 func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
@@ -127,34 +161,60 @@ func workDir(w string) string {
 	return w
 }
 
-// processEnvLocked is the environment of a process in c.
+// processEnvLocked is the environment of a process in c that runs as
+// user with env (the container's Env, then an exec's): dockerd's defaults
+// (PATH, HOSTNAME, TERM under a TTY) with env replacing or adding to them,
+// an entry without "=" unsetting its variable; then HOME from the user's
+// passwd entry when env has none, as runc sets it.
 func (d *Daemon) processEnvLocked(c *container, env []string, user string) []string {
-	out := []string{}
-	hasPath, hasHome := false, false
-	for _, e := range env {
-		if strings.HasPrefix(e, "PATH=") {
-			hasPath = true
-		}
-		if strings.HasPrefix(e, "HOME=") {
-			hasHome = true
-		}
-	}
-	if !hasPath {
-		out = append(out, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
-	}
-	out = append(out, "HOSTNAME="+c.config.Hostname)
+	base := []string{"PATH=" + defaultPathEnv, "HOSTNAME=" + c.config.Hostname}
 	if c.config.Tty {
-		out = append(out, "TERM=xterm")
+		base = append(base, "TERM=xterm")
 	}
-	out = append(out, env...)
-	if !hasHome {
-		home := "/root"
-		if user != "" && user != "root" && user != "0" && !strings.HasPrefix(user, "0:") {
-			home = "/"
-		}
-		out = append(out, "HOME="+home)
+	out := replaceOrAppendEnv(base, env)
+	if !slices.ContainsFunc(out, func(e string) bool { return strings.HasPrefix(e, "HOME=") }) {
+		out = append(out, "HOME="+homeOf(c.fs, user))
 	}
 	return out
+}
+
+// defaultPathEnv is the PATH of a process whose container sets none.
+const defaultPathEnv = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+// replaceOrAppendEnv is env with each of overrides in turn replacing the
+// entry of its variable or added at the end; an override without "="
+// removes its variable.
+func replaceOrAppendEnv(env, overrides []string) []string {
+	out := slices.Clone(env)
+	for _, o := range overrides {
+		k, _, set := strings.Cut(o, "=")
+		i := slices.IndexFunc(out, func(e string) bool { ek, _, _ := strings.Cut(e, "="); return ek == k })
+		switch {
+		case !set && i >= 0:
+			out = slices.Delete(out, i, i+1)
+		case !set:
+		case i >= 0:
+			out[i] = o
+		default:
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// homeOf is the home directory of user ("name", "uid", either with
+// ":group") in the passwd file of f, "/" when it has no entry, as runc
+// finds it.
+func homeOf(f *memfs.FS, user string) string {
+	u, _, _ := strings.Cut(user, ":")
+	if u == "" {
+		u = "0"
+	}
+	pw := lookupDB(f, "/etc/passwd", func(fields []string) bool { return fields[0] == u || fields[2] == u })
+	if len(pw) > 5 && pw[5] != "" {
+		return pw[5]
+	}
+	return "/"
 }
 
 // onExit records the end of a run of c's process.
@@ -177,6 +237,11 @@ func (d *Daemon) onExit(c *container, p proc, exited chan struct{}) {
 		c.state.ExitCode = code
 		c.state.FinishedAt = d.now()
 		c.state.Status = "exited"
+		if c.health != nil {
+			// dockerd marks the health unhealthy when it stops the monitor
+			c.health.Status = "unhealthy"
+		}
+		d.leaveSandboxLocked(c)
 		d.releaseNetworksLocked(c)
 		restart = !c.stopping && !d.closing() && !c.removing && c.shouldRestart(code)
 		autoRemove = c.host.AutoRemove && !c.removing && !restart
@@ -399,7 +464,7 @@ func (d *Daemon) containerRestart(w http.ResponseWriter, r *http.Request) error 
 			if err := d.startLocked(c); err != nil {
 				return err
 			}
-			c.restartCount++
+			// RestartCount counts the restart policy's restarts only
 		}
 		// before the die of a process that ends at once
 		d.emitContainerLocked(c, "start")
@@ -421,7 +486,8 @@ func (d *Daemon) containerKill(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if !c.state.Running {
-			return errConflict(fmt.Sprintf("cannot kill container: %s: container %s is not running", r.PathValue("id"), c.id))
+			return errConflict(wording(infoOf(r).version, "Cannot kill container: "+r.PathValue("id")+": Container "+c.id+" is not running",
+				"cannot kill container: "+r.PathValue("id")+": container "+c.id+" is not running"))
 		}
 		p, exited = c.proc, c.exited
 		if sig == 9 || sig == 15 || sig == 2 {
@@ -452,11 +518,12 @@ func (d *Daemon) containerKill(w http.ResponseWriter, r *http.Request) error {
 
 func (d *Daemon) containerPause(w http.ResponseWriter, r *http.Request) error {
 	return d.changeState(w, r, "pause", func(c *container) error {
+		ver := infoOf(r).version
 		switch {
 		case !c.state.Running:
-			return errConflict(fmt.Sprintf("container %s is not running", c.id))
+			return errNotRunning(ver, c.id)
 		case c.state.Paused:
-			return errConflict(fmt.Sprintf("container %s is already paused", c.id))
+			return errConflict(wording(ver, "Container "+c.id+" is already paused", "container "+c.id+" is already paused"))
 		}
 		c.state.Paused = true
 		c.state.Status = "paused"
@@ -471,7 +538,10 @@ func (d *Daemon) containerPause(w http.ResponseWriter, r *http.Request) error {
 func (d *Daemon) containerUnpause(w http.ResponseWriter, r *http.Request) error {
 	return d.changeState(w, r, "unpause", func(c *container) error {
 		if !c.state.Paused {
-			return errConflict(fmt.Sprintf("container %s is not paused", c.id))
+			if ver := infoOf(r).version; !ver.atLeast("1.42") {
+				return errInternal("Container " + c.id + " is not paused") // untyped on dockerd 20.10
+			}
+			return errConflict("container " + c.id + " is not paused")
 		}
 		c.state.Paused = false
 		c.state.Status = "running"
@@ -510,6 +580,10 @@ func (d *Daemon) containerWait(w http.ResponseWriter, r *http.Request) error {
 	switch cond {
 	case "", "not-running", "next-exit", "removed":
 	default:
+		if !infoOf(r).version.atLeast("1.42") {
+			cond = "" // dockerd 20.10 waits for not-running
+			break
+		}
 		return errInvalid("invalid condition: " + strconv.Quote(cond))
 	}
 	var c *container

@@ -84,7 +84,7 @@ func (d *Daemon) containerLogs(w http.ResponseWriter, r *http.Request) error {
 		}
 		running, tty = c.state.Running, c.config.Tty
 		if c.host.LogConfig.Type == "none" {
-			return errInvalid("configured logging driver does not support reading")
+			return errNotImplemented("configured logging driver does not support reading")
 		}
 		return nil
 	}); err != nil {

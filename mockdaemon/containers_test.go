@@ -1,11 +1,17 @@
 package mockdaemon_test
 
 import (
+	"archive/tar"
 	"bufio"
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -304,4 +310,517 @@ func TestAttachHijackAndWaitBeforeStart(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		require.Fail(t, "wait did not return")
 	}
+}
+
+// TestCreateStoresWhatStartFills: like dockerd, a created container has
+// no sandbox, no addresses, no files and no published ports; the first
+// start fills them; the exit releases the addresses and ports but keeps
+// the sandbox, the network id and the files. HostConfig keeps the
+// defaults dockerd stores, per the create's API version.
+func TestCreateStoresWhatStartFills(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	type endpoint struct{ NetworkID, EndpointID, IPAddress, MacAddress, Gateway string }
+	type inspect struct {
+		HostnamePath, HostsPath, ResolvConfPath, LogPath string
+		HostConfig                                       map[string]any
+		NetworkSettings                                  struct {
+			SandboxID, SandboxKey, IPAddress string
+			Ports                            map[string]any
+			Networks                         map[string]endpoint
+		}
+	}
+	get := func(ver, id string) inspect {
+		var in inspect
+		r := c.do("GET", "/"+ver+"/containers/"+id+"/json", nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		require.NoError(t, json.Unmarshal(r.body, &in))
+		return in
+	}
+	r := c.do("POST", "/v1.41/containers/create", map[string]any{"Image": "busybox", "Cmd": []string{"sleep", "300"}, "ExposedPorts": map[string]any{"80/tcp": map[string]any{}}})
+	require.Equal(t, 201, r.status, "%s", r.body)
+	var out struct{ Id string }
+	require.NoError(t, json.Unmarshal(r.body, &out))
+	id := out.Id
+
+	created := get("v1.41", id)
+	assert.Empty(t, created.HostnamePath)
+	assert.Empty(t, created.HostsPath)
+	assert.Empty(t, created.ResolvConfPath)
+	assert.Empty(t, created.LogPath)
+	assert.Empty(t, created.NetworkSettings.SandboxID)
+	assert.Empty(t, created.NetworkSettings.SandboxKey)
+	assert.Empty(t, created.NetworkSettings.IPAddress)
+	assert.Empty(t, created.NetworkSettings.Ports, "no ports before the start")
+	assert.Equal(t, endpoint{}, created.NetworkSettings.Networks["bridge"], "only the endpoint's configuration before the start")
+	hc := created.HostConfig
+	assert.NotContains(t, hc, "Runtime", "no HostConfig at create: the runtime is set at start (1.41)")
+	assert.Equal(t, map[string]any{"Name": "", "MaximumRetryCount": float64(0)}, hc["RestartPolicy"])
+	assert.Equal(t, false, hc["OomKillDisable"])
+	assert.Nil(t, hc["PortBindings"])
+	assert.Contains(t, hc, "KernelMemory", "1.41 shows the kernel memory limits")
+	assert.Contains(t, hc, "KernelMemoryTCP")
+	assert.NotContains(t, get("v1.42", id).HostConfig, "KernelMemory", "omitted when unset from 1.42")
+
+	require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+id+"/start", nil).status)
+	running := get("v1.41", id)
+	assert.NotEmpty(t, running.HostnamePath)
+	assert.NotEmpty(t, running.HostsPath)
+	assert.NotEmpty(t, running.ResolvConfPath)
+	assert.NotEmpty(t, running.LogPath)
+	assert.Equal(t, "runc", running.HostConfig["Runtime"])
+	assert.Len(t, running.NetworkSettings.SandboxID, 64)
+	assert.Equal(t, "/var/run/docker/netns/"+running.NetworkSettings.SandboxID[:12], running.NetworkSettings.SandboxKey)
+	assert.NotEqual(t, id, running.NetworkSettings.SandboxID)
+	ep := running.NetworkSettings.Networks["bridge"]
+	assert.NotEmpty(t, ep.NetworkID)
+	assert.NotEmpty(t, ep.EndpointID)
+	assert.NotEmpty(t, ep.IPAddress)
+	assert.NotEmpty(t, ep.MacAddress)
+	assert.Equal(t, ep.IPAddress, running.NetworkSettings.IPAddress)
+	assert.Equal(t, map[string]any{"80/tcp": nil}, running.NetworkSettings.Ports, "an exposed port shows while it runs")
+	hosts := c.do("GET", "/v1.41/containers/"+id+"/archive?path=/etc/hosts", nil)
+	require.Equal(t, 200, hosts.status)
+	assert.Contains(t, tarFile(t, hosts.body, "hosts"), ep.IPAddress, "/etc/hosts names the address of the start")
+
+	require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+id+"/stop?t=0", nil).status)
+	stopped := get("v1.41", id)
+	assert.Equal(t, running.NetworkSettings.SandboxID, stopped.NetworkSettings.SandboxID, "the sandbox id stays")
+	assert.Equal(t, running.HostsPath, stopped.HostsPath)
+	assert.Equal(t, endpoint{NetworkID: ep.NetworkID}, stopped.NetworkSettings.Networks["bridge"], "the exit releases all but the network id")
+	assert.Empty(t, stopped.NetworkSettings.Ports)
+
+	require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+id+"/start", nil).status)
+	again := get("v1.41", id)
+	assert.NotEqual(t, running.NetworkSettings.SandboxID, again.NetworkSettings.SandboxID, "a new sandbox for each start")
+	assert.NotEqual(t, ep.EndpointID, again.NetworkSettings.Networks["bridge"].EndpointID, "a new endpoint for each start")
+
+	newer := c.create("", map[string]any{"Image": "busybox", "HostConfig": map[string]any{}})
+	hc = get("v1.56", newer).HostConfig
+	assert.Equal(t, "runc", hc["Runtime"], "a HostConfig given: the runtime is set at create")
+	assert.NotContains(t, hc, "KernelMemoryTCP", "gone from 1.52")
+	hc44 := c.create("", map[string]any{"Image": "busybox"})
+	assert.Equal(t, "no", get("v1.56", hc44).HostConfig["RestartPolicy"].(map[string]any)["Name"], "dockerd 25 (1.44) stores the default policy")
+}
+
+// TestFieldsFollowTheAPIVersion: a field shows only to the API versions
+// that have it (DNSNames from 1.44, GwPriority from 1.48, EnableIPv4 from
+// 1.47), and 1.41's HostConfig still has the kernel memory limits.
+func TestFieldsFollowTheAPIVersion(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.create("", map[string]any{"Image": "busybox"})
+	tests := []struct {
+		path, field string
+		since       string // "" for a field 1.41 has and 1.56 does not
+	}{
+		{"/containers/" + id + "/json", "NetworkSettings.Networks.bridge.DNSNames", "1.44"},
+		{"/containers/" + id + "/json", "NetworkSettings.Networks.bridge.GwPriority", "1.48"},
+		{"/containers/json?all=1", "0.NetworkSettings.Networks.bridge.GwPriority", "1.48"},
+		{"/networks/bridge", "EnableIPv4", "1.47"},
+		{"/networks", "0.EnableIPv4", "1.47"},
+		{"/containers/" + id + "/json", "HostConfig.KernelMemory", ""},
+		{"/containers/" + id + "/json", "NetworkSettings.HairpinMode", ""},
+	}
+	has := func(ver, path, field string) bool {
+		r := c.do("GET", "/v"+ver+path, nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		var v any
+		require.NoError(t, json.Unmarshal(r.body, &v))
+		for _, k := range strings.Split(field, ".") {
+			switch x := v.(type) {
+			case map[string]any:
+				var ok bool
+				if v, ok = x[k]; !ok {
+					return false
+				}
+			case []any:
+				i, err := strconv.Atoi(k)
+				require.NoError(t, err)
+				require.Greater(t, len(x), i)
+				v = x[i]
+			default:
+				return false
+			}
+		}
+		return true
+	}
+	for _, tc := range tests {
+		if tc.since == "" {
+			assert.True(t, has("1.41", tc.path, tc.field), "%s %s at 1.41", tc.path, tc.field)
+			assert.False(t, has("1.56", tc.path, tc.field), "%s %s at 1.56", tc.path, tc.field)
+			continue
+		}
+		v, err := strconv.ParseFloat(tc.since, 64)
+		require.NoError(t, err)
+		before := strconv.FormatFloat(v-0.01, 'f', 2, 64)
+		assert.False(t, has(before, tc.path, tc.field), "%s %s at %s", tc.path, tc.field, before)
+		assert.True(t, has(tc.since, tc.path, tc.field), "%s %s at %s", tc.path, tc.field, tc.since)
+	}
+}
+
+// TestEnvWithoutEquals: like dockerd, Config.Env keeps the request's
+// entries as given (one without "=" too) before the image's, and the
+// process gets the variables with a value only: an entry without "="
+// unsets its variable.
+func TestEnvWithoutEquals(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"env"}, "Env": []string{"WITH=value", "NOEQUALS", "EMPTY=", "HOSTNAME"}})
+	var in struct{ Config struct{ Env []string } }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/containers/"+id+"/json", nil).body, &in))
+	require.GreaterOrEqual(t, len(in.Config.Env), 4)
+	assert.Equal(t, []string{"WITH=value", "NOEQUALS", "EMPTY=", "HOSTNAME"}, in.Config.Env[:4], "the request's entries first, as given")
+	assert.Contains(t, in.Config.Env, "PATH="+"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "then the image's")
+	stdout, _ := readFrames(t, c.do("GET", "/containers/"+id+"/logs?stdout=1", nil).body)
+	vars := strings.Split(strings.TrimSpace(stdout), "\n")
+	assert.Contains(t, vars, "WITH=value")
+	assert.Contains(t, vars, "EMPTY=")
+	assert.Contains(t, vars, "HOME=/root", "runc's HOME from passwd")
+	for _, v := range vars {
+		assert.NotContains(t, []string{"NOEQUALS", "NOEQUALS="}, v, "an entry without = sets nothing")
+		assert.False(t, strings.HasPrefix(v, "HOSTNAME="), "an entry without = unsets the default: %s", v)
+	}
+}
+
+// TestCreateErrorsLikeDockerd: create checks in dockerd's order (the
+// HostConfig, the image, the command, then the name), with 20.10's
+// wording and statuses at API 1.41 and the newer ones after.
+func TestCreateErrorsLikeDockerd(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	raw := func(ver, body string) reply {
+		req, err := http.NewRequestWithContext(t.Context(), "POST", "http://docker/v"+ver+"/containers/create?name=a/b", strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := c.hc.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return reply{resp.StatusCode, resp.Header, b}
+	}
+	for _, tc := range []struct {
+		ver, body string
+		status    int
+		want      string
+	}{
+		{"1.41", ``, 500, "EOF"},
+		{"1.56", ``, 400, "invalid JSON: got EOF while reading request body"},
+		{"1.41", `{"Image":`, 500, "unexpected EOF"},
+		{"1.56", `{"Image":`, 400, "invalid JSON: unexpected EOF"},
+		{"1.41", `{}`, 400, "Config cannot be empty in order to create a container"},
+		{"1.56", `{"HostConfig":{}}`, 400, "config cannot be empty in order to create a container"},
+		{"1.41", `{"Image":"nosuch","HostConfig":{"RestartPolicy":{"Name":"bogus"}}}`, 400, "invalid restart policy 'bogus'"},
+		{"1.56", `{"Image":"nosuch","HostConfig":{"RestartPolicy":{"Name":"bogus"}}}`, 400, "invalid restart policy: unknown policy 'bogus'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'"},
+		{"1.41", `{"Image":"busybox","HostConfig":{"RestartPolicy":{"Name":"always","MaximumRetryCount":2}}}`, 400, "maximum retry count cannot be used with restart policy 'always'"},
+		{"1.41", `{"Image":"nosuch"}`, 404, "No such image: nosuch:latest"},
+		{"1.41", `{"Labels":{}}`, 400, "No command specified"},
+		{"1.41", `{"Image":"busybox","Cmd":["true"]}`, 400, "Invalid container name (a/b), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"},
+	} {
+		r := raw(tc.ver, tc.body)
+		assert.Equal(t, tc.status, r.status, "%s %s: %s", tc.ver, tc.body, r.body)
+		assert.Equal(t, tc.want, r.message(), "%s %s", tc.ver, tc.body)
+	}
+	r := c.do("POST", "/v1.41/containers/create", map[string]any{"Cmd": []string{"true"}})
+	assert.Equal(t, 201, r.status, "no image: dockerd 20.10 makes the container: %s", r.body)
+}
+
+// TestLifecycleErrorsLikeDockerd: the errors of the lifecycle operations
+// have 20.10's wording (and statuses) at API 1.41, the newer ones after;
+// a restart by the API does not count in RestartCount.
+func TestLifecycleErrorsLikeDockerd(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	run := c.create("dwrun", map[string]any{"Image": "busybox", "Cmd": []string{"sleep", "300"}})
+	require.Equal(t, 204, c.do("POST", "/containers/"+run+"/start", nil).status)
+	stopped := c.create("dwstopped", map[string]any{"Image": "busybox", "Cmd": []string{"true"}})
+	for _, tc := range []struct {
+		method, path string
+		status41     int
+		want41       string
+		status56     int
+		want56       string
+	}{
+		{"POST", "/containers/dwstopped/kill", 409, "Cannot kill container: dwstopped: Container " + stopped + " is not running", 409, "cannot kill container: dwstopped: container " + stopped + " is not running"},
+		{"POST", "/containers/dwstopped/pause", 409, "Container " + stopped + " is not running", 409, "container " + stopped + " is not running"},
+		{"GET", "/containers/dwstopped/top", 409, "Container " + stopped + " is not running", 409, "container " + stopped + " is not running"},
+		{"POST", "/containers/dwrun/unpause", 500, "Container " + run + " is not paused", 409, "container " + run + " is not paused"},
+		{"DELETE", "/containers/dwrun", 409, "You cannot remove a running container " + run + ". Stop the container before attempting removal or force remove", 409, `cannot remove container "/dwrun": container is running: stop the container before removing or force remove`},
+	} {
+		r := c.do(tc.method, "/v1.41"+tc.path, nil)
+		assert.Equal(t, tc.status41, r.status, "1.41 %s %s", tc.method, tc.path)
+		assert.Equal(t, tc.want41, r.message(), "1.41 %s %s", tc.method, tc.path)
+		r = c.do(tc.method, "/v1.56"+tc.path, nil)
+		assert.Equal(t, tc.status56, r.status, "1.56 %s %s", tc.method, tc.path)
+		assert.Equal(t, tc.want56, r.message(), "1.56 %s %s", tc.method, tc.path)
+	}
+	require.Equal(t, 204, c.do("POST", "/containers/dwrun/pause", nil).status)
+	r := c.do("POST", "/v1.41/containers/dwrun/pause", nil)
+	assert.Equal(t, "Container "+run+" is already paused", r.message())
+	require.Equal(t, 204, c.do("POST", "/containers/dwrun/unpause", nil).status)
+
+	require.Equal(t, 204, c.do("POST", "/containers/dwrun/restart?t=0", nil).status)
+	var in struct{ RestartCount int }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/containers/dwrun/json", nil).body, &in))
+	assert.Zero(t, in.RestartCount, "a restart by the API is not the restart policy's")
+}
+
+// TestWaitUnknownCondition: dockerd 20.10 (API 1.41) does not check the
+// condition of a wait and waits for the container to stop; from 1.42 an
+// unknown condition is a 400.
+func TestWaitUnknownCondition(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "exit 3"}})
+	r := c.do("POST", "/v1.41/containers/"+id+"/wait?condition=bogus", nil)
+	assert.Equal(t, 200, r.status)
+	assert.JSONEq(t, `{"StatusCode":3,"Error":null}`, string(r.body))
+	r = c.do("POST", "/v1.42/containers/"+id+"/wait?condition=bogus", nil)
+	assert.Equal(t, 400, r.status)
+	assert.Equal(t, `invalid condition: "bogus"`, r.message())
+}
+
+// TestContainerListLikeDockerd: a name filter is a regexp found in the
+// name with or without its "/" (one that does not compile matches
+// nothing); filters that are not JSON are 20.10's 500 at API 1.41 and a
+// 400 after; unknown filters have each version's wording; Command quotes
+// the arguments with a space; SizeRw is omitted when 0 or not asked for.
+func TestContainerListLikeDockerd(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	c.create("lx", map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "echo a b", "x"}})
+	c.create("lx-peer", map[string]any{"Image": "busybox", "Cmd": []string{"true"}})
+	names := func(filter string) []string {
+		r := c.do("GET", "/v1.41/containers/json?all=1&filters="+url.QueryEscape(`{"name":["`+filter+`"]}`), nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		var list []struct{ Names []string }
+		require.NoError(t, json.Unmarshal(r.body, &list))
+		var out []string
+		for _, l := range list {
+			out = append(out, l.Names...)
+		}
+		slices.Sort(out)
+		return out
+	}
+	assert.Equal(t, []string{"/lx"}, names("^/lx$"))
+	assert.Equal(t, []string{"/lx"}, names("^lx$"))
+	assert.Equal(t, []string{"/lx", "/lx-peer"}, names("lx"))
+	assert.Equal(t, []string{"/lx-peer"}, names("x-p"))
+	assert.Empty(t, names("[lx"), "a value that does not compile matches nothing")
+
+	r := c.do("GET", "/v1.41/containers/json?filters=notjson", nil)
+	assert.Equal(t, 500, r.status)
+	assert.Equal(t, "invalid character 'o' in literal null (expecting 'u')", r.message())
+	r = c.do("GET", "/v1.56/containers/json?filters=notjson", nil)
+	assert.Equal(t, 400, r.status)
+	assert.Equal(t, "invalid filter", r.message())
+	r = c.do("GET", "/v1.41/containers/json?filters="+url.QueryEscape(`{"nosuch":["x"]}`), nil)
+	assert.Equal(t, "Invalid filter 'nosuch'", r.message())
+	r = c.do("GET", "/v1.56/containers/json?filters="+url.QueryEscape(`{"status":["nosuch"]}`), nil)
+	assert.Equal(t, "invalid filter 'status=nosuch'", r.message())
+
+	for _, size := range []string{"", "&size=1"} {
+		r = c.do("GET", "/v1.41/containers/json?all=1"+size+"&filters="+url.QueryEscape(`{"name":["^lx$"]}`), nil)
+		var list []map[string]any
+		require.NoError(t, json.Unmarshal(r.body, &list))
+		require.Len(t, list, 1)
+		assert.Equal(t, "sh -c 'echo a b' x", list[0]["Command"])
+		assert.NotContains(t, list[0], "SizeRw", "size %q: nothing written", size)
+	}
+}
+
+// TestContainerFilesLikeDockerd: the daemon's /etc files are mounts, as
+// on dockerd (removing one is "Resource busy", and they are no change of
+// the container); a fresh container has no changes (null); its rootfs has
+// dockerd's init layer; the none log driver cannot be read (501); an
+// exited container's health is unhealthy.
+func TestContainerFilesLikeDockerd(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	fresh := c.create("", map[string]any{"Image": "busybox"})
+	r := c.do("GET", "/containers/"+fresh+"/changes", nil)
+	assert.Equal(t, "null\n", string(r.body), "no changes")
+	names := tarNames(t, c.do("GET", "/containers/"+fresh+"/export", nil).body)
+	for _, p := range []string{".dockerenv", "etc/hostname", "etc/hosts", "etc/resolv.conf", "etc/mtab", "dev/console"} {
+		assert.Contains(t, names, p, "init layer")
+	}
+
+	id := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "touch /newfile; rm /etc/hostname; cat /etc/hostname"},
+		"Healthcheck": map[string]any{"Test": []string{"CMD", "true"}, "Interval": 3600e9}})
+	stdout, stderr := readFrames(t, c.do("GET", "/containers/"+id+"/logs?stdout=1&stderr=1", nil).body)
+	assert.Equal(t, id[:12]+"\n", stdout)
+	assert.Contains(t, stderr, "busy") // busybox (musl) says "Resource busy"
+	var changes []struct {
+		Path string
+		Kind int
+	}
+	require.NoError(t, json.Unmarshal(c.do("GET", "/containers/"+id+"/changes", nil).body, &changes))
+	assert.Equal(t, []struct {
+		Path string
+		Kind int
+	}{{"/newfile", 1}}, changes)
+	var in struct {
+		State struct{ Health struct{ Status string } }
+	}
+	require.NoError(t, json.Unmarshal(c.do("GET", "/containers/"+id+"/json", nil).body, &in))
+	assert.Equal(t, "unhealthy", in.State.Health.Status, "dockerd marks it unhealthy when the container stops")
+
+	none := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"echo", "x"}, "HostConfig": map[string]any{"LogConfig": map[string]any{"Type": "none"}}})
+	r = c.do("GET", "/containers/"+none+"/logs?stdout=1", nil)
+	assert.Equal(t, 501, r.status)
+	assert.Equal(t, "configured logging driver does not support reading", r.message())
+}
+
+func tarNames(t *testing.T, b []byte) []string {
+	t.Helper()
+	var names []string
+	tr := tar.NewReader(bytes.NewReader(b))
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return names
+		}
+		require.NoError(t, err)
+		names = append(names, strings.TrimSuffix(h.Name, "/"))
+	}
+}
+
+// TestArchiveErrorsLikeDockerd: archive errors name the container as the
+// request does; HEAD answers the path stat without a Content-Type; a body
+// that is not a tar fails as dockerd's unpacker does (a 500), and so does
+// a file as the extraction point on 20.10 (1.41).
+func TestArchiveErrorsLikeDockerd(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.create("arch", map[string]any{"Image": "busybox", "Cmd": []string{"true"}})
+	for _, ref := range []string{"arch", id} {
+		r := c.do("GET", "/containers/"+ref+"/archive?path=/nosuch", nil)
+		assert.Equal(t, 404, r.status)
+		assert.Equal(t, "Could not find the file /nosuch in container "+ref, r.message())
+	}
+	r := c.do("HEAD", "/containers/arch/archive?path=/etc", nil)
+	assert.Equal(t, 200, r.status)
+	assert.NotEmpty(t, r.header.Get("X-Docker-Container-Path-Stat"))
+	assert.Empty(t, r.header.Get("Content-Type"))
+
+	put := func(ver, path string, body []byte) reply {
+		req, err := http.NewRequestWithContext(t.Context(), "PUT", "http://docker/v"+ver+"/containers/arch/archive?path="+path, bytes.NewReader(body))
+		require.NoError(t, err)
+		resp, err := c.hc.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return reply{resp.StatusCode, resp.Header, b}
+	}
+	r = put("1.41", "/tmp", []byte("not a tar at all"))
+	assert.Equal(t, 500, r.status)
+	assert.Equal(t, "Error processing tar file(exit status 1): unexpected EOF", r.message())
+	tarball := tarOf(t, map[string]string{"y": "y"})
+	r = put("1.41", "/etc/passwd", tarball)
+	assert.Equal(t, 500, r.status, "%s", r.body)
+	assert.Equal(t, "extraction point is not a directory", r.message())
+	assert.Equal(t, 400, put("1.56", "/etc/passwd", tarball).status)
+}
+
+// TestStatsLikeDockerd: stream=false of a running container primes
+// itself with the collector's next sample and answers the one after it,
+// with the first as precpu_stats; one-shot answers
+// the first, with no previous sample; a container that does not run has
+// dockerd's empty document, and a stream of it stays silent until it
+// runs.
+func TestStatsLikeDockerd(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.create("st", map[string]any{"Image": "busybox", "Cmd": []string{"sleep", "300"}})
+	type sample struct {
+		Read, Preread string
+		CPU           map[string]any `json:"cpu_stats"`
+		PreCPU        map[string]any `json:"precpu_stats"`
+		Memory        map[string]any `json:"memory_stats"`
+		Networks      map[string]any
+		Pids          map[string]any `json:"pids_stats"`
+	}
+	get := func(query string) sample {
+		var s sample
+		r := c.do("GET", "/v1.41/containers/st/stats?"+query, nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		require.NoError(t, json.Unmarshal(r.body, &s), "%s", r.body)
+		return s
+	}
+	empty := get("stream=false")
+	assert.Equal(t, "0001-01-01T00:00:00Z", empty.Read)
+	assert.Empty(t, empty.Memory)
+	assert.Empty(t, empty.Pids)
+	assert.Nil(t, empty.Networks)
+	assert.NotContains(t, empty.CPU, "system_cpu_usage")
+
+	// a stream of a created container says nothing until it starts
+	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, "GET", "http://docker/v1.41/containers/st/stats", nil)
+	require.NoError(t, err)
+	resp, err := c.hc.Do(req)
+	require.NoError(t, err)
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Empty(t, b, "no sample of a container that does not run")
+
+	require.Equal(t, 204, c.do("POST", "/containers/"+id+"/start", nil).status)
+	two := get("stream=false")
+	assert.Contains(t, two.PreCPU, "system_cpu_usage", "a real previous sample")
+	assert.Contains(t, two.PreCPU, "online_cpus")
+	read, err := time.Parse(time.RFC3339Nano, two.Read)
+	require.NoError(t, err)
+	pre, err := time.Parse(time.RFC3339Nano, two.Preread)
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, read.Sub(pre), time.Second, "the collector's next sample, a second after the first")
+	assert.Less(t, read.Sub(pre), 2*time.Second)
+	assert.Positive(t, two.PreCPU["cpu_usage"].(map[string]any)["total_usage"], "the previous sample is of the running process")
+	assert.NotContains(t, two.Pids, "limit", "no pids limit set")
+	one := get("stream=false&one-shot=true")
+	assert.NotContains(t, one.PreCPU, "system_cpu_usage", "one-shot: no previous sample")
+	assert.Equal(t, "0001-01-01T00:00:00Z", one.Preread)
+}
+
+// TestSandboxFilesAndListedSources: a container without a network
+// sandbox (NetworkDisabled) gets a hostname file but no hosts or
+// resolv.conf of its own, as dockerd 20.10 gives it; the container list
+// shows the Source dockerd records for a mount point, none for a volume of
+// Config.Volumes, whose path only inspect shows.
+func TestSandboxFilesAndListedSources(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	type inspect struct {
+		HostnamePath, HostsPath, ResolvConfPath string
+		Mounts                                  []struct{ Destination, Source string }
+	}
+	get := func(id string) inspect {
+		var v inspect
+		r := c.do("GET", "/v1.41/containers/"+id+"/json", nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		require.NoError(t, json.Unmarshal(r.body, &v))
+		return v
+	}
+	off := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"true"}, "NetworkDisabled": true})
+	v := get(off)
+	assert.NotEmpty(t, v.HostnamePath)
+	assert.Empty(t, v.HostsPath, "no sandbox, no hosts file")
+	assert.Empty(t, v.ResolvConfPath, "no sandbox, no resolv.conf")
+	on := get(c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"true"}}))
+	assert.NotEmpty(t, on.HostsPath)
+	assert.NotEmpty(t, on.ResolvConfPath)
+
+	id := c.create("srcs", map[string]any{"Image": "busybox", "Volumes": map[string]any{"/vol": map[string]any{}},
+		"HostConfig": map[string]any{"Binds": []string{"srcs-named:/named"}}})
+	sources := map[string]string{}
+	for _, m := range get(id).Mounts {
+		sources[m.Destination] = m.Source
+	}
+	assert.NotEmpty(t, sources["/vol"], "inspect shows the volume's path")
+	assert.NotEmpty(t, sources["/named"])
+	var list []struct {
+		Id     string
+		Mounts []struct{ Destination, Source string }
+	}
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/containers/json?all=1", nil).body, &list))
+	listed := map[string]string{}
+	for _, e := range list {
+		if e.Id == id {
+			for _, m := range e.Mounts {
+				listed[m.Destination] = m.Source
+			}
+		}
+	}
+	require.Len(t, listed, 2)
+	assert.Empty(t, listed["/vol"], "the list: no recorded Source")
+	assert.Equal(t, sources["/named"], listed["/named"])
 }

@@ -72,9 +72,9 @@ type logConfig struct {
 }
 
 type mountSpec struct {
-	Type          string          `json:"Type"`
-	Source        string          `json:"Source"`
-	Target        string          `json:"Target"`
+	Type          string          `json:"Type,omitempty"`
+	Source        string          `json:"Source,omitempty"`
+	Target        string          `json:"Target,omitempty"`
 	ReadOnly      bool            `json:"ReadOnly,omitempty"`
 	Consistency   string          `json:"Consistency,omitempty"`
 	BindOptions   json.RawMessage `json:"BindOptions,omitempty"`
@@ -118,7 +118,7 @@ type hostConfig struct {
 	UsernsMode           string                   `json:"UsernsMode"`
 	ShmSize              int64                    `json:"ShmSize"`
 	Sysctls              map[string]string        `json:"Sysctls,omitempty"`
-	Runtime              string                   `json:"Runtime"`
+	Runtime              string                   `json:"Runtime,omitempty"`
 	Isolation            string                   `json:"Isolation"`
 	CPUShares            int64                    `json:"CpuShares"`
 	Memory               int64                    `json:"Memory"`
@@ -139,6 +139,8 @@ type hostConfig struct {
 	Devices              []json.RawMessage        `json:"Devices"`
 	DeviceCgroupRules    []string                 `json:"DeviceCgroupRules"`
 	DeviceRequests       []json.RawMessage        `json:"DeviceRequests"`
+	KernelMemory         int64                    `json:"KernelMemory,omitempty"`
+	KernelMemoryTCP      int64                    `json:"KernelMemoryTCP,omitempty"`
 	MemoryReservation    int64                    `json:"MemoryReservation"`
 	MemorySwap           int64                    `json:"MemorySwap"`
 	MemorySwappiness     *int64                   `json:"MemorySwappiness"`
@@ -180,8 +182,14 @@ type mountPoint struct {
 	Mode        string `json:"Mode"`
 	RW          bool   `json:"RW"`
 	Propagation string `json:"Propagation"`
-	anonymous   bool
-	opts        string // tmpfs options, for /proc/mounts
+
+	anonymous bool              // a volume made without a name
+	hidden    bool              // a tmpfs of HostConfig.Tmpfs: mounted, not listed
+	pathOnly  bool              // a volume of Config.Volumes: dockerd records its volume, not a Source, so the list shows Source ""
+	noCopy    bool              // a new volume is not seeded with the image's content
+	opts      string            // tmpfs options, for /proc/mounts
+	volLabels map[string]string // the labels and options of a volume it makes
+	volOpts   map[string]string
 }
 
 type createBody struct {

@@ -62,7 +62,7 @@ func TestVersionWindowAndErrors(t *testing.T) {
 		{"DELETE", "/v1.50/images/nosuch", 404, "No such image: nosuch:latest"},
 		{"GET", "/v1.50/exec/nosuch/json", 404, "No such exec instance: nosuch"},
 		{"GET", "/v1.50/containers/json?bogus=1", 200, ""},
-		{"POST", "/v1.50/containers/create?name=a/b", 400, "Invalid container name (a/b), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"},
+		{"POST", "/v1.50/containers/create?name=a/b", 400, "invalid JSON: got EOF while reading request body"},
 		{"GET", "/v1.50/volumes/nosuch", 404, "get nosuch: no such volume"},
 		{"GET", "/v1.50/networks/nosuch", 404, "network nosuch not found"},
 	}
@@ -79,6 +79,12 @@ func TestVersionWindowAndErrors(t *testing.T) {
 			if ct := r.header.Get("Content-Type"); ct != "application/json" {
 				t.Errorf("%s %s: Content-Type %q", tc.method, tc.path, ct)
 			}
+		}
+		if tc.message == "page not found" { // dockerd's router answers it bare
+			if r.header.Get("Api-Version") != "" || r.header.Get("Server") != "" {
+				t.Errorf("%s %s: headers %v, want none of the daemon's", tc.method, tc.path, r.header)
+			}
+			continue
 		}
 		if r.header.Get("Api-Version") != "1.50" || r.header.Get("Server") == "" {
 			t.Errorf("%s %s: headers %v", tc.method, tc.path, r.header)

@@ -128,8 +128,10 @@ func (d *Daemon) procMountsLocked(c *container) string {
 		shm = c.host.ShmSize
 	}
 	line("shm", "/dev/shm", "tmpfs", "rw,nosuid,nodev,noexec,relatime,size="+strconv.FormatInt(shm>>10, 10)+"k")
-	for _, f := range []string{"/etc/resolv.conf", "/etc/hostname", "/etc/hosts"} {
-		line("/dev/sda1", f, "ext4", root+",relatime")
+	for _, f := range [][2]string{{"/etc/resolv.conf", c.files.resolvConf}, {"/etc/hostname", c.files.hostname}, {"/etc/hosts", c.files.hosts}} {
+		if f[1] != "" { // not without a network sandbox
+			line("/dev/sda1", f[0], "ext4", root+",relatime")
+		}
 	}
 	ms := append([]mountPoint(nil), c.mounts...)
 	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Destination < ms[j].Destination })

@@ -11,38 +11,49 @@ import (
 type filters map[string]map[string]bool
 
 // parseFilters reads the "filters" query parameter, in both the map form
-// {"label":{"a=b":true}} and the old list form {"label":["a=b"]}.
+// {"label":{"a=b":true}} and the old list form {"label":["a=b"]}. One
+// that is neither is dockerd 20.10's 500 with the decoder's message (API
+// 1.41), or the newer 400 "invalid filter".
 func parseFilters(r *http.Request) (filters, error) {
 	s := r.URL.Query().Get("filters")
 	f := filters{}
 	if s == "" {
 		return f, nil
 	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(s), &raw); err != nil {
-		return nil, errInvalid("invalid filter '" + s + "'")
-	}
-	for k, v := range raw {
-		set := map[string]bool{}
-		var m map[string]bool
-		if err := json.Unmarshal(v, &m); err == nil {
+	var sets map[string]map[string]bool
+	if err := json.Unmarshal([]byte(s), &sets); err == nil {
+		for k, m := range sets {
+			set := map[string]bool{}
 			for x, ok := range m {
 				if ok {
 					set[x] = true
 				}
 			}
-		} else {
-			var l []string
-			if err := json.Unmarshal(v, &l); err != nil {
-				return nil, errInvalid("invalid filter '" + s + "'")
-			}
-			for _, x := range l {
-				set[x] = true
-			}
+			f[k] = set
+		}
+		return f, nil
+	}
+	var lists map[string][]string
+	if err := json.Unmarshal([]byte(s), &lists); err != nil {
+		if !infoOf(r).version.atLeast("1.42") {
+			return nil, errInternal(err.Error())
+		}
+		return nil, errInvalid("invalid filter")
+	}
+	for k, l := range lists {
+		set := map[string]bool{}
+		for _, x := range l {
+			set[x] = true
 		}
 		f[k] = set
 	}
 	return f, nil
+}
+
+// errInvalidFilter is the error of a filter (or filter=value) a list does
+// not know.
+func errInvalidFilter(ver apiVersion, filter string) error {
+	return errInvalid(wording(ver, "Invalid filter '"+filter+"'", "invalid filter '"+filter+"'"))
 }
 
 func (f filters) has(k string) bool { return len(f[k]) > 0 }

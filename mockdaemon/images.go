@@ -84,7 +84,8 @@ type image struct {
 	digests  []string  // familiar repo@sha256:...
 	size     int64
 	manifest []byte
-	parent   string // the image it was built or committed from, for history
+	parent   string    // the image it was built or committed from, for history
+	lastTag  time.Time // Metadata.LastTagTime: when it was last tagged by a tag, commit or import
 }
 
 func (im *image) shortID() string { return strings.TrimPrefix(im.id, "sha256:")[:12] }
@@ -186,7 +187,7 @@ func (s *imageStore) addBase(refStr string) {
 	}
 	s.catalogue[ref.tagged()] = true
 	s.catalogue[ref.repo] = true
-	s.put(im)
+	im = s.put(im) // the image of an earlier base name, the same one
 	s.tag(im, ref)
 	s.addDigest(im, ref)
 }
@@ -288,6 +289,13 @@ func (s *imageStore) tag(im *image, ref imageRef) {
 		im.tags = append(im.tags, t)
 		sort.Strings(im.tags)
 	}
+}
+
+// tagNow is tag as dockerd's TagImage does it (for a tag, a commit, an
+// import): it stamps the image's LastTagTime.
+func (s *imageStore) tagNow(im *image, ref imageRef) {
+	s.tag(im, ref)
+	im.lastTag = s.d.now()
 }
 
 func (s *imageStore) untag(im *image, t string) {
@@ -446,7 +454,7 @@ func (im *image) inspect(ver apiVersion) map[string]any {
 		"Size":         im.size,
 		"GraphDriver":  map[string]any{"Name": "overlay2", "Data": map[string]string{"MergedDir": "/var/lib/docker/overlay2/" + im.shortID() + "/merged"}},
 		"RootFS":       map[string]any{"Type": "layers", "Layers": im.file.RootFS.DiffIDs},
-		"Metadata":     map[string]any{"LastTagTime": "0001-01-01T00:00:00Z"},
+		"Metadata":     map[string]any{"LastTagTime": fmtTime(im.lastTag)},
 	}
 	if !ver.atLeast("1.44") {
 		m["Parent"] = ""

@@ -2,6 +2,7 @@ package mockdaemon
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -39,6 +40,13 @@ func (d *Daemon) imageList(w http.ResponseWriter, r *http.Request) error {
 	f, err := parseFilters(r)
 	if err != nil {
 		return err
+	}
+	for k := range f {
+		switch k {
+		case "before", "dangling", "label", "reference", "since", "until":
+		default:
+			return errInvalidFilter(ver, k)
+		}
 	}
 	sharedSize := boolParam(r, "shared-size")
 	out := []any{}
@@ -84,8 +92,13 @@ func (d *Daemon) imageList(w http.ResponseWriter, r *http.Request) error {
 func (d *Daemon) imageInspect(w http.ResponseWriter, r *http.Request) error {
 	ver := infoOf(r).version
 	return d.respond(w, http.StatusOK, func() (any, error) {
-		im, err := d.images.get(r.PathValue("name"))
+		name := r.PathValue("name")
+		im, err := d.images.get(name)
 		if err != nil {
+			if ae := (*apiError)(nil); !ver.atLeast("1.42") && errors.As(err, &ae) && ae.status == http.StatusNotFound {
+				// dockerd 20.10 wraps the error with the name as given
+				return nil, errNotFound("no such image: " + name + ": " + ae.msg)
+			}
 			return nil, err
 		}
 		return im.inspect(ver), nil
@@ -104,27 +117,39 @@ func (d *Daemon) imageHistory(w http.ResponseWriter, r *http.Request) error {
 
 func (d *Daemon) imageTag(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
+	ver := infoOf(r).version
 	repo, tag := q.Get("repo"), q.Get("tag")
 	if repo == "" {
 		return errInvalid("repository name must have at least one component")
 	}
-	refStr := repo
-	if tag != "" {
-		refStr += ":" + tag
-	}
-	ref, err := parseRef(refStr, true)
+	// dockerd parses the repository, then adds the tag
+	ref, err := parseRef(repo, false)
 	if err != nil {
+		if err = refError(ver, err); !ver.atLeast("1.42") {
+			return errInternal(err.Error()) // untyped on dockerd 20.10
+		}
 		return err
 	}
 	if ref.digest != "" {
 		return errInvalid("refusing to create a tag with a digest reference")
+	}
+	switch {
+	case tag != "" && !tagRe.MatchString(tag):
+		if !ver.atLeast("1.42") {
+			return errInternal("invalid tag format") // untyped on dockerd 20.10
+		}
+		return errInvalid("invalid tag format")
+	case tag != "":
+		ref.tag = tag
+	case ref.tag == "":
+		ref.tag = "latest"
 	}
 	return d.respondEmpty(w, http.StatusCreated, func() error {
 		im, err := d.images.get(r.PathValue("name"))
 		if err != nil {
 			return err
 		}
-		d.images.tag(im, ref)
+		d.images.tagNow(im, ref)
 		d.events.emit("image", "tag", im.id, map[string]string{"name": ref.tagged()})
 		return nil
 	})
@@ -168,7 +193,7 @@ func (d *Daemon) imagePrune(w http.ResponseWriter, r *http.Request) error {
 		danglingOnly = false
 	}
 	delete(f, "dangling")
-	deleted := []any{}
+	var deleted []any // null when nothing was deleted, as dockerd answers
 	var space int64
 	_ = d.locked(func() error {
 		counts := d.imageContainerCountsLocked()
@@ -272,7 +297,7 @@ func (d *Daemon) commit(w http.ResponseWriter, r *http.Request) error {
 		im.parent = c.imageID
 		im = d.images.put(im)
 		if ref.tag != "" {
-			d.images.tag(im, ref)
+			d.images.tagNow(im, ref)
 		}
 		d.emitContainerLocked(c, "commit", "comment", f.Comment)
 		return im, nil

@@ -59,3 +59,68 @@ func TestHistoryShowsAncestors(t *testing.T) {
 	assert.Contains(t, h[2].CreatedBy, "ENV A=1")
 	assert.Zero(t, h[2].Size, "ENV step of hist:a")
 }
+
+// TestBaseImagesEachListed: every name of Config.Images is a tag of the
+// image list (they are one image: busybox's), as mockdockerd -images
+// a,b,c promises.
+func TestBaseImagesEachListed(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{Images: []string{"busybox:latest", "alpine:3.19", "example.com/team/app:1"}})
+	var list []struct{ RepoTags, RepoDigests []string }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/images/json", nil).body, &list))
+	var tags, digests []string
+	for _, im := range list {
+		tags = append(tags, im.RepoTags...)
+		digests = append(digests, im.RepoDigests...)
+	}
+	assert.ElementsMatch(t, []string{"busybox:latest", "alpine:3.19", "example.com/team/app:1"}, tags)
+	assert.Len(t, digests, 3)
+}
+
+// TestImageErrorsLikeDockerd2010: at API 1.41 the images routes answer as
+// dockerd 20.10 does: a broken tar to /images/load is 200 with the error in
+// the stream, a tag stamps Metadata.LastTagTime, an unknown list filter is
+// 400, a prune that deletes nothing answers ImagesDeleted null, a missing
+// image is named as given, an invalid tag is a 500 and a push without
+// credentials wants them in the body.
+func TestImageErrorsLikeDockerd2010(t *testing.T) {
+	d, c := newClient(t, mockdaemon.Config{})
+
+	rec := serve(d, "POST", "/v1.41/images/load", []byte("this is not a tar archive"))
+	require.Equal(t, 200, rec.Code)
+	var msg struct {
+		Error       string `json:"error"`
+		ErrorDetail struct {
+			Message string `json:"message"`
+		} `json:"errorDetail"`
+	}
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &msg), "%s", rec.Body)
+	assert.Equal(t, "Error processing tar file(exit status 1): unexpected EOF", msg.Error)
+	assert.Equal(t, msg.Error, msg.ErrorDetail.Message)
+
+	var before, after struct{ Metadata struct{ LastTagTime string } }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/images/busybox/json", nil).body, &before))
+	assert.Equal(t, "0001-01-01T00:00:00Z", before.Metadata.LastTagTime, "never tagged")
+	require.Equal(t, 201, c.do("POST", "/v1.41/images/busybox/tag?repo=stamped&tag=t", nil).status)
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/images/stamped:t/json", nil).body, &after))
+	assert.NotEqual(t, "0001-01-01T00:00:00Z", after.Metadata.LastTagTime, "tagged")
+
+	r := c.do("GET", `/v1.41/images/json?filters={"nosuch":["x"]}`, nil)
+	assert.Equal(t, 400, r.status)
+	assert.Equal(t, "Invalid filter 'nosuch'", r.message())
+
+	r = c.do("POST", "/v1.41/images/prune", nil)
+	require.Equal(t, 200, r.status)
+	assert.JSONEq(t, `{"ImagesDeleted":null,"SpaceReclaimed":0}`, string(r.body))
+
+	r = c.do("GET", "/v1.41/images/nosuch/json", nil)
+	assert.Equal(t, 404, r.status)
+	assert.Equal(t, "no such image: nosuch: No such image: nosuch:latest", r.message())
+
+	r = c.do("POST", "/v1.41/images/busybox/tag?repo=x&tag=bad:tag", nil)
+	assert.Equal(t, 500, r.status)
+	assert.Equal(t, "invalid tag format", r.message())
+
+	r = c.do("POST", "/v1.41/images/busybox/push", nil)
+	assert.Equal(t, 400, r.status)
+	assert.Equal(t, "Bad parameters and missing X-Registry-Auth: EOF", r.message())
+}

@@ -3,6 +3,7 @@ package mockdaemon
 import (
 	"archive/tar"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,6 +15,13 @@ import (
 )
 
 func (d *Daemon) imagePush(w http.ResponseWriter, r *http.Request) error {
+	if r.Header.Get("X-Registry-Auth") == "" && !infoOf(r).version.atLeast("1.42") {
+		// dockerd 20.10 reads the credentials of the old API from the body
+		var auth map[string]any
+		if err := json.NewDecoder(r.Body).Decode(&auth); err != nil {
+			return errInvalid("Bad parameters and missing X-Registry-Auth: " + err.Error())
+		}
+	}
 	name := r.PathValue("name")
 	ref, err := parseRef(name, false)
 	if err != nil {
@@ -51,13 +59,19 @@ func newJSONStream(w http.ResponseWriter) *jsonStream {
 }
 
 func (s *jsonStream) msg(v any) {
+	s.start()
+	_ = s.enc.Encode(v)
+	flush(s.w)
+}
+
+// start answers 200 with the stream's head, once.
+func (s *jsonStream) start() {
 	if !s.started {
 		s.started = true
 		s.w.Header().Set("Content-Type", "application/json")
 		s.w.WriteHeader(http.StatusOK)
+		flush(s.w)
 	}
-	_ = s.enc.Encode(v)
-	flush(s.w)
 }
 
 func (s *jsonStream) fail(err error) {
@@ -82,7 +96,7 @@ func (d *Daemon) imageCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	ref, err := parseRef(from, true)
 	if err != nil {
-		return err
+		return refError(infoOf(r).version, err)
 	}
 	if ref.domain() != "docker.io" {
 		if err := d.checkRegistryAuth(r, ref.domain()+"/"+ref.path()+":"+ref.tag); err != nil {
@@ -182,11 +196,11 @@ func (d *Daemon) imageImport(w http.ResponseWriter, r *http.Request, src string)
 	im, err := lockedValue(d, func() (*image, error) {
 		im, err := d.images.build(f, []layer{lay})
 		if err != nil {
-			return nil, errInvalid(err.Error())
+			return nil, tarFileError(err)
 		}
 		im = d.images.put(im)
 		if ref.tag != "" {
-			d.images.tag(im, ref)
+			d.images.tagNow(im, ref)
 		}
 		d.events.emit("image", "import", im.id, map[string]string{"name": im.id})
 		return im, nil
@@ -219,6 +233,9 @@ func (d *Daemon) imageSave(w http.ResponseWriter, r *http.Request, names []strin
 		for _, n := range names {
 			im, err := d.images.get(n)
 			if err != nil {
+				if !infoOf(r).version.atLeast("1.42") {
+					return errNotFound("reference does not exist") // dockerd 20.10's image exporter
+				}
 				return err
 			}
 			var tag string
@@ -309,9 +326,18 @@ func (d *Daemon) imageSave(w http.ResponseWriter, r *http.Request, names []strin
 const maxLoadFile = 1 << 30
 
 // imageLoad reads a docker save tar (manifest.json with its config and
-// layer files) and adds its images.
+// layer files) and adds its images. As dockerd, it answers 200 and a JSON
+// stream at once, and reports any failure in the stream; quiet (the
+// default) leaves out the progress.
 func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
-	quiet := boolParam(r, "quiet")
+	quiet := true
+	if r.URL.Query().Has("quiet") {
+		quiet = boolParam(r, "quiet")
+	}
+	// the answer starts before the body is read, as dockerd's does
+	_ = http.NewResponseController(w).EnableFullDuplex()
+	js := newJSONStream(w)
+	js.start()
 	files := map[string][]byte{}
 	tr := tar.NewReader(r.Body)
 	for {
@@ -320,7 +346,8 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 			break
 		}
 		if err != nil {
-			return errInvalid("mockdaemon: read image tar: " + err.Error())
+			js.fail(tarFileError(err))
+			return nil
 		}
 		if hdr.Typeflag != tar.TypeReg {
 			continue
@@ -331,7 +358,8 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 		}
 		data, err := memfs.ReadSized(tr, hdr.Size)
 		if err != nil {
-			return errInvalid("mockdaemon: read image tar: " + err.Error())
+			js.fail(tarFileError(err))
+			return nil
 		}
 		files[strings.TrimPrefix(hdr.Name, "./")] = data
 	}
@@ -342,12 +370,14 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 	}
 	mb, ok := files["manifest.json"]
 	if !ok {
-		return errInvalid("open /var/lib/docker/tmp/docker-import/manifest.json: no such file or directory")
+		// dockerd falls back to the legacy format, whose index is missing too
+		js.fail(fmt.Errorf("open /var/lib/docker/tmp/docker-import-%d/repositories: no such file or directory", d.tempNumber()))
+		return nil
 	}
 	if err := json.Unmarshal(mb, &manifest); err != nil {
-		return errInvalid("mockdaemon: bad manifest.json: " + err.Error())
+		js.fail(fmt.Errorf("mockdaemon: bad manifest.json: %w", err))
+		return nil
 	}
-	js := newJSONStream(w)
 	for _, m := range manifest {
 		raw, ok := files[m.Config]
 		if !ok {
@@ -401,8 +431,25 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.emit("image", "load", im.id, map[string]string{"name": im.id})
 	}
-	if !js.started {
-		js.msg(map[string]any{"stream": ""})
-	}
 	return nil
+}
+
+// tempNumber numbers a temporary directory of the daemon's, as
+// os.MkdirTemp does (docker-import-NNN).
+func (d *Daemon) tempNumber() uint32 {
+	b := []byte(d.newID()[:8])
+	var n uint32
+	for _, c := range b {
+		n = n*16 + uint32(strings.IndexByte("0123456789abcdef", c))
+	}
+	return n
+}
+
+// tarFileError is how dockerd's chrooted unpacker reports a tar it cannot
+// read: through its exit status, with the reader's error.
+func tarFileError(err error) error {
+	for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(err) {
+		err = u
+	}
+	return errInternal("Error processing tar file(exit status 1): " + err.Error())
 }

@@ -575,7 +575,11 @@ func (d *Daemon) allocatePortsLocked(c *container) {
 // endpoint repeated at the top, as API versions before 1.52 have them.
 func (c *container) networkSettings(ver apiVersion) any {
 	s := networkSettingsJSON{SandboxID: c.sandboxID, Ports: map[string][]portBinding{}, Networks: map[string]endpointSettings{}}
-	if c.sandboxID != "" {
+	switch {
+	case c.sandboxID == "":
+	case c.host.NetworkMode == "host": // the host's own namespace
+		s.SandboxKey = "/var/run/docker/netns/default"
+	default:
 		s.SandboxKey = "/var/run/docker/netns/" + c.sandboxID[:12]
 	}
 	if c.state.Running {

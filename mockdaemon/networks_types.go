@@ -123,17 +123,18 @@ type endpointSettings struct {
 	DNSNames            []string `api:"1.44"`
 }
 
-// networkSettingsJSON is a container's NetworkSettings in inspect.
+// networkSettingsJSON is a container's NetworkSettings in inspect. The
+// fields deprecated in 1.44 are shown until 1.52 removes them (CHANGELOG).
 type networkSettingsJSON struct {
 	Bridge                 string `api:"-1.51"`
 	SandboxID              string
-	HairpinMode            bool   `api:"-1.43"`
-	LinkLocalIPv6Address   string `api:"-1.43"`
-	LinkLocalIPv6PrefixLen int    `api:"-1.43"`
+	HairpinMode            bool   `api:"-1.51"`
+	LinkLocalIPv6Address   string `api:"-1.51"`
+	LinkLocalIPv6PrefixLen int    `api:"-1.51"`
 	Ports                  map[string][]portBinding
 	SandboxKey             string
-	SecondaryIPAddresses   []string `api:"-1.43"`
-	SecondaryIPv6Addresses []string `api:"-1.43"`
+	SecondaryIPAddresses   []string `api:"-1.51"`
+	SecondaryIPv6Addresses []string `api:"-1.51"`
 	EndpointID             string   `api:"-1.51"`
 	Gateway                string   `api:"-1.51"`
 	GlobalIPv6Address      string   `api:"-1.51"`

@@ -1,6 +1,7 @@
 package mockdaemon
 
 import (
+	"errors"
 	"regexp"
 	"strings"
 )
@@ -121,4 +122,21 @@ func parseRef(s string, defaultTag bool) (imageRef, error) {
 func looksLikeID(s string) bool {
 	s = strings.TrimPrefix(s, "sha256:")
 	return hexRe.MatchString(s)
+}
+
+// refError is a reference error in the wording of API version ver:
+// dockerd 20.10 (1.41) does not name the repository that must be lower
+// case.
+func refError(ver apiVersion, err error) error {
+	var ae *apiError
+	if ver.atLeast("1.42") || !errors.As(err, &ae) {
+		return err
+	}
+	msg := ae.msg
+	if i := strings.Index(msg, "repository name ("); i >= 0 {
+		if j := strings.Index(msg[i:], ") must be lowercase"); j >= 0 {
+			msg = msg[:i] + "repository name" + msg[i+j+1:]
+		}
+	}
+	return &apiError{ae.status, msg}
 }

@@ -2,9 +2,13 @@ package mockdaemon
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
+	"os"
 	"path"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -30,122 +34,354 @@ func (d *Daemon) bindFSLocked(src string) *memfs.FS {
 	return f
 }
 
-// setupMountsLocked makes c's volumes, binds and tmpfs mounts; d.mu held.
-func (d *Daemon) setupMountsLocked(c *container) error {
-	type want struct {
-		typ, src, dst, opts string
-		ro                  bool
-	}
-	var wants []want
-	seen := map[string]bool{}
-	add := func(w want) error {
-		w.dst = path.Clean(w.dst)
-		if !path.IsAbs(w.dst) {
-			return errInvalid(fmt.Sprintf("invalid mount config for type %q: invalid mount path: '%s' mount path must be absolute", w.typ, w.dst))
-		}
-		if seen[w.dst] {
-			return errInvalid("Duplicate mount point: " + w.dst)
-		}
-		seen[w.dst] = true
-		wants = append(wants, w)
-		return nil
-	}
-	for _, b := range c.host.Binds {
-		parts := strings.Split(b, ":")
-		if len(parts) < 2 {
-			return errInvalid("invalid volume specification: '" + b + "'")
-		}
-		w := want{src: parts[0], dst: parts[1]}
-		if len(parts) > 2 {
-			w.ro = slices.Contains(strings.Split(parts[2], ","), "ro")
-		}
-		w.typ = "volume"
-		if strings.HasPrefix(w.src, "/") {
-			w.typ = "bind"
-		}
-		if err := add(w); err != nil {
+// setupMountsLocked makes c's mount points as dockerd's
+// registerMountPoints does, then mounts them with the tmpfs mounts of
+// HostConfig.Tmpfs; d.mu held. One destination holds one mount point: the
+// volumes of VolumesFrom, then Binds and Mounts (a destination twice
+// among these is an error), then the container's own Volumes where
+// nothing is mounted yet.
+func (d *Daemon) setupMountsLocked(c *container, ver apiVersion) error {
+	points := map[string]mountPoint{}
+	// 1. the mount points of the containers of VolumesFrom
+	for _, spec := range c.host.VolumesFrom {
+		id, mode, err := parseVolumesFrom(spec)
+		if err != nil {
 			return err
 		}
+		from, err := d.getContainerLocked(id)
+		if err != nil {
+			return errInvalid(err.Error()) // dockerd checks them with the HostConfig: a 400
+		}
+		for _, m := range from.mounts {
+			if m.hidden {
+				continue
+			}
+			m.RW = m.RW && mountModeRW(mode)
+			m.Mode = ""
+			m.noCopy = true
+			points[m.Destination] = m
+		}
 	}
-	for _, m := range c.host.Mounts {
-		typ := m.Type
-		if typ == "" {
-			typ = "volume"
+	// 2. Binds, 3. Mounts
+	taken := map[string]bool{}
+	for _, raw := range c.host.Binds {
+		m, err := parseBind(raw)
+		if err != nil {
+			if !ver.atLeast("1.42") {
+				return errInternal(err.Error()) // untyped on dockerd 20.10: a 500
+			}
+			return errInvalid(err.Error())
 		}
-		if typ != "volume" && typ != "bind" && typ != "tmpfs" {
-			return errInvalid("mount type unknown")
+		if _, tmpfs := c.host.Tmpfs[m.Destination]; taken[m.Destination] || tmpfs {
+			return errInvalid("Duplicate mount point: " + m.Destination)
 		}
-		if typ == "bind" && m.Source == "" {
-			return errInvalid("invalid mount config for type \"bind\": field Source must not be empty")
-		}
-		if err := add(want{typ: typ, src: m.Source, dst: m.Target, ro: m.ReadOnly, opts: tmpfsMountOpts(m.TmpfsOptions)}); err != nil {
+		taken[m.Destination] = true
+		points[m.Destination] = m
+	}
+	for _, spec := range c.host.Mounts {
+		m, err := d.mountSpecPoint(spec)
+		if err != nil {
 			return err
+		}
+		if taken[m.Destination] {
+			return errInvalid("Duplicate mount point: " + spec.Target)
+		}
+		taken[m.Destination] = true
+		points[m.Destination] = m
+	}
+	// 4. the image's and the request's Volumes, anonymous
+	for _, dst := range sortedKeys(c.config.Volumes) {
+		dst = path.Clean(dst)
+		if _, ok := points[dst]; !ok && path.IsAbs(dst) {
+			points[dst] = mountPoint{Type: "volume", Destination: dst, RW: true, anonymous: true, pathOnly: true}
 		}
 	}
 	for _, dst := range sortedKeys(c.host.Tmpfs) {
 		o := c.host.Tmpfs[dst]
-		ro := slices.Contains(strings.Split(o, ","), "ro")
-		if err := add(want{typ: "tmpfs", dst: dst, opts: o, ro: ro}); err != nil {
+		dst = path.Clean(dst)
+		if !path.IsAbs(dst) || dst == "/" {
+			return errInvalid(fmt.Sprintf("invalid tmpfs destination %q", dst))
+		}
+		points[dst] = mountPoint{Type: "tmpfs", Destination: dst, RW: !slices.Contains(strings.Split(o, ","), "ro"), opts: o, hidden: true}
+	}
+	// parents before what they hold, as dockerd sorts them
+	dsts := slices.Collect(maps.Keys(points))
+	slices.SortFunc(dsts, func(a, b string) int {
+		if n, m := strings.Count(a, "/"), strings.Count(b, "/"); n != m {
+			return n - m
+		}
+		return strings.Compare(a, b)
+	})
+	for _, dst := range dsts {
+		m, err := d.attachMountLocked(c, points[dst], ver)
+		if err != nil {
 			return err
 		}
-	}
-	var vols []string
-	for v := range c.config.Volumes {
-		vols = append(vols, v)
-	}
-	sort.Strings(vols)
-	for _, v := range vols {
-		if !seen[path.Clean(v)] {
-			if err := add(want{typ: "volume", dst: v}); err != nil {
-				return err
-			}
-		}
-	}
-	for _, w := range wants {
-		mp := mountPoint{Type: w.typ, Destination: w.dst, RW: !w.ro, Mode: "", Propagation: "", opts: w.opts}
-		var src *memfs.FS
-		switch w.typ {
-		case "volume":
-			anon := w.src == ""
-			name := w.src
-			if anon {
-				name = d.newID()
-			}
-			v := d.createVolumeLocked(name, nil, nil, anon)
-			if anon && !v.anonymous {
-				v.anonymous = true
-			}
-			mp.Name, mp.Driver = v.name, "local"
-			mp.Source = "/var/lib/docker/volumes/" + v.name + "/_data"
-			mp.anonymous = v.anonymous
-			mp.Mode = "z"
-			if w.ro {
-				mp.Mode = "ro"
-			}
-			if ents, _ := v.fs.ReadDir("/"); len(ents) == 0 {
-				// a new volume is seeded with the image's content at its path
-				if st, err := c.fs.Stat(w.dst); err == nil && st.IsDir() {
-					_ = copyTree(c.fs, w.dst, v.fs)
-				}
-			}
-			src = v.fs
-		case "bind":
-			mp.Source = w.src
-			mp.Propagation = "rprivate"
-			src = d.bindFSLocked(w.src)
-		case "tmpfs":
-			src = memfs.New()
-			src.SetClock(d.cfg.Clock)
-		}
-		if err := c.fs.MkdirAll(w.dst, 0o755); err != nil {
-			return errInternal("mockdaemon: mount " + w.dst + ": " + err.Error())
-		}
-		if err := c.fs.Mount(w.dst, src, w.ro); err != nil {
-			return errInternal("mockdaemon: mount " + w.dst + ": " + err.Error())
-		}
-		c.mounts = append(c.mounts, mp)
+		c.mounts = append(c.mounts, m)
 	}
 	return nil
+}
+
+// attachMountLocked mounts m in c's root filesystem: a volume (made, and
+// seeded with the image's content at its destination, when new), a bind
+// of a host directory or a new tmpfs; d.mu held.
+func (d *Daemon) attachMountLocked(c *container, m mountPoint, ver apiVersion) (mountPoint, error) {
+	var src *memfs.FS
+	switch m.Type {
+	case "volume":
+		v, ok := d.volumes[m.Name]
+		if !ok {
+			if m.Name != "" && !validVolumeName.MatchString(m.Name) {
+				return m, errInvalid(fmt.Sprintf("create %s: %q includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path", m.Name, m.Name))
+			}
+			v = d.createVolumeLocked(m.Name, m.volLabels, m.volOpts, ver)
+			d.events.emit("volume", "create", v.name, map[string]string{"driver": v.driver})
+		}
+		m.Name, m.Driver = v.name, v.driver
+		m.Source = "/var/lib/docker/volumes/" + v.name + "/_data"
+		m.anonymous = v.anonymous
+		if ents, _ := v.fs.ReadDir("/"); len(ents) == 0 && !m.noCopy {
+			// a new volume is seeded with the image's content at its path
+			if st, err := c.fs.Stat(m.Destination); err == nil && st.IsDir() {
+				_ = copyTree(c.fs, m.Destination, v.fs)
+			}
+		}
+		src = v.fs
+	case "bind":
+		src = d.bindFSLocked(m.Source)
+	case "tmpfs":
+		src = memfs.New()
+		src.SetClock(d.cfg.Clock)
+	}
+	if err := c.fs.MkdirAll(m.Destination, 0o755); err != nil {
+		return m, errInternal("mockdaemon: mount " + m.Destination + ": " + err.Error())
+	}
+	if err := c.fs.Mount(m.Destination, src, !m.RW); err != nil {
+		return m, errInternal("mockdaemon: mount " + m.Destination + ": " + err.Error())
+	}
+	return m, nil
+}
+
+// validVolumeName is the name a local volume may have.
+var validVolumeName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]+$`)
+
+// parseBind reads a Binds entry ([source:]destination[:mode]) as dockerd's
+// Linux parser does: an absolute source is a bind of a host directory,
+// another a named volume, none an anonymous volume; the mode is kept as
+// given ("z" for a volume with none).
+func parseBind(raw string) (mountPoint, error) {
+	bad := errors.New("invalid volume specification: '" + raw + "'")
+	arr := strings.SplitN(raw, ":", 4)
+	if arr[0] == "" {
+		return mountPoint{}, bad
+	}
+	spec := mountSpec{}
+	mode := ""
+	switch len(arr) {
+	case 1:
+		spec.Target = arr[0]
+	case 2:
+		if validMountMode(arr[1]) { // a destination and a mode, no source
+			return mountPoint{}, bad
+		}
+		spec.Source, spec.Target = arr[0], arr[1]
+	case 3:
+		spec.Source, spec.Target, mode = arr[0], arr[1], arr[2]
+	default:
+		return mountPoint{}, bad
+	}
+	if !validMountMode(mode) {
+		return mountPoint{}, errors.New("invalid mode: " + mode)
+	}
+	spec.Type = "volume"
+	if path.IsAbs(spec.Source) {
+		spec.Type = "bind"
+	}
+	spec.ReadOnly = !mountModeRW(mode)
+	m, err := checkMountSpec(spec, false, false)
+	if err != nil {
+		return mountPoint{}, fmt.Errorf("invalid volume specification: '%s': %w", raw, err)
+	}
+	m.Mode = mode
+	if m.Type == "bind" && mountModeHas(mode, propagationModes) {
+		m.Propagation = mountModeFirst(mode, propagationModes)
+	}
+	if m.Type == "volume" {
+		m.noCopy = slices.Contains(strings.Split(mode, ","), "nocopy")
+		if m.Mode == "" {
+			m.Mode = "z"
+		}
+	}
+	return m, nil
+}
+
+// mountSpecPoint is the mount point of a Mounts entry, checked (bind
+// sources exist) when the create checks HostConfig.
+func (d *Daemon) mountSpecPoint(spec mountSpec) (mountPoint, error) {
+	m, err := checkMountSpec(spec, true, d.cfg.HostBinds)
+	if err != nil {
+		return mountPoint{}, errInvalid(err.Error())
+	}
+	if m.Type == "volume" {
+		m.Mode = "z"
+	}
+	return m, nil
+}
+
+// checkMountSpec checks a mount as dockerd's ValidateMountConfig does (a
+// bind's source must exist on the host, when checkSource and hostBinds),
+// and gives its mount point.
+func checkMountSpec(spec mountSpec, checkSource, hostBinds bool) (mountPoint, error) {
+	fail := func(msg string) (mountPoint, error) {
+		return mountPoint{}, fmt.Errorf("invalid mount config for type %q: %s", spec.Type, msg)
+	}
+	target := path.Clean(spec.Target)
+	switch {
+	case spec.Target == "":
+		return fail("field Target must not be empty")
+	case target == "/":
+		return fail("invalid specification: destination can't be '/'")
+	case !path.IsAbs(spec.Target):
+		return fail("invalid mount path: '" + spec.Target + "' mount path must be absolute")
+	}
+	m := mountPoint{Type: spec.Type, Destination: target, RW: !spec.ReadOnly}
+	var bind struct{ Propagation string }
+	var vol struct {
+		NoCopy       bool
+		Labels       map[string]string
+		DriverConfig *struct {
+			Name    string
+			Options map[string]string
+		}
+	}
+	switch spec.Type {
+	case "bind":
+		if spec.Source == "" {
+			return fail("field Source must not be empty")
+		}
+		if given(spec.BindOptions) {
+			if err := json.Unmarshal(spec.BindOptions, &bind); err != nil {
+				return fail(err.Error())
+			}
+			if bind.Propagation != "" && !propagationModes[bind.Propagation] {
+				return fail("invalid propagation mode: " + bind.Propagation)
+			}
+		}
+		if given(spec.VolumeOptions) {
+			return fail("field VolumeOptions must not be specified")
+		}
+		if !path.IsAbs(spec.Source) {
+			return fail("invalid mount path: '" + spec.Source + "' mount path must be absolute")
+		}
+		if checkSource && hostBinds {
+			if _, err := os.Stat(spec.Source); err != nil {
+				return fail("bind source path does not exist: " + spec.Source)
+			}
+		}
+		m.Source = path.Clean(spec.Source)
+		m.Propagation = "rprivate"
+		if bind.Propagation != "" {
+			m.Propagation = bind.Propagation
+		}
+	case "volume":
+		if given(spec.BindOptions) {
+			return fail("field BindOptions must not be specified")
+		}
+		if given(spec.VolumeOptions) {
+			if err := json.Unmarshal(spec.VolumeOptions, &vol); err != nil {
+				return fail(err.Error())
+			}
+			if dc := vol.DriverConfig; dc != nil && dc.Name != "" && dc.Name != "local" {
+				return fail("plugin \"" + dc.Name + "\" not found")
+			}
+		}
+		m.Name = spec.Source
+		m.anonymous = spec.Source == ""
+		m.noCopy = vol.NoCopy
+		m.volLabels = vol.Labels
+		if vol.DriverConfig != nil {
+			m.volOpts = vol.DriverConfig.Options
+		}
+	case "tmpfs":
+		if given(spec.BindOptions) {
+			return fail("field BindOptions must not be specified")
+		}
+		if spec.Source != "" {
+			return fail("field Source must not be specified")
+		}
+		m.opts = tmpfsMountOpts(spec.TmpfsOptions)
+	default:
+		return fail("mount type unknown")
+	}
+	return m, nil
+}
+
+// given reports whether an optional JSON field was sent.
+func given(raw json.RawMessage) bool { return len(raw) > 0 && string(raw) != "null" }
+
+// parseVolumesFrom reads a VolumesFrom entry: a container and an optional
+// mode (rw when none); propagation and copy modes are refused.
+func parseVolumesFrom(spec string) (id, mode string, err error) {
+	if spec == "" {
+		return "", "", errInvalid("volumes-from specification cannot be an empty string")
+	}
+	id, mode, _ = strings.Cut(spec, ":")
+	if mode == "" {
+		return id, "rw", nil
+	}
+	if !validMountMode(mode) || mountModeHas(mode, propagationModes) || mountModeHas(mode, copyModes) {
+		return "", "", errInvalid("invalid mode: " + mode)
+	}
+	return id, mode, nil
+}
+
+// The options of a bind's mode, each kind at most once.
+var (
+	rwModes          = map[string]bool{"rw": true, "ro": true}
+	labelModes       = map[string]bool{"z": true, "Z": true}
+	propagationModes = map[string]bool{"private": true, "rprivate": true, "slave": true, "rslave": true, "shared": true, "rshared": true}
+	copyModes        = map[string]bool{"nocopy": true}
+	consistencyModes = map[string]bool{"consistent": true, "cached": true, "delegated": true}
+)
+
+// validMountMode reports whether mode is a valid bind mode: a comma list
+// of at most one option of each kind.
+func validMountMode(mode string) bool {
+	if mode == "" {
+		return true
+	}
+	kinds := []map[string]bool{rwModes, labelModes, propagationModes, copyModes, consistencyModes}
+	count := make([]int, len(kinds))
+	for o := range strings.SplitSeq(mode, ",") {
+		k := slices.IndexFunc(kinds, func(kind map[string]bool) bool { return kind[o] })
+		if k < 0 {
+			return false
+		}
+		if count[k]++; count[k] > 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// mountModeRW reports whether a valid mode leaves the mount writable.
+func mountModeRW(mode string) bool {
+	return validMountMode(mode) && !slices.Contains(strings.Split(mode, ","), "ro")
+}
+
+// mountModeHas reports whether mode has an option of kind.
+func mountModeHas(mode string, kind map[string]bool) bool {
+	return mountModeFirst(mode, kind) != ""
+}
+
+// mountModeFirst is mode's option of kind, "" for none.
+func mountModeFirst(mode string, kind map[string]bool) string {
+	for o := range strings.SplitSeq(mode, ",") {
+		if kind[o] {
+			return o
+		}
+	}
+	return ""
 }
 
 // copyTree copies the contents of dir in src to the root of dst.
@@ -166,26 +402,71 @@ func copyTree(src *memfs.FS, dir string, dst *memfs.FS) error {
 	return nil
 }
 
-// prepareRootfsLocked writes the files the daemon provides in every
-// container: /etc/hostname, /etc/hosts, /etc/resolv.conf, /sys/class/net
-// and the cgroup memory files; d.mu held.
+// prepareRootfsLocked makes c's root filesystem at create: dockerd's init
+// layer (/.dockerenv, the mount points of /dev, /proc, /sys and of the
+// daemon's files under /etc, /etc/mtab), the working directory, and the
+// base its changes are counted from; d.mu held.
 func (d *Daemon) prepareRootfsLocked(c *container) {
 	f := c.fs
-	_ = f.MkdirAll("/etc", 0o755)
-	_ = f.WriteFile("/etc/hostname", []byte(c.config.Hostname+"\n"), 0o644)
-	_ = f.WriteFile("/etc/hosts", []byte(d.hostsFileLocked(c)), 0o644)
-	_ = f.WriteFile("/etc/resolv.conf", []byte(resolvConf(c)), 0o644)
-	_ = f.MkdirAll("/proc", 0o555)
-	_ = f.WriteFile("/proc/mounts", []byte(d.procMountsLocked(c)), 0o444)
+	for _, dir := range []string{"/dev/pts", "/dev/shm", "/etc", "/proc", "/sys"} {
+		_ = f.MkdirAll(dir, 0o755)
+	}
+	for _, p := range append([]string{"/.dockerenv", "/dev/console"}, daemonFiles...) {
+		if _, err := f.Lstat(p); err != nil {
+			_ = f.WriteFile(p, nil, 0o755)
+		}
+	}
+	if _, err := f.Lstat("/etc/mtab"); err != nil {
+		_ = f.Symlink("/proc/mounts", "/etc/mtab")
+	}
 	if wd := c.config.WorkingDir; wd != "" {
 		_ = f.MkdirAll(wd, 0o755)
 	}
-	d.writeNetFilesLocked(c)
-	d.writeCgroupFilesLocked(c)
 	c.base = c.fs.Clone()
 	if c.host.ReadonlyRootfs {
 		f.SetReadOnly(true)
 	}
+}
+
+// daemonFiles are the files dockerd writes for a container (in its
+// container directory) and mounts in it.
+var daemonFiles = []string{"/etc/hostname", "/etc/hosts", "/etc/resolv.conf"}
+
+// writeDaemonFilesLocked writes the files the daemon provides in a
+// container that starts: /etc/hostname, /etc/hosts and /etc/resolv.conf,
+// mounted from the container's directory at the first start (and kept
+// there, as dockerd's archive sees them), then /proc/mounts,
+// /sys/class/net and the cgroup memory files; d.mu held.
+func (d *Daemon) writeDaemonFilesLocked(c *container) {
+	files := map[string]string{
+		"/etc/hostname":    c.config.Hostname + "\n",
+		"/etc/hosts":       d.hostsFileLocked(c),
+		"/etc/resolv.conf": resolvConf(c),
+	}
+	first := c.etc == nil
+	if first {
+		c.etc = memfs.New()
+		c.etc.SetClock(d.cfg.Clock)
+	}
+	mounted := map[string]bool{"/etc/hostname": true, "/etc/hosts": c.files.hosts != "", "/etc/resolv.conf": c.files.resolvConf != ""}
+	for _, p := range daemonFiles {
+		if !mounted[p] { // a container without a network sandbox keeps the image's
+			continue
+		}
+		_ = c.etc.WriteFile(path.Base(p), []byte(files[p]), 0o644)
+		if first && !slices.ContainsFunc(c.mounts, func(m mountPoint) bool { return m.Destination == p }) {
+			_ = c.fs.Bind(p, c.etc, path.Base(p), c.host.ReadonlyRootfs)
+		}
+	}
+	f := c.fs
+	if c.host.ReadonlyRootfs {
+		f.SetReadOnly(false)
+		defer f.SetReadOnly(true)
+	}
+	_ = f.MkdirAll("/proc", 0o555)
+	_ = f.WriteFile("/proc/mounts", []byte(d.procMountsLocked(c)), 0o444)
+	d.writeNetFilesLocked(c)
+	d.writeCgroupFilesLocked(c)
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -203,7 +484,9 @@ func (d *Daemon) writeNetFilesLocked(c *container) {
 		f.SetReadOnly(false)
 		defer f.SetReadOnly(true)
 	}
-	_ = f.WriteFile("/etc/hosts", []byte(d.hostsFileLocked(c)), 0o644)
+	if c.etc != nil && c.files.hosts != "" { // the container's hosts file, mounted at /etc/hosts from its first start
+		_ = c.etc.WriteFile("hosts", []byte(d.hostsFileLocked(c)), 0o644)
+	}
 	_ = f.RemoveAll("/sys/class/net")
 	_ = f.MkdirAll("/sys/class/net/lo", 0o755)
 	write := func(dir string, files map[string]string) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path"
 	"slices"
 	"strings"
 )
@@ -63,7 +64,13 @@ func (d *Daemon) register(rs []route) {
 			named[prefix] = append(named[prefix], rt)
 			continue
 		}
-		d.mux.HandleFunc(rt.method+" "+rt.path, func(w http.ResponseWriter, r *http.Request) { d.serveOp(w, r, rt) })
+		d.mux.HandleFunc(rt.method+" "+rt.path, func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != rt.method { // a GET pattern takes HEAD too; dockerd's routes do not
+				notFound(w, r)
+				return
+			}
+			d.serveOp(w, r, rt)
+		})
 	}
 	for _, prefix := range prefixes {
 		d.registerNamed(prefix, named[prefix])
@@ -93,7 +100,8 @@ func (d *Daemon) registerNamed(prefix string, rs []route) {
 	})
 }
 
-// notFound answers a path no route serves.
+// notFound answers a path no route serves, as dockerd's router does:
+// before any middleware, so without the daemon's headers.
 func notFound(w http.ResponseWriter, r *http.Request) {
 	writeError(w, r, errNotFound("page not found"))
 }
@@ -102,6 +110,7 @@ func notFound(w http.ResponseWriter, r *http.Request) {
 // answers the handler's error: the one place an error becomes a status
 // and a body.
 func (d *Daemon) serveOp(w http.ResponseWriter, r *http.Request, rt route) {
+	d.setHeaders(w)
 	ri := infoOf(r)
 	ri.rec.Operation = rt.op
 	ri.rec.Template = rt.path
@@ -123,15 +132,18 @@ func (d *Daemon) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer d.srv.logRequest(rec)
 	defer d.srv.done(sw)
 
-	h := w.Header()
-	h.Set("Server", "Docker/"+d.cfg.ServerVersion+" (linux)")
-	h.Set("Api-Version", d.maxVersion.String())
-	h.Set("Docker-Experimental", "false")
-	h.Set("Ostype", "linux")
-
+	if p := cleanPath(r.URL.Path); p != r.URL.Path {
+		// dockerd's router answers a path to clean with a bare redirect
+		u := *r.URL
+		u.Path, u.RawPath = p, ""
+		sw.Header().Set("Location", u.String())
+		sw.WriteHeader(http.StatusMovedPermanently)
+		return
+	}
 	path, version, err := d.versionOf(r.URL.Path)
 	if err != nil {
 		rec.Operation = "VersionCheck"
+		d.setHeaders(sw)
 		writeError(sw, r, err)
 		return
 	}
@@ -147,6 +159,29 @@ func (d *Daemon) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d.mux.ServeHTTP(sw, r2)
+}
+
+// setHeaders sets the headers of every answer of a route (dockerd's
+// middlewares set them).
+func (d *Daemon) setHeaders(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Server", "Docker/"+d.cfg.ServerVersion+" (linux)")
+	h.Set("Api-Version", d.maxVersion.String())
+	h.Set("Docker-Experimental", "false")
+	h.Set("Ostype", "linux")
+}
+
+// cleanPath is p as dockerd's router cleans it: rooted, without "//",
+// "." and ".." elements, its trailing slash kept.
+func cleanPath(p string) string {
+	if p == "" || p[0] != '/' {
+		p = "/" + p
+	}
+	np := path.Clean(p)
+	if p[len(p)-1] == '/' && np != "/" {
+		np += "/"
+	}
+	return np
 }
 
 // versionOf splits the API version off path: the path without it and the

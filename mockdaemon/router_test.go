@@ -1,10 +1,12 @@
 package mockdaemon_test
 
 import (
+	"io"
 	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire/mockdaemon"
 )
@@ -23,7 +25,7 @@ func TestNamesWithSlashesRouting(t *testing.T) {
 		{"GET", "/v1.41/plugins/foo%2Fjson", 404, `plugin "foo" not found`, "PluginInspect"},
 		{"GET", "/v1.41/plugins/vieux%2Fsshfs/json", 404, `plugin "vieux/sshfs" not found`, "PluginInspect"},
 		{"DELETE", "/v1.41/plugins/", 404, `plugin "" not found`, "PluginDelete"},
-		{"GET", "/v1.41/images/nosuch%2Fx/json", 404, "No such image: nosuch/x:latest", "ImageInspect"},
+		{"GET", "/v1.41/images/nosuch%2Fx/json", 404, "no such image: nosuch/x: No such image: nosuch/x:latest", "ImageInspect"}, // dockerd 20.10 wraps it
 		{"HEAD", "/v1.41/images/busybox/json", 404, "", ""},
 		{"GET", "/v1.41/distribution/127.0.0.1:9%2Fx/json", 500, `Get "http://127.0.0.1:9/v2/": dial tcp 127.0.0.1:9: connect: connection refused`, "DistributionInspect"},
 		{"HEAD", "/v1.41/distribution/busybox/json", 404, "", ""},
@@ -39,4 +41,51 @@ func TestNamesWithSlashesRouting(t *testing.T) {
 			assert.Equal(t, tc.op, reqs[0].Operation, "%s %s", tc.method, tc.path)
 		}
 	}
+}
+
+// TestRouterEdgesLikeDockerd: like dockerd's router, a path that is not
+// clean is redirected (301) to its cleaned, versioned self, and a path no
+// route serves (HEAD of a GET route too) is a 404; both are answered
+// before the daemon's middlewares, without its headers.
+func TestRouterEdgesLikeDockerd(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	c.create("rt", map[string]any{"Image": "busybox"})
+	hc := *c.hc
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	do := func(method, path string) (*http.Response, string) {
+		req, err := http.NewRequestWithContext(t.Context(), method, "http://docker"+path, nil)
+		require.NoError(t, err)
+		resp, err := hc.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp, string(b)
+	}
+	resp, body := do("GET", "/v1.41/containers//rt/json?size=1")
+	assert.Equal(t, http.StatusMovedPermanently, resp.StatusCode)
+	assert.Equal(t, "/v1.41/containers/rt/json?size=1", resp.Header.Get("Location"))
+	assert.Empty(t, body)
+	for _, h := range []string{"Api-Version", "Server", "Ostype", "Docker-Experimental", "Content-Type"} {
+		assert.Empty(t, resp.Header.Get(h), "redirect: %s", h)
+	}
+	for _, tc := range []struct{ method, path string }{
+		{"HEAD", "/v1.41/containers/json"},
+		{"HEAD", "/v1.41/containers/rt/json"},
+		{"GET", "/v1.41/nosuchendpoint"},
+		{"PUT", "/v1.41/containers/json"},
+		{"GET", "/v1.41/containers/create"},
+	} {
+		resp, body := do(tc.method, tc.path)
+		assert.Equal(t, http.StatusNotFound, resp.StatusCode, "%s %s", tc.method, tc.path)
+		if tc.method != "HEAD" {
+			assert.JSONEq(t, `{"message":"page not found"}`, body, "%s %s", tc.method, tc.path)
+		}
+		for _, h := range []string{"Api-Version", "Server", "Ostype", "Docker-Experimental"} {
+			assert.Empty(t, resp.Header.Get(h), "%s %s: %s", tc.method, tc.path, h)
+		}
+	}
+	resp, _ = do("HEAD", "/v1.41/_ping")
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "HEAD /_ping is a route of its own")
+	assert.NotEmpty(t, resp.Header.Get("Api-Version"))
 }

@@ -154,7 +154,7 @@ func (d *Daemon) taskContainerLocked(s *swarmState, svc *service, t *task) (*con
 	for _, m := range cs.Mounts {
 		cb.HostConfig.Mounts = append(cb.HostConfig.Mounts, m.containerMount())
 	}
-	hc, err := checkCreate(cb, name)
+	hc, err := checkCreate(cb, d.maxVersion)
 	if err != nil {
 		return nil, err
 	}

@@ -63,15 +63,17 @@ func (d *Daemon) volumeRefCountLocked(name string) int {
 	return n
 }
 
-// createVolumeLocked returns the volume called name, making it (with its
-// labels and driver options) when there is none.
-func (d *Daemon) createVolumeLocked(name string, labels, opts map[string]string, anonymous bool) *volume {
-	if v, ok := d.volumes[name]; ok {
-		return v
-	}
-	v := &volume{name: name, driver: "local", labels: labels, options: opts, created: d.now(), fs: memfs.New(), anonymous: anonymous}
-	v.fs.SetClock(d.cfg.Clock)
+// createVolumeLocked makes the volume called name (a random name when
+// ""), with its labels and driver options, as the API version ver does:
+// from 1.42 a volume made without a name carries the anonymous label.
+func (d *Daemon) createVolumeLocked(name string, labels, opts map[string]string, ver apiVersion) *volume {
+	anonymous := name == ""
 	if anonymous {
+		name = d.newID()
+	}
+	v := &volume{name: name, driver: "local", labels: maps.Clone(labels), options: opts, created: d.now(), fs: memfs.New(), anonymous: anonymous}
+	v.fs.SetClock(d.cfg.Clock)
+	if anonymous && ver.atLeast("1.42") {
 		if v.labels == nil {
 			v.labels = map[string]string{}
 		}

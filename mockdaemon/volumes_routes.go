@@ -31,7 +31,8 @@ func (d *Daemon) volumeList(w http.ResponseWriter, r *http.Request) error {
 		}
 		return nil
 	})
-	return writeJSON(w, http.StatusOK, map[string]any{"Volumes": out, "Warnings": []string{}})
+	// dockerd has no warnings to give for its local driver: null
+	return writeJSON(w, http.StatusOK, map[string]any{"Volumes": out, "Warnings": nil})
 }
 
 func (d *Daemon) volumeCreate(w http.ResponseWriter, r *http.Request) error {
@@ -51,14 +52,9 @@ func (d *Daemon) volumeCreate(w http.ResponseWriter, r *http.Request) error {
 		return errInvalid("create " + body.Name + ": \"" + body.Name + "\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path")
 	}
 	m, _ := lockedValue(d, func() (map[string]any, error) {
-		anon := body.Name == ""
-		name := body.Name
-		if anon {
-			name = d.newID()
-		}
-		_, existed := d.volumes[name]
-		v := d.createVolumeLocked(name, body.Labels, body.DriverOpts, anon)
-		if !existed {
+		v, ok := d.volumes[body.Name]
+		if !ok {
+			v = d.createVolumeLocked(body.Name, body.Labels, body.DriverOpts, infoOf(r).version)
 			d.events.emit("volume", "create", v.name, map[string]string{"driver": "local"})
 		}
 		return v.json(-1), nil

@@ -1,6 +1,8 @@
 package mockdaemon_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -27,4 +29,140 @@ func TestVolumeMountEvents(t *testing.T) {
 		}
 	})
 	assert.Equal(t, []string{"create evvol", "mount evvol", "unmount evvol"}, got)
+}
+
+// TestMountPointsLikeDockerd: a container's Mounts list its mount points
+// as dockerd registers them: Binds with their mode as given ("z" for a
+// volume with none; a destination alone is an anonymous volume), Mounts
+// ("z" for volumes, the propagation as given), the volumes of
+// VolumesFrom (read-only with :ro, no mode), the container's Volumes;
+// the tmpfs mounts of HostConfig.Tmpfs are mounted but not listed, and
+// HostConfig.Mounts reads back as given. A volume a Mount makes has its
+// VolumeOptions.Labels, and the volumes of VolumesFrom hold the source's
+// files.
+func TestMountPointsLikeDockerd(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	src := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "echo shared > /vol/f"}, "Volumes": map[string]any{"/vol": map[string]any{}}, "HostConfig": map[string]any{"Binds": []string{"mpnamed:/nv"}}})
+	mounts := []map[string]any{
+		{"Type": "bind", "Source": "/host/d", "Target": "/m1"},
+		{"Type": "bind", "Source": "/host/d", "Target": "/m2", "ReadOnly": true, "BindOptions": map[string]any{"Propagation": "private"}},
+		{"Type": "volume", "Target": "/m3"},
+		{"Type": "volume", "Source": "mpvol3", "Target": "/m4", "ReadOnly": true, "VolumeOptions": map[string]any{"Labels": map[string]string{"a": "b"}}},
+		{"Type": "tmpfs", "Target": "/m5"},
+	}
+	id := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "cat /vol/f; ls /tt >/dev/null && echo tmpfs"}, "Volumes": map[string]any{"/cv": map[string]any{}},
+		"HostConfig": map[string]any{
+			"VolumesFrom": []string{src + ":ro"},
+			"Tmpfs":       map[string]string{"/tt": "size=1m"},
+			"Binds":       []string{"/anon", "/host/d:/b1", "/host/d:/b2:ro", "/host/d:/b3:ro,rshared", "/host/d:/b4:z", "mpvol1:/v1:ro", "mpvol2:/v2:nocopy"},
+			"Mounts":      mounts,
+		}})
+	stdout, stderr := readFrames(t, c.do("GET", "/v1.41/containers/"+id+"/logs?stdout=1&stderr=1", nil).body)
+	assert.Equal(t, "shared\ntmpfs\n", stdout, "stderr: %s", stderr)
+
+	var in struct {
+		Mounts     []map[string]any
+		HostConfig struct{ Mounts []map[string]any }
+	}
+	r := c.do("GET", "/v1.41/containers/"+id+"/json", nil)
+	require.NoError(t, json.Unmarshal(r.body, &in))
+	got := map[string]string{}
+	for _, m := range in.Mounts {
+		_, named := m["Name"]
+		got[m["Destination"].(string)] = fmt.Sprintf("%s mode=%q rw=%v prop=%q named=%v", m["Type"], m["Mode"], m["RW"], m["Propagation"], named)
+	}
+	assert.Equal(t, map[string]string{
+		"/anon": `volume mode="z" rw=true prop="" named=true`,
+		"/b1":   `bind mode="" rw=true prop="rprivate" named=false`,
+		"/b2":   `bind mode="ro" rw=false prop="rprivate" named=false`,
+		"/b3":   `bind mode="ro,rshared" rw=false prop="rshared" named=false`,
+		"/b4":   `bind mode="z" rw=true prop="rprivate" named=false`,
+		"/cv":   `volume mode="" rw=true prop="" named=true`,
+		"/m1":   `bind mode="" rw=true prop="rprivate" named=false`,
+		"/m2":   `bind mode="" rw=false prop="private" named=false`,
+		"/m3":   `volume mode="z" rw=true prop="" named=true`,
+		"/m4":   `volume mode="z" rw=false prop="" named=true`,
+		"/m5":   `tmpfs mode="" rw=true prop="" named=false`,
+		"/nv":   `volume mode="" rw=false prop="" named=true`,
+		"/v1":   `volume mode="ro" rw=false prop="" named=true`,
+		"/v2":   `volume mode="nocopy" rw=true prop="" named=true`,
+		"/vol":  `volume mode="" rw=false prop="" named=true`,
+	}, got)
+	var given []map[string]any
+	b, _ := json.Marshal(mounts)
+	require.NoError(t, json.Unmarshal(b, &given))
+	assert.Equal(t, given, in.HostConfig.Mounts, "HostConfig.Mounts as given")
+
+	var vol struct{ Labels map[string]string }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/volumes/mpvol3", nil).body, &vol))
+	assert.Equal(t, map[string]string{"a": "b"}, vol.Labels, "a volume made by a Mount has its labels")
+	anonLabels := func(id string) map[string]string {
+		var in struct {
+			Mounts []struct{ Name, Destination string }
+		}
+		require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/containers/"+id+"/json", nil).body, &in))
+		for _, m := range in.Mounts {
+			if m.Destination == "/anon" {
+				var v struct{ Labels map[string]string }
+				require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/volumes/"+m.Name, nil).body, &v))
+				return v.Labels
+			}
+		}
+		require.Fail(t, "no /anon mount")
+		return nil
+	}
+	assert.Equal(t, map[string]string{"com.docker.volume.anonymous": ""}, anonLabels(id), "made at 1.56: labelled anonymous")
+	r = c.do("POST", "/v1.41/containers/create", map[string]any{"Image": "busybox", "HostConfig": map[string]any{"Binds": []string{"/anon"}}})
+	require.Equal(t, 201, r.status, "%s", r.body)
+	var created struct{ Id string }
+	require.NoError(t, json.Unmarshal(r.body, &created))
+	assert.Empty(t, anonLabels(created.Id), "made at 1.41: no label (dockerd 20.10)")
+}
+
+// TestMountErrors: bad Binds and Mounts are refused at create with
+// dockerd's wording; 20.10 (API 1.41) answers the Binds it cannot parse
+// with a 500.
+func TestMountErrors(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{HostBinds: true})
+	missing := t.TempDir() + "/nosuch"
+	for _, tc := range []struct {
+		hc     map[string]any
+		want   string
+		status int // 400 when 0
+	}{
+		{map[string]any{"Binds": []string{"relative:/x:bad"}}, "invalid mode: bad", 500},
+		{map[string]any{"Binds": []string{"/h:rel"}}, `invalid volume specification: '/h:rel': invalid mount config for type "bind": invalid mount path: 'rel' mount path must be absolute`, 500},
+		{map[string]any{"Binds": []string{"a:b:c:d"}}, "invalid volume specification: 'a:b:c:d'", 500},
+		{map[string]any{"Binds": []string{"/anon:ro"}}, "invalid volume specification: '/anon:ro'", 500},
+		{map[string]any{"Binds": []string{"/h:/x:ro,rw"}}, "invalid mode: ro,rw", 500},
+		{map[string]any{"Binds": []string{"/h:/x", "v:/x"}}, "Duplicate mount point: /x", 0},
+		{map[string]any{"Binds": []string{"/x"}, "Tmpfs": map[string]string{"/x": ""}}, "Duplicate mount point: /x", 0},
+		{map[string]any{"VolumesFrom": []string{"nosuchc"}}, "No such container: nosuchc", 0},
+		{map[string]any{"VolumesFrom": []string{"nosuchc:bad"}}, "invalid mode: bad", 0},
+		{map[string]any{"Mounts": []map[string]any{{"Type": "bind", "Source": missing, "Target": "/x"}}}, `invalid mount config for type "bind": bind source path does not exist: ` + missing, 0},
+		{map[string]any{"Mounts": []map[string]any{{"Type": "bind", "Target": "/x"}}}, `invalid mount config for type "bind": field Source must not be empty`, 0},
+		{map[string]any{"Mounts": []map[string]any{{"Type": "tmpfs", "Source": "x", "Target": "/x"}}}, `invalid mount config for type "tmpfs": field Source must not be specified`, 0},
+		{map[string]any{"Mounts": []map[string]any{{"Type": "bogus", "Target": "/x"}}}, `invalid mount config for type "bogus": mount type unknown`, 0},
+		{map[string]any{"Mounts": []map[string]any{{"Type": "volume", "Target": "/x", "BindOptions": map[string]any{}}}}, `invalid mount config for type "volume": field BindOptions must not be specified`, 0},
+		{map[string]any{"Mounts": []map[string]any{{"Type": "volume", "Source": "/abs", "Target": "/x"}}}, `create /abs: "/abs" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`, 0},
+	} {
+		r := c.do("POST", "/v1.41/containers/create", map[string]any{"Image": "busybox", "Cmd": []string{"true"}, "HostConfig": tc.hc})
+		want := tc.status
+		if want == 0 {
+			want = 400
+		}
+		assert.Equal(t, want, r.status, "%v: %s", tc.hc, r.body)
+		assert.Equal(t, tc.want, r.message(), "%v", tc.hc)
+	}
+}
+
+// TestVolumeListWarningsNull: the volume list answers Warnings null, as
+// dockerd's local driver has none to give.
+func TestVolumeListWarningsNull(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	r := c.do("GET", "/v1.41/volumes", nil)
+	require.Equal(t, 200, r.status)
+	var body map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(r.body, &body))
+	assert.Equal(t, "null", string(body["Warnings"]))
 }

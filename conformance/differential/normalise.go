@@ -260,7 +260,17 @@ func (n *normaliser) valueAt(v any, key string) any {
 	case string:
 		return n.strAt(c, key)
 	case []any:
+		// Placeholders are numbered in an order that does not depend on
+		// the list's: a daemon may list a map's values (Mounts) in any
+		// order, and the ids they hold must get the same names anyway.
+		order := make([]int, len(c))
+		keys := make([]string, len(c))
 		for i := range c {
+			order[i] = i
+			keys[i] = longHex.ReplaceAllString(repr(c[i]), "")
+		}
+		sort.SliceStable(order, func(a, b int) bool { return keys[order[a]] < keys[order[b]] })
+		for _, i := range order {
 			c[i] = n.valueAt(c[i], key)
 		}
 		return c

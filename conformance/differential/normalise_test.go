@@ -141,3 +141,18 @@ func TestDecodeTarAndPathStat(t *testing.T) {
 func frame(stream byte, s string) []byte {
 	return append([]byte{stream, 0, 0, 0, 0, 0, 0, byte(len(s))}, s...)
 }
+
+// TestNormaliseListOrder: the ids of a list's objects get the same
+// placeholders whatever the list's order (dockerd lists Mounts in its
+// map's order).
+func TestNormaliseListOrder(t *testing.T) {
+	mounts := func(first, second string) []any {
+		return []any{
+			map[string]any{"Destination": first, "Name": map[string]string{"/a": idA, "/b": idB}[first]},
+			map[string]any{"Destination": second, "Name": map[string]string{"/a": idA, "/b": idB}[second]},
+		}
+	}
+	x := newNormaliser(nil, "").value(mounts("/a", "/b"))
+	y := newNormaliser(nil, "").value(mounts("/b", "/a"))
+	assert.ElementsMatch(t, x, y)
+}

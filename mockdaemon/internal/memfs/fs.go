@@ -629,7 +629,9 @@ func (f *FS) Mount(p string, src *FS, readOnly bool) error {
 }
 
 // Bind mounts src's directory dir at p, the way a volume, bind or tmpfs is
-// attached to a container. Writes through a read-only mount fail with
+// attached to a container; or, when dir is a regular file, that file at
+// the file p (made empty if missing, its directory too), the way dockerd
+// mounts /etc/hosts. Writes through a read-only mount fail with
 // syscall.EROFS. src's own mounts are not visible through the mount.
 func (f *FS) Bind(p string, src *FS, dir string, readOnly bool) error {
 	defer f.lock(true, src)()
@@ -640,17 +642,29 @@ func (f *FS) Bind(p string, src *FS, dir string, readOnly bool) error {
 	if sw.target.n == nil {
 		return perr("mount", dir, fs.ErrNotExist)
 	}
-	if !sw.target.n.isDir() {
+	file := sw.target.n.isRegular()
+	if !sw.target.n.isDir() && !file {
 		return perr("mount", dir, syscall.ENOTDIR)
 	}
-	if err := f.mkdirAll(p, 0o755, true); err != nil {
+	mountPoint := p
+	if file {
+		mountPoint = path.Dir(path.Clean("/" + p))
+	}
+	if err := f.mkdirAll(mountPoint, 0o755, true); err != nil {
 		return err
 	}
 	w, err := f.walk("mount", p, true, true)
 	if err != nil {
 		return err
 	}
-	if !w.target.n.isDir() {
+	if file && w.target.n == nil && w.name != "." {
+		w.target.n = &node{mode: 0o644, mtime: f.now(), nlink: 1}
+		w.parent.n.children[w.name] = w.target.n
+	}
+	if file != w.target.n.isRegular() || !file && !w.target.n.isDir() {
+		if file {
+			return perr("mount", p, syscall.EISDIR)
+		}
 		return perr("mount", p, syscall.ENOTDIR)
 	}
 	if w.target.path == "/" {

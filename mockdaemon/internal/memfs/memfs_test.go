@@ -208,6 +208,43 @@ func TestMounts(t *testing.T) {
 	assert.ErrorIs(t, err, fs.ErrNotExist, "after unmount")
 }
 
+// TestFileBind: a file bound over a file (made if missing) is the source's
+// file: writes reach it, it cannot be removed or renamed over, and the
+// root tree's diff does not see it.
+func TestFileBind(t *testing.T) {
+	root := seeded(t)
+	base := root.Clone()
+	daemon := New()
+	require.NoError(t, daemon.WriteFile("/hosts", []byte("127.0.0.1 localhost\n"), 0o644))
+	require.NoError(t, root.Bind("/etc/hosts", daemon, "/hosts", false))
+	require.NoError(t, root.Bind("/new/dir/file", daemon, "/hosts", true))
+	assert.Equal(t, "127.0.0.1 localhost\n", read(t, root, "/etc/hosts"))
+	assert.Equal(t, "127.0.0.1 localhost\n", read(t, root, "/new/dir/file"), "a missing mount point is made")
+
+	h, err := root.OpenFile("/etc/hosts", os.O_WRONLY|os.O_APPEND, 0)
+	require.NoError(t, err)
+	_, err = h.Write([]byte("10.0.0.2 peer\n"))
+	require.NoError(t, err)
+	require.NoError(t, h.Close())
+	assert.Equal(t, "127.0.0.1 localhost\n10.0.0.2 peer\n", read(t, daemon, "/hosts"), "written through")
+	assert.ErrorIs(t, root.WriteFile("/new/dir/file", nil, 0o644), syscall.EROFS)
+	assert.ErrorIs(t, root.Remove("/etc/hosts"), syscall.EBUSY)
+	require.NoError(t, root.WriteFile("/tmp/x", nil, 0o644))
+	assert.ErrorIs(t, root.Rename("/tmp/x", "/etc/hosts"), syscall.EBUSY)
+	assert.ErrorIs(t, root.Bind("/etc", daemon, "/hosts", false), syscall.EISDIR, "a file over a directory")
+
+	var changed []string
+	for _, c := range Diff(base, root) {
+		changed = append(changed, c.String())
+	}
+	// the mount points made are changes (empty files), their content is not
+	assert.Equal(t, []string{"C /etc", "A /etc/hosts", "A /new", "A /new/dir", "A /new/dir/file", "C /tmp", "A /tmp/x"}, changed)
+	fi, err := base.Lstat("/etc/hostname")
+	require.NoError(t, err)
+	require.NoError(t, root.Bind("/etc/hostname", daemon, "/hosts", false))
+	assert.Equal(t, fi.Size(), int64(len(read(t, root.Clone(), "/etc/hostname"))), "the tree keeps the file under the mount")
+}
+
 func TestCloneDiff(t *testing.T) {
 	clock := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	tick := func() time.Time { clock = clock.Add(time.Second); return clock }
