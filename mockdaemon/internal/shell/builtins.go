@@ -992,7 +992,8 @@ func (t *tester) unary(op, x string) (bool, error) {
 	case "-n":
 		return x != "", nil
 	case "-t":
-		return false, nil
+		fd, err := strconv.Atoi(x)
+		return err == nil && t.sh.isTerminal(fd), nil
 	}
 	fsys := t.sh.p.cfg.FS
 	p := t.sh.abs(x)

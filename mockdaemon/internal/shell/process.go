@@ -69,6 +69,7 @@ type Config struct {
 	Programs       map[string]Program // extra commands, by name or base name
 	Clock          Clock              // nil means time.Now
 	PID1           bool               // untrapped TERM, INT... are ignored, as for PID 1
+	TTY            bool               // Stdin, Stdout and Stderr are a terminal (test -t, Proc.IsTerminal)
 	StepBudget     int                // commands and loop iterations allowed; 0 = unlimited
 }
 
@@ -100,6 +101,11 @@ type Process struct {
 
 	stdin *pump
 
+	// the process's own streams when they are a terminal (Config.TTY)
+	ttyIn  io.Reader
+	ttyOut io.Writer
+	ttyErr io.Writer
+
 	mu       sync.Mutex
 	code     int
 	killed   bool
@@ -127,6 +133,17 @@ func Start(ctx context.Context, argv []string, cfg Config) *Process {
 		cfg.FS = memfs.New()
 	}
 	out, errw := wrapWriters(cfg.Stdout, cfg.Stderr)
+	if cfg.TTY {
+		// pointers of their own, so that test -t knows them after a
+		// redirection put them back
+		sameOut := errw == out
+		out = &ttyWriter{out}
+		if sameOut {
+			errw = out
+		} else {
+			errw = &ttyWriter{errw}
+		}
+	}
 	cfg.Stdout, cfg.Stderr = out, errw
 	pctx, cancel := context.WithCancel(ctx)
 	p := &Process{
@@ -142,6 +159,9 @@ func Start(ctx context.Context, argv []string, cfg Config) *Process {
 	if cfg.Stdin != nil {
 		p.stdin = &pump{src: cfg.Stdin, done: p.done}
 		in = &ctxReader{p: p, pump: p.stdin}
+	}
+	if cfg.TTY {
+		p.ttyIn, p.ttyOut, p.ttyErr = in, cfg.Stdout, cfg.Stderr
 	}
 	sh := newShell(p, cfg.Env, cfg.Dir)
 	sh.stdin, sh.stdout, sh.stderr = in, cfg.Stdout, cfg.Stderr
@@ -357,6 +377,35 @@ func (r *ctxReader) read(b []byte, wake chan struct{}) (int, error) {
 	return 0, r.err
 }
 
+// ttyWriter marks an output of a process with a terminal.
+type ttyWriter struct{ w io.Writer }
+
+func (t *ttyWriter) Write(b []byte) (int, error) { return t.w.Write(b) }
+
+// isTerminal reports whether s (a stream of the process or of one of its
+// commands) is the process's terminal. s is compared with pointers only.
+func (p *Process) isTerminal(s any) bool {
+	if !p.cfg.TTY || s == nil {
+		return false
+	}
+	return s == any(p.ttyIn) || s == any(p.ttyOut) || s == any(p.ttyErr)
+}
+
+// IsTerminal reports whether the program's file descriptor fd (0, 1 or 2)
+// is a terminal, as isatty would: the process runs with Config.TTY and
+// the stream is not redirected.
+func (p *Proc) IsTerminal(fd int) bool {
+	switch fd {
+	case 0:
+		return p.sh.p.isTerminal(p.Stdin)
+	case 1:
+		return p.sh.p.isTerminal(p.Stdout)
+	case 2:
+		return p.sh.p.isTerminal(p.Stderr)
+	}
+	return false
+}
+
 // lockedWriter serialises writes from concurrent pipeline stages.
 type lockedWriter struct {
 	mu *sync.Mutex
@@ -457,4 +506,18 @@ func (c Config) LookPath(name string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("shell: %q: %w", name, ErrNotFound)
+}
+
+// isTerminal reports whether the shell's file descriptor fd is the
+// process's terminal.
+func (sh *shell) isTerminal(fd int) bool {
+	switch fd {
+	case 0:
+		return sh.p.isTerminal(sh.stdin)
+	case 1:
+		return sh.p.isTerminal(sh.stdout)
+	case 2:
+		return sh.p.isTerminal(sh.stderr)
+	}
+	return false
 }
