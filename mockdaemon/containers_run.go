@@ -34,6 +34,31 @@ func parseSignal(s string, def int) (int, error) {
 	return 0, errInvalid("Invalid signal: " + s)
 }
 
+// startFailedLocked records a start that failed as dockerd does: the
+// error in State.Error, an exit code (runc's 127 or 126, else 128 unless
+// the last run left one), the container removed if AutoRemove; and
+// returns the error.
+func (d *Daemon) startFailedLocked(c *container, f *startFailure) error {
+	err := errInternal(f.msg) // dockerd's own lookup of the user
+	if !f.user {
+		err = errInvalid("failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: " + f.msg + ": unknown")
+	}
+	c.state.Error = err.Error()
+	switch {
+	case f.code != 0:
+		c.state.ExitCode = f.code
+	case c.state.ExitCode == 0:
+		c.state.ExitCode = 128
+	}
+	if c.host.AutoRemove && !c.removing {
+		// dockerd removes an AutoRemove container whose start failed
+		// (docker run --rm waits for that).
+		d.removeLocked(c, true)
+		d.emitContainerLocked(c, "destroy")
+	}
+	return err
+}
+
 // startLocked starts c's process.
 func (d *Daemon) startLocked(c *container) error {
 	if d.closing() {
@@ -53,19 +78,23 @@ func (d *Daemon) startLocked(c *container) error {
 			return errNotFound("network " + name + " not found")
 		}
 	}
-	if c.host.Init == nil || !*c.host.Init { // under an init, the init reports it
-		env := d.processEnvLocked(c, c.config.Env, c.config.User)
-		if msg, code := lookProgram(c.fs, env, workDir(c.config.WorkingDir), c.path); msg != "" {
-			c.state.ExitCode = code
-			c.state.Error = "failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: " + msg + ": unknown"
-			if c.host.AutoRemove && !c.removing {
-				// dockerd removes an AutoRemove container whose start
-				// failed (docker run --rm waits for that).
-				d.removeLocked(c, true)
-				d.emitContainerLocked(c, "destroy")
-			}
-			return errInvalid(c.state.Error)
-		}
+	initOn := c.host.Init != nil && *c.host.Init
+	spec := procSpec{
+		Argv:     append([]string{c.path}, c.args...),
+		Env:      d.processEnvLocked(c, c.config.Env, c.config.User),
+		Dir:      workDir(c.config.WorkingDir),
+		User:     c.config.User,
+		Hostname: c.config.Hostname,
+		FS:       c.fs,
+		PID1:     true,
+		Init:     initOn,
+	}
+	if c.fs != nil {
+		_ = c.fs.MkdirAll(spec.Dir, 0o755) // dockerd makes the working directory
+	}
+	// Under an init, a program that cannot run is the init's to report.
+	if f := checkStart(spec, false); f != nil && (f.user || !initOn) {
+		return d.startFailedLocked(c, f)
 	}
 	d.allocatePortsLocked(c)
 	c.stopping = false
@@ -91,19 +120,7 @@ func (d *Daemon) startLocked(c *container) error {
 	if c.config.Tty {
 		errw = out
 	}
-	spec := procSpec{
-		Argv:     append([]string{c.path}, c.args...),
-		Env:      d.processEnvLocked(c, c.config.Env, c.config.User),
-		Dir:      workDir(c.config.WorkingDir),
-		User:     c.config.User,
-		Hostname: c.config.Hostname,
-		FS:       c.fs,
-		Stdin:    stdin,
-		Stdout:   out,
-		Stderr:   errw,
-		PID1:     true,
-		Init:     c.host.Init != nil && *c.host.Init,
-	}
+	spec.Stdin, spec.Stdout, spec.Stderr = stdin, out, errw
 	p := startProc(spec)
 	c.proc = p
 	exited := c.exited
@@ -549,8 +566,16 @@ func (d *Daemon) containerWait(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 	}
-	code, _ := lockedValue(d, func() (int, error) { return c.state.ExitCode, nil })
-	writeJSONBody(w, map[string]any{"StatusCode": code, "Error": nil})
+	var code int
+	var waitErr any // the State.Error of a start that failed, as dockerd reports it
+	_ = d.locked(func() error {
+		code = c.state.ExitCode
+		if c.state.Error != "" {
+			waitErr = map[string]any{"Message": c.state.Error}
+		}
+		return nil
+	})
+	writeJSONBody(w, map[string]any{"StatusCode": code, "Error": waitErr})
 	return nil
 }
 

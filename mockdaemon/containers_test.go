@@ -305,3 +305,37 @@ func TestAttachHijackAndWaitBeforeStart(t *testing.T) {
 		require.Fail(t, "wait did not return")
 	}
 }
+
+// TestStartUnknownUser: a user or group the container's /etc/passwd and
+// /etc/group do not know fails the start with dockerd's 500; the container
+// stays "created" with the error and exit code 128, which wait reports.
+func TestStartUnknownUser(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	for _, tc := range []struct{ user, msg string }{
+		{"nosuchuser", "unable to find user nosuchuser: no matching entries in passwd file"},
+		{"0:nosuchgroup", "unable to find group nosuchgroup: no matching entries in group file"},
+	} {
+		id := c.create("", map[string]any{"Image": "busybox", "Cmd": []string{"id"}, "User": tc.user})
+		r := c.do("POST", "/v1.56/containers/"+id+"/start", nil)
+		assert.Equal(t, 500, r.status, tc.user)
+		assert.Equal(t, tc.msg, r.message())
+		var insp struct {
+			State struct {
+				Status   string
+				ExitCode int
+				Error    string
+			}
+		}
+		require.NoError(t, json.Unmarshal(c.do("GET", "/v1.56/containers/"+id+"/json", nil).body, &insp))
+		assert.Equal(t, "created", insp.State.Status, tc.user)
+		assert.Equal(t, 128, insp.State.ExitCode, tc.user)
+		assert.Equal(t, tc.msg, insp.State.Error, tc.user)
+		r = c.do("POST", "/v1.56/containers/"+id+"/wait", nil)
+		assert.JSONEq(t, `{"StatusCode":128,"Error":{"Message":`+strconv.Quote(tc.msg)+`}}`, string(r.body), tc.user)
+	}
+	id := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"id"}, "User": "1234"})
+	stdout, _ := readFrames(t, c.do("GET", "/v1.56/containers/"+id+"/logs?stdout=1", nil).body)
+	assert.Equal(t, "uid=1234 gid=0(root) groups=0(root)\n", stdout, "a number needs no entry; the group is root's")
+	r := c.do("POST", "/v1.56/containers/"+id+"/wait", nil)
+	assert.JSONEq(t, `{"StatusCode":0,"Error":null}`, string(r.body))
+}
