@@ -81,11 +81,12 @@ func (d *Daemon) startLocked(c *container) error {
 	initOn := c.host.Init != nil && *c.host.Init
 	spec := procSpec{
 		Argv:     append([]string{c.path}, c.args...),
-		Env:      d.processEnvLocked(c, c.config.Env, c.config.User),
+		Env:      d.processEnvLocked(c, c.config.Env, c.config.User, c.config.Tty),
 		Dir:      workDir(c.config.WorkingDir),
 		User:     c.config.User,
 		Hostname: c.config.Hostname,
 		FS:       c.fs,
+		TTY:      c.config.Tty,
 		PID1:     true,
 		Init:     initOn,
 	}
@@ -102,6 +103,11 @@ func (d *Daemon) startLocked(c *container) error {
 	c.hasRun = true
 	c.exited = make(chan struct{})
 	c.pauseGate = &gate{}
+	d.volumeEventsLocked(c, "mount")
+	d.nextPID++
+	c.pid = d.nextPID + 1000
+	c.state = containerState{Status: "running", Running: true, Pid: c.pid, StartedAt: d.now(), FinishedAt: c.state.FinishedAt}
+	c.logs.startRun()
 	var stdin io.Reader = eofReader{}
 	if c.config.OpenStdin {
 		c.stdin = newStdinPipe()
@@ -109,11 +115,6 @@ func (d *Daemon) startLocked(c *container) error {
 	} else {
 		c.stdin = nil
 	}
-	d.volumeEventsLocked(c, "mount")
-	d.nextPID++
-	c.pid = d.nextPID + 1000
-	c.state = containerState{Status: "running", Running: true, Pid: c.pid, StartedAt: d.now(), FinishedAt: c.state.FinishedAt}
-	c.logs.startRun()
 	done := make(chan struct{})
 	out := &gatedWriter{g: c.pauseGate, done: done, w: &logWriter{l: c.logs, stream: 1, tty: c.config.Tty}}
 	errw := &gatedWriter{g: c.pauseGate, done: done, w: &logWriter{l: c.logs, stream: 2, tty: c.config.Tty}}
@@ -144,8 +145,10 @@ func workDir(w string) string {
 	return w
 }
 
-// processEnvLocked is the environment of a process in c.
-func (d *Daemon) processEnvLocked(c *container, env []string, user string) []string {
+// processEnvLocked is the environment of a process in c; a process with
+// a terminal gets TERM=xterm (dockerd decides by the exec's Tty for an
+// exec, not by the container's).
+func (d *Daemon) processEnvLocked(c *container, env []string, user string, tty bool) []string {
 	out := []string{}
 	hasPath, hasHome := false, false
 	for _, e := range env {
@@ -160,7 +163,7 @@ func (d *Daemon) processEnvLocked(c *container, env []string, user string) []str
 		out = append(out, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
 	}
 	out = append(out, "HOSTNAME="+c.config.Hostname)
-	if c.config.Tty {
+	if tty {
 		out = append(out, "TERM=xterm")
 	}
 	out = append(out, env...)
@@ -205,6 +208,7 @@ func (d *Daemon) onExit(c *container, p proc, exited chan struct{}) {
 			c.state.Restarting = true
 			c.state.Status = "restarting"
 		}
+		d.stopExecsLocked(c)
 		d.emitContainerLocked(c, "die", "exitCode", strconv.Itoa(code))
 		return nil
 	})
@@ -271,9 +275,7 @@ func (d *Daemon) removeLocked(c *container, removeVolumes bool) {
 	}
 	d.unindexContainerLocked(c)
 	delete(d.names, c.name)
-	for _, eid := range c.execIDs {
-		delete(d.execs, eid)
-	}
+	d.forgetExecsLocked(c)
 	for _, ep := range c.eps {
 		ep.network.removeEndpoint(c.id)
 	}

@@ -149,10 +149,12 @@ func (d *Daemon) containerLogs(w http.ResponseWriter, r *http.Request) error {
 }
 
 // hijack takes over the connection and writes the stream's response
-// header: 101 UPGRADED when the client asked for an upgrade, 200 with a
-// raw-stream content type otherwise. A request body (the options JSON
-// some clients send) is read and dropped.
-func (d *Daemon) hijack(w http.ResponseWriter, r *http.Request, multiplexed bool) (net.Conn, *bufio.Reader, error) {
+// head as dockerd does: 101 UPGRADED when the request has an Upgrade
+// header (multiplexed or raw by its content type from API 1.42), a bare
+// 200 with the raw-stream type otherwise. Exec start copies the daemon's
+// headers (Api-Version, Server...) into the head; attach sends none.
+// A request body (the options JSON some clients send) is read and dropped.
+func (d *Daemon) hijack(w http.ResponseWriter, r *http.Request, multiplexed, daemonHeaders bool) (net.Conn, *bufio.Reader, error) {
 	hj, ok := unwrapHijacker(w)
 	if !ok {
 		return nil, nil, errInternal("mockdaemon: connection cannot be hijacked")
@@ -166,23 +168,28 @@ func (d *Daemon) hijack(w http.ResponseWriter, r *http.Request, multiplexed bool
 	if err != nil {
 		return nil, nil, errInternal("mockdaemon: hijack: " + err.Error())
 	}
-	ct := "application/vnd.docker.raw-stream"
-	if multiplexed && infoOf(r).version.atLeast("1.42") {
-		ct = "application/vnd.docker.multiplexed-stream"
-	}
-	var head string
-	if strings.EqualFold(r.Header.Get("Upgrade"), "tcp") || strings.Contains(strings.ToLower(r.Header.Get("Connection")), "upgrade") {
-		head = "HTTP/1.1 101 UPGRADED\r\nContent-Type: " + ct + "\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n"
+	_, upgrade := r.Header["Upgrade"]
+	var head strings.Builder
+	if upgrade {
+		ct := "application/vnd.docker.raw-stream"
+		if multiplexed && infoOf(r).version.atLeast("1.42") {
+			ct = "application/vnd.docker.multiplexed-stream"
+		}
+		head.WriteString("HTTP/1.1 101 UPGRADED\r\nContent-Type: " + ct + "\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n")
 		infoOf(r).rec.Status = http.StatusSwitchingProtocols
 	} else {
-		head = "HTTP/1.1 200 OK\r\nContent-Type: " + ct + "\r\n\r\n"
+		head.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.raw-stream\r\n")
 		infoOf(r).rec.Status = http.StatusOK
 	}
-	if _, err := io.WriteString(conn, head); err != nil {
+	if daemonHeaders {
+		_ = w.Header().Write(&head)
+	}
+	head.WriteString("\r\n")
+	if _, err := io.WriteString(conn, head.String()); err != nil {
 		conn.Close()
 		return nil, nil, err
 	}
-	if infoOf(r).rec.Status == http.StatusSwitchingProtocols {
+	if upgrade {
 		// docker-py reads the upgraded stream from the raw socket under
 		// http.client's buffered reader: bytes that arrive together with the
 		// head are lost. dockerd's exec/attach setup gives the client time to
@@ -219,7 +226,7 @@ func (d *Daemon) containerAttach(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c := t.c
-	conn, br, err := d.hijack(w, r, !t.tty)
+	conn, br, err := d.hijack(w, r, !t.tty, false)
 	if err != nil {
 		return err
 	}
