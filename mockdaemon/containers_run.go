@@ -108,27 +108,38 @@ func (d *Daemon) startLocked(c *container) error {
 	c.pid = d.nextPID + 1000
 	c.state = containerState{Status: "running", Running: true, Pid: c.pid, StartedAt: d.now(), FinishedAt: c.state.FinishedAt}
 	c.logs.startRun()
-	var stdin io.Reader = eofReader{}
-	if c.config.OpenStdin {
-		c.stdin = newStdinPipe()
-		stdin = c.stdin.r
-	} else {
-		c.stdin = nil
-	}
 	done := make(chan struct{})
-	out := &gatedWriter{g: c.pauseGate, done: done, w: &logWriter{l: c.logs, stream: 1, tty: c.config.Tty}}
-	errw := &gatedWriter{g: c.pauseGate, done: done, w: &logWriter{l: c.logs, stream: 2, tty: c.config.Tty}}
+	gated := func(w io.Writer) io.Writer { return &gatedWriter{g: c.pauseGate, done: done, w: w} }
+	c.stdin, c.term = nil, nil
+	spec.Stdin = eofReader{}
 	if c.config.Tty {
-		errw = out
+		// One terminal output, echo included; without OpenStdin nothing
+		// types into it and a read waits, as on dockerd.
+		c.term = newTerminal(&logWriter{l: c.logs, stream: 1})
+		spec.Stdin, spec.Stdout = c.term, gated(c.term.output())
+		spec.Stderr = spec.Stdout
+	} else {
+		if c.config.OpenStdin {
+			c.stdin = newStdinPipe()
+			spec.Stdin = c.stdin.r
+		}
+		spec.Stdout = gated(&logWriter{l: c.logs, stream: 1})
+		spec.Stderr = gated(&logWriter{l: c.logs, stream: 2})
 	}
-	spec.Stdin, spec.Stdout, spec.Stderr = stdin, out, errw
 	p := startProc(spec)
 	c.proc = p
+	term := c.term
+	if term != nil {
+		term.setSignal(p.Signal)
+	}
 	exited := c.exited
 	d.startHealthLocked(c, exited)
 	d.goTracked(func() {
 		<-p.Done()
 		close(done)
+		if term != nil {
+			term.Close()
+		}
 		d.onExit(c, p, exited)
 	})
 	return nil
