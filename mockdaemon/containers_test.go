@@ -408,11 +408,11 @@ func TestAttachStdinEnd(t *testing.T) {
 	for _, tc := range []struct {
 		name        string
 		cfg         map[string]any
-		echo, after string
+		echo, after string // what the input brings back; what comes after its end
 		running     bool
 	}{
-		{"stdin once", map[string]any{"StdinOnce": true}, "x\n", "x\nend=0\n", false},
-		{"stdin open", map[string]any{}, "x\n", "x\n", true},
+		{"stdin once", map[string]any{"StdinOnce": true}, "x\n", "end=0\n", false},
+		{"stdin open", map[string]any{}, "x\n", "", true},
 		{"tty and stdin once", map[string]any{"StdinOnce": true, "Tty": true}, "x\r\nx\r\n", "", true},
 	} {
 		cfg := tc.cfg
@@ -422,9 +422,7 @@ func TestAttachStdinEnd(t *testing.T) {
 		t.Cleanup(func() { c.do("DELETE", "/containers/"+id+"?force=1", nil) })
 		s := c.hijack("/v1.56/containers/"+id+"/attach?stream=1&stdin=1&stdout=1&stderr=1", "", true)
 		s.send("x\n")
-		if cfg["Tty"] == true {
-			s.until(tc.echo)
-		}
+		s.until(tc.echo) // output still in flight when an attach's input ends may be lost, as on dockerd
 		s.closeWrite()
 		out, open := s.rest(5 * time.Second)
 		assert.False(t, open, tc.name)
