@@ -50,43 +50,46 @@ func startShell(spec procSpec) proc {
 func lookupUser(f *memfs.FS, user string) (uid, gid int, err error) {
 	u, g, _ := strings.Cut(user, ":")
 	if u != "" {
-		n, numErr := strconv.Atoi(u)
-		pw := lookupDB(f, "/etc/passwd", func(fields []string) bool {
-			if numErr == nil {
-				return fields[2] == u || fields[2] == strconv.Itoa(n)
-			}
-			return fields[0] == u
-		})
-		switch {
-		case pw != nil:
-			uid, _ = strconv.Atoi(pw[2])
-			gid, _ = strconv.Atoi(pw[3])
-		case numErr == nil && n >= 0:
-			uid = n
-		default:
+		pw, id, ok := findID(f, "/etc/passwd", u)
+		if !ok {
 			return 0, 0, fmt.Errorf("unable to find user %s: no matching entries in passwd file", u)
+		}
+		uid = id
+		if pw != nil {
+			gid, _ = strconv.Atoi(pw[3])
 		}
 	} else if pw := lookupDB(f, "/etc/passwd", func(fields []string) bool { return fields[2] == "0" }); pw != nil {
 		gid, _ = strconv.Atoi(pw[3])
 	}
 	if g != "" {
-		n, numErr := strconv.Atoi(g)
-		gr := lookupDB(f, "/etc/group", func(fields []string) bool {
-			if numErr == nil {
-				return fields[2] == g || fields[2] == strconv.Itoa(n)
-			}
-			return fields[0] == g
-		})
-		switch {
-		case gr != nil:
-			gid, _ = strconv.Atoi(gr[2])
-		case numErr == nil && n >= 0:
-			gid = n
-		default:
+		_, id, ok := findID(f, "/etc/group", g)
+		if !ok {
 			return 0, 0, fmt.Errorf("unable to find group %s: no matching entries in group file", g)
 		}
+		gid = id
 	}
 	return uid, gid, nil
+}
+
+// findID finds s, a name or a number, in an /etc/passwd-like file: the
+// entry that has it and its id, or for a number no entry has, the number;
+// ok is false for a name no entry has.
+func findID(f *memfs.FS, file, s string) (entry []string, id int, ok bool) {
+	n, numErr := strconv.Atoi(s)
+	entry = lookupDB(f, file, func(fields []string) bool {
+		if numErr == nil {
+			return fields[2] == s || fields[2] == strconv.Itoa(n)
+		}
+		return fields[0] == s
+	})
+	switch {
+	case entry != nil:
+		id, _ = strconv.Atoi(entry[2])
+		return entry, id, true
+	case numErr == nil && n >= 0:
+		return nil, n, true
+	}
+	return nil, 0, false
 }
 
 // lookupDB returns the fields of the first line of an /etc/passwd-like

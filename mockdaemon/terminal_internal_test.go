@@ -5,30 +5,11 @@ import (
 	"encoding/base64"
 	"io"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// syncBuffer is a bytes.Buffer for concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // readable is what the process could read now, ends of file as "<EOF>".
 func readable(t *terminal) string {
@@ -76,7 +57,7 @@ func TestTerminalLineDiscipline(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var out syncBuffer
+			var out bytes.Buffer
 			term := newTerminal(&out)
 			var sigs []int
 			term.setSignal(func(sig int) { sigs = append(sigs, sig) })
@@ -99,7 +80,7 @@ func TestTerminalLineDiscipline(t *testing.T) {
 // TestTerminalReadAndOutput: the process reads a line at a time, end of
 // file once per ^D, and its output gets \r\n.
 func TestTerminalReadAndOutput(t *testing.T) {
-	var out syncBuffer
+	var out bytes.Buffer
 	term := newTerminal(&out)
 	_, err := term.Write([]byte("one\ntwo\n\x04three\n"))
 	require.NoError(t, err)
