@@ -24,10 +24,13 @@ type Options struct {
 	// no negotiation happens. The zero Version negotiates with the daemon
 	// on the first call.
 	APIVersion wire.Version
-	// PoolSize is the most connections kept to the daemon, idle or busy
-	// (docker-py's max_pool_size). 0 means 10.
+	// PoolSize is the most connections short calls hold at once, and idle
+	// ones kept (docker-py's max_pool_size); long-lived calls (wait, logs
+	// -f, events, attach) get their own beyond it (see wire.Options).
+	// 0 means 10.
 	PoolSize int
-	// Timeout bounds each call's connect and wait for response headers; it
+	// Timeout bounds each call's wait for a free connection, then its
+	// connect, response headers and plain answer (see wire.Options); it
 	// never cuts a stream that is delivering (logs -f, events, wait, pull).
 	// 0 means 60s; negative means none.
 	Timeout time.Duration

@@ -44,5 +44,6 @@
 // # Concurrency
 //
 // A Client is safe for concurrent use by many goroutines; its connections
-// are pooled (at most [Options.PoolSize] per daemon).
+// are pooled (short calls hold at most [Options.PoolSize] at once, and
+// long-lived streams get connections of their own).
 package dockwire

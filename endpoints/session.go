@@ -2,6 +2,7 @@ package endpoints
 
 import (
 	"context"
+	"net"
 
 	"github.com/dockwire/dockwire/wire"
 )
@@ -67,5 +68,23 @@ func (s *SessionService) Start(ctx context.Context, opts SessionStartOptions) (*
 		}
 	}
 	r.Header, r.NoTimeout = h, true
-	return upgrade(ctx, s.w, r)
+	up, err := upgrade(ctx, s.w, r)
+	if err != nil {
+		return nil, err
+	}
+	// wire hands the connection over unwatched: ctx bounds the session.
+	raw := up.Conn
+	up.Conn = &sessionConn{Conn: raw, stop: context.AfterFunc(ctx, func() { raw.Close() })}
+	return up, nil
+}
+
+// sessionConn is a session's connection, closed when its ctx ends.
+type sessionConn struct {
+	net.Conn
+	stop func() bool
+}
+
+func (c *sessionConn) Close() error {
+	c.stop()
+	return c.Conn.Close()
 }

@@ -20,8 +20,9 @@
 //  3. FuzzWireStream (wire.Stream): records valid JSON and <= MaxRecord;
 //     errors typed (*wire.StreamError, ErrTooLarge, io.ErrUnexpectedEOF, a
 //     JSON syntax error); an endless record stops at MaxRecord, no hang.
-//  4. FuzzWireError (wire.ReadError): always a *wire.Error, message non-empty,
-//     bounded, quoted by Error(); status mapped to the documented sentinel.
+//  4. FuzzWireError (wire.ReadError): always a *wire.Error, message non-empty
+//     and bounded; Error() one line of at most 512 bytes that quotes a short
+//     plain message whole; status mapped to the documented sentinel.
 //  5. FuzzWireVersion (wire.ParseVersion): Parse(String(v)) == v, input
 //     canonical; garbage rejected with ErrInvalidArgument.
 //  6. FuzzWireNegotiate (wire.Negotiate): within [MinVersion, client] and
@@ -56,6 +57,11 @@
 //     struct) to the same values.
 //  18. FuzzWireResponse (wire.ReadResponse): typed errors, body bounded by
 //     the input, Content-Length honoured, never a hang on finite input.
+//  19. FuzzWirePool (wire.Client's pool, on unix socket pairs): two
+//     requests over a pool of one connection, the daemon's answer to the
+//     first fuzzed, its answer to the second a nonce; no answer is ever
+//     given to the wrong request: the second always gets its nonce, never
+//     bytes left over from the first nor an error they caused.
 //
 // Beside them, for parsers that are not in the list: FuzzTarMatcher
 // (tarstream.Matcher, path cleaning does not change the answer),

@@ -35,15 +35,16 @@ func parseSignal(s string, def int) (int, error) {
 }
 
 // startFailedLocked records a start that failed as dockerd does: the
-// error in State.Error, an exit code (runc's 127 or 126, else 128 unless
-// the last run left one), the container removed if AutoRemove; and
-// returns the error.
+// error in State.Error, its endpoints released, an exit code (runc's 127
+// or 126, else 128 unless the last run left one), the container removed
+// if AutoRemove; and returns the error.
 func (d *Daemon) startFailedLocked(c *container, f *startFailure) error {
 	err := errInternal(f.msg) // dockerd's own lookup of the user
 	if !f.user {
 		err = errInvalid("failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: " + f.msg + ": unknown")
 	}
 	c.state.Error = err.Error()
+	d.releaseNetworksLocked(c)
 	switch {
 	case f.code != 0:
 		c.state.ExitCode = f.code
@@ -73,10 +74,8 @@ func (d *Daemon) startLocked(c *container) error {
 	if c.state.Running {
 		return errNotModified()
 	}
-	for name, ep := range c.eps {
-		if _, ok := d.networks[ep.network.id]; !ok {
-			return errNotFound("network " + name + " not found")
-		}
+	if err := d.attachNetworksLocked(c); err != nil {
+		return err
 	}
 	initOn := c.host.Init != nil && *c.host.Init
 	spec := procSpec{
@@ -98,6 +97,7 @@ func (d *Daemon) startLocked(c *container) error {
 		return d.startFailedLocked(c, f)
 	}
 	d.allocatePortsLocked(c)
+	d.writeNetFilesLocked(c)
 	c.stopping = false
 	c.manualStop = false
 	c.hasRun = true
@@ -208,6 +208,7 @@ func (d *Daemon) onExit(c *container, p proc, exited chan struct{}) {
 		c.state.ExitCode = code
 		c.state.FinishedAt = d.now()
 		c.state.Status = "exited"
+		d.releaseNetworksLocked(c)
 		restart = !c.stopping && !d.closing() && !c.removing && c.shouldRestart(code)
 		autoRemove = c.host.AutoRemove && !c.removing && !restart
 		if autoRemove {
@@ -287,9 +288,7 @@ func (d *Daemon) removeLocked(c *container, removeVolumes bool) {
 	d.unindexContainerLocked(c)
 	delete(d.names, c.name)
 	d.forgetExecsLocked(c)
-	for _, ep := range c.eps {
-		ep.network.removeEndpoint(c.id)
-	}
+	d.releaseNetworksLocked(c)
 	d.detachVolumesLocked(c, removeVolumes)
 	c.state.Status = "removing"
 	close(c.removed)

@@ -194,7 +194,8 @@ func sortedKeys[V any](m map[string]V) []string {
 	return ks
 }
 
-// writeNetFilesLocked writes /sys/class/net: lo and one ethN per network.
+// writeNetFilesLocked writes /etc/hosts and /sys/class/net: lo and one
+// ethN per endpoint of the running container.
 func (d *Daemon) writeNetFilesLocked(c *container) {
 	f := c.fs
 	ro := c.host.ReadonlyRootfs
@@ -202,6 +203,7 @@ func (d *Daemon) writeNetFilesLocked(c *container) {
 		f.SetReadOnly(false)
 		defer f.SetReadOnly(true)
 	}
+	_ = f.WriteFile("/etc/hosts", []byte(d.hostsFileLocked(c)), 0o644)
 	_ = f.RemoveAll("/sys/class/net")
 	_ = f.MkdirAll("/sys/class/net/lo", 0o755)
 	write := func(dir string, files map[string]string) {
@@ -214,7 +216,7 @@ func (d *Daemon) writeNetFilesLocked(c *container) {
 	i := 0
 	for _, name := range c.netOrder() {
 		ep := c.eps[name]
-		if ep.network.driver == "null" || ep.network.driver == "host" {
+		if !ep.active || ep.network.driver == "null" || ep.network.driver == "host" {
 			continue
 		}
 		// veth pairs: the container's end links to the host's, numbered after it

@@ -3,6 +3,7 @@ package mux
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"sync"
@@ -15,8 +16,12 @@ import (
 // to its stdin; CloseWrite ends stdin.
 //
 // The context given to NewConn bounds the connection's life: when it is
-// cancelled, the connection is closed, and blocked reads and writes return
-// an error that wraps the context's error.
+// cancelled, the connection is closed (under TLS, the connection beneath,
+// so that no close_notify tells the daemon to end the stream cleanly), and
+// from then on every read and write, blocked or not, returns an error that
+// wraps the context's error, never io.EOF: a cancelled stream never looks
+// like one that ended. The Conn's watch on the context is the only one the
+// connection needs (wire.Client.Upgrade leaves none behind).
 //
 // # Concurrency
 //
@@ -152,15 +157,24 @@ func (c *Conn) abort() {
 	_ = raw.Close()
 }
 
-// err wraps a connection error; once the context is done, the error wraps
-// the context's cause instead of the deadline or closed-connection error the
-// abort produced.
+// err wraps a connection error. Once the context is done, every error,
+// io.EOF included, becomes one wrapping the context's error (and its cause,
+// when one was given) instead of the deadline or closed-connection error the
+// abort produced: a peer may end the stream cleanly when it sees the
+// client go (dockerd does on a TLS close_notify), and a cancelled call must
+// not pass that for success.
 func (c *Conn) err(op string, err error) error {
-	if err == nil || err == io.EOF {
-		return err
+	if err == nil {
+		return nil
 	}
-	if cerr := context.Cause(c.ctx); cerr != nil {
+	if cerr := c.ctx.Err(); cerr != nil {
+		if cause := context.Cause(c.ctx); cause != cerr {
+			cerr = fmt.Errorf("%w: %w", cerr, cause)
+		}
 		return &muxErr{op: op, err: cerr}
+	}
+	if err == io.EOF {
+		return err
 	}
 	return &muxErr{op: op, err: err}
 }

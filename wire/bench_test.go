@@ -9,6 +9,9 @@ import (
 	"net"
 	"strings"
 	"testing"
+
+	"github.com/dockwire/dockwire/internal/testnet"
+	"github.com/dockwire/dockwire/mux"
 )
 
 // listBody is a /containers/json answer shaped like perf-baselines.md's:
@@ -35,29 +38,33 @@ type listRow struct {
 	Status string
 }
 
+// answerAll answers every request on c with the same response, until c
+// fails; it closes c.
+func answerAll(c net.Conn, response []byte) {
+	defer c.Close()
+	br := bufio.NewReader(c)
+	for {
+		// Read a request header block (benchmark requests have no body).
+		for {
+			line, err := br.ReadSlice('\n')
+			if err != nil {
+				return
+			}
+			if len(line) <= 2 {
+				break
+			}
+		}
+		if _, err := c.Write(response); err != nil {
+			return
+		}
+	}
+}
+
 // pipeDaemon answers every request on a net.Pipe with the same response.
 func pipeDaemon(b *testing.B, response []byte) func(ctx context.Context) (net.Conn, error) {
 	return func(ctx context.Context) (net.Conn, error) {
 		client, server := net.Pipe()
-		go func() {
-			defer server.Close()
-			br := bufio.NewReader(server)
-			for {
-				// Read a request header block (benchmark requests have no body).
-				for {
-					line, err := br.ReadSlice('\n')
-					if err != nil {
-						return
-					}
-					if len(line) <= 2 {
-						break
-					}
-				}
-				if _, err := server.Write(response); err != nil {
-					return
-				}
-			}
-		}()
+		go answerAll(server, response)
 		return client, nil
 	}
 }
@@ -66,7 +73,7 @@ func BenchmarkGetJSON(b *testing.B) {
 	resp := []byte(fmt.Sprintf("HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Type: application/json\r\nDate: Thu, 26 Nov 2026 16:59:45 GMT\r\nDocker-Experimental: false\r\nOstype: linux\r\nServer: Docker/20.10.24+dfsg1 (linux)\r\nContent-Length: %d\r\n\r\n%s", len(listBody), listBody))
 	c := NewClient(pipeDaemon(b, resp), Options{Version: Version{1, 41}})
 	defer c.Close()
-	ctx := context.Background()
+	ctx := b.Context()
 	b.ReportAllocs()
 	b.SetBytes(int64(len(listBody)))
 	for b.Loop() {
@@ -87,7 +94,43 @@ func BenchmarkGetRaw(b *testing.B) {
 	resp := []byte(fmt.Sprintf("HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Type: application/json\r\nDate: Thu, 26 Nov 2026 16:59:45 GMT\r\nDocker-Experimental: false\r\nOstype: linux\r\nServer: Docker/20.10.24+dfsg1 (linux)\r\nContent-Length: %d\r\n\r\n%s", len(listBody), listBody))
 	c := NewClient(pipeDaemon(b, resp), Options{Version: Version{1, 41}})
 	defer c.Close()
-	ctx := context.Background()
+	ctx := b.Context()
+	buf := make([]byte, 32<<10)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(listBody)))
+	for b.Loop() {
+		r, err := c.Do(ctx, &Request{Method: "GET", Path: "/containers/json"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{r.Body}, buf); err != nil {
+			b.Fatal(err)
+		}
+		r.Body.Close()
+	}
+}
+
+// BenchmarkGetRawUnix is BenchmarkGetRaw over a unix socket, where a
+// pooled connection is checked with recv(MSG_PEEK) before its reuse.
+func BenchmarkGetRawUnix(b *testing.B) {
+	resp := []byte(fmt.Sprintf("HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(listBody), listBody))
+	ln, sock := testnet.Unix(b)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go answerAll(c, resp)
+		}
+	}()
+	b.Cleanup(func() { ln.Close() })
+	c := NewClient(func(ctx context.Context) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, "unix", sock)
+	}, Options{Version: Version{1, 41}})
+	defer c.Close()
+	ctx := b.Context()
 	buf := make([]byte, 32<<10)
 	b.ReportAllocs()
 	b.SetBytes(int64(len(listBody)))
@@ -161,10 +204,11 @@ func BenchmarkStream(b *testing.B) {
 		fmt.Fprintf(&in, `{"status":"Downloading","progressDetail":{"current":%d,"total":1000000},"id":"abcdef012345"}`+"\n", i)
 	}
 	data := in.Bytes()
+	ctx := b.Context()
 	b.ReportAllocs()
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		s := NewStream[progress](context.Background(), io.NopCloser(bytes.NewReader(data)), "", StreamOptions{})
+		s := NewStream[progress](ctx, io.NopCloser(bytes.NewReader(data)), "", StreamOptions{})
 		n := 0
 		for s.Next() {
 			n++
@@ -172,5 +216,71 @@ func BenchmarkStream(b *testing.B) {
 		if s.Err() != nil || n != 1000 {
 			b.Fatal(n, s.Err())
 		}
+	}
+}
+
+// countingReader counts the Reads made on it.
+type countingReader struct {
+	r     io.Reader
+	reads int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	c.reads++
+	return c.r.Read(p)
+}
+
+// countingWriter counts the Writes made on it and drops their bytes.
+type countingWriter struct{ writes int }
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.writes++
+	return len(p), nil
+}
+
+// BenchmarkChunkedLogs reads a logs stream as dockerd sends it: each
+// stdcopy frame flushed in its own chunk, demultiplexed by mux.Copy
+// straight from Response.Body. reads/frame is how many Body.Reads (each
+// one a refill of mux's buffer) a frame costs; writes/frame how many
+// Writes to stdout (each a syscall on a terminal or a file): mux.Copy
+// merges the small frames it finds buffered together.
+func BenchmarkChunkedLogs(b *testing.B) {
+	const total = 4 << 20 // payload bytes per op
+	for _, size := range []int{16, 1 << 10, 32 << 10} {
+		b.Run(fmt.Sprintf("frame=%d", size), func(b *testing.B) {
+			var in bytes.Buffer
+			in.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+			var frame bytes.Buffer
+			w := mux.NewMuxer(&frame).Stream(mux.Stdout)
+			w.Write(bytes.Repeat([]byte{'x'}, size))
+			frames := total / size
+			for range frames {
+				fmt.Fprintf(&in, "%x\r\n%s\r\n", frame.Len(), frame.Bytes())
+			}
+			in.WriteString("0\r\n\r\n")
+			data := in.Bytes()
+			r := bytes.NewReader(data)
+			br := bufio.NewReaderSize(r, 32<<10)
+			reads, writes := 0, 0
+			b.SetBytes(int64(total))
+			b.ReportAllocs()
+			for b.Loop() {
+				r.Reset(data)
+				br.Reset(r)
+				resp, err := ReadResponse(br, "GET")
+				if err != nil {
+					b.Fatal(err)
+				}
+				cr := &countingReader{r: resp.Body}
+				var cw countingWriter
+				if n, err := mux.Copy(&cw, io.Discard, cr); err != nil || n != int64(frames*size) {
+					b.Fatal(n, err)
+				}
+				reads += cr.reads
+				writes += cw.writes
+			}
+			b.ReportMetric(float64(reads)/float64(b.N*frames), "reads/frame")
+			b.ReportMetric(float64(writes)/float64(b.N*frames), "writes/frame")
+		})
 	}
 }

@@ -20,17 +20,63 @@
 // # Errors
 //
 // A daemon's answer with status >= 300 is a *Error; errors.Is maps it to
-// the sentinels (ErrNotFound, ErrConflict, ...). An operation or field
+// the sentinels (ErrNotFound, ErrConflict, ...), and its Error() is one
+// line of a few hundred bytes however long the body. An operation or field
 // newer than the negotiated API is a *VersionError, returned before any
 // I/O. Bytes that are not HTTP are a *ProtocolError wrapping ErrMalformed
 // or ErrTooLarge; truncated bodies wrap io.ErrUnexpectedEOF; an error
-// record inside a 200 JSON stream is a *StreamError.
+// record inside a 200 JSON stream is a *StreamError. Options.Timeout
+// running out is a *TimeoutError naming the wait that ran out; it matches
+// context.DeadlineExceeded.
+//
+// # The pool
+//
+// A Client keeps keep-alive connections to the daemon. Short calls (every
+// request without Request.NoTimeout) hold at most Options.PoolSize
+// connections at once; one more waits for a free connection, at most
+// Options.Timeout, then fails with a *TimeoutError of phase "queue" without
+// touching any connection. Long-lived calls (Request.NoTimeout: wait,
+// followed logs, events, stats streams, attach and exec, pulls, builds)
+// do not count against PoolSize: they take an idle connection when there
+// is one and dial their own otherwise, so ten followed logs never starve a
+// Ping. At most PoolSize idle connections are kept, each for
+// Options.IdleTimeout.
+//
+// A connection goes back to the pool only when its response was read to
+// the end and its reader holds no byte more; before it is reused, it is
+// checked without waiting for bytes nobody asked for and for a close by the
+// daemon (recv with MSG_PEEK on a unix or TCP socket; a read with a past
+// deadline above a TLS layer and on connections that are no socket):
+// either drops it. A request on a reused connection
+// that died under it is retried once on a fresh connection when none of it
+// was written (its body rewound when it is an io.Seeker), or when it is a
+// GET or HEAD without body; anything else fails with an error wrapping
+// ErrConnLost. An upgraded connection (Upgrade) leaves the pool for good.
+//
+// # Limits
+//
+// ReadResponse bounds a header block (MaxHeaderBytes, MaxHeaderFields) and
+// chunk size lines; error bodies are read up to MaxErrorBody; a Stream's
+// records are capped (StreamOptions.MaxRecord, DefaultMaxRecord); DoJSON's
+// answer is capped at Options.MaxBody (DefaultMaxBody, 64 MiB), a
+// Content-Length above it refused before reading. Every limit ends in an
+// error wrapping ErrTooLarge. A stream's body (Do) has no cap: it is read
+// as it comes, never held whole.
 //
 // # Timeouts and cancellation
 //
-// Options.Timeout bounds the dial, the request write and the wait for the
-// response headers, never the reading of a body: a followed log or an
-// event stream runs as long as its ctx. Cancelling the ctx of a call
-// closes the connection it holds, so every blocked read or write returns
-// at once.
+// Options.Timeout bounds two waits of a call, each on its own clock: the
+// wait for a free connection, then the exchange: the dial, the request
+// write and the response headers and, for an answer read whole (DoJSON,
+// Ping, the body of an error status), its body. Once DoJSON has decoded
+// its value it waits 50 ms at most for the rest of the body, then drops
+// the connection rather than block. A stream's body (Do: logs,
+// events, an export) is never bounded by Timeout, and Request.NoTimeout
+// lifts the bound once the request is written (a wait answers when the
+// container exits). Cancelling the ctx of a call closes the connection it
+// holds, beneath any TLS layer (no close_notify, which dockerd answers by
+// ending the stream cleanly), so every blocked read or write returns at
+// once; from then on the call's reads fail with an error wrapping
+// ctx.Err(), never io.EOF. Upgrade's ctx bounds only the exchange: the
+// upgraded connection is the caller's, and mux.NewConn binds it to a ctx.
 package wire

@@ -2,11 +2,15 @@ package wire
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
+	"time"
+	"unicode/utf8"
 )
 
 // Sentinel errors. A *Error matches one of them with errors.Is according to
@@ -28,30 +32,138 @@ var (
 	// ErrMalformed is wrapped by every *ProtocolError about bytes that are not
 	// valid HTTP/1.1 (status line, header, Content-Length, chunk framing).
 	ErrMalformed = errors.New("wire: malformed HTTP response")
-	// ErrTooLarge is wrapped when a response header block or a stream record
-	// exceeds its limit.
+	// ErrTooLarge is wrapped when a response header block, a stream record
+	// or the answer DoJSON reads (Options.MaxBody) exceeds its limit.
 	ErrTooLarge = errors.New("wire: limit exceeded")
 	// ErrConnLost is wrapped when the daemon closed the connection before
-	// sending any byte of a response. Requests that are safe to repeat (GET and
-	// HEAD without a body) are retried once on a fresh connection when this
-	// happens on a reused one; for others the error is returned and the
-	// caller decides.
+	// sending any byte of a response. A pooled connection is checked before
+	// it is reused (one the daemon closed while it sat idle is dropped
+	// unused), and a request on a reused connection is retried once on a
+	// fresh one when no byte of it was written, or when it is safe to
+	// repeat (GET and HEAD without a body); otherwise the error is returned
+	// and the caller decides.
 	ErrConnLost = errors.New("wire: connection closed before a response")
 )
 
+// TimeoutError is Options.Timeout running out. Phase says which wait ran
+// out:
+//
+//   - "queue": the wait for a free connection; every connection of the
+//     pool stayed in use for the whole Timeout. No connection was touched.
+//   - "dial": opening a new connection.
+//   - "write": sending the request (for a request body, Timeout without
+//     progress).
+//   - "headers": the wait for the response headers.
+//   - "body": reading an answer read whole (DoJSON, Ping, the body of an
+//     error status).
+//
+// errors.Is(err, context.DeadlineExceeded) holds, as it does for a ctx
+// deadline; Err is the I/O error beneath (nil for "queue"), so
+// errors.Is(err, os.ErrDeadlineExceeded) holds for the other phases.
+type TimeoutError struct {
+	Phase   string
+	Timeout time.Duration
+	Err     error
+}
+
+var timeoutWaits = map[string]string{
+	"queue":   "waiting for a free connection",
+	"dial":    "dialling",
+	"write":   "sending the request",
+	"headers": "waiting for the response headers",
+	"body":    "reading the response body",
+}
+
+func (e *TimeoutError) Error() string {
+	what := timeoutWaits[e.Phase]
+	if what == "" {
+		what = e.Phase
+	}
+	s := "wire: " + e.Timeout.String() + " timeout " + what
+	if e.Phase == "dial" && e.Err != nil {
+		s += ": " + strings.TrimPrefix(e.Err.Error(), "wire: ")
+	}
+	return s
+}
+
+// Is reports context.DeadlineExceeded as a match.
+func (e *TimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
+
+func (e *TimeoutError) Unwrap() error { return e.Err }
+
 // Error is a daemon's answer with a status code >= 300. Message is the
 // daemon's own message (the "message" field of a JSON body, or the trimmed
-// text of any other body). Method and Path name the request (Path without
-// the /vX.Y prefix).
+// text of any other body, at most MaxErrorBody bytes of it). Method and
+// Path name the request (Path without the /vX.Y prefix).
+//
+// Error() is one line of at most a few hundred bytes: line breaks and tabs
+// in Message become spaces, and a longer message is cut, saying how many
+// bytes it left out (and, for a body over MaxErrorBody, how long the body
+// was). Message itself keeps everything that was read.
 type Error struct {
 	StatusCode int
 	Message    string
 	Method     string
 	Path       string
+
+	// bodyLen is the length of a body cut at MaxErrorBody: -1 unknown, 0
+	// when Message holds the whole body.
+	bodyLen int64
 }
 
+// maxErrorLine is how many bytes of Message Error() quotes.
+const maxErrorLine = 300
+
 func (e *Error) Error() string {
-	return "wire: " + e.Method + " " + e.Path + ": " + strconv.Itoa(e.StatusCode) + ": " + e.Message
+	var b strings.Builder
+	b.WriteString("wire: ")
+	b.WriteString(e.Method)
+	b.WriteByte(' ')
+	b.WriteString(e.Path)
+	b.WriteString(": ")
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	b.WriteString(": ")
+	rest := oneLine(&b, e.Message, maxErrorLine)
+	switch {
+	case e.bodyLen > 0:
+		fmt.Fprintf(&b, " … [%d more bytes; body of %d bytes]", rest, e.bodyLen)
+	case e.bodyLen < 0:
+		fmt.Fprintf(&b, " … [%d more bytes; body over %d MiB]", rest, MaxErrorBody>>20)
+	case rest > 0:
+		fmt.Fprintf(&b, " … [%d more bytes]", rest)
+	}
+	return b.String()
+}
+
+// oneLine writes at most max bytes of s to b, each run of spaces, tabs and
+// line breaks as one space and other control bytes dropped, cut on a rune
+// boundary. It returns how many bytes of s it left out.
+func oneLine(b *strings.Builder, s string, max int) int {
+	n := 0
+	space := false
+	for i, r := range s {
+		if r == ' ' || r == '\t' || r == '\n' || r == '\r' {
+			space = true
+			continue
+		}
+		if r < ' ' || r == 0x7f {
+			continue
+		}
+		w := utf8.RuneLen(r) // an invalid byte is written as U+FFFD: 3
+		if space {
+			w++
+		}
+		if n+w > max {
+			return len(s) - i
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+		n += w
+	}
+	return 0
 }
 
 // Is maps the status code to the sentinels: 304 ErrNotModified, 400
@@ -97,15 +209,24 @@ func sentinelFor(code int) error {
 const MaxErrorBody = 1 << 20
 
 // ReadError builds the *Error for resp, reading at most MaxErrorBody bytes
-// of its body (it does not close it). The message is the "message" field
-// when the body is JSON (a Content-Type containing "json", or a body
-// starting with '{') and decodes as such, else the trimmed body text; an
-// empty message becomes "<status text> (no error message)".
+// of its body (and one more, to tell whether the body went on; it does not
+// close it). The message is the "message" field when the body is JSON (a
+// Content-Type containing "json", or a body starting with '{') and decodes
+// as such, else the trimmed body text; an empty message becomes
+// "<status text> (no error message)". A body that fails or stalls part way
+// gives the message of what arrived.
 func ReadError(method, path string, resp *Response) *Error {
 	e := &Error{StatusCode: resp.StatusCode, Method: method, Path: path}
 	var body []byte
 	if resp.Body != nil {
-		body, _ = io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
+		body, _ = io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody+1))
+	}
+	if len(body) > MaxErrorBody {
+		body = body[:MaxErrorBody]
+		e.bodyLen = -1
+		if resp.ContentLength > MaxErrorBody {
+			e.bodyLen = resp.ContentLength
+		}
 	}
 	e.Message = errorMessage(resp.Header.Get("Content-Type"), body)
 	if e.Message == "" {

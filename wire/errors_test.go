@@ -1,11 +1,12 @@
 package wire
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 func TestErrorIs(t *testing.T) {
@@ -23,13 +24,15 @@ func TestErrorIs(t *testing.T) {
 	for _, tt := range tests {
 		var err error = fmt.Errorf("wrapped: %w", &Error{StatusCode: tt.code, Message: "m", Method: "GET", Path: "/x"})
 		for _, s := range all {
-			if got := errors.Is(err, s); got != (s == tt.want) {
-				t.Errorf("status %d: errors.Is(%v) = %v", tt.code, s, got)
+			if s == tt.want {
+				assert.ErrorIs(t, err, s, "status %d", tt.code)
+			} else {
+				assert.NotErrorIs(t, err, s, "status %d", tt.code)
 			}
 		}
 		var e *Error
-		if !errors.As(err, &e) || e.StatusCode != tt.code {
-			t.Errorf("errors.As failed for %d", tt.code)
+		if assert.ErrorAs(t, err, &e, "status %d", tt.code) {
+			assert.Equal(t, tt.code, e.StatusCode)
 		}
 	}
 }
@@ -66,21 +69,16 @@ func TestReadError(t *testing.T) {
 				resp.Header.Set("Content-Type", tt.contentType)
 			}
 			e := ReadError("GET", "/containers/abc/json", resp)
-			if e.Message != tt.want {
-				t.Errorf("Message = %.80q, want %.80q", e.Message, tt.want)
-			}
-			if e.StatusCode != tt.code || e.Method != "GET" || e.Path != "/containers/abc/json" {
-				t.Errorf("fields: %+v", e)
-			}
-			if r.n > MaxErrorBody {
-				t.Errorf("read %d bytes, cap is %d", r.n, MaxErrorBody)
-			}
+			assert.Equal(t, tt.want, e.Message)
+			assert.Equal(t, tt.code, e.StatusCode)
+			assert.Equal(t, "GET", e.Method)
+			assert.Equal(t, "/containers/abc/json", e.Path)
+			// One more byte than the cap says whether the body went on.
+			assert.LessOrEqual(t, r.n, MaxErrorBody+1, "bytes read, cap is %d", MaxErrorBody)
 		})
 	}
 	e := &Error{StatusCode: 404, Message: "No such container: abc", Method: "GET", Path: "/containers/abc/json"}
-	if want := "wire: GET /containers/abc/json: 404: No such container: abc"; e.Error() != want {
-		t.Errorf("Error() = %q", e.Error())
-	}
+	assert.Equal(t, "wire: GET /containers/abc/json: 404: No such container: abc", e.Error())
 }
 
 type countingBody struct {
@@ -105,8 +103,43 @@ func TestStreamAndProtocolErrorMessages(t *testing.T) {
 		{&ProtocolError{What: "header block", Err: ErrTooLarge}, "wire: HTTP response header block too large"},
 	}
 	for _, tt := range tests {
-		if tt.err.Error() != tt.want {
-			t.Errorf("got %q, want %q", tt.err.Error(), tt.want)
-		}
+		assert.EqualError(t, tt.err, tt.want)
 	}
+}
+
+// Error() is one readable line of a few hundred bytes whatever the body:
+// a 50 MiB HTML page gave a 1,048,609-byte message (issue 13, defect 8).
+// Message keeps what was read (MaxErrorBody), and Error() says how much it
+// left out.
+func TestErrorOneLine(t *testing.T) {
+	page := "<html>\r\n<head><title>500 Internal Server Error</title></head>\n<body>\n" +
+		strings.Repeat("<p>\tstack frame</p>\n", 50<<20/20)
+	for _, tt := range []struct {
+		name    string
+		length  int64 // Content-Length, -1 unknown
+		body    string
+		message string // the start of Message
+		says    string // in Error()
+	}{
+		{"50 MiB, length known", int64(len(page)), page, "<html>\r\n<head>", fmt.Sprintf("body of %d bytes", len(page))},
+		{"50 MiB, chunked", -1, page, "<html>\r\n<head>", "body over 1 MiB"},
+		{"1 KiB of text", -1, strings.Repeat("word ", 200), "word word", "more bytes"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := &Response{StatusCode: 500, Header: Header{"Content-Type": {"text/html"}}, Body: io.NopCloser(strings.NewReader(tt.body)), ContentLength: tt.length}
+			e := ReadError("GET", "/containers/json", resp)
+			s := e.Error()
+			assert.LessOrEqual(t, len(s), 512, s)
+			assert.NotContains(t, s, "\n")
+			assert.NotContains(t, s, "\r")
+			assert.NotContains(t, s, "\t")
+			assert.True(t, strings.HasPrefix(s, "wire: GET /containers/json: 500: "), s)
+			assert.Contains(t, s, tt.says)
+			assert.True(t, strings.HasPrefix(e.Message, tt.message), "Message starts %.40q", e.Message)
+			assert.GreaterOrEqual(t, len(e.Message), min(len(tt.body), MaxErrorBody)-16, "Message lost the body")
+		})
+	}
+	// Short messages read as before; inner newlines become spaces.
+	e := &Error{StatusCode: 400, Message: "build failed:\n  step 3: exit 1", Method: "POST", Path: "/build"}
+	assert.Equal(t, "wire: POST /build: 400: build failed: step 3: exit 1", e.Error())
 }

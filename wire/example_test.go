@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"time"
 
 	"github.com/dockwire/dockwire/wire"
 )
@@ -114,4 +115,47 @@ func ExampleClient() {
 	v, _ := cli.Version(context.Background())
 	fmt.Println(len(list), err, v)
 	// Output: 0 <nil> 1.41
+}
+
+// A short call that finds every connection of the pool in use waits for
+// one at most Options.Timeout, then fails with a *TimeoutError saying so;
+// no connection is touched.
+func ExampleTimeoutError() {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		br := bufio.NewReader(c)
+		for {
+			line, err := br.ReadString('\n')
+			if err != nil {
+				return
+			}
+			if line == "\r\n" {
+				io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello")
+			}
+		}
+	}()
+	dialer := func(ctx context.Context) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, "tcp", ln.Addr().String())
+	}
+	cli := wire.NewClient(dialer, wire.Options{Version: wire.Version{Major: 1, Minor: 41}, PoolSize: 1, Timeout: 100 * time.Millisecond})
+	defer cli.Close()
+	ctx := context.Background()
+	// An export holds the only connection while its body is unread.
+	export, _ := cli.Do(ctx, &wire.Request{Method: "GET", Path: "/containers/x/export"})
+	defer export.Body.Close()
+
+	err := cli.DoJSON(ctx, &wire.Request{Method: "GET", Path: "/containers/json"}, nil)
+	var te *wire.TimeoutError
+	fmt.Println(errors.As(err, &te), te.Phase, errors.Is(err, context.DeadlineExceeded))
+	fmt.Println(err)
+	// Output:
+	// true queue true
+	// wire: GET /containers/json: 100ms timeout waiting for a free connection
 }

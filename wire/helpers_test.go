@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dockwire/dockwire/dial"
 	"github.com/dockwire/dockwire/internal/testnet"
 )
@@ -60,21 +62,33 @@ type rawServer struct {
 	accepted atomic.Int32
 }
 
+// newRawServer listens on tcp 127.0.0.1.
 func newRawServer(t *testing.T, handle func(c net.Conn, n int)) *rawServer {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	return listenRaw(t, "tcp", handle)
+}
+
+// listenRaw listens on loopback tcp or on a unix socket in a short temp
+// dir; handle gets each connection and its 1-based accept order.
+func listenRaw(t *testing.T, network string, handle func(c net.Conn, n int)) *rawServer {
+	t.Helper()
+	var ln net.Listener
+	var err error
+	if network == "unix" {
+		ln, _ = testnet.Unix(t)
+	} else {
+		ln, err = net.Listen("tcp", "127.0.0.1:0")
 	}
+	require.NoError(t, err)
 	s := &rawServer{ln: ln}
 	testnet.Serve(t, ln, func(c net.Conn) { handle(c, int(s.accepted.Add(1))) })
 	return s
 }
 
 func (s *rawServer) dial() dial.Func {
-	addr := s.ln.Addr().String()
+	addr := s.ln.Addr()
 	return func(ctx context.Context) (net.Conn, error) {
 		var d net.Dialer
-		return d.DialContext(ctx, "tcp", addr)
+		return d.DialContext(ctx, addr.Network(), addr.String())
 	}
 }

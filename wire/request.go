@@ -28,8 +28,13 @@ type Request struct {
 	Method string
 	// Path is unversioned and already escaped ("/containers/abc/json"):
 	// build it with Path. The client adds the "/vX.Y" prefix.
-	Path   string
-	Query  url.Values
+	Path  string
+	Query url.Values
+	// Header holds the request's header fields. Host, Content-Length and
+	// Transfer-Encoding (and, on an Upgrade, Connection and Upgrade, whose
+	// value names the protocol) are the codec's, in whatever spelling they
+	// are given here: the codec writes them once from Host, Body and
+	// ContentLength, and drops the caller's.
 	Header Header
 	// Body is sent with the request; nil means no body. With Body set,
 	// ContentLength >= 0 is its exact length (the request fails if Body has
@@ -45,8 +50,11 @@ type Request struct {
 	// Unversioned sends Path without the /vX.Y prefix and skips negotiation
 	// (/_ping, the unversioned /version).
 	Unversioned bool
-	// NoTimeout exempts a long-poll operation (wait, events, logs with
-	// follow, attach) from Options.Timeout's wait for response headers.
+	// NoTimeout marks a long-lived call (wait, events, followed logs, stats
+	// streams, attach, exec, pulls, builds): once the request is written,
+	// Options.Timeout bounds neither the wait for its response headers nor
+	// its answer, and the call does not count against Options.PoolSize
+	// (see Options).
 	NoTimeout bool
 }
 
@@ -182,7 +190,7 @@ func writeRequest(w *bufio.Writer, host, userAgent string, req *Request, version
 	w.WriteString(" HTTP/1.1\r\nHost: ")
 	w.WriteString(host)
 	w.WriteString("\r\n")
-	if userAgent != "" && req.Header["User-Agent"] == nil {
+	if userAgent != "" && headerFold(req.Header, "User-Agent") == nil {
 		w.WriteString("User-Agent: ")
 		w.WriteString(userAgent)
 		w.WriteString("\r\n")
@@ -191,15 +199,9 @@ func writeRequest(w *bufio.Writer, host, userAgent string, req *Request, version
 		var buf [16]string
 		keys := buf[:0]
 		for k := range req.Header {
-			switch k {
-			case "Host", "Content-Length", "Transfer-Encoding":
-				continue // written by the codec
-			case "Connection", "Upgrade":
-				if upgrade {
-					continue // written below
-				}
+			if !framing(k, upgrade) {
+				keys = append(keys, k)
 			}
-			keys = append(keys, k)
 		}
 		slices.Sort(keys)
 		for _, k := range keys {
@@ -213,8 +215,8 @@ func writeRequest(w *bufio.Writer, host, userAgent string, req *Request, version
 	}
 	if upgrade {
 		proto := "tcp"
-		if p := req.Header.Get("Upgrade"); p != "" {
-			proto = p
+		if vs := headerFold(req.Header, "Upgrade"); len(vs) > 0 && vs[0] != "" {
+			proto = vs[0]
 		}
 		w.WriteString("Connection: Upgrade\r\nUpgrade: ")
 		w.WriteString(proto)
@@ -253,6 +255,41 @@ func writeRequest(w *bufio.Writer, host, userAgent string, req *Request, version
 	}
 	w.WriteString("0\r\n\r\n")
 	return w.Flush()
+}
+
+// framing reports whether the header field k, in any spelling, is one the
+// codec writes itself: Host, Content-Length and Transfer-Encoding, and on
+// an upgrade Connection and Upgrade. A caller's value for it would go out
+// beside the codec's (two Content-Lengths, CL with TE, two Hosts), which
+// is how requests get smuggled.
+func framing(k string, upgrade bool) bool {
+	switch len(k) {
+	case 4:
+		return equalFold(k, "Host")
+	case 14:
+		return equalFold(k, "Content-Length")
+	case 17:
+		return equalFold(k, "Transfer-Encoding")
+	case 10:
+		return upgrade && equalFold(k, "Connection")
+	case 7:
+		return upgrade && equalFold(k, "Upgrade")
+	}
+	return false
+}
+
+// headerFold returns the values of key in h, matching the key in any
+// spelling (a raw Header built without its methods may hold "user-agent").
+func headerFold(h Header, key string) []string {
+	if vs, ok := h[key]; ok {
+		return vs
+	}
+	for k, vs := range h {
+		if equalFold(k, key) {
+			return vs
+		}
+	}
+	return nil
 }
 
 // srcReader remembers the error of the caller's body reader, to tell it

@@ -391,61 +391,114 @@ func (b *closeBody) Close() error               { return nil }
 type chunkedBody struct {
 	br   *bufio.Reader
 	resp *Response
-	n    int64 // bytes left in the current chunk
+	n    int64 // data bytes left in the current chunk
 	err  error // sticky
-	data bool  // inside a chunk's data (n may be 0 before its CRLF)
+	data bool  // inside a chunk: its data (n > 0), then its CRLF
 }
 
+// Read fills p across chunk boundaries as long as the next chunk is
+// already buffered, as net/http's reader does: a logs stream of one small
+// frame per chunk costs one Read per buffer, not one per frame. It waits
+// for the network only before its first byte, and reports the end of the
+// body with the last bytes when the last chunk is buffered.
 func (b *chunkedBody) Read(p []byte) (int, error) {
-	if b.err != nil {
-		return 0, b.err
-	}
-	for !b.data {
-		if err := b.nextChunk(); err != nil {
-			b.err = err
-			return 0, err
-		}
-	}
-	if b.err != nil {
-		return 0, b.err
-	}
-	if len(p) == 0 {
-		return 0, nil
-	}
-	if int64(len(p)) > b.n {
-		p = p[:b.n]
-	}
-	n, err := b.br.Read(p)
-	b.n -= int64(n)
-	if err == io.EOF {
-		b.err = errTruncated
-		return n, b.err
-	}
-	if err != nil {
-		b.err = err
-		return n, err
-	}
-	if b.n == 0 {
-		if err := b.chunkEnd(); err != nil {
-			b.err = err
-			return n, err
-		}
-		b.data = false
-		// Report the end of the body with the last bytes when the last
-		// chunk is already buffered.
-		if b.br.Buffered() >= 3 {
-			if head, _ := b.br.Peek(3); head[0] == '0' && (head[1] == '\r' || head[1] == '\n' || head[1] == ';') {
-				if err := b.nextChunk(); err != nil {
-					b.err = err
-					return n, err
-				}
-				if b.err != nil {
-					return n, b.err
-				}
+	n := 0
+	for b.err == nil && n < len(p) {
+		if b.n == 0 {
+			// A chunk boundary: the CRLF after the data, then a size line.
+			if b.boundaryBuffered() {
+				continue
 			}
+			if n > 0 {
+				break // never wait with bytes in hand
+			}
+			if b.data {
+				if err := b.chunkEnd(); err != nil {
+					b.err = err
+					break
+				}
+				b.data = false
+			}
+			if err := b.nextChunk(); err != nil { // io.EOF in b.err at the end
+				b.err = err
+			}
+			continue
+		}
+		if n > 0 && b.br.Buffered() == 0 {
+			break
+		}
+		m := len(p) - n
+		if int64(m) > b.n {
+			m = int(b.n)
+		}
+		k, err := b.br.Read(p[n : n+m])
+		n += k
+		b.n -= int64(k)
+		if err == io.EOF {
+			err = errTruncated
+		}
+		if err != nil {
+			b.err = err
 		}
 	}
-	return n, nil
+	if n > 0 && b.err != io.EOF {
+		return n, nil // an error comes with the next Read
+	}
+	return n, b.err
+}
+
+// boundaryBuffered crosses a chunk boundary in the common form, "\r\n"
+// (after data) and a hex size with "\r\n", from bytes br already holds;
+// for the last chunk, the empty trailer block too, setting io.EOF. It
+// reports false, consuming nothing, when the boundary is not all buffered
+// or takes another form (extensions, trailers, bare LF, a malformed size):
+// the line-by-line path handles those.
+func (b *chunkedBody) boundaryBuffered() bool {
+	buf, _ := b.br.Peek(b.br.Buffered())
+	i := 0
+	if b.data {
+		if len(buf) < 2 || buf[0] != '\r' || buf[1] != '\n' {
+			return false
+		}
+		i = 2
+	}
+	size, k := hexSize(buf[i:])
+	j := i + k
+	if k == 0 || len(buf) < j+2 || buf[j] != '\r' || buf[j+1] != '\n' {
+		return false
+	}
+	j += 2
+	if size == 0 {
+		if len(buf) < j+2 || buf[j] != '\r' || buf[j+1] != '\n' {
+			return false
+		}
+		b.br.Discard(j + 2)
+		b.err = io.EOF
+		return true
+	}
+	b.br.Discard(j)
+	b.n, b.data = size, true
+	return true
+}
+
+// hexSize parses the hex digits that start buf, at most 15 of them; k is
+// how many there were.
+func hexSize(buf []byte) (size int64, k int) {
+	for ; k < len(buf) && k < 15; k++ {
+		c := buf[k]
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		case c >= 'A' && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return size, k
+		}
+		size = size<<4 | int64(c)
+	}
+	return size, k
 }
 
 // nextChunk reads a chunk-size line; on the last chunk it reads the
@@ -466,22 +519,9 @@ func (b *chunkedBody) nextChunk() error {
 		line = line[:i]
 	}
 	line = bytes.TrimRight(line, " \t")
-	if len(line) == 0 || len(line) > 15 {
+	n, k := hexSize(line)
+	if k == 0 || k != len(line) {
 		return malformed("chunk size", line)
-	}
-	var n int64
-	for _, c := range line {
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c -= 'a' - 10
-		case c >= 'A' && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return malformed("chunk size", line)
-		}
-		n = n<<4 | int64(c)
 	}
 	if n == 0 {
 		budget := MaxHeaderBytes
