@@ -40,11 +40,18 @@ func (e *Env) readUntil(conn *mux.Conn, suffix string) string {
 func (e *Env) execTTY(id string, opts endpoints.ExecCreateOptions) (string, *mux.Conn) {
 	e.T.Helper()
 	opts.Tty, opts.AttachStdin, opts.AttachStdout = true, true, true
+	return e.execStart(id, opts, true)
+}
+
+// execStart creates an exec in container id and starts it attached with
+// the start's Tty; the stream closes with the scenario.
+func (e *Env) execStart(id string, opts endpoints.ExecCreateOptions, tty bool) (string, *mux.Conn) {
+	e.T.Helper()
 	x, err := e.execs().Create(e.Ctx, id, opts)
 	if err != nil {
 		e.T.Fatalf("exec create: %v", err)
 	}
-	conn, err := e.execs().Start(e.Ctx, x.ID, endpoints.ExecStartOptions{Tty: true})
+	conn, err := e.execs().Start(e.Ctx, x.ID, endpoints.ExecStartOptions{Tty: tty})
 	if err != nil {
 		e.T.Fatalf("exec start: %v", err)
 	}
@@ -80,18 +87,7 @@ func init() {
 	register("exec/start/framing-follows-start-tty", func(e *Env) {
 		id := e.running(nil, "sleep", "60")
 		cmd := []string{"sh", "-c", "echo out; echo err >&2"}
-		start := func(create endpoints.ExecCreateOptions, tty bool) *mux.Conn {
-			x, err := e.execs().Create(e.Ctx, id, create)
-			if err != nil {
-				e.T.Fatalf("exec create: %v", err)
-			}
-			conn, err := e.execs().Start(e.Ctx, x.ID, endpoints.ExecStartOptions{Tty: tty})
-			if err != nil {
-				e.T.Fatalf("exec start: %v", err)
-			}
-			return conn
-		}
-		conn := start(endpoints.ExecCreateOptions{Cmd: cmd, AttachStdout: true, AttachStderr: true}, true)
+		_, conn := e.execStart(id, endpoints.ExecCreateOptions{Cmd: cmd, AttachStdout: true, AttachStderr: true}, true)
 		if conn.Multiplexed() {
 			e.T.Errorf("Tty at start: a multiplexed stream, want raw")
 		}
@@ -101,7 +97,7 @@ func init() {
 			e.T.Errorf("Tty only at start: %q, %v; want \"out\\n\" (no terminal, no stderr on a raw stream)", raw, err)
 		}
 
-		conn = start(endpoints.ExecCreateOptions{Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: true}, false)
+		_, conn = e.execStart(id, endpoints.ExecCreateOptions{Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: true}, false)
 		if !conn.Multiplexed() {
 			e.T.Errorf("no Tty at start: a raw stream, want multiplexed")
 		}
