@@ -7,6 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/mux"
 	"github.com/dockwire/dockwire/wire"
@@ -23,14 +26,10 @@ func (e *Env) readUntil(conn *mux.Conn, suffix string) string {
 	buf := make([]byte, 256)
 	deadline := time.Now().Add(20 * time.Second)
 	for !strings.HasSuffix(string(got), suffix) {
-		if time.Now().After(deadline) {
-			e.T.Fatalf("waited for %q, read %q", suffix, got)
-		}
+		require.True(e.T, time.Now().Before(deadline), "waited for %q, read %q", suffix, got)
 		n, err := conn.Read(buf)
 		got = append(got, buf[:n]...)
-		if err != nil {
-			e.T.Fatalf("waiting for %q, read %q: %v", suffix, got, err)
-		}
+		require.NoError(e.T, err, "waiting for %q, read %q", suffix, got)
 	}
 	return string(got)
 }
@@ -47,173 +46,141 @@ func (e *Env) execTTY(id string, opts endpoints.ExecCreateOptions) (string, *mux
 // the start's Tty; the stream closes with the scenario.
 func (e *Env) execStart(id string, opts endpoints.ExecCreateOptions, tty bool) (string, *mux.Conn) {
 	e.T.Helper()
-	x, err := e.execs().Create(e.Ctx, id, opts)
-	if err != nil {
-		e.T.Fatalf("exec create: %v", err)
-	}
-	conn, err := e.execs().Start(e.Ctx, x.ID, endpoints.ExecStartOptions{Tty: tty})
-	if err != nil {
-		e.T.Fatalf("exec start: %v", err)
-	}
+	x, err := e.Client.Exec.Create(e.Ctx, id, opts)
+	require.NoError(e.T, err, "exec create")
+	conn, err := e.Client.Exec.Start(e.Ctx, x.ID, endpoints.ExecStartOptions{Tty: tty})
+	require.NoError(e.T, err, "exec start")
 	e.T.Cleanup(func() { conn.Close() })
 	return x.ID, conn
 }
 
-// write sends s on conn.
-func (e *Env) write(conn *mux.Conn, s string) {
-	e.T.Helper()
-	if _, err := conn.Write([]byte(s)); err != nil {
-		e.T.Fatalf("write %q: %v", s, err)
-	}
-}
-
-// execExitCode is the exit code exec inspect gives exec x, -1 for none.
-func (e *Env) execExitCode(x string) int {
-	e.T.Helper()
-	in, err := e.execs().Inspect(e.Ctx, x, endpoints.ExecInspectOptions{})
-	if err != nil {
-		e.T.Fatalf("exec inspect: %v", err)
-	}
-	if in.ExitCode == nil {
-		return -1
-	}
-	return *in.ExitCode
-}
-
-func init() {
+// execTTYScenarios are the scenarios of terminals, framing and detach keys.
+var execTTYScenarios = []scenario{
 	// The Tty of the start decides raw or multiplexed (a raw stream has no
 	// stderr); the Tty of the create decides whether the process has a
 	// terminal (\r\n, one output).
-	register("exec/start/framing-follows-start-tty", func(e *Env) {
-		id := e.running(nil, "sleep", "60")
+	{"exec/start/framing-follows-start-tty", func(e *Env) {
+		id := e.run(command("sleep", "60"), nil)
 		cmd := []string{"sh", "-c", "echo out; echo err >&2"}
 		_, conn := e.execStart(id, endpoints.ExecCreateOptions{Cmd: cmd, AttachStdout: true, AttachStderr: true}, true)
-		if conn.Multiplexed() {
-			e.T.Errorf("Tty at start: a multiplexed stream, want raw")
-		}
+		assert.False(e.T, conn.Multiplexed(), "Tty at start: a raw stream")
 		raw, err := io.ReadAll(conn)
 		conn.Close()
-		if err != nil || string(raw) != "out\n" {
-			e.T.Errorf("Tty only at start: %q, %v; want \"out\\n\" (no terminal, no stderr on a raw stream)", raw, err)
-		}
+		require.NoError(e.T, err)
+		assert.Equal(e.T, "out\n", string(raw), "no terminal (no \\r), and no stderr on a raw stream")
 
 		_, conn = e.execStart(id, endpoints.ExecCreateOptions{Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: true}, false)
-		if !conn.Multiplexed() {
-			e.T.Errorf("no Tty at start: a raw stream, want multiplexed")
-		}
+		assert.True(e.T, conn.Multiplexed(), "no Tty at start: multiplexed")
 		var stdout, stderr bytes.Buffer
 		_, err = conn.Demux(&stdout, &stderr)
 		conn.Close()
-		if err != nil || stdout.String() != "out\r\nerr\r\n" || stderr.Len() != 0 {
-			e.T.Errorf("Tty only at create: stdout %q stderr %q, %v; want a terminal's one output in stdout frames", stdout.String(), stderr.String(), err)
-		}
-	})
+		require.NoError(e.T, err)
+		assert.Equal(e.T, "out\r\nerr\r\n", stdout.String(), "a terminal's one output, in stdout frames")
+		assert.Empty(e.T, stderr.String())
+	}},
 
 	// docker-py's exec_run(tty=True): the process sees a terminal.
-	register("exec/run/tty-is-a-terminal", func(e *Env) {
-		id := e.running(nil, "sleep", "60")
-		res, err := e.containers().ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{
+	{"exec/run/tty-is-a-terminal", func(e *Env) {
+		id := e.run(command("sleep", "60"), nil)
+		res, err := e.Client.Containers.ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{
 			Cmd: []string{"sh", "-c", `test -t 0 && test -t 1 && echo tty; test -t 1 | cat; echo "TERM=$TERM"`}, Tty: true})
-		if err != nil || res.ExitCode != 0 || string(res.Stdout) != "tty\r\nTERM=xterm\r\n" {
-			e.T.Errorf("exec with a TTY: %q code %d, %v; want \"tty\\r\\nTERM=xterm\\r\\n\" code 0", res.Stdout, res.ExitCode, err)
-		}
-		res, err = e.containers().ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"sh", "-c", `test -t 1 || echo "no tty TERM=$TERM"`}})
-		if err != nil || string(res.Stdout) != "no tty TERM=\n" {
-			e.T.Errorf("exec without a TTY: %q, %v; want \"no tty TERM=\\n\"", res.Stdout, err)
-		}
-	})
+		require.NoError(e.T, err)
+		assert.Equal(e.T, 0, res.ExitCode)
+		assert.Equal(e.T, "tty\r\nTERM=xterm\r\n", string(res.Stdout))
+		res, err = e.Client.Containers.ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"sh", "-c", `test -t 1 || echo "no tty TERM=$TERM"`}})
+		require.NoError(e.T, err)
+		assert.Equal(e.T, "no tty TERM=\n", string(res.Stdout))
+	}},
 
 	// A terminal echoes what it reads, edits lines, and ^C interrupts.
-	register("exec/start/tty-echo-and-interrupt", func(e *Env) {
-		id := e.running(nil, "sleep", "60")
+	{"exec/start/tty-echo-and-interrupt", func(e *Env) {
+		id := e.run(command("sleep", "60"), nil)
 		x, conn := e.execTTY(id, endpoints.ExecCreateOptions{Cmd: []string{"cat"}})
-		e.write(conn, "hellp\x7fo\n")
-		if got := e.readUntil(conn, "o\r\nhello\r\n"); got != "hellp\b \bo\r\nhello\r\n" {
-			e.T.Errorf("the echo, the erase and cat's line: %q", got)
+		_, err := conn.Write([]byte("hellp\x7fo\n"))
+		require.NoError(e.T, err)
+		assert.Equal(e.T, "hellp\b \bo\r\nhello\r\n", e.readUntil(conn, "o\r\nhello\r\n"), "the echo, the erase and cat's line")
+		_, err = conn.Write([]byte("\x03"))
+		require.NoError(e.T, err)
+		rest, err := io.ReadAll(conn)
+		require.NoError(e.T, err)
+		assert.Equal(e.T, "^C", string(rest))
+		in, err := e.Client.Exec.Inspect(e.Ctx, x, endpoints.ExecInspectOptions{})
+		require.NoError(e.T, err)
+		if assert.NotNil(e.T, in.ExitCode) {
+			assert.Equal(e.T, 130, *in.ExitCode, "killed by SIGINT")
 		}
-		e.write(conn, "\x03")
-		if rest, err := io.ReadAll(conn); err != nil || string(rest) != "^C" {
-			e.T.Errorf("after ^C: %q, %v; want \"^C\"", rest, err)
-		}
-		if code := e.execExitCode(x); code != 130 {
-			e.T.Errorf("exit code %d, want 130 (killed by SIGINT)", code)
-		}
-	})
+	}},
 
 	// The detach keys end an exec's stream with dockerd's error line; the
 	// exec then reads as ended with 126.
-	register("exec/start/detach-keys", func(e *Env) {
-		id := e.running(nil, "sleep", "60")
+	{"exec/start/detach-keys", func(e *Env) {
+		id := e.run(command("sleep", "60"), nil)
 		for _, tc := range []struct{ keys, seq, stored string }{
 			{"", "\x10\x11", ""},
 			{"ctrl-x,x", "\x18x", "GHg="},
 		} {
 			x, conn := e.execTTY(id, endpoints.ExecCreateOptions{Cmd: []string{"cat"}, DetachKeys: tc.keys})
-			e.write(conn, "hi\n")
+			_, err := conn.Write([]byte("hi\n"))
+			require.NoError(e.T, err)
 			e.readUntil(conn, "hi\r\nhi\r\n")
-			e.write(conn, tc.seq)
-			const want = "exec attach failed: error on attach stdin: read escape sequence\r\n"
-			if rest, err := io.ReadAll(conn); err != nil || string(rest) != want {
-				e.T.Errorf("keys %q: the stream ends with %q, %v; want %q", tc.keys, rest, err, want)
+			_, err = conn.Write([]byte(tc.seq))
+			require.NoError(e.T, err)
+			rest, err := io.ReadAll(conn)
+			require.NoError(e.T, err)
+			assert.Equal(e.T, "exec attach failed: error on attach stdin: read escape sequence\r\n", string(rest), "keys %q", tc.keys)
+			in, err := e.Client.Exec.Inspect(e.Ctx, x, endpoints.ExecInspectOptions{})
+			require.NoError(e.T, err)
+			assert.False(e.T, in.Running, "keys %q", tc.keys)
+			if assert.NotNil(e.T, in.ExitCode) {
+				assert.Equal(e.T, 126, *in.ExitCode, "keys %q", tc.keys)
 			}
-			in, err := e.execs().Inspect(e.Ctx, x, endpoints.ExecInspectOptions{})
-			if err != nil {
-				e.T.Fatalf("exec inspect: %v", err)
-			}
-			if in.Running || in.ExitCode == nil || *in.ExitCode != 126 {
-				e.T.Errorf("keys %q: running %v, exit code %v; want ended with 126", tc.keys, in.Running, in.ExitCode)
-			}
-			if in.DetachKeys != tc.stored {
-				e.T.Errorf("keys %q: DetachKeys %q, want %q (as dockerd stores them: the bytes, base64)", tc.keys, in.DetachKeys, tc.stored)
-			}
+			assert.Equal(e.T, tc.stored, in.DetachKeys, "DetachKeys as dockerd stores them: the bytes, base64")
 		}
-		_, err := e.execs().Create(e.Ctx, id, endpoints.ExecCreateOptions{Cmd: []string{"true"}, DetachKeys: "ctrl-?"})
+		_, err := e.Client.Exec.Create(e.Ctx, id, endpoints.ExecCreateOptions{Cmd: []string{"true"}, DetachKeys: "ctrl-?"})
 		e.wantStatus("exec create with invalid detach keys", err, 500, wire.ErrInternal)
-	})
+	}},
 
 	// docker attach to a container with a TTY: the echo, and the detach
 	// keys (here ?detachKeys=) leave it running.
-	register("containers/attach/tty-detach-keys", func(e *Env) {
-		id := e.started(endpoints.ContainerConfig{Cmd: []string{"cat"}, Tty: true, OpenStdin: true}, nil)
+	{"containers/attach/tty-detach-keys", func(e *Env) {
+		id := e.run(endpoints.ContainerConfig{Cmd: []string{"cat"}, Tty: true, OpenStdin: true}, nil)
 		tty := true
-		conn, err := e.containers().Attach(e.Ctx, id, endpoints.ContainerAttachOptions{Stdin: true, Stdout: true, Stderr: true, DetachKeys: "ctrl-a,a", TTY: &tty})
-		if err != nil {
-			e.T.Fatalf("attach: %v", err)
-		}
+		conn, err := e.Client.Containers.Attach(e.Ctx, id, endpoints.ContainerAttachOptions{Stdin: true, Stdout: true, Stderr: true, DetachKeys: "ctrl-a,a", TTY: &tty})
+		require.NoError(e.T, err)
 		defer conn.Close()
-		e.write(conn, "one\n")
+		_, err = conn.Write([]byte("one\n"))
+		require.NoError(e.T, err)
 		e.readUntil(conn, "one\r\none\r\n")
-		e.write(conn, "\x01a")
-		if rest, err := io.ReadAll(conn); err != nil || len(rest) != 0 {
-			e.T.Errorf("after the detach keys: %q, %v; want the attach to end", rest, err)
-		}
-		if !e.state(id).Running {
-			e.T.Errorf("a detach stopped the container, want it running")
-		}
-	})
+		_, err = conn.Write([]byte("\x01a"))
+		require.NoError(e.T, err)
+		rest, err := io.ReadAll(conn)
+		require.NoError(e.T, err)
+		assert.Empty(e.T, string(rest), "the attach ends at the keys")
+		assert.True(e.T, e.state(id).Running, "a detach leaves the container running")
+	}},
 
 	// An exec as a user the container does not know fails with dockerd's
 	// words and exit code 126; a container started as one stays created.
-	register("exec/run/unknown-user", func(e *Env) {
-		id := e.running(nil, "sleep", "60")
-		const msg = "unable to find user nosuchuser: no matching entries in passwd file"
-		res, err := e.containers().ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"id"}, User: "nosuchuser"})
-		if err != nil || res.ExitCode != 126 || string(res.Stdout) != msg+"\r\n" {
-			e.T.Errorf("exec as nosuchuser: %q code %d, %v; want %q code 126", res.Stdout, res.ExitCode, err, msg+"\r\n")
-		}
-		res, err = e.containers().ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"sh", "-c", "id -u; id -g"}, User: "1234:5678"})
-		if err != nil || string(res.Stdout) != "1234\n5678\n" {
-			e.T.Errorf("exec as 1234:5678: %q, %v; want \"1234\\n5678\\n\" (numeric ids need no entry)", res.Stdout, err)
-		}
+	{"exec/run/unknown-user", func(e *Env) {
+		id := e.run(command("sleep", "60"), nil)
+		res, err := e.Client.Containers.ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"id"}, User: "nosuchuser"})
+		require.NoError(e.T, err)
+		assert.Equal(e.T, 126, res.ExitCode)
+		assert.Equal(e.T, "unable to find user nosuchuser: no matching entries in passwd file\r\n", string(res.Stdout))
+		res, err = e.Client.Containers.ExecRun(e.Ctx, id, endpoints.ContainerExecRunOptions{Cmd: []string{"sh", "-c", "id -u; id -g"}, User: "1234:5678"})
+		require.NoError(e.T, err)
+		assert.Equal(e.T, "1234\n5678\n", string(res.Stdout), "numeric ids need no entry")
 
-		c := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"id"}, User: "nosuchuser"}, nil)
-		_, err = e.containers().Start(e.Ctx, c, endpoints.ContainerStartOptions{})
+		c := e.container(endpoints.ContainerConfig{Cmd: []string{"id"}, User: "nosuchuser"}, nil)
+		_, err = e.Client.Containers.Start(e.Ctx, c, endpoints.ContainerStartOptions{})
 		var werr *wire.Error
-		if !errors.As(err, &werr) || werr.StatusCode != 500 || werr.Message != msg {
-			e.T.Errorf("start as nosuchuser: %v, want a 500 *wire.Error %q", err, msg)
+		if assert.True(e.T, errors.As(err, &werr), "start: %v", err) {
+			assert.Equal(e.T, 500, werr.StatusCode)
+			assert.Equal(e.T, "unable to find user nosuchuser: no matching entries in passwd file", werr.Message)
 		}
-		if st := e.state(c); st.Status != "created" || st.ExitCode != 128 || st.Error != msg {
-			e.T.Errorf("after the failed start: status %q exit code %d error %q; want created, 128, %q", st.Status, st.ExitCode, st.Error, msg)
-		}
-	})
+		st := e.state(c)
+		assert.Equal(e.T, "created", st.Status)
+		assert.EqualValues(e.T, 128, st.ExitCode)
+		assert.Equal(e.T, "unable to find user nosuchuser: no matching entries in passwd file", st.Error)
+	}},
 }

@@ -84,6 +84,9 @@
 // returns, read whole into memory: [ContainerService.LogsBytes],
 // [ContainerService.AttachBytes], [ContainerService.StatsOnce], and
 // [ImageService.GetFile] (docker save -o).
+// [UpdateGuarded] makes the versioned updates of nodes, services, the
+// swarm, secrets and configs again, from a fresh read, while the daemon
+// refuses the version the caller read as out of sequence.
 //
 // # docker-py's vocabulary
 //

@@ -291,9 +291,7 @@ func FuzzDecoder(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if valid(s) != json.Valid([]byte(s)) {
-			t.Fatalf("syntax verdict differs on %q: jsondec %v", s, valid(s))
-		}
+		require.Equal(t, json.Valid([]byte(s)), valid(s), "jsondec's syntax verdict on %q", s)
 		readEach(t, s)
 		if t.Failed() {
 			t.Logf("input %q", s)
