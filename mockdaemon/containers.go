@@ -665,7 +665,7 @@ func (d *Daemon) createContainerLocked(body createBody, hc hostConfig, name stri
 		}
 	}
 	normalizeHostConfig(&c.host, ver)
-	c.logs = newLogBuf(d.cfg.Clock, c.config.Tty)
+	c.logs = newLogBuf(d.cfg.Clock, c.config.Tty, d.cfg.MaxLogBytes)
 	c.state = containerState{Status: "created"}
 	c.fs = im.fs.Clone()
 	c.base = im.fs
