@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
 )
 
 func (d *Daemon) imagePush(w http.ResponseWriter, r *http.Request) error {
@@ -327,8 +329,8 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 		if hdr.Size > maxLoadFile {
 			return errInvalid(fmt.Sprintf("mockdaemon: %s in the image tar is larger than %d bytes", hdr.Name, maxLoadFile))
 		}
-		data := make([]byte, hdr.Size)
-		if _, err := io.ReadFull(tr, data); err != nil {
+		data, err := memfs.ReadSized(tr, hdr.Size)
+		if err != nil {
 			return errInvalid("mockdaemon: read image tar: " + err.Error())
 		}
 		files[strings.TrimPrefix(hdr.Name, "./")] = data

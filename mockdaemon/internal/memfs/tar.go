@@ -299,13 +299,48 @@ func inPlace(src []byte, br *bytes.Reader, hdr *tar.Header) ([]byte, bool) {
 	return src[at:end:end], true
 }
 
-// readEntry reads the data of a regular file entry into a slice of its
-// size, the one the file keeps: no growing copies on the way. The entry's
-// size is within the FS's bound.
+// readEntry reads the data of a regular file entry: ReadSized.
 func readEntry(tr *tar.Reader, hdr *tar.Header) ([]byte, error) {
-	data := make([]byte, hdr.Size)
-	if _, err := io.ReadFull(tr, data); err != nil {
+	data, err := ReadSized(tr, hdr.Size)
+	if err != nil {
 		return nil, fmt.Errorf("memfs: read tar: %w", noEOF(err))
+	}
+	return data, nil
+}
+
+// trustedSize is the largest size a header may reserve before its data
+// arrives; beyond it, a size is reserved once an eighth of it came, read
+// in pieces of readPiece.
+const (
+	trustedSize = 16 << 20
+	readPiece   = 1 << 20
+)
+
+// ReadSized reads exactly size bytes of r into a slice of that size, the
+// one a file keeps. Sizes up to 16 MiB are allocated at once. A larger
+// size, which a forged header could claim, is reserved only once an
+// eighth of it has arrived (read in 1 MiB pieces, then copied once), so
+// a claim costs at most eight times the bytes sent, and a real file at
+// most an eighth more than its size. A short r gives io.ErrUnexpectedEOF.
+func ReadSized(r io.Reader, size int64) ([]byte, error) {
+	var pieces [][]byte
+	var n int64
+	for size > trustedSize && n < size/8 {
+		p := make([]byte, readPiece)
+		if _, err := io.ReadFull(r, p); err != nil {
+			return nil, noEOF(err)
+		}
+		pieces = append(pieces, p)
+		n += readPiece
+	}
+	data := make([]byte, size)
+	at := 0
+	for _, p := range pieces {
+		at += copy(data[at:], p)
+	}
+	pieces = nil
+	if _, err := io.ReadFull(r, data[at:]); err != nil {
+		return nil, noEOF(err)
 	}
 	return data, nil
 }

@@ -85,3 +85,29 @@ func TestExtractLayerBytesCutShort(t *testing.T) {
 	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
 	assert.ErrorIs(t, New().ExtractLayer(bytes.NewReader(cut)), io.ErrUnexpectedEOF)
 }
+
+// TestReadSizedForgedSize: a size claimed by a header is not reserved
+// before an eighth of it arrived: 1 GiB claimed with 1 KiB sent allocates
+// a piece, not the gigabyte, and ends in io.ErrUnexpectedEOF; sizes on
+// both sides of the bounds read back whole.
+func TestReadSizedForgedSize(t *testing.T) {
+	allocs := func(f func()) uint64 {
+		var a, b runtime.MemStats
+		runtime.ReadMemStats(&a)
+		f()
+		runtime.ReadMemStats(&b)
+		return b.TotalAlloc - a.TotalAlloc
+	}
+	var err error
+	got := allocs(func() { _, err = ReadSized(bytes.NewReader(make([]byte, 1024)), 1<<30) })
+	require.ErrorIs(t, err, io.ErrUnexpectedEOF)
+	assert.Less(t, got, uint64(2*readPiece), "bytes allocated for a forged 1 GiB size")
+
+	for _, n := range []int64{0, 1, trustedSize, trustedSize + 1, 8*trustedSize + 7} {
+		src := bytes.Repeat([]byte("0123456789abcdef"), int(n/16)+1)[:n]
+		data, err := ReadSized(bytes.NewReader(src), n)
+		require.NoError(t, err, "size %d", n)
+		assert.True(t, bytes.Equal(src, data), "size %d: data read back", n)
+		assert.Equal(t, int(n), cap(data), "size %d: capacity", n)
+	}
+}
