@@ -17,6 +17,7 @@ func suite() []scenario {
 		containerAttachScenarios,
 		containerStateScenarios,
 		execScenarios,
+		execTTYScenarios,
 		attachScenarios,
 		logsScenarios,
 		imageScenarios,

@@ -43,7 +43,8 @@ type container struct {
 	logs *logBuf
 
 	proc        proc
-	stdin       *stdinPipe
+	stdin       *stdinPipe    // the run's stdin without a TTY (OpenStdin)
+	term        *terminal     // the run's terminal with a TTY
 	exited      chan struct{} // closed when the current run ends; replaced by start
 	health      *healthState  // State.Health; nil without a healthcheck
 	removed     chan struct{} // closed when removed

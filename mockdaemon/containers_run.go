@@ -37,6 +37,32 @@ func parseSignal(s string, def int) (int, error) {
 	return 0, errInvalid("Invalid signal: " + s)
 }
 
+// startFailedLocked records a start that failed as dockerd does: the
+// error in State.Error, its endpoints released, an exit code (runc's 127
+// or 126, else 128 unless the last run left one), the container removed
+// if AutoRemove; and returns the error.
+func (d *Daemon) startFailedLocked(c *container, f *startFailure) error {
+	err := errInternal(f.msg) // dockerd's own lookup of the user
+	if !f.user {
+		err = errInvalid("failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: " + f.msg + ": unknown")
+	}
+	c.state.Error = err.Error()
+	d.releaseNetworksLocked(c)
+	switch {
+	case f.code != 0:
+		c.state.ExitCode = f.code
+	case c.state.ExitCode == 0:
+		c.state.ExitCode = 128
+	}
+	if c.host.AutoRemove && !c.removing {
+		// dockerd removes an AutoRemove container whose start failed
+		// (docker run --rm waits for that).
+		d.removeLocked(c, true)
+		d.emitContainerLocked(c, "destroy")
+	}
+	return err
+}
+
 // startLocked starts c's process.
 func (d *Daemon) startLocked(c *container) error {
 	if d.closing() {
@@ -59,65 +85,65 @@ func (d *Daemon) startLocked(c *container) error {
 		// the logger starts before the runtime makes the process
 		c.files.log = "/var/lib/docker/containers/" + c.id + "/" + c.id + "-json.log"
 	}
-	if c.host.Init == nil || !*c.host.Init { // under an init, the init reports it
-		env := d.processEnvLocked(c, c.config.Env, c.config.User)
-		if msg, code := lookProgram(c.fs, env, workDir(c.config.WorkingDir), c.path); msg != "" {
-			d.leaveSandboxLocked(c)
-			c.state.ExitCode = code
-			c.state.Error = "failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: " + msg + ": unknown"
-			d.releaseNetworksLocked(c)
-			if c.host.AutoRemove && !c.removing {
-				// dockerd removes an AutoRemove container whose start
-				// failed (docker run --rm waits for that).
-				d.removeLocked(c, true)
-				d.emitContainerLocked(c, "destroy")
-			}
-			return errInvalid(c.state.Error)
-		}
+	initOn := c.host.Init != nil && *c.host.Init
+	spec := procSpec{
+		Argv:     append([]string{c.path}, c.args...),
+		Env:      d.processEnvLocked(c, c.config.Env, c.config.User, c.config.Tty),
+		Dir:      workDir(c.config.WorkingDir),
+		User:     c.config.User,
+		Hostname: c.config.Hostname,
+		FS:       c.fs,
+		TTY:      c.config.Tty,
+		PID1:     true,
+		Init:     initOn,
+	}
+	// Under an init, a program that cannot run is the init's to report.
+	if f := checkStart(spec, false); f != nil && (f.user || !initOn) {
+		d.leaveSandboxLocked(c)
+		return d.startFailedLocked(c, f)
 	}
 	c.stopping = false
 	c.manualStop = false
 	c.hasRun = true
 	c.exited = make(chan struct{})
 	c.pauseGate = &gate{}
-	var stdin io.Reader = eofReader{}
-	if c.config.OpenStdin {
-		c.stdin = newStdinPipe()
-		stdin = c.stdin.r
-	} else {
-		c.stdin = nil
-	}
 	d.volumeEventsLocked(c, "mount")
 	d.nextPID++
 	c.pid = d.nextPID + 1000
 	c.state = containerState{Status: "running", Running: true, Pid: c.pid, StartedAt: d.now(), FinishedAt: c.state.FinishedAt}
 	c.logs.startRun()
 	done := make(chan struct{})
-	out := &gatedWriter{g: c.pauseGate, done: done, w: &logWriter{l: c.logs, stream: 1, tty: c.config.Tty}}
-	errw := &gatedWriter{g: c.pauseGate, done: done, w: &logWriter{l: c.logs, stream: 2, tty: c.config.Tty}}
+	gated := func(w io.Writer) io.Writer { return &gatedWriter{g: c.pauseGate, done: done, w: w} }
+	c.stdin, c.term = nil, nil
+	spec.Stdin = eofReader{}
 	if c.config.Tty {
-		errw = out
-	}
-	spec := procSpec{
-		Argv:     append([]string{c.path}, c.args...),
-		Env:      d.processEnvLocked(c, c.config.Env, c.config.User),
-		Dir:      workDir(c.config.WorkingDir),
-		User:     c.config.User,
-		Hostname: c.config.Hostname,
-		FS:       c.fs,
-		Stdin:    stdin,
-		Stdout:   out,
-		Stderr:   errw,
-		PID1:     true,
-		Init:     c.host.Init != nil && *c.host.Init,
+		// One terminal output, echo included; without OpenStdin nothing
+		// types into it and a read waits, as on dockerd.
+		c.term = newTerminal(&logWriter{l: c.logs, stream: 1})
+		spec.Stdin, spec.Stdout = c.term, gated(c.term.output())
+		spec.Stderr = spec.Stdout
+	} else {
+		if c.config.OpenStdin {
+			c.stdin = newStdinPipe()
+			spec.Stdin = c.stdin.r
+		}
+		spec.Stdout = gated(&logWriter{l: c.logs, stream: 1})
+		spec.Stderr = gated(&logWriter{l: c.logs, stream: 2})
 	}
 	p := startProc(spec)
 	c.proc = p
+	term := c.term
+	if term != nil {
+		term.setSignal(p.Signal)
+	}
 	exited := c.exited
 	d.startHealthLocked(c, exited)
 	d.goTracked(func() {
 		<-p.Done()
 		close(done)
+		if term != nil {
+			term.Close()
+		}
 		d.onExit(c, p, exited)
 	})
 	return nil
@@ -163,12 +189,14 @@ func workDir(w string) string {
 
 // processEnvLocked is the environment of a process in c that runs as
 // user with env (the container's Env, then an exec's): dockerd's defaults
-// (PATH, HOSTNAME, TERM under a TTY) with env replacing or adding to them,
-// an entry without "=" unsetting its variable; then HOME from the user's
-// passwd entry when env has none, as runc sets it.
-func (d *Daemon) processEnvLocked(c *container, env []string, user string) []string {
+// (PATH, HOSTNAME, TERM when the process has a terminal: dockerd decides
+// by the exec's Tty for an exec, not by the container's) with env
+// replacing or adding to them, an entry without "=" unsetting its
+// variable; then HOME from the user's passwd entry when env has none, as
+// runc sets it.
+func (d *Daemon) processEnvLocked(c *container, env []string, user string, tty bool) []string {
 	base := []string{"PATH=" + defaultPathEnv, "HOSTNAME=" + c.config.Hostname}
-	if c.config.Tty {
+	if tty {
 		base = append(base, "TERM=xterm")
 	}
 	out := replaceOrAppendEnv(base, env)
@@ -254,6 +282,7 @@ func (d *Daemon) onExit(c *container, p proc, exited chan struct{}) {
 			c.state.Restarting = true
 			c.state.Status = "restarting"
 		}
+		d.stopExecsLocked(c)
 		d.emitContainerLocked(c, "die", "exitCode", strconv.Itoa(code))
 		return nil
 	})
@@ -320,9 +349,7 @@ func (d *Daemon) removeLocked(c *container, removeVolumes bool) {
 	}
 	d.unindexContainerLocked(c)
 	delete(d.names, c.name)
-	for _, eid := range c.execIDs {
-		delete(d.execs, eid)
-	}
+	d.forgetExecsLocked(c)
 	d.releaseNetworksLocked(c)
 	d.detachVolumesLocked(c, removeVolumes)
 	c.state.Status = "removing"
@@ -622,8 +649,16 @@ func (d *Daemon) containerWait(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 	}
-	code, _ := lockedValue(d, func() (int, error) { return c.state.ExitCode, nil })
-	writeJSONBody(w, map[string]any{"StatusCode": code, "Error": nil})
+	var code int
+	var waitErr any // the State.Error of a start that failed, as dockerd reports it
+	_ = d.locked(func() error {
+		code = c.state.ExitCode
+		if c.state.Error != "" {
+			waitErr = map[string]any{"Message": c.state.Error}
+		}
+		return nil
+	})
+	writeJSONBody(w, map[string]any{"StatusCode": code, "Error": waitErr})
 	return nil
 }
 

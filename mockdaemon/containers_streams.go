@@ -2,6 +2,7 @@ package mockdaemon
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -149,10 +150,12 @@ func (d *Daemon) containerLogs(w http.ResponseWriter, r *http.Request) error {
 }
 
 // hijack takes over the connection and writes the stream's response
-// header: 101 UPGRADED when the client asked for an upgrade, 200 with a
-// raw-stream content type otherwise. A request body (the options JSON
-// some clients send) is read and dropped.
-func (d *Daemon) hijack(w http.ResponseWriter, r *http.Request, multiplexed bool) (net.Conn, *bufio.Reader, error) {
+// head as dockerd does: 101 UPGRADED when the request has an Upgrade
+// header (multiplexed or raw by its content type from API 1.42), a bare
+// 200 with the raw-stream type otherwise. Exec start copies the daemon's
+// headers (Api-Version, Server...) into the head; attach sends none.
+// A request body (the options JSON some clients send) is read and dropped.
+func (d *Daemon) hijack(w http.ResponseWriter, r *http.Request, multiplexed, daemonHeaders bool) (net.Conn, *bufio.Reader, error) {
 	hj, ok := unwrapHijacker(w)
 	if !ok {
 		return nil, nil, errInternal("mockdaemon: connection cannot be hijacked")
@@ -166,23 +169,28 @@ func (d *Daemon) hijack(w http.ResponseWriter, r *http.Request, multiplexed bool
 	if err != nil {
 		return nil, nil, errInternal("mockdaemon: hijack: " + err.Error())
 	}
-	ct := "application/vnd.docker.raw-stream"
-	if multiplexed && infoOf(r).version.atLeast("1.42") {
-		ct = "application/vnd.docker.multiplexed-stream"
-	}
-	var head string
-	if strings.EqualFold(r.Header.Get("Upgrade"), "tcp") || strings.Contains(strings.ToLower(r.Header.Get("Connection")), "upgrade") {
-		head = "HTTP/1.1 101 UPGRADED\r\nContent-Type: " + ct + "\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n"
+	_, upgrade := r.Header["Upgrade"]
+	var head strings.Builder
+	if upgrade {
+		ct := "application/vnd.docker.raw-stream"
+		if multiplexed && infoOf(r).version.atLeast("1.42") {
+			ct = "application/vnd.docker.multiplexed-stream"
+		}
+		head.WriteString("HTTP/1.1 101 UPGRADED\r\nContent-Type: " + ct + "\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n")
 		infoOf(r).rec.Status = http.StatusSwitchingProtocols
 	} else {
-		head = "HTTP/1.1 200 OK\r\nContent-Type: " + ct + "\r\n\r\n"
+		head.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.raw-stream\r\n")
 		infoOf(r).rec.Status = http.StatusOK
 	}
-	if _, err := io.WriteString(conn, head); err != nil {
+	if daemonHeaders {
+		_ = w.Header().Write(&head)
+	}
+	head.WriteString("\r\n")
+	if _, err := io.WriteString(conn, head.String()); err != nil {
 		conn.Close()
 		return nil, nil, err
 	}
-	if infoOf(r).rec.Status == http.StatusSwitchingProtocols {
+	if upgrade {
 		// docker-py reads the upgraded stream from the raw socket under
 		// http.client's buffered reader: bytes that arrive together with the
 		// head are lost. dockerd's exec/attach setup gives the client time to
@@ -214,21 +222,24 @@ func closeWrite(c net.Conn) {
 func (d *Daemon) containerAttach(w http.ResponseWriter, r *http.Request) error {
 	useStdin, useStdout, useStderr := boolParam(r, "stdin"), boolParam(r, "stdout"), boolParam(r, "stderr")
 	logs, stream := boolParam(r, "logs"), boolParam(r, "stream")
+	keys, err := attachDetachKeys(r)
+	if err != nil {
+		return d.refuseAttach(w, r, err)
+	}
 	t, err := lockedValue(d, func() (attachTarget, error) { return d.attachTargetLocked(r.PathValue("id")) })
 	if err != nil {
-		return err
+		return d.refuseAttach(w, r, err)
 	}
 	c := t.c
-	conn, br, err := d.hijack(w, r, !t.tty)
+	conn, br, err := d.hijack(w, r, !t.tty, false)
 	if err != nil {
 		return err
 	}
 	defer d.srv.release(conn)
 	d.emitContainer(c, "attach")
 	ew := newEntryWriter(conn, t.tty, useStdout, useStderr, false)
-	entries, next, _, _ := c.logs.since(0)
 	if logs {
-		if ew.writeAll(entries) != nil {
+		if ew.writeAll(t.logs) != nil {
 			return nil
 		}
 	}
@@ -242,38 +253,124 @@ func (d *Daemon) containerAttach(w http.ResponseWriter, r *http.Request) error {
 		conn.Close()
 		wg.Wait()
 	}()
+	var in *attachStdin
 	if useStdin && t.openStdin {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			d.feedStdin(c, br, t.stdinOnce, stop)
-		}()
+		in = d.startAttachStdin(t, br, keys, stop, &wg)
 	}
+	ended := in.ended()
+	next := t.next
 	// a container that is not running is streamed from its next start
 	if !t.running {
-		if !d.awaitStart(c, t.gen, r.Context().Done()) {
+		if !d.awaitStart(c, t.gen, ended) {
+			d.attachEnded(c, in)
 			return nil
 		}
-		// output since the start belongs to this attach
-		next = runStart(c)
+		// output since the start belongs to this attach; what logs sent
+		// already is not sent again
+		next = max(next, runStart(c))
 	}
 	rd := c.logs.addReader(next)
 	defer c.logs.removeReader(rd)
 	for {
-		entries, n, ended, changed := c.logs.since(next)
+		entries, n, runEnded, changed := c.logs.since(next)
 		next = n
 		if ew.writeAll(entries) != nil {
 			return nil
 		}
 		c.logs.advance(rd, next)
-		if ended {
+		if runEnded {
 			return nil
 		}
 		select {
 		case <-changed:
+		case <-ended:
+			d.attachEnded(c, in)
+			return nil
 		case <-d.ctx.Done():
 			return nil
 		}
+	}
+}
+
+// attachDetachKeys reads ?detachKeys= (dockerd's default when empty).
+func attachDetachKeys(r *http.Request) ([]byte, error) {
+	s := r.URL.Query().Get("detachKeys")
+	if s == "" {
+		return nil, nil
+	}
+	keys, err := parseDetachKeys(s)
+	if err != nil {
+		return nil, errInvalid(fmt.Sprintf("Invalid detach keys (%s) provided", s))
+	}
+	return keys, nil
+}
+
+// refuseAttach answers an attach that cannot begin as dockerd does: a
+// bare HTTP answer with the raw-stream type and the message as a line,
+// none of the daemon's headers, and the connection closed.
+func (d *Daemon) refuseAttach(w http.ResponseWriter, r *http.Request, err error) error {
+	status := http.StatusInternalServerError
+	var ae *apiError
+	if errors.As(err, &ae) {
+		status = ae.status
+	}
+	hj, ok := unwrapHijacker(w)
+	if !ok {
+		return err
+	}
+	conn, _, herr := hj.Hijack()
+	if herr != nil {
+		return err
+	}
+	defer d.srv.release(conn)
+	infoOf(r).rec.Status = status
+	_, _ = fmt.Fprintf(conn, "HTTP/1.1 %d %s\r\nContent-Type: application/vnd.docker.raw-stream\r\n\r\n%s\r\n", status, http.StatusText(status), err.Error())
+	return nil
+}
+
+// attachStdin is the client's input of an attach, fed to the container.
+// It ends the attach (ended closes) when the client types the detach keys
+// (with a TTY) or its input ends, except without a TTY and with StdinOnce:
+// then the end of input closes the container's stdin and the stream goes
+// on, as on dockerd.
+type attachStdin struct {
+	end      chan struct{}
+	detached bool // by the detach keys; set before end closes
+}
+
+// ended is closed when the client's input ends the attach; nil (never)
+// without input.
+func (a *attachStdin) ended() <-chan struct{} {
+	if a == nil {
+		return nil
+	}
+	return a.end
+}
+
+func (d *Daemon) startAttachStdin(t attachTarget, src io.Reader, keys []byte, stop <-chan struct{}, wg *sync.WaitGroup) *attachStdin {
+	a := &attachStdin{end: make(chan struct{})}
+	if t.tty {
+		src = newEscapeReader(src, keys)
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		err := d.feedStdin(t, src, stop)
+		if errors.Is(err, errDetached) {
+			a.detached = true
+		} else if t.stdinOnce && !t.tty {
+			return
+		}
+		close(a.end)
+	}()
+	return a
+}
+
+// attachEnded is the end of an attach by its client's input: a detach is
+// an event.
+func (d *Daemon) attachEnded(c *container, in *attachStdin) {
+	if in != nil && in.detached {
+		d.emitContainer(c, "detach")
 	}
 }
 
@@ -283,23 +380,30 @@ func (c *container) startedAt() time.Time {
 }
 
 // attachTarget is what an attach needs of its container, read in one
-// section: whether it runs with its run generation, so that a start
-// between the two cannot be missed.
+// section: whether it runs with its run generation and the output so far,
+// so that a start between the two cannot be missed or sent twice.
 type attachTarget struct {
 	c                                  *container
 	tty, running, openStdin, stdinOnce bool
 	gen                                int
+	logs                               []logEntry // the output so far (logs=1)
+	next                               int        // the log index after them
 }
 
-func (d *Daemon) attachTargetLocked(id string) (attachTarget, error) {
-	c, err := d.getContainerLocked(id)
+func (d *Daemon) attachTargetLocked(name string) (attachTarget, error) {
+	c, err := d.getContainerLocked(name)
 	if err != nil {
 		return attachTarget{}, err
 	}
 	if c.state.Paused {
-		return attachTarget{}, errConflict(fmt.Sprintf("container %s is paused, unpause the container before attach", c.id))
+		return attachTarget{}, errConflict(fmt.Sprintf("container %s is paused, unpause the container before attach", name))
 	}
-	return attachTarget{c: c, tty: c.config.Tty, running: c.state.Running, openStdin: c.config.OpenStdin, stdinOnce: c.config.StdinOnce, gen: c.logs.generation()}, nil
+	if c.state.Restarting {
+		return attachTarget{}, errConflict(fmt.Sprintf("container %s is restarting, wait until the container is running", name))
+	}
+	t := attachTarget{c: c, tty: c.config.Tty, running: c.state.Running, openStdin: c.config.OpenStdin, stdinOnce: c.config.StdinOnce}
+	t.gen, t.logs, t.next = c.logs.snapshot()
+	return t, nil
 }
 
 // awaitStart waits for the run after generation gen of c to start; false
@@ -309,17 +413,31 @@ func (d *Daemon) awaitStart(c *container, gen int, stop <-chan struct{}) bool {
 	return d.await(stop, func() bool { return started() || isClosed(c.removed) }) && started()
 }
 
-// feedStdin copies the client's stdin to the container's until EOF; with
-// StdinOnce, EOF closes the container's stdin.
-func (d *Daemon) feedStdin(c *container, src io.Reader, once bool, stop <-chan struct{}) {
-	var pipe *stdinPipe // nil until the container starts
-	if !d.await(stop, func() bool { pipe = c.stdin; return pipe != nil }) {
-		return
+// feedStdin copies the client's input to the container's stdin (its
+// terminal with a TTY) until the input ends or fails, and returns that
+// error; without a TTY and with StdinOnce, the end closes the container's
+// stdin. It waits for the container to start; nil when stop closes first.
+func (d *Daemon) feedStdin(t attachTarget, src io.Reader, stop <-chan struct{}) error {
+	c := t.c
+	var dst io.Writer
+	var pipe *stdinPipe
+	if !d.await(stop, func() bool {
+		switch {
+		case t.tty && c.term != nil:
+			dst = c.term
+		case !t.tty && c.stdin != nil:
+			pipe = c.stdin
+			dst = pipe.w
+		}
+		return dst != nil
+	}) {
+		return nil
 	}
-	_, _ = io.Copy(pipe.w, src)
-	if once {
+	_, err := io.Copy(dst, src)
+	if pipe != nil && t.stdinOnce {
 		pipe.w.Close()
 	}
+	return err
 }
 
 // runStart is the log index of the first entry written by the container's
@@ -352,7 +470,10 @@ func (d *Daemon) containerAttachWS(w http.ResponseWriter, r *http.Request) error
 		useStdin, useStdout, useStderr = boolParam(r, "stdin"), boolParam(r, "stdout"), boolParam(r, "stderr")
 	}
 	logs, stream := boolParam(r, "logs"), boolParam(r, "stream")
-
+	keys, err := attachDetachKeys(r)
+	if err != nil {
+		return err
+	}
 	t, err := lockedValue(d, func() (attachTarget, error) { return d.attachTargetLocked(r.PathValue("id")) })
 	if err != nil {
 		return err
@@ -392,9 +513,9 @@ func (d *Daemon) containerAttachWS(w http.ResponseWriter, r *http.Request) error
 		_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
 	}
 	ew := newEntryWriter(wsWriter(send), true, useStdout, useStderr, false)
-	entries, next, _, _ := c.logs.since(0)
+	next := t.next
 	if logs {
-		if ew.writeAll(entries) != nil {
+		if ew.writeAll(t.logs) != nil {
 			return nil
 		}
 	}
@@ -404,8 +525,9 @@ func (d *Daemon) containerAttachWS(w http.ResponseWriter, r *http.Request) error
 	}
 
 	// The reader goroutine runs for the whole attach: it feeds stdin when
-	// asked and notices the client going away either way.
+	// asked and notices the client going away (or detaching) either way.
 	gone := make(chan struct{})
+	detached := false // set before gone closes
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	defer func() {
@@ -420,18 +542,30 @@ func (d *Daemon) containerAttachWS(w http.ResponseWriter, r *http.Request) error
 		var src io.Reader = &wsReader{ws: ws}
 		if useStdin && t.openStdin {
 			if t.tty {
-				src = io.TeeReader(src, &logWriter{l: c.logs, stream: 1, tty: true})
+				src = newEscapeReader(src, keys)
 			}
-			d.feedStdin(c, src, t.stdinOnce, stop)
+			if errors.Is(d.feedStdin(t, src, stop), errDetached) {
+				detached = true
+				return
+			}
 		}
 		_, _ = io.Copy(io.Discard, src)
 	}()
+	leave := func() {
+		<-gone
+		if detached {
+			d.emitContainer(c, "detach")
+		}
+	}
 
 	if !t.running {
 		if !d.awaitStart(c, t.gen, gone) {
+			if isClosed(gone) {
+				leave()
+			}
 			return nil
 		}
-		next = runStart(c)
+		next = max(next, runStart(c))
 	}
 	for {
 		entries, n, ended, changed := c.logs.since(next)
@@ -446,6 +580,7 @@ func (d *Daemon) containerAttachWS(w http.ResponseWriter, r *http.Request) error
 		select {
 		case <-changed:
 		case <-gone:
+			leave()
 			return nil
 		case <-d.ctx.Done():
 			return nil

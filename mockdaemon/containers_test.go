@@ -824,3 +824,178 @@ func TestSandboxFilesAndListedSources(t *testing.T) {
 	assert.Empty(t, listed["/vol"], "the list: no recorded Source")
 	assert.Equal(t, sources["/named"], listed["/named"])
 }
+
+// TestStartUnknownUser: a user or group the container's /etc/passwd and
+// /etc/group do not know fails the start with dockerd's 500; the container
+// stays "created" with the error and exit code 128, which wait reports.
+func TestStartUnknownUser(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	for _, tc := range []struct{ user, msg string }{
+		{"nosuchuser", "unable to find user nosuchuser: no matching entries in passwd file"},
+		{"0:nosuchgroup", "unable to find group nosuchgroup: no matching entries in group file"},
+	} {
+		id := c.create("", map[string]any{"Image": "busybox", "Cmd": []string{"id"}, "User": tc.user})
+		r := c.do("POST", "/v1.56/containers/"+id+"/start", nil)
+		assert.Equal(t, 500, r.status, tc.user)
+		assert.Equal(t, tc.msg, r.message())
+		var insp struct {
+			State struct {
+				Status   string
+				ExitCode int
+				Error    string
+			}
+		}
+		require.NoError(t, json.Unmarshal(c.do("GET", "/v1.56/containers/"+id+"/json", nil).body, &insp))
+		assert.Equal(t, "created", insp.State.Status, tc.user)
+		assert.Equal(t, 128, insp.State.ExitCode, tc.user)
+		assert.Equal(t, tc.msg, insp.State.Error, tc.user)
+		r = c.do("POST", "/v1.56/containers/"+id+"/wait", nil)
+		assert.JSONEq(t, `{"StatusCode":128,"Error":{"Message":`+strconv.Quote(tc.msg)+`}}`, string(r.body), tc.user)
+	}
+	id := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"id"}, "User": "1234"})
+	stdout, _ := readFrames(t, c.do("GET", "/v1.56/containers/"+id+"/logs?stdout=1", nil).body)
+	assert.Equal(t, "uid=1234 gid=0(root) groups=0(root)\n", stdout, "a number needs no entry; the group is root's")
+	r := c.do("POST", "/v1.56/containers/"+id+"/wait", nil)
+	assert.JSONEq(t, `{"StatusCode":0,"Error":null}`, string(r.body))
+}
+
+// TestAttachDetachKeys: with a TTY the container's terminal echoes what
+// an attach types, and the detach keys (ctrl-p,ctrl-q, or ?detachKeys=)
+// end the attach, not the container; other keys are input.
+func TestAttachDetachKeys(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.create("", map[string]any{"Image": "busybox", "Cmd": []string{"cat"}, "Tty": true, "OpenStdin": true})
+	require.Equal(t, 204, c.do("POST", "/v1.56/containers/"+id+"/start", nil).status)
+	t.Cleanup(func() { c.do("DELETE", "/containers/"+id+"?force=1", nil) })
+
+	s := c.hijack("/v1.56/containers/"+id+"/attach?stream=1&stdin=1&stdout=1&stderr=1", "", true)
+	s.send("hello\n")
+	s.until("hello\r\nhello\r\n")
+	s.send("\x10\x11")
+	out, open := s.rest(5 * time.Second)
+	assert.False(t, open, "ctrl-p,ctrl-q ends the attach")
+	assert.Empty(t, out)
+
+	s = c.hijack("/v1.56/containers/"+id+"/attach?stream=1&stdin=1&stdout=1&stderr=1&detachKeys=ctrl-a,a", "", true)
+	s.send("\x10\x11")
+	s.until("^P")
+	s.send("\x01a")
+	out, open = s.rest(5 * time.Second)
+	assert.False(t, open, "the keys of ?detachKeys= end it")
+	assert.Empty(t, out)
+
+	var insp struct{ State struct{ Running bool } }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.56/containers/"+id+"/json", nil).body, &insp))
+	assert.True(t, insp.State.Running, "a detach leaves the container running")
+	logs := c.do("GET", "/v1.56/containers/"+id+"/logs?stdout=1", nil).body
+	assert.Equal(t, "hello\r\nhello\r\n^P", string(logs), "the echo is output of the container")
+	r := c.do("GET", "/v1.56/events?since=0&until="+untilNow()+`&filters={"event":["detach"]}`, nil)
+	assert.Len(t, eventActions(t, r.body, nil), 2, "each detach is an event")
+}
+
+// TestAttachRefused: an attach that cannot begin is answered as dockerd
+// does, before any stream: a bare status line, the raw-stream type and
+// the message as a line.
+func TestAttachRefused(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	c.create("att-paused", map[string]any{"Image": "busybox", "Cmd": []string{"sleep", "600"}})
+	require.Equal(t, 204, c.do("POST", "/v1.56/containers/att-paused/start", nil).status)
+	t.Cleanup(func() { c.do("DELETE", "/containers/att-paused?force=1", nil) })
+	require.Equal(t, 204, c.do("POST", "/v1.56/containers/att-paused/pause", nil).status)
+	for _, tc := range []struct {
+		path, head, body string
+	}{
+		{"/v1.56/containers/nosuch/attach?stream=1", "HTTP/1.1 404 Not Found", "No such container: nosuch"},
+		{"/v1.56/containers/att-paused/attach?stream=1&detachKeys=bogus", "HTTP/1.1 400 Bad Request", "Invalid detach keys (bogus) provided"},
+		{"/v1.56/containers/att-paused/attach?stream=1", "HTTP/1.1 409 Conflict", "container att-paused is paused, unpause the container before attach"},
+	} {
+		for _, up := range []bool{true, false} {
+			s := c.hijack(tc.path, "", up)
+			assert.Equal(t, tc.head+"\r\nContent-Type: application/vnd.docker.raw-stream\r\n\r\n", s.head, tc.path)
+			out, open := s.rest(5 * time.Second)
+			assert.False(t, open)
+			assert.Equal(t, tc.body+"\r\n", out, tc.path)
+		}
+	}
+}
+
+// TestAttachStdinEnd: the end of an attach's input ends the attach (the
+// container runs on), except without a TTY and with StdinOnce, where it
+// closes the container's stdin and the stream shows the rest.
+func TestAttachStdinEnd(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	for _, tc := range []struct {
+		name        string
+		cfg         map[string]any
+		echo, after string // what the input brings back; what comes after its end
+		running     bool
+	}{
+		{"stdin once", map[string]any{"StdinOnce": true}, "x\n", "end=0\n", false},
+		{"stdin open", map[string]any{}, "x\n", "", true},
+		{"tty and stdin once", map[string]any{"StdinOnce": true, "Tty": true}, "x\r\nx\r\n", "", true},
+	} {
+		cfg := tc.cfg
+		cfg["Image"], cfg["Cmd"], cfg["OpenStdin"] = "busybox", []string{"sh", "-c", "cat; echo end=$?"}, true
+		id := c.create("", cfg)
+		require.Equal(t, 204, c.do("POST", "/v1.56/containers/"+id+"/start", nil).status)
+		t.Cleanup(func() { c.do("DELETE", "/containers/"+id+"?force=1", nil) })
+		s := c.hijack("/v1.56/containers/"+id+"/attach?stream=1&stdin=1&stdout=1&stderr=1", "", true)
+		s.send("x\n")
+		s.until(tc.echo) // output still in flight when an attach's input ends may be lost, as on dockerd
+		s.closeWrite()
+		out, open := s.rest(5 * time.Second)
+		assert.False(t, open, tc.name)
+		if cfg["Tty"] != true {
+			out, _ = readFrames(t, []byte(out))
+		}
+		assert.Equal(t, tc.after, out, tc.name)
+		var insp struct{ State struct{ Running bool } }
+		require.NoError(t, json.Unmarshal(c.do("GET", "/v1.56/containers/"+id+"/json", nil).body, &insp))
+		assert.Equal(t, tc.running, insp.State.Running, tc.name)
+	}
+}
+
+// TestAttachLogsWhileStarting: attach?logs=1&stream=1 made as the
+// container starts sends each line once.
+func TestAttachLogsWhileStarting(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	for i := range 10 {
+		id := c.create("", map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "echo one; sleep 0.2; echo two"}})
+		started := make(chan reply, 1)
+		go func() {
+			time.Sleep(time.Duration(i) * 3 * time.Millisecond)
+			started <- c.do("POST", "/v1.56/containers/"+id+"/start", nil)
+		}()
+		s := c.hijack("/v1.56/containers/"+id+"/attach?logs=1&stream=1&stdout=1&stderr=1", "", true)
+		require.Equal(t, 204, (<-started).status)
+		out, _ := s.rest(5 * time.Second)
+		stdout, _ := readFrames(t, []byte(out))
+		assert.Equal(t, "one\ntwo\n", stdout, "start %d ms after the attach", 3*i)
+	}
+}
+
+// TestContainerTerminal: a Tty container's process reads from a terminal:
+// without OpenStdin nothing types into it and a read waits (cat runs on),
+// test -t is true, and ^C reaches a process that traps it.
+func TestContainerTerminal(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.create("", map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "test -t 0 && test -t 1 && echo tty; cat; echo end"}, "Tty": true})
+	require.Equal(t, 204, c.do("POST", "/v1.56/containers/"+id+"/start", nil).status)
+	t.Cleanup(func() { c.do("DELETE", "/containers/"+id+"?force=1", nil) })
+	time.Sleep(200 * time.Millisecond)
+	var insp struct{ State struct{ Running bool } }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.56/containers/"+id+"/json", nil).body, &insp))
+	assert.True(t, insp.State.Running, "cat waits on a terminal nobody types into")
+	assert.Equal(t, "tty\r\n", string(c.do("GET", "/v1.56/containers/"+id+"/logs?stdout=1", nil).body))
+
+	id = c.create("", map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "trap 'echo interrupted; exit 3' INT; while true; do sleep 0.05; done"}, "Tty": true, "OpenStdin": true})
+	require.Equal(t, 204, c.do("POST", "/v1.56/containers/"+id+"/start", nil).status)
+	t.Cleanup(func() { c.do("DELETE", "/containers/"+id+"?force=1", nil) })
+	s := c.hijack("/v1.56/containers/"+id+"/attach?stream=1&stdin=1&stdout=1&stderr=1", "", true)
+	s.send("\x03")
+	out, open := s.rest(5 * time.Second)
+	require.False(t, open, "the container ended: %q", out)
+	assert.Equal(t, "^Cinterrupted\r\n", out)
+	r := c.do("POST", "/v1.56/containers/"+id+"/wait", nil)
+	assert.Contains(t, string(r.body), `"StatusCode":3`)
+}

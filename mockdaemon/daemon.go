@@ -74,6 +74,7 @@ type Daemon struct {
 	ordered    []*container          // d.containers newest first (list order), kept incrementally
 	names      map[string]string     // "/name" -> id
 	execs      map[string]*execInst
+	execTicks  int // ticks of the exec collector run (collectExecsLocked)
 	images     *imageStore
 	networks   map[string]*network
 	volumes    map[string]*volume

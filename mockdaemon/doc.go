@@ -57,8 +57,9 @@
 //     state and the functions that change it. What several resources
 //     share has a file named for what it holds: events.go, registry.go
 //     (the emulated registries), rootfs.go (a container's filesystem and
-//     mounts), logbuf.go (process output), dockerfile.go, filters.go,
-//     params.go.
+//     mounts), logbuf.go (process output), terminal.go (a TTY's line
+//     discipline and the detach keys of attach and exec), dockerfile.go,
+//     filters.go, params.go.
 //   - router.go joins the tables (routes) and serves them: ServeHTTP
 //     strips and checks the /v1.NN prefix, serveOp applies injected
 //     faults, runs the handler and is the one place a handler's error

@@ -1,10 +1,10 @@
 package mockdaemon
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/dockwire/dockwire/mux"
@@ -40,23 +40,37 @@ func (d *Daemon) execCreate(w http.ResponseWriter, r *http.Request) error {
 	if len(body.Cmd) == 0 {
 		return errInvalid("No exec command specified")
 	}
+	name := r.PathValue("id")
 	id, err := lockedValue(d, func() (string, error) {
-		c, err := d.getContainerLocked(r.PathValue("id"))
+		c, err := d.getContainerLocked(name)
 		switch {
 		case err != nil:
 			return "", err
-		case c.state.Paused:
-			return "", errConflict(fmt.Sprintf("container %s is paused, unpause the container before exec", c.id))
-		case !c.state.Running:
-			return "", errConflict(fmt.Sprintf("container %s is not running", c.id))
 		case c.state.Restarting:
-			return "", errConflict(fmt.Sprintf("container %s is restarting, wait until the container is running", c.id))
+			return "", errConflict(fmt.Sprintf("Container %s is restarting, wait until the container is running", c.id))
+		case !c.state.Running:
+			return "", errConflict(fmt.Sprintf("Container %s is not running", c.id))
+		case c.state.Paused:
+			return "", errConflict(fmt.Sprintf("Container %s is paused, unpause the container before exec", name))
+		}
+		keys := []byte{}
+		if body.DetachKeys != "" {
+			if keys, err = parseDetachKeys(body.DetachKeys); err != nil {
+				return "", errInternal(fmt.Sprintf("Invalid escape keys (%s) provided", body.DetachKeys))
+			}
 		}
 		e := &execInst{
 			id: d.newID(), c: c, argv: body.Cmd, env: body.Env, dir: body.WorkingDir, user: body.User,
 			tty: body.Tty, attachIn: body.AttachStdin, attachOut: body.AttachStdout, attachErr: body.AttachStderr,
-			privileged: body.Privileged, detachKeys: body.DetachKeys, consoleSize: body.ConsoleSize,
+			privileged: body.Privileged, detachKeys: keys, consoleSize: body.ConsoleSize,
 		}
+		if e.user == "" {
+			e.user = c.config.User
+		}
+		if e.dir == "" {
+			e.dir = c.config.WorkingDir
+		}
+		d.collectExecsLocked()
 		d.execs[e.id] = e
 		c.execIDs = append(c.execIDs, e.id)
 		d.events.emit("container", "exec_create: "+strings.Join(e.argv, " "), c.id, mergeAttrs(c.eventAttrs(), "execID", e.id))
@@ -68,134 +82,146 @@ func (d *Daemon) execCreate(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusCreated, map[string]any{"Id": id})
 }
 
+// execStart answers as dockerd's: the exec and its container are checked
+// before anything is written (a JSON error); attached, the stream's head
+// goes out next and what fails after (the exec ran already, its user or
+// program cannot be found, the client detached) is written into the stream
+// as a line. The stream is raw or multiplexed by the Tty of this request,
+// whatever the exec was created with.
 func (d *Daemon) execStart(w http.ResponseWriter, r *http.Request) error {
 	var body struct {
-		Detach bool
-		Tty    bool
+		Detach      bool
+		Tty         bool
+		ConsoleSize *[2]int
 	}
 	if err := decodeBody(r, &body); err != nil {
 		return err
 	}
-	var e *execInst
-	var spec procSpec
-	var paused *gate
+	id := r.PathValue("id")
 	if err := d.locked(func() error {
-		var err error
-		if e, err = d.startExecLocked(r.PathValue("id")); err != nil {
-			return err
-		}
-		spec, paused = d.execSpecLocked(e), e.c.pauseGate
-		return nil
+		d.collectExecsLocked()
+		_, err := d.execReadyLocked(id)
+		return err
 	}); err != nil {
 		return err
 	}
-	c := e.c
-	argv0 := ""
-	if len(e.argv) > 0 {
-		argv0 = e.argv[0]
-	}
-	if msg, _ := lookProgram(spec.FS, spec.Env, spec.Dir, argv0); msg != "" {
-		// dockerd records 126 whatever runc's reason, and tells an
-		// attached client on its stdout stream.
-		code := 126
-		_ = d.locked(func() error {
-			e.running = false
-			e.pid = 0
-			e.exitCode = &code
+	if body.Detach {
+		if err := d.locked(func() error {
+			e, spec, err := d.prepareExecLocked(id)
+			if err != nil {
+				return err
+			}
+			d.runExecLocked(e, spec, nil, nil)
 			return nil
-		})
-		msg = "OCI runtime exec failed: exec failed: unable to start container process: " + msg + ": unknown"
-		if body.Detach {
-			return errInvalid(msg)
-		}
-		conn, _, err := d.hijack(w, r, !e.tty)
-		if err != nil {
+		}); err != nil {
 			return err
 		}
-		defer d.srv.release(conn)
-		if e.tty {
-			_, _ = io.WriteString(conn, msg+"\r\n")
-		} else {
-			_, _ = io.WriteString(mux.NewMuxer(conn).Stream(mux.Stdout), msg+"\r\n")
-		}
-		closeWrite(conn)
-		return nil
-	}
-
-	finish := func(p proc) {
-		code := p.ExitCode()
-		_ = d.locked(func() error {
-			e.running = false
-			e.exitCode = &code
-			d.events.emit("container", "exec_die", c.id, mergeAttrs(c.eventAttrs(), "execID", e.id, "exitCode", strconv.Itoa(code)))
-			return nil
-		})
-	}
-	if body.Detach {
-		p := startProc(spec)
-		d.trackExec(c, p)
-		d.goTracked(func() {
-			<-p.Done()
-			finish(p)
-		})
 		w.WriteHeader(http.StatusOK)
 		return nil
 	}
-	conn, br, err := d.hijack(w, r, !e.tty)
+	conn, br, err := d.hijack(w, r, !body.Tty, true)
 	if err != nil {
-		_ = d.locked(func() error {
-			e.running = false
-			return nil
-		})
 		return err
 	}
 	defer d.srv.release(conn)
-	done := make(chan struct{})
-	var out, errw io.Writer = io.Discard, io.Discard
-	if e.tty {
-		tw := &crlfWriter{w: conn}
-		if e.attachOut {
-			out = tw
-		}
-		if e.attachErr {
-			errw = tw
-		}
-	} else {
+	var stdout, stderr io.Writer = conn, nil // a raw stream has no stderr: dockerd drops it
+	if !body.Tty {
 		m := mux.NewMuxer(conn)
-		if e.attachOut {
-			out = m.Stream(mux.Stdout)
-		}
-		if e.attachErr {
-			errw = m.Stream(mux.Stderr)
-		}
+		stdout, stderr = m.Stream(mux.Stdout), m.Stream(mux.Stderr)
 	}
-	spec.Stdout = &gatedWriter{g: paused, done: done, w: out}
-	spec.Stderr = &gatedWriter{g: paused, done: done, w: errw}
-	var stdinW *io.PipeWriter
-	if e.attachIn {
-		pr, pw := io.Pipe()
-		spec.Stdin = pr
-		stdinW = pw
+	if err := d.attachExec(id, br, stdout, stderr); err != nil {
+		_, _ = io.WriteString(stdout, err.Error()+"\r\n")
 	}
-	p := startProc(spec)
-	d.trackExec(c, p)
-	if stdinW != nil {
-		go func() {
-			_, _ = io.Copy(stdinW, br)
-			stdinW.Close()
-		}()
-	}
-	<-p.Done()
-	close(done)
-	finish(p)
 	closeWrite(conn)
 	return nil
 }
 
+// prepareExecLocked marks exec id started and returns it with its
+// process, or the error its start ends with (a failed start is recorded).
+func (d *Daemon) prepareExecLocked(id string) (*execInst, procSpec, error) {
+	e, err := d.execReadyLocked(id)
+	if err != nil {
+		return nil, procSpec{}, err
+	}
+	if err := d.beginExecLocked(e); err != nil {
+		return nil, procSpec{}, err
+	}
+	spec := d.execSpecLocked(e)
+	if f := checkStart(spec, true); f != nil {
+		d.failExecLocked(e)
+		return nil, procSpec{}, execFailure(f)
+	}
+	return e, spec, nil
+}
+
+// attachExec runs exec id with the client's stdin (in) and output
+// streams (stderr nil for a raw stream) until the process ends. With a
+// TTY, the detach keys end it early (the error says so, and the exec is
+// recorded as ended with 126 while its process runs on), and so does the
+// end of the client's stdin.
+func (d *Daemon) attachExec(id string, in io.Reader, stdout, stderr io.Writer) error {
+	var e *execInst
+	var run *execRun
+	if err := d.locked(func() error {
+		var spec procSpec
+		var err error
+		if e, spec, err = d.prepareExecLocked(id); err != nil {
+			return err
+		}
+		if !e.attachOut {
+			stdout = nil
+		}
+		if !e.attachErr {
+			stderr = nil
+		}
+		run = d.runExecLocked(e, spec, stdout, stderr)
+		return nil
+	}); err != nil {
+		return err
+	}
+	defer run.clientIO.stop()
+	var stdinEnd chan error
+	if run.stdin != nil {
+		stdinEnd = make(chan error, 1)
+		go func() {
+			src := in
+			if run.term != nil {
+				src = newEscapeReader(in, e.detachKeys)
+			}
+			_, err := io.Copy(run.stdin, src)
+			if run.closeIn != nil {
+				run.closeIn()
+			}
+			stdinEnd <- err
+		}()
+	}
+	for {
+		select {
+		case <-run.done:
+			return nil
+		case err := <-stdinEnd:
+			stdinEnd = nil
+			switch {
+			case errors.Is(err, errDetached):
+				_ = d.locked(func() error {
+					d.endExecLocked(e, 126)
+					return nil
+				})
+				return fmt.Errorf("exec attach failed: %w", err)
+			case run.term != nil && !errors.Is(err, errTerminalClosed):
+				return nil // the client's stdin ended: so does a TTY stream
+			}
+		case <-d.ctx.Done():
+			return nil
+		}
+	}
+}
+
 func (d *Daemon) execInspect(w http.ResponseWriter, r *http.Request) error {
 	return d.respond(w, http.StatusOK, func() (any, error) {
+		d.collectExecsLocked()
 		e, ok := d.execs[r.PathValue("id")]
-		if !ok {
+		if !ok || d.containers[e.c.id] != e.c {
 			return nil, noSuchExec(r.PathValue("id"))
 		}
 		return e.json(), nil
@@ -212,20 +238,22 @@ func (e *execInst) json() map[string]any {
 	if len(e.argv) > 1 {
 		args = e.argv[1:]
 	}
+	pc := map[string]any{"tty": e.tty, "entrypoint": e.argv[0], "arguments": args, "privileged": e.privileged}
+	if e.user != "" {
+		pc["user"] = e.user
+	}
 	return map[string]any{
-		"ID":       e.id,
-		"Running":  e.running,
-		"ExitCode": code,
-		"ProcessConfig": map[string]any{
-			"tty": e.tty, "entrypoint": e.argv[0], "arguments": args, "privileged": e.privileged, "user": e.user,
-		},
-		"OpenStdin":   e.attachIn,
-		"OpenStderr":  e.attachErr,
-		"OpenStdout":  e.attachOut,
-		"CanRemove":   false,
-		"ContainerID": e.c.id,
-		"DetachKeys":  e.detachKeys,
-		"Pid":         e.pid,
+		"ID":            e.id,
+		"Running":       e.running,
+		"ExitCode":      code,
+		"ProcessConfig": pc,
+		"OpenStdin":     e.attachIn,
+		"OpenStderr":    e.attachErr,
+		"OpenStdout":    e.attachOut,
+		"CanRemove":     e.canRemove,
+		"ContainerID":   e.c.id,
+		"DetachKeys":    e.detachKeys, // []byte: base64, as dockerd stores them
+		"Pid":           e.pid,
 	}
 }
 

@@ -194,7 +194,7 @@ func (d *Daemon) probe(c *container, hc *healthConfig, argv []string, exited cha
 			return nil // dockerd skips probes of a paused container
 		}
 		spec = procSpec{
-			Argv: argv, Env: d.processEnvLocked(c, c.config.Env, c.config.User), Dir: workDir(c.config.WorkingDir),
+			Argv: argv, Env: d.processEnvLocked(c, c.config.Env, c.config.User, false), Dir: workDir(c.config.WorkingDir),
 			User: c.config.User, Hostname: c.config.Hostname, FS: c.fs, Stdin: eofReader{}, Stdout: out, Stderr: out,
 		}
 		return nil

@@ -277,26 +277,30 @@ func (l *logBuf) since(i int) ([]logEntry, int, bool, <-chan struct{}) {
 	return l.entries[i-l.base : len(l.entries) : len(l.entries)], end, l.closed, l.changed
 }
 
+// snapshot returns the run generation, the entries kept and the absolute
+// index after them, read at one instant.
+func (l *logBuf) snapshot() (gen int, entries []logEntry, end int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.gen, l.entries[:len(l.entries):len(l.entries)], l.base + len(l.entries)
+}
+
 func (l *logBuf) length() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.base + len(l.entries)
 }
 
-// logWriter feeds a stream of the process into the log.
+// logWriter feeds a stream of the process into the log. A TTY's output
+// comes through its terminal, \r\n already.
 type logWriter struct {
 	l      *logBuf
 	stream int
-	tty    bool
 }
 
 func (w *logWriter) Write(p []byte) (int, error) {
-	n := len(p)
-	if w.tty {
-		p = bytes.ReplaceAll(bytes.ReplaceAll(p, []byte("\r\n"), []byte("\n")), []byte("\n"), []byte("\r\n"))
-	}
 	w.l.write(w.stream, p)
-	return n, nil
+	return len(p), nil
 }
 
 // stdinPipe is a process's stdin: attach and exec write to it.

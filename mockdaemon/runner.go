@@ -23,6 +23,7 @@ type procSpec struct {
 	Stdin    io.Reader // never nil; EOF when there is no stdin
 	Stdout   io.Writer
 	Stderr   io.Writer
+	TTY      bool // the streams are a terminal (test -t)
 	PID1     bool // the container's main process (Linux PID 1 signal rules)
 	Init     bool // run under an init (--init): PID 1 rules do not apply
 }

@@ -2,6 +2,7 @@ package mockdaemon
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"syscall"
@@ -23,7 +24,7 @@ func (s shellProc) Resume()               { s.p.Resume() }
 
 // startShell runs a process with the mock's shell interpreter.
 func startShell(spec procSpec) proc {
-	uid, gid := resolveUser(spec.FS, spec.User)
+	uid, gid, _ := lookupUser(spec.FS, spec.User) // checkStart reported a failure
 	p := shell.Start(context.Background(), spec.Argv, shell.Config{
 		FS:       spec.FS,
 		Env:      spec.Env,
@@ -34,39 +35,66 @@ func startShell(spec procSpec) proc {
 		Hostname: spec.Hostname,
 		UID:      uid,
 		GID:      gid,
+		TTY:      spec.TTY,
 		PID1:     spec.PID1 && !spec.Init,
 	})
 	return shellProc{p}
 }
 
-// resolveUser turns "uid[:gid]" or "name[:group]" into numbers through
-// /etc/passwd and /etc/group; unknown names are root.
-func resolveUser(f *memfs.FS, user string) (int, int) {
-	if user == "" {
-		return 0, 0
-	}
-	u, g, hasG := strings.Cut(user, ":")
-	uid, gid := 0, 0
-	if n, err := strconv.Atoi(u); err == nil {
-		uid = n
-		gid = n
-		if pw := lookupDB(f, "/etc/passwd", func(fields []string) bool { return fields[2] == u }); pw != nil {
+// lookupUser resolves a process's user ("name", "uid", "name:group",
+// "uid:gid"...; "" is root) against the container's /etc/passwd and
+// /etc/group as runc's user.GetExecUser does: a name must have an entry, a
+// number needs none, and the group is the user's unless one is given. The
+// error is dockerd's ("unable to find user x: no matching entries in
+// passwd file").
+func lookupUser(f *memfs.FS, user string) (uid, gid int, err error) {
+	u, g, _ := strings.Cut(user, ":")
+	if u != "" {
+		pw, id, ok := findID(f, "/etc/passwd", u)
+		if !ok {
+			return 0, 0, fmt.Errorf("unable to find user %s: no matching entries in passwd file", u)
+		}
+		uid = id
+		if pw != nil {
 			gid, _ = strconv.Atoi(pw[3])
 		}
-	} else if pw := lookupDB(f, "/etc/passwd", func(fields []string) bool { return fields[0] == u }); pw != nil && len(pw) > 3 {
-		uid, _ = strconv.Atoi(pw[2])
+	} else if pw := lookupDB(f, "/etc/passwd", func(fields []string) bool { return fields[2] == "0" }); pw != nil {
 		gid, _ = strconv.Atoi(pw[3])
 	}
-	if hasG {
-		if n, err := strconv.Atoi(g); err == nil {
-			gid = n
-		} else if gr := lookupDB(f, "/etc/group", func(fields []string) bool { return fields[0] == g }); gr != nil {
-			gid, _ = strconv.Atoi(gr[2])
+	if g != "" {
+		_, id, ok := findID(f, "/etc/group", g)
+		if !ok {
+			return 0, 0, fmt.Errorf("unable to find group %s: no matching entries in group file", g)
 		}
+		gid = id
 	}
-	return uid, gid
+	return uid, gid, nil
 }
 
+// findID finds s, a name or a number, in an /etc/passwd-like file: the
+// entry that has it and its id, or for a number no entry has, the number;
+// ok is false for a name no entry has.
+func findID(f *memfs.FS, file, s string) (entry []string, id int, ok bool) {
+	n, numErr := strconv.Atoi(s)
+	entry = lookupDB(f, file, func(fields []string) bool {
+		if numErr == nil {
+			return fields[2] == s || fields[2] == strconv.Itoa(n)
+		}
+		return fields[0] == s
+	})
+	switch {
+	case entry != nil:
+		id, _ = strconv.Atoi(entry[2])
+		return entry, id, true
+	case numErr == nil && n >= 0:
+		return nil, n, true
+	}
+	return nil, 0, false
+}
+
+// lookupDB returns the fields of the first line of an /etc/passwd-like
+// file (at least 4 fields) that match accepts; nil when there is none or
+// no such file.
 func lookupDB(f *memfs.FS, file string, match func([]string) bool) []string {
 	if f == nil {
 		return nil
@@ -75,11 +103,45 @@ func lookupDB(f *memfs.FS, file string, match func([]string) bool) []string {
 	if err != nil {
 		return nil
 	}
-	for _, line := range strings.Split(string(b), "\n") {
+	for line := range strings.SplitSeq(string(b), "\n") {
 		fields := strings.Split(line, ":")
 		if len(fields) >= 4 && match(fields) {
 			return fields
 		}
+	}
+	return nil
+}
+
+// startFailure is why a process cannot start. user is set when dockerd
+// itself refused (the user or group does not resolve): its message goes
+// to the client as it is. Otherwise runc refused, with msg in its words
+// ("exec: \"x\": executable file not found in $PATH") and the exit code
+// dockerd records.
+type startFailure struct {
+	user bool
+	msg  string
+	code int
+}
+
+// checkStart reports why spec could not start, or nil. The working
+// directory is checked only for an exec: a container's start makes it.
+func checkStart(spec procSpec, exec bool) *startFailure {
+	if _, _, err := lookupUser(spec.FS, spec.User); err != nil {
+		return &startFailure{user: true, msg: err.Error()}
+	}
+	if exec && spec.FS != nil {
+		if fi, err := spec.FS.Stat(spec.Dir); err != nil {
+			return &startFailure{msg: "chdir to cwd (" + strconv.Quote(spec.Dir) + ") set in config.json failed: no such file or directory", code: 126}
+		} else if !fi.IsDir() {
+			return &startFailure{msg: "chdir to cwd (" + strconv.Quote(spec.Dir) + ") set in config.json failed: not a directory", code: 126}
+		}
+	}
+	argv0 := ""
+	if len(spec.Argv) > 0 {
+		argv0 = spec.Argv[0]
+	}
+	if msg, code := lookProgram(spec.FS, spec.Env, spec.Dir, argv0); msg != "" {
+		return &startFailure{msg: msg, code: code}
 	}
 	return nil
 }

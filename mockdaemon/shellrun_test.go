@@ -25,22 +25,12 @@ func (c *client) execOut(id string, argv ...string) (string, string, int) {
 	return out, errOut, insp.ExitCode
 }
 
-// sleeper starts a container that sleeps, for execs.
-func (c *client) sleeper(name string) string {
-	c.t.Helper()
-	id := c.create(name, map[string]any{"Image": "busybox", "Cmd": []string{"sleep", "300"}})
-	r := c.do("POST", "/v1.41/containers/"+id+"/start", nil)
-	require.Equal(c.t, 204, r.status, "start: %s", r.body)
-	c.t.Cleanup(func() { c.do("DELETE", "/v1.41/containers/"+id+"?force=1", nil) })
-	return id
-}
-
 // TestShellKeepsUTF8: a shell-form command, an exec-form CMD and a RUN
 // step print UTF-8 as given (the shell once turned each byte of "ü" into
 // a character of its own, so "ü" came back as "Ã¼").
 func TestShellKeepsUTF8(t *testing.T) {
 	_, c := newClient(t, mockdaemon.Config{})
-	id := c.sleeper("utf8")
+	id := c.sleeper(nil)
 	for _, argv := range [][]string{
 		{"sh", "-c", "echo grüße ü"},
 		{"sh", "-c", `x="grüße"; echo $x ü`},
@@ -62,7 +52,7 @@ func TestShellKeepsUTF8(t *testing.T) {
 // as a script with a syntax error.
 func TestAppletMissingInMock(t *testing.T) {
 	_, c := newClient(t, mockdaemon.Config{})
-	id := c.sleeper("noapplet")
+	id := c.sleeper(nil)
 	out, errOut, code := c.execOut(id, "sh", "-c", "vi /etc/hosts; echo $?; ls /bin/vi")
 	assert.Equal(t, "127\n/bin/vi\n", out)
 	assert.Equal(t, "sh: vi: not found\n", errOut)
