@@ -161,9 +161,9 @@ func (e *expander) word(s string, dq bool) {
 			switch {
 			case n == '\n':
 			case !dq || strings.IndexByte("$`\"\\", n) >= 0:
-				e.lit(string(n), true)
+				e.lit(s[i+1:i+2], true)
 			default:
-				e.lit("\\"+string(n), true)
+				e.lit(s[i:i+2], true)
 			}
 			i += 2
 		case c == '`':
@@ -188,7 +188,7 @@ func (e *expander) word(s string, dq bool) {
 			e.lit("~", false)
 			i++
 		default:
-			e.lit(string(c), dq)
+			e.lit(s[i:i+1], dq) // a byte: UTF-8 passes through whole
 			i++
 		}
 	}
