@@ -193,8 +193,25 @@ func (f *FS) ExtractLayer(r io.Reader) error {
 // ".wh." whiteouts; the shape of a committed container's layer.
 func WriteLayer(w io.Writer, base, current *FS) error {
 	unlock := current.lock(true, base)
+	ents := layerEntries(current, diffLocked(base, current))
+	unlock()
+	return writeEntries(w, ents)
+}
+
+// WriteChanges is WriteLayer for a list of changes of current that Diff
+// gave (and the caller may have filtered): a committed container's layer
+// leaves out what the daemon mounts in it.
+func WriteChanges(w io.Writer, current *FS, changes []Change) error {
+	unlock := current.lock(true)
+	ents := layerEntries(current, changes)
+	unlock()
+	return writeEntries(w, ents)
+}
+
+// layerEntries captures the entries of a layer; current is locked.
+func layerEntries(current *FS, changes []Change) []entry {
 	var ents []entry
-	for _, c := range diffLocked(base, current) {
+	for _, c := range changes {
 		name := strings.TrimPrefix(c.Path, "/")
 		if c.Kind == Deleted {
 			dir, file := path.Split(name)
@@ -213,8 +230,7 @@ func WriteLayer(w io.Writer, base, current *FS) error {
 			mode: n.mode, uid: n.uid, gid: n.gid, mtime: n.mtime, data: n.data, target: n.target,
 		}})
 	}
-	unlock()
-	return writeEntries(w, ents)
+	return ents
 }
 
 func (f *FS) extract(r io.Reader, dst string, noOverwriteDirNonDir, layer bool) error {
