@@ -640,6 +640,12 @@ func (d *Daemon) createContainerLocked(body createBody, hc hostConfig, name stri
 	if err != nil {
 		return nil, err
 	}
+	return d.newContainerLocked(im, body, hc, name, ver)
+}
+
+// newContainerLocked makes a container of im (the builder's may be of
+// scratch: an image without id or files) and emits its create event.
+func (d *Daemon) newContainerLocked(im *image, body createBody, hc hostConfig, name string, ver apiVersion) (*container, error) {
 	id := d.newID()
 	if name == "" {
 		name = d.randomNameLocked()

@@ -305,3 +305,13 @@ func TestAttachHijackAndWaitBeforeStart(t *testing.T) {
 		require.Fail(t, "wait did not return")
 	}
 }
+
+// TestWorkingDirIsAChange: dockerd makes a missing WorkingDir at create,
+// in the container's own layer: it is a change (and part of a commit).
+func TestWorkingDirIsAChange(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.create("", map[string]any{"Image": "busybox", "Cmd": []string{"true"}, "WorkingDir": "/newdir/sub"})
+	r := c.do("GET", "/v1.41/containers/"+id+"/changes", nil)
+	require.Equal(t, 200, r.status)
+	assert.JSONEq(t, `[{"Path":"/newdir","Kind":1},{"Path":"/newdir/sub","Kind":1}]`, string(r.body))
+}

@@ -168,7 +168,7 @@ func copyTree(src *memfs.FS, dir string, dst *memfs.FS) error {
 
 // prepareRootfsLocked writes the files the daemon provides in every
 // container: /etc/hostname, /etc/hosts, /etc/resolv.conf, /sys/class/net
-// and the cgroup memory files; d.mu held.
+// and the cgroup memory files, then the working directory; d.mu held.
 func (d *Daemon) prepareRootfsLocked(c *container) {
 	f := c.fs
 	_ = f.MkdirAll("/etc", 0o755)
@@ -177,12 +177,14 @@ func (d *Daemon) prepareRootfsLocked(c *container) {
 	_ = f.WriteFile("/etc/resolv.conf", []byte(resolvConf(c)), 0o644)
 	_ = f.MkdirAll("/proc", 0o555)
 	_ = f.WriteFile("/proc/mounts", []byte(d.procMountsLocked(c)), 0o444)
-	if wd := c.config.WorkingDir; wd != "" {
-		_ = f.MkdirAll(wd, 0o755)
-	}
 	d.writeNetFilesLocked(c)
 	d.writeCgroupFilesLocked(c)
 	c.base = c.fs.Clone()
+	// dockerd makes the working directory in the container's own layer
+	// (a change, and part of a commit), not in its init layer.
+	if wd := c.config.WorkingDir; wd != "" {
+		_ = f.MkdirAll(wd, 0o755)
+	}
 	if c.host.ReadonlyRootfs {
 		f.SetReadOnly(true)
 	}
