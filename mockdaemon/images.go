@@ -29,6 +29,7 @@ var busyboxApplets string
 // imageConfig is the "config" part of an image (and of a container's
 // Config): what a container made from it runs.
 type imageConfig struct {
+	Hostname     string              `json:"Hostname,omitempty"`
 	User         string              `json:"User,omitempty"`
 	ExposedPorts map[string]struct{} `json:"ExposedPorts,omitempty"`
 	Env          []string            `json:"Env,omitempty"`
@@ -41,6 +42,7 @@ type imageConfig struct {
 	OnBuild      []string            `json:"OnBuild,omitempty"`
 	Shell        []string            `json:"Shell,omitempty"`
 	Healthcheck  json.RawMessage     `json:"Healthcheck,omitempty"`
+	Image        string              `json:"Image,omitempty"` // the image a build step started from
 }
 
 // historyEntry is one line of an image's history.
@@ -62,7 +64,12 @@ type imageFile struct {
 	Created      time.Time      `json:"created"`
 	History      []historyEntry `json:"history,omitempty"`
 	OS           string         `json:"os"`
-	RootFS       struct {
+	// What a build step records: the container it committed, that
+	// container's config, the daemon's version.
+	Container       string       `json:"container,omitempty"`
+	ContainerConfig *imageConfig `json:"container_config,omitempty"`
+	DockerVersion   string       `json:"docker_version,omitempty"`
+	RootFS          struct {
 		Type    string   `json:"type"`
 		DiffIDs []string `json:"diff_ids"`
 	} `json:"rootfs"`
@@ -71,6 +78,7 @@ type imageFile struct {
 type layer struct {
 	diffID string // sha256:<hex of the tar>
 	data   []byte // uncompressed tar
+	size   int64  // bytes of its regular files (dockerd's DiffSize); build fills it
 }
 
 // image is one image in the store.
@@ -84,7 +92,8 @@ type image struct {
 	digests  []string  // familiar repo@sha256:...
 	size     int64
 	manifest []byte
-	parent   string // the image it was built or committed from, for history
+	parent   string    // the image it was built or committed from, for history
+	tagged   time.Time // when a build last tagged it (Metadata.LastTagTime)
 }
 
 func (im *image) shortID() string { return strings.TrimPrefix(im.id, "sha256:")[:12] }
@@ -203,8 +212,6 @@ func goArch() string { return runtime.GOARCH }
 // build makes an image from its config document and layers (not yet in
 // the store).
 func (s *imageStore) build(f imageFile, layers []layer) (*image, error) {
-	f.RootFS.Type = "layers"
-	f.RootFS.DiffIDs = nil
 	im := &image{layers: layers}
 	if len(layers) == 1 && busyboxFS != nil && layers[0].diffID == busyboxDiffID {
 		// The base layer is extracted once per process and each
@@ -220,9 +227,21 @@ func (s *imageStore) build(f imageFile, layers []layer) (*image, error) {
 		}
 	}
 	im.fs.SetClock(s.d.cfg.Clock)
-	for _, l := range layers {
+	return s.finish(im, f)
+}
+
+// finish fills what an image's layers and config document give: its
+// rootfs, size, id and manifest. im.layers and im.fs are set.
+func (s *imageStore) finish(im *image, f imageFile) (*image, error) {
+	f.RootFS.Type = "layers"
+	f.RootFS.DiffIDs = nil
+	for i := range im.layers {
+		l := &im.layers[i]
+		if l.size == 0 {
+			l.size = tarFileBytes(l.data)
+		}
 		f.RootFS.DiffIDs = append(f.RootFS.DiffIDs, l.diffID)
-		im.size += int64(len(l.data))
+		im.size += l.size
 	}
 	raw, err := json.Marshal(f)
 	if err != nil {
@@ -233,6 +252,21 @@ func (s *imageStore) build(f imageFile, layers []layer) (*image, error) {
 	im.id = digestOf(raw)
 	im.manifest = s.manifestFor(im)
 	return im, nil
+}
+
+// tarFileBytes counts the bytes of the regular files a layer holds.
+func tarFileBytes(data []byte) int64 {
+	var n int64
+	tr := tar.NewReader(bytes.NewReader(data))
+	for {
+		hdr, err := tr.Next()
+		if err != nil {
+			return n
+		}
+		if hdr.Typeflag == tar.TypeReg {
+			n += hdr.Size
+		}
+	}
 }
 
 // applyLayer extracts a layer tar onto fs, honouring whiteouts.
@@ -383,6 +417,18 @@ func (s *imageStore) get(refOrID string) (*image, error) {
 	return nil, noSuchImage(refOrID)
 }
 
+// children counts the images made from each image (a build's steps, a
+// commit).
+func (s *imageStore) children() map[string]int {
+	n := map[string]int{}
+	for _, im := range s.byID {
+		if im.parent != "" {
+			n[im.parent]++
+		}
+	}
+	return n
+}
+
 func (s *imageStore) sorted() []*image {
 	out := slices.Collect(maps.Values(s.byID))
 	sort.Slice(out, func(i, j int) bool {
@@ -410,7 +456,7 @@ func (im *image) summary(ver apiVersion, containers int) map[string]any {
 	}
 	m := map[string]any{
 		"Id":          im.id,
-		"ParentId":    "",
+		"ParentId":    im.parent,
 		"RepoTags":    tags,
 		"RepoDigests": digests,
 		"Created":     im.file.Created.Unix(),
@@ -430,7 +476,61 @@ func (im *image) summary(ver apiVersion, containers int) map[string]any {
 
 func (im *image) inspect(ver apiVersion) map[string]any {
 	summary := im.summary(ver, 0)
-	cfg := im.file.Config
+	config := imageConfigJSON(im.file.Config, ver)
+	lastTag := "0001-01-01T00:00:00Z"
+	if !im.tagged.IsZero() {
+		lastTag = im.tagged.Format(time.RFC3339Nano)
+	}
+	m := map[string]any{
+		"Id":           im.id,
+		"RepoTags":     summary["RepoTags"],
+		"RepoDigests":  summary["RepoDigests"],
+		"Comment":      im.file.Comment,
+		"Created":      im.file.Created.Format(time.RFC3339Nano),
+		"Author":       im.file.Author,
+		"Config":       config,
+		"Architecture": im.file.Architecture,
+		"Os":           im.file.OS,
+		"Size":         im.size,
+		"GraphDriver":  map[string]any{"Name": "overlay2", "Data": im.graphDriverData()},
+		"RootFS":       map[string]any{"Type": "layers", "Layers": im.file.RootFS.DiffIDs},
+		"Metadata":     map[string]any{"LastTagTime": lastTag},
+	}
+	if !ver.atLeast("1.44") {
+		m["Parent"] = im.parent
+		m["Container"] = im.file.Container
+		m["DockerVersion"] = im.file.DockerVersion
+		m["VirtualSize"] = im.size
+		m["ContainerConfig"] = config
+		if cc := im.file.ContainerConfig; cc != nil {
+			m["ContainerConfig"] = imageConfigJSON(*cc, ver)
+		}
+	}
+	if ver.atLeast("1.48") {
+		m["Descriptor"] = summary["Descriptor"]
+	}
+	return m
+}
+
+// graphDriverData are the overlay2 directories of the image's top layer,
+// and of those under it (LowerDir, top first).
+func (im *image) graphDriverData() map[string]string {
+	dir := "/var/lib/docker/overlay2/" + im.shortID()
+	m := map[string]string{"MergedDir": dir + "/merged", "UpperDir": dir + "/diff", "WorkDir": dir + "/work"}
+	var lower []string
+	for i := len(im.layers) - 2; i >= 0; i-- {
+		lower = append(lower, "/var/lib/docker/overlay2/"+strings.TrimPrefix(im.layers[i].diffID, "sha256:")+"/diff")
+	}
+	if len(lower) > 0 {
+		m["LowerDir"] = strings.Join(lower, ":")
+	}
+	return m
+}
+
+// imageConfigJSON is an image's Config (or ContainerConfig) in inspect:
+// before API 1.46 the whole container Config, since then the image
+// config's fields.
+func imageConfigJSON(cfg imageConfig, ver apiVersion) map[string]any {
 	config := map[string]any{
 		"Env":        nonNil(cfg.Env),
 		"Cmd":        cfg.Cmd,
@@ -454,43 +554,20 @@ func (im *image) inspect(ver apiVersion) map[string]any {
 	if cfg.Shell != nil {
 		config["Shell"] = cfg.Shell
 	}
+	if hc := parseHealthConfig(cfg.Healthcheck); hc != nil {
+		config["Healthcheck"] = hc
+	}
 	if !ver.atLeast("1.46") {
-		for _, k := range []string{"Hostname", "Domainname"} {
-			config[k] = ""
-		}
+		config["Hostname"] = cfg.Hostname
+		config["Domainname"] = ""
 		for _, k := range []string{"AttachStdin", "AttachStdout", "AttachStderr", "Tty", "OpenStdin", "StdinOnce"} {
 			config[k] = false
 		}
-		config["Image"] = ""
+		config["Image"] = cfg.Image
 		config["Volumes"] = cfg.Volumes
 		config["OnBuild"] = cfg.OnBuild
 	}
-	m := map[string]any{
-		"Id":           im.id,
-		"RepoTags":     summary["RepoTags"],
-		"RepoDigests":  summary["RepoDigests"],
-		"Comment":      im.file.Comment,
-		"Created":      im.file.Created.Format(time.RFC3339Nano),
-		"Author":       im.file.Author,
-		"Config":       config,
-		"Architecture": im.file.Architecture,
-		"Os":           im.file.OS,
-		"Size":         im.size,
-		"GraphDriver":  map[string]any{"Name": "overlay2", "Data": map[string]string{"MergedDir": "/var/lib/docker/overlay2/" + im.shortID() + "/merged"}},
-		"RootFS":       map[string]any{"Type": "layers", "Layers": im.file.RootFS.DiffIDs},
-		"Metadata":     map[string]any{"LastTagTime": "0001-01-01T00:00:00Z"},
-	}
-	if !ver.atLeast("1.44") {
-		m["Parent"] = ""
-		m["Container"] = ""
-		m["DockerVersion"] = ""
-		m["VirtualSize"] = im.size
-		m["ContainerConfig"] = config
-	}
-	if ver.atLeast("1.48") {
-		m["Descriptor"] = summary["Descriptor"]
-	}
-	return m
+	return config
 }
 
 func nonNil(s []string) []string {

@@ -41,6 +41,7 @@ func (d *Daemon) imageList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	sharedSize := boolParam(r, "shared-size")
+	all := boolParam(r, "all")
 	out := []any{}
 	_ = d.locked(func() error {
 		var before, since *image
@@ -50,8 +51,19 @@ func (d *Daemon) imageList(w http.ResponseWriter, r *http.Request) error {
 		for k := range f["since"] {
 			since, _ = d.images.get(k)
 		}
+		children := d.images.children()
 		for _, im := range d.images.sorted() {
 			if !imageMatches(f, im) {
+				continue
+			}
+			untagged := len(im.tags) == 0 && len(im.digests) == 0
+			// dangling=true lists heads only; an untagged image with
+			// children (a build's intermediate step) shows with all=1
+			if f["dangling"]["true"] || f["dangling"]["1"] {
+				if children[im.id] > 0 {
+					continue
+				}
+			} else if untagged && (!all && children[im.id] > 0 || f.has("dangling") || f.has("reference")) {
 				continue
 			}
 			if before != nil && !im.file.Created.Before(before.file.Created) {
@@ -61,6 +73,10 @@ func (d *Daemon) imageList(w http.ResponseWriter, r *http.Request) error {
 				continue
 			}
 			s := im.summary(ver, -1)
+			if untagged && !ver.atLeast("1.43") {
+				s["RepoTags"] = []string{"<none>:<none>"}
+				s["RepoDigests"] = []string{"<none>@<none>"}
+			}
 			if sharedSize {
 				s["SharedSize"] = int64(0)
 			}

@@ -59,3 +59,48 @@ func TestHistoryShowsAncestors(t *testing.T) {
 	assert.Contains(t, h[2].CreatedBy, "ENV A=1")
 	assert.Zero(t, h[2].Size, "ENV step of hist:a")
 }
+
+// TestImageListIntermediates: an untagged image that others were made
+// from (a build's step, a commit's parent) is listed with all=1 only, and
+// before API 1.43 an untagged image shows as <none>:<none>, like dockerd;
+// images name their parent.
+func TestImageListIntermediates(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	commit := func(image, query string) string {
+		t.Helper()
+		id := c.runWait(map[string]any{"Image": image, "Cmd": []string{"touch", "/x"}})
+		r := c.do("POST", "/v1.41/commit?container="+id+query, map[string]any{})
+		require.Equal(t, 201, r.status, "%s", r.body)
+		var out struct{ Id string }
+		require.NoError(t, json.Unmarshal(r.body, &out))
+		return out.Id
+	}
+	mid := commit("busybox", "")
+	top := commit(mid, "&repo=child&tag=1")
+	type summary struct {
+		Id, ParentId string
+		RepoTags     []string
+		RepoDigests  []string
+	}
+	list := func(ver, query string) map[string]summary {
+		var l []summary
+		require.NoError(t, json.Unmarshal(c.do("GET", "/v"+ver+"/images/json"+query, nil).body, &l))
+		m := map[string]summary{}
+		for _, s := range l {
+			m[s.Id] = s
+		}
+		return m
+	}
+	assert.NotContains(t, list("1.41", ""), mid, "an intermediate image in the default list")
+	all := list("1.41", "?all=1")
+	require.Contains(t, all, mid)
+	assert.Equal(t, []string{"<none>:<none>"}, all[mid].RepoTags)
+	assert.Equal(t, []string{"<none>@<none>"}, all[mid].RepoDigests)
+	assert.Equal(t, mid, all[top].ParentId)
+	assert.Equal(t, []string{}, list("1.43", "?all=1")[mid].RepoTags, "no <none>:<none> since 1.43")
+	// dangling=true lists untagged heads only
+	assert.NotContains(t, list("1.41", `?filters={"dangling":["true"]}`), mid)
+	var im struct{ Parent string }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/images/"+top+"/json", nil).body, &im))
+	assert.Equal(t, mid, im.Parent)
+}
