@@ -40,6 +40,13 @@ func (d *Daemon) imageList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	for k := range f {
+		switch k {
+		case "dangling", "label", "label!", "before", "since", "reference", "until":
+		default:
+			return errInvalid("Invalid filter '" + k + "'")
+		}
+	}
 	sharedSize := boolParam(r, "shared-size")
 	all := boolParam(r, "all")
 	out := []any{}

@@ -2,6 +2,7 @@ package mockdaemon_test
 
 import (
 	"encoding/json"
+	"net/url"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -103,4 +104,13 @@ func TestImageListIntermediates(t *testing.T) {
 	var im struct{ Parent string }
 	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/images/"+top+"/json", nil).body, &im))
 	assert.Equal(t, mid, im.Parent)
+}
+
+// TestImageListUnknownFilter: an unknown filter is refused, as dockerd
+// does, instead of listing everything.
+func TestImageListUnknownFilter(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	r := c.do("GET", "/v1.41/images/json?filters="+url.QueryEscape(`{"nosuchfilter":["x"]}`), nil)
+	assert.Equal(t, 400, r.status)
+	assert.Equal(t, "Invalid filter 'nosuchfilter'", r.message())
 }
