@@ -13,8 +13,8 @@ import (
 
 // TestHistoryShowsAncestors: an image's history names, like dockerd's, the
 // images still in the store that its steps end (the image itself, the one
-// it was built from, and so on) and "<missing>" for the others, and
-// spreads an image's size over its non-empty steps.
+// it was built from, and so on: a classic build leaves one per step), and
+// gives each non-empty step the size of its layer.
 func TestHistoryShowsAncestors(t *testing.T) {
 	_, c := newClient(t, mockdaemon.Config{})
 	type item struct {
@@ -46,15 +46,12 @@ func TestHistoryShowsAncestors(t *testing.T) {
 	assert.NotEqual(t, "<missing>", h[0].ID, "top entry %+v", h[0])
 	assert.Equal(t, []string{"hist:b"}, h[0].Tags, "top entry")
 	assert.Zero(t, h[0].Size, "LABEL step")
-	named := map[int]string{1: a, 3: base}
-	for i, e := range h[1:] {
-		i++
-		if want, ok := named[i]; ok {
-			assert.Equal(t, want, e.ID, "entry %d (%s)", i, e.CreatedBy)
-		} else {
-			assert.Equal(t, "<missing>", e.ID, "entry %d (%s)", i, e.CreatedBy)
-		}
-	}
+	assert.Equal(t, a, h[1].ID, "entry 1 (%s)", h[1].CreatedBy)
+	assert.Equal(t, base, h[3].ID, "entry 3 (%s)", h[3].CreatedBy)
+	var envStep struct{ Parent string }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/images/"+a+"/json", nil).body, &envStep))
+	assert.Equal(t, envStep.Parent, h[2].ID, "entry 2 (%s): the ENV step's image", h[2].CreatedBy)
+	assert.NotEqual(t, "<missing>", h[2].ID)
 	assert.Contains(t, h[1].CreatedBy, "echo a")
 	assert.Positive(t, h[1].Size, "RUN step of hist:a")
 	assert.Contains(t, h[2].CreatedBy, "ENV A=1")
