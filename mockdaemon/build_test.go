@@ -621,3 +621,42 @@ func TestBuildPrune(t *testing.T) {
 	assert.JSONEq(t, "null", string(df["BuildCache"]))
 	assert.JSONEq(t, "0", string(df["BuilderSize"]))
 }
+
+// TestBuildImageDeletePrunesSteps: removing a built image removes the
+// untagged step images it was made from that nothing else uses, as
+// dockerd does (not with noprune=1); a step image others were made from
+// cannot be removed by id.
+func TestBuildImageDeletePrunesSteps(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	c.build("prune:1", "FROM busybox\nLABEL l=1\nENV A=1\nRUN echo x > /x\n")
+	var hist []struct{ Id string }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/images/prune:1/history", nil).body, &hist))
+	steps := []string{hist[0].Id, hist[1].Id, hist[2].Id} // RUN, ENV, LABEL
+
+	r := c.do("DELETE", "/v1.41/images/"+steps[1], nil)
+	assert.Equal(t, 409, r.status)
+	assert.Equal(t, "conflict: unable to delete "+steps[1][7:19]+" (cannot be forced) - image has dependent child images", r.message())
+
+	r = c.do("DELETE", "/v1.41/images/prune:1", nil)
+	require.Equal(t, 200, r.status, "%s", r.body)
+	var recs []map[string]string
+	require.NoError(t, json.Unmarshal(r.body, &recs))
+	var deleted []string
+	for _, rec := range recs[1:] {
+		deleted = append(deleted, rec["Deleted"])
+	}
+	require.Len(t, deleted, 4, "%v", recs)
+	assert.Equal(t, map[string]string{"Untagged": "prune:1"}, recs[0])
+	assert.Equal(t, steps[0], deleted[0])
+	assert.Equal(t, []string{steps[1], steps[2]}, deleted[2:], "the RUN's layer, then the steps below")
+	for _, id := range steps {
+		assert.Equal(t, 404, c.do("GET", "/v1.41/images/"+id+"/json", nil).status)
+	}
+	assert.Equal(t, 200, c.do("GET", "/v1.41/images/busybox/json", nil).status, "a tagged image stays")
+
+	c.build("prune:2", "FROM busybox\nLABEL l=2\nENV A=2\n")
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/images/prune:2/history", nil).body, &hist))
+	r = c.do("DELETE", "/v1.41/images/prune:2?noprune=1", nil)
+	require.Equal(t, 200, r.status)
+	assert.Equal(t, 200, c.do("GET", "/v1.41/images/"+hist[1].Id+"/json", nil).status, "noprune keeps the steps")
+}

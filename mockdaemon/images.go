@@ -513,13 +513,15 @@ func (im *image) inspect(ver apiVersion) map[string]any {
 }
 
 // graphDriverData are the overlay2 directories of the image's top layer,
-// and of those under it (LowerDir, top first).
+// and of those under it (LowerDir, top first), named like dockerd's by
+// ids of their own.
 func (im *image) graphDriverData() map[string]string {
-	dir := "/var/lib/docker/overlay2/" + im.shortID()
+	cacheID := func(s string) string { return strings.TrimPrefix(digestOf([]byte("overlay2 "+s)), "sha256:") }
+	dir := "/var/lib/docker/overlay2/" + cacheID(im.id)
 	m := map[string]string{"MergedDir": dir + "/merged", "UpperDir": dir + "/diff", "WorkDir": dir + "/work"}
 	var lower []string
 	for i := len(im.layers) - 2; i >= 0; i-- {
-		lower = append(lower, "/var/lib/docker/overlay2/"+strings.TrimPrefix(im.layers[i].diffID, "sha256:")+"/diff")
+		lower = append(lower, "/var/lib/docker/overlay2/"+cacheID(im.layers[i].diffID)+"/diff")
 	}
 	if len(lower) > 0 {
 		m["LowerDir"] = strings.Join(lower, ":")
@@ -724,11 +726,14 @@ func (d *Daemon) historyLocked(im *image) []any {
 }
 
 // deleteImageLocked implements dockerd's image delete rules; d.mu held.
-func (d *Daemon) deleteImageLocked(name string, force bool) ([]map[string]string, error) {
+// With prune, the untagged images it was made from that nothing else uses
+// go with it (a build's steps).
+func (d *Daemon) deleteImageLocked(name string, force, prune bool) ([]map[string]string, error) {
 	im, err := d.images.get(name)
 	if err != nil {
 		return nil, err
 	}
+	hasChildren := d.images.children()[im.id] > 0
 	var running, stopped *container
 	for _, c := range d.sortedContainersLocked() {
 		if c.imageID != im.id {
@@ -760,6 +765,9 @@ func (d *Daemon) deleteImageLocked(name string, force bool) ([]map[string]string
 			res = append(res, map[string]string{"Untagged": dg})
 		}
 	} else {
+		if hasChildren {
+			return nil, errConflict(fmt.Sprintf("conflict: unable to delete %s (cannot be forced) - image has dependent child images", im.shortID()))
+		}
 		if running != nil {
 			return nil, errConflict(fmt.Sprintf("conflict: unable to delete %s (cannot be forced) - image is being used by running container %s", im.shortID(), running.id[:12]))
 		}
@@ -780,14 +788,33 @@ func (d *Daemon) deleteImageLocked(name string, force bool) ([]map[string]string
 	if running != nil || stopped != nil {
 		return res, nil
 	}
+	if hasChildren {
+		if byRef {
+			return res, nil // untagged: its children keep it
+		}
+		return nil, errConflict(fmt.Sprintf("conflict: unable to delete %s (cannot be forced) - image has dependent child images", im.shortID()))
+	}
+	for {
+		res = append(res, d.removeImageLocked(im)...)
+		parent := d.images.byID[im.parent]
+		if !prune || parent == nil || len(parent.tags) > 0 || len(parent.digests) > 0 || d.images.children()[parent.id] > 0 || d.imageContainerCountsLocked()[parent.id] > 0 {
+			return res, nil
+		}
+		im = parent
+	}
+}
+
+// removeImageLocked takes im out of the store and returns the records of
+// what went: the image, then its layers no other image holds; d.mu held.
+func (d *Daemon) removeImageLocked(im *image) []map[string]string {
 	delete(d.images.byID, im.id)
-	res = append(res, map[string]string{"Deleted": im.id})
+	res := []map[string]string{{"Deleted": im.id}}
 	for _, l := range im.layers {
 		if !d.layerInUseLocked(l.diffID) {
 			res = append(res, map[string]string{"Deleted": l.diffID})
 		}
 	}
-	return res, nil
+	return res
 }
 
 func looksLikeIDExact(name string, im *image) bool {

@@ -158,9 +158,9 @@ func (d *Daemon) imageDelete(w http.ResponseWriter, r *http.Request) error {
 	if name == "" {
 		return errNotFound("page not found")
 	}
-	force := boolParam(r, "force")
+	force, prune := boolParam(r, "force"), !boolParam(r, "noprune")
 	res, err := lockedValue(d, func() ([]map[string]string, error) {
-		res, err := d.deleteImageLocked(name, force)
+		res, err := d.deleteImageLocked(name, force, prune)
 		for _, e := range res {
 			if t, ok := e["Untagged"]; ok {
 				d.events.emit("image", "untag", t, map[string]string{"name": t})
