@@ -573,11 +573,24 @@ func (b *builder) commit(st *buildState, comment string) error {
 	if err != nil {
 		return err
 	}
-	cc.Hostname = c.id[:12] // dockerd's create fills the config it is given
+	b.createdFrom(st, &cc, c)
+	return b.commitContainer(st, c, cc)
+}
+
+// createdFrom does to a step's config what dockerd's create does to the
+// config it is given: the hostname and labels filled, and the healthcheck
+// merged with the image's, a change the stage's config shares (the two
+// hold one HealthConfig in dockerd).
+func (b *builder) createdFrom(st *buildState, cc *imageConfig, c *container) {
+	cc.Hostname = c.id[:12]
 	if cc.Labels == nil {
 		cc.Labels = map[string]string{}
 	}
-	return b.commitContainer(st, c, cc)
+	if cc.Healthcheck != nil {
+		merged := slices.Clone(c.config.Healthcheck)
+		cc.Healthcheck = merged
+		st.cfg.Healthcheck = slices.Clone(merged)
+	}
 }
 
 // workdir sets WORKDIR and makes the directory in a container committed
@@ -600,10 +613,7 @@ func (b *builder) workdir(st *buildState, p string) error {
 	if err != nil {
 		return err
 	}
-	cc.Hostname = c.id[:12]
-	if cc.Labels == nil {
-		cc.Labels = map[string]string{}
-	}
+	b.createdFrom(st, &cc, c)
 	return b.commitContainer(st, c, cc)
 }
 
@@ -785,14 +795,47 @@ func (b *builder) removeContainers() {
 }
 
 // commitContainer makes the step's image of c's changes (what the daemon
-// mounts aside).
+// mounts aside). The mount points a run made (its volumes' directories
+// the image lacked) are changes too: the runtime makes them in the
+// container's layer.
 func (b *builder) commitContainer(st *buildState, c *container, cc imageConfig) error {
-	changes, _ := lockedValue(b.d, func() ([]memfs.Change, error) { return b.d.changesLocked(c), nil })
+	changes, _ := lockedValue(b.d, func() ([]memfs.Change, error) {
+		changes := b.d.changesLocked(c)
+		if !c.hasRun {
+			return changes, nil
+		}
+		seen := map[string]bool{}
+		for _, ch := range changes {
+			seen[ch.Path] = true
+		}
+		for _, m := range c.mounts {
+			for p := m.Destination; p != "/" && !seen[p]; p = path.Dir(p) {
+				if !b.imageLacks(st, p) {
+					break
+				}
+				seen[p] = true
+				changes = append(changes, memfs.Change{Path: p, Kind: memfs.Added})
+			}
+		}
+		sort.Slice(changes, func(i, j int) bool { return changes[i].Path < changes[j].Path })
+		return changes, nil
+	})
 	lay, err := newLayer(c.fs, changes)
 	if err != nil {
 		return err
 	}
 	return b.stepImage(st, c.id, cc, lay, nil)
+}
+
+// imageLacks reports whether the step's image has nothing at p; d.mu
+// held.
+func (b *builder) imageLacks(st *buildState, p string) bool {
+	im := b.d.images.byID[st.imageID]
+	if im == nil {
+		return true
+	}
+	_, err := im.fs.Lstat(p)
+	return err != nil
 }
 
 // newLayer writes the changes of fsys as a layer; nil when there are

@@ -46,6 +46,9 @@ func isURL(s string) bool { return strings.HasPrefix(s, "http://") || strings.Ha
 // copy runs a COPY or ADD step.
 func (b *builder) copy(st *buildState, in *dfInstr) error {
 	name := strings.ToUpper(in.kind)
+	if in.chmod != "" {
+		return errors.New("the --chmod option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled")
+	}
 	src := copySource{fs: b.bc.fs, sums: b.bc.sums}
 	preserve := false
 	if in.from != "" {

@@ -451,6 +451,7 @@ type dfInstr struct {
 	prependShell bool          // run, cmd, entrypoint: shell form
 	paths        []string      // add, copy: sources then the destination; volume
 	chown, from  string        // add, copy
+	chmod        string        // add, copy: refused when the step runs
 	words        []string      // expose ports, shell
 	value        string        // workdir path, user, stopsignal, maintainer, onbuild expression
 	health       *healthConfig // healthcheck
@@ -658,10 +659,7 @@ func parseInstruction(n *dfNode) (*dfInstr, error) {
 		if err := fl.parse(); err != nil {
 			return nil, err
 		}
-		if fl.values["chmod"] != "" {
-			return nil, errors.New("the --chmod option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled")
-		}
-		in.paths, in.chown, in.from = args, fl.values["chown"], fl.values["from"]
+		in.paths, in.chown, in.chmod, in.from = args, fl.values["chown"], fl.values["chmod"], fl.values["from"]
 	case "onbuild":
 		if len(args) == 0 {
 			return nil, errAtLeastOne("ONBUILD")

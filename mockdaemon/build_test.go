@@ -274,6 +274,7 @@ func TestBuildStepErrors(t *testing.T) {
 		{"FROM busybox\nCOPY --from=0 /a /b\n", "invalid from flag value 0: refers to current build stage"},
 		{"FROM nosuchimage\n", "pull access denied for nosuchimage, repository does not exist or may require 'docker login': denied: requested access to the resource is denied"},
 		{"FROM busybox\nENV X=${A\n", "failed to process \"${A\": missing ':' in substitution"},
+		{"FROM busybox\nCOPY --chmod=644 a b\n", "the --chmod option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled"},
 		{"FROM busybox\nENV X=${A:?unset_A}\n", "failed to process \"${A:?unset_A}\": A: unset_A"},
 	} {
 		recs := records(t, buildRaw(t, c, "1.41", "", tarOf(t, map[string]string{"Dockerfile": tt.df})).body)
@@ -659,4 +660,32 @@ func TestBuildImageDeletePrunesSteps(t *testing.T) {
 	r = c.do("DELETE", "/v1.41/images/prune:2?noprune=1", nil)
 	require.Equal(t, 200, r.status)
 	assert.Equal(t, 200, c.do("GET", "/v1.41/images/"+hist[1].Id+"/json", nil).status, "noprune keeps the steps")
+}
+
+// TestBuildHealthcheckInherits: a HEALTHCHECK without options keeps the
+// interval and retries of the one before it, because dockerd's create
+// merges the image's healthcheck into the step's config, which the
+// stage's config shares.
+func TestBuildHealthcheckInherits(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	c.build("health:1", "FROM busybox\nHEALTHCHECK --interval=5s --retries=2 CMD true\nHEALTHCHECK CMD false\n")
+	var im struct {
+		Config struct{ Healthcheck map[string]any }
+	}
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/images/health:1/json", nil).body, &im))
+	assert.Equal(t, map[string]any{"Test": []any{"CMD-SHELL", "false"}, "Interval": float64(5e9), "Retries": float64(2)}, im.Config.Healthcheck)
+}
+
+// TestBuildRunLayerHoldsMountPoints: a RUN step's layer holds the
+// directories of the volumes it ran with that the image lacked (the
+// runtime makes them), not what was written in them.
+func TestBuildRunLayerHoldsMountPoints(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	c.build("vol:1", "FROM busybox\nVOLUME /v1 /tmp\nRUN echo x > /v1/discarded\n")
+	var im struct{ RootFS struct{ Layers []string } }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/images/vol:1/json", nil).body, &im))
+	require.Len(t, im.RootFS.Layers, 2, "the base and the RUN's")
+	id := c.runWait(map[string]any{"Image": "vol:1", "Cmd": []string{"sh", "-c", "ls -a /v1"}})
+	logs, _ := readFrames(t, c.do("GET", "/containers/"+id+"/logs?stdout=1", nil).body)
+	assert.Equal(t, ".\n..\n", logs, "what the RUN wrote in the volume is gone")
 }

@@ -80,9 +80,18 @@ func (d *Daemon) imageList(w http.ResponseWriter, r *http.Request) error {
 				continue
 			}
 			s := im.summary(ver, -1)
-			if untagged && !ver.atLeast("1.43") {
-				s["RepoTags"] = []string{"<none>:<none>"}
-				s["RepoDigests"] = []string{"<none>@<none>"}
+			if !ver.atLeast("1.43") {
+				// before 1.43 what an image lacks is null, both lacked
+				// are <none>
+				switch {
+				case untagged:
+					s["RepoTags"] = []string{"<none>:<none>"}
+					s["RepoDigests"] = []string{"<none>@<none>"}
+				case len(im.tags) == 0:
+					s["RepoTags"] = nil
+				case len(im.digests) == 0:
+					s["RepoDigests"] = nil
+				}
 			}
 			if sharedSize {
 				s["SharedSize"] = int64(0)

@@ -95,6 +95,7 @@ func TestImageListIntermediates(t *testing.T) {
 	assert.Equal(t, []string{"<none>:<none>"}, all[mid].RepoTags)
 	assert.Equal(t, []string{"<none>@<none>"}, all[mid].RepoDigests)
 	assert.Equal(t, mid, all[top].ParentId)
+	assert.Nil(t, all[top].RepoDigests, "a tagged image without digests: null before 1.43")
 	assert.Equal(t, []string{}, list("1.43", "?all=1")[mid].RepoTags, "no <none>:<none> since 1.43")
 	// dangling=true lists untagged heads only
 	assert.NotContains(t, list("1.41", `?filters={"dangling":["true"]}`), mid)
