@@ -54,8 +54,9 @@ var depsRules = `
 	internal/digest < dial;
 	dial < wire;
 	STD < internal/apispec;  # the Engine API's operations, declared once
+	STD < internal/jsondec;  # reflection-free JSON for the generated decoders
 	wire < internal/bind;    # how the root package makes the services
-	wire, mux, tarstream, internal/apispec, internal/bind < endpoints;
+	wire, mux, tarstream, internal/apispec, internal/bind, internal/jsondec < endpoints;
 	endpoints < dockwire;
 
 	# Opt-in parts, each the only way to what it links.
@@ -72,7 +73,8 @@ var depsRules = `
 
 	# The mock daemon: a server beside the client, with its own JSON shapes.
 	STD < mockdaemon/internal/memfs;
-	mockdaemon/internal/memfs, crypto/rand < mockdaemon/internal/shell;
+	mockdaemon/internal/memfs, crypto/rand, crypto/md5, crypto/sha1, crypto/sha256, crypto/sha512
+	< mockdaemon/internal/shell;
 	mockdaemon/internal/shell, mux, tarstream, CRYPTO, HTTP, WEBSOCKET, TESTING
 	< mockdaemon;
 
@@ -93,7 +95,7 @@ var depsRules = `
 	# No net/http, TLS, crypto, ssh, websocket or testing in the client core:
 	# dial/dialtls, dial/ssh and endpoints/attachws are the opt-ins.
 	CRYPTO, HTTP, TESTING, SSH, WEBSOCKET
-	!< dockwire, endpoints, wire, dial, mux, tarstream, internal/digest, internal/apispec, internal/bind;
+	!< dockwire, endpoints, wire, dial, mux, tarstream, internal/digest, internal/apispec, internal/bind, internal/jsondec;
 	HTTP, WEBSOCKET, crypto/tls, TESTING !< dial/ssh;
 	HTTP, WEBSOCKET, SSH, TESTING !< dial/dialtls;
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -102,16 +103,59 @@ func textFileRefs(name string, src []byte, top map[string]bool) []docRef {
 	return refs
 }
 
-// missingPackages returns a message for each ref whose path is not a
-// directory under root.
+// missingPackages returns a message for each ref whose path names nothing:
+// not a directory under root, nor under the root of the module holding the
+// file that names it (bench/ is a module of its own), nor a package of the
+// Go distribution (internal/poll), nor a directory a .gitignore beside it
+// declares generated (bench/results).
 func missingPackages(root string, refs []docRef) []string {
 	var msgs []string
 	for _, r := range refs {
-		if fi, err := os.Stat(filepath.Join(root, filepath.FromSlash(r.path))); err != nil || !fi.IsDir() {
+		if !pathExists(root, r) {
 			msgs = append(msgs, fmt.Sprintf("%s: names %s, which does not exist", r.where, r.path))
 		}
 	}
 	return msgs
+}
+
+func pathExists(root string, r docRef) bool {
+	path := filepath.FromSlash(r.path)
+	bases := []string{root, moduleRoot(root, r.where), filepath.Join(runtime.GOROOT(), "src")}
+	for _, base := range bases {
+		if fi, err := os.Stat(filepath.Join(base, path)); err == nil && fi.IsDir() {
+			return true
+		}
+	}
+	return gitignored(root, path)
+}
+
+// moduleRoot returns the directory of the go.mod nearest above the file
+// named by where ("bench/doc.go:15:1"), root when there is none below it.
+func moduleRoot(root, where string) string {
+	file, _, _ := strings.Cut(where, ":")
+	for dir := filepath.Dir(filepath.FromSlash(file)); dir != "." && dir != string(filepath.Separator); dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(root, dir, "go.mod")); err == nil {
+			return filepath.Join(root, dir)
+		}
+	}
+	return root
+}
+
+// gitignored reports whether the .gitignore of path's parent directory
+// lists its last element as a directory ("results/"): an output that a
+// script makes, named in the docs before it exists.
+func gitignored(root, path string) bool {
+	dir, name := filepath.Split(path)
+	data, err := os.ReadFile(filepath.Join(root, dir, ".gitignore"))
+	if err != nil {
+		return false
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.TrimPrefix(strings.TrimSpace(line), "/") == name+"/" {
+			return true
+		}
+	}
+	return false
 }
 
 // topLevelGoDirs returns the top-level directories of root that hold Go
@@ -258,13 +302,22 @@ func TestMissingPackagesNamesWhatIsNotInTheTree(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(root, "lib", "file"), nil, 0o644))
 	require.NoError(t, os.MkdirAll(filepath.Join(root, "notes", "testdata"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(root, "notes", "testdata", "x.go"), []byte("// lib/gone\n"), 0o644))
-	readme := "# x\n\nTLS: lib/tls; ssh: lib/ssh; lib/file is a file; notes/x and images/y are not Go.\n"
+	require.NoError(t, os.WriteFile(filepath.Join(root, "lib", ".gitignore"), []byte("out/\n"), 0o644))
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "kit"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "kit", "kit.go"), []byte("package kit\n"), 0o644))
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "lib", "mod", "kit", "tool"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "lib", "mod", "go.mod"), []byte("module mod\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "lib", "mod", "doc.go"), []byte("package mod\n\n// Run kit/tool; not kit/gone.\n"), 0o644))
+	readme := "# x\n\nTLS: lib/tls; ssh: lib/ssh; lib/file is a file; notes/x and images/y are not Go.\n" +
+		"Outputs in lib/out; the runtime's internal/poll is Go's; lib/gone is not.\n"
 	require.NoError(t, os.WriteFile(filepath.Join(root, "README.md"), []byte(readme), 0o644))
 	refs, err := repoDocRefs(root)
 	require.NoError(t, err)
 	assert.Equal(t, []string{
 		"README.md:3: names lib/tls, which does not exist",
 		"README.md:3: names lib/file, which does not exist",
+		"README.md:4: names lib/gone, which does not exist",
+		"lib/mod/doc.go:3:1: names kit/gone, which does not exist",
 		"lib/ssh/ssh.go:3:1: names lib/tls, which does not exist",
 	}, missingPackages(root, refs))
 }

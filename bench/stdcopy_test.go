@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/dockwire/dockwire/bench/internal/measure"
 	"github.com/dockwire/dockwire/mux"
 	"github.com/moby/moby/api/pkg/stdcopy"
 )
@@ -57,7 +58,7 @@ func BenchmarkDemux(b *testing.B) {
 				b.ReportAllocs()
 				runtime.LockOSThread() // so the thread's CPU time is this loop's
 				defer runtime.UnlockOSThread()
-				cpu0, ok := threadCPU()
+				cpu0, ok := measure.ThreadCPU()
 				n := 0
 				for b.Loop() {
 					r.Reset(in)
@@ -66,7 +67,7 @@ func BenchmarkDemux(b *testing.B) {
 					}
 					n++
 				}
-				if cpu1, ok1 := threadCPU(); ok && ok1 && n > 0 {
+				if cpu1, ok1 := measure.ThreadCPU(); ok && ok1 && n > 0 {
 					b.ReportMetric(float64(cpu1-cpu0)/float64(n), "cpu-ns/op")
 				}
 			})

@@ -163,7 +163,7 @@ func init() {
 	})
 	register("containers/run/stderr-and-autoremove", func(e *Env) {
 		res, err := e.containers().Run(e.Ctx, endpoints.ContainerRunOptions{Image: e.Image, Command: []string{"sh", "-c", "echo out; echo err >&2"},
-			Stderr: true, AutoRemove: true, Labels: e.Labels(), Environment: []string{"X=1"}, MemLimit: "64m"})
+			Stderr: true, AutoRemove: true, Labels: e.Labels(), Env: []string{"X=1"}, MemLimit: "64m"})
 		if res.ID != "" {
 			e.removeLater(res.ID)
 		}

@@ -45,6 +45,39 @@ func freeLoopbackPort(e *Env) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
+// updateGuarded sends an update guarded by an object's version: read
+// returns the object as it is now, update sends the change made from it.
+// An update the daemon answers "update out of sequence" is read and sent
+// again, a few times: dockerd's own bookkeeping writes swarm objects
+// between a client's read and its update (a node's status, the allocator
+// of a service's endpoint, the orchestrator), and under load it often
+// does. A version the test itself made stale is a separate check.
+func updateGuarded[T any](ctx context.Context, read func() (T, error), update func(T) error) error {
+	var err error
+	for range 5 {
+		var cur T
+		if cur, err = read(); err != nil {
+			return err
+		}
+		if err = update(cur); !outOfSequence(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return err
+}
+
+// outOfSequence reports whether err is swarmkit's answer to an update of
+// an older version than the object's.
+func outOfSequence(err error) bool {
+	var werr *wire.Error
+	return errors.As(err, &werr) && strings.Contains(werr.Message, "update out of sequence")
+}
+
 // ignoreGone treats "already gone" and "no swarm any more" as success in
 // cleanups.
 func ignoreGone(err error) error {
@@ -108,10 +141,24 @@ func init() {
 			s.SubnetSize != 24 || !slices.Equal(s.DefaultAddrPool, []string{"10.232.0.0/16"}) {
 			e.T.Errorf("swarm inspect: %+v", s)
 		}
+		// Init made the routing mesh's network: overlay, swarm-scoped,
+		// ingress, with a subnet of the address pool.
+		ingress, err := nets.Inspect(e.Ctx, "ingress", endpoints.NetworkInspectOptions{})
+		if err != nil || !ingress.Ingress || ingress.Scope != "swarm" || ingress.Driver != "overlay" || len(ingress.ID) != 25 ||
+			len(ingress.IPAM.Config) != 1 || !strings.HasPrefix(ingress.IPAM.Config[0].Subnet, "10.232.") {
+			e.T.Errorf("ingress network after init: %+v, %v", ingress, err)
+		}
+
 		// Update: rotate the worker token and turn autolock on, then off.
-		spec := s.Spec
-		spec.EncryptionConfig = &endpoints.EncryptionConfig{AutoLockManagers: true}
-		if _, err := sw.Update(e.Ctx, endpoints.SwarmUpdateOptions{Version: s.Version, Spec: spec, RotateWorkerToken: true}); err != nil {
+		inspectSwarm := func() (endpoints.SwarmInspectResult, error) {
+			return sw.Inspect(e.Ctx, endpoints.SwarmInspectOptions{})
+		}
+		if err := updateGuarded(e.Ctx, inspectSwarm, func(cur endpoints.SwarmInspectResult) error {
+			spec := cur.Spec
+			spec.EncryptionConfig = &endpoints.EncryptionConfig{AutoLockManagers: true}
+			_, err := sw.Update(e.Ctx, endpoints.SwarmUpdateOptions{Version: cur.Version, Spec: spec, RotateWorkerToken: true})
+			return err
+		}); err != nil {
 			e.T.Fatalf("swarm update: %v", err)
 		}
 		s2, err := sw.Inspect(e.Ctx, endpoints.SwarmInspectOptions{})
@@ -126,9 +173,12 @@ func init() {
 		if err != nil || !strings.HasPrefix(key.UnlockKey, "SWMKEY-") {
 			e.T.Errorf("unlock key with autolock on: %+v, %v", key, err)
 		}
-		spec = s2.Spec
+		spec := s2.Spec
 		spec.EncryptionConfig = &endpoints.EncryptionConfig{AutoLockManagers: false}
-		if _, err := sw.Update(e.Ctx, endpoints.SwarmUpdateOptions{Version: s2.Version, Spec: spec}); err != nil {
+		if err := updateGuarded(e.Ctx, inspectSwarm, func(cur endpoints.SwarmInspectResult) error {
+			_, err := sw.Update(e.Ctx, endpoints.SwarmUpdateOptions{Version: cur.Version, Spec: spec})
+			return err
+		}); err != nil {
 			e.T.Fatalf("swarm update (autolock off): %v", err)
 		}
 		// A stale version is refused by the daemon.
@@ -156,9 +206,14 @@ func init() {
 		if len(ns.Items) != 1 || ns.Items[0].ID != nodeID || ns.Items[0].ManagerStatus == nil || !ns.Items[0].ManagerStatus.Leader {
 			e.T.Fatalf("node list: %+v, want this node (%s) as the leader", ns, nodeID)
 		}
-		nspec := ns.Items[0].Spec
-		nspec.Labels = map[string]string{"dockwire.run": e.RunID}
-		if _, err := nodes.Update(e.Ctx, nodeID, endpoints.NodeUpdateOptions{Version: ns.Items[0].Version, Spec: nspec}); err != nil {
+		if err := updateGuarded(e.Ctx, func() (endpoints.NodeInspectResult, error) {
+			return nodes.Inspect(e.Ctx, nodeID, endpoints.NodeInspectOptions{})
+		}, func(cur endpoints.NodeInspectResult) error {
+			nspec := cur.Spec
+			nspec.Labels = map[string]string{"dockwire.run": e.RunID}
+			_, err := nodes.Update(e.Ctx, nodeID, endpoints.NodeUpdateOptions{Version: cur.Version, Spec: nspec})
+			return err
+		}); err != nil {
 			e.T.Fatalf("node update: %v", err)
 		}
 		n, err := nodes.Inspect(e.Ctx, nodeID, endpoints.NodeInspectOptions{})
@@ -198,8 +253,13 @@ func init() {
 		if err != nil || si.Spec.Name != "dw-sec-"+e.RunID || len(si.Spec.Data) != 0 {
 			e.T.Errorf("secret inspect: %+v (data must not come back), %v", si, err)
 		}
-		si.Spec.Labels["phase"] = "updated"
-		if _, err := secrets.Update(e.Ctx, sec.ID, endpoints.SecretUpdateOptions{Version: si.Version, Spec: si.Spec}); err != nil {
+		if err := updateGuarded(e.Ctx, func() (endpoints.SecretInspectResult, error) {
+			return secrets.Inspect(e.Ctx, sec.ID, endpoints.SecretInspectOptions{})
+		}, func(cur endpoints.SecretInspectResult) error {
+			cur.Spec.Labels["phase"] = "updated"
+			_, err := secrets.Update(e.Ctx, sec.ID, endpoints.SecretUpdateOptions{Version: cur.Version, Spec: cur.Spec})
+			return err
+		}); err != nil {
 			e.T.Errorf("secret update (labels): %v", err)
 		}
 		sl, err := secrets.List(e.Ctx, endpoints.SecretListOptions{Filters: wire.Filters{"label": {"phase=updated"}}})
@@ -214,8 +274,13 @@ func init() {
 		if err != nil || len(cl.Items) != 1 || cl.Items[0].ID != cfg.ID {
 			e.T.Errorf("config list: %+v, %v", cl, err)
 		}
-		ci.Spec.Labels["phase"] = "updated"
-		if _, err := configs.Update(e.Ctx, cfg.ID, endpoints.ConfigUpdateOptions{Version: ci.Version, Spec: ci.Spec}); err != nil {
+		if err := updateGuarded(e.Ctx, func() (endpoints.ConfigInspectResult, error) {
+			return configs.Inspect(e.Ctx, cfg.ID, endpoints.ConfigInspectOptions{})
+		}, func(cur endpoints.ConfigInspectResult) error {
+			cur.Spec.Labels["phase"] = "updated"
+			_, err := configs.Update(e.Ctx, cfg.ID, endpoints.ConfigUpdateOptions{Version: cur.Version, Spec: cur.Spec})
+			return err
+		}); err != nil {
 			e.T.Errorf("config update (labels): %v", err)
 		}
 
@@ -242,9 +307,22 @@ func init() {
 			UpdateConfig:   &endpoints.UpdateConfig{Parallelism: 1, Monitor: time.Second, FailureAction: "pause", Order: "stop-first"},
 			RollbackConfig: &endpoints.UpdateConfig{Parallelism: 1, Monitor: time.Second, FailureAction: "pause", Order: "stop-first"},
 		}
+		// An overlay network named by name in the spec is stored by id.
+		ov, err := nets.Create(e.Ctx, endpoints.NetworkCreateOptions{Name: "dw-ov-" + e.RunID, Driver: "overlay", Attachable: true, Labels: e.Labels()})
+		if err != nil {
+			e.T.Fatalf("overlay network create: %v", err)
+		}
+		// (The leave at the end removes it with the swarm.)
+		if n, err := nets.Inspect(e.Ctx, ov.ID, endpoints.NetworkInspectOptions{}); err != nil || n.Scope != "swarm" || len(n.ID) != 25 {
+			e.T.Errorf("overlay network: %+v, %v", n, err)
+		}
+		svcSpec.TaskTemplate.Networks = []endpoints.NetworkAttachmentConfig{{Target: "dw-ov-" + e.RunID}}
 		created, err := svcs.Create(e.Ctx, endpoints.ServiceCreateOptions{Spec: svcSpec})
 		if err != nil {
 			e.T.Fatalf("service create: %v", err)
+		}
+		if s, err := svcs.Inspect(e.Ctx, created.ID, endpoints.ServiceInspectOptions{}); err != nil || len(s.Spec.TaskTemplate.Networks) != 1 || s.Spec.TaskTemplate.Networks[0].Target != ov.ID {
+			e.T.Errorf("the service's network: %+v, %v, want it by id %s", s.Spec.TaskTemplate.Networks, err, ov.ID)
 		}
 		e.Cleanup(func(ctx context.Context) error {
 			_, err := svcs.Delete(ctx, created.ID, endpoints.ServiceDeleteOptions{})
@@ -301,21 +379,26 @@ func init() {
 			}
 			return svc
 		}
-		svc, err := svcs.Inspect(e.Ctx, created.ID, endpoints.ServiceInspectOptions{})
-		if err != nil {
-			e.T.Fatalf("service inspect: %v", err)
+		inspectService := func() (endpoints.ServiceInspectResult, error) {
+			return svcs.Inspect(e.Ctx, created.ID, endpoints.ServiceInspectOptions{})
 		}
-		upd := svc.Spec
-		upd.Labels = e.Labels("phase=2")
-		upd.TaskTemplate.ContainerSpec.Env = []string{"PHASE=2"}
-		if _, err := svcs.Update(e.Ctx, created.ID, endpoints.ServiceUpdateOptions{Version: svc.Version, Spec: upd}); err != nil {
+		if err := updateGuarded(e.Ctx, inspectService, func(cur endpoints.ServiceInspectResult) error {
+			upd := cur.Spec
+			upd.Labels = e.Labels("phase=2")
+			upd.TaskTemplate.ContainerSpec.Env = []string{"PHASE=2"}
+			_, err := svcs.Update(e.Ctx, created.ID, endpoints.ServiceUpdateOptions{Version: cur.Version, Spec: upd})
+			return err
+		}); err != nil {
 			e.T.Fatalf("service update: %v", err)
 		}
-		svc = waitUpdate("completed")
+		svc := waitUpdate("completed")
 		if svc.Spec.Labels["phase"] != "2" || !slices.Contains(svc.Spec.TaskTemplate.ContainerSpec.Env, "PHASE=2") || svc.PreviousSpec == nil {
 			e.T.Errorf("after update: spec %+v, previous %+v", svc.Spec, svc.PreviousSpec)
 		}
-		if _, err := svcs.Update(e.Ctx, created.ID, endpoints.ServiceUpdateOptions{Version: svc.Version, Spec: svc.Spec, Rollback: true}); err != nil {
+		if err := updateGuarded(e.Ctx, inspectService, func(cur endpoints.ServiceInspectResult) error {
+			_, err := svcs.Update(e.Ctx, created.ID, endpoints.ServiceUpdateOptions{Version: cur.Version, Spec: cur.Spec, Rollback: true})
+			return err
+		}); err != nil {
 			e.T.Fatalf("service rollback: %v", err)
 		}
 		svc = waitUpdate("rollback_completed")

@@ -214,8 +214,8 @@ func init() {
 				_, err := c.Volumes.Create(ctx, endpoints.VolumeCreateOptions{Name: "dw-never-" + e.RunID, ClusterVolumeSpec: &endpoints.ClusterVolumeSpec{}})
 				return err
 			}},
-			{"volume prune all", 42, func(ctx context.Context, c *dockwire.Client) error {
-				_, err := c.Volumes.Prune(ctx, endpoints.VolumePruneOptions{All: true, Filters: wire.Filters{"label": {e.LabelFilter()}}})
+			{"volume prune anonymous only", 42, func(ctx context.Context, c *dockwire.Client) error {
+				_, err := c.Volumes.Prune(ctx, endpoints.VolumePruneOptions{AnonymousOnly: true, Filters: wire.Filters{"label": {e.LabelFilter()}}})
 				return err
 			}},
 			{"volume prune all as a raw filter", 42, func(ctx context.Context, c *dockwire.Client) error {

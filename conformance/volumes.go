@@ -37,15 +37,35 @@ func (e *Env) removeVolumeLater(name string) {
 	})
 }
 
-// pruneAll reports whether a prune must say all=true to take named volumes
-// (API 1.42 and later); 1.41 takes them anyway and refuses the filter.
-func (e *Env) pruneAll() bool {
+// atLeast reports whether the API version in use is 1.minor or later.
+func (e *Env) atLeast(minor int) bool {
 	e.T.Helper()
 	ver, err := e.Client.Wire().Version(e.Ctx)
 	if err != nil {
 		e.T.Fatalf("version: %v", err)
 	}
-	return !ver.Less(wire.Version{Major: 1, Minor: 42})
+	return !ver.Less(wire.Version{Major: 1, Minor: minor})
+}
+
+// pruneVolumes creates a named and an anonymous volume with the run's
+// label and a prune label, prunes with opts (plus that label's filter) and
+// returns the two names and what the prune deleted.
+func (e *Env) pruneVolumes(opts endpoints.VolumePruneOptions) (named, anonymous string, deleted []string, err error) {
+	e.T.Helper()
+	tag := "dockwire.prune=" + e.RunID
+	named = "dw-vol-named-" + e.RunID
+	if _, err := e.volumes().Create(e.Ctx, endpoints.VolumeCreateOptions{Name: named, Labels: e.Labels(tag)}); err != nil {
+		e.T.Fatalf("create named: %v", err)
+	}
+	e.removeVolumeLater(named)
+	anon, err := e.volumes().Create(e.Ctx, endpoints.VolumeCreateOptions{Labels: e.Labels(tag)})
+	if err != nil {
+		e.T.Fatalf("create anonymous: %v", err)
+	}
+	e.removeVolumeLater(anon.Name)
+	opts.Filters = wire.Filters{"label": {tag}}
+	pr, err := e.volumes().Prune(e.Ctx, opts)
+	return named, anon.Name, pr.VolumesDeleted, err
 }
 
 func init() {
@@ -89,7 +109,7 @@ func init() {
 			e.T.Fatalf("create: %v", err)
 		}
 		e.removeVolumeLater(other)
-		pr, err := e.volumes().Prune(e.Ctx, endpoints.VolumePruneOptions{All: e.pruneAll(), Filters: wire.Filters{"label": {e.LabelFilter()}}})
+		pr, err := e.volumes().Prune(e.Ctx, endpoints.VolumePruneOptions{Filters: wire.Filters{"label": {e.LabelFilter()}}})
 		if err != nil {
 			e.T.Fatalf("prune: %v", err)
 		}
@@ -98,6 +118,39 @@ func init() {
 		}
 		if _, err := e.volumes().Inspect(e.Ctx, other, endpoints.VolumeInspectOptions{}); err != nil {
 			e.T.Errorf("unlabelled volume gone after a label-filtered prune: %v", err)
+		}
+	})
+
+	// docker-py's prune (API 1.41) takes every unused volume: so does
+	// Prune on every version, although daemons from 1.42 spare named ones
+	// by default.
+	register("volumes/prune/named-and-anonymous-on-every-version", func(e *Env) {
+		named, anon, deleted, err := e.pruneVolumes(endpoints.VolumePruneOptions{})
+		if err != nil {
+			e.T.Fatalf("prune: %v", err)
+		}
+		slices.Sort(deleted)
+		want := []string{named, anon}
+		slices.Sort(want)
+		if !slices.Equal(deleted, want) {
+			e.T.Errorf("prune deleted %q, want the named and the anonymous volume %q", deleted, want)
+		}
+	})
+
+	register("volumes/prune/anonymous-only-from-1.42", func(e *Env) {
+		named, anon, deleted, err := e.pruneVolumes(endpoints.VolumePruneOptions{AnonymousOnly: true})
+		if !e.atLeast(42) {
+			var ve *wire.VersionError
+			if !errors.As(err, &ve) || ve.Need != (wire.Version{Major: 1, Minor: 42}) {
+				e.T.Fatalf("AnonymousOnly below 1.42: %v, want a *wire.VersionError for 1.42", err)
+			}
+			return
+		}
+		if err != nil {
+			e.T.Fatalf("prune: %v", err)
+		}
+		if !slices.Equal(deleted, []string{anon}) {
+			e.T.Errorf("prune deleted %q, want only the anonymous volume %s (not %s)", deleted, anon, named)
 		}
 	})
 

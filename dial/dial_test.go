@@ -2,14 +2,15 @@ package dial
 
 import (
 	"context"
-	"errors"
 	"io"
 	"net"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire/internal/leakcheck"
 	"github.com/dockwire/dockwire/internal/testnet"
@@ -26,9 +27,9 @@ func readHello(t *testing.T, c net.Conn) {
 	t.Helper()
 	c.SetReadDeadline(time.Now().Add(5 * time.Second))
 	buf := make([]byte, 5)
-	if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "hello" {
-		t.Fatalf("read %q, %v; want hello", buf, err)
-	}
+	_, err := io.ReadFull(c, buf)
+	require.NoError(t, err)
+	require.Equal(t, "hello", string(buf))
 }
 
 func TestDialUnix(t *testing.T) {
@@ -36,39 +37,25 @@ func TestDialUnix(t *testing.T) {
 	l, sock := testnet.Unix(t)
 	testnet.Serve(t, l, greet)
 	open, err := Config{Host: "unix://" + sock}.Dialer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := open(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	c, err := open(t.Context())
+	require.NoError(t, err)
 	defer c.Close()
-	if c.RemoteAddr().Network() != "unix" {
-		t.Fatalf("network %q, want unix", c.RemoteAddr().Network())
-	}
+	require.Equal(t, "unix", c.RemoteAddr().Network())
 	readHello(t, c)
 }
 
 func TestDialTCP(t *testing.T) {
 	leakcheck.Check(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	testnet.Serve(t, l, greet)
 	for _, ka := range []time.Duration{0, time.Second, -1} {
 		open, err := Config{Host: "tcp://" + l.Addr().String(), KeepAlive: ka}.Dialer()
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := open(context.Background())
-		if err != nil {
-			t.Fatalf("KeepAlive %v: %v", ka, err)
-		}
-		if _, ok := c.(*net.TCPConn); !ok {
-			t.Fatalf("conn is %T, want *net.TCPConn", c)
-		}
+		require.NoError(t, err)
+		c, err := open(t.Context())
+		require.NoError(t, err, "KeepAlive %v", ka)
+		require.IsType(t, (*net.TCPConn)(nil), c)
 		readHello(t, c)
 		c.Close()
 	}
@@ -79,9 +66,7 @@ func TestDialErrors(t *testing.T) {
 	dir := testnet.ShortTempDir(t)
 	// A port that was just closed: connection refused.
 	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	closedAddr := l.Addr().String()
 	l.Close()
 
@@ -96,25 +81,18 @@ func TestDialErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			open, err := Config{Host: tt.host}.Dialer()
-			if err != nil {
-				t.Fatal(err)
-			}
-			c, err := open(context.Background())
+			require.NoError(t, err)
+			c, err := open(t.Context())
 			if err == nil {
 				c.Close()
-				t.Fatal("dial succeeded")
 			}
 			var de *Error
-			if !errors.As(err, &de) || de.Op != "dial" {
-				t.Fatalf("error %v is not *Error{Op: dial}", err)
-			}
+			require.ErrorAs(t, err, &de)
+			assert.Equal(t, "dial", de.Op)
 			var oe *net.OpError
-			if !errors.Is(err, tt.errno) || !errors.As(err, &oe) {
-				t.Fatalf("error %v: want errno %v and a *net.OpError inside", err, tt.errno)
-			}
-			if !strings.Contains(err.Error(), "is the docker daemon running?") {
-				t.Fatalf("error %q lacks the hint", err)
-			}
+			assert.ErrorIs(t, err, tt.errno)
+			assert.ErrorAs(t, err, &oe)
+			assert.ErrorContains(t, err, "is the docker daemon running?")
 		})
 	}
 }
@@ -135,12 +113,14 @@ func TestDialerConfigErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f, err := tt.cfg.Dialer()
+			assert.Nil(t, f, "Dialer's Func on error")
 			var de *Error
-			if err == nil || f != nil || !errors.As(err, &de) || de.Op != tt.op {
-				t.Fatalf("Dialer() = %v, %v; want nil and *Error{Op: %s}", f != nil, err, tt.op)
-			}
-			if errors.Is(err, ErrUnsupported) != tt.unsupported {
-				t.Fatalf("errors.Is(%v, ErrUnsupported) = %v", err, !tt.unsupported)
+			require.ErrorAs(t, err, &de)
+			assert.Equal(t, tt.op, de.Op)
+			if tt.unsupported {
+				assert.ErrorIs(t, err, ErrUnsupported)
+			} else {
+				assert.NotErrorIs(t, err, ErrUnsupported)
 			}
 		})
 	}
@@ -154,38 +134,32 @@ func TestDialerUsesConfigDial(t *testing.T) {
 	custom := func(ctx context.Context) (net.Conn, error) { calls++; return a, nil }
 	// Even an ssh host, which has no built-in transport, dials through Dial.
 	f, err := Config{Host: "ssh://me@host", Dial: custom}.Dialer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := f(context.Background())
-	if err != nil || c != a || calls != 1 {
-		t.Fatalf("got %v, %v after %d calls; want the custom conn after 1", c, err, calls)
-	}
+	require.NoError(t, err)
+	c, err := f(t.Context())
+	require.NoError(t, err)
+	assert.Same(t, a, c, "the custom conn")
+	assert.Equal(t, 1, calls, "calls to Dial")
 }
 
 func TestDefaultHostDialer(t *testing.T) {
 	// The zero Config dials DefaultHost; whether or not a daemon runs
 	// there, an error must name it.
 	f, err := Config{}.Dialer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	_, err = f(ctx)
 	var de *Error
-	if !errors.As(err, &de) || de.Host != DefaultHost || !errors.Is(err, context.Canceled) {
-		t.Fatalf("error %v: want *Error for %s matching context.Canceled", err, DefaultHost)
-	}
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, DefaultHost, de.Host)
+	assert.ErrorIs(t, err, context.Canceled)
 }
 
 // stallServer accepts connections and never says a word.
 func stallServer(t *testing.T) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	testnet.Serve(t, l, func(c net.Conn) {
 		c.SetReadDeadline(time.Now().Add(10 * time.Second))
 		io.Copy(io.Discard, c)
@@ -212,10 +186,8 @@ func TestDialCancel(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			open, err := tt.cfg.Dialer()
-			if err != nil {
-				t.Fatal(err)
-			}
-			ctx, cancel := context.WithCancel(context.Background())
+			require.NoError(t, err)
+			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
 			if tt.cancel < 0 {
 				cancel()
@@ -228,15 +200,12 @@ func TestDialCancel(t *testing.T) {
 			took := time.Since(start)
 			if err == nil {
 				c.Close()
-				t.Fatal("dial succeeded")
 			}
 			var de *Error
-			if !errors.As(err, &de) || de.Op != tt.op || !errors.Is(err, tt.wantErr) {
-				t.Fatalf("error %v: want *Error{Op: %s} matching %v", err, tt.op, tt.wantErr)
-			}
-			if took > time.Second {
-				t.Fatalf("dial returned after %v, want promptly", took)
-			}
+			require.ErrorAs(t, err, &de)
+			assert.Equal(t, tt.op, de.Op)
+			assert.ErrorIs(t, err, tt.wantErr)
+			assert.LessOrEqual(t, took, time.Second, "dial should return promptly")
 		})
 	}
 }
@@ -244,9 +213,7 @@ func TestDialCancel(t *testing.T) {
 func BenchmarkDialUnix(b *testing.B) {
 	sock := filepath.Join(testnet.ShortTempDir(b), "d.sock")
 	l, err := net.Listen("unix", sock)
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	defer l.Close()
 	go func() {
 		for {
@@ -258,10 +225,8 @@ func BenchmarkDialUnix(b *testing.B) {
 		}
 	}()
 	open, err := Config{Host: "unix://" + sock}.Dialer()
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
+	require.NoError(b, err)
+	ctx := b.Context()
 	b.ReportAllocs()
 	for b.Loop() {
 		c, err := open(ctx)

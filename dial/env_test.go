@@ -2,12 +2,14 @@ package dial
 
 import (
 	"encoding/json"
-	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func lookupMap(env map[string]string) func(string) (string, bool) {
@@ -21,36 +23,26 @@ func lookupMap(env map[string]string) func(string) (string, bool) {
 func writeContext(t *testing.T, configDir, name string, endpoint map[string]any) {
 	t.Helper()
 	dir := filepath.Join(configDir, "contexts", "meta", contextDirName(name))
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.MkdirAll(dir, 0o700))
 	meta, err := json.Marshal(map[string]any{
 		"Name":      name,
 		"Metadata":  map[string]any{"Description": "test"},
 		"Endpoints": map[string]any{"docker": endpoint},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	writeFile(t, filepath.Join(dir, "meta.json"), string(meta))
 }
 
 func writeFile(t *testing.T, p, data string) {
 	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o700))
+	require.NoError(t, os.WriteFile(p, []byte(data), 0o600))
 }
 
 func TestContextDirName(t *testing.T) {
 	// The docker CLI's store directory for context "default" is the hex
 	// SHA-256 of the name, as in ~/.docker/contexts/meta/37a8eec1...
-	if got, want := contextDirName("default"), "37a8eec1ce19687d132fe29051dca629d164e2c4958ba141d5f4133a33f0688f"; got != want {
-		t.Fatalf("contextDirName(default) = %s, want %s", got, want)
-	}
+	assert.Equal(t, "37a8eec1ce19687d132fe29051dca629d164e2c4958ba141d5f4133a33f0688f", contextDirName("default"))
 }
 
 func TestFromLookup(t *testing.T) {
@@ -199,49 +191,39 @@ func TestFromLookup(t *testing.T) {
 			}
 			cfg, err := FromLookup(lookupMap(env))
 			if tt.err != nil {
-				if err == nil {
-					t.Fatalf("FromLookup = %+v, want error", cfg)
-				}
 				var de *Error
-				if !errors.As(err, &de) || de.Op != tt.err.op {
-					t.Fatalf("error %v is not *Error{Op: %s}", err, tt.err.op)
-				}
-				if tt.err.is != nil && !errors.Is(err, tt.err.is) {
-					t.Fatalf("error %v does not match %v", err, tt.err.is)
+				require.ErrorAs(t, err, &de, "FromLookup = %+v", cfg)
+				assert.Equal(t, tt.err.op, de.Op)
+				if tt.err.is != nil {
+					assert.ErrorIs(t, err, tt.err.is)
 				}
 				for _, m := range tt.err.msgs {
-					if !strings.Contains(err.Error(), m) {
-						t.Fatalf("error %q lacks %q", err, m)
-					}
+					assert.ErrorContains(t, err, m)
 				}
-				if !strings.HasPrefix(err.Error(), "dial: ") {
-					t.Fatalf("error %q lacks the package prefix", err)
-				}
+				assert.Regexp(t, "^dial: ", err.Error(), "the package prefix")
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			w := tt.want
 			wantDir := filepath.Join(home, ".docker")
 			if w.configDir != "" {
 				wantDir = filepath.Join(home, w.configDir)
 			}
-			if cfg.Host != w.host || cfg.Context != w.context || cfg.ConfigDir != wantDir {
-				t.Fatalf("got Host %q Context %q ConfigDir %q; want %q %q %q",
-					cfg.Host, cfg.Context, cfg.ConfigDir, w.host, w.context, wantDir)
-			}
-			if (cfg.TLS != nil) != w.tls {
-				t.Fatalf("TLS config present = %v, want %v", cfg.TLS != nil, w.tls)
-			}
-			if cfg.TLS == nil {
+			assert.Equal(t, w.host, cfg.Host, "Host")
+			assert.Equal(t, w.context, cfg.Context, "Context")
+			assert.Equal(t, wantDir, cfg.ConfigDir, "ConfigDir")
+			if !w.tls {
+				assert.Nil(t, cfg.TLS)
 				return
 			}
+			require.NotNil(t, cfg.TLS)
 			o := cfg.TLS
-			if o.InsecureSkipVerify != w.insecure || o.Verify == w.insecure || o.ServerName != "" ||
-				o.CAPEM != nil || o.CertPEM != nil || o.KeyPEM != nil {
-				t.Fatalf("TLS: %+v; want insecure %v, verify %v, no ServerName, no PEM", *o, w.insecure, !w.insecure)
-			}
+			assert.Equal(t, w.insecure, o.InsecureSkipVerify, "InsecureSkipVerify")
+			assert.Equal(t, !w.insecure, o.Verify, "Verify")
+			assert.Empty(t, o.ServerName, "ServerName")
+			assert.Nil(t, o.CAPEM, "CAPEM")
+			assert.Nil(t, o.CertPEM, "CertPEM")
+			assert.Nil(t, o.KeyPEM, "KeyPEM")
 			// The files are named, by absolute path, not read.
 			dir := filepath.Dir(o.CAFile)
 			if o.CAFile == "" {
@@ -251,12 +233,14 @@ func TestFromLookup(t *testing.T) {
 				got, name string
 				want      bool
 			}{{o.CAFile, "ca.pem", w.customCA}, {o.CertFile, "cert.pem", w.clientCert}, {o.KeyFile, "key.pem", w.clientCert}} {
-				if (f.got != "") != f.want || f.want && f.got != filepath.Join(dir, f.name) {
-					t.Fatalf("TLS files %+v: %s is %q, want present %v", *o, f.name, f.got, f.want)
+				if f.want {
+					assert.Equal(t, filepath.Join(dir, f.name), f.got, "TLS file %s", f.name)
+				} else {
+					assert.Empty(t, f.got, "TLS file %s", f.name)
 				}
 			}
-			if w.customCA && !strings.HasPrefix(dir, home) {
-				t.Fatalf("TLS files under %s, want under %s", dir, home)
+			if w.customCA {
+				assert.True(t, strings.HasPrefix(dir, home), "TLS files under %s, want under %s", dir, home)
 			}
 		})
 	}
@@ -266,9 +250,9 @@ func TestFromLookupNoHome(t *testing.T) {
 	// DOCKER_CONFIG set: no home directory is needed.
 	dir := t.TempDir()
 	cfg, err := FromLookup(lookupMap(map[string]string{"DOCKER_CONFIG": dir}))
-	if err != nil || cfg.ConfigDir != dir || cfg.Host != DefaultHost {
-		t.Fatalf("FromLookup = %+v, %v; want ConfigDir %s", cfg, err, dir)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, dir, cfg.ConfigDir)
+	assert.Equal(t, DefaultHost, cfg.Host)
 }
 
 // writeClientFiles writes placeholder ca.pem, cert.pem and key.pem into

@@ -5,6 +5,9 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestParseHostGood(t *testing.T) {
@@ -40,19 +43,12 @@ func TestParseHostGood(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			h, err := ParseHost(tt.in)
-			if err != nil {
-				t.Fatalf("ParseHost(%q): %v", tt.in, err)
-			}
-			if h != tt.want {
-				t.Fatalf("ParseHost(%q) = %+v, want %+v", tt.in, h, tt.want)
-			}
-			if got := h.String(); got != tt.str {
-				t.Fatalf("String() = %q, want %q", got, tt.str)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, h)
+			assert.Equal(t, tt.str, h.String())
 			again, err := ParseHost(h.String())
-			if err != nil || again != h {
-				t.Fatalf("round trip: ParseHost(%q) = %+v, %v; want %+v", h.String(), again, err, h)
-			}
+			require.NoError(t, err, "round trip")
+			assert.Equal(t, h, again, "round trip")
 		})
 	}
 }
@@ -114,22 +110,18 @@ func TestParseHostBad(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			h, err := ParseHost(tt.in)
-			if err == nil {
-				t.Fatalf("ParseHost(%q) = %+v, want error", tt.in, h)
-			}
 			var de *Error
-			if !errors.As(err, &de) || de.Op != "parse" || de.Host != tt.in {
-				t.Fatalf("error %v (%T) is not *Error{Op: parse, Host: input}", err, err)
+			require.ErrorAs(t, err, &de, "ParseHost = %+v", h)
+			assert.Equal(t, "parse", de.Op)
+			assert.Equal(t, tt.in, de.Host)
+			assert.Regexp(t, "^dial: parse ", err.Error())
+			assert.ErrorContains(t, err, tt.msg)
+			if tt.unsupported {
+				assert.ErrorIs(t, err, ErrUnsupported)
+			} else {
+				assert.NotErrorIs(t, err, ErrUnsupported)
 			}
-			if !strings.HasPrefix(err.Error(), "dial: parse ") || !strings.Contains(err.Error(), tt.msg) {
-				t.Fatalf("error %q, want prefix %q and %q in it", err, "dial: parse ", tt.msg)
-			}
-			if got := errors.Is(err, ErrUnsupported); got != tt.unsupported {
-				t.Fatalf("errors.Is(err, ErrUnsupported) = %v, want %v", got, tt.unsupported)
-			}
-			if h != (Host{}) {
-				t.Fatalf("failed parse returned non-zero Host %+v", h)
-			}
+			assert.Zero(t, h, "Host of a failed parse")
 		})
 	}
 }
@@ -146,12 +138,8 @@ func TestErrorFormat(t *testing.T) {
 		{&Error{Op: "parse", Host: "a b", Err: inner}, `dial: parse "a b": boom`},
 	}
 	for _, tt := range tests {
-		if got := tt.e.Error(); got != tt.want {
-			t.Errorf("Error() = %q, want %q", got, tt.want)
-		}
-		if !errors.Is(tt.e, inner) {
-			t.Errorf("%q does not unwrap to its cause", tt.want)
-		}
+		assert.EqualError(t, tt.e, tt.want)
+		assert.ErrorIs(t, tt.e, inner, "unwraps to its cause")
 	}
 }
 

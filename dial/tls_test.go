@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"net"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire/internal/leakcheck"
 )
@@ -17,14 +19,11 @@ func TestDialerWithoutTLSTransport(t *testing.T) {
 		{Host: "tcp://h:2376", TLS: &TLSOptions{Verify: true}},
 	} {
 		f, err := cfg.Dialer()
+		assert.Nil(t, f, "%s: Dialer's Func on error", cfg.Host)
 		var de *Error
-		if f != nil || !errors.As(err, &de) || !errors.Is(err, ErrUnsupported) {
-			t.Fatalf("%s: Dialer() = %v, %v; want nil and *Error matching ErrUnsupported", cfg.Host, f != nil, err)
-		}
-		const want = `import _ "github.com/dockwire/dockwire/dial/dialtls"`
-		if !strings.Contains(err.Error(), want) {
-			t.Fatalf("error %q: want it to say %s", err, want)
-		}
+		require.ErrorAs(t, err, &de, cfg.Host)
+		assert.ErrorIs(t, err, ErrUnsupported, cfg.Host)
+		assert.ErrorContains(t, err, `import _ "github.com/dockwire/dockwire/dial/dialtls"`, cfg.Host)
 	}
 }
 
@@ -75,22 +74,18 @@ func TestRegisterTLS(t *testing.T) {
 			ft.register(t)
 			tt.cfg.DialTimeout = 50 * time.Millisecond
 			open, err := tt.cfg.Dialer()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if ft.h.Scheme != "tcp" || ft.h.Addr != addr || ft.opts.CAFile != tt.want.CAFile ||
-				ft.opts.ServerName != tt.want.ServerName || ft.opts.Verify != tt.want.Verify || ft.opts.InsecureSkipVerify != tt.want.InsecureSkipVerify {
-				t.Fatalf("transport got %+v, %+v; want tcp %s, %+v", ft.h, ft.opts, addr, tt.want)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, "tcp", ft.h.Scheme, "transport's host")
+			assert.Equal(t, addr, ft.h.Addr, "transport's host")
+			assert.Equal(t, tt.want.CAFile, ft.opts.CAFile, "transport's CAFile")
+			assert.Equal(t, tt.want.ServerName, ft.opts.ServerName, "transport's ServerName")
+			assert.Equal(t, tt.want.Verify, ft.opts.Verify, "transport's Verify")
+			assert.Equal(t, tt.want.InsecureSkipVerify, ft.opts.InsecureSkipVerify, "transport's InsecureSkipVerify")
 			// DialTimeout bounds the transport's handshake too.
 			start := time.Now()
-			_, err = open(context.Background())
-			if !errors.Is(err, context.DeadlineExceeded) {
-				t.Fatalf("error %v: want DeadlineExceeded from DialTimeout", err)
-			}
-			if took := time.Since(start); took > time.Second {
-				t.Fatalf("dial returned after %v, want about 50ms", took)
-			}
+			_, err = open(t.Context())
+			assert.ErrorIs(t, err, context.DeadlineExceeded, "from DialTimeout")
+			assert.LessOrEqual(t, time.Since(start), time.Second, "dial should return after about 50ms")
 		})
 	}
 }
@@ -109,15 +104,15 @@ func TestRegisterTLSErrors(t *testing.T) {
 			ft := fakeTLS{err: tt.err}
 			ft.register(t)
 			f, err := Config{Host: "https://h"}.Dialer()
+			assert.Nil(t, f, "Dialer's Func on error")
 			var de *Error
-			if f != nil || !errors.As(err, &de) || de.Op != tt.wantOp || !errors.Is(err, tt.err) {
-				t.Fatalf("Dialer() = %v, %v; want *Error{Op: %s} wrapping %v", f != nil, err, tt.wantOp, tt.err)
-			}
+			require.ErrorAs(t, err, &de)
+			assert.Equal(t, tt.wantOp, de.Op)
+			assert.ErrorIs(t, err, tt.err)
 		})
 	}
 	// Unregistered again: TLS hosts are refused.
 	RegisterTLS(nil)
-	if _, err := (Config{Host: "https://h"}).Dialer(); !errors.Is(err, ErrUnsupported) {
-		t.Fatalf("after RegisterTLS(nil): %v, want ErrUnsupported", err)
-	}
+	_, err := (Config{Host: "https://h"}).Dialer()
+	assert.ErrorIs(t, err, ErrUnsupported, "after RegisterTLS(nil)")
 }

@@ -1,11 +1,12 @@
 package endpoints_test
 
 import (
-	"context"
 	"errors"
 	"math/rand/v2"
 	"os"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire/dial"
 	"github.com/dockwire/dockwire/endpoints"
@@ -51,13 +52,11 @@ func (w *countWriter) Write(p []byte) (int, error) { w.n += int64(len(p)); retur
 
 func benchAttach(b *testing.B, host, image string, size int64) {
 	d, err := dial.Config{Host: host}.Dialer()
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	w := wire.NewClient(d, wire.Options{})
 	defer w.Close()
 	cs := endpoints.NewContainers(w)
-	ctx := context.Background()
+	ctx := b.Context()
 	chunk := make([]byte, 1<<20)
 	rand.NewChaCha8([32]byte{'b', 'e', 'n', 'c', 'h'}).Read(chunk)
 	notty := false
@@ -70,16 +69,11 @@ func benchAttach(b *testing.B, host, image string, size int64) {
 			Image: image, Cmd: []string{"cat"}, OpenStdin: true, StdinOnce: true,
 			AttachStdin: true, AttachStdout: true, Labels: map[string]string{"dockwire.bench": "attach"},
 		}})
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		conn, err := cs.Attach(ctx, res.ID, endpoints.ContainerAttachOptions{Stdin: true, Stdout: true, TTY: &notty})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := cs.Start(ctx, res.ID, endpoints.ContainerStartOptions{}); err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
+		_, err = cs.Start(ctx, res.ID, endpoints.ContainerStartOptions{})
+		require.NoError(b, err)
 		b.StartTimer()
 
 		werr := make(chan error, 1)
@@ -102,18 +96,15 @@ func benchAttach(b *testing.B, host, image string, size int64) {
 			err = errors.Join(err, <-werr)
 		}
 
-		b.StopTimer()
+		b.StopTimer() // the checks are not timed
 		conn.Close()
-		if err != nil || out.n != size {
-			b.Fatalf("%d bytes back of %d: %v", out.n, size, err)
-		}
-		wr, werr2 := cs.Wait(ctx, res.ID, endpoints.ContainerWaitOptions{})
-		if werr2 != nil || wr.StatusCode != 0 {
-			b.Fatalf("cat exited %d: %v", wr.StatusCode, werr2)
-		}
-		if _, err := cs.Delete(ctx, res.ID, endpoints.ContainerDeleteOptions{Force: true}); err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
+		require.Equal(b, size, out.n, "bytes back")
+		wr, err := cs.Wait(ctx, res.ID, endpoints.ContainerWaitOptions{})
+		require.NoError(b, err)
+		require.Zero(b, wr.StatusCode, "cat's exit code")
+		_, err = cs.Delete(ctx, res.ID, endpoints.ContainerDeleteOptions{Force: true})
+		require.NoError(b, err)
 		b.StartTimer()
 	}
 }

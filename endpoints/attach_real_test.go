@@ -12,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/dockwire/dockwire/dial"
 	_ "github.com/dockwire/dockwire/dial/dialtls"
 	"github.com/dockwire/dockwire/endpoints"
@@ -40,13 +43,9 @@ func realTransports(t *testing.T) []realTransport {
 		t.Skip("DOCKWIRE_REAL_DOCKER_HOST is not set: no real daemon (scripts/dockerd.sh up starts one)")
 	}
 	up, err := dial.Config{Host: host}.Dialer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	p, err := faultproxy.Start(faultproxy.Config{Network: "tcp", Upstream: up})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Cleanup(func() { p.Close() })
 	ts := []realTransport{{"unix", dial.Config{Host: host}}, {"tcp", dial.Config{Host: p.Host()}}}
 	if th, certs := os.Getenv("DOCKWIRE_REAL_TLS_HOST"), os.Getenv("DOCKWIRE_REAL_TLS_CERTS"); th != "" && certs != "" {
@@ -69,9 +68,7 @@ func realImage() string {
 func realClient(t *testing.T, cfg dial.Config) (*wire.Client, *endpoints.ContainerService) {
 	t.Helper()
 	d, err := cfg.Dialer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	w := wire.NewClient(d, wire.Options{})
 	t.Cleanup(func() { w.Close() })
 	return w, endpoints.NewContainers(w)
@@ -82,15 +79,14 @@ func realContainer(t *testing.T, cs *endpoints.ContainerService, cfg endpoints.C
 	t.Helper()
 	cfg.Image = realImage()
 	cfg.Labels = map[string]string{"dockwire.test": t.Name()}
-	res, err := cs.Create(context.Background(), endpoints.ContainerCreateOptions{Config: cfg})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, err := cs.Create(t.Context(), endpoints.ContainerCreateOptions{Config: cfg})
+	require.NoError(t, err)
 	t.Cleanup(func() {
+		// t.Context() is done when cleanups run.
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if _, err := cs.Delete(ctx, res.ID, endpoints.ContainerDeleteOptions{Force: true}); err != nil && !errors.Is(err, wire.ErrNotFound) {
-			t.Errorf("remove: %v", err)
+		if _, err := cs.Delete(ctx, res.ID, endpoints.ContainerDeleteOptions{Force: true}); !errors.Is(err, wire.ErrNotFound) {
+			assert.NoError(t, err, "remove")
 		}
 	})
 	return res.ID
@@ -111,11 +107,9 @@ func roundTrip(t *testing.T, conn *mux.Conn, in []byte) (out, errb []byte) {
 	var o, e bytes.Buffer
 	if _, err := conn.Demux(&o, &e); err != nil {
 		conn.Close()
-		t.Fatalf("demux: %v (stdin: %v)", err, <-werr)
+		require.NoError(t, err, "demux (stdin: %v)", <-werr)
 	}
-	if err := <-werr; err != nil {
-		t.Fatalf("stdin: %v", err)
-	}
+	require.NoError(t, <-werr, "stdin")
 	return o.Bytes(), e.Bytes()
 }
 
@@ -126,60 +120,53 @@ func TestRealHalfCloseAttachAndExec(t *testing.T) {
 	rand.NewChaCha8([32]byte{'h', 'c'}).Read(in)
 	for _, tr := range realTransports(t) {
 		t.Run(tr.name+"/attach", func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 			defer cancel()
 			_, cs := realClient(t, tr.cfg)
 			id := realContainer(t, cs, endpoints.ContainerConfig{Cmd: []string{"cat"}, OpenStdin: true, StdinOnce: true, AttachStdin: true, AttachStdout: true, AttachStderr: true})
 			conn, err := cs.Attach(ctx, id, endpoints.ContainerAttachOptions{Stdin: true, Stdout: true, Stderr: true})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			defer conn.Close()
-			if _, err := cs.Start(ctx, id, endpoints.ContainerStartOptions{}); err != nil {
-				t.Fatal(err)
-			}
+			_, err = cs.Start(ctx, id, endpoints.ContainerStartOptions{})
+			require.NoError(t, err)
 			out, errb := roundTrip(t, conn, in)
-			if !bytes.Equal(out, in) || len(errb) != 0 {
-				t.Errorf("cat gave back %d bytes (equal %v) and %q on stderr, want the %d written", len(out), bytes.Equal(out, in), errb, len(in))
-			}
-			if res, err := cs.Wait(ctx, id, endpoints.ContainerWaitOptions{}); err != nil || res.StatusCode != 0 {
-				t.Errorf("cat exit: %+v %v", res, err)
-			}
+			// 1 MiB each: compared by length and content, not printed.
+			assert.Len(t, out, len(in), "bytes cat gave back")
+			assert.True(t, bytes.Equal(in, out), "cat gave back other bytes than written")
+			assert.Empty(t, string(errb), "cat's stderr")
+			res, err := cs.Wait(ctx, id, endpoints.ContainerWaitOptions{})
+			assert.NoError(t, err, "cat exit")
+			assert.Zero(t, res.StatusCode, "cat exit")
 		})
 		t.Run(tr.name+"/exec", func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 			defer cancel()
 			w, cs := realClient(t, tr.cfg)
 			id := realContainer(t, cs, endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}})
-			if _, err := cs.Start(ctx, id, endpoints.ContainerStartOptions{}); err != nil {
-				t.Fatal(err)
-			}
+			_, err := cs.Start(ctx, id, endpoints.ContainerStartOptions{})
+			require.NoError(t, err)
 			ex := endpoints.NewExec(w)
 			cr, err := ex.Create(ctx, id, endpoints.ExecCreateOptions{Cmd: []string{"sh", "-c", "cat; echo bye >&2; exit 4"}, AttachStdin: true, AttachStdout: true, AttachStderr: true})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			conn, err := ex.Start(ctx, cr.ID, endpoints.ExecStartOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			defer conn.Close()
 			out, errb := roundTrip(t, conn, in)
-			if !bytes.Equal(out, in) || string(errb) != "bye\n" {
-				t.Errorf("exec cat gave back %d bytes (equal %v) and %q on stderr", len(out), bytes.Equal(out, in), errb)
-			}
-			var ins endpoints.ExecInspectResult
-			deadline := time.Now().Add(10 * time.Second)
-			for {
-				ins, err = ex.Inspect(ctx, cr.ID, endpoints.ExecInspectOptions{})
-				if err != nil || (!ins.Running && ins.ExitCode != nil) || time.Now().After(deadline) {
-					break
+			// 1 MiB each: compared by length and content, not printed.
+			assert.Len(t, out, len(in), "bytes exec's cat gave back")
+			assert.True(t, bytes.Equal(in, out), "exec's cat gave back other bytes than written")
+			assert.Equal(t, "bye\n", string(errb), "exec's stderr")
+			// The daemon records the exit a moment after the stream ends.
+			assert.EventuallyWithT(t, func(c *assert.CollectT) {
+				ins, err := ex.Inspect(ctx, cr.ID, endpoints.ExecInspectOptions{})
+				if !assert.NoError(c, err, "exec inspect") {
+					return
 				}
-				time.Sleep(50 * time.Millisecond)
-			}
-			if err != nil || ins.ExitCode == nil || *ins.ExitCode != 4 {
-				t.Errorf("exec inspect: %+v %v, want exit code 4", ins, err)
-			}
+				assert.False(c, ins.Running, "exec still running")
+				if assert.NotNil(c, ins.ExitCode, "exec exit code") {
+					assert.EqualValues(c, 4, *ins.ExitCode, "exec exit code")
+				}
+			}, 10*time.Second, 50*time.Millisecond)
 		})
 	}
 }
@@ -192,16 +179,13 @@ func TestRealAttachCancelUnblocks(t *testing.T) {
 		t.Run(tr.name, func(t *testing.T) {
 			_, cs := realClient(t, tr.cfg)
 			id := realContainer(t, cs, endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, OpenStdin: true, AttachStdin: true, AttachStdout: true})
-			if _, err := cs.Start(context.Background(), id, endpoints.ContainerStartOptions{}); err != nil {
-				t.Fatal(err)
-			}
+			_, err := cs.Start(t.Context(), id, endpoints.ContainerStartOptions{})
+			require.NoError(t, err)
 			before := runtime.NumGoroutine()
-			ctx, cancel := context.WithCancel(context.Background())
+			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
 			conn, err := cs.Attach(ctx, id, endpoints.ContainerAttachOptions{Stdin: true, Stdout: true})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			defer conn.Close()
 			done := make(chan error, 2)
 			go func() { _, err := conn.Demux(io.Discard, io.Discard); done <- err }()
@@ -210,7 +194,7 @@ func TestRealAttachCancelUnblocks(t *testing.T) {
 			go func() { _, err := io.Copy(conn, zeros{}); done <- err }()
 			select {
 			case err := <-done:
-				t.Fatalf("ended before cancel: %v", err)
+				require.FailNow(t, "ended before cancel", "%v", err)
 			case <-time.After(200 * time.Millisecond):
 			}
 			start := time.Now()
@@ -218,16 +202,12 @@ func TestRealAttachCancelUnblocks(t *testing.T) {
 			for range 2 {
 				select {
 				case err := <-done:
-					if !errors.Is(err, context.Canceled) {
-						t.Errorf("after cancel: %v, want an error wrapping context.Canceled", err)
-					}
+					assert.ErrorIs(t, err, context.Canceled, "after cancel")
 				case <-time.After(5 * time.Second):
-					t.Fatal("still blocked 5s after cancel")
+					require.FailNow(t, "still blocked 5s after cancel")
 				}
 			}
-			if d := time.Since(start); d > time.Second {
-				t.Errorf("took %v to unblock after cancel", d)
-			}
+			assert.LessOrEqual(t, time.Since(start), time.Second, "time to unblock after cancel")
 			conn.Close()
 			leakcheck.Settle(t, before)
 		})

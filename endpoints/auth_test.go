@@ -3,13 +3,13 @@ package endpoints_test
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"os"
 	"path/filepath"
-	"reflect"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire/endpoints"
 )
@@ -21,18 +21,14 @@ func writeHelper(t *testing.T, name, script string) {
 	t.Helper()
 	dir := t.TempDir()
 	p := filepath.Join(dir, "docker-credential-"+name)
-	if err := os.WriteFile(p, []byte("#!/bin/sh\n"+script), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(p, []byte("#!/bin/sh\n"+script), 0o755))
 	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
 }
 
 func writeConfig(t *testing.T, json string) string {
 	t.Helper()
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "config.json"), []byte(json), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "config.json"), []byte(json), 0o600))
 	return dir
 }
 
@@ -49,9 +45,7 @@ func TestRegistryHost(t *testing.T) {
 		"[::1]:5000/x":                  "[::1]:5000",
 		"127.0.0.1:5000/only-one-level": "127.0.0.1:5000",
 	} {
-		if got := endpoints.RegistryHost(ref); got != want {
-			t.Errorf("RegistryHost(%q) = %q, want %q", ref, got, want)
-		}
+		assert.Equal(t, want, endpoints.RegistryHost(ref), "RegistryHost(%q)", ref)
 	}
 }
 
@@ -67,10 +61,8 @@ func TestConfigFileAuths(t *testing.T) {
 		"proxies": {"default": {"httpProxy": "http://p:1", "noProxy": "x"}, "tcp://remote:2376": {"httpsProxy": "http://r:2"}}
 	}`)
 	cfg, err := endpoints.LoadConfigFile(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
+	require.NoError(t, err)
+	ctx := t.Context()
 	cases := []struct {
 		ref  string
 		want *endpoints.AuthConfig
@@ -85,40 +77,33 @@ func TestConfigFileAuths(t *testing.T) {
 	}
 	for _, tc := range cases {
 		got, err := cfg.AuthFor(ctx, tc.ref)
-		if err != nil {
-			t.Errorf("%s: %v", tc.ref, err)
-			continue
-		}
-		if !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("AuthFor(%q) = %+v, want %+v", tc.ref, got, tc.want)
+		if assert.NoError(t, err, tc.ref) {
+			assert.Equal(t, tc.want, got, "AuthFor(%q)", tc.ref)
 		}
 	}
-	if env := cfg.ProxyEnv(""); !reflect.DeepEqual(env, []string{"HTTP_PROXY=http://p:1", "NO_PROXY=x", "http_proxy=http://p:1", "no_proxy=x"}) {
-		t.Errorf("ProxyEnv default %v", env)
-	}
-	if env := cfg.ProxyEnv("tcp://remote:2376"); !reflect.DeepEqual(env, []string{"HTTPS_PROXY=http://r:2", "https_proxy=http://r:2"}) {
-		t.Errorf("ProxyEnv remote %v", env)
-	}
+	assert.Equal(t, []string{"HTTP_PROXY=http://p:1", "NO_PROXY=x", "http_proxy=http://p:1", "no_proxy=x"}, cfg.ProxyEnv(""), "ProxyEnv default")
+	assert.Equal(t, []string{"HTTPS_PROXY=http://r:2", "https_proxy=http://r:2"}, cfg.ProxyEnv("tcp://remote:2376"), "ProxyEnv remote")
 }
 
 func TestConfigFileMissingAndBad(t *testing.T) {
 	cfg, err := endpoints.LoadConfigFile(t.TempDir())
-	if err != nil || cfg == nil {
-		t.Fatalf("missing config.json: %v", err)
+	require.NoError(t, err, "missing config.json")
+	require.NotNil(t, cfg, "missing config.json")
+	a, err := cfg.AuthFor(t.Context(), "x/y")
+	assert.NoError(t, err, "empty config")
+	assert.Nil(t, a, "empty config")
+	_, err = endpoints.LoadConfigFile(writeConfig(t, `{"auths":`))
+	if assert.Error(t, err, "malformed config") {
+		assert.Regexp(t, "^endpoints: config file", err.Error())
 	}
-	if a, err := cfg.AuthFor(context.Background(), "x/y"); a != nil || err != nil {
-		t.Errorf("empty config gave %v %v", a, err)
+	cfg, err = endpoints.LoadConfigFile(writeConfig(t, `{"auths":{"r.example":{"auth":"!!!"}}}`))
+	require.NoError(t, err)
+	_, err = cfg.AuthFor(t.Context(), "r.example/x")
+	if assert.Error(t, err, "bad base64") {
+		assert.NotContains(t, err.Error(), "!!!", "must not echo the secret")
 	}
-	if _, err := endpoints.LoadConfigFile(writeConfig(t, `{"auths":`)); err == nil || !strings.HasPrefix(err.Error(), "endpoints: config file") {
-		t.Errorf("malformed config: %v", err)
-	}
-	cfg, _ = endpoints.LoadConfigFile(writeConfig(t, `{"auths":{"r.example":{"auth":"!!!"}}}`))
-	if _, err := cfg.AuthFor(context.Background(), "r.example/x"); err == nil || strings.Contains(err.Error(), "!!!") {
-		t.Errorf("bad base64: %v (must not echo the secret)", err)
-	}
-	if _, err := endpoints.LoadConfigFile(""); err == nil {
-		t.Error("empty dir accepted")
-	}
+	_, err = endpoints.LoadConfigFile("")
+	assert.Error(t, err, "empty dir accepted")
 }
 
 func TestCredentialHelpers(t *testing.T) {
@@ -137,40 +122,38 @@ esac
 		"auths": {"127.0.0.1:5006": {"auth": "`+b64("fileuser:filepw")+`"}}
 	}`)
 	cfg, err := endpoints.LoadConfigFile(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
+	require.NoError(t, err)
+	ctx := t.Context()
 	a, err := cfg.AuthFor(ctx, "127.0.0.1:5001/x")
-	if err != nil || a == nil || a.Username != "helperuser" || a.Password != "helperpw" || a.ServerAddress != "127.0.0.1:5001" {
-		t.Errorf("credsStore: %+v %v", a, err)
+	if assert.NoError(t, err, "credsStore") && assert.NotNil(t, a, "credsStore") {
+		assert.Equal(t, "helperuser", a.Username, "credsStore")
+		assert.Equal(t, "helperpw", a.Password, "credsStore")
+		assert.Equal(t, "127.0.0.1:5001", a.ServerAddress, "credsStore")
 	}
 	a, err = cfg.AuthFor(ctx, "busybox")
-	if err != nil || a == nil || a.IdentityToken != "hubtoken" || a.Username != "" {
-		t.Errorf("credsStore token: %+v %v", a, err)
+	if assert.NoError(t, err, "credsStore token") && assert.NotNil(t, a, "credsStore token") {
+		assert.Equal(t, "hubtoken", a.IdentityToken, "credsStore token")
+		assert.Empty(t, a.Username, "credsStore token")
 	}
 	// The store has nothing for it: auths is the fallback.
 	a, err = cfg.AuthFor(ctx, "127.0.0.1:5006/x")
-	if err != nil || a == nil || a.Username != "fileuser" {
-		t.Errorf("auths fallback: %+v %v", a, err)
+	if assert.NoError(t, err, "auths fallback") && assert.NotNil(t, a, "auths fallback") {
+		assert.Equal(t, "fileuser", a.Username, "auths fallback")
 	}
-	if a, err := cfg.AuthFor(ctx, "127.0.0.1:5009/x"); a != nil || err != nil {
-		t.Errorf("not found: %+v %v", a, err)
-	}
+	a, err = cfg.AuthFor(ctx, "127.0.0.1:5009/x")
+	assert.NoError(t, err, "not found")
+	assert.Nil(t, a, "not found")
 	_, err = cfg.AuthFor(ctx, "127.0.0.1:5003/x")
-	if !errors.Is(err, endpoints.ErrCredentialHelper) || !strings.Contains(err.Error(), "docker-credential-broken") {
-		t.Errorf("broken helper: %v", err)
-	}
+	assert.ErrorIs(t, err, endpoints.ErrCredentialHelper, "broken helper")
+	assert.ErrorContains(t, err, "docker-credential-broken", "broken helper")
 	tctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
 	_, err = cfg.AuthFor(tctx, "127.0.0.1:5004/x")
-	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 5*time.Second {
-		t.Errorf("slow helper: %v after %v", err, time.Since(start))
-	}
-	if _, err := cfg.AuthFor(ctx, "127.0.0.1:5005/x"); err == nil {
-		t.Error("helper name with a path accepted")
-	}
+	assert.ErrorIs(t, err, context.DeadlineExceeded, "slow helper")
+	assert.LessOrEqual(t, time.Since(start), 5*time.Second, "slow helper")
+	_, err = cfg.AuthFor(ctx, "127.0.0.1:5005/x")
+	assert.Error(t, err, "helper name with a path accepted")
 }
 
 // TestAuthNeverCrossesHosts pulls from two registries with one config and
@@ -180,33 +163,28 @@ func TestAuthNeverCrossesHosts(t *testing.T) {
 		"127.0.0.1:5000": {"auth": "`+b64("a-user:a-secret")+`"},
 		"127.0.0.1:6000": {"auth": "`+b64("b-user:b-secret")+`"}}}`)
 	cfg, err := endpoints.LoadConfigFile(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	f, w := newFake(t, "1.41")
 	f.on("POST /images/create", onStream(`{"status":"ok"}`))
 	s := endpoints.NewImages(w)
-	ctx := context.Background()
+	ctx := t.Context()
 	for _, ref := range []string{"127.0.0.1:5000/x", "127.0.0.1:6000/x", "127.0.0.1:7000/x"} {
 		auth, err := cfg.AuthFor(ctx, ref)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.Pull(ctx, ref, endpoints.ImagePullOptions{Auth: auth}); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
+		_, err = s.Pull(ctx, ref, endpoints.ImagePullOptions{Auth: auth})
+		require.NoError(t, err)
 	}
 	reqs := f.requests()
 	for i, want := range []string{"a-", "b-", ""} {
 		raw, _ := base64.URLEncoding.DecodeString(reqs[i].Header.Get("X-Registry-Auth"))
 		s := string(raw)
 		for _, other := range []string{"a-", "b-"} {
-			if other != want && strings.Contains(s, other) {
-				t.Errorf("request %d carries %s credentials: %s", i, other, s)
+			if other != want {
+				assert.NotContains(t, s, other, "request %d carries %s credentials", i, other)
 			}
 		}
-		if want != "" && !strings.Contains(s, want+"secret") {
-			t.Errorf("request %d lacks its own credentials", i)
+		if want != "" {
+			assert.Contains(t, s, want+"secret", "request %d lacks its own credentials", i)
 		}
 	}
 }

@@ -67,7 +67,28 @@ type ImageBuildOptions struct {
 	// AuthConfigs is nil, the credentials of every registry it knows.
 	Config   *ConfigFile
 	Progress ProgressFunc
+	// Version is the builder: "" or "1", the classic builder, the only one
+	// spoken here; "2" (BuildKit) is refused with ErrBuildKit, as BuildKit
+	// builds need a session (gRPC over /session) dockwire does not speak.
+	Version string
+	// Outputs are BuildKit exporters ({Type: "moby", Attrs: ...}); the
+	// classic builder has none and daemons ignore them, so any is refused
+	// with ErrBuildKit rather than built without them.
+	Outputs []BuildOutput
 }
+
+// BuildOutput is a BuildKit exporter of a build (the outputs parameter).
+type BuildOutput struct {
+	Type  string
+	Attrs map[string]string `json:",omitempty"`
+}
+
+// ErrBuildKit is matched by the error of a build that needs BuildKit
+// (ImageBuildOptions.Version "2", or Outputs): dockwire speaks the classic
+// builder's protocol only, and BuildKit's needs a session. Such a build is
+// refused before any I/O, never run by the classic builder instead. The
+// error is an *ArgError too.
+var ErrBuildKit = errors.New("BuildKit builds need a session, which dockwire does not speak: use the classic builder (Version \"\" or \"1\")")
 
 // ImageBuildResult is a successful build: the image id and the build's output
 // (its last 64 KiB).
@@ -96,6 +117,18 @@ func (e *BuildError) Unwrap() error { return e.Err }
 func buildQuery(r *wire.Request, o *ImageBuildOptions) error {
 	op := r.Op
 	q := r.Query
+	switch o.Version {
+	case "":
+	case "1":
+		q.Set("version", "1")
+	case "2":
+		return &ArgError{Op: op, Field: "Version", Value: o.Version, Reason: "BuildKit", Err: ErrBuildKit}
+	default:
+		return argErr(op, "Version", o.Version, `want "1" (the classic builder) or "2" (BuildKit)`)
+	}
+	if len(o.Outputs) > 0 {
+		return &ArgError{Op: op, Field: "Outputs", Value: o.Outputs[0].Type, Reason: "outputs are BuildKit exporters", Err: ErrBuildKit}
+	}
 	if o.Dockerfile != "" {
 		q.Set("dockerfile", filepath.ToSlash(o.Dockerfile))
 	}
@@ -179,7 +212,8 @@ func buildQuery(r *wire.Request, o *ImageBuildOptions) error {
 // *[BuildError] carrying the output.
 //
 // This is the classic builder's protocol; BuildKit needs a session
-// (/session, deprecated) and is not spoken here.
+// (/session, deprecated) and is not spoken here: a build that asks for it
+// (Version "2", Outputs) is an error matching [ErrBuildKit].
 //
 // API: POST /build
 func (s *ImageService) Build(ctx context.Context, buildContext io.Reader, opts ImageBuildOptions) (ImageBuildResult, error) {
@@ -363,7 +397,7 @@ type ImageBuildPruneOptions struct {
 }
 
 // ImageBuildPruneResult is the report of [ImageService.BuildPrune]
-// (swagger: BuildPruneResponse).
+// (swagger: the BuildPrune response).
 type ImageBuildPruneResult struct {
 	CachesDeleted  []string
 	SpaceReclaimed uint64

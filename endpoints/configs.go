@@ -12,7 +12,8 @@ type ConfigService struct {
 	w *wire.Client
 }
 
-// ConfigSpec describes a config (swagger: ConfigSpec). Data is the config's
+// ConfigSpec describes a config (swagger: ConfigSpec, the ConfigCreate
+// body). Data is the config's
 // bytes (base64 on the wire, as encoding/json does for []byte); unlike a
 // secret's, inspect returns them.
 type ConfigSpec struct {

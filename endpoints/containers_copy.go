@@ -105,6 +105,12 @@ type ContainerCopyFromOptions struct {
 	// NoOverwriteDirNonDir refuses to replace a directory with a file or
 	// the reverse (in tarstream.Extract).
 	NoOverwriteDirNonDir bool
+	// AbsoluteSymlinks copies symbolic links with an absolute target as
+	// links, as docker cp does (a container's /etc holds several, such as
+	// /etc/mtab -> /proc/mounts), where by default they stop the copy with
+	// tarstream.ErrInsecurePath. They point outside dstDir, so nothing is
+	// ever extracted through a link (see tarstream.ExtractOptions).
+	AbsoluteSymlinks bool
 	// Extract tunes the extraction (size caps, devices...).
 	Extract tarstream.ExtractOptions
 }
@@ -117,8 +123,10 @@ type ContainerCopyFromResult struct {
 // CopyFrom copies the path src of a container into the host directory
 // dstDir (created if missing), as "docker cp id:src dstDir" does: the copy
 // is named after src's base name. Extraction goes through
-// tarstream.Extract, which never writes outside dstDir. It returns the
-// stat of src.
+// tarstream.Extract, which never writes outside dstDir: a symbolic link
+// whose target is absolute, or climbs out, is refused unless
+// opts.AbsoluteSymlinks keeps the absolute ones as links (docker cp's
+// behaviour). It returns the stat of src.
 func (s *ContainerService) CopyFrom(ctx context.Context, id, src, dstDir string, opts ContainerCopyFromOptions) (ContainerCopyFromResult, error) {
 	const op = "CopyFrom"
 	if dstDir == "" {
@@ -131,6 +139,7 @@ func (s *ContainerService) CopyFrom(ctx context.Context, id, src, dstDir string,
 	defer a.Body.Close()
 	xo := opts.Extract
 	xo.NoOverwriteDirNonDir = xo.NoOverwriteDirNonDir || opts.NoOverwriteDirNonDir
+	xo.AbsoluteSymlinks = xo.AbsoluteSymlinks || opts.AbsoluteSymlinks
 	res := ContainerCopyFromResult{a.Stat}
 	if err := tarstream.Extract(a.Body, dstDir, xo); err != nil {
 		return res, fmt.Errorf("endpoints: %s: %w", op, err)

@@ -4,15 +4,15 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
-	"context"
-	"errors"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/internal/leakcheck"
@@ -26,9 +26,7 @@ func tarEntries(t *testing.T, data []byte) map[string]string {
 	var r io.Reader = bytes.NewReader(data)
 	if len(data) > 2 && data[0] == 0x1f && data[1] == 0x8b {
 		zr, err := gzip.NewReader(r)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		r = zr
 	}
 	out := map[string]string{}
@@ -38,9 +36,7 @@ func tarEntries(t *testing.T, data []byte) map[string]string {
 		if err == io.EOF {
 			return out
 		}
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		b, _ := io.ReadAll(tr)
 		out[h.Name] = string(b) + h.Linkname
 	}
@@ -51,39 +47,30 @@ func TestCopyTo(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	src := t.TempDir()
 	dir := filepath.Join(src, "tree")
-	os.MkdirAll(filepath.Join(dir, "sub"), 0o755)
-	os.WriteFile(filepath.Join(dir, "a b.txt"), []byte("A"), 0o644)
-	os.WriteFile(filepath.Join(dir, "sub", "c"), []byte("C"), 0o644)
-	os.Symlink("a b.txt", filepath.Join(dir, "link"))
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "sub"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "a b.txt"), []byte("A"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "sub", "c"), []byte("C"), 0o644))
+	require.NoError(t, os.Symlink("a b.txt", filepath.Join(dir, "link")))
 	c := endpoints.NewContainers(w)
-	if _, err := c.CopyTo(context.Background(), "abc", dir, "/dst", endpoints.ContainerCopyToOptions{CopyUIDGID: true}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.CopyTo(context.Background(), "abc", filepath.Join(dir, "a b.txt"), "/dst", endpoints.ContainerCopyToOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := c.CopyTo(t.Context(), "abc", dir, "/dst", endpoints.ContainerCopyToOptions{CopyUIDGID: true})
+	require.NoError(t, err)
+	_, err = c.CopyTo(t.Context(), "abc", filepath.Join(dir, "a b.txt"), "/dst", endpoints.ContainerCopyToOptions{})
+	require.NoError(t, err)
 	reqs := f.requests()
-	if len(reqs) != 2 {
-		t.Fatalf("%d requests", len(reqs))
-	}
-	got := tarEntries(t, reqs[0].Body)
-	var names []string
-	for n := range got {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	if strings.Join(names, ",") != "tree/,tree/a b.txt,tree/link,tree/sub/,tree/sub/c" || got["tree/a b.txt"] != "A" || got["tree/link"] != "a b.txt" {
-		t.Errorf("directory archive: %q", got)
-	}
-	if reqs[0].Query["copyUIDGID"][0] != "1" || reqs[0].Query["path"][0] != "/dst" || reqs[0].Header.Get("Content-Type") != "application/x-tar" {
-		t.Errorf("put request: %v %v", reqs[0].Query, reqs[0].Header)
-	}
-	if one := tarEntries(t, reqs[1].Body); len(one) != 1 || one["a b.txt"] != "A" {
-		t.Errorf("file archive: %q", one)
-	}
-	if _, err := c.CopyTo(context.Background(), "abc", filepath.Join(src, "missing"), "/dst", endpoints.ContainerCopyToOptions{}); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("missing source: %v", err)
-	}
+	require.Len(t, reqs, 2, "requests")
+	assert.Equal(t, map[string]string{
+		"tree/":        "",
+		"tree/a b.txt": "A",
+		"tree/link":    "a b.txt",
+		"tree/sub/":    "",
+		"tree/sub/c":   "C",
+	}, tarEntries(t, reqs[0].Body), "directory archive")
+	assert.Equal(t, []string{"1"}, reqs[0].Query["copyUIDGID"], "put request")
+	assert.Equal(t, []string{"/dst"}, reqs[0].Query["path"], "put request")
+	assert.Equal(t, "application/x-tar", reqs[0].Header.Get("Content-Type"), "put request")
+	assert.Equal(t, map[string]string{"a b.txt": "A"}, tarEntries(t, reqs[1].Body), "file archive")
+	_, err = c.CopyTo(t.Context(), "abc", filepath.Join(src, "missing"), "/dst", endpoints.ContainerCopyToOptions{})
+	assert.ErrorIs(t, err, os.ErrNotExist, "missing source")
 }
 
 func TestCopyFrom(t *testing.T) {
@@ -91,9 +78,7 @@ func TestCopyFrom(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	st := tarstream.PathStat{Name: "etc", Mode: os.ModeDir | 0o755}
 	hdr, err := st.Encode()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	archive := func(entries ...*tar.Header) []byte {
 		var buf bytes.Buffer
 		tw := tar.NewWriter(&buf)
@@ -115,19 +100,28 @@ func TestCopyFrom(t *testing.T) {
 	})
 	dst := t.TempDir()
 	c := endpoints.NewContainers(w)
-	got, err := c.CopyFrom(context.Background(), "abc", "/etc", dst, endpoints.ContainerCopyFromOptions{})
-	if err != nil || !got.Mode.IsDir() || got.Name != "etc" {
-		t.Fatalf("%+v %v", got, err)
-	}
-	if b, err := os.ReadFile(filepath.Join(dst, "etc", "hosts")); err != nil || string(b) != "xxx" {
-		t.Errorf("extracted: %q %v", b, err)
-	}
+	got, err := c.CopyFrom(t.Context(), "abc", "/etc", dst, endpoints.ContainerCopyFromOptions{})
+	require.NoError(t, err)
+	require.True(t, got.Mode.IsDir(), "mode %v", got.Mode)
+	require.Equal(t, "etc", got.Name)
+	b, err := os.ReadFile(filepath.Join(dst, "etc", "hosts"))
+	assert.NoError(t, err, "extracted")
+	assert.Equal(t, "xxx", string(b), "extracted")
 	body = evil
-	_, err = c.CopyFrom(context.Background(), "abc", "/etc", filepath.Join(dst, "inner"), endpoints.ContainerCopyFromOptions{})
-	if !errors.Is(err, tarstream.ErrInsecurePath) {
-		t.Errorf("escaping archive: %v, want ErrInsecurePath", err)
-	}
-	if _, err := os.Stat(filepath.Join(dst, "escape")); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("a file escaped the destination")
-	}
+	_, err = c.CopyFrom(t.Context(), "abc", "/etc", filepath.Join(dst, "inner"), endpoints.ContainerCopyFromOptions{})
+	assert.ErrorIs(t, err, tarstream.ErrInsecurePath, "escaping archive")
+	_, err = os.Stat(filepath.Join(dst, "escape"))
+	assert.ErrorIs(t, err, os.ErrNotExist, "a file escaped the destination")
+
+	// An /etc with an absolute link: refused by default, kept as a link
+	// with AbsoluteSymlinks (docker cp's behaviour).
+	body = archive(&tar.Header{Name: "etc/", Typeflag: tar.TypeDir, Mode: 0o755},
+		&tar.Header{Name: "etc/mtab", Typeflag: tar.TypeSymlink, Linkname: "/proc/mounts", Mode: 0o777})
+	_, err = c.CopyFrom(t.Context(), "abc", "/etc", filepath.Join(dst, "strict"), endpoints.ContainerCopyFromOptions{})
+	assert.ErrorIs(t, err, tarstream.ErrInsecurePath)
+	_, err = c.CopyFrom(t.Context(), "abc", "/etc", filepath.Join(dst, "links"), endpoints.ContainerCopyFromOptions{AbsoluteSymlinks: true})
+	require.NoError(t, err)
+	target, err := os.Readlink(filepath.Join(dst, "links", "etc", "mtab"))
+	require.NoError(t, err)
+	assert.Equal(t, "/proc/mounts", target)
 }

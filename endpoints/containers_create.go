@@ -44,6 +44,7 @@ func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
+// createBody is what Create sends (swagger: the ContainerCreate body).
 type createBody struct {
 	ContainerConfig
 	HostConfig       *HostConfig       `json:",omitempty"`
@@ -65,6 +66,9 @@ type ContainerCreateResult struct {
 // Config.MacAddress is sent as the MacAddress of the container's network
 // endpoint, as the docker CLI does (daemons refuse the container-wide
 // field from 1.52).
+//
+// To create a container with docker-py's keywords (containers.create(image,
+// **kwargs)), use [ContainerService.Run] with ContainerRunOptions.NoStart.
 //
 // API: POST /containers/create
 func (s *ContainerService) Create(ctx context.Context, opts ContainerCreateOptions) (ContainerCreateResult, error) {

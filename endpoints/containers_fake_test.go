@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dockwire/dockwire"
 	"github.com/dockwire/dockwire/dial"
 	"github.com/dockwire/dockwire/internal/testnet"
@@ -53,9 +55,7 @@ func newFakeClient(t testing.TB, version string) (*fake, *dockwire.Client) {
 	t.Helper()
 	f, d, ver := startFake(t, version)
 	cli, err := dockwire.New(dial.Config{Dial: d}, &dockwire.Options{APIVersion: ver})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Cleanup(func() { cli.Close() })
 	return f, cli
 }
@@ -68,9 +68,7 @@ func startFake(t testing.TB, version string) (*fake, dial.Func, wire.Version) {
 		version = "1.41"
 	}
 	ver, err := wire.ParseVersion(version)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	f := &fake{t: t, routes: map[string]func(http.ResponseWriter, *http.Request, []byte){}, version: version}
 	return f, testnet.UnixHTTP(t, http.HandlerFunc(f.serve)), ver
 }

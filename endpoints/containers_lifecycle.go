@@ -321,13 +321,15 @@ func (s *ContainerService) Delete(ctx context.Context, id string, opts Container
 }
 
 // ContainerUpdateOptions are the settings [ContainerService.Update]
-// changes: the non-zero fields of Resources, and RestartPolicy when set.
+// changes: the non-zero fields of Resources, and RestartPolicy when set
+// (swagger: the ContainerUpdate body).
 type ContainerUpdateOptions struct {
 	Resources
 	RestartPolicy *RestartPolicy `json:",omitempty"`
 }
 
-// ContainerUpdateResult carries the daemon's warnings.
+// ContainerUpdateResult carries the daemon's warnings (swagger:
+// ContainerUpdateResponse).
 type ContainerUpdateResult struct {
 	Warnings []string
 }
@@ -391,7 +393,7 @@ type ContainerPruneOptions struct {
 }
 
 // ContainerPruneResult lists what prune removed (swagger:
-// ContainerPruneResponse).
+// the ContainerPrune response).
 type ContainerPruneResult struct {
 	ContainersDeleted []string
 	SpaceReclaimed    uint64

@@ -1,8 +1,10 @@
 package endpoints
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"strconv"
 	"time"
 
@@ -22,6 +24,10 @@ type ContainerLogsOptions struct {
 	Since, Until time.Time
 	// Timestamps prefixes every line with its RFC 3339 nano time.
 	Timestamps bool
+	// Details prefixes every line with the extra attributes the log
+	// driver keeps (the env and labels of its log-opts), as docker logs
+	// --details does.
+	Details bool
 	// Tail is how many lines from the end to send: "" or "all" for all,
 	// or a non-negative number.
 	Tail string
@@ -51,7 +57,55 @@ func (s *ContainerService) Logs(ctx context.Context, id string, opts ContainerLo
 		r.Query.Set("until", unixTimestamp(opts.Until))
 		need(r, "Until", 35)
 	}
+	setBool(r.Query, "details", opts.Details)
 	return openLogs(ctx, s.w, r, opts.TTY, s.ttyOf(id))
+}
+
+// ProcessOutput is a process's output read whole, in the two forms
+// docker-py gives it.
+type ProcessOutput struct {
+	// Output is stdout and stderr in the order they came (docker-py's
+	// bytes); with a TTY, the terminal's output.
+	Output []byte
+	// Stdout and Stderr are the same output split (docker-py's
+	// demux=True); with a TTY everything is in Stdout.
+	Stdout, Stderr []byte
+}
+
+// readOutput reads a Demux-able output to its end.
+func readOutput(op string, o interface {
+	Demux(stdout, stderr io.Writer) (int64, error)
+}) (ProcessOutput, error) {
+	var all, stdout, stderr bytes.Buffer
+	_, err := o.Demux(io.MultiWriter(&all, &stdout), io.MultiWriter(&all, &stderr))
+	res := ProcessOutput{Output: all.Bytes(), Stdout: stdout.Bytes(), Stderr: stderr.Bytes()}
+	if err != nil {
+		return res, fmt.Errorf("endpoints: %s: reading output: %w", op, err)
+	}
+	return res, nil
+}
+
+// ContainerLogsBytesResult is a container's logs read whole.
+type ContainerLogsBytesResult struct {
+	ProcessOutput
+}
+
+// LogsBytes returns a container's logs read whole, as docker-py's
+// container.logs() returns them: Output holds stdout and stderr as they
+// came, Stdout and Stderr the same split. The logs are held in memory
+// (twice): for logs of unknown size, read [ContainerService.Logs] as it
+// streams. With Follow it returns once the container stops.
+func (s *ContainerService) LogsBytes(ctx context.Context, id string, opts ContainerLogsOptions) (ContainerLogsBytesResult, error) {
+	out, err := s.Logs(ctx, id, opts)
+	if err != nil {
+		return ContainerLogsBytesResult{}, err
+	}
+	defer out.Close()
+	po, err := readOutput("LogsBytes", out)
+	if err != nil && ctx.Err() != nil {
+		err = fmt.Errorf("endpoints: LogsBytes: %w", ctx.Err())
+	}
+	return ContainerLogsBytesResult{po}, err
 }
 
 // ttyOf looks up a container's Tty setting.
@@ -199,4 +253,31 @@ func (s *ContainerService) Attach(ctx context.Context, id string, opts Container
 		return nil, err
 	}
 	return mux.NewConn(ctx, up.Conn, up.Reader, muxed), nil
+}
+
+// ContainerAttachBytesResult is an attach's output read whole.
+type ContainerAttachBytesResult struct {
+	ProcessOutput
+}
+
+// AttachBytes attaches to a container and reads its output until the
+// attach ends, as docker-py's container.attach(logs=True) (stream=False)
+// does: with opts.Logs and opts.NoStream, the output so far; without
+// NoStream, everything until the container stops. It writes no stdin
+// (opts.Stdin is an *ArgError): use Attach for that. The output is held
+// in memory (twice).
+func (s *ContainerService) AttachBytes(ctx context.Context, id string, opts ContainerAttachOptions) (ContainerAttachBytesResult, error) {
+	if opts.Stdin {
+		return ContainerAttachBytesResult{}, argErr("AttachBytes", "Stdin", "true", "AttachBytes only reads: use Attach to write stdin")
+	}
+	conn, err := s.Attach(ctx, id, opts)
+	if err != nil {
+		return ContainerAttachBytesResult{}, err
+	}
+	defer conn.Close()
+	po, err := readOutput("AttachBytes", conn)
+	if err != nil && ctx.Err() != nil {
+		err = fmt.Errorf("endpoints: AttachBytes: %w", ctx.Err())
+	}
+	return ContainerAttachBytesResult{po}, err
 }

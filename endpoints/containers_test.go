@@ -1,19 +1,20 @@
 package endpoints_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/internal/leakcheck"
+	"github.com/dockwire/dockwire/mux"
 	"github.com/dockwire/dockwire/wire"
 )
 
@@ -24,6 +25,9 @@ func intp(i int) *int { return &i }
 func TestRequestBuilding(t *testing.T) {
 	since := time.Unix(1700000000, 500)
 	until := time.Unix(1700000100, 0)
+	// What calls return, for their checks.
+	var stat endpoints.ContainerStatPathResult
+	var execConn *mux.Conn
 	cases := []struct {
 		name    string
 		version string // negotiated (pinned) version, "1.41" by default
@@ -31,7 +35,8 @@ func TestRequestBuilding(t *testing.T) {
 		method  string
 		path    string
 		query   url.Values
-		body    []string // substrings of the request body
+		body    []string           // substrings of the request body
+		check   func(t *testing.T) // checks the call's result, when set
 	}{
 		{name: "list", call: func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
 			_, err := c.List(ctx, endpoints.ContainerListOptions{All: true, Limit: 3, Size: true, Filters: wire.Filters{"status": {"exited"}}})
@@ -152,12 +157,13 @@ func TestRequestBuilding(t *testing.T) {
 			return err
 		}, method: "DELETE", path: "/containers/abc", query: url.Values{"force": {"1"}, "v": {"1"}, "link": {"1"}}},
 		{name: "stat-path", call: func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			st, err := c.StatPath(ctx, "abc", "/etc", endpoints.ContainerStatPathOptions{})
-			if err == nil && (st.Name != "etc" || !st.Mode.IsDir()) {
-				return errors.New("stat not decoded: " + st.Name)
-			}
+			var err error
+			stat, err = c.StatPath(ctx, "abc", "/etc", endpoints.ContainerStatPathOptions{})
 			return err
-		}, method: "HEAD", path: "/containers/abc/archive", query: url.Values{"path": {"/etc"}}},
+		}, method: "HEAD", path: "/containers/abc/archive", query: url.Values{"path": {"/etc"}}, check: func(t *testing.T) {
+			assert.Equal(t, "etc", stat.Name, "stat decoded")
+			assert.True(t, stat.Mode.IsDir(), "stat decoded: mode %v", stat.Mode)
+		}},
 		{name: "get-archive", call: func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
 			a, err := c.GetArchive(ctx, "abc", "/etc/my file", endpoints.ContainerGetArchiveOptions{})
 			if err == nil {
@@ -184,12 +190,12 @@ func TestRequestBuilding(t *testing.T) {
 		}, method: "POST", path: "/containers/abc/exec", query: url.Values{},
 			body: []string{`"Cmd":["env"]`, `"Env":["X=1"]`, `"User":"nobody"`, `"WorkingDir":"/tmp"`, `"AttachStdout":true`}},
 		{name: "exec-start-detached", call: func(ctx context.Context, _ *endpoints.ContainerService, e *endpoints.ExecService) error {
-			conn, err := e.Start(ctx, "e1", endpoints.ExecStartOptions{Detach: true})
-			if conn != nil {
-				return errors.New("detached start returned a connection")
-			}
+			var err error
+			execConn, err = e.Start(ctx, "e1", endpoints.ExecStartOptions{Detach: true})
 			return err
-		}, method: "POST", path: "/exec/e1/start", query: url.Values{}, body: []string{`"Detach":true`, `"Tty":false`}},
+		}, method: "POST", path: "/exec/e1/start", query: url.Values{}, body: []string{`"Detach":true`, `"Tty":false`}, check: func(t *testing.T) {
+			assert.Nil(t, execConn, "detached start returned a connection")
+		}},
 		{name: "exec-resize", call: func(ctx context.Context, _ *endpoints.ContainerService, e *endpoints.ExecService) error {
 			_, err := e.Resize(ctx, "e1", endpoints.ExecResizeOptions{Height: 10, Width: 20})
 			return err
@@ -203,29 +209,23 @@ func TestRequestBuilding(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f, w := newFake(t, tc.version)
 			f.on("POST /exec/e1/start", func(w http.ResponseWriter, r *http.Request, _ []byte) { w.WriteHeader(200) })
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 			defer cancel()
-			if err := tc.call(ctx, endpoints.NewContainers(w), endpoints.NewExec(w)); err != nil {
-				t.Fatalf("call: %v", err)
-			}
+			require.NoError(t, tc.call(ctx, endpoints.NewContainers(w), endpoints.NewExec(w)), "call")
 			reqs := f.requests()
-			if len(reqs) != 1 {
-				t.Fatalf("daemon got %d requests, want 1: %+v", len(reqs), reqs)
-			}
+			require.Len(t, reqs, 1, "requests the daemon got")
 			got := reqs[0]
-			if got.Method != tc.method || got.Path != tc.path {
-				t.Errorf("request %s %s, want %s %s", got.Method, got.Path, tc.method, tc.path)
-			}
-			if !reflect.DeepEqual(url.Values(got.Query), tc.query) {
-				t.Errorf("query %v, want %v", got.Query, tc.query)
-			}
+			assert.Equal(t, tc.method, got.Method)
+			assert.Equal(t, tc.path, got.Path)
+			assert.Equal(t, tc.query, url.Values(got.Query))
 			for _, sub := range tc.body {
-				if !bytes.Contains(got.Body, []byte(sub)) {
-					t.Errorf("body lacks %s:\n%s", sub, got.Body)
-				}
+				assert.Contains(t, string(got.Body), sub, "body")
 			}
-			if len(tc.body) == 0 && len(got.Body) > 0 && tc.method != "POST" {
-				t.Errorf("unexpected body: %s", got.Body)
+			if len(tc.body) == 0 && tc.method != "POST" {
+				assert.Empty(t, got.Body, "unexpected body")
+			}
+			if tc.check != nil {
+				tc.check(t)
 			}
 		})
 	}
@@ -350,15 +350,15 @@ func TestBadInput(t *testing.T) {
 			return err
 		}},
 		{"run-bad-port", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.Run(ctx, endpoints.ContainerRunOptions{Image: "busybox", Ports: []string{"70000"}})
+			_, err := c.Run(ctx, endpoints.ContainerRunOptions{Image: "busybox", Publish: []string{"70000"}})
 			return err
 		}},
 		{"run-bad-device", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
 			_, err := c.Run(ctx, endpoints.ContainerRunOptions{Image: "busybox", Devices: []string{"/dev/x:/dev/y:rwz"}})
 			return err
 		}},
-		{"run-remove-detach", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
-			_, err := c.Run(ctx, endpoints.ContainerRunOptions{Image: "busybox", Remove: true, Detach: true})
+		{"run-nostart-remove", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
+			_, err := c.Run(ctx, endpoints.ContainerRunOptions{Image: "busybox", Remove: true, NoStart: true})
 			return err
 		}},
 		{"run-autoremove-restart", func(ctx context.Context, c *endpoints.ContainerService, _ *endpoints.ExecService) error {
@@ -373,23 +373,13 @@ func TestBadInput(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			f, w := newFake(t, "1.41")
-			err := tc.call(context.Background(), endpoints.NewContainers(w), endpoints.NewExec(w))
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if !errors.Is(err, wire.ErrInvalidArgument) {
-				t.Errorf("errors.Is(%v, wire.ErrInvalidArgument) = false", err)
-			}
+			err := tc.call(t.Context(), endpoints.NewContainers(w), endpoints.NewExec(w))
+			require.Error(t, err)
+			assert.ErrorIs(t, err, wire.ErrInvalidArgument)
 			var ae *endpoints.ArgError
-			if !errors.As(err, &ae) {
-				t.Errorf("%v (%T) is not an *ArgError", err, err)
-			}
-			if !strings.HasPrefix(err.Error(), "endpoints: ") {
-				t.Errorf("message %q lacks the package prefix", err)
-			}
-			if n := len(f.requests()); n != 0 {
-				t.Errorf("%d requests sent before the error", n)
-			}
+			assert.ErrorAs(t, err, &ae)
+			assert.Regexp(t, "^endpoints: ", err.Error(), "the package prefix")
+			assert.Empty(t, f.requests(), "requests sent before the error")
 		})
 	}
 }
@@ -402,18 +392,16 @@ func TestImageNotFound(t *testing.T) {
 	f.on("POST /containers/create", onJSON(404, map[string]string{"message": "No such image: nope:latest"}))
 	f.on("GET /containers/gone/json", onJSON(404, map[string]string{"message": "No such container: gone"}))
 	c := endpoints.NewContainers(w)
-	_, err := c.Create(context.Background(), endpoints.ContainerCreateOptions{Config: endpoints.ContainerConfig{Image: "nope"}})
-	if !errors.Is(err, endpoints.ErrImageNotFound) || !errors.Is(err, wire.ErrNotFound) {
-		t.Errorf("create: %v: want ErrImageNotFound and wire.ErrNotFound", err)
-	}
+	_, err := c.Create(t.Context(), endpoints.ContainerCreateOptions{Config: endpoints.ContainerConfig{Image: "nope"}})
+	assert.ErrorIs(t, err, endpoints.ErrImageNotFound, "create")
+	assert.ErrorIs(t, err, wire.ErrNotFound, "create")
 	var werr *wire.Error
-	if !errors.As(err, &werr) || werr.StatusCode != 404 {
-		t.Errorf("create: %v: want a *wire.Error with status 404", err)
+	if assert.ErrorAs(t, err, &werr, "create") {
+		assert.Equal(t, 404, werr.StatusCode, "create")
 	}
-	_, err = c.Inspect(context.Background(), "gone", endpoints.ContainerInspectOptions{})
-	if errors.Is(err, endpoints.ErrImageNotFound) || !errors.Is(err, wire.ErrNotFound) {
-		t.Errorf("inspect: %v: want wire.ErrNotFound only", err)
-	}
+	_, err = c.Inspect(t.Context(), "gone", endpoints.ContainerInspectOptions{})
+	assert.NotErrorIs(t, err, endpoints.ErrImageNotFound, "inspect")
+	assert.ErrorIs(t, err, wire.ErrNotFound, "inspect")
 }
 
 // inspectJSON is trimmed from a dockerd 20.10 (API 1.41) answer.
@@ -427,27 +415,31 @@ const inspectJSON = `{"Id":"4fa6e0f0c6786287e131c3852c58a2e01cc697a6823182681359
 
 func TestDecodeInspect(t *testing.T) {
 	var c endpoints.ContainerInspectResult
-	if err := json.Unmarshal([]byte(inspectJSON), &c); err != nil {
-		t.Fatal(err)
+	require.NoError(t, json.Unmarshal([]byte(inspectJSON), &c))
+	assert.Equal(t, "4fa6e0f0c678", c.ShortID())
+	assert.Equal(t, "running", c.Status())
+	assert.EqualValues(t, 4242, c.State.Pid)
+	assert.EqualValues(t, 64<<20, c.HostConfig.Memory)
+	if assert.NotNil(t, c.HostConfig.Init, "HostConfig.Init") {
+		assert.True(t, *c.HostConfig.Init, "HostConfig.Init")
 	}
-	if c.ShortID() != "4fa6e0f0c678" || c.Status() != "running" || c.State.Pid != 4242 {
-		t.Errorf("id/state: %s %s %d", c.ShortID(), c.Status(), c.State.Pid)
+	assert.Equal(t, "no", c.HostConfig.RestartPolicy.Name)
+	if b := c.Ports()["80/tcp"]; assert.Len(t, b, 1, "ports: %v", c.Ports()) {
+		assert.Equal(t, "8080", b[0].HostPort)
 	}
-	if c.HostConfig.Memory != 64<<20 || c.HostConfig.Init == nil || !*c.HostConfig.Init || c.HostConfig.RestartPolicy.Name != "no" {
-		t.Errorf("host config: %+v", c.HostConfig)
+	assert.Equal(t, "b", c.Labels()["a"])
+	if assert.Len(t, c.Mounts, 1) {
+		assert.Equal(t, "/data", c.Mounts[0].Destination)
+		assert.True(t, c.Mounts[0].RW, "mount RW")
 	}
-	if b := c.Ports()["80/tcp"]; len(b) != 1 || b[0].HostPort != "8080" {
-		t.Errorf("ports: %v", c.Ports())
+	if n := c.NetworkSettings.Networks["bridge"]; assert.NotNil(t, n, "bridge network") {
+		assert.Equal(t, "172.17.0.2", n.IPAddress)
+		assert.EqualValues(t, 16, n.IPPrefixLen)
 	}
-	if c.Labels()["a"] != "b" || len(c.Mounts) != 1 || c.Mounts[0].Destination != "/data" || !c.Mounts[0].RW {
-		t.Errorf("labels/mounts: %v %+v", c.Labels(), c.Mounts)
-	}
-	if n := c.NetworkSettings.Networks["bridge"]; n == nil || n.IPAddress != "172.17.0.2" || n.IPPrefixLen != 16 {
-		t.Errorf("networks: %+v", c.NetworkSettings.Networks)
-	}
-	if p := endpoints.Port("80/tcp"); p.Number() != "80" || p.Proto() != "tcp" || endpoints.Port("53").Proto() != "tcp" {
-		t.Errorf("Port methods")
-	}
+	p := endpoints.Port("80/tcp")
+	assert.Equal(t, "80", p.Number())
+	assert.Equal(t, "tcp", p.Proto())
+	assert.Equal(t, "tcp", endpoints.Port("53").Proto())
 }
 
 const listJSON = `[{"Id":"8dfafdbc3a40f7c2e8a6f3d6b6cbb2e9d8e4ba5d6c4a5c1e1c8e5b3c3f8e9a7b6","Names":["/boring_feynman"],"Image":"busybox","ImageID":"sha256:d7","Command":"sleep 100","Created":1714557600,
@@ -457,19 +449,19 @@ const listJSON = `[{"Id":"8dfafdbc3a40f7c2e8a6f3d6b6cbb2e9d8e4ba5d6c4a5c1e1c8e5b
 func TestDecodeList(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	f.on("GET /containers/json", func(w http.ResponseWriter, r *http.Request, _ []byte) { w.Write([]byte(listJSON)) })
-	got, err := endpoints.NewContainers(w).List(context.Background(), endpoints.ContainerListOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got.Items) != 1 {
-		t.Fatalf("%d containers", len(got.Items))
-	}
+	got, err := endpoints.NewContainers(w).List(t.Context(), endpoints.ContainerListOptions{})
+	require.NoError(t, err)
+	require.Len(t, got.Items, 1, "containers")
 	c := got.Items[0]
-	if c.ShortID() != "8dfafdbc3a40" || c.Name() != "boring_feynman" || c.State != "running" || c.Labels["k"] != "v" {
-		t.Errorf("summary: %+v", c)
+	assert.Equal(t, "8dfafdbc3a40", c.ShortID())
+	assert.Equal(t, "boring_feynman", c.Name())
+	assert.Equal(t, "running", c.State)
+	assert.Equal(t, "v", c.Labels["k"])
+	if assert.Len(t, c.Ports, 1) {
+		assert.EqualValues(t, 8080, c.Ports[0].PublicPort)
 	}
-	if len(c.Ports) != 1 || c.Ports[0].PublicPort != 8080 || c.NetworkSettings.Networks["bridge"].IPAddress != "172.17.0.3" {
-		t.Errorf("ports/networks: %+v", c)
+	if n := c.NetworkSettings.Networks["bridge"]; assert.NotNil(t, n, "bridge network") {
+		assert.Equal(t, "172.17.0.3", n.IPAddress)
 	}
 }
 
@@ -485,29 +477,23 @@ func TestDecodeStatsOnce(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	data := []byte(statsJSON)
 	f.on("GET /containers/abc/stats", func(w http.ResponseWriter, r *http.Request, _ []byte) { w.Write(data) })
-	s, err := endpoints.NewContainers(w).StatsOnce(context.Background(), "abc", endpoints.ContainerStatsOnceOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s.MemoryStats.Usage != 1118208 || s.MemoryStats.Limit != 2082635776 || s.CPUStats.OnlineCPUs != 2 || s.Networks["eth0"].RxBytes != 1046 {
-		t.Errorf("stats: %+v", s)
-	}
+	s, err := endpoints.NewContainers(w).StatsOnce(t.Context(), "abc", endpoints.ContainerStatsOnceOptions{})
+	require.NoError(t, err)
+	assert.EqualValues(t, 1118208, s.MemoryStats.Usage)
+	assert.EqualValues(t, 2082635776, s.MemoryStats.Limit)
+	assert.EqualValues(t, 2, s.CPUStats.OnlineCPUs)
+	assert.EqualValues(t, 1046, s.Networks["eth0"].RxBytes)
 	// (200000000-100000000)/(2000000000-1000000000)*2*100 = 20
-	if p := s.CPUPercent(); p < 19.99 || p > 20.01 {
-		t.Errorf("CPUPercent = %v, want 20", p)
-	}
+	assert.InDelta(t, 20, s.CPUPercent(), 0.01, "CPUPercent")
 }
 
 func TestWaitDecodesError(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	f.on("POST /containers/abc/wait", onJSON(200, map[string]any{"StatusCode": 137, "Error": map[string]string{"Message": "boom"}}))
-	got, err := endpoints.NewContainers(w).Wait(context.Background(), "abc", endpoints.ContainerWaitOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.StatusCode != 137 || got.Error != "boom" {
-		t.Errorf("wait: %+v", got)
-	}
+	got, err := endpoints.NewContainers(w).Wait(t.Context(), "abc", endpoints.ContainerWaitOptions{})
+	require.NoError(t, err)
+	assert.EqualValues(t, 137, got.StatusCode)
+	assert.Equal(t, "boom", got.Error)
 }
 
 // TestWaitCancel checks that a Wait that never ends stops on ctx cancel.
@@ -524,14 +510,10 @@ func TestWaitCancel(t *testing.T) {
 		case <-r.Context().Done():
 		}
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
 	_, err := endpoints.NewContainers(w).Wait(ctx, "abc", endpoints.ContainerWaitOptions{Condition: "next-exit"})
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("err %v, want context.DeadlineExceeded", err)
-	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("took %v", d)
-	}
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.LessOrEqual(t, time.Since(start), 2*time.Second, "time for the deadline to stop Wait")
 }

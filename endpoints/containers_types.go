@@ -359,16 +359,36 @@ type ContainerSummary struct {
 	Labels     map[string]string
 	// State is "created", "running", "paused", "restarting", "exited",
 	// "removing" or "dead".
-	State      string
-	Status     string // "Up 4 days"
-	HostConfig struct {
-		NetworkMode string
-		Annotations map[string]string
-	}
-	NetworkSettings struct {
-		Networks map[string]*EndpointSettings
-	}
-	Mounts []MountPoint
+	State           string
+	Status          string                  // "Up 4 days"
+	Health          *ContainerSummaryHealth // API 1.50
+	HostConfig      ContainerSummaryHostConfig
+	NetworkSettings ContainerSummaryNetworkSettings
+	Mounts          []MountPoint
+	// ImageManifestDescriptor is the descriptor of the image's platform
+	// manifest the container runs (API 1.48, containerd image store).
+	ImageManifestDescriptor *Descriptor `json:",omitempty"`
+}
+
+// ContainerSummaryHealth is a listed container's health (swagger:
+// ContainerSummary.Health): Status is "none", "starting", "healthy" or
+// "unhealthy".
+type ContainerSummaryHealth struct {
+	Status        string
+	FailingStreak int
+}
+
+// ContainerSummaryHostConfig is the part of the host configuration a list
+// reports (swagger: ContainerSummary.HostConfig).
+type ContainerSummaryHostConfig struct {
+	NetworkMode string
+	Annotations map[string]string `json:",omitempty"` // API 1.46
+}
+
+// ContainerSummaryNetworkSettings are a listed container's networks
+// (swagger: ContainerSummary.NetworkSettings).
+type ContainerSummaryNetworkSettings struct {
+	Networks map[string]*EndpointSettings
 }
 
 // ShortID is the first 12 characters of the id, as docker ps prints it.
@@ -473,6 +493,29 @@ type ContainerInspectResult struct {
 	Mounts          []MountPoint
 	Config          *ContainerConfig
 	NetworkSettings *NetworkSettings
+	// ImageManifestDescriptor is the descriptor of the image's platform
+	// manifest the container runs (API 1.48, containerd image store).
+	ImageManifestDescriptor *Descriptor `json:",omitempty"`
+	// Storage is the container's storage as the containerd snapshotter
+	// keeps it (API 1.51).
+	Storage *Storage `json:",omitempty"`
+}
+
+// Storage is a container's storage (swagger: Storage).
+type Storage struct {
+	RootFS *RootFSStorage `json:",omitempty"`
+}
+
+// RootFSStorage is a container's root filesystem storage (swagger:
+// RootFSStorage).
+type RootFSStorage struct {
+	Snapshot *RootFSStorageSnapshot `json:",omitempty"`
+}
+
+// RootFSStorageSnapshot names the snapshot of a container's root
+// filesystem (swagger: RootFSStorageSnapshot).
+type RootFSStorageSnapshot struct {
+	Name string
 }
 
 // ShortID is the first 12 characters of the id.
@@ -528,39 +571,51 @@ type CPUUsage struct {
 
 // CPUStats is a CPU sample (swagger: ContainerCPUStats).
 type CPUStats struct {
-	CPUUsage       CPUUsage `json:"cpu_usage"`
-	SystemCPUUsage uint64   `json:"system_cpu_usage"`
-	OnlineCPUs     uint32   `json:"online_cpus"`
-	ThrottlingData struct {
-		Periods          uint64 `json:"periods"`
-		ThrottledPeriods uint64 `json:"throttled_periods"`
-		ThrottledTime    uint64 `json:"throttled_time"`
-	} `json:"throttling_data"`
+	CPUUsage       CPUUsage       `json:"cpu_usage"`
+	SystemCPUUsage uint64         `json:"system_cpu_usage"` // Linux
+	OnlineCPUs     uint32         `json:"online_cpus"`      // Linux
+	ThrottlingData ThrottlingData `json:"throttling_data"`  // Linux
 }
 
-// MemoryStats is a memory sample (swagger: ContainerMemoryStats).
+// ThrottlingData counts the CPU throttling of a container (swagger:
+// ContainerThrottlingData).
+type ThrottlingData struct {
+	Periods          uint64 `json:"periods"`
+	ThrottledPeriods uint64 `json:"throttled_periods"`
+	ThrottledTime    uint64 `json:"throttled_time"`
+}
+
+// MemoryStats is a memory sample (swagger: ContainerMemoryStats). Usage,
+// MaxUsage, Stats, Failcnt and Limit are Linux's; Commit, CommitPeak and
+// PrivateWorkingSet Windows'.
 type MemoryStats struct {
-	Usage    uint64            `json:"usage"`
-	MaxUsage uint64            `json:"max_usage"`
-	Stats    map[string]uint64 `json:"stats"`
-	Failcnt  uint64            `json:"failcnt"`
-	Limit    uint64            `json:"limit"`
+	Usage             uint64            `json:"usage"`
+	MaxUsage          uint64            `json:"max_usage"`
+	Stats             map[string]uint64 `json:"stats"`
+	Failcnt           uint64            `json:"failcnt"`
+	Limit             uint64            `json:"limit"`
+	Commit            uint64            `json:"commitbytes"`
+	CommitPeak        uint64            `json:"commitpeakbytes"`
+	PrivateWorkingSet uint64            `json:"privateworkingset"`
 }
 
 // NetworkStats are one interface's counters (swagger:
-// ContainerNetworkStats).
+// ContainerNetworkStats); EndpointID and InstanceID are Windows'.
 type NetworkStats struct {
-	RxBytes   uint64 `json:"rx_bytes"`
-	RxPackets uint64 `json:"rx_packets"`
-	RxErrors  uint64 `json:"rx_errors"`
-	RxDropped uint64 `json:"rx_dropped"`
-	TxBytes   uint64 `json:"tx_bytes"`
-	TxPackets uint64 `json:"tx_packets"`
-	TxErrors  uint64 `json:"tx_errors"`
-	TxDropped uint64 `json:"tx_dropped"`
+	RxBytes    uint64 `json:"rx_bytes"`
+	RxPackets  uint64 `json:"rx_packets"`
+	RxErrors   uint64 `json:"rx_errors"`
+	RxDropped  uint64 `json:"rx_dropped"`
+	TxBytes    uint64 `json:"tx_bytes"`
+	TxPackets  uint64 `json:"tx_packets"`
+	TxErrors   uint64 `json:"tx_errors"`
+	TxDropped  uint64 `json:"tx_dropped"`
+	EndpointID string `json:"endpoint_id,omitempty"`
+	InstanceID string `json:"instance_id,omitempty"`
 }
 
-// BlkioStatEntry is one block I/O counter.
+// BlkioStatEntry is one block I/O counter (swagger:
+// ContainerBlkioStatEntry).
 type BlkioStatEntry struct {
 	Major uint64 `json:"major"`
 	Minor uint64 `json:"minor"`
@@ -568,47 +623,87 @@ type BlkioStatEntry struct {
 	Value uint64 `json:"value"`
 }
 
+// BlkioStats are a container's block I/O counters (swagger:
+// ContainerBlkioStats). On cgroup v2 only IOServiceBytesRecursive and
+// IOServicedRecursive are filled; Windows fills none (see StorageStats).
+type BlkioStats struct {
+	IOServiceBytesRecursive []BlkioStatEntry `json:"io_service_bytes_recursive"`
+	IOServicedRecursive     []BlkioStatEntry `json:"io_serviced_recursive"`
+	IOQueueRecursive        []BlkioStatEntry `json:"io_queue_recursive"`
+	IOServiceTimeRecursive  []BlkioStatEntry `json:"io_service_time_recursive"`
+	IOWaitTimeRecursive     []BlkioStatEntry `json:"io_wait_time_recursive"`
+	IOMergedRecursive       []BlkioStatEntry `json:"io_merged_recursive"`
+	IOTimeRecursive         []BlkioStatEntry `json:"io_time_recursive"`
+	SectorsRecursive        []BlkioStatEntry `json:"sectors_recursive"`
+}
+
+// PidsStats count a container's processes (swagger: ContainerPidsStats).
+type PidsStats struct {
+	Current uint64 `json:"current"`
+	Limit   uint64 `json:"limit"`
+}
+
+// StorageStats are a Windows container's storage counters (swagger:
+// ContainerStorageStats).
+type StorageStats struct {
+	ReadCountNormalized  uint64 `json:"read_count_normalized"`
+	ReadSizeBytes        uint64 `json:"read_size_bytes"`
+	WriteCountNormalized uint64 `json:"write_count_normalized"`
+	WriteSizeBytes       uint64 `json:"write_size_bytes"`
+}
+
 // ContainerStats is one sample of a container's resource usage (swagger:
 // ContainerStatsResponse).
 type ContainerStats struct {
-	Name      string    `json:"name"`
-	ID        string    `json:"id"`
-	OSType    string    `json:"os_type"`
-	Read      time.Time `json:"read"`
-	PreRead   time.Time `json:"preread"`
-	PidsStats struct {
-		Current uint64 `json:"current"`
-		Limit   uint64 `json:"limit"`
-	} `json:"pids_stats"`
-	BlkioStats struct {
-		IOServiceBytesRecursive []BlkioStatEntry `json:"io_service_bytes_recursive"`
-		IOServicedRecursive     []BlkioStatEntry `json:"io_serviced_recursive"`
-	} `json:"blkio_stats"`
-	NumProcs    uint32                  `json:"num_procs"`
-	CPUStats    CPUStats                `json:"cpu_stats"`
-	PreCPUStats CPUStats                `json:"precpu_stats"`
-	MemoryStats MemoryStats             `json:"memory_stats"`
-	Networks    map[string]NetworkStats `json:"networks"`
+	Name         string                  `json:"name"`
+	ID           string                  `json:"id"`
+	OSType       string                  `json:"os_type"` // API 1.52
+	Read         time.Time               `json:"read"`
+	PreRead      time.Time               `json:"preread"`
+	PidsStats    PidsStats               `json:"pids_stats"`
+	BlkioStats   BlkioStats              `json:"blkio_stats"`
+	NumProcs     uint32                  `json:"num_procs"` // Windows
+	StorageStats *StorageStats           `json:"storage_stats,omitempty"`
+	CPUStats     CPUStats                `json:"cpu_stats"`
+	PreCPUStats  CPUStats                `json:"precpu_stats"`
+	MemoryStats  MemoryStats             `json:"memory_stats"`
+	Networks     map[string]NetworkStats `json:"networks"`
 }
 
-// CPUPercent is the CPU use between PreCPUStats and CPUStats as docker stats
-// computes it: percent of one CPU times the number of CPUs (0 when the
-// sample has no previous one).
+// CPUPercent is the CPU use between PreCPUStats and CPUStats as docker
+// stats computes it. On Linux: the container's CPU time over the host's,
+// times the number of CPUs, in percent (200 is two CPUs busy). On Windows
+// (NumProcs set, no system usage): the container's CPU time over the
+// wall time between PreRead and Read times NumProcs. It is 0 when the
+// sample has no previous one (ContainerStatsOnceOptions.OneShot, a
+// stream's first sample).
 func (s ContainerStats) CPUPercent() float64 {
 	cpuDelta := float64(s.CPUStats.CPUUsage.TotalUsage) - float64(s.PreCPUStats.CPUUsage.TotalUsage)
+	if cpuDelta <= 0 {
+		return 0
+	}
+	if s.OSType == "windows" || s.CPUStats.SystemCPUUsage == 0 && s.NumProcs > 0 {
+		// Windows counts CPU time in 100 ns intervals.
+		wall := s.Read.Sub(s.PreRead)
+		if s.PreRead.IsZero() || wall <= 0 || s.NumProcs == 0 {
+			return 0
+		}
+		possible := float64(wall.Nanoseconds()) / 100 * float64(s.NumProcs)
+		return cpuDelta / possible * 100
+	}
 	sysDelta := float64(s.CPUStats.SystemCPUUsage) - float64(s.PreCPUStats.SystemCPUUsage)
 	n := float64(s.CPUStats.OnlineCPUs)
 	if n == 0 {
 		n = float64(len(s.CPUStats.CPUUsage.PercpuUsage))
 	}
-	if cpuDelta <= 0 || sysDelta <= 0 {
+	if sysDelta <= 0 {
 		return 0
 	}
 	return cpuDelta / sysDelta * n * 100
 }
 
 // ExecCreateOptions is the process [ExecService.Create] sets up (swagger:
-// ExecConfig).
+// the ContainerExec body).
 type ExecCreateOptions struct {
 	AttachStdin  bool     `json:",omitempty"`
 	AttachStdout bool     `json:",omitempty"`
@@ -623,23 +718,28 @@ type ExecCreateOptions struct {
 	WorkingDir   string `json:",omitempty"` // API 1.35
 }
 
-// ExecInspectResult is an exec instance's state (swagger: ExecInspectResponse).
+// ProcessConfig is the process of an exec instance (swagger:
+// ProcessConfig).
+type ProcessConfig struct {
+	Privileged bool     `json:"privileged"`
+	User       string   `json:"user"`
+	Tty        bool     `json:"tty"`
+	Entrypoint string   `json:"entrypoint"`
+	Arguments  []string `json:"arguments"`
+}
+
+// ExecInspectResult is an exec instance's state (swagger: the ExecInspect
+// response).
 type ExecInspectResult struct {
 	ID            string `json:"ID"`
 	Running       bool
 	ExitCode      *int
-	ProcessConfig struct {
-		Privileged bool     `json:"privileged"`
-		User       string   `json:"user"`
-		Tty        bool     `json:"tty"`
-		Entrypoint string   `json:"entrypoint"`
-		Arguments  []string `json:"arguments"`
-	}
-	OpenStdin   bool
-	OpenStderr  bool
-	OpenStdout  bool
-	CanRemove   bool
-	ContainerID string
-	DetachKeys  string
-	Pid         int
+	ProcessConfig ProcessConfig
+	OpenStdin     bool
+	OpenStderr    bool
+	OpenStdout    bool
+	CanRemove     bool
+	ContainerID   string
+	DetachKeys    string
+	Pid           int
 }

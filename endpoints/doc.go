@@ -51,8 +51,10 @@
 //     upgrade of plugins, read the daemon's progress stream to its end,
 //     handing each record to the options' Progress func ([ProgressFunc]),
 //     and return a result.
-//   - A form of another operation takes and returns that operation's types
-//     (BuildDir and BuildDockerfile take an [ImageBuildOptions]).
+//   - A form of another operation is named after it and takes its options
+//     (BuildDir and BuildDockerfile take an [ImageBuildOptions], LogsBytes
+//     a [ContainerLogsOptions]); it returns that operation's result or one
+//     of its own named after it ([ContainerLogsBytesResult]).
 //   - Spec types (ServiceSpec, SwarmSpec, SecretSpec...) are the API's own
 //     objects where the request body is that object; the options carry
 //     them (ServiceCreateOptions.Spec). Every part of them is a named type.
@@ -78,11 +80,30 @@
 // containers ([ContainerService.CopyTo] and [ContainerService.CopyFrom],
 // which extracts safely with package tarstream), building from a directory
 // with its .dockerignore, and pull/push with registry credentials from the
-// docker config ([ConfigFile]).
+// docker config ([ConfigFile]); and the non-streaming forms docker-py
+// returns, read whole into memory: [ContainerService.LogsBytes],
+// [ContainerService.AttachBytes], [ContainerService.StatsOnce], and
+// [ImageService.GetFile] (docker save -o).
+//
+// # docker-py's vocabulary
+//
+// [ContainerRunOptions] has a field for each of docker-py's run keywords,
+// in Go's spelling (mem_limit is MemLimit), docker-py's dict forms under
+// docker-py's names (Ports, Volumes, Environment, Links) beside the API's
+// list forms (Publish, Binds, Env), a command as one string split as
+// docker-py splits it (CommandLine), config.json's proxies (Config), and
+// NoStart for docker-py's containers.create. Every other setting of the
+// API goes in its HostConfig or NetworkingConfig, with one rule: Run
+// copies them and sets each named field that is not zero on the copy; a
+// setting given both ways with different values is an *ArgError. The
+// repository's README maps docker-py's calls, one by one, to the Go calls
+// that do the same.
 //
 // Results are hand-written types that name their swagger definition and
 // are decoded permissively: unknown fields are ignored and missing ones
-// stay zero.
+// stay zero. A test (TestResponseFields) holds every type that names a
+// definition to the properties of the Engine API's v1.56 spec, nested
+// objects included.
 //
 // # Errors
 //

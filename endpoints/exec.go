@@ -42,7 +42,8 @@ func (s *ExecService) Create(ctx context.Context, id string, opts ExecCreateOpti
 	return decode[ExecCreateResult](ctx, s.w, r)
 }
 
-// ExecStartOptions tune [ExecService.Start].
+// ExecStartOptions tune [ExecService.Start] (swagger: the ExecStart
+// body).
 type ExecStartOptions struct {
 	// Detach starts the process and returns at once, with no connection.
 	Detach bool

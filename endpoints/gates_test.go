@@ -283,9 +283,14 @@ var gates = []gate{
 			_, err := c.Volumes.Update(ctx, "v", endpoints.VolumeUpdateOptions{})
 			return err
 		}},
-	{name: "VolumePrune All", minor: 42, changelog: "A new filter parameter `all` can be set",
+	{name: "VolumePrune AnonymousOnly", minor: 42, changelog: "will now only prune \"anonymous\" volumes (volumes which were not given a name) by default",
 		call: func(ctx context.Context, c *dockwire.Client) error {
-			_, err := c.Volumes.Prune(ctx, endpoints.VolumePruneOptions{All: true})
+			_, err := c.Volumes.Prune(ctx, endpoints.VolumePruneOptions{AnonymousOnly: true})
+			return err
+		}},
+	{name: "VolumePrune all filter", minor: 42, changelog: "A new filter parameter `all` can be set",
+		call: func(ctx context.Context, c *dockwire.Client) error {
+			_, err := c.Volumes.Prune(ctx, endpoints.VolumePruneOptions{Filters: wire.Filters{"all": {"true"}}})
 			return err
 		}},
 

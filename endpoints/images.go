@@ -2,7 +2,10 @@ package endpoints
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -350,7 +353,7 @@ type ImagePruneOptions struct {
 }
 
 // ImagePruneResult is the report of [ImageService.Prune] (swagger:
-// ImagePruneResponse).
+// the ImagePrune response).
 type ImagePruneResult struct {
 	ImagesDeleted  []ImageDeleteItem
 	SpaceReclaimed uint64
@@ -435,6 +438,61 @@ func (s *ImageService) Get(ctx context.Context, name string, opts ImageGetOption
 		return nil, err
 	}
 	return s.save(ctx, r, opts.Platforms)
+}
+
+// ImageGetFileResult is the archive [ImageService.GetFile] wrote.
+type ImageGetFileResult struct {
+	Size int64 // bytes written
+}
+
+// GetFile saves an image into the file at path, as docker save -o does
+// (docker-py: writing image.save()'s chunks to a file): the archive streams
+// to a temporary file beside path, renamed to path (mode 0644) once whole,
+// so path holds a complete archive or is left as it was. Memory stays
+// flat however large the image.
+func (s *ImageService) GetFile(ctx context.Context, name, path string, opts ImageGetOptions) (ImageGetFileResult, error) {
+	const op = "GetFile"
+	if path == "" {
+		return ImageGetFileResult{}, argErr(op, "path", "", "must not be empty")
+	}
+	rc, err := s.Get(ctx, name, opts)
+	if err != nil {
+		return ImageGetFileResult{}, err
+	}
+	defer rc.Close()
+	n, err := writeFileAtomic(path, rc)
+	if err != nil && ctx.Err() != nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		return ImageGetFileResult{}, fmt.Errorf("endpoints: %s: %w", op, err)
+	}
+	return ImageGetFileResult{Size: n}, nil
+}
+
+// writeFileAtomic copies r into a temporary file beside path and renames
+// it to path once r has ended; on an error the temporary file goes and
+// path is untouched.
+func writeFileAtomic(path string, r io.Reader) (int64, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return 0, err
+	}
+	n, err := io.Copy(f, r)
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return n, err
+	}
+	return n, nil
 }
 
 // ImageGetAllOptions tune [ImageService.GetAll].

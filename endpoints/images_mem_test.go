@@ -1,15 +1,16 @@
 package endpoints_test
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/internal/testnet"
@@ -73,28 +74,22 @@ func TestSaveLoadPeakHeap(t *testing.T) {
 	}()
 
 	start := time.Now()
-	ctx := context.Background()
+	ctx := t.Context()
 	rc, err := images.Get(ctx, "big", endpoints.ImageGetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	res, err := images.Load(ctx, rc, endpoints.ImageLoadOptions{Quiet: true})
 	rc.Close()
 	took := time.Since(start)
 	close(stop)
 	wg.Wait()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if loaded.Load() != size || len(res.Images) != 1 || !strings.HasPrefix(res.Images[0], "big") {
-		t.Fatalf("loaded %d bytes, result %v", loaded.Load(), res.Images)
-	}
+	require.NoError(t, err)
+	require.EqualValues(t, size, loaded.Load(), "bytes loaded")
+	require.Len(t, res.Images, 1, "images loaded")
+	require.Regexp(t, "^big", res.Images[0])
 	grew := int64(peak.Load()) - int64(base.HeapInuse)
 	t.Logf("1 GiB save→load: peak heap in use %.1f MiB (%.1f MiB over the %.1f MiB before), %.0f MB/s",
 		float64(peak.Load())/(1<<20), float64(grew)/(1<<20), float64(base.HeapInuse)/(1<<20), float64(size)/took.Seconds()/1e6)
-	if grew > 64<<20 {
-		t.Errorf("peak heap grew by %d MiB, want < 64 MiB", grew>>20)
-	}
+	assert.LessOrEqual(t, grew, int64(64<<20), "peak heap growth in bytes (%d MiB)", grew>>20)
 }
 
 // unixServer serves h on a unix socket for the test and returns a client

@@ -5,18 +5,18 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
-	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/internal/leakcheck"
@@ -39,13 +39,9 @@ func onStream(records ...string) func(http.ResponseWriter, *http.Request, []byte
 func decodeAuth(t *testing.T, s string) map[string]any {
 	t.Helper()
 	raw, err := base64.URLEncoding.DecodeString(s)
-	if err != nil {
-		t.Fatalf("X-Registry-Auth %q is not URL-safe base64: %v", s, err)
-	}
+	require.NoError(t, err, "X-Registry-Auth %q is not URL-safe base64", s)
 	var m map[string]any
-	if err := json.Unmarshal(raw, &m); err != nil {
-		t.Fatalf("X-Registry-Auth is not JSON: %v", err)
-	}
+	require.NoError(t, json.Unmarshal(raw, &m), "X-Registry-Auth is not JSON")
 	return m
 }
 
@@ -134,23 +130,14 @@ func TestImageRequestBuilding(t *testing.T) {
 			for _, k := range []string{"GET /images/json", "GET /images/busybox/history", "GET /images/img/attestations", "GET /images/search"} {
 				f.on(k, onJSON(200, []any{}))
 			}
-			if err := tc.call(context.Background(), endpoints.NewImages(w)); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, tc.call(t.Context(), endpoints.NewImages(w)))
 			reqs := f.requests()
-			if len(reqs) != 1 {
-				t.Fatalf("%d requests, want 1", len(reqs))
-			}
+			require.Len(t, reqs, 1, "requests")
 			r := reqs[0]
-			if r.Method != tc.method || r.Path != tc.path {
-				t.Errorf("request %s %s, want %s %s", r.Method, r.Path, tc.method, tc.path)
-			}
-			if !reflect.DeepEqual(url.Values(r.Query), tc.query) {
-				t.Errorf("query %v, want %v", r.Query, tc.query)
-			}
-			if !strings.Contains(string(r.Body), tc.body) {
-				t.Errorf("body %s lacks %s", r.Body, tc.body)
-			}
+			assert.Equal(t, tc.method, r.Method)
+			assert.Equal(t, tc.path, r.Path)
+			assert.Equal(t, tc.query, url.Values(r.Query))
+			assert.Contains(t, string(r.Body), tc.body)
 		})
 	}
 }
@@ -169,70 +156,64 @@ func TestPullProgressAndAuth(t *testing.T) {
 	var got []endpoints.Progress
 	var total endpoints.ProgressTotal
 	auth := &endpoints.AuthConfig{Username: "u", Password: "p>?~", ServerAddress: "127.0.0.1:5000"}
-	res, err := s.Pull(context.Background(), "127.0.0.1:5000/x/y:v1", endpoints.ImagePullOptions{Auth: auth, Platform: "linux/amd64", Progress: func(p endpoints.Progress) {
+	res, err := s.Pull(t.Context(), "127.0.0.1:5000/x/y:v1", endpoints.ImagePullOptions{Auth: auth, Platform: "linux/amd64", Progress: func(p endpoints.Progress) {
 		got = append(got, p)
 		total.Add(p)
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Digest != "sha256:d1" || !strings.Contains(res.Status, "Downloaded newer image") {
-		t.Errorf("result %+v", res)
-	}
-	if len(got) != 6 || got[1].ProgressDetail == nil || got[1].ProgressDetail.Current != 50 || got[1].ProgressDetail.Total != 100 || got[1].ID != "l1" {
-		t.Errorf("records %+v", got)
-	}
-	if done, all := total.Bytes(); done != 110 || all != 300 {
-		t.Errorf("total %d/%d, want 110/300 (l1 complete at 100, l2 at 10)", done, all)
-	}
-	if ls := total.Layers(); len(ls) != 3 || ls[1].ID != "l1" || !ls[1].Done || ls[2].Done {
-		t.Errorf("layers %+v", ls)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, "sha256:d1", res.Digest)
+	assert.Contains(t, res.Status, "Downloaded newer image")
+	require.Len(t, got, 6, "records")
+	require.NotNil(t, got[1].ProgressDetail)
+	assert.EqualValues(t, 50, got[1].ProgressDetail.Current)
+	assert.EqualValues(t, 100, got[1].ProgressDetail.Total)
+	assert.Equal(t, "l1", got[1].ID)
+	done, all := total.Bytes()
+	assert.EqualValues(t, 110, done, "bytes done: l1 complete at 100, l2 at 10")
+	assert.EqualValues(t, 300, all, "bytes in all")
+	ls := total.Layers()
+	require.Len(t, ls, 3, "layers")
+	assert.Equal(t, "l1", ls[1].ID)
+	assert.True(t, ls[1].Done, "l1 done")
+	assert.False(t, ls[2].Done, "l2 done")
 	r := f.requests()[0]
-	if q := url.Values(r.Query); q.Get("fromImage") != "127.0.0.1:5000/x/y" || q.Get("tag") != "v1" || q.Get("platform") != "linux/amd64" {
-		t.Errorf("query %v", r.Query)
-	}
+	q := url.Values(r.Query)
+	assert.Equal(t, "127.0.0.1:5000/x/y", q.Get("fromImage"))
+	assert.Equal(t, "v1", q.Get("tag"))
+	assert.Equal(t, "linux/amd64", q.Get("platform"))
 	m := decodeAuth(t, r.Header.Get("X-Registry-Auth"))
-	if m["username"] != "u" || m["password"] != "p>?~" || m["serveraddress"] != "127.0.0.1:5000" {
-		t.Errorf("auth %v", m)
-	}
+	assert.Equal(t, "u", m["username"])
+	assert.Equal(t, "p>?~", m["password"])
+	assert.Equal(t, "127.0.0.1:5000", m["serveraddress"])
 }
 
 func TestPullDefaultsAndErrors(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	s := endpoints.NewImages(w)
 	f.on("POST /images/create", onStream(`{"status":"Pulling"}`, `{"errorDetail":{"message":"manifest unknown"},"error":"manifest unknown"}`))
-	_, err := s.Pull(context.Background(), "reg.example:5000/a@sha256:00", endpoints.ImagePullOptions{})
+	_, err := s.Pull(t.Context(), "reg.example:5000/a@sha256:00", endpoints.ImagePullOptions{})
 	var se *wire.StreamError
-	if !errors.As(err, &se) || se.Message != "manifest unknown" || !strings.HasPrefix(err.Error(), "endpoints: ImageCreate") {
-		t.Fatalf("err %v (%T), want a wrapped *wire.StreamError", err, err)
-	}
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, "manifest unknown", se.Message)
+	assert.Regexp(t, "^endpoints: ImageCreate", err.Error())
 	q := url.Values(f.requests()[0].Query)
-	if q.Get("fromImage") != "reg.example:5000/a" || q.Get("tag") != "sha256:00" {
-		t.Errorf("digest pull query %v", q)
-	}
-	if m := decodeAuth(t, f.requests()[0].Header.Get("X-Registry-Auth")); len(m) != 0 {
-		t.Errorf("no auth should send {}, sent %v", m)
-	}
+	assert.Equal(t, "reg.example:5000/a", q.Get("fromImage"), "digest pull")
+	assert.Equal(t, "sha256:00", q.Get("tag"), "digest pull")
+	assert.Empty(t, decodeAuth(t, f.requests()[0].Header.Get("X-Registry-Auth")), "no auth should send {}")
 	f.on("POST /images/create", onStream(`{"status":"ok"}`))
-	if _, err := s.Pull(context.Background(), "a", endpoints.ImagePullOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if q := url.Values(f.requests()[1].Query); q.Get("tag") != "latest" {
-		t.Errorf("pull of a bare name: tag %q, want latest", q.Get("tag"))
-	}
-	if _, err := s.Pull(context.Background(), "a", endpoints.ImagePullOptions{AllTags: true}); err != nil {
-		t.Fatal(err)
-	}
-	if q := url.Values(f.requests()[2].Query); q.Has("tag") {
-		t.Errorf("all tags sent tag %q", q.Get("tag"))
-	}
+	_, err = s.Pull(t.Context(), "a", endpoints.ImagePullOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "latest", url.Values(f.requests()[1].Query).Get("tag"), "pull of a bare name")
+	_, err = s.Pull(t.Context(), "a", endpoints.ImagePullOptions{AllTags: true})
+	require.NoError(t, err)
+	assert.NotContains(t, url.Values(f.requests()[2].Query), "tag", "all tags sent a tag")
 	f.on("POST /images/create", onJSON(500, map[string]string{"message": "Get http://127.0.0.1:9/v2/: connection refused"}))
-	_, err = s.Pull(context.Background(), "127.0.0.1:9/x", endpoints.ImagePullOptions{})
+	_, err = s.Pull(t.Context(), "127.0.0.1:9/x", endpoints.ImagePullOptions{})
 	var werr *wire.Error
-	if !errors.As(err, &werr) || !errors.Is(err, wire.ErrInternal) || !strings.Contains(werr.Message, "connection refused") {
-		t.Errorf("err %v, want the daemon's *wire.Error", err)
+	if assert.ErrorAs(t, err, &werr, "want the daemon's *wire.Error") {
+		assert.Contains(t, werr.Message, "connection refused")
 	}
+	assert.ErrorIs(t, err, wire.ErrInternal)
 }
 
 func TestPushResultAndTag(t *testing.T) {
@@ -246,17 +227,13 @@ func TestPushResultAndTag(t *testing.T) {
 	))
 	s := endpoints.NewImages(w)
 	n := 0
-	res, err := s.Push(context.Background(), "127.0.0.1:5000/a/b:t1", endpoints.ImagePushOptions{Progress: func(endpoints.Progress) { n++ }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res != (endpoints.ImagePushResult{Tag: "t1", Digest: "sha256:dd", Size: 527}) || n != 5 {
-		t.Errorf("result %+v, %d records", res, n)
-	}
+	res, err := s.Push(t.Context(), "127.0.0.1:5000/a/b:t1", endpoints.ImagePushOptions{Progress: func(endpoints.Progress) { n++ }})
+	require.NoError(t, err)
+	assert.Equal(t, endpoints.ImagePushResult{Tag: "t1", Digest: "sha256:dd", Size: 527}, res)
+	assert.Equal(t, 5, n, "progress records")
 	r := f.requests()[0]
-	if url.Values(r.Query).Get("tag") != "t1" || r.Header.Get("X-Registry-Auth") == "" {
-		t.Errorf("query %v, auth header %q: push must always send X-Registry-Auth", r.Query, r.Header.Get("X-Registry-Auth"))
-	}
+	assert.Equal(t, "t1", url.Values(r.Query).Get("tag"))
+	assert.NotEmpty(t, r.Header.Get("X-Registry-Auth"), "push must always send X-Registry-Auth")
 }
 
 func TestLoadResult(t *testing.T) {
@@ -267,35 +244,26 @@ func TestLoadResult(t *testing.T) {
 		`{"stream":"Loaded image ID: sha256:1234\n"}`,
 	))
 	s := endpoints.NewImages(w)
-	res, err := s.Load(context.Background(), strings.NewReader("tar bytes"), endpoints.ImageLoadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(res.Images, []string{"busybox:dockwire", "sha256:1234"}) {
-		t.Errorf("loaded %v", res.Images)
-	}
+	res, err := s.Load(t.Context(), strings.NewReader("tar bytes"), endpoints.ImageLoadOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"busybox:dockwire", "sha256:1234"}, res.Images)
 	r := f.requests()[0]
-	if string(r.Body) != "tar bytes" || r.Header.Get("Content-Type") != "application/x-tar" || url.Values(r.Query).Get("quiet") != "0" {
-		t.Errorf("request %+v", r)
-	}
+	assert.Equal(t, "tar bytes", string(r.Body))
+	assert.Equal(t, "application/x-tar", r.Header.Get("Content-Type"))
+	assert.Equal(t, "0", url.Values(r.Query).Get("quiet"))
 }
 
 func TestImportResult(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	f.on("POST /images/create", onStream(`{"status":"sha256:feed"}`))
 	s := endpoints.NewImages(w)
-	res, err := s.Import(context.Background(), strings.NewReader("rootfs"), endpoints.ImageImportOptions{Reference: "imp:v", Message: "m", Changes: []string{"CMD [\"sh\"]"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.ID != "sha256:feed" {
-		t.Errorf("id %q", res.ID)
-	}
+	res, err := s.Import(t.Context(), strings.NewReader("rootfs"), endpoints.ImageImportOptions{Reference: "imp:v", Message: "m", Changes: []string{"CMD [\"sh\"]"}})
+	require.NoError(t, err)
+	assert.Equal(t, "sha256:feed", res.ID)
 	r := f.requests()[0]
 	want := url.Values{"fromSrc": {"-"}, "repo": {"imp"}, "tag": {"v"}, "message": {"m"}, "changes": {`CMD ["sh"]`}}
-	if !reflect.DeepEqual(url.Values(r.Query), want) || string(r.Body) != "rootfs" {
-		t.Errorf("query %v body %q", r.Query, r.Body)
-	}
+	assert.Equal(t, want, url.Values(r.Query))
+	assert.Equal(t, "rootfs", string(r.Body))
 }
 
 func TestBuildQueryAndResult(t *testing.T) {
@@ -311,27 +279,22 @@ func TestBuildQueryAndResult(t *testing.T) {
 		Proxies: map[string]endpoints.ProxyConfig{"default": {HTTPProxy: "http://proxy:3128", NoProxy: "localhost"}},
 		Auths:   map[string]endpoints.ConfigAuth{"127.0.0.1:5000": {Auth: base64.StdEncoding.EncodeToString([]byte("u:p"))}},
 	}
-	res, err := s.Build(context.Background(), strings.NewReader("ctx"), endpoints.ImageBuildOptions{
+	res, err := s.Build(t.Context(), strings.NewReader("ctx"), endpoints.ImageBuildOptions{
 		Dockerfile: "sub/Dockerfile", Tags: []string{"a:1", "b"}, BuildArgs: map[string]string{"V": "1", "HTTP_PROXY": "mine"},
 		Labels: map[string]string{"l": "x"}, Target: "t", Platform: "linux/amd64", NetworkMode: "none", ExtraHosts: []string{"h:1.2.3.4", "g:5.6.7.8"},
 		CacheFrom: []string{"c:1"}, NoCache: true, Pull: true, NoRemove: true, ForceRemove: true, Squash: true, Isolation: "default",
 		ShmSize: 1 << 20, Memory: 64 << 20, MemorySwap: -1, CPUShares: 512, CPUSetCPUs: "0", CPUPeriod: 100000, CPUQuota: 50000,
 		Config: cfg,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.ID != "sha256:built" || !strings.Contains(res.Log, "Step 1/2") {
-		t.Errorf("result %+v", res)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, "sha256:built", res.ID)
+	assert.Contains(t, res.Log, "Step 1/2")
 	r := f.requests()[0]
 	q := url.Values(r.Query)
 	var args map[string]string
-	json.Unmarshal([]byte(q.Get("buildargs")), &args)
+	require.NoError(t, json.Unmarshal([]byte(q.Get("buildargs")), &args), "buildargs")
 	wantArgs := map[string]string{"V": "1", "HTTP_PROXY": "mine", "http_proxy": "http://proxy:3128", "NO_PROXY": "localhost", "no_proxy": "localhost"}
-	if !reflect.DeepEqual(args, wantArgs) {
-		t.Errorf("buildargs %v, want %v", args, wantArgs)
-	}
+	assert.Equal(t, wantArgs, args, "buildargs")
 	checks := map[string][]string{
 		"dockerfile": {"sub/Dockerfile"}, "t": {"a:1", "b"}, "labels": {`{"l":"x"}`}, "target": {"t"}, "platform": {"linux/amd64"},
 		"networkmode": {"none"}, "extrahosts": {"h:1.2.3.4", "g:5.6.7.8"}, "cachefrom": {`["c:1"]`}, "nocache": {"1"}, "pull": {"1"},
@@ -339,36 +302,30 @@ func TestBuildQueryAndResult(t *testing.T) {
 		"memswap": {"-1"}, "cpushares": {"512"}, "cpusetcpus": {"0"}, "cpuperiod": {"100000"}, "cpuquota": {"50000"},
 	}
 	for k, want := range checks {
-		if !reflect.DeepEqual(q[k], want) {
-			t.Errorf("%s = %v, want %v", k, q[k], want)
-		}
+		assert.Equal(t, want, q[k], k)
 	}
-	if r.Header.Get("Content-Type") != "application/x-tar" || string(r.Body) != "ctx" {
-		t.Errorf("content type %q body %q", r.Header.Get("Content-Type"), r.Body)
-	}
+	assert.Equal(t, "application/x-tar", r.Header.Get("Content-Type"))
+	assert.Equal(t, "ctx", string(r.Body))
 	raw, err := base64.URLEncoding.DecodeString(r.Header.Get("X-Registry-Config"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var rc map[string]endpoints.AuthConfig
-	if err := json.Unmarshal(raw, &rc); err != nil || rc["127.0.0.1:5000"].Username != "u" || rc["127.0.0.1:5000"].Password != "p" || len(rc) != 1 {
-		t.Errorf("X-Registry-Config %s (%v)", raw, err)
-	}
+	require.NoError(t, json.Unmarshal(raw, &rc), "X-Registry-Config %s", raw)
+	assert.Len(t, rc, 1, "X-Registry-Config %s", raw)
+	assert.Equal(t, "u", rc["127.0.0.1:5000"].Username, "X-Registry-Config")
+	assert.Equal(t, "p", rc["127.0.0.1:5000"].Password, "X-Registry-Config")
 }
 
 func TestBuildIDFromOutput(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	s := endpoints.NewImages(w)
 	f.on("POST /build", onStream(`{"stream":"Step 1/1 : FROM x\n"}`, `{"stream":"Successfully built 5678abcd\n"}`, `{"stream":"Successfully tagged a:b\n"}`))
-	res, err := s.Build(context.Background(), strings.NewReader("x"), endpoints.ImageBuildOptions{})
-	if err != nil || res.ID != "5678abcd" {
-		t.Errorf("id %q err %v", res.ID, err)
-	}
+	res, err := s.Build(t.Context(), strings.NewReader("x"), endpoints.ImageBuildOptions{})
+	assert.NoError(t, err)
+	assert.Equal(t, "5678abcd", res.ID)
 	f.on("POST /build", onStream(`{"stream":"sha256:quietid\n"}`))
-	res, err = s.Build(context.Background(), strings.NewReader("x"), endpoints.ImageBuildOptions{Quiet: true})
-	if err != nil || res.ID != "sha256:quietid" {
-		t.Errorf("quiet id %q err %v", res.ID, err)
-	}
+	res, err = s.Build(t.Context(), strings.NewReader("x"), endpoints.ImageBuildOptions{Quiet: true})
+	assert.NoError(t, err, "quiet")
+	assert.Equal(t, "sha256:quietid", res.ID, "quiet")
 }
 
 func TestBuildError(t *testing.T) {
@@ -379,18 +336,14 @@ func TestBuildError(t *testing.T) {
 		`{"errorDetail":{"code":3,"message":"The command '/bin/sh -c echo out-before-fail \u0026\u0026 exit 3' returned a non-zero code: 3"},"error":"The command ... returned a non-zero code: 3"}`,
 	))
 	s := endpoints.NewImages(w)
-	_, err := s.Build(context.Background(), strings.NewReader("x"), endpoints.ImageBuildOptions{})
+	_, err := s.Build(t.Context(), strings.NewReader("x"), endpoints.ImageBuildOptions{})
 	var be *endpoints.BuildError
-	if !errors.As(err, &be) {
-		t.Fatalf("err %v (%T), want *BuildError", err, err)
-	}
-	if be.Code != 3 || !strings.Contains(be.Message, "non-zero code: 3") || !strings.Contains(be.Log, "out-before-fail\n") {
-		t.Errorf("BuildError %+v", be)
-	}
+	require.ErrorAs(t, err, &be)
+	assert.Equal(t, 3, be.Code)
+	assert.Contains(t, be.Message, "non-zero code: 3")
+	assert.Contains(t, be.Log, "out-before-fail\n")
 	var se *wire.StreamError
-	if !errors.As(err, &se) {
-		t.Error("BuildError does not unwrap to *wire.StreamError")
-	}
+	assert.ErrorAs(t, err, &se, "BuildError unwraps to *wire.StreamError")
 }
 
 func TestBuildDirContext(t *testing.T) {
@@ -407,73 +360,57 @@ func TestBuildDirContext(t *testing.T) {
 	}
 	for name, data := range files {
 		p := filepath.Join(dir, name)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(data), 0o644))
 	}
 	outside := filepath.Join(t.TempDir(), "Dockerfile.dev")
-	os.WriteFile(outside, []byte("FROM outside\n"), 0o644)
+	require.NoError(t, os.WriteFile(outside, []byte("FROM outside\n"), 0o644))
 
 	f, w := newFake(t, "1.41")
 	f.on("POST /build", onStream(`{"aux":{"ID":"sha256:x"}}`))
 	s := endpoints.NewImages(w)
-	if _, err := s.BuildDir(context.Background(), dir, endpoints.ImageBuildOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := s.BuildDir(t.Context(), dir, endpoints.ImageBuildOptions{})
+	require.NoError(t, err)
 	got := tarEntries(t, f.requests()[0].Body)
 	for _, want := range []string{"Dockerfile", ".dockerignore", "a.txt", "keep.secret", "sub/c.txt"} {
-		if _, ok := got[want]; !ok {
-			t.Errorf("context lacks %s: %v", want, got)
-		}
+		assert.Contains(t, got, want, "context lacks %s", want)
 	}
 	for _, no := range []string{"b.secret", "ignored/x", "ignored"} {
-		if _, ok := got[no]; ok {
-			t.Errorf("context holds excluded %s", no)
-		}
+		assert.NotContains(t, got, no, "context holds excluded %s", no)
 	}
 
 	// A Dockerfile outside the directory: sent under a random name.
-	if _, err := s.BuildDir(context.Background(), dir, endpoints.ImageBuildOptions{Dockerfile: outside, Compress: true}); err != nil {
-		t.Fatal(err)
-	}
+	_, err = s.BuildDir(t.Context(), dir, endpoints.ImageBuildOptions{Dockerfile: outside, Compress: true})
+	require.NoError(t, err)
 	r := f.requests()[1]
-	if r.Body[0] != 0x1f || r.Body[1] != 0x8b {
-		t.Fatalf("Compress did not gzip the context")
-	}
+	require.Greater(t, len(r.Body), 2)
+	require.Equal(t, []byte{0x1f, 0x8b}, r.Body[:2], "gzip magic: Compress did not gzip the context")
 	name := url.Values(r.Query).Get("dockerfile")
 	got = tarEntries(t, r.Body)
-	if !strings.HasPrefix(name, ".dockerfile.") || got[name] != "FROM outside\n" || got["Dockerfile"] != "FROM x\n" {
-		t.Errorf("outside dockerfile %q, context %v", name, got)
-	}
+	assert.Regexp(t, `^\.dockerfile\.`, name, "outside dockerfile's name")
+	assert.Equal(t, "FROM outside\n", got[name], "outside dockerfile")
+	assert.Equal(t, "FROM x\n", got["Dockerfile"], "the context's own Dockerfile")
 
 	// A Dockerfile inside, named relative to the directory.
-	if _, err := s.BuildDir(context.Background(), dir, endpoints.ImageBuildOptions{Dockerfile: filepath.Join(dir, "sub", "c.txt")}); err != nil {
-		t.Fatal(err)
-	}
-	if d := url.Values(f.requests()[2].Query).Get("dockerfile"); d != "sub/c.txt" {
-		t.Errorf("inside dockerfile sent as %q", d)
-	}
+	_, err = s.BuildDir(t.Context(), dir, endpoints.ImageBuildOptions{Dockerfile: filepath.Join(dir, "sub", "c.txt")})
+	require.NoError(t, err)
+	assert.Equal(t, "sub/c.txt", url.Values(f.requests()[2].Query).Get("dockerfile"), "inside dockerfile")
 }
 
 func TestBuildDockerfileAlone(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	f.on("POST /build", onStream(`{"aux":{"ID":"sha256:x"}}`))
 	s := endpoints.NewImages(w)
-	if _, err := s.BuildDockerfile(context.Background(), strings.NewReader("FROM scratch\nLABEL a=b\n"), endpoints.ImageBuildOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	got := tarEntries(t, f.requests()[0].Body)
-	if len(got) != 1 || got["Dockerfile"] != "FROM scratch\nLABEL a=b\n" {
-		t.Errorf("context %v", got)
-	}
+	_, err := s.BuildDockerfile(t.Context(), strings.NewReader("FROM scratch\nLABEL a=b\n"), endpoints.ImageBuildOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"Dockerfile": "FROM scratch\nLABEL a=b\n"}, tarEntries(t, f.requests()[0].Body))
 }
 
 func TestImageBadInput(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	s := endpoints.NewImages(w)
 	d := endpoints.NewDistribution(w)
-	ctx := context.Background()
+	ctx := t.Context()
 	calls := map[string]func() error{
 		"inspect-empty":  func() error { _, err := s.Inspect(ctx, "", endpoints.ImageInspectOptions{}); return err },
 		"inspect-dotdot": func() error { _, err := s.Inspect(ctx, "..", endpoints.ImageInspectOptions{}); return err },
@@ -522,20 +459,18 @@ func TestImageBadInput(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			err := call()
 			var ae *endpoints.ArgError
-			if !errors.As(err, &ae) || !errors.Is(err, wire.ErrInvalidArgument) || !strings.HasPrefix(err.Error(), "endpoints: ") {
-				t.Errorf("err %v (%T), want *ArgError", err, err)
-			}
+			require.ErrorAs(t, err, &ae)
+			assert.ErrorIs(t, err, wire.ErrInvalidArgument)
+			assert.Regexp(t, "^endpoints: ", err.Error())
 		})
 	}
-	if n := len(f.requests()); n != 0 {
-		t.Errorf("bad input sent %d requests", n)
-	}
+	assert.Empty(t, f.requests(), "requests sent for bad input")
 }
 
 func TestImageVersionGates(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	s := endpoints.NewImages(w)
-	ctx := context.Background()
+	ctx := t.Context()
 	p := &endpoints.Platform{OS: "linux", Architecture: "arm64"}
 	calls := map[string]func() error{
 		"attestations": func() error { _, err := s.Attestations(ctx, "a", endpoints.ImageAttestationsOptions{}); return err },
@@ -562,20 +497,16 @@ func TestImageVersionGates(t *testing.T) {
 	for name, call := range calls {
 		t.Run(name, func(t *testing.T) {
 			var ve *wire.VersionError
-			if err := call(); !errors.As(err, &ve) {
-				t.Errorf("err %v (%T), want *wire.VersionError", err, err)
-			}
+			assert.ErrorAs(t, call(), &ve)
 		})
 	}
-	if n := len(f.requests()); n != 0 {
-		t.Errorf("refused calls sent %d requests", n)
-	}
+	assert.Empty(t, f.requests(), "requests sent by refused calls")
 }
 
 func TestImageDecode(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	s := endpoints.NewImages(w)
-	ctx := context.Background()
+	ctx := t.Context()
 	f.on("GET /images/x/json", onJSON(200, map[string]any{
 		"Id": "sha256:1", "RepoTags": []string{"x:latest"}, "Created": "2024-01-02T03:04:05Z", "Size": 1234, "Os": "linux", "Architecture": "amd64",
 		"Config": map[string]any{"Env": []string{"PATH=/bin"}, "Cmd": []string{"sh"}, "Labels": map[string]string{"a": "b"}},
@@ -583,39 +514,38 @@ func TestImageDecode(t *testing.T) {
 		"Unknown": 1,
 	}))
 	in, err := s.Inspect(ctx, "x", endpoints.ImageInspectOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if in.ID != "sha256:1" || in.Labels()["a"] != "b" || in.RootFS.Layers[0] != "sha256:l1" || in.Size != 1234 || in.Metadata.LastTagTime == "" {
-		t.Errorf("inspect %+v", in)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, "sha256:1", in.ID)
+	assert.Equal(t, "b", in.Labels()["a"])
+	assert.Equal(t, []string{"sha256:l1"}, in.RootFS.Layers)
+	assert.EqualValues(t, 1234, in.Size)
+	assert.NotEmpty(t, in.Metadata.LastTagTime)
 	f.on("DELETE /images/x", onJSON(200, []map[string]string{{"Untagged": "x:latest"}, {"Deleted": "sha256:1"}}))
 	del, err := s.Delete(ctx, "x", endpoints.ImageDeleteOptions{})
-	if err != nil || !reflect.DeepEqual(del.Items, []endpoints.ImageDeleteItem{{Untagged: "x:latest"}, {Deleted: "sha256:1"}}) {
-		t.Errorf("delete %v %v", del, err)
-	}
+	assert.NoError(t, err)
+	assert.Equal(t, []endpoints.ImageDeleteItem{{Untagged: "x:latest"}, {Deleted: "sha256:1"}}, del.Items)
 	f.on("GET /images/nope/json", onJSON(404, map[string]string{"message": "No such image: nope:latest"}))
 	_, err = s.Inspect(ctx, "nope", endpoints.ImageInspectOptions{})
-	if !errors.Is(err, endpoints.ErrImageNotFound) || !errors.Is(err, wire.ErrNotFound) {
-		t.Errorf("missing image err %v", err)
-	}
+	assert.ErrorIs(t, err, endpoints.ErrImageNotFound)
+	assert.ErrorIs(t, err, wire.ErrNotFound)
 	f.on("GET /images/search", onJSON(200, []map[string]any{{"name": "bb", "star_count": 3, "is_official": true}}))
 	sr, err := s.Search(ctx, "bb", endpoints.ImageSearchOptions{})
-	if err != nil || len(sr.Items) != 1 || sr.Items[0].StarCount != 3 || !sr.Items[0].IsOfficial {
-		t.Errorf("search %v %v", sr, err)
-	}
+	require.NoError(t, err)
+	require.Len(t, sr.Items, 1)
+	assert.Equal(t, 3, sr.Items[0].StarCount)
+	assert.True(t, sr.Items[0].IsOfficial, "IsOfficial")
 	d := endpoints.NewDistribution(w)
 	f.on("GET /distribution/127.0.0.1:5000/a:1/json", onJSON(200, map[string]any{
 		"Descriptor": map[string]any{"mediaType": "application/vnd.docker.distribution.manifest.v2+json", "digest": "sha256:m", "size": 527},
 		"Platforms":  []map[string]any{{"architecture": "amd64", "os": "linux"}},
 	}))
 	di, err := d.Inspect(ctx, "127.0.0.1:5000/a:1", endpoints.DistributionInspectOptions{Auth: &endpoints.AuthConfig{Username: "u"}})
-	if err != nil || di.Descriptor.Digest != "sha256:m" || di.Descriptor.Size != 527 || di.Platforms[0].String() != "linux/amd64" {
-		t.Errorf("distribution %+v %v", di, err)
-	}
-	if m := decodeAuth(t, f.requests()[len(f.requests())-1].Header.Get("X-Registry-Auth")); m["username"] != "u" {
-		t.Errorf("distribution auth %v", m)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, "sha256:m", di.Descriptor.Digest)
+	assert.EqualValues(t, 527, di.Descriptor.Size)
+	require.NotEmpty(t, di.Platforms)
+	assert.Equal(t, "linux/amd64", di.Platforms[0].String())
+	assert.Equal(t, "u", decodeAuth(t, f.requests()[len(f.requests())-1].Header.Get("X-Registry-Auth"))["username"], "distribution auth")
 }
 
 // TestSaveStreams checks that Get hands back the body as a stream: the
@@ -635,22 +565,18 @@ func TestSaveStreams(t *testing.T) {
 		}
 	})
 	s := endpoints.NewImages(w)
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	rc, err := s.Get(ctx, "big", endpoints.ImageGetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	buf := make([]byte, 4096)
-	if _, err := io.ReadFull(rc, buf); err != nil {
-		t.Fatal(err)
-	}
+	_, err = io.ReadFull(rc, buf)
+	require.NoError(t, err)
 	cancel()
 	start := time.Now()
 	_, err = io.ReadAll(rc)
-	if err == nil || time.Since(start) > 2*time.Second {
-		t.Errorf("read after cancel: %v after %v", err, time.Since(start))
-	}
+	assert.Error(t, err, "read after cancel")
+	assert.LessOrEqual(t, time.Since(start), 2*time.Second, "read after cancel")
 	rc.Close()
 	close(release)
 }
@@ -668,16 +594,13 @@ func TestProgressTotalPhases(t *testing.T) {
 		tot.Add(p)
 	}
 	done, total := tot.Bytes()
-	if done != 430 || total != 500 {
-		t.Errorf("bytes %d/%d, want 430/500 (a extracting 30/100, c capped 400/400, b unknown size)", done, total)
-	}
+	assert.EqualValues(t, 430, done, "bytes done: a extracting 30/100, c capped 400/400, b unknown size")
+	assert.EqualValues(t, 500, total, "bytes in all")
 	var ids []string
 	for _, l := range tot.Layers() {
 		ids = append(ids, l.ID)
 	}
-	if !sort.StringsAreSorted(ids) || len(ids) != 3 {
-		t.Errorf("layers %v, want a b c in order of appearance", ids)
-	}
+	assert.Equal(t, []string{"a", "b", "c"}, ids, "layers in order of appearance")
 }
 
 // TestPullCancel cancels a pull whose daemon stalls mid-stream: Pull must
@@ -692,7 +615,7 @@ func TestPullCancel(t *testing.T) {
 		w.(http.Flusher).Flush()
 		<-r.Context().Done()
 	})
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	got := make(chan struct{}, 1)
 	go func() {
 		<-got
@@ -705,9 +628,8 @@ func TestPullCancel(t *testing.T) {
 		default:
 		}
 	}})
-	if !errors.Is(err, context.Canceled) || time.Since(start) > 3*time.Second {
-		t.Errorf("cancelled pull: %v after %v", err, time.Since(start))
-	}
+	assert.ErrorIs(t, err, context.Canceled, "cancelled pull")
+	assert.LessOrEqual(t, time.Since(start), 3*time.Second, "cancelled pull")
 }
 
 // BenchmarkPullProgress decodes a pull's progress stream: 10,000 layer
@@ -724,11 +646,12 @@ func BenchmarkPullProgress(b *testing.B) {
 		io.WriteString(w, payload)
 	}))
 	s := endpoints.NewImages(w)
+	ctx := b.Context()
 	b.ReportAllocs()
 	b.SetBytes(int64(len(payload)))
 	for b.Loop() {
 		var total endpoints.ProgressTotal
-		if _, err := s.Pull(context.Background(), "r.example/x", endpoints.ImagePullOptions{Progress: total.Add}); err != nil {
+		if _, err := s.Pull(ctx, "r.example/x", endpoints.ImagePullOptions{Progress: total.Add}); err != nil {
 			b.Fatal(err)
 		}
 	}

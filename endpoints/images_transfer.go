@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net/url"
 	"strings"
 )
 
@@ -140,7 +141,11 @@ type ImageImportOptions struct {
 	Message   string   // the commit message
 	Changes   []string // Dockerfile instructions to apply ("CMD [\"sh\"]")
 	Platform  string   // "os/arch" of the image (API 1.32)
-	Progress  ProgressFunc
+	// URL, with a nil archive, is where the daemon fetches the root
+	// filesystem tar from itself (http or https; docker import URL,
+	// docker-py's import_image(src=url)).
+	URL      string
+	Progress ProgressFunc
 }
 
 // ImageImportResult names the imported image.
@@ -149,17 +154,31 @@ type ImageImportResult struct {
 }
 
 // Import creates an image from a root filesystem tar stream (docker import
-// -): the same operation as [ImageService.Pull], POST /images/create, with
-// fromSrc=- and r as the body.
+// -), or, with r nil and opts.URL, from the tar the daemon fetches at that
+// URL: the same operation as [ImageService.Pull], POST /images/create,
+// with fromSrc set to "-" (r is the body) or to the URL.
+//
+// docker-py's import_image(image=name) sends fromImage instead, which
+// daemons serve as a pull of name: that is [ImageService.Pull].
 func (s *ImageService) Import(ctx context.Context, r io.Reader, opts ImageImportOptions) (ImageImportResult, error) {
 	rq, err := newRequest("ImageCreate")
 	if err != nil {
 		return ImageImportResult{}, err
 	}
-	if r == nil {
-		return ImageImportResult{}, argErr(rq.Op, "r", "", "must not be nil")
+	switch {
+	case r != nil && opts.URL != "":
+		return ImageImportResult{}, argErr(rq.Op, "URL", opts.URL, "conflicts with an archive: give one")
+	case opts.URL != "":
+		u, err := url.Parse(opts.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return ImageImportResult{}, &ArgError{Op: rq.Op, Field: "URL", Value: opts.URL, Reason: "want an http or https URL", Err: err}
+		}
+		rq.Query.Set("fromSrc", opts.URL)
+	case r == nil:
+		return ImageImportResult{}, argErr(rq.Op, "r", "", "must not be nil without a URL")
+	default:
+		rq.Query.Set("fromSrc", "-")
 	}
-	rq.Query.Set("fromSrc", "-")
 	if err := setRepoTag(rq, "Reference", opts.Reference); err != nil {
 		return ImageImportResult{}, err
 	}
@@ -171,7 +190,9 @@ func (s *ImageService) Import(ctx context.Context, r io.Reader, opts ImageImport
 		rq.Query.Set("platform", opts.Platform)
 		need(rq, "Platform", 32)
 	}
-	setStream(rq, "application/x-tar", r)
+	if r != nil {
+		setStream(rq, "application/x-tar", r)
+	}
 	rq.NoTimeout = true
 	resp, err := send(ctx, s.w, rq)
 	if err != nil {

@@ -54,10 +54,126 @@ type ImageSummary struct {
 	VirtualSize int64 `json:",omitempty"` // before API 1.44
 	Labels      map[string]string
 	Containers  int64 // -1 unless computed
-	// Manifests (API 1.47, with ListOptions.Manifests) and Descriptor
-	// (API 1.48, containerd store) are kept raw: both are experimental.
-	Manifests  []json.RawMessage `json:",omitempty"`
-	Descriptor *Descriptor       `json:",omitempty"`
+	// Manifests are the image's platform manifests (API 1.47, with
+	// ImageListOptions.Manifests); Descriptor its index or manifest (API
+	// 1.48). Both need the containerd image store.
+	Manifests  []ImageManifestSummary `json:",omitempty"`
+	Descriptor *Descriptor            `json:",omitempty"`
+}
+
+// Kinds of [ImageManifestSummary].
+const (
+	ManifestKindImage       = "image"
+	ManifestKindAttestation = "attestation"
+	ManifestKindUnknown     = "unknown"
+)
+
+// ImageManifestSummary is one manifest of an image index (swagger:
+// ImageManifestSummary): a platform's image (Kind "image", ImageData set),
+// an attestation of one (Kind "attestation", AttestationData set) or
+// another artifact. Available says whether its content is in the store.
+type ImageManifestSummary struct {
+	ID              string
+	Descriptor      Descriptor
+	Available       bool
+	Size            ManifestSize
+	Kind            string
+	ImageData       *ManifestImageData       `json:",omitempty"`
+	AttestationData *ManifestAttestationData `json:",omitempty"`
+}
+
+// ManifestSize is the size of a manifest's content (swagger:
+// ImageManifestSummary.Size): Total is all of it, the manifest, its
+// config and layers; Content the part in the store.
+type ManifestSize struct {
+	Total   int64
+	Content int64
+}
+
+// ManifestImageData describes the image of a platform manifest (swagger:
+// ImageManifestSummary.ImageData): its platform, the containers using it,
+// its identity (API 1.53) and unpacked size.
+type ManifestImageData struct {
+	Platform   Platform
+	Identity   *Identity `json:",omitempty"`
+	Containers []string
+	Size       ManifestImageSize
+}
+
+// ManifestImageSize is a platform image's unpacked size (swagger:
+// ImageManifestSummary.ImageData.Size).
+type ManifestImageSize struct {
+	Unpacked int64
+}
+
+// ManifestAttestationData names the manifest an attestation is for
+// (swagger: ImageManifestSummary.AttestationData).
+type ManifestAttestationData struct {
+	For string
+}
+
+// Identity is what the daemon knows of where an image comes from (swagger:
+// Identity), API 1.53: the builds that made it, the repositories it was
+// pulled from, the signatures found on it.
+type Identity struct {
+	Build     []BuildIdentity     `json:",omitempty"`
+	Pull      []PullIdentity      `json:",omitempty"`
+	Signature []SignatureIdentity `json:",omitempty"`
+}
+
+// BuildIdentity is a build that made an image (swagger: BuildIdentity).
+type BuildIdentity struct {
+	Ref       string
+	CreatedAt string
+}
+
+// PullIdentity is a repository an image was pulled from (swagger:
+// PullIdentity).
+type PullIdentity struct {
+	Repository string
+}
+
+// SignatureIdentity is a signature of an image (swagger:
+// SignatureIdentity). Error is set when it could not be verified.
+type SignatureIdentity struct {
+	Name            string
+	Timestamps      []SignatureTimestamp `json:",omitempty"`
+	KnownSigner     string               `json:",omitempty"` // "DHI" for Docker Hardened Images
+	DockerReference string               `json:",omitempty"`
+	Signer          *SignerIdentity      `json:",omitempty"`
+	SignatureType   string               `json:",omitempty"` // "bundle-v0.3", "simplesigning-v1"
+	Error           string               `json:",omitempty"`
+	Warnings        []string             `json:",omitempty"`
+}
+
+// SignatureTimestamp is a timestamp of a signature (swagger:
+// SignatureTimestamp): Type is "Tlog" or "TimestampAuthority".
+type SignatureTimestamp struct {
+	Type      string
+	URI       string
+	Timestamp string
+}
+
+// SignerIdentity is the certificate identity of a signer (swagger:
+// SignerIdentity), as Sigstore's Fulcio certificate extensions name it.
+type SignerIdentity struct {
+	CertificateIssuer                   string `json:",omitempty"`
+	SubjectAlternativeName              string `json:",omitempty"`
+	Issuer                              string `json:",omitempty"`
+	BuildSignerURI                      string `json:",omitempty"`
+	BuildSignerDigest                   string `json:",omitempty"`
+	RunnerEnvironment                   string `json:",omitempty"`
+	SourceRepositoryURI                 string `json:",omitempty"`
+	SourceRepositoryDigest              string `json:",omitempty"`
+	SourceRepositoryRef                 string `json:",omitempty"`
+	SourceRepositoryIdentifier          string `json:",omitempty"`
+	SourceRepositoryOwnerURI            string `json:",omitempty"`
+	SourceRepositoryOwnerIdentifier     string `json:",omitempty"`
+	BuildConfigURI                      string `json:",omitempty"`
+	BuildConfigDigest                   string `json:",omitempty"`
+	BuildTrigger                        string `json:",omitempty"`
+	RunInvocationURI                    string `json:",omitempty"`
+	SourceRepositoryVisibilityAtSigning string `json:",omitempty"`
 }
 
 // RootFS lists an image's layers (swagger: ImageInspect.RootFS).
@@ -88,13 +204,19 @@ type ImageInspectResult struct {
 	VirtualSize   int64 `json:",omitempty"`
 	GraphDriver   *GraphDriver
 	RootFS        RootFS
-	Metadata      struct {
-		LastTagTime string
-	}
-	Descriptor *Descriptor
-	// Manifests (API 1.48) and Identity (API 1.53) are left raw.
-	Manifests []json.RawMessage `json:",omitempty"`
-	Identity  json.RawMessage   `json:",omitempty"`
+	Metadata      ImageMetadata
+	Descriptor    *Descriptor
+	// Manifests are the image's platform manifests (API 1.48, with
+	// ImageInspectOptions.Manifests); Identity where it comes from (API
+	// 1.53).
+	Manifests []ImageManifestSummary `json:",omitempty"`
+	Identity  *Identity              `json:",omitempty"`
+}
+
+// ImageMetadata is what the daemon keeps of an image beyond its config
+// (swagger: ImageInspect.Metadata).
+type ImageMetadata struct {
+	LastTagTime string // RFC 3339; empty when never tagged here
 }
 
 // Labels returns Config.Labels (nil without a config).
@@ -106,7 +228,7 @@ func (i ImageInspectResult) Labels() map[string]string {
 }
 
 // ImageHistoryItem is one layer of an image's history (swagger:
-// HistoryResponseItem).
+// ImageHistoryResponseItem).
 type ImageHistoryItem struct {
 	ID        string `json:"Id"`
 	Created   int64
@@ -124,7 +246,7 @@ type ImageDeleteItem struct {
 }
 
 // ImageSearchItem is one hit of [ImageService.Search] (swagger:
-// ImageSearchResponseItem).
+// the ImageSearch response, one item).
 type ImageSearchItem struct {
 	Name        string `json:"name"`
 	Description string `json:"description"`

@@ -61,23 +61,19 @@ func TestOperationMarkers(t *testing.T) {
 				}
 				key := m[1] + " " + m[2]
 				where := fset.Position(c.Pos()).String()
-				o, ok := byRoute[key]
-				if !ok {
-					t.Errorf("%s: marker %q names no Engine API operation", where, key)
-					continue
-				}
-				if prev, dup := seen[key]; dup {
-					t.Errorf("%s: marker %q already at %s", where, key, prev)
+				o, known := byRoute[key]
+				prev, dup := seen[key]
+				if !assert.True(t, known, "%s: marker %q names no Engine API operation", where, key) ||
+					!assert.False(t, dup, "%s: marker %q already at %s", where, key, prev) {
 					continue
 				}
 				seen[key] = where
 				marked = append(marked, o.ID)
 			}
 			for _, id := range builtOps(fn) {
-				if _, ok := apispec.Lookup(id); !ok {
-					t.Errorf("%s: %s builds a request for %q, which is not in the list", fset.Position(fn.Pos()), fn.Name.Name, id)
-				} else if len(marked) > 0 && !contains(marked, id) {
-					t.Errorf("%s: %s builds a request for %s but is marked %v", fset.Position(fn.Pos()), fn.Name.Name, id, marked)
+				_, known := apispec.Lookup(id)
+				if assert.True(t, known, "%s: %s builds a request for %q, which is not in the list", fset.Position(fn.Pos()), fn.Name.Name, id) && len(marked) > 0 {
+					assert.Contains(t, marked, id, "%s: %s builds a request for %s but is marked otherwise", fset.Position(fn.Pos()), fn.Name.Name, id)
 				}
 			}
 		}
@@ -113,13 +109,4 @@ func builtOps(fn *ast.FuncDecl) []string {
 		return true
 	})
 	return ids
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -39,7 +39,7 @@ type ConfigReference struct {
 }
 
 // NetworkCreateOptions describe a network to create (swagger:
-// NetworkCreateRequest). Name is required.
+// the NetworkCreate body). Name is required.
 type NetworkCreateOptions struct {
 	Name string
 	// Driver is "bridge" when empty; "overlay" needs a swarm.
@@ -98,7 +98,25 @@ type Network struct {
 	Options    map[string]string
 	Labels     map[string]string
 	Peers      []NetworkPeer
-	Status     map[string]any
+	Status     *NetworkStatus `json:",omitempty"` // API 1.52
+}
+
+// NetworkStatus is a network's runtime state (swagger: NetworkStatus).
+type NetworkStatus struct {
+	IPAM IPAMStatus
+}
+
+// IPAMStatus is a network's address use per subnet (swagger: IPAMStatus).
+type IPAMStatus struct {
+	Subnets map[string]SubnetStatus
+}
+
+// SubnetStatus is the address use of one subnet (swagger: SubnetStatus):
+// the addresses in use or reserved, and those left for allocation, each
+// saturating at 2^64-1 (an IPv6 subnet holds more).
+type SubnetStatus struct {
+	IPsInUse            uint64
+	DynamicIPsAvailable uint64
 }
 
 // NetworkPeer is a node of a swarm-scope network (swagger: PeerInfo).
@@ -144,7 +162,7 @@ type NetworkPruneOptions struct {
 	Filters wire.Filters
 }
 
-// NetworkPruneResult lists the networks pruned (swagger: NetworkPruneResponse).
+// NetworkPruneResult lists the networks pruned (swagger: the NetworkPrune response).
 type NetworkPruneResult struct {
 	NetworksDeleted []string
 }

@@ -71,12 +71,7 @@ func ExampleVolumeService_Prune() {
 			log.Fatal(err)
 		}
 	}
-	ver, err := cli.APIVersion(ctx)
-	if err != nil {
-		log.Fatal(err)
-	}
 	res, err := volumes.Prune(ctx, endpoints.VolumePruneOptions{
-		All:     !ver.Less(wire.Version{Major: 1, Minor: 42}),
 		Filters: wire.Filters{"label": {"job=42"}},
 	})
 	if err != nil {

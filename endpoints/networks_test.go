@@ -3,12 +3,13 @@ package endpoints_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
-	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/wire"
@@ -36,34 +37,22 @@ func runOpCases(t *testing.T, cases []opCase) {
 			if tc.reply != nil {
 				f.on(tc.method+" "+tc.path, onJSON(200, tc.reply))
 			}
-			if err := tc.call(context.Background(), w); err != nil {
-				t.Fatalf("call: %v", err)
-			}
+			require.NoError(t, tc.call(t.Context(), w), "call")
 			reqs := f.requests()
-			if len(reqs) == 0 {
-				t.Fatal("no request sent")
-			}
+			require.NotEmpty(t, reqs, "no request sent")
 			got := reqs[len(reqs)-1]
-			if got.Method != tc.method || got.Path != tc.path {
-				t.Errorf("request %s %s, want %s %s", got.Method, got.Path, tc.method, tc.path)
-			}
-			q := url.Values(got.Query)
+			assert.Equal(t, tc.method, got.Method)
+			assert.Equal(t, tc.path, got.Path)
 			want := tc.query
 			if want == nil {
 				want = url.Values{}
 			}
-			if !reflect.DeepEqual(q, want) {
-				t.Errorf("query %v, want %v", q, want)
-			}
+			assert.Equal(t, want, url.Values(got.Query), "query")
 			for k, v := range tc.header {
-				if g := got.Header.Get(k); g != v {
-					t.Errorf("header %s = %q, want %q", k, g, v)
-				}
+				assert.Equal(t, v, got.Header.Get(k), "header %s", k)
 			}
 			for _, sub := range tc.body {
-				if !strings.Contains(string(got.Body), sub) {
-					t.Errorf("body %s lacks %s", got.Body, sub)
-				}
+				assert.Contains(t, string(got.Body), sub, "body")
 			}
 		})
 	}
@@ -83,27 +72,18 @@ func runBadCases(t *testing.T, cases []badCase) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			f, w := newFake(t, tc.version)
-			err := tc.call(context.Background(), w)
-			if err == nil {
-				t.Fatal("no error")
-			}
+			err := tc.call(t.Context(), w)
+			require.Error(t, err)
 			if tc.wantVersion {
 				var ve *wire.VersionError
-				if !errors.As(err, &ve) {
-					t.Fatalf("error %v (%T), want *wire.VersionError", err, err)
-				}
+				require.ErrorAs(t, err, &ve)
 			} else {
 				var ae *endpoints.ArgError
-				if !errors.As(err, &ae) || !errors.Is(err, wire.ErrInvalidArgument) {
-					t.Fatalf("error %v (%T), want *endpoints.ArgError", err, err)
-				}
+				require.ErrorAs(t, err, &ae)
+				require.ErrorIs(t, err, wire.ErrInvalidArgument)
 			}
-			if !strings.HasPrefix(err.Error(), "endpoints: ") && !strings.HasPrefix(err.Error(), "wire: ") {
-				t.Errorf("error %q lacks its package prefix", err)
-			}
-			if n := len(f.requests()); n != 0 {
-				t.Errorf("%d requests sent, want none", n)
-			}
+			assert.Regexp(t, "^(endpoints|wire): ", err.Error(), "its package prefix")
+			assert.Empty(t, f.requests(), "requests sent")
 		})
 	}
 }
@@ -190,10 +170,19 @@ func TestVolumeRequests(t *testing.T) {
 			_, err := endpoints.NewVolumes(w).Prune(ctx, endpoints.VolumePruneOptions{Filters: wire.Filters{"label": {"r=1"}}})
 			return err
 		}, method: "POST", path: "/volumes/prune", query: url.Values{"filters": {`{"label":{"r=1":true}}`}}},
-		{name: "prune-all", version: "1.42", call: func(ctx context.Context, w *wire.Client) error {
-			_, err := endpoints.NewVolumes(w).Prune(ctx, endpoints.VolumePruneOptions{All: true, Filters: wire.Filters{"label": {"r=1"}}})
+		// Every unused volume on every version: from 1.42 that takes all=true.
+		{name: "prune-142", version: "1.42", call: func(ctx context.Context, w *wire.Client) error {
+			_, err := endpoints.NewVolumes(w).Prune(ctx, endpoints.VolumePruneOptions{Filters: wire.Filters{"label": {"r=1"}}})
 			return err
 		}, method: "POST", path: "/volumes/prune", query: url.Values{"filters": {`{"all":{"true":true},"label":{"r=1":true}}`}}},
+		{name: "prune-anonymous-only", version: "1.42", call: func(ctx context.Context, w *wire.Client) error {
+			_, err := endpoints.NewVolumes(w).Prune(ctx, endpoints.VolumePruneOptions{AnonymousOnly: true, Filters: wire.Filters{"label": {"r=1"}}})
+			return err
+		}, method: "POST", path: "/volumes/prune", query: url.Values{"filters": {`{"label":{"r=1":true}}`}}},
+		{name: "prune-own-all-filter", version: "1.42", call: func(ctx context.Context, w *wire.Client) error {
+			_, err := endpoints.NewVolumes(w).Prune(ctx, endpoints.VolumePruneOptions{Filters: wire.Filters{"all": {"false"}}})
+			return err
+		}, method: "POST", path: "/volumes/prune", query: url.Values{"filters": {`{"all":{"false":true}}`}}},
 	})
 }
 
@@ -256,8 +245,12 @@ func TestNetworkVolumeBadInput(t *testing.T) {
 			_, err := endpoints.NewVolumes(w).Update(ctx, "v", endpoints.VolumeUpdateOptions{})
 			return err
 		}},
-		{name: "volume-prune-all-1.41", wantVersion: true, call: func(ctx context.Context, w *wire.Client) error {
-			_, err := endpoints.NewVolumes(w).Prune(ctx, endpoints.VolumePruneOptions{All: true})
+		{name: "volume-prune-anonymous-1.41", wantVersion: true, call: func(ctx context.Context, w *wire.Client) error {
+			_, err := endpoints.NewVolumes(w).Prune(ctx, endpoints.VolumePruneOptions{AnonymousOnly: true})
+			return err
+		}},
+		{name: "volume-prune-anonymous-and-all", call: func(ctx context.Context, w *wire.Client) error {
+			_, err := endpoints.NewVolumes(w).Prune(ctx, endpoints.VolumePruneOptions{AnonymousOnly: true, Filters: wire.Filters{"all": {"1"}}})
 			return err
 		}},
 		{name: "volume-prune-all-filter-1.41", wantVersion: true, call: func(ctx context.Context, w *wire.Client) error {
@@ -287,35 +280,32 @@ func TestNetworkVolumeDecode(t *testing.T) {
 	f.on("POST /volumes/prune", onJSON(200, map[string]any{"VolumesDeleted": []string{"v1", "v2"}, "SpaceReclaimed": 4096}))
 	f.on("DELETE /networks/gone", onJSON(404, map[string]string{"message": "network gone not found"}))
 	f.on("DELETE /volumes/busy", onJSON(409, map[string]string{"message": "remove busy: volume is in use"}))
-	ctx := context.Background()
+	ctx := t.Context()
 	n, err := endpoints.NewNetworks(w).Inspect(ctx, "n1", endpoints.NetworkInspectOptions{})
-	if err != nil {
-		t.Fatal(err)
+	require.NoError(t, err)
+	assert.Equal(t, "7d86", n.ID)
+	if assert.NotEmpty(t, n.IPAM.Config) {
+		assert.Equal(t, "10.231.0.0/24", n.IPAM.Config[0].Subnet)
 	}
-	if n.ID != "7d86" || n.IPAM.Config[0].Subnet != "10.231.0.0/24" || n.Containers["c0ffee"].IPv4Address != "10.231.0.10/24" || n.Labels["a"] != "b" {
-		t.Errorf("decoded %+v", n)
-	}
+	assert.Equal(t, "10.231.0.10/24", n.Containers["c0ffee"].IPv4Address)
+	assert.Equal(t, "b", n.Labels["a"])
 	vl, err := endpoints.NewVolumes(w).List(ctx, endpoints.VolumeListOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(vl.Items) != 1 || vl.Items[0].Name != "v1" || vl.Items[0].Labels["a"] != "b" || vl.Items[0].Mountpoint == "" {
-		t.Errorf("decoded %+v", vl)
-	}
+	require.NoError(t, err)
+	require.Len(t, vl.Items, 1, "volumes")
+	assert.Equal(t, "v1", vl.Items[0].Name)
+	assert.Equal(t, "b", vl.Items[0].Labels["a"])
+	assert.NotEmpty(t, vl.Items[0].Mountpoint)
 	pr, err := endpoints.NewVolumes(w).Prune(ctx, endpoints.VolumePruneOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(pr.VolumesDeleted, []string{"v1", "v2"}) || pr.SpaceReclaimed != 4096 {
-		t.Errorf("prune %+v", pr)
-	}
-	if _, err := endpoints.NewNetworks(w).Delete(ctx, "gone", endpoints.NetworkDeleteOptions{}); !errors.Is(err, wire.ErrNotFound) {
-		t.Errorf("delete gone: %v, want ErrNotFound", err)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, []string{"v1", "v2"}, pr.VolumesDeleted)
+	assert.EqualValues(t, 4096, pr.SpaceReclaimed)
+	_, err = endpoints.NewNetworks(w).Delete(ctx, "gone", endpoints.NetworkDeleteOptions{})
+	assert.ErrorIs(t, err, wire.ErrNotFound, "delete gone")
 	_, err = endpoints.NewVolumes(w).Delete(ctx, "busy", endpoints.VolumeDeleteOptions{})
+	assert.ErrorIs(t, err, wire.ErrConflict, "delete busy")
 	var werr *wire.Error
-	if !errors.Is(err, wire.ErrConflict) || !errors.As(err, &werr) || !strings.Contains(werr.Message, "in use") {
-		t.Errorf("delete busy: %v, want ErrConflict with the daemon's message", err)
+	if assert.ErrorAs(t, err, &werr, "delete busy") {
+		assert.Contains(t, werr.Message, "in use", "the daemon's message")
 	}
 }
 
@@ -335,7 +325,7 @@ func BenchmarkNetworkList(b *testing.B) {
 		rw.Write(body)
 	})
 	ns := endpoints.NewNetworks(w)
-	ctx := context.Background()
+	ctx := b.Context()
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {

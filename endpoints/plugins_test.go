@@ -3,7 +3,6 @@ package endpoints_test
 import (
 	"bufio"
 	"context"
-	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -11,6 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/internal/leakcheck"
@@ -154,24 +156,23 @@ func TestPluginPullErrors(t *testing.T) {
 		rw.Write([]byte(`{"status":"Pulling from p","id":"latest"}` + "\r\n" +
 			`{"errorDetail":{"message":"dial tcp 127.0.0.1:9: connect: connection refused"},"error":"dial tcp 127.0.0.1:9: connect: connection refused"}` + "\r\n"))
 	})
-	ctx := context.Background()
+	ctx := t.Context()
 	ps := endpoints.NewPlugins(w)
 	_, err := ps.Pull(ctx, "127.0.0.1:9/early", endpoints.PluginPullOptions{})
 	var werr *wire.Error
-	if !errors.As(err, &werr) || werr.StatusCode != 500 || !strings.Contains(werr.Message, "connection refused") {
-		t.Errorf("early failure: %v, want *wire.Error 500", err)
+	if assert.ErrorAs(t, err, &werr, "early failure") {
+		assert.Equal(t, 500, werr.StatusCode, "early failure")
+		assert.Contains(t, werr.Message, "connection refused", "early failure")
 	}
 	var statuses []string
 	_, err = ps.Pull(ctx, "127.0.0.1:9/p", endpoints.PluginPullOptions{Progress: func(p endpoints.Progress) {
 		statuses = append(statuses, p.Status)
 	}})
 	var serr *wire.StreamError
-	if !errors.As(err, &serr) || !strings.Contains(serr.Message, "connection refused") {
-		t.Errorf("stream failure: %v, want *wire.StreamError", err)
+	if assert.ErrorAs(t, err, &serr, "stream failure") {
+		assert.Contains(t, serr.Message, "connection refused", "stream failure")
 	}
-	if len(statuses) != 1 || statuses[0] != "Pulling from p" {
-		t.Errorf("statuses %q", statuses)
-	}
+	assert.Equal(t, []string{"Pulling from p"}, statuses)
 }
 
 // TestPluginDecode decodes a plugin as dockerd 20.10 reports it.
@@ -187,17 +188,22 @@ func TestPluginDecode(t *testing.T) {
 "Enabled":true,"Id":"f1e2","Name":"vieux/sshfs:latest","PluginReference":"docker.io/vieux/sshfs:latest",
 "Settings":{"Args":[],"Devices":[{"Description":"","Name":"","Path":"/dev/fuse","Settable":null}],"Env":["DEBUG=0"],"Mounts":[]}}]`))
 	})
-	ps, err := endpoints.NewPlugins(w).List(context.Background(), endpoints.PluginListOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ps.Items) != 1 {
-		t.Fatalf("%d plugins", len(ps.Items))
-	}
+	ps, err := endpoints.NewPlugins(w).List(t.Context(), endpoints.PluginListOptions{})
+	require.NoError(t, err)
+	require.Len(t, ps.Items, 1, "plugins")
 	p := ps.Items[0]
-	if p.ID != "f1e2" || !p.Enabled || p.Config.Interface.Types[0] != "docker.volumedriver/1.0" || p.Config.Rootfs.DiffIDs[0] != "sha256:ce2b" ||
-		p.Config.Env[0].Name != "DEBUG" || p.Settings.Env[0] != "DEBUG=0" || p.Config.Linux.Devices[0].Path != "/dev/fuse" {
-		t.Errorf("decoded %+v", p)
+	assert.Equal(t, "f1e2", p.ID)
+	assert.True(t, p.Enabled, "Enabled")
+	assert.Equal(t, []string{"docker.volumedriver/1.0"}, p.Config.Interface.Types)
+	if assert.NotNil(t, p.Config.Rootfs, "Rootfs") {
+		assert.Equal(t, []string{"sha256:ce2b"}, p.Config.Rootfs.DiffIDs)
+	}
+	if assert.Len(t, p.Config.Env, 1) {
+		assert.Equal(t, "DEBUG", p.Config.Env[0].Name)
+	}
+	assert.Equal(t, []string{"DEBUG=0"}, p.Settings.Env)
+	if assert.Len(t, p.Config.Linux.Devices, 1) {
+		assert.Equal(t, "/dev/fuse", p.Config.Linux.Devices[0].Path)
 	}
 }
 
@@ -207,9 +213,12 @@ func TestSessionUpgrade(t *testing.T) {
 	leakcheck.Check(t)
 	f, w := newFake(t, "1.41")
 	f.on("POST /session", func(rw http.ResponseWriter, r *http.Request, body []byte) {
-		if r.Header.Get("Upgrade") != "h2c" || r.Header.Get("X-Docker-Expose-Session-Uuid") != "sess-1" ||
-			r.Header.Get("X-Docker-Expose-Session-Name") != "ctx" || r.Header.Get("X-Docker-Expose-Session-Sharedkey") != "key" ||
-			len(r.Header.Values("X-Docker-Expose-Session-Grpc-Method")) != 2 {
+		ok := assert.Equal(t, "h2c", r.Header.Get("Upgrade")) &&
+			assert.Equal(t, "sess-1", r.Header.Get("X-Docker-Expose-Session-Uuid")) &&
+			assert.Equal(t, "ctx", r.Header.Get("X-Docker-Expose-Session-Name")) &&
+			assert.Equal(t, "key", r.Header.Get("X-Docker-Expose-Session-Sharedkey")) &&
+			assert.Len(t, r.Header.Values("X-Docker-Expose-Session-Grpc-Method"), 2)
+		if !ok {
 			onJSON(400, map[string]string{"message": "bad session headers"})(rw, r, body)
 			return
 		}
@@ -219,25 +228,16 @@ func TestSessionUpgrade(t *testing.T) {
 			c.Write([]byte("echo " + line))
 		})(rw, r, body)
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
 	up, err := endpoints.NewSession(w).Start(ctx, endpoints.SessionStartOptions{ID: "sess-1", Name: "ctx", SharedKey: "key",
 		Methods: []string{"/moby.filesync.v1.FileSync/DiffCopy", "/moby.filesync.v1.Auth/Credentials"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer up.Conn.Close()
-	if up.StatusCode != 101 {
-		t.Errorf("status %d", up.StatusCode)
-	}
-	if _, err := up.Conn.Write([]byte("PRI\n")); err != nil {
-		t.Fatal(err)
-	}
+	assert.Equal(t, 101, up.StatusCode)
+	_, err = up.Conn.Write([]byte("PRI\n"))
+	require.NoError(t, err)
 	got, err := io.ReadAll(up.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(got) != "echo PRI\n" {
-		t.Errorf("read %q", got)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, "echo PRI\n", string(got))
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -12,6 +11,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/internal/leakcheck"
@@ -29,12 +31,13 @@ func runDaemon(f *fake, stdout, stderr string, code int) {
 	f.on("POST /containers/c0ffee00c0ffee00/wait", onJSON(200, map[string]any{"StatusCode": code}))
 }
 
-func paths(reqs []recorded) string {
+// paths lists the requests as "METHOD /path".
+func paths(reqs []recorded) []string {
 	var s []string
 	for _, r := range reqs {
 		s = append(s, r.Method+" "+r.Path)
 	}
-	return strings.Join(s, ", ")
+	return s
 }
 
 func TestRunExitCode(t *testing.T) {
@@ -42,55 +45,47 @@ func TestRunExitCode(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	runDaemon(f, "hi\n", "oops\n", 3)
 	c := endpoints.NewContainers(w)
-	res, err := c.Run(context.Background(), endpoints.ContainerRunOptions{Image: "busybox:dockwire", Command: []string{"sh", "-c", "echo hi; exit 3"}, Remove: true, MemLimit: "64m"})
+	res, err := c.Run(t.Context(), endpoints.ContainerRunOptions{Image: "busybox:dockwire", Command: []string{"sh", "-c", "echo hi; exit 3"}, Remove: true, MemLimit: "64m"})
 	var ce *endpoints.ContainerError
-	if !errors.As(err, &ce) {
-		t.Fatalf("err %v (%T), want *ContainerError", err, err)
-	}
-	if ce.ExitCode != 3 || ce.Image != "busybox:dockwire" || string(ce.Stderr) != "oops\n" || ce.Command[2] != "echo hi; exit 3" {
-		t.Errorf("ContainerError: %+v", ce)
-	}
-	if string(res.Output) != "hi\n" || res.ExitCode != 3 {
-		t.Errorf("result: %q %d", res.Output, res.ExitCode)
-	}
-	got := paths(f.requests())
-	want := "POST /containers/create, POST /containers/c0ffee00c0ffee00/attach, POST /containers/c0ffee00c0ffee00/wait, POST /containers/c0ffee00c0ffee00/start, DELETE /containers/c0ffee00c0ffee00"
-	if got != want {
-		t.Errorf("requests:\n got %s\nwant %s", got, want)
-	}
+	require.ErrorAs(t, err, &ce)
+	assert.EqualValues(t, 3, ce.ExitCode)
+	assert.Equal(t, "busybox:dockwire", ce.Image)
+	assert.Equal(t, "oops\n", string(ce.Stderr))
+	assert.Equal(t, []string{"sh", "-c", "echo hi; exit 3"}, ce.Command)
+	assert.Equal(t, "hi\n", string(res.Output))
+	assert.EqualValues(t, 3, res.ExitCode)
+	assert.Equal(t, []string{
+		"POST /containers/create",
+		"POST /containers/c0ffee00c0ffee00/attach",
+		"POST /containers/c0ffee00c0ffee00/wait",
+		"POST /containers/c0ffee00c0ffee00/start",
+		"DELETE /containers/c0ffee00c0ffee00",
+	}, paths(f.requests()))
 	create := f.requests()[0]
-	if !bytes.Contains(create.Body, []byte(`"Memory":67108864`)) || !bytes.Contains(create.Body, []byte(`"AttachStdout":true`)) {
-		t.Errorf("create body: %s", create.Body)
-	}
+	assert.Contains(t, string(create.Body), `"Memory":67108864`, "create body")
+	assert.Contains(t, string(create.Body), `"AttachStdout":true`, "create body")
 }
 
 func TestRunStderrInOutput(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	runDaemon(f, "out\n", "err\n", 0)
-	res, err := endpoints.NewContainers(w).Run(context.Background(), endpoints.ContainerRunOptions{Image: "busybox", Stderr: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(res.Output) != "out\nerr\n" || res.ExitCode != 0 {
-		t.Errorf("output %q code %d", res.Output, res.ExitCode)
-	}
+	res, err := endpoints.NewContainers(w).Run(t.Context(), endpoints.ContainerRunOptions{Image: "busybox", Stderr: true})
+	require.NoError(t, err)
+	assert.Equal(t, "out\nerr\n", string(res.Output))
+	assert.Zero(t, res.ExitCode)
 	for _, r := range f.requests() {
-		if r.Method == "DELETE" {
-			t.Errorf("removed without Remove")
-		}
+		assert.NotEqual(t, "DELETE", r.Method, "removed without Remove")
 	}
 }
 
 func TestRunDetached(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	runDaemon(f, "", "", 0)
-	res, err := endpoints.NewContainers(w).Run(context.Background(), endpoints.ContainerRunOptions{Image: "busybox", Detach: true, Name: "d1"})
-	if err != nil || res.ID != "c0ffee00c0ffee00" || res.Output != nil {
-		t.Fatalf("%+v %v", res, err)
-	}
-	if got := paths(f.requests()); got != "POST /containers/create, POST /containers/c0ffee00c0ffee00/start" {
-		t.Errorf("requests: %s", got)
-	}
+	res, err := endpoints.NewContainers(w).Run(t.Context(), endpoints.ContainerRunOptions{Image: "busybox", Detach: true, Name: "d1"})
+	require.NoError(t, err)
+	assert.Equal(t, "c0ffee00c0ffee00", res.ID)
+	assert.Nil(t, res.Output)
+	assert.Equal(t, []string{"POST /containers/create", "POST /containers/c0ffee00c0ffee00/start"}, paths(f.requests()))
 }
 
 func TestRunPullsMissingImage(t *testing.T) {
@@ -109,19 +104,18 @@ func TestRunPullsMissingImage(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write([]byte(`{"status":"Pulling from app","id":"v1"}` + "\n" + `{"status":"Status: Downloaded newer image"}` + "\n"))
 	})
-	res, err := endpoints.NewContainers(w).Run(context.Background(), endpoints.ContainerRunOptions{Image: "reg.local:5000/app:v1"})
-	if err != nil || string(res.Output) != "ok\n" {
-		t.Fatalf("%q %v", res.Output, err)
-	}
+	res, err := endpoints.NewContainers(w).Run(t.Context(), endpoints.ContainerRunOptions{Image: "reg.local:5000/app:v1"})
+	require.NoError(t, err)
+	require.Equal(t, "ok\n", string(res.Output))
 	var pull *recorded
 	for _, r := range f.requests() {
 		if r.Path == "/images/create" {
 			pull = &r
 		}
 	}
-	if pull == nil || pull.Query["fromImage"][0] != "reg.local:5000/app" || pull.Query["tag"][0] != "v1" {
-		t.Errorf("pull request: %+v", pull)
-	}
+	require.NotNil(t, pull, "pull request")
+	assert.Equal(t, []string{"reg.local:5000/app"}, pull.Query["fromImage"])
+	assert.Equal(t, []string{"v1"}, pull.Query["tag"])
 }
 
 func TestRunPullFailure(t *testing.T) {
@@ -131,11 +125,10 @@ func TestRunPullFailure(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write([]byte(`{"errorDetail":{"message":"connection refused"},"error":"connection refused"}` + "\n"))
 	})
-	_, err := endpoints.NewContainers(w).Run(context.Background(), endpoints.ContainerRunOptions{Image: "127.0.0.1:9/none:x"})
+	_, err := endpoints.NewContainers(w).Run(t.Context(), endpoints.ContainerRunOptions{Image: "127.0.0.1:9/none:x"})
 	var se *wire.StreamError
-	if !errors.As(err, &se) || !strings.Contains(se.Message, "refused") {
-		t.Errorf("err %v (%T), want a *wire.StreamError", err, err)
-	}
+	require.ErrorAs(t, err, &se)
+	assert.Contains(t, se.Message, "refused")
 }
 
 func TestExecRunStdin(t *testing.T) {
@@ -155,19 +148,15 @@ func TestExecRunStdin(t *testing.T) {
 		}
 		onJSON(200, map[string]any{"ID": "e1", "Running": false, "ExitCode": 2})(w, r, b)
 	})
-	res, err := endpoints.NewContainers(w).ExecRun(context.Background(), "abc", endpoints.ContainerExecRunOptions{
+	res, err := endpoints.NewContainers(w).ExecRun(t.Context(), "abc", endpoints.ContainerExecRunOptions{
 		Cmd: []string{"cat"}, Stdin: strings.NewReader("hello"), Env: []string{"A=1"}, WorkingDir: "/tmp", User: "1000"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(res.Stdout) != "got:hello" || string(res.Stderr) != "warn\n" || res.ExitCode != 2 {
-		t.Errorf("result: %q %q %d", res.Stdout, res.Stderr, res.ExitCode)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, "got:hello", string(res.Stdout))
+	assert.Equal(t, "warn\n", string(res.Stderr))
+	assert.EqualValues(t, 2, res.ExitCode)
 	create := f.requests()[0]
 	for _, sub := range []string{`"AttachStdin":true`, `"Env":["A=1"]`, `"WorkingDir":"/tmp"`, `"User":"1000"`} {
-		if !bytes.Contains(create.Body, []byte(sub)) {
-			t.Errorf("exec create body lacks %s: %s", sub, create.Body)
-		}
+		assert.Contains(t, string(create.Body), sub, "exec create body")
 	}
 }
 
@@ -179,10 +168,11 @@ func TestExecRunStreamingTTY(t *testing.T) {
 	f.on("POST /exec/e1/start", hijack(mux.MediaRawStream, func(c net.Conn, _ *bufio.Reader) { c.Write([]byte(raw)) }))
 	f.on("GET /exec/e1/json", onJSON(200, map[string]any{"Running": false, "ExitCode": 0}))
 	var out bytes.Buffer
-	res, err := endpoints.NewContainers(w).ExecRun(context.Background(), "abc", endpoints.ContainerExecRunOptions{Cmd: []string{"x"}, Tty: true, Stdout: &out})
-	if err != nil || out.String() != raw || res.ExitCode != 0 || res.Stdout != nil {
-		t.Errorf("%q %+v %v", out.String(), res, err)
-	}
+	res, err := endpoints.NewContainers(w).ExecRun(t.Context(), "abc", endpoints.ContainerExecRunOptions{Cmd: []string{"x"}, Tty: true, Stdout: &out})
+	assert.NoError(t, err)
+	assert.Equal(t, raw, out.String())
+	assert.Zero(t, res.ExitCode)
+	assert.Nil(t, res.Stdout)
 }
 
 func TestLogsMultiplexedRule(t *testing.T) {
@@ -214,31 +204,28 @@ func TestLogsMultiplexedRule(t *testing.T) {
 					w.Write([]byte("tty\n"))
 				}
 			})
-			l, err := endpoints.NewContainers(w).Logs(context.Background(), "abc", endpoints.ContainerLogsOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			l, err := endpoints.NewContainers(w).Logs(t.Context(), "abc", endpoints.ContainerLogsOptions{})
+			require.NoError(t, err)
 			defer l.Close()
-			if l.Multiplexed() != tc.wantMux {
-				t.Errorf("Multiplexed = %v, want %v", l.Multiplexed(), tc.wantMux)
-			}
+			assert.Equal(t, tc.wantMux, l.Multiplexed(), "Multiplexed")
 			var stdout, stderr bytes.Buffer
-			if _, err := l.Demux(&stdout, &stderr); err != nil {
-				t.Fatal(err)
-			}
-			if tc.wantMux && (stdout.String() != "out\n" || stderr.String() != "err\n") || !tc.wantMux && stdout.String() != "tty\n" {
-				t.Errorf("demux: %q %q", stdout.String(), stderr.String())
+			_, err = l.Demux(&stdout, &stderr)
+			require.NoError(t, err)
+			if tc.wantMux {
+				assert.Equal(t, "out\n", stdout.String(), "stdout")
+				assert.Equal(t, "err\n", stderr.String(), "stderr")
+			} else {
+				assert.Equal(t, "tty\n", stdout.String(), "stdout")
 			}
 			inspected := false
 			for _, r := range f.requests() {
 				inspected = inspected || r.Path == "/containers/abc/json"
-				if r.Path == "/containers/abc/logs" && (r.Query["stdout"] == nil || r.Query["stderr"] == nil) {
-					t.Errorf("zero options should ask for both streams: %v", r.Query)
+				if r.Path == "/containers/abc/logs" {
+					assert.NotNil(t, r.Query["stdout"], "zero options should ask for both streams: %v", r.Query)
+					assert.NotNil(t, r.Query["stderr"], "zero options should ask for both streams: %v", r.Query)
 				}
 			}
-			if inspected != tc.wantInspect {
-				t.Errorf("inspected = %v, want %v", inspected, tc.wantInspect)
-			}
+			assert.Equal(t, tc.wantInspect, inspected, "inspected")
 		})
 	}
 }
@@ -275,22 +262,17 @@ func TestLogsFollowCancel(t *testing.T) {
 				case <-r.Context().Done():
 				}
 			})
-			ctx, cancel := context.WithCancel(context.Background())
+			ctx, cancel := context.WithCancel(t.Context())
 			l, err := tc.open(ctx, w)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			defer l.Close()
 			time.AfterFunc(100*time.Millisecond, cancel)
 			var out bytes.Buffer
 			start := time.Now()
 			_, err = l.Demux(&out, io.Discard)
-			if err == nil || out.String() != "line\n" {
-				t.Errorf("demux after cancel: %q %v", out.String(), err)
-			}
-			if d := time.Since(start); d > 2*time.Second {
-				t.Errorf("cancel took %v", d)
-			}
+			assert.Error(t, err, "demux after cancel")
+			assert.Equal(t, "line\n", out.String(), "demux after cancel")
+			assert.LessOrEqual(t, time.Since(start), 2*time.Second, "time for cancel to end the stream")
 		})
 	}
 }
@@ -303,24 +285,19 @@ func TestAttachStdin(t *testing.T) {
 		frames(c, string(in), "")
 	}))
 	tty := false
-	conn, err := endpoints.NewContainers(w).Attach(context.Background(), "abc", endpoints.ContainerAttachOptions{Stdin: true, Stdout: true, TTY: &tty})
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn, err := endpoints.NewContainers(w).Attach(t.Context(), "abc", endpoints.ContainerAttachOptions{Stdin: true, Stdout: true, TTY: &tty})
+	require.NoError(t, err)
 	defer conn.Close()
-	if !conn.Multiplexed() {
-		t.Errorf("1.41 non-tty attach must be multiplexed whatever the Content-Type")
-	}
+	assert.True(t, conn.Multiplexed(), "1.41 non-tty attach must be multiplexed whatever the Content-Type")
 	conn.Write([]byte("ping"))
-	if err := conn.CloseWrite(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, conn.CloseWrite())
 	var out bytes.Buffer
-	if _, err := conn.Demux(&out, nil); err != nil || out.String() != "ping" {
-		t.Errorf("%q %v", out.String(), err)
-	}
+	_, err = conn.Demux(&out, nil)
+	assert.NoError(t, err)
+	assert.Equal(t, "ping", out.String())
 	q := url.Values(f.requests()[0].Query)
-	if q.Get("stream") != "1" || q.Get("stdin") != "1" || q.Get("stdout") != "1" || q.Get("stderr") != "" {
-		t.Errorf("attach query %v", q)
-	}
+	assert.Equal(t, "1", q.Get("stream"), "attach query")
+	assert.Equal(t, "1", q.Get("stdin"), "attach query")
+	assert.Equal(t, "1", q.Get("stdout"), "attach query")
+	assert.Empty(t, q.Get("stderr"), "attach query")
 }

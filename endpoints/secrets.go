@@ -19,7 +19,8 @@ type SwarmDriver struct {
 	Options map[string]string `json:",omitempty"`
 }
 
-// SecretSpec describes a secret (swagger: SecretSpec). Data is the secret's
+// SecretSpec describes a secret (swagger: SecretSpec, the SecretCreate
+// body). Data is the secret's
 // bytes (base64 on the wire, as encoding/json does for []byte); the daemon
 // never returns it.
 type SecretSpec struct {

@@ -262,7 +262,7 @@ type EndpointSpec struct {
 }
 
 // ServiceSpec is a service's user-modifiable configuration (swagger:
-// ServiceSpec).
+// ServiceSpec, the ServiceCreate body, the ServiceUpdate body).
 type ServiceSpec struct {
 	Name           string            `json:",omitempty"`
 	Labels         map[string]string `json:",omitempty"`

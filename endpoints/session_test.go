@@ -34,6 +34,6 @@ func TestSessionCancelEnds(t *testing.T) {
 	case err := <-done:
 		assert.Error(t, err)
 	case <-time.After(5 * time.Second):
-		t.Fatal("cancelling ctx did not end the session")
+		require.FailNow(t, "cancelling ctx did not end the session")
 	}
 }

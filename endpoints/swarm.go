@@ -100,8 +100,10 @@ type JoinTokens struct {
 	Manager string
 }
 
-// Swarm is the swarm as its managers report it (swagger: Swarm, ClusterInfo).
-type Swarm struct {
+// ClusterInfo is the swarm as its managers report it, without the join
+// tokens (swagger: ClusterInfo): in [Swarm] and in Info's
+// SwarmInfo.Cluster.
+type ClusterInfo struct {
 	ID                     string
 	Version                ObjectVersion
 	CreatedAt              string
@@ -112,11 +114,17 @@ type Swarm struct {
 	DataPathPort           uint32
 	DefaultAddrPool        []string
 	SubnetSize             uint32
-	JoinTokens             JoinTokens
+}
+
+// Swarm is the swarm as its managers report it, with its join tokens
+// (swagger: Swarm).
+type Swarm struct {
+	ClusterInfo
+	JoinTokens JoinTokens
 }
 
 // SwarmInitOptions create a new swarm with this daemon as its first manager
-// (swagger: SwarmInitRequest).
+// (swagger: the SwarmInit body).
 type SwarmInitOptions struct {
 	// ListenAddr is the manager listener, "addr:port" or "iface:port"
 	// ("0.0.0.0:2377" when empty).
@@ -136,7 +144,7 @@ type SwarmInitOptions struct {
 	Spec       SwarmSpec `json:"Spec"`
 }
 
-// SwarmJoinOptions join an existing swarm (swagger: SwarmJoinRequest).
+// SwarmJoinOptions join an existing swarm (swagger: the SwarmJoin body).
 type SwarmJoinOptions struct {
 	ListenAddr    string `json:",omitempty"`
 	AdvertiseAddr string `json:",omitempty"`
@@ -164,7 +172,7 @@ type SwarmUpdateOptions struct {
 }
 
 // SwarmUnlockOptions carry the key that unlocks an autolocked manager
-// (swagger: SwarmUnlockRequest).
+// (swagger: the SwarmUnlock body).
 type SwarmUnlockOptions struct {
 	UnlockKey string
 }
@@ -335,7 +343,7 @@ func (s *SwarmService) Inspect(ctx context.Context, opts SwarmInspectOptions) (S
 type SwarmUnlockKeyOptions struct{}
 
 // SwarmUnlockKeyResult is the key that unlocks an autolocked manager
-// (swagger: UnlockKeyResponse).
+// (swagger: the SwarmUnlockkey response).
 type SwarmUnlockKeyResult struct {
 	UnlockKey string
 }

@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/internal/leakcheck"
@@ -331,30 +333,24 @@ func TestSwarmLogsMultiplexed(t *testing.T) {
 			var l *mux.Output
 			var err error
 			if tc.wantInspect == "/tasks/t1" {
-				l, err = endpoints.NewTasks(w).Logs(context.Background(), "t1", endpoints.ServiceLogsOptions{})
+				l, err = endpoints.NewTasks(w).Logs(t.Context(), "t1", endpoints.ServiceLogsOptions{})
 			} else {
-				l, err = endpoints.NewServices(w).Logs(context.Background(), "svc", endpoints.ServiceLogsOptions{})
+				l, err = endpoints.NewServices(w).Logs(t.Context(), "svc", endpoints.ServiceLogsOptions{})
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			defer l.Close()
 			var out, errb bytes.Buffer
-			if _, err := l.Demux(&out, &errb); err != nil {
-				t.Fatal(err)
-			}
-			if out.String() != tc.wantOut || errb.String() != tc.wantErr {
-				t.Errorf("stdout %q stderr %q, want %q %q", out.String(), errb.String(), tc.wantOut, tc.wantErr)
-			}
+			_, err = l.Demux(&out, &errb)
+			require.NoError(t, err)
+			assert.Equal(t, tc.wantOut, out.String(), "stdout")
+			assert.Equal(t, tc.wantErr, errb.String(), "stderr")
 			inspected := ""
 			for _, r := range f.requests() {
 				if r.Path == "/services/svc" || r.Path == "/tasks/t1" {
 					inspected = r.Path
 				}
 			}
-			if inspected != tc.wantInspect {
-				t.Errorf("inspected %q, want %q", inspected, tc.wantInspect)
-			}
+			assert.Equal(t, tc.wantInspect, inspected, "inspected")
 		})
 	}
 }
@@ -377,46 +373,35 @@ func TestSwarmDecode(t *testing.T) {
 "Message":"started","ContainerStatus":{"ContainerID":"c1","PID":42,"ExitCode":0},"PortStatus":{}},"DesiredState":"running"}]`))
 	})
 	f.on("GET /configs/c1", onJSON(200, map[string]any{"ID": "c1", "Version": map[string]int{"Index": 3}, "Spec": map[string]any{"Name": "cfg", "Data": base64.StdEncoding.EncodeToString([]byte("k=v"))}}))
-	ctx := context.Background()
+	ctx := t.Context()
 	sw, err := endpoints.NewSwarm(w).Inspect(ctx, endpoints.SwarmInspectOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sw.Version.Index != 10 || sw.JoinTokens.Worker != "SWMTKN-1-w" || sw.Spec.Dispatcher.HeartbeatPeriod != 5e9 || sw.DataPathPort != 4789 || sw.SubnetSize != 24 {
-		t.Errorf("swarm %+v", sw)
-	}
+	require.NoError(t, err)
+	assert.EqualValues(t, 10, sw.Version.Index)
+	assert.Equal(t, "SWMTKN-1-w", sw.JoinTokens.Worker)
+	assert.EqualValues(t, 5*time.Second, sw.Spec.Dispatcher.HeartbeatPeriod)
+	assert.EqualValues(t, 4789, sw.DataPathPort)
+	assert.EqualValues(t, 24, sw.SubnetSize)
 	tasks, err := endpoints.NewTasks(w).List(ctx, endpoints.TaskListOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(tasks.Items) != 1 || tasks.Items[0].Status.State != "running" || tasks.Items[0].Status.ContainerStatus.ContainerID != "c1" || tasks.Items[0].Spec.ContainerSpec.Command[1] != "60" {
-		t.Errorf("tasks %+v", tasks)
-	}
+	require.NoError(t, err)
+	require.Len(t, tasks.Items, 1, "tasks")
+	task := tasks.Items[0]
+	assert.EqualValues(t, "running", task.Status.State)
+	assert.Equal(t, "c1", task.Status.ContainerStatus.ContainerID)
+	assert.Equal(t, []string{"sleep", "60"}, task.Spec.ContainerSpec.Command)
 	c, err := endpoints.NewConfigs(w).Inspect(ctx, "c1", endpoints.ConfigInspectOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(c.Spec.Data) != "k=v" || c.Version.Index != 3 {
-		t.Errorf("config %+v", c)
-	}
-	if _, err := endpoints.NewServices(w).Inspect(ctx, "gone", endpoints.ServiceInspectOptions{}); !errors.Is(err, wire.ErrNotFound) {
-		t.Errorf("inspect gone: %v, want ErrNotFound", err)
-	}
-	if _, err := endpoints.NewSwarm(w).Init(ctx, endpoints.SwarmInitOptions{}); !errors.Is(err, wire.ErrUnavailable) {
-		t.Errorf("init twice: %v, want ErrUnavailable", err)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, "k=v", string(c.Spec.Data))
+	assert.EqualValues(t, 3, c.Version.Index)
+	_, err = endpoints.NewServices(w).Inspect(ctx, "gone", endpoints.ServiceInspectOptions{})
+	assert.ErrorIs(t, err, wire.ErrNotFound, "inspect gone")
+	_, err = endpoints.NewSwarm(w).Init(ctx, endpoints.SwarmInitOptions{})
+	assert.ErrorIs(t, err, wire.ErrUnavailable, "init twice")
 	// A service spec round-trips through JSON unchanged.
 	spec := busyboxService()
 	b, err := json.Marshal(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var back endpoints.ServiceSpec
-	if err := json.Unmarshal(b, &back); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(b, &back))
 	b2, _ := json.Marshal(back)
-	if !bytes.Equal(b, b2) {
-		t.Errorf("round trip:\n%s\n%s", b, b2)
-	}
+	assert.Equal(t, string(b), string(b2), "round trip")
 }

@@ -35,18 +35,22 @@ func (s *SystemService) Ping(ctx context.Context, opts SystemPingOptions) (Syste
 }
 
 // ComponentVersion is one component of the daemon's version report
-// (swagger: ComponentVersion).
+// (swagger: SystemVersion.Components).
 type ComponentVersion struct {
 	Name    string
 	Version string
 	Details map[string]string `json:",omitempty"`
 }
 
+// ServerPlatform names the daemon's product (swagger:
+// SystemVersion.Platform): "Docker Engine - Community".
+type ServerPlatform struct {
+	Name string
+}
+
 // SystemVersionResult is the daemon's version report (swagger: SystemVersion).
 type SystemVersionResult struct {
-	Platform struct {
-		Name string
-	}
+	Platform      ServerPlatform
 	Components    []ComponentVersion
 	Version       string
 	APIVersion    string `json:"ApiVersion"`
@@ -85,6 +89,8 @@ type SwarmInfo struct {
 	RemoteManagers   []SwarmPeer
 	Nodes            int
 	Managers         int
+	// Cluster is the swarm as a manager reports it (nil on a worker).
+	Cluster *ClusterInfo `json:",omitempty"`
 }
 
 // SwarmPeer is a manager of the swarm a daemon is in (swagger: PeerNode).
@@ -101,23 +107,77 @@ type PluginsInfo struct {
 	Log           []string
 }
 
-// Runtime is an OCI runtime the daemon knows.
+// Runtime is an OCI runtime the daemon knows (swagger: Runtime). Status
+// is what the runtime reports of itself (API 1.46).
 type Runtime struct {
-	Path        string   `json:"path"`
-	RuntimeArgs []string `json:"runtimeArgs,omitempty"`
+	Path        string            `json:"path"`
+	RuntimeArgs []string          `json:"runtimeArgs,omitempty"`
+	Status      map[string]string `json:"status,omitempty"`
 }
 
 // RegistryConfig is the daemon's registry configuration (swagger:
 // RegistryServiceConfig).
 type RegistryConfig struct {
 	InsecureRegistryCIDRs []string
-	IndexConfigs          map[string]struct {
-		Name     string
-		Mirrors  []string
-		Secure   bool
-		Official bool
-	}
-	Mirrors []string
+	IndexConfigs          map[string]IndexInfo
+	Mirrors               []string
+}
+
+// IndexInfo is a registry the daemon knows (swagger: IndexInfo).
+type IndexInfo struct {
+	Name     string
+	Mirrors  []string
+	Secure   bool
+	Official bool
+}
+
+// Commit is the version control commit of a component the daemon runs,
+// as Info reports it (swagger: Commit).
+type Commit struct {
+	ID string
+}
+
+// ContainerdInfo is the containerd the daemon uses (swagger:
+// ContainerdInfo), API 1.46.
+type ContainerdInfo struct {
+	Address    string
+	Namespaces ContainerdNamespaces
+}
+
+// ContainerdNamespaces are the containerd namespaces the daemon uses
+// (swagger: ContainerdInfo.Namespaces).
+type ContainerdNamespaces struct {
+	Containers string
+	Plugins    string
+}
+
+// NetworkAddressPool is a default address pool of the daemon's local
+// networks (swagger: SystemInfo.DefaultAddressPools): networks get
+// subnets of Size bits from Base.
+type NetworkAddressPool struct {
+	Base string
+	Size int
+}
+
+// DeviceInfo is a device a device driver found (swagger: DeviceInfo), API
+// 1.50.
+type DeviceInfo struct {
+	Source string
+	ID     string
+}
+
+// FirewallInfo is the firewall backend the daemon uses (swagger:
+// FirewallInfo), API 1.49: Driver is "iptables" or "nftables", Info its
+// [name, value] pairs.
+type FirewallInfo struct {
+	Driver string
+	Info   [][2]string
+}
+
+// NRIInfo is the daemon's Node Resource Interface configuration (swagger:
+// NRIInfo), API 1.53, as [name, value] pairs.
+type NRIInfo struct {
+	Info [][2]string
 }
 
 // SystemInfoResult is the daemon's system-wide information (swagger: SystemInfo).
@@ -172,6 +232,19 @@ type SystemInfoResult struct {
 	InitBinary         string
 	SecurityOptions    []string
 	Warnings           []string
+
+	OomKillDisable      bool
+	ProductLicense      string
+	ContainerdCommit    Commit
+	RuncCommit          Commit
+	InitCommit          Commit
+	DefaultAddressPools []NetworkAddressPool
+	GenericResources    []GenericResource
+	CDISpecDirs         []string        // API 1.46
+	Containerd          *ContainerdInfo `json:",omitempty"` // API 1.46
+	FirewallBackend     *FirewallInfo   `json:",omitempty"` // API 1.49
+	DiscoveredDevices   []DeviceInfo    // API 1.50
+	NRI                 *NRIInfo        `json:",omitempty"` // API 1.53
 }
 
 // SystemInfoOptions tune [SystemService.Info]; there is nothing to tune
@@ -198,15 +271,45 @@ type SystemDataUsageOptions struct {
 	Verbose bool
 }
 
-// DiskUsageSummary is the per-type summary of API 1.52+ (swagger:
-// ImagesDiskUsage, ContainersDiskUsage, VolumesDiskUsage,
-// BuildCacheDiskUsage); Items are left raw since their shape is the type's
-// own summary.
-type DiskUsageSummary struct {
+// DiskUsageCounts are what the per-type disk usage reports of API 1.52+
+// share: how many objects, how many in use, their size and how much of it
+// a prune would free.
+type DiskUsageCounts struct {
 	ActiveCount int64
 	TotalCount  int64
 	Reclaimable int64
 	TotalSize   int64
+}
+
+// ImagesDiskUsage is the images' disk usage (swagger: ImagesDiskUsage);
+// Items, with SystemDataUsageOptions.Verbose, each image.
+type ImagesDiskUsage struct {
+	DiskUsageCounts
+	Items []ImageSummary `json:",omitempty"`
+}
+
+// ContainersDiskUsage is the containers' disk usage (swagger:
+// ContainersDiskUsage); Items, with SystemDataUsageOptions.Verbose, each
+// container.
+type ContainersDiskUsage struct {
+	DiskUsageCounts
+	Items []ContainerSummary `json:",omitempty"`
+}
+
+// VolumesDiskUsage is the volumes' disk usage (swagger:
+// VolumesDiskUsage); Items, with SystemDataUsageOptions.Verbose, each
+// volume.
+type VolumesDiskUsage struct {
+	DiskUsageCounts
+	Items []Volume `json:",omitempty"`
+}
+
+// BuildCacheDiskUsage is the build cache's disk usage (swagger:
+// BuildCacheDiskUsage); Items, with SystemDataUsageOptions.Verbose, each
+// record.
+type BuildCacheDiskUsage struct {
+	DiskUsageCounts
+	Items []BuildCacheRecord `json:",omitempty"`
 }
 
 // DataUsageImage is one image of the legacy data usage report.
@@ -258,7 +361,7 @@ type BuildCacheRecord struct {
 }
 
 // SystemDataUsageResult is the daemon's disk usage report (swagger:
-// SystemDataUsageResponse). Daemons before API 1.52 fill the legacy fields
+// the SystemDataUsage response). Daemons before API 1.52 fill the legacy fields
 // (LayersSize, Images, Containers, Volumes, BuildCache); 1.52 fills both;
 // 1.53 and later only the per-type summaries.
 type SystemDataUsageResult struct {
@@ -268,10 +371,10 @@ type SystemDataUsageResult struct {
 	Volumes    []DataUsageVolume
 	BuildCache []BuildCacheRecord
 
-	ImageUsage      *DiskUsageSummary
-	ContainerUsage  *DiskUsageSummary
-	VolumeUsage     *DiskUsageSummary
-	BuildCacheUsage *DiskUsageSummary
+	ImageUsage      *ImagesDiskUsage
+	ContainerUsage  *ContainersDiskUsage
+	VolumeUsage     *VolumesDiskUsage
+	BuildCacheUsage *BuildCacheDiskUsage
 }
 
 // DataUsage reports how much disk the daemon's objects use (docker system df).

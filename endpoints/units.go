@@ -106,24 +106,35 @@ func portNumber(s string) (int, error) {
 	return n, nil
 }
 
-// ParsePortSpec reads a published-port spec as docker run -p takes it,
-// "[ip:][hostPort:]containerPort[/proto]" ("8080:80", "127.0.0.1:8080:80/tcp",
-// "[::1]::53/udp", "80"), into the container port and its host binding. An
-// empty host port lets the daemon pick one. Port ranges are not supported.
-// Bad specs ("80/xyz", "70000", "a:b:c:d", a malformed IP) are an *ArgError.
-func ParsePortSpec(spec string) (Port, PortBinding, error) {
+// ParsePortSpec reads a published-port spec as docker run -p and
+// docker-py's split_port take it, "[ip:][hostPort[-end]:]containerPort[-end][/proto]",
+// into its container ports and their host bindings:
+//
+//	"80"                    80/tcp on a free host port
+//	"8080:80"               80/tcp on host port 8080
+//	"127.0.0.1::53/udp"     53/udp on a free port of 127.0.0.1
+//	"[::1]:8080:80"         an IPv6 host address, in brackets
+//	"8000-8010:80-90/udp"   eleven udp ports, 8000 to 80, 8001 to 81...
+//	"8000-8010:80"          80/tcp on one free port of 8000-8010
+//	"80-90"                 eleven ports on free host ports
+//
+// A host range and a container range must have the same length, unless
+// the container side is one port. Bad specs ("80/xyz", "70000",
+// "a:b:c:d", a malformed IP, ranges of different lengths) are an
+// *ArgError.
+func ParsePortSpec(spec string) (PortMap, error) {
 	const op = "ParsePortSpec"
 	var ip, host, ctr string
 	rest := spec
 	if strings.HasPrefix(rest, "[") {
 		end := strings.Index(rest, "]:")
 		if end < 0 {
-			return "", PortBinding{}, argErr(op, "spec", spec, "unterminated [ipv6] address")
+			return nil, argErr(op, "spec", spec, "unterminated [ipv6] address")
 		}
 		ip, rest = rest[1:end], rest[end+2:]
 		h, c, ok := strings.Cut(rest, ":")
 		if !ok {
-			return "", PortBinding{}, argErr(op, "spec", spec, "want [ip]:hostPort:containerPort")
+			return nil, argErr(op, "spec", spec, "want [ip]:hostPort:containerPort")
 		}
 		host, ctr = h, c
 	} else {
@@ -136,24 +147,67 @@ func ParsePortSpec(spec string) (Port, PortBinding, error) {
 		case 3:
 			ip, host, ctr = parts[0], parts[1], parts[2]
 		default:
-			return "", PortBinding{}, argErr(op, "spec", spec, "want [ip:][hostPort:]containerPort[/proto]")
+			return nil, argErr(op, "spec", spec, "want [ip:][hostPort:]containerPort[/proto]")
 		}
 	}
 	if ip != "" {
 		if _, err := netip.ParseAddr(ip); err != nil {
-			return "", PortBinding{}, &ArgError{Op: op, Field: "host IP", Value: ip, Reason: "not an IP address", Err: err}
+			return nil, &ArgError{Op: op, Field: "host IP", Value: ip, Reason: "not an IP address", Err: err}
 		}
 	}
-	if host != "" {
-		if _, err := portNumber(host); err != nil {
-			return "", PortBinding{}, argErr(op, "host port", spec, err.Error())
-		}
-	}
-	p, err := parsePort(op, ctr)
+	num, proto, hasProto := strings.Cut(ctr, "/")
+	first, last, err := portRange(num)
 	if err != nil {
-		return "", PortBinding{}, err
+		return nil, argErr(op, "container port", spec, err.Error())
 	}
-	return p, PortBinding{HostIP: ip, HostPort: host}, nil
+	suffix := ""
+	if hasProto {
+		suffix = "/" + proto
+	}
+	if _, err := parsePort(op, strconv.Itoa(first)+suffix); err != nil {
+		return nil, err
+	}
+	hfirst, hlast := 0, 0
+	if host != "" {
+		if hfirst, hlast, err = portRange(host); err != nil {
+			return nil, argErr(op, "host port", spec, err.Error())
+		}
+		if hlast-hfirst != last-first && first != last {
+			return nil, argErr(op, "spec", spec, "the host and container port ranges differ in length")
+		}
+	}
+	m := PortMap{}
+	for i := 0; first+i <= last; i++ {
+		p, _ := parsePort(op, strconv.Itoa(first+i)+suffix)
+		b := PortBinding{HostIP: ip}
+		switch {
+		case host == "":
+		case first == last && hfirst != hlast:
+			b.HostPort = host // the daemon picks a free port of the range
+		default:
+			b.HostPort = strconv.Itoa(hfirst + i)
+		}
+		m[p] = append(m[p], b)
+	}
+	return m, nil
+}
+
+// portRange reads "80" or "8000-8010".
+func portRange(s string) (first, last int, err error) {
+	a, b, isRange := strings.Cut(s, "-")
+	if first, err = portNumber(a); err != nil {
+		return 0, 0, err
+	}
+	if !isRange {
+		return first, first, nil
+	}
+	if last, err = portNumber(b); err != nil {
+		return 0, 0, err
+	}
+	if last < first {
+		return 0, 0, portErr("range " + strconv.Quote(s) + " ends before it starts")
+	}
+	return first, last, nil
 }
 
 // PortBindings parses docker run -p specs (see [ParsePortSpec]) into the
@@ -162,12 +216,49 @@ func PortBindings(specs ...string) (map[Port]struct{}, PortMap, error) {
 	exposed := map[Port]struct{}{}
 	bindings := PortMap{}
 	for _, s := range specs {
-		p, b, err := ParsePortSpec(s)
+		m, err := ParsePortSpec(s)
 		if err != nil {
 			return nil, nil, err
 		}
-		exposed[p] = struct{}{}
-		bindings[p] = append(bindings[p], b)
+		for p, bs := range m {
+			exposed[p] = struct{}{}
+			bindings[p] = append(bindings[p], bs...)
+		}
 	}
 	return exposed, bindings, nil
+}
+
+// parseHostBinding reads the host side of a port as docker-py's ports
+// dict values give it, written as a string: "" (a free port), "8080",
+// "8000-8010" (a free port of the range), "127.0.0.1:8080",
+// "127.0.0.1:" (a free port of that address), "[::1]:8080".
+func parseHostBinding(op, field, s string) (PortBinding, error) {
+	var ip, port string
+	switch {
+	case strings.HasPrefix(s, "["):
+		end := strings.Index(s, "]:")
+		if end < 0 {
+			return PortBinding{}, argErr(op, field, s, "want [ipv6]:port")
+		}
+		ip, port = s[1:end], s[end+2:]
+	case strings.Count(s, ":") > 1:
+		return PortBinding{}, argErr(op, field, s, "an IPv6 address goes in brackets: [::1]:8080")
+	default:
+		if i := strings.IndexByte(s, ':'); i >= 0 {
+			ip, port = s[:i], s[i+1:]
+		} else {
+			port = s
+		}
+	}
+	if ip != "" {
+		if _, err := netip.ParseAddr(ip); err != nil {
+			return PortBinding{}, &ArgError{Op: op, Field: field, Value: s, Reason: "not an IP address", Err: err}
+		}
+	}
+	if port != "" {
+		if _, _, err := portRange(port); err != nil {
+			return PortBinding{}, argErr(op, field, s, err.Error())
+		}
+	}
+	return PortBinding{HostIP: ip, HostPort: port}, nil
 }

@@ -1,8 +1,10 @@
 package endpoints_test
 
 import (
-	"errors"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/wire"
@@ -39,69 +41,75 @@ func TestParseMemory(t *testing.T) {
 		got, err := endpoints.ParseMemory(tc.in)
 		if tc.bad {
 			var ae *endpoints.ArgError
-			if !errors.As(err, &ae) || !errors.Is(err, wire.ErrInvalidArgument) {
-				t.Errorf("ParseMemory(%q) = %d, %v; want an *ArgError", tc.in, got, err)
-			}
+			assert.ErrorAs(t, err, &ae, "ParseMemory(%q) = %d", tc.in, got)
+			assert.ErrorIs(t, err, wire.ErrInvalidArgument, "ParseMemory(%q)", tc.in)
 			continue
 		}
-		if err != nil || got != tc.want {
-			t.Errorf("ParseMemory(%q) = %d, %v; want %d", tc.in, got, err, tc.want)
+		if assert.NoError(t, err, "ParseMemory(%q)", tc.in) {
+			assert.Equal(t, tc.want, got, "ParseMemory(%q)", tc.in)
 		}
 	}
 }
 
 func TestParsePortSpec(t *testing.T) {
+	b := func(ip, port string) endpoints.PortBinding { return endpoints.PortBinding{HostIP: ip, HostPort: port} }
+	one := func(p endpoints.Port, bs ...endpoints.PortBinding) endpoints.PortMap { return endpoints.PortMap{p: bs} }
 	cases := []struct {
 		in   string
-		port endpoints.Port
-		bind endpoints.PortBinding
-		bad  bool
+		want endpoints.PortMap // nil: an *ArgError
 	}{
-		{in: "80", port: "80/tcp"},
-		{in: "80/udp", port: "80/udp"},
-		{in: "9/SCTP", port: "9/sctp"},
-		{in: "8080:80", port: "80/tcp", bind: endpoints.PortBinding{HostPort: "8080"}},
-		{in: "127.0.0.1:8080:80/udp", port: "80/udp", bind: endpoints.PortBinding{HostIP: "127.0.0.1", HostPort: "8080"}},
-		{in: "127.0.0.1::80", port: "80/tcp", bind: endpoints.PortBinding{HostIP: "127.0.0.1"}},
-		{in: "[::1]:53:53/udp", port: "53/udp", bind: endpoints.PortBinding{HostIP: "::1", HostPort: "53"}},
-		{in: "80/xyz", bad: true},
-		{in: "70000", bad: true},
-		{in: "0", bad: true},
-		{in: "", bad: true},
-		{in: "http", bad: true},
-		{in: "8080:http", bad: true},
-		{in: "99999:80", bad: true},
-		{in: "1.2.3:80:80", bad: true},
-		{in: "a:b:c:d", bad: true},
-		{in: "[::1:80:80", bad: true},
-		{in: "8000-8010:80", bad: true},
+		{"80", one("80/tcp", b("", ""))},
+		{"80/udp", one("80/udp", b("", ""))},
+		{"9/SCTP", one("9/sctp", b("", ""))},
+		{"8080:80", one("80/tcp", b("", "8080"))},
+		{"127.0.0.1:8080:80/udp", one("80/udp", b("127.0.0.1", "8080"))},
+		{"127.0.0.1::80", one("80/tcp", b("127.0.0.1", ""))},
+		{"[::1]:53:53/udp", one("53/udp", b("::1", "53"))},
+		// Ranges, as docker-py's split_port and docker run -p read them.
+		{"8000-8002:80-82/udp", endpoints.PortMap{"80/udp": {b("", "8000")}, "81/udp": {b("", "8001")}, "82/udp": {b("", "8002")}}},
+		{"8000-8010:80", one("80/tcp", b("", "8000-8010"))},
+		{"80-81", endpoints.PortMap{"80/tcp": {b("", "")}, "81/tcp": {b("", "")}}},
+		{"127.0.0.1::80-81", endpoints.PortMap{"80/tcp": {b("127.0.0.1", "")}, "81/tcp": {b("127.0.0.1", "")}}},
+		{"[::1]:9000-9001:90-91", endpoints.PortMap{"90/tcp": {b("::1", "9000")}, "91/tcp": {b("::1", "9001")}}},
+		{"8000:80-82", nil},
+		{"8000-8001:80-82", nil},
+		{"90-80", nil},
+		{"80-", nil},
+		{"-80", nil},
+		{"80-90/xyz", nil},
+		{"80/xyz", nil},
+		{"70000", nil},
+		{"0", nil},
+		{"", nil},
+		{"http", nil},
+		{"8080:http", nil},
+		{"99999:80", nil},
+		{"1.2.3:80:80", nil},
+		{"a:b:c:d", nil},
+		{"[::1:80:80", nil},
 	}
 	for _, tc := range cases {
-		p, b, err := endpoints.ParsePortSpec(tc.in)
-		if tc.bad {
+		got, err := endpoints.ParsePortSpec(tc.in)
+		if tc.want == nil {
 			var ae *endpoints.ArgError
-			if !errors.As(err, &ae) || !errors.Is(err, wire.ErrInvalidArgument) {
-				t.Errorf("ParsePortSpec(%q) = %q, %+v, %v; want an *ArgError", tc.in, p, b, err)
-			}
+			assert.ErrorAs(t, err, &ae, "ParsePortSpec(%q) = %v", tc.in, got)
+			assert.ErrorIs(t, err, wire.ErrInvalidArgument, tc.in)
 			continue
 		}
-		if err != nil || p != tc.port || b != tc.bind {
-			t.Errorf("ParsePortSpec(%q) = %q, %+v, %v; want %q, %+v", tc.in, p, b, err, tc.port, tc.bind)
+		if assert.NoError(t, err, tc.in) {
+			assert.Equal(t, tc.want, got, tc.in)
 		}
 	}
-	if _, err := endpoints.ParsePort("65535/tcp"); err != nil {
-		t.Errorf("ParsePort(65535/tcp): %v", err)
-	}
-	exposed, bindings, err := endpoints.PortBindings("8080:80", "8081:80", "53/udp")
-	if err != nil || len(exposed) != 2 || len(bindings["80/tcp"]) != 2 || bindings["53/udp"][0].HostPort != "" {
-		t.Errorf("PortBindings: %v %v %v", exposed, bindings, err)
-	}
+	_, err := endpoints.ParsePort("65535/tcp")
+	assert.NoError(t, err)
+	exposed, bindings, err := endpoints.PortBindings("8080:80", "8081:80", "53/udp", "9000-9001:90-91")
+	require.NoError(t, err)
+	assert.Equal(t, map[endpoints.Port]struct{}{"80/tcp": {}, "53/udp": {}, "90/tcp": {}, "91/tcp": {}}, exposed)
+	assert.Equal(t, []endpoints.PortBinding{b("", "8080"), b("", "8081")}, bindings["80/tcp"])
+	assert.Equal(t, []endpoints.PortBinding{b("", "9001")}, bindings["91/tcp"])
 }
 
 func TestArgErrorMessage(t *testing.T) {
 	_, err := endpoints.ParseMemory("12q")
-	want := `endpoints: ParseMemory: "12q": unknown unit "q": want b, k, m, g, t or p`
-	if err == nil || err.Error() != want {
-		t.Errorf("got %v\nwant %s", err, want)
-	}
+	assert.EqualError(t, err, `endpoints: ParseMemory: "12q": unknown unit "q": want b, k, m, g, t or p`)
 }

@@ -135,6 +135,11 @@ type VolumeListResult struct {
 	Warnings []string
 }
 
+// volumeUpdateBody is what Update sends (swagger: the VolumeUpdate body).
+type volumeUpdateBody struct {
+	Spec ClusterVolumeSpec
+}
+
 // VolumeUpdateOptions update a cluster volume (API 1.42). Version is the
 // volume's current ClusterVolume.Version.
 type VolumeUpdateOptions struct {
@@ -150,14 +155,15 @@ type VolumeDeleteOptions struct {
 
 // VolumePruneOptions select what [VolumeService.Prune] removes.
 type VolumePruneOptions struct {
-	// Filters: label (label!=... too) and, on API 1.42+, all.
+	// Filters: label (label!=... too).
 	Filters wire.Filters
-	// All prunes named volumes too, not only anonymous ones (API 1.42; it
-	// sets the "all" filter). Before 1.42 prune always took named volumes.
-	All bool
+	// AnonymousOnly spares named volumes: only volumes created without a
+	// name are pruned, the default of daemons from API 1.42 (API 1.42:
+	// older daemons cannot tell them apart).
+	AnonymousOnly bool
 }
 
-// VolumePruneResult is what a prune removed (swagger: VolumePruneResponse).
+// VolumePruneResult is what a prune removed (swagger: the VolumePrune response).
 type VolumePruneResult struct {
 	VolumesDeleted []string
 	SpaceReclaimed int64
@@ -231,7 +237,7 @@ func (s *VolumeService) Update(ctx context.Context, name string, opts VolumeUpda
 		return VolumeUpdateResult{}, err
 	}
 	r.Query.Set("version", strconv.FormatUint(opts.Version.Index, 10))
-	if err := setJSON(r, struct{ Spec ClusterVolumeSpec }{opts.Spec}); err != nil {
+	if err := setJSON(r, volumeUpdateBody{opts.Spec}); err != nil {
 		return VolumeUpdateResult{}, err
 	}
 	_, err = callNoContent(ctx, s.w, r)
@@ -255,9 +261,12 @@ func (s *VolumeService) Delete(ctx context.Context, name string, opts VolumeDele
 	return VolumeDeleteResult{}, err
 }
 
-// Prune removes the unused volumes the filters select. From API 1.42 on,
-// only anonymous volumes unless All is set; API 1.41 refuses the "all"
-// filter, so All on an older daemon is a *wire.VersionError before I/O.
+// Prune removes every unused volume the filters select, named or
+// anonymous, whatever the API version: docker-py's prune, which speaks API
+// 1.41, where that is what prune means. Daemons from API 1.42 prune only
+// anonymous volumes unless asked for all, so from 1.42 Prune sends the
+// "all" filter; AnonymousOnly asks for the newer meaning instead. An "all"
+// filter of the caller's own is sent as it is (it needs API 1.42).
 //
 // API: POST /volumes/prune
 func (s *VolumeService) Prune(ctx context.Context, opts VolumePruneOptions) (VolumePruneResult, error) {
@@ -266,15 +275,26 @@ func (s *VolumeService) Prune(ctx context.Context, opts VolumePruneOptions) (Vol
 		return VolumePruneResult{}, err
 	}
 	f := opts.Filters
-	if opts.All {
-		f = make(wire.Filters, len(opts.Filters)+1)
-		for k, vs := range opts.Filters {
-			f[k] = vs
-		}
-		f["all"] = []string{"true"}
-	}
-	if _, ok := f["all"]; ok {
+	_, explicit := f["all"]
+	switch {
+	case explicit && opts.AnonymousOnly:
+		return VolumePruneResult{}, argErr(r.Op, "AnonymousOnly", "true", `conflicts with an "all" filter: set one`)
+	case explicit:
 		need(r, "all filter", 42)
+	case opts.AnonymousOnly:
+		need(r, "AnonymousOnly", 42)
+	default:
+		ver, err := s.w.Version(ctx)
+		if err != nil {
+			return VolumePruneResult{}, err
+		}
+		if !ver.Less(v(42)) {
+			f = make(wire.Filters, len(opts.Filters)+1)
+			for k, vs := range opts.Filters {
+				f[k] = vs
+			}
+			f["all"] = []string{"true"}
+		}
 	}
 	setFilters(r.Query, f)
 	return decode[VolumePruneResult](ctx, s.w, r)

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dockwire/dockwire/wire"
 )
 
@@ -41,9 +43,7 @@ func TestCaptureSeeds(t *testing.T) {
 	raw := func(method, target, body string, extra ...string) []byte {
 		t.Helper()
 		c, err := net.Dial("unix", sock)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		defer c.Close()
 		c.SetDeadline(time.Now().Add(20 * time.Second))
 		var b strings.Builder
@@ -58,34 +58,25 @@ func TestCaptureSeeds(t *testing.T) {
 			fmt.Fprintf(&b, "Content-Type: application/json\r\nContent-Length: %d\r\n", len(body))
 		}
 		b.WriteString("\r\n" + body)
-		if _, err := io.WriteString(c, b.String()); err != nil {
-			t.Fatal(err)
-		}
+		_, err = io.WriteString(c, b.String())
+		require.NoError(t, err)
 		out, _ := io.ReadAll(c)
 		return out
 	}
 	bodyOf := func(resp []byte, method string) (*wire.Response, []byte) {
 		t.Helper()
 		r, err := wire.ReadResponse(bufio.NewReader(bytes.NewReader(resp)), method)
-		if err != nil {
-			t.Fatalf("captured response %q: %v", resp, err)
-		}
+		require.NoError(t, err, "captured response %q", resp)
 		b, err := io.ReadAll(r.Body)
-		if err != nil {
-			t.Fatalf("captured body: %v", err)
-		}
+		require.NoError(t, err, "captured body")
 		return r, b
 	}
 	write := func(target, name string, values ...string) {
 		t.Helper()
 		dir := filepath.Join("testdata", "fuzz", target)
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.MkdirAll(dir, 0o755))
 		data := "go test fuzz v1\n" + strings.Join(values, "\n") + "\n"
-		if err := os.WriteFile(filepath.Join(dir, "real-"+name), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "real-"+name), []byte(data), 0o644))
 		t.Logf("wrote %s/real-%s (%d bytes)", dir, name, len(data))
 	}
 	bytesV := func(b []byte) string { return fmt.Sprintf("[]byte(%q)", b) }
@@ -94,9 +85,8 @@ func TestCaptureSeeds(t *testing.T) {
 		spec, _ := json.Marshal(map[string]any{"Image": image, "Cmd": []string{"sh", "-c", cmd}})
 		_, b := bodyOf(raw("POST", "/v1.41/containers/create", string(spec)), "POST")
 		var r struct{ Id string }
-		if err := json.Unmarshal(b, &r); err != nil || r.Id == "" {
-			t.Fatalf("create: %s", b)
-		}
+		require.NoError(t, json.Unmarshal(b, &r), "create: %s", b)
+		require.NotEmpty(t, r.Id, "create: %s", b)
 		t.Cleanup(func() { raw("DELETE", "/v1.41/containers/"+r.Id+"?force=1", "") })
 		return r.Id
 	}

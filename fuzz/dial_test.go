@@ -11,17 +11,21 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dockwire/dockwire/dial"
 )
 
 // checkHost reports what is wrong with a Host that ParseHost accepted.
 func checkHost(t *testing.T, in string, h dial.Host) {
 	t.Helper()
+	require.Contains(t, []string{"unix", "npipe", "tcp", "ssh"}, h.Scheme, "%q: unknown scheme accepted", in)
 	switch h.Scheme {
 	case "unix", "npipe":
-		if h.User != "" || h.Path != "" || h.TLS || h.Addr == "" {
-			t.Fatalf("%q: bad %s host %+v", in, h.Scheme, h)
-		}
+		require.Empty(t, h.User, "%q: %s host %+v", in, h.Scheme, h)
+		require.Empty(t, h.Path, "%q: %s host %+v", in, h.Scheme, h)
+		require.False(t, h.TLS, "%q: %s host %+v", in, h.Scheme, h)
+		require.NotEmpty(t, h.Addr, "%q: %s host %+v", in, h.Scheme, h)
 	case "tcp", "ssh":
 		host, port, err := net.SplitHostPort(h.Addr)
 		if h.Scheme == "ssh" && err != nil {
@@ -31,39 +35,28 @@ func checkHost(t *testing.T, in string, h dial.Host) {
 				err = errors.New("IPv6 literal without brackets, or brackets around a name")
 			}
 		}
-		if err != nil || host == "" || port == "" {
-			t.Fatalf("%q: Addr %q is not host[:port]: %v", in, h.Addr, err)
-		}
+		require.NoError(t, err, "%q: Addr %q is not host[:port]", in, h.Addr)
+		require.NotEmpty(t, host, "%q: Addr %q is not host[:port]", in, h.Addr)
+		require.NotEmpty(t, port, "%q: Addr %q is not host[:port]", in, h.Addr)
 		// Either would become an option if an ssh command line is built.
-		if strings.HasPrefix(host, "-") || strings.HasPrefix(h.User, "-") {
-			t.Fatalf("%q: accepted a host or user starting with '-': %+v", in, h)
+		require.NotRegexp(t, "^-", host, "%q: accepted a host starting with '-': %+v", in, h)
+		require.NotRegexp(t, "^-", h.User, "%q: accepted a user starting with '-': %+v", in, h)
+		require.NotRegexp(t, "[:@/ \t\r\n]", h.User, "%q: odd ssh user", in)
+		if h.Scheme == "tcp" {
+			require.Empty(t, h.User, "%q: tcp host with a user: %+v", in, h)
+			require.Empty(t, h.Path, "%q: tcp host with a path: %+v", in, h)
+		} else {
+			require.False(t, h.TLS, "%q: ssh host with TLS", in)
 		}
-		if strings.ContainsAny(h.User, ":@/ \t\r\n") {
-			t.Fatalf("%q: odd ssh user %q", in, h.User)
+		if h.Path != "" {
+			require.Regexp(t, "^/", h.Path, "%q: ssh path is not absolute", in)
 		}
-		if h.Scheme == "tcp" && (h.User != "" || h.Path != "") {
-			t.Fatalf("%q: tcp host with user or path: %+v", in, h)
-		}
-		if h.Scheme == "ssh" && h.TLS {
-			t.Fatalf("%q: ssh host with TLS", in)
-		}
-		if h.Path != "" && !strings.HasPrefix(h.Path, "/") {
-			t.Fatalf("%q: ssh path %q is not absolute", in, h.Path)
-		}
-	default:
-		t.Fatalf("%q: unknown scheme %q accepted", in, h.Scheme)
 	}
 	s := h.String()
 	again, err := dial.ParseHost(s)
-	if err != nil {
-		t.Fatalf("%q: String() %q does not parse: %v", in, s, err)
-	}
-	if again != h {
-		t.Fatalf("%q: round trip through %q gives %+v, want %+v", in, s, again, h)
-	}
-	if again.String() != s {
-		t.Fatalf("%q: String not stable: %q then %q", in, s, again.String())
-	}
+	require.NoError(t, err, "%q: String() %q does not parse", in, s)
+	require.Equal(t, h, again, "%q: round trip through %q", in, s)
+	require.Equal(t, s, again.String(), "%q: String not stable", in)
 }
 
 // FuzzDialParseHost (target 8): errors are *dial.Error{Op: "parse"} with a
@@ -83,12 +76,9 @@ func FuzzDialParseHost(f *testing.F) {
 		h, err := dial.ParseHost(in)
 		if err != nil {
 			var de *dial.Error
-			if !errors.As(err, &de) || de.Op != "parse" {
-				t.Fatalf("%q: error %v is not *dial.Error{Op: parse}", in, err)
-			}
-			if h != (dial.Host{}) {
-				t.Fatalf("%q: error with non-zero Host %+v", in, h)
-			}
+			require.ErrorAs(t, err, &de, "%q", in)
+			require.Equal(t, "parse", de.Op, "%q: %v", in, err)
+			require.Zero(t, h, "%q: error with non-zero Host", in)
 			return
 		}
 		checkHost(t, in, h)
@@ -137,9 +127,7 @@ func FuzzDialContexts(f *testing.F) {
 			return
 		}
 		dir := t.TempDir()
-		if err := os.WriteFile(filepath.Join(dir, "config.json"), config, 0o600); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "config.json"), config, 0o600))
 		// The CLI's view of config.json.
 		var cf struct {
 			CurrentContext string `json:"currentContext"`
@@ -155,12 +143,8 @@ func FuzzDialContexts(f *testing.F) {
 		if name != "" {
 			sum := sha256.Sum256([]byte(name))
 			md := filepath.Join(dir, "contexts", "meta", hex.EncodeToString(sum[:]))
-			if err := os.MkdirAll(md, 0o700); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(md, "meta.json"), meta, 0o600); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, os.MkdirAll(md, 0o700))
+			require.NoError(t, os.WriteFile(filepath.Join(md, "meta.json"), meta, 0o600))
 		}
 		vars := map[string]string{"DOCKER_CONFIG": dir, "HOME": dir, "DOCKER_CONTEXT": env}
 		cfg, err := dial.FromLookup(func(k string) (string, bool) { v, ok := vars[k]; return v, ok })
@@ -189,39 +173,28 @@ func FuzzDialContexts(f *testing.F) {
 
 		if err != nil {
 			var de *dial.Error
-			if !errors.As(err, &de) || de.Op != "context" {
-				t.Fatalf("error %v is not *dial.Error{Op: context}", err)
-			}
-			if cfg.Host != "" || cfg.Context != "" || cfg.TLS != nil {
-				t.Fatalf("error %v with a config %+v", err, cfg)
-			}
-			if wantOK {
-				t.Fatalf("config %q, meta %q, DOCKER_CONTEXT %q: refused (%v) what the CLI accepts", config, meta, env, err)
-			}
+			require.ErrorAs(t, err, &de)
+			require.Equal(t, "context", de.Op, "%v", err)
+			require.Empty(t, cfg.Host, "error %v with a config", err)
+			require.Empty(t, cfg.Context, "error %v with a config", err)
+			require.Nil(t, cfg.TLS, "error %v with a config", err)
+			require.False(t, wantOK, "config %q, meta %q, DOCKER_CONTEXT %q: refused (%v) what the CLI accepts", config, meta, env, err)
 			return
 		}
-		if !wantOK {
-			t.Fatalf("config %q, meta %q, DOCKER_CONTEXT %q: accepted %+v", config, meta, env, cfg)
-		}
-		if cfg.ConfigDir != dir {
-			t.Fatalf("ConfigDir %q, want %q", cfg.ConfigDir, dir)
-		}
+		require.True(t, wantOK, "config %q, meta %q, DOCKER_CONTEXT %q: accepted %+v", config, meta, env, cfg)
+		require.Equal(t, dir, cfg.ConfigDir)
 		h, perr := dial.ParseHost(cfg.Host)
-		if perr != nil {
-			t.Fatalf("Config.Host %q does not parse: %v", cfg.Host, perr)
-		}
+		require.NoError(t, perr, "Config.Host %q does not parse", cfg.Host)
 		checkHost(t, cfg.Host, h)
 		if want == nil {
-			if cfg.Host != dial.DefaultHost || cfg.Context != "" {
-				t.Fatalf("no context: host %q, context %q", cfg.Host, cfg.Context)
-			}
+			require.Equal(t, dial.DefaultHost, cfg.Host, "no context")
+			require.Empty(t, cfg.Context, "no context")
 			return
 		}
-		if h != *want || cfg.Context != name {
-			t.Fatalf("context %q: host %+v (context %q), want %+v", name, h, cfg.Context, *want)
-		}
-		if cfg.TLS != nil && h.Scheme != "tcp" {
-			t.Fatalf("TLS for a %s host", h.Scheme)
+		require.Equal(t, *want, h, "context %q", name)
+		require.Equal(t, name, cfg.Context)
+		if cfg.TLS != nil {
+			require.Equal(t, "tcp", h.Scheme, "TLS for a non-tcp host")
 		}
 	})
 }

@@ -1,10 +1,11 @@
 package fuzz
 
 import (
-	"errors"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/wire"
@@ -20,45 +21,48 @@ func FuzzParseMemory(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		n, err := endpoints.ParseMemory(s)
 		if err != nil {
-			if !errors.Is(err, wire.ErrInvalidArgument) || !strings.HasPrefix(err.Error(), "endpoints: ") {
-				t.Fatalf("%q: untyped error %v", s, err)
-			}
+			require.ErrorIs(t, err, wire.ErrInvalidArgument, "%q", s)
+			require.Regexp(t, "^endpoints: ", err.Error(), "%q", s)
 			return
 		}
-		if n < 0 {
-			t.Fatalf("%q: negative %d", s, n)
-		}
-		if again, err := endpoints.ParseMemory(strconv.FormatInt(n, 10)); err != nil || again != n {
-			t.Fatalf("%q = %d, but %d parses to %d, %v", s, n, n, again, err)
-		}
+		require.GreaterOrEqual(t, n, int64(0), "%q", s)
+		again, err := endpoints.ParseMemory(strconv.FormatInt(n, 10))
+		require.NoError(t, err, "%q = %d, reparsed", s, n)
+		require.Equal(t, n, again, "%q = %d, reparsed", s, n)
 	})
 }
 
 // FuzzParsePortSpec: docker run's -p syntax. Never panics; errors wrap
-// wire.ErrInvalidArgument; a success has a port in 1-65535 with a known
-// protocol, and ParsePort accepts it back unchanged.
+// wire.ErrInvalidArgument; a success has ports in 1-65535 with a known
+// protocol, each with a binding, and ParsePort accepts them back unchanged.
 func FuzzParsePortSpec(f *testing.F) {
-	for _, s := range []string{"80", "8080:80/udp", "127.0.0.1::53/sctp", "[::1]:1:2", "80/xyz", "70000", "a:b:c:d", "[", "[]:"} {
+	for _, s := range []string{"80", "8080:80/udp", "127.0.0.1::53/sctp", "[::1]:1:2", "80/xyz", "70000", "a:b:c:d", "[", "[]:", "8000-8010:80-90/udp", "8000-8010:80"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		p, _, err := endpoints.ParsePortSpec(s)
+		m, err := endpoints.ParsePortSpec(s)
 		if err != nil {
-			if !errors.Is(err, wire.ErrInvalidArgument) {
-				t.Fatalf("%q: untyped error %v", s, err)
-			}
+			require.ErrorIs(t, err, wire.ErrInvalidArgument, "%q", s)
 			return
 		}
-		num, proto, _ := strings.Cut(string(p), "/")
-		if n, err := strconv.Atoi(num); err != nil || n < 1 || n > 65535 || strconv.Itoa(n) != num {
-			t.Fatalf("%q: port %q", s, p)
-		}
-		if proto != "tcp" && proto != "udp" && proto != "sctp" {
-			t.Fatalf("%q: protocol %q", s, proto)
-		}
-		q, err := endpoints.ParsePort(string(p))
-		if err != nil || q != p {
-			t.Fatalf("%q: port %q does not re-parse: %q %v", s, p, q, err)
+		require.NotEmpty(t, m, "%q: success with no port", s)
+		for p, bs := range m {
+			require.Len(t, bs, 1, "%q: port %q's bindings", s, p)
+			checkPort(t, s, p)
 		}
 	})
+}
+
+func checkPort(t *testing.T, s string, p endpoints.Port) {
+	t.Helper()
+	num, proto, _ := strings.Cut(string(p), "/")
+	n, err := strconv.Atoi(num)
+	require.NoError(t, err, "%q: port %q", s, p)
+	require.Equal(t, num, strconv.Itoa(n), "%q: port %q", s, p)
+	require.GreaterOrEqual(t, n, 1, "%q: port %q", s, p)
+	require.LessOrEqual(t, n, 65535, "%q: port %q", s, p)
+	require.Contains(t, []string{"tcp", "udp", "sctp"}, proto, "%q: protocol", s)
+	q, err := endpoints.ParsePort(string(p))
+	require.NoError(t, err, "%q: port %q re-parsed", s, p)
+	require.Equal(t, p, q, "%q: port %q re-parsed", s, p)
 }

@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dockwire/dockwire/mux"
 )
 
@@ -44,27 +46,19 @@ func FuzzMuxReader(f *testing.F) {
 		runtime.ReadMemStats(&before)
 		_, _ = mux.Copy(io.Discard, io.Discard, bytes.NewReader(in))
 		runtime.ReadMemStats(&after)
-		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 128<<10 {
-			t.Fatalf("Copy allocated %d bytes for %d input bytes", alloc, len(in))
-		}
+		require.LessOrEqual(t, after.TotalAlloc-before.TotalAlloc, uint64(128<<10), "bytes Copy allocated for %d input bytes", len(in))
 
 		var stdout, stderr bytes.Buffer
 		n, err := mux.Copy(&stdout, &stderr, bytes.NewReader(in))
 		got := int64(stdout.Len() + stderr.Len())
-		if n != got {
-			t.Fatalf("Copy returned %d, delivered %d", n, got)
-		}
-		if got > int64(len(in)) {
-			t.Fatalf("delivered %d bytes from %d input bytes", got, len(in))
-		}
+		require.Equal(t, got, n, "Copy's count, against the bytes it delivered")
+		require.LessOrEqual(t, got, int64(len(in)), "bytes delivered from %d input bytes", len(in))
 		if err != nil {
 			var fe *mux.FormatError
 			var de *mux.DaemonError
-			if !errors.As(err, &fe) && !errors.As(err, &de) && !errors.Is(err, io.ErrUnexpectedEOF) {
-				t.Fatalf("untyped Copy error %T: %v", err, err)
-			}
-			if de != nil && len(de.Message) > 16<<10 {
-				t.Fatalf("DaemonError message of %d bytes", len(de.Message))
+			require.True(t, errors.As(err, &fe) || errors.As(err, &de) || errors.Is(err, io.ErrUnexpectedEOF), "untyped Copy error %T: %v", err, err)
+			if de != nil {
+				require.LessOrEqual(t, len(de.Message), 16<<10, "bytes of the DaemonError's message")
 			}
 		}
 		// The iterator sees the same payload bytes, in the same order.
@@ -79,9 +73,7 @@ func FuzzMuxReader(f *testing.F) {
 				}
 				break
 			}
-			if s != r.Stream() {
-				t.Fatalf("Next said %v, Stream says %v", s, r.Stream())
-			}
+			require.Equal(t, s, r.Stream(), "Stream(), against what Next said")
 			if s == mux.Systemerr {
 				break
 			}
@@ -90,20 +82,17 @@ func FuzzMuxReader(f *testing.F) {
 				w = &errb
 			}
 			k, err := io.Copy(w, r)
-			if err == nil && k != int64(size) {
-				t.Fatalf("frame of %d bytes read as %d without error", size, k)
-			}
 			if err != nil {
 				ierr = err
 				break
 			}
+			require.EqualValues(t, size, k, "bytes of a frame read without error")
 		}
-		if !bytes.Equal(out.Bytes(), stdout.Bytes()) || !bytes.Equal(errb.Bytes(), stderr.Bytes()) {
-			t.Fatalf("iterator and Copy disagree")
-		}
+		require.Equal(t, stdout.String(), out.String(), "stdout: iterator and Copy disagree")
+		require.Equal(t, stderr.String(), errb.String(), "stderr: iterator and Copy disagree")
 		var de *mux.DaemonError
-		if (err == nil) != (ierr == nil) && !errors.As(err, &de) {
-			t.Fatalf("Copy err %v, iterator err %v", err, ierr)
+		if !errors.As(err, &de) {
+			require.Equal(t, err == nil, ierr == nil, "Copy err %v, iterator err %v", err, ierr)
 		}
 	})
 }
@@ -129,23 +118,21 @@ func FuzzMuxRoundTrip(f *testing.F) {
 		var wire bytes.Buffer
 		m := mux.NewMuxer(&wire)
 		for _, w := range writes {
-			if n, err := m.WriteFrame(w.s, w.p); n != len(w.p) || err != nil {
-				t.Fatalf("WriteFrame = %d, %v", n, err)
-			}
+			n, err := m.WriteFrame(w.s, w.p)
+			require.NoError(t, err, "WriteFrame")
+			require.Equal(t, len(w.p), n, "WriteFrame")
 		}
 		r := mux.NewReader(&wire)
 		for i, w := range writes {
 			s, size, err := r.Next()
-			if err != nil || s != w.s || size != uint32(len(w.p)) {
-				t.Fatalf("frame %d: Next = %v, %d, %v; want %v, %d", i, s, size, err, w.s, len(w.p))
-			}
+			require.NoError(t, err, "frame %d: Next", i)
+			require.Equal(t, w.s, s, "frame %d: stream", i)
+			require.EqualValues(t, len(w.p), size, "frame %d: size", i)
 			p, err := io.ReadAll(r)
-			if err != nil || !bytes.Equal(p, w.p) {
-				t.Fatalf("frame %d: payload %q, %v; want %q", i, p, err, w.p)
-			}
+			require.NoError(t, err, "frame %d: payload", i)
+			require.Equal(t, string(w.p), string(p), "frame %d: payload", i)
 		}
-		if _, _, err := r.Next(); err != io.EOF {
-			t.Fatalf("after the last frame: %v, want io.EOF", err)
-		}
+		_, _, err := r.Next()
+		require.Equal(t, io.EOF, err, "after the last frame")
 	})
 }

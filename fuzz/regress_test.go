@@ -3,14 +3,15 @@ package fuzz
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire/tarstream"
 	"github.com/dockwire/dockwire/wire"
@@ -29,15 +30,12 @@ func TestWireRequestControlByteInHeader(t *testing.T) {
 		req.Header.Set("X-Fuzz", v)
 		var buf bytes.Buffer
 		err := wire.WriteRequest(bufio.NewWriter(&buf), "h", req, wire.Version{})
-		if !errors.Is(err, wire.ErrInvalidArgument) || buf.Len() != 0 {
-			t.Errorf("header value %q: err %v, wrote %q", v, err, buf.Bytes())
-		}
+		assert.ErrorIs(t, err, wire.ErrInvalidArgument, "header value %q", v)
+		assert.Empty(t, buf.String(), "written for header value %q", v)
 	}
 	req := &wire.Request{Method: "GET", Path: "/_ping", Header: wire.Header{"X-Ok": {"a\tb é"}}}
 	var buf bytes.Buffer
-	if err := wire.WriteRequest(bufio.NewWriter(&buf), "h", req, wire.Version{}); err != nil {
-		t.Errorf("HTAB, space and UTF-8 refused: %v", err)
-	}
+	assert.NoError(t, wire.WriteRequest(bufio.NewWriter(&buf), "h", req, wire.Version{}), "HTAB, space and UTF-8 refused")
 }
 
 // TestTarRoundTripNonUTF8Dir: FuzzTarRoundTrip/a7829b828a5f9947 (found when
@@ -49,21 +47,15 @@ func TestTarRoundTripNonUTF8Dir(t *testing.T) {
 		t.Skipf("file system refuses a non-UTF-8 name: %v", err)
 	}
 	rc, err := tarstream.Dir(src, tarstream.DirOptions{Deterministic: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	data, err := io.ReadAll(rc)
 	rc.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	dst := filepath.Join(t.TempDir(), "dst")
-	if err := tarstream.Extract(bytes.NewReader(data), dst, tarstream.ExtractOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if fi, err := os.Stat(filepath.Join(dst, "\x83")); err != nil || !fi.IsDir() {
-		t.Fatalf("directory \\x83 not extracted: %v", err)
-	}
+	require.NoError(t, tarstream.Extract(bytes.NewReader(data), dst, tarstream.ExtractOptions{}))
+	fi, err := os.Stat(filepath.Join(dst, "\x83"))
+	require.NoError(t, err, "directory \\x83 not extracted")
+	assert.True(t, fi.IsDir(), "\\x83 extracted as %v, not a directory", fi.Mode())
 }
 
 // TestWireStreamMistypedErrorDetail: FuzzWireStream/0d80b405e56d975c.
@@ -81,17 +73,20 @@ func TestWireStreamMistypedErrorDetail(t *testing.T) {
 		{`{"errorDetail":{}}`, true},
 		{`{"error":"boom","errorDetail":5}`, true},
 	} {
-		s := wire.NewStream[json.RawMessage](context.Background(), io.NopCloser(strings.NewReader(tt.rec)), "", wire.StreamOptions{})
+		s := wire.NewStream[json.RawMessage](t.Context(), io.NopCloser(strings.NewReader(tt.rec)), "", wire.StreamOptions{})
 		n := 0
 		for s.Next() {
 			n++
 		}
 		var se *wire.StreamError
-		if got := errors.As(s.Err(), &se); got != tt.wantErr || (!tt.wantErr && n != 1) {
-			t.Errorf("%s: %d records, err %v; want error record %v", tt.rec, n, s.Err(), tt.wantErr)
+		if tt.wantErr {
+			assert.ErrorAs(t, s.Err(), &se, "%s: an error record", tt.rec)
+		} else {
+			assert.NotErrorAs(t, s.Err(), &se, "%s: a plain record", tt.rec)
+			assert.Equal(t, 1, n, "%s: records", tt.rec)
 		}
-		if se != nil && strings.Contains(tt.rec, "boom") && se.Message != "boom" {
-			t.Errorf("%s: message %q", tt.rec, se.Message)
+		if se != nil && strings.Contains(tt.rec, "boom") {
+			assert.Equal(t, "boom", se.Message, tt.rec)
 		}
 	}
 }

@@ -18,6 +18,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/dockwire/dockwire/tarstream"
 )
 
@@ -56,9 +59,7 @@ func describeTree(t *testing.T, root string, skip string, times bool) []string {
 		out = append(out, s)
 		return nil
 	})
-	if err != nil {
-		t.Fatalf("walking %s: %v", root, err)
-	}
+	require.NoError(t, err, "walking %s", root)
 	sort.Strings(out)
 	return out
 }
@@ -84,10 +85,12 @@ func tooDeep(data []byte) bool {
 }
 
 // FuzzTarExtract (target 10) extracts arbitrary bytes into parent/dst, beside
-// a sibling with a sentinel file and a prefix-sharing sibling dst2. After each
-// run the whole temp parent is walked: nothing outside dst was created,
-// changed or removed, and every symbolic link in dst stays inside it.
-// Errors are typed.
+// a sibling with a sentinel file and a prefix-sharing sibling dst2, twice:
+// with the default options and with AbsoluteSymlinks (docker cp's links).
+// After each run the whole temp parent is walked: nothing outside dst was
+// created, changed or removed, and every symbolic link in dst stays inside
+// it (but, with AbsoluteSymlinks, those with an absolute target). Errors
+// are typed.
 func FuzzTarExtract(f *testing.F) {
 	tars, _ := filepath.Glob(filepath.Join("..", "tarstream", "testdata", "malicious", "*.tar"))
 	for _, p := range tars {
@@ -102,49 +105,46 @@ func FuzzTarExtract(f *testing.F) {
 		if len(data) > 256<<10 || tooDeep(data) {
 			return
 		}
-		parent := t.TempDir()
-		dst := filepath.Join(parent, "dst")
-		for _, d := range []string{"dst", "dst2", "outside"} {
-			if err := os.Mkdir(filepath.Join(parent, d), 0o755); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := os.WriteFile(filepath.Join(parent, "outside", "sentinel"), []byte("do not touch"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		before := describeTree(t, parent, "dst", true)
-		// Caps keep a header claiming terabytes from writing them.
-		err := tarstream.Extract(bytes.NewReader(data), dst, tarstream.ExtractOptions{MaxBytes: 4 << 20, MaxEntries: 1000})
+		extractContained(t, data, false)
+		extractContained(t, data, true)
+	})
+}
+
+func extractContained(t *testing.T, data []byte, absolute bool) {
+	parent := t.TempDir()
+	dst := filepath.Join(parent, "dst")
+	for _, d := range []string{"dst", "dst2", "outside"} {
+		require.NoError(t, os.Mkdir(filepath.Join(parent, d), 0o755))
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(parent, "outside", "sentinel"), []byte("do not touch"), 0o644))
+	before := describeTree(t, parent, "dst", true)
+	// Caps keep a header claiming terabytes from writing them.
+	err := tarstream.Extract(bytes.NewReader(data), dst, tarstream.ExtractOptions{MaxBytes: 4 << 20, MaxEntries: 1000, AbsoluteSymlinks: absolute})
+	if err != nil {
+		var ee *tarstream.EntryError
+		require.True(t, errors.As(err, &ee) || errors.Is(err, tar.ErrHeader) || errors.Is(err, io.ErrUnexpectedEOF) ||
+			errors.Is(err, tarstream.ErrTooManyEntries) || errors.Is(err, tarstream.ErrTooLarge), "untyped Extract error %T: %v", err, err)
+	}
+	require.Equal(t, before, describeTree(t, parent, "dst", true), "the tree outside dst changed")
+	filepath.WalkDir(dst, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			var ee *tarstream.EntryError
-			if !errors.As(err, &ee) && !errors.Is(err, tar.ErrHeader) && !errors.Is(err, io.ErrUnexpectedEOF) &&
-				!errors.Is(err, tarstream.ErrTooManyEntries) && !errors.Is(err, tarstream.ErrTooLarge) {
-				t.Fatalf("untyped Extract error %T: %v", err, err)
-			}
-		}
-		if after := describeTree(t, parent, "dst", true); !slices.Equal(before, after) {
-			t.Fatalf("outside dst changed:\nbefore %q\nafter  %q", before, after)
-		}
-		filepath.WalkDir(dst, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return nil
-			}
-			if d.IsDir() {
-				os.Chmod(p, 0o755) // let TempDir clean up read-only dirs
-			}
-			if d.Type()&fs.ModeSymlink == 0 {
-				return nil
-			}
-			target, _ := os.Readlink(p)
-			if filepath.IsAbs(target) {
-				t.Fatalf("absolute symlink %s -> %s in dst", p, target)
-			}
-			rel, err := filepath.Rel(dst, filepath.Join(filepath.Dir(p), target))
-			if err != nil || !filepath.IsLocal(rel) && rel != "." {
-				t.Fatalf("symlink %s -> %s leaves dst", p, target)
-			}
 			return nil
-		})
+		}
+		if d.IsDir() {
+			os.Chmod(p, 0o755) // let TempDir clean up read-only dirs
+		}
+		if d.Type()&fs.ModeSymlink == 0 {
+			return nil
+		}
+		target, _ := os.Readlink(p)
+		if filepath.IsAbs(target) {
+			require.True(t, absolute, "absolute symlink %s -> %s in dst", p, target)
+			return nil
+		}
+		rel, err := filepath.Rel(dst, filepath.Join(filepath.Dir(p), target))
+		require.NoError(t, err, "symlink %s -> %s", p, target)
+		require.True(t, filepath.IsLocal(rel) || rel == ".", "symlink %s -> %s leaves dst", p, target)
+		return nil
 	})
 }
 
@@ -195,9 +195,7 @@ func FuzzTarRoundTrip(f *testing.F) {
 		// Built through an os.Root: the fuzzer's links must not lead the
 		// writes out of src (a link to /dev/stdin, to /tmp...).
 		root, err := os.OpenRoot(src)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		defer root.Close()
 		n, unsafe := 0, false
 		for line := range strings.SplitSeq(spec, "\n") {
@@ -237,28 +235,20 @@ func FuzzTarRoundTrip(f *testing.F) {
 			}
 		}
 		rc, err := tarstream.Dir(src, tarstream.DirOptions{Deterministic: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		defer rc.Close()
 		data, err := io.ReadAll(rc)
-		if err != nil {
-			t.Fatalf("Dir: %v", err)
-		}
+		require.NoError(t, err, "Dir")
 		dst := filepath.Join(t.TempDir(), "dst")
 		err = tarstream.Extract(bytes.NewReader(data), dst, tarstream.ExtractOptions{})
-		if err != nil {
-			if unsafe && (errors.Is(err, tarstream.ErrInsecurePath) || errors.Is(err, tarstream.ErrNameTooLong)) {
-				return
-			}
-			t.Fatalf("Extract: %v", err)
+		if err != nil && unsafe && (errors.Is(err, tarstream.ErrInsecurePath) || errors.Is(err, tarstream.ErrNameTooLong)) {
+			return
 		}
+		require.NoError(t, err, "Extract")
 		if unsafe {
-			t.Fatalf("Extract accepted a tree with an unsafe link: %q", describeTree(t, src, "", false))
+			require.FailNow(t, "Extract accepted a tree with an unsafe link", "%q", describeTree(t, src, "", false))
 		}
-		if want, got := describeTree(t, src, "", false), describeTree(t, dst, "", false); !slices.Equal(want, got) {
-			t.Fatalf("trees differ\n src %q\n dst %q", want, got)
-		}
+		require.Equal(t, describeTree(t, src, "", false), describeTree(t, dst, "", false), "the tree extracted, against the tree archived")
 	})
 }
 
@@ -274,9 +264,7 @@ func FuzzTarPathStat(f *testing.F) {
 	f.Fuzz(func(t *testing.T, header string) {
 		s, err := tarstream.ParsePathStat(header)
 		if err != nil {
-			if !errors.Is(err, tarstream.ErrPathStat) {
-				t.Fatalf("%q: untyped error %v", header, err)
-			}
+			require.ErrorIs(t, err, tarstream.ErrPathStat, "%q", header)
 			return
 		}
 		enc, err := s.Encode()
@@ -284,12 +272,12 @@ func FuzzTarPathStat(f *testing.F) {
 			return // e.g. a year the JSON encoder refuses
 		}
 		s2, err := tarstream.ParsePathStat(enc)
-		if err != nil {
-			t.Fatalf("re-parse of %q: %v", enc, err)
-		}
-		if s2.Name != s.Name || s2.Size != s.Size || s2.Mode != s.Mode || !s2.Mtime.Equal(s.Mtime) || s2.LinkTarget != s.LinkTarget {
-			t.Errorf("round trip %+v -> %+v", s, s2)
-		}
+		require.NoError(t, err, "re-parse of %q", enc)
+		assert.Equal(t, s.Name, s2.Name, "Name round trip")
+		assert.Equal(t, s.Size, s2.Size, "Size round trip")
+		assert.Equal(t, s.Mode, s2.Mode, "Mode round trip")
+		assert.True(t, s2.Mtime.Equal(s.Mtime), "Mtime round trip: %v -> %v", s.Mtime, s2.Mtime)
+		assert.Equal(t, s.LinkTarget, s2.LinkTarget, "LinkTarget round trip")
 	})
 }
 
@@ -307,17 +295,13 @@ func FuzzTarMatcher(f *testing.F) {
 		}
 		m, err := tarstream.NewMatcher(strings.Split(patterns, "\n"))
 		if err != nil {
-			if !errors.Is(err, tarstream.ErrBadPattern) {
-				t.Fatalf("untyped NewMatcher error %v", err)
-			}
+			require.ErrorIs(t, err, tarstream.ErrBadPattern, "NewMatcher")
 			return
 		}
 		got, err := m.Match(name)
-		if err != nil {
-			t.Fatalf("Match: %v", err)
-		}
-		if again, _ := m.Match("./" + name); again != got && !strings.HasPrefix(name, "/") {
-			t.Errorf("Match(%q)=%v but Match(./%s)=%v", name, got, name, again)
+		require.NoError(t, err, "Match")
+		if again, _ := m.Match("./" + name); !strings.HasPrefix(name, "/") {
+			assert.Equal(t, got, again, "Match(./%s), against Match(%q)", name, name)
 		}
 	})
 }

@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dockwire/dockwire/wire"
 )
 
@@ -122,7 +124,7 @@ func FuzzWirePool(f *testing.F) {
 		c := wire.NewClient(d.dial, wire.Options{Version: wire.Version{Major: 1, Minor: 41}, PoolSize: 1, Timeout: 100 * time.Millisecond})
 		// The first answer may be a stream that never ends (a body without
 		// length on a connection the daemon keeps): its own ctx ends it.
-		ctx1, cancel1 := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		ctx1, cancel1 := context.WithTimeout(t.Context(), 300*time.Millisecond)
 		defer cancel1()
 		first := &wire.Request{Method: "GET", Path: "/one"}
 		if mode&1 != 0 {
@@ -145,34 +147,30 @@ func FuzzWirePool(f *testing.F) {
 		select {
 		case <-d.written:
 		case <-time.After(5 * time.Second):
-			t.Fatal("the daemon never wrote its answer to the first request")
+			require.FailNow(t, "the daemon never wrote its answer to the first request")
 		}
 
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 		defer cancel()
 		second := &wire.Request{Method: "GET", Path: "/two"}
 		if mode&16 != 0 {
 			second.Method, second.Body, second.ContentLength = "POST", strings.NewReader("{}"), 2
 		}
 		resp, err := c.Do(ctx, second)
-		if err != nil {
-			t.Fatalf("second request failed after %q (mode %#x): %v", one, mode, err)
-		}
+		require.NoError(t, err, "second request, after %q (mode %#x)", one, mode)
 		got, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if err != nil || resp.StatusCode != 200 || string(got) != d.nonce {
-			t.Fatalf("second request answered %d %q (%v), want 200 %q, after %q (mode %#x)", resp.StatusCode, got, err, d.nonce, one, mode)
-		}
-		if ctx.Err() != nil {
-			t.Fatal("the requests ran until their ctx ended")
-		}
+		require.NoError(t, err, "second request's body, after %q (mode %#x)", one, mode)
+		require.Equal(t, 200, resp.StatusCode, "second request's status, after %q (mode %#x)", one, mode)
+		require.Equal(t, d.nonce, string(got), "second request's answer, after %q (mode %#x)", one, mode)
+		require.NoError(t, ctx.Err(), "the requests ran until their ctx ended")
 		c.Close()
 		done := make(chan struct{})
 		go func() { d.wg.Wait(); close(done) }()
 		select {
 		case <-done:
 		case <-time.After(5 * time.Second):
-			t.Fatal("a connection was left open after Client.Close")
+			require.FailNow(t, "a connection was left open after Client.Close")
 		}
 	})
 }

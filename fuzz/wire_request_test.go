@@ -7,12 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"maps"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire/wire"
 )
@@ -22,9 +22,7 @@ import (
 func readWritten(t *testing.T, b []byte) *http.Request {
 	t.Helper()
 	r, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(b)))
-	if err != nil {
-		t.Fatalf("net/http cannot parse the request %q: %v", b, err)
-	}
+	require.NoError(t, err, "net/http cannot parse the request %q", b)
 	return r
 }
 
@@ -47,18 +45,17 @@ func FuzzWireRequest(f *testing.F) {
 	f.Fuzz(func(t *testing.T, id, key, val, fname, fval, hval string) {
 		p, err := wire.Path("/containers/{}/json", id)
 		if err != nil {
-			if !errors.Is(err, wire.ErrInvalidArgument) || (id != "" && id != "." && id != "..") {
-				t.Fatalf("Path(%q): %v", id, err)
-			}
+			require.ErrorIs(t, err, wire.ErrInvalidArgument, "Path(%q)", id)
+			require.Contains(t, []string{"", ".", ".."}, id, "Path(%q) refused: %v", id, err)
 			return
 		}
 		seg := strings.TrimSuffix(strings.TrimPrefix(p, "/containers/"), "/json")
-		if "/containers/"+seg+"/json" != p || strings.ContainsAny(seg, "/?# ") || seg == "." || seg == ".." {
-			t.Fatalf("Path(%q) = %q changes the path's shape", id, p)
-		}
-		if back, err := url.PathUnescape(seg); err != nil || back != id {
-			t.Fatalf("Path(%q) segment %q decodes to %q, %v", id, seg, back, err)
-		}
+		require.Equal(t, p, "/containers/"+seg+"/json", "Path(%q) changes the path's shape", id)
+		require.NotRegexp(t, "[/?# ]", seg, "Path(%q) = %q changes the path's shape", id, p)
+		require.NotContains(t, []string{".", ".."}, seg, "Path(%q) = %q changes the path's shape", id, p)
+		back, err := url.PathUnescape(seg)
+		require.NoError(t, err, "Path(%q) segment %q", id, seg)
+		require.Equal(t, id, back, "Path(%q) segment %q decoded", id, seg)
 
 		filters := wire.Filters{fname: {fval}}
 		q := url.Values{key: {val}}
@@ -70,56 +67,40 @@ func FuzzWireRequest(f *testing.F) {
 		var buf bytes.Buffer
 		err = wire.WriteRequest(bufio.NewWriter(&buf), "api.moby.localhost", req, wire.Version{Major: 1, Minor: 41})
 		if strings.ContainsAny(hval, "\r\n\x00") {
-			if !errors.Is(err, wire.ErrInvalidArgument) || buf.Len() != 0 {
-				t.Fatalf("header value %q: err %v, wrote %q", hval, err, buf.Bytes())
-			}
+			require.ErrorIs(t, err, wire.ErrInvalidArgument, "header value %q", hval)
+			require.Empty(t, buf.String(), "written for header value %q", hval)
 			return
 		}
-		if err != nil {
-			if errors.Is(err, wire.ErrInvalidArgument) && buf.Len() == 0 && !validFieldValue(hval) {
-				return // control bytes in a header value, refused up front
-			}
-			t.Fatalf("WriteRequest: %v", err)
+		if err != nil && errors.Is(err, wire.ErrInvalidArgument) && buf.Len() == 0 && !validFieldValue(hval) {
+			return // control bytes in a header value, refused up front
 		}
+		require.NoError(t, err, "WriteRequest")
 		r := readWritten(t, buf.Bytes())
-		if r.URL.EscapedPath() != "/v1.41"+p || r.URL.Fragment != "" {
-			t.Fatalf("path %q, fragment %q; want /v1.41%s", r.URL.EscapedPath(), r.URL.Fragment, p)
-		}
+		require.Equal(t, "/v1.41"+p, r.URL.EscapedPath())
+		require.Empty(t, r.URL.Fragment)
 		// dockerd's router (gorilla/mux with UseEncodedPath) splits the
 		// escaped path, then unescapes each variable.
 		parts := strings.Split(r.URL.EscapedPath(), "/")
-		if len(parts) != 5 || parts[2] != "containers" || parts[4] != "json" {
-			t.Fatalf("escaped path %q has the wrong shape", r.URL.EscapedPath())
-		}
-		if back, _ := url.PathUnescape(parts[3]); back != id {
-			t.Fatalf("the daemon sees id %q, want %q", back, id)
-		}
+		require.Len(t, parts, 5, "escaped path %q has the wrong shape", r.URL.EscapedPath())
+		require.Equal(t, "containers", parts[2], "escaped path %q has the wrong shape", r.URL.EscapedPath())
+		require.Equal(t, "json", parts[4], "escaped path %q has the wrong shape", r.URL.EscapedPath())
+		back, _ = url.PathUnescape(parts[3])
+		require.Equal(t, id, back, "the id the daemon sees")
 		got := r.URL.Query()
-		if !maps.EqualFunc(got, q, slices.Equal) {
-			t.Fatalf("query %q decodes to %q, want %q", r.URL.RawQuery, got, q)
-		}
+		require.Equal(t, q, got, "query %q", r.URL.RawQuery)
 		if enc := got.Get("filters"); enc != "" {
 			// dockerd's filters.FromJSON: name → value → true.
 			var back map[string]map[string]bool
-			if err := json.Unmarshal([]byte(enc), &back); err != nil {
-				t.Fatalf("filters %q: %v", enc, err)
-			}
+			require.NoError(t, json.Unmarshal([]byte(enc), &back), "filters %q", enc)
 			// JSON carries text: invalid UTF-8 arrives as U+FFFD.
-			if len(back) != 1 || len(back[utf8Text(fname)]) != 1 || !back[utf8Text(fname)][utf8Text(fval)] {
-				t.Fatalf("filters %q decode to %v, want %q=%q", enc, back, fname, fval)
-			}
+			require.Equal(t, map[string]map[string]bool{utf8Text(fname): {utf8Text(fval): true}}, back, "filters %q", enc)
 		} else if fname != "" || fval != "" {
 			// Encode leaves out names without values only.
-			if len(filters[fname]) != 0 {
-				t.Fatalf("filters %v encoded as nothing", filters)
-			}
+			require.Empty(t, filters[fname], "filters %v encoded as nothing", filters)
 		}
-		if h := r.Header.Get("X-Fuzz"); h != strings.Trim(hval, " \t") {
-			t.Fatalf("header value %q arrives as %q", hval, h)
-		}
-		if len(r.Header) != 1 || r.Host != "api.moby.localhost" {
-			t.Fatalf("extra header fields %v or host %q", r.Header, r.Host)
-		}
+		require.Equal(t, strings.Trim(hval, " \t"), r.Header.Get("X-Fuzz"), "header value %q", hval)
+		require.Len(t, r.Header, 1, "header fields")
+		require.Equal(t, "api.moby.localhost", r.Host)
 	})
 }
 
@@ -164,35 +145,24 @@ func FuzzWireAuth(f *testing.F) {
 			v = map[string]string{"username": user, "password": pass, "serveraddress": server, "identitytoken": token}
 		}
 		s, err := wire.EncodeAuth(v)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		req := &wire.Request{Method: "POST", Path: "/images/create", Header: wire.Header{}}
 		req.Header.Set("X-Registry-Auth", s)
 		var buf bytes.Buffer
-		if err := wire.WriteRequest(bufio.NewWriter(&buf), "h", req, wire.Version{}); err != nil {
-			t.Fatalf("WriteRequest refuses the auth header %q: %v", s, err)
-		}
+		require.NoError(t, wire.WriteRequest(bufio.NewWriter(&buf), "h", req, wire.Version{}), "WriteRequest refuses the auth header %q", s)
 		got := readWritten(t, buf.Bytes()).Header.Get("X-Registry-Auth")
-		if got != s {
-			t.Fatalf("header %q arrives as %q", s, got)
-		}
-		if _, err := base64.URLEncoding.Strict().DecodeString(got); err != nil {
-			t.Fatalf("strict URL-safe base64 refuses %q: %v", got, err)
-		}
+		require.Equal(t, s, got, "the header as it arrives")
+		_, err = base64.URLEncoding.Strict().DecodeString(got)
+		require.NoError(t, err, "strict URL-safe base64 refuses %q", got)
 		// dockerd: json.NewDecoder(base64.NewDecoder(base64.URLEncoding, ...)).Decode.
 		var ac authConfig
-		if err := json.NewDecoder(base64.NewDecoder(base64.URLEncoding, strings.NewReader(got))).Decode(&ac); err != nil {
-			t.Fatalf("dockerd cannot decode %q: %v", got, err)
-		}
+		require.NoError(t, json.NewDecoder(base64.NewDecoder(base64.URLEncoding, strings.NewReader(got))).Decode(&ac), "dockerd cannot decode %q", got)
 		// JSON carries text: invalid UTF-8 bytes become U+FFFD, one each.
 		want := authConfig{Username: utf8Text(user), Password: utf8Text(pass), ServerAddress: utf8Text(server), IdentityToken: utf8Text(token)}
-		if ac != want {
-			t.Fatalf("dockerd decodes %+v, want %+v", ac, want)
-		}
-		if _, err := io.ReadAll(base64.NewDecoder(base64.StdEncoding, strings.NewReader(got))); err == nil &&
-			strings.ContainsAny(got, "-_") {
-			t.Fatalf("%q decodes with the standard alphabet too", got)
+		require.Equal(t, want, ac, "what dockerd decodes")
+		if strings.ContainsAny(got, "-_") {
+			_, err := io.ReadAll(base64.NewDecoder(base64.StdEncoding, strings.NewReader(got)))
+			require.Error(t, err, "%q decodes with the standard alphabet too", got)
 		}
 	})
 }

@@ -3,7 +3,6 @@ package fuzz
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -11,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire/wire"
 )
@@ -41,43 +42,32 @@ func FuzzWireResponse(f *testing.F) {
 		resp, err := wire.ReadResponse(bufio.NewReader(bytes.NewReader(data)), method)
 		if err != nil {
 			var pe *wire.ProtocolError
-			if !errors.As(err, &pe) && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
-				t.Fatalf("untyped error %T: %v", err, err)
-			}
-			if pe != nil && !errors.Is(err, wire.ErrMalformed) && !errors.Is(err, wire.ErrTooLarge) {
-				t.Fatalf("ProtocolError wraps neither ErrMalformed nor ErrTooLarge: %v", err)
-			}
-			if pe != nil && len(pe.Data) > 64 {
-				t.Fatalf("ProtocolError quotes %d bytes", len(pe.Data))
+			require.True(t, errors.As(err, &pe) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF), "untyped error %T: %v", err, err)
+			if pe != nil {
+				require.True(t, errors.Is(err, wire.ErrMalformed) || errors.Is(err, wire.ErrTooLarge), "ProtocolError wraps neither ErrMalformed nor ErrTooLarge: %v", err)
+				require.LessOrEqual(t, len(pe.Data), 64, "bytes the ProtocolError quotes")
 			}
 			return
 		}
-		if resp.StatusCode < 100 || resp.StatusCode > 599 || resp.Body == nil || resp.Header == nil {
-			t.Fatalf("bad response %+v", resp)
-		}
+		require.GreaterOrEqual(t, resp.StatusCode, 100, "bad response %+v", resp)
+		require.LessOrEqual(t, resp.StatusCode, 599, "bad response %+v", resp)
+		require.NotNil(t, resp.Body, "bad response %+v", resp)
+		require.NotNil(t, resp.Header, "bad response %+v", resp)
 		n, err := io.Copy(io.Discard, resp.Body)
 		runtime.ReadMemStats(&after)
 		// A bufio.Reader, a copy buffer and the parsed header: never what a
 		// length field claims.
-		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 256<<10+16*uint64(len(data)) {
-			t.Fatalf("allocated %d bytes for %d input bytes", alloc, len(data))
-		}
-		if n > int64(len(data)) {
-			t.Fatalf("body of %d bytes from %d bytes of input", n, len(data))
-		}
+		require.LessOrEqual(t, after.TotalAlloc-before.TotalAlloc, 256<<10+16*uint64(len(data)), "bytes allocated for %d input bytes", len(data))
+		require.LessOrEqual(t, n, int64(len(data)), "body bytes from %d bytes of input", len(data))
 		if resp.ContentLength >= 0 && err == nil && method == "GET" && resp.StatusCode >= 200 &&
-			resp.StatusCode != 204 && resp.StatusCode != 304 && n != resp.ContentLength {
-			t.Fatalf("read %d bytes, Content-Length %d, no error", n, resp.ContentLength)
+			resp.StatusCode != 204 && resp.StatusCode != 304 {
+			require.Equal(t, resp.ContentLength, n, "bytes read without error, against Content-Length")
 		}
 		if err != nil {
 			var pe *wire.ProtocolError
-			if !errors.As(err, &pe) && !errors.Is(err, io.ErrUnexpectedEOF) {
-				t.Fatalf("untyped body error %T: %v", err, err)
-			}
+			require.True(t, errors.As(err, &pe) || errors.Is(err, io.ErrUnexpectedEOF), "untyped body error %T: %v", err, err)
 		}
-		if err := resp.Body.Close(); err != nil {
-			t.Fatalf("Close: %v", err)
-		}
+		require.NoError(t, resp.Body.Close(), "Close")
 	})
 }
 
@@ -146,43 +136,37 @@ func FuzzWireStream(f *testing.F) {
 			case errors.As(err, &se):
 				// Empty only from an "errorDetail":{} record (keys match
 				// case-insensitively, as encoding/json matches them).
-				if se.Message == "" && se.Code == 0 && !bytes.Contains(bytes.ToLower(data), []byte("errordetail")) {
-					t.Fatalf("empty StreamError from %q", data)
+				if !bytes.Contains(bytes.ToLower(data), []byte("errordetail")) {
+					require.NotZero(t, *se, "empty StreamError from %q", data)
 				}
 			case errors.Is(err, wire.ErrTooLarge), errors.Is(err, io.ErrUnexpectedEOF),
 				errors.As(err, &syn), errors.As(err, &ute):
 			default:
-				t.Fatalf("untyped stream error %T: %v", err, err)
+				require.FailNow(t, "untyped stream error", "%T: %v", err, err)
 			}
-			if !strings.HasPrefix(err.Error(), "wire: ") {
-				t.Fatalf("error without the package prefix: %v", err)
-			}
+			require.Regexp(t, "^wire: ", err.Error(), "the package prefix")
 		}
-		ctx := context.Background()
+		ctx := t.Context()
 		n := 0
 		if typed {
 			s := wire.NewStream[jsonMessage](ctx, io.NopCloser(bytes.NewReader(data)), "application/json", wire.StreamOptions{MaxRecord: limit})
 			for s.Next() {
-				if n++; n > len(data) {
-					t.Fatal("more records than bytes")
-				}
+				n++
+				require.LessOrEqual(t, n, len(data), "more records than bytes")
 			}
 			check(s.Err())
 			s.Close()
 		} else {
 			s := wire.NewStream[json.RawMessage](ctx, io.NopCloser(bytes.NewReader(data)), "", wire.StreamOptions{MaxRecord: limit})
 			for s.Next() {
-				if v := s.Value(); len(v) > limit || !json.Valid(v) {
-					t.Fatalf("record %q (limit %d)", v, limit)
-				}
-				if n++; n > len(data) {
-					t.Fatal("more records than bytes")
-				}
+				v := s.Value()
+				require.LessOrEqual(t, len(v), limit, "record %q", v)
+				require.True(t, json.Valid(v), "record %q is not JSON", v)
+				n++
+				require.LessOrEqual(t, n, len(data), "more records than bytes")
 			}
 			check(s.Err())
-			if err := s.Close(); err != nil {
-				t.Fatalf("Close: %v", err)
-			}
+			require.NoError(t, s.Close(), "Close")
 		}
 
 		// Bounded: the same bytes followed by a record that never ends.
@@ -192,16 +176,10 @@ func FuzzWireStream(f *testing.F) {
 			src := &endless{prefix: bytes.NewReader(data), fill: fill}
 			s := wire.NewStream[json.RawMessage](ctx, io.NopCloser(src), "", wire.StreamOptions{MaxRecord: limit})
 			for i := 0; s.Next(); i++ {
-				if i > len(data)+1 {
-					t.Fatalf("fill %q: records without end", fill)
-				}
+				require.LessOrEqual(t, i, len(data)+1, "fill %q: records without end", fill)
 			}
-			if s.Err() == nil {
-				t.Fatalf("fill %q: endless record ended without error", fill)
-			}
-			if src.n > len(data)+limit+64<<10 {
-				t.Fatalf("fill %q: read %d bytes for a limit of %d", fill, src.n, limit)
-			}
+			require.Error(t, s.Err(), "fill %q: endless record ended without error", fill)
+			require.LessOrEqual(t, src.n, len(data)+limit+64<<10, "fill %q: bytes read for a limit of %d", fill, limit)
 			s.Close()
 		}
 	})
@@ -255,32 +233,33 @@ func FuzzWireError(f *testing.F) {
 		resp := &wire.Response{StatusCode: code, Header: wire.Header{"Content-Type": {ct}},
 			Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body))}
 		e := wire.ReadError("GET", "/x", resp)
-		if e == nil || e.StatusCode != code || e.Method != "GET" || e.Path != "/x" {
-			t.Fatalf("ReadError = %+v", e)
-		}
-		if e.Message == "" || len(e.Message) > 3*wire.MaxErrorBody || !strings.HasPrefix(e.Error(), "wire: GET /x: ") {
-			t.Fatalf("message %q", e.Message)
-		}
+		require.NotNil(t, e)
+		require.Equal(t, code, e.StatusCode)
+		require.Equal(t, "GET", e.Method)
+		require.Equal(t, "/x", e.Path)
+		require.NotEmpty(t, e.Message)
+		require.LessOrEqual(t, len(e.Message), 3*wire.MaxErrorBody, "bytes of the message")
+		require.Regexp(t, "^wire: GET /x: ", e.Error())
 		// Error() is one readable line of a few hundred bytes (issue 13,
 		// defect 8), quoting the message whole when it is short and plain.
 		line := e.Error()
-		if len(line) > 512 || strings.ContainsFunc(line, func(r rune) bool { return r < ' ' || r == 0x7f }) {
-			t.Fatalf("Error() is not one short line: %q", line)
-		}
+		require.LessOrEqual(t, len(line), 512, "Error() is not a short line: %q", line)
+		require.False(t, strings.ContainsFunc(line, func(r rune) bool { return r < ' ' || r == 0x7f }), "Error() is not one line: %q", line)
 		plain := !strings.ContainsFunc(e.Message, func(r rune) bool { return r < ' ' || r == 0x7f || r == utf8.RuneError }) &&
 			!strings.Contains(e.Message, "  ")
-		if plain && len(e.Message) <= 300 && !strings.Contains(line, e.Message) {
-			t.Fatalf("Error() %q drops the message %q", line, e.Message)
+		if plain && len(e.Message) <= 300 {
+			require.Contains(t, line, e.Message, "Error() drops the message")
 		}
 		var err error = e
 		var as *wire.Error
-		if !errors.As(err, &as) || as != e {
-			t.Fatal("errors.As does not find the *wire.Error")
-		}
+		require.ErrorAs(t, err, &as)
+		require.Same(t, e, as, "errors.As finds another *wire.Error")
 		want := statusSentinel(code)
 		for _, s := range allSentinels {
-			if got := errors.Is(err, s); got != (s == want) {
-				t.Fatalf("status %d: errors.Is(%v) = %v", code, s, got)
+			if s == want {
+				require.ErrorIs(t, err, s, "status %d", code)
+			} else {
+				require.NotErrorIs(t, err, s, "status %d", code)
 			}
 		}
 	})
@@ -305,23 +284,17 @@ func FuzzWireVersion(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		v, err := wire.ParseVersion(s)
 		if err != nil {
-			if !errors.Is(err, wire.ErrInvalidArgument) {
-				t.Fatalf("untyped error %v", err)
-			}
-			if v != (wire.Version{}) {
-				t.Fatalf("error with a version %v", v)
-			}
+			require.ErrorIs(t, err, wire.ErrInvalidArgument)
+			require.Zero(t, v, "error with a version")
 			return
 		}
 		back, err := wire.ParseVersion(v.String())
-		if err != nil || back != v {
-			t.Fatalf("%q → %v → %q → %v, %v", s, v, v.String(), back, err)
-		}
-		if strings.TrimPrefix(s, "v") != v.String() {
-			t.Fatalf("%q is not canonical %q", s, v.String())
-		}
-		if v.Major < 0 || v.Minor < 0 || v.Major > 9999 || v.Minor > 9999 {
-			t.Fatalf("%q parsed to %v", s, v)
+		require.NoError(t, err, "%q → %v → %q", s, v, v.String())
+		require.Equal(t, v, back, "%q → %v → %q", s, v, v.String())
+		require.Equal(t, strings.TrimPrefix(s, "v"), v.String(), "%q is not canonical", s)
+		for _, n := range []int{v.Major, v.Minor} {
+			require.GreaterOrEqual(t, n, 0, "%q parsed to %v", s, v)
+			require.LessOrEqual(t, n, 9999, "%q parsed to %v", s, v)
 		}
 	})
 }
@@ -342,14 +315,12 @@ func FuzzWireNegotiate(f *testing.F) {
 		if client.IsZero() {
 			effective = wire.MaxVersion
 		}
-		if v.Less(wire.MinVersion) {
-			t.Fatalf("Negotiate(%v, %v) = %v below the floor", client, daemon, v)
+		require.False(t, v.Less(wire.MinVersion), "Negotiate(%v, %v) = %v below the floor", client, daemon, v)
+		if v != wire.MinVersion {
+			require.False(t, effective.Less(v), "Negotiate(%v, %v) = %v above the client", client, daemon, v)
 		}
-		if effective.Less(v) && v != wire.MinVersion {
-			t.Fatalf("Negotiate(%v, %v) = %v above the client", client, daemon, v)
-		}
-		if !daemon.IsZero() && daemon.Less(v) && !daemon.Less(wire.MinVersion) {
-			t.Fatalf("Negotiate(%v, %v) = %v above the daemon", client, daemon, v)
+		if !daemon.IsZero() && !daemon.Less(wire.MinVersion) {
+			require.False(t, daemon.Less(v), "Negotiate(%v, %v) = %v above the daemon", client, daemon, v)
 		}
 		// It is the older of the two, lifted to the floor.
 		want := effective
@@ -359,11 +330,7 @@ func FuzzWireNegotiate(f *testing.F) {
 		if want.Less(wire.MinVersion) {
 			want = wire.MinVersion
 		}
-		if v != want {
-			t.Fatalf("Negotiate(%v, %v) = %v, want %v", client, daemon, v, want)
-		}
-		if v != wire.Negotiate(client, daemon) {
-			t.Fatal("not deterministic")
-		}
+		require.Equal(t, want, v, "Negotiate(%v, %v)", client, daemon)
+		require.Equal(t, v, wire.Negotiate(client, daemon), "Negotiate(%v, %v) again", client, daemon)
 	})
 }

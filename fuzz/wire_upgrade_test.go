@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dockwire/dockwire/wire"
 )
 
@@ -81,44 +83,36 @@ func FuzzWireUpgrade(f *testing.F) {
 		}
 		d := &fakeDaemon{}
 		c := wire.NewClient(d.dial(resp), wire.Options{Version: wire.Version{Major: 1, Minor: 41}, Timeout: -1})
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 		defer cancel()
 		p, _ := wire.Path("/containers/{}/attach", "abc")
 		up, err := c.Upgrade(ctx, &wire.Request{Method: "POST", Path: p, NoTimeout: true})
-		if ctx.Err() != nil {
-			t.Fatalf("Upgrade hung until its ctx ended: %v", err)
-		}
+		require.NoError(t, ctx.Err(), "Upgrade hung until its ctx ended (err %v)", err)
 		if err != nil {
 			var we *wire.Error
 			var pe *wire.ProtocolError
 			switch {
 			case errors.As(err, &we):
-				if we.StatusCode == 101 || we.StatusCode == 200 || we.StatusCode < 100 || we.StatusCode > 599 || we.Message == "" {
-					t.Fatalf("bad *wire.Error %+v", we)
-				}
+				require.NotContains(t, []int{101, 200}, we.StatusCode, "bad *wire.Error %+v", we)
+				require.GreaterOrEqual(t, we.StatusCode, 100, "bad *wire.Error %+v", we)
+				require.LessOrEqual(t, we.StatusCode, 599, "bad *wire.Error %+v", we)
+				require.NotEmpty(t, we.Message, "bad *wire.Error %+v", we)
 			case errors.As(err, &pe), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, wire.ErrConnLost):
 			default:
-				t.Fatalf("untyped Upgrade error %T: %v", err, err)
+				require.FailNow(t, "untyped Upgrade error", "%T: %v", err, err)
 			}
 		} else {
-			if up.StatusCode != 101 && up.StatusCode != 200 {
-				t.Fatalf("Upgraded with status %d", up.StatusCode)
-			}
+			require.Contains(t, []int{101, 200}, up.StatusCode, "Upgraded with status %d", up.StatusCode)
 			rest, rerr := io.ReadAll(up.Reader)
-			if rerr != nil && !errors.Is(rerr, io.EOF) && !errors.Is(rerr, io.ErrClosedPipe) {
-				t.Fatalf("reading the upgraded stream: %v", rerr)
+			if rerr != nil {
+				require.True(t, errors.Is(rerr, io.EOF) || errors.Is(rerr, io.ErrClosedPipe), "reading the upgraded stream: %v", rerr)
 			}
 			// What follows the header block arrives untouched.
-			if !bytes.HasSuffix(resp, rest) || len(rest) >= len(resp) {
-				t.Fatalf("stream %q is not the tail of the response %q", rest, resp)
-			}
-			if err := up.Conn.Close(); err != nil {
-				t.Fatalf("closing the upgraded conn: %v", err)
-			}
+			require.True(t, bytes.HasSuffix(resp, rest), "stream %q is not the tail of the response %q", rest, resp)
+			require.Less(t, len(rest), len(resp), "stream %q is not the tail of the response %q", rest, resp)
+			require.NoError(t, up.Conn.Close(), "closing the upgraded conn")
 		}
 		c.Close()
-		if !d.wait(5 * time.Second) {
-			t.Fatalf("connection left open after Upgrade (err %v) and Client.Close", err)
-		}
+		require.True(t, d.wait(5*time.Second), "connection left open after Upgrade (err %v) and Client.Close", err)
 	})
 }

@@ -12,17 +12,6 @@ import (
 	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
 )
 
-// endpoint is a container's attachment to a network.
-type endpoint struct {
-	network    *network
-	endpointID string
-	ip         string
-	mac        string
-	aliases    []string
-	ipamIP     string
-	order      int
-}
-
 // container is one container. Its fields are guarded by Daemon.mu except
 // where noted.
 type container struct {
@@ -43,7 +32,10 @@ type container struct {
 	base   *memfs.FS // the image's, for changes
 	mounts []mountPoint
 	eps    map[string]*endpoint // by network name
-	ports  map[string][]portBinding
+	// sandboxID is the network sandbox of the last start ("" before the
+	// first).
+	sandboxID string
+	ports     map[string][]portBinding
 
 	logs *logBuf
 
@@ -406,10 +398,7 @@ func (d *Daemon) containerSummaryLocked(c *container, size bool, ver apiVersion)
 	}
 	names := []string{c.name}
 	cmd := strings.Join(append([]string{c.path}, c.args...), " ")
-	nets := map[string]any{}
-	for name, ep := range c.eps {
-		nets[name] = ep.json()
-	}
+	nets := c.summaryNetworks(ver)
 	labels := c.config.Labels
 	if labels == nil {
 		labels = map[string]string{}
@@ -486,7 +475,7 @@ func (d *Daemon) containerMatchesLocked(f filters, c *container) bool {
 	}
 	if !f.matchAny("network", func(v string) bool {
 		for name, ep := range c.eps {
-			if name == v || strings.HasPrefix(ep.network.id, v) {
+			if name == v || ep.networkID != "" && strings.HasPrefix(ep.networkID, v) {
 				return true
 			}
 		}
@@ -676,6 +665,9 @@ func (d *Daemon) newContainerLocked(im *image, body createBody, hc hostConfig, n
 	c.path, c.args = argv[0], nonNil(argv[1:])
 	if c.config.Hostname == "" {
 		c.config.Hostname = id[:12]
+		if hc.NetworkMode == "host" {
+			c.config.Hostname = d.cfg.Hostname // the host's, as dockerd gives a host-network container
+		}
 	}
 	normalizeHostConfig(&c.host, ver)
 	c.logs = newLogBuf(d.cfg.Clock, c.config.Tty)
@@ -685,7 +677,7 @@ func (d *Daemon) newContainerLocked(im *image, body createBody, hc hostConfig, n
 	if err := d.setupMountsLocked(c); err != nil {
 		return nil, err
 	}
-	if err := d.setupNetworksLocked(c, body.NetworkingConfig); err != nil {
+	if err := d.setupNetworksLocked(c, body.NetworkingConfig, ver); err != nil {
 		d.detachVolumesLocked(c, true)
 		return nil, err
 	}

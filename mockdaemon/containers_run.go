@@ -48,16 +48,15 @@ func (d *Daemon) startLocked(c *container) error {
 	if c.state.Running {
 		return errNotModified()
 	}
-	for name, ep := range c.eps {
-		if _, ok := d.networks[ep.network.id]; !ok {
-			return errNotFound("network " + name + " not found")
-		}
+	if err := d.attachNetworksLocked(c); err != nil {
+		return err
 	}
 	if c.host.Init == nil || !*c.host.Init { // under an init, the init reports it
 		env := d.processEnvLocked(c, c.config.Env, c.config.User)
 		if msg, code := lookProgram(c.fs, env, workDir(c.config.WorkingDir), c.path); msg != "" {
 			c.state.ExitCode = code
 			c.state.Error = "failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: " + msg + ": unknown"
+			d.releaseNetworksLocked(c)
 			if c.host.AutoRemove && !c.removing {
 				// dockerd removes an AutoRemove container whose start
 				// failed (docker run --rm waits for that).
@@ -68,6 +67,7 @@ func (d *Daemon) startLocked(c *container) error {
 		}
 	}
 	d.allocatePortsLocked(c)
+	d.writeNetFilesLocked(c)
 	c.stopping = false
 	c.manualStop = false
 	c.hasRun = true
@@ -177,6 +177,7 @@ func (d *Daemon) onExit(c *container, p proc, exited chan struct{}) {
 		c.state.ExitCode = code
 		c.state.FinishedAt = d.now()
 		c.state.Status = "exited"
+		d.releaseNetworksLocked(c)
 		restart = !c.stopping && !d.closing() && !c.removing && c.shouldRestart(code)
 		autoRemove = c.host.AutoRemove && !c.removing && !restart
 		if autoRemove {
@@ -257,9 +258,7 @@ func (d *Daemon) removeLocked(c *container, removeVolumes bool) {
 	for _, eid := range c.execIDs {
 		delete(d.execs, eid)
 	}
-	for _, ep := range c.eps {
-		ep.network.removeEndpoint(c.id)
-	}
+	d.releaseNetworksLocked(c)
 	d.detachVolumesLocked(c, removeVolumes)
 	c.state.Status = "removing"
 	close(c.removed)

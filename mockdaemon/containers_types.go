@@ -30,28 +30,30 @@ func (s *strSlice) UnmarshalJSON(b []byte) error {
 
 // containerConfig is the container's Config as the API shows it.
 type containerConfig struct {
-	Hostname     string              `json:"Hostname"`
-	Domainname   string              `json:"Domainname"`
-	User         string              `json:"User"`
-	AttachStdin  bool                `json:"AttachStdin"`
-	AttachStdout bool                `json:"AttachStdout"`
-	AttachStderr bool                `json:"AttachStderr"`
-	ExposedPorts map[string]struct{} `json:"ExposedPorts,omitempty"`
-	Tty          bool                `json:"Tty"`
-	OpenStdin    bool                `json:"OpenStdin"`
-	StdinOnce    bool                `json:"StdinOnce"`
-	Env          []string            `json:"Env"`
-	Cmd          strSlice            `json:"Cmd"`
-	Healthcheck  json.RawMessage     `json:"Healthcheck,omitempty"`
-	Image        string              `json:"Image"`
-	Volumes      map[string]struct{} `json:"Volumes"`
-	WorkingDir   string              `json:"WorkingDir"`
-	Entrypoint   strSlice            `json:"Entrypoint"`
-	OnBuild      []string            `json:"OnBuild"`
-	Labels       map[string]string   `json:"Labels"`
-	StopSignal   string              `json:"StopSignal,omitempty"`
-	StopTimeout  *int                `json:"StopTimeout,omitempty"`
-	Shell        []string            `json:"Shell,omitempty"`
+	Hostname        string              `json:"Hostname"`
+	Domainname      string              `json:"Domainname"`
+	User            string              `json:"User"`
+	AttachStdin     bool                `json:"AttachStdin"`
+	AttachStdout    bool                `json:"AttachStdout"`
+	AttachStderr    bool                `json:"AttachStderr"`
+	ExposedPorts    map[string]struct{} `json:"ExposedPorts,omitempty"`
+	Tty             bool                `json:"Tty"`
+	OpenStdin       bool                `json:"OpenStdin"`
+	StdinOnce       bool                `json:"StdinOnce"`
+	Env             []string            `json:"Env"`
+	Cmd             strSlice            `json:"Cmd"`
+	Healthcheck     json.RawMessage     `json:"Healthcheck,omitempty"`
+	Image           string              `json:"Image"`
+	Volumes         map[string]struct{} `json:"Volumes"`
+	WorkingDir      string              `json:"WorkingDir"`
+	Entrypoint      strSlice            `json:"Entrypoint"`
+	OnBuild         []string            `json:"OnBuild"`
+	Labels          map[string]string   `json:"Labels"`
+	MacAddress      string              `json:"MacAddress,omitempty"`
+	NetworkDisabled bool                `json:"NetworkDisabled,omitempty"`
+	StopSignal      string              `json:"StopSignal,omitempty"`
+	StopTimeout     *int                `json:"StopTimeout,omitempty"`
+	Shell           []string            `json:"Shell,omitempty"`
 }
 
 type portBinding struct {
@@ -184,17 +186,8 @@ type mountPoint struct {
 
 type createBody struct {
 	containerConfig
-	HostConfig       *hostConfig `json:"HostConfig"`
-	NetworkingConfig *struct {
-		EndpointsConfig map[string]*endpointConfig `json:"EndpointsConfig"`
-	} `json:"NetworkingConfig"`
-}
-
-type endpointConfig struct {
-	IPAMConfig *struct {
-		IPv4Address string `json:"IPv4Address"`
-	} `json:"IPAMConfig"`
-	Aliases []string `json:"Aliases"`
+	HostConfig       *hostConfig       `json:"HostConfig"`
+	NetworkingConfig *networkingConfig `json:"NetworkingConfig"`
 }
 
 var defaultMaskedPaths = []string{"/proc/asound", "/proc/acpi", "/proc/interrupts", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap"}

@@ -19,7 +19,12 @@
 //
 // # Swarm, plugins, registries, session
 //
-// POST /swarm/init makes the daemon the single manager node of a swarm.
+// POST /swarm/init makes the daemon the single manager node of a swarm,
+// with its ingress network and a CA of its own. Specs are decoded as
+// dockerd decodes them (Go's encoding/json into the API's types: keys in
+// any case, unknown ones dropped) and shown as dockerd shows them after
+// swarmkit has them (canonical keys and values, its defaults, networks by
+// id).
 // A service's tasks are containers on this node, created from the
 // service's ContainerSpec and run like any other container, with its
 // secrets under /run/secrets/<name> and its configs at their targets;

@@ -16,7 +16,10 @@ func errNotFound(msg string) error { return &apiError{http.StatusNotFound, msg} 
 func errConflict(msg string) error { return &apiError{http.StatusConflict, msg} }
 func errInvalid(msg string) error  { return &apiError{http.StatusBadRequest, msg} }
 func errInternal(msg string) error { return &apiError{http.StatusInternalServerError, msg} }
-func errNotModified() error        { return &apiError{http.StatusNotModified, ""} }
+func errNotImplemented(msg string) error {
+	return &apiError{http.StatusNotImplemented, msg}
+}
+func errNotModified() error { return &apiError{http.StatusNotModified, ""} }
 func errUnavailable(msg string) error {
 	return &apiError{http.StatusServiceUnavailable, msg}
 }

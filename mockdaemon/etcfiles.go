@@ -31,7 +31,7 @@ func (d *Daemon) hostsFileLocked(c *container) string {
 		b.WriteString(ip + "\t" + name + "\n")
 	}
 	for _, name := range c.netOrder() {
-		if ep := c.eps[name]; ep.ip != "" {
+		if ep := c.eps[name]; ep.active && ep.ip != "" {
 			host := c.config.Hostname
 			if dn := c.config.Domainname; dn != "" {
 				host += "." + dn + " " + c.config.Hostname
@@ -50,7 +50,7 @@ func (d *Daemon) hostsFileLocked(c *container) string {
 func resolvConf(c *container) string {
 	userNet := false
 	for _, ep := range c.eps {
-		if !ep.network.builtin {
+		if ep.network != nil && !ep.network.builtin {
 			userNet = true
 		}
 	}

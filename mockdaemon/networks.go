@@ -11,7 +11,9 @@ import (
 	"time"
 )
 
-// network is a network; containers maps container id to its endpoint.
+// network is a network. Its IPAM is kept as the client gave it; one IPv4
+// pool hands out its addresses. containers holds the endpoints of the
+// containers running on it, by container id.
 type network struct {
 	id         string
 	name       string
@@ -24,48 +26,85 @@ type network struct {
 	labels     map[string]string
 	options    map[string]string
 	created    time.Time
-	subnet     *net.IPNet
-	gateway    net.IP
-	ipRange    string
-	nextHost   uint32
+	ipam       ipamSpec // as given; Config filled in by the daemon when autoIPAM
+	autoIPAM   bool     // the daemon chose the subnet: reported with its gateway
 	containers map[string]*endpoint
-	used       map[string]int // addresses of containers' endpoints, kept with containers
 	builtin    bool
+	local      bool                 // a swarm network this node has joined (the ingress)
+	sbox       *networkEndpointJSON // the ingress sandbox's endpoint
+
+	// The IPv4 pool: addresses for containers come from rng (the IPRange,
+	// else the subnet), never the subnet's own address, its broadcast,
+	// the gateway or an auxiliary address.
+	subnet   *net.IPNet
+	rng      *net.IPNet
+	gateway  net.IP
+	reserved map[string]bool // auxiliary addresses
+	used     map[string]int  // addresses of endpoints and virtual IPs
+	nextHost uint32          // where the next allocation starts looking
 }
 
-// addEndpoint attaches a container's endpoint, keeping used current.
+// endpoint is a container's attachment to a network: its settings as
+// given, kept from create (or connect) on, and what it gets while its
+// container runs (active).
+type endpoint struct {
+	name    string   // the network as the container's settings name it
+	network *network // nil for a network missing at create
+	cfg     endpointConfig
+	order   int
+
+	ownAliases bool   // the container's short id and host name joined its aliases (shown before 1.45)
+	useMAC     bool   // cfg.MacAddress is the endpoint's MAC (given at create from 1.44, at connect from 1.54; ignored before)
+	networkID  string // set when the endpoint is first made, kept after its container stops
+	ran        bool   // the endpoint was made once: a stop dropped its given MAC (before 1.44)
+
+	active     bool
+	endpointID string
+	ip         string
+	mac        string
+}
+
+// userDefined reports whether n is not one of the networks every daemon
+// has (bridge, host, none).
+func (n *network) userDefined() bool { return !n.builtin }
+
 func (n *network) addEndpoint(id string, ep *endpoint) {
-	n.removeEndpoint(id)
 	n.containers[id] = ep
-	if ep.ip != "" {
-		if n.used == nil {
-			n.used = map[string]int{}
-		}
-		n.used[ep.ip]++
+	n.use(ep.ip)
+}
+
+func (n *network) removeEndpoint(id string) {
+	if ep, ok := n.containers[id]; ok {
+		delete(n.containers, id)
+		n.release(ep.ip)
 	}
 }
 
-// removeEndpoint detaches a container's endpoint, keeping used current.
-func (n *network) removeEndpoint(id string) {
-	ep, ok := n.containers[id]
-	if !ok {
+func (n *network) use(ip string) {
+	if ip == "" {
 		return
 	}
-	delete(n.containers, id)
-	if ep != nil && ep.ip != "" {
-		if n.used[ep.ip]--; n.used[ep.ip] <= 0 {
-			delete(n.used, ep.ip)
-		}
+	if n.used == nil {
+		n.used = map[string]int{}
+	}
+	n.used[ip]++
+}
+
+func (n *network) release(ip string) {
+	if ip == "" {
+		return
+	}
+	if n.used[ip]--; n.used[ip] <= 0 {
+		delete(n.used, ip)
 	}
 }
 
 func (d *Daemon) initNetworks() {
 	mk := func(name, driver, subnet string) {
-		n := &network{id: d.newID(), name: name, driver: driver, scope: "local", created: d.now(), containers: map[string]*endpoint{}, builtin: true, labels: map[string]string{}, options: map[string]string{}}
+		n := &network{id: d.newID(), name: name, driver: driver, scope: "local", created: d.now(), containers: map[string]*endpoint{}, builtin: true, labels: map[string]string{}, options: map[string]string{}, ipam: ipamSpec{Driver: "default", Config: []ipamConfig{}}}
 		if subnet != "" {
-			_, n.subnet, _ = net.ParseCIDR(subnet)
-			n.gateway = hostIP(n.subnet, 1)
-			n.nextHost = 2
+			_ = n.setPool(ipamConfig{Subnet: subnet})
+			n.ipam.Config = []ipamConfig{{Subnet: subnet}}
 		}
 		if name == "bridge" {
 			n.options = map[string]string{"com.docker.network.bridge.default_bridge": "true", "com.docker.network.bridge.enable_icc": "true", "com.docker.network.bridge.enable_ip_masquerade": "true", "com.docker.network.bridge.host_binding_ipv4": "0.0.0.0", "com.docker.network.bridge.name": "docker0", "com.docker.network.driver.mtu": "1500"}
@@ -75,6 +114,45 @@ func (d *Daemon) initNetworks() {
 	mk("bridge", "bridge", "172.17.0.0/16")
 	mk("host", "host", "")
 	mk("none", "null", "")
+}
+
+// setPool makes the network's IPv4 pool of c, with libnetwork's checks
+// and wording: the gateway is the one given or the first free address of
+// the range.
+func (n *network) setPool(c ipamConfig) error {
+	_, sub, err := net.ParseCIDR(c.Subnet)
+	if err != nil || sub.IP.To4() == nil {
+		return errInternal("Invalid subnet " + c.Subnet + " : invalid CIDR address: " + c.Subnet)
+	}
+	n.subnet, n.rng = sub, sub
+	if c.IPRange != "" {
+		_, rng, err := net.ParseCIDR(c.IPRange)
+		if err != nil {
+			return errInternal("Invalid range " + c.IPRange + " : invalid CIDR address: " + c.IPRange)
+		}
+		n.rng = rng
+	}
+	n.reserved = map[string]bool{}
+	for _, a := range c.AuxAddress {
+		ip := net.ParseIP(a)
+		if ip == nil || !sub.Contains(ip) {
+			return errInternal("invalid auxiliary address " + a + ": it does not belong to subnet " + c.Subnet)
+		}
+		n.reserved[ip.String()] = true
+	}
+	if c.Gateway != "" {
+		gw := net.ParseIP(c.Gateway)
+		switch {
+		case gw == nil:
+			return errInternal("invalid gateway address " + c.Gateway + " in Ipam configuration")
+		case !sub.Contains(gw):
+			return errInternal("failed to allocate gateway (" + c.Gateway + "): Requested address is out of range")
+		}
+		n.gateway = gw
+		return nil
+	}
+	n.gateway = net.ParseIP(n.allocIP())
+	return nil
 }
 
 func hostIP(n *net.IPNet, host uint32) net.IP {
@@ -96,26 +174,55 @@ func (n *network) prefixLen() int {
 	return ones
 }
 
-// allocIP picks a free address; d.mu held.
+// free reports whether ip may go to a new endpoint.
+func (n *network) free(ip net.IP) bool {
+	s := ip.String()
+	return n.subnet.Contains(ip) && !ip.Equal(n.subnet.IP) && !ip.Equal(broadcast(n.subnet)) &&
+		!ip.Equal(n.gateway) && !n.reserved[s] && n.used[s] == 0
+}
+
+func broadcast(sub *net.IPNet) net.IP {
+	ip := sub.IP.To4()
+	out := make(net.IP, 4)
+	for i := range out {
+		out[i] = ip[i] | ^sub.Mask[i]
+	}
+	return out
+}
+
+// allocIP picks a free address of the range, after the last one given
+// out, and takes it; "" when the range is full.
 func (n *network) allocIP() string {
-	if n.subnet == nil {
+	if n.rng == nil {
 		return ""
 	}
-	gw := n.gateway.String()
-	ones, bits := n.subnet.Mask.Size()
+	ones, bits := n.rng.Mask.Size()
 	size := uint32(1) << uint(bits-ones)
-	for i := uint32(0); i < size; i++ {
-		h := n.nextHost + i
-		if h >= size-1 {
-			h = 2 + (h % max(1, size-3))
-		}
-		ip := hostIP(n.subnet, h).String()
-		if n.used[ip] == 0 && ip != gw {
+	for i := range size {
+		h := (n.nextHost + i) % size
+		ip := hostIP(n.rng, h)
+		if n.free(ip) {
 			n.nextHost = h + 1
-			return ip
+			return ip.String()
 		}
 	}
 	return ""
+}
+
+// allocVIP takes an address for a service's virtual IP, as
+// "address/prefix".
+func (n *network) allocVIP() string {
+	ip := n.allocIP()
+	if ip == "" {
+		return ""
+	}
+	n.use(ip)
+	return ip + "/" + strconv.Itoa(n.prefixLen())
+}
+
+func (n *network) releaseVIP(addr string) {
+	ip, _, _ := strings.Cut(addr, "/")
+	n.release(ip)
 }
 
 // getNetworkLocked resolves a full id, a name or an id prefix.
@@ -143,47 +250,45 @@ func (d *Daemon) getNetworkLocked(ref string) (*network, error) {
 	return found, nil
 }
 
-func (ep *endpoint) json() map[string]any {
-	n := ep.network
-	gw := ""
-	if n.gateway != nil && ep.ip != "" {
-		gw = n.gateway.String()
+// settings is the endpoint as NetworkSettings.Networks shows it to a
+// client of version ver.
+func (ep *endpoint) settings(c *container, ver apiVersion) endpointSettings {
+	s := endpointSettings{
+		IPAMConfig: ep.cfg.IPAMConfig, Links: ep.cfg.Links, Aliases: slices.Clone(ep.cfg.Aliases),
+		MacAddress: ep.cfg.MacAddress, DriverOpts: ep.cfg.DriverOpts, GwPriority: ep.cfg.GwPriority,
+		NetworkID: ep.networkID,
 	}
-	var ipam any
-	if ep.ipamIP != "" {
-		ipam = map[string]any{"IPv4Address": ep.ipamIP}
+	if ep.ownAliases && !ver.atLeast("1.45") {
+		s.Aliases = dedup(append(s.Aliases, c.id[:12], c.config.Hostname))
 	}
-	return map[string]any{
-		"IPAMConfig":          ipam,
-		"Links":               nil,
-		"Aliases":             ep.aliases,
-		"MacAddress":          ep.mac,
-		"DriverOpts":          nil,
-		"GwPriority":          0,
-		"NetworkID":           n.id,
-		"EndpointID":          ep.endpointID,
-		"Gateway":             gw,
-		"IPAddress":           ep.ip,
-		"IPPrefixLen":         n.prefixLenIf(ep.ip),
-		"IPv6Gateway":         "",
-		"GlobalIPv6Address":   "",
-		"GlobalIPv6PrefixLen": 0,
-		"DNSNames":            ep.dnsNames(),
+	if ep.ran && !ver.atLeast("1.44") {
+		s.MacAddress = "" // 20.10 drops it with the endpoint's addresses
 	}
+	if ep.active {
+		n := ep.network
+		s.EndpointID, s.MacAddress = ep.endpointID, ep.mac
+		if ep.ip != "" {
+			s.IPAddress, s.IPPrefixLen = ep.ip, n.prefixLen()
+			if n.gateway != nil && n.driver == "bridge" {
+				s.Gateway = n.gateway.String()
+			}
+		}
+	}
+	if ep.networkID != "" && ep.network != nil && ep.network.userDefined() {
+		s.DNSNames = dedup(slices.Concat([]string{strings.TrimPrefix(c.name, "/")}, ep.cfg.Aliases, []string{c.id[:12], c.config.Hostname}))
+	}
+	return s
 }
 
-func (n *network) prefixLenIf(ip string) int {
-	if ip == "" {
-		return 0
+// dedup is l without its repeats, in order.
+func dedup(l []string) []string {
+	var out []string
+	for _, s := range l {
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
 	}
-	return n.prefixLen()
-}
-
-func (ep *endpoint) dnsNames() []string {
-	if ep.network.name == "bridge" || ep.network.driver != "bridge" {
-		return nil
-	}
-	return ep.aliases
+	return out
 }
 
 // netOrder is c's networks in the order they were connected.
@@ -193,58 +298,56 @@ func (c *container) netOrder() []string {
 	return names
 }
 
-// connectLocked attaches c to n; d.mu held.
-func (d *Daemon) connectLocked(c *container, n *network, cfg *endpointConfig) error {
+// sharesNetNS reports whether c runs in the network namespace of the
+// host or of another container.
+func (c *container) sharesNetNS() bool {
+	return c.host.NetworkMode == "host" || strings.HasPrefix(c.host.NetworkMode, "container:")
+}
+
+// runconfig's errors of a network that cannot be joined.
+var (
+	errConflictSharedNetwork = errInvalid("container sharing network namespace with another container or host cannot be connected to any other network")
+	errConflictNoNetwork     = errInvalid("container cannot be connected to multiple networks with one of the networks in private (none) mode")
+	errConflictHostNetwork   = errInvalid("container cannot be disconnected from host network or connected to host network")
+)
+
+// connectLocked attaches c to n with the settings cfg, given at version
+// ver: at once for a running container, at its next start for one that
+// is not (the settings are kept until then).
+func (d *Daemon) connectLocked(c *container, n *network, cfg *endpointConfig, ver apiVersion) error {
+	if c.host.NetworkMode == "host" || c.state.Running && strings.HasPrefix(c.host.NetworkMode, "container:") {
+		return errConflictSharedNetwork
+	}
+	ep := &endpoint{name: n.name, network: n, order: d.nextOrderLocked(), useMAC: ver.atLeast("1.54")}
+	if cfg != nil {
+		ep.cfg = ofVersion(*cfg, ver)
+	}
+	if err := checkEndpointConfig(n, &ep.cfg); err != nil {
+		return err
+	}
 	if _, ok := c.eps[n.name]; ok {
 		return errForbidden(fmt.Sprintf("endpoint with name %s already exists in network %s", strings.TrimPrefix(c.name, "/"), n.name))
 	}
-	if n.driver == "null" || n.driver == "host" {
-		if len(c.eps) > 0 {
-			return errForbidden("container cannot be disconnected from host network or connected to host network")
-		}
-	} else {
-		for name, ep := range c.eps {
-			if ep.network.driver == "null" || ep.network.driver == "host" {
-				_ = name
-				return errForbidden("container cannot be connected to multiple networks with one of the networks in private (none) mode")
-			}
+	switch {
+	case n.driver == "null" && len(c.eps) > 0:
+		return errConflictNoNetwork
+	case n.driver == "host":
+		return errConflictHostNetwork
+	}
+	for _, ep := range c.eps {
+		if ep.network != nil && ep.network.driver == "null" {
+			return errConflictNoNetwork
 		}
 	}
-	ep := &endpoint{network: n, endpointID: d.newID(), order: d.nextOrderLocked()}
-	if n.subnet != nil {
-		if cfg != nil && cfg.IPAMConfig != nil && cfg.IPAMConfig.IPv4Address != "" {
-			ip := net.ParseIP(cfg.IPAMConfig.IPv4Address)
-			if ip == nil || !n.subnet.Contains(ip) {
-				return errForbidden("no configured subnet or ip-range contain the IP address " + cfg.IPAMConfig.IPv4Address)
-			}
-			if n.builtin {
-				return errInvalid("user specified IP address is supported on user defined networks only")
-			}
-			for _, other := range n.containers {
-				if other.ip == ip.String() {
-					return errForbidden("Address already in use")
-				}
-			}
-			ep.ip = ip.String()
-			ep.ipamIP = ep.ip
-		} else {
-			ep.ip = n.allocIP()
-		}
-		if ip := net.ParseIP(ep.ip).To4(); ip != nil {
-			ep.mac = fmt.Sprintf("02:42:%02x:%02x:%02x:%02x", ip[0], ip[1], ip[2], ip[3])
-		}
+	if n.userDefined() {
+		ep.ownAliases = true
 	}
-	if cfg != nil {
-		ep.aliases = append(ep.aliases, cfg.Aliases...)
-	}
-	if n.driver == "bridge" && !n.builtin {
-		ep.aliases = append(ep.aliases, c.id[:12])
-		ep.aliases = append([]string{strings.TrimPrefix(c.name, "/")}, ep.aliases...)
-		slices.Sort(ep.aliases)
-		ep.aliases = slices.Compact(ep.aliases)
+	if c.state.Running {
+		if err := d.activateLocked(c, ep); err != nil {
+			return err
+		}
 	}
 	c.eps[n.name] = ep
-	n.addEndpoint(c.id, ep)
 	return nil
 }
 
@@ -253,45 +356,180 @@ func (d *Daemon) nextOrderLocked() int {
 	return d.order
 }
 
-// setupNetworksLocked connects a new container per its NetworkMode and
-// NetworkingConfig; d.mu held.
-func (d *Daemon) setupNetworksLocked(c *container, nc *struct {
-	EndpointsConfig map[string]*endpointConfig `json:"EndpointsConfig"`
-}) error {
-	mode := c.host.NetworkMode
-	if mode == "default" {
-		mode = "bridge"
+// activateLocked makes the endpoint ep of c on its network, as
+// libnetwork does when the container starts (or is connected while it
+// runs): its settings are checked, it gets an address, a MAC and an id.
+func (d *Daemon) activateLocked(c *container, ep *endpoint) error {
+	n := ep.network
+	if n == nil || d.networks[n.id] != n {
+		found, err := d.getNetworkLocked(ep.name)
+		if err != nil {
+			return errNotFound("network " + ep.name + " not found")
+		}
+		n, ep.network = found, found
 	}
-	if strings.HasPrefix(mode, "container:") {
-		return nil
-	}
-	n, err := d.getNetworkLocked(mode)
-	if err != nil {
+	if err := checkEndpointConfig(n, &ep.cfg); err != nil {
 		return err
 	}
-	var cfg *endpointConfig
-	var extra []string
-	if nc != nil {
-		for name, ec := range nc.EndpointsConfig {
-			if name == n.name || name == n.id || name == mode || name == "default" {
-				cfg = ec
-			} else {
-				extra = append(extra, name)
+	ipam := ep.cfg.IPAMConfig
+	ip := ""
+	if n.subnet != nil && n.driver != "null" && n.driver != "host" {
+		if ipam != nil && ipam.IPv4Address != "" {
+			want := net.ParseIP(ipam.IPv4Address)
+			switch {
+			case want == nil || !n.subnet.Contains(want):
+				return errInternal("Invalid address " + ipam.IPv4Address + ": It does not belong to any of this network's subnets")
+			case !n.free(want):
+				return errForbidden("Address already in use")
 			}
+			ip = want.String()
+		} else if ip = n.allocIP(); ip == "" {
+			return errUnavailable("no available IPv4 addresses on this network's address pools: " + n.name + " (" + n.id + ")")
 		}
 	}
-	if err := d.connectLocked(c, n, cfg); err != nil {
-		return err
+	ep.ip, ep.active, ep.ran = ip, true, true
+	ep.endpointID = d.newID()
+	ep.networkID = n.id
+	ep.mac = ""
+	if ep.useMAC {
+		ep.mac = ep.cfg.MacAddress
 	}
+	if ep.mac == "" && c.config.MacAddress != "" && ep.name == c.defaultNetwork() {
+		ep.mac = c.config.MacAddress
+	}
+	if v4 := net.ParseIP(ip).To4(); ep.mac == "" && v4 != nil {
+		ep.mac = fmt.Sprintf("02:42:%02x:%02x:%02x:%02x", v4[0], v4[1], v4[2], v4[3])
+	}
+	if n.userDefined() {
+		ep.ownAliases = true
+	}
+	n.addEndpoint(c.id, ep)
+	return nil
+}
+
+// checkEndpointConfig refuses the settings a predefined network does not
+// take, as dockerd does at connect and at start.
+func checkEndpointConfig(n *network, cfg *endpointConfig) error {
+	if n.userDefined() {
+		return nil
+	}
+	if ipam := cfg.IPAMConfig; ipam != nil && (ipam.IPv4Address != "" || ipam.IPv6Address != "") {
+		return errInvalid("user specified IP address is supported on user defined networks only")
+	}
+	if len(cfg.Aliases) > 0 && n.name == "bridge" {
+		return errInvalid("network-scoped alias is supported only for containers in user defined networks")
+	}
+	return nil
+}
+
+// deactivate removes the endpoint as a stop does: its address, MAC
+// and id go, its settings and network id stay.
+func (ep *endpoint) deactivate(c *container) {
+	if !ep.active {
+		return
+	}
+	ep.network.removeEndpoint(c.id)
+	ep.active, ep.endpointID, ep.ip, ep.mac = false, "", "", ""
+}
+
+// defaultNetwork is the name of the network of c's NetworkMode.
+func (c *container) defaultNetwork() string {
+	if m := c.host.NetworkMode; m != "" && m != "default" {
+		return m
+	}
+	return "bridge"
+}
+
+// attachNetworksLocked makes c's endpoints as its start does; on an error
+// the ones made are removed again, the container keeps its settings and
+// records the error as dockerd does (State.Error, exit code 128).
+func (d *Daemon) attachNetworksLocked(c *container) error {
+	if c.config.NetworkDisabled || strings.HasPrefix(c.host.NetworkMode, "container:") {
+		return nil
+	}
+	for _, name := range c.netOrder() {
+		if err := d.activateLocked(c, c.eps[name]); err != nil {
+			d.releaseNetworksLocked(c)
+			c.state.Error = err.Error()
+			if c.state.ExitCode == 0 {
+				c.state.ExitCode = 128
+			}
+			return err
+		}
+	}
+	c.sandboxID = d.newID()
+	return nil
+}
+
+// releaseNetworksLocked removes c's endpoints as the end of its run does.
+func (d *Daemon) releaseNetworksLocked(c *container) {
+	for _, ep := range c.eps {
+		ep.deactivate(c)
+	}
+}
+
+// setupNetworksLocked records the endpoints of a new container as its
+// create does: the network of its NetworkMode (a missing one only fails
+// at start) and, from 1.44 on, any other network of its
+// NetworkingConfig, with their settings as given; nothing for a disabled
+// network or one shared with another container (named by its id from
+// then on).
+func (d *Daemon) setupNetworksLocked(c *container, nc *networkingConfig, ver apiVersion) error {
+	var given map[string]*endpointConfig
+	if nc != nil {
+		given = nc.EndpointsConfig
+	}
+	if len(given) > 1 && !ver.atLeast("1.44") {
+		names := slices.Collect(func(yield func(string) bool) {
+			for name := range given {
+				if !yield(name) {
+					return
+				}
+			}
+		})
+		sort.Strings(names)
+		return errInvalid("Container cannot be connected to network endpoints: " + strings.Join(names, ", "))
+	}
+	mode := c.host.NetworkMode
+	if other, ok := strings.CutPrefix(mode, "container:"); ok {
+		if o, err := d.getContainerLocked(other); err == nil {
+			c.host.NetworkMode = "container:" + o.id
+		}
+		return nil
+	}
+	if c.config.NetworkDisabled {
+		return nil
+	}
+	name := c.defaultNetwork()
+	n, _ := d.getNetworkLocked(name)
+	add := func(name string, n *network, cfg *endpointConfig) {
+		ep := &endpoint{name: name, network: n, order: d.nextOrderLocked(), useMAC: ver.atLeast("1.44")}
+		if cfg != nil {
+			ep.cfg = ofVersion(*cfg, ver)
+		}
+		if n != nil {
+			name = n.name
+			ep.name = n.name
+		}
+		c.eps[name] = ep
+	}
+	var extra []string
+	var cfg *endpointConfig
+	for key, ec := range given {
+		if key == name || n != nil && (key == n.name || key == n.id) || key == "default" && name == "bridge" {
+			cfg = ec
+		} else {
+			extra = append(extra, key)
+		}
+	}
+	add(name, n, cfg)
 	sort.Strings(extra)
-	for _, name := range extra {
-		n2, err := d.getNetworkLocked(name)
+	for _, key := range extra {
+		n2, err := d.getNetworkLocked(key)
 		if err != nil {
 			return err
 		}
-		if err := d.connectLocked(c, n2, nc.EndpointsConfig[name]); err != nil {
-			return err
-		}
+		add(key, n2, given[key])
 	}
 	return nil
 }
@@ -331,98 +569,86 @@ func (d *Daemon) allocatePortsLocked(c *container) {
 	}
 }
 
-// networkSettings is NetworkSettings in inspect; d.mu held.
-func (c *container) networkSettings(ver apiVersion) map[string]any {
-	nets := map[string]any{}
-	for name, ep := range c.eps {
-		nets[name] = ep.json()
-	}
-	ports := map[string]any{}
-	for p := range c.config.ExposedPorts {
-		ports[p] = nil
+// networkSettings is NetworkSettings in inspect, as the API of ver shows
+// it: the sandbox of the last start, the published ports while the
+// container runs, and its endpoints; the fields of the default bridge's
+// endpoint repeated at the top, as API versions before 1.52 have them.
+func (c *container) networkSettings(ver apiVersion) any {
+	s := networkSettingsJSON{SandboxID: c.sandboxID, Ports: map[string][]portBinding{}, Networks: map[string]endpointSettings{}}
+	if c.sandboxID != "" {
+		s.SandboxKey = "/var/run/docker/netns/" + c.sandboxID[:12]
 	}
 	if c.state.Running {
+		for p := range c.config.ExposedPorts {
+			s.Ports[p] = nil
+		}
 		for p, bs := range c.ports {
-			ports[p] = bs
+			s.Ports[p] = bs
 		}
 	}
-	m := map[string]any{
-		"Bridge":     "",
-		"SandboxID":  c.id,
-		"SandboxKey": "/var/run/docker/netns/" + c.id[:12],
-		"Ports":      ports,
-		"Networks":   nets,
+	for name, ep := range c.eps {
+		s.Networks[name] = ep.settings(c, ver)
 	}
-	if !ver.atLeast("1.44") {
-		m["HairpinMode"] = false
-		m["LinkLocalIPv6Address"] = ""
-		m["LinkLocalIPv6PrefixLen"] = 0
-		m["SecondaryIPAddresses"] = nil
-		m["SecondaryIPv6Addresses"] = nil
+	if ep := c.eps["bridge"]; ep != nil && ep.active {
+		b := s.Networks["bridge"]
+		s.EndpointID, s.Gateway, s.IPAddress, s.IPPrefixLen, s.MacAddress = b.EndpointID, b.Gateway, b.IPAddress, b.IPPrefixLen, b.MacAddress
 	}
-	if !ver.atLeast("1.52") {
-		ep := c.eps["bridge"]
-		ip, gw, mac, eid, plen := "", "", "", "", 0
-		if ep != nil {
-			ip, mac, eid, plen = ep.ip, ep.mac, ep.endpointID, ep.network.prefixLen()
-			gw = ep.network.gateway.String()
-		}
-		m["EndpointID"] = eid
-		m["Gateway"] = gw
-		m["GlobalIPv6Address"] = ""
-		m["GlobalIPv6PrefixLen"] = 0
-		m["IPAddress"] = ip
-		m["IPPrefixLen"] = plen
-		m["IPv6Gateway"] = ""
-		m["MacAddress"] = mac
-	}
-	return m
+	return versioned(s, ver)
 }
 
-func (n *network) json(d *Daemon, withContainers bool) map[string]any {
-	cfg := []any{}
-	if n.subnet != nil {
-		e := map[string]any{"Subnet": n.subnet.String(), "Gateway": n.gateway.String()}
-		if n.ipRange != "" {
-			e["IPRange"] = n.ipRange
+// summaryNetworks is NetworkSettings.Networks of the container list:
+// dockerd's snapshot of each endpoint keeps its addresses, ids and IPAM
+// addresses, not its aliases, links or driver options.
+func (c *container) summaryNetworks(ver apiVersion) any {
+	nets := map[string]endpointSettings{}
+	for name, ep := range c.eps {
+		s := ep.settings(c, ver)
+		if s.IPAMConfig != nil {
+			s.IPAMConfig = &endpointIPAMConfig{IPv4Address: s.IPAMConfig.IPv4Address, IPv6Address: s.IPAMConfig.IPv6Address}
 		}
-		cfg = append(cfg, e)
+		s.Links, s.Aliases, s.DriverOpts, s.DNSNames = nil, nil, nil, nil
+		nets[name] = s
 	}
-	driver := "default"
-	m := map[string]any{
-		"Name":       n.name,
-		"Id":         n.id,
-		"Created":    n.created.Format(time.RFC3339Nano),
-		"Scope":      n.scope,
-		"Driver":     n.driver,
-		"EnableIPv4": true,
-		"EnableIPv6": n.enableIPv6,
-		"IPAM":       map[string]any{"Driver": driver, "Options": nil, "Config": cfg},
-		"Internal":   n.internal,
-		"Attachable": n.attachable,
-		"Ingress":    n.ingress,
-		"ConfigFrom": map[string]any{"Network": ""},
-		"ConfigOnly": false,
-		"Options":    n.options,
-		"Labels":     n.labels,
-		"Containers": map[string]any{},
+	return versioned(nets, ver)
+}
+
+// json is the network as inspect (withContainers) and the list show it.
+// A swarm network this node has not joined is shown as the swarm has it:
+// no containers, its labels as given.
+func (n *network) json(d *Daemon, withContainers bool) networkJSON {
+	out := networkJSON{
+		Name: n.name, ID: n.id, Created: n.created, Scope: n.scope, Driver: n.driver,
+		EnableIPv4: true, EnableIPv6: n.enableIPv6, IPAM: n.ipam,
+		Internal: n.internal, Attachable: n.attachable, Ingress: n.ingress,
+		Options: n.options, Labels: n.labels,
 	}
-	if withContainers {
-		cs := map[string]any{}
+	if n.scope != "swarm" || n.local && withContainers {
+		out.Containers = map[string]networkEndpointJSON{}
+		if out.Labels == nil {
+			out.Labels = map[string]string{}
+		}
+	}
+	if n.scope == "swarm" && n.local && withContainers && d.swarm != nil {
+		host, _, _ := strings.Cut(d.swarm.advertiseAddr, ":")
+		out.Peers = []networkPeer{{Name: d.swarm.peerName, IP: host}}
+	}
+	if withContainers && out.Containers != nil {
+		if n.sbox != nil {
+			out.Containers["ingress-sbox"] = *n.sbox
+		}
 		for id, ep := range n.containers {
 			c := d.containers[id]
-			if c == nil || !c.state.Running {
-				continue // a stopped container has no endpoint yet
+			if c == nil || !ep.active {
+				continue
 			}
 			addr := ""
 			if ep.ip != "" {
 				addr = ep.ip + "/" + strconv.Itoa(n.prefixLen())
 			}
-			cs[id] = map[string]any{"Name": strings.TrimPrefix(c.name, "/"), "EndpointID": ep.endpointID, "MacAddress": ep.mac, "IPv4Address": addr, "IPv6Address": ""}
+			out.Containers[id] = networkEndpointJSON{Name: strings.TrimPrefix(c.name, "/"), EndpointID: ep.endpointID, MacAddress: ep.mac, IPv4Address: addr}
 		}
-		m["Containers"] = cs
 	}
-	return m
+	return out
 }
 
 func (d *Daemon) sortedNetworksLocked() []*network {
@@ -463,18 +689,16 @@ func (d *Daemon) networkMatchesLocked(f filters, n *network) bool {
 // endpoints of a stopped one are only created when it starts, so they do
 // not keep dockerd from removing n; d.mu held.
 func (d *Daemon) activeEndpointsLocked(n *network) bool {
-	for id := range n.containers {
-		if c := d.containers[id]; c != nil && c.state.Running {
-			return true
-		}
-	}
-	return false
+	return len(n.containers) > 0
 }
 
 // dropNetworkLocked removes n; stopped containers on it keep it in their
 // settings (their start then fails, as with dockerd); d.mu held.
 func (d *Daemon) dropNetworkLocked(n *network) {
-	for id := range n.containers {
+	for id, ep := range n.containers {
+		if c := d.containers[id]; c != nil {
+			ep.deactivate(c)
+		}
 		n.removeEndpoint(id)
 	}
 	delete(d.networks, n.id)

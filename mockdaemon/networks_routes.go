@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strconv"
 )
 
 // networkRoutes: networks and the endpoints of containers on them.
@@ -24,120 +25,203 @@ func (d *Daemon) networkList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := []any{}
-	_ = d.locked(func() error {
+	ver := infoOf(r).version
+	return d.respond(w, http.StatusOK, func() (any, error) {
+		out := []networkJSON{}
 		for _, n := range d.sortedNetworksLocked() {
 			if d.networkMatchesLocked(f, n) {
 				out = append(out, n.json(d, false))
 			}
 		}
-		return nil
+		return versioned(out, ver), nil
 	})
-	return writeJSON(w, http.StatusOK, out)
 }
 
 func (d *Daemon) networkInspect(w http.ResponseWriter, r *http.Request) error {
+	ver := infoOf(r).version
 	return d.respond(w, http.StatusOK, func() (any, error) {
 		n, err := d.getNetworkLocked(r.PathValue("id"))
 		if err != nil {
 			return nil, err
 		}
-		return n.json(d, true), nil
+		return versioned(n.json(d, true), ver), nil
 	})
 }
 
-// networkCreateBody is POST /networks/create's body; an alias, because a
-// decoding error names the type (dockerd's wording is no closer).
-type networkCreateBody = struct {
-	Name       string
-	Driver     string
-	Scope      string
-	Internal   bool
-	Attachable bool
-	Ingress    bool
-	EnableIPv6 *bool
-	IPAM       *struct {
-		Driver string
-		Config []struct {
-			Subnet  string
-			IPRange string
-			Gateway string
-		}
-	}
-	Options map[string]string
-	Labels  map[string]string
-}
-
 func (d *Daemon) networkCreate(w http.ResponseWriter, r *http.Request) error {
-	var body networkCreateBody
-	if err := decodeBody(r, &body); err != nil {
+	var body networkCreateRequest
+	if err := checkJSON(r); err != nil {
+		return err
+	}
+	if err := decodeRequired(r, &body); err != nil {
 		return err
 	}
 	if body.Name == "" {
-		return errInvalid("network name must not be empty")
+		return errInternal("invalid name: ")
 	}
-	driver := body.Driver
-	if driver == "" {
-		driver = "bridge"
+	if body.Driver == "" {
+		body.Driver = "bridge"
 	}
-	if driver != "bridge" && driver != "macvlan" && driver != "ipvlan" && driver != "overlay" {
-		return errNotFound("plugin \"" + driver + "\" not found")
+	switch body.Driver {
+	case "bridge", "macvlan", "ipvlan", "overlay":
+	default:
+		return errNotFound("plugin \"" + body.Driver + "\" not found")
 	}
-	n, err := lockedValue(d, func() (*network, error) { return d.createNetworkLocked(body, driver) })
+	n, err := lockedValue(d, func() (*network, error) {
+		if d.networkByNameLocked(body.Name) != nil {
+			return nil, errConflict("network with name " + body.Name + " already exists")
+		}
+		if body.Driver == "overlay" {
+			if d.swarm == nil {
+				return nil, errInternal(msgNotManager)
+			}
+			return d.createOverlayLocked(d.swarm, body.Name, body)
+		}
+		return d.createNetworkLocked(body)
+	})
 	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, map[string]any{"Id": n.id, "Warning": ""})
 }
 
-// createNetworkLocked makes the network body asks for with driver.
-func (d *Daemon) createNetworkLocked(body networkCreateBody, driver string) (*network, error) {
-	for _, n := range d.networks {
-		if n.name == body.Name {
-			return nil, errConflict("network with name " + body.Name + " already exists")
+// newNetwork is a network of body's settings, without its pool.
+func (d *Daemon) newNetwork(id string, body networkCreateRequest) *network {
+	n := &network{
+		id: id, name: body.Name, driver: body.Driver, scope: "local", internal: body.Internal, attachable: body.Attachable,
+		ingress: body.Ingress, labels: body.Labels, options: body.Options, created: d.now(), containers: map[string]*endpoint{},
+		ipam: ipamSpec{Driver: "default", Config: []ipamConfig{}},
+	}
+	if body.IPAM != nil {
+		n.ipam = *body.IPAM
+		if n.ipam.Driver == "" {
+			n.ipam.Driver = "default"
+		}
+		if n.ipam.Config == nil {
+			n.ipam.Config = []ipamConfig{}
 		}
 	}
-	n := &network{id: d.newID(), name: body.Name, driver: driver, scope: "local", internal: body.Internal, attachable: body.Attachable, ingress: body.Ingress, labels: body.Labels, options: body.Options, created: d.now(), containers: map[string]*endpoint{}}
+	if body.EnableIPv6 != nil {
+		n.enableIPv6 = *body.EnableIPv6
+	}
+	return n
+}
+
+// createNetworkLocked makes the local network body asks for: its pool is
+// the first IPAM config given, or a free /16 of the daemon's.
+func (d *Daemon) createNetworkLocked(body networkCreateRequest) (*network, error) {
+	n := d.newNetwork(d.newID(), body)
 	if n.labels == nil {
 		n.labels = map[string]string{}
 	}
 	if n.options == nil {
 		n.options = map[string]string{}
 	}
-	if body.EnableIPv6 != nil {
-		n.enableIPv6 = *body.EnableIPv6
-	}
-	if body.IPAM != nil && len(body.IPAM.Config) > 0 {
-		c := body.IPAM.Config[0]
-		_, sub, err := net.ParseCIDR(c.Subnet)
-		if err != nil || sub.IP.To4() == nil {
-			return nil, errInvalid("Invalid subnet " + c.Subnet + " : invalid CIDR address: " + c.Subnet)
+	if len(n.ipam.Config) > 0 {
+		if err := n.setPool(n.ipam.Config[0]); err != nil {
+			return nil, err
 		}
-		n.subnet = sub
-		n.ipRange = c.IPRange
-		if c.Gateway != "" {
-			n.gateway = net.ParseIP(c.Gateway)
-			if n.gateway == nil || !sub.Contains(n.gateway) {
-				return nil, errForbidden("no matching subnet for gateway " + c.Gateway)
-			}
-		} else {
-			n.gateway = hostIP(sub, 1)
-		}
-		n.nextHost = 2
 	} else {
-		d.nextSubnet++
-		_, n.subnet, _ = net.ParseCIDR(fmt.Sprintf("172.%d.0.0/16", 17+d.nextSubnet))
-		n.gateway = hostIP(n.subnet, 1)
-		n.nextHost = 2
-	}
-	for _, other := range d.networks {
-		if other.subnet != nil && (other.subnet.Contains(n.subnet.IP) || n.subnet.Contains(other.subnet.IP)) {
-			return nil, errForbidden("invalid pool request: Pool overlaps with other one on this address space")
+		for n.subnet == nil || d.overlapsLocked(n.subnet) {
+			d.nextSubnet++
+			cfg := ipamConfig{Subnet: fmt.Sprintf("172.%d.0.0/16", 17+d.nextSubnet)}
+			if err := n.setPool(cfg); err != nil {
+				return nil, err
+			}
 		}
+		n.autoIPAM = true
+		n.ipam.Config = []ipamConfig{{Subnet: n.subnet.String(), Gateway: n.gateway.String()}}
+	}
+	if d.overlapsLocked(n.subnet) {
+		return nil, errForbidden("Pool overlaps with other one on this address space")
 	}
 	d.networks[n.id] = n
 	d.events.emit("network", "create", n.id, map[string]string{"name": n.name, "type": n.driver})
 	return n, nil
+}
+
+// overlapsLocked reports whether sub overlaps the pool of a local
+// network.
+func (d *Daemon) overlapsLocked(sub *net.IPNet) bool {
+	for _, o := range d.networks {
+		if o.scope != "swarm" && o.subnet != nil && (o.subnet.Contains(sub.IP) || sub.Contains(o.subnet.IP)) {
+			return true
+		}
+	}
+	return false
+}
+
+// createOverlayLocked makes a swarm-scoped overlay network as swarmkit's
+// allocator does: a 25-character swarm id, its subnet (given or the next
+// free one of the swarm's address pools, of its subnet size) with a
+// gateway, and a VXLAN id among its options.
+func (d *Daemon) createOverlayLocked(s *swarmState, name string, body networkCreateRequest) (*network, error) {
+	body.Name, body.Driver = name, "overlay"
+	n := d.newNetwork(d.swarmID(), body)
+	n.scope = "swarm"
+	n.local = body.Ingress
+	opts := map[string]string{}
+	for k, v := range body.Options {
+		opts[k] = v
+	}
+	opts["com.docker.network.driver.overlay.vxlanid_list"] = strconv.Itoa(s.nextVXLAN)
+	s.nextVXLAN++
+	n.options = opts
+	cfg := ipamConfig{}
+	if len(n.ipam.Config) > 0 {
+		cfg = n.ipam.Config[0]
+	} else {
+		sub, err := d.swarmSubnetLocked(s)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Subnet = sub
+	}
+	if err := n.setPool(cfg); err != nil {
+		return nil, err
+	}
+	cfg.Gateway = n.gateway.String()
+	n.ipam.Config = []ipamConfig{cfg}
+	if n.ingress {
+		// The node's ingress sandbox has the first address.
+		ip := n.allocIP()
+		n.use(ip)
+		v4 := net.ParseIP(ip).To4()
+		n.sbox = &networkEndpointJSON{Name: "ingress-endpoint", EndpointID: d.newID(), IPv4Address: ip + "/" + strconv.Itoa(n.prefixLen()),
+			MacAddress: fmt.Sprintf("02:42:%02x:%02x:%02x:%02x", v4[0], v4[1], v4[2], v4[3])}
+	}
+	d.networks[n.id] = n
+	return n, nil
+}
+
+// swarmSubnetLocked is the first subnet of the swarm's address pools, of
+// its subnet size, that no swarm network uses.
+func (d *Daemon) swarmSubnetLocked(s *swarmState) (string, error) {
+	for _, pool := range s.defaultAddrPool {
+		_, p, err := net.ParseCIDR(pool)
+		if err != nil || p.IP.To4() == nil {
+			continue
+		}
+		ones, _ := p.Mask.Size()
+		size := int(s.subnetSize)
+		if size < ones || size > 32 {
+			continue
+		}
+		for i := uint32(0); i < uint32(1)<<uint(size-ones); i++ {
+			sub := &net.IPNet{IP: hostIP(p, i<<uint(32-size)), Mask: net.CIDRMask(size, 32)}
+			taken := false
+			for _, o := range d.networks {
+				if o.scope == "swarm" && o.subnet != nil && (o.subnet.Contains(sub.IP) || sub.Contains(o.subnet.IP)) {
+					taken = true
+					break
+				}
+			}
+			if !taken {
+				return sub.String(), nil
+			}
+		}
+	}
+	return "", errInternal("could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network")
 }
 
 func (d *Daemon) networkDelete(w http.ResponseWriter, r *http.Request) error {
@@ -166,7 +250,7 @@ func (d *Daemon) networkPrune(w http.ResponseWriter, r *http.Request) error {
 	_ = d.locked(func() error {
 		var gone []*network
 		for _, n := range d.sortedNetworksLocked() {
-			if n.builtin || d.activeEndpointsLocked(n) || !d.networkMatchesLocked(f, n) || !f.matchUntil(n.created) {
+			if n.builtin || n.scope == "swarm" || d.activeEndpointsLocked(n) || !d.networkMatchesLocked(f, n) || !f.matchUntil(n.created) {
 				continue
 			}
 			d.dropNetworkLocked(n)
@@ -187,11 +271,14 @@ func (d *Daemon) networkConnect(w http.ResponseWriter, r *http.Request) error {
 		Container      string
 		EndpointConfig *endpointConfig
 	}
-	if err := decodeBody(r, &body); err != nil {
+	if err := checkJSON(r); err != nil {
+		return err
+	}
+	if err := decodeRequired(r, &body); err != nil {
 		return err
 	}
 	return d.changeEndpoint(w, r, body.Container, "connect", func(n *network, c *container) error {
-		return d.connectLocked(c, n, body.EndpointConfig)
+		return d.connectLocked(c, n, body.EndpointConfig, infoOf(r).version)
 	})
 }
 
@@ -200,30 +287,37 @@ func (d *Daemon) networkDisconnect(w http.ResponseWriter, r *http.Request) error
 		Container string
 		Force     bool
 	}
-	if err := decodeBody(r, &body); err != nil {
+	if err := checkJSON(r); err != nil {
+		return err
+	}
+	if err := decodeRequired(r, &body); err != nil {
 		return err
 	}
 	return d.changeEndpoint(w, r, body.Container, "disconnect", func(n *network, c *container) error {
-		if _, ok := c.eps[n.name]; !ok {
-			return errForbidden(fmt.Sprintf("container %s is not connected to network %s", c.id, n.name))
+		ep, ok := c.eps[n.name]
+		switch {
+		case !ok && c.state.Running:
+			return errInternal(fmt.Sprintf("container %s is not connected to network %s", c.id, n.name))
+		case !ok:
+			return errInternal(fmt.Sprintf("container %s is not connected to the network %s", c.id, n.name))
 		}
+		ep.deactivate(c)
 		delete(c.eps, n.name)
-		n.removeEndpoint(c.id)
 		return nil
 	})
 }
 
-// changeEndpoint runs change on the network the request names and the
-// container ctr with the engine lock held; then it rewrites the
-// container's interface files, emits the network event action and
-// answers 200.
+// changeEndpoint runs change on the container ctr and the network the
+// request names (the container is looked for first, as dockerd does)
+// with the engine lock held; then it rewrites the container's network
+// files, emits the network event action and answers 200.
 func (d *Daemon) changeEndpoint(w http.ResponseWriter, r *http.Request, ctr, action string, change func(*network, *container) error) error {
 	return d.respondEmpty(w, http.StatusOK, func() error {
-		n, err := d.getNetworkLocked(r.PathValue("id"))
+		c, err := d.getContainerLocked(ctr)
 		if err != nil {
 			return err
 		}
-		c, err := d.getContainerLocked(ctr)
+		n, err := d.getNetworkLocked(r.PathValue("id"))
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package mockdaemon
 
 import (
+	"fmt"
 	"net/http"
 	"runtime"
 	"strings"
@@ -17,7 +18,8 @@ func (d *Daemon) nodeRoutes() []route {
 }
 
 func (d *Daemon) nodeJSONLocked(s *swarmState) map[string]any {
-	m := s.node.meta()
+	meta := s.node.meta()
+	m := map[string]any{"ID": s.nodeID, "Version": meta.Version, "CreatedAt": meta.CreatedAt, "UpdatedAt": meta.UpdatedAt, "Spec": s.nodeSpec}
 	arch := map[string]string{"amd64": "x86_64", "arm64": "aarch64"}[runtime.GOARCH]
 	if arch == "" {
 		arch = runtime.GOARCH
@@ -29,7 +31,7 @@ func (d *Daemon) nodeJSONLocked(s *swarmState) map[string]any {
 		"Engine": map[string]any{"EngineVersion": d.cfg.ServerVersion, "Plugins": []any{
 			map[string]any{"Type": "Log", "Name": "json-file"}, map[string]any{"Type": "Network", "Name": "bridge"},
 			map[string]any{"Type": "Network", "Name": "overlay"}, map[string]any{"Type": "Volume", "Name": "local"}}},
-		"TLSInfo": s.clusterJSON(false)["TLSInfo"],
+		"TLSInfo": s.ca,
 	}
 	host, _, _ := strings.Cut(s.advertiseAddr, ":")
 	m["Status"] = map[string]any{"State": "ready", "Addr": host}
@@ -53,9 +55,9 @@ func (d *Daemon) nodeList(w http.ResponseWriter, r *http.Request) error {
 		out := []any{}
 		if f.matchAny("id", func(v string) bool { return strings.HasPrefix(s.nodeID, v) }) &&
 			f.matchAny("name", func(v string) bool { return v == d.cfg.Hostname }) &&
-			f.matchAny("role", func(v string) bool { return v == s.node.spec["Role"] }) &&
+			f.matchAny("role", func(v string) bool { return v == s.nodeSpec.Role }) &&
 			f.matchAny("membership", func(v string) bool { return v == "accepted" }) &&
-			f.matchLabels("node.label", s.node.labels()) {
+			f.matchLabels("node.label", s.nodeSpec.Labels) {
 			out = append(out, d.nodeJSONLocked(s))
 		}
 		return out
@@ -73,9 +75,23 @@ func (d *Daemon) nodeInspect(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (d *Daemon) nodeUpdate(w http.ResponseWriter, r *http.Request) error {
-	ver, spec, err := versionedSpec(r)
+	var spec nodeSpec
+	ver, err := versionedBody(r, "node", &spec)
 	if err != nil {
 		return err
+	}
+	// dockerd's conversion checks the enums before it looks for the node.
+	role := enumOr(spec.Role, "", "manager", "worker")
+	if role == "" {
+		return errInvalid(fmt.Sprintf("invalid Role: %q", spec.Role))
+	}
+	availability := enumOr(spec.Availability, "", "active", "pause", "drain")
+	if availability == "" {
+		return errInvalid(fmt.Sprintf("invalid Availability: %q", spec.Availability))
+	}
+	spec.Role, spec.Availability = role, availability
+	if spec.Labels == nil {
+		spec.Labels = map[string]string{}
 	}
 	err = d.locked(func() error {
 		s, err := d.nodeLookupLocked(r.PathValue("id"))
@@ -85,16 +101,10 @@ func (d *Daemon) nodeUpdate(w http.ResponseWriter, r *http.Request) error {
 		if ver != s.node.version {
 			return errInternal(msgSeqConfl)
 		}
-		if spec["Role"] == "worker" {
+		if spec.Role == "worker" {
 			return errInvalid("rpc error: code = FailedPrecondition desc = attempting to demote the last manager of the swarm")
 		}
-		if spec["Role"] == nil || spec["Role"] == "" {
-			spec["Role"] = "manager"
-		}
-		if spec["Availability"] == nil || spec["Availability"] == "" {
-			spec["Availability"] = "active"
-		}
-		s.node.spec = spec
+		s.nodeSpec = spec
 		s.node.version = d.nextIndexLocked()
 		s.node.updated = d.now()
 		d.events.emit("node", "update", s.nodeID, map[string]string{"name": d.cfg.Hostname})
@@ -103,7 +113,8 @@ func (d *Daemon) nodeUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, nil)
+	w.WriteHeader(http.StatusOK)
+	return nil
 }
 
 func (d *Daemon) nodeDelete(w http.ResponseWriter, r *http.Request) error {

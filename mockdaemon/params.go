@@ -2,16 +2,21 @@ package mockdaemon
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
-// decodeBody decodes a JSON request body into v. An empty body leaves v
-// alone. A malformed body is a 400 like dockerd's.
+// decodeBody decodes an optional JSON request body into v: an empty body
+// leaves v alone. A malformed body is a 400 with encoding/json's error as
+// dockerd words it (see decodeJSON).
 func decodeBody(r *http.Request, v any) error {
 	if r.Body == nil || r.ContentLength == 0 {
 		return nil
@@ -19,16 +24,68 @@ func decodeBody(r *http.Request, v any) error {
 	return decodeJSON(http.MaxBytesReader(nil, r.Body, 64<<20), v)
 }
 
-// decodeJSON decodes a JSON value from rd into v as a request body is:
-// none leaves v alone, a malformed one is a 400 like dockerd's.
-func decodeJSON(rd io.Reader, v any) error {
-	if err := json.NewDecoder(rd).Decode(v); err != nil {
-		if err.Error() == "EOF" {
-			return nil
+// decodeRequired decodes the JSON body a route needs, as dockerd's routes
+// decode theirs: Go's encoding/json into the route's type (keys matched
+// case-insensitively, unknown keys ignored), no body a 400 "got EOF while
+// reading request body", a malformed one a 400 with encoding/json's error.
+func decodeRequired(r *http.Request, v any) error {
+	if r.Body == nil {
+		return errInvalid(msgEOF)
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 64<<20)).Decode(v); err != nil {
+		if errors.Is(err, io.EOF) {
+			return errInvalid(msgEOF)
 		}
-		return errInvalid("invalid JSON: " + err.Error())
+		return errInvalid(jsonErrorText(err, v))
 	}
 	return nil
+}
+
+const msgEOF = "got EOF while reading request body"
+
+// checkJSON refuses a body that is not said to be JSON, as dockerd's
+// CheckForJSON does for the routes that call it (networks, volumes,
+// container create, exec): no Content-Type is fine only without a body.
+func checkJSON(r *http.Request) error {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" && (r.Body == nil || r.ContentLength == 0) {
+		return nil
+	}
+	if mt, _, err := mime.ParseMediaType(ct); err == nil && mt == "application/json" {
+		return nil
+	}
+	return errInvalid("Content-Type specified (" + ct + ") must be 'application/json'")
+}
+
+// decodeJSON decodes a JSON value from rd into v as an optional request
+// body is: none leaves v alone, a malformed one is a 400 with encoding/json's
+// error.
+func decodeJSON(rd io.Reader, v any) error {
+	if err := json.NewDecoder(rd).Decode(v); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		return errInvalid(jsonErrorText(err, v))
+	}
+	return nil
+}
+
+// apiTyped is a request type that knows the name of dockerd's Go type for
+// the same body ("ServiceSpec", "NetworkCreateRequest").
+type apiTyped interface{ apiType() string }
+
+// jsonErrorText is err as dockerd's decoding of the same body words it:
+// encoding/json's text, with dockerd's type name where a field of the
+// wrong type names the struct it belongs to.
+func jsonErrorText(err error, v any) string {
+	var te *json.UnmarshalTypeError
+	if t, ok := v.(apiTyped); ok && errors.As(err, &te) && te.Struct != "" {
+		// The path without the mock's embedded types (dockerd's Go named
+		// a field by its promoted path).
+		path := slices.DeleteFunc(strings.Split(te.Field, "."), func(s string) bool { return s != "" && unicode.IsLower(rune(s[0])) })
+		return "json: cannot unmarshal " + te.Value + " into Go struct field " + t.apiType() + "." + strings.Join(path, ".") + " of type " + te.Type.String()
+	}
+	return err.Error()
 }
 
 // boolParam reads a query flag as dockerd does: "", "0", "no", "false" and
@@ -55,31 +112,19 @@ func intParam(r *http.Request, name string, def int) (int, error) {
 	return n, nil
 }
 
-// versionParam reads the required ?version= of an update.
-func versionParam(r *http.Request) (uint64, error) {
+// versionParam reads the required ?version= of an update of a kind of
+// object ("service", "node", "swarm"...), worded as dockerd's (whose
+// secret and config routes leave the parse error out).
+func versionParam(r *http.Request, kind string) (uint64, error) {
 	v := r.URL.Query().Get("version")
-	var n uint64
-	if _, err := fmt.Sscan(v, &n); err != nil || v == "" {
-		return 0, errInvalid(fmt.Sprintf("invalid swarm version '%s': %v", v, "strconv.ParseUint: parsing \""+v+"\": invalid syntax"))
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil && (kind == "secret" || kind == "config") {
+		return 0, errInvalid("invalid " + kind + " version")
+	}
+	if err != nil {
+		return 0, errInvalid(fmt.Sprintf("invalid %s version '%s': %v", kind, v, err))
 	}
 	return n, nil
-}
-
-// decodeSpec decodes a JSON object body keeping every field.
-func decodeSpec(r *http.Request) (map[string]any, error) {
-	var spec map[string]any
-	if r.Body == nil {
-		return nil, errInvalid("invalid JSON: empty body")
-	}
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 64<<20))
-	dec.UseNumber()
-	if err := dec.Decode(&spec); err != nil {
-		return nil, errInvalid("invalid JSON: " + err.Error())
-	}
-	if spec == nil {
-		spec = map[string]any{}
-	}
-	return spec, nil
 }
 
 // parseTimestamp parses dockerd's since/until: unix seconds with an
@@ -126,17 +171,13 @@ func resizeParams(r *http.Request) ([2]int, error) {
 	return [2]int{h, wd}, nil
 }
 
-// versionedSpec reads an update's ?version= and then its spec body.
-func versionedSpec(r *http.Request) (uint64, map[string]any, error) {
-	ver, err := versionParam(r)
+// versionedBody reads an update's ?version= and then its body into v.
+func versionedBody(r *http.Request, kind string, v any) (uint64, error) {
+	ver, err := versionParam(r, kind)
 	if err != nil {
-		return 0, nil, err
+		return 0, err
 	}
-	spec, err := decodeSpec(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	return ver, spec, nil
+	return ver, decodeRequired(r, v)
 }
 
 // parseWindow reads the since and until of logs and events.

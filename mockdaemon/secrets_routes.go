@@ -1,8 +1,11 @@
 package mockdaemon
 
 import (
-	"encoding/base64"
+	"bytes"
+	"fmt"
 	"net/http"
+	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -30,7 +33,7 @@ func (d *Daemon) objRoutes(k objKind) []route {
 	}
 }
 
-func (s *swarmState) store(k objKind) map[string]*swarmObj {
+func (s *swarmState) store(k objKind) map[string]*dataObj {
 	if k.keepData {
 		return s.configs
 	}
@@ -38,7 +41,7 @@ func (s *swarmState) store(k objKind) map[string]*swarmObj {
 }
 
 // objLookupLocked finds the secret or config ref: id, name or id prefix.
-func (d *Daemon) objLookupLocked(k objKind, ref string) (*swarmState, *swarmObj, error) {
+func (d *Daemon) objLookupLocked(k objKind, ref string) (*swarmState, *dataObj, error) {
 	s, err := d.managerLocked()
 	if err != nil {
 		return nil, nil, err
@@ -60,18 +63,43 @@ func (d *Daemon) objLookupLocked(k objKind, ref string) (*swarmState, *swarmObj,
 	return nil, nil, errNotFound(k.singular + " " + ref + " not found")
 }
 
-func (k objKind) json(o *swarmObj) map[string]any {
-	m := o.meta()
-	if !k.keepData {
-		spec := map[string]any{}
-		for key, v := range o.spec {
-			if key != "Data" {
-				spec[key] = v
-			}
-		}
-		m["Spec"] = spec
+// json is the secret or config as inspect and list show it: a secret
+// without its data, a config without a driver.
+func (k objKind) json(o *dataObj) secretJSON {
+	out := secretJSON{ID: o.id, objectMeta: o.meta()}
+	if k.keepData {
+		out.Spec = configSpec{annotations: o.spec.annotations, Data: o.spec.Data, Templating: o.spec.Templating}
+	} else {
+		spec := o.spec
+		spec.Data = nil
+		out.Spec = spec
 	}
-	return m
+	return out
+}
+
+// decode reads a secret or config spec body, into dockerd's type of
+// the kind (a config has no driver).
+func (k objKind) decode(r *http.Request, withVersion bool) (uint64, secretSpec, error) {
+	var ver uint64
+	var err error
+	var spec secretSpec
+	if k.keepData {
+		var cs configSpec
+		if withVersion {
+			ver, err = versionedBody(r, k.singular, &cs)
+		} else {
+			err = decodeRequired(r, &cs)
+		}
+		spec = secretSpec{annotations: cs.annotations, Data: cs.Data, Templating: cs.Templating}
+	} else if withVersion {
+		ver, err = versionedBody(r, k.singular, &spec)
+	} else {
+		err = decodeRequired(r, &spec)
+	}
+	if spec.Labels == nil {
+		spec.Labels = map[string]string{}
+	}
+	return ver, spec, err
 }
 
 func (d *Daemon) objList(k objKind) handler {
@@ -82,7 +110,7 @@ func (d *Daemon) objList(k objKind) handler {
 				if f.matchAny("id", func(v string) bool { return strings.HasPrefix(o.id, v) }) &&
 					f.matchAny("name", func(v string) bool { return strings.HasPrefix(o.name(), v) }) &&
 					f.matchAny("names", func(v string) bool { return v == o.name() }) &&
-					f.matchLabels("label", o.labels()) {
+					f.matchLabels("label", o.spec.Labels) {
 					out = append(out, k.json(o))
 				}
 			}
@@ -103,36 +131,38 @@ func (d *Daemon) objInspect(k objKind) handler {
 	}
 }
 
+// validObjName is swarmkit's rule for secret and config names.
+var validObjName = regexp.MustCompile(`^[a-zA-Z0-9]+(?:[a-zA-Z0-9-_.]*[a-zA-Z0-9])?$`)
+
 func (d *Daemon) objCreate(k objKind) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		spec, err := decodeSpec(r)
+		_, spec, err := k.decode(r, false)
 		if err != nil {
 			return err
 		}
-		name, _ := spec["Name"].(string)
-		data, _ := spec["Data"].(string)
-		_, derr := base64.StdEncoding.DecodeString(data)
+		limit := 500 * 1024
+		if k.keepData {
+			limit = 1000 * 1024
+		}
 		id, err := lockedValue(d, func() (string, error) {
 			s, err := d.managerLocked()
 			switch {
 			case err != nil:
 				return "", err
-			case name == "" || !validName.MatchString(name):
+			case !validObjName.MatchString(spec.Name) || len(spec.Name) > 64:
 				return "", errInvalid("rpc error: code = InvalidArgument desc = invalid name, only 64 [a-zA-Z0-9-_.] characters allowed, and the start and end character must be [a-zA-Z0-9]")
-			case derr != nil:
-				return "", errInvalid("invalid JSON: illegal base64 data")
-			case len(data) == 0 && spec["Driver"] == nil && !k.keepData:
-				return "", errInvalid("rpc error: code = InvalidArgument desc = secret data must be larger than 0 and less than 500KB")
+			case (len(spec.Data) == 0 || len(spec.Data) >= limit) && spec.Driver == nil:
+				return "", errInvalid(fmt.Sprintf("rpc error: code = InvalidArgument desc = %s data must be larger than 0 and less than %d bytes", k.singular, limit))
 			}
 			for _, o := range s.store(k) {
-				if o.name() == name {
-					return "", errConflict("rpc error: code = AlreadyExists desc = " + k.singular + " " + name + " already exists")
+				if o.name() == spec.Name {
+					return "", errConflict("rpc error: code = AlreadyExists desc = " + k.singular + " " + spec.Name + " already exists")
 				}
 			}
 			now := d.now()
-			o := &swarmObj{id: d.newID()[:25], created: now, updated: now, version: d.nextIndexLocked(), spec: spec}
+			o := &dataObj{swarmObj: swarmObj{id: d.swarmID(), created: now, updated: now, version: d.nextIndexLocked()}, spec: spec}
 			s.store(k)[o.id] = o
-			d.events.emit(k.singular, "create", o.id, map[string]string{"name": name})
+			d.events.emit(k.singular, "create", o.id, map[string]string{"name": spec.Name})
 			return o.id, nil
 		})
 		if err != nil {
@@ -144,50 +174,42 @@ func (d *Daemon) objCreate(k objKind) handler {
 
 func (d *Daemon) objUpdate(k objKind) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		ver, spec, err := versionedSpec(r)
+		ver, spec, err := k.decode(r, true)
 		if err != nil {
 			return err
 		}
-		err = d.locked(func() error {
+		return d.respondEmpty(w, http.StatusOK, func() error {
 			_, o, err := d.objLookupLocked(k, r.PathValue("id"))
 			if err != nil {
 				return err
 			}
+			// Only the labels may change; the data may be left out.
+			if spec.Name != o.name() || spec.Data != nil && !bytes.Equal(spec.Data, o.spec.Data) {
+				return errInvalid("rpc error: code = InvalidArgument desc = only updates to Labels are allowed")
+			}
 			if ver != o.version {
 				return errInternal(msgSeqConfl)
 			}
-			// Only the labels may change; the data may be left out.
-			if data, ok := spec["Data"]; ok && data != nil && data != "" && data != o.spec["Data"] ||
-				spec["Name"] != nil && spec["Name"] != o.name() {
-				return errInvalid("rpc error: code = InvalidArgument desc = only updates to Labels are allowed")
-			}
-			o.spec["Labels"] = spec["Labels"]
+			o.spec.Labels = spec.Labels
 			o.version = d.nextIndexLocked()
 			o.updated = d.now()
 			d.events.emit(k.singular, "update", o.id, map[string]string{"name": o.name()})
 			return nil
 		})
-		if err != nil {
-			return err
-		}
-		return writeJSON(w, http.StatusOK, nil)
 	}
 }
 
 func (d *Daemon) objDelete(k objKind) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		err := d.locked(func() error {
+		return d.respondEmpty(w, http.StatusNoContent, func() error {
 			s, o, err := d.objLookupLocked(k, r.PathValue("id"))
 			if err != nil {
 				return err
 			}
 			var users []string
 			for _, svc := range sortedObjs(s.services) {
-				for _, ref := range refsOf(sub(svc.spec, "TaskTemplate", "ContainerSpec")[k.op+"s"]) {
-					if ref.id == o.id {
-						users = append(users, svc.name())
-						break
-					}
+				if svc.uses(k, o.id) {
+					users = append(users, svc.name())
 				}
 			}
 			if len(users) > 0 {
@@ -197,10 +219,17 @@ func (d *Daemon) objDelete(k objKind) handler {
 			d.events.emit(k.singular, "remove", o.id, map[string]string{"name": o.name()})
 			return nil
 		})
-		if err != nil {
-			return err
-		}
-		w.WriteHeader(http.StatusNoContent)
-		return nil
 	}
+}
+
+// uses reports whether the service refers to the secret or config id.
+func (s *service) uses(k objKind, id string) bool {
+	cs := s.spec.TaskTemplate.ContainerSpec
+	if cs == nil {
+		return false
+	}
+	if k.keepData {
+		return slices.ContainsFunc(cs.Configs, func(r *configReference) bool { return r.ConfigID == id })
+	}
+	return slices.ContainsFunc(cs.Secrets, func(r *secretReference) bool { return r.SecretID == id })
 }

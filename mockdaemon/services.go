@@ -1,6 +1,11 @@
 package mockdaemon
 
 import (
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -8,25 +13,40 @@ import (
 // service is a swarm service; its tasks are containers on this node.
 type service struct {
 	swarmObj
-	prev         map[string]any // PreviousSpec
-	updateStatus map[string]any
-	nextSlot     int
+	spec         serviceSpec  // canonical (normalizeServiceSpec)
+	prev         *serviceSpec // PreviousSpec
+	updateStatus *updateStatus
+	endpoint     serviceEndpoint
+	jobRun       time.Time // JobStatus.LastExecution of a job
 }
 
-// replicas is how many tasks the service's mode asks for.
+func (s *service) name() string { return s.spec.Name }
+
+// replicas is how many tasks the service's mode asks for on this one
+// node.
 func (s *service) replicas() int {
-	mode := sub(s.spec, "Mode")
-	if mode != nil {
-		if _, ok := mode["Global"]; ok {
-			return 1
-		}
-		if rep := sub(mode, "Replicated"); rep != nil {
-			if n, ok := num(rep["Replicas"]); ok {
-				return int(n)
-			}
-		}
+	switch m := s.spec.Mode; {
+	case m.Replicated != nil && m.Replicated.Replicas != nil:
+		return int(*m.Replicated.Replicas)
+	case m.ReplicatedJob != nil && m.ReplicatedJob.MaxConcurrent != nil:
+		return int(min(*m.ReplicatedJob.MaxConcurrent, *m.ReplicatedJob.TotalCompletions))
 	}
 	return 1
+}
+
+// global reports whether the service runs a task per node (no slots).
+func (s *service) global() bool { return s.spec.Mode.Global != nil || s.spec.Mode.GlobalJob != nil }
+
+func (s *service) modeName() string {
+	switch m := s.spec.Mode; {
+	case m.Global != nil:
+		return "global"
+	case m.ReplicatedJob != nil:
+		return "replicated-job"
+	case m.GlobalJob != nil:
+		return "global-job"
+	}
+	return "replicated"
 }
 
 func (d *Daemon) serviceLookupLocked(ref string) (*swarmState, *service, error) {
@@ -57,21 +77,16 @@ func (d *Daemon) serviceLookupLocked(ref string) (*swarmState, *service, error) 
 	return s, found, nil
 }
 
-func (s *service) json(st *swarmState, status bool) map[string]any {
-	m := s.meta()
-	if s.prev != nil {
-		m["PreviousSpec"] = s.prev
-	}
-	ep := map[string]any{"Spec": map[string]any{}}
-	if es := sub(s.spec, "EndpointSpec"); es != nil {
-		ep["Spec"] = es
-		if ports, ok := es["Ports"]; ok {
-			ep["Ports"] = ports
+// json is the service as inspect and list show it; insertDefaults fills
+// what swarmkit's defaults would (?insertDefaults=true).
+func (s *service) json(st *swarmState, status, insertDefaults bool) serviceJSON {
+	out := serviceJSON{ID: s.id, objectMeta: s.meta(), Spec: s.spec, PreviousSpec: s.prev, Endpoint: s.endpoint, UpdateStatus: s.updateStatus}
+	if insertDefaults {
+		out.Spec = withServiceDefaults(s.spec)
+		if s.prev != nil {
+			p := withServiceDefaults(*s.prev)
+			out.PreviousSpec = &p
 		}
-	}
-	m["Endpoint"] = ep
-	if s.updateStatus != nil {
-		m["UpdateStatus"] = s.updateStatus
 	}
 	if status {
 		running, completed := 0, 0
@@ -86,73 +101,360 @@ func (s *service) json(st *swarmState, status bool) map[string]any {
 				completed++
 			}
 		}
-		m["ServiceStatus"] = map[string]any{"RunningTasks": running, "DesiredTasks": s.replicas(), "CompletedTasks": completed}
-	}
-	return m
-}
-
-// validateServiceSpec checks what dockerd checks before it schedules.
-func (d *Daemon) validateServiceSpecLocked(s *swarmState, spec map[string]any) error {
-	cs := sub(spec, "TaskTemplate", "ContainerSpec")
-	if cs == nil {
-		if sub(spec, "TaskTemplate", "PluginSpec") != nil || sub(spec, "TaskTemplate", "NetworkAttachmentSpec") != nil {
-			return nil
-		}
-		return errInvalid("rpc error: code = InvalidArgument desc = ContainerSpec: missing in service spec")
-	}
-	img, _ := cs["Image"].(string)
-	if img == "" {
-		return errInvalid("rpc error: code = InvalidArgument desc = ContainerSpec: image reference must be provided")
-	}
-	for _, ref := range refsOf(cs["Secrets"]) {
-		if s.secrets[ref.id] == nil {
-			return errInvalid("rpc error: code = InvalidArgument desc = secret not found: " + ref.id)
-		}
-	}
-	for _, ref := range refsOf(cs["Configs"]) {
-		if s.configs[ref.id] == nil {
-			return errInvalid("rpc error: code = InvalidArgument desc = config not found: " + ref.id)
-		}
-	}
-	return nil
-}
-
-type objRef struct {
-	id, name, file string
-	mode           int64
-}
-
-// refsOf reads ContainerSpec.Secrets / Configs.
-func refsOf(v any) []objRef {
-	l, _ := v.([]any)
-	var out []objRef
-	for _, x := range l {
-		m, _ := x.(map[string]any)
-		if m == nil {
-			continue
-		}
-		ref := objRef{}
-		ref.id, _ = m["SecretID"].(string)
-		if ref.id == "" {
-			ref.id, _ = m["ConfigID"].(string)
-		}
-		ref.name, _ = m["SecretName"].(string)
-		if ref.name == "" {
-			ref.name, _ = m["ConfigName"].(string)
-		}
-		if f := sub(m, "File"); f != nil {
-			ref.file, _ = f["Name"].(string)
-			ref.mode, _ = num(f["Mode"])
-		}
-		out = append(out, ref)
+		out.ServiceStatus = &serviceStatusJSON{RunningTasks: uint64(running), DesiredTasks: uint64(s.replicas()), CompletedTasks: uint64(completed)}
 	}
 	return out
 }
 
+// The errors of dockerd's conversion of a service spec (ServiceSpecToGRPC),
+// answered 400.
+var (
+	errMismatchedRuntime = errInvalid("mismatched Runtime and *Spec fields")
+	errOneMode           = errInvalid("must specify only one service mode")
+)
+
+// normalizeServiceSpec checks spec and brings it to the form dockerd
+// shows after its round trip through swarmkit: one mode (replicated with
+// one replica when none), defaults of the restart policy, update configs,
+// endpoint spec and isolation, canonical enum values, Runtime "container".
+// name gives a spec without a name one.
+func normalizeServiceSpec(spec *serviceSpec, name func() string) error {
+	if spec.Name == "" {
+		spec.Name = name()
+	}
+	if spec.Labels == nil {
+		spec.Labels = map[string]string{}
+	}
+	tt := &spec.TaskTemplate
+	switch tt.Runtime {
+	case "", "container":
+		if tt.ContainerSpec == nil {
+			return errMismatchedRuntime
+		}
+		tt.Runtime = "container"
+		if err := normalizeContainerSpec(tt.ContainerSpec); err != nil {
+			return err
+		}
+	case "plugin":
+		if tt.PluginSpec == nil {
+			return errMismatchedRuntime
+		}
+		if spec.Mode.Replicated != nil {
+			return errInvalid("plugins must not use replicated mode")
+		}
+		spec.Mode.Global = &struct{}{}
+	default:
+		return errInvalid("unsupported runtime")
+	}
+	if rp := tt.RestartPolicy; rp != nil {
+		switch rp.Condition {
+		case "none", "on-failure", "any":
+		case "":
+			rp.Condition = "any"
+		default:
+			return errInvalid(fmt.Sprintf("invalid RestartCondition: %q", rp.Condition))
+		}
+		if rp.MaxAttempts == nil {
+			rp.MaxAttempts = new(uint64)
+		}
+	}
+	for _, uc := range []*updateConfig{spec.UpdateConfig, spec.RollbackConfig} {
+		if uc == nil {
+			continue
+		}
+		switch uc.FailureAction {
+		case "", "pause":
+			uc.FailureAction = "pause"
+		case "continue", "rollback":
+		default:
+			return errInvalid("unrecognized update failure action " + uc.FailureAction)
+		}
+		switch uc.Order {
+		case "", "stop-first":
+			uc.Order = "stop-first"
+		case "start-first":
+		default:
+			return errInvalid("unrecognized update order " + uc.Order)
+		}
+	}
+	if es := spec.EndpointSpec; es != nil {
+		switch es.Mode {
+		case "", "vip":
+			es.Mode = "vip"
+		case "dnsrr":
+		default:
+			return errInvalid(fmt.Sprintf("invalid resolution mode: %q", es.Mode))
+		}
+		for i := range es.Ports {
+			p := &es.Ports[i]
+			p.Protocol = enumOr(p.Protocol, "tcp", "tcp", "udp", "sctp")
+			p.PublishMode = enumOr(p.PublishMode, "ingress", "ingress", "host")
+		}
+	}
+	return normalizeMode(&spec.Mode)
+}
+
+// normalizeMode keeps one mode, with swarmkit's defaults.
+func normalizeMode(m *serviceMode) error {
+	n := 0
+	for _, set := range []bool{m.Replicated != nil, m.Global != nil, m.ReplicatedJob != nil, m.GlobalJob != nil} {
+		if set {
+			n++
+		}
+	}
+	switch {
+	case n > 1:
+		return errOneMode
+	case m.ReplicatedJob != nil:
+		j := m.ReplicatedJob
+		if j.MaxConcurrent == nil {
+			j.MaxConcurrent = ptr(uint64(1))
+		}
+		if j.TotalCompletions == nil {
+			j.TotalCompletions = ptr(*j.MaxConcurrent)
+		}
+	case m.Global != nil || m.GlobalJob != nil:
+	case m.Replicated == nil || m.Replicated.Replicas == nil:
+		m.Replicated = &replicatedService{Replicas: ptr(uint64(1))}
+	}
+	return nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// enumOr is v as swarmkit keeps an enum given by name: matched without
+// regard to case, def when it names none of values.
+func enumOr(v, def string, values ...string) string {
+	for _, x := range values {
+		if strings.EqualFold(v, x) {
+			return x
+		}
+	}
+	return def
+}
+
+// normalizeContainerSpec is the ContainerSpec part of
+// normalizeServiceSpec: mount types and propagations checked and lower
+// case, secrets without a file target dropped, configs with exactly one
+// target, isolation "default" unless hyperv or process.
+func normalizeContainerSpec(c *taskContainerSpec) error {
+	c.Isolation = enumOr(c.Isolation, "default", "default", "process", "hyperv")
+	for i := range c.Mounts {
+		m := &c.Mounts[i]
+		switch t := strings.ToLower(m.Type); t {
+		case "":
+			m.Type = "bind"
+		case "bind", "volume", "tmpfs", "npipe":
+			m.Type = t
+		default:
+			return errInvalid(fmt.Sprintf("invalid MountType: %q", m.Type))
+		}
+		if b := m.BindOptions; b != nil {
+			switch p := strings.ToLower(b.Propagation); p {
+			case "rprivate", "private", "rshared", "shared", "rslave", "slave":
+				b.Propagation = p
+			case "":
+				if !b.NonRecursive {
+					m.BindOptions = nil
+				} else {
+					b.Propagation = "rprivate"
+				}
+			default:
+				return errInvalid(fmt.Sprintf("invalid MountPropagation: %q", b.Propagation))
+			}
+		}
+	}
+	c.Secrets = slices.DeleteFunc(c.Secrets, func(r *secretReference) bool { return r == nil || r.File == nil })
+	for _, r := range c.Configs {
+		switch {
+		case r == nil:
+		case r.File == nil && r.Runtime == nil:
+			return errInvalid("invalid Config: either File or Runtime should be set")
+		case r.File != nil && r.Runtime != nil:
+			return errInvalid("invalid Config: cannot specify both File and Runtime")
+		}
+	}
+	c.Configs = slices.DeleteFunc(c.Configs, func(r *configReference) bool { return r == nil })
+	return nil
+}
+
+// withServiceDefaults is spec with what swarmkit's InterpolateService
+// fills in: the stop grace period and DNS config of the container,
+// resources, restart policy (and its delay), placement, and both update
+// configs (and their monitor).
+func withServiceDefaults(spec serviceSpec) serviceSpec {
+	spec = cloneSpec(spec)
+	tt := &spec.TaskTemplate
+	if c := tt.ContainerSpec; c != nil {
+		if c.StopGracePeriod == nil {
+			c.StopGracePeriod = ptr(10 * time.Second)
+		}
+		if c.DNSConfig == nil {
+			c.DNSConfig = &dnsConfig{}
+		}
+	}
+	if tt.Resources == nil {
+		tt.Resources = &resourceRequirements{}
+	}
+	if tt.RestartPolicy == nil {
+		tt.RestartPolicy = &taskRestartPolicy{Condition: "any", MaxAttempts: new(uint64)}
+	}
+	if tt.RestartPolicy.Delay == nil {
+		tt.RestartPolicy.Delay = ptr(5 * time.Second)
+	}
+	if tt.Placement == nil {
+		tt.Placement = &placement{}
+	}
+	for _, uc := range []**updateConfig{&spec.UpdateConfig, &spec.RollbackConfig} {
+		if *uc == nil {
+			*uc = &updateConfig{Parallelism: 1, FailureAction: "pause", Order: "stop-first"}
+		}
+		if (*uc).Monitor == 0 {
+			(*uc).Monitor = 5 * time.Second
+		}
+	}
+	return spec
+}
+
+// cloneSpec deep-copies a spec through its JSON.
+func cloneSpec[T any](v T) T {
+	var out T
+	if err := jsonRoundTrip(v, &out); err != nil {
+		panic("mockdaemon: a spec does not survive its own JSON: " + err.Error())
+	}
+	return out
+}
+
+// validServiceName is swarmkit's rule: a DNS name component.
+var validServiceName = regexp.MustCompile(`^[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*$`)
+
+// validateServiceSpecLocked checks what swarmkit checks before it stores
+// a spec: the name, the image reference, the secrets and configs named.
+func (d *Daemon) validateServiceSpecLocked(s *swarmState, spec *serviceSpec) error {
+	if !validServiceName.MatchString(spec.Name) {
+		return errInvalid("rpc error: code = InvalidArgument desc = name must be valid as a DNS name component")
+	}
+	if len(spec.Name) > 63 {
+		return errInvalid("rpc error: code = InvalidArgument desc = name must be 63 characters or fewer")
+	}
+	cs := spec.TaskTemplate.ContainerSpec
+	if cs == nil {
+		return nil
+	}
+	if cs.Image == "" {
+		return errInvalid("rpc error: code = InvalidArgument desc = ContainerSpec: image reference must be provided")
+	}
+	if _, err := parseRef(cs.Image, false); err != nil {
+		return errInvalid(fmt.Sprintf("rpc error: code = InvalidArgument desc = ContainerSpec: %q is not a valid repository/tag", cs.Image))
+	}
+	var missing []string
+	for _, ref := range cs.Secrets {
+		if o := s.secrets[ref.SecretID]; o == nil || o.spec.Name != ref.SecretName {
+			missing = append(missing, ref.SecretName)
+		}
+	}
+	if err := missingRefs("secret", missing); err != nil {
+		return err
+	}
+	missing = nil
+	for _, ref := range cs.Configs {
+		if o := s.configs[ref.ConfigID]; o == nil || o.spec.Name != ref.ConfigName {
+			missing = append(missing, ref.ConfigName)
+		}
+	}
+	return missingRefs("config", missing)
+}
+
+func missingRefs(kind string, names []string) error {
+	switch len(names) {
+	case 0:
+		return nil
+	case 1:
+		return errInvalid("rpc error: code = InvalidArgument desc = " + kind + " not found: " + names[0])
+	}
+	return errInvalid("rpc error: code = InvalidArgument desc = " + kind + "s not found: " + strings.Join(names, ", "))
+}
+
+// resolveServiceNetworksLocked puts the ids of the networks a spec names
+// in place of their names, as dockerd does before it hands a spec to
+// swarmkit: the task template's networks, or the service's (deprecated)
+// when the template has none. A network is a swarm one (full id, name or
+// id prefix) or one of the predefined bridge and host; a local network is
+// refused (403), a missing one is dockerd's plain error (500).
+func (d *Daemon) resolveServiceNetworksLocked(s *swarmState, spec *serviceSpec) error {
+	nets := spec.TaskTemplate.Networks
+	if len(nets) == 0 {
+		nets = spec.Networks
+	}
+	for i := range nets {
+		id, err := d.swarmNetworkIDLocked(s, nets[i].Target)
+		if err != nil {
+			return err
+		}
+		nets[i].Target = id
+	}
+	return nil
+}
+
+// swarmNetworkIDLocked resolves ref as swarmkit's getNetwork does.
+func (d *Daemon) swarmNetworkIDLocked(s *swarmState, ref string) (string, error) {
+	var byName, byPrefix []string
+	for _, n := range d.networks {
+		if n.scope != "swarm" {
+			continue
+		}
+		switch {
+		case n.id == ref:
+			return n.id, nil
+		case n.name == ref:
+			byName = append(byName, n.id)
+		case ref != "" && strings.HasPrefix(n.id, ref):
+			byPrefix = append(byPrefix, n.id)
+		}
+	}
+	for name, id := range s.predefined {
+		switch {
+		case id == ref:
+			return id, nil
+		case name == ref:
+			byName = append(byName, id)
+		case ref != "" && strings.HasPrefix(id, ref):
+			byPrefix = append(byPrefix, id)
+		}
+	}
+	found := byName
+	if len(found) == 0 {
+		found = byPrefix
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		if n, err := d.getNetworkLocked(ref); err == nil {
+			return "", errForbidden("The network " + n.name + " cannot be used with services. Only networks scoped to the swarm can be used, such as those created with the overlay driver.")
+		}
+		return "", errors.New("network " + ref + " not found")
+	}
+	return "", fmt.Errorf("network %s is ambiguous (%d matches found)", ref, len(found))
+}
+
+// prepareServiceSpecLocked is what create and update do to a spec before
+// they store it: dockerd's conversion, its network lookup, swarmkit's
+// checks.
+func (d *Daemon) prepareServiceSpecLocked(s *swarmState, spec *serviceSpec) error {
+	if err := normalizeServiceSpec(spec, d.randomNameLocked); err != nil {
+		return err
+	}
+	if err := d.resolveServiceNetworksLocked(s, spec); err != nil {
+		return err
+	}
+	return d.validateServiceSpecLocked(s, spec)
+}
+
 // stopGrace is the ContainerSpec's StopGracePeriod (10s by default).
-func stopGrace(spec map[string]any) time.Duration {
-	if n, ok := num(sub(spec, "TaskTemplate", "ContainerSpec")["StopGracePeriod"]); ok {
-		return time.Duration(n)
+func stopGrace(spec serviceSpec) time.Duration {
+	if cs := spec.TaskTemplate.ContainerSpec; cs != nil && cs.StopGracePeriod != nil {
+		return *cs.StopGracePeriod
 	}
 	return 10 * time.Second
 }
@@ -187,6 +489,12 @@ func (d *Daemon) reconcileLocked(s *swarmState, svc *service) {
 		}
 	}
 	want := svc.replicas()
+	if svc.global() {
+		if len(live) == 0 {
+			d.scheduleLocked(s, svc, 0)
+		}
+		return
+	}
 	for slot := 1; len(live) < want && slot <= want+len(live); slot++ {
 		if live[slot] {
 			continue
@@ -208,13 +516,11 @@ func (d *Daemon) reconcileLocked(s *swarmState, svc *service) {
 // scheduleLocked creates a task and its container and starts it.
 func (d *Daemon) scheduleLocked(s *swarmState, svc *service, slot int) {
 	now := d.now()
+	spec := cloneSpec(svc.spec.TaskTemplate)
+	spec.Runtime = "" // a task's spec shows no runtime
 	t := &task{
-		swarmObj: swarmObj{id: d.newID()[:25], created: now, updated: now, version: d.nextIndexLocked(),
-			spec: cloneJSON(sub(svc.spec, "TaskTemplate"))},
-		svc: svc, slot: slot, desired: "running",
-	}
-	if t.spec == nil {
-		t.spec = map[string]any{}
+		swarmObj: swarmObj{id: d.swarmID(), created: now, updated: now, version: d.nextIndexLocked()},
+		spec:     spec, svc: svc, slot: slot, desired: "running",
 	}
 	s.tasks[t.id] = t
 	c, err := d.taskContainerLocked(s, svc, t)
@@ -233,27 +539,28 @@ func (d *Daemon) scheduleLocked(s *swarmState, svc *service, slot int) {
 
 // createServiceLocked makes a service of spec, schedules its tasks and
 // emits its create event.
-func (d *Daemon) createServiceLocked(spec map[string]any) (string, error) {
+func (d *Daemon) createServiceLocked(spec serviceSpec) (string, error) {
 	s, err := d.managerLocked()
 	if err != nil {
 		return "", err
 	}
-	if err := d.validateServiceSpecLocked(s, spec); err != nil {
+	if err := d.prepareServiceSpecLocked(s, &spec); err != nil {
 		return "", err
 	}
-	if spec["Name"] == nil || spec["Name"] == "" {
-		spec["Name"] = d.randomNameLocked()
-	}
 	for _, o := range s.services {
-		if o.name() == spec["Name"] {
+		if o.name() == spec.Name {
 			return "", errConflict("rpc error: code = AlreadyExists desc = name conflicts with an existing object: service " + o.name() + " already exists")
 		}
 	}
-	if spec["Mode"] == nil {
-		spec["Mode"] = map[string]any{"Replicated": map[string]any{"Replicas": 1}}
+	if err := s.checkPortsFree(spec, ""); err != nil {
+		return "", err
 	}
 	now := d.now()
-	svc := &service{swarmObj: swarmObj{id: d.newID()[:25], created: now, updated: now, version: d.nextIndexLocked(), spec: spec}}
+	svc := &service{swarmObj: swarmObj{id: d.swarmID(), created: now, updated: now, version: d.nextIndexLocked()}, spec: spec}
+	if spec.Mode.ReplicatedJob != nil || spec.Mode.GlobalJob != nil {
+		svc.jobRun = now
+	}
+	d.allocateEndpointLocked(s, svc)
 	s.services[svc.id] = svc
 	d.reconcileLocked(s, svc)
 	d.events.emit("service", "create", svc.id, map[string]string{"name": svc.name()})
@@ -262,45 +569,43 @@ func (d *Daemon) createServiceLocked(spec map[string]any) (string, error) {
 
 // updateServiceLocked updates (or, with rollback, rolls back) the service
 // ref at version ver: its tasks are replaced when the task template
-// changes, and UpdateStatus follows; it emits the update event.
-func (d *Daemon) updateServiceLocked(ref string, ver uint64, spec map[string]any, rollback bool) error {
+// changes, and UpdateStatus follows; it emits the update event. The
+// checks come in swarmkit's order: the spec, the name, the previous spec
+// of a rollback, the mode, and the version last (the store's).
+func (d *Daemon) updateServiceLocked(ref string, ver uint64, spec serviceSpec, rollback bool) error {
 	s, svc, err := d.serviceLookupLocked(ref)
-	switch {
-	case err != nil:
+	if err != nil {
 		return err
+	}
+	if err := d.prepareServiceSpecLocked(s, &spec); err != nil {
+		return err
+	}
+	switch {
+	case spec.Name != svc.name():
+		return errNotImplemented("rpc error: code = Unimplemented desc = renaming services is not supported")
+	case rollback && svc.prev == nil:
+		return errInvalid("rpc error: code = FailedPrecondition desc = service " + svc.id + " does not have a previous spec")
+	case !rollback && (spec.Mode.Global != nil != (svc.spec.Mode.Global != nil) || spec.Mode.ReplicatedJob != nil != (svc.spec.Mode.ReplicatedJob != nil) || spec.Mode.GlobalJob != nil != (svc.spec.Mode.GlobalJob != nil)):
+		return errNotImplemented("rpc error: code = Unimplemented desc = service mode change is not allowed")
 	case ver != svc.version:
 		return errInternal(msgSeqConfl)
-	case rollback && svc.prev == nil:
-		return errInternal("service does not have a previous spec")
 	}
-	if !rollback {
-		if err := d.validateServiceSpecLocked(s, spec); err != nil {
-			return err
-		}
-		if spec["Name"] != nil && spec["Name"] != svc.name() {
-			return errInvalid("rpc error: code = Unimplemented desc = renaming services is not supported")
-		}
+	if rollback {
+		spec = cloneSpec(*svc.prev)
+		spec.TaskTemplate.ForceUpdate = svc.spec.TaskTemplate.ForceUpdate
+	}
+	if err := s.checkPortsFree(spec, svc.id); err != nil {
+		return err
 	}
 	old := svc.spec
-	if rollback {
-		spec = svc.prev
-	}
-	spec["Name"] = svc.name()
-	if spec["Mode"] == nil {
-		spec["Mode"] = old["Mode"]
-	}
-	svc.prev = old
+	svc.prev = &old
 	svc.spec = spec
 	svc.version = d.nextIndexLocked()
 	svc.updated = d.now()
-	redeploy := !jsonEqual(old["TaskTemplate"], spec["TaskTemplate"])
-	if redeploy {
-		state, done, msg := "updating", "completed", "update in progress"
-		if rollback {
-			state, done, msg = "rollback_started", "rollback_completed", "manually requested rollback"
-		}
-		svc.updateStatus = map[string]any{"State": state, "StartedAt": fmtTime(d.now()), "Message": msg}
-		var doomed []*container
+	svc.updateStatus = nil
+	d.allocateEndpointLocked(s, svc)
+	var doomed []*container
+	if !reflect.DeepEqual(old.TaskTemplate, spec.TaskTemplate) {
 		for _, t := range s.tasks {
 			if t.svc == svc && t.desired == "running" {
 				t.desired = "shutdown"
@@ -309,25 +614,158 @@ func (d *Daemon) updateServiceLocked(ref string, ver uint64, spec map[string]any
 				}
 			}
 		}
-		grace := stopGrace(old)
-		d.goTracked(func() {
-			d.stopTaskContainers(doomed, grace)
-			_ = d.locked(func() error {
-				if d.swarm != s || s.services[svc.id] != svc {
-					return nil
-				}
-				d.reconcileLocked(s, svc)
-				finished := "update completed"
-				if rollback {
-					finished = "rollback completed"
-				}
-				svc.updateStatus = map[string]any{"State": done, "StartedAt": svc.updateStatus["StartedAt"], "CompletedAt": fmtTime(d.now()), "Message": finished}
-				return nil
-			})
-		})
-	} else {
-		d.reconcileLocked(s, svc)
 	}
+	if len(doomed) == 0 {
+		d.reconcileLocked(s, svc)
+		d.events.emit("service", "update", svc.id, map[string]string{"name": svc.name()})
+		return nil
+	}
+	// The update replaces the tasks: UpdateStatus moves through
+	// dockerd's states while the old ones stop and the new ones start.
+	state, done, msg, finished := "updating", "completed", "update in progress", "update completed"
+	if rollback {
+		state, done, msg, finished = "rollback_started", "rollback_completed", "manually requested rollback", "rollback completed"
+	}
+	started := d.now()
+	svc.updateStatus = &updateStatus{State: state, StartedAt: &started, Message: msg}
+	grace := stopGrace(old)
+	d.goTracked(func() {
+		d.stopTaskContainers(doomed, grace)
+		_ = d.locked(func() error {
+			if d.swarm != s || s.services[svc.id] != svc || svc.updateStatus == nil || svc.updateStatus.StartedAt != &started {
+				return nil
+			}
+			d.reconcileLocked(s, svc)
+			now := d.now()
+			svc.updateStatus = &updateStatus{State: done, StartedAt: &started, CompletedAt: &now, Message: finished}
+			return nil
+		})
+	})
 	d.events.emit("service", "update", svc.id, map[string]string{"name": svc.name()})
 	return nil
+}
+
+// checkPortsFree refuses published ingress ports another service (not
+// self) already publishes, as swarmkit does.
+func (s *swarmState) checkPortsFree(spec serviceSpec, self string) error {
+	if spec.EndpointSpec == nil {
+		return nil
+	}
+	for _, p := range spec.EndpointSpec.Ports {
+		if p.PublishedPort == 0 || p.PublishMode != "ingress" {
+			continue
+		}
+		for _, o := range sortedObjs(s.services) {
+			if o.id == self {
+				continue
+			}
+			for _, q := range o.endpoint.Ports {
+				if q.PublishedPort == p.PublishedPort && q.Protocol == p.Protocol && q.PublishMode == "ingress" {
+					return errInvalid(fmt.Sprintf("rpc error: code = InvalidArgument desc = port '%d' is already in use by service '%s' (%s) as an ingress port", p.PublishedPort, o.name(), o.id))
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// allocateEndpointLocked gives the service its Endpoint as swarmkit's
+// allocator does: the spec as given, published ports with an ingress
+// port each (from 30000 on when none was asked for), and a virtual IP on
+// every network of a vip service (on the ingress network when a port is
+// published there). A vip service with neither ports nor networks needs
+// nothing and keeps an empty endpoint; one that is allocated gets a new
+// version, as the allocator's write of it does on dockerd.
+func (d *Daemon) allocateEndpointLocked(s *swarmState, svc *service) {
+	defer func() {
+		if !reflect.DeepEqual(svc.endpoint, serviceEndpoint{}) {
+			svc.version = d.nextIndexLocked()
+			svc.updated = d.now()
+		}
+	}()
+	old := svc.endpoint
+	ep := serviceEndpoint{}
+	if es := svc.spec.EndpointSpec; es != nil {
+		ep.Spec = cloneSpec(*es)
+		used := map[uint32]bool{}
+		for _, o := range s.services {
+			if o != svc {
+				for _, p := range o.endpoint.Ports {
+					used[p.PublishedPort] = true
+				}
+			}
+		}
+		for _, p := range es.Ports {
+			if p.PublishMode == "ingress" && p.PublishedPort == 0 {
+				p.PublishedPort = oldPort(old.Ports, p)
+				for port := uint32(30000); p.PublishedPort == 0 && port < 32768; port++ {
+					if !used[port] {
+						p.PublishedPort = port
+					}
+				}
+				used[p.PublishedPort] = true
+			}
+			ep.Ports = append(ep.Ports, p)
+		}
+	}
+	vip := svc.spec.EndpointSpec == nil || svc.spec.EndpointSpec.Mode != "dnsrr"
+	nets := svc.spec.TaskTemplate.Networks
+	if len(nets) == 0 {
+		nets = svc.spec.Networks
+	}
+	if len(ep.Ports) == 0 && len(nets) == 0 && vip {
+		ep = serviceEndpoint{} // nothing to allocate: the allocator leaves the endpoint as it is
+	}
+	var ids []string
+	if vip && slices.ContainsFunc(ep.Ports, func(p portConfig) bool { return p.PublishMode == "ingress" }) && s.ingress != nil {
+		ids = append(ids, s.ingress.id)
+	}
+	for _, n := range nets {
+		ids = append(ids, n.Target)
+	}
+	for _, v := range old.VirtualIPs {
+		if n := d.networks[v.NetworkID]; n != nil && !slices.Contains(ids, v.NetworkID) {
+			n.releaseVIP(v.Addr)
+		}
+	}
+	if vip {
+		for _, id := range ids {
+			v := virtualIP{NetworkID: id}
+			if n := d.networks[id]; n != nil {
+				v.Addr = oldVIP(old.VirtualIPs, id)
+				if v.Addr == "" {
+					v.Addr = n.allocVIP()
+				}
+			}
+			ep.VirtualIPs = append(ep.VirtualIPs, v)
+		}
+	}
+	svc.endpoint = ep
+}
+
+func oldPort(ports []portConfig, p portConfig) uint32 {
+	for _, q := range ports {
+		if q.TargetPort == p.TargetPort && q.Protocol == p.Protocol && q.PublishMode == p.PublishMode {
+			return q.PublishedPort
+		}
+	}
+	return 0
+}
+
+func oldVIP(vips []virtualIP, network string) string {
+	for _, v := range vips {
+		if v.NetworkID == network {
+			return v.Addr
+		}
+	}
+	return ""
+}
+
+// releaseEndpointLocked gives the service's virtual IPs back.
+func (d *Daemon) releaseEndpointLocked(svc *service) {
+	for _, v := range svc.endpoint.VirtualIPs {
+		if n := d.networks[v.NetworkID]; n != nil {
+			n.releaseVIP(v.Addr)
+		}
+	}
 }

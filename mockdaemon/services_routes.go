@@ -22,19 +22,15 @@ func (d *Daemon) serviceRoutes() []route {
 }
 
 func (d *Daemon) serviceList(w http.ResponseWriter, r *http.Request) error {
-	status := boolParam(r, "status")
+	status, ver := boolParam(r, "status"), infoOf(r).version
 	return d.swarmList(w, r, func(s *swarmState, f filters) []any {
 		out := []any{}
 		for _, svc := range sortedObjs(s.services) {
-			mode := "replicated"
-			if m := sub(svc.spec, "Mode"); m != nil && m["Global"] != nil {
-				mode = "global"
-			}
 			if f.matchAny("id", func(v string) bool { return strings.HasPrefix(svc.id, v) }) &&
 				f.matchAny("name", func(v string) bool { return strings.HasPrefix(svc.name(), v) }) &&
-				f.matchAny("mode", func(v string) bool { return v == mode }) &&
-				f.matchLabels("label", svc.labels()) {
-				out = append(out, svc.json(s, status))
+				f.matchAny("mode", func(v string) bool { return v == svc.modeName() }) &&
+				f.matchLabels("label", svc.spec.Labels) {
+				out = append(out, versioned(svc.json(s, status, false), ver))
 			}
 		}
 		return out
@@ -42,37 +38,52 @@ func (d *Daemon) serviceList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (d *Daemon) serviceInspect(w http.ResponseWriter, r *http.Request) error {
+	defaults, ver := boolParam(r, "insertDefaults"), infoOf(r).version
 	return d.respond(w, http.StatusOK, func() (any, error) {
 		s, svc, err := d.serviceLookupLocked(r.PathValue("id"))
 		if err != nil {
 			return nil, err
 		}
-		return svc.json(s, false), nil
+		return versioned(svc.json(s, false, defaults), ver), nil
 	})
 }
 
 func (d *Daemon) serviceCreate(w http.ResponseWriter, r *http.Request) error {
-	spec, err := decodeSpec(r)
-	if err != nil {
+	var spec serviceSpec
+	if err := decodeRequired(r, &spec); err != nil {
 		return err
 	}
+	spec = ofVersion(spec, infoOf(r).version)
 	id, err := lockedValue(d, func() (string, error) { return d.createServiceLocked(spec) })
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, map[string]any{"ID": id, "Warnings": []string{}})
+	// dockerd's answer leaves Warnings out when there are none.
+	return writeJSON(w, http.StatusCreated, struct {
+		ID       string
+		Warnings []string `json:",omitempty"`
+	}{ID: id})
 }
 
 func (d *Daemon) serviceUpdate(w http.ResponseWriter, r *http.Request) error {
-	ver, spec, err := versionedSpec(r)
+	var spec serviceSpec
+	ver, err := versionedBody(r, "service", &spec)
 	if err != nil {
 		return err
 	}
-	rollback := r.URL.Query().Get("rollback") == "previous"
+	spec = ofVersion(spec, infoOf(r).version)
+	var rollback bool
+	switch v := r.URL.Query().Get("rollback"); v {
+	case "", "none":
+	case "previous":
+		rollback = true
+	default:
+		return errInternal("unrecognized rollback option " + v)
+	}
 	if err := d.locked(func() error { return d.updateServiceLocked(r.PathValue("id"), ver, spec, rollback) }); err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"Warnings": []string{}})
+	return writeJSON(w, http.StatusOK, struct{ Warnings []string }{})
 }
 
 func (d *Daemon) serviceDelete(w http.ResponseWriter, r *http.Request) error {
@@ -93,6 +104,7 @@ func (d *Daemon) serviceDelete(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		grace = stopGrace(svc.spec)
+		d.releaseEndpointLocked(svc)
 		d.events.emit("service", "remove", svc.id, map[string]string{"name": svc.name()})
 		return nil
 	}); err != nil {
@@ -116,7 +128,7 @@ func (d *Daemon) serviceLogs(w http.ResponseWriter, r *http.Request) error {
 				cs = append(cs, t.c)
 			}
 		}
-		tty, _ = sub(svc.spec, "TaskTemplate", "ContainerSpec")["TTY"].(bool)
+		tty = svc.spec.TaskTemplate.ContainerSpec != nil && svc.spec.TaskTemplate.ContainerSpec.TTY
 		return nil
 	}); err != nil {
 		return err

@@ -110,5 +110,9 @@ func lookProgram(f *memfs.FS, env []string, dir, argv0 string) (msg string, code
 	if !fi.Mode().IsRegular() || fi.Mode().Perm()&0o111 == 0 {
 		return "exec: " + q + ": permission denied", 126
 	}
+	if _, err := (shell.Config{FS: f, Env: env, Dir: dir}).LookPath(p); err != nil {
+		// a binary the mock cannot run (an applet it lacks) is missing
+		return "exec: " + q + ": stat " + argv0 + ": no such file or directory", 127
+	}
 	return "", 0
 }

@@ -5,27 +5,8 @@ import (
 	"encoding/json"
 )
 
-// Specs are kept as the client sent them (the API is an open schema):
-// these read and copy values decoded into map[string]any.
-
-func num(v any) (int64, bool) {
-	switch x := v.(type) {
-	case json.Number:
-		n, err := x.Int64()
-		if err != nil {
-			f, err := x.Float64()
-			return int64(f), err == nil
-		}
-		return n, true
-	case float64:
-		return int64(x), true
-	case int:
-		return int64(x), true
-	case int64:
-		return x, true
-	}
-	return 0, false
-}
+// Plugin configs are kept as the client or the registry sent them (an
+// open schema): these read and copy values decoded into map[string]any.
 
 func sub(m map[string]any, keys ...string) map[string]any {
 	for _, k := range keys {
@@ -54,16 +35,27 @@ func cloneJSON(m map[string]any) map[string]any {
 	if m == nil {
 		return nil
 	}
-	b, _ := json.Marshal(m)
 	var out map[string]any
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	_ = dec.Decode(&out)
+	_ = jsonRoundTrip(m, &out)
 	return out
 }
 
-func jsonEqual(a, b any) bool {
-	x, _ := json.Marshal(a)
-	y, _ := json.Marshal(b)
-	return bytes.Equal(x, y)
+// jsonRoundTrip decodes the JSON of v into out, numbers as json.Number.
+func jsonRoundTrip(v, out any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	return dec.Decode(out)
+}
+
+// rawJSON is the JSON of v, nil for a nil pointer.
+func rawJSON[T any](v *T) json.RawMessage {
+	if v == nil {
+		return nil
+	}
+	b, _ := json.Marshal(v)
+	return b
 }

@@ -1,8 +1,11 @@
 package mockdaemon
 
 import (
+	"crypto/rand"
+	"math/big"
 	"net/http"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -17,59 +20,51 @@ const (
 // swarmState is the one-node swarm this daemon manages (nil: inactive).
 type swarmState struct {
 	obj             swarmObj
+	spec            swarmSpec
+	ca              tlsInfo
 	nodeID          string
 	node            swarmObj
+	nodeSpec        nodeSpec
 	listenAddr      string
 	advertiseAddr   string
-	dataPathPort    int
+	dataPathPort    uint32
 	defaultAddrPool []string
-	subnetSize      int
+	subnetSize      uint32
 	workerToken     string
 	managerToken    string
 	unlockKey       string
 	locked          bool
+	ingress         *network          // the routing mesh's network
+	predefined      map[string]string // swarm ids of the local bridge and host networks
+	nextVXLAN       int               // the next overlay network's VXLAN id
+	peerName        string            // this node in the overlay networks' Peers
 
 	services map[string]*service
 	tasks    map[string]*task
-	secrets  map[string]*swarmObj
-	configs  map[string]*swarmObj
+	secrets  map[string]*dataObj
+	configs  map[string]*dataObj
 }
 
-// swarmObj is what every swarm object has: id, version, times and a spec
-// kept as the client sent it (the API is an open schema).
+// swarmObj is what every swarm object has: an id, a version and times.
 type swarmObj struct {
 	id      string
 	version uint64
 	created time.Time
 	updated time.Time
-	spec    map[string]any
 }
 
-func (o *swarmObj) meta() map[string]any {
-	return map[string]any{
-		"ID":        o.id,
-		"Version":   map[string]any{"Index": o.version},
-		"CreatedAt": fmtTime(o.created),
-		"UpdatedAt": fmtTime(o.updated),
-		"Spec":      o.spec,
-	}
+func (o *swarmObj) meta() objectMeta {
+	return objectMeta{Version: objectVersion{Index: o.version}, CreatedAt: o.created, UpdatedAt: o.updated}
 }
 
-func (o *swarmObj) name() string { s, _ := o.spec["Name"].(string); return s }
-
-func (o *swarmObj) labels() map[string]string { return strMap(o.spec["Labels"]) }
-
-func strMap(v any) map[string]string {
-	m := map[string]string{}
-	if mm, ok := v.(map[string]any); ok {
-		for k, x := range mm {
-			if s, ok := x.(string); ok {
-				m[k] = s
-			}
-		}
-	}
-	return m
+// dataObj is a secret or a config: annotations and data (templating and,
+// for a secret, a driver).
+type dataObj struct {
+	swarmObj
+	spec secretSpec
 }
+
+func (o *dataObj) name() string { return o.spec.Name }
 
 // nextIndexLocked bumps the swarm's version index.
 func (d *Daemon) nextIndexLocked() uint64 {
@@ -123,65 +118,68 @@ func (d *Daemon) swarmInfoLocked() map[string]any {
 	}
 }
 
-func (s *swarmState) clusterJSON(tokens bool) map[string]any {
-	m := s.obj.meta()
-	m["TLSInfo"] = map[string]any{
-		"TrustRoot":           "-----BEGIN CERTIFICATE-----\nMOCK\n-----END CERTIFICATE-----\n",
-		"CertIssuerSubject":   "MBMxETAPBgNVBAMTCHN3YXJtLWNh",
-		"CertIssuerPublicKey": "MOCK",
+func (s *swarmState) clusterJSON(tokens bool) swarmJSON {
+	out := swarmJSON{
+		ID: s.obj.id, objectMeta: s.obj.meta(), Spec: s.spec, TLSInfo: s.ca,
+		DefaultAddrPool: s.defaultAddrPool, SubnetSize: s.subnetSize, DataPathPort: s.dataPathPort,
 	}
-	m["RootRotationInProgress"] = false
-	m["DefaultAddrPool"] = s.defaultAddrPool
-	m["SubnetSize"] = s.subnetSize
-	m["DataPathPort"] = s.dataPathPort
 	if tokens {
-		m["JoinTokens"] = map[string]any{"Worker": s.workerToken, "Manager": s.managerToken}
+		out.JoinTokens = &joinTokens{Worker: s.workerToken, Manager: s.managerToken}
 	}
-	return m
+	return out
 }
 
-// defaultSwarmSpec is the spec dockerd fills in on init, under the
-// client's.
-func defaultSwarmSpec(in map[string]any) map[string]any {
-	spec := map[string]any{
-		"Name":          "default",
-		"Labels":        map[string]any{},
-		"Orchestration": map[string]any{"TaskHistoryRetentionLimit": 5},
-		"Raft": map[string]any{"SnapshotInterval": 10000, "KeepOldSnapshots": 0, "LogEntriesForSlowFollowers": 500,
-			"ElectionTick": 10, "HeartbeatTick": 1},
-		"Dispatcher":       map[string]any{"HeartbeatPeriod": 5000000000},
-		"CAConfig":         map[string]any{"NodeCertExpiry": 7776000000000000},
-		"TaskDefaults":     map[string]any{},
-		"EncryptionConfig": map[string]any{"AutoLockManagers": false},
+// withSwarmDefaults is spec with swarmkit's defaults where it leaves a
+// value out (zero or nil).
+func withSwarmDefaults(spec swarmSpec) swarmSpec {
+	if spec.Name == "" {
+		spec.Name = "default"
 	}
-	for k, v := range in {
-		if v == nil {
-			continue
-		}
-		if vm, ok := v.(map[string]any); ok && k != "Labels" {
-			if base, ok := spec[k].(map[string]any); ok {
-				for kk, vv := range vm {
-					base[kk] = vv
-				}
-				continue
-			}
-		}
-		spec[k] = v
+	if spec.Labels == nil {
+		spec.Labels = map[string]string{}
 	}
-	if spec["Name"] == "" {
-		spec["Name"] = "default"
+	if spec.Orchestration.TaskHistoryRetentionLimit == nil {
+		spec.Orchestration.TaskHistoryRetentionLimit = ptr(int64(5))
+	}
+	r := &spec.Raft
+	if r.SnapshotInterval == 0 {
+		r.SnapshotInterval = 10000
+	}
+	if r.KeepOldSnapshots == nil {
+		r.KeepOldSnapshots = new(uint64)
+	}
+	if r.LogEntriesForSlowFollowers == 0 {
+		r.LogEntriesForSlowFollowers = 500
+	}
+	if r.ElectionTick == 0 {
+		r.ElectionTick = 10
+	}
+	if r.HeartbeatTick == 0 {
+		r.HeartbeatTick = 1
+	}
+	if spec.Dispatcher.HeartbeatPeriod == 0 {
+		spec.Dispatcher.HeartbeatPeriod = 5 * time.Second
+	}
+	if spec.CAConfig.NodeCertExpiry == 0 {
+		spec.CAConfig.NodeCertExpiry = 90 * 24 * time.Hour
 	}
 	return spec
 }
 
-func autolock(spec map[string]any) bool {
-	ec, _ := spec["EncryptionConfig"].(map[string]any)
-	b, _ := ec["AutoLockManagers"].(bool)
-	return b
+// token is a join token: the CA's digest and a secret of its own.
+func (d *Daemon) token(digest string) string {
+	return "SWMTKN-1-" + digest + "-" + d.swarmID()
 }
 
-func (d *Daemon) token(kind string) string {
-	return "SWMTKN-1-" + d.newID()[:50] + "-" + d.newID()[:25] + kind
+// swarmID is an id as swarmkit makes them: 128 random bits in base 36,
+// 25 characters.
+func (d *Daemon) swarmID() string {
+	var b [16]byte
+	if err := d.readID(b[:]); err != nil {
+		_, _ = rand.Read(b[:])
+	}
+	s := new(big.Int).SetBytes(b[:]).Text(36)
+	return strings.Repeat("0", 25-len(s)) + s
 }
 
 // LockSwarm locks the swarm as a restarted autolocked manager is: every

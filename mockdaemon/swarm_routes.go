@@ -1,9 +1,20 @@
 package mockdaemon
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/pem"
 	"fmt"
+	"math/big"
+	"net"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // swarmRoutes: the one-node swarm this daemon manages.
@@ -20,23 +31,15 @@ func (d *Daemon) swarmRoutes() []route {
 }
 
 func (d *Daemon) swarmInit(w http.ResponseWriter, r *http.Request) error {
-	var body struct {
-		ListenAddr      string
-		AdvertiseAddr   string
-		DataPathPort    int
-		DefaultAddrPool []string
-		SubnetSize      int
-		ForceNewCluster bool
-		Spec            map[string]any
-	}
-	if err := decodeBody(r, &body); err != nil {
+	var body swarmInitRequest
+	if err := decodeRequired(r, &body); err != nil {
 		return err
 	}
 	if body.ListenAddr == "" {
 		body.ListenAddr = "0.0.0.0:2377"
 	}
 	for _, p := range body.DefaultAddrPool {
-		if !strings.Contains(p, "/") {
+		if _, _, err := net.ParseCIDR(p); err != nil {
 			return errInvalid(fmt.Sprintf("invalid default address pool %s: invalid CIDR address: %s", p, p))
 		}
 	}
@@ -48,6 +51,12 @@ func (d *Daemon) swarmInit(w http.ResponseWriter, r *http.Request) error {
 	}
 	if body.DataPathPort == 0 {
 		body.DataPathPort = 4789
+	}
+	availability := enumOr(body.Availability, "", "active", "pause", "drain")
+	if body.Availability == "" {
+		availability = "active"
+	} else if availability == "" {
+		return errInvalid(fmt.Sprintf("invalid Availability: %q", body.Availability))
 	}
 	adv := body.AdvertiseAddr
 	if adv == "" {
@@ -64,48 +73,107 @@ func (d *Daemon) swarmInit(w http.ResponseWriter, r *http.Request) error {
 		}
 		adv += ":" + port
 	}
+	spec := withSwarmDefaults(body.Spec)
+	spec.EncryptionConfig.AutoLockManagers = spec.EncryptionConfig.AutoLockManagers || body.AutoLockManagers
 	return d.respond(w, http.StatusOK, func() (any, error) {
 		if d.swarm != nil && !body.ForceNewCluster {
 			return "", errUnavailable(msgSwarmExist)
 		}
 		now := d.now()
 		s := &swarmState{
-			obj:             swarmObj{id: d.newID()[:25], created: now, updated: now, spec: defaultSwarmSpec(body.Spec)},
-			nodeID:          d.newID()[:25],
+			obj:             swarmObj{id: d.swarmID(), created: now, updated: now},
+			spec:            spec,
+			nodeID:          d.swarmID(),
 			listenAddr:      body.ListenAddr,
 			advertiseAddr:   adv,
 			dataPathPort:    body.DataPathPort,
 			defaultAddrPool: body.DefaultAddrPool,
 			subnetSize:      body.SubnetSize,
-			workerToken:     d.token(""),
-			managerToken:    d.token(""),
 			services:        map[string]*service{},
 			tasks:           map[string]*task{},
-			secrets:         map[string]*swarmObj{},
-			configs:         map[string]*swarmObj{},
+			secrets:         map[string]*dataObj{},
+			configs:         map[string]*dataObj{},
+			predefined:      map[string]string{"bridge": d.swarmID(), "host": d.swarmID()},
+			nextVXLAN:       4096,
+			peerName:        d.newID()[:12],
 		}
+		var digest string
+		s.ca, digest = d.swarmCA(now)
+		s.workerToken, s.managerToken = d.token(digest), d.token(digest)
 		if old := d.swarm; old != nil {
 			s.services, s.tasks, s.secrets, s.configs = old.services, old.tasks, old.secrets, old.configs
+			s.ingress, s.predefined, s.nextVXLAN = old.ingress, old.predefined, old.nextVXLAN
 		}
 		s.obj.version = d.nextIndexLocked()
-		s.node = swarmObj{id: s.nodeID, created: now, updated: now, version: d.nextIndexLocked(),
-			spec: map[string]any{"Labels": map[string]any{}, "Role": "manager", "Availability": "active"}}
-		if autolock(s.obj.spec) {
-			s.unlockKey = "SWMKEY-1-" + d.newID()[:43]
+		s.node = swarmObj{id: s.nodeID, created: now, updated: now, version: d.nextIndexLocked()}
+		s.nodeSpec = nodeSpec{annotations: annotations{Labels: map[string]string{}}, Role: "manager", Availability: availability}
+		if s.spec.EncryptionConfig.AutoLockManagers {
+			s.unlockKey = d.unlockKey()
 		}
 		d.swarm = s
+		if s.ingress == nil {
+			ingress, err := d.createOverlayLocked(s, "ingress", networkCreateRequest{Ingress: true})
+			if err != nil {
+				return "", err
+			}
+			s.ingress = ingress
+		}
 		d.events.emit("node", "create", s.nodeID, map[string]string{"name": d.cfg.Hostname})
 		return s.nodeID, nil
 	})
 }
 
-func (d *Daemon) swarmJoin(w http.ResponseWriter, r *http.Request) error {
-	var body struct {
-		ListenAddr  string
-		RemoteAddrs []string
-		JoinToken   string
+// swarmCA makes the swarm's root CA as swarmkit does (ECDSA P-256,
+// "swarm-ca", 20 years from five minutes ago) from the id source, and
+// returns its TLS info and the digest that starts the join tokens.
+func (d *Daemon) swarmCA(now time.Time) (tlsInfo, string) {
+	var key *ecdsa.PrivateKey
+	for key == nil {
+		var seed [32]byte
+		if err := d.readID(seed[:]); err != nil {
+			_, _ = rand.Read(seed[:])
+		}
+		key, _ = ecdsa.ParseRawPrivateKey(elliptic.P256(), seed[:]) // a scalar out of range: draw again
 	}
-	if err := decodeBody(r, &body); err != nil {
+	var serial [20]byte
+	if err := d.readID(serial[:]); err != nil {
+		_, _ = rand.Read(serial[:])
+	}
+	serial[0] &= 0x7f
+	start := now.Add(-5 * time.Minute).Round(time.Minute)
+	tmpl := &x509.Certificate{
+		SerialNumber: new(big.Int).SetBytes(serial[:]), Subject: pkix.Name{CommonName: "swarm-ca"},
+		NotBefore: start, NotAfter: start.Add(20 * 365 * 24 * time.Hour),
+		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign, BasicConstraintsValid: true, IsCA: true,
+	}
+	// A nil random source signs deterministically (RFC 6979): the same
+	// ids give the same certificate.
+	der, err := x509.CreateCertificate(nil, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		panic("mockdaemon: the swarm CA: " + err.Error()) // only our own template reaches here
+	}
+	cert, _ := x509.ParseCertificate(der)
+	sum := sha256.Sum256(der)
+	digest := new(big.Int).SetBytes(sum[:]).Text(36)
+	digest = strings.Repeat("0", 50-len(digest)) + digest
+	return tlsInfo{
+		TrustRoot:           string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
+		CertIssuerSubject:   cert.RawSubject,
+		CertIssuerPublicKey: cert.RawSubjectPublicKeyInfo,
+	}, digest
+}
+
+func (d *Daemon) unlockKey() string {
+	var b [32]byte
+	if err := d.readID(b[:]); err != nil {
+		_, _ = rand.Read(b[:])
+	}
+	return "SWMKEY-1-" + base64.RawStdEncoding.EncodeToString(b[:])
+}
+
+func (d *Daemon) swarmJoin(w http.ResponseWriter, r *http.Request) error {
+	var body swarmJoinRequest
+	if err := decodeRequired(r, &body); err != nil {
 		return err
 	}
 	if in, _ := lockedValue(d, func() (bool, error) { return d.swarm != nil, nil }); in {
@@ -132,6 +200,11 @@ func (d *Daemon) swarmLeave(w http.ResponseWriter, r *http.Request) error {
 			return nil, errUnavailable("You are attempting to leave the swarm on a node that is participating as a manager. Removing the last manager erases all current state of the swarm. Use `--force` to ignore this message. ")
 		}
 		d.swarm = nil
+		for _, n := range d.sortedNetworksLocked() {
+			if n.scope == "swarm" {
+				d.dropNetworkLocked(n)
+			}
+		}
 		var doomed []*container
 		for _, t := range s.tasks {
 			if t.c != nil {
@@ -144,7 +217,8 @@ func (d *Daemon) swarmLeave(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.removeTaskContainers(doomed, 0)
-	return writeJSON(w, http.StatusOK, nil)
+	w.WriteHeader(http.StatusOK)
+	return nil
 }
 
 func (d *Daemon) swarmInspect(w http.ResponseWriter, r *http.Request) error {
@@ -158,7 +232,8 @@ func (d *Daemon) swarmInspect(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (d *Daemon) swarmUpdate(w http.ResponseWriter, r *http.Request) error {
-	ver, spec, err := versionedSpec(r)
+	var spec swarmSpec
+	ver, err := versionedBody(r, "swarm", &spec)
 	if err != nil {
 		return err
 	}
@@ -170,18 +245,19 @@ func (d *Daemon) swarmUpdate(w http.ResponseWriter, r *http.Request) error {
 		if ver != s.obj.version {
 			return errInternal(msgSeqConfl)
 		}
-		wasLocked := autolock(s.obj.spec)
-		s.obj.spec = defaultSwarmSpec(spec)
+		wasLocked := s.spec.EncryptionConfig.AutoLockManagers
+		s.spec = withSwarmDefaults(spec)
+		digest := strings.Split(s.workerToken, "-")[2]
 		if boolParam(r, "rotateWorkerToken") {
-			s.workerToken = d.token("")
+			s.workerToken = d.token(digest)
 		}
 		if boolParam(r, "rotateManagerToken") {
-			s.managerToken = d.token("")
+			s.managerToken = d.token(digest)
 		}
-		nowLocked := autolock(s.obj.spec)
+		nowLocked := s.spec.EncryptionConfig.AutoLockManagers
 		switch {
 		case nowLocked && (!wasLocked || boolParam(r, "rotateManagerUnlockKey")):
-			s.unlockKey = "SWMKEY-1-" + d.newID()[:43]
+			s.unlockKey = d.unlockKey()
 		case !nowLocked:
 			s.unlockKey = ""
 		}
@@ -192,7 +268,8 @@ func (d *Daemon) swarmUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, nil)
+	w.WriteHeader(http.StatusOK)
+	return nil
 }
 
 func (d *Daemon) swarmUnlockKey(w http.ResponseWriter, r *http.Request) error {
@@ -211,7 +288,7 @@ func (d *Daemon) swarmUnlockKey(w http.ResponseWriter, r *http.Request) error {
 
 func (d *Daemon) swarmUnlock(w http.ResponseWriter, r *http.Request) error {
 	var body struct{ UnlockKey string }
-	if err := decodeBody(r, &body); err != nil {
+	if err := decodeRequired(r, &body); err != nil {
 		return err
 	}
 	err := d.locked(func() error {
@@ -230,5 +307,6 @@ func (d *Daemon) swarmUnlock(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, nil)
+	w.WriteHeader(http.StatusOK)
+	return nil
 }

@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
+	"encoding/pem"
 	"io"
 	"net"
 	"net/http"
@@ -47,22 +49,28 @@ func TestSwarmRefusedWithoutSwarm(t *testing.T) {
 	_, c := newClient(t, mockdaemon.Config{})
 	tests := []struct {
 		method, path string
+		body         any
 		status       int
 		msg          string
 	}{
-		{"GET", "/v1.56/swarm", 503, notManager},
-		{"POST", "/v1.56/swarm/leave", 503, "This node is not part of a swarm"},
-		{"POST", "/v1.56/swarm/unlock", 503, notManager},
-		{"GET", "/v1.56/swarm/unlockkey", 503, notManager},
-		{"GET", "/v1.56/nodes", 503, notManager},
-		{"GET", "/v1.56/services", 503, notManager},
-		{"GET", "/v1.56/tasks", 503, notManager},
-		{"GET", "/v1.56/secrets", 503, notManager},
-		{"GET", "/v1.56/configs/x", 503, notManager},
-		{"PUT", "/v1.56/volumes/x?version=1", 503, "volume update only valid for cluster volumes, but swarm is unavailable"},
+		{"GET", "/v1.56/swarm", nil, 503, notManager},
+		{"POST", "/v1.56/swarm/leave", nil, 503, "This node is not part of a swarm"},
+		{"POST", "/v1.56/swarm/unlock", map[string]any{}, 503, notManager},
+		{"GET", "/v1.56/swarm/unlockkey", nil, 503, notManager},
+		{"GET", "/v1.56/nodes", nil, 503, notManager},
+		{"GET", "/v1.56/services", nil, 503, notManager},
+		{"GET", "/v1.56/tasks", nil, 503, notManager},
+		{"GET", "/v1.56/secrets", nil, 503, notManager},
+		{"GET", "/v1.56/configs/x", nil, 503, notManager},
+		{"POST", "/v1.56/secrets/create", map[string]any{"Name": "x", "Data": "eA=="}, 503, notManager},
+		{"PUT", "/v1.56/volumes/x?version=1", nil, 503, "volume update only valid for cluster volumes, but swarm is unavailable"},
+		// A body is read before anything else is looked at.
+		{"POST", "/v1.56/swarm/unlock", nil, 400, "got EOF while reading request body"},
+		{"POST", "/v1.56/services/create", nil, 400, "got EOF while reading request body"},
+		{"POST", "/v1.56/networks/create", map[string]any{"Name": "x", "Driver": "overlay"}, 500, notManager},
 	}
 	for _, tt := range tests {
-		r := c.do(tt.method, tt.path, nil)
+		r := c.do(tt.method, tt.path, tt.body)
 		if r.status != tt.status || r.message() != tt.msg {
 			t.Errorf("%s %s: %d %q, want %d %q", tt.method, tt.path, r.status, r.message(), tt.status, tt.msg)
 		}
@@ -505,4 +513,49 @@ func TestLockSwarm(t *testing.T) {
 	assert.Equal(t, 200, r.status, "unlock: %s", r.body)
 	assert.Equal(t, 200, c.do("GET", "/v1.56/swarm", nil).status)
 	assert.Equal(t, "active/manager", c.do("GET", "/_ping", nil).header.Get("Swarm"))
+}
+
+// TestSwarmIngressAndOverlay: swarm init makes the ingress network as
+// dockerd does (overlay, swarm scope, Ingress, the first subnet of the
+// address pool), an overlay network gets swarm scope, a swarm id and a
+// VXLAN id, and leave takes them away; the swarm's TLS info is a real CA.
+func TestSwarmIngressAndOverlay(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	require.Equal(t, 200, c.do("POST", "/v1.41/swarm/init", map[string]any{}).status)
+	ingress := c.getDoc("/v1.41/networks/ingress")
+	assert.Equal(t, "overlay", at(ingress, "Driver"))
+	assert.Equal(t, "swarm", at(ingress, "Scope"))
+	assert.Equal(t, true, at(ingress, "Ingress"))
+	assert.Len(t, at(ingress, "Id"), 25)
+	assert.Equal(t, []any{map[string]any{"Subnet": "10.0.0.0/24", "Gateway": "10.0.0.1"}}, at(ingress, "IPAM.Config"))
+	assert.Equal(t, map[string]any{"com.docker.network.driver.overlay.vxlanid_list": "4096"}, at(ingress, "Options"))
+	assert.Equal(t, "10.0.0.2/24", at(ingress, "Containers.ingress-sbox.IPv4Address"))
+	assert.False(t, has(ingress, "EnableIPv4"), "EnableIPv4 is API 1.47")
+
+	r := c.do("POST", "/v1.41/networks/create", map[string]any{"Name": "ov", "Driver": "overlay"})
+	require.Equal(t, 201, r.status, "%s", r.body)
+	ov := c.getDoc("/v1.41/networks/ov")
+	assert.Equal(t, "swarm", at(ov, "Scope"))
+	assert.Len(t, at(ov, "Id"), 25)
+	assert.Equal(t, []any{map[string]any{"Subnet": "10.0.1.0/24", "Gateway": "10.0.1.1"}}, at(ov, "IPAM.Config"))
+	assert.Nil(t, at(ov, "Containers"), "a swarm network this node has not joined")
+	var swarmNets []doc
+	require.NoError(t, json.Unmarshal(c.do("GET", `/v1.41/networks?filters={"scope":["swarm"]}`, nil).body, &swarmNets))
+	assert.Len(t, swarmNets, 2)
+
+	sw := c.getDoc("/v1.41/swarm")
+	block, _ := pem.Decode([]byte(at(sw, "TLSInfo.TrustRoot").(string)))
+	require.NotNil(t, block, "TrustRoot is PEM")
+	cert, err := x509.ParseCertificate(block.Bytes)
+	require.NoError(t, err)
+	assert.Equal(t, "swarm-ca", cert.Subject.CommonName)
+	assert.True(t, cert.IsCA)
+	assert.Equal(t, base64.StdEncoding.EncodeToString(cert.RawSubjectPublicKeyInfo), at(sw, "TLSInfo.CertIssuerPublicKey"))
+	assert.Equal(t, base64.StdEncoding.EncodeToString(cert.RawSubject), at(sw, "TLSInfo.CertIssuerSubject"))
+
+	require.Equal(t, 200, c.do("POST", "/v1.41/swarm/leave?force=1", nil).status)
+	assert.Equal(t, 404, c.do("GET", "/v1.41/networks/ingress", nil).status, "leave removes the ingress network")
+	assert.Equal(t, 404, c.do("GET", "/v1.41/networks/ov", nil).status, "leave removes the swarm's networks")
+	r = c.do("POST", "/v1.41/networks/create", map[string]any{"Name": "ov", "Driver": "overlay"})
+	assert.Equal(t, 500, r.status, "an overlay network without a swarm")
 }

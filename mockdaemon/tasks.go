@@ -1,11 +1,9 @@
 package mockdaemon
 
 import (
-	"bytes"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	iofs "io/fs"
+	"maps"
 	"path"
 	"strconv"
 	"strings"
@@ -14,14 +12,15 @@ import (
 
 // task is one scheduled instance of a service, run as a container.
 type task struct {
-	swarmObj // spec: the service's TaskTemplate at scheduling time
-	svc      *service
-	slot     int
-	desired  string // "running" or "shutdown"
-	c        *container
-	final    string // a state the task reached for good ("shutdown", "rejected"...)
-	message  string
-	errText  string
+	swarmObj
+	spec    taskSpec // the service's TaskTemplate at scheduling time
+	svc     *service
+	slot    int
+	desired string // "running" or "shutdown"
+	c       *container
+	final   string // a state the task reached for good ("shutdown", "rejected"...)
+	message string
+	errText string
 }
 
 // task state as the API shows it, from its container's.
@@ -46,33 +45,25 @@ func (t *task) state() string {
 	return "assigned"
 }
 
-func (t *task) json(s *swarmState) map[string]any {
-	m := t.meta()
-	m["Labels"] = map[string]any{}
-	m["ServiceID"] = t.svc.id
-	m["Slot"] = t.slot
-	m["NodeID"] = s.nodeID
-	m["DesiredState"] = t.desired
+func (t *task) json(s *swarmState) taskJSON {
 	st := t.state()
-	status := map[string]any{"Timestamp": fmtTime(t.updated), "State": st, "Message": t.message, "PortStatus": map[string]any{}}
-	if status["Message"] == "" {
-		status["Message"] = map[string]string{"running": "started", "complete": "finished", "shutdown": "shutdown", "failed": "started"}[st]
-	}
-	if t.errText != "" {
-		status["Err"] = t.errText
+	status := taskStatusJSON{Timestamp: t.updated, State: st, Message: t.message, Err: t.errText}
+	if status.Message == "" {
+		status.Message = map[string]string{"running": "started", "complete": "finished", "shutdown": "shutdown", "failed": "started"}[st]
 	}
 	if c := t.c; c != nil {
-		cst := map[string]any{"ContainerID": c.id, "PID": c.state.Pid, "ExitCode": c.state.ExitCode}
-		status["ContainerStatus"] = cst
+		status.ContainerStatus = &containerStatusJSON{ContainerID: c.id, PID: c.state.Pid, ExitCode: c.state.ExitCode}
 		if st == "failed" && t.errText == "" {
-			status["Err"] = "task: non-zero exit (" + strconv.Itoa(c.state.ExitCode) + ")"
+			status.Err = "task: non-zero exit (" + strconv.Itoa(c.state.ExitCode) + ")"
 		}
 		if !c.state.StartedAt.IsZero() {
-			status["Timestamp"] = fmtTime(c.state.StartedAt)
+			status.Timestamp = c.state.StartedAt.UTC()
 		}
 	}
-	m["Status"] = status
-	return m
+	return taskJSON{
+		ID: t.id, objectMeta: t.meta(), annotations: annotations{Labels: map[string]string{}},
+		Spec: t.spec, ServiceID: t.svc.id, Slot: t.slot, NodeID: s.nodeID, Status: status, DesiredState: t.desired,
+	}
 }
 
 func (d *Daemon) taskLookupLocked(ref string) (*swarmState, *task, error) {
@@ -107,13 +98,15 @@ func (d *Daemon) watchTask(s *swarmState, t *task, c *container) {
 		if d.swarm != s || t.desired != "running" || s.services[t.svc.id] != t.svc {
 			return nil
 		}
-		rp := sub(t.spec, "RestartPolicy")
-		cond, _ := rp["Condition"].(string)
-		code := c.state.ExitCode
-		restart = cond == "" || cond == "any" || cond == "on-failure" && code != 0
-		if n, ok := num(rp["Delay"]); ok {
-			delay = time.Duration(n)
+		cond := "any"
+		if rp := t.spec.RestartPolicy; rp != nil {
+			cond = rp.Condition
+			if rp.Delay != nil {
+				delay = *rp.Delay
+			}
 		}
+		code := c.state.ExitCode
+		restart = cond == "any" || cond == "on-failure" && code != 0
 		if restart {
 			t.desired = "shutdown"
 		}
@@ -141,44 +134,26 @@ func (d *Daemon) watchTask(s *swarmState, t *task, c *container) {
 // as a container create with that body would, and mounts the service's
 // secrets and configs into it.
 func (d *Daemon) taskContainerLocked(s *swarmState, svc *service, t *task) (*container, error) {
-	cs := sub(t.spec, "ContainerSpec")
-	labels := strMap(cs["Labels"])
-	for k, v := range map[string]string{
+	cs := t.spec.ContainerSpec
+	if cs == nil {
+		return nil, errInvalid("the task has no container spec")
+	}
+	name := taskName(s, svc, t) + "." + t.id
+	labels := map[string]string{}
+	maps.Copy(labels, cs.Labels)
+	maps.Copy(labels, map[string]string{
 		"com.docker.swarm.node.id": s.nodeID, "com.docker.swarm.service.id": svc.id,
 		"com.docker.swarm.service.name": svc.name(), "com.docker.swarm.task": "",
-		"com.docker.swarm.task.id": t.id, "com.docker.swarm.task.name": fmt.Sprintf("%s.%d.%s", svc.name(), t.slot, t.id),
-	} {
-		labels[k] = v
-	}
-	body := map[string]any{
-		"Image":      cs["Image"],
-		"Env":        cs["Env"],
-		"WorkingDir": cs["Dir"],
-		"User":       cs["User"],
-		"Hostname":   cs["Hostname"],
-		"Labels":     labels,
-		"Tty":        cs["TTY"],
-		"OpenStdin":  cs["OpenStdin"],
-		"StopSignal": cs["StopSignal"],
-		"HostConfig": map[string]any{"Mounts": cs["Mounts"], "Init": cs["Init"], "ReadonlyRootfs": cs["ReadOnly"]},
-	}
-	if cmd := strs(cs["Command"]); len(cmd) > 0 {
-		body["Entrypoint"] = cmd
-	}
-	if args := strs(cs["Args"]); len(args) > 0 {
-		body["Cmd"] = args
-	}
-	for k, v := range body {
-		if v == nil {
-			delete(body, k)
-		}
-	}
-	b, _ := json.Marshal(body)
+		"com.docker.swarm.task.id": t.id, "com.docker.swarm.task.name": name,
+	})
 	var cb createBody
-	if err := decodeJSON(bytes.NewReader(b), &cb); err != nil {
-		return nil, err
+	cb.Image, cb.Env, cb.WorkingDir, cb.User, cb.Hostname = cs.Image, cs.Env, cs.Dir, cs.User, cs.Hostname
+	cb.Labels, cb.Tty, cb.OpenStdin, cb.StopSignal = labels, cs.TTY, cs.OpenStdin, cs.StopSignal
+	cb.Entrypoint, cb.Cmd = strSlice(cs.Command), strSlice(cs.Args)
+	cb.HostConfig = &hostConfig{Init: cs.Init, ReadonlyRootfs: cs.ReadOnly}
+	for _, m := range cs.Mounts {
+		cb.HostConfig.Mounts = append(cb.HostConfig.Mounts, m.containerMount())
 	}
-	name := fmt.Sprintf("%s.%d.%s", svc.name(), t.slot, t.id)
 	hc, err := checkCreate(cb, name)
 	if err != nil {
 		return nil, err
@@ -187,44 +162,56 @@ func (d *Daemon) taskContainerLocked(s *swarmState, svc *service, t *task) (*con
 	if err != nil {
 		return nil, err
 	}
-	for _, ref := range refsOf(cs["Secrets"]) {
-		sec := s.secrets[ref.id]
+	for _, ref := range cs.Secrets {
+		sec := s.secrets[ref.SecretID]
 		if sec == nil {
 			continue
 		}
-		p := ref.file
+		p := ref.File.Name
 		if p == "" {
-			p = ref.name
+			p = ref.SecretName
 		}
 		if !path.IsAbs(p) {
 			p = "/run/secrets/" + p
 		}
-		writeObjFile(c, p, objData(sec), ref.mode, 0o444)
+		writeObjFile(c, p, sec.spec.Data, ref.File.Mode, 0o444)
 	}
-	for _, ref := range refsOf(cs["Configs"]) {
-		cfg := s.configs[ref.id]
-		if cfg == nil {
+	for _, ref := range cs.Configs {
+		cfg := s.configs[ref.ConfigID]
+		if cfg == nil || ref.File == nil {
 			continue
 		}
-		p := ref.file
+		p := ref.File.Name
 		if p == "" {
-			p = "/" + ref.name
+			p = "/" + ref.ConfigName
 		}
 		if !path.IsAbs(p) {
 			p = "/" + p
 		}
-		writeObjFile(c, p, objData(cfg), ref.mode, 0o444)
+		writeObjFile(c, p, cfg.spec.Data, ref.File.Mode, 0o444)
 	}
 	return c, nil
 }
 
-func objData(o *swarmObj) []byte {
-	s, _ := o.spec["Data"].(string)
-	b, _ := base64.StdEncoding.DecodeString(s)
-	return b
+// taskName is the task's name without its id: <service>.<slot>, or
+// <service>.<node id> for a global service.
+func taskName(s *swarmState, svc *service, t *task) string {
+	if svc.global() {
+		return svc.name() + "." + s.nodeID
+	}
+	return fmt.Sprintf("%s.%d", svc.name(), t.slot)
 }
 
-func writeObjFile(c *container, p string, data []byte, mode, def int64) {
+// containerMount is m as a container's HostConfig.Mounts entry.
+func (m swarmMount) containerMount() mountSpec {
+	out := mountSpec{Type: m.Type, Source: m.Source, Target: m.Target, ReadOnly: m.ReadOnly}
+	out.BindOptions = rawJSON(m.BindOptions)
+	out.VolumeOptions = rawJSON(m.VolumeOptions)
+	out.TmpfsOptions = rawJSON(m.TmpfsOptions)
+	return out
+}
+
+func writeObjFile(c *container, p string, data []byte, mode, def uint32) {
 	if mode == 0 {
 		mode = def
 	}

@@ -1,7 +1,6 @@
 package mockdaemon
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 )
@@ -16,17 +15,18 @@ func (d *Daemon) taskRoutes() []route {
 }
 
 func (d *Daemon) taskList(w http.ResponseWriter, r *http.Request) error {
+	ver := infoOf(r).version
 	return d.swarmList(w, r, func(s *swarmState, f filters) []any {
 		out := []any{}
 		for _, t := range sortedObjs(s.tasks) {
-			name := fmt.Sprintf("%s.%d", t.svc.name(), t.slot)
+			name := taskName(s, t.svc, t)
 			if f.matchAny("id", func(v string) bool { return strings.HasPrefix(t.id, v) }) &&
 				f.matchAny("service", func(v string) bool { return v == t.svc.id || v == t.svc.name() || strings.HasPrefix(t.svc.id, v) }) &&
 				f.matchAny("name", func(v string) bool { return strings.HasPrefix(name, v) }) &&
 				f.matchAny("node", func(v string) bool { return strings.HasPrefix(s.nodeID, v) || v == d.cfg.Hostname }) &&
 				f.matchAny("desired-state", func(v string) bool { return v == t.desired || v == "accepted" && t.desired == "running" }) &&
 				f.matchLabels("label", map[string]string{}) {
-				out = append(out, t.json(s))
+				out = append(out, versioned(t.json(s), ver))
 			}
 		}
 		return out
@@ -34,12 +34,13 @@ func (d *Daemon) taskList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (d *Daemon) taskInspect(w http.ResponseWriter, r *http.Request) error {
+	ver := infoOf(r).version
 	return d.respond(w, http.StatusOK, func() (any, error) {
 		s, t, err := d.taskLookupLocked(r.PathValue("id"))
 		if err != nil {
 			return nil, err
 		}
-		return t.json(s), nil
+		return versioned(t.json(s), ver), nil
 	})
 }
 
@@ -54,7 +55,7 @@ func (d *Daemon) taskLogs(w http.ResponseWriter, r *http.Request) error {
 		if t.c != nil {
 			cs = append(cs, t.c)
 		}
-		tty, _ = sub(t.spec, "ContainerSpec")["TTY"].(bool)
+		tty = t.spec.ContainerSpec != nil && t.spec.ContainerSpec.TTY
 		return nil
 	}); err != nil {
 		return err

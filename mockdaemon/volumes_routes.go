@@ -139,7 +139,7 @@ func (d *Daemon) volumePrune(w http.ResponseWriter, r *http.Request) error {
 // volumeUpdate serves PUT /volumes/{name} (API 1.42): only cluster volumes
 // can be updated, and the mock's single node has none.
 func (d *Daemon) volumeUpdate(w http.ResponseWriter, r *http.Request) error {
-	if _, err := versionParam(r); err != nil {
+	if _, err := versionParam(r, "swarm"); err != nil {
 		return err
 	}
 	return d.locked(func() error {

@@ -11,7 +11,6 @@ import (
 	"net"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"testing"
 	"time"
 
@@ -28,9 +27,7 @@ type pairFunc func(t *testing.T) (client, server net.Conn)
 func unixPair(t *testing.T) (net.Conn, net.Conn) {
 	t.Helper()
 	l, err := net.ListenUnix("unix", &net.UnixAddr{Name: filepath.Join(t.TempDir(), "s"), Net: "unix"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer l.Close()
 	return dialAccept(t, l, func() (net.Conn, error) { return net.Dial("unix", l.Addr().String()) })
 }
@@ -38,9 +35,7 @@ func unixPair(t *testing.T) (net.Conn, net.Conn) {
 func tcpPair(t *testing.T) (net.Conn, net.Conn) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer l.Close()
 	return dialAccept(t, l, func() (net.Conn, error) { return net.Dial("tcp", l.Addr().String()) })
 }
@@ -50,19 +45,13 @@ func dialAccept(t *testing.T, l net.Listener, dial func() (net.Conn, error)) (ne
 	accepted := make(chan net.Conn, 1)
 	go func() {
 		c, err := l.Accept()
-		if err != nil {
-			t.Error(err)
-		}
+		assert.NoError(t, err, "accept")
 		accepted <- c
 	}()
 	c, err := dial()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	s := <-accepted
-	if s == nil {
-		t.FailNow()
-	}
+	require.NotNil(t, s, "accepted conn")
 	t.Cleanup(func() { c.Close(); s.Close() })
 	return c, s
 }
@@ -75,12 +64,8 @@ func tlsPair(t *testing.T) (net.Conn, net.Conn) {
 	ts := tls.Server(s, &tls.Config{Certificates: []tls.Certificate{pki.ServerCertificate(t)}})
 	errc := make(chan error, 1)
 	go func() { errc <- ts.Handshake() }()
-	if err := tc.Handshake(); err != nil {
-		t.Fatal(err)
-	}
-	if err := <-errc; err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, tc.Handshake(), "client handshake")
+	require.NoError(t, <-errc, "server handshake")
 	t.Cleanup(func() { tc.Close(); ts.Close() })
 	return tc, ts
 }
@@ -105,30 +90,23 @@ func TestConnHalfClose(t *testing.T) {
 				fmt.Fprint(m.Stream(Stderr), "bye")
 				done <- server.Close()
 			}()
-			c := NewConn(context.Background(), client, bufio.NewReader(client), true)
-			if _, err := io.WriteString(c, "hello stdin"); err != nil {
-				t.Fatal(err)
-			}
-			if err := c.CloseWrite(); err != nil {
-				t.Fatal(err)
-			}
+			c := NewConn(t.Context(), client, bufio.NewReader(client), true)
+			_, err := io.WriteString(c, "hello stdin")
+			require.NoError(t, err)
+			require.NoError(t, c.CloseWrite())
 			var stdout, stderr bytes.Buffer
 			n, err := c.Demux(&stdout, &stderr)
-			if err != nil {
-				t.Fatal(err)
+			require.NoError(t, err)
+			want := `got "hello stdin"`
+			require.Equal(t, want, stdout.String(), "stdout")
+			require.Equal(t, "bye", stderr.String(), "stderr")
+			require.Equal(t, int64(len(want)+3), n, "written")
+			require.NoError(t, <-done, "daemon side")
+			_, err = c.Write([]byte("late"))
+			if assert.Error(t, err, "Write after CloseWrite") {
+				assert.Regexp(t, "^mux: write: ", err.Error())
 			}
-			if want := `got "hello stdin"`; stdout.String() != want || stderr.String() != "bye" || n != int64(len(want)+3) {
-				t.Fatalf("Demux = %d, stdout %q, stderr %q", n, stdout.String(), stderr.String())
-			}
-			if err := <-done; err != nil {
-				t.Fatal(err)
-			}
-			if _, err := c.Write([]byte("late")); err == nil || !strings.HasPrefix(err.Error(), "mux: write: ") {
-				t.Errorf("Write after CloseWrite: err = %v, want a mux: write error", err)
-			}
-			if err := c.Close(); err != nil {
-				t.Errorf("Close: %v", err)
-			}
+			assert.NoError(t, c.Close(), "Close")
 			leakcheck.Settle(t, base)
 		})
 	}
@@ -137,11 +115,9 @@ func TestConnHalfClose(t *testing.T) {
 func TestConnCloseWriteUnsupported(t *testing.T) {
 	client, server := net.Pipe()
 	defer server.Close()
-	c := NewConn(context.Background(), client, nil, false)
+	c := NewConn(t.Context(), client, nil, false)
 	defer c.Close()
-	if err := c.CloseWrite(); !errors.Is(err, ErrCloseWriteUnsupported) {
-		t.Fatalf("CloseWrite on net.Pipe = %v, want ErrCloseWriteUnsupported", err)
-	}
+	assert.ErrorIs(t, c.CloseWrite(), ErrCloseWriteUnsupported, "CloseWrite on net.Pipe")
 }
 
 // TestConnBufferedBytesFirst: bytes the HTTP layer read past the response
@@ -165,28 +141,19 @@ func TestConnBufferedBytesFirst(t *testing.T) {
 			br := bufio.NewReader(client)
 			for {
 				line, err := br.ReadString('\n')
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				if line == "\r\n" {
 					break
 				}
 			}
-			if br.Buffered() == 0 {
-				t.Fatal("test setup: nothing buffered past the headers")
-			}
-			c := NewConn(context.Background(), client, br, multiplexed)
+			require.NotZero(t, br.Buffered(), "test setup: nothing buffered past the headers")
+			c := NewConn(t.Context(), client, br, multiplexed)
 			defer c.Close()
-			if c.Multiplexed() != multiplexed {
-				t.Fatalf("Multiplexed() = %v", c.Multiplexed())
-			}
+			require.Equal(t, multiplexed, c.Multiplexed(), "Multiplexed()")
 			var out bytes.Buffer
-			if _, err := c.Demux(&out, nil); err != nil {
-				t.Fatal(err)
-			}
-			if out.String() != "first,second" {
-				t.Fatalf("stdout = %q, want %q", out.String(), "first,second")
-			}
+			_, err := c.Demux(&out, nil)
+			require.NoError(t, err)
+			assert.Equal(t, "first,second", out.String(), "stdout")
 		})
 	}
 }
@@ -208,7 +175,7 @@ func TestConnCancel(t *testing.T) {
 			t.Run(name+"/"+op, func(t *testing.T) {
 				base := runtime.NumGoroutine()
 				client, _ := pair(t)
-				ctx, cancel := context.WithCancel(context.Background())
+				ctx, cancel := context.WithCancel(t.Context())
 				c := NewConn(ctx, client, nil, true)
 				errc := make(chan error, 1)
 				go func() {
@@ -229,14 +196,11 @@ func TestConnCancel(t *testing.T) {
 				cancel()
 				select {
 				case err := <-errc:
-					if !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), "mux: ") {
-						t.Fatalf("err = %v, want a mux error wrapping context.Canceled", err)
-					}
-					if d := time.Since(start); d > 2*time.Second {
-						t.Errorf("took %v to stop", d)
-					}
+					require.ErrorIs(t, err, context.Canceled)
+					require.Regexp(t, "^mux: ", err.Error())
+					assert.LessOrEqual(t, time.Since(start), 2*time.Second, "time to stop")
 				case <-time.After(5 * time.Second):
-					t.Fatal("blocked call did not return after cancel")
+					require.FailNow(t, "blocked call did not return after cancel")
 				}
 				c.Close()
 				c.Close() // idempotent
@@ -250,14 +214,12 @@ func TestConnCancel(t *testing.T) {
 // no AfterFunc behind, and a later cancel does nothing.
 func TestConnCloseReleasesWatch(t *testing.T) {
 	base := runtime.NumGoroutine()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	for range 100 {
 		client, server := net.Pipe()
 		c := NewConn(ctx, client, nil, false)
-		if err := c.Close(); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, c.Close())
 		server.Close()
 	}
 	cancel()
@@ -273,20 +235,17 @@ func TestConnDaemonHTTPError(t *testing.T) {
 		io.WriteString(server, frame(Stdout, "partial")+"HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\n\r\nboom")
 		server.Close()
 	}()
-	c := NewConn(context.Background(), client, nil, true)
+	c := NewConn(t.Context(), client, nil, true)
 	defer c.Close()
 	var out bytes.Buffer
 	n, err := c.Demux(&out, nil)
 	var fe *FormatError
-	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "HTTP response") {
-		t.Fatalf("err = %v, want a *FormatError naming an HTTP response", err)
-	}
-	if fe.Offset != 15 || !bytes.HasPrefix(fe.Prefix, []byte("HTTP/1.1 500")) {
-		t.Errorf("Offset %d, Prefix %q", fe.Offset, fe.Prefix)
-	}
-	if n != 7 || out.String() != "partial" {
-		t.Errorf("delivered %d (%q) before the error, want 7", n, out.String())
-	}
+	require.ErrorAs(t, err, &fe)
+	require.ErrorContains(t, err, "HTTP response")
+	assert.EqualValues(t, 15, fe.Offset, "Offset")
+	assert.Regexp(t, `^HTTP/1\.1 500`, string(fe.Prefix), "Prefix")
+	assert.EqualValues(t, 7, n, "delivered before the error")
+	assert.Equal(t, "partial", out.String(), "delivered before the error")
 }
 
 // eofOnCancel is a connection whose peer ends the stream cleanly the
@@ -322,7 +281,7 @@ func TestConnCancelRacingEOF(t *testing.T) {
 			}
 			require.Error(t, err)
 			assert.ErrorIs(t, err, context.Canceled)
-			assert.True(t, strings.HasPrefix(err.Error(), "mux: "), err.Error())
+			assert.Regexp(t, "^mux: ", err.Error())
 		})
 	}
 }

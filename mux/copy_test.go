@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // frame returns one stdcopy frame.
@@ -37,31 +40,22 @@ type copyCase struct {
 
 func isNil(t *testing.T, err error) {
 	t.Helper()
-	if err != nil {
-		t.Fatalf("err = %v, want nil", err)
-	}
+	require.NoError(t, err)
 }
 
 func isUnexpectedEOF(t *testing.T, err error) {
 	t.Helper()
-	if !errors.Is(err, io.ErrUnexpectedEOF) {
-		t.Fatalf("err = %v, want io.ErrUnexpectedEOF", err)
-	}
+	require.ErrorIs(t, err, io.ErrUnexpectedEOF)
 }
 
 func isFormat(offset int64, contains string) func(*testing.T, error) {
 	return func(t *testing.T, err error) {
 		t.Helper()
 		var fe *FormatError
-		if !errors.As(err, &fe) {
-			t.Fatalf("err = %v, want *FormatError", err)
-		}
-		if fe.Offset != offset {
-			t.Errorf("Offset = %d, want %d", fe.Offset, offset)
-		}
-		if !strings.Contains(err.Error(), contains) || !strings.HasPrefix(err.Error(), "mux: ") {
-			t.Errorf("err = %q, want it to contain %q", err, contains)
-		}
+		require.ErrorAs(t, err, &fe)
+		assert.Equal(t, offset, fe.Offset, "Offset")
+		assert.ErrorContains(t, err, contains)
+		assert.Regexp(t, "^mux: ", err.Error())
 	}
 }
 
@@ -69,14 +63,12 @@ func isDaemon(msg string, truncated bool) func(*testing.T, error) {
 	return func(t *testing.T, err error) {
 		t.Helper()
 		var de *DaemonError
-		if !errors.As(err, &de) {
-			t.Fatalf("err = %v, want *DaemonError", err)
-		}
-		if de.Message != msg {
-			t.Errorf("Message = %q, want %q", de.Message, msg)
-		}
-		if got := errors.Is(err, io.ErrUnexpectedEOF); got != truncated {
-			t.Errorf("errors.Is(err, io.ErrUnexpectedEOF) = %v, want %v", got, truncated)
+		require.ErrorAs(t, err, &de)
+		assert.Equal(t, msg, de.Message)
+		if truncated {
+			assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+		} else {
+			assert.NotErrorIs(t, err, io.ErrUnexpectedEOF)
 		}
 	}
 }
@@ -117,12 +109,9 @@ func TestCopy(t *testing.T) {
 				var stdout, stderr bytes.Buffer
 				n, err := Copy(&stdout, &stderr, wrap(strings.NewReader(tc.in)))
 				tc.check(t, err)
-				if n != tc.written {
-					t.Errorf("written = %d, want %d", n, tc.written)
-				}
-				if stdout.String() != tc.stdout || stderr.String() != tc.stderr {
-					t.Errorf("stdout, stderr = %q, %q; want %q, %q", stdout.String(), stderr.String(), tc.stdout, tc.stderr)
-				}
+				assert.Equal(t, tc.written, n, "written")
+				assert.Equal(t, tc.stdout, stdout.String(), "stdout")
+				assert.Equal(t, tc.stderr, stderr.String(), "stderr")
 			})
 		}
 	}
@@ -132,14 +121,14 @@ func TestCopyNilWriterDiscards(t *testing.T) {
 	in := frame(Stdout, "out") + frame(Stderr, "err!") + frame(Stdout, "2")
 	var stderr bytes.Buffer
 	n, err := Copy(nil, &stderr, strings.NewReader(in))
-	if err != nil || n != 8 || stderr.String() != "err!" {
-		t.Fatalf("Copy(nil, stderr) = %d, %v, stderr %q; want 8, nil, %q", n, err, stderr.String(), "err!")
-	}
+	require.NoError(t, err, "Copy(nil, stderr)")
+	assert.EqualValues(t, 8, n, "Copy(nil, stderr)")
+	assert.Equal(t, "err!", stderr.String(), "Copy(nil, stderr)")
 	var stdout bytes.Buffer
 	n, err = Copy(&stdout, nil, strings.NewReader(in))
-	if err != nil || n != 8 || stdout.String() != "out2" {
-		t.Fatalf("Copy(stdout, nil) = %d, %v, stdout %q; want 8, nil, %q", n, err, stdout.String(), "out2")
-	}
+	require.NoError(t, err, "Copy(stdout, nil)")
+	assert.EqualValues(t, 8, n, "Copy(stdout, nil)")
+	assert.Equal(t, "out2", stdout.String(), "Copy(stdout, nil)")
 }
 
 type failWriter struct {
@@ -166,12 +155,8 @@ func TestCopyWriterErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			n, err := Copy(tc.w, nil, strings.NewReader(in))
-			if !errors.Is(err, tc.want) {
-				t.Fatalf("err = %v, want %v", err, tc.want)
-			}
-			if n != tc.written {
-				t.Fatalf("written = %d, want %d", n, tc.written)
-			}
+			assert.ErrorIs(t, err, tc.want)
+			assert.Equal(t, tc.written, n, "written")
 		})
 	}
 }
@@ -181,12 +166,10 @@ func TestCopyReaderError(t *testing.T) {
 	src := io.MultiReader(strings.NewReader(frame(Stdout, "ok")+header(Stdout, 5)+"ab"), iotest.ErrReader(boom))
 	var out bytes.Buffer
 	n, err := Copy(&out, nil, src)
-	if !errors.Is(err, boom) || !strings.HasPrefix(err.Error(), "mux: ") {
-		t.Fatalf("err = %v, want mux-prefixed boom", err)
-	}
-	if n != 4 || out.String() != "okab" {
-		t.Fatalf("written %d (%q), want 4 (%q)", n, out.String(), "okab")
-	}
+	require.ErrorIs(t, err, boom)
+	assert.Regexp(t, "^mux: ", err.Error())
+	assert.EqualValues(t, 4, n, "written")
+	assert.Equal(t, "okab", out.String())
 }
 
 // countWriter records the size of each Write.
@@ -207,15 +190,10 @@ func TestCopyMergesBufferedFrames(t *testing.T) {
 	in.WriteString(frame(Stdout, "out"))
 	var out, errw countWriter
 	n, err := Copy(&out, &errw, strings.NewReader(in.String()))
-	if err != nil || n != 1006 {
-		t.Fatalf("Copy = %d, %v; want 1006, nil", n, err)
-	}
-	if len(out.writes) != 2 || out.writes[0] != 1000 || out.writes[1] != 5 {
-		t.Errorf("stdout writes = %v, want [1000 5]", out.writes)
-	}
-	if len(errw.writes) != 1 || errw.writes[0] != 1 {
-		t.Errorf("stderr writes = %v, want [1]", errw.writes)
-	}
+	require.NoError(t, err)
+	require.EqualValues(t, 1006, n, "written")
+	assert.Equal(t, []int{1000, 5}, out.writes, "stdout writes")
+	assert.Equal(t, []int{1}, errw.writes, "stderr writes")
 }
 
 // TestCopyDoesNotWaitForNextFrame: an interactive prompt arrives in one frame
@@ -230,23 +208,15 @@ func TestCopyDoesNotWaitForNextFrame(t *testing.T) {
 		done <- err
 	}()
 	// Two frames in one write, the second cut in the middle of its payload.
-	if _, err := pw.Write([]byte(frame(Stdout, "login: ") + header(Stdout, 6) + "ab")); err != nil {
-		t.Fatal(err)
-	}
-	if s := <-got; s != "login: ab" {
-		t.Fatalf("first write = %q, want %q", s, "login: ab")
-	}
+	_, err := pw.Write([]byte(frame(Stdout, "login: ") + header(Stdout, 6) + "ab"))
+	require.NoError(t, err)
+	require.Equal(t, "login: ab", <-got, "first write")
 	// A header alone, split: nothing is written, nothing is lost.
-	if _, err := pw.Write([]byte("cdef" + header(Stderr, 0)[:3])); err != nil {
-		t.Fatal(err)
-	}
-	if s := <-got; s != "cdef" {
-		t.Fatalf("second write = %q, want %q", s, "cdef")
-	}
+	_, err = pw.Write([]byte("cdef" + header(Stderr, 0)[:3]))
+	require.NoError(t, err)
+	require.Equal(t, "cdef", <-got, "second write")
 	pw.Close()
-	if err := <-done; !errors.Is(err, io.ErrUnexpectedEOF) {
-		t.Fatalf("Copy err = %v, want io.ErrUnexpectedEOF", err)
-	}
+	assert.ErrorIs(t, <-done, io.ErrUnexpectedEOF, "Copy")
 }
 
 type chanWriter chan string
@@ -267,18 +237,12 @@ func TestCopyBoundedMemory(t *testing.T) {
 	n, err := Copy(io.Discard, nil, bytes.NewReader(in))
 	runtime.ReadMemStats(&after)
 	isUnexpectedEOF(t, err)
-	if n != 100<<10 {
-		t.Errorf("written = %d, want %d", n, 100<<10)
-	}
-	if alloc := after.TotalAlloc - before.TotalAlloc; alloc >= 64<<10 {
-		t.Errorf("Copy allocated %d bytes, want < 64 KiB", alloc)
-	}
+	assert.EqualValues(t, 100<<10, n, "written")
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(64<<10), "bytes Copy allocated")
 	allocs := testing.AllocsPerRun(10, func() {
 		_, _ = Copy(io.Discard, nil, bytes.NewReader(in))
 	})
-	if allocs > 8 {
-		t.Errorf("Copy made %.0f allocations, want a handful", allocs)
-	}
+	assert.LessOrEqual(t, allocs, 8.0, "allocations by Copy, want a handful")
 }
 
 func TestCopySteadyStateAllocs(t *testing.T) {
@@ -288,12 +252,10 @@ func TestCopySteadyStateAllocs(t *testing.T) {
 	measure := func(in []byte) float64 {
 		return testing.AllocsPerRun(5, func() {
 			r.Reset(in)
-			if _, err := Copy(io.Discard, io.Discard, r); err != nil {
-				t.Fatal(err)
-			}
+			_, err := Copy(io.Discard, io.Discard, r)
+			require.NoError(t, err)
 		})
 	}
-	if a, b := measure(one), measure(many); b > a {
-		t.Errorf("allocations grow with frames: %.0f for 20 frames, %.0f for 200000", a, b)
-	}
+	a, b := measure(one), measure(many)
+	assert.LessOrEqual(t, b, a, "allocations grow with frames: %.0f for 20 frames, %.0f for 200000", a, b)
 }

@@ -1,10 +1,12 @@
 package mux
 
 import (
-	"context"
 	"net"
 	"syscall"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestConnKeepAlive(t *testing.T) {
@@ -12,16 +14,14 @@ func TestConnKeepAlive(t *testing.T) {
 	for name, pair := range pairs {
 		t.Run(name, func(t *testing.T) {
 			client, _ := pair(t)
-			c := NewConn(context.Background(), client, nil, false)
+			c := NewConn(t.Context(), client, nil, false)
 			defer c.Close()
 			raw := c.conn
 			if tc, ok := raw.(interface{ NetConn() net.Conn }); ok {
 				raw = tc.NetConn()
 			}
 			sc, err := raw.(*net.TCPConn).SyscallConn()
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			var on, idle int
 			var serr error
 			err = sc.Control(func(fd uintptr) {
@@ -30,12 +30,10 @@ func TestConnKeepAlive(t *testing.T) {
 					idle, serr = syscall.GetsockoptInt(int(fd), syscall.IPPROTO_TCP, syscall.TCP_KEEPIDLE)
 				}
 			})
-			if err != nil || serr != nil {
-				t.Fatal(err, serr)
-			}
-			if on == 0 || idle != 30 {
-				t.Fatalf("SO_KEEPALIVE = %d, TCP_KEEPIDLE = %d; want on, 30", on, idle)
-			}
+			require.NoError(t, err)
+			require.NoError(t, serr)
+			assert.NotZero(t, on, "SO_KEEPALIVE")
+			assert.Equal(t, 30, idle, "TCP_KEEPIDLE")
 		})
 	}
 }

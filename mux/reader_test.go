@@ -9,6 +9,9 @@ import (
 	"sync"
 	"testing"
 	"testing/iotest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestStreamString(t *testing.T) {
@@ -19,9 +22,7 @@ func TestStreamString(t *testing.T) {
 		{Stdin, "stdin"}, {Stdout, "stdout"}, {Stderr, "stderr"}, {Systemerr, "systemerr"}, {4, "stream(4)"}, {255, "stream(255)"},
 	}
 	for _, tc := range tests {
-		if got := tc.s.String(); got != tc.want {
-			t.Errorf("Stream(%d).String() = %q, want %q", byte(tc.s), got, tc.want)
-		}
+		assert.Equal(t, tc.want, tc.s.String(), "Stream(%d).String()", byte(tc.s))
 	}
 }
 
@@ -70,17 +71,8 @@ func TestReaderFrames(t *testing.T) {
 		}{{"whole", func(r io.Reader) io.Reader { return r }}, {"onebyte", iotest.OneByteReader}, {"dataerr", iotest.DataErrReader}} {
 			t.Run(fmt.Sprintf("%s/buf=%d", rd.name, bufLen), func(t *testing.T) {
 				got, err := readAll(NewReader(rd.wrap(strings.NewReader(in))), bufLen)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if len(got) != len(want) {
-					t.Fatalf("got %d frames, want %d", len(got), len(want))
-				}
-				for i := range want {
-					if got[i] != want[i] {
-						t.Errorf("frame %d = {%v %d %d bytes}, want {%v %d %d bytes}", i, got[i].s, got[i].size, len(got[i].payload), want[i].s, want[i].size, len(want[i].payload))
-					}
-				}
+				require.NoError(t, err)
+				assert.Equal(t, want, got)
 			})
 		}
 	}
@@ -89,39 +81,38 @@ func TestReaderFrames(t *testing.T) {
 func TestReaderNextSkipsUnreadPayload(t *testing.T) {
 	big := strings.Repeat("x", 100000)
 	r := NewReader(iotest.HalfReader(strings.NewReader(frame(Stdout, big) + frame(Stderr, "tail"))))
-	if n, err := r.Read(make([]byte, 10)); n != 0 || err != io.EOF {
-		t.Fatalf("Read before Next = %d, %v; want 0, EOF", n, err)
-	}
-	if s, size, err := r.Next(); s != Stdout || size != 100000 || err != nil {
-		t.Fatalf("Next = %v, %d, %v", s, size, err)
-	}
-	if _, err := io.ReadFull(r, make([]byte, 10)); err != nil {
-		t.Fatal(err)
-	}
+	n, err := r.Read(make([]byte, 10))
+	assert.Zero(t, n, "Read before Next")
+	assert.Equal(t, io.EOF, err, "Read before Next")
 	s, size, err := r.Next()
-	if s != Stderr || size != 4 || err != nil || r.Stream() != Stderr {
-		t.Fatalf("second Next = %v, %d, %v; want stderr, 4, nil", s, size, err)
-	}
+	require.NoError(t, err)
+	require.Equal(t, Stdout, s)
+	require.EqualValues(t, 100000, size)
+	_, err = io.ReadFull(r, make([]byte, 10))
+	require.NoError(t, err)
+	s, size, err = r.Next()
+	require.NoError(t, err, "second Next")
+	assert.Equal(t, Stderr, s, "second Next")
+	assert.EqualValues(t, 4, size, "second Next")
+	assert.Equal(t, Stderr, r.Stream())
 	rest, err := io.ReadAll(r)
-	if err != nil || string(rest) != "tail" {
-		t.Fatalf("payload = %q, %v", rest, err)
-	}
-	if _, _, err := r.Next(); err != io.EOF {
-		t.Fatalf("last Next err = %v, want io.EOF", err)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, "tail", string(rest), "payload")
+	_, _, err = r.Next()
+	assert.Equal(t, io.EOF, err, "last Next")
 }
 
 func TestReaderErrors(t *testing.T) {
 	tests := []struct {
 		name string
 		in   string
-		read bool // read the payload before the second Next
-		want func(error) bool
+		read bool  // read the payload before the second Next
+		want error // the error matched; nil: a *FormatError
 	}{
-		{"truncated header", "\x01\x00", false, func(err error) bool { return errors.Is(err, io.ErrUnexpectedEOF) }},
-		{"truncated payload skipped", header(Stdout, 1<<32-1) + "abc", false, func(err error) bool { return errors.Is(err, io.ErrUnexpectedEOF) }},
-		{"truncated payload read", header(Stdout, 1<<32-1) + "abc", true, func(err error) bool { return errors.Is(err, io.ErrUnexpectedEOF) }},
-		{"format", "\x09\x00\x00\x00\x00\x00\x00\x00", false, func(err error) bool { var fe *FormatError; return errors.As(err, &fe) }},
+		{"truncated header", "\x01\x00", false, io.ErrUnexpectedEOF},
+		{"truncated payload skipped", header(Stdout, 1<<32-1) + "abc", false, io.ErrUnexpectedEOF},
+		{"truncated payload read", header(Stdout, 1<<32-1) + "abc", true, io.ErrUnexpectedEOF},
+		{"format", "\x09\x00\x00\x00\x00\x00\x00\x00", false, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -135,22 +126,22 @@ func TestReaderErrors(t *testing.T) {
 				if err == nil {
 					continue
 				}
-				if !tc.want(err) {
-					t.Fatalf("err = %v", err)
+				if tc.want != nil {
+					require.ErrorIs(t, err, tc.want)
+				} else {
+					var fe *FormatError
+					require.ErrorAs(t, err, &fe)
 				}
 			}
-			if err == nil {
-				t.Fatal("no error")
-			}
+			assert.Error(t, err, "no error after three Next")
 		})
 	}
 }
 
 func TestReaderZeroProgress(t *testing.T) {
 	r := NewReader(zeroReader{})
-	if _, _, err := r.Next(); !errors.Is(err, io.ErrNoProgress) {
-		t.Fatalf("err = %v, want io.ErrNoProgress", err)
-	}
+	_, _, err := r.Next()
+	assert.ErrorIs(t, err, io.ErrNoProgress)
 }
 
 type zeroReader struct{}
@@ -167,28 +158,19 @@ func TestMuxerRoundTrip(t *testing.T) {
 	}{{Stdout, "out"}, {Stderr, "err"}, {Stdout, ""}, {Stdout, big}, {Systemerr, "sys"}}
 	for _, w := range writes {
 		n, err := m.Stream(w.s).Write([]byte(w.p))
-		if n != len(w.p) || err != nil {
-			t.Fatalf("Write(%v, %d bytes) = %d, %v", w.s, len(w.p), n, err)
-		}
+		require.NoError(t, err, "Write(%v, %d bytes)", w.s, len(w.p))
+		require.Equal(t, len(w.p), n, "Write(%v, %d bytes)", w.s, len(w.p))
 	}
 	got, err := readAll(NewReader(&buf), 1<<16)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	want := []gotFrame{{Stdout, 3, "out"}, {Stderr, 3, "err"}, {Stdout, MaxFrameSize, big[:MaxFrameSize]}, {Stdout, smallFrame + 3, big[MaxFrameSize:]}, {Systemerr, 3, "sys"}}
-	if len(got) != len(want) {
-		t.Fatalf("got %d frames, want %d", len(got), len(want))
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("frame %d: {%v %d} want {%v %d}", i, got[i].s, got[i].size, want[i].s, want[i].size)
-		}
-	}
+	assert.Equal(t, want, got)
 	// WriteFrame writes an empty frame when asked to.
 	buf.Reset()
-	if n, err := m.WriteFrame(Stderr, nil); n != 0 || err != nil || buf.String() != header(Stderr, 0) {
-		t.Fatalf("WriteFrame(nil) = %d, %v, wrote %q", n, err, buf.String())
-	}
+	n, err := m.WriteFrame(Stderr, nil)
+	require.NoError(t, err, "WriteFrame(nil)")
+	assert.Zero(t, n, "WriteFrame(nil)")
+	assert.Equal(t, header(Stderr, 0), buf.String(), "WriteFrame(nil) wrote")
 }
 
 func TestMuxerWriteErrors(t *testing.T) {
@@ -209,9 +191,9 @@ func TestMuxerWriteErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			n, err := NewWriter(tc.w, Stdout).Write(tc.p)
-			if n != tc.n || !errors.Is(err, tc.want) || !strings.HasPrefix(err.Error(), "mux: ") {
-				t.Fatalf("Write = %d, %v; want %d, %v", n, err, tc.n, tc.want)
-			}
+			assert.Equal(t, tc.n, n, "written")
+			require.ErrorIs(t, err, tc.want)
+			assert.Regexp(t, "^mux: ", err.Error())
 		})
 	}
 }
@@ -242,8 +224,7 @@ func TestMuxerConcurrent(t *testing.T) {
 		wg.Go(func() {
 			p := bytes.Repeat([]byte{byte('a' + g)}, 100+g*1000) // some above smallFrame
 			for range 50 {
-				if _, err := m.Stream(s).Write(p); err != nil {
-					t.Error(err)
+				if _, err := m.Stream(s).Write(p); !assert.NoError(t, err) {
 					return
 				}
 			}
@@ -251,17 +232,13 @@ func TestMuxerConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 	frames, err := readAll(NewReader(&buf), 1<<16)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(frames) != 8*50 {
-		t.Fatalf("%d frames, want %d", len(frames), 8*50)
-	}
-	for _, f := range frames {
+	require.NoError(t, err)
+	require.Len(t, frames, 8*50)
+	for i, f := range frames {
 		g := int(f.payload[0] - 'a')
-		if int(f.size) != 100+g*1000 || strings.Trim(f.payload, f.payload[:1]) != "" || f.s != Stream(1+g%2) {
-			t.Fatalf("mixed frame: stream %v size %d", f.s, f.size)
-		}
+		require.Equal(t, 100+g*1000, int(f.size), "frame %d: size", i)
+		require.Empty(t, strings.Trim(f.payload, f.payload[:1]), "frame %d: mixed payload", i)
+		require.Equal(t, Stream(1+g%2), f.s, "frame %d: stream", i)
 	}
 }
 
@@ -290,9 +267,7 @@ func TestMultiplexed(t *testing.T) {
 		{"1.x", MediaMultiplexedStream, true, false},
 	}
 	for _, tc := range tests {
-		if got := Multiplexed(tc.version, tc.contentType, tc.tty); got != tc.want {
-			t.Errorf("Multiplexed(%q, %q, %v) = %v, want %v", tc.version, tc.contentType, tc.tty, got, tc.want)
-		}
+		assert.Equal(t, tc.want, Multiplexed(tc.version, tc.contentType, tc.tty), "Multiplexed(%q, %q, %v)", tc.version, tc.contentType, tc.tty)
 	}
 }
 
@@ -301,25 +276,18 @@ func TestMultiplexed(t *testing.T) {
 func TestReaderDirectRead(t *testing.T) {
 	payload := strings.Repeat("p", 50000)
 	r := NewReader(iotest.HalfReader(strings.NewReader(header(Stdout, 1<<32-1)[:HeaderSize] + payload)))
-	if _, _, err := r.Next(); err != nil {
-		t.Fatal(err)
-	}
+	_, _, err := r.Next()
+	require.NoError(t, err)
 	p := make([]byte, 64<<10)
 	var got int
 	for {
 		n, err := r.Read(p)
 		got += n
 		if err != nil {
-			if !errors.Is(err, io.ErrUnexpectedEOF) {
-				t.Fatalf("err = %v, want io.ErrUnexpectedEOF", err)
-			}
+			require.ErrorIs(t, err, io.ErrUnexpectedEOF)
 			break
 		}
-		if n == 0 {
-			t.Fatal("Read returned 0, nil")
-		}
+		require.NotZero(t, n, "Read returned 0, nil")
 	}
-	if got != len(payload) {
-		t.Fatalf("read %d payload bytes, want %d", got, len(payload))
-	}
+	assert.Equal(t, len(payload), got, "payload bytes read")
 }

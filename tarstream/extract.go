@@ -44,6 +44,15 @@ type ExtractOptions struct {
 	// PreserveOwner gives entries the header's uid and gid (needs root) and
 	// keeps setuid and setgid bits, which are dropped otherwise.
 	PreserveOwner bool
+
+	// AbsoluteSymlinks creates symbolic links with an absolute target as
+	// they are, as docker cp does (a container's /etc holds several):
+	// such a link points outside dst, so Extract never follows one. An
+	// entry whose path goes through a link is refused with ErrInsecurePath,
+	// and an entry named like a link replaces the link. Relative targets
+	// that climb out of dst stay refused, as in docker cp. Without it an
+	// absolute target is refused.
+	AbsoluteSymlinks bool
 }
 
 // Extract unpacks the tar stream r under the directory dst (created if
@@ -56,12 +65,14 @@ type ExtractOptions struct {
 //     directories are created as needed and must be real directories);
 //   - symbolic link targets must be relative, with ".." only as leading
 //     components, and must stay inside dst when resolved from the link's
-//     directory; absolute targets are refused, not rewritten;
+//     directory; absolute targets are refused, not rewritten (unless
+//     AbsoluteSymlinks, which creates them and still never follows them);
 //   - hard links must name a regular file already extracted inside dst;
 //   - devices and FIFOs need AllowDevices; sizes and entry counts are capped.
 //
 // These rules keep every symbolic link pointing inside dst whatever the order
-// of the entries, so a later entry can never be written through a link.
+// of the entries (with AbsoluteSymlinks, every link but those with an
+// absolute target), and no entry is ever written through a link.
 // A refused entry stops the extraction with an *EntryError wrapping
 // ErrInsecurePath (or ErrTooLarge, ErrDevice...); what was extracted before
 // it stays. A name seen twice is replaced: the later entry wins, after the
@@ -178,7 +189,7 @@ func (x *extractor) entry(hdr *tar.Header, r io.Reader, buf []byte) error {
 		}
 	}
 	if hdr.Typeflag == tar.TypeSymlink {
-		if err := checkSymlink(name, hdr.Linkname); err != nil {
+		if err := checkSymlink(name, hdr.Linkname, x.opts.AbsoluteSymlinks); err != nil {
 			return err
 		}
 	}
@@ -352,16 +363,24 @@ func (x *extractor) parent(name string, create bool) (*os.Root, string, error) {
 // components, and, resolved lexically from the link's directory, stay under
 // the root. With parent directories that are never symbolic links (see
 // parents), such a link cannot resolve outside the root whatever other links
-// exist or appear later.
-func checkSymlink(name, target string) error {
+// exist or appear later. With absolute, an absolute target is allowed too:
+// it leads outside the root, and is safe only because no entry is ever
+// written through a link (parent refuses them).
+func checkSymlink(name, target string, absolute bool) error {
 	if target == "" {
 		return fmt.Errorf("%w: empty symbolic link target", ErrInsecurePath)
 	}
 	if len(target) > maxName {
 		return ErrNameTooLong
 	}
-	if strings.IndexByte(target, 0) >= 0 || strings.HasPrefix(target, "/") {
+	if strings.IndexByte(target, 0) >= 0 {
 		return fmt.Errorf("%w: symbolic link to %s", ErrInsecurePath, quote(target))
+	}
+	if strings.HasPrefix(target, "/") {
+		if absolute {
+			return nil
+		}
+		return fmt.Errorf("%w: symbolic link to %s (absolute; see ExtractOptions.AbsoluteSymlinks)", ErrInsecurePath, quote(target))
 	}
 	up, downward := 0, false
 	for elem := range strings.SplitSeq(target, "/") {

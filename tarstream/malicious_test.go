@@ -133,6 +133,14 @@ type vector struct {
 	opts  ExtractOptions
 	err   error                          // nil: extraction succeeds
 	check func(t *testing.T, dst string) // optional, after extraction
+	// abs is the outcome with ExtractOptions.AbsoluteSymlinks when it
+	// differs from err and check (every vector runs both ways).
+	abs *outcome
+}
+
+type outcome struct {
+	err   error
+	check func(t *testing.T, dst string)
 }
 
 func longName(n int) string {
@@ -174,8 +182,42 @@ var vectors = []vector{
 	}, check: exists("f")},
 
 	{file: "symlink-escape.tar", data: func() []byte { return build(symlink("link", "../outside"), file("link/pwned", "x")) }, err: ErrInsecurePath},
-	{file: "symlink-absolute.tar", data: func() []byte { return build(symlink("link", "/etc"), file("link/pwned", "x")) }, err: ErrInsecurePath},
-	{file: "symlink-root.tar", data: func() []byte { return build(symlink("link", "/")) }, err: ErrInsecurePath},
+	{file: "symlink-absolute.tar", data: func() []byte { return build(symlink("link", "/etc"), file("link/pwned", "x")) }, err: ErrInsecurePath,
+		abs: &outcome{err: ErrInsecurePath, check: linkTo("link", "/etc")}}, // the link is made, nothing written through it
+	{file: "symlink-root.tar", data: func() []byte { return build(symlink("link", "/")) }, err: ErrInsecurePath,
+		abs: &outcome{check: linkTo("link", "/")}},
+	// A container's /etc as docker cp copies it out: absolute links kept as
+	// links (AbsoluteSymlinks), refused otherwise.
+	{file: "abs-etc.tar", data: func() []byte {
+		return build(dir("etc/"), file("etc/hostname", "h\n"), symlink("etc/mtab", "/proc/mounts"),
+			symlink("etc/localtime", "/usr/share/zoneinfo/UTC"), symlink("etc/os-release", "../usr/lib/os-release"))
+	}, err: ErrInsecurePath, abs: &outcome{check: func(t *testing.T, dst string) {
+		content("etc/hostname", "h\n")(t, dst)
+		linkTo("etc/mtab", "/proc/mounts")(t, dst)
+		linkTo("etc/localtime", "/usr/share/zoneinfo/UTC")(t, dst)
+		linkTo("etc/os-release", "../usr/lib/os-release")(t, dst)
+	}}},
+	{file: "abs-link-replaced-by-file.tar", data: func() []byte { return build(symlink("f", "/etc/passwd"), file("f", "data")) },
+		err: ErrInsecurePath, abs: &outcome{check: func(t *testing.T, dst string) {
+			fi, err := os.Lstat(filepath.Join(dst, "f"))
+			if err != nil || !fi.Mode().IsRegular() {
+				t.Errorf("f: %v %v, want the regular file that replaced the link", fi, err)
+			}
+			content("f", "data")(t, dst)
+		}}},
+	{file: "abs-link-replaced-by-dir.tar", data: func() []byte { return build(symlink("d", "/etc"), dir("d/"), file("d/x", "x")) },
+		err: ErrInsecurePath, abs: &outcome{check: func(t *testing.T, dst string) {
+			fi, err := os.Lstat(filepath.Join(dst, "d"))
+			if err != nil || !fi.IsDir() {
+				t.Errorf("d: %v %v, want the directory that replaced the link", fi, err)
+			}
+			content("d/x", "x")(t, dst)
+		}}},
+	{file: "abs-link-nested-write-through.tar", data: func() []byte {
+		return build(dir("a/"), symlink("a/l", "/tmp"), file("a/l/sub/pwned", "x"))
+	}, err: ErrInsecurePath},
+	{file: "abs-hardlink-to-link.tar", data: func() []byte { return build(symlink("l", "/etc/passwd"), hardlink("h", "l")) }, err: ErrInsecurePath},
+	{file: "abs-hardlink-through-link.tar", data: func() []byte { return build(symlink("s", "/etc"), hardlink("h", "s/passwd")) }, err: ErrInsecurePath},
 	{file: "symlink-dotdot-after-name.tar", data: func() []byte { return build(symlink("l", "d/../../outside")) }, err: ErrInsecurePath},
 	{file: "symlink-climb.tar", data: func() []byte { return build(dir("a/"), dir("a/b/"), symlink("a/b/l", "../../..")) }, err: ErrInsecurePath},
 	{file: "symlink-relative-ok.tar", data: func() []byte { return build(file("x", "data"), symlink("a/b/l", "../../x")) },
@@ -374,8 +416,9 @@ func snapshotOutside(t testing.TB, parent string) map[string]string {
 }
 
 // verify checks that nothing outside dst changed and that every symbolic
-// link in dst is relative and resolves lexically inside dst.
-func (s *sandbox) verify(t testing.TB) {
+// link in dst is relative and resolves lexically inside dst, or, with abs,
+// is absolute.
+func (s *sandbox) verify(t testing.TB, abs bool) {
 	t.Helper()
 	assert.Equal(t, s.before, snapshotOutside(t, s.parent), "escape outside dst: the tree beside it changed")
 	filepath.WalkDir(s.dst, func(p string, d fs.DirEntry, err error) error {
@@ -383,7 +426,8 @@ func (s *sandbox) verify(t testing.TB) {
 			return nil
 		}
 		target, _ := os.Readlink(p)
-		if !assert.False(t, filepath.IsAbs(target), "absolute symlink %s -> %s in dst", p, target) {
+		if filepath.IsAbs(target) {
+			assert.True(t, abs, "absolute symlink %s -> %s in dst", p, target)
 			return nil
 		}
 		rel, err := filepath.Rel(s.dst, filepath.Join(filepath.Dir(p), target))
@@ -405,30 +449,41 @@ func TestMaliciousVectors(t *testing.T) {
 	for _, v := range vectors {
 		assert.False(t, seen[v.file], "vector %s listed twice", v.file)
 		seen[v.file] = true
-		t.Run(strings.TrimSuffix(v.file, ".tar"), func(t *testing.T) {
-			data, err := os.ReadFile(filepath.Join(dir, v.file))
-			require.NoError(t, err, "run with -update to generate")
-			assert.True(t, bytes.Equal(data, v.data()), "golden %s differs from its generator (run with -update)", v.file)
-			s := newSandbox(t)
-			err = Extract(bytes.NewReader(data), s.dst, v.opts)
-			t.Logf("Extract: %v", err)
-			if v.err == nil {
-				assert.NoError(t, err, "Extract")
-			} else {
-				assert.ErrorIs(t, err, v.err, "Extract")
+		for _, abs := range []bool{false, true} {
+			name := strings.TrimSuffix(v.file, ".tar")
+			opts, want := v.opts, outcome{v.err, v.check}
+			if abs {
+				name += "/absolute-symlinks"
+				opts.AbsoluteSymlinks = true
+				if v.abs != nil {
+					want = *v.abs
+				}
 			}
-			if v.err != nil && v.err != tar.ErrHeader {
-				var ee *EntryError
-				assert.ErrorAs(t, err, &ee, "Extract")
-			}
-			if err != nil {
-				assert.True(t, strings.HasPrefix(err.Error(), "tarstream: "), "error %q lacks the package prefix", err)
-			}
-			s.verify(t)
-			if v.check != nil {
-				v.check(t, s.dst)
-			}
-		})
+			t.Run(name, func(t *testing.T) {
+				data, err := os.ReadFile(filepath.Join(dir, v.file))
+				require.NoError(t, err, "run with -update to generate")
+				assert.True(t, bytes.Equal(data, v.data()), "golden %s differs from its generator (run with -update)", v.file)
+				s := newSandbox(t)
+				err = Extract(bytes.NewReader(data), s.dst, opts)
+				t.Logf("Extract: %v", err)
+				if want.err == nil {
+					assert.NoError(t, err, "Extract")
+				} else {
+					assert.ErrorIs(t, err, want.err, "Extract")
+				}
+				if want.err != nil && want.err != tar.ErrHeader {
+					var ee *EntryError
+					assert.ErrorAs(t, err, &ee, "Extract")
+				}
+				if err != nil {
+					assert.True(t, strings.HasPrefix(err.Error(), "tarstream: "), "error %q lacks the package prefix", err)
+				}
+				s.verify(t, abs)
+				if want.check != nil {
+					want.check(t, s.dst)
+				}
+			})
+		}
 	}
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {

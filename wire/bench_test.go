@@ -73,7 +73,7 @@ func BenchmarkGetJSON(b *testing.B) {
 	resp := []byte(fmt.Sprintf("HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Type: application/json\r\nDate: Thu, 26 Nov 2026 16:59:45 GMT\r\nDocker-Experimental: false\r\nOstype: linux\r\nServer: Docker/20.10.24+dfsg1 (linux)\r\nContent-Length: %d\r\n\r\n%s", len(listBody), listBody))
 	c := NewClient(pipeDaemon(b, resp), Options{Version: Version{1, 41}})
 	defer c.Close()
-	ctx := context.Background()
+	ctx := b.Context()
 	b.ReportAllocs()
 	b.SetBytes(int64(len(listBody)))
 	for b.Loop() {
@@ -94,7 +94,7 @@ func BenchmarkGetRaw(b *testing.B) {
 	resp := []byte(fmt.Sprintf("HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Type: application/json\r\nDate: Thu, 26 Nov 2026 16:59:45 GMT\r\nDocker-Experimental: false\r\nOstype: linux\r\nServer: Docker/20.10.24+dfsg1 (linux)\r\nContent-Length: %d\r\n\r\n%s", len(listBody), listBody))
 	c := NewClient(pipeDaemon(b, resp), Options{Version: Version{1, 41}})
 	defer c.Close()
-	ctx := context.Background()
+	ctx := b.Context()
 	buf := make([]byte, 32<<10)
 	b.ReportAllocs()
 	b.SetBytes(int64(len(listBody)))
@@ -130,7 +130,7 @@ func BenchmarkGetRawUnix(b *testing.B) {
 		return d.DialContext(ctx, "unix", sock)
 	}, Options{Version: Version{1, 41}})
 	defer c.Close()
-	ctx := context.Background()
+	ctx := b.Context()
 	buf := make([]byte, 32<<10)
 	b.ReportAllocs()
 	b.SetBytes(int64(len(listBody)))
@@ -204,10 +204,11 @@ func BenchmarkStream(b *testing.B) {
 		fmt.Fprintf(&in, `{"status":"Downloading","progressDetail":{"current":%d,"total":1000000},"id":"abcdef012345"}`+"\n", i)
 	}
 	data := in.Bytes()
+	ctx := b.Context()
 	b.ReportAllocs()
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		s := NewStream[progress](context.Background(), io.NopCloser(bytes.NewReader(data)), "", StreamOptions{})
+		s := NewStream[progress](ctx, io.NopCloser(bytes.NewReader(data)), "", StreamOptions{})
 		n := 0
 		for s.Next() {
 			n++

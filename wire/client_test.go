@@ -47,8 +47,7 @@ func TestNegotiation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var heads, gets atomic.Int32
 			f := newFakeDaemon(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if r.URL.Path != "/_ping" {
-					t.Errorf("unexpected request %s %s", r.Method, r.URL)
+				if !assert.Equal(t, "/_ping", r.URL.Path, "unexpected request %s %s", r.Method, r.URL) {
 					return
 				}
 				if tt.apiVersion != "" {
@@ -71,26 +70,27 @@ func TestNegotiation(t *testing.T) {
 			}))
 			c := NewClient(f.dial(), Options{})
 			defer c.Close()
-			v, err := c.Version(context.Background())
-			if (err != nil) != tt.wantErr || v != tt.want {
-				t.Fatalf("Version = %v, %v; want %v, err=%v", v, err, tt.want, tt.wantErr)
+			v, err := c.Version(t.Context())
+			if tt.wantErr {
+				require.Error(t, err)
+			} else {
+				require.NoError(t, err)
 			}
-			if heads.Load() != 1 || gets.Load() != tt.wantGets {
-				t.Errorf("pings: HEAD %d GET %d; want 1, %d", heads.Load(), gets.Load(), tt.wantGets)
-			}
+			assert.Equal(t, tt.want, v)
+			assert.EqualValues(t, 1, heads.Load(), "HEAD pings")
+			assert.Equal(t, tt.wantGets, gets.Load(), "GET pings")
 			// Success is remembered, failure is not.
-			c.Version(context.Background())
+			c.Version(t.Context())
 			wantHeads := int32(1)
 			if tt.wantErr {
 				wantHeads = 2
 			}
-			if heads.Load() != wantHeads {
-				t.Errorf("after a second call: %d HEAD pings, want %d", heads.Load(), wantHeads)
-			}
+			assert.Equal(t, wantHeads, heads.Load(), "HEAD pings after a second call")
 			if tt.name == "daemon too old" {
 				var ve *VersionError
-				if !errors.As(err, &ve) || ve.Have != (Version{1, 12}) || ve.Need != MinVersion {
-					t.Errorf("err = %v, want *VersionError", err)
+				if assert.ErrorAs(t, err, &ve) {
+					assert.Equal(t, Version{1, 12}, ve.Have)
+					assert.Equal(t, MinVersion, ve.Need)
 				}
 			}
 		})
@@ -107,28 +107,18 @@ func TestNegotiationStormOnePing(t *testing.T) {
 	c := NewClient(f.dial(), Options{})
 	defer c.Close()
 	var wg sync.WaitGroup
-	errs := make(chan error, 100)
 	for i := 0; i < 100; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			v, err := c.Version(context.Background())
-			if err == nil && v != (Version{1, 41}) {
-				err = fmt.Errorf("version %v", v)
-			}
-			if err != nil {
-				errs <- err
+			v, err := c.Version(t.Context())
+			if assert.NoError(t, err) {
+				assert.Equal(t, Version{1, 41}, v)
 			}
 		}()
 	}
 	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
-	if n := pings.Load(); n != 1 {
-		t.Errorf("%d pings, want exactly 1", n)
-	}
+	assert.EqualValues(t, 1, pings.Load(), "pings for 100 concurrent calls")
 }
 
 func TestPinnedVersionNoPing(t *testing.T) {
@@ -142,12 +132,8 @@ func TestPinnedVersionNoPing(t *testing.T) {
 	}))
 	c := NewClient(f.dial(), Options{Version: Version{1, 43}})
 	defer c.Close()
-	if err := c.DoJSON(context.Background(), &Request{Method: "GET", Path: "/containers/json"}, new([]any)); err != nil {
-		t.Fatal(err)
-	}
-	if len(paths) != 1 || paths[0] != "/v1.43/containers/json" {
-		t.Errorf("paths = %v", paths)
-	}
+	require.NoError(t, c.DoJSON(t.Context(), &Request{Method: "GET", Path: "/containers/json"}, new([]any)))
+	assert.Equal(t, []string{"/v1.43/containers/json"}, paths)
 }
 
 func TestPing(t *testing.T) {
@@ -164,18 +150,12 @@ func TestPing(t *testing.T) {
 	}))
 	c := NewClient(f.dial(), Options{})
 	defer c.Close()
-	p, err := c.Ping(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, err := c.Ping(t.Context())
+	require.NoError(t, err)
 	want := PingResult{APIVersion: Version{1, 41}, OSType: "linux", Experimental: true, BuilderVersion: "2", SwarmStatus: "active/manager"}
-	if p.Header.Get("Swarm") != "active/manager" {
-		t.Error("Header not kept")
-	}
+	assert.Equal(t, "active/manager", p.Header.Get("Swarm"), "Header not kept")
 	p.Header = nil
-	if fmt.Sprint(p) != fmt.Sprint(want) {
-		t.Errorf("Ping = %+v, want %+v", p, want)
-	}
+	assert.Equal(t, want, p)
 }
 
 func TestDoJSONReusesConnections(t *testing.T) {
@@ -194,19 +174,13 @@ func TestDoJSONReusesConnections(t *testing.T) {
 	for i := 0; i < 20; i++ {
 		var out []struct{ Id string }
 		req := &Request{Method: "GET", Path: "/containers/json", Query: map[string][]string{"all": {"1"}}}
-		if err := c.DoJSON(context.Background(), req, &out); err != nil {
-			t.Fatal(err)
-		}
-		if len(out) != 1 || len(out[0].Id) != 10000 {
-			t.Fatalf("decoded %d records", len(out))
-		}
+		require.NoError(t, c.DoJSON(t.Context(), req, &out))
+		require.Len(t, out, 1, "decoded records")
+		require.Len(t, out[0].Id, 10000)
 	}
-	if n := f.dials.Load(); n != 1 {
-		t.Errorf("%d dials for 20 sequential requests, want 1", n)
-	}
-	if want := "GET /v1.41/containers/json?all=1 dockwire/0.1 api.moby.localhost"; got[0] != want {
-		t.Errorf("request = %q, want %q", got[0], want)
-	}
+	assert.EqualValues(t, 1, f.dials.Load(), "dials for 20 sequential requests")
+	require.NotEmpty(t, got)
+	assert.Equal(t, "GET /v1.41/containers/json?all=1 dockwire/0.1 api.moby.localhost", got[0])
 }
 
 func TestDoErrorStatus(t *testing.T) {
@@ -226,25 +200,22 @@ func TestDoErrorStatus(t *testing.T) {
 	c := NewClient(f.dial(), Options{})
 	defer c.Close()
 	for i := 0; i < 3; i++ {
-		err := c.DoJSON(context.Background(), &Request{Method: "GET", Path: "/containers/nope/json"}, nil)
+		err := c.DoJSON(t.Context(), &Request{Method: "GET", Path: "/containers/nope/json"}, nil)
 		var e *Error
-		if !errors.Is(err, ErrNotFound) || !errors.As(err, &e) || e.Message != "No such container: nope" {
-			t.Fatalf("err = %v", err)
+		assert.ErrorIs(t, err, ErrNotFound)
+		if assert.ErrorAs(t, err, &e) {
+			assert.Equal(t, "No such container: nope", e.Message)
 		}
 	}
 	for _, m := range []string{"GET", "POST", "DELETE"} {
-		_, err := c.Do(context.Background(), &Request{Method: m, Path: "/redirect"})
+		_, err := c.Do(t.Context(), &Request{Method: m, Path: "/redirect"})
 		var e *Error
-		if !errors.As(err, &e) || e.StatusCode != 302 {
-			t.Errorf("%s redirect: err = %v, want a *Error 302", m, err)
+		if assert.ErrorAs(t, err, &e, "%s redirect", m) {
+			assert.Equal(t, 302, e.StatusCode, "%s redirect", m)
 		}
 	}
-	if redirected.Load() != 0 {
-		t.Error("a redirect was followed")
-	}
-	if n := f.dials.Load(); n != 1 {
-		t.Errorf("%d dials, want 1: error bodies read to the end keep the connection", n)
-	}
+	assert.Zero(t, redirected.Load(), "a redirect was followed")
+	assert.EqualValues(t, 1, f.dials.Load(), "dials: error bodies read to the end keep the connection")
 }
 
 func TestVersionErrorBeforeIO(t *testing.T) {
@@ -263,15 +234,13 @@ func TestVersionErrorBeforeIO(t *testing.T) {
 			VersionError{Op: "ContainerCreate: MacAddress per network", Need: Version{1, 44}, Have: Version{1, 41}}},
 	}
 	for _, tt := range tests {
-		_, err := c.Do(context.Background(), tt.req)
+		_, err := c.Do(t.Context(), tt.req)
 		var ve *VersionError
-		if !errors.As(err, &ve) || *ve != tt.want {
-			t.Errorf("err = %v, want %v", err, &tt.want)
+		if assert.ErrorAs(t, err, &ve) {
+			assert.Equal(t, tt.want, *ve)
 		}
 	}
-	if calls.Load() != 0 {
-		t.Errorf("%d requests reached the daemon", calls.Load())
-	}
+	assert.Zero(t, calls.Load(), "requests that reached the daemon")
 }
 
 func TestUnreadBodyDiscardsConnAndPoolLimit(t *testing.T) {
@@ -281,39 +250,29 @@ func TestUnreadBodyDiscardsConnAndPoolLimit(t *testing.T) {
 	}))
 	c := NewClient(f.dial(), Options{PoolSize: 1})
 	defer c.Close()
-	ctx := context.Background()
+	ctx := t.Context()
 	resp, err := c.Do(ctx, &Request{Method: "GET", Path: "/big"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	// The only slot is in use: another call waits, then gives up with its ctx.
 	short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
 	_, err = c.Do(short, &Request{Method: "GET", Path: "/big"})
 	cancel()
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("second call with a full pool: %v", err)
-	}
+	require.ErrorIs(t, err, context.DeadlineExceeded, "second call with a full pool")
 	io.ReadFull(resp.Body, make([]byte, 10))
 	resp.Body.Close()
 	dials := f.dials.Load()
 	resp, err = c.Do(ctx, &Request{Method: "GET", Path: "/big"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	n, err := io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
-	if err != nil || n != int64(len(big)) {
-		t.Fatalf("read %d, %v", n, err)
-	}
-	if f.dials.Load() != dials+1 {
-		t.Errorf("dials %d → %d: a half-read body must cost its connection", dials, f.dials.Load())
-	}
-	resp, _ = c.Do(ctx, &Request{Method: "GET", Path: "/big"})
+	require.NoError(t, err)
+	require.Equal(t, int64(len(big)), n, "bytes read")
+	assert.Equal(t, dials+1, f.dials.Load(), "dials: a half-read body must cost its connection")
+	resp, err = c.Do(ctx, &Request{Method: "GET", Path: "/big"})
+	require.NoError(t, err)
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
-	if f.dials.Load() != dials+1 {
-		t.Errorf("a fully read body should give its connection back")
-	}
+	assert.Equal(t, dials+1, f.dials.Load(), "dials: a fully read body should give its connection back")
 }
 
 // serveRequests answers requests on c with handle until it returns false.
@@ -478,34 +437,24 @@ func TestTimeoutCutsHeadersNotStreams(t *testing.T) {
 	})
 	c := NewClient(s.dial(), Options{Version: Version{1, 41}, Timeout: 200 * time.Millisecond})
 	defer c.Close()
-	ctx := context.Background()
+	ctx := t.Context()
 
 	start := time.Now()
 	_, err := c.Do(ctx, &Request{Method: "GET", Path: "/stall"})
-	if !errors.Is(err, os.ErrDeadlineExceeded) {
-		t.Fatalf("stalled headers: err = %v", err)
-	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("stalled headers took %v", d)
-	}
+	require.ErrorIs(t, err, os.ErrDeadlineExceeded, "stalled headers")
+	assert.LessOrEqual(t, time.Since(start), 2*time.Second, "time to fail stalled headers")
 
 	resp, err := c.Do(ctx, &Request{Method: "GET", Path: "/slowstream"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	b, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if err != nil || string(b) != "012345" {
-		t.Fatalf("slow stream: %q, %v", b, err)
-	}
+	require.NoError(t, err, "slow stream")
+	assert.Equal(t, "012345", string(b), "slow stream")
 
-	if _, err := c.Do(ctx, &Request{Method: "GET", Path: "/slowheaders"}); err == nil {
-		t.Error("slow headers without NoTimeout: want a timeout")
-	}
+	_, err = c.Do(ctx, &Request{Method: "GET", Path: "/slowheaders"})
+	assert.Error(t, err, "slow headers without NoTimeout: want a timeout")
 	resp, err = c.Do(ctx, &Request{Method: "GET", Path: "/slowheaders", NoTimeout: true})
-	if err != nil {
-		t.Fatalf("NoTimeout: %v", err)
-	}
+	require.NoError(t, err, "NoTimeout")
 	resp.Body.Close()
 }
 
@@ -536,13 +485,9 @@ func TestTimeoutSparesSlowUpload(t *testing.T) {
 	defer c.Close()
 	body := &slowBody{chunks: []string{"a", "b", "c", "d"}, pause: 120 * time.Millisecond}
 	start := time.Now()
-	err := c.DoJSON(context.Background(), &Request{Method: "POST", Path: "/images/load", Body: body, ContentLength: -1}, nil)
-	if err != nil {
-		t.Fatalf("upload of %v cut by a 200ms Timeout: %v", time.Since(start), err)
-	}
-	if time.Since(start) < 400*time.Millisecond {
-		t.Error("upload finished too fast to test anything")
-	}
+	err := c.DoJSON(t.Context(), &Request{Method: "POST", Path: "/images/load", Body: body, ContentLength: -1}, nil)
+	require.NoError(t, err, "upload of %v cut by a 200ms Timeout", time.Since(start))
+	assert.GreaterOrEqual(t, time.Since(start), 400*time.Millisecond, "upload finished too fast to test anything")
 }
 
 func TestCancelMidBody(t *testing.T) {
@@ -556,24 +501,17 @@ func TestCancelMidBody(t *testing.T) {
 	})
 	base := runtime.NumGoroutine()
 	c := NewClient(s.dial(), Options{Version: Version{1, 41}})
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	resp, err := c.Do(ctx, &Request{Method: "GET", Path: "/logs", NoTimeout: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	buf := make([]byte, 5)
-	if _, err := io.ReadFull(resp.Body, buf); err != nil {
-		t.Fatal(err)
-	}
+	_, err = io.ReadFull(resp.Body, buf)
+	require.NoError(t, err)
 	time.AfterFunc(50*time.Millisecond, cancel)
 	start := time.Now()
 	_, err = resp.Body.Read(buf)
-	if !errors.Is(err, context.Canceled) {
-		t.Errorf("read after cancel: %v", err)
-	}
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("cancel took %v", d)
-	}
+	assert.ErrorIs(t, err, context.Canceled, "read after cancel")
+	assert.LessOrEqual(t, time.Since(start), time.Second, "time for cancel to stop the read")
 	resp.Body.Close()
 	c.Close()
 	leakcheck.Settle(t, base)
@@ -592,20 +530,16 @@ func TestCloseAbortsBlockedRead(t *testing.T) {
 	defer close(release)
 	c := NewClient(s.dial(), Options{Version: Version{1, 41}})
 	defer c.Close()
-	resp, err := c.Do(context.Background(), &Request{Method: "GET", Path: "/events"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, err := c.Do(t.Context(), &Request{Method: "GET", Path: "/events"})
+	require.NoError(t, err)
 	time.AfterFunc(50*time.Millisecond, func() { resp.Body.Close() })
 	done := make(chan error)
 	go func() { _, err := resp.Body.Read(make([]byte, 10)); done <- err }()
 	select {
 	case err := <-done:
-		if err == nil {
-			t.Error("read on a closed body succeeded")
-		}
+		assert.Error(t, err, "read on a closed body succeeded")
 	case <-time.After(2 * time.Second):
-		t.Fatal("Close did not unblock Read")
+		require.FailNow(t, "Close did not unblock Read")
 	}
 }
 
@@ -623,11 +557,10 @@ func TestEarlyResponseBeatsWriteError(t *testing.T) {
 	c := NewClient(s.dial(), Options{Version: Version{1, 41}})
 	defer c.Close()
 	body := io.LimitReader(zeros{}, 64<<20)
-	_, err := c.Do(context.Background(), &Request{Method: "POST", Path: "/build", Body: body, ContentLength: -1})
+	_, err := c.Do(t.Context(), &Request{Method: "POST", Path: "/build", Body: body, ContentLength: -1})
 	var e *Error
-	if !errors.As(err, &e) || e.Message != "bad context" {
-		t.Fatalf("err = %v, want the daemon's 400", err)
-	}
+	require.ErrorAs(t, err, &e, "want the daemon's 400")
+	assert.Equal(t, "bad context", e.Message)
 }
 
 type zeros struct{}
@@ -662,56 +595,38 @@ func TestUpgrade(t *testing.T) {
 		path string
 		code int
 	}{{"/containers/abc/attach", 101}, {"/containers/old/attach", 200}} {
-		up, err := c.Upgrade(context.Background(), &Request{Method: "POST", Path: tt.path, NoTimeout: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if up.StatusCode != tt.code {
-			t.Errorf("status %d, want %d", up.StatusCode, tt.code)
-		}
+		up, err := c.Upgrade(t.Context(), &Request{Method: "POST", Path: tt.path, NoTimeout: true})
+		require.NoError(t, err)
+		assert.Equal(t, tt.code, up.StatusCode)
 		io.WriteString(up.Conn, "stdin")
-		if err := up.Conn.(interface{ CloseWrite() error }).CloseWrite(); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, up.Conn.(interface{ CloseWrite() error }).CloseWrite())
 		got, err := io.ReadAll(up.Reader)
-		if err != nil || string(got) != "hello:stdin" {
-			t.Errorf("stream = %q, %v", got, err)
-		}
+		assert.NoError(t, err)
+		assert.Equal(t, "hello:stdin", string(got), "stream")
 		up.Conn.Close()
 	}
-	_, err := c.Upgrade(context.Background(), &Request{Method: "POST", Path: "/containers/gone/attach"})
-	if !errors.Is(err, ErrNotFound) {
-		t.Errorf("err = %v, want ErrNotFound", err)
-	}
+	_, err := c.Upgrade(t.Context(), &Request{Method: "POST", Path: "/containers/gone/attach"})
+	assert.ErrorIs(t, err, ErrNotFound)
 	// Upgraded connections left the pool: its slots are free.
-	if len(c.slots) != 0 {
-		t.Errorf("%d slots held after upgrades", len(c.slots))
-	}
+	assert.Empty(t, c.slots, "slots held after upgrades")
 }
 
 func TestClosedClient(t *testing.T) {
 	f := newFakeDaemon(t, pingHandler("1.41", func(w http.ResponseWriter, r *http.Request) {}))
 	c := NewClient(f.dial(), Options{})
-	if err := c.DoJSON(context.Background(), &Request{Method: "GET", Path: "/x"}, nil); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, c.DoJSON(t.Context(), &Request{Method: "GET", Path: "/x"}, nil))
 	c.Close()
-	err := c.DoJSON(context.Background(), &Request{Method: "GET", Path: "/x"}, nil)
-	if !errors.Is(err, net.ErrClosed) {
-		t.Errorf("after Close: %v", err)
-	}
+	err := c.DoJSON(t.Context(), &Request{Method: "GET", Path: "/x"}, nil)
+	assert.ErrorIs(t, err, net.ErrClosed, "after Close")
 }
 
 func TestDialError(t *testing.T) {
 	boom := errors.New("refused")
 	c := NewClient(func(ctx context.Context) (net.Conn, error) { return nil, boom }, Options{})
-	_, err := c.Version(context.Background())
-	if !errors.Is(err, boom) || !strings.HasPrefix(err.Error(), "wire: ") {
-		t.Errorf("err = %v", err)
-	}
-	if len(c.slots) != 0 {
-		t.Error("slot leaked on dial error")
-	}
+	_, err := c.Version(t.Context())
+	require.ErrorIs(t, err, boom)
+	assert.Regexp(t, "^wire: ", err.Error())
+	assert.Empty(t, c.slots, "slot leaked on dial error")
 }
 
 // failingSeeker is a request body that fails at once and can be rewound.

@@ -1,7 +1,6 @@
 package wire
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -25,13 +24,15 @@ func TestErrorIs(t *testing.T) {
 	for _, tt := range tests {
 		var err error = fmt.Errorf("wrapped: %w", &Error{StatusCode: tt.code, Message: "m", Method: "GET", Path: "/x"})
 		for _, s := range all {
-			if got := errors.Is(err, s); got != (s == tt.want) {
-				t.Errorf("status %d: errors.Is(%v) = %v", tt.code, s, got)
+			if s == tt.want {
+				assert.ErrorIs(t, err, s, "status %d", tt.code)
+			} else {
+				assert.NotErrorIs(t, err, s, "status %d", tt.code)
 			}
 		}
 		var e *Error
-		if !errors.As(err, &e) || e.StatusCode != tt.code {
-			t.Errorf("errors.As failed for %d", tt.code)
+		if assert.ErrorAs(t, err, &e, "status %d", tt.code) {
+			assert.Equal(t, tt.code, e.StatusCode)
 		}
 	}
 }
@@ -68,21 +69,16 @@ func TestReadError(t *testing.T) {
 				resp.Header.Set("Content-Type", tt.contentType)
 			}
 			e := ReadError("GET", "/containers/abc/json", resp)
-			if e.Message != tt.want {
-				t.Errorf("Message = %.80q, want %.80q", e.Message, tt.want)
-			}
-			if e.StatusCode != tt.code || e.Method != "GET" || e.Path != "/containers/abc/json" {
-				t.Errorf("fields: %+v", e)
-			}
-			if r.n > MaxErrorBody+1 { // one more byte says whether the body went on
-				t.Errorf("read %d bytes, cap is %d", r.n, MaxErrorBody)
-			}
+			assert.Equal(t, tt.want, e.Message)
+			assert.Equal(t, tt.code, e.StatusCode)
+			assert.Equal(t, "GET", e.Method)
+			assert.Equal(t, "/containers/abc/json", e.Path)
+			// One more byte than the cap says whether the body went on.
+			assert.LessOrEqual(t, r.n, MaxErrorBody+1, "bytes read, cap is %d", MaxErrorBody)
 		})
 	}
 	e := &Error{StatusCode: 404, Message: "No such container: abc", Method: "GET", Path: "/containers/abc/json"}
-	if want := "wire: GET /containers/abc/json: 404: No such container: abc"; e.Error() != want {
-		t.Errorf("Error() = %q", e.Error())
-	}
+	assert.Equal(t, "wire: GET /containers/abc/json: 404: No such container: abc", e.Error())
 }
 
 type countingBody struct {
@@ -107,9 +103,7 @@ func TestStreamAndProtocolErrorMessages(t *testing.T) {
 		{&ProtocolError{What: "header block", Err: ErrTooLarge}, "wire: HTTP response header block too large"},
 	}
 	for _, tt := range tests {
-		if tt.err.Error() != tt.want {
-			t.Errorf("got %q, want %q", tt.err.Error(), tt.want)
-		}
+		assert.EqualError(t, tt.err, tt.want)
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dockwire/dockwire/dial"
 	"github.com/dockwire/dockwire/internal/testnet"
 )
@@ -77,9 +79,7 @@ func listenRaw(t *testing.T, network string, handle func(c net.Conn, n int)) *ra
 	} else {
 		ln, err = net.Listen("tcp", "127.0.0.1:0")
 	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	s := &rawServer{ln: ln}
 	testnet.Serve(t, ln, func(c net.Conn) { handle(c, int(s.accepted.Add(1))) })
 	return s

@@ -105,12 +105,13 @@ func chatter(t *testing.T, c *wire.Client) string {
 	var created struct{ Id string }
 	require.NoError(t, c.DoJSON(ctx, req, &created))
 	t.Cleanup(func() {
+		// t.Context() is done when cleanups run.
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		p, _ := wire.Path("/containers/{}", created.Id)
 		err := c.DoJSON(ctx, &wire.Request{Method: "DELETE", Path: p, Query: map[string][]string{"force": {"1"}}}, nil)
-		if err != nil && !errors.Is(err, wire.ErrNotFound) {
-			t.Errorf("remove: %v", err)
+		if !errors.Is(err, wire.ErrNotFound) {
+			assert.NoError(t, err, "remove")
 		}
 	})
 	p, _ := wire.Path("/containers/{}/start", created.Id)
@@ -209,10 +210,8 @@ func TestRealPoolOneTimeout250ms(t *testing.T) {
 						if err := c.DoJSON(t.Context(), &wire.Request{Method: "GET", Path: "/_ping", Unversioned: true}, nil); err != nil {
 							failed.Add(1)
 							var te *wire.TimeoutError
-							if errors.As(err, &te) && te.Phase == "queue" {
+							if assert.ErrorAs(t, err, &te, "not a timeout") && assert.Equal(t, "queue", te.Phase, "not a queue timeout: %v", err) {
 								queued.Add(1)
-							} else {
-								t.Errorf("not a queue timeout: %v", err)
 							}
 						}
 					}

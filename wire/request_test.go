@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -20,27 +19,21 @@ func writeString(t *testing.T, req *Request, v Version) string {
 	t.Helper()
 	var buf bytes.Buffer
 	w := bufio.NewWriter(&buf)
-	if err := WriteRequest(w, "api.moby.localhost", req, v); err != nil {
-		t.Fatalf("WriteRequest: %v", err)
-	}
+	require.NoError(t, WriteRequest(w, "api.moby.localhost", req, v), "WriteRequest")
 	return buf.String()
 }
 
 func mustPath(t *testing.T, pattern string, args ...string) string {
 	t.Helper()
 	p, err := Path(pattern, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return p
 }
 
 func TestWriteRequestGolden(t *testing.T) {
 	v := Version{1, 41}
 	jsonReq, err := JSONRequest("POST", "/containers/create", map[string]any{"Image": "busybox"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	jsonReq.Query = url.Values{"name": {"web"}}
 	auth, _ := EncodeAuth(map[string]string{"username": "u", "password": "abc>>>def"})
 	tests := []struct {
@@ -73,9 +66,7 @@ func TestWriteRequestGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := writeString(t, tt.req, tt.v); got != tt.want {
-				t.Errorf("got\n%q\nwant\n%q", got, tt.want)
-			}
+			assert.Equal(t, tt.want, writeString(t, tt.req, tt.v))
 		})
 	}
 }
@@ -101,12 +92,8 @@ func TestWriteRequestRefusesInjection(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
 			err := WriteRequest(bufio.NewWriter(&buf), "h", tt.req, Version{1, 41})
-			if !errors.Is(err, ErrInvalidArgument) {
-				t.Fatalf("err = %v, want ErrInvalidArgument", err)
-			}
-			if buf.Len() != 0 {
-				t.Errorf("wrote %q before refusing", buf.String())
-			}
+			require.ErrorIs(t, err, ErrInvalidArgument)
+			assert.Empty(t, buf.String(), "written before refusing")
 		})
 	}
 }
@@ -114,9 +101,7 @@ func TestWriteRequestRefusesInjection(t *testing.T) {
 func TestWriteRequestShortBody(t *testing.T) {
 	var buf bytes.Buffer
 	err := WriteRequest(bufio.NewWriter(&buf), "h", &Request{Method: "POST", Path: "/x", Body: strings.NewReader("abc"), ContentLength: 5}, Version{1, 41})
-	if !errors.Is(err, errBodyShort) {
-		t.Fatalf("err = %v", err)
-	}
+	assert.ErrorIs(t, err, errBodyShort)
 }
 
 func TestSegmentAndPath(t *testing.T) {
@@ -137,29 +122,27 @@ func TestSegmentAndPath(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, err := Segment(tt.seg)
-		if (err == nil) != tt.ok || got != tt.want {
-			t.Errorf("Segment(%q) = %q, %v", tt.seg, got, err)
+		if tt.ok {
+			assert.NoError(t, err, "Segment(%q)", tt.seg)
+		} else {
+			assert.ErrorIs(t, err, ErrInvalidArgument, "Segment(%q)", tt.seg)
 		}
-		if err != nil && !errors.Is(err, ErrInvalidArgument) {
-			t.Errorf("Segment(%q) error not ErrInvalidArgument: %v", tt.seg, err)
-		}
+		assert.Equal(t, tt.want, got, "Segment(%q)", tt.seg)
 		if tt.ok {
 			back, err := url.PathUnescape(got)
-			if err != nil || back != tt.seg {
-				t.Errorf("Segment(%q) does not decode back: %q %v", tt.seg, back, err)
-			}
+			assert.NoError(t, err, "Segment(%q) decodes back", tt.seg)
+			assert.Equal(t, tt.seg, back, "Segment(%q) decodes back", tt.seg)
 		}
 	}
-	if p, err := Path("/containers/{}/json", "a/b"); err != nil || p != "/containers/a%2Fb/json" {
-		t.Errorf("Path = %q, %v", p, err)
-	}
-	if p, err := Path("/networks/{}/connect/{}", "n", "c"); err != nil || p != "/networks/n/connect/c" {
-		t.Errorf("Path two = %q, %v", p, err)
-	}
+	p, err := Path("/containers/{}/json", "a/b")
+	assert.NoError(t, err)
+	assert.Equal(t, "/containers/a%2Fb/json", p)
+	p, err = Path("/networks/{}/connect/{}", "n", "c")
+	assert.NoError(t, err)
+	assert.Equal(t, "/networks/n/connect/c", p)
 	for _, bad := range [][]string{{}, {"a", "b"}, {".."}} {
-		if _, err := Path("/containers/{}/json", bad...); !errors.Is(err, ErrInvalidArgument) {
-			t.Errorf("Path with %q: err = %v", bad, err)
-		}
+		_, err := Path("/containers/{}/json", bad...)
+		assert.ErrorIs(t, err, ErrInvalidArgument, "Path with %q", bad)
 	}
 }
 
@@ -176,9 +159,7 @@ func TestFiltersEncode(t *testing.T) {
 			`{"dangling":{"true":true},"status":{"exited":true,"running":true}}`},
 	}
 	for _, tt := range tests {
-		if got := tt.f.Encode(); got != tt.want {
-			t.Errorf("Encode(%v) = %q, want %q", tt.f, got, tt.want)
-		}
+		assert.Equal(t, tt.want, tt.f.Encode(), "Encode(%v)", tt.f)
 	}
 }
 
@@ -189,25 +170,17 @@ func TestEncodeAuthStrictURLDecoding(t *testing.T) {
 	for _, pw := range []string{"abc>>>def", "???~~~", "x", "", "ÿÿÿ>?", "a???", "aa???", "~~~~"} {
 		cfg := map[string]string{"username": "me", "password": pw}
 		s, err := EncodeAuth(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		urlAlphabet = urlAlphabet || strings.ContainsAny(s, "-_")
 		b, err := base64.URLEncoding.Strict().DecodeString(s)
-		if err != nil {
-			t.Fatalf("password %q: daemon decoder rejects %q: %v", pw, s, err)
-		}
+		require.NoError(t, err, "password %q: daemon decoder rejects %q", pw, s)
 		var back map[string]string
-		if err := json.Unmarshal(b, &back); err != nil || back["password"] != pw {
-			t.Errorf("password %q round trip: %v %v", pw, back, err)
-		}
+		assert.NoError(t, json.Unmarshal(b, &back), "password %q round trip", pw)
+		assert.Equal(t, pw, back["password"], "password %q round trip", pw)
 	}
-	if !urlAlphabet {
-		t.Error("no password exercised the URL alphabet ('-' or '_')")
-	}
-	if _, err := EncodeAuth(func() {}); err == nil {
-		t.Error("EncodeAuth of a func: want error")
-	}
+	assert.True(t, urlAlphabet, "no password exercised the URL alphabet ('-' or '_')")
+	_, err := EncodeAuth(func() {})
+	assert.Error(t, err, "EncodeAuth of a func")
 }
 
 func TestWriteRequestUpgradeProtocol(t *testing.T) {
@@ -225,12 +198,8 @@ func TestWriteRequestUpgradeProtocol(t *testing.T) {
 			var buf bytes.Buffer
 			w := bufio.NewWriter(&buf)
 			req := &Request{Method: "POST", Path: "/containers/abc/attach", Header: tc.hdr}
-			if err := writeRequest(w, "h", "", req, Version{1, 41}, true); err != nil {
-				t.Fatal(err)
-			}
-			if got := buf.String(); got != tc.want {
-				t.Errorf("got\n%q\nwant\n%q", got, tc.want)
-			}
+			require.NoError(t, writeRequest(w, "h", "", req, Version{1, 41}, true))
+			assert.Equal(t, tc.want, buf.String())
 		})
 	}
 }

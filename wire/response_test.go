@@ -2,7 +2,6 @@ package wire
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -72,30 +71,22 @@ func TestReadResponse(t *testing.T) {
 				method = "GET"
 			}
 			resp, err := ReadResponse(br, method)
-			if err != nil {
-				t.Fatalf("ReadResponse: %v", err)
-			}
-			if resp.StatusCode != tt.code || resp.ContentLength != tt.cl || resp.Close != tt.close {
-				t.Errorf("code %d cl %d close %v; want %d %d %v", resp.StatusCode, resp.ContentLength, resp.Close, tt.code, tt.cl, tt.close)
-			}
-			if got := resp.Header.Get("Api-Version"); got != tt.hdrValue {
-				t.Errorf("Api-Version = %q", got)
-			}
+			require.NoError(t, err, "ReadResponse")
+			assert.Equal(t, tt.code, resp.StatusCode, "StatusCode")
+			assert.Equal(t, tt.cl, resp.ContentLength, "ContentLength")
+			assert.Equal(t, tt.close, resp.Close, "Close")
+			assert.Equal(t, tt.hdrValue, resp.Header.Get("Api-Version"))
 			body, err := io.ReadAll(resp.Body)
-			if tt.bodyErr == nil && err != nil || tt.bodyErr != nil && !errors.Is(err, tt.bodyErr) {
-				t.Fatalf("body err = %v, want %v", err, tt.bodyErr)
+			if tt.bodyErr == nil {
+				require.NoError(t, err, "body")
+			} else {
+				require.ErrorIs(t, err, tt.bodyErr, "body")
 			}
-			if string(body) != tt.body {
-				t.Errorf("body = %q, want %q", body, tt.body)
-			}
-			if got := resp.Trailer.Get("X-T"); got != tt.trailer {
-				t.Errorf("trailer = %q, want %q", got, tt.trailer)
-			}
+			assert.Equal(t, tt.body, string(body), "body")
+			assert.Equal(t, tt.trailer, resp.Trailer.Get("X-T"), "trailer")
 			if tt.bodyErr == nil && !tt.close {
 				rest, _ := io.ReadAll(br)
-				if string(rest) != tt.rest {
-					t.Errorf("rest = %q, want %q", rest, tt.rest)
-				}
+				assert.Equal(t, tt.rest, string(rest), "bytes left after the body")
 			}
 		})
 	}
@@ -136,15 +127,13 @@ func TestReadResponseMalformed(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			resp, err := ReadResponse(bufio.NewReader(strings.NewReader(tt.in)), "GET")
-			if !errors.Is(err, tt.want) {
-				t.Fatalf("err = %v (resp %v), want %v", err, resp, tt.want)
+			require.ErrorIs(t, err, tt.want, "resp %v", resp)
+			if tt.want == ErrMalformed || tt.want == ErrTooLarge {
+				var pe *ProtocolError
+				assert.ErrorAs(t, err, &pe)
 			}
-			var pe *ProtocolError
-			if (tt.want == ErrMalformed || tt.want == ErrTooLarge) && !errors.As(err, &pe) {
-				t.Errorf("err %T is not a *ProtocolError", err)
-			}
-			if tt.want == io.EOF && err != io.EOF {
-				t.Errorf("empty input must return io.EOF itself, got %v", err)
+			if tt.want == io.EOF {
+				assert.Equal(t, io.EOF, err, "empty input must return io.EOF itself")
 			}
 		})
 	}
@@ -154,14 +143,11 @@ func TestReadResponseMalformed(t *testing.T) {
 // so the pool gets the connection back without an extra Read.
 func TestFixedBodyEOFWithLastBytes(t *testing.T) {
 	resp, err := ReadResponse(bufio.NewReader(strings.NewReader("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc")), "GET")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	p := make([]byte, 10)
 	n, err := resp.Body.Read(p)
-	if n != 3 || err != io.EOF {
-		t.Errorf("Read = %d, %v; want 3, EOF", n, err)
-	}
+	assert.Equal(t, 3, n)
+	assert.Equal(t, io.EOF, err)
 }
 
 // A Read goes on through the chunks that are already buffered, and reports
@@ -218,7 +204,7 @@ func TestChunkedReadDoesNotWaitWithDataInHand(t *testing.T) {
 	case s := <-got:
 		assert.Equal(t, "hellowor", s)
 	case <-time.After(5 * time.Second):
-		t.Fatal("Read waited for more input with 8 bytes in hand")
+		require.FailNow(t, "Read waited for more input with 8 bytes in hand")
 	}
 	go io.WriteString(pw, "ld\r\n0\r\n\r\n")
 	rest, err := io.ReadAll(resp.Body)

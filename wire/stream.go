@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sync/atomic"
@@ -20,6 +21,11 @@ type StreamOptions struct {
 	// DefaultMaxRecord. A bigger record stops the stream with an error
 	// wrapping ErrTooLarge.
 	MaxRecord int
+	// Decode, when set, decodes each record in place of encoding/json: it
+	// gets the record's bytes (valid during the call only) and v, a *T
+	// holding T's zero value. An error stops the stream; Err returns it
+	// wrapped.
+	Decode func(rec []byte, v any) error
 }
 
 // Stream reads a JSON message stream (events, pull/push/build progress,
@@ -46,14 +52,15 @@ type StreamOptions struct {
 // another to stop a blocked Next. Cancelling ctx closes the body: Next
 // returns false and Err an error wrapping ctx.Err().
 type Stream[T any] struct {
-	ctx  context.Context
-	body io.ReadCloser
-	stop func() bool
-	sc   recordScanner
-	val  T
-	err  error
-	done bool
-	shut atomic.Bool // Close was called
+	ctx    context.Context
+	body   io.ReadCloser
+	stop   func() bool
+	sc     recordScanner
+	decode func([]byte, any) error
+	val    T
+	err    error
+	done   bool
+	shut   atomic.Bool // Close was called
 }
 
 // NewStream returns a Stream over body, which it owns and closes.
@@ -65,7 +72,7 @@ func NewStream[T any](ctx context.Context, body io.ReadCloser, contentType strin
 	if max <= 0 {
 		max = DefaultMaxRecord
 	}
-	s := &Stream[T]{ctx: ctx, body: body, sc: recordScanner{r: body, max: max}}
+	s := &Stream[T]{ctx: ctx, body: body, sc: recordScanner{r: body, max: max, rs: true}, decode: opts.Decode}
 	if ctx.Done() != nil {
 		s.stop = context.AfterFunc(ctx, func() { body.Close() })
 	}
@@ -117,12 +124,19 @@ func (s *Stream[T]) Next() bool {
 			return false
 		}
 	}
-	var v T
-	if err := json.Unmarshal(rec, &v); err != nil {
+	// Decoded in place: the previous value, which the caller may keep, shares
+	// nothing with the new one (its maps, slices and pointers are new).
+	var zero T
+	s.val = zero
+	if s.decode != nil {
+		err = s.decode(rec, &s.val)
+	} else {
+		err = json.Unmarshal(rec, &s.val)
+	}
+	if err != nil {
 		s.err, s.done = fmt.Errorf("wire: stream record: %w", err), true
 		return false
 	}
-	s.val = v
 	return true
 }
 
@@ -144,16 +158,21 @@ func (s *Stream[T]) Close() error {
 }
 
 // recordScanner splits a byte stream into top-level JSON values, skipping
-// whitespace and RS between them, with a bounded buffer.
+// whitespace (and, with rs, the RS of application/json-seq) between them,
+// with a bounded buffer. It finds where a value ends, by its brackets and
+// quotes, without checking its syntax: the decoder does that.
 type recordScanner struct {
 	r        io.Reader
 	buf      []byte
 	off, end int
 	max      int
+	rs       bool // skip RS (0x1e) between records
 	rerr     error
 }
 
-func isSep(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == 0x1e }
+func (s *recordScanner) isSep(c byte) bool {
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == 0x1e && s.rs
+}
 
 // fill compacts the buffer, grows it if full (up to max+1), and reads.
 func (s *recordScanner) fill() {
@@ -202,7 +221,7 @@ func (s *recordScanner) tooLarge() error {
 
 func (s *recordScanner) scan() ([]byte, error) {
 	for {
-		for s.off < s.end && isSep(s.buf[s.off]) {
+		for s.off < s.end && s.isSep(s.buf[s.off]) {
 			s.off++
 		}
 		if s.off < s.end {
@@ -213,13 +232,15 @@ func (s *recordScanner) scan() ([]byte, error) {
 		}
 		s.fill()
 	}
+	if c := s.buf[s.off]; c == '{' || c == '[' {
+		return s.scanNested()
+	}
 	var (
 		i        = s.off // next byte to scan
-		depth    = 0
 		inStr    = false
 		esc      = false
 		first    = s.buf[s.off]
-		scalar   = first != '{' && first != '[' && first != '"'
+		scalar   = first != '"'
 		strValue = first == '"'
 	)
 	for {
@@ -227,7 +248,7 @@ func (s *recordScanner) scan() ([]byte, error) {
 			c := s.buf[i]
 			switch {
 			case scalar:
-				if i > s.off && (isSep(c) || c == '{' || c == '[' || c == '"') {
+				if i > s.off && (s.isSep(c) || c == '{' || c == '[' || c == '"') {
 					rec := s.buf[s.off:i]
 					s.off = i
 					return rec, nil
@@ -247,33 +268,98 @@ func (s *recordScanner) scan() ([]byte, error) {
 				}
 			case c == '"':
 				inStr = true
-			case c == '{' || c == '[':
-				depth++
-			case c == '}' || c == ']':
-				depth--
-				if depth == 0 {
-					rec := s.buf[s.off : i+1]
-					s.off = i + 1
-					return rec, nil
-				}
 			}
 		}
-		if s.end-s.off > s.max {
-			return nil, s.tooLarge()
-		}
-		if s.rerr != nil {
-			if s.rerr == io.EOF {
-				if scalar {
-					rec := s.buf[s.off:s.end]
-					s.off = s.end
-					return rec, nil
-				}
-				return nil, fmt.Errorf("wire: stream record truncated: %w", io.ErrUnexpectedEOF)
+		if err := s.more(scalar); err != nil {
+			if err == errScalarEnd {
+				rec := s.buf[s.off:s.end]
+				s.off = s.end
+				return rec, nil
 			}
-			return nil, s.rerr
+			return nil, err
 		}
 		i -= s.off
 		s.fill()
 		i += s.off // off is 0 after fill
 	}
+}
+
+// structural marks the bytes scanNested stops at outside strings.
+var structural = [256]bool{'"': true, '{': true, '}': true, '[': true, ']': true}
+
+// scanNested scans an object or an array, its first byte at off: quotes
+// found with IndexByte, brackets counted.
+func (s *recordScanner) scanNested() ([]byte, error) {
+	i, depth, inStr := s.off, 0, false
+	for {
+		buf := s.buf[:s.end]
+		for i < len(buf) {
+			if inStr {
+				j := bytes.IndexByte(buf[i:], '"')
+				if j < 0 {
+					i = len(buf)
+					break
+				}
+				i += j
+				// A quote after an odd run of backslashes is escaped. The
+				// run stays inside the string, which is in the buffer
+				// from its opening quote.
+				k := i - 1
+				for buf[k] == '\\' {
+					k--
+				}
+				i++
+				inStr = (i-2-k)%2 == 1
+				continue
+			}
+			c := buf[i]
+			i++
+			if !structural[c] {
+				continue
+			}
+			switch c {
+			case '"':
+				inStr = true
+			case '{', '[':
+				depth++
+			default:
+				if depth--; depth == 0 {
+					rec := buf[s.off:i]
+					s.off = i
+					return rec, nil
+				}
+			}
+		}
+		if err := s.more(false); err != nil {
+			return nil, err
+		}
+		i -= s.off
+		s.fill()
+		i += s.off // off is 0 after fill
+	}
+}
+
+// errRecordCut is the error of a stream cut inside a record.
+var errRecordCut = fmt.Errorf("wire: stream record truncated: %w", io.ErrUnexpectedEOF)
+
+// errScalarEnd is more's answer when the stream ends after a scalar: the
+// scalar is a whole record.
+var errScalarEnd = errors.New("scalar ends the stream")
+
+// more checks whether the record being scanned may read on: within max,
+// the stream not ended.
+func (s *recordScanner) more(scalar bool) error {
+	if s.end-s.off > s.max {
+		return s.tooLarge()
+	}
+	if s.rerr != nil {
+		if s.rerr == io.EOF {
+			if scalar {
+				return errScalarEnd
+			}
+			return errRecordCut
+		}
+		return s.rerr
+	}
+	return nil
 }

@@ -10,6 +10,9 @@ import (
 	"testing/iotest"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/dockwire/dockwire/internal/leakcheck"
 )
 
@@ -20,7 +23,7 @@ type progress struct {
 
 func collect(t *testing.T, r io.Reader, opts StreamOptions) ([]progress, error) {
 	t.Helper()
-	s := NewStream[progress](context.Background(), io.NopCloser(r), "application/json", opts)
+	s := NewStream[progress](t.Context(), io.NopCloser(r), "application/json", opts)
 	defer s.Close()
 	var out []progress
 	for s.Next() {
@@ -69,22 +72,20 @@ func TestStream(t *testing.T) {
 				for _, p := range got {
 					st = append(st, p.Status)
 				}
-				if s := strings.Join(st, ","); s != tt.want {
-					t.Errorf("records %q, want %q", s, tt.want)
-				}
+				assert.Equal(t, tt.want, strings.Join(st, ","), "record statuses")
 				var se *StreamError
 				switch want := tt.wantErr.(type) {
 				case nil:
-					if err != nil {
-						t.Errorf("err = %v", err)
-					}
+					assert.NoError(t, err)
 				case *StreamError:
-					if !errors.As(err, &se) || *se != *want {
-						t.Errorf("err = %v, want %v", err, want)
+					if assert.ErrorAs(t, err, &se) {
+						assert.Equal(t, *want, *se)
 					}
 				default:
-					if err == nil || (errors.Is(want, io.ErrUnexpectedEOF) || want == ErrTooLarge) && !errors.Is(err, want) {
-						t.Errorf("err = %v, want %v", err, want)
+					if errors.Is(want, io.ErrUnexpectedEOF) || want == ErrTooLarge {
+						assert.ErrorIs(t, err, want)
+					} else {
+						assert.Error(t, err)
 					}
 				}
 			})
@@ -95,17 +96,11 @@ func TestStream(t *testing.T) {
 // A huge record with no end costs at most MaxRecord (+1) bytes of buffer.
 func TestStreamBoundedMemory(t *testing.T) {
 	endless := io.MultiReader(strings.NewReader(`{"status":"`), zerosAs('a'))
-	s := NewStream[progress](context.Background(), io.NopCloser(endless), "", StreamOptions{MaxRecord: 1 << 20})
+	s := NewStream[progress](t.Context(), io.NopCloser(endless), "", StreamOptions{MaxRecord: 1 << 20})
 	defer s.Close()
-	if s.Next() {
-		t.Fatal("Next on an endless record")
-	}
-	if !errors.Is(s.Err(), ErrTooLarge) {
-		t.Errorf("err = %v", s.Err())
-	}
-	if n := cap(s.sc.buf); n > 1<<20+1 {
-		t.Errorf("buffer grew to %d", n)
-	}
+	require.False(t, s.Next(), "Next on an endless record")
+	assert.ErrorIs(t, s.Err(), ErrTooLarge)
+	assert.LessOrEqual(t, cap(s.sc.buf), 1<<20+1, "buffer capacity")
 }
 
 type zerosAs byte
@@ -123,22 +118,15 @@ func TestStreamCancel(t *testing.T) {
 	go func() {
 		io.WriteString(pw, `{"status":"a"}`+"\n")
 	}()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	s := NewStream[progress](ctx, pr, "application/x-ndjson", StreamOptions{})
-	if !s.Next() || s.Value().Status != "a" {
-		t.Fatalf("first record: %v", s.Err())
-	}
+	require.True(t, s.Next(), "first record: %v", s.Err())
+	require.Equal(t, "a", s.Value().Status, "first record")
 	time.AfterFunc(50*time.Millisecond, cancel)
 	start := time.Now()
-	if s.Next() {
-		t.Fatal("Next after cancel")
-	}
-	if !errors.Is(s.Err(), context.Canceled) {
-		t.Errorf("err = %v", s.Err())
-	}
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("took %v", d)
-	}
+	require.False(t, s.Next(), "Next after cancel")
+	assert.ErrorIs(t, s.Err(), context.Canceled)
+	assert.LessOrEqual(t, time.Since(start), time.Second, "time for cancel to end Next")
 	s.Close()
 	leakcheck.Settle(t, base)
 }
@@ -146,12 +134,8 @@ func TestStreamCancel(t *testing.T) {
 func TestStreamCloseFromAnotherGoroutine(t *testing.T) {
 	pr, pw := io.Pipe()
 	defer pw.Close()
-	s := NewStream[progress](context.Background(), pr, "", StreamOptions{})
+	s := NewStream[progress](t.Context(), pr, "", StreamOptions{})
 	time.AfterFunc(50*time.Millisecond, func() { s.Close() })
-	if s.Next() {
-		t.Fatal("Next on an empty pipe")
-	}
-	if s.Err() != nil {
-		t.Errorf("Err after Close = %v, want nil", s.Err())
-	}
+	require.False(t, s.Next(), "Next on an empty pipe")
+	assert.NoError(t, s.Err(), "Err after Close")
 }

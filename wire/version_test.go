@@ -1,8 +1,9 @@
 package wire
 
 import (
-	"errors"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 func TestParseVersion(t *testing.T) {
@@ -32,12 +33,12 @@ func TestParseVersion(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, err := ParseVersion(tt.in)
-		if (err == nil) != tt.ok || got != tt.want {
-			t.Errorf("ParseVersion(%q) = %v, %v; want %v, ok=%v", tt.in, got, err, tt.want, tt.ok)
+		if tt.ok {
+			assert.NoError(t, err, "ParseVersion(%q)", tt.in)
+		} else {
+			assert.ErrorIs(t, err, ErrInvalidArgument, "ParseVersion(%q)", tt.in)
 		}
-		if err != nil && !errors.Is(err, ErrInvalidArgument) {
-			t.Errorf("ParseVersion(%q) error %v does not wrap ErrInvalidArgument", tt.in, err)
-		}
+		assert.Equal(t, tt.want, got, "ParseVersion(%q)", tt.in)
 	}
 }
 
@@ -54,16 +55,11 @@ func TestVersionStringLess(t *testing.T) {
 		{Version{}, Version{1, 0}, true, "0.0"},
 	}
 	for _, tt := range tests {
-		if got := tt.a.Less(tt.b); got != tt.less {
-			t.Errorf("%v.Less(%v) = %v", tt.a, tt.b, got)
-		}
-		if got := tt.a.String(); got != tt.str {
-			t.Errorf("String() = %q, want %q", got, tt.str)
-		}
+		assert.Equal(t, tt.less, tt.a.Less(tt.b), "%v.Less(%v)", tt.a, tt.b)
+		assert.Equal(t, tt.str, tt.a.String())
 	}
-	if !(Version{}).IsZero() || (Version{1, 0}).IsZero() {
-		t.Error("IsZero wrong")
-	}
+	assert.True(t, (Version{}).IsZero(), "Version{}.IsZero()")
+	assert.False(t, (Version{1, 0}).IsZero(), "Version{1, 0}.IsZero()")
 }
 
 func TestNegotiate(t *testing.T) {
@@ -84,17 +80,12 @@ func TestNegotiate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Negotiate(tt.client, tt.daemon); got != tt.want {
-				t.Errorf("Negotiate(%v, %v) = %v, want %v", tt.client, tt.daemon, got, tt.want)
-			}
+			assert.Equal(t, tt.want, Negotiate(tt.client, tt.daemon), "Negotiate(%v, %v)", tt.client, tt.daemon)
 		})
 	}
 }
 
 func TestVersionErrorMessage(t *testing.T) {
 	err := &VersionError{Op: "ContainerAttachWebsocket stdin", Need: Version{1, 42}, Have: Version{1, 41}}
-	want := "wire: ContainerAttachWebsocket stdin needs API 1.42, negotiated 1.41"
-	if err.Error() != want {
-		t.Errorf("got %q, want %q", err.Error(), want)
-	}
+	assert.EqualError(t, err, "wire: ContainerAttachWebsocket stdin needs API 1.42, negotiated 1.41")
 }

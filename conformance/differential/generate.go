@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"time"
 )
 
 // Generate returns n sequences drawn from seed, the same for the same
@@ -497,6 +498,10 @@ func genServices(r *rand.Rand, k int) Sequence {
 		seq.Steps = append(seq.Steps,
 			step("POST", "/services/create", body(cased(r, spec)), s, ".ID"))
 		inspect := step("GET", "/services/{{"+s+"}}", "", v, ".Version.Index")
+		// swarmkit's allocator writes a service with ports or networks a
+		// moment after its create (a new version): the inspect waits for
+		// it, or the update's version is out of sequence on dockerd.
+		inspect.Pause = time.Second
 		if chance(r, 0.4) {
 			inspect.Path += "?insertDefaults=true"
 		}
@@ -507,6 +512,7 @@ func genServices(r *rand.Rand, k int) Sequence {
 			step("POST", "/services/{{"+s+"}}/update?version={{"+v+"}}", body(cased(r, update))))
 		again := step("GET", "/services/{{"+s+"}}", "")
 		again.Volatile = published
+		again.Pause = time.Second // the allocator's write after the update's
 		seq.Steps = append(seq.Steps, again, step("DELETE", "/services/{{"+s+"}}", ""))
 	}
 	seq.Finally = []Step{step("POST", "/swarm/leave?force=1", "")}

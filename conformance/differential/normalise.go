@@ -19,6 +19,9 @@ import (
 type normaliser struct {
 	// exact are literal strings replaced first, longest first.
 	exact []replacement
+	// whole are the identity strings too short to be replaced inside
+	// others (a host name "vm"), replaced where they are a whole value.
+	whole map[string]string
 	ids   map[string]string // 64-hex id -> placeholder
 	short map[string]string // 12-hex id with no known long form -> placeholder
 	swarm map[string]string // 25-char swarm id -> placeholder
@@ -33,14 +36,17 @@ type replacement struct{ from, to string }
 // newNormaliser starts a normaliser with the daemon's identity strings
 // (from /info), each mapped to its placeholder, and the run's id as <run>.
 func newNormaliser(identity map[string]string, run string) *normaliser {
-	n := &normaliser{ids: map[string]string{}, short: map[string]string{}, swarm: map[string]string{}, supplied: map[string]bool{}}
+	n := &normaliser{ids: map[string]string{}, short: map[string]string{}, swarm: map[string]string{}, supplied: map[string]bool{}, whole: map[string]string{}}
 	if run != "" {
 		n.addExact(run, "<run>") // in names and label values
 	}
 	for from, to := range identity {
-		if isHexID(from, 64) {
+		switch {
+		case isHexID(from, 64):
 			n.ids[from] = to
-		} else {
+		case len(from) < 4 && from != "":
+			n.whole[from] = to
+		default:
 			n.addExact(from, to)
 		}
 	}
@@ -94,16 +100,20 @@ func (n *normaliser) request(r *request) {
 }
 
 var (
-	longHex   = regexp.MustCompile(`[0-9a-f]{64}`)
-	shortHex  = regexp.MustCompile(`\b[0-9a-f]{12}\b`)
-	swarmID   = regexp.MustCompile(`\b[0-9a-z]{25}\b`)
-	rfc3339   = regexp.MustCompile(`\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)`)
-	duration  = regexp.MustCompile(`\b(Less than a second|About an? (minute|hour)|\d+ (second|minute|hour|day|week|month|year)s?)\b`)
-	ipv4      = regexp.MustCompile(`\b(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\b`)
-	mac       = regexp.MustCompile(`\b([0-9a-f]{2}:){5}[0-9a-f]{2}\b`)
-	swarmTok  = regexp.MustCompile(`\b(SWMTKN|SWMKEY)-1-[0-9A-Za-z+/=-]+`)
-	zeroTime  = "0001-01-01T00:00:00Z"
-	fixedIPv4 = map[string]bool{"127.0.0.1": true, "0.0.0.0": true, "127.0.0.11": true, "255.255.255.255": true}
+	longHex  = regexp.MustCompile(`[0-9a-f]{64}`)
+	shortHex = regexp.MustCompile(`\b[0-9a-f]{12}\b`)
+	swarmID  = regexp.MustCompile(`\b[0-9a-z]{25}\b`)
+	rfc3339  = regexp.MustCompile(`\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)`)
+	duration = regexp.MustCompile(`\b(Less than a second|About an? (minute|hour)|\d+ (second|minute|hour|day|week|month|year)s?)\b`)
+	ipv4     = regexp.MustCompile(`\b(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\b`)
+	mac      = regexp.MustCompile(`\b([0-9a-f]{2}:){5}[0-9a-f]{2}\b`)
+	swarmTok = regexp.MustCompile(`\b(SWMTKN|SWMKEY)-1-[0-9A-Za-z+/=-]+`)
+	pemBlock = regexp.MustCompile(`-----BEGIN ([A-Z ]+)-----\n[0-9A-Za-z+/=\n]+-----END ([A-Z ]+)-----`)
+	zeroTime = "0001-01-01T00:00:00Z"
+	// keyMaterial are the keys whose values are a key of the daemon's own
+	// (base64 DER), compared by presence only.
+	keyMaterial = map[string]bool{"CertIssuerPublicKey": true}
+	fixedIPv4   = map[string]bool{"127.0.0.1": true, "0.0.0.0": true, "127.0.0.11": true, "255.255.255.255": true}
 )
 
 func isHexID(s string, n int) bool {
@@ -150,10 +160,18 @@ func (n *normaliser) str(s string) string { return n.strAt(s, "") }
 // seen there is named after the key (<NetworkID>, <EndpointID#2>): an id
 // one daemon has and the other lacks then shifts no other placeholder.
 func (n *normaliser) strAt(s, key string) string {
+	if ph, ok := n.whole[s]; ok {
+		return ph
+	}
 	for _, r := range n.exact {
 		s = strings.ReplaceAll(s, r.from, r.to)
 	}
 	s = swarmTok.ReplaceAllString(s, "$1-1-<secret>")
+	// Certificates and keys are made afresh by each daemon (a swarm's CA).
+	s = pemBlock.ReplaceAllString(s, "-----BEGIN $1-----<secret>-----END $2-----")
+	if keyMaterial[key] {
+		return "<secret>"
+	}
 	s = longHex.ReplaceAllStringFunc(s, func(m string) string {
 		if !isHexID(m, 64) {
 			return m

@@ -40,6 +40,12 @@ func TestNormaliseIDs(t *testing.T) {
 	assert.Equal(t, "Running in <short2>", n.str("Running in abcdef012345"))
 	assert.Equal(t, "Running in <short3>", n.str("Running in 612619904775"))
 
+	// An identity string too short to replace inside others (a host name)
+	// is replaced where it is a whole value.
+	h := newNormaliser(map[string]string{"vm": "<host>"}, "")
+	assert.Equal(t, "<host>", h.str("vm"))
+	assert.Equal(t, "vmx vm", h.str("vmx vm"))
+
 	// Keys are normalised too (maps keyed by id).
 	assert.Equal(t, map[string]any{"<c>": "x"}, n.value(map[string]any{idA: "x"}))
 }
@@ -51,6 +57,9 @@ func TestNormaliseSwarmTimesAddresses(t *testing.T) {
 	assert.Equal(t, "task <sw1>", n.str("task a1b2c3d4e5f6g7h8i9j0k1l2m"))
 	assert.Equal(t, "word abcdefghijklmnopqrstuvwxy", n.str("word abcdefghijklmnopqrstuvwxy"), "25 letters without a digit are a word")
 	assert.Equal(t, "SWMTKN-1-<secret>", n.str("SWMTKN-1-3pu6hszjas19xyp7ghgosyx9k8atbfcr8p2is99znpy26u2lkl-1awxwuwd3z9j1z3puu7rcgdbx"))
+	// A swarm's CA is its own: its certificate and key are secrets.
+	assert.Equal(t, "-----BEGIN CERTIFICATE-----<secret>-----END CERTIFICATE-----\n", n.str("-----BEGIN CERTIFICATE-----\nMIIBajCCARCgAwIBAgIU\nPQQDAgNIADBFAiAb11ri==\n-----END CERTIFICATE-----\n"))
+	assert.Equal(t, "<secret>", n.valueAt("MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE9BItQ+0JOloEZ1cKmzsztUrc4QUAWqAAXNMS", "CertIssuerPublicKey"))
 
 	assert.Equal(t, "<time>", n.str("2026-12-03T08:10:14.188095181Z"))
 	assert.Equal(t, "<time>", n.str("2026-12-03T08:10:14+01:00"))

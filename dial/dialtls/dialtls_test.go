@@ -4,13 +4,15 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"io/fs"
 	"net"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire/dial"
 	"github.com/dockwire/dockwire/internal/leakcheck"
@@ -21,7 +23,7 @@ import (
 // dialOnce opens one connection with open under a 5s ctx.
 func dialOnce(t *testing.T, open dial.Func) (net.Conn, error) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
 	return open(ctx)
 }
@@ -76,22 +78,13 @@ func TestDialTLS(t *testing.T) {
 				cfg.Host = "https://" + addr
 			}
 			open, err := cfg.Dialer()
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			c, err := dialOnce(t, open)
 			if tt.ok {
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				defer c.Close()
-				tc, ok := c.(*tls.Conn)
-				if !ok {
-					t.Fatalf("conn is %T, want *tls.Conn", c)
-				}
-				if v := tc.ConnectionState().Version; v < tls.VersionTLS12 {
-					t.Fatalf("TLS version %x, want 1.2 or later", v)
-				}
+				require.IsType(t, (*tls.Conn)(nil), c)
+				assert.GreaterOrEqual(t, c.(*tls.Conn).ConnectionState().Version, uint16(tls.VersionTLS12), "TLS version")
 				readHello(t, c)
 				return
 			}
@@ -102,21 +95,17 @@ func TestDialTLS(t *testing.T) {
 				defer c.Close()
 				c.SetReadDeadline(time.Now().Add(5 * time.Second))
 				_, err = c.Read(make([]byte, 5))
-				if err == nil {
-					t.Fatal("TLS session accepted, want a failure")
-				}
+				require.Error(t, err, "TLS session accepted, want a failure")
 			} else {
 				var de *dial.Error
-				if !errors.As(err, &de) || de.Op != "tls" || de.Host != cfg.Host {
-					t.Fatalf("error %v is not *dial.Error{Op: tls, Host: %s}", err, cfg.Host)
-				}
+				require.ErrorAs(t, err, &de)
+				assert.Equal(t, "tls", de.Op)
+				assert.Equal(t, cfg.Host, de.Host)
 			}
-			if !errors.As(err, tt.target) {
-				t.Fatalf("error %v (%T): want %T reachable", err, err, tt.target)
-			}
+			require.ErrorAs(t, err, tt.target)
 			// A refusal by the server is a TLS alert from the remote end.
-			if oe, ok := tt.target.(**net.OpError); ok && (*oe).Op != "remote error" {
-				t.Fatalf("error %v: want a remote TLS alert", err)
+			if oe, ok := tt.target.(**net.OpError); ok {
+				assert.Equal(t, "remote error", (*oe).Op, "want a remote TLS alert: %v", err)
 			}
 		})
 	}
@@ -131,38 +120,30 @@ func TestDialerOwnConfig(t *testing.T) {
 	cfg := dial.Config{Host: "tcp://" + addr}
 	var err error
 	cfg.Dial, err = Dialer(cfg, mine)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	open, err := cfg.Dialer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	c, err := dialOnce(t, open)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer c.Close()
 	// crypto/tls refuses to verify without a ServerName: the handshake
 	// succeeding shows it was filled from the host (127.0.0.1, in the
 	// server's certificate).
 	st := c.(*tls.Conn).ConnectionState()
-	if !st.HandshakeComplete || st.Version < tls.VersionTLS12 || len(st.VerifiedChains) == 0 {
-		t.Fatalf("state %+v: want a verified TLS 1.2+ session", st)
-	}
+	assert.True(t, st.HandshakeComplete, "HandshakeComplete")
+	assert.GreaterOrEqual(t, st.Version, uint16(tls.VersionTLS12), "TLS version")
+	assert.NotEmpty(t, st.VerifiedChains, "VerifiedChains")
 	readHello(t, c)
-	if mine.ServerName != "" || mine.MinVersion != 0 {
-		t.Fatalf("caller's config modified: %q %x", mine.ServerName, mine.MinVersion)
-	}
+	assert.Empty(t, mine.ServerName, "caller's config modified")
+	assert.Zero(t, mine.MinVersion, "caller's config modified")
 }
 
 func TestDialerBadHost(t *testing.T) {
 	for _, host := range []string{"unix:///x.sock", "ssh://me@box", "tcp://h:1/x"} {
 		f, err := Dialer(dial.Config{Host: host}, nil)
+		assert.Nil(t, f, "%s: Dialer's Func on error", host)
 		var de *dial.Error
-		if f != nil || !errors.As(err, &de) {
-			t.Fatalf("%s: Dialer = %v, %v; want *dial.Error", host, f != nil, err)
-		}
+		assert.ErrorAs(t, err, &de, host)
 	}
 }
 
@@ -184,18 +165,15 @@ func TestRefusesOldVersions(t *testing.T) {
 			} else {
 				open, err = dial.Config{Host: "tcp://" + addr, TLS: &dial.TLSOptions{CAPEM: pki.CAPEM, Verify: true}}.Dialer()
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			c, err := dialOnce(t, open)
 			if err == nil {
 				c.Close()
-				t.Fatal("handshake with a TLS 1.1 server succeeded")
 			}
 			var de *dial.Error
-			if !errors.As(err, &de) || de.Op != "tls" || !strings.Contains(err.Error(), "version") {
-				t.Fatalf("error %v is not *dial.Error{Op: tls} about the version", err)
-			}
+			require.ErrorAs(t, err, &de, "handshake with a TLS 1.1 server")
+			assert.Equal(t, "tls", de.Op)
+			assert.ErrorContains(t, err, "version")
 		})
 	}
 }
@@ -222,10 +200,8 @@ func TestHandshakeCancel(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			open, err := tt.build(tt.cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ctx, cancel := context.WithCancel(context.Background())
+			require.NoError(t, err)
+			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
 			if tt.cancel < 0 {
 				cancel()
@@ -238,15 +214,12 @@ func TestHandshakeCancel(t *testing.T) {
 			took := time.Since(start)
 			if err == nil {
 				c.Close()
-				t.Fatal("dial succeeded")
 			}
 			var de *dial.Error
-			if !errors.As(err, &de) || de.Op != tt.op || !errors.Is(err, tt.wantErr) {
-				t.Fatalf("error %v: want *dial.Error{Op: %s} matching %v", err, tt.op, tt.wantErr)
-			}
-			if took > time.Second {
-				t.Fatalf("dial returned after %v, want promptly", took)
-			}
+			require.ErrorAs(t, err, &de)
+			assert.Equal(t, tt.op, de.Op)
+			assert.ErrorIs(t, err, tt.wantErr)
+			assert.LessOrEqual(t, took, time.Second, "dial should return promptly")
 		})
 	}
 }
@@ -266,17 +239,11 @@ func TestFromLookupHandshake(t *testing.T) {
 		"DOCKER_TLS_VERIFY": "1",
 		"DOCKER_CERT_PATH":  filepath.Join(home, "certs"),
 	}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	open, err := cfg.Dialer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	c, err := dialOnce(t, open)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer c.Close()
 	readHello(t, c)
 }
@@ -294,15 +261,15 @@ func TestFromLookupBadCertificates(t *testing.T) {
 		"DOCKER_TLS_VERIFY": "1",
 		"DOCKER_CERT_PATH":  certs,
 	}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	f, err := cfg.Dialer()
+	assert.Nil(t, f, "Dialer's Func on error")
 	var de *dial.Error
-	if f != nil || !errors.As(err, &de) || de.Op != "tls" || de.Host != "tcp://h:2376" ||
-		!strings.Contains(err.Error(), "no PEM certificate") || !strings.HasPrefix(err.Error(), "dial: tls") {
-		t.Fatalf("Dialer() = %v, %v; want *dial.Error{Op: tls} about the CA", f != nil, err)
-	}
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, "tls", de.Op)
+	assert.Equal(t, "tcp://h:2376", de.Host)
+	assert.ErrorContains(t, err, "no PEM certificate")
+	assert.Regexp(t, "^dial: tls", err.Error())
 }
 
 func TestConfig(t *testing.T) {
@@ -339,28 +306,28 @@ func TestConfig(t *testing.T) {
 			cfg, err := Config(tt.opts)
 			if tt.errIs != nil || tt.errMsg != "" {
 				var de *dial.Error
-				if err == nil || !errors.As(err, &de) || de.Op != "tls" {
-					t.Fatalf("Config = %v, %v; want *dial.Error{Op: tls}", cfg, err)
+				require.ErrorAs(t, err, &de, "Config = %v", cfg)
+				assert.Equal(t, "tls", de.Op)
+				if tt.errIs != nil {
+					assert.ErrorIs(t, err, tt.errIs)
 				}
-				if tt.errIs != nil && !errors.Is(err, tt.errIs) {
-					t.Fatalf("error %v does not match %v", err, tt.errIs)
-				}
-				if !strings.Contains(err.Error(), tt.errMsg) || strings.Count(err.Error(), "dial:") != 1 {
-					t.Fatalf("error %q lacks %q or repeats the prefix", err, tt.errMsg)
-				}
+				assert.ErrorContains(t, err, tt.errMsg)
+				assert.Equal(t, 1, strings.Count(err.Error(), "dial:"), "the prefix, once: %q", err)
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
+			require.NoError(t, err)
+			assert.GreaterOrEqual(t, cfg.MinVersion, uint16(tls.VersionTLS12), "MinVersion")
+			assert.Equal(t, tt.insecure, cfg.InsecureSkipVerify, "InsecureSkipVerify")
+			assert.Equal(t, tt.opts.ServerName, cfg.ServerName, "ServerName")
+			if tt.opts.CAFile != "" || tt.opts.CAPEM != nil {
+				assert.NotNil(t, cfg.RootCAs, "custom CA")
+			} else {
+				assert.Nil(t, cfg.RootCAs, "custom CA")
 			}
-			if cfg.MinVersion < tls.VersionTLS12 || cfg.InsecureSkipVerify != tt.insecure || cfg.ServerName != tt.opts.ServerName {
-				t.Fatalf("config: min %x insecure %v name %q; want TLS 1.2+, insecure %v, name %q",
-					cfg.MinVersion, cfg.InsecureSkipVerify, cfg.ServerName, tt.insecure, tt.opts.ServerName)
-			}
-			wantCA := tt.opts.CAFile != "" || tt.opts.CAPEM != nil
-			wantCert := tt.opts.CertFile != "" || tt.opts.CertPEM != nil
-			if (cfg.RootCAs != nil) != wantCA || (len(cfg.Certificates) == 1) != wantCert {
-				t.Fatalf("config: custom CA %v, %d certs for %+v", cfg.RootCAs != nil, len(cfg.Certificates), tt.opts)
+			if tt.opts.CertFile != "" || tt.opts.CertPEM != nil {
+				assert.Len(t, cfg.Certificates, 1, "client certificates")
+			} else {
+				assert.Empty(t, cfg.Certificates, "client certificates")
 			}
 		})
 	}

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dockwire/dockwire/internal/testnet"
 )
 
@@ -28,18 +30,16 @@ func readHello(t *testing.T, c net.Conn) {
 	t.Helper()
 	c.SetReadDeadline(time.Now().Add(5 * time.Second))
 	buf := make([]byte, 5)
-	if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "hello" {
-		t.Fatalf("read %q, %v; want hello", buf, err)
-	}
+	_, err := io.ReadFull(c, buf)
+	require.NoError(t, err)
+	require.Equal(t, "hello", string(buf))
 }
 
 // tlsServer listens on 127.0.0.1 with cfg and greets every client.
 func tlsServer(t *testing.T, cfg *tls.Config) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	testnet.Serve(t, tls.NewListener(l, cfg), greet)
 	return l.Addr().String()
 }
@@ -48,9 +48,7 @@ func tlsServer(t *testing.T, cfg *tls.Config) string {
 func stallServer(t *testing.T) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	testnet.Serve(t, l, func(c net.Conn) {
 		c.SetReadDeadline(time.Now().Add(10 * time.Second))
 		io.Copy(io.Discard, c)
@@ -64,8 +62,6 @@ func lookupMap(env map[string]string) func(string) (string, bool) {
 
 func writeFile(t *testing.T, p string, data []byte) string {
 	t.Helper()
-	if err := os.WriteFile(p, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(p, data, 0o600))
 	return p
 }

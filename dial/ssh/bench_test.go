@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dockwire/dockwire"
 	"github.com/dockwire/dockwire/dial"
 	"github.com/dockwire/dockwire/endpoints"
@@ -57,9 +59,7 @@ func benchTargets(b *testing.B) []benchTarget {
 func BenchmarkRequests(b *testing.B) {
 	for _, tg := range benchTargets(b) {
 		cli, err := dockwire.New(tg.cfg, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		for _, op := range []struct {
 			name string
 			do   func(context.Context) error
@@ -86,9 +86,7 @@ func BenchmarkNewConnection(b *testing.B) {
 	for _, tg := range benchTargets(b) {
 		b.Run(tg.name, func(b *testing.B) {
 			open, closeFn, err := tg.cfg.Open()
-			if err != nil {
-				b.Fatal(err)
-			}
+			require.NoError(b, err)
 			defer closeFn()
 			measure(b, func(ctx context.Context) error { return pingOnce(ctx, open) })
 		})
@@ -99,9 +97,7 @@ func BenchmarkNewConnection(b *testing.B) {
 // benchmark loop, and reports requests/s and the median latency.
 func measure(b *testing.B, do func(context.Context) error) {
 	ctx := b.Context()
-	if err := do(ctx); err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, do(ctx), "warm-up")
 	var lat []time.Duration
 	b.ReportAllocs()
 	start := time.Now()

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire"
@@ -97,10 +98,11 @@ func runningContainer(t *testing.T, cli *dockwire.Client, image string, cmd []st
 	}})
 	require.NoError(t, err)
 	t.Cleanup(func() {
+		// t.Context() is done when cleanups run.
 		c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if _, err := cli.Containers.Delete(c, res.ID, endpoints.ContainerDeleteOptions{Force: true}); err != nil && !errors.Is(err, wire.ErrNotFound) {
-			t.Errorf("remove container: %v", err)
+		if _, err := cli.Containers.Delete(c, res.ID, endpoints.ContainerDeleteOptions{Force: true}); !errors.Is(err, wire.ErrNotFound) {
+			assert.NoError(t, err, "remove container")
 		}
 	})
 	var conn *mux.Conn

@@ -146,7 +146,7 @@ func TestRealSSHLogsFollowCancel(t *testing.T) {
 	case err := <-done:
 		assert.ErrorIs(t, err, context.Canceled)
 	case <-time.After(5 * time.Second):
-		t.Fatal("logs did not end within 5s of the cancel")
+		require.FailNow(t, "logs did not end within 5s of the cancel")
 	}
 	assert.True(t, strings.HasPrefix(out.String(), "tick\ntick\n"), "followed lines: %q", out.String())
 	_, err = cli.System.Ping(ctx(t), endpoints.SystemPingOptions{})

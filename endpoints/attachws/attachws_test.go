@@ -2,11 +2,9 @@ package attachws_test
 
 import (
 	"context"
-	"errors"
 	"io"
 	"net"
 	"net/http"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -66,49 +64,37 @@ func TestAttachEchoAndEOF(t *testing.T) {
 		ws.WriteMessage(websocket.BinaryMessage, append([]byte("echo:"), msg...))
 		ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""))
 	})
-	c, err := attachws.Attach(context.Background(), w, "abc", attachws.Options{Stdin: true, Stdout: true, Logs: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, err := attachws.Attach(t.Context(), w, "abc", attachws.Options{Stdin: true, Stdout: true, Logs: true})
+	require.NoError(t, err)
 	defer c.Close()
 	buf := make([]byte, 12)
-	if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "hello world\n" {
-		t.Fatalf("read %q %v", buf, err)
-	}
-	if _, err := c.Write([]byte("in")); err != nil {
-		t.Fatal(err)
-	}
+	_, err = io.ReadFull(c, buf)
+	require.NoError(t, err)
+	require.Equal(t, "hello world\n", string(buf))
+	_, err = c.Write([]byte("in"))
+	require.NoError(t, err)
 	rest, err := io.ReadAll(c)
-	if err != nil || string(rest) != "echo:in" {
-		t.Errorf("rest %q %v (want io.EOF at close)", rest, err)
-	}
-	if q := query.Load(); q != "logs=1&stderr=0&stdin=1&stdout=1&stream=1" {
-		t.Errorf("query %v", q)
-	}
+	assert.NoError(t, err, "want io.EOF at close")
+	assert.Equal(t, "echo:in", string(rest))
+	assert.Equal(t, "logs=1&stderr=0&stdin=1&stdout=1&stream=1", query.Load(), "query")
 }
 
 func TestAttachVersionGate(t *testing.T) {
 	w, dials := server(t, "1.41", func(*testing.T, *http.Request, *websocket.Conn) {})
-	_, err := attachws.Attach(context.Background(), w, "abc", attachws.Options{Stdout: true})
+	_, err := attachws.Attach(t.Context(), w, "abc", attachws.Options{Stdout: true})
 	var ve *wire.VersionError
-	if !errors.As(err, &ve) || ve.Need.String() != "1.42" || ve.Have.String() != "1.41" {
-		t.Fatalf("err %v, want a VersionError 1.42/1.41", err)
-	}
-	if dials.Load() != 0 {
-		t.Errorf("dialled before refusing")
-	}
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "1.42", ve.Need.String(), "Need")
+	assert.Equal(t, "1.41", ve.Have.String(), "Have")
+	assert.Zero(t, dials.Load(), "dialled before refusing")
 	// Without stream selection, 1.41 attaches and sends no such params.
 	var query atomic.Value
 	w, _ = server(t, "1.41", func(t *testing.T, r *http.Request, ws *websocket.Conn) { query.Store(r.URL.RawQuery) })
-	c, err := attachws.Attach(context.Background(), w, "abc", attachws.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, err := attachws.Attach(t.Context(), w, "abc", attachws.Options{})
+	require.NoError(t, err)
 	io.ReadAll(c)
 	c.Close()
-	if q := query.Load(); q != "stream=1" {
-		t.Errorf("query %v", q)
-	}
+	assert.Equal(t, "stream=1", query.Load(), "query")
 }
 
 // From API 1.42 dockerd takes a missing stdin/stdout/stderr as false
@@ -123,30 +109,26 @@ func TestAttachNoSelectionAsksForAllFrom142(t *testing.T) {
 		t.Run(tt.version, func(t *testing.T) {
 			var query atomic.Value
 			w, _ := server(t, tt.version, func(t *testing.T, r *http.Request, ws *websocket.Conn) { query.Store(r.URL.RawQuery) })
-			c, err := attachws.Attach(context.Background(), w, "abc", attachws.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			c, err := attachws.Attach(t.Context(), w, "abc", attachws.Options{})
+			require.NoError(t, err)
 			io.ReadAll(c)
 			c.Close()
-			if q := query.Load(); q != tt.want {
-				t.Errorf("query %v, want %s", q, tt.want)
-			}
+			assert.Equal(t, tt.want, query.Load(), "query")
 		})
 	}
 }
 
 func TestAttachErrors(t *testing.T) {
 	w, _ := server(t, "1.44", func(*testing.T, *http.Request, *websocket.Conn) {})
-	_, err := attachws.Attach(context.Background(), w, "gone", attachws.Options{})
+	_, err := attachws.Attach(t.Context(), w, "gone", attachws.Options{})
 	var werr *wire.Error
-	if !errors.As(err, &werr) || !errors.Is(err, wire.ErrNotFound) || werr.Message != "No such container: gone" {
-		t.Errorf("404: %v", err)
+	if assert.ErrorAs(t, err, &werr, "404") {
+		assert.Equal(t, "No such container: gone", werr.Message)
 	}
+	assert.ErrorIs(t, err, wire.ErrNotFound)
 	for _, id := range []string{"", " ", ".."} {
-		if _, err := attachws.Attach(context.Background(), w, id, attachws.Options{}); !errors.Is(err, wire.ErrInvalidArgument) {
-			t.Errorf("id %q: %v, want ErrInvalidArgument", id, err)
-		}
+		_, err := attachws.Attach(t.Context(), w, id, attachws.Options{})
+		assert.ErrorIs(t, err, wire.ErrInvalidArgument, "id %q", id)
 	}
 }
 
@@ -160,21 +142,15 @@ func TestAttachCancel(t *testing.T) {
 		case <-r.Context().Done():
 		}
 	})
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	c, err := attachws.Attach(ctx, w, "abc", attachws.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer c.Close()
 	time.AfterFunc(50*time.Millisecond, cancel)
 	start := time.Now()
 	_, err = c.Read(make([]byte, 1))
-	if !errors.Is(err, context.Canceled) {
-		t.Errorf("read after cancel: %v", err)
-	}
-	if time.Since(start) > 2*time.Second {
-		t.Errorf("cancel took %v", time.Since(start))
-	}
+	assert.ErrorIs(t, err, context.Canceled, "read after cancel")
+	assert.LessOrEqual(t, time.Since(start), 2*time.Second, "time for cancel to end the read")
 }
 
 // TestAttachLeadingSlashName: a name as the API reports it ("/web")
@@ -187,6 +163,9 @@ func TestAttachLeadingSlashName(t *testing.T) {
 	c, err := attachws.Attach(t.Context(), w, "/web", attachws.Options{})
 	require.NoError(t, err)
 	c.Close()
-	got, _ := uri.Load().(string)
-	assert.True(t, strings.HasPrefix(got, "/v1.41/containers/web/attach/ws?"), "request %q", got)
+	// The handler stores the URI after the upgrade, maybe after Attach returned.
+	assert.EventuallyWithT(t, func(c *assert.CollectT) {
+		got, _ := uri.Load().(string)
+		assert.Regexp(c, `^/v1\.41/containers/web/attach/ws\?`, got, "request")
+	}, 5*time.Second, 5*time.Millisecond)
 }

@@ -36,9 +36,13 @@ func init() {
 		"printenv": apPrintenv, "which": apWhich, "nproc": apNproc, "uname": apUname, "find": apFind,
 		"true":  func(context.Context, *Proc) int { return 0 },
 		"false": func(context.Context, *Proc) int { return 1 },
-		"echo":  viaBuiltin("echo"), "printf": viaBuiltin("printf"), "test": viaBuiltin("test"),
-		"[": viaBuiltin("["), "pwd": viaBuiltin("pwd"), "kill": viaBuiltin("kill"),
+		"echo":  viaBuiltin("echo"), "printf": apPrintf, "test": apTest,
+		"[": apTest, "pwd": viaBuiltin("pwd"), "kill": apKill,
 		"busybox": apBusybox,
+		"cut":     apCut, "rev": apRev, "xargs": apXargs,
+		"md5sum": apSum, "sha1sum": apSum, "sha256sum": apSum, "sha512sum": apSum, "base64": apBase64,
+		"od": apOd, "dd": apDd, "expr": apExpr, "stat": apStat, "df": apDf, "sed": apSed, "awk": apAwk,
+		"tty": apTty, "usleep": apUsleep, "timeout": apTimeout, "pidof": apPidof, "ps": apPs, "top": apTop,
 	}
 }
 
@@ -79,6 +83,7 @@ func (p *Proc) shell() *shell {
 	sh := newShell(p.sh.p, p.Env, p.Dir)
 	sh.stdin, sh.stdout, sh.stderr = p.Stdin, p.Stdout, p.Stderr
 	sh.depth = p.sh.depth + 1
+	sh.task, sh.pid = p.task, p.task.pid
 	return sh
 }
 
@@ -88,6 +93,19 @@ func viaBuiltin(name string) applet {
 		st, _ := builtins[name](ctx, p.shell(), args)
 		return st
 	}
+}
+
+func apTest(_ context.Context, p *Proc) int {
+	args := append([]string{p.name()}, p.Args[1:]...)
+	return testCmd(p.shell(), p.name()+": ", args)
+}
+
+func apPrintf(_ context.Context, p *Proc) int {
+	if len(p.Args) < 2 {
+		p.errf("usage: printf FORMAT [ARGUMENT...]")
+		return 2
+	}
+	return printfTo(p.Stdout, p.Stderr, "printf: ", p.Args[1], p.Args[2:])
 }
 
 func (p *Proc) name() string { return path.Base(p.Args[0]) }
@@ -165,6 +183,10 @@ func (p *Proc) open(name string) (io.Reader, func(), error) {
 	return f, func() { f.Close() }, nil
 }
 
+// perrorOpen lists the applets that report a file they cannot open as
+// "applet: file: error" rather than "applet: can't open 'file': error".
+var perrorOpen = map[string]bool{"cut": true, "sed": true, "awk": true, "od": true, "stat": true, "base64": true}
+
 // inputs runs fn over each operand (stdin when none).
 func (p *Proc) inputs(files []string, fn func(name string, r io.Reader) error) int {
 	if len(files) == 0 {
@@ -174,6 +196,11 @@ func (p *Proc) inputs(files []string, fn func(name string, r io.Reader) error) i
 	for _, name := range files {
 		r, done, err := p.open(name)
 		if err != nil {
+			if perrorOpen[p.name()] {
+				p.errf("%s: %s", name, errText(err))
+				st = 1
+				continue
+			}
 			if errors.Is(err, syscall.EISDIR) {
 				p.errf("read error: Is a directory")
 			} else {
@@ -840,6 +867,7 @@ func apEnv(ctx context.Context, p *Proc) int {
 				k, v, _ := strings.Cut(kv, "=")
 				sh.vars[k] = &svar{val: v, exported: true}
 			}
+			sh.execNext = true // env execs the program
 			return sh.runProgram(ctx, args, env)
 		}
 		args = args[1:]
@@ -1061,12 +1089,15 @@ func apYes(ctx context.Context, p *Proc) int {
 	return 1
 }
 
-// breToRE converts a POSIX basic regular expression to Go syntax.
+// breToRE converts a POSIX basic regular expression to Go syntax. A '*'
+// that starts the expression (or a group) is a plain star.
 func breToRE(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
+		case c == '*' && (i == 0 || i == 1 && s[0] == '^' || i >= 2 && s[i-2:i] == `\(`):
+			b.WriteString(`\*`)
 		case c == '\\' && i+1 < len(s):
 			i++
 			switch n := s[i]; n {
@@ -1232,6 +1263,7 @@ func apSh(ctx context.Context, p *Proc) int {
 			child.arg0, args = args[0], args[1:]
 		}
 		child.params = args
+		child.execLast = true // ash execs the last command of -c
 		return child.runScript(ctx, *script)
 	}
 	if len(args) > 0 {

@@ -2,6 +2,7 @@ package shell
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -18,27 +19,31 @@ func (sh *shell) arithString(ctx context.Context, src string) (int64, error) {
 	a.next()
 	v, err := a.assign(0)
 	if err == nil && a.tok != "" {
-		err = a.errf("syntax error")
+		err = errArithSyntax
 	}
 	return v, err
 }
 
+// ash's wording of arithmetic errors.
+var (
+	errArithSyntax = &expandError{"arithmetic syntax error"}
+	errDivZero     = &expandError{"divide by zero"}
+	errArithLoop   = &expandError{"expression recursion loop detected"}
+)
+
 // arith is a small precedence-climbing evaluator over int64 with shell
 // variables.
 type arith struct {
-	sh  *shell
-	src string
-	pos int
-	tok string // "" at end; a number, a name or an operator
+	sh    *shell
+	src   string
+	pos   int
+	tok   string   // "" at end; a number, a name or an operator
+	stack []string // variables being evaluated, outermost first
 }
 
 const arithMaxDepth = 200
 
-func (a *arith) errf(msg string) error {
-	return &expandError{"arithmetic: " + msg + ": " + a.src}
-}
-
-var arithOps = []string{"<<=", ">>=", "&&", "||", "==", "!=", "<=", ">=", "<<", ">>", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=",
+var arithOps = []string{"<<=", ">>=", "**", "++", "--", "&&", "||", "==", "!=", "<=", ">=", "<<", ">>", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=",
 	"+", "-", "*", "/", "%", "<", ">", "=", "!", "~", "&", "|", "^", "(", ")", "?", ":"}
 
 func (a *arith) next() {
@@ -76,17 +81,28 @@ func (a *arith) next() {
 
 func isArithName(t string) bool { return t != "" && !(t[0] >= '0' && t[0] <= '9') && isName(t) }
 
+// value is a variable's value in an expression: a number, or else the
+// value read as an expression of its own, as ash does (x=y y=3: $((x))
+// is 3).
 func (a *arith) value(name string) (int64, error) {
 	v, _ := a.sh.get(name)
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, nil
 	}
-	n, err := parseArithNum(v)
-	if err != nil {
-		return 0, a.errf("bad number " + strconv.Quote(v))
+	if n, err := parseArithNum(v); err == nil {
+		return n, nil
 	}
-	return n, nil
+	if len(a.stack) > arithMaxDepth || slices.Contains(a.stack, name) {
+		return 0, errArithLoop
+	}
+	sub := &arith{sh: a.sh, src: v, stack: append(slices.Clip(a.stack), name)}
+	sub.next()
+	n, err := sub.assign(0)
+	if err == nil && sub.tok != "" {
+		err = errArithSyntax
+	}
+	return n, err
 }
 
 func parseArithNum(s string) (int64, error) {
@@ -118,7 +134,7 @@ func parseArithNum(s string) (int64, error) {
 // precedence).
 func (a *arith) assign(depth int) (int64, error) {
 	if depth > arithMaxDepth {
-		return 0, a.errf("expression too deep")
+		return 0, errArithLoop
 	}
 	if isArithName(a.tok) {
 		save, savePos := a.tok, a.pos
@@ -156,7 +172,7 @@ func (a *arith) assign(depth int) (int64, error) {
 			return 0, err
 		}
 		if a.tok != ":" {
-			return 0, a.errf("expecting ':'")
+			return 0, &expandError{"malformed ?: operator"}
 		}
 		a.next()
 		y, err := a.assign(depth + 1)
@@ -174,11 +190,12 @@ func (a *arith) assign(depth int) (int64, error) {
 var precedence = map[string]int{
 	"||": 1, "&&": 2, "|": 3, "^": 4, "&": 5, "==": 6, "!=": 6,
 	"<": 7, ">": 7, "<=": 7, ">=": 7, "<<": 8, ">>": 8, "+": 9, "-": 9, "*": 10, "/": 10, "%": 10,
+	"**": 11,
 }
 
 func (a *arith) binary(minPrec, depth int) (int64, error) {
 	if depth > arithMaxDepth {
-		return 0, a.errf("expression too deep")
+		return 0, errArithLoop
 	}
 	lhs, err := a.unary(depth + 1)
 	if err != nil {
@@ -191,7 +208,11 @@ func (a *arith) binary(minPrec, depth int) (int64, error) {
 			return lhs, nil
 		}
 		a.next()
-		rhs, err := a.binary(prec, depth+1)
+		next := prec
+		if op == "**" {
+			next-- // right-associative
+		}
+		rhs, err := a.binary(next, depth+1)
 		if err != nil {
 			return 0, err
 		}
@@ -244,7 +265,7 @@ func (a *arith) apply(op string, x, y int64) (int64, error) {
 		return x * y, nil
 	case "/", "%":
 		if y == 0 {
-			return 0, a.errf("division by zero")
+			return 0, errDivZero
 		}
 		if y == -1 {
 			if op == "/" {
@@ -256,15 +277,54 @@ func (a *arith) apply(op string, x, y int64) (int64, error) {
 			return x / y, nil
 		}
 		return x % y, nil
+	case "**":
+		if y < 0 {
+			return 0, &expandError{"exponent less than 0"}
+		}
+		r := int64(1)
+		for ; y > 0; y >>= 1 {
+			if y&1 == 1 {
+				r *= x
+			}
+			x *= x
+		}
+		return r, nil
 	}
-	return 0, a.errf("unknown operator " + op)
+	return 0, errArithSyntax
+}
+
+// incr applies ++ or -- to a variable and gives its new value (pre) or
+// its old one (post).
+func (a *arith) incr(name, op string, pre bool) (int64, error) {
+	v, err := a.value(name)
+	if err != nil {
+		return 0, err
+	}
+	n := v + 1
+	if op == "--" {
+		n = v - 1
+	}
+	a.sh.set(name, strconv.FormatInt(n, 10))
+	if pre {
+		return n, nil
+	}
+	return v, nil
 }
 
 func (a *arith) unary(depth int) (int64, error) {
 	if depth > arithMaxDepth {
-		return 0, a.errf("expression too deep")
+		return 0, errArithLoop
 	}
 	switch a.tok {
+	case "++", "--":
+		op := a.tok
+		a.next()
+		if !isArithName(a.tok) {
+			return 0, errArithSyntax
+		}
+		name := a.tok
+		a.next()
+		return a.incr(name, op, true)
 	case "-", "+", "!", "~":
 		op := a.tok
 		a.next()
@@ -288,21 +348,26 @@ func (a *arith) unary(depth int) (int64, error) {
 			return 0, err
 		}
 		if a.tok != ")" {
-			return 0, a.errf("missing ')'")
+			return 0, errArithSyntax
 		}
 		a.next()
 		return v, nil
 	case "":
-		return 0, a.errf("syntax error")
+		return 0, errArithSyntax
 	}
 	t := a.tok
 	a.next()
 	if isArithName(t) {
+		if a.tok == "++" || a.tok == "--" {
+			op := a.tok
+			a.next()
+			return a.incr(t, op, false)
+		}
 		return a.value(t)
 	}
 	n, err := parseArithNum(t)
 	if err != nil {
-		return 0, a.errf("syntax error")
+		return 0, errArithSyntax
 	}
 	return n, nil
 }

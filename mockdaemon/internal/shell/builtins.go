@@ -157,126 +157,10 @@ func interpretEscapes(s string, echo bool) (string, bool) {
 
 func biPrintf(_ context.Context, sh *shell, args []string) (int, error) {
 	if len(args) < 2 {
-		fmt.Fprintln(sh.stderr, "printf: usage: printf FORMAT [ARGUMENT...]")
+		sh.errorf("usage: printf FORMAT [ARGUMENT...]")
 		return 2, nil
 	}
-	out, st := formatPrintf(args[1], args[2:], sh.stderr)
-	if _, err := io.WriteString(sh.stdout, out); err != nil {
-		return 1, killedOr(err)
-	}
-	return st, nil
-}
-
-const maxWidth = 4096
-
-// formatPrintf implements printf's format: %s %b %c %d %i %u %x %X %o %%
-// with flags, width and precision, reusing the format for extra arguments.
-func formatPrintf(format string, args []string, stderr io.Writer) (string, int) {
-	var b strings.Builder
-	st := 0
-	for {
-		used := 0
-		for i := 0; i < len(format); i++ {
-			c := format[i]
-			if c == '\\' {
-				j := i + 1
-				for j < len(format) && j < i+4 && format[j] >= '0' && format[j] <= '7' && format[i+1] != '\\' {
-					j++
-				}
-				end := max(j, i+2)
-				s, _ := interpretEscapes(format[i:min(end, len(format))], false)
-				b.WriteString(s)
-				i = min(end, len(format)) - 1
-				continue
-			}
-			if c != '%' {
-				b.WriteByte(c)
-				continue
-			}
-			j := i + 1
-			for j < len(format) && strings.IndexByte("-+ #0", format[j]) >= 0 {
-				j++
-			}
-			for j < len(format) && (format[j] >= '0' && format[j] <= '9' || format[j] == '.') {
-				j++
-			}
-			if j >= len(format) {
-				b.WriteString(format[i:])
-				break
-			}
-			spec := format[i+1 : j]
-			verb := format[j]
-			i = j
-			if verb == '%' {
-				b.WriteByte('%')
-				continue
-			}
-			spec = clampSpec(spec)
-			arg := ""
-			if used < len(args) {
-				arg = args[used]
-			}
-			used++
-			switch verb {
-			case 's':
-				fmt.Fprintf(&b, "%"+spec+"s", arg)
-			case 'b':
-				s, _ := interpretEscapes(arg, true)
-				fmt.Fprintf(&b, "%"+spec+"s", s)
-			case 'c':
-				if arg != "" {
-					b.WriteByte(arg[0])
-				}
-			case 'd', 'i', 'u', 'x', 'X', 'o':
-				n, err := parseArithNum(strings.TrimSpace(arg))
-				if err != nil && arg != "" {
-					if len(arg) > 1 && (arg[0] == '\'' || arg[0] == '"') {
-						n = int64(arg[1])
-					} else {
-						fmt.Fprintf(stderr, "printf: invalid number '%s'\n", arg)
-						st = 1
-					}
-				}
-				v := verb
-				if v == 'i' || v == 'u' {
-					v = 'd'
-				}
-				fmt.Fprintf(&b, "%"+spec+string(v), n)
-			default:
-				b.WriteString(format[i-len(spec)-1 : i+1])
-			}
-			if b.Len() > maxWord {
-				return b.String(), 1
-			}
-		}
-		if used == 0 || used >= len(args) {
-			return b.String(), st
-		}
-		args = args[used:]
-	}
-}
-
-// clampSpec bounds widths and precisions.
-func clampSpec(spec string) string {
-	var b strings.Builder
-	num := ""
-	flush := func() {
-		if num != "" {
-			n, _ := strconv.Atoi(num)
-			b.WriteString(strconv.Itoa(min(n, maxWidth)))
-			num = ""
-		}
-	}
-	for i := 0; i < len(spec); i++ {
-		if spec[i] >= '0' && spec[i] <= '9' && !(num == "" && spec[i] == '0' && (i == 0 || strings.IndexByte("-+ #0", spec[i-1]) >= 0)) {
-			num += string(spec[i])
-			continue
-		}
-		flush()
-		b.WriteByte(spec[i])
-	}
-	flush()
-	return b.String()
+	return printfTo(sh.stdout, sh.stderr, "sh: ", args[1], args[2:]), nil
 }
 
 func biRead(ctx context.Context, sh *shell, args []string) (int, error) {
@@ -668,6 +552,11 @@ func biWait(ctx context.Context, sh *shell, args []string) (int, error) {
 		case <-j.done:
 			st = j.status
 			delete(sh.jobs, j.pid)
+			if len(args) > 1 && j.sig != 0 {
+				if txt := signalText(j.sig); txt != "" {
+					fmt.Fprintln(sh.stderr, txt)
+				}
+			}
 		case <-ctx.Done():
 			return 1, errKilled
 		case <-wake:
@@ -681,46 +570,93 @@ func biWait(ctx context.Context, sh *shell, args []string) (int, error) {
 }
 
 func biKill(_ context.Context, sh *shell, args []string) (int, error) {
+	return killCmd(sh.p.ns, sh.task, sh.stdout, sh.stderr, "sh: ", args[1:]), nil
+}
+
+// killCmd is kill [-s SIG | -SIG] PID... and kill -l [SIG...], the
+// builtin's and the applet's, over the namespace ns as seen from self.
+func killCmd(ns *PIDs, self *task, out, errw io.Writer, prefix string, args []string) int {
 	sig := syscall.SIGTERM
-	args = args[1:]
 	if len(args) > 0 && args[0] == "-l" {
-		fmt.Fprintln(sh.stdout, "HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM")
-		return 0, nil
+		if len(args) == 1 {
+			for i := 1; i < len(linuxSignals); i++ {
+				fmt.Fprintf(out, "%2d) %s\n", i, linuxSignals[i])
+			}
+			return 0
+		}
+		for _, a := range args[1:] {
+			s, ok := parseSignal(a)
+			switch {
+			case !ok:
+				fmt.Fprintf(errw, "%sbad signal name '%s'\n", prefix, a)
+				return 1
+			case strings.Trim(a, "0123456789") == "":
+				fmt.Fprintln(out, signalName(s))
+			default:
+				fmt.Fprintln(out, int(s))
+			}
+		}
+		return 0
 	}
-	if len(args) > 1 && args[0] == "-s" {
-		s, ok := parseSignal(args[1])
-		if !ok {
-			sh.errorf("kill: bad signal name '%s'", args[1])
-			return 1, nil
+	if len(args) > 0 && strings.HasPrefix(args[0], "-") && len(args[0]) > 1 && args[0] != "--" {
+		name := args[0][1:]
+		args = args[1:]
+		if name == "s" || name == "n" {
+			if len(args) == 0 {
+				fmt.Fprintf(errw, "%sbad signal name '%s'\n", prefix, name)
+				return 1
+			}
+			name, args = args[0], args[1:]
 		}
-		sig, args = s, args[2:]
-	} else if len(args) > 0 && strings.HasPrefix(args[0], "-") && len(args[0]) > 1 {
-		s, ok := parseSignal(args[0][1:])
+		s, ok := parseSignal(name)
 		if !ok {
-			sh.errorf("kill: bad signal name '%s'", args[0][1:])
-			return 1, nil
+			fmt.Fprintf(errw, "%sbad signal name '%s'\n", prefix, name)
+			return 1
 		}
-		sig, args = s, args[1:]
+		sig = s
+	}
+	if len(args) > 0 && args[0] == "--" {
+		args = args[1:]
 	}
 	if len(args) == 0 {
-		sh.errorf("kill: usage: kill [-s SIGNAL | -SIGNAL] PID...")
-		return 2, nil
+		fmt.Fprintf(errw, "%syou need to specify whom to kill\n", prefix)
+		return 1
 	}
 	st := 0
 	for _, a := range args {
 		pid, err := strconv.Atoi(a)
+		if err != nil {
+			fmt.Fprintf(errw, "%sinvalid number '%s'\n", prefix, a)
+			st = 1
+			continue
+		}
+		var targets []*task
 		switch {
-		case err != nil:
-			sh.errorf("kill: invalid number '%s'", a)
-			st = 1
-		case pid == 1 || pid == 0 || pid == -1:
-			sh.p.Signal(sig)
+		case pid == 0 || pid == -1:
+			// 0: the caller's process group; -1: every process but
+			// init and the caller
+			for _, ti := range ns.list() {
+				if pid == 0 && ti.pgid == self.pgid || pid == -1 && ti.pid != 1 && ti.pid != self.pid {
+					if t := ns.lookup(ti.pid); t != nil {
+						targets = append(targets, t)
+					}
+				}
+			}
 		default:
-			sh.errorf("kill: can't kill pid %d: No such process", pid)
+			if t := ns.lookup(max(pid, -pid)); t != nil {
+				targets = append(targets, t)
+			}
+		}
+		if len(targets) == 0 && pid != -1 {
+			fmt.Fprintf(errw, "%scan't kill pid %d: No such process\n", prefix, pid)
 			st = 1
+			continue
+		}
+		for _, t := range targets {
+			t.kill(sig)
 		}
 	}
-	return st, nil
+	return st
 }
 
 func biReturn(_ context.Context, sh *shell, args []string) (int, error) {
@@ -756,6 +692,7 @@ func biExec(ctx context.Context, sh *shell, args []string) (int, error) {
 	if len(args) == 1 {
 		return 0, nil
 	}
+	sh.execNext = true
 	st := sh.runProgram(ctx, args[1:], sh.environ(nil, nil))
 	if ctx.Err() != nil {
 		return st, errKilled
@@ -869,25 +806,49 @@ func biUmask(_ context.Context, sh *shell, args []string) (int, error) {
 }
 
 func biTest(_ context.Context, sh *shell, args []string) (int, error) {
+	return testCmd(sh, "sh: ", args), nil
+}
+
+// testCmd is test and [, the builtin's and the applet's: errors are
+// prefix and busybox's message ("sh: a: bad number"), status 2.
+func testCmd(sh *shell, prefix string, args []string) int {
 	name := args[0]
 	args = args[1:]
 	if name == "[" {
 		if len(args) == 0 || args[len(args)-1] != "]" {
-			fmt.Fprintln(sh.stderr, "sh: [: missing ]")
-			return 2, nil
+			fmt.Fprintln(sh.stderr, prefix+"missing ]")
+			return 2
 		}
 		args = args[:len(args)-1]
 	}
 	t := &tester{sh: sh, args: args}
 	ok, err := t.run()
 	if err != nil {
-		fmt.Fprintf(sh.stderr, "sh: %s: %s\n", name, err)
-		return 2, nil
+		fmt.Fprintln(sh.stderr, prefix+err.Error())
+		return 2
 	}
 	if ok {
-		return 0, nil
+		return 0
 	}
-	return 1, nil
+	return 1
+}
+
+func isUnaryTestOp(op string) bool {
+	return len(op) == 2 && op[0] == '-' && strings.IndexByte("bcdefghkLnprsStuwxzGO", op[1]) >= 0
+}
+
+// testNumber reads an integer operand of test like busybox: blanks
+// first, nothing after.
+func testNumber(s string) (int64, error) {
+	n, err := strconv.ParseInt(strings.TrimLeft(s, " \t\n"), 10, 64)
+	var ne *strconv.NumError
+	if errors.As(err, &ne) && ne.Err == strconv.ErrRange {
+		return 0, fmt.Errorf("%s: out of range", s)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("%s: bad number", s)
+	}
+	return n, nil
 }
 
 type tester struct {
@@ -908,6 +869,12 @@ func (t *tester) run() (bool, error) {
 	case 2:
 		if a[0] == "!" {
 			return a[1] == "", nil
+		}
+		if !isUnaryTestOp(a[0]) {
+			if binaryTestOps[a[1]] {
+				return false, fmt.Errorf("%s: argument expected", a[1])
+			}
+			return false, fmt.Errorf("%s: unknown operand", a[0])
 		}
 	case 3:
 		if binaryTestOps[a[1]] {
@@ -992,7 +959,11 @@ func (t *tester) unary(op, x string) (bool, error) {
 	case "-n":
 		return x != "", nil
 	case "-t":
-		return false, nil
+		fd, err := testNumber(x)
+		if err != nil {
+			return false, err
+		}
+		return t.sh.p.isTerminal(int(fd), t.sh.stdin, t.sh.stdout, t.sh.stderr), nil
 	}
 	fsys := t.sh.p.cfg.FS
 	p := t.sh.abs(x)
@@ -1065,13 +1036,13 @@ func (t *tester) binary(x, op, y string) (bool, error) {
 		}
 		return path.Clean(t.sh.abs(x)) == path.Clean(t.sh.abs(y)), nil
 	}
-	a, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64)
+	a, err := testNumber(x)
 	if err != nil {
-		return false, fmt.Errorf("invalid number '%s'", x)
+		return false, err
 	}
-	b, err := strconv.ParseInt(strings.TrimSpace(y), 10, 64)
+	b, err := testNumber(y)
 	if err != nil {
-		return false, fmt.Errorf("invalid number '%s'", y)
+		return false, err
 	}
 	switch op {
 	case "-eq":

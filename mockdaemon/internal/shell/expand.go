@@ -188,7 +188,9 @@ func (e *expander) word(s string, dq bool) {
 			e.lit("~", false)
 			i++
 		default:
-			e.lit(s[i:i+1], dq) // a byte: UTF-8 passes through whole
+			// s[i:i+1], not string(c): a byte of a multi-byte UTF-8
+			// character must stay that byte, not become the rune U+00XX
+			e.lit(s[i:i+1], dq)
 			i++
 		}
 	}
@@ -254,7 +256,7 @@ func (e *expander) dollar(s string, i int, dq bool) int {
 		e.braced(s[i+2:max(i+2, end-1)], dq)
 		return end
 	case isSpecialParam(n):
-		e.param(string(n), dq)
+		e.param(s[i+1:i+2], dq)
 		return i + 2
 	case n == '_' || n >= 'a' && n <= 'z' || n >= 'A' && n <= 'Z':
 		j := i + 1
@@ -281,7 +283,7 @@ func (e *expander) lookup(name string) (string, bool) {
 	case "?":
 		return strconv.Itoa(sh.status), true
 	case "$":
-		return "1", true
+		return strconv.Itoa(sh.pid), true
 	case "#":
 		return strconv.Itoa(len(sh.params)), true
 	case "!":

@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +15,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
 )
 
 // maxCallDepth bounds function, eval, sh and substitution nesting.
@@ -52,6 +55,16 @@ type shell struct {
 	jobs      map[int]*job
 	lastSubst int
 
+	// task is the process this shell is (a pipeline stage or background
+	// job has one of its own), pid its $$ (a subshell keeps its
+	// parent's).
+	task *task
+	pid  int
+	// execNext lets the next program replace task, as exec does: the
+	// command is the last thing the process does. execLast sets it for
+	// the last command of a sh -c script.
+	execNext, execLast bool
+
 	stdin          io.Reader
 	stdout, stderr io.Writer
 }
@@ -60,6 +73,7 @@ type job struct {
 	pid    int
 	done   chan struct{}
 	status int
+	sig    syscall.Signal // what killed it, or 0
 }
 
 func newShell(p *Process, env []string, dir string) *shell {
@@ -84,6 +98,7 @@ func (sh *shell) sub() *shell {
 	c.params = append([]string(nil), sh.params...)
 	c.jobs = map[int]*job{}
 	c.main = false
+	c.execNext, c.execLast = false, false
 	return &c
 }
 
@@ -233,7 +248,12 @@ func (sh *shell) finish(ctx context.Context, st int, err error) int {
 
 func (sh *shell) runList(ctx context.Context, l *List) (int, error) {
 	st := sh.status
-	for _, ao := range l.Items {
+	last := sh.execLast // for this list only, not the lists inside it
+	sh.execLast = false
+	for i, ao := range l.Items {
+		if last && i == len(l.Items)-1 && !ao.Background && isSimple(ao) && !sh.p.hasExitTrap() {
+			sh.execNext = true
+		}
 		if ao.Background {
 			sh.background(ctx, ao)
 			st = 0
@@ -255,19 +275,52 @@ func (sh *shell) runList(ctx context.Context, l *List) (int, error) {
 	return st, nil
 }
 
-func (sh *shell) background(ctx context.Context, ao *AndOr) {
-	pid := int(sh.p.nextPID.Add(1))
-	j := &job{pid: pid, done: make(chan struct{})}
+// isSimple reports whether ao is one simple command, which a forked
+// process runs by exec.
+func isSimple(ao *AndOr) bool {
+	if len(ao.Pipes) != 1 || len(ao.Pipes[0].Cmds) != 1 || ao.Pipes[0].Negate {
+		return false
+	}
+	_, ok := ao.Pipes[0].Cmds[0].(*SimpleCmd)
+	return ok
+}
+
+// fork makes the subshell of a pipeline stage or a background job: a
+// process of its own that kill can end, whose simple command replaces it.
+func (sh *shell) fork(ctx context.Context, simple bool) (*shell, context.Context, func()) {
 	sub := sh.sub()
+	sub.task = sh.task.fork(sh.p.cfg.Clock())
+	fctx, cancel := context.WithCancel(ctx)
+	sub.task.setKill(cancel)
+	sub.execNext = simple
+	return sub, fctx, func() {
+		cancel()
+		sub.task.exit()
+	}
+}
+
+// exitStatus is a forked process's status: 128+signal when one killed it.
+func (sh *shell) exitStatus(st int) (int, syscall.Signal) {
+	if sig := sh.task.killedBy(); sig != 0 {
+		return 128 + int(sig), sig
+	}
+	return st, 0
+}
+
+func (sh *shell) background(ctx context.Context, ao *AndOr) {
+	sub, jctx, end := sh.fork(ctx, isSimple(ao))
 	sub.stdin = strings.NewReader("")
+	pid := sub.task.pid
+	j := &job{pid: pid, done: make(chan struct{})}
 	sh.jobs[pid] = j
 	sh.lastBg = pid
 	fg := *ao
 	fg.Background = false
 	sh.p.go_(func() {
 		defer close(j.done)
-		st, err := sub.runAndOr(ctx, &fg)
-		j.status = sub.finish(ctx, st, err)
+		defer end()
+		st, err := sub.runAndOr(jctx, &fg)
+		j.status, j.sig = sub.exitStatus(sub.finish(jctx, st, err))
 	})
 }
 
@@ -326,7 +379,8 @@ func (sh *shell) runStages(ctx context.Context, cmds []Command) (int, error) {
 	status := make([]int, n)
 	done := make(chan struct{}, n)
 	for i, c := range cmds {
-		sub := sh.sub()
+		_, simple := c.(*SimpleCmd)
+		sub, sctx, end := sh.fork(ctx, simple)
 		if i > 0 {
 			sub.stdin = readers[i-1]
 		}
@@ -335,8 +389,9 @@ func (sh *shell) runStages(ctx context.Context, cmds []Command) (int, error) {
 		}
 		sh.p.go_(func() {
 			defer func() { done <- struct{}{} }()
-			st, err := sub.runCommand(ctx, c)
-			status[i] = sub.finish(ctx, st, err)
+			defer end()
+			st, err := sub.runCommand(sctx, c)
+			status[i], _ = sub.exitStatus(sub.finish(sctx, st, err))
 			if i < n-1 {
 				writers[i].Close()
 			}
@@ -547,9 +602,11 @@ func (sh *shell) runSimple(ctx context.Context, c *SimpleCmd) (int, error) {
 func (sh *shell) exec(ctx context.Context, args []string, assigns []Assign, vals []string) (int, error) {
 	name := args[0]
 	if f, ok := sh.funcs[name]; ok {
+		sh.execNext = false
 		return sh.callFunc(ctx, f, args)
 	}
 	if b, ok := builtins[name]; ok {
+		sh.execNext = name == "exec" && sh.execNext
 		if special[name] {
 			for i, a := range assigns {
 				sh.set(a.Name, vals[i])
@@ -580,11 +637,12 @@ func (sh *shell) callFunc(ctx context.Context, f *FuncDef, args []string) (int, 
 	return st, err
 }
 
-// runArgv runs argv as the process's first command.
+// runArgv runs argv as the process's first command: it is the process.
 func (sh *shell) runArgv(ctx context.Context, argv []string) int {
 	if len(argv) == 0 {
 		return 0
 	}
+	sh.execNext = true
 	return sh.runProgram(ctx, argv, sh.environ(nil, nil))
 }
 
@@ -615,17 +673,64 @@ func (sh *shell) abs(p string) string {
 	return path.Join(sh.dir, p)
 }
 
-// runProgram runs a registered Program, an applet or a script file.
+// runProgram runs a registered Program, an applet or a script file, or
+// says why it cannot ("sh: x: not found", 127).
 func (sh *shell) runProgram(ctx context.Context, args []string, env []string) int {
-	name := args[0]
-	base := path.Base(name)
-	proc := &Proc{
+	run, code, why := sh.findProgram(args[0])
+	if run == nil {
+		sh.execNext = false
+		sh.errorf("%s: %s", args[0], why)
+		return code
+	}
+	return sh.spawn(ctx, run, args, env, true)
+}
+
+// spawn runs a program found by findProgram as a process of its own, a
+// child of sh's, or in place of sh's when execNext is set. When a signal
+// kills the child its status is 128+signal, and report prints what ash
+// says of it ("Terminated").
+func (sh *shell) spawn(ctx context.Context, run Program, args, env []string, report bool) int {
+	proc := sh.newProc(args, env)
+	if sh.execNext {
+		// exec: the program replaces this process
+		sh.execNext = false
+		sh.task.exec(args)
+		proc.task = sh.task
+		return run(ctx, proc)
+	}
+	t := sh.p.ns.newTask(sh.task, args, sh.p.cfg.UID, sh.p.cfg.GID, sh.p.cfg.TTY, sh.p.cfg.Clock())
+	t.exec(args)
+	defer t.exit()
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	t.setKill(cancel)
+	proc.task = t
+	st := run(cctx, proc)
+	if sig := t.killedBy(); sig != 0 && ctx.Err() == nil {
+		if txt := signalText(sig); txt != "" && report {
+			fmt.Fprintln(sh.stderr, txt)
+		}
+		return 128 + int(sig)
+	}
+	return st
+}
+
+// newProc is what a program started by sh gets.
+func (sh *shell) newProc(args, env []string) *Proc {
+	return &Proc{
 		Args: args, Stdin: sh.stdin, Stdout: sh.stdout, Stderr: sh.stderr, Env: env,
 		Dir: sh.dir, FS: sh.p.cfg.FS, UID: sh.p.cfg.UID, GID: sh.p.cfg.GID,
 		Hostname: sh.p.cfg.Hostname, Clock: sh.p.cfg.Clock, sh: sh,
 	}
+}
+
+// findProgram finds what name runs as a program (not a function or a
+// builtin): a registered Program, the applet a binary is named for, or a
+// script. When there is none, run is nil and code and why say why, as
+// ash does: 127 "not found", 126 "Permission denied".
+func (sh *shell) findProgram(name string) (run Program, code int, why string) {
 	if prog, ok := sh.p.cfg.Programs[name]; ok {
-		return prog(ctx, proc)
+		return prog, 0, ""
 	}
 	pathEnv, ok := sh.get("PATH")
 	if !ok {
@@ -633,27 +738,53 @@ func (sh *shell) runProgram(ctx context.Context, args []string, env []string) in
 	}
 	file, err := sh.lookPath(name, pathEnv)
 	if err != nil {
-		sh.errorf("%s: not found", name)
-		return 127
+		return nil, 127, "not found"
 	}
 	fi, err := sh.p.cfg.FS.Stat(file)
 	if err != nil {
-		sh.errorf("%s: not found", name)
-		return 127
+		return nil, 127, "not found"
 	}
+	base := path.Base(name)
 	if prog, ok := sh.p.cfg.Programs[base]; ok {
-		return prog(ctx, proc)
+		return prog, 0, ""
 	}
 	if fi.IsDir() || fi.Mode().Perm()&0o111 == 0 {
-		sh.errorf("%s: Permission denied", name)
-		return 126
+		return nil, 126, "Permission denied"
 	}
-	if a, ok := applets[base]; ok {
-		if data, err := sh.p.cfg.FS.ReadFile(file); err != nil || !strings.HasPrefix(string(data), "#!") {
-			return a(ctx, proc)
+	if isBinary(readHead(sh.p.cfg.FS, file)) {
+		// A program: the busybox binary runs the applet it is called
+		// by. An applet the mock does not have, or any other binary, is
+		// as good as missing; it is never read as a script.
+		if a, ok := applets[base]; ok {
+			return a, 0, ""
 		}
+		return nil, 127, "not found"
 	}
-	return sh.runFile(ctx, proc, file)
+	return func(ctx context.Context, proc *Proc) int { return proc.sh.runFile(ctx, proc, file) }, 0, ""
+}
+
+// readHead reads the start of a file, enough to tell a program from a
+// script.
+func readHead(fsys *memfs.FS, file string) []byte {
+	f, err := fsys.Open(file)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	b := make([]byte, 512)
+	n, _ := io.ReadFull(f, b)
+	return b[:n]
+}
+
+// isBinary reports whether a file starting with head is a program (an ELF
+// executable, or anything with a NUL byte before its first newline, which
+// no script has) rather than a script.
+func isBinary(head []byte) bool {
+	if bytes.HasPrefix(head, []byte("\x7fELF")) {
+		return true
+	}
+	line, _, _ := bytes.Cut(head, []byte("\n"))
+	return bytes.IndexByte(line, 0) >= 0
 }
 
 // runFile runs a script file (a #! line naming any shell, or none).
@@ -696,6 +827,8 @@ func (sh *shell) newChild(proc *Proc) *shell {
 	child := newShell(sh.p, proc.Env, proc.Dir)
 	child.stdin, child.stdout, child.stderr = proc.Stdin, proc.Stdout, proc.Stderr
 	child.depth = sh.depth + 1
+	child.task, child.pid = proc.task, proc.task.pid
+	child.vars["PPID"] = &svar{val: strconv.Itoa(proc.task.ppid)}
 	child.main = sh.p.mainSet.CompareAndSwap(false, true)
 	return child
 }

@@ -241,12 +241,12 @@ func scanBackquote(s string, i int) (int, error) {
 			i++
 		}
 	}
-	return len(s), &SyntaxError{len(s), "unterminated `...`"}
+	return len(s), &SyntaxError{len(s), "EOF in backquote substitution"}
 }
 
 // scanParens skips a balanced (...) starting at the "(" at i.
 func scanParens(s string, i int) (int, error) {
-	depth := 0
+	depth, start := 0, i
 	for i < len(s) {
 		switch s[i] {
 		case '(':
@@ -276,7 +276,10 @@ func scanParens(s string, i int) (int, error) {
 			i++
 		}
 	}
-	return len(s), &SyntaxError{len(s), "unterminated $(...)"}
+	if strings.HasPrefix(s[start:], "((") {
+		return len(s), &SyntaxError{len(s), "missing '))'"}
+	}
+	return len(s), &SyntaxError{len(s), `unexpected end of file (expecting ")")`}
 }
 
 // scanBraces skips to after the "}" closing a ${ whose body starts at i.
@@ -295,5 +298,5 @@ func scanBraces(s string, i int) (int, error) {
 			i++
 		}
 	}
-	return len(s), &SyntaxError{len(s), "unterminated ${...}"}
+	return len(s), &SyntaxError{len(s), "missing '}'"}
 }

@@ -61,8 +61,22 @@ func (p *parser) unexpected() error {
 	return &SyntaxError{Offset: p.tok.pos, Msg: fmt.Sprintf("unexpected %s", quoteTok(p.tok))}
 }
 
+// expecting is ash's error for a missing token of a kind: "unexpected end
+// of file (expecting word)".
+func (p *parser) expecting(what string) error {
+	return &SyntaxError{Offset: p.tok.pos, Msg: fmt.Sprintf("unexpected %s (expecting %s)", quoteTok(p.tok), what)}
+}
+
+// reserved are the words ash names in its errors; any other word is
+// "word".
+var reserved = map[string]bool{"if": true, "then": true, "else": true, "elif": true, "fi": true, "do": true, "done": true,
+	"case": true, "esac": true, "while": true, "until": true, "for": true, "{": true, "}": true, "!": true, "in": true}
+
 func quoteTok(t token) string {
-	if t.kind == tWord || t.kind == tOp {
+	switch {
+	case t.kind == tWord && !reserved[t.val]:
+		return "word"
+	case t.kind == tWord || t.kind == tOp:
 		return strconv.Quote(t.val)
 	}
 	return t.String()
@@ -73,7 +87,7 @@ func (p *parser) isOp(op string) bool  { return p.tok.kind == tOp && p.tok.val =
 
 func (p *parser) expectWord(w string) error {
 	if !p.isWord(w) {
-		return p.unexpected()
+		return p.expecting(strconv.Quote(w))
 	}
 	return p.advance()
 }
@@ -143,6 +157,17 @@ func (p *parser) list() (*List, error) {
 			return nil, err
 		}
 	}
+}
+
+// body parses the compound list of a group, subshell, if or loop, which
+// must hold a command: ash rejects "if then fi" or "{ }" at the token
+// where the command should have been.
+func (p *parser) body() (*List, error) {
+	l, err := p.list()
+	if err == nil && len(l.Items) == 0 {
+		err = p.unexpected()
+	}
+	return l, err
 }
 
 func (p *parser) andOr() (*AndOr, error) {
@@ -327,9 +352,6 @@ func (p *parser) simple() (Command, error) {
 }
 
 func (p *parser) funcDef(name string) (Command, error) {
-	if !isName(name) {
-		return nil, &SyntaxError{Offset: p.tok.pos, Msg: fmt.Sprintf("bad function name %q", name)}
-	}
 	if err := p.advance(); err != nil { // name
 		return nil, err
 	}
@@ -337,7 +359,10 @@ func (p *parser) funcDef(name string) (Command, error) {
 		return nil, err
 	}
 	if !p.isOp(")") {
-		return nil, p.unexpected()
+		return nil, p.expecting(`")"`)
+	}
+	if !isName(name) {
+		return nil, &SyntaxError{Offset: p.tok.pos, Msg: "bad function name"}
 	}
 	if err := p.advance(); err != nil {
 		return nil, err
@@ -356,7 +381,7 @@ func (p *parser) group() (Command, error) {
 	if err := p.advance(); err != nil {
 		return nil, err
 	}
-	body, err := p.list()
+	body, err := p.body()
 	if err != nil {
 		return nil, err
 	}
@@ -370,12 +395,12 @@ func (p *parser) subshell() (Command, error) {
 	if err := p.advance(); err != nil {
 		return nil, err
 	}
-	body, err := p.list()
+	body, err := p.body()
 	if err != nil {
 		return nil, err
 	}
 	if !p.isOp(")") {
-		return nil, p.unexpected()
+		return nil, p.expecting(`")"`)
 	}
 	return &Subshell{Body: body}, p.advance()
 }
@@ -386,14 +411,14 @@ func (p *parser) ifCmd() (Command, error) {
 		if err := p.advance(); err != nil { // if / elif
 			return nil, err
 		}
-		cond, err := p.list()
+		cond, err := p.body()
 		if err != nil {
 			return nil, err
 		}
 		if err := p.expectWord("then"); err != nil {
 			return nil, err
 		}
-		body, err := p.list()
+		body, err := p.body()
 		if err != nil {
 			return nil, err
 		}
@@ -406,7 +431,7 @@ func (p *parser) ifCmd() (Command, error) {
 			if err := p.advance(); err != nil {
 				return nil, err
 			}
-			if c.Else, err = p.list(); err != nil {
+			if c.Else, err = p.body(); err != nil {
 				return nil, err
 			}
 		}
@@ -418,7 +443,7 @@ func (p *parser) doBody() (*List, error) {
 	if err := p.expectWord("do"); err != nil {
 		return nil, err
 	}
-	body, err := p.list()
+	body, err := p.body()
 	if err != nil {
 		return nil, err
 	}
@@ -431,7 +456,7 @@ func (p *parser) loop() (Command, error) {
 		return nil, err
 	}
 	var err error
-	if c.Cond, err = p.list(); err != nil {
+	if c.Cond, err = p.body(); err != nil {
 		return nil, err
 	}
 	c.Body, err = p.doBody()
@@ -443,7 +468,7 @@ func (p *parser) forCmd() (Command, error) {
 		return nil, err
 	}
 	if p.tok.kind != tWord || !isName(p.tok.val) {
-		return nil, p.unexpected()
+		return nil, &SyntaxError{Offset: p.tok.pos, Msg: "bad for loop variable"}
 	}
 	c := &For{Var: p.tok.val}
 	if err := p.advance(); err != nil {
@@ -482,7 +507,7 @@ func (p *parser) caseCmd() (Command, error) {
 		return nil, err
 	}
 	if p.tok.kind != tWord {
-		return nil, p.unexpected()
+		return nil, p.expecting("word")
 	}
 	c := &Case{Word: Word(p.tok.val)}
 	if err := p.advance(); err != nil {
@@ -509,7 +534,7 @@ func (p *parser) caseCmd() (Command, error) {
 		var item CaseItem
 		for {
 			if p.tok.kind != tWord {
-				return nil, p.unexpected()
+				return nil, p.expecting(`")"`)
 			}
 			item.Patterns = append(item.Patterns, Word(p.tok.val))
 			if err := p.advance(); err != nil {
@@ -519,7 +544,7 @@ func (p *parser) caseCmd() (Command, error) {
 				break
 			}
 			if !p.isOp("|") {
-				return nil, p.unexpected()
+				return nil, p.expecting(`")"`)
 			}
 			if err := p.advance(); err != nil {
 				return nil, err

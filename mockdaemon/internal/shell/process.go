@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"path"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -36,7 +35,15 @@ type Proc struct {
 	Hostname       string
 	Clock          Clock
 
-	sh *shell
+	sh   *shell
+	task *task // the process it is, in its namespace
+}
+
+// IsTerminal reports whether the program's file descriptor fd (0, 1 or 2)
+// is the process's terminal: the process has one (Config.TTY) and fd is
+// not redirected to a file or a pipe.
+func (p *Proc) IsTerminal(fd int) bool {
+	return p.sh.p.isTerminal(fd, p.Stdin, p.Stdout, p.Stderr)
 }
 
 // Getenv returns the value of key in p.Env.
@@ -69,6 +76,9 @@ type Config struct {
 	Programs       map[string]Program // extra commands, by name or base name
 	Clock          Clock              // nil means time.Now
 	PID1           bool               // untrapped TERM, INT... are ignored, as for PID 1
+	TTY            bool               // Stdin, Stdout and Stderr are a terminal (a TTY container or exec)
+	PIDs           *PIDs              // the PID namespace to join (a container's); nil means one of its own
+	Mounts         []Mount            // the mount table (df, stat -f); nil means DockerMounts()
 	StepBudget     int                // commands and loop iterations allowed; 0 = unlimited
 }
 
@@ -95,10 +105,14 @@ type Process struct {
 	wg     sync.WaitGroup
 
 	steps   atomic.Int64
-	nextPID atomic.Int64
 	mainSet atomic.Bool
+	ns      *PIDs
+	main    *task // the process's first task: argv
 
 	stdin *pump
+	// the process's own streams, to tell them from redirections
+	ttyIn          io.Reader
+	ttyOut, ttyErr io.Writer
 
 	mu       sync.Mutex
 	code     int
@@ -137,14 +151,21 @@ func Start(ctx context.Context, argv []string, cfg Config) *Process {
 		traps:  map[syscall.Signal]string{},
 		wake:   make(chan struct{}, 1),
 	}
-	p.nextPID.Store(1)
+	p.ns = cfg.PIDs
+	if p.ns == nil {
+		p.ns = NewPIDs()
+	}
+	p.main = p.ns.newTask(nil, argv, cfg.UID, cfg.GID, cfg.TTY, cfg.Clock())
+	p.main.signal = p.Signal
 	var in io.Reader = strings.NewReader("")
 	if cfg.Stdin != nil {
 		p.stdin = &pump{src: cfg.Stdin, done: p.done}
 		in = &ctxReader{p: p, pump: p.stdin}
 	}
+	p.ttyIn, p.ttyOut, p.ttyErr = in, cfg.Stdout, cfg.Stderr
 	sh := newShell(p, cfg.Env, cfg.Dir)
 	sh.stdin, sh.stdout, sh.stderr = in, cfg.Stdout, cfg.Stderr
+	sh.task, sh.pid = p.main, p.main.pid
 	go func() {
 		code := sh.runArgv(pctx, argv)
 		p.mu.Lock()
@@ -155,10 +176,15 @@ func Start(ctx context.Context, argv []string, cfg Config) *Process {
 		p.mu.Unlock()
 		cancel()
 		p.wg.Wait()
+		p.main.exit()
 		close(p.done)
 	}()
 	return p
 }
+
+// PID is the process's PID in its namespace (1 for the first process of a
+// Config.PIDs).
+func (p *Process) PID() int { return p.main.pid }
 
 // Wait waits for the process to end and returns its exit status.
 func (p *Process) Wait() int {
@@ -177,6 +203,31 @@ func (p *Process) Err() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.err
+}
+
+// isTerminal reports whether fd, given a program's streams, is the
+// process's terminal.
+func (p *Process) isTerminal(fd int, in io.Reader, out, errw io.Writer) bool {
+	if !p.cfg.TTY {
+		return false
+	}
+	switch fd {
+	case 0:
+		return in == p.ttyIn
+	case 1:
+		return out == p.ttyOut || out == p.ttyErr
+	case 2:
+		return errw == p.ttyOut || errw == p.ttyErr
+	}
+	return false
+}
+
+// hasExitTrap reports whether an EXIT trap is set, which keeps ash from
+// exec-ing the last command of sh -c.
+func (p *Process) hasExitTrap() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.exitTrap != nil
 }
 
 // kill ends the process with code unless it already has a status.
@@ -363,7 +414,7 @@ type lockedWriter struct {
 	w  io.Writer
 }
 
-func (l lockedWriter) Write(b []byte) (int, error) {
+func (l *lockedWriter) Write(b []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(b)
@@ -377,43 +428,46 @@ func wrapWriters(out, errw io.Writer) (io.Writer, io.Writer) {
 		errw = io.Discard
 	}
 	mu := &sync.Mutex{}
-	o := lockedWriter{mu, out}
+	o := &lockedWriter{mu, out}
 	if errw == out {
 		return o, o
 	}
-	return o, lockedWriter{&sync.Mutex{}, errw}
+	return o, &lockedWriter{&sync.Mutex{}, errw}
 }
 
-var signalNames = map[string]syscall.Signal{
-	"HUP": syscall.SIGHUP, "INT": syscall.SIGINT, "QUIT": syscall.SIGQUIT, "ILL": syscall.SIGILL,
-	"TRAP": syscall.SIGTRAP, "ABRT": syscall.SIGABRT, "BUS": syscall.SIGBUS, "FPE": syscall.SIGFPE,
-	"KILL": syscall.SIGKILL, "USR1": syscall.SIGUSR1, "SEGV": syscall.SIGSEGV, "USR2": syscall.SIGUSR2,
-	"PIPE": syscall.SIGPIPE, "ALRM": syscall.SIGALRM, "TERM": syscall.SIGTERM, "CHLD": syscall.SIGCHLD,
-	"CONT": syscall.SIGCONT, "STOP": syscall.SIGSTOP, "TSTP": syscall.SIGTSTP, "WINCH": syscall.SIGWINCH,
-	"URG": syscall.SIGURG,
-}
+// linuxSignals names Linux's signals 1 to 31 as kill -l lists them.
+var linuxSignals = [...]string{"", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV",
+	"USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ",
+	"VTALRM", "PROF", "WINCH", "POLL", "PWR", "SYS"}
 
 // parseSignal reads TERM, SIGTERM or 15; ok is false for anything else.
 func parseSignal(s string) (syscall.Signal, bool) {
 	if n, err := strconv.Atoi(s); err == nil {
-		return syscall.Signal(n), n > 0 && n < 65
+		return syscall.Signal(n), n >= 0 && n < 65
 	}
-	sig, ok := signalNames[strings.TrimPrefix(strings.ToUpper(s), "SIG")]
-	return sig, ok
-}
-
-func signalName(sig syscall.Signal) string {
-	names := make([]string, 0, len(signalNames))
-	for k, v := range signalNames {
-		if v == sig {
-			names = append(names, k)
+	name := strings.TrimPrefix(strings.ToUpper(s), "SIG")
+	switch name {
+	case "IOT":
+		name = "ABRT"
+	case "IO":
+		name = "POLL"
+	case "CLD":
+		name = "CHLD"
+	}
+	for i, n := range linuxSignals {
+		if i > 0 && n == name {
+			return syscall.Signal(i), true
 		}
 	}
-	sort.Strings(names)
-	if len(names) == 0 {
-		return strconv.Itoa(int(sig))
+	return 0, false
+}
+
+// signalName is sig's name without SIG, or its number.
+func signalName(sig syscall.Signal) string {
+	if sig > 0 && int(sig) < len(linuxSignals) {
+		return linuxSignals[sig]
 	}
-	return names[0]
+	return strconv.Itoa(int(sig))
 }
 
 // ErrNotFound is wrapped by LookPath's error when a command cannot be found.
@@ -423,6 +477,8 @@ var ErrNotFound = errors.New("executable file not found in $PATH")
 // so a daemon can refuse to start a container whose command does not exist,
 // as dockerd does: the name itself for a registered Program, otherwise the
 // file found at an explicit path or on $PATH (from Env, or the default).
+// A binary that is not an applet the shell has (nor a Program by its base
+// name) cannot run here and is reported as not found.
 func (c Config) LookPath(name string) (string, error) {
 	if _, ok := c.Programs[name]; ok {
 		return name, nil
@@ -452,9 +508,21 @@ func (c Config) LookPath(name string) (string, error) {
 		if !strings.HasPrefix(p, "/") {
 			p = path.Join(dir, p)
 		}
-		if fi, err := fsys.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o111 != 0 {
+		if fi, err := fsys.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o111 != 0 && c.runnable(p) {
 			return p, nil
 		}
 	}
 	return "", fmt.Errorf("shell: %q: %w", name, ErrNotFound)
+}
+
+// runnable reports whether the executable file can run here: a script, a
+// binary named for an applet, or one named for a Program.
+func (c Config) runnable(file string) bool {
+	if !isBinary(readHead(c.FS, file)) {
+		return true
+	}
+	base := path.Base(file)
+	_, applet := applets[base]
+	_, prog := c.Programs[base]
+	return applet || prog
 }

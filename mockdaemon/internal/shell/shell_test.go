@@ -86,7 +86,7 @@ func TestScripts(t *testing.T) {
 		{"for", "for i in 1 2 3; do echo $i; done", "", result{"1\n2\n3\n", "", 0}},
 		{"arith", "x=$((2+3*4)); echo $x $(( (1+2)*3 % 4 )) $((x > 10 && 1)) $((-7/2))", "", result{"14 1 1 -3\n", "", 0}},
 		{"arith vars", "a=5; b=$((a*2)); : $((a+=1)); echo $a $b", "", result{"6 10\n", "", 0}},
-		{"div zero", "echo $((1/0)); echo after", "", result{"", "sh: arithmetic: division by zero: 1/0\n", 2}},
+		{"div zero", "echo $((1/0)); echo after", "", result{"", "sh: divide by zero\n", 2}},
 		{"case", "for x in apple b.txt zz; do case $x in a*|z?) echo A:$x;; *.txt) echo T:$x;; *) echo none;; esac; done", "", result{"A:apple\nT:b.txt\nA:zz\n", "", 0}},
 		{"functions", "f() { echo \"f:$1:$#\"; return 7; }; f a b; echo $?", "", result{"f:a:2\n7\n", "", 0}},
 		{"pipeline", "echo a b c | wc -w", "", result{"3\n", "", 0}},
@@ -148,6 +148,8 @@ func TestScripts(t *testing.T) {
 		{"yes head", "yes | head -n 2", "", result{"y\ny\n", "", 0}},
 		{"find", "mkdir -p /f/d; touch /f/a /f/d/b; find /f -type f; find /f -name 'd*'", "", result{"/f/a\n/f/d/b\n/f/d\n", "", 0}},
 		{"exit in func and subshell", "f() { exit 6; }; (f); echo $?; f; echo unreachable", "", result{"6\n", "", 6}},
+		{"utf-8 kept", "x=ü; echo grüße 'ü' \"ü\" $x \\ü \"\\ü\" ${x}ß", "", result{"grüße ü ü ü ü \\ü üß\n", "", 0}},
+		{"utf-8 bytes", "echo grüße ü | wc -c", "", result{"11\n", "", 0}},
 		{"local function recursion guard", "f() { f; }; f; echo $?", "", result{"", "", 0}},
 	}
 	for _, tt := range tests {
@@ -396,5 +398,84 @@ func BenchmarkCatPipe(b *testing.B) {
 	for b.Loop() {
 		p := Start(b.Context(), sh("cat /tmp/big | cat"), Config{FS: f, Stdout: io.Discard})
 		require.Zero(b, p.Wait(), "exit code")
+	}
+}
+
+// TestSyntaxErrors: ash's wording of what it cannot parse or evaluate,
+// each exit 2 (taken from busybox 1.35's ash).
+func TestSyntaxErrors(t *testing.T) {
+	tests := []struct{ script, want string }{
+		{"if then fi", `unexpected "then"`},
+		{"if true; then fi", `unexpected "fi"`},
+		{"if true; then :; else fi", `unexpected "fi"`},
+		{"while do done", `unexpected "do"`},
+		{"until :; do done", `unexpected "done"`},
+		{"for x in; do done", `unexpected "done"`},
+		{"{ }", `unexpected "}"`},
+		{"( )", `unexpected ")"`},
+		{"f() { }", `unexpected "}"`},
+		{"echo `abc", "EOF in backquote substitution"},
+		{"echo ${abc", "missing '}'"},
+		{"echo $((1+", "missing '))'"},
+		{"echo $(echo", `unexpected end of file (expecting ")")`},
+		{"case", "unexpected end of file (expecting word)"},
+		{"for", "bad for loop variable"},
+		{"for 1 in a; do :; done", "bad for loop variable"},
+	}
+	for _, tt := range tests {
+		got := run(t, busybox(t), sh(tt.script), "", nil)
+		assert.Equal(t, result{"", "sh: syntax error: " + tt.want + "\n", 2}, got, "%q", tt.script)
+	}
+	arith := []struct{ script, out, err string }{
+		{"echo $((1/0))", "", "sh: divide by zero\n"},
+		{"echo $((1 + ))", "", "sh: arithmetic syntax error\n"},
+		{"echo $((1 ? 2))", "", "sh: malformed ?: operator\n"},
+		{"echo $((2**3**2)) $((-2**2))", "512 4\n", ""},
+		{"x=y; y=3; echo $((x*2)) $((z+1))", "6 1\n", ""},
+		{"x=x; echo $((x))", "", "sh: expression recursion loop detected\n"},
+		{"i=1; echo $((i++)) $i $((++i)) $((i--)) $((--i))", "1 2 3 3 1\n", ""},
+	}
+	for _, tt := range arith {
+		got := run(t, busybox(t), sh(tt.script), "", nil)
+		assert.Equal(t, tt.out, got.out, "%q", tt.script)
+		assert.Equal(t, tt.err, got.err, "%q", tt.script)
+	}
+}
+
+// TestBinaryIsNeverAScript: a binary runs the applet it is named for; a
+// link to busybox for an applet the shell lacks, or any other binary, fails
+// as a missing command (127), never as a script with a syntax error.
+func TestBinaryIsNeverAScript(t *testing.T) {
+	f := busybox(t)
+	require.NoError(t, f.Link("/bin/busybox", "/bin/vi"))
+	require.NoError(t, f.WriteFile("/tmp/prog", []byte("\x7fELF\x02\x01\x01\x00(junk) { ]\n"), 0o755))
+	require.NoError(t, f.WriteFile("/tmp/nul", []byte("a\x00b (\n"), 0o755))
+	require.NoError(t, f.WriteFile("/tmp/script", []byte("echo plain script $1\n"), 0o755))
+	require.NoError(t, f.WriteFile("/tmp/bang", []byte("#!/bin/sh\necho shebang $0\n"), 0o755))
+	require.NoError(t, f.Symlink("/bin/busybox", "/tmp/cat"))
+	tests := []struct {
+		argv []string
+		want result
+	}{
+		{sh("vi /etc/hostname; echo $?"), result{"127\n", "sh: vi: not found\n", 0}},
+		{sh("/bin/vi x"), result{"", "sh: /bin/vi: not found\n", 127}},
+		{sh("/tmp/prog"), result{"", "sh: /tmp/prog: not found\n", 127}},
+		{sh("/tmp/nul"), result{"", "sh: /tmp/nul: not found\n", 127}},
+		{sh("/tmp/script a; /tmp/bang"), result{"plain script a\nshebang /tmp/bang\n", "", 0}},
+		{sh("echo hi | /tmp/cat"), result{"hi\n", "", 0}},
+		{[]string{"vi"}, result{"", "sh: vi: not found\n", 127}},
+		{[]string{"/tmp/prog", "x"}, result{"", "sh: /tmp/prog: not found\n", 127}},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, run(t, f, tt.argv, "", nil), "%q", tt.argv)
+	}
+	cfg := Config{FS: f}
+	for _, name := range []string{"vi", "/bin/vi", "/tmp/prog"} {
+		_, err := cfg.LookPath(name)
+		assert.ErrorIs(t, err, ErrNotFound, "LookPath(%q)", name)
+	}
+	for _, name := range []string{"cat", "/tmp/cat", "/tmp/script", "/tmp/bang"} {
+		_, err := cfg.LookPath(name)
+		assert.NoError(t, err, "LookPath(%q)", name)
 	}
 }

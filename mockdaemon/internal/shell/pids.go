@@ -1,0 +1,232 @@
+package shell
+
+import (
+	"context"
+	"path"
+	"slices"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// PIDs is a PID namespace: the processes of one container as ps, top,
+// kill, pidof and $$ see them. Every Process started with the same PIDs
+// (a container's main process and its execs) joins it; the first gets PID
+// 1. Inside a Process, each program the shell runs, each pipeline stage
+// and each background job is a process of its own, with its own PID, that
+// kill can end without ending the shell.
+//
+// # Concurrency
+//
+// A PIDs is safe for concurrent use.
+type PIDs struct {
+	mu    sync.Mutex
+	last  int
+	tasks map[int]*task
+}
+
+// NewPIDs returns an empty PID namespace.
+func NewPIDs() *PIDs { return &PIDs{tasks: map[int]*task{}} }
+
+// task is one process of a namespace.
+type task struct {
+	ns    *PIDs
+	pid   int
+	ppid  int
+	pgid  int
+	uid   int
+	gid   int
+	tty   bool // its terminal is the process's TTY
+	start time.Time
+
+	mu     sync.Mutex
+	comm   string   // the program's name
+	args   []string // its command line
+	noexec bool     // a busybox NOEXEC applet: its command line is its parent's
+	sig    syscall.Signal
+	cancel context.CancelFunc       // ends it (a child task)
+	signal func(sig syscall.Signal) // delivers sig (a Process's first task)
+}
+
+// taskInfo is what ps reads of a task.
+type taskInfo struct {
+	pid, ppid, pgid, uid, gid int
+	tty                       bool
+	comm                      string
+	args                      []string
+	noexec                    bool
+	start                     time.Time
+}
+
+// noexecApplets are the applets busybox (1.35, Debian) runs in a forked
+// shell without exec: ps shows them as "{name} <the shell's command line>".
+var noexecApplets = map[string]bool{
+	"awk": true, "cut": true, "dd": true, "fold": true, "head": true, "hexdump": true, "md5sum": true,
+	"paste": true, "ps": true, "sha1sum": true, "sha256sum": true, "sha512sum": true, "sha3sum": true,
+	"sort": true, "tac": true, "xargs": true, "yes": true,
+}
+
+// newTask adds a process to the namespace: a child of parent (nil for a
+// Process's first task) running args.
+func (ns *PIDs) newTask(parent *task, args []string, uid, gid int, tty bool, now time.Time) *task {
+	ns.mu.Lock()
+	defer ns.mu.Unlock()
+	ns.last++
+	for ns.tasks[ns.last] != nil {
+		ns.last++
+	}
+	t := &task{ns: ns, pid: ns.last, uid: uid, gid: gid, tty: tty, start: now, args: args, comm: commOf(args)}
+	t.pgid = t.pid
+	if parent != nil {
+		t.ppid, t.pgid = parent.pid, parent.pgid
+	}
+	ns.tasks[t.pid] = t
+	return t
+}
+
+func commOf(args []string) string {
+	if len(args) == 0 {
+		return "sh"
+	}
+	c := path.Base(args[0])
+	if len(c) > 15 {
+		c = c[:15] // the kernel's TASK_COMM_LEN
+	}
+	return c
+}
+
+// exit removes the task from its namespace.
+func (t *task) exit() {
+	t.ns.mu.Lock()
+	defer t.ns.mu.Unlock()
+	if t.ns.tasks[t.pid] == t {
+		delete(t.ns.tasks, t.pid)
+	}
+}
+
+// fork makes a copy of t for a subshell: its command line is t's.
+func (t *task) fork(now time.Time) *task {
+	t.mu.Lock()
+	args := t.args
+	t.mu.Unlock()
+	c := t.ns.newTask(t, args, t.uid, t.gid, t.tty, now)
+	c.comm = "sh"
+	return c
+}
+
+// exec replaces the program t runs, as execve does (a NOEXEC applet keeps
+// the command line it was forked with).
+func (t *task) exec(args []string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.comm = commOf(args)
+	t.noexec = noexecApplets[t.comm]
+	if !t.noexec {
+		t.args = args
+	}
+}
+
+// setKill makes cancel the way t ends when it is killed.
+func (t *task) setKill(cancel context.CancelFunc) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.cancel = cancel
+}
+
+// killedBy is the signal that ended t, or 0.
+func (t *task) killedBy() syscall.Signal {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.sig
+}
+
+// kill delivers sig to t with Linux's default actions: a Process's first
+// task follows Process.Signal (traps, PID 1); another task ends on every
+// signal whose default is to terminate. Signal 0 checks that t exists.
+func (t *task) kill(sig syscall.Signal) {
+	if sig == 0 {
+		return
+	}
+	t.mu.Lock()
+	signal, cancel := t.signal, t.cancel
+	t.mu.Unlock()
+	if signal != nil {
+		signal(sig)
+		return
+	}
+	switch sig {
+	case syscall.SIGCHLD, syscall.SIGWINCH, syscall.SIGURG, syscall.SIGCONT, syscall.SIGSTOP, syscall.SIGTSTP, syscall.SIGTTIN, syscall.SIGTTOU:
+		return
+	}
+	t.mu.Lock()
+	if t.sig == 0 {
+		t.sig = sig
+	}
+	t.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+}
+
+// lookup finds the task with pid.
+func (ns *PIDs) lookup(pid int) *task {
+	ns.mu.Lock()
+	defer ns.mu.Unlock()
+	return ns.tasks[pid]
+}
+
+// list is every task, by PID.
+func (ns *PIDs) list() []taskInfo {
+	ns.mu.Lock()
+	tasks := make([]*task, 0, len(ns.tasks))
+	for _, t := range ns.tasks {
+		tasks = append(tasks, t)
+	}
+	ns.mu.Unlock()
+	out := make([]taskInfo, 0, len(tasks))
+	for _, t := range tasks {
+		t.mu.Lock()
+		out = append(out, taskInfo{pid: t.pid, ppid: t.ppid, pgid: t.pgid, uid: t.uid, gid: t.gid, tty: t.tty,
+			comm: t.comm, args: t.args, noexec: t.noexec, start: t.start})
+		t.mu.Unlock()
+	}
+	slices.SortFunc(out, func(a, b taskInfo) int { return a.pid - b.pid })
+	return out
+}
+
+// signalText is what ash prints when a command it waited for was killed
+// by sig ("" for INT and PIPE, which it passes over).
+func signalText(sig syscall.Signal) string {
+	switch sig {
+	case syscall.SIGINT, syscall.SIGPIPE:
+		return ""
+	case syscall.SIGHUP:
+		return "Hangup"
+	case syscall.SIGQUIT:
+		return "Quit"
+	case syscall.SIGILL:
+		return "Illegal instruction"
+	case syscall.SIGTRAP:
+		return "Trace/breakpoint trap"
+	case syscall.SIGABRT:
+		return "Aborted"
+	case syscall.SIGBUS:
+		return "Bus error"
+	case syscall.SIGFPE:
+		return "Floating point exception"
+	case syscall.SIGKILL:
+		return "Killed"
+	case syscall.SIGUSR1:
+		return "User defined signal 1"
+	case syscall.SIGSEGV:
+		return "Segmentation fault"
+	case syscall.SIGUSR2:
+		return "User defined signal 2"
+	case syscall.SIGALRM:
+		return "Alarm clock"
+	case syscall.SIGTERM:
+		return "Terminated"
+	}
+	return "Signal " + strconv.Itoa(int(sig))
+}
