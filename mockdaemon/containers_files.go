@@ -189,7 +189,7 @@ func (d *Daemon) containerChanges(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	out := []any{}
+	var out []any // none is null, as dockerd's
 	for _, ch := range chs {
 		out = append(out, map[string]any{"Path": ch.Path, "Kind": int(ch.Kind)})
 	}

@@ -196,7 +196,8 @@ func sortedKeys[V any](m map[string]V) []string {
 	return ks
 }
 
-// writeNetFilesLocked writes /sys/class/net: lo and one ethN per network.
+// writeNetFilesLocked writes /etc/hosts and /sys/class/net: lo and one
+// ethN per endpoint of the running container.
 func (d *Daemon) writeNetFilesLocked(c *container) {
 	f := c.fs
 	ro := c.host.ReadonlyRootfs
@@ -204,6 +205,7 @@ func (d *Daemon) writeNetFilesLocked(c *container) {
 		f.SetReadOnly(false)
 		defer f.SetReadOnly(true)
 	}
+	_ = f.WriteFile("/etc/hosts", []byte(d.hostsFileLocked(c)), 0o644)
 	_ = f.RemoveAll("/sys/class/net")
 	_ = f.MkdirAll("/sys/class/net/lo", 0o755)
 	write := func(dir string, files map[string]string) {
@@ -216,7 +218,7 @@ func (d *Daemon) writeNetFilesLocked(c *container) {
 	i := 0
 	for _, name := range c.netOrder() {
 		ep := c.eps[name]
-		if ep.network.driver == "null" || ep.network.driver == "host" {
+		if !ep.active || ep.network.driver == "null" || ep.network.driver == "host" {
 			continue
 		}
 		// veth pairs: the container's end links to the host's, numbered after it
@@ -245,21 +247,17 @@ func (d *Daemon) writeCgroupFilesLocked(c *container) {
 // hiddenFromDiff are the paths the daemon itself writes.
 var hiddenFromDiff = []string{"/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/sys", "/proc", "/dev"}
 
+// changesLocked lists c's changes to its image: what the daemon writes
+// is no change (nor does it make the directory holding it changed, as
+// dockerd keeps those files in the init layer), nor what is in a mount;
+// d.mu held.
 func (d *Daemon) changesLocked(c *container) []memfs.Change {
+	under := func(p, dir string) bool { return p == dir || strings.HasPrefix(p, dir+"/") }
 	var out []memfs.Change
-	for _, ch := range memfs.Diff(c.base, c.fs) {
-		hidden := false
-		for _, h := range hiddenFromDiff {
-			if ch.Path == h || strings.HasPrefix(ch.Path, h+"/") {
-				hidden = true
-			}
-		}
-		for _, m := range c.mounts {
-			if ch.Path == m.Destination || strings.HasPrefix(ch.Path, m.Destination+"/") {
-				hidden = true
-			}
-		}
-		if !hidden {
+	for _, ch := range memfs.DiffSkip(c.base, c.fs, func(p string) bool {
+		return slices.ContainsFunc(hiddenFromDiff, func(h string) bool { return under(p, h) })
+	}) {
+		if !slices.ContainsFunc(c.mounts, func(m mountPoint) bool { return under(ch.Path, m.Destination) }) {
 			out = append(out, ch)
 		}
 	}

@@ -193,7 +193,7 @@ func (f *FS) ExtractLayer(r io.Reader) error {
 // ".wh." whiteouts; the shape of a committed container's layer.
 func WriteLayer(w io.Writer, base, current *FS) error {
 	unlock := current.lock(true, base)
-	ents := layerEntries(current, diffLocked(base, current))
+	ents := layerEntries(current, diffLocked(base, current, nil))
 	unlock()
 	return writeEntries(w, ents)
 }
