@@ -170,14 +170,7 @@ func (d *Daemon) imageDelete(w http.ResponseWriter, r *http.Request) error {
 	force, prune := boolParam(r, "force"), !boolParam(r, "noprune")
 	res, err := lockedValue(d, func() ([]map[string]string, error) {
 		res, err := d.deleteImageLocked(name, force, prune)
-		for _, e := range res {
-			if t, ok := e["Untagged"]; ok {
-				d.events.emit("image", "untag", t, map[string]string{"name": t})
-			}
-			if id, ok := e["Deleted"]; ok {
-				d.events.emit("image", "delete", id, map[string]string{"name": id})
-			}
-		}
+		d.emitDeleteEventsLocked(res)
 		return res, err
 	})
 	if err != nil {
@@ -190,31 +183,87 @@ func (d *Daemon) imageDelete(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, out)
 }
 
+// emitDeleteEventsLocked sends the untag and delete events of what an
+// image deletion reports; d.mu held.
+func (d *Daemon) emitDeleteEventsLocked(res []map[string]string) {
+	for _, e := range res {
+		if t, ok := e["Untagged"]; ok {
+			d.events.emit("image", "untag", t, map[string]string{"name": t})
+		}
+		if id, ok := e["Deleted"]; ok {
+			d.events.emit("image", "delete", id, map[string]string{"name": id})
+		}
+	}
+}
+
+// imagePrune removes unused images by dockerd's mechanism: the
+// candidates are the images no other was made from (every image with
+// dangling=false) that the filters keep, less the intermediate ones (no
+// reference, but children); each is deleted as DELETE /images/{name}
+// without force deletes, which also prunes the untagged images it was
+// made from: by each of its references (only when it has no tag, unless
+// dangling=false), or by id when it has none. A deletion that fails (an
+// image a container uses: a conflict) leaves the image. Nothing deleted
+// is ImagesDeleted null; SpaceReclaimed adds the sizes of the layers
+// that went.
 func (d *Daemon) imagePrune(w http.ResponseWriter, r *http.Request) error {
 	f, err := parseFilters(r)
 	if err != nil {
 		return err
 	}
+	for k := range f {
+		switch k {
+		case "dangling", "label", "label!", "until":
+		default:
+			return errInvalid("Invalid filter '" + k + "'")
+		}
+	}
 	danglingOnly := true
-	if v := f["dangling"]; len(v) > 0 && (v["false"] || v["0"]) {
-		danglingOnly = false
+	if v, ok := f["dangling"]; ok {
+		isFalse, isTrue := v["false"] || v["0"], v["true"] || v["1"]
+		if isFalse == isTrue {
+			return errInvalid(fmt.Sprintf("Invalid filter 'dangling=%v'", slices.Sorted(maps.Keys(v))))
+		}
+		danglingOnly = isTrue
 	}
 	delete(f, "dangling")
-	deleted := []any{}
+	var deleted []map[string]string
 	var space int64
 	_ = d.locked(func() error {
-		counts := d.imageContainerCountsLocked()
+		layerSize := map[string]int64{}
+		children := d.images.children()
+		var top []*image
 		for _, im := range d.images.sorted() {
-			if counts[im.id] > 0 || (danglingOnly && len(im.tags) > 0) || !imageMatches(f, im) {
+			for _, l := range im.layers {
+				layerSize[l.diffID] = l.size
+			}
+			refs := len(im.tags) + len(im.digests)
+			if danglingOnly && children[im.id] > 0 || refs == 0 && children[im.id] > 0 || !imageMatches(f, im) {
 				continue
 			}
-			for _, t := range slices.Clone(im.tags) {
-				d.images.untag(im, t)
-				deleted = append(deleted, map[string]string{"Untagged": t})
+			top = append(top, im)
+		}
+		for _, im := range top {
+			if d.images.byID[im.id] == nil {
+				continue // pruned with an image made from it
 			}
-			delete(d.images.byID, im.id)
-			deleted = append(deleted, map[string]string{"Deleted": im.id})
-			space += im.size
+			names := append(slices.Clone(im.tags), im.digests...)
+			if len(names) == 0 {
+				names = []string{strings.TrimPrefix(im.id, "sha256:")}
+			} else if danglingOnly && len(im.tags) > 0 {
+				continue
+			}
+			for _, name := range names {
+				res, err := d.deleteImageLocked(name, false, true)
+				if err != nil {
+					continue
+				}
+				d.emitDeleteEventsLocked(res)
+				deleted = append(deleted, res...)
+			}
+		}
+		for _, e := range deleted {
+			space += layerSize[e["Deleted"]]
 		}
 		d.events.emit("image", "prune", "", map[string]string{"reclaimed": strconv.FormatInt(space, 10)})
 		return nil

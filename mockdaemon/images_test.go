@@ -112,3 +112,78 @@ func TestImageListUnknownFilter(t *testing.T) {
 	assert.Equal(t, 400, r.status)
 	assert.Equal(t, "Invalid filter 'nosuchfilter'", r.message())
 }
+
+// TestImagePrune: prune works as dockerd's: the candidates are the images
+// no other was made from (all with dangling=false), deleted as DELETE
+// without force deletes them (with the untagged images they were made
+// from, never one a container uses); intermediate images are no
+// candidates of their own; nothing deleted is ImagesDeleted null.
+func TestImagePrune(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	imageID := func(name string) string {
+		var im struct{ Id string }
+		require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/images/"+name+"/json", nil).body, &im))
+		return im.Id
+	}
+	prune := func(filters string) (deleted []string, untagged []string) {
+		t.Helper()
+		r := c.do("POST", "/v1.41/images/prune?filters="+url.QueryEscape(filters), nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		var rep struct {
+			ImagesDeleted []map[string]string
+		}
+		require.NoError(t, json.Unmarshal(r.body, &rep))
+		for _, e := range rep.ImagesDeleted {
+			if id, ok := e["Deleted"]; ok {
+				deleted = append(deleted, id)
+			}
+			if tag, ok := e["Untagged"]; ok {
+				untagged = append(untagged, tag)
+			}
+		}
+		return deleted, untagged
+	}
+
+	c.build("p:1", "FROM busybox\nLABEL step=1\nRUN echo 1 > /f\n")
+	old := imageID("p:1")
+	var hist []struct{ Id string }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/images/p:1/history", nil).body, &hist))
+	oldLabelStep := hist[1].Id
+	c.build("p:1", "FROM busybox\nLABEL step=2\nRUN echo 2 > /f\n")
+	current := imageID("p:1")
+	require.NotEqual(t, old, current)
+
+	// the old p:1 is dangling: it goes with the step it was made from;
+	// the current build's steps (intermediate, untagged) stay
+	deleted, _ := prune(`{}`)
+	assert.Contains(t, deleted, old)
+	assert.Contains(t, deleted, oldLabelStep)
+	assert.Equal(t, 200, c.do("GET", "/v1.41/images/p:1/json", nil).status)
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/images/p:1/history", nil).body, &hist))
+	assert.Equal(t, 200, c.do("GET", "/v1.41/images/"+hist[1].Id+"/json", nil).status, "an intermediate image is no candidate")
+
+	r := c.do("POST", "/v1.41/images/prune", nil)
+	require.Equal(t, 200, r.status)
+	assert.JSONEq(t, `{"ImagesDeleted":null,"SpaceReclaimed":0}`, string(r.body))
+
+	// dangling=false: tagged images too, but not one a container uses
+	c.build("q:1", "FROM busybox\nLABEL prunable=yes\n")
+	c.build("u:1", "FROM busybox\nLABEL prunable=yes used=yes\n")
+	c.create("", map[string]any{"Image": "u:1"})
+	q := imageID("q:1")
+	deleted, untagged := prune(`{"dangling":["false"],"label":["prunable=yes"]}`)
+	assert.Equal(t, []string{"q:1"}, untagged)
+	assert.Contains(t, deleted, q)
+	assert.Equal(t, 200, c.do("GET", "/v1.41/images/u:1/json", nil).status, "a container uses u:1")
+	assert.Equal(t, 200, c.do("GET", "/v1.41/images/p:1/json", nil).status, "the label filter keeps p:1")
+
+	for filters, want := range map[string]string{
+		`{"bogus":["1"]}`:        "Invalid filter 'bogus'",
+		`{"reference":["p"]}`:    "Invalid filter 'reference'",
+		`{"dangling":["maybe"]}`: "Invalid filter 'dangling=[maybe]'",
+	} {
+		r := c.do("POST", "/v1.41/images/prune?filters="+url.QueryEscape(filters), nil)
+		assert.Equal(t, 400, r.status, filters)
+		assert.Equal(t, want, r.message(), filters)
+	}
+}
