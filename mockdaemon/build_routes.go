@@ -288,7 +288,7 @@ func (d *Daemon) imageBuild(w http.ResponseWriter, r *http.Request) error {
 			if im := d.images.byID[id]; im != nil {
 				d.images.tag(im, ref)
 				im.tagged = d.now()
-				d.events.emit("image", "tag", im.id, map[string]string{"name": ref.tagged()})
+				d.events.emit("image", "tag", im.id, im.eventAttrs(ref.tagged()))
 			}
 			return nil
 		})

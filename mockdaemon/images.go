@@ -725,14 +725,34 @@ func (d *Daemon) historyLocked(im *image) []any {
 	return out
 }
 
-// deleteImageLocked implements dockerd's image delete rules; d.mu held.
-// With prune, the untagged images it was made from that nothing else uses
-// go with it (a build's steps).
+// deleteImageLocked implements dockerd's image delete rules and sends
+// its events: an untag per reference removed and a delete per image
+// removed, each by the image's id, none for the layers; d.mu held. With
+// prune, the untagged images it was made from that nothing else uses go
+// with it (a build's steps).
 func (d *Daemon) deleteImageLocked(name string, force, prune bool) ([]map[string]string, error) {
 	im, err := d.images.get(name)
 	if err != nil {
 		return nil, err
 	}
+	layers := d.layerIDsLocked()
+	res, err := d.deleteImageRecordsLocked(im, name, force, prune)
+	for _, e := range res {
+		if _, ok := e["Untagged"]; ok {
+			// only the named image loses references (the images pruned
+			// with it had none); it still exists then: its labels too
+			d.events.emit("image", "untag", im.id, im.eventAttrs(im.id))
+		}
+		if id, ok := e["Deleted"]; ok && !layers[id] {
+			d.events.emit("image", "delete", id, map[string]string{"name": id})
+		}
+	}
+	return res, err
+}
+
+// deleteImageRecordsLocked deletes im, named name, and lists what went;
+// d.mu held.
+func (d *Daemon) deleteImageRecordsLocked(im *image, name string, force, prune bool) ([]map[string]string, error) {
 	hasChildren := d.images.children()[im.id] > 0
 	var running, stopped *container
 	for _, c := range d.sortedContainersLocked() {
@@ -819,6 +839,28 @@ func (d *Daemon) removeImageLocked(im *image) []map[string]string {
 
 func looksLikeIDExact(name string, im *image) bool {
 	return looksLikeID(name) && strings.HasPrefix(im.id, "sha256:"+strings.TrimPrefix(name, "sha256:"))
+}
+
+// eventAttrs are the attributes of an event of an image that exists:
+// its labels and name.
+func (im *image) eventAttrs(name string) map[string]string {
+	attrs := maps.Clone(im.file.Config.Labels)
+	if attrs == nil {
+		attrs = map[string]string{}
+	}
+	attrs["name"] = name
+	return attrs
+}
+
+// layerIDsLocked is the set of the layers' ids; d.mu held.
+func (d *Daemon) layerIDsLocked() map[string]bool {
+	ids := map[string]bool{}
+	for _, im := range d.images.byID {
+		for _, l := range im.layers {
+			ids[l.diffID] = true
+		}
+	}
+	return ids
 }
 
 func (d *Daemon) layerInUseLocked(diffID string) bool {

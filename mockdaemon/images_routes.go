@@ -157,7 +157,7 @@ func (d *Daemon) imageTag(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		d.images.tag(im, ref)
-		d.events.emit("image", "tag", im.id, map[string]string{"name": ref.tagged()})
+		d.events.emit("image", "tag", im.id, im.eventAttrs(ref.tagged()))
 		return nil
 	})
 }
@@ -169,9 +169,7 @@ func (d *Daemon) imageDelete(w http.ResponseWriter, r *http.Request) error {
 	}
 	force, prune := boolParam(r, "force"), !boolParam(r, "noprune")
 	res, err := lockedValue(d, func() ([]map[string]string, error) {
-		res, err := d.deleteImageLocked(name, force, prune)
-		d.emitDeleteEventsLocked(res)
-		return res, err
+		return d.deleteImageLocked(name, force, prune)
 	})
 	if err != nil {
 		return err
@@ -181,19 +179,6 @@ func (d *Daemon) imageDelete(w http.ResponseWriter, r *http.Request) error {
 		out[i] = e
 	}
 	return writeJSON(w, http.StatusOK, out)
-}
-
-// emitDeleteEventsLocked sends the untag and delete events of what an
-// image deletion reports; d.mu held.
-func (d *Daemon) emitDeleteEventsLocked(res []map[string]string) {
-	for _, e := range res {
-		if t, ok := e["Untagged"]; ok {
-			d.events.emit("image", "untag", t, map[string]string{"name": t})
-		}
-		if id, ok := e["Deleted"]; ok {
-			d.events.emit("image", "delete", id, map[string]string{"name": id})
-		}
-	}
 }
 
 // imagePrune removes unused images by dockerd's mechanism: the
@@ -258,7 +243,6 @@ func (d *Daemon) imagePrune(w http.ResponseWriter, r *http.Request) error {
 				if err != nil {
 					continue
 				}
-				d.emitDeleteEventsLocked(res)
 				deleted = append(deleted, res...)
 			}
 		}

@@ -1,6 +1,7 @@
 package mockdaemon_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/url"
 	"testing"
@@ -186,4 +187,39 @@ func TestImagePrune(t *testing.T) {
 		assert.Equal(t, 400, r.status, filters)
 		assert.Equal(t, want, r.message(), filters)
 	}
+}
+
+// TestImageDeleteEvents: deleting an image sends, as dockerd, an untag
+// event per reference and a delete event per image that went, none for
+// its layers.
+func TestImageDeleteEvents(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	c.build("ev:1", "FROM busybox\nLABEL team=a\nRUN echo 1 > /f\n")
+	var im struct{ Id, Parent string }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/images/ev:1/json", nil).body, &im))
+	parent := im.Parent
+	r := c.do("DELETE", "/v1.41/images/ev:1", nil)
+	require.Equal(t, 200, r.status, "%s", r.body)
+	var res []map[string]string
+	require.NoError(t, json.Unmarshal(r.body, &res))
+	require.Len(t, res, 4, "untagged, the image, its layer, the LABEL step's image: %s", r.body)
+
+	r = c.do("GET", `/v1.41/events?since=0&until=`+untilNow()+`&filters={"type":["image"],"event":["untag","delete"]}`, nil)
+	require.Equal(t, 200, r.status)
+	var got []string
+	var attrs []map[string]string
+	dec := json.NewDecoder(bytes.NewReader(r.body))
+	for dec.More() {
+		var e struct {
+			Action, ID string
+			Actor      struct{ Attributes map[string]string }
+		}
+		require.NoError(t, dec.Decode(&e))
+		got = append(got, e.Action+" "+e.ID)
+		attrs = append(attrs, e.Actor.Attributes)
+	}
+	// the LABEL step's image goes with it (prune), with a delete of its own
+	assert.Equal(t, []string{"untag " + im.Id, "delete " + im.Id, "delete " + parent}, got)
+	// the untagged image still exists: its labels come with the event
+	assert.Equal(t, []map[string]string{{"name": im.Id, "team": "a"}, {"name": im.Id}, {"name": parent}}, attrs)
 }

@@ -193,7 +193,7 @@ func (d *Daemon) imageImport(w http.ResponseWriter, r *http.Request, src string)
 		if ref.tag != "" {
 			d.images.tag(im, ref)
 		}
-		d.events.emit("image", "import", im.id, map[string]string{"name": im.id})
+		d.events.emit("image", "import", im.id, im.eventAttrs(im.id))
 		return im, nil
 	})
 	if err != nil {
@@ -399,7 +399,7 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 				js.msg(map[string]any{"stream": "Loaded image: " + ref.tagged() + "\n"})
 			}
 		}
-		d.emit("image", "load", im.id, map[string]string{"name": im.id})
+		d.emit("image", "load", im.id, im.eventAttrs(im.id))
 	}
 	if !js.started {
 		js.msg(map[string]any{"stream": ""})
