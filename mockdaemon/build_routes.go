@@ -286,9 +286,7 @@ func (d *Daemon) imageBuild(w http.ResponseWriter, r *http.Request) error {
 	for _, ref := range tags {
 		_ = d.locked(func() error {
 			if im := d.images.byID[id]; im != nil {
-				d.images.tag(im, ref)
-				im.tagged = d.now()
-				d.events.emit("image", "tag", im.id, im.eventAttrs(ref.tagged()))
+				d.tagImageLocked(im, ref)
 			}
 			return nil
 		})

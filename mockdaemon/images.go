@@ -93,7 +93,7 @@ type image struct {
 	size     int64
 	manifest []byte
 	parent   string    // the image it was built or committed from, for history
-	tagged   time.Time // when a build last tagged it (Metadata.LastTagTime)
+	tagged   time.Time // when it was last tagged (Metadata.LastTagTime); see tagImageLocked
 }
 
 func (im *image) shortID() string { return strings.TrimPrefix(im.id, "sha256:")[:12] }
@@ -839,6 +839,15 @@ func (d *Daemon) removeImageLocked(im *image) []map[string]string {
 
 func looksLikeIDExact(name string, im *image) bool {
 	return looksLikeID(name) && strings.HasPrefix(im.id, "sha256:"+strings.TrimPrefix(name, "sha256:"))
+}
+
+// tagImageLocked tags im as dockerd's TagImage does (for a tag, a build,
+// a commit, an import; not a pull or a load): it records the time in
+// Metadata.LastTagTime and sends a tag event; d.mu held.
+func (d *Daemon) tagImageLocked(im *image, ref imageRef) {
+	d.images.tag(im, ref)
+	im.tagged = d.now()
+	d.events.emit("image", "tag", im.id, im.eventAttrs(ref.tagged()))
 }
 
 // eventAttrs are the attributes of an event of an image that exists:

@@ -156,8 +156,7 @@ func (d *Daemon) imageTag(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		d.images.tag(im, ref)
-		d.events.emit("image", "tag", im.id, im.eventAttrs(ref.tagged()))
+		d.tagImageLocked(im, ref)
 		return nil
 	})
 }
@@ -337,7 +336,7 @@ func (d *Daemon) commit(w http.ResponseWriter, r *http.Request) error {
 		im.parent = c.imageID
 		im = d.images.put(im)
 		if ref.tag != "" {
-			d.images.tag(im, ref)
+			d.tagImageLocked(im, ref)
 		}
 		d.emitContainerLocked(c, "commit", "comment", f.Comment)
 		return im, nil

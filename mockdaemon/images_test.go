@@ -3,6 +3,8 @@ package mockdaemon_test
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"net/http"
 	"net/url"
 	"testing"
 
@@ -222,4 +224,47 @@ func TestImageDeleteEvents(t *testing.T) {
 	assert.Equal(t, []string{"untag " + im.Id, "delete " + im.Id, "delete " + parent}, got)
 	// the untagged image still exists: its labels come with the event
 	assert.Equal(t, []map[string]string{{"name": im.Id, "team": "a"}, {"name": im.Id}, {"name": parent}}, attrs)
+}
+
+// TestLastTagTime: as in dockerd, tagging an image (a tag, a commit or an
+// import given a tag) records the time in Metadata.LastTagTime and sends
+// a tag event; an image never tagged so has the zero time.
+func TestLastTagTime(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	lastTag := func(name string) string {
+		var im struct{ Metadata struct{ LastTagTime string } }
+		r := c.do("GET", "/v1.41/images/"+name+"/json", nil)
+		require.Equal(t, 200, r.status, "%s: %s", name, r.body)
+		require.NoError(t, json.Unmarshal(r.body, &im))
+		return im.Metadata.LastTagTime
+	}
+	const zero = "0001-01-01T00:00:00Z"
+	require.Equal(t, zero, lastTag("busybox"), "the seeded image was never tagged by the daemon")
+
+	require.Equal(t, 201, c.do("POST", "/v1.41/images/busybox/tag?repo=again&tag=1", nil).status)
+	assert.NotEqual(t, zero, lastTag("again:1"))
+
+	id := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"true"}})
+	require.Equal(t, 201, c.do("POST", "/v1.41/commit?container="+id+"&repo=committed&tag=1", nil).status)
+	assert.NotEqual(t, zero, lastTag("committed:1"))
+
+	req, err := http.NewRequestWithContext(t.Context(), "POST", "http://docker/v1.41/images/create?fromSrc=-&repo=imported&tag=1", bytes.NewReader(tarOf(t, map[string]string{"f": "x"})))
+	require.NoError(t, err)
+	resp, err := c.hc.Do(req)
+	require.NoError(t, err)
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	require.Equal(t, 200, resp.StatusCode)
+	assert.NotEqual(t, zero, lastTag("imported:1"))
+
+	r := c.do("GET", `/v1.41/events?since=0&until=`+untilNow()+`&filters={"type":["image"],"event":["tag"]}`, nil)
+	require.Equal(t, 200, r.status)
+	var names []string
+	dec := json.NewDecoder(bytes.NewReader(r.body))
+	for dec.More() {
+		var e struct{ Actor struct{ Attributes map[string]string } }
+		require.NoError(t, dec.Decode(&e))
+		names = append(names, e.Actor.Attributes["name"])
+	}
+	assert.Equal(t, []string{"again:1", "committed:1", "imported:1"}, names)
 }

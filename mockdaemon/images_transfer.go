@@ -191,7 +191,7 @@ func (d *Daemon) imageImport(w http.ResponseWriter, r *http.Request, src string)
 		}
 		im = d.images.put(im)
 		if ref.tag != "" {
-			d.images.tag(im, ref)
+			d.tagImageLocked(im, ref)
 		}
 		d.events.emit("image", "import", im.id, im.eventAttrs(im.id))
 		return im, nil
