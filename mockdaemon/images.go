@@ -534,12 +534,14 @@ func (im *image) graphDriverData() map[string]string {
 // config's fields.
 func imageConfigJSON(cfg imageConfig, ver apiVersion) map[string]any {
 	config := map[string]any{
-		"Env":        nonNil(cfg.Env),
 		"Cmd":        cfg.Cmd,
 		"Entrypoint": cfg.Entrypoint,
 		"WorkingDir": cfg.WorkingDir,
 		"Labels":     cfg.Labels,
 		"User":       cfg.User,
+	}
+	if cfg.Env != nil {
+		config["Env"] = cfg.Env
 	}
 	if cfg.ExposedPorts != nil {
 		config["ExposedPorts"] = cfg.ExposedPorts
@@ -566,6 +568,7 @@ func imageConfigJSON(cfg imageConfig, ver apiVersion) map[string]any {
 			config[k] = false
 		}
 		config["Image"] = cfg.Image
+		config["Env"] = cfg.Env // null when none: a container Config's
 		config["Volumes"] = cfg.Volumes
 		config["OnBuild"] = cfg.OnBuild
 	}

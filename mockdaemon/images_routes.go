@@ -296,8 +296,11 @@ func repoTagParams(r *http.Request) (imageRef, error) {
 	return parseRef(repo, true)
 }
 
-// commit makes an image from a container: its config (with the body's
-// overrides and the changes) over one layer holding its filesystem.
+// commit makes an image from a container as dockerd's commit does: a
+// child of the container's image with the container's config (the body's
+// overrides and the changes applied), the container and its config
+// recorded, and a layer of the container's changes (none when it changed
+// nothing, an empty step of the history then).
 func (d *Daemon) commit(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	var body containerConfig
@@ -310,26 +313,40 @@ func (d *Daemon) commit(w http.ResponseWriter, r *http.Request) error {
 	}
 	var c *container
 	var f imageFile
-	var fsys *memfs.FS
+	var parent *image
+	var changes []memfs.Change
 	if err := d.locked(func() error {
 		var err error
 		if c, err = d.getContainerLocked(q.Get("container")); err != nil {
 			return err
 		}
 		f, err = d.commitFileLocked(c, body, q.Get("author"), q.Get("comment"), q["changes"])
-		fsys = c.fs
+		parent, changes = d.images.byID[c.imageID], d.changesLocked(c)
 		return err
 	}); err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := fsys.Snapshot(&buf); err != nil {
+	lay, err := newLayer(c.fs, changes)
+	if err != nil {
 		return errInternal(err.Error())
 	}
-	data := buf.Bytes()
-	lay := layer{data: data, diffID: digestOf(data)}
+	var layers []layer
+	var fsys *memfs.FS
+	if parent != nil {
+		layers, fsys = slices.Clone(parent.layers), parent.fs.Clone()
+	} else {
+		fsys = memfs.New()
+	}
+	fsys.SetClock(d.cfg.Clock)
+	if lay != nil {
+		layers = append(layers, *lay)
+		if err := fsys.ExtractLayer(bytes.NewReader(lay.data)); err != nil {
+			return errInternal(err.Error())
+		}
+	}
+	f.History[len(f.History)-1].EmptyLayer = lay == nil
 	im, err := lockedValue(d, func() (*image, error) {
-		im, err := d.images.build(f, []layer{lay})
+		im, err := d.images.finish(&image{layers: layers, fs: fsys}, f)
 		if err != nil {
 			return nil, errInternal(err.Error())
 		}
@@ -356,12 +373,19 @@ func (d *Daemon) commitFileLocked(c *container, body containerConfig, author, co
 		f = parent.file
 		f.History = slices.Clone(parent.file.History)
 	}
-	f.Architecture, f.OS = goArch(), "linux"
+	if f.Architecture == "" {
+		f.Architecture = goArch()
+	}
+	f.OS = "linux"
 	f.Created = d.now()
 	f.Author = author
 	f.Comment = comment
+	f.Container = c.id
+	f.DockerVersion = d.cfg.ServerVersion
 	cc := c.config
-	f.Config = imageConfig{User: cc.User, ExposedPorts: cc.ExposedPorts, Env: cc.Env, Cmd: cc.Cmd, Entrypoint: cc.Entrypoint, Volumes: cc.Volumes, WorkingDir: cc.WorkingDir, Labels: maps.Clone(cc.Labels), StopSignal: cc.StopSignal, OnBuild: cc.OnBuild}
+	containerConfig := imageConfig{Hostname: cc.Hostname, User: cc.User, ExposedPorts: cc.ExposedPorts, Env: cc.Env, Cmd: cc.Cmd, Entrypoint: cc.Entrypoint, Volumes: cc.Volumes, WorkingDir: cc.WorkingDir, Labels: maps.Clone(cc.Labels), StopSignal: cc.StopSignal, OnBuild: cc.OnBuild, Image: cc.Image}
+	f.ContainerConfig = &containerConfig
+	f.Config = containerConfig.clone()
 	if body.Cmd != nil {
 		f.Config.Cmd = body.Cmd
 	}
@@ -387,7 +411,7 @@ func (d *Daemon) commitFileLocked(c *container, body containerConfig, author, co
 			}
 		}
 	}
-	f.History = append(f.History, historyEntry{Created: f.Created, CreatedBy: strings.Join(append([]string{c.path}, c.args...), " "), Comment: f.Comment, Author: f.Author})
+	f.History = append(f.History, historyEntry{Created: f.Created, CreatedBy: strings.Join(cc.Cmd, " "), Comment: f.Comment, Author: f.Author})
 	return f, nil
 }
 

@@ -228,7 +228,8 @@ func TestImageDeleteEvents(t *testing.T) {
 
 // TestLastTagTime: as in dockerd, tagging an image (a tag, a commit or an
 // import given a tag) records the time in Metadata.LastTagTime and sends
-// a tag event; an image never tagged so has the zero time.
+// a tag event; an image never tagged so has the zero time. (And an
+// import's image records what dockerd's does.)
 func TestLastTagTime(t *testing.T) {
 	_, c := newClient(t, mockdaemon.Config{})
 	lastTag := func(name string) string {
@@ -248,7 +249,7 @@ func TestLastTagTime(t *testing.T) {
 	require.Equal(t, 201, c.do("POST", "/v1.41/commit?container="+id+"&repo=committed&tag=1", nil).status)
 	assert.NotEqual(t, zero, lastTag("committed:1"))
 
-	req, err := http.NewRequestWithContext(t.Context(), "POST", "http://docker/v1.41/images/create?fromSrc=-&repo=imported&tag=1", bytes.NewReader(tarOf(t, map[string]string{"f": "x"})))
+	req, err := http.NewRequestWithContext(t.Context(), "POST", "http://docker/v1.41/images/create?fromSrc=-&repo=imported&tag=1&changes="+url.QueryEscape("ENV IMPORTED=1"), bytes.NewReader(tarOf(t, map[string]string{"f": "x"})))
 	require.NoError(t, err)
 	resp, err := c.hc.Do(req)
 	require.NoError(t, err)
@@ -257,14 +258,82 @@ func TestLastTagTime(t *testing.T) {
 	require.Equal(t, 200, resp.StatusCode)
 	assert.NotEqual(t, zero, lastTag("imported:1"))
 
+	// an import's changes go to Config only; the daemon writes its version
+	var imported struct {
+		DockerVersion           string
+		Config, ContainerConfig struct{ Env []string }
+	}
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/images/imported:1/json", nil).body, &imported))
+	assert.Equal(t, []string{"IMPORTED=1"}, imported.Config.Env)
+	assert.Nil(t, imported.ContainerConfig.Env)
+	assert.NotEmpty(t, imported.DockerVersion)
+
 	r := c.do("GET", `/v1.41/events?since=0&until=`+untilNow()+`&filters={"type":["image"],"event":["tag"]}`, nil)
 	require.Equal(t, 200, r.status)
 	var names []string
 	dec := json.NewDecoder(bytes.NewReader(r.body))
 	for dec.More() {
-		var e struct{ Actor struct{ Attributes map[string]string } }
+		var e struct {
+			Actor struct{ Attributes map[string]string }
+		}
 		require.NoError(t, dec.Decode(&e))
 		names = append(names, e.Actor.Attributes["name"])
 	}
 	assert.Equal(t, []string{"again:1", "committed:1", "imported:1"}, names)
+}
+
+// TestCommitRecord: a commit's image is, as dockerd's, a child of the
+// container's image: its layers and one of the container's changes (none
+// when it changed nothing: an empty step), the container, its config
+// (hostname, image, command) in ContainerConfig and Config, the daemon's
+// version, and the Cmd as the history step.
+func TestCommitRecord(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{ServerVersion: "20.10.99"})
+	type record struct {
+		Id, Parent, Container, DockerVersion string
+		ContainerConfig, Config              struct {
+			Hostname, Image string
+			Cmd             []string
+		}
+		RootFS struct{ Layers []string }
+	}
+	inspect := func(name string) record {
+		var im record
+		r := c.do("GET", "/v1.41/images/"+name+"/json", nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		require.NoError(t, json.Unmarshal(r.body, &im))
+		return im
+	}
+	base := inspect("busybox")
+
+	id := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "echo committed > /marker"}})
+	r := c.do("POST", "/v1.41/commit?container="+id+"&repo=rec&tag=1", map[string]any{"Cmd": []string{"cat", "/marker"}})
+	require.Equal(t, 201, r.status, "%s", r.body)
+	im := inspect("rec:1")
+	assert.Equal(t, base.Id, im.Parent)
+	assert.Equal(t, id, im.Container)
+	assert.Equal(t, "20.10.99", im.DockerVersion)
+	assert.Equal(t, id[:12], im.ContainerConfig.Hostname)
+	assert.Equal(t, "busybox", im.ContainerConfig.Image)
+	assert.Equal(t, []string{"sh", "-c", "echo committed > /marker"}, im.ContainerConfig.Cmd)
+	assert.Equal(t, id[:12], im.Config.Hostname)
+	assert.Equal(t, "busybox", im.Config.Image)
+	assert.Equal(t, []string{"cat", "/marker"}, im.Config.Cmd, "the body's Cmd")
+	if assert.Len(t, im.RootFS.Layers, len(base.RootFS.Layers)+1) {
+		assert.Equal(t, base.RootFS.Layers, im.RootFS.Layers[:len(base.RootFS.Layers)])
+	}
+	var hist []struct {
+		CreatedBy string
+		Size      int64
+	}
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/images/rec:1/history", nil).body, &hist))
+	assert.Equal(t, "sh -c echo committed > /marker", hist[0].CreatedBy)
+	assert.Equal(t, int64(len("committed\n")), hist[0].Size, "the layer holds /marker only")
+
+	// a container that changed nothing: no layer of its own
+	id = c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"true"}})
+	require.Equal(t, 201, c.do("POST", "/v1.41/commit?container="+id+"&repo=rec&tag=2", nil).status)
+	assert.Equal(t, base.RootFS.Layers, inspect("rec:2").RootFS.Layers)
+	out, _ := readFrames(t, c.do("GET", "/containers/"+c.runWait(map[string]any{"Image": "rec:1"})+"/logs?stdout=1", nil).body)
+	assert.Equal(t, "committed\n", out, "the committed image runs with its files")
 }

@@ -168,7 +168,9 @@ func (d *Daemon) imageImport(w http.ResponseWriter, r *http.Request, src string)
 	if err != nil {
 		return errInvalid("mockdaemon: read import body: " + err.Error())
 	}
-	var f imageFile
+	// as dockerd's import: the changes go to Config only, ContainerConfig
+	// stays empty, and the daemon writes its version
+	f := imageFile{ContainerConfig: &imageConfig{}, DockerVersion: d.cfg.ServerVersion}
 	f.Architecture = goArch()
 	f.OS = "linux"
 	f.Created = d.now()
