@@ -44,9 +44,11 @@ var depsRules = `
 	testing/... < TESTING;
 
 	# go.mod's requirements, each for one opt-in package. testify is for
-	# tests only: no line lets a package import it.
+	# tests and the conformance suite (which only tests link), no other line
+	# lets a package import it.
 	golang.org/x/crypto/... < SSH;
 	github.com/gorilla/websocket < WEBSOCKET;
+	github.com/stretchr/testify/... < TESTIFY;
 
 	# The client, bottom up. dial, mux and tarstream are leaves: mux and
 	# tarstream know no HTTP, dial no API.
@@ -79,7 +81,7 @@ var depsRules = `
 	< mockdaemon;
 
 	# The conformance suite: the client against any daemon.
-	dockwire, endpoints/attachws, internal/faultproxy, CRYPTO, TESTING
+	dockwire, endpoints/attachws, internal/faultproxy, CRYPTO, TESTING, TESTIFY
 	< conformance;
 
 	# Programs. fuzz's targets are all tests.

@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/dockwire/dockwire"
 	"github.com/dockwire/dockwire/dial"
 )
@@ -103,35 +106,28 @@ func (e *Env) Cleanup(fn func(ctx context.Context) error) {
 	e.T.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if err := fn(ctx); err != nil {
-			e.T.Errorf("cleanup: %v", err)
-		}
+		assert.NoError(e.T, fn(ctx), "cleanup")
 	})
 }
 
+// A scenario is one leaf of the suite's tree: its name is
+// resource/operation/scenario.
 type scenario struct {
-	name    string
-	timeout time.Duration
-	run     func(e *Env)
+	name string
+	run  func(e *Env)
 }
 
-// scenarios is the suite, in order; each file adds its own in init.
-var scenarios []scenario
-
-func register(name string, run func(e *Env)) {
-	scenarios = append(scenarios, scenario{name: name, run: run, timeout: 2 * time.Minute})
-}
+// scenarioTimeout bounds each scenario's context.
+const scenarioTimeout = 2 * time.Minute
 
 // Scenarios lists the suite's scenario names, in the order they run.
 func Scenarios() []string {
-	names := make([]string, 0, len(scenarios)+1)
-	for _, s := range scenarios {
+	var names []string
+	for _, s := range suite() {
 		names = append(names, s.name)
 	}
 	return append(names, leftoversName)
 }
-
-const leftoversName = "suite/cleanup/nothing-left-behind"
 
 // Run runs every scenario against target as subtests of t.
 func Run(t *testing.T, target Target) {
@@ -140,21 +136,17 @@ func Run(t *testing.T, target Target) {
 		target.Image = DefaultImage
 	}
 	cli, err := dockwire.New(target.Config, target.Options)
-	if err != nil {
-		t.Fatalf("conformance: client for %s: %v", target.Name, err)
-	}
+	require.NoError(t, err, "conformance: client for %s", target.Name)
 	t.Cleanup(func() { cli.Close() })
 	var id [4]byte
 	rand.Read(id[:])
 	runID := hex.EncodeToString(id[:])
 
-	setupCtx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	setupCtx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	if err := ensureImage(setupCtx, cli, target); err != nil {
-		t.Fatalf("conformance: test image %s on %s: %v", target.Image, target.Name, err)
-	}
+	require.NoError(t, ensureImage(setupCtx, cli, target), "conformance: test image %s on %s", target.Image, target.Name)
 
-	for _, s := range scenarios {
+	for _, s := range suite() {
 		t.Run(s.name, func(t *testing.T) {
 			if reason, ok := target.Skip[s.name]; ok {
 				if strings.TrimSpace(reason) == "" {
@@ -162,20 +154,16 @@ func Run(t *testing.T, target Target) {
 				}
 				t.Skip(reason)
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
+			ctx, cancel := context.WithTimeout(t.Context(), scenarioTimeout)
 			defer cancel()
 			s.run(&Env{T: t, Ctx: ctx, Client: cli, Target: target, RunID: runID, Image: target.Image})
 		})
 	}
 	t.Run(leftoversName, func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 		defer cancel()
 		left, err := leftovers(ctx, cli, runID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(left) > 0 {
-			t.Fatalf("left behind by run %s: %s", runID, strings.Join(left, ", "))
-		}
+		require.NoError(t, err, "listing what run %s left behind", runID)
+		assert.Empty(t, left, "left behind by run %s", runID)
 	})
 }

@@ -1,41 +1,36 @@
 package conformance
 
 import (
-	"archive/tar"
 	"bytes"
 	"context"
 	"errors"
-	"io"
-	"os"
-	"path/filepath"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dockwire/dockwire"
 	"github.com/dockwire/dockwire/endpoints"
+	"github.com/dockwire/dockwire/mux"
 	"github.com/dockwire/dockwire/wire"
 )
 
-// containers returns the Container operations of the target's client.
-func (e *Env) containers() *endpoints.ContainerService { return e.Client.Containers }
-
-// removeLater registers the forced removal of container id.
-func (e *Env) removeLater(id string) {
-	cs := e.containers()
-	e.Cleanup(func(ctx context.Context) error {
-		_, err := cs.Delete(ctx, id, endpoints.ContainerDeleteOptions{Force: true, RemoveVolumes: true})
-		if errors.Is(err, wire.ErrNotFound) {
-			return nil
-		}
-		return err
-	})
-}
-
-// newContainer creates a labelled container of the test image (unless cfg
-// names another) and registers its removal.
-func (e *Env) newContainer(cfg endpoints.ContainerConfig, hc *endpoints.HostConfig) string {
-	e.T.Helper()
-	return e.create(endpoints.ContainerCreateOptions{Config: cfg, HostConfig: hc})
-}
+// The container helpers. Every container a scenario makes goes through
+// create: it carries the run's label, is made from the test image unless its
+// config names another, and is force-removed when the scenario ends. The
+// others build on it:
+//
+//	create(opts)        created from full options (a name, networking)
+//	container(cfg, hc)  created from a config and host config
+//	run(cfg, hc)        created and started
+//	runToExit(cfg, hc)  run and waited for: its id, exit code and output
+//
+// command is the config of a plain command; start, wait, remove and state
+// act on any container, attachStarted attaches before the start.
 
 // create creates a container from opts, with the test image unless
 // opts.Config names another and the run's labels added to its own, and
@@ -47,39 +42,107 @@ func (e *Env) create(opts endpoints.ContainerCreateOptions) string {
 		cfg.Image = e.Image
 	}
 	labels := e.Labels()
-	for k, v := range cfg.Labels {
-		labels[k] = v
-	}
+	maps.Copy(labels, cfg.Labels)
 	cfg.Labels = labels
-	res, err := e.containers().Create(e.Ctx, opts)
-	if err != nil {
-		e.T.Fatalf("create: %v", err)
-	}
+	res, err := e.Client.Containers.Create(e.Ctx, opts)
+	require.NoError(e.T, err, "create")
 	e.removeLater(res.ID)
 	return res.ID
+}
+
+// container creates a container from cfg and hc (see create).
+func (e *Env) container(cfg endpoints.ContainerConfig, hc *endpoints.HostConfig) string {
+	e.T.Helper()
+	return e.create(endpoints.ContainerCreateOptions{Config: cfg, HostConfig: hc})
+}
+
+// run creates a container from cfg and hc (see create) and starts it.
+func (e *Env) run(cfg endpoints.ContainerConfig, hc *endpoints.HostConfig) string {
+	e.T.Helper()
+	id := e.container(cfg, hc)
+	e.start(id)
+	return id
+}
+
+// runToExit runs a container from cfg and hc (see run), waits for it to
+// exit and returns its id, exit code and output (stdout and stderr
+// together).
+func (e *Env) runToExit(cfg endpoints.ContainerConfig, hc *endpoints.HostConfig) (id string, code int64, output string) {
+	e.T.Helper()
+	id = e.run(cfg, hc)
+	return id, e.wait(id), e.logsOf(id)
+}
+
+// command is the config of a container of the test image running args.
+func command(args ...string) endpoints.ContainerConfig {
+	return endpoints.ContainerConfig{Cmd: args}
+}
+
+// attachStarted creates a container from cfg, attaches with opts before
+// starting it (so no output is missed) and starts it.
+func (e *Env) attachStarted(cfg endpoints.ContainerConfig, opts endpoints.ContainerAttachOptions) (string, *mux.Conn) {
+	e.T.Helper()
+	id := e.container(cfg, nil)
+	conn, err := e.Client.Containers.Attach(e.Ctx, id, opts)
+	require.NoError(e.T, err, "attach")
+	e.T.Cleanup(func() { conn.Close() })
+	e.start(id)
+	return id, conn
 }
 
 // start starts container id.
 func (e *Env) start(id string) {
 	e.T.Helper()
-	if _, err := e.containers().Start(e.Ctx, id, endpoints.ContainerStartOptions{}); err != nil {
-		e.T.Fatalf("start: %v", err)
+	_, err := e.Client.Containers.Start(e.Ctx, id, endpoints.ContainerStartOptions{})
+	require.NoError(e.T, err, "start")
+}
+
+// wait waits for container id to stop and returns its exit code.
+func (e *Env) wait(id string) int64 {
+	e.T.Helper()
+	res, err := e.Client.Containers.Wait(e.Ctx, id, endpoints.ContainerWaitOptions{})
+	require.NoError(e.T, err, "wait")
+	return res.StatusCode
+}
+
+// remove force-removes container id now.
+func (e *Env) remove(id string) {
+	e.T.Helper()
+	assert.NoError(e.T, ignoreNotFound(removeContainer(e.Ctx, e.Client, id)), "remove %s", id)
+}
+
+// removeLater registers the forced removal of container id (with its
+// anonymous volumes) for the scenario's end: for containers made without
+// create, as Run makes them.
+func (e *Env) removeLater(id string) {
+	e.Cleanup(func(ctx context.Context) error { return removeContainer(ctx, e.Client, id) })
+}
+
+// removeContainer force-removes container id and its anonymous volumes; a
+// container already gone is no error.
+func removeContainer(ctx context.Context, cli *dockwire.Client, id string) error {
+	_, err := cli.Containers.Delete(ctx, id, endpoints.ContainerDeleteOptions{Force: true, RemoveVolumes: true})
+	return ignoreNotFound(err)
+}
+
+// ignoreNotFound is err unless it says the object is not there.
+func ignoreNotFound(err error) error {
+	if errors.Is(err, wire.ErrNotFound) {
+		return nil
 	}
+	return err
 }
 
-// started creates a labelled container from cfg and hc (see newContainer)
-// and starts it.
-func (e *Env) started(cfg endpoints.ContainerConfig, hc *endpoints.HostConfig) string {
+func (e *Env) state(id string) *endpoints.ContainerState {
 	e.T.Helper()
-	id := e.newContainer(cfg, hc)
-	e.start(id)
-	return id
-}
-
-// running creates and starts a labelled container running cmd.
-func (e *Env) running(hc *endpoints.HostConfig, cmd ...string) string {
-	e.T.Helper()
-	return e.started(endpoints.ContainerConfig{Cmd: cmd}, hc)
+	c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+	if err != nil {
+		e.T.Fatalf("inspect: %v", err)
+	}
+	if c.State == nil {
+		e.T.Fatalf("inspect: no State")
+	}
+	return c.State
 }
 
 // topUntil lists a container's processes until one row satisfies match or
@@ -89,7 +152,7 @@ func (e *Env) topUntil(id string, opts endpoints.ContainerTopOptions, match func
 	e.T.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		top, err := e.containers().Top(e.Ctx, id, opts)
+		top, err := e.Client.Containers.Top(e.Ctx, id, opts)
 		if err != nil {
 			e.T.Fatalf("top: %v", err)
 		}
@@ -105,125 +168,69 @@ func (e *Env) topUntil(id string, opts endpoints.ContainerTopOptions, match func
 	}
 }
 
-// exited runs cmd in a labelled container and waits for it to exit.
-func (e *Env) exited(cmd ...string) string {
+// logLines reads a container's logs with opts, stdout and stderr apart.
+func (e *Env) logLines(id string, opts endpoints.ContainerLogsOptions) (stdout, stderr string) {
 	e.T.Helper()
-	id := e.running(nil, cmd...)
-	e.exitCode(id)
-	return id
+	l, err := e.Client.Containers.Logs(e.Ctx, id, opts)
+	if err != nil {
+		e.T.Fatalf("logs %+v: %v", show(opts), err)
+	}
+	defer l.Close()
+	var o, s bytes.Buffer
+	if _, err := l.Demux(&o, &s); err != nil {
+		e.T.Fatalf("logs %+v: %v", show(opts), err)
+	}
+	return o.String(), s.String()
 }
 
-func (e *Env) state(id string) *endpoints.ContainerState {
+// logsOf returns a container's whole output, stdout and stderr together.
+func (e *Env) logsOf(id string) string {
 	e.T.Helper()
-	c, err := e.containers().Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+	return e.logsText(e.Client.Containers.Logs(e.Ctx, id, endpoints.ContainerLogsOptions{}))
+}
+
+// logsText reads a whole log stream (a container's, service's or task's),
+// stdout and stderr together, and closes it.
+func (e *Env) logsText(l *mux.Output, err error) string {
+	e.T.Helper()
+	if err != nil {
+		e.T.Fatalf("logs: %v", err)
+	}
+	defer l.Close()
+	var out bytes.Buffer
+	if _, err := l.Demux(&out, &out); err != nil {
+		e.T.Fatalf("logs: %v", err)
+	}
+	return out.String()
+}
+
+// name returns the container's name without its leading "/".
+func (e *Env) name(id string) string {
+	e.T.Helper()
+	c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 	if err != nil {
 		e.T.Fatalf("inspect: %v", err)
 	}
-	if c.State == nil {
-		e.T.Fatalf("inspect: no State")
-	}
-	return c.State
+	return strings.TrimPrefix(c.Name, "/")
 }
 
-// eventually polls cond every 50ms for up to d.
-func eventually(ctx context.Context, d time.Duration, cond func() bool) bool {
-	deadline := time.Now().Add(d)
-	for {
-		if cond() {
-			return true
-		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
-			return false
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-func init() {
-	register("containers/run/exit-code", func(e *Env) {
-		cmd := []string{"sh", "-c", "echo hi; echo bad >&2; exit 3"}
-		res, err := e.containers().Run(e.Ctx, endpoints.ContainerRunOptions{Image: e.Image, Command: cmd, Remove: true, Labels: e.Labels()})
-		if res.ID != "" {
-			e.removeLater(res.ID)
-		}
-		var ce *endpoints.ContainerError
-		if !errors.As(err, &ce) {
-			e.T.Fatalf("run: %v (%T), want *endpoints.ContainerError", err, err)
-		}
-		if ce.ExitCode != 3 || ce.Image != e.Image || strings.Join(ce.Command, " ") != strings.Join(cmd, " ") || string(ce.Stderr) != "bad\n" {
-			e.T.Errorf("ContainerError: code %d image %q command %q stderr %q", ce.ExitCode, ce.Image, ce.Command, ce.Stderr)
-		}
-		if string(res.Output) != "hi\n" {
-			e.T.Errorf("output %q, want %q", res.Output, "hi\n")
-		}
-		_, err = e.containers().Inspect(e.Ctx, res.ID, endpoints.ContainerInspectOptions{})
-		if !errors.Is(err, wire.ErrNotFound) {
-			e.T.Errorf("after Run with Remove, inspect: %v, want not found", err)
-		}
-	})
-	register("containers/run/stderr-and-autoremove", func(e *Env) {
-		res, err := e.containers().Run(e.Ctx, endpoints.ContainerRunOptions{Image: e.Image, Command: []string{"sh", "-c", "echo out; echo err >&2"},
-			Stderr: true, AutoRemove: true, Labels: e.Labels(), Env: []string{"X=1"}, MemLimit: "64m"})
-		if res.ID != "" {
-			e.removeLater(res.ID)
-		}
-		if err != nil {
-			e.T.Fatal(err)
-		}
-		if got := string(res.Output); got != "out\nerr\n" && got != "err\nout\n" {
-			e.T.Errorf("output %q, want out and err", got)
-		}
-		if !eventually(e.Ctx, 10*time.Second, func() bool {
-			_, err := e.containers().Inspect(e.Ctx, res.ID, endpoints.ContainerInspectOptions{})
-			return errors.Is(err, wire.ErrNotFound)
-		}) {
-			e.T.Errorf("AutoRemove container still there")
-		}
-	})
-	register("containers/run/detach", func(e *Env) {
-		res, err := e.containers().Run(e.Ctx, endpoints.ContainerRunOptions{Image: e.Image, Command: []string{"sleep", "60"}, Detach: true, Labels: e.Labels(), Init: true})
-		if res.ID != "" {
-			e.removeLater(res.ID)
-		}
-		if err != nil {
-			e.T.Fatal(err)
-		}
-		if st := e.state(res.ID); !st.Running {
-			e.T.Errorf("detached container not running: %+v", st)
-		}
-	})
-	register("containers/run/pull-missing-closed-port", func(e *Env) {
-		start := time.Now()
-		ctx, cancel := context.WithTimeout(e.Ctx, 60*time.Second)
-		defer cancel()
-		res, err := e.containers().Run(ctx, endpoints.ContainerRunOptions{Image: "127.0.0.1:9/none:x", Labels: e.Labels()})
-		if res.ID != "" {
-			e.removeLater(res.ID)
-		}
-		var werr *wire.Error
-		var serr *wire.StreamError
-		if !errors.As(err, &werr) && !errors.As(err, &serr) {
-			e.T.Fatalf("run of an image on a closed port: %v (%T), want the daemon's typed error", err, err)
-		}
-		e.T.Logf("pull of 127.0.0.1:9/none:x: %v", err)
-		if ctx.Err() != nil || time.Since(start) > 30*time.Second {
-			e.T.Errorf("pull failure took %v", time.Since(start))
-		}
-	})
-	register("containers/create/image-not-found", func(e *Env) {
-		_, err := e.containers().Create(e.Ctx, endpoints.ContainerCreateOptions{Config: endpoints.ContainerConfig{Image: "dockwire-absent:none", Labels: e.Labels()}})
+// containerScenarios are the scenarios of creating, inspecting, listing, naming, updating and removing containers, and the errors of every container operation.
+var containerScenarios = []scenario{
+	{"containers/create/image-not-found", func(e *Env) {
+		_, err := e.Client.Containers.Create(e.Ctx, endpoints.ContainerCreateOptions{Config: endpoints.ContainerConfig{Image: "dockwire-absent:none", Labels: e.Labels()}})
 		if !errors.Is(err, endpoints.ErrImageNotFound) || !errors.Is(err, wire.ErrNotFound) {
 			e.T.Fatalf("create with a missing image: %v, want ErrImageNotFound and wire.ErrNotFound", err)
 		}
-	})
-	register("containers/create/full-config", func(e *Env) {
+	}},
+
+	{"containers/create/full-config", func(e *Env) {
 		exposed, bindings, err := endpoints.PortBindings("127.0.0.1::80")
 		if err != nil {
 			e.T.Fatal(err)
 		}
 		init := true
 		st := 3
-		id := e.newContainer(endpoints.ContainerConfig{
+		id := e.container(endpoints.ContainerConfig{
 			Cmd: []string{"sleep", "60"}, Env: []string{"FOO=bar"}, WorkingDir: "/tmp", User: "1000", Hostname: "dwhost",
 			ExposedPorts: exposed, StopSignal: "SIGINT", StopTimeout: &st, Labels: map[string]string{"extra": "yes"},
 		}, &endpoints.HostConfig{
@@ -234,7 +241,7 @@ func init() {
 			CapAdd:        []string{"NET_ADMIN"}, CapDrop: []string{"MKNOD"}, ExtraHosts: []string{"dwpeer:10.1.2.3"},
 			DNS: []string{"10.0.0.53"}, ReadonlyRootfs: true, ShmSize: 8 << 20, SecurityOpt: []string{"no-new-privileges"},
 		})
-		c, err := e.containers().Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+		c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -268,16 +275,17 @@ func init() {
 		}
 		for _, c := range checks {
 			if !c.ok {
-				e.T.Errorf("inspect does not show %s as created: config %+v host config %+v", c.what, cfg, hc)
+				e.T.Errorf("inspect does not show %s as created: config %+v host config %+v", c.what, show(cfg), show(hc))
 			}
 		}
-	})
-	register("containers/list/filters", func(e *Env) {
-		done := e.exited("true")
-		live := e.running(nil, "sleep", "60")
+	}},
+
+	{"containers/list/filters", func(e *Env) {
+		done, _, _ := e.runToExit(command("true"), nil)
+		live := e.run(command("sleep", "60"), nil)
 		list := func(opts endpoints.ContainerListOptions) map[string]bool {
 			opts.Filters["label"] = append(opts.Filters["label"], e.LabelFilter())
-			got, err := e.containers().List(e.Ctx, opts)
+			got, err := e.Client.Containers.List(e.Ctx, opts)
 			if err != nil {
 				e.T.Fatal(err)
 			}
@@ -285,7 +293,7 @@ func init() {
 			for _, c := range got.Items {
 				m[c.ID] = true
 				if c.Labels[LabelKey] != e.RunID || c.ShortID() != c.ID[:12] {
-					e.T.Errorf("summary %+v", c)
+					e.T.Errorf("summary %+v", show(c))
 				}
 			}
 			return m
@@ -302,88 +310,26 @@ func init() {
 		if m := list(endpoints.ContainerListOptions{All: true, Filters: wire.Filters{"id": {live}}}); len(m) != 1 || !m[live] {
 			e.T.Errorf("id filter: %v", m)
 		}
-	})
-	register("containers/inspect/not-found", func(e *Env) {
-		_, err := e.containers().Inspect(e.Ctx, "dockwire-no-such-container", endpoints.ContainerInspectOptions{})
+	}},
+
+	{"containers/inspect/not-found", func(e *Env) {
+		_, err := e.Client.Containers.Inspect(e.Ctx, "dockwire-no-such-container", endpoints.ContainerInspectOptions{})
 		var werr *wire.Error
 		if !errors.Is(err, wire.ErrNotFound) || errors.Is(err, endpoints.ErrImageNotFound) || !errors.As(err, &werr) || werr.Message == "" {
 			e.T.Fatalf("inspect of a missing container: %v", err)
 		}
-	})
-	register("containers/logs/since-until-tail-timestamps", func(e *Env) {
-		id := e.exited("sh", "-c", "echo a; sleep 2; echo b")
-		read := func(opts endpoints.ContainerLogsOptions) []string {
-			l, err := e.containers().Logs(e.Ctx, id, opts)
-			if err != nil {
-				e.T.Fatal(err)
-			}
-			defer l.Close()
-			var out bytes.Buffer
-			if _, err := l.Demux(&out, &out); err != nil {
-				e.T.Fatal(err)
-			}
-			return strings.Fields(strings.TrimSpace(out.String()))
-		}
-		ts := read(endpoints.ContainerLogsOptions{Timestamps: true})
-		if len(ts) != 4 || ts[1] != "a" || ts[3] != "b" {
-			e.T.Fatalf("logs with timestamps: %q", ts)
-		}
-		ta, err1 := time.Parse(time.RFC3339Nano, ts[0])
-		tb, err2 := time.Parse(time.RFC3339Nano, ts[2])
-		if err1 != nil || err2 != nil || tb.Sub(ta) < time.Second {
-			e.T.Fatalf("timestamps %q %q: %v %v", ts[0], ts[2], err1, err2)
-		}
-		mid := ta.Add(tb.Sub(ta) / 2)
-		if got := read(endpoints.ContainerLogsOptions{Since: mid}); strings.Join(got, " ") != "b" {
-			e.T.Errorf("since: %q, want b", got)
-		}
-		if got := read(endpoints.ContainerLogsOptions{Until: mid}); strings.Join(got, " ") != "a" {
-			e.T.Errorf("until: %q, want a", got)
-		}
-		if got := read(endpoints.ContainerLogsOptions{Tail: "1"}); strings.Join(got, " ") != "b" {
-			e.T.Errorf("tail 1: %q, want b", got)
-		}
-		if got := read(endpoints.ContainerLogsOptions{Stderr: true}); len(got) != 0 {
-			e.T.Errorf("stderr only: %q, want nothing", got)
-		}
-	})
-	register("containers/logs/follow-stops-on-cancel", func(e *Env) {
-		id := e.running(nil, "sh", "-c", "while true; do echo tick; sleep 0.2; done")
-		ctx, cancel := context.WithCancel(e.Ctx)
-		defer cancel()
-		l, err := e.containers().Logs(ctx, id, endpoints.ContainerLogsOptions{Follow: true})
-		if err != nil {
-			e.T.Fatal(err)
-		}
-		defer l.Close()
-		pr, pw := io.Pipe()
-		done := make(chan error, 1)
-		go func() { _, err := l.Demux(pw, pw); pw.CloseWithError(err); done <- err }()
-		buf := make([]byte, 5)
-		if _, err := io.ReadFull(pr, buf); err != nil || string(buf) != "tick\n" {
-			e.T.Fatalf("first line: %q %v", buf, err)
-		}
-		go io.Copy(io.Discard, pr)
-		cancel()
-		select {
-		case err := <-done:
-			if err == nil {
-				e.T.Errorf("follow ended without error after cancel")
-			}
-		case <-time.After(5 * time.Second):
-			e.T.Fatal("follow did not stop within 5s of cancel")
-		}
-	})
-	register("containers/stats/one-shot-and-stream", func(e *Env) {
-		id := e.running(nil, "sleep", "60")
-		s, err := e.containers().StatsOnce(e.Ctx, id, endpoints.ContainerStatsOnceOptions{OneShot: true})
+	}},
+
+	{"containers/stats/one-shot-and-stream", func(e *Env) {
+		id := e.run(command("sleep", "60"), nil)
+		s, err := e.Client.Containers.StatsOnce(e.Ctx, id, endpoints.ContainerStatsOnceOptions{OneShot: true})
 		if err != nil {
 			e.T.Fatal(err)
 		}
 		if s.MemoryStats.Usage == 0 || s.CPUStats.CPUUsage.TotalUsage == 0 || s.Read.IsZero() {
-			e.T.Errorf("one-shot stats lack CPU or memory: %+v", s)
+			e.T.Errorf("one-shot stats lack CPU or memory: %+v", show(s))
 		}
-		st, err := e.containers().Stats(e.Ctx, id, endpoints.ContainerStatsOptions{})
+		st, err := e.Client.Containers.Stats(e.Ctx, id, endpoints.ContainerStatsOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -392,11 +338,12 @@ func init() {
 			e.T.Fatalf("stats stream: no sample: %v", st.Err())
 		}
 		if v := st.Value(); v.MemoryStats.Usage == 0 || v.ID != id {
-			e.T.Errorf("stream sample: %+v", v)
+			e.T.Errorf("stream sample: %+v", show(v))
 		}
-	})
-	register("containers/top/lists-process", func(e *Env) {
-		id := e.running(nil, "sleep", "123")
+	}},
+
+	{"containers/top/lists-process", func(e *Env) {
+		id := e.run(command("sleep", "123"), nil)
 		top := e.topUntil(id, endpoints.ContainerTopOptions{}, func(row []string) bool {
 			return strings.Contains(strings.Join(row, " "), "sleep 123")
 		})
@@ -407,10 +354,11 @@ func init() {
 		if len(top.Titles) == 0 || !found {
 			e.T.Errorf("top: %+v, want sleep 123", top)
 		}
-	})
-	register("containers/changes/touch", func(e *Env) {
-		id := e.exited("touch", "/x")
-		ch, err := e.containers().Changes(e.Ctx, id, endpoints.ContainerChangesOptions{})
+	}},
+
+	{"containers/changes/touch", func(e *Env) {
+		id, _, _ := e.runToExit(command("touch", "/x"), nil)
+		ch, err := e.Client.Containers.Changes(e.Ctx, id, endpoints.ContainerChangesOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -420,207 +368,39 @@ func init() {
 			}
 		}
 		e.T.Errorf("changes %+v lack an add of /x", ch)
-	})
-	register("containers/export/lists-busybox", func(e *Env) {
-		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
-		rc, err := e.containers().Export(e.Ctx, id, endpoints.ContainerExportOptions{})
-		if err != nil {
-			e.T.Fatal(err)
-		}
-		defer rc.Close()
-		tr := tar.NewReader(rc)
-		for {
-			h, err := tr.Next()
-			if err != nil {
-				e.T.Fatalf("export: no bin/busybox before %v", err)
-			}
-			if strings.TrimPrefix(h.Name, "/") == "bin/busybox" {
-				return
-			}
-		}
-	})
-	register("containers/archive/round-trip", func(e *Env) {
-		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
-		src := filepath.Join(e.T.TempDir(), "tree")
-		files := map[string]string{
-			"with space.txt":    "spaces\n",
-			"ünïcödé-файл":      "unicode\n",
-			"sub dir/nested.md": strings.Repeat("x", 70000),
-			"empty":             "",
-		}
-		for name, data := range files {
-			p := filepath.Join(src, name)
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				e.T.Fatal(err)
-			}
-			if err := os.WriteFile(p, []byte(data), 0o640); err != nil {
-				e.T.Fatal(err)
-			}
-		}
-		if err := os.Symlink("with space.txt", filepath.Join(src, "link to space")); err != nil {
-			e.T.Fatal(err)
-		}
-		cs := e.containers()
-		if _, err := cs.CopyTo(e.Ctx, id, src, "/tmp", endpoints.ContainerCopyToOptions{}); err != nil {
-			e.T.Fatalf("copy in: %v", err)
-		}
-		st, err := cs.StatPath(e.Ctx, id, "/tmp/tree/with space.txt", endpoints.ContainerStatPathOptions{})
-		if err != nil || st.Size != int64(len(files["with space.txt"])) || st.Name != "with space.txt" {
-			e.T.Errorf("stat: %+v %v", st, err)
-		}
-		dst := e.T.TempDir()
-		from, err := cs.CopyFrom(e.Ctx, id, "/tmp/tree", dst, endpoints.ContainerCopyFromOptions{})
-		if err != nil {
-			e.T.Fatalf("copy out: %v", err)
-		}
-		if !from.Mode.IsDir() {
-			e.T.Errorf("stat of the tree: %+v", from)
-		}
-		for name, data := range files {
-			got, err := os.ReadFile(filepath.Join(dst, "tree", name))
-			if err != nil || string(got) != data {
-				e.T.Errorf("%s: %d bytes, %v; want %d bytes", name, len(got), err, len(data))
-			}
-			fi, err := os.Stat(filepath.Join(dst, "tree", name))
-			if err == nil && fi.Mode().Perm() != 0o640 {
-				e.T.Errorf("%s: mode %v, want 0640", name, fi.Mode().Perm())
-			}
-		}
-		if target, err := os.Readlink(filepath.Join(dst, "tree", "link to space")); err != nil || target != "with space.txt" {
-			e.T.Errorf("symlink: %q %v", target, err)
-		}
-		if _, err := cs.StatPath(e.Ctx, id, "/tmp/nope", endpoints.ContainerStatPathOptions{}); !errors.Is(err, wire.ErrNotFound) {
-			e.T.Errorf("stat of a missing path: %v, want not found", err)
-		}
-	})
-	register("containers/update/memory", func(e *Env) {
-		id := e.running(nil, "sleep", "60")
-		if _, err := e.containers().Update(e.Ctx, id, endpoints.ContainerUpdateOptions{Resources: endpoints.Resources{Memory: 96 << 20, MemorySwap: -1},
+	}},
+
+	{"containers/update/memory", func(e *Env) {
+		id := e.run(command("sleep", "60"), nil)
+		if _, err := e.Client.Containers.Update(e.Ctx, id, endpoints.ContainerUpdateOptions{Resources: endpoints.Resources{Memory: 96 << 20, MemorySwap: -1},
 			RestartPolicy: &endpoints.RestartPolicy{Name: endpoints.RestartUnlessStopped}}); err != nil {
 			e.T.Fatal(err)
 		}
-		c, err := e.containers().Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+		c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
 		if c.HostConfig.Memory != 96<<20 || c.HostConfig.RestartPolicy.Name != endpoints.RestartUnlessStopped {
 			e.T.Errorf("after update: Memory %d restart %q", c.HostConfig.Memory, c.HostConfig.RestartPolicy.Name)
 		}
-	})
-	register("containers/rename/ok", func(e *Env) {
-		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
+	}},
+
+	{"containers/rename/ok", func(e *Env) {
+		id := e.container(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
 		name := "dockwire-" + e.RunID + "-renamed"
-		if _, err := e.containers().Rename(e.Ctx, id, name, endpoints.ContainerRenameOptions{}); err != nil {
+		if _, err := e.Client.Containers.Rename(e.Ctx, id, name, endpoints.ContainerRenameOptions{}); err != nil {
 			e.T.Fatal(err)
 		}
-		c, err := e.containers().Inspect(e.Ctx, name, endpoints.ContainerInspectOptions{})
+		c, err := e.Client.Containers.Inspect(e.Ctx, name, endpoints.ContainerInspectOptions{})
 		if err != nil || c.ID != id || c.Name != "/"+name {
 			e.T.Errorf("inspect by new name: %q %q %v", c.ID, c.Name, err)
 		}
-	})
-	register("containers/pause/state", func(e *Env) {
-		id := e.running(nil, "sleep", "60")
-		cs := e.containers()
-		if _, err := cs.Pause(e.Ctx, id, endpoints.ContainerPauseOptions{}); err != nil {
-			e.T.Fatal(err)
-		}
-		if st := e.state(id); !st.Paused || st.Status != "paused" {
-			e.T.Errorf("after pause: %+v", st)
-		}
-		if _, err := cs.Unpause(e.Ctx, id, endpoints.ContainerUnpauseOptions{}); err != nil {
-			e.T.Fatal(err)
-		}
-		if st := e.state(id); st.Paused || st.Status != "running" {
-			e.T.Errorf("after unpause: %+v", st)
-		}
-	})
-	register("containers/kill/sigterm-and-sigkill", func(e *Env) {
-		cs := e.containers()
-		// PID 1 without a handler ignores SIGTERM.
-		bare := e.running(nil, "sleep", "60")
-		if _, err := cs.Kill(e.Ctx, bare, endpoints.ContainerKillOptions{Signal: "SIGTERM"}); err != nil {
-			e.T.Fatal(err)
-		}
-		time.Sleep(500 * time.Millisecond)
-		if st := e.state(bare); !st.Running {
-			e.T.Errorf("PID 1 without init died of SIGTERM: %+v", st)
-		}
-		if _, err := cs.Kill(e.Ctx, bare, endpoints.ContainerKillOptions{Signal: "SIGKILL"}); err != nil {
-			e.T.Fatal(err)
-		}
-		if !eventually(e.Ctx, 5*time.Second, func() bool { return !e.state(bare).Running }) {
-			e.T.Errorf("SIGKILL did not stop the container")
-		}
-		if st := e.state(bare); st.ExitCode != 137 {
-			e.T.Errorf("exit code after SIGKILL: %d, want 137", st.ExitCode)
-		}
-		// With Init, the init process forwards SIGTERM to sleep, which dies.
-		init := true
-		withInit := e.running(&endpoints.HostConfig{Resources: endpoints.Resources{Init: &init}}, "sleep", "60")
-		if _, err := cs.Kill(e.Ctx, withInit, endpoints.ContainerKillOptions{Signal: "SIGTERM"}); err != nil {
-			e.T.Fatal(err)
-		}
-		if !eventually(e.Ctx, 5*time.Second, func() bool { return !e.state(withInit).Running }) {
-			e.T.Errorf("SIGTERM did not stop the container run with Init")
-		}
-		// And a shell that traps SIGTERM exits by its own rule.
-		trap := e.running(nil, "sh", "-c", "trap 'exit 42' TERM; while true; do sleep 0.1; done")
-		time.Sleep(200 * time.Millisecond)
-		if _, err := cs.Kill(e.Ctx, trap, endpoints.ContainerKillOptions{Signal: "TERM"}); err != nil {
-			e.T.Fatal(err)
-		}
-		res, err := cs.Wait(e.Ctx, trap, endpoints.ContainerWaitOptions{})
-		if err != nil || res.StatusCode != 42 {
-			e.T.Errorf("trapping shell: %+v %v, want 42", res, err)
-		}
-	})
-	register("containers/stop-restart/ok", func(e *Env) {
-		init := true
-		id := e.running(&endpoints.HostConfig{Resources: endpoints.Resources{Init: &init}}, "sleep", "60")
-		cs := e.containers()
-		t1 := 1
-		if _, err := cs.Restart(e.Ctx, id, endpoints.ContainerRestartOptions{Timeout: &t1}); err != nil {
-			e.T.Fatal(err)
-		}
-		if st := e.state(id); !st.Running {
-			e.T.Errorf("after restart: %+v", st)
-		}
-		if _, err := cs.Stop(e.Ctx, id, endpoints.ContainerStopOptions{Timeout: &t1}); err != nil {
-			e.T.Fatal(err)
-		}
-		if st := e.state(id); st.Running {
-			e.T.Errorf("after stop: %+v", st)
-		}
-		if _, err := cs.Stop(e.Ctx, id, endpoints.ContainerStopOptions{}); err != nil {
-			e.T.Errorf("stop of a stopped container: %v, want success (304)", err)
-		}
-	})
-	register("containers/wait/next-exit", func(e *Env) {
-		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"sh", "-c", "sleep 1; exit 7"}}, nil)
-		type result struct {
-			r   endpoints.ContainerWaitResult
-			err error
-		}
-		ch := make(chan result, 1)
-		go func() {
-			r, err := e.containers().Wait(e.Ctx, id, endpoints.ContainerWaitOptions{Condition: endpoints.WaitNextExit})
-			ch <- result{r, err}
-		}()
-		time.Sleep(300 * time.Millisecond) // let the daemon register the wait
-		e.start(id)
-		select {
-		case res := <-ch:
-			if res.err != nil || res.r.StatusCode != 7 {
-				e.T.Errorf("wait: %+v %v, want 7", res.r, res.err)
-			}
-		case <-e.Ctx.Done():
-			e.T.Fatal("wait did not return")
-		}
-	})
-	register("containers/prune/only-exited-test-containers", func(e *Env) {
-		done := e.exited("true")
-		live := e.running(nil, "sleep", "60")
-		res, err := e.containers().Prune(e.Ctx, endpoints.ContainerPruneOptions{Filters: wire.Filters{"label": {e.LabelFilter()}}})
+	}},
+
+	{"containers/prune/only-exited-test-containers", func(e *Env) {
+		done, _, _ := e.runToExit(command("true"), nil)
+		live := e.run(command("sleep", "60"), nil)
+		res, err := e.Client.Containers.Prune(e.Ctx, endpoints.ContainerPruneOptions{Filters: wire.Filters{"label": {e.LabelFilter()}}})
 		if err != nil {
 			e.T.Fatal(err)
 		}
@@ -628,55 +408,502 @@ func init() {
 			if id == live {
 				e.T.Errorf("prune removed a running container")
 			}
-			c, err := e.containers().Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+			c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
 			if err == nil && c.Labels()[LabelKey] != e.RunID {
 				e.T.Errorf("prune removed %s which is not ours", id)
 			}
 		}
-		if _, err := e.containers().Inspect(e.Ctx, done, endpoints.ContainerInspectOptions{}); !errors.Is(err, wire.ErrNotFound) {
+		if _, err := e.Client.Containers.Inspect(e.Ctx, done, endpoints.ContainerInspectOptions{}); !errors.Is(err, wire.ErrNotFound) {
 			e.T.Errorf("exited container survived prune: %v", err)
 		}
 		if st := e.state(live); !st.Running {
-			e.T.Errorf("running container after prune: %+v", st)
+			e.T.Errorf("running container after prune: %+v", show(st))
 		}
-	})
-	register("containers/attach/stdin-echo", func(e *Env) {
-		id := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"cat"}, OpenStdin: true, StdinOnce: true, AttachStdin: true, AttachStdout: true}, nil)
-		cs := e.containers()
-		conn, err := cs.Attach(e.Ctx, id, endpoints.ContainerAttachOptions{Stdin: true, Stdout: true, Stderr: true})
+	}},
+
+	{"containers/network/mode-none-only-loopback", func(e *Env) {
+		id, code, out := e.runToExit(endpoints.ContainerConfig{Cmd: []string{"sh", "-c", "ls /sys/class/net"}}, &endpoints.HostConfig{NetworkMode: "none"})
+		if code != 0 || strings.Join(strings.Fields(out), " ") != "lo" {
+			e.T.Errorf("interfaces with network mode none: %q (exit %d), want lo only", out, code)
+		}
+		c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+		if err != nil {
+			e.T.Fatalf("inspect: %v", err)
+		}
+		if c.HostConfig.NetworkMode != "none" || c.NetworkSettings == nil || c.NetworkSettings.Networks["none"] == nil {
+			e.T.Errorf("inspect: NetworkMode %q networks %+v, want none", c.HostConfig.NetworkMode, show(c.NetworkSettings))
+		}
+	}},
+
+	{"containers/inspect/healthcheck-and-restart-policy", func(e *Env) {
+		hc := &endpoints.HealthConfig{Test: []string{"CMD-SHELL", "true"}, Interval: 2 * time.Second, Timeout: time.Second, Retries: 4, StartPeriod: 3 * time.Second}
+		id := e.container(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, Healthcheck: hc},
+			&endpoints.HostConfig{RestartPolicy: endpoints.RestartPolicy{Name: endpoints.RestartUnlessStopped}})
+		c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+		if err != nil {
+			e.T.Fatalf("inspect: %v", err)
+		}
+		got := c.Config.Healthcheck
+		if got == nil || !slices.Equal(got.Test, hc.Test) || got.Interval != hc.Interval || got.Timeout != hc.Timeout || got.Retries != 4 || got.StartPeriod != hc.StartPeriod {
+			e.T.Errorf("inspect Healthcheck %+v, want %+v", got, hc)
+		}
+		if c.HostConfig.RestartPolicy.Name != endpoints.RestartUnlessStopped {
+			e.T.Errorf("inspect RestartPolicy %+v, want unless-stopped", c.HostConfig.RestartPolicy)
+		}
+		if c.State.Health != nil && c.State.Health.Status != "" && c.State.Health.Status != "starting" {
+			e.T.Errorf("health of a created container: %+v, want none yet or starting", c.State.Health)
+		}
+	}},
+
+	// A passing check makes the container healthy; a failing one
+	// unhealthy after Retries failures, with its output in the log.
+	{"containers/health/healthy-and-unhealthy", func(e *Env) {
+		mk := func(test string) string {
+			id := e.run(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, Healthcheck: &endpoints.HealthConfig{
+				Test: []string{"CMD-SHELL", test}, Interval: 200 * time.Millisecond, Timeout: 2 * time.Second, Retries: 2}}, nil)
+			return id
+		}
+		good := mk("true")
+		bad := mk("echo sick-" + e.RunID + "; exit 1")
+		health := func(id, want string) *endpoints.Health {
+			var h *endpoints.Health
+			if !eventually(e.Ctx, 15*time.Second, func() bool { h = e.state(id).Health; return h != nil && h.Status == want }) {
+				e.T.Errorf("health of %s: %+v, want %s", id[:12], h, want)
+			}
+			return h
+		}
+		if h := health(good, "healthy"); h != nil && (h.FailingStreak != 0 || len(h.Log) == 0 || h.Log[0].ExitCode != 0) {
+			e.T.Errorf("healthy container's health %+v", h)
+		}
+		if h := health(bad, "unhealthy"); h != nil {
+			if h.FailingStreak < 2 || len(h.Log) == 0 {
+				e.T.Errorf("unhealthy container's health %+v, want a failing streak of at least 2", h)
+			} else if last := h.Log[len(h.Log)-1]; last.ExitCode != 1 || !strings.Contains(last.Output, "sick-"+e.RunID) {
+				e.T.Errorf("last check %+v, want exit 1 with its output", last)
+			}
+		}
+		list, err := e.Client.Containers.List(e.Ctx, endpoints.ContainerListOptions{Filters: wire.Filters{"label": {e.LabelFilter()}, "health": {"unhealthy"}}})
+		if err != nil {
+			e.T.Fatalf("list health=unhealthy: %v", err)
+		}
+		if len(list.Items) != 1 || list.Items[0].ID != bad {
+			e.T.Errorf("list health=unhealthy: %d containers, want only %s", len(list.Items), bad[:12])
+		}
+	}},
+
+	// A published port shows in inspect (with the port the daemon picked)
+	// and in list.
+	{"containers/ports/bindings-in-inspect-and-list", func(e *Env) {
+		exposed, bindings, err := endpoints.PortBindings("127.0.0.1::8080")
 		if err != nil {
 			e.T.Fatal(err)
 		}
-		defer conn.Close()
-		if _, err := cs.Start(e.Ctx, id, endpoints.ContainerStartOptions{}); err != nil {
-			e.T.Fatal(err)
+		id := e.run(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, ExposedPorts: exposed}, &endpoints.HostConfig{PortBindings: bindings})
+		c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+		if err != nil {
+			e.T.Fatalf("inspect: %v", err)
 		}
-		if _, err := conn.Write([]byte("hello attach\n")); err != nil {
-			e.T.Fatal(err)
+		var hostPort string
+		if b := c.NetworkSettings.Ports["8080/tcp"]; len(b) > 0 {
+			hostPort = b[0].HostPort
+			if b[0].HostIP != "127.0.0.1" || hostPort == "" || hostPort == "0" {
+				e.T.Errorf("inspect NetworkSettings.Ports[8080/tcp] = %+v, want 127.0.0.1 with a picked port", b)
+			}
+		} else {
+			e.T.Errorf("inspect NetworkSettings.Ports %+v lack 8080/tcp", c.NetworkSettings.Ports)
 		}
-		if err := conn.CloseWrite(); err != nil {
-			e.T.Fatal(err)
+		list, err := e.Client.Containers.List(e.Ctx, endpoints.ContainerListOptions{Filters: wire.Filters{"id": {id}}})
+		if err != nil || len(list.Items) != 1 {
+			e.T.Fatalf("list: %d, %v", len(list.Items), err)
 		}
-		var out bytes.Buffer
-		if _, err := conn.Demux(&out, &out); err != nil {
-			e.T.Fatal(err)
+		ok := false
+		for _, p := range list.Items[0].Ports {
+			if p.PrivatePort == 8080 && p.Type == "tcp" && p.IP == "127.0.0.1" && p.PublicPort != 0 && hostPort == strconv.Itoa(int(p.PublicPort)) {
+				ok = true
+			}
 		}
-		if out.String() != "hello attach\n" {
-			e.T.Errorf("attach output %q", out.String())
+		if !ok {
+			e.T.Errorf("list Ports %+v, want 127.0.0.1:%s->8080/tcp", list.Items[0].Ports, hostPort)
 		}
-	})
-	register("containers/resize/tty", func(e *Env) {
-		id := e.started(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, Tty: true}, nil)
-		if _, err := e.containers().Resize(e.Ctx, id, endpoints.ContainerResizeOptions{Height: 40, Width: 100}); err != nil {
-			e.T.Fatal(err)
+	}},
+
+	{"containers/top/ps-args", func(e *Env) {
+		id := e.run(command("sleep", "77"), nil)
+		top := e.topUntil(id, endpoints.ContainerTopOptions{PsArgs: "-o pid,args"}, func(row []string) bool {
+			return len(row) == 2 && row[1] == "sleep 77"
+		})
+		if !slices.Equal(top.Titles, []string{"PID", "COMMAND"}) {
+			e.T.Errorf("titles %q, want [PID COMMAND]", top.Titles)
 		}
-		l, err := e.containers().Logs(e.Ctx, id, endpoints.ContainerLogsOptions{})
+		found := false
+		for _, p := range top.Processes {
+			if len(p) != 2 {
+				e.T.Errorf("process row %q, want 2 columns", p)
+				continue
+			}
+			found = found || p[1] == "sleep 77"
+		}
+		if !found {
+			e.T.Errorf("top: %q, want a row for sleep 77", top.Processes)
+		}
+	}},
+
+	{"containers/list/ancestor-name-exited-filters", func(e *Env) {
+		name := "dw-lf-" + e.RunID
+		zero, code, _ := e.runToExit(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
+		three, code3, _ := e.runToExit(endpoints.ContainerConfig{Cmd: []string{"sh", "-c", "exit 3"}}, nil)
+		if code != 0 || code3 != 3 {
+			e.T.Fatalf("exit codes %d %d", code, code3)
+		}
+		named := e.create(endpoints.ContainerCreateOptions{Name: name, Config: endpoints.ContainerConfig{Cmd: []string{"true"}}})
+		ids := func(f wire.Filters) []string {
+			e.T.Helper()
+			f["label"] = []string{e.LabelFilter()}
+			list, err := e.Client.Containers.List(e.Ctx, endpoints.ContainerListOptions{All: true, Filters: f})
+			if err != nil {
+				e.T.Fatalf("list %v: %v", f, err)
+			}
+			var out []string
+			for _, c := range list.Items {
+				out = append(out, c.ID)
+			}
+			slices.Sort(out)
+			return out
+		}
+		sorted := func(s ...string) []string { slices.Sort(s); return s }
+		tests := []struct {
+			f    wire.Filters
+			want []string
+		}{
+			{wire.Filters{"exited": {"3"}}, []string{three}},
+			{wire.Filters{"exited": {"0"}}, []string{zero}},
+			{wire.Filters{"name": {name}}, []string{named}},
+			{wire.Filters{"ancestor": {e.Image}}, sorted(zero, three, named)},
+			{wire.Filters{"ancestor": {"dockwire-absent-" + e.RunID + ":none"}}, nil},
+			{wire.Filters{"status": {"exited"}, "exited": {"3"}}, []string{three}},
+		}
+		for _, tt := range tests {
+			if got := ids(tt.f); !slices.Equal(got, tt.want) {
+				e.T.Errorf("list %v: %v, want %v", tt.f, got, tt.want)
+			}
+		}
+	}},
+
+	// Size is computed only when asked for.
+	{"containers/inspect/size", func(e *Env) {
+		id, _, _ := e.runToExit(endpoints.ContainerConfig{Cmd: []string{"sh", "-c", "head -c 4096 /dev/zero > /big"}}, nil)
+		plain, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+		if err != nil {
+			e.T.Fatalf("inspect: %v", err)
+		}
+		if plain.SizeRw != nil || plain.SizeRootFs != nil {
+			e.T.Errorf("inspect without size: SizeRw %v SizeRootFs %v, want absent", show(plain.SizeRw), show(plain.SizeRootFs))
+		}
+		sized, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{Size: true})
+		if err != nil {
+			e.T.Fatalf("inspect size: %v", err)
+		}
+		if sized.SizeRw == nil || *sized.SizeRw < 4096 || sized.SizeRootFs == nil || *sized.SizeRootFs <= *sized.SizeRw {
+			e.T.Errorf("inspect with size: SizeRw %v SizeRootFs %v, want >= 4096 and a larger root", show(sized.SizeRw), show(sized.SizeRootFs))
+		}
+		list, err := e.Client.Containers.List(e.Ctx, endpoints.ContainerListOptions{All: true, Size: true, Filters: wire.Filters{"id": {id}}})
+		if err != nil || len(list.Items) != 1 {
+			e.T.Fatalf("list size: %d %v", len(list.Items), err)
+		}
+		if list.Items[0].SizeRw < 4096 || list.Items[0].SizeRootFs <= list.Items[0].SizeRw {
+			e.T.Errorf("list with size: SizeRw %d SizeRootFs %d", list.Items[0].SizeRw, list.Items[0].SizeRootFs)
+		}
+	}},
+
+	// Delete with v removes the container's anonymous volume.
+	{"containers/delete/anonymous-volume-with-v", func(e *Env) {
+		id := e.container(endpoints.ContainerConfig{Cmd: []string{"true"}, Volumes: map[string]struct{}{"/data": {}}}, nil)
+		c, err := e.Client.Containers.Inspect(e.Ctx, id, endpoints.ContainerInspectOptions{})
+		if err != nil {
+			e.T.Fatalf("inspect: %v", err)
+		}
+		var vol string
+		for _, m := range c.Mounts {
+			if m.Destination == "/data" && m.Type == "volume" {
+				vol = m.Name
+			}
+		}
+		if len(vol) != 64 {
+			e.T.Fatalf("mounts %+v, want an anonymous volume at /data", c.Mounts)
+		}
+		e.removeVolumeLater(vol)
+		if _, err := e.Client.Volumes.Inspect(e.Ctx, vol, endpoints.VolumeInspectOptions{}); err != nil {
+			e.T.Fatalf("inspect the anonymous volume: %v", err)
+		}
+		if _, err := e.Client.Containers.Delete(e.Ctx, id, endpoints.ContainerDeleteOptions{RemoveVolumes: true}); err != nil {
+			e.T.Fatalf("delete with v: %v", err)
+		}
+		_, err = e.Client.Volumes.Inspect(e.Ctx, vol, endpoints.VolumeInspectOptions{})
+		e.wantStatus("anonymous volume after delete with v", err, 404, wire.ErrNotFound)
+	}},
+
+	// Every container operation on a missing container is a 404 matching
+	// wire.ErrNotFound.
+	{"containers/errors/not-found-every-operation", func(e *Env) {
+		missing := "dw-missing-" + e.RunID
+		cs := e.Client.Containers
+		ctx := e.Ctx
+		checks := []struct {
+			what string
+			call func() error
+		}{
+			{"start", func() error {
+				_, err := cs.Start(ctx, missing, endpoints.ContainerStartOptions{})
+				return err
+			}},
+			{"stop", func() error {
+				_, err := cs.Stop(ctx, missing, endpoints.ContainerStopOptions{})
+				return err
+			}},
+			{"restart", func() error {
+				_, err := cs.Restart(ctx, missing, endpoints.ContainerRestartOptions{})
+				return err
+			}},
+			{"kill", func() error {
+				_, err := cs.Kill(ctx, missing, endpoints.ContainerKillOptions{})
+				return err
+			}},
+			{"pause", func() error {
+				_, err := cs.Pause(ctx, missing, endpoints.ContainerPauseOptions{})
+				return err
+			}},
+			{"unpause", func() error {
+				_, err := cs.Unpause(ctx, missing, endpoints.ContainerUnpauseOptions{})
+				return err
+			}},
+			{"rename", func() error {
+				_, err := cs.Rename(ctx, missing, missing+"-2", endpoints.ContainerRenameOptions{})
+				return err
+			}},
+			{"delete", func() error {
+				_, err := cs.Delete(ctx, missing, endpoints.ContainerDeleteOptions{})
+				return err
+			}},
+			{"wait", func() error { _, err := cs.Wait(ctx, missing, endpoints.ContainerWaitOptions{}); return err }},
+			{"top", func() error { _, err := cs.Top(ctx, missing, endpoints.ContainerTopOptions{}); return err }},
+			{"changes", func() error { _, err := cs.Changes(ctx, missing, endpoints.ContainerChangesOptions{}); return err }},
+			{"logs", func() error {
+				l, err := cs.Logs(ctx, missing, endpoints.ContainerLogsOptions{Stdout: true})
+				if err == nil {
+					l.Close()
+				}
+				return err
+			}},
+			{"export", func() error {
+				r, err := cs.Export(ctx, missing, endpoints.ContainerExportOptions{})
+				if err == nil {
+					r.Close()
+				}
+				return err
+			}},
+			{"stat path", func() error {
+				_, err := cs.StatPath(ctx, missing, "/", endpoints.ContainerStatPathOptions{})
+				return err
+			}},
+			{"exec create", func() error {
+				_, err := e.Client.Exec.Create(ctx, missing, endpoints.ExecCreateOptions{Cmd: []string{"true"}})
+				return err
+			}},
+		}
+		for _, c := range checks {
+			e.wantStatus(c.what+" of a missing container", c.call(), 404, wire.ErrNotFound)
+		}
+	}},
+
+	{"containers/errors/conflict-409", func(e *Env) {
+		name := "dw-conflict-" + e.RunID
+		id := e.container(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}}, nil)
+		if _, err := e.Client.Containers.Rename(e.Ctx, id, name, endpoints.ContainerRenameOptions{}); err != nil {
+			e.T.Fatalf("rename: %v", err)
+		}
+		// A second container under the same name.
+		_, err := e.Client.Containers.Create(e.Ctx, endpoints.ContainerCreateOptions{Name: name, Config: endpoints.ContainerConfig{Image: e.Image, Cmd: []string{"true"}, Labels: e.Labels()}})
+		e.wantStatus("create under a taken name", err, 409, wire.ErrConflict)
+		other := e.container(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
+		_, err = e.Client.Containers.Rename(e.Ctx, other, name, endpoints.ContainerRenameOptions{})
+		e.wantStatus("rename to a taken name", err, 409, wire.ErrConflict)
+
+		e.start(id)
+		_, err = e.Client.Containers.Delete(e.Ctx, id, endpoints.ContainerDeleteOptions{})
+		e.wantStatus("delete of a running container without force", err, 409, wire.ErrConflict)
+		// Pausing a stopped container, unpausing a running one, killing a
+		// stopped one.
+		// dockerd 20.10 answers 500 here, newer daemons 409: both name the state.
+		_, err = e.Client.Containers.Unpause(e.Ctx, id, endpoints.ContainerUnpauseOptions{})
+		if werr := (*wire.Error)(nil); !errors.As(err, &werr) || (werr.StatusCode != 409 && werr.StatusCode != 500) || !strings.Contains(werr.Message, "not paused") {
+			e.T.Errorf("unpause of a container that is not paused: %v, want a 409 (500 before API 1.42) saying it is not paused", err)
+		}
+		_, err = e.Client.Containers.Kill(e.Ctx, id, endpoints.ContainerKillOptions{Signal: "SIGNOTREAL"})
+		e.wantStatus("kill with a well-formed unknown signal", err, 400, wire.ErrInvalidArgument)
+		_, err = e.Client.Containers.Pause(e.Ctx, other, endpoints.ContainerPauseOptions{})
+		e.wantStatus("pause of a container that is not running", err, 409, wire.ErrConflict)
+		_, err = e.Client.Containers.Kill(e.Ctx, other, endpoints.ContainerKillOptions{})
+		e.wantStatus("kill of a container that is not running", err, 409, wire.ErrConflict)
+		_, err = e.Client.Exec.Create(e.Ctx, other, endpoints.ExecCreateOptions{Cmd: []string{"true"}})
+		e.wantStatus("exec in a container that is not running", err, 409, wire.ErrConflict)
+	}},
+
+	{"containers/errors/bad-input-refused-before-io", func(e *Env) {
+		cs := e.Client.Containers
+		ctx, cancel := context.WithCancel(e.Ctx)
+		cancel() // any I/O would fail with context.Canceled
+		checks := []struct {
+			what string
+			err  error
+		}{
+			{"create with a bad name", func() error {
+				_, err := cs.Create(ctx, endpoints.ContainerCreateOptions{Name: "bad name!", Config: endpoints.ContainerConfig{Image: e.Image}})
+				return err
+			}()},
+			{"kill with a bad signal", func() error {
+				_, err := cs.Kill(ctx, "x", endpoints.ContainerKillOptions{Signal: "sig kill"})
+				return err
+			}()},
+			{"inspect with an empty id", func() error { _, err := cs.Inspect(ctx, "", endpoints.ContainerInspectOptions{}); return err }()},
+			{"rename to a bad name", func() error {
+				_, err := cs.Rename(ctx, "x", "no/slash", endpoints.ContainerRenameOptions{})
+				return err
+			}()},
+		}
+		for _, c := range checks {
+			var ae *endpoints.ArgError
+			if !errors.As(c.err, &ae) {
+				e.T.Errorf("%s: %v, want *endpoints.ArgError before any I/O", c.what, c.err)
+			}
+		}
+	}},
+
+	// The daemon refuses a config it cannot satisfy with 400; the client
+	// refuses what it can check itself before sending.
+	{"containers/create/invalid-config-400", func(e *Env) {
+		res, err := e.Client.Containers.Create(e.Ctx, endpoints.ContainerCreateOptions{
+			Config:     endpoints.ContainerConfig{Image: e.Image, Cmd: []string{"true"}, Labels: e.Labels()},
+			HostConfig: &endpoints.HostConfig{Resources: endpoints.Resources{Memory: 1 << 20}},
+		})
+		if err == nil {
+			e.removeLater(res.ID)
+		}
+		e.wantStatus("create with a 1 MiB memory limit (below the 6 MiB minimum)", err, 400, wire.ErrInvalidArgument)
+		_, err = e.Client.Containers.Create(e.Ctx, endpoints.ContainerCreateOptions{
+			Config:     endpoints.ContainerConfig{Image: e.Image, Cmd: []string{"true"}, Labels: e.Labels()},
+			HostConfig: &endpoints.HostConfig{RestartPolicy: endpoints.RestartPolicy{Name: "no-such-policy"}},
+		})
+		var ae *endpoints.ArgError
+		if !errors.As(err, &ae) {
+			e.T.Errorf("create with an unknown restart policy: %v, want *endpoints.ArgError", err)
+		}
+	}},
+
+	{"containers/list/label-and-status-filters", func(e *Env) {
+		running := e.run(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, Labels: map[string]string{"dockwire.role": "runner"}}, nil)
+		created := e.container(endpoints.ContainerConfig{Cmd: []string{"true"}, Labels: map[string]string{"dockwire.role": "idle"}}, nil)
+		ids := func(opts endpoints.ContainerListOptions) []string {
+			e.T.Helper()
+			list, err := e.Client.Containers.List(e.Ctx, opts)
+			if err != nil {
+				e.T.Fatalf("list: %v", err)
+			}
+			var out []string
+			for _, c := range list.Items {
+				out = append(out, c.ID)
+			}
+			slices.Sort(out)
+			return out
+		}
+		both := []string{running, created}
+		slices.Sort(both)
+		tests := []struct {
+			name string
+			opts endpoints.ContainerListOptions
+			want []string
+		}{
+			{"run label, all", endpoints.ContainerListOptions{All: true, Filters: wire.Filters{"label": {e.LabelFilter()}}}, both},
+			{"run label, running only", endpoints.ContainerListOptions{Filters: wire.Filters{"label": {e.LabelFilter()}}}, []string{running}},
+			{"status created", endpoints.ContainerListOptions{All: true, Filters: wire.Filters{"label": {e.LabelFilter()}, "status": {"created"}}}, []string{created}},
+			{"two labels", endpoints.ContainerListOptions{All: true, Filters: wire.Filters{"label": {e.LabelFilter(), "dockwire.role=idle"}}}, []string{created}},
+			{"label key only", endpoints.ContainerListOptions{All: true, Filters: wire.Filters{"label": {e.LabelFilter(), "dockwire.role"}}}, both},
+			{"id", endpoints.ContainerListOptions{All: true, Filters: wire.Filters{"label": {e.LabelFilter()}, "id": {running}}}, []string{running}},
+		}
+		for _, tt := range tests {
+			if got := ids(tt.opts); !slices.Equal(got, tt.want) {
+				e.T.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+			}
+		}
+	}},
+
+	// The API reports names with a leading "/" (Names[0], Inspect's Name);
+	// such a name addresses the container, as it does in the docker CLI
+	// (issue 14: dockerd redirects /containers//web/json, and the client
+	// showed "301: Moved Permanently").
+	{"containers/names/leading-slash", func(e *Env) {
+		name := "dw-slash-" + e.RunID
+		id := e.create(endpoints.ContainerCreateOptions{Name: name, Config: endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}}})
+		list, err := e.Client.Containers.List(e.Ctx, endpoints.ContainerListOptions{All: true, Filters: wire.Filters{"id": {id}}})
+		if err != nil || len(list.Items) != 1 || len(list.Items[0].Names) == 0 {
+			e.T.Fatalf("list by id: %+v %v", show(list), err)
+		}
+		slashed := list.Items[0].Names[0]
+		if slashed != "/"+name {
+			e.T.Fatalf("Names[0] = %q, want %q", slashed, "/"+name)
+		}
+		c, err := e.Client.Containers.Inspect(e.Ctx, slashed, endpoints.ContainerInspectOptions{})
+		if err != nil || c.ID != id {
+			e.T.Fatalf("inspect %q: id %q, %v", slashed, c.ID, err)
+		}
+		if _, err := e.Client.Containers.Start(e.Ctx, c.Name, endpoints.ContainerStartOptions{}); err != nil {
+			e.T.Fatalf("start %q: %v", c.Name, err)
+		}
+		zero := 0
+		if _, err := e.Client.Containers.Stop(e.Ctx, slashed, endpoints.ContainerStopOptions{Timeout: &zero}); err != nil {
+			e.T.Fatalf("stop %q: %v", slashed, err)
+		}
+		if st := e.state(id); st.Running {
+			e.T.Errorf("still running after stop by %q", slashed)
+		}
+	}},
+
+	// docker-py's remove(link=True): DELETE /containers/{parent}/{alias}?link=1
+	// removes a legacy link, the parent named as the API names it.
+	{"containers/delete/link-alias", func(e *Env) {
+		db := e.create(endpoints.ContainerCreateOptions{Name: "dw-db-" + e.RunID, Config: endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}}})
+		e.start(db)
+		web := "dw-web-" + e.RunID
+		webID := e.create(endpoints.ContainerCreateOptions{Name: web, Config: endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}},
+			HostConfig: &endpoints.HostConfig{Links: []string{"dw-db-" + e.RunID + ":al"}}})
+		e.start(webID)
+		if _, err := e.Client.Containers.Delete(e.Ctx, "/"+web+"/al", endpoints.ContainerDeleteOptions{RemoveLinks: true}); err != nil {
+			e.T.Fatalf("remove link /%s/al: %v", web, err)
+		}
+		c, err := e.Client.Containers.Inspect(e.Ctx, webID, endpoints.ContainerInspectOptions{})
 		if err != nil {
 			e.T.Fatal(err)
 		}
-		defer l.Close()
-		if l.Multiplexed() {
-			e.T.Errorf("logs of a TTY container reported multiplexed")
+		if c.HostConfig != nil && len(c.HostConfig.Links) != 0 {
+			e.T.Errorf("links after removal: %v", c.HostConfig.Links)
 		}
-	})
+		if _, err := e.Client.Containers.Inspect(e.Ctx, db, endpoints.ContainerInspectOptions{}); err != nil {
+			e.T.Errorf("the linked container went with the link: %v", err)
+		}
+	}},
+
+	// docker-py's stats(stream=False): one sample whose precpu is a real
+	// earlier sample, so the CPU percent of a busy container is not 0.
+	{"containers/stats/once-with-cpu-percent", func(e *Env) {
+		id := e.run(command("sh", "-c", "while :; do :; done"), nil)
+		res, err := e.Client.Containers.StatsOnce(e.Ctx, id, endpoints.ContainerStatsOnceOptions{})
+		if err != nil {
+			e.T.Fatal(err)
+		}
+		if res.PreCPUStats.CPUUsage.TotalUsage == 0 || res.PreRead.IsZero() {
+			e.T.Errorf("precpu_stats is empty: %+v (preread %v)", res.PreCPUStats, res.PreRead)
+		}
+		if p := res.CPUPercent(); p <= 1 {
+			e.T.Errorf("CPUPercent of a busy loop = %.2f, want more than 1", p)
+		}
+	}},
 }

@@ -3,6 +3,8 @@ package conformance_test
 import (
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/dockwire/dockwire/mockdaemon"
 )
 
@@ -22,9 +24,7 @@ func TestMatchTemplate(t *testing.T) {
 		{"/exec/{id}/start", "/exec/abc/resize", false},
 	}
 	for _, tt := range tests {
-		if got := matchTemplate(tt.template, tt.path); got != tt.want {
-			t.Errorf("matchTemplate(%q, %q) = %v, want %v", tt.template, tt.path, got, tt.want)
-		}
+		assert.Equal(t, tt.want, matchTemplate(tt.template, tt.path), "matchTemplate(%q, %q)", tt.template, tt.path)
 	}
 }
 
@@ -37,9 +37,7 @@ func TestStripVersion(t *testing.T) {
 		{"/volumes", "/volumes"},
 	}
 	for _, tt := range tests {
-		if got := stripVersion(tt.in); got != tt.want {
-			t.Errorf("stripVersion(%q) = %q, want %q", tt.in, got, tt.want)
-		}
+		assert.Equal(t, tt.want, stripVersion(tt.in), "stripVersion(%q)", tt.in)
 	}
 }
 
@@ -50,15 +48,9 @@ func TestCoverage(t *testing.T) {
 		{Method: "POST", Path: "/v1.41/swarm/init"},
 	}
 	missing, unrouted := coverage(ops, log)
-	if len(missing) != len(ops)-1 {
-		t.Errorf("missing %d, want %d", len(missing), len(ops)-1)
-	}
+	assert.Len(t, missing, len(ops)-1, "every operation but ContainerList is missing")
 	for _, m := range missing {
-		if m.id == "ContainerList" {
-			t.Errorf("ContainerList reported missing though it was exercised")
-		}
+		assert.NotEqual(t, "ContainerList", m.id, "ContainerList reported missing though it was exercised")
 	}
-	if unrouted["SwarmInit"] != 1 || len(unrouted) != 1 {
-		t.Errorf("unrouted = %v, want SwarmInit:1", unrouted)
-	}
+	assert.Equal(t, map[string]int{"SwarmInit": 1}, unrouted, "unrouted")
 }

@@ -5,21 +5,16 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
+	"slices"
 	"strings"
-	"time"
 
 	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/wire"
 )
 
-// plugins returns the Plugin operations of the target's client (built from
-// the wire layer until the root Client carries them).
-func (e *Env) plugins() *endpoints.PluginService { return e.Client.Plugins }
-
 // removePluginLater registers the forced removal of plugin name.
 func (e *Env) removePluginLater(name string) {
-	ps := e.plugins()
+	ps := e.Client.Plugins
 	e.Cleanup(func(ctx context.Context) error {
 		_, err := ps.Delete(ctx, name, endpoints.PluginDeleteOptions{Force: true})
 		if errors.Is(err, wire.ErrNotFound) {
@@ -29,14 +24,30 @@ func (e *Env) removePluginLater(name string) {
 	})
 }
 
-func init() {
+// pluginTar is a plugin's build context: config.json and an empty rootfs.
+// It is never enabled, so its entrypoint never runs.
+func pluginTar() *bytes.Buffer {
+	const config = `{"description":"dockwire conformance plugin","documentation":"https://example.invalid/dockwire",` +
+		`"entrypoint":["/bin/true"],"interface":{"types":["docker.dummy/1.0"],"socket":"dw.sock"},` +
+		`"network":{"type":"host"},"env":[{"name":"DEBUG","settable":["value"],"value":"0"}]}`
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	tw.WriteHeader(&tar.Header{Name: "config.json", Mode: 0o644, Size: int64(len(config)), Typeflag: tar.TypeReg})
+	tw.Write([]byte(config))
+	tw.WriteHeader(&tar.Header{Name: "rootfs/", Mode: 0o755, Typeflag: tar.TypeDir})
+	tw.Close()
+	return &buf
+}
+
+// pluginScenarios are the scenarios of plugins: pull, create, enable, remove.
+var pluginScenarios = []scenario{
 	// A registry on a closed loopback port: the daemon fails to reach it,
 	// and the failure arrives typed, either as the answer's *wire.Error or
 	// inside the progress stream as a *wire.StreamError.
-	register("plugins/pull/unreachable-registry-typed-error", func(e *Env) {
+	{"plugins/pull/unreachable-registry-typed-error", func(e *Env) {
 		const remote = "127.0.0.1:9/p"
 		name := "dw-plugin-" + e.RunID
-		ps := e.plugins()
+		ps := e.Client.Plugins
 		e.removePluginLater(name)
 		// dockerd 20.10 answers 200 [] for a registry it cannot reach;
 		// newer daemons and the mock answer an error status.
@@ -67,10 +78,10 @@ func init() {
 				e.T.Errorf("plugin %s installed by a failed pull", p.Name)
 			}
 		}
-	})
+	}},
 
-	register("plugins/errors/not-found-and-bad-create", func(e *Env) {
-		ps := e.plugins()
+	{"plugins/errors/not-found-and-bad-create", func(e *Env) {
+		ps := e.Client.Plugins
 		missing := "dw-missing-plugin-" + e.RunID
 		checks := []struct {
 			what string
@@ -102,25 +113,74 @@ func init() {
 		if !errors.As(err, &werr) || werr.StatusCode < 400 {
 			e.T.Errorf("create from a tar without config.json: %v, want a *wire.Error", err)
 		}
-	})
+	}},
 
-	// Session (deprecated) lives here for want of a file of its own: the
-	// h2c upgrade hands over the raw connection, on which the daemon, a
-	// gRPC client, opens HTTP/2 with the client preface.
-	register("session/start/h2c-upgrade", func(e *Env) {
-		up, err := e.Client.Session.Start(e.Ctx, endpoints.SessionStartOptions{ID: "dw-session-" + e.RunID, Name: "conformance", SharedKey: e.RunID})
+	// A plugin made from a local tar (no registry): created disabled,
+	// listed, inspected, its settings changed; push and upgrade against a
+	// registry nobody listens on fail typed; removal makes it 404.
+	{"plugins/create/local-lifecycle", func(e *Env) {
+		ps := e.Client.Plugins
+		name := closedRegistry + "/dw-plugin-" + e.RunID + ":latest"
+		e.removePluginLater(name)
+		if _, err := ps.Create(e.Ctx, name, pluginTar(), endpoints.PluginCreateOptions{}); err != nil {
+			e.T.Fatalf("create %s: %v", name, err)
+		}
+		p, err := ps.Inspect(e.Ctx, name, endpoints.PluginInspectOptions{})
 		if err != nil {
-			e.T.Fatalf("session: %v", err)
+			e.T.Fatalf("inspect: %v", err)
 		}
-		defer up.Conn.Close()
-		if up.StatusCode != 101 || !strings.EqualFold(up.Header.Get("Upgrade"), "h2c") {
-			e.T.Errorf("session answer %d, Upgrade %q, want 101 h2c", up.StatusCode, up.Header.Get("Upgrade"))
+		if p.Name != name || p.Enabled || p.ID == "" || !slices.Contains(p.Config.Interface.Types, "docker.dummy/1.0") {
+			e.T.Errorf("inspect %s: name %q enabled %v id %q types %v", name, p.Name, p.Enabled, p.ID, p.Config.Interface.Types)
 		}
-		const preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
-		up.Conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-		b := make([]byte, len(preface))
-		if _, err := io.ReadFull(up.Reader, b); err != nil || string(b) != preface {
-			e.T.Errorf("first bytes from the daemon %q, %v, want the HTTP/2 client preface", b, err)
+		if !slices.Contains(p.Settings.Env, "DEBUG=0") {
+			e.T.Errorf("settings env %v, want DEBUG=0", p.Settings.Env)
 		}
-	})
+		list, err := ps.List(e.Ctx, endpoints.PluginListOptions{})
+		if err != nil {
+			e.T.Fatalf("list: %v", err)
+		}
+		if !slices.ContainsFunc(list.Items, func(x endpoints.Plugin) bool { return x.ID == p.ID }) {
+			e.T.Errorf("list lacks %s", name)
+		}
+		if _, err := ps.Set(e.Ctx, name, endpoints.PluginSetOptions{Args: []string{"DEBUG=1"}}); err != nil {
+			e.T.Fatalf("set DEBUG=1: %v", err)
+		}
+		if p, err := ps.Inspect(e.Ctx, name, endpoints.PluginInspectOptions{}); err != nil || !slices.Contains(p.Settings.Env, "DEBUG=1") {
+			e.T.Errorf("after set: env %v, %v, want DEBUG=1", p.Settings.Env, err)
+		}
+		// A setting the plugin does not declare is refused.
+		if _, err := ps.Set(e.Ctx, name, endpoints.PluginSetOptions{Args: []string{"UNDECLARED=1"}}); !typedFailure(err) {
+			e.T.Errorf("set of an undeclared setting: %v, want a *wire.Error", err)
+		}
+		if err := errOf(ps.Push(e.Ctx, name, endpoints.PluginPushOptions{})); !typedFailure(err) {
+			e.T.Errorf("push to %s: %v, want a *wire.Error or *wire.StreamError", closedRegistry, err)
+		}
+		remote := closedRegistry + "/dw-plugin-" + e.RunID + ":v2"
+		if err := errOf(ps.Upgrade(e.Ctx, name, remote, endpoints.PluginUpgradeOptions{})); !typedFailure(err) {
+			e.T.Errorf("upgrade from %s: %v, want a *wire.Error or *wire.StreamError", remote, err)
+		}
+		// Disabling a disabled plugin is refused.
+		if _, err := ps.Disable(e.Ctx, name, endpoints.PluginDisableOptions{}); !typedFailure(err) {
+			e.T.Errorf("disable of a disabled plugin: %v, want a *wire.Error", err)
+		}
+		if _, err := ps.Delete(e.Ctx, name, endpoints.PluginDeleteOptions{}); err != nil {
+			e.T.Fatalf("delete: %v", err)
+		}
+		_, err = ps.Inspect(e.Ctx, name, endpoints.PluginInspectOptions{})
+		e.wantStatus("inspect after delete", err, 404, wire.ErrNotFound)
+	}},
+
+	{"plugins/create/name-taken-conflict", func(e *Env) {
+		ps := e.Client.Plugins
+		name := "dw-plugin-twice-" + e.RunID + ":latest"
+		e.removePluginLater(name)
+		if _, err := ps.Create(e.Ctx, name, pluginTar(), endpoints.PluginCreateOptions{}); err != nil {
+			e.T.Fatalf("create: %v", err)
+		}
+		_, err := ps.Create(e.Ctx, name, pluginTar(), endpoints.PluginCreateOptions{})
+		var werr *wire.Error
+		if !errors.As(err, &werr) || werr.StatusCode < 400 || !strings.Contains(strings.ToLower(werr.Message), "exist") {
+			e.T.Errorf("second create of %s: %v, want a *wire.Error saying it exists", name, err)
+		}
+	}},
 }

@@ -9,7 +9,9 @@ import (
 )
 
 // TestPodman runs the suite against the podman API service
-// DOCKWIRE_PODMAN_HOST names (scripts/podman.sh up starts one). Docker is
+// DOCKWIRE_PODMAN_HOST names (scripts/podman.sh up starts one), with the
+// loopback registries of scripts/registry.sh when their variables are set
+// (podman.sh marks them insecure when they were set at its start). Docker is
 // the reference: where podman differs the scenario fails, and the parity
 // report says so; the suite is not bent to it.
 func TestPodman(t *testing.T) {
@@ -29,5 +31,6 @@ func TestPodman(t *testing.T) {
 		Config:      dial.Config{Host: host},
 		Image:       image,
 		ImportImage: true,
+		Registries:  conformance.RegistriesFromEnv(),
 	})
 }

@@ -55,7 +55,7 @@ func (e *Env) pushable(reg, what string) string {
 	e.buildTiny(local, what)
 	ref := reg + "/" + local
 	e.removeImageLater(ref)
-	if _, err := e.images().Tag(e.Ctx, local, ref, endpoints.ImageTagOptions{}); err != nil {
+	if _, err := e.Client.Images.Tag(e.Ctx, local, ref, endpoints.ImageTagOptions{}); err != nil {
 		e.T.Fatal(err)
 	}
 	return ref
@@ -80,11 +80,12 @@ func authFailed(err error) bool {
 	return strings.Contains(msg, "auth") || strings.Contains(msg, "401") || strings.Contains(msg, "denied")
 }
 
-func init() {
-	register("registry/push-pull/open", func(e *Env) {
+// registryScenarios are the scenarios of push, pull, login and search against the target's registries.
+var registryScenarios = []scenario{
+	{"registry/push-pull/open", func(e *Env) {
 		reg := e.registry()
 		ref := e.pushable(reg, "push")
-		is := e.images()
+		is := e.Client.Images
 		var pushed []endpoints.Progress
 		var total endpoints.ProgressTotal
 		res, err := is.Push(e.Ctx, ref, endpoints.ImagePushOptions{Progress: func(p endpoints.Progress) {
@@ -98,7 +99,7 @@ func init() {
 			e.T.Errorf("push result %+v", res)
 		}
 		if len(total.Layers()) == 0 {
-			e.T.Errorf("push gave no layer records: %+v", pushed)
+			e.T.Errorf("push gave no layer records: %+v", show(pushed))
 		}
 
 		di, err := e.Client.Distribution.Inspect(e.Ctx, ref, endpoints.DistributionInspectOptions{})
@@ -106,7 +107,7 @@ func init() {
 			e.T.Fatalf("distribution inspect: %v", err)
 		}
 		if di.Descriptor.Digest != res.Digest || di.Descriptor.Size != res.Size || di.Descriptor.MediaType == "" {
-			e.T.Errorf("distribution descriptor %+v, push said %+v", di.Descriptor, res)
+			e.T.Errorf("distribution descriptor %+v, push said %+v", show(di.Descriptor), res)
 		}
 
 		if _, err := is.Delete(e.Ctx, ref, endpoints.ImageDeleteOptions{}); err != nil {
@@ -128,16 +129,16 @@ func init() {
 		if !slices.Contains(in.RepoDigests, repo+"@"+res.Digest) {
 			e.T.Errorf("pulled image digests %v, want %s@%s", in.RepoDigests, repo, res.Digest)
 		}
-	})
+	}},
 
-	register("registry/push-pull/auth", func(e *Env) {
+	{"registry/push-pull/auth", func(e *Env) {
 		reg, user, pass := e.authRegistry()
 		var open string
 		if r := e.Target.Registries; r != nil {
 			open = r.Open
 		}
 		ref := e.pushable(reg, "authpush")
-		is := e.images()
+		is := e.Client.Images
 
 		// No credentials: refused.
 		if _, err := is.Push(e.Ctx, ref, endpoints.ImagePushOptions{}); !authFailed(err) {
@@ -197,7 +198,7 @@ func init() {
 		}
 		di, err := e.Client.Distribution.Inspect(e.Ctx, ref, endpoints.DistributionInspectOptions{Auth: hauth})
 		if err != nil || di.Descriptor.Digest != res.Digest {
-			e.T.Errorf("distribution inspect with credentials: %+v %v", di.Descriptor, err)
+			e.T.Errorf("distribution inspect with credentials: %+v %v", show(di.Descriptor), err)
 		}
 
 		// Wrong password: refused, for push and pull alike.
@@ -208,9 +209,9 @@ func init() {
 		if _, err := is.Pull(e.Ctx, ref, endpoints.ImagePullOptions{Auth: wrong}); !authFailed(err) {
 			e.T.Errorf("pull with a wrong password: %v, want the daemon's auth error", err)
 		}
-	})
+	}},
 
-	register("registry/auth/ok-and-refused", func(e *Env) {
+	{"registry/auth/ok-and-refused", func(e *Env) {
 		reg, user, pass := e.authRegistry()
 		sys := e.Client.System
 		res, err := sys.Auth(e.Ctx, endpoints.SystemAuthOptions{Auth: endpoints.AuthConfig{Username: user, Password: pass, ServerAddress: reg}})
@@ -230,14 +231,14 @@ func init() {
 		if werr != nil && strings.Contains(werr.Message, pass) {
 			e.T.Errorf("the daemon's message echoes the password")
 		}
-	})
+	}},
 
-	register("registry/search/v2-registry", func(e *Env) {
+	{"registry/search/v2-registry", func(e *Env) {
 		reg := e.registry()
-		_, err := e.images().Search(e.Ctx, reg+"/busybox", endpoints.ImageSearchOptions{Limit: 5})
+		_, err := e.Client.Images.Search(e.Ctx, reg+"/busybox", endpoints.ImageSearchOptions{Limit: 5})
 		var werr *wire.Error
 		if !errors.As(err, &werr) || werr.StatusCode < 400 || werr.Message == "" {
 			e.T.Errorf("search against a v2 registry: %v (%T), want the daemon's *wire.Error", err, err)
 		}
-	})
+	}},
 }

@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestSkipsCarryReasons holds the suite to its rule that every skip says
@@ -15,16 +18,12 @@ import (
 // empty string.
 func TestSkipsCarryReasons(t *testing.T) {
 	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	fset := token.NewFileSet()
 	checked := 0
 	for _, name := range files {
 		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		ast.Inspect(f, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
 			if !ok {
@@ -36,24 +35,20 @@ func TestSkipsCarryReasons(t *testing.T) {
 			}
 			switch sel.Sel.Name {
 			case "SkipNow":
-				t.Errorf("%s: SkipNow gives no reason", fset.Position(call.Pos()))
+				assert.Fail(t, "SkipNow gives no reason", "%s", fset.Position(call.Pos()))
 			case "Skip", "Skipf":
 				checked++
-				if len(call.Args) == 0 {
-					t.Errorf("%s: %s with no reason", fset.Position(call.Pos()), sel.Sel.Name)
+				if !assert.NotEmpty(t, call.Args, "%s: %s with no reason", fset.Position(call.Pos()), sel.Sel.Name) {
 					break
 				}
 				if lit, ok := call.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-					if s, _ := strconv.Unquote(lit.Value); strings.TrimSpace(s) == "" {
-						t.Errorf("%s: %s with an empty reason", fset.Position(call.Pos()), sel.Sel.Name)
-					}
+					s, _ := strconv.Unquote(lit.Value)
+					assert.NotEmpty(t, strings.TrimSpace(s), "%s: %s with an empty reason", fset.Position(call.Pos()), sel.Sel.Name)
 				}
 			}
 			return true
 		})
 	}
-	if checked == 0 {
-		t.Fatal("found no Skip calls: the check looked at nothing")
-	}
+	require.NotZero(t, checked, "found no Skip calls: the check looked at nothing")
 	t.Logf("%d Skip/Skipf calls, each with a reason", checked)
 }

@@ -45,39 +45,6 @@ func freeLoopbackPort(e *Env) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
-// updateGuarded sends an update guarded by an object's version: read
-// returns the object as it is now, update sends the change made from it.
-// An update the daemon answers "update out of sequence" is read and sent
-// again, a few times: dockerd's own bookkeeping writes swarm objects
-// between a client's read and its update (a node's status, the allocator
-// of a service's endpoint, the orchestrator), and under load it often
-// does. A version the test itself made stale is a separate check.
-func updateGuarded[T any](ctx context.Context, read func() (T, error), update func(T) error) error {
-	var err error
-	for range 5 {
-		var cur T
-		if cur, err = read(); err != nil {
-			return err
-		}
-		if err = update(cur); !outOfSequence(err) {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-	return err
-}
-
-// outOfSequence reports whether err is swarmkit's answer to an update of
-// an older version than the object's.
-func outOfSequence(err error) bool {
-	var werr *wire.Error
-	return errors.As(err, &werr) && strings.Contains(werr.Message, "update out of sequence")
-}
-
 // ignoreGone treats "already gone" and "no swarm any more" as success in
 // cleanups.
 func ignoreGone(err error) error {
@@ -87,10 +54,11 @@ func ignoreGone(err error) error {
 	return err
 }
 
-func init() {
+// swarmScenarios are the scenarios of a swarm from init to leave: services, secrets, configs, nodes, tasks.
+var swarmScenarios = []scenario{
 	// One scenario for the whole swarm flow: the real daemon is shared, so
 	// the swarm is created once and always left at the end.
-	register("swarm/lifecycle/init-service-secret-config-update-rollback-leave", func(e *Env) {
+	{"swarm/lifecycle/init-service-secret-config-update-rollback-leave", func(e *Env) {
 		c := e.Client
 		sys, sw, nodes := c.System, c.Swarm, c.Nodes
 		svcs, tasks := c.Services, c.Tasks
@@ -139,21 +107,21 @@ func init() {
 		}
 		if s.ID == "" || !strings.HasPrefix(s.JoinTokens.Worker, "SWMTKN-") || !strings.HasPrefix(s.JoinTokens.Manager, "SWMTKN-") ||
 			s.SubnetSize != 24 || !slices.Equal(s.DefaultAddrPool, []string{"10.232.0.0/16"}) {
-			e.T.Errorf("swarm inspect: %+v", s)
+			e.T.Errorf("swarm inspect: %+v", show(s))
 		}
 		// Init made the routing mesh's network: overlay, swarm-scoped,
 		// ingress, with a subnet of the address pool.
 		ingress, err := nets.Inspect(e.Ctx, "ingress", endpoints.NetworkInspectOptions{})
 		if err != nil || !ingress.Ingress || ingress.Scope != "swarm" || ingress.Driver != "overlay" || len(ingress.ID) != 25 ||
 			len(ingress.IPAM.Config) != 1 || !strings.HasPrefix(ingress.IPAM.Config[0].Subnet, "10.232.") {
-			e.T.Errorf("ingress network after init: %+v, %v", ingress, err)
+			e.T.Errorf("ingress network after init: %+v, %v", show(ingress), err)
 		}
 
 		// Update: rotate the worker token and turn autolock on, then off.
-		inspectSwarm := func() (endpoints.SwarmInspectResult, error) {
+		inspectSwarm := func(context.Context) (endpoints.SwarmInspectResult, error) {
 			return sw.Inspect(e.Ctx, endpoints.SwarmInspectOptions{})
 		}
-		if err := updateGuarded(e.Ctx, inspectSwarm, func(cur endpoints.SwarmInspectResult) error {
+		if err := endpoints.UpdateGuarded(e.Ctx, inspectSwarm, func(_ context.Context, cur endpoints.SwarmInspectResult) error {
 			spec := cur.Spec
 			spec.EncryptionConfig = &endpoints.EncryptionConfig{AutoLockManagers: true}
 			_, err := sw.Update(e.Ctx, endpoints.SwarmUpdateOptions{Version: cur.Version, Spec: spec, RotateWorkerToken: true})
@@ -175,7 +143,7 @@ func init() {
 		}
 		spec := s2.Spec
 		spec.EncryptionConfig = &endpoints.EncryptionConfig{AutoLockManagers: false}
-		if err := updateGuarded(e.Ctx, inspectSwarm, func(cur endpoints.SwarmInspectResult) error {
+		if err := endpoints.UpdateGuarded(e.Ctx, inspectSwarm, func(_ context.Context, cur endpoints.SwarmInspectResult) error {
 			_, err := sw.Update(e.Ctx, endpoints.SwarmUpdateOptions{Version: cur.Version, Spec: spec})
 			return err
 		}); err != nil {
@@ -204,11 +172,11 @@ func init() {
 			e.T.Fatalf("node list: %v", err)
 		}
 		if len(ns.Items) != 1 || ns.Items[0].ID != nodeID || ns.Items[0].ManagerStatus == nil || !ns.Items[0].ManagerStatus.Leader {
-			e.T.Fatalf("node list: %+v, want this node (%s) as the leader", ns, nodeID)
+			e.T.Fatalf("node list: %+v, want this node (%s) as the leader", show(ns), nodeID)
 		}
-		if err := updateGuarded(e.Ctx, func() (endpoints.NodeInspectResult, error) {
+		if err := endpoints.UpdateGuarded(e.Ctx, func(context.Context) (endpoints.NodeInspectResult, error) {
 			return nodes.Inspect(e.Ctx, nodeID, endpoints.NodeInspectOptions{})
-		}, func(cur endpoints.NodeInspectResult) error {
+		}, func(_ context.Context, cur endpoints.NodeInspectResult) error {
 			nspec := cur.Spec
 			nspec.Labels = map[string]string{"dockwire.run": e.RunID}
 			_, err := nodes.Update(e.Ctx, nodeID, endpoints.NodeUpdateOptions{Version: cur.Version, Spec: nspec})
@@ -221,7 +189,7 @@ func init() {
 			e.T.Fatalf("node inspect: %v", err)
 		}
 		if n.Spec.Labels["dockwire.run"] != e.RunID || n.Spec.Role != "manager" || n.Status.State != "ready" {
-			e.T.Errorf("node inspect after update: %+v", n)
+			e.T.Errorf("node inspect after update: %+v", show(n))
 		}
 		if _, err := nodes.Delete(e.Ctx, nodeID, endpoints.NodeDeleteOptions{}); err == nil {
 			e.T.Errorf("deleting the only manager succeeded")
@@ -251,11 +219,11 @@ func init() {
 		}
 		si, err := secrets.Inspect(e.Ctx, sec.ID, endpoints.SecretInspectOptions{})
 		if err != nil || si.Spec.Name != "dw-sec-"+e.RunID || len(si.Spec.Data) != 0 {
-			e.T.Errorf("secret inspect: %+v (data must not come back), %v", si, err)
+			e.T.Errorf("secret inspect: %+v (data must not come back), %v", show(si), err)
 		}
-		if err := updateGuarded(e.Ctx, func() (endpoints.SecretInspectResult, error) {
+		if err := endpoints.UpdateGuarded(e.Ctx, func(context.Context) (endpoints.SecretInspectResult, error) {
 			return secrets.Inspect(e.Ctx, sec.ID, endpoints.SecretInspectOptions{})
-		}, func(cur endpoints.SecretInspectResult) error {
+		}, func(_ context.Context, cur endpoints.SecretInspectResult) error {
 			cur.Spec.Labels["phase"] = "updated"
 			_, err := secrets.Update(e.Ctx, sec.ID, endpoints.SecretUpdateOptions{Version: cur.Version, Spec: cur.Spec})
 			return err
@@ -264,19 +232,19 @@ func init() {
 		}
 		sl, err := secrets.List(e.Ctx, endpoints.SecretListOptions{Filters: wire.Filters{"label": {"phase=updated"}}})
 		if err != nil || len(sl.Items) != 1 || sl.Items[0].ID != sec.ID {
-			e.T.Errorf("secret list by the updated label: %+v, %v", sl, err)
+			e.T.Errorf("secret list by the updated label: %+v, %v", show(sl), err)
 		}
 		ci, err := configs.Inspect(e.Ctx, cfg.ID, endpoints.ConfigInspectOptions{})
 		if err != nil || string(ci.Spec.Data) != cfgData {
-			e.T.Errorf("config inspect: %+v, %v", ci, err)
+			e.T.Errorf("config inspect: %+v, %v", show(ci), err)
 		}
 		cl, err := configs.List(e.Ctx, endpoints.ConfigListOptions{Filters: wire.Filters{"label": {e.LabelFilter()}}})
 		if err != nil || len(cl.Items) != 1 || cl.Items[0].ID != cfg.ID {
-			e.T.Errorf("config list: %+v, %v", cl, err)
+			e.T.Errorf("config list: %+v, %v", show(cl), err)
 		}
-		if err := updateGuarded(e.Ctx, func() (endpoints.ConfigInspectResult, error) {
+		if err := endpoints.UpdateGuarded(e.Ctx, func(context.Context) (endpoints.ConfigInspectResult, error) {
 			return configs.Inspect(e.Ctx, cfg.ID, endpoints.ConfigInspectOptions{})
-		}, func(cur endpoints.ConfigInspectResult) error {
+		}, func(_ context.Context, cur endpoints.ConfigInspectResult) error {
 			cur.Spec.Labels["phase"] = "updated"
 			_, err := configs.Update(e.Ctx, cfg.ID, endpoints.ConfigUpdateOptions{Version: cur.Version, Spec: cur.Spec})
 			return err
@@ -314,7 +282,7 @@ func init() {
 		}
 		// (The leave at the end removes it with the swarm.)
 		if n, err := nets.Inspect(e.Ctx, ov.ID, endpoints.NetworkInspectOptions{}); err != nil || n.Scope != "swarm" || len(n.ID) != 25 {
-			e.T.Errorf("overlay network: %+v, %v", n, err)
+			e.T.Errorf("overlay network: %+v, %v", show(n), err)
 		}
 		svcSpec.TaskTemplate.Networks = []endpoints.NetworkAttachmentConfig{{Target: "dw-ov-" + e.RunID}}
 		created, err := svcs.Create(e.Ctx, endpoints.ServiceCreateOptions{Spec: svcSpec})
@@ -343,14 +311,14 @@ func init() {
 			return false
 		})
 		if !ok {
-			e.T.Fatalf("no running task: %+v (last error %v)", lastTasks, err)
+			e.T.Fatalf("no running task: %+v (last error %v)", show(lastTasks), err)
 		}
 		if running.ServiceID != created.ID || running.NodeID != nodeID || running.Status.ContainerStatus == nil || running.Spec.ContainerSpec.Image != imageID {
-			e.T.Errorf("task: %+v", running)
+			e.T.Errorf("task: %+v", show(running))
 		}
 		ti, err := tasks.Inspect(e.Ctx, running.ID, endpoints.TaskInspectOptions{})
 		if err != nil || ti.ID != running.ID || ti.DesiredState != "running" {
-			e.T.Errorf("task inspect: %+v, %v", ti, err)
+			e.T.Errorf("task inspect: %+v, %v", show(ti), err)
 		}
 		// Its logs carry the marker, the secret and the config.
 		var logs string
@@ -365,7 +333,7 @@ func init() {
 		}
 		list, err := svcs.List(e.Ctx, endpoints.ServiceListOptions{Filters: wire.Filters{"label": {e.LabelFilter()}}, Status: true})
 		if err != nil || len(list.Items) != 1 || list.Items[0].ID != created.ID || list.Items[0].ServiceStatus == nil || list.Items[0].ServiceStatus.DesiredTasks != 1 {
-			e.T.Errorf("service list with status: %+v, %v", list, err)
+			e.T.Errorf("service list with status: %+v, %v", show(list), err)
 		}
 
 		// Update (a label and an env var), then roll back.
@@ -379,10 +347,10 @@ func init() {
 			}
 			return svc
 		}
-		inspectService := func() (endpoints.ServiceInspectResult, error) {
+		inspectService := func(context.Context) (endpoints.ServiceInspectResult, error) {
 			return svcs.Inspect(e.Ctx, created.ID, endpoints.ServiceInspectOptions{})
 		}
-		if err := updateGuarded(e.Ctx, inspectService, func(cur endpoints.ServiceInspectResult) error {
+		if err := endpoints.UpdateGuarded(e.Ctx, inspectService, func(_ context.Context, cur endpoints.ServiceInspectResult) error {
 			upd := cur.Spec
 			upd.Labels = e.Labels("phase=2")
 			upd.TaskTemplate.ContainerSpec.Env = []string{"PHASE=2"}
@@ -393,9 +361,9 @@ func init() {
 		}
 		svc := waitUpdate("completed")
 		if svc.Spec.Labels["phase"] != "2" || !slices.Contains(svc.Spec.TaskTemplate.ContainerSpec.Env, "PHASE=2") || svc.PreviousSpec == nil {
-			e.T.Errorf("after update: spec %+v, previous %+v", svc.Spec, svc.PreviousSpec)
+			e.T.Errorf("after update: spec %+v, previous %+v", show(svc.Spec), show(svc.PreviousSpec))
 		}
-		if err := updateGuarded(e.Ctx, inspectService, func(cur endpoints.ServiceInspectResult) error {
+		if err := endpoints.UpdateGuarded(e.Ctx, inspectService, func(_ context.Context, cur endpoints.ServiceInspectResult) error {
 			_, err := svcs.Update(e.Ctx, created.ID, endpoints.ServiceUpdateOptions{Version: cur.Version, Spec: cur.Spec, Rollback: true})
 			return err
 		}); err != nil {
@@ -403,7 +371,7 @@ func init() {
 		}
 		svc = waitUpdate("rollback_completed")
 		if _, ok := svc.Spec.Labels["phase"]; ok || slices.Contains(svc.Spec.TaskTemplate.ContainerSpec.Env, "PHASE=2") {
-			e.T.Errorf("after rollback the spec is still the updated one: %+v", svc.Spec)
+			e.T.Errorf("after rollback the spec is still the updated one: %+v", show(svc.Spec))
 		}
 
 		if _, err := svcs.Delete(e.Ctx, created.ID, endpoints.ServiceDeleteOptions{}); err != nil {
@@ -423,5 +391,5 @@ func init() {
 		if info, err := sys.Info(e.Ctx, endpoints.SystemInfoOptions{}); err != nil || info.Swarm.LocalNodeState != "inactive" {
 			e.T.Errorf("info after leave: LocalNodeState %q, %v", info.Swarm.LocalNodeState, err)
 		}
-	})
+	}},
 }

@@ -44,7 +44,7 @@ func (s *ContainerService) List(ctx context.Context, opts ContainerListOptions) 
 		r.Query.Set("limit", strconv.Itoa(opts.Limit))
 	}
 	setFilters(r.Query, opts.Filters)
-	items, err := decode[[]ContainerSummary](ctx, s.w, r)
+	items, err := decodeWith(ctx, s.w, r, decodeSliceContainerSummary)
 	return ContainerListResult{Items: items}, err
 }
 
@@ -63,7 +63,7 @@ func (s *ContainerService) Inspect(ctx context.Context, id string, opts Containe
 		return ContainerInspectResult{}, err
 	}
 	setBool(r.Query, "size", opts.Size)
-	return decode[ContainerInspectResult](ctx, s.w, r)
+	return decodeWith(ctx, s.w, r, decodeContainerInspectResult)
 }
 
 // ContainerTopOptions tune [ContainerService.Top].

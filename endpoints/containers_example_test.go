@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"path/filepath"
@@ -157,4 +158,127 @@ func ExamplePortBindings() {
 	// Output:
 	// 2 [{127.0.0.1 8080}] [{ }] <nil>
 	// endpoints: ParsePortSpec: port "80/xyz": unknown protocol "xyz": want tcp, udp or sctp
+}
+
+// Read one sample of a running container's resource usage, as docker-py's
+// container.stats(stream=False).
+func ExampleContainerService_StatsOnce() {
+	cli, stop := mockClient()
+	defer stop()
+	ctx := context.Background()
+	c, err := cli.Containers.Run(ctx, endpoints.ContainerRunOptions{Image: "busybox:latest", Name: "busy", Command: []string{"sleep", "60"}, Detach: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer cli.Containers.Delete(ctx, c.ID, endpoints.ContainerDeleteOptions{Force: true})
+
+	s, err := cli.Containers.StatsOnce(ctx, c.ID, endpoints.ContainerStatsOnceOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(s.Name, s.PidsStats.Current > 0, s.MemoryStats.Limit > 0)
+	// CPU use since the sample before, in percent of one CPU:
+	_ = s.CPUPercent()
+	// Output: /busy true true
+}
+
+// Attach to a container's stdin and stdout, write to it, end its input and
+// read what it answered: docker-py's attach_socket, with the half-close
+// docker-py lacks.
+func ExampleContainerService_Attach() {
+	cli, stop := mockClient()
+	defer stop()
+	ctx := context.Background()
+	c, err := cli.Containers.Run(ctx, endpoints.ContainerRunOptions{
+		Image: "busybox:latest", Command: []string{"cat"}, StdinOpen: true, NoStart: true,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer cli.Containers.Delete(ctx, c.ID, endpoints.ContainerDeleteOptions{Force: true})
+
+	conn, err := cli.Containers.Attach(ctx, c.ID, endpoints.ContainerAttachOptions{Stdin: true, Stdout: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := cli.Containers.Start(ctx, c.ID, endpoints.ContainerStartOptions{}); err != nil {
+		log.Fatal(err)
+	}
+	io.WriteString(conn, "hello from stdin\n")
+	conn.CloseWrite() // cat sees the end of its input and exits
+	if _, err := conn.Demux(os.Stdout, os.Stderr); err != nil {
+		log.Fatal(err)
+	}
+	// Output: hello from stdin
+}
+
+// Wait for a container to exit and read its exit code, as docker-py's
+// container.wait().
+func ExampleContainerService_Wait() {
+	cli, stop := mockClient()
+	defer stop()
+	ctx := context.Background()
+	c, err := cli.Containers.Run(ctx, endpoints.ContainerRunOptions{Image: "busybox:latest", CommandLine: "sh -c 'sleep 0.1; exit 3'", Detach: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer cli.Containers.Delete(ctx, c.ID, endpoints.ContainerDeleteOptions{Force: true})
+
+	res, err := cli.Containers.Wait(ctx, c.ID, endpoints.ContainerWaitOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("exit code", res.StatusCode)
+	// Output: exit code 3
+}
+
+// Change a running container's limits and restart policy, as docker-py's
+// container.update(mem_limit=..., restart_policy=...).
+func ExampleContainerService_Update() {
+	cli, stop := mockClient()
+	defer stop()
+	ctx := context.Background()
+	c, err := cli.Containers.Run(ctx, endpoints.ContainerRunOptions{Image: "busybox:latest", Command: []string{"sleep", "60"}, Detach: true, MemLimit: "64m"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer cli.Containers.Delete(ctx, c.ID, endpoints.ContainerDeleteOptions{Force: true})
+
+	mem, err := endpoints.ParseMemory("128m")
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = cli.Containers.Update(ctx, c.ID, endpoints.ContainerUpdateOptions{
+		Resources:     endpoints.Resources{Memory: mem},
+		RestartPolicy: &endpoints.RestartPolicy{Name: endpoints.RestartOnFailure, MaximumRetryCount: 2},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	in, err := cli.Containers.Inspect(ctx, c.ID, endpoints.ContainerInspectOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(in.HostConfig.Memory>>20, "MiB,", in.HostConfig.RestartPolicy.Name, in.HostConfig.RestartPolicy.MaximumRetryCount)
+	// Output: 128 MiB, on-failure 2
+}
+
+// Read a container's logs whole, as docker-py's container.logs().
+func ExampleContainerService_LogsBytes() {
+	cli, stop := mockClient()
+	defer stop()
+	ctx := context.Background()
+	c, err := cli.Containers.Run(ctx, endpoints.ContainerRunOptions{Image: "busybox:latest", CommandLine: "sh -c 'echo out; echo err >&2'", Stderr: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer cli.Containers.Delete(ctx, c.ID, endpoints.ContainerDeleteOptions{})
+
+	logs, err := cli.Containers.LogsBytes(ctx, c.ID, endpoints.ContainerLogsOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("stdout %q, stderr %q\n", logs.Stdout, logs.Stderr)
+	// Output: stdout "out\n", stderr "err\n"
 }

@@ -139,7 +139,7 @@ func (s *ContainerService) Stats(ctx context.Context, id string, opts ContainerS
 	if err != nil {
 		return nil, err
 	}
-	return wire.NewStream[ContainerStats](ctx, resp.Body, resp.Header.Get("Content-Type"), wire.StreamOptions{}), nil
+	return wire.NewStream[ContainerStats](ctx, resp.Body, resp.Header.Get("Content-Type"), wire.StreamOptions{Decode: recordDecoder(decodeContainerStats)}), nil
 }
 
 // ContainerStatsOnceOptions tune [ContainerService.StatsOnce].
@@ -166,7 +166,7 @@ func (s *ContainerService) StatsOnce(ctx context.Context, id string, opts Contai
 		r.Query.Set("one-shot", "1")
 		need(r, "OneShot", 41)
 	}
-	return decode[ContainerStatsOnceResult](ctx, s.w, r)
+	return decodeWith(ctx, s.w, r, decodeContainerStatsOnce)
 }
 
 // ContainerResizeOptions are a TTY's new size in characters.

@@ -84,6 +84,9 @@
 // returns, read whole into memory: [ContainerService.LogsBytes],
 // [ContainerService.AttachBytes], [ContainerService.StatsOnce], and
 // [ImageService.GetFile] (docker save -o).
+// [UpdateGuarded] makes the versioned updates of nodes, services, the
+// swarm, secrets and configs again, from a fresh read, while the daemon
+// refuses the version the caller read as out of sequence.
 //
 // # docker-py's vocabulary
 //
@@ -100,10 +103,15 @@
 // that do the same.
 //
 // Results are hand-written types that name their swagger definition and
-// are decoded permissively: unknown fields are ignored and missing ones
-// stay zero. A test (TestResponseFields) holds every type that names a
-// definition to the properties of the Engine API's v1.56 spec, nested
-// objects included.
+// are decoded permissively, as encoding/json decodes: unknown fields are
+// ignored, missing ones stay zero, keys match case-insensitively. A test
+// (TestResponseFields) holds every type that names a definition to the
+// properties of the Engine API's v1.56 spec, nested objects included. The
+// answers decoded most (ContainerInspectResult, ContainerListResult, Event
+// and ContainerStats records, ContainerStatsOnceResult) go through generated decoders that give
+// encoding/json's result without its reflection, their strings sharing one
+// copy of the answer: a string kept from a result keeps that answer's text
+// (one record's, for a stream) in memory.
 //
 // # Errors
 //

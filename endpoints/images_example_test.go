@@ -133,3 +133,63 @@ func ExampleConfigFile_AuthFor() {
 	// 127.0.0.1:5001 none
 	// docker.io https://index.docker.io/v1/ user="" token="tok"
 }
+
+// Commit a container's changes as a new image and run it, as docker-py's
+// container.commit(repository, tag) and then containers.run.
+func ExampleImageService_Commit() {
+	cli, stop := mockClient() // an in-process mock daemon; dockwire.FromEnv() in real code
+	defer stop()
+	ctx := context.Background()
+
+	c, err := cli.Containers.Run(ctx, endpoints.ContainerRunOptions{
+		Image:       "busybox:latest",
+		CommandLine: "sh -c 'echo committed > /greeting'",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := cli.Images.Commit(ctx, c.ID, endpoints.ImageCommitOptions{
+		Reference: "greeter:v1",
+		Changes:   []string{`CMD ["cat", "/greeting"]`},
+	}); err != nil {
+		log.Fatal(err)
+	}
+	res, err := cli.Containers.Run(ctx, endpoints.ContainerRunOptions{Image: "greeter:v1", Remove: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%s", res.Output)
+	// Output: committed
+}
+
+// Save an image into a file and load it back, as docker-py's
+// image.save() written to a file and client.images.load(data).
+func ExampleImageService_GetFile() {
+	cli, stop := mockClient()
+	defer stop()
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "save")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "busybox.tar")
+
+	if _, err := cli.Images.GetFile(ctx, "busybox:latest", path, endpoints.ImageGetOptions{}); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := cli.Images.Delete(ctx, "busybox:latest", endpoints.ImageDeleteOptions{Force: true}); err != nil {
+		log.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer f.Close()
+	loaded, err := cli.Images.Load(ctx, f, endpoints.ImageLoadOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(loaded.Images)
+	// Output: [busybox:latest]
+}

@@ -266,6 +266,16 @@ func TestImportResult(t *testing.T) {
 	assert.Equal(t, "rootfs", string(r.Body))
 }
 
+// Podman's import names the image in the record's id as well as its
+// status: the result is that id all the same.
+func TestImportResultWithID(t *testing.T) {
+	f, w := newFake(t, "1.41")
+	f.on("POST /images/create", onStream(`{"status":"sha256:feed","progress":"","progressDetail":{},"id":"sha256:feed"}`))
+	res, err := endpoints.NewImages(w).Import(t.Context(), strings.NewReader("rootfs"), endpoints.ImageImportOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "sha256:feed", res.ID)
+}
+
 func TestBuildQueryAndResult(t *testing.T) {
 	f, w := newFake(t, "1.41")
 	f.on("POST /build", onStream(
@@ -655,4 +665,40 @@ func BenchmarkPullProgress(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestGetFile: docker save -o: the archive lands whole at path; a failed
+// save leaves path as it was and no temporary file behind.
+func TestGetFile(t *testing.T) {
+	f, w := newFake(t, "1.41")
+	archive := strings.Repeat("layer", 1000)
+	f.on("GET /images/busybox:latest/get", func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		w.Header().Set("Content-Type", "application/x-tar")
+		w.Write([]byte(archive))
+	})
+	dir := t.TempDir()
+	path := filepath.Join(dir, "busybox.tar")
+	res, err := endpoints.NewImages(w).GetFile(t.Context(), "busybox:latest", path, endpoints.ImageGetOptions{})
+	require.NoError(t, err)
+	assert.EqualValues(t, len(archive), res.Size)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, archive, string(data))
+
+	// A body cut short: an error, path untouched.
+	f.on("GET /images/busybox:latest/get", func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		w.Header().Set("Content-Length", "100000")
+		w.Write([]byte("partial"))
+	})
+	_, err = endpoints.NewImages(w).GetFile(t.Context(), "busybox:latest", path, endpoints.ImageGetOptions{})
+	require.Error(t, err)
+	data, err = os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, archive, string(data), "the earlier archive was replaced by a partial one")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "a temporary file was left behind")
+
+	_, err = endpoints.NewImages(w).GetFile(t.Context(), "busybox:latest", "", endpoints.ImageGetOptions{})
+	assert.ErrorIs(t, err, wire.ErrInvalidArgument)
 }

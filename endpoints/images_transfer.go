@@ -200,7 +200,9 @@ func (s *ImageService) Import(ctx context.Context, r io.Reader, opts ImageImport
 	}
 	var res ImageImportResult
 	_, err = readProgress(ctx, resp, func(p Progress) {
-		if p.ID == "" && strings.HasPrefix(p.Status, "sha256:") {
+		// dockerd names the image in the status alone, podman in the
+		// id as well.
+		if strings.HasPrefix(p.Status, "sha256:") && (p.ID == "" || p.ID == p.Status) {
 			res.ID = strings.TrimSpace(p.Status)
 		}
 		if opts.Progress != nil {

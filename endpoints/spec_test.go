@@ -18,7 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var updateSpec = flag.Bool("update-spec", false, "regenerate testdata/spec-fields.txt from $DOCKWIRE_ENGINE_API_SPEC")
+var updateSpec = flag.Bool("update-spec", false, "regenerate testdata/spec-fields.txt and spec-examples.json from $DOCKWIRE_ENGINE_API_SPEC")
 
 const specFieldsFile = "testdata/spec-fields.txt"
 
@@ -56,6 +56,9 @@ func TestResponseFields(t *testing.T) {
 		lines, err := specFields(path)
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(specFieldsFile, []byte(strings.Join(lines, "\n")+"\n"), 0o644))
+		examples, err := specExamples(path)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(specExamplesFile, append(examples, '\n'), 0o644))
 	}
 	spec, responses := loadSpecFields(t)
 	pkg := loadGoTypes(t)

@@ -31,13 +31,9 @@ import (
 
 // specFields derives the list from the swagger YAML at path.
 func specFields(path string) ([]string, error) {
-	data, err := os.ReadFile(path)
+	root, err := readSwagger(path)
 	if err != nil {
 		return nil, err
-	}
-	root, err := parseYAML(string(data))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
 	}
 	g := &specGen{defs: root.get("definitions"), seen: map[string]bool{}}
 	if g.defs == nil {
@@ -78,6 +74,19 @@ func specFields(path string) ([]string, error) {
 	}
 	sort.Strings(g.lines)
 	return g.lines, nil
+}
+
+// readSwagger parses the swagger YAML at path.
+func readSwagger(path string) (*ynode, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	root, err := parseYAML(string(data))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
+	}
+	return root, nil
 }
 
 type specGen struct {

@@ -443,7 +443,7 @@ func (s *SystemService) Events(ctx context.Context, opts SystemEventsOptions) (*
 	if err != nil {
 		return nil, err
 	}
-	return wire.NewStream[Event](ctx, resp.Body, resp.Header.Get("Content-Type"), wire.StreamOptions{}), nil
+	return wire.NewStream[Event](ctx, resp.Body, resp.Header.Get("Content-Type"), wire.StreamOptions{Decode: recordDecoder(decodeEvent)}), nil
 }
 
 // AuthConfig is a registry credential (swagger: AuthConfig). It is what

@@ -62,6 +62,24 @@
 //     first fuzzed, its answer to the second a nonce; no answer is ever
 //     given to the wrong request: the second always gets its nonce, never
 //     bytes left over from the first nor an error they caused.
+//  20. FuzzDecode (endpoints' decoded answers through the client: the
+//     answer of ContainerInspect or ContainerList, or one events or stats
+//     record, fuzzed, from a daemon on a unix socket): the caller gets
+//     encoding/json's value for the same bytes into the same type, and
+//     where encoding/json fails on a value of the wrong type, its
+//     *json.UnmarshalTypeError; seeded with dockerd's recorded answers
+//     (bench/testdata/canned).
+//  21. FuzzDecodeDifferential, in endpoints/ (it needs the generated
+//     decoders, which are unexported): wherever a generated decoder
+//     (decode_gen.go) succeeds, encoding/json succeeds with an equal value
+//     into the same type, and the client's decode (generated, then
+//     encoding/json where it fails) always gives encoding/json's value and
+//     error; seeded with the recorded answers, values with every field set
+//     and odd inputs (duplicate keys, nulls). Without a round trip, it runs
+//     many times faster than FuzzDecode.
+//  22. FuzzDecoder, in internal/jsondec (internal): the Decoder's syntax
+//     verdict is json.Valid's on any input, and each of its readers gives
+//     encoding/json's value wherever it succeeds.
 //
 // Beside them, for parsers that are not in the list: FuzzTarMatcher
 // (tarstream.Matcher, path cleaning does not change the answer),

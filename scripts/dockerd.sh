@@ -278,9 +278,9 @@ try_start() {
 	[ -z "${DOCKWIRE_DOCKERD_FLAGS:-}" ] || args+=(${DOCKWIRE_DOCKERD_FLAGS})
 	log "starting: dockerd ${args[*]}"
 	printf '\n==== %s dockerd %s\n' "$(date -u +%FT%TZ)" "${args[*]}" >>"$LOGFILE"
-	# setsid: not in the caller's process group; every fd but the log closed, so that
-	# $(...) in the caller returns and no lock is inherited.
-	setsid dockerd "${args[@]}" </dev/null >>"$LOGFILE" 2>&1 9>&- &
+	# Not in the caller's process group; every fd but the log closed, so that $(...) in
+	# the caller returns and no lock is inherited (detached, lib.sh).
+	detached dockerd "${args[@]}" </dev/null >>"$LOGFILE" 2>&1 &
 	local pid=$!
 	echo "$pid" >"$STATE/launched.pid"
 	local deadline=$((SECONDS + WAIT))

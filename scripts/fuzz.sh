@@ -3,7 +3,8 @@
 #
 #   scripts/fuzz.sh [seconds-per-target] [name-regexp]
 #
-# Targets: package fuzz/ (the home of the client-side targets), mockdaemon (FuzzHandler),
+# Targets: package fuzz/ (the home of the client-side targets), endpoints
+# (FuzzDecodeDifferential), internal/jsondec (FuzzDecoder), mockdaemon (FuzzHandler),
 # mockdaemon/internal/shell (FuzzParse, FuzzRun) and bench/ (FuzzMatcherDifferential, its
 # own module); they are discovered with `go test -list`, so a new target is picked up
 # without editing this script. Each runs with -fuzztime <seconds>s (default 8),
@@ -26,6 +27,8 @@ case $secs in '' | *[!0-9]*) echo "fuzz.sh: seconds must be a whole number, got 
 # module dir : package
 pkgs=(
 	".:./fuzz"
+	".:./endpoints"
+	".:./internal/jsondec"
 	".:./mockdaemon"
 	".:./mockdaemon/internal/shell"
 	"bench:."

@@ -35,6 +35,20 @@ state_dir() {
 	echo "$dir"
 }
 
+# detached CMD ARGS...: exec CMD in a session of its own with every fd above 2 closed,
+# so that a daemon keeps no lock of its caller's: `flock FILE scripts/dockerd.sh up`
+# holds FILE on an fd the script inherits, and a dockerd holding it would keep every
+# other `flock FILE` waiting for as long as it runs. Call it in the background with
+# its redirections: `detached dockerd ... </dev/null >>log 2>&1 &`; $! is then CMD's pid.
+detached() {
+	local fd
+	for fd in /proc/$BASHPID/fd/*; do
+		fd=${fd##*/}
+		[ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-"
+	done
+	exec setsid "$@"
+}
+
 cmdline() { tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null || true; }
 
 # alive PID: 0 when PID runs (a zombie does not count).

@@ -14,11 +14,15 @@
 # registries.conf with no search registries (a short name never reaches docker.io) and
 # a unix socket. podman and catatonit are installed with apt-get when missing. The test
 # image is imported by the suite itself (Target.ImportImage): nothing is pulled.
+# The registries DOCKWIRE_REGISTRY and DOCKWIRE_AUTH_REGISTRY name when `up` starts the
+# service (scripts/registry.sh's, plain HTTP on loopback) are marked insecure in that
+# registries.conf, for the suite's registry scenarios: start them first.
 #
 # Printed on stdout (everything else goes to stderr):
 #   DOCKWIRE_PODMAN_HOST  unix://<state>/podman.sock
 #
 # Variables read: DOCKWIRE_PODMAN_STATE_DIR (default /tmp/dockwire-podman),
+# DOCKWIRE_REGISTRY and DOCKWIRE_AUTH_REGISTRY (loopback registries to mark insecure),
 # DOCKWIRE_PODMAN_WAIT (seconds to wait for /_ping, default 30),
 # DOCKWIRE_PODMAN_STORAGE (storage driver, default: overlay, then vfs if overlay fails).
 #
@@ -103,6 +107,12 @@ CONF
 unqualified-search-registries = []
 short-name-mode = "permissive"
 CONF
+	# The loopback registries of registry.sh speak plain HTTP: dockerd takes
+	# 127.0.0.0/8 as insecure by default, podman only when told.
+	local reg
+	for reg in ${DOCKWIRE_REGISTRY:-} ${DOCKWIRE_AUTH_REGISTRY:-}; do
+		printf '\n[[registry]]\nlocation = "%s"\ninsecure = true\n' "$reg" >>"$STATE/registries.conf"
+	done
 }
 
 # try_start DRIVER: start the service with that storage driver, wait for /_ping.
@@ -113,9 +123,9 @@ try_start() {
 	rm -f "$SOCK"
 	printf '\n==== %s storage %s\n' "$(date -u +%FT%TZ)" "$driver" >>"$LOGFILE"
 	CONTAINERS_CONF=$STATE/containers.conf CONTAINERS_REGISTRIES_CONF=$STATE/registries.conf \
-		setsid podman --root "$STATE/root" --runroot "$STATE/runroot" --tmpdir "$STATE/tmp" \
+		detached podman --root "$STATE/root" --runroot "$STATE/runroot" --tmpdir "$STATE/tmp" \
 		--storage-driver "$driver" --cgroup-manager cgroupfs --events-backend file \
-		system service --time=0 "unix://$SOCK" </dev/null >>"$LOGFILE" 2>&1 9>&- &
+		system service --time=0 "unix://$SOCK" </dev/null >>"$LOGFILE" 2>&1 &
 	local pid=$!
 	echo "$pid" >"$PIDFILE"
 	local deadline=$((SECONDS + WAIT))

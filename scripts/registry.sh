@@ -114,7 +114,7 @@ EOF
 start() {
 	local name=$1 want=$2 port
 	port=$(awk '/^  addr:/ { sub(/.*:/, "", $2); print $2 }' "$STATE/$name/config.yml")
-	setsid docker-registry serve "$STATE/$name/config.yml" </dev/null >>"$STATE/$name/registry.log" 2>&1 9>&- &
+	detached docker-registry serve "$STATE/$name/config.yml" </dev/null >>"$STATE/$name/registry.log" 2>&1 &
 	local pid=$!
 	echo "$pid" >"$STATE/$name/pid"
 	local deadline=$((SECONDS + WAIT)) got

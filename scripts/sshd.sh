@@ -217,9 +217,9 @@ cmd_up() {
 
 	trap 'up_failed $?' EXIT
 	log "starting: $SSHD -D -f $STATE/sshd_config on 127.0.0.1:$port and :$port2 (no forwarding)"
-	# setsid: not in the caller's process group; every fd but the log closed, so that $(...)
-	# in the caller returns and no lock is inherited.
-	setsid "$SSHD" -D -f "$STATE/sshd_config" -E "$LOGFILE" </dev/null >>"$LOGFILE" 2>&1 9>&- &
+	# Not in the caller's process group; every fd but the log closed, so that $(...) in the
+	# caller returns and no lock is inherited (detached, lib.sh).
+	detached "$SSHD" -D -f "$STATE/sshd_config" -E "$LOGFILE" </dev/null >>"$LOGFILE" 2>&1 &
 	local pid=$!
 	echo "$pid" >"$PIDFILE"
 	local deadline=$((SECONDS + WAIT)) ok=''

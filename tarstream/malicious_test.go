@@ -200,16 +200,16 @@ var vectors = []vector{
 	{file: "abs-link-replaced-by-file.tar", data: func() []byte { return build(symlink("f", "/etc/passwd"), file("f", "data")) },
 		err: ErrInsecurePath, abs: &outcome{check: func(t *testing.T, dst string) {
 			fi, err := os.Lstat(filepath.Join(dst, "f"))
-			if err != nil || !fi.Mode().IsRegular() {
-				t.Errorf("f: %v %v, want the regular file that replaced the link", fi, err)
+			if assert.NoError(t, err, "f") {
+				assert.True(t, fi.Mode().IsRegular(), "f: mode %v, want the regular file that replaced the link", fi.Mode())
 			}
 			content("f", "data")(t, dst)
 		}}},
 	{file: "abs-link-replaced-by-dir.tar", data: func() []byte { return build(symlink("d", "/etc"), dir("d/"), file("d/x", "x")) },
 		err: ErrInsecurePath, abs: &outcome{check: func(t *testing.T, dst string) {
 			fi, err := os.Lstat(filepath.Join(dst, "d"))
-			if err != nil || !fi.IsDir() {
-				t.Errorf("d: %v %v, want the directory that replaced the link", fi, err)
+			if assert.NoError(t, err, "d") {
+				assert.True(t, fi.IsDir(), "d: mode %v, want the directory that replaced the link", fi.Mode())
 			}
 			content("d/x", "x")(t, dst)
 		}}},

@@ -3,7 +3,6 @@ package wire
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -167,7 +166,7 @@ func TestStreamDecode(t *testing.T) {
 	assert.Len(t, seen, 2)
 
 	boom := errors.New("boom")
-	s2 := NewStream[labelled](context.Background(), io.NopCloser(strings.NewReader(in)), "", StreamOptions{Decode: func([]byte, any) error { return boom }})
+	s2 := NewStream[labelled](t.Context(), io.NopCloser(strings.NewReader(in)), "", StreamOptions{Decode: func([]byte, any) error { return boom }})
 	defer s2.Close()
 	assert.False(t, s2.Next())
 	assert.ErrorIs(t, s2.Err(), boom)

@@ -233,6 +233,52 @@ func (d *Decoder) Skip() {
 	}
 }
 
+// Len counts the elements of the array, or the members of the object, at
+// the read position, if it ends within limit bytes; otherwise, or if no
+// array or object is next, it returns -1. It reads nothing and checks
+// nothing: it lets a decoder size a slice or a map before reading into it.
+func (d *Decoder) Len(limit int) int {
+	c := d.peek()
+	if c != '[' && c != '{' {
+		return -1
+	}
+	s := d.s[d.i:]
+	if len(s) > limit {
+		s = s[:limit]
+	}
+	n, depth, empty := 0, 0, true
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '"':
+			for i++; i < len(s) && s[i] != '"'; i++ {
+				if s[i] == '\\' {
+					i++
+				}
+			}
+			empty = false
+		case '[', '{':
+			if depth++; depth > 1 {
+				empty = false
+			}
+		case ']', '}':
+			if depth--; depth == 0 {
+				if empty {
+					return 0
+				}
+				return n + 1
+			}
+		case ',':
+			if depth == 1 {
+				n++
+			}
+		case ' ', '\t', '\n', '\r':
+		default:
+			empty = false
+		}
+	}
+	return -1
+}
+
 // SkipObject reads an object, or null, and drops its members: a struct
 // with no fields (struct{}) reads any object.
 func (d *Decoder) SkipObject() {

@@ -3,6 +3,7 @@ package jsondec
 import (
 	"encoding/json"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -144,20 +145,7 @@ func TestNumbers(t *testing.T) {
 		`null`, `"1"`, `true`, `[]`, `{}`, `-`, `01`,
 	}
 	for _, in := range ins {
-		decodeAs(t, in, Int[int8])
-		decodeAs(t, in, Int[int16])
-		decodeAs(t, in, Int[int32])
-		decodeAs(t, in, Int[int64])
-		decodeAs(t, in, Int[int])
-		decodeAs(t, in, Uint[uint8])
-		decodeAs(t, in, Uint[uint16])
-		decodeAs(t, in, Uint[uint32])
-		decodeAs(t, in, Uint[uint64])
-		decodeAs(t, in, Uint[uint])
-		decodeAs(t, in, func(d *Decoder, p *float32) { Float(d, p, 32) })
-		decodeAs(t, in, func(d *Decoder, p *float64) { Float(d, p, 64) })
-		decodeAs(t, in, Bool[bool])
-		decodeAs(t, in, func(d *Decoder, p *time.Duration) { Int(d, p) })
+		readEach(t, in)
 	}
 	// The boundaries that must be accepted.
 	assert.True(t, decodeAs(t, `-9223372036854775808`, Int[int64]))
@@ -257,6 +245,44 @@ func TestErrorStops(t *testing.T) {
 	assert.False(t, d.NextElement())
 }
 
+// readEach reads s with each reader, each against encoding/json
+// (decodeAs).
+func readEach(t *testing.T, s string) {
+	t.Helper()
+	decodeAs(t, s, String[string])
+	decodeAs(t, s, Int[int8])
+	decodeAs(t, s, Int[int16])
+	decodeAs(t, s, Int[int32])
+	decodeAs(t, s, Int[int64])
+	decodeAs(t, s, Int[int])
+	decodeAs(t, s, func(d *Decoder, p *time.Duration) { Int(d, p) })
+	decodeAs(t, s, Uint[uint8])
+	decodeAs(t, s, Uint[uint16])
+	decodeAs(t, s, Uint[uint32])
+	decodeAs(t, s, Uint[uint64])
+	decodeAs(t, s, Uint[uint])
+	decodeAs(t, s, func(d *Decoder, p *float32) { Float(d, p, 32) })
+	decodeAs(t, s, func(d *Decoder, p *float64) { Float(d, p, 64) })
+	decodeAs(t, s, Bool[bool])
+	decodeAs(t, s, func(d *Decoder, p *[]byte) { d.Bytes(p) })
+	// A map of strings: keys and values through str.
+	decodeAs(t, s, func(d *Decoder, p *map[string]string) {
+		if d.Null() {
+			*p = nil
+			return
+		}
+		if *p == nil {
+			*p = map[string]string{}
+		}
+		for more := d.Object(); more; more = d.NextMember() {
+			k := d.Key()
+			var v string
+			String(d, &v)
+			(*p)[k] = v
+		}
+	})
+}
+
 // FuzzDecoder holds the Decoder to encoding/json on any input: the same
 // syntax verdict, and wherever a Decoder read succeeds (a string, each
 // integer and float type, a generic skip), the value encoding/json gives.
@@ -265,36 +291,22 @@ func FuzzDecoder(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if valid(s) != json.Valid([]byte(s)) {
-			t.Fatalf("syntax verdict differs on %q: jsondec %v", s, valid(s))
-		}
-		decodeAs(t, s, String[string])
-		decodeAs(t, s, Int[int64])
-		decodeAs(t, s, Int[int16])
-		decodeAs(t, s, Uint[uint64])
-		decodeAs(t, s, Uint[uint8])
-		decodeAs(t, s, func(d *Decoder, p *float64) { Float(d, p, 64) })
-		decodeAs(t, s, func(d *Decoder, p *float32) { Float(d, p, 32) })
-		decodeAs(t, s, Bool[bool])
-		decodeAs(t, s, func(d *Decoder, p *[]byte) { d.Bytes(p) })
-		// A map of strings: keys and values through str.
-		decodeAs(t, s, func(d *Decoder, p *map[string]string) {
-			if d.Null() {
-				*p = nil
-				return
-			}
-			if *p == nil {
-				*p = map[string]string{}
-			}
-			for more := d.Object(); more; more = d.NextMember() {
-				k := d.Key()
-				var v string
-				String(d, &v)
-				(*p)[k] = v
-			}
-		})
+		require.Equal(t, json.Valid([]byte(s)), valid(s), "jsondec's syntax verdict on %q", s)
+		readEach(t, s)
 		if t.Failed() {
 			t.Logf("input %q", s)
 		}
 	})
+}
+
+func TestLen(t *testing.T) {
+	for in, want := range map[string]int{
+		`[]`: 0, ` [ ] `: 0, `{}`: 0, `[1]`: 1, `[1,2,3]`: 3, `["a,b","c\",d"]`: 2, `[[1,2],{"a":1,"b":[3,4]}]`: 2,
+		`{"a":1,"b":{"c":2,"d":3}}`: 2, `[{}]`: 1, `[[]]`: 1, `"x"`: -1, `null`: -1, `[1,2`: -1, "[" + strings.Repeat("1,", 40) + "1]": -1,
+	} {
+		var d Decoder
+		d.Reset(in)
+		assert.Equal(t, want, d.Len(32), "%q", in)
+		assert.Equal(t, d.i, len(in)-len(strings.TrimLeft(in, " ")), "Len reads nothing")
+	}
 }

@@ -28,8 +28,9 @@ type Profile struct {
 	// Sites: the functions that allocate, most first, with allocations
 	// per round trip.
 	Sites []Site
-	// CPU shares of the round trip's samples: encoding/json, the stream
-	// record scanner, the garbage collector, system calls.
+	// CPU shares of the round trip's samples: JSON decoding (encoding/json
+	// and endpoints' generated decoders, under endpoints.unmarshal), the
+	// stream record scanner, the garbage collector, system calls.
 	JSON, Scanner, GC, Syscalls float64
 }
 
@@ -94,7 +95,7 @@ func profiles(dir string) error {
 			return err
 		}
 		for focus, into := range map[string]*float64{
-			`^encoding/json\.`: &p.JSON, `recordScanner`: &p.Scanner, `^runtime\.gcBgMarkWorker|^runtime\.bgsweep|^runtime\.gcAssist`: &p.GC,
+			`^encoding/json\.|/endpoints\.unmarshal\[`: &p.JSON, `recordScanner`: &p.Scanner, `^runtime\.gcBgMarkWorker|^runtime\.bgsweep|^runtime\.gcAssist`: &p.GC,
 			`^syscall\.|^internal/runtime/syscall`: &p.Syscalls,
 		} {
 			v, err := share(test, cpu, focus)

@@ -176,7 +176,7 @@ func (r *reporter) header() {
 	r.p("Rerun (from the repository root; this run took %s, the wait for the shared daemon's lock included):", took)
 	r.p("")
 	r.p("```sh")
-	r.p("eval \"$(cat /tmp/dockerd.env)\"   # optional: DOCKWIRE_REAL_DOCKER_HOST=... enables section 5")
+	r.p("eval \"$(scripts/dockerd.sh env)\" # optional: DOCKWIRE_REAL_DOCKER_HOST=... enables section 5")
 	r.p("bench/run.sh                     # writes BENCHMARKS.md; raw outputs in bench/results/")
 	r.p("```")
 	r.p("")
@@ -571,7 +571,7 @@ func (r *reporter) profileSection() {
 	r.p("Share of the round trip's CPU samples spent in each part (a sample can be in two: GC assists")
 	r.p("inside a decode):")
 	r.p("")
-	r.p("| op | encoding/json | wire's stream record scanner | garbage collector | system calls |")
+	r.p("| op | JSON decoding (encoding/json, endpoints' generated decoders) | wire's stream record scanner | garbage collector | system calls |")
 	r.p("|---|---:|---:|---:|---:|")
 	pct := func(v float64) string { return fmt.Sprintf("%.0f%%", 100*v) }
 	for _, op := range profileOps {

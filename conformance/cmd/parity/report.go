@@ -68,7 +68,10 @@ func runPattern(targets []string) string {
 // Result is one test's outcome.
 type Result struct {
 	Action string // pass, fail, skip
-	Reason string // a skip's reason, a failure's last message
+	// Reason is a skip's reason, or a failure's whole cause: every message
+	// the test printed, one a line, testify's blocks without the stack
+	// and test name.
+	Reason string
 }
 
 // Report is what a go test -json run said.
@@ -79,6 +82,8 @@ type Report struct {
 	Order []string
 	// Output holds each test's own output lines, without === / --- lines.
 	Output map[string][]string
+	// raw holds each test's output lines as printed, for its cause.
+	raw map[string][]string
 	// BuildOutput is output not tied to a test (build errors, panics).
 	BuildOutput string
 }
@@ -92,7 +97,7 @@ type event struct {
 // Parse reads go test -json events. Lines that are not JSON (go test's own
 // messages) go to BuildOutput.
 func Parse(r io.Reader) (*Report, error) {
-	rep := &Report{Results: map[string]Result{}, Output: map[string][]string{}}
+	rep := &Report{Results: map[string]Result{}, Output: map[string][]string{}, raw: map[string][]string{}}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 16<<20)
 	var build strings.Builder
@@ -120,10 +125,14 @@ func Parse(r io.Reader) (*Report, error) {
 			if msg := message(ev.Output); msg != "" {
 				rep.Output[ev.Test] = append(rep.Output[ev.Test], msg)
 			}
+			rep.raw[ev.Test] = append(rep.raw[ev.Test], ev.Output)
 		case "pass", "fail", "skip":
 			res := Result{Action: ev.Action}
-			if ev.Action != "pass" {
-				res.Reason = reason(rep.Output[ev.Test], ev.Action)
+			switch ev.Action {
+			case "skip":
+				res.Reason = lastMessage(rep.Output[ev.Test])
+			case "fail":
+				res.Reason = cause(rep.raw[ev.Test])
 			}
 			rep.Results[ev.Test] = res
 			if _, ok := rep.Output[ev.Test]; !ok {
@@ -150,13 +159,85 @@ func message(out string) string {
 	return strings.TrimSpace(fileLoc.ReplaceAllString(out, ""))
 }
 
-// reason picks a test's last message: t.Skip and t.Fatal log last, and a
-// failing test's logs (t.Log) usually come before its errors.
-func reason(lines []string, _ string) string {
+// lastMessage is a skip's reason: t.Skip logs last.
+func lastMessage(lines []string) string {
 	if len(lines) == 0 {
 		return ""
 	}
 	return lines[len(lines)-1]
+}
+
+// testifyLabel is a label line of a testify failure block.
+var testifyLabel = regexp.MustCompile(`^\s+(Error Trace|Error|Test|Messages):\s*(.*)$`)
+
+// cause is a failure's whole cause from its raw output lines: every
+// message, one a line, a message's own continuation lines indented below
+// it. A testify block (assert/require) becomes its Messages, then its Error
+// with the expected, actual and diff lines below; its Error Trace and Test
+// lines, which locate the failure rather than explain it, are left out.
+func cause(raw []string) string {
+	var out []string
+	var block struct {
+		on             bool
+		label          string
+		messages, errs []string
+	}
+	flush := func() {
+		if !block.on {
+			return
+		}
+		head := ""
+		if len(block.messages) > 0 {
+			head = strings.Join(block.messages, " ") + ": "
+		}
+		if len(block.errs) > 0 {
+			out = append(out, head+block.errs[0])
+			for _, l := range block.errs[1:] {
+				out = append(out, "  "+l)
+			}
+		} else if head != "" {
+			out = append(out, strings.TrimSuffix(head, ": "))
+		}
+		block.on, block.label, block.messages, block.errs = false, "", nil, nil
+	}
+	for _, l := range raw {
+		l = strings.TrimRight(l, "\n")
+		if framing.MatchString(l) || strings.TrimSpace(l) == "" {
+			continue
+		}
+		if loc := fileLoc.FindString(l); loc != "" {
+			flush()
+			msg := strings.TrimSpace(l[len(loc):])
+			if msg == "" {
+				block.on = true // testify's block starts on the next line
+				continue
+			}
+			out = append(out, msg)
+			continue
+		}
+		if block.on {
+			if m := testifyLabel.FindStringSubmatch(l); m != nil {
+				block.label = m[1]
+				l = m[2]
+			}
+			t := strings.TrimSpace(l)
+			switch block.label {
+			case "Error":
+				if t != "" || len(block.errs) > 0 {
+					block.errs = append(block.errs, t)
+				}
+			case "Messages":
+				if t != "" {
+					block.messages = append(block.messages, t)
+				}
+			}
+			continue
+		}
+		// A continuation line of the message before.
+		out = append(out, "  "+strings.TrimSpace(l))
+	}
+	flush()
+	return strings.Join(out, "\n")
 }
 
 // scenarios returns the suite's scenario names in order, with each
@@ -231,7 +312,7 @@ func cell(res Result, ok bool) string {
 	case "fail":
 		return "FAIL"
 	default:
-		rs := res.Reason
+		rs, _, _ := strings.Cut(res.Reason, "\n")
 		if len(rs) > maxReason {
 			rs = rs[:maxReason-3] + "..."
 		}
@@ -259,7 +340,8 @@ func (r *Report) Write(w io.Writer, targets []string) {
 	for _, n := range names {
 		for _, tg := range targets {
 			if res, ok := byName[n][tg]; ok && res.Action == "fail" {
-				fails = append(fails, fmt.Sprintf("  %s [%s]: %s", n, tg, res.Reason))
+				cause := strings.ReplaceAll(res.Reason, "\n", "\n      ")
+				fails = append(fails, fmt.Sprintf("  %s [%s]: %s", n, tg, cause))
 			}
 		}
 	}
@@ -277,8 +359,8 @@ func (r *Report) Write(w io.Writer, targets []string) {
 			}
 		}
 		if res.Action != "pass" {
-			for _, l := range r.Output[coverageTest] {
-				if !strings.HasPrefix(l, "operations exercised") {
+			for _, l := range strings.Split(res.Reason, "\n") {
+				if l != "" && !strings.HasPrefix(l, "operations exercised") {
 					fmt.Fprintf(w, "coverage: %s\n", l)
 				}
 			}
@@ -301,7 +383,7 @@ func (r *Report) Write(w io.Writer, targets []string) {
 		if res, ok := r.Results[testOf(tg)]; ok && res.Action == "skip" && pass+fail+skip == 0 {
 			line += " (not run: " + res.Reason + ")"
 		} else if ok && res.Action == "fail" && pass+fail+skip == 0 {
-			line += " (the suite did not start: " + res.Reason + ")"
+			line += " (the suite did not start: " + strings.ReplaceAll(res.Reason, "\n", "; ") + ")"
 		}
 		fmt.Fprintln(w, line)
 	}

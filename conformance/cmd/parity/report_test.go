@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // events is a trimmed go test -json run: two mock targets and real, with
@@ -26,6 +29,19 @@ not json: go test's own line
 {"Action":"run","Test":"TestMock/max=1.41/system/ping/ok"}
 {"Action":"output","Test":"TestMock/max=1.41/system/ping/ok","Output":"    system.go:20: log line first\n"}
 {"Action":"output","Test":"TestMock/max=1.41/system/ping/ok","Output":"    system.go:21: ping: boom\n"}
+{"Action":"output","Test":"TestMock/max=1.41/system/ping/ok","Output":"        second line of the same message\n"}
+{"Action":"output","Test":"TestMock/max=1.41/system/ping/ok","Output":"    system.go:22: \n"}
+{"Action":"output","Test":"TestMock/max=1.41/system/ping/ok","Output":"        \tError Trace:\t/src/conformance/system.go:22\n"}
+{"Action":"output","Test":"TestMock/max=1.41/system/ping/ok","Output":"        \t            \t/src/conformance/conformance.go:160\n"}
+{"Action":"output","Test":"TestMock/max=1.41/system/ping/ok","Output":"        \tError:      \tNot equal: \n"}
+{"Action":"output","Test":"TestMock/max=1.41/system/ping/ok","Output":"        \t            \texpected: 3\n"}
+{"Action":"output","Test":"TestMock/max=1.41/system/ping/ok","Output":"        \t            \tactual  : 4\n"}
+{"Action":"output","Test":"TestMock/max=1.41/system/ping/ok","Output":"        \tTest:       \tTestMock/max=1.41/system/ping/ok\n"}
+{"Action":"output","Test":"TestMock/max=1.41/system/ping/ok","Output":"        \tMessages:   \texit code of x\n"}
+{"Action":"output","Test":"TestMock/max=1.41/system/ping/ok","Output":"    system.go:23: \n"}
+{"Action":"output","Test":"TestMock/max=1.41/system/ping/ok","Output":"        \tError Trace:\t/src/conformance/system.go:23\n"}
+{"Action":"output","Test":"TestMock/max=1.41/system/ping/ok","Output":"        \tError:      \tAn error is expected but got nil.\n"}
+{"Action":"output","Test":"TestMock/max=1.41/system/ping/ok","Output":"        \tTest:       \tTestMock/max=1.41/system/ping/ok\n"}
 {"Action":"fail","Test":"TestMock/max=1.41/system/ping/ok"}
 {"Action":"run","Test":"TestMock/max=1.41/registry/push-pull/open"}
 {"Action":"output","Test":"TestMock/max=1.41/registry/push-pull/open","Output":"    registry.go:23: DOCKWIRE_REGISTRY is not set: no loopback registry\n"}
@@ -42,11 +58,19 @@ not json: go test's own line
 {"Action":"fail","Package":"p"}
 `
 
+// pingCause is the whole cause of the failing ping: every message, a
+// testify block as its message, error and values, without its trace.
+const pingCause = "log line first\n" +
+	"ping: boom\n" +
+	"  second line of the same message\n" +
+	"exit code of x: Not equal:\n" +
+	"  expected: 3\n" +
+	"  actual  : 4\n" +
+	"An error is expected but got nil."
+
 func TestParse(t *testing.T) {
 	rep, err := Parse(strings.NewReader(events))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	tests := []struct {
 		test   string
 		action string
@@ -54,26 +78,21 @@ func TestParse(t *testing.T) {
 	}{
 		{"TestMock/max=newest/system/ping/ok", "pass", ""},
 		{"TestMock/max=newest/registry/push-pull/open", "skip", "DOCKWIRE_REGISTRY is not set: no loopback registry"},
-		{"TestMock/max=1.41/system/ping/ok", "fail", "ping: boom"},
-		{"TestMock/coverage/operations/all-exercised", "fail", "1 operation(s) no scenario exercised on the mock: Session"},
+		{"TestMock/max=1.41/system/ping/ok", "fail", pingCause},
+		{"TestMock/coverage/operations/all-exercised", "fail", "operations exercised: 107/108\n1 operation(s) no scenario exercised on the mock: Session"},
 		{"TestReal", "skip", "DOCKWIRE_REAL_DOCKER_HOST is not set: no real daemon"},
 	}
 	for _, tt := range tests {
-		got, ok := rep.Results[tt.test]
-		if !ok || got.Action != tt.action || got.Reason != tt.reason {
-			t.Errorf("%s: %+v (found %v), want %s %q", tt.test, got, ok, tt.action, tt.reason)
+		if assert.Contains(t, rep.Results, tt.test) {
+			assert.Equal(t, Result{Action: tt.action, Reason: tt.reason}, rep.Results[tt.test], tt.test)
 		}
 	}
-	if !strings.Contains(rep.BuildOutput, "not json") {
-		t.Errorf("BuildOutput %q lacks the non-JSON line", rep.BuildOutput)
-	}
+	assert.Contains(t, rep.BuildOutput, "not json", "BuildOutput keeps the non-JSON line")
 }
 
 func TestWrite(t *testing.T) {
 	rep, err := Parse(strings.NewReader(events))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	targets := []string{"mock-newest", "mock-1.41", "real"}
 	var buf bytes.Buffer
 	rep.Write(&buf, targets)
@@ -83,13 +102,11 @@ func TestWrite(t *testing.T) {
 		"conformance mock-1.41: 0 passed, 1 failed, 1 skipped\n",
 		"conformance real: 0 passed, 0 failed, 0 skipped (not run: DOCKWIRE_REAL_DOCKER_HOST is not set: no real daemon)\n",
 		"skip(DOCKWIRE_REGISTRY is not set: no loopback registry)",
-		"system/ping/ok [mock-1.41]: ping: boom",
+		"system/ping/ok [mock-1.41]: log line first\n      ping: boom\n        second line of the same message\n      exit code of x: Not equal:\n        expected: 3\n",
 		"coverage (mock request log): operations exercised: 107/108, fail",
 		"coverage: 1 operation(s) no scenario exercised on the mock: Session",
 	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("report lacks %q:\n%s", want, out)
-		}
+		assert.Contains(t, out, want)
 	}
 	// The table has one row per scenario, not per intermediate level.
 	var rows []string
@@ -98,16 +115,10 @@ func TestWrite(t *testing.T) {
 			rows = append(rows, strings.Fields(l)[0])
 		}
 	}
-	if strings.Join(rows, " ") != "system/ping/ok registry/push-pull/open" {
-		t.Errorf("table rows %v, want system/ping/ok registry/push-pull/open", rows)
-	}
-	if !rep.Failed(targets) {
-		t.Error("Failed = false with a failing scenario")
-	}
+	assert.Equal(t, []string{"system/ping/ok", "registry/push-pull/open"}, rows, "table rows")
+	assert.True(t, rep.Failed(targets), "Failed with a failing scenario")
 	// The coverage case belongs to the mocks: it fails their run too.
-	if !rep.Failed([]string{"mock-newest"}) {
-		t.Error("Failed(mock-newest) = false with the coverage case failing")
-	}
+	assert.True(t, rep.Failed([]string{"mock-newest"}), "Failed(mock-newest) with the coverage case failing")
 }
 
 func TestRunPatternAndDefaults(t *testing.T) {
@@ -120,13 +131,8 @@ func TestRunPatternAndDefaults(t *testing.T) {
 		{[]string{"real"}, "^(TestReal)$"},
 	}
 	for _, tt := range tests {
-		if got := runPattern(tt.targets); got != tt.want {
-			t.Errorf("runPattern(%v) = %q, want %q", tt.targets, got, tt.want)
-		}
+		assert.Equal(t, tt.want, runPattern(tt.targets), "runPattern(%v)", tt.targets)
 	}
 	env := map[string]string{"DOCKWIRE_PODMAN_HOST": "unix:///x"}
-	got := strings.Join(defaultTargets(func(k string) string { return env[k] }), " ")
-	if got != "mock-newest mock-1.41 podman" {
-		t.Errorf("defaultTargets = %q", got)
-	}
+	assert.Equal(t, []string{"mock-newest", "mock-1.41", "podman"}, defaultTargets(func(k string) string { return env[k] }))
 }

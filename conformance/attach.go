@@ -6,10 +6,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
-	"fmt"
 	"io"
 	"math/rand/v2"
-	"net/url"
 	"runtime"
 	"strconv"
 	"strings"
@@ -22,45 +20,7 @@ import (
 	"github.com/dockwire/dockwire/endpoints/attachws"
 	"github.com/dockwire/dockwire/internal/faultproxy"
 	"github.com/dockwire/dockwire/mux"
-	"github.com/dockwire/dockwire/wire"
 )
-
-// Stream scenarios (issue 3): what attach, exec and logs deliver, byte for
-// byte, when everything goes right and when the process or the connection
-// dies under them.
-
-// attachStarted creates a container from cfg, attaches with opts before
-// starting it (so no output is missed) and starts it.
-func (e *Env) attachStarted(cfg endpoints.ContainerConfig, opts endpoints.ContainerAttachOptions) (string, *mux.Conn) {
-	e.T.Helper()
-	id := e.newContainer(cfg, nil)
-	conn, err := e.containers().Attach(e.Ctx, id, opts)
-	if err != nil {
-		e.T.Fatalf("attach: %v", err)
-	}
-	e.T.Cleanup(func() { conn.Close() })
-	e.start(id)
-	return id, conn
-}
-
-// exitCode waits for container id to stop and returns its exit code.
-func (e *Env) exitCode(id string) int64 {
-	e.T.Helper()
-	res, err := e.containers().Wait(e.Ctx, id, endpoints.ContainerWaitOptions{})
-	if err != nil {
-		e.T.Fatalf("wait: %v", err)
-	}
-	return res.StatusCode
-}
-
-// removeNow force-removes container id.
-func (e *Env) removeNow(id string) {
-	e.T.Helper()
-	_, err := e.containers().Delete(e.Ctx, id, endpoints.ContainerDeleteOptions{Force: true})
-	if err != nil && !errors.Is(err, wire.ErrNotFound) {
-		e.T.Errorf("remove %s: %v", id, err)
-	}
-}
 
 // prng is a deterministic stream of n pseudo-random bytes.
 func prng(seed uint64, n int64) io.Reader {
@@ -134,8 +94,28 @@ func (e *Env) proxied(f *faultproxy.Fault) (*dockwire.Client, *faultproxy.Proxy)
 	return cli, p
 }
 
-func init() {
-	register("attach/stdio/separated-ordered", func(e *Env) {
+// syncBuffer is a bytes.Buffer safe to read while another goroutine
+// writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) Len() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Len()
+}
+
+// attachScenarios are the scenarios of what an attach delivers, byte for byte, when everything goes right and when the process or the connection dies under it.
+var attachScenarios = []scenario{
+	{"attach/stdio/separated-ordered", func(e *Env) {
 		id, conn := e.attachStarted(endpoints.ContainerConfig{
 			Cmd:          []string{"sh", "-c", "echo out1; echo err1 >&2; echo out2; echo err2 >&2"},
 			AttachStdout: true, AttachStderr: true,
@@ -151,12 +131,12 @@ func init() {
 		if out.String() != "out1\nout2\n" || errb.String() != "err1\nerr2\n" || n != 20 {
 			e.T.Errorf("stdout %q stderr %q (%d bytes), want %q and %q (20)", out.String(), errb.String(), n, "out1\nout2\n", "err1\nerr2\n")
 		}
-		if code := e.exitCode(id); code != 0 {
+		if code := e.wait(id); code != 0 {
 			e.T.Errorf("exit code %d, want 0", code)
 		}
-	})
+	}},
 
-	register("attach/stdin/64MiB-cat", func(e *Env) {
+	{"attach/stdin/64MiB-cat", func(e *Env) {
 		const size = 64 << 20
 		id, conn := e.attachStarted(endpoints.ContainerConfig{
 			Cmd: []string{"cat"}, OpenStdin: true, StdinOnce: true,
@@ -189,61 +169,14 @@ func init() {
 		if errb.Len() != 0 {
 			e.T.Errorf("stderr %q", errb.String())
 		}
-		if code := e.exitCode(id); code != 0 {
+		if code := e.wait(id); code != 0 {
 			e.T.Errorf("cat exited %d, want 0", code)
 		}
-	})
-
-	register("exec/stdin/half-close-exit-code", func(e *Env) {
-		id := e.running(nil, "sleep", "60")
-		ex := e.execs()
-		cr, err := ex.Create(e.Ctx, id, endpoints.ExecCreateOptions{
-			Cmd:         []string{"sh", "-c", "cat; echo done >&2; exit 7"},
-			AttachStdin: true, AttachStdout: true, AttachStderr: true,
-		})
-		if err != nil {
-			e.T.Fatal(err)
-		}
-		conn, err := ex.Start(e.Ctx, cr.ID, endpoints.ExecStartOptions{})
-		if err != nil {
-			e.T.Fatal(err)
-		}
-		defer conn.Close()
-		in := strings.Repeat("exec stdin line\n", 4096) // 64 KiB: more than a pipe holds
-		werr := make(chan error, 1)
-		go func() {
-			_, err := io.WriteString(conn, in)
-			if err == nil {
-				err = conn.CloseWrite()
-			}
-			werr <- err
-		}()
-		var out, errb bytes.Buffer
-		if _, err := conn.Demux(&out, &errb); err != nil {
-			conn.Close()
-			e.T.Fatalf("demux: %v (writer: %v)", err, <-werr)
-		}
-		if err := <-werr; err != nil {
-			e.T.Fatalf("stdin: %v", err)
-		}
-		if out.String() != in || errb.String() != "done\n" {
-			e.T.Errorf("stdout %d bytes (want %d, equal %v), stderr %q", out.Len(), len(in), out.String() == in, errb.String())
-		}
-		var ins endpoints.ExecInspectResult
-		if !eventually(e.Ctx, 10*time.Second, func() bool {
-			ins, err = ex.Inspect(e.Ctx, cr.ID, endpoints.ExecInspectOptions{})
-			return err == nil && !ins.Running && ins.ExitCode != nil
-		}) {
-			e.T.Fatalf("exec never reported its exit: %+v %v", ins, err)
-		}
-		if *ins.ExitCode != 7 {
-			e.T.Errorf("exec exit code %d, want 7", *ins.ExitCode)
-		}
-	})
+	}},
 
 	// containers/attach-ws/echo-then-eof covers the TTY round trip.
-	register("attach/ws/non-tty", func(e *Env) {
-		id := e.newContainer(endpoints.ContainerConfig{
+	{"attach/ws/non-tty", func(e *Env) {
+		id := e.container(endpoints.ContainerConfig{
 			Cmd:       []string{"sh", "-c", `read line; echo "got $line"; echo err >&2`},
 			OpenStdin: true, AttachStdin: true, AttachStdout: true, AttachStderr: true,
 		}, nil)
@@ -274,12 +207,12 @@ func init() {
 		if s := string(got); s != "got ws non-tty\nerr\n" && s != "err\ngot ws non-tty\n" {
 			e.T.Errorf("websocket output %q, want the two lines unframed", s)
 		}
-		if code := e.exitCode(id); code != 0 {
+		if code := e.wait(id); code != 0 {
 			e.T.Errorf("exit code %d, want 0", code)
 		}
-	})
+	}},
 
-	register("attach/dies-mid-stream/killed", func(e *Env) {
+	{"attach/dies-mid-stream/killed", func(e *Env) {
 		id, conn := e.attachStarted(endpoints.ContainerConfig{
 			Cmd:          []string{"sh", "-c", "i=0; while true; do echo line$i; i=$((i+1)); sleep 0.02; done"},
 			AttachStdout: true,
@@ -297,7 +230,7 @@ func init() {
 		for sc.Scan() {
 			lines = append(lines, sc.Text())
 			if len(lines) == 10 {
-				if _, err := e.containers().Kill(e.Ctx, id, endpoints.ContainerKillOptions{}); err != nil {
+				if _, err := e.Client.Containers.Kill(e.Ctx, id, endpoints.ContainerKillOptions{}); err != nil {
 					e.T.Fatal(err)
 				}
 				killed = true
@@ -314,12 +247,12 @@ func init() {
 				e.T.Fatalf("line %d is %q: lost or damaged output before the kill (%q)", i, l, lines)
 			}
 		}
-		if code := e.exitCode(id); code != 137 {
+		if code := e.wait(id); code != 137 {
 			e.T.Errorf("exit code %d after SIGKILL, want 137", code)
 		}
-	})
+	}},
 
-	register("attach/dies-mid-stream/exits", func(e *Env) {
+	{"attach/dies-mid-stream/exits", func(e *Env) {
 		id, conn := e.attachStarted(endpoints.ContainerConfig{
 			Cmd:          []string{"sh", "-c", "echo a; echo b >&2; sleep 0.3; echo c; exit 3"},
 			AttachStdout: true, AttachStderr: true,
@@ -331,22 +264,22 @@ func init() {
 		if out.String() != "a\nc\n" || errb.String() != "b\n" {
 			e.T.Errorf("stdout %q stderr %q, want %q and %q", out.String(), errb.String(), "a\nc\n", "b\n")
 		}
-		if code := e.exitCode(id); code != 3 {
+		if code := e.wait(id); code != 3 {
 			e.T.Errorf("exit code %d, want 3", code)
 		}
-	})
+	}},
 
 	// The proxy drops the connection 1000 bytes into the payload of the
 	// frame that carries cat's echo of mark: mux.Copy must say the stream was
 	// cut, deliver what came before, and leave nothing running.
-	register("attach/cut-mid-frame/drop", func(e *Env) {
+	{"attach/cut-mid-frame/drop", func(e *Env) {
 		const mark = "dockwire-cut-mid"
 		payload := []byte(mark + strings.Repeat("0123456789abcdef", 249)) // 4000 bytes: one pipe write
 		before := runtime.NumGoroutine()
 		pcli, p := e.proxied(&faultproxy.Fault{Dir: faultproxy.ToClient, Mark: []byte(mark), After: 1000})
 		defer p.Close()
 		defer pcli.Close()
-		id := e.newContainer(endpoints.ContainerConfig{
+		id := e.container(endpoints.ContainerConfig{
 			Cmd: []string{"cat"}, OpenStdin: true, StdinOnce: true, AttachStdin: true, AttachStdout: true,
 		}, nil)
 		tty := false
@@ -377,20 +310,20 @@ func init() {
 		conn.Close()
 		pcli.Close()
 		p.Close()
-		e.removeNow(id) // an in-process daemon's goroutines for it count too
+		e.remove(id) // an in-process daemon's goroutines for it count too
 		settleGoroutines(e, before, "after a cut attach")
-	})
+	}},
 
 	// The proxy stops forwarding the daemon's output inside a frame:
 	// cancelling the attach's context must end the copy promptly.
-	register("attach/cut-mid-frame/stall-then-cancel", func(e *Env) {
+	{"attach/cut-mid-frame/stall-then-cancel", func(e *Env) {
 		const mark = "dockwire-stalled"
 		payload := []byte(mark + strings.Repeat("0123456789abcdef", 249))
 		before := runtime.NumGoroutine()
 		pcli, p := e.proxied(&faultproxy.Fault{Dir: faultproxy.ToClient, Mark: []byte(mark), After: 100, Action: faultproxy.Stall})
 		defer p.Close()
 		defer pcli.Close()
-		id := e.newContainer(endpoints.ContainerConfig{
+		id := e.container(endpoints.ContainerConfig{
 			Cmd: []string{"cat"}, OpenStdin: true, StdinOnce: true, AttachStdin: true, AttachStdout: true,
 		}, nil)
 		ctx, cancel := context.WithCancel(e.Ctx)
@@ -435,98 +368,7 @@ func init() {
 		conn.Close()
 		pcli.Close()
 		p.Close()
-		e.removeNow(id) // an in-process daemon's goroutines for it count too
+		e.remove(id) // an in-process daemon's goroutines for it count too
 		settleGoroutines(e, before, "after a cancelled stalled attach")
-	})
-
-	register("logs/multiplexing-rule/tty-and-not", func(e *Env) {
-		ver, err := e.Client.APIVersion(e.Ctx)
-		if err != nil {
-			e.T.Fatal(err)
-		}
-		ctDecides := !ver.Less(wire.Version{Major: 1, Minor: 42})
-		for _, tty := range []bool{false, true} {
-			id := e.started(endpoints.ContainerConfig{Cmd: []string{"sh", "-c", "echo out; echo err >&2"}, Tty: tty}, nil)
-			e.exitCode(id)
-
-			// What the daemon says, read raw.
-			path, err := wire.Path("/containers/{}/logs", id)
-			if err != nil {
-				e.T.Fatal(err)
-			}
-			resp, err := e.Client.Wire().Do(e.Ctx, &wire.Request{Method: "GET", Path: path, Query: url.Values{"stdout": {"1"}, "stderr": {"1"}}, Op: "ContainerLogs"})
-			if err != nil {
-				e.T.Fatal(err)
-			}
-			raw, err := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if err != nil {
-				e.T.Fatal(err)
-			}
-			ct := resp.Header.Get("Content-Type")
-			media, _, _ := strings.Cut(ct, ";")
-			media = strings.TrimSpace(media)
-			want := mux.MediaMultiplexedStream
-			if tty {
-				want = mux.MediaRawStream
-			}
-			switch {
-			case ctDecides && media != want:
-				e.T.Errorf("API %s, tty=%v: logs Content-Type %q, want %q", ver, tty, ct, want)
-			case !ctDecides && media == mux.MediaMultiplexedStream:
-				// dockerd 20.10 sends none; later daemons at an older API
-				// send raw-stream whatever the Tty, which must not mislead.
-				e.T.Errorf("API %s, tty=%v: logs Content-Type %q; before 1.42 the daemon sends none or raw-stream", ver, tty, ct)
-			}
-			e.T.Logf("API %s, tty=%v: logs Content-Type %q", ver, tty, ct)
-			framed := len(raw) >= mux.HeaderSize && (raw[0] == 1 || raw[0] == 2) && raw[1] == 0 && raw[2] == 0 && raw[3] == 0
-			if framed == tty {
-				e.T.Errorf("API %s, tty=%v: daemon's logs bytes %q framed=%v", ver, tty, raw, framed)
-			}
-
-			// What the client decides, with and without the Tty hint.
-			for _, hint := range []*bool{nil, &tty} {
-				l, err := e.containers().Logs(e.Ctx, id, endpoints.ContainerLogsOptions{TTY: hint})
-				if err != nil {
-					e.T.Fatal(err)
-				}
-				var out, errb bytes.Buffer
-				_, err = l.Demux(&out, &errb)
-				l.Close()
-				what := fmt.Sprintf("API %s, tty=%v, hint=%v", ver, tty, hint != nil)
-				if err != nil {
-					e.T.Errorf("%s: demux: %v", what, err)
-				}
-				if l.Multiplexed() == tty {
-					e.T.Errorf("%s: client chose multiplexed=%v", what, l.Multiplexed())
-				}
-				if tty {
-					if o := out.String(); !strings.Contains(o, "out\r\n") || !strings.Contains(o, "err\r\n") || errb.Len() != 0 {
-						e.T.Errorf("%s: stdout %q stderr %q, want both lines raw on stdout", what, o, errb.String())
-					}
-				} else if out.String() != "out\n" || errb.String() != "err\n" {
-					e.T.Errorf("%s: stdout %q stderr %q, want %q and %q", what, out.String(), errb.String(), "out\n", "err\n")
-				}
-			}
-		}
-	})
-}
-
-// syncBuffer is a bytes.Buffer safe to read while another goroutine
-// writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) Len() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Len()
+	}},
 }

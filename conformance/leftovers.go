@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"context"
-	"errors"
 	"net/url"
 	"strings"
 
@@ -11,41 +10,9 @@ import (
 	"github.com/dockwire/dockwire/wire"
 )
 
-// The helpers here speak raw wire requests: createContainer and the
-// container part of leftovers check the typed services against the bare
-// API.
-
-// createContainer creates a labelled container running cmd and registers
-// its removal. It returns the container's id.
-func (e *Env) createContainer(cmd ...string) string {
-	e.T.Helper()
-	body := map[string]any{"Image": e.Image, "Cmd": cmd, "Labels": e.Labels()}
-	req, err := wire.JSONRequest("POST", "/containers/create", body)
-	if err != nil {
-		e.T.Fatal(err)
-	}
-	req.Op = "ContainerCreate"
-	var out struct {
-		ID string `json:"Id"`
-	}
-	if err := e.Client.Wire().DoJSON(e.Ctx, req, &out); err != nil {
-		e.T.Fatalf("create container: %v", err)
-	}
-	e.Cleanup(func(ctx context.Context) error { return removeContainer(ctx, e.Client, out.ID) })
-	return out.ID
-}
-
-func removeContainer(ctx context.Context, cli *dockwire.Client, id string) error {
-	path, err := wire.Path("/containers/{}", id)
-	if err != nil {
-		return err
-	}
-	err = cli.Wire().DoJSON(ctx, &wire.Request{Method: "DELETE", Path: path, Query: url.Values{"force": {"1"}, "v": {"1"}}, Op: "ContainerDelete"}, nil)
-	if errors.Is(err, wire.ErrNotFound) {
-		return nil
-	}
-	return err
-}
+// leftoversName is the suite's last scenario: it fails when anything the
+// run labelled is left behind.
+const leftoversName = "suite/cleanup/nothing-left-behind"
 
 // leftovers lists what run runID left behind: containers, images,
 // networks and volumes that carry its label (and images whose tags name

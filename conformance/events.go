@@ -4,6 +4,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/wire"
 )
@@ -41,34 +43,31 @@ func (e *Env) wantActions(what string, evs []endpoints.Event, typ string, want .
 	e.T.Helper()
 	i := 0
 	for _, ev := range evs {
-		if ev.Type != typ {
-			e.T.Errorf("%s: filtered stream let through %s %s", what, ev.Type, ev.Action)
-		}
+		assert.Equal(e.T, typ, ev.Type, "%s: the filtered stream let through a %s event (%s)", what, ev.Type, ev.Action)
 		if i < len(want) && ev.Action == want[i] {
 			i++
 		}
 	}
-	if i < len(want) {
-		e.T.Errorf("%s: %v, want %v in order", what, actionsOf(evs), want)
-	}
+	assert.Equal(e.T, len(want), i, "%s: the actions %q, want %q in this order", what, actionsOf(evs), want)
 }
 
-func init() {
-	register("events/filter/image-tag", func(e *Env) {
+// eventScenarios are the scenarios of the event stream's filters and time window.
+var eventScenarios = []scenario{
+	{"events/filter/image-tag", func(e *Env) {
 		since := time.Now().Add(-time.Second)
 		ref := e.imageRef("evtag")
 		e.removeImageLater(ref)
-		if _, err := e.images().Tag(e.Ctx, e.Image, ref, endpoints.ImageTagOptions{}); err != nil {
+		if _, err := e.Client.Images.Tag(e.Ctx, e.Image, ref, endpoints.ImageTagOptions{}); err != nil {
 			e.T.Fatalf("tag: %v", err)
 		}
-		if _, err := e.images().Delete(e.Ctx, ref, endpoints.ImageDeleteOptions{}); err != nil {
+		if _, err := e.Client.Images.Delete(e.Ctx, ref, endpoints.ImageDeleteOptions{}); err != nil {
 			e.T.Fatalf("untag: %v", err)
 		}
 		evs := e.eventsBetween(since, time.Now().Add(time.Second), wire.Filters{"type": {"image"}, "image": {ref}})
 		// dockerd names the untag event by the image id, not the
 		// reference, so the reference filter sees the tag only.
 		e.wantActions("image events of "+ref, evs, "image", "tag")
-		base, err := e.images().Inspect(e.Ctx, e.Image, endpoints.ImageInspectOptions{})
+		base, err := e.Client.Images.Inspect(e.Ctx, e.Image, endpoints.ImageInspectOptions{})
 		if err != nil {
 			e.T.Fatalf("inspect: %v", err)
 		}
@@ -77,19 +76,19 @@ func init() {
 				e.T.Errorf("tag event %+v, want name %s and id %s", ev.Actor, ref, base.ID)
 			}
 		}
-	})
+	}},
 
-	register("events/filter/network-connect-disconnect", func(e *Env) {
+	{"events/filter/network-connect-disconnect", func(e *Env) {
 		since := time.Now().Add(-time.Second)
 		id := e.newNetwork(endpoints.NetworkCreateOptions{Name: "dw-nev-" + e.RunID})
-		cid := e.running(nil, "sleep", "60")
-		if _, err := e.networks().Connect(e.Ctx, id, endpoints.NetworkConnectOptions{Container: cid}); err != nil {
+		cid := e.run(command("sleep", "60"), nil)
+		if _, err := e.Client.Networks.Connect(e.Ctx, id, endpoints.NetworkConnectOptions{Container: cid}); err != nil {
 			e.T.Fatalf("connect: %v", err)
 		}
-		if _, err := e.networks().Disconnect(e.Ctx, id, endpoints.NetworkDisconnectOptions{Container: cid}); err != nil {
+		if _, err := e.Client.Networks.Disconnect(e.Ctx, id, endpoints.NetworkDisconnectOptions{Container: cid}); err != nil {
 			e.T.Fatalf("disconnect: %v", err)
 		}
-		if _, err := e.networks().Delete(e.Ctx, id, endpoints.NetworkDeleteOptions{}); err != nil {
+		if _, err := e.Client.Networks.Delete(e.Ctx, id, endpoints.NetworkDeleteOptions{}); err != nil {
 			e.T.Fatalf("delete: %v", err)
 		}
 		evs := e.eventsBetween(since, time.Now().Add(time.Second), wire.Filters{"type": {"network"}, "network": {id}})
@@ -102,15 +101,15 @@ func init() {
 				e.T.Errorf("%s event names container %q, want %s", ev.Action, ev.Actor.Attributes["container"], cid)
 			}
 		}
-	})
+	}},
 
-	register("events/filter/volume-create-mount-destroy", func(e *Env) {
+	{"events/filter/volume-create-mount-destroy", func(e *Env) {
 		since := time.Now().Add(-time.Second)
 		name := "dw-vev-" + e.RunID
 		e.newVolume(name)
 		id, _, _ := e.runToExit(endpoints.ContainerConfig{Cmd: []string{"true"}}, &endpoints.HostConfig{Binds: []string{name + ":/data"}})
-		e.removeNow(id)
-		if _, err := e.volumes().Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{}); err != nil {
+		e.remove(id)
+		if _, err := e.Client.Volumes.Delete(e.Ctx, name, endpoints.VolumeDeleteOptions{}); err != nil {
 			e.T.Fatalf("delete: %v", err)
 		}
 		evs := e.eventsBetween(since, time.Now().Add(time.Second), wire.Filters{"type": {"volume"}, "volume": {name}})
@@ -120,18 +119,18 @@ func init() {
 				e.T.Errorf("volume filter let through %s of %s", ev.Action, ev.Actor.ID)
 			}
 		}
-	})
+	}},
 
 	// since and until bound the replayed events: a container created
 	// before the mark is in the first window only, one created after in
 	// the second only.
-	register("events/since-until/window-bounds", func(e *Env) {
+	{"events/since-until/window-bounds", func(e *Env) {
 		start := time.Now().Add(-time.Second)
-		before := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
+		before := e.container(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
 		time.Sleep(1100 * time.Millisecond)
 		mark := time.Now()
 		time.Sleep(1100 * time.Millisecond)
-		after := e.newContainer(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
+		after := e.container(endpoints.ContainerConfig{Cmd: []string{"true"}}, nil)
 		end := time.Now().Add(time.Second)
 		f := func() wire.Filters {
 			return wire.Filters{"type": {"container"}, "event": {"create"}, "label": {e.LabelFilter()}}
@@ -154,11 +153,11 @@ func init() {
 		if slices.Contains(second, before) || !slices.Contains(second, after) {
 			e.T.Errorf("events since the mark: %v, want %s and not %s", second, after[:12], before[:12])
 		}
-	})
+	}},
 
-	register("events/filter/event-action", func(e *Env) {
+	{"events/filter/event-action", func(e *Env) {
 		since := time.Now().Add(-time.Second)
-		id := e.exited("true")
+		id, _, _ := e.runToExit(command("true"), nil)
 		until := time.Now().Add(time.Second)
 		tests := []struct {
 			events []string
@@ -174,5 +173,5 @@ func init() {
 				e.T.Errorf("event=%v: %v, want %v", tt.events, got, tt.want)
 			}
 		}
-	})
+	}},
 }

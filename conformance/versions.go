@@ -58,8 +58,9 @@ func createWith(cfg endpoints.ContainerConfig, hc *endpoints.HostConfig, nc *end
 	}
 }
 
-func init() {
-	register("versions/containers/create-fields-above-1.41", func(e *Env) {
+// versionScenarios are the scenarios of fields and operations gated by API version, refused before any I/O below their version.
+var versionScenarios = []scenario{
+	{"versions/containers/create-fields-above-1.41", func(e *Env) {
 		mounts := func(m endpoints.Mount) *endpoints.HostConfig {
 			return &endpoints.HostConfig{Mounts: []endpoints.Mount{m}}
 		}
@@ -75,9 +76,9 @@ func init() {
 			{"EndpointSettings.MacAddress", 44, createWith(endpoints.ContainerConfig{}, nil, &endpoints.NetworkingConfig{EndpointsConfig: map[string]*endpoints.EndpointSettings{"a": {MacAddress: "02:42:ac:11:00:02"}}})},
 			{"EndpointSettings.GwPriority", 48, createWith(endpoints.ContainerConfig{}, nil, &endpoints.NetworkingConfig{EndpointsConfig: map[string]*endpoints.EndpointSettings{"a": {GwPriority: 1}}})},
 		})
-	})
+	}},
 
-	register("versions/containers/stop-restart-signal-above-1.41", func(e *Env) {
+	{"versions/containers/stop-restart-signal-above-1.41", func(e *Env) {
 		e.wantGates(41, []gateCase{
 			{"stop Signal", 42, func(ctx context.Context, c *dockwire.Client) error {
 				_, err := c.Containers.Stop(ctx, "x", endpoints.ContainerStopOptions{Signal: "SIGKILL"})
@@ -88,9 +89,9 @@ func init() {
 				return err
 			}},
 		})
-	})
+	}},
 
-	register("versions/exec/console-size-above-1.41", func(e *Env) {
+	{"versions/exec/console-size-above-1.41", func(e *Env) {
 		size := &[2]uint{24, 80}
 		e.wantGates(41, []gateCase{
 			{"exec create ConsoleSize", 42, func(ctx context.Context, c *dockwire.Client) error {
@@ -112,9 +113,9 @@ func init() {
 				return err
 			}},
 		})
-	})
+	}},
 
-	register("versions/images/list-and-inspect-options-above-1.41", func(e *Env) {
+	{"versions/images/list-and-inspect-options-above-1.41", func(e *Env) {
 		list := func(o endpoints.ImageListOptions) func(context.Context, *dockwire.Client) error {
 			return func(ctx context.Context, c *dockwire.Client) error {
 				_, err := c.Images.List(ctx, o)
@@ -139,9 +140,9 @@ func init() {
 				return err
 			}},
 		})
-	})
+	}},
 
-	register("versions/images/save-load-delete-platforms-above-1.41", func(e *Env) {
+	{"versions/images/save-load-delete-platforms-above-1.41", func(e *Env) {
 		amd64 := endpoints.Platform{OS: "linux", Architecture: "amd64"}
 		arm64 := endpoints.Platform{OS: "linux", Architecture: "arm64"}
 		e.wantGates(41, []gateCase{
@@ -175,9 +176,9 @@ func init() {
 				return err
 			}},
 		})
-	})
+	}},
 
-	register("versions/images/build-prune-space-limits-above-1.41", func(e *Env) {
+	{"versions/images/build-prune-space-limits-above-1.41", func(e *Env) {
 		prune := func(o endpoints.ImageBuildPruneOptions) func(context.Context, *dockwire.Client) error {
 			return func(ctx context.Context, c *dockwire.Client) error {
 				_, err := c.Images.BuildPrune(ctx, o)
@@ -188,9 +189,9 @@ func init() {
 			{"build prune MaxUsedSpace", 48, prune(endpoints.ImageBuildPruneOptions{MaxUsedSpace: 1 << 30})},
 			{"build prune MinFreeSpace", 48, prune(endpoints.ImageBuildPruneOptions{MinFreeSpace: 1 << 30})},
 		})
-	})
+	}},
 
-	register("versions/networks/create-and-connect-fields-above-1.41", func(e *Env) {
+	{"versions/networks/create-and-connect-fields-above-1.41", func(e *Env) {
 		yes := true
 		connect := func(es *endpoints.EndpointSettings) func(context.Context, *dockwire.Client) error {
 			return func(ctx context.Context, c *dockwire.Client) error {
@@ -206,9 +207,9 @@ func init() {
 			{"connect MacAddress", 54, connect(&endpoints.EndpointSettings{MacAddress: "02:42:ac:11:00:02"})},
 			{"connect GwPriority", 48, connect(&endpoints.EndpointSettings{GwPriority: 2})},
 		})
-	})
+	}},
 
-	register("versions/volumes/cluster-spec-and-prune-all-above-1.41", func(e *Env) {
+	{"versions/volumes/cluster-spec-and-prune-all-above-1.41", func(e *Env) {
 		e.wantGates(41, []gateCase{
 			{"volume create ClusterVolumeSpec", 42, func(ctx context.Context, c *dockwire.Client) error {
 				_, err := c.Volumes.Create(ctx, endpoints.VolumeCreateOptions{Name: "dw-never-" + e.RunID, ClusterVolumeSpec: &endpoints.ClusterVolumeSpec{}})
@@ -227,9 +228,9 @@ func init() {
 				return err
 			}},
 		})
-	})
+	}},
 
-	register("versions/system/df-types-and-verbose-above-1.41", func(e *Env) {
+	{"versions/system/df-types-and-verbose-above-1.41", func(e *Env) {
 		df := func(o endpoints.SystemDataUsageOptions) func(context.Context, *dockwire.Client) error {
 			return func(ctx context.Context, c *dockwire.Client) error {
 				_, err := c.System.DataUsage(ctx, o)
@@ -240,12 +241,12 @@ func init() {
 			{"df Types", 42, df(endpoints.SystemDataUsageOptions{Types: []string{"volume"}})},
 			{"df Verbose", 52, df(endpoints.SystemDataUsageOptions{Verbose: true})},
 		})
-	})
+	}},
 
 	// Whole operations newer than the pinned version: swarm configs (1.30),
 	// distribution (1.30), session (1.31) and secrets (1.25) on a client
 	// pinned to the oldest version the client speaks.
-	register("versions/operations/below-their-min-version", func(e *Env) {
+	{"versions/operations/below-their-min-version", func(e *Env) {
 		old := wire.MinVersion.Minor
 		e.wantGates(old, []gateCase{
 			{"config list", 30, func(ctx context.Context, c *dockwire.Client) error {
@@ -261,12 +262,12 @@ func init() {
 				return err
 			}},
 		})
-	})
+	}},
 
 	// What 1.41 knows is sent and honoured on a 1.41 client: CgroupnsMode
 	// (1.41), logs Until (1.35), one-shot stats (1.41), wait conditions
 	// (1.30).
-	register("versions/containers/fields-at-1.41-allowed", func(e *Env) {
+	{"versions/containers/fields-at-1.41-allowed", func(e *Env) {
 		cli := pinnedClient(e, "1.41")
 		cs := cli.Containers
 		res, err := cs.Create(e.Ctx, endpoints.ContainerCreateOptions{
@@ -282,7 +283,7 @@ func init() {
 			e.T.Fatalf("inspect: %v", err)
 		}
 		if c.HostConfig == nil || c.HostConfig.CgroupnsMode != "private" {
-			e.T.Errorf("inspect on 1.41: HostConfig.CgroupnsMode %+v, want private", c.HostConfig)
+			e.T.Errorf("inspect on 1.41: HostConfig.CgroupnsMode %+v, want private", show(c.HostConfig))
 		}
 		if _, err := cs.Start(e.Ctx, res.ID, endpoints.ContainerStartOptions{}); err != nil {
 			e.T.Fatalf("start: %v", err)
@@ -304,5 +305,5 @@ func init() {
 		if err != nil || w.StatusCode != 137 {
 			e.T.Errorf("wait not-running on a 1.41 client: %+v %v, want 137", w, err)
 		}
-	})
+	}},
 }

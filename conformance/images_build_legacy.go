@@ -25,6 +25,15 @@ import (
 // the run, so that no step comes from another run's cache.
 func (e *Env) runFirst() string { return "LABEL dockwire.build.run=" + e.RunID + "\n" }
 
+// outputOf runs cmd (the image's own command when none) in a container
+// of image and returns its output; it fails the test unless it exits 0.
+func (e *Env) outputOf(image string, cmd ...string) string {
+	e.T.Helper()
+	_, code, out := e.runToExit(endpoints.ContainerConfig{Image: image, Cmd: cmd}, nil)
+	require.Zero(e.T, code, "exit code of %s %q: %s", image, cmd, out)
+	return out
+}
+
 // tarBytes is a tar of files (name to content), directories made as
 // needed by the reader.
 func tarBytes(files map[string]string) ([]byte, error) {
@@ -58,31 +67,33 @@ func compress(b []byte, how string) ([]byte, error) {
 	return cmd.Output()
 }
 
-func init() {
+// imageLegacyBuildScenarios are the scenarios of the legacy builder's
+// stages, contexts, .dockerignore, cache and ADD.
+var imageLegacyBuildScenarios = []scenario{
 	// target= builds up to the stage it names; FROM a stage starts from
 	// its image; an unknown target is refused before anything runs.
-	register("images/build/target-stage", func(e *Env) {
+	{"images/build/target-stage", func(e *Env) {
 		ref := e.imageRef("target")
 		e.removeImageLater(ref)
 		df := "FROM " + e.Image + " AS base\n" + e.runFirst() + "RUN echo base > /stage\n" +
 			"FROM base AS second\nRUN echo second >> /stage\nCMD [\"cat\", \"/stage\"]\n" +
 			"FROM " + e.Image + " AS final\nRUN echo final > /stage\n"
-		res, err := e.images().BuildDockerfile(e.Ctx, strings.NewReader(df), endpoints.ImageBuildOptions{Tags: []string{ref}, Labels: e.Labels(), Target: "second", ForceRemove: true})
+		res, err := e.Client.Images.BuildDockerfile(e.Ctx, strings.NewReader(df), endpoints.ImageBuildOptions{Tags: []string{ref}, Labels: e.Labels(), Target: "second", ForceRemove: true})
 		require.NoError(e.T, err)
 		assert.NotContains(e.T, res.Log, "echo final", "the stage after the target ran")
-		assert.Equal(e.T, "base\nsecond\n", e.runImage(ref))
+		assert.Equal(e.T, "base\nsecond\n", e.outputOf(ref))
 
-		_, err = e.images().BuildDockerfile(e.Ctx, strings.NewReader(df), endpoints.ImageBuildOptions{Labels: e.Labels(), Target: "nosuch", ForceRemove: true})
+		_, err = e.Client.Images.BuildDockerfile(e.Ctx, strings.NewReader(df), endpoints.ImageBuildOptions{Labels: e.Labels(), Target: "nosuch", ForceRemove: true})
 		e.wantStatus("unknown target", err, 400, wire.ErrInvalidArgument)
 		var werr *wire.Error
 		if errors.As(err, &werr) {
 			assert.Equal(e.T, "failed to reach build target nosuch in Dockerfile", werr.Message)
 		}
-	})
+	}},
 
 	// A context may be a gzip, bzip2 or xz compressed tar: the daemon
 	// knows it by its first bytes.
-	register("images/build/compressed-contexts", func(e *Env) {
+	{"images/build/compressed-contexts", func(e *Env) {
 		ctxTar, err := tarBytes(map[string]string{
 			"Dockerfile": "FROM " + e.Image + "\n" + e.runFirst() + "COPY hello.txt /\nRUN cat /hello.txt\n",
 			"hello.txt":  "hello from a compressed context " + e.RunID + "\n",
@@ -97,16 +108,16 @@ func init() {
 				require.NoError(t, err)
 				ref := e.imageRef("ctx-" + how)
 				e.removeImageLater(ref)
-				res, err := e.images().Build(e.Ctx, bytes.NewReader(body), endpoints.ImageBuildOptions{Tags: []string{ref}, Labels: e.Labels(), NoCache: true, ForceRemove: true})
+				res, err := e.Client.Images.Build(e.Ctx, bytes.NewReader(body), endpoints.ImageBuildOptions{Tags: []string{ref}, Labels: e.Labels(), NoCache: true, ForceRemove: true})
 				require.NoError(t, err)
 				assert.Contains(t, res.Log, "hello from a compressed context "+e.RunID+"\n")
 			})
 		}
-	})
+	}},
 
 	// A .dockerignore that lists the Dockerfile and itself: both are sent
 	// and used, and the daemon leaves them out of what COPY . sees.
-	register("images/build/dockerignore-drops-dockerfile", func(e *Env) {
+	{"images/build/dockerignore-drops-dockerfile", func(e *Env) {
 		dir := e.T.TempDir()
 		for name, data := range map[string]string{
 			"Dockerfile":    "FROM " + e.Image + "\n" + e.runFirst() + "COPY . /ctx\n",
@@ -118,22 +129,22 @@ func init() {
 		}
 		ref := e.imageRef("ignore")
 		e.removeImageLater(ref)
-		_, err := e.images().BuildDir(e.Ctx, dir, endpoints.ImageBuildOptions{Tags: []string{ref}, Labels: e.Labels(), ForceRemove: true})
+		_, err := e.Client.Images.BuildDir(e.Ctx, dir, endpoints.ImageBuildOptions{Tags: []string{ref}, Labels: e.Labels(), ForceRemove: true})
 		require.NoError(e.T, err)
-		assert.Equal(e.T, ".\n..\nkept.txt\n", e.runImage(ref, "ls", "-a", "/ctx"))
-	})
+		assert.Equal(e.T, ".\n..\nkept.txt\n", e.outputOf(ref, "ls", "-a", "/ctx"))
+	}},
 
 	// The build cache: an unchanged step is "Using cache", so a rebuild is
 	// the same image; NoCache builds anew; CacheFrom takes the steps of
 	// the images it names only.
-	register("images/build/cache", func(e *Env) {
+	{"images/build/cache", func(e *Env) {
 		df := "FROM " + e.Image + "\n" + e.runFirst() + "RUN echo one > /one\nRUN echo two > /two\n"
 		build := func(what string, opts endpoints.ImageBuildOptions) endpoints.ImageBuildResult {
 			e.T.Helper()
 			ref := e.imageRef("cache-" + what)
 			e.removeImageLater(ref)
 			opts.Tags, opts.Labels, opts.ForceRemove = []string{ref}, e.Labels(), true
-			res, err := e.images().BuildDockerfile(e.Ctx, strings.NewReader(df), opts)
+			res, err := e.Client.Images.BuildDockerfile(e.Ctx, strings.NewReader(df), opts)
 			require.NoError(e.T, err, what)
 			return res
 		}
@@ -147,11 +158,11 @@ func init() {
 		assert.NotContains(e.T, fresh.Log, "Using cache")
 		from := build("from", endpoints.ImageBuildOptions{CacheFrom: []string{e.imageRef("cache-fresh")}})
 		assert.Equal(e.T, fresh.ID, from.ID, "CacheFrom takes the named image's steps, not the newest")
-	})
+	}},
 
 	// ADD unpacks a local tar, plain or compressed, known by its content;
 	// COPY copies it as it is.
-	register("images/build/add-local-tar", func(e *Env) {
+	{"images/build/add-local-tar", func(e *Env) {
 		inner, err := tarBytes(map[string]string{"dir/member.txt": "member\n", "top.txt": "top\n"})
 		require.NoError(e.T, err)
 		gz, err := compress(inner, "gzip")
@@ -167,9 +178,9 @@ func init() {
 		}
 		ref := e.imageRef("addtar")
 		e.removeImageLater(ref)
-		_, err = e.images().BuildDir(e.Ctx, dir, endpoints.ImageBuildOptions{Tags: []string{ref}, Labels: e.Labels(), ForceRemove: true})
+		_, err = e.Client.Images.BuildDir(e.Ctx, dir, endpoints.ImageBuildOptions{Tags: []string{ref}, Labels: e.Labels(), ForceRemove: true})
 		require.NoError(e.T, err)
 		assert.Equal(e.T, "/copied\n/copied/a.tar\n/gz\n/gz/dir\n/gz/dir/member.txt\n/gz/top.txt\n/notatar\n/notatar/c.tar\n/plain\n/plain/dir\n/plain/dir/member.txt\n/plain/top.txt\n",
-			e.runImage(ref, "sh", "-c", "find /plain /gz /copied /notatar | sort"))
-	})
+			e.outputOf(ref, "sh", "-c", "find /plain /gz /copied /notatar | sort"))
+	}},
 }
