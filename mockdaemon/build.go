@@ -565,6 +565,13 @@ func (b *builder) cmdLine(in *dfInstr, cfg imageConfig) []string {
 func (b *builder) commit(st *buildState, comment string) error {
 	cc := st.cfg.clone()
 	cc.Cmd = append(cc.shell(), "#(nop) ", comment)
+	return b.commitConfig(st, cc)
+}
+
+// commitConfig records a step of config cc (its Cmd the step's "#(nop)"
+// line): from the cache, else committed from a container of cc made
+// for it.
+func (b *builder) commitConfig(st *buildState, cc imageConfig) error {
 	hit, err := b.probe(st, cc)
 	if err != nil || hit {
 		return err
@@ -605,16 +612,7 @@ func (b *builder) workdir(st *buildState, p string) error {
 	st.cfg.WorkingDir = p
 	cc := st.cfg.clone()
 	cc.Cmd = append(cc.shell(), "#(nop) WORKDIR "+p)
-	hit, err := b.probe(st, cc)
-	if err != nil || hit {
-		return err
-	}
-	c, err := b.create(cc)
-	if err != nil {
-		return err
-	}
-	b.createdFrom(st, &cc, c)
-	return b.commitContainer(st, c, cc)
+	return b.commitConfig(st, cc)
 }
 
 // run runs a RUN step in a container and commits it; its cache key is
