@@ -41,7 +41,8 @@ type Config struct {
 	DialTimeout time.Duration
 	// KeepAlive is the TCP keep-alive period, and an ssh connection's
 	// keep-alive interval (a keepalive@openssh.com request, the connection
-	// given up when one goes unanswered for as long); 0 means
+	// given up when one goes unanswered for three intervals, like
+	// OpenSSH's ServerAliveCountMax 3); 0 means
 	// DefaultKeepAlive, < 0 disables keep-alives.
 	KeepAlive time.Duration
 	// ConfigDir is the docker config directory (config.json, contexts);

@@ -670,7 +670,7 @@ func (d *Daemon) newContainerLocked(im *image, body createBody, hc hostConfig, n
 		}
 	}
 	normalizeHostConfig(&c.host, ver)
-	c.logs = newLogBuf(d.cfg.Clock, c.config.Tty)
+	c.logs = newLogBuf(d.cfg.Clock, c.config.Tty, d.cfg.MaxLogBytes)
 	c.state = containerState{Status: "created"}
 	c.fs = im.fs.Clone()
 	c.base = im.fs

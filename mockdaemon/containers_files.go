@@ -1,7 +1,6 @@
 package mockdaemon
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -27,11 +26,12 @@ func pathStatHeader(name string, fi iofs.FileInfo, link string) string {
 	return base64.StdEncoding.EncodeToString(b)
 }
 
-// archivePath resolves ?path= for archive requests.
+// archivePath resolves ?path= for archive requests. A missing one is
+// dockerd's badParameterError, in its words (no space before "cannot").
 func archivePath(r *http.Request) (string, error) {
 	p := r.URL.Query().Get("path")
 	if p == "" {
-		return "", errInvalid("path is empty")
+		return "", errInvalid("bad parameter: pathcannot be empty")
 	}
 	return p, nil
 }
@@ -120,15 +120,20 @@ func (d *Daemon) archiveGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := e.c.fs.WriteTar(&buf, e.abs); err != nil {
-		return fsErr(e.c, e.path, err)
+	// The tar goes straight to the client: file data is read where the
+	// container's filesystem holds it, never copied into a buffer.
+	sw := &streamHead{w: w, head: func(h http.Header) {
+		e.setStatHeader(w)
+		h.Set("Content-Type", "application/x-tar")
+	}}
+	if err := e.c.fs.WriteTar(sw, e.abs); err != nil {
+		if !sw.started {
+			return fsErr(e.c, e.path, err)
+		}
+		return err
 	}
-	e.setStatHeader(w)
-	w.Header().Set("Content-Type", "application/x-tar")
-	w.WriteHeader(http.StatusOK)
-	_, err = w.Write(buf.Bytes())
-	return err
+	sw.start()
+	return nil
 }
 
 func (d *Daemon) archivePut(w http.ResponseWriter, r *http.Request) error {
@@ -167,15 +172,16 @@ func (d *Daemon) containerExport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := c.fs.Snapshot(&buf); err != nil {
-		return errInternal(err.Error())
-	}
 	d.emitContainer(c, "export")
-	w.Header().Set("Content-Type", "application/x-tar")
-	w.WriteHeader(http.StatusOK)
-	_, err = w.Write(buf.Bytes())
-	return err
+	sw := &streamHead{w: w, head: func(h http.Header) { h.Set("Content-Type", "application/x-tar") }}
+	if err := c.fs.Snapshot(sw); err != nil {
+		if !sw.started {
+			return errInternal(err.Error())
+		}
+		return err
+	}
+	sw.start()
+	return nil
 }
 
 func (d *Daemon) containerChanges(w http.ResponseWriter, r *http.Request) error {

@@ -51,6 +51,10 @@ type Config struct {
 	// registry host ("127.0.0.1:5000", "docker.io"); any other host is an
 	// open in-memory registry (see registry.go).
 	Registries map[string]Credentials
+	// MaxLogBytes bounds each container's output kept in memory for
+	// logs and attach (DefaultMaxLogBytes when 0, at least 64 KiB): past
+	// it the oldest output is dropped first.
+	MaxLogBytes int64
 }
 
 // Daemon is a mock Docker Engine. Use New to make one.

@@ -88,5 +88,16 @@
 // # Concurrency
 //
 // A Daemon is safe for concurrent use by any number of connections. Close
-// stops every container process, every stream and every listener it serves.
+// stops every container process, every stream and every listener it serves;
+// Shutdown first ends the streams and lets the requests still working on
+// their answer finish.
+//
+// # Memory
+//
+// Streams stay streams: archives, exports and saved images are written to
+// the client as they are read from the in-memory filesystems and layers,
+// and an upload is read straight into what keeps it (a container's files,
+// an image's layers), so a transfer needs no copy of its data beyond the
+// one that stays. Each container keeps at most Config.MaxLogBytes of its
+// output (DefaultMaxLogBytes), the newest.
 package mockdaemon

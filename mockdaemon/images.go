@@ -269,42 +269,10 @@ func tarFileBytes(data []byte) int64 {
 	}
 }
 
-// applyLayer extracts a layer tar onto fs, honouring whiteouts.
+// applyLayer extracts a layer tar onto fs, honouring whiteouts. The
+// files share their contents with the layer, which an image keeps as is.
 func applyLayer(fs *memfs.FS, data []byte) error {
-	tr := tar.NewReader(bytes.NewReader(data))
-	var plain bytes.Buffer
-	tw := tar.NewWriter(&plain)
-	for {
-		hdr, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("mockdaemon: bad layer: %w", err)
-		}
-		name := strings.TrimPrefix(hdr.Name, "./")
-		base := name[strings.LastIndex(strings.TrimSuffix(name, "/"), "/")+1:]
-		if strings.HasPrefix(base, ".wh.") {
-			dir := strings.TrimSuffix(name, base)
-			if base == ".wh..wh..opq" {
-				ents, _ := fs.ReadDir("/" + dir)
-				for _, e := range ents {
-					_ = fs.RemoveAll("/" + dir + e.Name())
-				}
-			} else {
-				_ = fs.RemoveAll("/" + dir + strings.TrimPrefix(base, ".wh."))
-			}
-			continue
-		}
-		if err := tw.WriteHeader(hdr); err != nil {
-			return fmt.Errorf("mockdaemon: bad layer: %w", err)
-		}
-		if _, err := io.Copy(tw, tr); err != nil {
-			return fmt.Errorf("mockdaemon: bad layer: %w", err)
-		}
-	}
-	_ = tw.Close()
-	if err := fs.ExtractTar(&plain, "/", false); err != nil {
+	if err := fs.ExtractLayerBytes(data); err != nil {
 		return fmt.Errorf("mockdaemon: bad layer: %w", err)
 	}
 	return nil

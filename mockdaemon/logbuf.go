@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // gate blocks writers while a container is paused.
@@ -59,37 +60,61 @@ func (w *gatedWriter) Write(p []byte) (int, error) {
 	return w.w.Write(p)
 }
 
-// logEntry is one chunk of output, normally one line.
+// logEntry is one chunk of output: a line, or a piece of one.
 type logEntry struct {
 	stream int // 1 stdout, 2 stderr
 	t      time.Time
 	data   []byte
+	before int64 // what the log's entries before it cost, over its life
 }
 
+// logLineMax is the longest entry: a longer line is kept as pieces of
+// this size, as dockerd's log copier splits one into partial messages.
+const logLineMax = 16 * 1024
+
+// entryOverhead is what an entry costs beside its data.
+const entryOverhead = int64(unsafe.Sizeof(logEntry{}))
+
+// DefaultMaxLogBytes is a container's output kept in memory when
+// Config.MaxLogBytes is zero.
+const DefaultMaxLogBytes = 16 << 20
+
+// minLogBytes is the least a log keeps, whatever Config.MaxLogBytes says.
+const minLogBytes = 4 * logLineMax
+
 // logBuf is a container's output: kept for logs, fed to attached
-// streams. It has its own lock.
+// streams. It holds at most max bytes (data and per-entry overhead),
+// the newest: past that the oldest entries are dropped, as a ring
+// would drop them. It has its own lock.
 type logBuf struct {
 	mu      sync.Mutex
 	entries []logEntry
-	base    int // entries dropped from the front: indexes are absolute
+	base    int   // entries dropped from the front: indexes are absolute
+	max     int64 // bound of size
+	size    int64 // bytes the entries hold
+	dropped int64 // bytes of dropped entries the entries' array still reaches
+	total   int64 // what every entry ever appended cost
 	// readers are the attached streams' positions: a writer more than
-	// maxAttachLag entries ahead of one waits for it (dockerd's attach
-	// backpressures the process too), at most attachStall per wait.
+	// maxAttachLag entries or half the log's bytes ahead of one waits
+	// for it (dockerd's attach backpressures the process too), at most
+	// attachStall per wait.
 	readers  map[*logReader]struct{}
 	progress chan struct{} // closed and replaced when a reader advances
 	changed  chan struct{} // closed and replaced on every append
 	closed   bool          // the current run has ended
 	gen      int           // bumped on every run
-	partial  [3][]byte
 	now      func() time.Time
 	tty      bool
 }
 
-func newLogBuf(now func() time.Time, tty bool) *logBuf {
-	return &logBuf{changed: make(chan struct{}), now: now, tty: tty}
+// newLogBuf makes a log that keeps at most maxBytes of output
+// (DefaultMaxLogBytes when 0).
+func newLogBuf(now func() time.Time, tty bool, maxBytes int64) *logBuf {
+	if maxBytes == 0 {
+		maxBytes = DefaultMaxLogBytes
+	}
+	return &logBuf{changed: make(chan struct{}), now: now, tty: tty, max: max(maxBytes, minLogBytes)}
 }
-
-const maxLogEntries = 200000
 
 const (
 	maxAttachLag = 1024
@@ -134,11 +159,17 @@ func (l *logBuf) wakeLocked() {
 	}
 }
 
-// laggingLocked reports whether an attached stream is too far behind.
+// laggingLocked reports whether an attached stream is too far behind:
+// more entries than maxAttachLag, or more bytes than half the log keeps
+// (so that dropping the oldest output never passes a stream's position).
 func (l *logBuf) laggingLocked() bool {
 	end := l.base + len(l.entries)
 	for rd := range l.readers {
-		if end-rd.pos > maxAttachLag {
+		pos := max(rd.pos, l.base)
+		if pos >= end {
+			continue
+		}
+		if end-pos > maxAttachLag || l.total-l.entries[pos-l.base].before > l.max/2 {
 			return true
 		}
 	}
@@ -150,20 +181,18 @@ func (l *logBuf) write(stream int, p []byte) {
 	defer l.mu.Unlock()
 	now := l.now().UTC()
 	for len(p) > 0 {
-		i := bytes.IndexByte(p, '\n')
-		var chunk []byte
-		if i < 0 {
-			chunk, p = p, nil
-		} else {
-			chunk, p = p[:i+1], p[i+1:]
+		n := len(p)
+		if i := bytes.IndexByte(p, '\n'); i >= 0 {
+			n = i + 1
 		}
-		l.entries = append(l.entries, logEntry{stream: stream, t: now, data: bytes.Clone(chunk)})
+		n = min(n, logLineMax)
+		e := logEntry{stream: stream, t: now, data: bytes.Clone(p[:n]), before: l.total}
+		p = p[n:]
+		l.entries = append(l.entries, e)
+		l.size += entrySize(e)
+		l.total += entrySize(e)
 	}
-	if len(l.entries) > maxLogEntries {
-		drop := len(l.entries) - maxLogEntries/2
-		l.entries = slices.Clone(l.entries[drop:])
-		l.base += drop
-	}
+	l.dropLocked()
 	close(l.changed)
 	l.changed = make(chan struct{})
 	var stall <-chan time.Time
@@ -183,6 +212,39 @@ func (l *logBuf) write(stream int, p []byte) {
 			return
 		}
 	}
+}
+
+func entrySize(e logEntry) int64 { return int64(cap(e.data)) + entryOverhead }
+
+// dropLocked drops the oldest entries until the log is within its
+// bound. The dropped ones stay reachable through the entries' array
+// until it is copied, which happens once they weigh a quarter of the
+// bound: views that since handed out keep the old array intact.
+func (l *logBuf) dropLocked() {
+	k := 0
+	for l.size > l.max && k < len(l.entries) {
+		es := entrySize(l.entries[k])
+		l.size -= es
+		l.dropped += es
+		k++
+	}
+	if k == 0 {
+		return
+	}
+	l.entries = l.entries[k:]
+	l.base += k
+	if l.dropped > l.max/4 {
+		l.entries = slices.Clone(l.entries)
+		l.dropped = 0
+	}
+}
+
+// held is what the log holds in memory: the entries it keeps and those
+// dropped but not yet released.
+func (l *logBuf) held() int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.size + l.dropped
 }
 
 // startRun marks a new run of the process.

@@ -117,8 +117,11 @@ func (d *Daemon) serveOp(w http.ResponseWriter, r *http.Request, rt route) {
 // ServeHTTP serves one Engine API request.
 func (d *Daemon) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &Request{Method: r.Method, Path: r.URL.Path}
-	sw := &statusWriter{ResponseWriter: w, rec: rec}
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	sw := &statusWriter{ResponseWriter: w, rec: rec, srv: d.srv, cancel: cancel}
 	defer d.srv.logRequest(rec)
+	defer d.srv.done(sw)
 
 	h := w.Header()
 	h.Set("Server", "Docker/"+d.cfg.ServerVersion+" (linux)")
@@ -133,7 +136,7 @@ func (d *Daemon) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	r2 := r.Clone(withReqInfo(r.Context(), &reqInfo{version: version, rec: rec}))
+	r2 := r.Clone(withReqInfo(ctx, &reqInfo{version: version, rec: rec}))
 	r2.URL.Path = path
 	r2.URL.RawPath = ""
 	if raw := r.URL.RawPath; raw != "" {
@@ -170,15 +173,18 @@ func (d *Daemon) versionOf(path string) (string, apiVersion, error) {
 // Hijack through.
 type statusWriter struct {
 	http.ResponseWriter
-	rec   *Request
-	wrote bool
-	limit *faultLimit
+	rec    *Request
+	wrote  bool
+	limit  *faultLimit
+	srv    *server
+	cancel context.CancelFunc // ends the request's context: Shutdown ends a stream so
 }
 
 func (w *statusWriter) WriteHeader(code int) {
 	if !w.wrote {
 		w.wrote = true
 		w.rec.Status = code
+		w.srv.headOut(w)
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
@@ -273,6 +279,31 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	w.WriteHeader(status)
 	_, err = w.Write(append(b, '\n'))
 	return err
+}
+
+// streamHead writes a stream's head (set by head, status 200) at its
+// first byte, so that an error found before it is still answered with
+// its status by serveOp, as dockerd's handlers answer one found before
+// their first flush. After the first byte an error can only end the
+// stream.
+type streamHead struct {
+	w       http.ResponseWriter
+	head    func(http.Header)
+	started bool
+}
+
+func (s *streamHead) Write(p []byte) (int, error) {
+	s.start()
+	return s.w.Write(p)
+}
+
+// start writes the head if it is not out yet.
+func (s *streamHead) start() {
+	if !s.started {
+		s.started = true
+		s.head(s.w.Header())
+		s.w.WriteHeader(http.StatusOK)
+	}
 }
 
 func flush(w http.ResponseWriter) {

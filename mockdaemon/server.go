@@ -18,9 +18,11 @@ import (
 type server struct {
 	mu        sync.Mutex
 	closed    bool
+	draining  bool // Shutdown has begun: streams end, answers finish
 	listeners map[net.Listener]struct{}
 	conns     map[net.Conn]struct{}
 	hijacked  map[net.Conn]struct{}
+	streams   map[*statusWriter]struct{} // responses whose head is out
 	servers   []*http.Server
 	faults    []*Fault
 	log       []Request
@@ -31,6 +33,7 @@ func newServer() *server {
 		listeners: map[net.Listener]struct{}{},
 		conns:     map[net.Conn]struct{}{},
 		hijacked:  map[net.Conn]struct{}{},
+		streams:   map[*statusWriter]struct{}{},
 	}
 }
 
@@ -61,7 +64,7 @@ func (d *Daemon) Serve(l net.Listener) error {
 func (s *server) add(l net.Listener, srv *http.Server) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
+	if s.closed || s.draining {
 		return false
 	}
 	s.listeners[l] = struct{}{}
@@ -90,14 +93,61 @@ func (s *server) track(conn net.Conn) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.hijacked[conn] = struct{}{}
-	return !s.closed
+	return !s.closed && !s.draining
 }
 
-// isClosed reports whether Close has begun.
+// isClosed reports whether Close or Shutdown has begun: a connection
+// hijacked now must be closed by its taker, the daemon has closed the
+// ones it knew.
 func (s *server) isClosed() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.closed
+	return s.closed || s.draining
+}
+
+// headOut records that w's head is out: the response is a stream from
+// now on, which Shutdown ends (at once when it has begun).
+func (s *server) headOut(w *statusWriter) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.draining {
+		w.cancel()
+		return
+	}
+	s.streams[w] = struct{}{}
+}
+
+// done forgets a response at the end of its handler.
+func (s *server) done(w *statusWriter) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.streams, w)
+}
+
+// drain begins a Shutdown: it ends the streams and returns the servers
+// to shut and the hijacked connections to close; ok is false when Close
+// or Shutdown has begun already.
+func (s *server) drain() (servers []*http.Server, hijacked []net.Conn, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed || s.draining {
+		return nil, nil, false
+	}
+	s.draining = true
+	for w := range s.streams {
+		w.cancel()
+	}
+	servers, hijacked = s.toShutLocked()
+	return servers, hijacked, true
+}
+
+// toShutLocked lists the servers and the hijacked connections.
+func (s *server) toShutLocked() ([]*http.Server, []net.Conn) {
+	var hijacked []net.Conn
+	for c := range s.hijacked {
+		hijacked = append(hijacked, c)
+	}
+	return slices.Clone(s.servers), hijacked
 }
 
 // release closes a hijacked connection and forgets it.
@@ -117,10 +167,38 @@ func (s *server) close() (servers []*http.Server, hijacked []net.Conn, ok bool) 
 		return nil, nil, false
 	}
 	s.closed = true
-	for c := range s.hijacked {
-		hijacked = append(hijacked, c)
+	servers, hijacked = s.toShutLocked()
+	return servers, hijacked, true
+}
+
+// Shutdown closes the daemon gracefully, as cmd/mockdockerd does on
+// SIGTERM: it stops accepting connections, ends the streams (attach and
+// exec connections, and every response whose head is out: logs and
+// stats that follow, events, wait, build and pull progress), lets the
+// requests still working on their answer (an archive upload, a load, a
+// create) finish, and then closes the daemon as Close does. When ctx
+// ends first, Close cuts the requests left and Shutdown returns ctx's
+// error. After Close, or a Shutdown begun already, it only closes.
+func (d *Daemon) Shutdown(ctx context.Context) error {
+	servers, hijacked, ok := d.srv.drain()
+	if !ok {
+		return d.Close()
 	}
-	return slices.Clone(s.servers), hijacked, true
+	for _, c := range hijacked {
+		c.Close()
+	}
+	errc := make(chan error, len(servers))
+	for _, s := range servers {
+		go func() { errc <- s.Shutdown(ctx) }()
+	}
+	var err error
+	for range servers {
+		if e := <-errc; e != nil && err == nil {
+			err = e
+		}
+	}
+	d.Close()
+	return err
 }
 
 // Close stops every container process and stream, closes every listener

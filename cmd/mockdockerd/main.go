@@ -10,9 +10,16 @@
 // memory, so that push, pull and login work without one:
 //
 //	mockdockerd -H unix:///tmp/mock.sock --registry 127.0.0.1:5000 --registry 127.0.0.1:5001=me:secret
+//
+// SIGTERM or SIGINT stops it gracefully: listeners close, streams end
+// (attach, exec, logs and events that follow), requests in flight finish
+// their answer for at most --shutdown-timeout, and it exits 0. Each
+// container keeps at most --max-log-bytes of its output for logs and
+// attach, dropping the oldest first.
 package main
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -23,6 +30,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/dockwire/dockwire/mockdaemon"
 )
@@ -52,6 +60,8 @@ func run(args []string) error {
 	cert := fs.String("tlscert", "", "server certificate")
 	key := fs.String("tlskey", "", "server key")
 	images := fs.String("images", mockdaemon.DefaultImage, "comma-separated images present at start")
+	maxLog := fs.Int64("max-log-bytes", mockdaemon.DefaultMaxLogBytes, "each container's output kept in memory for logs and attach; the oldest is dropped past it")
+	grace := fs.Duration("shutdown-timeout", 15*time.Second, "on SIGTERM or SIGINT, how long requests in flight may take to finish (a second signal cuts it short)")
 	var regs hosts
 	fs.Var(&regs, "registry", "a registry to emulate in memory: host:port, or host:port=user:password for one that needs login (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -80,7 +90,7 @@ func run(args []string) error {
 			tcfg.ClientAuth = tls.RequireAndVerifyClientCert
 		}
 	}
-	cfg := mockdaemon.Config{MaxAPIVersion: *maxV, MinAPIVersion: *minV, HostBinds: true}
+	cfg := mockdaemon.Config{MaxAPIVersion: *maxV, MinAPIVersion: *minV, HostBinds: true, MaxLogBytes: *maxLog}
 	cfg.Images = []string{}
 	for _, im := range strings.Split(*images, ",") {
 		if im = strings.TrimSpace(im); im != "" {
@@ -109,20 +119,39 @@ func run(args []string) error {
 		fmt.Fprintf(os.Stderr, "mockdockerd: API %s listening on %s\n", *maxV, h)
 		go func() { errc <- d.Serve(l) }()
 	}
-	sig := make(chan os.Signal, 1)
+	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
 	var err error
 	select {
-	case <-sig:
+	case s := <-sig:
+		shutdown(d, sig, s, *grace)
 	case err = <-errc:
+		d.Close()
 	}
-	d.Close()
 	for _, h := range hs {
 		if p, ok := strings.CutPrefix(h, "unix://"); ok {
 			os.Remove(p)
 		}
 	}
 	return err
+}
+
+// shutdown ends the streams, lets the requests in flight finish for at
+// most grace (or until a second signal) and closes the daemon.
+func shutdown(d *mockdaemon.Daemon, sig <-chan os.Signal, got os.Signal, grace time.Duration) {
+	fmt.Fprintf(os.Stderr, "mockdockerd: %v: finishing the requests in flight (at most %v)\n", got, grace)
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	go func() {
+		select {
+		case <-sig:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	if err := d.Shutdown(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "mockdockerd: requests cut short:", err)
+	}
 }
 
 func listen(h string, tcfg *tls.Config) (net.Listener, error) {

@@ -277,10 +277,18 @@ func (t *sshTransport) fail(ctx context.Context, err error) error {
 	return &dial.Error{Op: "ssh", Host: t.host, Err: err}
 }
 
+// keepAliveMissed is how many intervals a keep-alive may go unanswered
+// (OpenSSH's ServerAliveCountMax): a busy machine or peer answering late
+// is not a dead one.
+const keepAliveMissed = 3
+
 // keepAliveLoop sends keepalive@openssh.com every interval and drops the
-// connection when an answer takes longer than that, or the request fails,
-// so that the next call dials anew instead of waiting on a dead peer.
+// connection when an answer takes longer than keepAliveMissed intervals,
+// or the request fails, so that the next call dials anew instead of
+// waiting on a dead peer.
 func (t *sshTransport) keepAliveLoop(cl *client) {
+	// Ticks that come while an answer is awaited are dropped by the
+	// ticker, so one request is in flight at a time.
 	tick := time.NewTicker(t.keepAlive)
 	defer tick.Stop()
 	answered := make(chan error, 1)
@@ -294,7 +302,7 @@ func (t *sshTransport) keepAliveLoop(cl *client) {
 			_, _, err := cl.c.SendRequest("keepalive@openssh.com", true, nil)
 			answered <- err
 		}()
-		timer := time.NewTimer(t.keepAlive)
+		timer := time.NewTimer(keepAliveMissed * t.keepAlive)
 		var err error
 		select {
 		case err = <-answered:

@@ -98,7 +98,7 @@ func TestKeepAlive(t *testing.T) {
 	t.Run("answered", func(t *testing.T) {
 		f := newFixture(t, sshtest.Config{})
 		cfg := f.config()
-		cfg.KeepAlive = 20 * time.Millisecond
+		cfg.KeepAlive = 50 * time.Millisecond // answers may take 3 intervals: room for a loaded machine
 		cli := f.client(cfg)
 		_, err := cli.System.Ping(ctx(t), endpoints.SystemPingOptions{})
 		require.NoError(t, err)
@@ -109,7 +109,7 @@ func TestKeepAlive(t *testing.T) {
 		leakcheck.Check(t) // the keep-alive loop ends with its connection
 		f := newFixture(t, sshtest.Config{})
 		cfg := f.config()
-		cfg.KeepAlive = 20 * time.Millisecond
+		cfg.KeepAlive = 50 * time.Millisecond // answers may take 3 intervals: room for a loaded machine
 		cli := f.client(cfg)
 		_, err := cli.System.Ping(ctx(t), endpoints.SystemPingOptions{})
 		require.NoError(t, err)

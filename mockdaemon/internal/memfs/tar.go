@@ -2,6 +2,7 @@ package memfs
 
 import (
 	"archive/tar"
+	"bytes"
 	"fmt"
 	"io"
 	"io/fs"
@@ -172,7 +173,7 @@ func fileMode(v int64) fs.FileMode {
 // reverse fails (syscall.EISDIR / syscall.ENOTDIR) instead of replacing it.
 // Device and fifo entries are skipped.
 func (f *FS) ExtractTar(r io.Reader, dst string, noOverwriteDirNonDir bool) error {
-	return f.extract(r, dst, noOverwriteDirNonDir, false)
+	return f.extract(r, nil, dst, noOverwriteDirNonDir, false)
 }
 
 // Whiteout names in image layers.
@@ -185,7 +186,14 @@ const (
 // false) plus whiteouts: an entry ".wh.NAME" removes NAME, and
 // ".wh..wh..opq" empties its directory of what earlier layers put there.
 func (f *FS) ExtractLayer(r io.Reader) error {
-	return f.extract(r, "/", false, true)
+	return f.extract(r, nil, "/", false, true)
+}
+
+// ExtractLayerBytes is ExtractLayer of a layer held in memory: the files
+// it makes share their contents with layer (copied on their first write)
+// instead of holding a copy, so layer must not change afterwards.
+func (f *FS) ExtractLayerBytes(layer []byte) error {
+	return f.extract(nil, layer, "/", false, true)
 }
 
 // WriteLayer writes the changes from base to current (see Diff) as an
@@ -233,7 +241,14 @@ func layerEntries(current *FS, changes []Change) []entry {
 	return ents
 }
 
-func (f *FS) extract(r io.Reader, dst string, noOverwriteDirNonDir, layer bool) error {
+// extract unpacks the tar stream r, or the tar held in src whose file
+// contents the files then share.
+func (f *FS) extract(r io.Reader, src []byte, dst string, noOverwriteDirNonDir, layer bool) error {
+	var br *bytes.Reader
+	if src != nil {
+		br = bytes.NewReader(src)
+		r = br
+	}
 	tr := tar.NewReader(r)
 	seen := map[string]bool{}
 	for {
@@ -245,9 +260,18 @@ func (f *FS) extract(r io.Reader, dst string, noOverwriteDirNonDir, layer bool) 
 			return fmt.Errorf("memfs: read tar: %w", err)
 		}
 		var data []byte
+		shared := false
 		if hdr.Typeflag == tar.TypeReg || hdr.Typeflag == tar.TypeRegA {
-			if data, err = io.ReadAll(tr); err != nil {
-				return fmt.Errorf("memfs: read tar: %w", err)
+			if hdr.Size > maxFileSize || f.limit > 0 && hdr.Size > f.limit {
+				return perr("extract", hdr.Name, syscall.EFBIG)
+			}
+			if br != nil {
+				data, shared = inPlace(src, br, hdr)
+			}
+			if !shared {
+				if data, err = readEntry(tr, hdr); err != nil {
+					return err
+				}
 			}
 		}
 		clean := path.Clean("/" + hdr.Name)
@@ -267,13 +291,85 @@ func (f *FS) extract(r io.Reader, dst string, noOverwriteDirNonDir, layer bool) 
 			}
 		}
 		seen[clean] = true
-		if err := f.extractOne(dst, hdr, data, noOverwriteDirNonDir); err != nil {
+		if err := f.extractOne(dst, hdr, data, shared, noOverwriteDirNonDir); err != nil {
 			return err
 		}
 	}
 }
 
-func (f *FS) extractOne(dst string, hdr *tar.Header, data []byte, noOverwrite bool) error {
+// inPlace is the data of the entry tr has just read the header of, as
+// the part of src that holds it: the tar reader stops at the first byte
+// of an entry's data. Not for sparse entries, whose data is laid out
+// otherwise, nor an entry cut short.
+func inPlace(src []byte, br *bytes.Reader, hdr *tar.Header) ([]byte, bool) {
+	for k := range hdr.PAXRecords {
+		if strings.HasPrefix(k, "GNU.sparse.") {
+			return nil, false
+		}
+	}
+	at := int64(len(src)) - int64(br.Len())
+	if hdr.Size > int64(br.Len()) {
+		return nil, false
+	}
+	end := at + hdr.Size
+	return src[at:end:end], true
+}
+
+// readEntry reads the data of a regular file entry: ReadSized.
+func readEntry(tr *tar.Reader, hdr *tar.Header) ([]byte, error) {
+	data, err := ReadSized(tr, hdr.Size)
+	if err != nil {
+		return nil, fmt.Errorf("memfs: read tar: %w", noEOF(err))
+	}
+	return data, nil
+}
+
+// trustedSize is the largest size a header may reserve before its data
+// arrives; beyond it, a size is reserved once an eighth of it came, read
+// in pieces of readPiece.
+const (
+	trustedSize = 16 << 20
+	readPiece   = 1 << 20
+)
+
+// ReadSized reads exactly size bytes of r into a slice of that size, the
+// one a file keeps. Sizes up to 16 MiB are allocated at once. A larger
+// size, which a forged header could claim, is reserved only once an
+// eighth of it has arrived (read in 1 MiB pieces, then copied once), so
+// a claim costs at most eight times the bytes sent, and a real file at
+// most an eighth more than its size. A short r gives io.ErrUnexpectedEOF.
+func ReadSized(r io.Reader, size int64) ([]byte, error) {
+	var pieces [][]byte
+	var n int64
+	for size > trustedSize && n < size/8 {
+		p := make([]byte, readPiece)
+		if _, err := io.ReadFull(r, p); err != nil {
+			return nil, noEOF(err)
+		}
+		pieces = append(pieces, p)
+		n += readPiece
+	}
+	data := make([]byte, size)
+	at := 0
+	for _, p := range pieces {
+		at += copy(data[at:], p)
+	}
+	pieces = nil
+	if _, err := io.ReadFull(r, data[at:]); err != nil {
+		return nil, noEOF(err)
+	}
+	return data, nil
+}
+
+// noEOF turns a stream's end inside an entry into io.ErrUnexpectedEOF.
+func noEOF(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+func (f *FS) extractOne(dst string, hdr *tar.Header, data []byte, shared, noOverwrite bool) error {
 	defer f.lock(true)()
 	dw, err := f.walk("extract", dst, true, true)
 	if err != nil {
@@ -338,7 +434,7 @@ func (f *FS) extractOne(dst string, hdr *tar.Header, data []byte, noOverwrite bo
 		n.mode |= fs.ModeDir
 		n.children = map[string]*node{}
 	case tar.TypeReg, tar.TypeRegA:
-		n.data = data
+		n.data, n.shared = data, shared
 	case tar.TypeSymlink:
 		n.mode = fs.ModeSymlink | 0o777
 		n.target = hdr.Linkname

@@ -1,0 +1,58 @@
+package mockdaemon_test
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dockwire/dockwire/mockdaemon"
+)
+
+// TestLogsNewestOutputPastTheBound: a container writes ten times what its
+// log keeps (Config.MaxLogBytes); logs give the newest output, whole
+// lines in order up to the last, and tail and since select from it.
+func TestLogsNewestOutputPastTheBound(t *testing.T) {
+	const bound = 64 << 10
+	_, c := newClient(t, mockdaemon.Config{MaxLogBytes: bound})
+	id := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"seq", "1", "100000"}}) // 589 KB
+	logs := func(query string) []string {
+		t.Helper()
+		r := c.do("GET", "/v1.41/containers/"+id+"/logs?stdout=1&"+query, nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		out, _ := readFrames(t, r.body)
+		return strings.SplitAfter(out, "\n")[:strings.Count(out, "\n")]
+	}
+
+	all := logs("")
+	require.NotEmpty(t, all)
+	assert.Less(t, len(strings.Join(all, "")), bound, "what logs keep")
+	first, err := strconv.Atoi(strings.TrimSpace(all[0]))
+	require.NoError(t, err, "the oldest line kept is whole: %q", all[0])
+	assert.Greater(t, first, 1, "the oldest output was dropped")
+	for i, line := range all {
+		require.Equal(t, strconv.Itoa(first+i)+"\n", line, "line %d", i)
+	}
+	assert.Equal(t, "100000\n", all[len(all)-1])
+
+	assert.Equal(t, []string{"99998\n", "99999\n", "100000\n"}, logs("tail=3"))
+
+	stamped := logs("tail=5&timestamps=1")
+	require.Len(t, stamped, 5)
+	ts, _, _ := strings.Cut(stamped[2], " ")
+	since, err := time.Parse(time.RFC3339Nano, ts)
+	require.NoError(t, err)
+	got := logs(fmt.Sprintf("timestamps=1&since=%d.%09d", since.Unix(), since.Nanosecond()))
+	require.GreaterOrEqual(t, len(got), 3, "since the third last line")
+	assert.Equal(t, stamped[2:], got[len(got)-3:])
+	for _, line := range got {
+		ts, _, _ := strings.Cut(line, " ")
+		at, err := time.Parse(time.RFC3339Nano, ts)
+		require.NoError(t, err)
+		assert.False(t, at.Before(since), "%q is older than since", line)
+	}
+}

@@ -1,0 +1,113 @@
+package memfs
+
+import (
+	"archive/tar"
+	"bytes"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestExtractLayerBytesShares: a layer held in memory is extracted with
+// its files' contents left where the layer holds them (PAX headers, long
+// names and hard links in between), the same tree ExtractLayer makes; a
+// write to a file copies it and leaves the layer alone.
+func TestExtractLayerBytesShares(t *testing.T) {
+	const size = 4 << 20
+	big := bytes.Repeat([]byte("0123456789abcdef"), size/16)
+	long := "opt/" + strings.Repeat("d", 120) + "/file" // needs a PAX or GNU long name
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	put := func(h *tar.Header, data []byte) {
+		h.Size = int64(len(data))
+		if h.Typeflag != tar.TypeReg {
+			h.Size = 0
+		}
+		require.NoError(t, tw.WriteHeader(h))
+		_, err := tw.Write(data)
+		require.NoError(t, err)
+	}
+	put(&tar.Header{Name: "opt/", Typeflag: tar.TypeDir, Mode: 0o755}, nil)
+	put(&tar.Header{Name: "opt/small", Typeflag: tar.TypeReg, Mode: 0o644,
+		PAXRecords: map[string]string{"SCHILY.xattr.user.x": "y"}}, []byte("small"))
+	put(&tar.Header{Name: long, Typeflag: tar.TypeReg, Mode: 0o644}, []byte("long"))
+	put(&tar.Header{Name: "opt/big", Typeflag: tar.TypeReg, Mode: 0o644}, big)
+	put(&tar.Header{Name: "opt/big-link", Typeflag: tar.TypeLink, Linkname: "opt/big"}, nil)
+	put(&tar.Header{Name: "opt/.wh.gone", Typeflag: tar.TypeReg}, nil)
+	require.NoError(t, tw.Close())
+	layer := buf.Bytes()
+	pristine := bytes.Clone(layer)
+
+	f := New()
+	require.NoError(t, f.MkdirAll("/opt", 0o755))
+	require.NoError(t, f.WriteFile("/opt/gone", []byte("x"), 0o644))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	require.NoError(t, f.ExtractLayerBytes(layer))
+	runtime.ReadMemStats(&after)
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(size/4), "bytes allocated extracting a %d byte file", size)
+
+	assert.Equal(t, "small", read(t, f, "/opt/small"))
+	assert.Equal(t, "long", read(t, f, "/"+long))
+	got, err := f.ReadFile("/opt/big")
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(big, got), "/opt/big")
+	_, err = f.Stat("/opt/gone")
+	assert.ErrorIs(t, err, os.ErrNotExist, "whiteout")
+
+	streamed := New()
+	require.NoError(t, streamed.MkdirAll("/opt", 0o755))
+	require.NoError(t, streamed.WriteFile("/opt/gone", []byte("x"), 0o644))
+	require.NoError(t, streamed.ExtractLayer(bytes.NewReader(layer)))
+	assert.Empty(t, Diff(streamed, f), "the same tree as ExtractLayer's")
+
+	h, err := f.OpenFile("/opt/big-link", os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = h.Write([]byte("XX"))
+	require.NoError(t, err)
+	require.NoError(t, h.Close())
+	assert.Equal(t, "XX23", read(t, f, "/opt/big")[:4], "the write, through the hard link")
+	assert.Equal(t, pristine, layer, "the layer after a write to its file")
+}
+
+// TestExtractLayerBytesCutShort: a layer that ends inside a file's data
+// fails as a stream that ends there does.
+func TestExtractLayerBytesCutShort(t *testing.T) {
+	layer := mkTar(t, &tar.Header{Name: "some/file/with/a/longer/name", Typeflag: tar.TypeReg, Mode: 0o644})
+	cut := layer[:512+10]
+	err := New().ExtractLayerBytes(cut)
+	require.Error(t, err)
+	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+	assert.ErrorIs(t, New().ExtractLayer(bytes.NewReader(cut)), io.ErrUnexpectedEOF)
+}
+
+// TestReadSizedForgedSize: a size claimed by a header is not reserved
+// before an eighth of it arrived: 1 GiB claimed with 1 KiB sent allocates
+// a piece, not the gigabyte, and ends in io.ErrUnexpectedEOF; sizes on
+// both sides of the bounds read back whole.
+func TestReadSizedForgedSize(t *testing.T) {
+	allocs := func(f func()) uint64 {
+		var a, b runtime.MemStats
+		runtime.ReadMemStats(&a)
+		f()
+		runtime.ReadMemStats(&b)
+		return b.TotalAlloc - a.TotalAlloc
+	}
+	var err error
+	got := allocs(func() { _, err = ReadSized(bytes.NewReader(make([]byte, 1024)), 1<<30) })
+	require.ErrorIs(t, err, io.ErrUnexpectedEOF)
+	assert.Less(t, got, uint64(2*readPiece), "bytes allocated for a forged 1 GiB size")
+
+	for _, n := range []int64{0, 1, trustedSize, trustedSize + 1, 8*trustedSize + 7} {
+		src := bytes.Repeat([]byte("0123456789abcdef"), int(n/16)+1)[:n]
+		data, err := ReadSized(bytes.NewReader(src), n)
+		require.NoError(t, err, "size %d", n)
+		assert.True(t, bytes.Equal(src, data), "size %d: data read back", n)
+		assert.Equal(t, int(n), cap(data), "size %d: capacity", n)
+	}
+}
