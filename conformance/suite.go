@@ -22,6 +22,7 @@ func suite() []scenario {
 		logsScenarios,
 		imageScenarios,
 		imageBuildScenarios,
+		imageLegacyBuildScenarios,
 		networkScenarios,
 		volumeScenarios,
 		eventScenarios,

@@ -720,6 +720,17 @@ func checkCreate(body createBody, ver apiVersion) (hostConfig, error) {
 	return hc, nil
 }
 
+// mergedConfig is the container config of body on im: what the request
+// left empty taken from the image; a container with no command is refused.
+func mergedConfig(body createBody, im *image) (containerConfig, error) {
+	cfg := body.containerConfig
+	mergeImageConfig(&cfg, im.file.Config)
+	if len(cfg.Entrypoint)+len(cfg.Cmd) == 0 {
+		return cfg, errInvalid("No command specified")
+	}
+	return cfg, nil
+}
+
 // createContainerLocked makes a container of body named name ("" for a
 // random name) and emits its create event.
 func (d *Daemon) createContainerLocked(body createBody, hc hostConfig, name string, ver apiVersion) (*container, error) {
@@ -735,13 +746,22 @@ func (d *Daemon) createContainerLocked(body createBody, hc hostConfig, name stri
 			return nil, err
 		}
 	}
-	cfg := body.containerConfig
-	mergeImageConfig(&cfg, im.file.Config)
-	if len(cfg.Entrypoint)+len(cfg.Cmd) == 0 {
-		return nil, errInvalid("No command specified")
+	// dockerd checks the command before the name
+	if _, err := mergedConfig(body, im); err != nil {
+		return nil, err
 	}
 	if name != "" && !validName.MatchString(name) {
 		return nil, errInvalid("Invalid container name (" + name + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")
+	}
+	return d.newContainerLocked(im, body, hc, name, ver)
+}
+
+// newContainerLocked makes a container of im (the builder's may be of
+// scratch: an image without id or files) and emits its create event.
+func (d *Daemon) newContainerLocked(im *image, body createBody, hc hostConfig, name string, ver apiVersion) (*container, error) {
+	cfg, err := mergedConfig(body, im)
+	if err != nil {
+		return nil, err
 	}
 	id := d.newID()
 	if name == "" {

@@ -999,3 +999,24 @@ func TestContainerTerminal(t *testing.T) {
 	r := c.do("POST", "/v1.56/containers/"+id+"/wait", nil)
 	assert.Contains(t, string(r.body), `"StatusCode":3`)
 }
+
+// TestWorkingDirIsAChange: dockerd makes a missing WorkingDir at create,
+// in the container's own layer: it is a change (and part of a commit).
+func TestWorkingDirIsAChange(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.create("", map[string]any{"Image": "busybox", "Cmd": []string{"true"}, "WorkingDir": "/newdir/sub"})
+	r := c.do("GET", "/v1.41/containers/"+id+"/changes", nil)
+	require.Equal(t, 200, r.status)
+	assert.JSONEq(t, `[{"Path":"/newdir","Kind":1},{"Path":"/newdir/sub","Kind":1}]`, string(r.body))
+}
+
+// TestStartIsNoChange: the files the daemon writes at start (/etc/hosts)
+// are not the container's changes, nor do they make /etc changed: a
+// container that ran `true` has none, and a build step of it no layer.
+func TestStartIsNoChange(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"true"}})
+	r := c.do("GET", "/v1.41/containers/"+id+"/changes", nil)
+	require.Equal(t, 200, r.status)
+	assert.JSONEq(t, `null`, string(r.body))
+}

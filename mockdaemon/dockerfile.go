@@ -192,34 +192,3 @@ func setEnv(env []string, k, v string) []string {
 	}
 	return append(env, k+"="+v)
 }
-
-// buildInstr is one Dockerfile instruction.
-type buildInstr struct {
-	cmd  string // upper case
-	args string
-	raw  string
-}
-
-// parseDockerfile splits a Dockerfile into instructions: comments dropped,
-// backslash continuations joined.
-func parseDockerfile(src string) []buildInstr {
-	var out []buildInstr
-	var cur strings.Builder
-	for _, line := range strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n") {
-		t := strings.TrimSpace(line)
-		if cur.Len() == 0 && (t == "" || strings.HasPrefix(t, "#")) {
-			continue
-		}
-		if strings.HasSuffix(t, "\\") {
-			cur.WriteString(strings.TrimSuffix(t, "\\"))
-			cur.WriteByte(' ')
-			continue
-		}
-		cur.WriteString(t)
-		full := strings.TrimSpace(cur.String())
-		cur.Reset()
-		cmd, args, _ := strings.Cut(full, " ")
-		out = append(out, buildInstr{cmd: strings.ToUpper(cmd), args: strings.TrimSpace(args), raw: full})
-	}
-	return out
-}

@@ -29,6 +29,7 @@ var busyboxApplets string
 // imageConfig is the "config" part of an image (and of a container's
 // Config): what a container made from it runs.
 type imageConfig struct {
+	Hostname     string              `json:"Hostname,omitempty"`
 	User         string              `json:"User,omitempty"`
 	ExposedPorts map[string]struct{} `json:"ExposedPorts,omitempty"`
 	Env          []string            `json:"Env,omitempty"`
@@ -41,6 +42,7 @@ type imageConfig struct {
 	OnBuild      []string            `json:"OnBuild,omitempty"`
 	Shell        []string            `json:"Shell,omitempty"`
 	Healthcheck  json.RawMessage     `json:"Healthcheck,omitempty"`
+	Image        string              `json:"Image,omitempty"` // the image a build step started from
 }
 
 // historyEntry is one line of an image's history.
@@ -62,7 +64,12 @@ type imageFile struct {
 	Created      time.Time      `json:"created"`
 	History      []historyEntry `json:"history,omitempty"`
 	OS           string         `json:"os"`
-	RootFS       struct {
+	// What a build step records: the container it committed, that
+	// container's config, the daemon's version.
+	Container       string       `json:"container,omitempty"`
+	ContainerConfig *imageConfig `json:"container_config,omitempty"`
+	DockerVersion   string       `json:"docker_version,omitempty"`
+	RootFS          struct {
 		Type    string   `json:"type"`
 		DiffIDs []string `json:"diff_ids"`
 	} `json:"rootfs"`
@@ -71,6 +78,7 @@ type imageFile struct {
 type layer struct {
 	diffID string // sha256:<hex of the tar>
 	data   []byte // uncompressed tar
+	size   int64  // bytes of its regular files (dockerd's DiffSize); build fills it
 }
 
 // image is one image in the store.
@@ -85,7 +93,7 @@ type image struct {
 	size     int64
 	manifest []byte
 	parent   string    // the image it was built or committed from, for history
-	lastTag  time.Time // Metadata.LastTagTime: when it was last tagged by a tag, commit or import
+	tagged   time.Time // when it was last tagged (Metadata.LastTagTime); see tagImageLocked
 }
 
 func (im *image) shortID() string { return strings.TrimPrefix(im.id, "sha256:")[:12] }
@@ -204,8 +212,6 @@ func goArch() string { return runtime.GOARCH }
 // build makes an image from its config document and layers (not yet in
 // the store).
 func (s *imageStore) build(f imageFile, layers []layer) (*image, error) {
-	f.RootFS.Type = "layers"
-	f.RootFS.DiffIDs = nil
 	im := &image{layers: layers}
 	if len(layers) == 1 && busyboxFS != nil && layers[0].diffID == busyboxDiffID {
 		// The base layer is extracted once per process and each
@@ -221,9 +227,21 @@ func (s *imageStore) build(f imageFile, layers []layer) (*image, error) {
 		}
 	}
 	im.fs.SetClock(s.d.cfg.Clock)
-	for _, l := range layers {
+	return s.finish(im, f)
+}
+
+// finish fills what an image's layers and config document give: its
+// rootfs, size, id and manifest. im.layers and im.fs are set.
+func (s *imageStore) finish(im *image, f imageFile) (*image, error) {
+	f.RootFS.Type = "layers"
+	f.RootFS.DiffIDs = nil
+	for i := range im.layers {
+		l := &im.layers[i]
+		if l.size == 0 {
+			l.size = tarFileBytes(l.data)
+		}
 		f.RootFS.DiffIDs = append(f.RootFS.DiffIDs, l.diffID)
-		im.size += int64(len(l.data))
+		im.size += l.size
 	}
 	raw, err := json.Marshal(f)
 	if err != nil {
@@ -234,6 +252,21 @@ func (s *imageStore) build(f imageFile, layers []layer) (*image, error) {
 	im.id = digestOf(raw)
 	im.manifest = s.manifestFor(im)
 	return im, nil
+}
+
+// tarFileBytes counts the bytes of the regular files a layer holds.
+func tarFileBytes(data []byte) int64 {
+	var n int64
+	tr := tar.NewReader(bytes.NewReader(data))
+	for {
+		hdr, err := tr.Next()
+		if err != nil {
+			return n
+		}
+		if hdr.Typeflag == tar.TypeReg {
+			n += hdr.Size
+		}
+	}
 }
 
 // applyLayer extracts a layer tar onto fs, honouring whiteouts. The
@@ -289,13 +322,6 @@ func (s *imageStore) tag(im *image, ref imageRef) {
 		im.tags = append(im.tags, t)
 		sort.Strings(im.tags)
 	}
-}
-
-// tagNow is tag as dockerd's TagImage does it (for a tag, a commit, an
-// import): it stamps the image's LastTagTime.
-func (s *imageStore) tagNow(im *image, ref imageRef) {
-	s.tag(im, ref)
-	im.lastTag = s.d.now()
 }
 
 func (s *imageStore) untag(im *image, t string) {
@@ -359,6 +385,18 @@ func (s *imageStore) get(refOrID string) (*image, error) {
 	return nil, noSuchImage(refOrID)
 }
 
+// children counts the images made from each image (a build's steps, a
+// commit).
+func (s *imageStore) children() map[string]int {
+	n := map[string]int{}
+	for _, im := range s.byID {
+		if im.parent != "" {
+			n[im.parent]++
+		}
+	}
+	return n
+}
+
 func (s *imageStore) sorted() []*image {
 	out := slices.Collect(maps.Values(s.byID))
 	sort.Slice(out, func(i, j int) bool {
@@ -386,7 +424,7 @@ func (im *image) summary(ver apiVersion, containers int) map[string]any {
 	}
 	m := map[string]any{
 		"Id":          im.id,
-		"ParentId":    "",
+		"ParentId":    im.parent,
 		"RepoTags":    tags,
 		"RepoDigests": digests,
 		"Created":     im.file.Created.Unix(),
@@ -406,14 +444,68 @@ func (im *image) summary(ver apiVersion, containers int) map[string]any {
 
 func (im *image) inspect(ver apiVersion) map[string]any {
 	summary := im.summary(ver, 0)
-	cfg := im.file.Config
+	config := imageConfigJSON(im.file.Config, ver)
+	m := map[string]any{
+		"Id":           im.id,
+		"RepoTags":     summary["RepoTags"],
+		"RepoDigests":  summary["RepoDigests"],
+		"Comment":      im.file.Comment,
+		"Created":      im.file.Created.Format(time.RFC3339Nano),
+		"Author":       im.file.Author,
+		"Config":       config,
+		"Architecture": im.file.Architecture,
+		"Os":           im.file.OS,
+		"Size":         im.size,
+		"GraphDriver":  map[string]any{"Name": "overlay2", "Data": im.graphDriverData()},
+		"RootFS":       map[string]any{"Type": "layers", "Layers": im.file.RootFS.DiffIDs},
+		"Metadata":     map[string]any{"LastTagTime": fmtTime(im.tagged)},
+	}
+	if !ver.atLeast("1.44") {
+		m["Parent"] = im.parent
+		m["Container"] = im.file.Container
+		m["DockerVersion"] = im.file.DockerVersion
+		m["VirtualSize"] = im.size
+		m["ContainerConfig"] = config
+		if cc := im.file.ContainerConfig; cc != nil {
+			m["ContainerConfig"] = imageConfigJSON(*cc, ver)
+		}
+	}
+	if ver.atLeast("1.48") {
+		m["Descriptor"] = summary["Descriptor"]
+	}
+	return m
+}
+
+// graphDriverData are the overlay2 directories of the image's top layer,
+// and of those under it (LowerDir, top first), named like dockerd's by
+// ids of their own.
+func (im *image) graphDriverData() map[string]string {
+	cacheID := func(s string) string { return strings.TrimPrefix(digestOf([]byte("overlay2 "+s)), "sha256:") }
+	dir := "/var/lib/docker/overlay2/" + cacheID(im.id)
+	m := map[string]string{"MergedDir": dir + "/merged", "UpperDir": dir + "/diff", "WorkDir": dir + "/work"}
+	var lower []string
+	for i := len(im.layers) - 2; i >= 0; i-- {
+		lower = append(lower, "/var/lib/docker/overlay2/"+cacheID(im.layers[i].diffID)+"/diff")
+	}
+	if len(lower) > 0 {
+		m["LowerDir"] = strings.Join(lower, ":")
+	}
+	return m
+}
+
+// imageConfigJSON is an image's Config (or ContainerConfig) in inspect:
+// before API 1.46 the whole container Config, since then the image
+// config's fields.
+func imageConfigJSON(cfg imageConfig, ver apiVersion) map[string]any {
 	config := map[string]any{
-		"Env":        nonNil(cfg.Env),
 		"Cmd":        cfg.Cmd,
 		"Entrypoint": cfg.Entrypoint,
 		"WorkingDir": cfg.WorkingDir,
 		"Labels":     cfg.Labels,
 		"User":       cfg.User,
+	}
+	if cfg.Env != nil {
+		config["Env"] = cfg.Env
 	}
 	if cfg.ExposedPorts != nil {
 		config["ExposedPorts"] = cfg.ExposedPorts
@@ -430,43 +522,21 @@ func (im *image) inspect(ver apiVersion) map[string]any {
 	if cfg.Shell != nil {
 		config["Shell"] = cfg.Shell
 	}
+	if hc := parseHealthConfig(cfg.Healthcheck); hc != nil {
+		config["Healthcheck"] = hc
+	}
 	if !ver.atLeast("1.46") {
-		for _, k := range []string{"Hostname", "Domainname"} {
-			config[k] = ""
-		}
+		config["Hostname"] = cfg.Hostname
+		config["Domainname"] = ""
 		for _, k := range []string{"AttachStdin", "AttachStdout", "AttachStderr", "Tty", "OpenStdin", "StdinOnce"} {
 			config[k] = false
 		}
-		config["Image"] = ""
+		config["Image"] = cfg.Image
+		config["Env"] = cfg.Env // null when none: a container Config's
 		config["Volumes"] = cfg.Volumes
 		config["OnBuild"] = cfg.OnBuild
 	}
-	m := map[string]any{
-		"Id":           im.id,
-		"RepoTags":     summary["RepoTags"],
-		"RepoDigests":  summary["RepoDigests"],
-		"Comment":      im.file.Comment,
-		"Created":      im.file.Created.Format(time.RFC3339Nano),
-		"Author":       im.file.Author,
-		"Config":       config,
-		"Architecture": im.file.Architecture,
-		"Os":           im.file.OS,
-		"Size":         im.size,
-		"GraphDriver":  map[string]any{"Name": "overlay2", "Data": map[string]string{"MergedDir": "/var/lib/docker/overlay2/" + im.shortID() + "/merged"}},
-		"RootFS":       map[string]any{"Type": "layers", "Layers": im.file.RootFS.DiffIDs},
-		"Metadata":     map[string]any{"LastTagTime": fmtTime(im.lastTag)},
-	}
-	if !ver.atLeast("1.44") {
-		m["Parent"] = ""
-		m["Container"] = ""
-		m["DockerVersion"] = ""
-		m["VirtualSize"] = im.size
-		m["ContainerConfig"] = config
-	}
-	if ver.atLeast("1.48") {
-		m["Descriptor"] = summary["Descriptor"]
-	}
-	return m
+	return config
 }
 
 func nonNil(s []string) []string {
@@ -622,12 +692,35 @@ func (d *Daemon) historyLocked(im *image) []any {
 	return out
 }
 
-// deleteImageLocked implements dockerd's image delete rules; d.mu held.
-func (d *Daemon) deleteImageLocked(name string, force bool) ([]map[string]string, error) {
+// deleteImageLocked implements dockerd's image delete rules and sends
+// its events: an untag per reference removed and a delete per image
+// removed, each by the image's id, none for the layers; d.mu held. With
+// prune, the untagged images it was made from that nothing else uses go
+// with it (a build's steps).
+func (d *Daemon) deleteImageLocked(name string, force, prune bool) ([]map[string]string, error) {
 	im, err := d.images.get(name)
 	if err != nil {
 		return nil, err
 	}
+	layers := d.layerIDsLocked()
+	res, err := d.deleteImageRecordsLocked(im, name, force, prune)
+	for _, e := range res {
+		if _, ok := e["Untagged"]; ok {
+			// only the named image loses references (the images pruned
+			// with it had none); it still exists then: its labels too
+			d.events.emit("image", "untag", im.id, im.eventAttrs(im.id))
+		}
+		if id, ok := e["Deleted"]; ok && !layers[id] {
+			d.events.emit("image", "delete", id, map[string]string{"name": id})
+		}
+	}
+	return res, err
+}
+
+// deleteImageRecordsLocked deletes im, named name, and lists what went;
+// d.mu held.
+func (d *Daemon) deleteImageRecordsLocked(im *image, name string, force, prune bool) ([]map[string]string, error) {
+	hasChildren := d.images.children()[im.id] > 0
 	var running, stopped *container
 	for _, c := range d.sortedContainersLocked() {
 		if c.imageID != im.id {
@@ -659,6 +752,9 @@ func (d *Daemon) deleteImageLocked(name string, force bool) ([]map[string]string
 			res = append(res, map[string]string{"Untagged": dg})
 		}
 	} else {
+		if hasChildren {
+			return nil, errConflict(fmt.Sprintf("conflict: unable to delete %s (cannot be forced) - image has dependent child images", im.shortID()))
+		}
 		if running != nil {
 			return nil, errConflict(fmt.Sprintf("conflict: unable to delete %s (cannot be forced) - image is being used by running container %s", im.shortID(), running.id[:12]))
 		}
@@ -679,18 +775,68 @@ func (d *Daemon) deleteImageLocked(name string, force bool) ([]map[string]string
 	if running != nil || stopped != nil {
 		return res, nil
 	}
+	if hasChildren {
+		if byRef {
+			return res, nil // untagged: its children keep it
+		}
+		return nil, errConflict(fmt.Sprintf("conflict: unable to delete %s (cannot be forced) - image has dependent child images", im.shortID()))
+	}
+	for {
+		res = append(res, d.removeImageLocked(im)...)
+		parent := d.images.byID[im.parent]
+		if !prune || parent == nil || len(parent.tags) > 0 || len(parent.digests) > 0 || d.images.children()[parent.id] > 0 || d.imageContainerCountsLocked()[parent.id] > 0 {
+			return res, nil
+		}
+		im = parent
+	}
+}
+
+// removeImageLocked takes im out of the store and returns the records of
+// what went: the image, then its layers no other image holds; d.mu held.
+func (d *Daemon) removeImageLocked(im *image) []map[string]string {
 	delete(d.images.byID, im.id)
-	res = append(res, map[string]string{"Deleted": im.id})
+	res := []map[string]string{{"Deleted": im.id}}
 	for _, l := range im.layers {
 		if !d.layerInUseLocked(l.diffID) {
 			res = append(res, map[string]string{"Deleted": l.diffID})
 		}
 	}
-	return res, nil
+	return res
 }
 
 func looksLikeIDExact(name string, im *image) bool {
 	return looksLikeID(name) && strings.HasPrefix(im.id, "sha256:"+strings.TrimPrefix(name, "sha256:"))
+}
+
+// tagImageLocked tags im as dockerd's TagImage does (for a tag, a build,
+// a commit, an import; not a pull or a load): it records the time in
+// Metadata.LastTagTime and sends a tag event; d.mu held.
+func (d *Daemon) tagImageLocked(im *image, ref imageRef) {
+	d.images.tag(im, ref)
+	im.tagged = d.now()
+	d.events.emit("image", "tag", im.id, im.eventAttrs(ref.tagged()))
+}
+
+// eventAttrs are the attributes of an event of an image that exists:
+// its labels and name.
+func (im *image) eventAttrs(name string) map[string]string {
+	attrs := maps.Clone(im.file.Config.Labels)
+	if attrs == nil {
+		attrs = map[string]string{}
+	}
+	attrs["name"] = name
+	return attrs
+}
+
+// layerIDsLocked is the set of the layers' ids; d.mu held.
+func (d *Daemon) layerIDsLocked() map[string]bool {
+	ids := map[string]bool{}
+	for _, im := range d.images.byID {
+		for _, l := range im.layers {
+			ids[l.diffID] = true
+		}
+	}
+	return ids
 }
 
 func (d *Daemon) layerInUseLocked(diffID string) bool {

@@ -43,12 +43,13 @@ func (d *Daemon) imageList(w http.ResponseWriter, r *http.Request) error {
 	}
 	for k := range f {
 		switch k {
-		case "before", "dangling", "label", "reference", "since", "until":
+		case "dangling", "label", "label!", "before", "since", "reference", "until":
 		default:
 			return errInvalidFilter(ver, k)
 		}
 	}
 	sharedSize := boolParam(r, "shared-size")
+	all := boolParam(r, "all")
 	out := []any{}
 	_ = d.locked(func() error {
 		var before, since *image
@@ -58,8 +59,19 @@ func (d *Daemon) imageList(w http.ResponseWriter, r *http.Request) error {
 		for k := range f["since"] {
 			since, _ = d.images.get(k)
 		}
+		children := d.images.children()
 		for _, im := range d.images.sorted() {
 			if !imageMatches(f, im) {
+				continue
+			}
+			untagged := len(im.tags) == 0 && len(im.digests) == 0
+			// dangling=true lists heads only; an untagged image with
+			// children (a build's intermediate step) shows with all=1
+			if f["dangling"]["true"] || f["dangling"]["1"] {
+				if children[im.id] > 0 {
+					continue
+				}
+			} else if untagged && (!all && children[im.id] > 0 || f.has("dangling") || f.has("reference")) {
 				continue
 			}
 			if before != nil && !im.file.Created.Before(before.file.Created) {
@@ -69,6 +81,19 @@ func (d *Daemon) imageList(w http.ResponseWriter, r *http.Request) error {
 				continue
 			}
 			s := im.summary(ver, -1)
+			if !ver.atLeast("1.43") {
+				// before 1.43 what an image lacks is null, both lacked
+				// are <none>
+				switch {
+				case untagged:
+					s["RepoTags"] = []string{"<none>:<none>"}
+					s["RepoDigests"] = []string{"<none>@<none>"}
+				case len(im.tags) == 0:
+					s["RepoTags"] = nil
+				case len(im.digests) == 0:
+					s["RepoDigests"] = nil
+				}
+			}
 			if sharedSize {
 				s["SharedSize"] = int64(0)
 			}
@@ -149,8 +174,7 @@ func (d *Daemon) imageTag(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		d.images.tagNow(im, ref)
-		d.events.emit("image", "tag", im.id, map[string]string{"name": ref.tagged()})
+		d.tagImageLocked(im, ref)
 		return nil
 	})
 }
@@ -160,18 +184,9 @@ func (d *Daemon) imageDelete(w http.ResponseWriter, r *http.Request) error {
 	if name == "" {
 		return errNotFound("page not found")
 	}
-	force := boolParam(r, "force")
+	force, prune := boolParam(r, "force"), !boolParam(r, "noprune")
 	res, err := lockedValue(d, func() ([]map[string]string, error) {
-		res, err := d.deleteImageLocked(name, force)
-		for _, e := range res {
-			if t, ok := e["Untagged"]; ok {
-				d.events.emit("image", "untag", t, map[string]string{"name": t})
-			}
-			if id, ok := e["Deleted"]; ok {
-				d.events.emit("image", "delete", id, map[string]string{"name": id})
-			}
-		}
-		return res, err
+		return d.deleteImageLocked(name, force, prune)
 	})
 	if err != nil {
 		return err
@@ -183,31 +198,73 @@ func (d *Daemon) imageDelete(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, out)
 }
 
+// imagePrune removes unused images by dockerd's mechanism: the
+// candidates are the images no other was made from (every image with
+// dangling=false) that the filters keep, less the intermediate ones (no
+// reference, but children); each is deleted as DELETE /images/{name}
+// without force deletes, which also prunes the untagged images it was
+// made from: by each of its references (only when it has no tag, unless
+// dangling=false), or by id when it has none. A deletion that fails (an
+// image a container uses: a conflict) leaves the image. Nothing deleted
+// is ImagesDeleted null; SpaceReclaimed adds the sizes of the layers
+// that went.
 func (d *Daemon) imagePrune(w http.ResponseWriter, r *http.Request) error {
 	f, err := parseFilters(r)
 	if err != nil {
 		return err
 	}
+	for k := range f {
+		switch k {
+		case "dangling", "label", "label!", "until":
+		default:
+			return errInvalid("Invalid filter '" + k + "'")
+		}
+	}
 	danglingOnly := true
-	if v := f["dangling"]; len(v) > 0 && (v["false"] || v["0"]) {
-		danglingOnly = false
+	if v, ok := f["dangling"]; ok {
+		isFalse, isTrue := v["false"] || v["0"], v["true"] || v["1"]
+		if isFalse == isTrue {
+			return errInvalid(fmt.Sprintf("Invalid filter 'dangling=%v'", slices.Sorted(maps.Keys(v))))
+		}
+		danglingOnly = isTrue
 	}
 	delete(f, "dangling")
-	var deleted []any // null when nothing was deleted, as dockerd answers
+	var deleted []map[string]string
 	var space int64
 	_ = d.locked(func() error {
-		counts := d.imageContainerCountsLocked()
+		layerSize := map[string]int64{}
+		children := d.images.children()
+		var top []*image
 		for _, im := range d.images.sorted() {
-			if counts[im.id] > 0 || (danglingOnly && len(im.tags) > 0) || !imageMatches(f, im) {
+			for _, l := range im.layers {
+				layerSize[l.diffID] = l.size
+			}
+			refs := len(im.tags) + len(im.digests)
+			if danglingOnly && children[im.id] > 0 || refs == 0 && children[im.id] > 0 || !imageMatches(f, im) {
 				continue
 			}
-			for _, t := range slices.Clone(im.tags) {
-				d.images.untag(im, t)
-				deleted = append(deleted, map[string]string{"Untagged": t})
+			top = append(top, im)
+		}
+		for _, im := range top {
+			if d.images.byID[im.id] == nil {
+				continue // pruned with an image made from it
 			}
-			delete(d.images.byID, im.id)
-			deleted = append(deleted, map[string]string{"Deleted": im.id})
-			space += im.size
+			names := append(slices.Clone(im.tags), im.digests...)
+			if len(names) == 0 {
+				names = []string{strings.TrimPrefix(im.id, "sha256:")}
+			} else if danglingOnly && len(im.tags) > 0 {
+				continue
+			}
+			for _, name := range names {
+				res, err := d.deleteImageLocked(name, false, true)
+				if err != nil {
+					continue
+				}
+				deleted = append(deleted, res...)
+			}
+		}
+		for _, e := range deleted {
+			space += layerSize[e["Deleted"]]
 		}
 		d.events.emit("image", "prune", "", map[string]string{"reclaimed": strconv.FormatInt(space, 10)})
 		return nil
@@ -257,8 +314,11 @@ func repoTagParams(r *http.Request) (imageRef, error) {
 	return parseRef(repo, true)
 }
 
-// commit makes an image from a container: its config (with the body's
-// overrides and the changes) over one layer holding its filesystem.
+// commit makes an image from a container as dockerd's commit does: a
+// child of the container's image with the container's config (the body's
+// overrides and the changes applied), the container and its config
+// recorded, and a layer of the container's changes (none when it changed
+// nothing, an empty step of the history then).
 func (d *Daemon) commit(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	var body containerConfig
@@ -271,33 +331,47 @@ func (d *Daemon) commit(w http.ResponseWriter, r *http.Request) error {
 	}
 	var c *container
 	var f imageFile
-	var fsys *memfs.FS
+	var parent *image
+	var changes []memfs.Change
 	if err := d.locked(func() error {
 		var err error
 		if c, err = d.getContainerLocked(q.Get("container")); err != nil {
 			return err
 		}
 		f, err = d.commitFileLocked(c, body, q.Get("author"), q.Get("comment"), q["changes"])
-		fsys = c.fs
+		parent, changes = d.images.byID[c.imageID], d.changesLocked(c)
 		return err
 	}); err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := fsys.Snapshot(&buf); err != nil {
+	lay, err := newLayer(c.fs, changes)
+	if err != nil {
 		return errInternal(err.Error())
 	}
-	data := buf.Bytes()
-	lay := layer{data: data, diffID: digestOf(data)}
+	var layers []layer
+	var fsys *memfs.FS
+	if parent != nil {
+		layers, fsys = slices.Clone(parent.layers), parent.fs.Clone()
+	} else {
+		fsys = memfs.New()
+	}
+	fsys.SetClock(d.cfg.Clock)
+	if lay != nil {
+		layers = append(layers, *lay)
+		if err := fsys.ExtractLayer(bytes.NewReader(lay.data)); err != nil {
+			return errInternal(err.Error())
+		}
+	}
+	f.History[len(f.History)-1].EmptyLayer = lay == nil
 	im, err := lockedValue(d, func() (*image, error) {
-		im, err := d.images.build(f, []layer{lay})
+		im, err := d.images.finish(&image{layers: layers, fs: fsys}, f)
 		if err != nil {
 			return nil, errInternal(err.Error())
 		}
 		im.parent = c.imageID
 		im = d.images.put(im)
 		if ref.tag != "" {
-			d.images.tagNow(im, ref)
+			d.tagImageLocked(im, ref)
 		}
 		d.emitContainerLocked(c, "commit", "comment", f.Comment)
 		return im, nil
@@ -317,12 +391,19 @@ func (d *Daemon) commitFileLocked(c *container, body containerConfig, author, co
 		f = parent.file
 		f.History = slices.Clone(parent.file.History)
 	}
-	f.Architecture, f.OS = goArch(), "linux"
+	if f.Architecture == "" {
+		f.Architecture = goArch()
+	}
+	f.OS = "linux"
 	f.Created = d.now()
 	f.Author = author
 	f.Comment = comment
+	f.Container = c.id
+	f.DockerVersion = d.cfg.ServerVersion
 	cc := c.config
-	f.Config = imageConfig{User: cc.User, ExposedPorts: cc.ExposedPorts, Env: cc.Env, Cmd: cc.Cmd, Entrypoint: cc.Entrypoint, Volumes: cc.Volumes, WorkingDir: cc.WorkingDir, Labels: maps.Clone(cc.Labels), StopSignal: cc.StopSignal, OnBuild: cc.OnBuild}
+	containerConfig := imageConfig{Hostname: cc.Hostname, User: cc.User, ExposedPorts: cc.ExposedPorts, Env: cc.Env, Cmd: cc.Cmd, Entrypoint: cc.Entrypoint, Volumes: cc.Volumes, WorkingDir: cc.WorkingDir, Labels: maps.Clone(cc.Labels), StopSignal: cc.StopSignal, OnBuild: cc.OnBuild, Image: cc.Image}
+	f.ContainerConfig = &containerConfig
+	f.Config = containerConfig.clone()
 	if body.Cmd != nil {
 		f.Config.Cmd = body.Cmd
 	}
@@ -348,7 +429,7 @@ func (d *Daemon) commitFileLocked(c *container, body containerConfig, author, co
 			}
 		}
 	}
-	f.History = append(f.History, historyEntry{Created: f.Created, CreatedBy: strings.Join(append([]string{c.path}, c.args...), " "), Comment: f.Comment, Author: f.Author})
+	f.History = append(f.History, historyEntry{Created: f.Created, CreatedBy: strings.Join(cc.Cmd, " "), Comment: f.Comment, Author: f.Author})
 	return f, nil
 }
 

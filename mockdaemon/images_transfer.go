@@ -108,23 +108,30 @@ func (d *Daemon) imageCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	js := newJSONStream(w)
+	d.reportPull(func(m any) { js.msg(m) }, ref, im)
+	return nil
+}
+
+// reportPull records the pull of ref that brought im (its digest, its
+// event) and sends its progress messages to msg: a pull's answer, or a
+// build's stream when its FROM pulls.
+func (d *Daemon) reportPull(msg func(any), ref imageRef, im *image) {
 	label := ref.tag
 	if label == "" {
 		label = ref.digest
 	}
-	js.msg(map[string]any{"status": "Pulling from " + ref.path(), "id": label})
+	msg(map[string]any{"status": "Pulling from " + ref.path(), "id": label})
 	for _, l := range im.layers {
 		short := strings.TrimPrefix(l.diffID, "sha256:")[:12]
-		js.msg(map[string]any{"status": "Already exists", "progressDetail": map[string]any{}, "id": short})
+		msg(map[string]any{"status": "Already exists", "progressDetail": map[string]any{}, "id": short})
 	}
 	_ = d.locked(func() error {
 		d.images.addDigest(im, ref)
 		return nil
 	})
-	js.msg(map[string]any{"status": "Digest: " + digestOf(im.manifest)})
-	js.msg(map[string]any{"status": "Status: Image is up to date for " + ref.String()})
+	msg(map[string]any{"status": "Digest: " + digestOf(im.manifest)})
+	msg(map[string]any{"status": "Status: Image is up to date for " + ref.String()})
 	d.emit("image", "pull", ref.String(), map[string]string{"name": ref.String()})
-	return nil
 }
 
 // pullLocked finds what a pull of ref fetches: the local image, an
@@ -177,7 +184,9 @@ func (d *Daemon) imageImport(w http.ResponseWriter, r *http.Request, src string)
 	if err != nil {
 		return errInvalid("mockdaemon: read import body: " + err.Error())
 	}
-	var f imageFile
+	// as dockerd's import: the changes go to Config only, ContainerConfig
+	// stays empty, and the daemon writes its version
+	f := imageFile{ContainerConfig: &imageConfig{}, DockerVersion: d.cfg.ServerVersion}
 	f.Architecture = goArch()
 	f.OS = "linux"
 	f.Created = d.now()
@@ -200,9 +209,9 @@ func (d *Daemon) imageImport(w http.ResponseWriter, r *http.Request, src string)
 		}
 		im = d.images.put(im)
 		if ref.tag != "" {
-			d.images.tagNow(im, ref)
+			d.tagImageLocked(im, ref)
 		}
-		d.events.emit("image", "import", im.id, map[string]string{"name": im.id})
+		d.events.emit("image", "import", im.id, im.eventAttrs(im.id))
 		return im, nil
 	})
 	if err != nil {
@@ -429,7 +438,7 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 				js.msg(map[string]any{"stream": "Loaded image: " + ref.tagged() + "\n"})
 			}
 		}
-		d.emit("image", "load", im.id, map[string]string{"name": im.id})
+		d.emit("image", "load", im.id, im.eventAttrs(im.id))
 	}
 	return nil
 }

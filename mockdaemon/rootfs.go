@@ -419,10 +419,12 @@ func (d *Daemon) prepareRootfsLocked(c *container) {
 	if _, err := f.Lstat("/etc/mtab"); err != nil {
 		_ = f.Symlink("/proc/mounts", "/etc/mtab")
 	}
+	c.base = c.fs.Clone()
+	// dockerd makes the working directory in the container's own layer
+	// (a change, and part of a commit), not in its init layer.
 	if wd := c.config.WorkingDir; wd != "" {
 		_ = f.MkdirAll(wd, 0o755)
 	}
-	c.base = c.fs.Clone()
 	if c.host.ReadonlyRootfs {
 		f.SetReadOnly(true)
 	}
@@ -528,21 +530,17 @@ func (d *Daemon) writeCgroupFilesLocked(c *container) {
 // hiddenFromDiff are the paths the daemon itself writes.
 var hiddenFromDiff = []string{"/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/sys", "/proc", "/dev"}
 
+// changesLocked lists c's changes to its image: what the daemon writes
+// is no change (nor does it make the directory holding it changed, as
+// dockerd keeps those files in the init layer), nor what is in a mount;
+// d.mu held.
 func (d *Daemon) changesLocked(c *container) []memfs.Change {
+	under := func(p, dir string) bool { return p == dir || strings.HasPrefix(p, dir+"/") }
 	var out []memfs.Change
-	for _, ch := range memfs.Diff(c.base, c.fs) {
-		hidden := false
-		for _, h := range hiddenFromDiff {
-			if ch.Path == h || strings.HasPrefix(ch.Path, h+"/") {
-				hidden = true
-			}
-		}
-		for _, m := range c.mounts {
-			if ch.Path == m.Destination || strings.HasPrefix(ch.Path, m.Destination+"/") {
-				hidden = true
-			}
-		}
-		if !hidden {
+	for _, ch := range memfs.DiffSkip(c.base, c.fs, func(p string) bool {
+		return slices.ContainsFunc(hiddenFromDiff, func(h string) bool { return under(p, h) })
+	}) {
+		if !slices.ContainsFunc(c.mounts, func(m mountPoint) bool { return under(ch.Path, m.Destination) }) {
 			out = append(out, ch)
 		}
 	}

@@ -221,7 +221,13 @@ func (d *Daemon) systemDF(w http.ResponseWriter, r *http.Request) error {
 			out["Volumes"] = vols
 		}
 		if want("build-cache") {
+			// the classic builder's cache is images: BuildKit's is empty,
+			// null before 1.42, when BuilderSize (always 0) went away
 			out["BuildCache"] = []any{}
+			if !ver.atLeast("1.42") {
+				out["BuildCache"] = nil
+				out["BuilderSize"] = 0
+			}
 		}
 	}
 	if ver.atLeast("1.52") {

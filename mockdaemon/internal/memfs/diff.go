@@ -45,17 +45,24 @@ func (c Change) String() string { return c.Kind.String() + " " + c.Path }
 // "/") that holds a change is itself listed as modified. A directory's own
 // modification time does not count as a change.
 func Diff(base, current *FS) []Change {
-	defer current.lock(false, base)()
-	return diffLocked(base, current)
+	return DiffSkip(base, current, nil)
 }
 
-func diffLocked(base, current *FS) []Change {
+// DiffSkip is Diff without the paths skip reports (and what they hold):
+// they are not listed, and a change in them does not make the directory
+// that holds them modified. skip may be nil.
+func DiffSkip(base, current *FS, skip func(path string) bool) []Change {
+	defer current.lock(false, base)()
+	return diffLocked(base, current, skip)
+}
+
+func diffLocked(base, current *FS, skip func(string) bool) []Change {
 	var out []Change
-	diffDir("/", base.root, current.root, &out)
+	diffDir("/", base.root, current.root, skip, &out)
 	return out
 }
 
-func diffDir(dir string, old, cur *node, out *[]Change) {
+func diffDir(dir string, old, cur *node, skip func(string) bool, out *[]Change) {
 	names := cur.names()
 	for _, name := range old.names() {
 		if _, ok := cur.children[name]; !ok {
@@ -65,6 +72,9 @@ func diffDir(dir string, old, cur *node, out *[]Change) {
 	slices.Sort(names)
 	for _, name := range names {
 		p := joinPath(dir, name)
+		if skip != nil && skip(p) {
+			continue
+		}
 		o, n := old.children[name], cur.children[name]
 		switch {
 		case n == nil:
@@ -84,7 +94,7 @@ func diffDir(dir string, old, cur *node, out *[]Change) {
 				}
 			}
 			if o.isDir() && n.isDir() {
-				diffDir(p, o, n, out)
+				diffDir(p, o, n, skip, out)
 				if !changed && len(*out) > mark {
 					*out = append(*out, Change{})
 					copy((*out)[mark+1:], (*out)[mark:])

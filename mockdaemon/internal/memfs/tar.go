@@ -201,8 +201,25 @@ func (f *FS) ExtractLayerBytes(layer []byte) error {
 // ".wh." whiteouts; the shape of a committed container's layer.
 func WriteLayer(w io.Writer, base, current *FS) error {
 	unlock := current.lock(true, base)
+	ents := layerEntries(current, diffLocked(base, current, nil))
+	unlock()
+	return writeEntries(w, ents)
+}
+
+// WriteChanges is WriteLayer for a list of changes of current that Diff
+// gave (and the caller may have filtered): a committed container's layer
+// leaves out what the daemon mounts in it.
+func WriteChanges(w io.Writer, current *FS, changes []Change) error {
+	unlock := current.lock(true)
+	ents := layerEntries(current, changes)
+	unlock()
+	return writeEntries(w, ents)
+}
+
+// layerEntries captures the entries of a layer; current is locked.
+func layerEntries(current *FS, changes []Change) []entry {
 	var ents []entry
-	for _, c := range diffLocked(base, current) {
+	for _, c := range changes {
 		name := strings.TrimPrefix(c.Path, "/")
 		if c.Kind == Deleted {
 			dir, file := path.Split(name)
@@ -221,8 +238,7 @@ func WriteLayer(w io.Writer, base, current *FS) error {
 			mode: n.mode, uid: n.uid, gid: n.gid, mtime: n.mtime, data: n.data, target: n.target,
 		}})
 	}
-	unlock()
-	return writeEntries(w, ents)
+	return ents
 }
 
 // extract unpacks the tar stream r, or the tar held in src whose file

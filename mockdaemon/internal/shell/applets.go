@@ -1225,6 +1225,7 @@ func apSh(ctx context.Context, p *Proc) int {
 	child.vars["PWD"] = &svar{val: p.Dir, exported: true}
 	args := p.Args[1:]
 	var script *string
+	dashC := false
 	for len(args) > 0 && len(args[0]) > 1 && (args[0][0] == '-' || args[0][0] == '+') {
 		a := args[0]
 		args = args[1:]
@@ -1235,12 +1236,7 @@ func apSh(ctx context.Context, p *Proc) int {
 		for _, c := range a[1:] {
 			switch c {
 			case 'c':
-				if len(args) == 0 {
-					fmt.Fprintf(p.Stderr, "%s: -c requires an argument\n", p.Args[0])
-					return 2
-				}
-				s := args[0]
-				script, args = &s, args[1:]
+				dashC = true
 			case 'e':
 				child.opts.errexit = on
 			case 'u':
@@ -1253,6 +1249,14 @@ func apSh(ctx context.Context, p *Proc) int {
 				return 2
 			}
 		}
+	}
+	// with -c, the operands are the script, then $0, then the arguments
+	if dashC {
+		if len(args) == 0 {
+			fmt.Fprintf(p.Stderr, "%s: -c requires an argument\n", p.Args[0])
+			return 2
+		}
+		script, args = &args[0], args[1:]
 	}
 	if script != nil {
 		if len(args) > 0 {
