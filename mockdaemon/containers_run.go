@@ -81,6 +81,10 @@ func (d *Daemon) startLocked(c *container) error {
 		return err
 	}
 	d.joinSandboxLocked(c)
+	if f := d.linkFailureLocked(c); f != nil { // before the logger starts
+		d.leaveSandboxLocked(c)
+		return d.startFailedLocked(c, f)
+	}
 	if c.files.log == "" && c.host.LogConfig.Type == "json-file" {
 		// the logger starts before the runtime makes the process
 		c.files.log = "/var/lib/docker/containers/" + c.id + "/" + c.id + "-json.log"
@@ -199,6 +203,7 @@ func (d *Daemon) processEnvLocked(c *container, env []string, user string, tty b
 	if tty {
 		base = append(base, "TERM=xterm")
 	}
+	base = append(base, d.linkEnvLocked(c)...)
 	out := replaceOrAppendEnv(base, env)
 	if !slices.ContainsFunc(out, func(e string) bool { return strings.HasPrefix(e, "HOME=") }) {
 		out = append(out, "HOME="+homeOf(c.fs, user))
@@ -349,6 +354,7 @@ func (d *Daemon) removeLocked(c *container, removeVolumes bool) {
 	}
 	d.unindexContainerLocked(c)
 	delete(d.names, c.name)
+	d.forgetLinksLocked(c)
 	d.forgetExecsLocked(c)
 	d.releaseNetworksLocked(c)
 	d.detachVolumesLocked(c, removeVolumes)
