@@ -11,10 +11,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire/mockdaemon"
@@ -248,6 +250,21 @@ func poll(timeout time.Duration, cond func() bool) bool {
 		if time.Now().After(deadline) {
 			return false
 		}
+	}
+}
+
+// settle fails the test, showing every goroutine's stack, when the
+// goroutines do not come back to about n (the count before the daemon
+// started) within 10 s.
+func settle(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for runtime.NumGoroutine() > n+2 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !assert.LessOrEqual(t, runtime.NumGoroutine(), n+2, "goroutines, %d before", n) {
+		buf := make([]byte, 1<<16)
+		t.Logf("goroutines:\n%s", buf[:runtime.Stack(buf, true)])
 	}
 }
 

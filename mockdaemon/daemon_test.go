@@ -249,12 +249,5 @@ func TestCloseStopsEverything(t *testing.T) {
 		waitResp.Body.Close()
 		tr.CloseIdleConnections()
 	}()
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > before+2 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if !assert.LessOrEqual(t, runtime.NumGoroutine(), before+2, "goroutines after Close, %d before", before) {
-		buf := make([]byte, 1<<16)
-		t.Logf("goroutines:\n%s", buf[:runtime.Stack(buf, true)])
-	}
+	settle(t, before)
 }

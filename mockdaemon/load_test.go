@@ -147,12 +147,5 @@ func TestLoad(t *testing.T) {
 		assert.ErrorContains(t, err, "closed", "Serve")
 	}
 	tr.CloseIdleConnections()
-	deadline := time.Now().Add(10 * time.Second)
-	for runtime.NumGoroutine() > before+2 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if !assert.LessOrEqual(t, runtime.NumGoroutine(), before+2, "goroutines after Close, %d before", before) {
-		buf := make([]byte, 1<<16)
-		t.Logf("goroutines:\n%s", buf[:runtime.Stack(buf, true)])
-	}
+	settle(t, before)
 }

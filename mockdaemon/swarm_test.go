@@ -193,16 +193,6 @@ func TestSwarmLifecycle(t *testing.T) {
 	settle(t, before)
 }
 
-// settle fails when goroutines do not come back to about n.
-func settle(t *testing.T, n int) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > n+2 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	assert.LessOrEqual(t, runtime.NumGoroutine(), n+2, "goroutines, were %d", n)
-}
-
 func TestPluginLifecycle(t *testing.T) {
 	_, c := newClient(t, mockdaemon.Config{})
 	r := c.do("GET", "/v1.56/plugins/privileges?remote=vieux/sshfs", nil)
