@@ -174,6 +174,8 @@ EOF`},
 	{todo: true, name: "ping/loopback", script: `ping -c1 127.0.0.1`, masks: []string{`time=[0-9.]+ ms`, `min/avg/max = [0-9./]+ ms`}},
 	{todo: true, name: "ping/localhost-count", script: `ping -c 2 -i 0.2 localhost; echo $?`, masks: []string{`time=[0-9.]+ ms`, `min/avg/max = [0-9./]+ ms`}},
 	{todo: true, name: "ping/own-hostname", script: `ping -c1 golden; ping -c1 -q golden; ping -c1 -W1 nosuch.invalid; echo $?`, masks: []string{ipMask, `time=[0-9.]+ ms`, `min/avg/max = [0-9./]+ ms`}},
+	{name: "grep/patterns", script: `printf 'HOSTNAME=x\nHOME=/\nPATH=/bin\nhome=lc\n' > /tmp/e; grep -v -e ^HOSTNAME= -e ^HOME= /tmp/e; grep -e ^HOME= -e ^PATH= /tmp/e; grep -c -e HOME -e PATH /tmp/e; grep -vc -e HOME -e PATH /tmp/e; grep -q -e nope -e PATH /tmp/e; echo $?; grep -q -v -e . /tmp/e; echo $?; grep -e "$(printf 'PATH\nhome')" /tmp/e; grep -n -i -e home -e path /tmp/e; printf 'HOME\n^PATH\n' > /tmp/p; grep -f /tmp/p /tmp/e; grep -v -f /tmp/p -e lc /tmp/e`},
+	{name: "grep/modes", script: `printf 'ab\nabc\na.c\nx ab y\nAB\n' > /tmp/m; grep -x -e ab -e abc /tmp/m; grep -w -e ab -e a.c /tmp/m; grep -F -e a.c -e AB /tmp/m; grep -Fx -e ab -e 'a.c' /tmp/m; grep -E -e 'b+c$' -e '^A' /tmp/m; grep -vix -e ab -e abc /tmp/m; grep -Fiw -e ab /tmp/m; grep -cF -e '' /tmp/m; grep -e 'a\(b' /tmp/m; echo $?; grep -E -e 'a(' -e b /tmp/m; echo $?; grep -e; echo $?; grep -f /nope x /tmp/m; echo $?`},
 	{name: "ps/default", script: `ps | head -n1; ps -o pid,comm | head -n1; ps -o comm,args | head -n 1; ps -o time`},
 	{todo: true, name: "top/batch", script: `top -b -n1 | head -n1 | cut -c1-4; top -b -n 1 >/dev/null; echo rc=$?; top -b -n1 | sed -n 4p`},
 }
