@@ -479,3 +479,31 @@ func TestBinaryIsNeverAScript(t *testing.T) {
 		assert.NoError(t, err, "LookPath(%q)", name)
 	}
 }
+
+// TestForkedProgramIsNamed holds that a pipeline stage or background job
+// whose program is known joins the PID namespace already named for it:
+// ps in the first stage, running alongside, never finds the second stage
+// as the "sh" about to run sort. Before the fix one run in a few showed
+// "sh"; the loop makes that certain to show.
+func TestForkedProgramIsNamed(t *testing.T) {
+	for i := range 50 {
+		got := run(t, busybox(t), sh("ps -o comm | sort; ps -o comm,args | sort"), "", nil)
+		want := "COMMAND\nps\nsh\nsort\n" +
+			"COMMAND          COMMAND\n" +
+			"ps               {ps} sh -c ps -o comm | sort; ps -o comm,args | sort\n" +
+			"sh               sh -c ps -o comm | sort; ps -o comm,args | sort\n" +
+			"sort             {sort} sh -c ps -o comm | sort; ps -o comm,args | sort\n"
+		require.Equal(t, result{want, "", 0}, got, "run %d", i)
+	}
+}
+
+// TestSpawnedNoexecAppletKeepsCommandLine: a NOEXEC applet the shell runs
+// in a child of its own is "{ps} <the shell's command line>" from the
+// moment it exists, as busybox's forked child that runs it without exec.
+func TestSpawnedNoexecAppletKeepsCommandLine(t *testing.T) {
+	got := run(t, busybox(t), sh("ps -o comm,args; echo done"), "", nil)
+	assert.Equal(t, result{"COMMAND          COMMAND\n" +
+		"sh               sh -c ps -o comm,args; echo done\n" +
+		"ps               {ps} sh -c ps -o comm,args; echo done\n" +
+		"done\n", "", 0}, got)
+}
