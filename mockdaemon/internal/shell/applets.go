@@ -30,7 +30,7 @@ func init() {
 		"cat": apCat, "ls": apLs, "touch": apTouch, "mkdir": apMkdir, "rm": apRm, "rmdir": apRmdir,
 		"cp": apCp, "mv": apMv, "head": apHead, "tail": apTail, "wc": apWc, "env": apEnv,
 		"id": apID, "whoami": apWhoami, "hostname": apHostname, "date": apDate, "yes": apYes,
-		"grep": apGrep, "sh": apSh, "ash": apSh, "sleep": apSleep, "seq": apSeq,
+		"grep": apGrep, "ping": apPing, "sh": apSh, "ash": apSh, "sleep": apSleep, "seq": apSeq,
 		"basename": apBasename, "dirname": apDirname, "ln": apLn, "chmod": apChmod,
 		"readlink": apReadlink, "tee": apTee, "tr": apTr, "sort": apSort, "uniq": apUniq,
 		"printenv": apPrintenv, "which": apWhich, "nproc": apNproc, "uname": apUname, "find": apFind,
