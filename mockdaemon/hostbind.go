@@ -1,49 +1,24 @@
 package mockdaemon
 
 import (
+	"errors"
 	"io/fs"
 	"os"
-	"path/filepath"
-
-	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
 )
 
-// maxHostSeed bounds what seedFromHost copies.
-const maxHostSeed = 64 << 20
-
-// seedFromHost copies the host directory src (regular files, directories
-// and symbolic links, at most maxHostSeed bytes) into f.
-func seedFromHost(src string, f *memfs.FS) {
-	var total int64
-	_ = filepath.WalkDir(src, func(p string, de fs.DirEntry, err error) error {
-		if err != nil {
-			return nil
+// mountHostLocked mounts the host's m.Source at m.Destination in c, so
+// the container reads the host's files as they are and writes through to
+// them, as dockerd's bind mounts do. A missing source is made, a
+// directory, as dockerd makes the missing source of a Binds entry (a
+// Mounts entry's was refused at create).
+func mountHostLocked(c *container, m mountPoint) error {
+	if _, err := os.Stat(m.Source); errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(m.Source, 0o755); err != nil {
+			return errInternal("error while creating mount source path '" + m.Source + "': " + err.Error())
 		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil || rel == "." {
-			return nil
-		}
-		dst := "/" + filepath.ToSlash(rel)
-		info, err := de.Info()
-		if err != nil {
-			return nil
-		}
-		switch {
-		case de.IsDir():
-			_ = f.Mkdir(dst, info.Mode().Perm())
-		case de.Type()&fs.ModeSymlink != 0:
-			if t, err := os.Readlink(p); err == nil {
-				_ = f.Symlink(t, dst)
-			}
-		case de.Type().IsRegular():
-			total += info.Size()
-			if total > maxHostSeed {
-				return filepath.SkipAll
-			}
-			if b, err := os.ReadFile(p); err == nil {
-				_ = f.WriteFile(dst, b, info.Mode().Perm())
-			}
-		}
-		return nil
-	})
+	}
+	if err := c.fs.MountHost(m.Destination, m.Source, !m.RW); err != nil {
+		return errInternal("mockdaemon: mount " + m.Destination + ": " + err.Error())
+	}
+	return nil
 }

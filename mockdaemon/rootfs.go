@@ -17,7 +17,9 @@ import (
 	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
 )
 
-// binds are host paths bound into containers: one shared FS per path.
+// bindFSLocked is the in-memory stand-in of the host path src bound into
+// containers when the daemon does not bind the host (Config.HostBinds
+// unset): one shared FS per path.
 func (d *Daemon) bindFSLocked(src string) *memfs.FS {
 	if d.binds == nil {
 		d.binds = map[string]*memfs.FS{}
@@ -27,9 +29,6 @@ func (d *Daemon) bindFSLocked(src string) *memfs.FS {
 	}
 	f := memfs.New()
 	f.SetClock(d.cfg.Clock)
-	if d.cfg.HostBinds {
-		seedFromHost(src, f)
-	}
 	d.binds[src] = f
 	return f
 }
@@ -148,6 +147,9 @@ func (d *Daemon) attachMountLocked(c *container, m mountPoint, ver apiVersion) (
 		}
 		src = v.fs
 	case "bind":
+		if d.cfg.HostBinds {
+			return m, mountHostLocked(c, m)
+		}
 		src = d.bindFSLocked(m.Source)
 	case "tmpfs":
 		src = memfs.New()
