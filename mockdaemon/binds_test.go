@@ -63,21 +63,26 @@ func TestBindReadOnly(t *testing.T) {
 		{"Mounts": []map[string]any{{"Type": "bind", "Source": dir, "Target": "/data", "ReadOnly": true}}},
 	} {
 		id := c.runWait(map[string]any{"Image": "busybox", "HostConfig": hc,
-			"Cmd": []string{"sh", "-c", "cat /data/in; echo x > /data/new; rm /data/in"}})
+			"Cmd": []string{"sh", "-c", "cat /data/in; echo x > /data/new; rm /data/in; mkdir /data/q"}})
 		logs := demux(t, c.do("GET", "/v1.41/containers/"+id+"/logs?stdout=1&stderr=1", nil).body)
-		assert.Equal(t, "ro\nsh: can't create /data/new: Read-only file system\nrm: can't remove '/data/in': Read-only file system\n", logs, "%v", hc)
+		assert.Equal(t, "ro\nsh: can't create /data/new: Read-only file system\nrm: can't remove '/data/in': Read-only file system\nmkdir: can't create directory '/data/q': Read-only file system\n", logs, "%v", hc)
 		assert.NoFileExists(t, filepath.Join(dir, "new"))
 		assert.FileExists(t, filepath.Join(dir, "in"))
 	}
 }
 
 // TestBindMissingSource: dockerd makes the missing source of a Binds
-// entry, a directory (a Mounts entry's is refused at create, see
-// TestMountErrors).
+// entry, a directory, when the container starts (a Mounts entry's is
+// refused at create, see TestMountErrors).
 func TestBindMissingSource(t *testing.T) {
 	_, c := newClient(t, mockdaemon.Config{HostBinds: true})
 	src := filepath.Join(t.TempDir(), "made", "here")
-	c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"touch", "/data/f"},
+	id := c.create("", map[string]any{"Image": "busybox", "Cmd": []string{"touch", "/data/f"},
 		"HostConfig": map[string]any{"Binds": []string{src + ":/data"}}})
+	assert.NoDirExists(t, src, "made at start, not at create")
+	r := c.do("POST", "/v1.41/containers/"+id+"/start", nil)
+	require.Equal(t, 204, r.status, "start: %s", r.body)
+	r = c.do("POST", "/v1.41/containers/"+id+"/wait", nil)
+	require.Equal(t, 200, r.status, "wait: %s", r.body)
 	assert.FileExists(t, filepath.Join(src, "f"))
 }

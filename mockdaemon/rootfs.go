@@ -148,7 +148,7 @@ func (d *Daemon) attachMountLocked(c *container, m mountPoint, ver apiVersion) (
 		src = v.fs
 	case "bind":
 		if d.cfg.HostBinds {
-			return m, mountHostLocked(c, m)
+			return mountHostLocked(c, m)
 		}
 		src = d.bindFSLocked(m.Source)
 	case "tmpfs":
@@ -436,12 +436,13 @@ func (d *Daemon) prepareRootfsLocked(c *container) {
 // container directory) and mounts in it.
 var daemonFiles = []string{"/etc/hostname", "/etc/hosts", "/etc/resolv.conf"}
 
-// writeDaemonFilesLocked writes the files the daemon provides in a
-// container that starts: /etc/hostname, /etc/hosts and /etc/resolv.conf,
+// writeDaemonFilesLocked binds the host paths missing at create, then
+// writes the files the daemon provides in a container that starts: /etc/hostname, /etc/hosts and /etc/resolv.conf,
 // mounted from the container's directory at the first start (and kept
 // there, as dockerd's archive sees them), then /proc/mounts,
 // /sys/class/net and the cgroup memory files; d.mu held.
 func (d *Daemon) writeDaemonFilesLocked(c *container) {
+	bindMissingLocked(c)
 	files := map[string]string{
 		"/etc/hostname":    c.config.Hostname + "\n",
 		"/etc/hosts":       d.hostsFileLocked(c),
