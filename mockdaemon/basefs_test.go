@@ -1,8 +1,10 @@
 package mockdaemon_test
 
 import (
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire/mockdaemon"
 )
@@ -17,14 +19,12 @@ func TestBaseImageIsolated(t *testing.T) {
 	defer d2.Close()
 	create := func(d *mockdaemon.Daemon, name string) {
 		t.Helper()
-		if rec := serve(d, "POST", "/containers/create?name="+name, []byte(`{"Image":"busybox","Cmd":["true"]}`)); rec.Code != 201 {
-			t.Fatalf("create %s: %d %s", name, rec.Code, rec.Body)
-		}
+		rec := serve(d, "POST", "/containers/create?name="+name, []byte(`{"Image":"busybox","Cmd":["true"]}`))
+		require.Equal(t, 201, rec.Code, "create %s: %s", name, rec.Body)
 	}
 	create(d1, "ca")
-	if rec := serve(d1, "PUT", "/containers/ca/archive?path=/etc", tarOf(t, map[string]string{"passwd": "changed\n", "new": "x"})); rec.Code != 200 {
-		t.Fatalf("put archive: %d %s", rec.Code, rec.Body)
-	}
+	rec := serve(d1, "PUT", "/containers/ca/archive?path=/etc", tarOf(t, map[string]string{"passwd": "changed\n", "new": "x"}))
+	require.Equal(t, 200, rec.Code, "put archive: %s", rec.Body)
 	tests := []struct {
 		name      string
 		d         *mockdaemon.Daemon
@@ -44,11 +44,9 @@ func TestBaseImageIsolated(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := serve(tc.d, "GET", "/containers/"+tc.container+"/archive?path="+tc.path, nil)
-			if rec.Code != tc.wantCode {
-				t.Fatalf("code %d, want %d (%s)", rec.Code, tc.wantCode, rec.Body)
-			}
-			if tc.notIn != "" && strings.Contains(rec.Body.String(), tc.notIn) {
-				t.Fatalf("archive holds %q", tc.notIn)
+			require.Equal(t, tc.wantCode, rec.Code, "%s", rec.Body)
+			if tc.notIn != "" {
+				assert.NotContains(t, rec.Body.String(), tc.notIn, "the archive")
 			}
 		})
 	}

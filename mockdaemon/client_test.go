@@ -11,10 +11,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire/mockdaemon"
@@ -54,25 +56,48 @@ func (r reply) message() string {
 	return m.Message
 }
 
-// do sends a request with body as JSON (none when nil). It takes no
-// context: cleanups call it after the test's context has ended.
+// do sends a request with body as JSON (none when nil) and fails the
+// test when no answer comes. It takes no context: cleanups call it after
+// the test's context has ended.
 func (c *client) do(method, path string, body any) reply {
 	c.t.Helper()
+	res := c.send(method, path, body)
+	require.NoError(c.t, res.err, "%s %s", method, path)
+	return res.reply
+}
+
+// result is a reply, or the error that kept it from coming.
+type result struct {
+	reply
+	err error
+}
+
+// send is do for a goroutine other than the test's, where require must
+// not stop the test: it returns the error for the test's goroutine to
+// check.
+func (c *client) send(method, path string, body any) result {
 	var rd io.Reader
 	if body != nil {
-		b, _ := json.Marshal(body)
+		b, err := json.Marshal(body)
+		if err != nil {
+			return result{err: err}
+		}
 		rd = bytes.NewReader(b)
 	}
 	req, err := http.NewRequest(method, "http://docker"+path, rd)
-	require.NoError(c.t, err)
+	if err != nil {
+		return result{err: err}
+	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := c.hc.Do(req)
-	require.NoError(c.t, err, "%s %s", method, path)
+	if err != nil {
+		return result{err: err}
+	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return reply{resp.StatusCode, resp.Header, b}
+	b, err := io.ReadAll(resp.Body)
+	return result{reply{resp.StatusCode, resp.Header, b}, err}
 }
 
 func (c *client) create(name string, cfg map[string]any) string {
@@ -225,6 +250,21 @@ func poll(timeout time.Duration, cond func() bool) bool {
 		if time.Now().After(deadline) {
 			return false
 		}
+	}
+}
+
+// settle fails the test, showing every goroutine's stack, when the
+// goroutines do not come back to about n (the count before the daemon
+// started) within 10 s.
+func settle(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for runtime.NumGoroutine() > n+2 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !assert.LessOrEqual(t, runtime.NumGoroutine(), n+2, "goroutines, %d before", n) {
+		buf := make([]byte, 1<<16)
+		t.Logf("goroutines:\n%s", buf[:runtime.Stack(buf, true)])
 	}
 }
 

@@ -81,10 +81,6 @@ func (d *Daemon) startLocked(c *container) error {
 		return err
 	}
 	d.joinSandboxLocked(c)
-	if c.files.log == "" && c.host.LogConfig.Type == "json-file" {
-		// the logger starts before the runtime makes the process
-		c.files.log = "/var/lib/docker/containers/" + c.id + "/" + c.id + "-json.log"
-	}
 	initOn := c.host.Init != nil && *c.host.Init
 	spec := procSpec{
 		Argv:     append([]string{c.path}, c.args...),
@@ -97,8 +93,16 @@ func (d *Daemon) startLocked(c *container) error {
 		PID1:     true,
 		Init:     initOn,
 	}
-	// Under an init, a program that cannot run is the init's to report.
-	if f := checkStart(spec, false); f != nil && (f.user || !initOn) {
+	// dockerd looks the user up before the logger starts, runc the
+	// program after; under an init, a program that cannot run is the
+	// init's to report.
+	f := checkStart(spec, false)
+	if f == nil || !f.user {
+		if c.files.log == "" && c.host.LogConfig.Type == "json-file" {
+			c.files.log = "/var/lib/docker/containers/" + c.id + "/" + c.id + "-json.log"
+		}
+	}
+	if f != nil && (f.user || !initOn) {
 		d.leaveSandboxLocked(c)
 		return d.startFailedLocked(c, f)
 	}

@@ -296,8 +296,8 @@ func TestAttachHijackAndWaitBeforeStart(t *testing.T) {
 		}
 	}
 	// wait next-exit before start answers headers at once
-	waitDone := make(chan reply, 1)
-	go func() { waitDone <- c.do("POST", "/containers/"+id+"/wait?condition=next-exit", nil) }()
+	waitDone := make(chan result, 1)
+	go func() { waitDone <- c.send("POST", "/containers/"+id+"/wait?condition=next-exit", nil) }()
 	time.Sleep(50 * time.Millisecond)
 	r := c.do("POST", "/containers/"+id+"/start", nil)
 	require.Equal(t, 204, r.status, "start: %s", r.body)
@@ -306,6 +306,7 @@ func TestAttachHijackAndWaitBeforeStart(t *testing.T) {
 	assert.Equal(t, "attached\n", out, "attach output")
 	select {
 	case r := <-waitDone:
+		require.NoError(t, r.err, "wait")
 		assert.Contains(t, string(r.body), `"StatusCode":0`, "wait body")
 	case <-time.After(5 * time.Second):
 		require.Fail(t, "wait did not return")
@@ -961,13 +962,15 @@ func TestAttachLogsWhileStarting(t *testing.T) {
 	_, c := newClient(t, mockdaemon.Config{})
 	for i := range 10 {
 		id := c.create("", map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "echo one; sleep 0.2; echo two"}})
-		started := make(chan reply, 1)
+		started := make(chan result, 1)
 		go func() {
 			time.Sleep(time.Duration(i) * 3 * time.Millisecond)
-			started <- c.do("POST", "/v1.56/containers/"+id+"/start", nil)
+			started <- c.send("POST", "/v1.56/containers/"+id+"/start", nil)
 		}()
 		s := c.hijack("/v1.56/containers/"+id+"/attach?logs=1&stream=1&stdout=1&stderr=1", "", true)
-		require.Equal(t, 204, (<-started).status)
+		r := <-started
+		require.NoError(t, r.err, "start")
+		require.Equal(t, 204, r.status, "start: %s", r.body)
 		out, _ := s.rest(5 * time.Second)
 		stdout, _ := readFrames(t, []byte(out))
 		assert.Equal(t, "one\ntwo\n", stdout, "start %d ms after the attach", 3*i)

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/dockwire/dockwire/mockdaemon"
 )
 
@@ -52,7 +54,7 @@ func TestHandlersEndWithRequest(t *testing.T) {
 			req.Header.Set("Content-Type", "application/json")
 			d.ServeHTTP(httptest.NewRecorder(), req)
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+		ctx, cancel := context.WithTimeout(t.Context(), 150*time.Millisecond)
 		u := &url.URL{Scheme: "http", Host: "docker", Path: s.path, RawQuery: s.query}
 		req, _ := http.NewRequestWithContext(ctx, s.method, u.String(), bytes.NewReader([]byte(s.body)))
 		req.Header.Set("Content-Type", "application/json")
@@ -64,10 +66,7 @@ func TestHandlersEndWithRequest(t *testing.T) {
 		case <-done:
 		case <-time.After(1500 * time.Millisecond):
 		}
-		el := time.Since(start)
-		if el > time.Second {
-			t.Errorf("%s %s?%s: still running after %v", s.method, s.path, s.query, el)
-		}
+		assert.LessOrEqual(t, time.Since(start), time.Second, "%s %s?%s: still running long after its 150 ms request context ended", s.method, s.path, s.query)
 		cancel()
 		d.Close()
 		<-done

@@ -12,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/dockwire/dockwire/mockdaemon"
 )
 
@@ -19,9 +22,7 @@ func TestPingHeaders(t *testing.T) {
 	_, c := newClient(t, mockdaemon.Config{})
 	for _, method := range []string{"GET", "HEAD"} {
 		r := c.do(method, "/_ping", nil)
-		if r.status != 200 {
-			t.Fatalf("%s /_ping: %d", method, r.status)
-		}
+		require.Equal(t, 200, r.status, "%s /_ping", method)
 		for k, want := range map[string]string{
 			"Api-Version":         "1.56",
 			"Ostype":              "linux",
@@ -30,15 +31,12 @@ func TestPingHeaders(t *testing.T) {
 			"Pragma":              "no-cache",
 			"Swarm":               "inactive",
 		} {
-			if got := r.header.Get(k); got != want {
-				t.Errorf("%s /_ping %s = %q, want %q", method, k, got, want)
-			}
+			assert.Equal(t, want, r.header.Get(k), "%s /_ping %s", method, k)
 		}
-		if r.header.Get("Builder-Version") == "" || !strings.HasPrefix(r.header.Get("Server"), "Docker/") {
-			t.Errorf("%s /_ping: missing Builder-Version or Server: %v", method, r.header)
-		}
-		if method == "GET" && string(r.body) != "OK" {
-			t.Errorf("GET /_ping body %q", r.body)
+		assert.NotEmpty(t, r.header.Get("Builder-Version"), "%s /_ping Builder-Version", method)
+		assert.True(t, strings.HasPrefix(r.header.Get("Server"), "Docker/"), "%s /_ping Server %q", method, r.header.Get("Server"))
+		if method == "GET" {
+			assert.Equal(t, "OK", string(r.body), "GET /_ping body")
 		}
 	}
 }
@@ -68,27 +66,20 @@ func TestVersionWindowAndErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		r := c.do(tc.method, tc.path, nil)
-		if r.status != tc.status {
-			t.Errorf("%s %s: status %d, want %d (%s)", tc.method, tc.path, r.status, tc.status, r.body)
+		if !assert.Equal(t, tc.status, r.status, "%s %s: %s", tc.method, tc.path, r.body) {
 			continue
 		}
 		if tc.message != "" {
-			if got := r.message(); got != tc.message {
-				t.Errorf("%s %s: message %q, want %q", tc.method, tc.path, got, tc.message)
-			}
-			if ct := r.header.Get("Content-Type"); ct != "application/json" {
-				t.Errorf("%s %s: Content-Type %q", tc.method, tc.path, ct)
-			}
+			assert.Equal(t, tc.message, r.message(), "%s %s: message", tc.method, tc.path)
+			assert.Equal(t, "application/json", r.header.Get("Content-Type"), "%s %s: Content-Type", tc.method, tc.path)
 		}
 		if tc.message == "page not found" { // dockerd's router answers it bare
-			if r.header.Get("Api-Version") != "" || r.header.Get("Server") != "" {
-				t.Errorf("%s %s: headers %v, want none of the daemon's", tc.method, tc.path, r.header)
-			}
+			assert.Empty(t, r.header.Get("Api-Version"), "%s %s: none of the daemon's headers", tc.method, tc.path)
+			assert.Empty(t, r.header.Get("Server"), "%s %s: none of the daemon's headers", tc.method, tc.path)
 			continue
 		}
-		if r.header.Get("Api-Version") != "1.50" || r.header.Get("Server") == "" {
-			t.Errorf("%s %s: headers %v", tc.method, tc.path, r.header)
-		}
+		assert.Equal(t, "1.50", r.header.Get("Api-Version"), "%s %s: headers %v", tc.method, tc.path, r.header)
+		assert.NotEmpty(t, r.header.Get("Server"), "%s %s: headers %v", tc.method, tc.path, r.header)
 	}
 }
 
@@ -96,77 +87,52 @@ func TestUnversionedVersion(t *testing.T) {
 	_, c := newClient(t, mockdaemon.Config{})
 	r := c.do("GET", "/version", nil)
 	var v struct{ ApiVersion, MinAPIVersion, Os string }
-	if err := json.Unmarshal(r.body, &v); err != nil {
-		t.Fatal(err)
-	}
-	if v.ApiVersion != "1.56" || v.MinAPIVersion != "1.24" || v.Os != "linux" {
-		t.Errorf("version %+v", v)
-	}
+	require.NoError(t, json.Unmarshal(r.body, &v))
+	assert.Equal(t, "1.56", v.ApiVersion)
+	assert.Equal(t, "1.24", v.MinAPIVersion)
+	assert.Equal(t, "linux", v.Os)
 	// docker-py uses ApiVersion verbatim as its prefix
-	if r := c.do("GET", "/v"+v.ApiVersion+"/info", nil); r.status != 200 {
-		t.Errorf("/v%s/info: %d", v.ApiVersion, r.status)
-	}
+	assert.Equal(t, 200, c.do("GET", "/v"+v.ApiVersion+"/info", nil).status, "/v%s/info", v.ApiVersion)
 }
 
 func TestContainerLifecycle(t *testing.T) {
 	_, c := newClient(t, mockdaemon.Config{})
 	id := c.create("life", map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "echo out; echo err >&2"}, "Labels": map[string]string{"k": "v"}})
-	if len(id) != 64 {
-		t.Fatalf("id %q", id)
-	}
+	require.Len(t, id, 64)
 	r := c.do("POST", "/v1.56/containers/create?name=life", map[string]any{"Image": "busybox"})
 	want := `Conflict. The container name "/life" is already in use by container "` + id + `". You have to remove (or rename) that container to be able to reuse that name.`
-	if r.status != 409 || r.message() != want {
-		t.Errorf("duplicate name: %d %q", r.status, r.message())
-	}
+	assert.Equal(t, 409, r.status, "duplicate name")
+	assert.Equal(t, want, r.message(), "duplicate name")
 	var insp struct {
 		Name       string
 		State      struct{ Status string }
 		HostConfig struct{ LogConfig struct{ Type string } }
 		Config     struct{ Labels map[string]string }
 	}
-	_ = json.Unmarshal(c.do("GET", "/containers/life/json", nil).body, &insp)
-	if insp.Name != "/life" || insp.State.Status != "created" || insp.HostConfig.LogConfig.Type != "json-file" || insp.Config.Labels["k"] != "v" {
-		t.Errorf("inspect %+v", insp)
-	}
+	require.NoError(t, json.Unmarshal(c.do("GET", "/containers/life/json", nil).body, &insp))
+	assert.Equal(t, "/life", insp.Name)
+	assert.Equal(t, "created", insp.State.Status)
+	assert.Equal(t, "json-file", insp.HostConfig.LogConfig.Type)
+	assert.Equal(t, "v", insp.Config.Labels["k"])
 	// short id prefix resolves
-	if r := c.do("GET", "/containers/"+id[:10]+"/json", nil); r.status != 200 {
-		t.Errorf("short id: %d", r.status)
-	}
-	if r := c.do("POST", "/containers/life/start", nil); r.status != 204 {
-		t.Fatalf("start: %d %s", r.status, r.body)
-	}
+	assert.Equal(t, 200, c.do("GET", "/containers/"+id[:10]+"/json", nil).status, "short id")
+	r = c.do("POST", "/containers/life/start", nil)
+	require.Equal(t, 204, r.status, "start: %s", r.body)
 	r = c.do("POST", "/containers/life/wait", nil)
+	require.Equal(t, 200, r.status, "wait: %s", r.body)
 	var wr struct{ StatusCode int }
-	if err := json.Unmarshal(r.body, &wr); err != nil || r.status != 200 {
-		t.Fatalf("wait: %d %s", r.status, r.body)
-	}
-	if ct, ok := c.do("GET", "/v1.41/containers/life/logs?stdout=1", nil).header["Content-Type"]; ok {
-		t.Errorf("logs Content-Type at 1.41 %q, want none", ct)
-	}
+	require.NoError(t, json.Unmarshal(r.body, &wr), "wait: %s", r.body)
+	assert.NotContains(t, c.do("GET", "/v1.41/containers/life/logs?stdout=1", nil).header, "Content-Type", "logs at 1.41")
 	r = c.do("GET", "/containers/life/logs?stdout=1&stderr=1", nil)
-	if ct := r.header.Get("Content-Type"); ct != "application/vnd.docker.multiplexed-stream" {
-		t.Errorf("logs Content-Type at the newest API %q, want multiplexed-stream", ct)
-	}
+	assert.Equal(t, "application/vnd.docker.multiplexed-stream", r.header.Get("Content-Type"), "logs at the newest API")
 	out, errs := readFrames(t, r.body)
-	if out != "out\n" || errs != "err\n" {
-		t.Errorf("logs: stdout %q stderr %q", out, errs)
-	}
-	if r := c.do("POST", "/containers/life/stop", nil); r.status != 304 {
-		t.Errorf("stop of exited: %d", r.status)
-	}
-	if r := c.do("POST", "/containers/life/kill", nil); r.status != 409 {
-		t.Errorf("kill of exited: %d", r.status)
-	}
-	if r := c.do("POST", "/containers/life/pause", nil); r.status != 409 {
-		t.Errorf("pause of exited: %d", r.status)
-	}
-	if r := c.do("DELETE", "/containers/life", nil); r.status != 204 {
-		t.Errorf("delete: %d", r.status)
-	}
-	if r := c.do("GET", "/containers/life/json", nil); r.status != 404 {
-		t.Errorf("inspect after delete: %d", r.status)
-	}
+	assert.Equal(t, "out\n", out, "logs stdout")
+	assert.Equal(t, "err\n", errs, "logs stderr")
+	assert.Equal(t, 304, c.do("POST", "/containers/life/stop", nil).status, "stop of exited")
+	assert.Equal(t, 409, c.do("POST", "/containers/life/kill", nil).status, "kill of exited")
+	assert.Equal(t, 409, c.do("POST", "/containers/life/pause", nil).status, "pause of exited")
+	assert.Equal(t, 204, c.do("DELETE", "/containers/life", nil).status, "delete")
+	assert.Equal(t, 404, c.do("GET", "/containers/life/json", nil).status, "inspect after delete")
 }
 
 func TestRunningStateMachine(t *testing.T) {
@@ -191,55 +157,47 @@ func TestRunningStateMachine(t *testing.T) {
 	}
 	for _, s := range steps {
 		r := c.do(s.method, s.path, nil)
-		if r.status != s.status || !strings.Contains(r.message(), s.contains) {
-			t.Fatalf("%s %s: %d %q, want %d %q", s.method, s.path, r.status, r.message(), s.status, s.contains)
-		}
+		require.Equal(t, s.status, r.status, "%s %s: %q", s.method, s.path, r.message())
+		require.Contains(t, r.message(), s.contains, "%s %s", s.method, s.path)
 	}
 }
 
 func TestImageNamesWithSlashes(t *testing.T) {
 	_, c := newClient(t, mockdaemon.Config{})
-	if r := c.do("POST", "/images/busybox/tag?repo=127.0.0.1:5000/foo/bar&tag=v1", nil); r.status != 201 {
-		t.Fatalf("tag: %d %s", r.status, r.body)
-	}
+	r := c.do("POST", "/images/busybox/tag?repo=127.0.0.1:5000/foo/bar&tag=v1", nil)
+	require.Equal(t, 201, r.status, "tag: %s", r.body)
 	for _, p := range []string{"/images/127.0.0.1:5000/foo/bar:v1/json", "/images/127.0.0.1:5000%2Ffoo%2Fbar:v1/json"} {
 		r := c.do("GET", p, nil)
 		var im struct {
 			Id       string
 			RepoTags []string
 		}
-		_ = json.Unmarshal(r.body, &im)
-		if r.status != 200 || !strings.HasPrefix(im.Id, "sha256:") || len(im.RepoTags) != 2 {
-			t.Errorf("GET %s: %d %s", p, r.status, r.body)
-		}
+		require.Equal(t, 200, r.status, "GET %s: %s", p, r.body)
+		require.NoError(t, json.Unmarshal(r.body, &im), "GET %s", p)
+		require.Regexp(t, `^sha256:[0-9a-f]{64}$`, im.Id, "GET %s", p)
+		assert.Len(t, im.RepoTags, 2, "GET %s", p)
 		// sha256: plus 10 hex digits, as docker-py's short_id
-		if r := c.do("GET", "/images/"+im.Id[:17]+"/json", nil); r.status != 200 {
-			t.Errorf("short image id %s: %d", im.Id[:17], r.status)
-		}
+		assert.Equal(t, 200, c.do("GET", "/images/"+im.Id[:17]+"/json", nil).status, "short image id %s", im.Id[:17])
 	}
-	r := c.do("DELETE", "/images/127.0.0.1:5000/foo/bar:v1", nil)
-	if r.status != 200 || !strings.Contains(string(r.body), `"Untagged":"127.0.0.1:5000/foo/bar:v1"`) {
-		t.Errorf("untag: %d %s", r.status, r.body)
-	}
-	if r := c.do("GET", "/images/busybox:latest/json", nil); r.status != 200 {
-		t.Errorf("base image gone after untag: %d", r.status)
-	}
+	r = c.do("DELETE", "/images/127.0.0.1:5000/foo/bar:v1", nil)
+	assert.Equal(t, 200, r.status, "untag: %s", r.body)
+	assert.Contains(t, string(r.body), `"Untagged":"127.0.0.1:5000/foo/bar:v1"`, "untag")
+	assert.Equal(t, 200, c.do("GET", "/images/busybox:latest/json", nil).status, "base image gone after untag")
 }
 
 func TestImageDeleteConflicts(t *testing.T) {
 	_, c := newClient(t, mockdaemon.Config{})
 	c.create("user", map[string]any{"Image": "busybox", "Cmd": []string{"true"}})
 	r := c.do("DELETE", "/images/busybox", nil)
-	if r.status != 409 || !strings.Contains(r.message(), `conflict: unable to remove repository reference "busybox" (must force) - container`) {
-		t.Errorf("delete used image: %d %q", r.status, r.message())
-	}
+	assert.Equal(t, 409, r.status, "delete used image")
+	assert.Contains(t, r.message(), `conflict: unable to remove repository reference "busybox" (must force) - container`, "delete used image")
 	c.do("POST", "/images/busybox/tag?repo=other&tag=x", nil)
 	var im struct{ Id string }
-	_ = json.Unmarshal(c.do("GET", "/images/busybox/json", nil).body, &im)
+	require.NoError(t, json.Unmarshal(c.do("GET", "/images/busybox/json", nil).body, &im))
+	require.Regexp(t, `^sha256:[0-9a-f]{64}$`, im.Id)
 	r = c.do("DELETE", "/images/"+im.Id[7:19], nil)
-	if r.status != 409 || !strings.Contains(r.message(), "must be forced") {
-		t.Errorf("delete by id with two tags: %d %q", r.status, r.message())
-	}
+	assert.Equal(t, 409, r.status, "delete by id with two tags")
+	assert.Contains(t, r.message(), "must be forced", "delete by id with two tags")
 }
 
 func TestDeterministicIDs(t *testing.T) {
@@ -247,25 +205,22 @@ func TestDeterministicIDs(t *testing.T) {
 		_, c := newClient(t, mockdaemon.Config{IDs: rand.NewChaCha8([32]byte{1}), Clock: func() time.Time { return time.Unix(1700000000, 0) }})
 		return c.create("det", map[string]any{"Image": "busybox", "Cmd": []string{"true"}})
 	}
-	a, b := ids(), ids()
-	if a != b {
-		t.Errorf("same id source gave %s and %s", a, b)
-	}
+	assert.Equal(t, ids(), ids(), "the same id source gives the same ids")
 }
 
 func TestFaultsAndRequestLog(t *testing.T) {
 	d, c := newClient(t, mockdaemon.Config{})
 	d.Inject(mockdaemon.Fault{Operation: "ContainerList", Status: 503, Message: "try later", Times: 1})
-	if r := c.do("GET", "/v1.56/containers/json", nil); r.status != 503 || r.message() != "try later" {
-		t.Errorf("fault: %d %q", r.status, r.message())
-	}
-	if r := c.do("GET", "/v1.56/containers/json", nil); r.status != 200 {
-		t.Errorf("after a once fault: %d", r.status)
-	}
+	r := c.do("GET", "/v1.56/containers/json", nil)
+	assert.Equal(t, 503, r.status, "fault")
+	assert.Equal(t, "try later", r.message(), "fault")
+	assert.Equal(t, 200, c.do("GET", "/v1.56/containers/json", nil).status, "after a once fault")
 	reqs := d.Requests()
-	if len(reqs) != 2 || reqs[0].Operation != "ContainerList" || reqs[0].Status != 503 || reqs[1].Template != "/containers/json" || reqs[1].Path != "/v1.56/containers/json" {
-		t.Errorf("log %+v", reqs)
-	}
+	require.Len(t, reqs, 2, "log %+v", reqs)
+	assert.Equal(t, "ContainerList", reqs[0].Operation)
+	assert.Equal(t, 503, reqs[0].Status)
+	assert.Equal(t, "/containers/json", reqs[1].Template)
+	assert.Equal(t, "/v1.56/containers/json", reqs[1].Path)
 }
 
 func TestCloseStopsEverything(t *testing.T) {
@@ -273,9 +228,7 @@ func TestCloseStopsEverything(t *testing.T) {
 	func() {
 		d := mockdaemon.New(mockdaemon.Config{})
 		l, err := net.Listen("unix", t.TempDir()+"/d.sock")
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		go d.Serve(l)
 		tr := &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			return net.Dial("unix", l.Addr().String())
@@ -283,9 +236,7 @@ func TestCloseStopsEverything(t *testing.T) {
 		hc := &http.Client{Transport: tr}
 		post := func(p, body string) *http.Response {
 			resp, err := hc.Post("http://d"+p, "application/json", strings.NewReader(body))
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err, "POST %s", p)
 			return resp
 		}
 		resp := post("/containers/create?name=long", `{"Image":"busybox","Cmd":["sleep","100"]}`)
@@ -298,12 +249,5 @@ func TestCloseStopsEverything(t *testing.T) {
 		waitResp.Body.Close()
 		tr.CloseIdleConnections()
 	}()
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > before+2 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before+2 {
-		buf := make([]byte, 1<<16)
-		t.Errorf("goroutines: %d before, %d after Close\n%s", before, n, buf[:runtime.Stack(buf, true)])
-	}
+	settle(t, before)
 }

@@ -1,6 +1,10 @@
 package mockdaemon
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
 
 func TestTmpfsOpts(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
@@ -10,9 +14,7 @@ func TestTmpfsOpts(t *testing.T) {
 		{"size=100", ",size=1k"},
 		{"size=bogus,uid=1000", ",uid=1000"},
 	} {
-		if got := tmpfsOpts(tc.in); got != tc.want {
-			t.Errorf("tmpfsOpts(%q) = %q, want %q", tc.in, got, tc.want)
-		}
+		assert.Equal(t, tc.want, tmpfsOpts(tc.in), "tmpfsOpts(%q)", tc.in)
 	}
 }
 
@@ -32,8 +34,6 @@ func TestResolvConf(t *testing.T) {
 			"nameserver 127.0.0.11\noptions ndots:0 rotate\n"},
 	} {
 		c := &container{host: tc.h, eps: map[string]*endpoint{tc.net.name: {network: tc.net}}}
-		if got := resolvConf(c); got != tc.want {
-			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
-		}
+		assert.Equal(t, tc.want, resolvConf(c), tc.name)
 	}
 }

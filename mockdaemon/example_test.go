@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dockwire/dockwire/mockdaemon"
 )
 
@@ -84,9 +86,7 @@ func benchRequest(b *testing.B, method, path string) {
 			name = "bench"
 		}
 		resp, err := hc.Post("http://d/v1.56/containers/create?name="+name, "application/json", strings.NewReader(`{"Image":"busybox","Cmd":["true"],"Labels":{"a":"b"}}`))
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err, "create %s", name)
 		resp.Body.Close()
 	}
 	b.ReportAllocs()
@@ -95,14 +95,10 @@ func benchRequest(b *testing.B, method, path string) {
 	for b.Loop() {
 		req, _ := http.NewRequest(method, "http://d"+path, nil)
 		resp, err := hc.Do(req)
-		if err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, err)
 		m, _ := io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode != 200 {
-			b.Fatalf("status %d", resp.StatusCode)
-		}
+		require.Equal(b, 200, resp.StatusCode)
 		n = m
 	}
 	b.SetBytes(n)

@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire/mockdaemon"
 )
@@ -114,7 +118,7 @@ func FuzzHandler(f *testing.F) {
 			d.ServeHTTP(httptest.NewRecorder(), req)
 		}
 		settleFuzzSetup(d)
-		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 		defer cancel()
 		u := &url.URL{Scheme: "http", Host: "docker", Path: path, RawQuery: query}
 		req, err := http.NewRequestWithContext(ctx, method, u.String(), bytes.NewReader(body))
@@ -136,14 +140,12 @@ func FuzzHandler(f *testing.F) {
 			select {
 			case <-done:
 			case <-time.After(10 * time.Second):
-				t.Fatalf("%s %s?%s: no answer, even 10 s after Close", method, path, query)
+				require.Failf(t, "no answer, even 10 s after Close", "%s %s?%s", method, path, query)
 			}
-			t.Fatalf("%s %s?%s: still running 3 s after a 50 ms request context", method, path, query)
+			require.Failf(t, "still running 3 s after a 50 ms request context", "%s %s?%s", method, path, query)
 		}
 		code := rec.Code
-		if code < 100 || code > 599 {
-			t.Fatalf("%s %s?%s: status %d", method, path, query, code)
-		}
+		require.True(t, code >= 100 && code <= 599, "%s %s?%s: status %d", method, path, query, code)
 		if code < 400 || method == "HEAD" {
 			return
 		}
@@ -151,11 +153,10 @@ func FuzzHandler(f *testing.F) {
 			Message *string `json:"message"`
 		}
 		b := rec.Body.Bytes()
-		if err := json.Unmarshal(b, &msg); err != nil || msg.Message == nil || *msg.Message == "" {
-			t.Fatalf("%s %s?%s: %d with body %q, want JSON {\"message\": ...}", method, path, query, code, b)
-		}
-		if ct := rec.Header().Get("Content-Type"); ct != "application/json" {
-			t.Errorf("%s %s?%s: %d with Content-Type %q", method, path, query, code, ct)
-		}
+		answer := fmt.Sprintf("%s %s?%s: %d with body %q, want JSON {\"message\": ...}", method, path, query, code, b)
+		require.NoError(t, json.Unmarshal(b, &msg), answer)
+		require.NotNil(t, msg.Message, answer)
+		require.NotEmpty(t, *msg.Message, answer)
+		assert.Equal(t, "application/json", rec.Header().Get("Content-Type"), "%s %s?%s: %d", method, path, query, code)
 	})
 }

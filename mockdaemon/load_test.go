@@ -9,11 +9,13 @@ import (
 	"net"
 	"net/http"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire/mockdaemon"
 )
@@ -32,9 +34,7 @@ func TestLoad(t *testing.T) {
 
 	d := mockdaemon.New(mockdaemon.Config{})
 	l, err := net.Listen("unix", t.TempDir()+"/load.sock")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	served := make(chan error, 1)
 	go func() { served <- d.Serve(l) }()
 	tr := &http.Transport{
@@ -120,47 +120,32 @@ func TestLoad(t *testing.T) {
 	wg.Wait()
 	elapsed := time.Since(start)
 	t.Logf("%d requests from %d goroutines in %v: %.0f requests/s", reqs.Load(), workers, elapsed.Round(time.Millisecond), float64(reqs.Load())/elapsed.Seconds())
-	if n := failures.Load(); n > 0 {
-		t.Errorf("%d failed requests; first: %v", n, firstErr.Load())
-	}
+	assert.Zero(t, failures.Load(), "failed requests; first: %v", firstErr.Load())
 
 	// No lost container: every created one is listed, with its label.
 	var list []struct {
 		Id     string
 		Labels map[string]string
 	}
-	if err := json.Unmarshal(do("GET", "/v1.56/containers/json?all=1", nil, 200), &list); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(do("GET", "/v1.56/containers/json?all=1", nil, 200), &list))
 	listed := map[string]bool{}
 	for _, c := range list {
 		if c.Labels["load"] == "1" {
 			listed[c.Id] = true
 		}
 	}
-	if len(created) != total/5 || len(listed) != len(created) {
-		t.Errorf("created %d (want %d), listed %d", len(created), total/5, len(listed))
-	}
+	assert.Len(t, created, total/5, "created containers")
+	assert.Len(t, listed, len(created), "listed containers")
 	for id := range created {
-		if !listed[id] {
-			t.Errorf("container %s lost", id)
+		if !assert.True(t, listed[id], "container %s lost", id) {
 			break
 		}
 	}
 
-	if err := d.Close(); err != nil {
-		t.Errorf("Close: %v", err)
-	}
-	if err := <-served; err != nil && !strings.Contains(err.Error(), "closed") {
-		t.Errorf("Serve: %v", err)
+	assert.NoError(t, d.Close())
+	if err := <-served; err != nil {
+		assert.ErrorContains(t, err, "closed", "Serve")
 	}
 	tr.CloseIdleConnections()
-	deadline := time.Now().Add(10 * time.Second)
-	for runtime.NumGoroutine() > before+2 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before+2 {
-		buf := make([]byte, 1<<16)
-		t.Errorf("goroutines: %d before, %d after Close\n%s", before, n, buf[:runtime.Stack(buf, true)])
-	}
+	settle(t, before)
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dockwire/dockwire/mockdaemon"
 )
 
@@ -22,17 +24,14 @@ func BenchmarkSecretList(b *testing.B) {
 	serve("POST", "/v1.56/swarm/init", `{}`)
 	data := base64.StdEncoding.EncodeToString([]byte("s3cret"))
 	for i := range 100 {
-		if w := serve("POST", "/v1.56/secrets/create", fmt.Sprintf(`{"Name":"s%d","Labels":{"i":"%d"},"Data":%q}`, i, i, data)); w.Code != 201 {
-			b.Fatalf("create: %d %s", w.Code, w.Body)
-		}
+		w := serve("POST", "/v1.56/secrets/create", fmt.Sprintf(`{"Name":"s%d","Labels":{"i":"%d"},"Data":%q}`, i, i, data))
+		require.Equal(b, 201, w.Code, "create: %s", w.Body)
 	}
 	w := serve("GET", "/v1.56/secrets", "")
 	b.SetBytes(int64(w.Body.Len()))
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if w := serve("GET", "/v1.56/secrets", ""); w.Code != 200 {
-			b.Fatal(w.Code)
-		}
+		require.Equal(b, 200, serve("GET", "/v1.56/secrets", "").Code)
 	}
 }

@@ -2,7 +2,6 @@ package mockdaemon_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/x509"
 	"encoding/base64"
@@ -33,15 +32,11 @@ func demux(t *testing.T, b []byte) string {
 	var out strings.Builder
 	for len(b) >= 8 {
 		n := int(binary.BigEndian.Uint32(b[4:8]))
-		if len(b) < 8+n {
-			t.Fatalf("truncated frame: %q", b)
-		}
+		require.GreaterOrEqual(t, len(b), 8+n, "truncated frame: %q", b)
 		out.Write(b[8 : 8+n])
 		b = b[8+n:]
 	}
-	if len(b) != 0 {
-		t.Fatalf("trailing bytes %q", b)
-	}
+	require.Empty(t, b, "trailing bytes")
 	return out.String()
 }
 
@@ -71,9 +66,8 @@ func TestSwarmRefusedWithoutSwarm(t *testing.T) {
 	}
 	for _, tt := range tests {
 		r := c.do(tt.method, tt.path, tt.body)
-		if r.status != tt.status || r.message() != tt.msg {
-			t.Errorf("%s %s: %d %q, want %d %q", tt.method, tt.path, r.status, r.message(), tt.status, tt.msg)
-		}
+		assert.Equal(t, tt.status, r.status, "%s %s", tt.method, tt.path)
+		assert.Equal(t, tt.msg, r.message(), "%s %s", tt.method, tt.path)
 	}
 }
 
@@ -199,19 +193,6 @@ func TestSwarmLifecycle(t *testing.T) {
 	settle(t, before)
 }
 
-// settle fails when goroutines do not come back to about n.
-func settle(t *testing.T, n int) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > n+2 {
-		if time.Now().After(deadline) {
-			t.Errorf("goroutines: %d, were %d", runtime.NumGoroutine(), n)
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 func TestPluginLifecycle(t *testing.T) {
 	_, c := newClient(t, mockdaemon.Config{})
 	r := c.do("GET", "/v1.56/plugins/privileges?remote=vieux/sshfs", nil)
@@ -219,12 +200,12 @@ func TestPluginLifecycle(t *testing.T) {
 		Name  string
 		Value []string
 	}
-	if r.status != 200 || json.Unmarshal(r.body, &privs) != nil || len(privs) != 4 {
-		t.Fatalf("privileges: %d %s", r.status, r.body)
-	}
-	if r := c.do("POST", "/v1.56/plugins/pull?remote=vieux/sshfs", privs); r.status != 200 || !bytes.Contains(r.body, []byte("Downloaded newer image for vieux/sshfs:latest")) {
-		t.Fatalf("pull: %d %s", r.status, r.body)
-	}
+	require.Equal(t, 200, r.status, "privileges: %s", r.body)
+	require.NoError(t, json.Unmarshal(r.body, &privs), "privileges: %s", r.body)
+	require.Len(t, privs, 4, "privileges: %s", r.body)
+	r = c.do("POST", "/v1.56/plugins/pull?remote=vieux/sshfs", privs)
+	require.Equal(t, 200, r.status, "pull: %s", r.body)
+	require.Contains(t, string(r.body), "Downloaded newer image for vieux/sshfs:latest", "pull")
 	tests := []struct {
 		method, path string
 		body         any
@@ -247,15 +228,14 @@ func TestPluginLifecycle(t *testing.T) {
 	}
 	for _, tt := range tests {
 		r := c.do(tt.method, tt.path, tt.body)
-		if r.status != tt.status || tt.msg != "" && r.message() != tt.msg {
-			t.Errorf("%s %s: %d %q, want %d %q", tt.method, tt.path, r.status, r.message(), tt.status, tt.msg)
+		assert.Equal(t, tt.status, r.status, "%s %s: %q", tt.method, tt.path, r.message())
+		if tt.msg != "" {
+			assert.Equal(t, tt.msg, r.message(), "%s %s", tt.method, tt.path)
 		}
 	}
 	var list []any
-	json.Unmarshal(c.do("GET", "/v1.56/plugins", nil).body, &list)
-	if len(list) != 0 {
-		t.Errorf("plugins left: %v", list)
-	}
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.56/plugins", nil).body, &list))
+	assert.Empty(t, list, "plugins left")
 }
 
 func registryAuth(user, pass string) string {
@@ -268,10 +248,9 @@ func TestRegistryEmulation(t *testing.T) {
 		"127.0.0.1:5998": {},
 		"127.0.0.1:5999": {Username: "u", Password: "p"},
 	}})
-	if r := c.do("POST", "/v1.56/images/busybox:latest/tag?repo=127.0.0.1:5998/bb&tag=v1", nil); r.status != 201 {
-		t.Fatalf("tag: %d %s", r.status, r.body)
-	}
-	r := c.do("POST", "/v1.56/images/127.0.0.1:5998/bb/push?tag=v1", nil)
+	r := c.do("POST", "/v1.56/images/busybox:latest/tag?repo=127.0.0.1:5998/bb&tag=v1", nil)
+	require.Equal(t, 201, r.status, "tag: %s", r.body)
+	r = c.do("POST", "/v1.56/images/127.0.0.1:5998/bb/push?tag=v1", nil)
 	var aux struct {
 		Aux struct {
 			Digest string
@@ -280,12 +259,12 @@ func TestRegistryEmulation(t *testing.T) {
 	}
 	for _, line := range strings.Split(string(r.body), "\n") {
 		if strings.Contains(line, `"aux"`) {
-			json.Unmarshal([]byte(line), &aux)
+			require.NoError(t, json.Unmarshal([]byte(line), &aux), "push: %s", line)
 		}
 	}
-	if r.status != 200 || !strings.HasPrefix(aux.Aux.Digest, "sha256:") || bytes.Contains(r.body, []byte("error")) {
-		t.Fatalf("push: %d %s", r.status, r.body)
-	}
+	require.Equal(t, 200, r.status, "push: %s", r.body)
+	require.True(t, strings.HasPrefix(aux.Aux.Digest, "sha256:"), "push: %s", r.body)
+	require.NotContains(t, string(r.body), "error", "push")
 	var di struct {
 		Descriptor struct {
 			Digest string `json:"digest"`
@@ -294,15 +273,15 @@ func TestRegistryEmulation(t *testing.T) {
 		Platforms []struct{ OS string }
 	}
 	r = c.do("GET", "/v1.56/distribution/127.0.0.1:5998/bb:v1/json", nil)
-	if json.Unmarshal(r.body, &di); di.Descriptor.Digest != aux.Aux.Digest || di.Descriptor.Size != aux.Aux.Size || len(di.Platforms) != 1 {
-		t.Errorf("distribution: %s, push said %+v", r.body, aux)
-	}
-	if r := c.do("DELETE", "/v1.56/images/127.0.0.1:5998/bb:v1", nil); r.status != 200 {
-		t.Fatalf("untag: %d %s", r.status, r.body)
-	}
-	if r := c.do("POST", "/v1.56/images/create?fromImage=127.0.0.1:5998/bb&tag=v1", nil); r.status != 200 || !bytes.Contains(r.body, []byte(aux.Aux.Digest)) {
-		t.Errorf("pull back: %d %s", r.status, r.body)
-	}
+	assert.NoError(t, json.Unmarshal(r.body, &di), "distribution: %s", r.body)
+	assert.Equal(t, aux.Aux.Digest, di.Descriptor.Digest, "distribution digest, as push said")
+	assert.Equal(t, aux.Aux.Size, di.Descriptor.Size, "distribution size, as push said")
+	assert.Len(t, di.Platforms, 1, "distribution platforms")
+	r = c.do("DELETE", "/v1.56/images/127.0.0.1:5998/bb:v1", nil)
+	require.Equal(t, 200, r.status, "untag: %s", r.body)
+	r = c.do("POST", "/v1.56/images/create?fromImage=127.0.0.1:5998/bb&tag=v1", nil)
+	assert.Equal(t, 200, r.status, "pull back: %s", r.body)
+	assert.Contains(t, string(r.body), aux.Aux.Digest, "pull back")
 	tests := []struct {
 		path   string
 		status int
@@ -314,9 +293,8 @@ func TestRegistryEmulation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		r := c.do("POST", tt.path, nil)
-		if r.status != tt.status || r.message() != tt.msg {
-			t.Errorf("POST %s: %d %q, want %d %q", tt.path, r.status, r.message(), tt.status, tt.msg)
-		}
+		assert.Equal(t, tt.status, r.status, "POST %s", tt.path)
+		assert.Equal(t, tt.msg, r.message(), "POST %s", tt.path)
 	}
 	// /auth
 	for _, tt := range []struct {
@@ -324,11 +302,9 @@ func TestRegistryEmulation(t *testing.T) {
 		status     int
 	}{{"u", "p", 200}, {"u", "wrong", 401}} {
 		r := c.do("POST", "/v1.56/auth", map[string]string{"username": tt.user, "password": tt.pass, "serveraddress": "127.0.0.1:5999"})
-		if r.status != tt.status {
-			t.Errorf("auth %s/%s: %d %s", tt.user, tt.pass, r.status, r.body)
-		}
-		if tt.status == 401 && r.message() != "login attempt to http://127.0.0.1:5999/v2/ failed with status: 401 Unauthorized" {
-			t.Errorf("auth refused with %q", r.message())
+		assert.Equal(t, tt.status, r.status, "auth %s/%s: %s", tt.user, tt.pass, r.body)
+		if tt.status == 401 {
+			assert.Equal(t, "login attempt to http://127.0.0.1:5999/v2/ failed with status: 401 Unauthorized", r.message(), "auth refused")
 		}
 	}
 	// push with and without credentials
@@ -336,19 +312,17 @@ func TestRegistryEmulation(t *testing.T) {
 	for _, tt := range []struct {
 		auth, want string
 	}{{"", "no basic auth credentials"}, {registryAuth("u", "bad"), "unauthorized: authentication required"}, {registryAuth("u", "p"), "digest: sha256:"}} {
-		req, _ := http.NewRequest("POST", "http://docker/v1.56/images/127.0.0.1:5999/bb/push?tag=v1", nil)
+		req, err := http.NewRequestWithContext(t.Context(), "POST", "http://docker/v1.56/images/127.0.0.1:5999/bb/push?tag=v1", nil)
+		require.NoError(t, err)
 		if tt.auth != "" {
 			req.Header.Set("X-Registry-Auth", tt.auth)
 		}
 		resp, err := c.hc.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		b, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if !bytes.Contains(b, []byte(tt.want)) {
-			t.Errorf("push with auth %q: %s, want %q", tt.auth, b, tt.want)
-		}
+		require.NoError(t, err)
+		assert.Contains(t, string(b), tt.want, "push with auth %q", tt.auth)
 	}
 }
 
@@ -358,10 +332,8 @@ func dialWS(t *testing.T, c *client, path string) *websocket.Conn {
 		var d net.Dialer
 		return d.DialContext(ctx, "unix", c.sock)
 	}}
-	ws, resp, err := dl.Dial("ws://docker"+path, nil)
-	if err != nil {
-		t.Fatalf("dial %s: %v %v", path, err, resp)
-	}
+	ws, resp, err := dl.DialContext(t.Context(), "ws://docker"+path, nil)
+	require.NoError(t, err, "dial %s: %v", path, resp)
 	return ws
 }
 
@@ -374,9 +346,7 @@ func readAllWS(t *testing.T, ws *websocket.Conn) (string, int) {
 	for {
 		k, b, err := ws.ReadMessage()
 		if err != nil {
-			if !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
-				t.Fatalf("read: %v (after %q)", err, out.String())
-			}
+			require.True(t, websocket.IsCloseError(err, websocket.CloseNormalClosure), "read: %v (after %q)", err, out.String())
 			return out.String(), kind
 		}
 		kind = k
@@ -400,32 +370,26 @@ func TestAttachWebsocket(t *testing.T) {
 	for _, tt := range tests {
 		id := c.create("", map[string]any{"Image": "busybox:latest", "Cmd": []string{"sh", "-c", "echo out; sleep 0.05; echo err >&2"}})
 		ws := dialWS(t, c, "/v"+tt.version+"/containers/"+id+"/attach/ws?"+tt.query)
-		if r := c.do("POST", "/v1.56/containers/"+id+"/start", nil); r.status != 204 {
-			t.Fatalf("start: %d", r.status)
-		}
+		r := c.do("POST", "/v1.56/containers/"+id+"/start", nil)
+		require.Equal(t, 204, r.status, "start: %s", r.body)
 		got, kind := readAllWS(t, ws)
 		ws.Close()
-		if got != tt.want || kind != tt.kind {
-			t.Errorf("v%s ?%s: %q (message type %d), want %q (%d)", tt.version, tt.query, got, kind, tt.want, tt.kind)
-		}
+		assert.Equal(t, tt.want, got, "v%s ?%s", tt.version, tt.query)
+		assert.Equal(t, tt.kind, kind, "v%s ?%s: message type", tt.version, tt.query)
 	}
 	// TTY: input is echoed and cat writes it back; the missing container 404s.
 	id := c.create("", map[string]any{"Image": "busybox:latest", "Cmd": []string{"cat"}, "Tty": true, "OpenStdin": true})
 	ws := dialWS(t, c, "/v1.56/containers/"+id+"/attach/ws?stream=1&stdin=1&stdout=1")
 	c.do("POST", "/v1.56/containers/"+id+"/start", nil)
-	ws.WriteMessage(websocket.BinaryMessage, []byte("hi\n"))
+	require.NoError(t, ws.WriteMessage(websocket.BinaryMessage, []byte("hi\n")))
 	var got strings.Builder
 	ws.SetReadDeadline(time.Now().Add(10 * time.Second))
 	for got.Len() < len("hi\r\nhi\r\n") {
 		_, b, err := ws.ReadMessage()
-		if err != nil {
-			t.Fatalf("tty read: %v after %q", err, got.String())
-		}
+		require.NoError(t, err, "tty read after %q", got.String())
 		got.Write(b)
 	}
-	if got.String() != "hi\r\nhi\r\n" {
-		t.Errorf("tty echo %q", got.String())
-	}
+	assert.Equal(t, "hi\r\nhi\r\n", got.String(), "tty echo")
 	c.do("POST", "/v1.56/containers/"+id+"/kill", nil)
 	readAllWS(t, ws)
 	ws.Close()
@@ -433,33 +397,35 @@ func TestAttachWebsocket(t *testing.T) {
 		var d net.Dialer
 		return d.DialContext(ctx, "unix", c.sock)
 	}}
-	if _, resp, err := dl.Dial("ws://docker/v1.56/containers/nope/attach/ws", nil); err == nil || resp == nil || resp.StatusCode != 404 {
-		t.Errorf("attach/ws to a missing container: %v %v", err, resp)
+	_, resp, err := dl.DialContext(t.Context(), "ws://docker/v1.56/containers/nope/attach/ws", nil)
+	assert.Error(t, err, "attach/ws to a missing container")
+	if assert.NotNil(t, resp, "attach/ws to a missing container: %v", err) {
+		assert.Equal(t, 404, resp.StatusCode, "attach/ws to a missing container")
 	}
 }
 
 func TestSessionUpgrade(t *testing.T) {
 	_, c := newClient(t, mockdaemon.Config{})
-	if r := c.do("POST", "/v1.56/session", nil); r.status != 400 || r.message() != "no upgrade proto in request" {
-		t.Errorf("session without upgrade: %d %q", r.status, r.message())
-	}
-	conn, err := net.Dial("unix", c.sock)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := c.do("POST", "/v1.56/session", nil)
+	assert.Equal(t, 400, r.status, "session without upgrade")
+	assert.Equal(t, "no upgrade proto in request", r.message(), "session without upgrade")
+	var dl net.Dialer
+	conn, err := dl.DialContext(t.Context(), "unix", c.sock)
+	require.NoError(t, err)
 	defer conn.Close()
-	io.WriteString(conn, "POST /v1.56/session HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: h2c\r\nX-Docker-Expose-Session-Uuid: s1\r\n\r\n")
+	_, err = io.WriteString(conn, "POST /v1.56/session HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: h2c\r\nX-Docker-Expose-Session-Uuid: s1\r\n\r\n")
+	require.NoError(t, err)
 	br := bufio.NewReader(conn)
 	resp, err := http.ReadResponse(br, nil)
-	if err != nil || resp.StatusCode != 101 || resp.Header.Get("Upgrade") != "h2c" {
-		t.Fatalf("session: %v %v", resp, err)
-	}
+	require.NoError(t, err, "session")
+	require.Equal(t, 101, resp.StatusCode, "session")
+	require.Equal(t, "h2c", resp.Header.Get("Upgrade"), "session")
 	const preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 	b := make([]byte, len(preface))
-	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-	if _, err := io.ReadFull(br, b); err != nil || string(b) != preface {
-		t.Errorf("preface %q %v", b, err)
-	}
+	require.NoError(t, conn.SetReadDeadline(time.Now().Add(5*time.Second)))
+	_, err = io.ReadFull(br, b)
+	require.NoError(t, err, "preface after %q", b)
+	assert.Equal(t, preface, string(b), "preface")
 }
 
 func TestImageAttestations(t *testing.T) {
@@ -475,8 +441,9 @@ func TestImageAttestations(t *testing.T) {
 	}
 	for _, tt := range tests {
 		r := c.do("GET", tt.path, nil)
-		if r.status != tt.status || tt.body != "" && string(r.body) != tt.body {
-			t.Errorf("GET %s: %d %s", tt.path, r.status, r.body)
+		assert.Equal(t, tt.status, r.status, "GET %s: %s", tt.path, r.body)
+		if tt.body != "" {
+			assert.Equal(t, tt.body, string(r.body), "GET %s", tt.path)
 		}
 	}
 }

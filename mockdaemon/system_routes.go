@@ -2,6 +2,7 @@ package mockdaemon
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"runtime"
 	"slices"
@@ -34,8 +35,10 @@ func (d *Daemon) ping(w http.ResponseWriter, r *http.Request) error {
 	h := w.Header()
 	h.Set("Cache-Control", "no-cache, no-store, must-revalidate")
 	h.Set("Pragma", "no-cache")
-	h.Set("Builder-Version", "1")
-	h.Set("Swarm", d.swarmPingState())
+	h.Set("Builder-Version", "1") // the classic builder only: clients must not try BuildKit
+	if infoOf(r).version.atLeast("1.42") {
+		h.Set("Swarm", d.swarmPingState())
+	}
 	h.Set("Content-Type", "text/plain; charset=utf-8")
 	if r.Method == http.MethodHead {
 		h.Set("Content-Length", "0")
@@ -291,6 +294,10 @@ func (d *Daemon) eventsHandler(w http.ResponseWriter, r *http.Request) error {
 	since, until, err := parseWindow(r)
 	if err != nil {
 		return err
+	}
+	if !since.IsZero() && !until.IsZero() && since.After(until) {
+		q := r.URL.Query()
+		return errInvalid(fmt.Sprintf("`since` time (%s) cannot be after `until` time (%s)", q.Get("since"), q.Get("until")))
 	}
 	f, err := parseFilters(r)
 	if err != nil {

@@ -20,12 +20,13 @@ func TestEventsSinceUntilEnds(t *testing.T) {
 	start := strconv.FormatInt(time.Now().Add(-time.Second).Unix(), 10)
 	c.create("ev", map[string]any{"Image": "busybox", "Cmd": []string{"true"}, "Labels": map[string]string{"team": "a"}})
 	until := strconv.FormatInt(time.Now().Add(time.Second).Unix(), 10)
-	done := make(chan reply, 1)
+	done := make(chan result, 1)
 	go func() {
-		done <- c.do("GET", "/events?since="+start+"&until="+until+`&filters={"label":{"team=a":true}}`, nil)
+		done <- c.send("GET", "/events?since="+start+"&until="+until+`&filters={"label":{"team=a":true}}`, nil)
 	}()
 	select {
 	case r := <-done:
+		require.NoError(t, r.err, "events")
 		var ev struct {
 			Type, Action string
 			Actor        struct{ Attributes map[string]string }

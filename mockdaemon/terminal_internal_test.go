@@ -128,7 +128,7 @@ func TestTerminalInputBounded(t *testing.T) {
 	}()
 	select {
 	case <-done:
-		t.Fatal("a write beyond the input queue returned while the process read nothing")
+		require.Fail(t, "a write beyond the input queue returned while the process read nothing")
 	default:
 	}
 	buf := make([]byte, 8192)

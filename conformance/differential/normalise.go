@@ -251,6 +251,10 @@ func (n *normaliser) used(ph string) bool {
 	return false
 }
 
+// unorderedLists are the keys of the lists dockerd fills from a Go map:
+// their order is random.
+var unorderedLists = map[string]bool{"Mounts": true, "Ports": true}
+
 // value normalises a decoded JSON value (strings, keys of objects), in
 // place for maps and slices; it returns the new value.
 func (n *normaliser) value(v any) any { return n.valueAt(v, "") }
@@ -260,16 +264,22 @@ func (n *normaliser) valueAt(v any, key string) any {
 	case string:
 		return n.strAt(c, key)
 	case []any:
-		// Placeholders are numbered in an order that does not depend on
-		// the list's: a daemon may list a map's values (Mounts) in any
-		// order, and the ids they hold must get the same names anyway.
 		order := make([]int, len(c))
-		keys := make([]string, len(c))
 		for i := range c {
 			order[i] = i
-			keys[i] = longHex.ReplaceAllString(repr(c[i]), "")
 		}
-		sort.SliceStable(order, func(a, b int) bool { return keys[order[a]] < keys[order[b]] })
+		if unorderedLists[key] {
+			// Placeholders are numbered in an order that does not depend
+			// on the list's: dockerd lists a map's values in any order,
+			// and the ids they hold must get the same names anyway. Other
+			// lists keep their order: their items differ in values (times,
+			// sizes) that would sort them differently on each side.
+			keys := make([]string, len(c))
+			for i := range c {
+				keys[i] = longHex.ReplaceAllString(repr(c[i]), "")
+			}
+			sort.SliceStable(order, func(a, b int) bool { return keys[order[a]] < keys[order[b]] })
+		}
 		for _, i := range order {
 			c[i] = n.valueAt(c[i], key)
 		}

@@ -152,7 +152,21 @@ func TestNormaliseListOrder(t *testing.T) {
 			map[string]any{"Destination": second, "Name": map[string]string{"/a": idA, "/b": idB}[second]},
 		}
 	}
-	x := newNormaliser(nil, "").value(mounts("/a", "/b"))
-	y := newNormaliser(nil, "").value(mounts("/b", "/a"))
-	assert.ElementsMatch(t, x, y)
+	x := newNormaliser(nil, "").value(map[string]any{"Mounts": mounts("/a", "/b")}).(map[string]any)
+	y := newNormaliser(nil, "").value(map[string]any{"Mounts": mounts("/b", "/a")}).(map[string]any)
+	assert.ElementsMatch(t, x["Mounts"], y["Mounts"])
+
+	// Other lists keep their order: a history's entries, whose times
+	// differ between the daemons, are numbered top down on both sides.
+	history := func(created ...int) []any {
+		var out []any
+		for i, id := range []string{idA, idB} {
+			out = append(out, map[string]any{"Id": "sha256:" + id, "Created": created[i]})
+		}
+		return out
+	}
+	h1 := newNormaliser(nil, "").value(history(2, 1)).([]any)
+	h2 := newNormaliser(nil, "").value(history(1, 2)).([]any)
+	assert.Equal(t, h1[0].(map[string]any)["Id"], h2[0].(map[string]any)["Id"])
+	assert.Equal(t, h1[1].(map[string]any)["Id"], h2[1].(map[string]any)["Id"])
 }
