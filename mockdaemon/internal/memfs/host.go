@@ -54,8 +54,8 @@ func enterHost(m *mount, comps []string) (rel string, up int, rest []string, err
 	return path.Join(m.host.name, clean), 0, nil, nil
 }
 
-// MountHost mounts the host directory (or regular file) dir at p, made if
-// missing (a file for a file) even on a read-only root. Everything under p
+// MountHost mounts the host directory (or file, socket, device) dir at p,
+// made if missing (a file for a non-directory) even on a read-only root. Everything under p
 // then lives on the host: reads see the host's files as they are, writes
 // land there. The host side is opened with os.Root, so neither ".." nor a
 // symbolic link under p reaches outside dir (such a lookup fails with
@@ -68,11 +68,8 @@ func (f *FS) MountHost(p, dir string, readOnly bool) error {
 	}
 	hm := &hostMount{name: "."}
 	open := dir
-	switch {
-	case fi.Mode().IsRegular():
+	if !fi.IsDir() { // a file, a socket (docker.sock), a device
 		open, hm.name = filepath.Dir(dir), filepath.Base(dir)
-	case !fi.IsDir():
-		return perr("mount", dir, syscall.ENOTDIR)
 	}
 	if hm.root, err = os.OpenRoot(open); err != nil {
 		return perr("mount", dir, hostErrno(err))

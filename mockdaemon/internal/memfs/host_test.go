@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"io"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -156,6 +157,15 @@ func TestHostMountFile(t *testing.T) {
 	assert.ErrorIs(t, err, fs.ErrNotExist, "\"..\" after the file leaves the mount, not to the host's sibling")
 	_, err = f.ReadFile("/etc/app.conf/x")
 	assert.ErrorIs(t, err, syscall.ENOTDIR)
+
+	// a socket, as docker.sock is bound
+	l, err := net.Listen("unix", filepath.Join(dir, "s.sock"))
+	require.NoError(t, err)
+	defer l.Close()
+	require.NoError(t, f.MountHost("/run/docker.sock", filepath.Join(dir, "s.sock"), false))
+	fi, err := f.Stat("/run/docker.sock")
+	require.NoError(t, err)
+	assert.Equal(t, fs.ModeSocket, fi.Mode().Type())
 }
 
 // tarOf is a tar stream of one regular file.
