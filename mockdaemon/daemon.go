@@ -42,10 +42,12 @@ type Config struct {
 	// Images lists the image references present at start. Nil means
 	// just busybox:latest; an empty non-nil slice means none.
 	Images []string
-	// HostBinds seeds a bind mount's directory with a copy of the host
-	// directory of the same path the first time it is bound (cmd/mockdockerd
-	// sets it). Otherwise a bind is an empty in-memory directory shared by
-	// every container that binds the same host path.
+	// HostBinds makes bind mounts bind the host's directory or file of
+	// that path, as dockerd does: the container reads the host's files as
+	// they are and its writes land on the host; a missing Binds source is
+	// made (cmd/mockdockerd sets it). Otherwise a bind is an empty
+	// in-memory directory shared by every container that binds the same
+	// host path.
 	HostBinds bool
 	// Registries are the credentials the emulated registries ask for, by
 	// registry host ("127.0.0.1:5000", "docker.io"); any other host is an

@@ -1,49 +1,43 @@
 package mockdaemon
 
 import (
+	"errors"
 	"io/fs"
 	"os"
-	"path/filepath"
-
-	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
 )
 
-// maxHostSeed bounds what seedFromHost copies.
-const maxHostSeed = 64 << 20
+// mountHostLocked mounts the host's m.Source at m.Destination in c, so
+// the container reads the host's files as they are and writes through to
+// them, as dockerd's bind mounts do. A source missing at create (only a
+// Binds entry's: a Mounts entry's was refused) is made, a directory, and
+// bound when the container starts, as dockerd does (bindMissingLocked).
+func mountHostLocked(c *container, m mountPoint) (mountPoint, error) {
+	if _, err := os.Stat(m.Source); errors.Is(err, fs.ErrNotExist) {
+		m.unbound = true
+		if err := c.fs.MkdirAll(m.Destination, 0o755); err != nil {
+			return m, errInternal("mockdaemon: mount " + m.Destination + ": " + err.Error())
+		}
+		return m, nil
+	}
+	if err := c.fs.MountHost(m.Destination, m.Source, !m.RW); err != nil {
+		return m, errInternal("mockdaemon: mount " + m.Destination + ": " + err.Error())
+	}
+	return m, nil
+}
 
-// seedFromHost copies the host directory src (regular files, directories
-// and symbolic links, at most maxHostSeed bytes) into f.
-func seedFromHost(src string, f *memfs.FS) {
-	var total int64
-	_ = filepath.WalkDir(src, func(p string, de fs.DirEntry, err error) error {
-		if err != nil {
-			return nil
+// bindMissingLocked makes the host paths of c's binds that were missing
+// at create and binds them (a start, as dockerd's mount setup does); one
+// it cannot make stays an empty directory; d.mu held.
+func bindMissingLocked(c *container) {
+	for i, m := range c.mounts {
+		if !m.unbound {
+			continue
 		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil || rel == "." {
-			return nil
+		if err := os.MkdirAll(m.Source, 0o755); err != nil {
+			continue
 		}
-		dst := "/" + filepath.ToSlash(rel)
-		info, err := de.Info()
-		if err != nil {
-			return nil
+		if c.fs.MountHost(m.Destination, m.Source, !m.RW) == nil {
+			c.mounts[i].unbound = false
 		}
-		switch {
-		case de.IsDir():
-			_ = f.Mkdir(dst, info.Mode().Perm())
-		case de.Type()&fs.ModeSymlink != 0:
-			if t, err := os.Readlink(p); err == nil {
-				_ = f.Symlink(t, dst)
-			}
-		case de.Type().IsRegular():
-			total += info.Size()
-			if total > maxHostSeed {
-				return filepath.SkipAll
-			}
-			if b, err := os.ReadFile(p); err == nil {
-				_ = f.WriteFile(dst, b, info.Mode().Perm())
-			}
-		}
-		return nil
-	})
+	}
 }

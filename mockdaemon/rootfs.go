@@ -17,7 +17,9 @@ import (
 	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
 )
 
-// binds are host paths bound into containers: one shared FS per path.
+// bindFSLocked is the in-memory stand-in of the host path src bound into
+// containers when the daemon does not bind the host (Config.HostBinds
+// unset): one shared FS per path.
 func (d *Daemon) bindFSLocked(src string) *memfs.FS {
 	if d.binds == nil {
 		d.binds = map[string]*memfs.FS{}
@@ -27,9 +29,6 @@ func (d *Daemon) bindFSLocked(src string) *memfs.FS {
 	}
 	f := memfs.New()
 	f.SetClock(d.cfg.Clock)
-	if d.cfg.HostBinds {
-		seedFromHost(src, f)
-	}
 	d.binds[src] = f
 	return f
 }
@@ -148,6 +147,9 @@ func (d *Daemon) attachMountLocked(c *container, m mountPoint, ver apiVersion) (
 		}
 		src = v.fs
 	case "bind":
+		if d.cfg.HostBinds {
+			return mountHostLocked(c, m)
+		}
 		src = d.bindFSLocked(m.Source)
 	case "tmpfs":
 		src = memfs.New()
@@ -434,12 +436,13 @@ func (d *Daemon) prepareRootfsLocked(c *container) {
 // container directory) and mounts in it.
 var daemonFiles = []string{"/etc/hostname", "/etc/hosts", "/etc/resolv.conf"}
 
-// writeDaemonFilesLocked writes the files the daemon provides in a
-// container that starts: /etc/hostname, /etc/hosts and /etc/resolv.conf,
+// writeDaemonFilesLocked binds the host paths missing at create, then
+// writes the files the daemon provides in a container that starts: /etc/hostname, /etc/hosts and /etc/resolv.conf,
 // mounted from the container's directory at the first start (and kept
 // there, as dockerd's archive sees them), then /proc/mounts,
 // /sys/class/net and the cgroup memory files; d.mu held.
 func (d *Daemon) writeDaemonFilesLocked(c *container) {
+	bindMissingLocked(c)
 	files := map[string]string{
 		"/etc/hostname":    c.config.Hostname + "\n",
 		"/etc/hosts":       d.hostsFileLocked(c),

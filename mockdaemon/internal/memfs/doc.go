@@ -8,7 +8,7 @@
 // syscall.ELOOP.
 //
 // Every error is an *fs.PathError whose Err is a sentinel that errors.Is
-// understands: fs.ErrNotExist, fs.ErrExist, fs.ErrInvalid, or a syscall.Errno
+// understands: fs.ErrNotExist, fs.ErrExist, fs.ErrInvalid, fs.ErrPermission, or a syscall.Errno
 // such as syscall.ENOTDIR, syscall.EISDIR, syscall.ENOTEMPTY, syscall.EROFS,
 // syscall.EXDEV, syscall.ELOOP.
 //
@@ -19,6 +19,13 @@
 // root made read-only with SetReadOnly) fails writes with syscall.EROFS.
 // Mounts are not recursive: the mounts of a mounted FS are not visible
 // through it. Two FSes that mount the same volume share its contents.
+//
+// MountHost mounts a directory (or file) of the host instead, the way
+// dockerd binds a host path: every operation under it, WriteTar and
+// ExtractTar included, goes to the host's filesystem through an os.Root
+// opened on the source, so neither ".." nor a symbolic link reaches
+// outside it (fs.ErrPermission). Nothing can be mounted inside a host
+// mount (syscall.EXDEV).
 //
 // # Layers
 //

@@ -18,6 +18,7 @@ type File struct {
 	mu     sync.Mutex // guards off and closed
 	f      *FS        // the FS owning the node
 	n      *node
+	host   *os.File // the host's file, for a file opened through a host mount
 	name   string
 	flag   int
 	off    int64
@@ -39,6 +40,9 @@ func (f *FS) OpenFile(p string, flag int, perm fs.FileMode) (*File, error) {
 	w, err := f.walk("open", p, true, true)
 	if err != nil {
 		return nil, err
+	}
+	if w.host != nil {
+		return w.host.openFile(p, flag, perm)
 	}
 	writing := flag&(os.O_WRONLY|os.O_RDWR) != 0
 	n := w.target.n
@@ -79,6 +83,10 @@ func (h *File) Name() string { return h.name }
 
 // Read reads from the current offset.
 func (h *File) Read(b []byte) (int, error) {
+	if h.host != nil {
+		k, err := h.host.Read(b)
+		return k, h.hostErr("read", err)
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.f.mu.RLock()
@@ -101,6 +109,10 @@ func (h *File) Read(b []byte) (int, error) {
 
 // Write writes at the current offset (at the end with O_APPEND).
 func (h *File) Write(b []byte) (int, error) {
+	if h.host != nil {
+		k, err := h.host.Write(b)
+		return k, h.hostErr("write", err)
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.f.mu.Lock()
@@ -137,6 +149,10 @@ func (h *File) Write(b []byte) (int, error) {
 
 // Seek sets the offset for the next Read or Write.
 func (h *File) Seek(offset int64, whence int) (int64, error) {
+	if h.host != nil {
+		off, err := h.host.Seek(offset, whence)
+		return off, h.hostErr("seek", err)
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.f.mu.RLock()
@@ -160,6 +176,13 @@ func (h *File) Seek(offset int64, whence int) (int64, error) {
 
 // Stat returns information about the open file.
 func (h *File) Stat() (fs.FileInfo, error) {
+	if h.host != nil {
+		fi, err := h.host.Stat()
+		if err != nil {
+			return nil, h.hostErr("stat", err)
+		}
+		return hostInfo(nil, "", h.name, fi), nil
+	}
 	h.f.mu.RLock()
 	defer h.f.mu.RUnlock()
 	return h.n.info(h.name), nil
@@ -167,6 +190,9 @@ func (h *File) Stat() (fs.FileInfo, error) {
 
 // Close closes the file; later calls fail with fs.ErrClosed.
 func (h *File) Close() error {
+	if h.host != nil {
+		return h.hostErr("close", h.host.Close())
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
@@ -174,4 +200,12 @@ func (h *File) Close() error {
 	}
 	h.closed = true
 	return nil
+}
+
+// hostErr is a host file's error shaped like memfs's own (io.EOF kept).
+func (h *File) hostErr(op string, err error) error {
+	if err == nil || err == io.EOF {
+		return err
+	}
+	return perr(op, h.name, hostErrno(err))
 }

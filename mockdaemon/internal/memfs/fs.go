@@ -35,6 +35,7 @@ type mount struct {
 	src  *FS
 	root *node
 	ro   bool
+	host *hostMount // a mount of the host's filesystem (src and root nil)
 }
 
 // New returns an empty filesystem: a root directory with mode 0755 owned by
@@ -85,7 +86,7 @@ func (f *FS) lock(write bool, extra ...*FS) (unlock func()) {
 			}
 		}
 		for _, m := range f.mounts {
-			if !slices.Contains(set, m.src) {
+			if m.src != nil && !slices.Contains(set, m.src) {
 				set = append(set, m.src)
 			}
 		}
@@ -142,11 +143,13 @@ func (f *FS) readOnly(l loc) bool {
 }
 
 // walked is the result of a lookup: the parent directory, the final name and
-// the target (target.n is nil when the final name does not exist).
+// the target (target.n is nil when the final name does not exist); or,
+// when the path leads into a host mount, host alone.
 type walked struct {
 	parent loc
 	name   string
 	target loc
+	host   *hostLoc
 }
 
 func splitPath(p string) []string {
@@ -200,7 +203,18 @@ func (f *FS) walkFrom(base loc, op, p string, follow, useMounts bool) (walked, e
 		cpath := joinPath(top.path, c)
 		m := top.m
 		if useMounts && child != nil {
-			if mm := f.mounts[cpath]; mm != nil {
+			if mm := f.mounts[cpath]; mm != nil && mm.host != nil {
+				rel, up, rest, err := enterHost(mm, comps)
+				switch {
+				case err != nil:
+					return walked{}, perr(op, p, err)
+				case up == 0:
+					return walked{host: &hostLoc{m: mm, rel: rel}}, nil
+				}
+				// climbing out of the mount: the first ".." lands on top
+				comps = append(slices.Repeat([]string{".."}, up-1), rest...)
+				continue
+			} else if mm != nil {
 				child, m = mm.root, mm
 			}
 		}
@@ -251,6 +265,9 @@ func (f *FS) stat(op, p string, follow bool) (fs.FileInfo, error) {
 	if err != nil {
 		return nil, err
 	}
+	if w.host != nil {
+		return w.host.info(op, p, path.Clean("/"+p), follow)
+	}
 	if w.target.n == nil {
 		return nil, perr(op, p, fs.ErrNotExist)
 	}
@@ -263,6 +280,10 @@ func (f *FS) ReadFile(p string) ([]byte, error) {
 	w, err := f.walk("open", p, true, true)
 	if err != nil {
 		return nil, err
+	}
+	if w.host != nil {
+		b, err := w.host.m.host.root.ReadFile(w.host.rel)
+		return b, w.host.err("read", p, err)
 	}
 	n := w.target.n
 	switch {
@@ -298,6 +319,12 @@ func (f *FS) mkdir(p string, perm fs.FileMode) error {
 	if err != nil {
 		return err
 	}
+	if w.host != nil {
+		if err := w.host.writable("mkdir", p); err != nil {
+			return err
+		}
+		return w.host.err("mkdir", p, w.host.m.host.root.Mkdir(w.host.rel, perm))
+	}
 	if w.target.n != nil || w.name == "." {
 		return perr("mkdir", p, fs.ErrExist)
 	}
@@ -323,6 +350,15 @@ func (f *FS) mkdirAll(p string, perm fs.FileMode, force bool) error {
 		w, err := f.walk("mkdir", q, true, true)
 		if err != nil {
 			return perr("mkdir", p, err.(*fs.PathError).Err)
+		}
+		if w.host != nil { // the rest is on the host
+			if w, err = f.walk("mkdir", p, true, true); err != nil {
+				return err
+			}
+			if w.host == nil {
+				return perr("mkdir", p, syscall.EXDEV)
+			}
+			return w.host.mkdirAll(p, perm, force)
 		}
 		if w.target.n != nil {
 			if !w.target.n.isDir() {
@@ -350,6 +386,15 @@ func (f *FS) remove(op, p string) error {
 	w, err := f.walk(op, p, false, true)
 	if err != nil {
 		return err
+	}
+	if h := w.host; h != nil {
+		switch {
+		case h.isRoot():
+			return perr(op, p, syscall.EBUSY)
+		case h.m.ro:
+			return perr(op, p, syscall.EROFS)
+		}
+		return h.err(op, p, h.m.host.root.Remove(h.rel))
 	}
 	t := w.target
 	switch {
@@ -384,6 +429,9 @@ func (f *FS) removeAll(p string) error {
 		}
 		return err
 	}
+	if w.host != nil {
+		return w.host.removeAll(p)
+	}
 	if w.target.n == nil {
 		return nil
 	}
@@ -412,6 +460,17 @@ func (f *FS) Rename(oldp, newp string) error {
 	n, err := f.walk("rename", newp, false, true)
 	if err != nil {
 		return err
+	}
+	if o.host != nil || n.host != nil {
+		switch {
+		case !sameHost(o.host, n.host):
+			return perr("rename", oldp, syscall.EXDEV)
+		case o.host.isRoot() || n.host.isRoot():
+			return perr("rename", oldp, syscall.EBUSY)
+		case o.host.m.ro:
+			return perr("rename", oldp, syscall.EROFS)
+		}
+		return o.host.err("rename", oldp, o.host.m.host.root.Rename(o.host.rel, n.host.rel))
 	}
 	src, dst := o.target, n.target
 	switch {
@@ -455,6 +514,12 @@ func (f *FS) Symlink(target, link string) error {
 	if err != nil {
 		return err
 	}
+	if w.host != nil {
+		if err := w.host.writable("symlink", link); err != nil {
+			return err
+		}
+		return w.host.err("symlink", link, w.host.m.host.root.Symlink(target, w.host.rel))
+	}
 	if w.target.n != nil || w.name == "." {
 		return perr("symlink", link, fs.ErrExist)
 	}
@@ -477,6 +542,15 @@ func (f *FS) Link(oldp, newp string) error {
 	n, err := f.walk("link", newp, false, true)
 	if err != nil {
 		return err
+	}
+	if o.host != nil || n.host != nil {
+		switch {
+		case !sameHost(o.host, n.host):
+			return perr("link", oldp, syscall.EXDEV)
+		case n.host.m.ro:
+			return perr("link", newp, syscall.EROFS)
+		}
+		return o.host.err("link", oldp, o.host.m.host.root.Link(o.host.rel, n.host.rel))
 	}
 	switch {
 	case o.target.n == nil:
@@ -503,6 +577,10 @@ func (f *FS) Readlink(p string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if w.host != nil {
+		t, err := w.host.m.host.root.Readlink(w.host.rel)
+		return t, w.host.err("readlink", p, err)
+	}
 	switch {
 	case w.target.n == nil:
 		return "", perr("readlink", p, fs.ErrNotExist)
@@ -512,12 +590,16 @@ func (f *FS) Readlink(p string) (string, error) {
 	return w.target.n.target, nil
 }
 
-// modify runs fn on the node at p (following links) if it may be written.
-func (f *FS) modify(op, p string, fn func(*node)) error {
+// modify runs fn on the node at p (following links), or onHost on the
+// host's file, if it may be written.
+func (f *FS) modify(op, p string, fn func(*node), onHost func(r *os.Root, rel string) error) error {
 	defer f.lock(true)()
 	w, err := f.walk(op, p, true, true)
 	if err != nil {
 		return err
+	}
+	if w.host != nil {
+		return w.host.modify(op, p, onHost)
 	}
 	switch {
 	case w.target.n == nil:
@@ -532,7 +614,8 @@ func (f *FS) modify(op, p string, fn func(*node)) error {
 // Chmod changes the permission bits (and setuid, setgid, sticky) of p.
 func (f *FS) Chmod(p string, mode fs.FileMode) error {
 	const bits = fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky
-	return f.modify("chmod", p, func(n *node) { n.mode = n.mode&^bits | mode&bits })
+	return f.modify("chmod", p, func(n *node) { n.mode = n.mode&^bits | mode&bits },
+		func(r *os.Root, rel string) error { return r.Chmod(rel, mode&bits) })
 }
 
 // Chown changes the owner of p; -1 leaves an id unchanged.
@@ -544,12 +627,12 @@ func (f *FS) Chown(p string, uid, gid int) error {
 		if gid >= 0 {
 			n.gid = gid
 		}
-	})
+	}, func(r *os.Root, rel string) error { return r.Chown(rel, uid, gid) })
 }
 
 // Chtimes sets the modification time of p (the access time is not kept).
 func (f *FS) Chtimes(p string, atime, mtime time.Time) error {
-	return f.modify("chtimes", p, func(n *node) { n.mtime = mtime })
+	return f.modify("chtimes", p, func(n *node) { n.mtime = mtime }, chtimes(atime, mtime))
 }
 
 // ReadDir returns the entries of directory p sorted by name.
@@ -558,6 +641,9 @@ func (f *FS) ReadDir(p string) ([]fs.DirEntry, error) {
 	w, err := f.walk("readdirent", p, true, true)
 	if err != nil {
 		return nil, err
+	}
+	if w.host != nil {
+		return w.host.readDir(p)
 	}
 	d := w.target
 	switch {
@@ -570,7 +656,17 @@ func (f *FS) ReadDir(p string) ([]fs.DirEntry, error) {
 	out := make([]fs.DirEntry, 0, len(names))
 	for _, name := range names {
 		child := d.n.children[name]
-		if m := f.mounts[joinPath(d.path, name)]; m != nil {
+		m := f.mounts[joinPath(d.path, name)]
+		if m != nil && m.host != nil {
+			l := &hostLoc{m: m, rel: m.host.name}
+			fi, err := l.info("readdirent", p, name, true)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, fs.FileInfoToDirEntry(fi))
+			continue
+		}
+		if m != nil {
 			child = m.root
 		}
 		fi := child.info(name)
@@ -657,6 +753,9 @@ func (f *FS) Bind(p string, src *FS, dir string, readOnly bool) error {
 	if err != nil {
 		return err
 	}
+	if w.host != nil {
+		return perr("mount", p, syscall.EXDEV) // mounts in a host mount are not kept
+	}
 	if file && w.target.n == nil && w.name != "." {
 		w.target.n = &node{mode: 0o644, mtime: f.now(), nlink: 1}
 		w.parent.n.children[w.name] = w.target.n
@@ -681,6 +780,15 @@ func (f *FS) Unmount(p string) error {
 	w, err := f.walk("umount", p, true, true)
 	if err != nil {
 		return err
+	}
+	if w.host != nil {
+		if !w.host.isRoot() {
+			return perr("umount", p, fs.ErrInvalid)
+		}
+		w.host.m.host.root.Close()
+		delete(f.mounts, w.host.m.path)
+		f.gen++
+		return nil
 	}
 	if w.target.n == nil || !isMountRoot(w.target) {
 		return perr("umount", p, fs.ErrInvalid)

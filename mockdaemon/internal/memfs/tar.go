@@ -16,6 +16,9 @@ type entry struct {
 	name string
 	id   *node // identity, for hard links; not read unlocked
 	n    node  // a copy of the metadata and (shared) contents
+	// a host file's contents, read when the stream is written
+	host *hostLoc
+	size int64
 }
 
 // WriteTar writes p (not following a final symbolic link) to w as a tar
@@ -51,6 +54,14 @@ func (f *FS) collect(p string) ([]entry, error) {
 	if err != nil {
 		return nil, err
 	}
+	if w.host != nil {
+		var ents []entry
+		if _, err := w.host.m.host.root.Lstat(w.host.rel); err != nil {
+			return nil, w.host.err("archive", p, err)
+		}
+		gatherHost(path.Base(path.Clean("/"+p)), w.host, &ents)
+		return ents, nil
+	}
 	if w.target.n == nil {
 		return nil, perr("archive", p, fs.ErrNotExist)
 	}
@@ -79,14 +90,17 @@ func gather(name string, n *node, f *FS, nsPath string, out *[]entry) {
 	for _, c := range n.names() {
 		child := n.children[c]
 		cp := joinPath(nsPath, c)
-		if f != nil {
-			if m := f.mounts[cp]; m != nil {
-				child = m.root
-			}
-		}
 		cname := c
 		if name != "" {
 			cname = name + "/" + c
+		}
+		if f != nil {
+			if m := f.mounts[cp]; m != nil && m.host != nil {
+				gatherHost(cname, &hostLoc{m: m, rel: m.host.name}, out)
+				continue
+			} else if m != nil {
+				child = m.root
+			}
 		}
 		gather(cname, child, f, cp, out)
 	}
@@ -111,6 +125,9 @@ func writeEntries(w io.Writer, ents []entry) error {
 		case n.isSymlink():
 			hdr.Typeflag = tar.TypeSymlink
 			hdr.Linkname = n.target
+		case e.host != nil:
+			hdr.Typeflag = tar.TypeReg
+			hdr.Size = e.size
 		default:
 			if prev, ok := first[e.id]; ok {
 				hdr.Typeflag = tar.TypeLink
@@ -124,7 +141,11 @@ func writeEntries(w io.Writer, ents []entry) error {
 		if err := tw.WriteHeader(hdr); err != nil {
 			return fmt.Errorf("memfs: write tar: %w", err)
 		}
-		if hdr.Typeflag == tar.TypeReg {
+		if hdr.Typeflag == tar.TypeReg && e.host != nil {
+			if err := e.host.copyTo(tw, e.size); err != nil {
+				return fmt.Errorf("memfs: write tar: %w", err)
+			}
+		} else if hdr.Typeflag == tar.TypeReg {
 			if _, err := tw.Write(n.data); err != nil {
 				return fmt.Errorf("memfs: write tar: %w", err)
 			}
@@ -377,6 +398,8 @@ func (f *FS) extractOne(dst string, hdr *tar.Header, data []byte, shared, noOver
 	}
 	root := dw.target
 	switch {
+	case dw.host != nil:
+		return f.extractHost(dw.host, hdr, data, noOverwrite, dst)
 	case root.n == nil:
 		return perr("extract", dst, fs.ErrNotExist)
 	case !root.n.isDir():
@@ -392,6 +415,10 @@ func (f *FS) extractOne(dst string, hdr *tar.Header, data []byte, shared, noOver
 		if err != nil {
 			return err
 		}
+		if w.host != nil { // the rest is on the host
+			return f.extractHost(w.host, &tar.Header{Name: strings.Join(comps[i+1:], "/"), Typeflag: hdr.Typeflag,
+				Linkname: hdr.Linkname, Mode: hdr.Mode, Uid: hdr.Uid, Gid: hdr.Gid, ModTime: hdr.ModTime}, data, noOverwrite, dst)
+		}
 		switch {
 		case w.target.n == nil:
 			if f.readOnly(w.parent) {
@@ -405,6 +432,12 @@ func (f *FS) extractOne(dst string, hdr *tar.Header, data []byte, shared, noOver
 	w, err := f.walkFrom(root, "extract", strings.Join(comps, "/"), false, true)
 	if err != nil {
 		return err
+	}
+	if w.host != nil { // the mount point itself
+		if hdr.Typeflag == tar.TypeDir {
+			return nil
+		}
+		return perr("extract", name, syscall.EBUSY)
 	}
 	if f.readOnly(w.parent) {
 		return perr("extract", name, syscall.EROFS)

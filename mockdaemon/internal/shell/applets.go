@@ -30,7 +30,7 @@ func init() {
 		"cat": apCat, "ls": apLs, "touch": apTouch, "mkdir": apMkdir, "rm": apRm, "rmdir": apRmdir,
 		"cp": apCp, "mv": apMv, "head": apHead, "tail": apTail, "wc": apWc, "env": apEnv,
 		"id": apID, "whoami": apWhoami, "hostname": apHostname, "date": apDate, "yes": apYes,
-		"grep": apGrep, "sh": apSh, "ash": apSh, "sleep": apSleep, "seq": apSeq,
+		"grep": apGrep, "ping": apPing, "sh": apSh, "ash": apSh, "sleep": apSleep, "seq": apSeq,
 		"basename": apBasename, "dirname": apDirname, "ln": apLn, "chmod": apChmod,
 		"readlink": apReadlink, "tee": apTee, "tr": apTr, "sort": apSort, "uniq": apUniq,
 		"printenv": apPrintenv, "which": apWhich, "nproc": apNproc, "uname": apUname, "find": apFind,
@@ -1117,44 +1117,106 @@ func breToRE(s string) string {
 	return b.String()
 }
 
-func apGrep(ctx context.Context, p *Proc) int {
-	opts, args, err := p.flags("em")
-	if err != nil {
-		p.errf("%s", err)
-		return 2
-	}
-	pat, hasE := opts['e']
-	if !hasE {
-		if len(args) == 0 {
-			p.errf("usage: grep [-vicqnlhHwxEF] PATTERN [FILE]...")
-			return 2
+// grepOpts are the options of busybox grep that take a value.
+const grepOpts = "efmABC"
+
+// grepArgs splits grep's command line: its options, the patterns of every
+// -e and -f (each line of one is a pattern of its own, as busybox reads
+// them) in order, and the files. With no -e or -f the first operand is the
+// pattern list.
+func (p *Proc) grepArgs() (opts map[byte]bool, pats []string, files []string, code int) {
+	opts = map[byte]bool{}
+	args := p.Args[1:]
+	given := false
+	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
+		a := args[0]
+		args = args[1:]
+		if a == "--" {
+			break
 		}
-		pat, args = args[0], args[1:]
+		for i := 1; i < len(a); i++ {
+			c := a[i]
+			if strings.IndexByte(grepOpts, c) < 0 {
+				opts[c] = true
+				continue
+			}
+			v := a[i+1:]
+			if v == "" {
+				if len(args) == 0 {
+					p.errf("option requires an argument -- '%c'", c)
+					p.showUsage()
+					return nil, nil, nil, 2
+				}
+				v, args = args[0], args[1:]
+			}
+			switch c {
+			case 'e':
+				given = true
+				pats = append(pats, strings.Split(v, "\n")...)
+			case 'f':
+				given = true
+				data, err := p.FS.ReadFile(p.abs(v))
+				if err != nil {
+					p.errf("%s: %s", v, errText(err))
+					return nil, nil, nil, 2
+				}
+				pats = append(pats, strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")...)
+			}
+			break
+		}
 	}
-	expr := pat
-	switch {
-	case opts['F'] != "":
-		expr = regexp.QuoteMeta(pat)
-	case opts['E'] == "" && path.Base(p.Args[0]) != "egrep":
-		expr = breToRE(pat)
+	if !given {
+		if len(args) == 0 {
+			p.showUsage()
+			return nil, nil, nil, 2
+		}
+		pats, args = strings.Split(args[0], "\n"), args[1:]
 	}
-	if opts['w'] != "" {
-		expr = `\b(?:` + expr + `)\b`
+	return opts, pats, args, 0
+}
+
+// grepPattern is one pattern of a grep, compiled when a line first needs
+// it: busybox reports a bad one ("bad regex") only then.
+type grepPattern struct {
+	src string
+	re  *regexp.Regexp
+}
+
+func apGrep(ctx context.Context, p *Proc) int {
+	opts, srcs, args, code := p.grepArgs()
+	if code != 0 {
+		return code
 	}
-	if opts['x'] != "" {
-		expr = `^(?:` + expr + `)$`
+	ere := opts['E'] || p.name() == "egrep"
+	if p.name() == "fgrep" {
+		opts['F'] = true
 	}
-	if opts['i'] != "" {
-		expr = "(?i)" + expr
+	// busybox tries the patterns last first and stops at the first match
+	pats := make([]grepPattern, len(srcs))
+	for i, s := range srcs {
+		pats[len(srcs)-1-i].src = s
 	}
-	re, err := regexp.Compile(expr)
-	if err != nil {
-		p.errf("bad regex '%s': %s", pat, err)
-		return 2
+	errBadRegex := errors.New("bad regex")
+	match := func(line string) (bool, error) {
+		for i := range pats {
+			g := &pats[i]
+			if g.re == nil {
+				re, err := regexp.Compile(grepExpr(g.src, opts, ere))
+				if err != nil {
+					p.errf("bad regex '%s'", g.src)
+					return false, errBadRegex
+				}
+				g.re = re
+			}
+			if g.re.MatchString(line) {
+				return true, nil
+			}
+		}
+		return false, nil
 	}
-	invert, count, quiet, number, listNames := opts['v'] != "", opts['c'] != "", opts['q'] != "", opts['n'] != "", opts['l'] != ""
-	showName := len(args) > 1 && opts['h'] == "" || opts['H'] != ""
-	matched := false
+	invert, count, quiet, number, listNames := opts['v'], opts['c'], opts['q'], opts['n'], opts['l']
+	showName := len(args) > 1 && !opts['h'] || opts['H']
+	matched, bad := false, false
 	st := p.inputs(args, func(name string, r io.Reader) error {
 		if name == "-" {
 			name = "(standard input)"
@@ -1168,7 +1230,12 @@ func apGrep(ctx context.Context, p *Proc) int {
 			}
 			n++
 			line := sc.Text()
-			if re.MatchString(line) == invert {
+			m, err := match(line)
+			if err != nil {
+				bad = true
+				return err
+			}
+			if m == invert {
 				continue
 			}
 			hits++
@@ -1202,6 +1269,8 @@ func apGrep(ctx context.Context, p *Proc) int {
 		return sc.Err()
 	})
 	switch {
+	case bad:
+		return 2
 	case quiet && matched:
 		return 0
 	case st != 0:
@@ -1210,6 +1279,28 @@ func apGrep(ctx context.Context, p *Proc) int {
 		return 0
 	}
 	return 1
+}
+
+// grepExpr is one grep pattern in Go's syntax: -F literal, -E extended,
+// otherwise basic; -w wants a non-word character (or the line's edge) on
+// both sides of the match, -x the whole line, -i any case.
+func grepExpr(pat string, opts map[byte]bool, ere bool) string {
+	expr := pat
+	switch {
+	case opts['F']:
+		expr = regexp.QuoteMeta(pat)
+	case !ere:
+		expr = breToRE(pat)
+	}
+	if opts['x'] {
+		expr = `^(?:` + expr + `)$`
+	} else if opts['w'] {
+		expr = `(?:^|\W)(?:` + expr + `)(?:\W|$)`
+	}
+	if opts['i'] {
+		expr = "(?i)" + expr
+	}
+	return expr
 }
 
 // apSh is the shell itself: sh -c 'script' [name [args...]], sh file

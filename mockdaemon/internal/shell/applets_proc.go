@@ -117,8 +117,7 @@ func apTimeout(ctx context.Context, p *Proc) int {
 		p.errf("can't execute '%s': No such file or directory", args[1])
 		return 127
 	}
-	watcher := p.sh.p.ns.newTask(p.task, p.Args, p.UID, p.GID, p.task.tty, p.Clock())
-	watcher.exec(p.Args)
+	watcher := p.task.fork(p.Args, p.Clock())
 	wctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	target := p.task

@@ -251,7 +251,7 @@ func (sh *shell) runList(ctx context.Context, l *List) (int, error) {
 	last := sh.execLast // for this list only, not the lists inside it
 	sh.execLast = false
 	for i, ao := range l.Items {
-		if last && i == len(l.Items)-1 && !ao.Background && isSimple(ao) && !sh.p.hasExitTrap() {
+		if last && i == len(l.Items)-1 && !ao.Background && isSimple(single(ao)) && !sh.p.hasExitTrap() {
 			sh.execNext = true
 		}
 		if ao.Background {
@@ -277,22 +277,60 @@ func (sh *shell) runList(ctx context.Context, l *List) (int, error) {
 
 // isSimple reports whether ao is one simple command, which a forked
 // process runs by exec.
-func isSimple(ao *AndOr) bool {
+// single is the one command of ao, or nil when ao is more than one
+// command or a negated one.
+func single(ao *AndOr) Command {
 	if len(ao.Pipes) != 1 || len(ao.Pipes[0].Cmds) != 1 || ao.Pipes[0].Negate {
-		return false
+		return nil
 	}
-	_, ok := ao.Pipes[0].Cmds[0].(*SimpleCmd)
+	return ao.Pipes[0].Cmds[0]
+}
+
+func isSimple(c Command) bool {
+	_, ok := c.(*SimpleCmd)
 	return ok
 }
 
-// fork makes the subshell of a pipeline stage or a background job: a
-// process of its own that kill can end, whose simple command replaces it.
-func (sh *shell) fork(ctx context.Context, simple bool) (*shell, context.Context, func()) {
+// knownProgram is the command line c will exec when it is a simple
+// command of plain words (nothing to expand, so nothing runs to learn it)
+// naming a program on $PATH, not a function or builtin; otherwise nil.
+func (sh *shell) knownProgram(c Command) []string {
+	sc, ok := c.(*SimpleCmd)
+	if !ok || len(sc.Args) == 0 {
+		return nil
+	}
+	args := make([]string, len(sc.Args))
+	for i, w := range sc.Args {
+		if strings.ContainsAny(string(w), "$`'\"\\*?[~") {
+			return nil
+		}
+		args[i] = string(w)
+	}
+	if _, ok := sh.funcs[args[0]]; ok {
+		return nil
+	}
+	if _, ok := builtins[args[0]]; ok {
+		return nil
+	}
+	if run, _, _ := sh.findProgram(args[0]); run == nil {
+		return nil
+	}
+	return args
+}
+
+// fork makes the subshell of a pipeline stage or a background job (c, or
+// nil when it is more than one command): a process of its own that kill
+// can end, whose simple command replaces it. When that command's program
+// is known before it runs (see knownProgram), the process is in the PID
+// namespace with its name from the start; ps in another stage of the
+// pipeline, running at the same time, finds "sort", never the "sh" that
+// was about to exec it.
+func (sh *shell) fork(ctx context.Context, c Command) (*shell, context.Context, func()) {
 	sub := sh.sub()
-	sub.task = sh.task.fork(sh.p.cfg.Clock())
+	sub.task = sh.task.fork(sh.knownProgram(c), sh.p.cfg.Clock())
 	fctx, cancel := context.WithCancel(ctx)
 	sub.task.setKill(cancel)
-	sub.execNext = simple
+	sub.execNext = isSimple(c)
 	return sub, fctx, func() {
 		cancel()
 		sub.task.exit()
@@ -308,7 +346,7 @@ func (sh *shell) exitStatus(st int) (int, syscall.Signal) {
 }
 
 func (sh *shell) background(ctx context.Context, ao *AndOr) {
-	sub, jctx, end := sh.fork(ctx, isSimple(ao))
+	sub, jctx, end := sh.fork(ctx, single(ao))
 	sub.stdin = strings.NewReader("")
 	pid := sub.task.pid
 	j := &job{pid: pid, done: make(chan struct{})}
@@ -378,15 +416,22 @@ func (sh *shell) runStages(ctx context.Context, cmds []Command) (int, error) {
 	defer stop()
 	status := make([]int, n)
 	done := make(chan struct{}, n)
+	// every stage is in the PID namespace before any runs: ps in one
+	// stage sees all the others
+	subs := make([]*shell, n)
+	ctxs := make([]context.Context, n)
+	ends := make([]func(), n)
 	for i, c := range cmds {
-		_, simple := c.(*SimpleCmd)
-		sub, sctx, end := sh.fork(ctx, simple)
+		subs[i], ctxs[i], ends[i] = sh.fork(ctx, c)
 		if i > 0 {
-			sub.stdin = readers[i-1]
+			subs[i].stdin = readers[i-1]
 		}
 		if i < n-1 {
-			sub.stdout = writers[i]
+			subs[i].stdout = writers[i]
 		}
+	}
+	for i, c := range cmds {
+		sub, sctx, end := subs[i], ctxs[i], ends[i]
 		sh.p.go_(func() {
 			defer func() { done <- struct{}{} }()
 			defer end()
@@ -698,8 +743,7 @@ func (sh *shell) spawn(ctx context.Context, run Program, args, env []string, rep
 		proc.task = sh.task
 		return run(ctx, proc)
 	}
-	t := sh.p.ns.newTask(sh.task, args, sh.p.cfg.UID, sh.p.cfg.GID, sh.p.cfg.TTY, sh.p.cfg.Clock())
-	t.exec(args)
+	t := sh.task.fork(args, sh.p.cfg.Clock())
 	defer t.exit()
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -67,17 +67,18 @@ var noexecApplets = map[string]bool{
 	"sort": true, "tac": true, "xargs": true, "yes": true,
 }
 
-// newTask adds a process to the namespace: a child of parent (nil for a
-// Process's first task) running args.
-func (ns *PIDs) newTask(parent *task, args []string, uid, gid int, tty bool, now time.Time) *task {
+// add makes t, whose program, command line and owner are already set, a
+// process of the namespace: a child of parent (nil for a Process's first
+// task). It gets its PID here, so ps never sees it half made (as a
+// pipeline stage named "sh" that is about to run sort).
+func (ns *PIDs) add(t *task, parent *task) *task {
 	ns.mu.Lock()
 	defer ns.mu.Unlock()
 	ns.last++
 	for ns.tasks[ns.last] != nil {
 		ns.last++
 	}
-	t := &task{ns: ns, pid: ns.last, uid: uid, gid: gid, tty: tty, start: now, args: args, comm: commOf(args)}
-	t.pgid = t.pid
+	t.ns, t.pid, t.pgid = ns, ns.last, ns.last
 	if parent != nil {
 		t.ppid, t.pgid = parent.pid, parent.pgid
 	}
@@ -105,21 +106,30 @@ func (t *task) exit() {
 	}
 }
 
-// fork makes a copy of t for a subshell: its command line is t's.
-func (t *task) fork(now time.Time) *task {
+// fork adds a child of t to the namespace: a subshell with t's command
+// line when args is nil, otherwise a child that already runs args (fork
+// and exec in one step, as ps sees a child that has exec'd).
+func (t *task) fork(args []string, now time.Time) *task {
 	t.mu.Lock()
-	args := t.args
+	c := &task{uid: t.uid, gid: t.gid, tty: t.tty, start: now, comm: "sh", args: t.args}
 	t.mu.Unlock()
-	c := t.ns.newTask(t, args, t.uid, t.gid, t.tty, now)
-	c.comm = "sh"
-	return c
+	if args != nil {
+		c.setProgram(args)
+	}
+	return t.ns.add(c, t)
 }
 
-// exec replaces the program t runs, as execve does (a NOEXEC applet keeps
-// the command line it was forked with).
+// exec replaces the program t runs, as execve does.
 func (t *task) exec(args []string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.setProgram(args)
+}
+
+// setProgram makes args t's program; a busybox NOEXEC applet keeps the
+// command line it was forked with. The caller holds t.mu or t is not yet
+// in a namespace.
+func (t *task) setProgram(args []string) {
 	t.comm = commOf(args)
 	t.noexec = noexecApplets[t.comm]
 	if !t.noexec {

@@ -155,8 +155,7 @@ func Start(ctx context.Context, argv []string, cfg Config) *Process {
 	if p.ns == nil {
 		p.ns = NewPIDs()
 	}
-	p.main = p.ns.newTask(nil, argv, cfg.UID, cfg.GID, cfg.TTY, cfg.Clock())
-	p.main.signal = p.Signal
+	p.main = p.ns.add(&task{uid: cfg.UID, gid: cfg.GID, tty: cfg.TTY, start: cfg.Clock(), comm: commOf(argv), args: argv, signal: p.Signal}, nil)
 	var in io.Reader = strings.NewReader("")
 	if cfg.Stdin != nil {
 		p.stdin = &pump{src: cfg.Stdin, done: p.done}

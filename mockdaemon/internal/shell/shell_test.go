@@ -479,3 +479,84 @@ func TestBinaryIsNeverAScript(t *testing.T) {
 		assert.NoError(t, err, "LookPath(%q)", name)
 	}
 }
+
+// TestForkedProgramIsNamed holds that a pipeline stage or background job
+// whose program is known joins the PID namespace already named for it:
+// ps in the first stage, running alongside, never finds the second stage
+// as the "sh" about to run sort. Before the fix one run in a few showed
+// "sh"; the loop makes that certain to show.
+func TestForkedProgramIsNamed(t *testing.T) {
+	for i := range 50 {
+		got := run(t, busybox(t), sh("ps -o comm | sort; ps -o comm,args | sort"), "", nil)
+		want := "COMMAND\nps\nsh\nsort\n" +
+			"COMMAND          COMMAND\n" +
+			"ps               {ps} sh -c ps -o comm | sort; ps -o comm,args | sort\n" +
+			"sh               sh -c ps -o comm | sort; ps -o comm,args | sort\n" +
+			"sort             {sort} sh -c ps -o comm | sort; ps -o comm,args | sort\n"
+		require.Equal(t, result{want, "", 0}, got, "run %d", i)
+	}
+}
+
+// TestSpawnedNoexecAppletKeepsCommandLine: a NOEXEC applet the shell runs
+// in a child of its own is "{ps} <the shell's command line>" from the
+// moment it exists, as busybox's forked child that runs it without exec.
+func TestSpawnedNoexecAppletKeepsCommandLine(t *testing.T) {
+	got := run(t, busybox(t), sh("ps -o comm,args; echo done"), "", nil)
+	assert.Equal(t, result{"COMMAND          COMMAND\n" +
+		"sh               sh -c ps -o comm,args; echo done\n" +
+		"ps               {ps} sh -c ps -o comm,args; echo done\n" +
+		"done\n", "", 0}, got)
+}
+
+func TestPingHostsNames(t *testing.T) {
+	f := busybox(t)
+	require.NoError(t, f.WriteFile("/etc/hosts", []byte("127.0.0.1\tlocalhost\n172.18.0.5\tc0ffee\n127.0.0.2\tbuildhost # --add-host\n10.9.9.9\tpeer alias\n"), 0o644))
+	got := run(t, f, sh("ping -c1 buildhost; ping -q -c1 ALIAS; ping -c1 c0ffee >/dev/null && echo own; ping -c1 nosuch; echo $?"), "", nil)
+	assert.Equal(t, result{
+		"PING buildhost (127.0.0.2): 56 data bytes\n" +
+			"64 bytes from 127.0.0.2: seq=0 ttl=64 time=0.045 ms\n\n" +
+			"--- buildhost ping statistics ---\n" +
+			"1 packets transmitted, 1 packets received, 0% packet loss\n" +
+			"round-trip min/avg/max = 0.045/0.045/0.045 ms\n" +
+			"PING ALIAS (10.9.9.9): 56 data bytes\n\n" +
+			"--- ALIAS ping statistics ---\n" +
+			"1 packets transmitted, 1 packets received, 0% packet loss\n" +
+			"round-trip min/avg/max = 0.045/0.045/0.045 ms\n" +
+			"own\n1\n",
+		"ping: bad address 'nosuch'\n", 0}, got)
+}
+
+func TestPingNoReplyEndsWithDeadlineOrKill(t *testing.T) {
+	got := run(t, busybox(t), sh("ping -w 1 10.1.2.3; echo $?; ping -w 1 -i 0.3 127.0.0.1 | tail -n 2"), "", nil)
+	assert.Equal(t, result{"PING 10.1.2.3 (10.1.2.3): 56 data bytes\n\n" +
+		"--- 10.1.2.3 ping statistics ---\n" +
+		"1 packets transmitted, 0 packets received, 100% packet loss\n1\n" +
+		"4 packets transmitted, 4 packets received, 0% packet loss\n" +
+		"round-trip min/avg/max = 0.045/0.045/0.045 ms\n", "", 0}, got)
+	p, out, cancel := startBg(t, sh("ping 127.0.0.1"), nil)
+	defer cancel()
+	require.Eventually(t, func() bool { return strings.Contains(out.String(), "seq=0") }, 5*time.Second, 10*time.Millisecond)
+	p.Signal(syscall.SIGTERM)
+	select {
+	case <-p.Done():
+	case <-time.After(5 * time.Second):
+		require.Fail(t, "ping did not end on SIGTERM")
+	}
+	assert.Equal(t, 128+int(syscall.SIGTERM), p.Wait())
+}
+
+func TestParseInetAton(t *testing.T) {
+	for in, want := range map[string]string{
+		"127.1": "127.0.0.1", "10.0.0.1": "10.0.0.1", "0x7f.1": "127.0.0.1", "010.0.0.1": "8.0.0.1",
+		"2130706433": "127.0.0.1", "1.2.65535": "1.2.255.255",
+	} {
+		a, ok := parseInetAton(in)
+		if assert.True(t, ok, in) {
+			assert.Equal(t, want, a.String(), in)
+		}
+	}
+	for _, in := range []string{"", "1.2.3.4.5", "256.1", "1.2.65536", "1_0.0.0.1", "a.b", "1..2", "+1.2", "09.1"} {
+		_, ok := parseInetAton(in)
+		assert.False(t, ok, in)
+	}
+}

@@ -1,0 +1,261 @@
+package shell
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net/netip"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// pingOpts are the options of busybox ping that take a value.
+const pingOpts = "csiWwtIp"
+
+// pingRTT is the round trip the mock reports for a reply: what loopback
+// takes in a container.
+const pingRTT = 45 * time.Microsecond
+
+// apPing is busybox ping: ECHO requests to an IPv4 address or a name
+// from /etc/hosts (the container's own hostname, --add-host entries and
+// links), one every -i seconds, -c of them or until -w runs out. The mock
+// has no network: loopback (127/8) and every address in /etc/hosts answer;
+// any other address never does, and ping gives up -W seconds after its
+// last request. A name it cannot resolve is "bad address" (exit 1); with
+// no reply the exit status is 1.
+func apPing(ctx context.Context, p *Proc) int {
+	opts := map[byte]string{}
+	args := p.Args[1:]
+	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
+		a := args[0]
+		args = args[1:]
+		if a == "--" {
+			break
+		}
+		for i := 1; i < len(a); i++ {
+			c := a[i]
+			if strings.IndexByte(pingOpts, c) < 0 {
+				opts[c] = "1"
+				continue
+			}
+			v := a[i+1:]
+			if v == "" {
+				if len(args) == 0 {
+					p.errf("option requires an argument -- '%c'", c)
+					return p.showUsage()
+				}
+				v, args = args[0], args[1:]
+			}
+			opts[c] = v
+			break
+		}
+	}
+	if len(args) != 1 {
+		return p.showUsage()
+	}
+	count, size := 0, 56
+	for _, o := range []struct {
+		c   byte
+		dst *int
+	}{{'c', &count}, {'s', &size}} {
+		if v, ok := opts[o.c]; ok {
+			n, err := strconv.ParseUint(v, 10, 31)
+			if err != nil {
+				p.errf("invalid number '%s'", v)
+				return 1
+			}
+			*o.dst = int(n)
+		}
+	}
+	interval, wait, deadline := time.Second, 10*time.Second, time.Duration(0)
+	// -i takes fractions of a second, -W and -w whole seconds
+	for _, o := range []struct {
+		c     byte
+		dst   *time.Duration
+		whole bool
+	}{{'i', &interval, false}, {'W', &wait, true}, {'w', &deadline, true}} {
+		if v, ok := opts[o.c]; ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if o.whole {
+				var n uint64
+				n, err = strconv.ParseUint(v, 10, 31)
+				f = float64(n)
+			}
+			if err != nil || f < 0 {
+				p.errf("invalid number '%s'", v)
+				return 1
+			}
+			*o.dst = time.Duration(f * float64(time.Second))
+		}
+	}
+	host := args[0]
+	addr, ok := p.resolveHost(host)
+	if !ok {
+		p.errf("bad address '%s'", host)
+		return 1
+	}
+	fmt.Fprintf(p.Stdout, "PING %s (%s): %d data bytes\n", host, addr, size)
+	if !addr.Is4() {
+		// the container has no IPv6 address to send from
+		p.errf("sendto: Cannot assign requested address")
+		return 1
+	}
+	answers := addr.IsLoopback() || p.inHosts(addr)
+	quiet := opts['q'] != ""
+	killed := ctx
+	if deadline > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, deadline)
+		defer cancel()
+	}
+	sent, received := 0, 0
+	var rtts []time.Duration
+	for count == 0 || sent < count {
+		if deadline > 0 && time.Duration(sent)*interval >= deadline {
+			// the next request would go at or after the deadline
+			_ = p.Sleep(ctx, deadline)
+			break
+		}
+		if sent > 0 && p.Sleep(ctx, interval) != nil {
+			break
+		}
+		sent++
+		if !answers {
+			continue
+		}
+		received++
+		rtts = append(rtts, pingRTT)
+		if quiet {
+			continue
+		}
+		if _, err := fmt.Fprintf(p.Stdout, "%d bytes from %s: seq=%d ttl=64 time=%s ms\n", size+8, addr, sent-1, millis(pingRTT)); err != nil {
+			return 1
+		}
+	}
+	if !answers && ctx.Err() == nil {
+		_ = p.Sleep(ctx, wait) // waiting for a reply that never comes
+	}
+	if killed.Err() != nil {
+		return 128 + int(syscall.SIGTERM)
+	}
+	fmt.Fprintf(p.Stdout, "\n--- %s ping statistics ---\n", host)
+	loss := 0
+	if sent > 0 {
+		loss = (sent - received) * 100 / sent
+	}
+	fmt.Fprintf(p.Stdout, "%d packets transmitted, %d packets received, %d%% packet loss\n", sent, received, loss)
+	if received == 0 {
+		return 1
+	}
+	lo, hi, sum := rtts[0], rtts[0], time.Duration(0)
+	for _, d := range rtts {
+		lo, hi, sum = min(lo, d), max(hi, d), sum+d
+	}
+	fmt.Fprintf(p.Stdout, "round-trip min/avg/max = %s/%s/%s ms\n", millis(lo), millis(sum/time.Duration(len(rtts))), millis(hi))
+	return 0
+}
+
+// millis is d in milliseconds with three decimals, as ping prints it.
+func millis(d time.Duration) string {
+	us := d.Microseconds()
+	return fmt.Sprintf("%d.%03d", us/1000, us%1000)
+}
+
+// resolveHost finds host's address as busybox's resolver does here: an
+// IPv4 address in any form inet_aton takes ("127.1"), or the first entry
+// of /etc/hosts that names it (any case).
+func (p *Proc) resolveHost(host string) (netip.Addr, bool) {
+	if a, ok := parseInetAton(host); ok {
+		return a, true
+	}
+	if a, err := netip.ParseAddr(host); err == nil {
+		return a, true
+	}
+	var found netip.Addr
+	p.hostsEntries(func(a netip.Addr, names []string) bool {
+		for _, n := range names {
+			if strings.EqualFold(n, host) {
+				found = a
+				return false
+			}
+		}
+		return true
+	})
+	return found, found.IsValid()
+}
+
+// inHosts reports whether addr is an address of /etc/hosts.
+func (p *Proc) inHosts(addr netip.Addr) bool {
+	in := false
+	p.hostsEntries(func(a netip.Addr, _ []string) bool {
+		in = a == addr
+		return !in
+	})
+	return in
+}
+
+// hostsEntries calls fn with each entry of /etc/hosts until it returns
+// false.
+func (p *Proc) hostsEntries(fn func(addr netip.Addr, names []string) bool) {
+	f, err := p.FS.Open("/etc/hosts")
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(io.LimitReader(f, 1<<20))
+	for sc.Scan() {
+		line, _, _ := strings.Cut(sc.Text(), "#")
+		fields := strings.Fields(line)
+		if len(fields) < 2 {
+			continue
+		}
+		a, err := netip.ParseAddr(fields[0])
+		if err != nil {
+			continue
+		}
+		if !fn(a, fields[1:]) {
+			return
+		}
+	}
+}
+
+// parseInetAton reads an IPv4 address as inet_aton does: one to four
+// parts, decimal, octal (0...) or hex (0x...), the last filling the bytes
+// left ("127.1" is 127.0.0.1).
+func parseInetAton(s string) (netip.Addr, bool) {
+	parts := strings.Split(s, ".")
+	if len(parts) > 4 {
+		return netip.Addr{}, false
+	}
+	vals := make([]uint64, len(parts))
+	for i, part := range parts {
+		base := 10
+		switch {
+		case len(part) > 2 && (part[:2] == "0x" || part[:2] == "0X"):
+			part, base = part[2:], 16
+		case len(part) > 1 && part[0] == '0':
+			part, base = part[1:], 8
+		}
+		v, err := strconv.ParseUint(part, base, 32)
+		if err != nil {
+			return netip.Addr{}, false
+		}
+		vals[i] = v
+	}
+	var ip uint64
+	for i, v := range vals[:len(vals)-1] {
+		if v > 255 {
+			return netip.Addr{}, false
+		}
+		ip |= v << (24 - 8*i)
+	}
+	last := vals[len(vals)-1]
+	if last >= 1<<(8*(5-len(vals))) {
+		return netip.Addr{}, false
+	}
+	ip |= last
+	return netip.AddrFrom4([4]byte{byte(ip >> 24), byte(ip >> 16), byte(ip >> 8), byte(ip)}), true
+}
