@@ -186,7 +186,6 @@ func matchTemplate(template, path string) bool {
 // its reason; every target on the mock (TestMock, TestMockSSH) skips them.
 func mockSkips() map[string]string {
 	return map[string]string{
-		"containers/delete/link-alias":           "the mock has no legacy links: it keeps HostConfig.Links but registers no alias, and refuses every link=1 removal",
 		"containers/logs/details":                "the mock ignores logs' details parameter and log-opts labels: no attributes before the lines",
 		"containers/stats/once-with-cpu-percent": "the mock's stream=false sample has an empty precpu_stats: it takes no earlier sample, as dockerd does",
 		"images/import/from-url":                 "the mock imports from the request body only (fromSrc=-), not from a URL",

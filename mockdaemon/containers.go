@@ -346,7 +346,7 @@ func (c *container) inspect(ver apiVersion) map[string]any {
 		"ProcessLabel":    "",
 		"AppArmorProfile": "",
 		"ExecIDs":         nilIfEmpty(c.execIDs),
-		"HostConfig":      c.host,
+		"HostConfig":      c.d.hostConfigShownLocked(c),
 		"GraphDriver":     map[string]any{"Name": "overlay2", "Data": map[string]string{"MergedDir": "/var/lib/docker/overlay2/" + c.id + "/merged", "UpperDir": "/var/lib/docker/overlay2/" + c.id + "/diff", "WorkDir": "/var/lib/docker/overlay2/" + c.id + "/work"}},
 		"Mounts":          c.mountsJSON(),
 		"Config":          c.config,
@@ -459,7 +459,7 @@ func (d *Daemon) containerSummaryLocked(c *container, size bool, ver apiVersion)
 		n, _ := strconv.Atoi(num)
 		ports = append(ports, map[string]any{"PrivatePort": n, "Type": proto})
 	}
-	names := []string{c.name}
+	names := d.namesOfLocked(c)
 	cmd := c.path
 	for _, a := range c.args { // dockerd quotes an argument with a space, naively
 		if strings.Contains(a, " ") {
@@ -771,6 +771,10 @@ func (d *Daemon) newContainerLocked(im *image, body createBody, hc hostConfig, n
 	if other, ok := d.names[name]; ok {
 		return nil, errConflict(fmt.Sprintf("Conflict. The container name %q is already in use by container %q. You have to remove (or rename) that container to be able to reuse that name.", name, other))
 	}
+	links, err := d.resolveLinksLocked(hc)
+	if err != nil {
+		return nil, err
+	}
 	c := &container{
 		d:         d,
 		id:        id,
@@ -807,6 +811,7 @@ func (d *Daemon) newContainerLocked(im *image, body createBody, hc hostConfig, n
 	}
 	d.indexContainerLocked(c)
 	d.names[name] = id
+	d.registerLinksLocked(c, links)
 	d.prepareRootfsLocked(c)
 	d.events.emit("container", "create", id, c.eventAttrs())
 	return c, nil

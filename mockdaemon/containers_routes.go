@@ -38,6 +38,7 @@ func (d *Daemon) containerRoutes() []route {
 		{"GET", "/containers/{id}/attach/ws", "ContainerAttachWebsocket", d.containerAttachWS},
 		{"POST", "/containers/{id}/wait", "ContainerWait", d.containerWait},
 		{"DELETE", "/containers/{id}", "ContainerDelete", d.containerDelete},
+		{"DELETE", "/containers/{id}/{alias}", "ContainerDelete", d.containerDelete}, // a link's name, /parent/alias
 		{"HEAD", "/containers/{id}/archive", "ContainerArchiveInfo", d.archiveHead},
 		{"GET", "/containers/{id}/archive", "ContainerArchive", d.archiveGet},
 		{"PUT", "/containers/{id}/archive", "PutContainerArchive", d.archivePut},
@@ -173,15 +174,19 @@ func (d *Daemon) containerDelete(w http.ResponseWriter, r *http.Request) error {
 	ver := infoOf(r).version
 	force := boolParam(r, "force")
 	vols := boolParam(r, "v")
+	ref := r.PathValue("id")
+	if alias := r.PathValue("alias"); alias != "" {
+		ref += "/" + alias
+	}
 	if boolParam(r, "link") {
-		return errInvalid("Conflict, cannot remove the default link name of the container")
+		return d.containerUnlink(w, ref, ver)
 	}
 	var c *container
 	var p proc
 	var exited chan struct{}
 	if err := d.locked(func() error {
 		var err error
-		if c, err = d.getContainerLocked(r.PathValue("id")); err != nil {
+		if c, err = d.getContainerLocked(ref); err != nil {
 			return err
 		}
 		if c.removing {
@@ -271,6 +276,7 @@ func (d *Daemon) containerRename(w http.ResponseWriter, r *http.Request) error {
 		delete(d.names, old)
 		d.names[newName] = c.id
 		c.name = newName
+		d.renameLinksLocked(c, old)
 		d.events.emit("container", "rename", c.id, mergeAttrs(c.eventAttrs(), "oldName", old))
 		return nil
 	})

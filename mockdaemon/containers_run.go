@@ -81,6 +81,10 @@ func (d *Daemon) startLocked(c *container) error {
 		return err
 	}
 	d.joinSandboxLocked(c)
+	if f := d.linkFailureLocked(c); f != nil { // before the logger starts
+		d.leaveSandboxLocked(c)
+		return d.startFailedLocked(c, f)
+	}
 	initOn := c.host.Init != nil && *c.host.Init
 	spec := procSpec{
 		Argv:     append([]string{c.path}, c.args...),
@@ -203,6 +207,7 @@ func (d *Daemon) processEnvLocked(c *container, env []string, user string, tty b
 	if tty {
 		base = append(base, "TERM=xterm")
 	}
+	base = append(base, d.linkEnvLocked(c)...)
 	out := replaceOrAppendEnv(base, env)
 	if !slices.ContainsFunc(out, func(e string) bool { return strings.HasPrefix(e, "HOME=") }) {
 		out = append(out, "HOME="+homeOf(c.fs, user))
@@ -353,6 +358,7 @@ func (d *Daemon) removeLocked(c *container, removeVolumes bool) {
 	}
 	d.unindexContainerLocked(c)
 	delete(d.names, c.name)
+	d.forgetLinksLocked(c)
 	d.forgetExecsLocked(c)
 	d.releaseNetworksLocked(c)
 	d.detachVolumesLocked(c, removeVolumes)

@@ -75,6 +75,7 @@ type Daemon struct {
 	containers map[string]*container // by full id
 	ordered    []*container          // d.containers newest first (list order), kept incrementally
 	names      map[string]string     // "/name" -> id
+	links      linkIndex             // legacy links (containers_links.go)
 	execs      map[string]*execInst
 	execTicks  int // ticks of the exec collector run (collectExecsLocked)
 	images     *imageStore

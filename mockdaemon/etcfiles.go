@@ -30,6 +30,7 @@ func (d *Daemon) hostsFileLocked(c *container) string {
 		}
 		b.WriteString(ip + "\t" + name + "\n")
 	}
+	b.WriteString(d.linkHostsLocked(c))
 	for _, name := range c.netOrder() {
 		if ep := c.eps[name]; ep.active && ep.ip != "" {
 			host := c.config.Hostname
