@@ -185,12 +185,12 @@ func (d *Daemon) linkFailureLocked(c *container) *startFailure {
 	links := d.links.byParent[c.id]
 	for _, l := range links {
 		if !onBridge(l.child) {
-			return &startFailure{user: true, msg: "Cannot link to " + l.child.name + ", as it does not belong to the default network"}
+			return &startFailure{daemon: true, msg: "Cannot link to " + l.child.name + ", as it does not belong to the default network"}
 		}
 	}
 	for _, l := range links {
 		if !l.child.state.Running {
-			return &startFailure{user: true, msg: "Cannot link to a non running container: " + l.child.name + " AS " + l.name}
+			return &startFailure{daemon: true, msg: "Cannot link to a non running container: " + l.child.name + " AS " + l.name}
 		}
 	}
 	return nil

@@ -43,7 +43,7 @@ func parseSignal(s string, def int) (int, error) {
 // if AutoRemove; and returns the error.
 func (d *Daemon) startFailedLocked(c *container, f *startFailure) error {
 	err := errInternal(f.msg) // dockerd's own lookup of the user
-	if !f.user {
+	if !f.daemon {
 		err = errInvalid("failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: " + f.msg + ": unknown")
 	}
 	c.state.Error = err.Error()
@@ -101,12 +101,12 @@ func (d *Daemon) startLocked(c *container) error {
 	// program after; under an init, a program that cannot run is the
 	// init's to report.
 	f := checkStart(spec, false)
-	if f == nil || !f.user {
+	if f == nil || !f.daemon {
 		if c.files.log == "" && c.host.LogConfig.Type == "json-file" {
 			c.files.log = "/var/lib/docker/containers/" + c.id + "/" + c.id + "-json.log"
 		}
 	}
-	if f != nil && (f.user || !initOn) {
+	if f != nil && (f.daemon || !initOn) {
 		d.leaveSandboxLocked(c)
 		return d.startFailedLocked(c, f)
 	}

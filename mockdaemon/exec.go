@@ -179,7 +179,7 @@ func (d *Daemon) failExecLocked(e *execInst) {
 // execFailure is the error of an exec start that failed, as dockerd
 // answers it (a detached start) or writes it into the stream.
 func execFailure(f *startFailure) error {
-	if f.user {
+	if f.daemon {
 		return errInternal(f.msg)
 	}
 	return errInvalid("OCI runtime exec failed: exec failed: unable to start container process: " + f.msg + ": unknown")

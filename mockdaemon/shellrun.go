@@ -112,13 +112,14 @@ func lookupDB(f *memfs.FS, file string, match func([]string) bool) []string {
 	return nil
 }
 
-// startFailure is why a process cannot start. user is set when dockerd
-// itself refused (the user or group does not resolve): its message goes
-// to the client as it is. Otherwise runc refused, with msg in its words
+// startFailure is why a process cannot start. daemon is set when dockerd
+// itself refused, before the runtime and the logger (the user or group
+// does not resolve, a link's peer is not running): its message goes to
+// the client as it is, a 500. Otherwise runc refused, with msg in its words
 // ("exec: \"x\": executable file not found in $PATH") and the exit code
 // dockerd records.
 type startFailure struct {
-	user bool
+	daemon bool
 	msg  string
 	code int
 }
@@ -127,7 +128,7 @@ type startFailure struct {
 // directory is checked only for an exec: a container's start makes it.
 func checkStart(spec procSpec, exec bool) *startFailure {
 	if _, _, err := lookupUser(spec.FS, spec.User); err != nil {
-		return &startFailure{user: true, msg: err.Error()}
+		return &startFailure{daemon: true, msg: err.Error()}
 	}
 	if exec && spec.FS != nil {
 		if fi, err := spec.FS.Stat(spec.Dir); err != nil {
