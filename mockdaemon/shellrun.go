@@ -120,8 +120,8 @@ func lookupDB(f *memfs.FS, file string, match func([]string) bool) []string {
 // dockerd records.
 type startFailure struct {
 	daemon bool
-	msg  string
-	code int
+	msg    string
+	code   int
 }
 
 // checkStart reports why spec could not start, or nil. The working
