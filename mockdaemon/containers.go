@@ -10,12 +10,14 @@ import (
 	"time"
 
 	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
+	"github.com/dockwire/dockwire/mockdaemon/internal/shell"
 )
 
 // container is one container. Its fields are guarded by Daemon.mu except
 // where noted.
 type container struct {
 	d            *Daemon
+	pids         *shell.PIDs // the PID namespace of the current run: its processes and execs
 	id           string
 	name         string // with the leading '/'
 	created      time.Time

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
+	"github.com/dockwire/dockwire/mockdaemon/internal/shell"
 )
 
 var signals = map[string]int{
@@ -96,6 +97,7 @@ func (d *Daemon) startLocked(c *container) error {
 		TTY:      c.config.Tty,
 		PID1:     true,
 		Init:     initOn,
+		PIDs:     shell.NewPIDs(), // each run has its namespace, as runc makes one
 	}
 	// dockerd looks the user up before the logger starts, runc the
 	// program after; under an init, a program that cannot run is the
@@ -138,6 +140,7 @@ func (d *Daemon) startLocked(c *container) error {
 		spec.Stdout = gated(&logWriter{l: c.logs, stream: 1})
 		spec.Stderr = gated(&logWriter{l: c.logs, stream: 2})
 	}
+	c.pids = spec.PIDs
 	p := startProc(spec)
 	c.proc = p
 	term := c.term

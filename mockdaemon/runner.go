@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
+	"github.com/dockwire/dockwire/mockdaemon/internal/shell"
 )
 
 // procSpec is what a container's (or exec's) process is started with.
@@ -23,9 +24,10 @@ type procSpec struct {
 	Stdin    io.Reader // never nil; EOF when there is no stdin
 	Stdout   io.Writer
 	Stderr   io.Writer
-	TTY      bool // the streams are a terminal (test -t)
-	PID1     bool // the container's main process (Linux PID 1 signal rules)
-	Init     bool // run under an init (--init): PID 1 rules do not apply
+	TTY      bool        // the streams are a terminal (test -t)
+	PID1     bool        // the container's main process (Linux PID 1 signal rules)
+	Init     bool        // run under an init (--init): PID 1 rules do not apply
+	PIDs     *shell.PIDs // the container's PID namespace (ps, top, kill see its processes); nil: its own
 }
 
 // proc is a running process.

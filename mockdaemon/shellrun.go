@@ -37,6 +37,7 @@ func startShell(spec procSpec) proc {
 		GID:      gid,
 		TTY:      spec.TTY,
 		PID1:     spec.PID1 && !spec.Init,
+		PIDs:     spec.PIDs,
 	})
 	return shellProc{p}
 }
