@@ -187,7 +187,6 @@ func matchTemplate(template, path string) bool {
 func mockSkips() map[string]string {
 	return map[string]string{
 		"containers/logs/details":                "the mock ignores logs' details parameter and log-opts labels: no attributes before the lines",
-		"containers/stats/once-with-cpu-percent": "the mock's stream=false sample has an empty precpu_stats: it takes no earlier sample, as dockerd does",
 		"images/import/from-url":                 "the mock imports from the request body only (fromSrc=-), not from a URL",
 	}
 }
