@@ -186,7 +186,7 @@ func matchTemplate(template, path string) bool {
 // its reason; every target on the mock (TestMock, TestMockSSH) skips them.
 func mockSkips() map[string]string {
 	return map[string]string{
-		"containers/logs/details":                "the mock ignores logs' details parameter and log-opts labels: no attributes before the lines",
-		"images/import/from-url":                 "the mock imports from the request body only (fromSrc=-), not from a URL",
+		"containers/logs/details": "the mock ignores logs' details parameter and log-opts labels: no attributes before the lines",
+		"images/import/from-url":  "the mock imports from the request body only (fromSrc=-), not from a URL",
 	}
 }
