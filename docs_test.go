@@ -36,14 +36,14 @@ var packageElem = regexp.MustCompile(`^[a-z0-9_]+$`)
 // Go code) with two or more lowercase elements, like dial/ssh or
 // ./cmd/dockwire/... . File names (dial/doc.go), paths inside other paths
 // (/usr/src/internal/abi, example.com/m/cmd/x) and image names
-// (library/busybox, mockdaemon/noop:latest) are not package paths of the
+// (library/busybox, docker.io/library/busybox:latest) are not package paths of the
 // module and are left out.
 func packageRefs(text string, top map[string]bool) []string {
 	var refs []string
 	for _, loc := range pathRun.FindAllStringIndex(text, -1) {
 		run, after := text[loc[0]:loc[1]], text[loc[1]:]
 		if strings.HasPrefix(after, "@") || len(after) > 1 && after[0] == ':' && isTagChar(after[1]) {
-			continue // an image reference: mockdaemon/noop:latest, x/y@sha256:...
+			continue // an image reference: x/y:latest, x/y@sha256:...
 		}
 		// "./x" and "x/..." are paths even with one element.
 		run, dot := strings.CutPrefix(run, "./")
@@ -106,8 +106,8 @@ func textFileRefs(name string, src []byte, top map[string]bool) []docRef {
 // missingPackages returns a message for each ref whose path names nothing:
 // not a directory under root, nor under the root of the module holding the
 // file that names it (bench/ is a module of its own), nor a package of the
-// Go distribution (internal/poll), nor a directory a .gitignore beside it
-// declares generated (bench/results).
+// Go distribution (GOROOT/src/...), nor a directory a .gitignore beside it
+// declares generated (a results directory of bench).
 func missingPackages(root string, refs []docRef) []string {
 	var msgs []string
 	for _, r := range refs {

@@ -12,6 +12,6 @@
 //     from dockerd 20.10 (capture.sh, testdata/canned) in a child process.
 //   - progs: the minimal programs weighed, started and run end to end
 //     against the real daemon, each written with all three.
-//   - cmd/benchrun: the measurements that are not go test benchmarks, and
+//   - bench/cmd/benchrun: the measurements that are not go test benchmarks, and
 //     the report.
 package bench

@@ -5,7 +5,7 @@
 #   bench/run.sh                  everything; section 5 when DOCKWIRE_REAL_DOCKER_HOST is set
 #   ROUNDS=3 bench/run.sh         fewer interleaved rounds (default 6)
 #
-# Steps (raw outputs in bench/results/, which is not committed):
+# Steps (raw outputs in the results directory beside this script, made here, not committed):
 #   1. sizes         the programs of bench/progs built stripped; `go version -m` of each
 #   2. cold start    exec to first answered ping, 41 runs per client, against the canned server
 #   3+4. rounds      ROUNDS x (BenchmarkRoundTrip, then BenchmarkDemux), -count 1 each, so that
@@ -14,7 +14,7 @@
 #   3". profiles     CPU and allocation profiles of dockwire's ContainerInspect, ContainerList,
 #                    Events and Stats round trips (pprof -top tables)
 #   5. real daemon   `ps`, 200 MB logs and archive reads, under flock /tmp/dockwire-real.lock
-#   report           cmd/benchrun report -> ../BENCHMARKS.md
+#   report           bench/cmd/benchrun report -> ../BENCHMARKS.md
 set -euo pipefail
 export PATH=/usr/local/go/bin:$PATH
 cd "$(dirname "$0")"

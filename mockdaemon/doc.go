@@ -31,7 +31,7 @@
 // updates and rollbacks replace the tasks and move UpdateStatus through
 // dockerd's states. Without a swarm every swarm call answers dockerd's 503
 // "This node is not a swarm manager...". Plugins come from a small
-// catalogue (vieux/sshfs:latest with privileges, mockdaemon/noop:latest
+// catalogue (vieux/sshfs:latest with privileges, docker.io/mockdaemon/noop:latest
 // without), from POST /plugins/create, or from an emulated registry.
 // Config.Registries names the registry hosts the mock emulates in memory,
 // open or with credentials: a push there stores the image, a pull or

@@ -177,7 +177,7 @@ func (r *reporter) header() {
 	r.p("")
 	r.p("```sh")
 	r.p("eval \"$(scripts/dockerd.sh env)\" # optional: DOCKWIRE_REAL_DOCKER_HOST=... enables section 5")
-	r.p("bench/run.sh                     # writes BENCHMARKS.md; raw outputs in bench/results/")
+	r.p("bench/run.sh                     # writes BENCHMARKS.md; raw outputs beside run.sh, in results")
 	r.p("```")
 	r.p("")
 }
