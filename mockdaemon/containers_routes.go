@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -114,11 +115,14 @@ func (d *Daemon) containerList(w http.ResponseWriter, r *http.Request) error {
 		all = true
 	}
 	size := boolParam(r, "size")
-	for k := range f {
-		switch k {
-		case "ancestor", "before", "expose", "exited", "health", "id", "isolation", "is-task", "label", "label!", "name", "network", "publish", "since", "status", "volume":
-		default:
-			return errInvalidFilter(ver, k)
+	// dockerd's order of checks (its list's foldFilter): names, then each
+	// value that must parse.
+	if err := f.accept(ver, "ancestor", "before", "expose", "exited", "health", "id", "isolation", "is-task", "label", "label!", "name", "network", "publish", "since", "status", "volume"); err != nil {
+		return err
+	}
+	for _, v := range f.values("exited") {
+		if _, err := strconv.Atoi(v); err != nil {
+			return errInternal(err.Error())
 		}
 	}
 	for h := range f["health"] {
@@ -135,23 +139,44 @@ func (d *Daemon) containerList(w http.ResponseWriter, r *http.Request) error {
 			return errInvalidFilter(ver, "status="+s)
 		}
 	}
+	// is-task: "true" lists a swarm's task containers only, "false" the
+	// others; a value that is neither is refused.
+	isTask, taskFilter := false, f.has("is-task")
+	switch {
+	case f["is-task"]["true"]:
+		isTask = true
+	case taskFilter && !f["is-task"]["false"]:
+		return errInvalidFilter(ver, fmt.Sprintf("is-task=%v", f.values("is-task")))
+	}
+	if err := f.portFilter("publish"); err != nil {
+		return err
+	}
+	if err := f.portFilter("expose"); err != nil {
+		return err
+	}
 	out := []any{}
-	_ = d.locked(func() error {
+	err = d.locked(func() error {
+		// before and since name containers that must exist (dockerd
+		// answers 500 for one it does not find).
 		var beforeT, sinceT *time.Time
-		for v := range f["before"] {
-			if c, err := d.getContainerLocked(v); err == nil {
+		for _, bound := range []struct {
+			key string
+			t   **time.Time
+		}{{"before", &beforeT}, {"since", &sinceT}} {
+			for _, v := range f.values(bound.key) {
+				c, err := d.getContainerLocked(v)
+				if err != nil {
+					return errInternal("no such container " + v)
+				}
 				t := c.created
-				beforeT = &t
-			}
-		}
-		for v := range f["since"] {
-			if c, err := d.getContainerLocked(v); err == nil {
-				t := c.created
-				sinceT = &t
+				*bound.t = &t
 			}
 		}
 		for _, c := range d.ordered { // newest first; nothing is removed meanwhile
 			if !all && !c.state.Running && !f.has("status") {
+				continue
+			}
+			if taskFilter && isTask != (c.config.Labels["com.docker.swarm.task.id"] != "") {
 				continue
 			}
 			if beforeT != nil && !c.created.Before(*beforeT) || sinceT != nil && !c.created.After(*sinceT) {
@@ -167,6 +192,9 @@ func (d *Daemon) containerList(w http.ResponseWriter, r *http.Request) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
 	return writeJSON(w, http.StatusOK, out)
 }
 
@@ -225,7 +253,7 @@ func (d *Daemon) containerDelete(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (d *Daemon) containerPrune(w http.ResponseWriter, r *http.Request) error {
-	f, err := parseFilters(r)
+	f, err := pruneFilters(r, "until", "label", "label!")
 	if err != nil {
 		return err
 	}
@@ -292,7 +320,7 @@ func (d *Daemon) containerUpdate(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		return d.updateLocked(c, body)
+		return d.updateLocked(c, body, infoOf(r).version)
 	})
 	if err != nil {
 		return err

@@ -104,9 +104,7 @@ func (d *Daemon) startLocked(c *container) error {
 	// init's to report.
 	f := checkStart(spec, false)
 	if f == nil || !f.daemon {
-		if c.files.log == "" && c.host.LogConfig.Type == "json-file" {
-			c.files.log = "/var/lib/docker/containers/" + c.id + "/" + c.id + "-json.log"
-		}
+		c.startLogger()
 	}
 	if f != nil && (f.daemon || !initOn) {
 		d.leaveSandboxLocked(c)
@@ -513,8 +511,31 @@ func (d *Daemon) containerRestart(w http.ResponseWriter, r *http.Request) error 
 	})
 }
 
+// startLogger records what dockerd's json-file logger gives a container
+// when it starts: its LogPath (at a start, or at the first logs request
+// of a container that never ran, which starts a logger to read with).
+func (c *container) startLogger() {
+	if c.files.log == "" && c.host.LogConfig.Type == "json-file" {
+		c.files.log = "/var/lib/docker/containers/" + c.id + "/" + c.id + "-json.log"
+	}
+}
+
+// killSignal reads kill's ?signal= as dockerd does: a name, or any
+// number but 0 (a number Linux has no signal for is refused later, once
+// the container is found); "" is SIGKILL.
+func killSignal(s string) (int, error) {
+	if n, err := strconv.Atoi(s); err == nil && n != 0 {
+		return n, nil
+	}
+	return parseSignal(s, 9)
+}
+
+// linuxSignal reports whether Linux has the signal n: 1-31 and the
+// real-time ones, 34-64.
+func linuxSignal(n int) bool { return n >= 1 && n <= 31 || n >= 34 && n <= 64 }
+
 func (d *Daemon) containerKill(w http.ResponseWriter, r *http.Request) error {
-	sig, err := parseSignal(r.URL.Query().Get("signal"), 9)
+	sig, err := killSignal(r.URL.Query().Get("signal"))
 	if err != nil {
 		return err
 	}
@@ -524,6 +545,11 @@ func (d *Daemon) containerKill(w http.ResponseWriter, r *http.Request) error {
 		c, err := d.getContainerLocked(r.PathValue("id"))
 		if err != nil {
 			return err
+		}
+		if !linuxSignal(sig) {
+			// dockerd's message prints the signal as an unsigned number
+			return errInternal(wording(infoOf(r).version, "Cannot kill container: ", "cannot kill container: ") + r.PathValue("id") +
+				": The linux daemon does not support signal " + strconv.FormatUint(uint64(int64(sig)), 10))
 		}
 		if !c.state.Running {
 			return errConflict(wording(infoOf(r).version, "Cannot kill container: "+r.PathValue("id")+": Container "+c.id+" is not running",
