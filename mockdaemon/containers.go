@@ -898,11 +898,21 @@ func (d *Daemon) topLocked(c *container, psArgs string) (titles []string, procs 
 	if c.pids != nil {
 		// Every other process of the container's PID namespace: the
 		// programs its shells run, its execs and theirs. The host's ps
-		// numbers them in the host's PID space.
+		// numbers them in the host's PID space. Under the daemon's init
+		// (HostConfig.Init) that is PID 1, its program a child.
 		host := func(pid int) int { return c.pid + pid - 1 }
+		skip := 1
+		if c.host.Init != nil && *c.host.Init {
+			rows[0].cmd = "/sbin/docker-init -- " + cmd
+			host = func(pid int) int { return c.pid + pid }
+			skip = 0
+		}
 		for _, p := range c.pids.Processes() {
-			if p.PID == 1 {
+			if p.PID == skip {
 				continue
+			}
+			if p.PID == 1 && skip == 0 {
+				p.PPID = 0 // the init's child
 			}
 			user := "root"
 			if p.UID != 0 {

@@ -158,28 +158,37 @@ func (d *Daemon) containerList(w http.ResponseWriter, r *http.Request) error {
 	err = d.locked(func() error {
 		// before and since name containers that must exist (dockerd
 		// answers 500 for one it does not find).
-		var beforeT, sinceT *time.Time
+		var beforeID, sinceID string
 		for _, bound := range []struct {
 			key string
-			t   **time.Time
-		}{{"before", &beforeT}, {"since", &sinceT}} {
+			id  *string
+		}{{"before", &beforeID}, {"since", &sinceID}} {
 			for _, v := range f.values(bound.key) {
 				c, err := d.getContainerLocked(v)
 				if err != nil {
 					return errInternal("no such container " + v)
 				}
-				t := c.created
-				*bound.t = &t
+				*bound.id = c.id
 			}
 		}
-		for _, c := range d.ordered { // newest first; nothing is removed meanwhile
+		// dockerd walks its containers newest first, skipping until the
+		// before container and stopping at the since one; with a name or
+		// id filter it walks only the containers those match (so a
+		// before or since container outside them is never reached).
+		for _, c := range d.nameIDCandidatesLocked(f) {
+			if beforeID != "" {
+				if c.id == beforeID {
+					beforeID = ""
+				}
+				continue
+			}
+			if sinceID != "" && c.id == sinceID {
+				break
+			}
 			if !all && !c.state.Running && !f.has("status") {
 				continue
 			}
 			if taskFilter && isTask != (c.config.Labels["com.docker.swarm.task.id"] != "") {
-				continue
-			}
-			if beforeT != nil && !c.created.Before(*beforeT) || sinceT != nil && !c.created.After(*sinceT) {
 				continue
 			}
 			if !d.containerMatchesLocked(f, c) {
@@ -196,6 +205,39 @@ func (d *Daemon) containerList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, out)
+}
+
+// nameIDCandidatesLocked is what dockerd's list walks, newest first: every
+// container, or with name or id filters those they match (an id filter
+// value finds the one container it is a unique prefix of; names match
+// among those when ids are given); d.mu held.
+func (d *Daemon) nameIDCandidatesLocked(f filters) []*container {
+	if !f.has("name") && !f.has("id") {
+		return d.ordered // nothing is removed while d.mu is held
+	}
+	ids := map[string]bool{}
+	for _, v := range f.values("id") {
+		var found []string
+		for id := range d.containers {
+			if strings.HasPrefix(id, v) {
+				found = append(found, id)
+			}
+		}
+		if len(found) == 1 {
+			ids[found[0]] = true
+		}
+	}
+	var out []*container
+	for _, c := range d.ordered {
+		if f.has("id") && !ids[c.id] {
+			continue
+		}
+		if f.has("name") && !f.match("name", c.name) && !f.match("name", c.name[1:]) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 func (d *Daemon) containerDelete(w http.ResponseWriter, r *http.Request) error {

@@ -426,10 +426,10 @@ func (d *Daemon) stopCtx(ctx context.Context, c *container, sig int, timeout tim
 		c.stopping = true
 		c.manualStop = true
 		p, exited = c.proc, c.exited
-		c.pauseGate.resume()
 		if p != nil {
 			d.emitContainerLocked(c, "kill", "signal", strconv.Itoa(sig))
 		}
+		d.resumeForSignalLocked(c)
 		return nil
 	})
 	if p == nil {
@@ -511,6 +511,22 @@ func (d *Daemon) containerRestart(w http.ResponseWriter, r *http.Request) error 
 	})
 }
 
+// resumeForSignalLocked resumes c if it is paused, as dockerd does after
+// it sends a paused container its stop signal or SIGKILL (containerd's
+// resume: an unpause event); d.mu held.
+func (d *Daemon) resumeForSignalLocked(c *container) {
+	c.pauseGate.resume()
+	if !c.state.Paused {
+		return
+	}
+	c.state.Paused = false
+	c.state.Status = "running"
+	if pp, ok := c.proc.(interface{ Resume() }); ok {
+		pp.Resume()
+	}
+	d.emitContainerLocked(c, "unpause")
+}
+
 // startLogger records what dockerd's json-file logger gives a container
 // when it starts: its LogPath (at a start, or at the first logs request
 // of a container that never ran, which starts a logger to read with).
@@ -560,10 +576,13 @@ func (d *Daemon) containerKill(w http.ResponseWriter, r *http.Request) error {
 			c.manualStop = true
 			c.stopping = sig == 9
 		}
-		if sig == 9 {
-			c.pauseGate.resume()
-		}
 		d.emitContainerLocked(c, "kill", "signal", strconv.Itoa(sig))
+		// dockerd resumes a paused container after a SIGKILL, or after
+		// its stop signal (any signal when it has none configured), so
+		// that the signal is acted on.
+		if stop, err := parseSignal(c.config.StopSignal, 0); sig == 9 || c.config.StopSignal == "" || err == nil && stop == sig {
+			d.resumeForSignalLocked(c)
+		}
 		return nil
 	})
 	if err != nil {

@@ -72,10 +72,15 @@ func TestListFiltersLikeDockerd(t *testing.T) {
 		}
 		return out
 	}
+	// With a name or id filter dockerd walks only what they match: a
+	// since container outside them never stops the walk.
+	c.create("fl-b", map[string]any{"Image": "busybox", "Cmd": []string{"true"}, "Labels": map[string]string{"fl": "1"}})
+	assert.Equal(t, []string{"/fl-a"}, names("/containers/json?all=1&filters="+url.QueryEscape(`{"label":["fl"],"name":["fl-a"],"since":["fl-b"]}`)))
+	assert.Empty(t, names("/containers/json?all=1&filters="+url.QueryEscape(`{"label":["fl"],"since":["fl-b"]}`)))
 	task := url.QueryEscape(`{"label":["fl"],"is-task":["true"]}`)
 	notTask := url.QueryEscape(`{"label":["fl"],"is-task":["false"]}`)
 	assert.Empty(t, names("/containers/json?all=1&filters="+task), "no swarm task among them")
-	assert.Equal(t, []string{"/fl-a"}, names("/containers/json?all=1&filters="+notTask))
+	assert.Equal(t, []string{"/fl-b", "/fl-a"}, names("/containers/json?all=1&filters="+notTask))
 }
 
 // TestNetworkDanglingAt141: dockerd 20.10 filters the network list it

@@ -57,3 +57,68 @@ func TestLifecycleEdgesLikeDockerd(t *testing.T) {
 	assert.Equal(t, "sleep 300", top.Processes[1][7])
 	assert.Equal(t, top.Processes[0][1], top.Processes[1][2], "the sleep's parent is the shell")
 }
+
+// TestSignalsResumePaused: dockerd resumes a paused container after it
+// sends its stop signal (any signal when none is configured) or SIGKILL,
+// so a stop of a paused container lets its trap run, and a kill of one
+// leaves it running when the signal is dropped.
+func TestSignalsResumePaused(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	state := func(id string) (status string, code float64, paused bool) {
+		r := c.do("GET", "/v1.41/containers/"+id+"/json", nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		var m struct {
+			State struct {
+				Status   string
+				ExitCode float64
+				Paused   bool
+			}
+		}
+		require.NoError(t, json.Unmarshal(r.body, &m))
+		return m.State.Status, m.State.ExitCode, m.State.Paused
+	}
+	run := func(name string, cfg map[string]any) string {
+		id := c.create(name, cfg)
+		require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+id+"/start", nil).status)
+		t.Cleanup(func() { c.do("DELETE", "/v1.41/containers/"+id+"?force=1", nil) })
+		return id
+	}
+	trap := run("pz-trap", map[string]any{"Image": "busybox", "StopTimeout": 5, "Cmd": []string{"sh", "-c", "trap 'echo got-term; exit 3' TERM; echo ready; while :; do sleep 0.1; done"}})
+	time.Sleep(100 * time.Millisecond) // the trap is set
+	require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+trap+"/pause", nil).status)
+	require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+trap+"/stop", nil).status)
+	status, code, _ := state(trap)
+	assert.Equal(t, "exited", status)
+	assert.EqualValues(t, 3, code, "the trap ran: not killed after the timeout")
+
+	sleeper := run("pz-sleep", map[string]any{"Image": "busybox", "Cmd": []string{"sleep", "300"}})
+	require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+sleeper+"/pause", nil).status)
+	require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+sleeper+"/kill?signal=USR1", nil).status)
+	status, _, paused := state(sleeper)
+	assert.Equal(t, "running", status, "PID 1 drops USR1; the container was resumed")
+	assert.False(t, paused)
+
+	stopsig := run("pz-stopsig", map[string]any{"Image": "busybox", "StopSignal": "USR2", "Cmd": []string{"sleep", "300"}})
+	require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+stopsig+"/pause", nil).status)
+	require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+stopsig+"/kill?signal=USR1", nil).status)
+	status, _, paused = state(stopsig)
+	assert.Equal(t, "paused", status, "a signal other than its stop signal leaves it paused")
+	assert.True(t, paused)
+}
+
+// TestTopUnderInit: with HostConfig.Init, top shows the daemon's init as
+// the container's first process and the program as its child.
+func TestTopUnderInit(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.create("top-init", map[string]any{"Image": "busybox", "Cmd": []string{"sleep", "300"}, "HostConfig": map[string]any{"Init": true}})
+	require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+id+"/start", nil).status)
+	t.Cleanup(func() { c.do("DELETE", "/v1.41/containers/"+id+"?force=1", nil) })
+	var top struct{ Processes [][]string }
+	r := c.do("GET", "/v1.41/containers/"+id+"/top", nil)
+	require.Equal(t, 200, r.status, "%s", r.body)
+	require.NoError(t, json.Unmarshal(r.body, &top))
+	require.Len(t, top.Processes, 2, "%v", top.Processes)
+	assert.Equal(t, "/sbin/docker-init -- sleep 300", top.Processes[0][7])
+	assert.Equal(t, "sleep 300", top.Processes[1][7])
+	assert.Equal(t, top.Processes[0][1], top.Processes[1][2], "the program's parent is the init")
+}

@@ -89,9 +89,19 @@ func genQueries(r *rand.Rand, i int) Sequence {
 	}
 
 	// Networks.
+	// Each with a subnet of its own (10.214.250.0/24-253.0/24 in /26s; the
+	// generated containers take 10.214.0-249): with the address pools'
+	// choices equal, a list dockerd gives in map order compares sorted.
+	subnet := func(k int) string {
+		j := (2*i + k) % 16
+		return fmt.Sprintf("10.214.%d.%d/26", 250+j/4, j%4*64)
+	}
+	ipam := func(k int) map[string]any {
+		return map[string]any{"Config": []any{map[string]any{"Subnet": subnet(k)}}}
+	}
 	seq.Steps = append(seq.Steps,
-		step("POST", "/networks/create", body(map[string]any{"Name": "{{name}}-n1", "Labels": labelsMark}), "n1", ".Id"),
-		step("POST", "/networks/create", body(map[string]any{"Name": "{{name}}-n2", "Internal": true, "Labels": labelsMark}), "n2", ".Id"),
+		step("POST", "/networks/create", body(map[string]any{"Name": "{{name}}-n1", "IPAM": ipam(0), "Labels": labelsMark}), "n1", ".Id"),
+		step("POST", "/networks/create", body(map[string]any{"Name": "{{name}}-n2", "IPAM": ipam(1), "Internal": true, "Labels": labelsMark}), "n2", ".Id"),
 		step("POST", "/networks/{{n1}}/connect", body(map[string]any{"Container": "{{b}}"})))
 	nf := map[string][]string{
 		"driver":   {"bridge", "overlay", "nosuch"},
@@ -144,8 +154,9 @@ func filters(r *rand.Rand, f map[string][]string, k int) string {
 		vals := f[n]
 		v := []string{pick(r, vals...)}
 		// before and since take one container or image: dockerd keeps
-		// whichever of several its map gives last.
-		if len(vals) > 1 && n != "before" && n != "since" && chance(r, 0.25) {
+		// whichever of several its map gives last; an error naming
+		// several values of dangling lists them in map order.
+		if len(vals) > 1 && n != "before" && n != "since" && n != "dangling" && chance(r, 0.25) {
 			if w := pick(r, vals...); w != v[0] {
 				v = append(v, w)
 			}
