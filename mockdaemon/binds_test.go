@@ -86,3 +86,39 @@ func TestBindMissingSource(t *testing.T) {
 	require.Equal(t, 200, r.status, "wait: %s", r.body)
 	assert.FileExists(t, filepath.Join(src, "f"))
 }
+
+// TestBindNestedMountsAndSymlinks: a volume and a file bind whose
+// destinations lie inside a bound host directory get their mount points
+// made on the host, as runc makes them, and hold what is written there;
+// a symbolic link in the bound directory resolves in the container (an
+// absolute one from its root, so /data/abs -> /etc/hostname reads the
+// container's hostname; a relative one from its directory, ".." past
+// the mount going up the container's tree), never to the host's files
+// outside the source.
+func TestBindNestedMountsAndSymlinks(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{HostBinds: true})
+	dir := t.TempDir()
+	outside := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(outside, "secret"), []byte("secret\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "f"), []byte("hello\n"), 0o644))
+	for name, target := range map[string]string{"abs": "/etc/hostname", "rel": "../../../../etc/hostname",
+		"root": "/", "host": filepath.Join(outside, "secret"), "up": "f"} {
+		require.NoError(t, os.Symlink(target, filepath.Join(dir, name)))
+	}
+	id := c.create("", map[string]any{"Image": "busybox", "Hostname": "inside",
+		"Cmd": []string{"sh", "-c", "echo v > /data/sub/y; ls /data/sub; cat /data/abs /data/rel /data/up /data/d/filemnt; " +
+			"ls /data/root/data/sub; cat /data/host; echo rc=$?"},
+		"HostConfig": map[string]any{"Binds": []string{dir + ":/data", "nested:/data/sub", dir + "/f:/data/d/filemnt"}}})
+	r := c.do("POST", "/v1.41/containers/"+id+"/start", nil)
+	require.Equal(t, 204, r.status, "start: %s", r.body)
+	require.Equal(t, 200, c.do("POST", "/v1.41/containers/"+id+"/wait", nil).status)
+	logs := demux(t, c.do("GET", "/v1.41/containers/"+id+"/logs?stdout=1&stderr=1", nil).body)
+	assert.Equal(t, "y\ninside\ninside\nhello\nhello\ny\ncat: can't open '/data/host': No such file or directory\nrc=1\n", logs)
+
+	assert.DirExists(t, filepath.Join(dir, "sub"), "the volume's mount point is made on the host")
+	assert.NoFileExists(t, filepath.Join(dir, "sub", "y"), "what is written there goes to the volume")
+	assert.FileExists(t, filepath.Join(dir, "d", "filemnt"), "a file's mount point is a file on the host")
+	b, err := os.ReadFile(filepath.Join(outside, "secret"))
+	require.NoError(t, err)
+	assert.Equal(t, "secret\n", string(b))
+}
