@@ -3,6 +3,7 @@ package mockdaemon_test
 import (
 	"archive/tar"
 	"bytes"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -121,4 +122,41 @@ func TestBindNestedMountsAndSymlinks(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(outside, "secret"))
 	require.NoError(t, err)
 	assert.Equal(t, "secret\n", string(b))
+}
+
+// TestBindNestedInReadOnlyBind: a mount whose mount point would have to
+// be made inside a read-only bind is created, and fails its start as
+// runc's mkdir (or open, for a file) does there: a 500 with runc's words,
+// State.Error and exit code 128. One whose mount point is there already
+// mounts.
+func TestBindNestedInReadOnlyBind(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{HostBinds: true})
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "f"), []byte("f\n"), 0o644))
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "there"), 0o755))
+	for _, tc := range []struct{ bind, op, dst string }{
+		{"vol:/data/sub", "mkdir", "/data/sub"},
+		{dir + "/f:/data/newfile", "open", "/data/newfile"},
+	} {
+		id := c.create("", map[string]any{"Image": "busybox", "Cmd": []string{"true"},
+			"HostConfig": map[string]any{"Binds": []string{dir + ":/data:ro", tc.bind}}})
+		r := c.do("POST", "/v1.41/containers/"+id+"/start", nil)
+		assert.Equal(t, 500, r.status, "%s: %s", tc.bind, r.body)
+		assert.Contains(t, r.message(), "error mounting")
+		assert.Contains(t, r.message(), "to rootfs at \""+tc.dst+"\": "+tc.op+" /var/lib/docker/overlay2/"+id+"/merged"+tc.dst+": read-only file system: unknown")
+		var info struct {
+			State struct {
+				Error    string
+				ExitCode int
+			}
+		}
+		require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/containers/"+id+"/json", nil).body, &info))
+		assert.Equal(t, r.message(), info.State.Error)
+		assert.Equal(t, 128, info.State.ExitCode)
+	}
+	assert.NoDirExists(t, filepath.Join(dir, "sub"), "nothing made in the read-only bind")
+
+	id := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "echo v > /data/there/y; cat /data/there/y"},
+		"HostConfig": map[string]any{"Binds": []string{dir + ":/data:ro", "vol2:/data/there"}}})
+	assert.Equal(t, "v\n", demux(t, c.do("GET", "/v1.41/containers/"+id+"/logs?stdout=1", nil).body), "a mount point already there mounts")
 }
