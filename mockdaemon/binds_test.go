@@ -97,7 +97,7 @@ func TestBindMissingSource(t *testing.T) {
 // the mount going up the container's tree), never to the host's files
 // outside the source.
 func TestBindNestedMountsAndSymlinks(t *testing.T) {
-	_, c := newClient(t, mockdaemon.Config{HostBinds: true})
+	d, c := newClient(t, mockdaemon.Config{HostBinds: true})
 	dir := t.TempDir()
 	outside := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(outside, "secret"), []byte("secret\n"), 0o644))
@@ -118,6 +118,11 @@ func TestBindNestedMountsAndSymlinks(t *testing.T) {
 
 	assert.DirExists(t, filepath.Join(dir, "sub"), "the volume's mount point is made on the host")
 	assert.NoFileExists(t, filepath.Join(dir, "sub", "y"), "what is written there goes to the volume")
+	rec := serve(d, "PUT", "/v1.41/containers/"+id+"/archive?path=/data", tarOf(t, map[string]string{"sub/put.txt": "put\n", "d/new.txt": "new\n"}))
+	require.Equal(t, 200, rec.Code, "PUT archive: %s", rec.Body)
+	assert.NoFileExists(t, filepath.Join(dir, "sub", "put.txt"), "an archive across the mount point lands in the volume")
+	assert.Equal(t, "put\n", tarFile(t, c.do("GET", "/v1.41/containers/"+id+"/archive?path=/data/sub/put.txt", nil).body, "put.txt"))
+	assert.FileExists(t, filepath.Join(dir, "d", "new.txt"))
 	assert.FileExists(t, filepath.Join(dir, "d", "filemnt"), "a file's mount point is a file on the host")
 	b, err := os.ReadFile(filepath.Join(outside, "secret"))
 	require.NoError(t, err)

@@ -365,13 +365,12 @@ func (l *hostLoc) copyTo(w io.Writer, size int64) error {
 	return err
 }
 
-// extractHost writes one tar entry, named relative to l, on the host, as
-// extractOne does in memory; dst is the extraction's destination, which
-// hard links resolve from.
-func (f *FS) extractHost(l *hostLoc, hdr *tar.Header, data []byte, noOverwrite bool, dst string) error {
-	rel := path.Join(l.rel, path.Clean("/" + hdr.Name)[1:])
-	name := path.Join(dst, hdr.Name)
-	if rel == l.m.host.name { // the mount point itself
+// extractHost writes one tar entry, named name, at l on the host (its
+// parent there already), as extractOne does in memory; dst is the
+// extraction's destination, which hard links resolve from.
+func (f *FS) extractHost(l *hostLoc, hdr *tar.Header, data []byte, noOverwrite bool, dst, name string) error {
+	rel := l.rel
+	if l.isRoot() { // the mount point itself
 		if hdr.Typeflag == tar.TypeDir {
 			return nil
 		}
@@ -382,9 +381,6 @@ func (f *FS) extractHost(l *hostLoc, hdr *tar.Header, data []byte, noOverwrite b
 	}
 	r := l.m.host.root
 	fail := func(err error) error { return perr("extract", name, hostErrno(err)) }
-	if err := r.MkdirAll(path.Dir(rel), 0o755); err != nil {
-		return fail(err)
-	}
 	isDir := hdr.Typeflag == tar.TypeDir
 	if old, err := r.Lstat(rel); err == nil {
 		switch {

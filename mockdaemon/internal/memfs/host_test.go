@@ -162,8 +162,11 @@ func TestHostMountSymlinksResolveInTheFS(t *testing.T) {
 	require.NoError(t, f.WriteTar(&buf, "/data/abs"))
 	assert.Equal(t, "abs->/etc/hostname(symlink)", tarNames(t, buf.Bytes()), "the archive of a link is the link")
 
-	// an archive extracted into the mount stays inside the source
-	assert.ErrorIs(t, f.ExtractTar(tarOf(t, "dirlink/x", "x"), "/data", false), fs.ErrPermission)
+	// an archive extracted into the mount resolves its links from its
+	// destination, as everywhere in the FS: the host path is not there
+	assert.ErrorIs(t, f.ExtractTar(tarOf(t, "dirlink/x", "x"), "/data", false), fs.ErrNotExist)
+	require.NoError(t, f.ExtractTar(tarOf(t, "root/x", "x"), "/data", false))
+	assert.Equal(t, "x", hostRead(t, filepath.Join(dir, "x")), "a link to / is the destination")
 	assert.Equal(t, "secret", hostRead(t, filepath.Join(outside, "secret")))
 	ents, err := os.ReadDir(outside)
 	require.NoError(t, err)
@@ -196,6 +199,12 @@ func TestMountsInsideAHostMount(t *testing.T) {
 	require.NoError(t, f.MountHost("/data/other", other, false))
 	assert.Equal(t, "other", read(t, f, "/data/other/o"))
 	assert.DirExists(t, filepath.Join(dir, "other"))
+
+	require.NoError(t, f.ExtractTar(tarOf(t, "sub/vol/z", "z"), "/data", false))
+	assert.Equal(t, "z", read(t, vol, "/z"), "an archive extracted across the mount point lands in the mount")
+	assert.NoFileExists(t, filepath.Join(dir, "sub", "vol", "z"))
+	require.NoError(t, f.ExtractTar(tarOf(t, "new/dir/w", "w"), "/data", false))
+	assert.Equal(t, "w", hostRead(t, filepath.Join(dir, "new", "dir", "w")), "its directories are made on the host")
 
 	require.NoError(t, f.Unmount("/data/sub/vol"))
 	_, err := f.Stat("/data/sub/vol/y")

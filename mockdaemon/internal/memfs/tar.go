@@ -507,7 +507,11 @@ func (f *FS) extractOne(dst string, hdr *tar.Header, data []byte, shared, noOver
 	root := dw.target
 	switch {
 	case dw.host != nil:
-		return f.extractHost(dw.host, hdr, data, noOverwrite, dst)
+		if fi, err := dw.host.m.host.root.Stat(dw.host.rel); err != nil {
+			return dw.host.err("extract", dst, err)
+		} else if !fi.IsDir() {
+			return perr("extract", dst, syscall.ENOTDIR)
+		}
 	case root.n == nil:
 		return perr("extract", dst, fs.ErrNotExist)
 	case !root.n.isDir():
@@ -523,9 +527,11 @@ func (f *FS) extractOne(dst string, hdr *tar.Header, data []byte, shared, noOver
 		if err != nil {
 			return err
 		}
-		if w.host != nil { // the rest is on the host
-			return f.extractHost(w.host, &tar.Header{Name: strings.Join(comps[i+1:], "/"), Typeflag: hdr.Typeflag,
-				Linkname: hdr.Linkname, Mode: hdr.Mode, Uid: hdr.Uid, Gid: hdr.Gid, ModTime: hdr.ModTime}, data, noOverwrite, dst)
+		if w.host != nil { // a directory on the host, made if missing
+			if err := w.host.mkdirOne(name, 0o755); err != nil {
+				return err
+			}
+			continue
 		}
 		switch {
 		case w.target.n == nil:
@@ -541,11 +547,8 @@ func (f *FS) extractOne(dst string, hdr *tar.Header, data []byte, shared, noOver
 	if err != nil {
 		return err
 	}
-	if w.host != nil { // the mount point itself
-		if hdr.Typeflag == tar.TypeDir {
-			return nil
-		}
-		return perr("extract", name, syscall.EBUSY)
+	if w.host != nil {
+		return f.extractHost(w.host, hdr, data, noOverwrite, dst, name)
 	}
 	if f.readOnly(w.parent) {
 		return perr("extract", name, syscall.EROFS)
