@@ -61,9 +61,12 @@ type namedRoute struct {
 
 // cutNamed splits a template at its {var...} element, if it has one.
 func cutNamed(rt route) (namedRoute, bool) {
-	start := strings.Index(rt.path, "{")
 	end := strings.Index(rt.path, "...}")
-	if start < 0 || end < start {
+	if end < 0 {
+		return namedRoute{}, false
+	}
+	start := strings.LastIndex(rt.path[:end], "{")
+	if start < 0 {
 		return namedRoute{}, false
 	}
 	nr := namedRoute{route: rt, prefix: rt.path[:start], name: rt.path[start+1 : end], suffix: rt.path[end+len("...}"):]}
