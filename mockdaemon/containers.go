@@ -105,8 +105,8 @@ func (d *Daemon) unindexContainerLocked(c *container) {
 
 // getContainerLocked resolves a full id, a name or a unique id prefix.
 func (d *Daemon) getContainerLocked(ref string) (*container, error) {
-	if ref == "" {
-		return nil, noSuchContainer(ref)
+	if ref == "" { // DELETE /containers/ names none
+		return nil, errInvalid(`invalid name or ID supplied: ""`)
 	}
 	if c, ok := d.containers[ref]; ok {
 		return c, nil

@@ -20,30 +20,49 @@ func (d *Daemon) containerRoutes() []route {
 		{"GET", "/containers/json", "ContainerList", d.containerList},
 		{"POST", "/containers/create", "ContainerCreate", d.containerCreate},
 		{"POST", "/containers/prune", "ContainerPrune", d.containerPrune},
-		{"GET", "/containers/{id}/json", "ContainerInspect", d.containerInspect},
-		{"GET", "/containers/{id}/top", "ContainerTop", d.containerTop},
-		{"GET", "/containers/{id}/logs", "ContainerLogs", d.containerLogs},
-		{"GET", "/containers/{id}/changes", "ContainerChanges", d.containerChanges},
-		{"GET", "/containers/{id}/export", "ContainerExport", d.containerExport},
-		{"GET", "/containers/{id}/stats", "ContainerStats", d.containerStats},
-		{"POST", "/containers/{id}/resize", "ContainerResize", d.containerResize},
-		{"POST", "/containers/{id}/start", "ContainerStart", d.containerStart},
-		{"POST", "/containers/{id}/stop", "ContainerStop", d.containerStop},
-		{"POST", "/containers/{id}/restart", "ContainerRestart", d.containerRestart},
-		{"POST", "/containers/{id}/kill", "ContainerKill", d.containerKill},
-		{"POST", "/containers/{id}/update", "ContainerUpdate", d.containerUpdate},
-		{"POST", "/containers/{id}/rename", "ContainerRename", d.containerRename},
-		{"POST", "/containers/{id}/pause", "ContainerPause", d.containerPause},
-		{"POST", "/containers/{id}/unpause", "ContainerUnpause", d.containerUnpause},
-		{"POST", "/containers/{id}/attach", "ContainerAttach", d.containerAttach},
-		{"GET", "/containers/{id}/attach/ws", "ContainerAttachWebsocket", d.containerAttachWS},
-		{"POST", "/containers/{id}/wait", "ContainerWait", d.containerWait},
-		{"DELETE", "/containers/{id}", "ContainerDelete", d.containerDelete},
-		{"DELETE", "/containers/{id}/{alias}", "ContainerDelete", d.containerDelete}, // a link's name, /parent/alias
-		{"HEAD", "/containers/{id}/archive", "ContainerArchiveInfo", d.archiveHead},
-		{"GET", "/containers/{id}/archive", "ContainerArchive", d.archiveGet},
-		{"PUT", "/containers/{id}/archive", "PutContainerArchive", d.archivePut},
+		{"GET", "/containers/{id...}/json", "ContainerInspect", d.containerInspect},
+		{"GET", "/containers/{id...}/top", "ContainerTop", d.containerTop},
+		{"GET", "/containers/{id...}/logs", "ContainerLogs", d.containerLogs},
+		{"GET", "/containers/{id...}/changes", "ContainerChanges", d.containerChanges},
+		{"GET", "/containers/{id...}/export", "ContainerExport", d.containerExport},
+		{"GET", "/containers/{id...}/stats", "ContainerStats", d.containerStats},
+		{"POST", "/containers/{id...}/resize", "ContainerResize", d.containerResize},
+		{"POST", "/containers/{id...}/start", "ContainerStart", d.containerStart},
+		{"POST", "/containers/{id...}/stop", "ContainerStop", d.containerStop},
+		{"POST", "/containers/{id...}/restart", "ContainerRestart", d.containerRestart},
+		{"POST", "/containers/{id...}/kill", "ContainerKill", d.containerKill},
+		{"POST", "/containers/{id...}/update", "ContainerUpdate", d.containerUpdate},
+		{"POST", "/containers/{id...}/rename", "ContainerRename", d.containerRename},
+		{"POST", "/containers/{id...}/pause", "ContainerPause", d.containerPause},
+		{"POST", "/containers/{id...}/unpause", "ContainerUnpause", d.containerUnpause},
+		{"POST", "/containers/{id...}/attach", "ContainerAttach", d.containerAttach},
+		{"GET", "/containers/{id...}/attach/ws", "ContainerAttachWebsocket", d.containerAttachWS},
+		{"POST", "/containers/{id...}/wait", "ContainerWait", d.containerWait},
+		{"DELETE", "/containers/{id...}", "ContainerDelete", d.containerDelete},
+		{"HEAD", "/containers/{id...}/archive", "ContainerArchiveInfo", d.archiveHead},
+		{"GET", "/containers/{id...}/archive", "ContainerArchive", d.archiveGet},
+		{"PUT", "/containers/{id...}/archive", "PutContainerArchive", d.archivePut},
+		// routes dockerd keeps without an operation of the API reference:
+		// the copy of API < 1.20 (gone since 1.24) and checkpoints, which
+		// need an experimental daemon (the DELETE takes a one-element name)
+		{"POST", "/containers/{id...}/copy", "ContainerCopy", containerCopy},
+		{"GET", "/containers/{id...}/checkpoints", "CheckpointList", experimentalOnly},
+		{"POST", "/containers/{id...}/checkpoints", "CheckpointCreate", experimentalOnly},
+		{"DELETE", "/containers/{id}/checkpoints/{checkpoint}", "CheckpointDelete", experimentalOnly},
 	}
+}
+
+// containerCopy answers POST /containers/{id}/copy as dockerd does for
+// any API version it serves: a bare 404.
+func containerCopy(w http.ResponseWriter, _ *http.Request) error {
+	w.WriteHeader(http.StatusNotFound)
+	return nil
+}
+
+// experimentalOnly answers a route of an experimental daemon's, as a
+// daemon without experimental features does.
+func experimentalOnly(http.ResponseWriter, *http.Request) error {
+	return errNotImplemented("This experimental feature is disabled by default. Start the Docker daemon in experimental mode in order to enable it.")
 }
 
 func (d *Daemon) containerCreate(w http.ResponseWriter, r *http.Request) error {
@@ -244,10 +263,7 @@ func (d *Daemon) containerDelete(w http.ResponseWriter, r *http.Request) error {
 	ver := infoOf(r).version
 	force := boolParam(r, "force")
 	vols := boolParam(r, "v")
-	ref := r.PathValue("id")
-	if alias := r.PathValue("alias"); alias != "" {
-		ref += "/" + alias
-	}
+	ref := r.PathValue("id") // a link's name too, /parent/alias
 	if boolParam(r, "link") {
 		return d.containerUnlink(w, ref, ver)
 	}

@@ -45,7 +45,11 @@ func parseSignal(s string, def int) (int, error) {
 func (d *Daemon) startFailedLocked(c *container, f *startFailure) error {
 	err := errInternal(f.msg) // dockerd's own lookup of the user
 	if !f.daemon {
-		err = errInvalid("failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: " + f.msg + ": unknown")
+		msg := "failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: " + f.msg + ": unknown"
+		err = errInvalid(msg)
+		if f.system {
+			err = errInternal(msg)
+		}
 	}
 	c.state.Error = err.Error()
 	d.releaseNetworksLocked(c)
@@ -104,9 +108,12 @@ func (d *Daemon) startLocked(c *container) error {
 	// init's to report.
 	f := checkStart(spec, false)
 	if f == nil || !f.daemon {
+		if m := failedMount(c); m != nil { // runc mounts before it runs the program
+			f = m
+		}
 		c.startLogger()
 	}
-	if f != nil && (f.daemon || !initOn) {
+	if f != nil && (f.daemon || f.system || !initOn) {
 		d.leaveSandboxLocked(c)
 		return d.startFailedLocked(c, f)
 	}

@@ -1,7 +1,6 @@
 package mockdaemon
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"maps"
@@ -376,18 +375,18 @@ func (d *Daemon) commit(w http.ResponseWriter, r *http.Request) error {
 	fsys.SetClock(d.cfg.Clock)
 	if lay != nil {
 		layers = append(layers, *lay)
-		if err := fsys.ExtractLayer(bytes.NewReader(lay.data)); err != nil {
+		// the image's files share their contents with the layer
+		if err := fsys.ExtractLayerBytes(lay.data); err != nil {
 			return errInternal(err.Error())
 		}
 	}
 	f.History[len(f.History)-1].EmptyLayer = lay == nil
-	im, err := lockedValue(d, func() (*image, error) {
-		im, err := d.images.finish(&image{layers: layers, fs: fsys}, f)
-		if err != nil {
-			return nil, errInternal(err.Error())
-		}
-		im.parent = c.imageID
-		im = d.images.put(im)
+	im, err := d.images.finish(&image{layers: layers, fs: fsys, parent: c.imageID}, f)
+	if err != nil {
+		return errInternal(err.Error())
+	}
+	im, err = lockedValue(d, func() (*image, error) {
+		im := d.images.put(im)
 		if ref.tag != "" {
 			d.tagImageLocked(im, ref)
 		}
