@@ -26,9 +26,13 @@ type container struct {
 	host         hostConfig
 	state        containerState
 	restartCount int
-	path         string
-	args         []string
-	platform     string
+	// restartDelay is the restart policy's last wait (dockerd's
+	// backoff); restartCancel ends the pending one.
+	restartDelay  time.Duration
+	restartCancel chan struct{}
+	path          string
+	args          []string
+	platform      string
 
 	fs     *memfs.FS // root filesystem
 	base   *memfs.FS // the image's, for changes
@@ -302,7 +306,7 @@ func (c *container) stateJSON() map[string]any {
 	s := c.state
 	m := map[string]any{
 		"Status":     s.Status,
-		"Running":    s.Running,
+		"Running":    s.Running || s.Restarting, // dockerd counts a restarting container as running
 		"Paused":     s.Paused,
 		"Restarting": s.Restarting,
 		"OOMKilled":  s.OOMKilled,

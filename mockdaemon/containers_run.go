@@ -313,15 +313,50 @@ func (d *Daemon) onExit(c *container, p proc, exited chan struct{}) {
 	})
 	close(exited)
 	if restart {
+		// dockerd's restart manager waits before it starts the container
+		// again: 100 ms, doubled at each restart up to a minute, back to
+		// 100 ms after a run of 10 s or more. Meanwhile the container is
+		// restarting; a stop, kill or removal cancels the restart.
+		var delay time.Duration
+		var cancel chan struct{}
 		_ = d.locked(func() error {
-			c.state.Restarting = false
-			if d.closing() || c.removing || c.stopping {
-				c.state.Status = "exited"
-				return nil
+			if d.now().Sub(c.state.StartedAt) >= 10*time.Second {
+				c.restartDelay = 0
 			}
-			_ = d.startLocked(c)
-			d.emitContainerLocked(c, "restart")
+			switch {
+			case c.restartDelay == 0:
+				c.restartDelay = 100 * time.Millisecond
+			case c.restartDelay < time.Minute:
+				c.restartDelay *= 2
+			}
+			c.restartDelay = min(c.restartDelay, time.Minute)
+			delay = c.restartDelay
+			cancel = make(chan struct{})
+			c.restartCancel = cancel
 			return nil
+		})
+		d.goTracked(func() {
+			t := time.NewTimer(delay)
+			defer t.Stop()
+			select {
+			case <-t.C:
+			case <-cancel:
+			case <-d.ctx.Done():
+			}
+			_ = d.locked(func() error {
+				if c.restartCancel != cancel || !c.state.Restarting {
+					return nil // cancelled: the canceller has set the state
+				}
+				c.restartCancel = nil
+				c.state.Restarting = false
+				if d.closing() || c.removing || c.stopping {
+					c.state.Status = "exited"
+					return nil
+				}
+				_ = d.startLocked(c)
+				d.emitContainerLocked(c, "restart")
+				return nil
+			})
 		})
 		return
 	}
@@ -426,8 +461,10 @@ func (d *Daemon) stop(c *container, sig int, timeout time.Duration) bool {
 func (d *Daemon) stopCtx(ctx context.Context, c *container, sig int, timeout time.Duration) (bool, error) {
 	var p proc
 	var exited chan struct{}
+	cancelled := false
 	_ = d.locked(func() error {
 		if !c.state.Running {
+			cancelled = d.cancelRestartLocked(c)
 			return nil
 		}
 		c.stopping = true
@@ -440,7 +477,7 @@ func (d *Daemon) stopCtx(ctx context.Context, c *container, sig int, timeout tim
 		return nil
 	})
 	if p == nil {
-		return false, nil
+		return cancelled, nil
 	}
 	p.Signal(sig)
 	var tc <-chan time.Time
@@ -518,6 +555,22 @@ func (d *Daemon) containerRestart(w http.ResponseWriter, r *http.Request) error 
 	})
 }
 
+// cancelRestartLocked ends a restart c's policy has scheduled (a stop or
+// a kill of a restarting container, as dockerd cancels its restart
+// manager): c stays exited; it reports whether one was pending; d.mu held.
+func (d *Daemon) cancelRestartLocked(c *container) bool {
+	if !c.state.Restarting {
+		return false
+	}
+	if c.restartCancel != nil {
+		close(c.restartCancel)
+		c.restartCancel = nil
+	}
+	c.state.Restarting = false
+	c.state.Status = "exited"
+	return true
+}
+
 // resumeForSignalLocked resumes c if it is paused, as dockerd does after
 // it sends a paused container its stop signal or SIGKILL (containerd's
 // resume: an unpause event); d.mu held.
@@ -573,6 +626,9 @@ func (d *Daemon) containerKill(w http.ResponseWriter, r *http.Request) error {
 			// dockerd's message prints the signal as an unsigned number
 			return errInternal(wording(infoOf(r).version, "Cannot kill container: ", "cannot kill container: ") + r.PathValue("id") +
 				": The linux daemon does not support signal " + strconv.FormatUint(uint64(int64(sig)), 10))
+		}
+		if !c.state.Running && d.cancelRestartLocked(c) {
+			return nil // dockerd finds no process to signal and lets it be
 		}
 		if !c.state.Running {
 			return errConflict(wording(infoOf(r).version, "Cannot kill container: "+r.PathValue("id")+": Container "+c.id+" is not running",
@@ -687,8 +743,13 @@ func (d *Daemon) containerWait(w http.ResponseWriter, r *http.Request) error {
 		}
 		switch cond {
 		case "", "not-running":
-			if c.state.Running || c.state.Restarting {
+			switch {
+			case c.state.Running:
 				ch = c.exited
+			case c.state.Restarting:
+				// dockerd counts a restarting container as running: the
+				// wait ends with the run its policy is about to start
+				ch = d.nextExitLocked(c)
 			}
 		case "next-exit":
 			if c.state.Running {

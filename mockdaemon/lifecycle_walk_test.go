@@ -122,3 +122,42 @@ func TestTopUnderInit(t *testing.T) {
 	assert.Equal(t, "sleep 300", top.Processes[1][7])
 	assert.Equal(t, top.Processes[0][1], top.Processes[1][2], "the program's parent is the init")
 }
+
+// TestRestartPolicyBacksOff: a container whose policy restarts it waits
+// as dockerd's restart manager does (100 ms, doubled each time) and is
+// "restarting" meanwhile, Running as dockerd shows it; a stop then
+// cancels the restart. The mock restarted at once: thousands of runs a
+// second for `true` with restart=always.
+func TestRestartPolicyBacksOff(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.create("backoff", map[string]any{"Image": "busybox", "Cmd": []string{"true"}, "HostConfig": map[string]any{"RestartPolicy": map[string]any{"Name": "always"}}})
+	t.Cleanup(func() { c.do("DELETE", "/v1.41/containers/"+id+"?force=1", nil) })
+	type state struct {
+		RestartCount int
+		State        struct {
+			Status              string
+			Running, Restarting bool
+		}
+	}
+	inspect := func() state {
+		r := c.do("GET", "/v1.41/containers/"+id+"/json", nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		var s state
+		require.NoError(t, json.Unmarshal(r.body, &s))
+		return s
+	}
+	require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+id+"/start", nil).status)
+	require.Eventually(t, func() bool { return inspect().State.Restarting }, 5*time.Second, time.Millisecond, "the first exit schedules a restart")
+	s := inspect()
+	assert.Equal(t, "restarting", s.State.Status)
+	assert.True(t, s.State.Running, "dockerd shows a restarting container as running")
+	time.Sleep(time.Second)
+	assert.Less(t, inspect().RestartCount, 8, "100+200+400+800 ms: a few restarts in a second, not thousands")
+	require.Eventually(t, func() bool { return inspect().State.Restarting }, 5*time.Second, time.Millisecond)
+	require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+id+"/stop", nil).status, "a stop of a restarting container cancels the restart")
+	n := inspect().RestartCount
+	time.Sleep(2 * time.Second)
+	s = inspect()
+	assert.Equal(t, "exited", s.State.Status)
+	assert.Equal(t, n, s.RestartCount, "no restart after the stop")
+}
