@@ -694,6 +694,12 @@ func checkCreate(body createBody, ver apiVersion) (hostConfig, error) {
 	if body.HostConfig != nil {
 		hc = *body.HostConfig
 	}
+	if err := verifyConfig(body); err != nil {
+		return hostConfig{}, err
+	}
+	if err := verifyPortBindings(hc.PortBindings); err != nil {
+		return hostConfig{}, err
+	}
 	if hc.AutoRemove && hc.RestartPolicy.Name != "" && hc.RestartPolicy.Name != "no" {
 		return hostConfig{}, errInvalid("can't create 'AutoRemove' container with restart policy")
 	}
@@ -713,11 +719,8 @@ func checkCreate(body createBody, ver apiVersion) (hostConfig, error) {
 		return hostConfig{}, errInvalid(wording(ver, "invalid restart policy '"+rp.Name+"'",
 			"invalid restart policy: unknown policy '"+rp.Name+"'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'"))
 	}
-	if hc.Memory > 0 && hc.Memory < 6*1024*1024 {
-		return hostConfig{}, errInvalid("Minimum memory limit allowed is 6MB")
-	}
-	if hc.MemorySwap > 0 && hc.Memory > 0 && hc.MemorySwap < hc.Memory {
-		return hostConfig{}, errInvalid("Minimum memoryswap limit should be larger than memory limit, see usage")
+	if err := verifyResources(hc); err != nil {
+		return hostConfig{}, err
 	}
 	return hc, nil
 }
@@ -750,6 +753,9 @@ func (d *Daemon) createContainerLocked(body createBody, hc hostConfig, name stri
 	}
 	// dockerd checks the command before the name
 	if _, err := mergedConfig(body, im); err != nil {
+		return nil, err
+	}
+	if err := verifyLogConfig(hc.LogConfig); err != nil {
 		return nil, err
 	}
 	if name != "" && !validName.MatchString(name) {
@@ -862,7 +868,7 @@ func (d *Daemon) updateLocked(c *container, body updateBody) error {
 	}
 	if body.RestartPolicy != nil && body.RestartPolicy.Name != "" {
 		if h.AutoRemove && body.RestartPolicy.Name != "no" {
-			return errInvalid("Restart policy cannot be updated because AutoRemove is enabled for the container")
+			return errConflict("Cannot update container " + c.id + ": Restart policy cannot be updated because AutoRemove is enabled for the container")
 		}
 		h.RestartPolicy = *body.RestartPolicy
 	}
