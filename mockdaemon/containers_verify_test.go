@@ -61,7 +61,9 @@ func TestCreateVerifiesLikeDockerd(t *testing.T) {
 			"LogConfig":    map[string]any{"Type": "json-file", "Config": map[string]string{"max-file": "3", "max-size": "1m", "mode": "non-blocking", "max-buffer-size": "4m"}}}})
 	r = c.do("GET", "/v1.41/containers/"+ok+"/json", nil)
 	require.Equal(t, 200, r.status, "%s", r.body)
-	var got struct{ Config struct{ Healthcheck map[string]any } }
+	var got struct {
+		Config struct{ Healthcheck map[string]any }
+	}
 	require.NoError(t, json.Unmarshal(r.body, &got))
 	assert.Equal(t, map[string]any{"Test": []any{"CMD-SHELL", "true"}, "Interval": float64(500000000)}, got.Config.Healthcheck)
 
