@@ -229,6 +229,9 @@ func (d *Daemon) containerPrune(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := f.only(infoOf(r).version, "until", "label", "label!"); err != nil {
+		return err
+	}
 	deleted := []string{}
 	_ = d.locked(func() error {
 		var removed []*container

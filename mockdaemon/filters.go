@@ -2,7 +2,9 @@ package mockdaemon
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -57,6 +59,31 @@ func errInvalidFilter(ver apiVersion, filter string) error {
 }
 
 func (f filters) has(k string) bool { return len(f[k]) > 0 }
+
+// only refuses a filter key outside accepted, as dockerd's
+// filters.Validate does ("Invalid filter 'k'"); keys in sorted order.
+func (f filters) only(ver apiVersion, accepted ...string) error {
+	for _, k := range slices.Sorted(maps.Keys(f)) {
+		if !slices.Contains(accepted, k) {
+			return errInvalidFilter(ver, k)
+		}
+	}
+	return nil
+}
+
+// badBool returns the first value of key that is not one of the words
+// dockerd takes for a boolean filter ("true", "1", "false", "0"; any
+// case), and whether there is one.
+func (f filters) badBool(key string) (string, bool) {
+	for _, v := range slices.Sorted(maps.Keys(f[key])) {
+		switch strings.ToLower(v) {
+		case "true", "1", "false", "0":
+		default:
+			return v, true
+		}
+	}
+	return "", false
+}
 
 // matchAny reports whether the filter k is absent or one of its values
 // satisfies pred.

@@ -48,6 +48,9 @@ func (d *Daemon) imageList(w http.ResponseWriter, r *http.Request) error {
 			return errInvalidFilter(ver, k)
 		}
 	}
+	if v, bad := f.badBool("dangling"); bad {
+		return errInvalidFilter(ver, "dangling=["+v+"]")
+	}
 	sharedSize := boolParam(r, "shared-size")
 	all := boolParam(r, "all")
 	out := []any{}

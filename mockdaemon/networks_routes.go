@@ -2,8 +2,10 @@ package mockdaemon
 
 import (
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 )
 
@@ -26,6 +28,9 @@ func (d *Daemon) networkList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ver := infoOf(r).version
+	if err := checkNetworkFilters(f, ver); err != nil {
+		return err
+	}
 	return d.respond(w, http.StatusOK, func() (any, error) {
 		out := []networkJSON{}
 		for _, n := range d.sortedNetworksLocked() {
@@ -43,6 +48,9 @@ func (d *Daemon) networkInspect(w http.ResponseWriter, r *http.Request) error {
 		n, err := d.getNetworkLocked(r.PathValue("id"))
 		if err != nil {
 			return nil, err
+		}
+		if s := r.URL.Query().Get("scope"); s != "" && s != n.scope { // dockerd looks in that scope only
+			return nil, errNotFound("network " + r.PathValue("id") + " not found")
 		}
 		return versioned(n.json(d, true), ver), nil
 	})
@@ -246,6 +254,9 @@ func (d *Daemon) networkPrune(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := f.only(infoOf(r).version, "until", "label", "label!"); err != nil {
+		return err
+	}
 	deleted := []string{}
 	_ = d.locked(func() error {
 		var gone []*network
@@ -328,4 +339,22 @@ func (d *Daemon) changeEndpoint(w http.ResponseWriter, r *http.Request, ctr, act
 		d.events.emit("network", action, n.id, map[string]string{"name": n.name, "type": n.driver, "container": c.id})
 		return nil
 	})
+}
+
+// checkNetworkFilters refuses what dockerd's network list refuses: a key
+// it does not know (400), a dangling value that is not a boolean (400),
+// a type other than builtin or custom (20.10's 500).
+func checkNetworkFilters(f filters, ver apiVersion) error {
+	if err := f.only(ver, "driver", "id", "label", "name", "scope", "type", "dangling"); err != nil {
+		return err
+	}
+	if _, bad := f.badBool("dangling"); bad {
+		return errInvalid(`invalid value for filter 'dangling', must be "true" (or "1"), or "false" (or "0")`)
+	}
+	for _, t := range slices.Sorted(maps.Keys(f["type"])) {
+		if t != "builtin" && t != "custom" {
+			return errInternal("invalid filter: 'type'='" + t + "'")
+		}
+	}
+	return nil
 }

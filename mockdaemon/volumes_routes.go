@@ -22,6 +22,13 @@ func (d *Daemon) volumeList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	ver := infoOf(r).version
+	if err := f.only(ver, "name", "driver", "label", "dangling"); err != nil {
+		return err
+	}
+	if v, bad := f.badBool("dangling"); bad {
+		return errInvalidFilter(ver, "dangling=["+v+"]")
+	}
 	out := []any{}
 	_ = d.locked(func() error {
 		for _, v := range d.sortedVolumesLocked() {
@@ -104,6 +111,14 @@ func (d *Daemon) volumeDelete(w http.ResponseWriter, r *http.Request) error {
 func (d *Daemon) volumePrune(w http.ResponseWriter, r *http.Request) error {
 	f, err := parseFilters(r)
 	if err != nil {
+		return err
+	}
+	ver := infoOf(r).version
+	accepted := []string{"label", "label!"}
+	if ver.atLeast("1.42") {
+		accepted = append(accepted, "all")
+	}
+	if err := f.only(ver, accepted...); err != nil {
 		return err
 	}
 	all := false
