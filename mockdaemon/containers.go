@@ -878,60 +878,19 @@ func (d *Daemon) updateLocked(c *container, body updateBody) error {
 }
 
 // topLocked is GET /containers/{id}/top of running c: the titles and the
-// rows ps would print with psArgs ("" for ps -ef's columns).
-func (d *Daemon) topLocked(c *container, psArgs string) (titles []string, procs [][]string) {
-	cmd := strings.Join(append([]string{c.path}, c.args...), " ")
-	start := c.state.StartedAt.Format("15:04")
-	type row struct {
-		pid  int
-		user string
-		cmd  string
+// rows ps psArgs prints of its processes (psTable), or dockerd's error.
+func (d *Daemon) topLocked(c *container, psArgs string) (titles []string, procs [][]string, err error) {
+	uid := func(u string) string {
+		if n, _, _ := strings.Cut(u, ":"); n != "" {
+			return n
+		}
+		return "0"
 	}
-	rows := []row{{c.pid, userName(c.config.User), cmd}}
+	ps := []psProc{{c.pid, userName(c.config.User), uid(c.config.User), strings.Join(append([]string{c.path}, c.args...), " ")}}
 	for i, eid := range c.execIDs {
 		if e := d.execs[eid]; e != nil && e.running {
-			rows = append(rows, row{c.pid + 10 + i, userName(e.user), strings.Join(e.argv, " ")})
+			ps = append(ps, psProc{c.pid + 10 + i, userName(e.user), uid(e.user), strings.Join(e.argv, " ")})
 		}
 	}
-	if psArgs == "" {
-		titles = []string{"UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"}
-		for _, rw := range rows {
-			procs = append(procs, []string{rw.user, strconv.Itoa(rw.pid), "1", "0", start, "?", "00:00:00", rw.cmd})
-		}
-	} else {
-		cols := []string{}
-		for _, f := range strings.FieldsFunc(strings.TrimPrefix(strings.TrimPrefix(psArgs, "-o"), " "), func(r rune) bool { return r == ',' || r == ' ' }) {
-			if f != "-o" && f != "" {
-				cols = append(cols, f)
-			}
-		}
-		if len(cols) == 0 {
-			cols = []string{"pid", "user", "args"}
-		}
-		for _, col := range cols {
-			titles = append(titles, map[string]string{"pid": "PID", "comm": "COMMAND", "args": "COMMAND", "cmd": "CMD", "user": "USER", "uid": "UID", "ppid": "PPID", "time": "TIME", "etime": "ELAPSED", "tty": "TT", "stat": "STAT", "rss": "RSS", "vsz": "VSZ"}[col])
-			if titles[len(titles)-1] == "" {
-				titles[len(titles)-1] = strings.ToUpper(col)
-			}
-		}
-		for _, rw := range rows {
-			var line []string
-			for _, col := range cols {
-				switch col {
-				case "pid":
-					line = append(line, strconv.Itoa(rw.pid))
-				case "comm":
-					line = append(line, strings.Fields(rw.cmd)[0])
-				case "user", "uid":
-					line = append(line, rw.user)
-				case "ppid":
-					line = append(line, "1")
-				default:
-					line = append(line, rw.cmd)
-				}
-			}
-			procs = append(procs, line)
-		}
-	}
-	return titles, procs
+	return psTable(psArgs, c.state.StartedAt.Format("15:04"), ps)
 }

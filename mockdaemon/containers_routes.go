@@ -338,8 +338,8 @@ func (d *Daemon) containerTop(w http.ResponseWriter, r *http.Request) error {
 		if !c.state.Running {
 			return errNotRunning(infoOf(r).version, c.id)
 		}
-		titles, procs = d.topLocked(c, r.URL.Query().Get("ps_args"))
-		return nil
+		titles, procs, err = d.topLocked(c, r.URL.Query().Get("ps_args"))
+		return err
 	})
 	if err != nil {
 		return err
