@@ -547,8 +547,23 @@ func (d *Daemon) containerMatchesLocked(f filters, c *container) bool {
 		if c.config.Image == v {
 			return true
 		}
+		// dockerd takes the image and every image made from it (its
+		// children, theirs...): v's image on the parent chain of c's
 		im, err := d.images.get(v)
-		return err == nil && im.id == c.imageID
+		if err != nil {
+			return false
+		}
+		for id, n := c.imageID, 0; id != "" && n < 1000; n++ {
+			if id == im.id {
+				return true
+			}
+			next := d.images.byID[id]
+			if next == nil {
+				break
+			}
+			id = next.parent
+		}
+		return false
 	}) {
 		return false
 	}

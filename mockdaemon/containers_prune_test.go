@@ -38,3 +38,27 @@ func TestContainerPruneReclaims(t *testing.T) {
 	require.Equal(t, 200, r.status, "%s", r.body)
 	assert.JSONEq(t, `{"ContainersDeleted":null,"SpaceReclaimed":0}`, string(r.body))
 }
+
+// TestAncestorFilterTakesChildren: the ancestor filter takes the
+// containers of the image and of every image made from it, as dockerd's
+// (the containers a build with rm=0 leaves: its RUN step's of the base,
+// its LABEL step's of the RUN step's image).
+func TestAncestorFilterTakesChildren(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	r := buildRaw(t, c, "1.41", "rm=0&t=anc:1", tarOf(t, map[string]string{"Dockerfile": "FROM busybox\nRUN true\nLABEL a=b\n"}))
+	require.Equal(t, 200, r.status, "%s", r.body)
+	ids := func(filter string) []string {
+		r := c.do("GET", "/v1.41/containers/json?all=1&filters="+url.QueryEscape(filter), nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		var list []struct{ ID string }
+		require.NoError(t, json.Unmarshal(r.body, &list))
+		var out []string
+		for _, x := range list {
+			out = append(out, x.ID)
+		}
+		return out
+	}
+	assert.Len(t, ids(`{"ancestor":["busybox"]}`), 2, "the RUN's container and the LABEL's, of busybox's child")
+	assert.Len(t, ids(`{"ancestor":["anc:1"]}`), 0, "none made from the built image")
+	assert.Len(t, ids(`{"ancestor":["nosuch"]}`), 0, "an image that is not there")
+}
