@@ -122,6 +122,29 @@ def image_id():
     return cl().images.get(IMAGE).id
 
 
+def raw_upgrade(path, body):
+    """POST path (JSON body) on a connection of our own to DOCKER_HOST's unix socket, asking
+    for an upgraded stream: (status, everything after the head until the daemon closes)."""
+    host = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+    if not host.startswith("unix://"):
+        raise Skip("DOCKER_HOST %s is not a unix socket" % host)
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(15)
+    s.connect(host[len("unix://"):])
+    s.sendall(("POST /v%s%s HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\n"
+               "Connection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: %d\r\n\r\n"
+               % (api().api_version, path, len(body))).encode() + body)
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    head, _, rest = data.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), rest
+
+
 # ---- api_container_test.py ----------------------------------------------------------
 
 def t_list_containers():
@@ -287,9 +310,8 @@ def t_log_config():
     cid = started(["true"], host_config=hc(log_config=docker.types.LogConfig(type="json-file", config=None)))
     eq(api().inspect_container(cid)["HostConfig"]["LogConfig"]["Config"], {}, "no options: {}")
     rm(cid)
-    e = raises(docker.errors.APIError, api().create_container, IMAGE, ["true"], labels=LABELS,
-               host_config=hc(log_config=docker.types.LogConfig(type="asdf-nope", config={})))
-    eq(e.explanation, 'error looking up logging plugin asdf-nope: plugin "asdf-nope" not found', "unknown driver")
+    # (an unknown driver is refused too, but dockerd looks for a plugin of that name for 15 s
+    # first: mockdaemon's TestCreateVerifiesLikeDockerd holds its answer)
     e = raises(docker.errors.APIError, api().create_container, IMAGE, ["true"], labels=LABELS,
                host_config=hc(log_config=docker.types.LogConfig(type="json-file", config={"nope": "1"})))
     has(e.explanation, "unknown log opt 'nope' for json-file log driver", "unknown option")
@@ -608,7 +630,8 @@ def t_diff():
     eq(byp.get("/tmp/d/f"), 1, "added nested file")
     eq(byp.get("/tmp"), 0, "changed dir")
     eq(byp.get("/bin/yes"), 2, "deleted file")
-    eq(api().diff({"Id": cid}), d, "diff with a dict")
+    key = lambda x: x["Path"]  # noqa: E731 - dockerd lists the changes in no fixed order
+    eq(sorted(api().diff({"Id": cid}), key=key), sorted(d, key=key), "diff with a dict")
     rm(cid)
     api_error(404, api().diff, P + "-nosuch")
 
@@ -737,8 +760,12 @@ def t_attach():
     rm(cid)
     cid = started("echo hello")
     api().wait(cid, timeout=30)
-    eq(api().attach(cid, stream=False, logs=True), b"hello\n", "attach logs no stream")
-    eq(api().attach(cid, stream=False, logs=True, stdout=False, stderr=True), b"", "stderr only")
+    # on a socket of our own: dockerd sends the logs with the head, which docker-py's
+    # attach(stream=False) can lose in http.client's buffer
+    status, data = raw_upgrade("/containers/%s/attach?logs=1&stdout=1&stderr=1" % cid, b"")
+    eq((status, S.frames(data, "attach logs")), (101, [(1, b"hello\n")]), "attach logs no stream")
+    status, data = raw_upgrade("/containers/%s/attach?logs=1&stderr=1" % cid, b"")
+    eq((status, data), (101, b""), "stderr only")
     rm(cid)
     api_error(404, api().attach, P + "-nosuch", stream=False)
 
@@ -986,9 +1013,10 @@ def t_exec_socket_detach_inspect():
     api_error(404, api().exec_inspect, "nosuchexec")
     api_error(404, api().exec_start, "nosuchexec")
     # dockerd hijacks the connection before it looks: the error comes in the stream
-    sock = api().exec_start(eid, socket=True)
-    data = S.read_to_eof(sock._sock, 15, "second start")
-    sock.close()
+    # read on a socket of our own: dockerd sends the error with the head, and docker-py's
+    # socket=True would lose bytes that came with it (http.client buffers them)
+    status, data = raw_upgrade("/exec/%s/start" % eid["Id"], b"{}")
+    eq(status, 101, "second start's status")
     eq(S.frames(data, "second start"), [(1, ("Error: Exec command %s has already run\r\n" % eid["Id"]).encode())],
        "start twice")
     api_error(404, api().exec_create, P + "-nosuch", ["true"])
@@ -1393,8 +1421,7 @@ def t_network_create_options():
     e = api_error(500, api().create_network, P + "-nc3", labels=LABELS, ipam=docker.types.IPAMConfig(
         pool_configs=[docker.types.IPAMPool(subnet="nope")]))
     eq(e.explanation, "Invalid subnet nope : invalid CIDR address: nope", "bad subnet")
-    e = api_error(404, api().create_network, P + "-nc4", driver="nosuchdriver", labels=LABELS)
-    has(e.explanation, "plugin \"nosuchdriver\" not found", "unknown driver")
+    # (an unknown driver is dockerd's 404 after it looked for a plugin for 15 s: not here)
     e = api_error(403, api().remove_network, "bridge")
     has(e.explanation, "bridge is a pre-defined network and cannot be removed", "predefined")
 
@@ -1861,7 +1888,9 @@ def t_services():
                               "MaxFailureRatio": 0, "Order": "start-first"}, "UpdateConfig")
     eq(spec["Labels"], LABELS, "Labels")
     eq(spec["EndpointSpec"]["Ports"][0]["TargetPort"], 80, "port")
-    eq(s["Endpoint"]["Ports"][0]["TargetPort"], 80, "endpoint port")
+    # swarmkit allocates the published port a moment after the create
+    ports = until(lambda: api().inspect_service(sid)["Endpoint"].get("Ports"), "the endpoint's ports")
+    eq(ports[0]["TargetPort"], 80, "endpoint port")
     eq([x["ID"] for x in api().services(filters={"name": P + "-svc"})], [sid], "name filter")
     eq([x["ID"] for x in api().services(filters={"label": LBL})], [sid], "label filter")
     eq([x["ID"] for x in api().services(filters={"id": sid[:10]})], [sid], "id filter")
@@ -2000,7 +2029,10 @@ def main():
                 full = "suite.%s.%s" % (group, name)
                 if only and not re.search(only, full):
                     continue
+                t0 = time.time()
                 S.check(full, fn)
+                if time.time() - t0 > 2:
+                    print("# %s took %.1fs" % (full, time.time() - t0), flush=True)
     finally:
         S.check("suite.cleanup", t_cleanup)
     print("# elapsed %ds" % (time.time() - S.START))
