@@ -1,7 +1,6 @@
 package mockdaemon_test
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -22,21 +21,13 @@ func TestSharedPIDNamespace(t *testing.T) {
 		"PidMode": "container:" + box, "IpcMode": "container:" + box, "NetworkMode": "container:" + box}})
 	r := c.do("GET", "/v1.41/containers/"+joined+"/logs?stdout=1&stderr=1", nil)
 	require.Equal(t, 200, r.status)
-	assert.Equal(t, "1\n", stripFrames(r.body), "the other's sleep seen")
+	out, _ := readFrames(t, r.body)
+	assert.Equal(t, "1\n", out, "the other's sleep seen")
 
 	alone := c.runWait(map[string]any{"Image": "busybox", "Cmd": script})
 	r = c.do("GET", "/v1.41/containers/"+alone+"/logs?stdout=1&stderr=1", nil)
 	require.Equal(t, 200, r.status)
-	assert.Equal(t, "0\n", stripFrames(r.body), "only its own processes")
+	out, _ = readFrames(t, r.body)
+	assert.Equal(t, "0\n", out, "only its own processes")
 }
 
-// stripFrames is the payload of a multiplexed stream.
-func stripFrames(b []byte) string {
-	var out strings.Builder
-	for len(b) >= 8 {
-		n := int(b[4])<<24 | int(b[5])<<16 | int(b[6])<<8 | int(b[7])
-		out.Write(b[8 : 8+n])
-		b = b[8+n:]
-	}
-	return out.String()
-}
