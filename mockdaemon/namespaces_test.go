@@ -30,4 +30,3 @@ func TestSharedPIDNamespace(t *testing.T) {
 	out, _ = readFrames(t, r.body)
 	assert.Equal(t, "0\n", out, "only its own processes")
 }
-
