@@ -42,13 +42,15 @@ func parseHealthConfig(raw json.RawMessage) *healthConfig {
 // from the image's, like dockerd's merge at create.
 func mergeHealthcheck(c, image json.RawMessage) json.RawMessage {
 	ih := parseHealthConfig(image)
-	if ih == nil {
-		return c
-	}
 	ch := parseHealthConfig(c)
 	if ch == nil {
 		return image
 	}
+	if ih == nil {
+		ih = &healthConfig{}
+	}
+	// what follows re-encodes ch as dockerd does: unset fields (null or
+	// zero in the request) are left out
 	if len(ch.Test) == 0 {
 		ch.Test = ih.Test
 	}

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Run real Docker clients' scenarios against the mock daemon (cmd/mockdockerd) or a real dockerd.
 #
-#   scripts/peers.sh [--real] cli|py|node|all
+#   scripts/peers.sh [--real] cli|py|pysuite|node|all
 #
 #   cli     peers/cli_scenarios.sh with the docker CLI on PATH
 #   py      peers/dockerpy_scenarios.py with Debian's python3-docker
 #           (/usr/bin/python3; apt-get installs python3-docker when missing)
+#   pysuite peers/dockerpy_suite.py (docker-py's own integration tests, retold) with the
+#           same python3-docker
 #   node    peers/dockerode/scenarios.js (npm ci when node_modules is missing)
-#   all     the three (against the mock side by side, each with its own mock; against the
+#   all     the four (against the mock side by side, each with its own mock; against the
 #           real daemon one after the other)
 #
 # Against the mock (the default): builds cmd/mockdockerd, starts a fresh one per client on a
@@ -38,10 +40,10 @@ if [ "${1:-}" = --real ]; then
 fi
 what=${1:-cli}
 case $what in
-cli | py | node) clients=("$what") ;;
-all) clients=(cli py node) ;;
+cli | py | pysuite | node) clients=("$what") ;;
+all) clients=(cli py pysuite node) ;;
 *)
-	echo "usage: scripts/peers.sh [--real] cli|py|node|all" >&2
+	echo "usage: scripts/peers.sh [--real] cli|py|pysuite|node|all" >&2
 	exit 2
 	;;
 esac
@@ -53,7 +55,7 @@ prepare() {
 		command -v docker >/dev/null || { echo "peers: the docker CLI is not on PATH" >&2; return 1; }
 		command -v script >/dev/null || { echo "peers: script(1) (util-linux) is not on PATH" >&2; return 1; }
 		;;
-	py)
+	py | pysuite)
 		if ! /usr/bin/python3 -c 'import docker' 2>/dev/null; then
 			echo "peers: installing python3-docker" >&2
 			apt-get install -y python3-docker >&2 || { apt-get update >&2 && apt-get install -y python3-docker >&2; }
@@ -74,6 +76,7 @@ scenario() {
 	case $1 in
 	cli) PEERS_CHECK_TIMEOUT=${PEERS_CHECK_TIMEOUT:-30} bash "$ROOT/peers/cli_scenarios.sh" ;;
 	py) timeout 600 /usr/bin/python3 "$ROOT/peers/dockerpy_scenarios.py" ;;
+	pysuite) timeout 600 /usr/bin/python3 "$ROOT/peers/dockerpy_suite.py" ;;
 	node) (cd "$ROOT/peers/dockerode" && timeout 600 node scenarios.js) ;;
 	esac
 }
@@ -147,7 +150,11 @@ fi
 # daemon; most of a mock run is waiting), their outputs printed one after the other.
 (cd "$ROOT" && go build -o "$tmp/mockdockerd" ./cmd/mockdockerd)
 for c in "${clients[@]}"; do
-	"$tmp/mockdockerd" -H "unix://$tmp/$c.sock" >"$tmp/mockdockerd-$c.log" 2>&1 &
+	# pysuite holds the mock to dockerd 20.10's answers: its mock serves API 1.41 at most, as
+	# the real daemon of --real does (docker-py negotiates the newest the daemon offers)
+	args=()
+	[ "$c" = pysuite ] && args=(-api-version 1.41)
+	"$tmp/mockdockerd" -H "unix://$tmp/$c.sock" "${args[@]}" >"$tmp/mockdockerd-$c.log" 2>&1 &
 	mocks+=($!)
 done
 for c in "${clients[@]}"; do
