@@ -41,6 +41,7 @@ type container struct {
 	files     containerFiles
 	etc       *memfs.FS // the daemon's hostname, hosts and resolv.conf of c
 	sandboxID string
+	netns     *shell.Net // the interfaces its processes see (ip, ifconfig); see rootfs.go
 
 	logs *logBuf
 

@@ -98,6 +98,7 @@ func (d *Daemon) startLocked(c *container) error {
 		PID1:     true,
 		Init:     initOn,
 		PIDs:     shell.NewPIDs(), // each run has its namespace, as runc makes one
+		Net:      c.netNS(),
 	}
 	// dockerd looks the user up before the logger starts, runc the
 	// program after; under an init, a program that cannot run is the

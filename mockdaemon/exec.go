@@ -165,7 +165,7 @@ func (d *Daemon) execSpecLocked(e *execInst) procSpec {
 	return procSpec{
 		Argv: e.argv, Env: d.processEnvLocked(c, env, e.user, e.tty), Dir: workDir(e.dir), User: e.user,
 		Hostname: c.config.Hostname, FS: c.fs, Stdin: eofReader{},
-		Stdout: io.Discard, Stderr: io.Discard, TTY: e.tty, PIDs: c.pids,
+		Stdout: io.Discard, Stderr: io.Discard, TTY: e.tty, PIDs: c.pids, Net: c.netNS(),
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/netip"
 	"os"
 	"path"
 	"regexp"
@@ -15,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
+	"github.com/dockwire/dockwire/mockdaemon/internal/shell"
 )
 
 // bindFSLocked is the in-memory stand-in of the host path src bound into
@@ -500,17 +502,81 @@ func (d *Daemon) writeNetFilesLocked(c *container) {
 			_ = f.WriteFile(dir+"/"+k, []byte(files[k]+"\n"), 0o444)
 		}
 	}
-	write("/sys/class/net/lo", sysNetFiles("00:00:00:00:00:00", 65536, 1, 1, true))
+	ifs := c.interfaces()
+	for _, i := range ifs {
+		write("/sys/class/net/"+i.Name, sysNetFiles(i.MAC, i.MTU, i.Index, max(i.Link, i.Index), i.Loopback))
+	}
+	c.netNS().Set(ifs)
+	_ = f.MkdirAll("/proc/net", 0o555)
+	_ = f.WriteFile("/proc/net/route", []byte(procNetRoute(ifs)), 0o444)
+	_ = f.WriteFile("/proc/net/dev", []byte(procNetDev(ifs)), 0o444)
+}
+
+// netNS is the network namespace c's processes see, made on first use
+// and kept up to date by writeNetFilesLocked.
+func (c *container) netNS() *shell.Net {
+	if c.netns == nil {
+		c.netns = shell.NewNet(shell.Loopback())
+	}
+	return c.netns
+}
+
+// interfaces are c's network interfaces: lo, then one ethN per active
+// endpoint in the order the container joined its networks, the
+// container's end of a veth pair whose host end is numbered after it.
+func (c *container) interfaces() []shell.Interface {
+	ifs := []shell.Interface{shell.Loopback()}
 	i := 0
 	for _, name := range c.netOrder() {
 		ep := c.eps[name]
 		if !ep.active || ep.network.driver == "null" || ep.network.driver == "host" {
 			continue
 		}
-		// veth pairs: the container's end links to the host's, numbered after it
-		write("/sys/class/net/eth"+strconv.Itoa(i), sysNetFiles(ep.mac, mtuOf(ep.network), 2*i+10, 2*i+11, false))
+		n := ep.network
+		eth := shell.Interface{Name: "eth" + strconv.Itoa(i), Index: 2*i + 10, Link: 2*i + 11, MAC: ep.mac, MTU: mtuOf(n)}
+		if a, err := netip.ParseAddr(ep.ip); err == nil && n.subnet != nil {
+			eth.Addr = netip.PrefixFrom(a, n.prefixLen())
+			if g, ok := netip.AddrFromSlice(n.gateway.To4()); ok && n.gateway != nil && !n.internal {
+				eth.Gateway = g
+			}
+		}
+		ifs = append(ifs, eth)
 		i++
 	}
+	return ifs
+}
+
+// procNetRoute is /proc/net/route for ifs: the kernel's IPv4 main table,
+// addresses in hex in the host's (little-endian) byte order, each line
+// padded to 127 columns.
+func procNetRoute(ifs []shell.Interface) string {
+	hex := func(a netip.Addr) string {
+		b := a.As4()
+		return fmt.Sprintf("%02X%02X%02X%02X", b[3], b[2], b[1], b[0])
+	}
+	var s strings.Builder
+	line := func(l string) { fmt.Fprintf(&s, "%-127s\n", l) }
+	line("Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT")
+	for _, r := range shell.Routes(ifs) {
+		gw, flags := netip.IPv4Unspecified(), "0001" // RTF_UP
+		if r.Via.IsValid() {
+			gw, flags = r.Via, "0003" // RTF_UP|RTF_GATEWAY
+		}
+		mask := netip.PrefixFrom(netip.AddrFrom4([4]byte{255, 255, 255, 255}), r.Dst.Bits()).Masked().Addr()
+		line(r.Dev + "\t" + hex(r.Dst.Addr()) + "\t" + hex(gw) + "\t" + flags + "\t0\t0\t0\t" + hex(mask) + "\t0\t0\t0")
+	}
+	return s.String()
+}
+
+// procNetDev is /proc/net/dev for ifs: no traffic.
+func procNetDev(ifs []shell.Interface) string {
+	var s strings.Builder
+	s.WriteString("Inter-|   Receive                                                |  Transmit\n")
+	s.WriteString(" face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n")
+	for _, i := range ifs {
+		fmt.Fprintf(&s, "%6s:%8d %7d %4d %4d %4d %5d %10d %9d %8d %7d %4d %4d %4d %5d %7d %10d\n", i.Name, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+	}
+	return s.String()
 }
 
 // writeCgroupFilesLocked writes the memory limit files (cgroup v1 and v2).

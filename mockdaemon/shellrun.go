@@ -38,6 +38,7 @@ func startShell(spec procSpec) proc {
 		TTY:      spec.TTY,
 		PID1:     spec.PID1 && !spec.Init,
 		PIDs:     spec.PIDs,
+		Net:      spec.Net,
 	})
 	return shellProc{p}
 }

@@ -2,6 +2,7 @@ package mockdaemon_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -68,4 +69,69 @@ func TestAppletMissingInMock(t *testing.T) {
 		assert.Equal(t, 400, r.status, "start %s", cmd)
 		assert.Equal(t, runc+want+": unknown", r.message(), "start %s", cmd)
 	}
+}
+
+// TestNetworkToolsSeeTheContainersNetworks: ip, ifconfig, hostname -i and
+// /proc/net/route show the container's own interfaces, addresses and
+// routes, as busybox prints them in a dockerd container (outputs taken
+// from one on two user networks; the interface numbers are the mock's,
+// those of /sys/class/net), and follow a network connected while it runs.
+func TestNetworkToolsSeeTheContainersNetworks(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	mkNet := func(name string, ipam map[string]any, opts map[string]string) {
+		r := c.do("POST", "/v1.41/networks/create", map[string]any{"Name": name, "IPAM": map[string]any{"Config": []any{ipam}}, "Options": opts})
+		require.Equal(t, 201, r.status, "%s", r.body)
+	}
+	mkNet("na", map[string]any{"Subnet": "10.20.0.0/24", "Gateway": "10.20.0.1"}, nil)
+	mkNet("nb", map[string]any{"Subnet": "10.30.0.0/16", "IPRange": "10.30.5.0/24"}, map[string]string{"com.docker.network.driver.mtu": "1400"})
+	id := c.sleeper(map[string]any{"Hostname": "hh", "HostConfig": map[string]any{"NetworkMode": "na"}})
+
+	out, errOut, code := c.execOut(id, "sh", "-c", "ip -4 addr show eth0; ip route; hostname -i; ip addr show eth1")
+	assert.Equal(t, "10: eth0@if11: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 qdisc noqueue \n"+
+		"    inet 10.20.0.2/24 brd 10.20.0.255 scope global eth0\n"+
+		"       valid_lft forever preferred_lft forever\n"+
+		"default via 10.20.0.1 dev eth0 \n"+
+		"10.20.0.0/24 dev eth0 scope link  src 10.20.0.2 \n"+
+		"10.20.0.2\n", out)
+	assert.Equal(t, "ip: can't find device 'eth1'\n", errOut)
+	assert.Equal(t, 1, code)
+
+	r := c.do("POST", "/v1.41/networks/nb/connect", map[string]any{"Container": id})
+	require.Equal(t, 200, r.status, "%s", r.body)
+	out, errOut, code = c.execOut(id, "sh", "-c", "ip addr; ip -o addr show eth1; ip route; cat /proc/net/route; ifconfig eth1; cat /sys/class/net/eth1/ifindex")
+	assert.Equal(t, "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000\n"+
+		"    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n"+
+		"    inet 127.0.0.1/8 scope host lo\n"+
+		"       valid_lft forever preferred_lft forever\n"+
+		"10: eth0@if11: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 qdisc noqueue \n"+
+		"    link/ether 02:42:0a:14:00:02 brd ff:ff:ff:ff:ff:ff\n"+
+		"    inet 10.20.0.2/24 brd 10.20.0.255 scope global eth0\n"+
+		"       valid_lft forever preferred_lft forever\n"+
+		"12: eth1@if13: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1400 qdisc noqueue \n"+
+		"    link/ether 02:42:0a:1e:05:01 brd ff:ff:ff:ff:ff:ff\n"+
+		"    inet 10.30.5.1/16 brd 10.30.255.255 scope global eth1\n"+
+		"       valid_lft forever preferred_lft forever\n"+
+		"12: eth1    inet 10.30.5.1/16 brd 10.30.255.255 scope global eth1\\       valid_lft forever preferred_lft forever\n"+
+		"default via 10.20.0.1 dev eth0 \n"+
+		"10.20.0.0/24 dev eth0 scope link  src 10.20.0.2 \n"+
+		"10.30.0.0/16 dev eth1 scope link  src 10.30.5.1 \n"+
+		fmt.Sprintf("%-127s\n", "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT")+
+		fmt.Sprintf("%-127s\n", "eth0\t00000000\t0100140A\t0003\t0\t0\t0\t00000000\t0\t0\t0")+
+		fmt.Sprintf("%-127s\n", "eth0\t0000140A\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0")+
+		fmt.Sprintf("%-127s\n", "eth1\t00001E0A\t00000000\t0001\t0\t0\t0\t0000FFFF\t0\t0\t0")+
+		"eth1      Link encap:Ethernet  HWaddr 02:42:0A:1E:05:01  \n"+
+		"          inet addr:10.30.5.1  Bcast:10.30.255.255  Mask:255.255.0.0\n"+
+		"          UP BROADCAST RUNNING MULTICAST  MTU:1400  Metric:1\n"+
+		"          RX packets:0 errors:0 dropped:0 overruns:0 frame:0\n"+
+		"          TX packets:0 errors:0 dropped:0 overruns:0 carrier:0\n"+
+		"          collisions:0 txqueuelen:0 \n"+
+		"          RX bytes:0 (0.0 B)  TX bytes:0 (0.0 B)\n\n"+
+		"12\n", out)
+	assert.Empty(t, errOut)
+	assert.Zero(t, code)
+
+	none := c.sleeper(map[string]any{"HostConfig": map[string]any{"NetworkMode": "none"}})
+	out, _, code = c.execOut(none, "sh", "-c", "ip route; ip -o link")
+	assert.Equal(t, "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000\\    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n", out)
+	assert.Zero(t, code)
 }

@@ -12,6 +12,7 @@ import (
 	"path"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,6 +44,7 @@ func init() {
 		"md5sum": apSum, "sha1sum": apSum, "sha256sum": apSum, "sha512sum": apSum, "base64": apBase64,
 		"od": apOd, "dd": apDd, "expr": apExpr, "stat": apStat, "df": apDf, "sed": apSed, "awk": apAwk,
 		"tty": apTty, "usleep": apUsleep, "timeout": apTimeout, "pidof": apPidof, "ps": apPs, "top": apTop,
+		"ip": apIP, "ifconfig": apIfconfig,
 	}
 }
 
@@ -989,8 +991,27 @@ func apHostname(_ context.Context, p *Proc) int {
 			name = strings.TrimSpace(line)
 		}
 	}
+	if len(p.Args) == 2 && p.Args[1] == "-i" {
+		return p.hostAddr(name)
+	}
 	fmt.Fprintln(p.Stdout, name)
 	return 0
+}
+
+// hostAddr is hostname -i: the address of the first /etc/hosts line that
+// names the host, as the C library's files lookup finds it.
+func (p *Proc) hostAddr(name string) int {
+	data, _ := p.FS.ReadFile("/etc/hosts")
+	for line := range strings.SplitSeq(string(data), "\n") {
+		line, _, _ = strings.Cut(line, "#")
+		f := strings.Fields(line)
+		if len(f) > 1 && slices.ContainsFunc(f[1:], func(h string) bool { return strings.EqualFold(h, name) }) {
+			fmt.Fprintln(p.Stdout, f[0])
+			return 0
+		}
+	}
+	p.errf("%s: Host name lookup failure", name)
+	return 1
 }
 
 // strftime formats t with the date applet's conversions.

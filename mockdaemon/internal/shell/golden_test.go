@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"net/netip"
 	"os"
 	"os/exec"
 	"regexp"
@@ -108,6 +109,11 @@ func fromGolden(text, b64 *string) (string, error) {
 // ipMask hides the container's address, which the real daemon picks.
 const ipMask = `172\.17\.\d+\.\d+`
 
+// netMasks hide what differs between two containers on the default
+// bridge: eth0's address, MAC and interface numbers, and the traffic
+// the real one has seen.
+var netMasks = []string{ipMask, `(?i)02:42:ac:11:[0-9a-f]{2}:[0-9a-f]{2}`, `\d+: eth0(@if\d+)?`, `(RX|TX) (packets|bytes):\d+( \([0-9.]+ [KMG]?i?B\))?`, `eth0: +\d+ +\d+`}
+
 var goldenCases = []goldenCase{
 	// the language's errors
 	{name: "syntax/if-then-fi", script: "if then fi"},
@@ -178,6 +184,11 @@ EOF`},
 	{name: "grep/modes", script: `printf 'ab\nabc\na.c\nx ab y\nAB\n' > /tmp/m; grep -x -e ab -e abc /tmp/m; grep -w -e ab -e a.c /tmp/m; grep -F -e a.c -e AB /tmp/m; grep -Fx -e ab -e 'a.c' /tmp/m; grep -E -e 'b+c$' -e '^A' /tmp/m; grep -vix -e ab -e abc /tmp/m; grep -Fiw -e ab /tmp/m; grep -cF -e '' /tmp/m; grep -e 'a\(b' /tmp/m; echo $?; grep -E -e 'a(' -e b /tmp/m; echo $?; grep -e; echo $?; grep -f /nope x /tmp/m; echo $?`},
 	{name: "ping/errors", script: `ping; echo $?; ping -c x 127.0.0.1; echo $?; ping -c1 a b; echo $?; ping -c1 ip6-localhost; echo $?; ping -c1 -W1 10.255.255.1; echo $?; ping -c1 -q -s 100 127.1; ping -c 2 -w 0.3 -i 0.2 LOCALHOST | tail -n 3`, masks: []string{`time=[0-9.]+ ms`, `min/avg/max = [0-9./]+ ms`}},
 	{name: "ps/default", script: `ps | head -n1; ps -o pid,comm | head -n1; ps -o comm,args | head -n 1; ps -o time`},
+	{name: "ip/addr", script: `ip addr; ip a; ip addr show eth0; ip addr show dev lo; ip -4 a s eth0; ip -6 addr; echo $?`, masks: netMasks},
+	{name: "ip/oneline-family", script: `ip -o addr; ip -o -4 addr; ip -oneline link; ip -f inet addr; ip -o -f link addr; ip -0 addr show lo; ip addr show up; ip a s to 172.17.0.0/16; ip a s to 10.0.0.0/8; echo $?`, masks: netMasks},
+	{name: "ip/link-route", script: `ip link; ip link show eth0; ip link show dev lo; ip route; ip r; ip -4 route; ip ro show; ip route list dev eth0; ip -6 route; echo $?`, masks: netMasks},
+	{name: "ip/errors", script: `ip addr show nosuch; echo $?; ip link show nosuch; echo $?; ip route show dev nosuch; echo $?; ip foo; echo $?; ip; echo $?; ip -s link; echo $?; ip addr show dev; echo $?; ip addr show eth0 lo; echo $?; ip -f bogus addr; echo $?; ip addr add 10.1.1.1/24 dev eth0; echo $?; ip link set eth0 down; echo $?; ip route add 10.9.0.0/16 dev eth0; echo $?`, masks: netMasks},
+	{name: "net/ifconfig-hostname", script: `ifconfig; ifconfig -a | head -n 2; ifconfig lo; ifconfig nosuch; echo $?; hostname -i; echo $?`, masks: netMasks},
 	{todo: true, name: "top/batch", script: `top -b -n1 | head -n1 | cut -c1-4; top -b -n 1 >/dev/null; echo rc=$?; top -b -n1 | sed -n 4p`},
 }
 
@@ -196,6 +207,15 @@ func goldenFS(t testing.TB) *memfs.FS {
 	return f
 }
 
+// goldenNet is the network of the real test container: lo and eth0 on
+// the default bridge (its address, MAC and numbers are masked).
+func goldenNet() *Net {
+	return NewNet(Loopback(), Interface{
+		Name: "eth0", Index: 10, Link: 11, MAC: "02:42:ac:11:00:02", MTU: 1500,
+		Addr: netip.MustParsePrefix(goldenIP + "/16"), Gateway: netip.MustParseAddr("172.17.0.1"),
+	})
+}
+
 // goldenEnv is what docker exec gives a process of an image without Env.
 func goldenEnv(tty bool) []string {
 	env := []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOSTNAME=" + goldenHostname, "HOME=/"}
@@ -211,7 +231,7 @@ func runGolden(t *testing.T, c goldenCase) goldenResult {
 	cfg := Config{
 		FS: goldenFS(t), Env: goldenEnv(c.tty), Hostname: goldenHostname,
 		Stdin: strings.NewReader(c.stdin), Stdout: &out, Stderr: &errb,
-		TTY: c.tty,
+		TTY: c.tty, Net: goldenNet(),
 	}
 	if c.tty {
 		cfg.Stderr = &out

@@ -79,6 +79,7 @@ type Config struct {
 	TTY            bool               // Stdin, Stdout and Stderr are a terminal (a TTY container or exec)
 	PIDs           *PIDs              // the PID namespace to join (a container's); nil means one of its own
 	Mounts         []Mount            // the mount table (df, stat -f); nil means DockerMounts()
+	Net            *Net               // the network namespace (ip, ifconfig); nil means lo alone
 	StepBudget     int                // commands and loop iterations allowed; 0 = unlimited
 }
 

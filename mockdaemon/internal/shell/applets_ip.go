@@ -1,0 +1,365 @@
+package shell
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/netip"
+	"slices"
+	"strings"
+)
+
+func init() {
+	usageText["ip"] = "Usage: ip [OPTIONS] address|route|link|tunnel|neigh|rule [ARGS]\n\n" +
+		"OPTIONS := -f[amily] inet|inet6|link | -o[neline]\n\n" +
+		"ip addr add|del IFADDR dev IFACE | show|flush [dev IFACE] [to PREFIX]\n" +
+		"ip route list|flush|add|del|change|append|replace|test ROUTE\n" +
+		"ip link set IFACE [up|down] [arp on|off] [multicast on|off]\n" +
+		"\t[promisc on|off] [mtu NUM] [name NAME] [qlen NUM] [address MAC]\n" +
+		"\t[master IFACE | nomaster] [netns PID]\n" +
+		"ip tunnel add|change|del|show [NAME]\n" +
+		"\t[mode ipip|gre|sit] [remote ADDR] [local ADDR] [ttl TTL]\n" +
+		"ip neigh show|flush [to PREFIX] [dev DEV] [nud STATE]\n" +
+		"ip rule [list] | add|del SELECTOR ACTION\n"
+}
+
+// ipOptions are the options of busybox ip that come before its object.
+type ipOptions struct {
+	family  string // "", "inet", "inet6" or "link"
+	oneline bool
+}
+
+// apIP is busybox ip, reading the container's interfaces (Config.Net):
+// address, link and route listings as busybox 1.35 prints them over
+// netlink, and neigh (an empty table). Changes need CAP_NET_ADMIN, which
+// a container lacks.
+func apIP(_ context.Context, p *Proc) int {
+	var o ipOptions
+	args := p.Args[1:]
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") && len(args[0]) > 1 {
+		a := args[0]
+		args = args[1:]
+		switch {
+		case a == "-4":
+			o.family = "inet"
+		case a == "-6":
+			o.family = "inet6"
+		case a == "-0":
+			o.family = "link"
+		case strings.HasPrefix("-family", a) && len(a) >= 2 && a != "-":
+			if len(args) == 0 {
+				return p.ipIncomplete()
+			}
+			switch args[0] {
+			case "inet", "inet6", "link":
+				o.family = args[0]
+			default:
+				p.errf("invalid argument '%s' to '%s'", args[0], "family")
+				return 1
+			}
+			args = args[1:]
+		case strings.HasPrefix("-oneline", a):
+			o.oneline = true
+		default:
+			return p.showUsage()
+		}
+	}
+	if len(args) == 0 {
+		return p.showUsage()
+	}
+	obj := args[0]
+	args = args[1:]
+	switch {
+	case strings.HasPrefix("address", obj):
+		return p.ipAddr(o, args)
+	case strings.HasPrefix("route", obj):
+		return p.ipRoute(o, args)
+	case strings.HasPrefix("link", obj):
+		return p.ipLink(o, args)
+	case strings.HasPrefix("neigh", obj):
+		return 0
+	}
+	return p.showUsage()
+}
+
+func (p *Proc) ipIncomplete() int {
+	p.errf("command line is not complete, try \"help\"")
+	return 1
+}
+
+// ipShow reads the arguments of a listing: an optional show/list, then
+// "dev NAME" or NAME, "to PREFIX", "up". ok is false once it has reported
+// an error, with the exit status in code.
+func (p *Proc) ipShow(args []string, withTo bool) (dev string, to netip.Prefix, code int, ok bool) {
+	if len(args) > 0 && isIPList(args[0]) {
+		args = args[1:]
+	}
+	for len(args) > 0 {
+		a := args[0]
+		args = args[1:]
+		switch {
+		case a == "up":
+			continue // every interface of a container is up
+		case a == "to" && withTo:
+			if len(args) == 0 {
+				return "", to, p.ipIncomplete(), false
+			}
+			pfx, err := parseIPPrefix(args[0])
+			if err != nil {
+				p.errf("an inet prefix is expected rather than \"%s\"", args[0])
+				return "", to, 1, false
+			}
+			to = pfx
+			args = args[1:]
+			continue
+		case a == "dev":
+			if len(args) == 0 {
+				return "", to, p.ipIncomplete(), false
+			}
+			a, args = args[0], args[1:]
+		}
+		if dev != "" {
+			p.errf("either \"dev\" is duplicate, or \"%s\" is garbage", a)
+			return "", to, 1, false
+		}
+		dev = a
+	}
+	return dev, to, 0, true
+}
+
+// parseIPPrefix reads an IPv4 address with an optional /bits.
+func parseIPPrefix(s string) (netip.Prefix, error) {
+	if strings.Contains(s, "/") {
+		return netip.ParsePrefix(s)
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+// ipSelect is the interfaces named dev (all for ""); ok is false when
+// there is no such device.
+func (p *Proc) ipSelect(dev string) ([]Interface, bool) {
+	ifs := p.sh.p.cfg.Net.Interfaces()
+	if dev == "" {
+		return ifs, true
+	}
+	for _, i := range ifs {
+		if i.Name == dev {
+			return []Interface{i}, true
+		}
+	}
+	p.errf("can't find device '%s'", dev)
+	return nil, false
+}
+
+func (p *Proc) ipAddr(o ipOptions, args []string) int {
+	if len(args) > 0 && !isIPList(args[0]) && isIPChange(args[0]) {
+		p.errf("RTNETLINK answers: Operation not permitted")
+		return 2
+	}
+	dev, to, code, ok := p.ipShow(args, true)
+	if !ok {
+		return code
+	}
+	ifs, ok := p.ipSelect(dev)
+	if !ok {
+		return 1
+	}
+	if to.IsValid() && o.family == "" {
+		o.family = "inet"
+	}
+	for _, i := range ifs {
+		hasAddr := i.Addr.IsValid() && (!to.IsValid() || to.Bits() <= i.Addr.Bits() && to.Masked().Contains(i.Addr.Addr()))
+		switch o.family {
+		case "link":
+			writeIPLink(p.Stdout, i, o.oneline)
+			continue
+		case "inet6":
+			continue // IPv6 is off in the container (disable_ipv6)
+		case "inet":
+			if !hasAddr {
+				continue
+			}
+		}
+		if !o.oneline {
+			writeIPLinkHead(p.Stdout, i)
+			io.WriteString(p.Stdout, "\n")
+			if o.family == "" {
+				io.WriteString(p.Stdout, "    "+ipLinkLine(i)+"\n")
+			}
+		}
+		if !hasAddr {
+			continue
+		}
+		if o.oneline {
+			fmt.Fprintf(p.Stdout, "%d: %s", i.Index, i.Name)
+		}
+		line := "    inet " + i.Addr.String()
+		if i.Loopback {
+			line += " scope host " + i.Name
+		} else {
+			line += " brd " + broadcast(i.Addr).String() + " scope global " + i.Name
+		}
+		sep := "\n"
+		if o.oneline {
+			sep = "\\"
+		}
+		io.WriteString(p.Stdout, line+sep+"       valid_lft forever preferred_lft forever\n")
+	}
+	return 0
+}
+
+// isIPList reports whether an ip subcommand (or its abbreviation: "s",
+// "li") lists.
+func isIPList(cmd string) bool {
+	return cmd != "" && (strings.HasPrefix("show", cmd) || strings.HasPrefix("list", cmd) || cmd == "lst")
+}
+
+// isIPChange reports whether an ip subcommand (or its abbreviation)
+// changes the table, which a container without CAP_NET_ADMIN may not.
+func isIPChange(cmd string) bool {
+	return cmd != "" && slices.ContainsFunc([]string{"add", "delete", "change", "replace", "append", "flush", "set"},
+		func(c string) bool { return strings.HasPrefix(c, cmd) })
+}
+
+func (p *Proc) ipLink(o ipOptions, args []string) int {
+	if len(args) > 0 && isIPChange(args[0]) {
+		p.errf("SIOCSIFFLAGS: Operation not permitted")
+		return 2
+	}
+	dev, _, code, ok := p.ipShow(args, false)
+	if !ok {
+		return code
+	}
+	ifs, ok := p.ipSelect(dev)
+	if !ok {
+		return 2
+	}
+	for _, i := range ifs {
+		writeIPLink(p.Stdout, i, o.oneline)
+	}
+	return 0
+}
+
+// writeIPLinkHead writes an interface's first line without its newline:
+// "2: eth0@if3: <BROADCAST,...> mtu 1500 qdisc noqueue ".
+func writeIPLinkHead(w io.Writer, i Interface) {
+	if i.Loopback {
+		fmt.Fprintf(w, "%d: %s: <LOOPBACK,UP,LOWER_UP> mtu %d qdisc noqueue qlen 1000", i.Index, i.Name, i.MTU)
+		return
+	}
+	name := i.Name
+	if i.Link != 0 {
+		name += fmt.Sprintf("@if%d", i.Link)
+	}
+	fmt.Fprintf(w, "%d: %s: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu %d qdisc noqueue ", i.Index, name, i.MTU)
+}
+
+func ipLinkLine(i Interface) string {
+	if i.Loopback {
+		return "link/loopback " + i.MAC + " brd 00:00:00:00:00:00"
+	}
+	return "link/ether " + i.MAC + " brd ff:ff:ff:ff:ff:ff"
+}
+
+// writeIPLink writes an interface as ip link lists it.
+func writeIPLink(w io.Writer, i Interface, oneline bool) {
+	writeIPLinkHead(w, i)
+	sep := "\n"
+	if oneline {
+		sep = "\\"
+	}
+	io.WriteString(w, sep+"    "+ipLinkLine(i)+"\n")
+}
+
+func (p *Proc) ipRoute(o ipOptions, args []string) int {
+	if len(args) > 0 && isIPChange(args[0]) {
+		p.errf("RTNETLINK answers: Operation not permitted")
+		return 2
+	}
+	dev, _, code, ok := p.ipShow(args, false)
+	if !ok {
+		return code
+	}
+	if dev != "" {
+		if _, ok := p.ipSelect(dev); !ok {
+			return 1
+		}
+	}
+	if o.family == "inet6" {
+		return 0
+	}
+	for _, r := range Routes(p.sh.p.cfg.Net.Interfaces()) {
+		if dev != "" && r.Dev != dev {
+			continue
+		}
+		if r.Via.IsValid() {
+			dst := r.Dst.String()
+			if r.Dst.Bits() == 0 {
+				dst = "default"
+			}
+			fmt.Fprintf(p.Stdout, "%s via %s dev %s \n", dst, r.Via, r.Dev)
+			continue
+		}
+		fmt.Fprintf(p.Stdout, "%s dev %s scope link  src %s \n", r.Dst, r.Dev, r.Src)
+	}
+	return 0
+}
+
+// apIfconfig is busybox ifconfig listing the container's interfaces (by
+// name, as it reads them from /proc/net/dev) or one of them. The mock's
+// interfaces carry no traffic: their counters are zero.
+func apIfconfig(_ context.Context, p *Proc) int {
+	args := p.Args[1:]
+	if len(args) > 0 && args[0] == "-a" {
+		args = args[1:]
+	}
+	ifs := p.sh.p.cfg.Net.Interfaces()
+	slices.SortFunc(ifs, func(a, b Interface) int { return strings.Compare(a.Name, b.Name) })
+	switch len(args) {
+	case 0:
+	case 1:
+		i := slices.IndexFunc(ifs, func(i Interface) bool { return i.Name == args[0] })
+		if i < 0 {
+			p.errf("%s: error fetching interface information: Device not found", args[0])
+			return 1
+		}
+		ifs = ifs[i : i+1]
+	default:
+		p.errf("SIOCSIFADDR: Operation not permitted")
+		return 1
+	}
+	for _, i := range ifs {
+		writeIfconfig(p.Stdout, i)
+	}
+	return 0
+}
+
+func writeIfconfig(w io.Writer, i Interface) {
+	const pad = "          "
+	if i.Loopback {
+		fmt.Fprintf(w, "%-10sLink encap:Local Loopback  \n", i.Name)
+	} else {
+		fmt.Fprintf(w, "%-10sLink encap:Ethernet  HWaddr %s  \n", i.Name, strings.ToUpper(i.MAC))
+	}
+	if i.Addr.IsValid() {
+		mask := netmask(i.Addr.Bits())
+		if i.Loopback {
+			fmt.Fprintf(w, "%sinet addr:%s  Mask:%s\n", pad, i.Addr.Addr(), mask)
+		} else {
+			fmt.Fprintf(w, "%sinet addr:%s  Bcast:%s  Mask:%s\n", pad, i.Addr.Addr(), broadcast(i.Addr), mask)
+		}
+	}
+	flags, qlen := "UP BROADCAST RUNNING MULTICAST", 0
+	if i.Loopback {
+		flags, qlen = "UP LOOPBACK RUNNING", 1000
+	}
+	fmt.Fprintf(w, "%s%s  MTU:%d  Metric:1\n", pad, flags, i.MTU)
+	fmt.Fprintf(w, "%sRX packets:0 errors:0 dropped:0 overruns:0 frame:0\n", pad)
+	fmt.Fprintf(w, "%sTX packets:0 errors:0 dropped:0 overruns:0 carrier:0\n", pad)
+	fmt.Fprintf(w, "%scollisions:0 txqueuelen:%d \n", pad, qlen)
+	fmt.Fprintf(w, "%sRX bytes:0 (0.0 B)  TX bytes:0 (0.0 B)\n\n", pad)
+}
