@@ -135,3 +135,18 @@ func TestNetworkToolsSeeTheContainersNetworks(t *testing.T) {
 	assert.Equal(t, "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000\\    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n", out)
 	assert.Zero(t, code)
 }
+
+// TestDfReadsTheContainersMounts: df finds a path's filesystem in the
+// container's /proc/mounts, as busybox does: a local volume made with
+// DriverOpts type=tmpfs and a HostConfig.Tmpfs mount are tmpfs of their
+// size (the mock's df once saw the overlay root for both).
+func TestDfReadsTheContainersMounts(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	r := c.do("POST", "/v1.41/volumes/create", map[string]any{"Name": "tv", "Driver": "local", "DriverOpts": map[string]string{"type": "tmpfs", "device": "tmpfs", "o": "size=1m"}})
+	require.Equal(t, 201, r.status, "%s", r.body)
+	id := c.sleeper(map[string]any{"HostConfig": map[string]any{"Binds": []string{"tv:/v"}, "Tmpfs": map[string]string{"/t": "size=2m"}}})
+	out, errOut, code := c.execOut(id, "sh", "-c", "df -P /v /t / | awk '{print $1, $2, $6}'")
+	assert.Equal(t, "Filesystem 1024-blocks Mounted\ntmpfs 1024 /v\ntmpfs 2048 /t\noverlay 61202244 /\n", out)
+	assert.Empty(t, errOut)
+	assert.Zero(t, code)
+}
