@@ -535,9 +535,16 @@ func (c *container) interfaces() []shell.Interface {
 		n := ep.network
 		eth := shell.Interface{Name: "eth" + strconv.Itoa(i), Index: 2*i + 10, Link: 2*i + 11, MAC: ep.mac, MTU: mtuOf(n)}
 		if a, err := netip.ParseAddr(ep.ip); err == nil && n.subnet != nil {
-			eth.Addr = netip.PrefixFrom(a, n.prefixLen())
+			eth.Addrs = append(eth.Addrs, netip.PrefixFrom(a, n.prefixLen()))
 			if g, ok := netip.AddrFromSlice(n.gateway.To4()); ok && n.gateway != nil && !n.internal {
 				eth.Gateway = g
+			}
+		}
+		if ep.cfg.IPAMConfig != nil { // libnetwork adds them to the interface in 169.254/16
+			for _, ll := range ep.cfg.IPAMConfig.LinkLocalIPs {
+				if a, err := netip.ParseAddr(ll); err == nil && a.Is4() {
+					eth.Addrs = append(eth.Addrs, netip.PrefixFrom(a, 16))
+				}
 			}
 		}
 		ifs = append(ifs, eth)

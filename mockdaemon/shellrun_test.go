@@ -150,3 +150,35 @@ func TestDfReadsTheContainersMounts(t *testing.T) {
 	assert.Empty(t, errOut)
 	assert.Zero(t, code)
 }
+
+// TestLinkLocalIPsAreOnTheInterface: an endpoint's IPAMConfig.LinkLocalIPs
+// are addresses of its interface in 169.254/16, the second one secondary,
+// with a connected route from the first (as busybox shows them in a
+// dockerd container run with --link-local-ip twice).
+func TestLinkLocalIPsAreOnTheInterface(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	r := c.do("POST", "/v1.41/networks/create", map[string]any{"Name": "ll", "IPAM": map[string]any{"Config": []any{map[string]any{"Subnet": "10.21.0.0/24"}}}})
+	require.Equal(t, 201, r.status, "%s", r.body)
+	id := c.sleeper(map[string]any{
+		"HostConfig":       map[string]any{"NetworkMode": "ll"},
+		"NetworkingConfig": map[string]any{"EndpointsConfig": map[string]any{"ll": map[string]any{"IPAMConfig": map[string]any{"IPv4Address": "10.21.0.10", "LinkLocalIPs": []string{"169.254.10.10", "169.254.20.1"}}}}},
+	})
+	out, errOut, code := c.execOut(id, "sh", "-c", "ip addr show eth0; ip route; ifconfig eth0 | head -n 2; hostname -i; tail -n 1 /proc/net/route")
+	assert.Equal(t, "10: eth0@if11: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 qdisc noqueue \n"+
+		"    link/ether 02:42:0a:15:00:0a brd ff:ff:ff:ff:ff:ff\n"+
+		"    inet 10.21.0.10/24 brd 10.21.0.255 scope global eth0\n"+
+		"       valid_lft forever preferred_lft forever\n"+
+		"    inet 169.254.10.10/16 brd 169.254.255.255 scope global eth0\n"+
+		"       valid_lft forever preferred_lft forever\n"+
+		"    inet 169.254.20.1/16 brd 169.254.255.255 scope global secondary eth0\n"+
+		"       valid_lft forever preferred_lft forever\n"+
+		"default via 10.21.0.1 dev eth0 \n"+
+		"10.21.0.0/24 dev eth0 scope link  src 10.21.0.10 \n"+
+		"169.254.0.0/16 dev eth0 scope link  src 169.254.10.10 \n"+
+		"eth0      Link encap:Ethernet  HWaddr 02:42:0A:15:00:0A  \n"+
+		"          inet addr:10.21.0.10  Bcast:10.21.0.255  Mask:255.255.255.0\n"+
+		"10.21.0.10\n"+
+		fmt.Sprintf("%-127s\n", "eth0\t0000FEA9\t00000000\t0001\t0\t0\t0\t0000FFFF\t0\t0\t0"), out)
+	assert.Empty(t, errOut)
+	assert.Zero(t, code)
+}

@@ -172,7 +172,12 @@ func (p *Proc) ipAddr(o ipOptions, args []string) int {
 		o.family = "inet"
 	}
 	for _, i := range ifs {
-		hasAddr := i.Addr.IsValid() && (!to.IsValid() || to.Bits() <= i.Addr.Bits() && to.Masked().Contains(i.Addr.Addr()))
+		var addrs []int // the addresses shown, by index
+		for k, a := range i.Addrs {
+			if !to.IsValid() || to.Bits() <= a.Bits() && to.Masked().Contains(a.Addr()) {
+				addrs = append(addrs, k)
+			}
+		}
 		switch o.family {
 		case "link":
 			writeIPLink(p.Stdout, i, o.oneline)
@@ -180,7 +185,7 @@ func (p *Proc) ipAddr(o ipOptions, args []string) int {
 		case "inet6":
 			continue // IPv6 is off in the container (disable_ipv6)
 		case "inet":
-			if !hasAddr {
+			if len(addrs) == 0 {
 				continue
 			}
 		}
@@ -191,23 +196,26 @@ func (p *Proc) ipAddr(o ipOptions, args []string) int {
 				io.WriteString(p.Stdout, "    "+ipLinkLine(i)+"\n")
 			}
 		}
-		if !hasAddr {
-			continue
+		for _, k := range addrs {
+			a := i.Addrs[k]
+			if o.oneline {
+				fmt.Fprintf(p.Stdout, "%d: %s", i.Index, i.Name)
+			}
+			line := "    inet " + a.String()
+			switch {
+			case i.Loopback:
+				line += " scope host"
+			case secondary(i.Addrs, k):
+				line += " brd " + broadcast(a).String() + " scope global secondary"
+			default:
+				line += " brd " + broadcast(a).String() + " scope global"
+			}
+			sep := "\n"
+			if o.oneline {
+				sep = "\\"
+			}
+			io.WriteString(p.Stdout, line+" "+i.Name+sep+"       valid_lft forever preferred_lft forever\n")
 		}
-		if o.oneline {
-			fmt.Fprintf(p.Stdout, "%d: %s", i.Index, i.Name)
-		}
-		line := "    inet " + i.Addr.String()
-		if i.Loopback {
-			line += " scope host " + i.Name
-		} else {
-			line += " brd " + broadcast(i.Addr).String() + " scope global " + i.Name
-		}
-		sep := "\n"
-		if o.oneline {
-			sep = "\\"
-		}
-		io.WriteString(p.Stdout, line+sep+"       valid_lft forever preferred_lft forever\n")
 	}
 	return 0
 }
@@ -345,12 +353,12 @@ func writeIfconfig(w io.Writer, i Interface) {
 	} else {
 		fmt.Fprintf(w, "%-10sLink encap:Ethernet  HWaddr %s  \n", i.Name, strings.ToUpper(i.MAC))
 	}
-	if i.Addr.IsValid() {
-		mask := netmask(i.Addr.Bits())
+	if len(i.Addrs) > 0 { // the primary address only, as SIOCGIFADDR gives it
+		a := i.Addrs[0]
 		if i.Loopback {
-			fmt.Fprintf(w, "%sinet addr:%s  Mask:%s\n", pad, i.Addr.Addr(), mask)
+			fmt.Fprintf(w, "%sinet addr:%s  Mask:%s\n", pad, a.Addr(), netmask(a.Bits()))
 		} else {
-			fmt.Fprintf(w, "%sinet addr:%s  Bcast:%s  Mask:%s\n", pad, i.Addr.Addr(), broadcast(i.Addr), mask)
+			fmt.Fprintf(w, "%sinet addr:%s  Bcast:%s  Mask:%s\n", pad, a.Addr(), broadcast(a), netmask(a.Bits()))
 		}
 	}
 	flags, qlen := "UP BROADCAST RUNNING MULTICAST", 0

@@ -212,7 +212,7 @@ func goldenFS(t testing.TB) *memfs.FS {
 func goldenNet() *Net {
 	return NewNet(Loopback(), Interface{
 		Name: "eth0", Index: 10, Link: 11, MAC: "02:42:ac:11:00:02", MTU: 1500,
-		Addr: netip.MustParsePrefix(goldenIP + "/16"), Gateway: netip.MustParseAddr("172.17.0.1"),
+		Addrs: []netip.Prefix{netip.MustParsePrefix(goldenIP + "/16")}, Gateway: netip.MustParseAddr("172.17.0.1"),
 	})
 }
 

@@ -10,21 +10,21 @@ import (
 // route show it: lo, or the container's end of a veth pair on one of its
 // networks (eth0, eth1... in the order the daemon attached them).
 type Interface struct {
-	Name     string       // "lo", "eth0"
-	Index    int          // ifindex
-	Link     int          // the peer's ifindex (shown eth0@ifN); 0 for none
-	MAC      string       // 00:00:00:00:00:00 for lo
-	MTU      int          // 65536 for lo
-	Loopback bool         // lo: LOOPBACK flags, qlen 1000, host scope
-	Addr     netip.Prefix // the IPv4 address with its network's prefix; invalid for none
-	Gateway  netip.Addr   // the network's gateway; invalid for none
+	Name     string         // "lo", "eth0"
+	Index    int            // ifindex
+	Link     int            // the peer's ifindex (shown eth0@ifN); 0 for none
+	MAC      string         // 00:00:00:00:00:00 for lo
+	MTU      int            // 65536 for lo
+	Loopback bool           // lo: LOOPBACK flags, qlen 1000, host scope
+	Addrs    []netip.Prefix // IPv4 addresses with their networks' prefixes, the primary first
+	Gateway  netip.Addr     // the network's gateway; invalid for none
 }
 
 // Loopback is the loopback interface every network namespace has.
 func Loopback() Interface {
 	return Interface{
 		Name: "lo", Index: 1, MAC: "00:00:00:00:00:00", MTU: 65536, Loopback: true,
-		Addr: netip.MustParsePrefix("127.0.0.1/8"),
+		Addrs: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/8")},
 	}
 }
 
@@ -85,11 +85,27 @@ func Routes(ifs []Interface) []Route {
 		}
 	}
 	for _, i := range ifs {
-		if !i.Loopback && i.Addr.IsValid() {
-			out = append(out, Route{Dst: i.Addr.Masked(), Dev: i.Name, Src: i.Addr.Addr()})
+		if i.Loopback {
+			continue
+		}
+		for k, a := range i.Addrs {
+			if !secondary(i.Addrs, k) {
+				out = append(out, Route{Dst: a.Masked(), Dev: i.Name, Src: a.Addr()})
+			}
 		}
 	}
 	return out
+}
+
+// secondary reports whether the k-th address is a secondary one: an
+// earlier address is in the same network.
+func secondary(addrs []netip.Prefix, k int) bool {
+	for _, a := range addrs[:k] {
+		if a.Masked() == addrs[k].Masked() {
+			return true
+		}
+	}
+	return false
 }
 
 // broadcast is the broadcast address of p's network.
