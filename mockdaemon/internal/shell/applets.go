@@ -1082,11 +1082,32 @@ func strftime(format string, t time.Time) string {
 func apDate(_ context.Context, p *Proc) int {
 	t := p.Clock().UTC()
 	format := "%a %b %e %H:%M:%S %Z %Y"
-	for _, a := range p.Args[1:] {
+	args := p.Args[1:]
+	for len(args) > 0 {
+		a := args[0]
+		args = args[1:]
 		switch {
 		case strings.HasPrefix(a, "+"):
 			format = a[1:]
 		case a == "-u" || a == "-R":
+		case strings.HasPrefix(a, "-d") || strings.HasPrefix(a, "--date="):
+			v, ok := strings.CutPrefix(a, "--date=")
+			if !ok {
+				v = a[2:]
+			}
+			if v == "" {
+				if len(args) == 0 {
+					p.errf("option requires an argument -- 'd'")
+					return p.showUsage()
+				}
+				v, args = args[0], args[1:]
+			}
+			d, ok := parseDate(v, t)
+			if !ok {
+				p.errf("invalid date '%s'", v)
+				return 1
+			}
+			t = d
 		default:
 			p.errf("invalid date '%s'", a)
 			return 1
@@ -1094,6 +1115,27 @@ func apDate(_ context.Context, p *Proc) int {
 	}
 	fmt.Fprintln(p.Stdout, strftime(format, t))
 	return 0
+}
+
+// parseDate reads date -d's argument in the container's zone (UTC):
+// @SECONDS, YYYY-MM-DD [hh:mm[:ss]] or hh:mm[:ss] of the day of now.
+func parseDate(s string, now time.Time) (time.Time, bool) {
+	if n, ok := strings.CutPrefix(s, "@"); ok {
+		sec, err := strconv.ParseInt(n, 10, 64)
+		return time.Unix(sec, 0).UTC(), err == nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	for _, layout := range []string{"15:04:05", "15:04"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			y, m, d := now.Date()
+			return time.Date(y, m, d, t.Hour(), t.Minute(), t.Second(), 0, time.UTC), true
+		}
+	}
+	return time.Time{}, false
 }
 
 func apYes(ctx context.Context, p *Proc) int {
