@@ -37,7 +37,7 @@ func apTty(_ context.Context, p *Proc) int {
 		return 1
 	}
 	if !silent {
-		fmt.Fprintln(p.Stdout, "/dev/pts/0")
+		fmt.Fprintf(p.Stdout, "/dev/pts/%d\n", p.task.tty)
 	}
 	return 0
 }
@@ -232,8 +232,8 @@ func groupName(p *Proc, gid int) string {
 }
 
 func ttyName(t taskInfo) string {
-	if t.tty {
-		return "136,0" // /dev/pts/0
+	if t.tty >= 0 {
+		return "136," + strconv.Itoa(t.tty) // /dev/pts/N: major 136
 	}
 	return "?"
 }

@@ -156,7 +156,11 @@ func Start(ctx context.Context, argv []string, cfg Config) *Process {
 	if p.ns == nil {
 		p.ns = NewPIDs()
 	}
-	p.main = p.ns.add(&task{uid: cfg.UID, gid: cfg.GID, tty: cfg.TTY, start: cfg.Clock(), comm: commOf(argv), args: argv, signal: p.Signal}, nil)
+	pty := -1
+	if cfg.TTY {
+		pty = p.ns.openPty()
+	}
+	p.main = p.ns.add(&task{uid: cfg.UID, gid: cfg.GID, tty: pty, start: cfg.Clock(), comm: commOf(argv), args: argv, signal: p.Signal}, nil)
 	var in io.Reader = strings.NewReader("")
 	if cfg.Stdin != nil {
 		p.stdin = &pump{src: cfg.Stdin, done: p.done}
@@ -177,6 +181,9 @@ func Start(ctx context.Context, argv []string, cfg Config) *Process {
 		cancel()
 		p.wg.Wait()
 		p.main.exit()
+		if pty >= 0 {
+			p.ns.closePty(pty)
+		}
 		close(p.done)
 	}()
 	return p
