@@ -92,6 +92,7 @@ func (d *Daemon) startLocked(c *container) error {
 		Env:      d.processEnvLocked(c, c.config.Env, c.config.User, c.config.Tty),
 		Dir:      workDir(c.config.WorkingDir),
 		User:     c.config.User,
+		GroupAdd: c.host.GroupAdd,
 		Hostname: c.config.Hostname,
 		FS:       c.fs,
 		TTY:      c.config.Tty,

@@ -19,6 +19,7 @@ type procSpec struct {
 	Env      []string
 	Dir      string
 	User     string
+	GroupAdd []string // HostConfig.GroupAdd: more supplementary groups, by name or number
 	Hostname string
 	FS       *memfs.FS
 	Stdin    io.Reader // never nil; EOF when there is no stdin

@@ -182,3 +182,20 @@ func TestLinkLocalIPsAreOnTheInterface(t *testing.T) {
 	assert.Empty(t, errOut)
 	assert.Zero(t, code)
 }
+
+// TestGroupAddIsInTheProcessGroups: HostConfig.GroupAdd adds supplementary
+// groups (a number as it is, a name through /etc/group) to the user's
+// own, for the container's process and its execs, as runc sets them (id
+// on dockerd: groups=0,1234 with --group-add 1234).
+func TestGroupAddIsInTheProcessGroups(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.sleeper(map[string]any{"HostConfig": map[string]any{"GroupAdd": []string{"1234", "daemon"}}})
+	out, errOut, code := c.execOut(id, "sh", "-c", "id; id -G")
+	assert.Equal(t, "uid=0(root) gid=0(root) groups=0(root),10(wheel),1234,1(daemon)\n0 10 1234 1\n", out)
+	assert.Empty(t, errOut)
+	assert.Zero(t, code)
+	logs := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"id", "-G"}, "HostConfig": map[string]any{"GroupAdd": []string{"1234"}}})
+	r := c.do("GET", "/v1.41/containers/"+logs+"/logs?stdout=1", nil)
+	stdout, _ := readFrames(t, r.body)
+	assert.Equal(t, "0 10 1234\n", stdout)
+}

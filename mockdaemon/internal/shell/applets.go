@@ -926,6 +926,13 @@ func apID(_ context.Context, p *Proc) int {
 			}
 		}
 	}
+	if len(args) == 0 { // the process's own groups: runc adds GroupAdd to the user's
+		for _, g := range p.sh.p.cfg.GroupAdd {
+			if !slices.Contains(groups, g) {
+				groups = append(groups, g)
+			}
+		}
+	}
 	name := opts['n'] != ""
 	switch {
 	case opts['u'] != "":

@@ -73,6 +73,7 @@ type Config struct {
 	Stdout, Stderr io.Writer // nil means discard; may be the same writer
 	Hostname       string    // fallback when /etc/hostname is missing
 	UID, GID       int
+	GroupAdd       []int              // supplementary groups beyond the user's own (HostConfig.GroupAdd)
 	Programs       map[string]Program // extra commands, by name or base name
 	Clock          Clock              // nil means time.Now
 	PID1           bool               // untrapped TERM, INT... are ignored, as for PID 1
