@@ -523,16 +523,25 @@ func (c *container) netNS() *shell.Net {
 
 // interfaces are c's network interfaces: lo, then one ethN per active
 // endpoint in the order the container joined its networks, the
-// container's end of a veth pair whose host end is numbered after it.
+// container's end of a veth pair whose host end is numbered after it;
+// it names the endpoints new to the sandbox.
 func (c *container) interfaces() []shell.Interface {
 	ifs := []shell.Interface{shell.Loopback()}
-	i := 0
+	if c.nics.sandbox != c.sandboxID { // a new sandbox numbers its interfaces from eth0
+		c.nics = nicNames{sandbox: c.sandboxID, byEndpoint: map[string]int{}}
+	}
 	for _, name := range c.netOrder() {
 		ep := c.eps[name]
 		if !ep.active || ep.network.driver == "null" || ep.network.driver == "host" {
 			continue
 		}
 		n := ep.network
+		i, ok := c.nics.byEndpoint[ep.endpointID]
+		if !ok {
+			i = c.nics.next
+			c.nics.byEndpoint[ep.endpointID] = i
+			c.nics.next++
+		}
 		eth := shell.Interface{Name: "eth" + strconv.Itoa(i), Index: 2*i + 10, Link: 2*i + 11, MAC: ep.mac, MTU: mtuOf(n)}
 		if a, err := netip.ParseAddr(ep.ip); err == nil && n.subnet != nil {
 			eth.Addrs = append(eth.Addrs, netip.PrefixFrom(a, n.prefixLen()))
@@ -548,9 +557,17 @@ func (c *container) interfaces() []shell.Interface {
 			}
 		}
 		ifs = append(ifs, eth)
-		i++
 	}
 	return ifs
+}
+
+// nicNames numbers the interfaces of a sandbox as libnetwork names them:
+// ethN with the next N as each endpoint joins, kept while it stays (a
+// disconnect renames nothing) and not given again.
+type nicNames struct {
+	sandbox    string
+	byEndpoint map[string]int
+	next       int
 }
 
 // procNetRoute is /proc/net/route for ifs: the kernel's IPv4 main table,

@@ -130,6 +130,17 @@ func TestNetworkToolsSeeTheContainersNetworks(t *testing.T) {
 	assert.Empty(t, errOut)
 	assert.Zero(t, code)
 
+	// a disconnect renames nothing: eth1 stays eth1 and takes the default route
+	r = c.do("POST", "/v1.41/networks/na/disconnect", map[string]any{"Container": id})
+	require.Equal(t, 200, r.status, "%s", r.body)
+	out, _, code = c.execOut(id, "sh", "-c", "ip -o -4 addr; ip route; ls /sys/class/net")
+	assert.Equal(t, "1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever\n"+
+		"12: eth1    inet 10.30.5.1/16 brd 10.30.255.255 scope global eth1\\       valid_lft forever preferred_lft forever\n"+
+		"default via 10.30.5.0 dev eth1 \n"+
+		"10.30.0.0/16 dev eth1 scope link  src 10.30.5.1 \n"+
+		"eth1\nlo\n", out)
+	assert.Zero(t, code)
+
 	none := c.sleeper(map[string]any{"HostConfig": map[string]any{"NetworkMode": "none"}})
 	out, _, code = c.execOut(none, "sh", "-c", "ip route; ip -o link")
 	assert.Equal(t, "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000\\    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n", out)
