@@ -127,38 +127,23 @@ func (p *Proc) abs(name string) string {
 // withArg take a value ("-n 5" or "-n5").
 func (p *Proc) flags(withArg string) (map[byte]string, []string, error) {
 	opts := map[byte]string{}
-	args := p.Args[1:]
-	for len(args) > 0 {
-		a := args[0]
-		if a == "--" {
-			return opts, args[1:], nil
-		}
-		if len(a) < 2 || a[0] != '-' {
-			break
-		}
-		if a[1] >= '0' && a[1] <= '9' && strings.IndexByte(withArg, 'n') >= 0 {
-			opts['n'] = a[1:]
-			args = args[1:]
-			continue
-		}
-		args = args[1:]
-		for i := 1; i < len(a); i++ {
-			c := a[i]
-			if strings.IndexByte(withArg, c) >= 0 {
-				v := a[i+1:]
-				if v == "" {
-					if len(args) == 0 {
-						return nil, nil, fmt.Errorf("option requires an argument -- %c", c)
-					}
-					v, args = args[0], args[1:]
-				}
-				opts[c] = v
-				break
-			}
-			opts[c] = "1"
-		}
+	g := p.scanOpts(withArg, false)
+	if strings.IndexByte(withArg, 'n') >= 0 {
+		g.numOpt = 'n' // head -5
 	}
-	return opts, args, nil
+	for {
+		c, v, more, missing := g.next()
+		if !more {
+			return opts, g.rest(), nil
+		}
+		if missing {
+			return nil, nil, fmt.Errorf("option requires an argument -- %c", c)
+		}
+		if v == "" && strings.IndexByte(withArg, c) < 0 {
+			v = "1"
+		}
+		opts[c] = v
+	}
 }
 
 func (p *Proc) usage(err error) int {
@@ -1196,45 +1181,37 @@ const grepOpts = "efmABC"
 // pattern list.
 func (p *Proc) grepArgs() (opts map[byte]bool, pats []string, files []string, code int) {
 	opts = map[byte]bool{}
-	args := p.Args[1:]
 	given := false
-	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
-		a := args[0]
-		args = args[1:]
-		if a == "--" {
+	g := p.scanOpts(grepOpts, false)
+	for {
+		c, v, more, missing := g.next()
+		if !more {
 			break
 		}
-		for i := 1; i < len(a); i++ {
-			c := a[i]
-			if strings.IndexByte(grepOpts, c) < 0 {
-				opts[c] = true
-				continue
+		if strings.IndexByte(grepOpts, c) < 0 {
+			opts[c] = true
+			continue
+		}
+		if missing {
+			p.errf("option requires an argument -- '%c'", c)
+			p.showUsage()
+			return nil, nil, nil, 2
+		}
+		switch c {
+		case 'e':
+			given = true
+			pats = append(pats, strings.Split(v, "\n")...)
+		case 'f':
+			given = true
+			data, err := p.FS.ReadFile(p.abs(v))
+			if err != nil {
+				p.errf("%s: %s", v, errText(err))
+				return nil, nil, nil, 2
 			}
-			v := a[i+1:]
-			if v == "" {
-				if len(args) == 0 {
-					p.errf("option requires an argument -- '%c'", c)
-					p.showUsage()
-					return nil, nil, nil, 2
-				}
-				v, args = args[0], args[1:]
-			}
-			switch c {
-			case 'e':
-				given = true
-				pats = append(pats, strings.Split(v, "\n")...)
-			case 'f':
-				given = true
-				data, err := p.FS.ReadFile(p.abs(v))
-				if err != nil {
-					p.errf("%s: %s", v, errText(err))
-					return nil, nil, nil, 2
-				}
-				pats = append(pats, strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")...)
-			}
-			break
+			pats = append(pats, strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")...)
 		}
 	}
+	args := g.rest()
 	if !given {
 		if len(args) == 0 {
 			p.showUsage()

@@ -28,31 +28,22 @@ const pingRTT = 45 * time.Microsecond
 // no reply the exit status is 1.
 func apPing(ctx context.Context, p *Proc) int {
 	opts := map[byte]string{}
-	args := p.Args[1:]
-	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
-		a := args[0]
-		args = args[1:]
-		if a == "--" {
+	g := p.scanOpts(pingOpts, false)
+	for {
+		c, v, more, missing := g.next()
+		if !more {
 			break
 		}
-		for i := 1; i < len(a); i++ {
-			c := a[i]
-			if strings.IndexByte(pingOpts, c) < 0 {
-				opts[c] = "1"
-				continue
-			}
-			v := a[i+1:]
-			if v == "" {
-				if len(args) == 0 {
-					p.errf("option requires an argument -- '%c'", c)
-					return p.showUsage()
-				}
-				v, args = args[0], args[1:]
-			}
-			opts[c] = v
-			break
+		if missing {
+			p.errf("option requires an argument -- '%c'", c)
+			return p.showUsage()
 		}
+		if v == "" && strings.IndexByte(pingOpts, c) < 0 {
+			v = "1"
+		}
+		opts[c] = v
 	}
+	args := g.rest()
 	if len(args) != 1 {
 		return p.showUsage()
 	}
