@@ -508,7 +508,7 @@ func (d *Daemon) writeNetFilesLocked(c *container) {
 	}
 	c.netNS().Set(ifs)
 	_ = f.MkdirAll("/proc/net", 0o555)
-	_ = f.WriteFile("/proc/net/route", []byte(procNetRoute(ifs)), 0o444)
+	_ = f.WriteFile("/proc/net/route", []byte(shell.ProcNetRoute(ifs)), 0o444)
 	_ = f.WriteFile("/proc/net/dev", []byte(procNetDev(ifs)), 0o444)
 }
 
@@ -568,28 +568,6 @@ type nicNames struct {
 	sandbox    string
 	byEndpoint map[string]int
 	next       int
-}
-
-// procNetRoute is /proc/net/route for ifs: the kernel's IPv4 main table,
-// addresses in hex in the host's (little-endian) byte order, each line
-// padded to 127 columns.
-func procNetRoute(ifs []shell.Interface) string {
-	hex := func(a netip.Addr) string {
-		b := a.As4()
-		return fmt.Sprintf("%02X%02X%02X%02X", b[3], b[2], b[1], b[0])
-	}
-	var s strings.Builder
-	line := func(l string) { fmt.Fprintf(&s, "%-127s\n", l) }
-	line("Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT")
-	for _, r := range shell.Routes(ifs) {
-		gw, flags := netip.IPv4Unspecified(), "0001" // RTF_UP
-		if r.Via.IsValid() {
-			gw, flags = r.Via, "0003" // RTF_UP|RTF_GATEWAY
-		}
-		mask := netip.PrefixFrom(netip.AddrFrom4([4]byte{255, 255, 255, 255}), r.Dst.Bits()).Masked().Addr()
-		line(r.Dev + "\t" + hex(r.Dst.Addr()) + "\t" + hex(gw) + "\t" + flags + "\t0\t0\t0\t" + hex(mask) + "\t0\t0\t0")
-	}
-	return s.String()
 }
 
 // procNetDev is /proc/net/dev for ifs: no traffic.

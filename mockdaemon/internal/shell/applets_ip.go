@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -370,4 +371,62 @@ func writeIfconfig(w io.Writer, i Interface) {
 	fmt.Fprintf(w, "%sTX packets:0 errors:0 dropped:0 overruns:0 carrier:0\n", pad)
 	fmt.Fprintf(w, "%scollisions:0 txqueuelen:%d \n", pad, qlen)
 	fmt.Fprintf(w, "%sRX bytes:0 (0.0 B)  TX bytes:0 (0.0 B)\n\n", pad)
+}
+
+// apRoute is busybox route listing the kernel's IPv4 table, which it
+// reads from /proc/net/route: -n keeps addresses numeric, otherwise the
+// default destination is "default" and no gateway "*". Changes need
+// CAP_NET_ADMIN.
+func apRoute(_ context.Context, p *Proc) int {
+	numeric := false
+	for _, a := range p.Args[1:] {
+		if a != "-n" {
+			p.errf("SIOCADDRT: Operation not permitted")
+			return 1
+		}
+		numeric = true
+	}
+	data, err := p.FS.ReadFile("/proc/net/route")
+	if err != nil {
+		p.errf("can't open '/proc/net/route': %s", errText(err))
+		return 1
+	}
+	io.WriteString(p.Stdout, "Kernel IP routing table\nDestination     Gateway         Genmask         Flags Metric Ref    Use Iface\n")
+	hexAddr := func(h string) (netip.Addr, bool) {
+		n, err := strconv.ParseUint(h, 16, 32)
+		return netip.AddrFrom4([4]byte{byte(n), byte(n >> 8), byte(n >> 16), byte(n >> 24)}), err == nil
+	}
+	for i, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if i == 0 || len(f) < 8 {
+			continue
+		}
+		dst, ok1 := hexAddr(f[1])
+		gw, ok2 := hexAddr(f[2])
+		mask, ok3 := hexAddr(f[7])
+		bits, err := strconv.ParseUint(f[3], 16, 16)
+		if !ok1 || !ok2 || !ok3 || err != nil {
+			continue
+		}
+		flags := ""
+		for _, fl := range []struct {
+			bit uint64
+			c   string
+		}{{0x1, "U"}, {0x2, "G"}, {0x4, "H"}} {
+			if bits&fl.bit != 0 {
+				flags += fl.c
+			}
+		}
+		sdst, sgw := dst.String(), gw.String()
+		if !numeric {
+			if dst.IsUnspecified() {
+				sdst = "default"
+			}
+			if gw.IsUnspecified() {
+				sgw = "*"
+			}
+		}
+		fmt.Fprintf(p.Stdout, "%-15.15s %-15.15s %-16s%-6s%-6d %-2d %7d %s\n", sdst, sgw, mask, flags, 0, 0, 0, f[0])
+	}
+	return 0
 }

@@ -190,6 +190,7 @@ EOF`},
 	{name: "ip/oneline-family", script: `ip -o addr; ip -o -4 addr; ip -oneline link; ip -f inet addr; ip -o -f link addr; ip -0 addr show lo; ip addr show up; ip a s to 172.17.0.0/16; ip a s to 10.0.0.0/8; echo $?`, masks: netMasks},
 	{name: "ip/link-route", script: `ip link; ip link show eth0; ip link show dev lo; ip route; ip r; ip -4 route; ip ro show; ip route list dev eth0; ip -6 route; echo $?`, masks: netMasks},
 	{name: "ip/errors", script: `ip addr show nosuch; echo $?; ip link show nosuch; echo $?; ip route show dev nosuch; echo $?; ip foo; echo $?; ip; echo $?; ip -s link; echo $?; ip addr show dev; echo $?; ip addr show eth0 lo; echo $?; ip -f bogus addr; echo $?; ip addr add 10.1.1.1/24 dev eth0; echo $?; ip link set eth0 down; echo $?; ip route add 10.9.0.0/16 dev eth0; echo $?`, masks: netMasks},
+	{name: "net/route", script: `route; route -n; cat /proc/net/route; route add default gw 10.0.0.1; echo $?`, masks: netMasks},
 	{name: "net/ifconfig-hostname", script: `ifconfig; ifconfig -a | head -n 2; ifconfig lo; ifconfig nosuch; echo $?; hostname -i; echo $?`, masks: netMasks},
 	{todo: true, name: "top/batch", script: `top -b -n1 | head -n1 | cut -c1-4; top -b -n 1 >/dev/null; echo rc=$?; top -b -n1 | sed -n 4p`},
 }
@@ -206,6 +207,8 @@ func goldenFS(t testing.TB) *memfs.FS {
 	require.NoError(t, f.WriteFile("/etc/hostname", []byte(goldenHostname+"\n"), 0o644))
 	require.NoError(t, f.WriteFile("/etc/hosts", []byte("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n"+goldenIP+"\t"+goldenHostname+"\n"), 0o644))
 	require.NoError(t, f.WriteFile("/etc/resolv.conf", []byte("nameserver 10.255.255.53\n"), 0o644))
+	require.NoError(t, f.MkdirAll("/proc/net", 0o555))
+	require.NoError(t, f.WriteFile("/proc/net/route", []byte(ProcNetRoute(goldenNet().Interfaces())), 0o444))
 	return f
 }
 

@@ -1,8 +1,10 @@
 package shell
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -129,4 +131,26 @@ func netmask(bits int) netip.Addr {
 		a[i/8] |= 0x80 >> (i % 8)
 	}
 	return netip.AddrFrom4(a)
+}
+
+// ProcNetRoute is /proc/net/route for ifs: the kernel's IPv4 main table,
+// addresses in hex in the host's (little-endian) byte order, each line
+// padded to 127 columns.
+func ProcNetRoute(ifs []Interface) string {
+	hex := func(a netip.Addr) string {
+		b := a.As4()
+		return fmt.Sprintf("%02X%02X%02X%02X", b[3], b[2], b[1], b[0])
+	}
+	var s strings.Builder
+	line := func(l string) { fmt.Fprintf(&s, "%-127s\n", l) }
+	line("Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT")
+	for _, r := range Routes(ifs) {
+		gw, flags := netip.IPv4Unspecified(), "0001" // RTF_UP
+		if r.Via.IsValid() {
+			gw, flags = r.Via, "0003" // RTF_UP|RTF_GATEWAY
+		}
+		mask := netip.PrefixFrom(netip.AddrFrom4([4]byte{255, 255, 255, 255}), r.Dst.Bits()).Masked().Addr()
+		line(r.Dev + "\t" + hex(r.Dst.Addr()) + "\t" + hex(gw) + "\t" + flags + "\t0\t0\t0\t" + hex(mask) + "\t0\t0\t0")
+	}
+	return s.String()
 }
