@@ -45,6 +45,8 @@ type container struct {
 	files     containerFiles
 	etc       *memfs.FS // the daemon's hostname, hosts and resolv.conf of c
 	sandboxID string
+	netns     *shell.Net // the interfaces its processes see (ip, ifconfig); see rootfs.go
+	nics      nicNames   // the ethN of each endpoint in the current sandbox; see rootfs.go
 
 	logs *logBuf
 

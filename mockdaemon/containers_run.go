@@ -96,12 +96,14 @@ func (d *Daemon) startLocked(c *container) error {
 		Env:      d.processEnvLocked(c, c.config.Env, c.config.User, c.config.Tty),
 		Dir:      workDir(c.config.WorkingDir),
 		User:     c.config.User,
+		GroupAdd: c.host.GroupAdd,
 		Hostname: c.config.Hostname,
 		FS:       c.fs,
 		TTY:      c.config.Tty,
 		PID1:     true,
 		Init:     initOn,
 		PIDs:     d.pidNamespaceLocked(c),
+		Net:      c.netNS(),
 	}
 	// dockerd looks the user up before the logger starts, runc the
 	// program after; under an init, a program that cannot run is the
