@@ -939,6 +939,8 @@ func (d *Daemon) topLocked(c *container, psArgs string) (titles []string, procs 
 		}
 		for _, p := range c.pids.Processes() {
 			if p.PID == skip {
+				// what it runs now: ash's -c execs its last command
+				ps[0].cmd = strings.Join(p.Args, " ")
 				continue
 			}
 			if p.PID == 1 && skip == 0 {
