@@ -297,6 +297,32 @@ func apLs(_ context.Context, p *Proc) int {
 		return p.usage(err)
 	}
 	long, all, almost, dirOnly := opts['l'] != "", opts['a'] != "", opts['A'] != "", opts['d'] != ""
+	// -p marks directories with "/", -F every kind (busybox: "*/=@|"),
+	// by the entry itself, not what a symlink names
+	slash, classify := opts['p'] != "", opts['F'] != ""
+	indicator := func(dir, name string) string {
+		if !slash && !classify {
+			return ""
+		}
+		fi, err := p.FS.Lstat(p.abs(path.Join(dir, name)))
+		switch {
+		case err != nil:
+			return ""
+		case fi.IsDir():
+			return "/"
+		case !classify:
+			return ""
+		case fi.Mode()&fs.ModeSymlink != 0:
+			return "@"
+		case fi.Mode()&fs.ModeNamedPipe != 0:
+			return "|"
+		case fi.Mode()&fs.ModeSocket != 0:
+			return "="
+		case fi.Mode()&0o111 != 0:
+			return "*"
+		}
+		return ""
+	}
 	if len(args) == 0 {
 		args = []string{"."}
 	}
@@ -324,7 +350,7 @@ func apLs(_ context.Context, p *Proc) int {
 	defer w.Flush()
 	line := func(dir, name string) {
 		if !long {
-			fmt.Fprintln(w, name)
+			fmt.Fprintln(w, name+indicator(dir, name))
 			return
 		}
 		fi, err := p.FS.Lstat(p.abs(path.Join(dir, name)))
@@ -339,9 +365,22 @@ func apLs(_ context.Context, p *Proc) int {
 		if p.Clock().Sub(t) > 180*24*time.Hour || t.After(p.Clock().Add(time.Hour)) {
 			when = t.Format("Jan _2  2006")
 		}
-		suffix := ""
+		suffix := indicator(dir, name)
 		if fi.Mode()&fs.ModeSymlink != 0 {
 			suffix = " -> " + st.Target
+			// -F marks what the link names ("ld -> d/")
+			if tfi, err := p.FS.Stat(p.abs(path.Join(dir, name))); err == nil && classify {
+				switch {
+				case tfi.IsDir():
+					suffix += "/"
+				case tfi.Mode()&fs.ModeNamedPipe != 0:
+					suffix += "|"
+				case tfi.Mode()&fs.ModeSocket != 0:
+					suffix += "="
+				case tfi.Mode()&0o111 != 0:
+					suffix += "*"
+				}
+			}
 		}
 		fmt.Fprintf(w, "%s %4d %-8s %-8s %9d %s %s%s\n", modeString(fi.Mode()), st.Nlink, user, group, fi.Size(), when, name, suffix)
 	}

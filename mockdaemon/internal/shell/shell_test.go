@@ -92,6 +92,8 @@ func TestScripts(t *testing.T) {
 		{"pipeline", "echo a b c | wc -w", "", result{"3\n", "", 0}},
 		{"long pipeline", "printf '3\\n1\\n2\\n1\\n' | sort | uniq | head -n 2", "", result{"1\n2\n", "", 0}},
 		{"cat stdin", "cat", "line1\nline2\n", result{"line1\nline2\n", "", 0}},
+		{"ls -p -F", "mkdir -p /t/d; touch /t/f /t/x; chmod +x /t/x; ln -s f /t/l; ln -s d /t/ld; cd /t; ls -p; ls -F; ls -lF ld | sed 's/.* ld/ld/'; ls -pd d f", "",
+			result{"d/\nf\nl\nld\nx\nd/\nf\nl@\nld@\nx*\nld -> d/\nd/\nf\n", "", 0}},
 		{"cat dash", "echo x > /tmp/f; cat /tmp/f - /tmp/f", "mid\n", result{"x\nmid\nx\n", "", 0}},
 		{"and or", "false && echo no || echo yes; true || echo no; ! false && echo neg", "", result{"yes\nneg\n", "", 0}},
 		{"if elif", "x=2; if [ $x -eq 1 ]; then echo one; elif [ $x -eq 2 ]; then echo two; else echo other; fi", "", result{"two\n", "", 0}},
