@@ -329,7 +329,12 @@ func apLs(_ context.Context, p *Proc) int {
 	st := 0
 	var files, dirs []string
 	for _, a := range args {
-		fi, err := p.FS.Stat(p.abs(a))
+		// -l, -F and -d show a symlink operand itself, not what it names
+		stat := p.FS.Stat
+		if long || classify || dirOnly {
+			stat = p.FS.Lstat
+		}
+		fi, err := stat(p.abs(a))
 		if err != nil {
 			if fi2, err2 := p.FS.Lstat(p.abs(a)); err2 == nil {
 				fi, err = fi2, nil
