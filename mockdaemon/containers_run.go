@@ -2,6 +2,7 @@ package mockdaemon
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -97,6 +98,7 @@ func (d *Daemon) startLocked(c *container) error {
 		Dir:      workDir(c.config.WorkingDir),
 		User:     c.config.User,
 		GroupAdd: c.host.GroupAdd,
+		Ulimits:  c.rlimits(),
 		Hostname: c.config.Hostname,
 		FS:       c.fs,
 		TTY:      c.config.Tty,
@@ -587,6 +589,22 @@ func (d *Daemon) resumeForSignalLocked(c *container) {
 		pp.Resume()
 	}
 	d.emitContainerLocked(c, "unpause")
+}
+
+// rlimits are c's HostConfig.Ulimits as its processes start with them
+// (runc sets them for the container's process and its execs).
+func (c *container) rlimits() []shell.Rlimit {
+	var out []shell.Rlimit
+	for _, raw := range c.host.Ulimits {
+		var u struct {
+			Name       string
+			Soft, Hard int64
+		}
+		if json.Unmarshal(raw, &u) == nil && u.Name != "" {
+			out = append(out, shell.Rlimit{Name: u.Name, Soft: u.Soft, Hard: u.Hard})
+		}
+	}
+	return out
 }
 
 // startLogger records what dockerd's json-file logger gives a container

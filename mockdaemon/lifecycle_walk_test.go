@@ -176,3 +176,15 @@ func TestTopShowsWhatPID1Runs(t *testing.T) {
 		return r.status == 200 && json.Unmarshal(r.body, &top) == nil && len(top.Processes) == 1 && top.Processes[0][7] == "sleep 60"
 	}, 5*time.Second, 10*time.Millisecond, "top: %v", top.Processes)
 }
+
+// TestUlimitsReachTheProcess: HostConfig.Ulimits are the limits the
+// container's processes start with, as ash's ulimit shows them (checked
+// against dockerd: soft, hard, the -a table's units).
+func TestUlimitsReachTheProcess(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "ulimit -n; ulimit -Hn; ulimit -a | grep -e processes -e stack; ulimit -n 4096; echo rc=$?; ulimit -Sn 2000; ulimit -n"},
+		"HostConfig": map[string]any{"Ulimits": []map[string]any{{"Name": "nofile", "Soft": 1024, "Hard": 2048}, {"Name": "nproc", "Soft": 100, "Hard": 200}}}})
+	stdout, stderr := readFrames(t, c.do("GET", "/v1.41/containers/"+id+"/logs?stdout=1&stderr=1", nil).body)
+	assert.Equal(t, "1024\n2048\nstack size (kb)                 (-s) 8192\nmax user processes              (-u) 100\nrc=1\n2000\n", stdout)
+	assert.Equal(t, "sh: error setting limit: Operation not permitted\n", stderr, "raising the hard limit needs CAP_SYS_RESOURCE")
+}

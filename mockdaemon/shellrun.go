@@ -40,6 +40,7 @@ func startShell(spec procSpec) proc {
 		PID1:     spec.PID1 && !spec.Init,
 		PIDs:     spec.PIDs,
 		Net:      spec.Net,
+		Rlimits:  spec.Ulimits,
 	})
 	return shellProc{p}
 }

@@ -54,6 +54,7 @@ func init() {
 		"type":     biType,
 		".":        biSource,
 		"umask":    biUmask,
+		"ulimit":   biUlimit,
 	}
 }
 

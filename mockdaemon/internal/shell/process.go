@@ -81,6 +81,7 @@ type Config struct {
 	PIDs           *PIDs              // the PID namespace to join (a container's); nil means one of its own
 	Mounts         []Mount            // the mount table (df, stat -f); nil means DockerMounts()
 	Net            *Net               // the network namespace (ip, ifconfig); nil means lo alone
+	Rlimits        []Rlimit           // resource limits beyond a container's defaults (HostConfig.Ulimits)
 	StepBudget     int                // commands and loop iterations allowed; 0 = unlimited
 }
 
@@ -128,6 +129,7 @@ type Process struct {
 	// the shell next has control: after its foreground command ends.
 	catchINT    bool
 	interrupted bool
+	rlimits     map[string][2]int64 // soft and hard, by Rlimit name (ulimit)
 	wake        chan struct{}
 	paused      bool
 	resumeCh    chan struct{}
@@ -159,6 +161,7 @@ func Start(ctx context.Context, argv []string, cfg Config) *Process {
 		wake:   make(chan struct{}, 1),
 	}
 	p.catchINT = len(argv) > 1 && commOf(argv) == "sh" && argv[1] == "-c"
+	p.initRlimits()
 	p.ns = cfg.PIDs
 	if p.ns == nil {
 		p.ns = NewPIDs()
