@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Run real Docker clients' scenarios against the mock daemon (cmd/mockdockerd) or a real dockerd.
 #
-#   scripts/peers.sh [--real] cli|py|node|all
+#   scripts/peers.sh [--real] cli|py|node|clisuite|nodesuite|all
 #
-#   cli     peers/cli_scenarios.sh with the docker CLI on PATH
-#   py      peers/dockerpy_scenarios.py with Debian's python3-docker
-#           (/usr/bin/python3; apt-get installs python3-docker when missing)
-#   node    peers/dockerode/scenarios.js (npm ci when node_modules is missing)
-#   all     the three (against the mock side by side, each with its own mock; against the
-#           real daemon one after the other)
+#   cli        peers/cli_scenarios.sh with the docker CLI on PATH
+#   py         peers/dockerpy_scenarios.py with Debian's python3-docker
+#              (/usr/bin/python3; apt-get installs python3-docker when missing)
+#   node       peers/dockerode/scenarios.js (npm ci when node_modules is missing)
+#   clisuite   peers/cli_suite.sh: the docker CLI's e2e behaviours
+#   nodesuite  peers/dockerode/suite.js: what dockerode's own tests and docker-modem rely on
+#   all        the five (against the mock side by side, each with its own mock; against the
+#              real daemon one after the other)
+#
+# The suites push to a registry that needs basic auth: against the real daemon the one of
+# DOCKWIRE_AUTH_REGISTRY (scripts/registry.sh up; the push checks are skipped without it),
+# against the mock one it emulates (mockdockerd -registry).
 #
 # Against the mock (the default): builds cmd/mockdockerd, starts a fresh one per client on a
 # unix socket in a temp dir, runs the scenario with DOCKER_HOST pointing at it, stops it, and
@@ -38,10 +44,10 @@ if [ "${1:-}" = --real ]; then
 fi
 what=${1:-cli}
 case $what in
-cli | py | node) clients=("$what") ;;
-all) clients=(cli py node) ;;
+cli | py | node | clisuite | nodesuite) clients=("$what") ;;
+all) clients=(cli py node clisuite nodesuite) ;;
 *)
-	echo "usage: scripts/peers.sh [--real] cli|py|node|all" >&2
+	echo "usage: scripts/peers.sh [--real] cli|py|node|clisuite|nodesuite|all" >&2
 	exit 2
 	;;
 esac
@@ -49,7 +55,7 @@ esac
 # prepare CLIENT: install what the client needs, before any daemon starts.
 prepare() {
 	case $1 in
-	cli)
+	cli | clisuite)
 		command -v docker >/dev/null || { echo "peers: the docker CLI is not on PATH" >&2; return 1; }
 		command -v script >/dev/null || { echo "peers: script(1) (util-linux) is not on PATH" >&2; return 1; }
 		;;
@@ -59,7 +65,7 @@ prepare() {
 			apt-get install -y python3-docker >&2 || { apt-get update >&2 && apt-get install -y python3-docker >&2; }
 		fi
 		;;
-	node)
+	node | nodesuite)
 		command -v node >/dev/null || { echo "peers: node is not on PATH" >&2; return 1; }
 		if [ ! -d "$ROOT/peers/dockerode/node_modules/dockerode" ]; then
 			echo "peers: npm ci in peers/dockerode" >&2
@@ -75,6 +81,8 @@ scenario() {
 	cli) PEERS_CHECK_TIMEOUT=${PEERS_CHECK_TIMEOUT:-30} bash "$ROOT/peers/cli_scenarios.sh" ;;
 	py) timeout 600 /usr/bin/python3 "$ROOT/peers/dockerpy_scenarios.py" ;;
 	node) (cd "$ROOT/peers/dockerode" && timeout 600 node scenarios.js) ;;
+	clisuite) PEERS_CHECK_TIMEOUT=${PEERS_CHECK_TIMEOUT:-30} timeout 600 bash "$ROOT/peers/cli_suite.sh" ;;
+	nodesuite) (cd "$ROOT/peers/dockerode" && timeout 600 node suite.js) ;;
 	esac
 }
 
@@ -130,6 +138,8 @@ if [ -n "$real" ]; then
 	}
 	unset DOCKER_TLS_VERIFY DOCKER_CERT_PATH DOCKER_CONTEXT DOCKER_API_VERSION
 	export DOCKER_HOST=$DOCKWIRE_REAL_DOCKER_HOST PEERS_IMAGE=${DOCKWIRE_REAL_IMAGE:-busybox:dockwire}
+	export PEERS_REGISTRY=${DOCKWIRE_AUTH_REGISTRY:-} PEERS_REGISTRY_USER=${DOCKWIRE_AUTH_REGISTRY_USER:-}
+	export PEERS_REGISTRY_PASSWORD=${DOCKWIRE_AUTH_REGISTRY_PASSWORD:-}
 	for c in "${clients[@]}"; do
 		crc=0
 		scenario "$c" | tee "$tmp/$c.out" || crc=$?
@@ -146,8 +156,13 @@ fi
 # Against the mock: a fresh mockdockerd per client, the clients side by side (each has its own
 # daemon; most of a mock run is waiting), their outputs printed one after the other.
 (cd "$ROOT" && go build -o "$tmp/mockdockerd" ./cmd/mockdockerd)
+# The suites' registry, emulated by the mock (it never listens on the port).
+export PEERS_REGISTRY=127.0.0.1:5999 PEERS_REGISTRY_USER=suite PEERS_REGISTRY_PASSWORD=suite-pw
 for c in "${clients[@]}"; do
-	"$tmp/mockdockerd" -H "unix://$tmp/$c.sock" >"$tmp/mockdockerd-$c.log" 2>&1 &
+	# the suites compare with dockerd 20.10 answer by answer: their mock serves its API, 1.41
+	ver=()
+	case $c in *suite) ver=(-api-version 1.41) ;; esac
+	"$tmp/mockdockerd" -H "unix://$tmp/$c.sock" "${ver[@]}" -registry "$PEERS_REGISTRY=$PEERS_REGISTRY_USER:$PEERS_REGISTRY_PASSWORD" >"$tmp/mockdockerd-$c.log" 2>&1 &
 	mocks+=($!)
 done
 for c in "${clients[@]}"; do
