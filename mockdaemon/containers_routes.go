@@ -229,6 +229,9 @@ func (d *Daemon) containerPrune(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := checkPruneFilters(f, "label", "label!", "until"); err != nil {
+		return err
+	}
 	deleted := []string{}
 	_ = d.locked(func() error {
 		var removed []*container

@@ -2,7 +2,9 @@ package mockdaemon
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -88,6 +90,24 @@ func (f filters) matchLabels(key string, labels map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// checkPruneFilters is dockerd's check of a prune's filters before it
+// prunes anything: a key the prune does not accept is 400 "Invalid filter
+// 'key'", an "until" that is neither a time nor a duration dockerd's
+// untyped timetypes error (a 500). Nothing is pruned on either.
+func checkPruneFilters(f filters, accepted ...string) error {
+	for _, k := range slices.Sorted(maps.Keys(f)) {
+		if !slices.Contains(accepted, k) {
+			return errInvalid("Invalid filter '" + k + "'")
+		}
+	}
+	for u := range f["until"] {
+		if _, err := parseUntil(u); err != nil {
+			return errInternal(err.Error())
+		}
+	}
+	return nil
 }
 
 // matchUntil reports whether created is before every time of the "until"

@@ -213,12 +213,8 @@ func (d *Daemon) imagePrune(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	for k := range f {
-		switch k {
-		case "dangling", "label", "label!", "until":
-		default:
-			return errInvalid("Invalid filter '" + k + "'")
-		}
+	if err := checkPruneFilters(f, "dangling", "label", "label!", "until"); err != nil {
+		return err
 	}
 	danglingOnly := true
 	if v, ok := f["dangling"]; ok {

@@ -154,12 +154,46 @@ func parseTimestamp(s string) (time.Time, error) {
 	return time.Time{}, errInvalid("failed to parse value " + s + " as a timestamp")
 }
 
-// parseUntil parses an "until" filter: a timestamp or a Go duration ago.
+// parseUntil parses an "until" filter as dockerd's timetypes.GetTimestamp
+// does: a Go duration ago ("0" is none), a date or date-time (RFC 3339 or
+// a shorter prefix of it; local time without a zone), or unix seconds with
+// an optional fraction. Its errors carry dockerd's messages: the time
+// parser's for a value with a '-', else "failed to parse value as time or
+// duration".
 func parseUntil(s string) (time.Time, error) {
-	if dur, err := time.ParseDuration(s); err == nil {
+	if dur, err := time.ParseDuration(s); s != "0" && err == nil {
 		return time.Now().Add(-dur), nil
 	}
-	return parseTimestamp(s)
+	layout := "2006-01-02"
+	switch {
+	case strings.Contains(s, "."):
+		layout = "2006-01-02T15:04:05.999999999"
+	case strings.Contains(s, "T"):
+		layout = [...]string{"2006-01-02T15", "2006-01-02T15:04", "2006-01-02T15:04:05"}[min(strings.Count(s, ":"), 2)]
+	}
+	var t time.Time
+	var err error
+	if strings.ContainsAny(s, "zZ+") || strings.Count(s, "-") == 3 {
+		t, err = time.Parse(layout+"Z07:00", s)
+	} else {
+		t, err = time.ParseInLocation(layout, s, time.Local)
+	}
+	if err == nil {
+		return t, nil
+	}
+	if strings.Contains(s, "-") {
+		return time.Time{}, err
+	}
+	sec, frac, hasFrac := strings.Cut(s, ".")
+	n, err1 := strconv.ParseInt(sec, 10, 64)
+	ns, err2 := int64(0), error(nil)
+	if hasFrac {
+		ns, err2 = strconv.ParseInt((frac + "000000000")[:9], 10, 64)
+	}
+	if err1 != nil || err2 != nil {
+		return time.Time{}, fmt.Errorf("failed to parse value as time or duration: %q", s)
+	}
+	return time.Unix(n, ns), nil
 }
 
 func resizeParams(r *http.Request) ([2]int, error) {

@@ -106,6 +106,14 @@ func (d *Daemon) volumePrune(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// "all" came with API 1.42 (dockerd 20.10 knows only the labels)
+	accepted := []string{"label", "label!"}
+	if infoOf(r).version.atLeast("1.42") {
+		accepted = append(accepted, "all")
+	}
+	if err := checkPruneFilters(f, accepted...); err != nil {
+		return err
+	}
 	all := false
 	if v := f["all"]; len(v) > 0 {
 		all = v["true"] || v["1"]
