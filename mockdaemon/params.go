@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"slices"
@@ -127,31 +128,31 @@ func versionParam(r *http.Request, kind string) (uint64, error) {
 	return n, nil
 }
 
-// parseTimestamp parses dockerd's since/until: unix seconds with an
-// optional fraction, or RFC 3339.
+// parseTimestamp parses the since/until of logs and events as dockerd's
+// timetypes.ParseTimestamps does: unix seconds with an optional fraction
+// of nanoseconds, nothing else (its clients turn dates and durations into
+// that). The error is strconv's, as dockerd passes it on.
 func parseTimestamp(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	sec, frac, _ := strings.Cut(s, ".")
-	if n, err := strconv.ParseInt(sec, 10, 64); err == nil {
-		var ns int64
-		if frac != "" {
-			if len(frac) > 9 {
-				frac = frac[:9]
-			}
-			frac += strings.Repeat("0", 9-len(frac))
-			ns, err = strconv.ParseInt(frac, 10, 64)
-			if err != nil {
-				return time.Time{}, errInvalid("invalid timestamp: " + s)
-			}
+	sec, frac, hasFrac := strings.Cut(s, ".")
+	n, err := strconv.ParseInt(sec, 10, 64)
+	if err != nil {
+		return time.Time{}, err
+	}
+	var ns int64
+	if hasFrac {
+		if ns, err = strconv.ParseInt(frac, 10, 64); err != nil {
+			return time.Time{}, err
 		}
-		return time.Unix(n, ns).UTC(), nil
+		if len(frac) <= 9 {
+			ns *= int64(math.Pow10(9 - len(frac)))
+		} else {
+			ns /= int64(math.Pow10(len(frac) - 9))
+		}
 	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, errInvalid("failed to parse value " + s + " as a timestamp")
+	return time.Unix(n, ns).UTC(), nil
 }
 
 // parseUntil parses an "until" filter as dockerd's timetypes.GetTimestamp
@@ -214,14 +215,20 @@ func versionedBody(r *http.Request, kind string, v any) (uint64, error) {
 	return ver, decodeRequired(r, v)
 }
 
-// parseWindow reads the since and until of logs and events.
+// parseWindow reads the since and until of logs and events. One that
+// does not parse is dockerd 20.10's untyped 500 (API 1.41), a 400 on
+// newer APIs.
 func parseWindow(r *http.Request) (since, until time.Time, err error) {
 	q := r.URL.Query()
-	if since, err = parseTimestamp(q.Get("since")); err != nil {
-		return time.Time{}, time.Time{}, err
+	since, err = parseTimestamp(q.Get("since"))
+	if err == nil {
+		until, err = parseTimestamp(q.Get("until"))
 	}
-	if until, err = parseTimestamp(q.Get("until")); err != nil {
-		return time.Time{}, time.Time{}, err
+	if err != nil {
+		if !infoOf(r).version.atLeast("1.42") {
+			return time.Time{}, time.Time{}, errInternal(err.Error())
+		}
+		return time.Time{}, time.Time{}, errInvalid(err.Error())
 	}
 	return since, until, nil
 }
