@@ -41,10 +41,11 @@ function withTimeout(p, ms, what) {
   ]).finally(() => clearTimeout(t));
 }
 
-async function check(name, fn) {
+// check runs fn as the check name, within ms.
+async function check(name, fn, ms = 60000) {
   const t0 = Date.now();
   try {
-    await withTimeout(fn(), 60000, name);
+    await withTimeout(fn(), ms, name);
     results.pass++;
     console.log(`PASS ${name}`);
   } catch (e) {

@@ -726,8 +726,8 @@ async function main() {
   console.log(`# dockerode ${dv}, docker-modem ${mv}, DOCKER_HOST=${process.env.DOCKER_HOST || '(default)'}, image ${IMAGE}, prefix ${P}`);
   const checks = [
     ['attach.tty_stdin_wc', tAttachTtyStdin],
-    ['attach.stdin_shell', tAttachStdin],
-    ['attach.hijack_stdin', tAttachHijack],
+    ['attach.stdin_shell', tAttachStdin, 15000],
+    ['attach.hijack_stdin', tAttachHijack, 15000],
     ['attach.demux_stream', tDemuxStream],
     ['exec.hijack_cat_frames', tExecHijackCat],
     ['exec.inspect_fields', tExecInspect],
@@ -762,7 +762,7 @@ async function main() {
     ['swarm.leave', tSwarmLeave],
   ];
   try {
-    for (const [name, fn] of checks) await check(name, fn);
+    for (const [name, fn, ms] of checks) await check(name, fn, ms);
   } finally {
     if (boxC) await boxC.remove({ force: true }).catch(() => {});
     await check('cleanup', tCleanup);
