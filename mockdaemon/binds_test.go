@@ -3,6 +3,7 @@ package mockdaemon_test
 import (
 	"archive/tar"
 	"bytes"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -85,4 +86,82 @@ func TestBindMissingSource(t *testing.T) {
 	r = c.do("POST", "/v1.41/containers/"+id+"/wait", nil)
 	require.Equal(t, 200, r.status, "wait: %s", r.body)
 	assert.FileExists(t, filepath.Join(src, "f"))
+}
+
+// TestBindNestedMountsAndSymlinks: a volume and a file bind whose
+// destinations lie inside a bound host directory get their mount points
+// made on the host, as runc makes them, and hold what is written there;
+// a symbolic link in the bound directory resolves in the container (an
+// absolute one from its root, so /data/abs -> /etc/hostname reads the
+// container's hostname; a relative one from its directory, ".." past
+// the mount going up the container's tree), never to the host's files
+// outside the source.
+func TestBindNestedMountsAndSymlinks(t *testing.T) {
+	d, c := newClient(t, mockdaemon.Config{HostBinds: true})
+	dir := t.TempDir()
+	outside := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(outside, "secret"), []byte("secret\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "f"), []byte("hello\n"), 0o644))
+	for name, target := range map[string]string{"abs": "/etc/hostname", "rel": "../../../../etc/hostname",
+		"root": "/", "host": filepath.Join(outside, "secret"), "up": "f"} {
+		require.NoError(t, os.Symlink(target, filepath.Join(dir, name)))
+	}
+	id := c.create("", map[string]any{"Image": "busybox", "Hostname": "inside",
+		"Cmd": []string{"sh", "-c", "echo v > /data/sub/y; ls /data/sub; cat /data/abs /data/rel /data/up /data/d/filemnt; " +
+			"ls /data/root/data/sub; cat /data/host; echo rc=$?"},
+		"HostConfig": map[string]any{"Binds": []string{dir + ":/data", "nested:/data/sub", dir + "/f:/data/d/filemnt"}}})
+	r := c.do("POST", "/v1.41/containers/"+id+"/start", nil)
+	require.Equal(t, 204, r.status, "start: %s", r.body)
+	require.Equal(t, 200, c.do("POST", "/v1.41/containers/"+id+"/wait", nil).status)
+	logs := demux(t, c.do("GET", "/v1.41/containers/"+id+"/logs?stdout=1&stderr=1", nil).body)
+	assert.Equal(t, "y\ninside\ninside\nhello\nhello\ny\ncat: can't open '/data/host': No such file or directory\nrc=1\n", logs)
+
+	assert.DirExists(t, filepath.Join(dir, "sub"), "the volume's mount point is made on the host")
+	assert.NoFileExists(t, filepath.Join(dir, "sub", "y"), "what is written there goes to the volume")
+	rec := serve(d, "PUT", "/v1.41/containers/"+id+"/archive?path=/data", tarOf(t, map[string]string{"sub/put.txt": "put\n", "d/new.txt": "new\n"}))
+	require.Equal(t, 200, rec.Code, "PUT archive: %s", rec.Body)
+	assert.NoFileExists(t, filepath.Join(dir, "sub", "put.txt"), "an archive across the mount point lands in the volume")
+	assert.Equal(t, "put\n", tarFile(t, c.do("GET", "/v1.41/containers/"+id+"/archive?path=/data/sub/put.txt", nil).body, "put.txt"))
+	assert.FileExists(t, filepath.Join(dir, "d", "new.txt"))
+	assert.FileExists(t, filepath.Join(dir, "d", "filemnt"), "a file's mount point is a file on the host")
+	b, err := os.ReadFile(filepath.Join(outside, "secret"))
+	require.NoError(t, err)
+	assert.Equal(t, "secret\n", string(b))
+}
+
+// TestBindNestedInReadOnlyBind: a mount whose mount point would have to
+// be made inside a read-only bind is created, and fails its start as
+// runc's mkdir (or open, for a file) does there: a 500 with runc's words,
+// State.Error and exit code 128. One whose mount point is there already
+// mounts.
+func TestBindNestedInReadOnlyBind(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{HostBinds: true})
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "f"), []byte("f\n"), 0o644))
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "there"), 0o755))
+	for _, tc := range []struct{ bind, op, dst string }{
+		{"vol:/data/sub", "mkdir", "/data/sub"},
+		{dir + "/f:/data/newfile", "open", "/data/newfile"},
+	} {
+		id := c.create("", map[string]any{"Image": "busybox", "Cmd": []string{"true"},
+			"HostConfig": map[string]any{"Binds": []string{dir + ":/data:ro", tc.bind}}})
+		r := c.do("POST", "/v1.41/containers/"+id+"/start", nil)
+		assert.Equal(t, 500, r.status, "%s: %s", tc.bind, r.body)
+		assert.Contains(t, r.message(), "error mounting")
+		assert.Contains(t, r.message(), "to rootfs at \""+tc.dst+"\": "+tc.op+" /var/lib/docker/overlay2/"+id+"/merged"+tc.dst+": read-only file system: unknown")
+		var info struct {
+			State struct {
+				Error    string
+				ExitCode int
+			}
+		}
+		require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/containers/"+id+"/json", nil).body, &info))
+		assert.Equal(t, r.message(), info.State.Error)
+		assert.Equal(t, 128, info.State.ExitCode)
+	}
+	assert.NoDirExists(t, filepath.Join(dir, "sub"), "nothing made in the read-only bind")
+
+	id := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "echo v > /data/there/y; cat /data/there/y"},
+		"HostConfig": map[string]any{"Binds": []string{dir + ":/data:ro", "vol2:/data/there"}}})
+	assert.Equal(t, "v\n", demux(t, c.do("GET", "/v1.41/containers/"+id+"/logs?stdout=1", nil).body), "a mount point already there mounts")
 }

@@ -842,11 +842,10 @@ func newLayer(fsys *memfs.FS, changes []memfs.Change) (*layer, error) {
 	if len(changes) == 0 {
 		return nil, nil
 	}
-	var buf bytes.Buffer
-	if err := memfs.WriteChanges(&buf, fsys, changes); err != nil {
+	data, err := memfs.ChangesLayer(fsys, changes)
+	if err != nil {
 		return nil, err
 	}
-	data := buf.Bytes()
 	return &layer{data: data, diffID: digestOf(data), size: tarFileBytes(data)}, nil
 }
 

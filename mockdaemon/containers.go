@@ -26,9 +26,13 @@ type container struct {
 	host         hostConfig
 	state        containerState
 	restartCount int
-	path         string
-	args         []string
-	platform     string
+	// restartDelay is the restart policy's last wait (dockerd's
+	// backoff); restartCancel ends the pending one.
+	restartDelay  time.Duration
+	restartCancel chan struct{}
+	path          string
+	args          []string
+	platform      string
 
 	fs     *memfs.FS // root filesystem
 	base   *memfs.FS // the image's, for changes
@@ -105,8 +109,8 @@ func (d *Daemon) unindexContainerLocked(c *container) {
 
 // getContainerLocked resolves a full id, a name or a unique id prefix.
 func (d *Daemon) getContainerLocked(ref string) (*container, error) {
-	if ref == "" {
-		return nil, noSuchContainer(ref)
+	if ref == "" { // DELETE /containers/ names none
+		return nil, errInvalid(`invalid name or ID supplied: ""`)
 	}
 	if c, ok := d.containers[ref]; ok {
 		return c, nil
@@ -302,7 +306,7 @@ func (c *container) stateJSON() map[string]any {
 	s := c.state
 	m := map[string]any{
 		"Status":     s.Status,
-		"Running":    s.Running,
+		"Running":    s.Running || s.Restarting, // dockerd counts a restarting container as running
 		"Paused":     s.Paused,
 		"Restarting": s.Restarting,
 		"OOMKilled":  s.OOMKilled,
@@ -697,21 +701,8 @@ func checkCreate(body createBody, ver apiVersion) (hostConfig, error) {
 	if hc.AutoRemove && hc.RestartPolicy.Name != "" && hc.RestartPolicy.Name != "no" {
 		return hostConfig{}, errInvalid("can't create 'AutoRemove' container with restart policy")
 	}
-	rp := hc.RestartPolicy
-	switch rp.Name {
-	case "", "no", "always", "unless-stopped":
-		if rp.MaximumRetryCount != 0 {
-			return hostConfig{}, errInvalid(wording(ver, "maximum retry count cannot be used with restart policy '"+rp.Name+"'",
-				"invalid restart policy: maximum retry count can only be used with 'on-failure'"))
-		}
-	case "on-failure":
-		if rp.MaximumRetryCount < 0 {
-			return hostConfig{}, errInvalid(wording(ver, "maximum retry count cannot be negative",
-				"invalid restart policy: maximum retry count cannot be negative"))
-		}
-	default:
-		return hostConfig{}, errInvalid(wording(ver, "invalid restart policy '"+rp.Name+"'",
-			"invalid restart policy: unknown policy '"+rp.Name+"'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'"))
+	if err := checkRestartPolicy(hc.RestartPolicy, ver); err != nil {
+		return hostConfig{}, err
 	}
 	if hc.Memory > 0 && hc.Memory < 6*1024*1024 {
 		return hostConfig{}, errInvalid("Minimum memory limit allowed is 6MB")
@@ -720,6 +711,27 @@ func checkCreate(body createBody, ver apiVersion) (hostConfig, error) {
 		return hostConfig{}, errInvalid("Minimum memoryswap limit should be larger than memory limit, see usage")
 	}
 	return hc, nil
+}
+
+// checkRestartPolicy checks a restart policy as dockerd does at create
+// and at update, before anything changes.
+func checkRestartPolicy(rp restartPolicy, ver apiVersion) error {
+	switch rp.Name {
+	case "", "no", "always", "unless-stopped":
+		if rp.MaximumRetryCount != 0 {
+			return errInvalid(wording(ver, "maximum retry count cannot be used with restart policy '"+rp.Name+"'",
+				"invalid restart policy: maximum retry count can only be used with 'on-failure'"))
+		}
+	case "on-failure":
+		if rp.MaximumRetryCount < 0 {
+			return errInvalid(wording(ver, "maximum retry count cannot be negative",
+				"invalid restart policy: maximum retry count cannot be negative"))
+		}
+	default:
+		return errInvalid(wording(ver, "invalid restart policy '"+rp.Name+"'",
+			"invalid restart policy: unknown policy '"+rp.Name+"'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'"))
+	}
+	return nil
 }
 
 // mergedConfig is the container config of body on im: what the request
@@ -821,8 +833,13 @@ func (d *Daemon) newContainerLocked(im *image, body createBody, hc hostConfig, n
 
 // updateLocked applies a container update as dockerd does, and emits its
 // update event.
-func (d *Daemon) updateLocked(c *container, body updateBody) error {
+func (d *Daemon) updateLocked(c *container, body updateBody, ver apiVersion) error {
 	h := &c.host
+	if body.RestartPolicy != nil {
+		if err := checkRestartPolicy(*body.RestartPolicy, ver); err != nil {
+			return err
+		}
+	}
 	if body.Memory != nil && *body.Memory != 0 {
 		if *body.Memory < 6*1024*1024 {
 			return errInvalid("Minimum memory limit allowed is 6MB")
@@ -877,20 +894,47 @@ func (d *Daemon) topLocked(c *container, psArgs string) (titles []string, procs 
 	cmd := strings.Join(append([]string{c.path}, c.args...), " ")
 	start := c.state.StartedAt.Format("15:04")
 	type row struct {
-		pid  int
-		user string
-		cmd  string
+		pid, ppid int
+		user      string
+		cmd       string
 	}
-	rows := []row{{c.pid, userName(c.config.User), cmd}}
-	for i, eid := range c.execIDs {
-		if e := d.execs[eid]; e != nil && e.running {
-			rows = append(rows, row{c.pid + 10 + i, userName(e.user), strings.Join(e.argv, " ")})
+	rows := []row{{c.pid, 1, userName(c.config.User), cmd}}
+	if c.pids != nil {
+		// Every other process of the container's PID namespace: the
+		// programs its shells run, its execs and theirs. The host's ps
+		// numbers them in the host's PID space. Under the daemon's init
+		// (HostConfig.Init) that is PID 1, its program a child.
+		host := func(pid int) int { return c.pid + pid - 1 }
+		skip := 1
+		if c.host.Init != nil && *c.host.Init {
+			rows[0].cmd = "/sbin/docker-init -- " + cmd
+			host = func(pid int) int { return c.pid + pid }
+			skip = 0
+		}
+		for _, p := range c.pids.Processes() {
+			if p.PID == skip {
+				continue
+			}
+			if p.PID == 1 && skip == 0 {
+				p.PPID = 0 // the init's child
+			}
+			user := "root"
+			if p.UID != 0 {
+				user = strconv.Itoa(p.UID)
+			}
+			rows = append(rows, row{host(p.PID), host(p.PPID), user, strings.Join(p.Args, " ")})
+		}
+	} else {
+		for i, eid := range c.execIDs {
+			if e := d.execs[eid]; e != nil && e.running {
+				rows = append(rows, row{c.pid + 10 + i, 1, userName(e.user), strings.Join(e.argv, " ")})
+			}
 		}
 	}
 	if psArgs == "" {
 		titles = []string{"UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"}
 		for _, rw := range rows {
-			procs = append(procs, []string{rw.user, strconv.Itoa(rw.pid), "1", "0", start, "?", "00:00:00", rw.cmd})
+			procs = append(procs, []string{rw.user, strconv.Itoa(rw.pid), strconv.Itoa(rw.ppid), "0", start, "?", "00:00:00", rw.cmd})
 		}
 	} else {
 		cols := []string{}
@@ -919,7 +963,7 @@ func (d *Daemon) topLocked(c *container, psArgs string) (titles []string, procs 
 				case "user", "uid":
 					line = append(line, rw.user)
 				case "ppid":
-					line = append(line, "1")
+					line = append(line, strconv.Itoa(rw.ppid))
 				default:
 					line = append(line, rw.cmd)
 				}

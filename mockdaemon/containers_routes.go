@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -19,30 +20,49 @@ func (d *Daemon) containerRoutes() []route {
 		{"GET", "/containers/json", "ContainerList", d.containerList},
 		{"POST", "/containers/create", "ContainerCreate", d.containerCreate},
 		{"POST", "/containers/prune", "ContainerPrune", d.containerPrune},
-		{"GET", "/containers/{id}/json", "ContainerInspect", d.containerInspect},
-		{"GET", "/containers/{id}/top", "ContainerTop", d.containerTop},
-		{"GET", "/containers/{id}/logs", "ContainerLogs", d.containerLogs},
-		{"GET", "/containers/{id}/changes", "ContainerChanges", d.containerChanges},
-		{"GET", "/containers/{id}/export", "ContainerExport", d.containerExport},
-		{"GET", "/containers/{id}/stats", "ContainerStats", d.containerStats},
-		{"POST", "/containers/{id}/resize", "ContainerResize", d.containerResize},
-		{"POST", "/containers/{id}/start", "ContainerStart", d.containerStart},
-		{"POST", "/containers/{id}/stop", "ContainerStop", d.containerStop},
-		{"POST", "/containers/{id}/restart", "ContainerRestart", d.containerRestart},
-		{"POST", "/containers/{id}/kill", "ContainerKill", d.containerKill},
-		{"POST", "/containers/{id}/update", "ContainerUpdate", d.containerUpdate},
-		{"POST", "/containers/{id}/rename", "ContainerRename", d.containerRename},
-		{"POST", "/containers/{id}/pause", "ContainerPause", d.containerPause},
-		{"POST", "/containers/{id}/unpause", "ContainerUnpause", d.containerUnpause},
-		{"POST", "/containers/{id}/attach", "ContainerAttach", d.containerAttach},
-		{"GET", "/containers/{id}/attach/ws", "ContainerAttachWebsocket", d.containerAttachWS},
-		{"POST", "/containers/{id}/wait", "ContainerWait", d.containerWait},
-		{"DELETE", "/containers/{id}", "ContainerDelete", d.containerDelete},
-		{"DELETE", "/containers/{id}/{alias}", "ContainerDelete", d.containerDelete}, // a link's name, /parent/alias
-		{"HEAD", "/containers/{id}/archive", "ContainerArchiveInfo", d.archiveHead},
-		{"GET", "/containers/{id}/archive", "ContainerArchive", d.archiveGet},
-		{"PUT", "/containers/{id}/archive", "PutContainerArchive", d.archivePut},
+		{"GET", "/containers/{id...}/json", "ContainerInspect", d.containerInspect},
+		{"GET", "/containers/{id...}/top", "ContainerTop", d.containerTop},
+		{"GET", "/containers/{id...}/logs", "ContainerLogs", d.containerLogs},
+		{"GET", "/containers/{id...}/changes", "ContainerChanges", d.containerChanges},
+		{"GET", "/containers/{id...}/export", "ContainerExport", d.containerExport},
+		{"GET", "/containers/{id...}/stats", "ContainerStats", d.containerStats},
+		{"POST", "/containers/{id...}/resize", "ContainerResize", d.containerResize},
+		{"POST", "/containers/{id...}/start", "ContainerStart", d.containerStart},
+		{"POST", "/containers/{id...}/stop", "ContainerStop", d.containerStop},
+		{"POST", "/containers/{id...}/restart", "ContainerRestart", d.containerRestart},
+		{"POST", "/containers/{id...}/kill", "ContainerKill", d.containerKill},
+		{"POST", "/containers/{id...}/update", "ContainerUpdate", d.containerUpdate},
+		{"POST", "/containers/{id...}/rename", "ContainerRename", d.containerRename},
+		{"POST", "/containers/{id...}/pause", "ContainerPause", d.containerPause},
+		{"POST", "/containers/{id...}/unpause", "ContainerUnpause", d.containerUnpause},
+		{"POST", "/containers/{id...}/attach", "ContainerAttach", d.containerAttach},
+		{"GET", "/containers/{id...}/attach/ws", "ContainerAttachWebsocket", d.containerAttachWS},
+		{"POST", "/containers/{id...}/wait", "ContainerWait", d.containerWait},
+		{"DELETE", "/containers/{id...}", "ContainerDelete", d.containerDelete},
+		{"HEAD", "/containers/{id...}/archive", "ContainerArchiveInfo", d.archiveHead},
+		{"GET", "/containers/{id...}/archive", "ContainerArchive", d.archiveGet},
+		{"PUT", "/containers/{id...}/archive", "PutContainerArchive", d.archivePut},
+		// routes dockerd keeps without an operation of the API reference:
+		// the copy of API < 1.20 (gone since 1.24) and checkpoints, which
+		// need an experimental daemon (the DELETE takes a one-element name)
+		{"POST", "/containers/{id...}/copy", "ContainerCopy", containerCopy},
+		{"GET", "/containers/{id...}/checkpoints", "CheckpointList", experimentalOnly},
+		{"POST", "/containers/{id...}/checkpoints", "CheckpointCreate", experimentalOnly},
+		{"DELETE", "/containers/{id}/checkpoints/{checkpoint}", "CheckpointDelete", experimentalOnly},
 	}
+}
+
+// containerCopy answers POST /containers/{id}/copy as dockerd does for
+// any API version it serves: a bare 404.
+func containerCopy(w http.ResponseWriter, _ *http.Request) error {
+	w.WriteHeader(http.StatusNotFound)
+	return nil
+}
+
+// experimentalOnly answers a route of an experimental daemon's, as a
+// daemon without experimental features does.
+func experimentalOnly(http.ResponseWriter, *http.Request) error {
+	return errNotImplemented("This experimental feature is disabled by default. Start the Docker daemon in experimental mode in order to enable it.")
 }
 
 func (d *Daemon) containerCreate(w http.ResponseWriter, r *http.Request) error {
@@ -114,11 +134,14 @@ func (d *Daemon) containerList(w http.ResponseWriter, r *http.Request) error {
 		all = true
 	}
 	size := boolParam(r, "size")
-	for k := range f {
-		switch k {
-		case "ancestor", "before", "expose", "exited", "health", "id", "isolation", "is-task", "label", "label!", "name", "network", "publish", "since", "status", "volume":
-		default:
-			return errInvalidFilter(ver, k)
+	// dockerd's order of checks (its list's foldFilter): names, then each
+	// value that must parse.
+	if err := f.accept(ver, "ancestor", "before", "expose", "exited", "health", "id", "isolation", "is-task", "label", "label!", "name", "network", "publish", "since", "status", "volume"); err != nil {
+		return err
+	}
+	for _, v := range f.values("exited") {
+		if _, err := strconv.Atoi(v); err != nil {
+			return errInternal(err.Error())
 		}
 	}
 	for h := range f["health"] {
@@ -135,26 +158,56 @@ func (d *Daemon) containerList(w http.ResponseWriter, r *http.Request) error {
 			return errInvalidFilter(ver, "status="+s)
 		}
 	}
+	// is-task: "true" lists a swarm's task containers only, "false" the
+	// others; a value that is neither is refused.
+	isTask, taskFilter := false, f.has("is-task")
+	switch {
+	case f["is-task"]["true"]:
+		isTask = true
+	case taskFilter && !f["is-task"]["false"]:
+		return errInvalidFilter(ver, fmt.Sprintf("is-task=%v", f.values("is-task")))
+	}
+	if err := f.portFilter("publish"); err != nil {
+		return err
+	}
+	if err := f.portFilter("expose"); err != nil {
+		return err
+	}
 	out := []any{}
-	_ = d.locked(func() error {
-		var beforeT, sinceT *time.Time
-		for v := range f["before"] {
-			if c, err := d.getContainerLocked(v); err == nil {
-				t := c.created
-				beforeT = &t
+	err = d.locked(func() error {
+		// before and since name containers that must exist (dockerd
+		// answers 500 for one it does not find).
+		var beforeID, sinceID string
+		for _, bound := range []struct {
+			key string
+			id  *string
+		}{{"before", &beforeID}, {"since", &sinceID}} {
+			for _, v := range f.values(bound.key) {
+				c, err := d.getContainerLocked(v)
+				if err != nil {
+					return errInternal("no such container " + v)
+				}
+				*bound.id = c.id
 			}
 		}
-		for v := range f["since"] {
-			if c, err := d.getContainerLocked(v); err == nil {
-				t := c.created
-				sinceT = &t
+		// dockerd walks its containers newest first, skipping until the
+		// before container and stopping at the since one; with a name or
+		// id filter it walks only the containers those match (so a
+		// before or since container outside them is never reached).
+		for _, c := range d.nameIDCandidatesLocked(f) {
+			if beforeID != "" {
+				if c.id == beforeID {
+					beforeID = ""
+				}
+				continue
 			}
-		}
-		for _, c := range d.ordered { // newest first; nothing is removed meanwhile
+			if sinceID != "" && c.id == sinceID {
+				break
+			}
 			if !all && !c.state.Running && !f.has("status") {
 				continue
 			}
-			if beforeT != nil && !c.created.Before(*beforeT) || sinceT != nil && !c.created.After(*sinceT) {
+			if taskFilter && isTask != (c.config.Labels["com.docker.swarm.task.id"] != "") {
 				continue
 			}
 			if !d.containerMatchesLocked(f, c) {
@@ -167,17 +220,50 @@ func (d *Daemon) containerList(w http.ResponseWriter, r *http.Request) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
 	return writeJSON(w, http.StatusOK, out)
+}
+
+// nameIDCandidatesLocked is what dockerd's list walks, newest first: every
+// container, or with name or id filters those they match (an id filter
+// value finds the one container it is a unique prefix of; names match
+// among those when ids are given); d.mu held.
+func (d *Daemon) nameIDCandidatesLocked(f filters) []*container {
+	if !f.has("name") && !f.has("id") {
+		return d.ordered // nothing is removed while d.mu is held
+	}
+	ids := map[string]bool{}
+	for _, v := range f.values("id") {
+		var found []string
+		for id := range d.containers {
+			if strings.HasPrefix(id, v) {
+				found = append(found, id)
+			}
+		}
+		if len(found) == 1 {
+			ids[found[0]] = true
+		}
+	}
+	var out []*container
+	for _, c := range d.ordered {
+		if f.has("id") && !ids[c.id] {
+			continue
+		}
+		if f.has("name") && !f.match("name", c.name) && !f.match("name", c.name[1:]) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 func (d *Daemon) containerDelete(w http.ResponseWriter, r *http.Request) error {
 	ver := infoOf(r).version
 	force := boolParam(r, "force")
 	vols := boolParam(r, "v")
-	ref := r.PathValue("id")
-	if alias := r.PathValue("alias"); alias != "" {
-		ref += "/" + alias
-	}
+	ref := r.PathValue("id") // a link's name too, /parent/alias
 	if boolParam(r, "link") {
 		return d.containerUnlink(w, ref, ver)
 	}
@@ -225,11 +311,8 @@ func (d *Daemon) containerDelete(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (d *Daemon) containerPrune(w http.ResponseWriter, r *http.Request) error {
-	f, err := parseFilters(r)
+	f, err := pruneFilters(r, "until", "label", "label!")
 	if err != nil {
-		return err
-	}
-	if err := checkPruneFilters(f, "label", "label!", "until"); err != nil {
 		return err
 	}
 	deleted := []string{}
@@ -295,7 +378,7 @@ func (d *Daemon) containerUpdate(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		return d.updateLocked(c, body)
+		return d.updateLocked(c, body, infoOf(r).version)
 	})
 	if err != nil {
 		return err

@@ -45,7 +45,11 @@ func parseSignal(s string, def int) (int, error) {
 func (d *Daemon) startFailedLocked(c *container, f *startFailure) error {
 	err := errInternal(f.msg) // dockerd's own lookup of the user
 	if !f.daemon {
-		err = errInvalid("failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: " + f.msg + ": unknown")
+		msg := "failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: " + f.msg + ": unknown"
+		err = errInvalid(msg)
+		if f.system {
+			err = errInternal(msg)
+		}
 	}
 	c.state.Error = err.Error()
 	d.releaseNetworksLocked(c)
@@ -104,11 +108,12 @@ func (d *Daemon) startLocked(c *container) error {
 	// init's to report.
 	f := checkStart(spec, false)
 	if f == nil || !f.daemon {
-		if c.files.log == "" && c.host.LogConfig.Type == "json-file" {
-			c.files.log = "/var/lib/docker/containers/" + c.id + "/" + c.id + "-json.log"
+		if m := failedMount(c); m != nil { // runc mounts before it runs the program
+			f = m
 		}
+		c.startLogger()
 	}
-	if f != nil && (f.daemon || !initOn) {
+	if f != nil && (f.daemon || f.system || !initOn) {
 		d.leaveSandboxLocked(c)
 		return d.startFailedLocked(c, f)
 	}
@@ -308,15 +313,50 @@ func (d *Daemon) onExit(c *container, p proc, exited chan struct{}) {
 	})
 	close(exited)
 	if restart {
+		// dockerd's restart manager waits before it starts the container
+		// again: 100 ms, doubled at each restart up to a minute, back to
+		// 100 ms after a run of 10 s or more. Meanwhile the container is
+		// restarting; a stop, kill or removal cancels the restart.
+		var delay time.Duration
+		var cancel chan struct{}
 		_ = d.locked(func() error {
-			c.state.Restarting = false
-			if d.closing() || c.removing || c.stopping {
-				c.state.Status = "exited"
-				return nil
+			if d.now().Sub(c.state.StartedAt) >= 10*time.Second {
+				c.restartDelay = 0
 			}
-			_ = d.startLocked(c)
-			d.emitContainerLocked(c, "restart")
+			switch {
+			case c.restartDelay == 0:
+				c.restartDelay = 100 * time.Millisecond
+			case c.restartDelay < time.Minute:
+				c.restartDelay *= 2
+			}
+			c.restartDelay = min(c.restartDelay, time.Minute)
+			delay = c.restartDelay
+			cancel = make(chan struct{})
+			c.restartCancel = cancel
 			return nil
+		})
+		d.goTracked(func() {
+			t := time.NewTimer(delay)
+			defer t.Stop()
+			select {
+			case <-t.C:
+			case <-cancel:
+			case <-d.ctx.Done():
+			}
+			_ = d.locked(func() error {
+				if c.restartCancel != cancel || !c.state.Restarting {
+					return nil // cancelled: the canceller has set the state
+				}
+				c.restartCancel = nil
+				c.state.Restarting = false
+				if d.closing() || c.removing || c.stopping {
+					c.state.Status = "exited"
+					return nil
+				}
+				_ = d.startLocked(c)
+				d.emitContainerLocked(c, "restart")
+				return nil
+			})
 		})
 		return
 	}
@@ -421,21 +461,23 @@ func (d *Daemon) stop(c *container, sig int, timeout time.Duration) bool {
 func (d *Daemon) stopCtx(ctx context.Context, c *container, sig int, timeout time.Duration) (bool, error) {
 	var p proc
 	var exited chan struct{}
+	cancelled := false
 	_ = d.locked(func() error {
 		if !c.state.Running {
+			cancelled = d.cancelRestartLocked(c)
 			return nil
 		}
 		c.stopping = true
 		c.manualStop = true
 		p, exited = c.proc, c.exited
-		c.pauseGate.resume()
 		if p != nil {
 			d.emitContainerLocked(c, "kill", "signal", strconv.Itoa(sig))
 		}
+		d.resumeForSignalLocked(c)
 		return nil
 	})
 	if p == nil {
-		return false, nil
+		return cancelled, nil
 	}
 	p.Signal(sig)
 	var tc <-chan time.Time
@@ -513,8 +555,63 @@ func (d *Daemon) containerRestart(w http.ResponseWriter, r *http.Request) error 
 	})
 }
 
+// cancelRestartLocked ends a restart c's policy has scheduled (a stop or
+// a kill of a restarting container, as dockerd cancels its restart
+// manager): c stays exited; it reports whether one was pending; d.mu held.
+func (d *Daemon) cancelRestartLocked(c *container) bool {
+	if !c.state.Restarting {
+		return false
+	}
+	if c.restartCancel != nil {
+		close(c.restartCancel)
+		c.restartCancel = nil
+	}
+	c.state.Restarting = false
+	c.state.Status = "exited"
+	return true
+}
+
+// resumeForSignalLocked resumes c if it is paused, as dockerd does after
+// it sends a paused container its stop signal or SIGKILL (containerd's
+// resume: an unpause event); d.mu held.
+func (d *Daemon) resumeForSignalLocked(c *container) {
+	c.pauseGate.resume()
+	if !c.state.Paused {
+		return
+	}
+	c.state.Paused = false
+	c.state.Status = "running"
+	if pp, ok := c.proc.(interface{ Resume() }); ok {
+		pp.Resume()
+	}
+	d.emitContainerLocked(c, "unpause")
+}
+
+// startLogger records what dockerd's json-file logger gives a container
+// when it starts: its LogPath (at a start, or at the first logs request
+// of a container that never ran, which starts a logger to read with).
+func (c *container) startLogger() {
+	if c.files.log == "" && c.host.LogConfig.Type == "json-file" {
+		c.files.log = "/var/lib/docker/containers/" + c.id + "/" + c.id + "-json.log"
+	}
+}
+
+// killSignal reads kill's ?signal= as dockerd does: a name, or any
+// number but 0 (a number Linux has no signal for is refused later, once
+// the container is found); "" is SIGKILL.
+func killSignal(s string) (int, error) {
+	if n, err := strconv.Atoi(s); err == nil && n != 0 {
+		return n, nil
+	}
+	return parseSignal(s, 9)
+}
+
+// linuxSignal reports whether Linux has the signal n: 1-31 and the
+// real-time ones, 34-64.
+func linuxSignal(n int) bool { return n >= 1 && n <= 31 || n >= 34 && n <= 64 }
+
 func (d *Daemon) containerKill(w http.ResponseWriter, r *http.Request) error {
-	sig, err := parseSignal(r.URL.Query().Get("signal"), 9)
+	sig, err := killSignal(r.URL.Query().Get("signal"))
 	if err != nil {
 		return err
 	}
@@ -525,6 +622,14 @@ func (d *Daemon) containerKill(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		if !linuxSignal(sig) {
+			// dockerd's message prints the signal as an unsigned number
+			return errInternal(wording(infoOf(r).version, "Cannot kill container: ", "cannot kill container: ") + r.PathValue("id") +
+				": The linux daemon does not support signal " + strconv.FormatUint(uint64(int64(sig)), 10))
+		}
+		if !c.state.Running && d.cancelRestartLocked(c) {
+			return nil // dockerd finds no process to signal and lets it be
+		}
 		if !c.state.Running {
 			return errConflict(wording(infoOf(r).version, "Cannot kill container: "+r.PathValue("id")+": Container "+c.id+" is not running",
 				"cannot kill container: "+r.PathValue("id")+": container "+c.id+" is not running"))
@@ -534,10 +639,13 @@ func (d *Daemon) containerKill(w http.ResponseWriter, r *http.Request) error {
 			c.manualStop = true
 			c.stopping = sig == 9
 		}
-		if sig == 9 {
-			c.pauseGate.resume()
-		}
 		d.emitContainerLocked(c, "kill", "signal", strconv.Itoa(sig))
+		// dockerd resumes a paused container after a SIGKILL, or after
+		// its stop signal (any signal when it has none configured), so
+		// that the signal is acted on.
+		if stop, err := parseSignal(c.config.StopSignal, 0); sig == 9 || c.config.StopSignal == "" || err == nil && stop == sig {
+			d.resumeForSignalLocked(c)
+		}
 		return nil
 	})
 	if err != nil {
@@ -635,8 +743,13 @@ func (d *Daemon) containerWait(w http.ResponseWriter, r *http.Request) error {
 		}
 		switch cond {
 		case "", "not-running":
-			if c.state.Running || c.state.Restarting {
+			switch {
+			case c.state.Running:
 				ch = c.exited
+			case c.state.Restarting:
+				// dockerd counts a restarting container as running: the
+				// wait ends with the run its policy is about to start
+				ch = d.nextExitLocked(c)
 			}
 		case "next-exit":
 			if c.state.Running {

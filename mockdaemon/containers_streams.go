@@ -146,6 +146,7 @@ func (d *Daemon) containerLogs(w http.ResponseWriter, r *http.Request) error {
 		if c.host.LogConfig.Type == "none" {
 			return errNotImplemented("configured logging driver does not support reading")
 		}
+		c.startLogger()
 		return nil
 	}); err != nil {
 		return err

@@ -188,6 +188,7 @@ type mountPoint struct {
 	pathOnly  bool              // a volume of Config.Volumes: dockerd records its volume, not a Source, so the list shows Source ""
 	noCopy    bool              // a new volume is not seeded with the image's content
 	unbound   bool              // a bind of a host path missing at create: made and bound at start
+	failed    string            // runc's error for a mount point it cannot make, which fails the start (failedMount)
 	opts      string            // tmpfs options, for /proc/mounts
 	volLabels map[string]string // the labels and options of a volume it makes
 	volOpts   map[string]string

@@ -65,9 +65,10 @@
 //     faults, runs the handler and is the one place a handler's error
 //     becomes dockerd's status and {"message": ...} body. A handler is
 //     func(w, r) error: it returns the error before it writes anything,
-//     and nil once a stream has its head out. Names that hold '/' (images,
-//     plugins, distribution) are written {name...} in a table and cut from
-//     the decoded path.
+//     and nil once a stream has its head out. Names that may hold '/'
+//     (a container's link name /parent/alias, images, plugins,
+//     distribution) are written {var...} in a table and cut from the
+//     decoded path as dockerd's {name:.*} routes take them.
 //   - locking.go is the engine's lock: state is read and changed inside
 //     d.locked (or lockedValue, respond, respondEmpty), functions that need
 //     the lock held are named xxxLocked, and a wait for a state change

@@ -13,7 +13,7 @@ import (
 // execRoutes: processes run in a running container.
 func (d *Daemon) execRoutes() []route {
 	return []route{
-		{"POST", "/containers/{id}/exec", "ContainerExec", d.execCreate},
+		{"POST", "/containers/{id...}/exec", "ContainerExec", d.execCreate},
 		{"POST", "/exec/{id}/start", "ExecStart", d.execStart},
 		{"POST", "/exec/{id}/resize", "ExecResize", d.execResize},
 		{"GET", "/exec/{id}/json", "ExecInspect", d.execInspect},

@@ -2,9 +2,12 @@ package mockdaemon
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"net/http"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -92,24 +95,6 @@ func (f filters) matchLabels(key string, labels map[string]string) bool {
 	return true
 }
 
-// checkPruneFilters is dockerd's check of a prune's filters before it
-// prunes anything: a key the prune does not accept is 400 "Invalid filter
-// 'key'", an "until" that is neither a time nor a duration dockerd's
-// untyped timetypes error (a 500). Nothing is pruned on either.
-func checkPruneFilters(f filters, accepted ...string) error {
-	for _, k := range slices.Sorted(maps.Keys(f)) {
-		if !slices.Contains(accepted, k) {
-			return errInvalid("Invalid filter '" + k + "'")
-		}
-	}
-	for u := range f["until"] {
-		if _, err := parseUntil(u); err != nil {
-			return errInternal(err.Error())
-		}
-	}
-	return nil
-}
-
 // matchUntil reports whether created is before every time of the "until"
 // filter (prune keeps what is newer); a value that does not parse is
 // ignored.
@@ -120,4 +105,89 @@ func (f filters) matchUntil(created time.Time) bool {
 		}
 	}
 	return true
+}
+
+// accept refuses a filter name not in names, as each list of dockerd
+// checks its filters before it reads them.
+func (f filters) accept(ver apiVersion, names ...string) error {
+	for k := range f {
+		if !slices.Contains(names, k) {
+			return errInvalidFilter(ver, k)
+		}
+	}
+	return nil
+}
+
+// values lists the values of the filter k, sorted: dockerd's invalid
+// filter errors print them as a Go slice ("dangling=[x]").
+func (f filters) values(k string) []string {
+	return slices.Sorted(maps.Keys(f[k]))
+}
+
+// match is dockerd's filters.Match: a value equal to s, or a regular
+// expression found in s (one that does not compile matches nothing).
+func (f filters) match(k, s string) bool {
+	return f.matchAny(k, func(v string) bool {
+		if v == s {
+			return true
+		}
+		re, err := regexp.Compile(v)
+		return err == nil && re.MatchString(s)
+	})
+}
+
+// boolFilter reads the filter k the way the volume and network lists do:
+// set reports whether it was given, and on is true when a value is
+// "true" or "1", false when one is "false" or "0"; any other value is
+// dockerd's invalid filter error.
+func (f filters) boolFilter(ver apiVersion, k string) (on, set bool, err error) {
+	if !f.has(k) {
+		return false, false, nil
+	}
+	switch {
+	case f[k]["true"] || f[k]["1"]:
+		return true, true, nil
+	case f[k]["false"] || f[k]["0"]:
+		return false, true, nil
+	}
+	return false, false, errInvalidFilter(ver, fmt.Sprintf("%s=%v", k, f.values(k)))
+}
+
+// portFilter checks the values of a publish or expose filter as dockerd
+// parses them ("80", "80/tcp", "8000-8080/udp"), with its errors (500).
+func (f filters) portFilter(k string) error {
+	for _, v := range f.values(k) {
+		if strings.Contains(v, ":") {
+			return errInternal(fmt.Sprintf("filter for '%s' should not contain ':': %s", k, v))
+		}
+		port, _, _ := strings.Cut(v, "/")
+		lo, hi, isRange := strings.Cut(port, "-")
+		if _, err := strconv.ParseUint(lo, 10, 16); err != nil {
+			return errInternal(fmt.Sprintf("error while looking up for %s %s: %s", k, v, err))
+		}
+		if isRange {
+			if _, err := strconv.ParseUint(hi, 10, 16); err != nil {
+				return errInternal(fmt.Sprintf("error while looking up for %s %s: %s", k, v, err))
+			}
+		}
+	}
+	return nil
+}
+
+// pruneFilters reads a prune's filters: only the names it accepts, and
+// "until" values that parse (dockerd's 500 for one that does not).
+func pruneFilters(r *http.Request, accepted ...string) (filters, error) {
+	f, err := parseFilters(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.accept(infoOf(r).version, accepted...); err != nil {
+		return nil, err
+	}
+	for _, u := range f.values("until") {
+		if _, err := parseUntil(u); err != nil {
+			return nil, errInternal(err.Error()) // parseUntil's words are dockerd's
+		}
+	}
+	return f, nil
 }

@@ -2,8 +2,10 @@ package mockdaemon
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
+	"syscall"
 )
 
 // mountHostLocked mounts the host's m.Source at m.Destination in c, so
@@ -20,9 +22,37 @@ func mountHostLocked(c *container, m mountPoint) (mountPoint, error) {
 		return m, nil
 	}
 	if err := c.fs.MountHost(m.Destination, m.Source, !m.RW); err != nil {
-		return m, errInternal("mockdaemon: mount " + m.Destination + ": " + err.Error())
+		return mountFailed(c, m, err)
 	}
 	return m, nil
+}
+
+// mountFailed is the mount m that could not be made in c: when its mount
+// point lies in a read-only host bind, where runc cannot make it, the
+// container is created and its start fails as runc's does (failedMount);
+// any other failure is the create's.
+func mountFailed(c *container, m mountPoint, err error) (mountPoint, error) {
+	if !errors.Is(err, syscall.EROFS) {
+		return m, errInternal("mockdaemon: mount " + m.Destination + ": " + err.Error())
+	}
+	op := "mkdir"
+	if st, serr := os.Stat(m.Source); serr == nil && !st.IsDir() {
+		op = "open" // runc makes a file's mount point by opening it
+	}
+	m.failed = fmt.Sprintf("error during container init: error mounting %q to rootfs at %q: %s /var/lib/docker/overlay2/%s/merged%s: read-only file system",
+		m.Source, m.Destination, op, c.id, m.Destination)
+	return m, nil
+}
+
+// failedMount is why c cannot start for a mount that could not be made,
+// or nil: runc's error, which dockerd passes on as a 500.
+func failedMount(c *container) *startFailure {
+	for _, m := range c.mounts {
+		if m.failed != "" {
+			return &startFailure{system: true, msg: m.failed}
+		}
+	}
+	return nil
 }
 
 // bindMissingLocked makes the host paths of c's binds that were missing

@@ -1,7 +1,6 @@
 package mockdaemon
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"maps"
@@ -41,23 +40,45 @@ func (d *Daemon) imageList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	for k := range f {
-		switch k {
-		case "dangling", "label", "label!", "before", "since", "reference", "until":
+	accepted := []string{"dangling", "label", "label!", "before", "since", "reference"}
+	if ver.atLeast("1.44") {
+		accepted = append(accepted, "until")
+	}
+	if err := f.accept(ver, accepted...); err != nil {
+		return err
+	}
+	// dangling is "true" or "false" here (the prune also takes 1 and 0);
+	// with both, true wins.
+	if f.has("dangling") {
+		switch {
+		case f["dangling"]["true"]:
+			f["dangling"] = map[string]bool{"true": true}
+		case f["dangling"]["false"]:
+			f["dangling"] = map[string]bool{"false": true}
 		default:
-			return errInvalidFilter(ver, k)
+			return errInvalidFilter(ver, fmt.Sprintf("dangling=%v", f.values("dangling")))
+		}
+	}
+	for _, pat := range f.values("reference") {
+		if _, err := pathMatch(pat, ""); err != nil {
+			return errInternal(err.Error())
 		}
 	}
 	sharedSize := boolParam(r, "shared-size")
 	all := boolParam(r, "all")
 	out := []any{}
-	_ = d.locked(func() error {
+	err = d.locked(func() error {
+		// before and since name images that must exist.
 		var before, since *image
-		for k := range f["before"] {
-			before, _ = d.images.get(k)
+		for _, k := range f.values("before") {
+			if before, err = d.images.get(k); err != nil {
+				return err
+			}
 		}
-		for k := range f["since"] {
-			since, _ = d.images.get(k)
+		for _, k := range f.values("since") {
+			if since, err = d.images.get(k); err != nil {
+				return err
+			}
 		}
 		children := d.images.children()
 		for _, im := range d.images.sorted() {
@@ -111,6 +132,9 @@ func (d *Daemon) imageList(w http.ResponseWriter, r *http.Request) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
 	return writeJSON(w, http.StatusOK, out)
 }
 
@@ -209,11 +233,8 @@ func (d *Daemon) imageDelete(w http.ResponseWriter, r *http.Request) error {
 // is ImagesDeleted null; SpaceReclaimed adds the sizes of the layers
 // that went.
 func (d *Daemon) imagePrune(w http.ResponseWriter, r *http.Request) error {
-	f, err := parseFilters(r)
+	f, err := pruneFilters(r, "dangling", "label", "label!", "until")
 	if err != nil {
-		return err
-	}
-	if err := checkPruneFilters(f, "dangling", "label", "label!", "until"); err != nil {
 		return err
 	}
 	danglingOnly := true
@@ -354,18 +375,18 @@ func (d *Daemon) commit(w http.ResponseWriter, r *http.Request) error {
 	fsys.SetClock(d.cfg.Clock)
 	if lay != nil {
 		layers = append(layers, *lay)
-		if err := fsys.ExtractLayer(bytes.NewReader(lay.data)); err != nil {
+		// the image's files share their contents with the layer
+		if err := fsys.ExtractLayerBytes(lay.data); err != nil {
 			return errInternal(err.Error())
 		}
 	}
 	f.History[len(f.History)-1].EmptyLayer = lay == nil
-	im, err := lockedValue(d, func() (*image, error) {
-		im, err := d.images.finish(&image{layers: layers, fs: fsys}, f)
-		if err != nil {
-			return nil, errInternal(err.Error())
-		}
-		im.parent = c.imageID
-		im = d.images.put(im)
+	im, err := d.images.finish(&image{layers: layers, fs: fsys, parent: c.imageID}, f)
+	if err != nil {
+		return errInternal(err.Error())
+	}
+	im, err = lockedValue(d, func() (*image, error) {
+		im := d.images.put(im)
 		if ref.tag != "" {
 			d.tagImageLocked(im, ref)
 		}

@@ -208,7 +208,11 @@ func (d *Daemon) imageImport(w http.ResponseWriter, r *http.Request, src string)
 	if err != nil {
 		return err
 	}
-	data, err := io.ReadAll(io.LimitReader(r.Body, 1<<30))
+	// read into a slice of the body's length: the layer keeps it as is
+	data, err := memfs.ReadTar(r.Body, r.ContentLength, maxLoadFile)
+	if errors.Is(err, memfs.ErrTooLarge) {
+		return errInvalid(fmt.Sprintf("mockdaemon: the imported tar is larger than %d bytes", maxLoadFile))
+	}
 	if err != nil {
 		return errInvalid("mockdaemon: read import body: " + err.Error())
 	}
@@ -230,12 +234,14 @@ func (d *Daemon) imageImport(w http.ResponseWriter, r *http.Request, src string)
 	}
 	f.History = []historyEntry{{Created: f.Created, Comment: comment}}
 	lay := layer{data: data, diffID: digestOf(data)}
-	im, err := lockedValue(d, func() (*image, error) {
-		im, err := d.images.build(f, []layer{lay})
-		if err != nil {
-			return nil, tarFileError(err)
-		}
-		im = d.images.put(im)
+	// the image is made outside the engine's lock and published under
+	// it (put keeps an equal image already there)
+	im, err := d.images.build(f, []layer{lay})
+	if err != nil {
+		return tarFileError(err)
+	}
+	im, err = lockedValue(d, func() (*image, error) {
+		im := d.images.put(im)
 		if ref.tag != "" {
 			d.tagImageLocked(im, ref)
 		}
@@ -436,12 +442,15 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 			data = maybeGunzip(data)
 			layers = append(layers, layer{data: data, diffID: digestOf(data)})
 		}
-		im, err := lockedValue(d, func() (*image, error) {
-			im, err := d.images.build(f, layers)
-			if err != nil {
-				return nil, err
-			}
-			im = d.images.put(im)
+		// made outside the engine's lock, so that a large load does not
+		// hold up other requests; published under it
+		im, err := d.images.build(f, layers)
+		if err != nil {
+			js.fail(err)
+			return nil
+		}
+		im, err = lockedValue(d, func() (*image, error) {
+			im := d.images.put(im)
 			for _, t := range m.RepoTags {
 				if ref, err := parseRef(t, true); err == nil {
 					d.images.tag(im, ref)

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -200,4 +201,80 @@ func TestLinksRenameAndRemove(t *testing.T) {
 	r = c.do("POST", "/v1.41/containers/"+app+"/start", nil)
 	assert.Equal(t, 500, r.status)
 	assert.Equal(t, "Cannot link to a non running container: /db AS /app2/al", r.message())
+}
+
+// TestContainerRoutesTakeLinkNames: every containers route takes a link's
+// name /parent/alias where it takes a container's, as dockerd's
+// {name:.*} routes do: the first route in table order whose suffix ends
+// the path serves it, with all before that suffix as the name (so
+// /containers/app/json/json names "app/json"), and the name resolves
+// through the link graph.
+func TestContainerRoutesTakeLinkNames(t *testing.T) {
+	d, c := newClient(t, mockdaemon.Config{})
+	db := c.create("db", map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "echo dblog; sleep 300"}})
+	startOK(t, c, db)
+	c.create("app", map[string]any{"Image": "busybox", "Cmd": []string{"sleep", "300"},
+		"HostConfig": map[string]any{"Links": []string{"db:db"}}})
+
+	var info struct{ Id string }
+	r := c.do("GET", "/v1.41/containers/app/db/json", nil)
+	require.Equal(t, 200, r.status, "inspect by link name: %s", r.body)
+	require.NoError(t, json.Unmarshal(r.body, &info))
+	assert.Equal(t, db, info.Id, "the link name reaches the linked peer")
+	reqs := d.Requests()
+	require.NotEmpty(t, reqs)
+	assert.Equal(t, "ContainerInspect", reqs[len(reqs)-1].Operation)
+	assert.Equal(t, "/containers/{id}/json", reqs[len(reqs)-1].Template, "the log shows the template as the reference writes it")
+
+	require.True(t, poll(5*time.Second, func() bool {
+		out, _ := readFrames(t, c.do("GET", "/v1.41/containers/app/db/logs?stdout=1", nil).body)
+		return out == "dblog\n"
+	}), "logs by link name")
+	assert.Equal(t, 200, c.do("GET", "/v1.41/containers/app/db/top", nil).status)
+	assert.Equal(t, 204, c.do("POST", "/v1.41/containers/app/db/pause", nil).status)
+	assert.Equal(t, 204, c.do("POST", "/v1.41/containers/app/db/unpause", nil).status)
+	assert.Equal(t, 200, c.do("HEAD", "/v1.41/containers/app/db/archive?path=/etc/hostname", nil).status)
+	assert.Equal(t, 201, c.do("POST", "/v1.41/containers/app/db/exec", map[string]any{"Cmd": []string{"true"}}).status)
+
+	for _, tc := range []struct {
+		method, path string
+		status       int
+		msg          string
+	}{
+		{"GET", "/containers/a/b/c/json", 404, "No such container: a/b/c"},
+		{"GET", "/containers/app/nosuch/json", 404, "No such container: app/nosuch"},
+		{"GET", "/containers/app/json/json", 404, "No such container: app/json"},
+		{"GET", "/containers/app/db/nosuchop", 404, "page not found"},
+		{"GET", "/containers/app/db", 404, "page not found"},
+		{"GET", "/containers/app/db/", 404, "page not found"},
+		{"DELETE", "/containers/app/db/json", 404, "No such container: app/db/json"},
+		{"DELETE", "/containers/app/db/checkpoints/x", 404, "No such container: app/db/checkpoints/x"},
+		{"DELETE", "/containers/", 400, `invalid name or ID supplied: ""`},
+		{"DELETE", "/containers/app/checkpoints/x", 501, "This experimental feature is disabled by default. Start the Docker daemon in experimental mode in order to enable it."},
+		{"GET", "/containers/app/db/checkpoints", 501, "This experimental feature is disabled by default. Start the Docker daemon in experimental mode in order to enable it."},
+	} {
+		r := c.do(tc.method, "/v1.41"+tc.path, nil)
+		assert.Equal(t, tc.status, r.status, "%s %s: %s", tc.method, tc.path, r.body)
+		assert.Equal(t, tc.msg, r.message(), "%s %s", tc.method, tc.path)
+	}
+	r = c.do("POST", "/v1.41/containers/app/db/copy", nil)
+	assert.Equal(t, 404, r.status, "copy is gone")
+	assert.Empty(t, r.body, "copy answers a bare 404")
+
+	r = c.do("POST", "/v1.41/containers/app/db/rename?name=db2", nil)
+	require.Equal(t, 204, r.status, "rename by link name: %s", r.body)
+	assert.Equal(t, db, idOf(t, c, "db2"), "the rename reached the peer")
+	r = c.do("DELETE", "/v1.41/containers/app/db?force=1", nil)
+	require.Equal(t, 204, r.status, "remove by link name: %s", r.body)
+	assert.Equal(t, 404, c.do("GET", "/v1.41/containers/"+db+"/json", nil).status, "the peer is gone")
+}
+
+// idOf is the id of the container ref names.
+func idOf(t *testing.T, c *client, ref string) string {
+	t.Helper()
+	var info struct{ Id string }
+	r := c.do("GET", "/v1.41/containers/"+ref+"/json", nil)
+	require.Equal(t, 200, r.status, "inspect %s: %s", ref, r.body)
+	require.NoError(t, json.Unmarshal(r.body, &info))
+	return info.Id
 }

@@ -664,29 +664,10 @@ func (d *Daemon) sortedNetworksLocked() []*network {
 	return out
 }
 
-func (d *Daemon) networkMatchesLocked(f filters, n *network) bool {
-	if !f.matchLabels("label", n.labels) || !f.matchLabels("label!", n.labels) {
-		return false
-	}
-	if !f.matchAny("name", func(v string) bool { return strings.Contains(n.name, v) }) {
-		return false
-	}
-	if !f.matchAny("id", func(v string) bool { return strings.HasPrefix(n.id, v) }) {
-		return false
-	}
-	if !f.matchAny("driver", func(v string) bool { return n.driver == v }) {
-		return false
-	}
-	if !f.matchAny("scope", func(v string) bool { return n.scope == v }) {
-		return false
-	}
-	if !f.matchAny("type", func(v string) bool { return (v == "builtin") == n.builtin }) {
-		return false
-	}
-	if !f.matchAny("dangling", func(v string) bool { return (v == "true" || v == "1") == (len(n.containers) == 0) }) {
-		return false
-	}
-	return true
+// networkLabelsMatch reports whether n carries the labels a prune's label
+// and label! filters ask for.
+func networkLabelsMatch(f filters, n *network) bool {
+	return f.matchLabels("label", n.labels) && f.matchLabels("label!", n.labels)
 }
 
 // activeEndpointsLocked reports whether a running container is on n: the

@@ -26,12 +26,40 @@ func (d *Daemon) networkList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ver := infoOf(r).version
+	if err := f.accept(ver, "dangling", "driver", "id", "label", "name", "scope", "type"); err != nil {
+		return err
+	}
+	// dangling takes one value; type "custom" or "builtin" (dockerd's
+	// checks, in its order).
+	if len(f["dangling"]) > 1 {
+		return errInvalid(`got more than one value for filter key "dangling"`)
+	}
+	dangling, byUse, err := f.boolFilter(ver, "dangling")
+	if err != nil {
+		return errInvalid(`invalid value for filter 'dangling', must be "true" (or "1"), or "false" (or "0")`)
+	}
+	for _, v := range f.values("type") {
+		if v != "custom" && v != "builtin" {
+			return errInternal("invalid filter: 'type'='" + v + "'")
+		}
+	}
 	return d.respond(w, http.StatusOK, func() (any, error) {
 		out := []networkJSON{}
 		for _, n := range d.sortedNetworksLocked() {
-			if d.networkMatchesLocked(f, n) {
-				out = append(out, n.json(d, false))
+			// dockerd's predefined networks (bridge, host, none, ingress)
+			// are never dangling. dockerd 20.10 filters the list it
+			// answers, whose Containers are empty from API 1.28 on: there
+			// every other network is dangling. From 1.42 the mock keeps
+			// the meaning the filter documents (no endpoints).
+			inUse := n.builtin || n.name == "ingress" || (!ver.atLeast("1.28") || ver.atLeast("1.42")) && d.activeEndpointsLocked(n)
+			if !f.match("name", n.name) || !f.match("id", n.id) || !f.matchLabels("label", n.labels) ||
+				!f.matchAny("driver", func(v string) bool { return v == n.driver }) ||
+				!f.matchAny("scope", func(v string) bool { return v == n.scope }) ||
+				!f.matchAny("type", func(v string) bool { return (v == "builtin") == n.builtin }) ||
+				byUse && dangling == inUse {
+				continue
 			}
+			out = append(out, n.json(d, false))
 		}
 		return versioned(out, ver), nil
 	})
@@ -242,18 +270,15 @@ func (d *Daemon) networkDelete(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (d *Daemon) networkPrune(w http.ResponseWriter, r *http.Request) error {
-	f, err := parseFilters(r)
+	f, err := pruneFilters(r, "until", "label", "label!")
 	if err != nil {
-		return err
-	}
-	if err := checkPruneFilters(f, "label", "label!", "until"); err != nil {
 		return err
 	}
 	deleted := []string{}
 	_ = d.locked(func() error {
 		var gone []*network
 		for _, n := range d.sortedNetworksLocked() {
-			if n.builtin || n.scope == "swarm" || d.activeEndpointsLocked(n) || !d.networkMatchesLocked(f, n) || !f.matchUntil(n.created) {
+			if n.builtin || n.scope == "swarm" || d.activeEndpointsLocked(n) || !networkLabelsMatch(f, n) || !f.matchUntil(n.created) {
 				continue
 			}
 			d.dropNetworkLocked(n)

@@ -156,7 +156,7 @@ func (d *Daemon) attachMountLocked(c *container, m mountPoint, ver apiVersion) (
 		src.SetClock(d.cfg.Clock)
 	}
 	if err := c.fs.MkdirAll(m.Destination, 0o755); err != nil {
-		return m, errInternal("mockdaemon: mount " + m.Destination + ": " + err.Error())
+		return mountFailed(c, m, err)
 	}
 	if err := c.fs.Mount(m.Destination, src, !m.RW); err != nil {
 		return m, errInternal("mockdaemon: mount " + m.Destination + ": " + err.Error())

@@ -20,8 +20,9 @@ type handler func(w http.ResponseWriter, r *http.Request) error
 
 // route is one operation of the Engine API: method, path template as the
 // API reference writes it, operation id and handler. The template is the
-// route's ServeMux pattern, but where it writes {name...}: a name that may
-// hold '/' (images, plugins, distribution), served by registerNamed.
+// route's ServeMux pattern, but where it writes {var...} before its end: a
+// name that may hold '/' (a container's link name /parent/alias, an image,
+// a plugin, a distribution reference), served by registerNamed.
 type route struct {
 	method string
 	path   string
@@ -51,17 +52,38 @@ func (d *Daemon) routes() []route {
 	)
 }
 
+// namedRoute is a route whose name may hold '/': the path before the
+// name, the variable the handler reads it from, and the path after it.
+type namedRoute struct {
+	route
+	prefix, name, suffix string
+}
+
+// cutNamed splits a template at its {var...} element, if it has one.
+func cutNamed(rt route) (namedRoute, bool) {
+	end := strings.Index(rt.path, "...}")
+	if end < 0 {
+		return namedRoute{}, false
+	}
+	start := strings.LastIndex(rt.path[:end], "{")
+	if start < 0 {
+		return namedRoute{}, false
+	}
+	nr := namedRoute{route: rt, prefix: rt.path[:start], name: rt.path[start+1 : end], suffix: rt.path[end+len("...}"):]}
+	nr.path = nr.prefix + "{" + nr.name + "}" + nr.suffix // as the request log shows it
+	return nr, true
+}
+
 // register serves rs on d.mux, and "page not found" for anything else.
 func (d *Daemon) register(rs []route) {
-	named := map[string][]route{} // by the path before {name}
+	named := map[string][]namedRoute{} // by the path before the name
 	var prefixes []string
 	for _, rt := range rs {
-		if prefix, _, ok := strings.Cut(rt.path, "{name...}"); ok {
-			rt.path = strings.Replace(rt.path, "{name...}", "{name}", 1) // as the request log shows it
-			if named[prefix] == nil {
-				prefixes = append(prefixes, prefix)
+		if nr, ok := cutNamed(rt); ok {
+			if named[nr.prefix] == nil {
+				prefixes = append(prefixes, nr.prefix)
 			}
-			named[prefix] = append(named[prefix], rt)
+			named[nr.prefix] = append(named[nr.prefix], nr)
 			continue
 		}
 		d.mux.HandleFunc(rt.method+" "+rt.path, func(w http.ResponseWriter, r *http.Request) {
@@ -79,21 +101,23 @@ func (d *Daemon) register(rs []route) {
 }
 
 // registerNamed serves the named routes under prefix as dockerd's router
-// serves its {name:.*} routes: one catch-all cuts the name out of the
-// decoded path, and the route whose method and suffix match serves it
-// (with the name as r.PathValue("name")); anything else is "page not
-// found".
-func (d *Daemon) registerNamed(prefix string, rs []route) {
+// (gorilla/mux) serves its {name:.*} routes: the first route in table
+// order whose method matches and whose path ends in the route's suffix
+// serves the request, the name being all between the prefix and that
+// suffix (so GET /containers/app/db/json inspects the container linked
+// as /app/db, and GET /containers/a/json/logs the logs of "a/json").
+// Anything else is "page not found". A path the mux serves by a pattern
+// of its own (GET /containers/json) never reaches here.
+func (d *Daemon) registerNamed(prefix string, rs []namedRoute) {
 	d.mux.HandleFunc(prefix+"{rest...}", func(w http.ResponseWriter, r *http.Request) {
 		rest := strings.TrimPrefix(r.URL.Path, prefix)
 		for _, rt := range rs {
-			_, suffix, _ := strings.Cut(rt.path, "{name}")
-			name, ok := strings.CutSuffix(rest, suffix)
+			name, ok := strings.CutSuffix(rest, rt.suffix)
 			if r.Method != rt.method || !ok {
 				continue
 			}
-			r.SetPathValue("name", name)
-			d.serveOp(w, r, rt)
+			r.SetPathValue(rt.name, name)
+			d.serveOp(w, r, rt.route)
 			return
 		}
 		notFound(w, r)

@@ -118,9 +118,12 @@ func lookupDB(f *memfs.FS, file string, match func([]string) bool) []string {
 // does not resolve, a link's peer is not running): its message goes to
 // the client as it is, a 500. Otherwise runc refused, with msg in its words
 // ("exec: \"x\": executable file not found in $PATH") and the exit code
-// dockerd records.
+// dockerd records; system is set for a runc error dockerd passes on as a
+// 500 (a mount it cannot make) rather than the 400 of a program that
+// cannot run.
 type startFailure struct {
 	daemon bool
+	system bool
 	msg    string
 	code   int
 }

@@ -24,16 +24,14 @@ type volume struct {
 }
 
 func (v *volume) json(refs int) map[string]any {
-	labels := v.labels
-	if labels == nil {
-		labels = map[string]string{}
-	}
+	// Labels as given: null for a volume made without them (dockerd
+	// keeps the create's map, nil included)
 	m := map[string]any{
 		"Name":       v.name,
 		"Driver":     v.driver,
 		"Mountpoint": "/var/lib/docker/volumes/" + v.name + "/_data",
 		"CreatedAt":  v.created.Format(time.RFC3339),
-		"Labels":     labels,
+		"Labels":     v.labels,
 		"Scope":      "local",
 		"Options":    v.options,
 	}

@@ -2,6 +2,7 @@ package mockdaemon
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -21,6 +22,15 @@ func (d *Daemon) volumeList(w http.ResponseWriter, r *http.Request) error {
 	f, err := parseFilters(r)
 	if err != nil {
 		return err
+	}
+	ver := infoOf(r).version
+	if err := f.accept(ver, "dangling", "driver", "label", "name"); err != nil {
+		return err
+	}
+	if dangling, set, err := f.boolFilter(ver, "dangling"); err != nil {
+		return err
+	} else if set {
+		f["dangling"] = map[string]bool{strconv.FormatBool(dangling): true}
 	}
 	out := []any{}
 	_ = d.locked(func() error {
@@ -102,16 +112,12 @@ func (d *Daemon) volumeDelete(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (d *Daemon) volumePrune(w http.ResponseWriter, r *http.Request) error {
-	f, err := parseFilters(r)
-	if err != nil {
-		return err
-	}
-	// "all" came with API 1.42 (dockerd 20.10 knows only the labels)
 	accepted := []string{"label", "label!"}
 	if infoOf(r).version.atLeast("1.42") {
 		accepted = append(accepted, "all")
 	}
-	if err := checkPruneFilters(f, accepted...); err != nil {
+	f, err := pruneFilters(r, accepted...)
+	if err != nil {
 		return err
 	}
 	all := false

@@ -89,7 +89,10 @@
 //
 // Generate makes more sequences from a seed: containers with random valid
 // HostConfig, NetworkingConfig and Mounts combinations, networks with
-// random IPAM, and service specs with random key casing.
+// random IPAM, service specs with random key casing, random walks through
+// a container's lifecycle (every operation in every state, valid or not)
+// and a small labelled world listed with random valid and invalid
+// filters.
 //
 // # Known differences
 //

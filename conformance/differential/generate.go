@@ -9,12 +9,14 @@ import (
 	"time"
 )
 
-// Generate returns n sequences drawn from seed, the same for the same
-// seed: containers created with random valid HostConfig, NetworkingConfig
-// and Mounts combinations, then inspected (a third of them started too);
-// networks with random IPAM, some with a container connected; and, when n
-// is not zero, one sequence (alone: it makes a swarm) of n/20 (at least
-// one) services whose specs are written with random key casing.
+// Generate returns sequences drawn from seed, the same for the same seed:
+// n of containers created with random valid HostConfig, NetworkingConfig
+// and Mounts combinations, then inspected (a third of them started too),
+// and of networks with random IPAM, some with a container connected; when
+// n is not zero, one sequence (alone: it makes a swarm) of n/20 (at least
+// one) services whose specs are written with random key casing; n/10
+// random walks through a container's lifecycle (genWalk) and n/25 worlds
+// listed with random filters (genQueries).
 //
 // Every request is valid for dockerd 20.10 and stays on the host: the
 // test image, loopback and 10.214.0.0/16 subnets.
@@ -30,6 +32,15 @@ func Generate(seed uint64, n int) []Sequence {
 	}
 	if n > 0 {
 		out = append(out, genServices(r, max(1, n/20)))
+	}
+	// The lifecycle walks and the filter queries draw from a stream of
+	// their own, so adding them left the sequences above as they were.
+	r2 := rand.New(rand.NewPCG(seed, 0x77616c6b)) // "walk"
+	for i := range n / 10 {
+		out = append(out, genWalk(r2, i))
+	}
+	for i := range n / 25 {
+		out = append(out, genQueries(r2, i))
 	}
 	return out
 }

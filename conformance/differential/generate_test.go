@@ -3,6 +3,7 @@ package differential
 import (
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -23,7 +24,7 @@ func TestGenerateIsDeterministic(t *testing.T) {
 // swarm's 10.232.0.0/16).
 func TestGenerateIsValidAndLocal(t *testing.T) {
 	seqs := Generate(3, 200)
-	require.Len(t, seqs, 201)
+	require.Equal(t, 200+1+20+8, len(seqs), "containers and networks, services, walks, queries")
 	v := vars{"image": "busybox:dockwire", "imageid": "sha256:0123", "run": "r", "labels": `{"k":"v"}`, "label": "k=v", "name": "dwdiff-r-1", "hostdir": "/tmp/h", "port": "2377"}
 	addr := regexp.MustCompile(`\b\d+\.\d+\.\d+\.\d+\b`)
 	names := map[string]bool{}
@@ -65,13 +66,17 @@ func TestGenerateIsValidAndLocal(t *testing.T) {
 	assert.Equal(t, 140, families["gen-containers"])
 	assert.Equal(t, 60, families["gen-networks"])
 	assert.Equal(t, 1, families["gen-services"])
+	assert.Equal(t, 20, families["gen-lifecycle"])
+	assert.Equal(t, 8, families["gen-queries"])
 }
 
 // Service specs come with their struct keys in random case, their map keys
 // (labels, options) as written.
 func TestGenerateCasesServiceKeys(t *testing.T) {
 	seqs := Generate(11, 100)
-	svc := seqs[len(seqs)-1]
+	i := slices.IndexFunc(seqs, func(s Sequence) bool { return s.Class == "gen-services" })
+	require.GreaterOrEqual(t, i, 0)
+	svc := seqs[i]
 	require.Equal(t, "gen/services/000", svc.Name)
 	var bodies strings.Builder
 	for _, st := range svc.Steps {

@@ -23,9 +23,12 @@
 // MountHost mounts a directory (or file) of the host instead, the way
 // dockerd binds a host path: every operation under it, WriteTar and
 // ExtractTar included, goes to the host's filesystem through an os.Root
-// opened on the source, so neither ".." nor a symbolic link reaches
-// outside it (fs.ErrPermission). Nothing can be mounted inside a host
-// mount (syscall.EXDEV).
+// opened on the source. A path is resolved one name at a time in the FS,
+// as the kernel resolves it in a container's mount namespace: a symbolic
+// link found on the host resolves in the FS (an absolute one from its
+// root, ".." past the mount point to the mount point's parent), so no
+// host path outside the source is reached. A mount may lie inside a host
+// mount: its mount point is made on the host, as runc makes it.
 //
 // # Layers
 //

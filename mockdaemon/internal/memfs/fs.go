@@ -1,6 +1,7 @@
 package memfs
 
 import (
+	"errors"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -133,6 +134,7 @@ type loc struct {
 	n    *node
 	path string
 	m    *mount
+	host *hostLoc // a place on the host, through a host mount (n nil)
 }
 
 func (f *FS) readOnly(l loc) bool {
@@ -177,7 +179,15 @@ func (f *FS) walk(op, p string, follow, useMounts bool) (walked, error) {
 }
 
 // walkFrom is walk with base as the root: ".." and absolute symbolic links
-// never leave it.
+// never leave it. The walk resolves p one component at a time in this
+// FS's namespace, as the kernel resolves a path in a container's mount
+// namespace: at each step the mount table first (so a mount inside a
+// host mount is found), then the tree, or the host through the host
+// mount's os.Root. A symbolic link, in the tree or on the host, is
+// resolved here too: an absolute one from base, a relative one from its
+// directory, ".." going up the path walked so far (never to the host's
+// parent of a host mount); the host only ever sees one name at a time
+// under a directory already resolved, inside its os.Root.
 func (f *FS) walkFrom(base loc, op, p string, follow, useMounts bool) (walked, error) {
 	if strings.IndexByte(p, 0) >= 0 {
 		return walked{}, perr(op, p, fs.ErrInvalid)
@@ -196,57 +206,80 @@ func (f *FS) walkFrom(base loc, op, p string, follow, useMounts bool) (walked, e
 			}
 			continue
 		}
-		if !top.n.isDir() {
+		if top.host == nil && !top.n.isDir() {
 			return walked{}, perr(op, p, syscall.ENOTDIR)
 		}
-		child := top.n.children[c]
-		cpath := joinPath(top.path, c)
-		m := top.m
-		if useMounts && child != nil {
-			if mm := f.mounts[cpath]; mm != nil && mm.host != nil {
-				rel, up, rest, err := enterHost(mm, comps)
-				switch {
-				case err != nil:
-					return walked{}, perr(op, p, err)
-				case up == 0:
-					return walked{host: &hostLoc{m: mm, rel: rel}}, nil
-				}
-				// climbing out of the mount: the first ".." lands on top
-				comps = append(slices.Repeat([]string{".."}, up-1), rest...)
-				continue
-			} else if mm != nil {
-				child, m = mm.root, mm
-			}
+		here, target, exists, err := f.step(top, c, useMounts)
+		if err != nil {
+			return walked{}, perr(op, p, err)
 		}
-		if child == nil {
+		if !exists {
 			if last {
-				return walked{parent: top, name: c, target: loc{path: cpath, m: top.m}}, nil
+				return walked{parent: top, name: c, target: here, host: here.host}, nil
 			}
 			return walked{}, perr(op, p, fs.ErrNotExist)
 		}
-		if child.isSymlink() && (!last || follow) {
+		if here.host == nil && here.n.isSymlink() {
+			target = &here.n.target
+		}
+		if target != nil && (!last || follow) {
 			links++
 			if links > maxSymlinks {
 				return walked{}, perr(op, p, syscall.ELOOP)
 			}
-			if child.target == "" {
+			if *target == "" {
 				return walked{}, perr(op, p, fs.ErrNotExist)
 			}
-			if strings.HasPrefix(child.target, "/") {
+			if strings.HasPrefix(*target, "/") {
 				stack = stack[:1]
 			}
-			comps = append(splitPath(child.target), comps...)
+			comps = append(splitPath(*target), comps...)
 			continue
 		}
-		here := loc{n: child, path: cpath, m: m}
 		if last {
-			return walked{parent: top, name: c, target: here}, nil
+			return walked{parent: top, name: c, target: here, host: here.host}, nil
 		}
 		stack = append(stack, here)
 	}
 	top := stack[len(stack)-1]
 	parent := stack[max(0, len(stack)-2)]
-	return walked{parent: parent, name: ".", target: top}, nil
+	return walked{parent: parent, name: ".", target: top, host: top.host}, nil
+}
+
+// step resolves the name c in the directory top: what the mount table
+// has at that path, else top's child (on the host when top is, here.host
+// then set even for a name that does not exist, to make it there);
+// target is the host symbolic link's target when c is one.
+func (f *FS) step(top loc, c string, useMounts bool) (here loc, target *string, exists bool, err error) {
+	cpath := joinPath(top.path, c)
+	var child *node
+	if top.host == nil {
+		child = top.n.children[c]
+	}
+	if mm := f.mounts[cpath]; useMounts && mm != nil && (child != nil || top.host != nil) {
+		if mm.host != nil {
+			return loc{path: cpath, host: &hostLoc{m: mm, rel: mm.host.name}}, nil, true, nil
+		}
+		return loc{n: mm.root, path: cpath, m: mm}, nil, true, nil
+	}
+	if top.host == nil {
+		return loc{n: child, path: cpath, m: top.m}, nil, child != nil, nil
+	}
+	l := &hostLoc{m: top.host.m, rel: path.Join(top.host.rel, c)}
+	fi, err := l.m.host.root.Lstat(l.rel)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return loc{path: cpath, host: l}, nil, false, nil
+	case err != nil:
+		return loc{}, nil, false, hostErrno(err)
+	case fi.Mode()&fs.ModeSymlink != 0:
+		t, err := l.m.host.root.Readlink(l.rel)
+		if err != nil {
+			return loc{}, nil, false, hostErrno(err)
+		}
+		return loc{path: cpath, host: l}, &t, true, nil
+	}
+	return loc{path: cpath, host: l}, nil, true, nil
 }
 
 // isMountRoot reports whether l is the root of a mount.
@@ -351,14 +384,11 @@ func (f *FS) mkdirAll(p string, perm fs.FileMode, force bool) error {
 		if err != nil {
 			return perr("mkdir", p, err.(*fs.PathError).Err)
 		}
-		if w.host != nil { // the rest is on the host
-			if w, err = f.walk("mkdir", p, true, true); err != nil {
+		if w.host != nil {
+			if err := w.host.mkdirOne(p, perm); err != nil {
 				return err
 			}
-			if w.host == nil {
-				return perr("mkdir", p, syscall.EXDEV)
-			}
-			return w.host.mkdirAll(p, perm, force)
+			continue
 		}
 		if w.target.n != nil {
 			if !w.target.n.isDir() {
@@ -728,7 +758,10 @@ func (f *FS) Mount(p string, src *FS, readOnly bool) error {
 // attached to a container; or, when dir is a regular file, that file at
 // the file p (made empty if missing, its directory too), the way dockerd
 // mounts /etc/hosts. Writes through a read-only mount fail with
-// syscall.EROFS. src's own mounts are not visible through the mount.
+// syscall.EROFS. src's own mounts are not visible through the mount. p
+// may lie inside a host mount (MountHost): its mount point is then made
+// on the host, as runc makes it (EROFS through a read-only one), and the
+// mount shadows it.
 func (f *FS) Bind(p string, src *FS, dir string, readOnly bool) error {
 	defer f.lock(true, src)()
 	sw, err := src.walk("mount", dir, true, false)
@@ -753,8 +786,13 @@ func (f *FS) Bind(p string, src *FS, dir string, readOnly bool) error {
 	if err != nil {
 		return err
 	}
-	if w.host != nil {
-		return perr("mount", p, syscall.EXDEV) // mounts in a host mount are not kept
+	if w.host != nil { // inside a host mount: the mount point is made there
+		if err := w.host.mountPoint(p, file); err != nil {
+			return err
+		}
+		f.mounts[w.target.path] = &mount{path: w.target.path, src: src, root: sw.target.n, ro: readOnly}
+		f.gen++
+		return nil
 	}
 	if file && w.target.n == nil && w.name != "." {
 		w.target.n = &node{mode: 0o644, mtime: f.now(), nlink: 1}

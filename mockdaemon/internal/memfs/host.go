@@ -32,35 +32,15 @@ type hostLoc struct {
 // isRoot reports whether l is the mounted directory or file itself.
 func (l *hostLoc) isRoot() bool { return l.rel == l.m.host.name }
 
-// enterHost resolves the components left after the mount point of a host
-// mount. It gives the path in the host root, or, when the components
-// climb out of the mount ("..", lexically), the number of levels they
-// climb and what follows.
-func enterHost(m *mount, comps []string) (rel string, up int, rest []string, err error) {
-	clean := path.Clean(strings.Join(comps, "/"))
-	if clean == "" {
-		clean = "."
-	}
-	if clean == ".." || strings.HasPrefix(clean, "../") {
-		parts := strings.Split(clean, "/")
-		for up < len(parts) && parts[up] == ".." {
-			up++
-		}
-		return "", up, parts[up:], nil
-	}
-	if m.host.name != "." && clean != "." {
-		return "", 0, nil, syscall.ENOTDIR
-	}
-	return path.Join(m.host.name, clean), 0, nil, nil
-}
-
 // MountHost mounts the host directory (or file, socket, device) dir at p,
 // made if missing (a file for a non-directory) even on a read-only root. Everything under p
 // then lives on the host: reads see the host's files as they are, writes
 // land there. The host side is opened with os.Root, so neither ".." nor a
-// symbolic link under p reaches outside dir (such a lookup fails with
-// fs.ErrPermission); absolute symbolic links on the host fail the same
-// way. Writes through a read-only mount fail with syscall.EROFS.
+// symbolic link under p reaches outside dir: a symbolic link resolves in
+// f (see walkFrom), and the host sees one name at a time under a
+// directory already resolved. Writes through a read-only mount fail with
+// syscall.EROFS. p may lie inside another host mount: its mount point is
+// made there (see Bind).
 func (f *FS) MountHost(p, dir string, readOnly bool) error {
 	fi, err := os.Stat(dir)
 	if err != nil {
@@ -84,8 +64,12 @@ func (f *FS) MountHost(p, dir string, readOnly bool) error {
 		return err
 	}
 	w, err := f.walk("mount", p, true, true)
-	if err == nil && w.host != nil {
-		err = perr("mount", p, syscall.EXDEV) // mounts in a host mount are not kept
+	if err == nil && w.host != nil { // inside another host mount
+		if err = w.host.mountPoint(p, hm.name != "."); err == nil {
+			f.mounts[w.target.path] = &mount{path: w.target.path, host: hm, ro: readOnly}
+			f.gen++
+			return nil
+		}
 	}
 	if err != nil {
 		hm.root.Close()
@@ -112,6 +96,34 @@ func (f *FS) MountHost(p, dir string, readOnly bool) error {
 	}
 	f.mounts[w.target.path] = &mount{path: w.target.path, host: hm, ro: readOnly}
 	f.gen++
+	return nil
+}
+
+// mountPoint makes ready the mount point l of a mount inside a host
+// mount, as runc makes one: a directory, or for a file an empty file
+// (mode 0755, as runc makes it), made if missing; what is there must be
+// of the same kind. A read-only host mount refuses to make one.
+func (l *hostLoc) mountPoint(p string, file bool) error {
+	r := l.m.host.root
+	fi, err := r.Stat(l.rel)
+	if errors.Is(err, fs.ErrNotExist) && file {
+		if err := l.writable("mount", p); err != nil {
+			return err
+		}
+		var h *os.File
+		if h, err = r.OpenFile(l.rel, os.O_CREATE|os.O_WRONLY, 0o755); err == nil {
+			fi, err = h.Stat()
+			h.Close()
+		}
+	}
+	switch {
+	case err != nil:
+		return l.err("mount", p, err)
+	case file && !fi.Mode().IsRegular():
+		return perr("mount", p, syscall.EISDIR)
+	case !file && !fi.IsDir():
+		return perr("mount", p, syscall.ENOTDIR)
+	}
 	return nil
 }
 
@@ -215,14 +227,25 @@ func (l *hostLoc) readDir(p string) ([]fs.DirEntry, error) {
 	return out, nil
 }
 
-// mkdirAll makes rel and its missing parents.
-func (l *hostLoc) mkdirAll(p string, perm fs.FileMode, force bool) error {
-	if !force {
-		if err := l.writable("mkdir", p); err != nil {
-			return err
+// mkdirOne makes rel, its parent being there; a directory already there
+// is fine. A read-only mount refuses it (EROFS) even when the daemon
+// makes a mount point (force, which a read-only root allows): runc's
+// mkdir of a mount point fails so on a read-only bind.
+func (l *hostLoc) mkdirOne(p string, perm fs.FileMode) error {
+	r := l.m.host.root
+	if fi, err := r.Stat(l.rel); err == nil {
+		if !fi.IsDir() {
+			return perr("mkdir", p, syscall.ENOTDIR)
 		}
+		return nil
 	}
-	return l.err("mkdir", p, l.m.host.root.MkdirAll(l.rel, perm))
+	if err := l.writable("mkdir", p); err != nil {
+		return err
+	}
+	if err := r.Mkdir(l.rel, perm); err != nil && !errors.Is(err, fs.ErrExist) {
+		return l.err("mkdir", p, err)
+	}
+	return nil
 }
 
 // removeAll removes rel and what it holds; the mounted directory itself
@@ -280,9 +303,16 @@ func chtimes(atime, mtime time.Time) func(r *os.Root, rel string) error {
 }
 
 // gatherHost appends the host's tree at l, named name in the stream; the
-// contents of files are read when the stream is written.
+// contents of files are read when the stream is written. A symbolic link
+// at l is archived as the link, as everywhere else in the tree.
 func gatherHost(name string, l *hostLoc, out *[]entry) {
 	r := l.m.host.root
+	if fi, err := r.Lstat(l.rel); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		if e, ok := hostEntry(l, l.rel, name, fi); ok {
+			*out = append(*out, e)
+		}
+		return
+	}
 	_ = fs.WalkDir(r.FS(), l.rel, func(rel string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil // gone since listed, or unreadable: left out
@@ -291,28 +321,37 @@ func gatherHost(name string, l *hostLoc, out *[]entry) {
 		if err != nil {
 			return nil
 		}
-		e := entry{name: name, n: node{mode: fi.Mode(), mtime: fi.ModTime()}}
+		ename := name
 		switch {
 		case rel == l.rel:
 		case l.rel == ".":
-			e.name = path.Join(name, rel)
+			ename = path.Join(name, rel)
 		default:
-			e.name = path.Join(name, strings.TrimPrefix(rel, l.rel+"/"))
+			ename = path.Join(name, strings.TrimPrefix(rel, l.rel+"/"))
 		}
-		if sys, ok := fi.Sys().(*syscall.Stat_t); ok {
-			e.n.uid, e.n.gid = int(sys.Uid), int(sys.Gid)
+		if e, ok := hostEntry(l, rel, ename, fi); ok {
+			*out = append(*out, e)
 		}
-		switch {
-		case fi.Mode()&fs.ModeSymlink != 0:
-			e.n.target, _ = r.Readlink(rel)
-		case fi.Mode().IsRegular():
-			e.host, e.size = &hostLoc{m: l.m, rel: rel}, fi.Size()
-		case !fi.IsDir():
-			return nil // devices, sockets, fifos: not archived
-		}
-		*out = append(*out, e)
 		return nil
 	})
+}
+
+// hostEntry is the stream's entry for the host's rel (fi its Lstat),
+// named name; devices, sockets and fifos are not archived.
+func hostEntry(l *hostLoc, rel, name string, fi fs.FileInfo) (entry, bool) {
+	e := entry{name: name, n: node{mode: fi.Mode(), mtime: fi.ModTime()}}
+	if sys, ok := fi.Sys().(*syscall.Stat_t); ok {
+		e.n.uid, e.n.gid = int(sys.Uid), int(sys.Gid)
+	}
+	switch {
+	case fi.Mode()&fs.ModeSymlink != 0:
+		e.n.target, _ = l.m.host.root.Readlink(rel)
+	case fi.Mode().IsRegular():
+		e.host, e.size = &hostLoc{m: l.m, rel: rel}, fi.Size()
+	case !fi.IsDir():
+		return entry{}, false
+	}
+	return e, true
 }
 
 // copyTo writes the host file's first size bytes to w.
@@ -326,13 +365,12 @@ func (l *hostLoc) copyTo(w io.Writer, size int64) error {
 	return err
 }
 
-// extractHost writes one tar entry, named relative to l, on the host, as
-// extractOne does in memory; dst is the extraction's destination, which
-// hard links resolve from.
-func (f *FS) extractHost(l *hostLoc, hdr *tar.Header, data []byte, noOverwrite bool, dst string) error {
-	rel := path.Join(l.rel, path.Clean("/" + hdr.Name)[1:])
-	name := path.Join(dst, hdr.Name)
-	if rel == l.m.host.name { // the mount point itself
+// extractHost writes one tar entry, named name, at l on the host (its
+// parent there already), as extractOne does in memory; dst is the
+// extraction's destination, which hard links resolve from.
+func (f *FS) extractHost(l *hostLoc, hdr *tar.Header, data []byte, noOverwrite bool, dst, name string) error {
+	rel := l.rel
+	if l.isRoot() { // the mount point itself
 		if hdr.Typeflag == tar.TypeDir {
 			return nil
 		}
@@ -343,9 +381,6 @@ func (f *FS) extractHost(l *hostLoc, hdr *tar.Header, data []byte, noOverwrite b
 	}
 	r := l.m.host.root
 	fail := func(err error) error { return perr("extract", name, hostErrno(err)) }
-	if err := r.MkdirAll(path.Dir(rel), 0o755); err != nil {
-		return fail(err)
-	}
 	isDir := hdr.Typeflag == tar.TypeDir
 	if old, err := r.Lstat(rel); err == nil {
 		switch {

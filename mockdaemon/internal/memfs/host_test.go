@@ -101,27 +101,117 @@ func TestHostMountWritesThrough(t *testing.T) {
 	assert.ErrorIs(t, err, fs.ErrNotExist)
 }
 
-func TestHostMountSymlinkEscapeRefused(t *testing.T) {
+// TestHostMountSymlinksResolveInTheFS: a symbolic link on the host under a
+// host mount resolves in the FS's namespace, as the kernel resolves it in
+// the container's: an absolute one from the FS's root, a relative one
+// from its directory, ".." past the mount point going to the mount
+// point's parent in the FS. No host path outside the source is ever read
+// or written, whatever the link (absolute, climbing, to "/", chained,
+// looping).
+func TestHostMountSymlinksResolveInTheFS(t *testing.T) {
 	f, dir := hostMounted(t, false)
+	require.NoError(t, f.MkdirAll("/etc", 0o755))
+	require.NoError(t, f.WriteFile("/etc/hostname", []byte("container\n"), 0o644))
 	outside := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(outside, "secret"), []byte("secret"), 0o644))
-	require.NoError(t, os.Symlink(filepath.Join(outside, "secret"), filepath.Join(dir, "abs")))
 	rel, err := filepath.Rel(dir, filepath.Join(outside, "secret"))
 	require.NoError(t, err)
-	require.NoError(t, os.Symlink(rel, filepath.Join(dir, "rel")))
-	require.NoError(t, os.Symlink(outside, filepath.Join(dir, "dirlink")))
-	for _, p := range []string{"/data/abs", "/data/rel"} {
-		_, err := f.ReadFile(p)
-		assert.ErrorIs(t, err, fs.ErrPermission, p)
-		assert.ErrorIs(t, f.WriteFile(p, []byte("x"), 0o644), fs.ErrPermission, p)
+	for name, target := range map[string]string{
+		"abs":      "/etc/hostname",   // the FS's /etc/hostname
+		"climb":    "../etc/hostname", // from /data, up to /
+		"deep":     "../../../../../../etc/hostname",
+		"root":     "/",                              // the FS's root
+		"beside":   "in",                             // beside it, on the host
+		"chain":    "abs",                            // a link to a link
+		"hostabs":  filepath.Join(outside, "secret"), // a host path: not in the FS
+		"hostrel":  rel,                              // climbs out of the source: lands in the FS
+		"dirlink":  outside,
+		"loop":     "loop2",
+		"loop2":    "loop",
+		"sub/up":   "../in",
+		"sub/abs2": "/data/in",
+	} {
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755))
+		require.NoError(t, os.Symlink(target, filepath.Join(dir, name)))
 	}
-	assert.ErrorIs(t, f.WriteFile("/data/dirlink/new", []byte("x"), 0o644), fs.ErrPermission)
-	assert.ErrorIs(t, f.MkdirAll("/data/dirlink/d", 0o755), fs.ErrPermission)
-	assert.ErrorIs(t, f.ExtractTar(tarOf(t, "dirlink/x", "x"), "/data", false), fs.ErrPermission)
+	for _, p := range []string{"/data/abs", "/data/climb", "/data/deep", "/data/chain", "/data/root/etc/hostname"} {
+		assert.Equal(t, "container\n", read(t, f, p), p)
+	}
+	for _, p := range []string{"/data/beside", "/data/sub/up", "/data/sub/abs2", "/data/root/data/in"} {
+		assert.Equal(t, "host\n", read(t, f, p), p)
+	}
+	for _, p := range []string{"/data/hostabs", "/data/hostrel", "/data/dirlink/secret"} {
+		_, err := f.ReadFile(p)
+		assert.ErrorIs(t, err, fs.ErrNotExist, "%s: the host path is not in the FS", p)
+		assert.ErrorIs(t, f.WriteFile(p, []byte("x"), 0o644), fs.ErrNotExist, p)
+	}
+	assert.ErrorIs(t, f.MkdirAll("/data/dirlink/d", 0o755), fs.ErrNotExist)
+	_, err = f.ReadFile("/data/loop")
+	assert.ErrorIs(t, err, syscall.ELOOP)
+
+	// writes through a link land in the FS, not beside the source
+	require.NoError(t, f.WriteFile("/data/root/tmpfile", []byte("t"), 0o644))
+	assert.Equal(t, "t", read(t, f, "/tmpfile"))
+	assert.NoFileExists(t, filepath.Join(filepath.Dir(dir), "tmpfile"))
+	require.NoError(t, f.WriteFile("/data/abs", []byte("changed\n"), 0o644))
+	assert.Equal(t, "changed\n", read(t, f, "/etc/hostname"))
+	target, err := f.Readlink("/data/abs")
+	require.NoError(t, err)
+	assert.Equal(t, "/etc/hostname", target, "the link itself is the host's")
+	var buf bytes.Buffer
+	require.NoError(t, f.WriteTar(&buf, "/data/abs"))
+	assert.Equal(t, "abs->/etc/hostname(symlink)", tarNames(t, buf.Bytes()), "the archive of a link is the link")
+
+	// an archive extracted into the mount resolves its links from its
+	// destination, as everywhere in the FS: the host path is not there
+	assert.ErrorIs(t, f.ExtractTar(tarOf(t, "dirlink/x", "x"), "/data", false), fs.ErrNotExist)
+	require.NoError(t, f.ExtractTar(tarOf(t, "root/x", "x"), "/data", false))
+	assert.Equal(t, "x", hostRead(t, filepath.Join(dir, "x")), "a link to / is the destination")
 	assert.Equal(t, "secret", hostRead(t, filepath.Join(outside, "secret")))
 	ents, err := os.ReadDir(outside)
 	require.NoError(t, err)
 	assert.Len(t, ents, 1, "nothing written outside the source")
+}
+
+// TestMountsInsideAHostMount: a mount whose mount point lies inside a host
+// mount gets its mount point made on the host (a directory, or an empty
+// file for a file), as runc makes it, and then shadows it: what is
+// written there goes to the mounted FS, not to the host. A read-only
+// host mount refuses to make one (EROFS).
+func TestMountsInsideAHostMount(t *testing.T) {
+	f, dir := hostMounted(t, false)
+	vol := New()
+	require.NoError(t, f.Mount("/data/sub/vol", vol, false))
+	assert.DirExists(t, filepath.Join(dir, "sub", "vol"), "the mount point is made on the host")
+	require.NoError(t, f.WriteFile("/data/sub/vol/y", []byte("in the volume"), 0o644))
+	assert.Equal(t, "in the volume", read(t, vol, "/y"))
+	assert.NoFileExists(t, filepath.Join(dir, "sub", "vol", "y"), "the host's mount point stays empty")
+
+	etc := New()
+	require.NoError(t, etc.WriteFile("/hostname", []byte("h\n"), 0o644))
+	require.NoError(t, f.Bind("/data/etc/hostname", etc, "/hostname", true))
+	assert.FileExists(t, filepath.Join(dir, "etc", "hostname"), "a file's mount point is a file")
+	assert.Equal(t, "h\n", read(t, f, "/data/etc/hostname"))
+	assert.ErrorIs(t, f.WriteFile("/data/etc/hostname", []byte("x"), 0o644), syscall.EROFS)
+
+	other := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(other, "o"), []byte("other"), 0o644))
+	require.NoError(t, f.MountHost("/data/other", other, false))
+	assert.Equal(t, "other", read(t, f, "/data/other/o"))
+	assert.DirExists(t, filepath.Join(dir, "other"))
+
+	require.NoError(t, f.ExtractTar(tarOf(t, "sub/vol/z", "z"), "/data", false))
+	assert.Equal(t, "z", read(t, vol, "/z"), "an archive extracted across the mount point lands in the mount")
+	assert.NoFileExists(t, filepath.Join(dir, "sub", "vol", "z"))
+	require.NoError(t, f.ExtractTar(tarOf(t, "new/dir/w", "w"), "/data", false))
+	assert.Equal(t, "w", hostRead(t, filepath.Join(dir, "new", "dir", "w")), "its directories are made on the host")
+
+	require.NoError(t, f.Unmount("/data/sub/vol"))
+	_, err := f.Stat("/data/sub/vol/y")
+	assert.ErrorIs(t, err, fs.ErrNotExist, "unmounted: the host's empty mount point again")
+
+	ro, _ := hostMounted(t, true)
+	assert.ErrorIs(t, ro.Mount("/data/new", New(), false), syscall.EROFS)
 }
 
 func TestHostMountReadOnly(t *testing.T) {

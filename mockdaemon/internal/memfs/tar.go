@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"cmp"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -246,6 +247,113 @@ func WriteChanges(w io.Writer, current *FS, changes []Change) error {
 	return writeEntries(w, ents)
 }
 
+// ChangesLayer is the layer WriteChanges writes, in one slice of its
+// length: the entries are captured once, measured, then written into
+// it, so no buffer grows (and is copied) on the way.
+func ChangesLayer(current *FS, changes []Change) ([]byte, error) {
+	unlock := current.lock(true)
+	ents := layerEntries(current, changes)
+	unlock()
+	var n countWriter
+	if err := writeEntries(&n, ents); err != nil {
+		return nil, err
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, int(n)))
+	if err := writeEntries(buf, ents); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// countWriter counts the bytes written to it.
+type countWriter int64
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	*c += countWriter(len(p))
+	return len(p), nil
+}
+
+// ReadTar reads the tar stream r to its end into a slice of its length,
+// the one its caller keeps, failing with ErrTooLarge past max. size is
+// the length r announces (ReadSized reads it), -1 if unknown: then the
+// stream's own headers size the slice as they arrive, so a large file's
+// data is read straight into room made for it, once an eighth of it has
+// arrived (as ReadSized trusts a size), and no buffer grows by copying
+// itself over and over as io.ReadAll's does. What follows the archive,
+// or a stream that is no tar, is kept as it comes.
+func ReadTar(r io.Reader, size, max int64) ([]byte, error) {
+	if size > max {
+		return nil, ErrTooLarge
+	}
+	if size >= 0 {
+		return ReadSized(r, size)
+	}
+	a := &appender{r: r, max: max}
+	tr := tar.NewReader(a)
+	for {
+		hdr, err := tr.Next()
+		if err != nil {
+			break // the end, or no tar: the rest is read as it comes
+		}
+		left := hdr.Size
+		if left > trustedSize {
+			if _, err := io.CopyN(io.Discard, tr, left/8); err != nil {
+				break
+			}
+			left -= left / 8
+		}
+		a.reserve(left + 2*blockSize) // with its padding and a header
+		if _, err := io.Copy(io.Discard, tr); err != nil {
+			break
+		}
+	}
+	_, _ = io.Copy(io.Discard, a)
+	if a.err != nil {
+		return nil, a.err
+	}
+	return a.buf, nil
+}
+
+const blockSize = 512
+
+// appender keeps what is read through it.
+type appender struct {
+	r   io.Reader
+	buf []byte
+	max int64
+	err error // the first error but io.EOF
+}
+
+func (a *appender) Read(p []byte) (int, error) {
+	if a.err != nil {
+		return 0, a.err
+	}
+	n, err := a.r.Read(p)
+	if int64(len(a.buf)+n) > a.max {
+		a.err = ErrTooLarge
+		return 0, a.err
+	}
+	a.buf = append(a.buf, p[:n]...)
+	if err != nil && err != io.EOF {
+		a.err = err
+	}
+	return n, err
+}
+
+// reserve makes room for n more bytes (at most up to max) with one copy.
+func (a *appender) reserve(n int64) {
+	want := min(int64(len(a.buf))+n, a.max)
+	if int64(cap(a.buf)) >= want {
+		return
+	}
+	nb := make([]byte, len(a.buf), want)
+	copy(nb, a.buf)
+	a.buf = nb
+}
+
+// ErrTooLarge is ReadTar's error for a stream longer than its bound.
+var ErrTooLarge = errors.New("memfs: stream too large")
+
 // layerEntries captures the entries of a layer; current is locked.
 func layerEntries(current *FS, changes []Change) []entry {
 	var ents []entry
@@ -408,7 +516,11 @@ func (f *FS) extractOne(dst string, hdr *tar.Header, data []byte, shared, noOver
 	root := dw.target
 	switch {
 	case dw.host != nil:
-		return f.extractHost(dw.host, hdr, data, noOverwrite, dst)
+		if fi, err := dw.host.m.host.root.Stat(dw.host.rel); err != nil {
+			return dw.host.err("extract", dst, err)
+		} else if !fi.IsDir() {
+			return perr("extract", dst, syscall.ENOTDIR)
+		}
 	case root.n == nil:
 		return perr("extract", dst, fs.ErrNotExist)
 	case !root.n.isDir():
@@ -424,9 +536,11 @@ func (f *FS) extractOne(dst string, hdr *tar.Header, data []byte, shared, noOver
 		if err != nil {
 			return err
 		}
-		if w.host != nil { // the rest is on the host
-			return f.extractHost(w.host, &tar.Header{Name: strings.Join(comps[i+1:], "/"), Typeflag: hdr.Typeflag,
-				Linkname: hdr.Linkname, Mode: hdr.Mode, Uid: hdr.Uid, Gid: hdr.Gid, ModTime: hdr.ModTime}, data, noOverwrite, dst)
+		if w.host != nil { // a directory on the host, made if missing
+			if err := w.host.mkdirOne(name, 0o755); err != nil {
+				return err
+			}
+			continue
 		}
 		switch {
 		case w.target.n == nil:
@@ -442,11 +556,8 @@ func (f *FS) extractOne(dst string, hdr *tar.Header, data []byte, shared, noOver
 	if err != nil {
 		return err
 	}
-	if w.host != nil { // the mount point itself
-		if hdr.Typeflag == tar.TypeDir {
-			return nil
-		}
-		return perr("extract", name, syscall.EBUSY)
+	if w.host != nil {
+		return f.extractHost(w.host, hdr, data, noOverwrite, dst, name)
 	}
 	if f.readOnly(w.parent) {
 		return perr("extract", name, syscall.EROFS)

@@ -111,3 +111,55 @@ func TestReadSizedForgedSize(t *testing.T) {
 		assert.Equal(t, int(n), cap(data), "size %d: capacity", n)
 	}
 }
+
+// oneByte reads one byte at a time, as a chunked body may arrive.
+type oneByte struct{ r io.Reader }
+
+func (o oneByte) Read(p []byte) (int, error) { return o.r.Read(p[:min(len(p), 1)]) }
+
+// TestReadTar: a tar stream of unknown length is read whole, byte for
+// byte (files big and small, what follows the archive), into a slice of
+// its length; a stream that is no tar is kept as it came; past the bound
+// ErrTooLarge; a reading error is the error.
+func TestReadTar(t *testing.T) {
+	var src bytes.Buffer
+	tw := tar.NewWriter(&src)
+	big := bytes.Repeat([]byte("0123456789abcdef"), 2<<20) // 32 MiB, past trustedSize
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{"small", []byte("x")}, {"big", big}, {"after", []byte("yy")}} {
+		require.NoError(t, tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: f.name, Size: int64(len(f.data)), Mode: 0o644}))
+		_, err := tw.Write(f.data)
+		require.NoError(t, err)
+	}
+	require.NoError(t, tw.Close())
+	src.WriteString("trailing")
+
+	got, err := ReadTar(bytes.NewReader(src.Bytes()), -1, 1<<30)
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(src.Bytes(), got), "the stream as it came")
+	assert.LessOrEqual(t, cap(got), len(got)+2*blockSize+16<<20, "the slice is sized by the headers")
+
+	got, err = ReadTar(oneByte{bytes.NewReader(src.Bytes()[:5000])}, -1, 1<<30)
+	require.NoError(t, err)
+	assert.Equal(t, src.Bytes()[:5000], got, "a stream cut short is kept as it came")
+	got, err = ReadTar(strings.NewReader("not a tar at all"), -1, 1<<30)
+	require.NoError(t, err)
+	assert.Equal(t, "not a tar at all", string(got))
+	got, err = ReadTar(bytes.NewReader(src.Bytes()), int64(src.Len()), 1<<30)
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(src.Bytes(), got), "a known length")
+
+	_, err = ReadTar(bytes.NewReader(src.Bytes()), -1, 1<<20)
+	assert.ErrorIs(t, err, ErrTooLarge)
+	_, err = ReadTar(bytes.NewReader(src.Bytes()), int64(src.Len()), 1<<20)
+	assert.ErrorIs(t, err, ErrTooLarge)
+	_, err = ReadTar(io.MultiReader(bytes.NewReader(src.Bytes()[:3000]), iotestErr{}), -1, 1<<30)
+	assert.ErrorIs(t, err, os.ErrDeadlineExceeded)
+}
+
+// iotestErr fails every read.
+type iotestErr struct{}
+
+func (iotestErr) Read([]byte) (int, error) { return 0, os.ErrDeadlineExceeded }
