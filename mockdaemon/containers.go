@@ -45,6 +45,8 @@ type container struct {
 	files     containerFiles
 	etc       *memfs.FS // the daemon's hostname, hosts and resolv.conf of c
 	sandboxID string
+	netns     *shell.Net // the interfaces its processes see (ip, ifconfig); see rootfs.go
+	nics      nicNames   // the ethN of each endpoint in the current sandbox; see rootfs.go
 
 	logs *logBuf
 
@@ -551,8 +553,23 @@ func (d *Daemon) containerMatchesLocked(f filters, c *container) bool {
 		if c.config.Image == v {
 			return true
 		}
+		// dockerd takes the image and every image made from it (its
+		// children, theirs...): v's image on the parent chain of c's
 		im, err := d.images.get(v)
-		return err == nil && im.id == c.imageID
+		if err != nil {
+			return false
+		}
+		for id, n := c.imageID, 0; id != "" && n < 1000; n++ {
+			if id == im.id {
+				return true
+			}
+			next := d.images.byID[id]
+			if next == nil {
+				break
+			}
+			id = next.parent
+		}
+		return false
 	}) {
 		return false
 	}
@@ -698,17 +715,20 @@ func checkCreate(body createBody, ver apiVersion) (hostConfig, error) {
 	if body.HostConfig != nil {
 		hc = *body.HostConfig
 	}
+	if err := verifyConfig(body); err != nil {
+		return hostConfig{}, err
+	}
+	if err := verifyPortBindings(hc.PortBindings); err != nil {
+		return hostConfig{}, err
+	}
 	if hc.AutoRemove && hc.RestartPolicy.Name != "" && hc.RestartPolicy.Name != "no" {
 		return hostConfig{}, errInvalid("can't create 'AutoRemove' container with restart policy")
 	}
 	if err := checkRestartPolicy(hc.RestartPolicy, ver); err != nil {
 		return hostConfig{}, err
 	}
-	if hc.Memory > 0 && hc.Memory < 6*1024*1024 {
-		return hostConfig{}, errInvalid("Minimum memory limit allowed is 6MB")
-	}
-	if hc.MemorySwap > 0 && hc.Memory > 0 && hc.MemorySwap < hc.Memory {
-		return hostConfig{}, errInvalid("Minimum memoryswap limit should be larger than memory limit, see usage")
+	if err := verifyResources(hc); err != nil {
+		return hostConfig{}, err
 	}
 	return hc, nil
 }
@@ -762,6 +782,9 @@ func (d *Daemon) createContainerLocked(body createBody, hc hostConfig, name stri
 	}
 	// dockerd checks the command before the name
 	if _, err := mergedConfig(body, im); err != nil {
+		return nil, err
+	}
+	if err := verifyLogConfig(hc.LogConfig); err != nil {
 		return nil, err
 	}
 	if name != "" && !validName.MatchString(name) {
@@ -879,7 +902,7 @@ func (d *Daemon) updateLocked(c *container, body updateBody, ver apiVersion) err
 	}
 	if body.RestartPolicy != nil && body.RestartPolicy.Name != "" {
 		if h.AutoRemove && body.RestartPolicy.Name != "no" {
-			return errInvalid("Restart policy cannot be updated because AutoRemove is enabled for the container")
+			return errConflict("Cannot update container " + c.id + ": Restart policy cannot be updated because AutoRemove is enabled for the container")
 		}
 		h.RestartPolicy = *body.RestartPolicy
 	}
@@ -889,25 +912,25 @@ func (d *Daemon) updateLocked(c *container, body updateBody, ver apiVersion) err
 }
 
 // topLocked is GET /containers/{id}/top of running c: the titles and the
-// rows ps would print with psArgs ("" for ps -ef's columns).
-func (d *Daemon) topLocked(c *container, psArgs string) (titles []string, procs [][]string) {
-	cmd := strings.Join(append([]string{c.path}, c.args...), " ")
-	start := c.state.StartedAt.Format("15:04")
-	type row struct {
-		pid, ppid int
-		user      string
-		cmd       string
+// rows ps psArgs prints of its processes (psTable), or dockerd's error:
+// the container's first process, then every other process of its PID
+// namespace (the programs its shells run, its execs and theirs), numbered
+// in the host's PID space. Under the daemon's init (HostConfig.Init) the
+// init is the first process, the program its child.
+func (d *Daemon) topLocked(c *container, psArgs string) (titles []string, procs [][]string, err error) {
+	uid := func(u string) string {
+		if n, _, _ := strings.Cut(u, ":"); n != "" {
+			return n
+		}
+		return "0"
 	}
-	rows := []row{{c.pid, 1, userName(c.config.User), cmd}}
+	cmd := strings.Join(append([]string{c.path}, c.args...), " ")
+	ps := []psProc{{c.pid, 1, userName(c.config.User), uid(c.config.User), cmd}}
 	if c.pids != nil {
-		// Every other process of the container's PID namespace: the
-		// programs its shells run, its execs and theirs. The host's ps
-		// numbers them in the host's PID space. Under the daemon's init
-		// (HostConfig.Init) that is PID 1, its program a child.
 		host := func(pid int) int { return c.pid + pid - 1 }
 		skip := 1
 		if c.host.Init != nil && *c.host.Init {
-			rows[0].cmd = "/sbin/docker-init -- " + cmd
+			ps[0].cmd = "/sbin/docker-init -- " + cmd
 			host = func(pid int) int { return c.pid + pid }
 			skip = 0
 		}
@@ -918,58 +941,18 @@ func (d *Daemon) topLocked(c *container, psArgs string) (titles []string, procs 
 			if p.PID == 1 && skip == 0 {
 				p.PPID = 0 // the init's child
 			}
-			user := "root"
+			user, id := "root", strconv.Itoa(p.UID)
 			if p.UID != 0 {
-				user = strconv.Itoa(p.UID)
+				user = id
 			}
-			rows = append(rows, row{host(p.PID), host(p.PPID), user, strings.Join(p.Args, " ")})
+			ps = append(ps, psProc{host(p.PID), host(p.PPID), user, id, strings.Join(p.Args, " ")})
 		}
 	} else {
 		for i, eid := range c.execIDs {
 			if e := d.execs[eid]; e != nil && e.running {
-				rows = append(rows, row{c.pid + 10 + i, 1, userName(e.user), strings.Join(e.argv, " ")})
+				ps = append(ps, psProc{c.pid + 10 + i, 1, userName(e.user), uid(e.user), strings.Join(e.argv, " ")})
 			}
 		}
 	}
-	if psArgs == "" {
-		titles = []string{"UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"}
-		for _, rw := range rows {
-			procs = append(procs, []string{rw.user, strconv.Itoa(rw.pid), strconv.Itoa(rw.ppid), "0", start, "?", "00:00:00", rw.cmd})
-		}
-	} else {
-		cols := []string{}
-		for _, f := range strings.FieldsFunc(strings.TrimPrefix(strings.TrimPrefix(psArgs, "-o"), " "), func(r rune) bool { return r == ',' || r == ' ' }) {
-			if f != "-o" && f != "" {
-				cols = append(cols, f)
-			}
-		}
-		if len(cols) == 0 {
-			cols = []string{"pid", "user", "args"}
-		}
-		for _, col := range cols {
-			titles = append(titles, map[string]string{"pid": "PID", "comm": "COMMAND", "args": "COMMAND", "cmd": "CMD", "user": "USER", "uid": "UID", "ppid": "PPID", "time": "TIME", "etime": "ELAPSED", "tty": "TT", "stat": "STAT", "rss": "RSS", "vsz": "VSZ"}[col])
-			if titles[len(titles)-1] == "" {
-				titles[len(titles)-1] = strings.ToUpper(col)
-			}
-		}
-		for _, rw := range rows {
-			var line []string
-			for _, col := range cols {
-				switch col {
-				case "pid":
-					line = append(line, strconv.Itoa(rw.pid))
-				case "comm":
-					line = append(line, strings.Fields(rw.cmd)[0])
-				case "user", "uid":
-					line = append(line, rw.user)
-				case "ppid":
-					line = append(line, strconv.Itoa(rw.ppid))
-				default:
-					line = append(line, rw.cmd)
-				}
-			}
-			procs = append(procs, line)
-		}
-	}
-	return titles, procs
+	return psTable(psArgs, c.state.StartedAt.Format("15:04"), ps)
 }

@@ -315,13 +315,15 @@ func (d *Daemon) containerPrune(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	deleted := []string{}
+	var deleted []string // dockerd's report: null when none went
+	var reclaimed int64  // the removed containers' writable layers
 	_ = d.locked(func() error {
 		var removed []*container
 		for _, c := range d.sortedContainersLocked() {
 			if c.state.Running || c.state.Restarting || c.removing || !d.containerMatchesLocked(f, c) {
 				continue
 			}
+			reclaimed += d.sizeRwLocked(c)
 			d.removeLocked(c, false)
 			deleted = append(deleted, c.id)
 			removed = append(removed, c)
@@ -329,10 +331,10 @@ func (d *Daemon) containerPrune(w http.ResponseWriter, r *http.Request) error {
 		for _, c := range removed {
 			d.events.emit("container", "destroy", c.id, c.eventAttrs())
 		}
-		d.events.emit("container", "prune", "", map[string]string{"reclaimed": "0"})
+		d.events.emit("container", "prune", "", map[string]string{"reclaimed": fmt.Sprint(reclaimed)})
 		return nil
 	})
-	return writeJSON(w, http.StatusOK, map[string]any{"ContainersDeleted": deleted, "SpaceReclaimed": 0})
+	return writeJSON(w, http.StatusOK, map[string]any{"ContainersDeleted": deleted, "SpaceReclaimed": reclaimed})
 }
 
 func (d *Daemon) containerRename(w http.ResponseWriter, r *http.Request) error {
@@ -419,8 +421,8 @@ func (d *Daemon) containerTop(w http.ResponseWriter, r *http.Request) error {
 		if !c.state.Running {
 			return errNotRunning(infoOf(r).version, c.id)
 		}
-		titles, procs = d.topLocked(c, r.URL.Query().Get("ps_args"))
-		return nil
+		titles, procs, err = d.topLocked(c, r.URL.Query().Get("ps_args"))
+		return err
 	})
 	if err != nil {
 		return err

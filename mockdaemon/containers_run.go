@@ -96,12 +96,14 @@ func (d *Daemon) startLocked(c *container) error {
 		Env:      d.processEnvLocked(c, c.config.Env, c.config.User, c.config.Tty),
 		Dir:      workDir(c.config.WorkingDir),
 		User:     c.config.User,
+		GroupAdd: c.host.GroupAdd,
 		Hostname: c.config.Hostname,
 		FS:       c.fs,
 		TTY:      c.config.Tty,
 		PID1:     true,
 		Init:     initOn,
-		PIDs:     shell.NewPIDs(), // each run has its namespace, as runc makes one
+		PIDs:     d.pidNamespaceLocked(c),
+		Net:      c.netNS(),
 	}
 	// dockerd looks the user up before the logger starts, runc the
 	// program after; under an init, a program that cannot run is the
@@ -824,4 +826,16 @@ func (c *container) killForClose() {
 	if p != nil {
 		p.Signal(9)
 	}
+}
+
+// pidNamespaceLocked is the PID namespace a run of c gets: its own, as
+// runc makes one, or with PidMode container:<ref> the one of that
+// container's run when it runs (dockerd joins its namespace).
+func (d *Daemon) pidNamespaceLocked(c *container) *shell.PIDs {
+	if ref, ok := strings.CutPrefix(c.host.PidMode, "container:"); ok {
+		if o, err := d.getContainerLocked(ref); err == nil && o.state.Running && o.pids != nil {
+			return o.pids
+		}
+	}
+	return shell.NewPIDs()
 }

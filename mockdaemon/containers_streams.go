@@ -169,7 +169,11 @@ func (d *Daemon) containerLogs(w http.ResponseWriter, r *http.Request) error {
 		ew.details = logDetails(c)
 	}
 	entries, next, ended, changed := c.logs.since(0)
-	// select the entries of the requested streams and window
+	// dockerd's reader takes the tail of the log (both streams), then the
+	// window; the streams are picked as the lines are written
+	if tail >= 0 && len(entries) > tail {
+		entries = entries[len(entries)-tail:]
+	}
 	var sel []logEntry
 	for _, e := range entries {
 		if (e.stream == 1 && !stdout) || (e.stream == 2 && !stderr) {
@@ -179,9 +183,6 @@ func (d *Daemon) containerLogs(w http.ResponseWriter, r *http.Request) error {
 			continue
 		}
 		sel = append(sel, e)
-	}
-	if tail >= 0 && len(sel) > tail {
-		sel = sel[len(sel)-tail:]
 	}
 	if ew.writeAll(sel) != nil {
 		return nil

@@ -84,3 +84,18 @@ func TestLogsDetails(t *testing.T) {
 	plain := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"echo", "line"}})
 	assert.Equal(t, " line\n", logs(plain, "details=1"), "no attributes: the space alone")
 }
+
+// TestLogsTailCountsBothStreams: as dockerd's log reader, tail takes the
+// last lines of the whole log before the streams are picked: with "out"
+// then "err" logged, stdout with tail=1 is empty and tail=2 is "out".
+func TestLogsTailCountsBothStreams(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "echo out; echo err >&2"}})
+	for tail, want := range map[string]string{"1": "", "2": "out\n", "all": "out\n"} {
+		r := c.do("GET", "/v1.41/containers/"+id+"/logs?stdout=1&stderr=0&tail="+tail, nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		out, errOut := readFrames(t, r.body)
+		assert.Equal(t, want, out, "tail=%s", tail)
+		assert.Empty(t, errOut, "tail=%s", tail)
+	}
+}

@@ -163,9 +163,9 @@ func (d *Daemon) execSpecLocked(e *execInst) procSpec {
 	c := e.c
 	env := append(slices.Clone(c.config.Env), e.env...)
 	return procSpec{
-		Argv: e.argv, Env: d.processEnvLocked(c, env, e.user, e.tty), Dir: workDir(e.dir), User: e.user,
+		Argv: e.argv, Env: d.processEnvLocked(c, env, e.user, e.tty), Dir: workDir(e.dir), User: e.user, GroupAdd: c.host.GroupAdd,
 		Hostname: c.config.Hostname, FS: c.fs, Stdin: eofReader{},
-		Stdout: io.Discard, Stderr: io.Discard, TTY: e.tty, PIDs: c.pids,
+		Stdout: io.Discard, Stderr: io.Discard, TTY: e.tty, PIDs: c.pids, Net: c.netNS(),
 	}
 }
 

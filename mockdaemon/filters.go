@@ -110,7 +110,7 @@ func (f filters) matchUntil(created time.Time) bool {
 // accept refuses a filter name not in names, as each list of dockerd
 // checks its filters before it reads them.
 func (f filters) accept(ver apiVersion, names ...string) error {
-	for k := range f {
+	for _, k := range slices.Sorted(maps.Keys(f)) {
 		if !slices.Contains(names, k) {
 			return errInvalidFilter(ver, k)
 		}

@@ -42,13 +42,15 @@ func parseHealthConfig(raw json.RawMessage) *healthConfig {
 // from the image's, like dockerd's merge at create.
 func mergeHealthcheck(c, image json.RawMessage) json.RawMessage {
 	ih := parseHealthConfig(image)
-	if ih == nil {
-		return c
-	}
 	ch := parseHealthConfig(c)
 	if ch == nil {
 		return image
 	}
+	if ih == nil {
+		ih = &healthConfig{}
+	}
+	// what follows re-encodes ch as dockerd does: unset fields (null or
+	// zero in the request) are left out
 	if len(ch.Test) == 0 {
 		ch.Test = ih.Test
 	}
@@ -195,8 +197,8 @@ func (d *Daemon) probe(c *container, hc *healthConfig, argv []string, exited cha
 		}
 		spec = procSpec{
 			Argv: argv, Env: d.processEnvLocked(c, c.config.Env, c.config.User, false), Dir: workDir(c.config.WorkingDir),
-			User: c.config.User, Hostname: c.config.Hostname, FS: c.fs, Stdin: eofReader{}, Stdout: out, Stderr: out,
-			PIDs: c.pids,
+			User: c.config.User, GroupAdd: c.host.GroupAdd, Hostname: c.config.Hostname, FS: c.fs, Stdin: eofReader{}, Stdout: out, Stderr: out,
+			PIDs: c.pids, Net: c.netNS(),
 		}
 		return nil
 	})

@@ -277,7 +277,13 @@ func (d *Daemon) imageSave(w http.ResponseWriter, r *http.Request, names []strin
 			im, err := d.images.get(n)
 			if err != nil {
 				if !infoOf(r).version.atLeast("1.42") {
-					return errNotFound("reference does not exist") // dockerd 20.10's image exporter
+					// dockerd 20.10's image exporter: a name with a tag or
+					// digest is looked up in the reference store, a bare
+					// name (or id prefix) in the image store
+					if base := n[strings.LastIndex(n, "/")+1:]; strings.ContainsAny(base, ":@") {
+						return errNotFound("reference does not exist")
+					}
+					return errNotFound("No such image: " + n)
 				}
 				return err
 			}

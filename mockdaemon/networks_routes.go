@@ -72,6 +72,9 @@ func (d *Daemon) networkInspect(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, err
 		}
+		if s := r.URL.Query().Get("scope"); s != "" && s != n.scope { // dockerd looks in that scope only
+			return nil, errNotFound("network " + r.PathValue("id") + " not found")
+		}
 		return versioned(n.json(d, true), ver), nil
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/netip"
 	"os"
 	"path"
 	"regexp"
@@ -15,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
+	"github.com/dockwire/dockwire/mockdaemon/internal/shell"
 )
 
 // bindFSLocked is the in-memory stand-in of the host path src bound into
@@ -500,17 +502,83 @@ func (d *Daemon) writeNetFilesLocked(c *container) {
 			_ = f.WriteFile(dir+"/"+k, []byte(files[k]+"\n"), 0o444)
 		}
 	}
-	write("/sys/class/net/lo", sysNetFiles("00:00:00:00:00:00", 65536, 1, 1, true))
-	i := 0
+	ifs := c.interfaces()
+	for _, i := range ifs {
+		write("/sys/class/net/"+i.Name, sysNetFiles(i.MAC, i.MTU, i.Index, max(i.Link, i.Index), i.Loopback))
+	}
+	c.netNS().Set(ifs)
+	_ = f.MkdirAll("/proc/net", 0o555)
+	_ = f.WriteFile("/proc/net/route", []byte(shell.ProcNetRoute(ifs)), 0o444)
+	_ = f.WriteFile("/proc/net/dev", []byte(procNetDev(ifs)), 0o444)
+}
+
+// netNS is the network namespace c's processes see, made on first use
+// and kept up to date by writeNetFilesLocked.
+func (c *container) netNS() *shell.Net {
+	if c.netns == nil {
+		c.netns = shell.NewNet(shell.Loopback())
+	}
+	return c.netns
+}
+
+// interfaces are c's network interfaces: lo, then one ethN per active
+// endpoint in the order the container joined its networks, the
+// container's end of a veth pair whose host end is numbered after it;
+// it names the endpoints new to the sandbox.
+func (c *container) interfaces() []shell.Interface {
+	ifs := []shell.Interface{shell.Loopback()}
+	if c.nics.sandbox != c.sandboxID { // a new sandbox numbers its interfaces from eth0
+		c.nics = nicNames{sandbox: c.sandboxID, byEndpoint: map[string]int{}}
+	}
 	for _, name := range c.netOrder() {
 		ep := c.eps[name]
 		if !ep.active || ep.network.driver == "null" || ep.network.driver == "host" {
 			continue
 		}
-		// veth pairs: the container's end links to the host's, numbered after it
-		write("/sys/class/net/eth"+strconv.Itoa(i), sysNetFiles(ep.mac, mtuOf(ep.network), 2*i+10, 2*i+11, false))
-		i++
+		n := ep.network
+		i, ok := c.nics.byEndpoint[ep.endpointID]
+		if !ok {
+			i = c.nics.next
+			c.nics.byEndpoint[ep.endpointID] = i
+			c.nics.next++
+		}
+		eth := shell.Interface{Name: "eth" + strconv.Itoa(i), Index: 2*i + 10, Link: 2*i + 11, MAC: ep.mac, MTU: mtuOf(n)}
+		if a, err := netip.ParseAddr(ep.ip); err == nil && n.subnet != nil {
+			eth.Addrs = append(eth.Addrs, netip.PrefixFrom(a, n.prefixLen()))
+			if g, ok := netip.AddrFromSlice(n.gateway.To4()); ok && n.gateway != nil && !n.internal {
+				eth.Gateway = g
+			}
+		}
+		if ep.cfg.IPAMConfig != nil { // libnetwork adds them to the interface in 169.254/16
+			for _, ll := range ep.cfg.IPAMConfig.LinkLocalIPs {
+				if a, err := netip.ParseAddr(ll); err == nil && a.Is4() {
+					eth.Addrs = append(eth.Addrs, netip.PrefixFrom(a, 16))
+				}
+			}
+		}
+		ifs = append(ifs, eth)
 	}
+	return ifs
+}
+
+// nicNames numbers the interfaces of a sandbox as libnetwork names them:
+// ethN with the next N as each endpoint joins, kept while it stays (a
+// disconnect renames nothing) and not given again.
+type nicNames struct {
+	sandbox    string
+	byEndpoint map[string]int
+	next       int
+}
+
+// procNetDev is /proc/net/dev for ifs: no traffic.
+func procNetDev(ifs []shell.Interface) string {
+	var s strings.Builder
+	s.WriteString("Inter-|   Receive                                                |  Transmit\n")
+	s.WriteString(" face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n")
+	for _, i := range ifs {
+		fmt.Fprintf(&s, "%6s:%8d %7d %4d %4d %4d %5d %10d %9d %8d %7d %4d %4d %4d %5d %7d %10d\n", i.Name, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+	}
+	return s.String()
 }
 
 // writeCgroupFilesLocked writes the memory limit files (cgroup v1 and v2).

@@ -19,6 +19,7 @@ type procSpec struct {
 	Env      []string
 	Dir      string
 	User     string
+	GroupAdd []string // HostConfig.GroupAdd: more supplementary groups, by name or number
 	Hostname string
 	FS       *memfs.FS
 	Stdin    io.Reader // never nil; EOF when there is no stdin
@@ -28,6 +29,7 @@ type procSpec struct {
 	PID1     bool        // the container's main process (Linux PID 1 signal rules)
 	Init     bool        // run under an init (--init): PID 1 rules do not apply
 	PIDs     *shell.PIDs // the container's PID namespace (ps, top, kill see its processes); nil: its own
+	Net      *shell.Net  // the container's network namespace (ip, ifconfig); nil: lo alone
 }
 
 // proc is a running process.

@@ -35,9 +35,11 @@ func startShell(spec procSpec) proc {
 		Hostname: spec.Hostname,
 		UID:      uid,
 		GID:      gid,
+		GroupAdd: groupAdd(spec.FS, spec.GroupAdd),
 		TTY:      spec.TTY,
 		PID1:     spec.PID1 && !spec.Init,
 		PIDs:     spec.PIDs,
+		Net:      spec.Net,
 	})
 	return shellProc{p}
 }
@@ -70,6 +72,19 @@ func lookupUser(f *memfs.FS, user string) (uid, gid int, err error) {
 		gid = id
 	}
 	return uid, gid, nil
+}
+
+// groupAdd resolves HostConfig.GroupAdd against the container's
+// /etc/group as runc does: a name by its entry, a number as it is (one
+// that does not resolve is left out: dockerd refused the start).
+func groupAdd(f *memfs.FS, groups []string) []int {
+	var out []int
+	for _, g := range groups {
+		if _, id, ok := findID(f, "/etc/group", g); ok {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // findID finds s, a name or a number, in an /etc/passwd-like file: the

@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # Run real Docker clients' scenarios against the mock daemon (cmd/mockdockerd) or a real dockerd.
 #
-#   scripts/peers.sh [--real] cli|py|node|clisuite|nodesuite|all
+#   scripts/peers.sh [--real] cli|py|pysuite|node|clisuite|nodesuite|all
 #
 #   cli        peers/cli_scenarios.sh with the docker CLI on PATH
 #   py         peers/dockerpy_scenarios.py with Debian's python3-docker
 #              (/usr/bin/python3; apt-get installs python3-docker when missing)
+#   pysuite    peers/dockerpy_suite.py (docker-py's own integration tests, retold) with the
+#              same python3-docker
 #   node       peers/dockerode/scenarios.js (npm ci when node_modules is missing)
 #   clisuite   peers/cli_suite.sh: the docker CLI's e2e behaviours
 #   nodesuite  peers/dockerode/suite.js: what dockerode's own tests and docker-modem rely on
-#   all        the five (against the mock side by side, each with its own mock; against the
+#   all        the six (against the mock side by side, each with its own mock; against the
 #              real daemon one after the other)
 #
-# The suites push to a registry that needs basic auth: against the real daemon the one of
-# DOCKWIRE_AUTH_REGISTRY (scripts/registry.sh up; the push checks are skipped without it),
-# against the mock one it emulates (mockdockerd -registry).
+# The CLI and dockerode suites push to a registry that needs basic auth: against the real
+# daemon the one of DOCKWIRE_AUTH_REGISTRY (scripts/registry.sh up; the push checks are
+# skipped without it), against the mock one it emulates (mockdockerd -registry).
 #
 # Against the mock (the default): builds cmd/mockdockerd, starts a fresh one per client on a
 # unix socket in a temp dir, runs the scenario with DOCKER_HOST pointing at it, stops it, and
@@ -44,10 +46,10 @@ if [ "${1:-}" = --real ]; then
 fi
 what=${1:-cli}
 case $what in
-cli | py | node | clisuite | nodesuite) clients=("$what") ;;
-all) clients=(cli py node clisuite nodesuite) ;;
+cli | py | pysuite | node | clisuite | nodesuite) clients=("$what") ;;
+all) clients=(cli py pysuite node clisuite nodesuite) ;;
 *)
-	echo "usage: scripts/peers.sh [--real] cli|py|node|clisuite|nodesuite|all" >&2
+	echo "usage: scripts/peers.sh [--real] cli|py|pysuite|node|clisuite|nodesuite|all" >&2
 	exit 2
 	;;
 esac
@@ -59,7 +61,7 @@ prepare() {
 		command -v docker >/dev/null || { echo "peers: the docker CLI is not on PATH" >&2; return 1; }
 		command -v script >/dev/null || { echo "peers: script(1) (util-linux) is not on PATH" >&2; return 1; }
 		;;
-	py)
+	py | pysuite)
 		if ! /usr/bin/python3 -c 'import docker' 2>/dev/null; then
 			echo "peers: installing python3-docker" >&2
 			apt-get install -y python3-docker >&2 || { apt-get update >&2 && apt-get install -y python3-docker >&2; }
@@ -80,6 +82,7 @@ scenario() {
 	case $1 in
 	cli) PEERS_CHECK_TIMEOUT=${PEERS_CHECK_TIMEOUT:-30} bash "$ROOT/peers/cli_scenarios.sh" ;;
 	py) timeout 600 /usr/bin/python3 "$ROOT/peers/dockerpy_scenarios.py" ;;
+	pysuite) timeout 600 /usr/bin/python3 "$ROOT/peers/dockerpy_suite.py" ;;
 	node) (cd "$ROOT/peers/dockerode" && timeout 600 node scenarios.js) ;;
 	clisuite) PEERS_CHECK_TIMEOUT=${PEERS_CHECK_TIMEOUT:-30} timeout 600 bash "$ROOT/peers/cli_suite.sh" ;;
 	nodesuite) (cd "$ROOT/peers/dockerode" && timeout 600 node suite.js) ;;
@@ -159,10 +162,11 @@ fi
 # The suites' registry, emulated by the mock (it never listens on the port).
 export PEERS_REGISTRY=127.0.0.1:5999 PEERS_REGISTRY_USER=suite PEERS_REGISTRY_PASSWORD=suite-pw
 for c in "${clients[@]}"; do
-	# the suites compare with dockerd 20.10 answer by answer: their mock serves its API, 1.41
-	ver=()
-	case $c in *suite) ver=(-api-version 1.41) ;; esac
-	"$tmp/mockdockerd" -H "unix://$tmp/$c.sock" "${ver[@]}" -registry "$PEERS_REGISTRY=$PEERS_REGISTRY_USER:$PEERS_REGISTRY_PASSWORD" >"$tmp/mockdockerd-$c.log" 2>&1 &
+	# the suites hold the mock to dockerd 20.10's answers: their mock serves API 1.41 at most,
+	# as the real daemon of --real does (the clients negotiate the newest the daemon offers)
+	args=()
+	case $c in *suite) args=(-api-version 1.41) ;; esac
+	"$tmp/mockdockerd" -H "unix://$tmp/$c.sock" "${args[@]}" -registry "$PEERS_REGISTRY=$PEERS_REGISTRY_USER:$PEERS_REGISTRY_PASSWORD" >"$tmp/mockdockerd-$c.log" 2>&1 &
 	mocks+=($!)
 done
 for c in "${clients[@]}"; do

@@ -12,6 +12,7 @@ import (
 	"path"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,6 +44,7 @@ func init() {
 		"md5sum": apSum, "sha1sum": apSum, "sha256sum": apSum, "sha512sum": apSum, "base64": apBase64,
 		"od": apOd, "dd": apDd, "expr": apExpr, "stat": apStat, "df": apDf, "sed": apSed, "awk": apAwk,
 		"tty": apTty, "usleep": apUsleep, "timeout": apTimeout, "pidof": apPidof, "ps": apPs, "top": apTop,
+		"ip": apIP, "ifconfig": apIfconfig, "wget": apWget, "route": apRoute,
 	}
 }
 
@@ -125,38 +127,23 @@ func (p *Proc) abs(name string) string {
 // withArg take a value ("-n 5" or "-n5").
 func (p *Proc) flags(withArg string) (map[byte]string, []string, error) {
 	opts := map[byte]string{}
-	args := p.Args[1:]
-	for len(args) > 0 {
-		a := args[0]
-		if a == "--" {
-			return opts, args[1:], nil
-		}
-		if len(a) < 2 || a[0] != '-' {
-			break
-		}
-		if a[1] >= '0' && a[1] <= '9' && strings.IndexByte(withArg, 'n') >= 0 {
-			opts['n'] = a[1:]
-			args = args[1:]
-			continue
-		}
-		args = args[1:]
-		for i := 1; i < len(a); i++ {
-			c := a[i]
-			if strings.IndexByte(withArg, c) >= 0 {
-				v := a[i+1:]
-				if v == "" {
-					if len(args) == 0 {
-						return nil, nil, fmt.Errorf("option requires an argument -- %c", c)
-					}
-					v, args = args[0], args[1:]
-				}
-				opts[c] = v
-				break
-			}
-			opts[c] = "1"
-		}
+	g := p.scanOpts(withArg, false)
+	if strings.IndexByte(withArg, 'n') >= 0 {
+		g.numOpt = 'n' // head -5
 	}
-	return opts, args, nil
+	for {
+		c, v, more, missing := g.next()
+		if !more {
+			return opts, g.rest(), nil
+		}
+		if missing {
+			return nil, nil, fmt.Errorf("option requires an argument -- %c", c)
+		}
+		if v == "" && strings.IndexByte(withArg, c) < 0 {
+			v = "1"
+		}
+		opts[c] = v
+	}
 }
 
 func (p *Proc) usage(err error) int {
@@ -924,6 +911,13 @@ func apID(_ context.Context, p *Proc) int {
 			}
 		}
 	}
+	if len(args) == 0 { // the process's own groups: runc adds GroupAdd to the user's
+		for _, g := range p.sh.p.cfg.GroupAdd {
+			if !slices.Contains(groups, g) {
+				groups = append(groups, g)
+			}
+		}
+	}
 	name := opts['n'] != ""
 	switch {
 	case opts['u'] != "":
@@ -989,8 +983,27 @@ func apHostname(_ context.Context, p *Proc) int {
 			name = strings.TrimSpace(line)
 		}
 	}
+	if len(p.Args) == 2 && p.Args[1] == "-i" {
+		return p.hostAddr(name)
+	}
 	fmt.Fprintln(p.Stdout, name)
 	return 0
+}
+
+// hostAddr is hostname -i: the address of the first /etc/hosts line that
+// names the host, as the C library's files lookup finds it.
+func (p *Proc) hostAddr(name string) int {
+	data, _ := p.FS.ReadFile("/etc/hosts")
+	for line := range strings.SplitSeq(string(data), "\n") {
+		line, _, _ = strings.Cut(line, "#")
+		f := strings.Fields(line)
+		if len(f) > 1 && slices.ContainsFunc(f[1:], func(h string) bool { return strings.EqualFold(h, name) }) {
+			fmt.Fprintln(p.Stdout, f[0])
+			return 0
+		}
+	}
+	p.errf("%s: Host name lookup failure", name)
+	return 1
 }
 
 // strftime formats t with the date applet's conversions.
@@ -1061,11 +1074,32 @@ func strftime(format string, t time.Time) string {
 func apDate(_ context.Context, p *Proc) int {
 	t := p.Clock().UTC()
 	format := "%a %b %e %H:%M:%S %Z %Y"
-	for _, a := range p.Args[1:] {
+	args := p.Args[1:]
+	for len(args) > 0 {
+		a := args[0]
+		args = args[1:]
 		switch {
 		case strings.HasPrefix(a, "+"):
 			format = a[1:]
 		case a == "-u" || a == "-R":
+		case strings.HasPrefix(a, "-d") || strings.HasPrefix(a, "--date="):
+			v, ok := strings.CutPrefix(a, "--date=")
+			if !ok {
+				v = a[2:]
+			}
+			if v == "" {
+				if len(args) == 0 {
+					p.errf("option requires an argument -- 'd'")
+					return p.showUsage()
+				}
+				v, args = args[0], args[1:]
+			}
+			d, ok := parseDate(v, t)
+			if !ok {
+				p.errf("invalid date '%s'", v)
+				return 1
+			}
+			t = d
 		default:
 			p.errf("invalid date '%s'", a)
 			return 1
@@ -1073,6 +1107,27 @@ func apDate(_ context.Context, p *Proc) int {
 	}
 	fmt.Fprintln(p.Stdout, strftime(format, t))
 	return 0
+}
+
+// parseDate reads date -d's argument in the container's zone (UTC):
+// @SECONDS, YYYY-MM-DD [hh:mm[:ss]] or hh:mm[:ss] of the day of now.
+func parseDate(s string, now time.Time) (time.Time, bool) {
+	if n, ok := strings.CutPrefix(s, "@"); ok {
+		sec, err := strconv.ParseInt(n, 10, 64)
+		return time.Unix(sec, 0).UTC(), err == nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	for _, layout := range []string{"15:04:05", "15:04"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			y, m, d := now.Date()
+			return time.Date(y, m, d, t.Hour(), t.Minute(), t.Second(), 0, time.UTC), true
+		}
+	}
+	return time.Time{}, false
 }
 
 func apYes(ctx context.Context, p *Proc) int {
@@ -1126,45 +1181,37 @@ const grepOpts = "efmABC"
 // pattern list.
 func (p *Proc) grepArgs() (opts map[byte]bool, pats []string, files []string, code int) {
 	opts = map[byte]bool{}
-	args := p.Args[1:]
 	given := false
-	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
-		a := args[0]
-		args = args[1:]
-		if a == "--" {
+	g := p.scanOpts(grepOpts, false)
+	for {
+		c, v, more, missing := g.next()
+		if !more {
 			break
 		}
-		for i := 1; i < len(a); i++ {
-			c := a[i]
-			if strings.IndexByte(grepOpts, c) < 0 {
-				opts[c] = true
-				continue
+		if strings.IndexByte(grepOpts, c) < 0 {
+			opts[c] = true
+			continue
+		}
+		if missing {
+			p.errf("option requires an argument -- '%c'", c)
+			p.showUsage()
+			return nil, nil, nil, 2
+		}
+		switch c {
+		case 'e':
+			given = true
+			pats = append(pats, strings.Split(v, "\n")...)
+		case 'f':
+			given = true
+			data, err := p.FS.ReadFile(p.abs(v))
+			if err != nil {
+				p.errf("%s: %s", v, errText(err))
+				return nil, nil, nil, 2
 			}
-			v := a[i+1:]
-			if v == "" {
-				if len(args) == 0 {
-					p.errf("option requires an argument -- '%c'", c)
-					p.showUsage()
-					return nil, nil, nil, 2
-				}
-				v, args = args[0], args[1:]
-			}
-			switch c {
-			case 'e':
-				given = true
-				pats = append(pats, strings.Split(v, "\n")...)
-			case 'f':
-				given = true
-				data, err := p.FS.ReadFile(p.abs(v))
-				if err != nil {
-					p.errf("%s: %s", v, errText(err))
-					return nil, nil, nil, 2
-				}
-				pats = append(pats, strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")...)
-			}
-			break
+			pats = append(pats, strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")...)
 		}
 	}
+	args := g.rest()
 	if !given {
 		if len(args) == 0 {
 			p.showUsage()

@@ -338,91 +338,68 @@ func (f odFormat) line(b []byte) string {
 func apOd(ctx context.Context, p *Proc) int {
 	var formats []odFormat
 	radix, skip, limit, verbose, perLine := byte('o'), int64(0), int64(-1), false, 16
-	args := p.Args[1:]
-	var files []string
-	for len(args) > 0 {
-		a := args[0]
-		args = args[1:]
-		if a == "--" {
-			files = append(files, args...)
+	g := p.scanOpts("tAjNw", true)
+	for {
+		c, v, ok, missing := g.next()
+		if !ok {
 			break
 		}
-		if len(a) < 2 || a[0] != '-' {
-			files = append(files, a)
-			continue
+		if missing {
+			p.errf("option requires an argument -- '%c'", c)
+			return 1
 		}
-		for i := 1; i < len(a); i++ {
-			val := func() (string, bool) {
-				v := a[i+1:]
-				i = len(a)
-				if v == "" {
-					if len(args) == 0 {
-						return "", false
-					}
-					v, args = args[0], args[1:]
-				}
-				return v, true
-			}
-			switch c := a[i]; c {
-			case 'c':
-				formats = append(formats, odFormat{'c', 1, 3})
-			case 'b':
-				formats = append(formats, odFormat{'o', 1, 3})
-			case 'x', 'h':
-				formats = append(formats, odFormat{'x', 2, 4})
-			case 'o':
-				formats = append(formats, odFormat{'o', 2, 6})
-			case 'd':
-				formats = append(formats, odFormat{'u', 2, 5})
-			case 's':
-				formats = append(formats, odFormat{'d', 2, 6})
-			case 'i':
-				formats = append(formats, odFormat{'d', 4, 11})
-			case 'l':
-				formats = append(formats, odFormat{'d', 8, 20})
-			case 'v':
-				verbose = true
-			case 't', 'A', 'j', 'N', 'w':
-				v, ok := val()
-				if !ok {
-					p.errf("option requires an argument -- '%c'", c)
-					return 1
-				}
-				switch c {
-				case 't':
-					fs, ok := parseODType(v)
-					if !ok {
-						p.errf("invalid type string '%s'", v)
-						return 1
-					}
-					formats = append(formats, fs...)
-				case 'A':
-					if len(v) != 1 || strings.IndexByte("doxn", v[0]) < 0 {
-						p.errf("bad output address radix '%s' (expected [doxn])", v)
-						return 1
-					}
-					radix = v[0]
-				case 'j', 'N', 'w':
-					n, err := parseSize(v)
-					if err != nil {
-						p.errf("invalid number '%s'", v)
-						return 1
-					}
-					switch c {
-					case 'j':
-						skip = n
-					case 'N':
-						limit = n
-					default:
-						perLine = int(max(1, min(n, 4096)))
-					}
-				}
-			default:
-				p.errf("invalid option -- '%c'", c)
+		switch c {
+		case 'c':
+			formats = append(formats, odFormat{'c', 1, 3})
+		case 'b':
+			formats = append(formats, odFormat{'o', 1, 3})
+		case 'x', 'h':
+			formats = append(formats, odFormat{'x', 2, 4})
+		case 'o':
+			formats = append(formats, odFormat{'o', 2, 6})
+		case 'd':
+			formats = append(formats, odFormat{'u', 2, 5})
+		case 's':
+			formats = append(formats, odFormat{'d', 2, 6})
+		case 'i':
+			formats = append(formats, odFormat{'d', 4, 11})
+		case 'l':
+			formats = append(formats, odFormat{'d', 8, 20})
+		case 'v':
+			verbose = true
+		case 't':
+			fs, ok := parseODType(v)
+			if !ok {
+				p.errf("invalid type string '%s'", v)
 				return 1
 			}
+			formats = append(formats, fs...)
+		case 'A':
+			if len(v) != 1 || strings.IndexByte("doxn", v[0]) < 0 {
+				p.errf("bad output address radix '%s' (expected [doxn])", v)
+				return 1
+			}
+			radix = v[0]
+		case 'j', 'N', 'w':
+			n, err := parseSize(v)
+			if err != nil {
+				p.errf("invalid number '%s'", v)
+				return 1
+			}
+			switch c {
+			case 'j':
+				skip = n
+			case 'N':
+				limit = n
+			default:
+				perLine = int(max(1, min(n, 4096)))
+			}
+		default:
+			p.errf("invalid option -- '%c'", c)
+			return 1
 		}
 	}
+	files := g.rest()
 	if len(formats) == 0 {
 		formats = []odFormat{{'o', 2, 6}}
 	}

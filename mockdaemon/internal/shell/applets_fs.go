@@ -391,11 +391,65 @@ func DockerMounts(own ...Mount) []Mount {
 	)
 }
 
+// mounts is the mount table: Config.Mounts, else the container's
+// /proc/mounts (where busybox's df reads it), else DockerMounts.
 func (p *Proc) mounts() []Mount {
 	if m := p.sh.p.cfg.Mounts; m != nil {
 		return m
 	}
+	if data, err := p.FS.ReadFile("/proc/mounts"); err == nil {
+		if m := parseMounts(string(data)); len(m) > 0 {
+			return m
+		}
+	}
 	return DockerMounts()
+}
+
+// parseMounts reads a /proc/mounts table. A tmpfs is as large as its
+// size= option (half the host's memory without one), the kernel's
+// pseudo filesystems have no size, and the rest is on the host's disk.
+func parseMounts(table string) []Mount {
+	var out []Mount
+	for line := range strings.SplitSeq(table, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 4 {
+			continue
+		}
+		m := Mount{Source: f[0], Target: f[1], Type: f[2]}
+		switch m.Type {
+		case "proc", "sysfs", "devpts", "mqueue", "cgroup", "cgroup2":
+			m.SizeKB = -1
+		case "tmpfs":
+			m.SizeKB = hostMemKB / 2
+			for o := range strings.SplitSeq(f[3], ",") {
+				if v, ok := strings.CutPrefix(o, "size="); ok {
+					if n, ok := parseKB(v); ok {
+						m.SizeKB = n
+					}
+				}
+			}
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// parseKB reads a mount's size option (65536k, 1m, 1g, or bytes) in KiB.
+func parseKB(v string) (int64, bool) {
+	mult := int64(1)
+	switch {
+	case strings.HasSuffix(v, "k"):
+		v, mult = v[:len(v)-1], 1<<10
+	case strings.HasSuffix(v, "m"):
+		v, mult = v[:len(v)-1], 1<<20
+	case strings.HasSuffix(v, "g"):
+		v, mult = v[:len(v)-1], 1<<30
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, false
+	}
+	return n * mult >> 10, true
 }
 
 // mountOf is the mount that holds the absolute path abs (the last

@@ -28,31 +28,22 @@ const pingRTT = 45 * time.Microsecond
 // no reply the exit status is 1.
 func apPing(ctx context.Context, p *Proc) int {
 	opts := map[byte]string{}
-	args := p.Args[1:]
-	for len(args) > 0 && len(args[0]) > 1 && args[0][0] == '-' {
-		a := args[0]
-		args = args[1:]
-		if a == "--" {
+	g := p.scanOpts(pingOpts, false)
+	for {
+		c, v, more, missing := g.next()
+		if !more {
 			break
 		}
-		for i := 1; i < len(a); i++ {
-			c := a[i]
-			if strings.IndexByte(pingOpts, c) < 0 {
-				opts[c] = "1"
-				continue
-			}
-			v := a[i+1:]
-			if v == "" {
-				if len(args) == 0 {
-					p.errf("option requires an argument -- '%c'", c)
-					return p.showUsage()
-				}
-				v, args = args[0], args[1:]
-			}
-			opts[c] = v
-			break
+		if missing {
+			p.errf("option requires an argument -- '%c'", c)
+			return p.showUsage()
 		}
+		if v == "" && strings.IndexByte(pingOpts, c) < 0 {
+			v = "1"
+		}
+		opts[c] = v
 	}
+	args := g.rest()
 	if len(args) != 1 {
 		return p.showUsage()
 	}
@@ -103,7 +94,7 @@ func apPing(ctx context.Context, p *Proc) int {
 		p.errf("sendto: Cannot assign requested address")
 		return 1
 	}
-	answers := addr.IsLoopback() || p.inHosts(addr)
+	answers := addr.IsLoopback() || p.inHosts(addr) || p.onLink(addr)
 	quiet := opts['q'] != ""
 	killed := ctx
 	if deadline > 0 {
@@ -258,4 +249,134 @@ func parseInetAton(s string) (netip.Addr, bool) {
 	}
 	ip |= last
 	return netip.AddrFrom4([4]byte{byte(ip >> 24), byte(ip >> 16), byte(ip >> 8), byte(ip)}), true
+}
+
+// onLink reports whether addr is one of the container's own addresses or
+// the gateway of one of its networks (the bridge, which answers pings).
+func (p *Proc) onLink(addr netip.Addr) bool {
+	for _, i := range p.sh.p.cfg.Net.Interfaces() {
+		if i.Gateway == addr {
+			return true
+		}
+		for _, a := range i.Addrs {
+			if a.Addr() == addr {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func init() {
+	usageText["wget"] = "Usage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n" +
+		"\t[--post-data STR | --post-file FILE] [-Y on/off]\n" +
+		"\t[--no-check-certificate] [-P DIR] [-U AGENT] URL...\n\n" +
+		"Retrieve files via HTTP or FTP\n\n" +
+		"\t--spider\tOnly check URL existence: $? is 0 if exists\n" +
+		"\t--header STR\tAdd STR (of form 'header: value') to headers\n" +
+		"\t--post-data STR\tSend STR using POST method\n" +
+		"\t--post-file FILE\tSend FILE using POST method\n" +
+		"\t--no-check-certificate\tDon't validate the server's certificate\n" +
+		"\t-c\t\tContinue retrieval of aborted transfer\n" +
+		"\t-q\t\tQuiet\n" +
+		"\t-P DIR\t\tSave to DIR (default .)\n" +
+		"\t-S    \t\tShow server response\n" +
+		"\t-O FILE\t\tSave to FILE ('-' for stdout)\n" +
+		"\t-o LOGFILE\tLog messages to FILE\n" +
+		"\t-U STR\t\tUse STR for User-Agent header\n" +
+		"\t-Y on/off\tUse proxy\n"
+}
+
+// apWget is busybox wget in a container where nothing listens: a URL
+// whose host does not resolve is "bad address"; a connection to the
+// container itself (loopback, its own addresses) is refused, and one to
+// any other host finds no route (the mock has no network beyond the
+// container). Every failure exits 1.
+func apWget(_ context.Context, p *Proc) int {
+	args := p.Args[1:]
+	quiet := false
+	var urls []string
+	for len(args) > 0 {
+		a := args[0]
+		args = args[1:]
+		switch {
+		case a == "--":
+			urls = append(urls, args...)
+			args = nil
+		case a == "--header" || a == "--post-data" || a == "--post-file" || a == "--user-agent" || a == "--output-document":
+			if len(args) == 0 {
+				return p.showUsage()
+			}
+			args = args[1:]
+		case strings.HasPrefix(a, "--"):
+			if a == "--quiet" {
+				quiet = true
+			}
+		case strings.HasPrefix(a, "-") && len(a) > 1:
+			for i := 1; i < len(a); i++ {
+				c := a[i]
+				if strings.IndexByte("OoPUYT", c) >= 0 {
+					if i+1 == len(a) {
+						if len(args) == 0 {
+							p.errf("option requires an argument -- '%c'", c)
+							return p.showUsage()
+						}
+						args = args[1:]
+					}
+					break
+				}
+				if c == 'q' {
+					quiet = true
+				}
+			}
+		default:
+			urls = append(urls, a)
+		}
+	}
+	if len(urls) == 0 {
+		return p.showUsage()
+	}
+	for _, u := range urls {
+		rest := u
+		if i := strings.Index(rest, "://"); i >= 0 {
+			rest = rest[i+3:]
+		}
+		hostPort, _, _ := strings.Cut(rest, "/")
+		if i := strings.LastIndexByte(hostPort, '@'); i >= 0 {
+			hostPort = hostPort[i+1:]
+		}
+		host, port, hasPort := strings.Cut(hostPort, ":")
+		if !hasPort {
+			port = "80"
+			if strings.HasPrefix(u, "https://") {
+				port = "443"
+			}
+		}
+		addr, ok := p.resolveHost(host)
+		if !ok {
+			p.errf("bad address '%s'", host)
+			return 1
+		}
+		if !quiet {
+			fmt.Fprintf(p.Stderr, "Connecting to %s (%s:%s)\n", hostPort, addr, port)
+		}
+		why := "No route to host"
+		if addr.IsLoopback() || p.onLink(addr) && !p.isGateway(addr) {
+			why = "Connection refused"
+		}
+		p.errf("can't connect to remote host (%s): %s", addr, why)
+		return 1
+	}
+	return 0
+}
+
+// isGateway reports whether addr is the gateway of one of the
+// container's networks.
+func (p *Proc) isGateway(addr netip.Addr) bool {
+	for _, i := range p.sh.p.cfg.Net.Interfaces() {
+		if i.Gateway == addr {
+			return true
+		}
+	}
+	return false
 }

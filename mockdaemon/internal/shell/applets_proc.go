@@ -37,7 +37,7 @@ func apTty(_ context.Context, p *Proc) int {
 		return 1
 	}
 	if !silent {
-		fmt.Fprintln(p.Stdout, "/dev/pts/0")
+		fmt.Fprintf(p.Stdout, "/dev/pts/%d\n", p.task.tty)
 	}
 	return 0
 }
@@ -64,26 +64,21 @@ func apKill(_ context.Context, p *Proc) int {
 // apTimeout is busybox's timeout: the program replaces timeout's process
 // and a watcher process sends it the signal when the time is up.
 func apTimeout(ctx context.Context, p *Proc) int {
-	args := p.Args[1:]
 	sig := syscall.SIGTERM
 	var killAfter time.Duration
-	for len(args) > 0 && strings.HasPrefix(args[0], "-") && len(args[0]) > 1 {
-		a := args[0]
-		args = args[1:]
-		if a == "--" {
+	g := p.scanOpts("sk", false)
+	for {
+		c, v, more, missing := g.next()
+		if !more {
 			break
 		}
-		switch a[1] {
+		switch c {
 		case 's', 'k':
-			v := a[2:]
-			if v == "" {
-				if len(args) == 0 {
-					p.errf("option requires an argument -- '%c'", a[1])
-					return p.showUsage()
-				}
-				v, args = args[0], args[1:]
+			if missing {
+				p.errf("option requires an argument -- '%c'", c)
+				return p.showUsage()
 			}
-			if a[1] == 's' {
+			if c == 's' {
 				s, ok := parseSignal(v)
 				if !ok {
 					p.errf("unknown signal '%s'", v)
@@ -99,10 +94,11 @@ func apTimeout(ctx context.Context, p *Proc) int {
 				killAfter = d
 			}
 		default:
-			p.errf("invalid option -- '%c'", a[1])
+			p.errf("invalid option -- '%c'", c)
 			return p.showUsage()
 		}
 	}
+	args := g.rest()
 	if len(args) < 2 {
 		return p.showUsage()
 	}
@@ -232,8 +228,8 @@ func groupName(p *Proc, gid int) string {
 }
 
 func ttyName(t taskInfo) string {
-	if t.tty {
-		return "136,0" // /dev/pts/0
+	if t.tty >= 0 {
+		return "136," + strconv.Itoa(t.tty) // /dev/pts/N: major 136
 	}
 	return "?"
 }

@@ -31,42 +31,34 @@ var usageText = map[string]string{
 // or a missing value prints busybox's complaint and usage: ok is false
 // and the applet exits 1.
 func (p *Proc) getopt(spec string) (opts map[byte]string, operands []string, ok bool) {
-	opts = map[byte]string{}
-	args := p.Args[1:]
-	for len(args) > 0 {
-		a := args[0]
-		if a == "--" {
-			return opts, args[1:], true
-		}
-		if len(a) < 2 || a[0] != '-' {
-			break
-		}
-		args = args[1:]
-		for i := 1; i < len(a); i++ {
-			c := a[i]
-			j := strings.IndexByte(spec, c)
-			if j < 0 || c == ':' {
-				p.errf("invalid option -- '%c'", c)
-				p.showUsage()
-				return nil, nil, false
-			}
-			if j+1 < len(spec) && spec[j+1] == ':' {
-				v := a[i+1:]
-				if v == "" {
-					if len(args) == 0 {
-						p.errf("option requires an argument -- '%c'", c)
-						p.showUsage()
-						return nil, nil, false
-					}
-					v, args = args[0], args[1:]
-				}
-				opts[c] = v
-				break
-			}
-			opts[c] = "1"
+	var withArg strings.Builder
+	for i := 0; i+1 < len(spec); i++ {
+		if spec[i+1] == ':' {
+			withArg.WriteByte(spec[i])
 		}
 	}
-	return opts, args, true
+	opts = map[byte]string{}
+	g := p.scanOpts(withArg.String(), false)
+	for {
+		c, v, more, missing := g.next()
+		if !more {
+			return opts, g.rest(), true
+		}
+		if c == ':' || strings.IndexByte(spec, c) < 0 {
+			p.errf("invalid option -- '%c'", c)
+			p.showUsage()
+			return nil, nil, false
+		}
+		if missing {
+			p.errf("option requires an argument -- '%c'", c)
+			p.showUsage()
+			return nil, nil, false
+		}
+		if v == "" && strings.IndexByte(withArg.String(), c) < 0 {
+			v = "1"
+		}
+		opts[c] = v
+	}
 }
 
 // showUsage prints the applet's usage like busybox and returns 1.
@@ -365,60 +357,45 @@ func xargsWords(s string) ([]string, error) {
 }
 
 func apXargs(ctx context.Context, p *Proc) int {
-	args := p.Args[1:]
 	maxArgs, repl, nul, noEmpty, trace := 0, "", false, false, false
-	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
-		a := args[0]
-		args = args[1:]
-		if a == "--" {
+	g := p.scanOpts("nIsEPaL", false)
+	for {
+		c, v, more, missing := g.next()
+		if !more {
 			break
 		}
-		for i := 1; i < len(a); i++ {
-			val := func() (string, bool) {
-				v := a[i+1:]
-				i = len(a)
-				if v == "" {
-					if len(args) == 0 {
-						return "", false
-					}
-					v, args = args[0], args[1:]
-				}
-				return v, true
-			}
-			switch c := a[i]; c {
-			case 'n':
-				v, ok := val()
-				n, err := strconv.Atoi(v)
-				if !ok || err != nil || n <= 0 {
-					p.errf("invalid number '%s'", v)
-					return 1
-				}
-				maxArgs = n
-			case 'I':
-				v, ok := val()
-				if !ok {
-					p.errf("option requires an argument -- I")
-					return 1
-				}
-				repl = v
-			case 's', 'E', 'P', 'a', 'L':
-				if _, ok := val(); !ok {
-					p.errf("option requires an argument -- %c", c)
-					return 1
-				}
-			case '0':
-				nul = true
-			case 'r':
-				noEmpty = true
-			case 't':
-				trace = true
-			case 'x', 'p', 'o', 'e':
-			default:
-				p.errf("invalid option -- '%c'", c)
+		switch c {
+		case 'n':
+			n, err := strconv.Atoi(v)
+			if missing || err != nil || n <= 0 {
+				p.errf("invalid number '%s'", v)
 				return 1
 			}
+			maxArgs = n
+		case 'I':
+			if missing {
+				p.errf("option requires an argument -- I")
+				return 1
+			}
+			repl = v
+		case 's', 'E', 'P', 'a', 'L':
+			if missing {
+				p.errf("option requires an argument -- %c", c)
+				return 1
+			}
+		case '0':
+			nul = true
+		case 'r':
+			noEmpty = true
+		case 't':
+			trace = true
+		case 'x', 'p', 'o', 'e':
+		default:
+			p.errf("invalid option -- '%c'", c)
+			return 1
 		}
 	}
+	args := g.rest()
 	if len(args) == 0 {
 		args = []string{"echo"}
 	}

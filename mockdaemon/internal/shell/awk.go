@@ -2878,40 +2878,21 @@ func apAwk(ctx context.Context, p *Proc) int {
 	var haveProg bool
 	fs := " "
 	var assigns []string
-	args := p.Args[1:]
-	for len(args) > 0 {
-		a := args[0]
-		if a == "--" {
-			args = args[1:]
+	g := p.scanOpts("Fvfe", false)
+	for {
+		c, v, more, missing := g.next()
+		if !more {
 			break
 		}
-		if len(a) < 2 || a[0] != '-' {
-			break
-		}
-		args = args[1:]
-		val := func() (string, bool) {
-			v := a[2:]
-			if v == "" {
-				if len(args) == 0 {
-					return "", false
-				}
-				v, args = args[0], args[1:]
-			}
-			return v, true
-		}
-		v, ok := "", true
-		switch a[1] {
-		case 'F', 'v', 'f', 'e':
-			v, ok = val()
-		default:
-			p.errf("invalid option -- '%c'", a[1])
+		if strings.IndexByte("Fvfe", c) < 0 {
+			p.errf("invalid option -- '%c'", c)
 			return p.showUsage()
 		}
-		if !ok {
-			p.errf("option requires an argument -- '%c'", a[1])
+		if missing {
+			p.errf("option requires an argument -- '%c'", c)
 			return p.showUsage()
 		}
-		switch a[1] {
+		switch c {
 		case 'F':
 			fs = awkUnescape(v)
 			if fs == "t" {
@@ -2932,6 +2913,7 @@ func apAwk(ctx context.Context, p *Proc) int {
 			haveProg = true
 		}
 	}
+	args := g.rest()
 	if !haveProg {
 		if len(args) == 0 {
 			return p.showUsage()

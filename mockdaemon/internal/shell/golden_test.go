@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"net/netip"
 	"os"
 	"os/exec"
 	"regexp"
@@ -108,6 +109,11 @@ func fromGolden(text, b64 *string) (string, error) {
 // ipMask hides the container's address, which the real daemon picks.
 const ipMask = `172\.17\.\d+\.\d+`
 
+// netMasks hide what differs between two containers on the default
+// bridge: eth0's address, MAC and interface numbers, and the traffic
+// the real one has seen.
+var netMasks = []string{ipMask, `(?i)02:42:ac:11:[0-9a-f]{2}:[0-9a-f]{2}`, `\d+: eth0(@if\d+)?`, `(RX|TX) (packets|bytes):\d+( \([0-9.]+ [KMG]?i?B\))?`, `eth0: +\d+ +\d+`}
+
 var goldenCases = []goldenCase{
 	// the language's errors
 	{name: "syntax/if-then-fi", script: "if then fi"},
@@ -163,14 +169,14 @@ EOF`},
 	{name: "expr", script: `expr 6 \* 7; expr 1 + 2; expr 7 / 2; expr 7 % 3; expr 3 \> 2; expr abc : 'a\(.\)'; expr length hello; expr substr hello 2 3; expr index hello l; expr 0; echo $?; expr a = a; expr 1 / 0; echo $?; expr; echo $?; expr 1 +; echo $?`},
 	{name: "printf/numbers", script: `printf '%05.1f|%-4s|%x\n' 3.14159 ab 255; printf '%f %e %g %.3g\n' 1.5 1.5 0.0001 3.14159; printf '%d %i %5.2d %+d % d\n' 42 -3 7 5 5; printf '%o %X %#x %#o\n' 8 255 255 8; printf '%s\n' a b c; printf '%c%c\n' hello world; printf '%b\n' 'a\tb'; printf '%%\n'`},
 	{name: "printf/errors", script: `printf '%d\n' abc; echo $?; printf '%d\n' 3.5; echo $?; printf; echo $?; printf '%z\n' 1; echo $?; printf '%s %s\n' a; printf '%5s|\n' grüß`},
-	{todo: true, name: "date", script: `date -u -d @0 +%Y-%m-%d; date -u -d @86400; date -u -d @1700000000 '+%F %T %Z %s %j %a %b %e %H:%M'; date -d @0 -u +%s; date -u -d '2024-01-02 03:04:05' +%s; date -u -d 2024-01-02 '+%F'; date +%Y | wc -c; date -d garbage; echo $?`},
+	{name: "date", script: `date -u -d @0 +%Y-%m-%d; date -u -d @86400; date -u -d @1700000000 '+%F %T %Z %s %j %a %b %e %H:%M'; date -d @0 -u +%s; date -u -d '2024-01-02 03:04:05' +%s; date -u -d 2024-01-02 '+%F'; date +%Y | wc -c; date -d garbage; echo $?`},
 	{name: "stat", script: `echo hello > /tmp/f; stat -c '%s %F %n %a %A %U %G %u %g' /tmp/f; stat -c '%F %a' /tmp; ln -s /tmp/f /tmp/l; stat -c '%F %N' /tmp/l; stat -L -c %F /tmp/l; stat -c %s /nope; echo $?; mkdir /tmp/d; chmod 750 /tmp/d; stat -c '%a %A' /tmp/d`},
 	{name: "df", script: `df / | head -n1; df -h / | head -n1; df -k /tmp >/dev/null; echo $?; df /nope; echo $?`},
 	{name: "usleep-sleep", script: `usleep 1000; echo ok; sleep 0.01; echo slept; usleep; echo $?`},
 	{name: "timeout", script: `timeout 1 sleep 5; echo $?; timeout 2 true; echo $?; timeout 1 false; echo $?; timeout -s KILL 1 sleep 5; echo $?; timeout 1 nosuch; echo $?`, masks: []string{}},
 	{name: "kill", script: `kill -0 1; echo $?; kill -0 $$; echo $?; kill -0 99999; echo $?; sleep 10 & kill $!; wait $!; echo $?; sleep 10 & kill -9 $!; wait $!; echo $?; kill -l 15; kill -l TERM`},
 	{name: "test-and-brackets", script: `[ -t ]; echo $?; test -t 9; echo $?; test -t x; echo $?`},
-	{todo: true, name: "wget/refused", script: `wget -q -O- http://127.0.0.1:1/; echo $?; wget http://127.0.0.1:1/x; echo $?; wget -q -O /dev/null http://nosuch.invalid/; echo $?`},
+	{name: "wget/refused", script: `wget -q -O- http://127.0.0.1:1/; echo $?; wget http://127.0.0.1:1/x; echo $?; wget -q -O /dev/null http://nosuch.invalid/; echo $?`},
 	{name: "ping/loopback", script: `ping -c1 127.0.0.1`, masks: []string{`time=[0-9.]+ ms`, `min/avg/max = [0-9./]+ ms`}},
 	{name: "ping/localhost-count", script: `ping -c 2 -i 0.2 localhost; echo $?`, masks: []string{`time=[0-9.]+ ms`, `min/avg/max = [0-9./]+ ms`}},
 	{name: "ping/own-hostname", script: `ping -c1 golden; ping -c1 -q golden; ping -c1 -W1 nosuch.invalid; echo $?`, masks: []string{ipMask, `time=[0-9.]+ ms`, `min/avg/max = [0-9./]+ ms`}},
@@ -178,6 +184,14 @@ EOF`},
 	{name: "grep/modes", script: `printf 'ab\nabc\na.c\nx ab y\nAB\n' > /tmp/m; grep -x -e ab -e abc /tmp/m; grep -w -e ab -e a.c /tmp/m; grep -F -e a.c -e AB /tmp/m; grep -Fx -e ab -e 'a.c' /tmp/m; grep -E -e 'b+c$' -e '^A' /tmp/m; grep -vix -e ab -e abc /tmp/m; grep -Fiw -e ab /tmp/m; grep -cF -e '' /tmp/m; grep -e 'a\(b' /tmp/m; echo $?; grep -E -e 'a(' -e b /tmp/m; echo $?; grep -e; echo $?; grep -f /nope x /tmp/m; echo $?`},
 	{name: "ping/errors", script: `ping; echo $?; ping -c x 127.0.0.1; echo $?; ping -c1 a b; echo $?; ping -c1 ip6-localhost; echo $?; ping -c1 -W1 10.255.255.1; echo $?; ping -c1 -q -s 100 127.1; ping -c 2 -w 0.3 -i 0.2 LOCALHOST | tail -n 3`, masks: []string{`time=[0-9.]+ ms`, `min/avg/max = [0-9./]+ ms`}},
 	{name: "ps/default", script: `ps | head -n1; ps -o pid,comm | head -n1; ps -o comm,args | head -n 1; ps -o time`},
+	{name: "wget/usage", script: `wget; echo $?; wget -q -O; echo $?; wget -qO- http://localhost:9/x; echo $?`},
+	{name: "ping/gateway-and-own-address", script: `ping -c1 -W1 172.17.0.1 | sed -n 4p; ping -c1 -W1 "$(hostname -i)" | sed -n 4p`},
+	{name: "ip/addr", script: `ip addr; ip a; ip addr show eth0; ip addr show dev lo; ip -4 a s eth0; ip -6 addr; echo $?`, masks: netMasks},
+	{name: "ip/oneline-family", script: `ip -o addr; ip -o -4 addr; ip -oneline link; ip -f inet addr; ip -o -f link addr; ip -0 addr show lo; ip addr show up; ip a s to 172.17.0.0/16; ip a s to 10.0.0.0/8; echo $?`, masks: netMasks},
+	{name: "ip/link-route", script: `ip link; ip link show eth0; ip link show dev lo; ip route; ip r; ip -4 route; ip ro show; ip route list dev eth0; ip -6 route; echo $?`, masks: netMasks},
+	{name: "ip/errors", script: `ip addr show nosuch; echo $?; ip link show nosuch; echo $?; ip route show dev nosuch; echo $?; ip foo; echo $?; ip; echo $?; ip -s link; echo $?; ip addr show dev; echo $?; ip addr show eth0 lo; echo $?; ip -f bogus addr; echo $?; ip addr add 10.1.1.1/24 dev eth0; echo $?; ip link set eth0 down; echo $?; ip route add 10.9.0.0/16 dev eth0; echo $?`, masks: netMasks},
+	{name: "net/route", script: `route; route -n; cat /proc/net/route; route add default gw 10.0.0.1; echo $?`, masks: netMasks},
+	{name: "net/ifconfig-hostname", script: `ifconfig; ifconfig -a | head -n 2; ifconfig lo; ifconfig nosuch; echo $?; hostname -i; echo $?`, masks: netMasks},
 	{todo: true, name: "top/batch", script: `top -b -n1 | head -n1 | cut -c1-4; top -b -n 1 >/dev/null; echo rc=$?; top -b -n1 | sed -n 4p`},
 }
 
@@ -193,7 +207,18 @@ func goldenFS(t testing.TB) *memfs.FS {
 	require.NoError(t, f.WriteFile("/etc/hostname", []byte(goldenHostname+"\n"), 0o644))
 	require.NoError(t, f.WriteFile("/etc/hosts", []byte("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n"+goldenIP+"\t"+goldenHostname+"\n"), 0o644))
 	require.NoError(t, f.WriteFile("/etc/resolv.conf", []byte("nameserver 10.255.255.53\n"), 0o644))
+	require.NoError(t, f.MkdirAll("/proc/net", 0o555))
+	require.NoError(t, f.WriteFile("/proc/net/route", []byte(ProcNetRoute(goldenNet().Interfaces())), 0o444))
 	return f
+}
+
+// goldenNet is the network of the real test container: lo and eth0 on
+// the default bridge (its address, MAC and numbers are masked).
+func goldenNet() *Net {
+	return NewNet(Loopback(), Interface{
+		Name: "eth0", Index: 10, Link: 11, MAC: "02:42:ac:11:00:02", MTU: 1500,
+		Addrs: []netip.Prefix{netip.MustParsePrefix(goldenIP + "/16")}, Gateway: netip.MustParseAddr("172.17.0.1"),
+	})
 }
 
 // goldenEnv is what docker exec gives a process of an image without Env.
@@ -211,7 +236,7 @@ func runGolden(t *testing.T, c goldenCase) goldenResult {
 	cfg := Config{
 		FS: goldenFS(t), Env: goldenEnv(c.tty), Hostname: goldenHostname,
 		Stdin: strings.NewReader(c.stdin), Stdout: &out, Stderr: &errb,
-		TTY: c.tty,
+		TTY: c.tty, Net: goldenNet(),
 	}
 	if c.tty {
 		cfg.Stderr = &out

@@ -24,6 +24,7 @@ type PIDs struct {
 	mu    sync.Mutex
 	last  int
 	tasks map[int]*task
+	ptys  map[int]bool // the /dev/pts/N numbers of the terminals open in the container
 }
 
 // NewPIDs returns an empty PID namespace.
@@ -37,7 +38,7 @@ type task struct {
 	pgid  int
 	uid   int
 	gid   int
-	tty   bool // its terminal is the process's TTY
+	tty   int // its terminal: /dev/pts/N, or -1 for none
 	start time.Time
 
 	mu     sync.Mutex
@@ -52,7 +53,7 @@ type task struct {
 // taskInfo is what ps reads of a task.
 type taskInfo struct {
 	pid, ppid, pgid, uid, gid int
-	tty                       bool
+	tty                       int
 	comm                      string
 	args                      []string
 	noexec                    bool
@@ -95,6 +96,29 @@ func commOf(args []string) string {
 		c = c[:15] // the kernel's TASK_COMM_LEN
 	}
 	return c
+}
+
+// openPty opens a terminal of the namespace: the lowest /dev/pts number
+// no open terminal has, as the kernel's devpts gives it.
+func (ns *PIDs) openPty() int {
+	ns.mu.Lock()
+	defer ns.mu.Unlock()
+	if ns.ptys == nil {
+		ns.ptys = map[int]bool{}
+	}
+	n := 0
+	for ns.ptys[n] {
+		n++
+	}
+	ns.ptys[n] = true
+	return n
+}
+
+// closePty frees terminal n.
+func (ns *PIDs) closePty(n int) {
+	ns.mu.Lock()
+	defer ns.mu.Unlock()
+	delete(ns.ptys, n)
 }
 
 // exit removes the task from its namespace.

@@ -27,7 +27,7 @@ func (ns *PIDs) Processes() []ProcessInfo {
 		if pa, ok := args[t.ppid]; t.noexec && ok {
 			a = pa
 		}
-		out = append(out, ProcessInfo{PID: t.pid, PPID: t.ppid, UID: t.uid, Args: a, TTY: t.tty, Start: t.start})
+		out = append(out, ProcessInfo{PID: t.pid, PPID: t.ppid, UID: t.uid, Args: a, TTY: t.tty >= 0, Start: t.start})
 	}
 	return out
 }

@@ -73,12 +73,14 @@ type Config struct {
 	Stdout, Stderr io.Writer // nil means discard; may be the same writer
 	Hostname       string    // fallback when /etc/hostname is missing
 	UID, GID       int
+	GroupAdd       []int              // supplementary groups beyond the user's own (HostConfig.GroupAdd)
 	Programs       map[string]Program // extra commands, by name or base name
 	Clock          Clock              // nil means time.Now
 	PID1           bool               // untrapped TERM, INT... are ignored, as for PID 1
 	TTY            bool               // Stdin, Stdout and Stderr are a terminal (a TTY container or exec)
 	PIDs           *PIDs              // the PID namespace to join (a container's); nil means one of its own
 	Mounts         []Mount            // the mount table (df, stat -f); nil means DockerMounts()
+	Net            *Net               // the network namespace (ip, ifconfig); nil means lo alone
 	StepBudget     int                // commands and loop iterations allowed; 0 = unlimited
 }
 
@@ -155,7 +157,11 @@ func Start(ctx context.Context, argv []string, cfg Config) *Process {
 	if p.ns == nil {
 		p.ns = NewPIDs()
 	}
-	p.main = p.ns.add(&task{uid: cfg.UID, gid: cfg.GID, tty: cfg.TTY, start: cfg.Clock(), comm: commOf(argv), args: argv, signal: p.Signal}, nil)
+	pty := -1
+	if cfg.TTY {
+		pty = p.ns.openPty()
+	}
+	p.main = p.ns.add(&task{uid: cfg.UID, gid: cfg.GID, tty: pty, start: cfg.Clock(), comm: commOf(argv), args: argv, signal: p.Signal}, nil)
 	var in io.Reader = strings.NewReader("")
 	if cfg.Stdin != nil {
 		p.stdin = &pump{src: cfg.Stdin, done: p.done}
@@ -176,6 +182,9 @@ func Start(ctx context.Context, argv []string, cfg Config) *Process {
 		cancel()
 		p.wg.Wait()
 		p.main.exit()
+		if pty >= 0 {
+			p.ns.closePty(pty)
+		}
 		close(p.done)
 	}()
 	return p

@@ -1,0 +1,176 @@
+package mockdaemon
+
+import (
+	"fmt"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// What dockerd checks of a create body before it makes the container (its
+// verifyContainerSettings and, once the image is known, its log config
+// check), each refusal a 400 with dockerd's words. checkCreate calls
+// verifyConfig, verifyPortBindings and verifyResources in dockerd's order;
+// createContainerLocked calls verifyLogConfig.
+
+// verifyConfig checks the Config part: the health check's durations.
+func verifyConfig(body createBody) error {
+	h := parseHealthConfig(body.Healthcheck)
+	if h == nil {
+		return nil
+	}
+	short := func(d time.Duration) bool { return d != 0 && d < time.Millisecond }
+	switch {
+	case short(h.Interval):
+		return errInvalid("Interval in Healthcheck cannot be less than 1ms")
+	case short(h.Timeout):
+		return errInvalid("Timeout in Healthcheck cannot be less than 1ms")
+	case h.Retries < 0:
+		return errInvalid("Retries in Healthcheck cannot be negative")
+	case short(h.StartPeriod):
+		return errInvalid("StartPeriod in Healthcheck cannot be less than 1ms")
+	}
+	return nil
+}
+
+// verifyPortBindings refuses a container port or a host port that is not
+// a port number or range (an empty host port is "any").
+func verifyPortBindings(ports map[string][]portBinding) error {
+	for key, binds := range ports {
+		port, _, _ := strings.Cut(key, "/")
+		if !validPortSpec(port, false) {
+			return errInvalid(fmt.Sprintf("invalid port specification: %q", port))
+		}
+		for _, b := range binds {
+			hp, _, _ := strings.Cut(b.HostPort, "/")
+			if !validPortSpec(hp, true) {
+				return errInvalid(fmt.Sprintf("invalid port specification: %q", b.HostPort))
+			}
+		}
+	}
+	return nil
+}
+
+// validPortSpec reports whether s is a port (0-65535) or a range lo-hi
+// with lo <= hi; "" only when empty is allowed.
+func validPortSpec(s string, empty bool) bool {
+	if s == "" {
+		return empty
+	}
+	lo, hi, isRange := strings.Cut(s, "-")
+	l, err := strconv.ParseUint(lo, 10, 16)
+	if err != nil {
+		return false
+	}
+	if !isRange {
+		return true
+	}
+	h, err := strconv.ParseUint(hi, 10, 16)
+	return err == nil && l <= h
+}
+
+// verifyResources is dockerd's verifyPlatformContainerResources at create
+// (on a host whose kernel has every controller).
+func verifyResources(hc hostConfig) error {
+	const minMemory = 6 * 1024 * 1024
+	ncpu := runtime.NumCPU()
+	switch {
+	case hc.Memory != 0 && hc.Memory < minMemory:
+		return errInvalid("Minimum memory limit allowed is 6MB")
+	case hc.Memory > 0 && hc.MemorySwap > 0 && hc.MemorySwap < hc.Memory:
+		return errInvalid("Minimum memoryswap limit should be larger than memory limit, see usage")
+	case hc.Memory == 0 && hc.MemorySwap > 0:
+		return errInvalid("You should always set the Memory limit when using Memoryswap limit, see usage")
+	case hc.MemorySwappiness != nil && (*hc.MemorySwappiness < -1 || *hc.MemorySwappiness > 100):
+		// -1 is what older clients send for "unset"
+		return errInvalid(fmt.Sprintf("Invalid value: %d, valid memory swappiness range is 0-100", *hc.MemorySwappiness))
+	case hc.MemoryReservation > 0 && hc.Memory > 0 && hc.Memory < hc.MemoryReservation:
+		return errInvalid("Minimum memory limit can not be less than memory reservation limit, see usage")
+	case hc.MemoryReservation > 0 && hc.MemoryReservation < minMemory:
+		return errInvalid("Minimum memory reservation allowed is 6MB")
+	case hc.NanoCPUs > 0 && hc.CPUPeriod > 0:
+		return errInvalid("Conflicting options: Nano CPUs and CPU Period cannot both be set")
+	case hc.NanoCPUs > 0 && hc.CPUQuota > 0:
+		return errInvalid("Conflicting options: Nano CPUs and CPU Quota cannot both be set")
+	case hc.NanoCPUs < 0 || hc.NanoCPUs > int64(ncpu)*1e9:
+		return errInvalid(fmt.Sprintf("Range of CPUs is from 0.01 to %d.00, as there are only %d CPUs available", ncpu, ncpu))
+	case hc.CPUPeriod != 0 && (hc.CPUPeriod < 1000 || hc.CPUPeriod > 1000000):
+		return errInvalid("CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)")
+	case hc.CPUQuota > 0 && hc.CPUQuota < 1000:
+		return errInvalid("CPU cfs quota can not be less than 1ms (i.e. 1000)")
+	case hc.OomScoreAdj < -1000 || hc.OomScoreAdj > 1000:
+		return errInvalid(fmt.Sprintf("Invalid value %d, range for oom score adj is [-1000, 1000]", hc.OomScoreAdj))
+	case hc.ShmSize < 0:
+		return errInvalid("SHM size can not be less than 0")
+	}
+	if hc.CpusetCpus != "" && !cpusetWithin(hc.CpusetCpus, ncpu) {
+		return errInvalid(fmt.Sprintf("Requested CPUs are not available - requested %s, available: 0-%d", hc.CpusetCpus, ncpu-1))
+	}
+	return nil
+}
+
+// cpusetWithin reports whether the cpuset list s ("0,1", "0-3") names
+// only CPUs below n (a malformed list is refused by dockerd's parser with
+// another message; here it only has to be refused).
+func cpusetWithin(s string, n int) bool {
+	for _, part := range strings.Split(s, ",") {
+		lo, hi, isRange := strings.Cut(part, "-")
+		if !isRange {
+			hi = lo
+		}
+		l, err1 := strconv.Atoi(lo)
+		h, err2 := strconv.Atoi(hi)
+		if err1 != nil || err2 != nil || l < 0 || l > h || h >= n {
+			return false
+		}
+	}
+	return true
+}
+
+// logOptions are the options each log driver of dockerd 20.10 takes; a
+// driver not named here takes any. mode and max-buffer-size are the
+// daemon's own, valid for every driver.
+var logOptions = map[string][]string{
+	"json-file": {"max-file", "max-size", "compress", "labels", "labels-regex", "env", "env-regex", "tag"},
+	"local":     {"max-file", "max-size", "compress"},
+}
+
+// logDrivers are dockerd 20.10's built-in log drivers on Linux.
+var logDrivers = []string{"none", "json-file", "local", "syslog", "journald", "gelf", "fluentd", "awslogs",
+	"splunk", "gcplogs", "logentries"}
+
+// verifyLogConfig checks a container's log config as dockerd does once it
+// has the image (its ValidateLogOpts): the driver must exist, the mode be
+// known, the options be the driver's.
+func verifyLogConfig(lc logConfig) error {
+	driver := lc.Type
+	if driver == "" {
+		driver = "json-file"
+	}
+	if driver == "none" {
+		return nil
+	}
+	switch mode := lc.Config["mode"]; mode {
+	case "", "blocking", "non-blocking":
+	default:
+		return errInvalid("logger: logging mode not supported: " + mode)
+	}
+	if _, ok := lc.Config["max-buffer-size"]; ok && lc.Config["mode"] != "non-blocking" {
+		return errInvalid("logger: max-buffer-size option is only supported with 'mode=non-blocking'")
+	}
+	if !slices.Contains(logDrivers, driver) {
+		return errInvalid(fmt.Sprintf("error looking up logging plugin %s: plugin %q not found", driver, driver))
+	}
+	allowed, ok := logOptions[driver]
+	if !ok {
+		return nil
+	}
+	for k := range lc.Config {
+		if k != "mode" && k != "max-buffer-size" && !slices.Contains(allowed, k) {
+			return errInvalid(fmt.Sprintf("unknown log opt '%s' for %s log driver", k, driver))
+		}
+	}
+	return nil
+}

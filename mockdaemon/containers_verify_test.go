@@ -1,0 +1,84 @@
+package mockdaemon_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dockwire/dockwire/mockdaemon"
+)
+
+// TestCreateVerifiesLikeDockerd: a create body dockerd 20.10 refuses
+// (health check durations, port specifications, resource limits, log
+// drivers and their options) is refused with its 400 and words (as
+// dockerd 20.10 answered them), and a container of log driver none has no
+// logs to read (501); a health check is shown without the fields the
+// request left null.
+func TestCreateVerifiesLikeDockerd(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	ncpu := runtime.NumCPU()
+	for _, tc := range []struct {
+		host map[string]any
+		want string
+	}{
+		{map[string]any{"PortBindings": map[string]any{"80/tcp": []any{map[string]any{"HostIp": "127.0.0.1", "HostPort": "nope"}}}}, `invalid port specification: "nope"`},
+		{map[string]any{"PortBindings": map[string]any{"nope/tcp": []any{map[string]any{"HostPort": "1"}}}}, `invalid port specification: "nope"`},
+		{map[string]any{"Memory": 1 << 20}, "Minimum memory limit allowed is 6MB"},
+		{map[string]any{"MemorySwappiness": 101}, "Invalid value: 101, valid memory swappiness range is 0-100"},
+		{map[string]any{"NanoCpus": 1e9, "CpuQuota": 50000}, "Conflicting options: Nano CPUs and CPU Quota cannot both be set"},
+		{map[string]any{"NanoCpus": 1e9, "CpuPeriod": 50000}, "Conflicting options: Nano CPUs and CPU Period cannot both be set"},
+		{map[string]any{"CpuPeriod": 500}, "CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)"},
+		{map[string]any{"CpuQuota": 500}, "CPU cfs quota can not be less than 1ms (i.e. 1000)"},
+		{map[string]any{"MemorySwap": 100000000}, "You should always set the Memory limit when using Memoryswap limit, see usage"},
+		{map[string]any{"Memory": 10000000, "MemoryReservation": 20000000}, "Minimum memory limit can not be less than memory reservation limit, see usage"},
+		{map[string]any{"MemoryReservation": 1000}, "Minimum memory reservation allowed is 6MB"},
+		{map[string]any{"OomScoreAdj": 1001}, "Invalid value 1001, range for oom score adj is [-1000, 1000]"},
+		{map[string]any{"ShmSize": -1}, "SHM size can not be less than 0"},
+		{map[string]any{"NanoCpus": int64(ncpu+1) * 1e9}, fmt.Sprintf("Range of CPUs is from 0.01 to %d.00, as there are only %d CPUs available", ncpu, ncpu)},
+		{map[string]any{"CpusetCpus": fmt.Sprintf("0-%d", ncpu)}, fmt.Sprintf("Requested CPUs are not available - requested 0-%d, available: 0-%d", ncpu, ncpu-1)},
+		{map[string]any{"LogConfig": map[string]any{"Type": "asdf-nope"}}, `error looking up logging plugin asdf-nope: plugin "asdf-nope" not found`},
+		{map[string]any{"LogConfig": map[string]any{"Type": "json-file", "Config": map[string]string{"nope": "1"}}}, "unknown log opt 'nope' for json-file log driver"},
+		{map[string]any{"LogConfig": map[string]any{"Type": "", "Config": map[string]string{"nope": "1"}}}, "unknown log opt 'nope' for json-file log driver"},
+		{map[string]any{"LogConfig": map[string]any{"Type": "json-file", "Config": map[string]string{"mode": "weird"}}}, "logger: logging mode not supported: weird"},
+	} {
+		r := c.do("POST", "/v1.41/containers/create", map[string]any{"Image": "busybox", "Cmd": []string{"true"}, "HostConfig": tc.host})
+		assert.Equal(t, 400, r.status, "%v: %s", tc.host, r.body)
+		assert.Equal(t, tc.want, r.message(), "%v", tc.host)
+	}
+	r := c.do("POST", "/v1.41/containers/create", map[string]any{"Image": "busybox", "Cmd": []string{"true"},
+		"Healthcheck": map[string]any{"Test": []string{"CMD", "true"}, "Interval": 100000}})
+	assert.Equal(t, 400, r.status, "%s", r.body)
+	assert.Equal(t, "Interval in Healthcheck cannot be less than 1ms", r.message())
+
+	ok := c.create("dwok", map[string]any{"Image": "busybox", "Cmd": []string{"true"},
+		"Healthcheck": map[string]any{"Test": []string{"CMD-SHELL", "true"}, "Interval": 500000000, "Timeout": nil, "Retries": nil, "StartPeriod": nil},
+		"HostConfig": map[string]any{"Memory": 100 << 20, "MemorySwap": 200 << 20, "MemorySwappiness": 40, "CpusetCpus": "0",
+			"PortBindings": map[string]any{"80/tcp": []any{map[string]any{"HostPort": ""}}, "81-82/udp": []any{map[string]any{"HostPort": "8081-8082"}}},
+			"LogConfig":    map[string]any{"Type": "json-file", "Config": map[string]string{"max-file": "3", "max-size": "1m", "mode": "non-blocking", "max-buffer-size": "4m"}}}})
+	r = c.do("GET", "/v1.41/containers/"+ok+"/json", nil)
+	require.Equal(t, 200, r.status, "%s", r.body)
+	var got struct {
+		Config struct{ Healthcheck map[string]any }
+	}
+	require.NoError(t, json.Unmarshal(r.body, &got))
+	assert.Equal(t, map[string]any{"Test": []any{"CMD-SHELL", "true"}, "Interval": float64(500000000)}, got.Config.Healthcheck)
+
+	none := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"echo", "x"}, "HostConfig": map[string]any{"LogConfig": map[string]any{"Type": "none"}}})
+	r = c.do("GET", "/v1.41/containers/"+none+"/logs?stdout=1", nil)
+	assert.Equal(t, 501, r.status)
+	assert.Equal(t, "configured logging driver does not support reading", r.message())
+}
+
+// TestUpdateRestartPolicyOfAutoRemove: dockerd refuses a restart policy
+// for an AutoRemove container with a 409 that names the container.
+func TestUpdateRestartPolicyOfAutoRemove(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.create("dwauto", map[string]any{"Image": "busybox", "Cmd": []string{"true"}, "HostConfig": map[string]any{"AutoRemove": true}})
+	r := c.do("POST", "/v1.41/containers/"+id+"/update", map[string]any{"RestartPolicy": map[string]any{"Name": "always"}})
+	assert.Equal(t, 409, r.status)
+	assert.Equal(t, "Cannot update container "+id+": Restart policy cannot be updated because AutoRemove is enabled for the container", r.message())
+}
