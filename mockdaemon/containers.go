@@ -667,8 +667,11 @@ func (d *Daemon) statsLocked(c *container, at time.Time, prev map[string]any, ve
 		}
 	}
 	cpuTotal := uint64(max(at.Sub(c.state.StartedAt).Nanoseconds()/100, 0))
+	// The kernel counts user and system time in ticks (USER_HZ, 10 ms):
+	// cgroup v1's cpuacct.stat, which dockerd reads, has no finer grain.
+	tick := func(ns uint64) uint64 { return ns / 10_000_000 * 10_000_000 }
 	cpu := map[string]any{
-		"cpu_usage":        map[string]any{"total_usage": cpuTotal, "usage_in_kernelmode": cpuTotal / 4, "usage_in_usermode": cpuTotal * 3 / 4},
+		"cpu_usage":        map[string]any{"total_usage": cpuTotal, "usage_in_kernelmode": tick(cpuTotal / 4), "usage_in_usermode": tick(cpuTotal * 3 / 4)},
 		"system_cpu_usage": uint64(at.UnixNano()),
 		"online_cpus":      mockNCPU,
 		"throttling_data":  map[string]any{"periods": 0, "throttled_periods": 0, "throttled_time": 0},
@@ -936,6 +939,8 @@ func (d *Daemon) topLocked(c *container, psArgs string) (titles []string, procs 
 		}
 		for _, p := range c.pids.Processes() {
 			if p.PID == skip {
+				// what it runs now: ash's -c execs its last command
+				ps[0].cmd = strings.Join(p.Args, " ")
 				continue
 			}
 			if p.PID == 1 && skip == 0 {

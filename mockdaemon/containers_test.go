@@ -768,6 +768,11 @@ func TestStatsLikeDockerd(t *testing.T) {
 	assert.GreaterOrEqual(t, read.Sub(pre), time.Second, "the collector's next sample, a second after the first")
 	assert.Less(t, read.Sub(pre), 2*time.Second)
 	assert.Positive(t, two.PreCPU["cpu_usage"].(map[string]any)["total_usage"], "the previous sample is of the running process")
+	for _, mode := range []string{"usage_in_kernelmode", "usage_in_usermode"} {
+		// cpuacct.stat counts in ticks of 10 ms: a sleeping process has 0
+		ns := two.CPU["cpu_usage"].(map[string]any)[mode].(float64)
+		assert.Zero(t, int64(ns)%10_000_000, "%s %v is whole ticks", mode, ns)
+	}
 	assert.NotContains(t, two.Pids, "limit", "no pids limit set")
 	one := get("stream=false&one-shot=true")
 	assert.NotContains(t, one.PreCPU, "system_cpu_usage", "one-shot: no previous sample")

@@ -161,3 +161,18 @@ func TestRestartPolicyBacksOff(t *testing.T) {
 	assert.Equal(t, "exited", s.State.Status)
 	assert.Equal(t, n, s.RestartCount, "no restart after the stop")
 }
+
+// TestTopShowsWhatPID1Runs: ash -c execs its last simple command, so top
+// shows that command as the container's first process, as dockerd's ps
+// does ("sleep 60", not "sh -c echo hi; sleep 60").
+func TestTopShowsWhatPID1Runs(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.create("top-exec", map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "echo hi; sleep 60"}})
+	require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+id+"/start", nil).status)
+	t.Cleanup(func() { c.do("DELETE", "/v1.41/containers/"+id+"?force=1", nil) })
+	var top struct{ Processes [][]string }
+	require.Eventually(t, func() bool {
+		r := c.do("GET", "/v1.41/containers/"+id+"/top", nil)
+		return r.status == 200 && json.Unmarshal(r.body, &top) == nil && len(top.Processes) == 1 && top.Processes[0][7] == "sleep 60"
+	}, 5*time.Second, 10*time.Millisecond, "top: %v", top.Processes)
+}

@@ -160,6 +160,10 @@ func (sh *shell) step(ctx context.Context) error {
 }
 
 func (sh *shell) runTraps(ctx context.Context) error {
+	if sh.p.takeInterrupt() {
+		sh.p.kill(128+int(syscall.SIGINT), nil)
+		return errKilled
+	}
 	for _, sig := range sh.p.takePending() {
 		sh.p.mu.Lock()
 		h := sh.p.traps[sig]

@@ -123,9 +123,14 @@ type Process struct {
 	traps    map[syscall.Signal]string // "" means ignored
 	exitTrap *string
 	pending  []syscall.Signal
-	wake     chan struct{}
-	paused   bool
-	resumeCh chan struct{}
+	// catchINT: the process is busybox ash running -c, which catches
+	// SIGINT; interrupted records one that came, acted on (exit 130) when
+	// the shell next has control: after its foreground command ends.
+	catchINT    bool
+	interrupted bool
+	wake        chan struct{}
+	paused      bool
+	resumeCh    chan struct{}
 }
 
 // Start runs argv (for instance ["sh", "-c", "echo hi"], ["cat"] or
@@ -153,6 +158,7 @@ func Start(ctx context.Context, argv []string, cfg Config) *Process {
 		traps:  map[syscall.Signal]string{},
 		wake:   make(chan struct{}, 1),
 	}
+	p.catchINT = len(argv) > 1 && commOf(argv) == "sh" && argv[1] == "-c"
 	p.ns = cfg.PIDs
 	if p.ns == nil {
 		p.ns = NewPIDs()
@@ -284,7 +290,14 @@ func (p *Process) Signal(sig syscall.Signal) {
 		case syscall.SIGCHLD, syscall.SIGWINCH, syscall.SIGURG:
 			return // ignored by default
 		}
-		if !p.cfg.PID1 {
+		switch {
+		case sig == syscall.SIGINT && p.catchINT:
+			// ash -c catches SIGINT, PID 1 or not: it exits 130 once its
+			// foreground command is over (a sleep is not cut short).
+			p.mu.Lock()
+			p.interrupted = true
+			p.mu.Unlock()
+		case !p.cfg.PID1:
 			p.kill(128+int(sig), nil)
 		}
 	}
@@ -324,6 +337,15 @@ func (p *Process) waitUnpaused(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// takeInterrupt reports an SIGINT the shell caught and has not acted on.
+func (p *Process) takeInterrupt() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	i := p.interrupted
+	p.interrupted = false
+	return i
 }
 
 func (p *Process) takePending() []syscall.Signal {

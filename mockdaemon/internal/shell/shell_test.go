@@ -284,6 +284,27 @@ func TestSignals(t *testing.T) {
 		p.Signal(syscall.SIGKILL)
 		assert.Equal(t, 137, waitCode(t, p), "exit code")
 	})
+	t.Run("ash -c catches INT, even as PID 1", func(t *testing.T) {
+		// busybox ash running -c catches SIGINT and exits 130 once its
+		// foreground command is over (dockerd: a kill -s INT of such a
+		// container ends it with 130; one of `sleep 300` is ignored).
+		p, out, cancel := startBg(t, sh("echo ready; while :; do sleep 0.1; done"), func(c *Config) { c.PID1 = true })
+		defer cancel()
+		waitFor(t, func() bool { return strings.Contains(out.String(), "ready") })
+		p.Signal(syscall.SIGINT)
+		assert.Equal(t, 130, waitCode(t, p), "exit code")
+
+		q, _, cancelQ := startBg(t, []string{"sleep", "100"}, func(c *Config) { c.PID1 = true })
+		defer cancelQ()
+		q.Signal(syscall.SIGINT)
+		select {
+		case <-q.Done():
+			require.FailNow(t, "a PID 1 sleep died of SIGINT")
+		case <-time.After(100 * time.Millisecond):
+		}
+		q.Signal(syscall.SIGKILL)
+		assert.Equal(t, 137, waitCode(t, q), "exit code")
+	})
 	t.Run("ignored trap", func(t *testing.T) {
 		p, out, cancel := startBg(t, sh("trap '' TERM; echo ready; sleep 0.2; echo survived"), nil)
 		defer cancel()
