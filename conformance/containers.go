@@ -421,6 +421,27 @@ var containerScenarios = []scenario{
 		}
 	}},
 
+	{"containers/prune/bad-filters-prune-nothing", func(e *Env) {
+		// dockerd checks a prune's filters before it prunes: an unknown key is
+		// a 400, an until that is no time its untyped 500; the exited
+		// container stays either way
+		done, _, _ := e.runToExit(command("true"), nil)
+		for _, tt := range []struct {
+			filters wire.Filters
+			want    error
+		}{
+			{wire.Filters{"label": {e.LabelFilter()}, "nosuch": {"x"}}, wire.ErrInvalidArgument},
+			{wire.Filters{"label": {e.LabelFilter()}, "until": {"notatime"}}, wire.ErrInternal},
+		} {
+			if _, err := e.Client.Containers.Prune(e.Ctx, endpoints.ContainerPruneOptions{Filters: tt.filters}); !errors.Is(err, tt.want) {
+				e.T.Errorf("prune with %v: %v, want %v", tt.filters, err, tt.want)
+			}
+		}
+		if _, err := e.Client.Containers.Inspect(e.Ctx, done, endpoints.ContainerInspectOptions{}); err != nil {
+			e.T.Errorf("a refused prune removed the exited container: %v", err)
+		}
+	}},
+
 	{"containers/network/mode-none-only-loopback", func(e *Env) {
 		id, code, out := e.runToExit(endpoints.ContainerConfig{Cmd: []string{"sh", "-c", "ls /sys/class/net"}}, &endpoints.HostConfig{NetworkMode: "none"})
 		if code != 0 || strings.Join(strings.Fields(out), " ") != "lo" {

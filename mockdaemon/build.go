@@ -366,12 +366,12 @@ func (b *builder) fromImage(name string, pull bool) (*image, error) {
 	if err != nil {
 		return nil, err
 	}
-	im, err := lockedValue(b.d, func() (*image, error) { return b.d.pullLocked(ref) })
+	p, err := lockedValue(b.d, func() (pulled, error) { return b.d.pullNamingLocked(ref) })
 	if err != nil {
 		return nil, err
 	}
-	b.d.reportPull(b.out.raw, ref, im)
-	return im, nil
+	b.d.reportPull(b.out.raw, ref, p)
+	return p.im, nil
 }
 
 // dispatch runs one instruction of st's stage.

@@ -108,7 +108,17 @@ func (d *Daemon) statArchive(r *http.Request) (archiveEntry, error) {
 
 // setStatHeader sets the X-Docker-Container-Path-Stat header of e.
 func (e archiveEntry) setStatHeader(w http.ResponseWriter) {
-	w.Header().Set("X-Docker-Container-Path-Stat", pathStatHeader(path.Base(e.path), e.fi, e.linkTarget))
+	w.Header().Set("X-Docker-Container-Path-Stat", pathStatHeader(archiveBase(e.path), e.fi, e.linkTarget))
+}
+
+// archiveBase is the name dockerd gives the path an archive request
+// names (its stat, the root of its tar): the base of the cleaned path, or
+// "." for one that ends in "/." (the directory's content).
+func archiveBase(p string) string {
+	if path.Base(p) == "." {
+		return "."
+	}
+	return path.Base(path.Clean("/" + p))
 }
 
 func (d *Daemon) archiveHead(w http.ResponseWriter, r *http.Request) error {
@@ -132,7 +142,11 @@ func (d *Daemon) archiveGet(w http.ResponseWriter, r *http.Request) error {
 		e.setStatHeader(w)
 		h.Set("Content-Type", "application/x-tar")
 	}}
-	if err := e.c.fs.WriteTar(sw, e.abs); err != nil {
+	root := archiveBase(e.path)
+	if root == "/" {
+		root = "" // the root's entries, unprefixed
+	}
+	if err := e.c.fs.WriteTarAs(sw, e.abs, root); err != nil {
 		if !sw.started {
 			return fsErr(r.PathValue("id"), e.path, err)
 		}
@@ -166,6 +180,9 @@ func (d *Daemon) archivePut(w http.ResponseWriter, r *http.Request) error {
 		return errInvalid("extraction point is not a directory")
 	}
 	if c.host.ReadonlyRootfs {
+		if !infoOf(r).version.atLeast("1.42") {
+			return errInternal("container rootfs is marked read-only") // untyped on dockerd 20.10
+		}
 		return errForbidden("container rootfs is marked read-only")
 	}
 	if err := c.fs.ExtractTar(r.Body, abs, boolParam(r, "noOverwriteDirNonDir")); err != nil {

@@ -5,8 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,6 +27,7 @@ type entryWriter struct {
 	timestamps bool
 	stdout     bool
 	stderr     bool
+	details    []byte // logs?details=1: the log attributes and a space before each line
 }
 
 func newEntryWriter(w io.Writer, tty bool, stdout, stderr, timestamps bool) *entryWriter {
@@ -48,6 +53,9 @@ func (ew *entryWriter) write(e logEntry) error {
 		return nil
 	}
 	data := e.data
+	if ew.details != nil {
+		data = append(slices.Clip(ew.details), data...)
+	}
 	if ew.timestamps {
 		data = append([]byte(e.t.Format("2006-01-02T15:04:05.000000000Z07:00")+" "), data...)
 	}
@@ -57,6 +65,57 @@ func (ew *entryWriter) write(e logEntry) error {
 	}
 	_, err := ew.m.WriteFrame(mux.Stream(e.stream), data)
 	return err
+}
+
+// logDetails is what logs?details=1 puts before each line of c's log: the
+// attributes its json-file logger records (dockerd's ExtraAttributes: the
+// container labels its log-opt labels and labels-regex name, the
+// variables of env and env-regex), sorted by key and query-escaped as
+// k=v,k=v, and a space.
+func logDetails(c *container) []byte {
+	opts := c.host.LogConfig.Config
+	attrs := map[string]string{}
+	if c.host.LogConfig.Type == "" || c.host.LogConfig.Type == "json-file" {
+		for _, k := range strings.Split(opts["labels"], ",") {
+			if v, ok := c.config.Labels[k]; ok && k != "" {
+				attrs[k] = v
+			}
+		}
+		// dockerd reads labels-regex only alongside labels
+		if re, err := regexp.Compile(opts["labels-regex"]); err == nil && opts["labels"] != "" && opts["labels-regex"] != "" {
+			for k, v := range c.config.Labels {
+				if re.MatchString(k) {
+					attrs[k] = v
+				}
+			}
+		}
+		env := map[string]string{}
+		for _, kv := range c.config.Env {
+			if k, v, ok := strings.Cut(kv, "="); ok {
+				env[k] = v
+			}
+		}
+		for _, k := range strings.Split(opts["env"], ",") {
+			if v, ok := env[k]; ok {
+				attrs[k] = v
+			}
+		}
+		if re, err := regexp.Compile(opts["env-regex"]); err == nil && opts["env-regex"] != "" {
+			for k, v := range env {
+				if re.MatchString(k) {
+					attrs[k] = v
+				}
+			}
+		}
+	}
+	var b []byte
+	for i, k := range slices.Sorted(maps.Keys(attrs)) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, url.QueryEscape(k)+"="+url.QueryEscape(attrs[k])...)
+	}
+	return append(b, ' ')
 }
 
 func (d *Daemon) containerLogs(w http.ResponseWriter, r *http.Request) error {
@@ -106,6 +165,9 @@ func (d *Daemon) containerLogs(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusOK)
 	flush(w)
 	ew := newEntryWriter(w, tty, stdout, stderr, boolParam(r, "timestamps"))
+	if boolParam(r, "details") {
+		ew.details = logDetails(c)
+	}
 	entries, next, ended, changed := c.logs.since(0)
 	// dockerd's reader takes the tail of the log (both streams), then the
 	// window; the streams are picked as the lines are written

@@ -57,6 +57,34 @@ func TestLogsNewestOutputPastTheBound(t *testing.T) {
 	}
 }
 
+// TestLogsDetails: logs?details=1 puts before each line the attributes
+// dockerd's json-file logger records — the labels and variables its
+// log-opts name, sorted by key, query-escaped — and a space (only the
+// space when there are none), after the timestamp.
+func TestLogsDetails(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.runWait(map[string]any{
+		"Image": "busybox", "Cmd": []string{"echo", "line"},
+		"Labels": map[string]string{"dept": "x y", "other": "o", "team.a": "t"},
+		"Env":    []string{"ENVK=e1", "SKIP=s"},
+		"HostConfig": map[string]any{"LogConfig": map[string]any{"Type": "json-file", "Config": map[string]string{
+			"labels": "dept,nosuch", "labels-regex": "^team", "env": "ENVK",
+		}}},
+	})
+	logs := func(id, query string) string {
+		r := c.do("GET", "/v1.41/containers/"+id+"/logs?stdout=1&"+query, nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		out, _ := readFrames(t, r.body)
+		return out
+	}
+	assert.Equal(t, "ENVK=e1,dept=x+y,team.a=t line\n", logs(id, "details=1"))
+	assert.Equal(t, "line\n", logs(id, ""), "without details")
+	ts := logs(id, "details=1&timestamps=1")
+	assert.Regexp(t, `^\d{4}-\d\d-\d\dT[\d:.]+Z ENVK=e1,dept=x\+y,team.a=t line\n$`, ts, "the timestamp first")
+	plain := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"echo", "line"}})
+	assert.Equal(t, " line\n", logs(plain, "details=1"), "no attributes: the space alone")
+}
+
 // TestLogsTailCountsBothStreams: as dockerd's log reader, tail takes the
 // last lines of the whole log before the streams are picked: with "out"
 // then "err" logged, stdout with tail=1 is empty and tail=2 is "out".

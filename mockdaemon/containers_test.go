@@ -5,6 +5,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -1027,4 +1028,41 @@ func TestStartIsNoChange(t *testing.T) {
 	r := c.do("GET", "/v1.41/containers/"+id+"/changes", nil)
 	require.Equal(t, 200, r.status)
 	assert.JSONEq(t, `null`, string(r.body))
+}
+
+// TestArchiveRootNamedAsGiven: GET archive names the stream's root by the
+// path's base as given, as dockerd's rebase does: "dir/." is the
+// directory's content under "./", "dir/" and "dir/sub/.." are "dir", and
+// the path stat names "."; extracting into a read-only rootfs is
+// dockerd 20.10's untyped 500 (API 1.41).
+func TestArchiveRootNamedAsGiven(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.create("arn", map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "mkdir -p /srv/d/sub; echo f > /srv/d/f; echo a > /srv/d/sub/a"}})
+	require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+id+"/start", nil).status)
+	require.Equal(t, 200, c.do("POST", "/v1.41/containers/"+id+"/wait", nil).status)
+	for path, want := range map[string][]string{
+		"/srv/d/.":      {".", "./f", "./sub", "./sub/a"},
+		"/srv/d/":       {"d", "d/f", "d/sub", "d/sub/a"},
+		"/srv/d/sub/..": {"d", "d/f", "d/sub", "d/sub/a"},
+		"/srv/d/./sub":  {"sub", "sub/a"},
+	} {
+		r := c.do("GET", "/v1.41/containers/arn/archive?path="+url.QueryEscape(path), nil)
+		require.Equal(t, 200, r.status, "%s: %s", path, r.body)
+		assert.Equal(t, want, tarNames(t, r.body), "archive of %s", path)
+		var st struct{ Name string }
+		b, err := base64.StdEncoding.DecodeString(r.header.Get("X-Docker-Container-Path-Stat"))
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(b, &st))
+		assert.Equal(t, want[0], st.Name, "stat name of %s", path)
+	}
+	ro := c.create("arnro", map[string]any{"Image": "busybox", "Cmd": []string{"true"}, "HostConfig": map[string]any{"ReadonlyRootfs": true}})
+	tarball := tarOf(t, map[string]string{"x": "x"})
+	for ver, status := range map[string]int{"1.41": 500, "1.56": 403} {
+		req, err := http.NewRequestWithContext(t.Context(), "PUT", "http://docker/v"+ver+"/containers/"+ro+"/archive?path=/tmp", bytes.NewReader(tarball))
+		require.NoError(t, err)
+		resp, err := c.hc.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, status, resp.StatusCode, "read-only rootfs at %s", ver)
+	}
 }

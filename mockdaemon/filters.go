@@ -186,7 +186,7 @@ func pruneFilters(r *http.Request, accepted ...string) (filters, error) {
 	}
 	for _, u := range f.values("until") {
 		if _, err := parseUntil(u); err != nil {
-			return nil, errInternal(fmt.Sprintf("failed to parse value as time or duration: %q", u))
+			return nil, errInternal(err.Error()) // parseUntil's words are dockerd's
 		}
 	}
 	return f, nil

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -401,4 +402,25 @@ func TestCommitRecord(t *testing.T) {
 	assert.Equal(t, base.RootFS.Layers, inspect("rec:2").RootFS.Layers)
 	out, _ := readFrames(t, c.do("GET", "/containers/"+c.runWait(map[string]any{"Image": "rec:1"})+"/logs?stdout=1", nil).body)
 	assert.Equal(t, "committed\n", out, "the committed image runs with its files")
+}
+
+// TestPullStatusTellsUpdate: a pull ends as dockerd's does — "Downloaded
+// newer image" when the pulled reference named no image, or another one,
+// before; "Image is up to date" when it already named that image.
+func TestPullStatusTellsUpdate(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{Registries: map[string]mockdaemon.Credentials{"127.0.0.1:5998": {}}})
+	status := func(path string) string {
+		r := c.do("POST", path, nil)
+		require.Equal(t, 200, r.status, "%s: %s", path, r.body)
+		lines := strings.Split(strings.TrimSpace(string(r.body)), "\n")
+		return lines[len(lines)-1]
+	}
+	require.Equal(t, 201, c.do("POST", "/v1.41/images/busybox:latest/tag?repo=127.0.0.1:5998/bb&tag=v1", nil).status)
+	require.Equal(t, 200, c.do("POST", "/v1.41/images/127.0.0.1:5998/bb/push?tag=v1", map[string]string{}).status)
+	assert.Equal(t, `{"status":"Status: Image is up to date for 127.0.0.1:5998/bb:v1"}`, status("/v1.41/images/create?fromImage=127.0.0.1:5998/bb&tag=v1"), "the tag names the image already")
+	require.Equal(t, 200, c.do("DELETE", "/v1.41/images/127.0.0.1:5998/bb:v1", nil).status)
+	assert.Equal(t, `{"status":"Status: Downloaded newer image for 127.0.0.1:5998/bb:v1"}`, status("/v1.41/images/create?fromImage=127.0.0.1:5998/bb&tag=v1"), "the tag was gone")
+	assert.Equal(t, `{"status":"Status: Image is up to date for 127.0.0.1:5998/bb:v1"}`, status("/v1.41/images/create?fromImage=127.0.0.1:5998/bb&tag=v1"), "pulled again")
+	require.Equal(t, 200, c.do("DELETE", "/v1.41/images/busybox:latest", nil).status)
+	assert.Equal(t, `{"status":"Status: Downloaded newer image for busybox:latest"}`, status("/v1.41/images/create?fromImage=busybox&tag=latest"), "a removed image comes back")
 }

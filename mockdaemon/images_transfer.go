@@ -103,19 +103,43 @@ func (d *Daemon) imageCreate(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	im, err := lockedValue(d, func() (*image, error) { return d.pullLocked(ref) })
+	p, err := lockedValue(d, func() (pulled, error) { return d.pullNamingLocked(ref) })
 	if err != nil {
 		return err
 	}
 	js := newJSONStream(w)
-	d.reportPull(func(m any) { js.msg(m) }, ref, im)
+	d.reportPull(func(m any) { js.msg(m) }, ref, p)
 	return nil
 }
 
-// reportPull records the pull of ref that brought im (its digest, its
+// pulled is what a pull brought: the image, and whether the pulled
+// reference named another image (or none) before.
+type pulled struct {
+	im      *image
+	renamed bool
+}
+
+// pullNamingLocked is pullLocked, telling also whether ref now names an
+// image it did not name before: dockerd's "Downloaded newer image" (its
+// pull updated the tag or digest reference) against "Image is up to
+// date".
+func (d *Daemon) pullNamingLocked(ref imageRef) (pulled, error) {
+	before := ""
+	if im, err := d.images.get(ref.String()); err == nil {
+		before = im.id
+	}
+	im, err := d.pullLocked(ref)
+	if err != nil {
+		return pulled{}, err
+	}
+	return pulled{im, im.id != before}, nil
+}
+
+// reportPull records the pull of ref that brought p.im (its digest, its
 // event) and sends its progress messages to msg: a pull's answer, or a
 // build's stream when its FROM pulls.
-func (d *Daemon) reportPull(msg func(any), ref imageRef, im *image) {
+func (d *Daemon) reportPull(msg func(any), ref imageRef, p pulled) {
+	im := p.im
 	label := ref.tag
 	if label == "" {
 		label = ref.digest
@@ -130,7 +154,11 @@ func (d *Daemon) reportPull(msg func(any), ref imageRef, im *image) {
 		return nil
 	})
 	msg(map[string]any{"status": "Digest: " + digestOf(im.manifest)})
-	msg(map[string]any{"status": "Status: Image is up to date for " + ref.String()})
+	if p.renamed {
+		msg(map[string]any{"status": "Status: Downloaded newer image for " + ref.String()})
+	} else {
+		msg(map[string]any{"status": "Status: Image is up to date for " + ref.String()})
+	}
 	d.emit("image", "pull", ref.String(), map[string]string{"name": ref.String()})
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"slices"
@@ -127,39 +128,73 @@ func versionParam(r *http.Request, kind string) (uint64, error) {
 	return n, nil
 }
 
-// parseTimestamp parses dockerd's since/until: unix seconds with an
-// optional fraction, or RFC 3339.
+// parseTimestamp parses the since/until of logs and events as dockerd's
+// timetypes.ParseTimestamps does: unix seconds with an optional fraction
+// of nanoseconds, nothing else (its clients turn dates and durations into
+// that). The error is strconv's, as dockerd passes it on.
 func parseTimestamp(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	sec, frac, _ := strings.Cut(s, ".")
-	if n, err := strconv.ParseInt(sec, 10, 64); err == nil {
-		var ns int64
-		if frac != "" {
-			if len(frac) > 9 {
-				frac = frac[:9]
-			}
-			frac += strings.Repeat("0", 9-len(frac))
-			ns, err = strconv.ParseInt(frac, 10, 64)
-			if err != nil {
-				return time.Time{}, errInvalid("invalid timestamp: " + s)
-			}
+	sec, frac, hasFrac := strings.Cut(s, ".")
+	n, err := strconv.ParseInt(sec, 10, 64)
+	if err != nil {
+		return time.Time{}, err
+	}
+	var ns int64
+	if hasFrac {
+		if ns, err = strconv.ParseInt(frac, 10, 64); err != nil {
+			return time.Time{}, err
 		}
-		return time.Unix(n, ns).UTC(), nil
+		if len(frac) <= 9 {
+			ns *= int64(math.Pow10(9 - len(frac)))
+		} else {
+			ns /= int64(math.Pow10(len(frac) - 9))
+		}
 	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, errInvalid("failed to parse value " + s + " as a timestamp")
+	return time.Unix(n, ns).UTC(), nil
 }
 
-// parseUntil parses an "until" filter: a timestamp or a Go duration ago.
+// parseUntil parses an "until" filter as dockerd's timetypes.GetTimestamp
+// does: a Go duration ago ("0" is none), a date or date-time (RFC 3339 or
+// a shorter prefix of it; local time without a zone), or unix seconds with
+// an optional fraction. Its errors carry dockerd's messages: the time
+// parser's for a value with a '-', else "failed to parse value as time or
+// duration".
 func parseUntil(s string) (time.Time, error) {
-	if dur, err := time.ParseDuration(s); err == nil {
+	if dur, err := time.ParseDuration(s); s != "0" && err == nil {
 		return time.Now().Add(-dur), nil
 	}
-	return parseTimestamp(s)
+	layout := "2006-01-02"
+	switch {
+	case strings.Contains(s, "."):
+		layout = "2006-01-02T15:04:05.999999999"
+	case strings.Contains(s, "T"):
+		layout = [...]string{"2006-01-02T15", "2006-01-02T15:04", "2006-01-02T15:04:05"}[min(strings.Count(s, ":"), 2)]
+	}
+	var t time.Time
+	var err error
+	if strings.ContainsAny(s, "zZ+") || strings.Count(s, "-") == 3 {
+		t, err = time.Parse(layout+"Z07:00", s)
+	} else {
+		t, err = time.ParseInLocation(layout, s, time.Local)
+	}
+	if err == nil {
+		return t, nil
+	}
+	if strings.Contains(s, "-") {
+		return time.Time{}, err
+	}
+	sec, frac, hasFrac := strings.Cut(s, ".")
+	n, err1 := strconv.ParseInt(sec, 10, 64)
+	ns, err2 := int64(0), error(nil)
+	if hasFrac {
+		ns, err2 = strconv.ParseInt((frac + "000000000")[:9], 10, 64)
+	}
+	if err1 != nil || err2 != nil {
+		return time.Time{}, fmt.Errorf("failed to parse value as time or duration: %q", s)
+	}
+	return time.Unix(n, ns), nil
 }
 
 func resizeParams(r *http.Request) ([2]int, error) {
@@ -180,14 +215,20 @@ func versionedBody(r *http.Request, kind string, v any) (uint64, error) {
 	return ver, decodeRequired(r, v)
 }
 
-// parseWindow reads the since and until of logs and events.
+// parseWindow reads the since and until of logs and events. One that
+// does not parse is dockerd 20.10's untyped 500 (API 1.41), a 400 on
+// newer APIs.
 func parseWindow(r *http.Request) (since, until time.Time, err error) {
 	q := r.URL.Query()
-	if since, err = parseTimestamp(q.Get("since")); err != nil {
-		return time.Time{}, time.Time{}, err
+	since, err = parseTimestamp(q.Get("since"))
+	if err == nil {
+		until, err = parseTimestamp(q.Get("until"))
 	}
-	if until, err = parseTimestamp(q.Get("until")); err != nil {
-		return time.Time{}, time.Time{}, err
+	if err != nil {
+		if !infoOf(r).version.atLeast("1.42") {
+			return time.Time{}, time.Time{}, errInternal(err.Error())
+		}
+		return time.Time{}, time.Time{}, errInvalid(err.Error())
 	}
 	return since, until, nil
 }

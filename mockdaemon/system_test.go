@@ -3,6 +3,7 @@ package mockdaemon_test
 import (
 	"bytes"
 	"encoding/json"
+	"net/url"
 	"strconv"
 	"testing"
 	"time"
@@ -39,4 +40,44 @@ func TestEventsSinceUntilEnds(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		require.Fail(t, "events stream with until did not end")
 	}
+}
+
+// TestPruneFilterValidation: every prune checks its filters before it
+// prunes anything, as dockerd does: a key the prune does not accept is
+// 400 "Invalid filter" (volumes know "all" from API 1.42 on), an until
+// that is no time is dockerd's untyped 500 — and a filter it rejects
+// prunes nothing, where one ignored would prune everything.
+func TestPruneFilterValidation(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.create("", map[string]any{"Image": "busybox", "Cmd": []string{"true"}})
+	require.Equal(t, 201, c.do("POST", "/v1.41/volumes/create", map[string]any{"Name": "keepvol"}).status)
+	require.Equal(t, 201, c.do("POST", "/v1.41/networks/create", map[string]any{"Name": "keepnet"}).status)
+	for _, tt := range []struct {
+		path, filters string
+		status        int
+		msg           string
+	}{
+		{"/v1.41/containers/prune", `{"until":["notatime"]}`, 500, `failed to parse value as time or duration: "notatime"`},
+		{"/v1.41/containers/prune", `{"nosuch":["x"]}`, 400, "Invalid filter 'nosuch'"},
+		{"/v1.41/containers/prune", `{"until":["2024-13-01"]}`, 500, `parsing time "2024-13-01": month out of range`},
+		{"/v1.41/networks/prune", `{"until":["notatime"]}`, 500, `failed to parse value as time or duration: "notatime"`},
+		{"/v1.41/networks/prune", `{"dangling":["true"]}`, 400, "Invalid filter 'dangling'"},
+		{"/v1.41/images/prune", `{"until":["notatime"]}`, 500, `failed to parse value as time or duration: "notatime"`},
+		{"/v1.41/volumes/prune", `{"until":["1h"]}`, 400, "Invalid filter 'until'"},
+		{"/v1.41/volumes/prune", `{"all":["true"]}`, 400, "Invalid filter 'all'"},
+	} {
+		r := c.do("POST", tt.path+"?filters="+url.QueryEscape(tt.filters), nil)
+		assert.Equal(t, tt.status, r.status, "%s %s: %s", tt.path, tt.filters, r.body)
+		assert.Equal(t, tt.msg, r.message(), "%s %s", tt.path, tt.filters)
+	}
+	assert.Equal(t, 200, c.do("GET", "/v1.41/containers/"+id+"/json", nil).status, "the container is kept")
+	assert.Equal(t, 200, c.do("GET", "/v1.41/volumes/keepvol", nil).status, "the volume is kept")
+	assert.Equal(t, 200, c.do("GET", "/v1.41/networks/keepnet", nil).status, "the network is kept")
+	// accepted forms still prune
+	for _, until := range []string{"1ms", "2999-01-02", "2999-01-02T15:04", "32503680000.5"} {
+		r := c.do("POST", "/v1.41/containers/prune?filters="+url.QueryEscape(`{"until":["`+until+`"]}`), nil)
+		assert.Equal(t, 200, r.status, "until=%s: %s", until, r.body)
+	}
+	assert.Equal(t, 404, c.do("GET", "/v1.41/containers/"+id+"/json", nil).status, "pruned by a valid until")
+	assert.Equal(t, 200, c.do("POST", "/v1.42/volumes/prune?filters="+url.QueryEscape(`{"all":["true"]}`), nil).status, "all at 1.42")
 }

@@ -27,3 +27,29 @@ func TestPingSwarmHeader(t *testing.T) {
 		assert.Equal(t, want, r.header.Get("Swarm"), ver)
 	}
 }
+
+// TestWindowTimestampsLikeDockerd: the since and until of events and logs
+// are unix seconds with an optional fraction, nothing else, as dockerd's
+// ParseTimestamps reads them; anything else (a word, an RFC 3339 date)
+// is refused with strconv's message, dockerd 20.10's untyped 500 at API
+// 1.41.
+func TestWindowTimestampsLikeDockerd(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"echo", "hi"}})
+	for _, tt := range []struct{ query, msg string }{
+		{"since=yesterday", `strconv.ParseInt: parsing "yesterday": invalid syntax`},
+		{"since=2020-01-01T00:00:00Z", `strconv.ParseInt: parsing "2020-01-01T00:00:00Z": invalid syntax`},
+		{"since=1.x", `strconv.ParseInt: parsing "x": invalid syntax`},
+	} {
+		for _, path := range []string{"/v1.41/events?until=1&", "/v1.41/containers/" + id + "/logs?stdout=1&"} {
+			r := c.do("GET", path+tt.query, nil)
+			assert.Equal(t, 500, r.status, "%s%s: %s", path, tt.query, r.body)
+			assert.Equal(t, tt.msg, r.message(), "%s%s", path, tt.query)
+		}
+	}
+	assert.Equal(t, 400, c.do("GET", "/v1.42/events?until=1&since=yesterday", nil).status, "newer APIs: 400")
+	r := c.do("GET", "/v1.41/containers/"+id+"/logs?stdout=1&since=1.5&until=99999999999.000000001", nil)
+	assert.Equal(t, 200, r.status, "fractions: %s", r.body)
+	stdout, _ := readFrames(t, r.body)
+	assert.Equal(t, "hi\n", stdout)
+}

@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # Run real Docker clients' scenarios against the mock daemon (cmd/mockdockerd) or a real dockerd.
 #
-#   scripts/peers.sh [--real] cli|py|pysuite|node|all
+#   scripts/peers.sh [--real] cli|py|pysuite|node|clisuite|nodesuite|all
 #
-#   cli     peers/cli_scenarios.sh with the docker CLI on PATH
-#   py      peers/dockerpy_scenarios.py with Debian's python3-docker
-#           (/usr/bin/python3; apt-get installs python3-docker when missing)
-#   pysuite peers/dockerpy_suite.py (docker-py's own integration tests, retold) with the
-#           same python3-docker
-#   node    peers/dockerode/scenarios.js (npm ci when node_modules is missing)
-#   all     the four (against the mock side by side, each with its own mock; against the
-#           real daemon one after the other)
+#   cli        peers/cli_scenarios.sh with the docker CLI on PATH
+#   py         peers/dockerpy_scenarios.py with Debian's python3-docker
+#              (/usr/bin/python3; apt-get installs python3-docker when missing)
+#   pysuite    peers/dockerpy_suite.py (docker-py's own integration tests, retold) with the
+#              same python3-docker
+#   node       peers/dockerode/scenarios.js (npm ci when node_modules is missing)
+#   clisuite   peers/cli_suite.sh: the docker CLI's e2e behaviours
+#   nodesuite  peers/dockerode/suite.js: what dockerode's own tests and docker-modem rely on
+#   all        the six (against the mock side by side, each with its own mock; against the
+#              real daemon one after the other)
+#
+# The CLI and dockerode suites push to a registry that needs basic auth: against the real
+# daemon the one of DOCKWIRE_AUTH_REGISTRY (scripts/registry.sh up; the push checks are
+# skipped without it), against the mock one it emulates (mockdockerd -registry).
 #
 # Against the mock (the default): builds cmd/mockdockerd, starts a fresh one per client on a
 # unix socket in a temp dir, runs the scenario with DOCKER_HOST pointing at it, stops it, and
@@ -40,10 +46,10 @@ if [ "${1:-}" = --real ]; then
 fi
 what=${1:-cli}
 case $what in
-cli | py | pysuite | node) clients=("$what") ;;
-all) clients=(cli py pysuite node) ;;
+cli | py | pysuite | node | clisuite | nodesuite) clients=("$what") ;;
+all) clients=(cli py pysuite node clisuite nodesuite) ;;
 *)
-	echo "usage: scripts/peers.sh [--real] cli|py|pysuite|node|all" >&2
+	echo "usage: scripts/peers.sh [--real] cli|py|pysuite|node|clisuite|nodesuite|all" >&2
 	exit 2
 	;;
 esac
@@ -51,7 +57,7 @@ esac
 # prepare CLIENT: install what the client needs, before any daemon starts.
 prepare() {
 	case $1 in
-	cli)
+	cli | clisuite)
 		command -v docker >/dev/null || { echo "peers: the docker CLI is not on PATH" >&2; return 1; }
 		command -v script >/dev/null || { echo "peers: script(1) (util-linux) is not on PATH" >&2; return 1; }
 		;;
@@ -61,7 +67,7 @@ prepare() {
 			apt-get install -y python3-docker >&2 || { apt-get update >&2 && apt-get install -y python3-docker >&2; }
 		fi
 		;;
-	node)
+	node | nodesuite)
 		command -v node >/dev/null || { echo "peers: node is not on PATH" >&2; return 1; }
 		if [ ! -d "$ROOT/peers/dockerode/node_modules/dockerode" ]; then
 			echo "peers: npm ci in peers/dockerode" >&2
@@ -78,6 +84,8 @@ scenario() {
 	py) timeout 600 /usr/bin/python3 "$ROOT/peers/dockerpy_scenarios.py" ;;
 	pysuite) timeout 600 /usr/bin/python3 "$ROOT/peers/dockerpy_suite.py" ;;
 	node) (cd "$ROOT/peers/dockerode" && timeout 600 node scenarios.js) ;;
+	clisuite) PEERS_CHECK_TIMEOUT=${PEERS_CHECK_TIMEOUT:-30} timeout 600 bash "$ROOT/peers/cli_suite.sh" ;;
+	nodesuite) (cd "$ROOT/peers/dockerode" && timeout 600 node suite.js) ;;
 	esac
 }
 
@@ -133,6 +141,8 @@ if [ -n "$real" ]; then
 	}
 	unset DOCKER_TLS_VERIFY DOCKER_CERT_PATH DOCKER_CONTEXT DOCKER_API_VERSION
 	export DOCKER_HOST=$DOCKWIRE_REAL_DOCKER_HOST PEERS_IMAGE=${DOCKWIRE_REAL_IMAGE:-busybox:dockwire}
+	export PEERS_REGISTRY=${DOCKWIRE_AUTH_REGISTRY:-} PEERS_REGISTRY_USER=${DOCKWIRE_AUTH_REGISTRY_USER:-}
+	export PEERS_REGISTRY_PASSWORD=${DOCKWIRE_AUTH_REGISTRY_PASSWORD:-}
 	for c in "${clients[@]}"; do
 		crc=0
 		scenario "$c" | tee "$tmp/$c.out" || crc=$?
@@ -149,12 +159,14 @@ fi
 # Against the mock: a fresh mockdockerd per client, the clients side by side (each has its own
 # daemon; most of a mock run is waiting), their outputs printed one after the other.
 (cd "$ROOT" && go build -o "$tmp/mockdockerd" ./cmd/mockdockerd)
+# The suites' registry, emulated by the mock (it never listens on the port).
+export PEERS_REGISTRY=127.0.0.1:5999 PEERS_REGISTRY_USER=suite PEERS_REGISTRY_PASSWORD=suite-pw
 for c in "${clients[@]}"; do
-	# pysuite holds the mock to dockerd 20.10's answers: its mock serves API 1.41 at most, as
-	# the real daemon of --real does (docker-py negotiates the newest the daemon offers)
+	# the suites hold the mock to dockerd 20.10's answers: their mock serves API 1.41 at most,
+	# as the real daemon of --real does (the clients negotiate the newest the daemon offers)
 	args=()
-	[ "$c" = pysuite ] && args=(-api-version 1.41)
-	"$tmp/mockdockerd" -H "unix://$tmp/$c.sock" "${args[@]}" >"$tmp/mockdockerd-$c.log" 2>&1 &
+	case $c in *suite) args=(-api-version 1.41) ;; esac
+	"$tmp/mockdockerd" -H "unix://$tmp/$c.sock" "${args[@]}" -registry "$PEERS_REGISTRY=$PEERS_REGISTRY_USER:$PEERS_REGISTRY_PASSWORD" >"$tmp/mockdockerd-$c.log" 2>&1 &
 	mocks+=($!)
 done
 for c in "${clients[@]}"; do

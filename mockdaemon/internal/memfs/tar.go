@@ -3,6 +3,7 @@ package memfs
 import (
 	"archive/tar"
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -27,7 +28,14 @@ type entry struct {
 // archiving /etc yields "etc/", "etc/passwd"... Mounts under p are included.
 // Names that are hard links to an earlier entry are written as links.
 func (f *FS) WriteTar(w io.Writer, p string) error {
-	ents, err := f.collect(p)
+	return f.WriteTarAs(w, p, "")
+}
+
+// WriteTarAs is WriteTar with the stream's root named root instead of p's
+// base name (when root is not empty): "." for a path that names a
+// directory's content ("dir/."), whose entries then read "./", "./f"...
+func (f *FS) WriteTarAs(w io.Writer, p, root string) error {
+	ents, err := f.collect(p, root)
 	if err != nil {
 		return err
 	}
@@ -49,7 +57,7 @@ func (f *FS) Snapshot(w io.Writer) error {
 
 // collect captures the entries under p, marking file contents shared so
 // that later writes copy them and the stream can be written unlocked.
-func (f *FS) collect(p string) ([]entry, error) {
+func (f *FS) collect(p, root string) ([]entry, error) {
 	defer f.lock(true)()
 	w, err := f.walk("archive", p, false, true)
 	if err != nil {
@@ -60,7 +68,7 @@ func (f *FS) collect(p string) ([]entry, error) {
 		if _, err := w.host.m.host.root.Lstat(w.host.rel); err != nil {
 			return nil, w.host.err("archive", p, err)
 		}
-		gatherHost(path.Base(path.Clean("/"+p)), w.host, &ents)
+		gatherHost(cmp.Or(root, path.Base(path.Clean("/"+p))), w.host, &ents)
 		return ents, nil
 	}
 	if w.target.n == nil {
@@ -70,6 +78,7 @@ func (f *FS) collect(p string) ([]entry, error) {
 	if w.target.path == "/" {
 		base = ""
 	}
+	base = cmp.Or(root, base)
 	var ents []entry
 	gather(base, w.target.n, f, w.target.path, &ents)
 	return ents, nil

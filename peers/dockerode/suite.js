@@ -1,0 +1,778 @@
+#!/usr/bin/env node
+// dockerode suite: the behaviours dockerode's own test suite and docker-modem lean on (hijacked
+// attach and exec with stdin, demuxStream, followProgress, events, archives, stats, commit,
+// logs windows, wait conditions, registry push with auth, swarm, services, secrets, configs,
+// nodes), written as checks of what a daemon must answer, against DOCKER_HOST.
+//
+//   cd peers/dockerode && npm ci && DOCKER_HOST=unix:///path.sock PEERS_IMAGE=busybox:latest node suite.js
+//
+// Same protocol as scenarios.js: `PASS name`, `FAIL name: reason` or `SKIP name: reason` per
+// check, `N passed, N failed` last; exit 0 only if nothing failed; everything it makes is
+// labelled dockwire.peers=<prefix> and removed at the end (the check `cleanup` fails when
+// something is left behind).
+//
+// Variables: PEERS_IMAGE (a static busybox with a link per applet, default busybox:local),
+// PEERS_SUBNET (default 10.215.0.0/24), PEERS_SWARM_POOL (default 10.238.0.0/16),
+// PEERS_REGISTRY, PEERS_REGISTRY_USER, PEERS_REGISTRY_PASSWORD (a registry that needs basic
+// auth, e.g. scripts/registry.sh's DOCKWIRE_AUTH_REGISTRY; the push checks are skipped
+// without it). It makes the daemon a single-node swarm (on 127.0.0.1) and leaves it again:
+// run it alone on a daemon others use.
+'use strict';
+
+const Docker = require('dockerode');
+const net = require('net');
+const { PassThrough, Readable } = require('stream');
+const H = require('./harness');
+
+const { Fail, Skip, eq, has, ok, sleep, check, streamToBuffer, frames, demux, tarOf, untar, expectStatus, until } = H;
+
+const IMAGE = process.env.PEERS_IMAGE || 'busybox:local';
+const SUBNET = process.env.PEERS_SUBNET || '10.215.0.0/24';
+const SWARM_POOL = process.env.PEERS_SWARM_POOL || '10.238.0.0/16';
+const REG = process.env.PEERS_REGISTRY || '';
+const REG_AUTH = { username: process.env.PEERS_REGISTRY_USER || '', password: process.env.PEERS_REGISTRY_PASSWORD || '', serveraddress: REG };
+const P = 'dwsuite' + (process.pid % 100000);
+const LBL = 'dockwire.peers=' + P;
+const LABELS = { 'dockwire.peers': P };
+const START = Math.floor(Date.now() / 1000);
+
+const docker = new Docker();
+const swarm = { inited: false, joined: false };
+
+function followProgress(stream, onProgress) {
+  return new Promise((resolve, reject) => {
+    docker.modem.followProgress(stream, (err, out) => (err ? reject(err) : resolve(out)), onProgress);
+  });
+}
+
+// progressError runs a JSON message stream to its end and gives its error message, or null.
+async function progressError(streamP) {
+  try {
+    const msgs = await followProgress(await streamP);
+    const e = msgs.find((m) => m.error || m.errorDetail);
+    return e ? e.error || e.errorDetail.message : null;
+  } catch (e) {
+    return e.json && e.json.message ? e.json.message : e.message;
+  }
+}
+
+async function create(cmd, extra = {}) {
+  return docker.createContainer({ Image: IMAGE, Cmd: ['sh', '-c', cmd], Labels: LABELS, ...extra });
+}
+
+async function running(cmd, extra = {}) {
+  const c = await create(cmd, extra);
+  await c.start();
+  return c;
+}
+
+// execOut runs cmd in c: {out, err, code}.
+async function execOut(c, cmd, opts = {}) {
+  const ex = await c.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, ...opts });
+  const d = demux(await streamToBuffer(await ex.start({})));
+  const info = await until(async () => { const i = await ex.inspect(); return i.Running ? null : i; }, 'exec end');
+  return { out: d.out, err: d.err, code: info.ExitCode };
+}
+
+// readUntil reads s until its text matches re (or it ends) and gives the text so far.
+function readUntil(s, re, ms, what, decode = (b) => b.toString()) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    const t = setTimeout(() => { done(); reject(new Fail(`${what}: ${re} not seen in ${ms}ms: ${JSON.stringify(decode(Buffer.concat(chunks)).slice(-200))}`)); }, ms);
+    const onData = (c) => {
+      chunks.push(Buffer.from(c));
+      const text = decode(Buffer.concat(chunks));
+      if (re.test(text)) { done(); resolve(text); }
+    };
+    const onEnd = () => { done(); const text = decode(Buffer.concat(chunks)); if (re.test(text)) resolve(text); else reject(new Fail(`${what}: the stream ended before ${re}: ${JSON.stringify(text.slice(-200))}`)); };
+    function done() { clearTimeout(t); s.removeListener('data', onData); s.removeListener('end', onEnd); }
+    s.on('data', onData);
+    s.on('end', onEnd);
+  });
+}
+
+// ---- attach and exec through docker-modem ------------------------------------------------
+
+async function tAttachTtyStdin() {
+  // dockerode's test: wc -c on a terminal, 1000 bytes and a newline, then ^D
+  const c = await create('', { Cmd: ['wc', '-c'], Tty: true, OpenStdin: true, AttachStdin: true, AttachStdout: true, AttachStderr: true });
+  const s = await c.attach({ stream: true, stdin: true, stdout: true, stderr: true });
+  const outP = streamToBuffer(s);
+  await c.start();
+  s.write('x'.repeat(1000) + '\n\x04');
+  eq((await c.wait()).StatusCode, 0, 'exit');
+  const out = (await outP).toString();
+  ok(/1001\r\n$/.test(out), `wc said ${JSON.stringify(out.slice(-20))}, want it to end in 1001\\r\\n`);
+  await c.remove();
+}
+
+async function tAttachStdin() {
+  // no terminal: a shell reads its commands from the attached stdin
+  const c = await create('', { Cmd: ['sh'], OpenStdin: true, StdinOnce: true });
+  const s = await c.attach({ stream: true, stdin: true, stdout: true, stderr: true });
+  const outP = streamToBuffer(s);
+  await c.start();
+  s.write(`printf '%s' ${'y'.repeat(5000)} | wc -c; echo to-err >&2; exit 4\n`);
+  eq((await c.wait()).StatusCode, 4, 'exit');
+  const d = demux(await outP);
+  eq([d.out.trim(), d.err], ['5000', 'to-err\n'], 'demuxed output');
+  await c.remove();
+}
+
+async function tAttachHijack() {
+  const c = await create('', { Cmd: ['sh'], OpenStdin: true, StdinOnce: true });
+  const s = await c.attach({ stream: true, hijack: true, stdin: true, stdout: true, stderr: true });
+  ok(s instanceof net.Socket, 'a hijacked attach gives the raw socket');
+  const outP = streamToBuffer(s);
+  await c.start();
+  s.write('echo via-hijack; exit\n');
+  eq((await c.wait()).StatusCode, 0, 'exit');
+  eq(frames(await outP, 'hijacked attach'), [[1, 'via-hijack\n']], 'frames');
+  await c.remove();
+}
+
+async function tDemuxStream() {
+  const c = await create('echo o1; echo e1 >&2; echo o2');
+  const s = await c.attach({ stream: true, stdout: true, stderr: true });
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const chunks = { out: [], err: [] };
+  out.on('data', (d) => chunks.out.push(d));
+  err.on('data', (d) => chunks.err.push(d));
+  docker.modem.demuxStream(s, out, err);
+  const ended = new Promise((r) => s.on('end', r));
+  await c.start();
+  await c.wait();
+  await H.withTimeout(ended, 5000, 'the attach stream ends with the container');
+  eq([Buffer.concat(chunks.out).toString(), Buffer.concat(chunks.err).toString()], ['o1\no2\n', 'e1\n'], 'demuxStream');
+  await c.remove();
+}
+
+let boxC = null;
+async function box() {
+  if (!boxC) boxC = await running('sleep 300', { name: P + '-box' });
+  return boxC;
+}
+
+async function tExecHijackCat() {
+  const c = await box();
+  const ex = await c.exec({ Cmd: ['cat'], AttachStdin: true, AttachStdout: true });
+  const s = await ex.start({ hijack: true, stdin: true });
+  ok(s instanceof net.Socket, 'a hijacked exec start gives the raw socket');
+  const sample = 'echo\nall\nof\nme\n';
+  const outP = streamToBuffer(s);
+  s.end(sample);
+  const got = frames(await outP, 'exec output');
+  ok(got.length > 0 && got.every(([k]) => k === 1), `stdout frames only: ${JSON.stringify(got)}`);
+  eq(got.map(([, t]) => t).join(''), sample, 'cat gave back stdin');
+}
+
+async function tExecInspect() {
+  const c = await box();
+  const ex = await c.exec({ Cmd: ['sh', '-c', 'echo $E; exit 2'], Env: ['E=e1'], User: '1000:1000', WorkingDir: '/tmp', AttachStdout: true });
+  const before = await ex.inspect();
+  eq([before.Running, before.ExitCode, before.Pid, before.ContainerID, before.OpenStdin, before.OpenStdout],
+    [false, null, 0, c.id, false, true], 'before start');
+  eq(before.ProcessConfig, { tty: false, entrypoint: 'sh', arguments: ['-c', 'echo $E; exit 2'], privileged: false, user: '1000:1000' }, 'ProcessConfig');
+  eq(demux(await streamToBuffer(await ex.start({}))).out, 'e1\n', 'output');
+  const after = await until(async () => { const i = await ex.inspect(); return i.Running ? null : i; }, 'exec end');
+  eq(after.ExitCode, 2, 'exit code');
+  await expectStatus(docker.getExec('0123456789abcdef').inspect(), 404, 'a missing exec');
+}
+
+async function tExecResize() {
+  const c = await box();
+  const ex = await c.exec({ Cmd: ['sh', '-c', 'sleep 1; stty size'], AttachStdout: true, Tty: true });
+  const s = await ex.start({ hijack: true, stdin: false, Tty: true });
+  const outP = streamToBuffer(s);
+  await sleep(200);
+  await ex.resize({ h: 33, w: 101 });
+  eq((await outP).toString().trim(), '33 101', 'stty size after the resize');
+}
+
+async function tContainerResize() {
+  const c = await running('sleep 300', { Tty: true, OpenStdin: true });
+  await c.resize({ h: 40, w: 120 });
+  const r = await execOut(c, ['sh', '-c', 'stty size < /proc/1/fd/0']);
+  eq(r.out.trim(), '40 120', 'the container terminal\'s size');
+  await c.kill();
+  await c.wait();
+  const e = await expectStatus(c.resize({ h: 10, w: 10 }), 409, 'resize a stopped container');
+  has(e.json && e.json.message, 'is not running', 'message');
+  await c.remove();
+}
+
+// ---- containers ------------------------------------------------------------------------
+
+async function tInspectSize() {
+  const c = await running('echo grown > /grown.txt; sleep 300');
+  await sleep(300);
+  const plain = await c.inspect();
+  ok(!('SizeRw' in plain) && !('SizeRootFs' in plain), 'no sizes without size=1');
+  const sized = await c.inspect({ size: true });
+  ok(typeof sized.SizeRw === 'number' && sized.SizeRw > 0, `SizeRw ${sized.SizeRw}`);
+  ok(typeof sized.SizeRootFs === 'number' && sized.SizeRootFs > sized.SizeRw, `SizeRootFs ${sized.SizeRootFs}`);
+  const ls = await docker.listContainers({ size: true, filters: { id: [c.id] } });
+  eq(ls.length, 1, 'listed by id');
+  ok(ls[0].SizeRw > 0 && ls[0].SizeRootFs > 0, `list sizes ${ls[0].SizeRw}/${ls[0].SizeRootFs}`);
+  await c.remove({ force: true });
+}
+
+async function tListFilters() {
+  const a = await create('true', { name: P + '-fa', Labels: { ...LABELS, role: 'a' } });
+  const b = await running('sleep 300', { name: P + '-fb', Labels: { ...LABELS, role: 'b' } });
+  const names = (l) => l.map((x) => x.Names[0].slice(1)).sort();
+  // filters as an object (docker-modem JSON-encodes it)...
+  eq(names(await docker.listContainers({ all: true, filters: { label: [LBL, 'role=a'] } })), [P + '-fa'], 'label and label=value');
+  // ...as a JSON string, and in the old map form
+  eq(names(await docker.listContainers({ all: true, filters: JSON.stringify({ status: ['created'], label: [LBL] }) })), [P + '-fa'], 'status (string filters)');
+  eq(names(await docker.listContainers({ all: true, filters: { label: { [LBL]: true, 'role=b': true }, status: { running: true } } })), [P + '-fb'], 'map form');
+  eq(names(await docker.listContainers({ all: true, filters: { label: [LBL], name: [P + '-f[ab]$'] } })), [P + '-fa', P + '-fb'], 'name regexp');
+  eq(names(await docker.listContainers({ all: true, filters: { label: [LBL, 'role'], id: [a.id.slice(0, 12)] } })), [P + '-fa'], 'id prefix');
+  eq(names(await docker.listContainers({ all: true, filters: { label: [LBL, 'role'], since: [a.id] } })), [P + '-fb'], 'since');
+  eq(names(await docker.listContainers({ all: true, filters: { label: [LBL, 'role'], before: [P + '-fb'] } })), [P + '-fa'], 'before');
+  eq(names(await docker.listContainers({ all: true, filters: { label: [LBL, 'role'], ancestor: [IMAGE] } })), [P + '-fa', P + '-fb'], 'ancestor');
+  eq(names(await docker.listContainers({ all: true, limit: 1, filters: { label: [LBL, 'role'] } })), [P + '-fb'], 'limit (newest first)');
+  eq(names(await docker.listContainers({ filters: { label: [LBL], name: [P + '-f'] } })), [P + '-fb'], 'running only without all');
+  await expectStatus(docker.listContainers({ filters: { nosuchfilter: ['x'] } }), 400, 'an unknown filter');
+  await a.remove();
+  await b.remove({ force: true });
+}
+
+async function tUpdate() {
+  const c = await running('sleep 300');
+  const r = await c.update({ CpuShares: 512, RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 3 } });
+  ok(Array.isArray(r.Warnings) || r.Warnings === null, `Warnings ${JSON.stringify(r)}`);
+  const hc = (await c.inspect()).HostConfig;
+  eq([hc.CpuShares, hc.RestartPolicy], [512, { Name: 'on-failure', MaximumRetryCount: 3 }], 'updated');
+  await c.remove({ force: true });
+}
+
+async function tExport() {
+  const c = await create('true');
+  const ents = untar(await streamToBuffer(await c.export()));
+  const names = ents.map((e) => e.name);
+  for (const n of ['.dockerenv', 'etc/hostname', 'bin', 'tmp']) has(names, n, 'exported entries');
+  await c.remove();
+}
+
+async function tChanges() {
+  const c = await create('echo x > /foo.txt; mkdir -p /d/e; echo y > /tmp/t; rm /bin/ls');
+  await c.start();
+  await c.wait();
+  const ch = await c.changes();
+  const got = Object.fromEntries(ch.map((x) => [x.Path, x.Kind]));
+  for (const [p, k] of [['/foo.txt', 1], ['/d', 1], ['/d/e', 1], ['/tmp', 0], ['/tmp/t', 1], ['/bin', 0], ['/bin/ls', 2]]) {
+    eq([p, got[p]], [p, k], 'change kind');
+  }
+  await c.remove();
+  const fresh = await create('true');
+  // dockerd answers null, which dockerode hands over undecoded
+  const none = await fresh.changes();
+  eq(Buffer.isBuffer(none) ? JSON.parse(none.toString()) : none, null, 'a fresh container\'s changes');
+  await fresh.remove();
+}
+
+async function tTopPsArgs() {
+  const c = await running('sleep 300');
+  const t = await c.top({ ps_args: '-o pid,comm' });
+  eq(t.Titles, ['PID', 'COMMAND'], 'titles of ps -o pid,comm');
+  ok(t.Processes.some((p) => p[1] === 'sleep'), `processes ${JSON.stringify(t.Processes)}`);
+  const e = await expectStatus(c.top({ ps_args: '--no-such-option' }), 500, 'a bad ps option');
+  has(e.json && e.json.message, 'ps', 'message');
+  await c.kill();
+  await c.wait();
+  await expectStatus(c.top(), 409, 'top of a stopped container');
+  await c.remove();
+}
+
+async function tStats() {
+  const c = await running('sleep 300');
+  const s = await c.stats({ stream: true });
+  const text = await readUntil(s, /\n[^\n]*\n/, 10000, 'two stats lines');
+  s.destroy();
+  const [first, second] = text.split('\n').slice(0, 2).map((l) => JSON.parse(l));
+  for (const st of [first, second]) ok(st.cpu_stats && st.memory_stats && st.read && st.id === c.id, `stats ${JSON.stringify(st).slice(0, 200)}`);
+  ok(second.precpu_stats.system_cpu_usage > 0, 'the second sample carries the first as precpu_stats');
+  ok(Date.parse(second.read) - Date.parse(first.read) >= 900, `one second apart: ${first.read} ${second.read}`);
+  const one = await c.stats({ stream: false, 'one-shot': true });
+  ok(one.cpu_stats && !one.precpu_stats.system_cpu_usage, `one-shot has no precpu sample: ${JSON.stringify(one.precpu_stats)}`);
+  eq(one.name, (await c.inspect()).Name, 'name');
+  await c.kill();
+  await c.wait();
+  const stopped = await c.stats({ stream: false });
+  eq([stopped.memory_stats, stopped.cpu_stats.system_cpu_usage || 0], [{}, 0], 'a stopped container\'s stats are empty');
+  await c.remove();
+}
+
+async function tCommit() {
+  const c = await running('echo kept > /kept.txt; sleep 300');
+  await sleep(300);
+  const r = await c.commit({
+    repo: P + '-commit', tag: 'v1', comment: 'committed by the suite', author: 'suite <s@example.com>', pause: true,
+    changes: ['ENV CX=1', 'LABEL dockwire.peers=' + P, 'CMD ["cat", "/kept.txt"]', 'WORKDIR /tmp'],
+  });
+  ok(/^sha256:[0-9a-f]{64}$/.test(r.Id), `commit answer ${JSON.stringify(r)}`);
+  const info = await docker.getImage(P + '-commit:v1').inspect();
+  eq([info.Id, info.Comment, info.Author, info.Container], [r.Id, 'committed by the suite', 'suite <s@example.com>', c.id], 'image metadata');
+  has(info.Config.Env, 'CX=1', 'env');
+  eq([info.Config.Cmd, info.Config.WorkingDir, info.Config.Labels['dockwire.peers']], [['cat', '/kept.txt'], '/tmp', P], 'config changes');
+  eq((await c.inspect()).State.Status, 'running', 'running again after the pause');
+  const out = new PassThrough();
+  const outP = streamToBuffer(out);
+  const [data, run] = await docker.run(P + '-commit:v1', [], [out, new PassThrough()], { Labels: LABELS, Tty: false });
+  eq([data.StatusCode, (await outP).toString()], [0, 'kept\n'], 'the committed file');
+  await run.remove();
+  await expectStatus(c.commit({ repo: P + '-commit', changes: ['NOSUCH x'] }), 400, 'an unknown instruction in changes');
+  await c.remove({ force: true });
+}
+
+async function tLogsWindow() {
+  const c = await create('for i in 1 2 3 4; do echo l$i; sleep 0.4; done');
+  await c.start();
+  await c.wait();
+  const lines = demux(await c.logs({ stdout: true, timestamps: true })).out.trim().split('\n');
+  eq(lines.map((l) => l.split(' ')[1]), ['l1', 'l2', 'l3', 'l4'], 'timestamped lines');
+  const unix = (l) => { const t = l.split(' ')[0]; return (Date.parse(t.replace(/\.(\d{3})\d*Z$/, '.$1Z')) / 1000).toFixed(3); };
+  const after1 = (Number(unix(lines[1])) - 0.05).toFixed(3);
+  eq(demux(await c.logs({ stdout: true, since: after1 })).out, 'l2\nl3\nl4\n', 'since (fractional)');
+  const before3 = (Number(unix(lines[2])) - 0.05).toFixed(3);
+  eq(demux(await c.logs({ stdout: true, until: before3 })).out, 'l1\nl2\n', 'until (fractional)');
+  eq(demux(await c.logs({ stdout: true, since: after1, until: before3 })).out, 'l2\n', 'since and until');
+  eq(demux(await c.logs({ stdout: true, tail: 2 })).out, 'l3\nl4\n', 'tail 2');
+  eq(demux(await c.logs({ stdout: true, tail: 'all' })).out, 'l1\nl2\nl3\nl4\n', 'tail all');
+  eq(demux(await c.logs({ stdout: true, since: START + 3600 })).out, '', 'since in the future');
+  const bad = await expectStatus(c.logs({ stdout: true, since: 'yesterday' }), 500, 'a bad since (dockerd 20.10: 500)');
+  has(bad.message, 'invalid syntax', 'message');
+  await expectStatus(c.logs({}), 400, 'neither stdout nor stderr');
+  await c.remove();
+}
+
+async function tLogsFollowUntil() {
+  const c = await running('while true; do echo tick; sleep 0.2; done');
+  const t0 = Date.now();
+  const s = await c.logs({ follow: true, stdout: true, until: Math.floor(Date.now() / 1000) + 2 });
+  const buf = await H.withTimeout(streamToBuffer(s), 8000, 'a followed stream with until ends at until');
+  ok(Date.now() - t0 >= 900, `ended after ${Date.now() - t0}ms, before until`);
+  ok(demux(buf).out.startsWith('tick\n'), 'followed lines');
+  await c.remove({ force: true });
+}
+
+async function tWaitConditions() {
+  const c = await create('exit 7');
+  eq((await c.wait({ condition: 'not-running' })).StatusCode, 0, 'not-running on a created container');
+  const nextP = c.wait({ condition: 'next-exit' });
+  await sleep(200);
+  await c.start();
+  eq((await nextP).StatusCode, 7, 'next-exit');
+  eq((await c.wait()).StatusCode, 7, 'not-running on an exited one');
+  const removedP = c.wait({ condition: 'removed' });
+  await sleep(200);
+  await c.remove();
+  eq((await removedP).StatusCode, 7, 'removed');
+  await expectStatus(c.wait(), 404, 'wait for a removed container');
+  const d = await create('true');
+  eq((await d.wait({ condition: 'sometime' })).StatusCode, 0, 'an unknown condition is not-running (dockerd 20.10)');
+  await d.remove();
+}
+
+async function tArchiveEdges() {
+  const c = await running('mkdir -p /srv/dst; ln -s /srv/dst /srv/link; sleep 300');
+  await sleep(200);
+  await c.putArchive(tarOf({ 'sub/': '', 'sub/a.txt': 'a\n', 'rel': { link: 'sub/a.txt' } }), { path: '/srv/dst' });
+  // through a symlink to a directory: the files land in its target
+  await c.putArchive(tarOf({ 'via.txt': 'via\n' }), { path: '/srv/link' });
+  eq((await execOut(c, ['cat', '/srv/dst/sub/a.txt', '/srv/dst/rel', '/srv/dst/via.txt'])).out, 'a\na\nvia\n', 'extracted');
+  const stat = async (p) => {
+    const r = await c.infoArchive({ path: p });
+    return JSON.parse(Buffer.from(r.headers['x-docker-container-path-stat'], 'base64').toString());
+  };
+  const ls = await stat('/srv/link');
+  eq([ls.name, ls.linkTarget, (ls.mode & 0x8000000) !== 0], ['link', '/srv/dst', true], 'stat of a symlink (ModeSymlink)');
+  const ds = await stat('/srv/dst/');
+  eq([ds.name, (ds.mode & 0x80000000) !== 0], ['dst', true], 'stat of a directory (ModeDir)');
+  // a directory's archive is named by its base; with /. its content only
+  const withDir = untar(await streamToBuffer(await c.getArchive({ path: '/srv/dst' }))).map((e) => e.name).sort();
+  eq(withDir, ['dst', 'dst/rel', 'dst/sub', 'dst/sub/a.txt', 'dst/via.txt'], 'archive of a directory');
+  const content = untar(await streamToBuffer(await c.getArchive({ path: '/srv/dst/.' }))).map((e) => e.name).sort();
+  eq(content.map((n) => n.replace(/^\.\//, '')).filter((n) => n !== '.' && n !== ''), ['rel', 'sub', 'sub/a.txt', 'via.txt'], 'archive of dir/.');
+  const link = untar(await streamToBuffer(await c.getArchive({ path: '/srv/dst/rel' })));
+  eq([link[0].name, link[0].type, link[0].link], ['rel', '2', 'sub/a.txt'], 'a symlink is archived as a link');
+  const onFile = await expectStatus(c.putArchive(tarOf({ 'x': 'x' }), { path: '/srv/dst/sub/a.txt' }), 500, 'extract onto a file (dockerd 20.10: 500)');
+  has(onFile.message, 'extraction point is not a directory', 'message');
+  await expectStatus(c.putArchive(tarOf({ 'x': 'x' }), { path: '/nonexistent/dir' }), 404, 'extract into a missing directory');
+  const ro = await running('sleep 300', { HostConfig: { ReadonlyRootfs: true } });
+  const roErr = await expectStatus(ro.putArchive(tarOf({ 'x': 'x' }), { path: '/tmp' }), 500, 'extract into a read-only rootfs (dockerd 20.10: 500)');
+  has(roErr.message, 'container rootfs is marked read-only', 'message');
+  await ro.remove({ force: true });
+  await c.remove({ force: true });
+}
+
+async function tCheckpoint() {
+  const c = await running('sleep 300');
+  let e = null;
+  try { await c.listCheckpoint(); } catch (err) { e = err; }
+  ok(e && e.statusCode >= 400, `listing checkpoints without experimental: ${e ? e.statusCode : 'no error'}`);
+  let e2 = null;
+  try { await c.createCheckpoint({ CheckpointID: 'cp1' }); } catch (err) { e2 = err; }
+  ok(e2 && e2.statusCode === e.statusCode, `creating one: ${e2 ? e2.statusCode : 'no error'}, want ${e.statusCode}`);
+  await c.remove({ force: true });
+}
+
+// ---- events ----------------------------------------------------------------------------
+
+async function tEventsStream() {
+  // dockerd flushes the headers before it subscribes: `since` replays what falls in between
+  const s = await docker.getEvents({ since: Math.floor(Date.now() / 1000), filters: { label: [LBL], type: ['container'] } });
+  const seen = [];
+  let rest = '';
+  s.on('data', (d) => {
+    rest += d.toString();
+    let i;
+    while ((i = rest.indexOf('\n')) >= 0) {
+      const e = JSON.parse(rest.slice(0, i));
+      rest = rest.slice(i + 1);
+      if (e.Actor.Attributes.name === P + '-ev') seen.push(e);
+    }
+  });
+  const c = await create('true', { name: P + '-ev' });
+  await c.start();
+  await c.wait();
+  await c.remove();
+  await until(async () => seen.some((e) => e.Action === 'destroy'), 'destroy event', 50, 100);
+  s.destroy();
+  eq(seen.map((e) => e.Action), ['create', 'attach', 'start', 'die', 'destroy'].filter((a) => a !== 'attach' || seen.some((e) => e.Action === 'attach')), 'actions in order');
+  const cr = seen[0];
+  eq([cr.Type, cr.status, cr.id, cr.from, cr.Actor.ID, cr.Actor.Attributes.name, cr.Actor.Attributes.image, cr.scope],
+    ['container', 'create', c.id, IMAGE, c.id, P + '-ev', IMAGE, 'local'], 'create event');
+  ok(typeof cr.time === 'number' && typeof cr.timeNano === 'number' && Math.floor(cr.timeNano / 1e9) === cr.time, 'time and timeNano');
+  eq(seen.find((e) => e.Action === 'die').Actor.Attributes.exitCode, '0', 'die exitCode');
+}
+
+// ---- images ----------------------------------------------------------------------------
+
+async function tImageHistoryTag() {
+  const c = await create('true');
+  await c.commit({ repo: P + '-hist', tag: 'a', comment: 'layer comment', changes: ['LABEL dockwire.peers=' + P] });
+  await c.remove();
+  const img = docker.getImage(P + '-hist:a');
+  const h = await img.history();
+  const id = (await img.inspect()).Id;
+  eq([h[0].Id, h[0].Comment, h[0].Tags], [id, 'layer comment', [P + '-hist:a']], 'newest history entry');
+  ok(h.length >= 2 && h.every((x) => typeof x.Created === 'number' && typeof x.Size === 'number' && 'CreatedBy' in x), 'history entries');
+  await img.tag({ repo: P + '-hist', tag: 'b' });
+  await img.tag({ repo: P + '-hist2' });
+  eq((await img.inspect()).RepoTags.sort(), [P + '-hist2:latest', P + '-hist:a', P + '-hist:b'], 'tags');
+  const e = await expectStatus(docker.getImage(id).remove(), 409, 'remove by id with several tags');
+  has(e.json && e.json.message, 'must be forced', 'message');
+  eq(await docker.getImage(P + '-hist:b').remove(), [{ Untagged: P + '-hist:b' }], 'untag one of several');
+  const bad = await expectStatus(img.tag({ repo: 'Bad_Name' }), 500, 'tag with an invalid name (dockerd 20.10: 500)');
+  has(bad.message, 'repository name must be lowercase', 'message');
+}
+
+async function tImageGetSeveral() {
+  const ids = {};
+  for (const t of [IMAGE, P + '-hist:a']) ids[t] = (await docker.getImage(t).inspect()).Id;
+  const tar = untar(await streamToBuffer(await docker.getImages({ names: [IMAGE, P + '-hist:a'] })));
+  const man = JSON.parse(tar.find((e) => e.name === 'manifest.json').data.toString());
+  eq(man.map((m) => (m.RepoTags || []).join(',')).sort(), [IMAGE, P + '-hist:a'].sort(), 'manifest entries');
+  for (const m of man) ok(m.Config && m.Layers.length, 'config and layers');
+  const repos = JSON.parse(tar.find((e) => e.name === 'repositories').data.toString());
+  ok(repos[P + '-hist'] && repos[P + '-hist'].a, `repositories ${JSON.stringify(repos)}`);
+  const e = await expectStatus(docker.getImages({ names: [IMAGE, P + '-nosuch:x'] }).then(streamToBuffer), 404, 'one missing name');
+  has(e.message, 'reference does not exist', 'message');
+}
+
+async function tImagePrune() {
+  const c = await create('true');
+  const opts = { repo: P + '-dangle', tag: 'x', changes: ['LABEL dockwire.peers=' + P] };
+  const first = (await c.commit({ ...opts, comment: 'one' })).Id;
+  await c.commit({ ...opts, comment: 'two' });
+  await c.remove();
+  const dangling = await docker.listImages({ filters: { dangling: ['true'], label: [LBL] } });
+  eq(dangling.map((i) => [i.Id, i.RepoTags]), [[first, ['<none>:<none>']]], 'the re-tagged one is dangling');
+  const pr = await docker.pruneImages({ filters: { dangling: ['true'], label: [LBL] } });
+  eq((pr.ImagesDeleted || []).map((x) => x.Deleted || x.Untagged).filter(Boolean), [first], 'pruned');
+  ok(typeof pr.SpaceReclaimed === 'number', 'SpaceReclaimed');
+}
+
+async function tPushAuth() {
+  if (!REG) throw new Skip('PEERS_REGISTRY not set');
+  const ref = `${REG}/${P}/push`;
+  await docker.getImage(IMAGE).tag({ repo: ref, tag: 'v1' });
+  const img = docker.getImage(ref + ':v1');
+  const denied = await progressError(img.push({ authconfig: { username: 'nobody', password: 'wrong', serveraddress: REG } }));
+  ok(denied && /unauthorized|authentication required|no basic auth credentials/.test(denied), `push with bad credentials: ${denied}`);
+  const progress = [];
+  const msgs = await followProgress(await img.push({ authconfig: REG_AUTH }), (m) => progress.push(m));
+  eq(progress.length, msgs.length, 'onProgress saw each message');
+  const fin = msgs.find((m) => m.aux && m.aux.Digest);
+  ok(fin && fin.aux.Tag === 'v1' && /^sha256:/.test(fin.aux.Digest) && fin.aux.Size > 0, `no aux {Tag, Digest, Size}: ${JSON.stringify(msgs.slice(-2))}`);
+  has(msgs[0].status, `The push refers to repository [${ref}]`, 'first message');
+  const dist = await docker.getImage(ref + ':v1').distribution({ authconfig: REG_AUTH });
+  eq(dist.Descriptor.digest, fin.aux.Digest, 'distribution digest');
+  const id = (await img.inspect()).Id;
+  await img.remove();
+  const pulled = await followProgress(await docker.pull(ref + ':v1', { authconfig: REG_AUTH }));
+  has(pulled[pulled.length - 1].status, 'Status: Downloaded newer image for ' + ref + ':v1', 'pull status');
+  eq((await img.inspect()).Id, id, 'pulled back');
+  has((await img.inspect()).RepoDigests, `${ref}@${fin.aux.Digest}`, 'repo digest');
+  await img.remove();
+}
+
+// ---- networks and volumes --------------------------------------------------------------
+
+async function tNetworkConnect() {
+  const prefix = SUBNET.split('.').slice(0, 3).join('.');
+  const n = await docker.createNetwork({ Name: P + '-net', Labels: LABELS, IPAM: { Config: [{ Subnet: SUBNET }] } });
+  const c = await running('sleep 300', { name: P + '-netc' });
+  await n.connect({ Container: c.id, EndpointConfig: { IPAMConfig: { IPv4Address: prefix + '.77' }, Aliases: ['al'] } });
+  const ep = (await c.inspect()).NetworkSettings.Networks[P + '-net'];
+  eq([ep.IPAddress, ep.IPAMConfig.IPv4Address, ep.NetworkID], [prefix + '.77', prefix + '.77', n.id], 'static address');
+  eq((await n.inspect()).Containers[c.id].IPv4Address, prefix + '.77/24', 'network inspect');
+  const again = await expectStatus(n.connect({ Container: c.id }), 403, 'connect twice');
+  has(again.json && again.json.message, 'already exists', 'message');
+  const taken = await running('sleep 300');
+  const e = await expectStatus(n.connect({ Container: taken.id, EndpointConfig: { IPAMConfig: { IPv4Address: prefix + '.77' } } }), 403, 'an address in use');
+  has(e.json && e.json.message, 'Address already in use', 'message');
+  await n.disconnect({ Container: c.id, Force: true });
+  const notConn = await expectStatus(n.disconnect({ Container: c.id }), 500, 'disconnect what is not connected (dockerd 20.10: 500)');
+  has(notConn.message, 'is not connected to network', 'message');
+  await n.connect({ Container: c.id });
+  const inUse = await expectStatus(n.remove(), 403, 'remove a network in use');
+  has(inUse.json && inUse.json.message, 'active endpoints', 'message');
+  await c.remove({ force: true });
+  await taken.remove({ force: true });
+  await n.remove();
+}
+
+async function tVolumePruneFilters() {
+  const mk = (name, extra) => docker.createVolume({ Name: P + '-' + name, Labels: { ...LABELS, ...extra } });
+  await mk('pa', { k: '1' });
+  await mk('pb', { k: '2' });
+  await mk('pc', {});
+  const ver = (await docker.version()).ApiVersion.split('.').map(Number);
+  const all = ver[0] > 1 || ver[1] >= 42 ? { all: ['true'] } : {};
+  const names = (r) => (r.VolumesDeleted || []).slice().sort();
+  eq(names(await docker.pruneVolumes({ filters: { ...all, label: [LBL, 'k=1'] } })), [P + '-pa'], 'label=value');
+  eq(names(await docker.pruneVolumes({ filters: { ...all, label: [LBL], 'label!': ['k'] } })), [P + '-pc'], 'label! key');
+  const used = await create('true', { HostConfig: { Binds: [P + '-pb:/v'] } });
+  eq(names(await docker.pruneVolumes({ filters: { ...all, label: [LBL] } })), [], 'a volume in use is kept');
+  await used.remove();
+  const vs = await docker.listVolumes({ filters: { label: [LBL], dangling: ['true'] } });
+  eq((vs.Volumes || []).map((v) => v.Name), [P + '-pb'], 'dangling');
+  await expectStatus(docker.pruneVolumes({ filters: { until: ['1h'] } }), 400, 'until is not a volume prune filter');
+}
+
+async function tSystemDf() {
+  const df = await docker.df();
+  ok(typeof df.LayersSize === 'number', 'LayersSize');
+  for (const k of ['Images', 'Containers', 'Volumes']) ok(Array.isArray(df[k]), `${k} is a list: ${JSON.stringify(df[k])}`);
+  ok('BuildCache' in df && (df.BuildCache === null || Array.isArray(df.BuildCache)), `BuildCache: ${JSON.stringify(df.BuildCache)}`);
+  const im = df.Images.find((i) => (i.RepoTags || []).includes(IMAGE));
+  ok(im && im.Size > 0 && typeof im.SharedSize === 'number' && typeof im.Containers === 'number', `df image ${JSON.stringify(im)}`);
+}
+
+async function tPlugins() {
+  ok(Array.isArray(await docker.listPlugins()), 'listPlugins gives a list');
+  await expectStatus(docker.getPlugin(P + '-nosuch:latest').inspect(), 404, 'a missing plugin');
+}
+
+// ---- swarm -----------------------------------------------------------------------------
+
+function needSwarm() {
+  if (!swarm.joined) throw new Fail('no swarm (swarm.init_inspect_update failed)');
+}
+
+async function tSwarm() {
+  if ((await docker.info()).Swarm.LocalNodeState !== 'inactive') throw new Fail('the daemon is already in a swarm: run alone');
+  await expectStatus(docker.swarmInspect(), 503, 'inspect before init');
+  const nodeId = await docker.swarmInit({ ListenAddr: `127.0.0.1:${await H.freePort()}`, AdvertiseAddr: '127.0.0.1', DefaultAddrPool: [SWARM_POOL], SubnetSize: 24, Spec: { Labels: LABELS } });
+  swarm.inited = swarm.joined = true;
+  ok(typeof nodeId === 'string' && nodeId.length >= 20, `init gave ${JSON.stringify(nodeId)}`);
+  await expectStatus(docker.swarmInit({ ListenAddr: '127.0.0.1:2377', AdvertiseAddr: '127.0.0.1' }), 503, 'init twice');
+  const sw = await docker.swarmInspect();
+  ok(/^SWMTKN-1-/.test(sw.JoinTokens.Worker) && /^SWMTKN-1-/.test(sw.JoinTokens.Manager), 'join tokens');
+  eq([sw.Spec.Labels, sw.DefaultAddrPool, sw.SubnetSize], [LABELS, [SWARM_POOL], 24], 'spec');
+  const info = await docker.info();
+  eq([info.Swarm.LocalNodeState, info.Swarm.NodeID, info.Swarm.ControlAvailable], ['active', nodeId, true], 'info.Swarm');
+  await docker.swarmUpdate({ ...sw.Spec, version: sw.Version.Index, rotateWorkerToken: true, Labels: { ...LABELS, updated: 'yes' } });
+  const sw2 = await docker.swarmInspect();
+  ok(sw2.JoinTokens.Worker !== sw.JoinTokens.Worker && sw2.JoinTokens.Manager === sw.JoinTokens.Manager, 'only the worker token rotated');
+  eq(sw2.Spec.Labels.updated, 'yes', 'spec updated');
+  ok(sw2.Version.Index > sw.Version.Index, 'version bumped');
+  const stale = await expectStatus(docker.swarmUpdate({ ...sw.Spec, version: sw.Version.Index }), 500, 'update with a stale version');
+  has(stale.json && stale.json.message, 'update out of sequence', 'message');
+  const leave = await expectStatus(docker.swarmLeave(), 503, 'a manager leaves without force');
+  has(leave.json && leave.json.message, 'force', 'message');
+}
+
+async function tNodes() {
+  needSwarm();
+  const ls = await docker.listNodes();
+  eq(ls.length, 1, 'one node');
+  const node = docker.getNode(ls[0].ID);
+  const n = await node.inspect();
+  eq([n.Spec.Role, n.Spec.Availability, n.Status.State, n.ManagerStatus.Leader, n.ManagerStatus.Reachability], ['manager', 'active', 'ready', true, 'reachable'], 'node');
+  await node.update({ version: n.Version.Index, Role: 'manager', Availability: 'active', Labels: { dwsuite: P } });
+  const n2 = await node.inspect();
+  eq(n2.Spec.Labels, { dwsuite: P }, 'labels');
+  eq((await docker.listNodes({ filters: { 'node.label': ['dwsuite=' + P] } })).map((x) => x.ID), [n.ID], 'filter node.label');
+  eq((await docker.listNodes({ filters: { role: ['worker'] } })).length, 0, 'filter role');
+  await expectStatus(docker.getNode('nosuchnode').inspect(), 404, 'a missing node');
+  await node.update({ version: n2.Version.Index, Role: 'manager', Availability: 'active', Labels: {} });
+}
+
+async function tServices() {
+  needSwarm();
+  const imageId = (await docker.getImage(IMAGE).inspect()).Id;
+  const spec = {
+    Name: P + '-svc', Labels: LABELS,
+    TaskTemplate: { ContainerSpec: { Image: imageId, Command: ['sh', '-c', 'echo svc-says-hi; sleep 300'] }, RestartPolicy: { Condition: 'none' } },
+    Mode: { Replicated: { Replicas: 1 } },
+  };
+  const svc = await docker.createService(spec);
+  const tasks = await until(async () => {
+    const t = await docker.listTasks({ filters: { service: [svc.id], 'desired-state': ['running'] } });
+    return t.length && t[0].Status.State === 'running' ? t : null;
+  }, 'a running task', 100, 200);
+  const task = await docker.getTask(tasks[0].ID).inspect();
+  eq([task.ServiceID, task.Slot, task.DesiredState], [svc.id, 1, 'running'], 'task');
+  ok(task.Status.ContainerStatus && task.Status.ContainerStatus.ContainerID, 'task container');
+  const logs = await until(async () => {
+    const b = await svc.logs({ stdout: true, stderr: true });
+    const text = Buffer.isBuffer(b) ? demux(b).out : String(b);
+    return text.includes('svc-says-hi') ? text : null;
+  }, 'service logs', 25, 200);
+  has(logs, 'svc-says-hi', 'service logs');
+  const info = await svc.inspect();
+  await svc.update({ version: info.Version.Index, ...info.Spec, Labels: { ...LABELS, v: '2' }, Mode: { Replicated: { Replicas: 0 } } });
+  const info2 = await svc.inspect();
+  eq([info2.Spec.Labels.v, info2.Spec.Mode.Replicated.Replicas, info2.PreviousSpec.Mode.Replicated.Replicas], ['2', 0, 1], 'updated');
+  const stale = await expectStatus(svc.update({ version: info.Version.Index, ...info.Spec }), 500, 'update with a stale version');
+  has(stale.json && stale.json.message, 'update out of sequence', 'message');
+  await until(async () => (await docker.listTasks({ filters: { service: [svc.id], 'desired-state': ['running'] } })).length === 0, 'scaled to 0');
+  const dup = await expectStatus(docker.createService(spec), 409, 'a second service of the same name');
+  has(dup.json && dup.json.message, 'already exists', 'message');
+  await svc.remove();
+  await expectStatus(svc.inspect(), 404, 'a removed service');
+}
+
+async function tSecretsConfigs() {
+  needSwarm();
+  const sec = await docker.createSecret({ Name: P + '-sec', Labels: LABELS, Data: Buffer.from('s3cret').toString('base64') });
+  const si = await sec.inspect();
+  eq([si.Spec.Name, 'Data' in si.Spec], [P + '-sec', false], 'a secret\'s data is never shown');
+  await sec.update({ version: si.Version.Index, Name: P + '-sec', Labels: { ...LABELS, x: 'y' }, Data: si.Spec.Data });
+  eq((await sec.inspect()).Spec.Labels.x, 'y', 'secret labels updated');
+  eq((await docker.listSecrets({ filters: { name: [P + '-sec'] } })).map((s) => s.ID), [sec.id], 'list by name');
+  const dupS = await expectStatus(docker.createSecret({ Name: P + '-sec', Data: 'eA==' }), 409, 'a duplicate secret');
+  has(dupS.json && dupS.json.message, 'already exists', 'message');
+  await sec.remove();
+  await expectStatus(sec.inspect(), 404, 'a removed secret');
+
+  const cfg = await docker.createConfig({ Name: P + '-cfg', Labels: LABELS, Data: Buffer.from('key=value\n').toString('base64') });
+  const ci = await cfg.inspect();
+  eq(Buffer.from(ci.Spec.Data, 'base64').toString(), 'key=value\n', 'a config\'s data is shown');
+  const e = await expectStatus(cfg.update({ version: ci.Version.Index, Name: P + '-cfg', Labels: LABELS, Data: Buffer.from('other').toString('base64') }), 400, 'changing a config\'s data');
+  has(e.json && e.json.message, 'only updates to Labels are allowed', 'message');
+  await cfg.update({ version: ci.Version.Index, Name: P + '-cfg', Labels: { ...LABELS, z: '1' }, Data: ci.Spec.Data });
+  eq((await docker.listConfigs({ filters: { label: ['z=1'] } })).map((c) => c.ID), [cfg.id], 'list by label');
+  await cfg.remove();
+  await expectStatus(cfg.inspect(), 404, 'a removed config');
+}
+
+async function tSwarmLeave() {
+  needSwarm();
+  await docker.swarmLeave({ force: true });
+  swarm.joined = false;
+  eq((await docker.info()).Swarm.LocalNodeState, 'inactive', 'left');
+  await expectStatus(docker.swarmLeave({ force: true }), 503, 'leave when not in a swarm');
+  await expectStatus(docker.listServices(), 503, 'services without a swarm');
+}
+
+// ---- cleanup ---------------------------------------------------------------------------
+
+async function cleanup() {
+  const ignore = () => {};
+  if (swarm.joined) {
+    for (const s of await docker.listServices({ filters: { label: [LBL] } }).catch(() => [])) await docker.getService(s.ID).remove().catch(ignore);
+    await docker.swarmLeave({ force: true }).then(() => { swarm.joined = false; }, ignore);
+  }
+  for (const c of await docker.listContainers({ all: true, filters: { label: [LBL] } })) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignore);
+  for (const i of await docker.listImages()) {
+    for (const t of i.RepoTags || []) if (t.startsWith(P) || (REG && t.startsWith(`${REG}/${P}/`))) await docker.getImage(t).remove({ force: true }).catch(ignore);
+  }
+  for (const i of await docker.listImages({ filters: { label: [LBL] } })) await docker.getImage(i.Id).remove({ force: true }).catch(ignore);
+  for (const n of await docker.listNetworks({ filters: { label: [LBL] } })) await docker.getNetwork(n.Id).remove().catch(ignore);
+  for (const v of (await docker.listVolumes({ filters: { label: [LBL] } })).Volumes || []) await docker.getVolume(v.Name).remove({ force: true }).catch(ignore);
+}
+
+async function tCleanup() {
+  await cleanup();
+  const left = [];
+  for (const c of await docker.listContainers({ all: true, filters: { label: [LBL] } })) left.push(c.Names[0]);
+  for (const i of await docker.listImages()) for (const t of i.RepoTags || []) if (t.startsWith(P)) left.push(t);
+  for (const i of await docker.listImages({ filters: { label: [LBL] } })) left.push(i.Id);
+  for (const n of await docker.listNetworks({ filters: { label: [LBL] } })) left.push(n.Name);
+  for (const v of (await docker.listVolumes({ filters: { label: [LBL] } })).Volumes || []) left.push(v.Name);
+  if (swarm.inited && (await docker.info()).Swarm.LocalNodeState !== 'inactive') left.push('the swarm (still a member)');
+  if (left.length) throw new Fail(`left behind: ${left.join(' ')}`);
+}
+
+async function main() {
+  const dv = require('dockerode/package.json').version;
+  const mv = require('docker-modem/package.json').version;
+  console.log(`# dockerode ${dv}, docker-modem ${mv}, DOCKER_HOST=${process.env.DOCKER_HOST || '(default)'}, image ${IMAGE}, prefix ${P}`);
+  const checks = [
+    ['attach.tty_stdin_wc', tAttachTtyStdin],
+    ['attach.stdin_shell', tAttachStdin, 15000],
+    ['attach.hijack_stdin', tAttachHijack, 15000],
+    ['attach.demux_stream', tDemuxStream],
+    ['exec.hijack_cat_frames', tExecHijackCat],
+    ['exec.inspect_fields', tExecInspect],
+    ['exec.resize', tExecResize],
+    ['container.resize', tContainerResize],
+    ['container.inspect_size', tInspectSize],
+    ['containers.list_filters', tListFilters],
+    ['container.update', tUpdate],
+    ['container.export', tExport],
+    ['container.changes', tChanges],
+    ['container.top_ps_args', tTopPsArgs],
+    ['container.stats_stream_oneshot', tStats],
+    ['container.commit_changes', tCommit],
+    ['logs.since_until_tail', tLogsWindow],
+    ['logs.follow_until', tLogsFollowUntil],
+    ['wait.conditions', tWaitConditions],
+    ['archive.edges', tArchiveEdges],
+    ['checkpoint.refused', tCheckpoint],
+    ['events.stream', tEventsStream],
+    ['image.history_tag_untag', tImageHistoryTag],
+    ['image.get_several', tImageGetSeveral],
+    ['image.prune_dangling', tImagePrune],
+    ['image.push_pull_auth', tPushAuth],
+    ['network.connect_static_ip', tNetworkConnect],
+    ['volume.prune_filters', tVolumePruneFilters],
+    ['system.df', tSystemDf],
+    ['plugins.list_missing', tPlugins],
+    ['swarm.init_inspect_update', tSwarm],
+    ['nodes.list_inspect_update', tNodes],
+    ['services.create_tasks_logs_update', tServices],
+    ['secrets_configs.crud', tSecretsConfigs],
+    ['swarm.leave', tSwarmLeave],
+  ];
+  try {
+    for (const [name, fn, ms] of checks) await check(name, fn, ms);
+  } finally {
+    if (boxC) await boxC.remove({ force: true }).catch(() => {});
+    await check('cleanup', tCleanup);
+  }
+  console.log(`# elapsed ${Math.round(Date.now() / 1000 - START)}s`);
+  process.exit(H.summary());
+}
+
+main().catch((e) => {
+  console.log(`FAIL main: ${e.stack || e}`);
+  console.log(`${H.results.pass} passed, ${H.results.fail + 1} failed`);
+  process.exit(1);
+});
