@@ -53,6 +53,7 @@ type container struct {
 	proc        proc
 	stdin       *stdinPipe    // the run's stdin without a TTY (OpenStdin)
 	term        *terminal     // the run's terminal with a TTY
+	termSize    termSize      // its window size (resize)
 	exited      chan struct{} // closed when the current run ends; replaced by start
 	health      *healthState  // State.Health; nil without a healthcheck
 	removed     chan struct{} // closed when removed

@@ -389,10 +389,11 @@ func (d *Daemon) containerUpdate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (d *Daemon) containerResize(w http.ResponseWriter, r *http.Request) error {
-	if _, err := resizeParams(r); err != nil {
+	size, err := resizeParams(r)
+	if err != nil {
 		return err
 	}
-	err := d.locked(func() error {
+	err = d.locked(func() error {
 		c, err := d.getContainerLocked(r.PathValue("id"))
 		if err != nil {
 			return err
@@ -400,6 +401,7 @@ func (d *Daemon) containerResize(w http.ResponseWriter, r *http.Request) error {
 		if !c.state.Running {
 			return errNotRunning(infoOf(r).version, c.id)
 		}
+		c.termSize.set(size[0], size[1])
 		d.events.emit("container", "resize", c.id, mergeAttrs(c.eventAttrs(), "height", r.URL.Query().Get("h"), "width", r.URL.Query().Get("w")))
 		return nil
 	})

@@ -99,6 +99,7 @@ func (d *Daemon) startLocked(c *container) error {
 		User:     c.config.User,
 		GroupAdd: c.host.GroupAdd,
 		Ulimits:  c.rlimits(),
+		TermSize: c.termSize.get,
 		Hostname: c.config.Hostname,
 		FS:       c.fs,
 		TTY:      c.config.Tty,

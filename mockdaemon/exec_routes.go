@@ -64,6 +64,9 @@ func (d *Daemon) execCreate(w http.ResponseWriter, r *http.Request) error {
 			tty: body.Tty, attachIn: body.AttachStdin, attachOut: body.AttachStdout, attachErr: body.AttachStderr,
 			privileged: body.Privileged, detachKeys: keys, consoleSize: body.ConsoleSize,
 		}
+		if cs := e.consoleSize; cs != nil {
+			e.termSize.set(cs[0], cs[1]) // [height, width]
+		}
 		if e.user == "" {
 			e.user = c.config.User
 		}
@@ -258,13 +261,20 @@ func (e *execInst) json() map[string]any {
 }
 
 func (d *Daemon) execResize(w http.ResponseWriter, r *http.Request) error {
-	if _, err := resizeParams(r); err != nil {
+	size, err := resizeParams(r)
+	if err != nil {
 		return err
 	}
 	if err := d.locked(func() error {
-		if _, ok := d.execs[r.PathValue("id")]; !ok {
+		e, ok := d.execs[r.PathValue("id")]
+		if !ok {
 			return noSuchExec(r.PathValue("id"))
 		}
+		if e.exitCode != nil {
+			// containerd has no process left to resize
+			return errNotFound("process " + e.id + " not found: not found")
+		}
+		e.termSize.set(size[0], size[1])
 		return nil
 	}); err != nil {
 		return err

@@ -188,3 +188,43 @@ func TestUlimitsReachTheProcess(t *testing.T) {
 	assert.Equal(t, "1024\n2048\nstack size (kb)                 (-s) 8192\nmax user processes              (-u) 100\nrc=1\n2000\n", stdout)
 	assert.Equal(t, "sh: error setting limit: Operation not permitted\n", stderr, "raising the hard limit needs CAP_SYS_RESOURCE")
 }
+
+// TestSttySizeFollowsResize: an exec's terminal has the size its last
+// resize (or its ConsoleSize) set, as stty size prints it; without a
+// terminal stty fails as its ioctl does.
+func TestSttySizeFollowsResize(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.create("stty", map[string]any{"Image": "busybox", "Cmd": []string{"sleep", "300"}})
+	require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+id+"/start", nil).status)
+	t.Cleanup(func() { c.do("DELETE", "/v1.41/containers/"+id+"?force=1", nil) })
+	exec := func(tty bool, consoleSize []int) string {
+		body := map[string]any{"Cmd": []string{"sh", "-c", "stty size 2>&1"}, "AttachStdout": true, "Tty": tty}
+		if consoleSize != nil {
+			body["ConsoleSize"] = consoleSize
+		}
+		r := c.do("POST", "/v1.56/containers/"+id+"/exec", body)
+		require.Equal(t, 201, r.status, "%s", r.body)
+		var e struct{ Id string }
+		require.NoError(t, json.Unmarshal(r.body, &e))
+		if consoleSize == nil && tty {
+			require.Equal(t, 200, c.do("POST", "/v1.41/exec/"+e.Id+"/resize?h=33&w=101", nil).status)
+		}
+		r = c.do("POST", "/v1.41/exec/"+e.Id+"/start", map[string]any{"Tty": tty})
+		require.Equal(t, 200, r.status, "%s", r.body)
+		if tty {
+			return string(r.body)
+		}
+		out, _ := readFrames(t, r.body)
+		return out
+	}
+	assert.Equal(t, "33 101\r\n", exec(true, nil))
+	assert.Equal(t, "24 80\r\n", exec(true, []int{24, 80}), "ConsoleSize is [height, width]")
+	assert.Equal(t, "stty: standard input: Inappropriate ioctl for device\n", exec(false, nil))
+
+	r := c.do("POST", "/v1.41/containers/"+id+"/exec", map[string]any{"Cmd": []string{"true"}})
+	require.Equal(t, 201, r.status)
+	var e struct{ Id string }
+	require.NoError(t, json.Unmarshal(r.body, &e))
+	require.Equal(t, 200, c.do("POST", "/v1.41/exec/"+e.Id+"/start", map[string]any{}).status)
+	assert.Equal(t, 404, c.do("POST", "/v1.41/exec/"+e.Id+"/resize?h=20&w=60", nil).status, "no process left to resize")
+}

@@ -25,12 +25,13 @@ type procSpec struct {
 	Stdin    io.Reader // never nil; EOF when there is no stdin
 	Stdout   io.Writer
 	Stderr   io.Writer
-	TTY      bool           // the streams are a terminal (test -t)
-	PID1     bool           // the container's main process (Linux PID 1 signal rules)
-	Init     bool           // run under an init (--init): PID 1 rules do not apply
-	PIDs     *shell.PIDs    // the container's PID namespace (ps, top, kill see its processes); nil: its own
-	Net      *shell.Net     // the container's network namespace (ip, ifconfig); nil: lo alone
-	Ulimits  []shell.Rlimit // HostConfig.Ulimits: the limits it starts with beyond the defaults
+	TTY      bool                    // the streams are a terminal (test -t)
+	PID1     bool                    // the container's main process (Linux PID 1 signal rules)
+	Init     bool                    // run under an init (--init): PID 1 rules do not apply
+	PIDs     *shell.PIDs             // the container's PID namespace (ps, top, kill see its processes); nil: its own
+	Net      *shell.Net              // the container's network namespace (ip, ifconfig); nil: lo alone
+	Ulimits  []shell.Rlimit          // HostConfig.Ulimits: the limits it starts with beyond the defaults
+	TermSize func() (rows, cols int) // its terminal's window size (TTY); nil: 0 0
 }
 
 // proc is a running process.

@@ -41,6 +41,7 @@ func startShell(spec procSpec) proc {
 		PIDs:     spec.PIDs,
 		Net:      spec.Net,
 		Rlimits:  spec.Ulimits,
+		TermSize: spec.TermSize,
 	})
 	return shellProc{p}
 }

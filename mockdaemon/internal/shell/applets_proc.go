@@ -42,6 +42,30 @@ func apTty(_ context.Context, p *Proc) int {
 	return 0
 }
 
+// apStty is busybox stty over the process's terminal: size prints its
+// window's rows and columns (what the last resize set: 0 0 before one);
+// settings are taken and change nothing; without a terminal it fails as
+// the ioctl does.
+func apStty(_ context.Context, p *Proc) int {
+	if !p.IsTerminal(0) {
+		p.errf("standard input: Inappropriate ioctl for device")
+		return 1
+	}
+	rows, cols := 0, 0
+	if ts := p.sh.p.cfg.TermSize; ts != nil {
+		rows, cols = ts()
+	}
+	for _, a := range p.Args[1:] {
+		if a == "size" {
+			fmt.Fprintf(p.Stdout, "%d %d\n", rows, cols)
+		}
+	}
+	if len(p.Args) == 1 {
+		fmt.Fprintf(p.Stdout, "speed 38400 baud; line = 0;\n")
+	}
+	return 0
+}
+
 func apUsleep(ctx context.Context, p *Proc) int {
 	if len(p.Args) != 2 {
 		return p.showUsage()

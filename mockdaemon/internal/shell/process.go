@@ -73,16 +73,17 @@ type Config struct {
 	Stdout, Stderr io.Writer // nil means discard; may be the same writer
 	Hostname       string    // fallback when /etc/hostname is missing
 	UID, GID       int
-	GroupAdd       []int              // supplementary groups beyond the user's own (HostConfig.GroupAdd)
-	Programs       map[string]Program // extra commands, by name or base name
-	Clock          Clock              // nil means time.Now
-	PID1           bool               // untrapped TERM, INT... are ignored, as for PID 1
-	TTY            bool               // Stdin, Stdout and Stderr are a terminal (a TTY container or exec)
-	PIDs           *PIDs              // the PID namespace to join (a container's); nil means one of its own
-	Mounts         []Mount            // the mount table (df, stat -f); nil means DockerMounts()
-	Net            *Net               // the network namespace (ip, ifconfig); nil means lo alone
-	Rlimits        []Rlimit           // resource limits beyond a container's defaults (HostConfig.Ulimits)
-	StepBudget     int                // commands and loop iterations allowed; 0 = unlimited
+	GroupAdd       []int                   // supplementary groups beyond the user's own (HostConfig.GroupAdd)
+	Programs       map[string]Program      // extra commands, by name or base name
+	Clock          Clock                   // nil means time.Now
+	PID1           bool                    // untrapped TERM, INT... are ignored, as for PID 1
+	TTY            bool                    // Stdin, Stdout and Stderr are a terminal (a TTY container or exec)
+	PIDs           *PIDs                   // the PID namespace to join (a container's); nil means one of its own
+	Mounts         []Mount                 // the mount table (df, stat -f); nil means DockerMounts()
+	Net            *Net                    // the network namespace (ip, ifconfig); nil means lo alone
+	Rlimits        []Rlimit                // resource limits beyond a container's defaults (HostConfig.Ulimits)
+	TermSize       func() (rows, cols int) // the terminal's window size (stty size); nil means 0 0
+	StepBudget     int                     // commands and loop iterations allowed; 0 = unlimited
 }
 
 // ErrStepBudget is reported by Process.Err when the step budget ran out;
