@@ -1457,11 +1457,7 @@ func apSh(ctx context.Context, p *Proc) int {
 		child.arg0, child.params = args[0], args[1:]
 		return child.runScript(ctx, string(data))
 	}
-	data, err := io.ReadAll(io.LimitReader(p.Stdin, maxWord))
-	if err != nil && ctx.Err() != nil {
-		return 1
-	}
-	return child.runScript(ctx, string(data))
+	return child.runStream(ctx, p.Stdin)
 }
 
 func parseDuration(s string) (time.Duration, bool) {

@@ -222,6 +222,57 @@ func (sh *shell) runScript(ctx context.Context, src string) int {
 	return sh.finish(ctx, st, err)
 }
 
+// runStream runs the commands of a script read from r (sh without -c or
+// a file: its standard input) as ash does, each complete command as soon
+// as its last line has come, so an attached stdin drives the shell line
+// by line. It reads a byte at a time, as ash does from a pipe, leaving
+// what follows for the commands that read stdin themselves. A syntax
+// error ends the shell (2).
+func (sh *shell) runStream(ctx context.Context, r io.Reader) int {
+	var buf []byte
+	one := make([]byte, 1)
+	st := 0
+	for {
+		n, err := r.Read(one)
+		if n == 1 {
+			buf = append(buf, one[0])
+		}
+		eof := err != nil
+		if eof && ctx.Err() != nil {
+			return sh.finish(ctx, st, errKilled)
+		}
+		if len(buf) > maxWord {
+			sh.errorf("script too long")
+			return sh.finish(ctx, 2, nil)
+		}
+		complete := n == 1 && one[0] == '\n' && !bytes.HasSuffix(buf, []byte("\\\n"))
+		if len(buf) > 0 && (complete || eof) {
+			src := string(buf)
+			if _, perr := Parse(src); perr != nil && !eof && incompleteInput(perr) {
+				continue // a command that goes on over the next lines
+			} else if perr != nil {
+				sh.errorf("%s", strings.TrimPrefix(perr.Error(), "shell: "))
+				return sh.finish(ctx, 2, nil)
+			}
+			buf = buf[:0]
+			var err error
+			if st, err = sh.eval(ctx, src); err != nil {
+				return sh.finish(ctx, st, err)
+			}
+		}
+		if eof {
+			return sh.finish(ctx, st, nil)
+		}
+	}
+}
+
+// incompleteInput reports whether a parse failed only because the input
+// stopped inside a command.
+func incompleteInput(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "end of file") || strings.Contains(msg, "unterminated quoted string") || strings.Contains(msg, "EOF in backquote")
+}
+
 // finish converts the unwinding error at the top of a shell into its exit
 // status and runs the EXIT trap of the main shell.
 func (sh *shell) finish(ctx context.Context, st int, err error) int {

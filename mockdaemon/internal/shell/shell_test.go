@@ -307,6 +307,21 @@ func TestSignals(t *testing.T) {
 		q.Signal(syscall.SIGKILL)
 		assert.Equal(t, 137, waitCode(t, q), "exit code")
 	})
+	t.Run("sh runs stdin's commands as they come", func(t *testing.T) {
+		// dockerode's attach test: an exit sent on a stdin that stays
+		// open ends the shell, each line runs when it has come
+		pr, pw := io.Pipe()
+		defer pw.Close()
+		p, out, cancel := startBg(t, []string{"sh"}, func(c *Config) { c.Stdin = pr })
+		defer cancel()
+		_, err := pw.Write([]byte("echo one\nif true\n"))
+		require.NoError(t, err)
+		waitFor(t, func() bool { return out.String() == "one\n" })
+		_, err = pw.Write([]byte("then echo two; fi\nexit 7\n"))
+		require.NoError(t, err)
+		assert.Equal(t, 7, waitCode(t, p), "exit code")
+		assert.Equal(t, "one\ntwo\n", out.String())
+	})
 	t.Run("ignored trap", func(t *testing.T) {
 		p, out, cancel := startBg(t, sh("trap '' TERM; echo ready; sleep 0.2; echo survived"), nil)
 		defer cancel()
