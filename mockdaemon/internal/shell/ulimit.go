@@ -3,6 +3,7 @@ package shell
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strconv"
 )
 
@@ -106,8 +107,8 @@ func biUlimit(_ context.Context, sh *shell, args []string) (int, error) {
 		}
 		return strconv.FormatInt(v/scale, 10)
 	}
-	sh.p.mu.Lock()
-	defer sh.p.mu.Unlock()
+	// p.mu only around the limits: never while writing, which may block
+	// on a pipe whose reader needs it
 	if i < len(args) {
 		r := picked[len(picked)-1]
 		v := int64(-1)
@@ -119,30 +120,17 @@ func biUlimit(_ context.Context, sh *shell, args []string) (int, error) {
 			}
 			v = n * r.scale
 		}
-		cur := sh.p.rlimits[r.name]
-		next := cur
-		if hard || !soft {
-			next[1] = v
-		}
-		if soft || !hard {
-			next[0] = v
-		}
-		// setrlimit: raising the hard limit needs CAP_SYS_RESOURCE, which
-		// a container does not have by default; soft above hard is invalid
-		above := func(a, b int64) bool { return b >= 0 && (a < 0 || a > b) }
-		switch {
-		case above(next[1], cur[1]):
-			fmt.Fprintln(sh.stderr, "sh: error setting limit: Operation not permitted")
-			return 1, nil
-		case above(next[0], next[1]):
-			fmt.Fprintln(sh.stderr, "sh: error setting limit: Invalid argument")
+		if msg := sh.p.setRlimit(r.name, v, hard || !soft, soft || !hard); msg != "" {
+			fmt.Fprintln(sh.stderr, "sh: error setting limit: "+msg)
 			return 1, nil
 		}
-		sh.p.rlimits[r.name] = next
 		return 0, nil
 	}
+	sh.p.mu.Lock()
+	limits := maps.Clone(sh.p.rlimits)
+	sh.p.mu.Unlock()
 	for _, r := range picked {
-		lim := sh.p.rlimits[r.name]
+		lim := limits[r.name]
 		v := lim[0]
 		if hard {
 			v = lim[1]
@@ -154,4 +142,30 @@ func biUlimit(_ context.Context, sh *shell, args []string) (int, error) {
 		fmt.Fprintf(sh.stdout, "%-32s(-%c) %s\n", r.label, r.opt, show(v, r.scale))
 	}
 	return 0, nil
+}
+
+// setRlimit sets the hard and/or soft limit of the resource name to v as
+// setrlimit would in a container without CAP_SYS_RESOURCE: raising the
+// hard limit is not permitted, a soft limit above the hard one invalid.
+// It returns the error's text, "" when set.
+func (p *Process) setRlimit(name string, v int64, hard, soft bool) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	cur := p.rlimits[name]
+	next := cur
+	if hard {
+		next[1] = v
+	}
+	if soft {
+		next[0] = v
+	}
+	above := func(a, b int64) bool { return b >= 0 && (a < 0 || a > b) }
+	switch {
+	case above(next[1], cur[1]):
+		return "Operation not permitted"
+	case above(next[0], next[1]):
+		return "Invalid argument"
+	}
+	p.rlimits[name] = next
+	return ""
 }
