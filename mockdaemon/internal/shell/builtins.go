@@ -463,10 +463,12 @@ func biTrap(_ context.Context, sh *shell, args []string) (int, error) {
 	p := sh.p
 	args = args[1:]
 	if len(args) == 0 {
+		// the listing is made under p.mu and written after: a write may
+		// block on a pipe whose reader needs the lock
+		var out strings.Builder
 		p.mu.Lock()
-		defer p.mu.Unlock()
 		if p.exitTrap != nil {
-			fmt.Fprintf(sh.stdout, "trap -- %s EXIT\n", shellQuote(*p.exitTrap))
+			fmt.Fprintf(&out, "trap -- %s EXIT\n", shellQuote(*p.exitTrap))
 		}
 		sigs := make([]int, 0, len(p.traps))
 		for s := range p.traps {
@@ -474,8 +476,10 @@ func biTrap(_ context.Context, sh *shell, args []string) (int, error) {
 		}
 		sort.Ints(sigs)
 		for _, s := range sigs {
-			fmt.Fprintf(sh.stdout, "trap -- %s %s\n", shellQuote(p.traps[syscall.Signal(s)]), signalName(syscall.Signal(s)))
+			fmt.Fprintf(&out, "trap -- %s %s\n", shellQuote(p.traps[syscall.Signal(s)]), signalName(syscall.Signal(s)))
 		}
+		p.mu.Unlock()
+		io.WriteString(sh.stdout, out.String())
 		return 0, nil
 	}
 	handler, reset := args[0], false
@@ -492,8 +496,14 @@ func biTrap(_ context.Context, sh *shell, args []string) (int, error) {
 		}
 	}
 	st := 0
+	var bad []string
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer func() {
+		p.mu.Unlock()
+		for _, c := range bad {
+			fmt.Fprintf(sh.stderr, "sh: trap: %s: bad trap\n", c)
+		}
+	}()
 	for _, c := range conds {
 		if c == "EXIT" || c == "0" {
 			if reset {
@@ -506,7 +516,7 @@ func biTrap(_ context.Context, sh *shell, args []string) (int, error) {
 		}
 		sig, ok := parseSignal(c)
 		if !ok {
-			fmt.Fprintf(sh.stderr, "sh: trap: %s: bad trap\n", c)
+			bad = append(bad, c)
 			st = 1
 			continue
 		}

@@ -92,6 +92,8 @@ func TestScripts(t *testing.T) {
 		{"pipeline", "echo a b c | wc -w", "", result{"3\n", "", 0}},
 		{"long pipeline", "printf '3\\n1\\n2\\n1\\n' | sort | uniq | head -n 2", "", result{"1\n2\n", "", 0}},
 		{"cat stdin", "cat", "line1\nline2\n", result{"line1\nline2\n", "", 0}},
+		{"trap listing into a pipe", "trap 'echo t' TERM; trap 'echo e' EXIT; trap | cat; trap x BOGUS; echo $?", "",
+			result{"trap -- 'echo e' EXIT\ntrap -- 'echo t' TERM\n1\ne\n", "sh: trap: BOGUS: bad trap\n", 0}},
 		{"ulimit into a pipe", "ulimit -a | grep -e files -e stack; ulimit -Hn; ulimit -n 10; ulimit -n; ulimit -Hn 20; echo $?", "",
 			result{"open files                      (-n) 1048576\nstack size (kb)                 (-s) 8192\n1048576\n10\n1\n", "sh: error setting limit: Operation not permitted\n", 0}},
 		{"ls -p -F", "mkdir -p /t/d; touch /t/f /t/x; chmod +x /t/x; ln -s f /t/l; ln -s d /t/ld; cd /t; ls -p; ls -F; ls -lF ld | sed 's/.* ld/ld/'; ls -pd d f; touch d/in; ls -F ld; ls -p ld", "",
