@@ -1899,9 +1899,20 @@ def t_services():
     e = api_error(409, api().create_service, svc_tmpl(), name=P + "-svc", labels=LABELS,
                   mode=docker.types.ServiceMode("replicated", replicas=0))
     del e
-    ver = s["Version"]["Index"]
-    r = api().update_service(sid, ver, svc_tmpl(env={"A": "2"}), name=P + "-svc", labels=LABELS,
-                             mode=docker.types.ServiceMode("replicated", replicas=0))
+    # swarmkit's allocator writes the service again after a create or an
+    # update (a new version): an update made with the version read before
+    # that write is "out of sequence" on dockerd; read it again and retry
+    def update_current(**kw):
+        for attempt in range(5):
+            v = api().inspect_service(sid)["Version"]["Index"]
+            try:
+                return v, api().update_service(sid, v, name=P + "-svc", labels=LABELS,
+                                               mode=docker.types.ServiceMode("replicated", replicas=0), **kw)
+            except docker.errors.APIError as err:
+                if "out of sequence" not in str(err) or attempt == 4:
+                    raise
+                time.sleep(0.5)
+    ver, r = update_current(task_template=svc_tmpl(env={"A": "2"}))
     eq(r.get("Warnings"), None, "update warnings")
     s2 = api().inspect_service(sid)
     eq(s2["Spec"]["TaskTemplate"]["ContainerSpec"]["Env"], ["A=2"], "updated")
@@ -1911,9 +1922,7 @@ def t_services():
     e = api_error(500 if False else 400, api().update_service, sid, ver, svc_tmpl(), name=P + "-svc", labels=LABELS,
                   mode=docker.types.ServiceMode("replicated", replicas=0)) if False else None
     del e
-    api().update_service(sid, s2["Version"]["Index"], name=P + "-svc", labels=LABELS,
-                         mode=docker.types.ServiceMode("replicated", replicas=0), rollback_config={
-                             "Parallelism": 1}, fetch_current_spec=True)
+    update_current(rollback_config={"Parallelism": 1}, fetch_current_spec=True)
     s3 = api().inspect_service(sid)
     eq(s3["Spec"]["TaskTemplate"]["ContainerSpec"]["Env"], ["A=2"], "fetch_current_spec kept the spec")
     eq(s3["Spec"]["RollbackConfig"]["Parallelism"], 1, "RollbackConfig")
