@@ -161,7 +161,8 @@ func TestSwarmLifecycle(t *testing.T) {
 		lr := c.do("GET", "/v1.56/services/web/logs?stdout=1&stderr=1", nil)
 		require.Equal(t, "application/vnd.docker.multiplexed-stream", lr.header.Get("Content-Type"), "service logs content type")
 		logs = demux(t, lr.body)
-		return strings.Contains(logs, "k=v")
+		// cat writes the config, then echo its newline: wait for both
+		return strings.Contains(logs, "k=v\n")
 	})
 	assert.Equal(t, "hunter2\nk=v\n", logs, "service logs")
 	var tasks []struct {
