@@ -59,16 +59,8 @@ func validPortSpec(s string, empty bool) bool {
 	if s == "" {
 		return empty
 	}
-	lo, hi, isRange := strings.Cut(s, "-")
-	l, err := strconv.ParseUint(lo, 10, 16)
-	if err != nil {
-		return false
-	}
-	if !isRange {
-		return true
-	}
-	h, err := strconv.ParseUint(hi, 10, 16)
-	return err == nil && l <= h
+	_, _, err := parsePortRange(s)
+	return err == nil
 }
 
 // verifyResources is dockerd's verifyPlatformContainerResources at create

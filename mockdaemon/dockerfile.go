@@ -96,14 +96,8 @@ func exposedPorts(word string) ([]string, error) {
 	if proto == "" {
 		proto = "tcp"
 	}
-	lo, hi, isRange := strings.Cut(port, "-")
-	start, err1 := strconv.ParseUint(lo, 10, 16)
-	end := start
-	var err2 error
-	if isRange {
-		end, err2 = strconv.ParseUint(hi, 10, 16)
-	}
-	if err1 != nil || err2 != nil || end < start {
+	start, end, err := parsePortRange(port)
+	if err != nil {
 		return nil, errInvalid("Invalid containerPort: " + port)
 	}
 	var out []string

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -161,14 +160,8 @@ func (f filters) portFilter(k string) error {
 			return errInternal(fmt.Sprintf("filter for '%s' should not contain ':': %s", k, v))
 		}
 		port, _, _ := strings.Cut(v, "/")
-		lo, hi, isRange := strings.Cut(port, "-")
-		if _, err := strconv.ParseUint(lo, 10, 16); err != nil {
+		if _, _, err := parsePortRange(port); err != nil {
 			return errInternal(fmt.Sprintf("error while looking up for %s %s: %s", k, v, err))
-		}
-		if isRange {
-			if _, err := strconv.ParseUint(hi, 10, 16); err != nil {
-				return errInternal(fmt.Sprintf("error while looking up for %s %s: %s", k, v, err))
-			}
 		}
 	}
 	return nil

@@ -197,6 +197,26 @@ func parseUntil(s string) (time.Time, error) {
 	return time.Unix(n, ns), nil
 }
 
+// parsePortRange parses a port ("80") or a range ("8000-8080") as
+// go-connections' nat.ParsePortRange: each end a 16-bit number (strconv's
+// error), the end not below the start.
+func parsePortRange(s string) (lo, hi uint64, err error) {
+	a, b, isRange := strings.Cut(s, "-")
+	if lo, err = strconv.ParseUint(a, 10, 16); err != nil {
+		return 0, 0, err
+	}
+	hi = lo
+	if isRange {
+		if hi, err = strconv.ParseUint(b, 10, 16); err != nil {
+			return 0, 0, err
+		}
+		if hi < lo {
+			return 0, 0, errors.New("invalid range specified")
+		}
+	}
+	return lo, hi, nil
+}
+
 func resizeParams(r *http.Request) ([2]int, error) {
 	h, err1 := strconv.Atoi(r.URL.Query().Get("h"))
 	wd, err2 := strconv.Atoi(r.URL.Query().Get("w"))
