@@ -1072,7 +1072,7 @@ func TestArchiveRootNamedAsGiven(t *testing.T) {
 // records the error: docker run --rm of a missing command prints no
 // "Error waiting for container"), a wait that comes after gets State.Error;
 // an entrypoint of [""] is no entrypoint, not even the image's (docker run
-// --entrypoint ''). Recorded on dockerd 20.10.
+// --entrypoint ”). Recorded on dockerd 20.10.
 func TestWaitOnAFailedStartLikeDockerd(t *testing.T) {
 	_, c := newClient(t, mockdaemon.Config{})
 	id := c.create("", map[string]any{"Image": "busybox", "Cmd": []string{"nonexistent-cmd"}, "HostConfig": map[string]any{"AutoRemove": true}})
