@@ -64,7 +64,8 @@ func validPortSpec(s string, empty bool) bool {
 }
 
 // verifyResources is dockerd's verifyPlatformContainerResources at create
-// (on a host whose kernel has every controller).
+// (on a host whose kernel has every controller) and the cgroup namespace
+// mode check of its verifyPlatformContainerSettings.
 func verifyResources(hc hostConfig) error {
 	const minMemory = 6 * 1024 * 1024
 	ncpu := runtime.NumCPU()
@@ -99,6 +100,13 @@ func verifyResources(hc hostConfig) error {
 	}
 	if hc.CpusetCpus != "" && !cpusetWithin(hc.CpusetCpus, ncpu) {
 		return errInvalid(fmt.Sprintf("Requested CPUs are not available - requested %s, available: 0-%d", hc.CpusetCpus, ncpu-1))
+	}
+	// the namespace modes: only the cgroup one is checked at create (an
+	// unknown IPC, PID, UTS or user namespace mode is taken as given)
+	switch hc.CgroupnsMode {
+	case "", "host", "private":
+	default:
+		return errInvalid("invalid cgroup namespace mode: " + hc.CgroupnsMode)
 	}
 	return nil
 }

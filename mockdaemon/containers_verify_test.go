@@ -40,6 +40,8 @@ func TestCreateVerifiesLikeDockerd(t *testing.T) {
 		{map[string]any{"ShmSize": -1}, "SHM size can not be less than 0"},
 		{map[string]any{"NanoCpus": int64(ncpu+1) * 1e9}, fmt.Sprintf("Range of CPUs is from 0.01 to %d.00, as there are only %d CPUs available", ncpu, ncpu)},
 		{map[string]any{"CpusetCpus": fmt.Sprintf("0-%d", ncpu)}, fmt.Sprintf("Requested CPUs are not available - requested 0-%d, available: 0-%d", ncpu, ncpu-1)},
+		{map[string]any{"CgroupnsMode": "nope"}, "invalid cgroup namespace mode: nope"},
+		{map[string]any{"CgroupnsMode": "container:x"}, "invalid cgroup namespace mode: container:x"},
 		{map[string]any{"LogConfig": map[string]any{"Type": "asdf-nope"}}, `error looking up logging plugin asdf-nope: plugin "asdf-nope" not found`},
 		{map[string]any{"LogConfig": map[string]any{"Type": "json-file", "Config": map[string]string{"nope": "1"}}}, "unknown log opt 'nope' for json-file log driver"},
 		{map[string]any{"LogConfig": map[string]any{"Type": "", "Config": map[string]string{"nope": "1"}}}, "unknown log opt 'nope' for json-file log driver"},
