@@ -2405,12 +2405,13 @@ def t_build_network_none_fails():
 def t_build_network_custom():
     nid = api().create_network(P + "-bnet", labels=LABELS)["Id"]
     cid = started("top")
-    api().connect_container_to_network(cid, nid, aliases=["pingtarget.docker"])
-    img, _ = S.build("bcnet:1", network_mode=nid, fileobj=S.dockerfile(
-        "FROM {IMAGE}\nRUN ping -c1 -W2 pingtarget.docker\n"))
-    api().remove_image(P + "-bcnet:1")
-    rm(cid)
-    api().remove_network(nid)
+    try:
+        api().connect_container_to_network(cid, nid, aliases=["pingtarget.docker"])
+        S.build("bcnet:1", network_mode=nid, fileobj=S.dockerfile("FROM {IMAGE}\nRUN ping -c1 -W2 pingtarget.docker\n"))
+        api().remove_image(P + "-bcnet:1")
+    finally:
+        rm(cid)
+        api().remove_network(nid)
 
 
 def t_build_stderr():
@@ -2485,6 +2486,375 @@ def t_build_models_and_prune():
     r = api().prune_builds()
     if not isinstance(r.get("SpaceReclaimed"), int):
         raise Fail("prune_builds: %r" % r)
+
+
+# ---- a second pass over api_service_test.py / models_services_test.py and the secrets,
+# configs, swarm and nodes tests ------------------------------------------------------------
+
+_svc_n = [0]
+
+
+def svc(spec=None, tt=None, **kw):
+    """create_service with our labels, replicas 0 unless mode= (no task runs): (id, its Spec)."""
+    kw.setdefault("mode", docker.types.ServiceMode("replicated", replicas=0))
+    kw.setdefault("labels", LABELS)
+    _svc_n[0] += 1
+    kw.setdefault("name", "%s-s%d" % (P, _svc_n[0]))
+    tmpl = docker.types.TaskTemplate(spec or docker.types.ContainerSpec(image_id(), ["true"]), **(tt or {}))
+    sid = api().create_service(tmpl, **kw)["ID"]
+    return sid, api().inspect_service(sid)["Spec"]
+
+
+def cspec(**kw):
+    return docker.types.ContainerSpec(image_id(), ["sleep", "999"], **kw)
+
+
+def t_services_spec_fields():
+    need_sw()
+    made = []
+
+    def spec_of(*a, **kw):
+        sid, spec = svc(*a, **kw)
+        made.append(sid)
+        return spec
+    s = spec_of(tt={"log_driver": docker.types.DriverConfig("none")})
+    eq(s["TaskTemplate"]["LogDriver"], {"Name": "none"}, "LogDriver")
+    s = spec_of(cspec(mounts=[docker.types.Mount(target="/test", source=P + "-svol")]))
+    m = s["TaskTemplate"]["ContainerSpec"]["Mounts"]
+    eq([(x["Target"], x["Source"], x["Type"]) for x in m], [("/test", P + "-svol", "volume")], "Mounts")
+    res = docker.types.Resources(cpu_limit=4000000, mem_limit=3 * 1024 ** 3, cpu_reservation=3500000,
+                                 mem_reservation=2 * 1024 ** 3)
+    s = spec_of(tt={"resources": res})
+    eq(s["TaskTemplate"]["Resources"], {"Limits": {"NanoCPUs": 4000000, "MemoryBytes": 3 * 1024 ** 3},
+                                        "Reservations": {"NanoCPUs": 3500000, "MemoryBytes": 2 * 1024 ** 3}},
+       "Resources")
+    s = spec_of(tt={"resources": docker.types.Resources(generic_resources={"gpu": 2, "mpi": "latest"})})
+    gr = s["TaskTemplate"]["Resources"]["Reservations"]["GenericResources"]
+    eq(sorted(gr, key=str), sorted([{"DiscreteResourceSpec": {"Kind": "gpu", "Value": 2}},
+                                    {"NamedResourceSpec": {"Kind": "mpi", "Value": "latest"}}], key=str),
+       "GenericResources")
+    for bad in ("1", 1.0, {1, 2}):
+        raises(docker.errors.InvalidArgument, docker.types.Resources, generic_resources=bad)
+    s = spec_of(update_config=docker.types.UpdateConfig(parallelism=10, delay=5, failure_action="pause",
+                                                        monitor=300000000, max_failure_ratio=0.4, order="start-first"))
+    eq(s["UpdateConfig"], {"Parallelism": 10, "Delay": 5, "FailureAction": "pause", "Monitor": 300000000,
+                           "MaxFailureRatio": 0.4, "Order": "start-first"}, "UpdateConfig")
+    s = spec_of(rollback_config=docker.types.RollbackConfig(parallelism=10, delay=5, failure_action="pause",
+                                                            monitor=300000000, max_failure_ratio=0.4))
+    eq(s["RollbackConfig"], {"Parallelism": 10, "Delay": 5, "FailureAction": "pause", "Monitor": 300000000,
+                             "MaxFailureRatio": 0.4, "Order": "stop-first"}, "RollbackConfig (its Order filled in)")
+    pol = docker.types.RestartPolicy("any", delay=5, max_attempts=5)
+    s = spec_of(tt={"restart_policy": pol})
+    eq(s["TaskTemplate"]["RestartPolicy"], pol, "RestartPolicy")
+    node = api().nodes()[0]["ID"]
+    s = spec_of(tt={"placement": ["node.id==%s" % node]})
+    eq(s["TaskTemplate"]["Placement"], {"Constraints": ["node.id==%s" % node]}, "Placement from a list")
+    for pl in (docker.types.Placement(constraints=["node.id==%s" % node]),
+               docker.types.Placement(platforms=[("x86_64", "linux")]),
+               docker.types.Placement(preferences=[{"Spread": {"SpreadDescriptor": "com.dockerpy.test"}}]),
+               docker.types.Placement(preferences=(("spread", "com.dockerpy.test"),)),
+               docker.types.Placement(maxreplicas=1)):
+        s = spec_of(tt={"placement": pl})
+        eq(s["TaskTemplate"]["Placement"], pl, "Placement %r" % pl)
+    p1, p2, p3, p4 = (S.free_port() for _ in range(4))
+    s = spec_of(endpoint_spec=docker.types.EndpointSpec(ports={p1: (1990, "udp"), p2: (678,), p3: 8080}))
+    eq(sorted((x["PublishedPort"], x["TargetPort"], x["Protocol"]) for x in s["EndpointSpec"]["Ports"]),
+       sorted([(p1, 1990, "udp"), (p2, 678, "tcp"), (p3, 8080, "tcp")]), "EndpointSpec ports")
+    s = spec_of(endpoint_spec=docker.types.EndpointSpec(ports={p4: (1990, None, "host")}))
+    eq([(x["PublishedPort"], x["TargetPort"], x["Protocol"], x["PublishMode"]) for x in s["EndpointSpec"]["Ports"]],
+       [(p4, 1990, "tcp", "host")], "host publish mode")
+    s = spec_of(cspec(env={"DOCKER_PY_TEST": 1}, tty=True, hostname="foobar.baz.com", groups=["shrinemaidens", "youkais"],
+                      hosts={"foobar": "127.0.0.1", "baz": "127.0.0.2"}, read_only=True, stop_signal="SIGINT",
+                      dns_config=docker.types.DNSConfig(nameservers=["127.0.0.9"], search=["local"], options=["debug"]),
+                      healthcheck=docker.types.Healthcheck(test="true", retries=3, timeout=10 ** 9, start_period=3 * 10 ** 9,
+                                                           interval=5 * 10 ** 8),
+                      privileges=docker.types.Privileges(selinux_disable=True), init=True, cap_add=["CAP_SYSLOG"],
+                      cap_drop=["CAP_NET_RAW"]))
+    cs = s["TaskTemplate"]["ContainerSpec"]
+    eq((cs["Env"], cs["TTY"], cs["Hostname"], cs["Groups"]),
+       (["DOCKER_PY_TEST=1"], True, "foobar.baz.com", ["shrinemaidens", "youkais"]), "ContainerSpec fields")
+    eq(sorted(cs["Hosts"]), ["127.0.0.1 foobar", "127.0.0.2 baz"], "Hosts")
+    eq((cs["ReadOnly"], cs["StopSignal"], cs["Init"]), (True, "SIGINT", True), "ReadOnly, StopSignal, Init")
+    eq(cs["DNSConfig"], {"Nameservers": ["127.0.0.9"], "Search": ["local"], "Options": ["debug"]}, "DNSConfig")
+    eq(cs["Healthcheck"], {"Test": ["CMD-SHELL", "true"], "Interval": 5 * 10 ** 8, "Timeout": 10 ** 9, "Retries": 3,
+                           "StartPeriod": 3 * 10 ** 9}, "Healthcheck")
+    eq(cs["Privileges"]["SELinuxContext"]["Disable"], True, "Privileges")
+    eq((cs["CapabilityAdd"], cs["CapabilityDrop"]), (["CAP_SYSLOG"], ["CAP_NET_RAW"]), "capabilities")
+    c = cspec()
+    c["Sysctls"] = {"net.core.somaxconn": "1024", "net.ipv4.tcp_syncookies": "0"}  # docker-py 5: by hand
+    s = spec_of(c)
+    eq(s["TaskTemplate"]["ContainerSpec"]["Sysctls"], c["Sysctls"], "Sysctls")
+    s = spec_of({"Image": image_id(), "Command": ["true"], "TTY": True})
+    eq(s["TaskTemplate"]["ContainerSpec"]["TTY"], True, "a ContainerSpec given as a dict")
+    for sid in made:
+        api().remove_service(sid)
+
+
+def t_services_modes():
+    need_sw()
+    nowhere = {"placement": docker.types.Placement(constraints=["node.labels.nowhere==%s" % P])}
+    for mode, want in (("global", {"Global": {}}),
+                       (docker.types.ServiceMode("replicated", 5), {"Replicated": {"Replicas": 5}}),
+                       ({"GlobalJob": {}}, {"GlobalJob": {}}),
+                       ({"ReplicatedJob": {"TotalCompletions": 5}},
+                        {"ReplicatedJob": {"MaxConcurrent": 1, "TotalCompletions": 5}})):
+        sid, s = svc(tt=nowhere, mode=mode)
+        eq(s["Mode"], want, "Mode %r" % (mode,))
+        api().remove_service(sid)
+    e = api_error(400, svc, tt=nowhere, mode={"ReplicatedJob": {"TotalCompletions": 1}},
+                  update_config=docker.types.UpdateConfig(parallelism=1))
+    eq(e.explanation, "rpc error: code = InvalidArgument desc = Jobs may not have an update config", "a job with an update config")
+
+
+def t_services_inspect_remove_list():
+    need_sw()
+    name = P + "-sirl"
+    sid, _ = svc(name=name, labels={"dockwire.peers": P, "test_label": "testing"})
+    eq(api().inspect_service(name)["ID"], sid, "inspect by name")
+    eq(api().inspect_service(sid)["ID"], sid, "inspect by id")
+    plain = api().inspect_service(sid)["Spec"]
+    full = api().inspect_service(sid, insert_defaults=True)["Spec"]
+    if "RollbackConfig" in plain or "RollbackConfig" not in full:
+        raise Fail("insert_defaults: %r / %r" % (sorted(plain), sorted(full)))
+    eq([x["ID"] for x in api().services(filters={"label": "test_label"})], [sid], "label filter, key only")
+    eq(api().services(filters={"label": "test_label"})[0]["Spec"]["Labels"]["test_label"], "testing", "listed labels")
+    lst = api()._result(api()._get(api()._url("/services"), params={"filters": '{"name":["%s"]}' % name,
+                                                                    "status": "true"}), True)
+    has(lst[0], "ServiceStatus", "status=true")
+    eq(lst[0]["ServiceStatus"], {"RunningTasks": 0, "DesiredTasks": 0, "CompletedTasks": 0}, "ServiceStatus")
+    if "ServiceStatus" in api().services(filters={"name": name})[0]:
+        raise Fail("ServiceStatus without status=true")
+    eq(api().remove_service(name), True, "remove by name")
+    eq(api().services(filters={"name": name}), [], "gone")
+
+
+def t_services_update_defaults():
+    need_sw()
+    nowhere = docker.types.Placement(constraints=["node.labels.nowhere==%s" % P])
+
+    def upd(sid, *a, **kw):
+        for attempt in range(5):
+            v = api().inspect_service(sid)["Version"]["Index"]
+            try:
+                api().update_service(sid, v, *a, fetch_current_spec=True, **kw)
+                break
+            except docker.errors.APIError as err:
+                if "out of sequence" not in str(err) or attempt == 4:
+                    raise
+                time.sleep(0.5)
+        after = api().inspect_service(sid)
+        if after["Version"]["Index"] <= v:
+            raise Fail("version did not grow")
+        return after["Spec"]
+    p1 = S.free_port()
+    spec = docker.types.ContainerSpec(image_id(), ["echo", "hello"], labels={"container.label": "SampleLabel"})
+    sid, s = svc(spec, tt={"placement": nowhere}, name=P + "-sud",
+                 labels={"dockwire.peers": P, "service.label": "SampleLabel"},
+                 mode=docker.types.ServiceMode("replicated", 2),
+                 update_config=docker.types.UpdateConfig(parallelism=10, delay=5, failure_action="pause"),
+                 endpoint_spec=docker.types.EndpointSpec(ports={p1: 8080}))
+    s = upd(sid, labels={"dockwire.peers": P, "force": "update"})
+    eq(s["Name"], P + "-sud", "name kept")
+    eq(s["Mode"], {"Replicated": {"Replicas": 2}}, "mode kept")
+    eq(s["TaskTemplate"]["ContainerSpec"]["Labels"], {"container.label": "SampleLabel"}, "container labels kept")
+    eq((s["UpdateConfig"]["Parallelism"], s["UpdateConfig"]["Delay"], s["UpdateConfig"]["FailureAction"]),
+       (10, 5, "pause"), "update config kept")
+    eq([(x["PublishedPort"], x["TargetPort"]) for x in s["EndpointSpec"]["Ports"]], [(p1, 8080)], "ports kept")
+    eq(s["TaskTemplate"]["Placement"], nowhere, "placement kept")
+    s = upd(sid, docker.types.TaskTemplate(docker.types.ContainerSpec(image_id(), ["echo", "hello"]), force_update=10,
+                                           placement=nowhere))
+    eq(s["TaskTemplate"]["ForceUpdate"], 10, "ForceUpdate")
+    eq((s["Name"], s["Labels"]), (P + "-sud", {"dockwire.peers": P, "force": "update"}), "name and labels kept")
+    eq(s["TaskTemplate"]["ContainerSpec"].get("Labels"), {"container.label": "SampleLabel"},
+       "container labels kept by a ContainerSpec without labels")
+    s = upd(sid, docker.types.TaskTemplate(docker.types.ContainerSpec(image_id(), ["echo", "hello"], labels={}),
+                                           placement=nowhere))
+    eq(s["TaskTemplate"]["ContainerSpec"].get("Labels"), None, "container labels removed by labels={}")
+    s = upd(sid, labels={})
+    eq(s["Labels"], {}, "service labels removed by labels={}")
+    api().remove_service(sid)
+    hcheck = docker.types.Healthcheck(test="true", retries=3, timeout=10 ** 9, start_period=3 * 10 ** 9,
+                                      interval=5 * 10 ** 8)
+    sid, s = svc(cspec(healthcheck=hcheck))
+    eq(s["TaskTemplate"]["ContainerSpec"]["Healthcheck"]["Test"], ["CMD-SHELL", "true"], "healthcheck")
+    s = upd(sid, docker.types.TaskTemplate(cspec(healthcheck={})))
+    if s["TaskTemplate"]["ContainerSpec"].get("Healthcheck"):
+        raise Fail("healthcheck kept: %r" % s["TaskTemplate"]["ContainerSpec"]["Healthcheck"])
+    api().remove_service(sid)
+
+
+def t_services_models():
+    need_sw()
+    nowhere = ["node.labels.nowhere==%s" % P]
+    name = P + "-msvc"
+    svcm = cl().services.create(name=name, labels={"dockwire.peers": P, "foo": "bar"}, image=image_id(),
+                                command="sleep 300", container_labels={"container": "label"},
+                                constraints=nowhere, cap_add=["CAP_SYSLOG"])
+    eq(svcm.name, name, "name")
+    eq(svcm.attrs["Spec"]["Labels"]["foo"], "bar", "labels")
+    cs = svcm.attrs["Spec"]["TaskTemplate"]["ContainerSpec"]
+    eq((cs["Labels"], cs["CapabilityAdd"]), ({"container": "label"}, ["CAP_SYSLOG"]), "container spec")
+    eq(cl().services.get(svcm.id).name, name, "get")
+    has(cl().services.list(), svcm, "list")
+    tasks = until(svcm.tasks, "the pending task")
+    eq((len(tasks), tasks[0]["ServiceID"]), (1, svcm.id), "one task, pending: no node fits")
+    v0 = svcm.version
+    def model_update(fn):
+        # swarmkit's allocator writes the service again after a create or an update: retry an
+        # update 'out of sequence' with the version read again
+        for attempt in range(5):
+            svcm.reload()
+            try:
+                return fn()
+            except docker.errors.APIError as err:
+                if "out of sequence" not in str(err) or attempt == 4:
+                    raise
+                time.sleep(0.5)
+    model_update(lambda: svcm.update(name=name, command="sleep 600"))
+    svcm.reload()
+    cs = svcm.attrs["Spec"]["TaskTemplate"]["ContainerSpec"]
+    eq(cs["Command"], ["sleep", "600"], "update")
+    eq((svcm.attrs["Spec"]["Labels"], cs["Labels"]), ({"dockwire.peers": P, "foo": "bar"}, {"container": "label"}),
+       "labels kept")
+    if svcm.version <= v0:
+        raise Fail("version did not grow")
+    eq(model_update(lambda: svcm.scale(2)), {"Warnings": None}, "scale (docker-py 5: the update's answer)")
+    until(lambda: len(svcm.tasks()) >= 2, "two tasks")
+    svcm.reload()
+    eq(svcm.attrs["Spec"]["TaskTemplate"]["ContainerSpec"]["Command"], ["sleep", "600"], "scale kept the command")
+    v1 = svcm.version
+    eq(model_update(svcm.force_update), {"Warnings": None}, "force_update")
+    svcm.reload()
+    if svcm.version <= v1:
+        raise Fail("force_update: version did not grow")
+    model_update(lambda: svcm.update(name=name, force_update=True, command="sleep 601"))
+    svcm.reload()
+    eq(svcm.attrs["Spec"]["TaskTemplate"]["ForceUpdate"], 2, "force_update=True counts up")
+    model_update(lambda: svcm.update(name=name, labels={}, command="sleep 602"))
+    svcm.reload()
+    eq(svcm.attrs["Spec"]["Labels"], {}, "labels removed")
+    svcm.remove()
+    if svcm in cl().services.list():
+        raise Fail("still listed")
+    g = cl().services.create(name=name + "g", image=image_id(), command="sleep 300", mode=docker.types.ServiceMode("global"),
+                             constraints=nowhere, labels=LABELS)
+    raises(docker.errors.InvalidArgument, g.scale, 2)
+    g.remove()
+
+
+def t_services_tasks_files():
+    need_sw()
+    sname, cname = P + "_touhou_s", P + "_touhou_c"
+    sdata, cdata = "東方花映塚", "phantasmagoria of flower view"
+    sec = api().create_secret(sname, sdata, labels=LABELS)
+    cfg = api().create_config(cname, cdata.encode(), labels=LABELS)
+    sref = docker.types.SecretReference(sec, sname)
+    cref = docker.types.ConfigReference(cfg, cname)
+    spec = docker.types.ContainerSpec(image_id(), ["sleep", "999"], secrets=[sref], configs=[cref])
+    sid, s = svc(spec, tt={"restart_policy": docker.types.RestartPolicy("none")},
+                 mode=docker.types.ServiceMode("replicated", 1), name=P + "-sfiles")
+    eq(s["TaskTemplate"]["ContainerSpec"]["Secrets"][0], sref, "secret reference")
+    eq(s["TaskTemplate"]["ContainerSpec"]["Configs"][0], cref, "config reference")
+
+    def task_container():
+        cs = api().containers(filters={"name": P + "-sfiles"}, quiet=True)
+        return cs and cs[0]
+    c = until(task_container, "the task's container", timeout=30)
+    until(lambda: api().inspect_container(c)["State"]["Running"], "running")
+    out = api().exec_start(api().exec_create(c, "cat /run/secrets/%s" % sname))
+    eq(out.decode(), sdata, "the secret in the container")
+    out = api().exec_start(api().exec_create(c, "cat /%s" % cname))
+    eq(out.decode(), cdata, "the config in the container")
+    api().remove_service(sid)
+    lid, _ = svc(docker.types.ContainerSpec(image_id(), ["echo", "hello"]),
+                 tt={"restart_policy": docker.types.RestartPolicy("none")},
+                 mode=docker.types.ServiceMode("replicated", 1), name=P + "-slogs")
+
+    def first_line():
+        try:
+            return next(api().service_logs(lid, stdout=True, is_tty=False))
+        except StopIteration:
+            return None
+    has(until(first_line, "service logs", timeout=30).decode(), "hello\n", "service logs")
+    api().remove_service(lid)
+    until(lambda: not api().containers(all=True, filters={"name": P + "-s"}), "the tasks' containers gone", timeout=30)
+    api().remove_secret(sec)
+    api().remove_config(cfg)
+
+
+def t_secrets_configs_more():
+    need_sw()
+    sid = api().create_secret(P + "_fc", "いざよいさくや", labels=LABELS)
+    d = api().inspect_secret(sid)
+    eq(d["Spec"]["Name"], P + "_fc", "unicode secret")
+    has(d, "Version", "Version")
+    eq([x["ID"] for x in api().secrets(filters={"names": [P + "_fc"]})], [sid["ID"]], "names filter")
+    eq(api().remove_secret(sid), True, "remove")
+    cid = api().create_config(P + "_fc", "いざよいさくや", labels=LABELS)
+    eq(api().inspect_config(cid)["Spec"]["Name"], P + "_fc", "unicode config")
+    has(api().inspect_config(cid), "Version", "Version")
+    eq([x["ID"] for x in api().configs(filters={"name": [P + "_fc"]})], [cid["ID"]], "name filter, a list")
+    api().remove_config(cid)
+    cid = api().create_config(P + "_tpl", "sakuya izayoi", labels=LABELS, templating={"name": "golang"})
+    eq(api().inspect_config(cid)["Spec"]["Templating"], {"Name": "golang"}, "Templating")
+    api().remove_config(cid)
+
+
+def t_swarm_second():
+    if cl().info()["Swarm"]["LocalNodeState"] != "inactive":
+        raise Fail("still in a swarm")
+    spec = api().create_swarm_spec(autolock_managers=True, ca_force_rotate=6000000000000,
+                                   node_cert_expiry=7776000000000000, snapshot_interval=5000)
+    body = {"AdvertiseAddr": "127.0.0.1", "ListenAddr": "127.0.0.1:%d" % S.free_port(),
+            "DefaultAddrPool": [S.SWARM_POOL], "SubnetSize": 26, "DataPathPort": 4242, "Spec": spec}
+    nid = api()._result(api()._post_json(api()._url("/swarm/init"), data=body), True)
+    SW["on"] = True
+    s = api().inspect_swarm()
+    eq((s["DataPathPort"], s["SubnetSize"], s["DefaultAddrPool"]), (4242, 26, [S.SWARM_POOL]), "init options")
+    eq(s["Spec"]["EncryptionConfig"]["AutoLockManagers"], True, "autolock")
+    eq((s["Spec"]["CAConfig"]["ForceRotate"], s["Spec"]["CAConfig"]["NodeCertExpiry"]),
+       (6000000000000, 7776000000000000), "CAConfig")
+    k1 = api().get_unlock_key()
+    if not k1.get("UnlockKey", "").startswith("SWMKEY-1-"):
+        raise Fail("unlock key %r" % k1)
+    eq(api().update_swarm(version=s["Version"]["Index"], rotate_manager_unlock_key=True), True, "rotate")
+    if api().get_unlock_key()["UnlockKey"] == k1["UnlockKey"]:
+        raise Fail("unlock key not rotated")
+    e = api_error(503, api().leave_swarm)
+    has(e.explanation, "You are attempting to leave the swarm on a node that is participating as a manager",
+        "leave without force")
+    raises(docker.errors.NotFound, api().remove_node, "foobar01")
+    e = raises(docker.errors.APIError, api().remove_node, nid)
+    if e.status_code < 400:
+        raise Fail("remove of the only node: %s" % e.status_code)
+    e = raises(docker.errors.APIError, api().remove_node, nid, True)
+    if e.status_code < 400:
+        raise Fail("forced remove of the only node: %s" % e.status_code)
+    eq([n["ID"] for n in api().nodes(filters={"id": nid})], [nid], "nodes id filter")
+    node = api().nodes()[0]
+    eq(api().inspect_node(node["ID"])["Version"], node["Version"], "inspect_node Version")
+    sw = cl().swarm
+    sw.reload()
+    eq(sw.id, s["ID"], "models swarm id")
+    sw.update(snapshot_interval=10000)
+    sw.reload()  # (docker-py 5's update does not reload)
+    eq(sw.attrs["Spec"]["Raft"]["SnapshotInterval"], 10000, "models update")
+    e = api_error(503, sw.join, remote_addrs=["127.0.0.1"], join_token=sw.attrs["JoinTokens"]["Manager"])
+    has(e.explanation, "This node is already part of a swarm.", "join while in one")
+    nodes = cl().nodes.list()
+    eq([n.attrs["Spec"]["Role"] for n in nodes], ["manager"], "models nodes")
+    n = cl().nodes.get(nodes[0].id)
+    if n.version <= 0:
+        raise Fail("node version %r" % n.version)
+    eq(n.attrs["Spec"].get("Labels"), {}, "no labels yet")
+    n.update({"Availability": "active", "Name": "node-name", "Role": "manager", "Labels": {"foo": "bar"}})
+    n.reload()
+    eq((n.attrs["Spec"]["Labels"], n.attrs["Spec"]["Name"]), ({"foo": "bar"}, "node-name"), "node updated")
+    eq(sw.leave(force=True), True, "leave")
+    SW["on"] = False
+    e = raises(docker.errors.APIError, sw.reload)
+    has((406, 503), e.status_code, "reload outside a swarm")
+    eq(api().leave_swarm(force=True), True, "a forced leave outside a swarm is True (docker-py)")
 
 
 # ---- cleanup ------------------------------------------------------------------------------
@@ -2572,7 +2942,11 @@ GROUPS = [
                 ("list", t_models_list), ("collection_more", t_models_collection_more),
                 ("container_more", t_models_container_more)]),
     ("swarm", [("init_update", t_swarm), ("secrets", t_secrets), ("configs", t_configs), ("services", t_services),
-               ("leave", t_swarm_leave)]),
+               ("services.spec_fields", t_services_spec_fields), ("services.modes", t_services_modes),
+               ("services.inspect_remove_list", t_services_inspect_remove_list),
+               ("services.update_defaults", t_services_update_defaults), ("services.models", t_services_models),
+               ("services.tasks_files", t_services_tasks_files), ("secrets_configs_more", t_secrets_configs_more),
+               ("leave", t_swarm_leave), ("second", t_swarm_second)]),
 ]
 
 
