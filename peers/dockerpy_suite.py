@@ -3050,6 +3050,66 @@ def t_models_run_networking():
             x.remove(force=True)
         cl().networks.get(name).remove()
 
+def t_services_networks():
+    need_sw()
+    n1 = api().create_network(P + "-ov1", driver="overlay", ipam={"Driver": "default"}, labels=LABELS)["Id"]
+    n2 = api().create_network(P + "-ov2", driver="overlay", ipam={"Driver": "default"}, labels=LABELS)["Id"]
+    made = []
+    try:
+        sid, s = svc(networks=[P + "-ov1", {"Target": P + "-ov2"}])
+        made.append(sid)
+        # docker-py 5 sends create's networks= as the (deprecated) Spec.Networks, which dockerd keeps
+        eq((s["Networks"], s["TaskTemplate"].get("Networks")), ([{"Target": n1}, {"Target": n2}], None),
+           "networks by name, resolved to ids")
+        sid, s = svc(tt={"networks": [docker.types.NetworkAttachmentConfig(target=P + "-ov1", aliases=[P + "_alias"],
+                                                                          options={"foo": "bar"})]})
+        made.append(sid)
+        eq(s["TaskTemplate"]["Networks"], [{"Target": n1, "Aliases": [P + "_alias"], "DriverOpts": {"foo": "bar"}}],
+           "an attachment config")
+        sid, s = svc(docker.types.ContainerSpec(image_id(), ["echo", "hello"]), networks=[n1], name=P + "-snet")
+        made.append(sid)
+
+        def upd(*a, **kw):
+            for attempt in range(5):
+                v = api().inspect_service(sid)["Version"]["Index"]
+                try:
+                    api().update_service(sid, v, *a, name=P + "-snet", fetch_current_spec=True, **kw)
+                    return api().inspect_service(sid)["Spec"]
+                except docker.errors.APIError as err:
+                    if "out of sequence" not in str(err) or attempt == 4:
+                        raise
+                    time.sleep(0.5)
+        s = upd(labels={"dockwire.peers": P, "force": "update"})
+        eq((s.get("Networks"), s["TaskTemplate"]["Networks"]), (None, [{"Target": n1}]),
+           "networks kept, moved into the task template (docker-py's update)")
+        s = upd(docker.types.TaskTemplate(docker.types.ContainerSpec(image_id(), ["echo", "hello"])), networks=[n2])
+        eq(s["TaskTemplate"]["Networks"], [{"Target": n2}], "networks changed")
+        s = upd(networks=[n1])
+        eq(s["TaskTemplate"]["ContainerSpec"]["Command"], ["echo", "hello"], "the container spec kept")
+        eq(s["TaskTemplate"]["Networks"], [{"Target": n1}], "networks changed back")
+        e = api_error(404, api().inspect_network, P + "-ov1", scope="local")
+        del e
+        eq(api().inspect_network(P + "-ov1", scope="swarm")["Id"], n1, "scope swarm")
+        eq(api().inspect_network(n1)["Attachable"], False, "not attachable")
+        na = api().create_network(P + "-ova", driver="overlay", attachable=True, labels=LABELS)["Id"]
+        eq(api().inspect_network(na)["Attachable"], True, "attachable")
+        api().remove_network(na)
+        nl = api().create_network(P + "-loc", scope="local", labels=LABELS)["Id"]
+        eq(api().inspect_network(P + "-loc", scope="local")["Id"], nl, "scope local")
+        api_error(404, api().inspect_network, P + "-loc", scope="global")
+        api().remove_network(nl)
+    finally:
+        for x in made:
+            api().remove_service(x)
+        for n in (n1, n2):
+            for attempt in range(20):
+                try:
+                    api().remove_network(n)
+                    break
+                except docker.errors.APIError:
+                    time.sleep(0.5)
+
+
 # ---- cleanup ------------------------------------------------------------------------------
 
 def cleanup():
@@ -3138,7 +3198,7 @@ GROUPS = [
                ("services.spec_fields", t_services_spec_fields), ("services.modes", t_services_modes),
                ("services.inspect_remove_list", t_services_inspect_remove_list),
                ("services.update_defaults", t_services_update_defaults), ("services.models", t_services_models),
-               ("services.tasks_files", t_services_tasks_files), ("secrets_configs_more", t_secrets_configs_more),
+               ("services.tasks_files", t_services_tasks_files), ("services.networks", t_services_networks), ("secrets_configs_more", t_secrets_configs_more),
                ("leave", t_swarm_leave), ("second", t_swarm_second)]),
 ]
 
