@@ -812,6 +812,9 @@ func (d *Daemon) newContainerLocked(im *image, body createBody, hc hostConfig, n
 	if other, ok := d.names[name]; ok {
 		return nil, errConflict(fmt.Sprintf("Conflict. The container name %q is already in use by container %q. You have to remove (or rename) that container to be able to reuse that name.", name, other))
 	}
+	if err := checkStorageOpt(hc.StorageOpt); err != nil { // when dockerd makes the container's layer
+		return nil, err
+	}
 	links, err := d.resolveLinksLocked(hc)
 	if err != nil {
 		return nil, err

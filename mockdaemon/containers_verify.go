@@ -2,6 +2,7 @@ package mockdaemon
 
 import (
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"strconv"
@@ -173,4 +174,24 @@ func verifyLogConfig(lc logConfig) error {
 		}
 	}
 	return nil
+}
+
+// checkStorageOpt is dockerd's overlay2 driver reading a container's
+// StorageOpt when it makes the container's layer: a key other than size
+// is unknown, a size must parse, and a size needs project quotas (overlay
+// over xfs mounted with pquota), which the mock's storage, like most
+// hosts', does not have. Each refusal is a plain error: a 500.
+func checkStorageOpt(opts map[string]string) error {
+	if len(opts) == 0 {
+		return nil
+	}
+	for _, k := range slices.Sorted(maps.Keys(opts)) {
+		if strings.ToLower(k) != "size" {
+			return errInternal("Unknown option " + strings.ToLower(k))
+		}
+		if _, ok := parseSize(opts[k]); !ok {
+			return errInternal(fmt.Sprintf("invalid size: '%s'", opts[k]))
+		}
+	}
+	return errInternal("--storage-opt is supported only for overlay over xfs with 'pquota' mount option")
 }

@@ -56,6 +56,20 @@ func TestCreateVerifiesLikeDockerd(t *testing.T) {
 	assert.Equal(t, 400, r.status, "%s", r.body)
 	assert.Equal(t, "Interval in Healthcheck cannot be less than 1ms", r.message())
 
+	// StorageOpt is the storage driver's to refuse when it makes the
+	// container's layer (overlay2 without project quotas): a 500
+	for opts, want := range map[string]string{
+		`{"size":"120G"}`: "--storage-opt is supported only for overlay over xfs with 'pquota' mount option",
+		`{"NOPE":"1"}`:    "Unknown option nope",
+		`{"Size":"x"}`:    "invalid size: 'x'",
+	} {
+		r := c.do("POST", "/v1.41/containers/create", json.RawMessage(`{"Image":"busybox","Cmd":["true"],"HostConfig":{"StorageOpt":`+opts+`}}`))
+		assert.Equal(t, 500, r.status, "%s: %s", opts, r.body)
+		assert.Equal(t, want, r.message(), opts)
+	}
+	r = c.do("POST", "/v1.41/containers/create", json.RawMessage(`{"Image":"busybox","Cmd":["true"],"HostConfig":{"StorageOpt":{}}}`))
+	assert.Equal(t, 201, r.status, "an empty StorageOpt: %s", r.body)
+
 	ok := c.create("dwok", map[string]any{"Image": "busybox", "Cmd": []string{"true"},
 		"Healthcheck": map[string]any{"Test": []string{"CMD-SHELL", "true"}, "Interval": 500000000, "Timeout": nil, "Retries": nil, "StartPeriod": nil},
 		"HostConfig": map[string]any{"Memory": 100 << 20, "MemorySwap": 200 << 20, "MemorySwappiness": 40, "CpusetCpus": "0",
