@@ -2745,9 +2745,9 @@ def t_services_models():
 def t_services_tasks_files():
     need_sw()
     sname, cname = P + "_touhou_s", P + "_touhou_c"
-    sdata, cdata = "東方花映塚", "phantasmagoria of flower view"
+    sdata, cdata = "東方花映塚", "東方花映塚 phantasmagoria of flower view"
     sec = api().create_secret(sname, sdata, labels=LABELS)
-    cfg = api().create_config(cname, cdata.encode(), labels=LABELS)
+    cfg = api().create_config(cname, cdata, labels=LABELS)
     sref = docker.types.SecretReference(sec, sname)
     cref = docker.types.ConfigReference(cfg, cname)
     spec = docker.types.ContainerSpec(image_id(), ["sleep", "999"], secrets=[sref], configs=[cref])
@@ -3123,6 +3123,70 @@ def t_create_storage_opt():
     eq(e.explanation, "Unknown option nope", "an unknown option")
 
 
+def t_build_extra_hosts_gzip():
+    img, _ = S.build("bxh:1", extra_hosts={"extrahost.local.test": "127.0.0.1", "hello.world.test": "127.0.0.1"},
+                     fileobj=S.dockerfile("FROM {IMAGE}\nRUN ping -c1 -W2 hello.world.test\n"
+                                          "RUN ping -c1 -W2 extrahost.local.test\nRUN cp /etc/hosts /hosts-file\n"))
+    out = cl().containers.run(img.id, "cat /hosts-file", labels=LABELS, remove=True).decode()
+    has(out, "127.0.0.1\textrahost.local.test", "extra host 1 in the RUN's /etc/hosts")
+    has(out, "127.0.0.1\thello.world.test", "extra host 2")
+    api().remove_image(P + "-bxh:1")
+    with tempfile.TemporaryDirectory(prefix=P) as d:
+        with open(os.path.join(d, "Dockerfile"), "w") as f:
+            f.write("FROM %s\nADD . /test\n" % IMAGE)
+        lines = build_lines(path=d, nocache=True, gzip=True, tag=P + "-bgz:1")
+    has(lines[-2].get("stream", ""), "Successfully built", "a gzipped context")
+    out = cl().containers.run(P + "-bgz:1", "ls /test", labels=LABELS, remove=True)
+    eq(out, b"Dockerfile\n", "its files")
+    api().remove_image(P + "-bgz:1")
+
+
+def t_network_ipam_aux():
+    ipam = docker.types.IPAMConfig(driver="default", pool_configs=[docker.types.IPAMPool(
+        subnet="%s.26.0/24" % NET, iprange="%s.26.128/25" % NET, gateway="%s.26.254" % NET,
+        aux_addresses={"a": "%s.26.5" % NET, "b": "%s.26.6" % NET, "c": "%s.26.7" % NET})])
+    nid = api().create_network(P + "-aux", ipam=ipam, labels=LABELS)["Id"]
+    got = api().inspect_network(nid)["IPAM"]
+    eq(got.pop("Options", None), None, "no IPAM options")
+    eq(got, {"Driver": "default", "Config": [{"Subnet": "%s.26.0/24" % NET, "IPRange": "%s.26.128/25" % NET,
+                                              "Gateway": "%s.26.254" % NET,
+                                              "AuxiliaryAddresses": {"a": "%s.26.5" % NET, "b": "%s.26.6" % NET,
+                                                                     "c": "%s.26.7" % NET}}]}, "IPAM")
+    api().remove_network(nid)
+
+
+def t_services_models_network_scale():
+    need_sw()
+    net = cl().networks.create(P + "-movl", driver="overlay", labels=LABELS)
+    s = cl().services.create(name=P + "-mns", image=image_id(), command="sleep 300", networks=[net.id], labels=LABELS,
+                             constraints=["node.labels.nowhere==%s" % P])
+    try:
+        nets = s.attrs["Spec"]["TaskTemplate"].get("Networks") or s.attrs["Spec"].get("Networks")
+        eq(nets, [{"Target": net.id}], "models create with networks=")
+        until(lambda: len(s.tasks()) == 1, "one pending task")
+        for attempt in range(5):
+            s.reload()
+            try:
+                s.update(mode=docker.types.ServiceMode("replicated", replicas=2))
+                break
+            except docker.errors.APIError as err:
+                if "out of sequence" not in str(err) or attempt == 4:
+                    raise
+                time.sleep(0.5)
+        until(lambda: len(s.tasks()) >= 2, "two tasks")
+        s.reload()
+        eq(s.attrs["Spec"]["TaskTemplate"]["ContainerSpec"].get("Command"), ["sleep", "300"],
+           "update(mode=) kept the command")
+    finally:
+        s.remove()
+        for attempt in range(20):
+            try:
+                net.remove()
+                break
+            except docker.errors.APIError:
+                time.sleep(0.5)
+
+
 # ---- cleanup ------------------------------------------------------------------------------
 
 def cleanup():
@@ -3193,12 +3257,12 @@ GROUPS = [
         ("target_onbuild", t_build_target_onbuild), ("network_none", t_build_network_none_fails),
         ("network_custom", t_build_network_custom), ("stderr", t_build_stderr),
         ("dockerignore_spaces", t_build_dockerignore_spaces), ("dockerfile_places", t_build_dockerfile_places),
-        ("models_prune", t_build_models_and_prune),
+        ("models_prune", t_build_models_and_prune), ("extra_hosts_gzip", t_build_extra_hosts_gzip),
     ]),
     ("networks", [
         ("list_filters", t_network_list_filters), ("create_options", t_network_create_options),
         ("connect", t_network_connect), ("endpoint_config", t_network_create_with_endpoint_config),
-        ("prune_models", t_network_prune_models), ("more", t_network_more),
+        ("prune_models", t_network_prune_models), ("more", t_network_more), ("ipam_aux", t_network_ipam_aux),
     ]),
     ("volumes", [("api", t_volumes_api), ("prune_models", t_volumes_prune_models), ("more", t_volumes_more)]),
     ("healthcheck", [("states", t_healthcheck), ("start_period", t_healthcheck_start_period)]),
@@ -3212,7 +3276,8 @@ GROUPS = [
                ("services.spec_fields", t_services_spec_fields), ("services.modes", t_services_modes),
                ("services.inspect_remove_list", t_services_inspect_remove_list),
                ("services.update_defaults", t_services_update_defaults), ("services.models", t_services_models),
-               ("services.tasks_files", t_services_tasks_files), ("services.networks", t_services_networks), ("secrets_configs_more", t_secrets_configs_more),
+               ("services.tasks_files", t_services_tasks_files), ("services.networks", t_services_networks),
+               ("services.models_network_scale", t_services_models_network_scale), ("secrets_configs_more", t_secrets_configs_more),
                ("leave", t_swarm_leave), ("second", t_swarm_second)]),
 ]
 
