@@ -3187,6 +3187,54 @@ def t_services_models_network_scale():
                 time.sleep(0.5)
 
 
+def t_images_registry_pull():
+    reg = os.environ.get("PEERS_REGISTRY")
+    if not reg:
+        raise Skip("PEERS_REGISTRY not set (scripts/registry.sh env)")
+    auth = {"username": os.environ.get("PEERS_REGISTRY_USER", ""),
+            "password": os.environ.get("PEERS_REGISTRY_PASSWORD", "")}
+    repo = "%s/%s-pull" % (reg, P)
+    for t in ("v1", "v2"):
+        api().tag(IMAGE, repo, t)
+        out = list(api().push(repo, tag=t, stream=True, decode=True, auth_config=auth))
+        if any("error" in x for x in out):
+            raise Fail("push %s: %r" % (t, out[-1]))
+        api().remove_image("%s:%s" % (repo, t))
+    try:
+        res = api().pull(repo, tag="v1", auth_config=auth)
+        if not isinstance(res, str):
+            raise Fail("pull result %r" % type(res))
+        eq(api().inspect_image(repo + ":v1")["Id"], image_id(), "pulled image")
+        if len(api().images(repo)) < 1:
+            raise Fail("not listed by repository")
+        chunks = list(api().pull(repo, tag="v2", stream=True, decode=True, auth_config=auth))
+        for c in chunks:
+            if not isinstance(c, dict):
+                raise Fail("stream chunk %r" % c)
+        has(chunks[-1].get("status", ""), "Downloaded newer image for %s:v2" % repo, "last status")
+        api().remove_image(repo + ":v1")
+        img = cl().images.pull(repo, tag="v1", auth_config=auth)
+        has(img.attrs["RepoTags"], repo + ":v1", "models pull with tag")
+        digests = [d for d in img.attrs["RepoDigests"] if d.startswith(repo + "@")]
+        eq(len(digests), 1, "one digest for the repository")
+        img2 = cl().images.pull(digests[0], auth_config=auth)
+        has(img2.attrs["RepoDigests"], digests[0], "models pull by digest")
+        imgs = cl().images.pull(repo, all_tags=True, auth_config=auth)
+        tags = [t for i in (imgs if isinstance(imgs, list) else [imgs]) for t in i.attrs["RepoTags"]]
+        has(tags, repo + ":v1", "all tags: v1")
+        has(tags, repo + ":v2", "all tags: v2")
+        dist = api().inspect_distribution(repo + ":v1", auth_config=auth)
+        eq(dist["Descriptor"]["digest"], digests[0].split("@")[1], "distribution digest")
+        has(dist, "Platforms", "distribution platforms")
+        eq([p["os"] for p in dist["Platforms"]], ["linux"], "platform os")
+    finally:
+        for t in ("v1", "v2"):
+            try:
+                api().remove_image("%s:%s" % (repo, t))
+            except docker.errors.APIError:
+                pass
+
+
 # ---- cleanup ------------------------------------------------------------------------------
 
 def cleanup():
@@ -3246,7 +3294,7 @@ GROUPS = [
     ("images", [
         ("list", t_images_list), ("inspect_history", t_image_inspect_history), ("tag_remove", t_image_tag_remove),
         ("prune", t_image_prune), ("save_load", t_image_save_get), ("import", t_image_import), ("commit", t_commit),
-        ("pull_errors", t_pull_errors), ("more", t_images_more), ("models_more", t_images_models_more),
+        ("pull_errors", t_pull_errors), ("more", t_images_more), ("models_more", t_images_models_more), ("registry_pull", t_images_registry_pull),
     ]),
     ("build", [
         ("args_labels", t_build_args_labels), ("stream", t_build_stream_output),
