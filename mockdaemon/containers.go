@@ -783,6 +783,9 @@ func (d *Daemon) createContainerLocked(body createBody, hc hostConfig, name stri
 		if im, err = d.images.get(body.Image); err != nil {
 			return nil, err
 		}
+		if err := body.platform.matches(body.Image, im); err != nil {
+			return nil, err
+		}
 	}
 	// dockerd checks the command before the name
 	if _, err := mergedConfig(body, im); err != nil {

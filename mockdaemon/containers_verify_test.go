@@ -70,6 +70,24 @@ func TestCreateVerifiesLikeDockerd(t *testing.T) {
 	r = c.do("POST", "/v1.41/containers/create", json.RawMessage(`{"Image":"busybox","Cmd":["true"],"HostConfig":{"StorageOpt":{}}}`))
 	assert.Equal(t, 201, r.status, "an empty StorageOpt: %s", r.body)
 
+	// the platform parameter (API 1.41): parsed, and the image must be of it
+	for q, want := range map[string]struct {
+		status int
+		msg    string
+	}{
+		"foobar":        {400, `"foobar": unknown operating system or architecture: invalid argument`},
+		"windows":       {404, "image with reference busybox was found but does not match the specified platform: wanted windows/" + runtime.GOARCH + ", actual: linux/" + runtime.GOARCH},
+		"linux%2Fs390x": {404, "image with reference busybox was found but does not match the specified platform: wanted linux/s390x, actual: linux/" + runtime.GOARCH},
+	} {
+		r := c.do("POST", "/v1.41/containers/create?platform="+q, map[string]any{"Image": "busybox", "Cmd": []string{"true"}})
+		assert.Equal(t, want.status, r.status, "%s: %s", q, r.body)
+		assert.Equal(t, want.msg, r.message(), q)
+	}
+	r = c.do("POST", "/v1.41/containers/create?platform=linux", map[string]any{"Image": "busybox", "Cmd": []string{"true"}})
+	assert.Equal(t, 201, r.status, "the image's own platform: %s", r.body)
+	r = c.do("POST", "/v1.40/containers/create?platform=foobar", map[string]any{"Image": "busybox", "Cmd": []string{"true"}})
+	assert.Equal(t, 201, r.status, "API 1.40 has no platform parameter: %s", r.body)
+
 	ok := c.create("dwok", map[string]any{"Image": "busybox", "Cmd": []string{"true"},
 		"Healthcheck": map[string]any{"Test": []string{"CMD-SHELL", "true"}, "Interval": 500000000, "Timeout": nil, "Retries": nil, "StartPeriod": nil},
 		"HostConfig": map[string]any{"Memory": 100 << 20, "MemorySwap": 200 << 20, "MemorySwappiness": 40, "CpusetCpus": "0",
