@@ -3235,6 +3235,31 @@ def t_images_registry_pull():
                 pass
 
 
+def t_build_create_platform():
+    e = api_error(400, S.build, "bplat:1", platform="foobar", fileobj=S.dockerfile("FROM {IMAGE}\n"))
+    eq(e.explanation, '"foobar": unknown operating system or architecture: invalid argument', "an unknown platform")
+    e = api_error(400, S.build, "bplat:2", platform="linux/a/b/c", fileobj=S.dockerfile("FROM {IMAGE}\n"))
+    eq(e.explanation, '"linux/a/b/c": cannot parse platform specifier: invalid argument', "too many parts")
+
+    def create_on(plat):
+        # (docker-py 5's create_container has no platform=: the request by hand)
+        return api()._result(api()._post_json(api()._url("/containers/create"), params={"platform": plat},
+                                              data={"Image": IMAGE, "Cmd": ["true"], "Labels": LABELS}), True)["Id"]
+    e = api_error(400, create_on, "foobar")
+    eq(e.explanation, '"foobar": unknown operating system or architecture: invalid argument', "create, unknown")
+    arch = api().inspect_image(IMAGE)["Architecture"]
+    e = api_error(404, create_on, "windows")
+    eq(e.explanation, "image with reference %s was found but does not match the specified platform: wanted "
+       "windows/%s, actual: linux/%s" % (IMAGE, arch, arch), "create, another platform")
+    rm(create_on("linux/" + arch))
+
+
+def t_pull_platform():
+    e = api_error(400, api().pull, "127.0.0.1:9/x", tag="latest", platform="foobar")
+    eq(e.explanation, '"foobar": unknown operating system or architecture: invalid argument',
+       "an unknown platform, refused before the registry is asked")
+
+
 # ---- cleanup ------------------------------------------------------------------------------
 
 def cleanup():
@@ -3294,7 +3319,7 @@ GROUPS = [
     ("images", [
         ("list", t_images_list), ("inspect_history", t_image_inspect_history), ("tag_remove", t_image_tag_remove),
         ("prune", t_image_prune), ("save_load", t_image_save_get), ("import", t_image_import), ("commit", t_commit),
-        ("pull_errors", t_pull_errors), ("more", t_images_more), ("models_more", t_images_models_more), ("registry_pull", t_images_registry_pull),
+        ("pull_errors", t_pull_errors), ("pull_platform", t_pull_platform), ("more", t_images_more), ("models_more", t_images_models_more), ("registry_pull", t_images_registry_pull),
     ]),
     ("build", [
         ("args_labels", t_build_args_labels), ("stream", t_build_stream_output),
@@ -3305,7 +3330,7 @@ GROUPS = [
         ("target_onbuild", t_build_target_onbuild), ("network_none", t_build_network_none_fails),
         ("network_custom", t_build_network_custom), ("stderr", t_build_stderr),
         ("dockerignore_spaces", t_build_dockerignore_spaces), ("dockerfile_places", t_build_dockerfile_places),
-        ("models_prune", t_build_models_and_prune), ("extra_hosts_gzip", t_build_extra_hosts_gzip),
+        ("models_prune", t_build_models_and_prune), ("extra_hosts_gzip", t_build_extra_hosts_gzip), ("platform", t_build_create_platform),
     ]),
     ("networks", [
         ("list_filters", t_network_list_filters), ("create_options", t_network_create_options),
