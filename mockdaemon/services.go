@@ -3,6 +3,7 @@ package mockdaemon
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
 	"slices"
@@ -525,7 +526,7 @@ func (d *Daemon) scheduleLocked(s *swarmState, svc *service, slot int) {
 	spec.Runtime = "" // a task's spec shows no runtime
 	t := &task{
 		swarmObj: swarmObj{id: d.swarmID(), created: now, updated: now, version: d.nextIndexLocked()},
-		spec:     spec, svc: svc, slot: slot, desired: "running",
+		spec:     spec, svcLbls: maps.Clone(svc.spec.Labels), svc: svc, slot: slot, desired: "running",
 	}
 	s.tasks[t.id] = t
 	c, err := d.taskContainerLocked(s, svc, t)

@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime"
 	"strconv"
 	"strings"
@@ -526,4 +527,97 @@ func TestSwarmIngressAndOverlay(t *testing.T) {
 	assert.Equal(t, 404, c.do("GET", "/v1.41/networks/ov", nil).status, "leave removes the swarm's networks")
 	r = c.do("POST", "/v1.41/networks/create", map[string]any{"Name": "ov", "Driver": "overlay"})
 	assert.Equal(t, 500, r.status, "an overlay network without a swarm")
+}
+
+// TestTaskListLabelFilter: the tasks list's label filter looks at the
+// labels of the task's service (swarmkit's ServiceAnnotations), not at
+// the container's: `docker stack ps` lists a stack's tasks by the label
+// com.docker.stack.namespace its services carry. The mock matched an empty
+// map, so the filter found nothing.
+func TestTaskListLabelFilter(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	require.Equal(t, 200, c.do("POST", "/v1.41/swarm/init", map[string]any{"ListenAddr": "127.0.0.1:2377", "AdvertiseAddr": "127.0.0.1"}).status)
+	t.Cleanup(func() { c.do("POST", "/v1.41/swarm/leave?force=1", nil) })
+	r := c.do("POST", "/v1.41/services/create", map[string]any{
+		"Name": "lbl", "Labels": map[string]string{"svc": "1"},
+		"TaskTemplate": map[string]any{"ContainerSpec": map[string]any{"Image": "busybox", "Command": []string{"sleep", "300"}, "Labels": map[string]string{"ctr": "2"}}},
+	})
+	require.Equal(t, 201, r.status, "%s", r.body)
+	count := func(label string) int {
+		r := c.do("GET", "/v1.41/tasks?filters="+url.QueryEscape(`{"label":["`+label+`"]}`), nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		var tasks []map[string]any
+		require.NoError(t, json.Unmarshal(r.body, &tasks))
+		return len(tasks)
+	}
+	require.Eventually(t, func() bool { return count("svc=1") == 1 }, 5*time.Second, 10*time.Millisecond, "the service's label")
+	assert.Equal(t, 1, count("svc"), "the service's label, any value")
+	assert.Equal(t, 0, count("ctr=2"), "a container label is not the task's")
+	assert.Equal(t, 0, count("svc=2"))
+	assert.Equal(t, 0, count("nope"))
+}
+
+// TestSwarmListFiltersLikeDockerd: the swarm's lists check their filters
+// as dockerd's cluster does (after it asks for the manager): the names
+// each list accepts (400 otherwise), the enum values of role, membership
+// and desired-state taken in any case and refused with dockerd's untyped
+// 500, node names as prefixes, runtime and _up-to-date of tasks and
+// services. Answers recorded on dockerd 20.10.
+func TestSwarmListFiltersLikeDockerd(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{Hostname: "vm"})
+	list := func(path, filter string) (int, string, int) {
+		r := c.do("GET", "/v1.41/"+path+"?filters="+url.QueryEscape(filter), nil)
+		var items []any
+		if r.status == 200 {
+			require.NoError(t, json.Unmarshal(r.body, &items), "%s", r.body)
+		}
+		return r.status, r.message(), len(items)
+	}
+	status, msg, _ := list("nodes", `{"bogus":["1"]}`)
+	assert.Equal(t, 503, status, "not in a swarm: the manager is asked first (%s)", msg)
+
+	require.Equal(t, 200, c.do("POST", "/v1.41/swarm/init", map[string]any{"ListenAddr": "127.0.0.1:2377", "AdvertiseAddr": "127.0.0.1"}).status)
+	t.Cleanup(func() { c.do("POST", "/v1.41/swarm/leave?force=1", nil) })
+	r := c.do("POST", "/v1.41/services/create", map[string]any{
+		"Name": "f", "TaskTemplate": map[string]any{"ContainerSpec": map[string]any{"Image": "busybox", "Command": []string{"sleep", "300"}}},
+	})
+	require.Equal(t, 201, r.status, "%s", r.body)
+	require.Eventually(t, func() bool { _, _, n := list("tasks", `{}`); return n == 1 }, 5*time.Second, 10*time.Millisecond)
+
+	for _, tc := range []struct {
+		path, filter string
+		status       int
+		msg          string
+		n            int
+	}{
+		{"nodes", `{"bogus":["1"]}`, 400, "Invalid filter 'bogus'", 0},
+		{"nodes", `{"role":["boss"]}`, 500, "Invalid role filter: 'boss'", 0},
+		{"nodes", `{"membership":["x"]}`, 500, "Invalid membership filter: 'x'", 0},
+		{"nodes", `{"role":["MANAGER"]}`, 200, "", 1},
+		{"nodes", `{"role":["worker"]}`, 200, "", 0},
+		{"nodes", `{"membership":["Accepted"]}`, 200, "", 1},
+		{"nodes", `{"name":["v"]}`, 200, "", 1},
+		{"nodes", `{"label":["x"]}`, 200, "", 0},
+		{"tasks", `{"desired-state":["bogus"]}`, 500, "Invalid desired-state filter: 'bogus'", 0},
+		{"tasks", `{"desired-state":["Running"]}`, 200, "", 1},
+		{"tasks", `{"desired-state":["shutdown"]}`, 200, "", 0},
+		{"tasks", `{"runtime":["x"]}`, 200, "", 0},
+		{"tasks", `{"runtime":["container"]}`, 200, "", 1},
+		{"tasks", `{"_up-to-date":["1"]}`, 200, "", 1},
+		{"tasks", `{"bogus":["1"]}`, 400, "Invalid filter 'bogus'", 0},
+		{"services", `{"mode":["bogus"]}`, 200, "", 0},
+		{"services", `{"mode":["replicated"]}`, 200, "", 1},
+		{"services", `{"runtime":["x"]}`, 200, "", 0},
+		{"services", `{"bogus":["x"]}`, 400, "Invalid filter 'bogus'", 0},
+		{"secrets", `{"names":["x"]}`, 200, "", 0},
+		{"configs", `{"names":["x"]}`, 400, "Invalid filter 'names'", 0},
+	} {
+		status, msg, n := list(tc.path, tc.filter)
+		assert.Equal(t, tc.status, status, "%s %s: %s", tc.path, tc.filter, msg)
+		if tc.status == 200 {
+			assert.Equal(t, tc.n, n, "%s %s", tc.path, tc.filter)
+		} else {
+			assert.Equal(t, tc.msg, msg, "%s %s", tc.path, tc.filter)
+		}
+	}
 }

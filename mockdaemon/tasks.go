@@ -5,6 +5,7 @@ import (
 	iofs "io/fs"
 	"maps"
 	"path"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -13,7 +14,8 @@ import (
 // task is one scheduled instance of a service, run as a container.
 type task struct {
 	swarmObj
-	spec    taskSpec // the service's TaskTemplate at scheduling time
+	spec    taskSpec          // the service's TaskTemplate at scheduling time
+	svcLbls map[string]string // the service's labels then (swarmkit's ServiceAnnotations): the list's label filter
 	svc     *service
 	slot    int
 	desired string // "running" or "shutdown"
@@ -218,4 +220,13 @@ func writeObjFile(c *container, p string, data []byte, mode, def uint32) {
 	_ = c.fs.MkdirAll(path.Dir(p), 0o755)
 	_ = c.fs.WriteFile(p, data, 0o644)
 	_ = c.fs.Chmod(p, iofs.FileMode(mode)&0o777)
+}
+
+// upToDate reports whether t runs its service's current task spec (the
+// tasks list's _up-to-date filter: swarmkit compares the spec versions,
+// and its updater moves a task whose spec did not change to the new one).
+func (t *task) upToDate() bool {
+	cur := cloneSpec(t.svc.spec.TaskTemplate)
+	cur.Runtime = "" // as scheduleLocked keeps it
+	return reflect.DeepEqual(t.spec, cur)
 }
