@@ -1323,6 +1323,14 @@ def t_build_errors():
     raises(TypeError, cl().images.build, labels=LABELS)
 
 
+def write_tree(d, files):
+    """Writes files ({path: text}) under the directory d."""
+    for name, data in files.items():
+        os.makedirs(os.path.dirname(os.path.join(d, name)), exist_ok=True)
+        with open(os.path.join(d, name), "w") as f:
+            f.write(data)
+
+
 def t_build_dockerignore_patterns():
     with tempfile.TemporaryDirectory(prefix=P) as d:
         files = {"Dockerfile": "FROM %s\nADD . /test\n" % IMAGE,
@@ -1330,10 +1338,7 @@ def t_build_dockerignore_patterns():
                                   "*.pyc\n!keep.pyc\n**/deep.txt\n",
                  "ignored/subdir/file": "x", "ignored/subdir/excepted-file": "x", "not-ignored": "x",
                  "a.pyc": "x", "keep.pyc": "x", "sub/deep.txt": "x", "sub/shallow.txt": "x"}
-        for name, data in files.items():
-            os.makedirs(os.path.dirname(os.path.join(d, name)), exist_ok=True)
-            with open(os.path.join(d, name), "w") as f:
-                f.write(data)
+        write_tree(d, files)
         img, _ = S.build("bign:1", path=d)
     out = cl().containers.run(img.id, ["find", "/test", "-type", "f"], labels=LABELS, remove=True)
     eq(sorted(out.decode().split()), ["/test/ignored/subdir/excepted-file", "/test/keep.pyc", "/test/not-ignored",
@@ -2430,20 +2435,14 @@ def t_build_dockerignore_spaces():
                                              "! ignored/subdir/excepted-with-spaces  ", "", "#*"]),
                  "not-ignored": "x", "#file.txt": "x", "ignored-with-spaces": "x", "ignored/subdir/file": "x",
                  "ignored/subdir/excepted-file": "x", "ignored/subdir/excepted-with-spaces": "x"}
-        for name, data in files.items():
-            os.makedirs(os.path.dirname(os.path.join(d, name)), exist_ok=True)
-            with open(os.path.join(d, name), "w") as f:
-                f.write(data)
+        write_tree(d, files)
         img, _ = S.build("bign2:1", path=d)
     out = cl().containers.run(img.id, ["find", "/test", "-type", "f"], labels=LABELS, remove=True)
     # (docker-py 5 applies .dockerignore itself: a '!' with a space after it excepts nothing)
     eq(sorted(out.decode().split()), ["/test/#file.txt", "/test/ignored/subdir/excepted-file", "/test/not-ignored"],
        "spaces trimmed, '#' lines are comments")
     with tempfile.TemporaryDirectory(prefix=P) as d:
-        with open(os.path.join(d, "Dockerfile"), "w") as f:
-            f.write("FROM %s\n" % IMAGE)
-        with open(os.path.join(d, ".dockerignore"), "w") as f:
-            f.write("   \n\n\t\t\n\t     ")
+        write_tree(d, {"Dockerfile": "FROM %s\n" % IMAGE, ".dockerignore": "   \n\n\t\t\n\t     "})
         lines = build_lines(path=d, nocache=True, tag=P + "-bign2:2")
         has(lines[-2].get("stream", ""), "Successfully built", "blank .dockerignore lines")
         raises(docker.errors.DockerException, api().build, path=d, gzip=True, encoding="text/html")
