@@ -788,6 +788,9 @@ func (d *Daemon) createContainerLocked(body createBody, hc hostConfig, name stri
 		if im, err = d.images.get(body.Image); err != nil {
 			return nil, err
 		}
+		if err := body.platform.matches(body.Image, im); err != nil {
+			return nil, err
+		}
 	}
 	// dockerd checks the command before the name
 	if _, err := mergedConfig(body, im); err != nil {
@@ -816,6 +819,9 @@ func (d *Daemon) newContainerLocked(im *image, body createBody, hc hostConfig, n
 	name = "/" + strings.TrimPrefix(name, "/")
 	if other, ok := d.names[name]; ok {
 		return nil, errConflict(fmt.Sprintf("Conflict. The container name %q is already in use by container %q. You have to remove (or rename) that container to be able to reuse that name.", name, other))
+	}
+	if err := checkStorageOpt(hc.StorageOpt); err != nil { // when dockerd makes the container's layer
+		return nil, err
 	}
 	links, err := d.resolveLinksLocked(hc)
 	if err != nil {
