@@ -448,7 +448,7 @@ func (d *Daemon) writeDaemonFilesLocked(c *container) {
 	files := map[string]string{
 		"/etc/hostname":    c.config.Hostname + "\n",
 		"/etc/hosts":       d.hostsFileLocked(c),
-		"/etc/resolv.conf": resolvConf(c),
+		"/etc/resolv.conf": d.resolvConfLocked(c),
 	}
 	first := c.etc == nil
 	if first {
@@ -482,7 +482,8 @@ func sortedKeys[V any](m map[string]V) []string {
 	return ks
 }
 
-// writeNetFilesLocked writes /etc/hosts and /sys/class/net: lo and one
+// writeNetFilesLocked writes /etc/hosts (and resolv.conf once the
+// embedded DNS server starts) and /sys/class/net: lo and one
 // ethN per endpoint of the running container.
 func (d *Daemon) writeNetFilesLocked(c *container) {
 	f := c.fs
@@ -494,6 +495,7 @@ func (d *Daemon) writeNetFilesLocked(c *container) {
 	if c.etc != nil && c.files.hosts != "" { // the container's hosts file, mounted at /etc/hosts from its first start
 		_ = c.etc.WriteFile("hosts", []byte(d.hostsFileLocked(c)), 0o644)
 	}
+	d.refreshResolvConfLocked(c)
 	_ = f.RemoveAll("/sys/class/net")
 	_ = f.MkdirAll("/sys/class/net/lo", 0o755)
 	write := func(dir string, files map[string]string) {
@@ -517,6 +519,10 @@ func (d *Daemon) writeNetFilesLocked(c *container) {
 func (c *container) netNS() *shell.Net {
 	if c.netns == nil {
 		c.netns = shell.NewNet(shell.Loopback())
+		c.netns.SetDNS(func(name string) []netip.Addr { // the embedded DNS server (dns.go)
+			addrs, _ := lockedValue(c.d, func() ([]netip.Addr, error) { return c.d.resolveLocked(c, name), nil })
+			return addrs
+		})
 	}
 	return c.netns
 }

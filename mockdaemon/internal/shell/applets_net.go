@@ -83,7 +83,7 @@ func apPing(ctx context.Context, p *Proc) int {
 		}
 	}
 	host := args[0]
-	addr, ok := p.resolveHost(host)
+	addr, peer, ok := p.resolveHost(host)
 	if !ok {
 		p.errf("bad address '%s'", host)
 		return 1
@@ -94,7 +94,7 @@ func apPing(ctx context.Context, p *Proc) int {
 		p.errf("sendto: Cannot assign requested address")
 		return 1
 	}
-	answers := addr.IsLoopback() || p.inHosts(addr) || p.onLink(addr)
+	answers := addr.IsLoopback() || peer || p.inHosts(addr) || p.onLink(addr)
 	quiet := opts['q'] != ""
 	killed := ctx
 	if deadline > 0 {
@@ -156,14 +156,16 @@ func millis(d time.Duration) string {
 }
 
 // resolveHost finds host's address as busybox's resolver does here: an
-// IPv4 address in any form inet_aton takes ("127.1"), or the first entry
-// of /etc/hosts that names it (any case).
-func (p *Proc) resolveHost(host string) (netip.Addr, bool) {
+// IPv4 address in any form inet_aton takes ("127.1"), the first entry of
+// /etc/hosts that names it (any case), then the nameservers of
+// /etc/resolv.conf (lookupDNS). peer reports an address the embedded DNS
+// server gave: another container's, which answers.
+func (p *Proc) resolveHost(host string) (addr netip.Addr, peer, ok bool) {
 	if a, ok := parseInetAton(host); ok {
-		return a, true
+		return a, false, true
 	}
 	if a, err := netip.ParseAddr(host); err == nil {
-		return a, true
+		return a, false, true
 	}
 	var found netip.Addr
 	p.hostsEntries(func(a netip.Addr, names []string) bool {
@@ -175,7 +177,48 @@ func (p *Proc) resolveHost(host string) (netip.Addr, bool) {
 		}
 		return true
 	})
-	return found, found.IsValid()
+	if found.IsValid() {
+		return found, false, true
+	}
+	if addrs, _ := p.lookupDNS(host); len(addrs) > 0 {
+		return addrs[0], true, true
+	}
+	return netip.Addr{}, false, false
+}
+
+// nameservers is the nameserver addresses /etc/resolv.conf lists.
+func (p *Proc) nameservers() []string {
+	var out []string
+	data, err := p.FS.ReadFile("/etc/resolv.conf")
+	if err != nil {
+		return nil
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		line, _, _ = strings.Cut(line, "#")
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "nameserver" {
+			out = append(out, f[1])
+		}
+	}
+	return out
+}
+
+// lookupDNS asks the nameservers of /etc/resolv.conf for name's
+// addresses and reports the server that answered (the first listed when
+// none did). The only server the mock reaches is the namespace's embedded
+// one (Net.SetDNS); any other knows no name.
+func (p *Proc) lookupDNS(name string) (addrs []netip.Addr, server string) {
+	servers := p.nameservers()
+	for _, s := range servers {
+		if s == EmbeddedDNS {
+			if addrs, ok := p.sh.p.cfg.Net.queryDNS(name); ok {
+				return addrs, s
+			}
+		}
+	}
+	if len(servers) == 0 {
+		return nil, "127.0.0.1"
+	}
+	return nil, servers[0]
 }
 
 // inHosts reports whether addr is an address of /etc/hosts.
@@ -352,7 +395,7 @@ func apWget(_ context.Context, p *Proc) int {
 				port = "443"
 			}
 		}
-		addr, ok := p.resolveHost(host)
+		addr, peer, ok := p.resolveHost(host)
 		if !ok {
 			p.errf("bad address '%s'", host)
 			return 1
@@ -361,7 +404,7 @@ func apWget(_ context.Context, p *Proc) int {
 			fmt.Fprintf(p.Stderr, "Connecting to %s (%s:%s)\n", hostPort, addr, port)
 		}
 		why := "No route to host"
-		if addr.IsLoopback() || p.onLink(addr) && !p.isGateway(addr) {
+		if addr.IsLoopback() || peer || p.onLink(addr) && !p.isGateway(addr) {
 			why = "Connection refused"
 		}
 		p.errf("can't connect to remote host (%s): %s", addr, why)
@@ -379,4 +422,87 @@ func (p *Proc) isGateway(addr netip.Addr) bool {
 		}
 	}
 	return false
+}
+
+func init() {
+	applets["nslookup"] = apNslookup
+	usageText["nslookup"] = "Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n\n" +
+		"Query DNS about HOST\n\n" +
+		"QUERY_TYPE: soa,ns,a,aaaa,cname,mx,txt,ptr,srv,any\n"
+}
+
+// apNslookup is busybox nslookup: it asks the DNS server (DNS_SERVER, else
+// the first nameserver of /etc/resolv.conf) for HOST's A and AAAA records
+// (-type= one kind) and prints each answer as it comes, the AAAA one
+// (empty: the mock's containers have no IPv6 addresses) before the A one,
+// as the embedded server's replies usually arrive. /etc/hosts is not read.
+// The only server the mock reaches is the namespace's embedded one; for
+// any other name, and for an address (a PTR query), the answer is
+// NXDOMAIN and the exit status 1.
+func apNslookup(_ context.Context, p *Proc) int {
+	var args []string
+	types := []string{"aaaa", "a"}
+	for _, a := range p.Args[1:] {
+		switch {
+		case strings.HasPrefix(a, "-type=") || strings.HasPrefix(a, "-query="):
+			_, t, _ := strings.Cut(a, "=")
+			types = []string{strings.ToLower(t)}
+		case a == "-debug" || a == "-nodebug":
+		case strings.HasPrefix(a, "-") && len(a) > 1:
+			return p.showUsage()
+		default:
+			args = append(args, a)
+		}
+	}
+	if len(args) == 0 || len(args) > 2 {
+		return p.showUsage()
+	}
+	host := args[0]
+	addrs, server := p.lookupDNS(host)
+	if len(args) == 2 {
+		server = args[1]
+		addrs = nil
+		if server == EmbeddedDNS {
+			addrs, _ = p.sh.p.cfg.Net.queryDNS(host)
+		}
+	}
+	fmt.Fprintf(p.Stdout, "Server:\t\t%s\nAddress:\t%s:53\n\n", server, server)
+	if a, err := netip.ParseAddr(host); err == nil {
+		fmt.Fprintf(p.Stdout, "** server can't find %s: NXDOMAIN\n\n", reverseName(a))
+		return 1
+	}
+	name := strings.TrimSuffix(host, ".")
+	if len(addrs) == 0 {
+		for range types {
+			fmt.Fprintf(p.Stdout, "** server can't find %s: NXDOMAIN\n\n", name)
+		}
+		return 1
+	}
+	for _, t := range types {
+		fmt.Fprint(p.Stdout, "Non-authoritative answer:\n")
+		for _, a := range addrs {
+			if t == "a" && a.Is4() || t == "aaaa" && a.Is6() {
+				fmt.Fprintf(p.Stdout, "Name:\t%s\nAddress: %s\n", name, a)
+			}
+		}
+		fmt.Fprint(p.Stdout, "\n")
+	}
+	return 0
+}
+
+// reverseName is the in-addr.arpa (ip6.arpa) name of a's PTR record.
+func reverseName(a netip.Addr) string {
+	var parts []string
+	if a.Is4() {
+		b := a.As4()
+		for i := 3; i >= 0; i-- {
+			parts = append(parts, strconv.Itoa(int(b[i])))
+		}
+		return strings.Join(parts, ".") + ".in-addr.arpa"
+	}
+	b := a.As16()
+	for i := 15; i >= 0; i-- {
+		parts = append(parts, strconv.FormatUint(uint64(b[i]&0xf), 16), strconv.FormatUint(uint64(b[i]>>4), 16))
+	}
+	return strings.Join(parts, ".") + ".ip6.arpa"
 }

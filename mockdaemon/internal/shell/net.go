@@ -40,6 +40,35 @@ func Loopback() Interface {
 type Net struct {
 	mu  sync.Mutex
 	ifs []Interface
+	dns func(name string) []netip.Addr
+}
+
+// EmbeddedDNS is the address of the DNS server a daemon may run inside a
+// namespace (dockerd's on user-defined networks).
+const EmbeddedDNS = "127.0.0.11"
+
+// SetDNS makes lookup the namespace's DNS server at EmbeddedDNS: it
+// returns the addresses of a name, none for a name it does not know. The
+// processes' resolver asks it when /etc/resolv.conf names that server.
+func (n *Net) SetDNS(lookup func(name string) []netip.Addr) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.dns = lookup
+}
+
+// queryDNS asks the namespace's DNS server at EmbeddedDNS for name; ok is
+// false when no server answers there.
+func (n *Net) queryDNS(name string) (addrs []netip.Addr, ok bool) {
+	if n == nil {
+		return nil, false
+	}
+	n.mu.Lock()
+	lookup := n.dns
+	n.mu.Unlock()
+	if lookup == nil {
+		return nil, false
+	}
+	return lookup(name), true
 }
 
 // NewNet returns a namespace with the interfaces ifs.
