@@ -28,8 +28,8 @@ func (d *Daemon) hostsFileLocked(c *container) string {
 		}
 		if ip == "host-gateway" {
 			ip = "172.17.0.1"
-			if n := d.networkByNameLocked("bridge"); n != nil && n.gateway != nil {
-				ip = n.gateway.String()
+			if n := d.networkByNameLocked("bridge"); n != nil && n.pool4() != nil {
+				ip = n.pool4().gateway.String()
 			}
 		}
 		b.WriteString(ip + "\t" + name + "\n")
@@ -42,6 +42,9 @@ func (d *Daemon) hostsFileLocked(c *container) string {
 				host += "." + dn + " " + c.config.Hostname
 			}
 			b.WriteString(ep.ip + "\t" + host + "\n")
+			if ep.ip6 != "" {
+				b.WriteString(ep.ip6 + "\t" + host + "\n")
+			}
 			break
 		}
 	}

@@ -549,10 +549,10 @@ func (c *container) interfaces() []shell.Interface {
 			c.nics.next++
 		}
 		eth := shell.Interface{Name: "eth" + strconv.Itoa(i), Index: 2*i + 10, Link: 2*i + 11, MAC: ep.mac, MTU: mtuOf(n)}
-		if a, err := netip.ParseAddr(ep.ip); err == nil && n.subnet != nil {
-			eth.Addrs = append(eth.Addrs, netip.PrefixFrom(a, n.prefixLen()))
-			if g, ok := netip.AddrFromSlice(n.gateway.To4()); ok && n.gateway != nil && !n.internal {
-				eth.Gateway = g
+		if a, err := netip.ParseAddr(ep.ip); err == nil && n.pool4() != nil {
+			eth.Addrs = append(eth.Addrs, netip.PrefixFrom(a, n.prefixOf(ep.ip)))
+			if !n.internal {
+				eth.Gateway = n.pool4().gateway
 			}
 		}
 		if ep.cfg.IPAMConfig != nil { // libnetwork adds them to the interface in 169.254/16
