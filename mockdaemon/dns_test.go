@@ -121,6 +121,14 @@ func TestEmbeddedDNSNames(t *testing.T) {
 		"Name:\tsvc\nAddress: 10.5.0.2\nName:\tsvc\nAddress: 10.5.0.3\n\n"+
 		"Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\n** server can't find nosuch: NXDOMAIN\n\n** server can't find nosuch: NXDOMAIN\n\nrc=1\n", out)
 
+	// With a search domain nslookup asks for a bare name in it, where the
+	// embedded server does not know it; ping's resolver tries the name too.
+	srch := c.create("srch", map[string]any{"Image": "busybox", "Cmd": []string{"sleep", "300"},
+		"HostConfig": map[string]any{"NetworkMode": "u", "DnsSearch": []string{"dw.example"}}})
+	startOK(t, c, srch)
+	assert.Equal(t, "Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\n** server can't find svc.dw.example: NXDOMAIN\n\nrc=1\nPING svc (10.5.0.2): 56 data bytes\n",
+		execOutput(t, c, srch, "nslookup -type=a svc; echo rc=$?; ping -c1 svc | head -1"))
+
 	// The link alias is b's own: a does not resolve it.
 	assert.Contains(t, execOutput(t, c, a, "ping -c1 lk"), "bad address 'lk'")
 	// /etc/hosts comes first.

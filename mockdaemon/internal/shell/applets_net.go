@@ -188,18 +188,31 @@ func (p *Proc) resolveHost(host string) (addr netip.Addr, peer, ok bool) {
 
 // nameservers is the nameserver addresses /etc/resolv.conf lists.
 func (p *Proc) nameservers() []string {
-	var out []string
+	servers, _ := p.resolvConf()
+	return servers
+}
+
+// resolvConf is the nameservers and the search domains (of the last
+// search or domain line) of /etc/resolv.conf.
+func (p *Proc) resolvConf() (servers, search []string) {
 	data, err := p.FS.ReadFile("/etc/resolv.conf")
 	if err != nil {
-		return nil
+		return nil, nil
 	}
 	for _, line := range strings.Split(string(data), "\n") {
 		line, _, _ = strings.Cut(line, "#")
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "nameserver" {
-			out = append(out, f[1])
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		switch f[0] {
+		case "nameserver":
+			servers = append(servers, f[1])
+		case "search", "domain":
+			search = f[1:]
 		}
 	}
-	return out
+	return servers, search
 }
 
 // lookupDNS asks the nameservers of /etc/resolv.conf for name's
@@ -435,7 +448,9 @@ func init() {
 // the first nameserver of /etc/resolv.conf) for HOST's A and AAAA records
 // (-type= one kind) and prints each answer as it comes, the AAAA one
 // (empty: the mock's containers have no IPv6 addresses) before the A one,
-// as the embedded server's replies usually arrive. /etc/hosts is not read.
+// as the embedded server's replies usually arrive. A HOST without a dot
+// is asked for in each search domain of /etc/resolv.conf instead, when it
+// has some. /etc/hosts is not read.
 // The only server the mock reaches is the namespace's embedded one; for
 // any other name, and for an address (a PTR query), the answer is
 // NXDOMAIN and the exit status 1.
@@ -458,36 +473,48 @@ func apNslookup(_ context.Context, p *Proc) int {
 		return p.showUsage()
 	}
 	host := args[0]
-	addrs, server := p.lookupDNS(host)
+	servers, search := p.resolvConf()
+	server := "127.0.0.1"
 	if len(args) == 2 {
 		server = args[1]
-		addrs = nil
-		if server == EmbeddedDNS {
-			addrs, _ = p.sh.p.cfg.Net.queryDNS(host)
-		}
+	} else if len(servers) > 0 {
+		server = servers[0]
 	}
 	fmt.Fprintf(p.Stdout, "Server:\t\t%s\nAddress:\t%s:53\n\n", server, server)
 	if a, err := netip.ParseAddr(host); err == nil {
 		fmt.Fprintf(p.Stdout, "** server can't find %s: NXDOMAIN\n\n", reverseName(a))
 		return 1
 	}
-	name := strings.TrimSuffix(host, ".")
-	if len(addrs) == 0 {
-		for range types {
-			fmt.Fprintf(p.Stdout, "** server can't find %s: NXDOMAIN\n\n", name)
+	names := []string{host}
+	if !strings.Contains(host, ".") && len(search) > 0 {
+		names = nil
+		for _, dom := range search {
+			names = append(names, host+"."+dom)
 		}
-		return 1
 	}
-	for _, t := range types {
-		fmt.Fprint(p.Stdout, "Non-authoritative answer:\n")
-		for _, a := range addrs {
-			if t == "a" && a.Is4() || t == "aaaa" && a.Is6() {
-				fmt.Fprintf(p.Stdout, "Name:\t%s\nAddress: %s\n", name, a)
+	code := 1
+	for _, name := range names {
+		var addrs []netip.Addr
+		if server == EmbeddedDNS {
+			addrs, _ = p.sh.p.cfg.Net.queryDNS(name)
+		}
+		name = strings.TrimSuffix(name, ".")
+		for _, t := range types {
+			if len(addrs) == 0 {
+				fmt.Fprintf(p.Stdout, "** server can't find %s: NXDOMAIN\n\n", name)
+				continue
 			}
+			code = 0
+			fmt.Fprint(p.Stdout, "Non-authoritative answer:\n")
+			for _, a := range addrs {
+				if t == "a" && a.Is4() || t == "aaaa" && a.Is6() {
+					fmt.Fprintf(p.Stdout, "Name:\t%s\nAddress: %s\n", name, a)
+				}
+			}
+			fmt.Fprint(p.Stdout, "\n")
 		}
-		fmt.Fprint(p.Stdout, "\n")
 	}
-	return 0
+	return code
 }
 
 // reverseName is the in-addr.arpa (ip6.arpa) name of a's PTR record.
