@@ -377,9 +377,10 @@ func (d *Daemon) releaseNetworksLocked(c *container) {
 // setupNetworksLocked records the endpoints of a new container as its
 // create does: the network of its NetworkMode (a missing one only fails
 // at start) and, from 1.44 on, any other network of its
-// NetworkingConfig, with their settings as given; nothing for a disabled
-// network or one shared with another container (named by its id from
-// then on).
+// NetworkingConfig, with their settings as given (before 1.44 a config
+// for another network is the container's one network, as given);
+// nothing for a disabled network or one shared with another container
+// (named by its id from then on).
 func (d *Daemon) setupNetworksLocked(c *container, nc *networkingConfig, ver apiVersion) error {
 	var given map[string]*endpointConfig
 	if nc != nil {
@@ -418,6 +419,17 @@ func (d *Daemon) setupNetworksLocked(c *container, nc *networkingConfig, ver api
 			ep.name = n.name
 		}
 		c.eps[name] = ep
+	}
+	if len(given) == 1 && !ver.atLeast("1.44") {
+		// dockerd 20.10 takes the one config as the container's networks,
+		// in place of its NetworkMode's (a missing network fails at start)
+		for key, ec := range given {
+			if key != name && (n == nil || key != n.name && key != n.id) && (key != "default" || name != "bridge") {
+				other, _ := d.getNetworkLocked(key)
+				add(key, other, ec)
+				return nil
+			}
+		}
 	}
 	var extra []string
 	var cfg *endpointConfig
