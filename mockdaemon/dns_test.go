@@ -134,3 +134,29 @@ func TestEmbeddedDNSNames(t *testing.T) {
 	// /etc/hosts comes first.
 	assert.True(t, strings.HasPrefix(execOutput(t, c, a, "echo '10.9.9.9 bb' >> /etc/hosts; ping -c1 -W1 bb"), "PING bb (10.9.9.9)"))
 }
+
+// TestJoinedNamespaceFiles: a container started in another's network
+// namespace takes that one's host name, hostname, hosts and resolv.conf
+// files (their paths in inspect too), as dockerd's initializeNetworking
+// does; until then it has its own short id as host name.
+func TestJoinedNamespaceFiles(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	peer := c.create("peer", map[string]any{"Image": "busybox", "Hostname": "hh", "Cmd": []string{"sleep", "300"}})
+	startOK(t, c, peer)
+	j := c.create("joined", map[string]any{"Image": "busybox", "Cmd": []string{"sleep", "300"}, "HostConfig": map[string]any{"NetworkMode": "container:peer"}})
+	type files struct {
+		Config                                  struct{ Hostname string }
+		HostnamePath, HostsPath, ResolvConfPath string
+	}
+	inspect := func(id string) files {
+		var f files
+		require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/containers/"+id+"/json", nil).body, &f))
+		return f
+	}
+	assert.Equal(t, j[:12], inspect(j).Config.Hostname)
+	startOK(t, c, j)
+	got, want := inspect(j), inspect(peer)
+	assert.Equal(t, want, got)
+	assert.Equal(t, "hh\nhh\n", execOutput(t, c, j, "hostname; cat /etc/hostname"))
+	assert.Equal(t, execOutput(t, c, peer, "cat /etc/hosts /etc/resolv.conf"), execOutput(t, c, j, "cat /etc/hosts /etc/resolv.conf"))
+}
