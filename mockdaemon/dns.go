@@ -215,6 +215,44 @@ func (d *Daemon) refreshResolvConfLocked(c *container) {
 	_ = c.etc.WriteFile("resolv.conf", []byte(embeddedResolvConf(string(cur))), 0o644)
 }
 
+// embeddedServer is the embedded DNS server of c's sandbox, as its
+// processes ask it.
+type embeddedServer struct{ c *container }
+
+func (s embeddedServer) LookupHost(name string) []netip.Addr {
+	addrs, _ := lockedValue(s.c.d, func() ([]netip.Addr, error) { return s.c.d.resolveLocked(s.c, name), nil })
+	return addrs
+}
+
+func (s embeddedServer) LookupAddr(a netip.Addr) string {
+	name, _ := lockedValue(s.c.d, func() (string, error) { return s.c.d.resolveAddrLocked(s.c, a), nil })
+	return name
+}
+
+// resolveAddrLocked is the name the embedded DNS server gives the address
+// a as libnetwork's sandbox does: "container.network" of the first of
+// c's user-defined networks where a running container has it; "" for
+// none; d.mu held.
+func (d *Daemon) resolveAddrLocked(c *container, a netip.Addr) string {
+	if o := d.netContainerLocked(c); o != nil {
+		c = o
+	}
+	for _, name := range c.netOrder() {
+		ep := c.eps[name]
+		if !ep.active || ep.network == nil || !ep.network.userDefined() {
+			continue
+		}
+		n := ep.network
+		for _, id := range sortedKeys(n.containers) {
+			oep, o := n.containers[id], d.containers[id]
+			if o != nil && oep.active && (oep.ip == a.String() || oep.ip6 == a.String()) {
+				return strings.TrimPrefix(o.name, "/") + "." + n.name
+			}
+		}
+	}
+	return ""
+}
+
 // resolveLocked answers a query of c's processes to the embedded DNS
 // server as libnetwork's sandbox does: the name (any case, a final dot
 // dropped), or name.network for one network, is looked for among the

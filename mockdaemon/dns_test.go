@@ -98,8 +98,9 @@ func execOutput(t *testing.T, c *client, id, script string) string {
 // processes resolve, through /etc/hosts then the embedded server, the
 // names the network knows: container names (any case, name.network too),
 // network-scoped aliases shared by two containers (both addresses), short
-// ids, host names and the aliases of legacy links; nslookup prints them as
-// busybox does against 127.0.0.11; a name nobody has is NXDOMAIN.
+// ids, host names and the aliases of legacy links, and an address's name;
+// nslookup prints them as busybox does against 127.0.0.11; a name nobody
+// has is NXDOMAIN.
 func TestEmbeddedDNSNames(t *testing.T) {
 	_, c := newClient(t, mockdaemon.Config{HostResolvConf: "nameserver 10.1.1.1\n"})
 	require.Equal(t, 201, c.do("POST", "/v1.41/networks/create", map[string]any{"Name": "u",
@@ -128,6 +129,11 @@ func TestEmbeddedDNSNames(t *testing.T) {
 	startOK(t, c, srch)
 	assert.Equal(t, "Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\n** server can't find svc.dw.example: NXDOMAIN\n\nrc=1\nPING svc (10.5.0.2): 56 data bytes\n",
 		execOutput(t, c, srch, "nslookup -type=a svc; echo rc=$?; ping -c1 svc | head -1"))
+
+	// An address's name is container.network.
+	assert.Equal(t, "Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\nNon-authoritative answer:\n2.0.5.10.in-addr.arpa\tname = aa.u\n\nrc=0\n"+
+		"Server:\t\t127.0.0.11\nAddress:\t127.0.0.11:53\n\n** server can't find 9.0.5.10.in-addr.arpa: NXDOMAIN\n\nrc=1\n",
+		execOutput(t, c, b, "nslookup 10.5.0.2; echo rc=$?; nslookup 10.5.0.9; echo rc=$?"))
 
 	// The link alias is b's own: a does not resolve it.
 	assert.Contains(t, execOutput(t, c, a, "ping -c1 lk"), "bad address 'lk'")

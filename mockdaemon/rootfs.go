@@ -519,10 +519,7 @@ func (d *Daemon) writeNetFilesLocked(c *container) {
 func (c *container) netNS() *shell.Net {
 	if c.netns == nil {
 		c.netns = shell.NewNet(shell.Loopback())
-		c.netns.SetDNS(func(name string) []netip.Addr { // the embedded DNS server (dns.go)
-			addrs, _ := lockedValue(c.d, func() ([]netip.Addr, error) { return c.d.resolveLocked(c, name), nil })
-			return addrs
-		})
+		c.netns.SetDNS(embeddedServer{c}) // dns.go
 	}
 	return c.netns
 }

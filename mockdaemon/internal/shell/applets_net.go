@@ -222,10 +222,8 @@ func (p *Proc) resolvConf() (servers, search []string) {
 func (p *Proc) lookupDNS(name string) (addrs []netip.Addr, server string) {
 	servers := p.nameservers()
 	for _, s := range servers {
-		if s == EmbeddedDNS {
-			if addrs, ok := p.sh.p.cfg.Net.queryDNS(name); ok {
-				return addrs, s
-			}
+		if srv := p.sh.p.cfg.Net.server(); s == EmbeddedDNS && srv != nil {
+			return srv.LookupHost(name), s
 		}
 	}
 	if len(servers) == 0 {
@@ -450,10 +448,9 @@ func init() {
 // (empty: the mock's containers have no IPv6 addresses) before the A one,
 // as the embedded server's replies usually arrive. A HOST without a dot
 // is asked for in each search domain of /etc/resolv.conf instead, when it
-// has some. /etc/hosts is not read.
-// The only server the mock reaches is the namespace's embedded one; for
-// any other name, and for an address (a PTR query), the answer is
-// NXDOMAIN and the exit status 1.
+// has some; an address is asked for its name (PTR). /etc/hosts is not
+// read. The only server the mock reaches is the namespace's embedded one;
+// any other name is NXDOMAIN, and the exit status 1.
 func apNslookup(_ context.Context, p *Proc) int {
 	var args []string
 	types := []string{"aaaa", "a"}
@@ -481,7 +478,17 @@ func apNslookup(_ context.Context, p *Proc) int {
 		server = servers[0]
 	}
 	fmt.Fprintf(p.Stdout, "Server:\t\t%s\nAddress:\t%s:53\n\n", server, server)
+	srv := p.sh.p.cfg.Net.server()
+	if server != EmbeddedDNS {
+		srv = nil
+	}
 	if a, err := netip.ParseAddr(host); err == nil {
+		if srv != nil {
+			if name := srv.LookupAddr(a); name != "" {
+				fmt.Fprintf(p.Stdout, "Non-authoritative answer:\n%s\tname = %s\n\n", reverseName(a), name)
+				return 0
+			}
+		}
 		fmt.Fprintf(p.Stdout, "** server can't find %s: NXDOMAIN\n\n", reverseName(a))
 		return 1
 	}
@@ -495,8 +502,8 @@ func apNslookup(_ context.Context, p *Proc) int {
 	code := 1
 	for _, name := range names {
 		var addrs []netip.Addr
-		if server == EmbeddedDNS {
-			addrs, _ = p.sh.p.cfg.Net.queryDNS(name)
+		if srv != nil {
+			addrs = srv.LookupHost(name)
 		}
 		name = strings.TrimSuffix(name, ".")
 		for _, t := range types {

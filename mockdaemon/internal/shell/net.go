@@ -40,35 +40,38 @@ func Loopback() Interface {
 type Net struct {
 	mu  sync.Mutex
 	ifs []Interface
-	dns func(name string) []netip.Addr
+	dns DNSServer
 }
 
 // EmbeddedDNS is the address of the DNS server a daemon may run inside a
 // namespace (dockerd's on user-defined networks).
 const EmbeddedDNS = "127.0.0.11"
 
-// SetDNS makes lookup the namespace's DNS server at EmbeddedDNS: it
-// returns the addresses of a name, none for a name it does not know. The
-// processes' resolver asks it when /etc/resolv.conf names that server.
-func (n *Net) SetDNS(lookup func(name string) []netip.Addr) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	n.dns = lookup
+// DNSServer is the server at EmbeddedDNS: the processes' resolver asks it
+// when /etc/resolv.conf names that address.
+type DNSServer interface {
+	// LookupHost returns the addresses of name, none for a name it does
+	// not know.
+	LookupHost(name string) []netip.Addr
+	// LookupAddr returns the name of addr (its PTR record), "" for none.
+	LookupAddr(addr netip.Addr) string
 }
 
-// queryDNS asks the namespace's DNS server at EmbeddedDNS for name; ok is
-// false when no server answers there.
-func (n *Net) queryDNS(name string) (addrs []netip.Addr, ok bool) {
+// SetDNS makes s the namespace's DNS server at EmbeddedDNS.
+func (n *Net) SetDNS(s DNSServer) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.dns = s
+}
+
+// server is the namespace's DNS server at EmbeddedDNS, nil for none.
+func (n *Net) server() DNSServer {
 	if n == nil {
-		return nil, false
+		return nil
 	}
 	n.mu.Lock()
-	lookup := n.dns
-	n.mu.Unlock()
-	if lookup == nil {
-		return nil, false
-	}
-	return lookup(name), true
+	defer n.mu.Unlock()
+	return n.dns
 }
 
 // NewNet returns a namespace with the interfaces ifs.
