@@ -230,9 +230,9 @@ func (s embeddedServer) LookupAddr(a netip.Addr) string {
 }
 
 // resolveAddrLocked is the name the embedded DNS server gives the address
-// a as libnetwork's sandbox does: "container.network" of the first of
-// c's user-defined networks where a running container has it; "" for
-// none; d.mu held.
+// a as libnetwork's sandbox does: "container.network" (an anonymous
+// container's first alias for its name) on the first of c's user-defined
+// networks where a running container has it; "" for none; d.mu held.
 func (d *Daemon) resolveAddrLocked(c *container, a netip.Addr) string {
 	if o := d.netContainerLocked(c); o != nil {
 		c = o
@@ -246,7 +246,7 @@ func (d *Daemon) resolveAddrLocked(c *container, a netip.Addr) string {
 		for _, id := range sortedKeys(n.containers) {
 			oep, o := n.containers[id], d.containers[id]
 			if o != nil && oep.active && (oep.ip == a.String() || oep.ip6 == a.String()) {
-				return strings.TrimPrefix(o.name, "/") + "." + n.name
+				return dnsNames(o, oep)[0] + "." + n.name
 			}
 		}
 	}
@@ -309,8 +309,20 @@ func linkAlias(ep *endpoint, req string) (string, bool) {
 	return req, false
 }
 
+// dnsNames are the names the embedded DNS server knows c by on the network
+// of ep: its name (not an anonymous container's), the endpoint's aliases,
+// its short id and its host name (which dockerd adds to the aliases on
+// user-defined networks).
+func dnsNames(c *container, ep *endpoint) []string {
+	var names []string
+	if !c.anonymous {
+		names = append(names, strings.TrimPrefix(c.name, "/"))
+	}
+	return dedup(slices.Concat(names, ep.cfg.Aliases, []string{c.id[:12], c.config.Hostname}))
+}
+
 // networkRecordsLocked is the addresses n's records give name: those of
-// the running containers on n it names (by DNSNames), then a service's
+// the running containers on n it names (dnsNames), then a service's
 // virtual IP on n; d.mu held.
 func (d *Daemon) networkRecordsLocked(n *network, name string) []netip.Addr {
 	var out []netip.Addr
@@ -321,8 +333,7 @@ func (d *Daemon) networkRecordsLocked(n *network, name string) []netip.Addr {
 		if c == nil || !ep.active || ep.ip == "" {
 			continue
 		}
-		names := dedup(slices.Concat([]string{strings.TrimPrefix(c.name, "/")}, ep.cfg.Aliases, []string{c.id[:12], c.config.Hostname}))
-		if slices.ContainsFunc(names, func(s string) bool { return strings.EqualFold(s, name) }) {
+		if slices.ContainsFunc(dnsNames(c, ep), func(s string) bool { return strings.EqualFold(s, name) }) {
 			if a, err := netip.ParseAddr(ep.ip); err == nil {
 				out = append(out, a)
 			}

@@ -166,3 +166,37 @@ func TestJoinedNamespaceFiles(t *testing.T) {
 	assert.Equal(t, "hh\nhh\n", execOutput(t, c, j, "hostname; cat /etc/hostname"))
 	assert.Equal(t, execOutput(t, c, peer, "cat /etc/hosts /etc/resolv.conf"), execOutput(t, c, j, "cat /etc/hosts /etc/resolv.conf"))
 }
+
+// TestEmbeddedDNSAnonymous: a container created without a name before API
+// 1.44 has anonymous endpoints, as on dockerd 20.10: the embedded DNS
+// server knows it by its aliases (the first one names its address) and
+// short id, not by its generated name; one created at 1.44 or later by its
+// name too.
+func TestEmbeddedDNSAnonymous(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	require.Equal(t, 201, c.do("POST", "/v1.41/networks/create", map[string]any{"Name": "u",
+		"IPAM": map[string]any{"Config": []map[string]any{{"Subnet": "10.6.0.0/24"}}}}).status)
+	create := func(ver string) (id, name string) {
+		r := c.do("POST", "/"+ver+"/containers/create", map[string]any{"Image": "busybox", "Cmd": []string{"sleep", "300"},
+			"HostConfig": map[string]any{"NetworkMode": "u"}, "NetworkingConfig": map[string]any{"EndpointsConfig": map[string]any{"u": map[string]any{"Aliases": []string{"al-" + ver}}}}})
+		require.Equal(t, 201, r.status, "create: %s", r.body)
+		var out struct {
+			ID string `json:"Id"`
+		}
+		require.NoError(t, json.Unmarshal(r.body, &out))
+		startOK(t, c, out.ID)
+		return out.ID, inspectName(t, c, out.ID)
+	}
+	old, oldName := create("v1.41")
+	_, newName := create("v1.44")
+	out := execOutput(t, c, old, "for n in "+oldName+" al-v1.41 "+old[:12]+" "+newName+"; do ping -c1 -W1 $n 2>&1 | head -1; done; nslookup 10.6.0.2 | grep name")
+	assert.Equal(t, "ping: bad address '"+oldName+"'\nPING al-v1.41 (10.6.0.2): 56 data bytes\nPING "+old[:12]+" (10.6.0.2): 56 data bytes\n"+
+		"PING "+newName+" (10.6.0.3): 56 data bytes\n2.0.6.10.in-addr.arpa\tname = al-v1.41.u\n", out)
+}
+
+func inspectName(t *testing.T, c *client, id string) string {
+	t.Helper()
+	var s struct{ Name string }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/containers/"+id+"/json", nil).body, &s))
+	return strings.TrimPrefix(s.Name, "/")
+}
