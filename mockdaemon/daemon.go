@@ -90,7 +90,7 @@ type Daemon struct {
 	binds      map[string]*memfs.FS
 	nextPID    int
 	nextPort   int
-	nextSubnet int
+	nextSubnet int // where the IPAM looks for the next default pool (networks_ipam.go)
 	order      int
 	sessions   map[string]bool    // open POST /session ids
 	registry   registryStore      // what was pushed to the emulated registries
