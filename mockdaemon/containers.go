@@ -39,6 +39,10 @@ type container struct {
 	mounts []mountPoint
 	eps    map[string]*endpoint // by network name
 	ports  map[string][]portBinding
+	// anonymous: created without a name before API 1.44, so its endpoints
+	// are anonymous (dockerd 20.10's IsAnonymousEndpoint): the embedded
+	// DNS knows it by its aliases only (dns.go)
+	anonymous bool
 
 	// What the first start makes (dockerd's container files), and the
 	// network sandbox of the last start.
@@ -813,6 +817,7 @@ func (d *Daemon) newContainerLocked(im *image, body createBody, hc hostConfig, n
 		return nil, err
 	}
 	id := d.newID()
+	anonymous := name == "" && !ver.atLeast("1.44")
 	if name == "" {
 		name = d.randomNameLocked()
 	}
@@ -840,6 +845,7 @@ func (d *Daemon) newContainerLocked(im *image, body createBody, hc hostConfig, n
 		pauseGate: &gate{},
 		eps:       map[string]*endpoint{},
 		platform:  "linux",
+		anonymous: anonymous,
 	}
 	argv := append(slices.Clone([]string(c.config.Entrypoint)), c.config.Cmd...)
 	c.path, c.args = argv[0], nonNil(argv[1:])
