@@ -33,25 +33,34 @@ type buildContext struct {
 // decompressStream detects the compression of r by its first bytes, as
 // pkg/archive's DecompressStream does: gzip and bzip2 are read here, xz
 // by the host's xz (as dockerd runs it); anything else is a plain tar.
+// Build contexts, ADD's archives, imports, loads and uploads to a
+// container all come through it.
 func decompressStream(ctx context.Context, r io.Reader) (io.ReadCloser, error) {
+	rc, _, err := decompress(ctx, r)
+	return rc, err
+}
+
+// decompress is decompressStream, telling also whether r was compressed.
+func decompress(ctx context.Context, r io.Reader) (io.ReadCloser, bool, error) {
 	br := bufio.NewReaderSize(r, 32<<10)
 	magic, err := br.Peek(10)
 	if err != nil && err != io.EOF {
-		return nil, err
+		return nil, false, err
 	}
 	switch {
 	case bytes.HasPrefix(magic, []byte{0x1F, 0x8B, 0x08}):
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, err
+			return nil, true, err
 		}
-		return zr, nil
+		return zr, true, nil
 	case bytes.HasPrefix(magic, []byte{0x42, 0x5A, 0x68}):
-		return io.NopCloser(bzip2.NewReader(br)), nil
+		return io.NopCloser(bzip2.NewReader(br)), true, nil
 	case bytes.HasPrefix(magic, []byte{0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00}):
-		return xzDecompress(ctx, br)
+		rc, err := xzDecompress(ctx, br)
+		return rc, true, err
 	}
-	return io.NopCloser(br), nil
+	return io.NopCloser(br), false, nil
 }
 
 // xzDecompress runs "xz -d -c -q" over r, as pkg/archive does.

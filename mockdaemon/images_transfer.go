@@ -198,64 +198,6 @@ func hostPort(h string) string {
 	return h + ":443"
 }
 
-// imageImport creates an image from a tar body (fromSrc=-).
-func (d *Daemon) imageImport(w http.ResponseWriter, r *http.Request, src string) error {
-	q := r.URL.Query()
-	if src != "-" {
-		return errInvalid("mockdaemon: import from a URL is not supported: " + src)
-	}
-	ref, err := repoTagParams(r)
-	if err != nil {
-		return err
-	}
-	// read into a slice of the body's length: the layer keeps it as is
-	data, err := memfs.ReadTar(r.Body, r.ContentLength, maxLoadFile)
-	if errors.Is(err, memfs.ErrTooLarge) {
-		return errInvalid(fmt.Sprintf("mockdaemon: the imported tar is larger than %d bytes", maxLoadFile))
-	}
-	if err != nil {
-		return errInvalid("mockdaemon: read import body: " + err.Error())
-	}
-	// as dockerd's import: the changes go to Config only, ContainerConfig
-	// stays empty, and the daemon writes its version
-	f := imageFile{ContainerConfig: &imageConfig{}, DockerVersion: d.cfg.ServerVersion}
-	f.Architecture = goArch()
-	f.OS = "linux"
-	f.Created = d.now()
-	f.Comment = q.Get("message")
-	for _, ch := range q["changes"] {
-		if err := applyChange(&f.Config, ch); err != nil {
-			return err
-		}
-	}
-	comment := "Imported from -"
-	if f.Comment != "" {
-		comment = f.Comment
-	}
-	f.History = []historyEntry{{Created: f.Created, Comment: comment}}
-	lay := layer{data: data, diffID: digestOf(data)}
-	// the image is made outside the engine's lock and published under
-	// it (put keeps an equal image already there)
-	im, err := d.images.build(f, []layer{lay})
-	if err != nil {
-		return tarFileError(err)
-	}
-	im, err = lockedValue(d, func() (*image, error) {
-		im := d.images.put(im)
-		if ref.tag != "" {
-			d.tagImageLocked(im, ref)
-		}
-		d.events.emit("image", "import", im.id, im.eventAttrs(im.id))
-		return im, nil
-	})
-	if err != nil {
-		return err
-	}
-	js := newJSONStream(w)
-	js.msg(map[string]any{"status": im.id})
-	return nil
-}
-
 func (d *Daemon) imageGet(w http.ResponseWriter, r *http.Request) error {
 	return d.imageSave(w, r, []string{r.PathValue("name")})
 }
