@@ -47,20 +47,54 @@ func decompress(ctx context.Context, r io.Reader) (io.ReadCloser, bool, error) {
 	if err != nil && err != io.EOF {
 		return nil, false, err
 	}
+	var rc io.ReadCloser
 	switch {
 	case bytes.HasPrefix(magic, []byte{0x1F, 0x8B, 0x08}):
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			return nil, true, err
 		}
-		return zr, true, nil
+		rc = zr
 	case bytes.HasPrefix(magic, []byte{0x42, 0x5A, 0x68}):
-		return io.NopCloser(bzip2.NewReader(br)), true, nil
+		rc = io.NopCloser(bzip2.NewReader(br))
 	case bytes.HasPrefix(magic, []byte{0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00}):
-		rc, err := xzDecompress(ctx, br)
-		return rc, true, err
+		if rc, err = xzDecompress(ctx, br); err != nil {
+			return nil, true, err
+		}
+	default:
+		return io.NopCloser(br), false, nil
 	}
-	return io.NopCloser(br), false, nil
+	return &decompressReader{rc}, true, nil
+}
+
+// decompressReader marks the errors of a decompressor (a corrupt or
+// short stream) as decompressError.
+type decompressReader struct{ io.ReadCloser }
+
+func (d *decompressReader) Read(p []byte) (int, error) {
+	n, err := d.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		err = &decompressError{err}
+	}
+	return n, err
+}
+
+// decompressError is a decompressor's failure while a compressed archive
+// is read.
+type decompressError struct{ Err error }
+
+func (e *decompressError) Error() string { return e.Err.Error() }
+func (e *decompressError) Unwrap() error { return e.Err }
+
+// decompressFailure is how dockerd's chrooted unpacker reports an archive
+// it could not decompress to the end: its stdin copy failed, while the
+// unpacker itself exited well.
+func decompressFailure(err error) (error, bool) {
+	var de *decompressError
+	if !errors.As(err, &de) {
+		return nil, false
+	}
+	return errInternal("Error processing tar file(" + de.Err.Error() + "): "), true
 }
 
 // xzDecompress runs "xz -d -c -q" over r, as pkg/archive does.

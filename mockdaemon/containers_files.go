@@ -185,7 +185,16 @@ func (d *Daemon) archivePut(w http.ResponseWriter, r *http.Request) error {
 		}
 		return errForbidden("container rootfs is marked read-only")
 	}
-	if err := c.fs.ExtractTar(r.Body, abs, boolParam(r, "noOverwriteDirNonDir")); err != nil {
+	// the archive may be compressed, as pkg/archive's Untar reads it
+	body, err := decompressStream(r.Context(), r.Body)
+	if err != nil {
+		return errInternal(err.Error())
+	}
+	defer body.Close()
+	if err := c.fs.ExtractTar(body, abs, boolParam(r, "noOverwriteDirNonDir")); err != nil {
+		if de, ok := decompressFailure(err); ok {
+			return de
+		}
 		return fsErr(r.PathValue("id"), p, err)
 	}
 	d.emitContainer(c, "extract-to-dir")

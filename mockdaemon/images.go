@@ -3,7 +3,6 @@ package mockdaemon
 import (
 	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
@@ -848,23 +847,6 @@ func (d *Daemon) layerInUseLocked(diffID string) bool {
 		}
 	}
 	return false
-}
-
-func maybeGunzip(b []byte) []byte {
-	if len(b) > 2 && b[0] == 0x1f && b[1] == 0x8b {
-		if out, err := gunzip(b); err == nil {
-			return out
-		}
-	}
-	return b
-}
-
-func gunzip(b []byte) ([]byte, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		return nil, err
-	}
-	return io.ReadAll(io.LimitReader(zr, 1<<30))
 }
 
 func pathMatch(pat, s string) (bool, error) { return path.Match(pat, s) }

@@ -84,7 +84,7 @@ func (d *Daemon) imageImport(w http.ResponseWriter, r *http.Request, src string)
 func (d *Daemon) importLayer(r *http.Request, body io.Reader, size int64, f imageFile) (*image, error) {
 	rc, compressed, err := decompress(r.Context(), body)
 	if err != nil {
-		return nil, tarFileError(err)
+		return nil, errInternal(err.Error())
 	}
 	defer rc.Close()
 	if compressed {
@@ -94,6 +94,9 @@ func (d *Daemon) importLayer(r *http.Request, body io.Reader, size int64, f imag
 	data, err := memfs.ReadTar(rc, size, maxLoadFile)
 	if errors.Is(err, memfs.ErrTooLarge) {
 		return nil, errInvalid(fmt.Sprintf("mockdaemon: the imported tar is larger than %d bytes", maxLoadFile))
+	}
+	if de, ok := decompressFailure(err); ok {
+		return nil, de
 	}
 	if err != nil {
 		return nil, errInvalid("mockdaemon: read import body: " + err.Error())

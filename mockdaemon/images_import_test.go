@@ -1,13 +1,16 @@
 package mockdaemon_test
 
 import (
+	"archive/tar"
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -116,4 +119,128 @@ func TestImportFromURL(t *testing.T) {
 	r = c.do("POST", "/v1.41/images/create?fromSrc="+url.QueryEscape(src)+"&repo=urlimp@sha256:"+strings.Repeat("0", 64), nil)
 	assert.Equal(t, 400, r.status, "%s", r.body)
 	assert.Equal(t, "cannot import digest reference", r.message())
+}
+
+// compressors are the compressions pkg/archive's DecompressStream
+// detects, each by the host's tool.
+var compressors = []string{"gzip", "bzip2", "xz"}
+
+func compress(t *testing.T, tool string, data []byte) []byte {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), tool, "-c")
+	cmd.Stdin = bytes.NewReader(data)
+	out, err := cmd.Output()
+	require.NoError(t, err, "%s", tool)
+	return out
+}
+
+// send posts body (a tar, maybe compressed) as dockerd's clients do.
+func (c *client) sendTar(method, path string, body []byte) reply {
+	c.t.Helper()
+	req, err := http.NewRequestWithContext(c.t.Context(), method, "http://docker"+path, bytes.NewReader(body))
+	require.NoError(c.t, err)
+	req.Header.Set("Content-Type", "application/x-tar")
+	resp, err := c.hc.Do(req)
+	require.NoError(c.t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(c.t, err)
+	return reply{resp.StatusCode, resp.Header, b}
+}
+
+// TestCompressedArchives: an import, a load (the image tar and the layers
+// in it) and an upload to a container read gzip, bzip2 and xz archives as
+// dockerd does (DecompressStream), keeping the uncompressed tar; a
+// compressed stream cut short fails as dockerd's unpacker reports it.
+func TestCompressedArchives(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	plain := tarOf(t, map[string]string{"bin/hello": "hi\n", "etc/x": "x\n"})
+	layers := func(ref string) []string {
+		var im struct{ RootFS struct{ Layers []string } }
+		r := c.do("GET", "/v1.41/images/"+ref+"/json", nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		require.NoError(t, json.Unmarshal(r.body, &im))
+		return im.RootFS.Layers
+	}
+	r := c.sendTar("POST", "/v1.41/images/create?fromSrc=-&repo=zimp&tag=plain", plain)
+	require.Equal(t, 200, r.status, "%s", r.body)
+	want := layers("zimp:plain")
+	saved := c.do("GET", "/v1.41/images/zimp:plain/get", nil).body
+	id := c.create("ztarget", map[string]any{"Image": "busybox"})
+
+	for _, tool := range compressors {
+		r := c.sendTar("POST", "/v1.41/images/create?fromSrc=-&repo=zimp&tag="+tool, compress(t, tool, plain))
+		require.Equal(t, 200, r.status, "import %s: %s", tool, r.body)
+		assert.Equal(t, want, layers("zimp:"+tool), "import of a %s tar", tool)
+
+		require.Equal(t, 200, c.do("DELETE", "/v1.41/images/zimp:plain", nil).status)
+		r = c.sendTar("POST", "/v1.41/images/load", compress(t, tool, saved))
+		require.Equal(t, 200, r.status, "load %s: %s", tool, r.body)
+		assert.Contains(t, string(r.body), "Loaded image: zimp:plain", "load of a %s image tar", tool)
+		assert.Equal(t, want, layers("zimp:plain"), "load of a %s image tar", tool)
+
+		r = c.sendTar("PUT", "/v1.41/containers/"+id+"/archive?path=/tmp", compress(t, tool, plain))
+		require.Equal(t, 200, r.status, "upload %s: %s", tool, r.body)
+		r = c.do("HEAD", "/v1.41/containers/"+id+"/archive?path=/tmp/bin/hello", nil)
+		assert.Equal(t, 200, r.status, "upload of a %s tar", tool)
+	}
+
+	// a save whose layer is compressed loads as the uncompressed layer
+	require.Equal(t, 200, c.do("DELETE", "/v1.41/images/zimp:plain", nil).status)
+	r = c.sendTar("POST", "/v1.41/images/load", compressLayers(t, saved))
+	require.Equal(t, 200, r.status, "%s", r.body)
+	assert.Contains(t, string(r.body), "Loaded image: zimp:plain")
+	assert.Equal(t, want, layers("zimp:plain"), "load of gzipped layers")
+
+	cut := compress(t, "gzip", plain)[:30]
+	const short = "Error processing tar file(unexpected EOF): "
+	r = c.sendTar("PUT", "/v1.41/containers/"+id+"/archive?path=/tmp", cut)
+	assert.Equal(t, 500, r.status)
+	assert.Equal(t, short, r.message())
+	r = c.sendTar("POST", "/v1.41/images/create?fromSrc=-", cut)
+	assert.Equal(t, 500, r.status)
+	assert.Equal(t, short, r.message())
+	r = c.sendTar("POST", "/v1.41/images/load", cut)
+	assert.Equal(t, 200, r.status)
+	assert.Contains(t, string(r.body), `"error":"`+short+`"`)
+}
+
+// compressLayers gzips the layer files of a saved image tar.
+func compressLayers(t *testing.T, saved []byte) []byte {
+	t.Helper()
+	var manifest []struct{ Layers []string }
+	var out bytes.Buffer
+	tw := tar.NewWriter(&out)
+	tr := tar.NewReader(bytes.NewReader(saved))
+	files := map[string][]byte{}
+	var order []*tar.Header
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		data, err := io.ReadAll(tr)
+		require.NoError(t, err)
+		files[hdr.Name] = data
+		order = append(order, hdr)
+	}
+	require.NoError(t, json.Unmarshal(files["manifest.json"], &manifest))
+	require.NotEmpty(t, manifest)
+	isLayer := map[string]bool{}
+	for _, l := range manifest[0].Layers {
+		isLayer[l] = true
+	}
+	for _, hdr := range order {
+		data := files[hdr.Name]
+		if isLayer[hdr.Name] {
+			data = compress(t, "gzip", data)
+			hdr.Size = int64(len(data))
+		}
+		require.NoError(t, tw.WriteHeader(hdr))
+		_, err := tw.Write(data)
+		require.NoError(t, err)
+	}
+	require.NoError(t, tw.Close())
+	return out.Bytes()
 }

@@ -2,6 +2,7 @@ package mockdaemon
 
 import (
 	"archive/tar"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -329,27 +330,35 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 	_ = http.NewResponseController(w).EnableFullDuplex()
 	js := newJSONStream(w)
 	js.start()
+	// the image tar, and each layer in it, may be compressed: dockerd
+	// reads both through DecompressStream
+	body, err := decompressStream(r.Context(), r.Body)
+	if err != nil {
+		js.fail(err)
+		return nil
+	}
+	defer body.Close()
 	files := map[string][]byte{}
-	tr := tar.NewReader(r.Body)
+	tr := tar.NewReader(body)
 	for {
 		hdr, err := tr.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			js.fail(tarFileError(err))
+			js.fail(loadReadError(err))
 			return nil
 		}
 		if hdr.Typeflag != tar.TypeReg {
 			continue
 		}
-		// read into a slice of the entry's size: the layer keeps it as is
 		if hdr.Size > maxLoadFile {
-			return errInvalid(fmt.Sprintf("mockdaemon: %s in the image tar is larger than %d bytes", hdr.Name, maxLoadFile))
+			js.fail(fmt.Errorf("mockdaemon: %s in the image tar is larger than %d bytes", hdr.Name, maxLoadFile))
+			return nil
 		}
-		data, err := memfs.ReadSized(tr, hdr.Size)
+		data, err := readLoadFile(r.Context(), tr, hdr.Size)
 		if err != nil {
-			js.fail(tarFileError(err))
+			js.fail(loadReadError(err))
 			return nil
 		}
 		files[strings.TrimPrefix(hdr.Name, "./")] = data
@@ -387,7 +396,6 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 				js.fail(fmt.Errorf("mockdaemon: %s missing from the tar", lp))
 				return nil
 			}
-			data = maybeGunzip(data)
 			layers = append(layers, layer{data: data, diffID: digestOf(data)})
 		}
 		// made outside the engine's lock, so that a large load does not
@@ -426,6 +434,29 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 		d.emit("image", "load", im.id, im.eventAttrs(im.id))
 	}
 	return nil
+}
+
+// readLoadFile reads a file of an image tar into a slice of its size,
+// the one a layer keeps; a compressed file (a layer) is kept as the tar
+// it holds.
+func readLoadFile(ctx context.Context, r io.Reader, size int64) ([]byte, error) {
+	rc, compressed, err := decompress(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	if !compressed {
+		return memfs.ReadSized(rc, size)
+	}
+	return memfs.ReadTar(rc, -1, maxLoadFile)
+}
+
+// loadReadError is a load's failure to read its tar: the unpacker's.
+func loadReadError(err error) error {
+	if de, ok := decompressFailure(err); ok {
+		return de
+	}
+	return tarFileError(err)
 }
 
 // tempNumber numbers a temporary directory of the daemon's, as
