@@ -48,8 +48,8 @@ func fsErr(ref, p string, err error) error {
 	}
 	// dockerd's chrooted unpacker reports its errors through its exit
 	// status
-	if oe := (*memfs.OverwriteError)(nil); errors.As(err, &oe) {
-		return errInternal("Error processing tar file(exit status 1): " + oe.Reason())
+	if re := unpackRefusal(nil); errors.As(err, &re) {
+		return errInternal("Error processing tar file(exit status 1): " + re.Reason())
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, tar.ErrHeader) {
 		return errInternal("Error processing tar file(exit status 1): " + errors.Unwrap(err).Error())

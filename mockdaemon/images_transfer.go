@@ -470,9 +470,19 @@ func (d *Daemon) tempNumber() uint32 {
 	return n
 }
 
+// unpackRefusal is memfs's refusal of an entry (memfs.OverwriteError,
+// memfs.BreakoutError), which Reason words as pkg/archive does.
+type unpackRefusal interface {
+	error
+	Reason() string
+}
+
 // tarFileError is how dockerd's chrooted unpacker reports a tar it cannot
 // read: through its exit status, with the reader's error.
 func tarFileError(err error) error {
+	if re := unpackRefusal(nil); errors.As(err, &re) {
+		return errInternal("Error processing tar file(exit status 1): " + re.Reason())
+	}
 	for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(err) {
 		err = u
 	}

@@ -196,13 +196,16 @@ func fileMode(v int64) fs.FileMode {
 }
 
 // ExtractTar unpacks the tar stream r into the directory dst, as PUT
-// /containers/{id}/archive does. Entry names are cleaned and resolved with
-// dst as their root, so neither "../" nor a symbolic link (absolute or
-// relative, extracted earlier or already present) can place anything
-// outside dst; links are stored as links, never followed. With
+// /containers/{id}/archive does, with dockerd's unpacker chrooted to the
+// container's root: entry names are cleaned and joined to dst (resolved),
+// and an entry that leads out of it, by its name or a link's target,
+// fails with a BreakoutError; then each entry's path resolves from the
+// root of the FS, following the symbolic links on its way (in the FS or
+// extracted earlier; absolute ones from the root, ".." stopping there),
+// so nothing lands outside the FS. Links are stored as links. With
 // noOverwriteDirNonDir, replacing a directory by a non-directory or the
-// reverse fails (syscall.EISDIR / syscall.ENOTDIR) instead of replacing it.
-// Device and fifo entries are skipped.
+// reverse fails (syscall.EISDIR / syscall.ENOTDIR) instead of replacing
+// it. Device and fifo entries are skipped.
 func (f *FS) ExtractTar(r io.Reader, dst string, noOverwriteDirNonDir bool) error {
 	return f.extract(r, nil, dst, noOverwriteDirNonDir, false)
 }
@@ -513,7 +516,6 @@ func (f *FS) extractOne(dst string, hdr *tar.Header, data []byte, shared, noOver
 	if err != nil {
 		return err
 	}
-	root := dw.target
 	switch {
 	case dw.host != nil:
 		if fi, err := dw.host.m.host.root.Stat(dw.host.rel); err != nil {
@@ -521,18 +523,19 @@ func (f *FS) extractOne(dst string, hdr *tar.Header, data []byte, shared, noOver
 		} else if !fi.IsDir() {
 			return perr("extract", dst, syscall.ENOTDIR)
 		}
-	case root.n == nil:
+	case dw.target.n == nil:
 		return perr("extract", dst, fs.ErrNotExist)
-	case !root.n.isDir():
+	case !dw.target.n.isDir():
 		return perr("extract", dst, syscall.ENOTDIR)
 	}
-	comps := splitPath(path.Clean("/" + hdr.Name))
-	if len(comps) == 0 {
-		return nil // the "./" entry: dst itself
+	dir := dw.target.path // dst resolved, as dockerd's ResolvePath gives it
+	name, link, err := entryPaths(dir, hdr)
+	if err != nil || name == dir {
+		return err // name == dir: the "./" entry, dst itself
 	}
-	name := path.Join(dst, strings.Join(comps, "/"))
+	comps := splitPath(name)
 	for i := range len(comps) - 1 {
-		w, err := f.walkFrom(root, "extract", strings.Join(comps[:i+1], "/"), true, true)
+		w, err := f.walk("extract", "/"+strings.Join(comps[:i+1], "/"), true, true)
 		if err != nil {
 			return err
 		}
@@ -552,12 +555,12 @@ func (f *FS) extractOne(dst string, hdr *tar.Header, data []byte, shared, noOver
 			return perr("extract", name, syscall.ENOTDIR)
 		}
 	}
-	w, err := f.walkFrom(root, "extract", strings.Join(comps, "/"), false, true)
+	w, err := f.walk("extract", name, false, true)
 	if err != nil {
 		return err
 	}
 	if w.host != nil {
-		return f.extractHost(w.host, hdr, data, noOverwrite, dst, name)
+		return f.extractHost(w.host, hdr, data, noOverwrite, dst, name, link)
 	}
 	if f.readOnly(w.parent) {
 		return perr("extract", name, syscall.EROFS)
@@ -592,7 +595,7 @@ func (f *FS) extractOne(dst string, hdr *tar.Header, data []byte, shared, noOver
 		n.mode = fs.ModeSymlink | 0o777
 		n.target = hdr.Linkname
 	case tar.TypeLink:
-		lw, err := f.walkFrom(root, "extract", path.Clean("/"+hdr.Linkname), false, true)
+		lw, err := f.walk("extract", link, false, true)
 		if err != nil {
 			return err
 		}
@@ -618,6 +621,50 @@ func (f *FS) extractOne(dst string, hdr *tar.Header, data []byte, shared, noOver
 	w.parent.n.children[w.name] = n
 	return nil
 }
+
+// entryPaths checks a tar entry as pkg/archive's Unpack does before it
+// writes anything, with dir the (resolved) destination: the entry's path
+// is its cleaned name under dir, and a name that leads out of dir, a
+// symbolic link whose target (from the link's directory) or a hard link
+// whose target (from dir) is not under dir is a BreakoutError. It gives
+// the entry's path and a hard link's target path. Both resolve from the
+// root of the FS, as in dockerd's unpacker chrooted to the container's
+// root: a symbolic link on the way, in the FS or extracted before, is
+// followed, and an absolute one starts from that root.
+func entryPaths(dir string, hdr *tar.Header) (name, link string, err error) {
+	clean := path.Clean(hdr.Name)
+	name = path.Join(dir, clean)
+	if !under(name, dir) {
+		return "", "", &BreakoutError{fmt.Sprintf("%q is outside of %q", clean, dir)}
+	}
+	switch hdr.Typeflag {
+	case tar.TypeSymlink:
+		if !strings.HasPrefix(path.Join(path.Dir(name), hdr.Linkname), dir) {
+			return "", "", &BreakoutError{fmt.Sprintf("invalid symlink %q -> %q", name, hdr.Linkname)}
+		}
+	case tar.TypeLink:
+		link = path.Join(dir, hdr.Linkname)
+		if !strings.HasPrefix(link, dir) {
+			return "", "", &BreakoutError{fmt.Sprintf("invalid hardlink %q -> %q", link, hdr.Linkname)}
+		}
+	}
+	return name, link, nil
+}
+
+// under reports whether the clean path p is dir or lies in it.
+func under(p, dir string) bool {
+	return p == dir || dir == "/" || strings.HasPrefix(p, dir+"/")
+}
+
+// BreakoutError is an extraction's refusal of an entry that would lead
+// out of its destination: a name with "..", a link whose target is out
+// of it. Reason words it as pkg/archive does.
+type BreakoutError struct{ reason string }
+
+// Reason is the refusal in pkg/archive's words.
+func (e *BreakoutError) Reason() string { return e.reason }
+
+func (e *BreakoutError) Error() string { return "memfs: " + e.reason }
 
 // opaque removes what dir holds except the entries this layer wrote.
 func (f *FS) opaque(dir string, keep map[string]bool) error {
