@@ -75,9 +75,9 @@ type imageFile struct {
 }
 
 type layer struct {
-	diffID string // sha256:<hex of the tar>
-	data   []byte // uncompressed tar
-	size   int64  // bytes of its regular files (dockerd's DiffSize); build fills it
+	diffID string    // sha256:<hex of the tar>
+	data   memfs.Tar // uncompressed tar
+	size   int64     // bytes of its regular files (dockerd's DiffSize); build fills it
 }
 
 // image is one image in the store.
@@ -159,11 +159,18 @@ func busyboxLayer() []byte {
 		baseLayerTar = buf.Bytes()
 		busyboxDiffID = digestOf(baseLayerTar)
 		busyboxFS = memfs.New()
-		if err := applyLayer(busyboxFS, baseLayerTar); err != nil {
+		if err := applyLayer(busyboxFS, memfs.TarOf(baseLayerTar)); err != nil {
 			panic("mockdaemon: base layer: " + err.Error()) // built above: cannot fail
 		}
 	})
 	return baseLayerTar
+}
+
+// tarDigest is digestOf the stream t holds.
+func tarDigest(t memfs.Tar) string {
+	h := sha256.New()
+	_, _ = t.WriteTo(h)
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
 
 func digestOf(b []byte) string {
@@ -184,7 +191,7 @@ func (s *imageStore) addBase(refStr string) {
 	f.Created = time.Date(2024, 9, 26, 21, 31, 42, 0, time.UTC)
 	f.Config = imageConfig{Env: []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}, Cmd: []string{"sh"}}
 	data := busyboxLayer()
-	lay := layer{data: data, diffID: busyboxDiffID}
+	lay := layer{data: memfs.TarOf(data), diffID: busyboxDiffID}
 	f.History = []historyEntry{
 		{Created: f.Created, CreatedBy: "BusyBox 1.37.0 (glibc), Debian 13"},
 	}
@@ -254,9 +261,9 @@ func (s *imageStore) finish(im *image, f imageFile) (*image, error) {
 }
 
 // tarFileBytes counts the bytes of the regular files a layer holds.
-func tarFileBytes(data []byte) int64 {
+func tarFileBytes(data memfs.Tar) int64 {
 	var n int64
-	tr := tar.NewReader(bytes.NewReader(data))
+	tr := tar.NewReader(data.Reader())
 	for {
 		hdr, err := tr.Next()
 		if err != nil {
@@ -270,7 +277,7 @@ func tarFileBytes(data []byte) int64 {
 
 // applyLayer extracts a layer tar onto fs, honouring whiteouts. The
 // files share their contents with the layer, which an image keeps as is.
-func applyLayer(fs *memfs.FS, data []byte) error {
+func applyLayer(fs *memfs.FS, data memfs.Tar) error {
 	if err := fs.ExtractLayerBytes(data); err != nil {
 		return fmt.Errorf("mockdaemon: bad layer: %w", err)
 	}
@@ -290,7 +297,7 @@ func (s *imageStore) manifestFor(im *image) []byte {
 		Layers        []desc `json:"layers"`
 	}{2, "application/vnd.oci.image.manifest.v1+json", desc{"application/vnd.oci.image.config.v1+json", im.id, len(im.raw)}, []desc{}}
 	for _, l := range im.layers {
-		m.Layers = append(m.Layers, desc{"application/vnd.oci.image.layer.v1.tar", l.diffID, len(l.data)})
+		m.Layers = append(m.Layers, desc{"application/vnd.oci.image.layer.v1.tar", l.diffID, int(l.data.Len())})
 	}
 	b, _ := json.Marshal(m)
 	return b

@@ -101,7 +101,7 @@ func (d *Daemon) importLayer(r *http.Request, body io.Reader, size int64, f imag
 	if err != nil {
 		return nil, errInvalid("mockdaemon: read import body: " + err.Error())
 	}
-	lay := layer{data: data, diffID: digestOf(data)}
+	lay := layer{data: data, diffID: tarDigest(data)}
 	// the image is made outside the engine's lock; the caller publishes
 	// it under the lock
 	im, err := d.images.build(f, []layer{lay})

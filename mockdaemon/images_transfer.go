@@ -256,18 +256,19 @@ func (d *Daemon) imageSave(w http.ResponseWriter, r *http.Request, names []strin
 	w.WriteHeader(http.StatusOK)
 	tw := tar.NewWriter(w)
 	mt := time.Unix(0, 0)
-	put := func(name string, data []byte) {
-		_ = tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: name, Size: int64(len(data)), Mode: 0o644, ModTime: mt})
-		_, _ = tw.Write(data)
+	putTar := func(name string, data memfs.Tar) {
+		_ = tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: name, Size: data.Len(), Mode: 0o644, ModTime: mt})
+		_, _ = data.WriteTo(tw)
 	}
+	put := func(name string, data []byte) { putTar(name, memfs.TarOf(data)) }
 	_ = tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: "blobs/", Mode: 0o755, ModTime: mt})
 	_ = tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: "blobs/sha256/", Mode: 0o755, ModTime: mt})
 	written := map[string]bool{}
-	blob := func(dg string, data []byte) string {
+	blob := func(dg string, data memfs.Tar) string {
 		p := "blobs/sha256/" + strings.TrimPrefix(dg, "sha256:")
 		if !written[p] {
 			written[p] = true
-			put(p, data)
+			putTar(p, data)
 		}
 		return p
 	}
@@ -280,12 +281,12 @@ func (d *Daemon) imageSave(w http.ResponseWriter, r *http.Request, names []strin
 	var index []any
 	repos := map[string]map[string]string{}
 	for _, s := range list {
-		me := manifestEntry{Config: blob(s.im.id, s.im.raw), RepoTags: s.tags}
+		me := manifestEntry{Config: blob(s.im.id, memfs.TarOf(s.im.raw)), RepoTags: s.tags}
 		for _, l := range s.im.layers {
 			me.Layers = append(me.Layers, blob(l.diffID, l.data))
 		}
 		mdg := digestOf(s.im.manifest)
-		blob(mdg, s.im.manifest)
+		blob(mdg, memfs.TarOf(s.im.manifest))
 		manifest = append(manifest, me)
 		desc := map[string]any{"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": mdg, "size": len(s.im.manifest)}
 		if len(s.tags) > 0 {
@@ -338,7 +339,7 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	defer body.Close()
-	files := map[string][]byte{}
+	files := map[string]memfs.Tar{}
 	tr := tar.NewReader(body)
 	for {
 		hdr, err := tr.Next()
@@ -368,24 +369,24 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 		RepoTags []string
 		Layers   []string
 	}
-	mb, ok := files["manifest.json"]
+	mf, ok := files["manifest.json"]
 	if !ok {
 		// dockerd falls back to the legacy format, whose index is missing too
 		js.fail(fmt.Errorf("open /var/lib/docker/tmp/docker-import-%d/repositories: no such file or directory", d.tempNumber()))
 		return nil
 	}
-	if err := json.Unmarshal(mb, &manifest); err != nil {
+	if err := json.Unmarshal(mf.Bytes(), &manifest); err != nil {
 		js.fail(fmt.Errorf("mockdaemon: bad manifest.json: %w", err))
 		return nil
 	}
 	for _, m := range manifest {
-		raw, ok := files[m.Config]
+		cf, ok := files[m.Config]
 		if !ok {
 			js.fail(fmt.Errorf("mockdaemon: %s missing from the tar", m.Config))
 			return nil
 		}
 		var f imageFile
-		if err := json.Unmarshal(raw, &f); err != nil {
+		if err := json.Unmarshal(cf.Bytes(), &f); err != nil {
 			js.fail(fmt.Errorf("mockdaemon: bad image config: %w", err))
 			return nil
 		}
@@ -396,7 +397,7 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 				js.fail(fmt.Errorf("mockdaemon: %s missing from the tar", lp))
 				return nil
 			}
-			layers = append(layers, layer{data: data, diffID: digestOf(data)})
+			layers = append(layers, layer{data: data, diffID: tarDigest(data)})
 		}
 		// made outside the engine's lock, so that a large load does not
 		// hold up other requests; published under it
@@ -420,7 +421,7 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 		}
 		if !quiet {
 			for _, l := range layers {
-				js.msg(map[string]any{"status": "Loading layer", "progressDetail": map[string]any{"current": len(l.data), "total": len(l.data)}, "id": strings.TrimPrefix(l.diffID, "sha256:")[:12]})
+				js.msg(map[string]any{"status": "Loading layer", "progressDetail": map[string]any{"current": l.data.Len(), "total": l.data.Len()}, "id": strings.TrimPrefix(l.diffID, "sha256:")[:12]})
 			}
 		}
 		if len(m.RepoTags) == 0 {
@@ -439,14 +440,14 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 // readLoadFile reads a file of an image tar into a slice of its size,
 // the one a layer keeps; a compressed file (a layer) is kept as the tar
 // it holds.
-func readLoadFile(ctx context.Context, r io.Reader, size int64) ([]byte, error) {
+func readLoadFile(ctx context.Context, r io.Reader, size int64) (memfs.Tar, error) {
 	rc, compressed, err := decompress(ctx, r)
 	if err != nil {
-		return nil, err
+		return memfs.Tar{}, err
 	}
 	defer rc.Close()
 	if !compressed {
-		return memfs.ReadSized(rc, size)
+		return memfs.ReadTar(rc, size, maxLoadFile)
 	}
 	return memfs.ReadTar(rc, -1, maxLoadFile)
 }
