@@ -391,6 +391,32 @@ func (s *imageStore) get(refOrID string) (*image, error) {
 	return nil, noSuchImage(refOrID)
 }
 
+// repoRef is an image a repository names, by a tag ("repo:tag") or by
+// a digest (tag empty).
+type repoRef struct {
+	im  *image
+	tag string
+}
+
+// repositoryRefs lists the references of the repository repo: its tags
+// in order, then its digests.
+func (s *imageStore) repositoryRefs(repo string) []repoRef {
+	var out []repoRef
+	for _, t := range slices.Sorted(maps.Keys(s.tags)) {
+		if t[:strings.LastIndex(t, ":")] == repo {
+			out = append(out, repoRef{s.byID[s.tags[t]], t})
+		}
+	}
+	for _, im := range s.sorted() {
+		for _, dg := range im.digests {
+			if dg[:strings.LastIndex(dg, "@")] == repo {
+				out = append(out, repoRef{im, ""})
+			}
+		}
+	}
+	return out
+}
+
 // children counts the images made from each image (a build's steps, a
 // commit).
 func (s *imageStore) children() map[string]int {

@@ -318,17 +318,28 @@ func (d *Daemon) imageSearch(w http.ResponseWriter, r *http.Request) error {
 }
 
 // repoTagParams reads the ?repo= and ?tag= an import or a commit tags its
-// image with (none without repo).
+// image with (none without repo), as dockerd: the repository parsed as a
+// reference, then the tag put on it (reference.WithTag, whose error is
+// "invalid tag format").
 func repoTagParams(r *http.Request) (imageRef, error) {
 	q := r.URL.Query()
 	repo := q.Get("repo")
 	if repo == "" {
 		return imageRef{}, nil
 	}
-	if tag := q.Get("tag"); tag != "" {
-		repo += ":" + tag
+	ref, err := parseRef(repo, false)
+	if err != nil {
+		return ref, err
 	}
-	return parseRef(repo, true)
+	if tag := q.Get("tag"); tag != "" {
+		if !tagRe.MatchString(tag) {
+			return ref, errInvalid("invalid tag format")
+		}
+		ref.tag = tag
+	} else if ref.tag == "" && ref.digest == "" {
+		ref.tag = "latest"
+	}
+	return ref, nil
 }
 
 // commit makes an image from a container as dockerd's commit does: a

@@ -1,10 +1,14 @@
 package mockdaemon_test
 
 import (
+	"archive/tar"
+	"bytes"
+	"encoding/json"
 	"net/url"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dockwire/dockwire/mockdaemon"
 )
@@ -30,4 +34,45 @@ func TestSaveMissingImageLikeDockerd(t *testing.T) {
 		assert.Equal(t, 404, r.status, "%s: %s", name, r.body)
 		assert.Equal(t, want, r.message(), name)
 	}
+}
+
+// TestSaveRepositoryName: a save of a repository's name alone (no tag)
+// holds every image its tags name, with those tags, as dockerd's
+// exporter saves it.
+func TestSaveRepositoryName(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	r := c.sendTar("POST", "/v1.41/images/create?fromSrc=-&repo=saverepo&tag=s1", tarOf(t, map[string]string{"f": "x"}))
+	require.Equal(t, 200, r.status, "%s", r.body)
+	require.Equal(t, 201, c.do("POST", "/v1.41/images/saverepo:s1/tag?repo=saverepo&tag=s2", nil).status)
+	require.Equal(t, 201, c.do("POST", "/v1.41/images/busybox/tag?repo=saverepo&tag=s3", nil).status)
+	r = c.do("GET", "/v1.41/images/get?names=saverepo", nil)
+	require.Equal(t, 200, r.status, "%s", r.body)
+	var manifest []struct{ RepoTags []string }
+	tr := tar.NewReader(bytes.NewReader(r.body))
+	for {
+		hdr, err := tr.Next()
+		require.NoError(t, err, "no manifest.json")
+		if hdr.Name == "manifest.json" {
+			require.NoError(t, json.NewDecoder(tr).Decode(&manifest))
+			break
+		}
+	}
+	var tags [][]string
+	for _, m := range manifest {
+		tags = append(tags, m.RepoTags)
+	}
+	assert.ElementsMatch(t, [][]string{{"saverepo:s1", "saverepo:s2"}, {"saverepo:s3"}}, tags)
+	assert.Equal(t, 404, c.do("GET", "/v1.41/images/get?names=nosuchrepo", nil).status)
+}
+
+// TestImportTagFormat: an import's tag is checked apart from its
+// repository, as dockerd's reference.WithTag does.
+func TestImportTagFormat(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	r := c.sendTar("POST", "/v1.41/images/create?fromSrc=-&repo=tagfmt&tag=Bad:Tag", tarOf(t, map[string]string{"f": "x"}))
+	assert.Equal(t, 400, r.status)
+	assert.Equal(t, "invalid tag format", r.message())
+	r = c.sendTar("POST", "/v1.41/images/create?fromSrc=-&repo=tagfmt:old&tag=new", tarOf(t, map[string]string{"f": "x"}))
+	require.Equal(t, 200, r.status, "%s", r.body)
+	assert.Equal(t, 200, c.do("GET", "/v1.41/images/tagfmt:new/json", nil).status, "the tag replaces the repository's")
 }

@@ -215,8 +215,34 @@ func (d *Daemon) imageSave(w http.ResponseWriter, r *http.Request, names []strin
 		tags []string
 	}
 	var list []*saved
+	add := func(im *image, tag string) {
+		var s *saved
+		for _, x := range list {
+			if x.im == im {
+				s = x
+			}
+		}
+		if s == nil {
+			s = &saved{im: im}
+			list = append(list, s)
+		}
+		if tag != "" && !slices.Contains(s.tags, tag) {
+			s.tags = append(s.tags, tag)
+		}
+	}
 	if err := d.locked(func() error {
 		for _, n := range names {
+			// a name alone is every reference of the repository, as
+			// dockerd's exporter takes it: its tags, and the images its
+			// digests name
+			if ref, err := parseRef(n, false); err == nil && ref.tag == "" && ref.digest == "" {
+				if refs := d.images.repositoryRefs(ref.repo); len(refs) > 0 {
+					for _, r := range refs {
+						add(r.im, r.tag)
+					}
+					continue
+				}
+			}
 			im, err := d.images.get(n)
 			if err != nil {
 				if !infoOf(r).version.atLeast("1.42") {
@@ -234,19 +260,7 @@ func (d *Daemon) imageSave(w http.ResponseWriter, r *http.Request, names []strin
 			if ref, err := parseRef(n, true); err == nil && !looksLikeIDExact(n, im) {
 				tag = ref.tagged()
 			}
-			var s *saved
-			for _, x := range list {
-				if x.im == im {
-					s = x
-				}
-			}
-			if s == nil {
-				s = &saved{im: im}
-				list = append(list, s)
-			}
-			if tag != "" && !slices.Contains(s.tags, tag) {
-				s.tags = append(s.tags, tag)
-			}
+			add(im, tag)
 		}
 		return nil
 	}); err != nil {
