@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -299,9 +299,7 @@ func (d *Daemon) imageSearch(w http.ResponseWriter, r *http.Request) error {
 			return nil, errInternal("Unexpected status code 404")
 		}
 		if host != "docker.io" {
-			// dockerd asks the registry's v1 search endpoint, and fails to dial.
-			return nil, errInternal(fmt.Sprintf("Get \"%s://%s/v1/search?q=%s\": dial tcp %s: connect: connection refused",
-				registryScheme(host), host, url.QueryEscape(strings.TrimPrefix(term, host+"/")), hostPort(host)))
+			return nil, searchPingError(host)
 		}
 		seen := map[string]bool{}
 		out := []any{}
@@ -315,6 +313,23 @@ func (d *Daemon) imageSearch(w http.ResponseWriter, r *http.Request) error {
 		}
 		return out, nil
 	})
+}
+
+// searchPingError is dockerd 20.10's failure to reach the v1 search
+// endpoint of a registry that does not answer: its ping over HTTPS, then
+// over HTTP for an insecure registry (loopback), each dial refused.
+func searchPingError(host string) error {
+	dial := func(scheme string) string {
+		addr := host
+		if _, _, err := net.SplitHostPort(host); err != nil {
+			addr += map[string]string{"https": ":443", "http": ":80"}[scheme]
+		}
+		return fmt.Sprintf("Get \"%s://%s/v1/_ping\": dial tcp %s: connect: connection refused", scheme, host, addr)
+	}
+	if registryScheme(host) == "http" {
+		return errInternal(fmt.Sprintf("invalid registry endpoint \"http://%s/v1/\". HTTPS attempt: %s. HTTP attempt: %s", host, dial("https"), dial("http")))
+	}
+	return errInternal(fmt.Sprintf("invalid registry endpoint https://%s/v1/: %s. If this private registry supports only HTTP or HTTPS with an unknown CA certificate, please add `--insecure-registry %s` to the daemon's arguments. In the case of HTTPS, if you have access to the registry's CA certificate, no need for the flag; simply place the CA certificate at /etc/docker/certs.d/%s/ca.crt", host, dial("https"), host, host))
 }
 
 // repoTagParams reads the ?repo= and ?tag= an import or a commit tags its

@@ -76,3 +76,13 @@ func TestImportTagFormat(t *testing.T) {
 	require.Equal(t, 200, r.status, "%s", r.body)
 	assert.Equal(t, 200, c.do("GET", "/v1.41/images/tagfmt:new/json", nil).status, "the tag replaces the repository's")
 }
+
+// TestSearchUnreachableRegistry: a search on a registry that does not
+// answer fails as dockerd 20.10's v1 endpoint check: HTTPS, then HTTP
+// for a loopback (insecure) registry.
+func TestSearchUnreachableRegistry(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	r := c.do("GET", "/v1.41/images/search?term=127.0.0.1:9/x", nil)
+	assert.Equal(t, 500, r.status)
+	assert.Equal(t, `invalid registry endpoint "http://127.0.0.1:9/v1/". HTTPS attempt: Get "https://127.0.0.1:9/v1/_ping": dial tcp 127.0.0.1:9: connect: connection refused. HTTP attempt: Get "http://127.0.0.1:9/v1/_ping": dial tcp 127.0.0.1:9: connect: connection refused`, r.message())
+}
