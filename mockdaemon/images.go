@@ -928,10 +928,15 @@ func (d *Daemon) removeAllRefsLocked(im *image) []map[string]string {
 }
 
 // removeImageLocked takes im out of the store and returns the records of
-// what went: the image, then its layers no other image holds; d.mu held.
+// what went: the image, then its layers no other image holds (none while
+// a container made from it, whose filesystem lies on them, exists);
+// d.mu held.
 func (d *Daemon) removeImageLocked(im *image) []map[string]string {
 	delete(d.images.byID, im.id)
 	res := []map[string]string{{"Deleted": im.id}}
+	if d.imageUserLocked(im, false) != nil {
+		return res
+	}
 	for _, l := range im.layers {
 		if !d.layerInUseLocked(l.diffID) {
 			res = append(res, map[string]string{"Deleted": l.diffID})

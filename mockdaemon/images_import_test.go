@@ -244,3 +244,23 @@ func compressLayers(t *testing.T, saved []byte) []byte {
 	require.NoError(t, tw.Close())
 	return out.Bytes()
 }
+
+// TestImportChanges: an import takes the changes dockerd's
+// validCommitCommands allow, HEALTHCHECK with its flags among them, and
+// refuses the others (STOPSIGNAL, MAINTAINER) by name.
+func TestImportChanges(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	body := tarOf(t, map[string]string{"f": "x"})
+	r := c.sendTar("POST", "/v1.41/images/create?fromSrc=-&repo=chg&tag=h&changes="+url.QueryEscape("HEALTHCHECK --interval=5s --retries=2 CMD true"), body)
+	require.Equal(t, 200, r.status, "%s", r.body)
+	var im struct {
+		Config struct{ Healthcheck map[string]any }
+	}
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/images/chg:h/json", nil).body, &im))
+	assert.Equal(t, map[string]any{"Test": []any{"CMD-SHELL", "true"}, "Interval": float64(5e9), "Retries": float64(2)}, im.Config.Healthcheck)
+	for _, ch := range []string{"STOPSIGNAL SIGINT", "MAINTAINER me", "COPY a b"} {
+		r = c.sendTar("POST", "/v1.41/images/create?fromSrc=-&repo=chg&tag=bad&changes="+url.QueryEscape(ch), body)
+		assert.Equal(t, 400, r.status, ch)
+		assert.Equal(t, strings.ToLower(strings.Fields(ch)[0])+" is not a valid change command", r.message())
+	}
+}

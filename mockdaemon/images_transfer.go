@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -210,20 +211,16 @@ func (d *Daemon) imageGetAll(w http.ResponseWriter, r *http.Request) error {
 // imageSave writes the images in docker save's format: an OCI layout with
 // manifest.json and repositories beside it.
 func (d *Daemon) imageSave(w http.ResponseWriter, r *http.Request, names []string) error {
-	type saved struct {
-		im   *image
-		tags []string
-	}
-	var list []*saved
+	var list []*savedImage
 	add := func(im *image, tag string) {
-		var s *saved
+		var s *savedImage
 		for _, x := range list {
 			if x.im == im {
 				s = x
 			}
 		}
 		if s == nil {
-			s = &saved{im: im}
+			s = &savedImage{im: im}
 			list = append(list, s)
 		}
 		if tag != "" && !slices.Contains(s.tags, tag) {
@@ -268,6 +265,10 @@ func (d *Daemon) imageSave(w http.ResponseWriter, r *http.Request, names []strin
 	}
 	w.Header().Set("Content-Type", "application/x-tar")
 	w.WriteHeader(http.StatusOK)
+	if !infoOf(r).version.atLeast("1.44") {
+		writeLegacySave(w, list)
+		return nil
+	}
 	tw := tar.NewWriter(w)
 	mt := time.Unix(0, 0)
 	putTar := func(name string, data memfs.Tar) {
@@ -329,6 +330,158 @@ func (d *Daemon) imageSave(w http.ResponseWriter, r *http.Request, names []strin
 	return nil
 }
 
+// savedImage is an image a save writes, with the tags it is saved under.
+type savedImage struct {
+	im   *image
+	tags []string
+}
+
+// writeLegacySave writes the images as dockerd before 25 (API 1.44)
+// saves them, its tarexport's legacy layout: a directory per layer named
+// by its v1 id (VERSION, json, layer.tar; a layer already written is a
+// link to it), the config as <id>.json, manifest.json and repositories,
+// in the order of the directory dockerd tars.
+func writeLegacySave(w io.Writer, list []*savedImage) {
+	type file struct {
+		name string
+		typ  byte
+		data memfs.Tar
+		link string
+		mt   time.Time
+	}
+	var files []file
+	type manifestEntry struct {
+		Config   string
+		RepoTags []string
+		Layers   []string
+		Parent   string `json:",omitempty"`
+	}
+	manifest := []manifestEntry{}
+	repos := map[string]map[string]string{}
+	written := map[string]bool{}
+	diffPaths := map[string]string{}
+	for _, s := range list {
+		var cfg struct {
+			ContainerConfig json.RawMessage `json:"container_config"`
+			Config          json.RawMessage `json:"config"`
+		}
+		_ = json.Unmarshal(s.im.raw, &cfg)
+		created := s.im.file.Created
+		me := manifestEntry{Config: strings.TrimPrefix(s.im.id, "sha256:") + ".json", RepoTags: s.tags}
+		parent, chain := "", ""
+		for i, l := range s.im.layers {
+			chain = chainID(chain, l.diffID)
+			v1 := v1Image{Created: time.Unix(0, 0).UTC(), ContainerConfig: json.RawMessage(zeroContainerConfig), OS: s.im.file.OS}
+			if i == len(s.im.layers)-1 {
+				f := s.im.file
+				v1 = v1Image{Comment: f.Comment, Created: f.Created, Container: f.Container, ContainerConfig: cfg.ContainerConfig,
+					DockerVersion: f.DockerVersion, Author: f.Author, Config: cfg.Config, Architecture: f.Architecture, OS: f.OS}
+				if len(v1.ContainerConfig) == 0 || string(v1.ContainerConfig) == "null" {
+					v1.ContainerConfig = json.RawMessage(zeroContainerConfig)
+				}
+			}
+			id := v1.id(chain, parent)
+			v1.ID, v1.Parent = id, parent
+			if !written[id] {
+				written[id] = true
+				js, _ := json.Marshal(v1)
+				files = append(files, file{name: id + "/", typ: tar.TypeDir, mt: created},
+					file{name: id + "/VERSION", typ: tar.TypeReg, data: memfs.TarOf([]byte("1.0")), mt: created},
+					file{name: id + "/json", typ: tar.TypeReg, data: memfs.TarOf(js), mt: created})
+				if old, ok := diffPaths[l.diffID]; ok {
+					files = append(files, file{name: id + "/layer.tar", typ: tar.TypeSymlink, link: "../" + old, mt: created})
+				} else {
+					diffPaths[l.diffID] = id + "/layer.tar"
+					files = append(files, file{name: id + "/layer.tar", typ: tar.TypeReg, data: l.data, mt: created})
+				}
+			}
+			me.Layers = append(me.Layers, id+"/layer.tar")
+			parent = id
+		}
+		if !written[me.Config] {
+			written[me.Config] = true
+			files = append(files, file{name: me.Config, typ: tar.TypeReg, data: memfs.TarOf(s.im.raw), mt: created})
+		}
+		for _, t := range s.tags {
+			i := strings.LastIndex(t, ":")
+			if repos[t[:i]] == nil {
+				repos[t[:i]] = map[string]string{}
+			}
+			repos[t[:i]][t[i+1:]] = parent
+		}
+		manifest = append(manifest, me)
+	}
+	now := time.Now()
+	mb, _ := json.Marshal(manifest)
+	files = append(files, file{name: "manifest.json", typ: tar.TypeReg, data: memfs.TarOf(append(mb, '\n')), mt: now})
+	if len(repos) > 0 {
+		rb, _ := json.Marshal(repos)
+		files = append(files, file{name: "repositories", typ: tar.TypeReg, data: memfs.TarOf(append(rb, '\n')), mt: now})
+	}
+	slices.SortStableFunc(files, func(a, b file) int {
+		return strings.Compare(strings.TrimSuffix(a.name, "/"), strings.TrimSuffix(b.name, "/"))
+	})
+	tw := tar.NewWriter(w)
+	for _, f := range files {
+		hdr := &tar.Header{Typeflag: f.typ, Name: f.name, Mode: 0o644, ModTime: f.mt, Linkname: f.link}
+		switch f.typ {
+		case tar.TypeDir:
+			hdr.Mode = 0o755
+		case tar.TypeSymlink:
+			hdr.Mode = 0o777
+		default:
+			hdr.Size = f.data.Len()
+		}
+		_ = tw.WriteHeader(hdr)
+		_, _ = f.data.WriteTo(tw)
+	}
+	_ = tw.Close()
+}
+
+// zeroContainerConfig is an empty container config as dockerd marshals
+// it (a v1 image's container_config when it has none).
+const zeroContainerConfig = `{"Hostname":"","Domainname":"","User":"","AttachStdin":false,"AttachStdout":false,"AttachStderr":false,"Tty":false,"OpenStdin":false,"StdinOnce":false,"Env":null,"Cmd":null,"Image":"","Volumes":null,"WorkingDir":"","Entrypoint":null,"OnBuild":null,"Labels":null}`
+
+// v1Image is a layer's json in a legacy save (dockerd's image.V1Image).
+type v1Image struct {
+	ID              string          `json:"id,omitempty"`
+	Parent          string          `json:"parent,omitempty"`
+	Comment         string          `json:"comment,omitempty"`
+	Created         time.Time       `json:"created"`
+	Container       string          `json:"container,omitempty"`
+	ContainerConfig json.RawMessage `json:"container_config,omitempty"`
+	DockerVersion   string          `json:"docker_version,omitempty"`
+	Author          string          `json:"author,omitempty"`
+	Config          json.RawMessage `json:"config,omitempty"`
+	Architecture    string          `json:"architecture,omitempty"`
+	OS              string          `json:"os,omitempty"`
+}
+
+// id is the layer's v1 id as dockerd's v1.CreateID makes it: the digest
+// of its json without id, with the layer's chain id and the parent's v1
+// id added (keys sorted).
+func (v v1Image) id(chain, parent string) string {
+	v.ID, v.Parent = "", ""
+	b, _ := json.Marshal(v)
+	var m map[string]json.RawMessage
+	_ = json.Unmarshal(b, &m)
+	m["layer_id"], _ = json.Marshal(chain)
+	if parent != "" {
+		m["parent"], _ = json.Marshal("sha256:" + parent)
+	}
+	b, _ = json.Marshal(m)
+	return strings.TrimPrefix(digestOf(b), "sha256:")
+}
+
+// chainID is the chain id of a layer diffID over the layers whose chain
+// id is parent ("" for the first).
+func chainID(parent, diffID string) string {
+	if parent == "" {
+		return diffID
+	}
+	return digestOf([]byte(parent + " " + diffID))
+}
+
 // maxLoadFile bounds a file of an image tar.
 const maxLoadFile = 1 << 30
 
@@ -354,6 +507,7 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 	}
 	defer body.Close()
 	files := map[string]memfs.Tar{}
+	links := map[string]string{}
 	tr := tar.NewReader(body)
 	for {
 		hdr, err := tr.Next()
@@ -363,6 +517,11 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			js.fail(loadReadError(err))
 			return nil
+		}
+		if hdr.Typeflag == tar.TypeSymlink {
+			// a legacy save links a layer written before
+			links[strings.TrimPrefix(hdr.Name, "./")] = path.Join(path.Dir(strings.TrimPrefix(hdr.Name, "./")), hdr.Linkname)
+			continue
 		}
 		if hdr.Typeflag != tar.TypeReg {
 			continue
@@ -407,6 +566,9 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 		var layers []layer
 		for _, lp := range m.Layers {
 			data, ok := files[lp]
+			if !ok {
+				data, ok = files[links[lp]]
+			}
 			if !ok {
 				js.fail(fmt.Errorf("mockdaemon: %s missing from the tar", lp))
 				return nil
