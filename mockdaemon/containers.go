@@ -763,6 +763,11 @@ func checkRestartPolicy(rp restartPolicy, ver apiVersion) error {
 func mergedConfig(body createBody, im *image) (containerConfig, error) {
 	cfg := body.containerConfig
 	mergeImageConfig(&cfg, im.file.Config)
+	if len(cfg.Entrypoint) == 1 && cfg.Entrypoint[0] == "" {
+		// --entrypoint '': no entrypoint, not even the image's (dockerd
+		// resets [""] once the image's config is merged)
+		cfg.Entrypoint = nil
+	}
 	if len(cfg.Entrypoint)+len(cfg.Cmd) == 0 {
 		return cfg, errInvalid("No command specified")
 	}

@@ -797,10 +797,15 @@ func (d *Daemon) containerWait(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	var code int
-	var waitErr any // the State.Error of a start that failed, as dockerd reports it
+	// the State.Error of a start that failed, as dockerd reports it to a
+	// wait that came after; the waits pending when the start failed are
+	// told the exit code alone (docker run --rm of a missing command
+	// prints no "Error waiting for container")
+	var waitErr any
+	waited := ch != nil
 	_ = d.locked(func() error {
 		code = c.state.ExitCode
-		if c.state.Error != "" {
+		if c.state.Error != "" && !waited {
 			waitErr = map[string]any{"Message": c.state.Error}
 		}
 		return nil

@@ -3,9 +3,11 @@ package mockdaemon_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -465,4 +467,37 @@ func TestImageDeleteAsDockerd(t *testing.T) {
 	assert.Equal(t, []map[string]string{{"Untagged": "del-x:c"}, {"Deleted": id}}, recs,
 		"forced, the image goes though a stopped container uses it; its layer stays under the container")
 	assert.Equal(t, 404, c.do("GET", "/v1.41/images/"+id+"/json", nil).status)
+}
+
+// TestImageListWhileUntagging: an answer is a snapshot of the engine's
+// state. The image list encoded an image's tags after it let go of the
+// engine lock while an untag deleted from that slice in place: a data
+// race the race detector found in the differential self-check (run it
+// with -race).
+func TestImageListWhileUntagging(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 100 {
+			tag := fmt.Sprintf("busybox:t%d", i%4)
+			c.do("POST", "/v1.41/images/busybox/tag?repo=busybox&tag=t"+strconv.Itoa(i%4), nil)
+			c.do("DELETE", "/v1.41/images/"+tag, nil)
+		}
+	}()
+	lists := 0
+	for {
+		select {
+		case <-done:
+			assert.Positive(t, lists)
+			return
+		default:
+		}
+		r := c.do("GET", "/v1.41/images/json", nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		var imgs []struct{ RepoTags []string }
+		require.NoError(t, json.Unmarshal(r.body, &imgs))
+		require.NotEmpty(t, imgs)
+		lists++
+	}
 }
