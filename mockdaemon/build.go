@@ -1,7 +1,6 @@
 package mockdaemon
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -846,7 +845,8 @@ func newLayer(fsys *memfs.FS, changes []memfs.Change) (*layer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &layer{data: data, diffID: digestOf(data), size: tarFileBytes(data)}, nil
+	t := memfs.TarOf(data)
+	return &layer{data: t, diffID: digestOf(data), size: tarFileBytes(t)}, nil
 }
 
 // stepImage stores the image of a step (moby's image.NewChildImage): the
@@ -873,7 +873,7 @@ func (b *builder) stepImage(st *buildState, containerID string, cc imageConfig, 
 		}
 		fsys.SetClock(d.cfg.Clock)
 		if lay != nil {
-			if err := fsys.ExtractLayer(bytes.NewReader(lay.data)); err != nil {
+			if err := fsys.ExtractLayer(lay.data.Reader()); err != nil {
 				return err
 			}
 		}

@@ -1,7 +1,6 @@
 package mockdaemon
 
 import (
-	"bytes"
 	"fmt"
 	"maps"
 	"reflect"
@@ -202,7 +201,7 @@ func (c *buildCache) restoreLocked(parent, target *image, cfg imageConfig) (stri
 		}
 		if li < len(target.layers) {
 			l := target.layers[li]
-			if err := fsys.ExtractLayer(bytes.NewReader(l.data)); err != nil {
+			if err := fsys.ExtractLayer(l.data.Reader()); err != nil {
 				return "", err
 			}
 			layers = append(layers, l)

@@ -33,25 +33,68 @@ type buildContext struct {
 // decompressStream detects the compression of r by its first bytes, as
 // pkg/archive's DecompressStream does: gzip and bzip2 are read here, xz
 // by the host's xz (as dockerd runs it); anything else is a plain tar.
+// Build contexts, ADD's archives, imports, loads and uploads to a
+// container all come through it.
 func decompressStream(ctx context.Context, r io.Reader) (io.ReadCloser, error) {
+	rc, _, err := decompress(ctx, r)
+	return rc, err
+}
+
+// decompress is decompressStream, telling also whether r was compressed.
+func decompress(ctx context.Context, r io.Reader) (io.ReadCloser, bool, error) {
 	br := bufio.NewReaderSize(r, 32<<10)
 	magic, err := br.Peek(10)
 	if err != nil && err != io.EOF {
-		return nil, err
+		return nil, false, err
 	}
+	var rc io.ReadCloser
 	switch {
 	case bytes.HasPrefix(magic, []byte{0x1F, 0x8B, 0x08}):
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, err
+			return nil, true, err
 		}
-		return zr, nil
+		rc = zr
 	case bytes.HasPrefix(magic, []byte{0x42, 0x5A, 0x68}):
-		return io.NopCloser(bzip2.NewReader(br)), nil
+		rc = io.NopCloser(bzip2.NewReader(br))
 	case bytes.HasPrefix(magic, []byte{0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00}):
-		return xzDecompress(ctx, br)
+		if rc, err = xzDecompress(ctx, br); err != nil {
+			return nil, true, err
+		}
+	default:
+		return io.NopCloser(br), false, nil
 	}
-	return io.NopCloser(br), nil
+	return &decompressReader{rc}, true, nil
+}
+
+// decompressReader marks the errors of a decompressor (a corrupt or
+// short stream) as decompressError.
+type decompressReader struct{ io.ReadCloser }
+
+func (d *decompressReader) Read(p []byte) (int, error) {
+	n, err := d.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		err = &decompressError{err}
+	}
+	return n, err
+}
+
+// decompressError is a decompressor's failure while a compressed archive
+// is read.
+type decompressError struct{ Err error }
+
+func (e *decompressError) Error() string { return e.Err.Error() }
+func (e *decompressError) Unwrap() error { return e.Err }
+
+// decompressFailure is how dockerd's chrooted unpacker reports an archive
+// it could not decompress to the end: its stdin copy failed, while the
+// unpacker itself exited well.
+func decompressFailure(err error) (error, bool) {
+	var de *decompressError
+	if !errors.As(err, &de) {
+		return nil, false
+	}
+	return errInternal("Error processing tar file(" + de.Err.Error() + "): "), true
 }
 
 // xzDecompress runs "xz -d -c -q" over r, as pkg/archive does.

@@ -48,8 +48,8 @@ func fsErr(ref, p string, err error) error {
 	}
 	// dockerd's chrooted unpacker reports its errors through its exit
 	// status
-	if oe := (*memfs.OverwriteError)(nil); errors.As(err, &oe) {
-		return errInternal("Error processing tar file(exit status 1): " + oe.Reason())
+	if re := unpackRefusal(nil); errors.As(err, &re) {
+		return errInternal("Error processing tar file(exit status 1): " + re.Reason())
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, tar.ErrHeader) {
 		return errInternal("Error processing tar file(exit status 1): " + errors.Unwrap(err).Error())
@@ -185,7 +185,16 @@ func (d *Daemon) archivePut(w http.ResponseWriter, r *http.Request) error {
 		}
 		return errForbidden("container rootfs is marked read-only")
 	}
-	if err := c.fs.ExtractTar(r.Body, abs, boolParam(r, "noOverwriteDirNonDir")); err != nil {
+	// the archive may be compressed, as pkg/archive's Untar reads it
+	body, err := decompressStream(r.Context(), r.Body)
+	if err != nil {
+		return errInternal(err.Error())
+	}
+	defer body.Close()
+	if err := c.fs.ExtractTar(body, abs, boolParam(r, "noOverwriteDirNonDir")); err != nil {
+		if de, ok := decompressFailure(err); ok {
+			return de
+		}
 		return fsErr(r.PathValue("id"), p, err)
 	}
 	d.emitContainer(c, "extract-to-dir")

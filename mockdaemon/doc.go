@@ -52,7 +52,8 @@
 //     handler) and its handlers; a large resource puts handlers of one
 //     topic in <resource>_<topic>.go beside it (containers_run.go for the
 //     lifecycle, containers_streams.go for logs and attach,
-//     images_transfer.go for pull, push, save and load).
+//     images_transfer.go for pull, push, save and load,
+//     images_import.go for import).
 //   - <resource>.go, for a resource with state of its own, holds that
 //     state and the functions that change it. What several resources
 //     share has a file named for what it holds: events.go, registry.go

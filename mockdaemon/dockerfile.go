@@ -7,7 +7,9 @@ import (
 )
 
 // applyChange applies one Dockerfile instruction (import and commit
-// --change) to cfg.
+// --change) to cfg: those of dockerd's validCommitCommands (CMD,
+// ENTRYPOINT, HEALTHCHECK, ENV, EXPOSE, LABEL, ONBUILD, USER, VOLUME,
+// WORKDIR); any other is "x is not a valid change command".
 func applyChange(cfg *imageConfig, line string) error {
 	line = strings.TrimSpace(line)
 	if line == "" {
@@ -58,8 +60,16 @@ func applyChange(cfg *imageConfig, line string) error {
 			}
 			cfg.Volumes[v] = struct{}{}
 		}
-	case "STOPSIGNAL":
-		cfg.StopSignal = args
+	case "HEALTHCHECK":
+		n, err := parseDockerfileLine(line, '\\')
+		if err != nil {
+			return errInvalid(err.Error())
+		}
+		h, err := parseHealthcheck(n.args, n.json, newDFFlags(n.flags))
+		if err != nil {
+			return errInvalid(err.Error())
+		}
+		cfg.Healthcheck = mustJSON(h)
 	case "ONBUILD":
 		cfg.OnBuild = append(cfg.OnBuild, args)
 	default:

@@ -3,7 +3,6 @@ package mockdaemon
 import (
 	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
@@ -76,9 +75,9 @@ type imageFile struct {
 }
 
 type layer struct {
-	diffID string // sha256:<hex of the tar>
-	data   []byte // uncompressed tar
-	size   int64  // bytes of its regular files (dockerd's DiffSize); build fills it
+	diffID string    // sha256:<hex of the tar>
+	data   memfs.Tar // uncompressed tar
+	size   int64     // bytes of its regular files (dockerd's DiffSize); build fills it
 }
 
 // image is one image in the store.
@@ -160,11 +159,18 @@ func busyboxLayer() []byte {
 		baseLayerTar = buf.Bytes()
 		busyboxDiffID = digestOf(baseLayerTar)
 		busyboxFS = memfs.New()
-		if err := applyLayer(busyboxFS, baseLayerTar); err != nil {
+		if err := applyLayer(busyboxFS, memfs.TarOf(baseLayerTar)); err != nil {
 			panic("mockdaemon: base layer: " + err.Error()) // built above: cannot fail
 		}
 	})
 	return baseLayerTar
+}
+
+// tarDigest is digestOf the stream t holds.
+func tarDigest(t memfs.Tar) string {
+	h := sha256.New()
+	_, _ = t.WriteTo(h)
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
 
 func digestOf(b []byte) string {
@@ -185,7 +191,7 @@ func (s *imageStore) addBase(refStr string) {
 	f.Created = time.Date(2024, 9, 26, 21, 31, 42, 0, time.UTC)
 	f.Config = imageConfig{Env: []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}, Cmd: []string{"sh"}}
 	data := busyboxLayer()
-	lay := layer{data: data, diffID: busyboxDiffID}
+	lay := layer{data: memfs.TarOf(data), diffID: busyboxDiffID}
 	f.History = []historyEntry{
 		{Created: f.Created, CreatedBy: "BusyBox 1.37.0 (glibc), Debian 13"},
 	}
@@ -255,9 +261,9 @@ func (s *imageStore) finish(im *image, f imageFile) (*image, error) {
 }
 
 // tarFileBytes counts the bytes of the regular files a layer holds.
-func tarFileBytes(data []byte) int64 {
+func tarFileBytes(data memfs.Tar) int64 {
 	var n int64
-	tr := tar.NewReader(bytes.NewReader(data))
+	tr := tar.NewReader(data.Reader())
 	for {
 		hdr, err := tr.Next()
 		if err != nil {
@@ -271,7 +277,7 @@ func tarFileBytes(data []byte) int64 {
 
 // applyLayer extracts a layer tar onto fs, honouring whiteouts. The
 // files share their contents with the layer, which an image keeps as is.
-func applyLayer(fs *memfs.FS, data []byte) error {
+func applyLayer(fs *memfs.FS, data memfs.Tar) error {
 	if err := fs.ExtractLayerBytes(data); err != nil {
 		return fmt.Errorf("mockdaemon: bad layer: %w", err)
 	}
@@ -291,7 +297,7 @@ func (s *imageStore) manifestFor(im *image) []byte {
 		Layers        []desc `json:"layers"`
 	}{2, "application/vnd.oci.image.manifest.v1+json", desc{"application/vnd.oci.image.config.v1+json", im.id, len(im.raw)}, []desc{}}
 	for _, l := range im.layers {
-		m.Layers = append(m.Layers, desc{"application/vnd.oci.image.layer.v1.tar", l.diffID, len(l.data)})
+		m.Layers = append(m.Layers, desc{"application/vnd.oci.image.layer.v1.tar", l.diffID, int(l.data.Len())})
 	}
 	b, _ := json.Marshal(m)
 	return b
@@ -392,6 +398,32 @@ func (s *imageStore) get(refOrID string) (*image, error) {
 		return nil, noSuchImage(ref.tagged())
 	}
 	return nil, noSuchImage(refOrID)
+}
+
+// repoRef is an image a repository names, by a tag ("repo:tag") or by
+// a digest (tag empty).
+type repoRef struct {
+	im  *image
+	tag string
+}
+
+// repositoryRefs lists the references of the repository repo: its tags
+// in order, then its digests.
+func (s *imageStore) repositoryRefs(repo string) []repoRef {
+	var out []repoRef
+	for _, t := range slices.Sorted(maps.Keys(s.tags)) {
+		if t[:strings.LastIndex(t, ":")] == repo {
+			out = append(out, repoRef{s.byID[s.tags[t]], t})
+		}
+	}
+	for _, im := range s.sorted() {
+		for _, dg := range im.digests {
+			if dg[:strings.LastIndex(dg, "@")] == repo {
+				out = append(out, repoRef{im, ""})
+			}
+		}
+	}
+	return out
 }
 
 // children counts the images made from each image (a build's steps, a
@@ -726,85 +758,194 @@ func (d *Daemon) deleteImageLocked(name string, force, prune bool) ([]map[string
 	return res, err
 }
 
-// deleteImageRecordsLocked deletes im, named name, and lists what went;
+// deleteImageRecordsLocked deletes im, named name, and lists what went,
+// as dockerd's ImageDelete: a reference given by name is removed first
+// (refused, unless forced, when it is the image's single reference and a
+// container uses the image), and the image goes with it only when that
+// was its last reference and nothing holds it (quietly kept otherwise);
+// an image given by id loses its references when they are a single one,
+// then goes unless a conflict holds it: child images or a running
+// container (hard), references or a stopped container (soft, overridden
+// by force). With prune, its parents go too while nothing holds them.
 // d.mu held.
 func (d *Daemon) deleteImageRecordsLocked(im *image, name string, force, prune bool) ([]map[string]string, error) {
-	hasChildren := d.images.children()[im.id] > 0
-	var running, stopped *container
-	for _, c := range d.sortedContainersLocked() {
-		if c.imageID != im.id {
-			continue
-		}
-		if c.state.Running || c.state.Paused {
-			running = c
-		} else if stopped == nil {
-			stopped = c
-		}
-	}
 	var res []map[string]string
-	ref, refErr := parseRef(name, true)
-	byRef := refErr == nil && !looksLikeIDExact(name, im) && slices.Contains(im.tags, ref.tagged())
-	if byRef {
-		if len(im.tags) > 1 || force && (running != nil || stopped != nil) {
-			d.images.untag(im, ref.tagged())
-			return []map[string]string{{"Untagged": ref.tagged()}}, nil
+	quiet := false
+	if !looksLikeIDExact(name, im) {
+		if !force && im.singleReference() {
+			if c := d.imageUserLocked(im, false); c != nil {
+				return nil, errConflict(fmt.Sprintf("conflict: unable to remove repository reference %q (must force) - container %s is using its referenced image %s", name, c.id[:12], im.shortID()))
+			}
 		}
-		if running != nil {
-			return nil, errConflict(fmt.Sprintf("conflict: unable to remove repository reference %q (must force) - container %s is using its referenced image %s", name, running.id[:12], im.shortID()))
+		ref, err := parseRef(name, true)
+		if err != nil {
+			return nil, err
 		}
-		if stopped != nil {
-			return nil, errConflict(fmt.Sprintf("conflict: unable to remove repository reference %q (must force) - container %s is using its referenced image %s", name, stopped.id[:12], im.shortID()))
-		}
-		d.images.untag(im, ref.tagged())
-		res = append(res, map[string]string{"Untagged": ref.tagged()})
-		for _, dg := range im.digests {
-			res = append(res, map[string]string{"Untagged": dg})
-		}
-	} else {
-		if hasChildren {
-			return nil, errConflict(fmt.Sprintf("conflict: unable to delete %s (cannot be forced) - image has dependent child images", im.shortID()))
-		}
-		if running != nil {
-			return nil, errConflict(fmt.Sprintf("conflict: unable to delete %s (cannot be forced) - image is being used by running container %s", im.shortID(), running.id[:12]))
-		}
-		if len(im.tags) > 1 && !force {
-			return nil, errConflict(fmt.Sprintf("conflict: unable to delete %s (must be forced) - image is referenced in multiple repositories", im.shortID()))
-		}
-		if stopped != nil && !force {
-			return nil, errConflict(fmt.Sprintf("conflict: unable to delete %s (must be forced) - image is being used by stopped container %s", im.shortID(), stopped.id[:12]))
-		}
-		for _, t := range slices.Clone(im.tags) {
-			d.images.untag(im, t)
-			res = append(res, map[string]string{"Untagged": t})
-		}
-		for _, dg := range im.digests {
-			res = append(res, map[string]string{"Untagged": dg})
-		}
-	}
-	if running != nil || stopped != nil {
-		return res, nil
-	}
-	if hasChildren {
-		if byRef {
-			return res, nil // untagged: its children keep it
-		}
-		return nil, errConflict(fmt.Sprintf("conflict: unable to delete %s (cannot be forced) - image has dependent child images", im.shortID()))
-	}
-	for {
-		res = append(res, d.removeImageLocked(im)...)
-		parent := d.images.byID[im.parent]
-		if !prune || parent == nil || len(parent.tags) > 0 || len(parent.digests) > 0 || d.images.children()[parent.id] > 0 || d.imageContainerCountsLocked()[parent.id] > 0 {
+		res = append(res, d.removeRefLocked(im, ref)...)
+		if len(im.tags)+len(im.digests) > 0 {
 			return res, nil
 		}
-		im = parent
+		quiet = true
+	} else if im.singleReference() {
+		mask := conflictHard
+		if !force {
+			mask |= conflictStoppedContainer
+		}
+		if c := d.imageDeleteConflictLocked(im, mask); c != nil {
+			return nil, c.error
+		}
+		res = append(res, d.removeAllRefsLocked(im)...)
+	}
+	return d.imageDeleteHelperLocked(im, res, force, prune, quiet)
+}
+
+// Conflicts that keep an image from being deleted, as dockerd's: hard
+// ones force does not override.
+const (
+	conflictDependentChild = 1 << iota
+	conflictRunningContainer
+	conflictActiveReference
+	conflictStoppedContainer
+	conflictHard = conflictDependentChild | conflictRunningContainer
+	conflictSoft = conflictActiveReference | conflictStoppedContainer
+)
+
+// imageDeleteConflict is a conflict that keeps an image: used when a
+// container uses the image.
+type imageDeleteConflict struct {
+	error
+	used bool
+}
+
+// imageDeleteConflictLocked is the first conflict of mask that holds im;
+// d.mu held.
+func (d *Daemon) imageDeleteConflictLocked(im *image, mask int) *imageDeleteConflict {
+	conflict := func(hard, used bool, msg string) *imageDeleteConflict {
+		force := "must be forced"
+		if hard {
+			force = "cannot be forced"
+		}
+		return &imageDeleteConflict{errConflict(fmt.Sprintf("conflict: unable to delete %s (%s) - %s", im.shortID(), force, msg)), used}
+	}
+	if mask&conflictDependentChild != 0 && d.images.children()[im.id] > 0 {
+		return conflict(true, false, "image has dependent child images")
+	}
+	if c := d.imageUserLocked(im, true); mask&conflictRunningContainer != 0 && c != nil {
+		return conflict(true, true, "image is being used by running container "+c.id[:12])
+	}
+	if mask&conflictActiveReference != 0 && len(im.tags)+len(im.digests) > 0 {
+		return conflict(false, false, "image is referenced in multiple repositories")
+	}
+	if mask&conflictStoppedContainer != 0 {
+		for _, c := range d.sortedContainersLocked() {
+			if c.imageID == im.id && !c.state.Running && !c.state.Paused {
+				return conflict(false, true, "image is being used by stopped container "+c.id[:12])
+			}
+		}
+	}
+	return nil
+}
+
+// imageDeleteHelperLocked deletes im unless a conflict holds it (any with
+// quiet, when im still has references or children or a container uses
+// it, keeps it without a word), its references first; with prune, then
+// its parent, quietly and unforced. d.mu held.
+func (d *Daemon) imageDeleteHelperLocked(im *image, res []map[string]string, force, prune, quiet bool) ([]map[string]string, error) {
+	for {
+		mask := conflictHard
+		if !force {
+			mask |= conflictSoft
+		}
+		if c := d.imageDeleteConflictLocked(im, mask); c != nil {
+			dangling := len(im.tags)+len(im.digests) == 0 && d.images.children()[im.id] == 0
+			if quiet && (!dangling || c.used) {
+				return res, nil
+			}
+			return res, c.error
+		}
+		res = append(res, d.removeAllRefsLocked(im)...)
+		res = append(res, d.removeImageLocked(im)...)
+		parent := d.images.byID[im.parent]
+		if !prune || parent == nil {
+			return res, nil
+		}
+		im, force, quiet = parent, false, true
 	}
 }
 
+// imageUserLocked is a container that uses im (a running one only, with
+// running), or nil; d.mu held.
+func (d *Daemon) imageUserLocked(im *image, running bool) *container {
+	for _, c := range d.sortedContainersLocked() {
+		if c.imageID == im.id && (!running || c.state.Running || c.state.Paused) {
+			return c
+		}
+	}
+	return nil
+}
+
+// singleReference reports whether im's references are all of one
+// repository with at most one tag among them (dockerd's
+// isSingleReference); false without any.
+func (im *image) singleReference() bool {
+	if len(im.tags) > 1 {
+		return false
+	}
+	repos := map[string]bool{}
+	for _, t := range im.tags {
+		repos[t[:strings.LastIndex(t, ":")]] = true
+	}
+	for _, dg := range im.digests {
+		repos[dg[:strings.LastIndex(dg, "@")]] = true
+	}
+	return len(repos) == 1
+}
+
+// removeRefLocked removes ref from im's references (a tag, or a digest
+// reference) and lists it as untagged; a tag whose repository is left
+// with digest references only takes them along. d.mu held.
+func (d *Daemon) removeRefLocked(im *image, ref imageRef) []map[string]string {
+	if ref.digest != "" {
+		dg := ref.repo + "@" + ref.digest
+		im.digests = without(im.digests, func(x string) bool { return x == dg })
+		return []map[string]string{{"Untagged": dg}}
+	}
+	before := slices.Clone(im.digests)
+	d.images.untag(im, ref.tagged())
+	res := []map[string]string{{"Untagged": ref.tagged()}}
+	for _, dg := range before {
+		if !slices.Contains(im.digests, dg) {
+			res = append(res, map[string]string{"Untagged": dg})
+		}
+	}
+	return res
+}
+
+// removeAllRefsLocked removes every reference of im, listing each as
+// untagged; d.mu held.
+func (d *Daemon) removeAllRefsLocked(im *image) []map[string]string {
+	var res []map[string]string
+	for _, t := range slices.Clone(im.tags) {
+		d.images.untag(im, t)
+		res = append(res, map[string]string{"Untagged": t})
+	}
+	for _, dg := range im.digests {
+		res = append(res, map[string]string{"Untagged": dg})
+	}
+	im.digests = nil
+	return res
+}
+
 // removeImageLocked takes im out of the store and returns the records of
-// what went: the image, then its layers no other image holds; d.mu held.
+// what went: the image, then its layers no other image holds (none while
+// a container made from it, whose filesystem lies on them, exists);
+// d.mu held.
 func (d *Daemon) removeImageLocked(im *image) []map[string]string {
 	delete(d.images.byID, im.id)
 	res := []map[string]string{{"Deleted": im.id}}
+	if d.imageUserLocked(im, false) != nil {
+		return res
+	}
 	for _, l := range im.layers {
 		if !d.layerInUseLocked(l.diffID) {
 			res = append(res, map[string]string{"Deleted": l.diffID})
@@ -857,23 +998,6 @@ func (d *Daemon) layerInUseLocked(diffID string) bool {
 		}
 	}
 	return false
-}
-
-func maybeGunzip(b []byte) []byte {
-	if len(b) > 2 && b[0] == 0x1f && b[1] == 0x8b {
-		if out, err := gunzip(b); err == nil {
-			return out
-		}
-	}
-	return b
-}
-
-func gunzip(b []byte) ([]byte, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		return nil, err
-	}
-	return io.ReadAll(io.LimitReader(zr, 1<<30))
 }
 
 func pathMatch(pat, s string) (bool, error) { return path.Match(pat, s) }

@@ -1,6 +1,7 @@
 package mockdaemon_test
 
 import (
+	"archive/tar"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -32,6 +33,8 @@ func TestImportAndCommitHoldOneCopy(t *testing.T) {
 	assert.Less(t, m.importSized, uint64(size+streamSlack), "an import of known length holds the layer once")
 	assert.Less(t, m.importChunked, uint64(size+size/2+streamSlack), "a chunked import is sized by its tar headers")
 	assert.Less(t, m.commit, uint64(size+streamSlack), "a commit holds the layer once")
+	small := tarSizeSmall(size)
+	assert.Less(t, m.importSmall, uint64(small+small/8+streamSlack), "a chunked import of small files holds the layer once")
 }
 
 // BenchmarkImportCommit reports the heap an import and a commit need
@@ -49,11 +52,40 @@ func BenchmarkImportCommit(b *testing.B) {
 			b.ReportMetric(float64(m.importSized)/mib, "import-sized-MiB")
 			b.ReportMetric(float64(m.importChunked)/mib, "import-chunked-MiB")
 			b.ReportMetric(float64(m.commit)/mib, "commit-MiB")
+			b.ReportMetric(float64(m.importSmall)/mib, "import-small-files-MiB")
 		})
 	}
 }
 
-type importCommitPeaks struct{ importSized, importChunked, commit uint64 }
+type importCommitPeaks struct{ importSized, importChunked, importSmall, commit uint64 }
+
+// smallFile is the size of each file of tarOfSmallFiles.
+const smallFile = 16 << 10
+
+// tarSizeSmall is the length of tarOfSmallFiles's stream for size bytes.
+func tarSizeSmall(size int64) int64 { return size/smallFile*(512+smallFile) + 1024 }
+
+// tarOfSmallFiles is a tar stream of size bytes in files of 16 KiB, made
+// as it is read.
+func tarOfSmallFiles(tb testing.TB, size int64) io.Reader {
+	pr, pw := io.Pipe()
+	go func() {
+		tw := tar.NewWriter(pw)
+		p := &pattern{}
+		var err error
+		for i := int64(0); i < size/smallFile && err == nil; i++ {
+			err = tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: fmt.Sprintf("d%d/f%d", i/256, i), Size: smallFile, Mode: 0o644})
+			if err == nil {
+				_, err = io.CopyN(tw, p, smallFile)
+			}
+		}
+		if err == nil {
+			err = tw.Close()
+		}
+		pw.CloseWithError(err)
+	}()
+	return pr
+}
 
 // tarSize is the length of tarOfPattern's stream for a file of size
 // bytes: its header, the data padded to a block, the two closing blocks.
@@ -88,6 +120,10 @@ func importCommitRoundTrip(tb testing.TB, ctx context.Context, size int64) impor
 	m.importChunked = measure(func() {
 		assert.Contains(tb, string(call("POST", "/images/create?fromSrc=-&repo=imp&tag=chunked", tarOfPattern(tb, "big2", size), -1)), "sha256:")
 	})
+	m.importSmall = measure(func() {
+		assert.Contains(tb, string(call("POST", "/images/create?fromSrc=-&repo=imp&tag=small", tarOfSmallFiles(tb, size), -1)), "sha256:")
+	})
+	call("DELETE", "/images/imp:small", nil, 0)
 	call("DELETE", "/images/imp:sized", nil, 0)
 	call("DELETE", "/images/imp:chunked", nil, 0)
 

@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -295,9 +295,7 @@ func (d *Daemon) imageSearch(w http.ResponseWriter, r *http.Request) error {
 			return nil, errInternal("Unexpected status code 404")
 		}
 		if host != "docker.io" {
-			// dockerd asks the registry's v1 search endpoint, and fails to dial.
-			return nil, errInternal(fmt.Sprintf("Get \"%s://%s/v1/search?q=%s\": dial tcp %s: connect: connection refused",
-				registryScheme(host), host, url.QueryEscape(strings.TrimPrefix(term, host+"/")), hostPort(host)))
+			return nil, searchPingError(host)
 		}
 		seen := map[string]bool{}
 		out := []any{}
@@ -313,18 +311,46 @@ func (d *Daemon) imageSearch(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
+// searchPingError is dockerd 20.10's failure to reach the v1 search
+// endpoint of a registry that does not answer: its ping over HTTPS, then
+// over HTTP for an insecure registry (loopback), each dial refused.
+func searchPingError(host string) error {
+	dial := func(scheme string) string {
+		addr := host
+		if _, _, err := net.SplitHostPort(host); err != nil {
+			addr += map[string]string{"https": ":443", "http": ":80"}[scheme]
+		}
+		return fmt.Sprintf("Get \"%s://%s/v1/_ping\": dial tcp %s: connect: connection refused", scheme, host, addr)
+	}
+	if registryScheme(host) == "http" {
+		return errInternal(fmt.Sprintf("invalid registry endpoint \"http://%s/v1/\". HTTPS attempt: %s. HTTP attempt: %s", host, dial("https"), dial("http")))
+	}
+	return errInternal(fmt.Sprintf("invalid registry endpoint https://%s/v1/: %s. If this private registry supports only HTTP or HTTPS with an unknown CA certificate, please add `--insecure-registry %s` to the daemon's arguments. In the case of HTTPS, if you have access to the registry's CA certificate, no need for the flag; simply place the CA certificate at /etc/docker/certs.d/%s/ca.crt", host, dial("https"), host, host))
+}
+
 // repoTagParams reads the ?repo= and ?tag= an import or a commit tags its
-// image with (none without repo).
+// image with (none without repo), as dockerd: the repository parsed as a
+// reference, then the tag put on it (reference.WithTag, whose error is
+// "invalid tag format").
 func repoTagParams(r *http.Request) (imageRef, error) {
 	q := r.URL.Query()
 	repo := q.Get("repo")
 	if repo == "" {
 		return imageRef{}, nil
 	}
-	if tag := q.Get("tag"); tag != "" {
-		repo += ":" + tag
+	ref, err := parseRef(repo, false)
+	if err != nil {
+		return ref, err
 	}
-	return parseRef(repo, true)
+	if tag := q.Get("tag"); tag != "" {
+		if !tagRe.MatchString(tag) {
+			return ref, errInvalid("invalid tag format")
+		}
+		ref.tag = tag
+	} else if ref.tag == "" && ref.digest == "" {
+		ref.tag = "latest"
+	}
+	return ref, nil
 }
 
 // commit makes an image from a container as dockerd's commit does: a

@@ -427,6 +427,48 @@ func TestPullStatusTellsUpdate(t *testing.T) {
 	assert.Equal(t, `{"status":"Status: Downloaded newer image for busybox:latest"}`, status("/v1.41/images/create?fromImage=busybox&tag=latest"), "a removed image comes back")
 }
 
+// TestImageDeleteAsDockerd: DELETE /images follows dockerd's ImageDelete:
+// an image given by id with references in two repositories is kept
+// unless forced; the last reference of an image a stopped container uses
+// is kept unless forced, and forced, the image goes with it (a stopped
+// container is a soft conflict); by id, the stopped container holds the
+// image unless forced.
+func TestImageDeleteAsDockerd(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	req, err := http.NewRequestWithContext(t.Context(), "POST", "http://docker/v1.41/images/create?fromSrc=-&repo=del&tag=a", bytes.NewReader(tarOf(t, map[string]string{"f": "x"})))
+	require.NoError(t, err)
+	resp, err := c.hc.Do(req)
+	require.NoError(t, err)
+	var st struct{ Status string }
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&st))
+	resp.Body.Close()
+	id := st.Status
+	require.Equal(t, 201, c.do("POST", "/v1.41/images/del:a/tag?repo=del-x&tag=c", nil).status)
+
+	r := c.do("DELETE", "/v1.41/images/"+id, nil)
+	assert.Equal(t, 409, r.status)
+	assert.Equal(t, "conflict: unable to delete "+id[7:19]+" (must be forced) - image is referenced in multiple repositories", r.message())
+
+	cid := c.create("deluser", map[string]any{"Image": "del:a", "Cmd": []string{"true"}})
+	r = c.do("DELETE", "/v1.41/images/del:a", nil)
+	require.Equal(t, 200, r.status, "%s", r.body)
+	assert.JSONEq(t, `[{"Untagged":"del:a"}]`, string(r.body))
+	r = c.do("DELETE", "/v1.41/images/del-x:c", nil)
+	assert.Equal(t, 409, r.status)
+	assert.Equal(t, `conflict: unable to remove repository reference "del-x:c" (must force) - container `+cid[:12]+` is using its referenced image `+id[7:19], r.message())
+	r = c.do("DELETE", "/v1.41/images/"+id, nil)
+	assert.Equal(t, 409, r.status)
+	assert.Equal(t, "conflict: unable to delete "+id[7:19]+" (must be forced) - image is being used by stopped container "+cid[:12], r.message())
+
+	r = c.do("DELETE", "/v1.41/images/del-x:c?force=1", nil)
+	require.Equal(t, 200, r.status, "%s", r.body)
+	var recs []map[string]string
+	require.NoError(t, json.Unmarshal(r.body, &recs))
+	assert.Equal(t, []map[string]string{{"Untagged": "del-x:c"}, {"Deleted": id}}, recs,
+		"forced, the image goes though a stopped container uses it; its layer stays under the container")
+	assert.Equal(t, 404, c.do("GET", "/v1.41/images/"+id+"/json", nil).status)
+}
+
 // TestImageListWhileUntagging: an answer is a snapshot of the engine's
 // state. The image list encoded an image's tags after it let go of the
 // engine lock while an untag deleted from that slice in place: a data

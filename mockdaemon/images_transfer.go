@@ -2,11 +2,13 @@ package mockdaemon
 
 import (
 	"archive/tar"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -198,64 +200,6 @@ func hostPort(h string) string {
 	return h + ":443"
 }
 
-// imageImport creates an image from a tar body (fromSrc=-).
-func (d *Daemon) imageImport(w http.ResponseWriter, r *http.Request, src string) error {
-	q := r.URL.Query()
-	if src != "-" {
-		return errInvalid("mockdaemon: import from a URL is not supported: " + src)
-	}
-	ref, err := repoTagParams(r)
-	if err != nil {
-		return err
-	}
-	// read into a slice of the body's length: the layer keeps it as is
-	data, err := memfs.ReadTar(r.Body, r.ContentLength, maxLoadFile)
-	if errors.Is(err, memfs.ErrTooLarge) {
-		return errInvalid(fmt.Sprintf("mockdaemon: the imported tar is larger than %d bytes", maxLoadFile))
-	}
-	if err != nil {
-		return errInvalid("mockdaemon: read import body: " + err.Error())
-	}
-	// as dockerd's import: the changes go to Config only, ContainerConfig
-	// stays empty, and the daemon writes its version
-	f := imageFile{ContainerConfig: &imageConfig{}, DockerVersion: d.cfg.ServerVersion}
-	f.Architecture = goArch()
-	f.OS = "linux"
-	f.Created = d.now()
-	f.Comment = q.Get("message")
-	for _, ch := range q["changes"] {
-		if err := applyChange(&f.Config, ch); err != nil {
-			return err
-		}
-	}
-	comment := "Imported from -"
-	if f.Comment != "" {
-		comment = f.Comment
-	}
-	f.History = []historyEntry{{Created: f.Created, Comment: comment}}
-	lay := layer{data: data, diffID: digestOf(data)}
-	// the image is made outside the engine's lock and published under
-	// it (put keeps an equal image already there)
-	im, err := d.images.build(f, []layer{lay})
-	if err != nil {
-		return tarFileError(err)
-	}
-	im, err = lockedValue(d, func() (*image, error) {
-		im := d.images.put(im)
-		if ref.tag != "" {
-			d.tagImageLocked(im, ref)
-		}
-		d.events.emit("image", "import", im.id, im.eventAttrs(im.id))
-		return im, nil
-	})
-	if err != nil {
-		return err
-	}
-	js := newJSONStream(w)
-	js.msg(map[string]any{"status": im.id})
-	return nil
-}
-
 func (d *Daemon) imageGet(w http.ResponseWriter, r *http.Request) error {
 	return d.imageSave(w, r, []string{r.PathValue("name")})
 }
@@ -267,13 +211,35 @@ func (d *Daemon) imageGetAll(w http.ResponseWriter, r *http.Request) error {
 // imageSave writes the images in docker save's format: an OCI layout with
 // manifest.json and repositories beside it.
 func (d *Daemon) imageSave(w http.ResponseWriter, r *http.Request, names []string) error {
-	type saved struct {
-		im   *image
-		tags []string
+	var list []*savedImage
+	add := func(im *image, tag string) {
+		var s *savedImage
+		for _, x := range list {
+			if x.im == im {
+				s = x
+			}
+		}
+		if s == nil {
+			s = &savedImage{im: im}
+			list = append(list, s)
+		}
+		if tag != "" && !slices.Contains(s.tags, tag) {
+			s.tags = append(s.tags, tag)
+		}
 	}
-	var list []*saved
 	if err := d.locked(func() error {
 		for _, n := range names {
+			// a name alone is every reference of the repository, as
+			// dockerd's exporter takes it: its tags, and the images its
+			// digests name
+			if ref, err := parseRef(n, false); err == nil && ref.tag == "" && ref.digest == "" {
+				if refs := d.images.repositoryRefs(ref.repo); len(refs) > 0 {
+					for _, r := range refs {
+						add(r.im, r.tag)
+					}
+					continue
+				}
+			}
 			im, err := d.images.get(n)
 			if err != nil {
 				if !infoOf(r).version.atLeast("1.42") {
@@ -291,19 +257,7 @@ func (d *Daemon) imageSave(w http.ResponseWriter, r *http.Request, names []strin
 			if ref, err := parseRef(n, true); err == nil && !looksLikeIDExact(n, im) {
 				tag = ref.tagged()
 			}
-			var s *saved
-			for _, x := range list {
-				if x.im == im {
-					s = x
-				}
-			}
-			if s == nil {
-				s = &saved{im: im}
-				list = append(list, s)
-			}
-			if tag != "" && !slices.Contains(s.tags, tag) {
-				s.tags = append(s.tags, tag)
-			}
+			add(im, tag)
 		}
 		return nil
 	}); err != nil {
@@ -311,20 +265,25 @@ func (d *Daemon) imageSave(w http.ResponseWriter, r *http.Request, names []strin
 	}
 	w.Header().Set("Content-Type", "application/x-tar")
 	w.WriteHeader(http.StatusOK)
+	if !infoOf(r).version.atLeast("1.44") {
+		writeLegacySave(w, list)
+		return nil
+	}
 	tw := tar.NewWriter(w)
 	mt := time.Unix(0, 0)
-	put := func(name string, data []byte) {
-		_ = tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: name, Size: int64(len(data)), Mode: 0o644, ModTime: mt})
-		_, _ = tw.Write(data)
+	putTar := func(name string, data memfs.Tar) {
+		_ = tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: name, Size: data.Len(), Mode: 0o644, ModTime: mt})
+		_, _ = data.WriteTo(tw)
 	}
+	put := func(name string, data []byte) { putTar(name, memfs.TarOf(data)) }
 	_ = tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: "blobs/", Mode: 0o755, ModTime: mt})
 	_ = tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: "blobs/sha256/", Mode: 0o755, ModTime: mt})
 	written := map[string]bool{}
-	blob := func(dg string, data []byte) string {
+	blob := func(dg string, data memfs.Tar) string {
 		p := "blobs/sha256/" + strings.TrimPrefix(dg, "sha256:")
 		if !written[p] {
 			written[p] = true
-			put(p, data)
+			putTar(p, data)
 		}
 		return p
 	}
@@ -337,12 +296,12 @@ func (d *Daemon) imageSave(w http.ResponseWriter, r *http.Request, names []strin
 	var index []any
 	repos := map[string]map[string]string{}
 	for _, s := range list {
-		me := manifestEntry{Config: blob(s.im.id, s.im.raw), RepoTags: s.tags}
+		me := manifestEntry{Config: blob(s.im.id, memfs.TarOf(s.im.raw)), RepoTags: s.tags}
 		for _, l := range s.im.layers {
 			me.Layers = append(me.Layers, blob(l.diffID, l.data))
 		}
 		mdg := digestOf(s.im.manifest)
-		blob(mdg, s.im.manifest)
+		blob(mdg, memfs.TarOf(s.im.manifest))
 		manifest = append(manifest, me)
 		desc := map[string]any{"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": mdg, "size": len(s.im.manifest)}
 		if len(s.tags) > 0 {
@@ -371,6 +330,158 @@ func (d *Daemon) imageSave(w http.ResponseWriter, r *http.Request, names []strin
 	return nil
 }
 
+// savedImage is an image a save writes, with the tags it is saved under.
+type savedImage struct {
+	im   *image
+	tags []string
+}
+
+// writeLegacySave writes the images as dockerd before 25 (API 1.44)
+// saves them, its tarexport's legacy layout: a directory per layer named
+// by its v1 id (VERSION, json, layer.tar; a layer already written is a
+// link to it), the config as <id>.json, manifest.json and repositories,
+// in the order of the directory dockerd tars.
+func writeLegacySave(w io.Writer, list []*savedImage) {
+	type file struct {
+		name string
+		typ  byte
+		data memfs.Tar
+		link string
+		mt   time.Time
+	}
+	var files []file
+	type manifestEntry struct {
+		Config   string
+		RepoTags []string
+		Layers   []string
+		Parent   string `json:",omitempty"`
+	}
+	manifest := []manifestEntry{}
+	repos := map[string]map[string]string{}
+	written := map[string]bool{}
+	diffPaths := map[string]string{}
+	for _, s := range list {
+		var cfg struct {
+			ContainerConfig json.RawMessage `json:"container_config"`
+			Config          json.RawMessage `json:"config"`
+		}
+		_ = json.Unmarshal(s.im.raw, &cfg)
+		created := s.im.file.Created
+		me := manifestEntry{Config: strings.TrimPrefix(s.im.id, "sha256:") + ".json", RepoTags: s.tags}
+		parent, chain := "", ""
+		for i, l := range s.im.layers {
+			chain = chainID(chain, l.diffID)
+			v1 := v1Image{Created: time.Unix(0, 0).UTC(), ContainerConfig: json.RawMessage(zeroContainerConfig), OS: s.im.file.OS}
+			if i == len(s.im.layers)-1 {
+				f := s.im.file
+				v1 = v1Image{Comment: f.Comment, Created: f.Created, Container: f.Container, ContainerConfig: cfg.ContainerConfig,
+					DockerVersion: f.DockerVersion, Author: f.Author, Config: cfg.Config, Architecture: f.Architecture, OS: f.OS}
+				if len(v1.ContainerConfig) == 0 || string(v1.ContainerConfig) == "null" {
+					v1.ContainerConfig = json.RawMessage(zeroContainerConfig)
+				}
+			}
+			id := v1.id(chain, parent)
+			v1.ID, v1.Parent = id, parent
+			if !written[id] {
+				written[id] = true
+				js, _ := json.Marshal(v1)
+				files = append(files, file{name: id + "/", typ: tar.TypeDir, mt: created},
+					file{name: id + "/VERSION", typ: tar.TypeReg, data: memfs.TarOf([]byte("1.0")), mt: created},
+					file{name: id + "/json", typ: tar.TypeReg, data: memfs.TarOf(js), mt: created})
+				if old, ok := diffPaths[l.diffID]; ok {
+					files = append(files, file{name: id + "/layer.tar", typ: tar.TypeSymlink, link: "../" + old, mt: created})
+				} else {
+					diffPaths[l.diffID] = id + "/layer.tar"
+					files = append(files, file{name: id + "/layer.tar", typ: tar.TypeReg, data: l.data, mt: created})
+				}
+			}
+			me.Layers = append(me.Layers, id+"/layer.tar")
+			parent = id
+		}
+		if !written[me.Config] {
+			written[me.Config] = true
+			files = append(files, file{name: me.Config, typ: tar.TypeReg, data: memfs.TarOf(s.im.raw), mt: created})
+		}
+		for _, t := range s.tags {
+			i := strings.LastIndex(t, ":")
+			if repos[t[:i]] == nil {
+				repos[t[:i]] = map[string]string{}
+			}
+			repos[t[:i]][t[i+1:]] = parent
+		}
+		manifest = append(manifest, me)
+	}
+	now := time.Now()
+	mb, _ := json.Marshal(manifest)
+	files = append(files, file{name: "manifest.json", typ: tar.TypeReg, data: memfs.TarOf(append(mb, '\n')), mt: now})
+	if len(repos) > 0 {
+		rb, _ := json.Marshal(repos)
+		files = append(files, file{name: "repositories", typ: tar.TypeReg, data: memfs.TarOf(append(rb, '\n')), mt: now})
+	}
+	slices.SortStableFunc(files, func(a, b file) int {
+		return strings.Compare(strings.TrimSuffix(a.name, "/"), strings.TrimSuffix(b.name, "/"))
+	})
+	tw := tar.NewWriter(w)
+	for _, f := range files {
+		hdr := &tar.Header{Typeflag: f.typ, Name: f.name, Mode: 0o644, ModTime: f.mt, Linkname: f.link}
+		switch f.typ {
+		case tar.TypeDir:
+			hdr.Mode = 0o755
+		case tar.TypeSymlink:
+			hdr.Mode = 0o777
+		default:
+			hdr.Size = f.data.Len()
+		}
+		_ = tw.WriteHeader(hdr)
+		_, _ = f.data.WriteTo(tw)
+	}
+	_ = tw.Close()
+}
+
+// zeroContainerConfig is an empty container config as dockerd marshals
+// it (a v1 image's container_config when it has none).
+const zeroContainerConfig = `{"Hostname":"","Domainname":"","User":"","AttachStdin":false,"AttachStdout":false,"AttachStderr":false,"Tty":false,"OpenStdin":false,"StdinOnce":false,"Env":null,"Cmd":null,"Image":"","Volumes":null,"WorkingDir":"","Entrypoint":null,"OnBuild":null,"Labels":null}`
+
+// v1Image is a layer's json in a legacy save (dockerd's image.V1Image).
+type v1Image struct {
+	ID              string          `json:"id,omitempty"`
+	Parent          string          `json:"parent,omitempty"`
+	Comment         string          `json:"comment,omitempty"`
+	Created         time.Time       `json:"created"`
+	Container       string          `json:"container,omitempty"`
+	ContainerConfig json.RawMessage `json:"container_config,omitempty"`
+	DockerVersion   string          `json:"docker_version,omitempty"`
+	Author          string          `json:"author,omitempty"`
+	Config          json.RawMessage `json:"config,omitempty"`
+	Architecture    string          `json:"architecture,omitempty"`
+	OS              string          `json:"os,omitempty"`
+}
+
+// id is the layer's v1 id as dockerd's v1.CreateID makes it: the digest
+// of its json without id, with the layer's chain id and the parent's v1
+// id added (keys sorted).
+func (v v1Image) id(chain, parent string) string {
+	v.ID, v.Parent = "", ""
+	b, _ := json.Marshal(v)
+	var m map[string]json.RawMessage
+	_ = json.Unmarshal(b, &m)
+	m["layer_id"], _ = json.Marshal(chain)
+	if parent != "" {
+		m["parent"], _ = json.Marshal("sha256:" + parent)
+	}
+	b, _ = json.Marshal(m)
+	return strings.TrimPrefix(digestOf(b), "sha256:")
+}
+
+// chainID is the chain id of a layer diffID over the layers whose chain
+// id is parent ("" for the first).
+func chainID(parent, diffID string) string {
+	if parent == "" {
+		return diffID
+	}
+	return digestOf([]byte(parent + " " + diffID))
+}
+
 // maxLoadFile bounds a file of an image tar.
 const maxLoadFile = 1 << 30
 
@@ -387,27 +498,41 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 	_ = http.NewResponseController(w).EnableFullDuplex()
 	js := newJSONStream(w)
 	js.start()
-	files := map[string][]byte{}
-	tr := tar.NewReader(r.Body)
+	// the image tar, and each layer in it, may be compressed: dockerd
+	// reads both through DecompressStream
+	body, err := decompressStream(r.Context(), r.Body)
+	if err != nil {
+		js.fail(err)
+		return nil
+	}
+	defer body.Close()
+	files := map[string]memfs.Tar{}
+	links := map[string]string{}
+	tr := tar.NewReader(body)
 	for {
 		hdr, err := tr.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			js.fail(tarFileError(err))
+			js.fail(loadReadError(err))
 			return nil
+		}
+		if hdr.Typeflag == tar.TypeSymlink {
+			// a legacy save links a layer written before
+			links[strings.TrimPrefix(hdr.Name, "./")] = path.Join(path.Dir(strings.TrimPrefix(hdr.Name, "./")), hdr.Linkname)
+			continue
 		}
 		if hdr.Typeflag != tar.TypeReg {
 			continue
 		}
-		// read into a slice of the entry's size: the layer keeps it as is
 		if hdr.Size > maxLoadFile {
-			return errInvalid(fmt.Sprintf("mockdaemon: %s in the image tar is larger than %d bytes", hdr.Name, maxLoadFile))
+			js.fail(fmt.Errorf("mockdaemon: %s in the image tar is larger than %d bytes", hdr.Name, maxLoadFile))
+			return nil
 		}
-		data, err := memfs.ReadSized(tr, hdr.Size)
+		data, err := readLoadFile(r.Context(), tr, hdr.Size)
 		if err != nil {
-			js.fail(tarFileError(err))
+			js.fail(loadReadError(err))
 			return nil
 		}
 		files[strings.TrimPrefix(hdr.Name, "./")] = data
@@ -417,24 +542,24 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 		RepoTags []string
 		Layers   []string
 	}
-	mb, ok := files["manifest.json"]
+	mf, ok := files["manifest.json"]
 	if !ok {
 		// dockerd falls back to the legacy format, whose index is missing too
 		js.fail(fmt.Errorf("open /var/lib/docker/tmp/docker-import-%d/repositories: no such file or directory", d.tempNumber()))
 		return nil
 	}
-	if err := json.Unmarshal(mb, &manifest); err != nil {
+	if err := json.Unmarshal(mf.Bytes(), &manifest); err != nil {
 		js.fail(fmt.Errorf("mockdaemon: bad manifest.json: %w", err))
 		return nil
 	}
 	for _, m := range manifest {
-		raw, ok := files[m.Config]
+		cf, ok := files[m.Config]
 		if !ok {
 			js.fail(fmt.Errorf("mockdaemon: %s missing from the tar", m.Config))
 			return nil
 		}
 		var f imageFile
-		if err := json.Unmarshal(raw, &f); err != nil {
+		if err := json.Unmarshal(cf.Bytes(), &f); err != nil {
 			js.fail(fmt.Errorf("mockdaemon: bad image config: %w", err))
 			return nil
 		}
@@ -442,11 +567,13 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 		for _, lp := range m.Layers {
 			data, ok := files[lp]
 			if !ok {
+				data, ok = files[links[lp]]
+			}
+			if !ok {
 				js.fail(fmt.Errorf("mockdaemon: %s missing from the tar", lp))
 				return nil
 			}
-			data = maybeGunzip(data)
-			layers = append(layers, layer{data: data, diffID: digestOf(data)})
+			layers = append(layers, layer{data: data, diffID: tarDigest(data)})
 		}
 		// made outside the engine's lock, so that a large load does not
 		// hold up other requests; published under it
@@ -470,7 +597,7 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 		}
 		if !quiet {
 			for _, l := range layers {
-				js.msg(map[string]any{"status": "Loading layer", "progressDetail": map[string]any{"current": len(l.data), "total": len(l.data)}, "id": strings.TrimPrefix(l.diffID, "sha256:")[:12]})
+				js.msg(map[string]any{"status": "Loading layer", "progressDetail": map[string]any{"current": l.data.Len(), "total": l.data.Len()}, "id": strings.TrimPrefix(l.diffID, "sha256:")[:12]})
 			}
 		}
 		if len(m.RepoTags) == 0 {
@@ -486,6 +613,29 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// readLoadFile reads a file of an image tar into a slice of its size,
+// the one a layer keeps; a compressed file (a layer) is kept as the tar
+// it holds.
+func readLoadFile(ctx context.Context, r io.Reader, size int64) (memfs.Tar, error) {
+	rc, compressed, err := decompress(ctx, r)
+	if err != nil {
+		return memfs.Tar{}, err
+	}
+	defer rc.Close()
+	if !compressed {
+		return memfs.ReadTar(rc, size, maxLoadFile)
+	}
+	return memfs.ReadTar(rc, -1, maxLoadFile)
+}
+
+// loadReadError is a load's failure to read its tar: the unpacker's.
+func loadReadError(err error) error {
+	if de, ok := decompressFailure(err); ok {
+		return de
+	}
+	return tarFileError(err)
+}
+
 // tempNumber numbers a temporary directory of the daemon's, as
 // os.MkdirTemp does (docker-import-NNN).
 func (d *Daemon) tempNumber() uint32 {
@@ -497,9 +647,19 @@ func (d *Daemon) tempNumber() uint32 {
 	return n
 }
 
+// unpackRefusal is memfs's refusal of an entry (memfs.OverwriteError,
+// memfs.BreakoutError), which Reason words as pkg/archive does.
+type unpackRefusal interface {
+	error
+	Reason() string
+}
+
 // tarFileError is how dockerd's chrooted unpacker reports a tar it cannot
 // read: through its exit status, with the reader's error.
 func tarFileError(err error) error {
+	if re := unpackRefusal(nil); errors.As(err, &re) {
+		return errInternal("Error processing tar file(exit status 1): " + re.Reason())
+	}
 	for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(err) {
 		err = u
 	}

@@ -259,7 +259,7 @@ func sumOfLayerFile(tb testing.TB, r io.Reader, name string) [32]byte {
 	for {
 		hdr, err := tr.Next()
 		require.NoError(tb, err, "no layer holds %s", name)
-		if hdr.Typeflag != tar.TypeReg || !strings.HasPrefix(hdr.Name, "blobs/") || hdr.Size < 1024 {
+		if hdr.Typeflag != tar.TypeReg || !strings.HasPrefix(hdr.Name, "blobs/") && !strings.HasSuffix(hdr.Name, "/layer.tar") || hdr.Size < 1024 {
 			continue
 		}
 		// a layer: read it through, looking for the file

@@ -167,7 +167,8 @@ func TestCorpus(t *testing.T) {
 // beyond the host: every image is the test image (by name, or by id where
 // a swarm task would pull a name), a name of the sequence's own or one no
 // daemon has; a build starts FROM the test image or an earlier stage; a
-// pull, push or login goes to 127.0.0.1.
+// pull, push or login goes to 127.0.0.1, an import from a URL to its
+// closed port 9.
 func TestSequencesStayLocal(t *testing.T) {
 	seqs, err := Corpus()
 	require.NoError(t, err)
@@ -194,6 +195,10 @@ func TestSequencesStayLocal(t *testing.T) {
 			if q := st.Path; strings.Contains(q, "fromImage=") {
 				img := strings.SplitN(strings.SplitN(q, "fromImage=", 2)[1], "&", 2)[0]
 				assert.True(t, strings.HasPrefix(img, "127.0.0.1:") || strings.ToLower(img) != img, "%s: pulls %q", where, img)
+			}
+			if q := st.Path; strings.Contains(q, "fromSrc=") {
+				src := strings.SplitN(strings.SplitN(q, "fromSrc=", 2)[1], "&", 2)[0]
+				assert.Regexp(t, `^(-|(https?://)?127\.0\.0\.1:9/.*|ftp://127\.0\.0\.1:9/.*)$`, src, "%s: imports from %q", where, src)
 			}
 			if strings.HasSuffix(pathOnly(st.Path), "/push") {
 				assert.Contains(t, st.Path, "/images/127.0.0.1:", where)

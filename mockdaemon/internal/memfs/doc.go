@@ -34,9 +34,14 @@
 //
 // Clone copies a tree cheaply (file contents are shared copy-on-write), Diff
 // lists the changes between two trees the way `docker diff` does, WriteTar
-// and Snapshot write tar streams and ExtractTar reads them back, never
-// writing outside its destination. WriteLayer and ExtractLayer do the same
-// for image layers, with ".wh." whiteouts for deletions.
+// and Snapshot write tar streams and ExtractTar reads them back as
+// dockerd's unpacker chrooted to a container's root does: an entry that
+// leads out of its destination is refused (BreakoutError), links on an
+// entry's way resolve from the FS's root, and nothing is written outside
+// the FS. WriteLayer and ExtractLayer do the same for image layers, with
+// ".wh." whiteouts for deletions. ReadTar reads a stream into a Tar held
+// in pieces, each file's data in one, which ExtractLayerBytes leaves
+// where it lies.
 //
 // SetMaxFileSize bounds file sizes (syscall.EFBIG past it), so a runaway
 // writer cannot exhaust memory.

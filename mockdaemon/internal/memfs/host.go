@@ -367,8 +367,8 @@ func (l *hostLoc) copyTo(w io.Writer, size int64) error {
 
 // extractHost writes one tar entry, named name, at l on the host (its
 // parent there already), as extractOne does in memory; dst is the
-// extraction's destination, which hard links resolve from.
-func (f *FS) extractHost(l *hostLoc, hdr *tar.Header, data []byte, noOverwrite bool, dst, name string) error {
+// extraction's destination, link a hard link's target path.
+func (f *FS) extractHost(l *hostLoc, hdr *tar.Header, data []byte, noOverwrite bool, dst, name, link string) error {
 	rel := l.rel
 	if l.isRoot() { // the mount point itself
 		if hdr.Typeflag == tar.TypeDir {
@@ -409,7 +409,7 @@ func (f *FS) extractHost(l *hostLoc, hdr *tar.Header, data []byte, noOverwrite b
 	case tar.TypeSymlink:
 		return fail(r.Symlink(hdr.Linkname, rel))
 	case tar.TypeLink:
-		lw, werr := f.walk("extract", path.Join(dst, path.Clean("/"+hdr.Linkname)), false, true)
+		lw, werr := f.walk("extract", link, false, true)
 		switch {
 		case werr != nil:
 			return werr

@@ -196,13 +196,16 @@ func fileMode(v int64) fs.FileMode {
 }
 
 // ExtractTar unpacks the tar stream r into the directory dst, as PUT
-// /containers/{id}/archive does. Entry names are cleaned and resolved with
-// dst as their root, so neither "../" nor a symbolic link (absolute or
-// relative, extracted earlier or already present) can place anything
-// outside dst; links are stored as links, never followed. With
+// /containers/{id}/archive does, with dockerd's unpacker chrooted to the
+// container's root: entry names are cleaned and joined to dst (resolved),
+// and an entry that leads out of it, by its name or a link's target,
+// fails with a BreakoutError; then each entry's path resolves from the
+// root of the FS, following the symbolic links on its way (in the FS or
+// extracted earlier; absolute ones from the root, ".." stopping there),
+// so nothing lands outside the FS. Links are stored as links. With
 // noOverwriteDirNonDir, replacing a directory by a non-directory or the
-// reverse fails (syscall.EISDIR / syscall.ENOTDIR) instead of replacing it.
-// Device and fifo entries are skipped.
+// reverse fails (syscall.EISDIR / syscall.ENOTDIR) instead of replacing
+// it. Device and fifo entries are skipped.
 func (f *FS) ExtractTar(r io.Reader, dst string, noOverwriteDirNonDir bool) error {
 	return f.extract(r, nil, dst, noOverwriteDirNonDir, false)
 }
@@ -223,8 +226,8 @@ func (f *FS) ExtractLayer(r io.Reader) error {
 // ExtractLayerBytes is ExtractLayer of a layer held in memory: the files
 // it makes share their contents with layer (copied on their first write)
 // instead of holding a copy, so layer must not change afterwards.
-func (f *FS) ExtractLayerBytes(layer []byte) error {
-	return f.extract(nil, layer, "/", false, true)
+func (f *FS) ExtractLayerBytes(layer Tar) error {
+	return f.extract(nil, &pieceReader{pieces: layer.pieces}, "/", false, true)
 }
 
 // WriteLayer writes the changes from base to current (see Diff) as an
@@ -273,20 +276,21 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// ReadTar reads the tar stream r to its end into a slice of its length,
-// the one its caller keeps, failing with ErrTooLarge past max. size is
-// the length r announces (ReadSized reads it), -1 if unknown: then the
-// stream's own headers size the slice as they arrive, so a large file's
-// data is read straight into room made for it, once an eighth of it has
-// arrived (as ReadSized trusts a size), and no buffer grows by copying
-// itself over and over as io.ReadAll's does. What follows the archive,
-// or a stream that is no tar, is kept as it comes.
-func ReadTar(r io.Reader, size, max int64) ([]byte, error) {
+// ReadTar reads the tar stream r to its end into memory, failing with
+// ErrTooLarge past max. size is the length r announces (ReadSized reads
+// it into one slice), -1 if unknown: then the stream's own headers size
+// the pieces it is read into as they arrive, so that each file's data
+// lands in one piece, read straight into room made for it (a large
+// file's once an eighth of it has arrived, as ReadSized trusts a size);
+// nothing is copied again as it grows, the Tar is the one copy. What
+// follows the archive, or a stream that is no tar, is kept as it comes.
+func ReadTar(r io.Reader, size, max int64) (Tar, error) {
 	if size > max {
-		return nil, ErrTooLarge
+		return Tar{}, ErrTooLarge
 	}
 	if size >= 0 {
-		return ReadSized(r, size)
+		b, err := ReadSized(r, size)
+		return TarOf(b), err
 	}
 	a := &appender{r: r, max: max}
 	tr := tar.NewReader(a)
@@ -295,33 +299,41 @@ func ReadTar(r io.Reader, size, max int64) ([]byte, error) {
 		if err != nil {
 			break // the end, or no tar: the rest is read as it comes
 		}
-		left := hdr.Size
-		if left > trustedSize {
-			if _, err := io.CopyN(io.Discard, tr, left/8); err != nil {
+		if hdr.Size > trustedSize {
+			if !a.holdEighth(tr, hdr.Size) {
 				break
 			}
-			left -= left / 8
+		} else {
+			a.reserve(hdr.Size + 2*blockSize) // with its padding and a header
 		}
-		a.reserve(left + 2*blockSize) // with its padding and a header
 		if _, err := io.Copy(io.Discard, tr); err != nil {
 			break
 		}
 	}
 	_, _ = io.Copy(io.Discard, a)
 	if a.err != nil {
-		return nil, a.err
+		return Tar{}, a.err
 	}
-	return a.buf, nil
+	return a.finish(), nil
 }
 
 const blockSize = 512
 
-// appender keeps what is read through it.
+// Pieces of a Tar that ReadTar reads: the first is small, each next one
+// twice the last, up to maxPiece (a file's data may need a larger one).
+const (
+	firstPiece = 64 << 10
+	maxPiece   = 4 << 20
+)
+
+// appender keeps what is read through it, in pieces.
 type appender struct {
-	r   io.Reader
-	buf []byte
-	max int64
-	err error // the first error but io.EOF
+	r      io.Reader
+	pieces [][]byte
+	cur    []byte // the piece being filled
+	n, max int64
+	hold   bool  // what is read is not kept (the caller keeps it)
+	err    error // the first error but io.EOF
 }
 
 func (a *appender) Read(p []byte) (int, error) {
@@ -329,26 +341,174 @@ func (a *appender) Read(p []byte) (int, error) {
 		return 0, a.err
 	}
 	n, err := a.r.Read(p)
-	if int64(len(a.buf)+n) > a.max {
+	if a.n+int64(n) > a.max {
 		a.err = ErrTooLarge
 		return 0, a.err
 	}
-	a.buf = append(a.buf, p[:n]...)
+	a.n += int64(n)
+	if !a.hold {
+		a.put(p[:n])
+	}
 	if err != nil && err != io.EOF {
 		a.err = err
 	}
 	return n, err
 }
 
-// reserve makes room for n more bytes (at most up to max) with one copy.
-func (a *appender) reserve(n int64) {
-	want := min(int64(len(a.buf))+n, a.max)
-	if int64(cap(a.buf)) >= want {
-		return
+// put keeps b, in the current piece while it has room.
+func (a *appender) put(b []byte) {
+	for len(b) > 0 {
+		if len(a.cur) == cap(a.cur) {
+			a.next(0)
+		}
+		k := copy(a.cur[len(a.cur):cap(a.cur)], b)
+		a.cur = a.cur[:len(a.cur)+k]
+		b = b[k:]
 	}
-	nb := make([]byte, len(a.buf), want)
-	copy(nb, a.buf)
-	a.buf = nb
+}
+
+// reserve makes the next n bytes (at most up to max) go into one piece.
+func (a *appender) reserve(n int64) {
+	n = min(n, a.max-a.n+2*blockSize)
+	if int64(cap(a.cur)-len(a.cur)) < n {
+		a.next(n)
+	}
+}
+
+// next starts a new piece of at least n bytes.
+func (a *appender) next(n int64) {
+	size := int64(firstPiece)
+	if len(a.pieces) > 0 || a.cur != nil {
+		size = min(int64(cap(a.cur))*2, maxPiece)
+	}
+	if len(a.cur) > 0 {
+		a.pieces = append(a.pieces, a.cur)
+	}
+	a.cur = make([]byte, 0, max(size, n))
+}
+
+// holdEighth reads the first eighth of a large file's data before it
+// reserves room for the file, so that a forged size costs at most eight
+// times what was sent; the eighth is then kept in that room.
+func (a *appender) holdEighth(tr io.Reader, size int64) bool {
+	a.hold = true
+	var head [][]byte
+	var err error
+	for n := int64(0); n < size/8 && err == nil; n += readPiece {
+		p := make([]byte, readPiece)
+		var k int
+		k, err = io.ReadFull(tr, p)
+		head = append(head, p[:k])
+	}
+	a.hold = false
+	if err == nil {
+		a.reserve(size + 2*blockSize)
+	}
+	for _, p := range head {
+		a.put(p)
+	}
+	return err == nil
+}
+
+// finish is the Tar read, its last piece trimmed when mostly empty.
+func (a *appender) finish() Tar {
+	if len(a.cur) > 0 {
+		if cap(a.cur)-len(a.cur) > len(a.cur)/8 {
+			a.cur = bytes.Clone(a.cur)
+		}
+		a.pieces = append(a.pieces, a.cur)
+	}
+	return Tar{a.pieces}
+}
+
+// Tar is a tar stream held in memory, in pieces as ReadTar reads it, so
+// that no piece is copied into a larger one as the stream grows: each
+// regular file's data lies within one piece, where ExtractLayerBytes
+// leaves it. The zero Tar is empty.
+type Tar struct{ pieces [][]byte }
+
+// TarOf is the Tar held in b.
+func TarOf(b []byte) Tar {
+	if len(b) == 0 {
+		return Tar{}
+	}
+	return Tar{[][]byte{b}}
+}
+
+// Len is the stream's length.
+func (t Tar) Len() int64 {
+	var n int64
+	for _, p := range t.pieces {
+		n += int64(len(p))
+	}
+	return n
+}
+
+// Reader reads the stream.
+func (t Tar) Reader() io.Reader { return &pieceReader{pieces: t.pieces} }
+
+// WriteTo writes the stream to w.
+func (t Tar) WriteTo(w io.Writer) (int64, error) {
+	var n int64
+	for _, p := range t.pieces {
+		k, err := w.Write(p)
+		n += int64(k)
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// Bytes is the stream in one slice: its piece when it has one, else a
+// copy (for small files, such as an image's config).
+func (t Tar) Bytes() []byte {
+	if len(t.pieces) == 1 {
+		return t.pieces[0]
+	}
+	b := make([]byte, 0, t.Len())
+	for _, p := range t.pieces {
+		b = append(b, p...)
+	}
+	return b
+}
+
+// pieceReader reads a Tar's pieces in turn.
+type pieceReader struct {
+	pieces [][]byte
+	i, off int
+}
+
+func (r *pieceReader) Read(p []byte) (int, error) {
+	for r.i < len(r.pieces) && r.off == len(r.pieces[r.i]) {
+		r.i, r.off = r.i+1, 0
+	}
+	if r.i == len(r.pieces) {
+		return 0, io.EOF
+	}
+	n := copy(p, r.pieces[r.i][r.off:])
+	r.off += n
+	return n, nil
+}
+
+// ahead is the next n bytes, where their piece holds them, when one
+// piece holds them all.
+func (r *pieceReader) ahead(n int64) ([]byte, bool) {
+	i, off := r.i, r.off
+	for i < len(r.pieces) && off == len(r.pieces[i]) && n > 0 {
+		i, off = i+1, 0
+	}
+	if n == 0 {
+		return []byte{}, true
+	}
+	if i == len(r.pieces) {
+		return nil, false
+	}
+	if int64(len(r.pieces[i])-off) < n {
+		return nil, false
+	}
+	end := off + int(n)
+	return r.pieces[i][off:end:end], true
 }
 
 // ErrTooLarge is ReadTar's error for a stream longer than its bound.
@@ -381,11 +541,9 @@ func layerEntries(current *FS, changes []Change) []entry {
 
 // extract unpacks the tar stream r, or the tar held in src whose file
 // contents the files then share.
-func (f *FS) extract(r io.Reader, src []byte, dst string, noOverwriteDirNonDir, layer bool) error {
-	var br *bytes.Reader
+func (f *FS) extract(r io.Reader, src *pieceReader, dst string, noOverwriteDirNonDir, layer bool) error {
 	if src != nil {
-		br = bytes.NewReader(src)
-		r = br
+		r = src
 	}
 	tr := tar.NewReader(r)
 	seen := map[string]bool{}
@@ -403,8 +561,8 @@ func (f *FS) extract(r io.Reader, src []byte, dst string, noOverwriteDirNonDir, 
 			if hdr.Size > maxFileSize || f.limit > 0 && hdr.Size > f.limit {
 				return perr("extract", hdr.Name, syscall.EFBIG)
 			}
-			if br != nil {
-				data, shared = inPlace(src, br, hdr)
+			if src != nil {
+				data, shared = inPlace(src, hdr)
 			}
 			if !shared {
 				if data, err = readEntry(tr, hdr); err != nil {
@@ -438,19 +596,14 @@ func (f *FS) extract(r io.Reader, src []byte, dst string, noOverwriteDirNonDir, 
 // inPlace is the data of the entry tr has just read the header of, as
 // the part of src that holds it: the tar reader stops at the first byte
 // of an entry's data. Not for sparse entries, whose data is laid out
-// otherwise, nor an entry cut short.
-func inPlace(src []byte, br *bytes.Reader, hdr *tar.Header) ([]byte, bool) {
+// otherwise, nor an entry cut short or split between pieces.
+func inPlace(src *pieceReader, hdr *tar.Header) ([]byte, bool) {
 	for k := range hdr.PAXRecords {
 		if strings.HasPrefix(k, "GNU.sparse.") {
 			return nil, false
 		}
 	}
-	at := int64(len(src)) - int64(br.Len())
-	if hdr.Size > int64(br.Len()) {
-		return nil, false
-	}
-	end := at + hdr.Size
-	return src[at:end:end], true
+	return src.ahead(hdr.Size)
 }
 
 // readEntry reads the data of a regular file entry: ReadSized.
@@ -513,7 +666,6 @@ func (f *FS) extractOne(dst string, hdr *tar.Header, data []byte, shared, noOver
 	if err != nil {
 		return err
 	}
-	root := dw.target
 	switch {
 	case dw.host != nil:
 		if fi, err := dw.host.m.host.root.Stat(dw.host.rel); err != nil {
@@ -521,18 +673,19 @@ func (f *FS) extractOne(dst string, hdr *tar.Header, data []byte, shared, noOver
 		} else if !fi.IsDir() {
 			return perr("extract", dst, syscall.ENOTDIR)
 		}
-	case root.n == nil:
+	case dw.target.n == nil:
 		return perr("extract", dst, fs.ErrNotExist)
-	case !root.n.isDir():
+	case !dw.target.n.isDir():
 		return perr("extract", dst, syscall.ENOTDIR)
 	}
-	comps := splitPath(path.Clean("/" + hdr.Name))
-	if len(comps) == 0 {
-		return nil // the "./" entry: dst itself
+	dir := dw.target.path // dst resolved, as dockerd's ResolvePath gives it
+	name, link, err := entryPaths(dir, hdr)
+	if err != nil || name == dir {
+		return err // name == dir: the "./" entry, dst itself
 	}
-	name := path.Join(dst, strings.Join(comps, "/"))
+	comps := splitPath(name)
 	for i := range len(comps) - 1 {
-		w, err := f.walkFrom(root, "extract", strings.Join(comps[:i+1], "/"), true, true)
+		w, err := f.walk("extract", "/"+strings.Join(comps[:i+1], "/"), true, true)
 		if err != nil {
 			return err
 		}
@@ -552,12 +705,12 @@ func (f *FS) extractOne(dst string, hdr *tar.Header, data []byte, shared, noOver
 			return perr("extract", name, syscall.ENOTDIR)
 		}
 	}
-	w, err := f.walkFrom(root, "extract", strings.Join(comps, "/"), false, true)
+	w, err := f.walk("extract", name, false, true)
 	if err != nil {
 		return err
 	}
 	if w.host != nil {
-		return f.extractHost(w.host, hdr, data, noOverwrite, dst, name)
+		return f.extractHost(w.host, hdr, data, noOverwrite, dst, name, link)
 	}
 	if f.readOnly(w.parent) {
 		return perr("extract", name, syscall.EROFS)
@@ -592,7 +745,7 @@ func (f *FS) extractOne(dst string, hdr *tar.Header, data []byte, shared, noOver
 		n.mode = fs.ModeSymlink | 0o777
 		n.target = hdr.Linkname
 	case tar.TypeLink:
-		lw, err := f.walkFrom(root, "extract", path.Clean("/"+hdr.Linkname), false, true)
+		lw, err := f.walk("extract", link, false, true)
 		if err != nil {
 			return err
 		}
@@ -618,6 +771,50 @@ func (f *FS) extractOne(dst string, hdr *tar.Header, data []byte, shared, noOver
 	w.parent.n.children[w.name] = n
 	return nil
 }
+
+// entryPaths checks a tar entry as pkg/archive's Unpack does before it
+// writes anything, with dir the (resolved) destination: the entry's path
+// is its cleaned name under dir, and a name that leads out of dir, a
+// symbolic link whose target (from the link's directory) or a hard link
+// whose target (from dir) is not under dir is a BreakoutError. It gives
+// the entry's path and a hard link's target path. Both resolve from the
+// root of the FS, as in dockerd's unpacker chrooted to the container's
+// root: a symbolic link on the way, in the FS or extracted before, is
+// followed, and an absolute one starts from that root.
+func entryPaths(dir string, hdr *tar.Header) (name, link string, err error) {
+	clean := path.Clean(hdr.Name)
+	name = path.Join(dir, clean)
+	if !under(name, dir) {
+		return "", "", &BreakoutError{fmt.Sprintf("%q is outside of %q", clean, dir)}
+	}
+	switch hdr.Typeflag {
+	case tar.TypeSymlink:
+		if !strings.HasPrefix(path.Join(path.Dir(name), hdr.Linkname), dir) {
+			return "", "", &BreakoutError{fmt.Sprintf("invalid symlink %q -> %q", name, hdr.Linkname)}
+		}
+	case tar.TypeLink:
+		link = path.Join(dir, hdr.Linkname)
+		if !strings.HasPrefix(link, dir) {
+			return "", "", &BreakoutError{fmt.Sprintf("invalid hardlink %q -> %q", link, hdr.Linkname)}
+		}
+	}
+	return name, link, nil
+}
+
+// under reports whether the clean path p is dir or lies in it.
+func under(p, dir string) bool {
+	return p == dir || dir == "/" || strings.HasPrefix(p, dir+"/")
+}
+
+// BreakoutError is an extraction's refusal of an entry that would lead
+// out of its destination: a name with "..", a link whose target is out
+// of it. Reason words it as pkg/archive does.
+type BreakoutError struct{ reason string }
+
+// Reason is the refusal in pkg/archive's words.
+func (e *BreakoutError) Reason() string { return e.reason }
+
+func (e *BreakoutError) Error() string { return "memfs: " + e.reason }
 
 // opaque removes what dir holds except the entries this layer wrote.
 func (f *FS) opaque(dir string, keep map[string]bool) error {

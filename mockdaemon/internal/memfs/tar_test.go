@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -48,7 +49,7 @@ func TestExtractLayerBytesShares(t *testing.T) {
 	require.NoError(t, f.WriteFile("/opt/gone", []byte("x"), 0o644))
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	require.NoError(t, f.ExtractLayerBytes(layer))
+	require.NoError(t, f.ExtractLayerBytes(TarOf(layer)))
 	runtime.ReadMemStats(&after)
 	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(size/4), "bytes allocated extracting a %d byte file", size)
 
@@ -80,7 +81,7 @@ func TestExtractLayerBytesShares(t *testing.T) {
 func TestExtractLayerBytesCutShort(t *testing.T) {
 	layer := mkTar(t, &tar.Header{Name: "some/file/with/a/longer/name", Typeflag: tar.TypeReg, Mode: 0o644})
 	cut := layer[:512+10]
-	err := New().ExtractLayerBytes(cut)
+	err := New().ExtractLayerBytes(TarOf(cut))
 	require.Error(t, err)
 	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
 	assert.ErrorIs(t, New().ExtractLayer(bytes.NewReader(cut)), io.ErrUnexpectedEOF)
@@ -91,13 +92,6 @@ func TestExtractLayerBytesCutShort(t *testing.T) {
 // a piece, not the gigabyte, and ends in io.ErrUnexpectedEOF; sizes on
 // both sides of the bounds read back whole.
 func TestReadSizedForgedSize(t *testing.T) {
-	allocs := func(f func()) uint64 {
-		var a, b runtime.MemStats
-		runtime.ReadMemStats(&a)
-		f()
-		runtime.ReadMemStats(&b)
-		return b.TotalAlloc - a.TotalAlloc
-	}
 	var err error
 	got := allocs(func() { _, err = ReadSized(bytes.NewReader(make([]byte, 1024)), 1<<30) })
 	require.ErrorIs(t, err, io.ErrUnexpectedEOF)
@@ -110,6 +104,15 @@ func TestReadSizedForgedSize(t *testing.T) {
 		assert.True(t, bytes.Equal(src, data), "size %d: data read back", n)
 		assert.Equal(t, int(n), cap(data), "size %d: capacity", n)
 	}
+}
+
+// allocs is the bytes f allocates.
+func allocs(f func()) uint64 {
+	var a, b runtime.MemStats
+	runtime.ReadMemStats(&a)
+	f()
+	runtime.ReadMemStats(&b)
+	return b.TotalAlloc - a.TotalAlloc
 }
 
 // oneByte reads one byte at a time, as a chunked body may arrive.
@@ -138,18 +141,19 @@ func TestReadTar(t *testing.T) {
 
 	got, err := ReadTar(bytes.NewReader(src.Bytes()), -1, 1<<30)
 	require.NoError(t, err)
-	assert.True(t, bytes.Equal(src.Bytes(), got), "the stream as it came")
-	assert.LessOrEqual(t, cap(got), len(got)+2*blockSize+16<<20, "the slice is sized by the headers")
+	assert.True(t, bytes.Equal(src.Bytes(), got.Bytes()), "the stream as it came")
+	assert.LessOrEqual(t, capOf(got), got.Len()+2*blockSize+maxPiece, "the pieces are sized by the headers")
+	assert.True(t, fileInOnePiece(got, big), "the big file's data lies in one piece")
 
-	got, err = ReadTar(oneByte{bytes.NewReader(src.Bytes()[:5000])}, -1, 1<<30)
+	gotSmall, err := ReadTar(oneByte{bytes.NewReader(src.Bytes()[:5000])}, -1, 1<<30)
 	require.NoError(t, err)
-	assert.Equal(t, src.Bytes()[:5000], got, "a stream cut short is kept as it came")
-	got, err = ReadTar(strings.NewReader("not a tar at all"), -1, 1<<30)
+	assert.Equal(t, src.Bytes()[:5000], gotSmall.Bytes(), "a stream cut short is kept as it came")
+	gotSmall, err = ReadTar(strings.NewReader("not a tar at all"), -1, 1<<30)
 	require.NoError(t, err)
-	assert.Equal(t, "not a tar at all", string(got))
+	assert.Equal(t, "not a tar at all", string(gotSmall.Bytes()))
 	got, err = ReadTar(bytes.NewReader(src.Bytes()), int64(src.Len()), 1<<30)
 	require.NoError(t, err)
-	assert.True(t, bytes.Equal(src.Bytes(), got), "a known length")
+	assert.True(t, bytes.Equal(src.Bytes(), got.Bytes()), "a known length")
 
 	_, err = ReadTar(bytes.NewReader(src.Bytes()), -1, 1<<20)
 	assert.ErrorIs(t, err, ErrTooLarge)
@@ -158,6 +162,62 @@ func TestReadTar(t *testing.T) {
 	_, err = ReadTar(io.MultiReader(bytes.NewReader(src.Bytes()[:3000]), iotestErr{}), -1, 1<<30)
 	assert.ErrorIs(t, err, os.ErrDeadlineExceeded)
 }
+
+// capOf is the room a Tar's pieces take.
+func capOf(t Tar) int64 {
+	var n int64
+	for _, p := range t.pieces {
+		n += int64(cap(p))
+	}
+	return n
+}
+
+// fileInOnePiece reports whether one of t's pieces holds data whole.
+func fileInOnePiece(t Tar, data []byte) bool {
+	for _, p := range t.pieces {
+		if bytes.Contains(p, data) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestReadTarSmallFilesOneCopy: a stream of many small files of unknown
+// length is read into pieces that are never copied into larger ones:
+// what it allocates is about its length, each file's data lies in one
+// piece, and extracting the Tar shares the files' data with it.
+func TestReadTarSmallFilesOneCopy(t *testing.T) {
+	var src bytes.Buffer
+	tw := tar.NewWriter(&src)
+	data := bytes.Repeat([]byte("abcdefgh"), 30000/8) // 30000 bytes: not a multiple of the block
+	const files = 400
+	for i := range files {
+		require.NoError(t, tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: "d/f" + strconv.Itoa(i), Size: int64(len(data)), Mode: 0o644}))
+		_, err := tw.Write(data)
+		require.NoError(t, err)
+	}
+	require.NoError(t, tw.Close())
+	var got Tar
+	var err error
+	allocated := allocs(func() { got, err = ReadTar(oneByteEvery{bytes.NewReader(src.Bytes()), 7000}, -1, 1<<30) })
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(src.Bytes(), got.Bytes()), "the stream as it came")
+	assert.Less(t, allocated, uint64(src.Len()+src.Len()/8+maxPiece), "bytes allocated reading a %d byte stream", src.Len())
+	assert.Greater(t, len(got.pieces), 1)
+
+	f := New()
+	before := allocs(func() { require.NoError(t, f.ExtractLayerBytes(got)) })
+	assert.Less(t, before, uint64(src.Len()/2), "extracting shares the files' data (a copy is 12 MB more)")
+	assert.Equal(t, string(data), read(t, f, "/d/f399"))
+}
+
+// oneByteEvery reads at most n bytes a call, as a chunked body comes.
+type oneByteEvery struct {
+	r io.Reader
+	n int
+}
+
+func (o oneByteEvery) Read(p []byte) (int, error) { return o.r.Read(p[:min(len(p), o.n)]) }
 
 // iotestErr fails every read.
 type iotestErr struct{}
