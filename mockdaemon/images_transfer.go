@@ -496,6 +496,11 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 	}
 	// the answer starts before the body is read, as dockerd's does
 	_ = http.NewResponseController(w).EnableFullDuplex()
+	// and the body is read to its end, whatever the tar's end marker or a
+	// failure left of it: a chunked body left unread in full duplex made
+	// the server close the connection under a client still writing it
+	// (dockerode's load on a kept-alive socket: EPIPE)
+	defer func() { _, _ = io.Copy(io.Discard, r.Body) }()
 	js := newJSONStream(w)
 	js.start()
 	// the image tar, and each layer in it, may be compressed: dockerd
