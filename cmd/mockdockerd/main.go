@@ -91,6 +91,9 @@ func run(args []string) error {
 		}
 	}
 	cfg := mockdaemon.Config{MaxAPIVersion: *maxV, MinAPIVersion: *minV, HostBinds: true, MaxLogBytes: *maxLog}
+	// the daemon stands for this machine: /info's Name, a host-network
+	// or UTSMode host container's host name
+	cfg.Hostname, _ = os.Hostname()
 	cfg.Images = []string{}
 	for _, im := range strings.Split(*images, ",") {
 		if im = strings.TrimSpace(im); im != "" {

@@ -1020,34 +1020,66 @@ func apWhoami(_ context.Context, p *Proc) int {
 	return 0
 }
 
+// apHostname is busybox's hostname. The name is the UTS name of the
+// process (Config.Hostname: the container's, or with UTSMode host the
+// machine's), not /etc/hostname, which only hostname -F reads. Setting it
+// needs CAP_SYS_ADMIN, which a container has not.
 func apHostname(_ context.Context, p *Proc) int {
-	name := p.Hostname
-	if data, err := p.FS.ReadFile("/etc/hostname"); err == nil {
-		if line, _, _ := strings.Cut(string(data), "\n"); strings.TrimSpace(line) != "" {
-			name = strings.TrimSpace(line)
-		}
+	opts, args, err := p.flags("F")
+	if err != nil {
+		return p.usage(err)
 	}
-	if len(p.Args) == 2 && p.Args[1] == "-i" {
+	if len(args) > 0 || opts['F'] != "" {
+		p.errf("sethostname: Operation not permitted")
+		return 1
+	}
+	name := p.Hostname
+	switch {
+	case opts['i'] != "":
 		return p.hostAddr(name)
+	case opts['s'] != "":
+		name, _, _ = strings.Cut(name, ".")
+	case opts['d'] != "":
+		_, dom, ok := strings.Cut(name, ".")
+		if !ok {
+			return 0
+		}
+		name = dom
 	}
 	fmt.Fprintln(p.Stdout, name)
 	return 0
 }
 
-// hostAddr is hostname -i: the address of the first /etc/hosts line that
-// names the host, as the C library's files lookup finds it.
+// hostAddr is hostname -i: the address the resolver finds for the name,
+// or, as busybox reports the resolver's h_errno, "Unknown host" when the
+// name has none and "Host name lookup failure" when no name server can be
+// reached (a container with no interface but lo).
 func (p *Proc) hostAddr(name string) int {
-	data, _ := p.FS.ReadFile("/etc/hosts")
-	for line := range strings.SplitSeq(string(data), "\n") {
-		line, _, _ = strings.Cut(line, "#")
-		f := strings.Fields(line)
-		if len(f) > 1 && slices.ContainsFunc(f[1:], func(h string) bool { return strings.EqualFold(h, name) }) {
-			fmt.Fprintln(p.Stdout, f[0])
-			return 0
+	if a, ok := p.resolveHost(name); ok {
+		fmt.Fprintln(p.Stdout, a)
+		return 0
+	}
+	if p.offline() {
+		p.errf("%s: Host name lookup failure", name)
+	} else {
+		p.errf("%s: Unknown host", name)
+	}
+	return 1
+}
+
+// offline reports whether the process's network namespace has no
+// interface but the loopback.
+func (p *Proc) offline() bool {
+	n := p.sh.p.cfg.Net
+	if n == nil {
+		return true
+	}
+	for _, i := range n.Interfaces() {
+		if !i.Loopback {
+			return false
 		}
 	}
-	p.errf("%s: Host name lookup failure", name)
-	return 1
+	return true
 }
 
 // strftime formats t with the date applet's conversions.
@@ -1935,10 +1967,7 @@ func apUname(_ context.Context, p *Proc) int {
 	if machine == "" {
 		machine = runtime.GOARCH
 	}
-	host := p.Hostname
-	if data, err := p.FS.ReadFile("/etc/hostname"); err == nil {
-		host = strings.TrimSpace(string(data))
-	}
+	host := p.Hostname // the UTS name
 	fields := []struct {
 		c byte
 		v string

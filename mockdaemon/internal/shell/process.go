@@ -71,7 +71,7 @@ type Config struct {
 	Dir            string    // working directory; "" means "/"
 	Stdin          io.Reader // nil means empty
 	Stdout, Stderr io.Writer // nil means discard; may be the same writer
-	Hostname       string    // fallback when /etc/hostname is missing
+	Hostname       string    // the UTS name (hostname, uname -n)
 	UID, GID       int
 	GroupAdd       []int                   // supplementary groups beyond the user's own (HostConfig.GroupAdd)
 	Programs       map[string]Program      // extra commands, by name or base name
