@@ -28,7 +28,8 @@ type FS struct {
 	mounts map[string]*mount // by resolved mount point path
 	gen    uint64            // bumped when mounts change
 	now    func() time.Time
-	limit  int64 // largest file size, 0 for no limit
+	limit  int64      // largest file size, 0 for no limit
+	synth  *synthetic // the entries a Synthetic makes in a directory
 }
 
 type mount struct {
@@ -263,6 +264,11 @@ func (f *FS) step(top loc, c string, useMounts bool) (here loc, target *string, 
 		return loc{n: mm.root, path: cpath, m: mm}, nil, true, nil
 	}
 	if top.host == nil {
+		if child == nil && useMounts {
+			if l, ok := f.syntheticAt(top, c); ok {
+				return l, nil, true, nil
+			}
+		}
 		return loc{n: child, path: cpath, m: top.m}, nil, child != nil, nil
 	}
 	l := &hostLoc{m: top.host.m, rel: path.Join(top.host.rel, c)}
@@ -701,6 +707,10 @@ func (f *FS) ReadDir(p string) ([]fs.DirEntry, error) {
 		}
 		fi := child.info(name)
 		out = append(out, fs.FileInfoToDirEntry(fi))
+	}
+	if more := f.syntheticEntries(d); len(more) > 0 {
+		out = append(out, more...)
+		sortEntries(out)
 	}
 	return out, nil
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -481,4 +482,55 @@ func TestLayers(t *testing.T) {
 	if assert.Len(t, ents, 1, "after opaque whiteout /opt holds %v", ents) {
 		assert.Equal(t, "kept", ents[0].Name(), "after opaque whiteout")
 	}
+}
+
+// procLike is a Synthetic of numbered directories, each with a file.
+type procLike struct{ pids []string }
+
+func (p procLike) Names() []string { return p.pids }
+
+func (p procLike) Entry(name string) *FS {
+	if !slices.Contains(p.pids, name) {
+		return nil
+	}
+	sub := New()
+	_ = sub.WriteFile("/comm", []byte("sh-"+name+"\n"), 0o444)
+	_ = sub.Symlink("/", "/root")
+	return sub
+}
+
+// TestSynthetic: a Synthetic's entries are looked up, read and listed
+// beside the directory's own, read-only, and stay out of tar streams.
+func TestSynthetic(t *testing.T) {
+	f := New()
+	require.NoError(t, f.MkdirAll("/proc", 0o555))
+	require.NoError(t, f.WriteFile("/proc/mounts", []byte("m\n"), 0o444))
+	f.SetSynthetic("/proc", procLike{pids: []string{"1", "7"}})
+	b, err := f.ReadFile("/proc/7/comm")
+	require.NoError(t, err)
+	assert.Equal(t, "sh-7\n", string(b))
+	fi, err := f.Stat("/proc/1")
+	require.NoError(t, err)
+	assert.True(t, fi.IsDir())
+	target, err := f.Readlink("/proc/1/root")
+	require.NoError(t, err)
+	assert.Equal(t, "/", target)
+	_, err = f.Stat("/proc/2")
+	require.ErrorIs(t, err, fs.ErrNotExist)
+	err = f.WriteFile("/proc/1/comm", []byte("x"), 0o644)
+	require.ErrorIs(t, err, syscall.EROFS)
+	es, err := f.ReadDir("/proc")
+	require.NoError(t, err)
+	var names []string
+	for _, e := range es {
+		names = append(names, e.Name())
+	}
+	assert.Equal(t, []string{"1", "7", "mounts"}, names)
+	var tarred bytes.Buffer
+	require.NoError(t, f.WriteTar(&tarred, "/proc"))
+	assert.Contains(t, tarNames(t, tarred.Bytes()), "proc/mounts")
+	assert.NotContains(t, tarNames(t, tarred.Bytes()), "comm")
+	f.SetSynthetic("/proc", nil)
+	_, err = f.Stat("/proc/1")
+	require.ErrorIs(t, err, fs.ErrNotExist)
 }
