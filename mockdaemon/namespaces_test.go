@@ -59,3 +59,19 @@ func TestUTSNamespace(t *testing.T) {
 	_, errOut = logs(id)
 	assert.Equal(t, "hostname: foo: Host name lookup failure\n", errOut)
 }
+
+// TestInitAndProc: HostConfig.Init runs docker-init as PID 1 with the
+// command as its child, as /proc and ps inside the container show, and
+// docker top too; the exit status is the command's.
+func TestInitAndProc(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.runWait(map[string]any{"Image": "busybox", "HostConfig": map[string]any{"Init": true},
+		"Cmd": []string{"sh", "-c", "cat /proc/1/comm; echo $$ $PPID; tr '\\0' ' ' < /proc/$$/cmdline; echo; readlink /proc/1/fd/0; exit 5"}})
+	r := c.do("GET", "/v1.41/containers/"+id+"/logs?stdout=1&stderr=1", nil)
+	require.Equal(t, 200, r.status)
+	out, errOut := readFrames(t, r.body)
+	assert.Equal(t, "docker-init\n7 1\nsh -c cat /proc/1/comm; echo $$ $PPID; tr '\\0' ' ' < /proc/$$/cmdline; echo; readlink /proc/1/fd/0; exit 5 \n/dev/null\n", out)
+	assert.Empty(t, errOut)
+	r = c.do("GET", "/v1.41/containers/"+id+"/json", nil)
+	assert.Contains(t, string(r.body), `"ExitCode":5`)
+}

@@ -117,10 +117,14 @@ func (p *Proc) errf(format string, args ...any) {
 }
 
 func (p *Proc) abs(name string) string {
-	if strings.HasPrefix(name, "/") {
-		return path.Clean(name)
+	if !strings.HasPrefix(name, "/") {
+		name = path.Join(p.Dir, name)
 	}
-	return path.Join(p.Dir, name)
+	name = path.Clean(name)
+	if p.task != nil {
+		name = procSelf(name, p.task.pid)
+	}
+	return name
 }
 
 // flags splits leading single-letter options from operands; letters in
@@ -158,6 +162,17 @@ func (p *Proc) open(name string) (io.Reader, func(), error) {
 	}
 	if r := deviceReader(name); r != nil {
 		return r, func() {}, nil
+	}
+	if p.task != nil {
+		if s, ok, err := openSpecial(p.sh.p, p.task, p.abs(name)); ok {
+			if err != nil {
+				return nil, nil, err
+			}
+			if r, ok := s.(io.Reader); ok {
+				return r, func() {}, nil
+			}
+			return nil, nil, &fs.PathError{Op: "read", Path: name, Err: syscall.EBADF}
+		}
 	}
 	f, err := p.FS.Open(p.abs(name))
 	if err != nil {

@@ -380,6 +380,7 @@ func biCd(_ context.Context, sh *shell, args []string) (int, error) {
 	}
 	sh.set("OLDPWD", sh.dir)
 	sh.dir = target
+	sh.task.setDir(target)
 	sh.set("PWD", target)
 	return 0, nil
 }

@@ -402,7 +402,8 @@ func (sh *shell) exitStatus(st int) (int, syscall.Signal) {
 
 func (sh *shell) background(ctx context.Context, ao *AndOr) {
 	sub, jctx, end := sh.fork(ctx, single(ao))
-	sub.stdin = strings.NewReader("")
+	sub.stdin = nullDevice{} // ash gives a background job /dev/null
+	sub.task.setFDs(sub.fdTargets(sub.stdin, sub.stdout, sub.stderr))
 	pid := sub.task.pid
 	j := &job{pid: pid, done: make(chan struct{})}
 	sh.jobs[pid] = j
@@ -459,8 +460,10 @@ func (sh *shell) runStages(ctx context.Context, cmds []Command) (int, error) {
 	n := len(cmds)
 	readers := make([]*io.PipeReader, n-1)
 	writers := make([]*io.PipeWriter, n-1)
+	inos := make([]string, n-1)
 	for i := range n - 1 {
 		readers[i], writers[i] = io.Pipe()
+		inos[i] = newPipeInode()
 	}
 	stop := context.AfterFunc(ctx, func() {
 		for i := range readers {
@@ -479,11 +482,12 @@ func (sh *shell) runStages(ctx context.Context, cmds []Command) (int, error) {
 	for i, c := range cmds {
 		subs[i], ctxs[i], ends[i] = sh.fork(ctx, c)
 		if i > 0 {
-			subs[i].stdin = readers[i-1]
+			subs[i].stdin = &pipeReader{Reader: readers[i-1], ino: inos[i-1]}
 		}
 		if i < n-1 {
-			subs[i].stdout = writers[i]
+			subs[i].stdout = &pipeWriter{Writer: writers[i], ino: inos[i]}
 		}
+		subs[i].task.setFDs(subs[i].fdTargets(subs[i].stdin, subs[i].stdout, subs[i].stderr))
 	}
 	for i, c := range cmds {
 		sub, sctx, end := subs[i], ctxs[i], ends[i]
@@ -767,10 +771,10 @@ func (sh *shell) lookPath(name, pathEnv string) (string, error) {
 }
 
 func (sh *shell) abs(p string) string {
-	if strings.HasPrefix(p, "/") {
-		return path.Clean(p)
+	if !strings.HasPrefix(p, "/") {
+		p = path.Join(sh.dir, p)
 	}
-	return path.Join(sh.dir, p)
+	return procSelf(path.Clean(p), sh.task.pid)
 }
 
 // runProgram runs a registered Program, an applet or a script file, or
@@ -795,11 +799,13 @@ func (sh *shell) spawn(ctx context.Context, run Program, args, env []string, rep
 		// exec: the program replaces this process
 		sh.execNext = false
 		sh.task.exec(args)
+		sh.task.setIO(env, sh.dir, sh.fdTargets(proc.Stdin, proc.Stdout, proc.Stderr))
 		proc.task = sh.task
 		return run(ctx, proc)
 	}
 	t := sh.task.fork(args, sh.p.cfg.Clock())
 	defer t.exit()
+	t.setIO(env, sh.dir, sh.fdTargets(proc.Stdin, proc.Stdout, proc.Stderr))
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	t.setKill(cancel)
@@ -1052,13 +1058,16 @@ func (sh *shell) openRedir(op, target string) (any, io.Closer, error) {
 		if op == "<" {
 			return deviceReader(target), nil, nil
 		}
-		return io.Discard, nil, nil
+		return nullDevice{}, nil, nil
 	case "/dev/stdout":
 		return sh.stdout, nil, nil
 	case "/dev/stderr":
 		return sh.stderr, nil, nil
 	case "/dev/stdin":
 		return sh.stdin, nil, nil
+	}
+	if s, ok, err := openSpecial(sh.p, sh.task, sh.abs(target)); ok {
+		return s, nil, err
 	}
 	var flag int
 	switch op {
