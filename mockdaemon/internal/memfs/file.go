@@ -41,8 +41,16 @@ func (f *FS) OpenFile(p string, flag int, perm fs.FileMode) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
+	created, err := f.mayOpen(w, flag)
+	if err != nil {
+		return nil, perr("open", p, err)
+	}
 	if w.host != nil {
-		return w.host.openFile(p, flag, perm)
+		h, err := w.host.openFile(p, flag, perm)
+		if err == nil && created {
+			f.ownNew(nil, w.host)
+		}
+		return h, err
 	}
 	writing := flag&(os.O_WRONLY|os.O_RDWR) != 0
 	n := w.target.n
@@ -55,6 +63,7 @@ func (f *FS) OpenFile(p string, flag int, perm fs.FileMode) (*File, error) {
 			return nil, perr("open", p, syscall.EROFS)
 		}
 		n = &node{mode: perm & fs.ModePerm, mtime: now, nlink: 1}
+		f.ownNew(n, nil)
 		w.parent.n.children[w.name] = n
 		w.parent.n.mtime = now
 	} else {

@@ -534,3 +534,58 @@ func TestSynthetic(t *testing.T) {
 	_, err = f.Stat("/proc/1")
 	require.ErrorIs(t, err, fs.ErrNotExist)
 }
+
+// TestUserView: a user's view of an FS is checked as the kernel checks a
+// non-root process (search, read, write, sticky directories, owners),
+// in the tree and on a host mount, and what it makes is the user's;
+// root's view is the FS itself.
+func TestUserView(t *testing.T) {
+	f := New()
+	require.NoError(t, f.MkdirAll("/v/open", 0o777))
+	require.NoError(t, f.MkdirAll("/v/d700", 0o700))
+	require.NoError(t, f.MkdirAll("/v/sticky", 0o777))
+	require.NoError(t, f.Chmod("/v/sticky", 0o777|fs.ModeSticky))
+	require.NoError(t, f.WriteFile("/v/sticky/rootf", nil, 0o666))
+	require.NoError(t, f.WriteFile("/v/d700/f", nil, 0o644))
+	require.NoError(t, f.WriteFile("/v/secret", []byte("s"), 0o600))
+	require.NoError(t, f.Chmod("/v", 0o755))
+	host := t.TempDir()
+	require.NoError(t, os.Chmod(host, 0o755))
+	require.NoError(t, f.MountHost("/h", host, false))
+	require.NoError(t, f.MkdirAll("/h/open", 0o777))
+	require.NoError(t, os.Chmod(host+"/open", 0o777))
+
+	assert.Same(t, f, f.As(Cred{UID: 0}))
+	u := f.As(Cred{UID: 1000, GIDs: []int{1000}})
+	denied := func(err error) { t.Helper(); assert.ErrorIs(t, err, fs.ErrPermission) }
+	denied(u.WriteFile("/v/x", nil, 0o644))
+	denied(u.WriteFile("/h/x", nil, 0o644))
+	denied(u.Mkdir("/v/m", 0o755))
+	_, err := u.ReadFile("/v/secret")
+	denied(err)
+	_, err = u.ReadDir("/v/d700")
+	denied(err)
+	_, err = u.Stat("/v/d700/f")
+	denied(err)
+	denied(u.Access("/v/d700", 1))
+	assert.ErrorIs(t, u.Remove("/v/sticky/rootf"), syscall.EPERM, "sticky: not the owner")
+	assert.ErrorIs(t, u.Chmod("/v/secret", 0o644), syscall.EPERM)
+	assert.ErrorIs(t, u.Chown("/v/open", 1000, -1), syscall.EPERM)
+
+	require.NoError(t, u.WriteFile("/v/open/mine", []byte("m"), 0o644))
+	require.NoError(t, u.Mkdir("/v/open/md", 0o755))
+	fi, err := f.Stat("/v/open/mine")
+	require.NoError(t, err)
+	assert.Equal(t, 1000, fi.Sys().(*Stat).UID)
+	require.NoError(t, u.Chmod("/v/open/mine", 0o600), "its owner")
+	require.NoError(t, u.Chown("/v/open/md", 1000, 1000), "to itself")
+	require.NoError(t, u.Rename("/v/open/mine", "/v/sticky/mine"))
+	require.NoError(t, u.Remove("/v/sticky/mine"), "sticky: its own")
+	require.NoError(t, u.WriteFile("/h/open/hf", []byte("h"), 0o644))
+	hfi, err := os.Stat(host + "/open/hf")
+	require.NoError(t, err)
+	if os.Getuid() == 0 {
+		assert.Equal(t, uint32(1000), hfi.Sys().(*syscall.Stat_t).Uid, "made on the host as the user")
+	}
+	require.NoError(t, f.WriteFile("/v/x", nil, 0o644), "root's FS is not checked")
+}

@@ -32,7 +32,7 @@ func init() {
 		"cp": apCp, "mv": apMv, "head": apHead, "tail": apTail, "wc": apWc, "env": apEnv,
 		"id": apID, "whoami": apWhoami, "hostname": apHostname, "date": apDate, "yes": apYes,
 		"grep": apGrep, "ping": apPing, "sh": apSh, "ash": apSh, "sleep": apSleep, "seq": apSeq,
-		"basename": apBasename, "dirname": apDirname, "ln": apLn, "chmod": apChmod,
+		"basename": apBasename, "dirname": apDirname, "ln": apLn, "chmod": apChmod, "chown": apChown, "chgrp": apChown,
 		"readlink": apReadlink, "tee": apTee, "tr": apTr, "sort": apSort, "uniq": apUniq,
 		"printenv": apPrintenv, "which": apWhich, "nproc": apNproc, "uname": apUname, "find": apFind,
 		"true":  func(context.Context, *Proc) int { return 0 },
@@ -416,7 +416,7 @@ func apLs(_ context.Context, p *Proc) int {
 		}
 		ents, err := p.FS.ReadDir(p.abs(d))
 		if err != nil {
-			p.errf("%s: %s", d, errText(err))
+			p.errf("can't open '%s': %s", d, errText(err))
 			st = 1
 			continue
 		}
@@ -538,16 +538,49 @@ func apRm(_ context.Context, p *Proc) int {
 			continue
 		}
 		if rec {
-			err = p.FS.RemoveAll(name)
-		} else {
-			err = p.FS.Remove(name)
+			if !p.removeTree(name, a, fi) {
+				st = 1
+			}
+			continue
 		}
-		if err != nil {
+		if err := p.FS.Remove(name); err != nil {
 			p.errf("can't remove '%s': %s", a, errText(err))
 			st = 1
 		}
 	}
 	return st
+}
+
+// removeTree is rm -r of name (shown as shown), whose Lstat is fi, as
+// busybox's remove_file walks it: a directory's entries first, the
+// directory then only if they all went; a directory it cannot list
+// fails without a word; ok is false when anything stayed.
+func (p *Proc) removeTree(name, shown string, fi fs.FileInfo) (ok bool) {
+	if fi.IsDir() {
+		ents, err := p.FS.ReadDir(name)
+		if err != nil {
+			return false
+		}
+		ok = true
+		for _, e := range ents {
+			child := path.Join(name, e.Name())
+			cfi, err := p.FS.Lstat(child)
+			if err != nil {
+				continue
+			}
+			if !p.removeTree(child, path.Join(shown, e.Name()), cfi) {
+				ok = false
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	if err := p.FS.Remove(name); err != nil {
+		p.errf("can't remove '%s': %s", shown, errText(err))
+		return false
+	}
+	return true
 }
 
 func apRmdir(_ context.Context, p *Proc) int {
@@ -591,11 +624,11 @@ func (p *Proc) copyTree(src, dst string, rec bool) error {
 			return fmt.Errorf("omitting directory '%s'", src)
 		}
 		if err := p.FS.MkdirAll(dst, fi.Mode().Perm()); err != nil {
-			return err
+			return fmt.Errorf("can't create directory '%s': %s", dst, errText(err))
 		}
 		ents, err := p.FS.ReadDir(src)
 		if err != nil {
-			return err
+			return fmt.Errorf("can't open '%s': %s", src, errText(err))
 		}
 		for _, e := range ents {
 			if err := p.copyTree(path.Join(src, e.Name()), path.Join(dst, e.Name()), rec); err != nil {
@@ -606,9 +639,12 @@ func (p *Proc) copyTree(src, dst string, rec bool) error {
 	}
 	data, err := p.FS.ReadFile(src)
 	if err != nil {
-		return err
+		return fmt.Errorf("can't open '%s': %s", src, errText(err))
 	}
-	return p.FS.WriteFile(dst, data, fi.Mode().Perm())
+	if err := p.FS.WriteFile(dst, data, fi.Mode().Perm()); err != nil {
+		return fmt.Errorf("can't create '%s': %s", dst, errText(err))
+	}
+	return nil
 }
 
 func (p *Proc) isDir(name string) bool {
@@ -936,6 +972,25 @@ func unsetEnv(env []string, key string) []string {
 	return out
 }
 
+// userGroups is gid and the groups /etc/group lists user in, as runc
+// (and id) find a user's groups.
+func userGroups(f *memfs.FS, user string, gid int) []int {
+	groups := []int{gid}
+	for _, r := range userDB(f, "/etc/group") {
+		if len(r) <= 3 {
+			continue
+		}
+		for m := range strings.SplitSeq(r[3], ",") {
+			if m == user {
+				if g, err := strconv.Atoi(r[2]); err == nil && !slices.Contains(groups, g) {
+					groups = append(groups, g)
+				}
+			}
+		}
+	}
+	return groups
+}
+
 func apID(_ context.Context, p *Proc) int {
 	opts, args, err := p.flags("")
 	if err != nil {
@@ -959,16 +1014,8 @@ func apID(_ context.Context, p *Proc) int {
 	}
 	group, gok := lookupName(p.FS, "/etc/group", gid)
 	groups := []int{gid}
-	for _, r := range userDB(p.FS, "/etc/group") {
-		if len(r) > 3 && uok {
-			for m := range strings.SplitSeq(r[3], ",") {
-				if m == user {
-					if g, err := strconv.Atoi(r[2]); err == nil && g != gid {
-						groups = append(groups, g)
-					}
-				}
-			}
-		}
+	if uok {
+		groups = userGroups(p.FS, user, gid)
 	}
 	if len(args) == 0 { // the process's own groups: runc adds GroupAdd to the user's
 		for _, g := range p.sh.p.cfg.GroupAdd {

@@ -374,6 +374,9 @@ func biCd(_ context.Context, sh *shell, args []string) (int, error) {
 	if err == nil && !fi.IsDir() {
 		err = syscall.ENOTDIR
 	}
+	if err == nil {
+		err = sh.p.cfg.FS.Access(target, 1) // chdir needs search permission
+	}
 	if err != nil {
 		sh.errorf("cd: can't cd to %s: %s", dir, errText(err))
 		return 2, nil

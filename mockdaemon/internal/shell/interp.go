@@ -941,12 +941,14 @@ func (sh *shell) newChild(proc *Proc) *shell {
 // redirect applies redirections and returns the function that undoes them.
 func (sh *shell) redirect(ctx context.Context, rs []Redir) (restore func(), err error) {
 	in, out, errw := sh.stdin, sh.stdout, sh.stderr
+	fds := sh.task.openFDs()
 	var closers []io.Closer
 	restore = func() {
 		for _, c := range closers {
 			c.Close()
 		}
 		sh.stdin, sh.stdout, sh.stderr = in, out, errw
+		sh.task.setFDs(fds)
 	}
 	for _, r := range rs {
 		if r.Doc != nil {
@@ -1027,6 +1029,9 @@ func (sh *shell) redirect(ctx context.Context, rs []Redir) (restore func(), err 
 			return nil, err
 		}
 	}
+	if len(rs) > 0 {
+		sh.task.setFDs(sh.fdTargets(sh.stdin, sh.stdout, sh.stderr))
+	}
 	return restore, nil
 }
 
@@ -1099,6 +1104,8 @@ func errText(err error) string {
 		err = pe.Err
 	}
 	switch {
+	case errors.Is(err, syscall.EPERM):
+		return "Operation not permitted" // errors.Is counts it as fs.ErrPermission too
 	case errors.Is(err, fs.ErrNotExist):
 		return "No such file or directory"
 	case errors.Is(err, fs.ErrExist):

@@ -232,6 +232,13 @@ func (t *task) setFDs(fds [3]string) {
 	t.fds = fds
 }
 
+// openFDs is what t's standard streams are.
+func (t *task) openFDs() [3]string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.fds
+}
+
 // setDir records t's new working directory (cd).
 func (t *task) setDir(dir string) {
 	t.mu.Lock()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -197,7 +198,19 @@ func Start(ctx context.Context, argv []string, cfg Config) *Process {
 		p.ns.addPipe(p.fds[1], out)
 		p.ns.addPipe(p.fds[2], errw)
 	}
-	groups := append([]int{cfg.GID}, cfg.GroupAdd...)
+	groups := []int{cfg.GID}
+	if user, ok := lookupName(cfg.FS, "/etc/passwd", cfg.UID); ok {
+		groups = userGroups(cfg.FS, user, cfg.GID)
+	}
+	for _, g := range cfg.GroupAdd {
+		if !slices.Contains(groups, g) {
+			groups = append(groups, g)
+		}
+	}
+	cfg.FS.SetSynthetic("/proc", p.ns)
+	// the kernel checks what a process does to files against its user:
+	// the view of the filesystem as that user
+	p.cfg.FS = cfg.FS.As(memfs.Cred{UID: cfg.UID, GIDs: groups})
 	main := &task{uid: cfg.UID, gid: cfg.GID, groups: groups, tty: ptyN, start: cfg.Clock(), comm: commOf(argv), args: argv,
 		signal: p.Signal, env: cfg.Env, dir: cfg.Dir, fds: p.fds}
 	if cfg.Init {
@@ -218,7 +231,6 @@ func Start(ctx context.Context, argv []string, cfg Config) *Process {
 		p.main.pgid = p.main.pid // tini makes the child a process group leader
 		p.main.mu.Unlock()
 	}
-	cfg.FS.SetSynthetic("/proc", p.ns)
 	p.ttyIn, p.ttyOut, p.ttyErr = in, cfg.Stdout, cfg.Stderr
 	sh := newShell(p, cfg.Env, cfg.Dir)
 	sh.stdin, sh.stdout, sh.stderr = in, cfg.Stdout, cfg.Stderr

@@ -19,6 +19,7 @@ import (
 // process's own; ls /proc lists the PIDs ps shows.
 func TestProcPIDDirectories(t *testing.T) {
 	script := strings.Join([]string{`cd /tmp; sleep 30 > /tmp/out 2>/dev/null & pid=$!`,
+		`i=0; until [ "$(readlink /proc/$pid/fd/1)" = /tmp/out ] || [ $i = 1000 ]; do i=$((i+1)); done`,
 		`tr '\0' ' ' < /proc/1/cmdline; echo; cat /proc/$pid/comm`,
 		`grep -e ^Name -e ^Pid -e ^PPid -e ^Uid /proc/$pid/status`,
 		`for l in cwd exe root fd/0 fd/1 fd/2; do readlink /proc/$pid/$l; done`,
