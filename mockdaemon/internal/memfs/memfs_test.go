@@ -3,6 +3,7 @@ package memfs
 import (
 	"archive/tar"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"io/fs"
@@ -588,4 +589,58 @@ func TestUserView(t *testing.T) {
 		assert.Equal(t, uint32(1000), hfi.Sys().(*syscall.Stat_t).Uid, "made on the host as the user")
 	}
 	require.NoError(t, f.WriteFile("/v/x", nil, 0o644), "root's FS is not checked")
+}
+
+// TestFifo: a named pipe's opens meet (a reader waits for a writer and a
+// writer for a reader, until their context ends), data flows between
+// them with EOF at the writer's close; OpenFile does not wait (a writer
+// alone fails with ENXIO); archives hold it as a FIFO entry and extract
+// it back as one.
+func TestFifo(t *testing.T) {
+	f := New()
+	require.NoError(t, f.Mkfifo("/p", 0o644))
+	assert.ErrorIs(t, f.Mkfifo("/p", 0o644), fs.ErrExist)
+	fi, err := f.Stat("/p")
+	require.NoError(t, err)
+	assert.Equal(t, fs.ModeNamedPipe|0o644, fi.Mode())
+
+	_, err = f.OpenFile("/p", os.O_WRONLY, 0)
+	assert.ErrorIs(t, err, syscall.ENXIO, "no reader, no wait")
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	_, err = f.OpenFileContext(ctx, "/p", os.O_RDONLY, 0)
+	cancel()
+	assert.ErrorIs(t, err, context.DeadlineExceeded, "a reader waits for a writer until its context ends")
+
+	got := make(chan string, 1)
+	go func() {
+		r, err := f.OpenFileContext(t.Context(), "/p", os.O_RDONLY, 0)
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		defer r.Close()
+		b, err := io.ReadAll(r)
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		got <- string(b)
+	}()
+	w, err := f.OpenFileContext(t.Context(), "/p", os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = w.Write([]byte("through the pipe"))
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	assert.Equal(t, "through the pipe", <-got)
+
+	var buf bytes.Buffer
+	require.NoError(t, f.WriteTar(&buf, "/p"))
+	hdr, err := tar.NewReader(bytes.NewReader(buf.Bytes())).Next()
+	require.NoError(t, err)
+	assert.Equal(t, byte(tar.TypeFifo), hdr.Typeflag)
+	g := New()
+	require.NoError(t, g.ExtractTar(&buf, "/", false))
+	fi, err = g.Stat("/p")
+	require.NoError(t, err)
+	assert.Equal(t, fs.ModeNamedPipe|0o644, fi.Mode())
 }

@@ -32,7 +32,7 @@ func init() {
 		"cp": apCp, "mv": apMv, "head": apHead, "tail": apTail, "wc": apWc, "env": apEnv,
 		"id": apID, "whoami": apWhoami, "hostname": apHostname, "date": apDate, "yes": apYes,
 		"grep": apGrep, "ping": apPing, "sh": apSh, "ash": apSh, "sleep": apSleep, "seq": apSeq,
-		"basename": apBasename, "dirname": apDirname, "ln": apLn, "chmod": apChmod, "chown": apChown, "chgrp": apChown,
+		"basename": apBasename, "dirname": apDirname, "ln": apLn, "chmod": apChmod, "chown": apChown, "chgrp": apChown, "mkfifo": apMkfifo,
 		"readlink": apReadlink, "tee": apTee, "tr": apTr, "sort": apSort, "uniq": apUniq,
 		"printenv": apPrintenv, "which": apWhich, "nproc": apNproc, "uname": apUname, "find": apFind,
 		"true":  func(context.Context, *Proc) int { return 0 },
@@ -174,7 +174,7 @@ func (p *Proc) open(name string) (io.Reader, func(), error) {
 			return nil, nil, &fs.PathError{Op: "read", Path: name, Err: syscall.EBADF}
 		}
 	}
-	f, err := p.FS.Open(p.abs(name))
+	f, err := p.FS.OpenFileContext(p.context(), p.abs(name), os.O_RDONLY, 0)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -197,6 +197,9 @@ func (p *Proc) inputs(files []string, fn func(name string, r io.Reader) error) i
 	st := 0
 	for _, name := range files {
 		r, done, err := p.open(name)
+		if err != nil && p.context().Err() != nil {
+			return 1 // killed while the open waited (a named pipe)
+		}
 		if err != nil {
 			if perrorOpen[p.name()] {
 				p.errf("%s: %s", name, errText(err))
@@ -263,6 +266,14 @@ func modeString(m fs.FileMode) string {
 		b[0] = 'd'
 	case m&fs.ModeSymlink != 0:
 		b[0] = 'l'
+	case m&fs.ModeNamedPipe != 0:
+		b[0] = 'p'
+	case m&fs.ModeSocket != 0:
+		b[0] = 's'
+	case m&fs.ModeCharDevice != 0:
+		b[0] = 'c'
+	case m&fs.ModeDevice != 0:
+		b[0] = 'b'
 	}
 	for i := 0; i < 9; i++ {
 		if m&(1<<uint(8-i)) == 0 {
@@ -618,6 +629,13 @@ func (p *Proc) copyTree(src, dst string, rec bool) error {
 		if fi, err = p.FS.Stat(src); err != nil {
 			return err
 		}
+	}
+	if fi.Mode()&fs.ModeNamedPipe != 0 && rec {
+		// cp -r and -a make a named pipe anew (without, they read it)
+		if err := p.FS.Mkfifo(dst, fi.Mode().Perm()); err != nil {
+			return fmt.Errorf("can't create fifo '%s': %s", dst, errText(err))
+		}
+		return nil
 	}
 	if fi.IsDir() {
 		if !rec {
@@ -2103,6 +2121,8 @@ func apFind(ctx context.Context, p *Proc) int {
 				ok = ok && d.IsDir()
 			case "l":
 				ok = ok && d.Type()&fs.ModeSymlink != 0
+			case "p":
+				ok = ok && d.Type()&fs.ModeNamedPipe != 0
 			}
 			if ok && (maxDepth < 0 || depth <= maxDepth) {
 				fmt.Fprintln(p.Stdout, show)

@@ -800,7 +800,7 @@ func (sh *shell) spawn(ctx context.Context, run Program, args, env []string, rep
 		sh.execNext = false
 		sh.task.exec(args)
 		sh.task.setIO(env, sh.dir, sh.fdTargets(proc.Stdin, proc.Stdout, proc.Stderr))
-		proc.task = sh.task
+		proc.task, proc.ctx = sh.task, ctx
 		return run(ctx, proc)
 	}
 	t := sh.task.fork(args, sh.p.cfg.Clock())
@@ -809,7 +809,7 @@ func (sh *shell) spawn(ctx context.Context, run Program, args, env []string, rep
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	t.setKill(cancel)
-	proc.task = t
+	proc.task, proc.ctx = t, cctx
 	st := run(cctx, proc)
 	if sig := t.killedBy(); sig != 0 && ctx.Err() == nil {
 		if txt := signalText(sig); txt != "" && report {
@@ -1011,7 +1011,11 @@ func (sh *shell) redirect(ctx context.Context, rs []Redir) (restore func(), err 
 			}
 			continue
 		}
-		s, c, err := sh.openRedir(r.Op, target)
+		s, c, err := sh.openRedir(ctx, r.Op, target)
+		if err != nil && ctx.Err() != nil {
+			restore()
+			return nil, errKilled // killed while the open waited (a named pipe)
+		}
 		if err != nil {
 			verb := "create"
 			if r.Op == "<" {
@@ -1057,7 +1061,7 @@ func (sh *shell) setFd(fd int, s any) error {
 	return nil
 }
 
-func (sh *shell) openRedir(op, target string) (any, io.Closer, error) {
+func (sh *shell) openRedir(ctx context.Context, op, target string) (any, io.Closer, error) {
 	switch target {
 	case "/dev/null", "/dev/zero", "/dev/random", "/dev/urandom":
 		if op == "<" {
@@ -1085,7 +1089,7 @@ func (sh *shell) openRedir(op, target string) (any, io.Closer, error) {
 	case "<>":
 		flag = os.O_RDWR | os.O_CREATE
 	}
-	f, err := sh.p.cfg.FS.OpenFile(sh.abs(target), flag, 0o644)
+	f, err := sh.p.cfg.FS.OpenFileContext(ctx, sh.abs(target), flag, 0o644)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -37,7 +37,17 @@ type Proc struct {
 	Clock          Clock
 
 	sh   *shell
-	task *task // the process it is, in its namespace
+	task *task           // the process it is, in its namespace
+	ctx  context.Context // ends when the process is killed (nil: the Process's)
+}
+
+// context ends when the program's process is killed or ends: what a
+// blocking open (a named pipe) waits with.
+func (p *Proc) context() context.Context {
+	if p.ctx != nil {
+		return p.ctx
+	}
+	return p.sh.p.ctx
 }
 
 // IsTerminal reports whether the program's file descriptor fd (0, 1 or 2)
