@@ -478,15 +478,18 @@ func (f *FS) remove(op, p string) error {
 		return perr(op, p, fs.ErrNotExist)
 	case w.name == ".":
 		return perr(op, p, fs.ErrInvalid)
-	case isMountRoot(t):
-		return perr(op, p, syscall.EBUSY)
 	case f.readOnly(w.parent):
 		return perr(op, p, syscall.EROFS)
 	}
+	// the kernel's order: may_delete's permission checks, then a mount
+	// point's EBUSY, then the directory's ENOTEMPTY
 	if err := f.mayUnlink(w.parent, t); err != nil {
 		return perr(op, p, err)
 	}
-	if t.n.isDir() && len(t.n.children) > 0 {
+	switch {
+	case isMountRoot(t):
+		return perr(op, p, syscall.EBUSY)
+	case t.n.isDir() && len(t.n.children) > 0:
 		return perr(op, p, syscall.ENOTEMPTY)
 	}
 	delete(w.parent.n.children, w.name)
