@@ -174,7 +174,7 @@ func (d *Daemon) containerList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := []any{}
-	err = d.locked(func() error {
+	return d.respond(w, http.StatusOK, func() (any, error) {
 		// before and since name containers that must exist (dockerd
 		// answers 500 for one it does not find).
 		var beforeID, sinceID string
@@ -185,7 +185,7 @@ func (d *Daemon) containerList(w http.ResponseWriter, r *http.Request) error {
 			for _, v := range f.values(bound.key) {
 				c, err := d.getContainerLocked(v)
 				if err != nil {
-					return errInternal("no such container " + v)
+					return nil, errInternal("no such container " + v)
 				}
 				*bound.id = c.id
 			}
@@ -218,12 +218,8 @@ func (d *Daemon) containerList(w http.ResponseWriter, r *http.Request) error {
 				break
 			}
 		}
-		return nil
+		return out, nil
 	})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
 }
 
 // nameIDCandidatesLocked is what dockerd's list walks, newest first: every

@@ -88,8 +88,8 @@ type image struct {
 	file     imageFile
 	layers   []layer
 	fs       *memfs.FS // the layers applied, read-only template
-	tags     []string  // familiar repo:tag
-	digests  []string  // familiar repo@sha256:...
+	tags     []string  // familiar repo:tag; never changed in place (see without)
+	digests  []string  // familiar repo@sha256:...; never changed in place
 	size     int64
 	manifest []byte
 	parent   string    // the image it was built or committed from, for history
@@ -203,7 +203,7 @@ func (s *imageStore) addBase(refStr string) {
 func (s *imageStore) addDigest(im *image, ref imageRef) {
 	dg := ref.repo + "@" + digestOf(im.manifest)
 	if !slices.Contains(im.digests, dg) {
-		im.digests = append(im.digests, dg)
+		im.digests = append(slices.Clip(im.digests), dg)
 	}
 }
 
@@ -314,22 +314,31 @@ func (s *imageStore) tag(im *image, ref imageRef) {
 	}
 	if oldID, ok := s.tags[t]; ok && oldID != im.id {
 		if old := s.byID[oldID]; old != nil {
-			old.tags = slices.DeleteFunc(old.tags, func(x string) bool { return x == t })
+			old.tags = without(old.tags, func(x string) bool { return x == t })
 		}
 	}
 	s.tags[t] = im.id
 	if !slices.Contains(im.tags, t) {
-		im.tags = append(im.tags, t)
-		sort.Strings(im.tags)
+		tags := append(slices.Clip(im.tags), t) // a new array: answers keep the old one
+		sort.Strings(tags)
+		im.tags = tags
 	}
+}
+
+// without is list without the elements del picks, in a new array: an
+// image's tags and digests are never changed in place, since answers
+// built under the engine lock hold them while they are written out after
+// it (an image list's encoding raced an untag's in-place delete).
+func without(list []string, del func(string) bool) []string {
+	return slices.DeleteFunc(slices.Clone(list), del)
 }
 
 func (s *imageStore) untag(im *image, t string) {
 	delete(s.tags, t)
-	im.tags = slices.DeleteFunc(im.tags, func(x string) bool { return x == t })
+	im.tags = without(im.tags, func(x string) bool { return x == t })
 	repo := t[:strings.LastIndex(t, ":")]
 	if !slices.ContainsFunc(im.tags, func(x string) bool { return strings.HasPrefix(x, repo+":") }) {
-		im.digests = slices.DeleteFunc(im.digests, func(x string) bool { return strings.HasPrefix(x, repo+"@") })
+		im.digests = without(im.digests, func(x string) bool { return strings.HasPrefix(x, repo+"@") })
 	}
 }
 

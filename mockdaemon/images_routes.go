@@ -67,17 +67,17 @@ func (d *Daemon) imageList(w http.ResponseWriter, r *http.Request) error {
 	sharedSize := boolParam(r, "shared-size")
 	all := boolParam(r, "all")
 	out := []any{}
-	err = d.locked(func() error {
+	return d.respond(w, http.StatusOK, func() (any, error) {
 		// before and since name images that must exist.
 		var before, since *image
 		for _, k := range f.values("before") {
 			if before, err = d.images.get(k); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		for _, k := range f.values("since") {
 			if since, err = d.images.get(k); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		children := d.images.children()
@@ -130,12 +130,8 @@ func (d *Daemon) imageList(w http.ResponseWriter, r *http.Request) error {
 			}
 			out = append(out, s)
 		}
-		return nil
+		return out, nil
 	})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
 }
 
 func (d *Daemon) imageInspect(w http.ResponseWriter, r *http.Request) error {

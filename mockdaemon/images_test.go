@@ -3,9 +3,11 @@ package mockdaemon_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -423,4 +425,37 @@ func TestPullStatusTellsUpdate(t *testing.T) {
 	assert.Equal(t, `{"status":"Status: Image is up to date for 127.0.0.1:5998/bb:v1"}`, status("/v1.41/images/create?fromImage=127.0.0.1:5998/bb&tag=v1"), "pulled again")
 	require.Equal(t, 200, c.do("DELETE", "/v1.41/images/busybox:latest", nil).status)
 	assert.Equal(t, `{"status":"Status: Downloaded newer image for busybox:latest"}`, status("/v1.41/images/create?fromImage=busybox&tag=latest"), "a removed image comes back")
+}
+
+// TestImageListWhileUntagging: an answer is a snapshot of the engine's
+// state. The image list encoded an image's tags after it let go of the
+// engine lock while an untag deleted from that slice in place: a data
+// race the race detector found in the differential self-check (run it
+// with -race).
+func TestImageListWhileUntagging(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 100 {
+			tag := fmt.Sprintf("busybox:t%d", i%4)
+			c.do("POST", "/v1.41/images/busybox/tag?repo=busybox&tag=t"+strconv.Itoa(i%4), nil)
+			c.do("DELETE", "/v1.41/images/"+tag, nil)
+		}
+	}()
+	lists := 0
+	for {
+		select {
+		case <-done:
+			assert.Positive(t, lists)
+			return
+		default:
+		}
+		r := c.do("GET", "/v1.41/images/json", nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		var imgs []struct{ RepoTags []string }
+		require.NoError(t, json.Unmarshal(r.body, &imgs))
+		require.NotEmpty(t, imgs)
+		lists++
+	}
 }

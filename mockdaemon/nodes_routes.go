@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime"
+	"slices"
 	"strings"
 )
 
@@ -51,16 +52,26 @@ func (d *Daemon) nodeLookupLocked(ref string) (*swarmState, error) {
 }
 
 func (d *Daemon) nodeList(w http.ResponseWriter, r *http.Request) error {
-	return d.swarmList(w, r, func(s *swarmState, f filters) []any {
+	accepted := []string{"name", "id", "label", "role", "membership", "node.label"}
+	return d.swarmList(w, r, accepted, func(s *swarmState, f filters) ([]any, error) {
+		roles, err := f.enumFilter("role", "worker", "manager")
+		if err != nil {
+			return nil, err
+		}
+		memberships, err := f.enumFilter("membership", "pending", "accepted")
+		if err != nil {
+			return nil, err
+		}
 		out := []any{}
 		if f.matchAny("id", func(v string) bool { return strings.HasPrefix(s.nodeID, v) }) &&
-			f.matchAny("name", func(v string) bool { return v == d.cfg.Hostname }) &&
-			f.matchAny("role", func(v string) bool { return v == s.nodeSpec.Role }) &&
-			f.matchAny("membership", func(v string) bool { return v == "accepted" }) &&
+			f.matchAny("name", func(v string) bool { return strings.HasPrefix(d.cfg.Hostname, v) }) &&
+			(len(roles) == 0 || slices.Contains(roles, s.nodeSpec.Role)) &&
+			(len(memberships) == 0 || slices.Contains(memberships, "accepted")) &&
+			f.matchLabels("label", map[string]string{}) && // the engine's labels: the mock's has none
 			f.matchLabels("node.label", s.nodeSpec.Labels) {
 			out = append(out, d.nodeJSONLocked(s))
 		}
-		return out
+		return out, nil
 	})
 }
 

@@ -308,11 +308,23 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 // the engine lock held; f's error is returned unwritten, for serveOp to
 // answer. It is the decode → call → encode of most handlers.
 func (d *Daemon) respond(w http.ResponseWriter, status int, f func() (any, error)) error {
-	v, err := lockedValue(d, f)
+	// the answer is encoded with the lock held: what f gives may share
+	// slices and maps with the engine's state, which the next writer
+	// changes once the lock is let go
+	b, err := lockedValue(d, func() ([]byte, error) {
+		v, err := f()
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(v)
+	})
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, status, v)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, err = w.Write(append(b, '\n'))
+	return err
 }
 
 // respondEmpty runs f with the engine lock held and answers status with

@@ -104,7 +104,11 @@ func (k objKind) decode(r *http.Request, withVersion bool) (uint64, secretSpec, 
 
 func (d *Daemon) objList(k objKind) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		return d.swarmList(w, r, func(s *swarmState, f filters) []any {
+		accepted := []string{"name", "id", "label"}
+		if k.plural == "secrets" {
+			accepted = append(accepted, "names") // configs have no names filter
+		}
+		return d.swarmList(w, r, accepted, func(s *swarmState, f filters) ([]any, error) {
 			out := []any{}
 			for _, o := range sortedObjs(s.store(k)) {
 				if f.matchAny("id", func(v string) bool { return strings.HasPrefix(o.id, v) }) &&
@@ -114,7 +118,7 @@ func (d *Daemon) objList(k objKind) handler {
 					out = append(out, k.json(o))
 				}
 			}
-			return out
+			return out, nil
 		})
 	}
 }

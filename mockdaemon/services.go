@@ -3,6 +3,7 @@ package mockdaemon
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
 	"slices"
@@ -18,6 +19,13 @@ type service struct {
 	updateStatus *updateStatus
 	endpoint     serviceEndpoint
 	jobRun       time.Time // JobStatus.LastExecution of a job
+	jobIter      uint64    // JobStatus.JobIteration of a job: its updates so far
+}
+
+// isJob reports whether the service is a job: its tasks run to completion
+// (desired state "complete") instead of running for good.
+func (s *service) isJob() bool {
+	return s.spec.Mode.ReplicatedJob != nil || s.spec.Mode.GlobalJob != nil
 }
 
 func (s *service) name() string { return s.spec.Name }
@@ -81,6 +89,9 @@ func (d *Daemon) serviceLookupLocked(ref string) (*swarmState, *service, error) 
 // what swarmkit's defaults would (?insertDefaults=true).
 func (s *service) json(st *swarmState, status, insertDefaults bool) serviceJSON {
 	out := serviceJSON{ID: s.id, objectMeta: s.meta(), Spec: s.spec, PreviousSpec: s.prev, Endpoint: s.endpoint, UpdateStatus: s.updateStatus}
+	if s.isJob() {
+		out.JobStatus = &jobStatusJSON{JobIteration: objectVersion{Index: s.jobIter}, LastExecution: s.jobRun}
+	}
 	if insertDefaults {
 		out.Spec = withServiceDefaults(s.spec)
 		if s.prev != nil {
@@ -91,8 +102,8 @@ func (s *service) json(st *swarmState, status, insertDefaults bool) serviceJSON 
 	if status {
 		running, completed := 0, 0
 		for _, t := range st.tasks {
-			if t.svc != s {
-				continue
+			if t.svc != s || t.iter != s.jobIter {
+				continue // a job counts the tasks of its current run
 			}
 			switch t.state() {
 			case "running":
@@ -482,6 +493,10 @@ func (d *Daemon) removeTaskContainers(cs []*container, grace time.Duration) {
 // reconcileLocked starts tasks until the service has as many running
 // (desired) tasks as its mode asks for.
 func (d *Daemon) reconcileLocked(s *swarmState, svc *service) {
+	if svc.isJob() {
+		d.reconcileJobLocked(s, svc)
+		return
+	}
 	live := map[int]bool{}
 	for _, t := range s.tasks {
 		if t.svc == svc && t.desired == "running" {
@@ -490,13 +505,13 @@ func (d *Daemon) reconcileLocked(s *swarmState, svc *service) {
 	}
 	want := svc.replicas()
 	if svc.global() {
-		if len(live) == 0 {
+		if len(live) == 0 && !s.gaveUp(svc, 0) {
 			d.scheduleLocked(s, svc, 0)
 		}
 		return
 	}
 	for slot := 1; len(live) < want && slot <= want+len(live); slot++ {
-		if live[slot] {
+		if live[slot] || s.gaveUp(svc, slot) {
 			continue
 		}
 		live[slot] = true
@@ -513,6 +528,41 @@ func (d *Daemon) reconcileLocked(s *swarmState, svc *service) {
 	}
 }
 
+// reconcileJobLocked runs what the job's current run still needs, as
+// swarmkit's job orchestrators do: a replicated job TotalCompletions
+// tasks, MaxConcurrent at a time, in slots 0 to TotalCompletions-1 (a
+// failed one replaced in its slot while its restart policy allows); a
+// global job one task. Tasks that completed are done for this run.
+func (d *Daemon) reconcileJobLocked(s *swarmState, svc *service) {
+	busy := map[int]bool{} // slots with a task running or done
+	active := 0
+	for _, t := range s.tasks {
+		if t.svc != svc || t.iter != svc.jobIter {
+			continue
+		}
+		switch st := t.state(); {
+		case st == "complete":
+			busy[t.slot] = true
+		case t.live() && (st == "failed" || st == "rejected"):
+			busy[t.slot] = true // its restart policy lets it be
+		case t.live():
+			busy[t.slot] = true
+			active++
+		}
+	}
+	total, concurrent := 1, 1
+	if j := svc.spec.Mode.ReplicatedJob; j != nil {
+		total, concurrent = int(*j.TotalCompletions), int(*j.MaxConcurrent)
+	}
+	for slot := 0; slot < total && active < concurrent; slot++ {
+		if busy[slot] || s.gaveUp(svc, slot) {
+			continue
+		}
+		active++
+		d.scheduleLocked(s, svc, slot)
+	}
+}
+
 // scheduleLocked creates a task and its container and starts it.
 func (d *Daemon) scheduleLocked(s *swarmState, svc *service, slot int) {
 	now := d.now()
@@ -520,7 +570,10 @@ func (d *Daemon) scheduleLocked(s *swarmState, svc *service, slot int) {
 	spec.Runtime = "" // a task's spec shows no runtime
 	t := &task{
 		swarmObj: swarmObj{id: d.swarmID(), created: now, updated: now, version: d.nextIndexLocked()},
-		spec:     spec, svc: svc, slot: slot, desired: "running",
+		spec:     spec, svcLbls: maps.Clone(svc.spec.Labels), svc: svc, slot: slot, desired: "running", iter: svc.jobIter,
+	}
+	if svc.isJob() {
+		t.desired = "complete" // swarmkit's job tasks run to completion
 	}
 	s.tasks[t.id] = t
 	c, err := d.taskContainerLocked(s, svc, t)
@@ -603,6 +656,24 @@ func (d *Daemon) updateServiceLocked(ref string, ver uint64, spec serviceSpec, r
 	svc.version = d.nextIndexLocked()
 	svc.updated = d.now()
 	svc.updateStatus = nil
+	if svc.isJob() {
+		// an update runs the job again: a new iteration, whose tasks
+		// replace what still runs of the last one
+		svc.jobIter++
+		svc.jobRun = svc.updated
+		var stale []*container
+		for _, t := range s.tasks {
+			if t.svc == svc && t.iter < svc.jobIter && t.live() && t.state() != "complete" {
+				t.desired = "shutdown"
+				if t.c != nil {
+					stale = append(stale, t.c)
+				}
+			}
+		}
+		if len(stale) > 0 {
+			d.goTracked(func() { d.stopTaskContainers(stale, stopGrace(old)) })
+		}
+	}
 	d.allocateEndpointLocked(s, svc)
 	var doomed []*container
 	if !reflect.DeepEqual(old.TaskTemplate, spec.TaskTemplate) {
@@ -616,6 +687,12 @@ func (d *Daemon) updateServiceLocked(ref string, ver uint64, spec serviceSpec, r
 		}
 	}
 	if len(doomed) == 0 {
+		if rollback {
+			// swarmkit marks a requested rollback started, and its
+			// updater finds no task to replace and completes it
+			now := d.now()
+			svc.updateStatus = &updateStatus{State: "rollback_completed", StartedAt: &now, CompletedAt: &now, Message: "rollback completed"}
+		}
 		d.reconcileLocked(s, svc)
 		d.events.emit("service", "update", svc.id, map[string]string{"name": svc.name()})
 		return nil
@@ -629,15 +706,44 @@ func (d *Daemon) updateServiceLocked(ref string, ver uint64, spec serviceSpec, r
 	started := d.now()
 	svc.updateStatus = &updateStatus{State: state, StartedAt: &started, Message: msg}
 	grace := stopGrace(old)
+	// swarmkit's updater keeps watching the new tasks for one monitoring
+	// period before it calls the update complete (docker service update
+	// waits for that, or for the tasks to converge)
+	monitor := 5 * time.Second
+	if uc := spec.UpdateConfig; rollback {
+		uc = spec.RollbackConfig
+		if uc != nil && uc.Monitor != 0 {
+			monitor = uc.Monitor
+		}
+	} else if uc != nil && uc.Monitor != 0 {
+		monitor = uc.Monitor
+	}
+	current := func() bool {
+		return d.swarm == s && s.services[svc.id] == svc && svc.updateStatus != nil && svc.updateStatus.StartedAt == &started
+	}
 	d.goTracked(func() {
 		d.stopTaskContainers(doomed, grace)
-		_ = d.locked(func() error {
-			if d.swarm != s || s.services[svc.id] != svc || svc.updateStatus == nil || svc.updateStatus.StartedAt != &started {
-				return nil
+		if ok, _ := lockedValue(d, func() (bool, error) {
+			if !current() {
+				return false, nil
 			}
 			d.reconcileLocked(s, svc)
-			now := d.now()
-			svc.updateStatus = &updateStatus{State: done, StartedAt: &started, CompletedAt: &now, Message: finished}
+			return true, nil
+		}); !ok {
+			return
+		}
+		tm := time.NewTimer(monitor)
+		defer tm.Stop()
+		select {
+		case <-tm.C:
+		case <-d.ctx.Done():
+			return
+		}
+		_ = d.locked(func() error {
+			if current() {
+				now := d.now()
+				svc.updateStatus = &updateStatus{State: done, StartedAt: &started, CompletedAt: &now, Message: finished}
+			}
 			return nil
 		})
 	})

@@ -23,17 +23,18 @@ func (d *Daemon) serviceRoutes() []route {
 
 func (d *Daemon) serviceList(w http.ResponseWriter, r *http.Request) error {
 	status, ver := boolParam(r, "status"), infoOf(r).version
-	return d.swarmList(w, r, func(s *swarmState, f filters) []any {
+	return d.swarmList(w, r, []string{"name", "id", "label", "mode", "runtime"}, func(s *swarmState, f filters) ([]any, error) {
 		out := []any{}
 		for _, svc := range sortedObjs(s.services) {
 			if f.matchAny("id", func(v string) bool { return strings.HasPrefix(svc.id, v) }) &&
 				f.matchAny("name", func(v string) bool { return strings.HasPrefix(svc.name(), v) }) &&
 				f.matchAny("mode", func(v string) bool { return v == svc.modeName() }) &&
+				f.matchAny("runtime", func(v string) bool { return v == svc.spec.TaskTemplate.Runtime }) &&
 				f.matchLabels("label", svc.spec.Labels) {
 				out = append(out, versioned(svc.json(s, status, false), ver))
 			}
 		}
-		return out
+		return out, nil
 	})
 }
 

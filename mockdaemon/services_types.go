@@ -286,6 +286,14 @@ type serviceJSON struct {
 	Endpoint      serviceEndpoint    `json:",omitempty"`
 	UpdateStatus  *updateStatus      `json:",omitempty"`
 	ServiceStatus *serviceStatusJSON `json:",omitempty"`
+	JobStatus     *jobStatusJSON     `json:",omitempty" api:"1.41"`
+}
+
+// jobStatusJSON is a job's JobStatus: its iteration (bumped by each
+// update, which runs the job again) and when that one began.
+type jobStatusJSON struct {
+	JobIteration  objectVersion
+	LastExecution time.Time `json:",omitempty"`
 }
 
 type serviceEndpoint struct {
@@ -323,6 +331,7 @@ type taskJSON struct {
 	NodeID       string         `json:",omitempty"`
 	Status       taskStatusJSON `json:",omitempty"`
 	DesiredState string         `json:",omitempty"`
+	JobIteration *objectVersion `json:",omitempty" api:"1.41"`
 }
 
 type taskStatusJSON struct {

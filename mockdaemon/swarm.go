@@ -2,8 +2,10 @@ package mockdaemon
 
 import (
 	"crypto/rand"
+	"fmt"
 	"math/big"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -219,16 +221,39 @@ func (o *swarmObj) base() *swarmObj { return o }
 // swarmList answers a list of swarm objects: the filters parsed, then,
 // with the engine lock held and this node a manager, what list makes of
 // them.
-func (d *Daemon) swarmList(w http.ResponseWriter, r *http.Request, list func(s *swarmState, f filters) []any) error {
+func (d *Daemon) swarmList(w http.ResponseWriter, r *http.Request, accepted []string, list func(s *swarmState, f filters) ([]any, error)) error {
 	f, err := parseFilters(r)
 	if err != nil {
 		return err
 	}
+	ver := infoOf(r).version
 	return d.respond(w, http.StatusOK, func() (any, error) {
 		s, err := d.managerLocked()
 		if err != nil {
 			return nil, err
 		}
-		return list(s, f), nil
+		// dockerd asks the manager first, then checks the filters
+		if err := f.accept(ver, accepted...); err != nil {
+			return nil, err
+		}
+		return list(s, f)
 	})
+}
+
+// enumFilter checks the values of the swarm list filter k as dockerd
+// converts them to swarmkit's enums (case-insensitively; an empty value
+// is passed over), with its untyped error (a 500) for one it lacks; it
+// gives the values in lower case.
+func (f filters) enumFilter(k string, known ...string) ([]string, error) {
+	var out []string
+	for _, v := range f.values(k) {
+		l := strings.ToLower(v)
+		switch {
+		case slices.Contains(known, l):
+			out = append(out, l)
+		case v != "":
+			return nil, errInternal(fmt.Sprintf("Invalid %s filter: '%s'", k, v))
+		}
+	}
+	return out, nil
 }

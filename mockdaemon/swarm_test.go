@@ -8,9 +8,12 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -526,4 +529,236 @@ func TestSwarmIngressAndOverlay(t *testing.T) {
 	assert.Equal(t, 404, c.do("GET", "/v1.41/networks/ov", nil).status, "leave removes the swarm's networks")
 	r = c.do("POST", "/v1.41/networks/create", map[string]any{"Name": "ov", "Driver": "overlay"})
 	assert.Equal(t, 500, r.status, "an overlay network without a swarm")
+}
+
+// TestTaskListLabelFilter: the tasks list's label filter looks at the
+// labels of the task's service (swarmkit's ServiceAnnotations), not at
+// the container's: `docker stack ps` lists a stack's tasks by the label
+// com.docker.stack.namespace its services carry. The mock matched an empty
+// map, so the filter found nothing.
+func TestTaskListLabelFilter(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	require.Equal(t, 200, c.do("POST", "/v1.41/swarm/init", map[string]any{"ListenAddr": "127.0.0.1:2377", "AdvertiseAddr": "127.0.0.1"}).status)
+	t.Cleanup(func() { c.do("POST", "/v1.41/swarm/leave?force=1", nil) })
+	r := c.do("POST", "/v1.41/services/create", map[string]any{
+		"Name": "lbl", "Labels": map[string]string{"svc": "1"},
+		"TaskTemplate": map[string]any{"ContainerSpec": map[string]any{"Image": "busybox", "Command": []string{"sleep", "300"}, "Labels": map[string]string{"ctr": "2"}}},
+	})
+	require.Equal(t, 201, r.status, "%s", r.body)
+	count := func(label string) int {
+		r := c.do("GET", "/v1.41/tasks?filters="+url.QueryEscape(`{"label":["`+label+`"]}`), nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		var tasks []map[string]any
+		require.NoError(t, json.Unmarshal(r.body, &tasks))
+		return len(tasks)
+	}
+	require.Eventually(t, func() bool { return count("svc=1") == 1 }, 5*time.Second, 10*time.Millisecond, "the service's label")
+	assert.Equal(t, 1, count("svc"), "the service's label, any value")
+	assert.Equal(t, 0, count("ctr=2"), "a container label is not the task's")
+	assert.Equal(t, 0, count("svc=2"))
+	assert.Equal(t, 0, count("nope"))
+}
+
+// TestSwarmListFiltersLikeDockerd: the swarm's lists check their filters
+// as dockerd's cluster does (after it asks for the manager): the names
+// each list accepts (400 otherwise), the enum values of role, membership
+// and desired-state taken in any case and refused with dockerd's untyped
+// 500, node names as prefixes, runtime and _up-to-date of tasks and
+// services. Answers recorded on dockerd 20.10.
+func TestSwarmListFiltersLikeDockerd(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{Hostname: "vm"})
+	list := func(path, filter string) (int, string, int) {
+		r := c.do("GET", "/v1.41/"+path+"?filters="+url.QueryEscape(filter), nil)
+		var items []any
+		if r.status == 200 {
+			require.NoError(t, json.Unmarshal(r.body, &items), "%s", r.body)
+		}
+		return r.status, r.message(), len(items)
+	}
+	status, msg, _ := list("nodes", `{"bogus":["1"]}`)
+	assert.Equal(t, 503, status, "not in a swarm: the manager is asked first (%s)", msg)
+
+	require.Equal(t, 200, c.do("POST", "/v1.41/swarm/init", map[string]any{"ListenAddr": "127.0.0.1:2377", "AdvertiseAddr": "127.0.0.1"}).status)
+	t.Cleanup(func() { c.do("POST", "/v1.41/swarm/leave?force=1", nil) })
+	r := c.do("POST", "/v1.41/services/create", map[string]any{
+		"Name": "f", "TaskTemplate": map[string]any{"ContainerSpec": map[string]any{"Image": "busybox", "Command": []string{"sleep", "300"}}},
+	})
+	require.Equal(t, 201, r.status, "%s", r.body)
+	require.Eventually(t, func() bool { _, _, n := list("tasks", `{}`); return n == 1 }, 5*time.Second, 10*time.Millisecond)
+
+	for _, tc := range []struct {
+		path, filter string
+		status       int
+		msg          string
+		n            int
+	}{
+		{"nodes", `{"bogus":["1"]}`, 400, "Invalid filter 'bogus'", 0},
+		{"nodes", `{"role":["boss"]}`, 500, "Invalid role filter: 'boss'", 0},
+		{"nodes", `{"membership":["x"]}`, 500, "Invalid membership filter: 'x'", 0},
+		{"nodes", `{"role":["MANAGER"]}`, 200, "", 1},
+		{"nodes", `{"role":["worker"]}`, 200, "", 0},
+		{"nodes", `{"membership":["Accepted"]}`, 200, "", 1},
+		{"nodes", `{"name":["v"]}`, 200, "", 1},
+		{"nodes", `{"label":["x"]}`, 200, "", 0},
+		{"tasks", `{"desired-state":["bogus"]}`, 500, "Invalid desired-state filter: 'bogus'", 0},
+		{"tasks", `{"desired-state":["Running"]}`, 200, "", 1},
+		{"tasks", `{"desired-state":["shutdown"]}`, 200, "", 0},
+		{"tasks", `{"runtime":["x"]}`, 200, "", 0},
+		{"tasks", `{"runtime":["container"]}`, 200, "", 1},
+		{"tasks", `{"_up-to-date":["1"]}`, 200, "", 1},
+		{"tasks", `{"bogus":["1"]}`, 400, "Invalid filter 'bogus'", 0},
+		{"services", `{"mode":["bogus"]}`, 200, "", 0},
+		{"services", `{"mode":["replicated"]}`, 200, "", 1},
+		{"services", `{"runtime":["x"]}`, 200, "", 0},
+		{"services", `{"bogus":["x"]}`, 400, "Invalid filter 'bogus'", 0},
+		{"secrets", `{"names":["x"]}`, 200, "", 0},
+		{"configs", `{"names":["x"]}`, 400, "Invalid filter 'names'", 0},
+	} {
+		status, msg, n := list(tc.path, tc.filter)
+		assert.Equal(t, tc.status, status, "%s %s: %s", tc.path, tc.filter, msg)
+		if tc.status == 200 {
+			assert.Equal(t, tc.n, n, "%s %s", tc.path, tc.filter)
+		} else {
+			assert.Equal(t, tc.msg, msg, "%s %s", tc.path, tc.filter)
+		}
+	}
+}
+
+// TestJobsRunToCompletion: a job's tasks run to completion as swarmkit's
+// job orchestrators run them: desired state "complete", TotalCompletions
+// tasks MaxConcurrent at a time in slots 0..n-1, never run again once
+// complete (the mock re-ran them after each restart delay), a failed one
+// replaced while its restart policy's MaxAttempts allows, and an update
+// running the job again as its next JobIteration. Recorded on dockerd
+// 20.10 (docker service create --mode replicated-job).
+func TestJobsRunToCompletion(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	require.Equal(t, 200, c.do("POST", "/v1.41/swarm/init", map[string]any{"ListenAddr": "127.0.0.1:2377", "AdvertiseAddr": "127.0.0.1"}).status)
+	t.Cleanup(func() { c.do("POST", "/v1.41/swarm/leave?force=1", nil) })
+	job := func(name, cmd string, mode map[string]any) string {
+		r := c.do("POST", "/v1.41/services/create", map[string]any{
+			"Name": name, "Mode": mode,
+			"TaskTemplate": map[string]any{
+				"ContainerSpec": map[string]any{"Image": "busybox", "Command": []string{"sh", "-c", cmd}},
+				"RestartPolicy": map[string]any{"Delay": 50 * time.Millisecond, "MaxAttempts": 1},
+			},
+		})
+		require.Equal(t, 201, r.status, "%s", r.body)
+		var out struct{ ID string }
+		require.NoError(t, json.Unmarshal(r.body, &out))
+		return out.ID
+	}
+	type taskView struct {
+		Slot         int
+		DesiredState string
+		Status       struct{ State string }
+		JobIteration *struct{ Index uint64 }
+	}
+	tasks := func(svc string) []taskView {
+		r := c.do("GET", "/v1.41/tasks?filters="+url.QueryEscape(`{"service":["`+svc+`"]}`), nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		var ts []taskView
+		require.NoError(t, json.Unmarshal(r.body, &ts))
+		return ts
+	}
+	summary := func(svc string) map[string]int {
+		out := map[string]int{}
+		for _, tv := range tasks(svc) {
+			iter := uint64(99)
+			if tv.JobIteration != nil {
+				iter = tv.JobIteration.Index
+			}
+			out[fmt.Sprintf("iter %d slot %d %s %s", iter, tv.Slot, tv.DesiredState, tv.Status.State)]++
+		}
+		return out
+	}
+	ok := job("ok", "exit 0", map[string]any{"ReplicatedJob": map[string]any{"MaxConcurrent": 2, "TotalCompletions": 3}})
+	bad := job("bad", "exit 3", map[string]any{"ReplicatedJob": map[string]any{}})
+	want := map[string]int{"iter 0 slot 0 complete complete": 1, "iter 0 slot 1 complete complete": 1, "iter 0 slot 2 complete complete": 1}
+	require.Eventually(t, func() bool { return reflect.DeepEqual(summary(ok), want) }, 10*time.Second, 20*time.Millisecond, "three completions: %v", summary(ok))
+	require.Eventually(t, func() bool { return len(tasks(bad)) == 2 }, 10*time.Second, 20*time.Millisecond)
+	time.Sleep(300 * time.Millisecond) // six restart delays: a job that completed is not run again
+	assert.Equal(t, want, summary(ok))
+	assert.Equal(t, map[string]int{"iter 0 slot 0 shutdown failed": 2}, summary(bad), "the first run and one restart (MaxAttempts 1)")
+
+	var svc struct {
+		Version   struct{ Index uint64 }
+		JobStatus struct {
+			JobIteration  struct{ Index uint64 }
+			LastExecution time.Time
+		}
+		ServiceStatus struct{ RunningTasks, DesiredTasks, CompletedTasks uint64 }
+	}
+	r := c.do("GET", "/v1.41/services/"+ok, nil)
+	require.NoError(t, json.Unmarshal(r.body, &svc))
+	assert.False(t, svc.JobStatus.LastExecution.IsZero(), "JobStatus: %s", r.body)
+	spec := map[string]any{"Name": "ok", "Mode": map[string]any{"ReplicatedJob": map[string]any{"MaxConcurrent": 2, "TotalCompletions": 3}},
+		"TaskTemplate": map[string]any{"ContainerSpec": map[string]any{"Image": "busybox", "Command": []string{"sh", "-c", "exit 0"}}, "ForceUpdate": 1}}
+	require.Equal(t, 200, c.do("POST", fmt.Sprintf("/v1.41/services/%s/update?version=%d", ok, svc.Version.Index), spec).status)
+	require.Eventually(t, func() bool {
+		n := 0
+		for k, v := range summary(ok) {
+			if strings.HasPrefix(k, "iter 1 ") && strings.HasSuffix(k, " complete complete") {
+				n += v
+			}
+		}
+		return n == 3
+	}, 10*time.Second, 20*time.Millisecond, "the update runs the job again: %v", summary(ok))
+	r = c.do("GET", "/v1.41/services?status=true&filters="+url.QueryEscape(`{"id":["`+ok+`"]}`), nil)
+	var list []json.RawMessage
+	require.NoError(t, json.Unmarshal(r.body, &list))
+	require.Len(t, list, 1)
+	require.NoError(t, json.Unmarshal(list[0], &svc))
+	assert.Equal(t, uint64(1), svc.JobStatus.JobIteration.Index)
+	assert.Equal(t, uint64(3), svc.ServiceStatus.CompletedTasks, "the completions of the current run")
+	assert.Equal(t, uint64(2), svc.ServiceStatus.DesiredTasks)
+}
+
+// TestServiceUpdateStatusWaitsForMonitor: an update that replaces tasks
+// is "updating" until the new tasks have run for the update config's
+// monitoring period (swarmkit's updater watches them that long; docker
+// service update prints its progress until then, where the mock's early
+// "completed" ended it at 0 of 1), and a rollback that replaces nothing
+// completes at once.
+func TestServiceUpdateStatusWaitsForMonitor(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	require.Equal(t, 200, c.do("POST", "/v1.41/swarm/init", map[string]any{"ListenAddr": "127.0.0.1:2377", "AdvertiseAddr": "127.0.0.1"}).status)
+	t.Cleanup(func() { c.do("POST", "/v1.41/swarm/leave?force=1", nil) })
+	spec := func(name, env string, replicas int) map[string]any {
+		return map[string]any{"Name": name, "Mode": map[string]any{"Replicated": map[string]any{"Replicas": replicas}},
+			"UpdateConfig": map[string]any{"Monitor": 400 * time.Millisecond},
+			"TaskTemplate": map[string]any{"ContainerSpec": map[string]any{"Image": "busybox", "Command": []string{"sleep", "300"}, "Env": []string{env}, "StopGracePeriod": 0}}}
+	}
+	type status struct {
+		State                  string
+		StartedAt, CompletedAt time.Time
+	}
+	inspect := func(name string) (uint64, *status) {
+		var s struct {
+			Version      struct{ Index uint64 }
+			UpdateStatus *status
+		}
+		r := c.do("GET", "/v1.41/services/"+name, nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		require.NoError(t, json.Unmarshal(r.body, &s))
+		return s.Version.Index, s.UpdateStatus
+	}
+	require.Equal(t, 201, c.do("POST", "/v1.41/services/create", spec("up", "A=1", 1)).status)
+	ver, _ := inspect("up")
+	require.Equal(t, 200, c.do("POST", fmt.Sprintf("/v1.41/services/up/update?version=%d", ver), spec("up", "A=2", 1)).status)
+	_, st := inspect("up")
+	require.NotNil(t, st)
+	assert.Equal(t, "updating", st.State)
+	require.Eventually(t, func() bool { _, st = inspect("up"); return st.State == "completed" }, 10*time.Second, 20*time.Millisecond)
+	assert.GreaterOrEqual(t, st.CompletedAt.Sub(st.StartedAt), 400*time.Millisecond, "the monitoring period after the new task runs")
+
+	require.Equal(t, 201, c.do("POST", "/v1.41/services/create", spec("none", "A=1", 0)).status)
+	ver, _ = inspect("none")
+	require.Equal(t, 200, c.do("POST", fmt.Sprintf("/v1.41/services/none/update?version=%d", ver), spec("none", "A=2", 0)).status)
+	ver, st = inspect("none")
+	assert.Nil(t, st, "an update that replaces no task leaves no status")
+	require.Equal(t, 200, c.do("POST", fmt.Sprintf("/v1.41/services/none/update?version=%d&rollback=previous", ver), spec("none", "A=2", 0)).status)
+	_, st = inspect("none")
+	require.NotNil(t, st)
+	assert.Equal(t, "rollback_completed", st.State, "a rollback with nothing to replace")
 }

@@ -5,6 +5,7 @@ import (
 	iofs "io/fs"
 	"maps"
 	"path"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -13,10 +14,12 @@ import (
 // task is one scheduled instance of a service, run as a container.
 type task struct {
 	swarmObj
-	spec    taskSpec // the service's TaskTemplate at scheduling time
+	spec    taskSpec          // the service's TaskTemplate at scheduling time
+	svcLbls map[string]string // the service's labels then (swarmkit's ServiceAnnotations): the list's label filter
 	svc     *service
 	slot    int
-	desired string // "running" or "shutdown"
+	iter    uint64 // the job's iteration it runs in (JobIteration); 0 for a service
+	desired string // "running", "complete" (a job's) or "shutdown"
 	c       *container
 	final   string // a state the task reached for good ("shutdown", "rejected"...)
 	message string
@@ -60,10 +63,14 @@ func (t *task) json(s *swarmState) taskJSON {
 			status.Timestamp = c.state.StartedAt.UTC()
 		}
 	}
-	return taskJSON{
+	out := taskJSON{
 		ID: t.id, objectMeta: t.meta(), annotations: annotations{Labels: map[string]string{}},
 		Spec: t.spec, ServiceID: t.svc.id, Slot: t.slot, NodeID: s.nodeID, Status: status, DesiredState: t.desired,
 	}
+	if t.svc.isJob() {
+		out.JobIteration = &objectVersion{Index: t.iter}
+	}
+	return out
 }
 
 func (d *Daemon) taskLookupLocked(ref string) (*swarmState, *task, error) {
@@ -95,7 +102,7 @@ func (d *Daemon) watchTask(s *swarmState, t *task, c *container) {
 	restart := false
 	delay := 5 * time.Second
 	_ = d.locked(func() error {
-		if d.swarm != s || t.desired != "running" || s.services[t.svc.id] != t.svc {
+		if d.swarm != s || !t.live() || s.services[t.svc.id] != t.svc {
 			return nil
 		}
 		cond := "any"
@@ -107,12 +114,23 @@ func (d *Daemon) watchTask(s *swarmState, t *task, c *container) {
 		}
 		code := c.state.ExitCode
 		restart = cond == "any" || cond == "on-failure" && code != 0
+		if t.svc.isJob() {
+			restart = code != 0 && cond != "none" // a job's task that completed is done
+		}
 		if restart {
 			t.desired = "shutdown"
 		}
 		return nil
 	})
 	if !restart {
+		if t.svc.isJob() { // the next of the job's completions may start
+			_ = d.locked(func() error {
+				if d.swarm == s && s.services[t.svc.id] == t.svc {
+					d.reconcileLocked(s, t.svc)
+				}
+				return nil
+			})
+		}
 		return
 	}
 	tm := time.NewTimer(delay)
@@ -218,4 +236,36 @@ func writeObjFile(c *container, p string, data []byte, mode, def uint32) {
 	_ = c.fs.MkdirAll(path.Dir(p), 0o755)
 	_ = c.fs.WriteFile(p, data, 0o644)
 	_ = c.fs.Chmod(p, iofs.FileMode(mode)&0o777)
+}
+
+// upToDate reports whether t runs its service's current task spec (the
+// tasks list's _up-to-date filter: swarmkit compares the spec versions,
+// and its updater moves a task whose spec did not change to the new one).
+func (t *task) upToDate() bool {
+	cur := cloneSpec(t.svc.spec.TaskTemplate)
+	cur.Runtime = "" // as scheduleLocked keeps it
+	return reflect.DeepEqual(t.spec, cur)
+}
+
+// live reports whether t is meant to run (or, a job's, to run to its
+// end): its desired state is not shutdown.
+func (t *task) live() bool { return t.desired == "running" || t.desired == "complete" }
+
+// failedLocked counts the tasks of svc's slot that failed with the
+// current spec (or in the job's current run): its restart policy's
+// MaxAttempts bounds their replacements.
+func (s *swarmState) failedLocked(svc *service, slot int) uint64 {
+	var n uint64
+	for _, t := range s.tasks {
+		if t.svc == svc && t.slot == slot && t.iter == svc.jobIter && t.upToDate() && t.state() == "failed" {
+			n++
+		}
+	}
+	return n
+}
+
+// gaveUp reports whether slot of svc has used up its restart attempts.
+func (s *swarmState) gaveUp(svc *service, slot int) bool {
+	rp := svc.spec.TaskTemplate.RestartPolicy
+	return rp != nil && rp.MaxAttempts != nil && *rp.MaxAttempts > 0 && s.failedLocked(svc, slot) > *rp.MaxAttempts
 }

@@ -2,6 +2,7 @@ package mockdaemon
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -16,7 +17,12 @@ func (d *Daemon) taskRoutes() []route {
 
 func (d *Daemon) taskList(w http.ResponseWriter, r *http.Request) error {
 	ver := infoOf(r).version
-	return d.swarmList(w, r, func(s *swarmState, f filters) []any {
+	accepted := []string{"name", "id", "label", "service", "node", "desired-state", "_up-to-date", "runtime"}
+	return d.swarmList(w, r, accepted, func(s *swarmState, f filters) ([]any, error) {
+		desired, err := f.enumFilter("desired-state", taskStates...)
+		if err != nil {
+			return nil, err
+		}
 		out := []any{}
 		for _, t := range sortedObjs(s.tasks) {
 			name := taskName(s, t.svc, t)
@@ -24,14 +30,21 @@ func (d *Daemon) taskList(w http.ResponseWriter, r *http.Request) error {
 				f.matchAny("service", func(v string) bool { return v == t.svc.id || v == t.svc.name() || strings.HasPrefix(t.svc.id, v) }) &&
 				f.matchAny("name", func(v string) bool { return strings.HasPrefix(name, v) }) &&
 				f.matchAny("node", func(v string) bool { return strings.HasPrefix(s.nodeID, v) || v == d.cfg.Hostname }) &&
-				f.matchAny("desired-state", func(v string) bool { return v == t.desired || v == "accepted" && t.desired == "running" }) &&
-				f.matchLabels("label", map[string]string{}) {
+				(len(desired) == 0 || slices.ContainsFunc(desired, func(v string) bool { return v == t.desired || v == "accepted" && t.desired == "running" })) &&
+				f.matchAny("runtime", func(v string) bool { return v == t.svc.spec.TaskTemplate.Runtime }) &&
+				(!f.has("_up-to-date") || t.upToDate()) &&
+				f.matchLabels("label", t.svcLbls) {
 				out = append(out, versioned(t.json(s), ver))
 			}
 		}
-		return out
+		return out, nil
 	})
 }
+
+// taskStates are swarmkit's task states, as the desired-state filter
+// takes them.
+var taskStates = []string{"new", "pending", "assigned", "accepted", "preparing", "ready", "starting",
+	"running", "complete", "shutdown", "failed", "rejected", "remove", "orphaned"}
 
 func (d *Daemon) taskInspect(w http.ResponseWriter, r *http.Request) error {
 	ver := infoOf(r).version

@@ -21,47 +21,12 @@ T=${PEERS_CHECK_TIMEOUT:-60}
 P=clisuite-$(head -c4 /dev/urandom | od -An -tx1 | tr -d ' \n')
 LBL="cli-suite.run=$P"
 WORK=$(mktemp -d "/tmp/$P.XXXX")
-pass=0 fail=0 skip=0
-msg=""
-START=$(date +%s)
-
-dk() { timeout --kill-after=5 "$T" "$DOCKER" "$@"; }
-oneline() { printf '%s' "$1" | tr '\n\r' '||' | cut -c1-300; }
-die() { msg="$*"; return 1; }
-eq() { [ "$1" = "$2" ] || die "$3: got '$1', want '$2'"; }
-has() { case "$1" in *"$2"*) return 0 ;; esac; die "$3: '$2' not in '$1'"; }
-# fails WHAT CMD...: CMD must fail; its output goes to $out
-fails() {
-    local what=$1
-    shift
-    out=$("$@" 2>&1) && die "$what: succeeded: $(oneline "$out")"
-    return 0
-}
+. "$(dirname "${BASH_SOURCE[0]}")/cli_lib.sh"
 # run_d NAME ARGS...: docker run -d, labelled, named $P-NAME
 run_d() {
     local n=$1
     shift
     dk run -d --label "$LBL" --name "$P-$n" "$@" >/dev/null 2>&1 || die "run -d $n failed"
-}
-
-check() {
-    local name=$1 fn=$2 rc t0 t1
-    msg=""
-    t0=$(date +%s)
-    "$fn"
-    rc=$?
-    t1=$(date +%s)
-    if [ $rc -eq 0 ]; then
-        echo "PASS $name"
-        pass=$((pass + 1))
-    elif [ $rc -eq 77 ]; then
-        echo "SKIP $name: $(oneline "$msg")"
-        skip=$((skip + 1))
-    else
-        echo "FAIL $name: $(oneline "${msg:-exit $rc}")"
-        fail=$((fail + 1))
-    fi
-    if [ $((t1 - t0)) -gt 5 ]; then echo "# slow check $name: $((t1 - t0))s"; fi
 }
 
 cleanup() {
@@ -455,7 +420,4 @@ check container.prune_until t_container_prune_until
 check update.restart t_update_restart
 check exec.errors t_exec_errors
 check cleanup t_cleanup
-echo "# elapsed $(($(date +%s) - START))s"
-echo "$skip skipped"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -171,11 +171,13 @@ func (c *comparer) walk(path string, a, b any, unordered bool) {
 		}
 	case []any:
 		bv := b.([]any)
+		volatile := c.isVolatile(path)
+		if volatile && (len(av) == 0) != (len(bv) == 0) {
+			c.add(path, "length", a, b)
+			return
+		}
 		if !hasContainers(av) && !hasContainers(bv) {
-			if c.isVolatile(path) {
-				if (len(av) == 0) != (len(bv) == 0) {
-					c.add(path, "length", a, b)
-				}
+			if volatile {
 				return
 			}
 			if repr(a) != repr(b) && !sameButOrderOfIDs(av, bv) {
@@ -184,7 +186,9 @@ func (c *comparer) walk(path string, a, b any, unordered bool) {
 			return
 		}
 		if len(av) != len(bv) {
-			c.add(path, "length", a, b)
+			if !volatile { // a volatile list of objects may grow: its items are compared when it did not
+				c.add(path, "length", a, b)
+			}
 			return
 		}
 		inOrder := c.sub()

@@ -1,4 +1,5 @@
-// harness.js: the check protocol and stream helpers of peers/dockerode/suite.js.
+// harness.js: the check protocol, stream helpers and cleanup shared by peers/dockerode's
+// scenarios.js and suite.js.
 //
 // A check prints `PASS name`, `FAIL name: reason` or `SKIP name: reason`; summary() prints
 // `N passed, N failed` as the last line (the lines scripts/peers.sh judges).
@@ -102,13 +103,13 @@ function demux(buf, what = 'framed stream') {
   return { out, err };
 }
 
-// tarOf makes a ustar archive of {name: content}; a name ending in / is a directory, an
-// object {link: target} a symlink.
+// tarOf makes a ustar archive of {name: content} (a string or a Buffer); a name ending in
+// / is a directory, an object {link: target} a symlink.
 function tarOf(files) {
   const blocks = [];
   for (const [name, content] of Object.entries(files)) {
     const isDir = name.endsWith('/');
-    const isLink = typeof content === 'object' && content !== null;
+    const isLink = typeof content === 'object' && content !== null && !Buffer.isBuffer(content);
     const data = isDir || isLink ? Buffer.alloc(0) : Buffer.from(content);
     const h = Buffer.alloc(512);
     h.write(name, 0, 100);
@@ -194,7 +195,95 @@ async function until(fn, what, n = 50, ms = 200) {
   throw new Fail(`${what}: not after ${(n * ms) / 1000}s`);
 }
 
+// filesOf sorts untar's entries into {files: {name: content} of regular files, dirs: [name]}.
+function filesOf(entries) {
+  const files = {};
+  const dirs = [];
+  for (const e of entries) {
+    if (e.type === '5') dirs.push(e.name);
+    else if (e.type === '0' || e.type === '\0') files[e.name] = e.data.toString();
+  }
+  return { files, dirs };
+}
+
+// Run is one run of checks against one daemon: what it creates is labelled `label` and
+// named with `prefix` (images may also be tagged under `registry`/prefix/), and a swarm it
+// joined ({joined}) is left again.
+class Run {
+  constructor(docker, { prefix, label, registry = '' }) {
+    this.docker = docker;
+    this.prefix = prefix;
+    this.label = label;
+    this.registry = registry;
+    this.swarm = { inited: false, joined: false };
+  }
+
+  ours(tag) {
+    return tag.startsWith(this.prefix) || (this.registry !== '' && tag.startsWith(`${this.registry}/${this.prefix}/`));
+  }
+
+  // cleanup removes what the run made: its services, secrets and configs and the swarm,
+  // then containers (with their anonymous volumes), images, networks and volumes.
+  async cleanup() {
+    const { docker } = this;
+    const f = { filters: { label: [this.label] } };
+    const ignore = () => {};
+    if (this.swarm.joined) {
+      for (const s of await docker.listServices(f).catch(() => [])) await docker.getService(s.ID).remove().catch(ignore);
+      for (const s of await docker.listSecrets(f).catch(() => [])) await docker.getSecret(s.ID).remove().catch(ignore);
+      for (const s of await docker.listConfigs(f).catch(() => [])) await docker.getConfig(s.ID).remove().catch(ignore);
+      await docker.swarmLeave({ force: true }).then(() => { this.swarm.joined = false; }, ignore);
+    }
+    for (const c of await docker.listContainers({ all: true, ...f })) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignore);
+    for (const i of await docker.listImages()) {
+      for (const t of i.RepoTags || []) if (this.ours(t)) await docker.getImage(t).remove({ force: true }).catch(ignore);
+    }
+    for (const i of await docker.listImages(f)) await docker.getImage(i.Id).remove({ force: true }).catch(ignore);
+    for (const n of await docker.listNetworks(f)) await docker.getNetwork(n.Id).remove().catch(ignore);
+    for (const v of (await docker.listVolumes(f)).Volumes || []) await docker.getVolume(v.Name).remove({ force: true }).catch(ignore);
+  }
+
+  // leftBehind cleans up and fails naming whatever is still there.
+  async leftBehind() {
+    await this.cleanup();
+    const { docker } = this;
+    const f = { filters: { label: [this.label] } };
+    const left = [];
+    for (const c of await docker.listContainers({ all: true, ...f })) left.push(c.Names[0]);
+    for (const i of await docker.listImages()) for (const t of i.RepoTags || []) if (this.ours(t)) left.push(t);
+    for (const i of await docker.listImages(f)) left.push(i.Id);
+    for (const n of await docker.listNetworks(f)) left.push(n.Name);
+    for (const v of (await docker.listVolumes(f)).Volumes || []) left.push(v.Name);
+    if (this.swarm.inited && (await docker.info()).Swarm.LocalNodeState !== 'inactive') left.push('the swarm (still a member)');
+    if (left.length) throw new Fail(`left behind: ${left.join(' ')}`);
+  }
+
+  // main prints the versions, runs body (which runs the checks), then the cleanup check
+  // and the summary, and exits with its status.
+  main(body, { finally: last = async () => {} } = {}) {
+    const start = Date.now();
+    const dv = require('dockerode/package.json').version;
+    const mv = require('docker-modem/package.json').version;
+    console.log(`# dockerode ${dv}, docker-modem ${mv}, DOCKER_HOST=${process.env.DOCKER_HOST || '(default)'}, prefix ${this.prefix}`);
+    const run = async () => {
+      try {
+        await body();
+      } finally {
+        await last();
+        await check('cleanup', () => this.leftBehind());
+      }
+      console.log(`# elapsed ${Math.round((Date.now() - start) / 1000)}s`);
+      process.exit(summary());
+    };
+    run().catch((e) => {
+      console.log(`FAIL main: ${e.stack || e}`);
+      console.log(`${results.pass} passed, ${results.fail + 1} failed`);
+      process.exit(1);
+    });
+  }
+}
+
 module.exports = {
   Fail, Skip, results, eq, has, ok, sleep, withTimeout, check, summary, streamToBuffer, frames,
-  demux, tarOf, untar, freePort, expectStatus, until,
+  demux, tarOf, untar, filesOf, freePort, expectStatus, until, Run,
 };

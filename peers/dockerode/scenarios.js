@@ -28,121 +28,18 @@ const LBL = 'dockwire.peers=' + P;
 const LABELS = { 'dockwire.peers': P };
 const START = Math.floor(Date.now() / 1000);
 
+const H = require('./harness');
+
+const {
+  Fail, Skip, eq, has, sleep, check, streamToBuffer, frames, demux, tarOf, untar, filesOf, freePort,
+  expectStatus,
+} = H;
+
 const docker = new Docker();
-const results = { pass: 0, fail: 0, skip: 0 };
-
-class Fail extends Error {}
-class Skip extends Error {}
-
-function eq(got, want, what) {
-  const g = JSON.stringify(got);
-  const w = JSON.stringify(want);
-  if (g !== w) throw new Fail(`${what}: got ${g}, want ${w}`);
-}
-function has(hay, needle, what) {
-  if (!hay || !hay.includes(needle)) throw new Fail(`${what}: ${JSON.stringify(needle)} not in ${JSON.stringify(hay)}`);
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function withTimeout(p, ms, what) {
-  let t;
-  return Promise.race([
-    p,
-    new Promise((_, rej) => { t = setTimeout(() => rej(new Fail(`${what}: timed out after ${ms}ms`)), ms); }),
-  ]).finally(() => clearTimeout(t));
-}
-
-async function check(name, fn) {
-  try {
-    await withTimeout(fn(), 60000, name);
-    results.pass++;
-    console.log(`PASS ${name}`);
-  } catch (e) {
-    if (e instanceof Skip) {
-      results.skip++;
-      console.log(`SKIP ${name}: ${e.message}`);
-      return;
-    }
-    results.fail++;
-    const where = e instanceof Fail ? '' : ` (${(e.stack || '').split('\n').slice(1, 3).map((s) => s.trim()).join(' ')})`;
-    console.log(`FAIL ${name}: ${String(e.message || e).replace(/\n/g, ' ')}${where}`);
-  }
-}
+const run = new H.Run(docker, { prefix: P, label: LBL });
+const swarm = Object.assign(run.swarm, { services: {} });
 
 // ---- helpers ------------------------------------------------------------------------
-
-function streamToBuffer(s) {
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    s.on('data', (c) => chunks.push(Buffer.from(c)));
-    s.on('end', () => resolve(Buffer.concat(chunks)));
-    s.on('close', () => resolve(Buffer.concat(chunks)));
-    s.on('error', reject);
-  });
-}
-
-// demux splits an 8-byte-framed buffer into stdout and stderr strings.
-function demux(buf) {
-  let out = '';
-  let err = '';
-  let i = 0;
-  while (i + 8 <= buf.length) {
-    const n = buf.readUInt32BE(i + 4);
-    const data = buf.slice(i + 8, i + 8 + n).toString();
-    if (buf[i] === 2) err += data; else out += data;
-    i += 8 + n;
-  }
-  return { out, err };
-}
-
-// tarOf makes a ustar archive of {name: content}.
-function tarOf(files) {
-  const blocks = [];
-  for (const [name, content] of Object.entries(files)) {
-    const data = Buffer.from(content);
-    const h = Buffer.alloc(512);
-    h.write(name, 0, 100);
-    h.write('0000644\0', 100);
-    h.write('0000000\0', 108);
-    h.write('0000000\0', 116);
-    h.write(data.length.toString(8).padStart(11, '0') + '\0', 124);
-    h.write(Math.floor(Date.now() / 1000).toString(8).padStart(11, '0') + '\0', 136);
-    h.write('        ', 148);
-    h.write('0', 156);
-    h.write('ustar\0', 257);
-    h.write('00', 263);
-    let sum = 0;
-    for (const b of h) sum += b;
-    h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148);
-    blocks.push(h, data, Buffer.alloc((512 - (data.length % 512)) % 512));
-  }
-  blocks.push(Buffer.alloc(1024));
-  return Buffer.concat(blocks);
-}
-
-// untar lists a tar archive: {name: content} (regular files) and dirs.
-function untar(buf) {
-  const files = {};
-  const dirs = [];
-  let i = 0;
-  let longName = null;
-  while (i + 512 <= buf.length) {
-    const h = buf.slice(i, i + 512);
-    if (h.every((b) => b === 0)) break;
-    let name = h.slice(0, 100).toString().replace(/\0.*$/s, '');
-    const prefix = h.slice(345, 500).toString().replace(/\0.*$/s, '');
-    if (prefix) name = prefix + '/' + name;
-    const size = parseInt(h.slice(124, 136).toString().replace(/\0.*$/s, '').trim() || '0', 8);
-    const type = String.fromCharCode(h[156] || 48);
-    const data = buf.slice(i + 512, i + 512 + size);
-    if (longName !== null) { name = longName; longName = null; }
-    if (type === 'L') longName = data.toString().replace(/\0.*$/s, '');
-    else if (type === '5') dirs.push(name.replace(/\/$/, ''));
-    else if (type === '0' || type === '\0') files[name] = data.toString();
-    i += 512 + Math.ceil(size / 512) * 512;
-  }
-  return { files, dirs };
-}
 
 function followProgress(stream) {
   return new Promise((resolve, reject) => {
@@ -154,16 +51,6 @@ async function createRunning(cmd, extra = {}) {
   const c = await docker.createContainer({ Image: IMAGE, Cmd: ['sh', '-c', cmd], Labels: LABELS, ...extra });
   await c.start();
   return c;
-}
-
-async function expectStatus(p, code, what) {
-  try {
-    await p;
-  } catch (e) {
-    if (e.statusCode !== code) throw new Fail(`${what}: statusCode ${e.statusCode} (${e.message}), want ${code}`);
-    return e;
-  }
-  throw new Fail(`${what}: no error, want ${code}`);
 }
 
 // ---- system ---------------------------------------------------------------------------
@@ -301,7 +188,7 @@ async function tArchive() {
   const stat = JSON.parse(Buffer.from(st.headers['x-docker-container-path-stat'], 'base64').toString());
   eq([stat.name, stat.size], ['b.txt', 4], 'path stat');
   const tarS = await c.getArchive({ path: '/tmp/dir' });
-  const t = untar(await streamToBuffer(tarS));
+  const t = filesOf(untar(await streamToBuffer(tarS)));
   eq(t.files['dir/a.txt'], 'alpha\n', 'archive content');
   await expectStatus(c.infoArchive({ path: '/nonexistent' }), 404, 'missing path');
   await c.start();
@@ -364,7 +251,7 @@ async function tSaveLoad() {
   await docker.getImage(IMAGE).tag({ repo: P + '-save', tag: 'v1' });
   const id = (await docker.getImage(IMAGE).inspect()).Id;
   const tar = await streamToBuffer(await docker.getImage(P + '-save:v1').get());
-  has(Object.keys(untar(tar).files), 'manifest.json', 'saved archive');
+  has(Object.keys(filesOf(untar(tar)).files), 'manifest.json', 'saved archive');
   await docker.getImage(P + '-save:v1').remove();
   const s = await docker.loadImage(Readable.from([tar]), { quiet: false });
   const msgs = await followProgress(s);
@@ -493,18 +380,6 @@ async function tErrors() {
 
 const SWARM_POOL = process.env.PEERS_SWARM_POOL || '10.236.0.0/16';
 const NET_BASE = SUBNET.split('.').slice(0, 2).join('.'); // "10.214": the checks' own /24s below
-const swarm = { inited: false, joined: false, services: {} };
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = require('net').createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 // readToEnd collects a stream until it ends; Fail when it stays open for ms.
 function readToEnd(s, ms, what) {
@@ -527,21 +402,6 @@ function stillOpen(s, ms) {
     s.once('end', gone);
     s.once('close', gone);
   });
-}
-
-// frames splits a multiplexed buffer into [stream, text] pairs; Fail when it is not one.
-function frames(buf, what) {
-  const out = [];
-  let i = 0;
-  while (i < buf.length) {
-    if (i + 8 > buf.length || buf[i] > 2 || buf[i + 1] || buf[i + 2] || buf[i + 3]) {
-      throw new Fail(`${what}: not a multiplexed stream at ${JSON.stringify(buf.slice(i, i + 16).toString())}`);
-    }
-    const n = buf.readUInt32BE(i + 4);
-    out.push([buf[i], buf.slice(i + 8, i + 8 + n).toString()]);
-    i += 8 + n;
-  }
-  return out;
 }
 
 async function waitExec(ex) {
@@ -946,7 +806,7 @@ async function tNameFilterSlash() {
 async function tArchiveHardlink() {
   const c = await createRunning('mkdir -p /data && echo linked > /data/orig && ln /data/orig /data/hard && sleep 60', { name: P + '-hard' });
   for (let i = 0; i < 50 && (await execRun(c, ['test', '-f', '/data/hard'])).code !== 0; i++) await sleep(100);
-  const t = untar(await streamToBuffer(await c.getArchive({ path: '/data/hard' })));
+  const t = filesOf(untar(await streamToBuffer(await c.getArchive({ path: '/data/hard' }))));
   eq([t.files, t.dirs], [{ hard: 'linked\n' }, []], 'one regular file');
   await c.remove({ force: true });
 }
@@ -1000,111 +860,66 @@ async function tStatsPrecpu() {
   if (!pre.system_cpu_usage) throw new Fail(`precpu_stats.system_cpu_usage empty: ${JSON.stringify(pre)}`);
 }
 
-// ---- cleanup --------------------------------------------------------------------------
-
-async function cleanup() {
-  const ignore = () => {};
-  if (swarm.joined) {
-    for (const s of await docker.listServices({ filters: { label: [LBL] } })) await docker.getService(s.ID).remove().catch(ignore);
-    for (const s of await docker.listSecrets({ filters: { label: [LBL] } })) await docker.getSecret(s.ID).remove().catch(ignore);
-    await docker.swarmLeave({ force: true }).then(() => { swarm.joined = false; }, ignore);
-  }
-  for (const c of await docker.listContainers({ all: true, filters: { label: [LBL] } })) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignore);
-  for (const i of await docker.listImages()) {
-    for (const t of i.RepoTags || []) if (t.startsWith(P)) await docker.getImage(t).remove({ force: true }).catch(ignore);
-  }
-  for (const n of await docker.listNetworks({ filters: { label: [LBL] } })) await docker.getNetwork(n.Id).remove().catch(ignore);
-  const vs = (await docker.listVolumes({ filters: { label: [LBL] } })).Volumes || [];
-  for (const v of vs) await docker.getVolume(v.Name).remove({ force: true }).catch(ignore);
-}
-
-async function tCleanup() {
-  await cleanup();
-  const left = [];
-  for (const c of await docker.listContainers({ all: true, filters: { label: [LBL] } })) left.push(c.Names[0]);
-  for (const i of await docker.listImages()) for (const t of i.RepoTags || []) if (t.startsWith(P)) left.push(t);
-  for (const n of await docker.listNetworks({ filters: { label: [LBL] } })) left.push(n.Name);
-  for (const v of (await docker.listVolumes({ filters: { label: [LBL] } })).Volumes || []) left.push(v.Name);
-  if (swarm.inited && (await docker.info()).Swarm.LocalNodeState !== 'inactive') left.push('the swarm (still a member)');
-  if (left.length) throw new Fail(`left behind: ${left.join(' ')}`);
-}
-
-async function main() {
-  const dv = require('dockerode/package.json').version;
-  const mv = require('docker-modem/package.json').version;
-  console.log(`# dockerode ${dv}, docker-modem ${mv}, DOCKER_HOST=${process.env.DOCKER_HOST || '(default)'}, image ${IMAGE}, prefix ${P}`);
-  const checks = [
-    ['ping_version_info', tPing],
-    ['run', tRun],
-    ['create_attach_start_wait_logs', tLifecycle],
-    ['logs.follow', tLogsFollow],
-    ['logs.tty', tTty],
-    ['states_top_stats', tStates],
-    ['exec', tExec],
-    ['archive', tArchive],
-    ['images', tImages],
-    ['buildImage', tBuild],
-    ['save_load', tSaveLoad],
-    ['pull', tPull],
-    ['pull.missing', tPullMissing],
-    ['networks', tNetworks],
-    ['volumes', tVolumes],
-    ['errors', tErrors],
-  ];
-  const issue12Checks = [ // issue 12 §3, class by class (peers/known-mock-failures.txt)
-    ['swarm.init_ingress', tSwarmIngress],
-    ['services.lowercase_and_unknown_keys', tServiceKeys],
-    ['secrets.lowercase_keys', tSecretKeys],
-    ['services.network_by_name', tServiceNetworkByName],
-    ['services.force_update', tServiceForceUpdate],
-    ['exec.tty_at_start', tExecTtyAtStart],
-    ['exec.detach_keys', tExecDetachKeys],
-    ['attach.detach_keys', tAttachDetachKeys],
-    ['attach.logs_stream_once', tAttachLogsOnce],
-    ['shell.top', tShellTop],
-    ['shell.ping', tShellPing],
-    ['shell.cut_space', tShellCutSpace],
-    ['shell.test_t', tShellTestT],
-    ['shell.unknown_applet', tShellUnknownApplet],
-    ['exec.unknown_user', tExecUnknownUser],
-    ['exec.missing_workdir', tExecMissingWorkdir],
-    ['utf8', tUtf8],
-    ['build.target', tBuildTarget],
-    ['build.context_dir_gzip', tBuildContextDir],
-    ['build.cache', tBuildCache],
-    ['build.add_local_tar', tBuildAddTar],
-    ['build.extrahosts', tBuildExtraHosts],
-    ['networks.ipam_aux_addresses', tNetworkIpam],
-    ['networks.connect_created', tNetworkConnectCreated],
-    ['networks.network_disabled', tNetworkDisabled],
-    ['containers.env_without_equals', tEnvWithoutEquals],
-    ['containers.legacy_link_env', tLegacyLinks],
-    ['containers.remove_link', tRemoveLink],
-    ['images.load_broken_tar', tLoadBrokenTar],
-    ['containers.name_filter_slash', tNameFilterSlash],
-    ['containers.archive_hardlink', tArchiveHardlink],
-    ['containers.anonymous_bind', tAnonymousBind],
-    ['containers.bind_write_through', tBindWriteThrough],
-    ['containers.volumes_from', tVolumesFrom],
-    ['containers.mount_volume_labels', tMountVolumeLabels],
-    ['stats.precpu', tStatsPrecpu],
-  ];
-  try {
-    for (const [name, fn] of checks) await check(name, fn);
-    await sleep(1100); // events: `until` (whole seconds) must come after the last event
-    // before the checks of issue 12: dockerd keeps only the last 1024 events for `since`
-    await check('events.since_until', tEvents);
-    for (const [name, fn] of issue12Checks) await check(name, fn);
-  } finally {
-    await check('cleanup', tCleanup);
-  }
-  console.log(`# elapsed ${Math.round(Date.now() / 1000 - START)}s`);
-  console.log(`${results.pass} passed, ${results.fail} failed`);
-  process.exit(results.fail ? 1 : 0);
-}
-
-main().catch((e) => {
-  console.log(`FAIL main: ${e.stack || e}`);
-  console.log(`${results.pass} passed, ${results.fail + 1} failed`);
-  process.exit(1);
+const checks = [
+  ['ping_version_info', tPing],
+  ['run', tRun],
+  ['create_attach_start_wait_logs', tLifecycle],
+  ['logs.follow', tLogsFollow],
+  ['logs.tty', tTty],
+  ['states_top_stats', tStates],
+  ['exec', tExec],
+  ['archive', tArchive],
+  ['images', tImages],
+  ['buildImage', tBuild],
+  ['save_load', tSaveLoad],
+  ['pull', tPull],
+  ['pull.missing', tPullMissing],
+  ['networks', tNetworks],
+  ['volumes', tVolumes],
+  ['errors', tErrors],
+];
+const issue12Checks = [ // issue 12 §3, class by class (peers/known-mock-failures.txt)
+  ['swarm.init_ingress', tSwarmIngress],
+  ['services.lowercase_and_unknown_keys', tServiceKeys],
+  ['secrets.lowercase_keys', tSecretKeys],
+  ['services.network_by_name', tServiceNetworkByName],
+  ['services.force_update', tServiceForceUpdate],
+  ['exec.tty_at_start', tExecTtyAtStart],
+  ['exec.detach_keys', tExecDetachKeys],
+  ['attach.detach_keys', tAttachDetachKeys],
+  ['attach.logs_stream_once', tAttachLogsOnce],
+  ['shell.top', tShellTop],
+  ['shell.ping', tShellPing],
+  ['shell.cut_space', tShellCutSpace],
+  ['shell.test_t', tShellTestT],
+  ['shell.unknown_applet', tShellUnknownApplet],
+  ['exec.unknown_user', tExecUnknownUser],
+  ['exec.missing_workdir', tExecMissingWorkdir],
+  ['utf8', tUtf8],
+  ['build.target', tBuildTarget],
+  ['build.context_dir_gzip', tBuildContextDir],
+  ['build.cache', tBuildCache],
+  ['build.add_local_tar', tBuildAddTar],
+  ['build.extrahosts', tBuildExtraHosts],
+  ['networks.ipam_aux_addresses', tNetworkIpam],
+  ['networks.connect_created', tNetworkConnectCreated],
+  ['networks.network_disabled', tNetworkDisabled],
+  ['containers.env_without_equals', tEnvWithoutEquals],
+  ['containers.legacy_link_env', tLegacyLinks],
+  ['containers.remove_link', tRemoveLink],
+  ['images.load_broken_tar', tLoadBrokenTar],
+  ['containers.name_filter_slash', tNameFilterSlash],
+  ['containers.archive_hardlink', tArchiveHardlink],
+  ['containers.anonymous_bind', tAnonymousBind],
+  ['containers.bind_write_through', tBindWriteThrough],
+  ['containers.volumes_from', tVolumesFrom],
+  ['containers.mount_volume_labels', tMountVolumeLabels],
+  ['stats.precpu', tStatsPrecpu],
+];
+run.main(async () => {
+  for (const [name, fn] of checks) await check(name, fn);
+  await sleep(1100); // events: `until` (whole seconds) must come after the last event
+  // before the checks of issue 12: dockerd keeps only the last 1024 events for `since`
+  await check('events.since_until', tEvents);
+  for (const [name, fn] of issue12Checks) await check(name, fn);
 });

@@ -37,7 +37,8 @@ const LABELS = { 'dockwire.peers': P };
 const START = Math.floor(Date.now() / 1000);
 
 const docker = new Docker();
-const swarm = { inited: false, joined: false };
+const run = new H.Run(docker, { prefix: P, label: LBL, registry: REG });
+const { swarm } = run;
 
 function followProgress(stream, onProgress) {
   return new Promise((resolve, reject) => {
@@ -691,88 +692,44 @@ async function tSwarmLeave() {
   await expectStatus(docker.listServices(), 503, 'services without a swarm');
 }
 
-// ---- cleanup ---------------------------------------------------------------------------
+const checks = [
+  ['attach.tty_stdin_wc', tAttachTtyStdin],
+  ['attach.stdin_shell', tAttachStdin, 15000],
+  ['attach.hijack_stdin', tAttachHijack, 15000],
+  ['attach.demux_stream', tDemuxStream],
+  ['exec.hijack_cat_frames', tExecHijackCat],
+  ['exec.inspect_fields', tExecInspect],
+  ['exec.resize', tExecResize],
+  ['container.resize', tContainerResize],
+  ['container.inspect_size', tInspectSize],
+  ['containers.list_filters', tListFilters],
+  ['container.update', tUpdate],
+  ['container.export', tExport],
+  ['container.changes', tChanges],
+  ['container.top_ps_args', tTopPsArgs],
+  ['container.stats_stream_oneshot', tStats],
+  ['container.commit_changes', tCommit],
+  ['logs.since_until_tail', tLogsWindow],
+  ['logs.follow_until', tLogsFollowUntil],
+  ['wait.conditions', tWaitConditions],
+  ['archive.edges', tArchiveEdges],
+  ['checkpoint.refused', tCheckpoint],
+  ['events.stream', tEventsStream],
+  ['image.history_tag_untag', tImageHistoryTag],
+  ['image.get_several', tImageGetSeveral],
+  ['image.prune_dangling', tImagePrune],
+  ['image.push_pull_auth', tPushAuth],
+  ['network.connect_static_ip', tNetworkConnect],
+  ['volume.prune_filters', tVolumePruneFilters],
+  ['system.df', tSystemDf],
+  ['plugins.list_missing', tPlugins],
+  ['swarm.init_inspect_update', tSwarm],
+  ['nodes.list_inspect_update', tNodes],
+  ['services.create_tasks_logs_update', tServices],
+  ['secrets_configs.crud', tSecretsConfigs],
+  ['swarm.leave', tSwarmLeave],
+];
 
-async function cleanup() {
-  const ignore = () => {};
-  if (swarm.joined) {
-    for (const s of await docker.listServices({ filters: { label: [LBL] } }).catch(() => [])) await docker.getService(s.ID).remove().catch(ignore);
-    await docker.swarmLeave({ force: true }).then(() => { swarm.joined = false; }, ignore);
-  }
-  for (const c of await docker.listContainers({ all: true, filters: { label: [LBL] } })) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignore);
-  for (const i of await docker.listImages()) {
-    for (const t of i.RepoTags || []) if (t.startsWith(P) || (REG && t.startsWith(`${REG}/${P}/`))) await docker.getImage(t).remove({ force: true }).catch(ignore);
-  }
-  for (const i of await docker.listImages({ filters: { label: [LBL] } })) await docker.getImage(i.Id).remove({ force: true }).catch(ignore);
-  for (const n of await docker.listNetworks({ filters: { label: [LBL] } })) await docker.getNetwork(n.Id).remove().catch(ignore);
-  for (const v of (await docker.listVolumes({ filters: { label: [LBL] } })).Volumes || []) await docker.getVolume(v.Name).remove({ force: true }).catch(ignore);
-}
-
-async function tCleanup() {
-  await cleanup();
-  const left = [];
-  for (const c of await docker.listContainers({ all: true, filters: { label: [LBL] } })) left.push(c.Names[0]);
-  for (const i of await docker.listImages()) for (const t of i.RepoTags || []) if (t.startsWith(P)) left.push(t);
-  for (const i of await docker.listImages({ filters: { label: [LBL] } })) left.push(i.Id);
-  for (const n of await docker.listNetworks({ filters: { label: [LBL] } })) left.push(n.Name);
-  for (const v of (await docker.listVolumes({ filters: { label: [LBL] } })).Volumes || []) left.push(v.Name);
-  if (swarm.inited && (await docker.info()).Swarm.LocalNodeState !== 'inactive') left.push('the swarm (still a member)');
-  if (left.length) throw new Fail(`left behind: ${left.join(' ')}`);
-}
-
-async function main() {
-  const dv = require('dockerode/package.json').version;
-  const mv = require('docker-modem/package.json').version;
-  console.log(`# dockerode ${dv}, docker-modem ${mv}, DOCKER_HOST=${process.env.DOCKER_HOST || '(default)'}, image ${IMAGE}, prefix ${P}`);
-  const checks = [
-    ['attach.tty_stdin_wc', tAttachTtyStdin],
-    ['attach.stdin_shell', tAttachStdin, 15000],
-    ['attach.hijack_stdin', tAttachHijack, 15000],
-    ['attach.demux_stream', tDemuxStream],
-    ['exec.hijack_cat_frames', tExecHijackCat],
-    ['exec.inspect_fields', tExecInspect],
-    ['exec.resize', tExecResize],
-    ['container.resize', tContainerResize],
-    ['container.inspect_size', tInspectSize],
-    ['containers.list_filters', tListFilters],
-    ['container.update', tUpdate],
-    ['container.export', tExport],
-    ['container.changes', tChanges],
-    ['container.top_ps_args', tTopPsArgs],
-    ['container.stats_stream_oneshot', tStats],
-    ['container.commit_changes', tCommit],
-    ['logs.since_until_tail', tLogsWindow],
-    ['logs.follow_until', tLogsFollowUntil],
-    ['wait.conditions', tWaitConditions],
-    ['archive.edges', tArchiveEdges],
-    ['checkpoint.refused', tCheckpoint],
-    ['events.stream', tEventsStream],
-    ['image.history_tag_untag', tImageHistoryTag],
-    ['image.get_several', tImageGetSeveral],
-    ['image.prune_dangling', tImagePrune],
-    ['image.push_pull_auth', tPushAuth],
-    ['network.connect_static_ip', tNetworkConnect],
-    ['volume.prune_filters', tVolumePruneFilters],
-    ['system.df', tSystemDf],
-    ['plugins.list_missing', tPlugins],
-    ['swarm.init_inspect_update', tSwarm],
-    ['nodes.list_inspect_update', tNodes],
-    ['services.create_tasks_logs_update', tServices],
-    ['secrets_configs.crud', tSecretsConfigs],
-    ['swarm.leave', tSwarmLeave],
-  ];
-  try {
-    for (const [name, fn, ms] of checks) await check(name, fn, ms);
-  } finally {
-    if (boxC) await boxC.remove({ force: true }).catch(() => {});
-    await check('cleanup', tCleanup);
-  }
-  console.log(`# elapsed ${Math.round(Date.now() / 1000 - START)}s`);
-  process.exit(H.summary());
-}
-
-main().catch((e) => {
-  console.log(`FAIL main: ${e.stack || e}`);
-  console.log(`${H.results.pass} passed, ${H.results.fail + 1} failed`);
-  process.exit(1);
-});
+run.main(async () => {
+  for (const [name, fn, ms] of checks) await check(name, fn, ms);
+}, { finally: async () => { if (boxC) await boxC.remove({ force: true }).catch(() => {}); } });
