@@ -235,3 +235,28 @@ func (f *FS) Access(p string, mode uint32) error {
 	}
 	return nil
 }
+
+// Lchmod sets the permission bits of p itself, a symbolic link too (as
+// procfs shows an open file's access in the mode of its /proc/<pid>/fd
+// link); the view's user must own it.
+func (f *FS) Lchmod(p string, perm fs.FileMode) error {
+	defer f.lock(true)()
+	w, err := f.walk("lchmod", p, false, true)
+	if err != nil {
+		return err
+	}
+	switch {
+	case w.host != nil:
+		return perr("lchmod", p, syscall.EOPNOTSUPP)
+	case w.target.n == nil:
+		return perr("lchmod", p, fs.ErrNotExist)
+	case f.readOnly(w.target):
+		return perr("lchmod", p, syscall.EROFS)
+	}
+	if err := f.mayOwn(w.target); err != nil {
+		return perr("lchmod", p, err)
+	}
+	n := w.target.n
+	n.mode = n.mode&^fs.ModePerm | perm&fs.ModePerm
+	return nil
+}

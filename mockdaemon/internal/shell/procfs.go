@@ -84,7 +84,9 @@ func (ns *PIDs) Entry(name string) *memfs.FS {
 	_ = f.Mkdir("fd", 0o500)
 	for i, target := range fds {
 		if target != "" {
-			_ = f.Symlink(target, "fd/"+strconv.Itoa(i))
+			link := "fd/" + strconv.Itoa(i)
+			_ = f.Symlink(target, link)
+			_ = f.Lchmod(link, fdLinkMode(i, target))
 		}
 	}
 	_ = f.Chmod("/", fs.ModeDir|0o555)
@@ -92,6 +94,20 @@ func (ns *PIDs) Entry(name string) *memfs.FS {
 		_ = f.Chown(p, uid, gid)
 	}
 	return f
+}
+
+// fdLinkMode is the mode of the /proc/<pid>/fd link of a standard
+// stream, which shows how it was opened: a terminal, and the /dev/null
+// runc gives a process without stdin, read-write; another stdin read
+// only; stdout and stderr write only.
+func fdLinkMode(fd int, target string) fs.FileMode {
+	switch {
+	case strings.HasPrefix(target, "/dev/pts/"), fd == 0 && target == "/dev/null":
+		return 0o700
+	case fd == 0:
+		return 0o500
+	}
+	return 0o300
 }
 
 // procStatus is /proc/<pid>/status as Linux 6 writes it, for a process

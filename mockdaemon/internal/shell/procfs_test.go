@@ -23,7 +23,7 @@ func TestProcPIDDirectories(t *testing.T) {
 		`tr '\0' ' ' < /proc/1/cmdline; echo; cat /proc/$pid/comm`,
 		`grep -e ^Name -e ^Pid -e ^PPid -e ^Uid /proc/$pid/status`,
 		`for l in cwd exe root fd/0 fd/1 fd/2; do readlink /proc/$pid/$l; done`,
-		`readlink /proc/1/fd/1 | grep -c '^pipe:\[[0-9]*\]$'`,
+		`readlink /proc/1/fd/1 | grep -c '^pipe:\[[0-9]*\]$'; ls -l /proc/$pid/fd | grep ^l | cut -c1-10 | tr '\n' ' '; echo`,
 		`cut -d' ' -f1-5 /proc/self/stat; sh -c 'echo $$; cut -d" " -f1,2,4 /proc/self/stat; true'`,
 		`tr '\0' '\n' < /proc/1/environ | grep HOME`,
 		`ls /proc | grep -c "^$pid\$"; ps -o pid | grep -c "^ *$pid\$"`,
@@ -40,6 +40,8 @@ func TestProcPIDDirectories(t *testing.T) {
 	assert.Equal(t, "Uid:\t0\t0\t0\t0", lines[5])
 	assert.Equal(t, []string{"/tmp", "/bin/busybox", "/", "/dev/null", "/tmp/out", "/dev/null"}, lines[6:12], "links")
 	assert.Equal(t, "1", lines[12], "the main process's stdout is a pipe")
+	assert.Equal(t, "lrwx------ l-wx------ l-wx------ ", lines[13], "the links' modes: how each was opened")
+	lines = append(lines[:13], lines[14:]...)
 	assert.Regexp(t, regexp.MustCompile(`^(\d+) \(cut\) S 1 1$`), lines[13], "/proc/self is cut's")
 	assert.NotEqual(t, "7 ", lines[13][:2])
 	shPid := lines[14]
