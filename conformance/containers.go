@@ -820,6 +820,29 @@ var containerScenarios = []scenario{
 		}
 	}},
 
+	// Settings dockerd checks before it makes the container: the cgroup
+	// namespace mode (400), the platform parameter's syntax (400) and the
+	// image's platform against it (404).
+	{"containers/create/cgroupns-and-platform-refused", func(e *Env) {
+		create := func(opts endpoints.ContainerCreateOptions) error {
+			opts.Config = endpoints.ContainerConfig{Image: e.Image, Cmd: []string{"true"}, Labels: e.Labels()}
+			res, err := e.Client.Containers.Create(e.Ctx, opts)
+			if err == nil {
+				e.removeLater(res.ID)
+			}
+			return err
+		}
+		err := create(endpoints.ContainerCreateOptions{HostConfig: &endpoints.HostConfig{CgroupnsMode: "nope"}})
+		e.wantStatus("create with CgroupnsMode nope", err, 400, wire.ErrInvalidArgument)
+		e.wantStatus("create with platform foobar", create(endpoints.ContainerCreateOptions{Platform: "foobar"}), 400,
+			wire.ErrInvalidArgument)
+		e.wantStatus("create with a platform the image is not of", create(endpoints.ContainerCreateOptions{Platform: "windows"}),
+			404, wire.ErrNotFound)
+		if err := create(endpoints.ContainerCreateOptions{HostConfig: &endpoints.HostConfig{CgroupnsMode: "private"}, Platform: "linux"}); err != nil {
+			e.T.Errorf("create with CgroupnsMode private on linux: %v", err)
+		}
+	}},
+
 	{"containers/list/label-and-status-filters", func(e *Env) {
 		running := e.run(endpoints.ContainerConfig{Cmd: []string{"sleep", "60"}, Labels: map[string]string{"dockwire.role": "runner"}}, nil)
 		created := e.container(endpoints.ContainerConfig{Cmd: []string{"true"}, Labels: map[string]string{"dockwire.role": "idle"}}, nil)

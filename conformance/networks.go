@@ -8,6 +8,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/dockwire/dockwire/endpoints"
 	"github.com/dockwire/dockwire/wire"
 )
@@ -319,6 +322,51 @@ var networkScenarios = []scenario{
 		if !strings.HasSuffix(out, "1400\n") {
 			e.T.Errorf("eth0 mtu: %q, want 1400", out)
 		}
+	}},
+
+	// The daemon's IPAM keeps every local network's pool: a subnet that
+	// overlaps one in use is refused, and free again once its network is
+	// removed.
+	{"networks/create/overlapping-pool-forbidden", func(e *Env) {
+		pool := func(subnet string) *endpoints.IPAM {
+			return &endpoints.IPAM{Config: []endpoints.IPAMPool{{Subnet: subnet}}}
+		}
+		id := e.newNetwork(endpoints.NetworkCreateOptions{Name: "dw-pool-a-" + e.RunID, IPAM: pool("10.219.60.0/24")})
+		res, err := e.Client.Networks.Create(e.Ctx, endpoints.NetworkCreateOptions{Name: "dw-pool-b-" + e.RunID, Labels: e.Labels(), IPAM: pool("10.219.60.128/25")})
+		e.wantStatus("overlapping subnet", err, 403, wire.ErrForbidden)
+		if err != nil {
+			assert.Contains(e.T, err.Error(), "Pool overlaps with other one on this address space")
+		} else {
+			_, _ = e.Client.Networks.Delete(e.Ctx, res.ID, endpoints.NetworkDeleteOptions{})
+		}
+		_, err = e.Client.Networks.Delete(e.Ctx, id, endpoints.NetworkDeleteOptions{})
+		require.NoError(e.T, err, "remove the first network")
+		e.newNetwork(endpoints.NetworkCreateOptions{Name: "dw-pool-b-" + e.RunID, IPAM: pool("10.219.60.128/25")})
+	}},
+
+	// On a user-defined network the embedded DNS server resolves a
+	// container's name and its network-scoped aliases for the others; on
+	// the default bridge there is none.
+	{"networks/dns/embedded-names", func(e *Env) {
+		name := "dw-dns-" + e.RunID
+		e.newNetwork(endpoints.NetworkCreateOptions{Name: name})
+		alias := "svc-" + e.RunID
+		target := e.create(endpoints.ContainerCreateOptions{
+			Name:             "dw-dns-t-" + e.RunID, // dockerd 20.10 leaves a generated name out of the DNS
+			Config:           command("sleep", "60"),
+			HostConfig:       &endpoints.HostConfig{NetworkMode: name},
+			NetworkingConfig: &endpoints.NetworkingConfig{EndpointsConfig: map[string]*endpoints.EndpointSettings{name: {Aliases: []string{alias}}}},
+		})
+		e.start(target)
+		ip := e.inspect(target).NetworkSettings.Networks[name].IPAddress
+		tname := e.name(target)
+		script := "grep nameserver /etc/resolv.conf; for n in " + tname + " " + alias + "; do ping -c1 -W2 $n | head -1; done"
+		_, code, out := e.runToExit(command("sh", "-c", script), &endpoints.HostConfig{NetworkMode: name})
+		assert.Equal(e.T, int64(0), code, "exit status: %s", out)
+		assert.Equal(e.T, "nameserver 127.0.0.11\nPING "+tname+" ("+ip+"): 56 data bytes\nPING "+alias+" ("+ip+"): 56 data bytes\n", out)
+		_, code, out = e.runToExit(command("sh", "-c", "ping -c1 -W1 "+alias), nil)
+		assert.Equal(e.T, int64(1), code, "on the default bridge: %s", out)
+		assert.Contains(e.T, out, "bad address '"+alias+"'")
 	}},
 
 	// A container joins a network at create with an alias.

@@ -149,9 +149,8 @@ var pluginScenarios = []scenario{
 			e.T.Errorf("after set: env %v, %v, want DEBUG=1", p.Settings.Env, err)
 		}
 		// A setting the plugin does not declare is refused.
-		if _, err := ps.Set(e.Ctx, name, endpoints.PluginSetOptions{Args: []string{"UNDECLARED=1"}}); !typedFailure(err) {
-			e.T.Errorf("set of an undeclared setting: %v, want a *wire.Error", err)
-		}
+		_, err = ps.Set(e.Ctx, name, endpoints.PluginSetOptions{Args: []string{"UNDECLARED=1"}})
+		e.wantStatus("set of an undeclared setting", err, 500, wire.ErrInternal)
 		if err := errOf(ps.Push(e.Ctx, name, endpoints.PluginPushOptions{})); !typedFailure(err) {
 			e.T.Errorf("push to %s: %v, want a *wire.Error or *wire.StreamError", closedRegistry, err)
 		}
@@ -160,9 +159,8 @@ var pluginScenarios = []scenario{
 			e.T.Errorf("upgrade from %s: %v, want a *wire.Error or *wire.StreamError", remote, err)
 		}
 		// Disabling a disabled plugin is refused.
-		if _, err := ps.Disable(e.Ctx, name, endpoints.PluginDisableOptions{}); !typedFailure(err) {
-			e.T.Errorf("disable of a disabled plugin: %v, want a *wire.Error", err)
-		}
+		_, err = ps.Disable(e.Ctx, name, endpoints.PluginDisableOptions{})
+		e.wantStatus("disable of a disabled plugin", err, 409, wire.ErrConflict)
 		if _, err := ps.Delete(e.Ctx, name, endpoints.PluginDeleteOptions{}); err != nil {
 			e.T.Fatalf("delete: %v", err)
 		}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -164,4 +165,61 @@ func TestBindNestedInReadOnlyBind(t *testing.T) {
 	id := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "echo v > /data/there/y; cat /data/there/y"},
 		"HostConfig": map[string]any{"Binds": []string{dir + ":/data:ro", "vol2:/data/there"}}})
 	assert.Equal(t, "v\n", demux(t, c.do("GET", "/v1.41/containers/"+id+"/logs?stdout=1", nil).body), "a mount point already there mounts")
+}
+
+// TestBindPropagationNeedsSharedSource: a bind whose propagation is
+// (r)shared or (r)slave starts only when the host mount that holds its
+// source allows it (shared; shared or slave), as dockerd checks when it
+// makes the spec; else the start is its 500 naming the mount, and a bind
+// of default propagation (rprivate) starts from the same source.
+func TestBindPropagationNeedsSharedSource(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{HostBinds: true})
+	dir := t.TempDir()
+	point, optional := hostMountOf(t, dir)
+	for _, tc := range []struct {
+		propagation string
+		allowed     bool
+		kind        string
+	}{
+		{"rslave", strings.Contains(optional, "shared:") || strings.Contains(optional, "master:"), "shared or slave"},
+		{"shared", strings.Contains(optional, "shared:"), "shared"},
+		{"rprivate", true, ""},
+	} {
+		id := c.create("", map[string]any{"Image": "busybox", "Cmd": []string{"true"},
+			"HostConfig": map[string]any{"Mounts": []any{map[string]any{"Type": "bind", "Source": dir, "Target": "/mnt",
+				"BindOptions": map[string]any{"Propagation": tc.propagation}}}}})
+		r := c.do("POST", "/v1.41/containers/"+id+"/start", nil)
+		if tc.allowed {
+			assert.Equal(t, 204, r.status, "%s: %s", tc.propagation, r.body)
+			continue
+		}
+		assert.Equal(t, 500, r.status, "%s: %s", tc.propagation, r.body)
+		assert.Equal(t, "path "+dir+" is mounted on "+point+" but it is not a "+tc.kind+" mount", r.message(), tc.propagation)
+	}
+}
+
+// hostMountOf is the mount point holding path in the host's mount table
+// and its optional fields (the last, longest match).
+func hostMountOf(t *testing.T, path string) (point, optional string) {
+	b, err := os.ReadFile("/proc/self/mountinfo")
+	require.NoError(t, err)
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 7 {
+			continue
+		}
+		mp := f[4]
+		if !(mp == "/" || path == mp || strings.HasPrefix(path, mp+"/")) || len(mp) < len(point) {
+			continue
+		}
+		point, optional = mp, ""
+		for _, o := range f[6:] {
+			if o == "-" {
+				break
+			}
+			optional += o + " "
+		}
+	}
+	require.NotEmpty(t, point, "no mount holds %s", path)
+	return point, optional
 }

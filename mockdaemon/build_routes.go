@@ -143,6 +143,11 @@ func parseBuildOptions(r *http.Request) (*buildOptions, error) {
 	if i := q.Get("isolation"); i != "" && !strings.EqualFold(i, "default") {
 		return nil, errInvalid(fmt.Sprintf("Unsupported isolation: %q", i))
 	}
+	if s := q.Get("platform"); s != "" && ver.atLeast("1.32") {
+		if _, err := parsePlatform(s); err != nil { // any platform parsed goes: the base image decides
+			return nil, err
+		}
+	}
 	if len(q["securityopt"]) > 0 {
 		return nil, errInvalid("The daemon on this platform does not support setting security options on build")
 	}

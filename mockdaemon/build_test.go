@@ -231,6 +231,10 @@ func TestBuildErrorsBeforeTheStream(t *testing.T) {
 		{"not a tar", "", []byte("this is not a tar"), 500, "unexpected EOF"},
 		{"bad tag", "t=Bad_Tag!", df("FROM busybox\n"), 500, "invalid reference format: repository name must be lowercase"},
 		{"bad build args", "buildargs={", df("FROM busybox\n"), 400, "error reading build args: unexpected end of JSON input"},
+		{"unknown platform", "platform=foobar", df("FROM busybox\n"), 400, `"foobar": unknown operating system or architecture: invalid argument`},
+		{"platform wildcard", "platform=linux%2F%2A", df("FROM busybox\n"), 400, `"linux/*": wildcards not yet supported: invalid argument`},
+		{"platform component", "platform=lin%20ux", df("FROM busybox\n"), 400, `"lin ux" is an invalid component of "lin ux": platform specifier component must match "^[A-Za-z0-9_-]+$": invalid argument`},
+		{"platform parts", "platform=linux%2Fa%2Fb%2Fc", df("FROM busybox\n"), 400, `"linux/a/b/c": cannot parse platform specifier: invalid argument`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

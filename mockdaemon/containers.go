@@ -39,6 +39,10 @@ type container struct {
 	mounts []mountPoint
 	eps    map[string]*endpoint // by network name
 	ports  map[string][]portBinding
+	// anonymous: created without a name before API 1.44, so its endpoints
+	// are anonymous (dockerd 20.10's IsAnonymousEndpoint): the embedded
+	// DNS knows it by its aliases only (dns.go)
+	anonymous bool
 
 	// What the first start makes (dockerd's container files), and the
 	// network sandbox of the last start.
@@ -763,6 +767,11 @@ func checkRestartPolicy(rp restartPolicy, ver apiVersion) error {
 func mergedConfig(body createBody, im *image) (containerConfig, error) {
 	cfg := body.containerConfig
 	mergeImageConfig(&cfg, im.file.Config)
+	if len(cfg.Entrypoint) == 1 && cfg.Entrypoint[0] == "" {
+		// --entrypoint '': no entrypoint, not even the image's (dockerd
+		// resets [""] once the image's config is merged)
+		cfg.Entrypoint = nil
+	}
 	if len(cfg.Entrypoint)+len(cfg.Cmd) == 0 {
 		return cfg, errInvalid("No command specified")
 	}
@@ -781,6 +790,9 @@ func (d *Daemon) createContainerLocked(body createBody, hc hostConfig, name stri
 	if body.Image != "" {
 		var err error
 		if im, err = d.images.get(body.Image); err != nil {
+			return nil, err
+		}
+		if err := body.platform.matches(body.Image, im); err != nil {
 			return nil, err
 		}
 	}
@@ -805,12 +817,16 @@ func (d *Daemon) newContainerLocked(im *image, body createBody, hc hostConfig, n
 		return nil, err
 	}
 	id := d.newID()
+	anonymous := name == "" && !ver.atLeast("1.44")
 	if name == "" {
 		name = d.randomNameLocked()
 	}
 	name = "/" + strings.TrimPrefix(name, "/")
 	if other, ok := d.names[name]; ok {
 		return nil, errConflict(fmt.Sprintf("Conflict. The container name %q is already in use by container %q. You have to remove (or rename) that container to be able to reuse that name.", name, other))
+	}
+	if err := checkStorageOpt(hc.StorageOpt); err != nil { // when dockerd makes the container's layer
+		return nil, err
 	}
 	links, err := d.resolveLinksLocked(hc)
 	if err != nil {
@@ -829,6 +845,7 @@ func (d *Daemon) newContainerLocked(im *image, body createBody, hc hostConfig, n
 		pauseGate: &gate{},
 		eps:       map[string]*endpoint{},
 		platform:  "linux",
+		anonymous: anonymous,
 	}
 	argv := append(slices.Clone([]string(c.config.Entrypoint)), c.config.Cmd...)
 	c.path, c.args = argv[0], nonNil(argv[1:])

@@ -85,6 +85,13 @@ func (d *Daemon) containerCreate(w http.ResponseWriter, r *http.Request) error {
 		return errInvalid(wording(ver, "Config cannot be empty in order to create a container", "config cannot be empty in order to create a container"))
 	}
 	name := r.URL.Query().Get("name")
+	if s := r.URL.Query().Get("platform"); s != "" && ver.atLeast("1.41") {
+		p, err := parsePlatform(s)
+		if err != nil {
+			return err
+		}
+		body.platform = &p
+	}
 	hc, err := checkCreate(body, ver)
 	if err != nil {
 		return err

@@ -173,8 +173,9 @@ func (d *Daemon) startLocked(c *container) error {
 // joinSandboxLocked gives c what dockerd sets up at a start before the
 // process runs, once attachNetworksLocked has made its sandbox and
 // endpoints: at the first start the container's files (hostname, hosts,
-// resolv.conf) and the runtime; at each start the published ports and the
-// files that tell the process its addresses; d.mu held.
+// resolv.conf; those of the container whose namespace it joins) and the
+// runtime; at each start the published ports and the files that tell the
+// process its addresses; d.mu held.
 func (d *Daemon) joinSandboxLocked(c *container) {
 	if c.files.hostname == "" {
 		dir := "/var/lib/docker/containers/" + c.id + "/"
@@ -182,6 +183,12 @@ func (d *Daemon) joinSandboxLocked(c *container) {
 		if !c.config.NetworkDisabled { // the sandbox's files: none without one
 			c.files.hosts, c.files.resolvConf = dir+"hosts", dir+"resolv.conf"
 		}
+	}
+	if o := d.netContainerLocked(c); o != nil {
+		// dockerd's initializeNetworking: the joined container's files and
+		// host name
+		c.files.hostname, c.files.hosts, c.files.resolvConf = o.files.hostname, o.files.hosts, o.files.resolvConf
+		c.config.Hostname, c.config.Domainname = o.config.Hostname, o.config.Domainname
 	}
 	if c.host.Runtime == "" {
 		c.host.Runtime = defaultRuntime
@@ -797,10 +804,15 @@ func (d *Daemon) containerWait(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	var code int
-	var waitErr any // the State.Error of a start that failed, as dockerd reports it
+	// the State.Error of a start that failed, as dockerd reports it to a
+	// wait that came after; the waits pending when the start failed are
+	// told the exit code alone (docker run --rm of a missing command
+	// prints no "Error waiting for container")
+	var waitErr any
+	waited := ch != nil
 	_ = d.locked(func() error {
 		code = c.state.ExitCode
-		if c.state.Error != "" {
+		if c.state.Error != "" && !waited {
 			waitErr = map[string]any{"Message": c.state.Error}
 		}
 		return nil

@@ -1066,3 +1066,46 @@ func TestArchiveRootNamedAsGiven(t *testing.T) {
 		assert.Equal(t, status, resp.StatusCode, "read-only rootfs at %s", ver)
 	}
 }
+
+// TestWaitOnAFailedStartLikeDockerd: the waits pending when a start fails
+// get the exit code and no error (dockerd notifies them before it
+// records the error: docker run --rm of a missing command prints no
+// "Error waiting for container"), a wait that comes after gets State.Error;
+// an entrypoint of [""] is no entrypoint, not even the image's (docker run
+// --entrypoint ”). Recorded on dockerd 20.10.
+func TestWaitOnAFailedStartLikeDockerd(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.create("", map[string]any{"Image": "busybox", "Cmd": []string{"nonexistent-cmd"}, "HostConfig": map[string]any{"AutoRemove": true}})
+	waits := make(chan string, 2)
+	for _, cond := range []string{"removed", "next-exit"} {
+		go func() { waits <- string(c.do("POST", "/v1.41/containers/"+id+"/wait?condition="+cond, nil).body) }()
+	}
+	time.Sleep(200 * time.Millisecond) // both waits are pending
+	r := c.do("POST", "/v1.41/containers/"+id+"/start", nil)
+	require.Equal(t, 400, r.status, "%s", r.body)
+	for range 2 {
+		assert.JSONEq(t, `{"StatusCode":127,"Error":null}`, <-waits)
+	}
+
+	id = c.create("", map[string]any{"Image": "busybox", "Cmd": []string{"nonexistent-cmd"}})
+	require.Equal(t, 400, c.do("POST", "/v1.41/containers/"+id+"/start", nil).status)
+	var w struct {
+		StatusCode int
+		Error      *struct{ Message string }
+	}
+	require.NoError(t, json.Unmarshal(c.do("POST", "/v1.41/containers/"+id+"/wait", nil).body, &w))
+	assert.Equal(t, 127, w.StatusCode)
+	require.NotNil(t, w.Error, "a wait after the failed start")
+	assert.Contains(t, w.Error.Message, `exec: "nonexistent-cmd": executable file not found in $PATH`)
+
+	id = c.create("", map[string]any{"Image": "busybox", "Entrypoint": []string{""}, "Cmd": []string{"echo", "hi"}})
+	var in struct {
+		Path   string
+		Args   []string
+		Config struct{ Entrypoint []string }
+	}
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/containers/"+id+"/json", nil).body, &in))
+	assert.Nil(t, in.Config.Entrypoint)
+	assert.Equal(t, "echo", in.Path)
+	assert.Equal(t, []string{"hi"}, in.Args)
+}

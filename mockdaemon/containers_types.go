@@ -198,6 +198,8 @@ type createBody struct {
 	containerConfig
 	HostConfig       *hostConfig       `json:"HostConfig"`
 	NetworkingConfig *networkingConfig `json:"NetworkingConfig"`
+
+	platform *platformSpec // the request's platform parameter (API 1.41+), the image must match
 }
 
 var defaultMaskedPaths = []string{"/proc/asound", "/proc/acpi", "/proc/interrupts", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap"}

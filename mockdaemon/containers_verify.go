@@ -2,6 +2,7 @@ package mockdaemon
 
 import (
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"strconv"
@@ -64,7 +65,8 @@ func validPortSpec(s string, empty bool) bool {
 }
 
 // verifyResources is dockerd's verifyPlatformContainerResources at create
-// (on a host whose kernel has every controller).
+// (on a host whose kernel has every controller) and the cgroup namespace
+// mode check of its verifyPlatformContainerSettings.
 func verifyResources(hc hostConfig) error {
 	const minMemory = 6 * 1024 * 1024
 	ncpu := runtime.NumCPU()
@@ -99,6 +101,13 @@ func verifyResources(hc hostConfig) error {
 	}
 	if hc.CpusetCpus != "" && !cpusetWithin(hc.CpusetCpus, ncpu) {
 		return errInvalid(fmt.Sprintf("Requested CPUs are not available - requested %s, available: 0-%d", hc.CpusetCpus, ncpu-1))
+	}
+	// the namespace modes: only the cgroup one is checked at create (an
+	// unknown IPC, PID, UTS or user namespace mode is taken as given)
+	switch hc.CgroupnsMode {
+	case "", "host", "private":
+	default:
+		return errInvalid("invalid cgroup namespace mode: " + hc.CgroupnsMode)
 	}
 	return nil
 }
@@ -165,4 +174,24 @@ func verifyLogConfig(lc logConfig) error {
 		}
 	}
 	return nil
+}
+
+// checkStorageOpt is dockerd's overlay2 driver reading a container's
+// StorageOpt when it makes the container's layer: a key other than size
+// is unknown, a size must parse, and a size needs project quotas (overlay
+// over xfs mounted with pquota), which the mock's storage, like most
+// hosts', does not have. Each refusal is a plain error: a 500.
+func checkStorageOpt(opts map[string]string) error {
+	if len(opts) == 0 {
+		return nil
+	}
+	for _, k := range slices.Sorted(maps.Keys(opts)) {
+		if strings.ToLower(k) != "size" {
+			return errInternal("Unknown option " + strings.ToLower(k))
+		}
+		if _, ok := parseSize(opts[k]); !ok {
+			return errInternal(fmt.Sprintf("invalid size: '%s'", opts[k]))
+		}
+	}
+	return errInternal("--storage-opt is supported only for overlay over xfs with 'pquota' mount option")
 }

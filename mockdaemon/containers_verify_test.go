@@ -40,6 +40,8 @@ func TestCreateVerifiesLikeDockerd(t *testing.T) {
 		{map[string]any{"ShmSize": -1}, "SHM size can not be less than 0"},
 		{map[string]any{"NanoCpus": int64(ncpu+1) * 1e9}, fmt.Sprintf("Range of CPUs is from 0.01 to %d.00, as there are only %d CPUs available", ncpu, ncpu)},
 		{map[string]any{"CpusetCpus": fmt.Sprintf("0-%d", ncpu)}, fmt.Sprintf("Requested CPUs are not available - requested 0-%d, available: 0-%d", ncpu, ncpu-1)},
+		{map[string]any{"CgroupnsMode": "nope"}, "invalid cgroup namespace mode: nope"},
+		{map[string]any{"CgroupnsMode": "container:x"}, "invalid cgroup namespace mode: container:x"},
 		{map[string]any{"LogConfig": map[string]any{"Type": "asdf-nope"}}, `error looking up logging plugin asdf-nope: plugin "asdf-nope" not found`},
 		{map[string]any{"LogConfig": map[string]any{"Type": "json-file", "Config": map[string]string{"nope": "1"}}}, "unknown log opt 'nope' for json-file log driver"},
 		{map[string]any{"LogConfig": map[string]any{"Type": "", "Config": map[string]string{"nope": "1"}}}, "unknown log opt 'nope' for json-file log driver"},
@@ -53,6 +55,38 @@ func TestCreateVerifiesLikeDockerd(t *testing.T) {
 		"Healthcheck": map[string]any{"Test": []string{"CMD", "true"}, "Interval": 100000}})
 	assert.Equal(t, 400, r.status, "%s", r.body)
 	assert.Equal(t, "Interval in Healthcheck cannot be less than 1ms", r.message())
+
+	// StorageOpt is the storage driver's to refuse when it makes the
+	// container's layer (overlay2 without project quotas): a 500
+	for opts, want := range map[string]string{
+		`{"size":"120G"}`: "--storage-opt is supported only for overlay over xfs with 'pquota' mount option",
+		`{"NOPE":"1"}`:    "Unknown option nope",
+		`{"Size":"x"}`:    "invalid size: 'x'",
+	} {
+		r := c.do("POST", "/v1.41/containers/create", json.RawMessage(`{"Image":"busybox","Cmd":["true"],"HostConfig":{"StorageOpt":`+opts+`}}`))
+		assert.Equal(t, 500, r.status, "%s: %s", opts, r.body)
+		assert.Equal(t, want, r.message(), opts)
+	}
+	r = c.do("POST", "/v1.41/containers/create", json.RawMessage(`{"Image":"busybox","Cmd":["true"],"HostConfig":{"StorageOpt":{}}}`))
+	assert.Equal(t, 201, r.status, "an empty StorageOpt: %s", r.body)
+
+	// the platform parameter (API 1.41): parsed, and the image must be of it
+	for q, want := range map[string]struct {
+		status int
+		msg    string
+	}{
+		"foobar":        {400, `"foobar": unknown operating system or architecture: invalid argument`},
+		"windows":       {404, "image with reference busybox was found but does not match the specified platform: wanted windows/" + runtime.GOARCH + ", actual: linux/" + runtime.GOARCH},
+		"linux%2Fs390x": {404, "image with reference busybox was found but does not match the specified platform: wanted linux/s390x, actual: linux/" + runtime.GOARCH},
+	} {
+		r := c.do("POST", "/v1.41/containers/create?platform="+q, map[string]any{"Image": "busybox", "Cmd": []string{"true"}})
+		assert.Equal(t, want.status, r.status, "%s: %s", q, r.body)
+		assert.Equal(t, want.msg, r.message(), q)
+	}
+	r = c.do("POST", "/v1.41/containers/create?platform=linux", map[string]any{"Image": "busybox", "Cmd": []string{"true"}})
+	assert.Equal(t, 201, r.status, "the image's own platform: %s", r.body)
+	r = c.do("POST", "/v1.40/containers/create?platform=foobar", map[string]any{"Image": "busybox", "Cmd": []string{"true"}})
+	assert.Equal(t, 201, r.status, "API 1.40 has no platform parameter: %s", r.body)
 
 	ok := c.create("dwok", map[string]any{"Image": "busybox", "Cmd": []string{"true"},
 		"Healthcheck": map[string]any{"Test": []string{"CMD-SHELL", "true"}, "Interval": 500000000, "Timeout": nil, "Retries": nil, "StartPeriod": nil},

@@ -57,6 +57,12 @@ type Config struct {
 	// logs and attach (DefaultMaxLogBytes when 0, at least 64 KiB): past
 	// it the oldest output is dropped first.
 	MaxLogBytes int64
+	// HostResolvConf is the emulated host's /etc/resolv.conf, the file
+	// dockerd makes each container's resolv.conf from (see resolvconf.go):
+	// cmd/mockdockerd reads the machine's. Empty is a host without
+	// nameservers, whose containers get dockerd's defaults (8.8.8.8 and
+	// 8.8.4.4).
+	HostResolvConf string
 }
 
 // Daemon is a mock Docker Engine. Use New to make one.
@@ -84,7 +90,7 @@ type Daemon struct {
 	binds      map[string]*memfs.FS
 	nextPID    int
 	nextPort   int
-	nextSubnet int
+	nextSubnet int // where the IPAM looks for the next default pool (networks_ipam.go)
 	order      int
 	sessions   map[string]bool    // open POST /session ids
 	registry   registryStore      // what was pushed to the emulated registries

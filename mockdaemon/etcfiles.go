@@ -11,8 +11,12 @@ import (
 // hostsFileLocked is the container's /etc/hosts like dockerd's etchosts.Build:
 // the default records, HostConfig.ExtraHosts ("name:ip", host-gateway
 // resolved to the default bridge's gateway), then the container's own
-// address with its hostname.
+// address with its hostname. A container in another's network namespace
+// has that one's file.
 func (d *Daemon) hostsFileLocked(c *container) string {
+	if o := d.netContainerLocked(c); o != nil {
+		return d.hostsFileLocked(o)
+	}
 	var b strings.Builder
 	b.WriteString("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n")
 	for _, h := range c.host.ExtraHosts {
@@ -24,8 +28,8 @@ func (d *Daemon) hostsFileLocked(c *container) string {
 		}
 		if ip == "host-gateway" {
 			ip = "172.17.0.1"
-			if n := d.networkByNameLocked("bridge"); n != nil && n.gateway != nil {
-				ip = n.gateway.String()
+			if n := d.networkByNameLocked("bridge"); n != nil && n.pool4() != nil {
+				ip = n.pool4().gateway.String()
 			}
 		}
 		b.WriteString(ip + "\t" + name + "\n")
@@ -38,38 +42,11 @@ func (d *Daemon) hostsFileLocked(c *container) string {
 				host += "." + dn + " " + c.config.Hostname
 			}
 			b.WriteString(ep.ip + "\t" + host + "\n")
+			if ep.ip6 != "" {
+				b.WriteString(ep.ip6 + "\t" + host + "\n")
+			}
 			break
 		}
-	}
-	return b.String()
-}
-
-// resolvConf is the container's /etc/resolv.conf like libnetwork's: on a
-// user-defined network the embedded DNS server (127.0.0.11, which
-// forwards to HostConfig.Dns) with ndots:0; elsewhere the requested
-// nameservers, or the emulated host's.
-func resolvConf(c *container) string {
-	userNet := false
-	for _, ep := range c.eps {
-		if ep.network != nil && !ep.network.builtin {
-			userNet = true
-		}
-	}
-	ns := c.host.DNS
-	opts := c.host.DNSOptions
-	if userNet || len(ns) == 0 {
-		ns = []string{"127.0.0.11"}
-		opts = append([]string{"ndots:0"}, opts...)
-	}
-	var b strings.Builder
-	if s := strings.Join(c.host.DNSSearch, " "); strings.TrimSpace(s) != "" && strings.TrimSpace(s) != "." {
-		b.WriteString("search " + s + "\n")
-	}
-	for _, n := range ns {
-		b.WriteString("nameserver " + n + "\n")
-	}
-	if o := strings.Join(opts, " "); strings.TrimSpace(o) != "" {
-		b.WriteString("options " + o + "\n")
 	}
 	return b.String()
 }

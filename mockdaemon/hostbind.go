@@ -1,10 +1,13 @@
 package mockdaemon
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 	"syscall"
 )
 
@@ -45,8 +48,15 @@ func mountFailed(c *container, m mountPoint, err error) (mountPoint, error) {
 }
 
 // failedMount is why c cannot start for a mount that could not be made,
-// or nil: runc's error, which dockerd passes on as a 500.
+// or nil: dockerd's refusal of a bind's propagation when it makes the
+// container's spec (propagationFailure), else runc's error; either is
+// passed on as a 500.
 func failedMount(c *container) *startFailure {
+	for _, m := range c.mounts {
+		if msg := propagationFailure(m); msg != "" {
+			return &startFailure{daemon: true, msg: msg} // dockerd's own words, not runc's
+		}
+	}
 	for _, m := range c.mounts {
 		if m.failed != "" {
 			return &startFailure{system: true, msg: m.failed}
@@ -70,4 +80,74 @@ func bindMissingLocked(c *container) {
 			c.mounts[i].unbound = false
 		}
 	}
+}
+
+// propagationFailure is dockerd's check of a bind's propagation when it
+// makes the container's spec at start (its ensureShared and
+// ensureSharedOrSlave): a shared propagation needs the source's mount to
+// be shared, a slave one shared or slave, as the host's mount table says
+// (/proc/self/mountinfo); "" when the propagation may be had.
+func propagationFailure(m mountPoint) string {
+	var need string
+	switch m.Propagation {
+	case "shared", "rshared":
+		need = "shared"
+	case "slave", "rslave":
+		need = "shared or slave"
+	default:
+		return ""
+	}
+	if m.Type != "bind" {
+		return ""
+	}
+	src, err := filepath.EvalSymlinks(m.Source)
+	if err != nil {
+		return ""
+	}
+	point, optional, ok := sourceMount(src)
+	if !ok {
+		return ""
+	}
+	shared := strings.Contains(optional, "shared:")
+	slave := strings.Contains(optional, "master:")
+	if shared || (need != "shared" && slave) {
+		return ""
+	}
+	return fmt.Sprintf("path %s is mounted on %s but it is not a %s mount", m.Source, point, need)
+}
+
+// sourceMount finds the mount that holds path in the host's mount table:
+// its mount point and its optional fields (shared:N, master:N...).
+func sourceMount(path string) (point, optional string, ok bool) {
+	f, err := os.Open("/proc/self/mountinfo")
+	if err != nil {
+		return "", "", false
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		// id parent major:minor root mount-point options [optional...] - type source super
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 7 {
+			continue
+		}
+		mp := strings.ReplaceAll(fields[4], `\040`, " ")
+		if !within(path, mp) || len(mp) < len(point) {
+			continue
+		}
+		var opt []string
+		for _, o := range fields[6:] {
+			if o == "-" {
+				break
+			}
+			opt = append(opt, o)
+		}
+		point, optional, ok = mp, strings.Join(opt, " "), true
+	}
+	return point, optional, ok
+}
+
+// within reports whether path is dir or lies below it.
+func within(path, dir string) bool {
+	return dir == "/" || path == dir || strings.HasPrefix(path, dir+"/")
 }

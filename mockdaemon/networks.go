@@ -1,7 +1,6 @@
 package mockdaemon
 
 import (
-	"encoding/binary"
 	"fmt"
 	"net"
 	"slices"
@@ -11,9 +10,10 @@ import (
 	"time"
 )
 
-// network is a network. Its IPAM is kept as the client gave it; one IPv4
-// pool hands out its addresses. containers holds the endpoints of the
-// containers running on it, by container id.
+// network is a network. Its IPAM is kept as the client gave it (shown
+// IPv4 first), its pools hand out its addresses (networks_ipam.go).
+// containers holds the endpoints of the containers running on it, by
+// container id.
 type network struct {
 	id         string
 	name       string
@@ -26,22 +26,13 @@ type network struct {
 	labels     map[string]string
 	options    map[string]string
 	created    time.Time
-	ipam       ipamSpec // as given; Config filled in by the daemon when autoIPAM
-	autoIPAM   bool     // the daemon chose the subnet: reported with its gateway
+	ipam       ipamSpec  // as given; Config filled in by the daemon when autoIPAM
+	autoIPAM   bool      // the daemon chose the subnet: reported with its gateway
+	pools      []*ipPool // IPv4 then IPv6, as allocated
 	containers map[string]*endpoint
 	builtin    bool
 	local      bool                 // a swarm network this node has joined (the ingress)
 	sbox       *networkEndpointJSON // the ingress sandbox's endpoint
-
-	// The IPv4 pool: addresses for containers come from rng (the IPRange,
-	// else the subnet), never the subnet's own address, its broadcast,
-	// the gateway or an auxiliary address.
-	subnet   *net.IPNet
-	rng      *net.IPNet
-	gateway  net.IP
-	reserved map[string]bool // auxiliary addresses
-	used     map[string]int  // addresses of endpoints and virtual IPs
-	nextHost uint32          // where the next allocation starts looking
 }
 
 // endpoint is a container's attachment to a network: its settings as
@@ -60,7 +51,7 @@ type endpoint struct {
 
 	active     bool
 	endpointID string
-	ip         string
+	ip, ip6    string // its addresses, "" for none
 	mac        string
 }
 
@@ -70,32 +61,13 @@ func (n *network) userDefined() bool { return !n.builtin }
 
 func (n *network) addEndpoint(id string, ep *endpoint) {
 	n.containers[id] = ep
-	n.use(ep.ip)
 }
 
 func (n *network) removeEndpoint(id string) {
 	if ep, ok := n.containers[id]; ok {
 		delete(n.containers, id)
-		n.release(ep.ip)
-	}
-}
-
-func (n *network) use(ip string) {
-	if ip == "" {
-		return
-	}
-	if n.used == nil {
-		n.used = map[string]int{}
-	}
-	n.used[ip]++
-}
-
-func (n *network) release(ip string) {
-	if ip == "" {
-		return
-	}
-	if n.used[ip]--; n.used[ip] <= 0 {
-		delete(n.used, ip)
+		n.releaseAddr(ep.ip)
+		n.releaseAddr(ep.ip6)
 	}
 }
 
@@ -103,7 +75,8 @@ func (d *Daemon) initNetworks() {
 	mk := func(name, driver, subnet string) {
 		n := &network{id: d.newID(), name: name, driver: driver, scope: "local", created: d.now(), containers: map[string]*endpoint{}, builtin: true, labels: map[string]string{}, options: map[string]string{}, ipam: ipamSpec{Driver: "default", Config: []ipamConfig{}}}
 		if subnet != "" {
-			_ = n.setPool(ipamConfig{Subnet: subnet})
+			p, _ := newPool(subnet, "")
+			_ = d.setupPoolLocked(n, p, ipamConfig{})
 			n.ipam.Config = []ipamConfig{{Subnet: subnet}}
 		}
 		if name == "bridge" {
@@ -116,114 +89,17 @@ func (d *Daemon) initNetworks() {
 	mk("none", "null", "")
 }
 
-// setPool makes the network's IPv4 pool of c, with libnetwork's checks
-// and wording: the gateway is the one given or the first free address of
-// the range.
-func (n *network) setPool(c ipamConfig) error {
-	_, sub, err := net.ParseCIDR(c.Subnet)
-	if err != nil || sub.IP.To4() == nil {
-		return errInternal("Invalid subnet " + c.Subnet + " : invalid CIDR address: " + c.Subnet)
-	}
-	n.subnet, n.rng = sub, sub
-	if c.IPRange != "" {
-		_, rng, err := net.ParseCIDR(c.IPRange)
-		if err != nil {
-			return errInternal("Invalid range " + c.IPRange + " : invalid CIDR address: " + c.IPRange)
-		}
-		n.rng = rng
-	}
-	n.reserved = map[string]bool{}
-	for _, a := range c.AuxAddress {
-		ip := net.ParseIP(a)
-		if ip == nil || !sub.Contains(ip) {
-			return errInternal("invalid auxiliary address " + a + ": it does not belong to subnet " + c.Subnet)
-		}
-		n.reserved[ip.String()] = true
-	}
-	if c.Gateway != "" {
-		gw := net.ParseIP(c.Gateway)
-		switch {
-		case gw == nil:
-			return errInternal("invalid gateway address " + c.Gateway + " in Ipam configuration")
-		case !sub.Contains(gw):
-			return errInternal("failed to allocate gateway (" + c.Gateway + "): Requested address is out of range")
-		}
-		n.gateway = gw
-		return nil
-	}
-	n.gateway = net.ParseIP(n.allocIP())
-	return nil
-}
-
-func hostIP(n *net.IPNet, host uint32) net.IP {
-	ip4 := n.IP.To4()
-	if ip4 == nil {
-		return nil
-	}
-	v := binary.BigEndian.Uint32(ip4) + host
-	out := make(net.IP, 4)
-	binary.BigEndian.PutUint32(out, v)
-	return out
-}
-
-func (n *network) prefixLen() int {
-	if n.subnet == nil {
-		return 0
-	}
-	ones, _ := n.subnet.Mask.Size()
-	return ones
-}
-
-// free reports whether ip may go to a new endpoint.
-func (n *network) free(ip net.IP) bool {
-	s := ip.String()
-	return n.subnet.Contains(ip) && !ip.Equal(n.subnet.IP) && !ip.Equal(broadcast(n.subnet)) &&
-		!ip.Equal(n.gateway) && !n.reserved[s] && n.used[s] == 0
-}
-
-func broadcast(sub *net.IPNet) net.IP {
-	ip := sub.IP.To4()
-	out := make(net.IP, 4)
-	for i := range out {
-		out[i] = ip[i] | ^sub.Mask[i]
-	}
-	return out
-}
-
-// allocIP picks a free address of the range, after the last one given
-// out, and takes it; "" when the range is full.
-func (n *network) allocIP() string {
-	if n.rng == nil {
-		return ""
-	}
-	ones, bits := n.rng.Mask.Size()
-	size := uint32(1) << uint(bits-ones)
-	for i := range size {
-		h := (n.nextHost + i) % size
-		ip := hostIP(n.rng, h)
-		if n.free(ip) {
-			n.nextHost = h + 1
-			return ip.String()
-		}
-	}
-	return ""
-}
-
 // allocVIP takes an address for a service's virtual IP, as
 // "address/prefix".
 func (n *network) allocVIP() string {
-	ip := n.allocIP()
-	if ip == "" {
+	a, ok := n.allocAddr(true)
+	if !ok {
 		return ""
 	}
-	n.use(ip)
-	return ip + "/" + strconv.Itoa(n.prefixLen())
+	return a.String() + "/" + strconv.Itoa(n.prefixOf(a.String()))
 }
 
-func (n *network) releaseVIP(addr string) {
-	ip, _, _ := strings.Cut(addr, "/")
-	n.release(ip)
-}
+func (n *network) releaseVIP(addr string) { n.releaseAddr(addr) }
 
 // getNetworkLocked resolves a full id, a name or an id prefix.
 func (d *Daemon) getNetworkLocked(ref string) (*network, error) {
@@ -268,9 +144,15 @@ func (ep *endpoint) settings(c *container, ver apiVersion) endpointSettings {
 		n := ep.network
 		s.EndpointID, s.MacAddress = ep.endpointID, ep.mac
 		if ep.ip != "" {
-			s.IPAddress, s.IPPrefixLen = ep.ip, n.prefixLen()
-			if n.gateway != nil && n.driver == "bridge" {
-				s.Gateway = n.gateway.String()
+			s.IPAddress, s.IPPrefixLen = ep.ip, n.prefixOf(ep.ip)
+			if p := n.pool4(); p != nil && n.driver == "bridge" {
+				s.Gateway = p.gateway.String()
+			}
+		}
+		if ep.ip6 != "" {
+			s.GlobalIPv6Address, s.GlobalIPv6PrefixLen = ep.ip6, n.prefixOf(ep.ip6)
+			if p := n.pool6(); p != nil && n.driver == "bridge" {
+				s.IPv6Gateway = p.gateway.String()
 			}
 		}
 	}
@@ -371,23 +253,11 @@ func (d *Daemon) activateLocked(c *container, ep *endpoint) error {
 	if err := checkEndpointConfig(n, &ep.cfg); err != nil {
 		return err
 	}
-	ipam := ep.cfg.IPAMConfig
-	ip := ""
-	if n.subnet != nil && n.driver != "null" && n.driver != "host" {
-		if ipam != nil && ipam.IPv4Address != "" {
-			want := net.ParseIP(ipam.IPv4Address)
-			switch {
-			case want == nil || !n.subnet.Contains(want):
-				return errInternal("Invalid address " + ipam.IPv4Address + ": It does not belong to any of this network's subnets")
-			case !n.free(want):
-				return errForbidden("Address already in use")
-			}
-			ip = want.String()
-		} else if ip = n.allocIP(); ip == "" {
-			return errUnavailable("no available IPv4 addresses on this network's address pools: " + n.name + " (" + n.id + ")")
-		}
+	ip, ip6, err := n.endpointAddrs(ep.cfg.IPAMConfig)
+	if err != nil {
+		return err
 	}
-	ep.ip, ep.active, ep.ran = ip, true, true
+	ep.ip, ep.ip6, ep.active, ep.ran = ip, ip6, true, true
 	ep.endpointID = d.newID()
 	ep.networkID = n.id
 	ep.mac = ""
@@ -405,6 +275,42 @@ func (d *Daemon) activateLocked(c *container, ep *endpoint) error {
 	}
 	n.addEndpoint(c.id, ep)
 	return nil
+}
+
+// endpointAddrs takes an endpoint's addresses on n as libnetwork does:
+// the IPv4 one, then with an IPv6 pool the IPv6 one, each the address
+// asked for in ipam or the first free one.
+func (n *network) endpointAddrs(ipam *endpointIPAMConfig) (ip, ip6 string, err error) {
+	if n.driver == "null" || n.driver == "host" {
+		return "", "", nil
+	}
+	var want4, want6 string
+	if ipam != nil {
+		want4, want6 = ipam.IPv4Address, ipam.IPv6Address
+	}
+	take := func(want string, v4 bool, pool *ipPool) (string, error) {
+		switch {
+		case pool == nil:
+			return "", nil
+		case want != "":
+			a, err := n.requestAddr(want, v4)
+			return a.String(), err
+		}
+		a, ok := n.allocAddr(v4)
+		if !ok {
+			family := map[bool]string{true: "IPv4", false: "IPv6"}[v4]
+			return "", errUnavailable("no available " + family + " addresses on this network's address pools: " + n.name + " (" + n.id + ")")
+		}
+		return a.String(), nil
+	}
+	if ip, err = take(want4, true, n.pool4()); err != nil {
+		return "", "", err
+	}
+	if ip6, err = take(want6, false, n.pool6()); err != nil {
+		n.releaseAddr(ip)
+		return "", "", err
+	}
+	return ip, ip6, nil
 }
 
 // checkEndpointConfig refuses the settings a predefined network does not
@@ -429,7 +335,7 @@ func (ep *endpoint) deactivate(c *container) {
 		return
 	}
 	ep.network.removeEndpoint(c.id)
-	ep.active, ep.endpointID, ep.ip, ep.mac = false, "", "", ""
+	ep.active, ep.endpointID, ep.ip, ep.ip6, ep.mac = false, "", "", "", ""
 }
 
 // defaultNetwork is the name of the network of c's NetworkMode.
@@ -471,9 +377,10 @@ func (d *Daemon) releaseNetworksLocked(c *container) {
 // setupNetworksLocked records the endpoints of a new container as its
 // create does: the network of its NetworkMode (a missing one only fails
 // at start) and, from 1.44 on, any other network of its
-// NetworkingConfig, with their settings as given; nothing for a disabled
-// network or one shared with another container (named by its id from
-// then on).
+// NetworkingConfig, with their settings as given (before 1.44 a config
+// for another network is the container's one network, as given);
+// nothing for a disabled network or one shared with another container
+// (named by its id from then on).
 func (d *Daemon) setupNetworksLocked(c *container, nc *networkingConfig, ver apiVersion) error {
 	var given map[string]*endpointConfig
 	if nc != nil {
@@ -512,6 +419,17 @@ func (d *Daemon) setupNetworksLocked(c *container, nc *networkingConfig, ver api
 			ep.name = n.name
 		}
 		c.eps[name] = ep
+	}
+	if len(given) == 1 && !ver.atLeast("1.44") {
+		// dockerd 20.10 takes the one config as the container's networks,
+		// in place of its NetworkMode's (a missing network fails at start)
+		for key, ec := range given {
+			if key != name && (n == nil || key != n.name && key != n.id) && (key != "default" || name != "bridge") {
+				other, _ := d.getNetworkLocked(key)
+				add(key, other, ec)
+				return nil
+			}
+		}
 	}
 	var extra []string
 	var cfg *endpointConfig
@@ -645,11 +563,14 @@ func (n *network) json(d *Daemon, withContainers bool) networkJSON {
 			if c == nil || !ep.active {
 				continue
 			}
-			addr := ""
-			if ep.ip != "" {
-				addr = ep.ip + "/" + strconv.Itoa(n.prefixLen())
+			addr := func(ip string) string {
+				if ip == "" {
+					return ""
+				}
+				return ip + "/" + strconv.Itoa(n.prefixOf(ip))
 			}
-			out.Containers[id] = networkEndpointJSON{Name: strings.TrimPrefix(c.name, "/"), EndpointID: ep.endpointID, MacAddress: ep.mac, IPv4Address: addr}
+			out.Containers[id] = networkEndpointJSON{Name: strings.TrimPrefix(c.name, "/"), EndpointID: ep.endpointID, MacAddress: ep.mac,
+				IPv4Address: addr(ep.ip), IPv6Address: addr(ep.ip6)}
 		}
 	}
 	return out

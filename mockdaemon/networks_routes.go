@@ -1,9 +1,12 @@
 package mockdaemon
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
+	"slices"
 	"strconv"
 )
 
@@ -138,8 +141,8 @@ func (d *Daemon) newNetwork(id string, body networkCreateRequest) *network {
 	return n
 }
 
-// createNetworkLocked makes the local network body asks for: its pool is
-// the first IPAM config given, or a free /16 of the daemon's.
+// createNetworkLocked makes the local network body asks for, with its
+// pools (allocatePoolsLocked) checked by its driver.
 func (d *Daemon) createNetworkLocked(body networkCreateRequest) (*network, error) {
 	n := d.newNetwork(d.newID(), body)
 	if n.labels == nil {
@@ -148,38 +151,15 @@ func (d *Daemon) createNetworkLocked(body networkCreateRequest) (*network, error
 	if n.options == nil {
 		n.options = map[string]string{}
 	}
-	if len(n.ipam.Config) > 0 {
-		if err := n.setPool(n.ipam.Config[0]); err != nil {
-			return nil, err
-		}
-	} else {
-		for n.subnet == nil || d.overlapsLocked(n.subnet) {
-			d.nextSubnet++
-			cfg := ipamConfig{Subnet: fmt.Sprintf("172.%d.0.0/16", 17+d.nextSubnet)}
-			if err := n.setPool(cfg); err != nil {
-				return nil, err
-			}
-		}
-		n.autoIPAM = true
-		n.ipam.Config = []ipamConfig{{Subnet: n.subnet.String(), Gateway: n.gateway.String()}}
+	if err := d.allocatePoolsLocked(n); err != nil {
+		return nil, err
 	}
-	if d.overlapsLocked(n.subnet) {
-		return nil, errForbidden("Pool overlaps with other one on this address space")
+	if err := d.checkBridgeLocked(n); err != nil {
+		return nil, err
 	}
 	d.networks[n.id] = n
 	d.events.emit("network", "create", n.id, map[string]string{"name": n.name, "type": n.driver})
 	return n, nil
-}
-
-// overlapsLocked reports whether sub overlaps the pool of a local
-// network.
-func (d *Daemon) overlapsLocked(sub *net.IPNet) bool {
-	for _, o := range d.networks {
-		if o.scope != "swarm" && o.subnet != nil && (o.subnet.Contains(sub.IP) || sub.Contains(o.subnet.IP)) {
-			return true
-		}
-	}
-	return false
 }
 
 // createOverlayLocked makes a swarm-scoped overlay network as swarmkit's
@@ -208,18 +188,22 @@ func (d *Daemon) createOverlayLocked(s *swarmState, name string, body networkCre
 		}
 		cfg.Subnet = sub
 	}
-	if err := n.setPool(cfg); err != nil {
+	p, err := newPool(cfg.Subnet, cfg.IPRange)
+	if err != nil {
 		return nil, err
 	}
-	cfg.Gateway = n.gateway.String()
+	if err := d.setupPoolLocked(n, p, cfg); err != nil {
+		return nil, err
+	}
+	cfg.Gateway = p.gateway.String()
 	n.ipam.Config = []ipamConfig{cfg}
 	if n.ingress {
 		// The node's ingress sandbox has the first address.
-		ip := n.allocIP()
-		n.use(ip)
-		v4 := net.ParseIP(ip).To4()
-		n.sbox = &networkEndpointJSON{Name: "ingress-endpoint", EndpointID: d.newID(), IPv4Address: ip + "/" + strconv.Itoa(n.prefixLen()),
-			MacAddress: fmt.Sprintf("02:42:%02x:%02x:%02x:%02x", v4[0], v4[1], v4[2], v4[3])}
+		if a, ok := n.allocAddr(true); ok {
+			v4 := a.As4()
+			n.sbox = &networkEndpointJSON{Name: "ingress-endpoint", EndpointID: d.newID(), IPv4Address: a.String() + "/" + strconv.Itoa(p.subnet.Bits()),
+				MacAddress: fmt.Sprintf("02:42:%02x:%02x:%02x:%02x", v4[0], v4[1], v4[2], v4[3])}
+		}
 	}
 	d.networks[n.id] = n
 	return n, nil
@@ -238,11 +222,14 @@ func (d *Daemon) swarmSubnetLocked(s *swarmState) (string, error) {
 		if size < ones || size > 32 {
 			continue
 		}
+		base := binary.BigEndian.Uint32(p.IP.To4())
 		for i := uint32(0); i < uint32(1)<<uint(size-ones); i++ {
-			sub := &net.IPNet{IP: hostIP(p, i<<uint(32-size)), Mask: net.CIDRMask(size, 32)}
+			var b [4]byte
+			binary.BigEndian.PutUint32(b[:], base+i<<uint(32-size))
+			sub := netip.PrefixFrom(netip.AddrFrom4(b), size)
 			taken := false
 			for _, o := range d.networks {
-				if o.scope == "swarm" && o.subnet != nil && (o.subnet.Contains(sub.IP) || sub.Contains(o.subnet.IP)) {
+				if o.scope == "swarm" && slices.ContainsFunc(o.pools, func(op *ipPool) bool { return op.subnet.Overlaps(sub) }) {
 					taken = true
 					break
 				}

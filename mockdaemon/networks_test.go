@@ -371,3 +371,53 @@ func TestNetworkModesAtCreate(t *testing.T) {
 	assert.Equal(t, 400, r.status, "two networks at create before 1.44")
 	assert.Equal(t, "Container cannot be connected to network endpoints: a, b", r.message())
 }
+
+// TestEndpointConfigForAnotherNetwork: before API 1.44 a create whose one
+// endpoint config names another network than its NetworkMode's has that
+// network alone, as dockerd 20.10 keeps it: joined at the start, or, when
+// it does not exist, listed as given and the start's 404.
+func TestEndpointConfigForAnotherNetwork(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	for _, n := range []string{"q1", "q2"} {
+		require.Equal(t, 201, c.do("POST", "/v1.41/networks/create", map[string]any{"Name": n}).status)
+	}
+	nets := func(id string) map[string][]string {
+		var s struct {
+			NetworkSettings struct {
+				Networks map[string]struct {
+					IPAddress string
+					Aliases   []string
+				}
+			}
+		}
+		require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/containers/"+id+"/json", nil).body, &s))
+		out := map[string][]string{}
+		for k, v := range s.NetworkSettings.Networks {
+			out[k] = append([]string{v.IPAddress}, v.Aliases...)
+		}
+		return out
+	}
+	create := func(name, net string) string {
+		r := c.do("POST", "/v1.41/containers/create?name="+name, map[string]any{"Image": "busybox", "Cmd": []string{"sleep", "300"},
+			"HostConfig": map[string]any{"NetworkMode": "q1"}, "NetworkingConfig": map[string]any{"EndpointsConfig": map[string]any{net: map[string]any{"Aliases": []string{"x"}}}}})
+		require.Equal(t, 201, r.status, "create: %s", r.body)
+		var out struct {
+			ID string `json:"Id"`
+		}
+		require.NoError(t, json.Unmarshal(r.body, &out))
+		return out.ID
+	}
+	id := create("qc1", "q2")
+	assert.Equal(t, map[string][]string{"q2": {"", "x"}}, nets(id))
+	require.Equal(t, 204, c.do("POST", "/v1.41/containers/qc1/start", nil).status)
+	got := nets(id)
+	require.Contains(t, got, "q2")
+	assert.Len(t, got, 1)
+	assert.NotEmpty(t, got["q2"][0], "an address on q2")
+
+	id = create("qc2", "nosuchq")
+	assert.Equal(t, map[string][]string{"nosuchq": {"", "x"}}, nets(id))
+	r := c.do("POST", "/v1.41/containers/qc2/start", nil)
+	assert.Equal(t, 404, r.status)
+	assert.Equal(t, "network nosuchq not found", r.message())
+}

@@ -167,7 +167,7 @@ func (d *Daemon) pluginDisable(w http.ResponseWriter, r *http.Request) error {
 	return d.setPluginEnabled(w, r, name, "disable", func(p *plugin) error {
 		switch {
 		case !p.enabled:
-			return errConflict("plugin is already disabled: plugin " + p.name + " is disabled")
+			return errConflict("plugin is already disabled: plugin " + p.name + " found but disabled")
 		case p.refCount > 0 && !force:
 			return errConflict(fmt.Sprintf("plugin %s is in use", p.name))
 		}
@@ -214,7 +214,8 @@ func (d *Daemon) pluginSet(w http.ResponseWriter, r *http.Request) error {
 				return errInvalid(fmt.Sprintf("invalid argument %q: must be of the form key=value", a))
 			}
 			if _, known := p.env[k]; !known {
-				return errInvalid(fmt.Sprintf("setting %q not found in the plugin configuration", k))
+				// a plain error in dockerd (its plugin's Set): a 500
+				return errInternal(fmt.Sprintf("setting %q not found in the plugin configuration", k))
 			}
 			next[k] = v
 		}

@@ -468,7 +468,7 @@ func (d *Daemon) writeDaemonFilesLocked(c *container) {
 	files := map[string]string{
 		"/etc/hostname":    c.config.Hostname + "\n",
 		"/etc/hosts":       d.hostsFileLocked(c),
-		"/etc/resolv.conf": resolvConf(c),
+		"/etc/resolv.conf": d.resolvConfLocked(c),
 	}
 	first := c.etc == nil
 	if first {
@@ -502,7 +502,8 @@ func sortedKeys[V any](m map[string]V) []string {
 	return ks
 }
 
-// writeNetFilesLocked writes /etc/hosts and /sys/class/net: lo and one
+// writeNetFilesLocked writes /etc/hosts (and resolv.conf once the
+// embedded DNS server starts) and /sys/class/net: lo and one
 // ethN per endpoint of the running container.
 func (d *Daemon) writeNetFilesLocked(c *container) {
 	f := c.fs
@@ -514,6 +515,7 @@ func (d *Daemon) writeNetFilesLocked(c *container) {
 	if c.etc != nil && c.files.hosts != "" { // the container's hosts file, mounted at /etc/hosts from its first start
 		_ = c.etc.WriteFile("hosts", []byte(d.hostsFileLocked(c)), 0o644)
 	}
+	d.refreshResolvConfLocked(c)
 	_ = f.RemoveAll("/sys/class/net")
 	_ = f.MkdirAll("/sys/class/net/lo", 0o755)
 	write := func(dir string, files map[string]string) {
@@ -537,6 +539,7 @@ func (d *Daemon) writeNetFilesLocked(c *container) {
 func (c *container) netNS() *shell.Net {
 	if c.netns == nil {
 		c.netns = shell.NewNet(shell.Loopback())
+		c.netns.SetDNS(embeddedServer{c}) // dns.go
 	}
 	return c.netns
 }
@@ -563,10 +566,10 @@ func (c *container) interfaces() []shell.Interface {
 			c.nics.next++
 		}
 		eth := shell.Interface{Name: "eth" + strconv.Itoa(i), Index: 2*i + 10, Link: 2*i + 11, MAC: ep.mac, MTU: mtuOf(n)}
-		if a, err := netip.ParseAddr(ep.ip); err == nil && n.subnet != nil {
-			eth.Addrs = append(eth.Addrs, netip.PrefixFrom(a, n.prefixLen()))
-			if g, ok := netip.AddrFromSlice(n.gateway.To4()); ok && n.gateway != nil && !n.internal {
-				eth.Gateway = g
+		if a, err := netip.ParseAddr(ep.ip); err == nil && n.pool4() != nil {
+			eth.Addrs = append(eth.Addrs, netip.PrefixFrom(a, n.prefixOf(ep.ip)))
+			if !n.internal {
+				eth.Gateway = n.pool4().gateway
 			}
 		}
 		if ep.cfg.IPAMConfig != nil { // libnetwork adds them to the interface in 169.254/16

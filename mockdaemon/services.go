@@ -340,7 +340,8 @@ func cloneSpec[T any](v T) T {
 var validServiceName = regexp.MustCompile(`^[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*$`)
 
 // validateServiceSpecLocked checks what swarmkit checks before it stores
-// a spec: the name, the image reference, the secrets and configs named.
+// a spec: the name, the image reference, a job's lack of an update
+// config, the secrets and configs named.
 func (d *Daemon) validateServiceSpecLocked(s *swarmState, spec *serviceSpec) error {
 	if !validServiceName.MatchString(spec.Name) {
 		return errInvalid("rpc error: code = InvalidArgument desc = name must be valid as a DNS name component")
@@ -357,6 +358,10 @@ func (d *Daemon) validateServiceSpecLocked(s *swarmState, spec *serviceSpec) err
 	}
 	if _, err := parseRef(cs.Image, false); err != nil {
 		return errInvalid(fmt.Sprintf("rpc error: code = InvalidArgument desc = ContainerSpec: %q is not a valid repository/tag", cs.Image))
+	}
+	if (spec.Mode.ReplicatedJob != nil || spec.Mode.GlobalJob != nil) && spec.UpdateConfig != nil {
+		// swarmkit's validateJob: a job is never updated in place
+		return errInvalid("rpc error: code = InvalidArgument desc = Jobs may not have an update config")
 	}
 	var missing []string
 	for _, ref := range cs.Secrets {

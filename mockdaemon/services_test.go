@@ -205,6 +205,8 @@ func TestServiceSpecErrors(t *testing.T) {
 		{"config target", `{"Name":"s","TaskTemplate":{"ContainerSpec":{"Image":"busybox","Configs":[{"ConfigID":"x","ConfigName":"y"}]}}}`, 400, "invalid Config: either File or Runtime should be set"},
 		{"secrets missing", `{"Name":"s","TaskTemplate":{"ContainerSpec":{"Image":"busybox","Secrets":[{"SecretID":"x","SecretName":"y","File":{"Name":"a"}},{"SecretID":"x2","SecretName":"y2","File":{"Name":"b"}}]}}}`, 400, "rpc error: code = InvalidArgument desc = secrets not found: y, y2"},
 		{"image", `{"Name":"s","TaskTemplate":{"ContainerSpec":{"Image":"Bad Image!"}}}`, 400, `rpc error: code = InvalidArgument desc = ContainerSpec: "Bad Image!" is not a valid repository/tag`},
+		{"job with an update config", `{"Name":"s",` + image + `,"Mode":{"ReplicatedJob":{}},"UpdateConfig":{"Parallelism":1}}`, 400, "rpc error: code = InvalidArgument desc = Jobs may not have an update config"},
+		{"global job with an update config", `{"Name":"s",` + image + `,"Mode":{"GlobalJob":{}},"UpdateConfig":{}}`, 400, "rpc error: code = InvalidArgument desc = Jobs may not have an update config"},
 		{"missing network", `{"Name":"s","TaskTemplate":{"ContainerSpec":{"Image":"busybox"},"Networks":[{"Target":"nosuch"}]}}`, 500, "network nosuch not found"},
 		{"local network", `{"Name":"s","TaskTemplate":{"ContainerSpec":{"Image":"busybox"},"Networks":[{"Target":"local"}]}}`, 403, "The network local cannot be used with services. Only networks scoped to the swarm can be used, such as those created with the overlay driver."},
 		{"wrong type", `{"Name":5}`, 400, "json: cannot unmarshal number into Go struct field ServiceSpec.Name of type string"},

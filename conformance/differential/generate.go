@@ -85,12 +85,14 @@ func step(method, path, b string, save ...string) Step {
 }
 
 // probeScript is what a started generated container runs: what it sees of
-// its configuration, every line deterministic on a faithful daemon.
+// its configuration, every line deterministic on a faithful daemon (its
+// /etc/hosts sorted by name: addresses are given first-free, so their
+// order follows what else ran on the network).
 const probeScript = `echo "hostname-length $(hostname | wc -c)"; id; pwd; ` +
 	`env | grep -v -e ^HOSTNAME= -e ^HOME= | sort; ` +
 	`for d in /h /hro /mb /mbro /mv /named /named2 /anon /anonmount /tm /run/t /vf /vol; do ` +
 	`if [ -d $d ]; then if touch $d/probe 2>/dev/null; then echo "$d rw"; else echo "$d ro"; fi; fi; done; ` +
-	`grep -E '^(search|options)' /etc/resolv.conf; grep -v -e localhost -e ip6 /etc/hosts | sort; echo done`
+	`grep -E '^(search|options)' /etc/resolv.conf; grep -v -e localhost -e ip6 /etc/hosts | awk '{print $2 "\t" $0}' | sort | cut -f2-; echo done`
 
 // genContainer is one container: create, inspect, maybe start, wait,
 // inspect and logs, then remove.

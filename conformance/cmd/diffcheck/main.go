@@ -131,7 +131,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(err)
 		}
-		d := mockdaemon.New(mockdaemon.Config{MaxAPIVersion: *version, Images: []string{*image}, HostBinds: true})
+		// the machine's resolv.conf, as the real daemon beside it reads
+		resolv, _ := os.ReadFile("/etc/resolv.conf")
+		d := mockdaemon.New(mockdaemon.Config{MaxAPIVersion: *version, Images: []string{*image}, HostBinds: true, HostResolvConf: string(resolv)})
 		go d.Serve(l)
 		defer d.Close()
 		mock = differential.UnixDaemon(mockName, sock)

@@ -1135,7 +1135,7 @@ func apHostname(_ context.Context, p *Proc) int {
 // name has none and "Host name lookup failure" when no name server can be
 // reached (a container with no interface but lo).
 func (p *Proc) hostAddr(name string) int {
-	if a, ok := p.resolveHost(name); ok {
+	if a, _, ok := p.resolveHost(name); ok {
 		fmt.Fprintln(p.Stdout, a)
 		return 0
 	}

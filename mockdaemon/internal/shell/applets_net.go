@@ -83,7 +83,7 @@ func apPing(ctx context.Context, p *Proc) int {
 		}
 	}
 	host := args[0]
-	addr, ok := p.resolveHost(host)
+	addr, peer, ok := p.resolveHost(host)
 	if !ok {
 		p.errf("bad address '%s'", host)
 		return 1
@@ -94,7 +94,7 @@ func apPing(ctx context.Context, p *Proc) int {
 		p.errf("sendto: Cannot assign requested address")
 		return 1
 	}
-	answers := addr.IsLoopback() || p.inHosts(addr) || p.onLink(addr)
+	answers := addr.IsLoopback() || peer || p.inHosts(addr) || p.onLink(addr)
 	quiet := opts['q'] != ""
 	killed := ctx
 	if deadline > 0 {
@@ -156,14 +156,16 @@ func millis(d time.Duration) string {
 }
 
 // resolveHost finds host's address as busybox's resolver does here: an
-// IPv4 address in any form inet_aton takes ("127.1"), or the first entry
-// of /etc/hosts that names it (any case).
-func (p *Proc) resolveHost(host string) (netip.Addr, bool) {
+// IPv4 address in any form inet_aton takes ("127.1"), the first entry of
+// /etc/hosts that names it (any case), then the nameservers of
+// /etc/resolv.conf (lookupDNS). peer reports an address the embedded DNS
+// server gave: another container's, which answers.
+func (p *Proc) resolveHost(host string) (addr netip.Addr, peer, ok bool) {
 	if a, ok := parseInetAton(host); ok {
-		return a, true
+		return a, false, true
 	}
 	if a, err := netip.ParseAddr(host); err == nil {
-		return a, true
+		return a, false, true
 	}
 	var found netip.Addr
 	p.hostsEntries(func(a netip.Addr, names []string) bool {
@@ -175,7 +177,59 @@ func (p *Proc) resolveHost(host string) (netip.Addr, bool) {
 		}
 		return true
 	})
-	return found, found.IsValid()
+	if found.IsValid() {
+		return found, false, true
+	}
+	if addrs, _ := p.lookupDNS(host); len(addrs) > 0 {
+		return addrs[0], true, true
+	}
+	return netip.Addr{}, false, false
+}
+
+// nameservers is the nameserver addresses /etc/resolv.conf lists.
+func (p *Proc) nameservers() []string {
+	servers, _ := p.resolvConf()
+	return servers
+}
+
+// resolvConf is the nameservers and the search domains (of the last
+// search or domain line) of /etc/resolv.conf.
+func (p *Proc) resolvConf() (servers, search []string) {
+	data, err := p.FS.ReadFile("/etc/resolv.conf")
+	if err != nil {
+		return nil, nil
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		line, _, _ = strings.Cut(line, "#")
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		switch f[0] {
+		case "nameserver":
+			servers = append(servers, f[1])
+		case "search", "domain":
+			search = f[1:]
+		}
+	}
+	return servers, search
+}
+
+// lookupDNS asks the nameservers of /etc/resolv.conf for name's
+// addresses and reports the server that answered (the first listed when
+// none did). The only server the mock reaches is the namespace's embedded
+// one (Net.SetDNS); any other knows no name.
+func (p *Proc) lookupDNS(name string) (addrs []netip.Addr, server string) {
+	servers := p.nameservers()
+	for _, s := range servers {
+		if srv := p.sh.p.cfg.Net.server(); s == EmbeddedDNS && srv != nil {
+			return srv.LookupHost(name), s
+		}
+	}
+	if len(servers) == 0 {
+		return nil, "127.0.0.1"
+	}
+	return nil, servers[0]
 }
 
 // inHosts reports whether addr is an address of /etc/hosts.
@@ -352,7 +406,7 @@ func apWget(_ context.Context, p *Proc) int {
 				port = "443"
 			}
 		}
-		addr, ok := p.resolveHost(host)
+		addr, peer, ok := p.resolveHost(host)
 		if !ok {
 			p.errf("bad address '%s'", host)
 			return 1
@@ -361,7 +415,7 @@ func apWget(_ context.Context, p *Proc) int {
 			fmt.Fprintf(p.Stderr, "Connecting to %s (%s:%s)\n", hostPort, addr, port)
 		}
 		why := "No route to host"
-		if addr.IsLoopback() || p.onLink(addr) && !p.isGateway(addr) {
+		if addr.IsLoopback() || peer || p.onLink(addr) && !p.isGateway(addr) {
 			why = "Connection refused"
 		}
 		p.errf("can't connect to remote host (%s): %s", addr, why)
@@ -379,4 +433,110 @@ func (p *Proc) isGateway(addr netip.Addr) bool {
 		}
 	}
 	return false
+}
+
+func init() {
+	applets["nslookup"] = apNslookup
+	usageText["nslookup"] = "Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n\n" +
+		"Query DNS about HOST\n\n" +
+		"QUERY_TYPE: soa,ns,a,aaaa,cname,mx,txt,ptr,srv,any\n"
+}
+
+// apNslookup is busybox nslookup: it asks the DNS server (DNS_SERVER, else
+// the first nameserver of /etc/resolv.conf) for HOST's A and AAAA records
+// (-type= one kind) and prints each answer as it comes, the AAAA one
+// (empty: the mock's containers have no IPv6 addresses) before the A one,
+// as the embedded server's replies usually arrive. A HOST without a dot
+// is asked for in each search domain of /etc/resolv.conf instead, when it
+// has some; an address is asked for its name (PTR). /etc/hosts is not
+// read. The only server the mock reaches is the namespace's embedded one;
+// any other name is NXDOMAIN, and the exit status 1.
+func apNslookup(_ context.Context, p *Proc) int {
+	var args []string
+	types := []string{"aaaa", "a"}
+	for _, a := range p.Args[1:] {
+		switch {
+		case strings.HasPrefix(a, "-type=") || strings.HasPrefix(a, "-query="):
+			_, t, _ := strings.Cut(a, "=")
+			types = []string{strings.ToLower(t)}
+		case a == "-debug" || a == "-nodebug":
+		case strings.HasPrefix(a, "-") && len(a) > 1:
+			return p.showUsage()
+		default:
+			args = append(args, a)
+		}
+	}
+	if len(args) == 0 || len(args) > 2 {
+		return p.showUsage()
+	}
+	host := args[0]
+	servers, search := p.resolvConf()
+	server := "127.0.0.1"
+	if len(args) == 2 {
+		server = args[1]
+	} else if len(servers) > 0 {
+		server = servers[0]
+	}
+	fmt.Fprintf(p.Stdout, "Server:\t\t%s\nAddress:\t%s:53\n\n", server, server)
+	srv := p.sh.p.cfg.Net.server()
+	if server != EmbeddedDNS {
+		srv = nil
+	}
+	if a, err := netip.ParseAddr(host); err == nil {
+		if srv != nil {
+			if name := srv.LookupAddr(a); name != "" {
+				fmt.Fprintf(p.Stdout, "Non-authoritative answer:\n%s\tname = %s\n\n", reverseName(a), name)
+				return 0
+			}
+		}
+		fmt.Fprintf(p.Stdout, "** server can't find %s: NXDOMAIN\n\n", reverseName(a))
+		return 1
+	}
+	names := []string{host}
+	if !strings.Contains(host, ".") && len(search) > 0 {
+		names = nil
+		for _, dom := range search {
+			names = append(names, host+"."+dom)
+		}
+	}
+	code := 1
+	for _, name := range names {
+		var addrs []netip.Addr
+		if srv != nil {
+			addrs = srv.LookupHost(name)
+		}
+		name = strings.TrimSuffix(name, ".")
+		for _, t := range types {
+			if len(addrs) == 0 {
+				fmt.Fprintf(p.Stdout, "** server can't find %s: NXDOMAIN\n\n", name)
+				continue
+			}
+			code = 0
+			fmt.Fprint(p.Stdout, "Non-authoritative answer:\n")
+			for _, a := range addrs {
+				if t == "a" && a.Is4() || t == "aaaa" && a.Is6() {
+					fmt.Fprintf(p.Stdout, "Name:\t%s\nAddress: %s\n", name, a)
+				}
+			}
+			fmt.Fprint(p.Stdout, "\n")
+		}
+	}
+	return code
+}
+
+// reverseName is the in-addr.arpa (ip6.arpa) name of a's PTR record.
+func reverseName(a netip.Addr) string {
+	var parts []string
+	if a.Is4() {
+		b := a.As4()
+		for i := 3; i >= 0; i-- {
+			parts = append(parts, strconv.Itoa(int(b[i])))
+		}
+		return strings.Join(parts, ".") + ".in-addr.arpa"
+	}
+	b := a.As16()
+	for i := 15; i >= 0; i-- {
+		parts = append(parts, strconv.FormatUint(uint64(b[i]&0xf), 16), strconv.FormatUint(uint64(b[i]>>4), 16))
+	}
+	return strings.Join(parts, ".") + ".ip6.arpa"
 }

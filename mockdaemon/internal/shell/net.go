@@ -40,6 +40,38 @@ func Loopback() Interface {
 type Net struct {
 	mu  sync.Mutex
 	ifs []Interface
+	dns DNSServer
+}
+
+// EmbeddedDNS is the address of the DNS server a daemon may run inside a
+// namespace (dockerd's on user-defined networks).
+const EmbeddedDNS = "127.0.0.11"
+
+// DNSServer is the server at EmbeddedDNS: the processes' resolver asks it
+// when /etc/resolv.conf names that address.
+type DNSServer interface {
+	// LookupHost returns the addresses of name, none for a name it does
+	// not know.
+	LookupHost(name string) []netip.Addr
+	// LookupAddr returns the name of addr (its PTR record), "" for none.
+	LookupAddr(addr netip.Addr) string
+}
+
+// SetDNS makes s the namespace's DNS server at EmbeddedDNS.
+func (n *Net) SetDNS(s DNSServer) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.dns = s
+}
+
+// server is the namespace's DNS server at EmbeddedDNS, nil for none.
+func (n *Net) server() DNSServer {
+	if n == nil {
+		return nil
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.dns
 }
 
 // NewNet returns a namespace with the interfaces ifs.
