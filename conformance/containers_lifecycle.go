@@ -58,6 +58,10 @@ var containerLifecycleScenarios = []scenario{
 		if !eventually(e.Ctx, 5*time.Second, func() bool { return !e.state(withInit).Running }) {
 			e.T.Errorf("SIGTERM did not stop the container run with Init")
 		}
+		// the init exits as its child did: 128+SIGTERM
+		if st := e.state(withInit); st.ExitCode != 143 {
+			e.T.Errorf("exit code of the container run with Init after SIGTERM: %d, want 143", st.ExitCode)
+		}
 		// And a shell that traps SIGTERM exits by its own rule.
 		trap := e.run(command("sh", "-c", "trap 'exit 42' TERM; while true; do sleep 0.1; done"), nil)
 		time.Sleep(200 * time.Millisecond)

@@ -937,7 +937,8 @@ func (d *Daemon) updateLocked(c *container, body updateBody, ver apiVersion) err
 // the container's first process, then every other process of its PID
 // namespace (the programs its shells run, its execs and theirs), numbered
 // in the host's PID space. Under the daemon's init (HostConfig.Init) the
-// init is the first process, the program its child.
+// init is the first process (the namespace's PID 1), the program its
+// child.
 func (d *Daemon) topLocked(c *container, psArgs string) (titles []string, procs [][]string, err error) {
 	uid := func(u string) string {
 		if n, _, _ := strings.Cut(u, ":"); n != "" {
@@ -949,20 +950,12 @@ func (d *Daemon) topLocked(c *container, psArgs string) (titles []string, procs 
 	ps := []psProc{{c.pid, 1, userName(c.config.User), uid(c.config.User), cmd}}
 	if c.pids != nil {
 		host := func(pid int) int { return c.pid + pid - 1 }
-		skip := 1
-		if c.host.Init != nil && *c.host.Init {
-			ps[0].cmd = "/sbin/docker-init -- " + cmd
-			host = func(pid int) int { return c.pid + pid }
-			skip = 0
-		}
 		for _, p := range c.pids.Processes() {
-			if p.PID == skip {
-				// what it runs now: ash's -c execs its last command
+			if p.PID == 1 {
+				// what it runs now (ash's -c execs its last command), or
+				// under HostConfig.Init the docker-init over it
 				ps[0].cmd = strings.Join(p.Args, " ")
 				continue
-			}
-			if p.PID == 1 && skip == 0 {
-				p.PPID = 0 // the init's child
 			}
 			user, id := "root", strconv.Itoa(p.UID)
 			if p.UID != 0 {

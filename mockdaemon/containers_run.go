@@ -100,7 +100,7 @@ func (d *Daemon) startLocked(c *container) error {
 		GroupAdd: c.host.GroupAdd,
 		Ulimits:  c.rlimits(),
 		TermSize: c.termSize.get,
-		Hostname: c.config.Hostname,
+		Hostname: d.utsNameLocked(c),
 		FS:       c.fs,
 		TTY:      c.config.Tty,
 		PID1:     true,
@@ -857,6 +857,16 @@ func (c *container) killForClose() {
 	if p != nil {
 		p.Signal(9)
 	}
+}
+
+// utsNameLocked is the host name c's processes see (hostname, uname
+// -n): its Config.Hostname in a UTS namespace of its own, the machine's
+// with UTSMode host (dockerd then makes none).
+func (d *Daemon) utsNameLocked(c *container) string {
+	if c.host.UTSMode == "host" {
+		return d.cfg.Hostname
+	}
+	return c.config.Hostname
 }
 
 // pidNamespaceLocked is the PID namespace a run of c gets: its own, as

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"net/netip"
 	"os"
@@ -156,6 +157,7 @@ func (d *Daemon) attachMountLocked(c *container, m mountPoint, ver apiVersion) (
 	case "tmpfs":
 		src = memfs.New()
 		src.SetClock(d.cfg.Clock)
+		_ = src.Chmod("/", tmpfsMode(m.opts))
 	}
 	if err := c.fs.MkdirAll(m.Destination, 0o755); err != nil {
 		return mountFailed(c, m, err)
@@ -164,6 +166,24 @@ func (d *Daemon) attachMountLocked(c *container, m mountPoint, ver apiVersion) (
 		return m, errInternal("mockdaemon: mount " + m.Destination + ": " + err.Error())
 	}
 	return m, nil
+}
+
+// tmpfsMode is the mode of a tmpfs mount's root: its mode= option
+// (octal), else the kernel's default, 1777 (anyone may write, only the
+// owner remove, as in /tmp).
+func tmpfsMode(opts string) fs.FileMode {
+	for o := range strings.SplitSeq(opts, ",") {
+		if v, ok := strings.CutPrefix(o, "mode="); ok {
+			if n, err := strconv.ParseUint(v, 8, 32); err == nil {
+				m := fs.FileMode(n) & fs.ModePerm
+				if n&0o1000 != 0 {
+					m |= fs.ModeSticky
+				}
+				return m
+			}
+		}
+	}
+	return fs.ModeSticky | 0o777
 }
 
 // validVolumeName is the name a local volume may have.

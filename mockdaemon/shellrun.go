@@ -25,11 +25,15 @@ func (s shellProc) Resume()               { s.p.Resume() }
 // startShell runs a process with the mock's shell interpreter.
 func startShell(spec procSpec) proc {
 	uid, gid, _ := lookupUser(spec.FS, spec.User) // checkStart reported a failure
+	stdin := spec.Stdin
+	if _, none := stdin.(eofReader); none {
+		stdin = nil // runc gives a process without stdin /dev/null
+	}
 	p := shell.Start(context.Background(), spec.Argv, shell.Config{
 		FS:       spec.FS,
 		Env:      spec.Env,
 		Dir:      spec.Dir,
-		Stdin:    spec.Stdin,
+		Stdin:    stdin,
 		Stdout:   spec.Stdout,
 		Stderr:   spec.Stderr,
 		Hostname: spec.Hostname,
@@ -38,6 +42,7 @@ func startShell(spec procSpec) proc {
 		GroupAdd: groupAdd(spec.FS, spec.GroupAdd),
 		TTY:      spec.TTY,
 		PID1:     spec.PID1 && !spec.Init,
+		Init:     spec.Init,
 		PIDs:     spec.PIDs,
 		Net:      spec.Net,
 		Rlimits:  spec.Ulimits,

@@ -92,6 +92,9 @@ func run(args []string) error {
 		}
 	}
 	cfg := mockdaemon.Config{MaxAPIVersion: *maxV, MinAPIVersion: *minV, HostBinds: true, MaxLogBytes: *maxLog}
+	// the daemon stands for this machine: /info's Name, a host-network
+	// or UTSMode host container's host name
+	cfg.Hostname, _ = os.Hostname()
 	if b, err := os.ReadFile(*resolv); err == nil {
 		cfg.HostResolvConf = string(b)
 	} else if !errors.Is(err, os.ErrNotExist) {

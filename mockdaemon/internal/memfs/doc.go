@@ -1,11 +1,11 @@
 // Package memfs is the mock daemon's in-memory POSIX-like filesystem: the
 // root filesystem of a mock container, its volumes, binds and tmpfs mounts.
 //
-// An FS is a tree of files, directories and symbolic links (hard links are
-// supported too: several names sharing one node). Paths are slash separated;
-// relative paths resolve against "/". Symbolic links are followed during
-// resolution, at most 40 times per lookup, after which the lookup fails with
-// syscall.ELOOP.
+// An FS is a tree of files, directories, symbolic links and named pipes
+// (hard links are supported too: several names sharing one node). Paths
+// are slash separated; relative paths resolve against "/". Symbolic links
+// are followed during resolution, at most 40 times per lookup, after which
+// the lookup fails with syscall.ELOOP.
 //
 // Every error is an *fs.PathError whose Err is a sentinel that errors.Is
 // understands: fs.ErrNotExist, fs.ErrExist, fs.ErrInvalid, fs.ErrPermission, or a syscall.Errno
@@ -29,6 +29,16 @@
 // root, ".." past the mount point to the mount point's parent), so no
 // host path outside the source is reached. A mount may lie inside a host
 // mount: its mount point is made on the host, as runc makes it.
+//
+// # Users, named pipes, synthetic directories
+//
+// As gives a user's view of an FS, held to the kernel's permission checks
+// (search, read, write, sticky directories, owners), in the tree and on
+// host mounts; what the view makes is the user's. Mkfifo makes a named
+// pipe, whose opens by OpenFileContext wait for the other end as open(2)
+// does, until their context ends. SetSynthetic lets a Synthetic make the
+// entries of a directory when they are looked up, as procfs makes
+// /proc/<pid>.
 //
 // # Layers
 //

@@ -19,6 +19,7 @@ type File struct {
 	f      *FS        // the FS owning the node
 	n      *node
 	host   *os.File // the host's file, for a file opened through a host mount
+	pipe   *fifoEnd // the pipe, for a named pipe
 	name   string
 	flag   int
 	off    int64
@@ -36,13 +37,28 @@ func (f *FS) Create(p string) (*File, error) {
 // OpenFile opens p with os.O_* flags: O_RDONLY, O_WRONLY, O_RDWR, O_APPEND,
 // O_CREATE, O_EXCL, O_TRUNC. A created file gets perm and the clock's time.
 func (f *FS) OpenFile(p string, flag int, perm fs.FileMode) (*File, error) {
+	return f.openFile(p, flag, perm, false)
+}
+
+// openFile is OpenFile; a named pipe's open registers its end, without
+// waiting for the other (block: a writer does not fail for want of a
+// reader).
+func (f *FS) openFile(p string, flag int, perm fs.FileMode, block bool) (*File, error) {
 	defer f.lock(true)()
 	w, err := f.walk("open", p, true, true)
 	if err != nil {
 		return nil, err
 	}
+	created, err := f.mayOpen(w, flag)
+	if err != nil {
+		return nil, perr("open", p, err)
+	}
 	if w.host != nil {
-		return w.host.openFile(p, flag, perm)
+		h, err := w.host.openFile(p, flag, perm)
+		if err == nil && created {
+			f.ownNew(nil, w.host)
+		}
+		return h, err
 	}
 	writing := flag&(os.O_WRONLY|os.O_RDWR) != 0
 	n := w.target.n
@@ -55,6 +71,7 @@ func (f *FS) OpenFile(p string, flag int, perm fs.FileMode) (*File, error) {
 			return nil, perr("open", p, syscall.EROFS)
 		}
 		n = &node{mode: perm & fs.ModePerm, mtime: now, nlink: 1}
+		f.ownNew(n, nil)
 		w.parent.n.children[w.name] = n
 		w.parent.n.mtime = now
 	} else {
@@ -65,6 +82,16 @@ func (f *FS) OpenFile(p string, flag int, perm fs.FileMode) (*File, error) {
 			return nil, perr("open", p, syscall.EISDIR)
 		case (writing || flag&os.O_TRUNC != 0) && f.readOnly(w.target):
 			return nil, perr("open", p, syscall.EROFS)
+		}
+		if n.mode&fs.ModeNamedPipe != 0 {
+			if n.fifo == nil {
+				n.fifo = newFifo()
+			}
+			end, err := n.fifo.open(flag, block)
+			if err != nil {
+				return nil, perr("open", p, err)
+			}
+			return &File{f: f, n: n, name: p, flag: flag, pipe: end}, nil
 		}
 		if flag&os.O_TRUNC != 0 && len(n.data) > 0 {
 			n.data, n.shared = nil, false
@@ -86,6 +113,16 @@ func (h *File) Read(b []byte) (int, error) {
 	if h.host != nil {
 		k, err := h.host.Read(b)
 		return k, h.hostErr("read", err)
+	}
+	if h.pipe != nil {
+		if !h.pipe.read {
+			return 0, perr("read", h.name, syscall.EBADF)
+		}
+		k, err := h.pipe.readPipe(b)
+		if err != nil && err != io.EOF {
+			err = perr("read", h.name, err)
+		}
+		return k, err
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -112,6 +149,16 @@ func (h *File) Write(b []byte) (int, error) {
 	if h.host != nil {
 		k, err := h.host.Write(b)
 		return k, h.hostErr("write", err)
+	}
+	if h.pipe != nil {
+		if !h.pipe.write {
+			return 0, perr("write", h.name, syscall.EBADF)
+		}
+		k, err := h.pipe.writePipe(b)
+		if err != nil {
+			err = perr("write", h.name, err)
+		}
+		return k, err
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -199,6 +246,9 @@ func (h *File) Close() error {
 		return perr("close", h.name, fs.ErrClosed)
 	}
 	h.closed = true
+	if h.pipe != nil {
+		h.pipe.close()
+	}
 	return nil
 }
 

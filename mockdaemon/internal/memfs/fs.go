@@ -18,8 +18,15 @@ import (
 const maxSymlinks = 40
 
 // FS is an in-memory filesystem tree with its mount table. The zero value is
-// not usable; call New.
+// not usable; call New. An FS may be a view of another's tree as a user
+// sees it (As).
 type FS struct {
+	*tree
+	cred *Cred // whose view it is, for the permission checks; nil: no checks
+}
+
+// tree is an FS's state, shared by its views.
+type tree struct {
 	id uint64 // lock order between FSes
 
 	mu     sync.RWMutex
@@ -28,7 +35,8 @@ type FS struct {
 	mounts map[string]*mount // by resolved mount point path
 	gen    uint64            // bumped when mounts change
 	now    func() time.Time
-	limit  int64 // largest file size, 0 for no limit
+	limit  int64      // largest file size, 0 for no limit
+	synth  *synthetic // the entries a Synthetic makes in a directory
 }
 
 type mount struct {
@@ -42,7 +50,7 @@ type mount struct {
 // New returns an empty filesystem: a root directory with mode 0755 owned by
 // 0:0, and a clock reading time.Now.
 func New() *FS {
-	f := &FS{id: rand.Uint64(), mounts: map[string]*mount{}, now: time.Now}
+	f := &FS{tree: &tree{id: rand.Uint64(), mounts: map[string]*mount{}, now: time.Now}}
 	f.root = newDir(0o755, f.now())
 	return f
 }
@@ -80,19 +88,19 @@ func (f *FS) lock(write bool, extra ...*FS) (unlock func()) {
 	for {
 		f.mu.RLock()
 		gen := f.gen
-		set := []*FS{f}
+		set := []*tree{f.tree}
 		for _, x := range extra {
-			if !slices.Contains(set, x) {
-				set = append(set, x)
+			if !slices.Contains(set, x.tree) {
+				set = append(set, x.tree)
 			}
 		}
 		for _, m := range f.mounts {
-			if m.src != nil && !slices.Contains(set, m.src) {
-				set = append(set, m.src)
+			if m.src != nil && !slices.Contains(set, m.src.tree) {
+				set = append(set, m.src.tree)
 			}
 		}
 		f.mu.RUnlock()
-		slices.SortFunc(set, func(a, b *FS) int {
+		slices.SortFunc(set, func(a, b *tree) int {
 			switch {
 			case a.id < b.id:
 				return -1
@@ -209,6 +217,9 @@ func (f *FS) walkFrom(base loc, op, p string, follow, useMounts bool) (walked, e
 		if top.host == nil && !top.n.isDir() {
 			return walked{}, perr(op, p, syscall.ENOTDIR)
 		}
+		if err := f.may(top, mayExec); err != nil {
+			return walked{}, perr(op, p, err)
+		}
 		here, target, exists, err := f.step(top, c, useMounts)
 		if err != nil {
 			return walked{}, perr(op, p, err)
@@ -263,6 +274,11 @@ func (f *FS) step(top loc, c string, useMounts bool) (here loc, target *string, 
 		return loc{n: mm.root, path: cpath, m: mm}, nil, true, nil
 	}
 	if top.host == nil {
+		if child == nil && useMounts {
+			if l, ok := f.syntheticAt(top, c); ok {
+				return l, nil, true, nil
+			}
+		}
 		return loc{n: child, path: cpath, m: top.m}, nil, child != nil, nil
 	}
 	l := &hostLoc{m: top.host.m, rel: path.Join(top.host.rel, c)}
@@ -314,6 +330,9 @@ func (f *FS) ReadFile(p string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := f.may(w.target, mayRead); err != nil {
+		return nil, perr("open", p, err)
+	}
 	if w.host != nil {
 		b, err := w.host.m.host.root.ReadFile(w.host.rel)
 		return b, w.host.err("read", p, err)
@@ -356,7 +375,14 @@ func (f *FS) mkdir(p string, perm fs.FileMode) error {
 		if err := w.host.writable("mkdir", p); err != nil {
 			return err
 		}
-		return w.host.err("mkdir", p, w.host.m.host.root.Mkdir(w.host.rel, perm))
+		if err := f.mayCreate(w); err != nil {
+			return perr("mkdir", p, err)
+		}
+		if err := w.host.m.host.root.Mkdir(w.host.rel, perm); err != nil {
+			return w.host.err("mkdir", p, err)
+		}
+		f.ownNew(nil, w.host)
+		return nil
 	}
 	if w.target.n != nil || w.name == "." {
 		return perr("mkdir", p, fs.ErrExist)
@@ -364,8 +390,13 @@ func (f *FS) mkdir(p string, perm fs.FileMode) error {
 	if f.readOnly(w.parent) {
 		return perr("mkdir", p, syscall.EROFS)
 	}
+	if err := f.may(w.parent, mayWrite|mayExec); err != nil {
+		return perr("mkdir", p, err)
+	}
 	now := f.now()
-	w.parent.n.children[w.name] = newDir(perm, now)
+	d := newDir(perm, now)
+	f.ownNew(d, nil)
+	w.parent.n.children[w.name] = d
 	w.parent.n.mtime = now
 	return nil
 }
@@ -385,8 +416,15 @@ func (f *FS) mkdirAll(p string, perm fs.FileMode, force bool) error {
 			return perr("mkdir", p, err.(*fs.PathError).Err)
 		}
 		if w.host != nil {
+			if err := f.mayCreate(w); err != nil {
+				return perr("mkdir", p, err)
+			}
+			_, _, _, existed := f.owner(w.target)
 			if err := w.host.mkdirOne(p, perm); err != nil {
 				return err
+			}
+			if !existed {
+				f.ownNew(nil, w.host)
 			}
 			continue
 		}
@@ -399,8 +437,13 @@ func (f *FS) mkdirAll(p string, perm fs.FileMode, force bool) error {
 		if f.readOnly(w.parent) && !force {
 			return perr("mkdir", p, syscall.EROFS)
 		}
+		if err := f.may(w.parent, mayWrite|mayExec); err != nil {
+			return perr("mkdir", p, err)
+		}
 		now := f.now()
-		w.parent.n.children[w.name] = newDir(perm, now)
+		d := newDir(perm, now)
+		f.ownNew(d, nil)
+		w.parent.n.children[w.name] = d
 		w.parent.n.mtime = now
 	}
 	return nil
@@ -424,6 +467,9 @@ func (f *FS) remove(op, p string) error {
 		case h.m.ro:
 			return perr(op, p, syscall.EROFS)
 		}
+		if err := f.mayUnlink(w.parent, w.target); err != nil {
+			return perr(op, p, err)
+		}
 		return h.err(op, p, h.m.host.root.Remove(h.rel))
 	}
 	t := w.target
@@ -432,12 +478,19 @@ func (f *FS) remove(op, p string) error {
 		return perr(op, p, fs.ErrNotExist)
 	case w.name == ".":
 		return perr(op, p, fs.ErrInvalid)
+	case f.readOnly(w.parent):
+		return perr(op, p, syscall.EROFS)
+	}
+	// the kernel's order: may_delete's permission checks, then a mount
+	// point's EBUSY, then the directory's ENOTEMPTY
+	if err := f.mayUnlink(w.parent, t); err != nil {
+		return perr(op, p, err)
+	}
+	switch {
 	case isMountRoot(t):
 		return perr(op, p, syscall.EBUSY)
 	case t.n.isDir() && len(t.n.children) > 0:
 		return perr(op, p, syscall.ENOTEMPTY)
-	case f.readOnly(w.parent):
-		return perr(op, p, syscall.EROFS)
 	}
 	delete(w.parent.n.children, w.name)
 	t.n.nlink--
@@ -459,13 +512,39 @@ func (f *FS) removeAll(p string) error {
 		}
 		return err
 	}
-	if w.host != nil {
+	if w.host != nil && f.cred == nil {
 		return w.host.removeAll(p)
+	}
+	if w.host != nil {
+		// a user's rm -rf: listed and removed one name at a time, each
+		// checked
+		fi, err := w.host.info("remove", p, w.name, false)
+		if err != nil {
+			return nil
+		}
+		if fi.IsDir() {
+			if err := f.may(w.target, mayRead|mayExec); err != nil {
+				return perr("remove", p, err)
+			}
+			es, err := w.host.readDir(p)
+			if err != nil {
+				return err
+			}
+			for _, e := range es {
+				if err := f.removeAll(joinPath(w.target.path, e.Name())); err != nil {
+					return err
+				}
+			}
+		}
+		return f.remove("remove", w.target.path)
 	}
 	if w.target.n == nil {
 		return nil
 	}
 	if w.target.n.isDir() {
+		if err := f.may(w.target, mayRead|mayExec); err != nil {
+			return perr("remove", p, err)
+		}
 		for _, name := range w.target.n.names() {
 			if err := f.removeAll(joinPath(w.target.path, name)); err != nil {
 				return err
@@ -500,6 +579,9 @@ func (f *FS) Rename(oldp, newp string) error {
 		case o.host.m.ro:
 			return perr("rename", oldp, syscall.EROFS)
 		}
+		if err := f.mayRename(o, n); err != nil {
+			return perr("rename", oldp, err)
+		}
 		return o.host.err("rename", oldp, o.host.m.host.root.Rename(o.host.rel, n.host.rel))
 	}
 	src, dst := o.target, n.target
@@ -518,6 +600,9 @@ func (f *FS) Rename(oldp, newp string) error {
 		return nil
 	case src.n.isDir() && strings.HasPrefix(dst.path, src.path+"/"):
 		return perr("rename", oldp, fs.ErrInvalid)
+	}
+	if err := f.mayRename(o, n); err != nil {
+		return perr("rename", oldp, err)
 	}
 	if dst.n != nil {
 		switch {
@@ -548,7 +633,14 @@ func (f *FS) Symlink(target, link string) error {
 		if err := w.host.writable("symlink", link); err != nil {
 			return err
 		}
-		return w.host.err("symlink", link, w.host.m.host.root.Symlink(target, w.host.rel))
+		if err := f.mayCreate(w); err != nil {
+			return perr("symlink", link, err)
+		}
+		if err := w.host.m.host.root.Symlink(target, w.host.rel); err != nil {
+			return w.host.err("symlink", link, err)
+		}
+		f.ownNew(nil, w.host)
+		return nil
 	}
 	if w.target.n != nil || w.name == "." {
 		return perr("symlink", link, fs.ErrExist)
@@ -556,8 +648,13 @@ func (f *FS) Symlink(target, link string) error {
 	if f.readOnly(w.parent) {
 		return perr("symlink", link, syscall.EROFS)
 	}
+	if err := f.may(w.parent, mayWrite|mayExec); err != nil {
+		return perr("symlink", link, err)
+	}
 	now := f.now()
-	w.parent.n.children[w.name] = &node{mode: fs.ModeSymlink | 0o777, mtime: now, nlink: 1, target: target}
+	l := &node{mode: fs.ModeSymlink | 0o777, mtime: now, nlink: 1, target: target}
+	f.ownNew(l, nil)
+	w.parent.n.children[w.name] = l
 	w.parent.n.mtime = now
 	return nil
 }
@@ -580,6 +677,9 @@ func (f *FS) Link(oldp, newp string) error {
 		case n.host.m.ro:
 			return perr("link", newp, syscall.EROFS)
 		}
+		if err := f.mayCreate(n); err != nil {
+			return perr("link", newp, err)
+		}
 		return o.host.err("link", oldp, o.host.m.host.root.Link(o.host.rel, n.host.rel))
 	}
 	switch {
@@ -593,6 +693,9 @@ func (f *FS) Link(oldp, newp string) error {
 		return perr("link", oldp, syscall.EXDEV)
 	case f.readOnly(n.parent):
 		return perr("link", newp, syscall.EROFS)
+	}
+	if err := f.may(n.parent, mayWrite|mayExec); err != nil {
+		return perr("link", newp, err)
 	}
 	o.target.n.nlink++
 	n.parent.n.children[n.name] = o.target.n
@@ -621,12 +724,15 @@ func (f *FS) Readlink(p string) (string, error) {
 }
 
 // modify runs fn on the node at p (following links), or onHost on the
-// host's file, if it may be written.
-func (f *FS) modify(op, p string, fn func(*node), onHost func(r *os.Root, rel string) error) error {
+// host's file, if it may be written and check lets the view's user.
+func (f *FS) modify(op, p string, check func(loc) error, fn func(*node), onHost func(r *os.Root, rel string) error) error {
 	defer f.lock(true)()
 	w, err := f.walk(op, p, true, true)
 	if err != nil {
 		return err
+	}
+	if err := check(w.target); err != nil {
+		return perr(op, p, err)
 	}
 	if w.host != nil {
 		return w.host.modify(op, p, onHost)
@@ -644,13 +750,13 @@ func (f *FS) modify(op, p string, fn func(*node), onHost func(r *os.Root, rel st
 // Chmod changes the permission bits (and setuid, setgid, sticky) of p.
 func (f *FS) Chmod(p string, mode fs.FileMode) error {
 	const bits = fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky
-	return f.modify("chmod", p, func(n *node) { n.mode = n.mode&^bits | mode&bits },
+	return f.modify("chmod", p, f.mayOwn, func(n *node) { n.mode = n.mode&^bits | mode&bits },
 		func(r *os.Root, rel string) error { return r.Chmod(rel, mode&bits) })
 }
 
 // Chown changes the owner of p; -1 leaves an id unchanged.
 func (f *FS) Chown(p string, uid, gid int) error {
-	return f.modify("chown", p, func(n *node) {
+	return f.modify("chown", p, func(l loc) error { return f.mayChown(l, uid, gid) }, func(n *node) {
 		if uid >= 0 {
 			n.uid = uid
 		}
@@ -662,7 +768,7 @@ func (f *FS) Chown(p string, uid, gid int) error {
 
 // Chtimes sets the modification time of p (the access time is not kept).
 func (f *FS) Chtimes(p string, atime, mtime time.Time) error {
-	return f.modify("chtimes", p, func(n *node) { n.mtime = mtime }, chtimes(atime, mtime))
+	return f.modify("chtimes", p, f.mayTouch, func(n *node) { n.mtime = mtime }, chtimes(atime, mtime))
 }
 
 // ReadDir returns the entries of directory p sorted by name.
@@ -671,6 +777,9 @@ func (f *FS) ReadDir(p string) ([]fs.DirEntry, error) {
 	w, err := f.walk("readdirent", p, true, true)
 	if err != nil {
 		return nil, err
+	}
+	if err := f.may(w.target, mayRead); err != nil {
+		return nil, perr("open", p, err)
 	}
 	if w.host != nil {
 		return w.host.readDir(p)
@@ -701,6 +810,10 @@ func (f *FS) ReadDir(p string) ([]fs.DirEntry, error) {
 		}
 		fi := child.info(name)
 		out = append(out, fs.FileInfoToDirEntry(fi))
+	}
+	if more := f.syntheticEntries(d); len(more) > 0 {
+		out = append(out, more...)
+		sortEntries(out)
 	}
 	return out, nil
 }
@@ -841,7 +954,7 @@ func (f *FS) Unmount(p string) error {
 func (f *FS) Clone() *FS {
 	f.mu.Lock() // clone marks shared data, a write
 	defer f.mu.Unlock()
-	c := &FS{id: rand.Uint64(), mounts: map[string]*mount{}, now: f.now, limit: f.limit}
+	c := &FS{tree: &tree{id: rand.Uint64(), mounts: map[string]*mount{}, now: f.now, limit: f.limit}}
 	c.root = f.root.clone(map[*node]*node{})
 	return c
 }

@@ -3,11 +3,13 @@ package memfs
 import (
 	"archive/tar"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -486,4 +488,164 @@ func TestLayers(t *testing.T) {
 	if assert.Len(t, ents, 1, "after opaque whiteout /opt holds %v", ents) {
 		assert.Equal(t, "kept", ents[0].Name(), "after opaque whiteout")
 	}
+}
+
+// procLike is a Synthetic of numbered directories, each with a file.
+type procLike struct{ pids []string }
+
+func (p procLike) Names() []string { return p.pids }
+
+func (p procLike) Entry(name string) *FS {
+	if !slices.Contains(p.pids, name) {
+		return nil
+	}
+	sub := New()
+	_ = sub.WriteFile("/comm", []byte("sh-"+name+"\n"), 0o444)
+	_ = sub.Symlink("/", "/root")
+	return sub
+}
+
+// TestSynthetic: a Synthetic's entries are looked up, read and listed
+// beside the directory's own, read-only, and stay out of tar streams.
+func TestSynthetic(t *testing.T) {
+	f := New()
+	require.NoError(t, f.MkdirAll("/proc", 0o555))
+	require.NoError(t, f.WriteFile("/proc/mounts", []byte("m\n"), 0o444))
+	f.SetSynthetic("/proc", procLike{pids: []string{"1", "7"}})
+	b, err := f.ReadFile("/proc/7/comm")
+	require.NoError(t, err)
+	assert.Equal(t, "sh-7\n", string(b))
+	fi, err := f.Stat("/proc/1")
+	require.NoError(t, err)
+	assert.True(t, fi.IsDir())
+	target, err := f.Readlink("/proc/1/root")
+	require.NoError(t, err)
+	assert.Equal(t, "/", target)
+	_, err = f.Stat("/proc/2")
+	require.ErrorIs(t, err, fs.ErrNotExist)
+	err = f.WriteFile("/proc/1/comm", []byte("x"), 0o644)
+	require.ErrorIs(t, err, syscall.EROFS)
+	es, err := f.ReadDir("/proc")
+	require.NoError(t, err)
+	var names []string
+	for _, e := range es {
+		names = append(names, e.Name())
+	}
+	assert.Equal(t, []string{"1", "7", "mounts"}, names)
+	var tarred bytes.Buffer
+	require.NoError(t, f.WriteTar(&tarred, "/proc"))
+	assert.Contains(t, tarNames(t, tarred.Bytes()), "proc/mounts")
+	assert.NotContains(t, tarNames(t, tarred.Bytes()), "comm")
+	f.SetSynthetic("/proc", nil)
+	_, err = f.Stat("/proc/1")
+	require.ErrorIs(t, err, fs.ErrNotExist)
+}
+
+// TestUserView: a user's view of an FS is checked as the kernel checks a
+// non-root process (search, read, write, sticky directories, owners),
+// in the tree and on a host mount, and what it makes is the user's;
+// root's view is the FS itself.
+func TestUserView(t *testing.T) {
+	f := New()
+	require.NoError(t, f.MkdirAll("/v/open", 0o777))
+	require.NoError(t, f.MkdirAll("/v/d700", 0o700))
+	require.NoError(t, f.MkdirAll("/v/sticky", 0o777))
+	require.NoError(t, f.Chmod("/v/sticky", 0o777|fs.ModeSticky))
+	require.NoError(t, f.WriteFile("/v/sticky/rootf", nil, 0o666))
+	require.NoError(t, f.WriteFile("/v/d700/f", nil, 0o644))
+	require.NoError(t, f.WriteFile("/v/secret", []byte("s"), 0o600))
+	require.NoError(t, f.Chmod("/v", 0o755))
+	host := t.TempDir()
+	require.NoError(t, os.Chmod(host, 0o755))
+	require.NoError(t, f.MountHost("/h", host, false))
+	require.NoError(t, f.MkdirAll("/h/open", 0o777))
+	require.NoError(t, os.Chmod(host+"/open", 0o777))
+
+	assert.Same(t, f, f.As(Cred{UID: 0}))
+	u := f.As(Cred{UID: 1000, GIDs: []int{1000}})
+	denied := func(err error) { t.Helper(); assert.ErrorIs(t, err, fs.ErrPermission) }
+	denied(u.WriteFile("/v/x", nil, 0o644))
+	denied(u.WriteFile("/h/x", nil, 0o644))
+	denied(u.Mkdir("/v/m", 0o755))
+	_, err := u.ReadFile("/v/secret")
+	denied(err)
+	_, err = u.ReadDir("/v/d700")
+	denied(err)
+	_, err = u.Stat("/v/d700/f")
+	denied(err)
+	denied(u.Access("/v/d700", 1))
+	assert.ErrorIs(t, u.Remove("/v/sticky/rootf"), syscall.EPERM, "sticky: not the owner")
+	assert.ErrorIs(t, u.Chmod("/v/secret", 0o644), syscall.EPERM)
+	assert.ErrorIs(t, u.Chown("/v/open", 1000, -1), syscall.EPERM)
+
+	require.NoError(t, u.WriteFile("/v/open/mine", []byte("m"), 0o644))
+	require.NoError(t, u.Mkdir("/v/open/md", 0o755))
+	fi, err := f.Stat("/v/open/mine")
+	require.NoError(t, err)
+	assert.Equal(t, 1000, fi.Sys().(*Stat).UID)
+	require.NoError(t, u.Chmod("/v/open/mine", 0o600), "its owner")
+	require.NoError(t, u.Chown("/v/open/md", 1000, 1000), "to itself")
+	require.NoError(t, u.Rename("/v/open/mine", "/v/sticky/mine"))
+	require.NoError(t, u.Remove("/v/sticky/mine"), "sticky: its own")
+	require.NoError(t, u.WriteFile("/h/open/hf", []byte("h"), 0o644))
+	hfi, err := os.Stat(host + "/open/hf")
+	require.NoError(t, err)
+	if os.Getuid() == 0 {
+		assert.Equal(t, uint32(1000), hfi.Sys().(*syscall.Stat_t).Uid, "made on the host as the user")
+	}
+	require.NoError(t, f.WriteFile("/v/x", nil, 0o644), "root's FS is not checked")
+}
+
+// TestFifo: a named pipe's opens meet (a reader waits for a writer and a
+// writer for a reader, until their context ends), data flows between
+// them with EOF at the writer's close; OpenFile does not wait (a writer
+// alone fails with ENXIO); archives hold it as a FIFO entry and extract
+// it back as one.
+func TestFifo(t *testing.T) {
+	f := New()
+	require.NoError(t, f.Mkfifo("/p", 0o644))
+	assert.ErrorIs(t, f.Mkfifo("/p", 0o644), fs.ErrExist)
+	fi, err := f.Stat("/p")
+	require.NoError(t, err)
+	assert.Equal(t, fs.ModeNamedPipe|0o644, fi.Mode())
+
+	_, err = f.OpenFile("/p", os.O_WRONLY, 0)
+	assert.ErrorIs(t, err, syscall.ENXIO, "no reader, no wait")
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	_, err = f.OpenFileContext(ctx, "/p", os.O_RDONLY, 0)
+	cancel()
+	assert.ErrorIs(t, err, context.DeadlineExceeded, "a reader waits for a writer until its context ends")
+
+	got := make(chan string, 1)
+	go func() {
+		r, err := f.OpenFileContext(t.Context(), "/p", os.O_RDONLY, 0)
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		defer r.Close()
+		b, err := io.ReadAll(r)
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		got <- string(b)
+	}()
+	w, err := f.OpenFileContext(t.Context(), "/p", os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = w.Write([]byte("through the pipe"))
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	assert.Equal(t, "through the pipe", <-got)
+
+	var buf bytes.Buffer
+	require.NoError(t, f.WriteTar(&buf, "/p"))
+	hdr, err := tar.NewReader(bytes.NewReader(buf.Bytes())).Next()
+	require.NoError(t, err)
+	assert.Equal(t, byte(tar.TypeFifo), hdr.Typeflag)
+	g := New()
+	require.NoError(t, g.ExtractTar(&buf, "/", false))
+	fi, err = g.Stat("/p")
+	require.NoError(t, err)
+	assert.Equal(t, fs.ModeNamedPipe|0o644, fi.Mode())
 }

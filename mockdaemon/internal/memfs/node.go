@@ -21,6 +21,8 @@ type node struct {
 	target string // symlink target
 
 	children map[string]*node // directory entries
+
+	fifo *fifo // a named pipe's pipe, made at its first open
 }
 
 func (n *node) isDir() bool     { return n.mode&fs.ModeDir != 0 }

@@ -135,6 +135,8 @@ func writeEntries(w io.Writer, ents []entry) error {
 		case n.isSymlink():
 			hdr.Typeflag = tar.TypeSymlink
 			hdr.Linkname = n.target
+		case n.mode&fs.ModeNamedPipe != 0:
+			hdr.Typeflag = tar.TypeFifo
 		case e.host != nil:
 			hdr.Typeflag = tar.TypeReg
 			hdr.Size = e.size
@@ -744,6 +746,8 @@ func (f *FS) extractOne(dst string, hdr *tar.Header, data []byte, shared, noOver
 	case tar.TypeSymlink:
 		n.mode = fs.ModeSymlink | 0o777
 		n.target = hdr.Linkname
+	case tar.TypeFifo:
+		n.mode |= fs.ModeNamedPipe
 	case tar.TypeLink:
 		lw, err := f.walk("extract", link, false, true)
 		if err != nil {

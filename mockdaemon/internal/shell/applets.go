@@ -32,7 +32,7 @@ func init() {
 		"cp": apCp, "mv": apMv, "head": apHead, "tail": apTail, "wc": apWc, "env": apEnv,
 		"id": apID, "whoami": apWhoami, "hostname": apHostname, "date": apDate, "yes": apYes,
 		"grep": apGrep, "ping": apPing, "sh": apSh, "ash": apSh, "sleep": apSleep, "seq": apSeq,
-		"basename": apBasename, "dirname": apDirname, "ln": apLn, "chmod": apChmod,
+		"basename": apBasename, "dirname": apDirname, "ln": apLn, "chmod": apChmod, "chown": apChown, "chgrp": apChown, "mkfifo": apMkfifo,
 		"readlink": apReadlink, "tee": apTee, "tr": apTr, "sort": apSort, "uniq": apUniq,
 		"printenv": apPrintenv, "which": apWhich, "nproc": apNproc, "uname": apUname, "find": apFind,
 		"true":  func(context.Context, *Proc) int { return 0 },
@@ -117,10 +117,14 @@ func (p *Proc) errf(format string, args ...any) {
 }
 
 func (p *Proc) abs(name string) string {
-	if strings.HasPrefix(name, "/") {
-		return path.Clean(name)
+	if !strings.HasPrefix(name, "/") {
+		name = path.Join(p.Dir, name)
 	}
-	return path.Join(p.Dir, name)
+	name = path.Clean(name)
+	if p.task != nil {
+		name = procSelf(name, p.task.pid)
+	}
+	return name
 }
 
 // flags splits leading single-letter options from operands; letters in
@@ -159,7 +163,18 @@ func (p *Proc) open(name string) (io.Reader, func(), error) {
 	if r := deviceReader(name); r != nil {
 		return r, func() {}, nil
 	}
-	f, err := p.FS.Open(p.abs(name))
+	if p.task != nil {
+		if s, ok, err := openSpecial(p.sh.p, p.task, p.abs(name)); ok {
+			if err != nil {
+				return nil, nil, err
+			}
+			if r, ok := s.(io.Reader); ok {
+				return r, func() {}, nil
+			}
+			return nil, nil, &fs.PathError{Op: "read", Path: name, Err: syscall.EBADF}
+		}
+	}
+	f, err := p.FS.OpenFileContext(p.context(), p.abs(name), os.O_RDONLY, 0)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -182,6 +197,9 @@ func (p *Proc) inputs(files []string, fn func(name string, r io.Reader) error) i
 	st := 0
 	for _, name := range files {
 		r, done, err := p.open(name)
+		if err != nil && p.context().Err() != nil {
+			return 1 // killed while the open waited (a named pipe)
+		}
 		if err != nil {
 			if perrorOpen[p.name()] {
 				p.errf("%s: %s", name, errText(err))
@@ -248,6 +266,14 @@ func modeString(m fs.FileMode) string {
 		b[0] = 'd'
 	case m&fs.ModeSymlink != 0:
 		b[0] = 'l'
+	case m&fs.ModeNamedPipe != 0:
+		b[0] = 'p'
+	case m&fs.ModeSocket != 0:
+		b[0] = 's'
+	case m&fs.ModeCharDevice != 0:
+		b[0] = 'c'
+	case m&fs.ModeDevice != 0:
+		b[0] = 'b'
 	}
 	for i := 0; i < 9; i++ {
 		if m&(1<<uint(8-i)) == 0 {
@@ -401,7 +427,7 @@ func apLs(_ context.Context, p *Proc) int {
 		}
 		ents, err := p.FS.ReadDir(p.abs(d))
 		if err != nil {
-			p.errf("%s: %s", d, errText(err))
+			p.errf("can't open '%s': %s", d, errText(err))
 			st = 1
 			continue
 		}
@@ -523,16 +549,49 @@ func apRm(_ context.Context, p *Proc) int {
 			continue
 		}
 		if rec {
-			err = p.FS.RemoveAll(name)
-		} else {
-			err = p.FS.Remove(name)
+			if !p.removeTree(name, a, fi) {
+				st = 1
+			}
+			continue
 		}
-		if err != nil {
+		if err := p.FS.Remove(name); err != nil {
 			p.errf("can't remove '%s': %s", a, errText(err))
 			st = 1
 		}
 	}
 	return st
+}
+
+// removeTree is rm -r of name (shown as shown), whose Lstat is fi, as
+// busybox's remove_file walks it: a directory's entries first, the
+// directory then only if they all went; a directory it cannot list
+// fails without a word; ok is false when anything stayed.
+func (p *Proc) removeTree(name, shown string, fi fs.FileInfo) (ok bool) {
+	if fi.IsDir() {
+		ents, err := p.FS.ReadDir(name)
+		if err != nil {
+			return false
+		}
+		ok = true
+		for _, e := range ents {
+			child := path.Join(name, e.Name())
+			cfi, err := p.FS.Lstat(child)
+			if err != nil {
+				continue
+			}
+			if !p.removeTree(child, path.Join(shown, e.Name()), cfi) {
+				ok = false
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	if err := p.FS.Remove(name); err != nil {
+		p.errf("can't remove '%s': %s", shown, errText(err))
+		return false
+	}
+	return true
 }
 
 func apRmdir(_ context.Context, p *Proc) int {
@@ -571,16 +630,23 @@ func (p *Proc) copyTree(src, dst string, rec bool) error {
 			return err
 		}
 	}
+	if fi.Mode()&fs.ModeNamedPipe != 0 && rec {
+		// cp -r and -a make a named pipe anew (without, they read it)
+		if err := p.FS.Mkfifo(dst, fi.Mode().Perm()); err != nil {
+			return fmt.Errorf("can't create fifo '%s': %s", dst, errText(err))
+		}
+		return nil
+	}
 	if fi.IsDir() {
 		if !rec {
 			return fmt.Errorf("omitting directory '%s'", src)
 		}
 		if err := p.FS.MkdirAll(dst, fi.Mode().Perm()); err != nil {
-			return err
+			return fmt.Errorf("can't create directory '%s': %s", dst, errText(err))
 		}
 		ents, err := p.FS.ReadDir(src)
 		if err != nil {
-			return err
+			return fmt.Errorf("can't open '%s': %s", src, errText(err))
 		}
 		for _, e := range ents {
 			if err := p.copyTree(path.Join(src, e.Name()), path.Join(dst, e.Name()), rec); err != nil {
@@ -591,9 +657,12 @@ func (p *Proc) copyTree(src, dst string, rec bool) error {
 	}
 	data, err := p.FS.ReadFile(src)
 	if err != nil {
-		return err
+		return fmt.Errorf("can't open '%s': %s", src, errText(err))
 	}
-	return p.FS.WriteFile(dst, data, fi.Mode().Perm())
+	if err := p.FS.WriteFile(dst, data, fi.Mode().Perm()); err != nil {
+		return fmt.Errorf("can't create '%s': %s", dst, errText(err))
+	}
+	return nil
 }
 
 func (p *Proc) isDir(name string) bool {
@@ -921,6 +990,25 @@ func unsetEnv(env []string, key string) []string {
 	return out
 }
 
+// userGroups is gid and the groups /etc/group lists user in, as runc
+// (and id) find a user's groups.
+func userGroups(f *memfs.FS, user string, gid int) []int {
+	groups := []int{gid}
+	for _, r := range userDB(f, "/etc/group") {
+		if len(r) <= 3 {
+			continue
+		}
+		for m := range strings.SplitSeq(r[3], ",") {
+			if m == user {
+				if g, err := strconv.Atoi(r[2]); err == nil && !slices.Contains(groups, g) {
+					groups = append(groups, g)
+				}
+			}
+		}
+	}
+	return groups
+}
+
 func apID(_ context.Context, p *Proc) int {
 	opts, args, err := p.flags("")
 	if err != nil {
@@ -944,16 +1032,8 @@ func apID(_ context.Context, p *Proc) int {
 	}
 	group, gok := lookupName(p.FS, "/etc/group", gid)
 	groups := []int{gid}
-	for _, r := range userDB(p.FS, "/etc/group") {
-		if len(r) > 3 && uok {
-			for m := range strings.SplitSeq(r[3], ",") {
-				if m == user {
-					if g, err := strconv.Atoi(r[2]); err == nil && g != gid {
-						groups = append(groups, g)
-					}
-				}
-			}
-		}
+	if uok {
+		groups = userGroups(p.FS, user, gid)
 	}
 	if len(args) == 0 { // the process's own groups: runc adds GroupAdd to the user's
 		for _, g := range p.sh.p.cfg.GroupAdd {
@@ -1020,34 +1100,66 @@ func apWhoami(_ context.Context, p *Proc) int {
 	return 0
 }
 
+// apHostname is busybox's hostname. The name is the UTS name of the
+// process (Config.Hostname: the container's, or with UTSMode host the
+// machine's), not /etc/hostname, which only hostname -F reads. Setting it
+// needs CAP_SYS_ADMIN, which a container has not.
 func apHostname(_ context.Context, p *Proc) int {
-	name := p.Hostname
-	if data, err := p.FS.ReadFile("/etc/hostname"); err == nil {
-		if line, _, _ := strings.Cut(string(data), "\n"); strings.TrimSpace(line) != "" {
-			name = strings.TrimSpace(line)
-		}
+	opts, args, err := p.flags("F")
+	if err != nil {
+		return p.usage(err)
 	}
-	if len(p.Args) == 2 && p.Args[1] == "-i" {
+	if len(args) > 0 || opts['F'] != "" {
+		p.errf("sethostname: Operation not permitted")
+		return 1
+	}
+	name := p.Hostname
+	switch {
+	case opts['i'] != "":
 		return p.hostAddr(name)
+	case opts['s'] != "":
+		name, _, _ = strings.Cut(name, ".")
+	case opts['d'] != "":
+		_, dom, ok := strings.Cut(name, ".")
+		if !ok {
+			return 0
+		}
+		name = dom
 	}
 	fmt.Fprintln(p.Stdout, name)
 	return 0
 }
 
-// hostAddr is hostname -i: the address of the first /etc/hosts line that
-// names the host, as the C library's files lookup finds it.
+// hostAddr is hostname -i: the address the resolver finds for the name,
+// or, as busybox reports the resolver's h_errno, "Unknown host" when the
+// name has none and "Host name lookup failure" when no name server can be
+// reached (a container with no interface but lo).
 func (p *Proc) hostAddr(name string) int {
-	data, _ := p.FS.ReadFile("/etc/hosts")
-	for line := range strings.SplitSeq(string(data), "\n") {
-		line, _, _ = strings.Cut(line, "#")
-		f := strings.Fields(line)
-		if len(f) > 1 && slices.ContainsFunc(f[1:], func(h string) bool { return strings.EqualFold(h, name) }) {
-			fmt.Fprintln(p.Stdout, f[0])
-			return 0
+	if a, _, ok := p.resolveHost(name); ok {
+		fmt.Fprintln(p.Stdout, a)
+		return 0
+	}
+	if p.offline() {
+		p.errf("%s: Host name lookup failure", name)
+	} else {
+		p.errf("%s: Unknown host", name)
+	}
+	return 1
+}
+
+// offline reports whether the process's network namespace has no
+// interface but the loopback.
+func (p *Proc) offline() bool {
+	n := p.sh.p.cfg.Net
+	if n == nil {
+		return true
+	}
+	for _, i := range n.Interfaces() {
+		if !i.Loopback {
+			return false
 		}
 	}
-	p.errf("%s: Host name lookup failure", name)
-	return 1
+	return true
 }
 
 // strftime formats t with the date applet's conversions.
@@ -1935,10 +2047,7 @@ func apUname(_ context.Context, p *Proc) int {
 	if machine == "" {
 		machine = runtime.GOARCH
 	}
-	host := p.Hostname
-	if data, err := p.FS.ReadFile("/etc/hostname"); err == nil {
-		host = strings.TrimSpace(string(data))
-	}
+	host := p.Hostname // the UTS name
 	fields := []struct {
 		c byte
 		v string
@@ -2012,6 +2121,8 @@ func apFind(ctx context.Context, p *Proc) int {
 				ok = ok && d.IsDir()
 			case "l":
 				ok = ok && d.Type()&fs.ModeSymlink != 0
+			case "p":
+				ok = ok && d.Type()&fs.ModeNamedPipe != 0
 			}
 			if ok && (maxDepth < 0 || depth <= maxDepth) {
 				fmt.Fprintln(p.Stdout, show)

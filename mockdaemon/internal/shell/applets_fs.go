@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -12,10 +13,13 @@ import (
 	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
 )
 
-// Filesystem applets: stat and df.
+// Filesystem applets: stat, df, chown and chgrp, mkfifo.
 
 func init() {
 	usageText["stat"] = "Usage: stat [-ltf] [-c FMT] FILE...\n\nDisplay file (default) or filesystem status\n\n\t-c FMT\tUse the specified format\n\t-f\tDisplay filesystem status\n\t-L\tFollow links\n\t-t\tTerse display\n\nFMT sequences for files:\n %a\tAccess rights in octal\n %A\tAccess rights in human readable form\n %b\tNumber of blocks allocated (see %B)\n %B\tSize in bytes of each block reported by %b\n %d\tDevice number in decimal\n %D\tDevice number in hex\n %f\tRaw mode in hex\n %F\tFile type\n %g\tGroup ID\n %G\tGroup name\n %h\tNumber of hard links\n %i\tInode number\n %n\tFile name\n %N\tFile name, with -> TARGET if symlink\n %o\tI/O block size\n %s\tTotal size in bytes\n %t\tMajor device type in hex\n %T\tMinor device type in hex\n %u\tUser ID\n %U\tUser name\n %x\tTime of last access\n %X\tTime of last access as seconds since Epoch\n %y\tTime of last modification\n %Y\tTime of last modification as seconds since Epoch\n %z\tTime of last change\n %Z\tTime of last change as seconds since Epoch\n\nFMT sequences for file systems:\n %a\tFree blocks available to non-superuser\n %b\tTotal data blocks\n %c\tTotal file nodes\n %d\tFree file nodes\n %f\tFree blocks\n %i\tFile System ID in hex\n %l\tMaximum length of filenames\n %n\tFile name\n %s\tBlock size (for faster transfer)\n %S\tFundamental block size (for block counts)\n %t\tType in hex\n %T\tType in human readable form\n"
+	usageText["chown"] = "Usage: chown [-RhLHPcvf]... USER[:[GRP]] FILE...\n\nChange the owner and/or group of FILEs to USER and/or GRP\n\n\t-h\tAffect symlinks instead of symlink targets\n\t-L\tTraverse all symlinks to directories\n\t-H\tTraverse symlinks on command line only\n\t-P\tDon't traverse symlinks (default)\n\t-R\tRecurse\n\t-c\tList changed files\n\t-v\tList all files\n\t-f\tHide errors\n"
+	usageText["chgrp"] = "Usage: chgrp [-RhLHPcvf]... GROUP FILE...\n\nChange the group membership of FILEs to GROUP\n\n\t-h\tAffect symlinks instead of symlink targets\n\t-L\tTraverse all symlinks to directories\n\t-H\tTraverse symlinks on command line only\n\t-P\tDon't traverse symlinks (default)\n\t-R\tRecurse\n\t-c\tList changed files\n\t-v\tList all files\n\t-f\tHide errors\n"
+	usageText["mkfifo"] = "Usage: mkfifo [-m MODE] NAME\n\nCreate named pipe\n\n\t-m MODE\tMode (default a=rw)\n"
 	usageText["df"] = "Usage: df [-PkmhTai] [-B SIZE] [-t TYPE] [FILESYSTEM]...\n\nPrint filesystem usage statistics\n\n\t-P\tPOSIX output format\n\t-k\t1024-byte blocks (default)\n\t-m\t1M-byte blocks\n\t-h\tHuman readable (e.g. 1K 243M 2G)\n\t-T\tPrint filesystem type\n\t-t TYPE\tPrint only mounts of this type\n\t-a\tShow all filesystems\n\t-i\tInodes\n\t-B SIZE\tBlocksize\n"
 }
 
@@ -562,5 +566,100 @@ func apDf(_ context.Context, p *Proc) int {
 		fmt.Fprintf(&b, " %9s %9s %9s %3d%% %s\n", num(total), num(used), num(avail), pct, m.Target)
 	}
 	fmt.Fprint(p.Stdout, b.String())
+	return st
+}
+
+// apChown is busybox's chown (and chgrp): chown [-R] USER[:GROUP] FILE...,
+// chgrp [-R] GROUP FILE...; a name resolves in /etc/passwd or
+// /etc/group, a number is taken as it is. Only root gives a file away
+// ("Operation not permitted" otherwise).
+func apChown(_ context.Context, p *Proc) int {
+	args := p.Args[1:]
+	rec := false
+	if len(args) > 0 && args[0] == "-R" {
+		rec, args = true, args[1:]
+	}
+	if len(args) < 2 {
+		return p.showUsage()
+	}
+	spec, files := args[0], args[1:]
+	user, group, hasGroup := strings.Cut(spec, ":")
+	if p.name() == "chgrp" {
+		user, group, hasGroup = "", spec, true
+	}
+	id := func(file, name string) (int, bool) {
+		if name == "" {
+			return -1, true
+		}
+		if n, err := strconv.Atoi(name); err == nil && n >= 0 {
+			return n, true
+		}
+		for _, r := range userDB(p.FS, file) {
+			if len(r) > 2 && r[0] == name {
+				n, err := strconv.Atoi(r[2])
+				return n, err == nil
+			}
+		}
+		return 0, false
+	}
+	uid, ok := id("/etc/passwd", user)
+	if !ok {
+		p.errf("unknown user %s", user)
+		return 1
+	}
+	gid := -1
+	if hasGroup {
+		if gid, ok = id("/etc/group", group); !ok {
+			p.errf("unknown group %s", group)
+			return 1
+		}
+	}
+	st := 0
+	var apply func(name string)
+	apply = func(name string) {
+		if err := p.FS.Chown(p.abs(name), uid, gid); err != nil {
+			p.errf("%s: %s", name, errText(err))
+			st = 1
+			return
+		}
+		if fi, err := p.FS.Lstat(p.abs(name)); rec && err == nil && fi.IsDir() {
+			ents, _ := p.FS.ReadDir(p.abs(name))
+			for _, e := range ents {
+				apply(path.Join(name, e.Name()))
+			}
+		}
+	}
+	for _, f := range files {
+		apply(f)
+	}
+	return st
+}
+
+// apMkfifo is busybox's mkfifo [-m MODE] NAME...: named pipes, mode
+// 0666 less the umask (022) unless -m gives one.
+func apMkfifo(_ context.Context, p *Proc) int {
+	opts, args, err := p.flags("m")
+	if err != nil {
+		return p.usage(err)
+	}
+	if len(args) == 0 {
+		return p.showUsage()
+	}
+	mode := fs.FileMode(0o644)
+	if m, ok := opts['m']; ok {
+		v, ok := applyMode(m, 0o666)
+		if !ok {
+			p.errf("invalid mode '%s'", m)
+			return 1
+		}
+		mode = v
+	}
+	st := 0
+	for _, a := range args {
+		if err := p.FS.Mkfifo(p.abs(a), mode); err != nil {
+			p.errf("%s: %s", a, errText(err))
+			st = 1
+		}
+	}
 	return st
 }

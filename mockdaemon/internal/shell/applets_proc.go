@@ -46,21 +46,46 @@ func apTty(_ context.Context, p *Proc) int {
 // window's rows and columns (what the last resize set: 0 0 before one);
 // settings are taken and change nothing; without a terminal it fails as
 // the ioctl does.
+// apStty is busybox's stty over the terminal on stdin, or the one -F
+// names (/dev/pts/N, or /proc/<pid>/fd/N linking to it): size, and the
+// settings line alone.
 func apStty(_ context.Context, p *Proc) int {
-	if !p.IsTerminal(0) {
-		p.errf("standard input: Inappropriate ioctl for device")
+	args := p.Args[1:]
+	in, dev := p.Stdin, "standard input"
+	if len(args) > 1 && args[0] == "-F" {
+		dev, args = args[1], args[2:]
+		s, ok, err := openSpecial(p.sh.p, p.task, p.abs(dev))
+		if !ok {
+			f, ferr := p.FS.Open(p.abs(dev))
+			if ferr == nil {
+				f.Close()
+			}
+			s, err = nil, ferr
+		}
+		if err != nil {
+			p.errf("can't open '%s': %s", dev, errText(err))
+			return 1
+		}
+		in, _ = s.(io.Reader)
+	}
+	t, opened := in.(*terminalFile)
+	if !opened && (dev != "standard input" || !p.IsTerminal(0)) {
+		p.errf("%s: Inappropriate ioctl for device", dev)
 		return 1
 	}
 	rows, cols := 0, 0
-	if ts := p.sh.p.cfg.TermSize; ts != nil {
-		rows, cols = ts()
+	switch {
+	case opened:
+		rows, cols = t.size()
+	case p.sh.p.cfg.TermSize != nil:
+		rows, cols = p.sh.p.cfg.TermSize()
 	}
-	for _, a := range p.Args[1:] {
+	for _, a := range args {
 		if a == "size" {
 			fmt.Fprintf(p.Stdout, "%d %d\n", rows, cols)
 		}
 	}
-	if len(p.Args) == 1 {
+	if len(args) == 0 {
 		fmt.Fprintf(p.Stdout, "speed 38400 baud; line = 0;\n")
 	}
 	return 0

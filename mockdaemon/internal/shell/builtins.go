@@ -374,12 +374,16 @@ func biCd(_ context.Context, sh *shell, args []string) (int, error) {
 	if err == nil && !fi.IsDir() {
 		err = syscall.ENOTDIR
 	}
+	if err == nil {
+		err = sh.p.cfg.FS.Access(target, 1) // chdir needs search permission
+	}
 	if err != nil {
 		sh.errorf("cd: can't cd to %s: %s", dir, errText(err))
 		return 2, nil
 	}
 	sh.set("OLDPWD", sh.dir)
 	sh.dir = target
+	sh.task.setDir(target)
 	sh.set("PWD", target)
 	return 0, nil
 }
@@ -1005,10 +1009,12 @@ func (t *tester) unary(op, x string) (bool, error) {
 		return m.IsDir(), nil
 	case "-s":
 		return fi.Size() > 0 && !m.IsDir() || m.IsDir(), nil
-	case "-r", "-w":
-		return true, nil
-	case "-x":
-		return m.Perm()&0o111 != 0, nil
+	case "-r":
+		return fsys.Access(p, 4) == nil, nil
+	case "-w":
+		return fsys.Access(p, 2) == nil, nil
+	case "-x": // root too needs an x bit on a file
+		return fsys.Access(p, 1) == nil && (m.IsDir() || m.Perm()&0o111 != 0), nil
 	case "-h", "-L":
 		return m&fs.ModeSymlink != 0, nil
 	case "-u":
@@ -1017,8 +1023,14 @@ func (t *tester) unary(op, x string) (bool, error) {
 		return m&fs.ModeSetgid != 0, nil
 	case "-k":
 		return m&fs.ModeSticky != 0, nil
-	case "-b", "-c", "-p", "-S":
-		return false, nil
+	case "-p":
+		return m&fs.ModeNamedPipe != 0, nil
+	case "-S":
+		return m&fs.ModeSocket != 0, nil
+	case "-b":
+		return m&fs.ModeDevice != 0 && m&fs.ModeCharDevice == 0, nil
+	case "-c":
+		return m&fs.ModeCharDevice != 0, nil
 	}
 	return false, fmt.Errorf("%s: unknown operand", op)
 }

@@ -18,7 +18,18 @@
 // NAME=value prefixes.
 //
 // Signals follow Linux: see Process.Signal. Output is written as it is
-// produced. A StepBudget bounds the work a script may do, so fuzzed scripts
+// produced.
+//
+// # Processes and files
+//
+// The processes of a PID namespace (PIDs) are one table that ps, top,
+// kill and the container's /proc read: each has /proc/<pid> (cmdline,
+// comm, status, stat, environ, the cwd, exe and root links, fd/), made
+// when it is looked up, and /proc/self is the reader's own. Config.Init
+// runs the command under docker-init as PID 1. A process of a user other
+// than root works on its user's view of the filesystem (memfs.FS.As), so
+// the kernel's permission checks hold; named pipes (mkfifo) block their
+// opens until the other end comes, or the process is killed. A StepBudget bounds the work a script may do, so fuzzed scripts
 // such as `while :; do :; done` end.
 //
 // # Concurrency

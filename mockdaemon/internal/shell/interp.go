@@ -402,7 +402,8 @@ func (sh *shell) exitStatus(st int) (int, syscall.Signal) {
 
 func (sh *shell) background(ctx context.Context, ao *AndOr) {
 	sub, jctx, end := sh.fork(ctx, single(ao))
-	sub.stdin = strings.NewReader("")
+	sub.stdin = nullDevice{} // ash gives a background job /dev/null
+	sub.task.setFDs(sub.fdTargets(sub.stdin, sub.stdout, sub.stderr))
 	pid := sub.task.pid
 	j := &job{pid: pid, done: make(chan struct{})}
 	sh.jobs[pid] = j
@@ -459,8 +460,10 @@ func (sh *shell) runStages(ctx context.Context, cmds []Command) (int, error) {
 	n := len(cmds)
 	readers := make([]*io.PipeReader, n-1)
 	writers := make([]*io.PipeWriter, n-1)
+	inos := make([]string, n-1)
 	for i := range n - 1 {
 		readers[i], writers[i] = io.Pipe()
+		inos[i] = newPipeInode()
 	}
 	stop := context.AfterFunc(ctx, func() {
 		for i := range readers {
@@ -479,11 +482,12 @@ func (sh *shell) runStages(ctx context.Context, cmds []Command) (int, error) {
 	for i, c := range cmds {
 		subs[i], ctxs[i], ends[i] = sh.fork(ctx, c)
 		if i > 0 {
-			subs[i].stdin = readers[i-1]
+			subs[i].stdin = &pipeReader{Reader: readers[i-1], ino: inos[i-1]}
 		}
 		if i < n-1 {
-			subs[i].stdout = writers[i]
+			subs[i].stdout = &pipeWriter{Writer: writers[i], ino: inos[i]}
 		}
+		subs[i].task.setFDs(subs[i].fdTargets(subs[i].stdin, subs[i].stdout, subs[i].stderr))
 	}
 	for i, c := range cmds {
 		sub, sctx, end := subs[i], ctxs[i], ends[i]
@@ -767,10 +771,10 @@ func (sh *shell) lookPath(name, pathEnv string) (string, error) {
 }
 
 func (sh *shell) abs(p string) string {
-	if strings.HasPrefix(p, "/") {
-		return path.Clean(p)
+	if !strings.HasPrefix(p, "/") {
+		p = path.Join(sh.dir, p)
 	}
-	return path.Join(sh.dir, p)
+	return procSelf(path.Clean(p), sh.task.pid)
 }
 
 // runProgram runs a registered Program, an applet or a script file, or
@@ -795,15 +799,17 @@ func (sh *shell) spawn(ctx context.Context, run Program, args, env []string, rep
 		// exec: the program replaces this process
 		sh.execNext = false
 		sh.task.exec(args)
-		proc.task = sh.task
+		sh.task.setIO(env, sh.dir, sh.fdTargets(proc.Stdin, proc.Stdout, proc.Stderr))
+		proc.task, proc.ctx = sh.task, ctx
 		return run(ctx, proc)
 	}
 	t := sh.task.fork(args, sh.p.cfg.Clock())
 	defer t.exit()
+	t.setIO(env, sh.dir, sh.fdTargets(proc.Stdin, proc.Stdout, proc.Stderr))
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	t.setKill(cancel)
-	proc.task = t
+	proc.task, proc.ctx = t, cctx
 	st := run(cctx, proc)
 	if sig := t.killedBy(); sig != 0 && ctx.Err() == nil {
 		if txt := signalText(sig); txt != "" && report {
@@ -935,12 +941,14 @@ func (sh *shell) newChild(proc *Proc) *shell {
 // redirect applies redirections and returns the function that undoes them.
 func (sh *shell) redirect(ctx context.Context, rs []Redir) (restore func(), err error) {
 	in, out, errw := sh.stdin, sh.stdout, sh.stderr
+	fds := sh.task.openFDs()
 	var closers []io.Closer
 	restore = func() {
 		for _, c := range closers {
 			c.Close()
 		}
 		sh.stdin, sh.stdout, sh.stderr = in, out, errw
+		sh.task.setFDs(fds)
 	}
 	for _, r := range rs {
 		if r.Doc != nil {
@@ -1003,7 +1011,11 @@ func (sh *shell) redirect(ctx context.Context, rs []Redir) (restore func(), err 
 			}
 			continue
 		}
-		s, c, err := sh.openRedir(r.Op, target)
+		s, c, err := sh.openRedir(ctx, r.Op, target)
+		if err != nil && ctx.Err() != nil {
+			restore()
+			return nil, errKilled // killed while the open waited (a named pipe)
+		}
 		if err != nil {
 			verb := "create"
 			if r.Op == "<" {
@@ -1020,6 +1032,9 @@ func (sh *shell) redirect(ctx context.Context, rs []Redir) (restore func(), err 
 			restore()
 			return nil, err
 		}
+	}
+	if len(rs) > 0 {
+		sh.task.setFDs(sh.fdTargets(sh.stdin, sh.stdout, sh.stderr))
 	}
 	return restore, nil
 }
@@ -1046,19 +1061,22 @@ func (sh *shell) setFd(fd int, s any) error {
 	return nil
 }
 
-func (sh *shell) openRedir(op, target string) (any, io.Closer, error) {
+func (sh *shell) openRedir(ctx context.Context, op, target string) (any, io.Closer, error) {
 	switch target {
 	case "/dev/null", "/dev/zero", "/dev/random", "/dev/urandom":
 		if op == "<" {
 			return deviceReader(target), nil, nil
 		}
-		return io.Discard, nil, nil
+		return nullDevice{}, nil, nil
 	case "/dev/stdout":
 		return sh.stdout, nil, nil
 	case "/dev/stderr":
 		return sh.stderr, nil, nil
 	case "/dev/stdin":
 		return sh.stdin, nil, nil
+	}
+	if s, ok, err := openSpecial(sh.p, sh.task, sh.abs(target)); ok {
+		return s, nil, err
 	}
 	var flag int
 	switch op {
@@ -1071,7 +1089,7 @@ func (sh *shell) openRedir(op, target string) (any, io.Closer, error) {
 	case "<>":
 		flag = os.O_RDWR | os.O_CREATE
 	}
-	f, err := sh.p.cfg.FS.OpenFile(sh.abs(target), flag, 0o644)
+	f, err := sh.p.cfg.FS.OpenFileContext(ctx, sh.abs(target), flag, 0o644)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -1090,6 +1108,8 @@ func errText(err error) string {
 		err = pe.Err
 	}
 	switch {
+	case errors.Is(err, syscall.EPERM):
+		return "Operation not permitted" // errors.Is counts it as fs.ErrPermission too
 	case errors.Is(err, fs.ErrNotExist):
 		return "No such file or directory"
 	case errors.Is(err, fs.ErrExist):

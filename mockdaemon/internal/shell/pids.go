@@ -2,6 +2,7 @@ package shell
 
 import (
 	"context"
+	"io"
 	"path"
 	"slices"
 	"strconv"
@@ -24,7 +25,40 @@ type PIDs struct {
 	mu    sync.Mutex
 	last  int
 	tasks map[int]*task
-	ptys  map[int]bool // the /dev/pts/N numbers of the terminals open in the container
+	ptys  map[int]*pty         // the terminals open in the container, by their /dev/pts/N number
+	pipes map[string]io.Writer // the processes' output pipes, by pipe:[N] (/proc/<pid>/fd/1)
+}
+
+// addPipe makes w the pipe ino ("pipe:[N]") that opening a process's fd
+// link to it writes to; removePipe forgets it.
+func (ns *PIDs) addPipe(ino string, w io.Writer) {
+	ns.mu.Lock()
+	defer ns.mu.Unlock()
+	if ns.pipes == nil {
+		ns.pipes = map[string]io.Writer{}
+	}
+	ns.pipes[ino] = w
+}
+
+func (ns *PIDs) removePipe(ino string) {
+	ns.mu.Lock()
+	defer ns.mu.Unlock()
+	delete(ns.pipes, ino)
+}
+
+// pipe is the writer of pipe ino, or nil.
+func (ns *PIDs) pipe(ino string) io.Writer {
+	ns.mu.Lock()
+	defer ns.mu.Unlock()
+	return ns.pipes[ino]
+}
+
+// pty is a terminal of the namespace: what its process reads and writes
+// and its window size.
+type pty struct {
+	in   io.Reader
+	out  io.Writer
+	size func() (rows, cols int) // nil: 0 0
 }
 
 // NewPIDs returns an empty PID namespace.
@@ -40,11 +74,19 @@ type task struct {
 	gid   int
 	tty   int // its terminal: /dev/pts/N, or -1 for none
 	start time.Time
+	// parent is the task that forked it (nil for a Process's first);
+	// groups its supplementary groups
+	parent *task
+	groups []int
 
 	mu     sync.Mutex
 	comm   string   // the program's name
 	args   []string // its command line
 	noexec bool     // a busybox NOEXEC applet: its command line is its parent's
+	exe    string   // the file it runs ("": /bin/busybox)
+	env    []string // its environment (/proc/<pid>/environ)
+	dir    string   // its working directory
+	fds    [3]string
 	sig    syscall.Signal
 	cancel context.CancelFunc       // ends it (a child task)
 	signal func(sig syscall.Signal) // delivers sig (a Process's first task)
@@ -79,11 +121,17 @@ func (ns *PIDs) add(t *task, parent *task) *task {
 	for ns.tasks[ns.last] != nil {
 		ns.last++
 	}
-	t.ns, t.pid, t.pgid = ns, ns.last, ns.last
+	t.ns, t.pid, t.pgid, t.parent = ns, ns.last, ns.last, parent
 	if parent != nil {
 		t.ppid, t.pgid = parent.pid, parent.pgid
 	}
 	ns.tasks[t.pid] = t
+	if t.pid == 1 {
+		// runc's init is a Go program: its threads took the PIDs after
+		// 1 before it exec'd the container's first process, so the
+		// next process of the namespace is 7
+		ns.last = max(ns.last, 6)
+	}
 	return t
 }
 
@@ -100,18 +148,25 @@ func commOf(args []string) string {
 
 // openPty opens a terminal of the namespace: the lowest /dev/pts number
 // no open terminal has, as the kernel's devpts gives it.
-func (ns *PIDs) openPty() int {
+func (ns *PIDs) openPty(t *pty) int {
 	ns.mu.Lock()
 	defer ns.mu.Unlock()
 	if ns.ptys == nil {
-		ns.ptys = map[int]bool{}
+		ns.ptys = map[int]*pty{}
 	}
 	n := 0
-	for ns.ptys[n] {
+	for ns.ptys[n] != nil {
 		n++
 	}
-	ns.ptys[n] = true
+	ns.ptys[n] = t
 	return n
+}
+
+// pty is the open terminal /dev/pts/n, or nil.
+func (ns *PIDs) pty(n int) *pty {
+	ns.mu.Lock()
+	defer ns.mu.Unlock()
+	return ns.ptys[n]
 }
 
 // closePty frees terminal n.
@@ -135,7 +190,8 @@ func (t *task) exit() {
 // and exec in one step, as ps sees a child that has exec'd).
 func (t *task) fork(args []string, now time.Time) *task {
 	t.mu.Lock()
-	c := &task{uid: t.uid, gid: t.gid, tty: t.tty, start: now, comm: "sh", args: t.args}
+	c := &task{uid: t.uid, gid: t.gid, groups: t.groups, tty: t.tty, start: now, comm: "sh", args: t.args,
+		exe: t.exe, env: t.env, dir: t.dir, fds: t.fds}
 	t.mu.Unlock()
 	if args != nil {
 		c.setProgram(args)
@@ -159,6 +215,35 @@ func (t *task) setProgram(args []string) {
 	if !t.noexec {
 		t.args = args
 	}
+}
+
+// setIO records the environment, working directory and standard
+// streams of the program t runs (/proc/<pid>/environ, cwd, fd).
+func (t *task) setIO(env []string, dir string, fds [3]string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.env, t.dir, t.fds = env, dir, fds
+}
+
+// setFDs records what t's standard streams are.
+func (t *task) setFDs(fds [3]string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.fds = fds
+}
+
+// openFDs is what t's standard streams are.
+func (t *task) openFDs() [3]string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.fds
+}
+
+// setDir records t's new working directory (cd).
+func (t *task) setDir(dir string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.dir = dir
 }
 
 // setKill makes cancel the way t ends when it is killed.

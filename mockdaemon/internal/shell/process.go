@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -36,7 +37,17 @@ type Proc struct {
 	Clock          Clock
 
 	sh   *shell
-	task *task // the process it is, in its namespace
+	task *task           // the process it is, in its namespace
+	ctx  context.Context // ends when the process is killed (nil: the Process's)
+}
+
+// context ends when the program's process is killed or ends: what a
+// blocking open (a named pipe) waits with.
+func (p *Proc) context() context.Context {
+	if p.ctx != nil {
+		return p.ctx
+	}
+	return p.sh.p.ctx
 }
 
 // IsTerminal reports whether the program's file descriptor fd (0, 1 or 2)
@@ -71,19 +82,25 @@ type Config struct {
 	Dir            string    // working directory; "" means "/"
 	Stdin          io.Reader // nil means empty
 	Stdout, Stderr io.Writer // nil means discard; may be the same writer
-	Hostname       string    // fallback when /etc/hostname is missing
+	Hostname       string    // the UTS name (hostname, uname -n)
 	UID, GID       int
-	GroupAdd       []int                   // supplementary groups beyond the user's own (HostConfig.GroupAdd)
-	Programs       map[string]Program      // extra commands, by name or base name
-	Clock          Clock                   // nil means time.Now
-	PID1           bool                    // untrapped TERM, INT... are ignored, as for PID 1
-	TTY            bool                    // Stdin, Stdout and Stderr are a terminal (a TTY container or exec)
-	PIDs           *PIDs                   // the PID namespace to join (a container's); nil means one of its own
-	Mounts         []Mount                 // the mount table (df, stat -f); nil means DockerMounts()
-	Net            *Net                    // the network namespace (ip, ifconfig); nil means lo alone
-	Rlimits        []Rlimit                // resource limits beyond a container's defaults (HostConfig.Ulimits)
-	TermSize       func() (rows, cols int) // the terminal's window size (stty size); nil means 0 0
-	StepBudget     int                     // commands and loop iterations allowed; 0 = unlimited
+	GroupAdd       []int              // supplementary groups beyond the user's own (HostConfig.GroupAdd)
+	Programs       map[string]Program // extra commands, by name or base name
+	Clock          Clock              // nil means time.Now
+	PID1           bool               // untrapped TERM, INT... are ignored, as for PID 1
+	// Init runs argv under docker-init (tini, HostConfig.Init): the
+	// namespace's PID 1 is /sbin/docker-init -- argv, argv its child in a
+	// process group of its own; the init passes the signals it gets on to
+	// the child and exits with the child's status (128+signal when a
+	// signal ended it).
+	Init       bool
+	TTY        bool                    // Stdin, Stdout and Stderr are a terminal (a TTY container or exec)
+	PIDs       *PIDs                   // the PID namespace to join (a container's); nil means one of its own
+	Mounts     []Mount                 // the mount table (df, stat -f); nil means DockerMounts()
+	Net        *Net                    // the network namespace (ip, ifconfig); nil means lo alone
+	Rlimits    []Rlimit                // resource limits beyond a container's defaults (HostConfig.Ulimits)
+	TermSize   func() (rows, cols int) // the terminal's window size (stty size); nil means 0 0
+	StepBudget int                     // commands and loop iterations allowed; 0 = unlimited
 }
 
 // ErrStepBudget is reported by Process.Err when the step budget ran out;
@@ -111,7 +128,9 @@ type Process struct {
 	steps   atomic.Int64
 	mainSet atomic.Bool
 	ns      *PIDs
-	main    *task // the process's first task: argv
+	main    *task     // the process's first task: argv
+	init    *task     // docker-init, PID 1 over main (Config.Init), or nil
+	fds     [3]string // what its standard streams are (/proc/<pid>/fd)
 
 	stdin *pump
 	// the process's own streams, to tell them from redirections
@@ -167,15 +186,60 @@ func Start(ctx context.Context, argv []string, cfg Config) *Process {
 	if p.ns == nil {
 		p.ns = NewPIDs()
 	}
-	pty := -1
-	if cfg.TTY {
-		pty = p.ns.openPty()
-	}
-	p.main = p.ns.add(&task{uid: cfg.UID, gid: cfg.GID, tty: pty, start: cfg.Clock(), comm: commOf(argv), args: argv, signal: p.Signal}, nil)
-	var in io.Reader = strings.NewReader("")
+	var in io.Reader = nullDevice{}
 	if cfg.Stdin != nil {
 		p.stdin = &pump{src: cfg.Stdin, done: p.done}
 		in = &ctxReader{p: p, pump: p.stdin}
+	}
+	ptyN := -1
+	if cfg.TTY {
+		ptyN = p.ns.openPty(&pty{in: in, out: cfg.Stdout, size: cfg.TermSize})
+		tty := "/dev/pts/" + strconv.Itoa(ptyN)
+		p.fds = [3]string{tty, tty, tty}
+	} else {
+		p.fds = [3]string{"/dev/null", newPipeInode(), ""}
+		if cfg.Stdin != nil {
+			p.fds[0] = newPipeInode()
+		}
+		p.fds[2] = p.fds[1]
+		if errw != out {
+			p.fds[2] = newPipeInode()
+		}
+		p.ns.addPipe(p.fds[1], out)
+		p.ns.addPipe(p.fds[2], errw)
+	}
+	groups := []int{cfg.GID}
+	if user, ok := lookupName(cfg.FS, "/etc/passwd", cfg.UID); ok {
+		groups = userGroups(cfg.FS, user, cfg.GID)
+	}
+	for _, g := range cfg.GroupAdd {
+		if !slices.Contains(groups, g) {
+			groups = append(groups, g)
+		}
+	}
+	cfg.FS.SetSynthetic("/proc", p.ns)
+	// the kernel checks what a process does to files against its user:
+	// the view of the filesystem as that user
+	p.cfg.FS = cfg.FS.As(memfs.Cred{UID: cfg.UID, GIDs: groups})
+	main := &task{uid: cfg.UID, gid: cfg.GID, groups: groups, tty: ptyN, start: cfg.Clock(), comm: commOf(argv), args: argv,
+		signal: p.Signal, env: cfg.Env, dir: cfg.Dir, fds: p.fds}
+	if cfg.Init {
+		// docker-init forwards what it gets; SIGKILL and SIGSTOP sent to
+		// a namespace's init from inside it are dropped by the kernel
+		initArgs := append([]string{"/sbin/docker-init", "--"}, argv...)
+		p.init = p.ns.add(&task{uid: cfg.UID, gid: cfg.GID, groups: groups, tty: ptyN, start: main.start, comm: "docker-init",
+			args: initArgs, exe: "/sbin/docker-init", env: cfg.Env, dir: cfg.Dir, fds: p.fds,
+			signal: func(sig syscall.Signal) {
+				if sig != syscall.SIGKILL && sig != syscall.SIGSTOP {
+					p.Signal(sig)
+				}
+			}}, nil)
+	}
+	p.main = p.ns.add(main, p.init)
+	if p.init != nil {
+		p.main.mu.Lock()
+		p.main.pgid = p.main.pid // tini makes the child a process group leader
+		p.main.mu.Unlock()
 	}
 	p.ttyIn, p.ttyOut, p.ttyErr = in, cfg.Stdout, cfg.Stderr
 	sh := newShell(p, cfg.Env, cfg.Dir)
@@ -192,8 +256,14 @@ func Start(ctx context.Context, argv []string, cfg Config) *Process {
 		cancel()
 		p.wg.Wait()
 		p.main.exit()
-		if pty >= 0 {
-			p.ns.closePty(pty)
+		if p.init != nil {
+			p.init.exit()
+		}
+		if ptyN >= 0 {
+			p.ns.closePty(ptyN)
+		} else {
+			p.ns.removePipe(p.fds[1])
+			p.ns.removePipe(p.fds[2])
 		}
 		close(p.done)
 	}()
@@ -226,6 +296,11 @@ func (p *Process) Err() error {
 // isTerminal reports whether fd, given a program's streams, is the
 // process's terminal.
 func (p *Process) isTerminal(fd int, in io.Reader, out, errw io.Writer) bool {
+	if fd >= 0 && fd <= 2 {
+		if _, ok := [3]any{in, out, errw}[fd].(*terminalFile); ok {
+			return true // opened by name: /dev/pts/N, /proc/1/fd/0
+		}
+	}
 	if !p.cfg.TTY {
 		return false
 	}

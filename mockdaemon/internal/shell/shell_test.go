@@ -61,7 +61,7 @@ func run(t testing.TB, f *memfs.FS, argv []string, stdin string, mod func(*Confi
 	cfg := Config{
 		FS: f, Env: []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root"},
 		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
-		Clock: func() time.Time { return testClock }, Hostname: "fallback",
+		Clock: func() time.Time { return testClock }, Hostname: "c0ffee",
 	}
 	if mod != nil {
 		mod(&cfg)
