@@ -272,12 +272,12 @@ func (d *Daemon) imageSave(w http.ResponseWriter, r *http.Request, names []strin
 	tw := tar.NewWriter(w)
 	mt := time.Unix(0, 0)
 	putTar := func(name string, data memfs.Tar) {
-		_ = tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: name, Size: data.Len(), Mode: 0o644, ModTime: mt})
+		_ = tw.WriteHeader(saveHeader(tar.TypeReg, name, data.Len(), mt))
 		_, _ = data.WriteTo(tw)
 	}
 	put := func(name string, data []byte) { putTar(name, memfs.TarOf(data)) }
-	_ = tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: "blobs/", Mode: 0o755, ModTime: mt})
-	_ = tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: "blobs/sha256/", Mode: 0o755, ModTime: mt})
+	_ = tw.WriteHeader(saveHeader(tar.TypeDir, "blobs/", 0, mt))
+	_ = tw.WriteHeader(saveHeader(tar.TypeDir, "blobs/sha256/", 0, mt))
 	written := map[string]bool{}
 	blob := func(dg string, data memfs.Tar) string {
 		p := "blobs/sha256/" + strings.TrimPrefix(dg, "sha256:")
@@ -341,6 +341,18 @@ type savedImage struct {
 // by its v1 id (VERSION, json, layer.tar; a layer already written is a
 // link to it), the config as <id>.json, manifest.json and repositories,
 // in the order of the directory dockerd tars.
+// saveHeader is the header of a save's directory, file or link as
+// dockerd writes them (its exporter archives a directory it made as
+// root): archive/tar's FileInfoHeader mode with the type bits, owned by
+// root:root.
+func saveHeader(typ byte, name string, size int64, mt time.Time) *tar.Header {
+	mode := map[byte]int64{tar.TypeDir: 0o40755, tar.TypeSymlink: 0o120777}[typ]
+	if mode == 0 {
+		mode = 0o100644
+	}
+	return &tar.Header{Typeflag: typ, Name: name, Size: size, Mode: mode, ModTime: mt, Uname: "root", Gname: "root"}
+}
+
 func writeLegacySave(w io.Writer, list []*savedImage) {
 	type file struct {
 		name string
@@ -423,13 +435,9 @@ func writeLegacySave(w io.Writer, list []*savedImage) {
 	})
 	tw := tar.NewWriter(w)
 	for _, f := range files {
-		hdr := &tar.Header{Typeflag: f.typ, Name: f.name, Mode: 0o644, ModTime: f.mt, Linkname: f.link}
-		switch f.typ {
-		case tar.TypeDir:
-			hdr.Mode = 0o755
-		case tar.TypeSymlink:
-			hdr.Mode = 0o777
-		default:
+		hdr := saveHeader(f.typ, f.name, 0, f.mt)
+		hdr.Linkname = f.link
+		if f.typ == tar.TypeReg {
 			hdr.Size = f.data.Len()
 		}
 		_ = tw.WriteHeader(hdr)

@@ -218,10 +218,11 @@ func tarEntries(body []byte, n *normaliser) ([]any, error) {
 			return nil, err
 		}
 		e := map[string]any{
-			"name": n.str(h.Name),
-			"type": typeName(h.Typeflag),
-			"mode": fmt.Sprintf("%04o", h.Mode&0o7777),
-			"size": json.Number(fmt.Sprint(h.Size)),
+			"name":  n.str(h.Name),
+			"type":  typeName(h.Typeflag),
+			"mode":  fmt.Sprintf("%06o", h.Mode), // with the c_IS* type bits, as archive/tar writes them
+			"owner": h.Uname + ":" + h.Gname,
+			"size":  json.Number(fmt.Sprint(h.Size)),
 		}
 		if h.Linkname != "" {
 			e["link"] = n.str(h.Linkname)

@@ -131,9 +131,10 @@ func TestDecodeTarAndPathStat(t *testing.T) {
 	d := decode(Answer{Status: 200, Header: hdr, Body: body, End: "eof"}, n)
 	assert.Equal(t, kindTar, d["kind"])
 	assert.Equal(t, []any{
-		map[string]any{"name": "a", "type": "dir", "mode": "0755", "size": json.Number("0")},
-		map[string]any{"name": "a/hard", "type": "hardlink", "mode": "0644", "size": json.Number("0"), "link": "b.txt"},
-		map[string]any{"name": "b.txt", "type": "file", "mode": "0644", "size": json.Number("4"), "content": "bee\n"},
+		// the whole mode as written (a daemon's has the c_IS* type bits) and the owners' names
+		map[string]any{"name": "a", "type": "dir", "mode": "000755", "owner": ":", "size": json.Number("0")},
+		map[string]any{"name": "a/hard", "type": "hardlink", "mode": "000644", "owner": ":", "size": json.Number("0"), "link": "b.txt"},
+		map[string]any{"name": "b.txt", "type": "file", "mode": "000644", "owner": ":", "size": json.Number("4"), "content": "bee\n"},
 	}, d["tar"])
 	assert.Equal(t, map[string]any{"name": "x", "size": json.Number("3")}, d["header"].(map[string]any)["X-Docker-Container-Path-Stat"])
 }

@@ -8,8 +8,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os/user"
 	"path"
+	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -123,9 +126,11 @@ func writeEntries(w io.Writer, ents []entry) error {
 		n := &e.n
 		hdr := &tar.Header{
 			Name:    e.name,
-			Mode:    tarMode(n.mode),
+			Mode:    tarHeaderMode(n.mode),
 			Uid:     n.uid,
 			Gid:     n.gid,
+			Uname:   hostUserName(n.uid),
+			Gname:   hostGroupName(n.gid),
 			ModTime: n.mtime,
 		}
 		switch {
@@ -181,6 +186,69 @@ func tarMode(m fs.FileMode) int64 {
 		v |= 0o1000
 	}
 	return v
+}
+
+// tarHeaderMode is a header's mode as archive/tar's FileInfoHeader writes
+// it, and so dockerd's archives: the permission and special bits with
+// the file type's c_IS* bits (0100644 for a regular file, 040755 for a
+// directory). Readers take the permission bits alone (fileMode).
+func tarHeaderMode(m fs.FileMode) int64 {
+	v := tarMode(m)
+	switch {
+	case m.IsDir():
+		v |= 0o40000
+	case m&fs.ModeSymlink != 0:
+		v |= 0o120000
+	case m&fs.ModeNamedPipe != 0:
+		v |= 0o10000
+	case m&fs.ModeSocket != 0:
+		v |= 0o140000
+	case m&fs.ModeCharDevice != 0:
+		v |= 0o20000
+	case m&fs.ModeDevice != 0:
+		v |= 0o60000
+	default:
+		v |= 0o100000
+	}
+	return v
+}
+
+// hostUserName and hostGroupName name an owner as archive/tar's
+// FileInfoHeader names it in dockerd's archives: from the user database
+// of the machine the daemon runs on ("root" for 0; "" for an id it does
+// not have), looked up once per id.
+func hostUserName(uid int) string {
+	return ownerName(&userNames, uid, func(id string) (string, error) {
+		u, err := user.LookupId(id)
+		if err != nil {
+			return "", err
+		}
+		return u.Username, nil
+	})
+}
+
+func hostGroupName(gid int) string {
+	return ownerName(&groupNames, gid, func(id string) (string, error) {
+		g, err := user.LookupGroupId(id)
+		if err != nil {
+			return "", err
+		}
+		return g.Name, nil
+	})
+}
+
+var userNames, groupNames sync.Map // int -> string
+
+func ownerName(cache *sync.Map, id int, lookup func(string) (string, error)) string {
+	if v, ok := cache.Load(id); ok {
+		return v.(string)
+	}
+	name, err := lookup(strconv.Itoa(id))
+	if err != nil {
+		name = ""
+	}
+	cache.Store(id, name)
+	return name
 }
 
 func fileMode(v int64) fs.FileMode {
