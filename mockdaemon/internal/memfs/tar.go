@@ -126,7 +126,7 @@ func writeEntries(w io.Writer, ents []entry) error {
 		n := &e.n
 		hdr := &tar.Header{
 			Name:    e.name,
-			Mode:    tarHeaderMode(n.mode),
+			Mode:    int64(UnixMode(n.mode)),
 			Uid:     n.uid,
 			Gid:     n.gid,
 			Uname:   hostUserName(n.uid),
@@ -188,12 +188,13 @@ func tarMode(m fs.FileMode) int64 {
 	return v
 }
 
-// tarHeaderMode is a header's mode as archive/tar's FileInfoHeader writes
-// it, and so dockerd's archives: the permission and special bits with
-// the file type's c_IS* bits (0100644 for a regular file, 040755 for a
-// directory). Readers take the permission bits alone (fileMode).
-func tarHeaderMode(m fs.FileMode) int64 {
-	v := tarMode(m)
+// UnixMode is m as a Unix st_mode: the permission and special bits
+// with the file type's S_IF* bits (0100644 for a regular file, 040755 for
+// a directory). stat prints it; archive/tar's FileInfoHeader writes it as
+// a header's mode, and so do dockerd's archives (readers take the
+// permission bits alone: fileMode).
+func UnixMode(m fs.FileMode) uint32 {
+	v := uint32(tarMode(m))
 	switch {
 	case m.IsDir():
 		v |= 0o40000

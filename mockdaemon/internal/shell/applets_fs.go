@@ -112,35 +112,7 @@ func (st fileStat) fileType() string {
 }
 
 // rawMode is the st_mode of the file, type bits included.
-func (st fileStat) rawMode() uint32 {
-	m := uint32(st.mode.Perm())
-	if st.mode&fs.ModeSetuid != 0 {
-		m |= 0o4000
-	}
-	if st.mode&fs.ModeSetgid != 0 {
-		m |= 0o2000
-	}
-	if st.mode&fs.ModeSticky != 0 {
-		m |= 0o1000
-	}
-	switch t := st.mode; {
-	case t.IsDir():
-		m |= 0o040000
-	case t&fs.ModeSymlink != 0:
-		m |= 0o120000
-	case t&fs.ModeCharDevice != 0:
-		m |= 0o020000
-	case t&fs.ModeDevice != 0:
-		m |= 0o060000
-	case t&fs.ModeNamedPipe != 0:
-		m |= 0o010000
-	case t&fs.ModeSocket != 0:
-		m |= 0o140000
-	default:
-		m |= 0o100000
-	}
-	return m
-}
+func (st fileStat) rawMode() uint32 { return memfs.UnixMode(st.mode) }
 
 // statTime is a time as stat prints it.
 func statTime(t time.Time) string {
