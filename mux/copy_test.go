@@ -257,5 +257,8 @@ func TestCopySteadyStateAllocs(t *testing.T) {
 		})
 	}
 	a, b := measure(one), measure(many)
-	assert.LessOrEqual(t, b, a, "allocations grow with frames: %.0f for 20 frames, %.0f for 200000", a, b)
+	// allocations that grew with the frames would be thousands here; a
+	// stray one (the race detector's or the runtime's, as CI saw under
+	// -race: 0 and 1) is not growth
+	assert.LessOrEqual(t, b, a+2, "allocations grow with frames: %.0f for 20 frames, %.0f for 200000", a, b)
 }
