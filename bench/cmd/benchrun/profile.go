@@ -96,7 +96,7 @@ func profiles(dir string) error {
 		}
 		for focus, into := range map[string]*float64{
 			`^encoding/json\.|/endpoints\.unmarshal\[`: &p.JSON, `recordScanner`: &p.Scanner, `^runtime\.gcBgMarkWorker|^runtime\.bgsweep|^runtime\.gcAssist`: &p.GC,
-			`^syscall\.|^internal/runtime/syscall`: &p.Syscalls,
+			`(^|/)syscall\.`: &p.Syscalls, // the syscall package and the runtime's own
 		} {
 			v, err := share(test, cpu, focus)
 			if err != nil {
