@@ -3,12 +3,14 @@ package differential
 import (
 	"archive/tar"
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -206,9 +208,21 @@ func textOf(b []byte) string {
 
 // tarEntries lists a tar body's members, sorted by name; small text files
 // carry their content.
+//
+// The ids in the members are numbered in an order that does not hang on
+// their values: a save's members sort by the ids in their names (a layer's
+// v1 id, the config's id), so in the tar's own order the same image's ids
+// would come in a different order on each daemon. The index of a save
+// (manifest.json, index.json) goes first, then the members by their names
+// with the ids masked.
 func tarEntries(body []byte, n *normaliser) ([]any, error) {
+	type member struct {
+		h       *tar.Header
+		content []byte
+		text    bool
+	}
 	tr := tar.NewReader(bytes.NewReader(body))
-	var out []any
+	var members []member
 	for {
 		h, err := tr.Next()
 		if errors.Is(err, io.EOF) {
@@ -217,6 +231,33 @@ func tarEntries(body []byte, n *normaliser) ([]any, error) {
 		if err != nil {
 			return nil, err
 		}
+		m := member{h: h}
+		if h.Typeflag == tar.TypeReg && h.Size <= 4096 {
+			b, err := io.ReadAll(tr)
+			if err != nil {
+				return nil, err
+			}
+			m.content, m.text = b, utf8.Valid(b)
+		}
+		members = append(members, m)
+	}
+	rank := func(m member) int {
+		switch m.h.Name {
+		case "manifest.json", "index.json":
+			return 0
+		}
+		return 1
+	}
+	order := slices.Clone(members)
+	slices.SortStableFunc(order, func(a, b member) int {
+		if c := cmp.Compare(rank(a), rank(b)); c != 0 {
+			return c
+		}
+		return strings.Compare(longHex.ReplaceAllString(a.h.Name, "#"), longHex.ReplaceAllString(b.h.Name, "#"))
+	})
+	out := make([]any, 0, len(order))
+	for _, m := range order {
+		h := m.h
 		e := map[string]any{
 			"name":  n.str(h.Name),
 			"type":  typeName(h.Typeflag),
@@ -227,14 +268,8 @@ func tarEntries(body []byte, n *normaliser) ([]any, error) {
 		if h.Linkname != "" {
 			e["link"] = n.str(h.Linkname)
 		}
-		if h.Typeflag == tar.TypeReg && h.Size <= 4096 {
-			b, err := io.ReadAll(tr)
-			if err != nil {
-				return nil, err
-			}
-			if utf8.Valid(b) {
-				e["content"] = n.str(string(b))
-			}
+		if m.text {
+			e["content"] = n.str(string(m.content))
 		}
 		out = append(out, e)
 	}

@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/url"
 	"os/exec"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -83,4 +85,34 @@ func TestTarBody(t *testing.T) {
 		require.NoError(t, err)
 		check(bzip2.NewReader(bytes.NewReader(bz)))
 	}
+}
+
+// TestTarEntriesNumberIDsFromTheManifest holds that a save's ids get the
+// same placeholders whichever of them sorts first in the tar: the config
+// and layer of one image, with their ids' order swapped, decode alike.
+func TestTarEntriesNumberIDsFromTheManifest(t *testing.T) {
+	save := func(config, layer string) []byte {
+		var buf bytes.Buffer
+		tw := tar.NewWriter(&buf)
+		members := []struct{ name, content string }{
+			{config + ".json", `{"rootfs":{"diff_ids":["sha256:` + strings.Repeat("d", 64) + `"]}}`},
+			{layer + "/json", `{"id":"` + layer + `"}`},
+			{"manifest.json", `[{"Config":"` + config + `.json","Layers":["` + layer + `/layer.tar"]}]`},
+		}
+		slices.SortFunc(members, func(a, b struct{ name, content string }) int { return strings.Compare(a.name, b.name) })
+		for _, m := range members {
+			require.NoError(t, tw.WriteHeader(&tar.Header{Name: m.name, Mode: 0o644, Size: int64(len(m.content))}))
+			_, err := tw.Write([]byte(m.content))
+			require.NoError(t, err)
+		}
+		require.NoError(t, tw.Close())
+		return buf.Bytes()
+	}
+	low, high := "1a"+strings.Repeat("0", 62), "fa"+strings.Repeat("0", 62)
+	a, err := tarEntries(save(low, high), newNormaliser(nil, ""))
+	require.NoError(t, err)
+	b, err := tarEntries(save(high, low), newNormaliser(nil, ""))
+	require.NoError(t, err)
+	assert.Equal(t, a, b)
+	assert.Equal(t, "<id1>.json", a[0].(map[string]any)["name"], "the manifest's config is numbered first")
 }
