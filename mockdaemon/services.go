@@ -23,6 +23,49 @@ type service struct {
 	upd          *updater  // the update in progress (services_update.go)
 }
 
+// networks are the service's network attachments (its TaskTemplate's,
+// or the deprecated ones of its spec), their targets resolved to ids.
+func (s *service) networks() []networkAttachmentConfig {
+	if nets := s.spec.TaskTemplate.Networks; len(nets) > 0 {
+		return nets
+	}
+	return s.spec.Networks
+}
+
+// swarmNetworkUserLocked is a service attached to the swarm network n,
+// which swarmkit's control API will not let go while one is; nil when
+// none is.
+func (d *Daemon) swarmNetworkUserLocked(n *network) *service {
+	if d.swarm == nil || n.scope != "swarm" {
+		return nil
+	}
+	for _, svc := range sortedObjs(d.swarm.services) {
+		if slices.ContainsFunc(svc.networks(), func(a networkAttachmentConfig) bool { return a.Target == n.id }) {
+			return svc
+		}
+	}
+	return nil
+}
+
+// leftTaskLocked reports whether the container id is a swarm task's that
+// is no longer meant to run (its service removed, or it shut down): its
+// endpoints go with it and do not hold its networks.
+func (d *Daemon) leftTaskLocked(id string) bool {
+	c := d.containers[id]
+	if c == nil {
+		return false
+	}
+	tid := c.config.Labels["com.docker.swarm.task.id"]
+	if tid == "" {
+		return false
+	}
+	if d.swarm == nil {
+		return true
+	}
+	t := d.swarm.tasks[tid]
+	return t == nil || !t.live()
+}
+
 // isJob reports whether the service is a job: its tasks run to completion
 // (desired state "complete") instead of running for good.
 func (s *service) isJob() bool {

@@ -29,10 +29,19 @@ type updStatus struct {
 }
 
 type svcState struct {
+	Endpoint struct {
+		VirtualIPs []struct{ NetworkID, Addr string }
+	}
 	Version      struct{ Index uint64 }
 	Spec         json.RawMessage
 	PreviousSpec json.RawMessage
 	UpdateStatus *updStatus
+}
+
+// vip is the service's one virtual IP.
+func (s svcState) vip(t *testing.T) string {
+	require.Len(t, s.Endpoint.VirtualIPs, 1)
+	return s.Endpoint.VirtualIPs[0].Addr
 }
 
 func (c *client) service(name string) svcState {

@@ -193,6 +193,18 @@ func (d *Daemon) taskContainerLocked(s *swarmState, svc *service, t *task) (*con
 	for _, m := range cs.Mounts {
 		cb.HostConfig.Mounts = append(cb.HostConfig.Mounts, m.containerMount())
 	}
+	// the task joins the service's networks (and no other)
+	for _, a := range svc.networks() {
+		n := d.networks[a.Target]
+		if n == nil {
+			continue
+		}
+		if cb.NetworkingConfig == nil {
+			cb.HostConfig.NetworkMode = n.name
+			cb.NetworkingConfig = &networkingConfig{EndpointsConfig: map[string]*endpointConfig{}}
+		}
+		cb.NetworkingConfig.EndpointsConfig[n.name] = &endpointConfig{}
+	}
 	hc, err := checkCreate(cb, d.maxVersion)
 	if err != nil {
 		return nil, err
