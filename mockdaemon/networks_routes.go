@@ -251,8 +251,8 @@ func (d *Daemon) networkDelete(w http.ResponseWriter, r *http.Request) error {
 		case n.builtin:
 			return errForbidden(n.name + " is a pre-defined network and cannot be removed")
 		}
-		if svc := d.swarmNetworkUserLocked(n); svc != nil {
-			return errInvalid("rpc error: code = FailedPrecondition desc = network " + n.id + " is in use by service " + svc.id)
+		if user := d.swarmNetworkUserLocked(n); user != "" {
+			return errInvalid("rpc error: code = FailedPrecondition desc = network " + n.id + " is in use by " + user)
 		}
 		if d.activeEndpointsLocked(n) {
 			return errForbidden("error while removing network: network " + n.name + " id " + n.id + " has active endpoints")

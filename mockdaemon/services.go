@@ -32,19 +32,36 @@ func (s *service) networks() []networkAttachmentConfig {
 	return s.spec.Networks
 }
 
-// swarmNetworkUserLocked is a service attached to the swarm network n,
-// which swarmkit's control API will not let go while one is; nil when
-// none is.
-func (d *Daemon) swarmNetworkUserLocked(n *network) *service {
-	if d.swarm == nil || n.scope != "swarm" {
-		return nil
+// swarmNetworkUserLocked names what holds the swarm network n for
+// swarmkit's control API, which will not remove it then: a service
+// attached to it ("service <id>"), or a container attached to it, which
+// swarmkit knows by the network attachment task it made for it ("task
+// <id>"); "" when nothing does.
+func (d *Daemon) swarmNetworkUserLocked(n *network) string {
+	s := d.swarm
+	if s == nil || n.scope != "swarm" {
+		return ""
 	}
-	for _, svc := range sortedObjs(d.swarm.services) {
+	for _, svc := range sortedObjs(s.services) {
 		if slices.ContainsFunc(svc.networks(), func(a networkAttachmentConfig) bool { return a.Target == n.id }) {
-			return svc
+			return "service " + svc.id
 		}
 	}
-	return nil
+	for _, id := range sortedKeys(n.containers) {
+		c := d.containers[id]
+		if c == nil || c.config.Labels["com.docker.swarm.task.id"] != "" {
+			continue
+		}
+		key := id + "/" + n.id
+		if s.attachments == nil {
+			s.attachments = map[string]string{}
+		}
+		if s.attachments[key] == "" {
+			s.attachments[key] = d.swarmID()
+		}
+		return "task " + s.attachments[key]
+	}
+	return ""
 }
 
 // leftTaskLocked reports whether the container id is a swarm task's that
