@@ -72,6 +72,17 @@ func (s *swarmState) slotsLocked(svc *service) [][]*task {
 	return out
 }
 
+// slotLocked is the tasks of svc's slot n meant to run.
+func (s *swarmState) slotLocked(svc *service, n int) []*task {
+	var out []*task
+	for _, t := range sortedObjs(s.tasks) {
+		if t.svc == svc && t.slot == n && (t.desired == "running" || t.desired == "ready") {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // dirty reports whether a slot needs the updater: more than one task in
 // it, or a task whose spec is not the service's.
 func dirty(slot []*task) bool {
@@ -336,6 +347,12 @@ func (u *updater) updateSlot(slot []*task) {
 	ok := u.d.locked(func() error {
 		if !u.currentLocked() {
 			return errUpdateOver
+		}
+		// the slot as it is now: a restart may have put a task in it
+		// since the update began
+		slot = u.s.slotLocked(u.svc, slot[0].slot)
+		if len(slot) == 0 {
+			return errUpdateOver // scaled away
 		}
 		for _, t := range slot {
 			if t.live() && t.upToDate() && (fresh == nil || t.desired == "running") {

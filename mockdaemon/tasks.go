@@ -2,6 +2,7 @@ package mockdaemon
 
 import (
 	"fmt"
+	"slices"
 	iofs "io/fs"
 	"maps"
 	"path"
@@ -159,9 +160,13 @@ func (d *Daemon) taskEndedLocked(s *swarmState, t *task) {
 			if d.swarm != s || s.services[svc.id] != svc {
 				return nil
 			}
-			if repl != nil {
+			switch {
+			case repl != nil && repl.desired == "ready" && slices.ContainsFunc(s.slotLocked(svc, repl.slot), func(o *task) bool { return o != repl && o.desired == "running" }):
+				// an update filled the slot meanwhile
+				d.shutdownTasksLocked([]*task{repl})
+			case repl != nil:
 				d.startTaskLocked(s, repl)
-			} else {
+			default:
 				d.reconcileLocked(s, svc)
 			}
 			return nil
