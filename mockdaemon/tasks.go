@@ -2,11 +2,11 @@ package mockdaemon
 
 import (
 	"fmt"
-	"slices"
 	iofs "io/fs"
 	"maps"
 	"path"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
