@@ -398,7 +398,9 @@ const autoRemoveDelay = 50 * time.Millisecond
 
 func (c *container) shouldRestart(code int) bool {
 	switch c.host.RestartPolicy.Name {
-	case "always", "unless-stopped":
+	case "always":
+		return true // a stop or a kill of the stop signal cancels it (c.stopping)
+	case "unless-stopped":
 		return !c.manualStop
 	case "on-failure":
 		return code != 0 && (c.host.RestartPolicy.MaximumRetryCount == 0 || c.restartCount < c.host.RestartPolicy.MaximumRetryCount)
@@ -663,15 +665,15 @@ func (d *Daemon) containerKill(w http.ResponseWriter, r *http.Request) error {
 				"cannot kill container: "+r.PathValue("id")+": container "+c.id+" is not running"))
 		}
 		p, exited = c.proc, c.exited
-		if sig == 9 || sig == 15 || sig == 2 {
-			c.manualStop = true
-			c.stopping = sig == 9
-		}
+		// dockerd's killWithSignal: a SIGKILL, or the container's stop
+		// signal (any signal when it has none configured), cancels its
+		// restart policy for this exit (ExitOnNext) and resumes it if
+		// paused, so that the signal is acted on; any kill marks it
+		// manually stopped (an unless-stopped container stays down).
+		c.manualStop = true
 		d.emitContainerLocked(c, "kill", "signal", strconv.Itoa(sig))
-		// dockerd resumes a paused container after a SIGKILL, or after
-		// its stop signal (any signal when it has none configured), so
-		// that the signal is acted on.
 		if stop, err := parseSignal(c.config.StopSignal, 0); sig == 9 || c.config.StopSignal == "" || err == nil && stop == sig {
+			c.stopping = true
 			d.resumeForSignalLocked(c)
 		}
 		return nil
