@@ -54,21 +54,24 @@ type container struct {
 
 	logs *logBuf
 
-	proc        proc
-	stdin       *stdinPipe    // the run's stdin without a TTY (OpenStdin)
-	term        *terminal     // the run's terminal with a TTY
-	termSize    termSize      // its window size (resize)
-	exited      chan struct{} // closed when the current run ends; replaced by start
-	health      *healthState  // State.Health; nil without a healthcheck
-	removed     chan struct{} // closed when removed
-	stopping    bool          // stop or kill asked for: no restart policy
-	removing    bool
-	execIDs     []string
-	pauseGate   *gate
-	hasRun      bool
-	manualStop  bool
-	pid         int
-	autoRemoved bool
+	proc       proc
+	stdin      *stdinPipe    // the run's stdin without a TTY (OpenStdin)
+	term       *terminal     // the run's terminal with a TTY
+	termSize   termSize      // its window size (resize)
+	exited     chan struct{} // closed when the current run ends; replaced by start
+	health     *healthState  // State.Health; nil without a healthcheck
+	removed    chan struct{} // closed when removed
+	stopping   bool          // stop or kill asked for: no restart policy
+	removing   bool
+	execIDs    []string
+	pauseGate  *gate
+	hasRun     bool
+	manualStop bool
+	// restartingByRequest: a restart request is stopping c to start it
+	// again; its exit does not auto-remove it
+	restartingByRequest bool
+	pid                 int
+	autoRemoved         bool
 }
 
 // containerFiles are the paths of the files dockerd makes for a container
