@@ -200,3 +200,18 @@ func inspectName(t *testing.T, c *client, id string) string {
 	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/containers/"+id+"/json", nil).body, &s))
 	return strings.TrimPrefix(s.Name, "/")
 }
+
+// TestHostsFileOnHostNetwork: a container on the host's network gets a
+// copy of the host's /etc/hosts, as libnetwork's default sandbox does,
+// unless it has ExtraHosts: then the file is built as for any container.
+func TestHostsFileOnHostNetwork(t *testing.T) {
+	const hostHosts = "127.0.0.1 localhost\n127.0.0.1 myhost\n10.0.0.5 db.corp\n"
+	_, c := newClient(t, mockdaemon.Config{HostHosts: hostHosts})
+	cat := []string{"cat", "/etc/hosts"}
+	assert.Equal(t, hostHosts, runOutput(t, c, map[string]any{"Image": "busybox", "Cmd": cat, "HostConfig": map[string]any{"NetworkMode": "host"}}))
+	withExtra := runOutput(t, c, map[string]any{"Image": "busybox", "Cmd": cat,
+		"HostConfig": map[string]any{"NetworkMode": "host", "ExtraHosts": []string{"x.example:1.2.3.4"}}})
+	assert.Contains(t, withExtra, "1.2.3.4\tx.example\n")
+	assert.NotContains(t, withExtra, "db.corp")
+	assert.NotContains(t, runOutput(t, c, map[string]any{"Image": "busybox", "Cmd": cat}), "db.corp", "a bridge container's own file")
+}
