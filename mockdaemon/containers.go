@@ -41,7 +41,9 @@ type container struct {
 	ports  map[string][]portBinding
 	// anonymous: created without a name before API 1.44, so its endpoints
 	// are anonymous (dockerd 20.10's IsAnonymousEndpoint): the embedded
-	// DNS knows it by its aliases only (dns.go)
+	// DNS knows it by its aliases only (dns.go); a rename ends it, for
+	// the endpoints made after (dockerd's rename clears the flag, the
+	// endpoints of a running container stay as they are)
 	anonymous bool
 
 	// What the first start makes (dockerd's container files), and the

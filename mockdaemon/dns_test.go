@@ -215,3 +215,26 @@ func TestHostsFileOnHostNetwork(t *testing.T) {
 	assert.NotContains(t, withExtra, "db.corp")
 	assert.NotContains(t, runOutput(t, c, map[string]any{"Image": "busybox", "Cmd": cat}), "db.corp", "a bridge container's own file")
 }
+
+// TestRenameNamesAnonymousContainer: an anonymous container (created
+// without a name before API 1.44) is no DNS record by its name; renamed,
+// it becomes one once its endpoints are made again (a stop and a start),
+// as dockerd's rename clears IsAnonymousEndpoint for the next endpoints.
+func TestRenameNamesAnonymousContainer(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	require.Equal(t, 201, c.do("POST", "/v1.41/networks/create", map[string]any{"Name": "u"}).status)
+	onU := map[string]any{"NetworkMode": "u"}
+	r := c.do("POST", "/v1.41/containers/create", map[string]any{"Image": "busybox", "Cmd": []string{"top"}, "HostConfig": onU})
+	require.Equal(t, 201, r.status, "%s", r.body)
+	var out struct{ Id string }
+	require.NoError(t, json.Unmarshal(r.body, &out))
+	startOK(t, c, out.Id)
+	cli := c.create("cli", map[string]any{"Image": "busybox", "Cmd": []string{"sleep", "300"}, "HostConfig": onU})
+	startOK(t, c, cli)
+
+	require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+out.Id+"/rename?name=renamed", nil).status)
+	assert.Contains(t, execOutput(t, c, cli, "ping -c1 renamed"), "bad address 'renamed'", "the running container's endpoint stays anonymous")
+	require.Equal(t, 204, c.do("POST", "/v1.41/containers/renamed/stop?t=1", nil).status)
+	startOK(t, c, out.Id)
+	assert.Contains(t, execOutput(t, c, cli, "ping -c1 renamed"), "1 packets received")
+}
