@@ -2,6 +2,7 @@ package mockdaemon
 
 import (
 	"fmt"
+	"net"
 	"regexp"
 	"slices"
 	"sort"
@@ -51,8 +52,9 @@ type container struct {
 	files     containerFiles
 	etc       *memfs.FS // the daemon's hostname, hosts and resolv.conf of c
 	sandboxID string
-	netns     *shell.Net // the interfaces its processes see (ip, ifconfig); see rootfs.go
-	nics      nicNames   // the ethN of each endpoint in the current sandbox; see rootfs.go
+	netns     *shell.Net     // the interfaces its processes see (ip, ifconfig); see rootfs.go
+	proxies   []net.Listener // its published ports served on the machine (portproxy.go)
+	nics      nicNames       // the ethN of each endpoint in the current sandbox; see rootfs.go
 
 	logs *logBuf
 

@@ -194,6 +194,7 @@ func (d *Daemon) joinSandboxLocked(c *container) {
 		c.host.Runtime = defaultRuntime
 	}
 	d.allocatePortsLocked(c)
+	d.publishLocked(c) // portproxy.go
 	d.writeDaemonFilesLocked(c)
 }
 
@@ -201,6 +202,7 @@ func (d *Daemon) joinSandboxLocked(c *container) {
 // ends: the published ports (releaseNetworksLocked removes the
 // endpoints). The sandbox id stays, as on dockerd; d.mu held.
 func (d *Daemon) leaveSandboxLocked(c *container) {
+	d.unpublishLocked(c)
 	c.ports = nil
 }
 

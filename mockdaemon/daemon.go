@@ -69,6 +69,13 @@ type Config struct {
 	// machine's. Empty is a host whose file holds the records dockerd
 	// writes for a container (localhost and the IPv6 names).
 	HostHosts string
+	// PublishPorts serves the published TCP ports of running containers
+	// on the machine, as docker-proxy does: a connection to a host port
+	// reaches the process listening on the container's port (busybox nc
+	// -l in the container). A host port the machine cannot give is left
+	// unserved, where dockerd would fail the start. cmd/mockdockerd sets
+	// it unless -publish=false.
+	PublishPorts bool
 }
 
 // Daemon is a mock Docker Engine. Use New to make one.
