@@ -51,7 +51,9 @@ func TestPublishedPortReachesContainer(t *testing.T) {
 	assert.Equal(t, "it works\n", got)
 
 	r := c.do("GET", "/v1.41/containers/srv/json", nil)
-	var in struct{ NetworkSettings struct{ IPAddress, Gateway string } }
+	var in struct {
+		NetworkSettings struct{ IPAddress, Gateway string }
+	}
 	require.NoError(t, json.Unmarshal(r.body, &in))
 	cli := c.create("cli", map[string]any{"Image": "busybox", "Cmd": []string{"sleep", "300"}})
 	startOK(t, c, cli)
