@@ -89,6 +89,10 @@ func apNc(ctx context.Context, p *Proc) int {
 		return p.showUsage()
 	}
 	netns := p.sh.p.cfg.Net
+	var in *ncInput
+	if prog == nil {
+		in = startNcInput(ctx, p)
+	}
 	opCtx := ctx
 	if wait > 0 {
 		var cancel context.CancelFunc
@@ -148,7 +152,7 @@ func apNc(ctx context.Context, p *Proc) int {
 	if prog != nil {
 		return ncExec(ctx, p, prog, conn)
 	}
-	return ncCopy(ctx, p, conn, time.Duration(delay)*time.Second)
+	return ncCopy(ctx, p, in, conn, time.Duration(delay)*time.Second)
 }
 
 // ncExec runs prog with conn as its stdin and stdout (-e).
@@ -172,34 +176,99 @@ func ncWaitEnd(ctx context.Context, p *Proc) int {
 	return 1
 }
 
+// ncInput reads nc's stdin ahead, one chunk at a time, from before the
+// connection is made: as a pipe holds what was written to it before nc
+// polls, the chunk is ready when the connection comes.
+type ncInput struct {
+	chunks chan []byte   // closed at the stdin's end
+	busy   chan struct{} // holds a token while a chunk is on its way to the connection
+}
+
+func startNcInput(ctx context.Context, p *Proc) *ncInput {
+	in := &ncInput{chunks: make(chan []byte), busy: make(chan struct{}, 1)}
+	go func() {
+		defer close(in.chunks)
+		for {
+			buf := make([]byte, 4096)
+			n, err := p.Stdin.Read(buf)
+			if n > 0 {
+				select {
+				case in.chunks <- buf[:n]:
+				case <-ctx.Done():
+					return
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return in
+}
+
+// ncFlushWait bounds how long nc, its peer's half ended, waits for input
+// on its way to the connection or about to be (what its stdin's pipe
+// would hold already).
+const ncFlushWait = 100 * time.Millisecond
+
 // ncCopy is nc's loop: stdin to conn (then its sending half shut down),
-// conn to stdout until the peer's half ends, which ends nc.
-func ncCopy(ctx context.Context, p *Proc, conn Conn, delay time.Duration) int {
+// conn to stdout until the peer's half ends, which ends nc. As nc's poll
+// loop serves its stdin before the connection, input ready when the
+// peer's half ends still goes out first.
+func ncCopy(ctx context.Context, p *Proc, in *ncInput, conn Conn, delay time.Duration) int {
 	netDone := make(chan struct{})
 	go func() {
 		defer close(netDone)
 		_, _ = io.Copy(p.Stdout, conn)
 	}()
+	send := func(b []byte, ok bool) bool {
+		if !ok {
+			_ = conn.CloseWrite()
+			return false
+		}
+		if _, err := conn.Write(b); err != nil {
+			return false
+		}
+		return delay <= 0 || p.Sleep(ctx, delay) == nil
+	}
 	go func() {
-		buf := make([]byte, 4096)
 		for {
-			n, err := p.Stdin.Read(buf)
-			if n > 0 {
-				if _, werr := conn.Write(buf[:n]); werr != nil {
-					return
-				}
-				if delay > 0 && p.Sleep(ctx, delay) != nil {
-					return
-				}
+			// only the token's holder takes a chunk
+			select {
+			case in.busy <- struct{}{}:
+			case <-netDone:
+				return
 			}
-			if err != nil {
-				_ = conn.CloseWrite()
+			select {
+			case b, ok := <-in.chunks:
+				more := send(b, ok)
+				<-in.busy
+				if !more {
+					return
+				}
+			case <-netDone:
+				<-in.busy
 				return
 			}
 		}
 	}()
 	select {
 	case <-netDone:
+		// a chunk on its way goes out (unless the peer reads no more:
+		// the kernel would have buffered it), then one ready
+		t := time.NewTimer(ncFlushWait)
+		defer t.Stop()
+		select {
+		case in.busy <- struct{}{}:
+			select {
+			case b, ok := <-in.chunks:
+				send(b, ok)
+			case <-t.C:
+			case <-ctx.Done():
+			}
+		case <-t.C:
+		case <-ctx.Done():
+		}
 		return 0
 	case <-ctx.Done():
 		conn.Close()

@@ -22,7 +22,7 @@ func TestNcLoopback(t *testing.T) {
 	assert.Equal(t, "hello from server\n", r.out)
 	assert.Equal(t, 0, r.code, r.err)
 	assert.Equal(t, 0, waitCode(t, srv))
-	assert.Equal(t, "hello from client\n", srvOut.String())
+	assert.Equal(t, "hello from client\n", srvOut.String(), "client stderr: %q", r.err)
 }
 
 // TestNcErrors: nc's messages and statuses as the busybox image's nc
@@ -71,4 +71,13 @@ func TestNcExec(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "SHOUT\n", string(b))
 	assert.Equal(t, 0, waitCode(t, srv))
+}
+
+// TestNcServesInputBeforePeerEnd: a server whose input is ready sends it
+// before it sees the client's half end, as nc's poll loop serves stdin
+// first: a client with no input still reads it.
+func TestNcServesInputBeforePeerEnd(t *testing.T) {
+	r := run(t, busybox(t), sh("echo hi | nc -l -p 8080 & sleep 0.2; nc 127.0.0.1 8080 </dev/null; echo client $?; wait; echo server $?"), "",
+		func(c *Config) { c.Net = NewNet(Loopback()) })
+	assert.Equal(t, "hi\nclient 0\nserver 0\n", r.out, r.err)
 }
