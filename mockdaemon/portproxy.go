@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/dockwire/dockwire/mockdaemon/internal/shell"
 )
@@ -156,18 +157,34 @@ func (d *Daemon) proxyAccept(l net.Listener, host, port string) {
 	}
 }
 
+// proxyListenWait is how long a connection to a published port waits for
+// the container's process to listen: the emulated processes take a
+// moment to get there after the start (a real one is there at once).
+const proxyListenWait = time.Second
+
 // proxyConn joins conn to the container's port the host port publishes;
-// a port with no listener in the container gets conn closed, as
-// docker-proxy closes it.
+// a port with no listener in the container (after proxyListenWait) gets
+// conn closed, as docker-proxy closes it.
 func (d *Daemon) proxyConn(conn net.Conn, addr netip.Addr, port int) {
 	defer conn.Close()
-	target, tport := lockedValueOr(d, func() (*shell.Net, int) { return d.publishedLocked(addr, port) })
-	if target == nil {
-		return
-	}
-	inner, err := target.Connect(tport)
-	if err != nil {
-		return
+	var inner shell.Conn
+	for deadline := time.Now().Add(proxyListenWait); ; {
+		target, tport := lockedValueOr(d, func() (*shell.Net, int) { return d.publishedLocked(addr, port) })
+		if target == nil {
+			return
+		}
+		var err error
+		if inner, err = target.Connect(tport); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			return
+		}
+		select {
+		case <-time.After(10 * time.Millisecond):
+		case <-d.ctx.Done():
+			return
+		}
 	}
 	defer inner.Close()
 	stop := context.AfterFunc(d.ctx, func() {

@@ -65,3 +65,19 @@ func TestPublishedPortReachesContainer(t *testing.T) {
 	_, err := net.DialTimeout("tcp", "127.0.0.1:"+hostPort, time.Second)
 	assert.Error(t, err, "no longer served once the container stopped")
 }
+
+// TestPublishedPortWaitsForListener: a connection that comes before the
+// container's process listens is served once it does.
+func TestPublishedPortWaitsForListener(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{PublishPorts: true})
+	hostPort := strconv.Itoa(freePort(t))
+	srv := c.create("srv", map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "sleep 0.3; echo late | nc -l -p 80"},
+		"HostConfig": map[string]any{"PortBindings": map[string]any{"80/tcp": []map[string]string{{"HostPort": hostPort}}}}})
+	startOK(t, c, srv)
+	conn, err := net.Dial("tcp", "127.0.0.1:"+hostPort)
+	require.NoError(t, err)
+	defer conn.Close()
+	b, err := io.ReadAll(conn)
+	require.NoError(t, err)
+	assert.Equal(t, "late\n", string(b))
+}
