@@ -315,7 +315,7 @@ func linkAlias(ep *endpoint, req string) (string, bool) {
 // user-defined networks).
 func dnsNames(c *container, ep *endpoint) []string {
 	var names []string
-	if !c.anonymous {
+	if !ep.anonymous {
 		names = append(names, strings.TrimPrefix(c.name, "/"))
 	}
 	return dedup(slices.Concat(names, ep.cfg.Aliases, []string{c.id[:12], c.config.Hostname}))

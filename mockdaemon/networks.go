@@ -50,6 +50,7 @@ type endpoint struct {
 	ran        bool   // the endpoint was made once: a stop dropped its given MAC (before 1.44)
 
 	active     bool
+	anonymous  bool // made for an anonymous container: its name is no DNS record
 	endpointID string
 	ip, ip6    string // its addresses, "" for none
 	mac        string
@@ -263,6 +264,7 @@ func (d *Daemon) activateLocked(c *container, ep *endpoint) error {
 		return err
 	}
 	ep.ip, ep.ip6, ep.active, ep.ran = ip, ip6, true, true
+	ep.anonymous = c.anonymous
 	ep.endpointID = d.newID()
 	ep.networkID = n.id
 	ep.mac = ""
