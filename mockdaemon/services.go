@@ -880,16 +880,11 @@ func (s *swarmState) checkPortsFree(spec serviceSpec, self string) error {
 // allocator does: the spec as given, published ports with an ingress
 // port each (from 30000 on when none was asked for), and a virtual IP on
 // every network of a vip service (on the ingress network when a port is
-// published there). A vip service with neither ports nor networks needs
-// nothing and keeps an empty endpoint; one that is allocated gets a new
+// published there). A service with no ports, no virtual IPs to free and
+// no network it is vip on needs nothing: its endpoint stays as it was
+// (empty for a new one, dnsrr's too); one that is allocated gets a new
 // version, as the allocator's write of it does on dockerd.
 func (d *Daemon) allocateEndpointLocked(s *swarmState, svc *service) {
-	defer func() {
-		if !reflect.DeepEqual(svc.endpoint, serviceEndpoint{}) {
-			svc.version = d.nextIndexLocked()
-			svc.updated = d.now()
-		}
-	}()
 	old := svc.endpoint
 	ep := serviceEndpoint{}
 	if es := svc.spec.EndpointSpec; es != nil {
@@ -920,9 +915,19 @@ func (d *Daemon) allocateEndpointLocked(s *swarmState, svc *service) {
 	if len(nets) == 0 {
 		nets = svc.spec.Networks
 	}
-	if len(ep.Ports) == 0 && len(nets) == 0 && vip {
-		ep = serviceEndpoint{} // nothing to allocate: the allocator leaves the endpoint as it is
+	// swarmkit's IsServiceAllocated: a service needs the allocator when it
+	// publishes ports (or did), is vip on some network, or holds virtual
+	// IPs to free; else the allocator leaves its endpoint as it is (empty
+	// for a new one: a dnsrr service without ports shows "Spec": {})
+	if len(ep.Ports) == 0 && len(old.Ports) == 0 && (len(nets) == 0 || !vip) && len(old.VirtualIPs) == 0 {
+		return
 	}
+	defer func() {
+		if !reflect.DeepEqual(svc.endpoint, serviceEndpoint{}) {
+			svc.version = d.nextIndexLocked()
+			svc.updated = d.now()
+		}
+	}()
 	var ids []string
 	if vip && slices.ContainsFunc(ep.Ports, func(p portConfig) bool { return p.PublishMode == "ingress" }) && s.ingress != nil {
 		ids = append(ids, s.ingress.id)

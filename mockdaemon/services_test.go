@@ -336,3 +336,33 @@ func TestServiceDNSRecords(t *testing.T) {
 	r = c.do("DELETE", "/v1.41/networks/ov", nil)
 	assert.Equal(t, 204, r.status, "the removed services' tasks do not hold it: %s", r.body)
 }
+
+// TestServiceEndpointAllocatedOnlyWhenNeeded: as swarmkit's allocator, a
+// service gets an endpoint only when it needs one (published ports, or
+// vip on a network); a dnsrr service without ports keeps the empty one
+// ("Spec": {}), on a network or not, as dockerd 20.10 shows it.
+func TestServiceEndpointAllocatedOnlyWhenNeeded(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	require.Equal(t, 200, c.do("POST", "/v1.41/swarm/init", map[string]any{}).status)
+	require.Equal(t, 201, c.do("POST", "/v1.41/networks/create", map[string]any{"Name": "ov", "Driver": "overlay"}).status)
+	endpoint := func(name string, nets []map[string]any, es map[string]any) doc {
+		t.Helper()
+		spec := map[string]any{"Name": name, "TaskTemplate": map[string]any{
+			"ContainerSpec": map[string]any{"Image": "busybox", "Command": []string{"sleep", "10"}}, "Networks": nets},
+			"Mode": map[string]any{"Replicated": map[string]any{"Replicas": 0}}, "EndpointSpec": es}
+		r := c.do("POST", "/v1.41/services/create", spec)
+		require.Equal(t, 201, r.status, "%s", r.body)
+		d, _ := c.getDoc("/v1.41/services/" + name)["Endpoint"].(doc)
+		return d
+	}
+	ov := []map[string]any{{"Target": "ov"}}
+	assert.Equal(t, doc{"Spec": doc{}}, endpoint("rr-net", ov, map[string]any{"Mode": "dnsrr"}))
+	assert.Equal(t, doc{"Spec": doc{}}, endpoint("rr", nil, map[string]any{"Mode": "dnsrr"}))
+	ports := []map[string]any{{"Protocol": "tcp", "TargetPort": 80, "PublishMode": "host"}}
+	ep := endpoint("rr-ports", ov, map[string]any{"Mode": "dnsrr", "Ports": ports})
+	assert.Equal(t, "dnsrr", at(ep, "Spec.Mode"))
+	assert.Len(t, ep["Ports"], 1)
+	ep = endpoint("vip-net", ov, map[string]any{"Mode": "vip"})
+	assert.Equal(t, "vip", at(ep, "Spec.Mode"))
+	assert.Len(t, ep["VirtualIPs"], 1)
+}
