@@ -611,33 +611,45 @@ func (s *imageStore) summaries(ver apiVersion, counts map[string]int) []any {
 	return out
 }
 
-func refMatches(f filters, tag string) bool {
-	return f.matchAny("reference", func(pat string) bool {
-		repo := tag[:strings.LastIndex(tag, ":")]
-		if !strings.Contains(pat, ":") && !strings.Contains(pat, "@") {
-			return globMatch(pat, repo)
-		}
-		return globMatch(pat, tag)
-	})
+// familiarMatch is dockerd's reference.FamiliarMatch: the pattern
+// (path.Match) against the familiar reference ("127.0.0.1:5000/x:v1",
+// "busybox@sha256:..."), else against its familiar name alone
+// ("127.0.0.1:5000/x"). Full names (docker.io/library/...) never match.
+func familiarMatch(pat, ref string) bool {
+	if globMatch(pat, ref) {
+		return true
+	}
+	name, _, _ := strings.Cut(ref, "@")
+	if i := strings.LastIndex(name, ":"); i > strings.LastIndex(name, "/") {
+		name = name[:i]
+	}
+	return globMatch(pat, name)
 }
 
-func imageMatches(f filters, im *image) bool {
-	if v := f["dangling"]; len(v) > 0 {
-		want := v["true"] || v["1"]
-		if (len(im.tags) == 0) != want {
-			return false
+// refsMatching are the references in refs (familiar tags or digests)
+// that one of the reference filter's patterns matches; all of them
+// without that filter.
+func refsMatching(f filters, refs []string) []string {
+	if !f.has("reference") {
+		return refs
+	}
+	var out []string
+	for _, r := range refs {
+		if f.matchAny("reference", func(pat string) bool { return familiarMatch(pat, r) }) {
+			out = append(out, r)
 		}
 	}
+	return out
+}
+
+// imageMatches reports whether the label and until filters keep im (the
+// list applies dangling and reference to each reference, see imageList).
+func imageMatches(f filters, im *image) bool {
 	if !f.matchLabels("label", im.file.Config.Labels) {
 		return false
 	}
 	if !f.matchLabels("label!", im.file.Config.Labels) {
 		return false
-	}
-	if f.has("reference") {
-		if !slices.ContainsFunc(im.tags, func(t string) bool { return refMatches(f, t) }) {
-			return false
-		}
 	}
 	if v := f["until"]; len(v) > 0 {
 		for u := range v {

@@ -501,3 +501,58 @@ func TestImageListWhileUntagging(t *testing.T) {
 		lists++
 	}
 }
+
+// TestImageListReferenceFilter: the reference filter matches as dockerd's
+// reference.FamiliarMatch, each of an image's tags and digests: the
+// pattern against the familiar reference, else against its name, so that
+// a repository named with a registry's host:port is found by its name;
+// only the references that match are listed, and the legacy ?filter=
+// of API < 1.41 is a reference pattern.
+func TestImageListReferenceFilter(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{Registries: map[string]mockdaemon.Credentials{"127.0.0.1:5999": {}}})
+	const repo = "127.0.0.1:5999/mp/x"
+	require.Equal(t, 201, c.do("POST", "/v1.41/images/busybox:latest/tag?repo="+repo+"&tag=v1", nil).status)
+	r := c.do("POST", "/v1.41/images/"+repo+"/push?tag=v1", map[string]string{})
+	require.Equal(t, 200, r.status)
+	require.NotContains(t, string(r.body), "error")
+	require.Equal(t, 201, c.do("POST", "/v1.41/images/busybox:latest/tag?repo="+repo+"&tag=v2", nil).status)
+	type summary struct{ RepoTags, RepoDigests []string }
+	list := func(path string) []summary {
+		t.Helper()
+		r := c.do("GET", path, nil)
+		require.Equal(t, 200, r.status, "%s: %s", path, r.body)
+		var l []summary
+		require.NoError(t, json.Unmarshal(r.body, &l))
+		return l
+	}
+	byRef := func(ver, pattern string) []summary {
+		return list("/v" + ver + "/images/json?filters=" + url.QueryEscape(`{"reference":["`+pattern+`"]}`))
+	}
+	var dg string
+	for _, s := range list("/v1.41/images/json") {
+		for _, d := range s.RepoDigests {
+			if strings.HasPrefix(d, repo+"@") {
+				dg = d
+			}
+		}
+	}
+	require.NotEmpty(t, dg, "the push gave the image a digest")
+	both := []summary{{[]string{repo + ":v1", repo + ":v2"}, []string{dg}}}
+	for pattern, want := range map[string][]summary{
+		repo:                        both,
+		"127.0.0.1:5999/*/*":        both,
+		"*/mp/x":                    both,
+		repo + ":v1":                {{[]string{repo + ":v1"}, nil}},
+		repo + "@*":                 {{nil, []string{dg}}},
+		"busybox:*":                 {{[]string{"busybox:latest"}, nil}},
+		"mp/x":                      {},
+		"docker.io/library/busybox": {},
+		"*:v1":                      {},
+	} {
+		assert.Equal(t, want, byRef("1.41", pattern), "reference=%s", pattern)
+	}
+	assert.Equal(t, []summary{{[]string{repo + ":v1"}, []string{}}}, byRef("1.43", repo+":v1"), "none matched is [] since 1.43")
+	assert.Equal(t, both, list("/v1.40/images/json?filter="+url.QueryEscape(repo)), "?filter= before 1.41")
+	assert.Greater(t, len(list("/v1.41/images/json?filter="+url.QueryEscape(repo))), 0)
+	assert.Len(t, list("/v1.41/images/json?filter="+url.QueryEscape(repo)), len(list("/v1.41/images/json")), "1.41 ignores ?filter=")
+}
