@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -555,4 +556,43 @@ func TestImageListReferenceFilter(t *testing.T) {
 	assert.Equal(t, both, list("/v1.40/images/json?filter="+url.QueryEscape(repo)), "?filter= before 1.41")
 	assert.Greater(t, len(list("/v1.41/images/json?filter="+url.QueryEscape(repo))), 0)
 	assert.Len(t, list("/v1.41/images/json?filter="+url.QueryEscape(repo)), len(list("/v1.41/images/json")), "1.41 ignores ?filter=")
+}
+
+// TestPullPlatform: a pull reads its platform first, as dockerd does (an
+// import too), and refuses one it cannot parse before it asks a
+// registry; a registry's single-platform image is pulled whatever the
+// platform, and a WARNING follows when the name as given (:latest
+// without a tag) is of another platform. Before 1.32 there is no
+// platform parameter.
+func TestPullPlatform(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{Registries: map[string]mockdaemon.Credentials{"127.0.0.1:5999": {}}})
+	r := c.do("POST", "/v1.41/images/create?fromImage=127.0.0.1:9/x&tag=latest&platform=foobar", nil)
+	assert.Equal(t, 400, r.status)
+	assert.Equal(t, `"foobar": unknown operating system or architecture: invalid argument`, r.message())
+	r = c.do("POST", "/v1.41/images/create?fromSrc=-&repo=imp&platform=a/b/c/d", nil)
+	assert.Equal(t, 400, r.status)
+	assert.Equal(t, `"a/b/c/d": cannot parse platform specifier: invalid argument`, r.message())
+	r = c.do("POST", "/v1.41/images/create?fromSrc=-&repo=imp&platform=windows/amd64", nil)
+	assert.Equal(t, 400, r.status)
+	assert.Equal(t, "operating system is not supported", r.message())
+	assert.Equal(t, 500, c.do("POST", "/v1.31/images/create?fromImage=127.0.0.1:9/x&tag=latest&platform=foobar", nil).status, "no platform before 1.32: the registry is asked")
+
+	const repo = "127.0.0.1:5999/mp/p"
+	for _, tag := range []string{"latest", "v1"} {
+		require.Equal(t, 201, c.do("POST", "/v1.41/images/busybox:latest/tag?repo="+repo+"&tag="+tag, nil).status)
+		require.Equal(t, 200, c.do("POST", "/v1.41/images/"+repo+"/push?tag="+tag, map[string]string{}).status)
+	}
+	last := func(path string) string {
+		t.Helper()
+		r := c.do("POST", path, nil)
+		require.Equal(t, 200, r.status, "%s: %s", path, r.body)
+		lines := strings.Split(strings.TrimSpace(string(r.body)), "\n")
+		return lines[len(lines)-1]
+	}
+	arch := map[string]string{"amd64": "arm64", "arm64": "amd64"}[runtime.GOARCH]
+	require.NotEmpty(t, arch)
+	warn := `{"status":"WARNING: image with reference ` + repo + ` was found but does not match the specified platform: wanted linux/` + arch + `, actual: linux/` + runtime.GOARCH + `"}`
+	assert.Equal(t, warn, last("/v1.41/images/create?fromImage="+repo+"&tag=v1&platform=linux/"+arch), "the name as given (:latest) is looked up")
+	assert.Contains(t, last("/v1.41/images/create?fromImage="+repo+"&tag=v1&platform=linux/"+runtime.GOARCH+"/v3"), "Status: Image is up to date", "no variant in the image: the OS and architecture decide")
+	assert.Contains(t, last("/v1.41/images/create?fromImage="+repo+"&tag=v1&platform=linux"), "Status: Image is up to date")
 }

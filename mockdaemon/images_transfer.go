@@ -82,13 +82,30 @@ func (s *jsonStream) fail(err error) {
 
 func (d *Daemon) imageCreate(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
+	// dockerd reads the platform first (since 1.32), for a pull and an
+	// import alike
+	var plat *platformSpec
+	if s := q.Get("platform"); s != "" && infoOf(r).version.atLeast("1.32") {
+		p, err := parsePlatform(s)
+		if err != nil {
+			return err
+		}
+		plat = &p
+	}
 	if src := q.Get("fromSrc"); src != "" {
-		return d.imageImport(w, r, src)
+		os := "linux"
+		if plat != nil {
+			os = plat.OS
+		}
+		return d.imageImport(w, r, src, os)
 	}
 	from := q.Get("fromImage")
 	if from == "" {
 		return errInvalid("either fromImage or fromSrc must be specified")
 	}
+	// a pull of all tags may send the name with a trailing ':'
+	from = strings.TrimSuffix(from, ":")
+	given := from
 	if tag := q.Get("tag"); tag != "" {
 		if strings.HasPrefix(tag, "sha256:") {
 			from += "@" + tag
@@ -111,7 +128,28 @@ func (d *Daemon) imageCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	js := newJSONStream(w)
 	d.reportPull(func(m any) { js.msg(m) }, ref, p)
+	if plat != nil {
+		// The registries hold single-platform images: a pull takes what
+		// the name gives, then dockerd looks the name up as given
+		// (without the tag parameter: :latest) and warns when that
+		// image is of another platform.
+		if err := d.platformWarning(plat, given); err != nil {
+			js.msg(map[string]any{"status": "WARNING: " + err.Error()})
+		}
+	}
 	return nil
+}
+
+// platformWarning is the mismatch of plat with the image name names now,
+// nil when they match or name names no image.
+func (d *Daemon) platformWarning(plat *platformSpec, name string) error {
+	return d.locked(func() error {
+		im, err := d.images.get(name)
+		if err != nil {
+			return nil
+		}
+		return plat.matches(name, im)
+	})
 }
 
 // pulled is what a pull brought: the image, and whether the pulled
