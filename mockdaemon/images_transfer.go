@@ -24,28 +24,22 @@ func (d *Daemon) imagePush(w http.ResponseWriter, r *http.Request) error {
 			return errInvalid("Bad parameters and missing X-Registry-Auth: " + err.Error())
 		}
 	}
-	name := r.PathValue("name")
-	ref, err := parseRef(name, false)
+	ref, err := parseRef(r.PathValue("name"), false)
 	if err != nil {
 		return err
 	}
-	tag := r.URL.Query().Get("tag")
-	var ims []*image
-	_ = d.locked(func() error {
-		for t, id := range d.images.tags {
-			repo := t[:strings.LastIndex(t, ":")]
-			if repo == ref.repo && (tag == "" || t == ref.repo+":"+tag) && (ref.tag == "" || t == ref.tagged()) {
-				ims = append(ims, d.images.byID[id])
-			}
+	if tag := r.URL.Query().Get("tag"); tag != "" {
+		// reference.WithTag: the parameter replaces the name's tag
+		if !tagRe.MatchString(tag) {
+			return errInvalid("invalid tag format")
 		}
-		return nil
-	})
-	if len(ims) == 0 {
-		return errNotFound("An image does not exist locally with the tag: " + ref.repo)
+		ref.tag = tag
 	}
 	js := newJSONStream(w)
 	js.msg(map[string]any{"status": "The push refers to repository [" + ref.domain() + "/" + ref.path() + "]"})
-	d.registryPush(js, r, ref, ims) // registry.go: the emulated registries
+	if err := d.registryPush(js, r, ref); err != nil { // registry.go: the emulated registries
+		js.fail(err)
+	}
 	return nil
 }
 

@@ -188,46 +188,113 @@ func (d *Daemon) registryLogin(user, pass, server string) (handled bool, err err
 	return true, nil
 }
 
-// registryPush stores the images of ref in its emulated registry and
-// writes the push stream after "The push refers to repository".
-func (d *Daemon) registryPush(js *jsonStream, r *http.Request, ref imageRef, ims []*image) {
+// registryPush pushes ref as dockerd's distribution.Push, writing the
+// stream after "The push refers to repository": the local tags of ref's
+// repository (ref's tag only, when it has one), in lexical order, each
+// as its layers top down ("Preparing"), what the registry does with
+// each (a layer the repository has "Layer already exists", one another
+// repository of the registry has "Mounted from" it, else "Pushed"), its
+// digest line and aux; then its event. Its error ends the stream.
+func (d *Daemon) registryPush(js *jsonStream, r *http.Request, ref imageRef) error {
 	full := ref.domain() + "/" + ref.path()
-	if ref.domain() == "docker.io" {
-		js.fail(fmt.Errorf("denied: requested access to the resource is denied"))
-		return
+	type item struct {
+		tag string
+		im  *image
 	}
-	if err := d.registryAuthError(r, full); err != nil {
-		js.fail(err)
-		return
+	items, err := lockedValue(d, func() ([]item, error) {
+		var items []item
+		for t, id := range d.images.tags {
+			if tr, err := parseRef(t, false); err == nil && tr.repo == ref.repo {
+				items = append(items, item{tr.tag, d.images.byID[id]})
+			}
+		}
+		if len(items) == 0 {
+			return nil, errors.New("An image does not exist locally with the tag: " + ref.repo)
+		}
+		if ref.tag != "" {
+			im, ok := d.images.byID[d.images.tags[ref.tagged()]]
+			if !ok {
+				return nil, errors.New("tag does not exist: " + ref.tagged())
+			}
+			return []item{{ref.tag, im}}, nil
+		}
+		if ref.digest != "" {
+			return nil, errors.New("cannot push a digest reference")
+		}
+		slices.SortFunc(items, func(a, b item) int { return strings.Compare(a.tag, b.tag) })
+		return items, nil
+	})
+	if err != nil {
+		return err
 	}
-	for _, im := range ims {
-		tags, _ := lockedValue(d, func() ([]string, error) { return slices.Clone(im.tags), nil })
-		for _, t := range tags {
-			tr, err := parseRef(t, true)
-			if err != nil || tr.repo != ref.repo || ref.tag != "" && tr.tag != ref.tag {
-				continue
+	host := ref.domain()
+	if host != "docker.io" && !d.registryKnownLocked(host) {
+		return unreachable(host)
+	}
+	for _, it := range items {
+		for i := len(it.im.layers) - 1; i >= 0; i-- {
+			js.msg(map[string]any{"status": "Preparing", "progressDetail": map[string]any{}, "id": shortDigest(it.im.layers[i].diffID)})
+		}
+		if host == "docker.io" {
+			return errors.New("denied: requested access to the resource is denied")
+		}
+		if err := d.registryAuthError(r, full); err != nil {
+			var ae *apiError
+			if errors.As(err, &ae) {
+				return errors.New(ae.msg) // in the stream: no status
 			}
-			if q := r.URL.Query().Get("tag"); q != "" && tr.tag != q {
-				continue
+			return err
+		}
+		dg := digestOf(it.im.manifest)
+		_ = d.locked(func() error {
+			for _, l := range it.im.layers {
+				status := "Pushed"
+				if from := d.registryBlobSourceLocked(host, ref.path(), l.diffID); from == ref.path() {
+					status = "Layer already exists"
+				} else if from != "" {
+					status = "Mounted from " + from
+				}
+				js.msg(map[string]any{"status": status, "progressDetail": map[string]any{}, "id": shortDigest(l.diffID)})
 			}
-			for _, l := range im.layers {
-				short := strings.TrimPrefix(l.diffID, "sha256:")[:12]
-				js.msg(map[string]any{"status": "Preparing", "progressDetail": map[string]any{}, "id": short})
-				js.msg(map[string]any{"status": "Pushed", "progressDetail": map[string]any{}, "id": short})
-			}
-			dg := digestOf(im.manifest)
-			_ = d.locked(func() error {
-				d.registry.images[full+":"+tr.tag] = im
-				d.registry.images[full+"@"+dg] = im
-				d.images.addDigest(im, tr)
-				return nil
-			})
-			js.msg(map[string]any{"status": fmt.Sprintf("%s: digest: %s size: %d", tr.tag, dg, len(im.manifest))})
-			js.msg(map[string]any{"progressDetail": map[string]any{}, "aux": map[string]any{"Tag": tr.tag, "Digest": dg, "Size": len(im.manifest)}})
-			d.emit("image", "push", tr.String(), map[string]string{"name": tr.String()})
+			d.registry.images[full+":"+it.tag] = it.im
+			d.registry.images[full+"@"+dg] = it.im
+			d.images.addDigest(it.im, imageRef{repo: ref.repo})
+			return nil
+		})
+		js.msg(map[string]any{"status": fmt.Sprintf("%s: digest: %s size: %d", it.tag, dg, len(it.im.manifest))})
+		js.msg(map[string]any{"progressDetail": map[string]any{}, "aux": map[string]any{"Tag": it.tag, "Digest": dg, "Size": len(it.im.manifest)}})
+	}
+	// one event for the push, named as it was asked for
+	d.emit("image", "push", ref.String(), map[string]string{"name": ref.String()})
+	return nil
+}
+
+// registryBlobSourceLocked is where the registry host has the layer
+// diffID: repo when that repository has it, else the repository a push
+// would mount it from (the one sharing the most leading path components
+// with repo, then the first in lexical order), "" when none has it.
+func (d *Daemon) registryBlobSourceLocked(host, repo, diffID string) string {
+	best, bestLike := "", -1
+	for key, im := range d.registry.images {
+		if !strings.HasPrefix(key, host+"/") || !slices.ContainsFunc(im.layers, func(l layer) bool { return l.diffID == diffID }) {
+			continue
+		}
+		p := repoPath(key)
+		if p == repo {
+			return repo
+		}
+		like := 0
+		for a, b := strings.Split(p, "/"), strings.Split(repo, "/"); like < min(len(a), len(b)) && a[like] == b[like]; like++ {
+		}
+		if like > bestLike || like == bestLike && p < best {
+			best, bestLike = p, like
 		}
 	}
+	return best
 }
+
+// shortDigest is the 12 hex digits of a digest progress messages name.
+func shortDigest(dg string) string { return strings.TrimPrefix(dg, "sha256:")[:12] }
 
 // registryFetchLocked finds ref in its emulated registry and tags it
 // locally, as a pull does; nil when the registry does not have it.

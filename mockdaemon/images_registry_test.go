@@ -1,0 +1,129 @@
+package mockdaemon_test
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dockwire/dockwire/mockdaemon"
+)
+
+// The emulated registries of these tests: one open, one asking for u:p.
+const (
+	openReg = "127.0.0.1:5998"
+	authReg = "127.0.0.1:5999"
+)
+
+func newRegistryClient(t *testing.T) *client {
+	_, c := newClient(t, mockdaemon.Config{Registries: map[string]mockdaemon.Credentials{
+		openReg: {},
+		authReg: {Username: "u", Password: "p"},
+	}})
+	return c
+}
+
+// authHeader is X-Registry-Auth for user:pass ("" for {}).
+func authHeader(user, pass string) string {
+	b, _ := json.Marshal(map[string]string{"username": user, "password": pass})
+	if user == "" {
+		b = []byte("{}")
+	}
+	return base64.URLEncoding.EncodeToString(b)
+}
+
+// withAuth sends a request with an X-Registry-Auth header.
+func (c *client) withAuth(method, path, auth string) reply {
+	c.t.Helper()
+	req, err := http.NewRequestWithContext(c.t.Context(), method, "http://docker"+path, nil)
+	require.NoError(c.t, err)
+	req.Header.Set("X-Registry-Auth", auth)
+	resp, err := c.hc.Do(req)
+	require.NoError(c.t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(c.t, err)
+	return reply{resp.StatusCode, resp.Header, b}
+}
+
+// messages decodes a JSON message stream into its statuses (and errors,
+// as "error: ..."), each with its id when it has one ("id: status").
+func messages(t *testing.T, r reply) []string {
+	t.Helper()
+	require.Equal(t, 200, r.status, "%s", r.body)
+	var out []string
+	dec := json.NewDecoder(strings.NewReader(string(r.body)))
+	for dec.More() {
+		var m struct{ Status, ID, Error string }
+		require.NoError(t, dec.Decode(&m))
+		switch {
+		case m.Error != "":
+			out = append(out, "error: "+m.Error)
+		case m.ID != "":
+			out = append(out, m.ID+": "+m.Status)
+		case m.Status != "":
+			out = append(out, m.Status)
+		}
+	}
+	return out
+}
+
+func (c *client) tagImage(src, repo, tag string) {
+	c.t.Helper()
+	r := c.do("POST", "/v1.41/images/"+src+"/tag?repo="+repo+"&tag="+tag, nil)
+	require.Equal(c.t, 201, r.status, "%s", r.body)
+}
+
+// TestPushAsDockerd: a push answers as dockerd's distribution.Push, all
+// in its stream after "The push refers to repository": no such local
+// repository or tag, an unreachable registry, then per tag (all of the
+// repository's in lexical order without one) its layers top down
+// "Preparing", the credentials' refusal, each layer "Pushed", "Layer
+// already exists" in the repository or "Mounted from" another one of the
+// registry, and the digest line.
+func TestPushAsDockerd(t *testing.T) {
+	c := newRegistryClient(t)
+	none := authHeader("", "")
+	push := func(name, query, auth string) []string {
+		t.Helper()
+		return messages(t, c.withAuth("POST", "/v1.41/images/"+name+"/push"+query, auth))
+	}
+	refers := func(repo string) string { return "The push refers to repository [" + repo + "]" }
+	c.build("pushme:1", "FROM busybox\nRUN echo x > /x\n")
+	var im struct{ RootFS struct{ Layers []string } }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/images/pushme:1/json", nil).body, &im))
+	require.Len(t, im.RootFS.Layers, 2)
+	base, top := im.RootFS.Layers[0][7:19], im.RootFS.Layers[1][7:19]
+
+	repo := openReg + "/a/fresh"
+	assert.Equal(t, []string{refers(repo), "error: An image does not exist locally with the tag: " + repo}, push(repo, "", none))
+	c.tagImage("pushme:1", repo, "v1")
+	c.tagImage("pushme:1", repo, "v2")
+	assert.Equal(t, []string{refers(repo), "error: tag does not exist: " + repo + ":v9"}, push(repo, "?tag=v9", none))
+	assert.Equal(t, []string{refers("127.0.0.1:9/a/fresh"), `error: Get "http://127.0.0.1:9/v2/": dial tcp 127.0.0.1:9: connect: connection refused`},
+		func() []string { c.tagImage("pushme:1", "127.0.0.1:9/a/fresh", "v1"); return push("127.0.0.1:9/a/fresh", "?tag=v1", none) }())
+
+	msgs := push(repo, "", none)
+	require.Len(t, msgs, 11, "%q", msgs)
+	assert.Equal(t, []string{refers(repo), top + ": Preparing", base + ": Preparing", base + ": Pushed", top + ": Pushed"}, msgs[:5])
+	assert.Regexp(t, `^v1: digest: sha256:[0-9a-f]{64} size: \d+$`, msgs[5])
+	assert.Equal(t, []string{top + ": Preparing", base + ": Preparing", base + ": Layer already exists", top + ": Layer already exists"}, msgs[6:10], "v2 after v1")
+	assert.Regexp(t, `^v2: digest: `, msgs[10])
+	assert.Equal(t, []string{refers(repo), top + ": Preparing", base + ": Preparing", base + ": Layer already exists", top + ": Layer already exists"},
+		push(repo+":v1", "?tag=v2", none)[:5], "the tag parameter wins")
+
+	other := openReg + "/a/other"
+	c.tagImage("busybox", other, "v1")
+	assert.Equal(t, []string{refers(other), base + ": Preparing", base + ": Mounted from a/fresh"}, push(other, "?tag=v1", none)[:3])
+
+	locked := authReg + "/a/fresh"
+	c.tagImage("pushme:1", locked, "v1")
+	assert.Equal(t, []string{refers(locked), top + ": Preparing", base + ": Preparing", "error: no basic auth credentials"}, push(locked, "?tag=v1", none))
+	assert.Equal(t, []string{refers(locked), top + ": Preparing", base + ": Preparing", "error: unauthorized: authentication required"}, push(locked, "?tag=v1", authHeader("u", "bad")))
+	assert.Regexp(t, `v1: digest: `, strings.Join(push(locked, "?tag=v1", authHeader("u", "p")), "\n"))
+}
