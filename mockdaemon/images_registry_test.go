@@ -106,7 +106,10 @@ func TestPushAsDockerd(t *testing.T) {
 	c.tagImage("pushme:1", repo, "v2")
 	assert.Equal(t, []string{refers(repo), "error: tag does not exist: " + repo + ":v9"}, push(repo, "?tag=v9", none))
 	assert.Equal(t, []string{refers("127.0.0.1:9/a/fresh"), `error: Get "http://127.0.0.1:9/v2/": dial tcp 127.0.0.1:9: connect: connection refused`},
-		func() []string { c.tagImage("pushme:1", "127.0.0.1:9/a/fresh", "v1"); return push("127.0.0.1:9/a/fresh", "?tag=v1", none) }())
+		func() []string {
+			c.tagImage("pushme:1", "127.0.0.1:9/a/fresh", "v1")
+			return push("127.0.0.1:9/a/fresh", "?tag=v1", none)
+		}())
 
 	msgs := push(repo, "", none)
 	require.Len(t, msgs, 11, "%q", msgs)
