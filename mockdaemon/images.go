@@ -587,6 +587,17 @@ func nonNil(s []string) []string {
 	return s
 }
 
+// hasLayerBesides reports whether an image other than id has the layer
+// diffID.
+func (s *imageStore) hasLayerBesides(diffID, id string) bool {
+	for _, im := range s.byID {
+		if im.id != id && slices.ContainsFunc(im.layers, func(l layer) bool { return l.diffID == diffID }) {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *imageStore) byIDSize(id string) int64 {
 	if im := s.byID[id]; im != nil {
 		return im.size

@@ -130,3 +130,65 @@ func TestPushAsDockerd(t *testing.T) {
 	assert.Equal(t, []string{refers(locked), top + ": Preparing", base + ": Preparing", "error: unauthorized: authentication required"}, push(locked, "?tag=v1", authHeader("u", "bad")))
 	assert.Regexp(t, `v1: digest: `, strings.Join(push(locked, "?tag=v1", authHeader("u", "p")), "\n"))
 }
+
+// TestPullAsDockerd: a pull answers as dockerd's: a name without tag
+// pulls every tag of the repository (each "Pulling from" and its digest,
+// then one status for the repository), a digest is named whole; an
+// image the store has needs no layer, a new one lists each layer it had
+// "Already exists" and downloads the others; what the registry lacks and
+// the credentials it refuses are errors before the stream (500 for the
+// credentials).
+func TestPullAsDockerd(t *testing.T) {
+	c := newRegistryClient(t)
+	none := authHeader("", "")
+	pull := func(query, auth string) []string {
+		t.Helper()
+		return messages(t, c.withAuth("POST", "/v1.41/images/create?"+query, auth))
+	}
+	repo := openReg + "/a/p"
+	c.build("pullme:1", "FROM busybox\nRUN echo x > /x\n")
+	var im struct{ RootFS struct{ Layers []string } }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/images/pullme:1/json", nil).body, &im))
+	base, top := im.RootFS.Layers[0][7:19], im.RootFS.Layers[1][7:19]
+	for _, tag := range []string{"v2", "v1"} {
+		c.tagImage("pullme:1", repo, tag)
+		require.NotContains(t, messages(t, c.withAuth("POST", "/v1.41/images/"+repo+"/push?tag="+tag, none)), "error")
+	}
+	require.Equal(t, 200, c.do("DELETE", "/v1.41/images/"+repo+":v1", nil).status)
+
+	msgs := pull("fromImage="+repo, none)
+	require.Len(t, msgs, 5, "%q", msgs)
+	assert.Equal(t, "v1: Pulling from a/p", msgs[0])
+	assert.Regexp(t, `^Digest: sha256:`, msgs[1])
+	assert.Equal(t, "v2: Pulling from a/p", msgs[2])
+	assert.Equal(t, "Status: Downloaded newer image for "+repo, msgs[4], "all tags: one status for the repository")
+	assert.Equal(t, "Status: Image is up to date for "+repo, pull("fromImage="+repo+":", none)[4], "a trailing ':' is no tag")
+	dg := strings.TrimPrefix(msgs[1], "Digest: ")
+	assert.Equal(t, []string{repo + "@" + dg + ": Pulling from a/p", "Digest: " + dg, "Status: Image is up to date for " + repo + "@" + dg},
+		pull("fromImage="+repo+"&tag="+dg, none), "a digest as the tag")
+
+	// the store lost the image and its top layer, not the base
+	for _, name := range []string{repo + ":v1", repo + ":v2", "pullme:1"} {
+		require.Equal(t, 200, c.do("DELETE", "/v1.41/images/"+name, nil).status, name)
+	}
+	msgs = pull("fromImage="+repo+"&tag=v1", none)
+	assert.Equal(t, []string{"v1: Pulling from a/p", base + ": Already exists", top + ": Pulling fs layer", top + ": Downloading",
+		top + ": Verifying Checksum", top + ": Download complete", top + ": Extracting", top + ": Pull complete"}, msgs[:8])
+	assert.Equal(t, "Status: Downloaded newer image for "+repo+":v1", msgs[len(msgs)-1])
+
+	for _, tt := range []struct {
+		query, auth string
+		status      int
+		msg         string
+	}{
+		{"fromImage=" + openReg + "/a/nope", none, 404, "repository " + openReg + "/a/nope not found: name unknown: repository name not known to registry"},
+		{"fromImage=" + repo + "@sha256:" + strings.Repeat("0", 64), none, 404, "manifest for " + repo + "@sha256:" + strings.Repeat("0", 64) + " not found: manifest unknown: manifest unknown"},
+		{"fromImage=" + authReg + "/a/p", none, 500, `Get "http://` + authReg + `/v2/a/p/tags/list": no basic auth credentials`},
+		{"fromImage=" + authReg + "/a/p&tag=v1", none, 500, `Head "http://` + authReg + `/v2/a/p/manifests/v1": no basic auth credentials`},
+		{"fromImage=" + authReg + "/a/p&tag=v1", authHeader("u", "bad"), 500, "unauthorized: authentication required"},
+	} {
+		r := c.withAuth("POST", "/v1.41/images/create?"+tt.query, tt.auth)
+		assert.Equal(t, tt.status, r.status, tt.query)
+		assert.Equal(t, tt.msg, r.message(), tt.query)
+	}
+}

@@ -107,21 +107,48 @@ func (d *Daemon) imageCreate(w http.ResponseWriter, r *http.Request) error {
 			from += ":" + tag
 		}
 	}
-	ref, err := parseRef(from, true)
+	ref, err := parseRef(from, false)
 	if err != nil {
 		return refError(infoOf(r).version, err)
 	}
-	if ref.domain() != "docker.io" {
-		if err := d.checkRegistryAuth(r, ref.domain()+"/"+ref.path()+":"+ref.tag); err != nil {
+	// a name without tag or digest pulls every tag of the repository
+	allTags := ref.tag == "" && ref.digest == ""
+	target := ref.tag
+	switch {
+	case allTags:
+		target = "tags/list"
+	case ref.digest != "":
+		target = ref.digest
+	}
+	if err := d.pullAuthError(r, ref, target); err != nil {
+		return err
+	}
+	tags := []imageRef{ref}
+	if allTags {
+		if tags, err = lockedValue(d, func() ([]imageRef, error) { return d.registryTagsLocked(ref) }); err != nil {
 			return err
 		}
 	}
-	p, err := lockedValue(d, func() (pulled, error) { return d.pullNamingLocked(ref) })
-	if err != nil {
-		return err
+	var ps []pulled
+	for _, tr := range tags {
+		p, err := lockedValue(d, func() (pulled, error) { return d.pullNamingLocked(tr) })
+		if err != nil {
+			if len(ps) == 0 {
+				return err
+			}
+			js := newJSONStream(w)
+			js.fail(err)
+			return nil
+		}
+		ps = append(ps, p)
 	}
 	js := newJSONStream(w)
-	d.reportPull(func(m any) { js.msg(m) }, ref, p)
+	renamed := false
+	for i, tr := range tags {
+		d.reportPullTag(func(m any) { js.msg(m) }, tr, ps[i])
+		renamed = renamed || ps[i].renamed
+	}
+	d.reportPullEnd(func(m any) { js.msg(m) }, ref, renamed)
 	if plat != nil {
 		// The registries hold single-platform images: a pull takes what
 		// the name gives, then dockerd looks the name up as given
@@ -146,11 +173,14 @@ func (d *Daemon) platformWarning(plat *platformSpec, name string) error {
 	})
 }
 
-// pulled is what a pull brought: the image, and whether the pulled
-// reference named another image (or none) before.
+// pulled is what a pull brought: the image, whether the pulled
+// reference named another image (or none) before, whether the image is
+// new to the store and which of its layers the store had.
 type pulled struct {
 	im      *image
 	renamed bool
+	fresh   bool
+	had     []bool // by layer
 }
 
 // pullNamingLocked is pullLocked, telling also whether ref now names an
@@ -162,33 +192,67 @@ func (d *Daemon) pullNamingLocked(ref imageRef) (pulled, error) {
 	if im, err := d.images.get(ref.String()); err == nil {
 		before = im.id
 	}
+	count := d.images.count()
 	im, err := d.pullLocked(ref)
 	if err != nil {
 		return pulled{}, err
 	}
-	return pulled{im, im.id != before}, nil
+	p := pulled{im: im, renamed: im.id != before, fresh: d.images.count() > count}
+	if p.fresh {
+		for _, l := range im.layers {
+			p.had = append(p.had, d.images.hasLayerBesides(l.diffID, im.id))
+		}
+	}
+	return p, nil
 }
 
 // reportPull records the pull of ref that brought p.im (its digest, its
 // event) and sends its progress messages to msg: a pull's answer, or a
 // build's stream when its FROM pulls.
 func (d *Daemon) reportPull(msg func(any), ref imageRef, p pulled) {
+	d.reportPullTag(msg, ref, p)
+	d.reportPullEnd(msg, ref, p.renamed)
+}
+
+// reportPullTag sends the messages of the pull of one tag or digest:
+// "Pulling from", the layers of an image new to the store (one it had
+// needs none: "Already exists" for a layer it had, else the download),
+// and the digest, which the image gets as a reference.
+func (d *Daemon) reportPullTag(msg func(any), ref imageRef, p pulled) {
 	im := p.im
 	label := ref.tag
-	if label == "" {
-		label = ref.digest
+	if ref.digest != "" {
+		label = ref.String()
 	}
 	msg(map[string]any{"status": "Pulling from " + ref.path(), "id": label})
-	for _, l := range im.layers {
-		short := strings.TrimPrefix(l.diffID, "sha256:")[:12]
-		msg(map[string]any{"status": "Already exists", "progressDetail": map[string]any{}, "id": short})
+	for i, l := range im.layers {
+		if !p.fresh {
+			break
+		}
+		short := shortDigest(l.diffID)
+		if p.had[i] {
+			msg(map[string]any{"status": "Already exists", "progressDetail": map[string]any{}, "id": short})
+			continue
+		}
+		size := l.data.Len()
+		msg(map[string]any{"status": "Pulling fs layer", "progressDetail": map[string]any{}, "id": short})
+		msg(progressMessage("Downloading", short, size, size))
+		msg(map[string]any{"status": "Verifying Checksum", "progressDetail": map[string]any{}, "id": short})
+		msg(map[string]any{"status": "Download complete", "progressDetail": map[string]any{}, "id": short})
+		msg(progressMessage("Extracting", short, size, size))
+		msg(map[string]any{"status": "Pull complete", "progressDetail": map[string]any{}, "id": short})
 	}
 	_ = d.locked(func() error {
 		d.images.addDigest(im, ref)
 		return nil
 	})
 	msg(map[string]any{"status": "Digest: " + digestOf(im.manifest)})
-	if p.renamed {
+}
+
+// reportPullEnd sends a pull's last status, for the reference as asked
+// (the repository alone for all its tags), and emits its event.
+func (d *Daemon) reportPullEnd(msg func(any), ref imageRef, renamed bool) {
+	if renamed {
 		msg(map[string]any{"status": "Status: Downloaded newer image for " + ref.String()})
 	} else {
 		msg(map[string]any{"status": "Status: Image is up to date for " + ref.String()})
@@ -218,7 +282,11 @@ func (d *Daemon) pullLocked(ref imageRef) (*image, error) {
 	}
 	switch {
 	case ref.domain() != "docker.io":
-		return nil, d.registryMissErrorLocked(ref.domain() + "/" + ref.path() + ":" + ref.tag)
+		full := ref.domain() + "/" + ref.path() + ":" + ref.tag
+		if ref.digest != "" {
+			full = ref.domain() + "/" + ref.path() + "@" + ref.digest
+		}
+		return nil, d.registryMissErrorLocked(full)
 	case d.images.catalogue[ref.repo]:
 		return nil, errNotFound(fmt.Sprintf("manifest for %s not found: manifest unknown: manifest unknown", ref.String()))
 	}

@@ -129,6 +129,68 @@ func (d *Daemon) registryAuthError(r *http.Request, full string) error {
 	return nil
 }
 
+// pullAuthError is the request's credentials refused as a pull meets
+// it, a 500: missing ones stop the client's request for target (a tag's
+// or digest's manifest, or "tags/list") before it leaves, wrong ones are
+// the registry's answer.
+func (d *Daemon) pullAuthError(r *http.Request, ref imageRef, target string) error {
+	full := ref.domain() + "/" + ref.path()
+	err := d.registryAuthError(r, full)
+	var ae *apiError
+	if err == nil || !errors.As(err, &ae) || ae.status != http.StatusUnauthorized {
+		return err
+	}
+	if ae.msg == "no basic auth credentials" {
+		return errInternal(registryRequest(full, target) + ": " + ae.msg)
+	}
+	return errInternal(ae.msg)
+}
+
+// registryRequest names the request a registry client makes for target
+// of the repository full: `Head "http://host/v2/repo/manifests/tag"`, or
+// `Get "http://host/v2/repo/tags/list"`.
+func registryRequest(full, target string) string {
+	host := registryHostOf(full)
+	base := registryScheme(host) + "://" + host + "/v2/" + repoPath(full) + "/"
+	if target == "tags/list" {
+		return "Get \"" + base + target + "\""
+	}
+	return "Head \"" + base + "manifests/" + target + "\""
+}
+
+// registryTagsLocked is the tags of ref's repository a pull of all of
+// them fetches, in the registry's (lexical) order: the emulated
+// registry's, or Docker Hub's catalogue; else the registry's error.
+func (d *Daemon) registryTagsLocked(ref imageRef) ([]imageRef, error) {
+	var tags []string
+	if ref.domain() == "docker.io" {
+		for k := range d.images.catalogue {
+			if tr, err := parseRef(k, false); err == nil && tr.repo == ref.repo && tr.tag != "" {
+				tags = append(tags, tr.tag)
+			}
+		}
+	} else {
+		prefix := ref.domain() + "/" + ref.path() + ":"
+		for k := range d.registry.images {
+			if t, ok := strings.CutPrefix(k, prefix); ok {
+				tags = append(tags, t)
+			}
+		}
+	}
+	if len(tags) == 0 {
+		if ref.domain() == "docker.io" || !d.registryKnownLocked(ref.domain()) {
+			return nil, d.registryMissErrorLocked(ref.domain() + "/" + ref.path() + ":latest")
+		}
+		return nil, errNotFound("repository " + ref.repo + " not found: name unknown: repository name not known to registry")
+	}
+	slices.Sort(tags)
+	out := make([]imageRef, len(tags))
+	for i, t := range tags {
+		out[i] = imageRef{repo: ref.repo, tag: t}
+	}
+	return out, nil
+}
+
 // checkRegistryAuth is registryAuthError for operations that answer it
 // before any stream (plugin pull/privileges, distribution inspect).
 func (d *Daemon) checkRegistryAuth(r *http.Request, full string) error {
