@@ -192,3 +192,30 @@ func TestPullAsDockerd(t *testing.T) {
 		assert.Equal(t, tt.msg, r.message(), tt.query)
 	}
 }
+
+// TestDistributionInspectErrors: GET /distribution answers a registry's
+// refusal as dockerd does: wrong credentials 401 and an unknown manifest
+// 404 in the registry's words, missing credentials a 500 naming the
+// request they stopped.
+func TestDistributionInspectErrors(t *testing.T) {
+	c := newRegistryClient(t)
+	c.tagImage("busybox", authReg+"/a/d", "v1")
+	require.Regexp(t, "digest: ", strings.Join(messages(t, c.withAuth("POST", "/v1.41/images/"+authReg+"/a/d/push?tag=v1", authHeader("u", "p"))), "\n"))
+	for _, tt := range []struct {
+		name, auth string
+		status     int
+		msg        string
+	}{
+		{authReg + "/a/d:v1", authHeader("", ""), 500, `Head "http://` + authReg + `/v2/a/d/manifests/v1": no basic auth credentials`},
+		{authReg + "/a/d:v1", authHeader("u", "bad"), 401, "unauthorized: authentication required"},
+		{authReg + "/a/d:v9", authHeader("u", "p"), 404, "manifest unknown: manifest unknown"},
+		{openReg + "/a/nope:v1", authHeader("", ""), 404, "manifest unknown: manifest unknown"},
+		{"127.0.0.1:9/a/d:v1", authHeader("", ""), 500, `Get "http://127.0.0.1:9/v2/": dial tcp 127.0.0.1:9: connect: connection refused`},
+	} {
+		r := c.withAuth("GET", "/v1.41/distribution/"+tt.name+"/json", tt.auth)
+		assert.Equal(t, tt.status, r.status, tt.name)
+		assert.Equal(t, tt.msg, r.message(), tt.name)
+	}
+	r := c.withAuth("GET", "/v1.41/distribution/"+authReg+"/a/d:v1/json", authHeader("u", "p"))
+	assert.Equal(t, 200, r.status, "%s", r.body)
+}
