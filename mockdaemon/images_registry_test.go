@@ -105,11 +105,12 @@ func TestPushAsDockerd(t *testing.T) {
 	c.tagImage("pushme:1", repo, "v1")
 	c.tagImage("pushme:1", repo, "v2")
 	assert.Equal(t, []string{refers(repo), "error: tag does not exist: " + repo + ":v9"}, push(repo, "?tag=v9", none))
+	c.tagImage("pushme:1", "127.0.0.1:9/a/fresh", "v1")
 	assert.Equal(t, []string{refers("127.0.0.1:9/a/fresh"), `error: Get "http://127.0.0.1:9/v2/": dial tcp 127.0.0.1:9: connect: connection refused`},
-		func() []string {
-			c.tagImage("pushme:1", "127.0.0.1:9/a/fresh", "v1")
-			return push("127.0.0.1:9/a/fresh", "?tag=v1", none)
-		}())
+		push("127.0.0.1:9/a/fresh", "?tag=v9", none), "the registry is asked before the tag is looked up")
+	r := c.withAuth("POST", "/v1.41/images/"+repo+"/push?tag=Bad:Tag", none)
+	assert.Equal(t, 500, r.status, "reference.WithTag's error is no typed one")
+	assert.Equal(t, "invalid tag format", r.message())
 
 	msgs := push(repo, "", none)
 	require.Len(t, msgs, 11, "%q", msgs)

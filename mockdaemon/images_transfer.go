@@ -29,9 +29,10 @@ func (d *Daemon) imagePush(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if tag := r.URL.Query().Get("tag"); tag != "" {
-		// reference.WithTag: the parameter replaces the name's tag
+		// reference.WithTag: the parameter replaces the name's tag; its
+		// error is no typed one of dockerd's, a 500
 		if !tagRe.MatchString(tag) {
-			return errInvalid("invalid tag format")
+			return errInternal("invalid tag format")
 		}
 		ref.tag = tag
 	}

@@ -273,6 +273,9 @@ func (d *Daemon) registryPush(js *jsonStream, r *http.Request, ref imageRef) err
 		if len(items) == 0 {
 			return nil, errors.New("An image does not exist locally with the tag: " + ref.repo)
 		}
+		if host := ref.domain(); host != "docker.io" && !d.registryKnownLocked(host) {
+			return nil, unreachable(host) // the registry is asked before the tag is looked up
+		}
 		if ref.tag != "" {
 			im, ok := d.images.byID[d.images.tags[ref.tagged()]]
 			if !ok {
@@ -290,9 +293,6 @@ func (d *Daemon) registryPush(js *jsonStream, r *http.Request, ref imageRef) err
 		return err
 	}
 	host := ref.domain()
-	if host != "docker.io" && !d.registryKnownLocked(host) {
-		return unreachable(host)
-	}
 	for _, it := range items {
 		for i := len(it.im.layers) - 1; i >= 0; i-- {
 			js.msg(map[string]any{"status": "Preparing", "progressDetail": map[string]any{}, "id": shortDigest(it.im.layers[i].diffID)})
