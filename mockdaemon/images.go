@@ -360,6 +360,10 @@ func (s *imageStore) get(refOrID string) (*image, error) {
 		return nil, noSuchImage(refOrID)
 	}
 	ref, err := parseRef(refOrID, true)
+	if err != nil && !looksLikeID(refOrID) {
+		// dockerd's GetImage: reference.ParseAnyReference's error, 400
+		return nil, err
+	}
 	if err == nil {
 		if ref.digest != "" {
 			for _, im := range s.byID {

@@ -145,9 +145,9 @@ func (d *Daemon) imageInspect(w http.ResponseWriter, r *http.Request) error {
 		name := r.PathValue("name")
 		im, err := d.images.get(name)
 		if err != nil {
-			if ae := (*apiError)(nil); !ver.atLeast("1.42") && errors.As(err, &ae) && ae.status == http.StatusNotFound {
+			if ae := (*apiError)(nil); !ver.atLeast("1.42") && errors.As(err, &ae) {
 				// dockerd 20.10 wraps the error with the name as given
-				return nil, errNotFound("no such image: " + name + ": " + ae.msg)
+				return nil, &apiError{ae.status, "no such image: " + name + ": " + ae.msg}
 			}
 			return nil, err
 		}

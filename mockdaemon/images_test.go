@@ -596,3 +596,30 @@ func TestPullPlatform(t *testing.T) {
 	assert.Contains(t, last("/v1.41/images/create?fromImage="+repo+"&tag=v1&platform=linux/"+runtime.GOARCH+"/v3"), "Status: Image is up to date", "no variant in the image: the OS and architecture decide")
 	assert.Contains(t, last("/v1.41/images/create?fromImage="+repo+"&tag=v1&platform=linux"), "Status: Image is up to date")
 }
+
+// TestImageLookupReferenceErrors: a name that is no reference is dockerd's
+// GetImage error (reference.ParseAnyReference's, 400) wherever an image
+// is looked up, not "No such image", in the words of the request's
+// version; 1.41's inspect wraps it with the name.
+func TestImageLookupReferenceErrors(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	const lower = "invalid reference format: repository name must be lowercase"
+	for _, tt := range []struct {
+		method, path string
+		body         any
+		msg          string
+	}{
+		{"GET", "/v1.41/images/Bad:Ref/json", nil, "no such image: Bad:Ref: " + lower},
+		{"GET", "/v1.41/images/a@b/json", nil, "no such image: a@b: invalid reference format"},
+		{"GET", "/v1.41/images/Bad:Ref/history", nil, lower},
+		{"DELETE", "/v1.41/images/Bad:Ref", nil, lower},
+		{"POST", "/v1.41/images/Bad:Ref/tag?repo=x&tag=y", nil, lower},
+		{"POST", "/v1.41/containers/create", map[string]any{"Image": "Bad:Ref"}, lower},
+		{"GET", "/v1.41/images/json?filters=" + url.QueryEscape(`{"before":["Bad:Ref"]}`), nil, lower},
+		{"GET", "/v1.44/images/Bad:Ref/history", nil, "invalid reference format: repository name (Bad) must be lowercase"},
+	} {
+		r := c.do(tt.method, tt.path, tt.body)
+		assert.Equal(t, 400, r.status, "%s %s", tt.method, tt.path)
+		assert.Equal(t, tt.msg, r.message(), "%s %s", tt.method, tt.path)
+	}
+}

@@ -293,6 +293,7 @@ func infoOf(r *http.Request) *reqInfo {
 // with the status of the error (500 when it has none). 304 has no body.
 // Only the dispatch (serveOp, ServeHTTP, notFound) calls it.
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	err = refError(infoOf(r).version, err) // a reference error in the words of the request's version
 	status := http.StatusInternalServerError
 	var ae *apiError
 	if errors.As(err, &ae) {
