@@ -210,7 +210,25 @@ func (s *imageStore) addDigest(im *image, ref imageRef) {
 	dg := ref.repo + "@" + digestOf(im.manifest)
 	if !slices.Contains(im.digests, dg) {
 		im.digests = append(slices.Clip(im.digests), dg)
+		sortRefs(im.digests)
 	}
+}
+
+// sortRefs orders familiar references as dockerd's reference store lists
+// an image's: by their full names (docker.io/library/busybox:latest), so
+// that 127.0.0.1:5000/x comes before busybox and localhost/x after it.
+func sortRefs(refs []string) {
+	full := func(s string) string {
+		r, err := parseRef(s, false)
+		if err != nil {
+			return s
+		}
+		if r.domain() != "docker.io" {
+			return s
+		}
+		return "docker.io/" + r.path() + strings.TrimPrefix(s, r.repo)
+	}
+	slices.SortFunc(refs, func(a, b string) int { return strings.Compare(full(a), full(b)) })
 }
 
 func goArch() string { return runtime.GOARCH }
@@ -326,7 +344,7 @@ func (s *imageStore) tag(im *image, ref imageRef) {
 	s.tags[t] = im.id
 	if !slices.Contains(im.tags, t) {
 		tags := append(slices.Clip(im.tags), t) // a new array: answers keep the old one
-		sort.Strings(tags)
+		sortRefs(tags)
 		im.tags = tags
 	}
 }

@@ -623,3 +623,18 @@ func TestImageLookupReferenceErrors(t *testing.T) {
 		assert.Equal(t, tt.msg, r.message(), "%s %s", tt.method, tt.path)
 	}
 }
+
+// TestRepoTagsInDockerdOrder: an image's tags are listed as dockerd's
+// reference store lists them, by full name: a registry's repositories
+// before Docker Hub's (docker.io/library/..., docker.io/user/...), other
+// registries after.
+func TestRepoTagsInDockerdOrder(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	for _, ref := range []string{"zz:1", "127.0.0.1:9/aa:1", "localhost/bb:1", "aa:1", "user/x:1", "example.com/y:1"} {
+		repo, tag, _ := strings.Cut(ref, ":1")
+		require.Equal(t, 201, c.do("POST", "/v1.41/images/busybox/tag?repo="+repo+"&tag=1"+tag, nil).status)
+	}
+	var im struct{ RepoTags []string }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/images/busybox/json", nil).body, &im))
+	assert.Equal(t, []string{"127.0.0.1:9/aa:1", "aa:1", "busybox:latest", "zz:1", "user/x:1", "example.com/y:1", "localhost/bb:1"}, im.RepoTags)
+}
