@@ -220,3 +220,24 @@ func TestDistributionInspectErrors(t *testing.T) {
 	r := c.withAuth("GET", "/v1.41/distribution/"+authReg+"/a/d:v1/json", authHeader("u", "p"))
 	assert.Equal(t, 200, r.status, "%s", r.body)
 }
+
+// TestLoginErrors: POST /auth refuses as dockerd does: wrong credentials
+// are the login's "failed with status: 401" (untyped, a 500, on dockerd
+// 20.10), none at all the transport's "no basic auth credentials".
+func TestLoginErrors(t *testing.T) {
+	c := newRegistryClient(t)
+	for _, tt := range []struct {
+		ver, user, pass string
+		status          int
+		msg             string
+	}{
+		{"1.41", "u", "bad", 500, "login attempt to http://" + authReg + "/v2/ failed with status: 401 Unauthorized"},
+		{"1.44", "u", "bad", 401, "login attempt to http://" + authReg + "/v2/ failed with status: 401 Unauthorized"},
+		{"1.41", "", "", 500, `Get "http://` + authReg + `/v2/": no basic auth credentials`},
+		{"1.41", "u", "p", 200, ""},
+	} {
+		r := c.do("POST", "/v"+tt.ver+"/auth", map[string]string{"username": tt.user, "password": tt.pass, "serveraddress": authReg})
+		assert.Equal(t, tt.status, r.status, "%+v", tt)
+		assert.Equal(t, tt.msg, r.message(), "%+v", tt)
+	}
+}

@@ -226,9 +226,12 @@ func tagOf(full string) string {
 	return "latest"
 }
 
-// registryLogin checks POST /auth credentials for a configured registry;
+// registryLogin checks POST /auth credentials for a configured registry,
+// with dockerd's errors for API version ver: wrong ones are the login's
+// "failed with status: 401" (a 500 on dockerd 20.10, untyped), none at
+// all stop the client's transport before it answers the challenge;
 // handled is false for a registry without configured credentials.
-func (d *Daemon) registryLogin(user, pass, server string) (handled bool, err error) {
+func (d *Daemon) registryLogin(ver apiVersion, user, pass, server string) (handled bool, err error) {
 	host := strings.TrimPrefix(strings.TrimPrefix(server, "https://"), "http://")
 	host, _, _ = strings.Cut(host, "/")
 	if host == "" || host == "index.docker.io" || host == "registry-1.docker.io" {
@@ -245,7 +248,15 @@ func (d *Daemon) registryLogin(user, pass, server string) (handled bool, err err
 		if host == "docker.io" {
 			return true, &apiError{http.StatusUnauthorized, "Get \"https://registry-1.docker.io/v2/\": unauthorized: incorrect username or password"}
 		}
-		return true, &apiError{http.StatusUnauthorized, fmt.Sprintf("login attempt to %s://%s/v2/ failed with status: 401 Unauthorized", registryScheme(host), host)}
+		if user == "" && pass == "" {
+			// the client's transport has none to answer the challenge
+			return true, errInternal(fmt.Sprintf("Get \"%s://%s/v2/\": no basic auth credentials", registryScheme(host), host))
+		}
+		status := http.StatusUnauthorized
+		if !ver.atLeast("1.42") {
+			status = http.StatusInternalServerError // untyped on dockerd 20.10
+		}
+		return true, &apiError{status, fmt.Sprintf("login attempt to %s://%s/v2/ failed with status: 401 Unauthorized", registryScheme(host), host)}
 	}
 	return true, nil
 }
