@@ -343,6 +343,10 @@ func (d *Daemon) imageSave(w http.ResponseWriter, r *http.Request, names []strin
 			}
 			im, err := d.images.get(n)
 			if err != nil {
+				if ae := (*apiError)(nil); errors.As(err, &ae) && ae.status == http.StatusBadRequest {
+					// reference.ParseIDOrReference's error: untyped, a 500
+					return errInternal(ae.msg)
+				}
 				if !infoOf(r).version.atLeast("1.42") {
 					// dockerd 20.10's image exporter: a name with a tag or
 					// digest is looked up in the reference store, a bare
