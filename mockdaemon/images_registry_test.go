@@ -40,9 +40,17 @@ func authHeader(user, pass string) string {
 // withAuth sends a request with an X-Registry-Auth header.
 func (c *client) withAuth(method, path, auth string) reply {
 	c.t.Helper()
-	req, err := http.NewRequestWithContext(c.t.Context(), method, "http://docker"+path, nil)
+	return c.raw(method, path, nil, "X-Registry-Auth", auth)
+}
+
+// raw sends body as it is with the header name/value pairs given.
+func (c *client) raw(method, path string, body io.Reader, header ...string) reply {
+	c.t.Helper()
+	req, err := http.NewRequestWithContext(c.t.Context(), method, "http://docker"+path, body)
 	require.NoError(c.t, err)
-	req.Header.Set("X-Registry-Auth", auth)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
 	resp, err := c.hc.Do(req)
 	require.NoError(c.t, err)
 	defer resp.Body.Close()
