@@ -600,7 +600,12 @@ func networkLabelsMatch(f filters, n *network) bool {
 // endpoints of a stopped one are only created when it starts, so they do
 // not keep dockerd from removing n; d.mu held.
 func (d *Daemon) activeEndpointsLocked(n *network) bool {
-	return len(n.containers) > 0
+	for id := range n.containers {
+		if !d.leftTaskLocked(id) {
+			return true
+		}
+	}
+	return false
 }
 
 // dropNetworkLocked removes n; stopped containers on it keep it in their
