@@ -131,6 +131,58 @@ var registryScenarios = []scenario{
 		}
 	}},
 
+	{"registry/pull/all-tags-listed-by-repository", func(e *Env) {
+		// a repository named with the registry's host:port: pushed as
+		// two tags, pulled back whole (AllTags), listed by its name
+		reg := e.registry()
+		ref := e.pushable(reg, "alltags")
+		repo, _, _ := strings.Cut(ref, ":v1")
+		is := e.Client.Images
+		v2 := repo + ":v2"
+		e.removeImageLater(v2)
+		if _, err := is.Tag(e.Ctx, ref, v2, endpoints.ImageTagOptions{}); err != nil {
+			e.T.Fatal(err)
+		}
+		if _, err := is.Push(e.Ctx, repo, endpoints.ImagePushOptions{All: true}); err != nil {
+			e.T.Fatalf("push all tags: %v", err)
+		}
+		for _, r := range []string{ref, v2} {
+			if _, err := is.Delete(e.Ctx, r, endpoints.ImageDeleteOptions{}); err != nil {
+				e.T.Fatal(err)
+			}
+		}
+		var pulling []string
+		res, err := is.Pull(e.Ctx, repo, endpoints.ImagePullOptions{AllTags: true, Progress: func(p endpoints.Progress) {
+			if strings.HasPrefix(p.Status, "Pulling from ") {
+				pulling = append(pulling, p.ID)
+			}
+		}})
+		if err != nil {
+			e.T.Fatalf("pull all tags: %v", err)
+		}
+		if !slices.Equal(pulling, []string{"v1", "v2"}) || res.Status != "Status: Downloaded newer image for "+repo {
+			e.T.Errorf("pull all tags: pulled %v, last status %q", pulling, res.Status)
+		}
+		for _, pattern := range []string{repo, repo + ":*", "*/" + strings.TrimPrefix(repo, reg+"/")} {
+			l, err := is.List(e.Ctx, endpoints.ImageListOptions{Filters: wire.Filters{"reference": {pattern}}})
+			if err != nil {
+				e.T.Fatalf("list reference=%s: %v", pattern, err)
+			}
+			var tags []string
+			for _, im := range l.Items {
+				tags = append(tags, im.RepoTags...)
+			}
+			slices.Sort(tags)
+			if !slices.Equal(tags, []string{ref, v2}) {
+				e.T.Errorf("list reference=%s: tags %v, want %s and %s", pattern, tags, ref, v2)
+			}
+		}
+		var werr *wire.Error
+		if _, err := is.Pull(e.Ctx, ref, endpoints.ImagePullOptions{Platform: "foobar"}); !errors.As(err, &werr) || werr.StatusCode != 400 {
+			e.T.Errorf("pull with platform foobar: %v, want the daemon's 400 before any registry is asked", err)
+		}
+	}},
+
 	{"registry/push-pull/auth", func(e *Env) {
 		reg, user, pass := e.authRegistry()
 		var open string

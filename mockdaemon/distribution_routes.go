@@ -2,6 +2,7 @@ package mockdaemon
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 )
 
@@ -20,7 +21,17 @@ func (d *Daemon) distributionInspect(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	full := ref.domain() + "/" + ref.path()
-	if err := d.checkRegistryAuth(r, full+":"+ref.tag); err != nil {
+	target := ref.tag
+	if ref.digest != "" {
+		target = ref.digest
+	}
+	// dockerd answers a registry's error code with its HTTP status
+	// (wrong credentials 401, an unknown manifest 404); missing
+	// credentials stop the client's request: a 500 naming it
+	if err := d.pullAuthError(r, ref, target); err != nil {
+		if ae := (*apiError)(nil); errors.As(err, &ae) && ae.msg == "unauthorized: authentication required" {
+			return &apiError{http.StatusUnauthorized, ae.msg}
+		}
 		return err
 	}
 	im, err := lockedValue(d, func() (*image, error) {
@@ -39,7 +50,10 @@ func (d *Daemon) distributionInspect(w http.ResponseWriter, r *http.Request) err
 		if ref.domain() == "docker.io" {
 			return nil, &apiError{http.StatusUnauthorized, "errors:\ndenied: requested access to the resource is denied\nunauthorized: authentication required\n"}
 		}
-		return nil, d.registryMissErrorLocked(full + ":" + ref.tag)
+		if !d.registryKnownLocked(ref.domain()) {
+			return nil, unreachable(ref.domain())
+		}
+		return nil, errNotFound("manifest unknown: manifest unknown")
 	})
 	if err != nil {
 		return err

@@ -210,7 +210,25 @@ func (s *imageStore) addDigest(im *image, ref imageRef) {
 	dg := ref.repo + "@" + digestOf(im.manifest)
 	if !slices.Contains(im.digests, dg) {
 		im.digests = append(slices.Clip(im.digests), dg)
+		sortRefs(im.digests)
 	}
+}
+
+// sortRefs orders familiar references as dockerd's reference store lists
+// an image's: by their full names (docker.io/library/busybox:latest), so
+// that 127.0.0.1:5000/x comes before busybox and localhost/x after it.
+func sortRefs(refs []string) {
+	full := func(s string) string {
+		r, err := parseRef(s, false)
+		if err != nil {
+			return s
+		}
+		if r.domain() != "docker.io" {
+			return s
+		}
+		return "docker.io/" + r.path() + strings.TrimPrefix(s, r.repo)
+	}
+	slices.SortFunc(refs, func(a, b string) int { return strings.Compare(full(a), full(b)) })
 }
 
 func goArch() string { return runtime.GOARCH }
@@ -330,7 +348,7 @@ func (s *imageStore) tag(im *image, ref imageRef) error {
 	s.tags[t] = im.id
 	if !slices.Contains(im.tags, t) {
 		tags := append(slices.Clip(im.tags), t) // a new array: answers keep the old one
-		sort.Strings(tags)
+		sortRefs(tags)
 		im.tags = tags
 	}
 	return nil
@@ -365,6 +383,10 @@ func (s *imageStore) get(refOrID string) (*image, error) {
 		return nil, noSuchImage(refOrID)
 	}
 	ref, err := parseRef(refOrID, true)
+	if err != nil && !looksLikeID(refOrID) {
+		// dockerd's GetImage: reference.ParseAnyReference's error, 400
+		return nil, err
+	}
 	if err == nil {
 		if ref.digest != "" {
 			for _, im := range s.byID {
@@ -592,6 +614,17 @@ func nonNil(s []string) []string {
 	return s
 }
 
+// hasLayerBesides reports whether an image other than id has the layer
+// diffID.
+func (s *imageStore) hasLayerBesides(diffID, id string) bool {
+	for _, im := range s.byID {
+		if im.id != id && slices.ContainsFunc(im.layers, func(l layer) bool { return l.diffID == diffID }) {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *imageStore) byIDSize(id string) int64 {
 	if im := s.byID[id]; im != nil {
 		return im.size
@@ -616,33 +649,45 @@ func (s *imageStore) summaries(ver apiVersion, counts map[string]int) []any {
 	return out
 }
 
-func refMatches(f filters, tag string) bool {
-	return f.matchAny("reference", func(pat string) bool {
-		repo := tag[:strings.LastIndex(tag, ":")]
-		if !strings.Contains(pat, ":") && !strings.Contains(pat, "@") {
-			return globMatch(pat, repo)
-		}
-		return globMatch(pat, tag)
-	})
+// familiarMatch is dockerd's reference.FamiliarMatch: the pattern
+// (path.Match) against the familiar reference ("127.0.0.1:5000/x:v1",
+// "busybox@sha256:..."), else against its familiar name alone
+// ("127.0.0.1:5000/x"). Full names (docker.io/library/...) never match.
+func familiarMatch(pat, ref string) bool {
+	if globMatch(pat, ref) {
+		return true
+	}
+	name, _, _ := strings.Cut(ref, "@")
+	if i := strings.LastIndex(name, ":"); i > strings.LastIndex(name, "/") {
+		name = name[:i]
+	}
+	return globMatch(pat, name)
 }
 
-func imageMatches(f filters, im *image) bool {
-	if v := f["dangling"]; len(v) > 0 {
-		want := v["true"] || v["1"]
-		if (len(im.tags) == 0) != want {
-			return false
+// refsMatching are the references in refs (familiar tags or digests)
+// that one of the reference filter's patterns matches; all of them
+// without that filter.
+func refsMatching(f filters, refs []string) []string {
+	if !f.has("reference") {
+		return refs
+	}
+	var out []string
+	for _, r := range refs {
+		if f.matchAny("reference", func(pat string) bool { return familiarMatch(pat, r) }) {
+			out = append(out, r)
 		}
 	}
+	return out
+}
+
+// imageMatches reports whether the label and until filters keep im (the
+// list applies dangling and reference to each reference, see imageList).
+func imageMatches(f filters, im *image) bool {
 	if !f.matchLabels("label", im.file.Config.Labels) {
 		return false
 	}
 	if !f.matchLabels("label!", im.file.Config.Labels) {
 		return false
-	}
-	if f.has("reference") {
-		if !slices.ContainsFunc(im.tags, func(t string) bool { return refMatches(f, t) }) {
-			return false
-		}
 	}
 	if v := f["until"]; len(v) > 0 {
 		for u := range v {

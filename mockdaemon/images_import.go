@@ -19,7 +19,9 @@ import (
 // (gzip, bzip2, xz). The image has the changes in its Config, the
 // message (else "Imported from SRC") as its comment and its history's,
 // and the repo and tag given.
-func (d *Daemon) imageImport(w http.ResponseWriter, r *http.Request, src string) error {
+// imageImport imports src ("-": the request's body) as an image of the
+// operating system os (the request's platform, linux by default).
+func (d *Daemon) imageImport(w http.ResponseWriter, r *http.Request, src, os string) error {
 	q := r.URL.Query()
 	ref, err := repoTagParams(r)
 	if err != nil {
@@ -27,6 +29,9 @@ func (d *Daemon) imageImport(w http.ResponseWriter, r *http.Request, src string)
 	}
 	if ref.digest != "" {
 		return errInvalid("cannot import digest reference")
+	}
+	if os != "linux" {
+		return errInvalid("operating system is not supported")
 	}
 	// as dockerd's import: the changes go to Config only, ContainerConfig
 	// stays empty, and the daemon writes its version

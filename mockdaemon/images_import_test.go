@@ -137,15 +137,7 @@ func compress(t *testing.T, tool string, data []byte) []byte {
 // send posts body (a tar, maybe compressed) as dockerd's clients do.
 func (c *client) sendTar(method, path string, body []byte) reply {
 	c.t.Helper()
-	req, err := http.NewRequestWithContext(c.t.Context(), method, "http://docker"+path, bytes.NewReader(body))
-	require.NoError(c.t, err)
-	req.Header.Set("Content-Type", "application/x-tar")
-	resp, err := c.hc.Do(req)
-	require.NoError(c.t, err)
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(c.t, err)
-	return reply{resp.StatusCode, resp.Header, b}
+	return c.raw(method, path, bytes.NewReader(body), "Content-Type", "application/x-tar")
 }
 
 // TestCompressedArchives: an import, a load (the image tar and the layers

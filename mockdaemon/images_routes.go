@@ -40,6 +40,13 @@ func (d *Daemon) imageList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if q := r.URL.Query().Get("filter"); q != "" && !ver.atLeast("1.41") {
+		// the parameter before the filters: a reference pattern
+		if f["reference"] == nil {
+			f["reference"] = map[string]bool{}
+		}
+		f["reference"][q] = true
+	}
 	accepted := []string{"dangling", "label", "label!", "before", "since", "reference"}
 	if ver.atLeast("1.44") {
 		accepted = append(accepted, "until")
@@ -81,18 +88,10 @@ func (d *Daemon) imageList(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		children := d.images.children()
+		danglingOnly := f["dangling"]["true"]
 		for _, im := range d.images.sorted() {
-			if !imageMatches(f, im) {
-				continue
-			}
-			untagged := len(im.tags) == 0 && len(im.digests) == 0
-			// dangling=true lists heads only; an untagged image with
-			// children (a build's intermediate step) shows with all=1
-			if f["dangling"]["true"] || f["dangling"]["1"] {
-				if children[im.id] > 0 {
-					continue
-				}
-			} else if untagged && (!all && children[im.id] > 0 || f.has("dangling") || f.has("reference")) {
+			// dangling=true lists heads only (no child images)
+			if danglingOnly && children[im.id] > 0 || !imageMatches(f, im) {
 				continue
 			}
 			if before != nil && !im.file.Created.Before(before.file.Created) {
@@ -101,37 +100,43 @@ func (d *Daemon) imageList(w http.ResponseWriter, r *http.Request) error {
 			if since != nil && !im.file.Created.After(since.file.Created) {
 				continue
 			}
+			// As dockerd: the references the reference filter keeps
+			// decide whether the image is untagged.
+			tags, digests := refsMatching(f, im.tags), refsMatching(f, im.digests)
+			untagged := len(tags) == 0 && len(digests) == 0
+			switch {
+			case untagged && (!all && children[im.id] > 0 || f.has("dangling") && !danglingOnly || f.has("reference")):
+				// an untagged image with children (a build's intermediate
+				// step) shows with all=1; one with a reference the filter
+				// dropped is not listed
+				continue
+			case !untagged && danglingOnly && len(tags) > 0:
+				continue
+			}
 			s := im.summary(ver, -1)
-			if !ver.atLeast("1.43") {
-				// before 1.43 what an image lacks is null, both lacked
-				// are <none>
-				switch {
-				case untagged:
-					s["RepoTags"] = []string{"<none>:<none>"}
-					s["RepoDigests"] = []string{"<none>@<none>"}
-				case len(im.tags) == 0:
-					s["RepoTags"] = nil
-				case len(im.digests) == 0:
-					s["RepoDigests"] = nil
-				}
+			if untagged && !ver.atLeast("1.43") {
+				// before 1.43 an untagged image shows <none>
+				s["RepoTags"] = []string{"<none>:<none>"}
+				s["RepoDigests"] = []string{"<none>@<none>"}
+			} else {
+				s["RepoTags"], s["RepoDigests"] = listedRefs(ver, tags), listedRefs(ver, digests)
 			}
 			if sharedSize {
 				s["SharedSize"] = int64(0)
-			}
-			if f.has("reference") {
-				// only the tags that match are listed
-				var tags []string
-				for _, t := range im.tags {
-					if refMatches(f, t) {
-						tags = append(tags, t)
-					}
-				}
-				s["RepoTags"] = nonNil(tags)
 			}
 			out = append(out, s)
 		}
 		return out, nil
 	})
+}
+
+// listedRefs is a list's RepoTags or RepoDigests: before 1.43 none is
+// null, since then [].
+func listedRefs(ver apiVersion, refs []string) []string {
+	if len(refs) == 0 && !ver.atLeast("1.43") {
+		return nil
+	}
+	return nonNil(refs)
 }
 
 func (d *Daemon) imageInspect(w http.ResponseWriter, r *http.Request) error {
@@ -140,9 +145,9 @@ func (d *Daemon) imageInspect(w http.ResponseWriter, r *http.Request) error {
 		name := r.PathValue("name")
 		im, err := d.images.get(name)
 		if err != nil {
-			if ae := (*apiError)(nil); !ver.atLeast("1.42") && errors.As(err, &ae) && ae.status == http.StatusNotFound {
+			if ae := (*apiError)(nil); !ver.atLeast("1.42") && errors.As(err, &ae) {
 				// dockerd 20.10 wraps the error with the name as given
-				return nil, errNotFound("no such image: " + name + ": " + ae.msg)
+				return nil, &apiError{ae.status, "no such image: " + name + ": " + ae.msg}
 			}
 			return nil, err
 		}

@@ -38,6 +38,20 @@ func TestSaveMissingImageLikeDockerd(t *testing.T) {
 	}
 }
 
+// TestSaveBadReference: a name that is no reference is the exporter's
+// reference.ParseIDOrReference error, untyped: a 500.
+func TestSaveBadReference(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	for name, want := range map[string]string{
+		"Bad:Ref": "invalid reference format: repository name must be lowercase",
+		"a@b":     "invalid reference format",
+	} {
+		r := c.do("GET", "/v1.41/images/get?names="+url.QueryEscape(name), nil)
+		assert.Equal(t, 500, r.status, "%s: %s", name, r.body)
+		assert.Equal(t, want, r.message(), name)
+	}
+}
+
 // TestSaveRepositoryName: a save of a repository's name alone (no tag)
 // holds every image its tags name, with those tags, as dockerd's
 // exporter saves it.

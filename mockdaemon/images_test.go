@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -583,4 +584,140 @@ func TestImageListWhileUntagging(t *testing.T) {
 		require.NotEmpty(t, imgs)
 		lists++
 	}
+}
+
+// TestImageListReferenceFilter: the reference filter matches as dockerd's
+// reference.FamiliarMatch, each of an image's tags and digests: the
+// pattern against the familiar reference, else against its name, so that
+// a repository named with a registry's host:port is found by its name;
+// only the references that match are listed, and the legacy ?filter=
+// of API < 1.41 is a reference pattern.
+func TestImageListReferenceFilter(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{Registries: map[string]mockdaemon.Credentials{"127.0.0.1:5999": {}}})
+	const repo = "127.0.0.1:5999/mp/x"
+	require.Equal(t, 201, c.do("POST", "/v1.41/images/busybox:latest/tag?repo="+repo+"&tag=v1", nil).status)
+	r := c.do("POST", "/v1.41/images/"+repo+"/push?tag=v1", map[string]string{})
+	require.Equal(t, 200, r.status)
+	require.NotContains(t, string(r.body), "error")
+	require.Equal(t, 201, c.do("POST", "/v1.41/images/busybox:latest/tag?repo="+repo+"&tag=v2", nil).status)
+	type summary struct{ RepoTags, RepoDigests []string }
+	list := func(path string) []summary {
+		t.Helper()
+		r := c.do("GET", path, nil)
+		require.Equal(t, 200, r.status, "%s: %s", path, r.body)
+		var l []summary
+		require.NoError(t, json.Unmarshal(r.body, &l))
+		return l
+	}
+	byRef := func(ver, pattern string) []summary {
+		return list("/v" + ver + "/images/json?filters=" + url.QueryEscape(`{"reference":["`+pattern+`"]}`))
+	}
+	var dg string
+	for _, s := range list("/v1.41/images/json") {
+		for _, d := range s.RepoDigests {
+			if strings.HasPrefix(d, repo+"@") {
+				dg = d
+			}
+		}
+	}
+	require.NotEmpty(t, dg, "the push gave the image a digest")
+	both := []summary{{[]string{repo + ":v1", repo + ":v2"}, []string{dg}}}
+	for pattern, want := range map[string][]summary{
+		repo:                        both,
+		"127.0.0.1:5999/*/*":        both,
+		"*/mp/x":                    both,
+		repo + ":v1":                {{[]string{repo + ":v1"}, nil}},
+		repo + "@*":                 {{nil, []string{dg}}},
+		"busybox:*":                 {{[]string{"busybox:latest"}, nil}},
+		"mp/x":                      {},
+		"docker.io/library/busybox": {},
+		"*:v1":                      {},
+	} {
+		assert.Equal(t, want, byRef("1.41", pattern), "reference=%s", pattern)
+	}
+	assert.Equal(t, []summary{{[]string{repo + ":v1"}, []string{}}}, byRef("1.43", repo+":v1"), "none matched is [] since 1.43")
+	assert.Equal(t, both, list("/v1.40/images/json?filter="+url.QueryEscape(repo)), "?filter= before 1.41")
+	assert.Greater(t, len(list("/v1.41/images/json?filter="+url.QueryEscape(repo))), 0)
+	assert.Len(t, list("/v1.41/images/json?filter="+url.QueryEscape(repo)), len(list("/v1.41/images/json")), "1.41 ignores ?filter=")
+}
+
+// TestPullPlatform: a pull reads its platform first, as dockerd does (an
+// import too), and refuses one it cannot parse before it asks a
+// registry; a registry's single-platform image is pulled whatever the
+// platform, and a WARNING follows when the name as given (:latest
+// without a tag) is of another platform. Before 1.32 there is no
+// platform parameter.
+func TestPullPlatform(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{Registries: map[string]mockdaemon.Credentials{"127.0.0.1:5999": {}}})
+	r := c.do("POST", "/v1.41/images/create?fromImage=127.0.0.1:9/x&tag=latest&platform=foobar", nil)
+	assert.Equal(t, 400, r.status)
+	assert.Equal(t, `"foobar": unknown operating system or architecture: invalid argument`, r.message())
+	r = c.do("POST", "/v1.41/images/create?fromSrc=-&repo=imp&platform=a/b/c/d", nil)
+	assert.Equal(t, 400, r.status)
+	assert.Equal(t, `"a/b/c/d": cannot parse platform specifier: invalid argument`, r.message())
+	r = c.do("POST", "/v1.41/images/create?fromSrc=-&repo=imp&platform=windows/amd64", nil)
+	assert.Equal(t, 400, r.status)
+	assert.Equal(t, "operating system is not supported", r.message())
+	assert.Equal(t, 500, c.do("POST", "/v1.31/images/create?fromImage=127.0.0.1:9/x&tag=latest&platform=foobar", nil).status, "no platform before 1.32: the registry is asked")
+
+	const repo = "127.0.0.1:5999/mp/p"
+	for _, tag := range []string{"latest", "v1"} {
+		require.Equal(t, 201, c.do("POST", "/v1.41/images/busybox:latest/tag?repo="+repo+"&tag="+tag, nil).status)
+		require.Equal(t, 200, c.do("POST", "/v1.41/images/"+repo+"/push?tag="+tag, map[string]string{}).status)
+	}
+	last := func(path string) string {
+		t.Helper()
+		r := c.do("POST", path, nil)
+		require.Equal(t, 200, r.status, "%s: %s", path, r.body)
+		lines := strings.Split(strings.TrimSpace(string(r.body)), "\n")
+		return lines[len(lines)-1]
+	}
+	arch := map[string]string{"amd64": "arm64", "arm64": "amd64"}[runtime.GOARCH]
+	require.NotEmpty(t, arch)
+	warn := `{"status":"WARNING: image with reference ` + repo + ` was found but does not match the specified platform: wanted linux/` + arch + `, actual: linux/` + runtime.GOARCH + `"}`
+	assert.Equal(t, warn, last("/v1.41/images/create?fromImage="+repo+"&tag=v1&platform=linux/"+arch), "the name as given (:latest) is looked up")
+	assert.Contains(t, last("/v1.41/images/create?fromImage="+repo+"&tag=v1&platform=linux/"+runtime.GOARCH+"/v3"), "Status: Image is up to date", "no variant in the image: the OS and architecture decide")
+	assert.Contains(t, last("/v1.41/images/create?fromImage="+repo+"&tag=v1&platform=linux"), "Status: Image is up to date")
+}
+
+// TestImageLookupReferenceErrors: a name that is no reference is dockerd's
+// GetImage error (reference.ParseAnyReference's, 400) wherever an image
+// is looked up, not "No such image", in the words of the request's
+// version; 1.41's inspect wraps it with the name.
+func TestImageLookupReferenceErrors(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	const lower = "invalid reference format: repository name must be lowercase"
+	for _, tt := range []struct {
+		method, path string
+		body         any
+		msg          string
+	}{
+		{"GET", "/v1.41/images/Bad:Ref/json", nil, "no such image: Bad:Ref: " + lower},
+		{"GET", "/v1.41/images/a@b/json", nil, "no such image: a@b: invalid reference format"},
+		{"GET", "/v1.41/images/Bad:Ref/history", nil, lower},
+		{"DELETE", "/v1.41/images/Bad:Ref", nil, lower},
+		{"POST", "/v1.41/images/Bad:Ref/tag?repo=x&tag=y", nil, lower},
+		{"POST", "/v1.41/containers/create", map[string]any{"Image": "Bad:Ref"}, lower},
+		{"GET", "/v1.41/images/json?filters=" + url.QueryEscape(`{"before":["Bad:Ref"]}`), nil, lower},
+		{"GET", "/v1.44/images/Bad:Ref/history", nil, "invalid reference format: repository name (Bad) must be lowercase"},
+	} {
+		r := c.do(tt.method, tt.path, tt.body)
+		assert.Equal(t, 400, r.status, "%s %s", tt.method, tt.path)
+		assert.Equal(t, tt.msg, r.message(), "%s %s", tt.method, tt.path)
+	}
+}
+
+// TestRepoTagsInDockerdOrder: an image's tags are listed as dockerd's
+// reference store lists them, by full name: a registry's repositories
+// before Docker Hub's (docker.io/library/..., docker.io/user/...), other
+// registries after.
+func TestRepoTagsInDockerdOrder(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	for _, ref := range []string{"zz:1", "127.0.0.1:9/aa:1", "localhost/bb:1", "aa:1", "user/x:1", "example.com/y:1"} {
+		repo, tag, _ := strings.Cut(ref, ":1")
+		require.Equal(t, 201, c.do("POST", "/v1.41/images/busybox/tag?repo="+repo+"&tag=1"+tag, nil).status)
+	}
+	var im struct{ RepoTags []string }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/images/busybox/json", nil).body, &im))
+	assert.Equal(t, []string{"127.0.0.1:9/aa:1", "aa:1", "busybox:latest", "zz:1", "user/x:1", "example.com/y:1", "localhost/bb:1"}, im.RepoTags)
 }

@@ -24,28 +24,23 @@ func (d *Daemon) imagePush(w http.ResponseWriter, r *http.Request) error {
 			return errInvalid("Bad parameters and missing X-Registry-Auth: " + err.Error())
 		}
 	}
-	name := r.PathValue("name")
-	ref, err := parseRef(name, false)
+	ref, err := parseRef(r.PathValue("name"), false)
 	if err != nil {
 		return err
 	}
-	tag := r.URL.Query().Get("tag")
-	var ims []*image
-	_ = d.locked(func() error {
-		for t, id := range d.images.tags {
-			repo := t[:strings.LastIndex(t, ":")]
-			if repo == ref.repo && (tag == "" || t == ref.repo+":"+tag) && (ref.tag == "" || t == ref.tagged()) {
-				ims = append(ims, d.images.byID[id])
-			}
+	if tag := r.URL.Query().Get("tag"); tag != "" {
+		// reference.WithTag: the parameter replaces the name's tag; its
+		// error is no typed one of dockerd's, a 500
+		if !tagRe.MatchString(tag) {
+			return errInternal("invalid tag format")
 		}
-		return nil
-	})
-	if len(ims) == 0 {
-		return errNotFound("An image does not exist locally with the tag: " + ref.repo)
+		ref.tag = tag
 	}
 	js := newJSONStream(w)
 	js.msg(map[string]any{"status": "The push refers to repository [" + ref.domain() + "/" + ref.path() + "]"})
-	d.registryPush(js, r, ref, ims) // registry.go: the emulated registries
+	if err := d.registryPush(js, r, ref); err != nil { // registry.go: the emulated registries
+		js.fail(err)
+	}
 	return nil
 }
 
@@ -82,13 +77,30 @@ func (s *jsonStream) fail(err error) {
 
 func (d *Daemon) imageCreate(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
+	// dockerd reads the platform first (since 1.32), for a pull and an
+	// import alike
+	var plat *platformSpec
+	if s := q.Get("platform"); s != "" && infoOf(r).version.atLeast("1.32") {
+		p, err := parsePlatform(s)
+		if err != nil {
+			return err
+		}
+		plat = &p
+	}
 	if src := q.Get("fromSrc"); src != "" {
-		return d.imageImport(w, r, src)
+		os := "linux"
+		if plat != nil {
+			os = plat.OS
+		}
+		return d.imageImport(w, r, src, os)
 	}
 	from := q.Get("fromImage")
 	if from == "" {
 		return errInvalid("either fromImage or fromSrc must be specified")
 	}
+	// a pull of all tags may send the name with a trailing ':'
+	from = strings.TrimSuffix(from, ":")
+	given := from
 	if tag := q.Get("tag"); tag != "" {
 		if strings.HasPrefix(tag, "sha256:") {
 			from += "@" + tag
@@ -96,29 +108,80 @@ func (d *Daemon) imageCreate(w http.ResponseWriter, r *http.Request) error {
 			from += ":" + tag
 		}
 	}
-	ref, err := parseRef(from, true)
+	ref, err := parseRef(from, false)
 	if err != nil {
 		return refError(infoOf(r).version, err)
 	}
-	if ref.domain() != "docker.io" {
-		if err := d.checkRegistryAuth(r, ref.domain()+"/"+ref.path()+":"+ref.tag); err != nil {
+	// a name without tag or digest pulls every tag of the repository
+	allTags := ref.tag == "" && ref.digest == ""
+	target := ref.tag
+	switch {
+	case allTags:
+		target = "tags/list"
+	case ref.digest != "":
+		target = ref.digest
+	}
+	if err := d.pullAuthError(r, ref, target); err != nil {
+		return err
+	}
+	tags := []imageRef{ref}
+	if allTags {
+		if tags, err = lockedValue(d, func() ([]imageRef, error) { return d.registryTagsLocked(ref) }); err != nil {
 			return err
 		}
 	}
-	p, err := lockedValue(d, func() (pulled, error) { return d.pullNamingLocked(ref) })
-	if err != nil {
-		return err
+	var ps []pulled
+	for _, tr := range tags {
+		p, err := lockedValue(d, func() (pulled, error) { return d.pullNamingLocked(tr) })
+		if err != nil {
+			if len(ps) == 0 {
+				return err
+			}
+			js := newJSONStream(w)
+			js.fail(err)
+			return nil
+		}
+		ps = append(ps, p)
 	}
 	js := newJSONStream(w)
-	d.reportPull(func(m any) { js.msg(m) }, ref, p)
+	renamed := false
+	for i, tr := range tags {
+		d.reportPullTag(func(m any) { js.msg(m) }, tr, ps[i])
+		renamed = renamed || ps[i].renamed
+	}
+	d.reportPullEnd(func(m any) { js.msg(m) }, ref, renamed)
+	if plat != nil {
+		// The registries hold single-platform images: a pull takes what
+		// the name gives, then dockerd looks the name up as given
+		// (without the tag parameter: :latest) and warns when that
+		// image is of another platform.
+		if err := d.platformWarning(plat, given); err != nil {
+			js.msg(map[string]any{"status": "WARNING: " + err.Error()})
+		}
+	}
 	return nil
 }
 
-// pulled is what a pull brought: the image, and whether the pulled
-// reference named another image (or none) before.
+// platformWarning is the mismatch of plat with the image name names now,
+// nil when they match or name names no image.
+func (d *Daemon) platformWarning(plat *platformSpec, name string) error {
+	return d.locked(func() error {
+		im, err := d.images.get(name)
+		if err != nil {
+			return nil
+		}
+		return plat.matches(name, im)
+	})
+}
+
+// pulled is what a pull brought: the image, whether the pulled
+// reference named another image (or none) before, whether the image is
+// new to the store and which of its layers the store had.
 type pulled struct {
 	im      *image
 	renamed bool
+	fresh   bool
+	had     []bool // by layer
 }
 
 // pullNamingLocked is pullLocked, telling also whether ref now names an
@@ -130,33 +193,67 @@ func (d *Daemon) pullNamingLocked(ref imageRef) (pulled, error) {
 	if im, err := d.images.get(ref.String()); err == nil {
 		before = im.id
 	}
+	count := d.images.count()
 	im, err := d.pullLocked(ref)
 	if err != nil {
 		return pulled{}, err
 	}
-	return pulled{im, im.id != before}, nil
+	p := pulled{im: im, renamed: im.id != before, fresh: d.images.count() > count}
+	if p.fresh {
+		for _, l := range im.layers {
+			p.had = append(p.had, d.images.hasLayerBesides(l.diffID, im.id))
+		}
+	}
+	return p, nil
 }
 
 // reportPull records the pull of ref that brought p.im (its digest, its
 // event) and sends its progress messages to msg: a pull's answer, or a
 // build's stream when its FROM pulls.
 func (d *Daemon) reportPull(msg func(any), ref imageRef, p pulled) {
+	d.reportPullTag(msg, ref, p)
+	d.reportPullEnd(msg, ref, p.renamed)
+}
+
+// reportPullTag sends the messages of the pull of one tag or digest:
+// "Pulling from", the layers of an image new to the store (one it had
+// needs none: "Already exists" for a layer it had, else the download),
+// and the digest, which the image gets as a reference.
+func (d *Daemon) reportPullTag(msg func(any), ref imageRef, p pulled) {
 	im := p.im
 	label := ref.tag
-	if label == "" {
-		label = ref.digest
+	if ref.digest != "" {
+		label = ref.String()
 	}
 	msg(map[string]any{"status": "Pulling from " + ref.path(), "id": label})
-	for _, l := range im.layers {
-		short := strings.TrimPrefix(l.diffID, "sha256:")[:12]
-		msg(map[string]any{"status": "Already exists", "progressDetail": map[string]any{}, "id": short})
+	for i, l := range im.layers {
+		if !p.fresh {
+			break
+		}
+		short := shortDigest(l.diffID)
+		if p.had[i] {
+			msg(map[string]any{"status": "Already exists", "progressDetail": map[string]any{}, "id": short})
+			continue
+		}
+		size := l.data.Len()
+		msg(map[string]any{"status": "Pulling fs layer", "progressDetail": map[string]any{}, "id": short})
+		msg(progressMessage("Downloading", short, size, size))
+		msg(map[string]any{"status": "Verifying Checksum", "progressDetail": map[string]any{}, "id": short})
+		msg(map[string]any{"status": "Download complete", "progressDetail": map[string]any{}, "id": short})
+		msg(progressMessage("Extracting", short, size, size))
+		msg(map[string]any{"status": "Pull complete", "progressDetail": map[string]any{}, "id": short})
 	}
 	_ = d.locked(func() error {
 		d.images.addDigest(im, ref)
 		return nil
 	})
 	msg(map[string]any{"status": "Digest: " + digestOf(im.manifest)})
-	if p.renamed {
+}
+
+// reportPullEnd sends a pull's last status, for the reference as asked
+// (the repository alone for all its tags), and emits its event.
+func (d *Daemon) reportPullEnd(msg func(any), ref imageRef, renamed bool) {
+	if renamed {
 		msg(map[string]any{"status": "Status: Downloaded newer image for " + ref.String()})
 	} else {
 		msg(map[string]any{"status": "Status: Image is up to date for " + ref.String()})
@@ -186,7 +283,11 @@ func (d *Daemon) pullLocked(ref imageRef) (*image, error) {
 	}
 	switch {
 	case ref.domain() != "docker.io":
-		return nil, d.registryMissErrorLocked(ref.domain() + "/" + ref.path() + ":" + ref.tag)
+		full := ref.domain() + "/" + ref.path() + ":" + ref.tag
+		if ref.digest != "" {
+			full = ref.domain() + "/" + ref.path() + "@" + ref.digest
+		}
+		return nil, d.registryMissErrorLocked(full)
 	case d.images.catalogue[ref.repo]:
 		return nil, errNotFound(fmt.Sprintf("manifest for %s not found: manifest unknown: manifest unknown", ref.String()))
 	}
@@ -242,6 +343,10 @@ func (d *Daemon) imageSave(w http.ResponseWriter, r *http.Request, names []strin
 			}
 			im, err := d.images.get(n)
 			if err != nil {
+				if ae := (*apiError)(nil); errors.As(err, &ae) && ae.status == http.StatusBadRequest {
+					// reference.ParseIDOrReference's error: untyped, a 500
+					return errInternal(ae.msg)
+				}
 				if !infoOf(r).version.atLeast("1.42") {
 					// dockerd 20.10's image exporter: a name with a tag or
 					// digest is looked up in the reference store, a bare

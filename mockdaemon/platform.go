@@ -8,8 +8,8 @@ import (
 	"strings"
 )
 
-// platformSpec is an OS/architecture[/variant] a request names (build's and
-// create's platform parameter).
+// platformSpec is an OS/architecture[/variant] a request names (the
+// platform parameter of build, create, pull and import).
 type platformSpec struct {
 	OS, Architecture, Variant string
 }
@@ -112,15 +112,17 @@ func normalizeArch(arch, variant string) (string, string) {
 	return arch, variant
 }
 
-// matches is dockerd's check that the image ref names is of platform p
-// (nil: any): the same OS and architecture, and variant when p has one;
-// else a 404 naming both.
+// matches is dockerd's check (GetImage with a platform) that the image
+// ref names is of platform p (nil: any): containerd's platforms.Only, and
+// for an image config without a variant (the mock's never have one)
+// dockerd's fallback, under which the same OS and architecture suffice
+// (linux/amd64/v3 takes a linux/amd64 image). Else a 404 naming both.
 func (p *platformSpec) matches(ref string, im *image) error {
 	if p == nil {
 		return nil
 	}
 	have := platformSpec{OS: im.file.OS, Architecture: im.file.Architecture}
-	if p.OS == have.OS && p.Architecture == have.Architecture && p.Variant == "" {
+	if p.OS == have.OS && p.Architecture == have.Architecture {
 		return nil
 	}
 	return errNotFound(fmt.Sprintf("image with reference %s was found but does not match the specified platform: wanted %s, actual: %s",

@@ -1,6 +1,7 @@
 package mockdaemon
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -292,6 +293,7 @@ func infoOf(r *http.Request) *reqInfo {
 // with the status of the error (500 when it has none). 304 has no body.
 // Only the dispatch (serveOp, ServeHTTP, notFound) calls it.
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	err = refError(infoOf(r).version, err) // a reference error in the words of the request's version
 	status := http.StatusInternalServerError
 	var ae *apiError
 	if errors.As(err, &ae) {
@@ -316,7 +318,7 @@ func (d *Daemon) respond(w http.ResponseWriter, status int, f func() (any, error
 		if err != nil {
 			return nil, err
 		}
-		return json.Marshal(v)
+		return marshalAnswer(v)
 	})
 	if err != nil {
 		return err
@@ -337,14 +339,50 @@ func (d *Daemon) respondEmpty(w http.ResponseWriter, status int, f func() error)
 	return nil
 }
 
+// marshalAnswer is the JSON of an answer or error body as dockerd's
+// httputils.WriteJSON writes it: without Go's HTML escaping (a '<', '>'
+// or '&' stays itself, not \u003c...). The streams (progress messages,
+// events, stats, wait) keep the escaping, as dockerd's encoders do. The
+// escapes are undone on the JSON (any MarshalJSON below has escaped its
+// strings already), each escape sequence read whole so that an escaped
+// backslash is never taken for the start of one.
+func marshalAnswer(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil || !bytes.Contains(b, []byte(`\u00`)) {
+		return b, err
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' || i+1 >= len(b) {
+			out = append(out, b[i])
+			continue
+		}
+		if i+5 < len(b) && b[i+1] == 'u' {
+			switch string(b[i+2 : i+6]) {
+			case "003c":
+				out, i = append(out, '<'), i+5
+				continue
+			case "003e":
+				out, i = append(out, '>'), i+5
+				continue
+			case "0026":
+				out, i = append(out, '&'), i+5
+				continue
+			}
+		}
+		out, i = append(out, b[i], b[i+1]), i+1
+	}
+	return out, nil
+}
+
 // writeJSON writes v as the JSON body with status. Its error is the
 // write's: a handler may return it, and serveOp drops it (the head is
 // out).
 func writeJSON(w http.ResponseWriter, status int, v any) error {
-	b, err := json.Marshal(v)
+	b, err := marshalAnswer(v)
 	if err != nil {
 		status = http.StatusInternalServerError
-		b, _ = json.Marshal(map[string]string{"message": "mockdaemon: " + err.Error()})
+		b, _ = marshalAnswer(map[string]string{"message": "mockdaemon: " + err.Error()})
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

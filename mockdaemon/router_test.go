@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -106,4 +107,26 @@ func TestRouterEdgesLikeDockerd(t *testing.T) {
 	resp, _ = do("HEAD", "/v1.41/_ping")
 	assert.Equal(t, http.StatusOK, resp.StatusCode, "HEAD /_ping is a route of its own")
 	assert.NotEmpty(t, resp.Header.Get("Api-Version"))
+}
+
+// TestAnswersNotHTMLEscaped: answers and error bodies are written as
+// dockerd's httputils.WriteJSON writes them, '<', '>' and '&' as they
+// are (Go's encoder would write \u003c...), while an escaped backslash
+// followed by "u003c" stays what it was.
+func TestAnswersNotHTMLEscaped(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	name := `a<b>&c\u003c`
+	r := c.do("GET", "/v1.41/containers/"+url.PathEscape(name)+"/json", nil)
+	assert.Equal(t, 404, r.status)
+	assert.Equal(t, `{"message":"No such container: a<b>&c\\u003c"}`+"\n", string(r.body))
+	assert.Equal(t, "No such container: "+name, r.message())
+
+	r = c.do("POST", "/v1.41/containers/create", map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "a > b && c < d"}})
+	require.Equal(t, 201, r.status, "%s", r.body)
+	var created struct{ Id string }
+	require.NoError(t, json.Unmarshal(r.body, &created))
+	r = c.do("GET", "/v1.41/containers/"+created.Id+"/json", nil)
+	require.Equal(t, 200, r.status)
+	assert.Contains(t, string(r.body), `"a > b && c < d"`)
+	assert.NotContains(t, string(r.body), `\u003e`)
 }

@@ -293,7 +293,7 @@ func TestRegistryEmulation(t *testing.T) {
 	}{
 		{"/v1.56/images/create?fromImage=127.0.0.1:5998/nope&tag=v1", 404, "manifest for 127.0.0.1:5998/nope:v1 not found: manifest unknown: manifest unknown"},
 		{"/v1.56/images/create?fromImage=127.0.0.1:9/x&tag=v1", 500, `Get "http://127.0.0.1:9/v2/": dial tcp 127.0.0.1:9: connect: connection refused`},
-		{"/v1.56/images/create?fromImage=127.0.0.1:5999/x&tag=v1", 401, `Head "http://127.0.0.1:5999/v2/x/manifests/v1": no basic auth credentials`},
+		{"/v1.56/images/create?fromImage=127.0.0.1:5999/x&tag=v1", 500, `Head "http://127.0.0.1:5999/v2/x/manifests/v1": no basic auth credentials`},
 	}
 	for _, tt := range tests {
 		r := c.do("POST", tt.path, nil)
