@@ -166,7 +166,7 @@ func tagOf(full string) string {
 
 // registryLogin checks POST /auth credentials for a configured registry;
 // handled is false for a registry without configured credentials.
-func (d *Daemon) registryLogin(user, pass, server string) (handled bool, err error) {
+func (d *Daemon) registryLogin(ver apiVersion, user, pass, server string) (handled bool, err error) {
 	host := strings.TrimPrefix(strings.TrimPrefix(server, "https://"), "http://")
 	host, _, _ = strings.Cut(host, "/")
 	if host == "" || host == "index.docker.io" || host == "registry-1.docker.io" {
@@ -183,7 +183,13 @@ func (d *Daemon) registryLogin(user, pass, server string) (handled bool, err err
 		if host == "docker.io" {
 			return true, &apiError{http.StatusUnauthorized, "Get \"https://registry-1.docker.io/v2/\": unauthorized: incorrect username or password"}
 		}
-		return true, &apiError{http.StatusUnauthorized, fmt.Sprintf("login attempt to %s://%s/v2/ failed with status: 401 Unauthorized", registryScheme(host), host)}
+		// dockerd 20.10's loginV2 gives the refusal as a plain error (500);
+		// later daemons type it unauthorized (401)
+		status := http.StatusInternalServerError
+		if ver.atLeast("1.42") {
+			status = http.StatusUnauthorized
+		}
+		return true, &apiError{status, fmt.Sprintf("login attempt to %s://%s/v2/ failed with status: 401 Unauthorized", registryScheme(host), host)}
 	}
 	return true, nil
 }

@@ -268,7 +268,7 @@ func (d *Daemon) auth(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeBody(r, &body); err != nil {
 		return err
 	}
-	if handled, err := d.registryLogin(body.Username, body.Password, body.ServerAddress); handled {
+	if handled, err := d.registryLogin(infoOf(r).version, body.Username, body.Password, body.ServerAddress); handled {
 		if err != nil {
 			return err
 		}
