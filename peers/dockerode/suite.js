@@ -835,9 +835,26 @@ async function tBuildKit() {
   ok(out.some((m) => /RUN --mount=type=cache,target=\/test echo test/.test(m.stream || '')), `no RUN vertex: ${JSON.stringify(out).slice(0, 600)}`);
   ok(events.length > 0, 'onProgress was called');
   await docker.getImage(P + '-bk:v2').inspect();
-  // without version 2 the classic builder refuses RUN --mount
-  const classic = await progressError(docker.buildImage({ context: dir, src: ['buildkit.Dockerfile'] }, { dockerfile: 'buildkit.Dockerfile', t: P + '-bk:v1' }));
-  has(classic, 'requires BuildKit', 'the classic builder on RUN --mount');
+}
+
+async function tBuildClassicMount() {
+  // buildkit_test.js's "regular builds too": the same Dockerfile without version 2 goes to
+  // the classic builder, which reads RUN --mount and refuses it when the step runs
+  const dir = scratch('bk1');
+  writeTree(dir, { 'buildkit.Dockerfile': `FROM ${IMAGE}\nLABEL dockwire.peers=${P}\nRUN --mount=type=cache,target=/test echo test\n` });
+  const events = [];
+  const out = await new Promise((resolve, reject) => docker.buildImage({ context: dir, src: ['buildkit.Dockerfile'] }, { dockerfile: 'buildkit.Dockerfile', t: P + '-bk:v1' }, (err, s) => {
+    if (err) return reject(err);
+    docker.followProgress(s, (e, o) => (e ? reject(e) : resolve(o)), (ev) => events.push(ev));
+  }));
+  ok(events.every((e) => typeof e === 'object'), 'progress events are objects');
+  const steps = out.filter((m) => /^Step \d/.test(m.stream || '')).map((m) => m.stream.trim());
+  eq(steps, ['Step 1/3 : FROM ' + IMAGE, 'Step 2/3 : LABEL dockwire.peers=' + P, 'Step 3/3 : RUN --mount=type=cache,target=/test echo test'], 'the steps it reached');
+  const e = out.find((m) => m.error);
+  eq(e && e.error, 'the --mount option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled', 'the step\'s refusal');
+  // a malformed mount is the Dockerfile's parse error, before the stream
+  const bad = await expectStatus(docker.buildImage(buildContext(`FROM ${IMAGE}\nRUN --mount=type=nonsense true\n`), { t: P + '-bk:v0' }), 400, 'an unknown mount type');
+  has(bad.message, 'dockerfile parse error line 2: unsupported mount type "nonsense"', 'message');
 }
 
 async function tLoadImport() {
@@ -933,6 +950,10 @@ async function tVolumesCreate() {
   ok(info.Mountpoint.endsWith('/volumes/' + P + '-tardis/_data'), `mountpoint ${info.Mountpoint}`);
   await v.remove();
   await expectStatus(v.inspect(), 404, 'a removed volume');
+  const short = await expectStatus(docker.createVolume({ Name: 'a', Labels: LABELS }), 400, 'a one-character name');
+  eq(short.json && short.json.message, 'create a: volume name is too short, names should be at least two alphanumeric characters', 'message');
+  const slash = await expectStatus(docker.createVolume({ Name: '/' + P, Labels: LABELS }), 400, 'a name with a slash');
+  has(slash.json && slash.json.message, 'includes invalid characters for a local volume name', 'message');
   const anon = await docker.createVolume({ Labels: LABELS });
   const ai = await anon.inspect();
   ok(/^[0-9a-f]{64}$/.test(ai.Name), `a default volume's name: ${ai.Name}`);
@@ -1164,6 +1185,7 @@ const checks = [
   ['build.tar_file_stream', tBuildTarFileStream],
   ['build.context_src_dockerignore', tBuildContextSrc],
   ['build.buildkit_v2', tBuildKit],
+  ['build.classic_refuses_mount', tBuildClassicMount],
   ['image.load_import', tLoadImport],
   ['image.pull_follow_progress', tPullProgress],
   ['image.inspect_history_get', tImageGet],
