@@ -2,7 +2,8 @@
 // dockerode suite: the behaviours dockerode's own test suite and docker-modem lean on (hijacked
 // attach and exec with stdin, demuxStream, followProgress, events, archives, stats, commit,
 // logs windows, wait conditions, registry push with auth, swarm, services, secrets, configs,
-// nodes), written as checks of what a daemon must answer, against DOCKER_HOST.
+// nodes, and dockerode's own test files retold: peers/dockerode_suite_coverage.txt), written as
+// checks of what a daemon must answer, against DOCKER_HOST.
 //
 //   cd peers/dockerode && npm ci && DOCKER_HOST=unix:///path.sock PEERS_IMAGE=busybox:latest node suite.js
 //
@@ -15,8 +16,10 @@
 // PEERS_SUBNET (default 10.215.0.0/24), PEERS_SWARM_POOL (default 10.238.0.0/16),
 // PEERS_REGISTRY, PEERS_REGISTRY_USER, PEERS_REGISTRY_PASSWORD (a registry that needs basic
 // auth, e.g. scripts/registry.sh's DOCKWIRE_AUTH_REGISTRY; the push checks are skipped
-// without it). It makes the daemon a single-node swarm (on 127.0.0.1) and leaves it again:
-// run it alone on a daemon others use.
+// without it; the network check of IPRange/Gateway uses 10.216.0.0/16); PEERS_ONLY (a regexp:
+// run only the checks it matches; the swarm's checks need swarm.init_inspect_update). It makes
+// the daemon a single-node swarm (on 127.0.0.1) and leaves it again: run it alone on a daemon
+// others use. It writes its build contexts and tars under a temporary directory it removes.
 'use strict';
 
 const Docker = require('dockerode');
@@ -1078,9 +1081,12 @@ async function tPromises() {
 }
 
 async function tImageGet() {
-  // image.js: inspect, history, get (one image's tar)
+  // image.js: inspect (with manifest=1 too: a query API 1.41 does not know, so the same
+  // answer), history, get (one image's tar); #distribution is in image.push_pull_auth
   const img = docker.getImage(IMAGE);
   const info = await img.inspect();
+  const withManifest = await img.inspect({ manifest: 1 });
+  if ((await docker.version()).ApiVersion === '1.41') eq(withManifest, info, 'inspect with manifest=1 on API 1.41');
   ok(Array.isArray(await img.history()), 'history');
   const tar = untar(await streamToBuffer(await img.get()));
   const man = JSON.parse(tar.find((e) => e.name === 'manifest.json').data.toString());
