@@ -1109,3 +1109,52 @@ func TestWaitOnAFailedStartLikeDockerd(t *testing.T) {
 	assert.Equal(t, "echo", in.Path)
 	assert.Equal(t, []string{"hi"}, in.Args)
 }
+
+// TestCommitPausesRunning: a commit pauses a running container for its
+// duration, as dockerd's commit does (pause=1 is the default from API 1.13;
+// the pause and unpause events around the commit's), and leaves a paused one
+// or one committed with pause=0 as it is.
+func TestCommitPausesRunning(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	actions := func(id string) []string {
+		until := strconv.FormatInt(time.Now().Unix()+1, 10)
+		r := c.do("GET", "/v1.41/events?since=0&until="+until+`&filters={"container":["`+id+`"]}`, nil)
+		require.Equal(t, 200, r.status)
+		var out []string
+		dec := json.NewDecoder(bytes.NewReader(r.body))
+		for dec.More() {
+			var ev struct{ Action string }
+			require.NoError(t, dec.Decode(&ev))
+			out = append(out, ev.Action)
+		}
+		return out
+	}
+	state := func(id string) (running, paused bool) {
+		var info struct {
+			State struct{ Running, Paused bool }
+		}
+		require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/containers/"+id+"/json", nil).body, &info))
+		return info.State.Running, info.State.Paused
+	}
+	for i, tc := range []struct {
+		name, query string
+		pauseFirst  bool
+		want        []string
+		paused      bool
+	}{
+		{"default", "", false, []string{"create", "start", "pause", "commit", "unpause"}, false},
+		{"pause=0", "&pause=0", false, []string{"create", "start", "commit"}, false},
+		{"paused already", "", true, []string{"create", "start", "pause", "commit"}, true},
+	} {
+		id := c.create("dwcommitpause"+strconv.Itoa(i), map[string]any{"Image": "busybox", "Cmd": []string{"sleep", "30"}})
+		require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+id+"/start", nil).status)
+		if tc.pauseFirst {
+			require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+id+"/pause", nil).status)
+		}
+		r := c.do("POST", "/v1.41/commit?container="+id+tc.query, map[string]any{})
+		require.Equal(t, 201, r.status, "%s: %s", tc.name, r.body)
+		assert.Equal(t, tc.want, actions(id), tc.name)
+		running, paused := state(id)
+		assert.Equal(t, []bool{true, tc.paused}, []bool{running, paused}, "%s: running, paused after the commit", tc.name)
+	}
+}
