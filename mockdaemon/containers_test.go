@@ -1158,3 +1158,32 @@ func TestCommitPausesRunning(t *testing.T) {
 		assert.Equal(t, []bool{true, tc.paused}, []bool{running, paused}, "%s: running, paused after the commit", tc.name)
 	}
 }
+
+// TestArchiveEvents: a path's archive logs archive-path and an extraction
+// extract-to-dir, as dockerd does; a stat of a path and an archive of a
+// missing one log nothing.
+func TestArchiveEvents(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.create("dwarchev", map[string]any{"Image": "busybox", "Cmd": []string{"true"}})
+	base := "/v1.41/containers/" + id + "/archive?path="
+	require.Equal(t, 200, c.do("HEAD", base+"/etc/hostname", nil).status)
+	require.Equal(t, 404, c.do("GET", base+"/nosuch", nil).status)
+	require.Equal(t, 200, c.do("GET", base+"/etc/hostname", nil).status)
+	req, err := http.NewRequestWithContext(t.Context(), "PUT", "http://docker"+base+"/tmp", bytes.NewReader(tarOf(t, map[string]string{"x.txt": "x"})))
+	require.NoError(t, err)
+	resp, err := c.hc.Do(req)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	require.Equal(t, 200, resp.StatusCode)
+	until := strconv.FormatInt(time.Now().Unix()+1, 10)
+	r := c.do("GET", "/v1.41/events?since=0&until="+until+`&filters={"container":["`+id+`"]}`, nil)
+	require.Equal(t, 200, r.status)
+	var actions []string
+	dec := json.NewDecoder(bytes.NewReader(r.body))
+	for dec.More() {
+		var ev struct{ Action string }
+		require.NoError(t, dec.Decode(&ev))
+		actions = append(actions, ev.Action)
+	}
+	assert.Equal(t, []string{"create", "archive-path", "extract-to-dir"}, actions)
+}
