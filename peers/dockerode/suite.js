@@ -990,8 +990,20 @@ async function tLabelsAndFilters() {
   await b.remove();
 }
 
+// eventsOf gives the actions of the events of container id since (unix seconds) until now,
+// with a die's exit code and a kill's signal: ["create", "kill/15", "die/137"...].
+async function eventsOf(id, since) {
+  const s = await docker.getEvents({ since, until: Math.floor(Date.now() / 1000) + 1, filters: { container: [id] } });
+  const text = (await streamToBuffer(s)).toString();
+  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((e) => e.Type === 'container').map((e) => {
+    const a = e.Actor.Attributes;
+    return e.Action + (a.signal ? '/' + a.signal : '') + (a.exitCode ? '/' + a.exitCode : '');
+  });
+}
+
 async function tContainerTtyLifecycle() {
   // container.js's test container: a terminal, tail -f, through each describe in order
+  const since = Math.floor(Date.now() / 1000) - 1;
   const c = await docker.createContainer({
     Image: IMAGE, AttachStdin: false, AttachStdout: true, AttachStderr: true, Tty: true,
     Cmd: ['/bin/sh', '-c', 'tail -f /etc/resolv.conf'], OpenStdin: false, StdinOnce: false, Labels: LABELS,
@@ -1044,6 +1056,13 @@ async function tContainerTtyLifecycle() {
   const again = await expectStatus(c.stop(), 304, 'stop a stopped container');
   ok(again, 'not modified');
   await c.remove();
+  // as dockerd 20.10 logs them (a stat of a path logs nothing; tail as pid 1 ignores TERM)
+  eq(await eventsOf(c.id, since), [
+    'create', 'archive-path', 'extract-to-dir', 'start', 'resize', 'update', 'kill/15', 'kill/9', 'die/137', 'stop',
+    'start', 'restart', 'export', 'top', "exec_create: echo 'foo'", "exec_start: echo 'foo'", 'exec_die/0',
+    'exec_create: echo bar', 'exec_start: echo bar', 'exec_die/0', 'pause', 'commit', 'unpause',
+    'kill/15', 'kill/9', 'die/137', 'stop', 'destroy',
+  ], 'the container\'s events');
 }
 
 async function tNonResponsive() {
