@@ -31,10 +31,8 @@ func (d *Daemon) imageImport(w http.ResponseWriter, r *http.Request, src string)
 	// as dockerd's import: the changes go to Config only, ContainerConfig
 	// stays empty, and the daemon writes its version
 	f := imageFile{ContainerConfig: &imageConfig{}, DockerVersion: d.cfg.ServerVersion}
-	for _, ch := range q["changes"] {
-		if err := applyChange(&f.Config, ch); err != nil {
-			return err
-		}
+	if f.Config, err = buildFromConfig(f.Config, q["changes"]); err != nil {
+		return err
 	}
 	js := newJSONStream(w)
 	body, size := io.Reader(r.Body), r.ContentLength

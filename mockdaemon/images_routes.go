@@ -483,12 +483,9 @@ func (d *Daemon) commitFileLocked(c *container, body containerConfig, author, co
 	if body.User != "" {
 		f.Config.User = body.User
 	}
-	for _, ch := range changes {
-		for _, line := range strings.Split(ch, "\n") {
-			if err := applyChange(&f.Config, line); err != nil {
-				return imageFile{}, err
-			}
-		}
+	var err error
+	if f.Config, err = buildFromConfig(f.Config, changes); err != nil {
+		return imageFile{}, err
 	}
 	f.History = append(f.History, historyEntry{Created: f.Created, CreatedBy: strings.Join(cc.Cmd, " "), Comment: f.Comment, Author: f.Author})
 	return f, nil
