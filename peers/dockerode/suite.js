@@ -1137,7 +1137,14 @@ async function tNetworkIPRange() {
 }
 
 async function tPluginsMissing() {
-  // plugin.js beyond the hub: enabling, disabling and removing a plugin that is not there
+  // plugin.js beyond the hub: the privileges of a plugin on a closed port (dockerd 20.10
+  // drops the fetch's error: nothing to grant), a remote that does not parse, and enabling,
+  // disabling and removing a plugin that is not there
+  if ((await docker.version()).ApiVersion === '1.41') {
+    eq(await docker.getPlugin('127.0.0.1:9/' + P + '-sshfs').privileges(), [], 'privileges of an unreachable plugin (API 1.41)');
+    const bad = await expectStatus(docker.getPlugin('127.0.0.1:9/UPPER').privileges(), 500, 'privileges of an invalid remote (API 1.41)');
+    has(bad.json && bad.json.message, 'invalid reference format: repository name must be lowercase', 'message');
+  }
   const pl = docker.getPlugin(P + '-sshfs');
   await expectStatus(pl.enable({ timeout: 5 }), 404, 'enable');
   await expectStatus(pl.disable(), 404, 'disable');
