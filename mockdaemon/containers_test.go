@@ -1116,19 +1116,7 @@ func TestWaitOnAFailedStartLikeDockerd(t *testing.T) {
 // or one committed with pause=0 as it is.
 func TestCommitPausesRunning(t *testing.T) {
 	_, c := newClient(t, mockdaemon.Config{})
-	actions := func(id string) []string {
-		until := strconv.FormatInt(time.Now().Unix()+1, 10)
-		r := c.do("GET", "/v1.41/events?since=0&until="+until+`&filters={"container":["`+id+`"]}`, nil)
-		require.Equal(t, 200, r.status)
-		var out []string
-		dec := json.NewDecoder(bytes.NewReader(r.body))
-		for dec.More() {
-			var ev struct{ Action string }
-			require.NoError(t, dec.Decode(&ev))
-			out = append(out, ev.Action)
-		}
-		return out
-	}
+	actions := func(id string) []string { return actionsOf(c.pastEvents(`{"container":["` + id + `"]}`)) }
 	state := func(id string) (running, paused bool) {
 		var info struct {
 			State struct{ Running, Paused bool }
@@ -1175,15 +1163,5 @@ func TestArchiveEvents(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, resp.Body.Close())
 	require.Equal(t, 200, resp.StatusCode)
-	until := strconv.FormatInt(time.Now().Unix()+1, 10)
-	r := c.do("GET", "/v1.41/events?since=0&until="+until+`&filters={"container":["`+id+`"]}`, nil)
-	require.Equal(t, 200, r.status)
-	var actions []string
-	dec := json.NewDecoder(bytes.NewReader(r.body))
-	for dec.More() {
-		var ev struct{ Action string }
-		require.NoError(t, dec.Decode(&ev))
-		actions = append(actions, ev.Action)
-	}
-	assert.Equal(t, []string{"create", "archive-path", "extract-to-dir"}, actions)
+	assert.Equal(t, []string{"create", "archive-path", "extract-to-dir"}, actionsOf(c.pastEvents(`{"container":["`+id+`"]}`)))
 }

@@ -1,12 +1,9 @@
 package mockdaemon_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/url"
-	"strconv"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -78,17 +75,8 @@ func TestTopEmitsEvent(t *testing.T) {
 	require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+id+"/start", nil).status)
 	require.Equal(t, 200, c.do("GET", "/v1.41/containers/"+id+"/top", nil).status)
 	require.Equal(t, 500, c.do("GET", "/v1.41/containers/"+id+"/top?ps_args=--no-such-option", nil).status)
-	until := strconv.FormatInt(time.Now().Unix()+1, 10)
-	r := c.do("GET", "/v1.41/events?since=0&until="+until+`&filters={"event":["top"]}`, nil)
-	require.Equal(t, 200, r.status)
-	var tops []map[string]any
-	dec := json.NewDecoder(bytes.NewReader(r.body))
-	for dec.More() {
-		var ev map[string]any
-		require.NoError(t, dec.Decode(&ev))
-		tops = append(tops, ev)
-	}
-	require.Len(t, tops, 1, "one top event: %s", r.body)
+	tops := c.pastEvents(`{"event":["top"]}`)
+	require.Len(t, tops, 1, "one top event: %v", tops)
 	assert.Equal(t, "container", tops[0]["Type"])
 	assert.Equal(t, id, tops[0]["id"])
 	actor, _ := tops[0]["Actor"].(map[string]any)
