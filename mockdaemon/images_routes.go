@@ -194,8 +194,7 @@ func (d *Daemon) imageTag(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		d.tagImageLocked(im, ref)
-		return nil
+		return d.tagImageLocked(im, ref)
 	})
 }
 
@@ -429,9 +428,12 @@ func (d *Daemon) commit(w http.ResponseWriter, r *http.Request) error {
 		return errInternal(err.Error())
 	}
 	im, err = lockedValue(d, func() (*image, error) {
+		// as dockerd, the image stays (dangling) when its name is refused
 		im := d.images.put(im)
 		if ref.tag != "" {
-			d.tagImageLocked(im, ref)
+			if err := d.tagImageLocked(im, ref); err != nil {
+				return nil, err
+			}
 		}
 		d.emitContainerLocked(c, "commit", "comment", f.Comment)
 		unpauseLocked() // before the answer, as dockerd's deferred unpause

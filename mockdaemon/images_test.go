@@ -461,6 +461,34 @@ func TestCommitChangesLikeABuild(t *testing.T) {
 	}
 }
 
+// TestDigestAlgorithmIsNoName: dockerd's reference store refuses the
+// repository "sha256" (moby's TestTagUsingDigestAlgorithmAsName) wherever
+// a name is added: a tag, a commit and an import refuse it with 400, and
+// the image a commit made stays, dangling; "sha512" is a name.
+func TestDigestAlgorithmIsNoName(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	const refusal = "refusing to create an ambiguous tag using digest algorithm as name"
+	for _, repo := range []string{"sha256&tag=x", "sha256", "sha256:x", "docker.io/library/sha256"} {
+		r := c.do("POST", "/v1.41/images/busybox/tag?repo="+repo, nil)
+		assert.Equal(t, 400, r.status, repo)
+		assert.Equal(t, refusal, r.message(), repo)
+	}
+	assert.Equal(t, 201, c.do("POST", "/v1.41/images/busybox/tag?repo=sha512&tag=x", nil).status)
+
+	id := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"true"}, "Labels": map[string]string{"k": "commit"}})
+	r := c.do("POST", "/v1.41/commit?container="+id+"&repo=sha256&tag=c", nil)
+	assert.Equal(t, 400, r.status)
+	assert.Equal(t, refusal, r.message())
+	var dangling []struct{ Labels map[string]string }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/images/json?filters="+url.QueryEscape(`{"dangling":["true"]}`), nil).body, &dangling))
+	if assert.Len(t, dangling, 1, "the committed image stays") {
+		assert.Equal(t, "commit", dangling[0].Labels["k"])
+	}
+	r = c.sendTar("POST", "/v1.41/images/create?fromSrc=-&repo=sha256&tag=i", tarOf(t, map[string]string{"f": "x"}))
+	assert.Equal(t, 400, r.status)
+	assert.Equal(t, refusal, r.message())
+}
+
 // TestPullStatusTellsUpdate: a pull ends as dockerd's does — "Downloaded
 // newer image" when the pulled reference named no image, or another one,
 // before; "Image is up to date" when it already named that image.
