@@ -563,6 +563,9 @@ func (b *builder) workdir(st *buildState, p string) error {
 // run runs a RUN step in a container and commits it; its cache key is
 // the command with the build args it sees.
 func (b *builder) run(st *buildState, in *dfInstr) error {
+	if len(in.mounts) > 0 {
+		return errRunMountNeedsBuildKit
+	}
 	cmd := commandOf(in, st.cfg)
 	bargs := st.args.filterAllowed(st.cfg.Env)
 	saveCmd := cmd

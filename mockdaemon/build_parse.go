@@ -452,6 +452,7 @@ type dfInstr struct {
 	paths        []string      // add, copy: sources then the destination; volume
 	chown, from  string        // add, copy
 	chmod        string        // add, copy: refused when the step runs
+	mounts       []*runMount   // run: refused when the step runs
 	words        []string      // expose ports, shell
 	value        string        // workdir path, user, stopsignal, maintainer, onbuild expression
 	health       *healthConfig // healthcheck
@@ -532,6 +533,7 @@ func parseFrom(n *dfNode) (*dfStage, error) {
 const (
 	flagString = iota
 	flagBool
+	flagStrings // may be given again: each value is kept (RUN --mount)
 )
 
 // dfFlags are an instruction's --flags, parsed like BuildKit's BFlags.
@@ -539,10 +541,11 @@ type dfFlags struct {
 	args   []string
 	kinds  map[string]int
 	values map[string]string
+	lists  map[string][]string // of flagStrings
 }
 
 func newDFFlags(args []string) *dfFlags {
-	return &dfFlags{args: args, kinds: map[string]int{}, values: map[string]string{}}
+	return &dfFlags{args: args, kinds: map[string]int{}, values: map[string]string{}, lists: map[string][]string{}}
 }
 
 func (f *dfFlags) add(name string, kind int) { f.kinds[name] = kind }
@@ -561,11 +564,16 @@ func (f *dfFlags) parse() error {
 		if !ok {
 			return fmt.Errorf("Unknown flag: %s", name)
 		}
-		if used[name] {
+		if used[name] && kind != flagStrings {
 			return fmt.Errorf("Duplicate flag specified: %s", name)
 		}
 		used[name] = true
 		switch kind {
+		case flagStrings:
+			if !hasValue {
+				return fmt.Errorf("Missing a value on flag: %s", name)
+			}
+			f.lists[name] = append(f.lists[name], value)
 		case flagBool:
 			if hasValue && value == "" {
 				return fmt.Errorf("Missing a value on flag: %s", name)
@@ -675,8 +683,18 @@ func parseInstruction(n *dfNode) (*dfInstr, error) {
 		}
 		in.value = onbuildPrefix.ReplaceAllString(n.original, "")
 	case "run", "cmd":
+		if n.cmd == "run" {
+			fl.add("mount", flagStrings)
+		}
 		if err := fl.parse(); err != nil {
 			return nil, err
+		}
+		for _, v := range fl.lists["mount"] {
+			m, err := parseRunMount(v)
+			if err != nil {
+				return nil, err
+			}
+			in.mounts = append(in.mounts, m)
 		}
 		shellDependent(false)
 	case "entrypoint":

@@ -222,6 +222,14 @@ func TestBuildErrorsBeforeTheStream(t *testing.T) {
 	}{
 		{"unknown instruction", "", df("FROM busybox\nNOSUCH arg\n"), 400, "dockerfile parse error line 2: unknown instruction: NOSUCH"},
 		{"unknown flag", "", df("FROM busybox\nCOPY --bogus=1 a b\n"), 400, "dockerfile parse error line 2: Unknown flag: bogus"},
+		{"RUN --network", "", df("FROM busybox\nRUN --mount=type=bind,target=/x --network=host true\n"), 400, "dockerfile parse error line 2: Unknown flag: network"},
+		{"RUN --mount without a value", "", df("FROM busybox\nRUN --mount true\n"), 400, "dockerfile parse error line 2: Missing a value on flag: mount"},
+		{"RUN --mount type", "", df("FROM busybox\nRUN --mount=type=nonsense true\n"), 400, `dockerfile parse error line 2: unsupported mount type "nonsense"`},
+		{"RUN --mount key", "", df("FROM busybox\nRUN --mount=type=cache,target=/t,colour=red true\n"), 400, "dockerfile parse error line 2: unexpected key 'colour' in 'colour=red'"},
+		{"RUN --mount pair", "", df("FROM busybox\nRUN --mount=type=cache,/t true\n"), 400, "dockerfile parse error line 2: invalid field '/t' must be a key=value pair"},
+		{"RUN --mount secret", "", df("FROM busybox\nRUN --mount=type=secret true\n"), 400, "dockerfile parse error line 2: invalid secret mount. one of source, target required"},
+		{"RUN --mount bind mode", "", df("FROM busybox\nRUN --mount=type=bind,mode=0400,target=/t true\n"), 400, `dockerfile parse error line 2: mode not allowed for "bind" type mounts`},
+		{"RUN --mount required", "", df("FROM busybox\nRUN --mount=type=cache,required=false,target=/t true\n"), 400, "dockerfile parse error line 2: unexpected key 'required' for mount type 'cache'"},
 		{"empty Dockerfile", "", df(""), 400, "the Dockerfile (Dockerfile) cannot be empty"},
 		{"only comments", "", df("# nothing\n"), 400, "failed to parse Dockerfile: file with no instructions"},
 		{"bad ENV", "", df("FROM busybox\nENV a=1 b\n"), 400, `failed to parse Dockerfile: Syntax error - can't find = in "b". Must be of the form: name=value`},
@@ -279,6 +287,8 @@ func TestBuildStepErrors(t *testing.T) {
 		{"FROM nosuchimage\n", "pull access denied for nosuchimage, repository does not exist or may require 'docker login': denied: requested access to the resource is denied"},
 		{"FROM busybox\nENV X=${A\n", "failed to process \"${A\": missing ':' in substitution"},
 		{"FROM busybox\nCOPY --chmod=644 a b\n", "the --chmod option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled"},
+		{"FROM busybox\nRUN --mount=type=cache,target=/t --mount=type=tmpfs,target=/u true\n", "the --mount option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled"},
+		{"FROM busybox\nRUN --mount=target=/t,type=secret,id=x [\"true\"]\n", "the --mount option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled"},
 		{"FROM busybox\nENV X=${A:?unset_A}\n", "failed to process \"${A:?unset_A}\": A: unset_A"},
 	} {
 		recs := records(t, buildRaw(t, c, "1.41", "", tarOf(t, map[string]string{"Dockerfile": tt.df})).body)

@@ -11,7 +11,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -281,4 +283,31 @@ func tarFile(t *testing.T, b []byte, name string) string {
 			return string(data)
 		}
 	}
+}
+
+// pastEvents lists the events logged so far that the filters (JSON) match,
+// each decoded; it waits for the end of the current second (until).
+func (c *client) pastEvents(filters string) []map[string]any {
+	c.t.Helper()
+	until := strconv.FormatInt(time.Now().Unix()+1, 10)
+	r := c.do("GET", "/v1.41/events?since=0&until="+until+"&filters="+url.QueryEscape(filters), nil)
+	require.Equal(c.t, 200, r.status, "events: %s", r.body)
+	var out []map[string]any
+	dec := json.NewDecoder(bytes.NewReader(r.body))
+	for dec.More() {
+		var ev map[string]any
+		require.NoError(c.t, dec.Decode(&ev), "events: %s", r.body)
+		out = append(out, ev)
+	}
+	return out
+}
+
+// actionsOf lists the events' actions.
+func actionsOf(evs []map[string]any) []string {
+	var out []string
+	for _, ev := range evs {
+		a, _ := ev["Action"].(string)
+		out = append(out, a)
+	}
+	return out
 }

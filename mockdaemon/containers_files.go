@@ -136,6 +136,8 @@ func (d *Daemon) archiveGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// dockerd logs the event once the archive is ready to stream
+	d.emitContainer(e.c, "archive-path")
 	// The tar goes straight to the client: file data is read where the
 	// container's filesystem holds it, never copied into a buffer.
 	sw := &streamHead{w: w, head: func(h http.Header) {

@@ -427,8 +427,12 @@ func (d *Daemon) containerTop(w http.ResponseWriter, r *http.Request) error {
 		if !c.state.Running {
 			return errNotRunning(infoOf(r).version, c.id)
 		}
-		titles, procs, err = d.topLocked(c, r.URL.Query().Get("ps_args"))
-		return err
+		if titles, procs, err = d.topLocked(c, r.URL.Query().Get("ps_args")); err != nil {
+			return err
+		}
+		// dockerd's ContainerTop logs the event once ps has answered
+		d.emitContainerLocked(c, "top")
+		return nil
 	})
 	if err != nil {
 		return err

@@ -726,14 +726,29 @@ func (d *Daemon) containerPause(w http.ResponseWriter, r *http.Request) error {
 		case c.state.Paused:
 			return errConflict(wording(ver, "Container "+c.id+" is already paused", "container "+c.id+" is already paused"))
 		}
-		c.state.Paused = true
-		c.state.Status = "paused"
-		c.pauseGate.pause()
-		if pp, ok := c.proc.(interface{ Pause() }); ok {
-			pp.Pause()
-		}
+		c.pauseLocked()
 		return nil
 	})
+}
+
+// pauseLocked freezes c's processes (running, not paused); d.mu held.
+func (c *container) pauseLocked() {
+	c.state.Paused = true
+	c.state.Status = "paused"
+	c.pauseGate.pause()
+	if pp, ok := c.proc.(interface{ Pause() }); ok {
+		pp.Pause()
+	}
+}
+
+// unpauseLocked thaws c's processes (paused); d.mu held.
+func (c *container) unpauseLocked() {
+	c.state.Paused = false
+	c.state.Status = "running"
+	c.pauseGate.resume()
+	if pp, ok := c.proc.(interface{ Resume() }); ok {
+		pp.Resume()
+	}
 }
 
 func (d *Daemon) containerUnpause(w http.ResponseWriter, r *http.Request) error {
@@ -744,12 +759,7 @@ func (d *Daemon) containerUnpause(w http.ResponseWriter, r *http.Request) error 
 			}
 			return errConflict("container " + c.id + " is not paused")
 		}
-		c.state.Paused = false
-		c.state.Status = "running"
-		c.pauseGate.resume()
-		if pp, ok := c.proc.(interface{ Resume() }); ok {
-			pp.Resume()
-		}
+		c.unpauseLocked()
 		return nil
 	})
 }

@@ -1109,3 +1109,59 @@ func TestWaitOnAFailedStartLikeDockerd(t *testing.T) {
 	assert.Equal(t, "echo", in.Path)
 	assert.Equal(t, []string{"hi"}, in.Args)
 }
+
+// TestCommitPausesRunning: a commit pauses a running container for its
+// duration, as dockerd's commit does (pause=1 is the default from API 1.13;
+// the pause and unpause events around the commit's), and leaves a paused one
+// or one committed with pause=0 as it is.
+func TestCommitPausesRunning(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	actions := func(id string) []string { return actionsOf(c.pastEvents(`{"container":["` + id + `"]}`)) }
+	state := func(id string) (running, paused bool) {
+		var info struct {
+			State struct{ Running, Paused bool }
+		}
+		require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/containers/"+id+"/json", nil).body, &info))
+		return info.State.Running, info.State.Paused
+	}
+	for i, tc := range []struct {
+		name, query string
+		pauseFirst  bool
+		want        []string
+		paused      bool
+	}{
+		{"default", "", false, []string{"create", "start", "pause", "commit", "unpause"}, false},
+		{"pause=0", "&pause=0", false, []string{"create", "start", "commit"}, false},
+		{"paused already", "", true, []string{"create", "start", "pause", "commit"}, true},
+	} {
+		id := c.create("dwcommitpause"+strconv.Itoa(i), map[string]any{"Image": "busybox", "Cmd": []string{"sleep", "30"}})
+		require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+id+"/start", nil).status)
+		if tc.pauseFirst {
+			require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+id+"/pause", nil).status)
+		}
+		r := c.do("POST", "/v1.41/commit?container="+id+tc.query, map[string]any{})
+		require.Equal(t, 201, r.status, "%s: %s", tc.name, r.body)
+		assert.Equal(t, tc.want, actions(id), tc.name)
+		running, paused := state(id)
+		assert.Equal(t, []bool{true, tc.paused}, []bool{running, paused}, "%s: running, paused after the commit", tc.name)
+	}
+}
+
+// TestArchiveEvents: a path's archive logs archive-path and an extraction
+// extract-to-dir, as dockerd does; a stat of a path and an archive of a
+// missing one log nothing.
+func TestArchiveEvents(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.create("dwarchev", map[string]any{"Image": "busybox", "Cmd": []string{"true"}})
+	base := "/v1.41/containers/" + id + "/archive?path="
+	require.Equal(t, 200, c.do("HEAD", base+"/etc/hostname", nil).status)
+	require.Equal(t, 404, c.do("GET", base+"/nosuch", nil).status)
+	require.Equal(t, 200, c.do("GET", base+"/etc/hostname", nil).status)
+	req, err := http.NewRequestWithContext(t.Context(), "PUT", "http://docker"+base+"/tmp", bytes.NewReader(tarOf(t, map[string]string{"x.txt": "x"})))
+	require.NoError(t, err)
+	resp, err := c.hc.Do(req)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	require.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, []string{"create", "archive-path", "extract-to-dir"}, actionsOf(c.pastEvents(`{"container":["`+id+`"]}`)))
+}

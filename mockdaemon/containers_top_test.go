@@ -66,3 +66,20 @@ func TestTopPsArgsLikeDockerd(t *testing.T) {
 		assert.Equal(t, msg, r.message(), "%q", args)
 	}
 }
+
+// TestTopEmitsEvent: a top that answers logs a container "top" event, as
+// dockerd's ContainerTop does; one that ps refuses logs none.
+func TestTopEmitsEvent(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.create("dwtopev", map[string]any{"Image": "busybox", "Cmd": []string{"sleep", "30"}, "Labels": map[string]string{"k": "v"}})
+	require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+id+"/start", nil).status)
+	require.Equal(t, 200, c.do("GET", "/v1.41/containers/"+id+"/top", nil).status)
+	require.Equal(t, 500, c.do("GET", "/v1.41/containers/"+id+"/top?ps_args=--no-such-option", nil).status)
+	tops := c.pastEvents(`{"event":["top"]}`)
+	require.Len(t, tops, 1, "one top event: %v", tops)
+	assert.Equal(t, "container", tops[0]["Type"])
+	assert.Equal(t, id, tops[0]["id"])
+	actor, _ := tops[0]["Actor"].(map[string]any)
+	attrs, _ := actor["Attributes"].(map[string]any)
+	assert.Equal(t, map[string]any{"image": "busybox", "name": "dwtopev", "k": "v"}, attrs, "the container's attributes")
+}

@@ -376,10 +376,31 @@ func (d *Daemon) commit(w http.ResponseWriter, r *http.Request) error {
 	var f imageFile
 	var parent *image
 	var changes []memfs.Change
+	// dockerd pauses a running container for the commit (pause defaults to
+	// true from API 1.13) and unpauses it when the commit is done
+	pause := boolParam(r, "pause") || q.Get("pause") == "" && infoOf(r).version.atLeast("1.13")
+	paused := false
+	unpauseLocked := func() {
+		if paused && c.state.Paused && c.state.Running {
+			c.unpauseLocked()
+			d.emitContainerLocked(c, "unpause")
+		}
+		paused = false
+	}
+	defer func() { // a commit that failed half way
+		if paused {
+			_ = d.locked(func() error { unpauseLocked(); return nil })
+		}
+	}()
 	if err := d.locked(func() error {
 		var err error
 		if c, err = d.getContainerLocked(q.Get("container")); err != nil {
 			return err
+		}
+		if pause && c.state.Running && !c.state.Paused {
+			c.pauseLocked()
+			d.emitContainerLocked(c, "pause")
+			paused = true
 		}
 		f, err = d.commitFileLocked(c, body, q.Get("author"), q.Get("comment"), q["changes"])
 		parent, changes = d.images.byID[c.imageID], d.changesLocked(c)
@@ -420,6 +441,7 @@ func (d *Daemon) commit(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		d.emitContainerLocked(c, "commit", "comment", f.Comment)
+		unpauseLocked() // before the answer, as dockerd's deferred unpause
 		return im, nil
 	})
 	if err != nil {

@@ -66,11 +66,12 @@ var pluginCatalogue = map[string]catalogueEntry{
 	}},
 }
 
-// normalizePluginRef is dockerd's: a default tag and docker.io for a
-// remote without a registry host.
+// normalizePluginRef is dockerd's: the reference parsed as an image's
+// (parseRef's errors), a default tag and docker.io for a remote without a
+// registry host.
 func normalizePluginRef(ref string) (full, local string, err error) {
-	if ref == "" || strings.ContainsAny(ref, " \t\n") || strings.ToLower(ref) != ref && !strings.Contains(ref, "@") {
-		return "", "", errInvalid(fmt.Sprintf("invalid reference format: repository name (%s) must be lowercase", ref))
+	if _, err := parseRef(ref, false); err != nil {
+		return "", "", err
 	}
 	name := ref
 	if i := strings.LastIndex(name, "/"); !strings.Contains(name[i+1:], ":") && !strings.Contains(name, "@") {

@@ -65,7 +65,7 @@ func (d *Daemon) pluginList(w http.ResponseWriter, r *http.Request) error {
 func (d *Daemon) remoteParam(r *http.Request) (string, error) {
 	full, _, err := normalizePluginRef(r.URL.Query().Get("remote"))
 	if err != nil {
-		return "", err
+		return "", pluginRefError(r, err)
 	}
 	if err := d.checkRegistryAuth(r, full); err != nil {
 		return "", err
@@ -73,23 +73,45 @@ func (d *Daemon) remoteParam(r *http.Request) (string, error) {
 	return full, nil
 }
 
+// pluginRefError is a plugin route's answer to a remote reference that does
+// not parse: dockerd 20.10's router returns the reference library's error
+// untyped (500, in its older words).
+func pluginRefError(r *http.Request, err error) error {
+	ver := infoOf(r).version
+	if ver.atLeast("1.42") {
+		return err
+	}
+	var ae *apiError
+	if errors.As(refError(ver, err), &ae) {
+		return errInternal(ae.msg)
+	}
+	return err
+}
+
 func (d *Daemon) pluginPrivileges(w http.ResponseWriter, r *http.Request) error {
+	remote := r.URL.Query().Get("remote")
+	if _, _, err := normalizePluginRef(remote); err != nil {
+		return pluginRefError(r, err)
+	}
 	full, err := d.remoteParam(r)
-	if err != nil {
-		return err
+	if err == nil {
+		var cfg map[string]any
+		if cfg, err = lockedValue(d, func() (map[string]any, error) { return d.remotePluginLocked(full) }); err == nil {
+			return writeJSON(w, http.StatusOK, privileges(cfg))
+		}
 	}
-	cfg, err := lockedValue(d, func() (map[string]any, error) { return d.remotePluginLocked(full) })
-	if err != nil {
-		return err
+	if !infoOf(r).version.atLeast("1.42") {
+		// dockerd 20.10's Privileges drops the fetch's error: nothing to grant
+		return writeJSON(w, http.StatusOK, []any{})
 	}
-	return writeJSON(w, http.StatusOK, privileges(cfg))
+	return err
 }
 
 func (d *Daemon) pluginPull(w http.ResponseWriter, r *http.Request) error {
 	remote := r.URL.Query().Get("remote")
 	full, local, err := normalizePluginRef(remote)
 	if err != nil {
-		return err
+		return pluginRefError(r, err)
 	}
 	if n := r.URL.Query().Get("name"); n != "" {
 		if _, local, err = normalizePluginRef(n); err != nil {

@@ -133,10 +133,10 @@ func (d *Daemon) attachMountLocked(c *container, m mountPoint, ver apiVersion) (
 	case "volume":
 		v, ok := d.volumes[m.Name]
 		if !ok {
-			if m.Name != "" && !validVolumeName.MatchString(m.Name) {
-				return m, errInvalid(fmt.Sprintf("create %s: %q includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path", m.Name, m.Name))
+			var err error
+			if v, err = d.createVolumeLocked(m.Name, m.Driver, m.volLabels, m.volOpts, ver); err != nil {
+				return m, err
 			}
-			v = d.createVolumeLocked(m.Name, m.volLabels, m.volOpts, ver)
 			d.events.emit("volume", "create", v.name, map[string]string{"driver": v.driver})
 		}
 		m.Name, m.Driver = v.name, v.driver
@@ -315,16 +315,14 @@ func checkMountSpec(spec mountSpec, checkSource, hostBinds bool) (mountPoint, er
 			if err := json.Unmarshal(spec.VolumeOptions, &vol); err != nil {
 				return fail(err.Error())
 			}
-			if dc := vol.DriverConfig; dc != nil && dc.Name != "" && dc.Name != "local" {
-				return fail("plugin \"" + dc.Name + "\" not found")
-			}
 		}
 		m.Name = spec.Source
 		m.anonymous = spec.Source == ""
 		m.noCopy = vol.NoCopy
 		m.volLabels = vol.Labels
 		if vol.DriverConfig != nil {
-			m.volOpts = vol.DriverConfig.Options
+			// the driver is looked up when the volume is made (createVolumeLocked)
+			m.Driver, m.volOpts = vol.DriverConfig.Name, vol.DriverConfig.Options
 		}
 	case "tmpfs":
 		if given(spec.BindOptions) {

@@ -81,3 +81,22 @@ func TestPruneFilterValidation(t *testing.T) {
 	assert.Equal(t, 404, c.do("GET", "/v1.41/containers/"+id+"/json", nil).status, "pruned by a valid until")
 	assert.Equal(t, 200, c.do("POST", "/v1.42/volumes/prune?filters="+url.QueryEscape(`{"all":["true"]}`), nil).status, "all at 1.42")
 }
+
+// TestAuthRefusedStatusByVersion: a registry that refuses the credentials
+// of POST /auth is a plain error to dockerd 20.10 (API 1.41), 500 with the
+// login attempt's message, and a 401 to later daemons.
+func TestAuthRefusedStatusByVersion(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{Registries: map[string]mockdaemon.Credentials{
+		"127.0.0.1:5999": {Username: "u", Password: "p"},
+	}})
+	for _, tt := range []struct {
+		version string
+		status  int
+	}{{"1.24", 500}, {"1.41", 500}, {"1.42", 401}, {"1.56", 401}} {
+		r := c.do("POST", "/v"+tt.version+"/auth", map[string]string{"username": "u", "password": "wrong", "serveraddress": "127.0.0.1:5999"})
+		assert.Equal(t, tt.status, r.status, "API %s: %s", tt.version, r.body)
+		assert.Equal(t, "login attempt to http://127.0.0.1:5999/v2/ failed with status: 401 Unauthorized", r.message(), "API %s", tt.version)
+		r = c.do("POST", "/v"+tt.version+"/auth", map[string]string{"username": "u", "password": "p", "serveraddress": "127.0.0.1:5999"})
+		assert.Equal(t, 200, r.status, "API %s, the right password: %s", tt.version, r.body)
+	}
+}

@@ -1,6 +1,7 @@
 package mockdaemon
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"sort"
@@ -62,12 +63,16 @@ func (d *Daemon) volumeRefCountLocked(name string) int {
 }
 
 // createVolumeLocked makes the volume called name (a random name when
-// ""), with its labels and driver options, as the API version ver does:
-// from 1.42 a volume made without a name carries the anonymous label.
-func (d *Daemon) createVolumeLocked(name string, labels, opts map[string]string, ver apiVersion) *volume {
+// ""), with its driver, labels and driver options, as the API version ver
+// does: from 1.42 a volume made without a name carries the anonymous label.
+// It refuses as dockerd's volume store does (volumeCreateError).
+func (d *Daemon) createVolumeLocked(name, driver string, labels, opts map[string]string, ver apiVersion) (*volume, error) {
 	anonymous := name == ""
 	if anonymous {
 		name = d.newID()
+	}
+	if err := volumeCreateError(name, driver); err != nil {
+		return nil, err
 	}
 	v := &volume{name: name, driver: "local", labels: maps.Clone(labels), options: opts, created: d.now(), fs: memfs.New(), anonymous: anonymous}
 	v.fs.SetClock(d.cfg.Clock)
@@ -78,7 +83,25 @@ func (d *Daemon) createVolumeLocked(name string, labels, opts map[string]string,
 		v.labels["com.docker.volume.anonymous"] = ""
 	}
 	d.volumes[name] = v
-	return v
+	return v, nil
+}
+
+// volumeCreateError is dockerd's volume store's verdict on making the volume
+// name with driver ("" or "local" for the local driver), as the store's
+// "create NAME: ..." error: the driver is looked up first (only the local
+// one exists here: 404 "error looking up volume plugin"), then the local
+// driver judges the name (400: one character is too short, else it must
+// match validVolumeName).
+func volumeCreateError(name, driver string) error {
+	switch {
+	case driver != "" && driver != "local":
+		return errNotFound(fmt.Sprintf("create %s: error looking up volume plugin %s: plugin %q not found", name, driver, driver))
+	case len(name) == 1:
+		return errInvalid("create " + name + ": volume name is too short, names should be at least two alphanumeric characters")
+	case !validVolumeName.MatchString(name):
+		return errInvalid(fmt.Sprintf("create %s: %q includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path", name, name))
+	}
+	return nil
 }
 
 // detachVolumesLocked forgets c's mounts, removing its anonymous volumes

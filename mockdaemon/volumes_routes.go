@@ -56,20 +56,20 @@ func (d *Daemon) volumeCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeBody(r, &body); err != nil {
 		return err
 	}
-	if body.Driver != "" && body.Driver != "local" {
-		return errNotFound("plugin \"" + body.Driver + "\" not found")
-	}
-	if body.Name != "" && !validName.MatchString(body.Name) {
-		return errInvalid("create " + body.Name + ": \"" + body.Name + "\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path")
-	}
-	m, _ := lockedValue(d, func() (map[string]any, error) {
+	m, err := lockedValue(d, func() (map[string]any, error) {
 		v, ok := d.volumes[body.Name]
 		if !ok {
-			v = d.createVolumeLocked(body.Name, body.Labels, body.DriverOpts, infoOf(r).version)
+			var err error
+			if v, err = d.createVolumeLocked(body.Name, body.Driver, body.Labels, body.DriverOpts, infoOf(r).version); err != nil {
+				return nil, err
+			}
 			d.events.emit("volume", "create", v.name, map[string]string{"driver": "local"})
 		}
 		return v.json(-1), nil
 	})
+	if err != nil {
+		return err
+	}
 	return writeJSON(w, http.StatusCreated, m)
 }
 

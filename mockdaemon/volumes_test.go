@@ -166,3 +166,54 @@ func TestVolumeListWarningsNull(t *testing.T) {
 	require.NoError(t, json.Unmarshal(r.body, &body))
 	assert.Equal(t, "null", string(body["Warnings"]))
 }
+
+// TestVolumeCreateErrorsLikeDockerd: a new volume's driver is looked up
+// first, then the local driver judges its name, and both answer as dockerd's
+// volume store does ("create NAME: ..."), by POST /volumes/create and by a
+// container's mounts alike.
+func TestVolumeCreateErrorsLikeDockerd(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	const tooShort = "volume name is too short, names should be at least two alphanumeric characters"
+	invalid := func(n string) string {
+		return `create ` + n + `: "` + n + `" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`
+	}
+	noDriver := func(n string) string {
+		return "create " + n + `: error looking up volume plugin nosuchdrv: plugin "nosuchdrv" not found`
+	}
+	for _, tc := range []struct {
+		body   map[string]any
+		status int
+		want   string
+	}{
+		{map[string]any{"Name": "a"}, 400, "create a: " + tooShort},
+		{map[string]any{"Name": "-"}, 400, "create -: " + tooShort},
+		{map[string]any{"Name": "/abs"}, 400, invalid("/abs")},
+		{map[string]any{"Name": "-ab"}, 400, invalid("-ab")},
+		{map[string]any{"Name": "ab", "Driver": "nosuchdrv"}, 404, noDriver("ab")},
+		{map[string]any{"Name": "a", "Driver": "nosuchdrv"}, 404, noDriver("a")},
+	} {
+		r := c.do("POST", "/v1.41/volumes/create", tc.body)
+		assert.Equal(t, tc.status, r.status, "%v: %s", tc.body, r.body)
+		assert.Equal(t, tc.want, r.message(), "%v", tc.body)
+	}
+	r := c.do("POST", "/v1.41/volumes/create", map[string]any{"Driver": "nosuchdrv"})
+	assert.Equal(t, 404, r.status, "an anonymous volume of a missing driver: %s", r.body)
+	assert.Regexp(t, `^create [0-9a-f]{64}: error looking up volume plugin nosuchdrv: plugin "nosuchdrv" not found$`, r.message())
+
+	for _, tc := range []struct {
+		hc     map[string]any
+		status int
+		want   string
+	}{
+		{map[string]any{"Binds": []string{"a:/x"}}, 400, "create a: " + tooShort},
+		{map[string]any{"Mounts": []map[string]any{{"Type": "volume", "Source": "a", "Target": "/x"}}}, 400, "create a: " + tooShort},
+		{map[string]any{"Mounts": []map[string]any{{"Type": "volume", "Source": "zz9", "Target": "/x", "VolumeOptions": map[string]any{"DriverConfig": map[string]any{"Name": "nosuchdrv"}}}}}, 404, noDriver("zz9")},
+	} {
+		r := c.do("POST", "/v1.41/containers/create", map[string]any{"Image": "busybox", "Cmd": []string{"true"}, "HostConfig": tc.hc})
+		assert.Equal(t, tc.status, r.status, "%v: %s", tc.hc, r.body)
+		assert.Equal(t, tc.want, r.message(), "%v", tc.hc)
+	}
+	r = c.do("GET", "/v1.41/volumes", nil)
+	require.Equal(t, 200, r.status)
+	assert.JSONEq(t, `{"Volumes":[],"Warnings":null}`, string(r.body), "none of them was made")
+}

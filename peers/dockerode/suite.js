@@ -2,7 +2,8 @@
 // dockerode suite: the behaviours dockerode's own test suite and docker-modem lean on (hijacked
 // attach and exec with stdin, demuxStream, followProgress, events, archives, stats, commit,
 // logs windows, wait conditions, registry push with auth, swarm, services, secrets, configs,
-// nodes), written as checks of what a daemon must answer, against DOCKER_HOST.
+// nodes, and dockerode's own test files retold: peers/dockerode_suite_coverage.txt), written as
+// checks of what a daemon must answer, against DOCKER_HOST.
 //
 //   cd peers/dockerode && npm ci && DOCKER_HOST=unix:///path.sock PEERS_IMAGE=busybox:latest node suite.js
 //
@@ -15,8 +16,10 @@
 // PEERS_SUBNET (default 10.215.0.0/24), PEERS_SWARM_POOL (default 10.238.0.0/16),
 // PEERS_REGISTRY, PEERS_REGISTRY_USER, PEERS_REGISTRY_PASSWORD (a registry that needs basic
 // auth, e.g. scripts/registry.sh's DOCKWIRE_AUTH_REGISTRY; the push checks are skipped
-// without it). It makes the daemon a single-node swarm (on 127.0.0.1) and leaves it again:
-// run it alone on a daemon others use.
+// without it; the network check of IPRange/Gateway uses 10.216.0.0/16); PEERS_ONLY (a regexp:
+// run only the checks it matches; the swarm's checks need swarm.init_inspect_update). It makes
+// the daemon a single-node swarm (on 127.0.0.1) and leaves it again: run it alone on a daemon
+// others use. It writes its build contexts and tars under a temporary directory it removes.
 'use strict';
 
 const Docker = require('dockerode');
@@ -692,6 +695,491 @@ async function tSwarmLeave() {
   await expectStatus(docker.listServices(), 503, 'services without a swarm');
 }
 
+// ---- dockerode's own tests, retold (test/docker.js, container.js, image.js, networks.js,
+// swarm.js, plugin.js, promises.js, buildkit_test.js; see peers/dockerode_suite_coverage.txt)
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+let scratchDir = null;
+// scratch gives a fresh directory under the run's temporary directory (removed at the end).
+function scratch(name) {
+  if (!scratchDir) scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), P + '-'));
+  const d = path.join(scratchDir, name);
+  fs.mkdirSync(d, { recursive: true });
+  return d;
+}
+
+// writeTree writes {relative name: content} under dir (a name ending in / is a directory).
+function writeTree(dir, files) {
+  for (const [name, content] of Object.entries(files)) {
+    const p = path.join(dir, name);
+    if (name.endsWith('/')) { fs.mkdirSync(p, { recursive: true }); continue; }
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, content);
+  }
+}
+
+// buildAndWait runs a build stream to its end with followProgress: its messages; a message with
+// an error fails.
+async function buildAndWait(streamP, what) {
+  const msgs = await followProgress(await streamP);
+  const e = msgs.find((m) => m.error || m.errorDetail);
+  if (e) throw new Fail(`${what}: ${e.error || e.errorDetail.message}`);
+  return msgs;
+}
+
+// runOut runs image with cmd (no terminal) and gives its stdout; the container is removed.
+async function runOut(image, cmd) {
+  const out = new PassThrough();
+  const outP = streamToBuffer(out);
+  const [data, c] = await docker.run(image, cmd, [out, new PassThrough()], { Labels: LABELS, Tty: false });
+  await c.remove();
+  eq(data.StatusCode, 0, `exit of ${cmd.join(' ')}`);
+  return (await outP).toString();
+}
+
+async function tDaemonBasics() {
+  // #getPing, #version, #info, #df's neighbours, #listContainers/#listImages/#listVolumes/#listNetworks
+  const pong = await docker.ping();
+  eq(Buffer.isBuffer(pong) ? pong.toString() : pong, 'OK', 'ping');
+  const v = await docker.version();
+  ok(v.ApiVersion && v.Version && v.Os === 'linux', `version ${JSON.stringify(v).slice(0, 200)}`);
+  const info = await docker.info();
+  ok(typeof info.Containers === 'number' && info.Images >= 1 && info.ID, `info ${JSON.stringify(info).slice(0, 200)}`);
+  ok(Array.isArray(await docker.listContainers({ all: 1 })), 'listContainers({all: 1}) is a list');
+  const imgs = await docker.listImages({ all: 1 });
+  ok(Array.isArray(imgs) && imgs.some((i) => (i.RepoTags || []).includes(IMAGE)), `listImages({all: 1}) has ${IMAGE}`);
+  const vols = await docker.listVolumes({});
+  ok(vols && typeof vols === 'object' && Array.isArray(vols.Volumes || []) && 'Warnings' in vols, `listVolumes gives an object: ${JSON.stringify(vols).slice(0, 200)}`);
+  const nets = await docker.listNetworks({});
+  ok(Array.isArray(nets) && nets.some((n) => n.Name === 'bridge'), 'listNetworks has bridge');
+}
+
+async function tCheckAuth() {
+  if (!REG) throw new Skip('PEERS_REGISTRY not set');
+  const e = await expectStatus(docker.checkAuth({ username: 'xpto', password: 'dang', email: 'xpto@pxpto.pt', serveraddress: REG }), 500, 'bad credentials (dockerd 20.10: 500)');
+  has(e.json && e.json.message, '401 Unauthorized', 'message');
+  const good = await docker.checkAuth(REG_AUTH);
+  eq(good.Status, 'Login Succeeded', 'good credentials');
+}
+
+async function tClientTimeout() {
+  // #testTimeout: a client with a timeout gives up on an answer that takes longer (a stop
+  // answers when the process is gone: sleep as pid 1 ignores TERM, killed after t)
+  const c = await running('sleep 300');
+  const impatient = new Docker({ timeout: 500 });
+  const t0 = Date.now();
+  let err = null;
+  try { await impatient.getContainer(c.id).stop({ t: 4 }); } catch (e) { err = e; }
+  ok(err, 'a stop of 4 s answered within 500 ms');
+  ok(Date.now() - t0 < 3000, `the timeout took ${Date.now() - t0}ms`);
+  eq((await c.wait()).StatusCode, 137, 'the daemon went on with the stop: killed after t');
+  await c.remove({ force: true });
+}
+
+function buildContext(df, more = {}) {
+  return tarOf({ Dockerfile: df, ...more });
+}
+
+async function tBuildTarFileStream() {
+  // #buildImage from a tar file, from a readable stream, with a Promise
+  const dir = scratch('tarbuild');
+  const file = path.join(dir, 'test.tar');
+  fs.writeFileSync(file, buildContext(`FROM ${IMAGE}\nRUN echo test > /built\nLABEL dockwire.peers=${P}\nCMD ["cat", "/built"]\n`));
+  const a = await buildAndWait(docker.buildImage(file, { t: P + '-build:file' }), 'from a file');
+  ok(a.some((m) => /Successfully tagged/.test(m.stream || '')), `the build's last messages: ${JSON.stringify(a.slice(-2))}`);
+  ok(a.some((m) => m.aux && /^sha256:/.test(m.aux.ID)), 'an aux message with the image ID');
+  await buildAndWait(new Promise((resolve, reject) => docker.buildImage(fs.createReadStream(file), { t: P + '-build:stream' }, (err, s) => (err ? reject(err) : resolve(s)))), 'from a stream (callback)');
+  eq(await runOut(P + '-build:stream', []), 'test\n', 'the built image runs');
+  const same = [(await docker.getImage(P + '-build:file').inspect()).Id, (await docker.getImage(P + '-build:stream').inspect()).Id];
+  eq(same[0], same[1], 'the second build of the same context is all cache');
+  // a build that fails reports it in the stream
+  const bad = await progressError(docker.buildImage(buildContext(`FROM ${IMAGE}\nRUN exit 3\n`), { t: P + '-build:bad' }));
+  has(bad, 'returned a non-zero code: 3', 'a failing RUN');
+}
+
+async function tBuildContextSrc() {
+  // #buildImage from {context, src}: dockerode tars (and gzips) the listed files itself; a
+  // .dockerignore in the context is honoured; src is not mutated; cachefrom is sent as JSON
+  const dir = scratch('ctx');
+  writeTree(dir, {
+    Dockerfile: `FROM ${IMAGE}\nCOPY . /ctx/\nLABEL dockwire.peers=${P}\n`,
+    '.dockerignore': '# Ignore dirs\nignore-dir\n# Ignore blobs\n*.txt\n# Override rules\n!MC-hammer.txt\n',
+    'MC-hammer.txt': 'cannot touch this\n',
+    'foo.txt': 'ignored\n',
+    'ignore-dir/x.bin': 'ignored\n',
+  });
+  const src = ['Dockerfile', 'MC-hammer.txt', 'ignore-dir', 'foo.txt'];
+  await buildAndWait(docker.buildImage({ context: dir, src }, { t: P + '-ctx:ignore' }), 'honour .dockerignore');
+  eq(src, ['Dockerfile', 'MC-hammer.txt', 'ignore-dir', 'foo.txt'], 'src not mutated');
+  eq((await runOut(P + '-ctx:ignore', ['find', '/ctx'])).split('\n').filter(Boolean).sort(), ['/ctx', '/ctx/Dockerfile', '/ctx/MC-hammer.txt'], 'what reached the build');
+  await buildAndWait(docker.buildImage({ context: dir, src: ['Dockerfile'] }, { t: P + '-ctx:cache', cachefrom: [IMAGE] }), 'with cachefrom');
+  await docker.getImage(P + '-ctx:cache').inspect();
+  // a .dockerignore inside the archive: the classic builder leaves the filtering to the
+  // client, except that it drops the Dockerfile and the .dockerignore when they are named
+  await buildAndWait(docker.buildImage(buildContext(`FROM ${IMAGE}\nCOPY . /ctx/\nLABEL dockwire.peers=${P}\n`, { '.dockerignore': '*.txt\n.dockerignore\nDockerfile\n', 'keep.txt': 'k', 'sub/': '', 'sub/x.txt': 'x' }), { t: P + '-ctx:daemon' }), 'a .dockerignore in the archive');
+  eq((await runOut(P + '-ctx:daemon', ['find', '/ctx'])).split('\n').filter(Boolean).sort(), ['/ctx', '/ctx/keep.txt', '/ctx/sub', '/ctx/sub/x.txt'], 'what the daemon kept of the archive');
+}
+
+async function tBuildKit() {
+  // #buildImage with buildKit and buildkit_test.js's integration: version "2" opens a session
+  // and the progress comes as moby.buildkit.trace messages that docker.followProgress decodes
+  const dir = scratch('bk');
+  writeTree(dir, { 'buildkit.Dockerfile': `FROM ${IMAGE}\nRUN --mount=type=cache,target=/test echo test\nLABEL dockwire.peers=${P}\n` });
+  const s = await docker.buildImage({ context: dir, src: ['buildkit.Dockerfile'] }, { dockerfile: 'buildkit.Dockerfile', version: '2', t: P + '-bk:v2' });
+  const events = [];
+  const out = await new Promise((resolve, reject) => docker.followProgress(s, (err, o) => (err ? reject(err) : resolve(o)), (e) => events.push(e)));
+  const e = out.find((m) => m.error || m.errorDetail);
+  if (e) throw new Fail(`buildkit build: ${e.error || e.errorDetail.message}`);
+  // the decoded trace: vertex names as stream lines
+  ok(out.some((m) => /\[internal\] load remote build context/.test(m.stream || '')), `no decoded BuildKit vertex: ${JSON.stringify(out.slice(0, 3)).slice(0, 300)}`);
+  ok(out.some((m) => /RUN --mount=type=cache,target=\/test echo test/.test(m.stream || '')), `no RUN vertex: ${JSON.stringify(out).slice(0, 600)}`);
+  ok(events.length > 0, 'onProgress was called');
+  await docker.getImage(P + '-bk:v2').inspect();
+}
+
+async function tBuildClassicMount() {
+  // buildkit_test.js's "regular builds too": the same Dockerfile without version 2 goes to
+  // the classic builder, which reads RUN --mount and refuses it when the step runs
+  const dir = scratch('bk1');
+  writeTree(dir, { 'buildkit.Dockerfile': `FROM ${IMAGE}\nLABEL dockwire.peers=${P}\nRUN --mount=type=cache,target=/test echo test\n` });
+  const events = [];
+  const out = await new Promise((resolve, reject) => docker.buildImage({ context: dir, src: ['buildkit.Dockerfile'] }, { dockerfile: 'buildkit.Dockerfile', t: P + '-bk:v1' }, (err, s) => {
+    if (err) return reject(err);
+    docker.followProgress(s, (e, o) => (e ? reject(e) : resolve(o)), (ev) => events.push(ev));
+  }));
+  ok(events.every((e) => typeof e === 'object'), 'progress events are objects');
+  const steps = out.filter((m) => /^Step \d/.test(m.stream || '')).map((m) => m.stream.trim());
+  eq(steps, ['Step 1/3 : FROM ' + IMAGE, 'Step 2/3 : LABEL dockwire.peers=' + P, 'Step 3/3 : RUN --mount=type=cache,target=/test echo test'], 'the steps it reached');
+  const e = out.find((m) => m.error);
+  eq(e && e.error, 'the --mount option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled', 'the step\'s refusal');
+  // a malformed mount is the Dockerfile's parse error, before the stream
+  const bad = await expectStatus(docker.buildImage(buildContext(`FROM ${IMAGE}\nRUN --mount=type=nonsense true\n`), { t: P + '-bk:v0' }), 400, 'an unknown mount type');
+  has(bad.message, 'dockerfile parse error line 2: unsupported mount type "nonsense"', 'message');
+}
+
+async function tLoadImport() {
+  // #loadImage from a readable stream (a docker save), #importImage from a tar archive
+  await docker.getImage(IMAGE).tag({ repo: P + '-load', tag: 'x' });
+  const file = path.join(scratch('load'), 'save.tar');
+  await new Promise(async (resolve, reject) => {
+    const s = await docker.getImage(P + '-load:x').get();
+    s.pipe(fs.createWriteStream(file)).on('finish', resolve).on('error', reject);
+  });
+  await docker.getImage(P + '-load:x').remove();
+  const loaded = (await streamToBuffer(await docker.loadImage(fs.createReadStream(file), {}))).toString();
+  has(loaded, `Loaded image: ${P}-load:x`, 'load output');
+  eq((await docker.getImage(P + '-load:x').inspect()).Id, (await docker.getImage(IMAGE).inspect()).Id, 'loaded back');
+  const quiet = (await streamToBuffer(await docker.loadImage(fs.createReadStream(file), { quiet: true }))).toString();
+  ok(quiet.trim().split('\n').every((l) => JSON.parse(l)), `quiet load output is JSON lines: ${quiet}`);
+  // an import of a one-file tar, read by docker-modem from the stream
+  const tfile = path.join(scratch('import'), 'one.tar');
+  fs.writeFileSync(tfile, tarOf({ 'hello.txt': 'hi\n' }));
+  const msgs = await followProgress(await docker.importImage(fs.createReadStream(tfile), { repo: P + '-import', tag: 'v1', changes: ['LABEL dockwire.peers=' + P, 'CMD ["/nothing"]'] }));
+  const id = msgs[msgs.length - 1].status;
+  ok(/^sha256:[0-9a-f]{64}$/.test(id), `import status ${JSON.stringify(msgs)}`);
+  const info = await docker.getImage(P + '-import:v1').inspect();
+  eq([info.Id, info.Config.Cmd, info.RootFS.Layers.length], [id, ['/nothing'], 1], 'imported');
+  const empty = await followProgress(await docker.importImage(fs.createReadStream(path.join(scratch('import'), 'one.tar')), { repo: P + '-import', tag: 'v2', changes: ['LABEL dockwire.peers=' + P] }));
+  ok(/^sha256:[0-9a-f]{64}$/.test(empty[empty.length - 1].status), `a second import: ${JSON.stringify(empty)}`);
+  eq((await docker.getImage(P + '-import:v2').inspect()).RepoTags, [P + '-import:v2'], 'the second import\'s tag');
+}
+
+async function tPullProgress() {
+  // #pull: from a registry (loopback, not the hub), followProgress with and without
+  // onProgress, destroyed after the first message; #createImage fromImage
+  if (!REG) throw new Skip('PEERS_REGISTRY not set');
+  const ref = `${REG}/${P}/pull`;
+  await docker.getImage(IMAGE).tag({ repo: ref, tag: 'v1' });
+  await followProgress(await docker.getImage(ref + ':v1').push({ authconfig: REG_AUTH }));
+  const locate = async () => (await docker.listImages()).find((i) => (i.RepoTags || []).includes(ref + ':v1'));
+  await docker.getImage(ref + ':v1').remove();
+  ok(!(await locate()), 'removed before the pull');
+  const s = await docker.pull(ref + ':v1', { authconfig: REG_AUTH });
+  await new Promise((resolve) => { s.resume(); s.once('end', resolve); });
+  ok(await locate(), 'found by listImages after the pull');
+  const seen = [];
+  const out = await new Promise((resolve, reject) => docker.pull(ref + ':v1', { authconfig: REG_AUTH }, (err, st) => {
+    if (err) return reject(err);
+    docker.modem.followProgress(st, (e, o) => (e ? reject(e) : resolve(o)), (ev) => seen.push(ev));
+  }));
+  ok(Array.isArray(out) && out.length === seen.length && out.length > 0, `followProgress output ${out.length}, onProgress ${seen.length}`);
+  has(out[out.length - 1].status, 'Image is up to date for ' + ref + ':v1', 'the second pull');
+  const endOnly = await followProgress(await docker.pull(ref + ':v1', { authconfig: REG_AUTH }));
+  ok(Array.isArray(endOnly) && endOnly.length > 0, 'followProgress without onProgress');
+  // destroyed after the first message: onFinished still comes
+  const paused = await new Promise((resolve) => docker.pull(ref + ':v1', { authconfig: REG_AUTH }, (err, st) => {
+    docker.modem.followProgress(st, (e, o) => resolve(o), () => st.destroy());
+  }));
+  ok(Array.isArray(paused), 'followProgress after destroy gives a list');
+  await docker.getImage(ref + ':v1').remove();
+  const created = await followProgress(await docker.createImage(REG_AUTH, { fromImage: ref, tag: 'v1' }));
+  has(created[created.length - 1].status, 'Downloaded newer image for ' + ref + ':v1', 'createImage fromImage');
+  const missing = await progressError(docker.pull(`${REG}/${P}/nosuch:v1`, { authconfig: REG_AUTH }));
+  ok(missing && /not found|manifest unknown/.test(missing), `a missing repository: ${missing}`);
+}
+
+async function tRun() {
+  // #run: with create options, the hub's events (container, stream, start, data), runPromise
+  const hub = { container: 0, stream: 0, start: null, data: null };
+  const out = new PassThrough();
+  const outP = streamToBuffer(out);
+  const [data, c] = await new Promise((resolve, reject) => {
+    const ee = docker.run(IMAGE, ['sh', '-c', 'uname -s; sleep 1'], out, { Labels: LABELS, Env: ['RUNOPT=1'], HostConfig: { CpuShares: 256 } }, (err, d, ct) => (err ? reject(err) : resolve([d, ct])));
+    ee.on('container', () => { hub.container++; });
+    ee.on('stream', () => { hub.stream++; });
+    ee.on('start', (ct) => { hub.start = ct.inspect().then((i) => i.State.Status); });
+    ee.on('data', (d) => { hub.data = d; });
+  });
+  eq([hub.container, hub.stream, await hub.start, hub.data], [1, 1, 'running', data], 'the run\'s events');
+  eq([data.StatusCode, (await outP).toString()], [0, 'Linux\r\n'], 'the output through a terminal (run\'s default Tty)');
+  const info = await c.inspect();
+  eq([info.HostConfig.CpuShares, info.Config.Tty, info.Config.Env.includes('RUNOPT=1')], [256, true, true], 'create options');
+  await c.remove();
+  const sink = new PassThrough();
+  sink.resume();
+  const [d2, c2] = await docker.run(IMAGE, ['sh', '-c', 'exit 5'], sink, { Labels: LABELS });
+  eq(d2.StatusCode, 5, 'runPromise gives the exit');
+  await c2.remove();
+}
+
+async function tVolumesCreate() {
+  // #createVolume: named (with a driver) and default (an anonymous name)
+  const v = await docker.createVolume({ Name: P + '-tardis', Driver: 'local', Labels: LABELS });
+  const info = await v.inspect();
+  eq([info.Name, info.Driver, info.Scope, info.Labels], [P + '-tardis', 'local', 'local', LABELS], 'named volume');
+  ok(info.Mountpoint.endsWith('/volumes/' + P + '-tardis/_data'), `mountpoint ${info.Mountpoint}`);
+  await v.remove();
+  await expectStatus(v.inspect(), 404, 'a removed volume');
+  const short = await expectStatus(docker.createVolume({ Name: 'a', Labels: LABELS }), 400, 'a one-character name');
+  eq(short.json && short.json.message, 'create a: volume name is too short, names should be at least two alphanumeric characters', 'message');
+  const slash = await expectStatus(docker.createVolume({ Name: '/' + P, Labels: LABELS }), 400, 'a name with a slash');
+  has(slash.json && slash.json.message, 'includes invalid characters for a local volume name', 'message');
+  const anon = await docker.createVolume({ Labels: LABELS });
+  const ai = await anon.inspect();
+  ok(/^[0-9a-f]{64}$/.test(ai.Name), `a default volume's name: ${ai.Name}`);
+  await anon.remove();
+}
+
+async function tCreateNamed() {
+  // #createContainer: create, inspect by the handle, remove
+  const c = await docker.createContainer({ Image: IMAGE, Cmd: ['/bin/sh'], name: P + '-test', Labels: LABELS });
+  const info = await c.inspect();
+  eq([info.Name, info.State.Status, info.Config.Cmd], ['/' + P + '-test', 'created', ['/bin/sh']], 'created');
+  eq((await docker.getContainer(P + '-test').inspect()).Id, c.id, 'by name');
+  const dup = await expectStatus(docker.createContainer({ Image: IMAGE, Cmd: ['/bin/sh'], name: P + '-test', Labels: LABELS }), 409, 'the same name twice');
+  has(dup.json && dup.json.message, 'is already in use', 'message');
+  await c.remove();
+  await expectStatus(c.inspect(), 404, 'removed');
+}
+
+async function tLabelsAndFilters() {
+  // #labelsAndFilters: an empty-valued label, a valued one; filters as a JSON string and a map
+  const a = await create('true', { Labels: { ...LABELS, 'dockerode-test-label': '' } });
+  const b = await create('true', { Labels: { ...LABELS, 'dockerode-test-label': '', 'dockerode-test-value-label': 'assigned' } });
+  eq((await a.inspect()).Config.Labels, { ...LABELS, 'dockerode-test-label': '' }, 'an empty value is kept');
+  const ids = (l) => l.map((x) => x.Id).sort();
+  eq(ids(await docker.listContainers({ limit: 3, filters: `{"label": ["dockerode-test-label", "${LBL}"]}` })), [a.id, b.id].sort(), 'valueless (limit implies all)');
+  eq(ids(await docker.listContainers({ limit: 3, filters: `{"label": ["dockerode-test-label", "dockerode-test-value-label=assigned", "${LBL}"]}` })), [b.id], 'valued');
+  eq(ids(await docker.listContainers({ limit: 3, filters: { label: ['dockerode-test-label', 'dockerode-test-value-label=assigned', LBL] } })), [b.id], 'map of valued labels');
+  eq(ids(await docker.listContainers({ filters: { label: ['dockerode-test-label', LBL] } })), [], 'without all or limit: running ones only');
+  eq(ids(await docker.listContainers({ all: true, filters: { label: ['dockerode-test-label=', LBL] } })), [a.id, b.id].sort(), 'label= matches the empty value');
+  await a.remove();
+  await b.remove();
+}
+
+// eventsOf gives the actions of the events of container id since (unix seconds) until now,
+// with a die's exit code and a kill's signal: ["create", "kill/15", "die/137"...].
+async function eventsOf(id, since) {
+  const s = await docker.getEvents({ since, until: Math.floor(Date.now() / 1000) + 1, filters: { container: [id] } });
+  const text = (await streamToBuffer(s)).toString();
+  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((e) => e.Type === 'container').map((e) => {
+    const a = e.Actor.Attributes;
+    return e.Action + (a.signal ? '/' + a.signal : '') + (a.exitCode ? '/' + a.exitCode : '');
+  });
+}
+
+async function tContainerTtyLifecycle() {
+  // container.js's test container: a terminal, tail -f, through each describe in order
+  const since = Math.floor(Date.now() / 1000) - 1;
+  const c = await docker.createContainer({
+    Image: IMAGE, AttachStdin: false, AttachStdout: true, AttachStderr: true, Tty: true,
+    Cmd: ['/bin/sh', '-c', 'tail -f /etc/resolv.conf'], OpenStdin: false, StdinOnce: false, Labels: LABELS,
+  });
+  ok((await c.inspect()).Id === c.id && (await c.inspect({})).Id === c.id, 'inspect, with and without opts');
+  // #archive on a created container: get, put (a tar file by name), info
+  const got = untar(await streamToBuffer(await c.getArchive({ path: '/etc/resolv.conf' })));
+  eq(got.map((e) => e.name), ['resolv.conf'], 'getArchive of a file');
+  const tfile = path.join(scratch('archive'), 'test.tar');
+  fs.writeFileSync(tfile, tarOf({ Dockerfile: 'FROM scratch\n' }));
+  await c.putArchive(tfile, { path: '/tmp' });
+  const st = await c.infoArchive({ path: '/tmp/Dockerfile' });
+  eq(JSON.parse(Buffer.from(st.headers['x-docker-container-path-stat'], 'base64').toString()).size, 13, 'infoArchive of the put file');
+  await c.start();
+  await c.resize({ h: 24, w: 80 });
+  await c.update({ CpuShares: 512 });
+  const stats = await c.stats();
+  ok(stats.pipe, 'stats gives a stream');
+  await readUntil(stats, /\n/, 10000, 'a stats line');
+  stats.destroy();
+  const before = (await c.inspect()).State.StartedAt;
+  await c.restart({ t: 1 });
+  const after = await c.inspect();
+  ok(after.State.Running && after.State.StartedAt !== before && after.RestartCount === 0, `restarted: ${JSON.stringify(after.State)}`);
+  const ex = untar(await streamToBuffer(await c.export()));
+  ok(ex.some((e) => e.name === 'tmp/Dockerfile'), 'export has the put file');
+  const top = await c.top();
+  ok(top.Processes.some((p) => p.join(' ').includes('tail -f /etc/resolv.conf')), `top ${JSON.stringify(top.Processes)}`);
+  const logs = await c.logs({ follow: true, stdout: true, stderr: true, timestamps: true });
+  ok(logs.pipe, 'a followed log is a stream');
+  const first = await readUntil(logs, /\n/, 5000, 'a followed log line (a terminal: no frames)');
+  ok(/^\d{4}-\d\d-\d\dT[\d:.]+Z /.test(first), `timestamped: ${JSON.stringify(first)}`);
+  logs.destroy();
+  const e1 = await c.exec({ Cmd: ['echo', "'foo'"] });
+  const s1 = await new Promise((resolve, reject) => e1.start((err, s) => (err ? reject(err) : resolve(s))));
+  ok(s1.pipe, 'exec start (callback) gives a stream');
+  await streamToBuffer(s1);
+  const i1 = await until(async () => { const i = await e1.inspect(); return i.Running ? null : i; }, 'exec end');
+  eq([i1.ExitCode, i1.ProcessConfig.arguments], [0, ["'foo'"]], 'exec inspect');
+  const e2 = await c.exec({ Cmd: ['echo', 'bar'], AttachStdout: true });
+  const s2 = await e2.start();
+  eq(demux(await streamToBuffer(s2)).out, 'bar\n', 'exec start (promise): an exec without Tty is framed even in a terminal container');
+  const cm = await c.commit({ comment: 'dockerode commit test', repo: P + '-tty', tag: 'c' });
+  eq((await docker.getImage(cm.Id).inspect()).Comment, 'dockerode commit test', 'commit');
+  const t0 = Date.now();
+  await c.stop({ t: 1 });
+  const stopped = (await c.inspect()).State;
+  eq([stopped.Running, stopped.ExitCode], [false, 137], 'tail as pid 1 ignores TERM: killed after the timeout');
+  ok(Date.now() - t0 >= 900, `stop took ${Date.now() - t0}ms`);
+  const again = await expectStatus(c.stop(), 304, 'stop a stopped container');
+  ok(again, 'not modified');
+  await c.remove();
+  // as dockerd 20.10 logs them (a stat of a path logs nothing; tail as pid 1 ignores TERM)
+  eq(await eventsOf(c.id, since), [
+    'create', 'archive-path', 'extract-to-dir', 'start', 'resize', 'update', 'kill/15', 'kill/9', 'die/137', 'stop',
+    'start', 'restart', 'export', 'top', "exec_create: echo 'foo'", "exec_start: echo 'foo'", 'exec_die/0',
+    'exec_create: echo bar', 'exec_start: echo bar', 'exec_die/0', 'pause', 'commit', 'unpause',
+    'kill/15', 'kill/9', 'die/137', 'stop', 'destroy',
+  ], 'the container\'s events');
+}
+
+async function tNonResponsive() {
+  // #non-responsive container: restart and stop forced after the timeout
+  const c = await running("trap 'echo no' TERM; while true; do sleep 0.2; done", { Tty: true });
+  await sleep(300);
+  let t0 = Date.now();
+  await c.restart({ t: 1 });
+  ok(Date.now() - t0 >= 900, `restart waited ${Date.now() - t0}ms`);
+  eq((await c.inspect()).State.Running, true, 'running after the restart');
+  await sleep(300);
+  t0 = Date.now();
+  await c.stop({ t: 1 });
+  ok(Date.now() - t0 >= 900, `stop waited ${Date.now() - t0}ms`);
+  const st = (await c.inspect()).State;
+  eq([st.Running, st.ExitCode], [false, 137], 'killed');
+  has((await c.logs({ stdout: true })).toString(), 'no', 'the trap ran');
+  await c.remove();
+}
+
+async function tPromises() {
+  // promises.js: start->resize->stop->remove with a custom Promise (dockerode's Promise option)
+  class MyPromise extends Promise {}
+  const dp = new Docker({ Promise: MyPromise });
+  const p = dp.createContainer({ Image: IMAGE, Tty: true, Cmd: ['/bin/sh', '-c', 'sleep 60'], Labels: LABELS });
+  ok(p instanceof MyPromise, 'the custom Promise is used');
+  const c = await p;
+  await c.start();
+  await c.resize({ h: 10, w: 10 });
+  await c.stop({ t: 1 });
+  await c.remove();
+  await expectStatus(c.inspect(), 404, 'removed');
+  const built = await buildAndWait(docker.buildImage(buildContext(`FROM ${IMAGE}\nLABEL dockwire.peers=${P}\n`), { t: P + '-promise:b' }), 'build (promise)');
+  ok(built.length > 0, 'build messages');
+}
+
+async function tImageGet() {
+  // image.js: inspect (with manifest=1 too: a query API 1.41 does not know, so the same
+  // answer), history, get (one image's tar); #distribution is in image.push_pull_auth
+  const img = docker.getImage(IMAGE);
+  const info = await img.inspect();
+  const withManifest = await img.inspect({ manifest: 1 });
+  if ((await docker.version()).ApiVersion === '1.41') eq(withManifest, info, 'inspect with manifest=1 on API 1.41');
+  ok(Array.isArray(await img.history()), 'history');
+  const tar = untar(await streamToBuffer(await img.get()));
+  const man = JSON.parse(tar.find((e) => e.name === 'manifest.json').data.toString());
+  eq([man.length, man[0].RepoTags, man[0].Config.replace(/\.json$/, '')], [1, [IMAGE], info.Id.replace(/^sha256:/, '')], 'manifest');
+  ok(tar.some((e) => e.name === man[0].Layers[0]), 'the layer is in the tar');
+  await expectStatus(docker.getImage(P + '-nosuch:x').inspect(), 404, 'a missing image');
+}
+
+async function tNetworkIPRange() {
+  // networks.js: a network with Subnet, IPRange and Gateway; connect, inspect, get, disconnect
+  const n = await docker.createNetwork({
+    Name: P + '-isolated', Driver: 'bridge', Labels: LABELS,
+    IPAM: { Config: [{ Subnet: '10.216.0.0/16', IPRange: '10.216.10.0/24', Gateway: '10.216.10.12' }] },
+  });
+  const c = await running('sleep 300', { Tty: true });
+  await n.connect({ Container: c.id });
+  const ni = await n.inspect();
+  eq(ni.IPAM.Config, [{ Subnet: '10.216.0.0/16', IPRange: '10.216.10.0/24', Gateway: '10.216.10.12' }], 'IPAM config');
+  const ep = ni.Containers[c.id];
+  ok(ep && /^10\.216\.10\.\d+\/16$/.test(ep.IPv4Address) && ep.IPv4Address !== '10.216.10.12/16', `an address from the range: ${JSON.stringify(ep)}`);
+  eq((await docker.getNetwork(n.id).inspect()).Id, n.id, 'get by id');
+  const cn = (await c.inspect()).NetworkSettings.Networks[P + '-isolated'];
+  eq([cn.Gateway, cn.IPPrefixLen], ['10.216.10.12', 16], 'the container\'s view');
+  await n.disconnect({ Container: c.id });
+  eq(Object.keys((await n.inspect()).Containers), [], 'disconnected');
+  await c.kill();
+  await c.remove();
+  await n.remove();
+}
+
+async function tPluginsMissing() {
+  // plugin.js beyond the hub: the privileges of a plugin on a closed port (dockerd 20.10
+  // drops the fetch's error: nothing to grant), a remote that does not parse, and enabling,
+  // disabling and removing a plugin that is not there
+  if ((await docker.version()).ApiVersion === '1.41') {
+    eq(await docker.getPlugin('127.0.0.1:9/' + P + '-sshfs').privileges(), [], 'privileges of an unreachable plugin (API 1.41)');
+    const bad = await expectStatus(docker.getPlugin('127.0.0.1:9/UPPER').privileges(), 500, 'privileges of an invalid remote (API 1.41)');
+    has(bad.json && bad.json.message, 'invalid reference format: repository name must be lowercase', 'message');
+  }
+  const pl = docker.getPlugin(P + '-sshfs');
+  await expectStatus(pl.enable({ timeout: 5 }), 404, 'enable');
+  await expectStatus(pl.disable(), 404, 'disable');
+  await expectStatus(pl.remove(), 404, 'remove');
+}
+
+async function tSwarmLists() {
+  // swarm.js: the lists, a service with the logs followed as a stream, a manager node's removal
+  needSwarm();
+  ok(Array.isArray(await docker.listSecrets({})) && Array.isArray(await docker.listConfigs({})), 'secrets and configs lists');
+  const imageId = (await docker.getImage(IMAGE).inspect()).Id;
+  const spec = {
+    Name: P + '-redis', Labels: LABELS,
+    TaskTemplate: { ContainerSpec: { Image: imageId, Command: ['sh', '-c', 'echo ready; sleep 300'] }, Resources: { Limits: {}, Reservations: {} }, RestartPolicy: {}, Placement: {} },
+    Mode: { Replicated: { Replicas: 1 } }, UpdateConfig: { Parallelism: 1 },
+  };
+  const svc = await docker.createService(spec);
+  ok((await docker.listServices()).some((s) => s.ID === svc.id), 'listServices (callback-less, no opts)');
+  ok((await docker.listServices({})).some((s) => s.ID === svc.id), 'listServices({})');
+  const d = await svc.inspect();
+  const up = await svc.update({ ...spec, version: parseInt(d.Version.Index, 10) });
+  ok(up && 'Warnings' in up, `update answer ${JSON.stringify(up)}`);
+  const t = await until(async () => (await docker.listTasks({ filters: { service: [svc.id] } })).find((x) => x.Status.State === 'running'), 'a running task', 100, 200);
+  ok((await docker.getTask(t.ID).inspect()).ID === t.ID && Array.isArray(await docker.listTasks()), 'tasks');
+  const logs = await svc.logs({ follow: true, stdout: true, stderr: true, timestamps: true });
+  ok(logs.pipe, 'followed service logs are a stream');
+  const line = await readUntil(logs, /ready/, 15000, 'the service\'s line', (b) => { try { return demux(b).out; } catch (e) { return ''; } });
+  ok(/^\d{4}-\d\d-\d\dT[\d:.]+Z .*ready/.test(line.split('\n').find((l) => l.includes('ready'))), `timestamped: ${JSON.stringify(line)}`);
+  logs.destroy();
+  await svc.remove();
+  const nodes = await docker.listNodes();
+  const e = await expectStatus(docker.getNode(nodes[0].ID).remove(), 400, 'remove the manager node');
+  has(e.json && e.json.message, 'must be demoted to worker before removal', 'message');
+}
+
 const checks = [
   ['attach.tty_stdin_wc', tAttachTtyStdin],
   ['attach.stdin_shell', tAttachStdin, 15000],
@@ -723,13 +1211,40 @@ const checks = [
   ['volume.prune_filters', tVolumePruneFilters],
   ['system.df', tSystemDf],
   ['plugins.list_missing', tPlugins],
+  ['daemon.ping_version_info_lists', tDaemonBasics],
+  ['daemon.check_auth', tCheckAuth],
+  ['client.timeout', tClientTimeout],
+  ['build.tar_file_stream', tBuildTarFileStream],
+  ['build.context_src_dockerignore', tBuildContextSrc],
+  ['build.buildkit_v2', tBuildKit],
+  ['build.classic_refuses_mount', tBuildClassicMount],
+  ['image.load_import', tLoadImport],
+  ['image.pull_follow_progress', tPullProgress],
+  ['image.inspect_history_get', tImageGet],
+  ['run.events_create_options_promise', tRun],
+  ['volume.create_named_default', tVolumesCreate],
+  ['container.create_named', tCreateNamed],
+  ['containers.labels_and_filters', tLabelsAndFilters],
+  ['container.tty_lifecycle', tContainerTtyLifecycle],
+  ['container.non_responsive_restart_stop', tNonResponsive],
+  ['promises.custom_promise', tPromises],
+  ['network.iprange_gateway', tNetworkIPRange],
+  ['plugins.missing_enable_disable_remove', tPluginsMissing],
   ['swarm.init_inspect_update', tSwarm],
   ['nodes.list_inspect_update', tNodes],
   ['services.create_tasks_logs_update', tServices],
   ['secrets_configs.crud', tSecretsConfigs],
+  ['swarm.lists_service_logs_node_remove', tSwarmLists, 60000],
   ['swarm.leave', tSwarmLeave],
 ];
 
 run.main(async () => {
-  for (const [name, fn, ms] of checks) await check(name, fn, ms);
-}, { finally: async () => { if (boxC) await boxC.remove({ force: true }).catch(() => {}); } });
+  // PEERS_ONLY (a regexp) runs the checks it matches, for a quick look at a few
+  const only = process.env.PEERS_ONLY ? new RegExp(process.env.PEERS_ONLY) : null;
+  for (const [name, fn, ms] of checks) if (!only || only.test(name)) await check(name, fn, ms);
+}, {
+  finally: async () => {
+    if (boxC) await boxC.remove({ force: true }).catch(() => {});
+    if (scratchDir) fs.rmSync(scratchDir, { recursive: true, force: true });
+  },
+});
