@@ -918,8 +918,9 @@ func (d *Daemon) updateLocked(c *container, body updateBody, ver apiVersion) err
 	if body.BlkioWeight != nil && *body.BlkioWeight != 0 {
 		h.BlkioWeight = *body.BlkioWeight
 	}
-	if body.PidsLimit != nil {
-		h.PidsLimit = body.PidsLimit
+	if body.PidsLimit != nil && ver.atLeast("1.40") { // older requests cannot set it
+		// 0 and any negative value unset the limit: 0 is shown
+		h.PidsLimit = new(max(*body.PidsLimit, 0))
 	}
 	if body.RestartPolicy != nil && body.RestartPolicy.Name != "" {
 		if h.AutoRemove && body.RestartPolicy.Name != "no" {

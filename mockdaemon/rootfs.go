@@ -494,6 +494,7 @@ func (d *Daemon) writeDaemonFilesLocked(c *container) {
 	_ = f.WriteFile("/proc/mounts", []byte(d.procMountsLocked(c)), 0o444)
 	d.writeNetFilesLocked(c)
 	d.writeCgroupFilesLocked(c)
+	d.writeProcSysLocked(c)
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -602,23 +603,6 @@ func procNetDev(ifs []shell.Interface) string {
 		fmt.Fprintf(&s, "%6s:%8d %7d %4d %4d %4d %5d %10d %9d %8d %7d %4d %4d %4d %5d %7d %10d\n", i.Name, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 	}
 	return s.String()
-}
-
-// writeCgroupFilesLocked writes the memory limit files (cgroup v1 and v2).
-func (d *Daemon) writeCgroupFilesLocked(c *container) {
-	f := c.fs
-	if c.host.ReadonlyRootfs {
-		f.SetReadOnly(false)
-		defer f.SetReadOnly(true)
-	}
-	v1, v2 := "9223372036854771712", "max"
-	if c.host.Memory > 0 {
-		v1 = strconv.FormatInt(c.host.Memory, 10)
-		v2 = v1
-	}
-	_ = f.MkdirAll("/sys/fs/cgroup/memory", 0o755)
-	_ = f.WriteFile("/sys/fs/cgroup/memory/memory.limit_in_bytes", []byte(v1+"\n"), 0o644)
-	_ = f.WriteFile("/sys/fs/cgroup/memory.max", []byte(v2+"\n"), 0o644)
 }
 
 // hiddenFromDiff are the paths the daemon itself writes.
