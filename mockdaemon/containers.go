@@ -718,12 +718,12 @@ func (d *Daemon) statsLocked(c *container, at time.Time, prev map[string]any, ve
 // checkCreate checks a create body's HostConfig as dockerd does before
 // it looks at anything else (its verifyContainerSettings), with the
 // wording of API version ver, and returns it (empty when none was sent).
-func checkCreate(body createBody, ver apiVersion) (hostConfig, error) {
+func checkCreate(body *createBody, ver apiVersion) (hostConfig, error) {
 	hc := hostConfig{}
 	if body.HostConfig != nil {
 		hc = *body.HostConfig
 	}
-	if err := verifyConfig(body); err != nil {
+	if err := verifyConfig(&body.containerConfig); err != nil {
 		return hostConfig{}, err
 	}
 	if err := verifyPortBindings(hc.PortBindings); err != nil {

@@ -172,7 +172,7 @@ func (d *Daemon) taskContainerLocked(s *swarmState, svc *service, t *task) (*con
 	for _, m := range cs.Mounts {
 		cb.HostConfig.Mounts = append(cb.HostConfig.Mounts, m.containerMount())
 	}
-	hc, err := checkCreate(cb, d.maxVersion)
+	hc, err := checkCreate(&cb, d.maxVersion)
 	if err != nil {
 		return nil, err
 	}
