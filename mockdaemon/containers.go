@@ -34,11 +34,16 @@ type container struct {
 	args          []string
 	platform      string
 
-	fs     *memfs.FS // root filesystem
-	base   *memfs.FS // the image's, for changes
-	mounts []mountPoint
-	eps    map[string]*endpoint // by network name
-	ports  map[string][]portBinding
+	fs *memfs.FS // root filesystem
+	// shm is the /dev/shm tmpfs of its IPC namespace while it runs (nil
+	// without one, IpcMode none or host); mountinfo its mount table as
+	// its processes' /proc/<pid>/mountinfo shows it, made at a start
+	shm       *memfs.FS
+	mountinfo string
+	base      *memfs.FS // the image's, for changes
+	mounts    []mountPoint
+	eps       map[string]*endpoint // by network name
+	ports     map[string][]portBinding
 	// anonymous: created without a name before API 1.44, so its endpoints
 	// are anonymous (dockerd 20.10's IsAnonymousEndpoint): the embedded
 	// DNS knows it by its aliases only (dns.go)

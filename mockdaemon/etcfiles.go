@@ -105,7 +105,9 @@ func (d *Daemon) procMountsLocked(c *container) string {
 	if c.host.ShmSize > 0 {
 		shm = c.host.ShmSize
 	}
-	line("shm", "/dev/shm", "tmpfs", "rw,nosuid,nodev,noexec,relatime,size="+strconv.FormatInt(shm>>10, 10)+"k")
+	if c.host.IpcMode != "none" { // no /dev/shm at all
+		line("shm", "/dev/shm", "tmpfs", "rw,nosuid,nodev,noexec,relatime,size="+strconv.FormatInt(shm>>10, 10)+"k")
+	}
 	for _, f := range [][2]string{{"/etc/resolv.conf", c.files.resolvConf}, {"/etc/hostname", c.files.hostname}, {"/etc/hosts", c.files.hosts}} {
 		if f[1] != "" { // not without a network sandbox
 			line("/dev/sda1", f[0], "ext4", root+",relatime")

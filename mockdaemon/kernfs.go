@@ -1,14 +1,21 @@
 package mockdaemon
 
 import (
+	"fmt"
+	"hash/fnv"
+	"io/fs"
 	"maps"
+	"path"
 	"strconv"
 	"strings"
+
+	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
 )
 
-// What a container sees of its kernel's settings: /proc/sys, the
-// sysctls of its namespaces, and /sys/fs/cgroup, the limits of its
-// cgroup (v2, with the v1 memory limit beside it).
+// What a container sees of its kernel: /proc/sys, the sysctls of its
+// namespaces; /sys/fs/cgroup, the limits of its cgroup (v2, with the v1
+// memory limit beside it); the /dev/shm of its IPC namespace; its mount
+// table as /proc/<pid>/mountinfo shows it.
 
 // writeProcSysLocked writes c's /proc/sys from procSysLocked; d.mu held.
 func (d *Daemon) writeProcSysLocked(c *container) {
@@ -137,4 +144,146 @@ func cgroupV2Files(h *hostConfig) map[string]string {
 		"cpu.weight":      strconv.FormatInt(weight, 10),
 		"pids.max":        limit(pids),
 	}
+}
+
+// setupShmLocked mounts c's /dev/shm for a start as its IpcMode has it:
+// a new tmpfs of its own (private and shareable; another container may
+// join a shareable one), the one of the container it joins (container:<id>,
+// checked by ipcFailureLocked), none at all (none: not even the
+// directory), or the directory as it is (host); d.mu held.
+func (d *Daemon) setupShmLocked(c *container) {
+	f := c.fs
+	_ = f.Unmount("/dev/shm")
+	c.shm = nil
+	switch mode := c.host.IpcMode; {
+	case mode == "none":
+		_ = f.RemoveAll("/dev/shm")
+	case mode == "host":
+	case strings.HasPrefix(mode, "container:"):
+		if o := d.ipcDonorLocked(c); o != nil && o.shm != nil {
+			c.shm = o.shm
+			_ = f.Mount("/dev/shm", c.shm, false)
+		}
+	default:
+		c.shm = memfs.New()
+		c.shm.SetClock(d.cfg.Clock)
+		_ = c.shm.Chmod("/", fs.ModeDir|fs.ModeSticky|0o777)
+		_ = f.Mount("/dev/shm", c.shm, false)
+	}
+}
+
+// releaseShm unmounts c's /dev/shm when its process ends: a tmpfs of its
+// own is gone with its content (a container that joined it keeps it).
+func (c *container) releaseShm() {
+	if c.shm != nil {
+		_ = c.fs.Unmount("/dev/shm")
+		c.shm = nil
+	}
+}
+
+// ipcDonorLocked is the container whose IPC namespace c joins (IpcMode
+// container:<id>), or nil; d.mu held.
+func (d *Daemon) ipcDonorLocked(c *container) *container {
+	ref, ok := strings.CutPrefix(c.host.IpcMode, "container:")
+	if !ok {
+		return nil
+	}
+	o, err := d.getContainerLocked(ref)
+	if err != nil {
+		return nil
+	}
+	return o
+}
+
+// ipcFailureLocked is why c cannot join the IPC namespace of its IpcMode
+// container:<id>, as dockerd's getIpcContainer refuses it when it makes
+// the spec (a 500): the container must exist, run, and have a /dev/shm
+// others may join (its own shareable one, or one it joined); d.mu held.
+func (d *Daemon) ipcFailureLocked(c *container) *startFailure {
+	ref, ok := strings.CutPrefix(c.host.IpcMode, "container:")
+	if !ok {
+		return nil
+	}
+	msg := "can't join IPC of container " + ref + ": "
+	o, err := d.getContainerLocked(ref)
+	switch {
+	case err != nil:
+		msg += err.Error()
+	case o.state.Restarting:
+		msg += "container " + o.id + " is restarting, wait until the container is running"
+	case !o.state.Running:
+		msg += "container " + o.id + " is not running"
+	case o.shm == nil || o.host.IpcMode != "shareable" && !strings.HasPrefix(o.host.IpcMode, "container:"):
+		msg += "non-shareable IPC (hint: use IpcMode:shareable for the donor container)"
+	default:
+		return nil
+	}
+	return &startFailure{daemon: true, msg: msg}
+}
+
+// deviceLocked is the device number (major:minor) the kernel shows for
+// c's mount of src at dst: the host's disk for what dockerd binds from
+// it, else an anonymous device of its own, the same for every container
+// that shares the mount (the /dev/shm of an IPC namespace), chosen above
+// the numbers a host's own mounts take; d.mu held.
+func (d *Daemon) deviceLocked(c *container, src, dst string) string {
+	if strings.HasPrefix(src, "/dev/sd") {
+		return "8:1"
+	}
+	owner := c.id
+	if dst == "/dev/shm" {
+		if o := d.ipcDonorLocked(c); o != nil {
+			owner = o.id
+		}
+	}
+	h := fnv.New32a()
+	h.Write([]byte(owner + dst))
+	return "0:" + strconv.Itoa(4096+int(h.Sum32()%(1<<18)))
+}
+
+// mountFlags are the options of a mount itself in mountinfo; the rest
+// of a /proc/mounts entry's options are its superblock's.
+var mountFlags = map[string]bool{"rw": true, "ro": true, "nosuid": true, "nodev": true, "noexec": true,
+	"relatime": true, "noatime": true, "nodiratime": true, "strictatime": true, "nosymfollow": true}
+
+// mountInfo is the /proc/<pid>/mountinfo of the mount table table (in
+// /proc/mounts form): one line per mount in the same order, numbered
+// from mountIDBase, its parent the last mount before it at or above its
+// mount point (the root's parent outside the namespace), its device from
+// dev, its options split into the mount's flags and its superblock's.
+func mountInfo(table string, dev func(src, dst, typ string) string) string {
+	const mountIDBase, outside = 1000, 999
+	ids := map[string]int{}
+	var b strings.Builder
+	next := mountIDBase
+	for line := range strings.SplitSeq(table, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 4 {
+			continue
+		}
+		src, dst, typ := f[0], f[1], f[2]
+		parent := outside
+		for p := dst; ; p = path.Dir(p) {
+			if id, ok := ids[p]; ok {
+				parent = id
+				break
+			}
+			if p == "/" {
+				break
+			}
+		}
+		var mnt, super []string
+		for o := range strings.SplitSeq(f[3], ",") {
+			if mountFlags[o] {
+				mnt = append(mnt, o)
+			} else {
+				super = append(super, o)
+			}
+		}
+		fmt.Fprintf(&b, "%d %d %s / %s %s - %s %s %s\n", next, parent, dev(src, dst, typ), dst,
+			strings.Join(mnt, ","), typ, src, strings.Join(append([]string{"rw"}, super...), ","))
+		ids[dst] = next
+		next++
+	}
+	return b.String()
 }

@@ -2,6 +2,7 @@ package mockdaemon_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -77,4 +78,80 @@ func TestCgroupFilesFollowResources(t *testing.T) {
 	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/containers/"+id+"/json", nil).body, &insp))
 	require.NotNil(t, insp.HostConfig.PidsLimit)
 	assert.Zero(t, *insp.HostConfig.PidsLimit)
+}
+
+// TestIpcModeShm: /dev/shm follows IpcMode as runc mounts it: a tmpfs of
+// the container's own (private, shareable), none at all (none), or the
+// one of a running shareable container it joins (container:<id>), shared
+// both ways and shown with the same device in /proc/self/mountinfo; a
+// start that joins a private or stopped container fails with dockerd's
+// 500.
+func TestIpcModeShm(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	shmLine := func(id string) string {
+		out, errOut, code := c.execOut(id, "sh", "-c", `awk '($5 == "/dev/shm") {print $3, $6, $9, $10}' /proc/self/mountinfo`)
+		require.Empty(t, errOut)
+		require.Zero(t, code)
+		return out
+	}
+	none := c.sleeper(map[string]any{"HostConfig": map[string]any{"IpcMode": "none"}})
+	assert.Empty(t, shmLine(none), "IpcMode none: no /dev/shm mount")
+	_, errOut, code := c.execOut(none, "ls", "-d", "/dev/shm")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "No such file or directory")
+
+	private := c.sleeper(nil)
+	line := shmLine(private)
+	assert.Regexp(t, `^0:[0-9]+ rw,nosuid,nodev,noexec,relatime shm rw,size=65536k\n$`, line)
+
+	donor := c.sleeper(map[string]any{"HostConfig": map[string]any{"IpcMode": "shareable"}})
+	joined := c.sleeper(map[string]any{"HostConfig": map[string]any{"IpcMode": "container:" + donor}})
+	assert.Equal(t, shmLine(donor), shmLine(joined), "one tmpfs")
+	assert.NotEqual(t, line, shmLine(donor), "another container's tmpfs")
+	_, _, code = c.execOut(donor, "sh", "-c", "printf covfefe > /dev/shm/bar")
+	require.Zero(t, code)
+	assert.Equal(t, "covfefe", c.catIn(joined, "/dev/shm/bar"))
+	_, _, code = c.execOut(private, "test", "-e", "/dev/shm/bar")
+	assert.Equal(t, 1, code, "a private /dev/shm is not shared")
+
+	for _, tc := range []struct{ donor, want string }{
+		{private, "can't join IPC of container " + private + ": non-shareable IPC (hint: use IpcMode:shareable for the donor container)"},
+		{c.create("", map[string]any{"Image": "busybox", "HostConfig": map[string]any{"IpcMode": "shareable"}}), "is not running"},
+	} {
+		id := c.create("", map[string]any{"Image": "busybox", "Cmd": []string{"true"}, "HostConfig": map[string]any{"IpcMode": "container:" + tc.donor}})
+		r := c.do("POST", "/v1.41/containers/"+id+"/start", nil)
+		assert.Equal(t, 500, r.status, "%s", r.body)
+		assert.Contains(t, r.message(), tc.want)
+	}
+}
+
+// TestMountInfo: /proc/self/mountinfo lists the mounts of /proc/mounts
+// in their order, each with its parent mount, a device number, and its
+// options split into the mount's flags and its superblock's.
+func TestMountInfo(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.sleeper(map[string]any{"HostConfig": map[string]any{"Tmpfs": map[string]string{"/run/x": "size=1m,mode=700"}}})
+	mounts := strings.Split(strings.TrimSpace(c.catIn(id, "/proc/mounts")), "\n")
+	info := strings.Split(strings.TrimSpace(c.catIn(id, "/proc/self/mountinfo")), "\n")
+	require.Len(t, info, len(mounts))
+	ids := map[string]string{}
+	for i, l := range info {
+		m := strings.Fields(mounts[i])
+		f := strings.Fields(l)
+		require.Len(t, f, 10, l)
+		assert.Equal(t, []string{"/", m[1], "-", m[2], m[0]}, []string{f[3], f[4], f[6], f[7], f[8]}, l)
+		assert.Regexp(t, `^[0-9]+:[0-9]+$`, f[2], l)
+		ids[f[4]] = f[0]
+	}
+	assert.Equal(t, "1000 999 ", info[0][:9], "the root first, its parent outside")
+	for _, l := range info {
+		if f := strings.Fields(l); f[4] == "/run/x" {
+			assert.Equal(t, ids["/"], f[1], "/run/x is on the root")
+			assert.Equal(t, "rw,nosuid,nodev,noexec,relatime", f[5])
+			assert.Equal(t, "rw,size=1024k,mode=700", f[9])
+		}
+		if f := strings.Fields(l); f[4] == "/dev/pts" {
+			assert.Equal(t, ids["/dev"], f[1], "/dev/pts is on /dev")
+		}
+	}
 }

@@ -490,8 +490,11 @@ func (d *Daemon) writeDaemonFilesLocked(c *container) {
 		f.SetReadOnly(false)
 		defer f.SetReadOnly(true)
 	}
+	d.setupShmLocked(c)
 	_ = f.MkdirAll("/proc", 0o555)
-	_ = f.WriteFile("/proc/mounts", []byte(d.procMountsLocked(c)), 0o444)
+	mounts := d.procMountsLocked(c)
+	_ = f.WriteFile("/proc/mounts", []byte(mounts), 0o444)
+	c.mountinfo = mountInfo(mounts, func(src, dst, typ string) string { return d.deviceLocked(c, src, dst) })
 	d.writeNetFilesLocked(c)
 	d.writeCgroupFilesLocked(c)
 	d.writeProcSysLocked(c)
