@@ -475,7 +475,8 @@ func (d *Daemon) stop(c *container, sig int, timeout time.Duration) bool {
 }
 
 // stopCtx is stop for a request: when ctx ends first it stops waiting
-// (the signal is sent, the stop stays requested) and returns ctx's error.
+// and returns ctx's error, while the stop goes on (the signal is sent,
+// the kill comes after the timeout), as dockerd's does.
 func (d *Daemon) stopCtx(ctx context.Context, c *container, sig int, timeout time.Duration) (bool, error) {
 	var p proc
 	var exited chan struct{}
@@ -501,19 +502,29 @@ func (d *Daemon) stopCtx(ctx context.Context, c *container, sig int, timeout tim
 	var tc <-chan time.Time
 	if timeout >= 0 {
 		t := time.NewTimer(timeout)
-		defer t.Stop()
 		tc = t.C
 	}
-	select {
-	case <-exited:
-	case <-tc:
-		d.emitContainer(c, "kill", "signal", "9")
-		p.Signal(9)
-		<-exited
-	case <-d.ctx.Done():
-		p.Signal(9)
-		<-exited
-	case <-ctx.Done():
+	// wait kills p when the timeout ends first, and reports false when
+	// ctx ends before either
+	wait := func(ctx context.Context) bool {
+		select {
+		case <-exited:
+		case <-tc:
+			d.emitContainer(c, "kill", "signal", "9")
+			p.Signal(9)
+			<-exited
+		case <-d.ctx.Done():
+			p.Signal(9)
+			<-exited
+		case <-ctx.Done():
+			return false
+		}
+		return true
+	}
+	if !wait(ctx) {
+		// dockerd's stop goes on without the request that asked for it:
+		// the kill still comes when the timeout ends
+		go wait(context.Background())
 		return true, fmt.Errorf("mockdaemon: stop %s: %w", c.id[:12], ctx.Err())
 	}
 	return true, nil
