@@ -155,3 +155,26 @@ func TestMountInfo(t *testing.T) {
 		}
 	}
 }
+
+// TestMountApplet: busybox's mount lists /proc/mounts (-t filters by
+// type), a tmpfs over an anonymous volume of the image's config hides the
+// volume (no mount point in inspect), its size is shown in whole pages,
+// and mounting is refused as without CAP_SYS_ADMIN.
+func TestMountApplet(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.sleeper(map[string]any{"Volumes": map[string]any{"/foo": map[string]any{}, "/bar": map[string]any{}},
+		"HostConfig": map[string]any{"Tmpfs": map[string]string{"/foo": "", "/bar": "size=999"}}})
+	out, errOut, code := c.execOut(id, "sh", "-c", "mount | grep -E '/foo|/bar'; mount -t proc | head -n1")
+	assert.Equal(t, "tmpfs on /bar type tmpfs (rw,nosuid,nodev,noexec,relatime,size=4k)\n"+
+		"tmpfs on /foo type tmpfs (rw,nosuid,nodev,noexec,relatime)\n"+
+		"proc on /proc type proc (rw,nosuid,nodev,noexec,relatime)\n", out)
+	assert.Empty(t, errOut)
+	assert.Zero(t, code)
+	var insp struct{ Mounts []any }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/containers/"+id+"/json", nil).body, &insp))
+	assert.Empty(t, insp.Mounts)
+
+	_, errOut, code = c.execOut(id, "mount", "-t", "tmpfs", "/x", "/y")
+	assert.Equal(t, "mount: permission denied (are you root?)\n", errOut)
+	assert.Equal(t, 1, code)
+}
