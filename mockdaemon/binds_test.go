@@ -223,3 +223,47 @@ func hostMountOf(t *testing.T, path string) (point, optional string) {
 	require.NotEmpty(t, point, "no mount holds %s", path)
 	return point, optional
 }
+
+// TestBindDaemonRootPropagation: a bind whose source lies within the
+// daemon's root (or holds it) gets propagation rslave unless one is
+// given, and any but rslave or rshared is refused with dockerd's 400;
+// other binds keep rprivate.
+func TestBindDaemonRootPropagation(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	var info struct{ DockerRootDir string }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/info", nil).body, &info))
+	root := info.DockerRootDir
+	require.NotEmpty(t, root)
+	propagation := func(hc map[string]any) (int, string) {
+		r := c.do("POST", "/v1.41/containers/create", map[string]any{"Image": "busybox", "Cmd": []string{"true"}, "HostConfig": hc})
+		if r.status != 201 {
+			return r.status, r.message()
+		}
+		var out struct{ Id string }
+		require.NoError(t, json.Unmarshal(r.body, &out))
+		var insp struct{ Mounts []struct{ Propagation string } }
+		require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/containers/"+out.Id+"/json", nil).body, &insp))
+		require.Len(t, insp.Mounts, 1)
+		return r.status, insp.Mounts[0].Propagation
+	}
+	for _, tc := range []struct {
+		hc         map[string]any
+		wantStatus int
+		want       string
+	}{
+		{map[string]any{"Binds": []string{root + ":/foo"}}, 201, "rslave"},
+		{map[string]any{"Binds": []string{root + "/containers:/foo:ro"}}, 201, "rslave"},
+		{map[string]any{"Binds": []string{root + "/containers:/foo:rshared"}}, 201, "rshared"},
+		{map[string]any{"Binds": []string{"/var:/foo"}}, 201, "rslave"},
+		{map[string]any{"Binds": []string{"/tmp:/foo"}}, 201, "rprivate"},
+		{map[string]any{"Binds": []string{root + ":/foo:private"}}, 400,
+			`invalid mount config: must use either propagation mode "rslave" or "rshared" when mount source is within the daemon root, daemon root: "` + root + `", bind mount source: "` + root + `", propagation: "private"`},
+		{map[string]any{"Mounts": []any{map[string]any{"Type": "bind", "Source": "/", "Target": "/foo", "BindOptions": map[string]any{"Propagation": "shared"}}}}, 400,
+			`invalid mount config: must use either propagation mode "rslave" or "rshared" when mount source is within the daemon root, daemon root: "` + root + `", bind mount source: "/", propagation: "shared"`},
+		{map[string]any{"Mounts": []any{map[string]any{"Type": "bind", "Source": "/", "Target": "/foo"}}}, 201, "rslave"},
+	} {
+		status, got := propagation(tc.hc)
+		assert.Equal(t, tc.wantStatus, status, "%v", tc.hc)
+		assert.Equal(t, tc.want, got, "%v", tc.hc)
+	}
+}

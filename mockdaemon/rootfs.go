@@ -74,6 +74,9 @@ func (d *Daemon) setupMountsLocked(c *container, ver apiVersion) error {
 			}
 			return errInvalid(err.Error())
 		}
+		if err := bindDaemonRoot(&m); err != nil {
+			return err
+		}
 		if _, tmpfs := c.host.Tmpfs[m.Destination]; taken[m.Destination] || tmpfs {
 			return errInvalid("Duplicate mount point: " + m.Destination)
 		}
@@ -83,6 +86,9 @@ func (d *Daemon) setupMountsLocked(c *container, ver apiVersion) error {
 	for _, spec := range c.host.Mounts {
 		m, err := d.mountSpecPoint(spec)
 		if err != nil {
+			return err
+		}
+		if err := bindDaemonRoot(&m); err != nil {
 			return err
 		}
 		if taken[m.Destination] {
@@ -229,6 +235,7 @@ func parseBind(raw string) (mountPoint, error) {
 	m.Mode = mode
 	if m.Type == "bind" && mountModeHas(mode, propagationModes) {
 		m.Propagation = mountModeFirst(mode, propagationModes)
+		m.propGiven = true
 	}
 	if m.Type == "volume" {
 		m.noCopy = slices.Contains(strings.Split(mode, ","), "nocopy")
@@ -306,6 +313,7 @@ func checkMountSpec(spec mountSpec, checkSource, hostBinds bool) (mountPoint, er
 		m.Propagation = "rprivate"
 		if bind.Propagation != "" {
 			m.Propagation = bind.Propagation
+			m.propGiven = true
 		}
 	case "volume":
 		if given(spec.BindOptions) {
@@ -642,4 +650,25 @@ func (d *Daemon) sizeRwLocked(c *container) int64 {
 		}
 	}
 	return n
+}
+
+// daemonRoot is the daemon's data directory (Info's DockerRootDir).
+const daemonRoot = "/var/lib/docker"
+
+// bindDaemonRoot is dockerd's validateBindDaemonRoot: a bind whose source
+// lies within the daemon's root, or holds it (by prefix, as dockerd
+// compares them), takes propagation rslave when none was given, and
+// refuses any but rslave and rshared, lest the daemon's own mounts leak.
+func bindDaemonRoot(m *mountPoint) error {
+	if m.Type != "bind" || !strings.HasPrefix(m.Source, daemonRoot) && !strings.HasPrefix(daemonRoot, m.Source) {
+		return nil
+	}
+	switch {
+	case !m.propGiven:
+		m.Propagation = "rslave"
+	case m.Propagation != "rslave" && m.Propagation != "rshared":
+		return errInvalid(fmt.Sprintf(`invalid mount config: must use either propagation mode "rslave" or "rshared" when mount source is within the daemon root, daemon root: %q, bind mount source: %q, propagation: %q`,
+			daemonRoot, m.Source, m.Propagation))
+	}
+	return nil
 }
