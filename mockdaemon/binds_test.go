@@ -241,7 +241,9 @@ func TestBindDaemonRootPropagation(t *testing.T) {
 		}
 		var out struct{ Id string }
 		require.NoError(t, json.Unmarshal(r.body, &out))
-		var insp struct{ Mounts []struct{ Propagation string } }
+		var insp struct {
+			Mounts []struct{ Propagation string }
+		}
 		require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/containers/"+out.Id+"/json", nil).body, &insp))
 		require.Len(t, insp.Mounts, 1)
 		return r.status, insp.Mounts[0].Propagation
