@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -267,5 +268,32 @@ func TestBindDaemonRootPropagation(t *testing.T) {
 		status, got := propagation(tc.hc)
 		assert.Equal(t, tc.wantStatus, status, "%v", tc.hc)
 		assert.Equal(t, tc.want, got, "%v", tc.hc)
+	}
+}
+
+// TestBindNonRecursive: with BindOptions.NonRecursive a host bind shows
+// none of the host's mounts under its source (their mount points are
+// empty directories); without it, they show through. It makes a host
+// mount, which needs CAP_SYS_ADMIN.
+func TestBindNonRecursive(t *testing.T) {
+	src, other := t.TempDir(), t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(src, "mnt"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(other, "file"), []byte("under"), 0o644))
+	if err := syscall.Mount(other, filepath.Join(src, "mnt"), "", syscall.MS_BIND, ""); err != nil {
+		t.Skipf("cannot make a host mount here: %v", err)
+	}
+	t.Cleanup(func() { _ = syscall.Unmount(filepath.Join(src, "mnt"), 0) })
+	_, c := newClient(t, mockdaemon.Config{HostBinds: true})
+	for _, nonRec := range []bool{false, true} {
+		id := c.sleeper(map[string]any{"HostConfig": map[string]any{"Mounts": []any{map[string]any{
+			"Type": "bind", "Source": src, "Target": "/foo", "ReadOnly": true, "BindOptions": map[string]any{"NonRecursive": nonRec},
+		}}}})
+		out, _, code := c.execOut(id, "ls", "/foo/mnt")
+		assert.Zero(t, code)
+		if nonRec {
+			assert.Empty(t, out, "NonRecursive: the mount point, empty")
+		} else {
+			assert.Equal(t, "file\n", out, "recursive: the mount under the source")
+		}
 	}
 }

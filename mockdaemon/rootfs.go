@@ -276,7 +276,10 @@ func checkMountSpec(spec mountSpec, checkSource, hostBinds bool) (mountPoint, er
 		return fail("invalid mount path: '" + spec.Target + "' mount path must be absolute")
 	}
 	m := mountPoint{Type: spec.Type, Destination: target, RW: !spec.ReadOnly}
-	var bind struct{ Propagation string }
+	var bind struct {
+		Propagation  string
+		NonRecursive bool
+	}
 	var vol struct {
 		NoCopy       bool
 		Labels       map[string]string
@@ -311,6 +314,7 @@ func checkMountSpec(spec mountSpec, checkSource, hostBinds bool) (mountPoint, er
 		}
 		m.Source = path.Clean(spec.Source)
 		m.Propagation = "rprivate"
+		m.nonRec = bind.NonRecursive
 		if bind.Propagation != "" {
 			m.Propagation = bind.Propagation
 			m.propGiven = true
