@@ -26,10 +26,17 @@
 // swarmkit has them (canonical keys and values, its defaults, networks by
 // id).
 // A service's tasks are containers on this node, created from the
-// service's ContainerSpec and run like any other container, with its
-// secrets under /run/secrets/<name> and its configs at their targets;
-// updates and rollbacks replace the tasks and move UpdateStatus through
-// dockerd's states. Without a swarm every swarm call answers dockerd's 503
+// service's ContainerSpec and run like any other container, on the
+// service's networks, with its secrets under /run/secrets/<name> and its
+// configs at their targets; the embedded DNS server answers the
+// service's name (its virtual IP, or its tasks' addresses for dnsrr) and
+// tasks.<name>. Updates and rollbacks run swarmkit's updater
+// (services_update.go): slots replaced Parallelism at a time, Delay
+// apart, stop-first or start-first, failures within Monitor paused or
+// rolled back as FailureAction says, UpdateStatus in swarmkit's states
+// and words. A task that ends is replaced in its slot as its restart
+// policy says, and each slot keeps the swarm's TaskHistoryRetentionLimit
+// tasks. Without a swarm every swarm call answers dockerd's 503
 // "This node is not a swarm manager...". Plugins come from a small
 // catalogue (vieux/sshfs:latest with privileges, docker.io/mockdaemon/noop:latest
 // without), from POST /plugins/create, or from an emulated registry.

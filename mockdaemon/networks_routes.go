@@ -13,13 +13,16 @@ import (
 // networkRoutes: networks and the endpoints of containers on them.
 func (d *Daemon) networkRoutes() []route {
 	return []route{
+		// dockerd lists at "/networks/" too, and its ids are {id:.+}
+		// (GET) and {id:.*}: a name with slashes, or none
 		{"GET", "/networks", "NetworkList", d.networkList},
+		{"GET", "/networks/{$}", "NetworkList", d.networkList},
 		{"POST", "/networks/create", "NetworkCreate", d.networkCreate},
 		{"POST", "/networks/prune", "NetworkPrune", d.networkPrune},
-		{"GET", "/networks/{id}", "NetworkInspect", d.networkInspect},
-		{"DELETE", "/networks/{id}", "NetworkDelete", d.networkDelete},
-		{"POST", "/networks/{id}/connect", "NetworkConnect", d.networkConnect},
-		{"POST", "/networks/{id}/disconnect", "NetworkDisconnect", d.networkDisconnect},
+		{"GET", "/networks/{id...}", "NetworkInspect", d.networkInspect},
+		{"DELETE", "/networks/{id...}", "NetworkDelete", d.networkDelete},
+		{"POST", "/networks/{id...}/connect", "NetworkConnect", d.networkConnect},
+		{"POST", "/networks/{id...}/disconnect", "NetworkDisconnect", d.networkDisconnect},
 	}
 }
 
@@ -250,7 +253,11 @@ func (d *Daemon) networkDelete(w http.ResponseWriter, r *http.Request) error {
 			return err
 		case n.builtin:
 			return errForbidden(n.name + " is a pre-defined network and cannot be removed")
-		case d.activeEndpointsLocked(n):
+		}
+		if user := d.swarmNetworkUserLocked(n); user != "" {
+			return errInvalid("rpc error: code = FailedPrecondition desc = network " + n.id + " is in use by " + user)
+		}
+		if d.activeEndpointsLocked(n) {
 			return errForbidden("error while removing network: network " + n.name + " id " + n.id + " has active endpoints")
 		}
 		d.dropNetworkLocked(n)
