@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -222,4 +223,77 @@ func hostMountOf(t *testing.T, path string) (point, optional string) {
 	}
 	require.NotEmpty(t, point, "no mount holds %s", path)
 	return point, optional
+}
+
+// TestBindDaemonRootPropagation: a bind whose source lies within the
+// daemon's root (or holds it) gets propagation rslave unless one is
+// given, and any but rslave or rshared is refused with dockerd's 400;
+// other binds keep rprivate.
+func TestBindDaemonRootPropagation(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	var info struct{ DockerRootDir string }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/info", nil).body, &info))
+	root := info.DockerRootDir
+	require.NotEmpty(t, root)
+	propagation := func(hc map[string]any) (int, string) {
+		r := c.do("POST", "/v1.41/containers/create", map[string]any{"Image": "busybox", "Cmd": []string{"true"}, "HostConfig": hc})
+		if r.status != 201 {
+			return r.status, r.message()
+		}
+		var out struct{ Id string }
+		require.NoError(t, json.Unmarshal(r.body, &out))
+		var insp struct {
+			Mounts []struct{ Propagation string }
+		}
+		require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/containers/"+out.Id+"/json", nil).body, &insp))
+		require.Len(t, insp.Mounts, 1)
+		return r.status, insp.Mounts[0].Propagation
+	}
+	for _, tc := range []struct {
+		hc         map[string]any
+		wantStatus int
+		want       string
+	}{
+		{map[string]any{"Binds": []string{root + ":/foo"}}, 201, "rslave"},
+		{map[string]any{"Binds": []string{root + "/containers:/foo:ro"}}, 201, "rslave"},
+		{map[string]any{"Binds": []string{root + "/containers:/foo:rshared"}}, 201, "rshared"},
+		{map[string]any{"Binds": []string{"/var:/foo"}}, 201, "rslave"},
+		{map[string]any{"Binds": []string{"/tmp:/foo"}}, 201, "rprivate"},
+		{map[string]any{"Binds": []string{root + ":/foo:private"}}, 400,
+			`invalid mount config: must use either propagation mode "rslave" or "rshared" when mount source is within the daemon root, daemon root: "` + root + `", bind mount source: "` + root + `", propagation: "private"`},
+		{map[string]any{"Mounts": []any{map[string]any{"Type": "bind", "Source": "/", "Target": "/foo", "BindOptions": map[string]any{"Propagation": "shared"}}}}, 400,
+			`invalid mount config: must use either propagation mode "rslave" or "rshared" when mount source is within the daemon root, daemon root: "` + root + `", bind mount source: "/", propagation: "shared"`},
+		{map[string]any{"Mounts": []any{map[string]any{"Type": "bind", "Source": "/", "Target": "/foo"}}}, 201, "rslave"},
+	} {
+		status, got := propagation(tc.hc)
+		assert.Equal(t, tc.wantStatus, status, "%v", tc.hc)
+		assert.Equal(t, tc.want, got, "%v", tc.hc)
+	}
+}
+
+// TestBindNonRecursive: with BindOptions.NonRecursive a host bind shows
+// none of the host's mounts under its source (their mount points are
+// empty directories); without it, they show through. It makes a host
+// mount, which needs CAP_SYS_ADMIN.
+func TestBindNonRecursive(t *testing.T) {
+	src, other := t.TempDir(), t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(src, "mnt"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(other, "file"), []byte("under"), 0o644))
+	if err := syscall.Mount(other, filepath.Join(src, "mnt"), "", syscall.MS_BIND, ""); err != nil {
+		t.Skipf("cannot make a host mount here: %v", err)
+	}
+	t.Cleanup(func() { _ = syscall.Unmount(filepath.Join(src, "mnt"), 0) })
+	_, c := newClient(t, mockdaemon.Config{HostBinds: true})
+	for _, nonRec := range []bool{false, true} {
+		id := c.sleeper(map[string]any{"HostConfig": map[string]any{"Mounts": []any{map[string]any{
+			"Type": "bind", "Source": src, "Target": "/foo", "ReadOnly": true, "BindOptions": map[string]any{"NonRecursive": nonRec},
+		}}}})
+		out, _, code := c.execOut(id, "ls", "/foo/mnt")
+		assert.Zero(t, code)
+		if nonRec {
+			assert.Empty(t, out, "NonRecursive: the mount point, empty")
+		} else {
+			assert.Equal(t, "file\n", out, "recursive: the mount under the source")
+		}
+	}
 }

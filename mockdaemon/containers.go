@@ -35,11 +35,16 @@ type container struct {
 	args          []string
 	platform      string
 
-	fs     *memfs.FS // root filesystem
-	base   *memfs.FS // the image's, for changes
-	mounts []mountPoint
-	eps    map[string]*endpoint // by network name
-	ports  map[string][]portBinding
+	fs *memfs.FS // root filesystem
+	// shm is the /dev/shm tmpfs of its IPC namespace while it runs (nil
+	// without one, IpcMode none or host); mountinfo its mount table as
+	// its processes' /proc/<pid>/mountinfo shows it, made at a start
+	shm       *memfs.FS
+	mountinfo string
+	base      *memfs.FS // the image's, for changes
+	mounts    []mountPoint
+	eps       map[string]*endpoint // by network name
+	ports     map[string][]portBinding
 	// anonymous: created without a name before API 1.44, so its endpoints
 	// are anonymous (dockerd 20.10's IsAnonymousEndpoint): the embedded
 	// DNS knows it by its aliases only (dns.go); a rename ends it, for
@@ -725,12 +730,12 @@ func (d *Daemon) statsLocked(c *container, at time.Time, prev map[string]any, ve
 // checkCreate checks a create body's HostConfig as dockerd does before
 // it looks at anything else (its verifyContainerSettings), with the
 // wording of API version ver, and returns it (empty when none was sent).
-func checkCreate(body createBody, ver apiVersion) (hostConfig, error) {
+func checkCreate(body *createBody, ver apiVersion) (hostConfig, error) {
 	hc := hostConfig{}
 	if body.HostConfig != nil {
 		hc = *body.HostConfig
 	}
-	if err := verifyConfig(body); err != nil {
+	if err := verifyConfig(&body.containerConfig); err != nil {
 		return hostConfig{}, err
 	}
 	if err := verifyPortBindings(hc.PortBindings); err != nil {
@@ -925,8 +930,9 @@ func (d *Daemon) updateLocked(c *container, body updateBody, ver apiVersion) err
 	if body.BlkioWeight != nil && *body.BlkioWeight != 0 {
 		h.BlkioWeight = *body.BlkioWeight
 	}
-	if body.PidsLimit != nil {
-		h.PidsLimit = body.PidsLimit
+	if body.PidsLimit != nil && ver.atLeast("1.40") { // older requests cannot set it
+		// 0 and any negative value unset the limit: 0 is shown
+		h.PidsLimit = new(max(*body.PidsLimit, 0))
 	}
 	if body.RestartPolicy != nil && body.RestartPolicy.Name != "" {
 		if h.AutoRemove && body.RestartPolicy.Name != "no" {

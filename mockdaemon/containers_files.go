@@ -9,6 +9,7 @@ import (
 	iofs "io/fs"
 	"net/http"
 	"path"
+	"strings"
 	"syscall"
 	"time"
 
@@ -60,12 +61,14 @@ func fsErr(ref, p string, err error) error {
 	return errInternal(err.Error())
 }
 
-// statForArchive stats p the way the daemon does (following a final link
-// only when p ends in "/." or "/").
+// statForArchive stats p the way the daemon does (its ResolvePath and
+// StatPath): p is taken from the container's root, whatever its working
+// directory, and a final symbolic link is followed only when p ends in
+// "/" or "/." (the directory it names).
 func statForArchive(c *container, p string) (string, iofs.FileInfo, string, error) {
-	abs := p
-	if !path.IsAbs(abs) {
-		abs = path.Join(workDir(c.config.WorkingDir), abs)
+	abs := path.Join("/", p)
+	if strings.HasSuffix(p, "/") || strings.HasSuffix(p, "/.") {
+		abs = finalLinkTarget(c.fs, abs)
 	}
 	fi, err := c.fs.Lstat(abs)
 	if err != nil {
@@ -144,11 +147,7 @@ func (d *Daemon) archiveGet(w http.ResponseWriter, r *http.Request) error {
 		e.setStatHeader(w)
 		h.Set("Content-Type", "application/x-tar")
 	}}
-	root := archiveBase(e.path)
-	if root == "/" {
-		root = "" // the root's entries, unprefixed
-	}
-	if err := e.c.fs.WriteTarAs(sw, e.abs, root); err != nil {
+	if err := e.c.fs.WriteTarAs(sw, e.abs, archiveBase(e.path)); err != nil {
 		if !sw.started {
 			return fsErr(r.PathValue("id"), e.path, err)
 		}
@@ -167,10 +166,7 @@ func (d *Daemon) archivePut(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	abs := p
-	if !path.IsAbs(abs) {
-		abs = path.Join(workDir(c.config.WorkingDir), abs)
-	}
+	abs := path.Join("/", p) // from the root, as for a GET
 	fi, err := c.fs.Stat(abs)
 	if err != nil {
 		return fsErr(r.PathValue("id"), p, err)
@@ -237,4 +233,24 @@ func (d *Daemon) containerChanges(w http.ResponseWriter, r *http.Request) error 
 		out = append(out, map[string]any{"Path": ch.Path, "Kind": int(ch.Kind)})
 	}
 	return writeJSON(w, http.StatusOK, out)
+}
+
+// finalLinkTarget follows the symbolic links that abs (a clean absolute
+// path) names until it names something else, in f, as the kernel does.
+func finalLinkTarget(f *memfs.FS, abs string) string {
+	for range 40 { // the kernel's MAXSYMLINKS
+		fi, err := f.Lstat(abs)
+		if err != nil || fi.Mode()&iofs.ModeSymlink == 0 {
+			return abs
+		}
+		t, err := f.Readlink(abs)
+		if err != nil {
+			return abs
+		}
+		if !path.IsAbs(t) {
+			t = path.Join(path.Dir(abs), t)
+		}
+		abs = path.Clean(t)
+	}
+	return abs
 }

@@ -92,7 +92,7 @@ func (d *Daemon) containerCreate(w http.ResponseWriter, r *http.Request) error {
 		}
 		body.platform = &p
 	}
-	hc, err := checkCreate(body, ver)
+	hc, err := checkCreate(&body, ver)
 	if err != nil {
 		return err
 	}

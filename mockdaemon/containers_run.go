@@ -87,31 +87,36 @@ func (d *Daemon) startLocked(c *container) error {
 		return err
 	}
 	d.joinSandboxLocked(c)
-	if f := d.linkFailureLocked(c); f != nil { // before the logger starts
+	f := d.linkFailureLocked(c)
+	if f == nil {
+		f = d.ipcFailureLocked(c)
+	}
+	if f != nil { // before the logger starts
 		d.leaveSandboxLocked(c)
 		return d.startFailedLocked(c, f)
 	}
 	initOn := c.host.Init != nil && *c.host.Init
 	spec := procSpec{
-		Argv:     append([]string{c.path}, c.args...),
-		Env:      d.processEnvLocked(c, c.config.Env, c.config.User, c.config.Tty),
-		Dir:      workDir(c.config.WorkingDir),
-		User:     c.config.User,
-		GroupAdd: c.host.GroupAdd,
-		Ulimits:  c.rlimits(),
-		TermSize: c.termSize.get,
-		Hostname: d.utsNameLocked(c),
-		FS:       c.fs,
-		TTY:      c.config.Tty,
-		PID1:     true,
-		Init:     initOn,
-		PIDs:     d.pidNamespaceLocked(c),
-		Net:      c.netNS(),
+		Argv:      append([]string{c.path}, c.args...),
+		Env:       d.processEnvLocked(c, c.config.Env, c.config.User, c.config.Tty),
+		Dir:       workDir(c.config.WorkingDir),
+		User:      c.config.User,
+		GroupAdd:  c.host.GroupAdd,
+		Ulimits:   c.rlimits(),
+		TermSize:  c.termSize.get,
+		Hostname:  d.utsNameLocked(c),
+		FS:        c.fs,
+		TTY:       c.config.Tty,
+		PID1:      true,
+		Init:      initOn,
+		PIDs:      d.pidNamespaceLocked(c),
+		Net:       c.netNS(),
+		MountInfo: c.mountinfo,
 	}
 	// dockerd looks the user up before the logger starts, runc the
 	// program after; under an init, a program that cannot run is the
 	// init's to report.
-	f := checkStart(spec, false)
+	f = checkStart(spec, false)
 	if f == nil || !f.daemon {
 		if m := failedMount(c); m != nil { // runc mounts before it runs the program
 			f = m
@@ -204,6 +209,7 @@ func (d *Daemon) joinSandboxLocked(c *container) {
 func (d *Daemon) leaveSandboxLocked(c *container) {
 	d.unpublishLocked(c)
 	c.ports = nil
+	c.releaseShm()
 }
 
 type eofReader struct{}
@@ -493,7 +499,6 @@ func (d *Daemon) stop(c *container, sig int, timeout time.Duration) bool {
 	var tc <-chan time.Time
 	if timeout >= 0 {
 		t := time.NewTimer(timeout)
-		defer t.Stop()
 		tc = t.C
 	}
 	select {

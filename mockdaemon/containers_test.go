@@ -1165,3 +1165,41 @@ func TestArchiveEvents(t *testing.T) {
 	require.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, []string{"create", "archive-path", "extract-to-dir"}, actionsOf(c.pastEvents(`{"container":["`+id+`"]}`)))
 }
+
+// TestStopGoesOnWhenCancelled: a stop whose request ends while it waits
+// for the process (the client cancelled) leaves the container running
+// with the signal sent, and the stop goes on as dockerd's does: the kill
+// comes when the timeout ends.
+func TestStopGoesOnWhenCancelled(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.create("", map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "trap 'echo received TERM' TERM; while true; do usleep 10; done"}})
+	require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+id+"/start", nil).status)
+	t.Cleanup(func() { c.do("DELETE", "/containers/"+id+"?force=1", nil) })
+
+	ctx, cancel := context.WithCancel(t.Context())
+	stopped := make(chan error, 1)
+	go func() {
+		req, err := http.NewRequestWithContext(ctx, "POST", "http://docker/v1.41/containers/"+id+"/stop?t=1", nil)
+		if err == nil {
+			var resp *http.Response
+			if resp, err = c.hc.Do(req); err == nil {
+				resp.Body.Close()
+			}
+		}
+		stopped <- err
+	}()
+	require.True(t, poll(5*time.Second, func() bool {
+		out, _ := readFrames(t, c.do("GET", "/v1.41/containers/"+id+"/logs?stdout=1", nil).body)
+		return strings.Contains(out, "received TERM")
+	}), "the process got the signal")
+	cancel()
+	require.ErrorIs(t, <-stopped, context.Canceled)
+
+	var insp struct{ State struct{ Running bool } }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/containers/"+id+"/json", nil).body, &insp))
+	assert.True(t, insp.State.Running, "running until the timeout")
+	assert.True(t, poll(5*time.Second, func() bool {
+		require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/containers/"+id+"/json", nil).body, &insp))
+		return !insp.State.Running
+	}), "killed when the timeout ended")
+}

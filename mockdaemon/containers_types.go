@@ -190,6 +190,8 @@ type mountPoint struct {
 	unbound   bool              // a bind of a host path missing at create: made and bound at start
 	failed    string            // runc's error for a mount point it cannot make, which fails the start (failedMount)
 	opts      string            // tmpfs options, for /proc/mounts
+	propGiven bool              // a bind's propagation was given (else Propagation is the default)
+	nonRec    bool              // a bind without the mounts under its source (BindOptions.NonRecursive)
 	volLabels map[string]string // the labels and options of a volume it makes
 	volOpts   map[string]string
 }

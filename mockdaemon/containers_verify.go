@@ -3,6 +3,7 @@ package mockdaemon
 import (
 	"fmt"
 	"maps"
+	"path"
 	"runtime"
 	"slices"
 	"strconv"
@@ -16,9 +17,23 @@ import (
 // verifyConfig, verifyPortBindings and verifyResources in dockerd's order;
 // createContainerLocked calls verifyLogConfig.
 
-// verifyConfig checks the Config part: the health check's durations.
-func verifyConfig(body createBody) error {
-	h := parseHealthConfig(body.Healthcheck)
+// verifyConfig checks the Config part as dockerd's validateContainerConfig
+// does, in its order: the working directory, which must be absolute and
+// is kept cleaned ("/tmp/" is "/tmp"), each Env entry, which needs a
+// name before any '=', and the health check's durations.
+func verifyConfig(cfg *containerConfig) error {
+	if wd := cfg.WorkingDir; wd != "" {
+		if !path.IsAbs(wd) {
+			return errInvalid("the working directory '" + wd + "' is invalid, it needs to be an absolute path")
+		}
+		cfg.WorkingDir = path.Clean(wd)
+	}
+	for _, e := range cfg.Env {
+		if name, _, _ := strings.Cut(e, "="); name == "" {
+			return errInvalid("invalid environment variable: " + e)
+		}
+	}
+	h := parseHealthConfig(cfg.Healthcheck)
 	if h == nil {
 		return nil
 	}
@@ -66,7 +81,7 @@ func validPortSpec(s string, empty bool) bool {
 
 // verifyResources is dockerd's verifyPlatformContainerResources at create
 // (on a host whose kernel has every controller) and the cgroup namespace
-// mode check of its verifyPlatformContainerSettings.
+// mode and tmpfs destination checks of its verifyPlatformContainerSettings.
 func verifyResources(hc hostConfig) error {
 	const minMemory = 6 * 1024 * 1024
 	ncpu := runtime.NumCPU()
@@ -101,6 +116,14 @@ func verifyResources(hc hostConfig) error {
 	}
 	if hc.CpusetCpus != "" && !cpusetWithin(hc.CpusetCpus, ncpu) {
 		return errInvalid(fmt.Sprintf("Requested CPUs are not available - requested %s, available: 0-%d", hc.CpusetCpus, ncpu-1))
+	}
+	for _, dst := range sortedKeys(hc.Tmpfs) {
+		switch {
+		case path.Clean(dst) == "/":
+			return errInvalid("invalid specification: destination can't be '/'")
+		case !path.IsAbs(dst):
+			return errInvalid("invalid mount path: '" + dst + "' mount path must be absolute")
+		}
 	}
 	// the namespace modes: only the cgroup one is checked at create (an
 	// unknown IPC, PID, UTS or user namespace mode is taken as given)

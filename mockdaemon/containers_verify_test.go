@@ -3,6 +3,7 @@ package mockdaemon_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"runtime"
 	"testing"
 
@@ -115,4 +116,38 @@ func TestUpdateRestartPolicyOfAutoRemove(t *testing.T) {
 	r := c.do("POST", "/v1.41/containers/"+id+"/update", map[string]any{"RestartPolicy": map[string]any{"Name": "always"}})
 	assert.Equal(t, 409, r.status)
 	assert.Equal(t, "Cannot update container "+id+": Restart policy cannot be updated because AutoRemove is enabled for the container", r.message())
+}
+
+// TestCreateVerifiesConfigLikeDockerd: dockerd 20.10's checks of the
+// Config (a relative working directory, an Env entry without a name) and
+// of the tmpfs destinations refuse a create with its 400 and words, the
+// Config's checks first; a working directory is kept cleaned.
+func TestCreateVerifiesConfigLikeDockerd(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	for _, tc := range []struct {
+		body map[string]any
+		want string
+	}{
+		{map[string]any{"WorkingDir": "tmp"}, "the working directory 'tmp' is invalid, it needs to be an absolute path"},
+		{map[string]any{"Env": []string{""}}, "invalid environment variable: "},
+		{map[string]any{"Env": []string{"A=1", "=x"}}, "invalid environment variable: =x"},
+		{map[string]any{"HostConfig": map[string]any{"Tmpfs": map[string]string{"foo": ""}}}, "invalid mount path: 'foo' mount path must be absolute"},
+		{map[string]any{"HostConfig": map[string]any{"Tmpfs": map[string]string{".": ""}}}, "invalid mount path: '.' mount path must be absolute"},
+		{map[string]any{"HostConfig": map[string]any{"Tmpfs": map[string]string{"//": ""}}}, "invalid specification: destination can't be '/'"},
+		{map[string]any{"WorkingDir": "tmp", "Env": []string{"=x"}, "HostConfig": map[string]any{"Tmpfs": map[string]string{"foo": ""}}},
+			"the working directory 'tmp' is invalid, it needs to be an absolute path"},
+		{map[string]any{"Image": "nosuch:image", "Env": []string{"=x"}}, "invalid environment variable: =x"},
+	} {
+		body := map[string]any{"Image": "busybox", "Cmd": []string{"true"}}
+		maps.Copy(body, tc.body)
+		r := c.do("POST", "/v1.41/containers/create", body)
+		assert.Equal(t, 400, r.status, "%v: %s", tc.body, r.body)
+		assert.Equal(t, tc.want, r.message(), "%v", tc.body)
+	}
+	for _, wd := range []string{"/tmp/", "/tmp", "/tmp/./x/.."} {
+		id := c.create("", map[string]any{"Image": "busybox", "WorkingDir": wd})
+		var insp struct{ Config struct{ WorkingDir string } }
+		require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/containers/"+id+"/json", nil).body, &insp))
+		assert.Equal(t, "/tmp", insp.Config.WorkingDir, wd)
+	}
 }

@@ -65,9 +65,12 @@
 //     state and the functions that change it. What several resources
 //     share has a file named for what it holds: events.go, registry.go
 //     (the emulated registries), rootfs.go (a container's filesystem and
-//     mounts), dns.go (a container's resolv.conf and the embedded DNS
-//     server of user-defined networks), portproxy.go (connections between
-//     containers and the published ports served on the host), logbuf.go (process output), terminal.go (a TTY's line
+//     mounts), kernfs.go (what a container sees of its kernel: /proc/sys,
+//     its cgroup files, the /dev/shm of its IPC mode, its mountinfo), dns.go
+//     (a container's resolv.conf and the embedded DNS server of user-defined
+//     networks), portproxy.go (connections between containers and the
+//     published ports served on the host), logbuf.go (process output),
+//     terminal.go (a TTY's line
 //     discipline and the detach keys of attach and exec), dockerfile.go,
 //     filters.go, params.go.
 //   - router.go joins the tables (routes) and serves them: ServeHTTP

@@ -109,7 +109,9 @@ func (d *Daemon) procMountsLocked(c *container) string {
 	if c.host.ShmSize > 0 {
 		shm = c.host.ShmSize
 	}
-	line("shm", "/dev/shm", "tmpfs", "rw,nosuid,nodev,noexec,relatime,size="+strconv.FormatInt(shm>>10, 10)+"k")
+	if c.host.IpcMode != "none" { // no /dev/shm at all
+		line("shm", "/dev/shm", "tmpfs", "rw,nosuid,nodev,noexec,relatime,size="+strconv.FormatInt(shm>>10, 10)+"k")
+	}
 	for _, f := range [][2]string{{"/etc/resolv.conf", c.files.resolvConf}, {"/etc/hostname", c.files.hostname}, {"/etc/hosts", c.files.hosts}} {
 		if f[1] != "" { // not without a network sandbox
 			line("/dev/sda1", f[0], "ext4", root+",relatime")
@@ -160,16 +162,23 @@ func (d *Daemon) procMountsLocked(c *container) string {
 
 // tmpfsOpts renders tmpfs mount options the way the kernel lists them:
 // rw/ro and the nosuid-style flags dropped (the caller writes them),
-// size in KiB, mode in octal, the rest as given; with a leading comma.
+// size in KiB of whole pages, mode in octal unless the default 1777, the
+// rest as given; with a leading comma.
 func tmpfsOpts(o string) string {
 	var out []string
 	for _, kv := range strings.Split(o, ",") {
 		k, v, _ := strings.Cut(strings.TrimSpace(kv), "=")
 		switch k {
 		case "", "rw", "ro", "nosuid", "suid", "nodev", "dev", "noexec", "exec", "relatime":
-		case "size":
+		case "size": // in whole pages
 			if n, ok := parseSize(v); ok {
-				out = append(out, "size="+strconv.FormatInt((n+1023)>>10, 10)+"k")
+				out = append(out, "size="+strconv.FormatInt((n+4095)>>12<<2, 10)+"k")
+			}
+		case "mode": // shown unless tmpfs's default 1777
+			if m, err := strconv.ParseUint(v, 8, 32); err == nil && m != 0o1777 {
+				out = append(out, fmt.Sprintf("mode=%03o", m))
+			} else if err != nil {
+				out = append(out, strings.TrimSpace(kv))
 			}
 		default:
 			out = append(out, strings.TrimSpace(kv))

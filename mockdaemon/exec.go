@@ -166,7 +166,7 @@ func (d *Daemon) execSpecLocked(e *execInst) procSpec {
 	return procSpec{
 		Argv: e.argv, Env: d.processEnvLocked(c, env, e.user, e.tty), Dir: workDir(e.dir), User: e.user, GroupAdd: c.host.GroupAdd,
 		Ulimits: c.rlimits(), TermSize: e.termSize.get, Hostname: d.utsNameLocked(c), FS: c.fs, Stdin: eofReader{},
-		Stdout: io.Discard, Stderr: io.Discard, TTY: e.tty, PIDs: c.pids, Net: c.netNS(),
+		Stdout: io.Discard, Stderr: io.Discard, TTY: e.tty, PIDs: c.pids, Net: c.netNS(), MountInfo: c.mountinfo,
 	}
 }
 

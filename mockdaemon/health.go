@@ -198,7 +198,7 @@ func (d *Daemon) probe(c *container, hc *healthConfig, argv []string, exited cha
 		spec = procSpec{
 			Argv: argv, Env: d.processEnvLocked(c, c.config.Env, c.config.User, false), Dir: workDir(c.config.WorkingDir),
 			User: c.config.User, GroupAdd: c.host.GroupAdd, Ulimits: c.rlimits(), Hostname: c.config.Hostname, FS: c.fs, Stdin: eofReader{}, Stdout: out, Stderr: out,
-			PIDs: c.pids, Net: c.netNS(),
+			PIDs: c.pids, Net: c.netNS(), MountInfo: c.mountinfo,
 		}
 		return nil
 	})

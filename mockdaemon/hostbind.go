@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+
+	"github.com/dockwire/dockwire/mockdaemon/internal/memfs"
 )
 
 // mountHostLocked mounts the host's m.Source at m.Destination in c, so
@@ -27,7 +29,48 @@ func mountHostLocked(c *container, m mountPoint) (mountPoint, error) {
 	if err := c.fs.MountHost(m.Destination, m.Source, !m.RW); err != nil {
 		return mountFailed(c, m, err)
 	}
+	if m.nonRec {
+		hideSubmounts(c, m)
+	}
 	return m, nil
+}
+
+// hideSubmounts makes a non-recursive bind m (BindOptions.NonRecursive)
+// show none of the host's mounts under its source, as a bind without
+// MS_REC does: each of their mount points shows as an empty directory,
+// what the mock can tell of the directory under a host mount.
+func hideSubmounts(c *container, m mountPoint) {
+	src, err := filepath.EvalSymlinks(m.Source)
+	if err != nil {
+		return
+	}
+	for _, p := range hostMountPoints() {
+		rel, err := filepath.Rel(src, p)
+		if err != nil || rel == "." || strings.HasPrefix(rel, "..") {
+			continue
+		}
+		empty := memfs.New()
+		_ = empty.Chmod("/", fs.ModeDir|0o755)
+		_ = c.fs.Mount(filepath.Join(m.Destination, rel), empty, !m.RW)
+	}
+}
+
+// hostMountPoints are the mount points of the host's mount table
+// (/proc/self/mountinfo), in its order.
+func hostMountPoints() []string {
+	f, err := os.Open("/proc/self/mountinfo")
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if fields := strings.Fields(sc.Text()); len(fields) >= 5 {
+			out = append(out, strings.ReplaceAll(fields[4], `\040`, " "))
+		}
+	}
+	return out
 }
 
 // mountFailed is the mount m that could not be made in c: when its mount

@@ -74,6 +74,9 @@ func (d *Daemon) setupMountsLocked(c *container, ver apiVersion) error {
 			}
 			return errInvalid(err.Error())
 		}
+		if err := bindDaemonRoot(&m); err != nil {
+			return err
+		}
 		if _, tmpfs := c.host.Tmpfs[m.Destination]; taken[m.Destination] || tmpfs {
 			return errInvalid("Duplicate mount point: " + m.Destination)
 		}
@@ -83,6 +86,9 @@ func (d *Daemon) setupMountsLocked(c *container, ver apiVersion) error {
 	for _, spec := range c.host.Mounts {
 		m, err := d.mountSpecPoint(spec)
 		if err != nil {
+			return err
+		}
+		if err := bindDaemonRoot(&m); err != nil {
 			return err
 		}
 		if taken[m.Destination] {
@@ -229,6 +235,7 @@ func parseBind(raw string) (mountPoint, error) {
 	m.Mode = mode
 	if m.Type == "bind" && mountModeHas(mode, propagationModes) {
 		m.Propagation = mountModeFirst(mode, propagationModes)
+		m.propGiven = true
 	}
 	if m.Type == "volume" {
 		m.noCopy = slices.Contains(strings.Split(mode, ","), "nocopy")
@@ -269,7 +276,10 @@ func checkMountSpec(spec mountSpec, checkSource, hostBinds bool) (mountPoint, er
 		return fail("invalid mount path: '" + spec.Target + "' mount path must be absolute")
 	}
 	m := mountPoint{Type: spec.Type, Destination: target, RW: !spec.ReadOnly}
-	var bind struct{ Propagation string }
+	var bind struct {
+		Propagation  string
+		NonRecursive bool
+	}
 	var vol struct {
 		NoCopy       bool
 		Labels       map[string]string
@@ -304,8 +314,10 @@ func checkMountSpec(spec mountSpec, checkSource, hostBinds bool) (mountPoint, er
 		}
 		m.Source = path.Clean(spec.Source)
 		m.Propagation = "rprivate"
+		m.nonRec = bind.NonRecursive
 		if bind.Propagation != "" {
 			m.Propagation = bind.Propagation
+			m.propGiven = true
 		}
 	case "volume":
 		if given(spec.BindOptions) {
@@ -488,10 +500,14 @@ func (d *Daemon) writeDaemonFilesLocked(c *container) {
 		f.SetReadOnly(false)
 		defer f.SetReadOnly(true)
 	}
+	d.setupShmLocked(c)
 	_ = f.MkdirAll("/proc", 0o555)
-	_ = f.WriteFile("/proc/mounts", []byte(d.procMountsLocked(c)), 0o444)
+	mounts := d.procMountsLocked(c)
+	_ = f.WriteFile("/proc/mounts", []byte(mounts), 0o444)
+	c.mountinfo = mountInfo(mounts, func(src, dst, typ string) string { return d.deviceLocked(c, src, dst) })
 	d.writeNetFilesLocked(c)
 	d.writeCgroupFilesLocked(c)
+	d.writeProcSysLocked(c)
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -603,23 +619,6 @@ func procNetDev(ifs []shell.Interface) string {
 	return s.String()
 }
 
-// writeCgroupFilesLocked writes the memory limit files (cgroup v1 and v2).
-func (d *Daemon) writeCgroupFilesLocked(c *container) {
-	f := c.fs
-	if c.host.ReadonlyRootfs {
-		f.SetReadOnly(false)
-		defer f.SetReadOnly(true)
-	}
-	v1, v2 := "9223372036854771712", "max"
-	if c.host.Memory > 0 {
-		v1 = strconv.FormatInt(c.host.Memory, 10)
-		v2 = v1
-	}
-	_ = f.MkdirAll("/sys/fs/cgroup/memory", 0o755)
-	_ = f.WriteFile("/sys/fs/cgroup/memory/memory.limit_in_bytes", []byte(v1+"\n"), 0o644)
-	_ = f.WriteFile("/sys/fs/cgroup/memory.max", []byte(v2+"\n"), 0o644)
-}
-
 // hiddenFromDiff are the paths the daemon itself writes.
 var hiddenFromDiff = []string{"/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/sys", "/proc", "/dev"}
 
@@ -654,4 +653,25 @@ func (d *Daemon) sizeRwLocked(c *container) int64 {
 		}
 	}
 	return n
+}
+
+// daemonRoot is the daemon's data directory (Info's DockerRootDir).
+const daemonRoot = "/var/lib/docker"
+
+// bindDaemonRoot is dockerd's validateBindDaemonRoot: a bind whose source
+// lies within the daemon's root, or holds it (by prefix, as dockerd
+// compares them), takes propagation rslave when none was given, and
+// refuses any but rslave and rshared, lest the daemon's own mounts leak.
+func bindDaemonRoot(m *mountPoint) error {
+	if m.Type != "bind" || !strings.HasPrefix(m.Source, daemonRoot) && !strings.HasPrefix(daemonRoot, m.Source) {
+		return nil
+	}
+	switch {
+	case !m.propGiven:
+		m.Propagation = "rslave"
+	case m.Propagation != "rslave" && m.Propagation != "rshared":
+		return errInvalid(fmt.Sprintf(`invalid mount config: must use either propagation mode "rslave" or "rshared" when mount source is within the daemon root, daemon root: %q, bind mount source: %q, propagation: %q`,
+			daemonRoot, m.Source, m.Propagation))
+	}
+	return nil
 }

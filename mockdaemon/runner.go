@@ -32,6 +32,9 @@ type procSpec struct {
 	Net      *shell.Net              // the container's network namespace (ip, ifconfig); nil: lo alone
 	Ulimits  []shell.Rlimit          // HostConfig.Ulimits: the limits it starts with beyond the defaults
 	TermSize func() (rows, cols int) // its terminal's window size (TTY); nil: 0 0
+	// MountInfo is the container's mount table as /proc/<pid>/mountinfo
+	// shows it ("": none)
+	MountInfo string
 }
 
 // proc is a running process.

@@ -144,7 +144,7 @@ func (d *Daemon) info(w http.ResponseWriter, r *http.Request) error {
 		"NCPU":               mockNCPU,
 		"MemTotal":           mockMemTotal,
 		"GenericResources":   nil,
-		"DockerRootDir":      "/var/lib/docker",
+		"DockerRootDir":      daemonRoot,
 		"HttpProxy":          "",
 		"HttpsProxy":         "",
 		"NoProxy":            "",

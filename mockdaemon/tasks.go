@@ -210,7 +210,7 @@ func (d *Daemon) taskContainerLocked(s *swarmState, svc *service, t *task) (*con
 		}
 		cb.NetworkingConfig.EndpointsConfig[n.name] = &endpointConfig{}
 	}
-	hc, err := checkCreate(cb, d.maxVersion)
+	hc, err := checkCreate(&cb, d.maxVersion)
 	if err != nil {
 		return nil, err
 	}

@@ -36,7 +36,8 @@ func (f *FS) WriteTar(w io.Writer, p string) error {
 
 // WriteTarAs is WriteTar with the stream's root named root instead of p's
 // base name (when root is not empty): "." for a path that names a
-// directory's content ("dir/."), whose entries then read "./", "./f"...
+// directory's content ("dir/."), whose entries then read "./", "./f"...;
+// "/" for the root, whose entries read "/", "/f"...
 func (f *FS) WriteTarAs(w io.Writer, p, root string) error {
 	ents, err := f.collect(p, root)
 	if err != nil {
@@ -105,7 +106,7 @@ func gather(name string, n *node, f *FS, nsPath string, out *[]entry) {
 		cp := joinPath(nsPath, c)
 		cname := c
 		if name != "" {
-			cname = name + "/" + c
+			cname = strings.TrimSuffix(name, "/") + "/" + c // the root "/" gives "/c"
 		}
 		if f != nil {
 			if m := f.mounts[cp]; m != nil && m.host != nil {
@@ -136,7 +137,9 @@ func writeEntries(w io.Writer, ents []entry) error {
 		switch {
 		case n.isDir():
 			hdr.Typeflag = tar.TypeDir
-			hdr.Name += "/"
+			if !strings.HasSuffix(hdr.Name, "/") {
+				hdr.Name += "/"
+			}
 		case n.isSymlink():
 			hdr.Typeflag = tar.TypeSymlink
 			hdr.Linkname = n.target

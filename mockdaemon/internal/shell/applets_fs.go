@@ -635,3 +635,32 @@ func apMkfifo(_ context.Context, p *Proc) int {
 	}
 	return st
 }
+
+// apMount is busybox's mount without CAP_SYS_ADMIN, as in a container:
+// with no operands it lists /proc/mounts as "SRC on DIR type TYPE (OPTS)"
+// (only the mounts of TYPE with -t TYPE); mounting anything is refused.
+func apMount(_ context.Context, p *Proc) int {
+	opts, operands, ok := p.getopt("t:o:rwanfviO:")
+	if !ok {
+		return 1
+	}
+	if len(operands) > 0 || opts['a'] != "" {
+		p.errf("permission denied (are you root?)")
+		return 1
+	}
+	data, err := p.FS.ReadFile("/proc/mounts")
+	if err != nil {
+		p.errf("can't read '/proc/mounts': No such file or directory")
+		return 1
+	}
+	var b strings.Builder
+	for line := range strings.SplitSeq(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 4 || opts['t'] != "" && f[2] != opts['t'] {
+			continue
+		}
+		fmt.Fprintf(&b, "%s on %s type %s (%s)\n", f[0], f[1], f[2], f[3])
+	}
+	fmt.Fprint(p.Stdout, b.String())
+	return 0
+}

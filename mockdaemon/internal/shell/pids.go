@@ -78,6 +78,8 @@ type task struct {
 	// groups its supplementary groups
 	parent *task
 	groups []int
+	// mountinfo is its mount namespace's table (/proc/<pid>/mountinfo)
+	mountinfo string
 
 	mu     sync.Mutex
 	comm   string   // the program's name
@@ -191,7 +193,7 @@ func (t *task) exit() {
 func (t *task) fork(args []string, now time.Time) *task {
 	t.mu.Lock()
 	c := &task{uid: t.uid, gid: t.gid, groups: t.groups, tty: t.tty, start: now, comm: "sh", args: t.args,
-		exe: t.exe, env: t.env, dir: t.dir, fds: t.fds}
+		exe: t.exe, env: t.env, dir: t.dir, fds: t.fds, mountinfo: t.mountinfo}
 	t.mu.Unlock()
 	if args != nil {
 		c.setProgram(args)

@@ -97,6 +97,7 @@ type Config struct {
 	TTY        bool                    // Stdin, Stdout and Stderr are a terminal (a TTY container or exec)
 	PIDs       *PIDs                   // the PID namespace to join (a container's); nil means one of its own
 	Mounts     []Mount                 // the mount table (df, stat -f); nil means DockerMounts()
+	MountInfo  string                  // the mount namespace's table as /proc/<pid>/mountinfo shows it; "": no such file
 	Net        *Net                    // the network namespace (ip, ifconfig); nil means lo alone
 	Rlimits    []Rlimit                // resource limits beyond a container's defaults (HostConfig.Ulimits)
 	TermSize   func() (rows, cols int) // the terminal's window size (stty size); nil means 0 0
@@ -227,13 +228,13 @@ func Start(ctx context.Context, argv []string, cfg Config) *Process {
 	// the view of the filesystem as that user
 	p.cfg.FS = cfg.FS.As(memfs.Cred{UID: cfg.UID, GIDs: groups})
 	main := &task{uid: cfg.UID, gid: cfg.GID, groups: groups, tty: ptyN, start: cfg.Clock(), comm: commOf(argv), args: argv,
-		signal: p.Signal, env: cfg.Env, dir: cfg.Dir, fds: p.fds}
+		signal: p.Signal, env: cfg.Env, dir: cfg.Dir, fds: p.fds, mountinfo: cfg.MountInfo}
 	if cfg.Init {
 		// docker-init forwards what it gets; SIGKILL and SIGSTOP sent to
 		// a namespace's init from inside it are dropped by the kernel
 		initArgs := append([]string{"/sbin/docker-init", "--"}, argv...)
 		p.init = p.ns.add(&task{uid: cfg.UID, gid: cfg.GID, groups: groups, tty: ptyN, start: main.start, comm: "docker-init",
-			args: initArgs, exe: "/sbin/docker-init", env: cfg.Env, dir: cfg.Dir, fds: p.fds,
+			args: initArgs, exe: "/sbin/docker-init", env: cfg.Env, dir: cfg.Dir, fds: p.fds, mountinfo: cfg.MountInfo,
 			signal: func(sig syscall.Signal) {
 				if sig != syscall.SIGKILL && sig != syscall.SIGSTOP {
 					p.Signal(sig)

@@ -34,7 +34,7 @@ func (ns *PIDs) Names() []string {
 }
 
 // Entry makes /proc/<pid> of the task name: cmdline, comm, environ,
-// stat, status, cgroup, the cwd, exe and root links and fd/ with the
+// stat, status, cgroup, mountinfo (Config.MountInfo), the cwd, exe and root links and fd/ with the
 // links of its open standard streams, owned by the task's user as the
 // kernel shows them.
 func (ns *PIDs) Entry(name string) *memfs.FS {
@@ -70,6 +70,9 @@ func (ns *PIDs) Entry(name string) *memfs.FS {
 	file("comm", comm+"\n", 0o444)
 	file("environ", nulJoin(env), 0o400)
 	file("cgroup", "0::/\n", 0o444)
+	if t.mountinfo != "" {
+		file("mountinfo", t.mountinfo, 0o444)
+	}
 	ttyNr, tpgid := 0, -1
 	if tty >= 0 {
 		ttyNr, tpgid = 136<<8|tty, pgid
