@@ -738,6 +738,15 @@ func checkCreate(body createBody, ver apiVersion) (hostConfig, error) {
 	if err := verifyResources(hc); err != nil {
 		return hostConfig{}, err
 	}
+	// what clients send for "no limit" is stored as no value: dockerd's
+	// router drops a PidsLimit of 0 or below, its fixMemorySwappiness a
+	// MemorySwappiness of -1 (the docker CLI sends both on every run)
+	if hc.PidsLimit != nil && *hc.PidsLimit <= 0 {
+		hc.PidsLimit = nil
+	}
+	if hc.MemorySwappiness != nil && *hc.MemorySwappiness == -1 {
+		hc.MemorySwappiness = nil
+	}
 	return hc, nil
 }
 
@@ -919,7 +928,9 @@ func (d *Daemon) updateLocked(c *container, body updateBody, ver apiVersion) err
 		h.BlkioWeight = *body.BlkioWeight
 	}
 	if body.PidsLimit != nil {
-		h.PidsLimit = body.PidsLimit
+		// dockerd's router takes 0 and below for unlimited: 0
+		limit := max(*body.PidsLimit, 0)
+		h.PidsLimit = &limit
 	}
 	if body.RestartPolicy != nil && body.RestartPolicy.Name != "" {
 		if h.AutoRemove && body.RestartPolicy.Name != "no" {
