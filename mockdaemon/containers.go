@@ -2,6 +2,7 @@ package mockdaemon
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -186,11 +187,10 @@ func mergeImageConfig(c *containerConfig, ic imageConfig) {
 		}
 		c.ExposedPorts[p] = struct{}{}
 	}
-	for v := range ic.Volumes {
-		if c.Volumes == nil {
-			c.Volumes = map[string]struct{}{}
-		}
-		c.Volumes[v] = struct{}{}
+	if len(c.Volumes) == 0 { // dockerd's merge: an empty set is the image's (null without)
+		c.Volumes = maps.Clone(ic.Volumes)
+	} else {
+		maps.Copy(c.Volumes, ic.Volumes)
 	}
 	if c.StopSignal == "" {
 		c.StopSignal = ic.StopSignal

@@ -1109,3 +1109,25 @@ func TestWaitOnAFailedStartLikeDockerd(t *testing.T) {
 	assert.Equal(t, "echo", in.Path)
 	assert.Equal(t, []string{"hi"}, in.Args)
 }
+
+// TestCreateVolumesMergedLikeDockerd: a create's Config.Volumes is merged
+// with its image's as dockerd's merge does: an empty one (the docker CLI
+// sends {} when every -v names a source) takes the image's, null for an
+// image without volumes; a non-empty one gains the image's.
+func TestCreateVolumesMergedLikeDockerd(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	c.build("dwvolimg", "FROM busybox\nVOLUME /img\n")
+	volumes := func(image string, v any) any {
+		id := c.create("", map[string]any{"Image": image, "Cmd": []string{"true"}, "Volumes": v})
+		r := c.do("GET", "/v1.41/containers/"+id+"/json", nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		var got struct{ Config map[string]any }
+		require.NoError(t, json.Unmarshal(r.body, &got))
+		return got.Config["Volumes"]
+	}
+	assert.Nil(t, volumes("busybox", map[string]any{}))
+	assert.Nil(t, volumes("busybox", nil))
+	assert.Equal(t, map[string]any{"/a": map[string]any{}}, volumes("busybox", map[string]any{"/a": map[string]any{}}))
+	assert.Equal(t, map[string]any{"/img": map[string]any{}}, volumes("dwvolimg", map[string]any{}))
+	assert.Equal(t, map[string]any{"/a": map[string]any{}, "/img": map[string]any{}}, volumes("dwvolimg", map[string]any{"/a": map[string]any{}}))
+}
