@@ -33,7 +33,7 @@ cleanup() {
     local ids
     ids=$("$DOCKER" ps -aq --filter "label=$LBL" 2>/dev/null; "$DOCKER" ps -aq --filter "name=$P" 2>/dev/null)
     [ -n "$ids" ] && "$DOCKER" rm -f -v $(echo "$ids" | sort -u) >/dev/null 2>&1
-    "$DOCKER" images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | grep "^$P" | while read -r t; do
+    "$DOCKER" images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | grep -E "^$P|/$P/" | while read -r t; do
         "$DOCKER" rmi -f "$t" >/dev/null 2>&1
     done
     "$DOCKER" images -q --filter "label=$LBL" 2>/dev/null | sort -u | while read -r i; do "$DOCKER" rmi -f "$i" >/dev/null 2>&1; done
@@ -382,11 +382,261 @@ t_exec_errors() {
     eq "$out" "1-unset" "-e without a value and no such host variable"
 }
 
+# ---------------------------------------------------------------------------- e2e/container
+# pty CMD...: CMD on a terminal (script(1)), its output on stdout, its exit code returned
+pty() {
+    local c
+    printf -v c '%q ' "$@"
+    timeout --kill-after=5 "$T" script -qefc "$c" /dev/null </dev/null
+}
+# TestAttachExitCode: attach returns the container's exit code
+t_attach_exit_code() {
+    local id rc
+    id=$(dk run -d -i --rm --label "$LBL" "$IMAGE" sh -c 'read x; exit 21' 2>&1) || die "run: $id" || return
+    echo | dk attach "$id" >/dev/null 2>&1
+    rc=$?
+    eq "$rc" "21" "attach exit code"
+}
+# TestAttachInterrupt: a SIGINT to attach goes to the container (its trap's exit code)
+t_attach_interrupt() {
+    local id rc pid
+    id=$(dk run -d --label "$LBL" --name "$P-aint" "$IMAGE" sh -c 'trap "exit 33" INT; for i in $(seq 100); do sleep 0.1; done; exit 34' 2>&1) || die "run: $id" || return
+    "$DOCKER" attach "$P-aint" >/dev/null 2>&1 &
+    pid=$! # the CLI itself, which forwards the signal
+    sleep 1
+    kill -INT "$pid"
+    wait "$pid"
+    rc=$?
+    eq "$rc" "33" "attach exit code after SIGINT" || return
+    eq "$(dk inspect -f '{{.State.ExitCode}}' "$P-aint")" "33" "the container's exit code"
+}
+# TestCreateWithEmptySourceVolume, TestCreateWithEmptyVolumeSpec
+t_create_empty_volume() {
+    fails "-v :/volume" dk create --label "$LBL" -v :/volume "$IMAGE" || return
+    has "$out" "empty section between colons" "message" || return
+    fails "-v ''" dk create --label "$LBL" -v "" "$IMAGE" || return
+    has "$out" "invalid empty volume spec" "message"
+}
+# TestLogsReattach, as dockerd 20.10 answers it: logs -f ends when the container stops for a
+# restart (later engines keep following); the log holds both runs
+t_logs_follow_restart() {
+    local pid i rc
+    run_d lfr "$IMAGE" sh -c 'echo hi; while true; do sleep 1; done' || return
+    "$DOCKER" logs -f "$P-lfr" > "$WORK/lfr" 2>&1 &
+    pid=$!
+    for i in $(seq 50); do grep -q hi "$WORK/lfr" && break; sleep 0.1; done
+    dk restart -t 1 "$P-lfr" >/dev/null 2>&1 || die "restart failed" || return
+    for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && { kill "$pid"; die "logs -f still follows after the restart"; return; }
+    wait "$pid"
+    rc=$?
+    eq "$rc" "0" "logs -f exit code" || return
+    eq "$(tr '\n' ' ' < "$WORK/lfr")" "hi " "logs -f until the restart" || return
+    for i in $(seq 50); do [ "$(dk logs "$P-lfr" 2>&1 | tr '\n' ' ')" = "hi hi " ] && return 0; sleep 0.1; done
+    die "logs after the restart: '$(dk logs "$P-lfr" 2>&1 | tr '\n' ' ')'"
+}
+# TestSigProxyWithTTY: a SIGTERM to run -it --init goes to the container, which exits
+t_sig_proxy_tty() {
+    local spid i st
+    timeout 60 script -qfc "$(printf '%q ' "$DOCKER" run -i -t --init --label "$LBL" --name "$P-sigtty" "$IMAGE" sleep 30)" /dev/null </dev/null >/dev/null 2>&1 &
+    spid=$!
+    for i in $(seq 100); do [ "$(dk inspect -f '{{.State.Status}}' "$P-sigtty" 2>/dev/null)" = running ] && break; sleep 0.1; done
+    kill -TERM $(pgrep -P "$spid" 2>/dev/null) 2>/dev/null || die "no docker run under script" || return
+    for i in $(seq 100); do st=$(dk inspect -f '{{.State.Status}}' "$P-sigtty" 2>&1); [ "$st" = exited ] && break; sleep 0.1; done
+    wait "$spid"
+    eq "$st" "exited" "the container after SIGTERM to the CLI"
+}
+# TestContainerRename
+t_rename() {
+    local id
+    run_d old "$IMAGE" sleep 300 || return
+    id=$(dk inspect -f '{{.Id}}' "$P-old")
+    dk container rename "$P-old" "$P-new" >/dev/null 2>&1 || die "rename failed" || return
+    eq "$(dk container inspect --format '{{.Name}}' "$id")" "/$P-new" "new name" || return
+    run_d other "$IMAGE" sleep 300 || return
+    fails "rename to a name in use" dk rename "$P-new" "$P-other" || return
+    has "$out" "is already in use by container" "message" || return
+    fails "rename of a missing container" dk rename "$P-nosuch" "$P-x" || return
+    has "$out" "No such container: $P-nosuch" "message"
+}
+# TestRunAttach: run -a stdin|stdout|stderr on a terminal returns the exit code, no hang
+t_run_attach_streams() {
+    local s rc
+    for s in stdin stdout stderr; do
+        pty "$DOCKER" run -a "$s" --rm --label "$LBL" "$IMAGE" sh -c 'sleep 1 && exit 7' >/dev/null 2>&1
+        rc=$?
+        eq "$rc" "7" "run -a $s exit code" || return
+    done
+}
+# TestRunInvalidEntrypointWithAutoremove: 127 at once, and the container is gone
+t_run_invalid_entrypoint_rm() {
+    local rc t0 left
+    t0=$(date +%s)
+    out=$(dk run --rm --label "$LBL" --label "$P-inv=1" "$IMAGE" invalidcommand 2>&1)
+    rc=$?
+    eq "$rc" "127" "exit code" || return
+    [ $(($(date +%s) - t0)) -lt 4 ] || die "took $(($(date +%s) - t0))s" || return
+    has "$out" "executable file not found in \$PATH" "message" || return
+    sleep 0.5
+    left=$(dk ps -aq --filter "label=$P-inv=1")
+    eq "$left" "" "the --rm container"
+}
+# TestProcessTermination: a SIGTERM to run -i reaches the trap, run exits 0
+t_run_process_termination() {
+    local pid i rc
+    "$DOCKER" run --rm -i --label "$LBL" --name "$P-term" "$IMAGE" sh -c "echo 'starting trap'; trap 'echo got signal; exit 0;' TERM; while true; do sleep 1; done" </dev/null > "$WORK/term" 2>&1 &
+    pid=$!
+    for i in $(seq 100); do grep -q "starting trap" "$WORK/term" && break; sleep 0.1; done
+    kill -TERM "$pid"
+    for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    wait "$pid"
+    rc=$?
+    eq "$rc" "0" "run's exit code" || return
+    eq "$(tr '\n' ' ' < "$WORK/term")" "starting trap got signal " "output"
+}
+# TestRunReadAfterContainerExit: all of a large stdin comes back through cat
+t_run_read_after_exit() {
+    local n
+    n=$(head -c 18933764 /dev/urandom | dk run --rm -i --label "$LBL" "$IMAGE" sh -c 'cat -' 2>/dev/null | wc -c)
+    eq "$n" "18933764" "bytes read back"
+}
+# TestRunWithCgroupNamespace (on any cgroup version: the namespace's root)
+t_run_cgroupns() {
+    out=$(dk run --label "$LBL" --name "$P-cgns" --cgroupns=private "$IMAGE" sh -c 'cut -d: -f3 /proc/self/cgroup | sort -u' 2>&1) || die "$out" || return
+    eq "$out" "/" "cgroup paths in a private cgroup namespace" || return
+    eq "$(dk inspect -f '{{.HostConfig.CgroupnsMode}}' "$P-cgns")" "private" "CgroupnsMode"
+}
+
+# ---------------------------------------------------------------------------- e2e/image
+# TestBuildFromContextDirectoryWithTag (the legacy builder's steps)
+t_build_legacy_steps() {
+    local dir out
+    dir=$WORK/bctx
+    mkdir -p "$dir/data" && printf 'echo running' > "$dir/run" && chmod 755 "$dir/run" && echo 1111 > "$dir/data/one"
+    printf 'FROM %s\nCOPY run /usr/bin/run\nRUN run\nCOPY data /data\nLABEL %s\n' "$IMAGE" "$LBL" > "$dir/Dockerfile"
+    out=$(cd "$dir" && DOCKER_BUILDKIT=0 dk build -t "$P-myimage" . 2>/dev/null) || die "build: $(oneline "$out")" || return
+    f() { echo "$out" | sed -n "$1p"; }
+    case "$(f 1)" in "Sending build context to Docker daemon"*) ;; *) die "line 1: '$(f 1)'"; return ;; esac
+    case "$(f 2)" in *"Step 1/5 : FROM $IMAGE") ;; *) die "line 2: '$(f 2)'"; return ;; esac
+    case "$(f 4)" in *"Step 2/5 : COPY run /usr/bin/run") ;; *) die "line 4: '$(f 4)'"; return ;; esac
+    case "$(f 6)" in *"Step 3/5 : RUN run") ;; *) die "line 6: '$(f 6)'"; return ;; esac
+    case "$(f 8)" in *running) ;; *) die "line 8: '$(f 8)'"; return ;; esac
+    case "$(f 9)" in *"Removing intermediate container"*|*"Removed intermediate container"*) ;; *) die "line 9: '$(f 9)'"; return ;; esac
+    case "$(f 11)" in *"Step 4/5 : COPY data /data") ;; *) die "line 11: '$(f 11)'"; return ;; esac
+    has "$out" "Successfully built " "built" || return
+    eq "$(echo "$out" | tail -1)" "Successfully tagged $P-myimage:latest" "last line"
+}
+# TestBuildIidFileSquash (the iidfile; --squash as a daemon without experimental answers)
+t_build_iidfile() {
+    local dir id
+    dir=$WORK/iid
+    mkdir -p "$dir" && printf 'FROM %s\nENV FOO=FOO\nLABEL %s\nRUN touch /fiip\n' "$IMAGE" "$LBL" > "$dir/Dockerfile"
+    out=$(cd "$dir" && DOCKER_BUILDKIT=0 dk build -q --iidfile "$WORK/iid.txt" -t "$P-iid" . 2>&1) || die "build: $out" || return
+    id=$(dk image inspect -f '{{.Id}}' "$P-iid" 2>&1)
+    eq "$(cat "$WORK/iid.txt")" "$id" "iidfile" || return
+    fails "--squash" env DOCKER_BUILDKIT=0 "$DOCKER" build --squash -t "$P-sq" "$dir" || return
+    has "$out" '"--squash" is only supported on a Docker daemon with experimental features enabled' "message"
+}
+# TestInspectInvalidReference
+t_inspect_invalid_reference() {
+    local rc so se
+    so=$(dk inspect "${P}FooBar" 2>"$WORK/err")
+    rc=$?
+    se=$(cat "$WORK/err")
+    eq "$rc" "1" "exit code" || return
+    eq "$so" "[]" "stdout" || return
+    eq "$se" "Error: No such object: ${P}FooBar" "stderr"
+}
+# TestPushQuietErrors (a name on a closed port: the daemon looks for the image first)
+t_push_quiet_missing() {
+    local rc so se
+    so=$(dk push --quiet "127.0.0.1:9/$P-nosuch" 2>"$WORK/err")
+    rc=$?
+    se=$(cat "$WORK/err")
+    eq "$rc" "1" "exit code" || return
+    eq "$so" "" "stdout" || return
+    eq "$se" "An image does not exist locally with the tag: 127.0.0.1:9/$P-nosuch" "stderr"
+}
+# registry checks: PEERS_REGISTRY (host:port) needs PEERS_REGISTRY_USER/PASSWORD; each uses a
+# config dir of its own (logged in or not), never the user's
+REG=${PEERS_REGISTRY:-}
+reg_skip() { [ -n "$REG" ] || { msg="no PEERS_REGISTRY"; return 77; }; }
+login_cfg() {
+    mkdir -p "$WORK/cfg-auth" "$WORK/cfg-none"
+    [ -s "$WORK/cfg-auth/config.json" ] && return 0
+    echo "$PEERS_REGISTRY_PASSWORD" | DOCKER_CONFIG=$WORK/cfg-auth dk login -u "$PEERS_REGISTRY_USER" --password-stdin "$REG" >/dev/null 2>&1 || die "login to $REG failed"
+}
+dka() { DOCKER_CONFIG=$WORK/cfg-auth dk "$@"; }
+dkn() { DOCKER_CONFIG=$WORK/cfg-none dk "$@"; }
+# TestPullPushPrivateRepository, TestAuthorizedPullPush
+t_registry_push_pull_auth() {
+    local ref=$REG/$P/private:pp rc
+    reg_skip || return
+    login_cfg || return
+    dk tag "$IMAGE" "$ref" || die "tag" || return
+    fails "push without credentials" dkn push "$ref" || return
+    case "$out" in *"no basic auth credentials"*|*unauthorized*|*"authentication required"*|*"access to the resource is denied"*) ;; *) die "push without credentials: $(oneline "$out")"; return ;; esac
+    out=$(dka push "$ref" 2>&1) || die "push: $(oneline "$out")" || return
+    has "$out" "The push refers to repository [$REG/$P/private]" "push output" || return
+    has "$out" "pp: digest: sha256:" "push digest line" || return
+    dk image rm -f "$ref" >/dev/null 2>&1 || die "rm" || return
+    fails "pull without credentials" dkn pull "$ref" || return
+    case "$out" in *"no basic auth credentials"*|*unauthorized*|*"authentication required"*|*"access to the resource is denied"*) ;; *) die "pull without credentials: $(oneline "$out")"; return ;; esac
+    out=$(dka pull "$ref" 2>&1) || die "pull: $(oneline "$out")" || return
+    has "$out" "$ref" "pull output" || return
+    has "$out" "Status: Downloaded newer image for $ref" "pull status"
+}
+# TestPullQuiet
+t_pull_quiet() {
+    local ref=$REG/$P/quiet:q so se
+    reg_skip || return
+    login_cfg || return
+    dk tag "$IMAGE" "$ref" && dka push -q "$ref" >/dev/null 2>&1 && dk rmi "$ref" >/dev/null 2>&1 || die "push" || return
+    so=$(dka pull --quiet "$ref" 2>"$WORK/err") || die "pull -q: $(cat "$WORK/err")" || return
+    se=$(cat "$WORK/err")
+    eq "$so" "$ref" "stdout" || return
+    eq "$se" "" "stderr"
+}
+# TestPushAllTags
+t_push_all_tags() {
+    local repo=$REG/$P/alltags t d n
+    reg_skip || return
+    login_cfg || return
+    for t in latest v1 v1.0 v1.0.1; do dk tag "$IMAGE" "$repo:$t" || die "tag $t" || return; done
+    out=$(dka push --all-tags "$repo" 2>&1) || die "push: $(oneline "$out")" || return
+    eq "$(echo "$out" | head -1)" "The push refers to repository [$repo]" "first line" || return
+    for t in latest v1 v1.0 v1.0.1; do has "$out" "$t: digest: sha256:" "tag $t" || return; done
+    n=$(echo "$out" | grep ': digest: sha256:' | sed 's/^[^:]*: //' | sort -u | wc -l)
+    eq "$n" "1" "one digest and size for the four tags"
+}
+# TestRunAttachedFromRemoteImageAndRemove
+t_run_remote_image_rm() {
+    local ref=$REG/$P/alpine:test-run-pulls so se
+    reg_skip || return
+    login_cfg || return
+    dk tag "$IMAGE" "$ref" && dka push -q "$ref" >/dev/null 2>&1 && dk rmi "$ref" >/dev/null 2>&1 || die "push" || return
+    so=$(dka run --rm --label "$LBL" "$ref" echo this is output 2>"$WORK/err") || die "run: $(cat "$WORK/err")" || return
+    se=$(cat "$WORK/err")
+    eq "$so" "this is output" "stdout" || return
+    eq "$(echo "$se" | head -2 | tr '\n' '|')" "Unable to find image '$ref' locally|test-run-pulls: Pulling from $P/alpine|" "stderr head" || return
+    has "$se" "Digest: sha256:" "digest line" || return
+    eq "$(echo "$se" | tail -1)" "Status: Downloaded newer image for $ref" "stderr tail"
+}
+# TestTLSVerify: --tlsverify wants the certificates, whatever its value
+t_global_tlsverify() {
+    mkdir -p "$WORK/cfg-empty"
+    dk ps >/dev/null 2>&1 || die "ps failed" || return
+    fails "--tlsverify=false" env DOCKER_CONFIG="$WORK/cfg-empty" DOCKER_CERT_PATH= "$DOCKER" --tlsverify=false ps || return
+    has "$out" "unable to resolve docker endpoint:" "message" || return
+    fails "--tlsverify=true" env DOCKER_CONFIG="$WORK/cfg-empty" DOCKER_CERT_PATH= "$DOCKER" --tlsverify=true ps || return
+    has "$out" "ca.pem" "message"
+}
+
 t_cleanup() {
     local left
     cleanup
     WORK=$(mktemp -d "/tmp/$P.XXXX")
-    left=$("$DOCKER" ps -aq --filter "label=$LBL"; "$DOCKER" images --format '{{.Repository}}' | grep "^$P"; "$DOCKER" images -q --filter "label=$LBL"; "$DOCKER" volume ls -q --filter "name=$P"; "$DOCKER" volume ls -q --filter "label=$LBL")
+    left=$("$DOCKER" ps -aq --filter "label=$LBL"; "$DOCKER" images --format '{{.Repository}}' | grep -E "^$P|/$P/"; "$DOCKER" images -q --filter "label=$LBL"; "$DOCKER" volume ls -q --filter "name=$P"; "$DOCKER" volume ls -q --filter "label=$LBL")
     eq "$left" "" "left behind" || return
     "$DOCKER" image inspect "$IMAGE" >/dev/null 2>&1 || die "base image $IMAGE lost"
 }
@@ -419,5 +669,25 @@ check events.filters t_events_filters
 check container.prune_until t_container_prune_until
 check update.restart t_update_restart
 check exec.errors t_exec_errors
+check attach.exit_code t_attach_exit_code
+check attach.interrupt t_attach_interrupt
+check create.empty_volume_spec t_create_empty_volume
+check logs.follow_across_restart t_logs_follow_restart
+check run.sig_proxy_tty t_sig_proxy_tty
+check rename.name_and_errors t_rename
+check run.attach_stream_exit_code t_run_attach_streams
+check run.invalid_entrypoint_rm t_run_invalid_entrypoint_rm
+check run.process_termination t_run_process_termination
+check run.read_after_exit t_run_read_after_exit
+check run.cgroupns_private t_run_cgroupns
+check build.legacy_steps t_build_legacy_steps
+check build.iidfile_squash t_build_iidfile
+check inspect.invalid_reference t_inspect_invalid_reference
+check push.quiet_missing t_push_quiet_missing
+check registry.push_pull_auth t_registry_push_pull_auth
+check pull.quiet t_pull_quiet
+check push.all_tags t_push_all_tags
+check run.remote_image_rm t_run_remote_image_rm
+check global.tlsverify t_global_tlsverify
 check cleanup t_cleanup
 summary
