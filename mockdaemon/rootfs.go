@@ -137,8 +137,10 @@ func (d *Daemon) attachMountLocked(c *container, m mountPoint, ver apiVersion) (
 				return m, errInvalid(fmt.Sprintf("create %s: %q includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path", m.Name, m.Name))
 			}
 			v = d.createVolumeLocked(m.Name, m.volLabels, m.volOpts, ver)
-			d.events.emit("volume", "create", v.name, map[string]string{"driver": v.driver})
 		}
+		// dockerd's volume service logs a create for every volume a
+		// container's mount asks for, one that exists too
+		d.events.emit("volume", "create", v.name, map[string]string{"driver": v.driver})
 		m.Name, m.Driver = v.name, v.driver
 		m.Source = "/var/lib/docker/volumes/" + v.name + "/_data"
 		m.anonymous = v.anonymous

@@ -65,8 +65,9 @@ func (d *Daemon) volumeCreate(w http.ResponseWriter, r *http.Request) error {
 		v, ok := d.volumes[body.Name]
 		if !ok {
 			v = d.createVolumeLocked(body.Name, body.Labels, body.DriverOpts, infoOf(r).version)
-			d.events.emit("volume", "create", v.name, map[string]string{"driver": "local"})
 		}
+		// dockerd's volume service logs a create for one that exists too
+		d.events.emit("volume", "create", v.name, map[string]string{"driver": "local"})
 		return v.json(-1), nil
 	})
 	return writeJSON(w, http.StatusCreated, m)
