@@ -178,6 +178,10 @@ func (d *Daemon) systemDF(w http.ResponseWriter, r *http.Request) error {
 	var ctrActive, volActive int
 	_ = d.locked(func() error {
 		imgs = d.images.summaries(ver, d.imageContainerCountsLocked())
+		shared := d.images.sharedSizes()
+		for i, im := range d.images.sorted() { // summaries' order
+			imgs[i].(map[string]any)["SharedSize"] = shared[im.id]
+		}
 		for _, c := range d.sortedContainersLocked() {
 			ctrs = append(ctrs, d.containerSummaryLocked(c, true, ver))
 			if c.state.Running {
@@ -185,6 +189,9 @@ func (d *Daemon) systemDF(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		for _, v := range d.sortedVolumesLocked() {
+			if len(v.options) > 0 {
+				continue // dockerd's LocalVolumesSize: the volumes without options
+			}
 			refs := d.volumeRefCountLocked(v.name)
 			vols = append(vols, v.json(refs))
 			if refs > 0 {
@@ -369,4 +376,33 @@ func (d *Daemon) eventsHandler(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
+}
+
+// sharedSizes is each image's SharedSize as dockerd's df counts it: the
+// size of its layers (each named by its chain, the diff ids up to it)
+// that another image in the store holds too.
+func (s *imageStore) sharedSizes() map[string]int64 {
+	chain := func(ls []layer, i int) string {
+		ids := make([]string, i+1)
+		for j := range ids {
+			ids[j] = ls[j].diffID
+		}
+		return strings.Join(ids, " ")
+	}
+	refs := map[string]int{}
+	for _, im := range s.byID {
+		for i := range im.layers {
+			refs[chain(im.layers, i)]++
+		}
+	}
+	out := map[string]int64{}
+	for id, im := range s.byID {
+		out[id] = 0
+		for i, l := range im.layers {
+			if refs[chain(im.layers, i)] > 1 {
+				out[id] += l.size
+			}
+		}
+	}
+	return out
 }
