@@ -192,6 +192,7 @@ type mountPoint struct {
 	opts      string            // tmpfs options, for /proc/mounts
 	volLabels map[string]string // the labels and options of a volume it makes
 	volOpts   map[string]string
+	made      []string // the mount point and its parents the image lacked: runc makes them in the container's layer at start
 }
 
 type createBody struct {
