@@ -2,8 +2,11 @@
 # docker CLI suite: the behaviours the docker CLI's own end-to-end tests lean on (run -d/--rm/
 # -a/--init/--mount, create and start -a, cp edge cases, inspect --format, ps/images filters
 # and formats, rmi of a tag among several, system df -v, events filters, container prune
-# until, logs --details, wait of several, kill -s, diff), as checks of what the daemon must
-# answer, against DOCKER_HOST.
+# until, logs --details, wait of several, kill -s, diff), docker/cli's e2e tests retold
+# (peers/cli_suite_coverage.txt says which check holds which test), and what the CLI prints
+# from the daemon's answers beyond them (ps/network/volume filters, tables and {{json .}},
+# inspect of each object kind, system df counts, network and volume events), as checks of
+# what the daemon must answer, against DOCKER_HOST.
 #
 # Same protocol as cli_scenarios.sh: 'PASS name', 'FAIL name: reason' or 'SKIP name: reason'
 # per check, then 'N skipped' and, last, 'N passed, N failed'; exit 0 only if nothing failed.
@@ -11,8 +14,11 @@
 # prefix; the check 'cleanup' fails when something is left behind.
 #
 # Env: DOCKER (default docker), PEERS_IMAGE (a static busybox with a link per applet,
-# default busybox:local), PEERS_CHECK_TIMEOUT (seconds per docker command, default 60).
-# Needs: bash, coreutils, tar.
+# default busybox:local), PEERS_CHECK_TIMEOUT (seconds per docker command, default 60),
+# PEERS_REGISTRY (host:port of a loopback registry that needs PEERS_REGISTRY_USER and
+# PEERS_REGISTRY_PASSWORD; the registry checks are skipped without it; they log in with a
+# DOCKER_CONFIG of their own, never the user's).
+# Needs: bash, coreutils, tar, script(1) (util-linux), pgrep (procps).
 
 set -u
 DOCKER=${DOCKER:-docker}
@@ -37,6 +43,7 @@ cleanup() {
         "$DOCKER" rmi -f "$t" >/dev/null 2>&1
     done
     "$DOCKER" images -q --filter "label=$LBL" 2>/dev/null | sort -u | while read -r i; do "$DOCKER" rmi -f "$i" >/dev/null 2>&1; done
+    "$DOCKER" network ls -q --filter "label=$LBL" 2>/dev/null | while read -r n; do "$DOCKER" network rm "$n" >/dev/null 2>&1; done
     "$DOCKER" volume ls -q --filter "label=$LBL" 2>/dev/null | while read -r v; do "$DOCKER" volume rm -f "$v" >/dev/null 2>&1; done
     "$DOCKER" volume ls -q --filter "name=$P" 2>/dev/null | while read -r v; do "$DOCKER" volume rm -f "$v" >/dev/null 2>&1; done
     rm -rf "$WORK"
@@ -632,11 +639,200 @@ t_global_tlsverify() {
     has "$out" "ca.pem" "message"
 }
 
+# ---------------------------------------------------------------------------- beyond e2e: what the CLI prints from the daemon's answers
+# net_vol N: a labelled network $N1 (subnet 10.251.N.0/24), an internal $N2, a labelled volume
+# $V1 and a bare $V2, named $P-N...
+net_vol() {
+    N1=$P-$1n1 N2=$P-$1n2 V1=$P-$1v1 V2=$P-$1v2
+    dk network create --label "$LBL" --label nl=1 --subnet "10.251.$1.0/24" -o com.docker.network.bridge.enable_icc=true "$N1" >/dev/null 2>&1 || die "network create n1" || return
+    dk network create --label "$LBL" --label nl=2 --internal "$N2" >/dev/null 2>&1 || die "network create n2" || return
+    dk volume create --label "$LBL" --label vl=1 "$V1" >/dev/null 2>&1 || die "volume create v1" || return
+    dk volume create --label "$LBL" "$V2" >/dev/null 2>&1 || die "volume create v2"
+}
+t_ps_filters_json() {
+    local out id hp
+    net_vol 11 || return
+    run_d fja --label k=v --network "$N1" -v "$V1:/data" -p 127.0.0.1::80 --expose 81 "$IMAGE" sleep 300 || return
+    dk create --label "$LBL" --name "$P-fjb" --network "$N2" --label k=w "$IMAGE" true >/dev/null 2>&1 || die "create pb" || return
+    run_d fjc "$IMAGE" sleep 300 || return
+    dk pause "$P-fjc" >/dev/null 2>&1 || die "pause" || return
+    f() { dk ps -a --filter "name=$P-fj" "$@" --format '{{.Names}}' 2>&1 | sort | tr '\n' ' '; }
+    eq "$(f --filter "network=$N1")" "$P-fja " "network=" || return
+    hp=$(dk port "$P-fja" 80/tcp 2>&1 | head -1)
+    hp=${hp##*:}
+    eq "$(f --filter "publish=$hp")" "$P-fja " "publish=<host port>" || return
+    eq "$(f --filter "publish=$hp/tcp")" "$P-fja " "publish=<host port>/tcp" || return
+    eq "$(f --filter "publish=$hp/udp")" "" "publish=<host port>/udp" || return
+    eq "$(f --filter publish=80)" "" "publish=<container port>" || return
+    eq "$(f --filter expose=81)" "$P-fja " "expose=81" || return
+    eq "$(f --filter expose=80/tcp)" "$P-fja " "expose=80/tcp (a published port is exposed)" || return
+    eq "$(f --filter status=created)" "$P-fjb " "status=created" || return
+    eq "$(f --filter status=paused)" "$P-fjc " "status=paused" || return
+    eq "$(f --filter health=none)" "$P-fja $P-fjb $P-fjc " "health=none" || return
+    eq "$(f --filter label=k=w)" "$P-fjb " "label=k=w" || return
+    eq "$(f --filter label=k)" "$P-fja $P-fjb " "label=k" || return
+    id=$(dk inspect -f '{{.Id}}' "$P-fjb")
+    eq "$(f --filter "id=${id:0:10}")" "$P-fjb " "id prefix" || return
+    eq "$(dk ps -a --filter "name=$P-fjc" --format '{{.Status}}' | sed 's/Up [^(]*/Up X /')" "Up X (Paused)" "paused status" || return
+    out=$(dk ps -a --no-trunc --filter "name=$P-fja" --format '{{json .}}' 2>&1)
+    for kv in "\"Names\":\"$P-fja\"" '"Command":"\"sleep 300\""' "\"Image\":\"$IMAGE\"" '"LocalVolumes":"1"' "\"Mounts\":\"$V1\"" "\"Networks\":\"$N1\"" '"State":"running"' '"Platform":null' ; do
+        has "$out" "$kv" "ps json" || return
+    done
+    case "$out" in *'"Ports":"81/tcp, 127.0.0.1:'*'-\u003e80/tcp"'*) ;; *) die "ps json Ports: $out"; return ;; esac
+    out=$(dk ps -a --filter "name=$P-fjb" --format '{{json .}}' 2>&1)
+    has "$out" '"Status":"Created"' "created status" || return
+    has "$out" '"Ports":""' "no ports" || return
+    eq "$(dk ps --filter "name=$P-fja" | head -1 | tr -s ' ')" "CONTAINER ID IMAGE COMMAND CREATED STATUS PORTS NAMES" "table header" || return
+    fails "status=bogus" dk ps -a --filter status=bogus || return
+    has "$out" "Invalid filter 'status=bogus'" "message" || return
+    fails "health=bogus" dk ps -a --filter health=bogus || return
+    has "$out" "Unrecognised filter value for health: bogus" "message" || return
+    dk unpause "$P-fjc" >/dev/null 2>&1
+}
+t_network_ls_inspect() {
+    local out
+    net_vol 12 || return
+    run_d na --network "$N1" --network-alias al1 "$IMAGE" sleep 300 || return
+    f() { dk network ls --filter "name=$P-12n" "$@" --format '{{.Name}}' 2>&1 | sort | tr '\n' ' '; }
+    eq "$(f)" "$N1 $N2 " "name=" || return
+    eq "$(f --filter label=nl)" "$N1 $N2 " "label=nl" || return
+    eq "$(f --filter label=nl=2)" "$N2 " "label=nl=2" || return
+    eq "$(f --filter driver=bridge)" "$N1 $N2 " "driver=bridge" || return
+    eq "$(f --filter type=custom)" "$N1 $N2 " "type=custom" || return
+    eq "$(f --filter type=builtin)" "" "type=builtin" || return
+    # dockerd 20.10 filters the list it answers, whose Containers are empty at API 1.41: every
+    # network not predefined is dangling
+    eq "$(f --filter dangling=true)" "$N1 $N2 " "dangling=true" || return
+    eq "$(f --filter dangling=false)" "" "dangling=false" || return
+    eq "$(f --filter scope=local)" "$N1 $N2 " "scope=local" || return
+    eq "$(dk network ls --filter type=builtin --format '{{.Name}}' | sort | tr '\n' ' ')" "bridge host none " "the builtin networks" || return
+    out=$(dk network ls --filter "name=$N2" --format '{{json .}}' 2>&1)
+    for kv in '"Driver":"bridge"' '"IPv6":"false"' '"Internal":"true"' "\"Labels\":\"$LBL,nl=2\"" "\"Name\":\"$N2\"" '"Scope":"local"'; do
+        case "$out" in *"$kv"*) ;; *) [ "$kv" = "\"Labels\":\"$LBL,nl=2\"" ] && has "$out" "\"Labels\":\"nl=2,$LBL\"" "network ls json labels" && continue; die "network ls json: '$kv' not in $out"; return ;; esac
+    done
+    eq "$(dk network ls --filter "name=$N1" | head -1 | tr -s ' ')" "NETWORK ID NAME DRIVER SCOPE" "table header" || return
+    fails "type=bogus" dk network ls --filter type=bogus || return
+    has "$out" "invalid filter: 'type'='bogus'" "message" || return
+    out=$(dk network inspect -f '{{.Internal}} {{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{end}} {{index .Options "com.docker.network.bridge.enable_icc"}} {{index .Labels "nl"}} {{.Attachable}} {{.Ingress}} {{.EnableIPv6}}' "$N1" 2>&1)
+    eq "$out" "false 10.251.12.0/24  true 1 false false false" "network inspect (no gateway shown for a subnet given without one)" || return
+    out=$(dk network inspect -f '{{range .Containers}}{{.Name}} {{.IPv4Address}}{{end}}' "$N1" 2>&1)
+    eq "$out" "$P-na 10.251.12.2/24" "network inspect containers" || return
+    out=$(dk inspect -f "{{json (index .NetworkSettings.Networks \"$N1\").Aliases}} {{(index .NetworkSettings.Networks \"$N1\").IPPrefixLen}} {{(index .NetworkSettings.Networks \"$N1\").Gateway}}" "$P-na" 2>&1)
+    case "$out" in '["al1","'*'"] 24 10.251.12.1') ;; *) die "endpoint: '$out'"; return ;; esac
+    fails "network inspect of a missing network" dk network inspect "$P-nosuch" || return
+    has "$out" "network $P-nosuch not found" "message" || return
+    fails "network rm of a network in use" dk network rm "$N1" || return
+    has "$out" "has active endpoints" "message"
+}
+t_volume_ls_inspect() {
+    local out
+    net_vol 13 || return
+    dk create --label "$LBL" --name "$P-va" -v "$V1:/d" "$IMAGE" true >/dev/null 2>&1 || die "create" || return
+    f() { dk volume ls --filter "name=$P-13v" "$@" --format '{{.Name}}' 2>&1 | sort | tr '\n' ' '; }
+    eq "$(f)" "$V1 $V2 " "name=" || return
+    eq "$(f --filter dangling=true)" "$V2 " "dangling=true" || return
+    eq "$(f --filter dangling=false)" "$V1 " "dangling=false" || return
+    eq "$(f --filter label=vl)" "$V1 " "label=vl" || return
+    eq "$(f --filter label=vl=1)" "$V1 " "label=vl=1" || return
+    eq "$(f --filter driver=local)" "$V1 $V2 " "driver=local" || return
+    out=$(dk volume ls --filter "name=$V2" --format '{{json .}}' 2>&1)
+    for kv in '"Availability":"N/A"' '"Driver":"local"' '"Group":"N/A"' "\"Labels\":\"$LBL\"" '"Links":"N/A"' "\"Name\":\"$V2\"" '"Scope":"local"' '"Size":"N/A"' '"Status":"N/A"' "/volumes/$V2/_data\""; do
+        has "$out" "$kv" "volume ls json" || return
+    done
+    eq "$(dk volume ls --filter "name=$V2" | head -1 | tr -s ' ')" "DRIVER VOLUME NAME" "table header" || return
+    out=$(dk volume inspect -f '{{.Name}} {{.Driver}} {{.Scope}} {{index .Labels "vl"}} {{json .Options}} {{json .Status}} {{json .UsageData}}' "$V1" 2>&1)
+    eq "$out" "$V1 local local 1 null null null" "volume inspect" || return
+    dk volume create --label "$LBL" -o type=tmpfs -o device=tmpfs -o o=size=1m "$P-vt" >/dev/null 2>&1 || die "volume create with options" || return
+    out=$(dk volume inspect -f '{{json .Options}}' "$P-vt" 2>&1)
+    eq "$out" '{"device":"tmpfs","o":"size=1m","type":"tmpfs"}' "volume options" || return
+    fails "volume rm of a volume in use" dk volume rm "$V1" || return
+    has "$out" "remove $V1: volume is in use - [" "message" || return
+    fails "volume inspect of a missing volume" dk volume inspect "$P-nosuch" || return
+    has "$out" "get $P-nosuch: no such volume" "message" || return
+    fails "volume ls with a bad filter" dk volume ls --filter bogus=1 || return
+    has "$out" "Invalid filter 'bogus'" "message"
+}
+t_inspect_kinds() {
+    local out
+    net_vol 14 || return
+    run_d ik "$IMAGE" sleep 300 || return
+    eq "$(dk inspect -f '{{.Name}}' "$P-ik")" "/$P-ik" "container" || return
+    eq "$(dk inspect --type container -f '{{.Config.Image}}' "$P-ik")" "$IMAGE" "--type container" || return
+    eq "$(dk inspect --type image -f '{{.Os}}' "$IMAGE")" "linux" "--type image" || return
+    eq "$(dk inspect -f '{{.Name}} {{.Driver}}' "$N1")" "$N1 bridge" "network" || return
+    eq "$(dk inspect --type network -f '{{.Internal}}' "$N2")" "true" "--type network" || return
+    eq "$(dk inspect -f '{{.Name}} {{.Driver}}' "$V1")" "$V1 local" "volume" || return
+    eq "$(dk inspect --type volume -f '{{.Scope}}' "$V2")" "local" "--type volume" || return
+    out=$(dk inspect -f '{{.Name}}' "$P-ik" "$N1" "$V1" 2>&1)
+    eq "$out" "$(printf '/%s\n%s\n%s' "$P-ik" "$N1" "$V1")" "several kinds at once" || return
+    fails "--type container of a volume" dk inspect --type container "$V1" || return
+    has "$out" "No such container: $V1" "message" || return
+    fails "--type bogus" dk inspect --type bogus "$V1" || return
+    has "$out" 'unknown type: "bogus"' "message" || return
+    out=$(dk container inspect -s -f '{{if .SizeRw}}{{.SizeRw}}{{else}}0{{end}} {{if .SizeRootFs}}has-rootfs{{end}}' "$P-ik" 2>&1)
+    case "$out" in [0-9]*" has-rootfs") ;; *) die "inspect -s: '$out'"; return ;; esac
+}
+# docker inspect prints the daemon's JSON as it came: its fields in dockerd's order
+t_inspect_field_order() {
+    local out
+    run_d fo "$IMAGE" sleep 300 || return
+    out=$(dk inspect "$P-fo" 2>&1 | grep -E '^        "[A-Za-z]+":' | cut -d'"' -f2 | head -8 | tr '\n' ' ')
+    eq "$out" "Id Created Path Args State Image ResolvConfPath HostnamePath " "the container's first fields" || return
+    out=$(dk inspect -f '{{json .State}}' "$P-fo" 2>&1 | tr ',' '\n' | cut -d'"' -f2 | head -4 | tr '\n' ' ')
+    eq "$out" "Status Running Paused Restarting " "State's first fields"
+}
+t_system_df_counts() {
+    local out c a v i
+    dk create --label "$LBL" --name "$P-dfa" -v "$P-dfv:/v" "$IMAGE" true >/dev/null 2>&1 || die "create" || return
+    out=$(dk system df --format '{{.Type}}|{{.TotalCount}}|{{.Active}}' 2>&1) || die "$out" || return
+    dk volume create --label "$LBL" -o type=tmpfs -o device=tmpfs "$P-dfo" >/dev/null 2>&1 || die "volume create with options" || return
+    # dockerd's df counts the local volumes without options (its LocalVolumesSize)
+    c=$(dk ps -aq | wc -l); a=$(dk ps -q | wc -l); i=$(dk images -q | sort -u | wc -l)
+    v=$(dk volume ls -q | while read -r n; do dk volume inspect -f '{{if not .Options}}x{{end}}' "$n"; done | grep -c x)
+    has "$out" "Containers|$((c))|$((a))" "containers" || return
+    has "$out" "Local Volumes|$((v))|" "volumes (those without options)" || return
+    case "$(dk system df -v --format '{{range .Volumes}}{{.Name}} {{end}}')" in *"$P-dfo "*) die "df -v lists a volume with options"; return ;; esac
+    has "$out" "Images|$((i))|" "images" || return
+    out=$(dk system df -v --format '{{json .}}' 2>&1) || die "$out" || return
+    out=$(echo "$out" | tr '{' '\n' | grep "\"Names\":\"$P-dfa\"")
+    has "$out" '"LocalVolumes":"1"' "df -v container" || return
+    has "$out" "\"Mounts\":\"$P-dfv\"" "df -v container mounts" || return
+    out=$(dk system df -v --format '{{range .Images}}{{.SharedSize}}|{{.UniqueSize}} {{end}}' 2>&1)
+    case " $out" in *" N/A|"*) die "df -v images: a SharedSize or UniqueSize N/A: '$out'"; return ;; esac
+}
+t_events_network_volume() {
+    local out since until id
+    since=$(date +%s)
+    dk network create --label "$LBL" "$P-en" >/dev/null 2>&1 || die "network create" || return
+    dk volume create --label "$LBL" "$P-ev" >/dev/null 2>&1 || die "volume create" || return
+    dk run --label "$LBL" --name "$P-ec" --network "$P-en" -v "$P-ev:/d" "$IMAGE" true >/dev/null 2>&1 || die "run" || return
+    id=$(dk inspect -f '{{.Id}}' "$P-ec")
+    dk network connect bridge "$P-ec" >/dev/null 2>&1 || die "connect of a stopped container" || return
+    dk network disconnect bridge "$P-ec" >/dev/null 2>&1 || die "disconnect of a stopped container" || return
+    dk rm "$P-ec" >/dev/null 2>&1 && dk network rm "$P-en" >/dev/null 2>&1 && dk volume rm "$P-ev" >/dev/null 2>&1 || die "rm" || return
+    sleep 1.1
+    until=$(date +%s)
+    ev() { dk events --since "$since" --until "$until" "$@" 2>&1 | tr '\n' ' '; }
+    eq "$(ev --filter "container=$P-ec" --format '{{.Type}}:{{.Action}}')" "container:create container:attach container:start container:die container:destroy " "container" || return
+    eq "$(ev --filter "network=$P-en" --format '{{.Type}}:{{.Action}}')" "network:create network:connect network:disconnect network:destroy " "network" || return
+    eq "$(ev --filter "volume=$P-ev" --format '{{.Type}}:{{.Action}}')" "volume:create volume:create volume:mount volume:unmount volume:destroy " "volume (a create for the volume create, one for the run's mount of it)" || return
+    out=$(dk events --since "$since" --until "$until" --filter type=network --format '{{.Action}}:{{.Actor.Attributes.name}}:{{.Actor.Attributes.container}}' 2>&1 | grep ":$id\$" | cut -d: -f1,2 | tr '\n' ' ')
+    eq "$out" "connect:$P-en disconnect:$P-en disconnect:bridge " "the container's network events (none for a connect while stopped)" || return
+    out=$(dk events --since "$since" --until "$until" --filter "volume=$P-ev" --filter event=mount --format '{{json .Actor.Attributes}}' 2>&1)
+    eq "$out" "{\"container\":\"$id\",\"destination\":\"/d\",\"driver\":\"local\",\"propagation\":\"\",\"read/write\":\"true\"}" "mount attributes"
+}
+t_diff_mountpoint() {
+    local out
+    dk run --label "$LBL" --name "$P-dmp" -v "$P-dmv:/newmnt" "$IMAGE" true >/dev/null 2>&1 || die "run" || return
+    out=$(dk diff "$P-dmp" 2>&1)
+    eq "$out" "A /newmnt" "diff of a container whose volume's mount point the image lacks"
+}
+
 t_cleanup() {
     local left
     cleanup
     WORK=$(mktemp -d "/tmp/$P.XXXX")
-    left=$("$DOCKER" ps -aq --filter "label=$LBL"; "$DOCKER" images --format '{{.Repository}}' | grep -E "^$P|/$P/"; "$DOCKER" images -q --filter "label=$LBL"; "$DOCKER" volume ls -q --filter "name=$P"; "$DOCKER" volume ls -q --filter "label=$LBL")
+    left=$("$DOCKER" ps -aq --filter "label=$LBL"; "$DOCKER" images --format '{{.Repository}}' | grep -E "^$P|/$P/"; "$DOCKER" images -q --filter "label=$LBL"; "$DOCKER" volume ls -q --filter "name=$P"; "$DOCKER" volume ls -q --filter "label=$LBL"; "$DOCKER" network ls -q --filter "name=$P")
     eq "$left" "" "left behind" || return
     "$DOCKER" image inspect "$IMAGE" >/dev/null 2>&1 || die "base image $IMAGE lost"
 }
@@ -689,5 +885,13 @@ check pull.quiet t_pull_quiet
 check push.all_tags t_push_all_tags
 check run.remote_image_rm t_run_remote_image_rm
 check global.tlsverify t_global_tlsverify
+check ps.filters_json_table t_ps_filters_json
+check network.ls_filters_inspect t_network_ls_inspect
+check volume.ls_filters_inspect t_volume_ls_inspect
+check inspect.every_kind t_inspect_kinds
+check inspect.field_order t_inspect_field_order
+check system.df_counts_shared t_system_df_counts
+check events.network_volume_lifecycle t_events_network_volume
+check diff.mountpoint t_diff_mountpoint
 check cleanup t_cleanup
 summary
