@@ -44,6 +44,7 @@ cleanup() {
     done
     "$DOCKER" images -q --filter "label=$LBL" 2>/dev/null | sort -u | while read -r i; do "$DOCKER" rmi -f "$i" >/dev/null 2>&1; done
     "$DOCKER" network ls -q --filter "label=$LBL" 2>/dev/null | while read -r n; do "$DOCKER" network rm "$n" >/dev/null 2>&1; done
+    "$DOCKER" plugin ls --format '{{.Name}}' 2>/dev/null | grep "/$P/" | while read -r n; do "$DOCKER" plugin rm -f "$n" >/dev/null 2>&1; done
     "$DOCKER" volume ls -q --filter "label=$LBL" 2>/dev/null | while read -r v; do "$DOCKER" volume rm -f "$v" >/dev/null 2>&1; done
     "$DOCKER" volume ls -q --filter "name=$P" 2>/dev/null | while read -r v; do "$DOCKER" volume rm -f "$v" >/dev/null 2>&1; done
     rm -rf "$WORK"
@@ -629,6 +630,27 @@ t_run_remote_image_rm() {
     has "$se" "Digest: sha256:" "digest line" || return
     eq "$(echo "$se" | tail -1)" "Status: Downloaded newer image for $ref" "stderr tail"
 }
+# TestCreatePushPull (plugin): create from a directory, push, remove, install; installed
+# disabled (enabling runs the plugin, which this one cannot)
+t_plugin_create_push_install() {
+    local ref=$REG/$P/plugin:latest dir=$WORK/plugin
+    reg_skip || return
+    login_cfg || return
+    mkdir -p "$dir/rootfs" && echo x > "$dir/rootfs/f"
+    printf '{"description":"cli suite plugin","documentation":"https://example.invalid/","entrypoint":["/p"],"interface":{"types":["docker.dummy/1.0"],"socket":"p.sock"},"network":{"type":"host"}}' > "$dir/config.json"
+    out=$(dk plugin create "$ref" "$dir" 2>&1) || die "plugin create: $out" || return
+    eq "$out" "$ref" "plugin create output" || return
+    eq "$(dk plugin ls --filter enabled=false --format '{{.Name}} {{.Enabled}} {{.Description}}' | grep "^$ref ")" "$ref false cli suite plugin" "plugin ls" || return
+    out=$(dka plugin push "$ref" 2>&1) || { dk plugin rm -f "$ref" >/dev/null 2>&1; die "plugin push: $(oneline "$out")"; return; }
+    has "$out" "The push refers to repository [$REG/$P/plugin]" "push output" || { dk plugin rm -f "$ref" >/dev/null 2>&1; return 1; }
+    eq "$(dk plugin rm -f "$ref" 2>&1)" "$ref" "plugin rm" || return
+    out=$(dka plugin install --disable --grant-all-permissions "$ref" 2>&1) || die "plugin install: $(oneline "$out")" || return
+    has "$out" "latest: Pulling from $REG/$P/plugin" "install output" || { dk plugin rm -f "$ref" >/dev/null 2>&1; return 1; }
+    eq "$(echo "$out" | tail -1)" "Installed plugin $ref" "install's last line" || { dk plugin rm -f "$ref" >/dev/null 2>&1; return 1; }
+    out=$(dk plugin inspect -f '{{.Name}} {{.Enabled}} {{.PluginReference}} {{.Config.Description}}' "$ref" 2>&1)
+    dk plugin rm -f "$ref" >/dev/null 2>&1
+    eq "$out" "$ref false $ref cli suite plugin" "plugin inspect"
+}
 # TestTLSVerify: --tlsverify wants the certificates, whatever its value
 t_global_tlsverify() {
     mkdir -p "$WORK/cfg-empty"
@@ -884,6 +906,7 @@ check registry.push_pull_auth t_registry_push_pull_auth
 check pull.quiet t_pull_quiet
 check push.all_tags t_push_all_tags
 check run.remote_image_rm t_run_remote_image_rm
+check plugin.create_push_install t_plugin_create_push_install
 check global.tlsverify t_global_tlsverify
 check ps.filters_json_table t_ps_filters_json
 check network.ls_filters_inspect t_network_ls_inspect
