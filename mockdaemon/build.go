@@ -376,7 +376,7 @@ func (b *builder) fromImage(name string, pull bool) (*image, error) {
 // dispatch runs one instruction of st's stage.
 func (b *builder) dispatch(st *buildState, in *dfInstr) (err error) {
 	env := append(slices.Clone(st.cfg.Env), st.args.filterAllowed(st.cfg.Env)...)
-	if err := b.expand(in, env); err != nil {
+	if err := b.lex.expandInstr(in, env); err != nil {
 		return err
 	}
 	defer func() {
@@ -416,7 +416,7 @@ func (b *builder) dispatch(st *buildState, in *dfInstr) (err error) {
 	case "run":
 		return b.run(st, in)
 	case "cmd":
-		cfg.Cmd = b.cmdLine(in, *cfg)
+		cfg.Cmd = commandOf(in, *cfg)
 		if err := b.commit(st, fmt.Sprintf("CMD %q", cfg.Cmd)); err != nil {
 			return err
 		}
@@ -433,7 +433,7 @@ func (b *builder) dispatch(st *buildState, in *dfInstr) (err error) {
 		// the %q form of dockerd's HealthConfig: Retries as a character
 		return b.commit(st, fmt.Sprintf("HEALTHCHECK &{%q %q %q %q %s}", h.Test, h.Interval, h.Timeout, h.StartPeriod, strconv.QuoteRune(rune(h.Retries))))
 	case "entrypoint":
-		cfg.Entrypoint = b.cmdLine(in, *cfg)
+		cfg.Entrypoint = commandOf(in, *cfg)
 		if !st.cmdSet {
 			cfg.Cmd = nil
 		}
@@ -504,60 +504,6 @@ func (b *builder) dispatch(st *buildState, in *dfInstr) (err error) {
 	return fmt.Errorf("unsupported command type: %s", in.kind)
 }
 
-// expand expands the words of the instructions that take variables
-// (BuildKit's SupportsSingleWordExpansion) with env.
-func (b *builder) expand(in *dfInstr, env []string) error {
-	word := func(s *string) error {
-		v, err := b.lex.expandWord(*s, env)
-		if err != nil {
-			return errInvalid(err.Error())
-		}
-		*s = v
-		return nil
-	}
-	switch in.kind {
-	case "env", "arg", "label":
-		if in.noExpand {
-			return nil
-		}
-		for i := range in.kvs {
-			if err := word(&in.kvs[i].key); err != nil {
-				return err
-			}
-			if err := word(&in.kvs[i].value); err != nil {
-				return err
-			}
-		}
-	case "add", "copy":
-		if err := word(&in.chown); err != nil {
-			return err
-		}
-		for i := range in.paths {
-			if err := word(&in.paths[i]); err != nil {
-				return err
-			}
-		}
-	case "volume":
-		for i := range in.paths {
-			if err := word(&in.paths[i]); err != nil {
-				return err
-			}
-		}
-	case "workdir", "user", "stopsignal":
-		return word(&in.value)
-	}
-	return nil
-}
-
-// cmdLine is a RUN, CMD or ENTRYPOINT command: the shell-form line after
-// the SHELL, the exec form as written.
-func (b *builder) cmdLine(in *dfInstr, cfg imageConfig) []string {
-	if in.prependShell && in.cmdLine != nil {
-		return append(cfg.shell(), in.cmdLine...)
-	}
-	return slices.Clone(in.cmdLine)
-}
-
 // commit records a step that only changes the config: probed in the
 // cache, else a container of the current image with the step as its
 // command, committed.
@@ -617,7 +563,7 @@ func (b *builder) workdir(st *buildState, p string) error {
 // run runs a RUN step in a container and commits it; its cache key is
 // the command with the build args it sees.
 func (b *builder) run(st *buildState, in *dfInstr) error {
-	cmd := b.cmdLine(in, st.cfg)
+	cmd := commandOf(in, st.cfg)
 	bargs := st.args.filterAllowed(st.cfg.Env)
 	saveCmd := cmd
 	if len(bargs) > 0 {

@@ -27,6 +27,51 @@ func (l dfLex) expandWords(word string, env []string) ([]string, error) {
 	return words, err
 }
 
+// expandInstr expands the words of the instructions that take variables
+// (BuildKit's SupportsSingleWordExpansion) with env.
+func (l dfLex) expandInstr(in *dfInstr, env []string) error {
+	word := func(s *string) error {
+		v, err := l.expandWord(*s, env)
+		if err != nil {
+			return errInvalid(err.Error())
+		}
+		*s = v
+		return nil
+	}
+	switch in.kind {
+	case "env", "arg", "label":
+		if in.noExpand {
+			return nil
+		}
+		for i := range in.kvs {
+			if err := word(&in.kvs[i].key); err != nil {
+				return err
+			}
+			if err := word(&in.kvs[i].value); err != nil {
+				return err
+			}
+		}
+	case "add", "copy":
+		if err := word(&in.chown); err != nil {
+			return err
+		}
+		for i := range in.paths {
+			if err := word(&in.paths[i]); err != nil {
+				return err
+			}
+		}
+	case "volume":
+		for i := range in.paths {
+			if err := word(&in.paths[i]); err != nil {
+				return err
+			}
+		}
+	case "workdir", "user", "stopsignal":
+		return word(&in.value)
+	}
+	return nil
+}
+
 func (l dfLex) process(word string, env []string) (string, []string, error) {
 	sw := &shellWord{src: []rune(word), env: env, escape: l.escape}
 	s, words, err := sw.stopOn(eofRune)

@@ -289,12 +289,14 @@ func (d *Daemon) imageBuild(w http.ResponseWriter, r *http.Request) error {
 	}
 	out.stdout("Successfully built " + shortID(id) + "\n")
 	for _, ref := range tags {
-		_ = d.locked(func() error {
+		if err := d.locked(func() error {
 			if im := d.images.byID[id]; im != nil {
-				d.tagImageLocked(im, ref)
+				return d.tagImageLocked(im, ref)
 			}
 			return nil
-		})
+		}); err != nil {
+			return out.fail(err)
+		}
 		out.stdout("Successfully tagged " + ref.tagged() + "\n")
 	}
 	out.done(id)

@@ -1,101 +1,146 @@
 package mockdaemon
 
 import (
-	"encoding/json"
+	"errors"
+	"maps"
+	"path"
+	"slices"
 	"strconv"
 	"strings"
 )
 
-// applyChange applies one Dockerfile instruction (import and commit
-// --change) to cfg: those of dockerd's validCommitCommands (CMD,
-// ENTRYPOINT, HEALTHCHECK, ENV, EXPOSE, LABEL, ONBUILD, USER, VOLUME,
-// WORKDIR); any other is "x is not a valid change command".
-func applyChange(cfg *imageConfig, line string) error {
-	line = strings.TrimSpace(line)
-	if line == "" {
-		return nil
+// buildFromConfig applies the changes of an import or a commit
+// (--change) to cfg as dockerd's BuildFromConfig does: they are joined
+// into one Dockerfile, each instruction must be one of validCommitCommands
+// (CMD, ENTRYPOINT, HEALTHCHECK, ENV, EXPOSE, LABEL, ONBUILD, USER,
+// VOLUME, WORKDIR; any other is "x is not a valid change command"), and
+// they are dispatched in turn with the builder's variable expansion over
+// the config's Env (ENV PATH=/x:$PATH). Every failure is invalid input.
+func buildFromConfig(cfg imageConfig, changes []string) (imageConfig, error) {
+	if len(changes) == 0 {
+		return cfg, nil
 	}
-	instr, args, _ := strings.Cut(line, " ")
-	args = strings.TrimSpace(args)
-	switch strings.ToUpper(instr) {
-	case "CMD":
-		cfg.Cmd = execForm(args)
-	case "ENTRYPOINT":
-		cfg.Entrypoint = execForm(args)
-	case "ENV":
-		for _, kv := range parseKV(args, true) {
-			cfg.Env = setEnv(cfg.Env, kv[0], kv[1])
+	df, err := parseDockerfileText([]byte(strings.Join(changes, "\n")))
+	if err != nil {
+		return cfg, errInvalid(err.Error())
+	}
+	for _, n := range df.nodes {
+		if !validCommitCommands[n.cmd] {
+			return cfg, errInvalid(n.cmd + " is not a valid change command")
 		}
-	case "LABEL":
+	}
+	instrs := make([]*dfInstr, 0, len(df.nodes))
+	for _, n := range df.nodes {
+		in, err := parseInstruction(n)
+		if err != nil {
+			return cfg, errInvalid(err.Error())
+		}
+		instrs = append(instrs, in)
+	}
+	cfg = cfg.clone()
+	lex := dfLex{escape: df.escape}
+	cmdSet := false
+	for _, in := range instrs {
+		if err := lex.expandInstr(in, cfg.Env); err != nil {
+			return cfg, errInvalid(err.Error())
+		}
+		if err := applyInstr(&cfg, in, lex, &cmdSet); err != nil {
+			return cfg, errInvalid(err.Error())
+		}
+	}
+	return cfg, nil
+}
+
+// validCommitCommands are the instructions an import or a commit accepts
+// as changes (dockerd's list).
+var validCommitCommands = map[string]bool{
+	"cmd": true, "entrypoint": true, "healthcheck": true, "env": true, "expose": true,
+	"label": true, "onbuild": true, "user": true, "volume": true, "workdir": true,
+}
+
+// applyInstr is the dispatch of one change instruction, already expanded,
+// to cfg: what the builder's dispatch does to the run config, with no
+// step committed. cmdSet says whether a CMD came before (an ENTRYPOINT
+// without one clears Cmd, as in a build).
+func applyInstr(cfg *imageConfig, in *dfInstr, lex dfLex, cmdSet *bool) error {
+	switch in.kind {
+	case "env":
+		for _, kv := range in.kvs {
+			cfg.Env = setEnv(slices.Clone(cfg.Env), kv.key, kv.value)
+		}
+	case "label":
+		cfg.Labels = maps.Clone(cfg.Labels)
 		if cfg.Labels == nil {
 			cfg.Labels = map[string]string{}
 		}
-		for _, kv := range parseKV(args, false) {
-			cfg.Labels[kv[0]] = kv[1]
+		for _, kv := range in.kvs {
+			cfg.Labels[kv.key] = kv.value
 		}
-	case "WORKDIR":
-		cfg.WorkingDir = args
-	case "USER":
-		cfg.User = args
-	case "EXPOSE":
+	case "cmd":
+		cfg.Cmd = commandOf(in, *cfg)
+		*cmdSet = *cmdSet || len(in.cmdLine) != 0
+	case "entrypoint":
+		cfg.Entrypoint = commandOf(in, *cfg)
+		if !*cmdSet {
+			cfg.Cmd = nil
+		}
+	case "healthcheck":
+		cfg.Healthcheck = mustJSON(in.health)
+	case "onbuild":
+		cfg.OnBuild = append(slices.Clone(cfg.OnBuild), in.value)
+	case "workdir":
+		p := in.value
+		if p == "" {
+			return errors.New("cannot normalize nothing")
+		}
+		if !path.IsAbs(p) {
+			p = path.Join("/", cfg.WorkingDir, p)
+		}
+		cfg.WorkingDir = p
+	case "user":
+		cfg.User = in.value
+	case "expose":
+		cfg.ExposedPorts = maps.Clone(cfg.ExposedPorts)
 		if cfg.ExposedPorts == nil {
 			cfg.ExposedPorts = map[string]struct{}{}
 		}
-		for _, p := range wordsForm(args) {
-			ports, err := exposedPorts(p)
+		for _, w := range in.words {
+			ports, err := lex.expandWords(w, cfg.Env)
 			if err != nil {
 				return err
 			}
 			for _, p := range ports {
-				cfg.ExposedPorts[p] = struct{}{}
+				keys, err := exposedPorts(p)
+				if err != nil {
+					return err
+				}
+				for _, k := range keys {
+					cfg.ExposedPorts[k] = struct{}{}
+				}
 			}
 		}
-	case "VOLUME":
+	case "volume":
+		cfg.Volumes = maps.Clone(cfg.Volumes)
 		if cfg.Volumes == nil {
 			cfg.Volumes = map[string]struct{}{}
 		}
-		for _, v := range wordsForm(args) {
-			if v = strings.TrimSpace(v); v == "" {
-				return errInvalid("VOLUME specified can not be an empty string")
+		for _, v := range in.paths {
+			if v == "" {
+				return errors.New("VOLUME specified can not be an empty string")
 			}
 			cfg.Volumes[v] = struct{}{}
 		}
-	case "HEALTHCHECK":
-		n, err := parseDockerfileLine(line, '\\')
-		if err != nil {
-			return errInvalid(err.Error())
-		}
-		h, err := parseHealthcheck(n.args, n.json, newDFFlags(n.flags))
-		if err != nil {
-			return errInvalid(err.Error())
-		}
-		cfg.Healthcheck = mustJSON(h)
-	case "ONBUILD":
-		cfg.OnBuild = append(cfg.OnBuild, args)
-	default:
-		return errInvalid(strings.ToLower(instr) + " is not a valid change command")
 	}
 	return nil
 }
 
-// execForm parses a JSON array argument, or wraps shell form in sh -c
-// (VOLUME's shell form is a list of words).
-func execForm(args string) []string {
-	var l []string
-	if strings.HasPrefix(args, "[") && json.Unmarshal([]byte(args), &l) == nil {
-		return l
+// commandOf is a CMD, ENTRYPOINT or RUN command: the shell-form line after
+// the config's SHELL, the exec form as written.
+func commandOf(in *dfInstr, cfg imageConfig) []string {
+	if in.prependShell && in.cmdLine != nil {
+		return append(cfg.shell(), in.cmdLine...)
 	}
-	return []string{"/bin/sh", "-c", args}
-}
-
-// wordsForm parses the argument of VOLUME, EXPOSE and the like: a JSON
-// array, or words separated by white space (never a shell command).
-func wordsForm(args string) []string {
-	var l []string
-	if strings.HasPrefix(args, "[") && json.Unmarshal([]byte(args), &l) == nil {
-		return l
-	}
-	return strings.Fields(args)
+	return slices.Clone(in.cmdLine)
 }
 
 // exposedPorts expands an EXPOSE word ("80", "53/udp", "8000-8002/tcp")
@@ -115,34 +160,6 @@ func exposedPorts(word string) ([]string, error) {
 		out = append(out, strconv.FormatUint(p, 10)+"/"+proto)
 	}
 	return out, nil
-}
-
-// parseKV parses "k=v k2='v 2'" or the legacy "k v" form.
-func parseKV(args string, legacy bool) [][2]string {
-	var out [][2]string
-	words := shellWords(args)
-	if len(words) == 0 {
-		return nil
-	}
-	if !strings.Contains(words[0], "=") {
-		if len(words) >= 1 {
-			k, v, _ := strings.Cut(args, " ")
-			out = append(out, [2]string{k, unquote(strings.TrimSpace(v))})
-		}
-		return out
-	}
-	for _, w := range words {
-		k, v, _ := strings.Cut(w, "=")
-		out = append(out, [2]string{k, v})
-	}
-	return out
-}
-
-func unquote(s string) string {
-	if len(s) >= 2 && (s[0] == '"' && s[len(s)-1] == '"' || s[0] == '\'' && s[len(s)-1] == '\'') {
-		return s[1 : len(s)-1]
-	}
-	return s
 }
 
 // shellWords splits s on blanks, honouring quotes and backslashes.

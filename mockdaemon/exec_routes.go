@@ -14,9 +14,10 @@ import (
 func (d *Daemon) execRoutes() []route {
 	return []route{
 		{"POST", "/containers/{id...}/exec", "ContainerExec", d.execCreate},
-		{"POST", "/exec/{id}/start", "ExecStart", d.execStart},
-		{"POST", "/exec/{id}/resize", "ExecResize", d.execResize},
-		{"GET", "/exec/{id}/json", "ExecInspect", d.execInspect},
+		// dockerd's ids are {id:.*}: with slashes, or none
+		{"POST", "/exec/{id...}/start", "ExecStart", d.execStart},
+		{"POST", "/exec/{id...}/resize", "ExecResize", d.execResize},
+		{"GET", "/exec/{id...}/json", "ExecInspect", d.execInspect},
 	}
 }
 

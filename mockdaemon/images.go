@@ -202,7 +202,7 @@ func (s *imageStore) addBase(refStr string) {
 	s.catalogue[ref.tagged()] = true
 	s.catalogue[ref.repo] = true
 	im = s.put(im) // the image of an earlier base name, the same one
-	s.tag(im, ref)
+	_ = s.tag(im, ref)
 	s.addDigest(im, ref)
 }
 
@@ -313,10 +313,14 @@ func (s *imageStore) put(im *image) *image {
 
 // tag points ref at im, moving it from any image it named before; an image
 // left with no tag and no container keeps existing (dangling).
-func (s *imageStore) tag(im *image, ref imageRef) {
+func (s *imageStore) tag(im *image, ref imageRef) error {
 	t := ref.tagged()
 	if t == "" {
-		return
+		return nil
+	}
+	// dockerd's reference store refuses a name that reads as a digest
+	if ref.repo == "sha256" {
+		return errInvalid("refusing to create an ambiguous tag using digest algorithm as name")
 	}
 	if oldID, ok := s.tags[t]; ok && oldID != im.id {
 		if old := s.byID[oldID]; old != nil {
@@ -329,6 +333,7 @@ func (s *imageStore) tag(im *image, ref imageRef) {
 		sort.Strings(tags)
 		im.tags = tags
 	}
+	return nil
 }
 
 // without is list without the elements del picks, in a new array: an
@@ -960,11 +965,15 @@ func looksLikeIDExact(name string, im *image) bool {
 
 // tagImageLocked tags im as dockerd's TagImage does (for a tag, a build,
 // a commit, an import; not a pull or a load): it records the time in
-// Metadata.LastTagTime and sends a tag event; d.mu held.
-func (d *Daemon) tagImageLocked(im *image, ref imageRef) {
-	d.images.tag(im, ref)
+// Metadata.LastTagTime and sends a tag event; d.mu held. A name the
+// reference store refuses is an error, and the image stays as it was.
+func (d *Daemon) tagImageLocked(im *image, ref imageRef) error {
+	if err := d.images.tag(im, ref); err != nil {
+		return err
+	}
 	im.tagged = d.now()
 	d.events.emit("image", "tag", im.id, im.eventAttrs(ref.tagged()))
+	return nil
 }
 
 // eventAttrs are the attributes of an event of an image that exists:

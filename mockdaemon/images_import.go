@@ -31,10 +31,8 @@ func (d *Daemon) imageImport(w http.ResponseWriter, r *http.Request, src string)
 	// as dockerd's import: the changes go to Config only, ContainerConfig
 	// stays empty, and the daemon writes its version
 	f := imageFile{ContainerConfig: &imageConfig{}, DockerVersion: d.cfg.ServerVersion}
-	for _, ch := range q["changes"] {
-		if err := applyChange(&f.Config, ch); err != nil {
-			return err
-		}
+	if f.Config, err = buildFromConfig(f.Config, q["changes"]); err != nil {
+		return err
 	}
 	js := newJSONStream(w)
 	body, size := io.Reader(r.Body), r.ContentLength
@@ -66,15 +64,24 @@ func (d *Daemon) imageImport(w http.ResponseWriter, r *http.Request, src string)
 		}
 		return err
 	}
-	// published under the lock (put keeps an equal image already there)
-	_ = d.locked(func() error {
+	// published under the lock (put keeps an equal image already there);
+	// as dockerd, the image stays (dangling) when its name is refused
+	if err := d.locked(func() error {
 		im = d.images.put(im)
 		if ref.tag != "" {
-			d.tagImageLocked(im, ref)
+			if err := d.tagImageLocked(im, ref); err != nil {
+				return err
+			}
 		}
 		d.events.emit("image", "import", im.id, im.eventAttrs(im.id))
 		return nil
-	})
+	}); err != nil {
+		if js.started {
+			js.fail(err)
+			return nil
+		}
+		return err
+	}
 	js.msg(map[string]any{"status": im.id})
 	return nil
 }

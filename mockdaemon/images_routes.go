@@ -194,8 +194,7 @@ func (d *Daemon) imageTag(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		d.tagImageLocked(im, ref)
-		return nil
+		return d.tagImageLocked(im, ref)
 	})
 }
 
@@ -408,9 +407,12 @@ func (d *Daemon) commit(w http.ResponseWriter, r *http.Request) error {
 		return errInternal(err.Error())
 	}
 	im, err = lockedValue(d, func() (*image, error) {
+		// as dockerd, the image stays (dangling) when its name is refused
 		im := d.images.put(im)
 		if ref.tag != "" {
-			d.tagImageLocked(im, ref)
+			if err := d.tagImageLocked(im, ref); err != nil {
+				return nil, err
+			}
 		}
 		d.emitContainerLocked(c, "commit", "comment", f.Comment)
 		return im, nil
@@ -461,12 +463,9 @@ func (d *Daemon) commitFileLocked(c *container, body containerConfig, author, co
 	if body.User != "" {
 		f.Config.User = body.User
 	}
-	for _, ch := range changes {
-		for _, line := range strings.Split(ch, "\n") {
-			if err := applyChange(&f.Config, line); err != nil {
-				return imageFile{}, err
-			}
-		}
+	var err error
+	if f.Config, err = buildFromConfig(f.Config, changes); err != nil {
+		return imageFile{}, err
 	}
 	f.History = append(f.History, historyEntry{Created: f.Created, CreatedBy: strings.Join(cc.Cmd, " "), Comment: f.Comment, Author: f.Author})
 	return f, nil

@@ -406,6 +406,89 @@ func TestCommitRecord(t *testing.T) {
 	assert.Equal(t, "committed\n", out, "the committed image runs with its files")
 }
 
+// TestCommitChangesLikeABuild: the changes of a commit (and of an import)
+// are dispatched as dockerd's BuildFromConfig dispatches them: one
+// Dockerfile whose variables expand over the config's Env (moby's
+// TestCommitInheritsEnv), a WORKDIR relative to the one before, an
+// ENTRYPOINT that clears a Cmd no CMD change set, continuation lines
+// across changes, and only the commit instructions.
+func TestCommitChangesLikeABuild(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	type config struct {
+		Env, Cmd, Entrypoint []string
+		WorkingDir, User     string
+		ExposedPorts         map[string]struct{}
+		Labels               map[string]string
+	}
+	commit := func(id string, changes ...string) config {
+		t.Helper()
+		q := url.Values{"container": {id}, "changes": changes}
+		r := c.do("POST", "/v1.41/commit?"+q.Encode(), nil)
+		require.Equal(t, 201, r.status, "%s", r.body)
+		var created struct{ Id string }
+		require.NoError(t, json.Unmarshal(r.body, &created))
+		var im struct{ Config config }
+		require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/images/"+created.Id+"/json", nil).body, &im))
+		return im.Config
+	}
+	id := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"true"}, "Env": []string{"PATH=/bin", "PORT=80"}, "WorkingDir": "/tmp"})
+	cfg := commit(id, "ENV PATH=/usr/bin:$PATH", "WORKDIR sub", "EXPOSE $PORT", "LABEL port=${PORT} x=${NONE:-d}")
+	assert.Contains(t, cfg.Env, "PATH=/usr/bin:/bin")
+	assert.Equal(t, "/tmp/sub", cfg.WorkingDir)
+	assert.Equal(t, map[string]struct{}{"80/tcp": {}}, cfg.ExposedPorts)
+	assert.Equal(t, map[string]string{"port": "80", "x": "d"}, cfg.Labels)
+
+	cfg = commit(id, `ENTRYPOINT ["/bin/echo"]`)
+	assert.Equal(t, []string{"/bin/echo"}, cfg.Entrypoint)
+	assert.Nil(t, cfg.Cmd, "an ENTRYPOINT without a CMD clears Cmd")
+	cfg = commit(id, "CMD echo hi", "ENTRYPOINT /bin/echo $PORT")
+	assert.Equal(t, []string{"/bin/sh", "-c", "echo hi"}, cfg.Cmd)
+	assert.Equal(t, []string{"/bin/sh", "-c", "/bin/echo $PORT"}, cfg.Entrypoint, "a command is not expanded")
+	cfg = commit(id, `ENV A=1 \`, "  B=2", "USER ${A}:${B}")
+	assert.Subset(t, cfg.Env, []string{"A=1", "B=2"})
+	assert.Equal(t, "1:2", cfg.User)
+
+	for change, want := range map[string]string{
+		"RUN true":   "run is not a valid change command",
+		"FROM x":     "from is not a valid change command",
+		"ENV":        "ENV requires at least one argument",
+		"ENV A=${B":  "missing ':' in substitution",
+		"EXPOSE abc": "Invalid containerPort: abc",
+	} {
+		r := c.do("POST", "/v1.41/commit?"+url.Values{"container": {id}, "changes": {change}}.Encode(), nil)
+		assert.Equal(t, 400, r.status, "%s: %s", change, r.body)
+		assert.Contains(t, string(r.body), want, change)
+	}
+}
+
+// TestDigestAlgorithmIsNoName: dockerd's reference store refuses the
+// repository "sha256" (moby's TestTagUsingDigestAlgorithmAsName) wherever
+// a name is added: a tag, a commit and an import refuse it with 400, and
+// the image a commit made stays, dangling; "sha512" is a name.
+func TestDigestAlgorithmIsNoName(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	const refusal = "refusing to create an ambiguous tag using digest algorithm as name"
+	for _, repo := range []string{"sha256&tag=x", "sha256", "sha256:x", "docker.io/library/sha256"} {
+		r := c.do("POST", "/v1.41/images/busybox/tag?repo="+repo, nil)
+		assert.Equal(t, 400, r.status, repo)
+		assert.Equal(t, refusal, r.message(), repo)
+	}
+	assert.Equal(t, 201, c.do("POST", "/v1.41/images/busybox/tag?repo=sha512&tag=x", nil).status)
+
+	id := c.runWait(map[string]any{"Image": "busybox", "Cmd": []string{"true"}, "Labels": map[string]string{"k": "commit"}})
+	r := c.do("POST", "/v1.41/commit?container="+id+"&repo=sha256&tag=c", nil)
+	assert.Equal(t, 400, r.status)
+	assert.Equal(t, refusal, r.message())
+	var dangling []struct{ Labels map[string]string }
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/images/json?filters="+url.QueryEscape(`{"dangling":["true"]}`), nil).body, &dangling))
+	if assert.Len(t, dangling, 1, "the committed image stays") {
+		assert.Equal(t, "commit", dangling[0].Labels["k"])
+	}
+	r = c.sendTar("POST", "/v1.41/images/create?fromSrc=-&repo=sha256&tag=i", tarOf(t, map[string]string{"f": "x"}))
+	assert.Equal(t, 400, r.status)
+	assert.Equal(t, refusal, r.message())
+}
+
 // TestPullStatusTellsUpdate: a pull ends as dockerd's does — "Downloaded
 // newer image" when the pulled reference named no image, or another one,
 // before; "Image is up to date" when it already named that image.

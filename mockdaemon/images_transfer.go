@@ -599,7 +599,9 @@ func (d *Daemon) imageLoad(w http.ResponseWriter, r *http.Request) error {
 			im := d.images.put(im)
 			for _, t := range m.RepoTags {
 				if ref, err := parseRef(t, true); err == nil {
-					d.images.tag(im, ref)
+					if err := d.images.tag(im, ref); err != nil {
+						return nil, err
+					}
 				}
 			}
 			return im, nil

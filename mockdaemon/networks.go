@@ -101,29 +101,34 @@ func (n *network) allocVIP() string {
 
 func (n *network) releaseVIP(addr string) { n.releaseAddr(addr) }
 
-// getNetworkLocked resolves a full id, a name or an id prefix.
+// getNetworkLocked resolves a full id, a name or an id prefix as
+// dockerd's FindNetwork does: a full id first, then a name, then an id
+// prefix, which may be empty (DELETE /networks/ names every network, so
+// it is ambiguous).
 func (d *Daemon) getNetworkLocked(ref string) (*network, error) {
 	if n, ok := d.networks[ref]; ok {
 		return n, nil
 	}
-	for _, n := range d.networks {
-		if n.name == ref {
-			return n, nil
-		}
-	}
-	var found *network
+	var byName, byPrefix []*network
 	for id, n := range d.networks {
+		if n.name == ref {
+			byName = append(byName, n)
+		}
 		if strings.HasPrefix(id, ref) {
-			if found != nil {
-				return nil, errInvalid("network " + ref + " is ambiguous")
-			}
-			found = n
+			byPrefix = append(byPrefix, n)
 		}
 	}
-	if found == nil || ref == "" {
-		return nil, errNotFound("network " + ref + " not found")
+	switch {
+	case len(byName) == 1:
+		return byName[0], nil
+	case len(byName) > 1:
+		return nil, errInvalid(fmt.Sprintf("network %s is ambiguous (%d matches found on name)", ref, len(byName)))
+	case len(byPrefix) == 1:
+		return byPrefix[0], nil
+	case len(byPrefix) > 1:
+		return nil, errInvalid(fmt.Sprintf("network %s is ambiguous (%d matches found based on ID prefix)", ref, len(byPrefix)))
 	}
-	return found, nil
+	return nil, errNotFound("network " + ref + " not found")
 }
 
 // settings is the endpoint as NetworkSettings.Networks shows it to a

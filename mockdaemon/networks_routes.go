@@ -13,13 +13,16 @@ import (
 // networkRoutes: networks and the endpoints of containers on them.
 func (d *Daemon) networkRoutes() []route {
 	return []route{
+		// dockerd lists at "/networks/" too, and its ids are {id:.+}
+		// (GET) and {id:.*}: a name with slashes, or none
 		{"GET", "/networks", "NetworkList", d.networkList},
+		{"GET", "/networks/{$}", "NetworkList", d.networkList},
 		{"POST", "/networks/create", "NetworkCreate", d.networkCreate},
 		{"POST", "/networks/prune", "NetworkPrune", d.networkPrune},
-		{"GET", "/networks/{id}", "NetworkInspect", d.networkInspect},
-		{"DELETE", "/networks/{id}", "NetworkDelete", d.networkDelete},
-		{"POST", "/networks/{id}/connect", "NetworkConnect", d.networkConnect},
-		{"POST", "/networks/{id}/disconnect", "NetworkDisconnect", d.networkDisconnect},
+		{"GET", "/networks/{id...}", "NetworkInspect", d.networkInspect},
+		{"DELETE", "/networks/{id...}", "NetworkDelete", d.networkDelete},
+		{"POST", "/networks/{id...}/connect", "NetworkConnect", d.networkConnect},
+		{"POST", "/networks/{id...}/disconnect", "NetworkDisconnect", d.networkDisconnect},
 	}
 }
 

@@ -243,7 +243,7 @@ func (d *Daemon) registryFetchLocked(ref imageRef) *image {
 	}
 	im = d.images.put(im)
 	if ref.tag != "" {
-		d.images.tag(im, ref)
+		_ = d.images.tag(im, ref) // a registry's repository is never plain "sha256"
 	}
 	d.images.addDigest(im, ref)
 	return im

@@ -1,6 +1,7 @@
 package mockdaemon_test
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"testing"
@@ -12,9 +13,10 @@ import (
 )
 
 // TestNamesWithSlashesRouting: routes whose name holds slashes (images,
-// plugins, distribution) cut it from the decoded path and serve only their
-// own method, like dockerd's router: an escaped slash is a slash, and HEAD
-// is not GET.
+// plugins, distribution; networks, volumes and execs too, whose dockerd
+// routes are {id:.*}) cut it from the decoded path and serve only their
+// own method, like dockerd's router: an escaped slash is a slash, a name
+// may be empty, and HEAD is not GET. "/networks/" lists networks.
 func TestNamesWithSlashesRouting(t *testing.T) {
 	d, c := newClient(t, mockdaemon.Config{})
 	for _, tc := range []struct {
@@ -30,9 +32,20 @@ func TestNamesWithSlashesRouting(t *testing.T) {
 		{"GET", "/v1.41/distribution/127.0.0.1:9%2Fx/json", 500, `Get "http://127.0.0.1:9/v2/": dial tcp 127.0.0.1:9: connect: connection refused`, "DistributionInspect"},
 		{"HEAD", "/v1.41/distribution/busybox/json", 404, "", ""},
 		{"GET", "/v1.41/distribution/busybox", 404, "page not found", ""},
+		{"GET", "/v1.41/networks/a/b", 404, "network a/b not found", "NetworkInspect"},
+		{"DELETE", "/v1.41/networks/", 400, "network  is ambiguous (3 matches found based on ID prefix)", "NetworkDelete"},
+		{"POST", "/v1.41/networks/a/b/disconnect", 404, "No such container: x", "NetworkDisconnect"},
+		{"GET", "/v1.41/volumes/", 404, "get: no such volume", "VolumeInspect"},
+		{"DELETE", "/v1.41/volumes/a/b", 404, "get a/b: no such volume", "VolumeDelete"},
+		{"GET", "/v1.41/exec/a/b/json", 404, "No such exec instance: a/b", "ExecInspect"},
+		{"POST", "/v1.41/exec/a/b/start", 404, "No such exec instance: a/b", "ExecStart"},
 	} {
 		d.ResetRequests()
-		r := c.do(tc.method, tc.path, nil)
+		var body any
+		if tc.op == "NetworkDisconnect" {
+			body = map[string]string{"Container": "x"}
+		}
+		r := c.do(tc.method, tc.path, body)
 		assert.Equal(t, tc.status, r.status, "%s %s: %s", tc.method, tc.path, r.body)
 		if tc.method != http.MethodHead {
 			assert.Equal(t, tc.message, r.message(), "%s %s", tc.method, tc.path)
@@ -85,6 +98,11 @@ func TestRouterEdgesLikeDockerd(t *testing.T) {
 			assert.Empty(t, resp.Header.Get(h), "%s %s: %s", tc.method, tc.path, h)
 		}
 	}
+	var nets []struct{ Name string }
+	resp, body = do("GET", "/v1.41/networks/")
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	require.NoError(t, json.Unmarshal([]byte(body), &nets))
+	assert.Len(t, nets, 3, "GET /networks/ lists, as dockerd's route of its own")
 	resp, _ = do("HEAD", "/v1.41/_ping")
 	assert.Equal(t, http.StatusOK, resp.StatusCode, "HEAD /_ping is a route of its own")
 	assert.NotEmpty(t, resp.Header.Get("Api-Version"))

@@ -12,9 +12,10 @@ func (d *Daemon) volumeRoutes() []route {
 		{"GET", "/volumes", "VolumeList", d.volumeList},
 		{"POST", "/volumes/create", "VolumeCreate", d.volumeCreate},
 		{"POST", "/volumes/prune", "VolumePrune", d.volumePrune},
-		{"GET", "/volumes/{name}", "VolumeInspect", d.volumeInspect},
-		{"DELETE", "/volumes/{name}", "VolumeDelete", d.volumeDelete},
-		{"PUT", "/volumes/{name}", "VolumeUpdate", d.volumeUpdate},
+		// dockerd's names are {name:.*}: with slashes, or none
+		{"GET", "/volumes/{name...}", "VolumeInspect", d.volumeInspect},
+		{"DELETE", "/volumes/{name...}", "VolumeDelete", d.volumeDelete},
+		{"PUT", "/volumes/{name...}", "VolumeUpdate", d.volumeUpdate},
 	}
 }
 
@@ -78,7 +79,7 @@ func (d *Daemon) volumeInspect(w http.ResponseWriter, r *http.Request) error {
 	return d.respond(w, http.StatusOK, func() (any, error) {
 		v, ok := d.volumes[name]
 		if !ok {
-			return nil, errNotFound("get " + name + ": no such volume")
+			return nil, errNoSuchVolume(name)
 		}
 		return v.json(-1), nil
 	})
@@ -92,7 +93,7 @@ func (d *Daemon) volumeDelete(w http.ResponseWriter, r *http.Request) error {
 		switch {
 		case !ok:
 			if !force {
-				return errNotFound("get " + name + ": no such volume")
+				return errNoSuchVolume(name)
 			}
 			return nil
 		case d.volumeRefCountLocked(name) > 0:
@@ -159,4 +160,15 @@ func (d *Daemon) volumeUpdate(w http.ResponseWriter, r *http.Request) error {
 		}
 		return errNotFound("volume " + r.PathValue("name") + " not found")
 	})
+}
+
+// errNoSuchVolume is the volume store's error for a missing name, an OpErr
+// that leaves out an empty name: "get x: no such volume", "get: no such
+// volume".
+func errNoSuchVolume(name string) error {
+	op := "get"
+	if name != "" {
+		op += " " + name
+	}
+	return errNotFound(op + ": no such volume")
 }
