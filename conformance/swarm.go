@@ -363,6 +363,37 @@ var swarmScenarios = []scenario{
 		if svc.Spec.Labels["phase"] != "2" || !slices.Contains(svc.Spec.TaskTemplate.ContainerSpec.Env, "PHASE=2") || svc.PreviousSpec == nil {
 			e.T.Errorf("after update: spec %+v, previous %+v", show(svc.Spec), show(svc.PreviousSpec))
 		}
+		if svc.UpdateStatus.Message != "update completed" || svc.UpdateStatus.CompletedAt == "" {
+			e.T.Errorf("UpdateStatus after the update: %+v, want swarmkit's \"update completed\"", show(svc.UpdateStatus))
+		}
+		// The slot's history: the replaced task shut down, the new one of
+		// the new spec running in the same slot.
+		wantHistory := func(when string, env string, n int) {
+			hist, err := tasks.List(e.Ctx, endpoints.TaskListOptions{Filters: wire.Filters{"service": {created.ID}}})
+			if err != nil {
+				e.T.Fatalf("task list %s: %v", when, err)
+			}
+			var live, gone int
+			for _, t := range hist.Items {
+				switch {
+				case t.Slot != running.Slot:
+					e.T.Errorf("task list %s: task in slot %d, want all in %d", when, t.Slot, running.Slot)
+				case t.DesiredState == "running":
+					live++
+					if t.Status.State != "running" || slices.Contains(t.Spec.ContainerSpec.Env, "PHASE=2") != (env != "") {
+						e.T.Errorf("task list %s: the running task %+v", when, show(t))
+					}
+				case t.DesiredState == "shutdown" && t.Status.State == "shutdown":
+					gone++
+				default:
+					e.T.Errorf("task list %s: task %+v, want running or shut down", when, show(t))
+				}
+			}
+			if live != 1 || gone != n {
+				e.T.Errorf("task list %s: %d running and %d shut down, want 1 and %d", when, live, gone, n)
+			}
+		}
+		wantHistory("after the update", "PHASE=2", 1)
 		if err := endpoints.UpdateGuarded(e.Ctx, inspectService, func(_ context.Context, cur endpoints.ServiceInspectResult) error {
 			_, err := svcs.Update(e.Ctx, created.ID, endpoints.ServiceUpdateOptions{Version: cur.Version, Spec: cur.Spec, Rollback: true})
 			return err
@@ -373,6 +404,10 @@ var swarmScenarios = []scenario{
 		if _, ok := svc.Spec.Labels["phase"]; ok || slices.Contains(svc.Spec.TaskTemplate.ContainerSpec.Env, "PHASE=2") {
 			e.T.Errorf("after rollback the spec is still the updated one: %+v", show(svc.Spec))
 		}
+		if svc.UpdateStatus.Message != "rollback completed" {
+			e.T.Errorf("UpdateStatus after the rollback: %+v, want swarmkit's \"rollback completed\"", show(svc.UpdateStatus))
+		}
+		wantHistory("after the rollback", "", 2)
 
 		if _, err := svcs.Delete(e.Ctx, created.ID, endpoints.ServiceDeleteOptions{}); err != nil {
 			e.T.Errorf("service delete: %v", err)

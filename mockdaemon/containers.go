@@ -3,6 +3,7 @@ package mockdaemon
 import (
 	"fmt"
 	"maps"
+	"net"
 	"regexp"
 	"slices"
 	"sort"
@@ -42,7 +43,9 @@ type container struct {
 	ports  map[string][]portBinding
 	// anonymous: created without a name before API 1.44, so its endpoints
 	// are anonymous (dockerd 20.10's IsAnonymousEndpoint): the embedded
-	// DNS knows it by its aliases only (dns.go)
+	// DNS knows it by its aliases only (dns.go); a rename ends it, for
+	// the endpoints made after (dockerd's rename clears the flag, the
+	// endpoints of a running container stay as they are)
 	anonymous bool
 
 	// What the first start makes (dockerd's container files), and the
@@ -50,26 +53,30 @@ type container struct {
 	files     containerFiles
 	etc       *memfs.FS // the daemon's hostname, hosts and resolv.conf of c
 	sandboxID string
-	netns     *shell.Net // the interfaces its processes see (ip, ifconfig); see rootfs.go
-	nics      nicNames   // the ethN of each endpoint in the current sandbox; see rootfs.go
+	netns     *shell.Net     // the interfaces its processes see (ip, ifconfig); see rootfs.go
+	proxies   []net.Listener // its published ports served on the machine (portproxy.go)
+	nics      nicNames       // the ethN of each endpoint in the current sandbox; see rootfs.go
 
 	logs *logBuf
 
-	proc        proc
-	stdin       *stdinPipe    // the run's stdin without a TTY (OpenStdin)
-	term        *terminal     // the run's terminal with a TTY
-	termSize    termSize      // its window size (resize)
-	exited      chan struct{} // closed when the current run ends; replaced by start
-	health      *healthState  // State.Health; nil without a healthcheck
-	removed     chan struct{} // closed when removed
-	stopping    bool          // stop or kill asked for: no restart policy
-	removing    bool
-	execIDs     []string
-	pauseGate   *gate
-	hasRun      bool
-	manualStop  bool
-	pid         int
-	autoRemoved bool
+	proc       proc
+	stdin      *stdinPipe    // the run's stdin without a TTY (OpenStdin)
+	term       *terminal     // the run's terminal with a TTY
+	termSize   termSize      // its window size (resize)
+	exited     chan struct{} // closed when the current run ends; replaced by start
+	health     *healthState  // State.Health; nil without a healthcheck
+	removed    chan struct{} // closed when removed
+	stopping   bool          // stop or kill asked for: no restart policy
+	removing   bool
+	execIDs    []string
+	pauseGate  *gate
+	hasRun     bool
+	manualStop bool
+	// restartingByRequest: a restart request is stopping c to start it
+	// again; its exit does not auto-remove it
+	restartingByRequest bool
+	pid                 int
+	autoRemoved         bool
 }
 
 // containerFiles are the paths of the files dockerd makes for a container

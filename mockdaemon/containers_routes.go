@@ -367,6 +367,7 @@ func (d *Daemon) containerRename(w http.ResponseWriter, r *http.Request) error {
 		delete(d.names, old)
 		d.names[newName] = c.id
 		c.name = newName
+		c.anonymous = false
 		d.renameLinksLocked(c, old)
 		d.events.emit("container", "rename", c.id, mergeAttrs(c.eventAttrs(), "oldName", old))
 		return nil

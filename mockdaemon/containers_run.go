@@ -1,11 +1,11 @@
 package mockdaemon
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -194,6 +194,7 @@ func (d *Daemon) joinSandboxLocked(c *container) {
 		c.host.Runtime = defaultRuntime
 	}
 	d.allocatePortsLocked(c)
+	d.publishLocked(c) // portproxy.go
 	d.writeDaemonFilesLocked(c)
 }
 
@@ -201,6 +202,7 @@ func (d *Daemon) joinSandboxLocked(c *container) {
 // ends: the published ports (releaseNetworksLocked removes the
 // endpoints). The sandbox id stays, as on dockerd; d.mu held.
 func (d *Daemon) leaveSandboxLocked(c *container) {
+	d.unpublishLocked(c)
 	c.ports = nil
 }
 
@@ -300,7 +302,7 @@ func (d *Daemon) onExit(c *container, p proc, exited chan struct{}) {
 		}
 		d.leaveSandboxLocked(c)
 		restart = !c.stopping && !d.closing() && !c.removing && c.shouldRestart(code)
-		autoRemove = c.host.AutoRemove && !c.removing && !restart
+		autoRemove = c.host.AutoRemove && !c.removing && !restart && !c.restartingByRequest
 		if autoRemove {
 			c.removing = true
 			c.state.Status = "removing"
@@ -398,7 +400,9 @@ const autoRemoveDelay = 50 * time.Millisecond
 
 func (c *container) shouldRestart(code int) bool {
 	switch c.host.RestartPolicy.Name {
-	case "always", "unless-stopped":
+	case "always":
+		return true // a stop or a kill of the stop signal cancels it (c.stopping)
+	case "unless-stopped":
 		return !c.manualStop
 	case "on-failure":
 		return code != 0 && (c.host.RestartPolicy.MaximumRetryCount == 0 || c.restartCount < c.host.RestartPolicy.MaximumRetryCount)
@@ -462,15 +466,9 @@ func (c *container) stopParams(r *http.Request) (sig int, timeout time.Duration,
 }
 
 // stop sends the stop signal, waits up to timeout (forever when negative),
-// then kills. It reports whether the container was running.
+// then kills. It reports whether the container was running. It ends
+// early only when the daemon closes (the process is then killed).
 func (d *Daemon) stop(c *container, sig int, timeout time.Duration) bool {
-	ran, _ := d.stopCtx(context.Background(), c, sig, timeout)
-	return ran
-}
-
-// stopCtx is stop for a request: when ctx ends first it stops waiting
-// (the signal is sent, the stop stays requested) and returns ctx's error.
-func (d *Daemon) stopCtx(ctx context.Context, c *container, sig int, timeout time.Duration) (bool, error) {
 	var p proc
 	var exited chan struct{}
 	cancelled := false
@@ -489,7 +487,7 @@ func (d *Daemon) stopCtx(ctx context.Context, c *container, sig int, timeout tim
 		return nil
 	})
 	if p == nil {
-		return cancelled, nil
+		return cancelled
 	}
 	p.Signal(sig)
 	var tc <-chan time.Time
@@ -507,64 +505,91 @@ func (d *Daemon) stopCtx(ctx context.Context, c *container, sig int, timeout tim
 	case <-d.ctx.Done():
 		p.Signal(9)
 		<-exited
-	case <-ctx.Done():
-		return true, fmt.Errorf("mockdaemon: stop %s: %w", c.id[:12], ctx.Err())
 	}
-	return true, nil
+	return true
 }
 
-// stopForRequest stops the container the request names with its signal
-// and timeout (the stop of stop and restart); ran says whether a process
-// was running to stop.
-func (d *Daemon) stopForRequest(r *http.Request) (c *container, ran bool, err error) {
+// detached runs op, the work of a stop or a restart, to its end whatever
+// becomes of the request, as dockerd does: a client that gives up (a
+// cancelled context, a closed connection) loses the answer, not the stop
+// and its kill at the timeout, nor the start of a restart. The handler
+// returns op's error, or the request's once that ends first.
+func (d *Daemon) detached(r *http.Request, op func() error) error {
+	done := make(chan error, 1)
+	d.goTracked(func() { done <- op() })
+	select {
+	case err := <-done:
+		return err
+	case <-r.Context().Done():
+		return errInternal(fmt.Sprintf("mockdaemon: %s %s: %v", path.Base(r.URL.Path), r.PathValue("id"), r.Context().Err()))
+	}
+}
+
+// stopTarget reads the container a stop or restart names and its stop
+// signal and timeout.
+func (d *Daemon) stopTarget(r *http.Request) (c *container, sig int, timeout time.Duration, err error) {
 	c, err = lockedValue(d, func() (*container, error) { return d.getContainerLocked(r.PathValue("id")) })
 	if err != nil {
-		return nil, false, err
+		return nil, 0, 0, err
 	}
-	sig, timeout, err := c.stopParams(r)
-	if err != nil {
-		return nil, false, err
-	}
-	ran, err = d.stopCtx(r.Context(), c, sig, timeout)
-	if err != nil {
-		return nil, false, errInternal(err.Error())
-	}
-	return c, ran, nil
+	sig, timeout, err = c.stopParams(r)
+	return c, sig, timeout, err
 }
 
 func (d *Daemon) containerStop(w http.ResponseWriter, r *http.Request) error {
-	c, ran, err := d.stopForRequest(r)
+	c, sig, timeout, err := d.stopTarget(r)
 	if err != nil {
 		return err
 	}
-	if !ran {
-		return errNotModified()
+	err = d.detached(r, func() error {
+		if !d.stop(c, sig, timeout) {
+			return errNotModified()
+		}
+		d.emitContainer(c, "stop")
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	d.emitContainer(c, "stop")
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
+// containerRestart stops and starts the container. As dockerd's restart,
+// it keeps an AutoRemove container from being removed by the stop.
 func (d *Daemon) containerRestart(w http.ResponseWriter, r *http.Request) error {
-	c, ran, err := d.stopForRequest(r)
+	c, sig, timeout, err := d.stopTarget(r)
 	if err != nil {
 		return err
 	}
-	return d.respondEmpty(w, http.StatusNoContent, func() error {
-		if ran {
-			d.emitContainerLocked(c, "stop")
-		}
-		if !c.state.Running { // else restarted by its policy meanwhile
-			if err := d.startLocked(c); err != nil {
-				return err
+	err = d.detached(r, func() error {
+		_ = d.locked(func() error {
+			c.restartingByRequest = true
+			return nil
+		})
+		ran := d.stop(c, sig, timeout)
+		return d.locked(func() error {
+			c.restartingByRequest = false
+			if ran {
+				d.emitContainerLocked(c, "stop")
 			}
-			// RestartCount counts the restart policy's restarts only
-		}
-		// before the die of a process that ends at once
-		d.emitContainerLocked(c, "start")
-		d.emitContainerLocked(c, "restart")
-		return nil
+			if !c.state.Running { // else restarted by its policy meanwhile
+				if err := d.startLocked(c); err != nil {
+					return err
+				}
+				// RestartCount counts the restart policy's restarts only
+			}
+			// before the die of a process that ends at once
+			d.emitContainerLocked(c, "start")
+			d.emitContainerLocked(c, "restart")
+			return nil
+		})
 	})
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // cancelRestartLocked ends a restart c's policy has scheduled (a stop or
@@ -663,15 +688,15 @@ func (d *Daemon) containerKill(w http.ResponseWriter, r *http.Request) error {
 				"cannot kill container: "+r.PathValue("id")+": container "+c.id+" is not running"))
 		}
 		p, exited = c.proc, c.exited
-		if sig == 9 || sig == 15 || sig == 2 {
-			c.manualStop = true
-			c.stopping = sig == 9
-		}
+		// dockerd's killWithSignal: a SIGKILL, or the container's stop
+		// signal (any signal when it has none configured), cancels its
+		// restart policy for this exit (ExitOnNext) and resumes it if
+		// paused, so that the signal is acted on; any kill marks it
+		// manually stopped (an unless-stopped container stays down).
+		c.manualStop = true
 		d.emitContainerLocked(c, "kill", "signal", strconv.Itoa(sig))
-		// dockerd resumes a paused container after a SIGKILL, or after
-		// its stop signal (any signal when it has none configured), so
-		// that the signal is acted on.
 		if stop, err := parseSignal(c.config.StopSignal, 0); sig == 9 || c.config.StopSignal == "" || err == nil && stop == sig {
+			c.stopping = true
 			d.resumeForSignalLocked(c)
 		}
 		return nil

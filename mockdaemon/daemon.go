@@ -63,6 +63,19 @@ type Config struct {
 	// nameservers, whose containers get dockerd's defaults (8.8.8.8 and
 	// 8.8.4.4).
 	HostResolvConf string
+	// HostHosts is the emulated host's /etc/hosts, which a container on
+	// the host's network without ExtraHosts gets a copy of, as
+	// libnetwork's default sandbox does: cmd/mockdockerd reads the
+	// machine's. Empty is a host whose file holds the records dockerd
+	// writes for a container (localhost and the IPv6 names).
+	HostHosts string
+	// PublishPorts serves the published TCP ports of running containers
+	// on the machine, as docker-proxy does: a connection to a host port
+	// reaches the process listening on the container's port (busybox nc
+	// -l in the container). A host port the machine cannot give is left
+	// unserved, where dockerd would fail the start. cmd/mockdockerd sets
+	// it unless -publish=false.
+	PublishPorts bool
 }
 
 // Daemon is a mock Docker Engine. Use New to make one.

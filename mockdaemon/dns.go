@@ -315,15 +315,18 @@ func linkAlias(ep *endpoint, req string) (string, bool) {
 // user-defined networks).
 func dnsNames(c *container, ep *endpoint) []string {
 	var names []string
-	if !c.anonymous {
+	if !ep.anonymous {
 		names = append(names, strings.TrimPrefix(c.name, "/"))
 	}
 	return dedup(slices.Concat(names, ep.cfg.Aliases, []string{c.id[:12], c.config.Hostname}))
 }
 
 // networkRecordsLocked is the addresses n's records give name: those of
-// the running containers on n it names (dnsNames), then a service's
-// virtual IP on n; d.mu held.
+// the running containers on n it names (dnsNames), then the service
+// records libnetwork keeps for the swarm's services on n: a service's
+// name and its aliases on n give its virtual IP there (endpoint mode vip)
+// or its running tasks' addresses there (dnsrr), and tasks.<name> or
+// tasks.<alias> the tasks' addresses in either mode; d.mu held.
 func (d *Daemon) networkRecordsLocked(n *network, name string) []netip.Addr {
 	var out []netip.Addr
 	ids := sortedKeys(n.containers)
@@ -344,12 +347,52 @@ func (d *Daemon) networkRecordsLocked(n *network, name string) []netip.Addr {
 	}
 	for _, id := range sortedKeys(d.swarm.services) {
 		svc := d.swarm.services[id]
-		if !strings.EqualFold(svc.spec.Name, name) {
-			continue
+		names := []string{svc.spec.Name}
+		for _, a := range svc.networks() {
+			if a.Target == n.id {
+				names = append(names, a.Aliases...)
+			}
 		}
-		for _, v := range svc.endpoint.VirtualIPs {
-			if p, err := netip.ParsePrefix(v.Addr); err == nil && v.NetworkID == n.id {
-				out = append(out, p.Addr())
+		named := func(prefix string) bool {
+			return slices.ContainsFunc(names, func(s string) bool { return strings.EqualFold(prefix+s, name) })
+		}
+		switch vip := svc.spec.EndpointSpec == nil || svc.spec.EndpointSpec.Mode != "dnsrr"; {
+		case named("") && vip:
+			for _, v := range svc.endpoint.VirtualIPs {
+				if p, err := netip.ParsePrefix(v.Addr); err == nil && v.NetworkID == n.id {
+					out = append(out, p.Addr())
+				}
+			}
+		case named("") || named("tasks."):
+			out = append(out, d.taskAddrsLocked(svc, n)...)
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return out
+}
+
+// taskAddrsLocked is the addresses on n of svc's tasks whose containers
+// run, in slot order.
+func (d *Daemon) taskAddrsLocked(svc *service, n *network) []netip.Addr {
+	var ts []*task
+	for _, t := range d.swarm.tasks {
+		if t.svc == svc && t.running() {
+			ts = append(ts, t)
+		}
+	}
+	slices.SortFunc(ts, func(a, b *task) int {
+		if a.slot != b.slot {
+			return a.slot - b.slot
+		}
+		return a.created.Compare(b.created)
+	})
+	var out []netip.Addr
+	for _, t := range ts {
+		if ep := n.containers[t.c.id]; ep != nil && ep.active {
+			if a, err := netip.ParseAddr(ep.ip); err == nil {
+				out = append(out, a)
 			}
 		}
 	}

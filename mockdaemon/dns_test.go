@@ -200,3 +200,41 @@ func inspectName(t *testing.T, c *client, id string) string {
 	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/containers/"+id+"/json", nil).body, &s))
 	return strings.TrimPrefix(s.Name, "/")
 }
+
+// TestHostsFileOnHostNetwork: a container on the host's network gets a
+// copy of the host's /etc/hosts, as libnetwork's default sandbox does,
+// unless it has ExtraHosts: then the file is built as for any container.
+func TestHostsFileOnHostNetwork(t *testing.T) {
+	const hostHosts = "127.0.0.1 localhost\n127.0.0.1 myhost\n10.0.0.5 db.corp\n"
+	_, c := newClient(t, mockdaemon.Config{HostHosts: hostHosts})
+	cat := []string{"cat", "/etc/hosts"}
+	assert.Equal(t, hostHosts, runOutput(t, c, map[string]any{"Image": "busybox", "Cmd": cat, "HostConfig": map[string]any{"NetworkMode": "host"}}))
+	withExtra := runOutput(t, c, map[string]any{"Image": "busybox", "Cmd": cat,
+		"HostConfig": map[string]any{"NetworkMode": "host", "ExtraHosts": []string{"x.example:1.2.3.4"}}})
+	assert.Contains(t, withExtra, "1.2.3.4\tx.example\n")
+	assert.NotContains(t, withExtra, "db.corp")
+	assert.NotContains(t, runOutput(t, c, map[string]any{"Image": "busybox", "Cmd": cat}), "db.corp", "a bridge container's own file")
+}
+
+// TestRenameNamesAnonymousContainer: an anonymous container (created
+// without a name before API 1.44) is no DNS record by its name; renamed,
+// it becomes one once its endpoints are made again (a stop and a start),
+// as dockerd's rename clears IsAnonymousEndpoint for the next endpoints.
+func TestRenameNamesAnonymousContainer(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	require.Equal(t, 201, c.do("POST", "/v1.41/networks/create", map[string]any{"Name": "u"}).status)
+	onU := map[string]any{"NetworkMode": "u"}
+	r := c.do("POST", "/v1.41/containers/create", map[string]any{"Image": "busybox", "Cmd": []string{"top"}, "HostConfig": onU})
+	require.Equal(t, 201, r.status, "%s", r.body)
+	var out struct{ Id string }
+	require.NoError(t, json.Unmarshal(r.body, &out))
+	startOK(t, c, out.Id)
+	cli := c.create("cli", map[string]any{"Image": "busybox", "Cmd": []string{"sleep", "300"}, "HostConfig": onU})
+	startOK(t, c, cli)
+
+	require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+out.Id+"/rename?name=renamed", nil).status)
+	assert.Contains(t, execOutput(t, c, cli, "ping -c1 renamed"), "bad address 'renamed'", "the running container's endpoint stays anonymous")
+	require.Equal(t, 204, c.do("POST", "/v1.41/containers/renamed/stop?t=1", nil).status)
+	startOK(t, c, out.Id)
+	assert.Contains(t, execOutput(t, c, cli, "ping -c1 renamed"), "1 packets received")
+}

@@ -26,10 +26,17 @@
 // swarmkit has them (canonical keys and values, its defaults, networks by
 // id).
 // A service's tasks are containers on this node, created from the
-// service's ContainerSpec and run like any other container, with its
-// secrets under /run/secrets/<name> and its configs at their targets;
-// updates and rollbacks replace the tasks and move UpdateStatus through
-// dockerd's states. Without a swarm every swarm call answers dockerd's 503
+// service's ContainerSpec and run like any other container, on the
+// service's networks, with its secrets under /run/secrets/<name> and its
+// configs at their targets; the embedded DNS server answers the
+// service's name (its virtual IP, or its tasks' addresses for dnsrr) and
+// tasks.<name>. Updates and rollbacks run swarmkit's updater
+// (services_update.go): slots replaced Parallelism at a time, Delay
+// apart, stop-first or start-first, failures within Monitor paused or
+// rolled back as FailureAction says, UpdateStatus in swarmkit's states
+// and words. A task that ends is replaced in its slot as its restart
+// policy says, and each slot keeps the swarm's TaskHistoryRetentionLimit
+// tasks. Without a swarm every swarm call answers dockerd's 503
 // "This node is not a swarm manager...". Plugins come from a small
 // catalogue (vieux/sshfs:latest with privileges, docker.io/mockdaemon/noop:latest
 // without), from POST /plugins/create, or from an emulated registry.
@@ -59,7 +66,8 @@
 //     share has a file named for what it holds: events.go, registry.go
 //     (the emulated registries), rootfs.go (a container's filesystem and
 //     mounts), dns.go (a container's resolv.conf and the embedded DNS
-//     server of user-defined networks), logbuf.go (process output), terminal.go (a TTY's line
+//     server of user-defined networks), portproxy.go (connections between
+//     containers and the published ports served on the host), logbuf.go (process output), terminal.go (a TTY's line
 //     discipline and the detach keys of attach and exec), dockerfile.go,
 //     filters.go, params.go.
 //   - router.go joins the tables (routes) and serves them: ServeHTTP

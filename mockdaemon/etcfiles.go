@@ -12,10 +12,14 @@ import (
 // the default records, HostConfig.ExtraHosts ("name:ip", host-gateway
 // resolved to the default bridge's gateway), then the container's own
 // address with its hostname. A container in another's network namespace
-// has that one's file.
+// has that one's file; one on the host's network without ExtraHosts a
+// copy of the host's (Config.HostHosts).
 func (d *Daemon) hostsFileLocked(c *container) string {
 	if o := d.netContainerLocked(c); o != nil {
 		return d.hostsFileLocked(o)
+	}
+	if c.host.NetworkMode == "host" && len(c.host.ExtraHosts) == 0 && d.cfg.HostHosts != "" {
+		return d.cfg.HostHosts
 	}
 	var b strings.Builder
 	b.WriteString("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n")

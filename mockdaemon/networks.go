@@ -50,6 +50,7 @@ type endpoint struct {
 	ran        bool   // the endpoint was made once: a stop dropped its given MAC (before 1.44)
 
 	active     bool
+	anonymous  bool // made for an anonymous container: its name is no DNS record
 	endpointID string
 	ip, ip6    string // its addresses, "" for none
 	mac        string
@@ -263,6 +264,7 @@ func (d *Daemon) activateLocked(c *container, ep *endpoint) error {
 		return err
 	}
 	ep.ip, ep.ip6, ep.active, ep.ran = ip, ip6, true, true
+	ep.anonymous = c.anonymous
 	ep.endpointID = d.newID()
 	ep.networkID = n.id
 	ep.mac = ""
@@ -613,7 +615,12 @@ func networkLabelsMatch(f filters, n *network) bool {
 // endpoints of a stopped one are only created when it starts, so they do
 // not keep dockerd from removing n; d.mu held.
 func (d *Daemon) activeEndpointsLocked(n *network) bool {
-	return len(n.containers) > 0
+	for id := range n.containers {
+		if !d.leftTaskLocked(id) {
+			return true
+		}
+	}
+	return false
 }
 
 // dropNetworkLocked removes n; stopped containers on it keep it in their

@@ -253,7 +253,11 @@ func (d *Daemon) networkDelete(w http.ResponseWriter, r *http.Request) error {
 			return err
 		case n.builtin:
 			return errForbidden(n.name + " is a pre-defined network and cannot be removed")
-		case d.activeEndpointsLocked(n):
+		}
+		if user := d.swarmNetworkUserLocked(n); user != "" {
+			return errInvalid("rpc error: code = FailedPrecondition desc = network " + n.id + " is in use by " + user)
+		}
+		if d.activeEndpointsLocked(n) {
 			return errForbidden("error while removing network: network " + n.name + " id " + n.id + " has active endpoints")
 		}
 		d.dropNetworkLocked(n)

@@ -546,7 +546,8 @@ func (d *Daemon) writeNetFilesLocked(c *container) {
 func (c *container) netNS() *shell.Net {
 	if c.netns == nil {
 		c.netns = shell.NewNet(shell.Loopback())
-		c.netns.SetDNS(embeddedServer{c}) // dns.go
+		c.netns.SetDNS(embeddedServer{c})  // dns.go
+		c.netns.SetDialer(c.d.dialFrom(c)) // portproxy.go
 	}
 	return c.netns
 }

@@ -20,6 +20,67 @@ type service struct {
 	endpoint     serviceEndpoint
 	jobRun       time.Time // JobStatus.LastExecution of a job
 	jobIter      uint64    // JobStatus.JobIteration of a job: its updates so far
+	upd          *updater  // the update in progress (services_update.go)
+}
+
+// networks are the service's network attachments (its TaskTemplate's,
+// or the deprecated ones of its spec), their targets resolved to ids.
+func (s *service) networks() []networkAttachmentConfig {
+	if nets := s.spec.TaskTemplate.Networks; len(nets) > 0 {
+		return nets
+	}
+	return s.spec.Networks
+}
+
+// swarmNetworkUserLocked names what holds the swarm network n for
+// swarmkit's control API, which will not remove it then: a service
+// attached to it ("service <id>"), or a container attached to it, which
+// swarmkit knows by the network attachment task it made for it ("task
+// <id>"); "" when nothing does.
+func (d *Daemon) swarmNetworkUserLocked(n *network) string {
+	s := d.swarm
+	if s == nil || n.scope != "swarm" {
+		return ""
+	}
+	for _, svc := range sortedObjs(s.services) {
+		if slices.ContainsFunc(svc.networks(), func(a networkAttachmentConfig) bool { return a.Target == n.id }) {
+			return "service " + svc.id
+		}
+	}
+	for _, id := range sortedKeys(n.containers) {
+		c := d.containers[id]
+		if c == nil || c.config.Labels["com.docker.swarm.task.id"] != "" {
+			continue
+		}
+		key := id + "/" + n.id
+		if s.attachments == nil {
+			s.attachments = map[string]string{}
+		}
+		if s.attachments[key] == "" {
+			s.attachments[key] = d.swarmID()
+		}
+		return "task " + s.attachments[key]
+	}
+	return ""
+}
+
+// leftTaskLocked reports whether the container id is a swarm task's that
+// is no longer meant to run (its service removed, or it shut down): its
+// endpoints go with it and do not hold its networks.
+func (d *Daemon) leftTaskLocked(id string) bool {
+	c := d.containers[id]
+	if c == nil {
+		return false
+	}
+	tid := c.config.Labels["com.docker.swarm.task.id"]
+	if tid == "" {
+		return false
+	}
+	if d.swarm == nil {
+		return true
+	}
+	t := d.swarm.tasks[tid]
+	return t == nil || !t.live()
 }
 
 // isJob reports whether the service is a job: its tasks run to completion
@@ -504,7 +565,7 @@ func (d *Daemon) reconcileLocked(s *swarmState, svc *service) {
 	}
 	live := map[int]bool{}
 	for _, t := range s.tasks {
-		if t.svc == svc && t.desired == "running" {
+		if t.svc == svc && (t.desired == "running" || t.desired == "ready") {
 			live[t.slot] = true
 		}
 	}
@@ -523,14 +584,13 @@ func (d *Daemon) reconcileLocked(s *swarmState, svc *service) {
 		d.scheduleLocked(s, svc, slot)
 	}
 	// scale down: the highest slots go
+	var gone []*task
 	for _, t := range s.tasks {
-		if t.svc == svc && t.desired == "running" && t.slot > want {
-			t.desired = "shutdown"
-			if c := t.c; c != nil {
-				d.goTracked(func() { d.stopTaskContainers([]*container{c}, stopGrace(svc.spec)) })
-			}
+		if t.svc == svc && (t.desired == "running" || t.desired == "ready") && t.slot > want {
+			gone = append(gone, t)
 		}
 	}
+	d.shutdownTasksLocked(gone)
 }
 
 // reconcileJobLocked runs what the job's current run still needs, as
@@ -568,31 +628,129 @@ func (d *Daemon) reconcileJobLocked(s *swarmState, svc *service) {
 	}
 }
 
-// scheduleLocked creates a task and its container and starts it.
+// scheduleLocked creates a task of svc in slot and starts it.
 func (d *Daemon) scheduleLocked(s *swarmState, svc *service, slot int) {
+	desired := "running"
+	if svc.isJob() {
+		desired = "complete" // swarmkit's job tasks run to completion
+	}
+	d.newTaskLocked(s, svc, slot, desired)
+}
+
+// newTaskLocked creates a task of svc's current spec in slot and its
+// container, which it starts unless the task's desired state is "ready"
+// (startTaskLocked starts it then); then the slot's history is trimmed.
+func (d *Daemon) newTaskLocked(s *swarmState, svc *service, slot int, desired string) *task {
 	now := d.now()
 	spec := cloneSpec(svc.spec.TaskTemplate)
 	spec.Runtime = "" // a task's spec shows no runtime
 	t := &task{
 		swarmObj: swarmObj{id: d.swarmID(), created: now, updated: now, version: d.nextIndexLocked()},
-		spec:     spec, svcLbls: maps.Clone(svc.spec.Labels), svc: svc, slot: slot, desired: "running", iter: svc.jobIter,
-	}
-	if svc.isJob() {
-		t.desired = "complete" // swarmkit's job tasks run to completion
+		spec:     spec, svcLbls: maps.Clone(svc.spec.Labels), svc: svc, slot: slot, desired: desired, iter: svc.jobIter,
+		endpoint: svc.spec.EndpointSpec,
 	}
 	s.tasks[t.id] = t
+	defer d.reapSlotLocked(s, svc, slot)
 	c, err := d.taskContainerLocked(s, svc, t)
 	if err != nil {
 		t.final, t.errText, t.message = "rejected", err.Error(), "preparing"
-		return
+		return t
 	}
 	t.c = c
+	if desired != "ready" {
+		d.runTaskLocked(s, t)
+	}
+	return t
+}
+
+// startTaskLocked moves a task waiting in ready to running and starts
+// its container.
+func (d *Daemon) startTaskLocked(s *swarmState, t *task) {
+	if t.desired != "ready" {
+		return
+	}
+	t.desired = "running"
+	t.version = d.nextIndexLocked()
+	if t.c != nil && t.final == "" {
+		d.runTaskLocked(s, t)
+	}
+}
+
+func (d *Daemon) runTaskLocked(s *swarmState, t *task) {
+	c := t.c
 	if err := d.startLocked(c); err != nil {
-		t.final, t.errText, t.message = "failed", err.Error(), "starting"
+		// the agent's wording (dockerd's container adapter)
+		t.final, t.errText, t.message = "failed", "starting container failed: "+err.Error(), "starting"
+		d.taskEndedLocked(s, t)
 		return
 	}
 	d.emitContainerLocked(c, "start")
 	d.goTracked(func() { d.watchTask(s, t, c) })
+}
+
+// shutdownTasksLocked sets the tasks' desired state to shutdown and stops
+// their containers (in the background, each with its spec's grace
+// period).
+func (d *Daemon) shutdownTasksLocked(ts []*task) {
+	for _, t := range ts {
+		if t.desired == "shutdown" {
+			continue
+		}
+		t.desired = "shutdown"
+		t.version = d.nextIndexLocked()
+		if c := t.c; c != nil {
+			grace := taskGrace(t)
+			d.goTracked(func() { d.stopTaskContainers([]*container{c}, grace) })
+		}
+	}
+}
+
+// taskGrace is the StopGracePeriod of t's ContainerSpec (10s by default).
+func taskGrace(t *task) time.Duration {
+	if cs := t.spec.ContainerSpec; cs != nil && cs.StopGracePeriod != nil {
+		return *cs.StopGracePeriod
+	}
+	return 10 * time.Second
+}
+
+// reapSlotLocked is swarmkit's task reaper on one slot of svc (a global
+// service's node): past the swarm's TaskHistoryRetentionLimit tasks, the
+// oldest that are not meant to run (or are past running) are deleted,
+// with their containers. A negative limit keeps every task.
+func (d *Daemon) reapSlotLocked(s *swarmState, svc *service, slot int) {
+	limit := int64(5)
+	if l := s.spec.Orchestration.TaskHistoryRetentionLimit; l != nil {
+		limit = *l
+	}
+	if limit < 0 || svc.isJob() {
+		return
+	}
+	var hist []*task
+	for _, t := range s.tasks {
+		if t.svc == svc && t.slot == slot {
+			hist = append(hist, t)
+		}
+	}
+	if int64(len(hist)) <= limit {
+		return
+	}
+	slices.SortStableFunc(hist, func(a, b *task) int { return a.statusTime().Compare(b.statusTime()) })
+	var doomed []*container
+	for _, t := range hist {
+		if t.live() && !t.ended() {
+			continue
+		}
+		delete(s.tasks, t.id)
+		if t.c != nil {
+			doomed = append(doomed, t.c)
+		}
+		if limit++; int64(len(hist)) <= limit {
+			break
+		}
+	}
+	if len(doomed) > 0 {
+		d.goTracked(func() { d.removeTaskContainers(doomed, 0) })
+	}
 }
 
 // createServiceLocked makes a service of spec, schedules its tasks and
@@ -660,98 +818,36 @@ func (d *Daemon) updateServiceLocked(ref string, ver uint64, spec serviceSpec, r
 	svc.spec = spec
 	svc.version = d.nextIndexLocked()
 	svc.updated = d.now()
+	// swarmkit's control API: a rollback is marked started at once, any
+	// other update clears the status of the last one
 	svc.updateStatus = nil
+	if rollback {
+		now := d.now()
+		svc.updateStatus = &updateStatus{State: "rollback_started", StartedAt: &now, Message: "manually requested rollback"}
+	}
 	if svc.isJob() {
 		// an update runs the job again: a new iteration, whose tasks
 		// replace what still runs of the last one
 		svc.jobIter++
 		svc.jobRun = svc.updated
-		var stale []*container
+		var stale []*task
 		for _, t := range s.tasks {
 			if t.svc == svc && t.iter < svc.jobIter && t.live() && t.state() != "complete" {
-				t.desired = "shutdown"
-				if t.c != nil {
-					stale = append(stale, t.c)
-				}
+				stale = append(stale, t)
 			}
 		}
-		if len(stale) > 0 {
-			d.goTracked(func() { d.stopTaskContainers(stale, stopGrace(old)) })
-		}
+		d.shutdownTasksLocked(stale)
 	}
 	d.allocateEndpointLocked(s, svc)
-	var doomed []*container
-	if !reflect.DeepEqual(old.TaskTemplate, spec.TaskTemplate) {
-		for _, t := range s.tasks {
-			if t.svc == svc && t.desired == "running" {
-				t.desired = "shutdown"
-				if t.c != nil {
-					doomed = append(doomed, t.c)
-				}
-			}
-		}
-	}
-	if len(doomed) == 0 {
+	if svc.isJob() {
 		if rollback {
-			// swarmkit marks a requested rollback started, and its
-			// updater finds no task to replace and completes it
-			now := d.now()
-			svc.updateStatus = &updateStatus{State: "rollback_completed", StartedAt: &now, CompletedAt: &now, Message: "rollback completed"}
+			d.completeUpdateLocked(svc)
 		}
 		d.reconcileLocked(s, svc)
-		d.events.emit("service", "update", svc.id, map[string]string{"name": svc.name()})
-		return nil
+	} else {
+		d.reconcileLocked(s, svc)
+		d.startUpdateLocked(s, svc)
 	}
-	// The update replaces the tasks: UpdateStatus moves through
-	// dockerd's states while the old ones stop and the new ones start.
-	state, done, msg, finished := "updating", "completed", "update in progress", "update completed"
-	if rollback {
-		state, done, msg, finished = "rollback_started", "rollback_completed", "manually requested rollback", "rollback completed"
-	}
-	started := d.now()
-	svc.updateStatus = &updateStatus{State: state, StartedAt: &started, Message: msg}
-	grace := stopGrace(old)
-	// swarmkit's updater keeps watching the new tasks for one monitoring
-	// period before it calls the update complete (docker service update
-	// waits for that, or for the tasks to converge)
-	monitor := 5 * time.Second
-	if uc := spec.UpdateConfig; rollback {
-		uc = spec.RollbackConfig
-		if uc != nil && uc.Monitor != 0 {
-			monitor = uc.Monitor
-		}
-	} else if uc != nil && uc.Monitor != 0 {
-		monitor = uc.Monitor
-	}
-	current := func() bool {
-		return d.swarm == s && s.services[svc.id] == svc && svc.updateStatus != nil && svc.updateStatus.StartedAt == &started
-	}
-	d.goTracked(func() {
-		d.stopTaskContainers(doomed, grace)
-		if ok, _ := lockedValue(d, func() (bool, error) {
-			if !current() {
-				return false, nil
-			}
-			d.reconcileLocked(s, svc)
-			return true, nil
-		}); !ok {
-			return
-		}
-		tm := time.NewTimer(monitor)
-		defer tm.Stop()
-		select {
-		case <-tm.C:
-		case <-d.ctx.Done():
-			return
-		}
-		_ = d.locked(func() error {
-			if current() {
-				now := d.now()
-				svc.updateStatus = &updateStatus{State: done, StartedAt: &started, CompletedAt: &now, Message: finished}
-			}
-			return nil
-		})
-	})
 	d.events.emit("service", "update", svc.id, map[string]string{"name": svc.name()})
 	return nil
 }

@@ -96,6 +96,7 @@ func (d *Daemon) serviceDelete(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		delete(s.services, svc.id)
+		svc.cancelUpdateLocked()
 		for id, t := range s.tasks {
 			if t.svc == svc {
 				delete(s.tasks, id)

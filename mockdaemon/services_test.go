@@ -3,8 +3,10 @@ package mockdaemon_test
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -261,4 +263,76 @@ func TestSecretSpecDecodedLikeDockerd(t *testing.T) {
 	require.Equal(t, 200, r.status, "%s", r.body)
 	assert.Empty(t, r.body)
 	assert.Equal(t, map[string]any{"x": "y"}, at(c.getDoc("/v1.41/secrets/sec"), "Spec.Labels"))
+}
+
+// TestServiceDNSRecords: a service's tasks join its networks, and the
+// embedded DNS server answers for them as libnetwork's service records
+// do: the service's name and its aliases on the network give its virtual
+// IP (endpoint mode vip) or its running tasks' addresses (dnsrr), and
+// tasks.<name> (tasks.<alias>) the tasks' addresses in either mode. A
+// service holds its network (swarmkit refuses the removal), its removed
+// tasks do not (the mock used to leave tasks off their networks: neither
+// tasks.<name> nor a dnsrr service resolved).
+func TestServiceDNSRecords(t *testing.T) {
+	c := swarmClient(t, nil)
+	r := c.do("POST", "/v1.41/networks/create", map[string]any{"Name": "ov", "Driver": "overlay", "Attachable": true,
+		"IPAM": map[string]any{"Config": []map[string]any{{"Subnet": "10.77.0.0/24"}}}})
+	require.Equal(t, 201, r.status, "%s", r.body)
+	svc := func(name, mode string, aliases ...string) map[string]any {
+		return map[string]any{"Name": name, "Mode": map[string]any{"Replicated": map[string]any{"Replicas": 2}},
+			"EndpointSpec": map[string]any{"Mode": mode},
+			"TaskTemplate": map[string]any{"ContainerSpec": map[string]any{"Image": "busybox", "Args": []string{"sleep", "300"}, "StopGracePeriod": 0},
+				"Networks": []map[string]any{{"Target": "ov", "Aliases": aliases}}}}
+	}
+	r = c.do("POST", "/v1.41/services/create", svc("web", "vip", "webalias"))
+	require.Equal(t, 201, r.status, "%s", r.body)
+	require.Equal(t, 201, c.do("POST", "/v1.41/services/create", svc("rr", "dnsrr")).status)
+	require.Eventually(t, func() bool { return len(c.tasks("web")) == 2 && len(c.tasks("rr")) == 2 }, 5*time.Second, 10*time.Millisecond)
+
+	addrs := map[string][]string{}
+	for _, name := range []string{"web", "rr"} {
+		for _, tk := range c.tasks(name) {
+			ct := c.getDoc("/v1.41/containers/" + tk.Status.ContainerStatus.ContainerID + "/json")
+			nets, _ := at(ct, "NetworkSettings.Networks").(map[string]any)
+			assert.Len(t, nets, 1, "a task is on its service's networks only")
+			ip, _ := at(ct, "NetworkSettings.Networks.ov.IPAddress").(string)
+			require.NotEmpty(t, ip)
+			addrs[name] = append(addrs[name], ip)
+		}
+	}
+	vip := strings.TrimSuffix(c.service("web").vip(t), "/24")
+
+	cli := c.create("cli", map[string]any{"Image": "busybox", "Cmd": []string{"sleep", "300"}, "HostConfig": map[string]any{"NetworkMode": "ov"}})
+	startOK(t, c, cli)
+	lookup := func(name string) []string {
+		var out []string
+		for _, l := range strings.Split(execOutput(t, c, cli, "nslookup -type=a "+name), "\n") {
+			if a, ok := strings.CutPrefix(l, "Address: "); ok {
+				out = append(out, a)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	slices.Sort(addrs["web"])
+	slices.Sort(addrs["rr"])
+	assert.Equal(t, []string{vip}, lookup("web"))
+	assert.Equal(t, []string{vip}, lookup("webalias"))
+	assert.Equal(t, addrs["web"], lookup("tasks.web"))
+	assert.Equal(t, addrs["web"], lookup("tasks.webalias"))
+	assert.Equal(t, addrs["rr"], lookup("rr"))
+	assert.Equal(t, addrs["rr"], lookup("tasks.rr"))
+	assert.Empty(t, lookup("tasks.nosuch"))
+
+	r = c.do("DELETE", "/v1.41/networks/ov", nil)
+	assert.Equal(t, 400, r.status)
+	assert.Contains(t, r.message(), "is in use by service ")
+	require.Equal(t, 200, c.do("DELETE", "/v1.41/services/web", nil).status)
+	require.Equal(t, 200, c.do("DELETE", "/v1.41/services/rr", nil).status)
+	r = c.do("DELETE", "/v1.41/networks/ov", nil)
+	assert.Equal(t, 400, r.status)
+	assert.Contains(t, r.message(), "is in use by task ", "the attached container's network attachment task holds it")
+	require.Equal(t, 204, c.do("DELETE", "/v1.41/containers/cli?force=1", nil).status)
+	r = c.do("DELETE", "/v1.41/networks/ov", nil)
+	assert.Equal(t, 204, r.status, "the removed services' tasks do not hold it: %s", r.body)
 }

@@ -41,10 +41,11 @@ type swarmState struct {
 	nextVXLAN       int               // the next overlay network's VXLAN id
 	peerName        string            // this node in the overlay networks' Peers
 
-	services map[string]*service
-	tasks    map[string]*task
-	secrets  map[string]*dataObj
-	configs  map[string]*dataObj
+	services    map[string]*service
+	tasks       map[string]*task
+	attachments map[string]string // the ids of the network attachment tasks of attached containers, by container/network id
+	secrets     map[string]*dataObj
+	configs     map[string]*dataObj
 }
 
 // swarmObj is what every swarm object has: an id, a version and times.

@@ -200,6 +200,9 @@ func (d *Daemon) swarmLeave(w http.ResponseWriter, r *http.Request) error {
 			return nil, errUnavailable("You are attempting to leave the swarm on a node that is participating as a manager. Removing the last manager erases all current state of the swarm. Use `--force` to ignore this message. ")
 		}
 		d.swarm = nil
+		for _, svc := range s.services {
+			svc.cancelUpdateLocked()
+		}
 		for _, n := range d.sortedNetworksLocked() {
 			if n.scope == "swarm" {
 				d.dropNetworkLocked(n)

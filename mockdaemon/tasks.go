@@ -6,6 +6,7 @@ import (
 	"maps"
 	"path"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,16 +15,17 @@ import (
 // task is one scheduled instance of a service, run as a container.
 type task struct {
 	swarmObj
-	spec    taskSpec          // the service's TaskTemplate at scheduling time
-	svcLbls map[string]string // the service's labels then (swarmkit's ServiceAnnotations): the list's label filter
-	svc     *service
-	slot    int
-	iter    uint64 // the job's iteration it runs in (JobIteration); 0 for a service
-	desired string // "running", "complete" (a job's) or "shutdown"
-	c       *container
-	final   string // a state the task reached for good ("shutdown", "rejected"...)
-	message string
-	errText string
+	spec     taskSpec          // the service's TaskTemplate at scheduling time
+	svcLbls  map[string]string // the service's labels then (swarmkit's ServiceAnnotations): the list's label filter
+	svc      *service
+	slot     int
+	iter     uint64        // the job's iteration it runs in (JobIteration); 0 for a service
+	desired  string        // "ready" (made, not started yet), "running", "complete" (a job's) or "shutdown"
+	endpoint *endpointSpec // the service's EndpointSpec at scheduling time
+	c        *container
+	final    string // a state the task reached for good ("shutdown", "rejected"...)
+	message  string
+	errText  string
 }
 
 // task state as the API shows it, from its container's.
@@ -38,6 +40,10 @@ func (t *task) state() string {
 	switch {
 	case c.state.Running:
 		return "running"
+	case !c.hasRun && t.desired == "shutdown":
+		return "shutdown"
+	case !c.hasRun && t.desired == "ready":
+		return "ready"
 	case c.hasRun && t.desired == "shutdown" && c.manualStop:
 		return "shutdown"
 	case c.hasRun && c.state.ExitCode == 0:
@@ -89,8 +95,8 @@ func (d *Daemon) taskLookupLocked(ref string) (*swarmState, *task, error) {
 	return nil, nil, errNotFound("task " + ref + " not found")
 }
 
-// watchTask restarts a task whose container exited, as the restart policy
-// of its service says (condition "any" by default, after Delay, 5s).
+// watchTask waits for the container of task t to exit, then hands t to
+// the restart supervisor (taskEndedLocked).
 func (d *Daemon) watchTask(s *swarmState, t *task, c *container) {
 	exited, _ := lockedValue(d, func() (chan struct{}, error) { return c.exited, nil })
 	select {
@@ -99,52 +105,72 @@ func (d *Daemon) watchTask(s *swarmState, t *task, c *container) {
 	case <-d.ctx.Done():
 		return
 	}
-	restart := false
-	delay := 5 * time.Second
 	_ = d.locked(func() error {
-		if d.swarm != s || !t.live() || s.services[t.svc.id] != t.svc {
-			return nil
-		}
-		cond := "any"
-		if rp := t.spec.RestartPolicy; rp != nil {
-			cond = rp.Condition
-			if rp.Delay != nil {
-				delay = *rp.Delay
-			}
-		}
-		code := c.state.ExitCode
-		restart = cond == "any" || cond == "on-failure" && code != 0
-		if t.svc.isJob() {
-			restart = code != 0 && cond != "none" // a job's task that completed is done
-		}
-		if restart {
-			t.desired = "shutdown"
-		}
+		d.taskEndedLocked(s, t)
 		return nil
 	})
+}
+
+// taskEndedLocked is swarmkit's restart supervisor for a task that ended
+// (its container exited, or failed to start) while meant to run: when the
+// restart policy says so (condition "any" by default; "on-failure" for a
+// failure) the task is shut down and a replacement of the service's
+// current spec takes its slot at once, in desired state ready, and starts
+// after the policy's Delay (5s). A job's task that failed is replaced
+// after the delay (reconcileJobLocked); one that completed lets the next
+// of the job's completions start.
+func (d *Daemon) taskEndedLocked(s *swarmState, t *task) {
+	svc := t.svc
+	if d.swarm != s || !t.live() || s.services[svc.id] != svc {
+		return
+	}
+	cond, delay := "any", 5*time.Second
+	if rp := t.spec.RestartPolicy; rp != nil {
+		cond = rp.Condition
+		if rp.Delay != nil {
+			delay = *rp.Delay
+		}
+	}
+	failed := t.state() != "complete"
+	restart := cond == "any" || cond == "on-failure" && failed
+	if svc.isJob() {
+		restart = failed && cond != "none" // a job's task that completed is done
+	}
 	if !restart {
-		if t.svc.isJob() { // the next of the job's completions may start
-			_ = d.locked(func() error {
-				if d.swarm == s && s.services[t.svc.id] == t.svc {
-					d.reconcileLocked(s, t.svc)
-				}
+		if svc.isJob() { // the next of the job's completions may start
+			d.reconcileLocked(s, svc)
+		}
+		return
+	}
+	t.desired = "shutdown"
+	t.version = d.nextIndexLocked()
+	var repl *task
+	if !svc.isJob() && !s.gaveUp(svc, t.slot) {
+		repl = d.newTaskLocked(s, svc, t.slot, "ready")
+	}
+	d.goTracked(func() {
+		tm := time.NewTimer(delay)
+		defer tm.Stop()
+		select {
+		case <-tm.C:
+		case <-d.ctx.Done():
+			return
+		}
+		_ = d.locked(func() error {
+			if d.swarm != s || s.services[svc.id] != svc {
 				return nil
-			})
-		}
-		return
-	}
-	tm := time.NewTimer(delay)
-	defer tm.Stop()
-	select {
-	case <-tm.C:
-	case <-d.ctx.Done():
-		return
-	}
-	_ = d.locked(func() error {
-		if d.swarm == s && s.services[t.svc.id] == t.svc {
-			d.reconcileLocked(s, t.svc)
-		}
-		return nil
+			}
+			switch {
+			case repl != nil && repl.desired == "ready" && slices.ContainsFunc(s.slotLocked(svc, repl.slot), func(o *task) bool { return o != repl && o.desired == "running" }):
+				// an update filled the slot meanwhile
+				d.shutdownTasksLocked([]*task{repl})
+			case repl != nil:
+				d.startTaskLocked(s, repl)
+			default:
+				d.reconcileLocked(s, svc)
+			}
+			return nil
+		})
 	})
 }
 
@@ -171,6 +197,18 @@ func (d *Daemon) taskContainerLocked(s *swarmState, svc *service, t *task) (*con
 	cb.HostConfig = &hostConfig{Init: cs.Init, ReadonlyRootfs: cs.ReadOnly}
 	for _, m := range cs.Mounts {
 		cb.HostConfig.Mounts = append(cb.HostConfig.Mounts, m.containerMount())
+	}
+	// the task joins the service's networks (and no other)
+	for _, a := range svc.networks() {
+		n := d.networks[a.Target]
+		if n == nil {
+			continue
+		}
+		if cb.NetworkingConfig == nil {
+			cb.HostConfig.NetworkMode = n.name
+			cb.NetworkingConfig = &networkingConfig{EndpointsConfig: map[string]*endpointConfig{}}
+		}
+		cb.NetworkingConfig.EndpointsConfig[n.name] = &endpointConfig{}
 	}
 	hc, err := checkCreate(cb, d.maxVersion)
 	if err != nil {
@@ -243,13 +281,42 @@ func writeObjFile(c *container, p string, data []byte, mode, def uint32) {
 // and its updater moves a task whose spec did not change to the new one).
 func (t *task) upToDate() bool {
 	cur := cloneSpec(t.svc.spec.TaskTemplate)
-	cur.Runtime = "" // as scheduleLocked keeps it
-	return reflect.DeepEqual(t.spec, cur)
+	cur.Runtime = "" // as newTaskLocked keeps it
+	return reflect.DeepEqual(t.spec, cur) && reflect.DeepEqual(t.endpoint, t.svc.spec.EndpointSpec)
 }
 
 // live reports whether t is meant to run (or, a job's, to run to its
 // end): its desired state is not shutdown.
-func (t *task) live() bool { return t.desired == "running" || t.desired == "complete" }
+func (t *task) live() bool {
+	return t.desired == "ready" || t.desired == "running" || t.desired == "complete"
+}
+
+// ended reports whether t is past running: complete, shut down, failed
+// or rejected.
+func (t *task) ended() bool {
+	switch t.state() {
+	case "complete", "shutdown", "failed", "rejected":
+		return true
+	}
+	return false
+}
+
+// running reports whether t's container runs.
+func (t *task) running() bool { return t.c != nil && t.c.state.Running }
+
+// statusTime is when t's state last changed, as far as the mock knows:
+// its container's exit, start, or the task's creation.
+func (t *task) statusTime() time.Time {
+	if c := t.c; c != nil {
+		if !c.state.FinishedAt.IsZero() && !c.state.Running {
+			return c.state.FinishedAt
+		}
+		if !c.state.StartedAt.IsZero() {
+			return c.state.StartedAt
+		}
+	}
+	return t.updated
+}
 
 // failedLocked counts the tasks of svc's slot that failed with the
 // current spec (or in the job's current run): its restart policy's

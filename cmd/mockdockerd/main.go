@@ -62,6 +62,8 @@ func run(args []string) error {
 	images := fs.String("images", mockdaemon.DefaultImage, "comma-separated images present at start")
 	maxLog := fs.Int64("max-log-bytes", mockdaemon.DefaultMaxLogBytes, "each container's output kept in memory for logs and attach; the oldest is dropped past it")
 	grace := fs.Duration("shutdown-timeout", 15*time.Second, "on SIGTERM or SIGINT, how long requests in flight may take to finish (a second signal cuts it short)")
+	publish := fs.Bool("publish", true, "serve containers' published TCP ports on this machine, forwarded to the container's listener (a port already taken is left unserved)")
+	hostsFile := fs.String("hosts-file", "/etc/hosts", "the host's hosts file, copied into host-network containers as dockerd copies it (a missing file gives them the records dockerd writes)")
 	resolv := fs.String("resolv-conf", "/etc/resolv.conf", "the host's resolv.conf, which containers' resolv.conf are made from as dockerd makes them (a missing file gives them dockerd's default servers)")
 	var regs hosts
 	fs.Var(&regs, "registry", "a registry to emulate in memory: host:port, or host:port=user:password for one that needs login (repeatable)")
@@ -100,6 +102,12 @@ func run(args []string) error {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("-resolv-conf: %w", err)
 	}
+	if b, err := os.ReadFile(*hostsFile); err == nil {
+		cfg.HostHosts = string(b)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("-hosts-file: %w", err)
+	}
+	cfg.PublishPorts = *publish
 	cfg.Images = []string{}
 	for _, im := range strings.Split(*images, ",") {
 		if im = strings.TrimSpace(im); im != "" {

@@ -43,7 +43,7 @@ func init() {
 		"cut":     apCut, "rev": apRev, "xargs": apXargs,
 		"md5sum": apSum, "sha1sum": apSum, "sha256sum": apSum, "sha512sum": apSum, "base64": apBase64,
 		"od": apOd, "dd": apDd, "expr": apExpr, "stat": apStat, "df": apDf, "sed": apSed, "awk": apAwk,
-		"tty": apTty, "stty": apStty, "usleep": apUsleep, "timeout": apTimeout, "pidof": apPidof, "ps": apPs, "top": apTop,
+		"tty": apTty, "stty": apStty, "usleep": apUsleep, "timeout": apTimeout, "pidof": apPidof, "ps": apPs, "top": apTop, "nc": apNc,
 		"ip": apIP, "ifconfig": apIfconfig, "wget": apWget, "route": apRoute,
 	}
 }

@@ -38,9 +38,11 @@ func Loopback() Interface {
 //
 // A Net is safe for concurrent use.
 type Net struct {
-	mu  sync.Mutex
-	ifs []Interface
-	dns DNSServer
+	mu        sync.Mutex
+	ifs       []Interface
+	dns       DNSServer
+	dialer    Dialer
+	listeners map[int]*Listener // TCP, by port (sockets.go)
 }
 
 // EmbeddedDNS is the address of the DNS server a daemon may run inside a

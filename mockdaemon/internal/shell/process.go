@@ -149,10 +149,14 @@ type Process struct {
 	// the shell next has control: after its foreground command ends.
 	catchINT    bool
 	interrupted bool
-	rlimits     map[string][2]int64 // soft and hard, by Rlimit name (ulimit)
-	wake        chan struct{}
-	paused      bool
-	resumeCh    chan struct{}
+	// catchFatal: the process is an applet that installs handlers for
+	// busybox's BB_FATAL_SIGS (top): one of them ends it with 128+sig,
+	// PID 1 or not (its handler re-raises, then _exits).
+	catchFatal bool
+	rlimits    map[string][2]int64 // soft and hard, by Rlimit name (ulimit)
+	wake       chan struct{}
+	paused     bool
+	resumeCh   chan struct{}
 }
 
 // Start runs argv (for instance ["sh", "-c", "echo hi"], ["cat"] or
@@ -181,6 +185,7 @@ func Start(ctx context.Context, argv []string, cfg Config) *Process {
 		wake:   make(chan struct{}, 1),
 	}
 	p.catchINT = len(argv) > 1 && commOf(argv) == "sh" && argv[1] == "-c"
+	p.catchFatal = fatalCatchers[commOf(argv)]
 	p.initRlimits()
 	p.ns = cfg.PIDs
 	if p.ns == nil {
@@ -376,10 +381,27 @@ func (p *Process) Signal(sig syscall.Signal) {
 			p.mu.Lock()
 			p.interrupted = true
 			p.mu.Unlock()
+		case p.catchFatal && fatalSignal(sig):
+			p.kill(128+int(sig), nil)
 		case !p.cfg.PID1:
 			p.kill(128+int(sig), nil)
 		}
 	}
+}
+
+// fatalCatchers are the applets that catch busybox's BB_FATAL_SIGS
+// (bb_signals(BB_FATAL_SIGS, ...)) to restore the terminal before they
+// exit.
+var fatalCatchers = map[string]bool{"top": true}
+
+// fatalSignal reports whether sig is one of busybox's BB_FATAL_SIGS.
+func fatalSignal(sig syscall.Signal) bool {
+	switch sig {
+	case syscall.SIGHUP, syscall.SIGINT, syscall.SIGPIPE, syscall.SIGQUIT, syscall.SIGABRT, syscall.SIGALRM,
+		syscall.SIGVTALRM, syscall.SIGXCPU, syscall.SIGXFSZ, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGTERM:
+		return true
+	}
+	return false
 }
 
 // Pause freezes the process: it stops at its next command, sleep or read
