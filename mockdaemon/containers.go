@@ -2,6 +2,7 @@ package mockdaemon
 
 import (
 	"fmt"
+	"maps"
 	"net"
 	"regexp"
 	"slices"
@@ -198,11 +199,10 @@ func mergeImageConfig(c *containerConfig, ic imageConfig) {
 		}
 		c.ExposedPorts[p] = struct{}{}
 	}
-	for v := range ic.Volumes {
-		if c.Volumes == nil {
-			c.Volumes = map[string]struct{}{}
-		}
-		c.Volumes[v] = struct{}{}
+	if len(c.Volumes) == 0 { // dockerd's merge: an empty set is the image's (null without)
+		c.Volumes = maps.Clone(ic.Volumes)
+	} else {
+		maps.Copy(c.Volumes, ic.Volumes)
 	}
 	if c.StopSignal == "" {
 		c.StopSignal = ic.StopSignal
@@ -749,6 +749,15 @@ func checkCreate(body *createBody, ver apiVersion) (hostConfig, error) {
 	}
 	if err := verifyResources(hc); err != nil {
 		return hostConfig{}, err
+	}
+	// what clients send for "no limit" is stored as no value: dockerd's
+	// router drops a PidsLimit of 0 or below, its fixMemorySwappiness a
+	// MemorySwappiness of -1 (the docker CLI sends both on every run)
+	if hc.PidsLimit != nil && *hc.PidsLimit <= 0 {
+		hc.PidsLimit = nil
+	}
+	if hc.MemorySwappiness != nil && *hc.MemorySwappiness == -1 {
+		hc.MemorySwappiness = nil
 	}
 	return hc, nil
 }

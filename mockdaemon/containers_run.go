@@ -307,7 +307,6 @@ func (d *Daemon) onExit(c *container, p proc, exited chan struct{}) {
 			c.health.Status = "unhealthy"
 		}
 		d.leaveSandboxLocked(c)
-		d.releaseNetworksLocked(c)
 		restart = !c.stopping && !d.closing() && !c.removing && c.shouldRestart(code)
 		autoRemove = c.host.AutoRemove && !c.removing && !restart && !c.restartingByRequest
 		if autoRemove {
@@ -321,6 +320,7 @@ func (d *Daemon) onExit(c *container, p proc, exited chan struct{}) {
 		}
 		d.stopExecsLocked(c)
 		d.emitContainerLocked(c, "die", "exitCode", strconv.Itoa(code))
+		d.releaseNetworksLocked(c) // after the die, as dockerd's Cleanup
 		return nil
 	})
 	if !current {

@@ -295,12 +295,15 @@ func (d *Daemon) containerAttach(w http.ResponseWriter, r *http.Request) error {
 		return d.refuseAttach(w, r, err)
 	}
 	c := t.c
+	// dockerd logs the attach once the streams are set up, long before
+	// a start the client sends after the upgrade can run anything: the
+	// event comes first here, so that a quick start cannot overtake it
+	d.emitContainer(c, "attach")
 	conn, br, err := d.hijack(w, r, !t.tty, false)
 	if err != nil {
 		return err
 	}
 	defer d.srv.release(conn)
-	d.emitContainer(c, "attach")
 	ew := newEntryWriter(conn, t.tty, useStdout, useStderr, false)
 	if logs {
 		if ew.writeAll(t.logs) != nil {

@@ -1172,9 +1172,14 @@ func TestArchiveEvents(t *testing.T) {
 // comes when the timeout ends.
 func TestStopGoesOnWhenCancelled(t *testing.T) {
 	_, c := newClient(t, mockdaemon.Config{})
-	id := c.create("", map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "trap 'echo received TERM' TERM; while true; do usleep 10; done"}})
+	id := c.create("", map[string]any{"Image": "busybox", "Cmd": []string{"sh", "-c", "trap 'echo received TERM' TERM; echo trapped; while true; do usleep 10; done"}})
 	require.Equal(t, 204, c.do("POST", "/v1.41/containers/"+id+"/start", nil).status)
 	t.Cleanup(func() { c.do("DELETE", "/containers/"+id+"?force=1", nil) })
+	// a stop before the trap is set would end the shell at once
+	require.True(t, poll(5*time.Second, func() bool {
+		out, _ := readFrames(t, c.do("GET", "/v1.41/containers/"+id+"/logs?stdout=1", nil).body)
+		return strings.Contains(out, "trapped")
+	}), "the trap is set")
 
 	ctx, cancel := context.WithCancel(t.Context())
 	stopped := make(chan error, 1)
@@ -1202,4 +1207,26 @@ func TestStopGoesOnWhenCancelled(t *testing.T) {
 		require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/containers/"+id+"/json", nil).body, &insp))
 		return !insp.State.Running
 	}), "killed when the timeout ended")
+}
+
+// TestCreateVolumesMergedLikeDockerd: a create's Config.Volumes is merged
+// with its image's as dockerd's merge does: an empty one (the docker CLI
+// sends {} when every -v names a source) takes the image's, null for an
+// image without volumes; a non-empty one gains the image's.
+func TestCreateVolumesMergedLikeDockerd(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	c.build("dwvolimg", "FROM busybox\nVOLUME /img\n")
+	volumes := func(image string, v any) any {
+		id := c.create("", map[string]any{"Image": image, "Cmd": []string{"true"}, "Volumes": v})
+		r := c.do("GET", "/v1.41/containers/"+id+"/json", nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		var got struct{ Config map[string]any }
+		require.NoError(t, json.Unmarshal(r.body, &got))
+		return got.Config["Volumes"]
+	}
+	assert.Nil(t, volumes("busybox", map[string]any{}))
+	assert.Nil(t, volumes("busybox", nil))
+	assert.Equal(t, map[string]any{"/a": map[string]any{}}, volumes("busybox", map[string]any{"/a": map[string]any{}}))
+	assert.Equal(t, map[string]any{"/img": map[string]any{}}, volumes("dwvolimg", map[string]any{}))
+	assert.Equal(t, map[string]any{"/a": map[string]any{}, "/img": map[string]any{}}, volumes("dwvolimg", map[string]any{"/a": map[string]any{}}))
 }

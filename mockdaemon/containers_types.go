@@ -194,6 +194,7 @@ type mountPoint struct {
 	nonRec    bool              // a bind without the mounts under its source (BindOptions.NonRecursive)
 	volLabels map[string]string // the labels and options of a volume it makes
 	volOpts   map[string]string
+	made      []string // the mount point and its parents the image lacked: runc makes them in the container's layer at start
 }
 
 type createBody struct {

@@ -151,3 +151,44 @@ func TestCreateVerifiesConfigLikeDockerd(t *testing.T) {
 		assert.Equal(t, "/tmp", insp.Config.WorkingDir, wd)
 	}
 }
+
+// TestCreateUpdateUnsetLimits: the values the docker CLI sends for "no
+// limit" are stored as dockerd stores them: at create a MemorySwappiness
+// of -1 and a PidsLimit of 0 or below are no value (null in inspect, as
+// dockerd 20.10 shows every container docker run makes); at update a
+// PidsLimit of 0 or below is 0 (unlimited), where a positive one is kept.
+func TestCreateUpdateUnsetLimits(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	limits := func(id string) (any, any) {
+		r := c.do("GET", "/v1.41/containers/"+id+"/json", nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		var got struct{ HostConfig map[string]any }
+		require.NoError(t, json.Unmarshal(r.body, &got))
+		return got.HostConfig["MemorySwappiness"], got.HostConfig["PidsLimit"]
+	}
+	for _, tc := range []struct {
+		host             map[string]any
+		swappiness, pids any
+	}{
+		{map[string]any{"MemorySwappiness": -1, "PidsLimit": 0}, nil, nil},
+		{map[string]any{"MemorySwappiness": -1, "PidsLimit": -1}, nil, nil},
+		{map[string]any{"MemorySwappiness": 0, "PidsLimit": -5}, float64(0), nil},
+		{map[string]any{"MemorySwappiness": 30, "PidsLimit": 7}, float64(30), float64(7)},
+		{map[string]any{}, nil, nil},
+	} {
+		id := c.create("", map[string]any{"Image": "busybox", "Cmd": []string{"true"}, "HostConfig": tc.host})
+		swappiness, pids := limits(id)
+		assert.Equal(t, tc.swappiness, swappiness, "%v", tc.host)
+		assert.Equal(t, tc.pids, pids, "%v", tc.host)
+	}
+
+	id := c.sleeper(nil)
+	for _, tc := range []struct {
+		set, want any
+	}{{50, float64(50)}, {-1, float64(0)}, {50, float64(50)}, {-3, float64(0)}} {
+		r := c.do("POST", "/v1.41/containers/"+id+"/update", map[string]any{"PidsLimit": tc.set})
+		require.Equal(t, 200, r.status, "%s", r.body)
+		_, pids := limits(id)
+		assert.Equal(t, tc.want, pids, "update PidsLimit %v", tc.set)
+	}
+}

@@ -361,7 +361,8 @@ func (d *Daemon) attachNetworksLocked(c *container) error {
 		return nil
 	}
 	for _, name := range c.netOrder() {
-		if err := d.activateLocked(c, c.eps[name]); err != nil {
+		ep := c.eps[name]
+		if err := d.activateLocked(c, ep); err != nil {
 			d.releaseNetworksLocked(c)
 			c.state.Error = err.Error()
 			if c.state.ExitCode == 0 {
@@ -369,15 +370,27 @@ func (d *Daemon) attachNetworksLocked(c *container) error {
 			}
 			return err
 		}
+		// dockerd's connectToNetwork logs each network the sandbox joins
+		d.networkEventLocked(ep.network, "connect", c)
 	}
 	c.sandboxID = d.newID()
 	return nil
 }
 
+// networkEventLocked emits a network event of c on n, as dockerd's
+// LogNetworkEventWithAttributes: the network's name and type, the
+// container; d.mu held.
+func (d *Daemon) networkEventLocked(n *network, action string, c *container) {
+	d.events.emit("network", action, n.id, map[string]string{"name": n.name, "type": n.driver, "container": c.id})
+}
+
 // releaseNetworksLocked removes c's endpoints as the end of its run does.
 func (d *Daemon) releaseNetworksLocked(c *container) {
-	for _, ep := range c.eps {
-		ep.deactivate(c)
+	for _, name := range c.netOrder() { // dockerd's releaseNetwork logs each one it leaves
+		if ep := c.eps[name]; ep.active {
+			ep.deactivate(c)
+			d.networkEventLocked(ep.network, "disconnect", c)
+		}
 	}
 }
 

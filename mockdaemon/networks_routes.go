@@ -350,7 +350,12 @@ func (d *Daemon) changeEndpoint(w http.ResponseWriter, r *http.Request, ctr, act
 			return err
 		}
 		d.writeNetFilesLocked(c)
-		d.events.emit("network", action, n.id, map[string]string{"name": n.name, "type": n.driver, "container": c.id})
+		if action == "connect" && !c.state.Running {
+			// dockerd's ConnectToNetwork only records the settings of a
+			// container that is not running: its start joins (and logs)
+			return nil
+		}
+		d.networkEventLocked(n, action, c)
 		return nil
 	})
 }

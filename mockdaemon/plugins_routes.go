@@ -135,7 +135,7 @@ func (d *Daemon) pluginPull(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s := newJSONStream(w)
-	repo, tag, _ := strings.Cut(strings.TrimPrefix(full, "docker.io/"), ":")
+	repo, tag := splitPluginTag(strings.TrimPrefix(full, "docker.io/"))
 	s.msg(map[string]any{"status": "Pulling from " + repo, "id": tag})
 	s.msg(map[string]any{"status": "Digest: sha256:" + p.id})
 	s.msg(map[string]any{"status": "Status: Downloaded newer image for " + strings.TrimPrefix(full, "docker.io/")})
@@ -278,7 +278,7 @@ func (d *Daemon) pluginUpgrade(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s := newJSONStream(w)
-	repo, tag, _ := strings.Cut(strings.TrimPrefix(full, "docker.io/"), ":")
+	repo, tag := splitPluginTag(strings.TrimPrefix(full, "docker.io/"))
 	s.msg(map[string]any{"status": "Pulling from " + repo, "id": tag})
 	s.msg(map[string]any{"status": "Status: Downloaded newer image for " + strings.TrimPrefix(full, "docker.io/")})
 	d.emit("plugin", "upgrade", p.id, map[string]string{"name": p.name})
@@ -295,8 +295,8 @@ func (d *Daemon) pluginPush(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s := newJSONStream(w)
-	_, tag, _ := strings.Cut(strings.TrimPrefix(full, "docker.io/"), ":")
-	s.msg(map[string]any{"status": "The push refers to repository [" + strings.Split(full, ":")[0] + "]"})
+	repo, tag := splitPluginTag(full)
+	s.msg(map[string]any{"status": "The push refers to repository [" + repo + "]"})
 	if strings.HasPrefix(full, "docker.io/") {
 		// the mock never reaches Docker Hub
 		s.fail(errors.New("denied: requested access to the resource is denied"))
@@ -309,6 +309,16 @@ func (d *Daemon) pluginPush(w http.ResponseWriter, r *http.Request) error {
 	s.msg(map[string]any{"status": tag + ": digest: sha256:" + p.id + " size: 525"})
 	d.emit("plugin", "push", p.id, map[string]string{"name": p.name})
 	return nil
+}
+
+// splitPluginTag splits a plugin reference into its repository and tag:
+// the tag follows the last ':' after the last '/' (a registry's port is
+// part of the repository).
+func splitPluginTag(ref string) (repo, tag string) {
+	if i := strings.LastIndex(ref, ":"); i > strings.LastIndex(ref, "/") {
+		return ref[:i], ref[i+1:]
+	}
+	return ref, ""
 }
 
 // pluginCreate installs a plugin from a tar of config.json and rootfs/.

@@ -143,8 +143,10 @@ func (d *Daemon) attachMountLocked(c *container, m mountPoint, ver apiVersion) (
 			if v, err = d.createVolumeLocked(m.Name, m.Driver, m.volLabels, m.volOpts, ver); err != nil {
 				return m, err
 			}
-			d.events.emit("volume", "create", v.name, map[string]string{"driver": v.driver})
 		}
+		// dockerd's volume service logs a create for every volume a
+		// container's mount asks for, one that exists too
+		d.events.emit("volume", "create", v.name, map[string]string{"driver": v.driver})
 		m.Name, m.Driver = v.name, v.driver
 		m.Source = "/var/lib/docker/volumes/" + v.name + "/_data"
 		m.anonymous = v.anonymous
@@ -164,6 +166,11 @@ func (d *Daemon) attachMountLocked(c *container, m mountPoint, ver apiVersion) (
 		src = memfs.New()
 		src.SetClock(d.cfg.Clock)
 		_ = src.Chmod("/", tmpfsMode(m.opts))
+	}
+	for p := m.Destination; p != "/"; p = path.Dir(p) {
+		if _, err := c.fs.Lstat(p); err != nil {
+			m.made = append(m.made, p)
+		}
 	}
 	if err := c.fs.MkdirAll(m.Destination, 0o755); err != nil {
 		return mountFailed(c, m, err)
@@ -635,6 +642,23 @@ func (d *Daemon) changesLocked(c *container) []memfs.Change {
 		if !slices.ContainsFunc(c.mounts, func(m mountPoint) bool { return under(ch.Path, m.Destination) }) {
 			out = append(out, ch)
 		}
+	}
+	if !c.hasRun {
+		return out
+	}
+	// the mount points (and their parents) the image lacked, which runc
+	// made for the start in the container's layer (the mock makes them at
+	// create, in what changes are counted from)
+	n := len(out)
+	for _, m := range c.mounts {
+		for _, p := range m.made {
+			if !slices.ContainsFunc(out, func(ch memfs.Change) bool { return ch.Path == p }) {
+				out = append(out, memfs.Change{Path: p, Kind: memfs.Added})
+			}
+		}
+	}
+	if len(out) > n {
+		slices.SortStableFunc(out, func(a, b memfs.Change) int { return strings.Compare(a.Path, b.Path) })
 	}
 	return out
 }

@@ -177,7 +177,22 @@ func (d *Daemon) systemDF(w http.ResponseWriter, r *http.Request) error {
 	var imgs, ctrs, vols []any
 	var ctrActive, volActive int
 	_ = d.locked(func() error {
-		imgs = d.images.summaries(ver, d.imageContainerCountsLocked())
+		// the images of the list without all (dockerd's df asks for
+		// those): no untagged image with children
+		var listed []*image
+		children := d.images.children()
+		for _, im := range d.images.sorted() {
+			if len(im.tags) == 0 && len(im.digests) == 0 && children[im.id] > 0 {
+				continue
+			}
+			listed = append(listed, im)
+		}
+		counts, shared := d.imageContainerCountsLocked(), sharedSizes(listed)
+		for _, im := range listed {
+			m := im.summary(ver, counts[im.id])
+			m["SharedSize"] = shared[im.id]
+			imgs = append(imgs, m)
+		}
 		for _, c := range d.sortedContainersLocked() {
 			ctrs = append(ctrs, d.containerSummaryLocked(c, true, ver))
 			if c.state.Running {
@@ -185,6 +200,9 @@ func (d *Daemon) systemDF(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		for _, v := range d.sortedVolumesLocked() {
+			if len(v.options) > 0 {
+				continue // dockerd's LocalVolumesSize: the volumes without options
+			}
 			refs := d.volumeRefCountLocked(v.name)
 			vols = append(vols, v.json(refs))
 			if refs > 0 {
@@ -369,4 +387,33 @@ func (d *Daemon) eventsHandler(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
+}
+
+// sharedSizes is each image's SharedSize as dockerd's df counts it: the
+// size of its layers (each named by its chain, the diff ids up to it)
+// that another of the images holds too.
+func sharedSizes(images []*image) map[string]int64 {
+	chain := func(ls []layer, i int) string {
+		ids := make([]string, i+1)
+		for j := range ids {
+			ids[j] = ls[j].diffID
+		}
+		return strings.Join(ids, " ")
+	}
+	refs := map[string]int{}
+	for _, im := range images {
+		for i := range im.layers {
+			refs[chain(im.layers, i)]++
+		}
+	}
+	out := map[string]int64{}
+	for _, im := range images {
+		out[im.id] = 0
+		for i, l := range im.layers {
+			if refs[chain(im.layers, i)] > 1 {
+				out[im.id] += l.size
+			}
+		}
+	}
+	return out
 }

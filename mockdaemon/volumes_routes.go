@@ -63,8 +63,9 @@ func (d *Daemon) volumeCreate(w http.ResponseWriter, r *http.Request) error {
 			if v, err = d.createVolumeLocked(body.Name, body.Driver, body.Labels, body.DriverOpts, infoOf(r).version); err != nil {
 				return nil, err
 			}
-			d.events.emit("volume", "create", v.name, map[string]string{"driver": "local"})
 		}
+		// dockerd's volume service logs a create for one that exists too
+		d.events.emit("volume", "create", v.name, map[string]string{"driver": "local"})
 		return v.json(-1), nil
 	})
 	if err != nil {

@@ -28,7 +28,7 @@ func TestVolumeMountEvents(t *testing.T) {
 			assert.Equal(t, map[string]string{"container": id, "destination": "/data", "driver": "local", "propagation": "", "read/write": "false"}, attrs, "mount event attributes")
 		}
 	})
-	assert.Equal(t, []string{"create evvol", "mount evvol", "unmount evvol"}, got)
+	assert.Equal(t, []string{"create evvol", "create evvol", "mount evvol", "unmount evvol"}, got, "a create for the volume create, another for the container's mount of it")
 }
 
 // TestMountPointsLikeDockerd: a container's Mounts list its mount points

@@ -2,8 +2,11 @@
 # docker CLI suite: the behaviours the docker CLI's own end-to-end tests lean on (run -d/--rm/
 # -a/--init/--mount, create and start -a, cp edge cases, inspect --format, ps/images filters
 # and formats, rmi of a tag among several, system df -v, events filters, container prune
-# until, logs --details, wait of several, kill -s, diff), as checks of what the daemon must
-# answer, against DOCKER_HOST.
+# until, logs --details, wait of several, kill -s, diff), docker/cli's e2e tests retold
+# (peers/cli_suite_coverage.txt says which check holds which test), and what the CLI prints
+# from the daemon's answers beyond them (ps/network/volume filters, tables and {{json .}},
+# inspect of each object kind, system df counts, network and volume events), as checks of
+# what the daemon must answer, against DOCKER_HOST.
 #
 # Same protocol as cli_scenarios.sh: 'PASS name', 'FAIL name: reason' or 'SKIP name: reason'
 # per check, then 'N skipped' and, last, 'N passed, N failed'; exit 0 only if nothing failed.
@@ -11,8 +14,11 @@
 # prefix; the check 'cleanup' fails when something is left behind.
 #
 # Env: DOCKER (default docker), PEERS_IMAGE (a static busybox with a link per applet,
-# default busybox:local), PEERS_CHECK_TIMEOUT (seconds per docker command, default 60).
-# Needs: bash, coreutils, tar.
+# default busybox:local), PEERS_CHECK_TIMEOUT (seconds per docker command, default 60),
+# PEERS_REGISTRY (host:port of a loopback registry that needs PEERS_REGISTRY_USER and
+# PEERS_REGISTRY_PASSWORD; the registry checks are skipped without it; they log in with a
+# DOCKER_CONFIG of their own, never the user's).
+# Needs: bash, coreutils, tar, script(1) (util-linux), pgrep (procps).
 
 set -u
 DOCKER=${DOCKER:-docker}
@@ -33,10 +39,12 @@ cleanup() {
     local ids
     ids=$("$DOCKER" ps -aq --filter "label=$LBL" 2>/dev/null; "$DOCKER" ps -aq --filter "name=$P" 2>/dev/null)
     [ -n "$ids" ] && "$DOCKER" rm -f -v $(echo "$ids" | sort -u) >/dev/null 2>&1
-    "$DOCKER" images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | grep "^$P" | while read -r t; do
+    "$DOCKER" images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | grep -E "^$P|/$P/" | while read -r t; do
         "$DOCKER" rmi -f "$t" >/dev/null 2>&1
     done
     "$DOCKER" images -q --filter "label=$LBL" 2>/dev/null | sort -u | while read -r i; do "$DOCKER" rmi -f "$i" >/dev/null 2>&1; done
+    "$DOCKER" network ls -q --filter "label=$LBL" 2>/dev/null | while read -r n; do "$DOCKER" network rm "$n" >/dev/null 2>&1; done
+    "$DOCKER" plugin ls --format '{{.Name}}' 2>/dev/null | grep "/$P/" | while read -r n; do "$DOCKER" plugin rm -f "$n" >/dev/null 2>&1; done
     "$DOCKER" volume ls -q --filter "label=$LBL" 2>/dev/null | while read -r v; do "$DOCKER" volume rm -f "$v" >/dev/null 2>&1; done
     "$DOCKER" volume ls -q --filter "name=$P" 2>/dev/null | while read -r v; do "$DOCKER" volume rm -f "$v" >/dev/null 2>&1; done
     rm -rf "$WORK"
@@ -382,11 +390,471 @@ t_exec_errors() {
     eq "$out" "1-unset" "-e without a value and no such host variable"
 }
 
+# ---------------------------------------------------------------------------- e2e/container
+# pty CMD...: CMD on a terminal (script(1)), its output on stdout, its exit code returned
+pty() {
+    local c
+    printf -v c '%q ' "$@"
+    timeout --kill-after=5 "$T" script -qefc "$c" /dev/null </dev/null
+}
+# TestAttachExitCode: attach returns the container's exit code
+t_attach_exit_code() {
+    local id rc
+    id=$(dk run -d -i --rm --label "$LBL" "$IMAGE" sh -c 'read x; exit 21' 2>&1) || die "run: $id" || return
+    echo | dk attach "$id" >/dev/null 2>&1
+    rc=$?
+    eq "$rc" "21" "attach exit code"
+}
+# TestAttachInterrupt: a SIGINT to attach goes to the container (its trap's exit code)
+t_attach_interrupt() {
+    local id rc pid
+    id=$(dk run -d --label "$LBL" --name "$P-aint" "$IMAGE" sh -c 'trap "exit 33" INT; for i in $(seq 100); do sleep 0.1; done; exit 34' 2>&1) || die "run: $id" || return
+    "$DOCKER" attach "$P-aint" >/dev/null 2>&1 &
+    pid=$! # the CLI itself, which forwards the signal
+    sleep 1
+    kill -INT "$pid"
+    wait "$pid"
+    rc=$?
+    eq "$rc" "33" "attach exit code after SIGINT" || return
+    eq "$(dk inspect -f '{{.State.ExitCode}}' "$P-aint")" "33" "the container's exit code"
+}
+# TestCreateWithEmptySourceVolume, TestCreateWithEmptyVolumeSpec
+t_create_empty_volume() {
+    fails "-v :/volume" dk create --label "$LBL" -v :/volume "$IMAGE" || return
+    has "$out" "empty section between colons" "message" || return
+    fails "-v ''" dk create --label "$LBL" -v "" "$IMAGE" || return
+    has "$out" "invalid empty volume spec" "message"
+}
+# TestLogsReattach, as dockerd 20.10 answers it: logs -f ends when the container stops for a
+# restart (later engines keep following); the log holds both runs
+t_logs_follow_restart() {
+    local pid i rc
+    run_d lfr "$IMAGE" sh -c 'echo hi; while true; do sleep 1; done' || return
+    "$DOCKER" logs -f "$P-lfr" > "$WORK/lfr" 2>&1 &
+    pid=$!
+    for i in $(seq 50); do grep -q hi "$WORK/lfr" && break; sleep 0.1; done
+    dk restart -t 1 "$P-lfr" >/dev/null 2>&1 || die "restart failed" || return
+    for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && { kill "$pid"; die "logs -f still follows after the restart"; return; }
+    wait "$pid"
+    rc=$?
+    eq "$rc" "0" "logs -f exit code" || return
+    eq "$(tr '\n' ' ' < "$WORK/lfr")" "hi " "logs -f until the restart" || return
+    for i in $(seq 50); do [ "$(dk logs "$P-lfr" 2>&1 | tr '\n' ' ')" = "hi hi " ] && return 0; sleep 0.1; done
+    die "logs after the restart: '$(dk logs "$P-lfr" 2>&1 | tr '\n' ' ')'"
+}
+# TestSigProxyWithTTY: a SIGTERM to run -it --init goes to the container, which exits
+t_sig_proxy_tty() {
+    local spid i st
+    timeout 60 script -qfc "$(printf '%q ' "$DOCKER" run -i -t --init --label "$LBL" --name "$P-sigtty" "$IMAGE" sleep 30)" /dev/null </dev/null >/dev/null 2>&1 &
+    spid=$!
+    for i in $(seq 100); do [ "$(dk inspect -f '{{.State.Status}}' "$P-sigtty" 2>/dev/null)" = running ] && break; sleep 0.1; done
+    kill -TERM $(pgrep -P "$spid" 2>/dev/null) 2>/dev/null || die "no docker run under script" || return
+    for i in $(seq 100); do st=$(dk inspect -f '{{.State.Status}}' "$P-sigtty" 2>&1); [ "$st" = exited ] && break; sleep 0.1; done
+    wait "$spid"
+    eq "$st" "exited" "the container after SIGTERM to the CLI"
+}
+# TestContainerRename
+t_rename() {
+    local id
+    run_d old "$IMAGE" sleep 300 || return
+    id=$(dk inspect -f '{{.Id}}' "$P-old")
+    dk container rename "$P-old" "$P-new" >/dev/null 2>&1 || die "rename failed" || return
+    eq "$(dk container inspect --format '{{.Name}}' "$id")" "/$P-new" "new name" || return
+    run_d other "$IMAGE" sleep 300 || return
+    fails "rename to a name in use" dk rename "$P-new" "$P-other" || return
+    has "$out" "is already in use by container" "message" || return
+    fails "rename of a missing container" dk rename "$P-nosuch" "$P-x" || return
+    has "$out" "No such container: $P-nosuch" "message"
+}
+# TestRunAttach: run -a stdin|stdout|stderr on a terminal returns the exit code, no hang
+t_run_attach_streams() {
+    local s rc
+    for s in stdin stdout stderr; do
+        pty "$DOCKER" run -a "$s" --rm --label "$LBL" "$IMAGE" sh -c 'sleep 1 && exit 7' >/dev/null 2>&1
+        rc=$?
+        eq "$rc" "7" "run -a $s exit code" || return
+    done
+}
+# TestRunInvalidEntrypointWithAutoremove: 127 at once, and the container is gone
+t_run_invalid_entrypoint_rm() {
+    local rc t0 left
+    t0=$(date +%s)
+    out=$(dk run --rm --label "$LBL" --label "$P-inv=1" "$IMAGE" invalidcommand 2>&1)
+    rc=$?
+    eq "$rc" "127" "exit code" || return
+    [ $(($(date +%s) - t0)) -lt 4 ] || die "took $(($(date +%s) - t0))s" || return
+    has "$out" "executable file not found in \$PATH" "message" || return
+    sleep 0.5
+    left=$(dk ps -aq --filter "label=$P-inv=1")
+    eq "$left" "" "the --rm container"
+}
+# TestProcessTermination: a SIGTERM to run -i reaches the trap, run exits 0
+t_run_process_termination() {
+    local pid i rc
+    "$DOCKER" run --rm -i --label "$LBL" --name "$P-term" "$IMAGE" sh -c "echo 'starting trap'; trap 'echo got signal; exit 0;' TERM; while true; do sleep 1; done" </dev/null > "$WORK/term" 2>&1 &
+    pid=$!
+    for i in $(seq 100); do grep -q "starting trap" "$WORK/term" && break; sleep 0.1; done
+    kill -TERM "$pid"
+    for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    wait "$pid"
+    rc=$?
+    eq "$rc" "0" "run's exit code" || return
+    eq "$(tr '\n' ' ' < "$WORK/term")" "starting trap got signal " "output"
+}
+# TestRunReadAfterContainerExit: all of a large stdin comes back through cat
+t_run_read_after_exit() {
+    local n
+    n=$(head -c 18933764 /dev/urandom | dk run --rm -i --label "$LBL" "$IMAGE" sh -c 'cat -' 2>/dev/null | wc -c)
+    eq "$n" "18933764" "bytes read back"
+}
+# TestRunWithCgroupNamespace (on any cgroup version: the namespace's root)
+t_run_cgroupns() {
+    out=$(dk run --label "$LBL" --name "$P-cgns" --cgroupns=private "$IMAGE" sh -c 'cut -d: -f3 /proc/self/cgroup | sort -u' 2>&1) || die "$out" || return
+    eq "$out" "/" "cgroup paths in a private cgroup namespace" || return
+    eq "$(dk inspect -f '{{.HostConfig.CgroupnsMode}}' "$P-cgns")" "private" "CgroupnsMode"
+}
+
+# ---------------------------------------------------------------------------- e2e/image
+# TestBuildFromContextDirectoryWithTag (the legacy builder's steps)
+t_build_legacy_steps() {
+    local dir out
+    dir=$WORK/bctx
+    mkdir -p "$dir/data" && printf 'echo running' > "$dir/run" && chmod 755 "$dir/run" && echo 1111 > "$dir/data/one"
+    printf 'FROM %s\nCOPY run /usr/bin/run\nRUN run\nCOPY data /data\nLABEL %s\n' "$IMAGE" "$LBL" > "$dir/Dockerfile"
+    out=$(cd "$dir" && DOCKER_BUILDKIT=0 dk build -t "$P-myimage" . 2>/dev/null) || die "build: $(oneline "$out")" || return
+    f() { echo "$out" | sed -n "$1p"; }
+    case "$(f 1)" in "Sending build context to Docker daemon"*) ;; *) die "line 1: '$(f 1)'"; return ;; esac
+    case "$(f 2)" in *"Step 1/5 : FROM $IMAGE") ;; *) die "line 2: '$(f 2)'"; return ;; esac
+    case "$(f 4)" in *"Step 2/5 : COPY run /usr/bin/run") ;; *) die "line 4: '$(f 4)'"; return ;; esac
+    case "$(f 6)" in *"Step 3/5 : RUN run") ;; *) die "line 6: '$(f 6)'"; return ;; esac
+    case "$(f 8)" in *running) ;; *) die "line 8: '$(f 8)'"; return ;; esac
+    case "$(f 9)" in *"Removing intermediate container"*|*"Removed intermediate container"*) ;; *) die "line 9: '$(f 9)'"; return ;; esac
+    case "$(f 11)" in *"Step 4/5 : COPY data /data") ;; *) die "line 11: '$(f 11)'"; return ;; esac
+    has "$out" "Successfully built " "built" || return
+    eq "$(echo "$out" | tail -1)" "Successfully tagged $P-myimage:latest" "last line"
+}
+# TestBuildIidFileSquash (the iidfile; --squash as a daemon without experimental answers)
+t_build_iidfile() {
+    local dir id
+    dir=$WORK/iid
+    mkdir -p "$dir" && printf 'FROM %s\nENV FOO=FOO\nLABEL %s\nRUN touch /fiip\n' "$IMAGE" "$LBL" > "$dir/Dockerfile"
+    out=$(cd "$dir" && DOCKER_BUILDKIT=0 dk build -q --iidfile "$WORK/iid.txt" -t "$P-iid" . 2>&1) || die "build: $out" || return
+    id=$(dk image inspect -f '{{.Id}}' "$P-iid" 2>&1)
+    eq "$(cat "$WORK/iid.txt")" "$id" "iidfile" || return
+    fails "--squash" env DOCKER_BUILDKIT=0 "$DOCKER" build --squash -t "$P-sq" "$dir" || return
+    has "$out" '"--squash" is only supported on a Docker daemon with experimental features enabled' "message"
+}
+# TestInspectInvalidReference
+t_inspect_invalid_reference() {
+    local rc so se
+    so=$(dk inspect "${P}FooBar" 2>"$WORK/err")
+    rc=$?
+    se=$(cat "$WORK/err")
+    eq "$rc" "1" "exit code" || return
+    eq "$so" "[]" "stdout" || return
+    eq "$se" "Error: No such object: ${P}FooBar" "stderr"
+}
+# TestPushQuietErrors (a name on a closed port: the daemon looks for the image first)
+t_push_quiet_missing() {
+    local rc so se
+    so=$(dk push --quiet "127.0.0.1:9/$P-nosuch" 2>"$WORK/err")
+    rc=$?
+    se=$(cat "$WORK/err")
+    eq "$rc" "1" "exit code" || return
+    eq "$so" "" "stdout" || return
+    eq "$se" "An image does not exist locally with the tag: 127.0.0.1:9/$P-nosuch" "stderr"
+}
+# registry checks: PEERS_REGISTRY (host:port) needs PEERS_REGISTRY_USER/PASSWORD; each uses a
+# config dir of its own (logged in or not), never the user's
+REG=${PEERS_REGISTRY:-}
+reg_skip() { [ -n "$REG" ] || { msg="no PEERS_REGISTRY"; return 77; }; }
+login_cfg() {
+    mkdir -p "$WORK/cfg-auth" "$WORK/cfg-none"
+    [ -s "$WORK/cfg-auth/config.json" ] && return 0
+    echo "$PEERS_REGISTRY_PASSWORD" | DOCKER_CONFIG=$WORK/cfg-auth dk login -u "$PEERS_REGISTRY_USER" --password-stdin "$REG" >/dev/null 2>&1 || die "login to $REG failed"
+}
+dka() { DOCKER_CONFIG=$WORK/cfg-auth dk "$@"; }
+dkn() { DOCKER_CONFIG=$WORK/cfg-none dk "$@"; }
+# TestPullPushPrivateRepository, TestAuthorizedPullPush
+t_registry_push_pull_auth() {
+    local ref=$REG/$P/private:pp rc
+    reg_skip || return
+    login_cfg || return
+    dk tag "$IMAGE" "$ref" || die "tag" || return
+    fails "push without credentials" dkn push "$ref" || return
+    case "$out" in *"no basic auth credentials"*|*unauthorized*|*"authentication required"*|*"access to the resource is denied"*) ;; *) die "push without credentials: $(oneline "$out")"; return ;; esac
+    out=$(dka push "$ref" 2>&1) || die "push: $(oneline "$out")" || return
+    has "$out" "The push refers to repository [$REG/$P/private]" "push output" || return
+    has "$out" "pp: digest: sha256:" "push digest line" || return
+    dk image rm -f "$ref" >/dev/null 2>&1 || die "rm" || return
+    fails "pull without credentials" dkn pull "$ref" || return
+    case "$out" in *"no basic auth credentials"*|*unauthorized*|*"authentication required"*|*"access to the resource is denied"*) ;; *) die "pull without credentials: $(oneline "$out")"; return ;; esac
+    out=$(dka pull "$ref" 2>&1) || die "pull: $(oneline "$out")" || return
+    has "$out" "$ref" "pull output" || return
+    has "$out" "Status: Downloaded newer image for $ref" "pull status"
+}
+# TestPullQuiet
+t_pull_quiet() {
+    local ref=$REG/$P/quiet:q so se
+    reg_skip || return
+    login_cfg || return
+    dk tag "$IMAGE" "$ref" && dka push -q "$ref" >/dev/null 2>&1 && dk rmi "$ref" >/dev/null 2>&1 || die "push" || return
+    so=$(dka pull --quiet "$ref" 2>"$WORK/err") || die "pull -q: $(cat "$WORK/err")" || return
+    se=$(cat "$WORK/err")
+    eq "$so" "$ref" "stdout" || return
+    eq "$se" "" "stderr"
+}
+# TestPushAllTags
+t_push_all_tags() {
+    local repo=$REG/$P/alltags t d n
+    reg_skip || return
+    login_cfg || return
+    for t in latest v1 v1.0 v1.0.1; do dk tag "$IMAGE" "$repo:$t" || die "tag $t" || return; done
+    out=$(dka push --all-tags "$repo" 2>&1) || die "push: $(oneline "$out")" || return
+    eq "$(echo "$out" | head -1)" "The push refers to repository [$repo]" "first line" || return
+    for t in latest v1 v1.0 v1.0.1; do has "$out" "$t: digest: sha256:" "tag $t" || return; done
+    n=$(echo "$out" | grep ': digest: sha256:' | sed 's/^[^:]*: //' | sort -u | wc -l)
+    eq "$n" "1" "one digest and size for the four tags"
+}
+# TestRunAttachedFromRemoteImageAndRemove
+t_run_remote_image_rm() {
+    local ref=$REG/$P/alpine:test-run-pulls so se
+    reg_skip || return
+    login_cfg || return
+    dk tag "$IMAGE" "$ref" && dka push -q "$ref" >/dev/null 2>&1 && dk rmi "$ref" >/dev/null 2>&1 || die "push" || return
+    so=$(dka run --rm --label "$LBL" "$ref" echo this is output 2>"$WORK/err") || die "run: $(cat "$WORK/err")" || return
+    se=$(cat "$WORK/err")
+    eq "$so" "this is output" "stdout" || return
+    eq "$(echo "$se" | head -2 | tr '\n' '|')" "Unable to find image '$ref' locally|test-run-pulls: Pulling from $P/alpine|" "stderr head" || return
+    has "$se" "Digest: sha256:" "digest line" || return
+    eq "$(echo "$se" | tail -1)" "Status: Downloaded newer image for $ref" "stderr tail"
+}
+# TestCreatePushPull (plugin): create from a directory, push, remove, install; installed
+# disabled (enabling runs the plugin, which this one cannot)
+t_plugin_create_push_install() {
+    local ref=$REG/$P/plugin:latest dir=$WORK/plugin
+    reg_skip || return
+    login_cfg || return
+    mkdir -p "$dir/rootfs" && echo x > "$dir/rootfs/f"
+    printf '{"description":"cli suite plugin","documentation":"https://example.invalid/","entrypoint":["/p"],"interface":{"types":["docker.dummy/1.0"],"socket":"p.sock"},"network":{"type":"host"}}' > "$dir/config.json"
+    out=$(dk plugin create "$ref" "$dir" 2>&1) || die "plugin create: $out" || return
+    eq "$out" "$ref" "plugin create output" || return
+    eq "$(dk plugin ls --filter enabled=false --format '{{.Name}} {{.Enabled}} {{.Description}}' | grep "^$ref ")" "$ref false cli suite plugin" "plugin ls" || return
+    out=$(dka plugin push "$ref" 2>&1) || { dk plugin rm -f "$ref" >/dev/null 2>&1; die "plugin push: $(oneline "$out")"; return; }
+    has "$out" "The push refers to repository [$REG/$P/plugin]" "push output" || { dk plugin rm -f "$ref" >/dev/null 2>&1; return 1; }
+    eq "$(dk plugin rm -f "$ref" 2>&1)" "$ref" "plugin rm" || return
+    out=$(dka plugin install --disable --grant-all-permissions "$ref" 2>&1) || die "plugin install: $(oneline "$out")" || return
+    has "$out" "latest: Pulling from $REG/$P/plugin" "install output" || { dk plugin rm -f "$ref" >/dev/null 2>&1; return 1; }
+    eq "$(echo "$out" | tail -1)" "Installed plugin $ref" "install's last line" || { dk plugin rm -f "$ref" >/dev/null 2>&1; return 1; }
+    out=$(dk plugin inspect -f '{{.Name}} {{.Enabled}} {{.PluginReference}} {{.Config.Description}}' "$ref" 2>&1)
+    dk plugin rm -f "$ref" >/dev/null 2>&1
+    eq "$out" "$ref false $ref cli suite plugin" "plugin inspect"
+}
+# TestTLSVerify: --tlsverify wants the certificates, whatever its value
+t_global_tlsverify() {
+    mkdir -p "$WORK/cfg-empty"
+    dk ps >/dev/null 2>&1 || die "ps failed" || return
+    fails "--tlsverify=false" env DOCKER_CONFIG="$WORK/cfg-empty" DOCKER_CERT_PATH= "$DOCKER" --tlsverify=false ps || return
+    has "$out" "unable to resolve docker endpoint:" "message" || return
+    fails "--tlsverify=true" env DOCKER_CONFIG="$WORK/cfg-empty" DOCKER_CERT_PATH= "$DOCKER" --tlsverify=true ps || return
+    has "$out" "ca.pem" "message"
+}
+
+# ---------------------------------------------------------------------------- beyond e2e: what the CLI prints from the daemon's answers
+# net_vol N: a labelled network $N1 (subnet 10.251.N.0/24), an internal $N2, a labelled volume
+# $V1 and a bare $V2, named $P-N...
+net_vol() {
+    N1=$P-$1n1 N2=$P-$1n2 V1=$P-$1v1 V2=$P-$1v2
+    dk network create --label "$LBL" --label nl=1 --subnet "10.251.$1.0/24" -o com.docker.network.bridge.enable_icc=true "$N1" >/dev/null 2>&1 || die "network create n1" || return
+    dk network create --label "$LBL" --label nl=2 --internal "$N2" >/dev/null 2>&1 || die "network create n2" || return
+    dk volume create --label "$LBL" --label vl=1 "$V1" >/dev/null 2>&1 || die "volume create v1" || return
+    dk volume create --label "$LBL" "$V2" >/dev/null 2>&1 || die "volume create v2"
+}
+t_ps_filters_json() {
+    local out id hp
+    net_vol 11 || return
+    run_d fja --label k=v --network "$N1" -v "$V1:/data" -p 127.0.0.1::80 --expose 81 "$IMAGE" sleep 300 || return
+    dk create --label "$LBL" --name "$P-fjb" --network "$N2" --label k=w "$IMAGE" true >/dev/null 2>&1 || die "create pb" || return
+    run_d fjc "$IMAGE" sleep 300 || return
+    dk pause "$P-fjc" >/dev/null 2>&1 || die "pause" || return
+    f() { dk ps -a --filter "name=$P-fj" "$@" --format '{{.Names}}' 2>&1 | sort | tr '\n' ' '; }
+    eq "$(f --filter "network=$N1")" "$P-fja " "network=" || return
+    hp=$(dk port "$P-fja" 80/tcp 2>&1 | head -1)
+    hp=${hp##*:}
+    eq "$(f --filter "publish=$hp")" "$P-fja " "publish=<host port>" || return
+    eq "$(f --filter "publish=$hp/tcp")" "$P-fja " "publish=<host port>/tcp" || return
+    eq "$(f --filter "publish=$hp/udp")" "" "publish=<host port>/udp" || return
+    eq "$(f --filter publish=80)" "" "publish=<container port>" || return
+    eq "$(f --filter expose=81)" "$P-fja " "expose=81" || return
+    eq "$(f --filter expose=80/tcp)" "$P-fja " "expose=80/tcp (a published port is exposed)" || return
+    eq "$(f --filter status=created)" "$P-fjb " "status=created" || return
+    eq "$(f --filter status=paused)" "$P-fjc " "status=paused" || return
+    eq "$(f --filter health=none)" "$P-fja $P-fjb $P-fjc " "health=none" || return
+    eq "$(f --filter label=k=w)" "$P-fjb " "label=k=w" || return
+    eq "$(f --filter label=k)" "$P-fja $P-fjb " "label=k" || return
+    id=$(dk inspect -f '{{.Id}}' "$P-fjb")
+    eq "$(f --filter "id=${id:0:10}")" "$P-fjb " "id prefix" || return
+    eq "$(dk ps -a --filter "name=$P-fjc" --format '{{.Status}}' | sed 's/Up [^(]*/Up X /')" "Up X (Paused)" "paused status" || return
+    out=$(dk ps -a --no-trunc --filter "name=$P-fja" --format '{{json .}}' 2>&1)
+    for kv in "\"Names\":\"$P-fja\"" '"Command":"\"sleep 300\""' "\"Image\":\"$IMAGE\"" '"LocalVolumes":"1"' "\"Mounts\":\"$V1\"" "\"Networks\":\"$N1\"" '"State":"running"' '"Platform":null' ; do
+        has "$out" "$kv" "ps json" || return
+    done
+    case "$out" in *'"Ports":"81/tcp, 127.0.0.1:'*'-\u003e80/tcp"'*) ;; *) die "ps json Ports: $out"; return ;; esac
+    out=$(dk ps -a --filter "name=$P-fjb" --format '{{json .}}' 2>&1)
+    has "$out" '"Status":"Created"' "created status" || return
+    has "$out" '"Ports":""' "no ports" || return
+    eq "$(dk ps --filter "name=$P-fja" | head -1 | tr -s ' ')" "CONTAINER ID IMAGE COMMAND CREATED STATUS PORTS NAMES" "table header" || return
+    fails "status=bogus" dk ps -a --filter status=bogus || return
+    has "$out" "Invalid filter 'status=bogus'" "message" || return
+    fails "health=bogus" dk ps -a --filter health=bogus || return
+    has "$out" "Unrecognised filter value for health: bogus" "message" || return
+    dk unpause "$P-fjc" >/dev/null 2>&1
+}
+t_network_ls_inspect() {
+    local out
+    net_vol 12 || return
+    run_d na --network "$N1" --network-alias al1 "$IMAGE" sleep 300 || return
+    f() { dk network ls --filter "name=$P-12n" "$@" --format '{{.Name}}' 2>&1 | sort | tr '\n' ' '; }
+    eq "$(f)" "$N1 $N2 " "name=" || return
+    eq "$(f --filter label=nl)" "$N1 $N2 " "label=nl" || return
+    eq "$(f --filter label=nl=2)" "$N2 " "label=nl=2" || return
+    eq "$(f --filter driver=bridge)" "$N1 $N2 " "driver=bridge" || return
+    eq "$(f --filter type=custom)" "$N1 $N2 " "type=custom" || return
+    eq "$(f --filter type=builtin)" "" "type=builtin" || return
+    # dockerd 20.10 filters the list it answers, whose Containers are empty at API 1.41: every
+    # network not predefined is dangling
+    eq "$(f --filter dangling=true)" "$N1 $N2 " "dangling=true" || return
+    eq "$(f --filter dangling=false)" "" "dangling=false" || return
+    eq "$(f --filter scope=local)" "$N1 $N2 " "scope=local" || return
+    eq "$(dk network ls --filter type=builtin --format '{{.Name}}' | sort | tr '\n' ' ')" "bridge host none " "the builtin networks" || return
+    out=$(dk network ls --filter "name=$N2" --format '{{json .}}' 2>&1)
+    for kv in '"Driver":"bridge"' '"IPv6":"false"' '"Internal":"true"' "\"Labels\":\"$LBL,nl=2\"" "\"Name\":\"$N2\"" '"Scope":"local"'; do
+        case "$out" in *"$kv"*) ;; *) [ "$kv" = "\"Labels\":\"$LBL,nl=2\"" ] && has "$out" "\"Labels\":\"nl=2,$LBL\"" "network ls json labels" && continue; die "network ls json: '$kv' not in $out"; return ;; esac
+    done
+    eq "$(dk network ls --filter "name=$N1" | head -1 | tr -s ' ')" "NETWORK ID NAME DRIVER SCOPE" "table header" || return
+    fails "type=bogus" dk network ls --filter type=bogus || return
+    has "$out" "invalid filter: 'type'='bogus'" "message" || return
+    out=$(dk network inspect -f '{{.Internal}} {{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{end}} {{index .Options "com.docker.network.bridge.enable_icc"}} {{index .Labels "nl"}} {{.Attachable}} {{.Ingress}} {{.EnableIPv6}}' "$N1" 2>&1)
+    eq "$out" "false 10.251.12.0/24  true 1 false false false" "network inspect (no gateway shown for a subnet given without one)" || return
+    out=$(dk network inspect -f '{{range .Containers}}{{.Name}} {{.IPv4Address}}{{end}}' "$N1" 2>&1)
+    eq "$out" "$P-na 10.251.12.2/24" "network inspect containers" || return
+    out=$(dk inspect -f "{{json (index .NetworkSettings.Networks \"$N1\").Aliases}} {{(index .NetworkSettings.Networks \"$N1\").IPPrefixLen}} {{(index .NetworkSettings.Networks \"$N1\").Gateway}}" "$P-na" 2>&1)
+    case "$out" in '["al1","'*'"] 24 10.251.12.1') ;; *) die "endpoint: '$out'"; return ;; esac
+    fails "network inspect of a missing network" dk network inspect "$P-nosuch" || return
+    has "$out" "network $P-nosuch not found" "message" || return
+    fails "network rm of a network in use" dk network rm "$N1" || return
+    has "$out" "has active endpoints" "message"
+}
+t_volume_ls_inspect() {
+    local out
+    net_vol 13 || return
+    dk create --label "$LBL" --name "$P-va" -v "$V1:/d" "$IMAGE" true >/dev/null 2>&1 || die "create" || return
+    f() { dk volume ls --filter "name=$P-13v" "$@" --format '{{.Name}}' 2>&1 | sort | tr '\n' ' '; }
+    eq "$(f)" "$V1 $V2 " "name=" || return
+    eq "$(f --filter dangling=true)" "$V2 " "dangling=true" || return
+    eq "$(f --filter dangling=false)" "$V1 " "dangling=false" || return
+    eq "$(f --filter label=vl)" "$V1 " "label=vl" || return
+    eq "$(f --filter label=vl=1)" "$V1 " "label=vl=1" || return
+    eq "$(f --filter driver=local)" "$V1 $V2 " "driver=local" || return
+    out=$(dk volume ls --filter "name=$V2" --format '{{json .}}' 2>&1)
+    for kv in '"Availability":"N/A"' '"Driver":"local"' '"Group":"N/A"' "\"Labels\":\"$LBL\"" '"Links":"N/A"' "\"Name\":\"$V2\"" '"Scope":"local"' '"Size":"N/A"' '"Status":"N/A"' "/volumes/$V2/_data\""; do
+        has "$out" "$kv" "volume ls json" || return
+    done
+    eq "$(dk volume ls --filter "name=$V2" | head -1 | tr -s ' ')" "DRIVER VOLUME NAME" "table header" || return
+    out=$(dk volume inspect -f '{{.Name}} {{.Driver}} {{.Scope}} {{index .Labels "vl"}} {{json .Options}} {{json .Status}} {{json .UsageData}}' "$V1" 2>&1)
+    eq "$out" "$V1 local local 1 null null null" "volume inspect" || return
+    dk volume create --label "$LBL" -o type=tmpfs -o device=tmpfs -o o=size=1m "$P-vt" >/dev/null 2>&1 || die "volume create with options" || return
+    out=$(dk volume inspect -f '{{json .Options}}' "$P-vt" 2>&1)
+    eq "$out" '{"device":"tmpfs","o":"size=1m","type":"tmpfs"}' "volume options" || return
+    fails "volume rm of a volume in use" dk volume rm "$V1" || return
+    has "$out" "remove $V1: volume is in use - [" "message" || return
+    fails "volume inspect of a missing volume" dk volume inspect "$P-nosuch" || return
+    has "$out" "get $P-nosuch: no such volume" "message" || return
+    fails "volume ls with a bad filter" dk volume ls --filter bogus=1 || return
+    has "$out" "Invalid filter 'bogus'" "message"
+}
+t_inspect_kinds() {
+    local out
+    net_vol 14 || return
+    run_d ik "$IMAGE" sleep 300 || return
+    eq "$(dk inspect -f '{{.Name}}' "$P-ik")" "/$P-ik" "container" || return
+    eq "$(dk inspect --type container -f '{{.Config.Image}}' "$P-ik")" "$IMAGE" "--type container" || return
+    eq "$(dk inspect --type image -f '{{.Os}}' "$IMAGE")" "linux" "--type image" || return
+    eq "$(dk inspect -f '{{.Name}} {{.Driver}}' "$N1")" "$N1 bridge" "network" || return
+    eq "$(dk inspect --type network -f '{{.Internal}}' "$N2")" "true" "--type network" || return
+    eq "$(dk inspect -f '{{.Name}} {{.Driver}}' "$V1")" "$V1 local" "volume" || return
+    eq "$(dk inspect --type volume -f '{{.Scope}}' "$V2")" "local" "--type volume" || return
+    out=$(dk inspect -f '{{.Name}}' "$P-ik" "$N1" "$V1" 2>&1)
+    eq "$out" "$(printf '/%s\n%s\n%s' "$P-ik" "$N1" "$V1")" "several kinds at once" || return
+    fails "--type container of a volume" dk inspect --type container "$V1" || return
+    has "$out" "No such container: $V1" "message" || return
+    fails "--type bogus" dk inspect --type bogus "$V1" || return
+    has "$out" 'unknown type: "bogus"' "message" || return
+    out=$(dk container inspect -s -f '{{if .SizeRw}}{{.SizeRw}}{{else}}0{{end}} {{if .SizeRootFs}}has-rootfs{{end}}' "$P-ik" 2>&1)
+    case "$out" in [0-9]*" has-rootfs") ;; *) die "inspect -s: '$out'"; return ;; esac
+}
+# docker inspect prints the daemon's JSON as it came: its fields in dockerd's order
+t_inspect_field_order() {
+    local out
+    run_d fo "$IMAGE" sleep 300 || return
+    out=$(dk inspect "$P-fo" 2>&1 | grep -E '^        "[A-Za-z]+":' | cut -d'"' -f2 | head -8 | tr '\n' ' ')
+    eq "$out" "Id Created Path Args State Image ResolvConfPath HostnamePath " "the container's first fields" || return
+    out=$(dk inspect -f '{{json .State}}' "$P-fo" 2>&1 | tr ',' '\n' | cut -d'"' -f2 | head -4 | tr '\n' ' ')
+    eq "$out" "Status Running Paused Restarting " "State's first fields"
+}
+t_system_df_counts() {
+    local out c a v i
+    dk create --label "$LBL" --name "$P-dfa" -v "$P-dfv:/v" "$IMAGE" true >/dev/null 2>&1 || die "create" || return
+    out=$(dk system df --format '{{.Type}}|{{.TotalCount}}|{{.Active}}' 2>&1) || die "$out" || return
+    dk volume create --label "$LBL" -o type=tmpfs -o device=tmpfs "$P-dfo" >/dev/null 2>&1 || die "volume create with options" || return
+    # dockerd's df counts the local volumes without options (its LocalVolumesSize)
+    c=$(dk ps -aq | wc -l); a=$(dk ps -q | wc -l); i=$(dk images -q | sort -u | wc -l)
+    v=$(dk volume ls -q | while read -r n; do dk volume inspect -f '{{if not .Options}}x{{end}}' "$n"; done | grep -c x)
+    has "$out" "Containers|$((c))|$((a))" "containers" || return
+    has "$out" "Local Volumes|$((v))|" "volumes (those without options)" || return
+    case "$(dk system df -v --format '{{range .Volumes}}{{.Name}} {{end}}')" in *"$P-dfo "*) die "df -v lists a volume with options"; return ;; esac
+    has "$out" "Images|$((i))|" "images" || return
+    out=$(dk system df -v --format '{{json .}}' 2>&1) || die "$out" || return
+    out=$(echo "$out" | tr '{' '\n' | grep "\"Names\":\"$P-dfa\"")
+    has "$out" '"LocalVolumes":"1"' "df -v container" || return
+    has "$out" "\"Mounts\":\"$P-dfv\"" "df -v container mounts" || return
+    out=$(dk system df -v --format '{{range .Images}}{{.SharedSize}}|{{.UniqueSize}} {{end}}' 2>&1)
+    case " $out" in *" N/A|"*) die "df -v images: a SharedSize or UniqueSize N/A: '$out'"; return ;; esac
+}
+t_events_network_volume() {
+    local out since until id
+    since=$(date +%s)
+    dk network create --label "$LBL" "$P-en" >/dev/null 2>&1 || die "network create" || return
+    dk volume create --label "$LBL" "$P-ev" >/dev/null 2>&1 || die "volume create" || return
+    dk run --label "$LBL" --name "$P-ec" --network "$P-en" -v "$P-ev:/d" "$IMAGE" true >/dev/null 2>&1 || die "run" || return
+    id=$(dk inspect -f '{{.Id}}' "$P-ec")
+    dk network connect bridge "$P-ec" >/dev/null 2>&1 || die "connect of a stopped container" || return
+    dk network disconnect bridge "$P-ec" >/dev/null 2>&1 || die "disconnect of a stopped container" || return
+    dk rm "$P-ec" >/dev/null 2>&1 && dk network rm "$P-en" >/dev/null 2>&1 && dk volume rm "$P-ev" >/dev/null 2>&1 || die "rm" || return
+    sleep 1.1
+    until=$(date +%s)
+    ev() { dk events --since "$since" --until "$until" "$@" 2>&1 | tr '\n' ' '; }
+    eq "$(ev --filter "container=$P-ec" --format '{{.Type}}:{{.Action}}')" "container:create container:attach container:start container:die container:destroy " "container" || return
+    eq "$(ev --filter "network=$P-en" --format '{{.Type}}:{{.Action}}')" "network:create network:connect network:disconnect network:destroy " "network" || return
+    eq "$(ev --filter "volume=$P-ev" --format '{{.Type}}:{{.Action}}')" "volume:create volume:create volume:mount volume:unmount volume:destroy " "volume (a create for the volume create, one for the run's mount of it)" || return
+    out=$(dk events --since "$since" --until "$until" --filter type=network --format '{{.Action}}:{{.Actor.Attributes.name}}:{{.Actor.Attributes.container}}' 2>&1 | grep ":$id\$" | cut -d: -f1,2 | tr '\n' ' ')
+    eq "$out" "connect:$P-en disconnect:$P-en disconnect:bridge " "the container's network events (none for a connect while stopped)" || return
+    out=$(dk events --since "$since" --until "$until" --filter "volume=$P-ev" --filter event=mount --format '{{json .Actor.Attributes}}' 2>&1)
+    eq "$out" "{\"container\":\"$id\",\"destination\":\"/d\",\"driver\":\"local\",\"propagation\":\"\",\"read/write\":\"true\"}" "mount attributes"
+}
+t_diff_mountpoint() {
+    local out
+    dk run --label "$LBL" --name "$P-dmp" -v "$P-dmv:/newmnt" "$IMAGE" true >/dev/null 2>&1 || die "run" || return
+    out=$(dk diff "$P-dmp" 2>&1)
+    eq "$out" "A /newmnt" "diff of a container whose volume's mount point the image lacks"
+}
+
 t_cleanup() {
     local left
     cleanup
     WORK=$(mktemp -d "/tmp/$P.XXXX")
-    left=$("$DOCKER" ps -aq --filter "label=$LBL"; "$DOCKER" images --format '{{.Repository}}' | grep "^$P"; "$DOCKER" images -q --filter "label=$LBL"; "$DOCKER" volume ls -q --filter "name=$P"; "$DOCKER" volume ls -q --filter "label=$LBL")
+    left=$("$DOCKER" ps -aq --filter "label=$LBL"; "$DOCKER" images --format '{{.Repository}}' | grep -E "^$P|/$P/"; "$DOCKER" images -q --filter "label=$LBL"; "$DOCKER" volume ls -q --filter "name=$P"; "$DOCKER" volume ls -q --filter "label=$LBL"; "$DOCKER" network ls -q --filter "name=$P")
     eq "$left" "" "left behind" || return
     "$DOCKER" image inspect "$IMAGE" >/dev/null 2>&1 || die "base image $IMAGE lost"
 }
@@ -419,5 +887,34 @@ check events.filters t_events_filters
 check container.prune_until t_container_prune_until
 check update.restart t_update_restart
 check exec.errors t_exec_errors
+check attach.exit_code t_attach_exit_code
+check attach.interrupt t_attach_interrupt
+check create.empty_volume_spec t_create_empty_volume
+check logs.follow_across_restart t_logs_follow_restart
+check run.sig_proxy_tty t_sig_proxy_tty
+check rename.name_and_errors t_rename
+check run.attach_stream_exit_code t_run_attach_streams
+check run.invalid_entrypoint_rm t_run_invalid_entrypoint_rm
+check run.process_termination t_run_process_termination
+check run.read_after_exit t_run_read_after_exit
+check run.cgroupns_private t_run_cgroupns
+check build.legacy_steps t_build_legacy_steps
+check build.iidfile_squash t_build_iidfile
+check inspect.invalid_reference t_inspect_invalid_reference
+check push.quiet_missing t_push_quiet_missing
+check registry.push_pull_auth t_registry_push_pull_auth
+check pull.quiet t_pull_quiet
+check push.all_tags t_push_all_tags
+check run.remote_image_rm t_run_remote_image_rm
+check plugin.create_push_install t_plugin_create_push_install
+check global.tlsverify t_global_tlsverify
+check ps.filters_json_table t_ps_filters_json
+check network.ls_filters_inspect t_network_ls_inspect
+check volume.ls_filters_inspect t_volume_ls_inspect
+check inspect.every_kind t_inspect_kinds
+check inspect.field_order t_inspect_field_order
+check system.df_counts_shared t_system_df_counts
+check events.network_volume_lifecycle t_events_network_volume
+check diff.mountpoint t_diff_mountpoint
 check cleanup t_cleanup
 summary
