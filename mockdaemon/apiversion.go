@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -81,6 +82,13 @@ type fieldWindow struct {
 	// old, when not nil, is the value the versions up to until show when
 	// the answer has none (a field newer daemons omit when unset).
 	old any
+	// after is the key old is put after (its place in the type of those
+	// versions); the end of the object when "" or absent.
+	after string
+	// moveAfter, for a field whose place in the type moved, is the key it
+	// follows in the versions of the window; the field stays in every
+	// version (the window only says where it goes).
+	moveAfter string
 }
 
 // has reports whether ver is in the field's window.
@@ -105,16 +113,23 @@ func shapeFor(v any, ver apiVersion, fields []fieldWindow) any {
 	if err != nil {
 		return v
 	}
-	var tree any
+	// decoded in order: an answer keeps its type's field order
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber() // keeps 64-bit integers exact
-	if dec.Decode(&tree) != nil {
+	tree, err := decodeOrdered(dec)
+	if err != nil {
 		return v
 	}
 	for _, f := range fields {
+		path := strings.Split(f.path, ".")
 		keep := f.has(ver)
-		if !keep || f.old != nil {
-			shapeField(tree, strings.Split(f.path, "."), keep, f.old)
+		switch {
+		case f.moveAfter != "":
+			if keep {
+				moveField(tree, path, f.moveAfter)
+			}
+		case !keep || f.old != nil:
+			shapeField(tree, path, keep, f.old, f.after)
 		}
 	}
 	return tree
@@ -122,32 +137,52 @@ func shapeFor(v any, ver apiVersion, fields []fieldWindow) any {
 
 // shapeField removes the field at path under node (keep false), or adds it
 // with old where it is absent (keep true).
-func shapeField(node any, path []string, keep bool, old any) {
+func shapeField(node any, path []string, keep bool, old any, after string) {
 	key, rest := path[0], path[1:]
 	if key == "*" {
 		switch n := node.(type) {
-		case map[string]any:
-			for _, child := range n {
-				shapeField(child, rest, keep, old)
+		case *object:
+			for _, child := range n.vals {
+				shapeField(child, rest, keep, old, after)
 			}
 		case []any:
 			for _, child := range n {
-				shapeField(child, rest, keep, old)
+				shapeField(child, rest, keep, old, after)
 			}
 		}
 		return
 	}
-	m, ok := node.(map[string]any)
+	o, ok := node.(*object)
 	if !ok {
 		return
 	}
 	if len(rest) > 0 {
-		shapeField(m[key], rest, keep, old)
+		shapeField(o.vals[key], rest, keep, old, after)
 		return
 	}
 	if !keep {
-		delete(m, key)
-	} else if _, ok := m[key]; !ok {
-		m[key] = old
+		o.remove(key)
+	} else if _, ok := o.vals[key]; !ok {
+		o.vals[key] = old
+		o.insertAfter(key, after)
 	}
+}
+
+// moveField moves the field at path (no "*" in it) after the key after,
+// when both are there.
+func moveField(node any, path []string, after string) {
+	for _, key := range path[:len(path)-1] {
+		o, ok := node.(*object)
+		if !ok {
+			return
+		}
+		node = o.vals[key]
+	}
+	o, ok := node.(*object)
+	key := path[len(path)-1]
+	if !ok || o.vals[key] == nil && !slices.Contains(o.keys, key) || !slices.Contains(o.keys, after) {
+		return
+	}
+	o.keys = slices.DeleteFunc(o.keys, func(k string) bool { return k == key })
+	o.insertAfter(key, after)
 }

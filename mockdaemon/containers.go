@@ -321,25 +321,25 @@ func (c *container) eventAttrs() map[string]string {
 	return m
 }
 
-func (c *container) stateJSON() map[string]any {
+func (c *container) stateJSON() containerStateJSON {
 	s := c.state
-	m := map[string]any{
-		"Status":     s.Status,
-		"Running":    s.Running || s.Restarting, // dockerd counts a restarting container as running
-		"Paused":     s.Paused,
-		"Restarting": s.Restarting,
-		"OOMKilled":  s.OOMKilled,
-		"Dead":       s.Dead,
-		"Pid":        s.Pid,
-		"ExitCode":   s.ExitCode,
-		"Error":      s.Error,
-		"StartedAt":  fmtTime(s.StartedAt),
-		"FinishedAt": fmtTime(s.FinishedAt),
+	out := containerStateJSON{
+		Status:     s.Status,
+		Running:    s.Running || s.Restarting, // dockerd counts a restarting container as running
+		Paused:     s.Paused,
+		Restarting: s.Restarting,
+		OOMKilled:  s.OOMKilled,
+		Dead:       s.Dead,
+		Pid:        s.Pid,
+		ExitCode:   s.ExitCode,
+		Error:      s.Error,
+		StartedAt:  fmtTime(s.StartedAt),
+		FinishedAt: fmtTime(s.FinishedAt),
 	}
 	if c.health != nil {
-		m["Health"] = c.health.json()
+		out.Health = c.health.json()
 	}
-	return m
+	return out
 }
 
 func fmtTime(t time.Time) string {
@@ -351,32 +351,86 @@ func fmtTime(t time.Time) string {
 
 // inspect is GET /containers/{id}/json as the API of ver shows it, but
 // for containerFields; d.mu held.
-func (c *container) inspect(ver apiVersion) map[string]any {
-	return map[string]any{
-		"Id":              c.id,
-		"Created":         c.created.Format(time.RFC3339Nano),
-		"Path":            c.path,
-		"Args":            c.args,
-		"State":           c.stateJSON(),
-		"Image":           c.imageID,
-		"ResolvConfPath":  c.files.resolvConf,
-		"HostnamePath":    c.files.hostname,
-		"HostsPath":       c.files.hosts,
-		"LogPath":         c.files.log,
-		"Name":            c.name,
-		"RestartCount":    c.restartCount,
-		"Driver":          "overlay2",
-		"Platform":        "linux",
-		"MountLabel":      "",
-		"ProcessLabel":    "",
-		"AppArmorProfile": "",
-		"ExecIDs":         nilIfEmpty(c.execIDs),
-		"HostConfig":      c.d.hostConfigShownLocked(c),
-		"GraphDriver":     map[string]any{"Name": "overlay2", "Data": map[string]string{"MergedDir": "/var/lib/docker/overlay2/" + c.id + "/merged", "UpperDir": "/var/lib/docker/overlay2/" + c.id + "/diff", "WorkDir": "/var/lib/docker/overlay2/" + c.id + "/work"}},
-		"Mounts":          c.mountsJSON(),
-		"Config":          c.config,
-		"NetworkSettings": c.networkSettings(ver),
+func (c *container) inspect(ver apiVersion) containerInspectJSON {
+	return containerInspectJSON{
+		ID:             c.id,
+		Created:        c.created.Format(time.RFC3339Nano),
+		Path:           c.path,
+		Args:           c.args,
+		State:          c.stateJSON(),
+		Image:          c.imageID,
+		ResolvConfPath: c.files.resolvConf,
+		HostnamePath:   c.files.hostname,
+		HostsPath:      c.files.hosts,
+		LogPath:        c.files.log,
+		Name:           c.name,
+		RestartCount:   c.restartCount,
+		Driver:         "overlay2",
+		Platform:       "linux",
+		ExecIDs:        nilIfEmpty(c.execIDs),
+		HostConfig:     c.d.hostConfigShownLocked(c),
+		GraphDriver: graphDriverJSON{Name: "overlay2", Data: map[string]string{
+			"MergedDir": "/var/lib/docker/overlay2/" + c.id + "/merged",
+			"UpperDir":  "/var/lib/docker/overlay2/" + c.id + "/diff",
+			"WorkDir":   "/var/lib/docker/overlay2/" + c.id + "/work",
+		}},
+		Mounts:          c.mountsJSON(),
+		Config:          c.config,
+		NetworkSettings: c.networkSettings(ver),
 	}
+}
+
+// containerInspectJSON is a container's inspect in the order of dockerd's
+// ContainerJSON (its ContainerJSONBase first): docker inspect prints the
+// answer as it came, so the order is what a user sees.
+type containerInspectJSON struct {
+	ID              string             `json:"Id"`
+	Created         string             `json:"Created"`
+	Path            string             `json:"Path"`
+	Args            []string           `json:"Args"`
+	State           containerStateJSON `json:"State"`
+	Image           string             `json:"Image"`
+	ResolvConfPath  string             `json:"ResolvConfPath"`
+	HostnamePath    string             `json:"HostnamePath"`
+	HostsPath       string             `json:"HostsPath"`
+	LogPath         string             `json:"LogPath"`
+	Name            string             `json:"Name"`
+	RestartCount    int                `json:"RestartCount"`
+	Driver          string             `json:"Driver"`
+	Platform        string             `json:"Platform"`
+	MountLabel      string             `json:"MountLabel"`
+	ProcessLabel    string             `json:"ProcessLabel"`
+	AppArmorProfile string             `json:"AppArmorProfile"`
+	ExecIDs         any                `json:"ExecIDs"`
+	HostConfig      hostConfig         `json:"HostConfig"`
+	GraphDriver     graphDriverJSON    `json:"GraphDriver"`
+	SizeRw          *int64             `json:"SizeRw,omitempty"`
+	SizeRootFs      *int64             `json:"SizeRootFs,omitempty"`
+	Mounts          []mountPoint       `json:"Mounts"`
+	Config          containerConfig    `json:"Config"`
+	NetworkSettings any                `json:"NetworkSettings"`
+}
+
+// containerStateJSON is a container's State in dockerd's order.
+type containerStateJSON struct {
+	Status     string `json:"Status"`
+	Running    bool   `json:"Running"`
+	Paused     bool   `json:"Paused"`
+	Restarting bool   `json:"Restarting"`
+	OOMKilled  bool   `json:"OOMKilled"`
+	Dead       bool   `json:"Dead"`
+	Pid        int    `json:"Pid"`
+	ExitCode   int    `json:"ExitCode"`
+	Error      string `json:"Error"`
+	StartedAt  string `json:"StartedAt"`
+	FinishedAt string `json:"FinishedAt"`
+	Health     any    `json:"Health,omitempty"`
+}
+
+// graphDriverJSON is the storage driver's part of an inspect.
+type graphDriverJSON struct {
+	Data map[string]string `json:"Data"`
+	Name string            `json:"Name"`
 }
 
 // containerFields are the fields of container inspect that exist only in
@@ -385,8 +439,11 @@ func (c *container) inspect(ver apiVersion) map[string]any {
 var containerFields = []fieldWindow{
 	// dockerd up to 20.10 shows the kernel memory limits even when unset;
 	// later ones omit them when unset, and ignore them at create.
-	{path: "HostConfig.KernelMemory", until: "1.41", old: 0},
-	{path: "HostConfig.KernelMemoryTCP", until: "1.41", old: 0},
+	{path: "HostConfig.KernelMemory", until: "1.41", old: 0, after: "DeviceRequests"},
+	{path: "HostConfig.KernelMemoryTCP", until: "1.41", old: 0, after: "KernelMemory"},
+	// dockerd 20.10's HostConfig has ConsoleSize among the fields of all
+	// platforms, after Runtime; later ones after VolumesFrom
+	{path: "HostConfig.ConsoleSize", until: "1.41", moveAfter: "Runtime"},
 	{path: "HostConfig.KernelMemoryTCP", until: "1.51"},
 }
 

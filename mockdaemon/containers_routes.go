@@ -119,8 +119,8 @@ func (d *Daemon) containerInspect(w http.ResponseWriter, r *http.Request) error 
 		m := c.inspect(ver)
 		if boolParam(r, "size") {
 			rw := d.sizeRwLocked(c)
-			m["SizeRw"] = rw
-			m["SizeRootFs"] = d.images.byIDSize(c.imageID) + rw
+			root := d.images.byIDSize(c.imageID) + rw
+			m.SizeRw, m.SizeRootFs = &rw, &root
 		}
 		return shapeFor(m, ver, containerFields), nil
 	})

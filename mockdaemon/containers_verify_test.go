@@ -1,10 +1,12 @@
 package mockdaemon_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -191,4 +193,57 @@ func TestCreateUpdateUnsetLimits(t *testing.T) {
 		_, pids := limits(id)
 		assert.Equal(t, tc.want, pids, "update PidsLimit %v", tc.set)
 	}
+}
+
+// TestInspectFieldOrderLikeDockerd: container and image inspect come in
+// the field order of dockerd's types (docker inspect prints the answer as
+// it came): Id, Created, Path... for a container, its State's Status,
+// Running..., 20.10's ConsoleSize after Runtime and KernelMemory after
+// DeviceRequests at API 1.41; Id, RepoTags, RepoDigests... for an image.
+func TestInspectFieldOrderLikeDockerd(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	id := c.create("", map[string]any{"Image": "busybox", "Cmd": []string{"true"}})
+	keys := func(path string, at ...string) []string {
+		t.Helper()
+		r := c.do("GET", path, nil)
+		require.Equal(t, 200, r.status, "%s", r.body)
+		dec := json.NewDecoder(bytes.NewReader(r.body))
+		var walk func(depth int, want []string) []string
+		walk = func(depth int, want []string) []string {
+			var out []string
+			_, err := dec.Token() // {
+			require.NoError(t, err)
+			for dec.More() {
+				tok, err := dec.Token()
+				require.NoError(t, err)
+				k := tok.(string)
+				if depth < len(want) && k == want[depth] {
+					return walk(depth+1, want)
+				}
+				if depth == len(want) {
+					out = append(out, k)
+				}
+				var skip json.RawMessage
+				require.NoError(t, dec.Decode(&skip))
+			}
+			return out
+		}
+		return walk(0, at)
+	}
+	assert.Equal(t, []string{"Id", "Created", "Path", "Args", "State", "Image", "ResolvConfPath", "HostnamePath", "HostsPath", "LogPath",
+		"Name", "RestartCount", "Driver", "Platform", "MountLabel", "ProcessLabel", "AppArmorProfile", "ExecIDs", "HostConfig",
+		"GraphDriver", "Mounts", "Config", "NetworkSettings"}, keys("/v1.41/containers/"+id+"/json"))
+	assert.Equal(t, []string{"Status", "Running", "Paused", "Restarting", "OOMKilled", "Dead", "Pid", "ExitCode", "Error",
+		"StartedAt", "FinishedAt"}, keys("/v1.41/containers/"+id+"/json", "State"))
+	host := keys("/v1.41/containers/"+id+"/json", "HostConfig")
+	i := slices.Index(host, "Runtime")
+	require.Positive(t, i)
+	assert.Equal(t, "ConsoleSize", host[i+1], "20.10's ConsoleSize follows Runtime")
+	i = slices.Index(host, "DeviceRequests")
+	require.Positive(t, i)
+	assert.Equal(t, []string{"KernelMemory", "KernelMemoryTCP"}, host[i+1:i+3])
+	assert.Equal(t, []string{"Id", "RepoTags", "RepoDigests", "Parent", "Comment", "Created", "Container", "ContainerConfig",
+		"DockerVersion", "Author", "Config", "Architecture", "Os", "Size", "VirtualSize", "GraphDriver", "RootFS", "Metadata"},
+		keys("/v1.41/images/busybox/json"))
+	assert.Equal(t, []string{"Type", "Layers"}, keys("/v1.41/images/busybox/json", "RootFS"))
 }

@@ -510,7 +510,7 @@ func (im *image) summary(ver apiVersion, containers int) map[string]any {
 	return m
 }
 
-func (im *image) inspect(ver apiVersion) map[string]any {
+func (im *image) inspect(ver apiVersion) *object {
 	summary := im.summary(ver, 0)
 	config := imageConfigJSON(im.file.Config, ver)
 	m := map[string]any{
@@ -524,8 +524,8 @@ func (im *image) inspect(ver apiVersion) map[string]any {
 		"Architecture": im.file.Architecture,
 		"Os":           im.file.OS,
 		"Size":         im.size,
-		"GraphDriver":  map[string]any{"Name": "overlay2", "Data": im.graphDriverData()},
-		"RootFS":       map[string]any{"Type": "layers", "Layers": im.file.RootFS.DiffIDs},
+		"GraphDriver":  graphDriverJSON{Name: "overlay2", Data: im.graphDriverData()},
+		"RootFS":       orderedObject(map[string]any{"Type": "layers", "Layers": im.file.RootFS.DiffIDs}, []string{"Type", "Layers"}),
 		"Metadata":     map[string]any{"LastTagTime": fmtTime(im.tagged)},
 	}
 	if !ver.atLeast("1.44") {
@@ -541,8 +541,19 @@ func (im *image) inspect(ver apiVersion) map[string]any {
 	if ver.atLeast("1.48") {
 		m["Descriptor"] = summary["Descriptor"]
 	}
-	return m
+	return orderedObject(m, imageInspectOrder)
 }
+
+// imageInspectOrder is the field order of dockerd's image inspect.
+var imageInspectOrder = []string{"Id", "RepoTags", "RepoDigests", "Parent", "Comment", "Created", "Container", "ContainerConfig",
+	"DockerVersion", "Author", "Config", "Architecture", "Variant", "Os", "OsVersion", "Size", "VirtualSize", "GraphDriver",
+	"RootFS", "Metadata", "Descriptor"}
+
+// containerConfigOrder is the field order of dockerd's container Config,
+// an image's Config in inspect.
+var containerConfigOrder = []string{"Hostname", "Domainname", "User", "AttachStdin", "AttachStdout", "AttachStderr",
+	"ExposedPorts", "Tty", "OpenStdin", "StdinOnce", "Env", "Cmd", "Healthcheck", "ArgsEscaped", "Image", "Volumes",
+	"WorkingDir", "Entrypoint", "NetworkDisabled", "MacAddress", "OnBuild", "Labels", "StopSignal", "StopTimeout", "Shell"}
 
 // graphDriverData are the overlay2 directories of the image's top layer,
 // and of those under it (LowerDir, top first), named like dockerd's by
@@ -564,7 +575,7 @@ func (im *image) graphDriverData() map[string]string {
 // imageConfigJSON is an image's Config (or ContainerConfig) in inspect:
 // before API 1.46 the whole container Config, since then the image
 // config's fields.
-func imageConfigJSON(cfg imageConfig, ver apiVersion) map[string]any {
+func imageConfigJSON(cfg imageConfig, ver apiVersion) *object {
 	config := map[string]any{
 		"Cmd":        cfg.Cmd,
 		"Entrypoint": cfg.Entrypoint,
@@ -604,7 +615,7 @@ func imageConfigJSON(cfg imageConfig, ver apiVersion) map[string]any {
 		config["Volumes"] = cfg.Volumes
 		config["OnBuild"] = cfg.OnBuild
 	}
-	return config
+	return orderedObject(config, containerConfigOrder)
 }
 
 func nonNil(s []string) []string {

@@ -56,6 +56,38 @@ func (o *object) remove(k string) {
 	}
 }
 
+// orderedObject is m with its keys in order, as the fields of the
+// dockerd type it stands for come (docker inspect prints an answer as it
+// came); keys order does not name come after, sorted.
+func orderedObject(m map[string]any, order []string) *object {
+	o := &object{vals: m}
+	for _, k := range order {
+		if _, ok := m[k]; ok {
+			o.keys = append(o.keys, k)
+		}
+	}
+	var rest []string
+	for k := range m {
+		if !slices.Contains(order, k) {
+			rest = append(rest, k)
+		}
+	}
+	slices.Sort(rest)
+	o.keys = append(o.keys, rest...)
+	return o
+}
+
+// insertAfter puts key, which is not among o's keys, after the key after
+// (at the end when after is "" or absent).
+func (o *object) insertAfter(key, after string) {
+	i := slices.Index(o.keys, after)
+	if after == "" || i < 0 {
+		o.keys = append(o.keys, key)
+		return
+	}
+	o.keys = slices.Insert(o.keys, i+1, key)
+}
+
 func (o *object) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteByte('{')
