@@ -259,6 +259,11 @@ func normalizeHostConfig(h *hostConfig, ver apiVersion, given bool) {
 	}
 	if h.IpcMode == "" {
 		h.IpcMode = "private"
+		if given && !ver.atLeast("1.40") {
+			// dockerd's router: clients older than 1.40 that send a
+			// HostConfig expect the default of their time, shareable
+			h.IpcMode = "shareable"
+		}
 	}
 	if h.ShmSize == 0 {
 		h.ShmSize = 64 << 20

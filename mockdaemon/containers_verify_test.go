@@ -247,3 +247,25 @@ func TestInspectFieldOrderLikeDockerd(t *testing.T) {
 		keys("/v1.41/images/busybox/json"))
 	assert.Equal(t, []string{"Type", "Layers"}, keys("/v1.41/images/busybox/json", "RootFS"))
 }
+
+// TestIpcModeDefaultForOlderClients: as dockerd's router, a create below
+// API 1.40 with a HostConfig and no IpcMode gets "shareable", the default
+// of its time; from 1.40 on, and without a HostConfig, "private" (moby's
+// TestIpcModeOlderClient).
+func TestIpcModeDefaultForOlderClients(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	mode := func(ver string, body map[string]any) string {
+		r := c.do("POST", "/v"+ver+"/containers/create", body)
+		require.Equal(t, 201, r.status, "%s", r.body)
+		var created struct{ Id string }
+		require.NoError(t, json.Unmarshal(r.body, &created))
+		var insp struct{ HostConfig struct{ IpcMode string } }
+		require.NoError(t, json.Unmarshal(c.do("GET", "/v"+ver+"/containers/"+created.Id+"/json", nil).body, &insp))
+		return insp.HostConfig.IpcMode
+	}
+	withHost := map[string]any{"Image": "busybox", "HostConfig": map[string]any{}}
+	assert.Equal(t, "shareable", mode("1.39", withHost))
+	assert.Equal(t, "private", mode("1.40", withHost))
+	assert.Equal(t, "private", mode("1.41", withHost))
+	assert.Equal(t, "private", mode("1.39", map[string]any{"Image": "busybox"}), "no HostConfig: the daemon's default")
+}
