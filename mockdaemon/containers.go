@@ -327,20 +327,8 @@ func (c *container) eventAttrs() map[string]string {
 }
 
 func (c *container) stateJSON() containerStateJSON {
-	s := c.state
-	out := containerStateJSON{
-		Status:     s.Status,
-		Running:    s.Running || s.Restarting, // dockerd counts a restarting container as running
-		Paused:     s.Paused,
-		Restarting: s.Restarting,
-		OOMKilled:  s.OOMKilled,
-		Dead:       s.Dead,
-		Pid:        s.Pid,
-		ExitCode:   s.ExitCode,
-		Error:      s.Error,
-		StartedAt:  fmtTime(s.StartedAt),
-		FinishedAt: fmtTime(s.FinishedAt),
-	}
+	out := containerStateJSON{containerState: c.state, StartedAt: fmtTime(c.state.StartedAt), FinishedAt: fmtTime(c.state.FinishedAt)}
+	out.Running = c.state.Running || c.state.Restarting // dockerd counts a restarting container as running
 	if c.health != nil {
 		out.Health = c.health.json()
 	}
@@ -416,17 +404,10 @@ type containerInspectJSON struct {
 	NetworkSettings any                `json:"NetworkSettings"`
 }
 
-// containerStateJSON is a container's State in dockerd's order.
+// containerStateJSON is a container's State as inspect shows it, in
+// dockerd's order: the state's fields, its times as text, the health.
 type containerStateJSON struct {
-	Status     string `json:"Status"`
-	Running    bool   `json:"Running"`
-	Paused     bool   `json:"Paused"`
-	Restarting bool   `json:"Restarting"`
-	OOMKilled  bool   `json:"OOMKilled"`
-	Dead       bool   `json:"Dead"`
-	Pid        int    `json:"Pid"`
-	ExitCode   int    `json:"ExitCode"`
-	Error      string `json:"Error"`
+	containerState
 	StartedAt  string `json:"StartedAt"`
 	FinishedAt string `json:"FinishedAt"`
 	Health     any    `json:"Health,omitempty"`
