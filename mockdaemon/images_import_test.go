@@ -256,3 +256,16 @@ func TestImportChanges(t *testing.T) {
 		assert.Equal(t, strings.ToLower(strings.Fields(ch)[0])+" is not a valid change command", r.message())
 	}
 }
+
+// TestJSONStreamLinesEndInCRLF: the progress streams of import and load
+// end each message with "\r\n", as dockerd's streamformatter does (the
+// mock ended them with json.Encoder's "\n").
+func TestJSONStreamLinesEndInCRLF(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	r := c.sendTar("POST", "/v1.41/images/create?fromSrc=-&repo=crlf&tag=x", tarOf(t, map[string]string{"f": "x"}))
+	require.Equal(t, 200, r.status, "%s", r.body)
+	assert.True(t, strings.HasSuffix(string(r.body), "}\r\n"), "import: %q", r.body)
+	r = c.sendTar("POST", "/v1.41/images/load", []byte("not a tar"))
+	require.Equal(t, 200, r.status, "%s", r.body)
+	assert.True(t, strings.HasSuffix(string(r.body), "}\r\n"), "load's error in the stream: %q", r.body)
+}

@@ -47,17 +47,22 @@ func (d *Daemon) imagePush(w http.ResponseWriter, r *http.Request) error {
 // jsonStream writes a JSON message stream (pull, push, build, load).
 type jsonStream struct {
 	w       http.ResponseWriter
-	enc     *json.Encoder
 	started bool
 }
 
 func newJSONStream(w http.ResponseWriter) *jsonStream {
-	return &jsonStream{w: w, enc: json.NewEncoder(w)}
+	return &jsonStream{w: w}
 }
 
+// msg writes one message as dockerd's streamformatter does: the JSON,
+// then "\r\n".
 func (s *jsonStream) msg(v any) {
 	s.start()
-	_ = s.enc.Encode(v)
+	b, err := json.Marshal(v)
+	if err != nil {
+		b, _ = json.Marshal(map[string]string{"error": err.Error()})
+	}
+	_, _ = s.w.Write(append(b, '\r', '\n'))
 	flush(s.w)
 }
 
