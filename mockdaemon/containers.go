@@ -867,6 +867,17 @@ func (d *Daemon) createContainerLocked(body createBody, hc hostConfig, name stri
 	if err := verifyLogConfig(hc.LogConfig); err != nil {
 		return nil, err
 	}
+	// the IPC and PID namespaces of another container: it must exist,
+	// and dockerd keeps its id (a UTS mode is taken as given)
+	for _, mode := range []*string{&hc.IpcMode, &hc.PidMode} {
+		if ref, ok := strings.CutPrefix(*mode, "container:"); ok {
+			o, err := d.getContainerLocked(ref)
+			if err != nil {
+				return nil, errInvalid("No such container: " + ref)
+			}
+			*mode = "container:" + o.id
+		}
+	}
 	if name != "" && !validName.MatchString(name) {
 		return nil, errInvalid("Invalid container name (" + name + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")
 	}

@@ -91,6 +91,9 @@ func (d *Daemon) startLocked(c *container) error {
 	if f == nil {
 		f = d.ipcFailureLocked(c)
 	}
+	if f == nil {
+		f = d.pidFailureLocked(c)
+	}
 	if f != nil { // before the logger starts
 		d.leaveSandboxLocked(c)
 		return d.startFailedLocked(c, f)
@@ -907,6 +910,26 @@ func (d *Daemon) utsNameLocked(c *container) string {
 		return d.cfg.Hostname
 	}
 	return c.config.Hostname
+}
+
+// pidFailureLocked is why c cannot join the PID namespace of its PidMode
+// container:<id>, as dockerd's getPidContainer refuses it when it makes
+// the spec (a 500): the container must exist and run; d.mu held.
+func (d *Daemon) pidFailureLocked(c *container) *startFailure {
+	ref, ok := strings.CutPrefix(c.host.PidMode, "container:")
+	if !ok {
+		return nil
+	}
+	o, err := d.getContainerLocked(ref)
+	switch {
+	case err != nil:
+		return &startFailure{daemon: true, msg: "cannot join PID of a non running container: " + ref + ": " + err.Error()}
+	case o.state.Restarting:
+		return &startFailure{daemon: true, msg: "container " + o.id + " is restarting, wait until the container is running"}
+	case !o.state.Running:
+		return &startFailure{daemon: true, msg: "container " + o.id + " is not running"}
+	}
+	return nil
 }
 
 // pidNamespaceLocked is the PID namespace a run of c gets: its own, as

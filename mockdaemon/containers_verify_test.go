@@ -269,3 +269,34 @@ func TestIpcModeDefaultForOlderClients(t *testing.T) {
 	assert.Equal(t, "private", mode("1.41", withHost))
 	assert.Equal(t, "private", mode("1.39", map[string]any{"Image": "busybox"}), "no HostConfig: the daemon's default")
 }
+
+// TestNamespaceOfAnotherContainer: IpcMode and PidMode container:<ref>
+// name a container that must exist at create (400 "No such container"),
+// and dockerd keeps its id; a start that would join a container that is
+// not running fails with getPidContainer's 500. A UTS mode is kept as
+// given.
+func TestNamespaceOfAnotherContainer(t *testing.T) {
+	_, c := newClient(t, mockdaemon.Config{})
+	create := func(host map[string]any) reply {
+		return c.do("POST", "/v1.41/containers/create", map[string]any{"Image": "busybox", "Cmd": []string{"true"}, "HostConfig": host})
+	}
+	for _, mode := range []string{"IpcMode", "PidMode"} {
+		r := create(map[string]any{mode: "container:nosuch"})
+		assert.Equal(t, 400, r.status, mode)
+		assert.Equal(t, "No such container: nosuch", r.message(), mode)
+	}
+	stopped := c.create("nsdonor", map[string]any{"Image": "busybox", "Cmd": []string{"true"}})
+	var created struct{ Id string }
+	r := create(map[string]any{"PidMode": "container:nsdonor", "UTSMode": "container:nsdonor"})
+	require.Equal(t, 201, r.status, "%s", r.body)
+	require.NoError(t, json.Unmarshal(r.body, &created))
+	var insp struct {
+		HostConfig struct{ PidMode, UTSMode string }
+	}
+	require.NoError(t, json.Unmarshal(c.do("GET", "/v1.41/containers/"+created.Id+"/json", nil).body, &insp))
+	assert.Equal(t, "container:"+stopped, insp.HostConfig.PidMode, "the donor's id")
+	assert.Equal(t, "container:nsdonor", insp.HostConfig.UTSMode, "as given")
+	r = c.do("POST", "/v1.41/containers/"+created.Id+"/start", nil)
+	assert.Equal(t, 500, r.status)
+	assert.Equal(t, "container "+stopped+" is not running", r.message())
+}
