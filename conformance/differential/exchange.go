@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -140,9 +141,31 @@ func encodeQuery(q string) string {
 	return strings.Join(parts, "&")
 }
 
+// pruneLocks serialise the prunes of one kind on one daemon across the
+// sequences run side by side: dockerd runs one at a time and refuses
+// another with 409 "a prune operation is already running", which no
+// sequence asks for.
+var pruneLocks sync.Map // "daemon kind" -> *sync.Mutex
+
+// pruneKind is the kind of prune the request target asks for (images,
+// containers, volumes, networks, build), "" for any other request.
+func pruneKind(target string) string {
+	path, _, _ := strings.Cut(target, "?")
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	if n := len(parts); n >= 2 && parts[n-1] == "prune" {
+		return parts[n-2]
+	}
+	return ""
+}
+
 // exchange sends r to d and reads its answer; it never returns an error:
 // what went wrong is part of the answer.
 func exchange(ctx context.Context, d Daemon, r *request) Answer {
+	if kind := pruneKind(r.target); kind != "" {
+		mu, _ := pruneLocks.LoadOrStore(d.Name+" "+kind, new(sync.Mutex))
+		mu.(*sync.Mutex).Lock()
+		defer mu.(*sync.Mutex).Unlock()
+	}
 	ctx, cancel := context.WithTimeout(ctx, stepTimeout)
 	defer cancel()
 	conn, err := d.Dial(ctx)

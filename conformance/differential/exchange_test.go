@@ -116,3 +116,10 @@ func TestTarEntriesNumberIDsFromTheManifest(t *testing.T) {
 	assert.Equal(t, a, b)
 	assert.Equal(t, "<id1>.json", a[0].(map[string]any)["name"], "the manifest's config is numbered first")
 }
+
+func TestPruneKind(t *testing.T) {
+	assert.Equal(t, "images", pruneKind(`/v1.41/images/prune?filters={"label":["x"]}`))
+	assert.Equal(t, "build", pruneKind("/v1.41/build/prune"))
+	assert.Equal(t, "", pruneKind("/v1.41/images/json"))
+	assert.Equal(t, "", pruneKind("/v1.41/containers/prune-me/json"))
+}
